@@ -1,0 +1,104 @@
+"""Writing the audit trail. Services call :func:`audit_record` inside their transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+
+from .models import AuditEvent, PersonalDataAccess
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(instance: models.Model, exclude: Iterable[str] = ()) -> dict[str, Any]:
+    """The concrete field values of a row, JSON-safe. Fields a model lists in
+    `audit_exclude` (for instance encrypted CPR) are replaced by a marker, never copied."""
+    excluded = set(exclude) | set(getattr(instance, "audit_exclude", ()))
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        name = field.attname
+        if field.name in excluded or name in excluded:
+            data[field.name] = "***"
+            continue
+        data[field.name] = _json_safe(getattr(instance, name))
+    return data
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[dict, dict]:
+    """Only the fields that changed, on both sides."""
+    if before is None or after is None:
+        return before or {}, after or {}
+    keys = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    instance: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: Any = None,
+    object_repr: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+) -> AuditEvent:
+    if instance is not None:
+        object_type = object_type or instance._meta.label
+        object_id = object_id if object_id is not None else instance.pk
+        object_repr = object_repr if object_repr is not None else str(instance)[:255]
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = getattr(actor, "username", None) or (str(actor) if actor else "system")
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_label=label[:150],
+        action=action,
+        object_type=object_type or "",
+        object_id="" if object_id is None else str(object_id),
+        object_repr=(object_repr or "")[:255],
+        before=_json_safe(before) if before is not None else None,
+        after=_json_safe(after) if after is not None else None,
+        note=note,
+    )
+
+
+def personal_data_access_record(
+    *,
+    user: Any,
+    subject_id: Any,
+    what: str,
+    subject_ref: str = "",
+    purpose: str = "",
+    path: str = "",
+    subject_type: str = "citizen",
+) -> PersonalDataAccess:
+    return PersonalDataAccess.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        user_label=getattr(user, "username", "")[:150],
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        subject_ref=subject_ref[:64],
+        what=what[:128],
+        purpose=purpose[:255],
+        path=path[:255],
+    )

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from anvis.permissions import Role
+
+
+def _admin_has_permission(request):  # type: ignore[no-untyped-def]
+    user = request.user
+    return bool(user.is_active and user.is_authenticated and user.is_staff and user.role == Role.ADMIN)
+
+
+admin.site.has_permission = _admin_has_permission  # type: ignore[method-assign]
+admin.site.site_header = "Anvis"
+admin.site.site_title = "Anvis"
+
+urlpatterns = [
+    path("", include("anvis.core.urls")),
+    path("konto/", include("anvis.accounts.urls")),
+    path("bestand/", include("anvis.stock.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,99 @@
+"""Reading CSV and XLSX files into rows with spreadsheet line numbers (the header is line 1).
+
+Shared by every bulk import (stock, vacancies, indicators, ...). Headers are normalised so that
+`Værelser`, `vaerelser` and ` VÆRELSER ` are the same column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+
+_TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", " ": "_", "-": "_", ".": ""})
+
+
+def normalise_header(name: Any) -> str:
+    return str(name or "").strip().lower().translate(_TRANSLITERATE)
+
+
+class FileFormatError(ValueError):
+    """The file as a whole cannot be read (wrong type, no header, bad encoding)."""
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict[str, str]
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileFormatError(_("The file could not be read as text (UTF-8 or Windows-1252)."))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_rows(data: bytes | IO[bytes], filename: str) -> tuple[list[str], list[Row]]:
+    """Return the normalised headers and the non-empty data rows of a CSV or XLSX file."""
+    raw = data if isinstance(data, bytes) else data.read()
+    suffix = Path(filename).suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        rows_iter = _xlsx_rows(raw)
+    elif suffix in {".csv", ".txt"}:
+        rows_iter = _csv_rows(raw)
+    else:
+        raise FileFormatError(_("Unknown file type '%(suffix)s': use .csv or .xlsx.") % {"suffix": suffix})
+    try:
+        header = next(rows_iter)
+    except StopIteration:
+        raise FileFormatError(_("The file is empty.")) from None
+    headers = [normalise_header(h) for h in header]
+    if not any(headers):
+        raise FileFormatError(_("Line 1 must hold the column names."))
+    rows: list[Row] = []
+    for index, cells in enumerate(rows_iter, start=2):
+        values = [_cell(c) for c in cells]
+        if not any(values):
+            continue
+        padded = values + [""] * (len(headers) - len(values))
+        rows.append(Row(line=index, values=dict(zip(headers, padded, strict=False))))
+    return headers, rows
+
+
+def _csv_rows(raw: bytes) -> Iterator[list[str]]:
+    text = _decode(raw)
+    sample = text[:4096]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=";,\t")
+    except csv.Error:
+        dialect = csv.excel
+    yield from csv.reader(io.StringIO(text), dialect)
+
+
+def _xlsx_rows(raw: bytes) -> Iterator[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a bad file
+        raise FileFormatError(_("The file is not a valid XLSX workbook.")) from exc
+    sheet = workbook.worksheets[0]
+    for row in sheet.iter_rows(values_only=True):
+        yield list(row)
+    workbook.close()

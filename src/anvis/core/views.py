@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from anvis.core.nav import items_for
+from anvis.permissions import ALL_ROLES, access
+
+
+@access(ALL_ROLES)
+def home(request: HttpRequest) -> HttpResponse:
+    items = [item for item in items_for(request.user) if item["name"] != "core:home"]
+    return render(request, "core/home.html", {"shortcuts": items})
+
+
+@access(public=True)
+def health(request: HttpRequest) -> HttpResponse:
+    """Liveness and database readiness for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,182 @@
+"""The one place that says who may see and do what.
+
+Every view is declared with :func:`access` (function views and class-based views alike).
+`tests/apps/test_access_rules.py` walks the URL configuration and fails when a view has no
+declared rule. Organisation scoping of querysets lives in :class:`OrgScopedQuerySet`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "sagsbehandler", _("Caseworker")
+    ALLOCATION_LEAD = "anvisningsleder", _("Allocation lead")
+    ORGANISATION = "boligorganisation", _("Housing organisation staff")
+    STEERING = "styregruppe", _("Steering group")
+    ADMIN = "administrator", _("Administrator")
+
+
+ALL_ROLES: frozenset[str] = frozenset(Role.values)
+MUNICIPAL: frozenset[str] = frozenset({Role.CASEWORKER, Role.ALLOCATION_LEAD, Role.ADMIN})
+LEAD: frozenset[str] = frozenset({Role.ALLOCATION_LEAD, Role.ADMIN})
+ADMIN_ONLY: frozenset[str] = frozenset({Role.ADMIN})
+STOCK_READERS: frozenset[str] = ALL_ROLES
+STOCK_WRITERS: frozenset[str] = frozenset({Role.ORGANISATION, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    """Who may reach a view. `roles is None` means public (also anonymous)."""
+
+    roles: frozenset[str] | None
+    deny_status: int = 403
+
+    @property
+    def public(self) -> bool:
+        return self.roles is None
+
+    def allows(self, user: Any) -> bool:
+        if self.roles is None:
+            return True
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return False
+        return user.role in self.roles
+
+
+def user_has_role(user: Any, roles: Iterable[str]) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.role in set(roles)
+
+
+def is_municipal(user: Any) -> bool:
+    return user_has_role(user, MUNICIPAL)
+
+
+def check(request: HttpRequest, rule: AccessRule) -> None:
+    """Raise the right response for a request the rule does not allow."""
+    if rule.allows(request.user):
+        return
+    if not request.user.is_authenticated:
+        raise _LoginRequired
+    if rule.deny_status == 404:
+        raise Http404
+    raise PermissionDenied
+
+
+class _LoginRequiredError(Exception):
+    pass
+
+
+_LoginRequired = _LoginRequiredError()
+
+
+def access(
+    *roles: str | Iterable[str], public: bool = False, deny_status: int = 403
+) -> Callable[[Any], Any]:
+    """Declare the access rule of a view (function or class).
+
+    `@access(MUNICIPAL)`, `@access(Role.ADMIN, Role.ALLOCATION_LEAD)`, `@access(public=True)`.
+    `deny_status=404` hides the existence of objects from roles that may not see them.
+    """
+    flat: set[str] = set()
+    for item in roles:
+        if isinstance(item, str):
+            flat.add(item)
+        else:
+            flat.update(item)
+    if not public and not flat:
+        raise ValueError("access() needs at least one role or public=True")
+    rule = AccessRule(roles=None if public else frozenset(flat), deny_status=deny_status)
+
+    def wrap_function(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            try:
+                check(request, rule)
+            except _LoginRequiredError:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            return view(request, *args, **kwargs)
+
+        wrapped.access_rule = rule  # type: ignore[attr-defined]
+        return wrapped
+
+    def decorator(view: Any) -> Any:
+        if isinstance(view, type):
+            original = view.dispatch
+
+            def dispatch(self: Any, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+                try:
+                    check(request, rule)
+                except _LoginRequiredError:
+                    from django.contrib.auth.views import redirect_to_login
+
+                    return redirect_to_login(request.get_full_path())
+                return original(self, request, *args, **kwargs)
+
+            view.dispatch = dispatch
+            view.access_rule = rule
+            return view
+        return wrap_function(view)
+
+    return decorator
+
+
+def rule_of(callback: Any) -> AccessRule | None:
+    """The declared rule of a resolved URL callback, or None."""
+    rule = getattr(callback, "access_rule", None)
+    if rule is None:
+        view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+        rule = getattr(view_class, "access_rule", None)
+    return rule
+
+
+def user_organisation_ids(user: Any) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_anvis_org_ids", None)
+    if cached is None:
+        cached = set(user.organisations.values_list("pk", flat=True))
+        user._anvis_org_ids = cached
+    return set(cached)
+
+
+def sees_all_organisations(user: Any) -> bool:
+    return user_has_role(user, MUNICIPAL | {Role.STEERING})
+
+
+class OrgScopedQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    """A queryset that knows the path from its model to `HousingOrganisation`.
+
+    `restrict(user)`: municipal roles and the steering group see all rows; organisation staff
+    see the rows of their own organisations; anyone else sees nothing.
+    """
+
+    org_path: str = "organisation"
+
+    def restrict(self, user: Any) -> OrgScopedQuerySet:
+        if sees_all_organisations(user):
+            return self
+        if user_has_role(user, {Role.ORGANISATION}):
+            lookup = "pk__in" if self.org_path == "" else f"{self.org_path}__in"
+            return self.filter(**{lookup: user_organisation_ids(user)})
+        return self.none()
+
+
+def can_write_organisation(user: Any, organisation_id: int) -> bool:
+    """Organisation staff write their own organisations' data; administrators write all."""
+    if user_has_role(user, {Role.ADMIN}):
+        return True
+    return user_has_role(user, {Role.ORGANISATION}) and organisation_id in user_organisation_ids(
+        user
+    )
