@@ -1,0 +1,96 @@
+"""The municipal turn as a credit counter.
+
+Every eligible vacancy adds the share (an exact fraction) to a credit; when the credit reaches
+one whole vacancy the vacancy is the municipality's and one is taken off. With a constant share
+s the municipal count after n eligible vacancies is exactly floor(s * n), so at every prefix
+0 <= s * n - municipal < 1: never more than one vacancy away from the agreed share. At 25 %
+every 4th vacancy is municipal; a share of 0 never gives a turn; a share of 1 gives every one.
+When an agreement version changes the share, the credit carries over, so the fairness bound holds
+against the sum of the shares in force for each vacancy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+
+def share_from_percent(percent: Decimal | int | str | Fraction) -> Fraction:
+    """`Decimal("27")` → Fraction(27, 100). Raises ValueError outside 0–100 %."""
+    value = Fraction(Decimal(percent)) if not isinstance(percent, Fraction) else percent
+    share = value / 100
+    if share < 0 or share > 1:
+        raise ValueError(f"a municipal share must be between 0 and 100 %, got {percent}")
+    return share
+
+
+@dataclass(frozen=True)
+class TurnState:
+    """The counter of one bucket (an organisation, or an organisation's department step)."""
+
+    eligible: int = 0
+    municipal: int = 0
+    credit: Fraction = Fraction(0)
+
+    @property
+    def expected(self) -> Fraction:
+        """What the share has promised so far (municipal + credit)."""
+        return self.municipal + self.credit
+
+
+@dataclass(frozen=True)
+class TurnDecision:
+    municipal: bool
+    share: Fraction
+    before: TurnState
+    after: TurnState
+
+    @property
+    def reason_code(self) -> str:
+        if self.share == 0:
+            return "share_zero"
+        return "municipal_turn" if self.municipal else "ordinary_turn"
+
+    @property
+    def params(self) -> dict[str, str | int]:
+        return {
+            "municipal": self.after.municipal,
+            "eligible": self.after.eligible,
+            "share_percent": _percent_text(self.share),
+            "credit": _percent_text(self.after.credit),
+        }
+
+    def explain(self) -> str:
+        """A plain-English explanation; the web layer translates via the reason code."""
+        p = self.params
+        if self.share == 0:
+            return "Ordinary letting: this department step has a municipal share of 0 %."
+        turn = "Municipal turn" if self.municipal else "Ordinary letting"
+        return (
+            f"{turn}: {p['municipal']} of the {p['eligible']} eligible vacancies in this "
+            f"bucket have gone to the municipality, share {p['share_percent']} %."
+        )
+
+
+def _percent_text(value: Fraction) -> str:
+    percent = value * 100
+    if percent.denominator == 1:
+        return str(percent.numerator)
+    return f"{float(percent):.1f}".rstrip("0").rstrip(".")
+
+
+def decide_turn(state: TurnState, share: Fraction) -> TurnDecision:
+    """Decide whether the next eligible vacancy in this bucket is the municipality's."""
+    if share < 0 or share > 1:
+        raise ValueError(f"share must be within [0, 1], got {share}")
+    credit = state.credit + share
+    municipal = share > 0 and credit >= 1
+    if municipal:
+        credit -= 1
+    after = TurnState(
+        eligible=state.eligible + 1,
+        municipal=state.municipal + (1 if municipal else 0),
+        credit=credit,
+    )
+    return TurnDecision(municipal=municipal, share=share, before=state, after=after)
