@@ -182,3 +182,7 @@ LOGGING = {
 
 # Demo accounts are created with this password by `manage.py load_demo`.
 ANVIS_DEMO_PASSWORD = os.environ.get("ANVIS_DEMO_PASSWORD", "Anvis-demo-2026")
+
+WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)

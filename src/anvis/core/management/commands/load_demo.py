@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from anvis.core.demo import SCALES, DemoContext, loaders
+from anvis.stock.models import HousingOrganisation
+
+
+class Command(BaseCommand):
+    help = "Load deterministic demo data (fictional municipality of Aalborg's size, or national scale)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--scale", choices=SCALES, default="aalborg")
+        parser.add_argument("--seed", type=int, default=2023)
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when data exists.")
+        parser.add_argument("--today", help="Reference date YYYY-MM-DD (default: today).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if HousingOrganisation.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("Demo data: the database already has data; kept as it is.")
+                return
+            raise CommandError("The database is not empty; load demo data into an empty database.")
+        today = dt.date.fromisoformat(options["today"]) if options["today"] else dt.date.today()
+        ctx = DemoContext(scale=options["scale"], seed=options["seed"], today=today, log=self.stdout.write)
+        started = time.perf_counter()
+        with transaction.atomic():
+            for _order, name, load in loaders():
+                t0 = time.perf_counter()
+                load(ctx)
+                self.stdout.write(f"  {name}: {time.perf_counter() - t0:.1f} s")
+        self.stdout.write(self.style.SUCCESS(f"Demo data ({ctx.scale}) loaded in {time.perf_counter() - started:.1f} s."))

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+
+from anvis.core.logging import RedactCprFilter, redact
+
+
+@pytest.mark.django_db
+def test_login_page_is_danish(client: Any) -> None:
+    response = client.get("/konto/login/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<html lang="da">' in body
+    assert "Log ind" in body
+
+
+@pytest.mark.django_db
+def test_english_can_be_chosen(client: Any) -> None:
+    response = client.get("/konto/login/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Log in to Anvis" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_login_with_password(client: Any, users: Any) -> None:
+    from tests.conftest import PASSWORD
+
+    response = client.post("/konto/login/", {"username": "u_sagsbehandler", "password": PASSWORD})
+    assert response.status_code == 302
+    home = client.get("/")
+    assert "Sagsbehandler" in home.content.decode()
+
+
+@pytest.mark.django_db
+def test_wrong_password_gives_danish_error(client: Any, users: Any) -> None:
+    response = client.post("/konto/login/", {"username": "u_sagsbehandler", "password": "forkert"})
+    assert response.status_code == 200
+    assert "korrekt brugernavn og adgangskode" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "sees_stock", "sees_import"),
+    [
+        ("sagsbehandler", True, False),
+        ("anvisningsleder", True, False),
+        ("boligorganisation", True, True),
+        ("styregruppe", True, False),
+        ("administrator", True, True),
+    ],
+)
+def test_navigation_follows_role(client_for: Any, role: str, sees_stock: bool, sees_import: bool) -> None:
+    body = client_for(role).get("/").content.decode()
+    assert ('href="/bestand/afdelinger/"' in body) is sees_stock
+    assert ('href="/bestand/import/"' in body) is sees_import
+
+
+@pytest.mark.django_db
+def test_security_headers(client: Any) -> None:
+    response = client.get("/konto/login/")
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_health(client: Any) -> None:
+    assert client.get("/health/").json() == {"status": "ok", "database": "ok"}
+
+
+def test_cpr_is_redacted_from_logs(caplog: Any) -> None:
+    assert redact("borger 010190-1234 og 0101901234") == "borger XXXXXX-XXXX og XXXXXX-XXXX"
+    logger = logging.getLogger("anvis.test")
+    logger.addFilter(RedactCprFilter())
+    with caplog.at_level(logging.INFO):
+        logger.info("opslag på %s", "311299-9999")
+    assert "311299-9999" not in caplog.text
+    assert "XXXXXX-XXXX" in caplog.text
