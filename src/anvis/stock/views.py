@@ -17,7 +17,7 @@ from .models import Department, Dwelling, DwellingType, Entrance, HousingOrganis
 
 @access(STOCK_READERS)
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    qs = HousingOrganisation.objects.restrict(request.user).annotate(
+    qs = HousingOrganisation.objects.restrict(request.user).order_by("name").annotate(
         department_count=Count("departments", distinct=True),
     )
     filterset = OrganisationFilter(request.GET, queryset=qs)
