@@ -80,7 +80,9 @@ def test_errors_follow_the_chosen_language() -> None:
     from django.utils import translation
 
     with translation.override("en"):
-        result = import_stock(csv_bytes("12345678;Org;1;Afd;Vej 1;9000;Aalborg;st;tv;2;60;x"), "f.csv", actor=None)
+        result = import_stock(
+            csv_bytes("12345678;Org;1;Afd;Vej 1;9000;Aalborg;st;tv;2;60;x"), "f.csv", actor=None
+        )
         assert str(result.errors[0]) == "Line 2, column 'husleje': must be a whole number (got 'x')"
 
 
@@ -104,7 +106,9 @@ def test_duplicate_dwelling_in_file_is_reported() -> None:
 
 @pytest.mark.django_db
 def test_new_organisation_needs_a_name() -> None:
-    result = import_stock(csv_bytes("12345678;;1;Afd;Vej 1;9000;Aalborg;st;tv;2;60;4000"), "f.csv", actor=None)
+    result = import_stock(
+        csv_bytes("12345678;;1;Afd;Vej 1;9000;Aalborg;st;tv;2;60;4000"), "f.csv", actor=None
+    )
     assert [str(e) for e in result.errors] == [
         "Linje 2, kolonne 'organisation': skal udfyldes for en ny organisation (CVR 12345678)"
     ]
@@ -145,7 +149,8 @@ def test_unreadable_files() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "value"), [("3450", 3450), ("3.450", 3450), ("3 450", 3450), ("3450,00", 3450), ("0", 0)]
+    ("text", "value"),
+    [("3450", 3450), ("3.450", 3450), ("3 450", 3450), ("3450,00", 3450), ("0", 0)],
 )
 def test_parse_whole_number(text: str, value: int) -> None:
     assert parse_whole_number(text) == value
@@ -162,7 +167,9 @@ def test_upload_page_reports_errors_and_imports(client_for: Any) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = client_for("administrator")
-    bad = SimpleUploadedFile("bad.csv", csv_bytes("12345678;Org;1;Afd;Vej 1;9000;Aalborg;st;tv;2;60;x"))
+    bad = SimpleUploadedFile(
+        "bad.csv", csv_bytes("12345678;Org;1;Afd;Vej 1;9000;Aalborg;st;tv;2;60;x")
+    )
     response = client.post("/bestand/import/", {"file": bad})
     body = response.content.decode()
     assert "Intet blev importeret" in body
@@ -173,6 +180,8 @@ def test_upload_page_reports_errors_and_imports(client_for: Any) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("role", "status"), [("sagsbehandler", 403), ("styregruppe", 403), ("boligorganisation", 200)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("sagsbehandler", 403), ("styregruppe", 403), ("boligorganisation", 200)]
+)
 def test_upload_page_access(client_for: Any, role: str, status: int) -> None:
     assert client_for(role).get("/bestand/import/").status_code == status

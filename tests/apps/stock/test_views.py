@@ -27,8 +27,12 @@ def test_organisation_staff_see_only_their_own(client_for: Any, org_a: Any, org_
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ["sagsbehandler", "anvisningsleder", "styregruppe", "administrator"])
-def test_municipal_and_steering_see_all_stock(client_for: Any, role: str, org_a: Any, org_b: Any) -> None:
+@pytest.mark.parametrize(
+    "role", ["sagsbehandler", "anvisningsleder", "styregruppe", "administrator"]
+)
+def test_municipal_and_steering_see_all_stock(
+    client_for: Any, role: str, org_a: Any, org_b: Any
+) -> None:
     body = client_for(role).get("/bestand/organisationer/").content.decode()
     assert "Alfa Boligselskab" in body and "Beta Bolig" in body
 
@@ -48,10 +52,18 @@ def test_list_query_counts(client_for: Any, org_a: Any, django_assert_max_num_qu
     dept = org_a.departments.get()
     entrance = dept.entrances.get()
     Dwelling.objects.bulk_create(
-        [Dwelling(entrance=entrance, floor="2", door=str(i), rooms=2, area_m2=60, rent=4000) for i in range(40)]
+        [
+            Dwelling(entrance=entrance, floor="2", door=str(i), rooms=2, area_m2=60, rent=4000)
+            for i in range(40)
+        ]
     )
     client = client_for("anvisningsleder")
-    for url in ["/bestand/boliger/", "/bestand/afdelinger/", "/bestand/opgange/", "/bestand/organisationer/"]:
+    for url in [
+        "/bestand/boliger/",
+        "/bestand/afdelinger/",
+        "/bestand/opgange/",
+        "/bestand/organisationer/",
+    ]:
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200
 
@@ -63,7 +75,14 @@ def test_list_query_counts(client_for: Any, org_a: Any, django_assert_max_num_qu
 )
 def test_database_constraints(org_a: Any, kwargs: dict[str, int]) -> None:
     entrance = Entrance.objects.get(street="Alfavej 1")
-    values = {"entrance": entrance, "floor": "9", "door": "x", "rooms": 1, "area_m2": 30, "rent": 100} | kwargs
+    values = {
+        "entrance": entrance,
+        "floor": "9",
+        "door": "x",
+        "rooms": 1,
+        "area_m2": 30,
+        "rent": 100,
+    } | kwargs
     with pytest.raises(IntegrityError), transaction.atomic():
         Dwelling.objects.create(**values)
 

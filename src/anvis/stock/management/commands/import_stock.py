@@ -21,6 +21,8 @@ class Command(BaseCommand):
             for error in result.errors:
                 self.stderr.write(str(error))
             raise CommandError(f"{len(result.errors)} error(s); nothing was imported.")
-        self.stdout.write(self.style.SUCCESS(
-            f"Imported {result.rows} rows. Created: {result.created}. Updated: {result.updated}."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {result.rows} rows. Created: {result.created}. Updated: {result.updated}."
+            )
+        )
