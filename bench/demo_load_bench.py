@@ -22,13 +22,20 @@ ENV = {**os.environ, "DATABASE_URL": URL}
 
 
 def psql(sql: str) -> None:
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql, "postgres"], check=True)
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql, "postgres"], check=True
+    )
 
 
 def manage(*args: str) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=ENV, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return time.perf_counter() - started
 
 
@@ -40,7 +47,9 @@ def main() -> None:
         manage("migrate", "--noinput", "-v", "0")
         times.append(manage("load_demo", "--scale", "national"))
         print(f"load_demo --scale national: {times[-1]:.1f} s", flush=True)
-    print(f"median {statistics.median(times):.1f} s over {len(times)} runs (min {min(times):.1f} s)")
+    print(
+        f"median {statistics.median(times):.1f} s over {len(times)} runs (min {min(times):.1f} s)"
+    )
     if os.environ.get("BENCH_KEEP") != "1":
         psql(f"DROP DATABASE IF EXISTS {DB}")
 
