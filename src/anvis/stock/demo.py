@@ -333,7 +333,7 @@ def _unit(rng: random.Random, kind: str) -> tuple[int, int, str]:
     if kind == "shared":
         return 1, rng.randint(22, 34), "shared"
     rooms = _weighted(rng, FAMILY_ROOMS)
-    return rooms, max(25, int(rng.gauss(AREA_BY_ROOMS[rooms], 8))), "family"
+    return rooms, max(22 + 10 * rooms, int(rng.gauss(AREA_BY_ROOMS[rooms], 8))), "family"
 
 
 TABLES = [

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Count, Min, Q
+from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -44,7 +45,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     departments = org.departments.annotate(
         dwelling_count=Count("entrances__dwellings"),
         entrance_count=Count("entrances", distinct=True),
-    ).order_by("number")
+    ).order_by(Length("number"), "number")
     return render(
         request, "stock/organisation_detail.html", {"org": org, "departments": departments}
     )
@@ -58,7 +59,7 @@ def department_list(request: HttpRequest) -> HttpResponse:
         .annotate(
             dwelling_count=Count("entrances__dwellings"), min_rent=Min("entrances__dwellings__rent")
         )
-        .order_by("organisation__name", "number")
+        .order_by("organisation__name", Length("number"), "number")
     )
     filterset = DepartmentFilter(request.GET, queryset=qs, user=request.user)
     page, query = paginate(request, filterset.qs)
