@@ -12,6 +12,8 @@ Counting rules (also in docs/agreement.md):
   A declined or expired vacancy counts as delivered: the organisation kept its side.
 - pending = municipal turns awaiting the municipality's answer. They count in the balance
   (the organisation has reported them) but not yet in delivered.
+- withdrawn = municipal turns the organisation let through its own waiting list instead
+  (outcome set back to ordinary): not delivered, so the organisation falls behind its share.
 - ordinary = eligible vacancies that were not the municipality's turn; they count in eligible
   and expected, never in delivered. If an organisation puts an ordinary-turn vacancy at the
   municipality's disposal anyway and it is accepted (for example for a håndholdt request), it
@@ -44,14 +46,15 @@ DELIVERED_OUTCOMES: frozenset[Outcome] = frozenset(
 )
 
 _TRANSITIONS: dict[Outcome, frozenset[Outcome]] = {
-    Outcome.PENDING: DELIVERED_OUTCOMES,
+    Outcome.PENDING: DELIVERED_OUTCOMES | {Outcome.ORDINARY},
     Outcome.ORDINARY: frozenset({Outcome.ACCEPTED}),
 }
 
 
 def can_set_outcome(current: Outcome, new: Outcome) -> bool:
-    """A municipal turn is settled once (accepted, declined or expired); an ordinary turn may
-    only become accepted (an extra vacancy the municipality took). Settled outcomes are final."""
+    """A municipal turn is settled once: accepted, declined, expired, or withdrawn by the
+    organisation (ordinary). An ordinary turn may only become accepted (an extra vacancy the
+    municipality took). Settled outcomes are final."""
     return new in _TRANSITIONS.get(current, frozenset())
 
 
@@ -127,6 +130,7 @@ class LedgerFigures:
     expired: int = 0
     pending: int = 0
     ordinary: int = 0
+    withdrawn: int = 0
     extra: int = 0
     shares: frozenset[Fraction] = field(default_factory=frozenset)
 
@@ -157,6 +161,7 @@ class LedgerFigures:
             expired=self.expired + other.expired,
             pending=self.pending + other.pending,
             ordinary=self.ordinary + other.ordinary,
+            withdrawn=self.withdrawn + other.withdrawn,
             extra=self.extra + other.extra,
             shares=self.shares | other.shares,
         )
@@ -173,7 +178,8 @@ class LedgerFigures:
             declined=int(outcome == Outcome.DECLINED),
             expired=int(outcome == Outcome.EXPIRED),
             pending=int(outcome == Outcome.PENDING),
-            ordinary=int(outcome == Outcome.ORDINARY),
+            ordinary=int(outcome == Outcome.ORDINARY and not record.municipal),
+            withdrawn=int(outcome == Outcome.ORDINARY and record.municipal),
             extra=int(outcome == Outcome.ACCEPTED and not record.municipal),
             shares=frozenset({record.share}),
         )

@@ -60,16 +60,18 @@ def test_counting_rules() -> None:
         rec(day, Outcome.PENDING),
         rec(day, Outcome.ORDINARY, municipal=False),
         rec(day, Outcome.ACCEPTED, municipal=False),  # an extra vacancy
+        rec(day, Outcome.ORDINARY),  # a municipal turn the organisation let itself
         rec(day, Outcome.ORDINARY, municipal=False, eligible=False),  # ignored entirely
     ]
     line = compute_ledger(records, key=lambda r: r.organisation_id, quarter=Quarter(2025, 1))[1]
     f = line.quarter
-    assert f.eligible == 6
-    assert f.expected == Fraction(6, 4)
+    assert f.eligible == 7
+    assert f.expected == Fraction(7, 4)
     assert (f.accepted, f.declined, f.expired, f.pending, f.ordinary, f.extra) == (2, 1, 1, 1, 1, 1)
+    assert f.withdrawn == 1
     assert f.delivered == 4
     assert f.offered == 5
-    assert f.balance == Fraction(7, 2)
+    assert f.balance == Fraction(13, 4)
 
 
 def test_balance_carried_between_quarters() -> None:
@@ -117,6 +119,7 @@ def test_outcome_transitions() -> None:
     assert can_set_outcome(Outcome.PENDING, Outcome.DECLINED)
     assert can_set_outcome(Outcome.PENDING, Outcome.EXPIRED)
     assert can_set_outcome(Outcome.ORDINARY, Outcome.ACCEPTED)
+    assert can_set_outcome(Outcome.PENDING, Outcome.ORDINARY)
     assert not can_set_outcome(Outcome.ORDINARY, Outcome.DECLINED)
     assert not can_set_outcome(Outcome.ACCEPTED, Outcome.DECLINED)
     assert not can_set_outcome(Outcome.EXPIRED, Outcome.PENDING)
