@@ -26,7 +26,8 @@ CPR_PATTERN = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)")
 
 
 def share_validators() -> list[Any]:
-    message = _("The municipal share must be between 0 and 100 %.")
+    # Validators format their message with %-params, hence the doubled percent sign.
+    message = _("The municipal share must be between 0 and 100 %%.")
     return [MinValueValidator(Decimal(0), message), MaxValueValidator(Decimal(100), message)]
 
 

@@ -201,7 +201,7 @@ def agreement_version_create(
     unknown = set(terms) - set(VERSION_TERMS)
     if unknown:
         raise TypeError(f"unknown terms {sorted(unknown)}")
-    base = agreement.version_for(valid_from)
+    base = agreement.version_for(valid_from) or agreement.versions.order_by("valid_from").first()
     values = {name: getattr(base, name) for name in VERSION_TERMS} if base else {}
     values.update(terms)
     version = AgreementVersion(
