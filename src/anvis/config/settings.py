@@ -35,7 +35,9 @@ DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 
 _DEV_SECRET = "dev-insecure-secret-key-only-for-local-development-0123456789"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
-if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET or SECRET_KEY.startswith("django-insecure")):
+if PRODUCTION and (
+    len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET or SECRET_KEY.startswith("django-insecure")
+):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 50 characters when ANVIS_ENV=production"
     )

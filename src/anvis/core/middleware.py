@@ -20,11 +20,16 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if request.path.startswith("/admin/"):
-            response.headers.setdefault("Content-Security-Policy", self.csp.replace(
-                "style-src 'self'", "style-src 'self' 'unsafe-inline'"
-            ).replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"))
+            response.headers.setdefault(
+                "Content-Security-Policy",
+                self.csp.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace(
+                    "script-src 'self'", "script-src 'self' 'unsafe-inline'"
+                ),
+            )
         else:
             response.headers.setdefault("Content-Security-Policy", self.csp)
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response

@@ -51,7 +51,9 @@ def test_wrong_password_gives_danish_error(client: Any, users: Any) -> None:
         ("administrator", True, True),
     ],
 )
-def test_navigation_follows_role(client_for: Any, role: str, sees_stock: bool, sees_import: bool) -> None:
+def test_navigation_follows_role(
+    client_for: Any, role: str, sees_stock: bool, sees_import: bool
+) -> None:
     body = client_for(role).get("/").content.decode()
     assert ('href="/bestand/afdelinger/"' in body) is sees_stock
     assert ('href="/bestand/import/"' in body) is sees_import
