@@ -23,6 +23,8 @@ from django.views.decorators.http import require_POST
 from anvis.audit.services import personal_data_access_record
 from anvis.core.lists import paginate
 from anvis.permissions import MUNICIPAL, access
+from anvis_core.cases.bars import AreaKind, BarStatus
+from anvis_core.cases.priority import Criterion, PriorityBreakdown
 
 from . import selectors, services
 from .filters import CaseFilter
@@ -44,7 +46,17 @@ from .forms import (
     SupportPlanForm,
     UrgencyForm,
 )
-from .models import AvoidArea, Case, ContactConsent, LegalBarEvent, ShelterStay, SupportPlan, SupportStatus
+from .models import (
+    AvoidArea,
+    BarKind,
+    Case,
+    ContactConsent,
+    LegalBarEvent,
+    ShelterStay,
+    Situation,
+    SupportPlan,
+    SupportStatus,
+)
 
 PURPOSE = "casework"
 TABS = [
@@ -55,6 +67,40 @@ TABS = [
     ("timeline", "tidslinje/", gettext_lazy("Timeline")),
 ]
 TAB_URLS = {key: f"cases:case_{key}" for key, _path, _label in TABS}
+CRITERION_LABELS = {
+    Criterion.WAITING_DAYS: gettext_lazy("Waiting days"),
+    Criterion.SITUATION: gettext_lazy("Situation"),
+    Criterion.CHILDREN: gettext_lazy("Children in the household"),
+    Criterion.DISCHARGE_WITHOUT_ADDRESS: gettext_lazy("Documented discharge without an address"),
+    Criterion.URGENCY: gettext_lazy("Caseworker urgency"),
+}
+AREA_LABELS = {
+    AreaKind.VULNERABLE: gettext_lazy("Vulnerable areas (udsatte boligområder, § 59 stk. 6)"),
+    AreaKind.PREVENTION: gettext_lazy("Prevention areas (forebyggelsesområder, § 59 stk. 7)"),
+}
+
+
+def _priority_rows(breakdown: PriorityBreakdown) -> list[dict[str, Any]]:
+    rows = []
+    for item in breakdown.items:
+        detail = item.detail
+        if item.criterion is Criterion.SITUATION and detail:
+            detail = str(Situation(detail).label)
+        elif item.criterion is Criterion.WAITING_DAYS:
+            detail = _("%(days)d days") % {"days": item.quantity}
+        rows.append({"label": CRITERION_LABELS[item.criterion], "detail": detail, "points": item.points})
+    return rows
+
+
+def _bar_rows(bars: dict[AreaKind, BarStatus]) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": AREA_LABELS[area],
+            "status": status,
+            "reasons": [str(BarKind(r).label) for r in status.reasons],
+        }
+        for area, status in bars.items()
+    ]
 
 
 def _log(request: HttpRequest, case: Case, what: str) -> None:
@@ -92,12 +138,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     services.cases_unpark_due()
     filterset = CaseFilter(request.GET, queryset=selectors.case_list(user=request.user))
     page, query = paginate(request, filterset.qs)
+    today = timezone.localdate()
     for case in page:
+        case.age = case.citizen.age_on(today)
         _log(request, case, "case.list")
     return render(
-        request,
-        "cases/case_list.html",
-        {"filter": filterset, "page": page, "query": query, "today": timezone.localdate()},
+        request, "cases/case_list.html", {"filter": filterset, "page": page, "query": query, "today": today}
     )
 
 
@@ -145,6 +191,8 @@ def _detail(request: HttpRequest, pk: int, tab: str, show_cpr: bool = False) -> 
         "show_cpr": show_cpr,
         **selectors.case_overview(case=case, today=today),
     }
+    context["priority_rows"] = _priority_rows(context["priority"])
+    context["bar_rows"] = _bar_rows(context["bars"])
     if tab == "overview":
         context["status_form"] = StatusForm(case=case)
         context["park_form"] = ParkForm()
