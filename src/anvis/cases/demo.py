@@ -29,24 +29,96 @@ ORDER = 40
 CITIZENS = 300
 
 FIRST_NAMES = [
-    "Anders", "Bent", "Camilla", "Dennis", "Eva", "Frank", "Gitte", "Henrik", "Ida", "Jesper",
-    "Karina", "Lars", "Maja", "Niels", "Ole", "Pia", "Rasmus", "Susanne", "Tobias", "Ulla",
-    "Vibeke", "William", "Yasmin", "Ahmed", "Birgit", "Christian", "Dorthe", "Emil", "Fatima",
-    "Gustav", "Hanne", "Jonas", "Kim", "Line", "Mads", "Nadia", "Oliver", "Rikke", "Søren", "Tina",
+    "Anders",
+    "Bent",
+    "Camilla",
+    "Dennis",
+    "Eva",
+    "Frank",
+    "Gitte",
+    "Henrik",
+    "Ida",
+    "Jesper",
+    "Karina",
+    "Lars",
+    "Maja",
+    "Niels",
+    "Ole",
+    "Pia",
+    "Rasmus",
+    "Susanne",
+    "Tobias",
+    "Ulla",
+    "Vibeke",
+    "William",
+    "Yasmin",
+    "Ahmed",
+    "Birgit",
+    "Christian",
+    "Dorthe",
+    "Emil",
+    "Fatima",
+    "Gustav",
+    "Hanne",
+    "Jonas",
+    "Kim",
+    "Line",
+    "Mads",
+    "Nadia",
+    "Oliver",
+    "Rikke",
+    "Søren",
+    "Tina",
 ]
 LAST_NAMES = [
-    "Andersen", "Bakgaard", "Christoffersen", "Dalsgaard", "Eskildsen", "Fogh", "Graversen",
-    "Holmgaard", "Iversen", "Jeppesen", "Kjærsgaard", "Lykke", "Mortensen", "Nørgaard", "Overgaard",
-    "Poulsen", "Quist", "Riis", "Skovbo", "Thygesen", "Ulriksen", "Vestergaard", "Winther", "Østergaard",
+    "Andersen",
+    "Bakgaard",
+    "Christoffersen",
+    "Dalsgaard",
+    "Eskildsen",
+    "Fogh",
+    "Graversen",
+    "Holmgaard",
+    "Iversen",
+    "Jeppesen",
+    "Kjærsgaard",
+    "Lykke",
+    "Mortensen",
+    "Nørgaard",
+    "Overgaard",
+    "Poulsen",
+    "Quist",
+    "Riis",
+    "Skovbo",
+    "Thygesen",
+    "Ulriksen",
+    "Vestergaard",
+    "Winther",
+    "Østergaard",
 ]
 SITUATIONS = [
-    ("shelter_110", 0.42), ("night_shelter", 0.04), ("womens_shelter", 0.06),
-    ("friends_family", 0.20), ("rough_sleeping", 0.09), ("release_no_address", 0.05),
+    ("shelter_110", 0.42),
+    ("night_shelter", 0.04),
+    ("womens_shelter", 0.06),
+    ("friends_family", 0.20),
+    ("rough_sleeping", 0.09),
+    ("release_no_address", 0.05),
     ("temporary_housing", 0.14),
 ]
-AGE_BANDS = [((18, 24), 0.13), ((25, 29), 0.12), ((30, 39), 0.24), ((40, 49), 0.22), ((50, 59), 0.21),
-             ((60, 75), 0.08)]
-SHELTERS = ["Forsorgshjemmet Nordlys", "Herberget Havnen", "Kirkens Korshær Herberg", "Hjemmet Fjordbakken"]
+AGE_BANDS = [
+    ((18, 24), 0.13),
+    ((25, 29), 0.12),
+    ((30, 39), 0.24),
+    ((40, 49), 0.22),
+    ((50, 59), 0.21),
+    ((60, 75), 0.08),
+]
+SHELTERS = [
+    "Forsorgshjemmet Nordlys",
+    "Herberget Havnen",
+    "Kirkens Korshær Herberg",
+    "Hjemmet Fjordbakken",
+]
 PROVIDERS = ["CTI-teamet", "Bostøtten Øst", "ACT-teamet Nord", "Housing First-teamet"]
 STREET_NAMES = ["Aalborg Øst", "Vejgaard", "Nørresundby", "Hasseris", "Aalborg Centrum", "Gug"]
 MOD11_WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
@@ -87,27 +159,46 @@ def load(ctx: DemoContext) -> None:
         cpr = _fictional_cpr(rng, birth, used)
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         actor = caseworker if i % 3 else lead
-        common = dict(actor=actor, cpr=cpr, first_name=first, last_name=last,
-                      phone=f"{rng.randrange(20_000_000, 99_999_999)}",
-                      preferred_contact=rng.choice(["phone", "sms", "via_staff", "email"]))
+        common: dict[str, Any] = {
+            "actor": actor,
+            "cpr": cpr,
+            "first_name": first,
+            "last_name": last,
+            "phone": f"{rng.randrange(20_000_000, 99_999_999)}",
+            "preferred_contact": rng.choice(["phone", "sms", "via_staff", "email"]),
+        }
         if rng.random() < 0.05:  # an earlier period of homelessness, closed after housing
             old_open = today - dt.timedelta(days=rng.randint(500, 900))
-            old = services.case_create(**common, situation="shelter_110", situation_since=old_open,
-                                       waiting_since=old_open, today=old_open)
+            old = services.case_create(
+                **common,
+                situation="shelter_110",
+                situation_since=old_open,
+                waiting_since=old_open,
+                today=old_open,
+            )
             for status in ["offered", "housed", "follow_up", "closed"]:
-                old = services.case_transition(actor=actor, case=old, status=status,
-                                               today=old_open + dt.timedelta(days=200))
+                old = services.case_transition(
+                    actor=actor, case=old, status=status, today=old_open + dt.timedelta(days=200)
+                )
         situation = _weighted(rng, SITUATIONS)
         waited = min(int(rng.expovariate(1 / 110)), 700)
         opened = today - dt.timedelta(days=waited)
         since = opened - dt.timedelta(days=rng.randint(0, 60))
         release = {}
         if situation == "release_no_address":
-            release = {"release_from": rng.choice(["prison", "hospital", "treatment"]),
-                       "release_date": today + dt.timedelta(days=rng.randint(1, 30))}
-        case = services.case_create(**common, situation=situation, situation_since=since,
-                                    adults=2 if rng.random() < 0.07 else 1, waiting_since=opened,
-                                    today=opened, **release)
+            release = {
+                "release_from": rng.choice(["prison", "hospital", "treatment"]),
+                "release_date": today + dt.timedelta(days=rng.randint(1, 30)),
+            }
+        case = services.case_create(
+            **common,
+            situation=situation,
+            situation_since=since,
+            adults=2 if rng.random() < 0.07 else 1,
+            waiting_since=opened,
+            today=opened,
+            **release,
+        )
         created += 1
         _fill(rng, case, actor, today, situation, age, opened)
     services.cases_recompute_priorities(today=today)
@@ -115,12 +206,28 @@ def load(ctx: DemoContext) -> None:
     ctx.log(f"cases: {created} citizens with {Case.objects.count()} cases")
 
 
-def _fill(rng: random.Random, case: Case, actor: Any, today: dt.date, situation: str, age: int,
-          opened: dt.date) -> None:
+def _fill(
+    rng: random.Random,
+    case: Case,
+    actor: Any,
+    today: dt.date,
+    situation: str,
+    age: int,
+    opened: dt.date,
+) -> None:
     changes: dict[str, Any] = {
-        "income_type": rng.choice(["cash_benefit", "cash_benefit", "education_aid", "disability_pension",
-                                   "sickness", "resource_programme"]
-                                  if age < 65 else ["old_age_pension"]),
+        "income_type": rng.choice(
+            [
+                "cash_benefit",
+                "cash_benefit",
+                "education_aid",
+                "disability_pension",
+                "sickness",
+                "resource_programme",
+            ]
+            if age < 65
+            else ["old_age_pension"]
+        ),
         "income_amount": rng.randrange(8_000, 16_000, 100),
         "housing_benefit": rng.randrange(0, 2_000, 100),
         "deposit_loan_needed": rng.random() < 0.7,
@@ -137,46 +244,89 @@ def _fill(rng: random.Random, case: Case, actor: Any, today: dt.date, situation:
         changes["pets"] = "1 hund"
     services.case_update(actor=actor, case=case, changes=changes, today=today)
     if rng.random() < 0.08 and age >= 22:
-        kids = [today - dt.timedelta(days=rng.randint(200, 15 * 365)) for _ in range(rng.randint(1, 3))]
+        kids = [
+            today - dt.timedelta(days=rng.randint(200, 15 * 365)) for _ in range(rng.randint(1, 3))
+        ]
         services.case_set_children(actor=actor, case=case, birth_dates=kids, today=today)
     if rng.random() < 0.15:
-        services.avoid_area_add(actor=actor, case=case, district=rng.choice(STREET_NAMES),
-                                reason="Væk fra tidligere netværk")
+        services.avoid_area_add(
+            actor=actor,
+            case=case,
+            district=rng.choice(STREET_NAMES),
+            reason="Væk fra tidligere netværk",
+        )
     if situation in {"shelter_110", "night_shelter"} or rng.random() < 0.15:
         admitted = opened - dt.timedelta(days=rng.randint(0, 40))
         if situation == "shelter_110":
             if rng.random() < 0.3:  # an earlier stay in the same running year
                 early = admitted - dt.timedelta(days=rng.randint(60, 120))
-                services.shelter_stay_add(actor=actor, case=case, shelter=rng.choice(SHELTERS),
-                                          admitted_on=early, discharged_on=early + dt.timedelta(days=rng.randint(5, 40)),
-                                          action_plan=True)
+                services.shelter_stay_add(
+                    actor=actor,
+                    case=case,
+                    shelter=rng.choice(SHELTERS),
+                    admitted_on=early,
+                    discharged_on=early + dt.timedelta(days=rng.randint(5, 40)),
+                    action_plan=True,
+                )
                 admitted = max(admitted, early + dt.timedelta(days=45))
-            services.shelter_stay_add(actor=actor, case=case, shelter=rng.choice(SHELTERS), admitted_on=admitted,
-                                      action_plan=rng.random() < 0.8)
+            services.shelter_stay_add(
+                actor=actor,
+                case=case,
+                shelter=rng.choice(SHELTERS),
+                admitted_on=admitted,
+                action_plan=rng.random() < 0.8,
+            )
         elif admitted + dt.timedelta(days=10) < today:
-            services.shelter_stay_add(actor=actor, case=case, shelter=rng.choice(SHELTERS), admitted_on=admitted,
-                                      discharged_on=min(today, admitted + dt.timedelta(days=rng.randint(5, 60))),
-                                      action_plan=True)
+            services.shelter_stay_add(
+                actor=actor,
+                case=case,
+                shelter=rng.choice(SHELTERS),
+                admitted_on=admitted,
+                discharged_on=min(today, admitted + dt.timedelta(days=rng.randint(5, 60))),
+                action_plan=True,
+            )
     if rng.random() < 0.3:
         method = rng.choice(["cti", "cti", "icm", "act", "s85", "s85a"])
         decided = min(today, opened + dt.timedelta(days=rng.randint(0, 60)))
         start = decided + dt.timedelta(days=rng.randint(0, 14))
-        services.support_plan_add(actor=actor, case=case, method=method, provider=rng.choice(PROVIDERS),
-                                  decided_on=decided, starts_on=start,
-                                  ends_on=cti_end(start) if method == "cti" else None,
-                                  status="active" if start <= today else "planned")
+        services.support_plan_add(
+            actor=actor,
+            case=case,
+            method=method,
+            provider=rng.choice(PROVIDERS),
+            decided_on=decided,
+            starts_on=start,
+            ends_on=cti_end(start) if method == "cti" else None,
+            status="active" if start <= today else "planned",
+        )
     if rng.random() < 0.06:
-        services.legal_bar_add(actor=actor, case=case, kind="prison_release",
-                               date=today - dt.timedelta(days=rng.randint(10, 170)))
+        services.legal_bar_add(
+            actor=actor,
+            case=case,
+            kind="prison_release",
+            date=today - dt.timedelta(days=rng.randint(10, 170)),
+        )
     if rng.random() < 0.1 and changes["income_type"] in {"cash_benefit", "education_aid"}:
-        services.legal_bar_add(actor=actor, case=case, kind="benefits", benefit=changes["income_type"],
-                               date=today - dt.timedelta(days=rng.randint(60, 900)))
+        services.legal_bar_add(
+            actor=actor,
+            case=case,
+            kind="benefits",
+            benefit=changes["income_type"],
+            date=today - dt.timedelta(days=rng.randint(60, 900)),
+        )
     if rng.random() < 0.2:
-        services.case_add_note(actor=actor, case=case, text="Samtale om boligønsker og støttebehov.")
+        services.case_add_note(
+            actor=actor, case=case, text="Samtale om boligønsker og støttebehov."
+        )
     roll = rng.random()
     if roll < 0.04:
-        services.case_park(actor=actor, case=case, until=today + dt.timedelta(days=rng.randint(5, 60)),
-                           reason="Indlagt på hospital", today=today)
+        services.case_park(
+            actor=actor,
+            case=case,
+            until=today + dt.timedelta(days=rng.randint(5, 60)),
+            reason="Indlagt på hospital",
+            today=today,
+        )
     elif roll < 0.07:
         services.case_transition(actor=actor, case=case, status="offered", today=today)
     elif roll < 0.15:
@@ -186,5 +336,10 @@ def _fill(rng: random.Random, case: Case, actor: Any, today: dt.date, situation:
     elif roll < 0.17:
         services.case_transition(actor=actor, case=case, status="closed", today=today)
     if case.urgent is False and rng.random() < 0.04:
-        services.case_set_urgency(actor=actor, case=case, urgent=True, reason="Helbred forværres ved gadesøvn",
-                                  today=today)
+        services.case_set_urgency(
+            actor=actor,
+            case=case,
+            urgent=True,
+            reason="Helbred forværres ved gadesøvn",
+            today=today,
+        )

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from anvis_core.cases import bars as core_bars
-from anvis_core.cases.economy import DEFAULT_MAX_RENT_RULE, MaxRent, MaxRentRule, default_max_rent, effective_max_rent
+from anvis_core.cases.economy import (
+    DEFAULT_MAX_RENT_RULE,
+    MaxRent,
+    MaxRentRule,
+    default_max_rent,
+    effective_max_rent,
+)
 from anvis_core.cases.household import RoomNeed, room_need
 from anvis_core.cases.priority import (
     DEFAULT_WEIGHTS,
@@ -22,7 +28,11 @@ from anvis_core.cases.priority import (
     PriorityWeights,
     priority_score,
 )
-from anvis_core.cases.reimbursement import DEFAULT_WARNING_DAYS, ReimbursementStatus, reimbursement_status
+from anvis_core.cases.reimbursement import (
+    DEFAULT_WARNING_DAYS,
+    ReimbursementStatus,
+    reimbursement_status,
+)
 from anvis_core.cases.situation import Situation as CoreSituation
 from anvis_core.cases.support import DecisionCheck, SupportMethod, check_85a_decision, cti_phase_on
 
@@ -53,7 +63,9 @@ def priority_inputs(case: Case, *, children: int | None = None) -> PriorityInput
     )
 
 
-def compute_priority(case: Case, today: dt.date, *, children: int | None = None) -> PriorityBreakdown:
+def compute_priority(
+    case: Case, today: dt.date, *, children: int | None = None
+) -> PriorityBreakdown:
     return priority_score(priority_inputs(case, children=children), priority_weights(), today)
 
 

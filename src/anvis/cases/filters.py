@@ -52,11 +52,17 @@ class CaseFilter(django_filters.FilterSet):
         label=_("Priority at least"), field_name="priority_total", lookup_expr="gte"
     )
     age_band = django_filters.ChoiceFilter(
-        label=_("Age"), choices=[(c, label) for c, label, _lo, _hi in AGE_BANDS], method="filter_age"
+        label=_("Age"),
+        choices=[(c, label) for c, label, _lo, _hi in AGE_BANDS],
+        method="filter_age",
     )
-    needs = django_filters.MultipleChoiceFilter(label=_("Needs"), choices=NEEDS, method="filter_needs")
+    needs = django_filters.MultipleChoiceFilter(
+        label=_("Needs"), choices=NEEDS, method="filter_needs"
+    )
     parked = django_filters.ChoiceFilter(
-        label=_("Parked"), choices=[("yes", _("Parked")), ("no", _("Not parked"))], method="filter_parked"
+        label=_("Parked"),
+        choices=[("yes", _("Parked")), ("no", _("Not parked"))],
+        method="filter_parked",
     )
 
     class Meta:

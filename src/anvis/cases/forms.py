@@ -57,20 +57,26 @@ class SituationFieldsMixin(forms.Form):
 
 class CaseCreateForm(SituationFieldsMixin):
     cpr = forms.CharField(
-        label=_("CPR number"), max_length=11, help_text=_("DDMMYY-XXXX. A known CPR number re-opens the citizen.")
+        label=_("CPR number"),
+        max_length=11,
+        help_text=_("DDMMYY-XXXX. A known CPR number re-opens the citizen."),
     )
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    preferred_contact = forms.ChoiceField(label=_("Preferred contact"), choices=PreferredContact.choices)
+    preferred_contact = forms.ChoiceField(
+        label=_("Preferred contact"), choices=PreferredContact.choices
+    )
     situation = forms.ChoiceField(label=_("Homelessness situation"), choices=Situation.choices)
     situation_since = date_field(_("In this situation since"))
     release_from = forms.ChoiceField(
         label=_("Released from"), choices=[("", "—"), *ReleaseFromChoice.choices], required=False
     )
     release_date = date_field(_("Release date"), required=False)
-    adults = forms.IntegerField(label=_("Adults in the household"), min_value=1, max_value=10, initial=1)
+    adults = forms.IntegerField(
+        label=_("Adults in the household"), min_value=1, max_value=10, initial=1
+    )
 
     def clean_cpr(self) -> str:
         return cpr_parse_or_error(self.cleaned_data["cpr"]).digits
@@ -101,7 +107,7 @@ class HouseholdForm(forms.ModelForm):
             if not line:
                 continue
             try:
-                day = dt.datetime.strptime(line, "%d-%m-%Y").date()  # noqa: DTZ007 - a date, not a time
+                day = dt.datetime.strptime(line, "%d-%m-%Y").date()
             except ValueError:
                 raise ValidationError(
                     _("“%(value)s” is not a date in the form DD-MM-YYYY."), params={"value": line}
@@ -139,8 +145,13 @@ class EconomyForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("max_rent_override") is not None and not (data.get("max_rent_override_reason") or "").strip():
-            self.add_error("max_rent_override_reason", _("Give a reason when you override the maximum rent."))
+        if (
+            data.get("max_rent_override") is not None
+            and not (data.get("max_rent_override_reason") or "").strip()
+        ):
+            self.add_error(
+                "max_rent_override_reason", _("Give a reason when you override the maximum rent.")
+            )
         return data
 
 
@@ -170,16 +181,22 @@ class StatusForm(forms.Form):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = TRANSITIONS[CoreStatus(case.status)]
-        self.fields["status"].choices = [(v, label) for v, label in CaseStatus.choices if v in allowed]
+        self.fields["status"].choices = [
+            (v, label) for v, label in CaseStatus.choices if v in allowed
+        ]
 
 
 class ParkForm(forms.Form):
-    parked_until = date_field(_("Parked until"), help_text=_("The case is available again the day after."))
+    parked_until = date_field(
+        _("Parked until"), help_text=_("The case is available again the day after.")
+    )
     park_reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    text = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
 
 
 class ShelterStayForm(forms.ModelForm):
@@ -218,9 +235,13 @@ class LegalBarForm(forms.ModelForm):
 class AvoidAreaForm(forms.Form):
     district = forms.CharField(label=_("District"), max_length=100, required=False)
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.select_related("organisation"), required=False
+        label=_("Department"),
+        queryset=Department.objects.select_related("organisation"),
+        required=False,
     )
-    reason = forms.CharField(label=_("Reason"), max_length=300, help_text=_("E.g. away from a former network."))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=300, help_text=_("E.g. away from a former network.")
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -87,11 +87,13 @@ class IncomeType(models.TextChoices):
 
 
 class BarKind(models.TextChoices):
-    PRISON_RELEASE = core_bars.BarKind.PRISON_RELEASE.value, _(
-        "Released from the Prison and Probation Service"
+    PRISON_RELEASE = (
+        core_bars.BarKind.PRISON_RELEASE.value,
+        _("Released from the Prison and Probation Service"),
     )
-    GROSS_BREACH_TERMINATION = core_bars.BarKind.GROSS_BREACH_TERMINATION.value, _(
-        "Lease terminated for gross breach"
+    GROSS_BREACH_TERMINATION = (
+        core_bars.BarKind.GROSS_BREACH_TERMINATION.value,
+        _("Lease terminated for gross breach"),
     )
     BENEFITS = core_bars.BarKind.BENEFITS.value, _("Listed benefits (period)")
 
@@ -112,8 +114,9 @@ class SupportStatus(models.TextChoices):
 
 
 class ConsentScope(models.TextChoices):
-    OFFER_ORGANISATION = "offer_organisation", _(
-        "Name and contact details to the housing organisation of an accepted offer"
+    OFFER_ORGANISATION = (
+        "offer_organisation",
+        _("Name and contact details to the housing organisation of an accepted offer"),
     )
 
 
@@ -143,7 +146,10 @@ class Citizen(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     preferred_contact = models.CharField(
-        _("preferred contact"), max_length=16, choices=PreferredContact.choices, default=PreferredContact.PHONE
+        _("preferred contact"),
+        max_length=16,
+        choices=PreferredContact.choices,
+        default=PreferredContact.PHONE,
     )
     birth_date = models.DateField(_("birth date"), editable=False)
     recorded_sex = models.CharField(
@@ -194,14 +200,20 @@ class Case(models.Model):
         related_name="+",
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.WAITING, db_index=True
+        _("status"),
+        max_length=16,
+        choices=CaseStatus.choices,
+        default=CaseStatus.WAITING,
+        db_index=True,
     )
     opened_on = models.DateField(_("opened"))
     waiting_since = models.DateField(_("waiting since"))
     closed_on = models.DateField(_("closed"), null=True, blank=True)
 
     # Current homelessness situation (history in SituationEntry).
-    situation = models.CharField(_("situation"), max_length=32, choices=Situation.choices, db_index=True)
+    situation = models.CharField(
+        _("situation"), max_length=32, choices=Situation.choices, db_index=True
+    )
     situation_since = models.DateField(_("situation since"))
 
     # Household.
@@ -227,15 +239,21 @@ class Case(models.Model):
     )
 
     # Economy (whole kroner a month).
-    income_type = models.CharField(_("income type"), max_length=32, choices=IncomeType.choices, blank=True)
+    income_type = models.CharField(
+        _("income type"), max_length=32, choices=IncomeType.choices, blank=True
+    )
     income_amount = models.PositiveIntegerField(
         _("disposable income (kr/month)"), null=True, blank=True
     )
     housing_benefit = models.PositiveIntegerField(
         _("expected housing benefit (kr/month)"), null=True, blank=True
     )
-    max_rent_override = models.PositiveIntegerField(_("maximum rent, override (kr/month)"), null=True, blank=True)
-    max_rent_override_reason = models.CharField(_("reason for the override"), max_length=300, blank=True)
+    max_rent_override = models.PositiveIntegerField(
+        _("maximum rent, override (kr/month)"), null=True, blank=True
+    )
+    max_rent_override_reason = models.CharField(
+        _("reason for the override"), max_length=300, blank=True
+    )
     deposit_loan_needed = models.BooleanField(_("needs a municipal deposit loan"), default=False)
 
     # Priority: inputs and the stored total (recomputed on change and nightly).
@@ -292,7 +310,9 @@ class Case(models.Model):
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         if self.max_rent_override is not None and not self.max_rent_override_reason.strip():
-            errors["max_rent_override_reason"] = _("Give a reason when you override the maximum rent.")
+            errors["max_rent_override_reason"] = _(
+                "Give a reason when you override the maximum rent."
+            )
         if self.urgent and not self.urgency_reason.strip():
             errors["urgency_reason"] = _("Give a reason for the urgency.")
         if self.parked_until is not None and not self.park_reason.strip():
@@ -332,6 +352,9 @@ class SituationEntry(models.Model):
         verbose_name_plural = _("situation history")
         ordering = ["-since", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.situation} {self.since}"
+
 
 class HouseholdChild(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="children")
@@ -341,6 +364,9 @@ class HouseholdChild(models.Model):
         verbose_name = _("child")
         verbose_name_plural = _("children")
         ordering = ["birth_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.birth_date}"
 
     def age_on(self, on: dt.date) -> int:
         return age_on(self.birth_date, on)
@@ -371,6 +397,9 @@ class AvoidArea(models.Model):
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="cases_avoidarea_has_reason"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.district or self.department_id}"
 
     def clean(self) -> None:
         if not self.district.strip() and self.department_id is None:
@@ -408,6 +437,9 @@ class LegalBarEvent(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.kind} {self.date}"
+
     def clean(self) -> None:
         if self.kind == BarKind.BENEFITS and not self.benefit:
             raise ValidationError({"benefit": _("Choose the benefit.")})
@@ -417,7 +449,9 @@ class LegalBarEvent(models.Model):
     def to_core(self) -> core_bars.BarEvent:
         kind = core_bars.BarKind(self.kind)
         if kind is core_bars.BarKind.BENEFITS:
-            return core_bars.BarEvent(kind, self.date, end=self.end, benefit=core_bars.Benefit(self.benefit))
+            return core_bars.BarEvent(
+                kind, self.date, end=self.end, benefit=core_bars.Benefit(self.benefit)
+            )
         return core_bars.BarEvent(kind, self.date)
 
 
@@ -436,10 +470,14 @@ class ShelterStay(models.Model):
         ordering = ["-admitted_on", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(discharged_on__isnull=True) | Q(discharged_on__gte=models.F("admitted_on")),
+                condition=Q(discharged_on__isnull=True)
+                | Q(discharged_on__gte=models.F("admitted_on")),
                 name="cases_stay_discharge_after_admission",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.shelter} {self.admitted_on}"
 
     def clean(self) -> None:
         if self.discharged_on and self.admitted_on and self.discharged_on < self.admitted_on:
@@ -473,6 +511,9 @@ class SupportPlan(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.method} {self.decided_on}"
+
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The end cannot be before the start.")})
@@ -493,6 +534,9 @@ class ContactConsent(models.Model):
         verbose_name = _("consent to share contact details")
         verbose_name_plural = _("consents to share contact details")
         ordering = ["-given_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.scope} {self.given_on}"
 
     def active_on(self, day: dt.date) -> bool:
         return self.given_on <= day and (self.withdrawn_on is None or day < self.withdrawn_on)
@@ -516,3 +560,6 @@ class CaseEvent(models.Model):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.kind}"

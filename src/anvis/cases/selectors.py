@@ -15,7 +15,7 @@ from anvis.permissions import is_municipal
 from anvis_core.cpr import CprError, parse_cpr
 
 from . import domain
-from .models import Case, Citizen, ContactConsent, ConsentScope
+from .models import Case, Citizen, ConsentScope, ContactConsent
 
 
 def case_queryset(*, user: Any) -> QuerySet[Case]:
@@ -26,8 +26,10 @@ def case_queryset(*, user: Any) -> QuerySet[Case]:
 
 
 def case_list(*, user: Any) -> QuerySet[Case]:
-    return case_queryset(user=user).annotate(n_children=Count("children")).order_by(
-        "-priority_total", "waiting_since", "pk"
+    return (
+        case_queryset(user=user)
+        .annotate(n_children=Count("children"))
+        .order_by("-priority_total", "waiting_since", "pk")
     )
 
 
@@ -47,7 +49,9 @@ def citizen_find_by_cpr(*, cpr: str) -> Citizen | None:
     return Citizen.objects.filter(cpr_hash=lookup_hash(digits)).first()
 
 
-def contact_consent_active(*, case: Case, on: dt.date, scope: str = ConsentScope.OFFER_ORGANISATION) -> bool:
+def contact_consent_active(
+    *, case: Case, on: dt.date, scope: str = ConsentScope.OFFER_ORGANISATION
+) -> bool:
     """Has the citizen consented (and not withdrawn) to share contact details on `on`?
 
     For the offer flow: an organisation may see name and contact details only for an accepted

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from anvis.audit.services import audit_record, snapshot
 from anvis.core.fields import lookup_hash
 from anvis_core.cases.status import CaseStatus as CoreStatus
-from anvis_core.cases.status import can_park, check_transition, TransitionError
+from anvis_core.cases.status import TransitionError, can_park, check_transition
 from anvis_core.cases.support import SupportMethod as CoreMethod
 from anvis_core.cases.support import cti_end
 from anvis_core.cpr import Cpr, CprError, parse_cpr
@@ -61,7 +61,9 @@ CASE_EDITABLE_FIELDS = frozenset(
         "caseworker",
     }
 )
-CITIZEN_EDITABLE_FIELDS = frozenset({"first_name", "last_name", "phone", "email", "preferred_contact"})
+CITIZEN_EDITABLE_FIELDS = frozenset(
+    {"first_name", "last_name", "phone", "email", "preferred_contact"}
+)
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -75,7 +77,8 @@ def cpr_parse_or_error(value: str) -> Cpr:
     except CprError as exc:
         if exc.code == "date":
             raise ValidationError(
-                _("The first six digits of a CPR number must be a valid date (DDMMYY)."), code="cpr_date"
+                _("The first six digits of a CPR number must be a valid date (DDMMYY)."),
+                code="cpr_date",
             ) from None
         raise ValidationError(
             _("Enter the CPR number as DDMMYY-XXXX (10 digits)."), code="cpr_format"
@@ -105,13 +108,18 @@ def _store_priority(case: Case, today: dt.date) -> None:
     if case.priority_total != breakdown.total or case.priority_computed_on != today:
         case.priority_total = breakdown.total
         case.priority_computed_on = today
-        Case.objects.filter(pk=case.pk).update(priority_total=breakdown.total, priority_computed_on=today)
+        Case.objects.filter(pk=case.pk).update(
+            priority_total=breakdown.total, priority_computed_on=today
+        )
 
 
 def _next_number(year: int) -> str:
     prefix = f"S-{year}-"
     last = (
-        Case.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
+        Case.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
     )
     seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{seq:05d}"
@@ -153,17 +161,27 @@ def case_create(
             open_case = citizen.cases.open().first()
             if open_case is not None:
                 raise ValidationError(
-                    _("This citizen already has an open case (%(number)s).") % {"number": open_case.number},
+                    _("This citizen already has an open case (%(number)s).")
+                    % {"number": open_case.number},
                     code="open_case_exists",
                 )
             previous = citizen.cases.order_by("-opened_on", "-pk").first()
             before = snapshot(citizen)
             citizen.first_name, citizen.last_name = first_name, last_name
-            citizen.phone, citizen.email, citizen.preferred_contact = phone, email, preferred_contact
+            citizen.phone, citizen.email, citizen.preferred_contact = (
+                phone,
+                email,
+                preferred_contact,
+            )
             citizen.full_clean()
             citizen.save()
-            audit_record(actor=actor, action="cases.citizen_update", instance=citizen, before=before,
-                         after=snapshot(citizen))
+            audit_record(
+                actor=actor,
+                action="cases.citizen_update",
+                instance=citizen,
+                before=before,
+                after=snapshot(citizen),
+            )
         else:
             citizen = Citizen(
                 cpr=parsed.digits,
@@ -179,7 +197,12 @@ def case_create(
             )
             citizen.full_clean(exclude=["cpr_hash", "reference"])
             citizen.save()
-            audit_record(actor=actor, action="cases.citizen_create", instance=citizen, after=snapshot(citizen))
+            audit_record(
+                actor=actor,
+                action="cases.citizen_create",
+                instance=citizen,
+                after=snapshot(citizen),
+            )
         case = Case(
             citizen=citizen,
             caseworker=actor if getattr(actor, "is_authenticated", False) else None,
@@ -202,10 +225,18 @@ def case_create(
         else:  # pragma: no cover - five concurrent creations in the same instant
             raise ValidationError(_("The case could not be numbered; try again."))
         SituationEntry.objects.create(
-            case=case, situation=situation, since=situation_since, release_from=release_from,
-            release_date=release_date, recorded_by=case.caseworker,
+            case=case,
+            situation=situation,
+            since=situation_since,
+            release_from=release_from,
+            release_date=release_date,
+            recorded_by=case.caseworker,
         )
-        summary = _("Re-entry; previous case %(number)s.") % {"number": previous.number} if previous else ""
+        summary = (
+            _("Re-entry; previous case %(number)s.") % {"number": previous.number}
+            if previous
+            else ""
+        )
         _event(case, actor, EventKind.CREATED, summary)
         _store_priority(case, day)
         audit_record(actor=actor, action="cases.case_create", instance=case, after=snapshot(case))
@@ -223,14 +254,21 @@ def citizen_update(*, actor: Any, citizen: Citizen, changes: Mapping[str, Any]) 
             setattr(citizen, name, value)
         citizen.full_clean()
         citizen.save()
-        audit_record(actor=actor, action="cases.citizen_update", instance=citizen, before=before,
-                     after=snapshot(citizen))
+        audit_record(
+            actor=actor,
+            action="cases.citizen_update",
+            instance=citizen,
+            before=before,
+            after=snapshot(citizen),
+        )
         for case in citizen.cases.open():
             _event(case, actor, EventKind.UPDATED, _("Contact details updated."))
     return citizen
 
 
-def case_update(*, actor: Any, case: Case, changes: Mapping[str, Any], today: dt.date | None = None) -> Case:
+def case_update(
+    *, actor: Any, case: Case, changes: Mapping[str, Any], today: dt.date | None = None
+) -> Case:
     """Change household, needs, economy or priority-need fields (see CASE_EDITABLE_FIELDS)."""
     unknown = set(changes) - CASE_EDITABLE_FIELDS
     if unknown:
@@ -249,7 +287,13 @@ def case_update(*, actor: Any, case: Case, changes: Mapping[str, Any], today: dt
             labels = ", ".join(str(Case._meta.get_field(n).verbose_name) for n in changed)
             _event(case, actor, EventKind.UPDATED, _("Changed: %(fields)s.") % {"fields": labels})
         _store_priority(case, _today(today))
-        audit_record(actor=actor, action="cases.case_update", instance=case, before=before, after=snapshot(case))
+        audit_record(
+            actor=actor,
+            action="cases.case_update",
+            instance=case,
+            before=before,
+            after=snapshot(case),
+        )
     return case
 
 
@@ -259,16 +303,25 @@ def case_set_children(
     dates = sorted(birth_dates)
     day = _today(today)
     if any(d > day for d in dates):
-        raise ValidationError(_("A child's birth date cannot be in the future."), code="child_future")
+        raise ValidationError(
+            _("A child's birth date cannot be in the future."), code="child_future"
+        )
     with transaction.atomic():
         case = _lock(case)
         old = list(case.children.values_list("birth_date", flat=True))
         if sorted(old) != dates:
             case.children.all().delete()
-            HouseholdChild.objects.bulk_create([HouseholdChild(case=case, birth_date=d) for d in dates])
+            HouseholdChild.objects.bulk_create(
+                [HouseholdChild(case=case, birth_date=d) for d in dates]
+            )
             _event(case, actor, EventKind.UPDATED, _("Children: %(n)d.") % {"n": len(dates)})
-            audit_record(actor=actor, action="cases.children_set", instance=case,
-                         before={"children": old}, after={"children": dates})
+            audit_record(
+                actor=actor,
+                action="cases.children_set",
+                instance=case,
+                before={"children": old},
+                after={"children": dates},
+            )
         _store_priority(case, day)
     return case
 
@@ -287,8 +340,12 @@ def case_set_situation(
         case = _lock(case)
         before = snapshot(case)
         entry = SituationEntry(
-            case=case, situation=situation, since=since, release_from=release_from,
-            release_date=release_date, recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            case=case,
+            situation=situation,
+            since=since,
+            release_from=release_from,
+            release_date=release_date,
+            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         entry.full_clean(exclude=["case", "recorded_by"])
         entry.save()
@@ -296,7 +353,13 @@ def case_set_situation(
         case.save(update_fields=["situation", "situation_since", "updated_at"])
         _event(case, actor, EventKind.SITUATION, str(entry.get_situation_display()))
         _store_priority(case, _today(today))
-        audit_record(actor=actor, action="cases.situation_set", instance=case, before=before, after=snapshot(case))
+        audit_record(
+            actor=actor,
+            action="cases.situation_set",
+            instance=case,
+            before=before,
+            after=snapshot(case),
+        )
     return case
 
 
@@ -312,11 +375,21 @@ def case_set_urgency(
         case.urgent, case.urgency_reason = urgent, reason if urgent else ""
         case.save(update_fields=["urgent", "urgency_reason", "updated_at"])
         _event(
-            case, actor, EventKind.URGENCY,
-            (_("Marked urgent: %(reason)s") % {"reason": reason}) if urgent else _("Urgency removed."),
+            case,
+            actor,
+            EventKind.URGENCY,
+            (_("Marked urgent: %(reason)s") % {"reason": reason})
+            if urgent
+            else _("Urgency removed."),
         )
         _store_priority(case, _today(today))
-        audit_record(actor=actor, action="cases.urgency_set", instance=case, before=before, after=snapshot(case))
+        audit_record(
+            actor=actor,
+            action="cases.urgency_set",
+            instance=case,
+            before=before,
+            after=snapshot(case),
+        )
     return case
 
 
@@ -341,7 +414,13 @@ def case_transition(*, actor: Any, case: Case, status: str, today: dt.date | Non
             case.parked_until, case.park_reason = None, ""
         case.save()
         _event(case, actor, EventKind.STATUS, f"{old_label} → {case.get_status_display()}")
-        audit_record(actor=actor, action="cases.status_change", instance=case, before=before, after=snapshot(case))
+        audit_record(
+            actor=actor,
+            action="cases.status_change",
+            instance=case,
+            before=before,
+            after=snapshot(case),
+        )
     return case
 
 
@@ -364,9 +443,16 @@ def case_park(
         before = snapshot(case)
         case.parked_until, case.park_reason = until, reason
         case.save(update_fields=["parked_until", "park_reason", "updated_at"])
-        _event(case, actor, EventKind.PARKED,
-               _("Parked until %(date)s: %(reason)s") % {"date": until.strftime("%d-%m-%Y"), "reason": reason})
-        audit_record(actor=actor, action="cases.park", instance=case, before=before, after=snapshot(case))
+        _event(
+            case,
+            actor,
+            EventKind.PARKED,
+            _("Parked until %(date)s: %(reason)s")
+            % {"date": until.strftime("%d-%m-%Y"), "reason": reason},
+        )
+        audit_record(
+            actor=actor, action="cases.park", instance=case, before=before, after=snapshot(case)
+        )
     return case
 
 
@@ -378,9 +464,15 @@ def case_unpark(*, actor: Any, case: Case, automatic: bool = False) -> Case:
         before = snapshot(case)
         case.parked_until, case.park_reason = None, ""
         case.save(update_fields=["parked_until", "park_reason", "updated_at"])
-        _event(case, None if automatic else actor, EventKind.UNPARKED,
-               _("Unparked automatically at the end date.") if automatic else _("Unparked."))
-        audit_record(actor=actor, action="cases.unpark", instance=case, before=before, after=snapshot(case))
+        _event(
+            case,
+            None if automatic else actor,
+            EventKind.UNPARKED,
+            _("Unparked automatically at the end date.") if automatic else _("Unparked."),
+        )
+        audit_record(
+            actor=actor, action="cases.unpark", instance=case, before=before, after=snapshot(case)
+        )
     return case
 
 
@@ -415,14 +507,25 @@ def shelter_stay_add(
 ) -> ShelterStay:
     with transaction.atomic():
         case = _lock(case)
-        stay = ShelterStay(case=case, shelter=shelter, admitted_on=admitted_on, discharged_on=discharged_on,
-                           action_plan=action_plan)
+        stay = ShelterStay(
+            case=case,
+            shelter=shelter,
+            admitted_on=admitted_on,
+            discharged_on=discharged_on,
+            action_plan=action_plan,
+        )
         stay.full_clean()
         stay.save()
-        _event(case, actor, EventKind.SHELTER_STAY,
-               _("§ 110 stay at %(shelter)s from %(date)s.") % {"shelter": shelter,
-                                                                 "date": admitted_on.strftime("%d-%m-%Y")})
-        audit_record(actor=actor, action="cases.shelter_stay_add", instance=stay, after=snapshot(stay))
+        _event(
+            case,
+            actor,
+            EventKind.SHELTER_STAY,
+            _("§ 110 stay at %(shelter)s from %(date)s.")
+            % {"shelter": shelter, "date": admitted_on.strftime("%d-%m-%Y")},
+        )
+        audit_record(
+            actor=actor, action="cases.shelter_stay_add", instance=stay, after=snapshot(stay)
+        )
     return stay
 
 
@@ -438,11 +541,20 @@ def shelter_stay_discharge(
             stay.action_plan = action_plan
         stay.full_clean()
         stay.save()
-        _event(stay.case, actor, EventKind.SHELTER_STAY,
-               _("Discharged from %(shelter)s on %(date)s.") % {"shelter": stay.shelter,
-                                                                 "date": discharged_on.strftime("%d-%m-%Y")})
-        audit_record(actor=actor, action="cases.shelter_stay_discharge", instance=stay, before=before,
-                     after=snapshot(stay))
+        _event(
+            stay.case,
+            actor,
+            EventKind.SHELTER_STAY,
+            _("Discharged from %(shelter)s on %(date)s.")
+            % {"shelter": stay.shelter, "date": discharged_on.strftime("%d-%m-%Y")},
+        )
+        audit_record(
+            actor=actor,
+            action="cases.shelter_stay_discharge",
+            instance=stay,
+            before=before,
+            after=snapshot(stay),
+        )
     return stay
 
 
@@ -462,14 +574,27 @@ def support_plan_add(
         ends_on = cti_end(starts_on)
     with transaction.atomic():
         case = _lock(case)
-        plan = SupportPlan(case=case, method=method, provider=provider, decided_on=decided_on,
-                           starts_on=starts_on, ends_on=ends_on, status=status)
+        plan = SupportPlan(
+            case=case,
+            method=method,
+            provider=provider,
+            decided_on=decided_on,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            status=status,
+        )
         plan.full_clean()
         plan.save()
-        _event(case, actor, EventKind.SUPPORT_PLAN,
-               _("Support plan %(method)s decided %(date)s.") % {"method": plan.get_method_display(),
-                                                                   "date": decided_on.strftime("%d-%m-%Y")})
-        audit_record(actor=actor, action="cases.support_plan_add", instance=plan, after=snapshot(plan))
+        _event(
+            case,
+            actor,
+            EventKind.SUPPORT_PLAN,
+            _("Support plan %(method)s decided %(date)s.")
+            % {"method": plan.get_method_display(), "date": decided_on.strftime("%d-%m-%Y")},
+        )
+        audit_record(
+            actor=actor, action="cases.support_plan_add", instance=plan, after=snapshot(plan)
+        )
     return plan
 
 
@@ -481,25 +606,48 @@ def support_plan_set_status(*, actor: Any, plan: SupportPlan, status: str) -> Su
         plan.status = status
         plan.full_clean()
         plan.save()
-        _event(plan.case, actor, EventKind.SUPPORT_PLAN,
-               _("Support plan %(method)s: %(status)s.") % {"method": plan.get_method_display(),
-                                                              "status": plan.get_status_display()})
-        audit_record(actor=actor, action="cases.support_plan_status", instance=plan, before=before,
-                     after=snapshot(plan))
+        _event(
+            plan.case,
+            actor,
+            EventKind.SUPPORT_PLAN,
+            _("Support plan %(method)s: %(status)s.")
+            % {"method": plan.get_method_display(), "status": plan.get_status_display()},
+        )
+        audit_record(
+            actor=actor,
+            action="cases.support_plan_status",
+            instance=plan,
+            before=before,
+            after=snapshot(plan),
+        )
     return plan
 
 
 def legal_bar_add(
-    *, actor: Any, case: Case, kind: str, date: dt.date, end: dt.date | None = None, benefit: str = ""
+    *,
+    actor: Any,
+    case: Case,
+    kind: str,
+    date: dt.date,
+    end: dt.date | None = None,
+    benefit: str = "",
 ) -> LegalBarEvent:
     with transaction.atomic():
         case = _lock(case)
-        event = LegalBarEvent(case=case, kind=kind, date=date, end=end, benefit=benefit,
-                              recorded_by=actor if getattr(actor, "is_authenticated", False) else None)
+        event = LegalBarEvent(
+            case=case,
+            kind=kind,
+            date=date,
+            end=end,
+            benefit=benefit,
+            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
         event.full_clean(exclude=["recorded_by"])
         event.save()
         _event(case, actor, EventKind.LEGAL_BAR, str(event.get_kind_display()))
-        audit_record(actor=actor, action="cases.legal_bar_add", instance=event, after=snapshot(event))
+        audit_record(
+            actor=actor, action="cases.legal_bar_add", instance=event, after=snapshot(event)
+        )
     return event
 
 
@@ -507,7 +655,12 @@ def legal_bar_remove(*, actor: Any, event: LegalBarEvent) -> None:
     with transaction.atomic():
         _lock(event.case)
         before = snapshot(event)
-        _event(event.case, actor, EventKind.LEGAL_BAR, _("Removed: %(kind)s") % {"kind": event.get_kind_display()})
+        _event(
+            event.case,
+            actor,
+            EventKind.LEGAL_BAR,
+            _("Removed: %(kind)s") % {"kind": event.get_kind_display()},
+        )
         audit_record(actor=actor, action="cases.legal_bar_remove", instance=event, before=before)
         event.delete()
 
@@ -517,18 +670,24 @@ def avoid_area_add(
 ) -> AvoidArea:
     with transaction.atomic():
         case = _lock(case)
-        area = AvoidArea(case=case, district=district.strip(), department=department, reason=reason.strip())
+        area = AvoidArea(
+            case=case, district=district.strip(), department=department, reason=reason.strip()
+        )
         area.full_clean()
         area.save()
         _event(case, actor, EventKind.UPDATED, _("Area to avoid added."))
-        audit_record(actor=actor, action="cases.avoid_area_add", instance=area, after=snapshot(area))
+        audit_record(
+            actor=actor, action="cases.avoid_area_add", instance=area, after=snapshot(area)
+        )
     return area
 
 
 def avoid_area_remove(*, actor: Any, area: AvoidArea) -> None:
     with transaction.atomic():
         _lock(area.case)
-        audit_record(actor=actor, action="cases.avoid_area_remove", instance=area, before=snapshot(area))
+        audit_record(
+            actor=actor, action="cases.avoid_area_remove", instance=area, before=snapshot(area)
+        )
         _event(area.case, actor, EventKind.UPDATED, _("Area to avoid removed."))
         area.delete()
 
@@ -538,16 +697,24 @@ def consent_record(
 ) -> ContactConsent:
     with transaction.atomic():
         case = _lock(case)
-        consent = ContactConsent(case=case, scope=scope, given_on=given_on,
-                                 recorded_by=actor if getattr(actor, "is_authenticated", False) else None)
+        consent = ContactConsent(
+            case=case,
+            scope=scope,
+            given_on=given_on,
+            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
         consent.full_clean(exclude=["recorded_by"])
         consent.save()
         _event(case, actor, EventKind.CONSENT, str(consent.get_scope_display()))
-        audit_record(actor=actor, action="cases.consent_record", instance=consent, after=snapshot(consent))
+        audit_record(
+            actor=actor, action="cases.consent_record", instance=consent, after=snapshot(consent)
+        )
     return consent
 
 
-def consent_withdraw(*, actor: Any, consent: ContactConsent, withdrawn_on: dt.date) -> ContactConsent:
+def consent_withdraw(
+    *, actor: Any, consent: ContactConsent, withdrawn_on: dt.date
+) -> ContactConsent:
     with transaction.atomic():
         _lock(consent.case)
         consent = ContactConsent.objects.select_for_update().get(pk=consent.pk)
@@ -555,8 +722,13 @@ def consent_withdraw(*, actor: Any, consent: ContactConsent, withdrawn_on: dt.da
         consent.withdrawn_on = withdrawn_on
         consent.save(update_fields=["withdrawn_on"])
         _event(consent.case, actor, EventKind.CONSENT, _("Consent withdrawn."))
-        audit_record(actor=actor, action="cases.consent_withdraw", instance=consent, before=before,
-                     after=snapshot(consent))
+        audit_record(
+            actor=actor,
+            action="cases.consent_withdraw",
+            instance=consent,
+            before=before,
+            after=snapshot(consent),
+        )
     return consent
 
 
@@ -573,5 +745,7 @@ def cases_recompute_priorities(*, today: dt.date | None = None, batch_size: int 
             case.priority_total, case.priority_computed_on = total, day
             changed.append(case)
     with transaction.atomic():
-        Case.objects.bulk_update(changed, ["priority_total", "priority_computed_on"], batch_size=batch_size)
+        Case.objects.bulk_update(
+            changed, ["priority_total", "priority_computed_on"], batch_size=batch_size
+        )
     return len(changed)

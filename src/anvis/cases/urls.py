@@ -28,5 +28,9 @@ urlpatterns = [
     path("<int:pk>/undgaa/", views.avoid_add, name="avoid_add"),
     path("<int:pk>/undgaa/<int:area_pk>/slet/", views.avoid_remove, name="avoid_remove"),
     path("<int:pk>/samtykke/", views.consent_add, name="consent_add"),
-    path("<int:pk>/samtykke/<int:consent_pk>/tilbagekald/", views.consent_withdraw, name="consent_withdraw"),
+    path(
+        "<int:pk>/samtykke/<int:consent_pk>/tilbagekald/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
 ]

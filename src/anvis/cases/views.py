@@ -88,7 +88,9 @@ def _priority_rows(breakdown: PriorityBreakdown) -> list[dict[str, Any]]:
             detail = str(Situation(detail).label)
         elif item.criterion is Criterion.WAITING_DAYS:
             detail = _("%(days)d days") % {"days": item.quantity}
-        rows.append({"label": CRITERION_LABELS[item.criterion], "detail": detail, "points": item.points})
+        rows.append(
+            {"label": CRITERION_LABELS[item.criterion], "detail": detail, "points": item.points}
+        )
     return rows
 
 
@@ -143,7 +145,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         case.age = case.citizen.age_on(today)
         _log(request, case, "case.list")
     return render(
-        request, "cases/case_list.html", {"filter": filterset, "page": page, "query": query, "today": today}
+        request,
+        "cases/case_list.html",
+        {"filter": filterset, "page": page, "query": query, "today": today},
     )
 
 
@@ -172,7 +176,9 @@ def case_create(request: HttpRequest) -> HttpResponse:
             _add_errors(form, exc)
         else:
             if known is not None:
-                messages.info(request, _("The citizen was known: the new case is linked to the earlier ones."))
+                messages.info(
+                    request, _("The citizen was known: the new case is linked to the earlier ones.")
+                )
             messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
             return redirect(_tab_url(case, "overview"))
     return render(request, "cases/case_create.html", {"form": form})
@@ -200,7 +206,9 @@ def _detail(request: HttpRequest, pk: int, tab: str, show_cpr: bool = False) -> 
             initial={"urgent": case.urgent, "urgency_reason": case.urgency_reason}
         )
     elif tab == "household":
-        context["avoid_areas"] = case.avoid_areas.select_related("department", "department__organisation")
+        context["avoid_areas"] = case.avoid_areas.select_related(
+            "department", "department__organisation"
+        )
         context["situations"] = case.situations.all()
     elif tab == "shelter":
         context["stays"] = case.shelter_stays.all()
@@ -246,7 +254,13 @@ def _form_page(
     return render(
         request,
         "cases/case_form.html",
-        {"case": case, "form": form, "title": title, "back_url": _tab_url(case, back), "intro": intro},
+        {
+            "case": case,
+            "form": form,
+            "title": title,
+            "back_url": _tab_url(case, back),
+            "intro": intro,
+        },
     )
 
 
@@ -270,7 +284,9 @@ def case_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     if form_class is ContactForm:
         form = ContactForm(data, instance=case.citizen)
     elif form_class is SituationForm:
-        form = SituationForm(data, initial={"situation": case.situation, "since": timezone.localdate()})
+        form = SituationForm(
+            data, initial={"situation": case.situation, "since": timezone.localdate()}
+        )
     elif form_class is HouseholdForm:
         dates = "\n".join(c.birth_date.strftime("%d-%m-%Y") for c in case.children.all())
         form = HouseholdForm(data, instance=case, initial={"children_birth_dates": dates})
@@ -283,8 +299,12 @@ def case_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
                 services.citizen_update(actor=request.user, citizen=case.citizen, changes=cd)
             elif form_class is SituationForm:
                 services.case_set_situation(
-                    actor=request.user, case=case, situation=cd["situation"], since=cd["since"],
-                    release_from=cd["release_from"], release_date=cd["release_date"],
+                    actor=request.user,
+                    case=case,
+                    situation=cd["situation"],
+                    since=cd["since"],
+                    release_from=cd["release_from"],
+                    release_date=cd["release_date"],
                 )
             elif form_class is HouseholdForm:
                 children = cd.pop("children_birth_dates")
@@ -327,31 +347,45 @@ def _action(
 @access(MUNICIPAL, deny_status=404)
 def case_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(
-        request, pk, lambda data, case: StatusForm(data, case=case),
-        lambda case, cd: services.case_transition(actor=request.user, case=case, status=cd["status"]),
-        _("Change status"), "overview", _("Status changed."),
+        request,
+        pk,
+        lambda data, case: StatusForm(data, case=case),
+        lambda case, cd: services.case_transition(
+            actor=request.user, case=case, status=cd["status"]
+        ),
+        _("Change status"),
+        "overview",
+        _("Status changed."),
     )
 
 
 @access(MUNICIPAL, deny_status=404)
 def case_urgency(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(
-        request, pk, lambda data, case: UrgencyForm(data),
+        request,
+        pk,
+        lambda data, case: UrgencyForm(data),
         lambda case, cd: services.case_set_urgency(
             actor=request.user, case=case, urgent=cd["urgent"], reason=cd["urgency_reason"]
         ),
-        _("Urgency"), "overview", _("Saved."),
+        _("Urgency"),
+        "overview",
+        _("Saved."),
     )
 
 
 @access(MUNICIPAL, deny_status=404)
 def case_park(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(
-        request, pk, lambda data, case: ParkForm(data),
+        request,
+        pk,
+        lambda data, case: ParkForm(data),
         lambda case, cd: services.case_park(
             actor=request.user, case=case, until=cd["parked_until"], reason=cd["park_reason"]
         ),
-        _("Park the case"), "overview", _("The case is parked."),
+        _("Park the case"),
+        "overview",
+        _("The case is parked."),
     )
 
 
@@ -367,18 +401,26 @@ def case_unpark(request: HttpRequest, pk: int) -> HttpResponse:
 @access(MUNICIPAL, deny_status=404)
 def case_note(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(
-        request, pk, lambda data, case: NoteForm(data),
+        request,
+        pk,
+        lambda data, case: NoteForm(data),
         lambda case, cd: services.case_add_note(actor=request.user, case=case, text=cd["text"]),
-        _("Add a note"), "timeline", _("Note added."),
+        _("Add a note"),
+        "timeline",
+        _("Note added."),
     )
 
 
 @access(MUNICIPAL, deny_status=404)
 def stay_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(
-        request, pk, lambda data, case: ShelterStayForm(data),
+        request,
+        pk,
+        lambda data, case: ShelterStayForm(data),
         lambda case, cd: services.shelter_stay_add(actor=request.user, case=case, **cd),
-        _("Add a § 110 stay"), "shelter", _("Stay added."),
+        _("Add a § 110 stay"),
+        "shelter",
+        _("Stay added."),
     )
 
 
@@ -387,20 +429,31 @@ def stay_discharge(request: HttpRequest, pk: int, stay_pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
     stay = get_object_or_404(ShelterStay, pk=stay_pk, case=case)
     return _action(
-        request, pk, lambda data, case: DischargeForm(data, initial={"action_plan": stay.action_plan}),
+        request,
+        pk,
+        lambda data, case: DischargeForm(data, initial={"action_plan": stay.action_plan}),
         lambda case, cd: services.shelter_stay_discharge(
-            actor=request.user, stay=stay, discharged_on=cd["discharged_on"], action_plan=cd["action_plan"]
+            actor=request.user,
+            stay=stay,
+            discharged_on=cd["discharged_on"],
+            action_plan=cd["action_plan"],
         ),
-        _("Discharge from § 110"), "shelter", _("Discharge recorded."),
+        _("Discharge from § 110"),
+        "shelter",
+        _("Discharge recorded."),
     )
 
 
 @access(MUNICIPAL, deny_status=404)
 def plan_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(
-        request, pk, lambda data, case: SupportPlanForm(data),
+        request,
+        pk,
+        lambda data, case: SupportPlanForm(data),
         lambda case, cd: services.support_plan_add(actor=request.user, case=case, **cd),
-        _("Add a support plan"), "shelter", _("Support plan added."),
+        _("Add a support plan"),
+        "shelter",
+        _("Support plan added."),
     )
 
 
@@ -413,18 +466,28 @@ def plan_status(request: HttpRequest, pk: int, plan_pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
     plan = get_object_or_404(SupportPlan, pk=plan_pk, case=case)
     return _action(
-        request, pk, lambda data, case: PlanStatusForm(data, initial={"status": plan.status}),
-        lambda case, cd: services.support_plan_set_status(actor=request.user, plan=plan, status=cd["status"]),
-        _("Support plan status"), "shelter", _("Saved."),
+        request,
+        pk,
+        lambda data, case: PlanStatusForm(data, initial={"status": plan.status}),
+        lambda case, cd: services.support_plan_set_status(
+            actor=request.user, plan=plan, status=cd["status"]
+        ),
+        _("Support plan status"),
+        "shelter",
+        _("Saved."),
     )
 
 
 @access(MUNICIPAL, deny_status=404)
 def bar_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(
-        request, pk, lambda data, case: LegalBarForm(data),
+        request,
+        pk,
+        lambda data, case: LegalBarForm(data),
         lambda case, cd: services.legal_bar_add(actor=request.user, case=case, **cd),
-        _("Add a legal bar event"), "shelter", _("Saved."),
+        _("Add a legal bar event"),
+        "shelter",
+        _("Saved."),
     )
 
 
@@ -441,9 +504,13 @@ def bar_remove(request: HttpRequest, pk: int, bar_pk: int) -> HttpResponse:
 @access(MUNICIPAL, deny_status=404)
 def avoid_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(
-        request, pk, lambda data, case: AvoidAreaForm(data),
+        request,
+        pk,
+        lambda data, case: AvoidAreaForm(data),
         lambda case, cd: services.avoid_area_add(actor=request.user, case=case, **cd),
-        _("Add an area to avoid"), "household", _("Saved."),
+        _("Add an area to avoid"),
+        "household",
+        _("Saved."),
     )
 
 
@@ -460,11 +527,15 @@ def avoid_remove(request: HttpRequest, pk: int, area_pk: int) -> HttpResponse:
 @access(MUNICIPAL, deny_status=404)
 def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(
-        request, pk, lambda data, case: ConsentForm(data, initial={"given_on": timezone.localdate()}),
+        request,
+        pk,
+        lambda data, case: ConsentForm(data, initial={"given_on": timezone.localdate()}),
         lambda case, cd: services.consent_record(
             actor=request.user, case=case, given_on=cd["given_on"], scope=cd["scope"]
         ),
-        _("Record consent to share contact details"), "shelter", _("Consent recorded."),
+        _("Record consent to share contact details"),
+        "shelter",
+        _("Consent recorded."),
     )
 
 
@@ -473,6 +544,8 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
 def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     case = _case(request, pk)
     consent = get_object_or_404(ContactConsent, pk=consent_pk, case=case, withdrawn_on__isnull=True)
-    services.consent_withdraw(actor=request.user, consent=consent, withdrawn_on=timezone.localdate())
+    services.consent_withdraw(
+        actor=request.user, consent=consent, withdrawn_on=timezone.localdate()
+    )
     messages.success(request, _("Consent withdrawn."))
     return redirect(_tab_url(case, "shelter"))

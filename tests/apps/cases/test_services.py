@@ -41,8 +41,14 @@ def test_status_transitions_are_enforced(case: Any, users: Any) -> None:
 
 def test_one_open_case_per_citizen_and_reentry(case: Any, users: Any) -> None:
     actor = users["sagsbehandler"]
-    kwargs = dict(actor=actor, cpr=CPR, first_name="Karl", last_name="T", situation="rough_sleeping",
-                  situation_since=D(2026, 5, 1))
+    kwargs: dict[str, Any] = {
+        "actor": actor,
+        "cpr": CPR,
+        "first_name": "Karl",
+        "last_name": "T",
+        "situation": "rough_sleeping",
+        "situation_since": D(2026, 5, 1),
+    }
     with pytest.raises(ValidationError):
         services.case_create(**kwargs)
     services.case_transition(actor=actor, case=case, status="closed")
@@ -54,8 +60,12 @@ def test_one_open_case_per_citizen_and_reentry(case: Any, users: Any) -> None:
 def test_parking_and_automatic_unparking(case: Any, users: Any) -> None:
     actor = users["sagsbehandler"]
     with pytest.raises(ValidationError):
-        services.case_park(actor=actor, case=case, until=D(2026, 3, 1), reason=" ", today=D(2026, 2, 1))
-    services.case_park(actor=actor, case=case, until=D(2026, 3, 1), reason="Indlagt", today=D(2026, 2, 1))
+        services.case_park(
+            actor=actor, case=case, until=D(2026, 3, 1), reason=" ", today=D(2026, 2, 1)
+        )
+    services.case_park(
+        actor=actor, case=case, until=D(2026, 3, 1), reason="Indlagt", today=D(2026, 2, 1)
+    )
     assert services.cases_unpark_due(today=D(2026, 3, 1)) == 0  # still parked on its last day
     assert services.cases_unpark_due(today=D(2026, 3, 2)) == 1
     case.refresh_from_db()
@@ -75,13 +85,17 @@ def test_urgency_needs_reason_and_raises_priority(case: Any, users: Any) -> None
     actor = users["sagsbehandler"]
     with pytest.raises(ValidationError):
         services.case_set_urgency(actor=actor, case=case, urgent=True, reason="")
-    case = services.case_set_urgency(actor=actor, case=case, urgent=True, reason="Vinter", today=D(2026, 2, 1))
+    case = services.case_set_urgency(
+        actor=actor, case=case, urgent=True, reason="Vinter", today=D(2026, 2, 1)
+    )
     assert case.priority_total == 400
 
 
 def test_children_and_priority_recompute(case: Any, users: Any) -> None:
     actor = users["sagsbehandler"]
-    services.case_set_children(actor=actor, case=case, birth_dates=[D(2020, 5, 1)], today=D(2026, 2, 1))
+    services.case_set_children(
+        actor=actor, case=case, birth_dates=[D(2020, 5, 1)], today=D(2026, 2, 1)
+    )
     case.refresh_from_db()
     assert case.priority_total == 300
     assert services.cases_recompute_priorities(today=D(2026, 2, 11)) == 1
@@ -94,12 +108,20 @@ def test_reimbursement_counter_and_85a_warning(case: Any, users: Any) -> None:
     from anvis.cases import domain
 
     actor = users["sagsbehandler"]
-    stay = services.shelter_stay_add(actor=actor, case=case, shelter="Herberget", admitted_on=D(2026, 4, 1))
+    stay = services.shelter_stay_add(
+        actor=actor, case=case, shelter="Herberget", admitted_on=D(2026, 4, 1)
+    )
     status = domain.citizen_reimbursement(case.citizen, D(2026, 6, 19))  # day 80
     assert status.year.days_used == 80 and status.days_left == 10 and status.warning
     services.shelter_stay_discharge(actor=actor, stay=stay, discharged_on=D(2026, 6, 20))
-    plan = services.support_plan_add(actor=actor, case=case, method="cti", provider="Team",
-                                     decided_on=D(2026, 6, 25), starts_on=D(2026, 7, 1))
+    plan = services.support_plan_add(
+        actor=actor,
+        case=case,
+        method="cti",
+        provider="Team",
+        decided_on=D(2026, 6, 25),
+        starts_on=D(2026, 7, 1),
+    )
     assert plan.ends_on == D(2027, 3, 31)
     [view] = domain.support_plan_views(case, D(2026, 7, 2))
     assert view.check.warning and view.cti_phase == 1

@@ -33,7 +33,10 @@ def case_urls(case: Any) -> list[tuple[str, str]]:
         reverse("cases:case_economy", args=[pk]),
         reverse("cases:case_shelter", args=[pk]),
         reverse("cases:case_timeline", args=[pk]),
-        *(reverse("cases:case_edit", args=[pk, s]) for s in ["kontakt", "husstand", "behov", "oekonomi", "situation"]),
+        *(
+            reverse("cases:case_edit", args=[pk, s])
+            for s in ["kontakt", "husstand", "behov", "oekonomi", "situation"]
+        ),
         reverse("cases:case_status", args=[pk]),
         reverse("cases:case_urgency", args=[pk]),
         reverse("cases:case_park", args=[pk]),
@@ -57,7 +60,9 @@ def case_urls(case: Any) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("role", OTHER_ROLES)
-def test_non_municipal_roles_get_404_everywhere_and_never_see_cpr(client_for: Any, case: Any, role: str) -> None:
+def test_non_municipal_roles_get_404_everywhere_and_never_see_cpr(
+    client_for: Any, case: Any, role: str
+) -> None:
     client = client_for(role)
     for method, url in case_urls(case):
         response = getattr(client, method)(url)
@@ -93,11 +98,16 @@ def test_cpr_masked_by_default_and_reveal_is_logged_separately(client_for: Any, 
     assert SERIAL not in body
     view = PersonalDataAccess.objects.get(what="case.view.overview")
     assert view.subject_id == str(case.citizen_id) and view.subject_ref == case.number
-    assert view.user_label == "u_sagsbehandler" and view.path == reverse("cases:case_overview", args=[case.pk])
+    assert view.user_label == "u_sagsbehandler" and view.path == reverse(
+        "cases:case_overview", args=[case.pk]
+    )
     assert client.get(reverse("cases:case_cpr_reveal", args=[case.pk])).status_code == 405
     body = client.post(reverse("cases:case_cpr_reveal", args=[case.pk])).content.decode()
     assert "120385-1235" in body
-    assert PersonalDataAccess.objects.filter(what="case.cpr_reveal", subject_ref=case.number).count() == 1
+    assert (
+        PersonalDataAccess.objects.filter(what="case.cpr_reveal", subject_ref=case.number).count()
+        == 1
+    )
 
 
 def test_each_tab_and_list_writes_access_records(client_for: Any, case: Any) -> None:
@@ -106,7 +116,13 @@ def test_each_tab_and_list_writes_access_records(client_for: Any, case: Any) -> 
         client.get(reverse(f"cases:{name}", args=[case.pk]))
     client.get(reverse("cases:case_list"))
     whats = set(PersonalDataAccess.objects.values_list("what", flat=True))
-    assert {"case.view.household", "case.view.economy", "case.view.shelter", "case.view.timeline", "case.list"} <= whats
+    assert {
+        "case.view.household",
+        "case.view.economy",
+        "case.view.shelter",
+        "case.view.timeline",
+        "case.list",
+    } <= whats
 
 
 def test_cpr_is_encrypted_at_rest_and_absent_from_audit_and_logs(
@@ -189,12 +205,19 @@ def test_reentry_links_to_the_known_citizen(client_for: Any, case: Any) -> None:
 def test_economy_override_needs_a_reason(client_for: Any, case: Any) -> None:
     client = client_for("sagsbehandler")
     url = reverse("cases:case_edit", args=[case.pk, "oekonomi"])
-    body = client.post(url, {"income_type": "cash_benefit", "income_amount": "10000", "max_rent_override": "4800"}).content.decode()
+    body = client.post(
+        url, {"income_type": "cash_benefit", "income_amount": "10000", "max_rent_override": "4800"}
+    ).content.decode()
     assert "Angiv en begrundelse" in body
     response = client.post(
         url,
-        {"income_type": "cash_benefit", "income_amount": "10000", "housing_benefit": "1000",
-         "max_rent_override": "4800", "max_rent_override_reason": "Familie hjælper"},
+        {
+            "income_type": "cash_benefit",
+            "income_amount": "10000",
+            "housing_benefit": "1000",
+            "max_rent_override": "4800",
+            "max_rent_override_reason": "Familie hjælper",
+        },
     )
     assert response.status_code == 302
     case.refresh_from_db()
@@ -223,8 +246,13 @@ def test_list_filters_and_priority_order(client_for: Any, case: Any, users: Any)
     from anvis.cases.services import case_create
 
     other = case_create(
-        actor=users["sagsbehandler"], cpr="010100-4000", first_name="Ung", last_name="Person",
-        situation="rough_sleeping", situation_since=dt.date(2026, 1, 1), today=dt.date(2026, 2, 1),
+        actor=users["sagsbehandler"],
+        cpr="010100-4000",
+        first_name="Ung",
+        last_name="Person",
+        situation="rough_sleeping",
+        situation_since=dt.date(2026, 1, 1),
+        today=dt.date(2026, 2, 1),
     )
     client = client_for("sagsbehandler")
     body = client.get(reverse("cases:case_list")).content.decode()
