@@ -6,7 +6,9 @@ from anvis.permissions import Role
 
 def _admin_has_permission(request):  # type: ignore[no-untyped-def]
     user = request.user
-    return bool(user.is_active and user.is_authenticated and user.is_staff and user.role == Role.ADMIN)
+    return bool(
+        user.is_active and user.is_authenticated and user.is_staff and user.role == Role.ADMIN
+    )
 
 
 admin.site.has_permission = _admin_has_permission  # type: ignore[method-assign]
