@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "anvis.accounts",
     "anvis.audit",
     "anvis.stock",
+    "anvis.monitoring",
 ]
 
 MIDDLEWARE = [

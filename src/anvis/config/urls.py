@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("anvis.core.urls")),
     path("konto/", include("anvis.accounts.urls")),
     path("bestand/", include("anvis.stock.urls")),
+    path("overvaagning/", include("anvis.monitoring.urls")),
     path("admin/", admin.site.urls),
 ]
