@@ -51,9 +51,9 @@ def _pct(value: float) -> Decimal:
 
 
 def _profile(rng: random.Random, build_year: int | None, rent_m2: float, family: float) -> float:
+    if rng.random() < 0.12:  # a band of departments near the thresholds
+        return rng.uniform(0.46, 0.62)
     level = rng.random() ** 5
-    if rng.random() < 0.08:  # a band of departments near the thresholds
-        level = rng.uniform(0.40, 0.60)
     if build_year and 1960 <= build_year < 1980:
         level += 0.12
     level += _clip((850 - rent_m2) / 1500, -0.08, 0.12)

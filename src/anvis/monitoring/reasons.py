@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,6 +32,18 @@ DESIGNATION_LABELS = {
     "omdannelse": gettext_lazy("transformation area (omdannelsesområde)"),
     "forebyggelse": gettext_lazy("prevention area (forebyggelsesområde)"),
 }
+
+
+def _num(text: Any) -> str:
+    """A number as the current language writes it (44,7 in Danish)."""
+    try:
+        return number_format(Decimal(str(text)))
+    except (InvalidOperation, ValueError):
+        return str(text)
+
+
+def comparison(criterion: str, threshold: Any) -> str:
+    return _comparison(criterion, _num(threshold))
 
 
 def _comparison(criterion: str, threshold: str) -> str:
@@ -91,8 +105,8 @@ def describe(code: str, params: Mapping[str, Any] | None = None) -> str:
     prefix, _sep, criterion = code.partition(".")
     if criterion in CRITERION_LABELS:
         label = CRITERION_LABELS[criterion]
-        value = _value(criterion, str(p.get("value")))
-        limit = _comparison(criterion, str(p.get("threshold")))
+        value = _value(criterion, _num(p.get("value")))
+        limit = _comparison(criterion, _num(p.get("threshold")))
         years = int(p.get("years", 1) or 1)
         avg = _(" (two-year average)") if years == 2 else ""
         if prefix in {"udsat", "parallelsamfund"}:

@@ -19,15 +19,19 @@ from .charts import line_chart
 from .filters import MonitoringDepartmentFilter
 from .forms import MonitoringImportForm, RecomputeForm
 from .importing import ImportResult, import_designations, import_indicators
-from .reasons import DESIGNATION_LABELS, INDICATOR_LABELS
+from .reasons import DESIGNATION_LABELS, INDICATOR_LABELS, comparison
 from .services import monitoring_recompute
 
 PROPOSAL_READERS = MUNICIPAL | {Role.STEERING}
 
-# Legal thresholds drawn on the trend charts, per indicator.
-_CHART_THRESHOLDS: dict[str, list[tuple[Any, str]]] = {}
-for _c in (*UDSAT_CRITERIA, *FOREBYGGELSE_CRITERIA):
-    _CHART_THRESHOLDS.setdefault(_c.indicator, []).append((_c.threshold, _c.code))
+# Legal thresholds drawn on the trend charts: indicator → {threshold: (criterion code, laws)}.
+_CHART_THRESHOLDS: dict[str, dict[Any, tuple[str, list[str]]]] = {}
+for _law, _criteria in (("udsat", UDSAT_CRITERIA), ("forebyggelse", FOREBYGGELSE_CRITERIA)):
+    for _c in _criteria:
+        _entry = _CHART_THRESHOLDS.setdefault(_c.indicator, {}).setdefault(
+            _c.threshold, (_c.code, [])
+        )
+        _entry[1].append(_law)
 
 
 @access(ALL_ROLES)
@@ -50,8 +54,12 @@ def _charts(indicators: list[Any]) -> list[dict[str, Any]]:
         if not any(v is not None for v in values):
             continue
         thresholds = [
-            (t, _("Legal threshold %(value)s") % {"value": t})
-            for t, _code in _CHART_THRESHOLDS.get(field_name, [])
+            (
+                t,
+                _("Threshold for %(laws)s: %(rule)s")
+                % {"laws": " / ".join(laws), "rule": comparison(code, t)},
+            )
+            for t, (code, laws) in _CHART_THRESHOLDS.get(field_name, {}).items()
         ]
         description = _(
             "Values per year from %(first)s to %(last)s; empty years are suppressed."
