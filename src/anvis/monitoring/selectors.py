@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from anvis.stock.models import Department, Entrance
@@ -63,8 +63,11 @@ def department_status_map(on_date: dt.date | None = None) -> dict[int, StatusInf
     """Status per department on a date: from the stored snapshot when it was computed for that
     date (one query), otherwise computed on read (four queries)."""
     on_date = on_date or _today()
+    stored = DepartmentStatus.objects.aggregate(
+        total=Count("pk"), fresh=Count("pk", filter=Q(as_of=on_date))
+    )
     snapshot = DepartmentStatus.objects.filter(as_of=on_date)
-    if snapshot.exists() and not DepartmentStatus.objects.exclude(as_of=on_date).exists():
+    if stored["total"] and stored["fresh"] == stored["total"]:
         return {
             dept: StatusInfo(dept, status, status == "red", tuple(reasons), year, tuple(kinds))
             for dept, status, reasons, year, kinds in snapshot.values_list(
