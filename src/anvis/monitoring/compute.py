@@ -11,9 +11,9 @@ Which data counts on a date `d`:
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -188,14 +188,26 @@ class RecomputeResult:
     by_status: dict[str, int]
 
 
-def recompute(*, on_date: dt.date, config: MonitoringConfig | None = None) -> RecomputeResult:
-    """Rewrite the status snapshot of every department in one transaction."""
+def recompute(
+    *,
+    on_date: dt.date,
+    config: MonitoringConfig | None = None,
+    timings: dict[str, float] | None = None,
+) -> RecomputeResult:
+    """Rewrite the status snapshot of every department in one transaction.
+
+    `timings`, when given, receives the seconds spent per phase (for the benchmark)."""
     config = config or monitoring_config()
+    clock = _Clock(timings)
     computed = assess_departments(on_date, None, config)
+    clock.lap("indicators_and_status")
     features = structural_features()
+    clock.lap("structural_features")
     twins = find_twins(features, k=config.twins_k)
+    clock.lap("twins")
     dwellings = {f.department_id: f.dwellings for f in features}
     placements = placement_window_counts(on_date)
+    clock.lap("placement_windows")
     rows = []
     by_status: dict[str, int] = defaultdict(int)
     for dept, c in computed.items():
@@ -222,15 +234,25 @@ def recompute(*, on_date: dt.date, config: MonitoringConfig | None = None) -> Re
                 twin_ids=[t.department_id for t in twins.get(dept, [])],
             )
         )
+    clock.lap("build_rows")
     with transaction.atomic():
         DepartmentStatus.objects.all().delete()
         DepartmentStatus.objects.bulk_create(rows, batch_size=2000)
+    clock.lap("write_snapshot")
     return RecomputeResult(departments=len(rows), by_status=dict(by_status))
+
+
+class _Clock:
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.timings is not None:
+            self.timings[name] = now - self.last
+        self.last = now
 
 
 def _reason_json(reason: Any) -> dict[str, Any]:
     return {"code": reason.code, "params": dict(reason.params)}
-
-
-def decimal_or_none(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(value)

@@ -7,7 +7,8 @@ Method:
 2. Standardise every feature to a z-score over all departments compared
    ((x − mean) / population standard deviation). A feature with no spread gets z = 0; a missing
    value (no build year) is put at the mean (z = 0), so it neither attracts nor repels.
-3. Distance is the Euclidean distance between z-score vectors (every feature weighs the same).
+3. Distance is the Euclidean distance between z-score vectors (every feature weighs the same),
+   rounded to 9 decimals.
 4. The twins of a department are the k departments with the smallest distance, never the
    department itself; ties are broken by the lower department id, so the result is
    deterministic.
@@ -25,6 +26,7 @@ from statistics import median
 
 import numpy as np
 import numpy.typing as npt
+from scipy.spatial import cKDTree
 
 FEATURE_NAMES: tuple[str, ...] = (
     "dwellings",
@@ -75,10 +77,14 @@ def standardise(matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return result
 
 
-def find_twins(
-    departments: Sequence[StructuralFeatures], k: int = 5, chunk: int = 512
-) -> dict[int, list[Twin]]:
-    """The k nearest departments of every department (see the module docstring)."""
+def find_twins(departments: Sequence[StructuralFeatures], k: int = 5) -> dict[int, list[Twin]]:
+    """The k nearest departments of every department (see the module docstring).
+
+    A k-d tree proposes the nearest candidates; distances are rounded to 9 decimals so that equal
+    distances compare equal despite floating-point noise, and ordered by (distance, id). When
+    the tie at the k-th place might reach beyond the proposed candidates, that department is
+    decided by comparing it with every other department.
+    """
     if k < 1:
         raise ValueError("k must be at least 1")
     n = len(departments)
@@ -87,29 +93,40 @@ def find_twins(
     ordered = sorted(departments, key=lambda d: d.department_id)
     ids = np.array([d.department_id for d in ordered], dtype=np.int64)
     z = standardise(np.array([d.vector() for d in ordered], dtype=np.float64))
-    squared = np.einsum("ij,ij->i", z, z)
     take = min(k, n - 1)
+    if take == 0:
+        return {int(i): [] for i in ids}
+    query = min(n, take + 1 + _SLACK)
+    tree = cKDTree(z)
+    raw_dist, raw_idx = tree.query(z, k=query)
+    dist_all = np.round(np.asarray(raw_dist, dtype=np.float64).reshape(n, query), 9)
+    idx_all = np.asarray(raw_idx, dtype=np.int64).reshape(n, query)
     out: dict[int, list[Twin]] = {}
-    for start in range(0, n, chunk):
-        block = z[start : start + chunk]
-        d2 = squared[start : start + chunk, None] + squared[None, :] - 2.0 * block @ z.T
-        np.maximum(d2, 0.0, out=d2)
-        for row in range(block.shape[0]):
-            i = start + row
-            dist = d2[row]
-            dist[i] = np.inf
-            if take == 0:
-                out[int(ids[i])] = []
-                continue
-            # Round so that equal distances compare equal despite floating-point noise, then
-            # take everything up to the k-th distance and order by (distance, id).
-            rounded = np.round(dist, 9)
-            kth = np.partition(rounded, take - 1)[take - 1]
-            candidates = np.nonzero(rounded <= kth)[0]
-            order = np.lexsort((ids[candidates], rounded[candidates]))[:take]
-            chosen = candidates[order]
-            out[int(ids[i])] = [Twin(int(ids[j]), float(np.sqrt(rounded[j]))) for j in chosen]
+    for i in range(n):
+        keep = idx_all[i] != i
+        cand = idx_all[i][keep]
+        dist = dist_all[i][keep]
+        order = np.lexsort((cand, dist))
+        cand, dist = cand[order], dist[order]
+        if query < n and dist[-1] <= dist[take - 1]:
+            cand, dist = _exhaustive(z, i, take)
+        out[int(ids[i])] = [
+            Twin(int(ids[j]), float(d)) for j, d in zip(cand[:take], dist[:take], strict=True)
+        ]
     return out
+
+
+_SLACK = 8
+
+
+def _exhaustive(
+    z: npt.NDArray[np.float64], i: int, take: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Distances from department i to every other one, ordered by (distance, id)."""
+    dist = np.round(np.sqrt(((z - z[i]) ** 2).sum(axis=1)), 9)
+    dist[i] = np.inf
+    order = np.lexsort((np.arange(len(z)), dist))[:take]
+    return order.astype(np.int64), dist[order]
 
 
 @dataclass(frozen=True)

@@ -62,13 +62,36 @@ def test_deviation_uses_median_of_known_values() -> None:
 
 
 @given(st.lists(st.integers(min_value=1, max_value=500), min_size=2, max_size=40))
-def test_twins_are_deterministic_and_chunk_independent(sizes: list[int]) -> None:
+def test_twins_are_deterministic_and_order_independent(sizes: list[int]) -> None:
     depts = [dept(i + 1, s, 1950 + s % 60) for i, s in enumerate(sizes)]
     a = find_twins(depts, k=3)
-    b = find_twins(list(reversed(depts)), k=3, chunk=3)
+    b = find_twins(list(reversed(depts)), k=3)
     assert {k: [t.department_id for t in v] for k, v in a.items()} == {
         k: [t.department_id for t in v] for k, v in b.items()
     }
     for key, twins in a.items():
         assert key not in {t.department_id for t in twins}
         assert [t.distance for t in twins] == sorted(t.distance for t in twins)
+
+
+def test_ties_across_the_kth_place_take_the_lowest_ids() -> None:
+    depts = [dept(i, 100) for i in (8, 5, 2, 9, 4)] + [dept(1, 900)]
+    twins = find_twins(depts, k=2)
+    assert [t.department_id for t in twins[9]] == [2, 4]
+    assert [t.department_id for t in twins[2]] == [4, 5]
+    assert [t.department_id for t in twins[1]] == [2, 4]
+
+
+@given(st.lists(st.integers(min_value=1, max_value=6), min_size=2, max_size=40))
+def test_kd_tree_agrees_with_exhaustive_search_under_many_ties(sizes: list[int]) -> None:
+    """Few distinct sizes give many equal distances; compare with a brute-force ranking."""
+    depts = [dept(i + 1, s) for i, s in enumerate(sizes)]
+    twins = find_twins(depts, k=3)
+    z = standardise(np.array([d.vector() for d in depts], dtype=np.float64))
+    for i, d in enumerate(depts):
+        brute = sorted(
+            (round(float(np.sqrt(((z[i] - z[j]) ** 2).sum())), 9), depts[j].department_id)
+            for j in range(len(depts))
+            if j != i
+        )[:3]
+        assert [t.department_id for t in twins[d.department_id]] == [b[1] for b in brute]

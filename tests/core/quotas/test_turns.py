@@ -42,7 +42,9 @@ def test_share_from_percent_rejects_out_of_range() -> None:
 
 
 def test_explanation_names_counts_and_share() -> None:
-    decision = decide_turn(TurnState(eligible=3, municipal=0, credit=Fraction(3, 4)), Fraction(1, 4))
+    decision = decide_turn(
+        TurnState(eligible=3, municipal=0, credit=Fraction(3, 4)), Fraction(1, 4)
+    )
     assert decision.municipal
     assert decision.explain() == (
         "Municipal turn: 1 of the 4 eligible vacancies in this bucket have gone to the "
