@@ -41,7 +41,7 @@ typecheck: $(STAMP)
 	$(PY) -m mypy
 
 importrules: $(STAMP)
-	$(VENV)/bin/lint-imports
+	PYTHONPATH=src $(VENV)/bin/lint-imports
 
 check: lint typecheck importrules
 	$(PY) manage.py makemigrations --check --dry-run

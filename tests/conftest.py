@@ -20,12 +20,29 @@ def _stock(name: str, cvr: str, number: str, street: str) -> Any:
     from anvis.stock.models import Department, Dwelling, Entrance, HousingOrganisation
 
     org = HousingOrganisation.objects.create(name=name, cvr=cvr)
-    dept = Department.objects.create(organisation=org, number=number, name=f"{name} afd. {number}",
-                                     district="Aalborg Øst", build_year=1972)
-    entrance = Entrance.objects.create(department=dept, street=street, postal_code="9220", city="Aalborg Øst")
-    Dwelling.objects.create(entrance=entrance, floor="st", door="tv", rooms=1, area_m2=40, rent=3100)
-    Dwelling.objects.create(entrance=entrance, floor="1", door="th", rooms=3, area_m2=80, rent=5600,
-                            step_free=True, elevator=True)
+    dept = Department.objects.create(
+        organisation=org,
+        number=number,
+        name=f"{name} afd. {number}",
+        district="Aalborg Øst",
+        build_year=1972,
+    )
+    entrance = Entrance.objects.create(
+        department=dept, street=street, postal_code="9220", city="Aalborg Øst"
+    )
+    Dwelling.objects.create(
+        entrance=entrance, floor="st", door="tv", rooms=1, area_m2=40, rent=3100
+    )
+    Dwelling.objects.create(
+        entrance=entrance,
+        floor="1",
+        door="th",
+        rooms=3,
+        area_m2=80,
+        rent=5600,
+        step_free=True,
+        elevator=True,
+    )
     return org
 
 
@@ -46,8 +63,11 @@ def users(db: Any, org_a: Any, org_b: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for role in Role:
         user = User.objects.create_user(
-            username=f"u_{role.value}", password=PASSWORD, role=role.value,
-            is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN,
+            username=f"u_{role.value}",
+            password=PASSWORD,
+            role=role.value,
+            is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
         )
         if role == Role.ORGANISATION:
             user.organisations.add(org_a)

@@ -35,7 +35,9 @@ DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 
 _DEV_SECRET = "dev-insecure-secret-key-only-for-local-development-0123456789"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
-if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET or SECRET_KEY.startswith("django-insecure")):
+if PRODUCTION and (
+    len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET or SECRET_KEY.startswith("django-insecure")
+):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 50 characters when ANVIS_ENV=production"
     )
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "anvis.accounts",
     "anvis.audit",
     "anvis.stock",
+    "anvis.agreements",
     "anvis.monitoring",
 ]
 
@@ -63,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "anvis.core.middleware.DanishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -129,6 +132,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [SRC_DIR / "anvis" / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -6,7 +6,9 @@ from anvis.permissions import Role
 
 def _admin_has_permission(request):  # type: ignore[no-untyped-def]
     user = request.user
-    return bool(user.is_active and user.is_authenticated and user.is_staff and user.role == Role.ADMIN)
+    return bool(
+        user.is_active and user.is_authenticated and user.is_staff and user.role == Role.ADMIN
+    )
 
 
 admin.site.has_permission = _admin_has_permission  # type: ignore[method-assign]
@@ -17,6 +19,7 @@ urlpatterns = [
     path("", include("anvis.core.urls")),
     path("konto/", include("anvis.accounts.urls")),
     path("bestand/", include("anvis.stock.urls")),
+    path("aftaler/", include("anvis.agreements.urls")),
     path("overvaagning/", include("anvis.monitoring.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,8 +11,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = items_for(user)
+    exact = any(item["name"] == current for item in items)
+    marked_namespace = False
     for item in items:
-        item["current"] = item["name"] == current or (
-            current.split(":")[0] == item["name"].split(":")[0] and item["name"] != "core:home"
-        )
+        same_namespace = current.split(":")[0] == item["name"].split(":")[0]
+        if item["name"] == current:
+            item["current"] = True
+        elif not exact and same_namespace and not marked_namespace and item["name"] != "core:home":
+            item["current"] = True
+            marked_namespace = True
+        else:
+            item["current"] = False
     return {"nav_items": items}

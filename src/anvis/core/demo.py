@@ -28,7 +28,7 @@ class DemoContext:
     data: dict[str, Any] = field(default_factory=dict)
 
     def rng_for(self, name: str) -> random.Random:
-        return random.Random(f"{self.seed}:{self.scale}:{name}")  # noqa: S311 - demo data only
+        return random.Random(f"{self.seed}:{self.scale}:{name}")
 
     @property
     def national(self) -> bool:

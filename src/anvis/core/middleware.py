@@ -2,6 +2,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 DEFAULT_CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -20,11 +22,31 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if request.path.startswith("/admin/"):
-            response.headers.setdefault("Content-Security-Policy", self.csp.replace(
-                "style-src 'self'", "style-src 'self' 'unsafe-inline'"
-            ).replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"))
+            response.headers.setdefault(
+                "Content-Security-Policy",
+                self.csp.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace(
+                    "script-src 'self'", "script-src 'self' 'unsafe-inline'"
+                ),
+            )
         else:
             response.headers.setdefault("Content-Security-Policy", self.csp)
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class DanishFirstLocaleMiddleware(LocaleMiddleware):
+    """Danish unless the user has chosen another language in the header (a cookie).
+
+    The browser's Accept-Language is not used: the interface of a Danish public authority is
+    Danish by default, whatever language the workstation's browser happens to be set to.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

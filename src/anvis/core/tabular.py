@@ -58,7 +58,9 @@ def read_rows(data: bytes | IO[bytes], filename: str) -> tuple[list[str], list[R
     elif suffix in {".csv", ".txt"}:
         rows_iter = _csv_rows(raw)
     else:
-        raise FileFormatError(_("Unknown file type '%(suffix)s': use .csv or .xlsx.") % {"suffix": suffix})
+        raise FileFormatError(
+            _("Unknown file type '%(suffix)s': use .csv or .xlsx.") % {"suffix": suffix}
+        )
     try:
         header = next(rows_iter)
     except StopIteration:
@@ -91,7 +93,7 @@ def _xlsx_rows(raw: bytes) -> Iterator[list[Any]]:
 
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a bad file
+    except Exception as exc:
         raise FileFormatError(_("The file is not a valid XLSX workbook.")) from exc
     sheet = workbook.worksheets[0]
     for row in sheet.iter_rows(values_only=True):

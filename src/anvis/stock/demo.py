@@ -25,39 +25,130 @@ from .models import Department, Dwelling, Entrance, HousingOrganisation
 ORDER = 10
 
 ORG_PREFIXES = [
-    "Limfjordens", "Nordkystens", "Vesterå", "Østerbro", "Skovbakkens", "Fjordbyens", "Himmelbjerg",
-    "Engparkens", "Lindholm", "Rørdals", "Klarup", "Vestbyens", "Sønderbro", "Kildeparkens", "Hasle",
-    "Gugvej", "Egebakkens", "Mølleparkens", "Strandvejens", "Bakkebyens",
+    "Limfjordens",
+    "Nordkystens",
+    "Vesterå",
+    "Østerbro",
+    "Skovbakkens",
+    "Fjordbyens",
+    "Himmelbjerg",
+    "Engparkens",
+    "Lindholm",
+    "Rørdals",
+    "Klarup",
+    "Vestbyens",
+    "Sønderbro",
+    "Kildeparkens",
+    "Hasle",
+    "Gugvej",
+    "Egebakkens",
+    "Mølleparkens",
+    "Strandvejens",
+    "Bakkebyens",
 ]
 ORG_SUFFIXES = ["Boligselskab", "Boligforening", "Bolig", "Almene Boliger", "Boligkontor"]
 DISTRICTS = [
-    "Aalborg Centrum", "Aalborg Øst", "Aalborg Vest", "Vejgaard", "Nørresundby", "Hasseris", "Gug",
-    "Svenstrup", "Vodskov", "Nibe", "Hals", "Storvorde", "Klarup", "Sulsted", "Skalborg",
+    "Aalborg Centrum",
+    "Aalborg Øst",
+    "Aalborg Vest",
+    "Vejgaard",
+    "Nørresundby",
+    "Hasseris",
+    "Gug",
+    "Svenstrup",
+    "Vodskov",
+    "Nibe",
+    "Hals",
+    "Storvorde",
+    "Klarup",
+    "Sulsted",
+    "Skalborg",
 ]
 CITY_BY_DISTRICT = {
-    "Nørresundby": ("9400", "Nørresundby"), "Svenstrup": ("9230", "Svenstrup J"),
-    "Vodskov": ("9310", "Vodskov"), "Nibe": ("9240", "Nibe"), "Hals": ("9370", "Hals"),
-    "Storvorde": ("9280", "Storvorde"), "Klarup": ("9270", "Klarup"), "Sulsted": ("9381", "Sulsted"),
-    "Aalborg Øst": ("9220", "Aalborg Øst"), "Gug": ("9210", "Aalborg SØ"), "Vejgaard": ("9000", "Aalborg"),
-    "Skalborg": ("9200", "Aalborg SV"), "Aalborg Vest": ("9200", "Aalborg SV"),
+    "Nørresundby": ("9400", "Nørresundby"),
+    "Svenstrup": ("9230", "Svenstrup J"),
+    "Vodskov": ("9310", "Vodskov"),
+    "Nibe": ("9240", "Nibe"),
+    "Hals": ("9370", "Hals"),
+    "Storvorde": ("9280", "Storvorde"),
+    "Klarup": ("9270", "Klarup"),
+    "Sulsted": ("9381", "Sulsted"),
+    "Aalborg Øst": ("9220", "Aalborg Øst"),
+    "Gug": ("9210", "Aalborg SØ"),
+    "Vejgaard": ("9000", "Aalborg"),
+    "Skalborg": ("9200", "Aalborg SV"),
+    "Aalborg Vest": ("9200", "Aalborg SV"),
 }
 STREETS = [
-    "Kastetvej", "Hobrovej", "Sohngårdsholmsvej", "Østerbrogade", "Vesterbro", "Lindholmsvej",
-    "Tornhøjvej", "Fyrkildevej", "Humlebakken", "Solsortevej", "Anemonevej", "Borgergade",
-    "Kildevej", "Skolevangen", "Mølleparkvej", "Egevej", "Bøgevej", "Rughaven", "Hvedemarken",
-    "Byggeriets Allé", "Fjordparken", "Strandvejen", "Engvej", "Haslevej", "Rosenvængets Allé",
-    "Toftevej", "Grønlandsvej", "Kollegievej", "Elmevej", "Havrevej",
+    "Kastetvej",
+    "Hobrovej",
+    "Sohngårdsholmsvej",
+    "Østerbrogade",
+    "Vesterbro",
+    "Lindholmsvej",
+    "Tornhøjvej",
+    "Fyrkildevej",
+    "Humlebakken",
+    "Solsortevej",
+    "Anemonevej",
+    "Borgergade",
+    "Kildevej",
+    "Skolevangen",
+    "Mølleparkvej",
+    "Egevej",
+    "Bøgevej",
+    "Rughaven",
+    "Hvedemarken",
+    "Byggeriets Allé",
+    "Fjordparken",
+    "Strandvejen",
+    "Engvej",
+    "Haslevej",
+    "Rosenvængets Allé",
+    "Toftevej",
+    "Grønlandsvej",
+    "Kollegievej",
+    "Elmevej",
+    "Havrevej",
 ]
 DEPT_NAMES = [
-    "Parken", "Haven", "Bakken", "Gården", "Vænget", "Toften", "Engen", "Lunden", "Høj", "Have",
-    "Park", "Kvarteret", "Husene", "Stien", "Byen",
+    "Parken",
+    "Haven",
+    "Bakken",
+    "Gården",
+    "Vænget",
+    "Toften",
+    "Engen",
+    "Lunden",
+    "Høj",
+    "Have",
+    "Park",
+    "Kvarteret",
+    "Husene",
+    "Stien",
+    "Byen",
 ]
 NATIONAL_CITIES = [
-    ("1000", "København K"), ("2300", "København S"), ("2400", "København NV"), ("2650", "Hvidovre"),
-    ("2620", "Albertslund"), ("2630", "Taastrup"), ("4000", "Roskilde"), ("5000", "Odense C"),
-    ("5220", "Odense SØ"), ("6000", "Kolding"), ("6700", "Esbjerg"), ("7100", "Vejle"),
-    ("7400", "Herning"), ("8000", "Aarhus C"), ("8210", "Aarhus V"), ("8220", "Brabrand"),
-    ("8700", "Horsens"), ("8900", "Randers C"), ("9000", "Aalborg"), ("9800", "Hjørring"),
+    ("1000", "København K"),
+    ("2300", "København S"),
+    ("2400", "København NV"),
+    ("2650", "Hvidovre"),
+    ("2620", "Albertslund"),
+    ("2630", "Taastrup"),
+    ("4000", "Roskilde"),
+    ("5000", "Odense C"),
+    ("5220", "Odense SØ"),
+    ("6000", "Kolding"),
+    ("6700", "Esbjerg"),
+    ("7100", "Vejle"),
+    ("7400", "Herning"),
+    ("8000", "Aarhus C"),
+    ("8210", "Aarhus V"),
+    ("8220", "Brabrand"),
+    ("8700", "Horsens"),
+    ("8900", "Randers C"),
+    ("9000", "Aalborg"),
+    ("9800", "Hjørring"),
 ]
 FLOORS = ["st", "1", "2", "3", "4"]
 DOORS = ["tv", "th", "mf"]
@@ -78,10 +169,17 @@ def _weighted(rng: random.Random, options: Sequence[tuple[Any, float]]) -> Any:
     return options[-1][0]
 
 
-
 def _year(rng: random.Random) -> int:
-    low, high = _weighted(rng, [((1930, 1959), 0.12), ((1960, 1979), 0.40), ((1980, 1999), 0.25),
-                                 ((2000, 2015), 0.15), ((2016, 2024), 0.08)])
+    low, high = _weighted(
+        rng,
+        [
+            ((1930, 1959), 0.12),
+            ((1960, 1979), 0.40),
+            ((1980, 1999), 0.25),
+            ((2000, 2015), 0.15),
+            ((2016, 2024), 0.08),
+        ],
+    )
     return rng.randint(low, high)
 
 
@@ -109,7 +207,15 @@ def generate(ctx: DemoContext) -> dict[str, list[tuple[Any, ...]]]:
         suffix = ORG_SUFFIXES[(i // len(ORG_PREFIXES)) % len(ORG_SUFFIXES)]
         number = "" if i < len(ORG_PREFIXES) * len(ORG_SUFFIXES) else f" {i}"
         name = f"{prefix} {suffix}{number}"
-        orgs.append((i + 1, name, f"{30000000 + i * 7919:08d}", rng.choice(["EG Bolig", "Unik Bolig", ""]), ""))
+        orgs.append(
+            (
+                i + 1,
+                name,
+                f"{30000000 + i * 7919:08d}",
+                rng.choice(["EG Bolig", "Unik Bolig", ""]),
+                "",
+            )
+        )
     # Organisation sizes are skewed: a few large, many small.
     org_weights = [1.0 / (k + 3) ** 0.9 for k in range(n_orgs)]
     total_w = sum(org_weights)
@@ -124,7 +230,16 @@ def generate(ctx: DemoContext) -> dict[str, list[tuple[Any, ...]]]:
         org_id = 1 + _pick_index(rng, org_weights, total_w) if d >= n_orgs else d + 1
         dept_no_by_org[org_id] = dept_no_by_org.get(org_id, 0) + 1
         number = str(dept_no_by_org[org_id])
-        kind = _weighted(rng, [("family", 0.80), ("youth", 0.08), ("senior", 0.07), ("skaev", 0.03), ("shared", 0.02)])
+        kind = _weighted(
+            rng,
+            [
+                ("family", 0.80),
+                ("youth", 0.08),
+                ("senior", 0.07),
+                ("skaev", 0.03),
+                ("shared", 0.02),
+            ],
+        )
         year = _year(rng)
         if ctx.national:
             postal, city = NATIONAL_CITIES[d % len(NATIONAL_CITIES)]
@@ -132,7 +247,8 @@ def generate(ctx: DemoContext) -> dict[str, list[tuple[Any, ...]]]:
         else:
             district = DISTRICTS[int(rng.random() ** 1.3 * len(DISTRICTS))]
             postal, city = CITY_BY_DISTRICT.get(district, ("9000", "Aalborg"))
-        name = f"{rng.choice(STREETS).split()[0].removesuffix('vej').removesuffix('gade')}{rng.choice(DEPT_NAMES).lower()}"
+        stem = rng.choice(STREETS).split()[0].removesuffix("vej").removesuffix("gade")
+        name = f"{stem}{rng.choice(DEPT_NAMES).lower()}"
         depts.append((d + 1, org_id, number, name.capitalize(), district, postal, year))
         if kind == "skaev":
             size = rng.randint(4, 12)
@@ -142,10 +258,14 @@ def generate(ctx: DemoContext) -> dict[str, list[tuple[Any, ...]]]:
             size = max(8, int(rng.lognormvariate(math.log(mean_size) - 0.32, 0.8)))
         dept_rate = BASE_RATE * _age_factor(year) * rng.uniform(0.88, 1.12)
         pets = rng.random() < 0.5
-        floors = 1 if kind in {"skaev", "shared"} else (rng.choice([3, 4, 4, 5]) if year < 1990 else rng.choice([3, 4, 5]))
+        floors = (
+            1
+            if kind in {"skaev", "shared"}
+            else (rng.choice([3, 4, 4, 5]) if year < 1990 else rng.choice([3, 4, 5]))
+        )
         doors = 2 if kind != "youth" else 3
         per_entrance = floors * doors
-        has_elevator = year >= 1990 or kind == "senior" or floors >= 5 and rng.random() < 0.3
+        has_elevator = year >= 1990 or kind == "senior" or (floors >= 5 and rng.random() < 0.3)
         remaining = size
         while remaining > 0:
             entrance_id += 1
@@ -169,8 +289,25 @@ def generate(ctx: DemoContext) -> dict[str, list[tuple[Any, ...]]]:
                 wheelchair = step_free and (year >= 2000 or kind == "senior") and rng.random() < 0.5
                 aconto = int(round(area * rng.uniform(7, 11) / 10) * 10)
                 deposit = rent * 3
-                dwellings.append((dwelling_id, entrance_id, floor, door, dtype, rooms, area, rent, aconto,
-                                  deposit, step_free, has_elevator, wheelchair, pets, None))
+                dwellings.append(
+                    (
+                        dwelling_id,
+                        entrance_id,
+                        floor,
+                        door,
+                        dtype,
+                        rooms,
+                        area,
+                        rent,
+                        aconto,
+                        deposit,
+                        step_free,
+                        has_elevator,
+                        wheelchair,
+                        pets,
+                        None,
+                    )
+                )
     return {"orgs": orgs, "depts": depts, "entrances": entrances, "dwellings": dwellings}
 
 
@@ -196,15 +333,38 @@ def _unit(rng: random.Random, kind: str) -> tuple[int, int, str]:
     if kind == "shared":
         return 1, rng.randint(22, 34), "shared"
     rooms = _weighted(rng, FAMILY_ROOMS)
-    return rooms, max(25, int(rng.gauss(AREA_BY_ROOMS[rooms], 8))), "family"
+    return rooms, max(22 + 10 * rooms, int(rng.gauss(AREA_BY_ROOMS[rooms], 8))), "family"
 
 
 TABLES = [
     ("orgs", HousingOrganisation, ["id", "name", "cvr", "admin_system", "contact_email"]),
-    ("depts", Department, ["id", "organisation_id", "number", "name", "district", "postal_code", "build_year"]),
+    (
+        "depts",
+        Department,
+        ["id", "organisation_id", "number", "name", "district", "postal_code", "build_year"],
+    ),
     ("entrances", Entrance, ["id", "department_id", "street", "postal_code", "city", "dar_id"]),
-    ("dwellings", Dwelling, ["id", "entrance_id", "floor", "door", "dwelling_type", "rooms", "area_m2", "rent",
-                             "aconto", "deposit", "step_free", "elevator", "wheelchair", "pets_allowed", "dar_id"]),
+    (
+        "dwellings",
+        Dwelling,
+        [
+            "id",
+            "entrance_id",
+            "floor",
+            "door",
+            "dwelling_type",
+            "rooms",
+            "area_m2",
+            "rent",
+            "aconto",
+            "deposit",
+            "step_free",
+            "elevator",
+            "wheelchair",
+            "pets_allowed",
+            "dar_id",
+        ],
+    ),
 ]
 
 
@@ -217,7 +377,10 @@ def write_rows(model: Any, columns: list[str], rows: Iterable[tuple[Any, ...]]) 
                     copy.write_row(row)
         else:
             placeholders = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", list(rows))  # noqa: S608
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",  # noqa: S608
+                list(rows),
+            )
 
 
 def reset_sequences(models: list[Any]) -> None:

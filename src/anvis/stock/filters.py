@@ -54,10 +54,14 @@ class DwellingFilter(django_filters.FilterSet):
         field_name="entrance__department__organisation",
         queryset=HousingOrganisation.objects.none(),
     )
-    department = django_filters.NumberFilter(label=_("Department id"), field_name="entrance__department_id")
+    department = django_filters.NumberFilter(
+        label=_("Department id"), field_name="entrance__department_id"
+    )
     dwelling_type = django_filters.ChoiceFilter(label=_("Type"), choices=DwellingType.choices)
     rooms = django_filters.NumberFilter(label=_("Rooms"))
-    max_rent = django_filters.NumberFilter(label=_("Max rent (kr)"), field_name="rent", lookup_expr="lte")
+    max_rent = django_filters.NumberFilter(
+        label=_("Max rent (kr)"), field_name="rent", lookup_expr="lte"
+    )
     step_free = django_filters.BooleanFilter(label=_("Step-free"))
     wheelchair = django_filters.BooleanFilter(label=_("Wheelchair-accessible"))
 

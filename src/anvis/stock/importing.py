@@ -46,12 +46,39 @@ TYPE_ALIASES = {
 TRUE_WORDS = {"ja", "j", "1", "x", "sand", "true", "yes", "y"}
 FALSE_WORDS = {"nej", "n", "0", "", "falsk", "false", "no"}
 
-REQUIRED_COLUMNS = ["cvr", "afdelingsnr", "afdeling", "adresse", "postnr", "by", "vaerelser", "m2", "husleje"]
-OPTIONAL_COLUMNS = [
-    "organisation", "bydel", "byggeaar", "dar_opgang", "etage", "doer", "type", "aconto",
-    "depositum", "trinfri", "elevator", "koerestol", "husdyr", "dar_bolig",
+REQUIRED_COLUMNS = [
+    "cvr",
+    "afdelingsnr",
+    "afdeling",
+    "adresse",
+    "postnr",
+    "by",
+    "vaerelser",
+    "m2",
+    "husleje",
 ]
-COLUMN_ALIASES = {"byggear": "byggeaar", "dor": "doer", "korestol": "koerestol", "vaerelse": "vaerelser"}
+OPTIONAL_COLUMNS = [
+    "organisation",
+    "bydel",
+    "byggeaar",
+    "dar_opgang",
+    "etage",
+    "doer",
+    "type",
+    "aconto",
+    "depositum",
+    "trinfri",
+    "elevator",
+    "koerestol",
+    "husdyr",
+    "dar_bolig",
+]
+COLUMN_ALIASES = {
+    "byggear": "byggeaar",
+    "dor": "doer",
+    "korestol": "koerestol",
+    "vaerelse": "vaerelser",
+}
 
 
 @dataclass
@@ -63,7 +90,9 @@ class RowError:
     def __str__(self) -> str:
         if self.column:
             return _("Line %(line)d, column '%(column)s': %(message)s") % {
-                "line": self.line, "column": self.column, "message": self.message,
+                "line": self.line,
+                "column": self.column,
+                "message": self.message,
             }
         return _("Line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
 
@@ -138,8 +167,15 @@ class _RowParser:
             self.err(column, _("may be at most %(n)d characters") % {"n": max_length})
         return value
 
-    def integer(self, column: str, *, required: bool, minimum: int | None = None,
-                maximum: int | None = None, default: int = 0) -> int:
+    def integer(
+        self,
+        column: str,
+        *,
+        required: bool,
+        minimum: int | None = None,
+        maximum: int | None = None,
+        default: int = 0,
+    ) -> int:
         raw = self.row.values.get(column, "").strip()
         if not raw:
             if required:
@@ -151,9 +187,15 @@ class _RowParser:
             self.err(column, _("must be a whole number (got '%(value)s')") % {"value": raw})
             return default
         if minimum is not None and value < minimum:
-            self.err(column, _("must be at least %(min)d (got %(value)d)") % {"min": minimum, "value": value})
+            self.err(
+                column,
+                _("must be at least %(min)d (got %(value)d)") % {"min": minimum, "value": value},
+            )
         if maximum is not None and value > maximum:
-            self.err(column, _("must be at most %(max)d (got %(value)d)") % {"max": maximum, "value": value})
+            self.err(
+                column,
+                _("must be at most %(max)d (got %(value)d)") % {"max": maximum, "value": value},
+            )
         return value
 
     def boolean(self, column: str) -> bool:
@@ -187,10 +229,20 @@ def _parse(row: Row, errors: list[RowError]) -> _Parsed:
     raw_type = p.text("type").lower()
     dwelling_type = TYPE_ALIASES.get(raw_type or "familie")
     if dwelling_type is None:
-        p.err("type", _("unknown dwelling type '%(value)s'; use familie, ungdom, ældre, skæv, bofællesskab or privat") % {"value": raw_type})
+        p.err(
+            "type",
+            _(
+                "unknown dwelling type '%(value)s'; use familie, ungdom, ældre, skæv, bofællesskab or privat"
+            )
+            % {"value": raw_type},
+        )
         dwelling_type = DwellingType.FAMILY
     build_year_raw = p.text("byggeaar")
-    build_year = p.integer("byggeaar", required=False, minimum=1600, maximum=2100) if build_year_raw else None
+    build_year = (
+        p.integer("byggeaar", required=False, minimum=1600, maximum=2100)
+        if build_year_raw
+        else None
+    )
     return _Parsed(
         line=row.line,
         cvr=cvr,
@@ -256,8 +308,14 @@ def import_stock(data: bytes, filename: str, *, actor: Any) -> ImportResult:
                 after={"rows": len(parsed), "created": created, "updated": updated},
             )
     except IntegrityError as exc:
-        message = _("the file conflicts with data already in Anvis (for example a DAR id used by another dwelling); nothing was imported")
-        return ImportResult(ok=False, errors=[RowError(1, "", f"{message}: {exc.__class__.__name__}")], rows=len(parsed))
+        message = _(
+            "the file conflicts with data already in Anvis (for example a DAR id used by another dwelling); nothing was imported"
+        )
+        return ImportResult(
+            ok=False,
+            errors=[RowError(1, "", f"{message}: {exc.__class__.__name__}")],
+            rows=len(parsed),
+        )
     return ImportResult(ok=True, created=created, updated=updated, rows=len(parsed))
 
 
@@ -267,46 +325,108 @@ def _check_consistency(parsed: list[_Parsed], errors: list[RowError]) -> None:
     org_names: dict[str, _Parsed] = {}
     dar_units: dict[uuid.UUID, int] = {}
     for p in parsed:
-        key = (p.cvr, p.dept_number, p.street.lower(), p.postal_code, p.floor.lower(), p.door.lower())
+        key = (
+            p.cvr,
+            p.dept_number,
+            p.street.lower(),
+            p.postal_code,
+            p.floor.lower(),
+            p.door.lower(),
+        )
         if key in seen_units:
-            errors.append(RowError(p.line, "", _("the same dwelling is also on line %(other)d") % {"other": seen_units[key]}))
+            errors.append(
+                RowError(
+                    p.line,
+                    "",
+                    _("the same dwelling is also on line %(other)d") % {"other": seen_units[key]},
+                )
+            )
         else:
             seen_units[key] = p.line
         dept = departments.setdefault((p.cvr, p.dept_number), p)
         if dept is not p:
-            for column, a, b in (("afdeling", dept.dept_name, p.dept_name), ("bydel", dept.district, p.district),
-                                 ("byggeaar", dept.build_year, p.build_year)):
+            for column, a, b in (
+                ("afdeling", dept.dept_name, p.dept_name),
+                ("bydel", dept.district, p.district),
+                ("byggeaar", dept.build_year, p.build_year),
+            ):
                 if a != b:
-                    errors.append(RowError(p.line, column, _("differs from line %(other)d for the same department") % {"other": dept.line}))
+                    errors.append(
+                        RowError(
+                            p.line,
+                            column,
+                            _("differs from line %(other)d for the same department")
+                            % {"other": dept.line},
+                        )
+                    )
         if p.org_name:
             first = org_names.setdefault(p.cvr, p)
             if first is not p and first.org_name != p.org_name:
-                errors.append(RowError(p.line, "organisation", _("differs from line %(other)d for the same CVR number") % {"other": first.line}))
+                errors.append(
+                    RowError(
+                        p.line,
+                        "organisation",
+                        _("differs from line %(other)d for the same CVR number")
+                        % {"other": first.line},
+                    )
+                )
         if p.dwelling_dar:
             if p.dwelling_dar in dar_units:
-                errors.append(RowError(p.line, "dar_bolig", _("is also used on line %(other)d") % {"other": dar_units[p.dwelling_dar]}))
+                errors.append(
+                    RowError(
+                        p.line,
+                        "dar_bolig",
+                        _("is also used on line %(other)d") % {"other": dar_units[p.dwelling_dar]},
+                    )
+                )
             dar_units.setdefault(p.dwelling_dar, p.line)
-    known = set(HousingOrganisation.objects.filter(cvr__in={p.cvr for p in parsed}).values_list("cvr", flat=True))
+    known = set(
+        HousingOrganisation.objects.filter(cvr__in={p.cvr for p in parsed}).values_list(
+            "cvr", flat=True
+        )
+    )
     for p in parsed:
         if p.cvr not in known and not org_names.get(p.cvr) and p.cvr:
-            errors.append(RowError(p.line, "organisation", _("is required for a new organisation (CVR %(cvr)s)") % {"cvr": p.cvr}))
+            errors.append(
+                RowError(
+                    p.line,
+                    "organisation",
+                    _("is required for a new organisation (CVR %(cvr)s)") % {"cvr": p.cvr},
+                )
+            )
             known.add(p.cvr)  # report once per CVR
 
 
 def _check_rights(parsed: list[_Parsed], actor: Any, errors: list[RowError]) -> None:
     if actor is None or getattr(actor, "role", None) == Role.ADMIN:
         return
-    own = set(HousingOrganisation.objects.filter(pk__in=user_organisation_ids(actor)).values_list("cvr", flat=True))
+    own = set(
+        HousingOrganisation.objects.filter(pk__in=user_organisation_ids(actor)).values_list(
+            "cvr", flat=True
+        )
+    )
     for p in parsed:
         if p.cvr and p.cvr not in own:
-            errors.append(RowError(p.line, "cvr", _("you may only import your own organisations' stock (CVR %(cvr)s)") % {"cvr": p.cvr}))
+            errors.append(
+                RowError(
+                    p.line,
+                    "cvr",
+                    _("you may only import your own organisations' stock (CVR %(cvr)s)")
+                    % {"cvr": p.cvr},
+                )
+            )
 
 
 def _upsert(parsed: list[_Parsed]) -> tuple[dict[str, int], dict[str, int]]:
     created = {"organisations": 0, "departments": 0, "entrances": 0, "dwellings": 0}
     updated = dict.fromkeys(created, 0)
 
-    orgs = {o.cvr: o for o in HousingOrganisation.objects.select_for_update().filter(cvr__in={p.cvr for p in parsed})}
+    orgs = {
+        o.cvr: o
+        for o in HousingOrganisation.objects.select_for_update().filter(
+            cvr__in={p.cvr for p in parsed}
+        )
+    }
     for p in parsed:
         org = orgs.get(p.cvr)
         if org is None:
@@ -318,30 +438,52 @@ def _upsert(parsed: list[_Parsed]) -> tuple[dict[str, int], dict[str, int]]:
             updated["organisations"] += 1
 
     org_ids = {o.pk for o in orgs.values()}
-    depts = {(d.organisation_id, d.number): d for d in Department.objects.filter(organisation_id__in=org_ids)}
+    depts = {
+        (d.organisation_id, d.number): d
+        for d in Department.objects.filter(organisation_id__in=org_ids)
+    }
     new_depts: dict[tuple[int, str], Department] = {}
     changed_depts: dict[int, Department] = {}
     for p in parsed:
         key = (orgs[p.cvr].pk, p.dept_number)
         dept = depts.get(key) or new_depts.get(key)
-        values = {"name": p.dept_name, "district": p.district, "build_year": p.build_year, "postal_code": p.postal_code}
+        values = {
+            "name": p.dept_name,
+            "district": p.district,
+            "build_year": p.build_year,
+            "postal_code": p.postal_code,
+        }
         if dept is None:
             new_depts[key] = Department(organisation_id=key[0], number=p.dept_number, **values)
-        elif dept.pk and key not in new_depts:
-            if any(getattr(dept, k) != v for k, v in values.items() if k != "postal_code") or not dept.postal_code:
-                for k, v in values.items():
-                    if k == "postal_code" and dept.postal_code:
-                        continue
-                    setattr(dept, k, v)
-                changed_depts[dept.pk] = dept
+        elif (
+            dept.pk
+            and key not in new_depts
+            and (
+                any(getattr(dept, k) != v for k, v in values.items() if k != "postal_code")
+                or not dept.postal_code
+            )
+        ):
+            for k, v in values.items():
+                if k == "postal_code" and dept.postal_code:
+                    continue
+                setattr(dept, k, v)
+            changed_depts[dept.pk] = dept
     Department.objects.bulk_create(new_depts.values())
-    Department.objects.bulk_update(changed_depts.values(), ["name", "district", "build_year", "postal_code"])
+    Department.objects.bulk_update(
+        changed_depts.values(), ["name", "district", "build_year", "postal_code"]
+    )
     created["departments"] = len(new_depts)
     updated["departments"] = len(changed_depts)
-    depts = {(d.organisation_id, d.number): d for d in Department.objects.filter(organisation_id__in=org_ids)}
+    depts = {
+        (d.organisation_id, d.number): d
+        for d in Department.objects.filter(organisation_id__in=org_ids)
+    }
 
     dept_ids = {d.pk for d in depts.values()}
-    entrances = {(e.department_id, e.street.lower(), e.postal_code): e for e in Entrance.objects.filter(department_id__in=dept_ids)}
+    entrances = {
+        (e.department_id, e.street.lower(), e.postal_code): e
+        for e in Entrance.objects.filter(department_id__in=dept_ids)
+    }
     new_entrances: dict[tuple[int, str, str], Entrance] = {}
     changed_entrances: dict[int, Entrance] = {}
     for p in parsed:
@@ -350,8 +492,13 @@ def _upsert(parsed: list[_Parsed]) -> tuple[dict[str, int], dict[str, int]]:
         entrance = entrances.get(key)
         if entrance is None:
             if key not in new_entrances:
-                new_entrances[key] = Entrance(department=dept, street=p.street, postal_code=p.postal_code,
-                                              city=p.city, dar_id=p.entrance_dar)
+                new_entrances[key] = Entrance(
+                    department=dept,
+                    street=p.street,
+                    postal_code=p.postal_code,
+                    city=p.city,
+                    dar_id=p.entrance_dar,
+                )
         elif entrance.city != p.city or (p.entrance_dar and entrance.dar_id != p.entrance_dar):
             entrance.city = p.city
             entrance.dar_id = p.entrance_dar or entrance.dar_id
@@ -360,20 +507,47 @@ def _upsert(parsed: list[_Parsed]) -> tuple[dict[str, int], dict[str, int]]:
     Entrance.objects.bulk_update(changed_entrances.values(), ["city", "dar_id"])
     created["entrances"] = len(new_entrances)
     updated["entrances"] = len(changed_entrances)
-    entrances = {(e.department_id, e.street.lower(), e.postal_code): e for e in Entrance.objects.filter(department_id__in=dept_ids)}
+    entrances = {
+        (e.department_id, e.street.lower(), e.postal_code): e
+        for e in Entrance.objects.filter(department_id__in=dept_ids)
+    }
 
-    fields = ["dwelling_type", "rooms", "area_m2", "rent", "aconto", "deposit", "step_free", "elevator",
-              "wheelchair", "pets_allowed", "dar_id"]
+    fields = [
+        "dwelling_type",
+        "rooms",
+        "area_m2",
+        "rent",
+        "aconto",
+        "deposit",
+        "step_free",
+        "elevator",
+        "wheelchair",
+        "pets_allowed",
+        "dar_id",
+    ]
     entrance_ids = {e.pk for e in entrances.values()}
-    dwellings = {(d.entrance_id, d.floor.lower(), d.door.lower()): d for d in Dwelling.objects.filter(entrance_id__in=entrance_ids)}
+    dwellings = {
+        (d.entrance_id, d.floor.lower(), d.door.lower()): d
+        for d in Dwelling.objects.filter(entrance_id__in=entrance_ids)
+    }
     new_dwellings: list[Dwelling] = []
     changed: list[Dwelling] = []
     for p in parsed:
         dept = depts[(orgs[p.cvr].pk, p.dept_number)]
         entrance = entrances[(dept.pk, p.street.lower(), p.postal_code)]
-        values = {"dwelling_type": p.dwelling_type, "rooms": p.rooms, "area_m2": p.area_m2, "rent": p.rent,
-                  "aconto": p.aconto, "deposit": p.deposit, "step_free": p.step_free, "elevator": p.elevator,
-                  "wheelchair": p.wheelchair, "pets_allowed": p.pets_allowed, "dar_id": p.dwelling_dar}
+        values = {
+            "dwelling_type": p.dwelling_type,
+            "rooms": p.rooms,
+            "area_m2": p.area_m2,
+            "rent": p.rent,
+            "aconto": p.aconto,
+            "deposit": p.deposit,
+            "step_free": p.step_free,
+            "elevator": p.elevator,
+            "wheelchair": p.wheelchair,
+            "pets_allowed": p.pets_allowed,
+            "dar_id": p.dwelling_dar,
+        }
         existing = dwellings.get((entrance.pk, p.floor.lower(), p.door.lower()))
         if existing is None:
             new_dwellings.append(Dwelling(entrance=entrance, floor=p.floor, door=p.door, **values))

@@ -159,10 +159,18 @@ class Dwelling(models.Model):
             models.UniqueConstraint(
                 fields=["entrance", "floor", "door"], name="stock_dwelling_unique_unit"
             ),
-            models.CheckConstraint(condition=models.Q(rent__gte=0), name="stock_dwelling_rent_gte_0"),
-            models.CheckConstraint(condition=models.Q(aconto__gte=0), name="stock_dwelling_aconto_gte_0"),
-            models.CheckConstraint(condition=models.Q(rooms__gte=1), name="stock_dwelling_rooms_gte_1"),
-            models.CheckConstraint(condition=models.Q(area_m2__gte=1), name="stock_dwelling_area_gte_1"),
+            models.CheckConstraint(
+                condition=models.Q(rent__gte=0), name="stock_dwelling_rent_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(aconto__gte=0), name="stock_dwelling_aconto_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rooms__gte=1), name="stock_dwelling_rooms_gte_1"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(area_m2__gte=1), name="stock_dwelling_area_gte_1"
+            ),
         ]
         indexes = [models.Index(fields=["dwelling_type", "rent"], name="stock_dwelling_type_rent")]
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Count, Min, Q
+from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,8 +18,12 @@ from .models import Department, Dwelling, DwellingType, Entrance, HousingOrganis
 
 @access(STOCK_READERS)
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    qs = HousingOrganisation.objects.restrict(request.user).annotate(
-        department_count=Count("departments", distinct=True),
+    qs = (
+        HousingOrganisation.objects.restrict(request.user)
+        .order_by("name")
+        .annotate(
+            department_count=Count("departments", distinct=True),
+        )
     )
     filterset = OrganisationFilter(request.GET, queryset=qs)
     page, query = paginate(request, filterset.qs)
@@ -29,7 +34,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
     for org in page:
         org.dwelling_count = dwelling_counts.get(org.pk, 0)
-    return render(request, "stock/organisation_list.html", {"filter": filterset, "page": page, "query": query})
+    return render(
+        request, "stock/organisation_list.html", {"filter": filterset, "page": page, "query": query}
+    )
 
 
 @access(STOCK_READERS, deny_status=404)
@@ -38,8 +45,10 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     departments = org.departments.annotate(
         dwelling_count=Count("entrances__dwellings"),
         entrance_count=Count("entrances", distinct=True),
-    ).order_by("number")
-    return render(request, "stock/organisation_detail.html", {"org": org, "departments": departments})
+    ).order_by(Length("number"), "number")
+    return render(
+        request, "stock/organisation_detail.html", {"org": org, "departments": departments}
+    )
 
 
 @access(STOCK_READERS)
@@ -47,25 +56,37 @@ def department_list(request: HttpRequest) -> HttpResponse:
     qs = (
         Department.objects.restrict(request.user)
         .select_related("organisation")
-        .annotate(dwelling_count=Count("entrances__dwellings"), min_rent=Min("entrances__dwellings__rent"))
-        .order_by("organisation__name", "number")
+        .annotate(
+            dwelling_count=Count("entrances__dwellings"), min_rent=Min("entrances__dwellings__rent")
+        )
+        .order_by("organisation__name", Length("number"), "number")
     )
     filterset = DepartmentFilter(request.GET, queryset=qs, user=request.user)
     page, query = paginate(request, filterset.qs)
-    return render(request, "stock/department_list.html", {"filter": filterset, "page": page, "query": query})
+    return render(
+        request, "stock/department_list.html", {"filter": filterset, "page": page, "query": query}
+    )
 
 
 @access(STOCK_READERS, deny_status=404)
 def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    dept = get_object_or_404(Department.objects.restrict(request.user).select_related("organisation"), pk=pk)
+    dept = get_object_or_404(
+        Department.objects.restrict(request.user).select_related("organisation"), pk=pk
+    )
     entrances = dept.entrances.annotate(
         dwelling_count=Count("dwellings"),
         cheap_count=Count("dwellings", filter=Q(dwellings__rent__lt=3500)),
     ).order_by("street")
     stats = Dwelling.objects.filter(entrance__department=dept).aggregate(
-        n=Count("id"), cheap=Count("id", filter=Q(rent__lt=3500)), family=Count("id", filter=Q(dwelling_type=DwellingType.FAMILY))
+        n=Count("id"),
+        cheap=Count("id", filter=Q(rent__lt=3500)),
+        family=Count("id", filter=Q(dwelling_type=DwellingType.FAMILY)),
     )
-    return render(request, "stock/department_detail.html", {"dept": dept, "entrances": entrances, "stats": stats})
+    return render(
+        request,
+        "stock/department_detail.html",
+        {"dept": dept, "entrances": entrances, "stats": stats},
+    )
 
 
 @access(STOCK_READERS)
@@ -78,16 +99,23 @@ def entrance_list(request: HttpRequest) -> HttpResponse:
     )
     filterset = EntranceFilter(request.GET, queryset=qs)
     page, query = paginate(request, filterset.qs)
-    return render(request, "stock/entrance_list.html", {"filter": filterset, "page": page, "query": query})
+    return render(
+        request, "stock/entrance_list.html", {"filter": filterset, "page": page, "query": query}
+    )
 
 
 @access(STOCK_READERS, deny_status=404)
 def entrance_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entrance = get_object_or_404(
-        Entrance.objects.restrict(request.user).select_related("department", "department__organisation"), pk=pk
+        Entrance.objects.restrict(request.user).select_related(
+            "department", "department__organisation"
+        ),
+        pk=pk,
     )
     dwellings = entrance.dwellings.order_by("floor", "door")
-    return render(request, "stock/entrance_detail.html", {"entrance": entrance, "dwellings": dwellings})
+    return render(
+        request, "stock/entrance_detail.html", {"entrance": entrance, "dwellings": dwellings}
+    )
 
 
 @access(STOCK_READERS)
@@ -99,7 +127,9 @@ def dwelling_list(request: HttpRequest) -> HttpResponse:
     )
     filterset = DwellingFilter(request.GET, queryset=qs, user=request.user)
     page, query = paginate(request, filterset.qs)
-    return render(request, "stock/dwelling_list.html", {"filter": filterset, "page": page, "query": query})
+    return render(
+        request, "stock/dwelling_list.html", {"filter": filterset, "page": page, "query": query}
+    )
 
 
 @access(STOCK_READERS, deny_status=404)
@@ -125,7 +155,11 @@ def stock_import(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request,
                     _("Imported %(rows)d rows: %(new)d new and %(changed)d changed dwellings.")
-                    % {"rows": result.rows, "new": result.created["dwellings"], "changed": result.updated["dwellings"]},
+                    % {
+                        "rows": result.rows,
+                        "new": result.created["dwellings"],
+                        "changed": result.updated["dwellings"],
+                    },
                 )
                 return redirect("stock:import")
     else:

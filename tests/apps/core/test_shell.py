@@ -18,9 +18,29 @@ def test_login_page_is_danish(client: Any) -> None:
 
 
 @pytest.mark.django_db
+def test_danish_even_when_the_browser_asks_for_english(client: Any) -> None:
+    response = client.get("/konto/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Log ind i Anvis" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_english_can_be_chosen(client: Any) -> None:
-    response = client.get("/konto/login/", HTTP_ACCEPT_LANGUAGE="en")
-    assert "Log in to Anvis" in response.content.decode()
+    response = client.post("/konto/language/", {"language": "en", "next": "/konto/login/"})
+    assert response.status_code == 302
+    assert "Log in to Anvis" in client.get("/konto/login/").content.decode()
+    client.post("/konto/language/", {"language": "da", "next": "/konto/login/"})
+    assert "Log ind i Anvis" in client.get("/konto/login/").content.decode()
+
+
+@pytest.mark.django_db
+def test_stylesheet_is_served(client: Any) -> None:
+    response = client.get("/static/anvis/anvis.css")
+    assert response.status_code == 200
+    assert (
+        b"--brand" in b"".join(response.streaming_content)
+        if response.streaming
+        else response.content
+    )
 
 
 @pytest.mark.django_db
@@ -51,7 +71,9 @@ def test_wrong_password_gives_danish_error(client: Any, users: Any) -> None:
         ("administrator", True, True),
     ],
 )
-def test_navigation_follows_role(client_for: Any, role: str, sees_stock: bool, sees_import: bool) -> None:
+def test_navigation_follows_role(
+    client_for: Any, role: str, sees_stock: bool, sees_import: bool
+) -> None:
     body = client_for(role).get("/").content.decode()
     assert ('href="/bestand/afdelinger/"' in body) is sees_stock
     assert ('href="/bestand/import/"' in body) is sees_import

@@ -7,7 +7,7 @@ TABLES = ["audit_auditevent", "audit_personaldataaccess"]
 FORWARD = """
 CREATE OR REPLACE FUNCTION anvis_reject_change() RETURNS trigger AS $$
 BEGIN
-  RAISE EXCEPTION 'append-only table %', TG_TABLE_NAME;
+  RAISE EXCEPTION USING MESSAGE = 'append-only table ' || TG_TABLE_NAME;
 END;
 $$ LANGUAGE plpgsql;
 """ + "".join(

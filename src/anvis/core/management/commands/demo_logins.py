@@ -11,7 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write("")
-        self.stdout.write("Anvis demo logins (password for all: %s)" % settings.ANVIS_DEMO_PASSWORD)
+        self.stdout.write(f"Anvis demo logins (password for all: {settings.ANVIS_DEMO_PASSWORD})")
         for username, role, description in DEMO_USERS:
             self.stdout.write(f"  {username:<16} {role:<18} {description}")
         self.stdout.write("Open http://127.0.0.1:8000/ in a browser.")

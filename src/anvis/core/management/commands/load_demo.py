@@ -27,11 +27,17 @@ class Command(BaseCommand):
                 return
             raise CommandError("The database is not empty; load demo data into an empty database.")
         today = dt.date.fromisoformat(options["today"]) if options["today"] else dt.date.today()
-        ctx = DemoContext(scale=options["scale"], seed=options["seed"], today=today, log=self.stdout.write)
+        ctx = DemoContext(
+            scale=options["scale"], seed=options["seed"], today=today, log=self.stdout.write
+        )
         started = time.perf_counter()
         with transaction.atomic():
             for _order, name, load in loaders():
                 t0 = time.perf_counter()
                 load(ctx)
                 self.stdout.write(f"  {name}: {time.perf_counter() - t0:.1f} s")
-        self.stdout.write(self.style.SUCCESS(f"Demo data ({ctx.scale}) loaded in {time.perf_counter() - started:.1f} s."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ({ctx.scale}) loaded in {time.perf_counter() - started:.1f} s."
+            )
+        )

@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from anvis.audit.models import AuditEvent
+from anvis.stock.importing import import_stock, parse_whole_number
+from anvis.stock.models import Department, Dwelling, Entrance, HousingOrganisation
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "docs" / "examples"
+HEADER = "cvr;organisation;afdelingsnr;afdeling;adresse;postnr;by;etage;doer;vaerelser;m2;husleje\n"
+
+
+def csv_bytes(*lines: str) -> bytes:
+    return (HEADER + "\n".join(lines) + "\n").encode()
+
+
+def counts() -> tuple[int, int, int, int]:
+    return (
+        HousingOrganisation.objects.count(),
+        Department.objects.count(),
+        Entrance.objects.count(),
+        Dwelling.objects.count(),
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["stock-import.csv", "stock-import.xlsx"])
+def test_example_files_import(name: str) -> None:
+    result = import_stock((EXAMPLES / name).read_bytes(), name, actor=None)
+    assert result.ok, [str(e) for e in result.errors]
+    assert counts() == (1, 2, 2, 4)
+    dwelling = Dwelling.objects.get(entrance__street="Fjordparken 4", floor="st", door="tv")
+    assert dwelling.rent == 3950
+    assert dwelling.step_free and dwelling.pets_allowed and not dwelling.elevator
+    assert Dwelling.objects.get(entrance__street="Kildevej 12", floor="2").dwelling_type == "senior"
+    assert AuditEvent.objects.filter(action="stock.import").count() == 1
+
+
+@pytest.mark.django_db
+def test_reimport_updates_by_natural_key_and_changes_nothing_else() -> None:
+    data = (EXAMPLES / "stock-import.csv").read_bytes()
+    assert import_stock(data, "a.csv", actor=None).ok
+    second = import_stock(data, "a.csv", actor=None)
+    assert second.ok
+    assert second.created == dict.fromkeys(second.created, 0)
+    assert second.updated["dwellings"] == 0
+    changed = data.decode().replace("3.950", "4.100").encode()
+    third = import_stock(changed, "a.csv", actor=None)
+    assert third.updated["dwellings"] == 1
+    assert counts() == (1, 2, 2, 4)
+    assert Dwelling.objects.get(entrance__street="Fjordparken 4", floor="st").rent == 4100
+
+
+@pytest.mark.django_db
+def test_a_bad_file_writes_nothing_and_reports_every_bad_row() -> None:
+    data = csv_bytes(
+        "12345678;Org;1;Afd;Vej 1;9000;Aalborg;st;tv;2;60;4000",
+        "1234567;Org;1;Afd;Vej 1;9000;Aalborg;1;tv;0;60;abc",
+        "12345678;Org;1;Afd;Vej 1;900;Aalborg;2;tv;2;60;-5",
+    )
+    result = import_stock(data, "bad.csv", actor=None)
+    assert not result.ok
+    messages = [str(e) for e in result.errors]
+    assert "Linje 3, kolonne 'cvr': skal være præcis 8 cifre (fik '1234567')" in messages
+    assert "Linje 3, kolonne 'vaerelser': skal være mindst 1 (fik 0)" in messages
+    assert "Linje 3, kolonne 'husleje': skal være et helt tal (fik 'abc')" in messages
+    assert "Linje 4, kolonne 'postnr': skal være 4 cifre (fik '900')" in messages
+    assert "Linje 4, kolonne 'husleje': skal være mindst 0 (fik -5)" in messages
+    assert counts() == (0, 0, 0, 0)
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_errors_follow_the_chosen_language() -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        result = import_stock(
+            csv_bytes("12345678;Org;1;Afd;Vej 1;9000;Aalborg;st;tv;2;60;x"), "f.csv", actor=None
+        )
+        assert str(result.errors[0]) == "Line 2, column 'husleje': must be a whole number (got 'x')"
+
+
+@pytest.mark.django_db
+def test_missing_and_unknown_columns() -> None:
+    data = b"cvr;afdelingsnr;farve\n12345678;1;rod\n"
+    result = import_stock(data, "f.csv", actor=None)
+    assert not result.ok
+    messages = {str(e) for e in result.errors}
+    assert "Linje 1, kolonne 'husleje': påkrævet kolonne mangler" in messages
+    assert "Linje 1, kolonne 'farve': ukendt kolonne" in messages
+
+
+@pytest.mark.django_db
+def test_duplicate_dwelling_in_file_is_reported() -> None:
+    row = "12345678;Org;1;Afd;Vej 1;9000;Aalborg;st;tv;2;60;4000"
+    result = import_stock(csv_bytes(row, row), "f.csv", actor=None)
+    assert not result.ok
+    assert "Linje 3: samme bolig står også i linje 2" in [str(e) for e in result.errors]
+
+
+@pytest.mark.django_db
+def test_new_organisation_needs_a_name() -> None:
+    result = import_stock(
+        csv_bytes("12345678;;1;Afd;Vej 1;9000;Aalborg;st;tv;2;60;4000"), "f.csv", actor=None
+    )
+    assert [str(e) for e in result.errors] == [
+        "Linje 2, kolonne 'organisation': skal udfyldes for en ny organisation (CVR 12345678)"
+    ]
+
+
+@pytest.mark.django_db
+def test_organisation_staff_may_only_import_their_own(users: dict[str, Any], org_a: Any) -> None:
+    own = f"{org_a.cvr};;9;Ny afd;Nyvej 1;9000;Aalborg;st;tv;2;60;4000"
+    foreign = "22222222;;9;Fremmed;Nyvej 2;9000;Aalborg;st;tv;2;60;4000"
+    result = import_stock(csv_bytes(own, foreign), "f.csv", actor=users["boligorganisation"])
+    assert not result.ok
+    assert [str(e) for e in result.errors] == [
+        "Linje 3, kolonne 'cvr': du må kun importere dine egne organisationers boliger (CVR 22222222)"
+    ]
+    assert import_stock(csv_bytes(own), "f.csv", actor=users["boligorganisation"]).ok
+
+
+@pytest.mark.django_db
+def test_xlsx_with_numbers_as_cells() -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER.strip().split(";"))
+    ws.append([12345678, "Org", 5, "Afd", "Vej 1", 9000, "Aalborg", "st", "tv", 2, 60.0, 3999])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    result = import_stock(buffer.getvalue(), "f.xlsx", actor=None)
+    assert result.ok, [str(e) for e in result.errors]
+    assert Dwelling.objects.get().rent == 3999
+
+
+@pytest.mark.django_db
+def test_unreadable_files() -> None:
+    assert str(import_stock(b"not a zip", "f.xlsx", actor=None).errors[0]) == (
+        "Linje 1: Filen er ikke en gyldig XLSX-projektmappe."
+    )
+    assert not import_stock(b"", "f.csv", actor=None).ok
+    assert not import_stock(b"a,b", "f.pdf", actor=None).ok
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("3450", 3450), ("3.450", 3450), ("3 450", 3450), ("3450,00", 3450), ("0", 0)],
+)
+def test_parse_whole_number(text: str, value: int) -> None:
+    assert parse_whole_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["3450,50", "abc", "3,4,5", ""])
+def test_parse_whole_number_rejects(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_whole_number(text)
+
+
+@pytest.mark.django_db
+def test_upload_page_reports_errors_and_imports(client_for: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for("administrator")
+    bad = SimpleUploadedFile(
+        "bad.csv", csv_bytes("12345678;Org;1;Afd;Vej 1;9000;Aalborg;st;tv;2;60;x")
+    )
+    response = client.post("/bestand/import/", {"file": bad})
+    body = response.content.decode()
+    assert "Intet blev importeret" in body
+    assert "Linje 2, kolonne &#x27;husleje&#x27;" in body
+    good = SimpleUploadedFile("good.csv", (EXAMPLES / "stock-import.csv").read_bytes())
+    response = client.post("/bestand/import/", {"file": good}, follow=True)
+    assert "Importerede 4 rækker" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "status"), [("sagsbehandler", 403), ("styregruppe", 403), ("boligorganisation", 200)]
+)
+def test_upload_page_access(client_for: Any, role: str, status: int) -> None:
+    assert client_for(role).get("/bestand/import/").status_code == status
