@@ -59,6 +59,8 @@ def test_deviation_uses_median_of_known_values() -> None:
     assert dev.twins_median == D("80")
     assert dev.twins_used == 3
     assert dev.difference == D("-20")
+    (withheld,) = deviation_from_twins(own, twins, ["income_relative_region"], min_values=4)
+    assert withheld.twins_median is None and withheld.difference is None
 
 
 @settings(deadline=None)  # no wall-clock limit: the machine is shared
