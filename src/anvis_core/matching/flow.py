@@ -131,9 +131,7 @@ def build_network(
     g_heads = heads[start : start + group_lower.size].astype(np.int64)
     np.subtract.at(supplies, g_tails, group_lower)
     np.add.at(supplies, g_heads, group_lower)
-    return Network(
-        n_nodes, tails, heads, capacities, costs, supplies, npairs, scaled, bonus
-    )
+    return Network(n_nodes, tails, heads, capacities, costs, supplies, npairs, scaled, bonus)
 
 
 @dataclass(frozen=True, eq=False)

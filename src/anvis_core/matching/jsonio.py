@@ -40,7 +40,9 @@ def loads(text: str | bytes) -> Any:
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        raise ProblemError(f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+        raise ProblemError(
+            f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
     except UnicodeDecodeError as exc:
         raise ProblemError(f"the file is not UTF-8 text: {exc}") from None
 

@@ -30,7 +30,9 @@ class Forest:
     used: NDArray[np.bool_]
 
 
-def laminar_forest(n_members: int, n_groups: int, member: IntArray, group: IntArray) -> Forest | None:
+def laminar_forest(
+    n_members: int, n_groups: int, member: IntArray, group: IntArray
+) -> Forest | None:
     """Return the forest of the family, or ``None`` if the family does not nest."""
     parent = np.full(n_groups, -1, dtype=np.int64)
     leaf = np.full(n_members, -1, dtype=np.int64)

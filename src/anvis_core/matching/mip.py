@@ -72,9 +72,7 @@ def build_model(problem: PairProblem) -> Model:
     full = sparse.vstack((cmat, dmat, gmat), format="csc")
     full.sort_indices()
     inf = math.inf
-    row_lower = np.concatenate(
-        (np.full(nc + nd, -inf), grp.min_remaining.astype(np.float64))
-    )
+    row_lower = np.concatenate((np.full(nc + nd, -inf), grp.min_remaining.astype(np.float64)))
     row_upper = np.concatenate((np.ones(nc + nd), grp.max_remaining.astype(np.float64)))
     return Model(
         np.asarray(full.indptr, dtype=np.int64),
@@ -95,13 +93,13 @@ def _new_highs() -> Any:
     import highspy
 
     if _banner_shown:
-        return highspy.Highs()
+        return highspy.Highs()  # type: ignore[no-untyped-call]
     sys.stdout.flush()
     saved = os.dup(1)
     try:
         with open(os.devnull, "w") as devnull:
             os.dup2(devnull.fileno(), 1)
-            h = highspy.Highs()
+            h = highspy.Highs()  # type: ignore[no-untyped-call]
     finally:
         os.dup2(saved, 1)
         os.close(saved)
@@ -178,10 +176,7 @@ def _run(
         return "unknown", np.zeros(cols.size), 0.0, 0.0
     x = np.asarray(h.getSolution().col_value, dtype=np.float64)
     value = float(info.objective_function_value)
-    if integer:
-        bound = float(info.mip_dual_bound)
-    else:
-        bound = value
+    bound = float(info.mip_dual_bound) if integer else value
     status = "optimal" if ms == s.kOptimal else "feasible"
     return status, x, value, bound
 
@@ -198,7 +193,13 @@ def _lp_fix_mip(
 ) -> MipOutcome:
     allcols = np.arange(problem.n_pairs, dtype=np.int64)
     st, x, lp_value, _ = _run(
-        model, allcols, cost, row_lower, row_upper, integer=False, mip_gap=gap,
+        model,
+        allcols,
+        cost,
+        row_lower,
+        row_upper,
+        integer=False,
+        mip_gap=gap,
         time_limit=deadline - time.perf_counter(),
     )
     if st == "infeasible":
@@ -216,8 +217,14 @@ def _lp_fix_mip(
         method = "highs_lp_fix_mip"
         used = _activity(model, ones)
         st2, x2, _, _ = _run(
-            model, frac, cost[frac], row_lower - used, row_upper - used, integer=True,
-            mip_gap=gap, time_limit=deadline - time.perf_counter(),
+            model,
+            frac,
+            cost[frac],
+            row_lower - used,
+            row_upper - used,
+            integer=True,
+            mip_gap=gap,
+            time_limit=deadline - time.perf_counter(),
         )
         if st2 in ("optimal", "feasible"):
             chosen = np.sort(np.concatenate((ones, frac[x2 > 0.5])))
@@ -230,9 +237,16 @@ def _lp_fix_mip(
     if chosen is not None:
         start = np.zeros(problem.n_pairs)
         start[chosen] = 1.0
-    st3, x3, value3, bound3 = _run(
-        model, allcols, cost, row_lower, row_upper, integer=True, mip_gap=gap,
-        time_limit=deadline - time.perf_counter(), start=start,
+    st3, x3, _, bound3 = _run(
+        model,
+        allcols,
+        cost,
+        row_lower,
+        row_upper,
+        integer=True,
+        mip_gap=gap,
+        time_limit=deadline - time.perf_counter(),
+        start=start,
     )
     if st3 == "infeasible":
         return MipOutcome(False, np.zeros(0, dtype=np.int64), -math.inf, -math.inf, "highs_mip")
@@ -318,6 +332,11 @@ def _with_count_row(
         np.concatenate((model.row_upper, [math.inf])),
     )
     return _lp_fix_mip(
-        problem, ext, problem.pair_weight, ext.row_lower, ext.row_upper, gap=gap,
+        problem,
+        ext,
+        problem.pair_weight,
+        ext.row_lower,
+        ext.row_upper,
+        gap=gap,
         deadline=deadline,
     )

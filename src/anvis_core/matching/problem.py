@@ -53,12 +53,14 @@ class Groups:
     @property
     def max_remaining(self) -> IntArray:
         """How many more assignments each group may take in this batch (never negative)."""
-        return np.maximum(self.max - self.placed, 0)
+        out: IntArray = np.maximum(self.max - self.placed, 0)
+        return out
 
     @property
     def min_remaining(self) -> IntArray:
         """How many assignments each group still needs in this batch to reach its minimum."""
-        return np.maximum(self.min - self.placed, 0)
+        out: IntArray = np.maximum(self.min - self.placed, 0)
+        return out
 
     @staticmethod
     def empty() -> Groups:

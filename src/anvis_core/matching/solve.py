@@ -58,10 +58,8 @@ def solve(
             return _infeasible(t0, "min_cost_flow", laminar)
         pairs = out.pairs
         total = math.fsum(problem.pair_weight[pairs].tolist())
-        if out.abs_error_bound == 0.0:
-            g = 0.0
-        else:
-            g = relative_gap(total + out.abs_error_bound, total)
+        err = out.abs_error_bound
+        g = 0.0 if err == 0.0 else relative_gap(total + err, total)
         method = "min_cost_flow"
     else:
         if problem.n_pairs == 0:
