@@ -154,6 +154,13 @@ def _date(value: Any, where: str) -> date:
         fail(f"{where}: {value!r} is not a date YYYY-MM-DD")
 
 
+def _non_negative(value: Any, where: str) -> float:
+    x = number(value, where)
+    if x < 0:
+        fail(f"{where}: must not be negative (got {x})")
+    return x
+
+
 def _bool(value: Any, where: str) -> bool:
     if not isinstance(value, bool):
         fail(f"{where}: expected true or false")
@@ -233,7 +240,7 @@ def _dwelling(d: Any, where: str) -> Dwelling:
             designated_area=_bool(d.get("designated_area", False), f"{where}.designated_area"),
             age_group=age,
             available_since=None if since is None else _date(since, f"{where}.available_since"),
-            daily_rent=number(d.get("daily_rent", 0.0), f"{where}.daily_rent"),
+            daily_rent=_non_negative(d.get("daily_rent", 0.0), f"{where}.daily_rent"),
         )
     except ValueError as exc:
         fail(f"{where}: {exc}")

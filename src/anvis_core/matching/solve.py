@@ -48,6 +48,12 @@ def solve(
     laminar = dw is not None and ct is not None
 
     status: Status
+    has_members = np.zeros(grp.size, dtype=np.bool_)
+    has_members[grp.dwelling_group] = True
+    has_members[grp.citizen_group] = True
+    if np.any(grp.min_remaining[~has_members] > 0):
+        # A minimum on a group nobody belongs to can never be met.
+        return _infeasible(t0, "trivial", laminar)
     if laminar and not force_highs:
         from anvis_core.matching.flow import build_network, solve_network
 
