@@ -158,8 +158,15 @@ def test_console_entry_point_as_a_process(tmp_path: Path) -> None:
     out = tmp_path / "r.json"
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     proc = subprocess.run(
-        [sys.executable, "-m", "anvis_core.cli", "match", str(EXAMPLES / "match-small.json"),
-         "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "anvis_core.cli",
+            "match",
+            str(EXAMPLES / "match-small.json"),
+            "--out",
+            str(out),
+        ],
         capture_output=True,
         text=True,
         env=env,

@@ -13,9 +13,7 @@ from anvis_core.matching.solve import solve
 
 from .helpers import brute_force, random_problem
 
-SETTINGS = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -54,9 +52,10 @@ def test_solution_respects_every_constraint(p, objective) -> None:  # type: igno
     # caps never exceeded (counting placements already made), minimums met
     assert np.all(counts + grp.placed <= np.maximum(grp.max, grp.placed))
     assert np.all(counts >= grp.min_remaining)
-    assert res.total_weight == sum(sorted(p.pair_weight[pairs].tolist())) or abs(
-        res.total_weight - float(np.sum(p.pair_weight[pairs]))
-    ) < 1e-9
+    assert (
+        res.total_weight == sum(sorted(p.pair_weight[pairs].tolist()))
+        or abs(res.total_weight - float(np.sum(p.pair_weight[pairs]))) < 1e-9
+    )
     assert res.assignments == tuple(
         (p.citizen_ids[c], p.dwelling_ids[d])
         for c, d in zip(p.pair_citizen[pairs], p.pair_dwelling[pairs], strict=True)
