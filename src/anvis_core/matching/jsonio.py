@@ -24,6 +24,9 @@ from anvis_core.matching.problem import (
 )
 from anvis_core.matching.result import MatchingResult
 
+_CITIZEN = itemgetter("citizen")
+_DWELLING = itemgetter("dwelling")
+_WEIGHT = itemgetter("weight")
 PAIR_FORM_KEYS = frozenset({"form", "objective", "citizens", "dwellings", "groups", "pairs"})
 
 
@@ -153,11 +156,11 @@ def parse_pairs(
     irregularity is located by a slow second pass that names the offending pair."""
     n = len(pairs)
     try:
-        if n and set(map(len, pairs)) != {3}:
+        if n and sum(map(len, pairs)) != 3 * n:
             raise ValueError
-        cs = list(map(itemgetter("citizen"), pairs))
-        ds = list(map(itemgetter("dwelling"), pairs))
-        ws = list(map(itemgetter("weight"), pairs))
+        cs = list(map(_CITIZEN, pairs))
+        ds = list(map(_DWELLING, pairs))
+        ws = list(map(_WEIGHT, pairs))
         if n and not set(map(type, ws)) <= {int, float}:
             raise ValueError
         pc = np.fromiter(map(cindex.__getitem__, cs), dtype=np.int64, count=n)
