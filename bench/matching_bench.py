@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from anvis_core.matching.flow import build_network  # noqa: E402
 from anvis_core.matching.laminar import laminar_forest  # noqa: E402
-from anvis_core.matching.model import NEEDS, CapState, Caps, Citizen, Context, Dwelling  # noqa: E402
+from anvis_core.matching.model import NEEDS, Caps, CapState, Citizen, Context, Dwelling  # noqa: E402
 from anvis_core.matching.problem import GroupSpec, PairProblem, make_problem  # noqa: E402
 from anvis_core.matching.ranking import rank_vacancy  # noqa: E402
 from anvis_core.matching.solve import solve  # noqa: E402
