@@ -184,3 +184,26 @@ def test_non_decimal_weights_give_feasible_with_tiny_gap() -> None:
     res = solve(p)
     assert res.assignments == (("c1", "d1"),)
     assert res.gap is not None and res.gap < 1e-6
+
+
+def test_fractional_lp_goes_through_the_residual_problem_and_reports_its_gap() -> None:
+    # Three pairwise-crossing groups of two dwellings, each with cap 1: the LP puts 1/2 on every
+    # dwelling (value 1.5) while any integer solution houses one citizen (value 1).
+    p = make_problem(
+        citizen_ids=["c0", "c1", "c2"],
+        dwelling_ids=["d0", "d1", "d2"],
+        pair_citizen=[0, 1, 2],
+        pair_dwelling=[0, 1, 2],
+        pair_weight=[1.0, 1.0, 1.0],
+        groups=[GroupSpec("x01", 1), GroupSpec("x12", 1), GroupSpec("x02", 1)],
+        dwelling_groups=[[0, 2], [0, 1], [1, 2]],
+    )
+    loose = solve(p, gap=0.5)
+    assert not loose.laminar
+    assert loose.method == "highs_lp_fix_mip"
+    assert loose.status == "feasible"
+    assert loose.count == 1
+    assert loose.gap == pytest.approx(1 / 3)
+    tight = solve(p)
+    assert tight.method == "highs_mip"
+    assert tight.status == "optimal" and tight.gap == 0.0 and tight.count == 1
