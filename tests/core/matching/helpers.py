@@ -101,10 +101,11 @@ def brute_force(problem: PairProblem, objective: str) -> Best:
             if violations(problem, pairs):
                 continue
             w = math.fsum(problem.pair_weight[pairs].tolist())
-            if objective == "max_weight":
-                better = w > best.weight + 1e-9
-            else:
-                better = r > best.count or (r == best.count and w > best.weight + 1e-9)
+            better = (
+                w > best.weight + 1e-9
+                if objective == "max_weight"
+                else r > best.count or (r == best.count and w > best.weight + 1e-9)
+            )
             if not best.feasible or better:
                 best = Best(True, r, w)
     return best
