@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "anvis.accounts",
     "anvis.audit",
     "anvis.stock",
+    "anvis.agreements",
 ]
 
 MIDDLEWARE = [

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("anvis.core.urls")),
     path("konto/", include("anvis.accounts.urls")),
     path("bestand/", include("anvis.stock.urls")),
+    path("aftaler/", include("anvis.agreements.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -94,3 +94,69 @@ def decide_turn(state: TurnState, share: Fraction) -> TurnDecision:
         credit=credit,
     )
     return TurnDecision(municipal=municipal, share=share, before=state, after=after)
+
+
+@dataclass(frozen=True, order=True)
+class BucketKey:
+    """One turn counter: an organisation's vacancies in the department steps with one share.
+
+    Departments of the same organisation on the same step share a counter, so a small department
+    does not wait for its own fourth vacancy; a department on another step (another share) counts
+    separately, so the 0 % and 40 % steps do not dilute each other.
+    """
+
+    organisation_id: int
+    share: Fraction
+
+
+@dataclass(frozen=True)
+class IneligibleReason:
+    code: str
+    params: dict[str, str | int]
+
+    def explain(self) -> str:
+        p = self.params
+        if self.code == "rent_over_ceiling":
+            return f"Not eligible: rent {p['rent']} kr is over the ceiling {p['ceiling']} kr."
+        if self.code == "type_not_covered":
+            return f"Not eligible: dwelling type {p['dwelling_type']} is not covered."
+        return f"Not eligible: {self.code}."
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    reasons: tuple[IneligibleReason, ...] = ()
+
+    @property
+    def eligible(self) -> bool:
+        return not self.reasons
+
+
+def check_turn_eligibility(
+    *, dwelling_type: str, rent: int, covered_types: frozenset[str] | set[str], rent_ceiling: int
+) -> Eligibility:
+    """Is a reported vacancy counted by the agreement at all (before whose turn it is)?
+
+    Eligible means: the dwelling type is covered by the agreement version and the monthly rent
+    (without a-conto) is at most the rent ceiling. All failing rules are reported.
+    """
+    reasons = []
+    if dwelling_type not in covered_types:
+        reasons.append(IneligibleReason("type_not_covered", {"dwelling_type": dwelling_type}))
+    if rent > rent_ceiling:
+        reasons.append(
+            IneligibleReason("rent_over_ceiling", {"rent": rent, "ceiling": rent_ceiling})
+        )
+    return Eligibility(tuple(reasons))
+
+
+class TurnBook:
+    """Counters for many buckets, for replaying a sequence of vacancies (tests, simulation)."""
+
+    def __init__(self, states: dict[BucketKey, TurnState] | None = None) -> None:
+        self.states: dict[BucketKey, TurnState] = dict(states or {})
+
+    def decide(self, key: BucketKey) -> TurnDecision:
+        decision = decide_turn(self.states.get(key, TurnState()), key.share)
+        self.states[key] = decision.after
+        return decision

@@ -1,0 +1,47 @@
+"""Translatable explanations for turn decisions. The core returns reason codes and parameters;
+the text a user reads is chosen here, through gettext."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from anvis.stock.models import DwellingType
+
+
+def explain(code: str, params: dict[str, Any]) -> str:
+    p = dict(params)
+    if code == "municipal_turn":
+        return (
+            _(
+                "Municipal turn: %(municipal)s of the %(eligible)s eligible vacancies "
+                "in this step of the organisation have gone to the municipality, "
+                "share %(share_percent)s %%."
+            )
+            % p
+        )
+    if code == "ordinary_turn":
+        return (
+            _(
+                "Ordinary letting: %(municipal)s of the %(eligible)s eligible vacancies "
+                "in this step of the organisation have gone to the municipality, "
+                "share %(share_percent)s %%."
+            )
+            % p
+        )
+    if code == "share_zero":
+        return _("Ordinary letting: the department's step has a municipal share of 0 %.")
+    if code == "not_eligible":
+        parts = [explain(r["code"], r["params"]) for r in p.get("reasons", [])]
+        return " ".join(parts) or _("Not eligible.")
+    if code == "rent_over_ceiling":
+        return _("Not eligible: rent %(rent)s kr is over the ceiling %(ceiling)s kr.") % p
+    if code == "type_not_covered":
+        label = dict(DwellingType.choices).get(p.get("dwelling_type", ""), p.get("dwelling_type"))
+        return _("Not eligible: the agreement does not cover the dwelling type %(type)s.") % {
+            "type": str(label).lower()
+        }
+    if code == "no_agreement":
+        return _("No allocation agreement covers this dwelling on the report date.")
+    return code

@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from anvis.stock.models import Department, Dwelling, DwellingType, HousingOrganisation
+
+from .models import (
+    AgreementVersion,
+    AllocationAgreement,
+    GovernanceForum,
+    HandheldRequest,
+    HandheldStatus,
+    share_validators,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class AgreementForm(forms.ModelForm):  # type: ignore[type-arg]
+    parties = forms.ModelMultipleChoiceField(
+        label=_("Parties (housing organisations)"),
+        queryset=HousingOrganisation.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = AllocationAgreement
+        fields = [
+            "municipality",
+            "title",
+            "parties",
+            "signed_on",
+            "period_start",
+            "period_end",
+            "renegotiation_date",
+            "notes",
+        ]
+        widgets = {
+            "signed_on": DateInput(),
+            "period_start": DateInput(),
+            "period_end": DateInput(),
+            "renegotiation_date": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class VersionForm(forms.ModelForm):  # type: ignore[type-arg]
+    covered_dwelling_types = forms.MultipleChoiceField(
+        label=_("Dwelling types covered"),
+        choices=DwellingType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one dwelling type.")},
+    )
+
+    class Meta:
+        model = AgreementVersion
+        fields = list(AgreementVersion.TERM_FIELDS)
+        widgets = {"valid_from": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class ForumForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = GovernanceForum
+        fields = ["kind", "name", "members", "meeting_frequency"]
+        widgets = {"members": forms.Textarea(attrs={"rows": 4})}
+
+
+def _department_choices(agreement: AllocationAgreement) -> Any:
+    return (
+        Department.objects.filter(organisation__in=agreement.parties.all())
+        .select_related("organisation")
+        .order_by("organisation__name", "number")
+    )
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Department) -> str:
+        return f"{obj.organisation.name}: {obj.number} {obj.name}"
+
+
+class StepForm(forms.Form):
+    department = DepartmentChoiceField(label=_("Department"), queryset=Department.objects.none())
+    label = forms.CharField(label=_("Step"), max_length=50, help_text=_('For example "Trin 1".'))
+    share_percent = forms.DecimalField(
+        label=_("Municipal share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=share_validators(),
+    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, agreement: AllocationAgreement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = _department_choices(agreement)
+
+
+class ProposalForm(forms.Form):
+    department = DepartmentChoiceField(label=_("Department"), queryset=Department.objects.none())
+    share_percent = forms.DecimalField(
+        label=_("Proposed municipal share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=share_validators(),
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, agreement: AllocationAgreement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = _department_choices(agreement)
+
+
+class ReassessmentYearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+
+class ApproveForm(forms.Form):
+    effective_from = forms.DateField(label=_("New steps valid from"), widget=DateInput())
+
+
+class HandheldForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = HandheldRequest
+        fields = [
+            "organisation",
+            "case_reference",
+            "rooms",
+            "max_rent",
+            "need",
+            "district_wishes",
+            "requested_on",
+        ]
+        widgets = {"requested_on": DateInput(), "need": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, agreement: AllocationAgreement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.agreement = agreement
+        self.fields["organisation"].queryset = agreement.parties.order_by("name")
+
+
+class HandheldCloseForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Result"),
+        choices=[
+            (HandheldStatus.MET.value, HandheldStatus.MET.label),
+            (HandheldStatus.WITHDRAWN.value, HandheldStatus.WITHDRAWN.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    closed_on = forms.DateField(label=_("Closed on"), widget=DateInput(), initial=dt.date.today)
+    met_by = forms.ModelChoiceField(
+        label=_("Dwelling that met the request (dwelling number)"),
+        queryset=Dwelling.objects.all(),
+        required=False,
+        widget=forms.NumberInput,
+        help_text=_("The number shown on the dwelling's page in the housing stock."),
+    )
+    closing_note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def decimal_or_none(value: Any) -> Decimal | None:
+    return None if value in (None, "") else Decimal(value)

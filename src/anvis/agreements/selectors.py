@@ -1,0 +1,271 @@
+"""Reads for the agreements pages: plain data, restricted to what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from anvis.permissions import OrgScopedQuerySet
+from anvis.stock.models import Department, HousingOrganisation
+from anvis_core.quotas import LedgerLine, LedgerRecord, Outcome, Quarter, compute_ledger
+from anvis_core.quotas.ledger import LedgerFigures, ledger_total, quarters_between
+
+from .models import (
+    AgreementVersion,
+    AllocationAgreement,
+    DepartmentStep,
+    HandheldRequest,
+    TurnRecord,
+    VoidRentFrom,
+    VoidRentPayer,
+)
+
+
+def agreement_list(*, user: Any) -> QuerySet[AllocationAgreement]:
+    return AllocationAgreement.objects.restrict(user).order_by("-period_start", "title")
+
+
+def agreement_get(*, user: Any, pk: int) -> AllocationAgreement:
+    return get_object_or_404(agreement_list(user=user), pk=pk)
+
+
+def agreement_default(*, user: Any, day: dt.date) -> AllocationAgreement | None:
+    """The agreement a page shows when none is chosen: the newest one in force, else the newest."""
+    qs = agreement_list(user=user)
+    for agreement in qs:
+        if agreement.in_force_on(day):
+            return agreement
+    return qs.first()
+
+
+# --- versions -----------------------------------------------------------------------------------
+
+
+def term_display(version: AgreementVersion, name: str) -> str:
+    value = getattr(version, name)
+    if name == "covered_dwelling_types":
+        return ", ".join(version.covered_type_labels())
+    if name == "void_rent_payer":
+        return str(VoidRentPayer(value).label)
+    if name == "void_rent_from":
+        return str(VoidRentFrom(value).label)
+    if isinstance(value, bool):
+        from django.utils.translation import gettext
+
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f} %"
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    if value is None or value == "":
+        return "–"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class TermChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class VersionEntry:
+    version: AgreementVersion
+    valid_until: dt.date | None
+    changes: list[TermChange]
+    used: bool
+
+
+def version_history(agreement: AllocationAgreement) -> list[VersionEntry]:
+    """Versions newest first, each with the terms that changed from the version before."""
+    versions = list(agreement.versions.order_by("valid_from"))
+    used = set(
+        TurnRecord.objects.filter(version__in=versions)
+        .values_list("version_id", flat=True)
+        .distinct()
+    )
+    entries = []
+    for index, version in enumerate(versions):
+        previous = versions[index - 1] if index else None
+        changes = []
+        if previous is not None:
+            for name in AgreementVersion.TERM_FIELDS:
+                if name == "valid_from":
+                    continue
+                before, after = term_display(previous, name), term_display(version, name)
+                if before != after:
+                    label = str(AgreementVersion._meta.get_field(name).verbose_name)
+                    changes.append(TermChange(label[:1].upper() + label[1:], before, after))
+        nxt = versions[index + 1] if index + 1 < len(versions) else None
+        until = nxt.valid_from - dt.timedelta(days=1) if nxt else agreement.period_end
+        entries.append(VersionEntry(version, until, changes, version.pk in used))
+    return list(reversed(entries))
+
+
+def version_terms(version: AgreementVersion) -> list[tuple[str, str]]:
+    out = []
+    for name in AgreementVersion.TERM_FIELDS:
+        label = str(AgreementVersion._meta.get_field(name).verbose_name)
+        out.append((label[:1].upper() + label[1:], term_display(version, name)))
+    return out
+
+
+# --- steps --------------------------------------------------------------------------------------
+
+
+@dataclass
+class StepRow:
+    department: Department
+    current: DepartmentStep | None
+    upcoming: list[DepartmentStep]
+    history: list[DepartmentStep]
+
+
+def department_steps(
+    *, user: Any, agreement: AllocationAgreement, day: dt.date, organisation_id: int | None = None
+) -> list[StepRow]:
+    """Every department of the parties (that the user may see) with its step on `day`, later
+    approved steps, and the earlier ones."""
+    departments = Department.objects.restrict(user).filter(organisation__in=agreement.parties.all())
+    if organisation_id:
+        departments = departments.filter(organisation_id=organisation_id)
+    departments = departments.select_related("organisation").order_by(
+        "organisation__name", "number"
+    )
+    steps: dict[int, list[DepartmentStep]] = {}
+    step_qs = DepartmentStep.objects.filter(agreement=agreement, department__in=departments)
+    for step in step_qs.select_related("approved_by").order_by("-valid_from"):
+        steps.setdefault(step.department_id, []).append(step)
+    rows = []
+    for dept in departments:
+        mine = steps.get(dept.pk, [])
+        upcoming = [s for s in mine if s.valid_from > day]
+        past = [s for s in mine if s.valid_from <= day]
+        rows.append(StepRow(dept, past[0] if past else None, upcoming[::-1], past[1:]))
+    return rows
+
+
+def step_summary(rows: list[StepRow]) -> list[tuple[str, Decimal, int]]:
+    """(label, share, number of departments) for the steps in force."""
+    counts: dict[tuple[str, Decimal], int] = {}
+    for row in rows:
+        if row.current:
+            key = (row.current.label, row.current.share_percent)
+            counts[key] = counts.get(key, 0) + 1
+    return sorted(((k[0], k[1], n) for k, n in counts.items()), key=lambda t: (t[1], t[0]))
+
+
+# --- ledger -------------------------------------------------------------------------------------
+
+
+@dataclass
+class LedgerRow:
+    key: Any
+    label: str
+    organisation: str
+    line: LedgerLine[Any]
+
+
+@dataclass
+class LedgerView:
+    agreement: AllocationAgreement
+    quarter: Quarter
+    quarters: list[Quarter]
+    level: str
+    rows: list[LedgerRow]
+    total_quarter: LedgerFigures
+    total_cumulative: LedgerFigures
+
+
+def ledger_records(
+    *, user: Any, agreement: AllocationAgreement, until: dt.date
+) -> list[LedgerRecord]:
+    qs: OrgScopedQuerySet = TurnRecord.objects.restrict(user)
+    rows = qs.filter(agreement=agreement, report_date__lte=until).values_list(
+        "organisation_id",
+        "department_id",
+        "report_date",
+        "eligible",
+        "municipal",
+        "share_percent",
+        "outcome",
+    )
+    return [
+        LedgerRecord(o, d, day, e, m, Fraction(share) / 100, Outcome(outcome))
+        for o, d, day, e, m, share, outcome in rows
+    ]
+
+
+def ledger_quarters(agreement: AllocationAgreement, today: dt.date) -> list[Quarter]:
+    last_day = min(today, agreement.period_end) if agreement.period_end else today
+    last_day = max(last_day, agreement.period_start)
+    return quarters_between(Quarter.of(agreement.period_start), Quarter.of(last_day))
+
+
+def ledger(
+    *,
+    user: Any,
+    agreement: AllocationAgreement,
+    quarter: Quarter,
+    level: str = "organisation",
+    today: dt.date,
+) -> LedgerView:
+    """Ledger lines per organisation (`level="organisation"`) or department for `quarter` and
+    cumulative up to its end. Organisation staff get their own organisations only. Every party
+    the user may see has an organisation line, also without vacancies."""
+    records = ledger_records(user=user, agreement=agreement, until=quarter.end)
+    orgs = {
+        o.pk: o.name
+        for o in HousingOrganisation.objects.restrict(user).filter(pk__in=agreement.parties.all())
+    }
+    rows: list[LedgerRow] = []
+    if level == "department":
+        lines = compute_ledger(records, key=lambda r: r.department_id, quarter=quarter)
+        depts = Department.objects.filter(pk__in=list(lines)).select_related("organisation")
+        for dept in depts:
+            rows.append(
+                LedgerRow(
+                    dept.pk, f"{dept.number} {dept.name}", dept.organisation.name, lines[dept.pk]
+                )
+            )
+        rows.sort(key=lambda r: (r.organisation, r.label))
+    else:
+        lines = compute_ledger(records, key=lambda r: r.organisation_id, quarter=quarter)
+        empty = LedgerFigures()
+        for pk, name in orgs.items():
+            line = lines.get(pk) or LedgerLine(key=pk, quarter=empty, cumulative=empty)
+            rows.append(LedgerRow(pk, name, name, line))
+        rows.sort(key=lambda r: r.label)
+    total_q, total_c = ledger_total(r.line for r in rows)
+    return LedgerView(
+        agreement=agreement,
+        quarter=quarter,
+        quarters=ledger_quarters(agreement, today),
+        level=level,
+        rows=rows,
+        total_quarter=total_q,
+        total_cumulative=total_c,
+    )
+
+
+# --- håndholdte requests ------------------------------------------------------------------------
+
+
+def handheld_request_list(*, user: Any, status: str | None = None) -> QuerySet[HandheldRequest]:
+    qs = HandheldRequest.objects.restrict(user).select_related(
+        "agreement", "organisation", "met_by__entrance"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("status", "-requested_on", "pk")
+
+
+def handheld_request_get(*, user: Any, pk: int) -> HandheldRequest:
+    return get_object_or_404(handheld_request_list(user=user), pk=pk)

@@ -1,0 +1,572 @@
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anvis.core.lists import paginate
+from anvis.permissions import ALL_ROLES, LEAD, MUNICIPAL, Role, access, user_has_role
+
+from . import selectors, services
+from .forms import (
+    AgreementForm,
+    ApproveForm,
+    ForumForm,
+    HandheldCloseForm,
+    HandheldForm,
+    ProposalForm,
+    ReassessmentYearForm,
+    StepForm,
+    VersionForm,
+)
+from .models import AgreementVersion, GovernanceForum, HandheldStatus, StepReassessment
+from .selectors import Quarter
+
+VIEWERS = ALL_ROLES
+REASSESSMENT_VIEWERS = MUNICIPAL | {Role.STEERING}
+
+
+def _can_edit(request: HttpRequest) -> bool:
+    return user_has_role(request.user, LEAD)
+
+
+def _form_page(
+    request: HttpRequest, form: Any, title: str, back: str, **extra: Any
+) -> HttpResponse:
+    return render(
+        request, "agreements/form.html", {"form": form, "title": title, "back": back, **extra}
+    )
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- agreements ---------------------------------------------------------------------------------
+
+
+@access(VIEWERS)
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    agreements = list(selectors.agreement_list(user=request.user).prefetch_related("parties"))
+    for agreement in agreements:
+        agreement.current = agreement.version_for(today)
+    return render(
+        request,
+        "agreements/agreement_list.html",
+        {"agreements": agreements, "can_edit": _can_edit(request), "today": today},
+    )
+
+
+@access(VIEWERS, deny_status=404)
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = selectors.agreement_get(user=request.user, pk=pk)
+    today = timezone.localdate()
+    current = agreement.version_for(today)
+    steps = selectors.department_steps(user=request.user, agreement=agreement, day=today)
+    return render(
+        request,
+        "agreements/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "current": current,
+            "terms": selectors.version_terms(current) if current else [],
+            "history": selectors.version_history(agreement),
+            "fora": agreement.fora.all(),
+            "parties": agreement.parties.order_by("name"),
+            "step_summary": selectors.step_summary(steps),
+            "steps_total": len(steps),
+            "can_edit": _can_edit(request),
+            "today": today,
+        },
+    )
+
+
+@access(LEAD)
+def agreement_create(request: HttpRequest) -> HttpResponse:
+    form = AgreementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "parties"}
+        try:
+            agreement = services.agreement_create(
+                actor=request.user, parties=form.cleaned_data["parties"], **data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The agreement has been created with a first version. Check its terms.")
+            )
+            return redirect("agreements:agreement_detail", agreement.pk)
+    return _form_page(request, form, _("New allocation agreement"), "agreements:agreement_list")
+
+
+@access(LEAD, deny_status=404)
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = selectors.agreement_get(user=request.user, pk=pk)
+    form = AgreementForm(
+        request.POST or None, instance=agreement, initial={"parties": agreement.parties.all()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "parties"}
+        try:
+            services.agreement_update(
+                actor=request.user,
+                agreement=agreement,
+                parties=form.cleaned_data["parties"],
+                **data,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The agreement has been saved."))
+            return redirect("agreements:agreement_detail", agreement.pk)
+    return _form_page(
+        request, form, _("Edit agreement"), "agreements:agreement_list", back_pk=agreement.pk
+    )
+
+
+# --- versions -----------------------------------------------------------------------------------
+
+
+@access(LEAD, deny_status=404)
+def version_create(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = selectors.agreement_get(user=request.user, pk=pk)
+    today = timezone.localdate()
+    base = agreement.version_for(today) or agreement.versions.order_by("-valid_from").first()
+    initial = {name: getattr(base, name) for name in AgreementVersion.TERM_FIELDS} if base else {}
+    initial["valid_from"] = today
+    form = VersionForm(
+        request.POST or None, instance=AgreementVersion(agreement=agreement), initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in AgreementVersion.TERM_FIELDS}
+        try:
+            services.agreement_version_create(actor=request.user, agreement=agreement, **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The new version has been saved."))
+            return redirect("agreements:agreement_detail", agreement.pk)
+    intro = _(
+        "The terms are filled in from the version in force. Change what the parties agreed; "
+        "the earlier versions stay in the history."
+    )
+    return _form_page(
+        request,
+        form,
+        _("New version of %(title)s") % {"title": agreement.title},
+        "agreements:agreement_detail",
+        back_pk=agreement.pk,
+        intro=intro,
+    )
+
+
+@access(LEAD, deny_status=404)
+def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    version = get_object_or_404(AgreementVersion.objects.select_related("agreement"), pk=pk)
+    selectors.agreement_get(user=request.user, pk=version.agreement_id)
+    if version.is_used():
+        messages.warning(
+            request,
+            _(
+                "This version has been used to judge vacancies and cannot be changed. "
+                "Create a new version instead."
+            ),
+        )
+        return redirect("agreements:agreement_detail", version.agreement_id)
+    form = VersionForm(request.POST or None, instance=version)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in AgreementVersion.TERM_FIELDS}
+        version.refresh_from_db()
+        try:
+            services.agreement_version_update(actor=request.user, version=version, **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The version has been saved."))
+            return redirect("agreements:agreement_detail", version.agreement_id)
+    return _form_page(
+        request,
+        form,
+        _("Edit version valid from %(date)s") % {"date": version.valid_from.strftime("%d.%m.%Y")},
+        "agreements:agreement_detail",
+        back_pk=version.agreement_id,
+    )
+
+
+# --- fora ---------------------------------------------------------------------------------------
+
+
+@access(LEAD, deny_status=404)
+def forum_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _forum_form(request, selectors.agreement_get(user=request.user, pk=pk), None)
+
+
+@access(LEAD, deny_status=404)
+def forum_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    forum = get_object_or_404(GovernanceForum, pk=pk)
+    return _forum_form(
+        request, selectors.agreement_get(user=request.user, pk=forum.agreement_id), forum
+    )
+
+
+def _forum_form(
+    request: HttpRequest, agreement: Any, forum: GovernanceForum | None
+) -> HttpResponse:
+    form = ForumForm(request.POST or None, instance=forum)
+    if request.method == "POST" and form.is_valid():
+        services.forum_save(
+            actor=request.user, agreement=agreement, forum=forum, **form.cleaned_data
+        )
+        messages.success(request, _("The forum has been saved."))
+        return redirect("agreements:agreement_detail", agreement.pk)
+    title = _("Edit forum") if forum else _("New forum")
+    return _form_page(request, form, title, "agreements:agreement_detail", back_pk=agreement.pk)
+
+
+# --- department steps ---------------------------------------------------------------------------
+
+
+@access(VIEWERS, deny_status=404)
+def step_list(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = selectors.agreement_get(user=request.user, pk=pk)
+    today = timezone.localdate()
+    org = request.GET.get("organisation")
+    rows = selectors.department_steps(
+        user=request.user,
+        agreement=agreement,
+        day=today,
+        organisation_id=int(org) if org and org.isdigit() else None,
+    )
+    page, query = paginate(request, rows)
+    return render(
+        request,
+        "agreements/step_list.html",
+        {
+            "agreement": agreement,
+            "page": page,
+            "query": query,
+            "today": today,
+            "summary": selectors.step_summary(rows),
+            "can_edit": _can_edit(request),
+            "organisations": agreement.parties.order_by("name")
+            if user_has_role(request.user, MUNICIPAL | {Role.STEERING})
+            else [],
+            "selected_org": org or "",
+        },
+    )
+
+
+@access(LEAD, deny_status=404)
+def step_create(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = selectors.agreement_get(user=request.user, pk=pk)
+    initial = {"valid_from": timezone.localdate()}
+    if request.GET.get("department", "").isdigit():
+        initial["department"] = int(request.GET["department"])
+    form = StepForm(request.POST or None, agreement=agreement, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.department_step_set(
+                actor=request.user, agreement=agreement, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The department's new step has been saved."))
+            return redirect("agreements:step_list", agreement.pk)
+    return _form_page(
+        request,
+        form,
+        _("Set a department step"),
+        "agreements:step_list",
+        back_pk=agreement.pk,
+        intro=_("The department's current step stays in its history."),
+    )
+
+
+# --- reassessment -------------------------------------------------------------------------------
+
+
+@access(REASSESSMENT_VIEWERS, deny_status=404)
+def reassessment_list(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = selectors.agreement_get(user=request.user, pk=pk)
+    form = ReassessmentYearForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST":
+        if not _can_edit(request):
+            raise Http404
+        if form.is_valid():
+            reassessment, _created = StepReassessment.objects.get_or_create(
+                agreement=agreement, year=form.cleaned_data["year"]
+            )
+            return redirect("agreements:reassessment_detail", reassessment.pk)
+    return render(
+        request,
+        "agreements/reassessment_list.html",
+        {
+            "agreement": agreement,
+            "form": form,
+            "can_edit": _can_edit(request),
+            "reassessments": agreement.reassessments.select_related("approved_by"),
+        },
+    )
+
+
+@access(REASSESSMENT_VIEWERS, deny_status=404)
+def reassessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    reassessment = get_object_or_404(
+        StepReassessment.objects.select_related("agreement", "approved_by"), pk=pk
+    )
+    agreement = selectors.agreement_get(user=request.user, pk=reassessment.agreement_id)
+    form = ProposalForm(request.POST or None, agreement=agreement)
+    if request.method == "POST":
+        if not _can_edit(request):
+            raise Http404
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.step_proposals_submit(
+                    actor=request.user,
+                    agreement=agreement,
+                    year=reassessment.year,
+                    proposals=[(d["department"], d["share_percent"], d["reason"])],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("The proposal has been saved."))
+                return redirect("agreements:reassessment_detail", reassessment.pk)
+    today = timezone.localdate()
+    proposals = list(
+        reassessment.proposals.select_related("department__organisation", "proposed_by")
+    )
+    current = {
+        r.department.pk: r.current
+        for r in selectors.department_steps(user=request.user, agreement=agreement, day=today)
+    }
+    for p in proposals:
+        p.current = current.get(p.department_id)
+    return render(
+        request,
+        "agreements/reassessment_detail.html",
+        {
+            "agreement": agreement,
+            "reassessment": reassessment,
+            "proposals": proposals,
+            "form": form,
+            "approve_form": ApproveForm(
+                initial={"effective_from": f"{reassessment.year + 1}-01-01"}
+            ),
+            "can_edit": _can_edit(request),
+        },
+    )
+
+
+@require_POST
+@access(LEAD, deny_status=404)
+def reassessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    reassessment = get_object_or_404(StepReassessment, pk=pk)
+    selectors.agreement_get(user=request.user, pk=reassessment.agreement_id)
+    form = ApproveForm(request.POST)
+    if form.is_valid():
+        try:
+            steps = services.step_reassessment_approve(
+                actor=request.user,
+                reassessment=reassessment,
+                effective_from=form.cleaned_data["effective_from"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, _("Approved: %(n)d departments have new steps.") % {"n": len(steps)}
+            )
+    else:
+        messages.error(request, _("Give the date the new steps are valid from."))
+    return redirect("agreements:reassessment_detail", reassessment.pk)
+
+
+# --- håndholdte requests ------------------------------------------------------------------------
+
+
+@access(VIEWERS)
+def handheld_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", HandheldStatus.OPEN)
+    if status not in HandheldStatus.values and status != "all":
+        status = HandheldStatus.OPEN
+    qs = selectors.handheld_request_list(
+        user=request.user, status=None if status == "all" else status
+    )
+    page, query = paginate(request, qs)
+    return render(
+        request,
+        "agreements/handheld_list.html",
+        {
+            "page": page,
+            "query": query,
+            "status": status,
+            "statuses": HandheldStatus.choices,
+            "can_create": user_has_role(request.user, MUNICIPAL),
+        },
+    )
+
+
+@access(MUNICIPAL)
+def handheld_create(request: HttpRequest) -> HttpResponse:
+    agreement = selectors.agreement_default(user=request.user, day=timezone.localdate())
+    if agreement is None:
+        messages.error(request, _("Create an allocation agreement first."))
+        return redirect("agreements:handheld_list")
+    form = HandheldForm(
+        request.POST or None, agreement=agreement, initial={"requested_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.handheld_request_create(
+                actor=request.user, agreement=agreement, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The håndholdt request has been sent to the housing organisations.")
+            )
+            return redirect("agreements:handheld_list")
+    return _form_page(
+        request,
+        form,
+        _("New håndholdt request"),
+        "agreements:handheld_list",
+        intro=_(
+            "Describe the need without names or CPR numbers. The housing organisations "
+            "see the request."
+        ),
+    )
+
+
+@access(MUNICIPAL, deny_status=404)
+def handheld_close(request: HttpRequest, pk: int) -> HttpResponse:
+    handheld = selectors.handheld_request_get(user=request.user, pk=pk)
+    form = HandheldCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.handheld_request_close(
+                actor=request.user, request=handheld, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The request has been closed."))
+            return redirect("agreements:handheld_list")
+    return _form_page(
+        request,
+        form,
+        _("Close håndholdt request %(ref)s") % {"ref": handheld.case_reference},
+        "agreements:handheld_list",
+        handheld=handheld,
+    )
+
+
+# --- ledger -------------------------------------------------------------------------------------
+
+
+@access(VIEWERS)
+def ledger(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    agreements = list(selectors.agreement_list(user=request.user))
+    chosen = request.GET.get("aftale", "")
+    agreement = next(
+        (a for a in agreements if str(a.pk) == chosen), None
+    ) or selectors.agreement_default(user=request.user, day=today)
+    if agreement is None:
+        return render(request, "agreements/ledger.html", {"view": None, "agreements": agreements})
+    quarters = selectors.ledger_quarters(agreement, today)
+    try:
+        quarter = Quarter.parse(request.GET["kvartal"])
+    except (KeyError, ValueError):
+        quarter = quarters[-1]
+    if quarter not in quarters:
+        quarter = quarters[-1]
+    level = "department" if request.GET.get("niveau") == "afdeling" else "organisation"
+    view = selectors.ledger(
+        user=request.user, agreement=agreement, quarter=quarter, level=level, today=today
+    )
+    if request.GET.get("format") == "csv":
+        return _ledger_csv(view)
+    return render(
+        request,
+        "agreements/ledger.html",
+        {
+            "view": view,
+            "agreements": agreements,
+            "level": level,
+        },
+    )
+
+
+def _ledger_csv(view: selectors.LedgerView) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="fordelingsregnskab-{view.quarter}-{view.level}.csv"'
+    )
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Housing organisation"),
+            _("Department") if view.level == "department" else "",
+            _("Quarter"),
+            _("Eligible"),
+            _("Expected"),
+            _("Accepted"),
+            _("Declined"),
+            _("Expired"),
+            _("Pending"),
+            _("Balance carried in"),
+            _("Eligible (cumulative)"),
+            _("Expected (cumulative)"),
+            _("Delivered (cumulative)"),
+            _("Pending (cumulative)"),
+            _("Balance"),
+            _("Status"),
+        ]
+    )
+    for row in view.rows:
+        q, c = row.line.quarter, row.line.cumulative
+        writer.writerow(
+            [
+                row.organisation,
+                row.label if view.level == "department" else "",
+                str(view.quarter),
+                q.eligible,
+                _num(q.expected),
+                q.accepted,
+                q.declined,
+                q.expired,
+                q.pending,
+                _num(row.line.opening),
+                c.eligible,
+                _num(c.expected),
+                c.delivered,
+                c.pending,
+                _num(row.line.closing),
+                row.line.status.value,
+            ]
+        )
+    return response
+
+
+def _num(value: Any) -> str:
+    return f"{float(value):.2f}".replace(".", ",")

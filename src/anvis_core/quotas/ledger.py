@@ -1,0 +1,264 @@
+"""The fair-share ledger: what each organisation (and department) owed the municipality under the
+agreement, what it delivered, and the balance carried from quarter to quarter.
+
+Counting rules (also in docs/agreement.md):
+
+- Only eligible vacancies count (dwelling type covered, rent within the ceiling). A vacancy is
+  counted in the quarter of its report date.
+- expected = the sum of the shares in force for each eligible vacancy (its department step's
+  share on the report date), kept as an exact fraction.
+- delivered = eligible vacancies put at the municipality's disposal whose outcome is settled:
+  accepted, declined by the municipality, or expired (the municipality did not answer in time).
+  A declined or expired vacancy counts as delivered: the organisation kept its side.
+- pending = municipal turns awaiting the municipality's answer. They count in the balance
+  (the organisation has reported them) but not yet in delivered.
+- withdrawn = municipal turns the organisation let through its own waiting list instead
+  (outcome set back to ordinary): not delivered, so the organisation falls behind its share.
+- ordinary = eligible vacancies that were not the municipality's turn; they count in eligible
+  and expected, never in delivered. If an organisation puts an ordinary-turn vacancy at the
+  municipality's disposal anyway and it is accepted (for example for a håndholdt request), it
+  becomes accepted and counts as delivered (an extra allocation, shown as such).
+- balance = delivered + pending − expected: positive means ahead of the share, negative behind.
+  The balance is cumulative since the agreement started: the opening balance of a quarter is the
+  closing balance of the quarter before, and closing = opening + the quarter's own balance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from fractions import Fraction
+from typing import Generic, TypeVar
+
+
+class Outcome(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined_by_municipality"
+    EXPIRED = "expired"
+    ORDINARY = "ordinary"
+
+
+DELIVERED_OUTCOMES: frozenset[Outcome] = frozenset(
+    {Outcome.ACCEPTED, Outcome.DECLINED, Outcome.EXPIRED}
+)
+
+_TRANSITIONS: dict[Outcome, frozenset[Outcome]] = {
+    Outcome.PENDING: DELIVERED_OUTCOMES | {Outcome.ORDINARY},
+    Outcome.ORDINARY: frozenset({Outcome.ACCEPTED}),
+}
+
+
+def can_set_outcome(current: Outcome, new: Outcome) -> bool:
+    """A municipal turn is settled once: accepted, declined, expired, or withdrawn by the
+    organisation (ordinary). An ordinary turn may only become accepted (an extra vacancy the
+    municipality took). Settled outcomes are final."""
+    return new in _TRANSITIONS.get(current, frozenset())
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    year: int
+    number: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.number <= 4:
+            raise ValueError(f"a quarter is 1-4, got {self.number}")
+
+    @classmethod
+    def of(cls, day: dt.date) -> Quarter:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @classmethod
+    def parse(cls, text: str) -> Quarter:
+        """'2025-Q2' → Quarter(2025, 2)."""
+        year, _, number = text.upper().partition("-Q")
+        return cls(int(year), int(number))
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return self.next().start - dt.timedelta(days=1)
+
+    def next(self) -> Quarter:
+        return (
+            Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
+        )
+
+    def previous(self) -> Quarter:
+        return (
+            Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+        )
+
+    def __str__(self) -> str:
+        return f"{self.year}-Q{self.number}"
+
+
+def quarters_between(first: Quarter, last: Quarter) -> list[Quarter]:
+    out = []
+    q = first
+    while q <= last:
+        out.append(q)
+        q = q.next()
+    return out
+
+
+@dataclass(frozen=True)
+class LedgerRecord:
+    """One reported vacancy as the ledger sees it (the agreements app writes these)."""
+
+    organisation_id: int
+    department_id: int
+    report_date: dt.date
+    eligible: bool
+    municipal: bool
+    share: Fraction
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class LedgerFigures:
+    eligible: int = 0
+    expected: Fraction = Fraction(0)
+    accepted: int = 0
+    declined: int = 0
+    expired: int = 0
+    pending: int = 0
+    ordinary: int = 0
+    withdrawn: int = 0
+    extra: int = 0
+    shares: frozenset[Fraction] = field(default_factory=frozenset)
+
+    @property
+    def delivered(self) -> int:
+        return self.accepted + self.declined + self.expired
+
+    @property
+    def offered(self) -> int:
+        return self.delivered + self.pending
+
+    @property
+    def balance(self) -> Fraction:
+        return self.offered - self.expected
+
+    @property
+    def tolerance(self) -> int:
+        """How far behind the engine itself may leave this row: less than one vacancy per share
+        bucket (organisation × step share) that had eligible vacancies with a positive share."""
+        return max(1, sum(1 for s in self.shares if s > 0))
+
+    def __add__(self, other: LedgerFigures) -> LedgerFigures:
+        return LedgerFigures(
+            eligible=self.eligible + other.eligible,
+            expected=self.expected + other.expected,
+            accepted=self.accepted + other.accepted,
+            declined=self.declined + other.declined,
+            expired=self.expired + other.expired,
+            pending=self.pending + other.pending,
+            ordinary=self.ordinary + other.ordinary,
+            withdrawn=self.withdrawn + other.withdrawn,
+            extra=self.extra + other.extra,
+            shares=self.shares | other.shares,
+        )
+
+    @classmethod
+    def of(cls, record: LedgerRecord) -> LedgerFigures:
+        if not record.eligible:
+            return cls()
+        outcome = record.outcome
+        return cls(
+            eligible=1,
+            expected=record.share,
+            accepted=int(outcome == Outcome.ACCEPTED),
+            declined=int(outcome == Outcome.DECLINED),
+            expired=int(outcome == Outcome.EXPIRED),
+            pending=int(outcome == Outcome.PENDING),
+            ordinary=int(outcome == Outcome.ORDINARY and not record.municipal),
+            withdrawn=int(outcome == Outcome.ORDINARY and record.municipal),
+            extra=int(outcome == Outcome.ACCEPTED and not record.municipal),
+            shares=frozenset({record.share}),
+        )
+
+
+class LedgerStatus(StrEnum):
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+    GREY = "grey"
+
+
+def far_behind_margin(figures: LedgerFigures) -> Fraction:
+    """Beyond the tolerance, a deficit of more than max(2 vacancies, 10 % of expected) is red."""
+    return max(Fraction(2), figures.expected / 10)
+
+
+def ledger_status(figures: LedgerFigures) -> LedgerStatus:
+    """grey: nothing expected yet; green: balance >= -tolerance (on share or ahead);
+    red: balance < -(tolerance + max(2, expected / 10)); yellow: behind, in between."""
+    if figures.expected == 0:
+        return LedgerStatus.GREY
+    if figures.balance >= -figures.tolerance:
+        return LedgerStatus.GREEN
+    if figures.balance < -(figures.tolerance + far_behind_margin(figures)):
+        return LedgerStatus.RED
+    return LedgerStatus.YELLOW
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+@dataclass(frozen=True)
+class LedgerLine(Generic[K]):
+    key: K
+    quarter: LedgerFigures
+    cumulative: LedgerFigures
+
+    @property
+    def opening(self) -> Fraction:
+        """The balance carried over from the quarters before."""
+        return self.cumulative.balance - self.quarter.balance
+
+    @property
+    def closing(self) -> Fraction:
+        return self.cumulative.balance
+
+    @property
+    def status(self) -> LedgerStatus:
+        return ledger_status(self.cumulative)
+
+
+def compute_ledger(
+    records: Iterable[LedgerRecord], *, key: Callable[[LedgerRecord], K], quarter: Quarter
+) -> dict[K, LedgerLine[K]]:
+    """Figures per key (organisation, department, ...) for one quarter and cumulative up to the
+    end of that quarter. Records after the quarter are ignored; every key with a record up to the
+    quarter's end gets a line."""
+    in_quarter: dict[K, LedgerFigures] = {}
+    cumulative: dict[K, LedgerFigures] = {}
+    empty = LedgerFigures()
+    for record in records:
+        if record.report_date > quarter.end:
+            continue
+        k = key(record)
+        figures = LedgerFigures.of(record)
+        cumulative[k] = cumulative.get(k, empty) + figures
+        if record.report_date >= quarter.start:
+            in_quarter[k] = in_quarter.get(k, empty) + figures
+    return {
+        k: LedgerLine(key=k, quarter=in_quarter.get(k, empty), cumulative=total)
+        for k, total in cumulative.items()
+    }
+
+
+def ledger_total(lines: Iterable[LedgerLine[K]]) -> tuple[LedgerFigures, LedgerFigures]:
+    """(quarter, cumulative) summed over lines."""
+    q, c = LedgerFigures(), LedgerFigures()
+    for line in lines:
+        q = q + line.quarter
+        c = c + line.cumulative
+    return q, c

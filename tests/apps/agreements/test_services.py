@@ -1,0 +1,277 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from anvis.agreements import services
+from anvis.agreements.models import DepartmentStep, StepReassessment, TurnCounter, TurnRecord
+from anvis.audit.models import AuditEvent
+from anvis.stock.models import Dwelling
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def cheap(org: Any) -> Dwelling:
+    return Dwelling.objects.get(entrance__department__organisation=org, rent=3100)
+
+
+def test_version_for_picks_the_version_valid_on_a_date(
+    agreement: Any, users: dict[str, Any]
+) -> None:
+    v2 = services.agreement_version_create(
+        actor=users["anvisningsleder"],
+        agreement=agreement,
+        valid_from=D(2025, 1, 1),
+        rent_ceiling=4500,
+    )
+    assert agreement.version_for(D(2024, 12, 31)).rent_ceiling == 5000
+    assert agreement.version_for(D(2025, 1, 1)) == v2
+    assert v2.municipal_share_percent == Decimal("25")  # copied from the version before
+    assert agreement.version_for(D(2023, 12, 31)) is None
+    assert agreement.version_for(D(2028, 1, 1)) is None
+
+
+def test_version_validation_in_danish(agreement: Any, users: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError) as exc:
+        services.agreement_version_create(
+            actor=users["anvisningsleder"], agreement=agreement, valid_from=D(2023, 6, 1)
+        )
+    assert "Der kan ikke gælde en version før aftalen træder i kraft." in str(exc.value)
+    with pytest.raises(ValidationError) as exc:
+        services.agreement_version_create(
+            actor=users["anvisningsleder"],
+            agreement=agreement,
+            valid_from=D(2025, 1, 1),
+            municipal_share_percent=Decimal("120"),
+        )
+    assert "Den kommunale andel skal være mellem 0 og 100 %." in str(exc.value)
+
+
+def test_used_version_cannot_be_edited(agreement: Any, users: dict[str, Any], org_a: Any) -> None:
+    services.turn_decide(dwelling=cheap(org_a), report_date=D(2024, 3, 1))
+    version = agreement.version_for(D(2024, 3, 1))
+    with pytest.raises(ValidationError) as exc:
+        services.agreement_version_update(
+            actor=users["anvisningsleder"], version=version, rent_ceiling=6000
+        )
+    assert "Opret en ny version i stedet." in str(exc.value)
+    # A new version cannot start on or before a date already judged.
+    with pytest.raises(ValidationError):
+        services.agreement_version_create(
+            actor=users["anvisningsleder"], agreement=agreement, valid_from=D(2024, 3, 1)
+        )
+    services.agreement_version_create(
+        actor=users["anvisningsleder"],
+        agreement=agreement,
+        valid_from=D(2024, 3, 2),
+        rent_ceiling=6000,
+    )
+
+
+def test_unused_version_valid_from_in_the_past_is_frozen(
+    agreement: Any, users: dict[str, Any]
+) -> None:
+    version = agreement.versions.get()
+    with pytest.raises(ValidationError):
+        services.agreement_version_update(
+            actor=users["anvisningsleder"],
+            version=version,
+            valid_from=D(2024, 2, 1),
+            today=D(2025, 1, 1),
+        )
+    services.agreement_version_update(
+        actor=users["anvisningsleder"], version=version, rent_ceiling=4800, today=D(2025, 1, 1)
+    )
+    version.refresh_from_db()
+    assert version.rent_ceiling == 4800
+    assert AuditEvent.objects.filter(action="agreements.version_update").exists()
+
+
+def test_turn_decide_every_fourth_and_explains(agreement: Any, org_a: Any) -> None:
+    dwelling = cheap(org_a)
+    results = [
+        services.turn_decide(dwelling=dwelling, report_date=D(2024, 2, i)) for i in range(1, 9)
+    ]
+    assert [r.municipal for r in results] == [False, False, False, True] * 2
+    assert results[3].record.outcome == "pending"
+    assert results[3].explanation == (
+        "Kommunal tur: 1 af de 4 egnede ledige boliger i dette trin hos boligorganisationen "
+        "er gået til kommunen, andel 25 %."
+    )
+    # 4 Feb 2024 + 7 working days.
+    assert results[3].response_deadline == D(2024, 2, 13)
+    counter = TurnCounter.objects.get()
+    assert (counter.eligible, counter.municipal) == (8, 2)
+
+
+def test_turn_decide_not_eligible_over_ceiling(agreement: Any, org_a: Any) -> None:
+    dear = Dwelling.objects.get(entrance__department__organisation=org_a, rent=5600)
+    result = services.turn_decide(dwelling=dear, report_date=D(2024, 2, 1))
+    assert not result.eligible
+    assert result.explanation == "Ikke egnet: huslejen 5600 kr er over loftet 5000 kr."
+    assert result.record.outcome == "ordinary"
+    assert not TurnCounter.objects.exists()
+
+
+def test_department_step_decides_the_share(
+    agreement: Any, users: dict[str, Any], org_a: Any
+) -> None:
+    dept = org_a.departments.get()
+    services.department_step_set(
+        actor=users["anvisningsleder"],
+        agreement=agreement,
+        department=dept,
+        label="Trin 0",
+        share_percent=Decimal("0"),
+        valid_from=D(2024, 1, 1),
+        reason="Skærmet",
+    )
+    results = [
+        services.turn_decide(dwelling=cheap(org_a), report_date=D(2024, 2, 1)) for _ in range(10)
+    ]
+    assert not any(r.municipal for r in results)
+    assert results[0].reason_code == "share_zero"
+    services.department_step_set(
+        actor=users["anvisningsleder"],
+        agreement=agreement,
+        department=dept,
+        label="Trin 2",
+        share_percent=Decimal("50"),
+        valid_from=D(2024, 3, 1),
+        reason="Kan tage flere",
+    )
+    later = [
+        services.turn_decide(dwelling=cheap(org_a), report_date=D(2024, 3, 5)).municipal
+        for _ in range(4)
+    ]
+    assert later == [False, True, False, True]
+    with pytest.raises(ValidationError) as exc:
+        services.department_step_set(
+            actor=users["anvisningsleder"],
+            agreement=agreement,
+            department=dept,
+            label="Trin 1",
+            share_percent=Decimal("25"),
+            valid_from=D(2024, 3, 5),
+            reason="x",
+        )
+    assert "allerede afgjort" in str(exc.value)
+
+
+def test_step_for_other_party_rejected(agreement: Any, users: dict[str, Any]) -> None:
+    from anvis.stock.models import Department, HousingOrganisation
+
+    other = HousingOrganisation.objects.create(name="Gamma", cvr="33333333")
+    dept = Department.objects.create(organisation=other, number="1", name="G")
+    with pytest.raises(ValidationError) as exc:
+        services.department_step_set(
+            actor=users["anvisningsleder"],
+            agreement=agreement,
+            department=dept,
+            label="Trin 1",
+            share_percent=Decimal("25"),
+            valid_from=D(2024, 1, 1),
+            reason="x",
+        )
+    assert "ikke part i aftalen" in str(exc.value)
+
+
+def test_reassessment_propose_and_approve(
+    agreement: Any, users: dict[str, Any], org_a: Any, org_b: Any
+) -> None:
+    lead = users["anvisningsleder"]
+    da, db = org_a.departments.get(), org_b.departments.get()
+    r = services.step_proposals_submit(
+        actor=lead,
+        year=2024,
+        proposals=[(da, Decimal("40"), "Stabil afdeling"), (db, Decimal("0"), "Skærmes")],
+    )
+    assert r.agreement == agreement
+    services.step_proposals_submit(
+        actor=lead, year=2024, proposals=[(da, Decimal("30"), "Justeret")]
+    )
+    assert r.proposals.get(department=da).share_percent == Decimal("30")
+    steps = services.step_reassessment_approve(
+        actor=lead, reassessment=r, effective_from=D(2025, 1, 1)
+    )
+    assert len(steps) == 2
+    assert all(s.approved_by == lead and s.reassessment_id == r.pk for s in steps)
+    r.refresh_from_db()
+    assert r.status == "approved" and r.approved_by == lead
+    assert DepartmentStep.objects.get(department=db).share_percent == 0
+    with pytest.raises(ValidationError):
+        services.step_proposals_submit(actor=lead, year=2024, proposals=[(da, Decimal("25"), "x")])
+    assert StepReassessment.objects.count() == 1
+
+
+def test_turn_outcome_set_transitions(agreement: Any, users: dict[str, Any], org_a: Any) -> None:
+    records = [
+        services.turn_decide(dwelling=cheap(org_a), report_date=D(2024, 2, 1)).record
+        for _ in range(4)
+    ]
+    municipal = records[3]
+    services.turn_outcome_set(
+        record=municipal, outcome="declined_by_municipality", actor=users["sagsbehandler"]
+    )
+    municipal.refresh_from_db()
+    assert municipal.outcome == "declined_by_municipality"
+    assert municipal.outcome_set_by == users["sagsbehandler"]
+    with pytest.raises(ValidationError):
+        services.turn_outcome_set(
+            record=municipal, outcome="accepted", actor=users["sagsbehandler"]
+        )
+    with pytest.raises(ValidationError):
+        services.turn_outcome_set(
+            record=records[0], outcome="expired", actor=users["sagsbehandler"]
+        )
+    services.turn_outcome_set(record=records[0], outcome="accepted", actor=users["sagsbehandler"])
+    assert TurnRecord.objects.filter(outcome="accepted", municipal=False).count() == 1
+
+
+def test_no_agreement_gives_no_record(db: Any, org_a: Any) -> None:
+    result = services.turn_decide(dwelling=cheap(org_a), report_date=D(2024, 2, 1))
+    assert result.reason_code == "no_agreement"
+    assert result.record is None
+
+
+def test_handheld_request_rejects_cpr_and_closes(
+    agreement: Any, users: dict[str, Any], org_a: Any
+) -> None:
+    with pytest.raises(ValidationError) as exc:
+        services.handheld_request_create(
+            actor=users["sagsbehandler"],
+            agreement=agreement,
+            case_reference="HF-1",
+            rooms=2,
+            max_rent=4000,
+            need="Borger 010190-1234 har brug for bolig",
+            requested_on=D(2024, 5, 1),
+        )
+    assert "CPR-numre" in str(exc.value)
+    req = services.handheld_request_create(
+        actor=users["sagsbehandler"],
+        agreement=agreement,
+        case_reference="HF-1",
+        rooms=2,
+        max_rent=4000,
+        need="Ung med CTI",
+        requested_on=D(2024, 5, 1),
+    )
+    with pytest.raises(ValidationError):
+        services.handheld_request_close(
+            actor=users["sagsbehandler"], request=req, status="met", closed_on=D(2024, 6, 1)
+        )
+    services.handheld_request_close(
+        actor=users["sagsbehandler"],
+        request=req,
+        status="met",
+        closed_on=D(2024, 6, 1),
+        met_by=cheap(org_a),
+    )
+    req.refresh_from_db()
+    assert req.status == "met" and req.met_by == cheap(org_a)

@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from anvis.agreements import services
+from anvis.agreements.models import AgreementVersion, DepartmentStep, HandheldRequest
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["sagsbehandler", "anvisningsleder", "boligorganisation", "styregruppe", "administrator"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_viewing_pages_for_every_role(client_for: Any, agreement: Any, role: str) -> None:
+    client = client_for(role)
+    for url in [
+        "/aftaler/",
+        f"/aftaler/{agreement.pk}/",
+        f"/aftaler/{agreement.pk}/trin/",
+        "/aftaler/regnskab/",
+        "/aftaler/haandholdt/",
+    ]:
+        assert client.get(url).status_code == 200, url
+    edit = client.get(f"/aftaler/{agreement.pk}/versioner/ny/").status_code
+    assert edit == (200 if role in {"anvisningsleder", "administrator"} else 404)
+    create = client.get("/aftaler/ny/").status_code
+    assert create == (200 if role in {"anvisningsleder", "administrator"} else 403)
+    reassess = client.get(f"/aftaler/{agreement.pk}/revurdering/").status_code
+    assert reassess == (404 if role == "boligorganisation" else 200)
+
+
+def test_organisation_staff_see_only_their_own(
+    client_for: Any, agreement: Any, users: dict[str, Any], org_a: Any, org_b: Any
+) -> None:
+    for org in (org_a, org_b):
+        services.department_step_set(
+            actor=users["anvisningsleder"],
+            agreement=agreement,
+            department=org.departments.get(),
+            label="Trin 1",
+            share_percent=Decimal("25"),
+            valid_from=dt.date(2024, 1, 1),
+            reason=f"Standard {org.name}",
+        )
+    page = client_for("boligorganisation").get(f"/aftaler/{agreement.pk}/trin/").content.decode()
+    assert f"Standard {org_a.name}" in page
+    assert f"Standard {org_b.name}" not in page
+    ledger = client_for("boligorganisation").get("/aftaler/regnskab/").content.decode()
+    assert org_a.name in ledger and org_b.name not in ledger
+    assert org_b.name in client_for("styregruppe").get("/aftaler/regnskab/").content.decode()
+
+
+def test_agreement_not_party_is_hidden(client_for: Any, users: dict[str, Any], org_b: Any) -> None:
+    other = services.agreement_create(
+        actor=users["anvisningsleder"],
+        municipality="X",
+        title="Kun B",
+        period_start=dt.date(2024, 1, 1),
+        parties=[org_b],
+    )
+    assert client_for("boligorganisation").get(f"/aftaler/{other.pk}/").status_code == 404
+    assert client_for("org_b").get(f"/aftaler/{other.pk}/").status_code == 200
+
+
+def test_create_agreement_with_danish_validation(client_for: Any, org_a: Any) -> None:
+    client = client_for("anvisningsleder")
+    response = client.post(
+        "/aftaler/ny/",
+        {
+            "municipality": "Aalborg Kommune",
+            "title": "Ny",
+            "parties": [org_a.pk],
+            "period_start": "2025-01-01",
+            "period_end": "2024-12-31",
+        },
+    )
+    assert response.status_code == 200
+    assert "Slutdatoen skal ligge efter startdatoen." in response.content.decode()
+    response = client.post(
+        "/aftaler/ny/",
+        {
+            "municipality": "Aalborg Kommune",
+            "title": "Ny",
+            "parties": [org_a.pk],
+            "period_start": "2025-01-01",
+        },
+    )
+    assert response.status_code == 302
+    assert AgreementVersion.objects.filter(
+        agreement__title="Ny", valid_from=dt.date(2025, 1, 1)
+    ).exists()
+
+
+def test_new_version_prefilled_and_validated(client_for: Any, agreement: Any) -> None:
+    client = client_for("anvisningsleder")
+    page = client.get(f"/aftaler/{agreement.pk}/versioner/ny/").content.decode()
+    assert 'value="5000"' in page
+    data = dict.fromkeys(AgreementVersion.TERM_FIELDS, "")
+    data.update(
+        {
+            "valid_from": "2026-01-01",
+            "rent_ceiling": "4800",
+            "rent_target": "3500",
+            "municipal_share_percent": "130",
+            "covered_dwelling_types": ["family"],
+            "response_deadline_working_days": "7",
+            "offer_response_working_days": "5",
+            "void_rent_payer": "municipality",
+            "void_rent_from": "acceptance",
+            "guarantee_period_months": "12",
+        }
+    )
+    response = client.post(f"/aftaler/{agreement.pk}/versioner/ny/", data)
+    assert "Den kommunale andel skal være mellem 0 og 100 %." in response.content.decode()
+    data["municipal_share_percent"] = "30"
+    assert client.post(f"/aftaler/{agreement.pk}/versioner/ny/", data).status_code == 302
+    detail = client.get(f"/aftaler/{agreement.pk}/").content.decode()
+    assert "<del>25 %</del>" in detail and "<strong>30 %</strong>" in detail
+
+
+def test_set_step_and_handheld_via_ui(client_for: Any, agreement: Any, org_a: Any) -> None:
+    lead = client_for("anvisningsleder")
+    dept = org_a.departments.get()
+    response = lead.post(
+        f"/aftaler/{agreement.pk}/trin/ny/",
+        {
+            "department": dept.pk,
+            "label": "Trin 2",
+            "share_percent": "40",
+            "valid_from": "2024-02-01",
+            "reason": "Kan tage flere",
+        },
+    )
+    assert response.status_code == 302
+    assert DepartmentStep.objects.get(department=dept).approved_by.username == "u_anvisningsleder"
+    response = client_for("sagsbehandler").post(
+        "/aftaler/haandholdt/ny/",
+        {
+            "case_reference": "HF-7",
+            "rooms": "2",
+            "max_rent": "4000",
+            "need": "CPR 0101901234",
+            "requested_on": "2025-01-01",
+        },
+    )
+    assert "Skriv ikke CPR-numre her" in response.content.decode()
+    assert not HandheldRequest.objects.exists()
+    assert client_for("boligorganisation").post("/aftaler/haandholdt/ny/", {}).status_code == 403
+
+
+def test_ledger_csv(client_for: Any, agreement: Any) -> None:
+    response = client_for("styregruppe").get(f"/aftaler/regnskab/?aftale={agreement.pk}&format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "Boligorganisation" in response.content.decode()
