@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import subprocess
@@ -52,6 +53,8 @@ def test_production_passes_check_deploy() -> None:
             "ANVIS_ENV": "production",
             "ALLOWED_HOSTS": "anvis.example.dk",
             "SECRET_KEY": secrets.token_urlsafe(64),
+            "ANVIS_FIELD_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "ANVIS_LOOKUP_KEY": secrets.token_urlsafe(48),
         },
         "--deploy",
         "--fail-level",
