@@ -74,7 +74,7 @@ def _user(actor: Any) -> Any:
 
 def _lock_vacancy(vacancy: Vacancy) -> Vacancy:
     return (
-        Vacancy.objects.select_for_update()
+        Vacancy.objects.select_for_update(of=("self",))
         .select_related("dwelling", "turn_record")
         .get(pk=vacancy.pk)
     )
@@ -83,7 +83,11 @@ def _lock_vacancy(vacancy: Vacancy) -> Vacancy:
 def _lock_offer(offer: Offer) -> tuple[Vacancy, Offer]:
     """Lock an offer's vacancy first, then the offer (the fixed order)."""
     vacancy_id = Offer.objects.values_list("vacancy_id", flat=True).get(pk=offer.pk)
-    vacancy = Vacancy.objects.select_for_update().select_related("dwelling").get(pk=vacancy_id)
+    vacancy = (
+        Vacancy.objects.select_for_update(of=("self",))
+        .select_related("dwelling")
+        .get(pk=vacancy_id)
+    )
     locked = Offer.objects.select_for_update().get(pk=offer.pk)
     return vacancy, locked
 
@@ -193,7 +197,7 @@ def vacancy_report(
     day = _today(report_date)
     with transaction.atomic():
         dwelling = (
-            Dwelling.objects.select_for_update()
+            Dwelling.objects.select_for_update(of=("self",))
             .select_related("entrance__department")
             .get(pk=dwelling.pk)
         )
