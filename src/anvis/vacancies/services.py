@@ -556,6 +556,10 @@ def _offer_close(
             offer.status != OfferStatus.PENDING or not is_overdue(offer.response_deadline, day)
         ):
             return False
+        if Lease.objects.filter(offer=offer).exists():
+            raise ValidationError(
+                _("The lease is signed; the offer can no longer be changed."), code="offer_leased"
+            )
         before = snapshot(offer)
         summary = ""
         if reason is not None:

@@ -140,15 +140,17 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org_writer = can_write_organisation(user, vacancy.organisation_id)
     offers = list(vacancy.offers.select_related("case__citizen").order_by("-pk"))
     nominee_contact = None
-    active = next((o for o in offers if o.is_active), None)
+    lease = getattr(vacancy, "lease", None)
+    active = None if lease else next((o for o in offers if o.is_active), None)
+    nominee = lease.offer if lease and lease.offer else active
     if (
-        active is not None
+        nominee is not None
         and not municipal
         and org_writer
-        and active.status == OfferStatus.ACCEPTED
-        and contact_consent_active(case=active.case, on=today)
+        and nominee.status == OfferStatus.ACCEPTED
+        and contact_consent_active(case=nominee.case, on=today)
     ):
-        nominee_contact = active.case.citizen
+        nominee_contact = nominee.case.citizen
         personal_data_access_record(
             user=user,
             subject_id=nominee_contact.pk,
@@ -172,7 +174,6 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if vacancy.response_deadline and vacancy.status == VacancyStatus.MUNICIPAL
         else None
     )
-    lease = getattr(vacancy, "lease", None)
     return render(
         request,
         "vacancies/vacancy_detail.html",

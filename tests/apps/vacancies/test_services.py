@@ -424,3 +424,23 @@ def test_lease_needs_accepted_offer_and_valid_dates(
         )
     assert "Indflytningsdatoen kan ikke ligge før lejemålet starter." in str(exc.value)
     assert not Lease.objects.exists()
+
+
+def test_a_leased_offer_cannot_be_withdrawn_or_rejected(
+    users: dict[str, Any], agreement: Any, cheap: Any, case: Any
+) -> None:
+    offer = offered(users, cheap, case)
+    services.offer_accept(actor=users["sagsbehandler"], offer=offer, today=REPORT_DAY)
+    services.lease_register(
+        actor=users["anvisningsleder"],
+        offer=offer,
+        signed_on=REPORT_DAY,
+        starts_on=REPORT_DAY,
+        move_in_on=REPORT_DAY,
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.offer_withdraw(actor=users["sagsbehandler"], offer=offer)
+    assert "Lejekontrakten er underskrevet" in str(exc.value)
+    with pytest.raises(ValidationError):
+        services.offer_reject(actor=users["boligorganisation"], offer=offer, ground="area_rules")
+    assert Case.objects.get(pk=case.pk).status == "housed"
