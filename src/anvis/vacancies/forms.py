@@ -12,7 +12,12 @@ from anvis.cases.models import Case
 from anvis.permissions import Role, user_has_role, user_organisation_ids
 from anvis.stock.models import Dwelling
 
-from .models import DeclineReasonChoice, RejectionGroundChoice, VacancySource
+from .models import (
+    DeclineReasonChoice,
+    GuaranteeKindChoice,
+    RejectionGroundChoice,
+    VacancySource,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -136,4 +141,38 @@ class LeaseForm(forms.Form):
         start, move_in = data.get("starts_on"), data.get("move_in_on")
         if isinstance(start, dt.date) and isinstance(move_in, dt.date) and move_in < start:
             self.add_error("move_in_on", _("The move-in date cannot be before the lease starts."))
+        return data
+
+
+class GuaranteeClaimForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of claim"), choices=GuaranteeKindChoice.choices)
+    event_date = forms.DateField(
+        label=_("Date of the move-out or the arrears"),
+        widget=DATE,
+    )
+    amount = forms.IntegerField(label=_("Amount (kr)"), min_value=1)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the claim covers; attach no personal data beyond what is needed."),
+    )
+
+
+class ClaimDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Required when you reject the claim."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give a reason for rejecting the claim."))
         return data

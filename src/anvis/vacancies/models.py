@@ -23,6 +23,7 @@ from anvis_core.workflow import (
     RejectionGround,
     VacancyState,
 )
+from anvis_core.workflow.guarantee import GuaranteeKind
 
 
 class VacancyStatus(models.TextChoices):
@@ -347,6 +348,7 @@ class EventKind(models.TextChoices):
     STATUS = "status", _("Status changed")
     OFFER = "offer", _("Offer")
     LEASE = "lease", _("Lease")
+    GUARANTEE = "guarantee", _("Guarantee claim")
 
 
 class VacancyEvent(models.Model):
@@ -374,7 +376,9 @@ class VacancyEvent(models.Model):
         return f"{self.vacancy_id}: {self.kind} {self.to_status}"
 
     def _label(self, value: str) -> str:
-        choices = OfferStatus if self.kind == EventKind.OFFER else VacancyStatus
+        choices: Any = {EventKind.OFFER: OfferStatus, EventKind.GUARANTEE: ClaimStatus}.get(
+            EventKind(self.kind), VacancyStatus
+        )
         return str(choices(value).label) if value in choices.values else value
 
     @property
@@ -384,3 +388,67 @@ class VacancyEvent(models.Model):
     @property
     def to_label(self) -> str:
         return self._label(self.to_status) if self.to_status else ""
+
+
+class GuaranteeKindChoice(models.TextChoices):
+    MOVE_OUT_REPAIRS = GuaranteeKind.MOVE_OUT_REPAIRS.value, _("Move-out repairs")
+    FIRST_YEAR_ARREARS = GuaranteeKind.FIRST_YEAR_ARREARS.value, _("Arrears in the first period")
+
+
+class ClaimStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Awaiting the municipality")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class GuaranteeClaimQuerySet(OrgScopedQuerySet):
+    org_path = "lease__vacancy__organisation"
+
+
+class GuaranteeClaim(models.Model):
+    """A claim under the municipality's guarantee for a tenancy it placed (garantikrav)."""
+
+    lease = models.ForeignKey(
+        Lease, on_delete=models.PROTECT, related_name="guarantee_claims", verbose_name=_("lease")
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=GuaranteeKindChoice.choices)
+    event_date = models.DateField(
+        _("date of the move-out or the arrears"),
+    )
+    amount = models.PositiveIntegerField(_("amount (kr)"))
+    description = models.TextField(_("description"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ClaimStatus.choices,
+        default=ClaimStatus.SUBMITTED,
+        db_index=True,
+    )
+    submitted_on = models.DateField(_("submitted"), db_index=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_on = models.DateField(_("decided"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = GuaranteeClaimQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("guarantee claim")
+        verbose_name_plural = _("guarantee claims")
+        ordering = ["-submitted_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="vacancies_claim_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(decision_reason=""),
+                name="vacancies_claim_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lease_id}: {self.kind} {self.amount}"

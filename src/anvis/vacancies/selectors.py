@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,9 @@ from anvis_core.quotas import Quarter
 from anvis_core.workflow import is_overcrowded, working_days_left
 
 from .models import (
+    ClaimStatus,
+    GuaranteeClaim,
+    GuaranteeKindChoice,
     Lease,
     Offer,
     OfferStatus,
@@ -224,3 +227,41 @@ def void_rent_statement(*, user: Any, quarter: Quarter) -> VoidRentStatement:
         total_amount=sum((line.lease.void_rent_amount for line in lines), Decimal("0")),
         per_organisation=per_org,
     )
+
+
+@dataclass(frozen=True)
+class ClaimTotals:
+    quarter: Quarter
+    claims: list[GuaranteeClaim]
+    # (organisation, kind label, status label, count, amount)
+    totals: list[tuple[str, str, str, int, int]]
+    approved_total: int
+
+
+def guarantee_claims(*, user: Any, quarter: Quarter) -> ClaimTotals:
+    """Guarantee claims submitted in the quarter, with totals per organisation, kind and
+    status (organisation staff see their own organisations only)."""
+    qs = (
+        GuaranteeClaim.objects.restrict(user)
+        .filter(submitted_on__gte=quarter.start, submitted_on__lte=quarter.end)
+        .select_related("lease__vacancy__organisation", "lease__vacancy__dwelling__entrance")
+        .order_by("lease__vacancy__organisation__name", "submitted_on", "pk")
+    )
+    claims = list(qs)
+    kinds = dict(GuaranteeKindChoice.choices)
+    statuses = dict(ClaimStatus.choices)
+    totals = [
+        (
+            row["lease__vacancy__organisation__name"],
+            str(kinds[row["kind"]]),
+            str(statuses[row["status"]]),
+            row["n"],
+            row["amount"],
+        )
+        for row in qs.order_by()
+        .values("lease__vacancy__organisation__name", "kind", "status")
+        .annotate(n=Count("pk"), amount=Sum("amount"))
+        .order_by("lease__vacancy__organisation__name", "kind", "status")
+    ]
+    approved = sum(c.amount for c in claims if c.status == ClaimStatus.APPROVED)
+    return ClaimTotals(quarter=quarter, claims=claims, totals=totals, approved_total=approved)

@@ -29,6 +29,8 @@ from anvis_core.workflow import DEFAULT_OFFER_RESPONSE_WORKING_DAYS, working_day
 
 from . import selectors, services
 from .forms import (
+    ClaimDecisionForm,
+    GuaranteeClaimForm,
     LeaseForm,
     LetOrdinaryForm,
     OfferDeclineForm,
@@ -38,7 +40,7 @@ from .forms import (
     VacancyDeclineForm,
     VacancyReportForm,
 )
-from .models import OfferStatus, VacancyStatus
+from .models import ClaimStatus, GuaranteeClaim, Lease, OfferStatus, VacancyStatus
 
 REPORTERS = frozenset({Role.ORGANISATION, Role.ADMIN})
 LEASE_WRITERS = frozenset({Role.ORGANISATION, Role.ALLOCATION_LEAD, Role.ADMIN})
@@ -196,6 +198,9 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and active is not None
             and active.status == OfferStatus.ACCEPTED,
             "can_let_ordinary": org_writer and vacancy.status == VacancyStatus.ORDINARY,
+            "claims": list(lease.guarantee_claims.order_by("pk")) if lease else [],
+            "can_claim": org_writer and lease is not None and lease.offer_id is not None,
+            "can_decide_claims": user_has_role(user, LEAD),
         },
     )
 
@@ -456,3 +461,86 @@ def _payer(value: str) -> str:
     from anvis.agreements.models import VoidRentPayer
 
     return str(VoidRentPayer(value).label) if value in VoidRentPayer.values else ""
+
+
+# --- guarantee claims ---------------------------------------------------------------------------
+
+
+@access(ALL_ROLES)
+def claim_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        quarter = Quarter.parse(request.GET["kvartal"])
+    except (KeyError, ValueError):
+        quarter = Quarter.of(today)
+    quarters = [Quarter.of(today)]
+    for _i in range(7):
+        quarters.append(quarters[-1].previous())
+    return render(
+        request,
+        "vacancies/claim_list.html",
+        {
+            "data": selectors.guarantee_claims(user=request.user, quarter=quarter),
+            "quarter": quarter,
+            "quarters": quarters,
+            "can_decide": user_has_role(request.user, LEAD),
+        },
+    )
+
+
+@access(REPORTERS, deny_status=404)
+def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
+    lease = Lease.objects.restrict(request.user).select_related("vacancy").filter(pk=pk).first()
+    if lease is None or not can_write_organisation(request.user, lease.vacancy.organisation_id):
+        raise Http404
+    form = GuaranteeClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.guarantee_claim_submit(
+                actor=request.user,
+                lease=lease,
+                kind=data["kind"],
+                event_date=data["event_date"],
+                amount=data["amount"],
+                description=data["description"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The claim is submitted to the municipality."))
+            return redirect("vacancies:vacancy_detail", pk=lease.vacancy_id)
+    return _form_page(request, form, _("Register a guarantee claim"), lease.vacancy)
+
+
+@access(LEAD, deny_status=404)
+def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = (
+        GuaranteeClaim.objects.restrict(request.user)
+        .select_related("lease__vacancy")
+        .filter(pk=pk, status=ClaimStatus.SUBMITTED)
+        .first()
+    )
+    if claim is None:
+        raise Http404
+    form = ClaimDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.guarantee_claim_decide(
+                actor=request.user,
+                claim=claim,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The decision is recorded."))
+            return redirect("vacancies:vacancy_detail", pk=claim.lease.vacancy_id)
+    return _form_page(
+        request,
+        form,
+        _("Decide the guarantee claim"),
+        claim.lease.vacancy,
+        intro=f"{claim.get_kind_display()}: {claim.amount} kr · {claim.description}",
+    )
