@@ -884,7 +884,7 @@ def guarantee_claim_submit(
         raise ValidationError({"description": _("Describe the claim.")})
     with transaction.atomic():
         lease = (
-            Lease.objects.select_for_update()
+            Lease.objects.select_for_update(of=("self",))
             .select_related("vacancy__turn_record__version")
             .get(pk=lease.pk)
         )
@@ -926,7 +926,7 @@ def guarantee_claim_decide(
         raise ValidationError({"reason": _("Give a reason for rejecting the claim.")})
     with transaction.atomic():
         lease = (
-            Lease.objects.select_for_update()
+            Lease.objects.select_for_update(of=("self",))
             .select_related("vacancy__turn_record__version")
             .get(pk=claim.lease_id)
         )
