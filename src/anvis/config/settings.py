@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "anvis.agreements",
     "anvis.cases",
     "anvis.monitoring",
+    "anvis.vacancies",
 ]
 
 MIDDLEWARE = [
