@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 import time
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ScenarioError
+from .results import clean
 from .runner import run_scenarios
 from .scenario import load_scenarios
 
@@ -35,17 +35,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--horizon-years", type=float, help="override the scenario's horizon")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return p
-
-
-def _clean(x: Any) -> Any:
-    """JSON has no NaN or infinity: write them as null."""
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if isinstance(x, dict):
-        return {k: _clean(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_clean(v) for v in x]
-    return x
 
 
 def run(args: argparse.Namespace) -> int:
@@ -85,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         document = {**only, "elapsed_seconds": out["elapsed_seconds"], "workers": args.workers}
     else:
         document = out
-    Path(args.out).write_text(json.dumps(_clean(document), indent=1, ensure_ascii=False) + "\n")
+    Path(args.out).write_text(json.dumps(clean(document), indent=1, ensure_ascii=False) + "\n")
     if not args.quiet:
         for name, res in out["variants"].items():
             q = res["queue"]

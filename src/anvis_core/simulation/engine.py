@@ -207,9 +207,18 @@ def _integral_at(entry: FloatArray, leave: FloatArray, edges: FloatArray) -> Flo
 
 
 def run_replication(
-    model: CompiledModel, index: int, policy: MatchingPolicy | None = None
+    model: CompiledModel,
+    index: int,
+    policy: MatchingPolicy | None = None,
+    *,
+    record: bool = False,
 ) -> dict[str, Any]:
-    """Simulate replication `index` and return its plain summary (see results.py)."""
+    """Simulate replication `index` and return its plain summary (see results.py).
+
+    With `record`, the summary also holds `placement_log`: one dict per placement (time, the
+    vacancy, dwelling, entrance, department and the citizen with the attributes that decided
+    eligibility), for tests and for explaining a run.
+    """
     policy = policy if policy is not None else BuiltinPolicy()
     s = model.scenario
     regime, matching = s.regime, s.matching
@@ -283,6 +292,7 @@ def run_replication(
             "declined",
             "placements",
             "exhausted",
+            "open_at_end",
         ),
         0,
     )
@@ -322,6 +332,7 @@ def run_replication(
     move_in = matching.move_in_days
     heap: list[tuple[float, int, int, int, int, int]] = []
     seq = 0
+    log: list[dict[str, Any]] = []
 
     def add_void(v: int, end: float) -> None:
         nonlocal void_days, void_rent
@@ -506,6 +517,27 @@ def run_replication(
                 if dep_cap is not None:
                     dep_hist.setdefault(d_dep[r], deque()).append(t)
                 add_void(v, max(t + move_in, v_time[v] + lead))
+                if record:
+                    log.append(
+                        {
+                            "time": t,
+                            "vacancy": v,
+                            "reported": v_time[v],
+                            "dwelling": int(rel_dwelling[r]),
+                            "entrance": d_ent[r],
+                            "department": d_dep[r],
+                            "organisation": d_org[r],
+                            "rent": d_rent[r],
+                            "rooms": d_rooms[r],
+                            "accessible": d_acc[r],
+                            "citizen": c,
+                            "group": int(cit.group[c]),
+                            "arrival": float(cit.arrival[c]),
+                            "max_rent": c_rent[c],
+                            "rooms_needed": c_rooms[c],
+                            "needs_accessible": c_acc[c],
+                        }
+                    )
                 continue
             if gone:
                 remove_citizen(c, t)
@@ -522,10 +554,11 @@ def run_replication(
     # vacancies still held by the municipality at the horizon accrue void rent until then
     for entry in heap:
         add_void(entry[3], horizon)
+    counts["open_at_end"] = len(heap) + len(pending)
     for v in pending:
         add_void(v, horizon)
 
-    return _summarise(
+    summary = _summarise(
         model,
         cit,
         leave_time,
@@ -541,6 +574,9 @@ def run_replication(
         void_days,
         void_rent,
     )
+    if record:
+        summary["placement_log"] = log
+    return summary
 
 
 def _group_waits(waits: FloatArray) -> dict[str, float]:

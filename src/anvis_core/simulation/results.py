@@ -21,6 +21,17 @@ SCHEMA = "anvis.simulation.result/1"
 CONFIDENCE = 0.95
 
 
+def clean(x: Any) -> Any:
+    """JSON has no NaN or infinity: they become null (None)."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, dict):
+        return {k: clean(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [clean(v) for v in x]
+    return x
+
+
 def interval(values: Sequence[float]) -> dict[str, float | int | None]:
     """Mean and t-based 95 % confidence interval of per-replication values (NaNs ignored)."""
     arr = np.asarray([v for v in values if v is not None and not math.isnan(v)], dtype=float)
@@ -265,4 +276,5 @@ def aggregate(model: CompiledModel, reps: Sequence[dict[str, Any]]) -> dict[str,
             "share_left_other_routes": interval(col(["initial", "share_left_other_routes"])),
         },
     }
-    return result
+    cleaned: dict[str, Any] = clean(result)
+    return cleaned
