@@ -133,7 +133,7 @@ def test_cli_as_a_module(tmp_path: Path) -> None:
             "--replications",
             "2",
             "--horizon-years",
-            "2",
+            "3",
             "--quiet",
         ],
         capture_output=True,
