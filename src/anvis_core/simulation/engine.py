@@ -34,6 +34,32 @@ _ARRIVAL, _REPORT, _EXIT, _BATCH = 0, 1, 2, 3
 _DECIDE, _ANSWER = 0, 1
 
 
+class TurnSequence:
+    """The quota engine's decisions for one share, from a fresh counter, computed once.
+
+    `decide_turn` is a pure function of (state, share), so the k-th eligible vacancy of any
+    bucket with this share gets the same decision in every replication; the sequence is extended
+    on demand by asking the quota engine again.
+    """
+
+    def __init__(self, share: Fraction) -> None:
+        self.share = share
+        self.states: list[TurnState] = [TurnState()]
+        self.municipal: list[bool] = [False]
+
+    def is_municipal(self, k: int) -> bool:
+        """Whether the k-th (1-based) eligible vacancy is the municipality's."""
+        while len(self.states) <= k:
+            decision = decide_turn(self.states[-1], self.share)
+            self.states.append(decision.after)
+            self.municipal.append(decision.municipal)
+        return self.municipal[k]
+
+    def state(self, k: int) -> TurnState:
+        self.is_municipal(k)
+        return self.states[k]
+
+
 @dataclass(frozen=True, eq=False)
 class CompiledModel:
     """A scenario turned into arrays once; shared (pickled once) by all replications."""
@@ -44,6 +70,7 @@ class CompiledModel:
     department_step: IntArray
     bucket_names: tuple[tuple[int, int], ...]
     bucket_shares: tuple[Fraction, ...]
+    bucket_sequence: tuple[TurnSequence, ...]
     rel: IntArray
     rel_cumrate: FloatArray
     rel_bucket: IntArray
@@ -97,6 +124,14 @@ def compile_model(scenario: Scenario, stock: Stock | None = None) -> CompiledMod
         rel_bucket[i] = bucket_of.setdefault(key, len(bucket_of))
     bucket_names = tuple(bucket_of)
     bucket_shares = tuple(shares[step] for _, step in bucket_names)
+    sequences: dict[Fraction, TurnSequence] = {}
+    for share in bucket_shares:
+        sequences.setdefault(share, TurnSequence(share))
+    # warm the sequences to a little beyond the largest expected count per bucket
+    bucket_rate = np.bincount(rel_bucket, weights=rate, minlength=len(bucket_names))
+    for b, share in enumerate(bucket_shares):
+        mean = float(bucket_rate[b]) * scenario.horizon_days
+        sequences[share].is_municipal(int(mean + 6 * math.sqrt(mean) + 10))
 
     groups = scenario.groups
     default_support = scenario.costs.support_per_year
@@ -107,6 +142,7 @@ def compile_model(scenario: Scenario, stock: Stock | None = None) -> CompiledMod
         department_step=dep_step,
         bucket_names=bucket_names,
         bucket_shares=bucket_shares,
+        bucket_sequence=tuple(sequences[share] for share in bucket_shares),
         rel=rel,
         rel_cumrate=np.cumsum(rate),
         rel_bucket=rel_bucket,
@@ -298,8 +334,8 @@ def run_replication(
     )
     void_days = 0.0
     void_rent = 0.0
-    turn_states = [TurnState() for _ in model.bucket_names]
-    bucket_shares = model.bucket_shares
+    bucket_count = [0] * len(model.bucket_names)
+    bucket_sequence = model.bucket_sequence
     rel_dwelling = model.rel
     d_rent = stock.rent[rel_dwelling].tolist()
     d_rooms = stock.rooms[rel_dwelling].tolist()
@@ -464,9 +500,8 @@ def run_replication(
                 org_eligible[d_org[r]] += 1
                 if agreement:
                     b = d_bucket[r]
-                    decision = decide_turn(turn_states[b], bucket_shares[b])
-                    turn_states[b] = decision.after
-                    municipal = decision.municipal
+                    bucket_count[b] += 1
+                    municipal = bucket_sequence[b].is_municipal(bucket_count[b])
                 else:
                     municipal = v_coin[v] < access_p
                 if not municipal:
@@ -570,7 +605,7 @@ def run_replication(
         dep_placements,
         ent_placements,
         placement_group,
-        turn_states,
+        [seq.state(k) for seq, k in zip(bucket_sequence, bucket_count, strict=True)],
         void_days,
         void_rent,
     )
