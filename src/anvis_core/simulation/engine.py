@@ -423,7 +423,7 @@ def run_replication(
     def offer(v: int, p: int, t: float) -> None:
         nonlocal seq
         c = int(pool.citizen[p])
-        pool.busy[p] = True
+        pool.set_busy(p, True)
         reserve(v, 1)
         counts["offers"] += 1
         offers_made[v] = offers_made.get(v, 0) + 1
@@ -536,7 +536,7 @@ def run_replication(
                 continue
             reserve(v, -1)
             p = int(pos[c])
-            pool.busy[p] = False
+            pool.set_busy(p, False)
             gone = bool(exit_pending[c])
             if accepted and not gone:
                 r = v_rel[v]

@@ -35,6 +35,9 @@ class Pool:
         self.needs_accessible = np.zeros(capacity, dtype=np.bool_)
         self.key = np.zeros(capacity, dtype=np.float64)
         self.busy = np.zeros(capacity, dtype=np.bool_)
+        # derived, kept in step for the hot path: key, or -inf while an offer is out
+        self.free_key = np.zeros(capacity, dtype=np.float64)
+        self.no_access_need = np.zeros(capacity, dtype=np.bool_)
 
     def add(self, citizen: int, max_rent: float, rooms: int, accessible: bool, key: float) -> int:
         i = self.n
@@ -44,8 +47,14 @@ class Pool:
         self.needs_accessible[i] = accessible
         self.key[i] = key
         self.busy[i] = False
+        self.free_key[i] = key
+        self.no_access_need[i] = not accessible
         self.n = i + 1
         return i
+
+    def set_busy(self, i: int, busy: bool) -> None:
+        self.busy[i] = busy
+        self.free_key[i] = -np.inf if busy else self.key[i]
 
     def remove(self, i: int) -> int:
         """Swap-remove position i; returns the citizen moved into i (or -1)."""
@@ -60,6 +69,8 @@ class Pool:
                 self.needs_accessible,
                 self.key,
                 self.busy,
+                self.free_key,
+                self.no_access_need,
             ):
                 arr[i] = arr[last]
         self.n = last
@@ -102,16 +113,19 @@ class BuiltinPolicy:
     """Greedy best-priority per vacancy; batches solved as a maximum-weight assignment."""
 
     def choose(self, pool: Pool, vacancy: VacancyView, excluded: Sequence[int]) -> int:
-        if pool.n == 0:
+        n = pool.n
+        if n == 0:
             return -1
-        mask = check_eligibility(pool, vacancy)
+        mask = pool.max_rent[:n] >= vacancy.rent
+        mask &= pool.rooms_needed[:n] <= vacancy.rooms
+        if not vacancy.accessible:
+            mask &= pool.no_access_need[:n]
+        keys = np.where(mask, pool.free_key[:n], -np.inf)
         for pos in excluded:
-            if 0 <= pos < pool.n:
-                mask[pos] = False
-        if not mask.any():
-            return -1
-        keys = np.where(mask, pool.key[: pool.n], -np.inf)
-        return int(np.argmax(keys))
+            if 0 <= pos < n:
+                keys[pos] = -np.inf
+        best = int(np.argmax(keys))
+        return best if keys[best] > -np.inf else -1
 
     def assign(
         self,
