@@ -9,6 +9,7 @@ answers). See docs/simulation.md for the model.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import math
 from collections import deque
@@ -22,7 +23,7 @@ from numpy.typing import NDArray
 from anvis_core.quotas import TurnState, decide_turn
 
 from .matching import BuiltinPolicy, MatchingPolicy, Pool, VacancyView
-from .scenario import DAYS_PER_YEAR, Scenario
+from .scenario import DAYS_PER_YEAR, Scenario, SyntheticStockSpec
 from .stock import Stock, build_stock
 
 FloatArray = NDArray[np.float64]
@@ -80,6 +81,32 @@ class CompiledModel:
     group_shelter: FloatArray
     group_homeless: NDArray[np.bool_]
     group_support_per_day: FloatArray
+
+    def slim(self) -> CompiledModel:
+        """A copy for worker processes: only the dwellings that can be reported, and no stock
+        spec (the scenario's dwelling list may be large). Replications give the same result."""
+        st, r = self.stock, self.rel
+        stock = Stock(
+            organisations=st.organisations,
+            departments=st.departments,
+            department_organisation=st.department_organisation,
+            department_step=st.department_step,
+            entrances=None,
+            n_entrances=st.n_entrances,
+            type_names=st.type_names,
+            dwelling_department=st.dwelling_department[r],
+            dwelling_entrance=st.dwelling_entrance[r],
+            dwelling_type=st.dwelling_type[r],
+            rooms=st.rooms[r],
+            rent=st.rent[r],
+            accessible=st.accessible[r],
+            turnover_per_year=st.turnover_per_year[r],
+            area=st.area[r],
+        )
+        scenario = dataclasses.replace(self.scenario, stock=SyntheticStockSpec())
+        return dataclasses.replace(
+            self, scenario=scenario, stock=stock, rel=np.arange(len(r), dtype=np.int64)
+        )
 
 
 def compile_model(scenario: Scenario, stock: Stock | None = None) -> CompiledModel:

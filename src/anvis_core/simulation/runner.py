@@ -59,7 +59,7 @@ def run_replications(
             max_workers=min(workers, total),
             mp_context=ctx,
             initializer=_init_worker,
-            initargs=(model, policy),
+            initargs=(model.slim(), policy),
         ) as pool:
             futures = [pool.submit(_run_in_worker, i) for i in range(total)]
             for done, fut in enumerate(as_completed(futures), start=1):
