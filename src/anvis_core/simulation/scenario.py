@@ -831,10 +831,9 @@ def load_scenarios(path: str | Path) -> dict[str, Scenario]:
     except OSError as exc:
         raise ScenarioError("", f"cannot read scenario file {p}: {exc.strerror}") from exc
     try:
-        if p.suffix.lower() == ".json":
-            data = json.loads(text)
-        else:
-            data = tomllib.loads(text.decode("utf-8"))
+        data = (
+            json.loads(text) if p.suffix.lower() == ".json" else tomllib.loads(text.decode("utf-8"))
+        )
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ScenarioError("", f"cannot parse {p}: {exc}") from exc
     return scenarios_from_dict(data)
