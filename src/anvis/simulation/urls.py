@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "simulation"
+
+urlpatterns = [
+    path("", views.run_list, name="run_list"),
+    path("koersler/<int:pk>/", views.run_detail, name="run_detail"),
+    path("sammenlign/", views.run_compare, name="run_compare"),
+]
