@@ -48,10 +48,8 @@ def simulation_run_claim_next() -> SimulationRun | None:
     """Mark the oldest queued run as running and return it; None when the queue is empty."""
     with transaction.atomic():
         qs = SimulationRun.objects.filter(status=RunStatus.QUEUED).order_by("created_at", "pk")
-        if connection.features.has_select_for_update_skip_locked:
-            qs = qs.select_for_update(skip_locked=True)
-        else:
-            qs = qs.select_for_update()
+        skip_locked = connection.features.has_select_for_update_skip_locked
+        qs = qs.select_for_update(skip_locked=skip_locked)
         run = qs.first()
         if run is None:
             return None
