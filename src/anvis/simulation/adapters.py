@@ -56,6 +56,7 @@ from anvis_core.simulation import (
     InitialCitizen,
     RegimeSpec,
     Scenario,
+    ScenarioError,
     StepSpec,
     scenario_from_dict,
 )
@@ -283,6 +284,8 @@ def scenario_from_database(*, today: dt.date, name: str = "Kommunens egne data")
     defaults = aalborg_groups()
     agreement, version = agreement_in_force(today)
     dwellings, department_key, type_names = _stock(agreement)
+    if not dwellings:
+        raise ScenarioError("stock.dwellings", "the database holds no dwellings to simulate")
     regime, department_steps, offer_days = _regime(agreement, version, today, department_key)
     for covered in regime.covered_types:
         type_names.add(covered)

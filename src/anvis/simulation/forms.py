@@ -18,6 +18,10 @@ MODE_CHOICES = [("online", _("Online (one vacancy at a time)")), ("batch", _("Ba
 
 NOT_NEGATIVE = _("The value must not be negative.")
 PROBABILITY = _("A probability must be between 0 and 1.")
+SCENARIO_MESSAGES = {
+    "stock.dwellings": _("There are no dwellings in the database to simulate."),
+    "groups": _("There is neither a waiting list nor any new cases to simulate."),
+}
 
 
 def _min(value: int | Decimal, message: Any = NOT_NEGATIVE) -> MinValueValidator:
@@ -151,6 +155,8 @@ class RunForm(forms.Form):
             field = field_for_parameter(exc.parameter)
             if field:
                 self.add_error(field, _("The simulator does not accept this value."))
+            elif exc.parameter in SCENARIO_MESSAGES:
+                self.add_error(None, SCENARIO_MESSAGES[exc.parameter])
             else:
                 self.add_error(
                     None,
