@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from anvis.core.lists import paginate
 from anvis.permissions import Role, access
@@ -118,6 +119,28 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if run.status == RunStatus.DONE:
         context.update(_results_context([run]))
     return render(request, "simulation/run_detail.html", context)
+
+
+@access(SIMULATOR_ROLES)
+def run_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """The run's status and progress for `static/simulation/progress.js`."""
+    run = selectors.run_get(user=request.user, pk=pk)
+    return JsonResponse(
+        {
+            "status": run.status,
+            "status_label": str(run.get_status_display()),
+            "active": run.is_active,
+            "done": run.progress_done,
+            "total": run.progress_total,
+            "percent": run.progress_percent,
+            "progress_text": ngettext(
+                "%(done)s of %(total)s replication",
+                "%(done)s of %(total)s replications",
+                run.progress_total,
+            )
+            % {"done": run.progress_done, "total": run.progress_total},
+        }
+    )
 
 
 @access(SIMULATOR_ROLES)

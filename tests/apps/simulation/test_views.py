@@ -56,6 +56,8 @@ def test_other_roles_get_403(client_for: Any, role: str, done_runs: Any) -> None
     detail = reverse("simulation:run_detail", args=[done_runs[0].pk])
     assert client.get(detail).status_code == 403
     assert client.get(reverse("simulation:run_compare")).status_code == 403
+    status = reverse("simulation:run_status", args=[done_runs[0].pk])
+    assert client.get(status).status_code == 403
 
 
 def test_anonymous_is_sent_to_login(client: Any) -> None:
@@ -81,8 +83,19 @@ def test_post_queues_a_run_and_shows_progress(
     assert run.parameters["share_percent"] == "40"
     page = client.get(response["Location"]).content.decode()
     assert "<progress" in page and 'max="2"' in page
-    assert '<meta http-equiv="refresh"' in page
+    assert "simulation/progress.js" in page
+    assert reverse("simulation:run_status", args=[run.pk]) in page
     assert "I kø" in page
+    status = client.get(reverse("simulation:run_status", args=[run.pk])).json()
+    assert status == {
+        "status": "queued",
+        "status_label": "I kø",
+        "active": True,
+        "done": 0,
+        "total": 2,
+        "percent": 0,
+        "progress_text": "0 af 2 gentagelser",
+    }
 
 
 def test_invalid_post_shows_danish_errors_and_queues_nothing(
@@ -109,7 +122,7 @@ def test_finished_run_page_shows_results_without_refresh(client_for: Any, done_r
     assert "Nøgletal" in page
     assert "Gennemsnitlig ventetid for de boligplacerede (dage)" in page
     assert "data:image/svg+xml;base64," in page
-    assert 'http-equiv="refresh"' not in page
+    assert "progress.js" not in page
 
 
 def test_compare_page_renders_side_by_side_without_case_numbers(
