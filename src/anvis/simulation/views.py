@@ -25,7 +25,7 @@ from . import charts, selectors, services
 from .forms import CompareForm, RunForm
 from .models import RunStatus, SimulationRun
 
-SIMULATOR_ROLES = frozenset({Role.ALLOCATION_LEAD, Role.ADMIN, Role.STEERING})
+SIMULATOR_ROLES: frozenset[str] = frozenset({Role.ALLOCATION_LEAD, Role.ADMIN, Role.STEERING})
 REFRESH_SECONDS = 5
 
 
