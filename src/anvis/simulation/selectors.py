@@ -14,7 +14,16 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from anvis.cases.models import Situation
+
 from .models import RunStatus, SimulationRun
+
+# The shipped scenarios' situation classes; a run from the database uses the cases app's own.
+SCENARIO_SITUATIONS: dict[str, Promise] = {
+    "street": _("sleeping rough or night shelter"),
+    "shelter": _("shelter"),
+    "sofa_or_other": _("sofa-surfing or other"),
+}
 
 
 def run_list(*, user: Any) -> QuerySet[SimulationRun]:
@@ -123,11 +132,27 @@ def group_names(runs: Sequence[SimulationRun]) -> list[str]:
     return names
 
 
+def group_label(result: dict[str, Any], name: str) -> str:
+    """A group's name in the interface language: situation, age band."""
+    group = (result.get("waiting_time_by_group") or {}).get(name) or {}
+    situation, band = group.get("situation") or "", group.get("age_band") or ""
+    labels: dict[str, Any] = {**dict(Situation.choices), **SCENARIO_SITUATIONS}
+    if situation not in labels:
+        return name
+    text = str(labels[situation])
+    return f"{text[:1].upper()}{text[1:]}, {band}" if band else text
+
+
 def group_rows(runs: Sequence[SimulationRun]) -> list[Row]:
     """Mean waiting time by group, one cell per run."""
+    first = {
+        name: run
+        for run in reversed(runs)
+        for name in (run.result or {}).get("waiting_time_by_group", {})
+    }
     return [
         Row(
-            name,
+            group_label(first[name].result or {}, name),
             [
                 _cell(_get(run.result or {}, ("waiting_time_by_group", name, "mean_days")), "days")
                 for run in runs

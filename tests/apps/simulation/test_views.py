@@ -138,6 +138,9 @@ def test_compare_page_renders_side_by_side_without_case_numbers(
     assert "Aftale 30 %" in page and "Ad hoc" in page
     assert "Boligorganisationernes byrde i forhold til deres andel" in page
     assert "Alfa Boligselskab (11111111)" in page
+    # Groups carry Danish labels: situation and age band.
+    assert "Herberg/forsorgshjem (§ 110), 25-49" in page
+    assert "Gadesovende, 18-24" in page
     for case in waiting:
         assert case.number not in page
         assert case.citizen.reference not in page

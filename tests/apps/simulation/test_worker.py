@@ -137,3 +137,16 @@ def test_stale_running_runs_are_requeued(users: Any, agreement: Any, waiting: An
     assert services.simulation_run_requeue_stale(older_than=dt.timedelta(hours=4)) == 1
     run.refresh_from_db()
     assert run.status == RunStatus.QUEUED
+
+
+def test_group_labels_for_shipped_scenarios() -> None:
+    from anvis.simulation.selectors import group_label
+
+    result = {
+        "waiting_time_by_group": {"street 18-24": {"situation": "street", "age_band": "18-24"}}
+    }
+    from django.utils import translation
+
+    with translation.override("da"):
+        assert group_label(result, "street 18-24") == "Gadesovende eller natvarmestue, 18-24"
+    assert group_label(result, "unknown") == "unknown"
