@@ -38,13 +38,24 @@ from anvis_core.cases.household import room_need
 from anvis_core.cases.priority import PriorityInputs, priority_score
 from anvis_core.cases.situation import Situation as CoreSituation
 from anvis_core.cpr import age_on
-from anvis_core.matching.model import MAX_FLOOR, Caps, CapState, Citizen, Context, Dwelling, Policy
+from anvis_core.matching.model import (
+    MAX_FLOOR,
+    NEEDS,
+    Caps,
+    CapState,
+    Citizen,
+    Context,
+    Dwelling,
+    Policy,
+)
 from anvis_core.workflow import daily_rent
 
 ENGINE_VERSION = f"anvis_core {core_version}"
 
 OPEN_ENDED = dt.date.max
 """``barred_until`` for a bar without an end (a listed benefit still being paid)."""
+
+EMPTY: frozenset[str] = frozenset()
 
 VULNERABLE_KINDS = frozenset({"udsat", "parallelsamfund", "omdannelse"})
 PREVENTION_KINDS = frozenset({"forebyggelse"})
@@ -169,7 +180,14 @@ def load_citizens(
 
     weights = priority_weights()
     rule = max_rent_rule()
-    priorities: dict[tuple[Any, ...], int] = {}
+    # The priority is the waiting days times the points per day plus points that do not depend
+    # on the date (anvis_core.cases.priority): the rest is computed once per combination.
+    per_day = weights.points_per_waiting_day
+    base_points: dict[tuple[Any, ...], int] = {}
+    needs_of: dict[tuple[bool, ...], frozenset[str]] = {}
+    rooms_of: dict[tuple[int, int, int | None], tuple[int, int]] = {}
+    rents_of: dict[tuple[int | None, int | None], int | None] = {}
+    wished_of: dict[str, frozenset[str]] = {}
     citizens: list[Citizen] = []
     case_ids: dict[str, int] = {}
     unknown: set[str] = set()
@@ -195,33 +213,45 @@ def load_citizens(
         birth_date,
     ) in rows:
         n_children = children.get(pk, 0)
-        key = (waiting_since, situation, n_children > 0, discharge, urgent)
-        priority = priorities.get(key)
-        if priority is None:
+        key = (situation, n_children > 0, discharge, urgent)
+        base = base_points.get(key)
+        if base is None:
             inputs = PriorityInputs(
-                waiting_since=waiting_since,
+                waiting_since=today,
                 situation=CoreSituation(situation) if situation else None,
                 has_children=n_children > 0,
                 discharge_without_address=discharge,
                 urgent=urgent,
                 urgency_reason=urgency_reason,
             )
-            priority = priorities[key] = priority_score(inputs, weights, today).total
-        need = room_need(adults, n_children, extra_rooms)
-        max_rent = override if override is not None else default_max_rent(income, benefit, rule)
+            base = base_points[key] = priority_score(inputs, weights, today).total
+        priority = base + max(0, (today - waiting_since).days) * per_day
+        room_key = (adults, n_children, extra_rooms)
+        persons_rooms = rooms_of.get(room_key)
+        if persons_rooms is None:
+            need = room_need(adults, n_children, extra_rooms)
+            persons_rooms = rooms_of[room_key] = (need.persons, need.min_rooms)
+        if override is not None:
+            max_rent = override
+        else:
+            rent_key = (income, benefit)
+            if rent_key not in rents_of:
+                rents_of[rent_key] = default_max_rent(income, benefit, rule)
+            max_rent = rents_of[rent_key]
         if max_rent is None:
             unknown.add(number)
             max_rent = rent_ceiling
-        needs = frozenset(
-            name
-            for name, flag in (
-                ("step_free", step_free),
-                ("elevator", elevator),
-                ("wheelchair", wheelchair),
-                ("ground_floor", ground_floor),
+        flags = (step_free, elevator, wheelchair, ground_floor)
+        needs = needs_of.get(flags)
+        if needs is None:
+            needs = needs_of[flags] = frozenset(
+                name for name, flag in zip(NEEDS, flags, strict=True) if flag
             )
-            if flag
-        )
+        wished = wished_of.get(districts)
+        if wished is None:
+            wished = wished_of[districts] = frozenset(
+                d.strip() for d in districts.split(",") if d.strip()
+            )
         age = age_on(birth_date, today)
         events = bar_events.get(pk)
         citizens.append(
@@ -229,14 +259,16 @@ def load_citizens(
                 id=number,
                 priority=float(priority),
                 max_rent=max_rent,
-                household_persons=need.persons,
-                min_rooms=need.min_rooms,
+                household_persons=persons_rooms[0],
+                min_rooms=persons_rooms[1],
                 needs=needs,
                 pets=bool(pets.strip()),
                 barred_until=_bar_until(events, bar_kinds, today) if events else None,
-                excluded_districts=frozenset(excl_districts.get(pk, ())),
-                excluded_departments=frozenset(excl_departments.get(pk, ())),
-                wished_districts=frozenset(d.strip() for d in districts.split(",") if d.strip()),
+                excluded_districts=frozenset(excl_districts[pk]) if pk in excl_districts else EMPTY,
+                excluded_departments=(
+                    frozenset(excl_departments[pk]) if pk in excl_departments else EMPTY
+                ),
+                wished_districts=wished,
                 age_band="young" if 18 <= age <= 24 else "older",
             )
         )

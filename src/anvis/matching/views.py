@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anvis.audit.services import personal_data_access_record
+from anvis.audit.models import PersonalDataAccess
 from anvis.cases.models import Case
 from anvis.cases.selectors import case_queryset
 from anvis.permissions import LEAD, MUNICIPAL, access
@@ -38,15 +38,25 @@ def _query_without(request: HttpRequest, param: str) -> str:
 
 
 def _record_access(request: HttpRequest, cases: list[Case], what: str) -> None:
-    for case in cases:
-        personal_data_access_record(
-            user=request.user,
-            subject_id=case.citizen_id,
-            subject_ref=case.citizen.reference,
-            what=what,
+    """One personal-data access record per citizen shown, written in one INSERT (the same
+    fields as ``anvis.audit.services.personal_data_access_record``): a ranking page shows up
+    to fifty citizens."""
+    if not cases:
+        return
+    user = request.user
+    PersonalDataAccess.objects.bulk_create(
+        PersonalDataAccess(
+            user=user if user.is_authenticated else None,
+            user_label=getattr(user, "username", "")[:150],
+            subject_type="citizen",
+            subject_id=str(case.citizen_id),
+            subject_ref=case.citizen.reference[:64],
+            what=what[:128],
             purpose="allocation",
-            path=request.path,
+            path=request.path[:255],
         )
+        for case in cases
+    )
 
 
 @access(MUNICIPAL, deny_status=404)
