@@ -118,6 +118,16 @@ def test_give_offer_stores_the_explanation(
     assert "Begrundelse for tilbuddet" in page
     assert "Nr. 1 af 2 egnede (2 ventende)" in page
     assert second.number in page
+    # The vacancy page links to the ranking and to the offer's reasons (municipal eyes only).
+    page = _page(client, reverse("vacancies:vacancy_detail", args=[vacancy.pk]))
+    assert reverse("matching:candidates", args=[vacancy.pk]) in page
+    assert reverse("matching:explanation", args=[offer.pk]) in page
+    assert "Kandidater i rækkefølge" in page
+    page = _page(
+        client_for(Role.ORGANISATION), reverse("vacancies:vacancy_detail", args=[vacancy.pk])
+    )
+    assert reverse("matching:candidates", args=[vacancy.pk]) not in page
+    assert reverse("matching:explanation", args=[offer.pk]) not in page
 
 
 def test_offer_to_an_ineligible_citizen_is_refused_with_reasons(
