@@ -59,6 +59,21 @@ TEMPLATES: dict[str, Any] = {
     ),
 }
 
+RULE_LABELS = {
+    "rent_over_ceiling": gettext_lazy("Rent over the agreement's ceiling"),
+    "rent_over_max": gettext_lazy("Rent over the citizen's maximum"),
+    "overcrowded": gettext_lazy("Too many persons per room"),
+    "below_min_rooms": gettext_lazy("Too few rooms"),
+    "accessibility": gettext_lazy("Accessibility"),
+    "pets": gettext_lazy("Pets"),
+    "area_bar": gettext_lazy("Barred from designated areas"),
+    "excluded_district": gettext_lazy("District to avoid"),
+    "excluded_department": gettext_lazy("Department to avoid"),
+    "age_separation": gettext_lazy("Reserved for another age group"),
+    "department_closed": gettext_lazy("Department closed (red)"),
+    "cap_reached": gettext_lazy("Cap reached"),
+}
+
 NEED_LABELS = {
     "step_free": gettext_lazy("step-free access"),
     "elevator": gettext_lazy("elevator"),

@@ -125,10 +125,27 @@ class VacancyRanking:
             for c in rows
         ]
 
-    def rejected_ids(self) -> list[str]:
-        bad = np.flatnonzero(self.ranking.failed.any(axis=0))
+    def rejected_ids(self, code: str | None = None) -> list[str]:
+        """Case numbers of the citizens who are not eligible (in table order); with ``code``,
+        only those for whom that rule failed."""
+        failed = self.ranking.failed
+        if code is not None:
+            rows = [r for r, rule in enumerate(self.ranking.rules) if rule.code == code]
+            mask = failed[rows].any(axis=0) if rows else np.zeros(failed.shape[1], dtype=bool)
+        else:
+            mask = failed.any(axis=0)
         ids = self.ranking.table.ids
-        return [ids[i] for i in bad.tolist()]
+        return [ids[i] for i in np.flatnonzero(mask).tolist()]
+
+    def failure_counts(self) -> list[tuple[str, int]]:
+        """Per rule (in rule order), how many waiting citizens it excludes; rules that exclude
+        nobody are left out."""
+        counts = self.ranking.failed.sum(axis=1)
+        return [
+            (rule.code, int(n))
+            for rule, n in zip(self.ranking.rules, counts.tolist(), strict=True)
+            if n
+        ]
 
     def why_not(self, case_number: str) -> WhyNotRow:
         reasons = self.ranking.why_not(case_number)

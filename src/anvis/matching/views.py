@@ -22,7 +22,7 @@ from . import selectors, services
 from .adapters import ENGINE_VERSION
 from .forms import RunForm
 from .models import MatchingRun
-from .reasons import describe
+from .reasons import RULE_LABELS, describe
 
 PAGE_SIZE = 25
 
@@ -67,7 +67,11 @@ def candidates(request: HttpRequest, vacancy_pk: int) -> HttpResponse:
     cand_page = _page(request, "side", range(ranking.eligible_count))
     offset = cand_page.start_index() - 1 if ranking.eligible_count else 0
     rows = ranking.candidates(offset=offset, limit=PAGE_SIZE) if ranking.eligible_count else []
-    rejected = ranking.rejected_ids()
+    rule = request.GET.get("regel") or None
+    rule_choices = [(code, RULE_LABELS.get(code, code), n) for code, n in ranking.failure_counts()]
+    if rule not in {code for code, _label, _n in rule_choices}:
+        rule = None
+    rejected = ranking.rejected_ids(rule)
     why_page = _page(request, "ikke", rejected)
     why_rows = [ranking.why_not(number) for number in why_page.object_list]
     looked_up = None
@@ -97,6 +101,9 @@ def candidates(request: HttpRequest, vacancy_pk: int) -> HttpResponse:
             "cand_query": _query_without(request, "side"),
             "why_rows": [(r, shown.get(r.case_id)) for r in why_rows],
             "why_page": why_page,
+            "why_count": len(rejected),
+            "rule": rule,
+            "rule_choices": rule_choices,
             "why_query": _query_without(request, "ikke"),
             "looked_up": looked_up,
             "can_offer": vacancy.status == VacancyStatus.ACCEPTED,

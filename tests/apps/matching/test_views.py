@@ -49,6 +49,11 @@ def test_ranking_page_ranks_and_explains_in_danish(
     assert f"{poor.number} er ikke egnet" in page
     page = _page(client_for(Role.CASEWORKER), f"{url}?sag={first.number}")
     assert f"{first.number} er egnet: nr. 1" in page
+    # The why-not list filtered by one rule.
+    page = _page(client_for(Role.CASEWORKER), f"{url}?regel=rent_over_max")
+    assert "Husleje over borgerens maksimum (1)" in page
+    why_not = page[page.index('id="hvorfor-ikke"') :]
+    assert poor.number in why_not and crowded.number not in why_not
 
 
 def test_why_not_closed_department(
