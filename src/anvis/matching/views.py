@@ -218,7 +218,12 @@ def _proposal_rows(run: MatchingRun) -> list[dict[str, Any]]:
 
 @access(LEAD, deny_status=404)
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(MatchingRun.objects.select_related("created_by", "rerun_of"), pk=pk)
+    run = get_object_or_404(
+        MatchingRun.objects.select_related("created_by", "rerun_of").defer(
+            "snapshot", "rerun_of__snapshot"
+        ),
+        pk=pk,
+    )
     rows = _proposal_rows(run)
     _record_access(request, [r["case"] for r in rows if r["case"]], "matching proposal")
     vacancies = [r["vacancy"] for r in rows if r["vacancy"]]
@@ -229,14 +234,14 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "matching/run_detail.html",
-        {"run": run, "rows": rows, "reruns": list(run.reruns.order_by("pk"))},
+        {"run": run, "rows": rows, "reruns": list(run.reruns.defer("snapshot").order_by("pk"))},
     )
 
 
 @require_POST
 @access(LEAD, deny_status=404)
 def run_offers(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(MatchingRun, pk=pk)
+    run = get_object_or_404(MatchingRun.objects.defer("snapshot"), pk=pk)
     chosen = request.POST.getlist("proposal")
     if not chosen:
         messages.error(request, _("Choose at least one proposal."))
