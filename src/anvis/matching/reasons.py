@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from anvis_core.matching.eligibility import Reason
 
@@ -75,19 +75,19 @@ RULE_LABELS = {
 }
 
 NEED_LABELS = {
-    "step_free": gettext_lazy("step-free access"),
-    "elevator": gettext_lazy("elevator"),
-    "wheelchair": gettext_lazy("wheelchair access"),
-    "ground_floor": gettext_lazy("ground floor"),
+    "step_free": pgettext_lazy("accessibility need", "step-free access"),
+    "elevator": pgettext_lazy("accessibility need", "elevator"),
+    "wheelchair": pgettext_lazy("accessibility need", "wheelchair access"),
+    "ground_floor": pgettext_lazy("accessibility need", "ground floor"),
 }
 AGE_LABELS = {
     "young": gettext_lazy("young (18–24)"),
     "older": gettext_lazy("older (25 or more)"),
 }
 LEVEL_LABELS = {
-    "entrance": gettext_lazy("stairwell"),
-    "department": gettext_lazy("department"),
-    "organisation": gettext_lazy("organisation"),
+    "entrance": pgettext_lazy("cap level", "stairwell"),
+    "department": pgettext_lazy("cap level", "department"),
+    "organisation": pgettext_lazy("cap level", "organisation"),
 }
 
 
