@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "anvis.monitoring",
     "anvis.vacancies",
     "anvis.simulation",
+    "anvis.matching",
 ]
 
 MIDDLEWARE = [
