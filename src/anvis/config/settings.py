@@ -42,6 +42,19 @@ if PRODUCTION and (
         "SECRET_KEY must be set to a random value of at least 50 characters when ANVIS_ENV=production"
     )
 
+# Field encryption (CPR, case notes) and the keyed hash for CPR lookups; see docs/cases.md.
+# ANVIS_FIELD_KEYS: comma-separated Fernet keys, the first encrypts, all decrypt (rotation).
+_DEV_FIELD_KEY = "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZHU="
+_DEV_LOOKUP_KEY = "dev-only-lookup-key-not-for-production"
+ANVIS_FIELD_KEYS = env_list("ANVIS_FIELD_KEYS", "" if PRODUCTION else _DEV_FIELD_KEY)
+ANVIS_LOOKUP_KEY = os.environ.get("ANVIS_LOOKUP_KEY", "" if PRODUCTION else _DEV_LOOKUP_KEY)
+if PRODUCTION and (not ANVIS_FIELD_KEYS or _DEV_FIELD_KEY in ANVIS_FIELD_KEYS):
+    raise ImproperlyConfigured("ANVIS_FIELD_KEYS must be set when ANVIS_ENV=production")
+if PRODUCTION and (len(ANVIS_LOOKUP_KEY) < 32 or ANVIS_LOOKUP_KEY == _DEV_LOOKUP_KEY):
+    raise ImproperlyConfigured(
+        "ANVIS_LOOKUP_KEY must be a random value of at least 32 characters in production"
+    )
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -59,6 +72,7 @@ INSTALLED_APPS = [
     "anvis.audit",
     "anvis.stock",
     "anvis.agreements",
+    "anvis.cases",
 ]
 
 MIDDLEWARE = [

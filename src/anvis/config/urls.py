@@ -20,5 +20,6 @@ urlpatterns = [
     path("konto/", include("anvis.accounts.urls")),
     path("bestand/", include("anvis.stock.urls")),
     path("aftaler/", include("anvis.agreements.urls")),
+    path("sager/", include("anvis.cases.urls")),
     path("admin/", admin.site.urls),
 ]

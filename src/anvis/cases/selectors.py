@@ -1,0 +1,82 @@
+"""Reads for case pages and for other apps. Every function that returns personal data expects
+the caller to have checked access (views carry ``@access(MUNICIPAL, deny_status=404)``) and to
+write a personal-data access record for what it shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+
+from anvis.core.fields import lookup_hash
+from anvis.permissions import is_municipal
+from anvis_core.cpr import CprError, parse_cpr
+
+from . import domain
+from .models import Case, Citizen, ConsentScope, ContactConsent
+
+
+def case_queryset(*, user: Any) -> QuerySet[Case]:
+    """All cases for municipal roles, nothing for anyone else."""
+    if not is_municipal(user):
+        return Case.objects.none()
+    return Case.objects.select_related("citizen", "caseworker")
+
+
+def case_list(*, user: Any) -> QuerySet[Case]:
+    return (
+        case_queryset(user=user)
+        .annotate(n_children=Count("children"))
+        .order_by("-priority_total", "waiting_since", "pk")
+    )
+
+
+def case_get(*, user: Any, pk: int) -> Case:
+    case = case_queryset(user=user).filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def citizen_find_by_cpr(*, cpr: str) -> Citizen | None:
+    """Find a citizen by the keyed hash of the CPR number (no decryption, no scan)."""
+    try:
+        digits = parse_cpr(cpr).digits
+    except CprError:
+        return None
+    return Citizen.objects.filter(cpr_hash=lookup_hash(digits)).first()
+
+
+def contact_consent_active(
+    *, case: Case, on: dt.date, scope: str = ConsentScope.OFFER_ORGANISATION
+) -> bool:
+    """Has the citizen consented (and not withdrawn) to share contact details on `on`?
+
+    For the offer flow: an organisation may see name and contact details only for an accepted
+    offer on its own dwelling AND when this returns True.
+    """
+    return any(c.active_on(on) for c in ContactConsent.objects.filter(case=case, scope=scope))
+
+
+def case_priority_total(*, case: Case, today: dt.date) -> int:
+    """The priority number the matching engine takes as input (fresh, not the stored value)."""
+    return domain.compute_priority(case, today).total
+
+
+def case_overview(*, case: Case, today: dt.date) -> dict[str, Any]:
+    """Everything the case page derives from the rules, as plain values."""
+    children = list(case.children.all())
+    return {
+        "priority": domain.compute_priority(case, today, children=len(children)),
+        "room_need": domain.case_room_need(case),
+        "max_rent": domain.case_max_rent(case),
+        "bars": domain.case_bars(case, today),
+        "reimbursement": domain.citizen_reimbursement(case.citizen, today),
+        "plans": domain.support_plan_views(case, today),
+        "children": [(c, c.age_on(today)) for c in children],
+        "age": case.citizen.age_on(today),
+        "parked": case.is_parked_on(today),
+        "other_cases": list(case.citizen.cases.exclude(pk=case.pk).order_by("-opened_on")),
+    }

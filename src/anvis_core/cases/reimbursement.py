@@ -1,0 +1,148 @@
+"""The § 110 reimbursement counter (serviceloven § 110, § 176; the 2023 homelessness reform).
+
+The state reimburses 50 % of a municipality's expenses for a citizen's § 110 shelter stays for
+at most a capped number of days per *running year*: 120 days, reduced to 90 days from
+1 April 2026 (Social- og Boligstyrelsen, "Omstilling af hjemløshedsområdet"). The running year
+starts with the first admission and the counter resets one year after it.
+
+Conventions used here (documented in docs/cases.md):
+
+* **Stay days.** A stay from admission *A* to discharge *D* uses the days *A* ≤ day < *D*
+  (nights, as for any overnight stay); a stay admitted and discharged on the same day uses one
+  day. An ongoing stay uses the days through `today`. Overlapping stays count a day once.
+* **Running year.** The first stay day starts a running year lasting one year (through the day
+  before the same date next year). The first stay day after that year starts the next one.
+* **Which cap.** The cap in force *on the day used* decides: the n-th stay day of a running year
+  is reimbursable when n ≤ cap(that day). A running year that straddles 1 April 2026 therefore
+  keeps the 120-day cap for days before the switch and has a 90-day cap from 1 April 2026:
+  a citizen with 95 days used on 31 March 2026 has no reimbursable days left on 1 April. This is
+  the conservative reading (the municipality never plans on reimbursement it may not get); the
+  schedule is data (:data:`CAP_SCHEDULE`), so a different transitional reading is one edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .dates import add_years
+
+#: (first day the cap applies, cap in days), in date order.
+CAP_SCHEDULE: tuple[tuple[dt.date, int], ...] = (
+    (dt.date.min, 120),
+    (dt.date(2026, 4, 1), 90),
+)
+DEFAULT_WARNING_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Stay:
+    admitted: dt.date
+    discharged: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.discharged is not None and self.discharged < self.admitted:
+            raise ValueError("discharge before admission")
+
+    def days(self, today: dt.date) -> list[dt.date]:
+        if self.admitted > today:
+            return []
+        if self.discharged is None:
+            last = today
+        elif self.discharged == self.admitted:
+            last = self.admitted
+        else:
+            last = min(self.discharged - dt.timedelta(days=1), today)
+        n = (last - self.admitted).days + 1
+        return [self.admitted + dt.timedelta(days=i) for i in range(max(n, 0))]
+
+
+def cap_on(day: dt.date, schedule: Sequence[tuple[dt.date, int]] = CAP_SCHEDULE) -> int:
+    cap = schedule[0][1]
+    for start, value in schedule:
+        if day >= start:
+            cap = value
+    return cap
+
+
+@dataclass(frozen=True)
+class RunningYear:
+    start: dt.date
+    end: dt.date  # inclusive
+    days_used: int
+    reimbursable_days: int
+
+
+@dataclass(frozen=True)
+class ReimbursementStatus:
+    """The counter as of `today` for the running year containing `today` (if any)."""
+
+    today: dt.date
+    year: RunningYear | None
+    cap_today: int
+    days_left: int  # further reimbursable days if the citizen stayed every day from tomorrow
+    in_stay: bool
+    warning: bool  # days_left at or under the warning threshold, with a year running
+    exceeded: bool  # stay days in the current running year that are not reimbursed
+    years: tuple[RunningYear, ...]
+
+
+def running_years(
+    stays: Iterable[Stay],
+    today: dt.date,
+    schedule: Sequence[tuple[dt.date, int]] = CAP_SCHEDULE,
+) -> list[RunningYear]:
+    days = sorted({d for stay in stays for d in stay.days(today)})
+    years: list[RunningYear] = []
+    i = 0
+    while i < len(days):
+        start = days[i]
+        end = add_years(start, 1) - dt.timedelta(days=1)
+        used = 0
+        reimbursable = 0
+        while i < len(days) and days[i] <= end:
+            used += 1
+            if used <= cap_on(days[i], schedule):
+                reimbursable += 1
+            i += 1
+        years.append(
+            RunningYear(start=start, end=end, days_used=used, reimbursable_days=reimbursable)
+        )
+    return years
+
+
+def reimbursement_status(
+    stays: Iterable[Stay],
+    today: dt.date,
+    warning_days: int = DEFAULT_WARNING_DAYS,
+    schedule: Sequence[tuple[dt.date, int]] = CAP_SCHEDULE,
+) -> ReimbursementStatus:
+    stay_list = list(stays)
+    years = running_years(stay_list, today, schedule)
+    in_stay = any(
+        s.admitted <= today and (s.discharged is None or s.discharged > today) for s in stay_list
+    )
+    current = years[-1] if years and years[-1].end >= today else None
+    cap_today = cap_on(today, schedule)
+    days_left = 0
+    if current is not None:
+        used = current.days_used
+        day = today + dt.timedelta(days=1)
+        while day <= current.end:
+            used += 1
+            if used <= cap_on(day, schedule):
+                days_left += 1
+            day += dt.timedelta(days=1)
+    exceeded = current is not None and current.days_used > current.reimbursable_days
+    warning = current is not None and days_left <= warning_days
+    return ReimbursementStatus(
+        today=today,
+        year=current,
+        cap_today=cap_today,
+        days_left=days_left,
+        in_stay=in_stay,
+        warning=warning,
+        exceeded=exceeded,
+        years=tuple(years),
+    )

@@ -1,0 +1,55 @@
+"""Case status and the allowed transitions.
+
+waiting → offered → housed → follow-up → closed. An offer that is declined or withdrawn sends
+the case back to waiting (the citizen keeps the priority). A case can be closed from any open
+status. A closed case is final: a return to homelessness opens a *new* case for the citizen.
+Parking is not a status: a waiting case can be parked (temporarily unavailable) and unparked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+
+class CaseStatus(StrEnum):
+    WAITING = "waiting"
+    OFFERED = "offered"
+    HOUSED = "housed"
+    FOLLOW_UP = "follow_up"
+    CLOSED = "closed"
+
+
+TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
+    CaseStatus.WAITING: frozenset({CaseStatus.OFFERED, CaseStatus.CLOSED}),
+    CaseStatus.OFFERED: frozenset({CaseStatus.WAITING, CaseStatus.HOUSED, CaseStatus.CLOSED}),
+    CaseStatus.HOUSED: frozenset({CaseStatus.FOLLOW_UP, CaseStatus.CLOSED}),
+    CaseStatus.FOLLOW_UP: frozenset({CaseStatus.CLOSED}),
+    CaseStatus.CLOSED: frozenset(),
+}
+OPEN_STATUSES = frozenset(s for s in CaseStatus if s is not CaseStatus.CLOSED)
+
+
+class TransitionError(ValueError):
+    def __init__(self, current: CaseStatus, target: CaseStatus) -> None:
+        super().__init__(f"a case cannot go from {current} to {target}")
+        self.current = current
+        self.target = target
+
+
+def can_transition(current: CaseStatus, target: CaseStatus) -> bool:
+    return target in TRANSITIONS[current]
+
+
+def check_transition(current: CaseStatus, target: CaseStatus) -> None:
+    if not can_transition(current, target):
+        raise TransitionError(current, target)
+
+
+def can_park(status: CaseStatus) -> bool:
+    return status is CaseStatus.WAITING
+
+
+def is_parked(parked_until: dt.date | None, today: dt.date) -> bool:
+    """Parked through `parked_until` inclusive; available again the day after."""
+    return parked_until is not None and today <= parked_until
