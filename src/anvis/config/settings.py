@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "anvis.stock",
     "anvis.agreements",
     "anvis.cases",
+    "anvis.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -21,5 +21,6 @@ urlpatterns = [
     path("bestand/", include("anvis.stock.urls")),
     path("aftaler/", include("anvis.agreements.urls")),
     path("sager/", include("anvis.cases.urls")),
+    path("overvaagning/", include("anvis.monitoring.urls")),
     path("admin/", admin.site.urls),
 ]

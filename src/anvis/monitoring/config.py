@@ -1,0 +1,37 @@
+"""Installation settings for monitoring, read from `settings.ANVIS_MONITORING` (a dict).
+
+Keys (all optional): `warning_margins`, `step_shares`, `strong_limits` (dicts of field name →
+number as a string, see `anvis_core.composition`), `twins_k` (int, default 5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+
+from anvis_core.composition import StepShares, StrongLimits, WarningMargins
+
+
+@dataclass(frozen=True)
+class MonitoringConfig:
+    margins: WarningMargins
+    shares: StepShares
+    strong: StrongLimits
+    twins_k: int
+
+
+def _decimals(values: dict[str, Any] | None) -> dict[str, Decimal]:
+    return {k: Decimal(str(v)) for k, v in (values or {}).items()}
+
+
+def monitoring_config() -> MonitoringConfig:
+    raw: dict[str, Any] = getattr(settings, "ANVIS_MONITORING", {}) or {}
+    return MonitoringConfig(
+        margins=WarningMargins(**_decimals(raw.get("warning_margins"))),
+        shares=StepShares(**_decimals(raw.get("step_shares"))),
+        strong=StrongLimits(**_decimals(raw.get("strong_limits"))),
+        twins_k=int(raw.get("twins_k", 5)),
+    )

@@ -1,0 +1,385 @@
+"""Import of yearly department indicators and of the 1 December area lists (CSV/XLSX).
+
+All or nothing, as the stock import: every row is validated first; if any row is bad nothing is
+written and every error is reported with its line number (in Danish). Columns: docs/indicators.md.
+After a successful import the status snapshot is recomputed in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anvis.audit.services import audit_record
+from anvis.core.tabular import FileFormatError, Row, read_rows
+from anvis.stock.importing import RowError, parse_whole_number
+from anvis.stock.models import Department
+from anvis_core.composition import is_suppressed
+
+from . import compute
+from .models import VALUE_FIELDS, AreaDesignation, DepartmentIndicators, DesignationKind
+
+# Column → model field, with the allowed range and decimal places.
+VALUE_COLUMNS: dict[str, tuple[str, Decimal, Decimal, int]] = {
+    "uden_for_arbejde_uddannelse": ("outside_work_education", Decimal(0), Decimal(100), 1),
+    "kun_grundskole": ("basic_schooling_only", Decimal(0), Decimal(100), 1),
+    "indkomst_pct_region": ("income_relative_region", Decimal(0), Decimal("999.9"), 1),
+    "doemte_x_landsgennemsnit": ("convictions_relative_national", Decimal(0), Decimal("99.99"), 2),
+    "ikke_vestlige": ("non_western", Decimal(0), Decimal(100), 1),
+    "fraflytning": ("move_out_rate", Decimal(0), Decimal(100), 1),
+    "offentlig_forsoergelse": ("public_support", Decimal(0), Decimal(100), 1),
+}
+INDICATOR_REQUIRED = ["cvr", "afdelingsnr", "aar"]
+INDICATOR_OPTIONAL = ["beboere", "husstande", *VALUE_COLUMNS]
+COLUMN_ALIASES = {
+    "år": "aar",
+    "ar": "aar",
+    "afdeling_nr": "afdelingsnr",
+    "doemte": "doemte_x_landsgennemsnit",
+    "domte_x_landsgennemsnit": "doemte_x_landsgennemsnit",
+    "offentlig_forsorgelse": "offentlig_forsoergelse",
+    "listeaar": "aar",
+}
+# Cells Landsbyggefonden's tables use for values withheld for discretion.
+SUPPRESSED_MARKS = {"", "*", "-", "–", "diskr", "diskretioneret", "x", ".."}
+
+KIND_ALIASES = {
+    "udsat": DesignationKind.UDSAT,
+    "udsat boligområde": DesignationKind.UDSAT,
+    "udsat_boligomraade": DesignationKind.UDSAT,
+    "parallelsamfund": DesignationKind.PARALLEL,
+    "omdannelse": DesignationKind.TRANSFORMATION,
+    "omdannelsesområde": DesignationKind.TRANSFORMATION,
+    "omdannelsesomraade": DesignationKind.TRANSFORMATION,
+    "forebyggelse": DesignationKind.PREVENTION,
+    "forebyggelsesområde": DesignationKind.PREVENTION,
+    "forebyggelsesomraade": DesignationKind.PREVENTION,
+}
+DESIGNATION_REQUIRED = ["cvr", "afdelingsnr", "aar", "type"]
+
+
+@dataclass
+class ImportResult:
+    ok: bool
+    errors: list[RowError] = field(default_factory=list)
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    suppressed: int = 0
+
+
+def _normalise(headers: list[str], rows: list[Row]) -> tuple[list[str], list[Row]]:
+    headers = [COLUMN_ALIASES.get(h, h) for h in headers]
+    rows = [Row(r.line, {COLUMN_ALIASES.get(k, k): v for k, v in r.values.items()}) for r in rows]
+    return headers, rows
+
+
+def _check_headers(headers: list[str], required: list[str], optional: list[str]) -> list[RowError]:
+    errors = [RowError(1, c, _("required column is missing")) for c in required if c not in headers]
+    errors += [
+        RowError(1, h, _("unknown column")) for h in headers if h and h not in required + optional
+    ]
+    return errors
+
+
+def parse_decimal(text: str) -> Decimal:
+    """'40,1', '40.1', '40,1 %' → Decimal('40.1')."""
+    cleaned = text.replace("%", "").replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
+        raise ValueError(text)
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(text) from None
+
+
+def _departments(rows: list[Row]) -> dict[tuple[str, str], int]:
+    cvrs = {r.values.get("cvr", "").strip() for r in rows}
+    return {
+        (cvr, number): pk
+        for pk, cvr, number in Department.objects.filter(organisation__cvr__in=cvrs).values_list(
+            "pk", "organisation__cvr", "number"
+        )
+    }
+
+
+def _department(row: Row, known: dict[tuple[str, str], int], errors: list[RowError]) -> int | None:
+    cvr = row.values.get("cvr", "").strip()
+    number = row.values.get("afdelingsnr", "").strip()
+    if not cvr:
+        errors.append(RowError(row.line, "cvr", _("is required")))
+        return None
+    if not number:
+        errors.append(RowError(row.line, "afdelingsnr", _("is required")))
+        return None
+    dept = known.get((cvr, number))
+    if dept is None:
+        errors.append(
+            RowError(
+                row.line,
+                "afdelingsnr",
+                _("no department %(number)s for CVR %(cvr)s in Anvis")
+                % {"number": number, "cvr": cvr},
+            )
+        )
+    return dept
+
+
+def _year(row: Row, errors: list[RowError], low: int, high: int) -> int | None:
+    raw = row.values.get("aar", "").strip()
+    if not raw:
+        errors.append(RowError(row.line, "aar", _("is required")))
+        return None
+    try:
+        value = parse_whole_number(raw)
+    except ValueError:
+        errors.append(
+            RowError(row.line, "aar", _("must be a year (got '%(value)s')") % {"value": raw})
+        )
+        return None
+    if not low <= value <= high:
+        errors.append(
+            RowError(
+                row.line,
+                "aar",
+                _("must be between %(low)d and %(high)d (got %(value)d)")
+                % {"low": low, "high": high, "value": value},
+            )
+        )
+        return None
+    return value
+
+
+def _count(row: Row, column: str, errors: list[RowError]) -> int | None:
+    raw = row.values.get(column, "").strip()
+    if raw.lower() in SUPPRESSED_MARKS:
+        return None
+    try:
+        value = parse_whole_number(raw)
+    except ValueError:
+        errors.append(
+            RowError(
+                row.line, column, _("must be a whole number (got '%(value)s')") % {"value": raw}
+            )
+        )
+        return None
+    if value < 0:
+        errors.append(
+            RowError(row.line, column, _("may not be negative (got %(value)d)") % {"value": value})
+        )
+        return None
+    return value
+
+
+def _value(row: Row, column: str, errors: list[RowError]) -> Decimal | None:
+    raw = row.values.get(column, "").strip()
+    if raw.lower() in SUPPRESSED_MARKS:
+        return None
+    _field, low, high, places = VALUE_COLUMNS[column]
+    try:
+        value = parse_decimal(raw)
+    except ValueError:
+        errors.append(
+            RowError(
+                row.line,
+                column,
+                _("must be a number such as 40,1 (got '%(value)s')") % {"value": raw},
+            )
+        )
+        return None
+    if not low <= value <= high:
+        errors.append(
+            RowError(
+                row.line,
+                column,
+                _("must be between %(low)s and %(high)s (got %(value)s)")
+                % {"low": low, "high": high, "value": raw},
+            )
+        )
+        return None
+    if -value.as_tuple().exponent > places:  # type: ignore[operator]
+        errors.append(
+            RowError(
+                row.line,
+                column,
+                _("may have at most %(n)d decimals (got '%(value)s')")
+                % {"n": places, "value": raw},
+            )
+        )
+        return None
+    return value
+
+
+def import_indicators(
+    data: bytes, filename: str, *, actor: Any, on_date: dt.date | None = None
+) -> ImportResult:
+    """Upsert one row per department and year. Under 100 residents or 50 households the row is
+    stored as suppressed and its values are discarded."""
+    try:
+        headers, rows = read_rows(data, filename)
+    except FileFormatError as exc:
+        return ImportResult(ok=False, errors=[RowError(1, "", str(exc))])
+    headers, rows = _normalise(headers, rows)
+    errors = _check_headers(headers, INDICATOR_REQUIRED, INDICATOR_OPTIONAL)
+    if errors:
+        return ImportResult(ok=False, errors=errors)
+    if not rows:
+        return ImportResult(ok=False, errors=[RowError(2, "", _("the file has no data rows"))])
+    known = _departments(rows)
+    this_year = timezone.localdate().year
+    parsed: dict[tuple[int, int], dict[str, Any]] = {}
+    seen: dict[tuple[int, int], int] = {}
+    suppressed = 0
+    for row in rows:
+        dept = _department(row, known, errors)
+        year = _year(row, errors, 2000, this_year)
+        residents = _count(row, "beboere", errors)
+        households = _count(row, "husstande", errors)
+        values = {VALUE_COLUMNS[c][0]: _value(row, c, errors) for c in VALUE_COLUMNS}
+        if dept is None or year is None:
+            continue
+        if (dept, year) in seen:
+            errors.append(
+                RowError(
+                    row.line,
+                    "",
+                    _("the same department and year are also on line %(other)d")
+                    % {"other": seen[(dept, year)]},
+                )
+            )
+            continue
+        seen[(dept, year)] = row.line
+        hidden = is_suppressed(residents, households)
+        if hidden:
+            if (residents is None or households is None) and any(
+                v is not None for v in values.values()
+            ):
+                errors.append(
+                    RowError(
+                        row.line,
+                        "beboere",
+                        _("residents and households are required when the row has values"),
+                    )
+                )
+                continue
+            values = dict.fromkeys(VALUE_FIELDS)
+            suppressed += 1
+        parsed[(dept, year)] = {
+            "residents": residents,
+            "households": households,
+            "suppressed": hidden,
+            **values,
+        }
+    if errors:
+        errors.sort(key=lambda e: (e.line, e.column))
+        return ImportResult(ok=False, errors=errors, rows=len(rows))
+    fields = ["residents", "households", "suppressed", *VALUE_FIELDS]
+    with transaction.atomic():
+        existing = {
+            (i.department_id, i.year): i
+            for i in DepartmentIndicators.objects.select_for_update().filter(
+                department_id__in={d for d, _y in parsed}, year__in={y for _d, y in parsed}
+            )
+        }
+        new, changed = [], []
+        for (dept, year), values in parsed.items():
+            row_obj = existing.get((dept, year))
+            if row_obj is None:
+                new.append(DepartmentIndicators(department_id=dept, year=year, **values))
+            else:
+                for k, v in values.items():
+                    setattr(row_obj, k, v)
+                changed.append(row_obj)
+        DepartmentIndicators.objects.bulk_create(new, batch_size=2000)
+        DepartmentIndicators.objects.bulk_update(changed, fields, batch_size=2000)
+        compute.recompute(on_date=on_date or timezone.localdate())
+        audit_record(
+            actor=actor,
+            action="monitoring.indicators_import",
+            object_type="monitoring.Import",
+            object_repr=filename[:255],
+            after={
+                "rows": len(parsed),
+                "created": len(new),
+                "updated": len(changed),
+                "suppressed": suppressed,
+            },
+        )
+    return ImportResult(
+        ok=True, rows=len(parsed), created=len(new), updated=len(changed), suppressed=suppressed
+    )
+
+
+def import_designations(
+    data: bytes, filename: str, *, actor: Any, on_date: dt.date | None = None
+) -> ImportResult:
+    """The file holds complete lists: for every list year in it, that year's designations are
+    replaced by the file's rows."""
+    try:
+        headers, rows = read_rows(data, filename)
+    except FileFormatError as exc:
+        return ImportResult(ok=False, errors=[RowError(1, "", str(exc))])
+    headers, rows = _normalise(headers, rows)
+    errors = _check_headers(headers, DESIGNATION_REQUIRED, ["afdeling", "omraade"])
+    if errors:
+        return ImportResult(ok=False, errors=errors)
+    if not rows:
+        return ImportResult(ok=False, errors=[RowError(2, "", _("the file has no data rows"))])
+    known = _departments(rows)
+    this_year = timezone.localdate().year
+    parsed: dict[tuple[int, int, str], int] = {}
+    for row in rows:
+        dept = _department(row, known, errors)
+        year = _year(row, errors, 2010, this_year)
+        raw_kind = row.values.get("type", "").strip().lower()
+        kind = KIND_ALIASES.get(raw_kind)
+        if kind is None:
+            errors.append(
+                RowError(
+                    row.line,
+                    "type",
+                    _(
+                        "unknown kind '%(value)s'; use udsat, parallelsamfund, omdannelse "
+                        "or forebyggelse"
+                    )
+                    % {"value": raw_kind},
+                )
+            )
+        if dept is None or year is None or kind is None:
+            continue
+        key = (dept, year, str(kind))
+        if key in parsed:
+            errors.append(
+                RowError(
+                    row.line,
+                    "",
+                    _("the same designation is also on line %(other)d") % {"other": parsed[key]},
+                )
+            )
+            continue
+        parsed[key] = row.line
+    if errors:
+        errors.sort(key=lambda e: (e.line, e.column))
+        return ImportResult(ok=False, errors=errors, rows=len(rows))
+    years = {y for _d, y, _k in parsed}
+    with transaction.atomic():
+        removed, _detail = AreaDesignation.objects.filter(list_year__in=years).delete()
+        AreaDesignation.objects.bulk_create(
+            [AreaDesignation(department_id=d, list_year=y, kind=k) for d, y, k in parsed]
+        )
+        compute.recompute(on_date=on_date or timezone.localdate())
+        audit_record(
+            actor=actor,
+            action="monitoring.designations_import",
+            object_type="monitoring.Import",
+            object_repr=filename[:255],
+            after={"rows": len(parsed), "years": sorted(years), "replaced": removed},
+        )
+    return ImportResult(ok=True, rows=len(parsed), created=len(parsed), updated=removed)

@@ -1,0 +1,288 @@
+"""Reads for other apps and for the monitoring pages.
+
+Public API for other apps (matching, the vacancy flow, agreements):
+
+* `department_status_map(on_date) -> dict[department_id, StatusInfo]`: `closed` is True for red
+  departments (closed to municipal placements).
+* `placement_counts(on_date, window_months=12) -> (by_department, by_entrance)`: placements
+  moved in within the rolling window, for department and stairwell caps.
+* `step_proposals(year) -> list[ProposalRow]`: the proposed step share per department for the
+  agreement's yearly reassessment (to be approved by the parties).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from anvis.stock.models import Department, Entrance
+from anvis_core.composition import (
+    INDICATOR_FIELDS,
+    WINDOWS,
+    Deviation,
+    add_months,
+    deviation_from_twins,
+    estimated_lettings,
+    share_percent,
+    window_start,
+)
+
+from .compute import assess_departments
+from .models import (
+    VALUE_FIELDS,
+    AreaDesignation,
+    DepartmentIndicators,
+    DepartmentStatus,
+    MunicipalPlacement,
+    PlacementOutcome,
+)
+from .reasons import describe
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    department_id: int
+    status: str  # green, yellow, red or unknown
+    closed: bool  # red: closed to municipal placements
+    reasons: tuple[dict[str, Any], ...]
+    indicator_year: int | None
+    designations: tuple[str, ...] = ()
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def department_status_map(on_date: dt.date | None = None) -> dict[int, StatusInfo]:
+    """Status per department on a date: from the stored snapshot when it was computed for that
+    date (one query), otherwise computed on read (four queries)."""
+    on_date = on_date or _today()
+    stored = DepartmentStatus.objects.aggregate(
+        total=Count("pk"), fresh=Count("pk", filter=Q(as_of=on_date))
+    )
+    snapshot = DepartmentStatus.objects.filter(as_of=on_date)
+    if stored["total"] and stored["fresh"] == stored["total"]:
+        return {
+            dept: StatusInfo(dept, status, status == "red", tuple(reasons), year, tuple(kinds))
+            for dept, status, reasons, year, kinds in snapshot.values_list(
+                "department_id", "status", "reasons", "indicator_year", "designations"
+            )
+        }
+    out = {}
+    for dept, c in assess_departments(on_date).items():
+        status = c.assessment.status.value
+        reasons = tuple({"code": r.code, "params": dict(r.params)} for r in c.assessment.reasons)
+        out[dept] = StatusInfo(
+            dept, status, status == "red", reasons, c.assessment.year, c.designations
+        )
+    return out
+
+
+def placement_counts(
+    on_date: dt.date | None = None, window_months: int = 12
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Placements that moved in within the rolling window ending on `on_date`: counted per
+    department and per entrance (stairwell). One query."""
+    on_date = on_date or _today()
+    rows = (
+        MunicipalPlacement.objects.filter(
+            placed_on__gte=window_start(on_date, window_months), placed_on__lte=on_date
+        )
+        .values_list("department_id", "entrance_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_department: dict[int, int] = defaultdict(int)
+    by_entrance: dict[int, int] = {}
+    for dept, entrance, n in rows:
+        by_department[dept] += n
+        by_entrance[entrance] = n
+    return dict(by_department), by_entrance
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    department_id: int
+    organisation_id: int
+    organisation_name: str
+    department_number: str
+    department_name: str
+    status: str
+    level: str  # red, yellow, green or strong
+    share: Decimal  # proposed municipal share in percent
+    reason_code: str
+    reason_params: dict[str, Any]
+    reason: str  # the proposal and its grounds as translated text
+    status_reasons: tuple[str, ...] = ()
+
+
+def step_proposals(year: int, user: Any = None) -> list[ProposalRow]:
+    """Proposed step shares for the reassessment of `year`: indicators up to `year − 1` and the
+    list of 1 December `year − 1`. With `user`, only the departments that user may see."""
+    on_date = dt.date(year, 1, 1)
+    depts = Department.objects.select_related("organisation").order_by(
+        "organisation__name", "number"
+    )
+    if user is not None:
+        depts = depts.restrict(user)
+    dept_list = list(depts)
+    computed = assess_departments(on_date, [d.pk for d in dept_list])
+    rows = []
+    for d in dept_list:
+        c = computed[d.pk]
+        texts = tuple(describe(r.code, r.params) for r in c.assessment.reasons)
+        proposal_text = describe(c.proposal.reason.code, c.proposal.reason.params)
+        rows.append(
+            ProposalRow(
+                department_id=d.pk,
+                organisation_id=d.organisation_id,
+                organisation_name=d.organisation.name,
+                department_number=d.number,
+                department_name=d.name,
+                status=c.assessment.status.value,
+                level=c.proposal.level,
+                share=c.proposal.share,
+                reason_code=c.proposal.reason.code,
+                reason_params=dict(c.proposal.reason.params),
+                reason=" ".join((proposal_text, *texts)),
+                status_reasons=texts,
+            )
+        )
+    return rows
+
+
+def department_list(user: Any) -> QuerySet[Department]:
+    return (
+        Department.objects.restrict(user)
+        .select_related("organisation", "monitoring_status")
+        .order_by("organisation__name", "number")
+    )
+
+
+# --- the department page -----------------------------------------------------------------
+
+
+@dataclass
+class EntranceRow:
+    entrance: Entrance
+    dwellings: int
+    counts: dict[int, int]
+    share_of_dwellings: dict[int, Decimal | None]
+    share_of_lettings: dict[int, Decimal | None]
+
+
+@dataclass
+class DepartmentOverview:
+    department: Department
+    status: DepartmentStatus | None
+    reasons: list[str]
+    proposal: str
+    indicators: list[DepartmentIndicators]
+    designations: list[AreaDesignation]
+    twins: list[Department]
+    deviations: list[Deviation]
+    entrances: list[EntranceRow]
+    totals: EntranceRow | None
+    outcomes: list[tuple[str, int]]
+    retention_12: tuple[int, int]  # (still housed after 12 months, placed ≥ 12 months ago)
+    move_out_rate: Decimal | None
+    lettings_note: str = ""
+    windows: tuple[int, ...] = field(default=WINDOWS)
+
+
+def _shares(
+    counts: dict[int, int], dwellings: int, rate: Decimal | None
+) -> tuple[dict[int, Decimal | None], dict[int, Decimal | None]]:
+    by_dwellings = {m: share_percent(counts.get(m, 0), dwellings) for m in WINDOWS}
+    by_lettings = {
+        m: share_percent(counts.get(m, 0), estimated_lettings(dwellings, m, rate)) for m in WINDOWS
+    }
+    return by_dwellings, by_lettings
+
+
+def department_overview(
+    department: Department, on_date: dt.date | None = None
+) -> DepartmentOverview:
+    on_date = on_date or _today()
+    status = DepartmentStatus.objects.filter(department=department).first()
+    indicators = list(department.indicators.order_by("year"))
+    latest_known = [i for i in indicators if not i.suppressed and i.move_out_rate is not None]
+    rate = latest_known[-1].move_out_rate if latest_known else None
+
+    twins: list[Department] = []
+    deviations: list[Deviation] = []
+    if status and status.twin_ids:
+        by_id = Department.objects.select_related("organisation").in_bulk(status.twin_ids)
+        twins = [by_id[i] for i in status.twin_ids if i in by_id]
+        year = status.indicator_year
+        if year is not None:
+            own = next((i for i in indicators if i.year == year), None)
+            twin_rows = DepartmentIndicators.objects.filter(
+                department_id__in=status.twin_ids, year=year
+            ).values(*VALUE_FIELDS)
+            own_values = {f: getattr(own, f) for f in VALUE_FIELDS} if own else {}
+            deviations = deviation_from_twins(own_values, list(twin_rows), INDICATOR_FIELDS)
+
+    placements = list(
+        MunicipalPlacement.objects.filter(department=department).values_list(
+            "entrance_id", "placed_on", "moved_out_on", "outcome"
+        )
+    )
+    starts = {m: window_start(on_date, m) for m in WINDOWS}
+    per_entrance: dict[int, dict[int, int]] = defaultdict(lambda: dict.fromkeys(WINDOWS, 0))
+    for entrance_id, placed_on, _out, _outcome in placements:
+        for m, start in starts.items():
+            if start <= placed_on <= on_date:
+                per_entrance[entrance_id][m] += 1
+    entrances = list(department.entrances.annotate(n=Count("dwellings")).order_by("street"))
+    rows = []
+    for e in entrances:
+        counts = per_entrance[e.pk]
+        by_dw, by_let = _shares(counts, e.n, rate)
+        rows.append(EntranceRow(e, e.n, counts, by_dw, by_let))
+    total_dwellings = sum(r.dwellings for r in rows)
+    total_counts = {m: sum(r.counts[m] for r in rows) for m in WINDOWS}
+    by_dw, by_let = _shares(total_counts, total_dwellings, rate)
+    totals = (
+        EntranceRow(entrances[0], total_dwellings, total_counts, by_dw, by_let) if rows else None
+    )
+
+    outcome_counts: dict[str, int] = defaultdict(int)
+    for _e, _placed, _out, outcome in placements:
+        outcome_counts[outcome] += 1
+    outcomes = [
+        (str(label), outcome_counts.get(value, 0)) for value, label in PlacementOutcome.choices
+    ]
+    cutoff = add_months(on_date, -12)
+    old_enough = [(p, o) for _e, p, o, _oc in placements if p <= cutoff]
+    retained = sum(1 for p, o in old_enough if o is None or o > add_months(p, 12))
+
+    reasons = [
+        describe(r.get("code", ""), r.get("params")) for r in (status.reasons if status else [])
+    ]
+    proposal = (
+        describe(status.proposal_reason.get("code", ""), status.proposal_reason.get("params"))
+        if status
+        else ""
+    )
+    return DepartmentOverview(
+        department=department,
+        status=status,
+        reasons=reasons,
+        proposal=proposal,
+        indicators=indicators,
+        designations=list(department.area_designations.order_by("-list_year", "kind")),
+        twins=twins,
+        deviations=deviations,
+        entrances=rows,
+        totals=totals,
+        outcomes=outcomes,
+        retention_12=(retained, len(old_enough)),
+        move_out_rate=rate,
+    )

@@ -1,0 +1,100 @@
+"""Writes for monitoring: the municipal placement register and the recompute of statuses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from anvis.audit.services import audit_record, snapshot
+from anvis.stock.models import Dwelling
+
+from . import compute
+from .models import MunicipalPlacement, PlacementOutcome
+
+_CPR_LIKE = re.compile(r"\d{6}-?\d{4}")
+
+
+def _check_case_ref(case_ref: str) -> str:
+    case_ref = case_ref.strip()
+    if not case_ref:
+        raise ValidationError({"case_ref": _("A case reference is required.")})
+    if len(case_ref) > 40:
+        raise ValidationError({"case_ref": _("A case reference may be at most 40 characters.")})
+    if _CPR_LIKE.search(case_ref):
+        raise ValidationError(
+            {
+                "case_ref": _(
+                    "The case reference must be pseudonymous and may not contain a CPR number."
+                )
+            }
+        )
+    return case_ref
+
+
+def placement_register(
+    *, actor: Any, dwelling: Dwelling, placed_on: dt.date, case_ref: str
+) -> MunicipalPlacement:
+    """Register a municipal placement at move-in (called by the vacancy and offer flow)."""
+    case_ref = _check_case_ref(case_ref)
+    with transaction.atomic():
+        locked = Dwelling.objects.select_for_update().select_related("entrance").get(pk=dwelling.pk)
+        placement = MunicipalPlacement(
+            dwelling=locked,
+            entrance_id=locked.entrance_id,
+            department_id=locked.entrance.department_id,
+            placed_on=placed_on,
+            case_ref=case_ref,
+        )
+        placement.full_clean()
+        placement.save()
+        audit_record(
+            actor=actor,
+            action="monitoring.placement_register",
+            instance=placement,
+            after=snapshot(placement),
+        )
+    return placement
+
+
+def placement_end(
+    *, actor: Any, placement: MunicipalPlacement, moved_out_on: dt.date, outcome: str
+) -> MunicipalPlacement:
+    """Record how a placed tenancy ended (the tenancy outcome)."""
+    if outcome == PlacementOutcome.LIVING or outcome not in PlacementOutcome.values:
+        raise ValidationError({"outcome": _("Choose how the tenancy ended.")})
+    with transaction.atomic():
+        locked = MunicipalPlacement.objects.select_for_update().get(pk=placement.pk)
+        if locked.moved_out_on is not None:
+            raise ValidationError(_("This placement has already ended."))
+        before = snapshot(locked)
+        locked.moved_out_on = moved_out_on
+        locked.outcome = outcome
+        locked.full_clean()
+        locked.save(update_fields=["moved_out_on", "outcome"])
+        audit_record(
+            actor=actor,
+            action="monitoring.placement_end",
+            instance=locked,
+            before=before,
+            after=snapshot(locked),
+        )
+    return locked
+
+
+def monitoring_recompute(*, actor: Any, on_date: dt.date) -> compute.RecomputeResult:
+    """Recompute every department's status snapshot, proposals, twins and placement counts."""
+    with transaction.atomic():
+        result = compute.recompute(on_date=on_date)
+        audit_record(
+            actor=actor,
+            action="monitoring.recompute",
+            object_type="monitoring.DepartmentStatus",
+            object_repr=f"{on_date.isoformat()}",
+            after={"departments": result.departments, "by_status": result.by_status},
+        )
+    return result

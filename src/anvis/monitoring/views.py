@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anvis.core.lists import paginate
+from anvis.permissions import ALL_ROLES, LEAD, MUNICIPAL, Role, access
+from anvis.stock.models import Department
+from anvis_core.composition import FOREBYGGELSE_CRITERIA, UDSAT_CRITERIA
+
+from . import selectors
+from .charts import line_chart
+from .filters import MonitoringDepartmentFilter
+from .forms import MonitoringImportForm, RecomputeForm
+from .importing import ImportResult, import_designations, import_indicators
+from .reasons import DESIGNATION_LABELS, INDICATOR_LABELS, comparison
+from .services import monitoring_recompute
+
+PROPOSAL_READERS = MUNICIPAL | {Role.STEERING}
+
+# Legal thresholds drawn on the trend charts: indicator → {threshold: (criterion code, laws)}.
+_CHART_THRESHOLDS: dict[str, dict[Any, tuple[str, list[str]]]] = {}
+for _law, _criteria in (("udsat", UDSAT_CRITERIA), ("forebyggelse", FOREBYGGELSE_CRITERIA)):
+    for _c in _criteria:
+        _entry = _CHART_THRESHOLDS.setdefault(_c.indicator, {}).setdefault(
+            _c.threshold, (_c.code, [])
+        )
+        _entry[1].append(_law)
+
+
+@access(ALL_ROLES)
+def department_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.department_list(request.user)
+    filterset = MonitoringDepartmentFilter(request.GET, queryset=qs, user=request.user)
+    page, query = paginate(request, filterset.qs)
+    return render(
+        request,
+        "monitoring/department_list.html",
+        {"filter": filterset, "page": page, "query": query},
+    )
+
+
+def _charts(indicators: list[Any]) -> list[dict[str, Any]]:
+    years = [i.year for i in indicators]
+    charts = []
+    for field_name, label in INDICATOR_LABELS.items():
+        values = [None if i.suppressed else getattr(i, field_name) for i in indicators]
+        if not any(v is not None for v in values):
+            continue
+        thresholds = [
+            (
+                t,
+                _("Threshold for %(laws)s: %(rule)s")
+                % {"laws": " / ".join(laws), "rule": comparison(code, t)},
+            )
+            for t, (code, laws) in _CHART_THRESHOLDS.get(field_name, {}).items()
+        ]
+        description = _(
+            "Values per year from %(first)s to %(last)s; empty years are suppressed."
+        ) % {"first": years[0], "last": years[-1]}
+        charts.append(
+            {"label": label, "svg": line_chart(str(label), description, years, values, thresholds)}
+        )
+    return charts
+
+
+@access(ALL_ROLES, deny_status=404)
+def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dept = get_object_or_404(
+        Department.objects.restrict(request.user).select_related("organisation"), pk=pk
+    )
+    overview = selectors.department_overview(dept)
+    return render(
+        request,
+        "monitoring/department_detail.html",
+        {
+            "dept": dept,
+            "o": overview,
+            "charts": _charts(overview.indicators),
+            "indicator_labels": INDICATOR_LABELS,
+            "designation_labels": DESIGNATION_LABELS,
+        },
+    )
+
+
+@access(PROPOSAL_READERS)
+def step_proposal_list(request: HttpRequest) -> HttpResponse:
+    default_year = timezone.localdate().year + 1
+    try:
+        year = int(request.GET.get("aar", default_year))
+    except ValueError:
+        year = default_year
+    year = min(max(year, 2011), 2100)
+    rows = selectors.step_proposals(year, user=request.user)
+    return render(
+        request,
+        "monitoring/step_proposals.html",
+        {"rows": rows, "year": year, "years": range(default_year - 5, default_year + 1)},
+    )
+
+
+def _import_view(request: HttpRequest, kind: str) -> HttpResponse:
+    result: ImportResult | None = None
+    form = MonitoringImportForm()
+    if request.method == "POST":
+        form = MonitoringImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            importer = import_indicators if kind == "indicators" else import_designations
+            result = importer(upload.read(), upload.name, actor=request.user)
+            if result.ok:
+                messages.success(
+                    request,
+                    _("Imported %(rows)d rows; the statuses have been recomputed.")
+                    % {"rows": result.rows},
+                )
+                return redirect(f"monitoring:{kind}_import")
+    return render(
+        request, f"monitoring/import_{kind}.html", {"form": form, "result": result, "kind": kind}
+    )
+
+
+@access(LEAD)
+def indicators_import(request: HttpRequest) -> HttpResponse:
+    return _import_view(request, "indicators")
+
+
+@access(LEAD)
+def designations_import(request: HttpRequest) -> HttpResponse:
+    return _import_view(request, "designations")
+
+
+@access(LEAD)
+def recompute(request: HttpRequest) -> HttpResponse:
+    form = RecomputeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        on_date: dt.date = timezone.localdate()
+        result = monitoring_recompute(actor=request.user, on_date=on_date)
+        messages.success(request, _("Recomputed %(n)d departments.") % {"n": result.departments})
+        return redirect("monitoring:department_list")
+    return render(request, "monitoring/recompute.html", {"form": form})

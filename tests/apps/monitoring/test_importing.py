@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import io
+from decimal import Decimal as D
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+from anvis.audit.models import AuditEvent
+from anvis.monitoring.importing import import_designations, import_indicators
+from anvis.monitoring.models import AreaDesignation, DepartmentIndicators, DepartmentStatus
+
+HEADER = (
+    "cvr;afdelingsnr;aar;beboere;husstande;uden_for_arbejde_uddannelse;kun_grundskole;"
+    "indkomst_pct_region;doemte_x_landsgennemsnit;ikke_vestlige;fraflytning;"
+    "offentlig_forsoergelse\n"
+)
+
+
+def csv(*lines: str) -> bytes:
+    return (HEADER + "\n".join(lines) + "\n").encode()
+
+
+@pytest.fixture(autouse=True)
+def danish() -> Any:
+    with translation.override("da"):
+        yield
+
+
+def test_import_creates_rows_and_recomputes(users: Any, org_a: Any, org_b: Any) -> None:
+    data = csv(
+        "11111111;101;2024;400;200;45,0;50;52,0;1,5;20;12;40",
+        "11111111;101;2025;410;205;44,5;50;54,9;1,5;20;12;40",
+        "22222222;202;2025;300;150;15;30;90;0,7;8;10;20",
+    )
+    result = import_indicators(data, "beboerdata.csv", actor=users["anvisningsleder"])
+    assert result.ok, result.errors
+    assert (result.created, result.updated) == (3, 0)
+    row = DepartmentIndicators.objects.get(department__number="101", year=2025)
+    assert row.income_relative_region == D("54.9")
+    assert row.convictions_relative_national == D("1.50")
+    assert DepartmentStatus.objects.get(department__number="101").status == "red"
+    assert AuditEvent.objects.filter(action="monitoring.indicators_import").count() == 1
+
+    again = import_indicators(
+        csv("11111111;101;2025;410;205;30;50;80;1,5;20;12;40"), "b.csv", actor=None
+    )
+    assert again.ok and again.updated == 1
+    assert DepartmentIndicators.objects.get(
+        department__number="101", year=2025
+    ).income_relative_region == D("80")
+
+
+def test_small_department_is_stored_suppressed_without_values(users: Any, org_a: Any) -> None:
+    data = csv("11111111;101;2025;99;60;45;50;52;1,5;20;12;40")
+    result = import_indicators(data, "x.csv", actor=None)
+    assert result.ok and result.suppressed == 1
+    row = DepartmentIndicators.objects.get()
+    assert row.suppressed
+    assert row.outside_work_education is None and row.income_relative_region is None
+    assert DepartmentStatus.objects.get(department=row.department).status == "unknown"
+
+
+def test_every_bad_row_reported_in_danish_and_nothing_written(org_a: Any) -> None:
+    data = csv(
+        "11111111;101;2025;400;200;45,0;50;52,0;1,5;20;12;40",
+        "11111111;999;2025;400;200;45;50;52;1,5;20;12;40",
+        "11111111;101;2024;400;200;140;50;52;1,5;20;12;40",
+        "11111111;101;2025;400;200;10;abc;52;1,5;20;12;40",
+        "11111111;101;2023;;;10;50;52;1,5;20;12;40",
+    )
+    result = import_indicators(data, "bad.csv", actor=None)
+    assert not result.ok
+    texts = [str(e) for e in result.errors]
+    assert any(t.startswith("Linje 3") and "ingen afdeling 999" in t for t in texts), texts
+    assert any(t.startswith("Linje 4") and "skal være mellem 0 og 100" in t for t in texts), texts
+    assert any(t.startswith("Linje 5") and "skal være et tal" in t for t in texts), texts
+    assert any(t.startswith("Linje 5") and "også på linje 2" in t for t in texts), texts
+    assert any(t.startswith("Linje 6") and "beboere og husstande" in t for t in texts), texts
+    assert DepartmentIndicators.objects.count() == 0
+
+
+def test_missing_and_unknown_columns(org_a: Any) -> None:
+    result = import_indicators(b"cvr;aar;farve\n11111111;2025;blaa\n", "x.csv", actor=None)
+    texts = [str(e) for e in result.errors]
+    assert "Linje 1, kolonne 'afdelingsnr': påkrævet kolonne mangler" in texts[0] or any(
+        "afdelingsnr" in t for t in texts
+    )
+    assert any("farve" in t for t in texts)
+
+
+def test_xlsx_import(org_a: Any) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER.strip().split(";"))
+    ws.append(["11111111", "101", 2025, 400, 200, 41.5, 50, 60, 1.2, 10, 12, 30])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    result = import_indicators(buffer.getvalue(), "data.xlsx", actor=None)
+    assert result.ok, result.errors
+    assert DepartmentIndicators.objects.get().outside_work_education == D("41.5")
+
+
+def test_designations_replace_the_list_of_a_year(org_a: Any, org_b: Any) -> None:
+    first = (
+        "cvr;afdelingsnr;aar;type\n11111111;101;2024;forebyggelsesområde\n22222222;202;2024;udsat\n"
+    ).encode()
+    assert import_designations(first, "l.csv", actor=None).ok
+    assert AreaDesignation.objects.count() == 2
+    second = b"cvr;afdelingsnr;aar;type\n22222222;202;2024;parallelsamfund\n"
+    assert import_designations(second, "l.csv", actor=None).ok
+    assert list(AreaDesignation.objects.values_list("department__number", "kind")) == [
+        ("202", "parallelsamfund")
+    ]
+
+
+def test_designation_errors(org_a: Any) -> None:
+    bad = b"cvr;afdelingsnr;aar;type\n11111111;101;2024;ghetto\n11111111;101;1999;udsat\n"
+    result = import_designations(bad, "l.csv", actor=None)
+    texts = [str(e) for e in result.errors]
+    assert any(t.startswith("Linje 2") and "ukendt type 'ghetto'" in t for t in texts), texts
+    assert any(t.startswith("Linje 3") and "skal være mellem 2010" in t for t in texts), texts
+    assert AreaDesignation.objects.count() == 0

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+from typing import Any
+
+from django.utils import translation
+
+from anvis.monitoring.compute import recompute
+from anvis.monitoring.models import AreaDesignation, DepartmentStatus
+from anvis.monitoring.selectors import (
+    department_overview,
+    department_status_map,
+    placement_counts,
+    step_proposals,
+)
+from anvis.monitoring.services import placement_register
+from anvis.stock.models import Dwelling
+
+from .conftest import GREEN_VALUES, TODAY, add_year
+
+
+def test_status_map_closes_red_departments(
+    monitored: Any, django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(2):
+        statuses = department_status_map(TODAY)
+    a, b = statuses[monitored["a"].pk], statuses[monitored["b"].pk]
+    assert (a.status, a.closed) == ("red", True)
+    assert (b.status, b.closed) == ("green", False)
+    assert a.indicator_year == 2025
+    assert {r["code"] for r in a.reasons} >= {
+        "udsat",
+        "udsat.outside_work_education",
+        "udsat.income",
+    }
+
+
+def test_status_map_computes_on_read_for_another_date(
+    monitored: Any, django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(5):
+        statuses = department_status_map(dt.date(2025, 6, 1))  # only 2024 figures usable
+    assert statuses[monitored["a"].pk].indicator_year == 2024
+    assert statuses[monitored["a"].pk].closed
+
+
+def test_designation_closes_even_a_green_department(monitored: Any) -> None:
+    AreaDesignation.objects.create(department=monitored["b"], list_year=2025, kind="forebyggelse")
+    # The 2025 list is published on 1 December 2025: in force on TODAY, not on 30 Nov 2025.
+    assert department_status_map(dt.date(2025, 11, 30))[monitored["b"].pk].status == "green"
+    recompute(on_date=TODAY)
+    info = department_status_map(TODAY)[monitored["b"].pk]
+    assert info.closed and info.designations == ("forebyggelse",)
+
+
+def test_placement_counts_by_department_and_entrance(
+    org_a: Any, org_b: Any, django_assert_num_queries: Any
+) -> None:
+    a1, a2 = Dwelling.objects.filter(entrance__department__organisation=org_a)
+    b1 = Dwelling.objects.filter(entrance__department__organisation=org_b).first()
+    on = dt.date(2026, 6, 15)
+    for dwelling, day in (
+        (a1, dt.date(2025, 6, 15)),
+        (a2, dt.date(2025, 6, 16)),
+        (b1, on),
+        (a1, dt.date(2026, 6, 16)),
+    ):
+        placement_register(actor=None, dwelling=dwelling, placed_on=day, case_ref="S")
+    with django_assert_num_queries(1):
+        by_dept, by_entrance = placement_counts(on, 12)
+    assert by_dept == {a1.entrance.department_id: 1, b1.entrance.department_id: 1}
+    assert by_entrance == {a2.entrance_id: 1, b1.entrance_id: 1}
+    by_dept_24, _ = placement_counts(on, 24)
+    assert by_dept_24[a1.entrance.department_id] == 2
+
+
+def test_step_proposals_levels_and_reasons(monitored: Any, users: Any) -> None:
+    with translation.override("da"):
+        rows = {r.department_id: r for r in step_proposals(2026)}
+    a, b = rows[monitored["a"].pk], rows[monitored["b"].pk]
+    assert (a.level, a.share) == ("red", D("0"))
+    assert (b.level, b.share) == ("strong", D("33"))
+    assert "udsat boligområde" in a.reason
+    own = step_proposals(2026, user=users["boligorganisation"])
+    assert [r.department_id for r in own] == [monitored["a"].pk]
+
+
+def test_overview_shares_and_retention(dept_b: Any, users: Any) -> None:
+    add_year(dept_b, 2025, GREEN_VALUES)
+    dwellings = list(Dwelling.objects.filter(entrance__department=dept_b))
+    placement_register(
+        actor=None, dwelling=dwellings[0], placed_on=dt.date(2026, 1, 10), case_ref="S"
+    )
+    recompute(on_date=TODAY)
+    o = department_overview(dept_b, TODAY)
+    row = o.entrances[0]
+    assert row.counts == {12: 1, 24: 1, 36: 1}
+    assert row.share_of_dwellings[12] == D("50.0")
+    # lettings: 2 dwellings × 10 % a year = 0.2 per 12 months → 1 placement is 500 %
+    assert row.share_of_lettings[12] == D("500.0")
+    assert o.retention_12 == (0, 0)
+    assert DepartmentStatus.objects.get(department=dept_b).placements_12 == 1
