@@ -22,5 +22,6 @@ urlpatterns = [
     path("aftaler/", include("anvis.agreements.urls")),
     path("sager/", include("anvis.cases.urls")),
     path("overvaagning/", include("anvis.monitoring.urls")),
+    path("sikkerhed/", include("anvis.security.urls")),
     path("admin/", admin.site.urls),
 ]
