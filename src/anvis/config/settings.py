@@ -237,7 +237,7 @@ LOGGING = {
     "filters": {"no_cpr": {"()": "anvis.core.logging.RedactCprFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_cpr"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Demo accounts are created with this password by `manage.py load_demo`.

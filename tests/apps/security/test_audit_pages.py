@@ -112,3 +112,21 @@ def test_only_administrators_search(client_for: Any, role: str) -> None:
 def test_menu_shows_the_audit_trail_to_administrators_only(client_for: Any) -> None:
     assert "/sikkerhed/revisionsspor/" in client_for("administrator").get("/").content.decode()
     assert "/sikkerhed/revisionsspor/" not in client_for("sagsbehandler").get("/").content.decode()
+
+
+def test_access_records_for_a_list_page_in_one_query(
+    users: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    from anvis.audit.services import personal_data_access_record_many
+
+    with django_assert_num_queries(1):
+        rows = personal_data_access_record_many(
+            user=users["sagsbehandler"],
+            subjects=[(i, f"S-2026-{i:05d}") for i in range(30)],
+            what="case.list",
+        )
+    assert len(rows) == 30
+    assert (
+        PersonalDataAccess.objects.filter(what="case.list", user_label="u_sagsbehandler").count()
+        == 30
+    )
