@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "anvis.cases",
     "anvis.monitoring",
     "anvis.security",
+    "anvis.vacancies",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,132 @@
+"""Demo vacancies in every state of the flow, written through the services (so the turn
+engine, the ledger, the timelines and the audit trail are real): vacancies awaiting the
+municipality's answer (the lead's inbox), one declined, one expired, accepted ones waiting for a
+candidate, offers pending, declined with a coded reason and accepted, and leases with void rent.
+
+The same small set at national scale: the flow is per dwelling, volume is not the point here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from anvis.cases.models import Case, CaseStatus
+from anvis.core.demo import DemoContext
+from anvis.stock.models import Dwelling, HousingOrganisation
+from anvis_core.calendar import add_working_days
+
+from . import services
+from .models import Vacancy, VacancyStatus
+
+ORDER = 50
+PER_ORGANISATION = 12
+
+
+def _dwellings(organisation: HousingOrganisation, ctx: DemoContext) -> list[Dwelling]:
+    rng = ctx.rng_for("vacancies")
+    candidates = list(
+        Dwelling.objects.filter(
+            entrance__department__organisation=organisation,
+            dwelling_type="family",
+            rent__lte=5000,
+        )
+        .exclude(vacancies__status__in=["reported", "municipal", "ordinary", "accepted", "offered"])
+        .order_by("pk")
+        .values_list("pk", flat=True)[:500]
+    )
+    chosen = rng.sample(candidates, min(PER_ORGANISATION, len(candidates)))
+    return list(Dwelling.objects.filter(pk__in=chosen).order_by("pk"))
+
+
+def _waiting_cases(day: dt.date) -> list[Case]:
+    return list(
+        Case.objects.filter(status=CaseStatus.WAITING)
+        .exclude(parked_until__gte=day)
+        .exclude(offers__status__in=["pending", "accepted"])
+        .order_by("-priority_total", "waiting_since", "pk")[:20]
+    )
+
+
+def load(ctx: DemoContext) -> None:
+    users: dict[str, Any] = ctx.data.get("users", {})
+    if not users or not Case.objects.exists():
+        ctx.log("vacancies: skipped (needs demo users and cases)")
+        return
+    lead, worker = users["anvisningsleder"], users["sagsbehandler"]
+    org_users = [users["boligorg"], users["boligorg2"]]
+    today = ctx.today
+    reported: list[Vacancy] = []
+    for user in org_users:
+        organisation = user.organisations.order_by("pk").first()
+        if organisation is None:
+            continue
+        for index, dwelling in enumerate(_dwellings(organisation, ctx)):
+            # Report days spread over the last two weeks; every third is offered voluntarily
+            # so that the demo has enough municipal vacancies whatever the turn counters say.
+            report_day = today - dt.timedelta(days=PER_ORGANISATION + 2 - index)
+            reported.append(
+                services.vacancy_report(
+                    actor=user,
+                    dwelling=dwelling,
+                    notice_date=report_day - dt.timedelta(days=30),
+                    available_from=report_day + dt.timedelta(days=10),
+                    source="voluntary" if index % 3 == 0 else "report",
+                    report_date=report_day,
+                )
+            )
+    municipal = [v for v in reported if v.status == VacancyStatus.MUNICIPAL]
+    # The oldest unanswered ones expire; one is declined; the newest stay in the inbox.
+    services.vacancies_expire(today=today)
+    municipal = [
+        Vacancy.objects.get(pk=v.pk)
+        for v in municipal
+        if Vacancy.objects.get(pk=v.pk).status == VacancyStatus.MUNICIPAL
+    ]
+    answerable = [
+        v for v in municipal if v.response_deadline is None or v.response_deadline >= today
+    ]
+    if len(answerable) < 3:
+        ctx.log("vacancies: too few municipal vacancies for the demo flow")
+        return
+    services.vacancy_decline(
+        actor=lead, vacancy=answerable[0], note="Ingen egnet kandidat lige nu", today=today
+    )
+    accepted = [
+        services.vacancy_accept(actor=lead, vacancy=v, today=today)
+        for v in answerable[1 : max(2, len(answerable) - 3)]
+    ]
+    offered_on = today
+    cases = _waiting_cases(today)
+    leases = 0
+    for index, vacancy in enumerate(accepted[:6]):
+        if len(cases) < 2:
+            break
+        offer = services.offer_create(
+            actor=worker, vacancy=vacancy, case=cases.pop(0), today=offered_on
+        )
+        if index % 3 == 0:
+            # Declined with a coded reason, then offered to the next candidate.
+            services.offer_decline(
+                actor=worker, offer=offer, reason="client_location", today=offered_on
+            )
+            offer = services.offer_create(
+                actor=worker, vacancy=vacancy, case=cases.pop(0), today=offered_on
+            )
+        if index % 2 == 0:
+            services.offer_accept(actor=worker, offer=offer, today=offered_on)
+            start = max(vacancy.available_from, add_working_days(today, 3)) + dt.timedelta(
+                days=index
+            )
+            services.lease_register(
+                actor=lead,
+                offer=offer,
+                signed_on=today,
+                starts_on=start,
+                move_in_on=start,
+            )
+            leases += 1
+    ctx.log(
+        f"vacancies: {len(reported)} reported, {len(municipal)} municipal, "
+        f"{len(accepted)} accepted, {leases} let"
+    )

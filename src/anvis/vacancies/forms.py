@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from anvis.agreements.models import HandheldRequest, HandheldStatus
+from anvis.cases.models import Case
+from anvis.permissions import Role, user_has_role, user_organisation_ids
+from anvis.stock.models import Dwelling
+
+from .models import (
+    DeclineReasonChoice,
+    GuaranteeKindChoice,
+    RejectionGroundChoice,
+    VacancySource,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class VacancyReportForm(forms.Form):
+    dwelling = forms.ModelChoiceField(queryset=Dwelling.objects.none(), label=_("Dwelling"))
+    source = forms.ChoiceField(
+        label=_("Kind of report"), choices=VacancySource.choices, initial=VacancySource.REPORT
+    )
+    handheld_request = forms.ModelChoiceField(
+        queryset=HandheldRequest.objects.none(),
+        label=_("Håndholdt request"),
+        required=False,
+        help_text=_("Only when the dwelling answers a håndholdt request."),
+    )
+    notice_date = forms.DateField(label=_("Tenant's notice date"), widget=DATE)
+    available_from = forms.DateField(label=_("Available from"), widget=DATE)
+    rent_at_letting = forms.IntegerField(
+        label=_("Rent at letting (kr/month)"),
+        min_value=0,
+        required=False,
+        help_text=_("Leave empty to use the dwelling's registered rent."),
+    )
+    remarks = forms.CharField(
+        label=_("Remarks"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        dwellings = Dwelling.objects.select_related("entrance__department__organisation").order_by(
+            "entrance__department__organisation__name",
+            "entrance__department__number",
+            "entrance__street",
+            "floor",
+            "door",
+        )
+        requests = HandheldRequest.objects.filter(status=HandheldStatus.OPEN)
+        if not user_has_role(user, {Role.ADMIN}):
+            orgs = user_organisation_ids(user)
+            dwellings = dwellings.filter(entrance__department__organisation__in=orgs)
+            requests = requests.filter(Q(organisation__isnull=True) | Q(organisation__in=orgs))
+        self.fields["dwelling"].queryset = dwellings  # type: ignore[attr-defined]
+        self.fields["handheld_request"].queryset = requests  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        notice, available = data.get("notice_date"), data.get("available_from")
+        if notice and available and available < notice:
+            self.add_error(
+                "available_from",
+                _("The dwelling cannot be available before the tenant's notice date."),
+            )
+        if data.get("source") == VacancySource.HANDHELD and not data.get("handheld_request"):
+            self.add_error(
+                "handheld_request", _("Choose the håndholdt request the dwelling answers.")
+            )
+        return data
+
+
+class VacancyDeclineForm(forms.Form):
+    note = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class LetOrdinaryForm(forms.Form):
+    starts_on = forms.DateField(label=_("Lease starts"), widget=DATE)
+
+
+class OfferForm(forms.Form):
+    case = forms.ModelChoiceField(queryset=Case.objects.none(), label=_("Citizen (case)"))
+    response_working_days = forms.IntegerField(
+        label=_("Answer deadline (working days)"), min_value=1, max_value=30
+    )
+    viewing_at = forms.DateTimeField(
+        label=_("Viewing"), required=False, widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"]
+    )
+
+    def __init__(self, *args: Any, candidates: Any, default_days: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = candidates  # type: ignore[attr-defined]
+        self.fields["case"].label_from_instance = lambda c: (
+            _(  # type: ignore[attr-defined]
+                "%(number)s – %(name)s (priority %(priority)s)"
+            )
+            % {"number": c.number, "name": c.citizen.full_name, "priority": c.priority_total}
+        )
+        self.fields["response_working_days"].initial = default_days
+
+
+class OfferDeclineForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=DeclineReasonChoice.choices)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class OfferRejectForm(forms.Form):
+    ground = forms.ChoiceField(label=_("Legal ground"), choices=RejectionGroundChoice.choices)
+    note = forms.CharField(
+        label=_("Documentation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Describe the ground, e.g. the size of the debt and that no plan exists."),
+    )
+
+
+class OfferWithdrawForm(forms.Form):
+    note = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class LeaseForm(forms.Form):
+    signed_on = forms.DateField(label=_("Lease signed"), widget=DATE)
+    starts_on = forms.DateField(label=_("Lease starts"), widget=DATE)
+    move_in_on = forms.DateField(label=_("Move-in"), widget=DATE)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, move_in = data.get("starts_on"), data.get("move_in_on")
+        if isinstance(start, dt.date) and isinstance(move_in, dt.date) and move_in < start:
+            self.add_error("move_in_on", _("The move-in date cannot be before the lease starts."))
+        return data
+
+
+class GuaranteeClaimForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of claim"), choices=GuaranteeKindChoice.choices)
+    event_date = forms.DateField(
+        label=_("Date of the move-out or the arrears"),
+        widget=DATE,
+    )
+    amount = forms.IntegerField(label=_("Amount (kr)"), min_value=1)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the claim covers; attach no personal data beyond what is needed."),
+    )
+
+
+class ClaimDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Required when you reject the claim."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give a reason for rejecting the claim."))
+        return data

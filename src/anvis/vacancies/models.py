@@ -1,0 +1,454 @@
+"""The flow from vacancy report to move-in: vacancies, offers, leases and their timeline.
+
+States and transitions live in `anvis_core.workflow`; every change goes through `services.py`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from anvis.permissions import OrgScopedQuerySet
+from anvis_core.workflow import (
+    ACTIVE_OFFER_STATES,
+    OPEN_VACANCY_STATES,
+    DeclineReason,
+    DeclineSide,
+    OfferState,
+    RejectionGround,
+    VacancyState,
+)
+from anvis_core.workflow.guarantee import GuaranteeKind
+
+
+class VacancyStatus(models.TextChoices):
+    REPORTED = VacancyState.REPORTED.value, _("Reported")
+    MUNICIPAL = VacancyState.MUNICIPAL.value, _("Municipal turn, awaiting answer")
+    ORDINARY = VacancyState.ORDINARY.value, _("Ordinary letting")
+    ACCEPTED = VacancyState.ACCEPTED.value, _("Accepted by the municipality")
+    DECLINED = VacancyState.DECLINED.value, _("Declined by the municipality")
+    EXPIRED = VacancyState.EXPIRED.value, _("Expired without an answer")
+    OFFERED = VacancyState.OFFERED.value, _("Offered to a citizen")
+    LET = VacancyState.LET.value, _("Let")
+
+
+OPEN_STATUSES = sorted(s.value for s in OPEN_VACANCY_STATES)
+
+
+class VacancySource(models.TextChoices):
+    REPORT = "report", _("Vacancy report")
+    VOLUNTARY = "voluntary", _("Offered voluntarily by the organisation")
+    HANDHELD = "handheld", _("Answer to a håndholdt request")
+
+
+class OfferStatus(models.TextChoices):
+    PENDING = OfferState.PENDING.value, _("Awaiting the citizen's answer")
+    ACCEPTED = OfferState.ACCEPTED.value, _("Accepted by the citizen")
+    DECLINED = OfferState.DECLINED.value, _("Declined")
+    EXPIRED = OfferState.EXPIRED.value, _("Expired without an answer")
+    WITHDRAWN = OfferState.WITHDRAWN.value, _("Withdrawn by the municipality")
+    REJECTED_BY_ORGANISATION = (
+        OfferState.REJECTED_BY_ORGANISATION.value,
+        _("Nominee rejected by the organisation"),
+    )
+
+
+ACTIVE_OFFER_STATUSES = sorted(s.value for s in ACTIVE_OFFER_STATES)
+
+
+class DeclineReasonChoice(models.TextChoices):
+    CLIENT_LOCATION = DeclineReason.CLIENT_LOCATION.value, _("The citizen: location")
+    CLIENT_SIZE = DeclineReason.CLIENT_SIZE.value, _("The citizen: size or layout")
+    CLIENT_RENT = DeclineReason.CLIENT_RENT.value, _("The citizen: the rent")
+    CLIENT_NOT_READY = DeclineReason.CLIENT_NOT_READY.value, _("The citizen: not ready to move")
+    CLIENT_NO_SHOW = DeclineReason.CLIENT_NO_SHOW.value, _("The citizen: did not come to viewing")
+    CLIENT_NO_RESPONSE = (
+        DeclineReason.CLIENT_NO_RESPONSE.value,
+        _("The citizen: no answer within the deadline"),
+    )
+    CLIENT_OTHER = DeclineReason.CLIENT_OTHER.value, _("The citizen: other reason")
+    PROVIDER_UNSUITABLE = (
+        DeclineReason.PROVIDER_UNSUITABLE.value,
+        _("The municipality: the dwelling does not suit the citizen's needs"),
+    )
+    PROVIDER_SUPPORT_NOT_READY = (
+        DeclineReason.PROVIDER_SUPPORT_NOT_READY.value,
+        _("The municipality: the support is not ready"),
+    )
+    PROVIDER_OTHER = DeclineReason.PROVIDER_OTHER.value, _("The municipality: other reason")
+
+
+class DeclineSideChoice(models.TextChoices):
+    CLIENT = DeclineSide.CLIENT.value, _("Client-declined")
+    PROVIDER = DeclineSide.PROVIDER.value, _("Provider-declined")
+
+
+class RejectionGroundChoice(models.TextChoices):
+    DEBT_WITHOUT_PLAN = (
+        RejectionGround.DEBT_WITHOUT_PLAN.value,
+        _("Debt to the organisation without a repayment plan"),
+    )
+    OVERCROWDING = RejectionGround.OVERCROWDING.value, _("More than 2 persons per room")
+    AREA_RULES = RejectionGround.AREA_RULES.value, _("Rules for the area (allocation rules)")
+
+
+class VacancyQuerySet(OrgScopedQuerySet):
+    org_path = "organisation"
+
+    def open(self) -> VacancyQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)  # type: ignore[return-value]
+
+
+class Vacancy(models.Model):
+    """A reported vacancy of one dwelling (ledighedsmelding)."""
+
+    organisation = models.ForeignKey(
+        "stock.HousingOrganisation",
+        on_delete=models.PROTECT,
+        related_name="vacancies",
+        verbose_name=_("housing organisation"),
+    )
+    dwelling = models.ForeignKey(
+        "stock.Dwelling",
+        on_delete=models.PROTECT,
+        related_name="vacancies",
+        verbose_name=_("dwelling"),
+    )
+    source = models.CharField(
+        _("source"), max_length=16, choices=VacancySource.choices, default=VacancySource.REPORT
+    )
+    handheld_request = models.ForeignKey(
+        "agreements.HandheldRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("håndholdt request"),
+    )
+    notice_date = models.DateField(_("tenant's notice date"))
+    available_from = models.DateField(_("available from"))
+    report_date = models.DateField(_("report date"), db_index=True)
+    rent_at_letting = models.PositiveIntegerField(_("rent at letting (kr/month)"))
+    remarks = models.TextField(_("remarks"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=VacancyStatus.choices,
+        default=VacancyStatus.REPORTED,
+        db_index=True,
+    )
+    turn_record = models.OneToOneField(
+        "agreements.TurnRecord",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vacancy",
+        verbose_name=_("turn record"),
+    )
+    response_deadline = models.DateField(_("response deadline"), null=True, blank=True)
+    answered_on = models.DateField(_("answered"), null=True, blank=True)
+    decline_note = models.TextField(_("reason for declining"), blank=True)
+    void_rent_start = models.DateField(_("void rent from"), null=True, blank=True)
+    void_rent_payer = models.CharField(_("void rent paid by"), max_length=16, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = VacancyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vacancy")
+        verbose_name_plural = _("vacancies")
+        ordering = ["-report_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dwelling"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="vacancies_one_open_vacancy_per_dwelling",
+            ),
+            models.CheckConstraint(
+                condition=Q(available_from__gte=F("notice_date")),
+                name="vacancies_available_not_before_notice",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=VacancySource.HANDHELD) | Q(handheld_request__isnull=False),
+                name="vacancies_handheld_has_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dwelling} ({self.report_date:%d.%m.%Y})"
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.notice_date and self.available_from and self.available_from < self.notice_date:
+            errors["available_from"] = _(
+                "The dwelling cannot be available before the tenant's notice date."
+            )
+        if self.source == VacancySource.HANDHELD and self.handheld_request_id is None:
+            errors["handheld_request"] = _("Choose the håndholdt request the dwelling answers.")
+        if self.dwelling_id and self.status in OPEN_STATUSES:
+            others = Vacancy.objects.open().filter(dwelling_id=self.dwelling_id)
+            if self.pk:
+                others = others.exclude(pk=self.pk)
+            if others.exists():
+                errors["dwelling"] = _("The dwelling already has an open vacancy.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class OfferQuerySet(OrgScopedQuerySet):
+    org_path = "vacancy__organisation"
+
+    def active(self) -> OfferQuerySet:
+        return self.filter(status__in=ACTIVE_OFFER_STATUSES)  # type: ignore[return-value]
+
+
+class Offer(models.Model):
+    """The dwelling offered to one citizen's case (tilbud)."""
+
+    vacancy = models.ForeignKey(
+        Vacancy, on_delete=models.PROTECT, related_name="offers", verbose_name=_("vacancy")
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="offers", verbose_name=_("case")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=32,
+        choices=OfferStatus.choices,
+        default=OfferStatus.PENDING,
+        db_index=True,
+    )
+    offered_on = models.DateField(_("offered"))
+    response_deadline = models.DateField(_("answer by"))
+    viewing_at = models.DateTimeField(_("viewing"), null=True, blank=True)
+    eligibility_warnings = models.JSONField(_("eligibility warnings when offered"), default=list)
+    answered_on = models.DateField(_("answered"), null=True, blank=True)
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=32, choices=DeclineReasonChoice.choices, blank=True
+    )
+    decline_side = models.CharField(
+        _("declined by"), max_length=16, choices=DeclineSideChoice.choices, blank=True
+    )
+    pause_days = models.PositiveSmallIntegerField(_("pause (days)"), default=0)
+    rejection_ground = models.CharField(
+        _("ground for rejection"), max_length=32, choices=RejectionGroundChoice.choices, blank=True
+    )
+    closing_note = models.TextField(_("note"), blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["-offered_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status__in=ACTIVE_OFFER_STATUSES),
+                name="vacancies_one_active_offer_per_case",
+            ),
+            models.UniqueConstraint(
+                fields=["vacancy"],
+                condition=Q(status__in=ACTIVE_OFFER_STATUSES),
+                name="vacancies_one_active_offer_per_vacancy",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=OfferStatus.DECLINED) | ~Q(decline_reason=""),
+                name="vacancies_offer_decline_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=OfferStatus.REJECTED_BY_ORGANISATION) | ~Q(rejection_ground=""),
+                name="vacancies_offer_rejection_has_ground",
+            ),
+            models.CheckConstraint(
+                condition=Q(response_deadline__gte=F("offered_on")),
+                name="vacancies_offer_deadline_after_offer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vacancy_id} → {self.case_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_OFFER_STATUSES
+
+
+class LeaseQuerySet(OrgScopedQuerySet):
+    org_path = "vacancy__organisation"
+
+
+class Lease(models.Model):
+    """The signed lease that ends a vacancy, with the void rent it settles."""
+
+    vacancy = models.OneToOneField(
+        Vacancy, on_delete=models.PROTECT, related_name="lease", verbose_name=_("vacancy")
+    )
+    offer = models.OneToOneField(
+        Offer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lease",
+        verbose_name=_("offer"),
+    )
+    signed_on = models.DateField(_("lease signed"))
+    starts_on = models.DateField(_("lease starts"))
+    move_in_on = models.DateField(_("move-in"))
+    void_rent_days = models.PositiveIntegerField(_("void rent days"), default=0)
+    void_rent_amount = models.DecimalField(
+        _("void rent (kr)"), max_digits=12, decimal_places=2, default=0
+    )
+    void_rent_payer = models.CharField(_("void rent paid by"), max_length=16, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = LeaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lease")
+        verbose_name_plural = _("leases")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(move_in_on__gte=F("starts_on")),
+                name="vacancies_lease_move_in_not_before_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vacancy_id}: {self.starts_on:%d.%m.%Y}"
+
+    def clean(self) -> None:
+        if self.starts_on and self.move_in_on and self.move_in_on < self.starts_on:
+            raise ValidationError(
+                {"move_in_on": _("The move-in date cannot be before the lease starts.")}
+            )
+
+
+class EventKind(models.TextChoices):
+    STATUS = "status", _("Status changed")
+    OFFER = "offer", _("Offer")
+    LEASE = "lease", _("Lease")
+    GUARANTEE = "guarantee", _("Guarantee claim")
+
+
+class VacancyEvent(models.Model):
+    """The vacancy's timeline: every transition of the vacancy and of its offers."""
+
+    vacancy = models.ForeignKey(Vacancy, on_delete=models.CASCADE, related_name="events")
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
+    from_status = models.CharField(_("from"), max_length=32, blank=True)
+    to_status = models.CharField(_("to"), max_length=32, blank=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("vacancy event")
+        verbose_name_plural = _("vacancy events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.vacancy_id}: {self.kind} {self.to_status}"
+
+    def _label(self, value: str) -> str:
+        choices: Any = {EventKind.OFFER: OfferStatus, EventKind.GUARANTEE: ClaimStatus}.get(
+            EventKind(self.kind), VacancyStatus
+        )
+        return str(choices(value).label) if value in choices.values else value
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_status) if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_status) if self.to_status else ""
+
+
+class GuaranteeKindChoice(models.TextChoices):
+    MOVE_OUT_REPAIRS = GuaranteeKind.MOVE_OUT_REPAIRS.value, _("Move-out repairs")
+    FIRST_YEAR_ARREARS = GuaranteeKind.FIRST_YEAR_ARREARS.value, _("Arrears in the first period")
+
+
+class ClaimStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Awaiting the municipality")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class GuaranteeClaimQuerySet(OrgScopedQuerySet):
+    org_path = "lease__vacancy__organisation"
+
+
+class GuaranteeClaim(models.Model):
+    """A claim under the municipality's guarantee for a tenancy it placed (garantikrav)."""
+
+    lease = models.ForeignKey(
+        Lease, on_delete=models.PROTECT, related_name="guarantee_claims", verbose_name=_("lease")
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=GuaranteeKindChoice.choices)
+    event_date = models.DateField(
+        _("date of the move-out or the arrears"),
+    )
+    amount = models.PositiveIntegerField(_("amount (kr)"))
+    description = models.TextField(_("description"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ClaimStatus.choices,
+        default=ClaimStatus.SUBMITTED,
+        db_index=True,
+    )
+    submitted_on = models.DateField(_("submitted"), db_index=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_on = models.DateField(_("decided"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = GuaranteeClaimQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("guarantee claim")
+        verbose_name_plural = _("guarantee claims")
+        ordering = ["-submitted_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="vacancies_claim_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(decision_reason=""),
+                name="vacancies_claim_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lease_id}: {self.kind} {self.amount}"

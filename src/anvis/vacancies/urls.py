@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "vacancies"
+
+urlpatterns = [
+    path("", views.vacancy_list, name="vacancy_list"),
+    path("meld/", views.vacancy_report, name="vacancy_report"),
+    path("indbakke/", views.inbox, name="inbox"),
+    path("tomgangsleje/", views.void_rent, name="void_rent"),
+    path("garantier/", views.claim_list, name="claim_list"),
+    path("garantier/<int:pk>/afgoer/", views.claim_decide, name="claim_decide"),
+    path("lejemaal/<int:pk>/garanti/ny/", views.claim_create, name="claim_create"),
+    path("<int:pk>/", views.vacancy_detail, name="vacancy_detail"),
+    path("<int:pk>/accepter/", views.vacancy_accept, name="vacancy_accept"),
+    path("<int:pk>/afvis/", views.vacancy_decline, name="vacancy_decline"),
+    path("<int:pk>/udlejet/", views.vacancy_let, name="vacancy_let"),
+    path("<int:pk>/tilbud/ny/", views.offer_create, name="offer_create"),
+    path("tilbud/<int:pk>/accepter/", views.offer_accept, name="offer_accept"),
+    path("tilbud/<int:pk>/afslag/", views.offer_decline, name="offer_decline"),
+    path("tilbud/<int:pk>/tilbagekald/", views.offer_withdraw, name="offer_withdraw"),
+    path("tilbud/<int:pk>/afvis-indstillet/", views.offer_reject, name="offer_reject"),
+    path("tilbud/<int:pk>/lejekontrakt/", views.lease_create, name="lease_create"),
+]

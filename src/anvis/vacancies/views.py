@@ -1,0 +1,546 @@
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anvis.audit.services import personal_data_access_record
+from anvis.cases.selectors import case_queryset, contact_consent_active
+from anvis.core.lists import paginate
+from anvis.permissions import (
+    ALL_ROLES,
+    LEAD,
+    MUNICIPAL,
+    Role,
+    access,
+    can_write_organisation,
+    is_municipal,
+    user_has_role,
+)
+from anvis_core.quotas import Quarter
+from anvis_core.workflow import DEFAULT_OFFER_RESPONSE_WORKING_DAYS, working_days_left
+
+from . import selectors, services
+from .forms import (
+    ClaimDecisionForm,
+    GuaranteeClaimForm,
+    LeaseForm,
+    LetOrdinaryForm,
+    OfferDeclineForm,
+    OfferForm,
+    OfferRejectForm,
+    OfferWithdrawForm,
+    VacancyDeclineForm,
+    VacancyReportForm,
+)
+from .models import ClaimStatus, GuaranteeClaim, Lease, OfferStatus, VacancyStatus
+
+REPORTERS = frozenset({Role.ORGANISATION, Role.ADMIN})
+LEASE_WRITERS = frozenset({Role.ORGANISATION, Role.ALLOCATION_LEAD, Role.ADMIN})
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _form_page(
+    request: HttpRequest, form: Any, title: str, vacancy: Any = None, **extra: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "vacancies/form.html",
+        {"form": form, "title": title, "vacancy": vacancy, **extra},
+    )
+
+
+def _error_message(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --- lists --------------------------------------------------------------------------------------
+
+
+@access(ALL_ROLES)
+def vacancy_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    if status not in {"open", "all", *VacancyStatus.values}:
+        status = "open"
+    qs = selectors.vacancy_list(user=request.user, status=None if status == "all" else status)
+    page, query = paginate(request, qs)
+    return render(
+        request,
+        "vacancies/vacancy_list.html",
+        {
+            "page": page,
+            "query": query,
+            "status": status,
+            "statuses": [(s.value, s.label) for s in VacancyStatus if s != VacancyStatus.REPORTED],
+            "can_report": user_has_role(request.user, REPORTERS),
+        },
+    )
+
+
+@access(LEAD)
+def inbox(request: HttpRequest) -> HttpResponse:
+    rows = selectors.inbox(user=request.user, today=timezone.localdate())
+    return render(request, "vacancies/inbox.html", {"rows": rows})
+
+
+# --- report and answer --------------------------------------------------------------------------
+
+
+@access(REPORTERS)
+def vacancy_report(request: HttpRequest) -> HttpResponse:
+    form = VacancyReportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            vacancy = services.vacancy_report(
+                actor=request.user,
+                dwelling=data["dwelling"],
+                notice_date=data["notice_date"],
+                available_from=data["available_from"],
+                rent_at_letting=data["rent_at_letting"],
+                remarks=data["remarks"],
+                source=data["source"],
+                handheld_request=data["handheld_request"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The vacancy is reported."))
+            return redirect("vacancies:vacancy_detail", pk=vacancy.pk)
+    return _form_page(
+        request,
+        form,
+        _("Report a vacancy"),
+        intro=_(
+            "The agreement decides whether it is the municipality's turn; you see the reason "
+            "on the vacancy's page."
+        ),
+    )
+
+
+@access(ALL_ROLES, deny_status=404)
+def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    vacancy = selectors.vacancy_get(user=request.user, pk=pk)
+    today = timezone.localdate()
+    user = request.user
+    municipal = is_municipal(user)
+    org_writer = can_write_organisation(user, vacancy.organisation_id)
+    offers = list(vacancy.offers.select_related("case__citizen").order_by("-pk"))
+    nominee_contact = None
+    lease = getattr(vacancy, "lease", None)
+    active = None if lease else next((o for o in offers if o.is_active), None)
+    nominee = lease.offer if lease and lease.offer else active
+    if (
+        nominee is not None
+        and not municipal
+        and org_writer
+        and nominee.status == OfferStatus.ACCEPTED
+        and contact_consent_active(case=nominee.case, on=today)
+    ):
+        nominee_contact = nominee.case.citizen
+        personal_data_access_record(
+            user=user,
+            subject_id=nominee_contact.pk,
+            subject_ref=nominee_contact.reference,
+            what="name and contact details (accepted offer)",
+            purpose="lease",
+            path=request.path,
+        )
+    if municipal and offers:
+        for offer in offers:
+            personal_data_access_record(
+                user=user,
+                subject_id=offer.case.citizen_id,
+                subject_ref=offer.case.citizen.reference,
+                what="name (offer on a vacancy)",
+                purpose="allocation",
+                path=request.path,
+            )
+    days_left = (
+        working_days_left(vacancy.response_deadline, today)
+        if vacancy.response_deadline and vacancy.status == VacancyStatus.MUNICIPAL
+        else None
+    )
+    return render(
+        request,
+        "vacancies/vacancy_detail.html",
+        {
+            "vacancy": vacancy,
+            "offers": offers,
+            "active_offer": active,
+            "lease": lease,
+            "timeline": selectors.vacancy_timeline(vacancy),
+            "days_left": days_left,
+            "show_cases": municipal,
+            "nominee_contact": nominee_contact,
+            "can_answer": user_has_role(user, LEAD)
+            and vacancy.status in (VacancyStatus.MUNICIPAL, VacancyStatus.ORDINARY),
+            "can_decline": user_has_role(user, LEAD) and vacancy.status == VacancyStatus.MUNICIPAL,
+            "can_offer": municipal and vacancy.status == VacancyStatus.ACCEPTED,
+            "can_answer_offer": municipal and active is not None,
+            "can_reject": org_writer and active is not None,
+            "can_lease": (org_writer or user_has_role(user, {Role.ALLOCATION_LEAD}))
+            and active is not None
+            and active.status == OfferStatus.ACCEPTED,
+            "can_let_ordinary": org_writer and vacancy.status == VacancyStatus.ORDINARY,
+            "claims": list(lease.guarantee_claims.order_by("pk")) if lease else [],
+            "can_claim": org_writer and lease is not None and lease.offer_id is not None,
+            "can_decide_claims": user_has_role(user, LEAD),
+        },
+    )
+
+
+@require_POST
+@access(LEAD, deny_status=404)
+def vacancy_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    vacancy = selectors.vacancy_get(user=request.user, pk=pk)
+    try:
+        services.vacancy_accept(actor=request.user, vacancy=vacancy)
+    except ValidationError as exc:
+        _error_message(request, exc)
+    else:
+        messages.success(request, _("The municipality has accepted the dwelling."))
+    return redirect("vacancies:vacancy_detail", pk=pk)
+
+
+@access(LEAD, deny_status=404)
+def vacancy_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    vacancy = selectors.vacancy_get(user=request.user, pk=pk)
+    form = VacancyDeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.vacancy_decline(
+                actor=request.user, vacancy=vacancy, note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            _error_message(request, exc)
+        else:
+            messages.success(request, _("The dwelling is returned to the organisation."))
+        return redirect("vacancies:vacancy_detail", pk=pk)
+    return _form_page(request, form, _("Decline the dwelling"), vacancy)
+
+
+@access(REPORTERS, deny_status=404)
+def vacancy_let(request: HttpRequest, pk: int) -> HttpResponse:
+    vacancy = selectors.vacancy_get(user=request.user, pk=pk)
+    if not can_write_organisation(request.user, vacancy.organisation_id):
+        raise Http404
+    form = LetOrdinaryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.vacancy_let_ordinary(
+                actor=request.user, vacancy=vacancy, starts_on=form.cleaned_data["starts_on"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The dwelling is registered as let."))
+            return redirect("vacancies:vacancy_detail", pk=pk)
+    return _form_page(request, form, _("Let through the organisation's waiting list"), vacancy)
+
+
+# --- offers -------------------------------------------------------------------------------------
+
+
+@access(MUNICIPAL, deny_status=404)
+def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
+    vacancy = selectors.vacancy_get(user=request.user, pk=pk)
+    today = timezone.localdate()
+    version = vacancy.turn_record.version if vacancy.turn_record else None
+    default_days = (
+        version.offer_response_working_days if version else DEFAULT_OFFER_RESPONSE_WORKING_DAYS
+    )
+    candidates = selectors.offer_candidates(user=request.user, today=today)
+    form = OfferForm(request.POST or None, candidates=candidates, default_days=default_days)
+    chosen = None
+    chosen_pk = request.POST.get("case") or request.GET.get("sag")
+    if chosen_pk and str(chosen_pk).isdigit():
+        chosen = case_queryset(user=request.user).filter(pk=int(chosen_pk)).first()
+        if chosen is not None and request.method == "GET":
+            form.initial["case"] = chosen.pk
+    checks = selectors.offer_eligibility(case=chosen, vacancy=vacancy) if chosen else []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.offer_create(
+                actor=request.user,
+                vacancy=vacancy,
+                case=data["case"],
+                response_working_days=data["response_working_days"],
+                viewing_at=data["viewing_at"],
+                eligibility_warnings=[c.detail for c in checks if c.ok is False],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The offer is made."))
+            return redirect("vacancies:vacancy_detail", pk=pk)
+    return render(
+        request,
+        "vacancies/offer_form.html",
+        {"form": form, "vacancy": vacancy, "chosen": chosen, "checks": checks},
+    )
+
+
+@require_POST
+@access(MUNICIPAL, deny_status=404)
+def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = selectors.offer_get(user=request.user, pk=pk)
+    try:
+        services.offer_accept(actor=request.user, offer=offer)
+    except ValidationError as exc:
+        _error_message(request, exc)
+    else:
+        messages.success(request, _("The citizen has accepted the offer."))
+    return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
+
+
+@access(MUNICIPAL, deny_status=404)
+def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = selectors.offer_get(user=request.user, pk=pk)
+    form = OfferDeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_decline(
+                actor=request.user,
+                offer=offer,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The decline is recorded."))
+            return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
+    return _form_page(request, form, _("Record a decline"), offer.vacancy)
+
+
+@access(MUNICIPAL, deny_status=404)
+def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = selectors.offer_get(user=request.user, pk=pk)
+    form = OfferWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_withdraw(actor=request.user, offer=offer, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The offer is withdrawn."))
+            return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
+    return _form_page(request, form, _("Withdraw the offer"), offer.vacancy)
+
+
+@access(REPORTERS, deny_status=404)
+def offer_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = selectors.offer_get(user=request.user, pk=pk)
+    if not can_write_organisation(request.user, offer.vacancy.organisation_id):
+        raise Http404
+    form = OfferRejectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_reject(
+                actor=request.user,
+                offer=offer,
+                ground=form.cleaned_data["ground"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The rejection is recorded."))
+            return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
+    return _form_page(
+        request,
+        form,
+        _("Reject the nominee"),
+        offer.vacancy,
+        intro=_(
+            "The organisation can reject a nominee only on these legal grounds; the ground is "
+            "recorded."
+        ),
+    )
+
+
+@access(LEASE_WRITERS, deny_status=404)
+def lease_create(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = selectors.offer_get(user=request.user, pk=pk)
+    form = LeaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.lease_register(
+                actor=request.user,
+                offer=offer,
+                signed_on=data["signed_on"],
+                starts_on=data["starts_on"],
+                move_in_on=data["move_in_on"],
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The lease is registered; the citizen is housed."))
+            for warning in result.warnings:
+                messages.warning(request, warning)
+            return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
+    return _form_page(request, form, _("Register the lease"), offer.vacancy)
+
+
+# --- void rent ----------------------------------------------------------------------------------
+
+
+@access(ALL_ROLES)
+def void_rent(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        quarter = Quarter.parse(request.GET["kvartal"])
+    except (KeyError, ValueError):
+        quarter = Quarter.of(today)
+    statement = selectors.void_rent_statement(user=request.user, quarter=quarter)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="tomgangsleje-{quarter}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(
+            [
+                _("Housing organisation"),
+                _("Dwelling"),
+                _("Void rent from"),
+                _("Lease starts"),
+                _("Days"),
+                _("Rent at letting (kr/month)"),
+                _("Void rent (kr)"),
+                _("Paid by"),
+            ]
+        )
+        for line in statement.lines:
+            lease = line.lease
+            writer.writerow(
+                [
+                    line.organisation,
+                    line.dwelling,
+                    lease.vacancy.void_rent_start.strftime("%d.%m.%Y")
+                    if lease.vacancy.void_rent_start
+                    else "",
+                    lease.starts_on.strftime("%d.%m.%Y"),
+                    lease.void_rent_days,
+                    lease.vacancy.rent_at_letting,
+                    str(lease.void_rent_amount).replace(".", ","),
+                    _payer(lease.void_rent_payer),
+                ]
+            )
+        return response
+    quarters = [Quarter.of(today)]
+    for _i in range(7):
+        quarters.append(quarters[-1].previous())
+    return render(
+        request,
+        "vacancies/void_rent.html",
+        {"statement": statement, "quarter": quarter, "quarters": quarters},
+    )
+
+
+def _payer(value: str) -> str:
+    from anvis.agreements.models import VoidRentPayer
+
+    return str(VoidRentPayer(value).label) if value in VoidRentPayer.values else ""
+
+
+# --- guarantee claims ---------------------------------------------------------------------------
+
+
+@access(ALL_ROLES)
+def claim_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        quarter = Quarter.parse(request.GET["kvartal"])
+    except (KeyError, ValueError):
+        quarter = Quarter.of(today)
+    quarters = [Quarter.of(today)]
+    for _i in range(7):
+        quarters.append(quarters[-1].previous())
+    return render(
+        request,
+        "vacancies/claim_list.html",
+        {
+            "data": selectors.guarantee_claims(user=request.user, quarter=quarter),
+            "quarter": quarter,
+            "quarters": quarters,
+            "can_decide": user_has_role(request.user, LEAD),
+        },
+    )
+
+
+@access(REPORTERS, deny_status=404)
+def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
+    lease = Lease.objects.restrict(request.user).select_related("vacancy").filter(pk=pk).first()
+    if lease is None or not can_write_organisation(request.user, lease.vacancy.organisation_id):
+        raise Http404
+    form = GuaranteeClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.guarantee_claim_submit(
+                actor=request.user,
+                lease=lease,
+                kind=data["kind"],
+                event_date=data["event_date"],
+                amount=data["amount"],
+                description=data["description"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The claim is submitted to the municipality."))
+            return redirect("vacancies:vacancy_detail", pk=lease.vacancy_id)
+    return _form_page(request, form, _("Register a guarantee claim"), lease.vacancy)
+
+
+@access(LEAD, deny_status=404)
+def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = (
+        GuaranteeClaim.objects.restrict(request.user)
+        .select_related("lease__vacancy")
+        .filter(pk=pk, status=ClaimStatus.SUBMITTED)
+        .first()
+    )
+    if claim is None:
+        raise Http404
+    form = ClaimDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.guarantee_claim_decide(
+                actor=request.user,
+                claim=claim,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The decision is recorded."))
+            return redirect("vacancies:vacancy_detail", pk=claim.lease.vacancy_id)
+    return _form_page(
+        request,
+        form,
+        _("Decide the guarantee claim"),
+        claim.lease.vacancy,
+        intro=f"{claim.get_kind_display()}: {claim.amount} kr · {claim.description}",
+    )

@@ -1,0 +1,76 @@
+"""Guarantee claims: the municipality guarantees move-out repairs and arrears in the first period
+of a tenancy it placed, as the agreement says.
+
+A claim is admissible when its kind is covered by the agreement, the event (the move-out for
+repairs, the arrears for arrears) falls in [lease start, lease start + period months), the amount
+is positive, and the claims of that kind on the lease (approved and awaiting decision) stay
+within the agreement's maximum, if there is one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from anvis_core.cases.dates import add_months
+
+
+class GuaranteeKind(StrEnum):
+    MOVE_OUT_REPAIRS = "move_out_repairs"
+    FIRST_YEAR_ARREARS = "first_year_arrears"
+
+
+class ClaimProblem(StrEnum):
+    NOT_COVERED = "not_covered"
+    BEFORE_LEASE = "before_lease"
+    AFTER_PERIOD = "after_period"
+    NOT_POSITIVE = "not_positive"
+    OVER_MAXIMUM = "over_maximum"
+
+
+@dataclass(frozen=True)
+class GuaranteeTerms:
+    move_out_repairs: bool
+    first_year_arrears: bool
+    period_months: int
+    max_repairs: int | None
+    max_arrears: int | None
+
+    def covers(self, kind: GuaranteeKind) -> bool:
+        if kind is GuaranteeKind.MOVE_OUT_REPAIRS:
+            return self.move_out_repairs
+        return self.first_year_arrears
+
+    def maximum(self, kind: GuaranteeKind) -> int | None:
+        return self.max_repairs if kind is GuaranteeKind.MOVE_OUT_REPAIRS else self.max_arrears
+
+
+def guarantee_period_end(lease_start: dt.date, months: int) -> dt.date:
+    """The first day no longer covered."""
+    return add_months(lease_start, months)
+
+
+def check_guarantee_claim(
+    *,
+    terms: GuaranteeTerms,
+    kind: GuaranteeKind,
+    lease_start: dt.date,
+    event_date: dt.date,
+    amount: int,
+    already_claimed: int,
+) -> list[ClaimProblem]:
+    """Every reason the claim is not admissible (empty: admissible)."""
+    problems: list[ClaimProblem] = []
+    if not terms.covers(kind):
+        problems.append(ClaimProblem.NOT_COVERED)
+    if event_date < lease_start:
+        problems.append(ClaimProblem.BEFORE_LEASE)
+    elif event_date >= guarantee_period_end(lease_start, terms.period_months):
+        problems.append(ClaimProblem.AFTER_PERIOD)
+    if amount <= 0:
+        problems.append(ClaimProblem.NOT_POSITIVE)
+    maximum = terms.maximum(kind)
+    if maximum is not None and already_claimed + max(amount, 0) > maximum:
+        problems.append(ClaimProblem.OVER_MAXIMUM)
+    return problems

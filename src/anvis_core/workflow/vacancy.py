@@ -1,0 +1,86 @@
+"""The vacancy state machine and the municipality's response deadline.
+
+reported → municipal | ordinary: the agreement and the quota engine judge the vacancy (a
+voluntary offer or an answer to a håndholdt request is municipal whatever the turn).
+municipal → accepted | declined | expired: the municipality answers within the deadline in Danish
+working days, or the vacancy expires.
+ordinary → accepted: the municipality takes an ordinary-turn vacancy anyway (an extra).
+ordinary → let: the organisation lets the dwelling through its own waiting list.
+accepted → offered: the caseworker offers the dwelling to a citizen.
+offered → accepted: the offer is declined, expired, withdrawn or the nominee rejected; the
+dwelling waits for the next candidate.
+offered → let: a lease is signed.
+declined, expired and let are final (the dwelling can be reported again as a new vacancy).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from anvis_core.calendar import add_working_days, working_days_between
+
+from .transitions import TransitionNotAllowed
+
+
+class VacancyState(StrEnum):
+    REPORTED = "reported"
+    MUNICIPAL = "municipal"
+    ORDINARY = "ordinary"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    OFFERED = "offered"
+    LET = "let"
+
+
+VACANCY_TRANSITIONS: dict[VacancyState, frozenset[VacancyState]] = {
+    VacancyState.REPORTED: frozenset({VacancyState.MUNICIPAL, VacancyState.ORDINARY}),
+    VacancyState.MUNICIPAL: frozenset(
+        {VacancyState.ACCEPTED, VacancyState.DECLINED, VacancyState.EXPIRED}
+    ),
+    VacancyState.ORDINARY: frozenset({VacancyState.ACCEPTED, VacancyState.LET}),
+    VacancyState.ACCEPTED: frozenset({VacancyState.OFFERED}),
+    VacancyState.OFFERED: frozenset({VacancyState.ACCEPTED, VacancyState.LET}),
+    VacancyState.DECLINED: frozenset(),
+    VacancyState.EXPIRED: frozenset(),
+    VacancyState.LET: frozenset(),
+}
+
+#: A dwelling has at most one vacancy in one of these states.
+OPEN_VACANCY_STATES: frozenset[VacancyState] = frozenset(
+    s for s, targets in VACANCY_TRANSITIONS.items() if targets
+)
+
+
+def can_transition_vacancy(current: VacancyState, target: VacancyState) -> bool:
+    return target in VACANCY_TRANSITIONS[current]
+
+
+def check_vacancy_transition(current: VacancyState, target: VacancyState) -> None:
+    if not can_transition_vacancy(current, target):
+        raise TransitionNotAllowed("vacancy", current, target)
+
+
+def response_deadline(report_date: dt.date, working_days: int) -> dt.date:
+    """The last day the municipality can answer: the report date plus `working_days` Danish
+    working days (the report day itself is not counted)."""
+    if working_days < 1:
+        raise ValueError("the response deadline is at least one working day")
+    return add_working_days(report_date, working_days)
+
+
+def can_accept_on(deadline: dt.date | None, day: dt.date) -> bool:
+    """An answer is in time through the deadline day inclusive; no deadline means no limit."""
+    return deadline is None or day <= deadline
+
+
+def is_overdue(deadline: dt.date | None, day: dt.date) -> bool:
+    """Expired from the day after the deadline."""
+    return deadline is not None and day > deadline
+
+
+def working_days_left(deadline: dt.date, day: dt.date) -> int:
+    """Working days after `day` up to and including the deadline; 0 on the deadline day itself,
+    negative when overdue (minus the working days since the deadline)."""
+    return working_days_between(day, deadline)

@@ -1,0 +1,101 @@
+"""Two members of staff act on the same vacancy at the same moment: exactly one succeeds.
+
+Needs real row locks, so it runs on PostgreSQL only; each thread has its own connection."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from anvis.vacancies import services
+from anvis.vacancies.models import Offer, Vacancy, VacancyEvent
+
+from .conftest import REPORT_DAY
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="SQLite has no row locks (select_for_update); run with DATABASE_URL=postgres://…",
+    ),
+]
+
+
+def race(*actions: Callable[[], Any]) -> tuple[list[Any], list[BaseException]]:
+    """Run the actions at the same moment, each in its own thread and database connection."""
+    barrier = threading.Barrier(len(actions))
+    results: list[Any] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def run(action: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            value = action()
+            with lock:
+                results.append(value)
+        except BaseException as exc:
+            with lock:
+                errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results, errors
+
+
+def test_two_simultaneous_accepts_exactly_one_succeeds(
+    users: dict[str, Any], agreement: Any, cheap: Any
+) -> None:
+    vacancy = services.vacancy_report(
+        actor=users["boligorganisation"],
+        dwelling=cheap,
+        notice_date=REPORT_DAY,
+        available_from=REPORT_DAY,
+        report_date=REPORT_DAY,
+    )
+
+    def accept(who: str) -> Callable[[], Any]:
+        return lambda: services.vacancy_accept(actor=users[who], vacancy=vacancy, today=REPORT_DAY)
+
+    results, errors = race(accept("anvisningsleder"), accept("administrator"))
+    assert len(results) == 1
+    assert len(errors) == 1 and isinstance(errors[0], ValidationError)
+    assert "allerede besvaret" in str(errors[0])
+    assert Vacancy.objects.get(pk=vacancy.pk).status == "accepted"
+    assert VacancyEvent.objects.filter(vacancy=vacancy, to_status="accepted").count() == 1
+
+
+def test_two_simultaneous_offers_of_one_vacancy_exactly_one_succeeds(
+    users: dict[str, Any], agreement: Any, cheap: Any, case: Any, case2: Any
+) -> None:
+    vacancy = services.vacancy_report(
+        actor=users["boligorganisation"],
+        dwelling=cheap,
+        notice_date=REPORT_DAY,
+        available_from=REPORT_DAY,
+        report_date=REPORT_DAY,
+    )
+    services.vacancy_accept(actor=users["anvisningsleder"], vacancy=vacancy, today=REPORT_DAY)
+
+    def offer(c: Any) -> Callable[[], Any]:
+        return lambda: services.offer_create(
+            actor=users["sagsbehandler"], vacancy=vacancy, case=c, today=REPORT_DAY
+        )
+
+    results, errors = race(offer(case), offer(case2))
+    assert len(results) == 1
+    assert len(errors) == 1 and isinstance(errors[0], ValidationError)
+    assert "kan ikke tilbydes nu" in str(errors[0])
+    assert Offer.objects.filter(vacancy=vacancy).count() == 1
+    assert REPORT_DAY + dt.timedelta(days=7) == Offer.objects.get().response_deadline

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from anvis.vacancies import services
+from anvis.vacancies.models import GuaranteeClaim, Lease
+
+ROLES = ["sagsbehandler", "anvisningsleder", "boligorganisation", "styregruppe", "administrator"]
+
+
+@pytest.fixture
+def lease(users: dict[str, Any], agreement: Any, cheap: Any, case: Any) -> Lease:
+    agreement.versions.update(guarantee_max_repairs=20_000, guarantee_first_year_arrears=False)
+    today = timezone.localdate()
+    vacancy = services.vacancy_report(
+        actor=users["boligorganisation"], dwelling=cheap, notice_date=today, available_from=today
+    )
+    services.vacancy_accept(actor=users["anvisningsleder"], vacancy=vacancy)
+    offer = services.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=case)
+    services.offer_accept(actor=users["sagsbehandler"], offer=offer)
+    return services.lease_register(
+        actor=users["boligorganisation"],
+        offer=offer,
+        signed_on=today,
+        starts_on=today,
+        move_in_on=today,
+    ).lease
+
+
+def submit(users: dict[str, Any], lease: Lease, **kw: Any) -> GuaranteeClaim:
+    args: dict[str, Any] = {
+        "actor": users["boligorganisation"],
+        "lease": lease,
+        "kind": "move_out_repairs",
+        "event_date": lease.starts_on + dt.timedelta(days=100),
+        "amount": 12_000,
+        "description": "Maling og nyt gulv efter fraflytning",
+    }
+    args.update(kw)
+    return services.guarantee_claim_submit(**args)
+
+
+def test_claim_submitted_and_approved_within_maximum(users: dict[str, Any], lease: Lease) -> None:
+    claim = submit(users, lease)
+    assert claim.status == "submitted"
+    claim = services.guarantee_claim_decide(
+        actor=users["anvisningsleder"], claim=claim, approve=True
+    )
+    assert claim.status == "approved"
+    with pytest.raises(ValidationError) as exc:
+        submit(users, lease, amount=8_001)
+    assert "aftalens maksimum på 20000 kr" in str(exc.value)
+    assert submit(users, lease, amount=8_000).amount == 8_000
+
+
+def test_claim_rules_in_danish(users: dict[str, Any], lease: Lease) -> None:
+    with pytest.raises(ValidationError) as exc:
+        submit(users, lease, kind="first_year_arrears")
+    assert "Aftalen dækker ikke denne type krav." in str(exc.value)
+    with pytest.raises(ValidationError) as exc:
+        submit(users, lease, event_date=lease.starts_on + dt.timedelta(days=400))
+    assert "efter garantiperioden (12 måneder fra" in str(exc.value)
+    with pytest.raises(PermissionDenied):
+        submit(users, lease, actor=users["org_b"])
+
+
+def test_rejection_needs_a_reason_and_is_final(users: dict[str, Any], lease: Lease) -> None:
+    claim = submit(users, lease)
+    with pytest.raises(ValidationError) as exc:
+        services.guarantee_claim_decide(actor=users["anvisningsleder"], claim=claim, approve=False)
+    assert "Giv en begrundelse for at afvise kravet." in str(exc.value)
+    services.guarantee_claim_decide(
+        actor=users["anvisningsleder"], claim=claim, approve=False, reason="Normal slitage"
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.guarantee_claim_decide(actor=users["anvisningsleder"], claim=claim, approve=True)
+    assert "Kravet er allerede afgjort" in str(exc.value)
+
+
+def test_claim_pages_access_and_isolation(
+    users: dict[str, Any], client_for: Any, lease: Lease
+) -> None:
+    claim = submit(users, lease)
+    list_url = reverse("vacancies:claim_list")
+    for role in ROLES:
+        assert client_for(role).get(list_url).status_code == 200, role
+    assert "Alfavej" not in client_for("org_b").get(list_url).content.decode()
+    assert "Alfavej" in client_for("boligorganisation").get(list_url).content.decode()
+    create = reverse("vacancies:claim_create", args=[lease.pk])
+    decide = reverse("vacancies:claim_decide", args=[claim.pk])
+    for role in ROLES:
+        expected_create = 200 if role in {"boligorganisation", "administrator"} else 404
+        expected_decide = 200 if role in {"anvisningsleder", "administrator"} else 404
+        assert client_for(role).get(create).status_code == expected_create, role
+        assert client_for(role).get(decide).status_code == expected_decide, role
+    assert client_for("org_b").get(create).status_code == 404
+    response = client_for("anvisningsleder").post(decide, {"decision": "reject", "reason": ""})
+    assert "Giv en begrundelse for at afvise kravet." in response.content.decode()
+    client_for("anvisningsleder").post(decide, {"decision": "approve", "reason": ""})
+    claim.refresh_from_db()
+    assert claim.status == "approved"
+    page = client_for("anvisningsleder").get(list_url).content.decode()
+    assert "Godkendt i alt" in page

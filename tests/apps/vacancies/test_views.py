@@ -1,0 +1,273 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from anvis.audit.models import PersonalDataAccess
+from anvis.cases.models import Case
+from anvis.cases.services import consent_record
+from anvis.vacancies import services
+from anvis.vacancies.models import Offer, Vacancy
+
+ROLES = ["sagsbehandler", "anvisningsleder", "boligorganisation", "styregruppe", "administrator"]
+
+
+@pytest.fixture
+def vacancy(users: dict[str, Any], agreement: Any, cheap: Any) -> Vacancy:
+    today = timezone.localdate()
+    return services.vacancy_report(
+        actor=users["boligorganisation"],
+        dwelling=cheap,
+        notice_date=today - dt.timedelta(days=20),
+        available_from=today,
+    )
+
+
+@pytest.fixture
+def offer(users: dict[str, Any], vacancy: Vacancy, case: Any) -> Offer:
+    services.vacancy_accept(actor=users["anvisningsleder"], vacancy=vacancy)
+    return services.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=case)
+
+
+def _status(client: Any, url: str, method: str = "get") -> int:
+    return int(getattr(client, method)(url).status_code)
+
+
+@pytest.mark.parametrize(
+    ("name", "allowed"),
+    [
+        ("vacancies:vacancy_list", set(ROLES)),
+        ("vacancies:void_rent", set(ROLES)),
+        ("vacancies:vacancy_report", {"boligorganisation", "administrator"}),
+        ("vacancies:inbox", {"anvisningsleder", "administrator"}),
+    ],
+)
+def test_list_pages_access_for_every_role(
+    client_for: Any, client: Any, name: str, allowed: set[str]
+) -> None:
+    url = reverse(name)
+    for role in ROLES:
+        assert _status(client_for(role), url) == (200 if role in allowed else 403), role
+    assert client.get(url).status_code == 302
+
+
+def test_vacancy_page_for_every_role_and_hidden_from_other_organisation(
+    client_for: Any, vacancy: Vacancy
+) -> None:
+    url = reverse("vacancies:vacancy_detail", args=[vacancy.pk])
+    for role in ROLES:
+        assert _status(client_for(role), url) == 200, role
+    assert _status(client_for("org_b"), url) == 404
+    other_list = client_for("org_b").get(reverse("vacancies:vacancy_list")).content.decode()
+    assert str(vacancy.dwelling) not in other_list
+
+
+def test_actions_access(client_for: Any, offer: Offer) -> None:
+    vacancy_pk = offer.vacancy_id
+    cases = [
+        ("vacancies:vacancy_decline", vacancy_pk, {"anvisningsleder", "administrator"}),
+        (
+            "vacancies:offer_create",
+            vacancy_pk,
+            {"sagsbehandler", "anvisningsleder", "administrator"},
+        ),
+        (
+            "vacancies:offer_decline",
+            offer.pk,
+            {"sagsbehandler", "anvisningsleder", "administrator"},
+        ),
+        (
+            "vacancies:offer_withdraw",
+            offer.pk,
+            {"sagsbehandler", "anvisningsleder", "administrator"},
+        ),
+        ("vacancies:offer_reject", offer.pk, {"boligorganisation", "administrator"}),
+        (
+            "vacancies:lease_create",
+            offer.pk,
+            {"boligorganisation", "anvisningsleder", "administrator"},
+        ),
+        ("vacancies:vacancy_let", vacancy_pk, {"boligorganisation", "administrator"}),
+    ]
+    for name, pk, allowed in cases:
+        url = reverse(name, args=[pk])
+        for role in ROLES:
+            assert _status(client_for(role), url) == (200 if role in allowed else 404), (name, role)
+        assert _status(client_for("org_b"), url) == 404, name
+    for name in ("vacancies:vacancy_accept",):
+        assert _status(client_for("sagsbehandler"), reverse(name, args=[vacancy_pk]), "post") == 404
+    for name in ("vacancies:offer_accept",):
+        assert (
+            _status(client_for("boligorganisation"), reverse(name, args=[offer.pk]), "post") == 404
+        )
+
+
+def test_report_form_in_danish_with_danish_errors(
+    client_for: Any, agreement: Any, cheap: Any
+) -> None:
+    c = client_for("boligorganisation")
+    page = c.get(reverse("vacancies:vacancy_report")).content.decode()
+    assert "Meld en ledig bolig" in page
+    assert "Lejerens opsigelsesdato" in page
+    other = c.post(
+        reverse("vacancies:vacancy_report"),
+        {
+            "dwelling": cheap.pk,
+            "source": "report",
+            "notice_date": "2026-03-10",
+            "available_from": "2026-03-01",
+        },
+    ).content.decode()
+    assert "Boligen kan ikke være ledig før lejerens opsigelsesdato." in other
+    handheld = c.post(
+        reverse("vacancies:vacancy_report"),
+        {
+            "dwelling": cheap.pk,
+            "source": "handheld",
+            "notice_date": "2026-03-01",
+            "available_from": "2026-03-10",
+        },
+    ).content.decode()
+    assert "Vælg det håndholdte ønske, boligen er svar på." in handheld
+    assert not Vacancy.objects.exists()
+
+
+def test_organisation_cannot_report_another_organisations_dwelling(
+    client_for: Any, agreement: Any, org_b: Any
+) -> None:
+    from anvis.stock.models import Dwelling
+
+    theirs = Dwelling.objects.filter(entrance__department__organisation=org_b).first()
+    response = client_for("boligorganisation").post(
+        reverse("vacancies:vacancy_report"),
+        {
+            "dwelling": theirs.pk,
+            "source": "report",
+            "notice_date": "2026-03-01",
+            "available_from": "2026-03-10",
+        },
+    )
+    assert response.status_code == 200
+    assert "Marker en gyldig valgmulighed" in response.content.decode()
+    assert not Vacancy.objects.exists()
+
+
+def test_inbox_sorted_by_deadline_with_time_left(
+    client_for: Any, users: dict[str, Any], agreement: Any, cheap: Any, org_b: Any
+) -> None:
+    from anvis.stock.models import Dwelling
+
+    today = timezone.localdate()
+    late = services.vacancy_report(
+        actor=users["boligorganisation"],
+        dwelling=cheap,
+        notice_date=today,
+        available_from=today,
+        report_date=today,
+    )
+    early = services.vacancy_report(
+        actor=users["org_b"],
+        dwelling=Dwelling.objects.get(entrance__department__organisation=org_b, rent=3100),
+        notice_date=today - dt.timedelta(days=5),
+        available_from=today,
+        report_date=today - dt.timedelta(days=3),
+    )
+    page = client_for("anvisningsleder").get(reverse("vacancies:inbox")).content.decode()
+    assert page.index(str(early.dwelling)) < page.index(str(late.dwelling))
+    assert "hverdage" in page
+
+
+def test_whole_flow_through_the_pages(
+    client_for: Any, users: dict[str, Any], agreement: Any, cheap: Any, case: Any, case2: Any
+) -> None:
+    today = timezone.localdate()
+    org, lead, worker = (
+        client_for("boligorganisation"),
+        client_for("anvisningsleder"),
+        client_for("sagsbehandler"),
+    )
+    response = org.post(
+        reverse("vacancies:vacancy_report"),
+        {
+            "dwelling": cheap.pk,
+            "source": "report",
+            "notice_date": (today - dt.timedelta(days=30)).isoformat(),
+            "available_from": (today - dt.timedelta(days=10)).isoformat(),
+            "remarks": "Nyistandsat",
+        },
+    )
+    vacancy = Vacancy.objects.get()
+    assert response.status_code == 302
+    detail = reverse("vacancies:vacancy_detail", args=[vacancy.pk])
+    page = lead.get(detail).content.decode()
+    assert "Kommunal tur, afventer svar" in page
+    assert "Tag imod boligen" in page
+    lead.post(reverse("vacancies:vacancy_accept", args=[vacancy.pk]))
+    again = lead.post(reverse("vacancies:vacancy_accept", args=[vacancy.pk]), follow=True)
+    assert "Ledigheden er allerede besvaret" in again.content.decode()
+
+    form = worker.get(reverse("vacancies:offer_create", args=[vacancy.pk]) + f"?sag={case.pk}")
+    assert "Egnethed for" in form.content.decode()
+    worker.post(
+        reverse("vacancies:offer_create", args=[vacancy.pk]),
+        {"case": case.pk, "response_working_days": 5},
+    )
+    first = Offer.objects.get(case=case)
+    worker.post(
+        reverse("vacancies:offer_decline", args=[first.pk]),
+        {"reason": "client_location", "note": ""},
+    )
+    worker.post(
+        reverse("vacancies:offer_create", args=[vacancy.pk]),
+        {"case": case2.pk, "response_working_days": 5},
+    )
+    second = Offer.objects.get(case=case2)
+    worker.post(reverse("vacancies:offer_accept", args=[second.pk]))
+    assert "Lise Testesen" not in org.get(detail).content.decode()  # no consent yet
+    consent_record(actor=users["sagsbehandler"], case=case2, given_on=today)
+    org_page = org.get(detail).content.decode()
+    assert "Lise Testesen" in org_page  # accepted offer on own dwelling, with consent
+    assert PersonalDataAccess.objects.filter(user=users["boligorganisation"]).exists()
+    response = org.post(
+        reverse("vacancies:lease_create", args=[second.pk]),
+        {
+            "signed_on": today.isoformat(),
+            "starts_on": today.isoformat(),
+            "move_in_on": today.isoformat(),
+        },
+        follow=True,
+    )
+    content = response.content.decode()
+    assert "Lejekontrakten er registreret" in content
+    assert "Der er ikke besluttet en bostøtteplan for borgeren." in content
+    vacancy.refresh_from_db()
+    assert vacancy.status == "let"
+    assert Case.objects.get(pk=case2.pk).status == "housed"
+    assert vacancy.lease.void_rent_days == 10
+    statement = org.get(reverse("vacancies:void_rent")).content.decode()
+    assert "Alfa Boligselskab" in statement
+    csv = org.get(reverse("vacancies:void_rent") + "?format=csv").content.decode("utf-8-sig")
+    assert "Boligorganisation;Bolig" in csv
+    assert str(vacancy.lease.void_rent_amount).replace(".", ",") in csv
+    assert (
+        "Alfa Boligselskab"
+        not in client_for("org_b").get(reverse("vacancies:void_rent")).content.decode()
+    )
+
+
+def test_organisation_rejects_nominee_with_ground(client_for: Any, offer: Offer) -> None:
+    response = client_for("boligorganisation").post(
+        reverse("vacancies:offer_reject", args=[offer.pk]),
+        {"ground": "overcrowding", "note": "5 personer i 1 værelse"},
+    )
+    assert response.status_code == 302
+    offer.refresh_from_db()
+    assert (offer.status, offer.rejection_ground) == ("rejected_by_organisation", "overcrowding")
+    missing = client_for("boligorganisation").post(
+        reverse("vacancies:offer_reject", args=[offer.pk]), {"ground": "overcrowding"}
+    )
+    assert "Dette felt er påkrævet." in missing.content.decode()
