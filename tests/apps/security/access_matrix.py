@@ -60,6 +60,8 @@ LEADS = frozenset({LEAD, ADMIN})
 MUNICIPAL_AND_STEERING = frozenset({CW, LEAD, ADMIN, STEER})
 STOCK_WRITERS = frozenset({ORG, ADMIN})
 ADMINS = frozenset({ADMIN})
+REPORTERS = frozenset({ORG, ADMIN})
+LEASE_WRITERS = frozenset({ORG, LEAD, ADMIN})
 PUBLIC = rule(EVERYONE, anonymous=ALLOW)
 
 
@@ -152,4 +154,24 @@ MATRIX: dict[str, Entry] = {
     "security:two_factor_verify": rule(EVERYONE),
     "security:insight_lookup": rule(MUNICIPAL, HIDE),
     "security:citizen_insight": rule(MUNICIPAL, HIDE, args=("citizen",)),
+    # vacancies, offers, leases and guarantees (the flow); the world's vacancies are
+    # organisation A's, so organisation B's staff get 404 on every object page
+    "vacancies:vacancy_list": rule(EVERYONE),
+    "vacancies:vacancy_report": rule(REPORTERS),
+    "vacancies:inbox": rule(LEADS),
+    "vacancies:void_rent": rule(EVERYONE),
+    "vacancies:claim_list": rule(EVERYONE),
+    "vacancies:claim_create": rule(REPORTERS, HIDE, other_org=HIDE, args=("lease",)),
+    "vacancies:claim_decide": rule(LEADS, HIDE, args=("claim",)),
+    "vacancies:vacancy_detail": owned_by_a(EVERYONE, ("vacancy",)),
+    # POST-only outside the access check (the vacancy is already accepted: nothing changes)
+    "vacancies:vacancy_accept": rule(LEADS, HIDE, args=("vacancy",), method="post"),
+    "vacancies:vacancy_decline": rule(LEADS, HIDE, args=("vacancy",)),
+    "vacancies:vacancy_let": rule(REPORTERS, HIDE, other_org=HIDE, args=("vacancy",)),
+    "vacancies:offer_create": rule(MUNICIPAL, HIDE, args=("vacancy",)),
+    "vacancies:offer_accept": rule(MUNICIPAL, HIDE, args=("offer",), method="post"),
+    "vacancies:offer_decline": rule(MUNICIPAL, HIDE, args=("offer",)),
+    "vacancies:offer_withdraw": rule(MUNICIPAL, HIDE, args=("offer",)),
+    "vacancies:offer_reject": rule(REPORTERS, HIDE, other_org=HIDE, args=("offer",)),
+    "vacancies:lease_create": rule(LEASE_WRITERS, HIDE, other_org=HIDE, args=("offer",)),
 }

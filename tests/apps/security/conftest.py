@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 CPR = "010190-1235"
 CPR_DIGITS = "0101901235"
@@ -20,6 +21,7 @@ PHONE = "61616161"
 EMAIL = "eskildinus@example.org"
 NOTE = "Fortroligt notat om misbrug"
 SHELTER = "Herberget Fyrtaarnet"
+HOUSED_NAME = "Lejemaalina"
 
 
 @pytest.fixture
@@ -27,6 +29,7 @@ def world(users: dict[str, Any], org_a: Any, org_b: Any) -> dict[str, Any]:
     from anvis.agreements import services as agreements
     from anvis.cases import services as cases
     from anvis.cases.models import BarKind, ConsentScope, SupportMethod
+    from anvis.stock.models import Dwelling
 
     lead = users["anvisningsleder"]
     worker = users["sagsbehandler"]
@@ -97,7 +100,67 @@ def world(users: dict[str, Any], org_a: Any, org_b: Any) -> dict[str, Any]:
         scope=ConsentScope.OFFER_ORGANISATION,
         given_on=dt.date(2026, 1, 10),
     )
+    # The flow: vacancy A with an open offer to the citizen above (who has consented, but the
+    # offer is not accepted, so organisations still must not see who it is); vacancy B let to a
+    # second citizen through an accepted offer, with a lease and a guarantee claim.
+    from anvis.vacancies import services as flow
+
+    agreement.versions.update(
+        municipal_share_percent=Decimal("100"),
+        guarantee_max_repairs=20_000,
+        guarantee_first_year_arrears=False,
+    )
+    today = timezone.localdate()
+    cheap, dear = list(Dwelling.objects.filter(entrance__department=dept_a).order_by("rent"))
+    vacancy = flow.vacancy_report(
+        actor=users["boligorganisation"], dwelling=cheap, notice_date=today, available_from=today
+    )
+    flow.vacancy_accept(actor=lead, vacancy=vacancy)
+    offer = flow.offer_create(actor=worker, vacancy=vacancy, case=case)
+    housed = cases.case_create(
+        actor=worker,
+        cpr="020290-1234",
+        first_name=HOUSED_NAME,
+        last_name="Lejersen",
+        situation="rough_sleeping",
+        situation_since=dt.date(2026, 1, 5),
+        today=dt.date(2026, 2, 1),
+    )
+    cases.consent_record(
+        actor=worker,
+        case=housed,
+        scope=ConsentScope.OFFER_ORGANISATION,
+        given_on=dt.date(2026, 1, 10),
+    )
+    let_vacancy = flow.vacancy_report(
+        actor=users["boligorganisation"], dwelling=dear, notice_date=today, available_from=today
+    )
+    flow.vacancy_accept(actor=lead, vacancy=let_vacancy)
+    let_offer = flow.offer_create(actor=worker, vacancy=let_vacancy, case=housed)
+    flow.offer_accept(actor=worker, offer=let_offer)
+    lease = flow.lease_register(
+        actor=users["boligorganisation"],
+        offer=let_offer,
+        signed_on=today,
+        starts_on=today,
+        move_in_on=today,
+    ).lease
+    claim = flow.guarantee_claim_submit(
+        actor=users["boligorganisation"],
+        lease=lease,
+        kind="move_out_repairs",
+        event_date=today + dt.timedelta(days=100),
+        amount=12_000,
+        description="Maling efter fraflytning",
+        today=today + dt.timedelta(days=110),
+    )
     return {
+        "vacancy": vacancy,
+        "offer": offer,
+        "let_vacancy": let_vacancy,
+        "lease": lease,
+        "claim": claim,
+        "housed_case": housed,
         "org_a": org_a,
         "org_b": org_b,
         "dept_a": dept_a,

@@ -190,3 +190,10 @@ def test_dates_far_outside_the_calendar(client_for: Any) -> None:
             },
         )
         assert response.status_code < 500, value
+
+
+def test_line_break_in_an_unquoted_field_is_a_danish_file_error(client_for: Any) -> None:
+    upload = SimpleUploadedFile("bestand.csv", b'a;b\n"x\rz";1\n\r"', content_type="text/csv")
+    response = client_for("administrator").post("/bestand/import/", {"file": upload})
+    assert response.status_code == 200
+    assert "Filen er ikke gyldig CSV" in response.content.decode()

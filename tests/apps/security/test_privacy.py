@@ -11,7 +11,17 @@ from django.urls import reverse
 from anvis.audit.models import PersonalDataAccess
 
 from .access_matrix import MATRIX
-from .conftest import CPR, CPR_DIGITS, EMAIL, FIRST_NAME, LAST_NAME, NOTE, PHONE, SHELTER
+from .conftest import (
+    CPR,
+    CPR_DIGITS,
+    EMAIL,
+    FIRST_NAME,
+    HOUSED_NAME,
+    LAST_NAME,
+    NOTE,
+    PHONE,
+    SHELTER,
+)
 from .test_access_matrix import build_url
 
 pytestmark = pytest.mark.django_db
@@ -27,13 +37,28 @@ def test_organisation_and_steering_never_get_citizen_data(
     details, notes or shelter, whatever the status code."""
     client = Client()
     client.force_login(users[key])
+    # The housed citizen consented and accepted an offer on organisation A's dwelling: only
+    # organisation A's staff may see that name, on that tenancy.
+    secrets = SECRETS if key == "boligorganisation" else (*SECRETS, HOUSED_NAME)
     leaks = []
     for name, entry in sorted(MATRIX.items()):
         response = getattr(client, entry.method)(build_url(name, entry, world))
         body = response.content.decode(errors="replace")
-        leaks += [f"{name}: {s}" for s in SECRETS if s in body]
+        leaks += [f"{name}: {s}" for s in secrets if s in body]
     assert not leaks, leaks
     assert not PersonalDataAccess.objects.filter(user=users[key]).exists()
+
+
+def test_name_reaches_the_organisation_only_with_consent_for_an_accepted_offer(
+    client_for: Any, world: dict[str, Any]
+) -> None:
+    url = reverse("vacancies:vacancy_detail", args=[world["let_vacancy"].pk])
+    assert HOUSED_NAME in client_for("boligorganisation").get(url).content.decode()
+    assert client_for("org_b").get(url).status_code == 404
+    steering = client_for("styregruppe").get(url)
+    assert steering.status_code == 200 and HOUSED_NAME not in steering.content.decode()
+    open_offer = reverse("vacancies:vacancy_detail", args=[world["vacancy"].pk])
+    assert FIRST_NAME not in client_for("boligorganisation").get(open_offer).content.decode()
 
 
 def test_caseworker_sees_the_name_but_cpr_only_on_request(

@@ -33,6 +33,10 @@ LIST_PAGES: dict[str, tuple[str, int]] = {
     "monitoring:step_proposals": ("anvisningsleder", 12),
     "security:audit_list": ("administrator", 10),
     "security:access_log_list": ("administrator", 10),
+    "vacancies:vacancy_list": ("anvisningsleder", 12),
+    "vacancies:claim_list": ("anvisningsleder", 12),
+    "vacancies:inbox": ("anvisningsleder", 12),
+    "vacancies:void_rent": ("anvisningsleder", 12),
 }
 
 

@@ -76,7 +76,7 @@ def test_not_before_the_period_and_never_with_an_open_case(
     world: dict[str, Any], users: dict[str, Any]
 ) -> None:
     close(world["case"], dt.date(2027, 6, 2))  # one day short on TODAY
-    open_case = another_citizen(users, "020290-1234", "Åbenlys")
+    open_case = another_citizen(users, "050590-1231", "Åbenlys")
     assert retention_run(today=TODAY, years=5).cases == []
     assert Citizen.objects.get(pk=world["citizen"].pk).first_name == FIRST_NAME
     assert Citizen.objects.get(pk=open_case.citizen_id).first_name == "Åbenlys"
@@ -109,7 +109,7 @@ def test_worker_killed_midway_finishes_the_rest_and_does_nothing_twice(
 ) -> None:
     others = [
         another_citizen(users, cpr, name)
-        for cpr, name in (("020290-1234", "Bent"), ("030390-1233", "Carla"))
+        for cpr, name in (("050590-1231", "Bent"), ("030390-1233", "Carla"))
     ]
     for case in [world["case"], *others]:
         close(case, dt.date(2026, 6, 1))
