@@ -42,6 +42,8 @@ def citizen_insight(citizen: Citizen) -> dict[str, Any]:
             "support_plans",
             "consents",
             "events__actor",
+            "offers__vacancy__dwelling__entrance",
+            "offers__lease",
         )
         .order_by("opened_on", "pk")
     )

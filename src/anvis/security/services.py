@@ -27,6 +27,7 @@ from anvis.cases.models import (
     ShelterStay,
     SupportPlan,
 )
+from anvis.vacancies.models import Offer
 from anvis_core.retention import citizen_due, retention_cutoff
 
 ANONYMISED_PREFIX = "anonymised:"
@@ -118,6 +119,7 @@ def citizen_anonymise(
         CaseEvent.objects.filter(case_id__in=case_ids).update(note="")
         ShelterStay.objects.filter(case_id__in=case_ids).update(shelter="")
         SupportPlan.objects.filter(case_id__in=case_ids).update(provider="")
+        Offer.objects.filter(case_id__in=case_ids).update(closing_note="")
         for child in HouseholdChild.objects.filter(case_id__in=case_ids):
             child.birth_date = child.birth_date.replace(month=1, day=1)
             child.save(update_fields=["birth_date"])

@@ -111,3 +111,10 @@ def test_insight_as_pdf(client_for: Any, world: dict[str, Any]) -> None:
 
 def test_insight_unknown_citizen_is_404(client_for: Any, world: dict[str, Any]) -> None:
     assert client_for("sagsbehandler").get("/sikkerhed/indsigt/999999/").status_code == 404
+
+
+def test_insight_includes_offers_and_the_lease(client_for: Any, world: dict[str, Any]) -> None:
+    citizen = world["housed_case"].citizen
+    page = client_for("sagsbehandler").get(f"/sikkerhed/indsigt/{citizen.pk}/").content.decode()
+    assert "Tilbud om bolig" in page
+    assert "lejekontrakt underskrevet" in page
