@@ -120,6 +120,10 @@ if __name__ != "__main__":
         def handheld(self) -> None:
             self.page("/aftaler/haandholdt/", "/aftaler/haandholdt/")
 
+        @task(2)
+        def inbox(self) -> None:
+            self.page("/ledige-boliger/indbakke/", "/ledige-boliger/indbakke/")
+
     class OrganisationStaff(RoleUser):
         weight = 6
         username = "boligorg"
@@ -148,6 +152,10 @@ if __name__ != "__main__":
         @task(1)
         def monitoring(self) -> None:
             self.page("/overvaagning/afdelinger/", "/overvaagning/afdelinger/")
+
+        @task(2)
+        def vacancies(self) -> None:
+            self.page("/ledige-boliger/", "/ledige-boliger/")
 
     class Steering(RoleUser):
         weight = 2
