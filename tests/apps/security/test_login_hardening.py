@@ -211,3 +211,23 @@ def test_security_headers_on_the_login_page(client: Any) -> None:
     response = client.get("/konto/login/")
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_lost_phone_reset_by_an_administrator(users: dict[str, Any], settings: Any) -> None:
+    from anvis.security.twofactor import devices_reset, has_confirmed_device
+
+    user = users["sagsbehandler"]
+    TOTPDevice.objects.create(user=user, name="Anvis", confirmed=True)
+    assert has_confirmed_device(user)
+    assert devices_reset(actor=users["administrator"], user=user) == 1
+    assert not has_confirmed_device(user)
+    event = AuditEvent.objects.get(action="security.two_factor_reset")
+    assert event.actor == users["administrator"] and event.object_id == str(user.pk)
+
+
+def test_totp_devices_in_the_admin_for_administrators(
+    client_for: Any, users: dict[str, Any]
+) -> None:
+    TOTPDevice.objects.create(user=users["sagsbehandler"], name="Anvis", confirmed=True)
+    response = client_for("administrator").get("/admin/otp_totp/totpdevice/")
+    assert response.status_code == 200
