@@ -96,16 +96,20 @@ def test_backup_and_restore_give_the_same_data(world: dict[str, Any], tmp_path: 
         ):
             original, restored = counts(a), counts(b)
             assert original == restored
-            assert original["cases_case"] == 1 and original["audit_auditevent"] > 5
+            assert original["cases_case"] == 2 and original["audit_auditevent"] > 5
         # The application, started on the restored database, shows the same data: the CPR
         # number decrypts, names and notes are there, and the case page renders them.
         script = (
-            "from django.test import Client; from anvis.accounts.models import User; "
-            "from anvis.cases.models import Case; case = Case.objects.get(); "
-            "c = Client(); c.force_login(User.objects.get(username='u_sagsbehandler')); "
-            "page = c.get(f'/sager/{case.pk}/tidslinje/').content.decode(); "
-            "print(case.number, case.citizen.cpr, case.citizen.full_name, NOTE in page, sep='|')"
-        ).replace("NOTE", repr(NOTE))
+            (
+                "from django.test import Client; from anvis.accounts.models import User; "
+                "from anvis.cases.models import Case; case = Case.objects.get(number=NUMBER); "
+                "c = Client(); c.force_login(User.objects.get(username='u_sagsbehandler')); "
+                "page = c.get(f'/sager/{case.pk}/tidslinje/').content.decode(); "
+                "print(case.number, case.citizen.cpr, case.citizen.full_name, NOTE in page, sep='|')"
+            )
+            .replace("NOTE", repr(NOTE))
+            .replace("NUMBER", repr(world["case"].number))
+        )
         env = {**os.environ, "DATABASE_URL": dsn(settings_dict, target)}
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         result = subprocess.run(
