@@ -212,6 +212,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
 AXES_VERBOSE = False
+if os.environ.get("AXES_PROXY_COUNT"):
+    # Behind N trusted reverse proxies the client address is taken from X-Forwarded-For.
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_PROXY_COUNT"])
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Two-factor login (TOTP). Optional for everyone; with ANVIS_REQUIRE_2FA=1 municipal roles must
 # enrol and verify a code after the password before they see anything.
