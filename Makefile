@@ -27,7 +27,7 @@ run: $(STAMP) messages
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) messages
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -98,3 +98,13 @@ def database_is_postgres() -> bool:
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Property tests run on shared, loaded machines: judge them on correctness, never on speed.
+try:
+    from hypothesis import settings as hypothesis_settings
+
+    hypothesis_settings.register_profile("anvis", deadline=None)
+    hypothesis_settings.load_profile("anvis")
+except ImportError:  # pragma: no cover
+    pass

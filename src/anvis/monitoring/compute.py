@@ -29,6 +29,8 @@ from anvis_core.composition import (
     StructuralFeatures,
     assess,
     find_twins,
+    latest_list_year,
+    latest_usable_year,
     propose_step,
     window_start,
 )
@@ -43,14 +45,6 @@ from .models import (
 )
 
 LOOKBACK_YEARS = 3
-
-
-def latest_usable_year(on_date: dt.date) -> int:
-    return on_date.year - 1
-
-
-def latest_list_year(on_date: dt.date) -> int:
-    return on_date.year if on_date >= dt.date(on_date.year, 12, 1) else on_date.year - 1
 
 
 def indicator_pairs(

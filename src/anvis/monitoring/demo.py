@@ -23,7 +23,7 @@ from django.utils import timezone
 from anvis.core.demo import DemoContext
 from anvis.stock.demo import reset_sequences, write_rows
 from anvis.stock.models import Department, Dwelling
-from anvis_core.composition import IndicatorValues, assess, is_suppressed
+from anvis_core.composition import IndicatorValues, assess, is_suppressed, latest_list_year
 
 from . import compute
 from .models import AreaDesignation, DepartmentIndicators, MunicipalPlacement
@@ -127,7 +127,7 @@ def load(ctx: DemoContext) -> None:
     write_rows(DepartmentIndicators, IND_COLUMNS, indicator_rows)
 
     # The official lists: 1 December of each of the last five years, from the year before.
-    top_list = compute.latest_list_year(today)
+    top_list = latest_list_year(today)
     designation_rows: list[tuple[Any, ...]] = []
     parallel_run: dict[int, int] = defaultdict(int)
     for list_year in range(top_list - 7, top_list + 1):

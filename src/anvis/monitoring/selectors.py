@@ -44,6 +44,8 @@ from .models import (
 )
 from .reasons import describe
 
+MIN_TWINS_FOR_MEDIAN = 3
+
 
 @dataclass(frozen=True)
 class StatusInfo:
@@ -227,7 +229,9 @@ def department_overview(
                 department_id__in=status.twin_ids, year=year
             ).values(*VALUE_FIELDS)
             own_values = {f: getattr(own, f) for f in VALUE_FIELDS} if own else {}
-            deviations = deviation_from_twins(own_values, list(twin_rows), INDICATOR_FIELDS)
+            deviations = deviation_from_twins(
+                own_values, list(twin_rows), INDICATOR_FIELDS, min_values=MIN_TWINS_FOR_MEDIAN
+            )
 
     placements = list(
         MunicipalPlacement.objects.filter(department=department).values_list(

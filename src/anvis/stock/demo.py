@@ -198,7 +198,7 @@ def _age_factor(year: int) -> float:
 def generate(ctx: DemoContext) -> dict[str, list[tuple[Any, ...]]]:
     rng = ctx.rng_for("stock")
     if ctx.national:
-        n_orgs, n_depts, mean_size = 560, 7000, 84
+        n_orgs, n_depts, mean_size = 560, 7000, 89
     else:
         n_orgs, n_depts, mean_size = 20, 250, 120
     orgs: list[tuple[Any, ...]] = []

@@ -16,6 +16,8 @@ from .indicators import (
     MIN_RESIDENTS,
     IndicatorValues,
     is_suppressed,
+    latest_list_year,
+    latest_usable_year,
     two_year_average,
 )
 from .placements import (
@@ -66,6 +68,8 @@ __all__ = [
     "in_window",
     "is_strong",
     "is_suppressed",
+    "latest_list_year",
+    "latest_usable_year",
     "propose_step",
     "share_percent",
     "standardise",

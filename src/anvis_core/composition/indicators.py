@@ -7,6 +7,7 @@ risk). A suppressed year has no values: they are neither shown nor used in any c
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -84,3 +85,15 @@ def two_year_average(
     if before is None:
         return now, 1
     return (now + before) / 2, 2
+
+
+def latest_usable_year(on_date: dt.date) -> int:
+    """The latest indicator year usable on a date: register figures for a year are published
+    during the following year, so on any date in year Y the latest is Y − 1."""
+    return on_date.year - 1
+
+
+def latest_list_year(on_date: dt.date) -> int:
+    """The year of the latest official area list in force on a date. The lists (ABL § 61 a,
+    § 61 b) are published on 1 December: from 1 December Y the list of year Y applies."""
+    return on_date.year if on_date >= dt.date(on_date.year, 12, 1) else on_date.year - 1

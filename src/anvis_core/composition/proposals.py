@@ -7,7 +7,7 @@ The rule (all levels configurable, `ANVIS_MONITORING["step_shares"]`):
 * yellow (early warning) → `yellow` share, reduced (15 % by default);
 * green → `green`, the agreement's standard share (25 %, every 4th vacancy);
 * green with strong indicators (every one of the four criteria at a comfortable distance,
-  see `StrongLimits`) → `strong`, a higher share (33 %);
+  see `StrongLimits`) → `strong`, a higher share (40 %, the demo agreement's Trin 2);
 * unknown (no usable data, usually a small suppressed department) → the standard share: a
   small department is protected by the stairwell and department caps, not by indicators.
 
@@ -32,7 +32,7 @@ class StepShares:
     red: Decimal = Decimal("0")
     yellow: Decimal = Decimal("15")
     green: Decimal = Decimal("25")
-    strong: Decimal = Decimal("33")
+    strong: Decimal = Decimal("40")
 
     def __post_init__(self) -> None:
         for name in ("red", "yellow", "green", "strong"):

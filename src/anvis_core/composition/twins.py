@@ -147,12 +147,16 @@ def deviation_from_twins(
     own: Mapping[str, Decimal | None],
     twins: Sequence[Mapping[str, Decimal | None]],
     indicators: Sequence[str],
+    min_values: int = 1,
 ) -> list[Deviation]:
-    """Per indicator: own value, median of the twins' known values, and how many twins counted."""
+    """Per indicator: own value, median of the twins' known values, and how many twins counted.
+
+    With fewer than `min_values` known twin values the median is withheld (None), so that a
+    median never shows one or two other departments' figures."""
     result = []
     for name in indicators:
         known = [t[name] for t in twins if t.get(name) is not None]
         values = [v for v in known if v is not None]
-        mid = Decimal(median(values)) if values else None
+        mid = Decimal(median(values)) if values and len(values) >= min_values else None
         result.append(Deviation(name, own.get(name), mid, len(values)))
     return result

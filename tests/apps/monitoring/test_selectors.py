@@ -80,7 +80,7 @@ def test_step_proposals_levels_and_reasons(monitored: Any, users: Any) -> None:
         rows = {r.department_id: r for r in step_proposals(2026)}
     a, b = rows[monitored["a"].pk], rows[monitored["b"].pk]
     assert (a.level, a.share) == ("red", D("0"))
-    assert (b.level, b.share) == ("strong", D("33"))
+    assert (b.level, b.share) == ("strong", D("40"))
     assert "udsat boligområde" in a.reason
     own = step_proposals(2026, user=users["boligorganisation"])
     assert [r.department_id for r in own] == [monitored["a"].pk]

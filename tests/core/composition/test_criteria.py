@@ -1,10 +1,19 @@
+import datetime as dt
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anvis_core.composition import IndicatorValues, Status, WarningMargins, assess, is_suppressed
+from anvis_core.composition import (
+    IndicatorValues,
+    Status,
+    WarningMargins,
+    assess,
+    is_suppressed,
+    latest_list_year,
+    latest_usable_year,
+)
 
 BIG = {"residents": 500, "households": 250}
 CALM = {
@@ -175,6 +184,7 @@ def test_designation_makes_red_even_without_data() -> None:
 share = st.decimals(min_value=0, max_value=100, places=1)
 
 
+@settings(deadline=None)  # no wall-clock limit: the machine is shared
 @given(share, share, share, share, share)
 def test_status_is_monotone_in_risk(owe: D, basic: D, income: D, nw: D, bump: D) -> None:
     """Making every indicator worse never makes the status better."""
@@ -192,3 +202,17 @@ def test_status_is_monotone_in_risk(owe: D, basic: D, income: D, nw: D, bump: D)
         non_western=min(nw + bump, D(100)),
     )
     assert order[assess(high).status] >= order[assess(low).status]
+
+
+@pytest.mark.parametrize(
+    ("day", "list_year", "indicator_year"),
+    [
+        (dt.date(2025, 11, 30), 2024, 2024),
+        (dt.date(2025, 12, 1), 2025, 2024),
+        (dt.date(2025, 12, 31), 2025, 2024),
+        (dt.date(2026, 1, 1), 2025, 2025),
+    ],
+)
+def test_list_in_force_from_1_december(day: dt.date, list_year: int, indicator_year: int) -> None:
+    assert latest_list_year(day) == list_year
+    assert latest_usable_year(day) == indicator_year

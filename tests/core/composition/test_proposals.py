@@ -32,7 +32,7 @@ def values(**kw: D) -> IndicatorValues:
                 income_relative_region=D("80"),
             ),
             "strong",
-            D("33"),
+            D("40"),
         ),
         (
             values(

@@ -1,0 +1,266 @@
+"""Eligibility: a list of named rules, each deciding pass or fail with a reason.
+
+Every rule has a stable ``code`` (the key the user interface translates), an English
+``template`` and a ``params`` method giving the values the template refers to. Rules are
+evaluated column-wise over a :class:`CitizenTable` (``fails``), so one vacancy is checked
+against ten thousand citizens in well under a millisecond per rule; the reason for one citizen
+is built only when asked for. Rules that concern the dwelling alone return a single bool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+import numpy as np
+
+from anvis_core.matching.model import NEEDS, Citizen, Context, Dwelling
+from anvis_core.matching.table import BoolArray, CitizenTable, needs_mask
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a rule failed: ``code`` for translation, ``params`` for the values in the text."""
+
+    code: str
+    text: str
+    params: MappingProxyType[str, Any]
+
+
+class Rule:
+    code: ClassVar[str]
+    template: ClassVar[str]
+    dwelling_only: ClassVar[bool] = False
+    """True if the outcome does not depend on the citizen."""
+
+    def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray | bool:
+        raise NotImplementedError
+
+    def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def reason(self, c: Citizen, d: Dwelling, ctx: Context) -> Reason:
+        p = self.params(c, d, ctx)
+        return Reason(self.code, self.template.format(**p), MappingProxyType(p))
+
+
+class RentOverCeiling(Rule):
+    code = "rent_over_ceiling"
+    template = "The rent of {rent} kr exceeds the agreement's ceiling of {ceiling} kr."
+    dwelling_only = True
+
+    def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> bool:
+        return d.rent > ctx.policy.rent_ceiling
+
+    def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
+        return {"rent": d.rent, "ceiling": ctx.policy.rent_ceiling}
+
+
+class RentOverMax(Rule):
+    code = "rent_over_max"
+    template = "The rent of {rent} kr exceeds the citizen's maximum of {max_rent} kr."
+
+    def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray:
+        return t.max_rent < d.rent
+
+    def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
+        return {"rent": d.rent, "max_rent": c.max_rent}
+
+
+class Overcrowded(Rule):
+    code = "overcrowded"
+    template = (
+        "A household of {persons} needs at least {rooms_needed} rooms "
+        "(at most {per_room} persons per room); the dwelling has {rooms}."
+    )
+
+    def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray:
+        return t.persons > ctx.policy.persons_per_room * d.rooms
+
+    def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
+        per = ctx.policy.persons_per_room
+        return {
+            "persons": c.household_persons,
+            "rooms_needed": -(-c.household_persons // per),
+            "per_room": per,
+            "rooms": d.rooms,
+        }
+
+
+class BelowMinRooms(Rule):
+    code = "below_min_rooms"
+    template = "The dwelling has {rooms} rooms; the citizen needs at least {min_rooms}."
+
+    def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray:
+        return t.min_rooms > d.rooms
+
+    def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
+        return {"rooms": d.rooms, "min_rooms": c.min_rooms}
+
+
+class Accessibility(Rule):
+    code = "accessibility"
+    template = "The dwelling lacks what the citizen needs: {missing}."
+
+    def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray:
+        out: BoolArray = (t.needs & ~needs_mask(d.features)) != 0
+        return out
+
+    def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
+        missing = [n for n in NEEDS if n in c.needs and n not in d.features]
+        return {"missing": ", ".join(missing).replace("_", " "), "missing_codes": missing}
+
+
+class Pets(Rule):
+    code = "pets"
+    template = "The citizen has pets and the dwelling does not allow them."
+
+    def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray | bool:
+        return False if d.pets_allowed else t.pets
+
+    def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
+        return {}
+
+
+class AreaBar(Rule):
+    code = "area_bar"
+    template = (
+        "The dwelling lies in a designated area and the citizen may not be placed in one "
+        "until {barred_until}."
+    )
+
+    def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray | bool:
+        if not d.designated_area:
+            return False
+        return t.barred_until > ctx.as_of.toordinal()
+
+    def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
+        until = c.barred_until.isoformat() if c.barred_until else ""
+        return {"barred_until": until}
+
+
+class ExcludedDistrict(Rule):
+    code = "excluded_district"
+    template = "The citizen has asked not to live in the district {district}."
+
+    def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray:
+        return t.member_mask(t.excluded_districts, d.district)
+
+    def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
+        return {"district": d.district}
+
+
+class ExcludedDepartment(Rule):
+    code = "excluded_department"
+    template = "The citizen has asked not to live in the department {department}."
+
+    def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray:
+        return t.member_mask(t.excluded_departments, d.department_id)
+
+    def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
+        return {"department": d.department_id}
+
+
+class AgeSeparation(Rule):
+    code = "age_separation"
+    template = "The dwelling is reserved for {required} citizens; the citizen is {age_band}."
+
+    def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray | bool:
+        if d.age_group is None:
+            return False
+        return ~t.young if d.age_group == "young" else t.young
+
+    def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
+        return {"required": d.age_group, "age_band": c.age_band}
+
+
+class DepartmentClosed(Rule):
+    code = "department_closed"
+    template = "The department {department} is closed to new placements by composition monitoring."
+    dwelling_only = True
+
+    def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> bool:
+        return d.department_id in ctx.closed_departments
+
+    def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
+        return {"department": d.department_id}
+
+
+class CapReached(Rule):
+    code = "cap_reached"
+    template = "The {level} {unit} has reached its cap: {placed} of {max} placements made."
+    dwelling_only = True
+
+    def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> bool:
+        return any(cap.reached for _, _, cap in ctx.caps.for_dwelling(d))
+
+    def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
+        return self._params(d, ctx) or {"level": "", "unit": "", "placed": 0, "max": 0}
+
+    @staticmethod
+    def _params(d: Dwelling, ctx: Context) -> dict[str, Any] | None:
+        for level, unit, cap in ctx.caps.for_dwelling(d):
+            if cap.reached:
+                return {"level": level, "unit": unit, "placed": cap.placed, "max": cap.max}
+        return None
+
+    def binding(self, d: Dwelling, ctx: Context) -> Reason | None:
+        """The first cap (entrance, then department, then organisation) that is reached."""
+        p = self._params(d, ctx)
+        if p is None:
+            return None
+        return Reason(self.code, self.template.format(**p), MappingProxyType(p))
+
+
+RULES: tuple[Rule, ...] = (
+    RentOverCeiling(),
+    RentOverMax(),
+    Overcrowded(),
+    BelowMinRooms(),
+    Accessibility(),
+    Pets(),
+    AreaBar(),
+    ExcludedDistrict(),
+    ExcludedDepartment(),
+    AgeSeparation(),
+    DepartmentClosed(),
+    CapReached(),
+)
+"""The default rules, in the order reasons are listed."""
+
+BATCH_RULES: tuple[Rule, ...] = tuple(r for r in RULES if r.code != "cap_reached")
+"""In batch allocation the caps are constraints of the optimisation, not a per-pair rule."""
+
+
+def fail_matrix(
+    t: CitizenTable, d: Dwelling, ctx: Context, rules: Sequence[Rule] = RULES
+) -> BoolArray:
+    """``out[r, i]`` is True when rule ``r`` fails for citizen ``i``."""
+    out = np.zeros((len(rules), t.size), dtype=np.bool_)
+    for r, rule in enumerate(rules):
+        out[r] = rule.fails(t, d, ctx)
+    return out
+
+
+def eligible_mask(
+    t: CitizenTable, d: Dwelling, ctx: Context, rules: Sequence[Rule] = RULES
+) -> BoolArray:
+    ok = np.ones(t.size, dtype=np.bool_)
+    for rule in rules:
+        f = rule.fails(t, d, ctx)
+        if f is True:
+            return np.zeros(t.size, dtype=np.bool_)
+        if f is not False:
+            ok &= ~f
+    return ok
+
+
+def check_eligibility(
+    citizen: Citizen, dwelling: Dwelling, ctx: Context, rules: Sequence[Rule] = RULES
+) -> list[Reason]:
+    """The reasons the citizen may not be offered the dwelling (empty list: eligible)."""
+    t = CitizenTable.build([citizen])
+    failed = fail_matrix(t, dwelling, ctx, rules)[:, 0]
+    return [rules[r].reason(citizen, dwelling, ctx) for r in np.flatnonzero(failed).tolist()]

@@ -1,0 +1,245 @@
+"""Reading problem files and writing result files (the documented JSON format).
+
+Validation is done by hand rather than with a JSON Schema validator: a batch file holds half a
+million pairs and must be read in a fraction of a second. The rules are the same as in
+``docs/matching-problem.schema.json``; every error names the offending item by its JSON path.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from operator import itemgetter
+from typing import Any, NoReturn
+
+import numpy as np
+
+from anvis_core.matching.problem import (
+    OBJECTIVES,
+    GroupSpec,
+    Objective,
+    PairProblem,
+    ProblemError,
+    make_problem,
+)
+from anvis_core.matching.result import MatchingResult
+
+_CITIZEN = itemgetter("citizen")
+_DWELLING = itemgetter("dwelling")
+_WEIGHT = itemgetter("weight")
+PAIR_FORM_KEYS = frozenset({"form", "objective", "citizens", "dwellings", "groups", "pairs"})
+
+
+def fail(msg: str) -> NoReturn:
+    raise ProblemError(msg)
+
+
+def _reject_constant(name: str) -> NoReturn:
+    fail(f"{name} is not a valid JSON number")
+
+
+def loads(text: str | bytes) -> Any:
+    """Parse JSON text, rejecting NaN and Infinity, with a message naming line and column."""
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise ProblemError(
+            f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ProblemError(f"the file is not UTF-8 text: {exc}") from None
+
+
+def obj(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        fail(f"{where}: expected an object")
+    return value
+
+
+def arr(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        fail(f"{where}: expected an array")
+    return value
+
+
+def only_keys(o: Mapping[str, Any], allowed: frozenset[str], where: str) -> None:
+    extra = set(o) - allowed
+    if extra:
+        fail(f"{where}: unknown field {sorted(extra)[0]!r}")
+
+
+def required(o: Mapping[str, Any], key: str, where: str) -> Any:
+    if key not in o:
+        fail(f"{where}: missing field {key!r}")
+    return o[key]
+
+
+def string(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value:
+        fail(f"{where}: expected a non-empty string")
+    return value
+
+
+def integer(value: Any, where: str, *, minimum: int | None = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            fail(f"{where}: expected a whole number, got {value!r}")
+    if minimum is not None and value < minimum:
+        fail(f"{where}: must not be below {minimum} (got {value})")
+    return int(value)
+
+
+def number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        fail(f"{where}: expected a number, got {value!r}")
+    return float(value)
+
+
+def objective_of(data: Mapping[str, Any]) -> Objective:
+    o = required(data, "objective", "problem")
+    if o not in OBJECTIVES:
+        fail(f"objective: expected one of {', '.join(OBJECTIVES)}, got {o!r}")
+    result: Objective = o
+    return result
+
+
+def group_specs(data: Mapping[str, Any]) -> list[GroupSpec]:
+    out: list[GroupSpec] = []
+    allowed = frozenset({"id", "max", "min", "placed"})
+    for i, g in enumerate(arr(data.get("groups", []), "groups")):
+        where = f"groups[{i}]"
+        g = obj(g, where)
+        only_keys(g, allowed, where)
+        gid = string(required(g, "id", where), f"{where}.id")
+        mx = integer(required(g, "max", where), f"{where}.max (group {gid!r})")
+        mn = integer(g.get("min", 0), f"{where}.min (group {gid!r})")
+        pl = integer(g.get("placed", 0), f"{where}.placed (group {gid!r})")
+        out.append(GroupSpec(gid, mx, mn, pl))
+    return out
+
+
+def members(
+    items: Sequence[Any], name: str, gindex: Mapping[str, int]
+) -> tuple[list[str], list[list[int]]]:
+    """Ids and group indices of the citizens or dwellings of a pair-form file."""
+    ids: list[str] = []
+    glists: list[list[int]] = []
+    allowed = frozenset({"id", "groups"})
+    for i, item in enumerate(items):
+        where = f"{name}[{i}]"
+        item = obj(item, where)
+        if len(item) > 2 or (len(item) == 2 and "groups" not in item):
+            only_keys(item, allowed, where)
+        ids.append(string(required(item, "id", where), f"{where}.id"))
+        gl = item.get("groups")
+        if gl is None:
+            glists.append([])
+            continue
+        idx: list[int] = []
+        for j, gid in enumerate(arr(gl, f"{where}.groups")):
+            k = gindex.get(gid) if isinstance(gid, str) else None
+            if k is None:
+                fail(f"{where}.groups[{j}]: unknown group id {gid!r}")
+            idx.append(k)
+        if len(set(idx)) != len(idx):
+            fail(f"{where}: lists the same group more than once")
+        glists.append(idx)
+    return ids, glists
+
+
+def parse_pairs(
+    pairs: list[Any], cindex: Mapping[str, int], dindex: Mapping[str, int]
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """The pairs array as index and weight arrays. The common case is handled at C speed; any
+    irregularity is located by a slow second pass that names the offending pair."""
+    n = len(pairs)
+    try:
+        if n and sum(map(len, pairs)) != 3 * n:
+            raise ValueError
+        cs = list(map(_CITIZEN, pairs))
+        ds = list(map(_DWELLING, pairs))
+        ws = list(map(_WEIGHT, pairs))
+        if n and not set(map(type, ws)) <= {int, float}:
+            raise ValueError
+        pc = np.fromiter(map(cindex.__getitem__, cs), dtype=np.int64, count=n)
+        pd = np.fromiter(map(dindex.__getitem__, ds), dtype=np.int64, count=n)
+        pw = np.asarray(ws, dtype=np.float64)
+    except (KeyError, TypeError, ValueError):
+        _locate_pair_error(pairs, cindex, dindex)
+        raise
+    return pc, pd, pw
+
+
+def _locate_pair_error(
+    pairs: list[Any], cindex: Mapping[str, int], dindex: Mapping[str, int]
+) -> None:
+    allowed = frozenset({"citizen", "dwelling", "weight"})
+    for i, p in enumerate(pairs):
+        where = f"pairs[{i}]"
+        p = obj(p, where)
+        only_keys(p, allowed, where)
+        c = required(p, "citizen", where)
+        d = required(p, "dwelling", where)
+        w = required(p, "weight", where)
+        if not isinstance(c, str) or c not in cindex:
+            fail(f"{where}: unknown citizen id {c!r}")
+        if not isinstance(d, str) or d not in dindex:
+            fail(f"{where}: unknown dwelling id {d!r}")
+        number(w, f"{where}.weight")
+
+
+def parse_pair_form(data: Any) -> tuple[PairProblem, Objective]:
+    data = obj(data, "problem")
+    only_keys(data, PAIR_FORM_KEYS, "problem")
+    objective = objective_of(data)
+    specs = group_specs(data)
+    gindex: dict[str, int] = {}
+    for k, g in enumerate(specs):
+        if g.id in gindex:
+            fail(f"groups[{k}]: duplicate group id {g.id!r}")
+        gindex[g.id] = k
+    cit = arr(required(data, "citizens", "problem"), "citizens")
+    dwl = arr(required(data, "dwellings", "problem"), "dwellings")
+    cids, cgroups = members(cit, "citizens", gindex)
+    dids, dgroups = members(dwl, "dwellings", gindex)
+    cindex = {c: i for i, c in enumerate(cids)}
+    if len(cindex) != len(cids):
+        _duplicate(cids, "citizens")
+    dindex = {d: i for i, d in enumerate(dids)}
+    if len(dindex) != len(dids):
+        _duplicate(dids, "dwellings")
+    pairs = arr(required(data, "pairs", "problem"), "pairs")
+    pc, pd, pw = parse_pairs(pairs, cindex, dindex)
+    problem = make_problem(
+        citizen_ids=cids,
+        dwelling_ids=dids,
+        pair_citizen=pc,
+        pair_dwelling=pd,
+        pair_weight=pw,
+        groups=specs,
+        dwelling_groups=dgroups,
+        citizen_groups=cgroups if any(cgroups) else None,
+    )
+    return problem, objective
+
+
+def _duplicate(ids: list[str], name: str) -> NoReturn:
+    seen: set[str] = set()
+    for i, x in enumerate(ids):
+        if x in seen:
+            fail(f"{name}[{i}]: duplicate id {x!r}")
+        seen.add(x)
+    raise AssertionError("unreachable")
+
+
+def result_to_json(result: MatchingResult) -> dict[str, Any]:
+    return {
+        "status": result.status,
+        "assignments": [{"citizen": c, "dwelling": d} for c, d in result.assignments],
+        "total_weight": result.total_weight,
+        "gap": result.gap,
+        "seconds": round(result.seconds, 6),
+        "method": result.method,
+    }

@@ -1,0 +1,173 @@
+"""The domain form of the matching problem: citizens, dwellings, caps and policy.
+
+Plain frozen dataclasses; the Django side converts its models into these. Money is in whole
+kroner per month (``daily_rent`` is kroner per day and only feeds the void-rent weight).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import Literal
+
+AgeBand = Literal["young", "older"]
+"""``young`` is 18–24 years, ``older`` is 25 and above."""
+
+AGE_BANDS: tuple[AgeBand, ...] = ("young", "older")
+
+NEEDS: tuple[str, ...] = ("step_free", "elevator", "wheelchair", "ground_floor")
+"""Accessibility needs a citizen may have and features a dwelling may offer."""
+
+MAX_FLOOR = 63
+"""Floors are numbered 0 (ground floor) to 63."""
+
+
+@dataclass(frozen=True)
+class Citizen:
+    """A waiting citizen as the matching engine sees them.
+
+    ``priority`` is the published priority score, computed elsewhere. ``barred_until`` is the
+    date until which the citizen may not be placed in a designated area (``None``: no bar).
+    """
+
+    id: str
+    priority: float
+    max_rent: int
+    household_persons: int = 1
+    min_rooms: int = 1
+    needs: frozenset[str] = frozenset()
+    pets: bool = False
+    barred_until: date | None = None
+    excluded_districts: frozenset[str] = frozenset()
+    excluded_departments: frozenset[str] = frozenset()
+    wished_districts: frozenset[str] = frozenset()
+    wished_departments: frozenset[str] = frozenset()
+    preferred_floors: frozenset[int] = frozenset()
+    age_band: AgeBand = "older"
+
+    def __post_init__(self) -> None:
+        unknown = self.needs - set(NEEDS)
+        if unknown:
+            raise ValueError(f"citizen {self.id!r}: unknown need {sorted(unknown)[0]!r}")
+        if self.age_band not in AGE_BANDS:
+            raise ValueError(f"citizen {self.id!r}: unknown age band {self.age_band!r}")
+        bad = [f for f in self.preferred_floors if not 0 <= f <= MAX_FLOOR]
+        if bad:
+            raise ValueError(f"citizen {self.id!r}: floor {bad[0]} outside 0..{MAX_FLOOR}")
+        if self.household_persons < 1 or self.min_rooms < 0 or self.max_rent < 0:
+            raise ValueError(f"citizen {self.id!r}: household, rooms and rent must be positive")
+
+
+@dataclass(frozen=True)
+class Dwelling:
+    """A vacant dwelling. ``entrance_id`` is the stairwell (opgang).
+
+    ``designated_area``: the dwelling's department lies in a designated area (citizens with a
+    bar may not be placed there). ``age_group``: the dwelling or its entrance is reserved for
+    young or for older citizens (separation), ``None`` if not flagged. ``available_since`` and
+    ``daily_rent`` give the void rent accrued while the dwelling is held.
+    """
+
+    id: str
+    rent: int
+    rooms: int
+    district: str
+    department_id: str
+    entrance_id: str
+    organisation_id: str
+    floor: int = 0
+    features: frozenset[str] = frozenset()
+    pets_allowed: bool = False
+    designated_area: bool = False
+    age_group: AgeBand | None = None
+    available_since: date | None = None
+    daily_rent: float = 0.0
+
+    def __post_init__(self) -> None:
+        unknown = self.features - set(NEEDS)
+        if unknown:
+            raise ValueError(f"dwelling {self.id!r}: unknown feature {sorted(unknown)[0]!r}")
+        if self.age_group is not None and self.age_group not in AGE_BANDS:
+            raise ValueError(f"dwelling {self.id!r}: unknown age group {self.age_group!r}")
+        if not 0 <= self.floor <= MAX_FLOOR:
+            raise ValueError(f"dwelling {self.id!r}: floor {self.floor} outside 0..{MAX_FLOOR}")
+
+    def void_days(self, as_of: date) -> int:
+        if self.available_since is None:
+            return 0
+        return max(0, (as_of - self.available_since).days)
+
+
+@dataclass(frozen=True)
+class CapState:
+    """A cap on new placements in a window: at most ``max`` (and, for organisations, at least
+    ``min``), of which ``placed`` have already been made."""
+
+    max: int
+    placed: int = 0
+    min: int = 0
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.max - self.placed)
+
+    @property
+    def reached(self) -> bool:
+        return self.placed >= self.max
+
+
+CapLevel = Literal["entrance", "department", "organisation"]
+CAP_LEVELS: tuple[CapLevel, ...] = ("entrance", "department", "organisation")
+
+
+def _frozen(m: Mapping[str, CapState]) -> Mapping[str, CapState]:
+    return MappingProxyType(dict(m))
+
+
+@dataclass(frozen=True)
+class Caps:
+    """Caps per entrance (stairwell), department and organisation, keyed by their ids. A unit
+    without an entry has no cap."""
+
+    entrance: Mapping[str, CapState] = field(default_factory=dict)
+    department: Mapping[str, CapState] = field(default_factory=dict)
+    organisation: Mapping[str, CapState] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for level in CAP_LEVELS:
+            object.__setattr__(self, level, _frozen(getattr(self, level)))
+
+    def for_dwelling(self, d: Dwelling) -> list[tuple[CapLevel, str, CapState]]:
+        """The caps that apply to a dwelling, from the smallest unit to the largest."""
+        out: list[tuple[CapLevel, str, CapState]] = []
+        units: tuple[tuple[CapLevel, str, Mapping[str, CapState]], ...] = (
+            ("entrance", d.entrance_id, self.entrance),
+            ("department", d.department_id, self.department),
+            ("organisation", d.organisation_id, self.organisation),
+        )
+        for level, key, caps in units:
+            cap = caps.get(key)
+            if cap is not None:
+                out.append((level, key, cap))
+        return out
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Agreement parameters used by the eligibility rules."""
+
+    rent_ceiling: int = 5000
+    persons_per_room: int = 2
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything besides the citizen and the dwelling that eligibility depends on."""
+
+    as_of: date
+    policy: Policy = Policy()
+    caps: Caps = Caps()
+    closed_departments: frozenset[str] = frozenset()
+    """Departments closed to new placements by composition monitoring."""

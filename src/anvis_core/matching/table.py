@@ -1,0 +1,109 @@
+"""Citizens held column-wise, so that a rule is one numpy expression over all of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from anvis_core.matching.model import NEEDS, Citizen
+
+BoolArray = NDArray[np.bool_]
+
+
+def needs_mask(needs: Iterable[str]) -> int:
+    m = 0
+    for n in needs:
+        m |= 1 << NEEDS.index(n)
+    return m
+
+
+def _index(citizens: Sequence[Citizen], attr: str) -> Mapping[str, NDArray[np.int64]]:
+    lists: dict[str, list[int]] = {}
+    for i, c in enumerate(citizens):
+        for key in getattr(c, attr):
+            lists.setdefault(key, []).append(i)
+    return {k: np.asarray(v, dtype=np.int64) for k, v in lists.items()}
+
+
+@dataclass(frozen=True, eq=False)
+class CitizenTable:
+    """The waiting citizens as arrays. Build once (:meth:`build`) and rank many vacancies.
+
+    Set-valued attributes (exclusions, wishes) are held as inverted indexes: for each district or
+    department, the positions of the citizens that list it.
+    """
+
+    citizens: tuple[Citizen, ...]
+    ids: tuple[str, ...]
+    priority: NDArray[np.float64]
+    persons: NDArray[np.int64]
+    min_rooms: NDArray[np.int64]
+    max_rent: NDArray[np.int64]
+    needs: NDArray[np.int64]
+    pets: BoolArray
+    barred_until: NDArray[np.int64]
+    """Proleptic ordinal of the bar's end date, 0 when not barred."""
+    young: BoolArray
+    floors: NDArray[np.uint64]
+    """Bit ``f`` set when floor ``f`` is preferred."""
+    excluded_districts: Mapping[str, NDArray[np.int64]]
+    excluded_departments: Mapping[str, NDArray[np.int64]]
+    wished_districts: Mapping[str, NDArray[np.int64]]
+    wished_departments: Mapping[str, NDArray[np.int64]]
+    position: Mapping[str, int]
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    @staticmethod
+    def build(citizens: Sequence[Citizen]) -> CitizenTable:
+        cs = tuple(citizens)
+        ids = tuple(c.id for c in cs)
+        position = {cid: i for i, cid in enumerate(ids)}
+        if len(position) != len(ids):
+            seen: set[str] = set()
+            for cid in ids:
+                if cid in seen:
+                    raise ValueError(f"duplicate citizen id {cid!r}")
+                seen.add(cid)
+        n = len(cs)
+        floors = np.zeros(n, dtype=np.uint64)
+        for i, c in enumerate(cs):
+            bits = 0
+            for f in c.preferred_floors:
+                bits |= 1 << f
+            floors[i] = bits
+        return CitizenTable(
+            citizens=cs,
+            ids=ids,
+            priority=np.fromiter((c.priority for c in cs), dtype=np.float64, count=n),
+            persons=np.fromiter((c.household_persons for c in cs), dtype=np.int64, count=n),
+            min_rooms=np.fromiter((c.min_rooms for c in cs), dtype=np.int64, count=n),
+            max_rent=np.fromiter((c.max_rent for c in cs), dtype=np.int64, count=n),
+            needs=np.fromiter((needs_mask(c.needs) for c in cs), dtype=np.int64, count=n),
+            pets=np.fromiter((c.pets for c in cs), dtype=np.bool_, count=n),
+            barred_until=np.fromiter(
+                (c.barred_until.toordinal() if c.barred_until else 0 for c in cs),
+                dtype=np.int64,
+                count=n,
+            ),
+            young=np.fromiter((c.age_band == "young" for c in cs), dtype=np.bool_, count=n),
+            floors=floors,
+            excluded_districts=_index(cs, "excluded_districts"),
+            excluded_departments=_index(cs, "excluded_departments"),
+            wished_districts=_index(cs, "wished_districts"),
+            wished_departments=_index(cs, "wished_departments"),
+            position=position,
+        )
+
+    def member_mask(self, index: Mapping[str, NDArray[np.int64]], key: str) -> BoolArray:
+        """True for the citizens whose set (given by its inverted ``index``) contains ``key``."""
+        mask = np.zeros(self.size, dtype=np.bool_)
+        hit = index.get(key)
+        if hit is not None:
+            mask[hit] = True
+        return mask
