@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anvis.audit.models import AuditEvent, PersonalDataAccess
@@ -30,8 +31,6 @@ class AuditEventFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search_object(self, queryset, name, value):  # type: ignore[no-untyped-def]
-        from django.db.models import Q
-
         return queryset.filter(Q(object_id=value) | Q(object_repr__icontains=value))
 
 
@@ -53,6 +52,4 @@ class PersonalDataAccessFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search_subject(self, queryset, name, value):  # type: ignore[no-untyped-def]
-        from django.db.models import Q
-
         return queryset.filter(Q(subject_id=value) | Q(subject_ref__iexact=value))

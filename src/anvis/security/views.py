@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -45,7 +45,7 @@ def _next_url(request: HttpRequest) -> str:
 @access(ADMIN_ONLY)
 def audit_list(request: HttpRequest) -> HttpResponse:
     filterset = AuditEventFilter(request.GET, queryset=selectors.audit_events())
-    page, query = paginate(request, filterset.qs.select_related(None))
+    page, query = paginate(request, filterset.qs)
     return render(
         request,
         "security/audit_list.html",
@@ -141,11 +141,7 @@ def insight_lookup(request: HttpRequest) -> HttpResponse:
 @access(MUNICIPAL, deny_status=404)
 def citizen_insight(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything held about a citizen as a printable document, or a PDF with ?format=pdf."""
-    citizen = Citizen.objects.filter(pk=pk).first()
-    if citizen is None:
-        from django.http import Http404
-
-        raise Http404
+    citizen = get_object_or_404(Citizen, pk=pk)
     as_pdf = request.GET.get("format") == "pdf"
     personal_data_access_record(
         user=request.user,
