@@ -133,7 +133,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The agreement has been saved."))
             return redirect("agreements:agreement_detail", agreement.pk)
     return _form_page(
-        request, form, _("Edit agreement"), "agreements:agreement_list", back_pk=agreement.pk
+        request, form, _("Edit agreement"), "agreements:agreement_detail", back_pk=agreement.pk
     )
 
 

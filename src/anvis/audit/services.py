@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import models
@@ -101,4 +101,31 @@ def personal_data_access_record(
         what=what[:128],
         purpose=purpose[:255],
         path=path[:255],
+    )
+
+
+def personal_data_access_record_many(
+    *,
+    user: Any,
+    subjects: Sequence[tuple[Any, str]],
+    what: str,
+    purpose: str = "",
+    path: str = "",
+    subject_type: str = "citizen",
+) -> list[PersonalDataAccess]:
+    """One access record per (subject_id, subject_ref), written in one query (list pages)."""
+    actor = user if getattr(user, "is_authenticated", False) else None
+    label = getattr(user, "username", "")[:150]
+    return PersonalDataAccess.objects.bulk_create(
+        PersonalDataAccess(
+            user=actor,
+            user_label=label,
+            subject_type=subject_type,
+            subject_id=str(subject_id),
+            subject_ref=subject_ref[:64],
+            what=what[:128],
+            purpose=purpose[:255],
+            path=path[:255],
+        )
+        for subject_id, subject_ref in subjects
     )

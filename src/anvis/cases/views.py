@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from anvis.audit.services import personal_data_access_record
+from anvis.audit.services import personal_data_access_record, personal_data_access_record_many
 from anvis.core.lists import paginate
 from anvis.permissions import MUNICIPAL, access
 from anvis_core.cases.bars import AreaKind, BarStatus
@@ -143,7 +143,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     for case in page:
         case.age = case.citizen.age_on(today)
-        _log(request, case, "case.list")
+    personal_data_access_record_many(
+        user=request.user,
+        subjects=[(case.citizen_id, case.number) for case in page],
+        what="case.list",
+        purpose=PURPOSE,
+        path=request.path,
+    )
     return render(
         request,
         "cases/case_list.html",

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -67,6 +68,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "anvis.core",
     "anvis.accounts",
     "anvis.audit",
@@ -74,6 +78,7 @@ INSTALLED_APPS = [
     "anvis.agreements",
     "anvis.cases",
     "anvis.monitoring",
+    "anvis.security",
     "anvis.vacancies",
     "anvis.simulation",
     "anvis.matching",
@@ -87,9 +92,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "anvis.security.middleware.SessionLimitsMiddleware",
+    "anvis.security.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "anvis.core.middleware.SecurityHeadersMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the Danish lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "anvis.config.urls"
@@ -131,6 +141,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses locked-out credentials before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -139,6 +155,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "anvis.security.passwords.CharacterClassValidator"},
 ]
 
 LANGUAGE_CODE = "da"
@@ -165,7 +182,12 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 8)))
+# Idle timeout: the session cookie is renewed on every request, so SESSION_COOKIE_AGE is the time
+# without activity after which the user must log in again. ANVIS_SESSION_MAX_AGE caps the
+# whole session from login, however active (anvis.security.middleware.SessionLimitsMiddleware).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 30)))
+SESSION_SAVE_EVERY_REQUEST = True
+ANVIS_SESSION_MAX_AGE = int(os.environ.get("ANVIS_SESSION_MAX_AGE", str(60 * 60 * 10)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -183,6 +205,29 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one user name from one
+# address, that combination is locked for AXES_COOLOFF_MINUTES.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
+AXES_VERBOSE = False
+if os.environ.get("AXES_PROXY_COUNT"):
+    # Behind N trusted reverse proxies the client address is taken from X-Forwarded-For.
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_PROXY_COUNT"])
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Two-factor login (TOTP). Optional for everyone; with ANVIS_REQUIRE_2FA=1 municipal roles must
+# enrol and verify a code after the password before they see anything.
+ANVIS_REQUIRE_2FA = env_bool("ANVIS_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Anvis")
+
+# Retention: citizens whose cases have all been closed this many years are anonymised by
+# `manage.py anonymise_closed_cases` (see docs/privacy.md for the reasoning).
+ANVIS_RETENTION_YEARS = int(os.environ.get("ANVIS_RETENTION_YEARS", "5"))
+
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
@@ -199,7 +244,7 @@ LOGGING = {
     "filters": {"no_cpr": {"()": "anvis.core.logging.RedactCprFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_cpr"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Demo accounts are created with this password by `manage.py load_demo`.

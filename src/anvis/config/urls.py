@@ -22,6 +22,7 @@ urlpatterns = [
     path("aftaler/", include("anvis.agreements.urls")),
     path("sager/", include("anvis.cases.urls")),
     path("overvaagning/", include("anvis.monitoring.urls")),
+    path("sikkerhed/", include("anvis.security.urls")),
     path("ledige-boliger/", include("anvis.vacancies.urls")),
     path("simulator/", include("anvis.simulation.urls")),
     path("matchning/", include("anvis.matching.urls")),

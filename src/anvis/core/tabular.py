@@ -62,6 +62,16 @@ def read_rows(data: bytes | IO[bytes], filename: str) -> tuple[list[str], list[R
             _("Unknown file type '%(suffix)s': use .csv or .xlsx.") % {"suffix": suffix}
         )
     try:
+        return _read(rows_iter)
+    except csv.Error:
+        # For instance a line break inside an unquoted field: a file error, not a server error.
+        raise FileFormatError(
+            _("The file is not valid CSV (for example a line break in a field without quotes).")
+        ) from None
+
+
+def _read(rows_iter: Iterator[Any]) -> tuple[list[str], list[Row]]:
+    try:
         header = next(rows_iter)
     except StopIteration:
         raise FileFormatError(_("The file is empty.")) from None

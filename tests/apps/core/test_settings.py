@@ -54,7 +54,7 @@ def test_production_passes_check_deploy() -> None:
             "ALLOWED_HOSTS": "anvis.example.dk",
             "SECRET_KEY": secrets.token_urlsafe(64),
             "ANVIS_FIELD_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-            "ANVIS_LOOKUP_KEY": secrets.token_urlsafe(40),
+            "ANVIS_LOOKUP_KEY": secrets.token_urlsafe(48),
         },
         "--deploy",
         "--fail-level",

@@ -1,0 +1,55 @@
+"""Search forms of the audit trail and the personal-data access log."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from anvis.audit.models import AuditEvent, PersonalDataAccess
+
+_DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    actor = django_filters.CharFilter(
+        label=_("Who"), field_name="actor_label", lookup_expr="icontains"
+    )
+    action = django_filters.CharFilter(label=_("Action"), lookup_expr="icontains")
+    object_type = django_filters.CharFilter(label=_("Object type"), lookup_expr="icontains")
+    object = django_filters.CharFilter(label=_("Object"), method="search_object")
+    date_from = django_filters.DateFilter(
+        label=_("From"), field_name="at", lookup_expr="date__gte", widget=_DATE
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"), field_name="at", lookup_expr="date__lte", widget=_DATE
+    )
+
+    class Meta:
+        model = AuditEvent
+        fields: list[str] = []
+
+    def search_object(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        return queryset.filter(Q(object_id=value) | Q(object_repr__icontains=value))
+
+
+class PersonalDataAccessFilter(django_filters.FilterSet):
+    user = django_filters.CharFilter(
+        label=_("Who"), field_name="user_label", lookup_expr="icontains"
+    )
+    what = django_filters.CharFilter(label=_("What"), lookup_expr="icontains")
+    subject = django_filters.CharFilter(label=_("Citizen or case"), method="search_subject")
+    date_from = django_filters.DateFilter(
+        label=_("From"), field_name="at", lookup_expr="date__gte", widget=_DATE
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"), field_name="at", lookup_expr="date__lte", widget=_DATE
+    )
+
+    class Meta:
+        model = PersonalDataAccess
+        fields: list[str] = []
+
+    def search_subject(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        return queryset.filter(Q(subject_id=value) | Q(subject_ref__iexact=value))

@@ -1,0 +1,177 @@
+"""THE access matrix: every named URL × every role and anonymous → the expected outcome.
+
+Outcomes: ALLOW (the view runs: 2xx, a redirect that is not to the login page, 405 for a
+POST-only view reached with GET, or a 4xx form answer), DENY (403), HIDE (404: the object's
+existence is not revealed), LOGIN (redirect to the login page).
+
+`args` names objects of the `world` fixture (tests/apps/security/conftest.py); their ids are
+the URL's arguments, followed by `literal_args`. All owned objects belong to organisation A.
+`other_org` is the outcome for organisation B's staff (`users["org_b"]`): by default the same as
+for organisation A's staff, and HIDE for objects of organisation A. A URL pattern without an
+entry here fails `test_every_url_has_an_entry`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ALLOW = "allow"
+DENY = "403"
+HIDE = "404"
+LOGIN = "login"
+
+ANON = "anonymous"
+CW = "sagsbehandler"
+LEAD = "anvisningsleder"
+ORG = "boligorganisation"
+STEER = "styregruppe"
+ADMIN = "administrator"
+ROLES = (CW, LEAD, ORG, STEER, ADMIN)
+COLUMNS = (ANON, *ROLES, "org_b")
+
+
+@dataclass(frozen=True)
+class Entry:
+    expect: dict[str, str]
+    args: tuple[str, ...] = ()
+    literal_args: tuple[str, ...] = ()
+    method: str = "get"
+
+
+def rule(
+    allowed: set[str] | frozenset[str],
+    denied: str = DENY,
+    *,
+    anonymous: str = LOGIN,
+    other_org: str | None = None,
+    args: tuple[str, ...] = (),
+    literal_args: tuple[str, ...] = (),
+    method: str = "get",
+) -> Entry:
+    expect = {role: (ALLOW if role in allowed else denied) for role in ROLES}
+    expect[ANON] = anonymous
+    expect["org_b"] = other_org if other_org is not None else expect[ORG]
+    return Entry(expect=expect, args=args, literal_args=literal_args, method=method)
+
+
+EVERYONE = frozenset(ROLES)
+MUNICIPAL = frozenset({CW, LEAD, ADMIN})
+LEADS = frozenset({LEAD, ADMIN})
+MUNICIPAL_AND_STEERING = frozenset({CW, LEAD, ADMIN, STEER})
+STOCK_WRITERS = frozenset({ORG, ADMIN})
+ADMINS = frozenset({ADMIN})
+REPORTERS = frozenset({ORG, ADMIN})
+LEASE_WRITERS = frozenset({ORG, LEAD, ADMIN})
+PUBLIC = rule(EVERYONE, anonymous=ALLOW)
+
+
+def owned_by_a(allowed: frozenset[str], args: tuple[str, ...]) -> Entry:
+    """A detail page of an object of organisation A: B's staff get 404."""
+    return rule(allowed, HIDE, other_org=HIDE, args=args)
+
+
+def case_page(name_args: tuple[str, ...] = ("case",), method: str = "get") -> Entry:
+    """Case pages: municipal roles only; everyone else gets 404 (not even existence)."""
+    return rule(MUNICIPAL, HIDE, args=name_args, method=method)
+
+
+MATRIX: dict[str, Entry] = {
+    # core and accounts
+    "core:home": rule(EVERYONE),
+    "core:health": PUBLIC,
+    "accounts:login": PUBLIC,
+    "accounts:logout": PUBLIC,
+    "accounts:set_language": PUBLIC,
+    "accounts:password_change": rule(EVERYONE),
+    "accounts:password_change_done": rule(EVERYONE),
+    # stock: everyone reads (organisation staff only their own), staff and admins import
+    "stock:organisation_list": rule(EVERYONE),
+    "stock:organisation_detail": owned_by_a(EVERYONE, ("org_a",)),
+    "stock:department_list": rule(EVERYONE),
+    "stock:department_detail": owned_by_a(EVERYONE, ("dept_a",)),
+    "stock:entrance_list": rule(EVERYONE),
+    "stock:entrance_detail": owned_by_a(EVERYONE, ("entrance_a",)),
+    "stock:dwelling_list": rule(EVERYONE),
+    "stock:dwelling_detail": owned_by_a(EVERYONE, ("dwelling_a",)),
+    "stock:import": rule(STOCK_WRITERS),
+    # agreements (the world's agreement has organisation A as its only party)
+    "agreements:agreement_list": rule(EVERYONE),
+    "agreements:agreement_create": rule(LEADS),
+    "agreements:agreement_detail": owned_by_a(EVERYONE, ("agreement",)),
+    "agreements:agreement_edit": rule(LEADS, HIDE, args=("agreement",)),
+    "agreements:version_create": rule(LEADS, HIDE, args=("agreement",)),
+    "agreements:version_edit": rule(LEADS, HIDE, args=("version",)),
+    "agreements:forum_create": rule(LEADS, HIDE, args=("agreement",)),
+    "agreements:forum_edit": rule(LEADS, HIDE, args=("forum",)),
+    "agreements:step_list": owned_by_a(EVERYONE, ("agreement",)),
+    "agreements:step_create": rule(LEADS, HIDE, args=("agreement",)),
+    "agreements:reassessment_list": rule(MUNICIPAL_AND_STEERING, HIDE, args=("agreement",)),
+    "agreements:reassessment_detail": rule(MUNICIPAL_AND_STEERING, HIDE, args=("reassessment",)),
+    # POST-only outside the access check: checked with an empty POST (nothing is approved)
+    "agreements:reassessment_approve": rule(LEADS, HIDE, args=("reassessment",), method="post"),
+    "agreements:handheld_list": rule(EVERYONE),
+    "agreements:handheld_create": rule(MUNICIPAL),
+    "agreements:handheld_close": rule(MUNICIPAL, HIDE, args=("handheld",)),
+    "agreements:ledger": rule(EVERYONE),
+    # cases: municipal eyes only, 404 for everyone else
+    "cases:case_list": rule(MUNICIPAL, HIDE),
+    "cases:case_create": rule(MUNICIPAL, HIDE),
+    "cases:case_overview": case_page(),
+    "cases:case_household": case_page(),
+    "cases:case_economy": case_page(),
+    "cases:case_shelter": case_page(),
+    "cases:case_timeline": case_page(),
+    "cases:case_cpr_reveal": case_page(),
+    "cases:case_edit": rule(MUNICIPAL, HIDE, args=("case",), literal_args=("kontakt",)),
+    "cases:case_status": case_page(),
+    "cases:case_urgency": case_page(),
+    "cases:case_park": case_page(),
+    "cases:case_unpark": case_page(),
+    "cases:case_note": case_page(),
+    "cases:stay_add": case_page(),
+    "cases:stay_discharge": case_page(("case", "stay")),
+    "cases:plan_add": case_page(),
+    "cases:plan_status": case_page(("case", "plan")),
+    "cases:bar_add": case_page(),
+    "cases:bar_remove": case_page(("case", "bar")),
+    "cases:avoid_add": case_page(),
+    "cases:avoid_remove": case_page(("case", "avoid")),
+    "cases:consent_add": case_page(),
+    "cases:consent_withdraw": case_page(("case", "consent")),
+    # monitoring
+    "monitoring:department_list": rule(EVERYONE),
+    "monitoring:department_detail": owned_by_a(EVERYONE, ("dept_a",)),
+    "monitoring:step_proposals": rule(MUNICIPAL_AND_STEERING),
+    "monitoring:indicators_import": rule(LEADS),
+    "monitoring:designations_import": rule(LEADS),
+    "monitoring:recompute": rule(LEADS),
+    # security: audit search for administrators, two-factor pages for everyone logged in,
+    # insight for municipal roles (404 for others: the citizen's existence is not revealed)
+    "security:audit_list": rule(ADMINS),
+    "security:access_log_list": rule(ADMINS),
+    "security:two_factor_setup": rule(EVERYONE),
+    "security:two_factor_qr": rule(EVERYONE),
+    "security:two_factor_verify": rule(EVERYONE),
+    "security:insight_lookup": rule(MUNICIPAL, HIDE),
+    "security:citizen_insight": rule(MUNICIPAL, HIDE, args=("citizen",)),
+    # vacancies, offers, leases and guarantees (the flow); the world's vacancies are
+    # organisation A's, so organisation B's staff get 404 on every object page
+    "vacancies:vacancy_list": rule(EVERYONE),
+    "vacancies:vacancy_report": rule(REPORTERS),
+    "vacancies:inbox": rule(LEADS),
+    "vacancies:void_rent": rule(EVERYONE),
+    "vacancies:claim_list": rule(EVERYONE),
+    "vacancies:claim_create": rule(REPORTERS, HIDE, other_org=HIDE, args=("lease",)),
+    "vacancies:claim_decide": rule(LEADS, HIDE, args=("claim",)),
+    "vacancies:vacancy_detail": owned_by_a(EVERYONE, ("vacancy",)),
+    # POST-only outside the access check (the vacancy is already accepted: nothing changes)
+    "vacancies:vacancy_accept": rule(LEADS, HIDE, args=("vacancy",), method="post"),
+    "vacancies:vacancy_decline": rule(LEADS, HIDE, args=("vacancy",)),
+    "vacancies:vacancy_let": rule(REPORTERS, HIDE, other_org=HIDE, args=("vacancy",)),
+    "vacancies:offer_create": rule(MUNICIPAL, HIDE, args=("vacancy",)),
+    "vacancies:offer_accept": rule(MUNICIPAL, HIDE, args=("offer",), method="post"),
+    "vacancies:offer_decline": rule(MUNICIPAL, HIDE, args=("offer",)),
+    "vacancies:offer_withdraw": rule(MUNICIPAL, HIDE, args=("offer",)),
+    "vacancies:offer_reject": rule(REPORTERS, HIDE, other_org=HIDE, args=("offer",)),
+    "vacancies:lease_create": rule(LEASE_WRITERS, HIDE, other_org=HIDE, args=("offer",)),
+}
