@@ -62,6 +62,7 @@ STOCK_WRITERS = frozenset({ORG, ADMIN})
 ADMINS = frozenset({ADMIN})
 REPORTERS = frozenset({ORG, ADMIN})
 LEASE_WRITERS = frozenset({ORG, LEAD, ADMIN})
+SIMULATOR = frozenset({LEAD, ADMIN, STEER})
 PUBLIC = rule(EVERYONE, anonymous=ALLOW)
 
 
@@ -156,6 +157,22 @@ MATRIX: dict[str, Entry] = {
     "security:citizen_insight": rule(MUNICIPAL, HIDE, args=("citizen",)),
     # vacancies, offers, leases and guarantees (the flow); the world's vacancies are
     # organisation A's, so organisation B's staff get 404 on every object page
+    # matching (web part): municipal roles; batch runs for leads; others do not learn it exists
+    "matching:candidates": rule(MUNICIPAL, HIDE, args=("vacancy",)),
+    "matching:offer_create": rule(MUNICIPAL, HIDE, args=("vacancy", "case"), method="post"),
+    # The world's offer was made by hand, not from a ranking, so it has no stored explanation:
+    # 404 for every role (the page itself is tested in tests/apps/matching).
+    "matching:explanation": rule(frozenset(), HIDE, args=("offer",)),
+    "matching:run_list": rule(LEADS, HIDE),
+    "matching:run_new": rule(LEADS, HIDE),
+    "matching:run_detail": rule(LEADS, HIDE, args=("matching_run",)),
+    "matching:run_offers": rule(LEADS, HIDE, args=("matching_run",), method="post"),
+    "matching:run_rerun": rule(LEADS, HIDE, args=("matching_run",), method="post"),
+    # the policy simulator: allocation lead, administrator, steering group
+    "simulation:run_list": rule(SIMULATOR),
+    "simulation:run_detail": rule(SIMULATOR, args=("simulation_run",)),
+    "simulation:run_status": rule(SIMULATOR, args=("simulation_run",)),
+    "simulation:run_compare": rule(SIMULATOR),
     "vacancies:vacancy_list": rule(EVERYONE),
     "vacancies:vacancy_report": rule(REPORTERS),
     "vacancies:inbox": rule(LEADS),

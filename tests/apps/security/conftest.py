@@ -116,6 +116,9 @@ def world(users: dict[str, Any], org_a: Any, org_b: Any) -> dict[str, Any]:
         actor=users["boligorganisation"], dwelling=cheap, notice_date=today, available_from=today
     )
     flow.vacancy_accept(actor=lead, vacancy=vacancy)
+    from anvis.matching.services import run_create
+
+    matching_run = run_create(actor=lead, today=today)
     offer = flow.offer_create(actor=worker, vacancy=vacancy, case=case)
     housed = cases.case_create(
         actor=worker,
@@ -154,7 +157,14 @@ def world(users: dict[str, Any], org_a: Any, org_b: Any) -> dict[str, Any]:
         description="Maling efter fraflytning",
         today=today + dt.timedelta(days=110),
     )
+    from anvis.simulation.services import simulation_run_create
+
+    simulation_run = simulation_run_create(
+        actor=users["anvisningsleder"], name="Matrix", parameters={"source": "database"}
+    )
     return {
+        "matching_run": matching_run,
+        "simulation_run": simulation_run,
         "vacancy": vacancy,
         "offer": offer,
         "let_vacancy": let_vacancy,
