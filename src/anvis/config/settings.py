@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "anvis.cases",
     "anvis.monitoring",
     "anvis.vacancies",
+    "anvis.notifications",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "anvis.core.context_processors.navigation",
+                "anvis.notifications.context_processors.unread_notifications",
             ],
         },
     }
