@@ -244,3 +244,52 @@ def test_whole_flow_with_three_people(
     case_timeline = worker.locator("main").inner_text()
     assert f"Tilbud om bolig {dwelling}: Afvist (Borgeren: beliggenhed)" in case_timeline
     assert "Tilbudt bolig → Venter" in case_timeline
+
+
+def test_bulk_report_and_notifications_pages(
+    people: dict[str, Any], setting: dict[str, Any], live_server: Any, axe_check: Any
+) -> None:
+    base = live_server.url
+    org, lead = people["boligorganisation"], people["anvisningsleder"]
+    dwelling = setting["dwelling"]
+    today = timezone.localdate()
+
+    _go(org, f"{base}/ledige-boliger/", axe_check)
+    org.get_by_role("navigation", name="Hovedmenu").get_by_role(
+        "link", name="Meld ledige boliger fra en fil"
+    ).click()
+    org.wait_for_url("**/ledige-boliger/meld/fil/")
+    axe_check(org)
+    bad = "cvr;afdelingsnr;adresse;etage;doer;opsigelsesdato;ledig_fra\n11111111;101;Alfavej 1;st;tv;i går;\n"
+    org.get_by_label("Fil (CSV eller XLSX)").set_input_files(
+        {"name": "ledige.csv", "mimeType": "text/csv", "buffer": bad.encode()}
+    )
+    org.get_by_role("button", name="Meld de ledige boliger").click()
+    org.wait_for_load_state()
+    assert "Filen har 2 fejl. Intet er meldt." in org.inner_text("main")
+    axe_check(org)
+    good = (
+        "cvr;afdelingsnr;adresse;etage;doer;opsigelsesdato;ledig_fra\n"
+        f"11111111;101;Alfavej 1;st;tv;{today:%d-%m-%Y};{today:%d-%m-%Y}\n"
+    )
+    org.get_by_label("Fil (CSV eller XLSX)").set_input_files(
+        {"name": "ledige.csv", "mimeType": "text/csv", "buffer": good.encode()}
+    )
+    org.get_by_role("button", name="Meld de ledige boliger").click()
+    org.wait_for_url("**/ledige-boliger/")
+    assert "Meldt 1 ledige boliger: 1 til kommunen" in org.inner_text("main")
+    vacancy = Vacancy.objects.get()
+
+    lead.reload()
+    lead.get_by_role("link", name="Beskeder 1 ulæst").click()
+    lead.wait_for_url("**/indbakke/")
+    axe_check(lead)
+    lead.get_by_role("link", name=f"Ny kommunal ledig bolig: {dwelling}").click()
+    lead.wait_for_url(f"**/ledige-boliger/{vacancy.pk}/")
+    assert lead.get_by_role("link", name="Beskeder", exact=True).count() == 1  # none unread
+    _go(lead, f"{base}/indbakke/indstillinger/", axe_check)
+    lead.get_by_label("Én gang om dagen, samlet").check()
+    lead.get_by_role("button", name="Gem").click()
+    lead.wait_for_load_state()
+    assert "Dit valg er gemt." in lead.inner_text("main")
+    axe_check(lead)
