@@ -192,6 +192,7 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "anvis@localhost")
+ANVIS_BASE_URL = os.environ.get("ANVIS_BASE_URL", "")  # host for links in notification e-mails
 
 LOGGING = {
     "version": 1,
