@@ -387,7 +387,11 @@ def digests_send(*, today: dt.date | None = None) -> int:
                 lines = [
                     f"- {n.title}\n  {n.body}\n  {_absolute(n.link)}".rstrip() for n in pending
                 ]
-                body = "\n\n".join(lines)
+                footer = _(
+                    "You receive these notifications once a day. Choose e-mail at once instead "
+                    "under Notifications → Settings in Anvis."
+                )
+                body = "\n\n".join([*lines, footer])
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
             Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
                 emailed_at=timezone.now()

@@ -98,3 +98,16 @@ def test_preferences_saved_and_audited(client_for: Any, users: dict[str, Any]) -
     assert AuditEvent.objects.filter(action="notifications.mode_set").exists()
     bad = client.post(reverse("notifications:preferences"), {"notification_mode": "never"})
     assert "Marker en gyldig valgmulighed" in bad.content.decode()
+
+
+def test_mode_service_refuses_unknown_mode_in_danish(users: dict[str, Any]) -> None:
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from anvis.notifications.services import notification_mode_set
+
+    with translation.override("da"), pytest.raises(ValidationError) as caught:
+        notification_mode_set(actor=users["sagsbehandler"], mode="never")
+    assert caught.value.message_dict == {
+        "notification_mode": ["Vælg, hvordan du vil have e-mails."]
+    }

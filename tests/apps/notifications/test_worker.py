@@ -104,6 +104,7 @@ def test_digest_once_a_day(
     assert message.to == ["lead@example.dk"]
     assert message.subject == "Anvis: 1 nye beskeder 05.03.2026"
     assert "Ny kommunal ledig bolig" in message.body
+    assert message.body.endswith("under Beskeder → Indstillinger i Anvis.")
     assert DigestSent.objects.get().count == 1
     assert Notification.objects.get().emailed_at is not None
     # Nothing new the next day: no empty digest.
