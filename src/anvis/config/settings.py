@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "anvis.monitoring",
     "anvis.vacancies",
     "anvis.notifications",
+    "anvis.simulation",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +206,7 @@ LOGGING = {
 
 # Demo accounts are created with this password by `manage.py load_demo`.
 ANVIS_DEMO_PASSWORD = os.environ.get("ANVIS_DEMO_PASSWORD", "Anvis-demo-2026")
+ANVIS_SIMULATION_WORKERS = int(os.environ.get("ANVIS_SIMULATION_WORKERS", "2"))
 
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:

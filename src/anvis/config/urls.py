@@ -24,5 +24,6 @@ urlpatterns = [
     path("overvaagning/", include("anvis.monitoring.urls")),
     path("ledige-boliger/", include("anvis.vacancies.urls")),
     path("indbakke/", include("anvis.notifications.urls")),
+    path("simulator/", include("anvis.simulation.urls")),
     path("admin/", admin.site.urls),
 ]
