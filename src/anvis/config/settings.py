@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "anvis.monitoring",
     "anvis.security",
     "anvis.vacancies",
+    "anvis.notifications",
     "anvis.simulation",
     "anvis.matching",
 ]
@@ -117,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "anvis.core.context_processors.navigation",
+                "anvis.notifications.context_processors.unread_notifications",
             ],
         },
     }
@@ -237,6 +239,7 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "anvis@localhost")
+ANVIS_BASE_URL = os.environ.get("ANVIS_BASE_URL", "")  # host for links in notification e-mails
 
 LOGGING = {
     "version": 1,

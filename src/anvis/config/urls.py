@@ -24,6 +24,7 @@ urlpatterns = [
     path("overvaagning/", include("anvis.monitoring.urls")),
     path("sikkerhed/", include("anvis.security.urls")),
     path("ledige-boliger/", include("anvis.vacancies.urls")),
+    path("indbakke/", include("anvis.notifications.urls")),
     path("simulator/", include("anvis.simulation.urls")),
     path("matchning/", include("anvis.matching.urls")),
     path("admin/", admin.site.urls),

@@ -31,6 +31,7 @@ from anvis.audit.services import audit_record, snapshot
 from anvis.cases.models import Case, CaseEvent, CaseStatus, SupportStatus
 from anvis.cases.models import EventKind as CaseEventKind
 from anvis.cases.services import case_park, case_transition
+from anvis.notifications import services as notifications
 from anvis.permissions import Role, can_write_organisation, user_has_role
 from anvis.stock.models import Dwelling
 from anvis_core.quotas import Outcome, can_set_outcome
@@ -264,6 +265,7 @@ def vacancy_report(
         audit_record(
             actor=actor, action="vacancies.report", instance=vacancy, after=snapshot(vacancy)
         )
+        notifications.vacancy_reported(vacancy=vacancy)
     return vacancy
 
 
@@ -404,6 +406,7 @@ def vacancies_expire(*, today: dt.date | None = None) -> ExpiryResult:
                 before=before,
                 after=snapshot(vacancy),
             )
+            notifications.vacancy_expired(vacancy=vacancy)
             result.vacancies.append(vacancy.pk)
     offers = Offer.objects.filter(status=OfferStatus.PENDING, response_deadline__lt=day)
     for offer in offers.order_by("pk"):
@@ -541,6 +544,7 @@ def offer_accept(*, actor: Any, offer: Offer, today: dt.date | None = None) -> O
             before=before,
             after=snapshot(offer),
         )
+        notifications.offer_answered(offer=offer, actor=actor)
     return offer
 
 
@@ -615,6 +619,7 @@ def _offer_close(
             before=before,
             after=snapshot(offer),
         )
+        notifications.offer_answered(offer=offer, actor=actor)
     return True
 
 

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import views, views_bulk
 
 app_name = "vacancies"
 
 urlpatterns = [
     path("", views.vacancy_list, name="vacancy_list"),
     path("meld/", views.vacancy_report, name="vacancy_report"),
+    path("meld/fil/", views_bulk.bulk_report, name="bulk_report"),
     path("indbakke/", views.inbox, name="inbox"),
     path("tomgangsleje/", views.void_rent, name="void_rent"),
     path("garantier/", views.claim_list, name="claim_list"),

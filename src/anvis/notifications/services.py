@@ -1,0 +1,437 @@
+"""Writes for notifications: the events the flow raises, e-mail (immediate or daily digest),
+deadline reminders and reading.
+
+The flow's services (`anvis.vacancies.services`) call the event functions below inside their
+transaction; the notifications are created and e-mailed only after that transaction commits
+(`transaction.on_commit`), so a rolled-back action tells no one. Texts are composed in Danish and
+name citizens only by their pseudonymous case number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from anvis.audit.services import audit_record
+from anvis.permissions import Role
+from anvis.vacancies.models import Offer, OfferStatus, Vacancy, VacancyStatus
+from anvis_core.workflow import DeclineSide, working_days_left
+
+from .models import DigestSent, Kind, Notification
+
+logger = logging.getLogger(__name__)
+
+REMINDER_WORKING_DAYS = 2
+MODES = ("immediate", "digest")
+# Immediate e-mails that failed are retried by the worker for this long.
+EMAIL_RETRY_WINDOW = dt.timedelta(days=2)
+
+
+# --- recipients ---------------------------------------------------------------------------------
+
+
+def _active_users() -> Any:
+    return get_user_model().objects.filter(is_active=True)
+
+
+def allocation_lead_ids() -> set[int]:
+    return set(_active_users().filter(role=Role.ALLOCATION_LEAD).values_list("pk", flat=True))
+
+
+def organisation_staff_ids(organisation_id: int) -> set[int]:
+    return set(
+        _active_users()
+        .filter(role=Role.ORGANISATION, organisations=organisation_id)
+        .values_list("pk", flat=True)
+    )
+
+
+def _without_actor(ids: Iterable[int], actor: Any) -> set[int]:
+    actor_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+    return {pk for pk in ids if pk != actor_id}
+
+
+# --- creating and e-mailing -----------------------------------------------------------------------
+
+
+def _absolute(link: str) -> str:
+    base = str(getattr(settings, "ANVIS_BASE_URL", "") or "").rstrip("/")
+    return f"{base}{link}" if base else link
+
+
+def _email_one(notification: Notification) -> bool:
+    user = notification.recipient
+    if not user.email:
+        return False
+    with translation.override("da"):
+        footer = _(
+            "You receive this e-mail at once. Choose a daily digest instead under "
+            "Notifications → Settings in Anvis."
+        )
+        body = "\n\n".join(
+            part for part in (notification.body, _absolute(notification.link), footer) if part
+        )
+        subject = _("Anvis: %(title)s") % {"title": notification.title}
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    except Exception:
+        logger.exception("notification e-mail %s could not be sent", notification.pk)
+        return False
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    return True
+
+
+def notify(
+    *,
+    recipient_ids: Iterable[int],
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    dedupe_key: str = "",
+) -> list[Notification]:
+    """Create one notification per recipient now and e-mail those who chose immediate e-mail
+    once the surrounding transaction (if any) commits. With a `dedupe_key` a recipient gets the
+    notification at most once, however often this is called."""
+    created: list[Notification] = []
+    users = get_user_model().objects.filter(pk__in=set(recipient_ids), is_active=True)
+    for user in users.order_by("pk"):
+        if dedupe_key:
+            try:
+                with transaction.atomic():
+                    notification, made = Notification.objects.get_or_create(
+                        recipient=user,
+                        dedupe_key=dedupe_key,
+                        defaults={"kind": kind, "title": title[:200], "body": body, "link": link},
+                    )
+            except IntegrityError:
+                continue
+            if not made:
+                continue
+        else:
+            notification = Notification.objects.create(
+                recipient=user, kind=kind, title=title[:200], body=body, link=link
+            )
+        created.append(notification)
+    immediate = [n for n in created if n.recipient.notification_mode != "digest"]
+    if immediate:
+        transaction.on_commit(lambda: [_email_one(n) for n in immediate])
+    return created
+
+
+def _after_commit(build: Callable[[], tuple[set[int], str, str, str, str]]) -> None:
+    """Compose the notification after the flow's transaction commits (in Danish) and send it."""
+
+    def run() -> None:
+        with translation.override("da"):
+            recipient_ids, kind, title, body, link = build()
+        if recipient_ids:
+            notify(recipient_ids=recipient_ids, kind=kind, title=title, body=body, link=link)
+
+    transaction.on_commit(run)
+
+
+def _vacancy_link(vacancy_id: int) -> str:
+    return reverse("vacancies:vacancy_detail", args=[vacancy_id])
+
+
+def _date(day: dt.date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else ""
+
+
+# --- events raised by the flow -----------------------------------------------------------------
+
+
+def vacancy_reported(*, vacancy: Vacancy) -> None:
+    """A vacancy went to the municipality: the allocation leads are told."""
+    if vacancy.status != VacancyStatus.MUNICIPAL:
+        return
+    pk = vacancy.pk
+
+    def build() -> tuple[set[int], str, str, str, str]:
+        v = Vacancy.objects.select_related("dwelling", "organisation").get(pk=pk)
+        title = _("New municipal vacancy: %(dwelling)s") % {"dwelling": v.dwelling}
+        body = _(
+            "%(organisation)s has reported a vacancy available from %(available)s. "
+            "The municipality must answer by %(deadline)s."
+        ) % {
+            "organisation": v.organisation,
+            "available": _date(v.available_from),
+            "deadline": _date(v.response_deadline),
+        }
+        return allocation_lead_ids(), Kind.VACANCY_MUNICIPAL, title, body, _vacancy_link(pk)
+
+    _after_commit(build)
+
+
+def vacancy_expired(*, vacancy: Vacancy) -> None:
+    """A municipal vacancy expired unanswered: the organisation's staff and the leads are told."""
+    pk = vacancy.pk
+
+    def build() -> tuple[set[int], str, str, str, str]:
+        v = Vacancy.objects.select_related("dwelling", "organisation").get(pk=pk)
+        title = _("Vacancy expired without an answer: %(dwelling)s") % {"dwelling": v.dwelling}
+        body = _(
+            "The municipality did not answer by %(deadline)s. The dwelling returns to "
+            "%(organisation)s, and the ledger counts the turn as the agreement says."
+        ) % {"deadline": _date(v.response_deadline), "organisation": v.organisation}
+        recipients = organisation_staff_ids(v.organisation_id) | allocation_lead_ids()
+        return recipients, Kind.VACANCY_EXPIRED, title, body, _vacancy_link(pk)
+
+    _after_commit(build)
+
+
+def is_late_decline(offer: Offer) -> bool:
+    """A citizen's own decline (client side) that comes after the offer's answer deadline, or
+    after the viewing took place: the dwelling has then been held for the citizen longer than
+    planned, and the allocation lead is told."""
+    if offer.status != OfferStatus.DECLINED or offer.decline_side != DeclineSide.CLIENT.value:
+        return False
+    answered = offer.answered_on
+    if answered is None:
+        return False
+    if answered > offer.response_deadline:
+        return True
+    if offer.viewing_at is not None:
+        viewed_on = timezone.localtime(offer.viewing_at).date()
+        return viewed_on < answered
+    return False
+
+
+def offer_answered(*, offer: Offer, actor: Any) -> None:
+    """An offer ended or was accepted. Accepted, declined or unanswered: the caseworker who made
+    it and the allocation leads are told (a late decline as such); rejected by the organisation:
+    likewise, as a nominee rejection. A withdrawal is the municipality's own act: no one is told.
+    The person who registered the answer is not told about it."""
+    pk = offer.pk
+
+    def build() -> tuple[set[int], str, str, str, str]:
+        o = Offer.objects.select_related("vacancy__dwelling", "vacancy__organisation", "case").get(
+            pk=pk
+        )
+        recipients = allocation_lead_ids()
+        if o.made_by_id:
+            recipients.add(o.made_by_id)
+        recipients = _without_actor(recipients, actor)
+        values = {
+            "dwelling": o.vacancy.dwelling,
+            "case": o.case.number,
+            "organisation": o.vacancy.organisation,
+            "deadline": _date(o.response_deadline),
+            "reason": o.get_decline_reason_display() if o.decline_reason else "",
+            "ground": o.get_rejection_ground_display() if o.rejection_ground else "",
+        }
+        link = _vacancy_link(o.vacancy_id)
+        if o.status == OfferStatus.ACCEPTED:
+            title = _("Offer accepted: %(dwelling)s") % values
+            body = (
+                _("Case %(case)s has accepted the offer. %(organisation)s registers the lease.")
+                % values
+            )
+            return recipients, Kind.OFFER_ANSWERED, title, body, link
+        if o.status == OfferStatus.REJECTED_BY_ORGANISATION:
+            title = _("Nominee rejected: %(dwelling)s") % values
+            body = (
+                _(
+                    "%(organisation)s has rejected case %(case)s on the ground: %(ground)s. "
+                    "Offer the dwelling to the next candidate."
+                )
+                % values
+            )
+            return recipients, Kind.NOMINEE_REJECTED, title, body, link
+        if o.status == OfferStatus.EXPIRED:
+            title = _("Offer not answered: %(dwelling)s") % values
+            body = (
+                _(
+                    "Case %(case)s did not answer by %(deadline)s. Offer the dwelling to the next "
+                    "candidate."
+                )
+                % values
+            )
+            return recipients, Kind.OFFER_ANSWERED, title, body, link
+        if o.status == OfferStatus.DECLINED:
+            if is_late_decline(o):
+                values["when"] = (
+                    _("after the answer deadline %(deadline)s") % values
+                    if o.answered_on and o.answered_on > o.response_deadline
+                    else _("after the viewing on %(viewing)s")
+                    % {"viewing": _date(timezone.localtime(o.viewing_at).date())}
+                )
+                title = _("Late decline: %(dwelling)s") % values
+                body = (
+                    _(
+                        "Case %(case)s declined the offer %(when)s (%(reason)s). Offer the dwelling "
+                        "to the next candidate."
+                    )
+                    % values
+                )
+                return recipients, Kind.LATE_DECLINE, title, body, link
+            title = _("Offer declined: %(dwelling)s") % values
+            body = (
+                _(
+                    "Case %(case)s declined the offer (%(reason)s). Offer the dwelling to the next "
+                    "candidate."
+                )
+                % values
+            )
+            return recipients, Kind.OFFER_ANSWERED, title, body, link
+        return set(), "", "", "", ""
+
+    _after_commit(build)
+
+
+# --- scheduled work -------------------------------------------------------------------------------
+
+
+def deadline_reminders(*, today: dt.date | None = None) -> int:
+    """Remind the allocation leads of every municipal vacancy whose answer deadline is at most 2
+    working days away (and not passed). Idempotent: one reminder per vacancy and lead, ever,
+    however often or late this runs. Returns the number of notifications created."""
+    day = today or timezone.localdate()
+    leads = allocation_lead_ids()
+    count = 0
+    due = (
+        Vacancy.objects.filter(status=VacancyStatus.MUNICIPAL, response_deadline__gte=day)
+        .select_related("dwelling", "organisation")
+        .order_by("response_deadline", "pk")
+    )
+    with translation.override("da"):
+        for vacancy in due:
+            left = working_days_left(vacancy.response_deadline, day)
+            if left > REMINDER_WORKING_DAYS:
+                continue
+            title = _("Answer due by %(deadline)s: %(dwelling)s") % {
+                "deadline": _date(vacancy.response_deadline),
+                "dwelling": vacancy.dwelling,
+            }
+            body = _(
+                "%(days)s working day(s) left to answer the vacancy from %(organisation)s. "
+                "Without an answer it expires and returns to the organisation."
+            ) % {"days": left, "organisation": vacancy.organisation}
+            with transaction.atomic():
+                count += len(
+                    notify(
+                        recipient_ids=leads,
+                        kind=Kind.DEADLINE_SOON,
+                        title=title,
+                        body=body,
+                        link=_vacancy_link(vacancy.pk),
+                        dedupe_key=f"deadline_soon:{vacancy.pk}",
+                    )
+                )
+    return count
+
+
+def emails_retry(*, now: dt.datetime | None = None) -> int:
+    """E-mail immediate-mode notifications that are not e-mailed yet (the send failed, or the
+    user switched from digest), created within the retry window. Idempotent."""
+    moment = now or timezone.now()
+    pending = (
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created__gte=moment - EMAIL_RETRY_WINDOW,
+            created__lte=moment,
+            recipient__is_active=True,
+            recipient__notification_mode="immediate",
+        )
+        .exclude(recipient__email="")
+        .select_related("recipient")
+        .order_by("pk")
+    )
+    return sum(1 for n in pending if _email_one(n))
+
+
+def digests_send(*, today: dt.date | None = None) -> int:
+    """Send each digest-mode user one e-mail a day with the notifications not yet e-mailed.
+    The sent digest is recorded (one per user and day), so a second run the same day sends
+    nothing. Returns the number of digests sent."""
+    day = today or timezone.localdate()
+    sent = 0
+    users = (
+        _active_users()
+        .filter(notification_mode="digest")
+        .exclude(email="")
+        .exclude(digestsent__day=day)
+        .order_by("pk")
+    )
+    for user in users:
+        with transaction.atomic():
+            pending = list(
+                Notification.objects.select_for_update()
+                .filter(recipient=user, emailed_at__isnull=True)
+                .order_by("created", "pk")
+            )
+            if not pending:
+                continue
+            try:
+                with transaction.atomic():
+                    DigestSent.objects.create(user=user, day=day, count=len(pending))
+            except IntegrityError:
+                continue  # another worker sent it
+            with translation.override("da"):
+                subject = _("Anvis: %(count)s new notification(s) %(date)s") % {
+                    "count": len(pending),
+                    "date": _date(day),
+                }
+                lines = [
+                    f"- {n.title}\n  {n.body}\n  {_absolute(n.link)}".rstrip() for n in pending
+                ]
+                footer = _(
+                    "You receive these notifications once a day. Choose e-mail at once instead "
+                    "under Notifications → Settings in Anvis."
+                )
+                body = "\n\n".join([*lines, footer])
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
+                emailed_at=timezone.now()
+            )
+            sent += 1
+    return sent
+
+
+# --- reading and preferences ----------------------------------------------------------------------
+
+
+def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:
+    if notification.recipient_id != actor.pk:
+        raise ValidationError(_("The notification is not yours."))
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, actor: Any) -> int:
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notification_mode_set(*, actor: Any, mode: str) -> Any:
+    """The user chooses e-mail at once or a daily digest."""
+    if mode not in MODES:
+        raise ValidationError({"notification_mode": _("Choose how you want to be e-mailed.")})
+    with transaction.atomic():
+        user = get_user_model().objects.select_for_update().get(pk=actor.pk)
+        before = {"notification_mode": user.notification_mode}
+        user.notification_mode = mode
+        user.save(update_fields=["notification_mode"])
+        audit_record(
+            actor=actor,
+            action="notifications.mode_set",
+            instance=user,
+            before=before,
+            after={"notification_mode": mode},
+        )
+    return user

@@ -1,0 +1,132 @@
+"""The scheduled work is idempotent: reminders once per vacancy and lead, digests once a day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from anvis.notifications.models import DigestSent, Kind, Notification
+from anvis.notifications.services import deadline_reminders, digests_send, emails_retry
+from anvis.vacancies import services
+from tests.apps.vacancies.conftest import DEADLINE, REPORT_DAY
+
+pytestmark = pytest.mark.django_db
+
+
+def _report(users: dict[str, Any], dwelling: Any) -> Any:
+    return services.vacancy_report(
+        actor=users["boligorganisation"],
+        dwelling=dwelling,
+        notice_date=REPORT_DAY - dt.timedelta(days=20),
+        available_from=REPORT_DAY + dt.timedelta(days=10),
+        report_date=REPORT_DAY,
+    )
+
+
+def _worker(day: dt.date, *only: str) -> str:
+    out = io.StringIO()
+    args = [f"--date={day.isoformat()}"] + [f"--only={s}" for s in only]
+    call_command("anvis_worker", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_reminder_two_working_days_before_the_deadline_once(
+    users: dict[str, Any], agreement: Any, cheap: Any
+) -> None:
+    vacancy = _report(users, cheap)
+    # Deadline Friday 13 March: Tuesday 10 March is 3 working days before, Wednesday 11 is 2.
+    assert deadline_reminders(today=dt.date(2026, 3, 10)) == 0
+    assert "reminders: 1 notification(s)" in _worker(dt.date(2026, 3, 11), "reminders")
+    assert "reminders: 0 notification(s)" in _worker(dt.date(2026, 3, 11), "reminders")
+    assert deadline_reminders(today=dt.date(2026, 3, 12)) == 0  # not again the next day
+    note = Notification.objects.get(kind=Kind.DEADLINE_SOON)
+    assert note.recipient == users["anvisningsleder"]
+    assert note.title == f"Svarfrist 13.03.2026: {vacancy.dwelling}"
+    assert note.body.startswith("2 arbejdsdag(e) tilbage")
+
+
+def test_late_worker_still_reminds_before_the_deadline_but_not_after(
+    users: dict[str, Any], agreement: Any, cheap: Any
+) -> None:
+    _report(users, cheap)
+    assert deadline_reminders(today=DEADLINE + dt.timedelta(days=1)) == 0
+    assert deadline_reminders(today=DEADLINE) == 1
+
+
+def test_answered_vacancy_gets_no_reminder(
+    users: dict[str, Any], agreement: Any, cheap: Any
+) -> None:
+    vacancy = _report(users, cheap)
+    services.vacancy_accept(actor=users["anvisningsleder"], vacancy=vacancy, today=REPORT_DAY)
+    assert deadline_reminders(today=dt.date(2026, 3, 11)) == 0
+
+
+def test_whole_worker_run_twice_does_nothing_twice(
+    users: dict[str, Any],
+    agreement: Any,
+    cheap: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    _report(users, cheap)
+    day = DEADLINE + dt.timedelta(days=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _worker(day)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = _worker(day)
+    assert "expire: 1 vacancy(ies), 0 offer(s)" in first
+    assert "expire: 0 vacancy(ies), 0 offer(s)" in second
+    assert "unpark: 0 case(s)" in second
+    assert Notification.objects.filter(kind=Kind.VACANCY_EXPIRED).count() == 2
+
+
+def test_digest_once_a_day(
+    users: dict[str, Any], agreement: Any, cheap: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    lead = users["anvisningsleder"]
+    lead.email = "lead@example.dk"
+    lead.notification_mode = "digest"
+    lead.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        _report(users, cheap)
+    assert not mail.outbox
+    day = dt.date(2026, 3, 5)
+    assert digests_send(today=day) == 1
+    assert digests_send(today=day) == 0
+    assert "digests: 0 sent" in _worker(day, "digests")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["lead@example.dk"]
+    assert message.subject == "Anvis: 1 nye beskeder 05.03.2026"
+    assert "Ny kommunal ledig bolig" in message.body
+    assert message.body.endswith("under Beskeder → Indstillinger i Anvis.")
+    assert DigestSent.objects.get().count == 1
+    assert Notification.objects.get().emailed_at is not None
+    # Nothing new the next day: no empty digest.
+    assert digests_send(today=day + dt.timedelta(days=1)) == 0
+
+
+def test_failed_immediate_mail_is_retried_once(
+    users: dict[str, Any],
+    agreement: Any,
+    cheap: Any,
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+) -> None:
+    lead = users["anvisningsleder"]
+    lead.email = "lead@example.dk"
+    lead.save()
+    settings.EMAIL_BACKEND = "tests.apps.notifications.failing_backend.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        _report(users, cheap)
+    note = Notification.objects.get()
+    assert note.emailed_at is None  # the in-app notification stands
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert emails_retry(now=timezone.now()) == 1
+    assert emails_retry(now=timezone.now()) == 0
+    assert len(mail.outbox) == 1

@@ -1,0 +1,97 @@
+"""Two workers at the same moment, and a worker killed half-way, do nothing twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.db import connection
+
+from anvis.notifications.models import DigestSent, Kind, Notification
+from anvis.notifications.services import deadline_reminders, digests_send, notify
+from anvis.vacancies import services
+from tests.apps.vacancies.conftest import REPORT_DAY
+from tests.apps.vacancies.test_concurrency import race
+
+on_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite serialises writers; run with DATABASE_URL=postgres://… to race two workers",
+)
+
+
+def _digest_users(users: dict[str, Any], *keys: str) -> list[Any]:
+    out = []
+    for key in keys:
+        user = users[key]
+        user.email = f"{key}@example.dk"
+        user.notification_mode = "digest"
+        user.save()
+        out.append(user)
+    return out
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_remind_once(users: dict[str, Any], agreement: Any, cheap: Any) -> None:
+    services.vacancy_report(
+        actor=users["boligorganisation"],
+        dwelling=cheap,
+        notice_date=REPORT_DAY,
+        available_from=REPORT_DAY,
+        report_date=REPORT_DAY,
+    )
+    day = dt.date(2026, 3, 11)
+    results, errors = race(
+        lambda: deadline_reminders(today=day), lambda: deadline_reminders(today=day)
+    )
+    assert not errors
+    assert sorted(results) == [0, 1]
+    assert Notification.objects.filter(kind=Kind.DEADLINE_SOON).count() == 1
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_send_one_digest(users: dict[str, Any]) -> None:
+    (lead,) = _digest_users(users, "anvisningsleder")
+    notify(recipient_ids=[lead.pk], kind=Kind.VACANCY_MUNICIPAL, title="Ny kommunal ledig bolig")
+    day = dt.date(2026, 3, 5)
+    results, errors = race(lambda: digests_send(today=day), lambda: digests_send(today=day))
+    assert not errors
+    assert sorted(results) == [0, 1]
+    assert len(mail.outbox) == 1
+    assert DigestSent.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_worker_killed_half_way_carries_on_without_repeating(
+    users: dict[str, Any], settings: Any, monkeypatch: Any
+) -> None:
+    lead, worker = _digest_users(users, "anvisningsleder", "sagsbehandler")
+    for user in (lead, worker):
+        notify(recipient_ids=[user.pk], kind=Kind.OFFER_ANSWERED, title="Tilbud besvaret")
+    day = dt.date(2026, 3, 5)
+    from anvis.notifications import services as notification_services
+
+    real_send = notification_services.send_mail
+    calls: list[list[str]] = []
+
+    def dies_on_second(subject: str, body: str, sender: str, to: list[str]) -> int:
+        calls.append(to)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # the process is killed while sending
+        return real_send(subject, body, sender, to)
+
+    monkeypatch.setattr(notification_services, "send_mail", dies_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        digests_send(today=day)
+    first, second = sorted([lead, worker], key=lambda u: u.pk)  # the order digests go out
+    assert [m.to for m in mail.outbox] == [[first.email]]
+    assert list(DigestSent.objects.values_list("user", flat=True)) == [first.pk]
+    assert Notification.objects.get(recipient=second).emailed_at is None
+
+    monkeypatch.setattr(notification_services, "send_mail", real_send)
+    assert digests_send(today=day) == 1  # the restart sends only the missing digest
+    assert [m.to for m in mail.outbox] == [[first.email], [second.email]]
+    assert digests_send(today=day) == 0
