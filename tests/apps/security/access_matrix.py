@@ -173,6 +173,14 @@ MATRIX: dict[str, Entry] = {
     "simulation:run_detail": rule(SIMULATOR, args=("simulation_run",)),
     "simulation:run_status": rule(SIMULATOR, args=("simulation_run",)),
     "simulation:run_compare": rule(SIMULATOR),
+    # notifications: everyone has an inbox; a notification is its recipient's only (the
+    # allocation lead's in the world), 404 for anyone else, administrators included
+    "notifications:inbox": rule(EVERYONE),
+    "notifications:preferences": rule(EVERYONE),
+    "notifications:mark_all_read": rule(EVERYONE, method="post"),
+    "notifications:open": rule(frozenset({LEAD}), HIDE, args=("notification",)),
+    "notifications:mark_read": rule(frozenset({LEAD}), HIDE, args=("notification",), method="post"),
+    "vacancies:bulk_report": rule(REPORTERS),
     "vacancies:vacancy_list": rule(EVERYONE),
     "vacancies:vacancy_report": rule(REPORTERS),
     "vacancies:inbox": rule(LEADS),

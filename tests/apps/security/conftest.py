@@ -162,7 +162,13 @@ def world(users: dict[str, Any], org_a: Any, org_b: Any) -> dict[str, Any]:
     simulation_run = simulation_run_create(
         actor=users["anvisningsleder"], name="Matrix", parameters={"source": "database"}
     )
+    from anvis.notifications.services import notify
+
+    (notification,) = notify(
+        recipient_ids=[lead.pk], kind="vacancy_municipal", title="Ny kommunal ledig bolig"
+    )
     return {
+        "notification": notification,
         "matching_run": matching_run,
         "simulation_run": simulation_run,
         "vacancy": vacancy,
