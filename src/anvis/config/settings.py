@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "anvis.cases",
     "anvis.monitoring",
     "anvis.vacancies",
+    "anvis.reports",
 ]
 
 MIDDLEWARE = [

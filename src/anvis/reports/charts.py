@@ -1,0 +1,94 @@
+"""Server-side SVG charts (matplotlib) for the dashboard and the PDF.
+
+The page embeds each chart as an `<img>` with a data URI (allowed by the CSP, no script, no
+inline style) and an alternative text; the data table beside it carries the figures. Charts are
+drawn from the table as shown, so suppressed cells draw no bar.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import rcParams
+from matplotlib.figure import Figure
+
+from anvis_core.reports import Table, numeric
+
+rcParams["svg.hashsalt"] = "anvis-reports"
+rcParams["svg.fonttype"] = "none"
+rcParams["font.size"] = 9
+
+# Colour-blind safe (Okabe-Ito), with enough contrast on white.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+
+
+def chart_svg(
+    table: Table,
+    *,
+    title: str,
+    row_labels: Sequence[str],
+    column_labels: Sequence[str],
+    reference_label: str = "",
+) -> str | None:
+    """The chart of a table as SVG text, or None when the table has no chart or no rows."""
+    chart = table.chart
+    rows = table.rows[: chart.rows] if chart is not None and chart.rows is not None else table.rows
+    if chart is None or not rows:
+        return None
+    row_labels = row_labels[: len(rows)]
+    fig = Figure(figsize=(6.4, 3.0), dpi=96)
+    ax = fig.add_subplot()
+    n_series = len(chart.value_columns)
+    positions = list(range(len(rows)))
+    if chart.kind == "line":
+        for i, col in enumerate(chart.value_columns):
+            values = [numeric(row[col]) for row in rows]
+            ax.plot(
+                positions,
+                [float("nan") if v is None else v for v in values],
+                marker="o",
+                color=PALETTE[i % len(PALETTE)],
+                label=column_labels[col],
+            )
+    else:
+        width = 0.8 / n_series
+        for i, col in enumerate(chart.value_columns):
+            values = [numeric(row[col]) or 0.0 for row in rows]
+            offsets = [p - 0.4 + width * (i + 0.5) for p in positions]
+            bar = ax.barh if chart.horizontal else ax.bar
+            bar(offsets, values, width, color=PALETTE[i % len(PALETTE)], label=column_labels[col])
+    if chart.reference is not None:
+        ax.axhline(
+            float(chart.reference),
+            color="#B00020",
+            linestyle="--",
+            linewidth=1,
+            label=reference_label,
+        )
+    short = [label if len(label) <= 22 else label[:21] + "…" for label in row_labels]
+    if chart.horizontal:
+        ax.set_yticks(positions, short)
+        ax.invert_yaxis()
+    else:
+        ax.set_xticks(positions, short, rotation=30 if len(positions) > 4 else 0, ha="right")
+    ax.set_title(title, fontsize=10, loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    if n_series > 1 or chart.reference is not None:
+        ax.legend(fontsize=8, frameon=False)
+    if chart.horizontal:
+        fig.subplots_adjust(left=0.33, right=0.98, top=0.88, bottom=0.12)
+    else:
+        fig.subplots_adjust(left=0.1, right=0.98, top=0.88, bottom=0.3)
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
