@@ -169,8 +169,8 @@ def note_text(table: Table) -> str:
     if table.note == "top_organisations":
         return (
             _(
-                "The %(shown)s organisations with the most activity are shown; the other "
-                "%(total)s minus those are added up in one row."
+                "The %(shown)s of %(total)s organisations with the most activity are shown; "
+                "the rest are added up in one row."
             )
             % p
         )

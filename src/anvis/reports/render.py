@@ -55,7 +55,7 @@ def render_xlsx(
     if sha256:
         info.append([_("SHA-256 of the inputs"), sha256])
     if suppressed:
-        info.append([_("Counts under 5 are shown as \u201c<5\u201d (steering group edition).")])
+        info.append([_("Counts under 5 are shown as “<5” (steering group edition).")])
     used: set[str] = {info.title}
     for section in present(report, suppressed=suppressed, charts=False):
         for table in section.tables:

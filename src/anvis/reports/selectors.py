@@ -340,9 +340,13 @@ def report_build(*, quarter: Quarter, today: dt.date) -> tuple[dict[str, Any], R
 
 
 def meeting_list() -> QuerySet[Meeting]:
-    return Meeting.objects.select_related("forum__agreement").annotate(
-        n_decisions=Count("decisions"),
-        n_open=Count("decisions", filter=Q(decisions__status__in=OPEN_DECISIONS)),
+    return (
+        Meeting.objects.select_related("forum__agreement")
+        .annotate(
+            n_decisions=Count("decisions"),
+            n_open=Count("decisions", filter=Q(decisions__status__in=OPEN_DECISIONS)),
+        )
+        .order_by("-held_on", "-pk")
     )
 
 
@@ -355,7 +359,11 @@ def decision_get(pk: int) -> Decision:
 
 
 def report_snapshot_list() -> QuerySet[ReportSnapshot]:
-    return ReportSnapshot.objects.defer("snapshot", "pdf", "xlsx").select_related("created_by")
+    return (
+        ReportSnapshot.objects.defer("snapshot", "pdf", "xlsx")
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def report_snapshot_get(pk: int) -> ReportSnapshot:

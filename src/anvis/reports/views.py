@@ -110,11 +110,13 @@ def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
 @access(READERS)
 def snapshot_list(request: HttpRequest) -> HttpResponse:
     _quarter_now, choices = _quarter(request)
+    page, query = paginate(request, selectors.report_snapshot_list())
     return render(
         request,
         "reports/snapshot_list.html",
         {
-            "page": paginate(request, selectors.report_snapshot_list()),
+            "page": page,
+            "query": query,
             "choices": [(str(q), quarter_label(q)) for q in choices],
             "can_freeze": user_has_role(request.user, LEAD),
             "municipal": is_municipal(request.user),
@@ -184,6 +186,11 @@ def snapshot_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 # --- meetings and decisions ---------------------------------------------------------------------
 
 
+def _data(request: HttpRequest) -> Any:
+    """The posted data (also when empty, so an empty form shows its errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _apply_errors(form: Any, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
@@ -194,11 +201,13 @@ def _apply_errors(form: Any, error: ValidationError) -> None:
 
 @access(READERS)
 def meeting_list(request: HttpRequest) -> HttpResponse:
+    page, query = paginate(request, selectors.meeting_list())
     return render(
         request,
         "reports/meeting_list.html",
         {
-            "page": paginate(request, selectors.meeting_list()),
+            "page": page,
+            "query": query,
             "can_edit": user_has_role(request.user, LEAD),
         },
     )
@@ -220,7 +229,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(LEAD)
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    form = MeetingForm(request.POST or None)
+    form = MeetingForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
@@ -240,7 +249,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(pk)
     initial = {"forum": meeting.forum, "held_on": meeting.held_on, "minutes": meeting.minutes}
-    form = MeetingForm(request.POST or None, initial=initial)
+    form = MeetingForm(_data(request), initial=initial)
     form.fields["forum"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
@@ -265,7 +274,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @access(LEAD)
 def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(pk)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_create(actor=request.user, meeting=meeting, **form.cleaned_data)
@@ -289,7 +298,7 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
 @access(LEAD)
 def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_get(pk)
-    form = DecisionForm.for_decision(decision, request.POST or None)
+    form = DecisionForm.for_decision(decision, _data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_update(actor=request.user, decision=decision, **form.cleaned_data)
