@@ -28,15 +28,17 @@ rcParams["font.size"] = 9
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 
 
-def chart_svg(
+def chart_image(
     table: Table,
     *,
     title: str,
     row_labels: Sequence[str],
     column_labels: Sequence[str],
     reference_label: str = "",
+    fmt: str = "svg",
 ) -> str | None:
-    """The chart of a table as SVG text, or None when the table has no chart or no rows."""
+    """The chart of a table as a data URI (SVG for the page, PNG for the PDF, which WeasyPrint
+    lays out much faster), or None when the table has no chart or no rows."""
     chart = table.chart
     rows = table.rows[: chart.rows] if chart is not None and chart.rows is not None else table.rows
     if chart is None or not rows:
@@ -85,10 +87,11 @@ def chart_svg(
         fig.subplots_adjust(left=0.33, right=0.98, top=0.88, bottom=0.12)
     else:
         fig.subplots_adjust(left=0.1, right=0.98, top=0.88, bottom=0.3)
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
-    return buffer.getvalue()
-
-
-def data_uri(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    buffer = io.BytesIO()
+    if fmt == "png":
+        fig.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
+        mime = "image/png"
+    else:
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+        mime = "image/svg+xml"
+    return f"data:{mime};base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

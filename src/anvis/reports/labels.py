@@ -16,7 +16,7 @@ from anvis.vacancies.models import DeclineReasonChoice, DeclineSideChoice
 from anvis_core.quotas import Quarter
 from anvis_core.reports import Kind, Report, Table, format_cell, suppressed_report
 
-from .charts import chart_svg, data_uri
+from .charts import chart_image
 from .models import DecisionStatus
 
 SECTIONS = {
@@ -197,7 +197,9 @@ class ShownSection:
     tables: list[ShownTable]
 
 
-def present(report: Report, *, suppressed: bool, charts: bool = True) -> list[ShownSection]:
+def present(
+    report: Report, *, suppressed: bool, charts: bool = True, chart_format: str = "svg"
+) -> list[ShownSection]:
     """The report as the page, the PDF and the workbook show it (suppressed when it leaves the
     municipality's own roles)."""
     if suppressed:
@@ -213,13 +215,14 @@ def present(report: Report, *, suppressed: bool, charts: bool = True) -> list[Sh
             ]
             raw = [[_raw(c) for c in row] for row in table.rows]
             title = str(TABLES.get(table.key, table.key))
-            svg = (
-                chart_svg(
+            image = (
+                chart_image(
                     table,
                     title=title,
                     row_labels=[r[0][0] for r in rows],
                     column_labels=columns,
                     reference_label=_("Housing First benchmark"),
+                    fmt=chart_format,
                 )
                 if charts
                 else None
@@ -231,7 +234,7 @@ def present(report: Report, *, suppressed: bool, charts: bool = True) -> list[Sh
                     columns,
                     rows,
                     raw,
-                    data_uri(svg) if svg else None,
+                    image,
                     note_text(table),
                 )
             )

@@ -18,11 +18,13 @@ from .labels import meetings_shown, present, quarter_label
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
-def report_context(report: Report, *, suppressed: bool, sha256: str = "") -> dict[str, Any]:
+def report_context(
+    report: Report, *, suppressed: bool, sha256: str = "", chart_format: str = "svg"
+) -> dict[str, Any]:
     return {
         "report": report,
         "quarter_label": quarter_label(report.quarter),
-        "sections": present(report, suppressed=suppressed),
+        "sections": present(report, suppressed=suppressed, chart_format=chart_format),
         "meetings": meetings_shown(report),
         "suppressed": suppressed,
         "sha256": sha256,
@@ -33,7 +35,8 @@ def render_pdf(report: Report, *, suppressed: bool, sha256: str = "") -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(
-        "reports/report_pdf.html", report_context(report, suppressed=suppressed, sha256=sha256)
+        "reports/report_pdf.html",
+        report_context(report, suppressed=suppressed, sha256=sha256, chart_format="png"),
     )
     return bytes(HTML(string=html).write_pdf())
 

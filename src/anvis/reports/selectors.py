@@ -195,13 +195,18 @@ def _placements(first: Quarter, end: dt.date) -> list[list[Any]]:
 
 def _windows(end: dt.date) -> tuple[list[list[Any]], list[list[Any]]]:
     by_department, by_entrance = placement_counts(end, 12)
-    departments = Department.objects.filter(pk__in=list(by_department)).select_related(
-        "organisation"
+    departments = Department.objects.filter(pk__in=list(by_department)).values_list(
+        "pk", "number", "name", "organisation__name"
     )
-    entrances = Entrance.objects.filter(pk__in=list(by_entrance)).select_related("department")
+    entrances = Entrance.objects.filter(pk__in=list(by_entrance)).values_list(
+        "pk", "street", "postal_code", "city", "department__number", "department__name"
+    )
     return (
-        sorted([str(d), d.organisation.name, by_department[d.pk]] for d in departments),
-        sorted([str(e), str(e.department), by_entrance[e.pk]] for e in entrances),
+        sorted([f"{num} {name}", org, by_department[pk]] for pk, num, name, org in departments),
+        sorted(
+            [f"{street}, {postal} {city}", f"{num} {name}", by_entrance[pk]]
+            for pk, street, postal, city, num, name in entrances
+        ),
     )
 
 

@@ -127,22 +127,41 @@ def ledger_cells(groups: list[tuple[LedgerRecord, int]]) -> LedgerCells:
 def ledger_by_organisation(cells: LedgerCells, quarter: Quarter) -> dict[int, OrgLedger]:
     """The fair-share ledger per organisation for `quarter` and cumulative to its end; the
     same figures as `anvis_core.quotas.compute_ledger` gives for the ungrouped records."""
+    return ledger_series(cells, [quarter])[quarter]
+
+
+def ledger_series(
+    cells: LedgerCells, quarters: list[Quarter]
+) -> dict[Quarter, dict[int, OrgLedger]]:
+    """`ledger_by_organisation` for consecutive quarters, carrying the cumulative figures from
+    one quarter to the next instead of summing from the start each time."""
     empty = LedgerFigures()
-    start, end = quarter.start, quarter.end
-    in_quarter: dict[int, LedgerFigures] = {}
-    cumulative: dict[int, LedgerFigures] = {}
-    municipal: Counter[int] = Counter()
+    first = quarters[0].start
+    carried: dict[int, LedgerFigures] = {}
+    by_quarter: dict[Quarter, list[tuple[int, LedgerFigures, int]]] = {q: [] for q in quarters}
+    bounds = [(q, q.start, q.end) for q in quarters]
     for (k, day), (figures, n_municipal) in cells.items():
-        if day > end:
+        if day < first:
+            carried[k] = carried.get(k, empty) + figures
             continue
-        cumulative[k] = cumulative.get(k, empty) + figures
-        if day >= start:
+        for q, start, end in bounds:
+            if start <= day <= end:
+                by_quarter[q].append((k, figures, n_municipal))
+                break
+    out: dict[Quarter, dict[int, OrgLedger]] = {}
+    for q in quarters:
+        in_quarter: dict[int, LedgerFigures] = {}
+        municipal: Counter[int] = Counter()
+        for k, figures, n_municipal in by_quarter[q]:
             in_quarter[k] = in_quarter.get(k, empty) + figures
             municipal[k] += n_municipal
-    return {
-        k: OrgLedger(in_quarter.get(k, empty), total, municipal[k])
-        for k, total in cumulative.items()
-    }
+        for k, figures in in_quarter.items():
+            carried[k] = carried.get(k, empty) + figures
+        out[q] = {
+            k: OrgLedger(in_quarter.get(k, empty), total, municipal[k])
+            for k, total in carried.items()
+        }
+    return out
 
 
 def _ledger_row(label: Cell, line: OrgLedger) -> tuple[Cell, ...]:
@@ -172,7 +191,8 @@ def _sum_lines(lines: Iterable[OrgLedger]) -> OrgLedger:
 def ledger_tables(snap: Snapshot) -> list[Table]:
     groups = ledger_cells(snap.ledger_groups())
     names = {int(k): v for k, v in snap.organisations.items()}
-    lines = ledger_by_organisation(groups, snap.quarter)
+    series = ledger_series(groups, snap.quarters)
+    lines = series[snap.quarter]
     empty = OrgLedger(LedgerFigures(), LedgerFigures(), 0)
     ordered = sorted(names, key=lambda k: (-lines.get(k, empty).quarter.eligible, names[k], k))
     shown, rest = ordered[:TOP_ROWS], ordered[TOP_ROWS:]
@@ -202,7 +222,7 @@ def ledger_tables(snap: Snapshot) -> list[Table]:
     )
     trend = []
     for quarter in snap.quarters:
-        total = _sum_lines(ledger_by_organisation(groups, quarter).values())
+        total = _sum_lines(series[quarter].values())
         f = total.quarter
         trend.append(
             (

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from anvis_core.quotas import LedgerRecord, Outcome, Quarter, compute_ledger
 from anvis_core.reports import build_report, format_cell, snapshot_hash, suppressed_report
-from anvis_core.reports.figures import ledger_by_organisation, ledger_cells, retained
+from anvis_core.reports.figures import ledger_cells, ledger_series, retained
 from anvis_core.reports.snapshot import SNAPSHOT_FORMAT, quarters_for
 
 
@@ -229,15 +229,20 @@ def test_grouped_ledger_equals_compute_ledger(rows: list[Any]) -> None:
     grouped = [
         (LedgerRecord(o, 0, day, e, m, s, x), n) for (o, day, e, m, s, x), n in groups.items()
     ]
-    quarter = Quarter(2026, 1)
-    expected = compute_ledger(records, key=lambda r: r.organisation_id, quarter=quarter)
-    got = ledger_by_organisation(ledger_cells(grouped), quarter)
-    assert set(got) == set(expected)
-    for k, line in expected.items():
-        assert got[k].quarter == line.quarter
-        assert got[k].cumulative == line.cumulative
-        assert got[k].municipal == sum(
-            1
-            for r in records
-            if r.organisation_id == k and r.municipal and Quarter.of(r.report_date) == quarter
-        )
+    quarters = quarters_for(Quarter(2026, 2), 6)
+    series = ledger_series(ledger_cells(grouped), quarters)
+    for quarter in quarters:
+        expected = compute_ledger(records, key=lambda r: r.organisation_id, quarter=quarter)
+        got = series[quarter]
+        assert set(got) == set(expected)
+        for k, line in expected.items():
+            assert got[k].quarter == line.quarter
+            assert got[k].cumulative == line.cumulative
+            assert got[k].municipal == sum(
+                1
+                for r in records
+                if r.organisation_id == k
+                and r.municipal
+                and r.eligible
+                and Quarter.of(r.report_date) == quarter
+            )
