@@ -44,7 +44,8 @@ def chart_image(
     if chart is None or not rows:
         return None
     row_labels = row_labels[: len(rows)]
-    fig = Figure(figsize=(6.4, 3.0), dpi=96)
+    height = max(3.0, 0.9 + 0.2 * len(rows)) if chart.horizontal else 3.0
+    fig = Figure(figsize=(6.4, height), dpi=96)
     ax = fig.add_subplot()
     n_series = len(chart.value_columns)
     positions = list(range(len(rows)))
@@ -65,6 +66,14 @@ def chart_image(
             offsets = [p - 0.4 + width * (i + 0.5) for p in positions]
             bar = ax.barh if chart.horizontal else ax.bar
             bar(offsets, values, width, color=PALETTE[i % len(PALETTE)], label=column_labels[col])
+    drawn = [
+        v for col in chart.value_columns for row in rows if (v := numeric(row[col])) is not None
+    ]
+    if not drawn or max(drawn) <= 0:
+        # Nothing to draw (or all suppressed): a plain 0–1 axis rather than matplotlib's ±0.04.
+        (ax.set_xlim if chart.horizontal else ax.set_ylim)(0, 1)
+    if chart.kind == "line" and chart.reference is not None:
+        ax.set_ylim(0, 105)  # shares in percent, with the benchmark line always in view
     if chart.reference is not None:
         ax.axhline(
             float(chart.reference),
@@ -84,7 +93,7 @@ def chart_image(
     if n_series > 1 or chart.reference is not None:
         ax.legend(fontsize=8, frameon=False)
     if chart.horizontal:
-        fig.subplots_adjust(left=0.33, right=0.98, top=0.88, bottom=0.12)
+        fig.subplots_adjust(left=0.33, right=0.98, top=1 - 0.35 / height, bottom=0.3 / height)
     else:
         fig.subplots_adjust(left=0.1, right=0.98, top=0.88, bottom=0.3)
     buffer = io.BytesIO()

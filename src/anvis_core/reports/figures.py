@@ -216,7 +216,7 @@ def ledger_tables(snap: Snapshot) -> list[Table]:
             "balance_cumulative",
         ),
         tuple(rows),
-        Chart("bar", (2, 4), rows=len(shown)),
+        Chart("bar", (2, 4), horizontal=True, rows=len(shown)),
         note="top_organisations" if rest else "",
         note_params={"shown": len(shown), "total": len(ordered)},
     )
