@@ -145,6 +145,8 @@ def column_label(key: str) -> str:
 
 
 def cell_text(cell: Any) -> str:
+    if cell.suppressed:
+        return format_cell(cell)
     if cell.kind is Kind.CODE or (cell.kind is Kind.TEXT and cell.value == "?"):
         return str(CODES.get(str(cell.value), cell.value))
     if cell.kind is Kind.TEXT and _looks_like_quarter(cell.value):

@@ -292,7 +292,11 @@ def cap_tables(snap: Snapshot) -> list[Table]:
                     text(parent),
                     count(n),
                     Cell(cap, Kind.STAT),
-                    code("cap.reached" if cap is not None and n >= cap else "cap.room"),
+                    Cell(
+                        "cap.reached" if cap is not None and n >= cap else "cap.room",
+                        Kind.CODE,
+                        (n,),
+                    ),
                 )
             )
         at_cap = sum(1 for r in rows_raw if cap is not None and r[2] >= cap)

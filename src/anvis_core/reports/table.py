@@ -99,8 +99,10 @@ class Table:
 def must_suppress(cell: Cell, threshold: int = SUPPRESSION_THRESHOLD) -> bool:
     """A figure cell is suppressed when any count it rests on is under the threshold (zero
     included: the rule is "under 5", with no exception for empty cells)."""
-    if cell.kind not in FIGURE_KINDS or cell.suppressed:
-        return cell.suppressed
+    if cell.suppressed:
+        return True
+    if cell.kind not in FIGURE_KINDS and not cell.bases:
+        return False  # a label; a label derived from a count carries that count as its base
     return any(base < threshold for base in cell.resting_on())
 
 

@@ -49,6 +49,12 @@ def test_statistics_and_money_rest_on_their_observations() -> None:
     assert not must_suppress(Cell(3, Kind.STAT))
 
 
+def test_a_label_derived_from_a_small_count_is_suppressed() -> None:
+    reached = Cell("cap.reached", Kind.CODE, (2,))
+    assert format_cell(suppress(Table("t", ("a",), ((reached,),))).rows[0][0]) == "<5"
+    assert not must_suppress(Cell("cap.reached", Kind.CODE, (7,)))
+
+
 def test_labels_are_never_suppressed() -> None:
     table = suppress(Table("t", ("a", "b"), ((text("Alfa"), count(1)), (code("x.y"), count(7)))))
     assert [format_cell(c) for c in table.rows[0]] == ["Alfa", "<5"]
