@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "anvis.notifications",
     "anvis.simulation",
     "anvis.matching",
+    "anvis.reports",
 ]
 
 MIDDLEWARE = [

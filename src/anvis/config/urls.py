@@ -27,5 +27,6 @@ urlpatterns = [
     path("indbakke/", include("anvis.notifications.urls")),
     path("simulator/", include("anvis.simulation.urls")),
     path("matchning/", include("anvis.matching.urls")),
+    path("styregruppe/", include("anvis.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,274 @@
+"""Translated titles for the report's sections, tables, columns and codes, and the plain
+presentation of a report that the page, the PDF and the workbook share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from anvis.agreements.models import ForumKind
+from anvis.cases.models import Situation
+from anvis.monitoring.models import Status
+from anvis.vacancies.models import DeclineReasonChoice, DeclineSideChoice
+from anvis_core.quotas import Quarter
+from anvis_core.reports import Kind, Report, Table, format_cell, suppressed_report
+
+from .charts import chart_image
+from .models import DecisionStatus
+
+SECTIONS = {
+    "agreement": gettext_lazy("The agreement: vacancies, turns and the flow"),
+    "allocation": gettext_lazy("Allocations against the caps; departments by status"),
+    "waiting": gettext_lazy("Waiting list and the supply gap"),
+    "money": gettext_lazy("Money: void rent and guarantee claims"),
+    "outcomes": gettext_lazy("Outcomes: retention, returns, shelter and support"),
+    "declines": gettext_lazy("Declined offers"),
+    "fairness": gettext_lazy("Fairness: outcomes by age band and gender"),
+}
+
+TABLES = {
+    "ledger_organisations": gettext_lazy("Vacancies reported against expected per organisation"),
+    "turns_by_quarter": gettext_lazy("Municipal turns and their outcome"),
+    "flow_days": gettext_lazy("Days from the vacancy report (median)"),
+    "department_caps": gettext_lazy("Placements per department in 12 months against the cap"),
+    "entrance_caps": gettext_lazy("Placements per stairwell in 12 months against the cap"),
+    "department_status": gettext_lazy("Departments by monitoring status"),
+    "waiting_by_quarter": gettext_lazy("Waiting list and time to housing"),
+    "waiting_by_situation": gettext_lazy("Waiting time by situation (days)"),
+    "waiting_by_age": gettext_lazy("Waiting time by age band (days)"),
+    "supply_gap": gettext_lazy(
+        "The supply gap: citizens waiting by maximum rent against dwellings delivered"
+    ),
+    "money_organisations": gettext_lazy("Void rent and guarantee claims paid per organisation"),
+    "money_by_quarter": gettext_lazy("Void rent and guarantee claims paid per quarter"),
+    "retention": gettext_lazy("Housing retention (Housing First benchmark 90 %)"),
+    "returns": gettext_lazy("Returns to homelessness"),
+    "shelter": gettext_lazy("§ 110 shelter days and reimbursement status"),
+    "support_85a": gettext_lazy("§ 85 a support decided before discharge"),
+    "declines_by_side": gettext_lazy("Declined offers: client-declined and provider-declined"),
+    "declines_by_reason": gettext_lazy("Declined offers by reason"),
+    "fairness_age": gettext_lazy("Outcomes by age band"),
+    "fairness_sex": gettext_lazy("Outcomes by gender"),
+}
+
+COLUMNS = {
+    "organisation": gettext_lazy("Housing organisation"),
+    "quarter": gettext_lazy("Quarter"),
+    "eligible": gettext_lazy("Eligible vacancies"),
+    "expected": gettext_lazy("Expected"),
+    "municipal_turns": gettext_lazy("Municipal turns"),
+    "delivered": gettext_lazy("Delivered"),
+    "accepted": gettext_lazy("Accepted"),
+    "declined": gettext_lazy("Declined"),
+    "expired": gettext_lazy("Expired"),
+    "pending": gettext_lazy("Pending"),
+    "withdrawn": gettext_lazy("Let by the organisation"),
+    "balance_cumulative": gettext_lazy("Balance, cumulative"),
+    "to_acceptance": gettext_lazy("To acceptance"),
+    "to_offer": gettext_lazy("To offer"),
+    "to_lease": gettext_lazy("To lease"),
+    "to_move_in": gettext_lazy("To move-in"),
+    "unit": gettext_lazy("Unit"),
+    "parent": gettext_lazy("Belongs to"),
+    "placements_12m": gettext_lazy("Placements, 12 months"),
+    "cap": gettext_lazy("Cap"),
+    "cap_status": gettext_lazy("Cap status"),
+    "status": gettext_lazy("Status"),
+    "departments": gettext_lazy("Departments"),
+    "waiting": gettext_lazy("Waiting"),
+    "median_days": gettext_lazy("Median days waited"),
+    "p90_days": gettext_lazy("90th percentile, days"),
+    "registered": gettext_lazy("Registered"),
+    "housed": gettext_lazy("Housed"),
+    "median_days_to_housed": gettext_lazy("Median days to housed"),
+    "p90_days_to_housed": gettext_lazy("90th percentile, days to housed"),
+    "group": gettext_lazy("Group"),
+    "rent_band": gettext_lazy("Rent band (kr/month)"),
+    "waiting_max_rent": gettext_lazy("Citizens waiting (maximum rent)"),
+    "dwellings_delivered": gettext_lazy("Dwellings delivered (rent)"),
+    "void_rent_leases": gettext_lazy("Leases with void rent"),
+    "void_rent_days": gettext_lazy("Void rent days"),
+    "void_rent_paid": gettext_lazy("Void rent paid"),
+    "claims_paid": gettext_lazy("Guarantee claims paid"),
+    "claims_paid_amount": gettext_lazy("Guarantee claims paid, amount"),
+    "retention_6": gettext_lazy("Retained 6 months"),
+    "retention_12": gettext_lazy("Retained 12 months"),
+    "retention_24": gettext_lazy("Retained 24 months"),
+    "cases_opened": gettext_lazy("Cases opened"),
+    "returns": gettext_lazy("Returns (re-entry cases)"),
+    "returns_share": gettext_lazy("Share of cases opened"),
+    "shelter_days": gettext_lazy("Shelter days"),
+    "citizens_in_shelter": gettext_lazy("Citizens in shelter"),
+    "running_years": gettext_lazy("Citizens in a running year"),
+    "near_cap": gettext_lazy("Near the reimbursement cap"),
+    "over_cap": gettext_lazy("Over the reimbursement cap"),
+    "decisions": gettext_lazy("Decisions"),
+    "before_discharge": gettext_lazy("Before discharge"),
+    "after_discharge": gettext_lazy("After discharge"),
+    "share_before": gettext_lazy("Share before discharge"),
+    "client_declined": gettext_lazy("Client-declined"),
+    "provider_declined": gettext_lazy("Provider-declined"),
+    "side": gettext_lazy("Declined by"),
+    "reason": gettext_lazy("Reason"),
+    "on_list": gettext_lazy("On the waiting list"),
+    "housed_share": gettext_lazy("Share housed"),
+}
+
+CODES: dict[str, Any] = {
+    "cap.reached": gettext_lazy("Cap reached"),
+    "cap.room": gettext_lazy("Below the cap"),
+    "rent.unknown": gettext_lazy("Maximum rent not known"),
+    "sex.female": gettext_lazy("Women"),
+    "sex.male": gettext_lazy("Men"),
+    "?": gettext_lazy("Not known"),
+    "total": gettext_lazy("Total"),
+    "org.others": gettext_lazy("Other organisations"),
+    **{f"status.{v}": label for v, label in Status.choices},
+    **{f"situation.{v}": label for v, label in Situation.choices},
+    **{f"reason.{v}": label for v, label in DeclineReasonChoice.choices},
+    **{f"side.{v}": label for v, label in DeclineSideChoice.choices},
+}
+
+
+def quarter_label(quarter: Quarter | str) -> str:
+    q = Quarter.parse(quarter) if isinstance(quarter, str) else quarter
+    return _("%(number)s. quarter %(year)s") % {"number": q.number, "year": q.year}
+
+
+def column_label(key: str) -> str:
+    if key.startswith("q:"):
+        return quarter_label(key[2:])
+    return str(COLUMNS.get(key, key))
+
+
+def cell_text(cell: Any) -> str:
+    if cell.suppressed:
+        return format_cell(cell)
+    if cell.kind is Kind.CODE or (cell.kind is Kind.TEXT and cell.value == "?"):
+        return str(CODES.get(str(cell.value), cell.value))
+    if cell.kind is Kind.TEXT and _looks_like_quarter(cell.value):
+        return quarter_label(str(cell.value))
+    return format_cell(cell)
+
+
+def _looks_like_quarter(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 7 and value[4:6] == "-Q"
+
+
+def note_text(table: Table) -> str:
+    p = table.note_params
+    if table.note == "top_rows":
+        return (
+            _(
+                "%(shown)s of %(total)s units with placements shown (most placements first); "
+                "%(at_cap)s at or over the cap."
+            )
+            % p
+        )
+    if table.note == "top_organisations":
+        return (
+            _(
+                "The %(shown)s of %(total)s organisations with the most activity are shown; "
+                "the rest are added up in one row."
+            )
+            % p
+        )
+    if table.note == "status_as_of":
+        return _("Monitoring status as computed on %(as_of)s.") % p
+    return ""
+
+
+@dataclass
+class ShownTable:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[tuple[str, bool]]]  # (text, numeric)
+    raw_rows: list[list[Any]]  # for the workbook: numbers as numbers, suppressed as "<5"
+    chart: str | None  # data URI
+    note: str
+
+
+@dataclass
+class ShownSection:
+    key: str
+    title: str
+    tables: list[ShownTable]
+
+
+def present(
+    report: Report, *, suppressed: bool, charts: bool = True, chart_format: str = "svg"
+) -> list[ShownSection]:
+    """The report as the page, the PDF and the workbook show it (suppressed when it leaves the
+    municipality's own roles)."""
+    if suppressed:
+        report = suppressed_report(report)
+    out = []
+    for section in report.sections:
+        tables = []
+        for table in section.tables:
+            columns = [column_label(c) for c in table.columns]
+            rows = [
+                [(cell_text(c), c.kind not in (Kind.TEXT, Kind.CODE)) for c in row]
+                for row in table.rows
+            ]
+            raw = [[_raw(c) for c in row] for row in table.rows]
+            title = str(TABLES.get(table.key, table.key))
+            image = (
+                chart_image(
+                    table,
+                    title=title,
+                    row_labels=[r[0][0] for r in rows],
+                    column_labels=columns,
+                    reference_label=_("Housing First benchmark"),
+                    fmt=chart_format,
+                )
+                if charts
+                else None
+            )
+            tables.append(
+                ShownTable(
+                    table.key,
+                    title,
+                    columns,
+                    rows,
+                    raw,
+                    image,
+                    note_text(table),
+                )
+            )
+        out.append(ShownSection(section.key, str(SECTIONS[section.key]), tables))
+    return out
+
+
+def _raw(cell: Any) -> Any:
+    if cell.suppressed:
+        return format_cell(cell)
+    if cell.kind in (Kind.TEXT, Kind.CODE):
+        return cell_text(cell)
+    if cell.value is None:
+        return None
+    if cell.kind is Kind.COUNT:
+        return int(cell.value)
+    return float(cell.value)
+
+
+def meetings_shown(report: Report) -> list[dict[str, Any]]:
+    kinds = dict(ForumKind.choices)
+    statuses = dict(DecisionStatus.choices)
+    out = []
+    for m in report.meetings:
+        out.append(
+            {
+                **m,
+                "forum_kind_label": str(kinds.get(m["forum_kind"], m["forum_kind"])),
+                "decisions": [
+                    {**dec, "status_label": str(statuses.get(dec["status"], dec["status"]))}
+                    for dec in m["decisions"]
+                ],
+            }
+        )
+    return out

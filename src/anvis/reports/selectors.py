@@ -1,0 +1,375 @@
+"""Reads for the steering group's report: the input snapshot (plain JSON) gathered with a few
+grouped queries, the report built from it, meetings and stored snapshots.
+
+Public API:
+
+* `report_snapshot_gather(*, quarter, today) -> dict`: the input snapshot of a quarter.
+* `report_build(*, quarter, today) -> (snapshot, Report)`: gather and build.
+* `meeting_list()`, `meeting_get(pk)`, `report_snapshot_list()`, `report_snapshot_get(pk)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import Count, Min, Q, QuerySet
+from django.db.models.functions import TruncQuarter
+from django.shortcuts import get_object_or_404
+
+from anvis.agreements.models import AllocationAgreement
+from anvis.cases.domain import max_rent_rule
+from anvis.cases.models import Case, ShelterStay, SupportPlan
+from anvis.monitoring.models import DepartmentStatus, MunicipalPlacement
+from anvis.monitoring.selectors import department_status_map, placement_counts
+from anvis.stock.models import Department, Entrance
+from anvis.vacancies.models import (
+    ClaimStatus,
+    GuaranteeClaim,
+    Lease,
+    Offer,
+    OfferStatus,
+    Vacancy,
+    VacancyStatus,
+)
+from anvis_core.cases.economy import default_max_rent, effective_max_rent
+from anvis_core.cases.support import SECTION_85A_METHODS
+from anvis_core.composition import add_months
+from anvis_core.cpr import age_on
+from anvis_core.quotas import Quarter
+from anvis_core.reports import SNAPSHOT_FORMAT, Report, build_report, quarters_for
+from anvis_core.reports.snapshot import iso
+from anvis_core.reports.stats import age_band
+
+from .models import Decision, DecisionStatus, Meeting, ReportSnapshot
+
+ACCEPTED_STATUSES = (VacancyStatus.ACCEPTED, VacancyStatus.OFFERED, VacancyStatus.LET)
+OPEN_DECISIONS = (DecisionStatus.OPEN, DecisionStatus.IN_PROGRESS)
+
+
+def report_quarters(today: dt.date, n: int = 8) -> list[Quarter]:
+    """The quarters the selector offers: the running one and the n-1 before it."""
+    return list(reversed(quarters_for(Quarter.of(today), n)))
+
+
+def agreement_for(day: dt.date) -> AllocationAgreement | None:
+    """The agreement in force on `day`, else the newest one."""
+    agreements = list(AllocationAgreement.objects.order_by("-period_start", "pk"))
+    for agreement in agreements:
+        if agreement.in_force_on(day):
+            return agreement
+    return agreements[0] if agreements else None
+
+
+def _turns(agreement: AllocationAgreement | None, end: dt.date) -> list[list[Any]]:
+    """Turn records grouped by organisation, quarter (its first day) and how they count."""
+    if agreement is None:
+        return []
+    rows = (
+        agreement.turn_records.filter(report_date__lte=end)
+        .annotate(q=TruncQuarter("report_date"))
+        .values("organisation_id", "q", "eligible", "municipal", "share_percent", "outcome")
+        .annotate(n=Count("pk"))
+        .values_list(
+            "organisation_id", "q", "eligible", "municipal", "share_percent", "outcome", "n"
+        )
+        .order_by()
+    )
+    return sorted(
+        [o, iso(_date(day)), e, m, str(Fraction(share) / 100), outcome, n]
+        for o, day, e, m, share, outcome, n in rows
+    )
+
+
+def _date(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _vacancies(start: dt.date, end: dt.date) -> list[list[Any]]:
+    rows = (
+        Vacancy.objects.filter(report_date__lte=end, report_date__gte=add_months(start, -24))
+        .annotate(first_offer=Min("offers__offered_on"))
+        .values_list(
+            "organisation__name",
+            "report_date",
+            "status",
+            "answered_on",
+            "first_offer",
+            "lease__signed_on",
+            "lease__move_in_on",
+            "rent_at_letting",
+        )
+        .order_by("pk")
+    )
+    out = []
+    for org, report, status, answered, first_offer, signed, move_in, rent in rows:
+        accepted = answered if status in ACCEPTED_STATUSES else None
+        out.append(
+            [
+                org,
+                iso(report),
+                iso(accepted),
+                iso(_until(first_offer, end)),
+                iso(_until(signed, end)),
+                iso(_until(move_in, end)),
+                rent,
+            ]
+        )
+    return out
+
+
+def _until(day: dt.date | None, end: dt.date) -> dt.date | None:
+    return day if day is not None and day <= end else None
+
+
+def _cases(end: dt.date) -> tuple[list[list[Any]], dict[int, int]]:
+    """Cases registered by `end`, with a running number per citizen (never the database id)."""
+    rule = max_rent_rule()
+    rows = (
+        Case.objects.filter(opened_on__lte=end)
+        .annotate(
+            housed=Min(
+                "offers__lease__move_in_on",
+                filter=Q(offers__status=OfferStatus.ACCEPTED, offers__lease__move_in_on__lte=end),
+            )
+        )
+        .values_list(
+            "citizen_id",
+            "opened_on",
+            "waiting_since",
+            "closed_on",
+            "housed",
+            "situation",
+            "citizen__birth_date",
+            "citizen__recorded_sex",
+            "income_amount",
+            "housing_benefit",
+            "max_rent_override",
+            "max_rent_override_reason",
+        )
+        .order_by("citizen_id", "opened_on", "pk")
+    )
+    keys: dict[int, int] = {}
+    out = []
+    for citizen, opened, waiting, closed, housed, situation, born, sex, inc, ben, ovr, why in rows:
+        key = keys.setdefault(citizen, len(keys) + 1)
+        default = default_max_rent(inc, ben, rule)
+        max_rent = effective_max_rent(default, ovr, why or "-").amount
+        out.append(
+            [
+                key,
+                iso(opened),
+                iso(waiting),
+                iso(_until(closed, end)),
+                iso(housed),
+                situation,
+                age_band(age_on(born, end) if born else None),
+                sex,
+                max_rent,
+            ]
+        )
+    return out, keys
+
+
+def _placements(first: Quarter, end: dt.date) -> list[list[Any]]:
+    """Placements whose 6, 12 or 24-month anniversary can fall in the reported quarters."""
+    rows = (
+        MunicipalPlacement.objects.filter(
+            placed_on__gte=add_months(first.start, -24), placed_on__lte=add_months(end, -6)
+        )
+        .values("placed_on", "moved_out_on", "outcome")
+        .annotate(n=Count("pk"))
+        .values_list("placed_on", "moved_out_on", "outcome", "n")
+        .order_by()
+    )
+    return sorted(
+        (
+            [iso(p), iso(_until(m, end)), outcome if m is None or m <= end else "living", n]
+            for p, m, outcome, n in rows
+        ),
+        key=lambda r: (r[0], r[1] or "", r[2]),
+    )
+
+
+def _windows(end: dt.date) -> tuple[list[list[Any]], list[list[Any]]]:
+    by_department, by_entrance = placement_counts(end, 12)
+    departments = Department.objects.filter(pk__in=list(by_department)).values_list(
+        "pk", "number", "name", "organisation__name"
+    )
+    entrances = Entrance.objects.filter(pk__in=list(by_entrance)).values_list(
+        "pk", "street", "postal_code", "city", "department__number", "department__name"
+    )
+    return (
+        sorted([f"{num} {name}", org, by_department[pk]] for pk, num, name, org in departments),
+        sorted(
+            [f"{street}, {postal} {city}", f"{num} {name}", by_entrance[pk]]
+            for pk, street, postal, city, num, name in entrances
+        ),
+    )
+
+
+def _department_status(end: dt.date) -> dict[str, Any]:
+    stored = list(
+        DepartmentStatus.objects.values("status", "as_of").annotate(n=Count("pk")).order_by()
+    )
+    if stored:
+        counts: Counter[str] = Counter()
+        for row in stored:
+            counts[row["status"]] += row["n"]
+        return {"as_of": iso(max(r["as_of"] for r in stored)), "counts": dict(counts)}
+    computed = Counter(info.status for info in department_status_map(end).values())
+    return {"as_of": iso(end), "counts": dict(computed)}
+
+
+def _meetings(quarter: Quarter) -> list[dict[str, Any]]:
+    """Meetings held in the quarter, and earlier meetings with decisions still open."""
+    meetings = (
+        Meeting.objects.filter(
+            Q(held_on__gte=quarter.start, held_on__lte=quarter.end)
+            | Q(held_on__lt=quarter.start, decisions__status__in=OPEN_DECISIONS)
+        )
+        .filter(held_on__lte=quarter.end)
+        .distinct()
+        .select_related("forum")
+        .prefetch_related("decisions")
+        .order_by("held_on", "pk")
+    )
+    return [
+        {
+            "forum_kind": m.forum.kind,
+            "forum": m.forum.name,
+            "held_on": iso(m.held_on),
+            "minutes": m.minutes,
+            "decisions": [
+                {
+                    "text": dec.text,
+                    "follow_up": dec.follow_up,
+                    "responsible": dec.responsible,
+                    "due_on": iso(dec.due_on),
+                    "status": dec.status,
+                }
+                for dec in m.decisions.all()
+            ],
+        }
+        for m in meetings
+    ]
+
+
+def report_snapshot_gather(*, quarter: Quarter, today: dt.date) -> dict[str, Any]:
+    """The input snapshot of the quarterly report (see docs/reports.md for every key)."""
+    as_of = min(quarter.end, today)
+    quarters = quarters_for(quarter)
+    first = quarters[0]
+    agreement = agreement_for(as_of)
+    version = agreement.version_for(as_of) if agreement else None
+    organisations = (
+        {str(o.pk): o.name for o in agreement.parties.all()} if agreement is not None else {}
+    )
+    cases, citizen_keys = _cases(as_of)
+    stays = [
+        [citizen_keys[c], iso(a), iso(_until(dis, as_of))]
+        for c, a, dis in ShelterStay.objects.filter(admitted_on__lte=as_of)
+        .values_list("case__citizen_id", "admitted_on", "discharged_on")
+        .order_by("case__citizen_id", "admitted_on", "pk")
+        if c in citizen_keys
+    ]
+    decisions = [
+        [citizen_keys[c], iso(day), method]
+        for c, day, method in SupportPlan.objects.filter(
+            method__in=[m.value for m in SECTION_85A_METHODS],
+            decided_on__gte=first.start,
+            decided_on__lte=as_of,
+        )
+        .values_list("case__citizen_id", "decided_on", "method")
+        .order_by("decided_on", "pk")
+        if c in citizen_keys
+    ]
+    leases = [
+        [org, iso(start), days, str(amount)]
+        for org, start, days, amount in Lease.objects.filter(
+            starts_on__gte=first.start, starts_on__lte=as_of
+        )
+        .values_list(
+            "vacancy__organisation__name", "starts_on", "void_rent_days", "void_rent_amount"
+        )
+        .order_by("starts_on", "pk")
+    ]
+    claims = [
+        [org, iso(day), amount]
+        for org, day, amount in GuaranteeClaim.objects.filter(
+            status=ClaimStatus.APPROVED, decided_on__gte=first.start, decided_on__lte=as_of
+        )
+        .values_list("lease__vacancy__organisation__name", "decided_on", "amount")
+        .order_by("decided_on", "pk")
+    ]
+    declines = [
+        [iso(day), reason, side]
+        for day, reason, side in Offer.objects.filter(
+            status=OfferStatus.DECLINED, answered_on__gte=first.start, answered_on__lte=as_of
+        )
+        .values_list("answered_on", "decline_reason", "decline_side")
+        .order_by("answered_on", "pk")
+    ]
+    dept_windows, entrance_windows = _windows(as_of)
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "quarter": str(quarter),
+        "as_of": iso(as_of),
+        "agreement": agreement.title if agreement else "",
+        "organisations": organisations,
+        "caps": {
+            "department": version.cap_per_department_12m if version else None,
+            "entrance": version.cap_per_entrance_12m if version else None,
+        },
+        "turns": _turns(agreement, as_of),
+        "vacancies": _vacancies(first.start, as_of),
+        "leases": leases,
+        "claims": claims,
+        "declines": declines,
+        "cases": cases,
+        "stays": stays,
+        "decisions_85a": decisions,
+        "placements": _placements(first, as_of),
+        "department_windows": dept_windows,
+        "entrance_windows": entrance_windows,
+        "department_status": _department_status(as_of),
+        "meetings": _meetings(quarter),
+    }
+
+
+def report_build(*, quarter: Quarter, today: dt.date) -> tuple[dict[str, Any], Report]:
+    snapshot = report_snapshot_gather(quarter=quarter, today=today)
+    return snapshot, build_report(snapshot)
+
+
+def meeting_list() -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.select_related("forum__agreement")
+        .annotate(
+            n_decisions=Count("decisions"),
+            n_open=Count("decisions", filter=Q(decisions__status__in=OPEN_DECISIONS)),
+        )
+        .order_by("-held_on", "-pk")
+    )
+
+
+def meeting_get(pk: int) -> Meeting:
+    return get_object_or_404(Meeting.objects.select_related("forum"), pk=pk)
+
+
+def decision_get(pk: int) -> Decision:
+    return get_object_or_404(Decision.objects.select_related("meeting"), pk=pk)
+
+
+def report_snapshot_list() -> QuerySet[ReportSnapshot]:
+    return (
+        ReportSnapshot.objects.defer("snapshot", "pdf", "xlsx")
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def report_snapshot_get(pk: int) -> ReportSnapshot:
+    return get_object_or_404(ReportSnapshot, pk=pk)

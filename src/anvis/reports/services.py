@@ -1,0 +1,126 @@
+"""Writes of the reports app: meetings, decisions and frozen report snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from anvis.agreements.models import GovernanceForum
+from anvis.audit.services import audit_record, snapshot
+from anvis_core.quotas import Quarter
+from anvis_core.reports import build_report, snapshot_hash
+
+from .models import Decision, DecisionStatus, Meeting, ReportSnapshot
+from .render import render_pdf, render_xlsx
+from .selectors import report_snapshot_gather
+
+
+def meeting_create(
+    *, actor: Any, forum: GovernanceForum, held_on: dt.date, minutes: str = ""
+) -> Meeting:
+    with transaction.atomic():
+        meeting = Meeting(forum=forum, held_on=held_on, minutes=minutes, created_by=actor)
+        meeting.full_clean()
+        meeting.save()
+        audit_record(
+            actor=actor, action="reports.meeting_create", instance=meeting, after=snapshot(meeting)
+        )
+    return meeting
+
+
+def meeting_update(*, actor: Any, meeting: Meeting, held_on: dt.date, minutes: str) -> Meeting:
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        before = snapshot(meeting)
+        meeting.held_on = held_on
+        meeting.minutes = minutes
+        meeting.full_clean()
+        meeting.save()
+        audit_record(
+            actor=actor,
+            action="reports.meeting_update",
+            instance=meeting,
+            before=before,
+            after=snapshot(meeting),
+        )
+    return meeting
+
+
+def decision_create(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    text: str,
+    follow_up: str = "",
+    responsible: str = "",
+    due_on: dt.date | None = None,
+    status: str = DecisionStatus.OPEN,
+) -> Decision:
+    with transaction.atomic():
+        decision = Decision(
+            meeting=meeting,
+            text=text.strip(),
+            follow_up=follow_up.strip(),
+            responsible=responsible.strip(),
+            due_on=due_on,
+            status=status,
+        )
+        decision.full_clean()
+        decision.save()
+        audit_record(
+            actor=actor,
+            action="reports.decision_create",
+            instance=decision,
+            after=snapshot(decision),
+        )
+    return decision
+
+
+def decision_update(
+    *,
+    actor: Any,
+    decision: Decision,
+    text: str,
+    follow_up: str,
+    responsible: str,
+    due_on: dt.date | None,
+    status: str,
+) -> Decision:
+    with transaction.atomic():
+        decision = Decision.objects.select_for_update().get(pk=decision.pk)
+        before = snapshot(decision)
+        decision.text = text.strip()
+        decision.follow_up = follow_up.strip()
+        decision.responsible = responsible.strip()
+        decision.due_on = due_on
+        decision.status = status
+        decision.full_clean()
+        decision.save()
+        audit_record(
+            actor=actor,
+            action="reports.decision_update",
+            instance=decision,
+            before=before,
+            after=snapshot(decision),
+        )
+    return decision
+
+
+def report_snapshot_create(*, actor: Any, quarter: Quarter, today: dt.date) -> ReportSnapshot:
+    """Gather the quarter's inputs, freeze them with their SHA-256 and store the steering
+    group's PDF and workbook as rendered now."""
+    raw = report_snapshot_gather(quarter=quarter, today=today)
+    digest = snapshot_hash(raw)
+    report = build_report(raw)
+    pdf = render_pdf(report, suppressed=True, sha256=digest)
+    xlsx = render_xlsx(report, suppressed=True, sha256=digest)
+    with transaction.atomic():
+        frozen = ReportSnapshot.objects.create(
+            quarter=str(quarter), snapshot=raw, sha256=digest, pdf=pdf, xlsx=xlsx, created_by=actor
+        )
+        audit_record(
+            actor=actor, action="reports.snapshot_create", instance=frozen, after=snapshot(frozen)
+        )
+    return frozen

@@ -1,0 +1,319 @@
+"""The steering group's pages: dashboard with quarter selector, PDF and XLSX, frozen snapshots,
+and the meeting and decision log.
+
+Municipal roles see exact figures; the steering group sees suppressed figures only, and every
+stored report pack (what leaves the municipality) is the suppressed edition.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anvis.core.lists import paginate
+from anvis.permissions import LEAD, MUNICIPAL, Role, access, is_municipal, user_has_role
+from anvis_core.quotas import Quarter
+from anvis_core.reports import build_report
+
+from . import selectors, services
+from .forms import DecisionForm, MeetingForm
+from .labels import meetings_shown, present, quarter_label
+from .render import render_pdf, render_xlsx
+
+READERS = MUNICIPAL | {Role.STEERING}
+EDITION_PARAM = "udgave"
+STEERING_EDITION = "styregruppe"
+
+
+def _suppressed(request: HttpRequest) -> bool:
+    """The steering group always gets the suppressed edition; municipal roles may ask for it."""
+    if not is_municipal(request.user):
+        return True
+    return request.GET.get(EDITION_PARAM) == STEERING_EDITION
+
+
+def _quarter(request: HttpRequest) -> tuple[Quarter, list[Quarter]]:
+    today = timezone.localdate()
+    choices = selectors.report_quarters(today)
+    wanted = request.GET.get("kvartal", "")
+    try:
+        quarter = Quarter.parse(wanted) if wanted else choices[0]
+    except ValueError:
+        quarter = choices[0]
+    if quarter not in choices:
+        quarter = choices[0]
+    return quarter, choices
+
+
+def _filename(quarter: Quarter | str, suppressed: bool, ext: str) -> str:
+    edition = "styregruppe" if suppressed else "intern"
+    return f"anvis-kvartalsrapport-{quarter}-{edition}.{ext}"
+
+
+def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+PDF = "application/pdf"
+FORMATS = ("pdf", "xlsx")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@access(READERS)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    quarter, choices = _quarter(request)
+    suppressed = _suppressed(request)
+    _raw, report = selectors.report_build(quarter=quarter, today=timezone.localdate())
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "report": report,
+            "quarter": quarter,
+            "quarter_label": quarter_label(quarter),
+            "choices": [(str(q), quarter_label(q)) for q in choices],
+            "sections": present(report, suppressed=suppressed),
+            "meetings": meetings_shown(report),
+            "suppressed": suppressed,
+            "municipal": is_municipal(request.user),
+            "can_freeze": user_has_role(request.user, LEAD),
+            "edition": STEERING_EDITION if suppressed else "",
+        },
+    )
+
+
+@access(READERS)
+def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404
+    quarter, _choices = _quarter(request)
+    suppressed = _suppressed(request)
+    _raw, report = selectors.report_build(quarter=quarter, today=timezone.localdate())
+    if fmt == "pdf":
+        return _download(
+            render_pdf(report, suppressed=suppressed), PDF, _filename(quarter, suppressed, "pdf")
+        )
+    return _download(
+        render_xlsx(report, suppressed=suppressed), XLSX, _filename(quarter, suppressed, "xlsx")
+    )
+
+
+@access(READERS)
+def snapshot_list(request: HttpRequest) -> HttpResponse:
+    _quarter_now, choices = _quarter(request)
+    page, query = paginate(request, selectors.report_snapshot_list())
+    return render(
+        request,
+        "reports/snapshot_list.html",
+        {
+            "page": page,
+            "query": query,
+            "choices": [(str(q), quarter_label(q)) for q in choices],
+            "can_freeze": user_has_role(request.user, LEAD),
+            "municipal": is_municipal(request.user),
+        },
+    )
+
+
+@access(LEAD)
+@require_POST
+def snapshot_create(request: HttpRequest) -> HttpResponse:
+    try:
+        quarter = Quarter.parse(request.POST.get("kvartal", ""))
+    except ValueError:
+        messages.error(request, _("Choose a quarter."))
+        return redirect("reports:snapshot_list")
+    frozen = services.report_snapshot_create(
+        actor=request.user, quarter=quarter, today=timezone.localdate()
+    )
+    messages.success(
+        request,
+        _("The report for %(quarter)s is frozen (SHA-256 %(hash)s).")
+        % {"quarter": quarter_label(quarter), "hash": frozen.sha256[:12]},
+    )
+    return redirect("reports:snapshot_detail", pk=frozen.pk)
+
+
+@access(READERS)
+def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    frozen = selectors.report_snapshot_get(pk)
+    suppressed = _suppressed(request)
+    report = build_report(frozen.snapshot)
+    return render(
+        request,
+        "reports/snapshot_detail.html",
+        {
+            "frozen": frozen,
+            "report": report,
+            "quarter_label": quarter_label(frozen.quarter),
+            "sections": present(report, suppressed=suppressed),
+            "meetings": meetings_shown(report),
+            "suppressed": suppressed,
+            "municipal": is_municipal(request.user),
+        },
+    )
+
+
+@access(READERS)
+def snapshot_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The stored steering group edition as it was rendered; municipal roles may ask for the
+    exact edition, rendered again from the frozen inputs."""
+    if fmt not in FORMATS:
+        raise Http404
+    frozen = selectors.report_snapshot_get(pk)
+    exact = is_municipal(request.user) and request.GET.get(EDITION_PARAM) == "intern"
+    if exact:
+        report = build_report(frozen.snapshot)
+        body = (
+            render_pdf(report, suppressed=False, sha256=frozen.sha256)
+            if fmt == "pdf"
+            else render_xlsx(report, suppressed=False, sha256=frozen.sha256)
+        )
+    else:
+        body = bytes(frozen.pdf if fmt == "pdf" else frozen.xlsx)
+    return _download(body, PDF if fmt == "pdf" else XLSX, _filename(frozen.quarter, not exact, fmt))
+
+
+# --- meetings and decisions ---------------------------------------------------------------------
+
+
+def _data(request: HttpRequest) -> Any:
+    """The posted data (also when empty, so an empty form shows its errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@access(READERS)
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    page, query = paginate(request, selectors.meeting_list())
+    return render(
+        request,
+        "reports/meeting_list.html",
+        {
+            "page": page,
+            "query": query,
+            "can_edit": user_has_role(request.user, LEAD),
+        },
+    )
+
+
+@access(READERS)
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get(pk)
+    return render(
+        request,
+        "reports/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "decisions": meeting.decisions.all(),
+            "can_edit": user_has_role(request.user, LEAD),
+        },
+    )
+
+
+@access(LEAD)
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    form = MeetingForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The meeting is recorded."))
+            return redirect("reports:meeting_detail", pk=meeting.pk)
+    return render(
+        request,
+        "reports/form.html",
+        {"form": form, "title": _("Record a meeting"), "back": "reports:meeting_list"},
+    )
+
+
+@access(LEAD)
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get(pk)
+    initial = {"forum": meeting.forum, "held_on": meeting.held_on, "minutes": meeting.minutes}
+    form = MeetingForm(_data(request), initial=initial)
+    form.fields["forum"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(
+                actor=request.user,
+                meeting=meeting,
+                held_on=form.cleaned_data["held_on"],
+                minutes=form.cleaned_data["minutes"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The meeting is saved."))
+            return redirect("reports:meeting_detail", pk=meeting.pk)
+    return render(
+        request,
+        "reports/form.html",
+        {"form": form, "title": _("Edit the meeting"), "back": "reports:meeting_list"},
+    )
+
+
+@access(LEAD)
+def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get(pk)
+    form = DecisionForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_create(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The decision is recorded."))
+            return redirect("reports:meeting_detail", pk=meeting.pk)
+    return render(
+        request,
+        "reports/form.html",
+        {
+            "form": form,
+            "title": _("Record a decision"),
+            "back": "reports:meeting_list",
+            "meeting": meeting,
+        },
+    )
+
+
+@access(LEAD)
+def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = selectors.decision_get(pk)
+    form = DecisionForm.for_decision(decision, _data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_update(actor=request.user, decision=decision, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The decision is saved."))
+            return redirect("reports:meeting_detail", pk=decision.meeting_id)
+    return render(
+        request,
+        "reports/form.html",
+        {
+            "form": form,
+            "title": _("Edit the decision"),
+            "back": "reports:meeting_list",
+            "meeting": decision.meeting,
+        },
+    )

@@ -1,0 +1,801 @@
+"""The quarterly report as a pure function of a snapshot: `build_report(snapshot)`.
+
+Every figure's definition is in docs/reports.md. Periods are the selected quarter and the three
+before it; "on a quarter's end" means its last day, or the snapshot's `as_of` day when the
+quarter is still running.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+from anvis_core.cases.reimbursement import Stay, reimbursement_status
+from anvis_core.cases.support import DecisionTiming, SupportMethod, check_85a_decision
+from anvis_core.composition import add_months
+from anvis_core.quotas import LedgerRecord, Quarter
+from anvis_core.quotas.ledger import LedgerFigures
+
+from .snapshot import CaseRow, Snapshot, VacancyRow, d
+from .stats import age_band_labels, median, percentile, rent_band, rent_band_labels
+from .table import Cell, Chart, Kind, Table, code, count, money, share, stat, text
+
+RETENTION_MONTHS = (6, 12, 24)
+HOUSING_FIRST_BENCHMARK = Decimal(90)
+TOP_ROWS = 25
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    tables: tuple[Table, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    quarter: Quarter
+    quarters: tuple[Quarter, ...]
+    as_of: dt.date
+    agreement: str
+    sections: tuple[Section, ...]
+    meetings: tuple[dict[str, Any], ...]
+
+    def tables(self) -> list[Table]:
+        return [t for s in self.sections for t in s.tables]
+
+    def table(self, key: str) -> Table:
+        for t in self.tables():
+            if t.key == key:
+                return t
+        raise KeyError(key)
+
+
+def _q(quarter: Quarter) -> Cell:
+    return text(str(quarter))
+
+
+def _in(day: dt.date | None, quarter: Quarter) -> bool:
+    return day is not None and quarter.start <= day <= quarter.end
+
+
+def _end(quarter: Quarter, as_of: dt.date) -> dt.date:
+    return min(quarter.end, as_of)
+
+
+def _days(start: dt.date, end: dt.date) -> int:
+    return (end - start).days
+
+
+def _stat_cells(values: list[int]) -> tuple[Cell, Cell]:
+    return stat(median(values), len(values)), stat(percentile(values, 90), len(values))
+
+
+def _fraction(value: Fraction) -> Decimal:
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        Decimal("0.1"), ROUND_HALF_UP
+    )
+
+
+# --- the agreement: ledger, turns, flow ---------------------------------------------------------
+
+
+def scaled(figures: LedgerFigures, n: int) -> LedgerFigures:
+    """`n` copies of the same record's figures added up (what `compute_ledger` sums one by one)."""
+    return LedgerFigures(
+        eligible=figures.eligible * n,
+        expected=figures.expected * n,
+        accepted=figures.accepted * n,
+        declined=figures.declined * n,
+        expired=figures.expired * n,
+        pending=figures.pending * n,
+        ordinary=figures.ordinary * n,
+        withdrawn=figures.withdrawn * n,
+        extra=figures.extra * n,
+        shares=figures.shares if n else frozenset(),
+    )
+
+
+@dataclass(frozen=True)
+class OrgLedger:
+    quarter: LedgerFigures
+    cumulative: LedgerFigures
+    municipal: int  # municipal turns in the quarter
+
+
+LedgerCells = dict[tuple[int, dt.date], tuple[LedgerFigures, int]]
+
+
+def ledger_cells(groups: list[tuple[LedgerRecord, int]]) -> LedgerCells:
+    """Figures and municipal turns per (organisation, report date) from grouped turn records."""
+    empty = LedgerFigures()
+    out: LedgerCells = {}
+    for record, n in groups:
+        k = (record.organisation_id, record.report_date)
+        figures, municipal = out.get(k, (empty, 0))
+        out[k] = (
+            figures + scaled(LedgerFigures.of(record), n),
+            municipal + (n if record.municipal else 0),
+        )
+    return out
+
+
+def ledger_by_organisation(cells: LedgerCells, quarter: Quarter) -> dict[int, OrgLedger]:
+    """The fair-share ledger per organisation for `quarter` and cumulative to its end; the
+    same figures as `anvis_core.quotas.compute_ledger` gives for the ungrouped records."""
+    return ledger_series(cells, [quarter])[quarter]
+
+
+def ledger_series(
+    cells: LedgerCells, quarters: list[Quarter]
+) -> dict[Quarter, dict[int, OrgLedger]]:
+    """`ledger_by_organisation` for consecutive quarters, carrying the cumulative figures from
+    one quarter to the next instead of summing from the start each time."""
+    empty = LedgerFigures()
+    first = quarters[0].start
+    carried: dict[int, LedgerFigures] = {}
+    by_quarter: dict[Quarter, list[tuple[int, LedgerFigures, int]]] = {q: [] for q in quarters}
+    bounds = [(q, q.start, q.end) for q in quarters]
+    for (k, day), (figures, n_municipal) in cells.items():
+        if day < first:
+            carried[k] = carried.get(k, empty) + figures
+            continue
+        for q, start, end in bounds:
+            if start <= day <= end:
+                by_quarter[q].append((k, figures, n_municipal))
+                break
+    out: dict[Quarter, dict[int, OrgLedger]] = {}
+    for q in quarters:
+        in_quarter: dict[int, LedgerFigures] = {}
+        municipal: Counter[int] = Counter()
+        for k, figures, n_municipal in by_quarter[q]:
+            in_quarter[k] = in_quarter.get(k, empty) + figures
+            municipal[k] += n_municipal
+        for k, figures in in_quarter.items():
+            carried[k] = carried.get(k, empty) + figures
+        out[q] = {
+            k: OrgLedger(in_quarter.get(k, empty), total, municipal[k])
+            for k, total in carried.items()
+        }
+    return out
+
+
+def _ledger_row(label: Cell, line: OrgLedger) -> tuple[Cell, ...]:
+    f = line.quarter
+    return (
+        label,
+        count(f.eligible),
+        stat(_fraction(f.expected), f.eligible),
+        count(line.municipal),
+        count(f.delivered),
+        count(f.accepted),
+        count(f.declined),
+        count(f.expired),
+        count(f.pending),
+        count(f.withdrawn),
+        stat(_fraction(line.cumulative.balance), line.cumulative.eligible),
+    )
+
+
+def _sum_lines(lines: Iterable[OrgLedger]) -> OrgLedger:
+    q, c, m = LedgerFigures(), LedgerFigures(), 0
+    for line in lines:
+        q, c, m = q + line.quarter, c + line.cumulative, m + line.municipal
+    return OrgLedger(q, c, m)
+
+
+def ledger_tables(snap: Snapshot) -> list[Table]:
+    groups = ledger_cells(snap.ledger_groups())
+    names = {int(k): v for k, v in snap.organisations.items()}
+    series = ledger_series(groups, snap.quarters)
+    lines = series[snap.quarter]
+    empty = OrgLedger(LedgerFigures(), LedgerFigures(), 0)
+    ordered = sorted(names, key=lambda k: (-lines.get(k, empty).quarter.eligible, names[k], k))
+    shown, rest = ordered[:TOP_ROWS], ordered[TOP_ROWS:]
+    rows = [_ledger_row(text(names[k]), lines.get(k, empty)) for k in shown]
+    if rest:
+        rows.append(_ledger_row(code("org.others"), _sum_lines(lines.get(k, empty) for k in rest)))
+    rows.append(_ledger_row(code("total"), _sum_lines(lines.values())))
+    per_org = Table(
+        "ledger_organisations",
+        (
+            "organisation",
+            "eligible",
+            "expected",
+            "municipal_turns",
+            "delivered",
+            "accepted",
+            "declined",
+            "expired",
+            "pending",
+            "withdrawn",
+            "balance_cumulative",
+        ),
+        tuple(rows),
+        Chart("bar", (2, 4), horizontal=True, rows=len(shown)),
+        note="top_organisations" if rest else "",
+        note_params={"shown": len(shown), "total": len(ordered)},
+    )
+    trend = []
+    for quarter in snap.quarters:
+        total = _sum_lines(series[quarter].values())
+        f = total.quarter
+        trend.append(
+            (
+                _q(quarter),
+                count(f.eligible),
+                count(total.municipal),
+                count(f.accepted),
+                count(f.declined),
+                count(f.expired),
+                count(f.pending),
+            )
+        )
+    turns = Table(
+        "turns_by_quarter",
+        ("quarter", "eligible", "municipal_turns", "accepted", "declined", "expired", "pending"),
+        tuple(trend),
+        Chart("bar", (3, 4, 5)),
+    )
+    return [per_org, turns]
+
+
+FLOW_STAGES: tuple[tuple[str, Callable[[VacancyRow], dt.date | None]], ...] = (
+    ("to_acceptance", lambda v: v.accepted_on),
+    ("to_offer", lambda v: v.first_offer_on),
+    ("to_lease", lambda v: v.lease_signed_on),
+    ("to_move_in", lambda v: v.move_in_on),
+)
+
+
+def flow_table(snap: Snapshot) -> Table:
+    vacancies = snap.vacancies()
+    rows = []
+    for quarter in snap.quarters:
+        cells: list[Cell] = [_q(quarter)]
+        for _key, stage in FLOW_STAGES:
+            days = [
+                _days(v.report_date, day)
+                for v in vacancies
+                if (day := stage(v)) is not None and _in(day, quarter)
+            ]
+            cells.append(stat(median(days), len(days)))
+        rows.append(tuple(cells))
+    return Table(
+        "flow_days",
+        ("quarter", *(key for key, _ in FLOW_STAGES)),
+        tuple(rows),
+        Chart("bar", (1, 2, 3, 4)),
+    )
+
+
+# --- allocation: caps and monitoring status ----------------------------------------------------
+
+
+def cap_tables(snap: Snapshot) -> list[Table]:
+    caps = snap.raw.get("caps", {})
+    out = []
+    for key, rows_key, cap in (
+        ("department_caps", "department_windows", caps.get("department")),
+        ("entrance_caps", "entrance_windows", caps.get("entrance")),
+    ):
+        rows_raw = sorted(snap.raw.get(rows_key, []), key=lambda r: (-r[2], r[0], r[1]))
+        rows = []
+        for label, parent, n in rows_raw[:TOP_ROWS]:
+            rows.append(
+                (
+                    text(label),
+                    text(parent),
+                    count(n),
+                    Cell(cap, Kind.STAT),
+                    Cell(
+                        "cap.reached" if cap is not None and n >= cap else "cap.room",
+                        Kind.CODE,
+                        (n,),
+                    ),
+                )
+            )
+        at_cap = sum(1 for r in rows_raw if cap is not None and r[2] >= cap)
+        out.append(
+            Table(
+                key,
+                ("unit", "parent", "placements_12m", "cap", "cap_status"),
+                tuple(rows),
+                None,
+                note="top_rows",
+                note_params={"shown": len(rows), "total": len(rows_raw), "at_cap": at_cap},
+            )
+        )
+    status = snap.raw.get("department_status", {})
+    counts = status.get("counts", {})
+    out.append(
+        Table(
+            "department_status",
+            ("status", "departments"),
+            tuple(
+                (code(f"status.{s}"), count(int(counts.get(s, 0))))
+                for s in ("green", "yellow", "red", "unknown")
+            ),
+            Chart("bar", (1,)),
+            note="status_as_of",
+            note_params={"as_of": status.get("as_of") or ""},
+        )
+    )
+    return out
+
+
+# --- waiting list and supply gap ---------------------------------------------------------------
+
+
+def waiting_on(case: CaseRow, day: dt.date) -> bool:
+    """Registered by `day`, not yet housed and not closed on `day`."""
+    return (
+        case.opened_on <= day
+        and (case.housed_on is None or case.housed_on > day)
+        and (case.closed_on is None or case.closed_on > day)
+    )
+
+
+def waiting_tables(snap: Snapshot) -> list[Table]:
+    cases = snap.cases()
+    trend = []
+    for quarter in snap.quarters:
+        end = _end(quarter, snap.as_of)
+        waits = [_days(c.waiting_since, end) for c in cases if waiting_on(c, end)]
+        housed = [
+            _days(c.opened_on, c.housed_on)
+            for c in cases
+            if c.housed_on is not None and _in(c.housed_on, quarter)
+        ]
+        registered = sum(1 for c in cases if _in(c.opened_on, quarter))
+        trend.append(
+            (
+                _q(quarter),
+                count(len(waits)),
+                *_stat_cells(waits),
+                count(registered),
+                count(len(housed)),
+                *_stat_cells(housed),
+            )
+        )
+    end = _end(snap.quarter, snap.as_of)
+    waiting = [c for c in cases if waiting_on(c, end)]
+
+    def breakdown(key: str, attr: Callable[[CaseRow], str], order: list[str], kind: Kind) -> Table:
+        groups: dict[str, list[int]] = defaultdict(list)
+        for c in waiting:
+            groups[attr(c)].append(_days(c.waiting_since, end))
+        labels = order + sorted(k for k in groups if k not in order)
+        rows = tuple(
+            (Cell(label, kind), count(len(groups[label])), *_stat_cells(groups[label]))
+            for label in labels
+            if label in groups or label in order
+        )
+        return Table(key, ("group", "waiting", "median_days", "p90_days"), rows, Chart("bar", (2,)))
+
+    situations = [
+        "rough_sleeping",
+        "night_shelter",
+        "shelter_110",
+        "womens_shelter",
+        "release_no_address",
+        "friends_family",
+        "temporary_housing",
+    ]
+    by_situation = breakdown(
+        "waiting_by_situation", lambda c: f"situation.{c.situation}", [], Kind.CODE
+    )
+    by_situation = Table(
+        by_situation.key,
+        by_situation.columns,
+        tuple(
+            sorted(
+                by_situation.rows,
+                key=lambda r: (
+                    situations.index(str(r[0].value)[10:])
+                    if str(r[0].value)[10:] in situations
+                    else 99
+                ),
+            )
+        ),
+        by_situation.chart,
+    )
+    by_age = breakdown("waiting_by_age", lambda c: c.age_band, age_band_labels(), Kind.TEXT)
+    trend_table = Table(
+        "waiting_by_quarter",
+        (
+            "quarter",
+            "waiting",
+            "median_days",
+            "p90_days",
+            "registered",
+            "housed",
+            "median_days_to_housed",
+            "p90_days_to_housed",
+        ),
+        tuple(trend),
+        Chart("bar", (1,)),
+    )
+    # The supply gap: citizens waiting by their maximum rent against dwellings the
+    # municipality accepted in the quarter by their rent.
+    waiting_bands = Counter(rent_band(c.max_rent) for c in waiting)
+    delivered_bands = Counter(
+        rent_band(v.rent) for v in snap.vacancies() if _in(v.accepted_on, snap.quarter)
+    )
+    labels = [*rent_band_labels(), "?"]
+    gap = Table(
+        "supply_gap",
+        ("rent_band", "waiting_max_rent", "dwellings_delivered"),
+        tuple(
+            (
+                code("rent.unknown") if label == "?" else text(label),
+                count(waiting_bands[label]),
+                count(delivered_bands[label]),
+            )
+            for label in labels
+        ),
+        Chart("bar", (1, 2)),
+    )
+    return [trend_table, by_situation, by_age, gap]
+
+
+# --- money -------------------------------------------------------------------------------------
+
+
+def money_tables(snap: Snapshot) -> list[Table]:
+    leases = [
+        (str(o), dt.date.fromisoformat(s), int(days), Decimal(amount))
+        for o, s, days, amount in snap.raw.get("leases", [])
+    ]
+    claims = [
+        (str(o), dt.date.fromisoformat(day), int(amount))
+        for o, day, amount in snap.raw.get("claims", [])
+    ]
+    void_q = [x for x in leases if _in(x[1], snap.quarter) and x[2] > 0]
+    paid_q = [x for x in claims if _in(x[1], snap.quarter)]
+    orgs = sorted({x[0] for x in void_q} | {x[0] for x in paid_q})
+
+    def row(
+        label: Cell, void: list[tuple[str, dt.date, int, Decimal]], paid: list[Any]
+    ) -> tuple[Cell, ...]:
+        return (
+            label,
+            count(len(void)),
+            stat(sum(x[2] for x in void), len(void)),
+            money(sum((x[3] for x in void), Decimal(0)), len(void)),
+            count(len(paid)),
+            money(sum(x[2] for x in paid), len(paid)),
+        )
+
+    totals = {
+        org: sum((x[3] for x in void_q if x[0] == org), Decimal(0))
+        + sum(x[2] for x in paid_q if x[0] == org)
+        for org in orgs
+    }
+    ordered = sorted(orgs, key=lambda o: (-totals[o], o))
+    shown, rest = ordered[:TOP_ROWS], set(ordered[TOP_ROWS:])
+    rows = [
+        row(text(org), [x for x in void_q if x[0] == org], [x for x in paid_q if x[0] == org])
+        for org in shown
+    ]
+    if rest:
+        rows.append(
+            row(
+                code("org.others"),
+                [x for x in void_q if x[0] in rest],
+                [x for x in paid_q if x[0] in rest],
+            )
+        )
+    rows.append(row(code("total"), void_q, paid_q))
+    per_org = Table(
+        "money_organisations",
+        (
+            "organisation",
+            "void_rent_leases",
+            "void_rent_days",
+            "void_rent_paid",
+            "claims_paid",
+            "claims_paid_amount",
+        ),
+        tuple(rows),
+        Chart("bar", (3, 5), horizontal=True, rows=len(shown)),
+        note="top_organisations" if rest else "",
+        note_params={"shown": len(shown), "total": len(ordered)},
+    )
+    trend = []
+    for quarter in snap.quarters:
+        mine = [x for x in leases if _in(x[1], quarter) and x[2] > 0]
+        paid = [x for x in claims if _in(x[1], quarter)]
+        trend.append(
+            (
+                _q(quarter),
+                money(sum((x[3] for x in mine), Decimal(0)), len(mine)),
+                money(sum(x[2] for x in paid), len(paid)),
+            )
+        )
+    by_quarter = Table(
+        "money_by_quarter",
+        ("quarter", "void_rent_paid", "claims_paid_amount"),
+        tuple(trend),
+        Chart("bar", (1, 2)),
+    )
+    return [per_org, by_quarter]
+
+
+# --- outcomes ----------------------------------------------------------------------------------
+
+
+def retained(placed_on: dt.date, moved_out_on: dt.date | None, outcome: str, months: int) -> bool:
+    """Still housed `months` after moving in: no move-out before the anniversary, or a planned
+    move on (a move to another home counts as housed)."""
+    return _kept(add_months(placed_on, months), moved_out_on, outcome)
+
+
+def _kept(anniversary: dt.date, moved_out_on: dt.date | None, outcome: str) -> bool:
+    return moved_out_on is None or moved_out_on >= anniversary or outcome == "moved_on"
+
+
+def retention_table(snap: Snapshot) -> Table:
+    # (anniversary, retained, number of placements) per placement group and horizon, once.
+    marks: dict[int, list[tuple[dt.date, bool, int]]] = {}
+    for months in RETENTION_MONTHS:
+        marks[months] = []
+        for placed, out, outcome, n in snap.placement_groups():
+            day = add_months(placed, months)
+            marks[months].append((day, _kept(day, out, outcome), n))
+    rows = []
+    for quarter in snap.quarters:
+        start, end = quarter.start, _end(quarter, snap.as_of)
+        cells: list[Cell] = [_q(quarter)]
+        for months in RETENTION_MONTHS:
+            cohort = [(kept, n) for day, kept, n in marks[months] if start <= day <= end]
+            cells.append(share(sum(n for kept, n in cohort if kept), sum(n for _k, n in cohort)))
+        rows.append(tuple(cells))
+    return Table(
+        "retention",
+        ("quarter", *(f"retention_{m}" for m in RETENTION_MONTHS)),
+        tuple(rows),
+        Chart("line", (1, 2, 3), reference=HOUSING_FIRST_BENCHMARK),
+    )
+
+
+def reentries(cases: Iterable[CaseRow]) -> list[CaseRow]:
+    """Cases opened after an earlier case of the same citizen ended in a home (housed)."""
+    by_citizen: dict[int, list[CaseRow]] = defaultdict(list)
+    for c in cases:
+        by_citizen[c.citizen].append(c)
+    out = []
+    for own in by_citizen.values():
+        for c in own:
+            if any(
+                o is not c and o.housed_on is not None and o.housed_on < c.opened_on for o in own
+            ):
+                out.append(c)
+    return out
+
+
+def returns_table(snap: Snapshot) -> Table:
+    cases = snap.cases()
+    again = reentries(cases)
+    rows = []
+    for quarter in snap.quarters:
+        opened = sum(1 for c in cases if _in(c.opened_on, quarter))
+        back = sum(1 for c in again if _in(c.opened_on, quarter))
+        rows.append((_q(quarter), count(opened), count(back), share(back, opened)))
+    return Table(
+        "returns",
+        ("quarter", "cases_opened", "returns", "returns_share"),
+        tuple(rows),
+        Chart("bar", (2,)),
+    )
+
+
+def _stays(snap: Snapshot) -> dict[int, list[Stay]]:
+    out: dict[int, list[Stay]] = defaultdict(list)
+    for citizen, admitted, discharged in snap.raw.get("stays", []):
+        out[int(citizen)].append(Stay(dt.date.fromisoformat(admitted), d(discharged)))
+    return out
+
+
+def shelter_table(snap: Snapshot) -> Table:
+    stays = _stays(snap)
+    rows = []
+    for quarter in snap.quarters:
+        end = _end(quarter, snap.as_of)
+        days_total = 0
+        citizens = 0
+        running = warning = exceeded = 0
+        for own in stays.values():
+            days = {day for s in own for day in s.days(end) if day >= quarter.start}
+            if days:
+                citizens += 1
+                days_total += len(days)
+            status = reimbursement_status(own, end)
+            if status.year is not None:
+                running += 1
+                exceeded += int(status.exceeded)
+                warning += int(status.warning and not status.exceeded)
+        rows.append(
+            (
+                _q(quarter),
+                stat(days_total, citizens),
+                count(citizens),
+                count(running),
+                count(warning),
+                count(exceeded),
+            )
+        )
+    return Table(
+        "shelter",
+        (
+            "quarter",
+            "shelter_days",
+            "citizens_in_shelter",
+            "running_years",
+            "near_cap",
+            "over_cap",
+        ),
+        tuple(rows),
+        Chart("bar", (1,)),
+    )
+
+
+def support_table(snap: Snapshot) -> Table:
+    stays = _stays(snap)
+    decisions = [
+        (int(c), dt.date.fromisoformat(day), SupportMethod(method))
+        for c, day, method in snap.raw.get("decisions_85a", [])
+    ]
+    rows = []
+    for quarter in snap.quarters:
+        timings = Counter(
+            check_85a_decision(method, day, stays.get(c, [])).timing
+            for c, day, method in decisions
+            if _in(day, quarter)
+        )
+        before = timings[DecisionTiming.BEFORE_DISCHARGE]
+        after = timings[DecisionTiming.AFTER_DISCHARGE]
+        rows.append(
+            (
+                _q(quarter),
+                count(sum(timings.values())),
+                count(before),
+                count(after),
+                share(before, before + after),
+            )
+        )
+    return Table(
+        "support_85a",
+        ("quarter", "decisions", "before_discharge", "after_discharge", "share_before"),
+        tuple(rows),
+        Chart("bar", (4,)),
+    )
+
+
+# --- declines and fairness ---------------------------------------------------------------------
+
+
+def decline_tables(snap: Snapshot) -> list[Table]:
+    declines = [
+        (dt.date.fromisoformat(day), str(r), str(s)) for day, r, s in snap.raw.get("declines", [])
+    ]
+    reasons = sorted({(s, r) for _day, r, s in declines})
+    rows = []
+    for side, reason in reasons:
+        cells: list[Cell] = [code(f"side.{side}"), code(f"reason.{reason}")]
+        for quarter in snap.quarters:
+            cells.append(
+                count(
+                    sum(
+                        1
+                        for x in declines
+                        if x[1] == reason and x[2] == side and _in(x[0], quarter)
+                    )
+                )
+            )
+        rows.append(tuple(cells))
+    last = 1 + len(snap.quarters)
+    by_reason = Table(
+        "declines_by_reason",
+        ("side", "reason", *(f"q:{q}" for q in snap.quarters)),
+        tuple(rows),
+        Chart("bar", (last,), horizontal=True),
+    )
+    by_side = Table(
+        "declines_by_side",
+        ("quarter", "client_declined", "provider_declined"),
+        tuple(
+            (
+                _q(q),
+                count(sum(1 for x in declines if x[2] == "client" and _in(x[0], q))),
+                count(sum(1 for x in declines if x[2] == "provider" and _in(x[0], q))),
+            )
+            for q in snap.quarters
+        ),
+        Chart("bar", (1, 2)),
+    )
+    return [by_side, by_reason]
+
+
+def active_in(case: CaseRow, quarter: Quarter) -> bool:
+    """On the waiting list at some time in the quarter."""
+    return (
+        case.opened_on <= quarter.end
+        and (case.housed_on is None or case.housed_on >= quarter.start)
+        and (case.closed_on is None or case.closed_on >= quarter.start)
+    )
+
+
+def fairness_tables(snap: Snapshot) -> list[Table]:
+    cases = [c for c in snap.cases() if active_in(c, snap.quarter)]
+    out = []
+    for key, attr, order, kind in (
+        ("fairness_age", lambda c: c.age_band, age_band_labels(), Kind.TEXT),
+        ("fairness_sex", lambda c: f"sex.{c.sex}", ["sex.female", "sex.male"], Kind.CODE),
+    ):
+        groups: dict[str, list[CaseRow]] = defaultdict(list)
+        for c in cases:
+            groups[attr(c)].append(c)
+        labels = order + sorted(k for k in groups if k not in order)
+        rows = []
+        for label in labels:
+            own = groups.get(label, [])
+            housed = [c for c in own if _in(c.housed_on, snap.quarter)]
+            times = [_days(c.opened_on, c.housed_on) for c in housed if c.housed_on]
+            rows.append(
+                (
+                    Cell(label, kind),
+                    count(len(own)),
+                    count(len(housed)),
+                    share(len(housed), len(own)),
+                    stat(median(times), len(times)),
+                )
+            )
+        out.append(
+            Table(
+                key,
+                ("group", "on_list", "housed", "housed_share", "median_days_to_housed"),
+                tuple(rows),
+                Chart("bar", (3,)),
+            )
+        )
+    return out
+
+
+def build_report(raw: dict[str, Any]) -> Report:
+    """The whole report from a snapshot (see `anvis_core.reports.snapshot`)."""
+    snap = Snapshot.load(raw)
+    sections = (
+        Section("agreement", (*ledger_tables(snap), flow_table(snap))),
+        Section("allocation", tuple(cap_tables(snap))),
+        Section("waiting", tuple(waiting_tables(snap))),
+        Section("money", tuple(money_tables(snap))),
+        Section(
+            "outcomes",
+            (retention_table(snap), returns_table(snap), shelter_table(snap), support_table(snap)),
+        ),
+        Section("declines", tuple(decline_tables(snap))),
+        Section("fairness", tuple(fairness_tables(snap))),
+    )
+    return Report(
+        quarter=snap.quarter,
+        quarters=tuple(snap.quarters),
+        as_of=snap.as_of,
+        agreement=str(raw.get("agreement") or ""),
+        sections=sections,
+        meetings=tuple(raw.get("meetings", [])),
+    )
+
+
+def suppressed_report(report: Report) -> Report:
+    """The report as it may leave the municipality's own roles."""
+    from dataclasses import replace
+
+    from .table import suppress
+
+    sections = tuple(Section(s.key, tuple(suppress(t) for t in s.tables)) for s in report.sections)
+    return replace(report, sections=sections)

@@ -1,0 +1,130 @@
+"""The report's input: a plain, JSON-serialisable snapshot of the figures' source rows.
+
+The snapshot holds no names, CPR numbers or database ids of citizens: a citizen is a running
+number inside the snapshot, ages are bands, and dates are ISO strings. Its SHA-256 over the
+canonical JSON (sorted keys, no whitespace) identifies the inputs a report was made from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from anvis_core.quotas import LedgerRecord, Outcome, Quarter
+
+SNAPSHOT_FORMAT = 1
+#: The selected quarter and the quarters before it shown for comparison.
+COMPARISON_QUARTERS = 4
+
+
+def canonical_json(snapshot: dict[str, Any]) -> str:
+    return json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def snapshot_hash(snapshot: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(snapshot).encode("utf-8")).hexdigest()
+
+
+def quarters_for(quarter: Quarter, n: int = COMPARISON_QUARTERS) -> list[Quarter]:
+    """`quarter` and the n-1 quarters before it, oldest first."""
+    out = [quarter]
+    while len(out) < n:
+        out.insert(0, out[0].previous())
+    return out
+
+
+def d(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+@dataclass(frozen=True)
+class VacancyRow:
+    organisation: str
+    report_date: dt.date
+    accepted_on: dt.date | None  # the municipality accepted (answer date)
+    first_offer_on: dt.date | None
+    lease_signed_on: dt.date | None
+    move_in_on: dt.date | None
+    rent: int
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    citizen: int
+    opened_on: dt.date
+    waiting_since: dt.date
+    closed_on: dt.date | None
+    housed_on: dt.date | None
+    situation: str
+    age_band: str
+    sex: str
+    max_rent: int | None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    quarter: Quarter
+    quarters: list[Quarter]
+    as_of: dt.date
+    raw: dict[str, Any]
+
+    @classmethod
+    def load(cls, raw: dict[str, Any]) -> Snapshot:
+        if raw.get("format") != SNAPSHOT_FORMAT:
+            raise ValueError(f"unknown snapshot format {raw.get('format')!r}")
+        quarter = Quarter.parse(raw["quarter"])
+        return cls(quarter, quarters_for(quarter), dt.date.fromisoformat(raw["as_of"]), raw)
+
+    @property
+    def organisations(self) -> dict[str, str]:
+        return dict(self.raw.get("organisations", {}))
+
+    def ledger_groups(self) -> list[tuple[LedgerRecord, int]]:
+        """Turn records are stored grouped: [organisation, first day of the report date's
+        quarter, eligible, municipal, share, outcome, number of records]."""
+        return [
+            (
+                LedgerRecord(
+                    int(o), 0, dt.date.fromisoformat(day), bool(e), bool(m), Fraction(s), Outcome(x)
+                ),
+                int(n),
+            )
+            for o, day, e, m, s, x, n in self.raw.get("turns", [])
+        ]
+
+    def placement_groups(self) -> list[tuple[dt.date, dt.date | None, str, int]]:
+        """Placements are stored grouped: [moved in, moved out, outcome, number]."""
+        return [
+            (dt.date.fromisoformat(placed), d(moved_out), str(outcome), int(n))
+            for placed, moved_out, outcome, n in self.raw.get("placements", [])
+        ]
+
+    def vacancies(self) -> list[VacancyRow]:
+        return [
+            VacancyRow(str(o), dt.date.fromisoformat(r), d(a), d(f), d(s), d(m), int(rent))
+            for o, r, a, f, s, m, rent in self.raw.get("vacancies", [])
+        ]
+
+    def cases(self) -> list[CaseRow]:
+        return [
+            CaseRow(
+                int(c),
+                dt.date.fromisoformat(op),
+                dt.date.fromisoformat(ws),
+                d(cl),
+                d(ho),
+                str(sit),
+                str(band),
+                str(sex),
+                None if rent is None else int(rent),
+            )
+            for c, op, ws, cl, ho, sit, band, sex, rent in self.raw.get("cases", [])
+        ]

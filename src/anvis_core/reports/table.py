@@ -1,0 +1,162 @@
+"""Report tables as plain values, small-number suppression and cell formatting.
+
+A table is columns (keys the interface translates) and rows of cells. Every cell knows what kind
+of figure it holds and the counts it rests on (`bases`), so suppression needs no other knowledge:
+a count cell rests on itself, a share on its numerator and denominator, a median on the number of
+observations, a sum of money on the number of items summed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Any
+
+#: Cells resting on fewer than this many people or items are suppressed.
+SUPPRESSION_THRESHOLD = 5
+SUPPRESSED_TEXT = "<5"
+
+
+class Kind(StrEnum):
+    TEXT = "text"  # shown as is (names, numeric band labels)
+    CODE = "code"  # a code the interface translates ("situation.rough_sleeping")
+    COUNT = "count"  # a number of people, vacancies or items
+    SHARE = "share"  # a percentage (Decimal), bases (numerator, denominator)
+    STAT = "stat"  # a statistic (median, percentile, balance), bases (observations,)
+    MONEY = "money"  # whole kroner or Decimal, bases (items summed,)
+
+
+FIGURE_KINDS = frozenset({Kind.COUNT, Kind.SHARE, Kind.STAT, Kind.MONEY})
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: int | Decimal | str | None
+    kind: Kind = Kind.COUNT
+    bases: tuple[int, ...] = ()
+    suppressed: bool = False
+
+    def resting_on(self) -> tuple[int, ...]:
+        if self.kind is Kind.COUNT and isinstance(self.value, int):
+            return (self.value, *self.bases)
+        return self.bases
+
+
+def text(value: str) -> Cell:
+    return Cell(value, Kind.TEXT)
+
+
+def code(value: str) -> Cell:
+    return Cell(value, Kind.CODE)
+
+
+def count(n: int) -> Cell:
+    return Cell(n, Kind.COUNT)
+
+
+def share(numerator: int, denominator: int) -> Cell:
+    """numerator / denominator in percent with one decimal (None when the denominator is 0)."""
+    if denominator == 0:
+        return Cell(None, Kind.SHARE, (numerator, denominator))
+    value = (Decimal(100) * numerator / denominator).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return Cell(value, Kind.SHARE, (numerator, denominator))
+
+
+def stat(value: int | Decimal | None, observations: int) -> Cell:
+    return Cell(value, Kind.STAT, (observations,))
+
+
+def money(value: int | Decimal, items: int) -> Cell:
+    return Cell(value, Kind.MONEY, (items,))
+
+
+@dataclass(frozen=True)
+class Chart:
+    """How the interface draws a table: `kind` bar or line; the value columns; an optional
+    reference line (e.g. the 90 % Housing First benchmark)."""
+
+    kind: str
+    value_columns: tuple[int, ...]
+    reference: Decimal | None = None
+    horizontal: bool = False
+    rows: int | None = None  # draw only the first rows (leave out "other" and total rows)
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    chart: Chart | None = None
+    note: str = ""  # a note code the interface translates (e.g. "top_rows")
+    note_params: dict[str, Any] = field(default_factory=dict)
+
+    def column(self, index: int) -> list[Cell]:
+        return [row[index] for row in self.rows]
+
+
+def must_suppress(cell: Cell, threshold: int = SUPPRESSION_THRESHOLD) -> bool:
+    """A figure cell is suppressed when any count it rests on is under the threshold (zero
+    included: the rule is "under 5", with no exception for empty cells)."""
+    if cell.suppressed:
+        return True
+    if cell.kind not in FIGURE_KINDS and not cell.bases:
+        return False  # a label; a label derived from a count carries that count as its base
+    return any(base < threshold for base in cell.resting_on())
+
+
+def suppress_cell(cell: Cell, threshold: int = SUPPRESSION_THRESHOLD) -> Cell:
+    if must_suppress(cell, threshold):
+        return replace(cell, value=None, suppressed=True)
+    return cell
+
+
+def suppress(table: Table, threshold: int = SUPPRESSION_THRESHOLD) -> Table:
+    """The table as it may leave the municipality: every figure resting on a count under the
+    threshold is replaced by a suppressed cell (shown as "<5")."""
+    rows = tuple(tuple(suppress_cell(c, threshold) for c in row) for row in table.rows)
+    return replace(table, rows=rows)
+
+
+def _group(digits: str) -> str:
+    out: list[str] = []
+    while len(digits) > 3:
+        out.insert(0, digits[-3:])
+        digits = digits[:-3]
+    out.insert(0, digits)
+    return ".".join(out)
+
+
+def format_number(value: int | Decimal, decimals: int = 0) -> str:
+    """Danish number format: 1.234.567 and 12,5."""
+    q = Decimal(value).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    sign = "-" if q < 0 else ""
+    whole, _, frac = f"{abs(q):f}".partition(".")
+    return sign + _group(whole) + ("," + frac if frac else "")
+
+
+def format_cell(cell: Cell) -> str:
+    if cell.suppressed:
+        return SUPPRESSED_TEXT
+    if cell.value is None:
+        return "–"
+    if cell.kind in (Kind.TEXT, Kind.CODE):
+        return str(cell.value)
+    value = cell.value
+    assert not isinstance(value, str)
+    if cell.kind is Kind.SHARE:
+        return format_number(value, 1) + " %"
+    if cell.kind is Kind.MONEY:
+        return format_number(value, 0) + " kr"
+    if cell.kind is Kind.STAT:
+        return format_number(value, 1 if Decimal(value) % 1 else 0)
+    return format_number(value)
+
+
+def numeric(cell: Cell) -> float | None:
+    """The value a chart draws (None for suppressed or missing cells)."""
+    if cell.suppressed or cell.value is None or cell.kind not in FIGURE_KINDS:
+        return None
+    assert not isinstance(cell.value, str)
+    return float(cell.value)

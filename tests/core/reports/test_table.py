@@ -1,0 +1,136 @@
+"""Small-number suppression, formatting and the statistics the report uses."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from anvis_core.reports import Kind, Table, format_cell, suppress
+from anvis_core.reports.stats import age_band, median, percentile, rent_band, rent_band_labels
+from anvis_core.reports.table import (
+    Cell,
+    code,
+    count,
+    money,
+    must_suppress,
+    share,
+    stat,
+    text,
+)
+
+
+@pytest.mark.parametrize(
+    ("n", "suppressed"), [(0, True), (1, True), (4, True), (5, False), (90, False)]
+)
+def test_count_under_five_is_suppressed(n: int, suppressed: bool) -> None:
+    assert must_suppress(count(n)) is suppressed
+    shown = suppress(Table("t", ("a",), ((count(n),),)))
+    assert format_cell(shown.rows[0][0]) == ("<5" if suppressed else str(n))
+
+
+def test_share_is_suppressed_when_numerator_or_denominator_is_small() -> None:
+    assert must_suppress(share(4, 100))
+    assert must_suppress(share(4, 4))
+    assert not must_suppress(share(5, 100))
+    assert must_suppress(share(3, 4))
+    # 96 of 100: the complement (4) is small, but the rule is on the counts shown.
+    assert not must_suppress(share(96, 100))
+
+
+def test_statistics_and_money_rest_on_their_observations() -> None:
+    assert must_suppress(stat(Decimal(30), 4))
+    assert not must_suppress(stat(Decimal(30), 5))
+    assert must_suppress(money(12000, 2))
+    assert not must_suppress(money(12000, 7))
+    # A parameter (a cap) rests on nothing and is never suppressed.
+    assert not must_suppress(Cell(3, Kind.STAT))
+
+
+def test_a_label_derived_from_a_small_count_is_suppressed() -> None:
+    reached = Cell("cap.reached", Kind.CODE, (2,))
+    assert format_cell(suppress(Table("t", ("a",), ((reached,),))).rows[0][0]) == "<5"
+    assert not must_suppress(Cell("cap.reached", Kind.CODE, (7,)))
+
+
+def test_labels_are_never_suppressed() -> None:
+    table = suppress(Table("t", ("a", "b"), ((text("Alfa"), count(1)), (code("x.y"), count(7)))))
+    assert [format_cell(c) for c in table.rows[0]] == ["Alfa", "<5"]
+    assert [format_cell(c) for c in table.rows[1]] == ["x.y", "7"]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=200), max_size=12))
+def test_suppressed_tables_show_no_figure_under_five(values: list[int]) -> None:
+    rows = tuple((count(v), share(v, max(sum(values), 1)), stat(Decimal(1), v)) for v in values)
+    shown = suppress(Table("t", ("a", "b", "c"), rows))
+    for row in shown.rows:
+        for cell in row:
+            if cell.suppressed:
+                assert format_cell(cell) == "<5" and cell.value is None
+            else:
+                assert all(base >= 5 for base in cell.resting_on())
+
+
+def test_danish_number_format() -> None:
+    assert format_cell(count(1234567)) == "1.234.567"
+    assert format_cell(share(1, 8)) == "12,5 %"
+    assert format_cell(money(Decimal("12345.60"), 9)) == "12.346 kr"
+    assert format_cell(stat(Decimal("10.5"), 9)) == "10,5"
+    assert format_cell(stat(None, 9)) == "–"
+    assert format_cell(share(0, 0)) == "–"
+
+
+def test_median_and_nearest_rank_percentile() -> None:
+    assert median([]) is None
+    assert median([5, 1, 3]) == 3
+    assert median([1, 2, 3, 10]) == Decimal("2.5")
+    values = list(range(1, 11))  # 1..10
+    assert percentile(values, 90) == 9
+    assert percentile(values, 100) == 10
+    assert percentile([7], 90) == 7
+    assert percentile(list(range(1, 21)), 90) == 18
+
+
+@given(st.lists(st.integers(min_value=0, max_value=1000), min_size=1, max_size=50))
+def test_percentile_has_at_least_p_percent_at_or_below(values: list[int]) -> None:
+    p90 = percentile(values, 90)
+    assert p90 is not None
+    assert sum(1 for v in values if v <= p90) >= 0.9 * len(values)
+    assert sum(1 for v in values if v < p90) < 0.9 * len(values)
+
+
+@pytest.mark.parametrize(
+    ("rent", "band"),
+    [
+        (2999, "< 3.000"),
+        (3000, "3.000–3.499"),
+        (3499, "3.000–3.499"),
+        (3500, "3.500–3.999"),
+        (3999, "3.500–3.999"),
+        (4999, "4.500–4.999"),
+        (5000, "≥ 5.000"),
+        (None, "?"),
+    ],
+)
+def test_rent_bands_at_their_limits(rent: int | None, band: str) -> None:
+    assert rent_band(rent) == band
+    if rent is not None:
+        assert band in rent_band_labels()
+
+
+@pytest.mark.parametrize(
+    ("age", "band"),
+    [
+        (17, "0–17"),
+        (18, "18–24"),
+        (24, "18–24"),
+        (25, "25–29"),
+        (64, "50–64"),
+        (65, "65+"),
+        (None, "?"),
+    ],
+)
+def test_age_bands_at_their_limits(age: int | None, band: str) -> None:
+    assert age_band(age) == band
