@@ -181,6 +181,22 @@ MATRIX: dict[str, Entry] = {
     "notifications:open": rule(frozenset({LEAD}), HIDE, args=("notification",)),
     "notifications:mark_read": rule(frozenset({LEAD}), HIDE, args=("notification",), method="post"),
     "vacancies:bulk_report": rule(REPORTERS),
+    # the steering group's reports: municipal roles and the steering group read (the steering
+    # group sees suppressed figures); the allocation lead and administrator write
+    "reports:dashboard": rule(MUNICIPAL_AND_STEERING),
+    "reports:report_download": rule(MUNICIPAL_AND_STEERING, literal_args=("xlsx",)),
+    "reports:snapshot_list": rule(MUNICIPAL_AND_STEERING),
+    "reports:snapshot_create": rule(LEADS, method="post"),
+    "reports:snapshot_detail": rule(MUNICIPAL_AND_STEERING, args=("report_snapshot",)),
+    "reports:snapshot_download": rule(
+        MUNICIPAL_AND_STEERING, args=("report_snapshot",), literal_args=("xlsx",)
+    ),
+    "reports:meeting_list": rule(MUNICIPAL_AND_STEERING),
+    "reports:meeting_detail": rule(MUNICIPAL_AND_STEERING, args=("meeting",)),
+    "reports:meeting_create": rule(LEADS),
+    "reports:meeting_edit": rule(LEADS, args=("meeting",)),
+    "reports:decision_create": rule(LEADS, args=("meeting",)),
+    "reports:decision_edit": rule(LEADS, args=("decision",)),
     "vacancies:vacancy_list": rule(EVERYONE),
     "vacancies:vacancy_report": rule(REPORTERS),
     "vacancies:inbox": rule(LEADS),

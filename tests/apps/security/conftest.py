@@ -163,12 +163,21 @@ def world(users: dict[str, Any], org_a: Any, org_b: Any) -> dict[str, Any]:
         actor=users["anvisningsleder"], name="Matrix", parameters={"source": "database"}
     )
     from anvis.notifications.services import notify
+    from anvis.reports import services as reports
+    from anvis_core.quotas.ledger import Quarter
+
+    meeting = reports.meeting_create(actor=lead, forum=forum, held_on=today, minutes="Referat")
+    decision = reports.decision_create(actor=lead, meeting=meeting, text="Følg op på loft")
+    snapshot = reports.report_snapshot_create(actor=lead, quarter=Quarter.of(today), today=today)
 
     (notification,) = notify(
         recipient_ids=[lead.pk], kind="vacancy_municipal", title="Ny kommunal ledig bolig"
     )
     return {
         "notification": notification,
+        "meeting": meeting,
+        "decision": decision,
+        "report_snapshot": snapshot,
         "matching_run": matching_run,
         "simulation_run": simulation_run,
         "vacancy": vacancy,
