@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "anvis.cases",
     "anvis.monitoring",
     "anvis.vacancies",
+    "anvis.api",
 ]
 
 MIDDLEWARE = [
@@ -206,3 +207,5 @@ ANVIS_DEMO_PASSWORD = os.environ.get("ANVIS_DEMO_PASSWORD", "Anvis-demo-2026")
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+from anvis.api.conf import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: E402, F401

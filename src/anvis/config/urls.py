@@ -23,5 +23,6 @@ urlpatterns = [
     path("sager/", include("anvis.cases.urls")),
     path("overvaagning/", include("anvis.monitoring.urls")),
     path("ledige-boliger/", include("anvis.vacancies.urls")),
+    path("api/", include("anvis.api.urls")),
     path("admin/", admin.site.urls),
 ]
