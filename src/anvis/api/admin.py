@@ -26,12 +26,14 @@ class ApiTokenForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from anvis.accounts.models import User
 
-        self.fields["user"].required = False
-        self.fields["user"].queryset = User.objects.filter(role__in=MUNICIPAL, is_active=True)
-        self.fields["user"].help_text = gettext_lazy("Only for a municipal system token.")
-        self.fields["organisation"].help_text = gettext_lazy(
-            "Only for a housing organisation system token."
-        )
+        if "user" in self.fields:
+            self.fields["user"].required = False
+            self.fields["user"].queryset = User.objects.filter(role__in=MUNICIPAL, is_active=True)
+            self.fields["user"].help_text = gettext_lazy("Only for a municipal system token.")
+        if "organisation" in self.fields:
+            self.fields["organisation"].help_text = gettext_lazy(
+                "Only for a housing organisation system token."
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -21,7 +21,7 @@ def hash_token(raw: str) -> str:
 
 def split_token(raw: str) -> str | None:
     """The lookup prefix of a well-formed token, else None."""
-    parts = raw.split("_")
+    parts = raw.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1] or not parts[2]:
         return None
     return parts[1]
