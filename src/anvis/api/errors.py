@@ -48,8 +48,11 @@ def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = "" if key in ("non_field_errors", "__all__") else str(key)
-            sub = f"{prefix}.{name}" if prefix and name else (prefix or name)
+            if isinstance(key, int):
+                sub = f"{prefix}[{key}]"
+            else:
+                name = "" if key in ("non_field_errors", "__all__") else str(key)
+                sub = f"{prefix}.{name}" if prefix and name else (prefix or name)
             for k, v in flatten_errors(value, sub).items():
                 out.setdefault(k, []).extend(v)
     elif isinstance(detail, list):
