@@ -39,6 +39,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "anvis.api.schema.add_problem_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "VacancyStatusEnum": "anvis.vacancies.models.VacancyStatus",
         "OfferStatusEnum": "anvis.vacancies.models.OfferStatus",

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -92,6 +93,14 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     if isinstance(exc, DjangoValidationError):
         code = getattr(exc, "code", None) or "validation_error"
         return validation_problem(django_validation_errors(exc), code=str(code))
+    if isinstance(exc, (OverflowError, DataError)):
+        # A number too large for the database (an id or a filter value).
+        return problem(
+            status_code=status.HTTP_400_BAD_REQUEST,
+            code="value_out_of_range",
+            title=_("The request is not valid."),
+            detail=_("A number in the request is out of range."),
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

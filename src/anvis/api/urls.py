@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import docs, views
 
@@ -29,4 +29,5 @@ urlpatterns = [
         views.WebhookDeliveries.as_view(),
         name="webhook_deliveries",
     ),
+    re_path(r"^.*$", views.NotFoundView.as_view(), name="not_found"),
 ]

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -51,7 +51,6 @@ REPORTERS = frozenset({Role.ORGANISATION, Role.ADMIN})
 LEASE_WRITERS = frozenset({Role.ORGANISATION, Role.ALLOCATION_LEAD, Role.ADMIN})
 LEDGER_READERS = MUNICIPAL | {Role.STEERING}
 
-PROBLEM = OpenApiResponse(description="application/problem+json (RFC 9457)")
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
@@ -59,29 +58,6 @@ IDEMPOTENCY = OpenApiParameter(
     required=False,
     description="A retried request with the same key and body returns the first response.",
 )
-
-
-class ProblemSerializer(serializers.Serializer):
-    type = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
-ERRORS = {
-    400: ProblemSerializer,
-    401: ProblemSerializer,
-    403: ProblemSerializer,
-    404: ProblemSerializer,
-    422: ProblemSerializer,
-    429: ProblemSerializer,
-}
-
-
-def _errors(*codes: int) -> dict[int, Any]:
-    return {code: ERRORS[code] for code in codes}
 
 
 # --- stock ----------------------------------------------------------------------------------------
@@ -103,9 +79,7 @@ class DwellingList(generics.ListAPIView):
 
 
 @api_access(STOCK_READERS, deny_status=404)
-@extend_schema(
-    tags=["stock"], summary="One dwelling", responses={200: s.DwellingSerializer, **_errors(404)}
-)
+@extend_schema(tags=["stock"], summary="One dwelling", responses={200: s.DwellingSerializer})
 class DwellingDetail(generics.RetrieveAPIView):
     serializer_class = s.DwellingSerializer
 
@@ -119,7 +93,7 @@ class StockUpsert(APIView):
         tags=["stock"],
         summary="Upsert dwellings in bulk (all or nothing)",
         request=s.StockUpsertSerializer,
-        responses={200: s.StockUpsertResultSerializer, **_errors(400, 403)},
+        responses={200: s.StockUpsertResultSerializer},
         parameters=[IDEMPOTENCY],
     )
     @idempotent
@@ -157,7 +131,7 @@ class VacancyListCreate(generics.ListAPIView):
         tags=["vacancies"],
         summary="Report a vacancy",
         request=s.VacancyCreateSerializer,
-        responses={201: s.VacancyDetailSerializer, **_errors(400, 403, 422)},
+        responses={201: s.VacancyDetailSerializer},
         parameters=[IDEMPOTENCY],
     )
     @idempotent
@@ -184,7 +158,7 @@ class VacancyListCreate(generics.ListAPIView):
 @extend_schema(
     tags=["vacancies"],
     summary="A vacancy: status, timeline and offers",
-    responses={200: s.VacancyDetailSerializer, **_errors(404)},
+    responses={200: s.VacancyDetailSerializer},
 )
 class VacancyDetail(generics.RetrieveAPIView):
     serializer_class = s.VacancyDetailSerializer
@@ -210,9 +184,7 @@ class OfferList(generics.ListAPIView):
 
 
 @api_access(ALL_ROLES, deny_status=404)
-@extend_schema(
-    tags=["offers"], summary="One offer", responses={200: s.OfferSerializer, **_errors(404)}
-)
+@extend_schema(tags=["offers"], summary="One offer", responses={200: s.OfferSerializer})
 class OfferDetail(generics.RetrieveAPIView):
     serializer_class = s.OfferSerializer
 
@@ -226,7 +198,7 @@ class OfferAnswer(APIView):
         tags=["offers"],
         summary="Accept the nominee, or reject on a legal ground",
         request=s.NomineeAnswerSerializer,
-        responses={200: s.OfferSerializer, **_errors(400, 404, 422)},
+        responses={200: s.OfferSerializer},
         parameters=[IDEMPOTENCY],
     )
     @idempotent
@@ -265,7 +237,7 @@ class LeaseListCreate(generics.ListAPIView):
         tags=["leases"],
         summary="Register the lease and move-in of an accepted offer",
         request=s.LeaseCreateSerializer,
-        responses={201: s.LeaseResultSerializer, **_errors(400, 404, 422)},
+        responses={201: s.LeaseResultSerializer},
         parameters=[IDEMPOTENCY],
     )
     @idempotent
@@ -301,7 +273,7 @@ class ClaimListCreate(generics.ListAPIView):
         tags=["guarantee claims"],
         summary="Submit a guarantee claim on a lease",
         request=s.GuaranteeClaimCreateSerializer,
-        responses={201: s.GuaranteeClaimSerializer, **_errors(400, 404, 422)},
+        responses={201: s.GuaranteeClaimSerializer},
         parameters=[IDEMPOTENCY],
     )
     @idempotent
@@ -385,7 +357,7 @@ class LedgerView(APIView):
         tags=["ledger"],
         summary="The agreement's ledger for a quarter (and cumulative)",
         parameters=LEDGER_PARAMS,
-        responses={200: s.LedgerSerializer, **_errors(400, 403, 404)},
+        responses={200: s.LedgerSerializer},
     )
     def get(self, request: Request) -> Response:
         view = _ledger_view(request)
@@ -420,7 +392,6 @@ FILE_RESPONSES = {
         200,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ): OpenApiTypes.BINARY,
-    **_errors(400, 403, 404),
 }
 
 
@@ -647,7 +618,7 @@ class WebhookListCreate(generics.ListAPIView):
         tags=["webhooks"],
         summary="Subscribe to signed status-change events (the secret is shown once)",
         request=s.WebhookSubscriptionCreateSerializer,
-        responses={201: s.WebhookSubscriptionCreatedSerializer, **_errors(400, 404)},
+        responses={201: s.WebhookSubscriptionCreatedSerializer},
         parameters=[IDEMPOTENCY],
     )
     @idempotent
@@ -679,7 +650,7 @@ class WebhookDetail(APIView):
     @extend_schema(
         tags=["webhooks"],
         summary="End a subscription",
-        responses={204: None, **_errors(404)},
+        responses={204: None},
     )
     def delete(self, request: Request, pk: int) -> Response:
         webhook_subscription_delete(actor=request.user, subscription=_subscription(request, pk))
@@ -695,3 +666,16 @@ class WebhookDeliveries(generics.ListAPIView):
     def get_queryset(self) -> Any:
         subscription = _subscription(self.request, self.kwargs["pk"])
         return subscription.deliveries.order_by("-created_at", "-pk")
+
+
+@api_access(public=True)
+@extend_schema(exclude=True)
+class NotFoundView(APIView):
+    """Every other path under /api/ answers 404 as problem+json, not as an HTML page."""
+
+    authentication_classes: list[Any] = []
+    throttle_classes: list[Any] = []
+
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        raise Http404
