@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
@@ -76,11 +78,18 @@ def _check_all_operations(raw_token: str) -> int:
 
 @pytest.fixture
 def high_rate_limit() -> Iterator[None]:
+    """A rate limit the generated requests do not reach, and the test's database connection
+    kept across the WSGI requests (as Django's test client does: requests must not close the
+    connection that holds the test's transaction)."""
     old = TokenRateThrottle.THROTTLE_RATES
     TokenRateThrottle.THROTTLE_RATES = {"api": "100000/min"}
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     try:
         yield
     finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
         TokenRateThrottle.THROTTLE_RATES = old
 
 
