@@ -53,5 +53,7 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStatusEnum": "anvis.api.models.DeliveryStatus",
         "WebhookEventTypeEnum": "anvis.api.models.EventType",
         "DwellingTypeEnum": "anvis.stock.models.DwellingType",
+        "VacancySourceEnum": "anvis.vacancies.models.VacancySource",
+        "ReportSourceEnum": [("report", "report"), ("voluntary", "voluntary")],
     },
 }

@@ -3,6 +3,7 @@ styles from a CDN: the CSP allows 'self' only)."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -24,7 +25,9 @@ class SchemaView(SpectacularAPIView):
     throttle_classes: list[Any] = []
 
 
+@functools.cache
 def _schema() -> dict[str, Any]:
+    """The schema depends on the code only: generate it once per process."""
     return SchemaGenerator().get_schema(request=None, public=True)
 
 

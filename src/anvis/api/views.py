@@ -619,7 +619,14 @@ class WebhookListCreate(generics.ListAPIView):
         summary="Subscribe to signed status-change events (the secret is shown once)",
         request=s.WebhookSubscriptionCreateSerializer,
         responses={201: s.WebhookSubscriptionCreatedSerializer},
-        parameters=[IDEMPOTENCY],
+        parameters=[
+            IDEMPOTENCY,
+            OpenApiParameter(
+                "organisation",
+                OpenApiTypes.INT,
+                description="Only for users of several organisations; a token has one.",
+            ),
+        ],
     )
     @idempotent
     def post(self, request: Request) -> Response:
