@@ -1,10 +1,11 @@
 from django.urls import path, re_path
 
-from . import docs, views
+from . import docs, pages, views
 
 app_name = "api"
 
 urlpatterns = [
+    path("udtraek/", pages.downloads, name="downloads"),
     path("v1/schema/", docs.SchemaView.as_view(), name="schema"),
     path("v1/docs/", docs.docs_page, name="docs"),
     path("v1/dwellings/", views.DwellingList.as_view(), name="dwelling_list"),
@@ -29,5 +30,5 @@ urlpatterns = [
         views.WebhookDeliveries.as_view(),
         name="webhook_deliveries",
     ),
-    re_path(r"^.*$", views.NotFoundView.as_view(), name="not_found"),
+    re_path(r"^v1/.*$", views.NotFoundView.as_view(), name="not_found"),
 ]

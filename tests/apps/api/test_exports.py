@@ -105,3 +105,18 @@ def test_ledger_api_and_export(api: Any, agreement: Any, org_a: Any) -> None:
     rows = _csv(export)
     assert rows[0][:2] == ["Organisation", "Linje"]
     assert any(r[1] == "Alfa Boligselskab" and r[2] == "1" for r in rows[1:])
+
+
+def test_downloads_page_links_what_the_role_may_download(client_for: Any, agreement: Any) -> None:
+    page = client_for("boligorganisation").get("/api/udtraek/").content.decode()
+    assert "Udtræk" in page
+    assert "/api/v1/exports/vacancies/?filetype=xlsx" in page
+    assert "/api/v1/exports/cases/" not in page
+    assert "/api/v1/exports/ledger/" not in page
+    page = client_for("anvisningsleder").get("/api/udtraek/").content.decode()
+    assert "/api/v1/exports/cases/?filetype=csv" in page
+    assert f"/api/v1/exports/ledger/?agreement={agreement.pk}" in page
+    # The files behind the links download with the session.
+    response = client_for("anvisningsleder").get("/api/v1/exports/vacancies/?filetype=csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
