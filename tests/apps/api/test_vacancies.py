@@ -174,3 +174,17 @@ def test_throttling_per_token(api: Any) -> None:
         assert api("org_b").get("/api/v1/vacancies/").status_code == 200
     finally:
         TokenRateThrottle.THROTTLE_RATES = old
+
+
+def test_old_idempotency_records_are_purged(api: Any, org_a: Any) -> None:
+    from django.core.management import call_command
+
+    api("org_a").post(
+        "/api/v1/vacancies/", report_body(dwelling_of(org_a)), {"Idempotency-Key": "a"}
+    )
+    IdempotencyRecord.objects.update(created_at=timezone.now() - dt.timedelta(days=31))
+    api("org_a").post(
+        "/api/v1/vacancies/", report_body(dwelling_of(org_a, rent=5600)), {"Idempotency-Key": "b"}
+    )
+    call_command("purge_idempotency_records", "--days", "30")
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["b"]

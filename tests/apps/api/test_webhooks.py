@@ -19,6 +19,19 @@ from .conftest import dwelling_of
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _allow_local_http(settings: Any) -> None:
+    settings.ANVIS_WEBHOOK_ALLOW_HTTP = True
+
+
+def test_production_webhooks_need_https(api: Any, settings: Any) -> None:
+    settings.ANVIS_WEBHOOK_ALLOW_HTTP = False
+    response = api("org_a").post("/api/v1/webhooks/", {"url": "http://127.0.0.1:9/hook"})
+    assert response.status_code == 400
+    assert response.json()["errors"]["url"] == ["Webhook-adressen skal bruge https."]
+    assert not WebhookSubscription.objects.exists()
+
+
 class Receiver:
     def __init__(self) -> None:
         self.requests: list[tuple[dict[str, str], bytes]] = []
