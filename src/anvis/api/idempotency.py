@@ -1,8 +1,9 @@
 """`Idempotency-Key` on POST: the first successful response is stored with the key, the caller
 (token or user) and a hash of the request; a retry with the same key and body gets the same
 response (header `Idempotent-Replayed: true`) and creates nothing; the same key with another body
-is refused with 422. The operation and the record are written in one transaction, so two
-concurrent requests with one key cannot both create."""
+is refused with 422. The key is claimed before the operation runs, and the operation and the
+record are written in one transaction: of two concurrent requests with one key the second waits
+for the first and replays its response."""
 
 from __future__ import annotations
 
@@ -70,18 +71,26 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
             return _replay(existing, request_hash)
         try:
             with transaction.atomic():
+                # Claim the key first: a concurrent request with the same key waits on the
+                # unique index until this transaction ends, then replays what it stored.
+                record = IdempotencyRecord.objects.create(
+                    key=key,
+                    scope=scope,
+                    method=request.method,
+                    path=request.path[:255],
+                    request_hash=request_hash,
+                    status_code=0,
+                    response_body=None,
+                )
                 response = handler(self, request, *args, **kwargs)
                 if 200 <= response.status_code < 300:
-                    body = json.loads(JSONRenderer().render(response.data) or b"null")
-                    IdempotencyRecord.objects.create(
-                        key=key,
-                        scope=scope,
-                        method=request.method,
-                        path=request.path[:255],
-                        request_hash=request_hash,
-                        status_code=response.status_code,
-                        response_body=body,
+                    record.status_code = response.status_code
+                    record.response_body = json.loads(
+                        JSONRenderer().render(response.data) or b"null"
                     )
+                    record.save(update_fields=["status_code", "response_body"])
+                else:
+                    record.delete()
         except IntegrityError:
             # A concurrent request with the same key won; ours was rolled back.
             existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
