@@ -27,15 +27,18 @@ def psql(sql: str) -> None:
     )
 
 
-def manage(*args: str) -> float:
+def manage(*args: str, show: bool = False) -> float:
     started = time.perf_counter()
-    subprocess.run(
+    result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=ENV,
         check=True,
-        stdout=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
     )
+    if show:
+        print(result.stdout, end="", flush=True)
     return time.perf_counter() - started
 
 
@@ -45,7 +48,7 @@ def main() -> None:
         psql(f"DROP DATABASE IF EXISTS {DB}")
         psql(f"CREATE DATABASE {DB}")
         manage("migrate", "--noinput", "-v", "0")
-        times.append(manage("load_demo", "--scale", "national"))
+        times.append(manage("load_demo", "--scale", "national", show=True))
         print(f"load_demo --scale national: {times[-1]:.1f} s", flush=True)
     print(
         f"median {statistics.median(times):.1f} s over {len(times)} runs (min {min(times):.1f} s)"

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "anvis.cases",
     "anvis.monitoring",
     "anvis.vacancies",
+    "anvis.simulation",
     "anvis.api",
 ]
 
@@ -203,6 +204,7 @@ LOGGING = {
 
 # Demo accounts are created with this password by `manage.py load_demo`.
 ANVIS_DEMO_PASSWORD = os.environ.get("ANVIS_DEMO_PASSWORD", "Anvis-demo-2026")
+ANVIS_SIMULATION_WORKERS = int(os.environ.get("ANVIS_SIMULATION_WORKERS", "2"))
 
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:

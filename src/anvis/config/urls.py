@@ -23,6 +23,7 @@ urlpatterns = [
     path("sager/", include("anvis.cases.urls")),
     path("overvaagning/", include("anvis.monitoring.urls")),
     path("ledige-boliger/", include("anvis.vacancies.urls")),
+    path("simulator/", include("anvis.simulation.urls")),
     path("api/", include("anvis.api.urls")),
     path("admin/", admin.site.urls),
 ]

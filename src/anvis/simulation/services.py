@@ -1,0 +1,144 @@
+"""Writes for simulation runs: queue a run, claim the next queued run, execute it.
+
+The web page only queues (`simulation_run_create`); the worker command `run_simulations` claims
+runs one at a time (`simulation_run_claim_next`, row locked with `SKIP LOCKED` on PostgreSQL so
+several workers never take the same run) and executes them (`simulation_run_execute`) outside
+any long transaction, updating the row's progress after each replication.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from anvis.audit.services import audit_record, snapshot
+from anvis_core.simulation import ScenarioError, run_scenario
+
+from .models import RunStatus, SimulationRun
+from .scenarios import build_scenario
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def simulation_run_create(*, actor: Any, name: str, parameters: dict[str, Any]) -> SimulationRun:
+    """Queue a run. `parameters` must be JSON-safe (the form's `parameters()`)."""
+    json.dumps(parameters, allow_nan=False)
+    run = SimulationRun.objects.create(
+        name=name[:200],
+        created_by=actor,
+        parameters=parameters,
+        progress_total=int(parameters.get("replications") or 0),
+    )
+    audit_record(
+        actor=actor,
+        action="simulation.run_create",
+        instance=run,
+        after=snapshot(run, exclude=SimulationRun.audit_exclude),
+    )
+    return run
+
+
+def simulation_run_claim_next() -> SimulationRun | None:
+    """Mark the oldest queued run as running and return it; None when the queue is empty."""
+    with transaction.atomic():
+        qs = SimulationRun.objects.filter(status=RunStatus.QUEUED).order_by("created_at", "pk")
+        skip_locked = connection.features.has_select_for_update_skip_locked
+        qs = qs.select_for_update(skip_locked=skip_locked)
+        run = qs.first()
+        if run is None:
+            return None
+        run.status = RunStatus.RUNNING
+        run.started_at = timezone.now()
+        run.progress_done = 0
+        run.error = ""
+        run.save(update_fields=["status", "started_at", "progress_done", "error"])
+        return run
+
+
+def _set_progress(run_id: int, done: int, total: int) -> None:
+    SimulationRun.objects.filter(pk=run_id).update(progress_done=done, progress_total=total)
+
+
+def simulation_run_execute(
+    *, run: SimulationRun, workers: int = 1, today: dt.date | None = None
+) -> SimulationRun:
+    """Run a claimed run's scenario and store the result (status done) or the error (failed).
+
+    The scenario is built when the run starts, so a run from the database uses the waiting list,
+    stock and agreement as they are then.
+    """
+    today = today or timezone.localdate()
+    try:
+        scenario = build_scenario(run.parameters, today=today)
+        result = run_scenario(
+            scenario,
+            workers=workers,
+            progress=lambda done, total: _set_progress(run.pk, done, total),
+        )
+        result["built_on"] = today.isoformat()
+        json.dumps(result, allow_nan=False)
+    except ScenarioError as exc:
+        return _finish(run, RunStatus.FAILED, error=f"{exc.parameter}: {exc.message}")
+    except Exception as exc:  # the worker must survive a failing run and record why
+        logger.exception("simulation run %s failed", run.pk)
+        return _finish(run, RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+    return _finish(run, RunStatus.DONE, result=result)
+
+
+def _finish(
+    run: SimulationRun, status: str, *, result: dict[str, Any] | None = None, error: str = ""
+) -> SimulationRun:
+    with transaction.atomic():
+        locked = SimulationRun.objects.select_for_update().get(pk=run.pk)
+        before = snapshot(locked, exclude=SimulationRun.audit_exclude)
+        locked.status = status
+        locked.result = result
+        locked.error = error[:4000]
+        locked.finished_at = timezone.now()
+        if status == RunStatus.DONE:
+            locked.progress_done = locked.progress_total
+        locked.save()
+        audit_record(
+            actor=None,
+            action=f"simulation.run_{status}",
+            instance=locked,
+            before=before,
+            after=snapshot(locked, exclude=SimulationRun.audit_exclude),
+        )
+    return locked
+
+
+def simulation_process_queue(*, workers: int = 1, limit: int | None = None) -> int:
+    """Execute queued runs until the queue is empty (or `limit` runs); returns how many ran."""
+    count = 0
+    while limit is None or count < limit:
+        run = simulation_run_claim_next()
+        if run is None:
+            break
+        simulation_run_execute(run=run, workers=workers)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def simulation_run_requeue_stale(*, older_than: dt.timedelta) -> int:
+    """Put runs back in the queue that have been 'running' longer than `older_than` (a worker
+    that died); returns how many."""
+    cutoff = timezone.now() - older_than
+    stale = list(
+        SimulationRun.objects.select_for_update()
+        .filter(status=RunStatus.RUNNING, started_at__lt=cutoff)
+        .order_by("pk")
+    )
+    for run in stale:
+        run.status = RunStatus.QUEUED
+        run.progress_done = 0
+        run.save(update_fields=["status", "progress_done"])
+        audit_record(actor=None, action="simulation.run_requeue", instance=run)
+    return len(stale)
