@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "anvis.simulation",
     "anvis.matching",
     "anvis.reports",
+    "anvis.api",
 ]
 
 MIDDLEWARE = [
@@ -258,3 +259,5 @@ ANVIS_SIMULATION_WORKERS = int(os.environ.get("ANVIS_SIMULATION_WORKERS", "2"))
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+from anvis.api.conf import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: E402, F401

@@ -1,0 +1,59 @@
+"""Django REST framework and OpenAPI settings, imported by `anvis.config.settings`.
+
+Plain values only (no Django imports): the settings module imports this file. The rate limit per
+token (or per logged-in user) comes from `ANVIS_API_RATE` (DRF syntax, e.g. `600/min`).
+"""
+
+from __future__ import annotations
+
+import os
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "anvis.api.authentication.ApiTokenAuthentication",
+        "anvis.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["anvis.api.access.AccessRulePermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "anvis.api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["anvis.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": os.environ.get("ANVIS_API_RATE", "600/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "anvis.api.errors.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Anvis API",
+    "DESCRIPTION": (
+        "Integration API for the housing organisations' systems and the municipality's case "
+        "systems. Authenticate with `Authorization: Bearer <token>`. Errors are "
+        "`application/problem+json` (RFC 9457) with a Danish title/detail and a machine-readable "
+        "`code`. See docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "anvis.api.schema.add_problem_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "VacancyStatusEnum": "anvis.vacancies.models.VacancyStatus",
+        "OfferStatusEnum": "anvis.vacancies.models.OfferStatus",
+        "ClaimStatusEnum": "anvis.vacancies.models.ClaimStatus",
+        "VacancyEventKindEnum": "anvis.vacancies.models.EventKind",
+        "GuaranteeKindEnum": "anvis.vacancies.models.GuaranteeKindChoice",
+        "RejectionGroundEnum": "anvis.vacancies.models.RejectionGroundChoice",
+        "DeliveryStatusEnum": "anvis.api.models.DeliveryStatus",
+        "WebhookEventTypeEnum": "anvis.api.models.EventType",
+        "DwellingTypeEnum": "anvis.stock.models.DwellingType",
+        "VacancySourceEnum": "anvis.vacancies.models.VacancySource",
+        "ReportSourceEnum": [("report", "report"), ("voluntary", "voluntary")],
+    },
+}

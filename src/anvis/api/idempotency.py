@@ -1,0 +1,102 @@
+"""`Idempotency-Key` on POST: the first successful response is stored with the key, the caller
+(token or user) and a hash of the request; a retry with the same key and body gets the same
+response (header `Idempotent-Replayed: true`) and creates nothing; the same key with another body
+is refused with 422. The key is claimed before the operation runs, and the operation and the
+record are written in one transaction: of two concurrent requests with one key the second waits
+for the first and replays its response."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from .errors import problem
+from .models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 255
+
+
+def _scope(request: Any) -> str:
+    token = getattr(request, "auth", None)
+    if token is not None and hasattr(token, "pk"):
+        return f"token:{token.pk}"
+    return f"user:{request.user.pk}"
+
+
+def _request_hash(request: Any) -> str:
+    body = json.dumps(request.data, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
+
+
+def _replay(record: IdempotencyRecord, request_hash: str) -> Response:
+    if record.request_hash != request_hash:
+        return problem(
+            status_code=422,
+            code="idempotency_key_reused",
+            title=_("The idempotency key was used for another request."),
+            detail=_("Use a new Idempotency-Key for a request with a different body or path."),
+        )
+    return Response(
+        record.response_body, status=record.status_code, headers={"Idempotent-Replayed": "true"}
+    )
+
+
+def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
+    @functools.wraps(handler)
+    def wrapped(self: Any, request: Any, *args: Any, **kwargs: Any) -> Response:
+        key = request.headers.get(HEADER, "").strip()
+        if not key:
+            return handler(self, request, *args, **kwargs)
+        if len(key) > MAX_KEY_LENGTH:
+            return problem(
+                status_code=400,
+                code="idempotency_key_invalid",
+                title=_("The request is not valid."),
+                detail=_("The Idempotency-Key may be at most 255 characters."),
+                errors={HEADER: [_("The Idempotency-Key may be at most 255 characters.")]},
+            )
+        scope = _scope(request)
+        request_hash = _request_hash(request)
+        existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+        if existing is not None:
+            return _replay(existing, request_hash)
+        try:
+            with transaction.atomic():
+                # Claim the key first: a concurrent request with the same key waits on the
+                # unique index until this transaction ends, then replays what it stored.
+                record = IdempotencyRecord.objects.create(
+                    key=key,
+                    scope=scope,
+                    method=request.method,
+                    path=request.path[:255],
+                    request_hash=request_hash,
+                    status_code=0,
+                    response_body=None,
+                )
+                response = handler(self, request, *args, **kwargs)
+                if 200 <= response.status_code < 300:
+                    record.status_code = response.status_code
+                    record.response_body = json.loads(
+                        JSONRenderer().render(response.data) or b"null"
+                    )
+                    record.save(update_fields=["status_code", "response_body"])
+                else:
+                    record.delete()
+        except IntegrityError:
+            # A concurrent request with the same key won; ours was rolled back.
+            existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+            if existing is None:
+                raise
+            return _replay(existing, request_hash)
+        return response
+
+    return wrapped

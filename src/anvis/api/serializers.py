@@ -1,0 +1,354 @@
+"""Request and response shapes of API v1. Organisation-facing shapes never carry case or
+citizen data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from anvis.stock.models import Department, Dwelling, DwellingType, Entrance
+from anvis.vacancies.models import (
+    GuaranteeClaim,
+    GuaranteeKindChoice,
+    Lease,
+    Offer,
+    RejectionGroundChoice,
+    Vacancy,
+    VacancyEvent,
+    VacancySource,
+)
+
+from .models import EventType, WebhookDelivery, WebhookSubscription
+
+# --- stock ----------------------------------------------------------------------------------------
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "organisation", "number", "name", "district", "build_year"]
+
+
+class EntranceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Entrance
+        fields = ["id", "department", "street", "postal_code", "city"]
+
+
+class DwellingSerializer(serializers.ModelSerializer):
+    organisation = serializers.IntegerField(source="entrance.department.organisation_id")
+    department = serializers.IntegerField(source="entrance.department_id")
+    address = serializers.CharField(source="__str__")
+
+    class Meta:
+        model = Dwelling
+        fields = [
+            "id",
+            "organisation",
+            "department",
+            "entrance",
+            "address",
+            "floor",
+            "door",
+            "dwelling_type",
+            "rooms",
+            "area_m2",
+            "rent",
+            "aconto",
+            "deposit",
+            "step_free",
+            "elevator",
+            "wheelchair",
+            "pets_allowed",
+        ]
+
+
+class StockItemSerializer(serializers.Serializer):
+    """One dwelling with its organisation, department and entrance; the same fields (Danish
+    names) and rules as the stock import file (docs/import-stock.md)."""
+
+    cvr = serializers.RegexField(r"^\d{8}$", max_length=8)
+    organisation = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    afdelingsnr = serializers.CharField(max_length=20)
+    afdeling = serializers.CharField(max_length=200)
+    bydel = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    byggeaar = serializers.IntegerField(min_value=1600, max_value=2100, required=False)
+    adresse = serializers.CharField(max_length=200)
+    postnr = serializers.RegexField(r"^\d{4}$", max_length=4)
+    by = serializers.CharField(max_length=100)
+    dar_opgang = serializers.UUIDField(required=False)
+    etage = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    doer = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    type = serializers.ChoiceField(choices=DwellingType.choices, required=False)
+    vaerelser = serializers.IntegerField(min_value=1, max_value=20)
+    m2 = serializers.IntegerField(min_value=1, max_value=1000)
+    husleje = serializers.IntegerField(min_value=0, max_value=100_000)
+    aconto = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+    depositum = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+    trinfri = serializers.BooleanField(required=False)
+    elevator = serializers.BooleanField(required=False)
+    koerestol = serializers.BooleanField(required=False)
+    husdyr = serializers.BooleanField(required=False)
+    dar_bolig = serializers.UUIDField(required=False)
+
+    def validate_type(self, value: str) -> str:
+        # The import reads the Danish words; the API takes the stored codes.
+        aliases = {
+            DwellingType.FAMILY: "familie",
+            DwellingType.YOUTH: "ungdom",
+            DwellingType.SENIOR: "ældre",
+            DwellingType.SKAEV: "skæv",
+            DwellingType.SHARED: "bofællesskab",
+            DwellingType.PRIVATE: "privat",
+        }
+        return aliases.get(value, value)
+
+
+class StockUpsertSerializer(serializers.Serializer):
+    items = StockItemSerializer(many=True, allow_empty=False, max_length=5000)
+
+
+class StockUpsertResultSerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    created = serializers.DictField(child=serializers.IntegerField())
+    updated = serializers.DictField(child=serializers.IntegerField())
+
+
+# --- vacancies ------------------------------------------------------------------------------------
+
+
+class VacancySerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display")
+    address = serializers.CharField(source="dwelling.__str__")
+
+    class Meta:
+        model = Vacancy
+        fields = [
+            "id",
+            "organisation",
+            "dwelling",
+            "address",
+            "source",
+            "status",
+            "status_label",
+            "notice_date",
+            "available_from",
+            "report_date",
+            "rent_at_letting",
+            "response_deadline",
+            "answered_on",
+            "void_rent_start",
+            "created_at",
+        ]
+
+
+class VacancyEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = VacancyEvent
+        fields = ["at", "kind", "offer", "from_status", "to_status"]
+
+
+class OfferSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Offer
+        fields = [
+            "id",
+            "vacancy",
+            "status",
+            "status_label",
+            "offered_on",
+            "response_deadline",
+            "viewing_at",
+            "answered_on",
+            "rejection_ground",
+        ]
+
+
+class VacancyDetailSerializer(VacancySerializer):
+    events = VacancyEventSerializer(many=True, read_only=True)
+    offers = OfferSerializer(many=True, read_only=True)
+
+    class Meta(VacancySerializer.Meta):
+        fields = [*VacancySerializer.Meta.fields, "events", "offers"]
+
+
+class VacancyCreateSerializer(serializers.Serializer):
+    dwelling = serializers.PrimaryKeyRelatedField(queryset=Dwelling.objects.none())
+    notice_date = serializers.DateField()
+    available_from = serializers.DateField()
+    rent_at_letting = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+    remarks = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    source = serializers.ChoiceField(
+        choices=[
+            (VacancySource.REPORT.value, VacancySource.REPORT.label),
+            (VacancySource.VOLUNTARY.value, VacancySource.VOLUNTARY.label),
+        ],
+        default=VacancySource.REPORT.value,
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["dwelling"].queryset = Dwelling.objects.restrict(user)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["available_from"] < attrs["notice_date"]:
+            raise serializers.ValidationError(
+                {
+                    "available_from": _(
+                        "The dwelling cannot be available before the tenant's notice date."
+                    )
+                }
+            )
+        return attrs
+
+
+class NomineeAnswerSerializer(serializers.Serializer):
+    answer = serializers.ChoiceField(
+        choices=[("accept", _("Accept the nominee")), ("reject", _("Reject the nominee"))]
+    )
+    ground = serializers.ChoiceField(choices=RejectionGroundChoice.choices, required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["answer"] == "reject" and not attrs.get("ground"):
+            raise serializers.ValidationError(
+                {"ground": _("The organisation can reject a nominee only on a legal ground.")}
+            )
+        return attrs
+
+
+class LeaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Lease
+        fields = [
+            "id",
+            "vacancy",
+            "offer",
+            "signed_on",
+            "starts_on",
+            "move_in_on",
+            "void_rent_days",
+            "void_rent_amount",
+            "void_rent_payer",
+        ]
+
+
+class LeaseCreateSerializer(serializers.Serializer):
+    offer = serializers.PrimaryKeyRelatedField(queryset=Offer.objects.none())
+    signed_on = serializers.DateField()
+    starts_on = serializers.DateField()
+    move_in_on = serializers.DateField()
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].queryset = Offer.objects.restrict(user)
+
+
+class LeaseResultSerializer(serializers.Serializer):
+    lease = LeaseSerializer()
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class GuaranteeClaimSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GuaranteeClaim
+        fields = [
+            "id",
+            "lease",
+            "kind",
+            "event_date",
+            "amount",
+            "description",
+            "status",
+            "submitted_on",
+            "decided_on",
+            "decision_reason",
+        ]
+
+
+class GuaranteeClaimCreateSerializer(serializers.Serializer):
+    lease = serializers.PrimaryKeyRelatedField(queryset=Lease.objects.none())
+    kind = serializers.ChoiceField(choices=GuaranteeKindChoice.choices)
+    event_date = serializers.DateField()
+    amount = serializers.IntegerField(min_value=1, max_value=10_000_000)
+    description = serializers.CharField(max_length=5000)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lease"].queryset = Lease.objects.restrict(user)
+
+
+# --- ledger ---------------------------------------------------------------------------------------
+
+
+class LedgerFiguresSerializer(serializers.Serializer):
+    eligible = serializers.IntegerField()
+    expected = serializers.DecimalField(max_digits=12, decimal_places=2)
+    offered = serializers.IntegerField()
+    accepted = serializers.IntegerField()
+    declined = serializers.IntegerField()
+    expired = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    ordinary = serializers.IntegerField()
+    withdrawn = serializers.IntegerField()
+    extra = serializers.IntegerField()
+    balance = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class LedgerRowSerializer(serializers.Serializer):
+    key = serializers.IntegerField()
+    label = serializers.CharField()
+    organisation = serializers.CharField()
+    quarter = LedgerFiguresSerializer()
+    cumulative = LedgerFiguresSerializer()
+
+
+class LedgerSerializer(serializers.Serializer):
+    agreement = serializers.IntegerField()
+    quarter = serializers.CharField()
+    level = serializers.CharField()
+    rows = LedgerRowSerializer(many=True)
+    total_quarter = LedgerFiguresSerializer()
+    total_cumulative = LedgerFiguresSerializer()
+
+
+# --- webhooks -------------------------------------------------------------------------------------
+
+
+class WebhookSubscriptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookSubscription
+        fields = ["id", "organisation", "url", "event_types", "active", "created_at"]
+
+
+class WebhookSubscriptionCreateSerializer(serializers.Serializer):
+    url = serializers.URLField(max_length=500)
+    event_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=EventType.choices), required=False, max_length=10
+    )
+
+
+class WebhookSubscriptionCreatedSerializer(WebhookSubscriptionSerializer):
+    class Meta(WebhookSubscriptionSerializer.Meta):
+        fields = [*WebhookSubscriptionSerializer.Meta.fields, "secret"]
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "event_id",
+            "event_type",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "last_status_code",
+            "last_error",
+            "delivered_at",
+            "created_at",
+        ]

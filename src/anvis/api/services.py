@@ -1,0 +1,259 @@
+"""Writes of the API app: tokens, the organisation's answer to a nominee, bulk stock upsert,
+webhook subscriptions. Vacancy, offer, lease and claim writes go through
+`anvis.vacancies.services`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anvis.accounts.models import User
+from anvis.audit.services import audit_record, snapshot
+from anvis.permissions import MUNICIPAL, Role, can_write_organisation, user_has_role
+from anvis.stock.importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RowError, import_stock
+from anvis.stock.models import HousingOrganisation
+from anvis.vacancies.models import EventKind, Offer, OfferStatus, Vacancy, VacancyEvent
+
+from .authentication import TOKEN_PREFIX, hash_token
+from .models import ApiToken, EventType, TokenKind, WebhookSubscription
+
+
+@dataclass(frozen=True)
+class CreatedToken:
+    token: ApiToken
+    raw: str  # shown once, never stored
+
+
+def _require_admin(actor: Any) -> None:
+    if not user_has_role(actor, {Role.ADMIN}):
+        raise PermissionDenied
+
+
+def api_token_create(
+    *,
+    actor: Any,
+    name: str,
+    kind: str,
+    organisation: HousingOrganisation | None = None,
+    user: Any = None,
+) -> CreatedToken:
+    """Create a token. An organisation token acts as a new system user tied to that organisation
+    only; a municipal token acts as the given municipal user. The secret is returned once."""
+    _require_admin(actor)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the token a name.")})
+    with transaction.atomic():
+        prefix = secrets.token_hex(4)
+        while ApiToken.objects.filter(prefix=prefix).exists():
+            prefix = secrets.token_hex(4)
+        if kind == TokenKind.ORGANISATION:
+            if organisation is None:
+                raise ValidationError({"organisation": _("Choose the housing organisation.")})
+            user = User.objects.create(
+                username=f"api-{organisation.cvr}-{prefix}",
+                first_name=name[:150],
+                role=Role.ORGANISATION,
+            )
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            user.organisations.add(organisation)
+        elif kind == TokenKind.MUNICIPAL:
+            if user is None or not user_has_role(user, MUNICIPAL) or not user.is_active:
+                raise ValidationError({"user": _("Choose an active municipal user.")})
+            organisation = None
+        else:
+            raise ValidationError({"kind": _("Choose the kind of token.")})
+        raw = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+        token = ApiToken.objects.create(
+            name=name,
+            kind=kind,
+            user=user,
+            organisation=organisation,
+            prefix=prefix,
+            token_hash=hash_token(raw),
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="api.token_create",
+            instance=token,
+            after=snapshot(token, exclude=ApiToken.audit_exclude),
+        )
+    return CreatedToken(token=token, raw=raw)
+
+
+def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    _require_admin(actor)
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is not None:
+            return token
+        before = snapshot(token, exclude=ApiToken.audit_exclude)
+        token.revoked_at = timezone.now()
+        token.revoked_by = actor
+        token.save(update_fields=["revoked_at", "revoked_by"])
+        if token.kind == TokenKind.ORGANISATION:
+            # The system user exists only for this token.
+            User.objects.filter(pk=token.user_id).update(is_active=False)
+        audit_record(
+            actor=actor,
+            action="api.token_revoke",
+            instance=token,
+            before=before,
+            after=snapshot(token, exclude=ApiToken.audit_exclude),
+        )
+    return token
+
+
+# --- the organisation's answer to a nominee -------------------------------------------------------
+
+
+def nominee_accept(*, actor: Any, offer: Offer, note: str = "") -> Offer:
+    """The organisation accepts the municipality's nominee for its dwelling. Recorded on the
+    vacancy's timeline and in the audit trail; the offer itself is unchanged (the lease ends it).
+    Refused once the offer is no longer active."""
+    with transaction.atomic():
+        vacancy = Vacancy.objects.select_for_update().get(pk=offer.vacancy_id)
+        if not can_write_organisation(actor, vacancy.organisation_id):
+            raise PermissionDenied
+        offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        if offer.status not in (OfferStatus.PENDING, OfferStatus.ACCEPTED):
+            raise ValidationError(
+                _("The offer is no longer active (%(status)s).")
+                % {"status": offer.get_status_display()},
+                code="offer_not_active",
+            )
+        summary = _("The organisation accepted the nominee.")
+        if note.strip():
+            summary = f"{summary} {note.strip()}"[:300]
+        VacancyEvent.objects.create(
+            vacancy=vacancy,
+            offer=offer,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            kind=EventKind.OFFER,
+            from_status=offer.status,
+            to_status=offer.status,
+            summary=summary,
+        )
+        audit_record(
+            actor=actor, action="api.nominee_accept", instance=offer, note=note.strip()[:500]
+        )
+    return offer
+
+
+# --- bulk stock upsert ----------------------------------------------------------------------------
+
+STOCK_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+
+
+@dataclass(frozen=True)
+class StockUpsertResult:
+    ok: bool
+    errors: dict[str, list[str]]
+    created: dict[str, int]
+    updated: dict[str, int]
+    rows: int
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    return str(value)
+
+
+def stock_upsert(*, actor: Any, items: list[dict[str, Any]]) -> StockUpsertResult:
+    """Upsert dwellings (with their organisation, department and entrance) in bulk with exactly
+    the rules of the stock import (`anvis.stock.importing`): all or nothing, every error
+    reported as `items[<index>].<field>`. Organisation staff may only write their own
+    organisations (by CVR)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(STOCK_COLUMNS)
+    for item in items:
+        writer.writerow([_cell(item.get(column)) for column in STOCK_COLUMNS])
+    result = import_stock(buffer.getvalue().encode("utf-8"), "api.csv", actor=actor)
+    errors: dict[str, list[str]] = {}
+    for error in result.errors:
+        errors.setdefault(_error_key(error), []).append(error.message)
+    return StockUpsertResult(
+        ok=result.ok,
+        errors=errors,
+        created=result.created,
+        updated=result.updated,
+        rows=result.rows,
+    )
+
+
+def _error_key(error: RowError) -> str:
+    # Line 1 is the header; item i is line i + 2.
+    if error.line < 2:
+        return error.column or "non_field_errors"
+    index = error.line - 2
+    return f"items[{index}].{error.column}" if error.column else f"items[{index}]"
+
+
+# --- webhook subscriptions ------------------------------------------------------------------------
+
+
+def _insecure_webhooks_allowed() -> bool:
+    """Plain http endpoints only in development (or when `ANVIS_WEBHOOK_ALLOW_HTTP` says so)."""
+    return bool(getattr(settings, "ANVIS_WEBHOOK_ALLOW_HTTP", settings.DEBUG))
+
+
+def webhook_subscription_create(
+    *,
+    actor: Any,
+    organisation: HousingOrganisation,
+    url: str,
+    event_types: list[str] | None = None,
+    secret: str = "",
+) -> WebhookSubscription:
+    if not can_write_organisation(actor, organisation.pk):
+        raise PermissionDenied
+    if not url.lower().startswith("https://") and not _insecure_webhooks_allowed():
+        raise ValidationError({"url": _("The webhook address must use https.")})
+    unknown = [e for e in event_types or [] if e not in EventType.values]
+    if unknown:
+        raise ValidationError({"event_types": _("Unknown event type: %s") % ", ".join(unknown)})
+    with transaction.atomic():
+        subscription = WebhookSubscription(
+            organisation=organisation,
+            url=url,
+            secret=secret or secrets.token_urlsafe(32),
+            event_types=list(event_types or []),
+        )
+        subscription.full_clean()
+        subscription.save()
+        audit_record(
+            actor=actor,
+            action="api.webhook_subscribe",
+            instance=subscription,
+            after=snapshot(subscription, exclude=WebhookSubscription.audit_exclude),
+        )
+    return subscription
+
+
+def webhook_subscription_delete(*, actor: Any, subscription: WebhookSubscription) -> None:
+    if not can_write_organisation(actor, subscription.organisation_id):
+        raise PermissionDenied
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="api.webhook_unsubscribe",
+            instance=subscription,
+            before=snapshot(subscription, exclude=WebhookSubscription.audit_exclude),
+        )
+        subscription.active = False
+        subscription.save(update_fields=["active"])

@@ -1,0 +1,204 @@
+"""The organisation's answer to a nominee, lease and move-in, guarantee claims and the stock
+upsert through the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from anvis.audit.models import AuditEvent
+from anvis.stock.models import Department, Dwelling
+from anvis.vacancies import services as flow
+from anvis.vacancies.models import GuaranteeClaim, Lease, Offer, VacancyEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_nominee_rejected_on_a_legal_ground(api: Any, org_a: Any, offer_for: Any) -> None:
+    offer = offer_for(org_a)
+    response = api("org_a").post(
+        f"/api/v1/offers/{offer.pk}/answer/",
+        {"answer": "reject", "ground": "debt_without_plan", "note": "Gæld 12.000 kr."},
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "rejected_by_organisation"
+    assert response.json()["rejection_ground"] == "debt_without_plan"
+    offer.refresh_from_db()
+    assert offer.status == "rejected_by_organisation"
+    assert offer.vacancy.status == "accepted"  # back to the next candidate
+
+
+def test_rejection_needs_a_legal_ground_in_danish(api: Any, org_a: Any, offer_for: Any) -> None:
+    offer = offer_for(org_a)
+    client = api("org_a")
+    response = client.post(f"/api/v1/offers/{offer.pk}/answer/", {"answer": "reject"})
+    assert response.status_code == 400
+    assert response.json()["errors"]["ground"] == [
+        "Boligorganisationen kan kun afvise en indstillet borger på et lovligt grundlag."
+    ]
+    response = client.post(
+        f"/api/v1/offers/{offer.pk}/answer/", {"answer": "reject", "ground": "dislike"}
+    )
+    assert response.status_code == 400
+    assert "ground" in response.json()["errors"]
+    assert Offer.objects.get(pk=offer.pk).status == "pending"
+
+
+def test_nominee_accepted_is_on_the_timeline_and_audited(
+    api: Any, org_a: Any, offer_for: Any
+) -> None:
+    offer = offer_for(org_a)
+    response = api("org_a").post(f"/api/v1/offers/{offer.pk}/answer/", {"answer": "accept"})
+    assert response.status_code == 200
+    assert VacancyEvent.objects.filter(
+        offer=offer, summary__startswith="Boligorganisationen godkendte den indstillede borger."
+    ).exists()
+    assert AuditEvent.objects.filter(action="api.nominee_accept", object_id=str(offer.pk)).exists()
+
+
+def test_answer_to_a_closed_offer_is_refused(
+    api: Any, org_a: Any, offer_for: Any, users: dict[str, Any]
+) -> None:
+    offer = offer_for(org_a)
+    flow.offer_withdraw(actor=users["anvisningsleder"], offer=offer)
+    response = api("org_a").post(f"/api/v1/offers/{offer.pk}/answer/", {"answer": "accept"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "offer_not_active"
+    assert "Tilbuddet er ikke længere aktivt" in response.json()["detail"]
+
+
+def test_municipal_token_cannot_answer_for_the_organisation(
+    api: Any, org_a: Any, offer_for: Any
+) -> None:
+    offer = offer_for(org_a)
+    response = api("municipal").post(f"/api/v1/offers/{offer.pk}/answer/", {"answer": "accept"})
+    assert response.status_code == 404
+
+
+@pytest.fixture
+def accepted_offer(org_a: Any, offer_for: Any, users: dict[str, Any]) -> Offer:
+    offer = offer_for(org_a)
+    return flow.offer_accept(actor=users["sagsbehandler"], offer=offer)
+
+
+def test_lease_and_move_in_registered(api: Any, accepted_offer: Offer) -> None:
+    today = timezone.localdate()
+    body = {
+        "offer": accepted_offer.pk,
+        "signed_on": today.isoformat(),
+        "starts_on": (today + dt.timedelta(days=30)).isoformat(),
+        "move_in_on": (today + dt.timedelta(days=31)).isoformat(),
+    }
+    response = api("org_a").post("/api/v1/leases/", body, headers={"Idempotency-Key": "lease-1"})
+    assert response.status_code == 201, response.content
+    result = response.json()
+    assert result["lease"]["offer"] == accepted_offer.pk
+    assert result["warnings"] == ["Der er ikke besluttet en bostøtteplan for borgeren."]
+    again = api("org_a").post("/api/v1/leases/", body, headers={"Idempotency-Key": "lease-1"})
+    assert again.json() == result
+    assert Lease.objects.count() == 1
+    assert Offer.objects.get(pk=accepted_offer.pk).vacancy.status == "let"
+    listed = api("org_a").get("/api/v1/leases/").json()
+    assert [row["id"] for row in listed["results"]] == [result["lease"]["id"]]
+    assert api("org_b").get("/api/v1/leases/").json()["count"] == 0
+
+
+def test_move_in_before_start_is_refused_in_danish(api: Any, accepted_offer: Offer) -> None:
+    body = {
+        "offer": accepted_offer.pk,
+        "signed_on": "2026-03-01",
+        "starts_on": "2026-04-01",
+        "move_in_on": "2026-03-15",
+    }
+    response = api("org_a").post("/api/v1/leases/", body)
+    assert response.status_code == 400
+    assert response.json()["errors"]["move_in_on"] == [
+        "Indflytningsdatoen kan ikke ligge før lejemålet starter."
+    ]
+
+
+def test_guarantee_claim_submitted(api: Any, accepted_offer: Offer, agreement: Any) -> None:
+    agreement.versions.update(guarantee_max_repairs=20_000, guarantee_first_year_arrears=False)
+    today = timezone.localdate()
+    lease = api("org_a").post(
+        "/api/v1/leases/",
+        {"offer": accepted_offer.pk, "signed_on": today.isoformat(),
+         "starts_on": today.isoformat(), "move_in_on": today.isoformat()},
+    ).json()["lease"]  # fmt: skip
+    claim = {
+        "lease": lease["id"],
+        "kind": "move_out_repairs",
+        "event_date": (today + dt.timedelta(days=100)).isoformat(),
+        "amount": 12_000,
+        "description": "Maling og nyt gulv efter fraflytning",
+    }
+    response = api("org_a").post("/api/v1/guarantee-claims/", claim)
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "submitted"
+    too_much = api("org_a").post("/api/v1/guarantee-claims/", {**claim, "amount": 8_001})
+    assert too_much.status_code == 400
+    assert "aftalens maksimum på 20000 kr" in too_much.json()["errors"]["amount"][0]
+    not_covered = api("org_a").post(
+        "/api/v1/guarantee-claims/", {**claim, "kind": "first_year_arrears"}
+    )
+    assert not_covered.json()["errors"]["kind"] == ["Aftalen dækker ikke denne type krav."]
+    # The other organisation cannot claim on this lease, nor see the claim.
+    other = api("org_b").post("/api/v1/guarantee-claims/", claim)
+    assert other.status_code == 400 and "lease" in other.json()["errors"]
+    assert api("org_b").get("/api/v1/guarantee-claims/").json()["count"] == 0
+    assert GuaranteeClaim.objects.count() == 1
+
+
+STOCK_ITEM = {
+    "cvr": "11111111",
+    "afdelingsnr": "101",
+    "afdeling": "Alfa afd. 101",
+    "adresse": "Alfavej 1",
+    "postnr": "9220",
+    "by": "Aalborg Øst",
+    "etage": "st",
+    "doer": "tv",
+    "vaerelser": 1,
+    "m2": 40,
+    "husleje": 3300,
+}
+
+
+def test_stock_upsert_updates_and_creates(api: Any, org_a: Any) -> None:
+    new = {**STOCK_ITEM, "afdelingsnr": "105", "afdeling": "Nyvang", "adresse": "Nyvej 3",
+           "type": "youth", "trinfri": True, "vaerelser": 2, "m2": 55, "husleje": 4100}  # fmt: skip
+    response = api("org_a").post("/api/v1/stock/", {"items": [STOCK_ITEM, new]})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["rows"] == 2
+    assert Dwelling.objects.get(entrance__street="Alfavej 1", floor="st").rent == 3300
+    created = Dwelling.objects.get(entrance__street="Nyvej 3")
+    assert (created.dwelling_type, created.step_free, created.rooms) == ("youth", True, 2)
+    assert Department.objects.filter(organisation=org_a, number="105").exists()
+
+
+def test_stock_upsert_is_all_or_nothing_with_every_error(api: Any) -> None:
+    bad = {**STOCK_ITEM, "adresse": "Nyvej 9", "postnr": "92"}
+    worse = {**STOCK_ITEM, "adresse": "Nyvej 10", "husleje": -5, "vaerelser": 0}
+    response = api("org_a").post("/api/v1/stock/", {"items": [STOCK_ITEM, bad, worse]})
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert set(errors) == {"items[1].postnr", "items[2].husleje", "items[2].vaerelser"}
+    assert Dwelling.objects.get(entrance__street="Alfavej 1", floor="st").rent == 3100
+    assert not Dwelling.objects.filter(entrance__street__startswith="Nyvej").exists()
+
+
+def test_stock_upsert_import_rules_are_reported_by_index(api: Any) -> None:
+    twice = [STOCK_ITEM, {**STOCK_ITEM, "husleje": 3400}]
+    response = api("org_a").post("/api/v1/stock/", {"items": twice})
+    assert response.status_code == 400
+    assert response.json()["code"] == "stock_invalid"
+    assert any(key.startswith("items[1]") for key in response.json()["errors"])
+
+
+def test_stock_upsert_not_for_municipal_tokens(api: Any) -> None:
+    response = api("municipal").post("/api/v1/stock/", {"items": [STOCK_ITEM]})
+    assert response.status_code == 403
