@@ -173,7 +173,13 @@ def world(users: dict[str, Any], org_a: Any, org_b: Any) -> dict[str, Any]:
     (notification,) = notify(
         recipient_ids=[lead.pk], kind="vacancy_municipal", title="Ny kommunal ledig bolig"
     )
+    from anvis.api.services import webhook_subscription_create
+
+    webhook = webhook_subscription_create(
+        actor=users["administrator"], organisation=org_a, url="https://hooks.example.dk/anvis"
+    )
     return {
+        "webhook": webhook,
         "notification": notification,
         "meeting": meeting,
         "decision": decision,

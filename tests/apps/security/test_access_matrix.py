@@ -34,6 +34,9 @@ def outcome(response: Any) -> str:
     status = response.status_code
     if status == 302 and response["Location"].startswith(reverse("accounts:login")):
         return LOGIN
+    if status == 401:
+        # The API's answer to a request without credentials.
+        return LOGIN
     if status == 403:
         return DENY
     if status == 404:
