@@ -25,7 +25,7 @@ LIST_PAGES: dict[str, tuple[str, int]] = {
     "stock:department_list": ("administrator", 12),
     "stock:entrance_list": ("administrator", 12),
     "stock:dwelling_list": ("administrator", 12),
-    "agreements:agreement_list": ("anvisningsleder", 12),
+    "agreements:agreement_list": ("anvisningsleder", 13),
     "agreements:handheld_list": ("anvisningsleder", 12),
     "agreements:ledger": ("anvisningsleder", 14),
     "cases:case_list": ("sagsbehandler", 12),
@@ -37,6 +37,16 @@ LIST_PAGES: dict[str, tuple[str, int]] = {
     "vacancies:claim_list": ("anvisningsleder", 12),
     "vacancies:inbox": ("anvisningsleder", 12),
     "vacancies:void_rent": ("anvisningsleder", 12),
+    "matching:run_list": ("anvisningsleder", 12),
+    "simulation:run_list": ("anvisningsleder", 12),
+    "reports:meeting_list": ("anvisningsleder", 12),
+    "reports:snapshot_list": ("anvisningsleder", 12),
+    "api:dwelling_list": ("administrator", 12),
+    "api:vacancy_list": ("anvisningsleder", 12),
+    "api:offer_list": ("anvisningsleder", 12),
+    "api:lease_list": ("anvisningsleder", 12),
+    "api:claim_list": ("anvisningsleder", 12),
+    "api:webhook_list": ("boligorganisation", 12),
 }
 
 
