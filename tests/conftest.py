@@ -96,7 +96,11 @@ def database_is_postgres() -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
+def _fast_password_hashing(request: Any) -> None:
+    # Core tests also run without the Django plugin (`-p no:django`).
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

@@ -30,6 +30,12 @@ _WEIGHT = itemgetter("weight")
 PAIR_FORM_KEYS = frozenset({"form", "objective", "citizens", "dwellings", "groups", "pairs"})
 
 
+try:  # an optional accelerator; the standard library is the reference
+    import orjson as _orjson
+except ImportError:  # pragma: no cover
+    _orjson = None  # type: ignore[assignment]
+
+
 def fail(msg: str) -> NoReturn:
     raise ProblemError(msg)
 
@@ -39,7 +45,17 @@ def _reject_constant(name: str) -> NoReturn:
 
 
 def loads(text: str | bytes) -> Any:
-    """Parse JSON text, rejecting NaN and Infinity, with a message naming line and column."""
+    """Parse JSON text, rejecting NaN and Infinity, with a message naming line and column.
+
+    orjson parses large problem files several times faster than the standard library and also
+    rejects NaN and Infinity; when it refuses a document (or is not installed) the standard
+    library parses it again, so valid input is accepted by both and errors read the same.
+    """
+    if _orjson is not None:
+        try:
+            return _orjson.loads(text)
+        except _orjson.JSONDecodeError:
+            pass
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
