@@ -1,39 +1,44 @@
 """The ``anvis`` command line: one subcommand per tool (``anvis match``, ``anvis simulate``).
 
 Each subcommand lives with its package and provides ``add_parser(subparsers)`` and
-``run(args) -> int``; the packages import their heavy dependencies only when the subcommand runs.
+``run(args) -> int``. Only the package of the command being run is imported, so ``anvis match``
+does not pay for the simulator's imports (SciPy) and the other way round.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from types import ModuleType
+
+COMMANDS = {
+    "match": "anvis_core.matching.cli",
+    "simulate": "anvis_core.simulation.cli",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from anvis_core.matching import cli as matching_cli
-    from anvis_core.simulation import cli as simulation_cli
-
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="anvis", description="Anvis tools that work without a database."
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (matching_cli, simulation_cli):
+    for name, module_name in COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        module: ModuleType = importlib.import_module(module_name)
         module.add_parser(sub)
         runner: Callable[[argparse.Namespace], int] = module.run
-        sub.choices[_last_command(sub)].set_defaults(handler=runner)
+        sub.choices[name].set_defaults(handler=runner)
     return parser
 
 
-def _last_command(sub: Any) -> str:
-    return str(list(sub.choices)[-1])
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    first = args_list[0] if args_list else None
+    parser = build_parser(first if first in COMMANDS else None)
+    args = parser.parse_args(args_list)
     code: int = args.handler(args)
     return code
 

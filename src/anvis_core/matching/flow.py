@@ -51,8 +51,9 @@ def max_assignments(problem: PairProblem) -> int:
     """An upper bound on the number of assignments in any solution."""
     if problem.n_pairs == 0:
         return 0
-    nc = int(np.unique(problem.pair_citizen).size)
-    nd = int(np.unique(problem.pair_dwelling).size)
+    # Distinct citizens and dwellings in the pairs; bincount is linear in the index range.
+    nc = int(np.count_nonzero(np.bincount(problem.pair_citizen)))
+    nd = int(np.count_nonzero(np.bincount(problem.pair_dwelling)))
     return min(nc, nd)
 
 

@@ -174,13 +174,11 @@ def parse_pairs(
     try:
         if n and sum(map(len, pairs)) != 3 * n:
             raise ValueError
-        cs = list(map(_CITIZEN, pairs))
-        ds = list(map(_DWELLING, pairs))
         ws = list(map(_WEIGHT, pairs))
         if n and not set(map(type, ws)) <= {int, float}:
             raise ValueError
-        pc = np.fromiter(map(cindex.__getitem__, cs), dtype=np.int64, count=n)
-        pd = np.fromiter(map(dindex.__getitem__, ds), dtype=np.int64, count=n)
+        pc = np.fromiter(map(cindex.__getitem__, map(_CITIZEN, pairs)), dtype=np.int64, count=n)
+        pd = np.fromiter(map(dindex.__getitem__, map(_DWELLING, pairs)), dtype=np.int64, count=n)
         pw = np.asarray(ws, dtype=np.float64)
     except (KeyError, TypeError, ValueError):
         _locate_pair_error(pairs, cindex, dindex)

@@ -165,7 +165,8 @@ def make_problem(
             bad = int(np.flatnonzero(~finite)[0])
             raise ProblemError(f"pair {bad}: weight is not a finite number")
         key = pc * max(nd, 1) + pd
-        if np.unique(key).size != key.size:
+        sorted_key = np.sort(key)
+        if key.size and bool((sorted_key[1:] == sorted_key[:-1]).any()):
             order = np.argsort(key, kind="stable")
             sk = key[order]
             pos = int(np.flatnonzero(sk[1:] == sk[:-1])[0])

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from anvis.core.demo import SCALES, DemoContext, loaders
 from anvis.stock.models import HousingOrganisation
@@ -31,7 +32,11 @@ class Command(BaseCommand):
             scale=options["scale"], seed=options["seed"], today=today, log=self.stdout.write
         )
         started = time.perf_counter()
-        with transaction.atomic():
+        # Demo notifications are kept in memory, not printed or sent as e-mail.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            transaction.atomic(),
+        ):
             for _order, name, load in loaders():
                 t0 = time.perf_counter()
                 load(ctx)
