@@ -9,6 +9,7 @@ is built only when asked for. Rules that concern the dwelling alone return a sin
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -29,17 +30,19 @@ class Reason:
     params: MappingProxyType[str, Any]
 
 
-class Rule:
+class Rule(ABC):
     code: ClassVar[str]
     template: ClassVar[str]
     dwelling_only: ClassVar[bool] = False
     """True if the outcome does not depend on the citizen."""
 
+    @abstractmethod
     def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray | bool:
-        raise NotImplementedError
+        """Which citizens of the table fail this rule for the dwelling (or all, or none)."""
 
+    @abstractmethod
     def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
-        raise NotImplementedError
+        """The values named in the reason text for one citizen."""
 
     def reason(self, c: Citizen, d: Dwelling, ctx: Context) -> Reason:
         p = self.params(c, d, ctx)
