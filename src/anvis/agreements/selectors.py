@@ -8,7 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Case, Count, Min, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from anvis.permissions import OrgScopedQuerySet
@@ -185,21 +185,45 @@ class LedgerView:
 
 
 def ledger_records(
-    *, user: Any, agreement: AllocationAgreement, until: dt.date
+    *,
+    user: Any,
+    agreement: AllocationAgreement,
+    quarter: Quarter,
+    by_department: bool = False,
 ) -> list[LedgerRecord]:
+    """The agreement's turn records up to the end of `quarter`, grouped in the database: one
+    record per organisation (and department, with `by_department`), eligibility, turn, share,
+    outcome and side of the quarter's start, with the group's size as `count`. The national
+    ledger reads a few thousand groups instead of every vacancy ever reported."""
     qs: OrgScopedQuerySet = TurnRecord.objects.restrict(user)
-    rows = qs.filter(agreement=agreement, report_date__lte=until).values_list(
-        "organisation_id",
-        "department_id",
-        "report_date",
-        "eligible",
-        "municipal",
-        "share_percent",
-        "outcome",
+    keys = ["organisation_id", "eligible", "municipal", "share_percent", "outcome"]
+    if by_department:
+        keys.insert(1, "department_id")
+    rows = (
+        qs.filter(agreement=agreement, report_date__lte=quarter.end)
+        .annotate(
+            in_quarter=Case(
+                When(report_date__gte=quarter.start, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .values(*keys, "in_quarter")
+        .annotate(n=Count("id"), first=Min("report_date"))
+        .order_by()
     )
     return [
-        LedgerRecord(o, d, day, e, m, Fraction(share) / 100, Outcome(outcome))
-        for o, d, day, e, m, share, outcome in rows
+        LedgerRecord(
+            r["organisation_id"],
+            r.get("department_id", 0),
+            r["first"],
+            r["eligible"],
+            r["municipal"],
+            Fraction(r["share_percent"]) / 100,
+            Outcome(r["outcome"]),
+            r["n"],
+        )
+        for r in rows
     ]
 
 
@@ -220,7 +244,9 @@ def ledger(
     """Ledger lines per organisation (`level="organisation"`) or department for `quarter` and
     cumulative up to its end. Organisation staff get their own organisations only. Every party
     the user may see has an organisation line, also without vacancies."""
-    records = ledger_records(user=user, agreement=agreement, until=quarter.end)
+    records = ledger_records(
+        user=user, agreement=agreement, quarter=quarter, by_department=level == "department"
+    )
     orgs = {
         o.pk: o.name
         for o in HousingOrganisation.objects.restrict(user).filter(pk__in=agreement.parties.all())

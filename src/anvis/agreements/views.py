@@ -28,6 +28,7 @@ from .forms import (
 )
 from .models import AgreementVersion, GovernanceForum, HandheldStatus, StepReassessment
 from .selectors import Quarter
+from .templatetags.agreements import STATUS_LABELS
 
 VIEWERS = ALL_ROLES
 REASSESSMENT_VIEWERS = MUNICIPAL | {Role.STEERING}
@@ -505,6 +506,11 @@ def ledger(request: HttpRequest) -> HttpResponse:
     )
     if request.GET.get("format") == "csv":
         return _ledger_csv(view)
+    # The table pages through the lines (7,000 departments at national scale); the totals and
+    # the CSV cover every line. A status filter picks the lines behind their share.
+    status = request.GET.get("status", "")
+    rows = [r for r in view.rows if r.line.status.value == status] if status else view.rows
+    page, query = paginate(request, rows)
     return render(
         request,
         "agreements/ledger.html",
@@ -512,6 +518,10 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "view": view,
             "agreements": agreements,
             "level": level,
+            "page": page,
+            "query": query,
+            "status": status,
+            "statuses": [(s.value, _(label)) for s, label in STATUS_LABELS.items()],
         },
     )
 

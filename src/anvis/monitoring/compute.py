@@ -43,6 +43,7 @@ from .models import (
     DepartmentStatus,
     MunicipalPlacement,
 )
+from .models import StepProposal as StoredStepProposal
 
 LOOKBACK_YEARS = 3
 
@@ -230,21 +231,38 @@ def recompute(
             )
         )
     clock.lap("build_rows")
+    proposal_year = on_date.year + 1
+    proposals = [
+        StoredStepProposal(
+            year=proposal_year,
+            department_id=dept,
+            computed_on=on_date,
+            status=c.assessment.status.value,
+            status_reasons=[_reason_json(r) for r in c.assessment.reasons],
+            level=c.proposal.level,
+            share=c.proposal.share,
+            reason=_reason_json(c.proposal.reason),
+        )
+        for dept, c in assess_departments(dt.date(proposal_year, 1, 1), None, config).items()
+    ]
+    clock.lap("step_proposals")
     with transaction.atomic():
         DepartmentStatus.objects.all().delete()
-        _write_snapshot(rows)
+        _write_rows(DepartmentStatus, rows)
+        StoredStepProposal.objects.all().delete()
+        _write_rows(StoredStepProposal, proposals)
     clock.lap("write_snapshot")
     return RecomputeResult(departments=len(rows), by_status=dict(by_status))
 
 
-def _write_snapshot(rows: list[DepartmentStatus]) -> None:
-    """Insert the snapshot rows: COPY on PostgreSQL (several times faster), else bulk_create."""
+def _write_rows(model: Any, rows: list[Any]) -> None:
+    """Insert snapshot rows: COPY on PostgreSQL (several times faster), else bulk_create."""
     if connection.vendor != "postgresql":
-        DepartmentStatus.objects.bulk_create(rows, batch_size=2000)
+        model.objects.bulk_create(rows, batch_size=2000)
         return
-    fields = DepartmentStatus._meta.concrete_fields
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.auto_created)]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(DepartmentStatus._meta.db_table)
+    table = connection.ops.quote_name(model._meta.db_table)
     json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
     with (
         connection.cursor() as cursor,

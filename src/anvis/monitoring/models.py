@@ -291,3 +291,43 @@ class DepartmentStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department_id} {self.status}"
+
+
+class StepProposal(models.Model):
+    """The stored step proposal of one department for the yearly reassessment of `year`
+    (indicators up to `year − 1`, the list of 1 December `year − 1`). Written by every
+    recompute for the coming year, so the proposals page reads it instead of assessing every
+    department on each request; other years are computed when asked for."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        related_name="step_proposals",
+    )
+    computed_on = models.DateField(_("computed on"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices)
+    status_reasons = models.JSONField(_("reasons"), default=list)
+    level = models.CharField(_("proposal level"), max_length=8)
+    share = models.DecimalField(_("proposed step share (%)"), max_digits=5, decimal_places=1)
+    reason = models.JSONField(_("proposal reason"), default=dict)
+
+    objects = ByDepartmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("step proposal")
+        verbose_name_plural = _("step proposals")
+        indexes = [models.Index(fields=["year", "level"], name="monitoring_proposal_year_level")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "department"], name="monitoring_proposal_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(share__gte=0, share__lte=100),
+                name="monitoring_proposal_share_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.department_id} {self.share}"

@@ -7,7 +7,8 @@ Public API for other apps (matching, the vacancy flow, agreements):
 * `placement_counts(on_date, window_months=12) -> (by_department, by_entrance)`: placements
   moved in within the rolling window, for department and stairwell caps.
 * `step_proposals(year) -> list[ProposalRow]`: the proposed step share per department for the
-  agreement's yearly reassessment (to be approved by the parties).
+  agreement's yearly reassessment (to be approved by the parties), computed now;
+  `step_proposal_list` serves the proposals page from the stored proposals of the coming year.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from .models import (
     DepartmentStatus,
     MunicipalPlacement,
     PlacementOutcome,
+    StepProposal,
 )
 from .reasons import describe
 
@@ -120,26 +122,48 @@ class ProposalRow:
     share: Decimal  # proposed municipal share in percent
     reason_code: str
     reason_params: dict[str, Any]
-    reason: str  # the proposal and its grounds as translated text
-    status_reasons: tuple[str, ...] = ()
+    status_reason_codes: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def status_reasons(self) -> tuple[str, ...]:
+        """The status reasons as translated text (built when shown, for the rows on a page)."""
+        return tuple(describe(r.get("code", ""), r.get("params")) for r in self.status_reason_codes)
+
+    @property
+    def reason(self) -> str:
+        """The proposal and its grounds as translated text."""
+        return " ".join((describe(self.reason_code, self.reason_params), *self.status_reasons))
 
 
-def step_proposals(year: int, user: Any = None) -> list[ProposalRow]:
-    """Proposed step shares for the reassessment of `year`: indicators up to `year − 1` and the
-    list of 1 December `year − 1`. With `user`, only the departments that user may see."""
-    on_date = dt.date(year, 1, 1)
+@dataclass
+class ProposalList:
+    """The proposals of a year that a user may see, filtered: `rows` is a queryset of stored
+    proposals (turned into `ProposalRow` per page by `proposal_rows`) or a list of computed
+    rows; `levels` counts the proposals per level before the level filter."""
+
+    year: int
+    stored: bool
+    rows: Any
+    levels: dict[str, int]
+
+
+def _proposal_departments(user: Any) -> QuerySet[Department]:
     depts = Department.objects.select_related("organisation").order_by(
         "organisation__name", "number"
     )
-    if user is not None:
-        depts = depts.restrict(user)
-    dept_list = list(depts)
+    return depts.restrict(user) if user is not None else depts
+
+
+def step_proposals(year: int, user: Any = None) -> list[ProposalRow]:
+    """Proposed step shares for the reassessment of `year`, computed now: indicators up to
+    `year − 1` and the list of 1 December `year − 1`. With `user`, only the departments that
+    user may see."""
+    on_date = dt.date(year, 1, 1)
+    dept_list = list(_proposal_departments(user))
     computed = assess_departments(on_date, [d.pk for d in dept_list])
     rows = []
     for d in dept_list:
         c = computed[d.pk]
-        texts = tuple(describe(r.code, r.params) for r in c.assessment.reasons)
-        proposal_text = describe(c.proposal.reason.code, c.proposal.reason.params)
         rows.append(
             ProposalRow(
                 department_id=d.pk,
@@ -152,11 +176,81 @@ def step_proposals(year: int, user: Any = None) -> list[ProposalRow]:
                 share=c.proposal.share,
                 reason_code=c.proposal.reason.code,
                 reason_params=dict(c.proposal.reason.params),
-                reason=" ".join((proposal_text, *texts)),
-                status_reasons=texts,
+                status_reason_codes=tuple(
+                    {"code": r.code, "params": dict(r.params)} for r in c.assessment.reasons
+                ),
             )
         )
     return rows
+
+
+def stored_proposals_cover(year: int) -> bool:
+    """True when the last recompute stored the proposals of `year` for every department."""
+    stored = StepProposal.objects.filter(year=year).count()
+    return stored > 0 and stored == Department.objects.count()
+
+
+def step_proposal_list(year: int, user: Any, *, level: str = "", search: str = "") -> ProposalList:
+    """The proposals page's data: the stored proposals when the last recompute wrote this year
+    (the coming year), otherwise computed on request. `search` matches the organisation's or
+    the department's name or the department number."""
+    if stored_proposals_cover(year):
+        qs = StepProposal.objects.filter(year=year).restrict(user)
+        if search:
+            qs = qs.filter(
+                Q(department__organisation__name__icontains=search)
+                | Q(department__name__icontains=search)
+                | Q(department__number__iexact=search)
+            )
+        levels = dict(qs.values_list("level").annotate(n=Count("pk")).order_by())
+        if level:
+            qs = qs.filter(level=level)
+        qs = qs.select_related("department__organisation").order_by(
+            "department__organisation__name", "department__number"
+        )
+        return ProposalList(year, True, qs, levels)
+    rows = step_proposals(year, user=user)
+    if search:
+        needle = search.casefold()
+        rows = [
+            r
+            for r in rows
+            if needle in r.organisation_name.casefold()
+            or needle in r.department_name.casefold()
+            or needle == r.department_number.casefold()
+        ]
+    levels: dict[str, int] = defaultdict(int)
+    for r in rows:
+        levels[r.level] += 1
+    if level:
+        rows = [r for r in rows if r.level == level]
+    return ProposalList(year, False, rows, dict(levels))
+
+
+def proposal_rows(items: Any) -> list[ProposalRow]:
+    """Rows for one page of a `ProposalList`: stored proposals become `ProposalRow`s."""
+    out = []
+    for item in items:
+        if isinstance(item, ProposalRow):
+            out.append(item)
+            continue
+        d = item.department
+        out.append(
+            ProposalRow(
+                department_id=d.pk,
+                organisation_id=d.organisation_id,
+                organisation_name=d.organisation.name,
+                department_number=d.number,
+                department_name=d.name,
+                status=item.status,
+                level=item.level,
+                share=item.share,
+                reason_code=item.reason.get("code", ""),
+                reason_params=item.reason.get("params") or {},
+                status_reason_codes=tuple(item.status_reasons),
+            )
+        )
+    return out
 
 
 def department_list(user: Any) -> QuerySet[Department]:

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from anvis.core.lists import paginate
 from anvis.permissions import ALL_ROLES, LEAD, MUNICIPAL, Role, access
@@ -89,6 +90,14 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+PROPOSAL_LEVELS = {
+    "red": gettext_lazy("Red: closed"),
+    "yellow": gettext_lazy("Yellow: reduced share"),
+    "green": gettext_lazy("Green: ordinary share"),
+    "strong": gettext_lazy("Strong: raised share"),
+}
+
+
 @access(PROPOSAL_READERS)
 def step_proposal_list(request: HttpRequest) -> HttpResponse:
     default_year = timezone.localdate().year + 1
@@ -97,11 +106,26 @@ def step_proposal_list(request: HttpRequest) -> HttpResponse:
     except ValueError:
         year = default_year
     year = min(max(year, 2011), 2100)
-    rows = selectors.step_proposals(year, user=request.user)
+    level = request.GET.get("niveau", "")
+    if level not in PROPOSAL_LEVELS:
+        level = ""
+    search = request.GET.get("q", "").strip()[:100]
+    proposals = selectors.step_proposal_list(year, request.user, level=level, search=search)
+    page, query = paginate(request, proposals.rows)
     return render(
         request,
         "monitoring/step_proposals.html",
-        {"rows": rows, "year": year, "years": range(default_year - 5, default_year + 1)},
+        {
+            "page": page,
+            "query": query,
+            "rows": selectors.proposal_rows(page.object_list),
+            "proposals": proposals,
+            "levels": [(k, v, proposals.levels.get(k, 0)) for k, v in PROPOSAL_LEVELS.items()],
+            "level": level,
+            "search": search,
+            "year": year,
+            "years": range(default_year - 5, default_year + 1),
+        },
     )
 
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import audit_record
+from anvis.core.db import ANALYZE_THRESHOLD, refresh_statistics
 from anvis.core.tabular import FileFormatError, Row, read_rows
 from anvis.permissions import Role, user_organisation_ids
 
@@ -316,6 +317,8 @@ def import_stock(data: bytes, filename: str, *, actor: Any) -> ImportResult:
             errors=[RowError(1, "", f"{message}: {exc.__class__.__name__}")],
             rows=len(parsed),
         )
+    if sum(created.values()) + sum(updated.values()) >= ANALYZE_THRESHOLD:
+        refresh_statistics(HousingOrganisation, Department, Entrance, Dwelling)
     return ImportResult(ok=True, created=created, updated=updated, rows=len(parsed))
 
 

@@ -110,7 +110,9 @@ def quarters_between(first: Quarter, last: Quarter) -> list[Quarter]:
 
 @dataclass(frozen=True)
 class LedgerRecord:
-    """One reported vacancy as the ledger sees it (the agreements app writes these)."""
+    """One reported vacancy as the ledger sees it (the agreements app writes these), or `count`
+    identical ones: same organisation, department, eligibility, turn, share and outcome, all on
+    the same side of the quarter's start (readers may group records in the database)."""
 
     organisation_id: int
     department_id: int
@@ -119,6 +121,7 @@ class LedgerRecord:
     municipal: bool
     share: Fraction
     outcome: Outcome
+    count: int = 1
 
 
 @dataclass(frozen=True)
@@ -168,20 +171,60 @@ class LedgerFigures:
 
     @classmethod
     def of(cls, record: LedgerRecord) -> LedgerFigures:
+        acc = _Accumulator()
+        acc.add(record)
+        return acc.figures()
+
+
+# Positions of the counters in `_Accumulator.counts`.
+_ELIGIBLE, _ACCEPTED, _DECLINED, _EXPIRED, _PENDING, _ORDINARY, _WITHDRAWN, _EXTRA = range(8)
+
+
+class _Accumulator:
+    """Mutable running totals for one ledger line: integer counters and the number of eligible
+    vacancies per share, so the exact expected value is one sum of fractions at the end instead
+    of one fraction addition per vacancy."""
+
+    __slots__ = ("counts", "per_share")
+
+    def __init__(self) -> None:
+        self.counts = [0] * 8
+        self.per_share: dict[Fraction, int] = {}
+
+    def add(self, record: LedgerRecord) -> None:
         if not record.eligible:
-            return cls()
+            return
+        n = record.count
+        counts = self.counts
+        counts[_ELIGIBLE] += n
+        self.per_share[record.share] = self.per_share.get(record.share, 0) + n
         outcome = record.outcome
-        return cls(
-            eligible=1,
-            expected=record.share,
-            accepted=int(outcome == Outcome.ACCEPTED),
-            declined=int(outcome == Outcome.DECLINED),
-            expired=int(outcome == Outcome.EXPIRED),
-            pending=int(outcome == Outcome.PENDING),
-            ordinary=int(outcome == Outcome.ORDINARY and not record.municipal),
-            withdrawn=int(outcome == Outcome.ORDINARY and record.municipal),
-            extra=int(outcome == Outcome.ACCEPTED and not record.municipal),
-            shares=frozenset({record.share}),
+        if outcome == Outcome.ACCEPTED:
+            counts[_ACCEPTED] += n
+            if not record.municipal:
+                counts[_EXTRA] += n
+        elif outcome == Outcome.DECLINED:
+            counts[_DECLINED] += n
+        elif outcome == Outcome.EXPIRED:
+            counts[_EXPIRED] += n
+        elif outcome == Outcome.PENDING:
+            counts[_PENDING] += n
+        elif outcome == Outcome.ORDINARY:
+            counts[_WITHDRAWN if record.municipal else _ORDINARY] += n
+
+    def figures(self) -> LedgerFigures:
+        c = self.counts
+        return LedgerFigures(
+            eligible=c[_ELIGIBLE],
+            expected=sum((share * n for share, n in self.per_share.items()), Fraction(0)),
+            accepted=c[_ACCEPTED],
+            declined=c[_DECLINED],
+            expired=c[_EXPIRED],
+            pending=c[_PENDING],
+            ordinary=c[_ORDINARY],
+            withdrawn=c[_WITHDRAWN],
+            extra=c[_EXTRA],
+            shares=frozenset(self.per_share),
         )
 
 
@@ -238,19 +281,29 @@ def compute_ledger(
     """Figures per key (organisation, department, ...) for one quarter and cumulative up to the
     end of that quarter. Records after the quarter are ignored; every key with a record up to the
     quarter's end gets a line."""
-    in_quarter: dict[K, LedgerFigures] = {}
-    cumulative: dict[K, LedgerFigures] = {}
-    empty = LedgerFigures()
+    in_quarter: dict[K, _Accumulator] = {}
+    cumulative: dict[K, _Accumulator] = {}
+    start, end = quarter.start, quarter.end
     for record in records:
-        if record.report_date > quarter.end:
+        if record.report_date > end:
             continue
         k = key(record)
-        figures = LedgerFigures.of(record)
-        cumulative[k] = cumulative.get(k, empty) + figures
-        if record.report_date >= quarter.start:
-            in_quarter[k] = in_quarter.get(k, empty) + figures
+        total = cumulative.get(k)
+        if total is None:
+            total = cumulative[k] = _Accumulator()
+        total.add(record)
+        if record.report_date >= start:
+            own = in_quarter.get(k)
+            if own is None:
+                own = in_quarter[k] = _Accumulator()
+            own.add(record)
+    empty = LedgerFigures()
     return {
-        k: LedgerLine(key=k, quarter=in_quarter.get(k, empty), cumulative=total)
+        k: LedgerLine(
+            key=k,
+            quarter=in_quarter[k].figures() if k in in_quarter else empty,
+            cumulative=total.figures(),
+        )
         for k, total in cumulative.items()
     }
 

@@ -156,3 +156,15 @@ def test_ledger_csv(client_for: Any, agreement: Any) -> None:
     response = client_for("styregruppe").get(f"/aftaler/regnskab/?aftale={agreement.pk}&format=csv")
     assert response["Content-Type"].startswith("text/csv")
     assert "Boligorganisation" in response.content.decode()
+
+
+def test_ledger_status_filter_keeps_the_totals_of_every_line(
+    client_for: Any, agreement: Any, org_a: Any, org_b: Any
+) -> None:
+    # No vacancies yet: every party's line is grey ("no figures"), none is red.
+    c = client_for("styregruppe")
+    grey = c.get("/aftaler/regnskab/", {"aftale": agreement.pk, "status": "grey"}).content.decode()
+    assert org_a.name in grey and org_b.name in grey
+    red = c.get("/aftaler/regnskab/", {"aftale": agreement.pk, "status": "red"}).content.decode()
+    assert org_a.name not in red and org_b.name not in red
+    assert "Total, alle linjer" in red

@@ -7,11 +7,13 @@ from typing import Any
 from django.utils import translation
 
 from anvis.monitoring.compute import recompute
-from anvis.monitoring.models import AreaDesignation, DepartmentStatus
+from anvis.monitoring.models import AreaDesignation, DepartmentStatus, StepProposal
 from anvis.monitoring.selectors import (
     department_overview,
     department_status_map,
     placement_counts,
+    proposal_rows,
+    step_proposal_list,
     step_proposals,
 )
 from anvis.monitoring.services import placement_register
@@ -101,3 +103,50 @@ def test_overview_shares_and_retention(dept_b: Any, users: Any) -> None:
     assert row.share_of_lettings[12] == D("500.0")
     assert o.retention_12 == (0, 0)
     assert DepartmentStatus.objects.get(department=dept_b).placements_12 == 1
+
+
+def test_recompute_stores_the_coming_years_proposals(monitored: Any, users: Any) -> None:
+    year = TODAY.year + 1
+    assert set(StepProposal.objects.values_list("year", flat=True)) == {year}
+    computed = {r.department_id: r for r in step_proposals(year)}
+    stored = step_proposal_list(year, users["anvisningsleder"])
+    assert stored.stored
+    rows = {r.department_id: r for r in proposal_rows(stored.rows)}
+    assert rows == computed
+    assert stored.levels == {"red": 1, "strong": 1}
+
+
+def test_proposal_list_filters_the_same_stored_or_computed(monitored: Any, users: Any) -> None:
+    year = TODAY.year + 1
+    lead = users["anvisningsleder"]
+    for level, search, expected in (
+        ("red", "", [monitored["a"].pk]),
+        ("strong", "", [monitored["b"].pk]),
+        ("", monitored["b"].name[:4], [monitored["b"].pk]),
+        ("", monitored["a"].number, [monitored["a"].pk]),
+        ("yellow", "", []),
+    ):
+        stored = step_proposal_list(year, lead, level=level, search=search)
+        assert stored.stored
+        assert [r.department_id for r in proposal_rows(stored.rows)] == expected
+    StepProposal.objects.all().delete()
+    computed = step_proposal_list(year, lead, level="red")
+    assert not computed.stored
+    assert [r.department_id for r in proposal_rows(computed.rows)] == [monitored["a"].pk]
+    assert computed.levels == {"red": 1, "strong": 1}
+
+
+def test_stored_proposals_are_not_used_when_a_department_is_missing(
+    monitored: Any, users: Any
+) -> None:
+    year = TODAY.year + 1
+    StepProposal.objects.filter(department=monitored["b"]).delete()
+    result = step_proposal_list(year, users["anvisningsleder"])
+    assert not result.stored
+    assert {r.department_id for r in result.rows} == {monitored["a"].pk, monitored["b"].pk}
+
+
+def test_stored_proposals_follow_the_organisation_scope(monitored: Any, users: Any) -> None:
+    own = step_proposal_list(TODAY.year + 1, users["boligorganisation"])
+    assert own.stored
+    assert [r.department_id for r in proposal_rows(own.rows)] == [monitored["a"].pk]

@@ -127,3 +127,18 @@ def test_indicator_upload_page_refuses_other_file_types(monitored: Any, client_f
 def test_recompute_page(monitored: Any, client_for: Any) -> None:
     response = client_for("anvisningsleder").post("/overvaagning/genberegn/", {"confirm": "on"})
     assert response.status_code == 302
+
+
+def test_proposal_page_filters_and_counts_levels(monitored: Any, client_for: Any) -> None:
+    c = client_for("anvisningsleder")
+    url = "/overvaagning/trappetrin/"
+    everything = c.get(url).content.decode()
+    a, b = monitored["a"], monitored["b"]
+    assert f"{a.number} {a.name}" in everything and f"{b.number} {b.name}" in everything
+    red_only = c.get(url, {"niveau": "red"}).content.decode()
+    assert f"{a.number} {a.name}" in red_only and f"{b.number} {b.name}" not in red_only
+    assert "(1)" in red_only  # the level counts in the filter
+    found = c.get(url, {"q": b.name}).content.decode()
+    assert f"{b.number} {b.name}" in found and f"{a.number} {a.name}" not in found
+    # an unknown level is ignored rather than an error
+    assert c.get(url, {"niveau": "purple"}).status_code == 200

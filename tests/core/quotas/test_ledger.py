@@ -229,3 +229,66 @@ def test_quarters_add_up_and_departments_add_up(
     assert sum(line.cumulative.eligible for line in by_org[quarters[-1]].values()) == sum(
         1 for r in records if r.eligible
     )
+
+
+def group_records(records: list[LedgerRecord], quarter: Quarter) -> list[LedgerRecord]:
+    """What a database reader does: one record per identical group on each side of the quarter's
+    start, carrying the group's size and the earliest report date of the group."""
+    groups: dict[tuple[object, ...], list[LedgerRecord]] = {}
+    for r in records:
+        side = r.report_date >= quarter.start
+        key = (r.organisation_id, r.department_id, r.eligible, r.municipal, r.share, r.outcome)
+        groups.setdefault((*key, side), []).append(r)
+    return [
+        LedgerRecord(
+            first.organisation_id,
+            first.department_id,
+            min(m.report_date for m in members),
+            first.eligible,
+            first.municipal,
+            first.share,
+            first.outcome,
+            len(members),
+        )
+        for members in groups.values()
+        for first in members[:1]
+    ]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    vacancies=st.lists(vacancy, max_size=150),
+    settle=st.lists(st.sampled_from(list(Outcome)), min_size=150, max_size=150),
+    q=st.integers(min_value=0, max_value=7),
+)
+def test_grouped_records_give_the_same_ledger(
+    vacancies: list[tuple[int, int, int, bool, Outcome]], settle: list[Outcome], q: int
+) -> None:
+    # Any outcome mix (also withdrawn and extra turns), then records grouped with a count.
+    records = [
+        LedgerRecord(
+            r.organisation_id,
+            r.department_id,
+            r.report_date,
+            r.eligible,
+            r.municipal,
+            r.share,
+            settle[i],
+        )
+        for i, r in enumerate(replay(vacancies))
+    ]
+    quarter = quarters_between(Quarter(2024, 1), Quarter(2025, 4))[q]
+    grouped = group_records([r for r in records if r.report_date <= quarter.end], quarter)
+    for key in (lambda r: r.organisation_id, lambda r: r.department_id):
+        one_by_one = compute_ledger(records, key=key, quarter=quarter)
+        assert compute_ledger(grouped, key=key, quarter=quarter) == one_by_one
+
+
+def test_a_counted_record_counts_as_that_many_vacancies() -> None:
+    day = dt.date(2025, 2, 1)
+    many = LedgerRecord(1, 10, day, True, True, Q, Outcome.ACCEPTED, count=3)
+    figures = LedgerFigures.of(many)
+    assert (figures.eligible, figures.accepted, figures.expected) == (3, 3, Fraction(3, 4))
+    assert LedgerFigures.of(LedgerRecord(1, 10, day, False, False, Q, Outcome.ORDINARY, 5)) == (
+        LedgerFigures()
+    )

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
+from anvis.core.db import refresh_statistics
 from anvis.core.demo import SCALES, DemoContext, loaders
 from anvis.stock.models import HousingOrganisation
 
@@ -41,6 +42,9 @@ class Command(BaseCommand):
                 t0 = time.perf_counter()
                 load(ctx)
                 self.stdout.write(f"  {name}: {time.perf_counter() - t0:.1f} s")
+        # Planner statistics for the freshly loaded tables (PostgreSQL), so the first requests
+        # are not planned on the empty tables' statistics.
+        refresh_statistics()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ({ctx.scale}) loaded in {time.perf_counter() - started:.1f} s."
