@@ -8,6 +8,7 @@ million pairs and must be read in a fraction of a second. The rules are the same
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from operator import itemgetter
 from typing import Any, NoReturn
@@ -108,9 +109,17 @@ def integer(value: Any, where: str, *, minimum: int | None = 0) -> int:
 
 
 def number(value: Any, where: str) -> float:
+    """A finite number. JSON has no NaN or Infinity, but a literal such as ``1e999`` or a
+    400-digit integer does not fit a double; it is refused rather than read as infinity."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         fail(f"{where}: expected a number, got {value!r}")
-    return float(value)
+    try:
+        x = float(value)
+    except OverflowError:
+        x = math.inf
+    if not math.isfinite(x):
+        fail(f"{where}: expected a finite number, got one too large for a double")
+    return x
 
 
 def objective_of(data: Mapping[str, Any]) -> Objective:
@@ -180,7 +189,9 @@ def parse_pairs(
         pc = np.fromiter(map(cindex.__getitem__, map(_CITIZEN, pairs)), dtype=np.int64, count=n)
         pd = np.fromiter(map(dindex.__getitem__, map(_DWELLING, pairs)), dtype=np.int64, count=n)
         pw = np.asarray(ws, dtype=np.float64)
-    except (KeyError, TypeError, ValueError):
+        if not np.isfinite(pw).all():
+            raise ValueError
+    except (KeyError, TypeError, ValueError, OverflowError):
         _locate_pair_error(pairs, cindex, dindex)
         raise
     return pc, pd, pw

@@ -87,7 +87,7 @@ INVALID = {
     ),
     "duplicate pair": (
         _mutate(lambda p: p["pairs"].append(dict(p["pairs"][0]))),
-        "duplicate pair: citizen 'c1' and dwelling 'd1'",
+        "duplicate pair: citizen 'c1' and dwelling 'd1' are listed more than once (pairs 0 and 4)",
     ),
     "negative cap": (
         _mutate(lambda p: p["groups"][0].update(max=-1)),
@@ -126,6 +126,14 @@ INVALID = {
     "fractional cap": (
         _mutate(lambda p: p["groups"][1].update(max=1.5)),
         "expected a whole number",
+    ),
+    "weight too large for a double": (
+        json.dumps(good()).replace("12.5", "1e999"),
+        "pairs[0].weight: expected a finite number, got one too large for a double",
+    ),
+    "weight integer too large for a double": (
+        json.dumps(good()).replace("12.5", "1" + "0" * 400),
+        "pairs[0].weight: expected a finite number, got one too large for a double",
     ),
 }
 
