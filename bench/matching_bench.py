@@ -2,16 +2,22 @@
 
     python bench/matching_bench.py             # print the figures
     python bench/matching_bench.py --write     # also replace the "## Matching" section
+    python bench/matching_bench.py --citizens 400 --dwellings 200 --pairs-per-citizen 10 \
+        --ranking-vacancies 20 --repeats 1 --lp-repeats 1   # a quick check that it runs
 
 Measures, in one run on this machine:
 
 1. nested caps, 10,000 citizens x 5,000 dwellings, ~50 pairs per citizen: the raw OR-Tools
    SimpleMinCostFlow build + solve of the network, the engine's ``solve`` from in-memory arrays
    (groups check, network build, solve, extraction, feasibility check), and the whole
-   ``anvis match`` process reading and writing JSON;
+   ``anvis match`` process reading and writing JSON, once with the pairs as an array of objects
+   and once as three column arrays (the same instance; both must give the same result);
 2. the same with one crossing cap family (districts across organisations): the HiGHS LP
    relaxation and the engine's HiGHS path with its proven gap;
 3. ranking one vacancy against 10,000 waiting citizens (domain form, in memory).
+
+The sizes are options; the figures in docs/benchmarks.md are for the defaults, and ``--write``
+refuses other sizes.
 
 Each measurement is repeated and the median reported, because other work may share the machine.
 """
@@ -105,6 +111,13 @@ def instance(
         ],
     }
     return problem, doc
+
+
+def columns(doc: dict[str, Any]) -> dict[str, Any]:
+    """The same problem file with its pairs as three column arrays."""
+    pairs = doc["pairs"]
+    cols = {k: [p[k] for p in pairs] for k in ("citizen", "dwelling", "weight")}
+    return {**doc, "pairs": cols}
 
 
 def raw_network(problem: PairProblem) -> Any:
@@ -242,14 +255,21 @@ def ranking_bench(n: int, repeats: int) -> dict[str, float]:
     }
 
 
+SIZES = {"citizens": 10_000, "dwellings": 5_000, "pairs_per_citizen": 50, "ranking_vacancies": 200}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--lp-repeats", type=int, default=3)
     ap.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     ap.add_argument("--skip-crossing", action="store_true")
+    for name, default in SIZES.items():
+        ap.add_argument(f"--{name.replace('_', '-')}", type=int, default=default)
     args = ap.parse_args()
-    nc, nd, per = 10_000, 5_000, 50
+    if args.write and any(getattr(args, name) != default for name, default in SIZES.items()):
+        ap.error("--write records the figures of the default sizes only")
+    nc, nd, per = args.citizens, args.dwellings, args.pairs_per_citizen
     lines: list[str] = []
 
     def say(s: str = "") -> None:
@@ -276,15 +296,20 @@ def main() -> int:
     raws: list[float] = []
     engines: list[float] = []
     procs: list[float] = []
+    col_procs: list[float] = []
     res = None
     optimal_cost = 0
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "problem.json"
         path.write_text(json.dumps(doc))
         size_mb = path.stat().st_size / 1e6
+        col_path = Path(tmp) / "problem-columns.json"
+        col_path.write_text(json.dumps(columns(doc)))
+        col_size_mb = col_path.stat().st_size / 1e6
         out = Path(tmp) / "result.json"
-        # One round = raw, engine, process back to back, so each ratio compares runs made
-        # under the same load.
+        col_out = Path(tmp) / "result-columns.json"
+        # One round = raw, engine, both processes back to back, so each ratio compares runs
+        # made under the same load.
         for _ in range(args.repeats):
             b, sv, optimal_cost = raw_ortools_once(net)
             builds.append(b)
@@ -293,15 +318,22 @@ def main() -> int:
             res = solve(problem)
             engines.append(time.perf_counter() - t0)
             procs.append(process_run(path, out))
+            col_procs.append(process_run(col_path, col_out))
         proc_res = json.loads(out.read_text())
+        col_res = json.loads(col_out.read_text())
     assert res is not None and res.status == "optimal" and res.method == "min_cost_flow"
     # The engine's integer optimum equals the raw network's optimum.
     assert round(res.total_weight * net.scaled.scale) == -optimal_cost
     assert proc_res["total_weight"] == res.total_weight
+    # Both layouts of the file give the same result.
+    assert {k: v for k, v in col_res.items() if k != "seconds"} == {
+        k: v for k, v in proc_res.items() if k != "seconds"
+    }
     med = statistics.median
     raw_total = med(raws)
     eng_ratio = med([e / r for e, r in zip(engines, raws, strict=True)])
     proc_ratio = med([p / r for p, r in zip(procs, raws, strict=True)])
+    col_ratio = med([p / r for p, r in zip(col_procs, raws, strict=True)])
     say("| measurement | median | ratio |")
     say("|---|---|---|")
     say(
@@ -313,14 +345,19 @@ def main() -> int:
         f"verify) | {med(engines):.3f} s | {eng_ratio:.2f} x (target <= 1.5) |"
     )
     say(
-        f"| whole `anvis match` process, {size_mb:.0f} MB JSON in, result out | "
-        f"{med(procs):.3f} s | {proc_ratio:.2f} x (target <= 3) |"
+        f"| whole `anvis match` process, pairs as objects, {size_mb:.1f} MB JSON in, result "
+        f"out | {med(procs):.3f} s | {proc_ratio:.2f} x (target <= 3) |"
+    )
+    say(
+        f"| whole `anvis match` process, pairs as columns, {col_size_mb:.1f} MB JSON in, result "
+        f"out | {med(col_procs):.3f} s | {col_ratio:.2f} x (target <= 3) |"
     )
     say()
     say(
-        f"Ratios are medians of the per-round ratios. Result: {res.count:,} assignments, "
-        f"total weight {res.total_weight:,.2f}, status {res.status}. Raw runs: "
-        f"{_fmt(raws)} s; engine runs: {_fmt(engines)} s; process runs: {_fmt(procs)} s."
+        f"Ratios are medians of the per-round ratios. Result (the same for both layouts): "
+        f"{res.count:,} assignments, total weight {res.total_weight:,.2f}, status "
+        f"{res.status}. Raw runs: {_fmt(raws)} s; engine runs: {_fmt(engines)} s; process "
+        f"runs: {_fmt(procs)} s (objects), {_fmt(col_procs)} s (columns)."
     )
     say()
 
@@ -359,13 +396,14 @@ def main() -> int:
         )
         say()
 
-    rk = ranking_bench(10_000, 200)
-    say("### Ranking one vacancy against 10,000 waiting citizens (domain form, in memory)")
+    nv = args.ranking_vacancies
+    rk = ranking_bench(nc, nv)
+    say(f"### Ranking one vacancy against {nc:,} waiting citizens (domain form, in memory)")
     say()
     say("| measurement | figure |")
     say("|---|---|")
     say(
-        f"| `rank_vacancy` (all rules, scores, order, binding cap), median over 200 vacancies "
+        f"| `rank_vacancy` (all rules, scores, order, binding cap), median over {nv:,} vacancies "
         f"| {1000 * rk['rank_median']:.2f} ms (95th percentile "
         f"{1000 * rk['rank_p95']:.2f} ms; target < 5 ms) |"
     )
@@ -374,7 +412,7 @@ def main() -> int:
         f"rejections) | {1000 * rk['all_explanations_median']:.1f} ms |"
     )
     say(
-        f"| building the citizen table once (10,000 citizens) | {1000 * rk['table_build']:.1f} ms |"
+        f"| building the citizen table once ({nc:,} citizens) | {1000 * rk['table_build']:.1f} ms |"
     )
     say(f"| eligible citizens per vacancy (median) | {rk['eligible_median']:.0f} |")
 

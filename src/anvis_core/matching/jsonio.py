@@ -8,6 +8,7 @@ million pairs and must be read in a fraction of a second. The rules are the same
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from operator import itemgetter
 from typing import Any, NoReturn
@@ -16,7 +17,9 @@ import numpy as np
 
 from anvis_core.matching.problem import (
     OBJECTIVES,
+    FloatArray,
     GroupSpec,
+    IntArray,
     Objective,
     PairProblem,
     ProblemError,
@@ -108,9 +111,17 @@ def integer(value: Any, where: str, *, minimum: int | None = 0) -> int:
 
 
 def number(value: Any, where: str) -> float:
+    """A finite number. JSON has no NaN or Infinity, but a literal such as ``1e999`` or a
+    400-digit integer does not fit a double; it is refused rather than read as infinity."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         fail(f"{where}: expected a number, got {value!r}")
-    return float(value)
+    try:
+        x = float(value)
+    except OverflowError:
+        x = math.inf
+    if not math.isfinite(x):
+        fail(f"{where}: expected a finite number, got one too large for a double")
+    return x
 
 
 def objective_of(data: Mapping[str, Any]) -> Objective:
@@ -165,43 +176,110 @@ def members(
     return ids, glists
 
 
+PAIR_COLUMNS = ("citizen", "dwelling", "weight")
+# What the C-speed paths raise on any irregularity; the slow pass then names the first offence.
+_IRREGULAR = (KeyError, TypeError, ValueError, OverflowError)
+
+
 def parse_pairs(
+    pairs: Any, cindex: Mapping[str, int], dindex: Mapping[str, int]
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """The ``pairs`` value as index and weight arrays, in either layout: an array of pair
+    objects or an object of three equal-length columns ``citizen``, ``dwelling``, ``weight``.
+
+    The common case is handled at C speed; any irregularity is located by a slow second pass
+    that names the offending pair. Both layouts apply the same per-pair rules
+    (:func:`_pair_arrays`, :func:`_check_pair`), so they accept and reject the same pairs.
+    """
+    if isinstance(pairs, dict):
+        return _column_pairs(pairs, cindex, dindex)
+    if not isinstance(pairs, list):
+        fail(
+            "pairs: expected an array of pair objects or an object of the columns "
+            "'citizen', 'dwelling' and 'weight'"
+        )
+    return _object_pairs(pairs, cindex, dindex)
+
+
+def _pair_arrays(
+    citizens: Sequence[Any],
+    dwellings: Sequence[Any],
+    weights: Sequence[Any],
+    cindex: Mapping[str, int],
+    dindex: Mapping[str, int],
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Pair columns as arrays at C speed; raises one of ``_IRREGULAR`` if any value breaks a
+    rule of :func:`_check_pair` (the caller then locates it)."""
+    n = len(weights)
+    if n and not set(map(type, weights)) <= {int, float}:
+        raise ValueError
+    pc = np.fromiter(map(cindex.__getitem__, citizens), dtype=np.int64, count=n)
+    pd = np.fromiter(map(dindex.__getitem__, dwellings), dtype=np.int64, count=n)
+    pw = np.asarray(weights, dtype=np.float64)
+    if not np.isfinite(pw).all():
+        raise ValueError
+    return pc, pd, pw
+
+
+def _check_pair(
+    citizen: Any,
+    dwelling: Any,
+    weight: Any,
+    cindex: Mapping[str, int],
+    dindex: Mapping[str, int],
+    where: tuple[str, str, str],
+) -> None:
+    """The rules for one pair; ``where`` names its citizen, dwelling and weight."""
+    if not isinstance(citizen, str) or citizen not in cindex:
+        fail(f"{where[0]}: unknown citizen id {citizen!r}")
+    if not isinstance(dwelling, str) or dwelling not in dindex:
+        fail(f"{where[1]}: unknown dwelling id {dwelling!r}")
+    number(weight, where[2])
+
+
+def _object_pairs(
     pairs: list[Any], cindex: Mapping[str, int], dindex: Mapping[str, int]
-) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """The pairs array as index and weight arrays. The common case is handled at C speed; any
-    irregularity is located by a slow second pass that names the offending pair."""
+) -> tuple[IntArray, IntArray, FloatArray]:
     n = len(pairs)
     try:
         if n and sum(map(len, pairs)) != 3 * n:
             raise ValueError
-        ws = list(map(_WEIGHT, pairs))
-        if n and not set(map(type, ws)) <= {int, float}:
-            raise ValueError
-        pc = np.fromiter(map(cindex.__getitem__, map(_CITIZEN, pairs)), dtype=np.int64, count=n)
-        pd = np.fromiter(map(dindex.__getitem__, map(_DWELLING, pairs)), dtype=np.int64, count=n)
-        pw = np.asarray(ws, dtype=np.float64)
-    except (KeyError, TypeError, ValueError):
-        _locate_pair_error(pairs, cindex, dindex)
+        citizens = list(map(_CITIZEN, pairs))
+        dwellings = list(map(_DWELLING, pairs))
+        weights = list(map(_WEIGHT, pairs))
+        return _pair_arrays(citizens, dwellings, weights, cindex, dindex)
+    except _IRREGULAR:
+        allowed = frozenset(PAIR_COLUMNS)
+        for i, p in enumerate(pairs):
+            where = f"pairs[{i}]"
+            p = obj(p, where)
+            only_keys(p, allowed, where)
+            c = required(p, "citizen", where)
+            d = required(p, "dwelling", where)
+            w = required(p, "weight", where)
+            _check_pair(c, d, w, cindex, dindex, (where, where, f"{where}.weight"))
         raise
-    return pc, pd, pw
 
 
-def _locate_pair_error(
-    pairs: list[Any], cindex: Mapping[str, int], dindex: Mapping[str, int]
-) -> None:
-    allowed = frozenset({"citizen", "dwelling", "weight"})
-    for i, p in enumerate(pairs):
-        where = f"pairs[{i}]"
-        p = obj(p, where)
-        only_keys(p, allowed, where)
-        c = required(p, "citizen", where)
-        d = required(p, "dwelling", where)
-        w = required(p, "weight", where)
-        if not isinstance(c, str) or c not in cindex:
-            fail(f"{where}: unknown citizen id {c!r}")
-        if not isinstance(d, str) or d not in dindex:
-            fail(f"{where}: unknown dwelling id {d!r}")
-        number(w, f"{where}.weight")
+def _column_pairs(
+    columns: dict[str, Any], cindex: Mapping[str, int], dindex: Mapping[str, int]
+) -> tuple[IntArray, IntArray, FloatArray]:
+    only_keys(columns, frozenset(PAIR_COLUMNS), "pairs")
+    citizens, dwellings, weights = (
+        arr(required(columns, name, "pairs"), f"pairs.{name}") for name in PAIR_COLUMNS
+    )
+    if not len(citizens) == len(dwellings) == len(weights):
+        fail(
+            "pairs: the columns must have the same length (citizen "
+            f"{len(citizens)}, dwelling {len(dwellings)}, weight {len(weights)})"
+        )
+    try:
+        return _pair_arrays(citizens, dwellings, weights, cindex, dindex)
+    except _IRREGULAR:
+        for i, (c, d, w) in enumerate(zip(citizens, dwellings, weights, strict=True)):
+            where = (f"pairs.citizen[{i}]", f"pairs.dwelling[{i}]", f"pairs.weight[{i}]")
+            _check_pair(c, d, w, cindex, dindex, where)
+        raise
 
 
 def parse_pair_form(data: Any) -> tuple[PairProblem, Objective]:
@@ -224,8 +302,7 @@ def parse_pair_form(data: Any) -> tuple[PairProblem, Objective]:
     dindex = {d: i for i, d in enumerate(dids)}
     if len(dindex) != len(dids):
         _duplicate(dids, "dwellings")
-    pairs = arr(required(data, "pairs", "problem"), "pairs")
-    pc, pd, pw = parse_pairs(pairs, cindex, dindex)
+    pc, pd, pw = parse_pairs(required(data, "pairs", "problem"), cindex, dindex)
     problem = make_problem(
         citizen_ids=cids,
         dwelling_ids=dids,

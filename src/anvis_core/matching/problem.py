@@ -167,13 +167,14 @@ def make_problem(
         key = pc * max(nd, 1) + pd
         sorted_key = np.sort(key)
         if key.size and bool((sorted_key[1:] == sorted_key[:-1]).any()):
+            # The first position that repeats an earlier pair, and that earlier pair.
             order = np.argsort(key, kind="stable")
             sk = key[order]
-            pos = int(np.flatnonzero(sk[1:] == sk[:-1])[0])
-            p = int(order[pos + 1])
+            p = int(order[1:][sk[1:] == sk[:-1]].min())
+            q = int(np.flatnonzero(key == key[p])[0])
             raise ProblemError(
                 f"duplicate pair: citizen {cids[pc[p]]!r} and dwelling {dids[pd[p]]!r} "
-                "are listed more than once"
+                f"are listed more than once (pairs {q} and {p})"
             )
 
     for g in groups:

@@ -6,6 +6,7 @@ import itertools
 import math
 import random
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -109,3 +110,51 @@ def brute_force(problem: PairProblem, objective: str) -> Best:
             if not best.feasible or better:
                 best = Best(True, r, w)
     return best
+
+
+def problem_document(problem: PairProblem, objective: str) -> dict[str, Any]:
+    """The problem as a pair-form file (pairs as an array of objects)."""
+    grp = problem.groups
+
+    def member_groups(
+        n: int, member: np.ndarray[Any, Any], group: np.ndarray[Any, Any]
+    ) -> list[list[str]]:
+        out: list[list[str]] = [[] for _ in range(n)]
+        for m, g in zip(member.tolist(), group.tolist(), strict=True):
+            out[m].append(grp.ids[g])
+        return out
+
+    cgroups = member_groups(problem.n_citizens, grp.citizen_member, grp.citizen_group)
+    dgroups = member_groups(problem.n_dwellings, grp.dwelling_member, grp.dwelling_group)
+    return {
+        "objective": objective,
+        "citizens": [
+            {"id": c, "groups": g} if g else {"id": c}
+            for c, g in zip(problem.citizen_ids, cgroups, strict=True)
+        ],
+        "dwellings": [
+            {"id": d, "groups": g} for d, g in zip(problem.dwelling_ids, dgroups, strict=True)
+        ],
+        "groups": [
+            {"id": gid, "max": mx, "min": mn, "placed": pl}
+            for gid, mx, mn, pl in zip(
+                grp.ids, grp.max.tolist(), grp.min.tolist(), grp.placed.tolist(), strict=True
+            )
+        ],
+        "pairs": [
+            {"citizen": problem.citizen_ids[c], "dwelling": problem.dwelling_ids[d], "weight": w}
+            for c, d, w in zip(
+                problem.pair_citizen.tolist(),
+                problem.pair_dwelling.tolist(),
+                problem.pair_weight.tolist(),
+                strict=True,
+            )
+        ],
+    }
+
+
+def to_columns(document: dict[str, Any]) -> dict[str, Any]:
+    """The same file with its pairs in the column layout."""
+    pairs = document["pairs"]
+    columns = {k: [p[k] for p in pairs] for k in ("citizen", "dwelling", "weight")}
+    return {**document, "pairs": columns}

@@ -2,14 +2,19 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from anvis_core.cli import main
+from anvis_core.matching.jsonio import loads, parse_pair_form
+
+from .helpers import problem_document, random_problem, to_columns
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = ROOT / "docs" / "examples"
@@ -17,6 +22,10 @@ EXAMPLES = ROOT / "docs" / "examples"
 
 def good() -> dict[str, Any]:
     return json.loads((EXAMPLES / "match-small.json").read_text())
+
+
+def good_columns() -> dict[str, Any]:
+    return json.loads((EXAMPLES / "match-small-columns.json").read_text())
 
 
 def run(tmp_path: Path, problem: Any, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -41,6 +50,55 @@ def test_solves_the_example(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert set(res) >= {"status", "assignments", "total_weight", "gap", "seconds"}
 
 
+def test_column_example_gives_the_same_result(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert to_columns(good()) == good_columns()
+    code, err = run(tmp_path, good(), capsys)
+    assert code == 0, err
+    by_objects = json.loads((tmp_path / "r.json").read_text())
+    code, err = run(tmp_path, good_columns(), capsys)
+    assert code == 0, err
+    by_columns = json.loads((tmp_path / "r.json").read_text())
+    by_objects.pop("seconds")
+    by_columns.pop("seconds")
+    assert by_columns == by_objects
+    assert by_columns["total_weight"] == 20.5
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_both_layouts_give_identical_results_on_random_instances(
+    seed: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rng = random.Random(seed)
+    problem = random_problem(
+        rng,
+        nc=rng.randint(0, 25),
+        nd=rng.randint(0, 20),
+        density=rng.choice([0.1, 0.3, 0.6]),
+        crossing=rng.random() < 0.3,
+        with_min=rng.random() < 0.5,
+        citizen_groups=rng.random() < 0.3,
+        weight_step=rng.choice([0.25, 0.1, 1.0]),
+    )
+    objects = problem_document(problem, rng.choice(["max_weight", "max_count_then_weight"]))
+    columns = to_columns(objects)
+    parsed = [parse_pair_form(loads(json.dumps(doc)))[0] for doc in (objects, columns)]
+    for a in parsed:
+        assert a.citizen_ids == problem.citizen_ids and a.dwelling_ids == problem.dwelling_ids
+        np.testing.assert_array_equal(a.pair_citizen, problem.pair_citizen)
+        np.testing.assert_array_equal(a.pair_dwelling, problem.pair_dwelling)
+        np.testing.assert_array_equal(a.pair_weight, problem.pair_weight)
+    results = []
+    for doc in (objects, columns):
+        code, err = run(tmp_path, doc, capsys)
+        assert code == 0, err
+        res = json.loads((tmp_path / "r.json").read_text())
+        res.pop("seconds")
+        results.append(res)
+    assert results[0] == results[1]
+
+
 def test_domain_example(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, err = run(tmp_path, json.loads((EXAMPLES / "match-domain.json").read_text()), capsys)
     assert code == 0, err
@@ -56,6 +114,16 @@ def _mutate(fn: Any) -> dict[str, Any]:
     p = good()
     fn(p)
     return p
+
+
+def _columns(fn: Any) -> dict[str, Any]:
+    p = good_columns()
+    fn(p["pairs"])
+    return p
+
+
+def _set(column: str, i: int, value: Any) -> Any:
+    return lambda c: c[column].__setitem__(i, value)
 
 
 INVALID = {
@@ -87,7 +155,7 @@ INVALID = {
     ),
     "duplicate pair": (
         _mutate(lambda p: p["pairs"].append(dict(p["pairs"][0]))),
-        "duplicate pair: citizen 'c1' and dwelling 'd1'",
+        "duplicate pair: citizen 'c1' and dwelling 'd1' are listed more than once (pairs 0 and 4)",
     ),
     "negative cap": (
         _mutate(lambda p: p["groups"][0].update(max=-1)),
@@ -126,6 +194,84 @@ INVALID = {
     "fractional cap": (
         _mutate(lambda p: p["groups"][1].update(max=1.5)),
         "expected a whole number",
+    ),
+    "weight too large for a double": (
+        json.dumps(good()).replace("12.5", "1e999"),
+        "pairs[0].weight: expected a finite number, got one too large for a double",
+    ),
+    "weight integer too large for a double": (
+        json.dumps(good()).replace("12.5", "1" + "0" * 400),
+        "pairs[0].weight: expected a finite number, got one too large for a double",
+    ),
+    "pairs neither array nor columns": (
+        _mutate(lambda p: p.update(pairs="c1,d1,12.5")),
+        "pairs: expected an array of pair objects or an object of the columns "
+        "'citizen', 'dwelling' and 'weight'",
+    ),
+    # The column layout: the same rules, each offence named by column and position.
+    "columns: unequal lengths": (
+        _columns(lambda c: c["weight"].pop()),
+        "pairs: the columns must have the same length (citizen 4, dwelling 4, weight 3)",
+    ),
+    "columns: missing column": (
+        _columns(lambda c: c.pop("dwelling")),
+        "pairs: missing field 'dwelling'",
+    ),
+    "columns: unknown column": (
+        _columns(lambda c: c.update(note=["x", "y", "z", "w"])),
+        "pairs: unknown field 'note'",
+    ),
+    "columns: column not an array": (
+        _columns(lambda c: c.update(weight=12.5)),
+        "pairs.weight: expected an array",
+    ),
+    "columns: unknown citizen": (
+        _columns(_set("citizen", 1, "c9")),
+        "pairs.citizen[1]: unknown citizen id 'c9'",
+    ),
+    "columns: the first offending position is named": (
+        _columns(lambda c: (_set("citizen", 3, "c8")(c), _set("dwelling", 2, "dx")(c))),
+        "pairs.dwelling[2]: unknown dwelling id 'dx'",
+    ),
+    "columns: citizen given as an index": (
+        _columns(_set("citizen", 0, 0)),
+        "pairs.citizen[0]: unknown citizen id 0",
+    ),
+    "columns: citizen not hashable": (
+        _columns(_set("citizen", 2, ["c2"])),
+        "pairs.citizen[2]: unknown citizen id ['c2']",
+    ),
+    "columns: unknown dwelling": (
+        _columns(_set("dwelling", 3, "d7")),
+        "pairs.dwelling[3]: unknown dwelling id 'd7'",
+    ),
+    "columns: duplicate pair": (
+        _columns(
+            lambda c: [
+                c[k].append(v) for k, v in (("citizen", "c2"), ("dwelling", "d2"), ("weight", 1))
+            ]
+        ),
+        "duplicate pair: citizen 'c2' and dwelling 'd2' are listed more than once (pairs 2 and 4)",
+    ),
+    "columns: weight a string": (
+        _columns(_set("weight", 2, "9.25")),
+        "pairs.weight[2]: expected a number, got '9.25'",
+    ),
+    "columns: weight boolean": (
+        _columns(_set("weight", 1, False)),
+        "pairs.weight[1]: expected a number, got False",
+    ),
+    "columns: weight null": (
+        _columns(_set("weight", 3, None)),
+        "pairs.weight[3]: expected a number, got None",
+    ),
+    "columns: weight NaN": (
+        json.dumps(good_columns()).replace("9.25", "NaN"),
+        "NaN is not a valid JSON number",
+    ),
+    "columns: weight too large for a double": (
+        json.dumps(good_columns()).replace("9.25", "-1e999"),
+        "pairs.weight[2]: expected a finite number, got one too large for a double",
     ),
 }
 

@@ -41,3 +41,28 @@ def test_issue_example_validates_and_bad_inputs_do_not() -> None:
         {k: v for k, v in issue.items() if k != "pairs"},
     ):
         assert not VALIDATOR.is_valid(bad)
+
+
+def test_column_pairs_validate_and_bad_columns_do_not() -> None:
+    issue = {
+        "objective": "max_weight",
+        "citizens": [{"id": "c1"}, {"id": "c2"}],
+        "dwellings": [{"id": "d1"}],
+        "pairs": {"citizen": ["c1", "c2"], "dwelling": ["d1", "d1"], "weight": [12.5, 3]},
+    }
+    VALIDATOR.validate(issue)
+    VALIDATOR.validate({**issue, "pairs": {"citizen": [], "dwelling": [], "weight": []}})
+    cols = issue["pairs"]
+    assert isinstance(cols, dict)
+    for bad in (
+        {**cols, "weight": [12.5, "3"]},
+        {**cols, "citizen": [0, 1]},
+        {**cols, "dwelling": ["d1", ""]},
+        {**cols, "weight": 12.5},
+        {**cols, "note": ["x", "y"]},
+        {k: v for k, v in cols.items() if k != "weight"},
+    ):
+        assert not VALIDATOR.is_valid({**issue, "pairs": bad}), bad
+    # neither layout
+    assert not VALIDATOR.is_valid({**issue, "pairs": "c1,d1,12.5"})
+    assert not VALIDATOR.is_valid({**issue, "pairs": [cols]})
