@@ -11,8 +11,11 @@ in a second process with this file as the locustfile, prints per-page and total 
 off for the run (all simulated users share the demo accounts and one address). Exit status 1
 when there were failures.
 
-Each simulated user logs in as one of the demo roles and requests that role's pages with real
-object ids taken from the database (LOAD_* environment variables set by the runner).
+Each simulated user either logs in as one of the demo roles and requests that role's pages with
+real object ids taken from the database (LOAD_* environment variables set by the runner), or is
+a system calling the JSON API with a bearer token created for the run: a housing organisation's
+system (organisation token: open vacancies, offers, dwellings, leases) or a municipal system
+(municipal token: ledger, vacancies).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ if __name__ != "__main__":
     OWN_DEPARTMENTS = _ids("LOAD_OWN_DEPARTMENT_IDS")
     DEPARTMENTS = _ids("LOAD_DEPARTMENT_IDS")
     DWELLINGS = _ids("LOAD_OWN_DWELLING_IDS")
+    AGREEMENT = os.environ.get("LOAD_AGREEMENT_ID", "")
 
     class RoleUser(HttpUser):
         abstract = True
@@ -173,6 +177,60 @@ if __name__ != "__main__":
         def monitoring(self) -> None:
             self.page("/overvaagning/afdelinger/?status=red", "/overvaagning/afdelinger/?status")
 
+    class ApiClient(HttpUser):
+        """A system calling the JSON API with a bearer token (no login, no session)."""
+
+        abstract = True
+        wait_time = between(0.5, 1.5)
+        token_variable = ""
+
+        def on_start(self) -> None:
+            self.client.headers["Authorization"] = f"Bearer {os.environ[self.token_variable]}"
+            self.client.headers["Accept"] = "application/json"
+
+        def api(self, url: str, name: str) -> None:
+            with self.client.get(url, name=name, catch_response=True) as response:
+                if response.status_code != 200:
+                    response.failure(f"status {response.status_code}")
+                elif not response.headers.get("Content-Type", "").startswith("application/json"):
+                    response.failure("not a JSON answer")
+
+    class OrganisationSystem(ApiClient):
+        """A housing organisation's administration system with its organisation token."""
+
+        weight = 3
+        token_variable = "LOAD_ORGANISATION_TOKEN"
+
+        @task(3)
+        def vacancies(self) -> None:
+            self.api("/api/v1/vacancies/?status=open", "/api/v1/vacancies/?status")
+
+        @task(2)
+        def offers(self) -> None:
+            self.api("/api/v1/offers/", "/api/v1/offers/")
+
+        @task(2)
+        def dwellings(self) -> None:
+            self.api("/api/v1/dwellings/?rooms=2", "/api/v1/dwellings/?rooms")
+
+        @task(1)
+        def leases(self) -> None:
+            self.api("/api/v1/leases/", "/api/v1/leases/")
+
+    class MunicipalSystem(ApiClient):
+        """A municipal system reading the ledger with a municipal token."""
+
+        weight = 1
+        token_variable = "LOAD_MUNICIPAL_TOKEN"
+
+        @task(1)
+        def ledger(self) -> None:
+            self.api(f"/api/v1/ledger/?agreement={AGREEMENT}", "/api/v1/ledger/?agreement")
+
+        @task(2)
+        def vacancies(self) -> None:
+            self.api("/api/v1/vacancies/", "/api/v1/vacancies/")
+
     class Administrator(RoleUser):
         weight = 2
         username = "admin"
@@ -192,6 +250,29 @@ def _sql(query: str) -> list[str]:
         ["psql", url, "-Atc", query], check=True, capture_output=True, text=True
     ).stdout
     return [line for line in out.splitlines() if line]
+
+
+def _token(option: str, value: str) -> str:
+    """A fresh API token for the run, created with the management command (it is named with
+    the time of the run, so old ones can be revoked in the admin)."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "create_api_token",
+            "--name",
+            f"Belastningstest {time.strftime('%Y-%m-%d %H:%M:%S')}",
+            option,
+            value,
+            "--by",
+            "admin",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return out.strip().splitlines()[-1]
 
 
 def _wait_for(url: str, seconds: float = 60) -> None:
@@ -228,6 +309,7 @@ def main() -> int:
         "DEBUG": "false",
         "AXES_ENABLED": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LOAD_AGREEMENT_ID": _sql("SELECT min(id) FROM agreements_allocationagreement")[0],
         "LOAD_CASE_IDS": ",".join(_sql("SELECT id FROM cases_case ORDER BY id LIMIT 200")),
         "LOAD_DEPARTMENT_IDS": ",".join(
             _sql("SELECT id FROM stock_department ORDER BY random() LIMIT 200")
@@ -243,6 +325,11 @@ def main() -> int:
             )
         ),
     }
+    env["LOAD_ORGANISATION_TOKEN"] = _token(
+        "--organisation",
+        _sql(f"SELECT cvr FROM stock_housingorganisation WHERE id IN {own_org} LIMIT 1")[0],
+    )
+    env["LOAD_MUNICIPAL_TOKEN"] = _token("--user", "anvisningsleder")
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     host = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(

@@ -212,19 +212,26 @@ def ledger_records(
         .annotate(n=Count("id"), first=Min("report_date"))
         .order_by()
     )
-    return [
-        LedgerRecord(
-            r["organisation_id"],
-            r.get("department_id", 0),
-            r["first"],
-            r["eligible"],
-            r["municipal"],
-            Fraction(r["share_percent"]) / 100,
-            Outcome(r["outcome"]),
-            r["n"],
+    shares: dict[Decimal, Fraction] = {}  # a handful of distinct step shares
+    out = []
+    for r in rows.iterator(chunk_size=5000):
+        percent = r["share_percent"]
+        share = shares.get(percent)
+        if share is None:
+            share = shares[percent] = Fraction(percent) / 100
+        out.append(
+            LedgerRecord(
+                r["organisation_id"],
+                r.get("department_id", 0),
+                r["first"],
+                r["eligible"],
+                r["municipal"],
+                share,
+                Outcome(r["outcome"]),
+                r["n"],
+            )
         )
-        for r in rows
-    ]
+    return out
 
 
 def ledger_quarters(agreement: AllocationAgreement, today: dt.date) -> list[Quarter]:
