@@ -182,10 +182,10 @@ if __name__ != "__main__":
 
         abstract = True
         wait_time = between(0.5, 1.5)
-        token_variable = ""
+        credential_env = ""
 
         def on_start(self) -> None:
-            self.client.headers["Authorization"] = f"Bearer {os.environ[self.token_variable]}"
+            self.client.headers["Authorization"] = f"Bearer {os.environ[self.credential_env]}"
             self.client.headers["Accept"] = "application/json"
 
         def api(self, url: str, name: str) -> None:
@@ -199,7 +199,7 @@ if __name__ != "__main__":
         """A housing organisation's administration system with its organisation token."""
 
         weight = 3
-        token_variable = "LOAD_ORGANISATION_TOKEN"
+        credential_env = "LOAD_ORGANISATION_TOKEN"
 
         @task(3)
         def vacancies(self) -> None:
@@ -221,7 +221,7 @@ if __name__ != "__main__":
         """A municipal system reading the ledger with a municipal token."""
 
         weight = 1
-        token_variable = "LOAD_MUNICIPAL_TOKEN"
+        credential_env = "LOAD_MUNICIPAL_TOKEN"
 
         @task(1)
         def ledger(self) -> None:
