@@ -7,7 +7,10 @@ Run (from the project root, on a database loaded with `manage.py load_demo --sca
 
 The script starts gunicorn on 127.0.0.1 (DEBUG off), waits for /health/, runs locust headless
 in a second process with this file as the locustfile, prints per-page and total figures
-(requests, failures, median, 95th percentile) and stops gunicorn. The login lockout is switched
+(requests, failures, median, 95th percentile) and stops gunicorn. The figures are those of the
+steady state: locust resets them once all users have started (`--reset-stats`), so the logins
+(each a deliberately slow password hash) and the ramp-up are not in them; `--include-ramp-up`
+keeps them. The login lockout is switched
 off for the run (all simulated users share the demo accounts and one address). Exit status 1
 when there were failures.
 
@@ -297,6 +300,12 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8741)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--csv", default=str(ROOT / "var" / "load_test"))
+    parser.add_argument(
+        "--include-ramp-up",
+        action="store_true",
+        help="keep the figures of the ramp-up (the logins) instead of resetting them once every "
+        "user has started",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         print("Set DATABASE_URL to a PostgreSQL database with the national demo data.")
@@ -370,6 +379,7 @@ def main() -> int:
                 "--csv",
                 args.csv,
                 "--only-summary",
+                *([] if args.include_ramp_up else ["--reset-stats"]),
                 "--loglevel",
                 "WARNING",
             ],
