@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anvis.core.exports import file_response
 from anvis.core.lists import paginate
 from anvis.permissions import ALL_ROLES, LEAD, MUNICIPAL, Role, access, user_has_role
 
@@ -504,8 +506,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
     view = selectors.ledger(
         user=request.user, agreement=agreement, quarter=quarter, level=level, today=today
     )
-    if request.GET.get("format") == "csv":
-        return _ledger_csv(view)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return _ledger_file(view, request.GET["format"])
     # The table pages through the lines (7,000 departments at national scale); the totals and
     # the CSV cover every line. A status filter picks the lines behind their share.
     status = request.GET.get("status", "")
@@ -526,56 +528,71 @@ def ledger(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _ledger_csv(view: selectors.LedgerView) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="fordelingsregnskab-{view.quarter}-{view.level}.csv"'
-    )
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
-            _("Housing organisation"),
-            _("Department") if view.level == "department" else "",
-            _("Quarter"),
-            _("Eligible"),
-            _("Expected"),
-            _("Accepted"),
-            _("Declined"),
-            _("Expired"),
-            _("Pending"),
-            _("Balance carried in"),
-            _("Eligible (cumulative)"),
-            _("Expected (cumulative)"),
-            _("Delivered (cumulative)"),
-            _("Pending (cumulative)"),
-            _("Balance"),
-            _("Status"),
-        ]
-    )
+def _ledger_table(view: selectors.LedgerView) -> tuple[list[str], list[list[Any]]]:
+    """The ledger's lines as a table for the CSV and XLSX downloads (every line, not a page);
+    fractions rounded to two decimals."""
+    headers = [
+        _("Housing organisation"),
+        _("Department") if view.level == "department" else "",
+        _("Quarter"),
+        _("Eligible"),
+        _("Expected"),
+        _("Accepted"),
+        _("Declined"),
+        _("Expired"),
+        _("Pending"),
+        _("Balance carried in"),
+        _("Eligible (cumulative)"),
+        _("Expected (cumulative)"),
+        _("Delivered (cumulative)"),
+        _("Pending (cumulative)"),
+        _("Balance"),
+        _("Status"),
+    ]
+    rows = []
     for row in view.rows:
         q, c = row.line.quarter, row.line.cumulative
-        writer.writerow(
+        rows.append(
             [
                 row.organisation,
                 row.label if view.level == "department" else "",
                 str(view.quarter),
                 q.eligible,
-                _num(q.expected),
+                _decimal(q.expected),
                 q.accepted,
                 q.declined,
                 q.expired,
                 q.pending,
-                _num(row.line.opening),
+                _decimal(row.line.opening),
                 c.eligible,
-                _num(c.expected),
+                _decimal(c.expected),
                 c.delivered,
                 c.pending,
-                _num(row.line.closing),
+                _decimal(row.line.closing),
                 row.line.status.value,
             ]
         )
+    return headers, rows
+
+
+def _ledger_file(view: selectors.LedgerView, filetype: str) -> HttpResponse:
+    headers, rows = _ledger_table(view)
+    name = f"fordelingsregnskab-{view.quarter}-{view.level}"
+    if filetype == "xlsx":
+        return file_response(name=name, filetype="xlsx", headers=headers, rows=rows)
+    # CSV for Danish spreadsheets: decimal comma.
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(headers)
+    for values in rows:
+        writer.writerow([_num(v) if isinstance(v, Decimal) else v for v in values])
     return response
+
+
+def _decimal(value: Any) -> Decimal:
+    return Decimal(float(value)).quantize(Decimal("0.01"))
 
 
 def _num(value: Any) -> str:

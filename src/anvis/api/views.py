@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from anvis.agreements.selectors import agreement_list, ledger
 from anvis.audit.services import personal_data_access_record
 from anvis.cases.selectors import case_list
+from anvis.core.exports import file_response
 from anvis.permissions import ALL_ROLES, MUNICIPAL, STOCK_READERS, STOCK_WRITERS, Role
 from anvis.stock.filters import DwellingFilter
 from anvis.stock.models import Dwelling
@@ -36,7 +37,6 @@ from anvis_core.quotas.ledger import LedgerFigures
 from . import serializers as s
 from .access import api_access
 from .errors import validation_problem
-from .exports import file_response
 from .filters import UserFilterBackend, VacancyFilter
 from .idempotency import idempotent
 from .models import WebhookDelivery, WebhookSubscription

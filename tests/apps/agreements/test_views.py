@@ -168,3 +168,19 @@ def test_ledger_status_filter_keeps_the_totals_of_every_line(
     red = c.get("/aftaler/regnskab/", {"aftale": agreement.pk, "status": "red"}).content.decode()
     assert org_a.name not in red and org_b.name not in red
     assert "Total, alle linjer" in red
+
+
+def test_ledger_spreadsheet(client_for: Any, agreement: Any, org_a: Any) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client_for("styregruppe").get(
+        "/aftaler/regnskab/", {"aftale": agreement.pk, "format": "xlsx"}
+    )
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Boligorganisation"
+    assert org_a.name in [r[0] for r in rows[1:]]
+    assert all(isinstance(r[3], int) for r in rows[1:])  # numbers, not text
