@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Min, QuerySet, Value, When
+from django.core.cache import cache
+from django.db.models import BooleanField, Case, Count, Max, Min, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
-from anvis.permissions import OrgScopedQuerySet
+from anvis.permissions import OrgScopedQuerySet, sees_all_organisations, user_organisation_ids
 from anvis.stock.models import Department, HousingOrganisation
 from anvis_core.quotas import LedgerLine, LedgerRecord, Outcome, Quarter, compute_ledger
 from anvis_core.quotas.ledger import LedgerFigures, ledger_total, quarters_between
@@ -240,6 +242,23 @@ def ledger_quarters(agreement: AllocationAgreement, today: dt.date) -> list[Quar
     return quarters_between(Quarter.of(agreement.period_start), Quarter.of(last_day))
 
 
+# How long a computed ledger is reused at most. Within that time it is reused only while the
+# agreement's turn records are unchanged (see `_ledger_fingerprint`); the limit bounds how long
+# a renamed organisation or department keeps its old name on the page.
+LEDGER_CACHE_SECONDS = 300
+
+
+def _ledger_fingerprint(agreement: AllocationAgreement) -> tuple[Any, ...]:
+    """What the ledger's figures depend on, in one aggregate query: turn records are only
+    added (`turn_decide`, a new id) or settled (`turn_outcome_set`, which stamps
+    `outcome_set_at`), and removed only with their dwelling (the count)."""
+    row = TurnRecord.objects.filter(agreement=agreement).aggregate(
+        n=Count("id"), last=Max("id"), settled=Max("outcome_set_at")
+    )
+    parties = tuple(agreement.parties.order_by("pk").values_list("pk", flat=True))
+    return (row["n"], row["last"], row["settled"], parties)
+
+
 def ledger(
     *,
     user: Any,
@@ -250,7 +269,37 @@ def ledger(
 ) -> LedgerView:
     """Ledger lines per organisation (`level="organisation"`) or department for `quarter` and
     cumulative up to its end. Organisation staff get their own organisations only. Every party
-    the user may see has an organisation line, also without vacancies."""
+    the user may see has an organisation line, also without vacancies.
+
+    The result is kept in Django's cache under a key made of the request (agreement, quarter,
+    level, day, the organisations the user may see) and the fingerprint of the turn records, so
+    a change to any record gives a new key and the ledger is never stale."""
+    scope = "all" if sees_all_organisations(user) else sorted(user_organisation_ids(user))
+    key = (
+        "anvis.ledger:"
+        + hashlib.sha256(
+            repr(
+                (agreement.pk, str(quarter), level, today, scope, _ledger_fingerprint(agreement))
+            ).encode()
+        ).hexdigest()
+    )
+    view = cache.get(key)
+    if view is None:
+        view = _ledger_compute(
+            user=user, agreement=agreement, quarter=quarter, level=level, today=today
+        )
+        cache.set(key, view, LEDGER_CACHE_SECONDS)
+    return view
+
+
+def _ledger_compute(
+    *,
+    user: Any,
+    agreement: AllocationAgreement,
+    quarter: Quarter,
+    level: str,
+    today: dt.date,
+) -> LedgerView:
     records = ledger_records(
         user=user, agreement=agreement, quarter=quarter, by_department=level == "department"
     )

@@ -126,6 +126,17 @@ TEMPLATES = [
     }
 ]
 
+# Each process keeps its own small cache in memory: computed ledgers (keyed by a fingerprint of
+# the turn records, so never stale) and the API's rate counters. Nothing in it must be shared
+# between processes for correctness.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "anvis",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    }
+}
+
 _default_db = f"sqlite:///{VAR_DIR / 'anvis.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(

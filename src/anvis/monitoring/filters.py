@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anvis.core.widgets import FastSelect
 from anvis.stock.models import Department, HousingOrganisation
 
 from .compute import designations_on
@@ -19,7 +20,9 @@ class MonitoringDepartmentFilter(django_filters.FilterSet):
         label=_("Status"), choices=Status.choices, field_name="monitoring_status__status"
     )
     organisation = django_filters.ModelChoiceFilter(
-        label=_("Housing organisation"), queryset=HousingOrganisation.objects.none()
+        label=_("Housing organisation"),
+        queryset=HousingOrganisation.objects.none(),
+        widget=FastSelect,
     )
     designation = django_filters.ChoiceFilter(
         label=_("On the latest list as"), choices=DesignationKind.choices, method="designated"

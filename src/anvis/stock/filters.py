@@ -6,6 +6,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anvis.core.widgets import FastSelect
+
 from .models import Department, Dwelling, DwellingType, Entrance, HousingOrganisation
 
 
@@ -23,7 +25,9 @@ class OrganisationFilter(django_filters.FilterSet):
 class DepartmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     organisation = django_filters.ModelChoiceFilter(
-        label=_("Housing organisation"), queryset=HousingOrganisation.objects.none()
+        label=_("Housing organisation"),
+        queryset=HousingOrganisation.objects.none(),
+        widget=FastSelect,
     )
     district = django_filters.CharFilter(label=_("District"), lookup_expr="iexact")
 
@@ -53,6 +57,7 @@ class DwellingFilter(django_filters.FilterSet):
         label=_("Housing organisation"),
         field_name="entrance__department__organisation",
         queryset=HousingOrganisation.objects.none(),
+        widget=FastSelect,
     )
     department = django_filters.NumberFilter(
         label=_("Department id"), field_name="entrance__department_id"

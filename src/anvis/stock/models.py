@@ -116,6 +116,8 @@ class Entrance(models.Model):
         verbose_name = _("entrance")
         verbose_name_plural = _("entrances")
         ordering = ["street"]
+        # The stairwell list pages through the national stock by address.
+        indexes = [models.Index(fields=["street", "id"], name="stock_entrance_street")]
         constraints = [
             models.UniqueConstraint(
                 fields=["department", "street", "postal_code"],

@@ -56,13 +56,22 @@ def department_list(request: HttpRequest) -> HttpResponse:
     qs = (
         Department.objects.restrict(request.user)
         .select_related("organisation")
-        .annotate(
-            dwelling_count=Count("entrances__dwellings"), min_rent=Min("entrances__dwellings__rent")
-        )
         .order_by("organisation__name", Length("number"), "number")
     )
     filterset = DepartmentFilter(request.GET, queryset=qs, user=request.user)
     page, query = paginate(request, filterset.qs)
+    # Dwelling figures for the page's departments only (not an aggregate over the whole stock).
+    figures = {
+        row["entrance__department"]: row
+        for row in Dwelling.objects.filter(entrance__department__in=[d.pk for d in page])
+        .values("entrance__department")
+        .annotate(n=Count("id"), min_rent=Min("rent"))
+        .order_by()
+    }
+    for dept in page:
+        row = figures.get(dept.pk, {})
+        dept.dwelling_count = row.get("n", 0)
+        dept.min_rent = row.get("min_rent")
     return render(
         request, "stock/department_list.html", {"filter": filterset, "page": page, "query": query}
     )
@@ -94,11 +103,18 @@ def entrance_list(request: HttpRequest) -> HttpResponse:
     qs = (
         Entrance.objects.restrict(request.user)
         .select_related("department", "department__organisation")
-        .annotate(dwelling_count=Count("dwellings"))
-        .order_by("street")
+        .order_by("street", "pk")
     )
     filterset = EntranceFilter(request.GET, queryset=qs)
     page, query = paginate(request, filterset.qs)
+    counts = dict(
+        Dwelling.objects.filter(entrance__in=[e.pk for e in page])
+        .values_list("entrance")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for entrance in page:
+        entrance.dwelling_count = counts.get(entrance.pk, 0)
     return render(
         request, "stock/entrance_list.html", {"filter": filterset, "page": page, "query": query}
     )

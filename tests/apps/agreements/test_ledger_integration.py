@@ -118,3 +118,47 @@ def test_a_year_of_vacancies(agreement: Any, users: dict[str, Any], org_a: Any, 
     )
     assert {r.organisation for r in own.rows} == {org_a.name}
     assert all(r.line.status in set(LedgerStatus) for r in own.rows)
+
+
+def test_the_cached_ledger_follows_every_change(
+    agreement: Any, users: dict[str, Any], org_a: Any, django_assert_max_num_queries: Any
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    dwelling = Dwelling.objects.filter(rent__lte=5000).first()
+    args = {
+        "agreement": agreement,
+        "quarter": Quarter(2024, 4),
+        "level": "organisation",
+        "today": dt.date(2025, 1, 15),
+    }
+
+    def figures(user: Any) -> dict[int, tuple[int, int, int]]:
+        view = selectors.ledger(user=user, **args)
+        return {
+            r.key: (
+                r.line.cumulative.eligible,
+                r.line.cumulative.pending,
+                r.line.cumulative.delivered,
+            )
+            for r in view.rows
+        }
+
+    steering = users["styregruppe"]
+    before = figures(steering)
+    with django_assert_max_num_queries(2):  # the fingerprint and the parties: a cache hit
+        assert figures(steering) == before
+    results = [
+        services.turn_decide(dwelling=dwelling, report_date=dt.date(2024, 11, d))
+        for d in range(4, 9)
+    ]
+    added = figures(steering)  # a new record: a new fingerprint, the ledger is recomputed
+    assert added[org_a.pk][0] == before[org_a.pk][0] + 5
+    pending = next(r.record for r in results if r.municipal)
+    services.turn_outcome_set(record=pending, outcome="accepted", actor=users["sagsbehandler"])
+    settled = figures(steering)  # the same records, one settled: recomputed again
+    assert settled[org_a.pk][2] == added[org_a.pk][2] + 1
+    assert settled[org_a.pk][1] == added[org_a.pk][1] - 1
+    # Another organisation's staff never get the steering group's cached lines.
+    assert set(figures(users["boligorganisation"])) == {org_a.pk}

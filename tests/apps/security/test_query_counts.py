@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client
+from django.core.cache import cache
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -132,7 +133,9 @@ def cases_ids() -> list[int]:
 
 
 def count(client: Client, url: str) -> int:
-    """Queries of one request, without the session write (one per request, whatever the page)."""
+    """Queries of one request, without the session write (one per request, whatever the page),
+    with an empty cache (a cached ledger would hide the queries that compute it)."""
+    cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, url
