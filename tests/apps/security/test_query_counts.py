@@ -12,9 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
-from django.core.cache import cache
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
