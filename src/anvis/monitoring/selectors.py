@@ -165,23 +165,42 @@ def step_proposals(year: int, user: Any = None) -> list[ProposalRow]:
     for d in dept_list:
         c = computed[d.pk]
         rows.append(
-            ProposalRow(
-                department_id=d.pk,
-                organisation_id=d.organisation_id,
-                organisation_name=d.organisation.name,
-                department_number=d.number,
-                department_name=d.name,
+            _proposal_row(
+                d,
                 status=c.assessment.status.value,
                 level=c.proposal.level,
                 share=c.proposal.share,
-                reason_code=c.proposal.reason.code,
-                reason_params=dict(c.proposal.reason.params),
-                status_reason_codes=tuple(
+                reason={"code": c.proposal.reason.code, "params": dict(c.proposal.reason.params)},
+                status_reasons=[
                     {"code": r.code, "params": dict(r.params)} for r in c.assessment.reasons
-                ),
+                ],
             )
         )
     return rows
+
+
+def _proposal_row(
+    department: Department,
+    *,
+    status: str,
+    level: str,
+    share: Decimal,
+    reason: dict[str, Any],
+    status_reasons: list[dict[str, Any]],
+) -> ProposalRow:
+    return ProposalRow(
+        department_id=department.pk,
+        organisation_id=department.organisation_id,
+        organisation_name=department.organisation.name,
+        department_number=department.number,
+        department_name=department.name,
+        status=status,
+        level=level,
+        share=share,
+        reason_code=reason.get("code", ""),
+        reason_params=reason.get("params") or {},
+        status_reason_codes=tuple(status_reasons),
+    )
 
 
 def stored_proposals_cover(year: int) -> bool:
@@ -234,20 +253,14 @@ def proposal_rows(items: Any) -> list[ProposalRow]:
         if isinstance(item, ProposalRow):
             out.append(item)
             continue
-        d = item.department
         out.append(
-            ProposalRow(
-                department_id=d.pk,
-                organisation_id=d.organisation_id,
-                organisation_name=d.organisation.name,
-                department_number=d.number,
-                department_name=d.name,
+            _proposal_row(
+                item.department,
                 status=item.status,
                 level=item.level,
                 share=item.share,
-                reason_code=item.reason.get("code", ""),
-                reason_params=item.reason.get("params") or {},
-                status_reason_codes=tuple(item.status_reasons),
+                reason=item.reason,
+                status_reasons=item.status_reasons,
             )
         )
     return out
