@@ -185,7 +185,8 @@ def find_forms(
     world: dict[str, Any], users: dict[str, Any], namespaces: frozenset[str]
 ) -> dict[str, FoundForm]:
     """The POST forms on the matrix's pages of `namespaces` whose targets are in `namespaces`,
-    one per target path, plus every POST-only URL of the matrix there (with no fields)."""
+    one per target path, plus every POST-only URL of the matrix there (with no fields): those
+    the matrix posts to, and those that answer its GET with 405."""
     clients: dict[str, Client] = {}
 
     def client(role: str) -> Client:
@@ -196,7 +197,7 @@ def find_forms(
 
     found: dict[str, FoundForm] = {}
     for name, entry in sorted(MATRIX.items()):
-        if name.split(":")[0] not in namespaces:
+        if name.split(":")[0] not in namespaces or name in FRAME_TARGETS:
             continue
         role = role_for(entry)
         if role is None:
@@ -208,6 +209,10 @@ def find_forms(
         if entry.method != "get":
             continue
         response = client(role).get(url)
+        if response.status_code == 405:
+            # A POST-only URL that the matrix checks with GET: posted with no fields.
+            found.setdefault(url, FoundForm(url, name, url, False, {}))
+            continue
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         for form in forms_on(response.content.decode(), url):
