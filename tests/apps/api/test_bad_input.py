@@ -359,3 +359,20 @@ def test_an_id_no_database_can_hold_is_named_as_unknown(
     assert response.status_code == 400
     assert "findes ikke" in problem["errors"]["dwelling"][0]
     assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("path", "param"),
+    [
+        ("/api/v1/dwellings/", "department"),
+        ("/api/v1/dwellings/", "rooms"),
+        ("/api/v1/vacancies/", "dwelling"),
+        ("/api/v1/exports/dwellings/", "max_rent"),
+    ],
+)
+def test_a_filter_number_no_database_can_hold_is_named(api: Any, path: str, param: str) -> None:
+    """Regression: such a value gave a request-wide `value_out_of_range` problem on SQLite."""
+    response = api("municipal").get(path, **{param: "9223372036854775808"})
+    problem = assert_problem(response, path)
+    assert response.status_code == 400
+    assert problem["errors"][param]
