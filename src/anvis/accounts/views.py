@@ -1,14 +1,28 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.urls import reverse_lazy
 from django.views.i18n import set_language as django_set_language
 
+from anvis.core.forms import form_status
 from anvis.permissions import ALL_ROLES, access
 
 
+class RefusedFormStatusMixin:
+    """A refused form (wrong password, too weak a new password) answers 422, as in the rest of
+    the application. A locked-out login keeps django-axes' own answer (429)."""
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response: HttpResponse = super().form_invalid(form)  # type: ignore[misc]
+        response.status_code = form_status(self.request, form)  # type: ignore[attr-defined]
+        return response
+
+
 @access(public=True)
-class LoginView(auth_views.LoginView):
+class LoginView(RefusedFormStatusMixin, auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
@@ -19,7 +33,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 @access(ALL_ROLES)
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(RefusedFormStatusMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
 

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anvis.core.forms import ModelMultipleChoiceField
 from anvis.stock.models import Department, Dwelling, DwellingType, HousingOrganisation
 
 from .models import (
@@ -27,7 +28,7 @@ class DateInput(forms.DateInput):
 
 
 class AgreementForm(forms.ModelForm):  # type: ignore[type-arg]
-    parties = forms.ModelMultipleChoiceField(
+    parties = ModelMultipleChoiceField(
         label=_("Parties (housing organisations)"),
         queryset=HousingOrganisation.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anvis.core.exports import file_response
+from anvis.core.forms import form_status
 from anvis.core.lists import paginate
 from anvis.permissions import ALL_ROLES, LEAD, MUNICIPAL, Role, access, user_has_role
 
@@ -28,7 +29,13 @@ from .forms import (
     StepForm,
     VersionForm,
 )
-from .models import AgreementVersion, GovernanceForum, HandheldStatus, StepReassessment
+from .models import (
+    AgreementVersion,
+    GovernanceForum,
+    HandheldStatus,
+    ReassessmentStatus,
+    StepReassessment,
+)
 from .selectors import Quarter
 from .templatetags.agreements import STATUS_LABELS
 
@@ -44,7 +51,10 @@ def _form_page(
     request: HttpRequest, form: Any, title: str, back: str, **extra: Any
 ) -> HttpResponse:
     return render(
-        request, "agreements/form.html", {"form": form, "title": title, "back": back, **extra}
+        request,
+        "agreements/form.html",
+        {"form": form, "title": title, "back": back, **extra},
+        status=form_status(request, form),
     )
 
 
@@ -98,7 +108,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(LEAD)
 def agreement_create(request: HttpRequest) -> HttpResponse:
-    form = AgreementForm(request.POST or None)
+    form = AgreementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "parties"}
         try:
@@ -119,7 +129,9 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get(user=request.user, pk=pk)
     form = AgreementForm(
-        request.POST or None, instance=agreement, initial={"parties": agreement.parties.all()}
+        request.POST if request.method == "POST" else None,
+        instance=agreement,
+        initial={"parties": agreement.parties.all()},
     )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "parties"}
@@ -151,7 +163,9 @@ def version_create(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(base, name) for name in AgreementVersion.TERM_FIELDS} if base else {}
     initial["valid_from"] = today
     form = VersionForm(
-        request.POST or None, instance=AgreementVersion(agreement=agreement), initial=initial
+        request.POST if request.method == "POST" else None,
+        instance=AgreementVersion(agreement=agreement),
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in AgreementVersion.TERM_FIELDS}
@@ -189,7 +203,7 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         return redirect("agreements:agreement_detail", version.agreement_id)
-    form = VersionForm(request.POST or None, instance=version)
+    form = VersionForm(request.POST if request.method == "POST" else None, instance=version)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in AgreementVersion.TERM_FIELDS}
         version.refresh_from_db()
@@ -228,7 +242,7 @@ def forum_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _forum_form(
     request: HttpRequest, agreement: Any, forum: GovernanceForum | None
 ) -> HttpResponse:
-    form = ForumForm(request.POST or None, instance=forum)
+    form = ForumForm(request.POST if request.method == "POST" else None, instance=forum)
     if request.method == "POST" and form.is_valid():
         services.forum_save(
             actor=request.user, agreement=agreement, forum=forum, **form.cleaned_data
@@ -278,7 +292,9 @@ def step_create(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"valid_from": timezone.localdate()}
     if request.GET.get("department", "").isdigit():
         initial["department"] = int(request.GET["department"])
-    form = StepForm(request.POST or None, agreement=agreement, initial=initial)
+    form = StepForm(
+        request.POST if request.method == "POST" else None, agreement=agreement, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.department_step_set(
@@ -305,7 +321,10 @@ def step_create(request: HttpRequest, pk: int) -> HttpResponse:
 @access(REASSESSMENT_VIEWERS, deny_status=404)
 def reassessment_list(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get(user=request.user, pk=pk)
-    form = ReassessmentYearForm(request.POST or None, initial={"year": timezone.localdate().year})
+    form = ReassessmentYearForm(
+        request.POST if request.method == "POST" else None,
+        initial={"year": timezone.localdate().year},
+    )
     if request.method == "POST":
         if not _can_edit(request):
             raise Http404
@@ -323,6 +342,7 @@ def reassessment_list(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": _can_edit(request),
             "reassessments": agreement.reassessments.select_related("approved_by"),
         },
+        status=form_status(request, form),
     )
 
 
@@ -332,10 +352,20 @@ def reassessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         StepReassessment.objects.select_related("agreement", "approved_by"), pk=pk
     )
     agreement = selectors.agreement_get(user=request.user, pk=reassessment.agreement_id)
-    form = ProposalForm(request.POST or None, agreement=agreement)
+    form = ProposalForm(request.POST if request.method == "POST" else None, agreement=agreement)
     if request.method == "POST":
         if not _can_edit(request):
             raise Http404
+        if reassessment.status == ReassessmentStatus.APPROVED:
+            # The page no longer shows the proposal form: say why the proposal is refused.
+            messages.error(
+                request,
+                _("The reassessment for %(year)s has already been approved.")
+                % {"year": reassessment.year},
+            )
+            return _reassessment_page(
+                request, reassessment, agreement, ProposalForm(agreement=agreement), None, True
+            )
         if form.is_valid():
             d = form.cleaned_data
             try:
@@ -350,6 +380,17 @@ def reassessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The proposal has been saved."))
                 return redirect("agreements:reassessment_detail", reassessment.pk)
+    return _reassessment_page(request, reassessment, agreement, form, None)
+
+
+def _reassessment_page(
+    request: HttpRequest,
+    reassessment: StepReassessment,
+    agreement: Any,
+    form: ProposalForm,
+    approve_form: ApproveForm | None,
+    refused: bool = False,
+) -> HttpResponse:
     today = timezone.localdate()
     proposals = list(
         reassessment.proposals.select_related("department__organisation", "proposed_by")
@@ -360,6 +401,8 @@ def reassessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     for p in proposals:
         p.current = current.get(p.department_id)
+    if approve_form is None:
+        approve_form = ApproveForm(initial={"effective_from": f"{reassessment.year + 1}-01-01"})
     return render(
         request,
         "agreements/reassessment_detail.html",
@@ -368,19 +411,19 @@ def reassessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reassessment": reassessment,
             "proposals": proposals,
             "form": form,
-            "approve_form": ApproveForm(
-                initial={"effective_from": f"{reassessment.year + 1}-01-01"}
-            ),
+            "approve_form": approve_form,
             "can_edit": _can_edit(request),
         },
+        status=form_status(request, form, approve_form, refused=refused),
     )
 
 
 @require_POST
 @access(LEAD, deny_status=404)
 def reassessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve the proposals; a refused approval shows the reassessment again (422)."""
     reassessment = get_object_or_404(StepReassessment, pk=pk)
-    selectors.agreement_get(user=request.user, pk=reassessment.agreement_id)
+    agreement = selectors.agreement_get(user=request.user, pk=reassessment.agreement_id)
     form = ApproveForm(request.POST)
     if form.is_valid():
         try:
@@ -396,9 +439,12 @@ def reassessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _("Approved: %(n)d departments have new steps.") % {"n": len(steps)}
             )
+            return redirect("agreements:reassessment_detail", reassessment.pk)
     else:
         messages.error(request, _("Give the date the new steps are valid from."))
-    return redirect("agreements:reassessment_detail", reassessment.pk)
+    return _reassessment_page(
+        request, reassessment, agreement, ProposalForm(agreement=agreement), form, refused=True
+    )
 
 
 # --- håndholdte requests ------------------------------------------------------------------------
@@ -433,7 +479,9 @@ def handheld_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Create an allocation agreement first."))
         return redirect("agreements:handheld_list")
     form = HandheldForm(
-        request.POST or None, agreement=agreement, initial={"requested_on": timezone.localdate()}
+        request.POST if request.method == "POST" else None,
+        agreement=agreement,
+        initial={"requested_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -462,7 +510,7 @@ def handheld_create(request: HttpRequest) -> HttpResponse:
 @access(MUNICIPAL, deny_status=404)
 def handheld_close(request: HttpRequest, pk: int) -> HttpResponse:
     handheld = selectors.handheld_request_get(user=request.user, pk=pk)
-    form = HandheldCloseForm(request.POST or None)
+    form = HandheldCloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.handheld_request_close(

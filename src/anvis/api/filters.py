@@ -10,6 +10,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 
+from anvis.core.forms import NumberFilter
 from anvis.vacancies.models import OPEN_STATUSES, Vacancy, VacancyStatus
 
 
@@ -30,7 +31,7 @@ class VacancyFilter(django_filters.FilterSet):
         choices=[("open", _("Open")), *VacancyStatus.choices],
         method="filter_status",
     )
-    dwelling = django_filters.NumberFilter(label=_("Dwelling id"), field_name="dwelling_id")
+    dwelling = NumberFilter(label=_("Dwelling id"), field_name="dwelling_id")
     reported_from = django_filters.DateFilter(
         label=_("Reported from"), field_name="report_date", lookup_expr="gte"
     )

@@ -22,6 +22,18 @@ from anvis.vacancies.models import (
 
 from .models import EventType, WebhookDelivery, WebhookSubscription
 
+
+class PrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """DRF's field, but an id no database can hold (beyond 64 bits, or the JSON number 1e400
+    read as infinity) is an unknown id of this field like any other, not a request-wide error."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return super().to_internal_value(data)
+        except OverflowError:
+            self.fail("does_not_exist", pk_value=data)
+
+
 # --- stock ----------------------------------------------------------------------------------------
 
 
@@ -177,7 +189,7 @@ class VacancyDetailSerializer(VacancySerializer):
 
 
 class VacancyCreateSerializer(serializers.Serializer):
-    dwelling = serializers.PrimaryKeyRelatedField(queryset=Dwelling.objects.none())
+    dwelling = PrimaryKeyRelatedField(queryset=Dwelling.objects.none())
     notice_date = serializers.DateField()
     available_from = serializers.DateField()
     rent_at_letting = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
@@ -238,7 +250,7 @@ class LeaseSerializer(serializers.ModelSerializer):
 
 
 class LeaseCreateSerializer(serializers.Serializer):
-    offer = serializers.PrimaryKeyRelatedField(queryset=Offer.objects.none())
+    offer = PrimaryKeyRelatedField(queryset=Offer.objects.none())
     signed_on = serializers.DateField()
     starts_on = serializers.DateField()
     move_in_on = serializers.DateField()
@@ -271,7 +283,7 @@ class GuaranteeClaimSerializer(serializers.ModelSerializer):
 
 
 class GuaranteeClaimCreateSerializer(serializers.Serializer):
-    lease = serializers.PrimaryKeyRelatedField(queryset=Lease.objects.none())
+    lease = PrimaryKeyRelatedField(queryset=Lease.objects.none())
     kind = serializers.ChoiceField(choices=GuaranteeKindChoice.choices)
     event_date = serializers.DateField()
     amount = serializers.IntegerField(min_value=1, max_value=10_000_000)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anvis.core.forms import NumberFilter
 from anvis_core.cases.dates import add_years
 
 from .models import Case, CaseStatus, HouseholdChild, Situation
@@ -48,7 +49,7 @@ class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Case number or name"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=CaseStatus.choices)
     situation = django_filters.ChoiceFilter(label=_("Situation"), choices=Situation.choices)
-    min_priority = django_filters.NumberFilter(
+    min_priority = NumberFilter(
         label=_("Priority at least"), field_name="priority_total", lookup_expr="gte"
     )
     age_band = django_filters.ChoiceFilter(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from anvis.audit.services import personal_data_access_record, personal_data_access_record_many
+from anvis.core.forms import form_status
 from anvis.core.lists import paginate
 from anvis.permissions import MUNICIPAL, access
 from anvis_core.cases.bars import AreaKind, BarStatus
@@ -159,7 +160,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @access(MUNICIPAL, deny_status=404)
 def case_create(request: HttpRequest) -> HttpResponse:
-    form = CaseCreateForm(request.POST or None)
+    form = CaseCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         known = selectors.citizen_find_by_cpr(cpr=data["cpr"])
@@ -187,7 +188,9 @@ def case_create(request: HttpRequest) -> HttpResponse:
                 )
             messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
             return redirect(_tab_url(case, "overview"))
-    return render(request, "cases/case_create.html", {"form": form})
+    return render(
+        request, "cases/case_create.html", {"form": form}, status=form_status(request, form)
+    )
 
 
 def _detail(request: HttpRequest, pk: int, tab: str, show_cpr: bool = False) -> HttpResponse:
@@ -267,6 +270,7 @@ def _form_page(
             "back_url": _tab_url(case, back),
             "intro": intro,
         },
+        status=form_status(request, form),
     )
 
 

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    # Installed for its Danish messages (a field's errors in the API); it has no models.
+    "rest_framework",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from anvis.core.tabular import xlsx_text
+
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -51,7 +53,7 @@ def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(list(headers))
+    sheet.append([xlsx_text(h) for h in headers])
     for row in rows:
         sheet.append([_xlsx_cell(v) for v in row])
     buffer = io.BytesIO()
@@ -60,7 +62,7 @@ def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
 
 
 def _xlsx_cell(value: Any) -> Any:
-    value = _value(value)
+    value = xlsx_text(_value(value))
     if isinstance(value, str) and value[:1] == "=":
         return "'" + value
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:

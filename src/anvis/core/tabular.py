@@ -1,13 +1,15 @@
 """Reading CSV and XLSX files into rows with spreadsheet line numbers (the header is line 1).
 
 Shared by every bulk import (stock, vacancies, indicators, ...). Headers are normalised so that
-`Værelser`, `vaerelser` and ` VÆRELSER ` are the same column.
+`Værelser`, `vaerelser` and ` VÆRELSER ` are the same column. Writers of XLSX files pass text
+cells through :func:`xlsx_text`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,18 @@ _TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", " ": "_", "-
 
 def normalise_header(name: Any) -> str:
     return str(name or "").strip().lower().translate(_TRANSLITERATE)
+
+
+# The control characters an XLSX cell cannot hold (openpyxl refuses the whole workbook).
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xlsx_text(value: Any) -> Any:
+    """A cell value an XLSX file can hold: text typed by users may contain control characters
+    (a form accepts them), which are left out; other values are returned as they are."""
+    if isinstance(value, str):
+        return _XLSX_ILLEGAL.sub("", value)
+    return value
 
 
 class FileFormatError(ValueError):

@@ -7,13 +7,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anvis.core.forms import ModelMultipleChoiceField
 from anvis.vacancies.models import Vacancy
 
 from .adapters import open_vacancies, waiting_cases
 from .models import Objective
 
 
-class VacancyChoiceField(forms.ModelMultipleChoiceField):
+class VacancyChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Vacancy) -> str:
         d = obj.dwelling
         return f"{d} · {d.rooms} rum · {obj.rent_at_letting} kr · {obj.organisation.name}"

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from anvis.audit.models import PersonalDataAccess
 from anvis.cases.models import Case
 from anvis.cases.selectors import case_queryset
+from anvis.core.forms import form_status
 from anvis.permissions import LEAD, MUNICIPAL, access
 from anvis.vacancies.models import VacancyStatus
 from anvis.vacancies.selectors import offer_get, vacancy_get
@@ -167,7 +168,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
 
 @access(LEAD, deny_status=404)
 def run_new(request: HttpRequest) -> HttpResponse:
-    form = RunForm(request.POST or None)
+    form = RunForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -183,7 +184,9 @@ def run_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The matching run is done."))
             return redirect("matching:run_detail", pk=run.pk)
-    return render(request, "matching/run_form.html", {"form": form})
+    return render(
+        request, "matching/run_form.html", {"form": form}, status=form_status(request, form)
+    )
 
 
 def _proposal_rows(run: MatchingRun) -> list[dict[str, Any]]:
@@ -218,6 +221,10 @@ def _proposal_rows(run: MatchingRun) -> list[dict[str, Any]]:
 
 @access(LEAD, deny_status=404)
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _run_page(request, pk)
+
+
+def _run_page(request: HttpRequest, pk: int, refused: bool = False) -> HttpResponse:
     run = get_object_or_404(
         MatchingRun.objects.select_related("created_by", "rerun_of").defer(
             "snapshot", "rerun_of__snapshot"
@@ -235,6 +242,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "matching/run_detail.html",
         {"run": run, "rows": rows, "reruns": list(run.reruns.defer("snapshot").order_by("pk"))},
+        status=form_status(request, refused=refused),
     )
 
 
@@ -242,10 +250,11 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access(LEAD, deny_status=404)
 def run_offers(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(MatchingRun.objects.defer("snapshot"), pk=pk)
-    chosen = request.POST.getlist("proposal")
+    proposed = {p["dwelling"] for p in run.result.get("proposals", [])}
+    chosen = [dwelling for dwelling in request.POST.getlist("proposal") if dwelling in proposed]
     if not chosen:
         messages.error(request, _("Choose at least one proposal."))
-        return redirect("matching:run_detail", pk=run.pk)
+        return _run_page(request, run.pk, refused=True)
     outcomes = services.run_make_offers(actor=request.user, run=run, dwellings=chosen)
     return render(request, "matching/run_offers.html", {"run": run, "outcomes": outcomes})
 

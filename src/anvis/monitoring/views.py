@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from anvis.core.forms import form_status
 from anvis.core.lists import paginate
 from anvis.permissions import ALL_ROLES, LEAD, MUNICIPAL, Role, access
 from anvis.stock.models import Department
@@ -146,7 +147,10 @@ def _import_view(request: HttpRequest, kind: str) -> HttpResponse:
                 )
                 return redirect(f"monitoring:{kind}_import")
     return render(
-        request, f"monitoring/import_{kind}.html", {"form": form, "result": result, "kind": kind}
+        request,
+        f"monitoring/import_{kind}.html",
+        {"form": form, "result": result, "kind": kind},
+        status=form_status(request, form, refused=result is not None and not result.ok),
     )
 
 
@@ -162,10 +166,12 @@ def designations_import(request: HttpRequest) -> HttpResponse:
 
 @access(LEAD)
 def recompute(request: HttpRequest) -> HttpResponse:
-    form = RecomputeForm(request.POST or None)
+    form = RecomputeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         on_date: dt.date = timezone.localdate()
         result = monitoring_recompute(actor=request.user, on_date=on_date)
         messages.success(request, _("Recomputed %(n)d departments.") % {"n": result.departments})
         return redirect("monitoring:department_list")
-    return render(request, "monitoring/recompute.html", {"form": form})
+    return render(
+        request, "monitoring/recompute.html", {"form": form}, status=form_status(request, form)
+    )

@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anvis.core.forms import form_status
 from anvis.core.lists import paginate
 from anvis.permissions import ALL_ROLES, access
 
@@ -58,7 +59,8 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 @access(ALL_ROLES)
 def preferences(request: HttpRequest) -> HttpResponse:
     form = PreferencesForm(
-        request.POST or None, initial={"notification_mode": request.user.notification_mode}
+        request.POST if request.method == "POST" else None,
+        initial={"notification_mode": request.user.notification_mode},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -70,4 +72,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your choice is saved."))
             return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {"form": form})
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form},
+        status=form_status(request, form),
+    )

@@ -10,6 +10,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from anvis.core.tabular import xlsx_text
 from anvis_core.reports import Report
 
 from .labels import meetings_shown, present, quarter_label
@@ -41,6 +42,10 @@ def render_pdf(report: Report, *, suppressed: bool, sha256: str = "") -> bytes:
     return bytes(HTML(string=html).write_pdf())
 
 
+def _append(sheet: Any, values: list[Any]) -> None:
+    sheet.append([xlsx_text(value) for value in values])
+
+
 def render_xlsx(
     report: Report, *, suppressed: bool, sha256: str = "", created: dt.datetime | None = None
 ) -> bytes:
@@ -50,36 +55,37 @@ def render_xlsx(
     wb = Workbook()
     info = wb.active
     info.title = _("Report")[:31]
-    info.append([_("Quarterly report for the steering group")])
+    _append(info, [_("Quarterly report for the steering group")])
     info["A1"].font = Font(bold=True, size=14)
-    info.append([_("Quarter"), quarter_label(report.quarter)])
-    info.append([_("Figures as of"), report.as_of.isoformat()])
-    info.append([_("Agreement"), report.agreement])
+    _append(info, [_("Quarter"), quarter_label(report.quarter)])
+    _append(info, [_("Figures as of"), report.as_of.isoformat()])
+    _append(info, [_("Agreement"), report.agreement])
     if sha256:
-        info.append([_("SHA-256 of the inputs"), sha256])
+        _append(info, [_("SHA-256 of the inputs"), sha256])
     if suppressed:
-        info.append([_("Counts under 5 are shown as “<5” (steering group edition).")])
+        _append(info, [_("Counts under 5 are shown as “<5” (steering group edition).")])
     used: set[str] = {info.title}
     for section in present(report, suppressed=suppressed, charts=False):
         for table in section.tables:
             name = _sheet_name(table.title, used)
             ws = wb.create_sheet(name)
-            ws.append([table.title])
+            _append(ws, [table.title])
             ws["A1"].font = Font(bold=True)
-            ws.append(table.columns)
+            _append(ws, table.columns)
             for cell in ws[2]:
                 cell.font = Font(bold=True)
             for row in table.raw_rows:
-                ws.append(row)
+                _append(ws, row)
             if table.note:
-                ws.append([])
-                ws.append([table.note])
+                _append(ws, [])
+                _append(ws, [table.note])
             for column in ws.columns:
                 width = max(len(str(c.value or "")) for c in column[1:]) if ws.max_row > 1 else 10
                 ws.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 50)
     if report.meetings:
         ws = wb.create_sheet(_sheet_name(_("Meetings and decisions"), used))
-        ws.append(
+        _append(
+            ws,
             [
                 _("Forum"),
                 _("Date"),
@@ -88,11 +94,12 @@ def render_xlsx(
                 _("Responsible"),
                 _("Due date"),
                 _("Status"),
-            ]
+            ],
         )
         for m in meetings_shown(report):
             for dec in m["decisions"] or [{}]:
-                ws.append(
+                _append(
+                    ws,
                     [
                         m["forum"],
                         m["held_on"],
@@ -101,7 +108,7 @@ def render_xlsx(
                         dec.get("responsible", ""),
                         dec.get("due_on") or "",
                         dec.get("status_label", ""),
-                    ]
+                    ],
                 )
     stamp = created or dt.datetime.combine(report.as_of, dt.time())
     wb.properties.created = stamp.replace(tzinfo=None)

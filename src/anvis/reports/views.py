@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anvis.core.forms import form_status
 from anvis.core.lists import paginate
 from anvis.permissions import LEAD, MUNICIPAL, Role, access, is_municipal, user_has_role
 from anvis_core.quotas import Quarter
@@ -109,6 +110,10 @@ def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @access(READERS)
 def snapshot_list(request: HttpRequest) -> HttpResponse:
+    return _snapshot_page(request)
+
+
+def _snapshot_page(request: HttpRequest, refused: bool = False) -> HttpResponse:
     _quarter_now, choices = _quarter(request)
     page, query = paginate(request, selectors.report_snapshot_list())
     return render(
@@ -121,6 +126,7 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
             "can_freeze": user_has_role(request.user, LEAD),
             "municipal": is_municipal(request.user),
         },
+        status=form_status(request, refused=refused),
     )
 
 
@@ -128,10 +134,13 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def snapshot_create(request: HttpRequest) -> HttpResponse:
     try:
-        quarter = Quarter.parse(request.POST.get("kvartal", ""))
+        quarter: Quarter | None = Quarter.parse(request.POST.get("kvartal", ""))
     except ValueError:
+        quarter = None
+    if quarter is None or quarter.year < 1900 or quarter > Quarter.of(timezone.localdate()):
+        # Only a quarter that has begun can be frozen.
         messages.error(request, _("Choose a quarter."))
-        return redirect("reports:snapshot_list")
+        return _snapshot_page(request, refused=True)
     frozen = services.report_snapshot_create(
         actor=request.user, quarter=quarter, today=timezone.localdate()
     )
@@ -242,6 +251,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         request,
         "reports/form.html",
         {"form": form, "title": _("Record a meeting"), "back": "reports:meeting_list"},
+        status=form_status(request, form),
     )
 
 
@@ -268,6 +278,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "reports/form.html",
         {"form": form, "title": _("Edit the meeting"), "back": "reports:meeting_list"},
+        status=form_status(request, form),
     )
 
 
@@ -292,6 +303,7 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
             "back": "reports:meeting_list",
             "meeting": meeting,
         },
+        status=form_status(request, form),
     )
 
 
@@ -316,4 +328,5 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "back": "reports:meeting_list",
             "meeting": decision.meeting,
         },
+        status=form_status(request, form),
     )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from anvis.core.forms import form_status
 from anvis.core.lists import paginate
 from anvis.permissions import Role, access
 
@@ -54,6 +55,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
             "refresh": any(run.is_active for run in page),
             "refresh_seconds": REFRESH_SECONDS,
         },
+        status=form_status(request, form),
     )
 
 

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anvis.core.forms import NumberFilter
 from anvis.core.widgets import FastSelect
 
 from .models import Department, Dwelling, DwellingType, Entrance, HousingOrganisation
@@ -45,7 +46,7 @@ class DepartmentFilter(django_filters.FilterSet):
 
 class EntranceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Address"), field_name="street", lookup_expr="icontains")
-    department = django_filters.NumberFilter(label=_("Department id"), field_name="department_id")
+    department = NumberFilter(label=_("Department id"), field_name="department_id")
 
     class Meta:
         model = Entrance
@@ -59,14 +60,10 @@ class DwellingFilter(django_filters.FilterSet):
         queryset=HousingOrganisation.objects.none(),
         widget=FastSelect,
     )
-    department = django_filters.NumberFilter(
-        label=_("Department id"), field_name="entrance__department_id"
-    )
+    department = NumberFilter(label=_("Department id"), field_name="entrance__department_id")
     dwelling_type = django_filters.ChoiceFilter(label=_("Type"), choices=DwellingType.choices)
-    rooms = django_filters.NumberFilter(label=_("Rooms"))
-    max_rent = django_filters.NumberFilter(
-        label=_("Max rent (kr)"), field_name="rent", lookup_expr="lte"
-    )
+    rooms = NumberFilter(label=_("Rooms"))
+    max_rent = NumberFilter(label=_("Max rent (kr)"), field_name="rent", lookup_expr="lte")
     step_free = django_filters.BooleanFilter(label=_("Step-free"))
     wheelchair = django_filters.BooleanFilter(label=_("Wheelchair-accessible"))
 

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from anvis.core.forms import form_status
 from anvis.core.lists import paginate
 from anvis.permissions import STOCK_READERS, STOCK_WRITERS, access
 
@@ -182,4 +183,9 @@ def stock_import(request: HttpRequest) -> HttpResponse:
                 return redirect("stock:import")
     else:
         form = StockImportForm()
-    return render(request, "stock/import.html", {"form": form, "result": result})
+    return render(
+        request,
+        "stock/import.html",
+        {"form": form, "result": result},
+        status=form_status(request, form, refused=result is not None and not result.ok),
+    )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from anvis.audit.services import personal_data_access_record
 from anvis.cases.selectors import case_queryset, contact_consent_active
+from anvis.core.forms import form_status
 from anvis.core.lists import paginate
 from anvis.permissions import (
     ALL_ROLES,
@@ -61,6 +62,7 @@ def _form_page(
         request,
         "vacancies/form.html",
         {"form": form, "title": title, "vacancy": vacancy, **extra},
+        status=form_status(request, form),
     )
 
 
@@ -103,7 +105,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @access(REPORTERS)
 def vacancy_report(request: HttpRequest) -> HttpResponse:
-    form = VacancyReportForm(request.POST or None, user=request.user)
+    form = VacancyReportForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -221,17 +223,17 @@ def vacancy_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @access(LEAD, deny_status=404)
 def vacancy_decline(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = selectors.vacancy_get(user=request.user, pk=pk)
-    form = VacancyDeclineForm(request.POST or None)
+    form = VacancyDeclineForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.vacancy_decline(
                 actor=request.user, vacancy=vacancy, note=form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            _error_message(request, exc)
+            _apply_errors(form, exc)
         else:
             messages.success(request, _("The dwelling is returned to the organisation."))
-        return redirect("vacancies:vacancy_detail", pk=pk)
+            return redirect("vacancies:vacancy_detail", pk=pk)
     return _form_page(request, form, _("Decline the dwelling"), vacancy)
 
 
@@ -240,7 +242,7 @@ def vacancy_let(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = selectors.vacancy_get(user=request.user, pk=pk)
     if not can_write_organisation(request.user, vacancy.organisation_id):
         raise Http404
-    form = LetOrdinaryForm(request.POST or None)
+    form = LetOrdinaryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.vacancy_let_ordinary(
@@ -266,7 +268,11 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
         version.offer_response_working_days if version else DEFAULT_OFFER_RESPONSE_WORKING_DAYS
     )
     candidates = selectors.offer_candidates(user=request.user, today=today)
-    form = OfferForm(request.POST or None, candidates=candidates, default_days=default_days)
+    form = OfferForm(
+        request.POST if request.method == "POST" else None,
+        candidates=candidates,
+        default_days=default_days,
+    )
     chosen = None
     chosen_pk = request.POST.get("case") or request.GET.get("sag")
     if chosen_pk and str(chosen_pk).isdigit():
@@ -294,6 +300,7 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "vacancies/offer_form.html",
         {"form": form, "vacancy": vacancy, "chosen": chosen, "checks": checks},
+        status=form_status(request, form),
     )
 
 
@@ -313,7 +320,7 @@ def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @access(MUNICIPAL, deny_status=404)
 def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
-    form = OfferDeclineForm(request.POST or None)
+    form = OfferDeclineForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.offer_decline(
@@ -333,7 +340,7 @@ def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
 @access(MUNICIPAL, deny_status=404)
 def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
-    form = OfferWithdrawForm(request.POST or None)
+    form = OfferWithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.offer_withdraw(actor=request.user, offer=offer, note=form.cleaned_data["note"])
@@ -350,7 +357,7 @@ def offer_reject(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
     if not can_write_organisation(request.user, offer.vacancy.organisation_id):
         raise Http404
-    form = OfferRejectForm(request.POST or None)
+    form = OfferRejectForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.offer_reject(
@@ -379,7 +386,7 @@ def offer_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @access(LEASE_WRITERS, deny_status=404)
 def lease_create(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
-    form = LeaseForm(request.POST or None)
+    form = LeaseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -493,7 +500,7 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     lease = Lease.objects.restrict(request.user).select_related("vacancy").filter(pk=pk).first()
     if lease is None or not can_write_organisation(request.user, lease.vacancy.organisation_id):
         raise Http404
-    form = GuaranteeClaimForm(request.POST or None)
+    form = GuaranteeClaimForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -523,7 +530,7 @@ def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if claim is None:
         raise Http404
-    form = ClaimDecisionForm(request.POST or None)
+    form = ClaimDecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.guarantee_claim_decide(

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from anvis.core.forms import form_status
 from anvis.permissions import Role, access
 
 from .importing import report_vacancies
@@ -39,7 +40,10 @@ class BulkReportForm(forms.Form):
 @access(REPORTERS)
 def bulk_report(request: HttpRequest) -> HttpResponse:
     result = None
-    form = BulkReportForm(request.POST or None, request.FILES or None)
+    form = BulkReportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         result = report_vacancies(upload.read(), upload.name, actor=request.user)
@@ -58,4 +62,9 @@ def bulk_report(request: HttpRequest) -> HttpResponse:
                 },
             )
             return redirect("vacancies:vacancy_list")
-    return render(request, "vacancies/bulk_report.html", {"form": form, "result": result})
+    return render(
+        request,
+        "vacancies/bulk_report.html",
+        {"form": form, "result": result},
+        status=form_status(request, form, refused=result is not None and not result.ok),
+    )

@@ -78,7 +78,7 @@ def test_create_agreement_with_danish_validation(client_for: Any, org_a: Any) ->
             "period_end": "2024-12-31",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Slutdatoen skal ligge efter startdatoen." in response.content.decode()
     response = client.post(
         "/aftaler/ny/",

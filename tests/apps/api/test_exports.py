@@ -120,3 +120,15 @@ def test_downloads_page_links_what_the_role_may_download(client_for: Any, agreem
     response = client_for("anvisningsleder").get("/api/v1/exports/vacancies/?filetype=csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_control_characters_in_stock_data_do_not_break_the_workbook(api: Any, org_a: Any) -> None:
+    """Regression: the API and the imports accept control characters in text, which an XLSX
+    cell cannot hold; the export was a server error."""
+    dwelling = dwelling_of(org_a)
+    dwelling.door = "t\x01v"
+    dwelling.save()
+    response = api("org_a").get("/api/v1/exports/dwellings/", filetype="xlsx")
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert "tv" in {row[8] for row in rows[1:]}

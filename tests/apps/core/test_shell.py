@@ -56,7 +56,7 @@ def test_login_with_password(client: Any, users: Any) -> None:
 @pytest.mark.django_db
 def test_wrong_password_gives_danish_error(client: Any, users: Any) -> None:
     response = client.post("/konto/login/", {"username": "u_sagsbehandler", "password": "forkert"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "korrekt brugernavn og adgangskode" in response.content.decode()
 
 

@@ -109,7 +109,7 @@ def test_indicator_upload_page_reports_errors_in_danish(monitored: Any, client_f
         "/overvaagning/import/indikatorer/", {"file": upload}
     )
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Filen har 1 fejl. Intet blev importeret." in page
     assert "Linje 2, kolonne &#x27;afdelingsnr&#x27;: der er ingen afdeling 404" in page
 

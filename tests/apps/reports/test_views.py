@@ -253,3 +253,35 @@ def test_organisation_staff_cannot_see_a_frozen_report(
     org = client_for("boligorganisation")
     assert org.get(reverse("reports:snapshot_detail", args=[frozen.pk])).status_code == 403
     assert org.get(reverse("reports:snapshot_download", args=[frozen.pk, "pdf"])).status_code == 403
+
+
+def test_control_characters_typed_into_a_decision_do_not_break_the_workbook(
+    client_for: Any, dataset: Any
+) -> None:
+    """Regression (found by the bad-input property test): a form accepts control characters,
+    which an XLSX cell cannot hold; freezing the report was a server error."""
+    from openpyxl import load_workbook
+
+    lead = client_for("anvisningsleder")
+    lead.post(
+        reverse("reports:meeting_create"),
+        {"forum": dataset.forum.pk, "held_on": "2026-05-12", "minutes": "Referat\x0b"},
+    )
+    response = lead.post(
+        reverse("reports:decision_create", args=[Meeting.objects.get().pk]),
+        {"text": "Følg op\x01 på\x1f loftet", "responsible": "Chefen\x08", "status": "open"},
+    )
+    assert response.status_code == 302
+    response = lead.post(reverse("reports:snapshot_create"), {"kvartal": str(QUARTER)})
+    assert response.status_code == 302
+    frozen = ReportSnapshot.objects.get()
+    download = lead.get(reverse("reports:report_download", args=["xlsx"]) + f"?kvartal={QUARTER}")
+    assert download.status_code == 200
+    for data in (bytes(frozen.xlsx), download.content):
+        cells = {
+            cell
+            for sheet in load_workbook(io.BytesIO(data)).worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+        }
+        assert "Følg op på loftet" in cells and "Chefen" in cells

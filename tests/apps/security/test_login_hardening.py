@@ -36,7 +36,7 @@ def test_lockout_after_the_failure_limit_with_a_danish_message(
         response = client.post(
             "/konto/login/", {"username": "u_sagsbehandler", "password": "forkert-kode-123"}
         )
-        assert response.status_code == 200
+        assert response.status_code == 422
     response = client.post(
         "/konto/login/", {"username": "u_sagsbehandler", "password": "forkert-kode-123"}
     )
@@ -160,6 +160,7 @@ def test_enrolment_with_qr_code_then_code_at_every_login(
     # A code that is certainly wrong now: the current one shifted by one digit value.
     wrong_token = "".join(str((int(ch) + 1) % 10) for ch in token_for(device))
     wrong = client.post("/sikkerhed/to-faktor/", {"token": wrong_token, "next": "/sager/"})
+    assert wrong.status_code == 422
     assert "Koden er ikke korrekt" in wrong.content.decode()
     device.refresh_from_db()
     assert device.throttling_failure_count == 1  # failures slow down further guesses
@@ -180,6 +181,12 @@ def test_enrolment_with_qr_code_then_code_at_every_login(
     # ... and the enrolment page cannot be used to replace the device without the code.
     assert other.get("/sikkerhed/to-faktor/")["Location"].startswith("/sikkerhed/to-faktor/kode/")
     device.refresh_from_db()
+    wrong_token = "".join(str((int(ch) + 1) % 10) for ch in token_for(device))
+    refused = other.post("/sikkerhed/to-faktor/kode/", {"token": wrong_token, "next": "/sager/"})
+    assert refused.status_code == 422
+    assert "Koden er ikke korrekt" in refused.content.decode()
+    device.refresh_from_db()
+    device.throttle_reset()
     device.last_t = -1  # allow the same time step again in the test
     device.save()
     ok = other.post("/sikkerhed/to-faktor/kode/", {"token": token_for(device), "next": "/sager/"})

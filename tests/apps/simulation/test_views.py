@@ -106,7 +106,7 @@ def test_invalid_post_shows_danish_errors_and_queues_nothing(
         {**FORM, "share_percent": "150", "acceptance_probability": "2", "arrivals_per_year": "-3"},
     )
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Andelen skal være mellem 0 og 100 %." in page
     assert "En sandsynlighed skal være mellem 0 og 1." in page
     assert "Tilgangen må ikke være negativ." in page

@@ -189,16 +189,19 @@ def test_page_upload_and_errors(client_for: Any, agreement: Any, org_a: Any) -> 
     client = client_for("boligorganisation")
     page = client.get(reverse("vacancies:bulk_report")).content.decode()
     assert "Meld ledige boliger fra en fil" in page
-    bad = client.post(
+    response = client.post(
         reverse("vacancies:bulk_report"),
         {"file": SimpleUploadedFile("l.csv", _csv("11111111;101;Alfavej 7;;;x;y;;"))},
-    ).content.decode()
+    )
+    assert response.status_code == 422  # an import with line errors is refused
+    bad = response.content.decode()
     assert "Filen har 3 fejl. Intet er meldt." in bad
     assert "Linje 2, kolonne &#x27;opsigelsesdato&#x27;" in bad
-    wrong_type = client.post(
+    response = client.post(
         reverse("vacancies:bulk_report"), {"file": SimpleUploadedFile("l.pdf", b"x")}
-    ).content.decode()
-    assert "Brug en .csv- eller .xlsx-fil." in wrong_type
+    )
+    assert response.status_code == 422
+    assert "Brug en .csv- eller .xlsx-fil." in response.content.decode()
     good = client.post(
         reverse("vacancies:bulk_report"),
         {

@@ -151,7 +151,7 @@ def test_organisation_cannot_report_another_organisations_dwelling(
             "available_from": "2026-03-10",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Marker en gyldig valgmulighed" in response.content.decode()
     assert not Vacancy.objects.exists()
 

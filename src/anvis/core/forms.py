@@ -1,0 +1,68 @@
+"""Form helpers shared by the apps: the HTTP status of a page that shows a form, and form
+fields that refuse values the database cannot take.
+
+The status of a page that shows a form:
+
+A POST that was refused (a form or formset with errors, a service's validation error added to
+the form, an import file with line errors) is answered with the page and its Danish errors and
+status 422 (Unprocessable Content), so that browsers, tests and monitoring can tell a refusal
+from a page shown. Every other render of a form page is 200.
+
+    return render(request, "x.html", {"form": form}, status=form_status(request, form))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+UNPROCESSABLE = 422
+# The widest integer key a supported database holds (PostgreSQL bigint, SQLite INTEGER).
+MAX_ID = 2**63 - 1
+
+
+def form_status(request: HttpRequest, *forms: Any, refused: bool = False) -> int:
+    """422 for a POST whose forms (or formsets) have errors or that was `refused` otherwise
+    (e.g. an import with line errors); 200 for everything else, GET requests included.
+
+    Unbound forms (`None` too) never count: a page may show forms for other URLs."""
+    if request.method != "POST":
+        return 200
+    if refused or any(form is not None and form.is_bound and not form.is_valid() for form in forms):
+        return UNPROCESSABLE
+    return 200
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, but an id beyond the database's integers is an unknown choice like any
+    other, not a server error (SQLite cannot even bind it to a query)."""
+
+    def _check_values(self, value: Iterable[Any]) -> Any:
+        for pk in value:
+            try:
+                number = int(str(pk).strip())
+            except ValueError:
+                continue
+            if not -MAX_ID - 1 <= number <= MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+class NumberFilter(django_filters.NumberFilter):
+    """django-filter's number filter, limited to the integers a database holds: a larger value
+    is an error naming the filter (400 in the API), not a failed query (SQLite cannot bind it,
+    and a decimal escapes Django's own overflow check)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", -MAX_ID - 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
