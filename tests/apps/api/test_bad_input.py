@@ -32,7 +32,7 @@ from tests.apps.rowcounts import row_counts
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = settings(
-    max_examples=25,
+    max_examples=15,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     database=None,

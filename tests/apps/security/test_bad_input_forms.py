@@ -33,7 +33,7 @@ from .forms_found import FormField, FoundForm, find_forms, role_for
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = settings(
-    max_examples=25,
+    max_examples=10,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     database=None,
