@@ -8,9 +8,9 @@ Run (from the project root, on a database loaded with `manage.py load_demo --sca
 The script starts gunicorn on 127.0.0.1 (DEBUG off), waits for /health/, runs locust headless
 in a second process with this file as the locustfile, prints per-page and total figures
 (requests, failures, median, 95th percentile) and stops gunicorn. The figures are those of the
-steady state: locust resets them once all users have started (`--reset-stats`), so the logins
-(each a deliberately slow password hash) and the ramp-up are not in them; `--include-ramp-up`
-keeps them. The login lockout is switched
+steady state: the first `--warm-up` seconds (default 20), in which every user logs in (each
+login a deliberately slow password hash) and the server fills its caches, are dropped, and the
+measurement lasts `--run-time` after them. The login lockout is switched
 off for the run (all simulated users share the demo accounts and one address). Exit status 1
 when there were failures.
 
@@ -31,6 +31,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = os.environ.get("ANVIS_DEMO_PASSWORD", "Anvis-demo-2026")
@@ -41,7 +42,22 @@ def _ids(name: str) -> list[int]:
 
 
 if __name__ != "__main__":
-    from locust import HttpUser, between, task
+    import gevent
+    from locust import HttpUser, between, events, task
+
+    WARM_UP = float(os.environ.get("LOAD_WARM_UP_SECONDS", "0"))
+
+    @events.test_start.add_listener
+    def _reset_after_warm_up(environment: Any, **_kwargs: Any) -> None:
+        """Forget the figures of the first WARM_UP seconds: the ramp-up, in which every user
+        logs in (a deliberately slow password hash) and the server fills its caches."""
+        if WARM_UP > 0:
+
+            def reset() -> None:
+                gevent.sleep(WARM_UP)
+                environment.runner.stats.reset_all()
+
+            gevent.spawn(reset)
 
     CASES = _ids("LOAD_CASE_IDS")
     OWN_DEPARTMENTS = _ids("LOAD_OWN_DEPARTMENT_IDS")
@@ -255,6 +271,14 @@ def _sql(query: str) -> list[str]:
     return [line for line in out.splitlines() if line]
 
 
+def _seconds(text: str) -> float:
+    """'60s', '2m' or '90' as seconds."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    if text and text[-1] in units:
+        return float(text[:-1]) * units[text[-1]]
+    return float(text)
+
+
 def _token(option: str, value: str) -> str:
     """A fresh API token for the run, created with the management command (it is named with
     the time of the run, so old ones can be revoked in the admin)."""
@@ -301,10 +325,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--csv", default=str(ROOT / "var" / "load_test"))
     parser.add_argument(
-        "--include-ramp-up",
-        action="store_true",
-        help="keep the figures of the ramp-up (the logins) instead of resetting them once every "
-        "user has started",
+        "--warm-up",
+        type=float,
+        default=20,
+        help="seconds at the start whose figures are dropped (the logins and the ramp-up); "
+        "the run lasts --run-time after them; 0 keeps everything",
     )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
@@ -339,6 +364,7 @@ def main() -> int:
         _sql(f"SELECT cvr FROM stock_housingorganisation WHERE id IN {own_org} LIMIT 1")[0],
     )
     env["LOAD_MUNICIPAL_TOKEN"] = _token("--user", "anvisningsleder")
+    env["LOAD_WARM_UP_SECONDS"] = str(args.warm_up)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     host = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
@@ -373,13 +399,12 @@ def main() -> int:
                 "--spawn-rate",
                 str(args.spawn_rate),
                 "--run-time",
-                args.run_time,
+                f"{_seconds(args.run_time) + args.warm_up:.0f}s",
                 "--host",
                 host,
                 "--csv",
                 args.csv,
                 "--only-summary",
-                *([] if args.include_ramp_up else ["--reset-stats"]),
                 "--loglevel",
                 "WARNING",
             ],
