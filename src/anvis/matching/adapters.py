@@ -18,11 +18,16 @@ numbers for citizens, vacancy ids for dwellings, database ids for the units.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, QuerySet
 
 from anvis.agreements.models import AgreementVersion, AllocationAgreement
@@ -48,6 +53,7 @@ from anvis_core.matching.model import (
     Dwelling,
     Policy,
 )
+from anvis_core.matching.table import CitizenTable
 from anvis_core.workflow import daily_rent
 
 ENGINE_VERSION = f"anvis_core {core_version}"
@@ -116,6 +122,11 @@ class CitizenPool:
     def size(self) -> int:
         return len(self.citizens)
 
+    @cached_property
+    def table(self) -> CitizenTable:
+        """The engine's column table of the citizens, built once per pool."""
+        return CitizenTable.build(self.citizens)
+
 
 def _bar_until(
     events: list[core_bars.BarEvent], kinds: Sequence[core_bars.AreaKind], today: dt.date
@@ -132,6 +143,52 @@ def _bar_until(
     return out
 
 
+def _pool_queries(today: dt.date, numbers: Sequence[str] | None) -> tuple[QuerySet[Any], ...]:
+    """The four queries the citizen pool is read from: the waiting cases, their children per
+    case, their areas to avoid and their legal-bar events."""
+    qs = waiting_cases(today=today, numbers=numbers)
+    ids = qs.values("pk")
+    return (
+        qs.values_list(*CASE_FIELDS),
+        HouseholdChild.objects.filter(case__in=ids)
+        .values_list("case_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("case_id", "n"),
+        AvoidArea.objects.filter(case__in=ids).values_list("case_id", "district", "department_id"),
+        LegalBarEvent.objects.filter(case__in=ids).values_list(
+            "case_id", "kind", "date", "end", "benefit"
+        ),
+    )
+
+
+def _pool_fingerprint(queries: Sequence[QuerySet[Any]]) -> tuple[str, ...] | None:
+    """An MD5 digest of every row the pool queries return, computed by PostgreSQL in one
+    statement (a few milliseconds for 10,000 cases, against a few hundred to read and convert
+    them). Any change to a field the pool is made of changes it. None on other databases."""
+    if connection.vendor != "postgresql":
+        return None
+    parts, params = [], []
+    for i, query in enumerate(queries):
+        sql, query_params = query.query.sql_with_params()
+        # Django's compiled SQL with its values as parameters, wrapped in a digest.
+        digest = f"md5(coalesce(string_agg(t{i}::text, '|' ORDER BY t{i}::text), ''))"
+        parts.append(f"(SELECT {digest} FROM ({sql}) t{i})")  # noqa: S608
+        params.extend(query_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return tuple(cursor.fetchone())
+
+
+# Pools kept in this process's memory (not pickled into Django's cache: unpickling 10,000
+# citizens costs as much as building them). A pool is shared by the requests that hit it and is
+# read-only. It is reused only while its fingerprint is unchanged, and for five minutes at most.
+POOL_CACHE_SECONDS = 300
+POOL_CACHE_ENTRIES = 4
+_POOLS: dict[str, tuple[float, CitizenPool]] = {}
+_POOLS_LOCK = threading.Lock()
+
+
 def load_citizens(
     *,
     today: dt.date,
@@ -139,35 +196,68 @@ def load_citizens(
     bar_kinds: Sequence[core_bars.AreaKind] = tuple(core_bars.AreaKind),
     numbers: Sequence[str] | None = None,
 ) -> CitizenPool:
-    """Every waiting case as a :class:`Citizen` (five queries).
+    """Every waiting case as a :class:`Citizen` (four queries; on PostgreSQL one more for the
+    fingerprint, and only that one when the pool is in the cache).
 
     ``bar_kinds``: the kinds of designated area the bar is read for (the vacancy's own kind when
     ranking one vacancy; both — the strictest — in a batch). A case without a known maximum rent
     gets ``rent_ceiling`` (and is listed in ``unknown_max_rent``).
+
+    On PostgreSQL the pool is kept in the process cache under the fingerprint of the rows it is
+    made of (`_pool_fingerprint`), the day, the rent ceiling, the bar kinds and the priority and
+    maximum-rent settings, so it is rebuilt exactly when one of them changes.
     """
-    qs = waiting_cases(today=today, numbers=numbers)
-    rows = list(qs.values_list(*CASE_FIELDS))
-    ids = qs.values("pk")
-    children: dict[int, int] = dict(
-        HouseholdChild.objects.filter(case__in=ids)
-        .values_list("case_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("case_id", "n")
+    queries = _pool_queries(today, numbers)
+    fingerprint = _pool_fingerprint(queries)
+    if fingerprint is None:
+        return _build_pool(queries, today=today, rent_ceiling=rent_ceiling, bar_kinds=bar_kinds)
+    key = (
+        "anvis.citizen_pool:"
+        + hashlib.sha256(
+            repr(
+                (
+                    fingerprint,
+                    today,
+                    rent_ceiling,
+                    tuple(bar_kinds),
+                    priority_weights(),
+                    max_rent_rule(),
+                )
+            ).encode()
+        ).hexdigest()
     )
+    now = time.monotonic()
+    with _POOLS_LOCK:
+        hit = _POOLS.get(key)
+    if hit is not None and now - hit[0] < POOL_CACHE_SECONDS:
+        return hit[1]
+    pool = _build_pool(queries, today=today, rent_ceiling=rent_ceiling, bar_kinds=bar_kinds)
+    with _POOLS_LOCK:
+        _POOLS[key] = (now, pool)
+        while len(_POOLS) > POOL_CACHE_ENTRIES:
+            del _POOLS[next(iter(_POOLS))]  # the oldest entry
+    return pool
+
+
+def _build_pool(
+    queries: Sequence[QuerySet[Any]],
+    *,
+    today: dt.date,
+    rent_ceiling: int,
+    bar_kinds: Sequence[core_bars.AreaKind],
+) -> CitizenPool:
+    case_rows, child_rows, avoid_rows, bar_rows = queries
+    rows = list(case_rows)
+    children: dict[int, int] = dict(child_rows)
     excl_districts: dict[int, set[str]] = defaultdict(set)
     excl_departments: dict[int, set[str]] = defaultdict(set)
-    for case_id, district, department_id in AvoidArea.objects.filter(case__in=ids).values_list(
-        "case_id", "district", "department_id"
-    ):
+    for case_id, district, department_id in avoid_rows:
         if district.strip():
             excl_districts[case_id].add(district.strip())
         if department_id is not None:
             excl_departments[case_id].add(str(department_id))
     bar_events: dict[int, list[core_bars.BarEvent]] = defaultdict(list)
-    for case_id, kind, date, end, benefit in LegalBarEvent.objects.filter(case__in=ids).values_list(
-        "case_id", "kind", "date", "end", "benefit"
-    ):
+    for case_id, kind, date, end, benefit in bar_rows:
         k = core_bars.BarKind(kind)
         bar_events[case_id].append(
             core_bars.BarEvent(

@@ -27,7 +27,6 @@ from anvis_core.matching.eligibility import RULES, Reason, Rule
 from anvis_core.matching.model import Citizen, Context, Dwelling
 from anvis_core.matching.ranking import Candidate, Ranking, rank_vacancy
 from anvis_core.matching.scoring import ScoreWeights
-from anvis_core.matching.table import CitizenTable
 
 from .adapters import (
     CitizenPool,
@@ -220,7 +219,7 @@ def vacancy_ranking(
     pool = load_citizens(
         today=today, rent_ceiling=setting.rent_ceiling, bar_kinds=(kind,) if kind else ()
     )
-    table = CitizenTable.build(pool.citizens)
+    table = pool.table
     ranking = rank_vacancy(setting.dwellings[0], table, setting.context, score_weights(), rules)
     return VacancyRanking(vacancy, setting, pool, ranking, unit_labels([vacancy]))
 

@@ -206,3 +206,66 @@ def test_red_department_is_closed_and_designation_marks_area(
     assert adapters.area_kind(["udsat"]) is AreaKind.VULNERABLE
     assert adapters.area_kind(["forebyggelse"]) is AreaKind.PREVENTION
     assert adapters.area_kind([]) is None
+
+
+@pytest.mark.skipif(
+    not __import__("tests.conftest", fromlist=["x"]).database_is_postgres(),
+    reason="the pool is kept between requests on PostgreSQL only (its fingerprint is SQL)",
+)
+def test_pool_is_reused_until_anything_it_is_made_of_changes(
+    users: dict[str, Any], org_a: Any, today: dt.date
+) -> None:
+    worker = users["sagsbehandler"]
+    case = make_case(users, "010190-1234", adults=1)
+    first = adapters.load_citizens(today=today, rent_ceiling=5000)
+    assert adapters.load_citizens(today=today, rent_ceiling=5000) is first  # a hit
+    assert adapters.load_citizens(today=today, rent_ceiling=4000) is not first  # other ceiling
+
+    changes = [
+        # (what changes, how the new pool shows it)
+        (
+            lambda: case_services.case_set_children(
+                actor=worker, case=case, birth_dates=[today - dt.timedelta(days=400)]
+            ),
+            lambda c: c.household_persons == 2,
+        ),
+        (
+            lambda: case_services.avoid_area_add(
+                actor=worker, case=case, reason="Netværk", district="Vestbyen"
+            ),
+            lambda c: c.excluded_districts == {"Vestbyen"},
+        ),
+        (
+            lambda: case_services.legal_bar_add(
+                actor=worker, case=case, kind="prison_release", date=today
+            ),
+            lambda c: c.barred_until is not None,
+        ),
+        (
+            # A field written without save() (no updated_at): the fingerprint still sees it.
+            lambda: (
+                type(case)
+                .objects.filter(pk=case.pk)
+                .update(max_rent_override=3333, max_rent_override_reason="Aftalt")
+            ),
+            lambda c: c.max_rent == 3333,
+        ),
+    ]
+    before = first
+    for change, shows in changes:
+        change()
+        after = adapters.load_citizens(today=today, rent_ceiling=5000)
+        assert after is not before
+        assert shows(after.citizens[0])
+        assert adapters.load_citizens(today=today, rent_ceiling=5000) is after
+        before = after
+    assert adapters.load_citizens(today=today + dt.timedelta(days=1), rent_ceiling=5000) is not (
+        before
+    )
+
+
+def test_no_fingerprint_without_postgresql(today: dt.date) -> None:
+    from django.db import connection
+
+    queries = adapters._pool_queries(today, None)
+    assert (adapters._pool_fingerprint(queries) is None) == (connection.vendor != "postgresql")
