@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -12,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anvis.core.exports import file_response
+from anvis.core.exports import file_response, two_decimals
 from anvis.core.forms import form_status
 from anvis.core.lists import paginate
 from anvis.permissions import ALL_ROLES, LEAD, MUNICIPAL, Role, access, user_has_role
@@ -606,17 +604,17 @@ def _ledger_table(view: selectors.LedgerView) -> tuple[list[str], list[list[Any]
                 row.label if view.level == "department" else "",
                 str(view.quarter),
                 q.eligible,
-                _decimal(q.expected),
+                two_decimals(q.expected),
                 q.accepted,
                 q.declined,
                 q.expired,
                 q.pending,
-                _decimal(row.line.opening),
+                two_decimals(row.line.opening),
                 c.eligible,
-                _decimal(c.expected),
+                two_decimals(c.expected),
                 c.delivered,
                 c.pending,
-                _decimal(row.line.closing),
+                two_decimals(row.line.closing),
                 row.line.status.value,
             ]
         )
@@ -626,22 +624,4 @@ def _ledger_table(view: selectors.LedgerView) -> tuple[list[str], list[list[Any]
 def _ledger_file(view: selectors.LedgerView, filetype: str) -> HttpResponse:
     headers, rows = _ledger_table(view)
     name = f"fordelingsregnskab-{view.quarter}-{view.level}"
-    if filetype == "xlsx":
-        return file_response(name=name, filetype="xlsx", headers=headers, rows=rows)
-    # CSV for Danish spreadsheets: decimal comma.
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(headers)
-    for values in rows:
-        writer.writerow([_num(v) if isinstance(v, Decimal) else v for v in values])
-    return response
-
-
-def _decimal(value: Any) -> Decimal:
-    return Decimal(float(value)).quantize(Decimal("0.01"))
-
-
-def _num(value: Any) -> str:
-    return f"{float(value):.2f}".replace(".", ",")
+    return file_response(name=name, filetype=filetype, headers=headers, rows=rows)

@@ -5,8 +5,6 @@ changes only its own organisation's rows (404 otherwise) and no endpoint serves 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -24,7 +22,7 @@ from rest_framework.views import APIView
 from anvis.agreements.selectors import agreement_list, ledger
 from anvis.audit.services import personal_data_access_record
 from anvis.cases.selectors import case_list
-from anvis.core.exports import file_response
+from anvis.core.exports import file_response, two_decimals
 from anvis.permissions import ALL_ROLES, MUNICIPAL, STOCK_READERS, STOCK_WRITERS, Role
 from anvis.stock.filters import DwellingFilter
 from anvis.stock.models import Dwelling
@@ -298,12 +296,9 @@ class ClaimListCreate(generics.ListAPIView):
 
 
 def _figures(f: LedgerFigures) -> dict[str, Any]:
-    def dec(value: Fraction | int) -> Decimal:
-        return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))
-
     return {
         "eligible": f.eligible,
-        "expected": dec(Fraction(f.expected)),
+        "expected": two_decimals(f.expected),
         "offered": f.offered,
         "accepted": f.accepted,
         "declined": f.declined,
@@ -312,7 +307,7 @@ def _figures(f: LedgerFigures) -> dict[str, Any]:
         "ordinary": f.ordinary,
         "withdrawn": f.withdrawn,
         "extra": f.extra,
-        "balance": dec(Fraction(f.balance)),
+        "balance": two_decimals(f.balance),
     }
 
 

@@ -1,10 +1,14 @@
-"""CSV (semicolon, UTF-8 with BOM, for Danish Excel) and XLSX files of the main lists."""
+"""CSV (semicolon, UTF-8 with BOM, decimal comma, for Danish Excel) and XLSX files of the main
+lists. Exact figures (fractions) go in as two-decimal `Decimal`s (`two_decimals`): numbers in the
+XLSX file, `1,25` in the CSV file."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.http import HttpResponse
@@ -13,6 +17,12 @@ from anvis.core.tabular import xlsx_text
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def two_decimals(value: Fraction | int) -> Decimal:
+    """An exact figure rounded to two decimals, for files and API answers."""
+    value = Fraction(value)
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))
 
 
 def _value(value: Any) -> Any:
@@ -33,6 +43,8 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 
 
 def _csv_cell(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return str(value).replace(".", ",")
     text = str(_value(value))
     # Never let a spreadsheet run a cell as a formula.
     if text[:1] in ("=", "+", "-", "@") and not _is_number(text):

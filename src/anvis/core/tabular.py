@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,15 +23,14 @@ def normalise_header(name: Any) -> str:
     return str(name or "").strip().lower().translate(_TRANSLITERATE)
 
 
-# The control characters an XLSX cell cannot hold (openpyxl refuses the whole workbook).
-_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
 def xlsx_text(value: Any) -> Any:
     """A cell value an XLSX file can hold: text typed by users may contain control characters
     (a form accepts them), which are left out; other values are returned as they are."""
     if isinstance(value, str):
-        return _XLSX_ILLEGAL.sub("", value)
+        # openpyxl's own pattern of what a cell cannot hold (it refuses the whole workbook).
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 

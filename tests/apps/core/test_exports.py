@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from anvis.core.exports import csv_bytes, two_decimals
+from anvis.core.tabular import xlsx_text
+
+
+def test_exact_figures_become_two_decimals() -> None:
+    assert two_decimals(Fraction(1, 3)) == Decimal("0.33")
+    assert two_decimals(Fraction(-5, 4)) == Decimal("-1.25")
+    assert two_decimals(3) == Decimal("3.00")
+
+
+def test_csv_writes_decimals_with_a_comma_and_keeps_text() -> None:
+    text = csv_bytes(["a", "b", "c"], [[Decimal("-1.25"), "1.5 m", "=SUM(A1)"]]).decode("utf-8")
+    assert text == "\ufeffa;b;c\r\n-1,25;1.5 m;'=SUM(A1)\r\n"
+
+
+def test_xlsx_text_leaves_out_what_a_cell_cannot_hold() -> None:
+    assert xlsx_text("a\x00b\x1fc\td\ne") == "abc\td\ne"
+    assert xlsx_text(5) == 5
