@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anvis.core.exports import file_response, two_decimals
-from anvis.core.forms import form_status
+from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
 from anvis.permissions import ALL_ROLES, LEAD, MUNICIPAL, Role, access, user_has_role
 
@@ -106,7 +106,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(LEAD)
 def agreement_create(request: HttpRequest) -> HttpResponse:
-    form = AgreementForm(request.POST if request.method == "POST" else None)
+    form = AgreementForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "parties"}
         try:
@@ -127,7 +127,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get(user=request.user, pk=pk)
     form = AgreementForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         instance=agreement,
         initial={"parties": agreement.parties.all()},
     )
@@ -161,7 +161,7 @@ def version_create(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(base, name) for name in AgreementVersion.TERM_FIELDS} if base else {}
     initial["valid_from"] = today
     form = VersionForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         instance=AgreementVersion(agreement=agreement),
         initial=initial,
     )
@@ -201,7 +201,7 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         return redirect("agreements:agreement_detail", version.agreement_id)
-    form = VersionForm(request.POST if request.method == "POST" else None, instance=version)
+    form = VersionForm(posted(request), instance=version)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in AgreementVersion.TERM_FIELDS}
         version.refresh_from_db()
@@ -240,7 +240,7 @@ def forum_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _forum_form(
     request: HttpRequest, agreement: Any, forum: GovernanceForum | None
 ) -> HttpResponse:
-    form = ForumForm(request.POST if request.method == "POST" else None, instance=forum)
+    form = ForumForm(posted(request), instance=forum)
     if request.method == "POST" and form.is_valid():
         services.forum_save(
             actor=request.user, agreement=agreement, forum=forum, **form.cleaned_data
@@ -290,9 +290,7 @@ def step_create(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"valid_from": timezone.localdate()}
     if request.GET.get("department", "").isdigit():
         initial["department"] = int(request.GET["department"])
-    form = StepForm(
-        request.POST if request.method == "POST" else None, agreement=agreement, initial=initial
-    )
+    form = StepForm(posted(request), agreement=agreement, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.department_step_set(
@@ -320,7 +318,7 @@ def step_create(request: HttpRequest, pk: int) -> HttpResponse:
 def reassessment_list(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get(user=request.user, pk=pk)
     form = ReassessmentYearForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         initial={"year": timezone.localdate().year},
     )
     if request.method == "POST":
@@ -350,7 +348,7 @@ def reassessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         StepReassessment.objects.select_related("agreement", "approved_by"), pk=pk
     )
     agreement = selectors.agreement_get(user=request.user, pk=reassessment.agreement_id)
-    form = ProposalForm(request.POST if request.method == "POST" else None, agreement=agreement)
+    form = ProposalForm(posted(request), agreement=agreement)
     if request.method == "POST":
         if not _can_edit(request):
             raise Http404
@@ -477,7 +475,7 @@ def handheld_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Create an allocation agreement first."))
         return redirect("agreements:handheld_list")
     form = HandheldForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         agreement=agreement,
         initial={"requested_on": timezone.localdate()},
     )
@@ -508,7 +506,7 @@ def handheld_create(request: HttpRequest) -> HttpResponse:
 @access(MUNICIPAL, deny_status=404)
 def handheld_close(request: HttpRequest, pk: int) -> HttpResponse:
     handheld = selectors.handheld_request_get(user=request.user, pk=pk)
-    form = HandheldCloseForm(request.POST if request.method == "POST" else None)
+    form = HandheldCloseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.handheld_request_close(

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from anvis.audit.services import personal_data_access_record, personal_data_access_record_many
-from anvis.core.forms import form_status
+from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
 from anvis.permissions import MUNICIPAL, access
 from anvis_core.cases.bars import AreaKind, BarStatus
@@ -160,7 +160,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @access(MUNICIPAL, deny_status=404)
 def case_create(request: HttpRequest) -> HttpResponse:
-    form = CaseCreateForm(request.POST if request.method == "POST" else None)
+    form = CaseCreateForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         known = selectors.citizen_find_by_cpr(cpr=data["cpr"])
@@ -290,7 +290,7 @@ def case_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
         raise Http404
     case = _case(request, pk)
     form_class, title, back = EDIT_SECTIONS[section]
-    data = request.POST if request.method == "POST" else None
+    data = posted(request)
     if form_class is ContactForm:
         form = ContactForm(data, instance=case.citizen)
     elif form_class is SituationForm:
@@ -341,7 +341,7 @@ def _action(
     done: str,
 ) -> HttpResponse:
     case = _case(request, pk)
-    form = form_factory(request.POST if request.method == "POST" else None, case)
+    form = form_factory(posted(request), case)
     if request.method == "POST" and form.is_valid():
         try:
             perform(case, form.cleaned_data)

@@ -26,6 +26,13 @@ UNPROCESSABLE = 422
 MAX_ID = 2**63 - 1
 
 
+def posted(request: HttpRequest) -> Any:
+    """The submitted data of a POST, else None: the form is bound for every POST, an empty one
+    too (Django's `request.POST or None` would show an empty POST as a blank form, without the
+    errors of its required fields)."""
+    return request.POST if request.method == "POST" else None
+
+
 def form_status(request: HttpRequest, *forms: Any, refused: bool = False) -> int:
     """422 for a POST whose forms (or formsets) have errors or that was `refused` otherwise
     (e.g. an import with line errors); 200 for everything else, GET requests included.

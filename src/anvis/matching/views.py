@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from anvis.audit.models import PersonalDataAccess
 from anvis.cases.models import Case
 from anvis.cases.selectors import case_queryset
-from anvis.core.forms import form_status
+from anvis.core.forms import form_status, posted
 from anvis.permissions import LEAD, MUNICIPAL, access
 from anvis.vacancies.models import VacancyStatus
 from anvis.vacancies.selectors import offer_get, vacancy_get
@@ -168,7 +168,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
 
 @access(LEAD, deny_status=404)
 def run_new(request: HttpRequest) -> HttpResponse:
-    form = RunForm(request.POST if request.method == "POST" else None)
+    form = RunForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

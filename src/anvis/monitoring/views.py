@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anvis.core.forms import form_status
+from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
 from anvis.permissions import ALL_ROLES, LEAD, MUNICIPAL, Role, access
 from anvis.stock.models import Department
@@ -166,7 +166,7 @@ def designations_import(request: HttpRequest) -> HttpResponse:
 
 @access(LEAD)
 def recompute(request: HttpRequest) -> HttpResponse:
-    form = RecomputeForm(request.POST if request.method == "POST" else None)
+    form = RecomputeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         on_date: dt.date = timezone.localdate()
         result = monitoring_recompute(actor=request.user, on_date=on_date)

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anvis.core.forms import form_status
+from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
 from anvis.permissions import ALL_ROLES, access
 
@@ -59,7 +59,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 @access(ALL_ROLES)
 def preferences(request: HttpRequest) -> HttpResponse:
     form = PreferencesForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         initial={"notification_mode": request.user.notification_mode},
     )
     if request.method == "POST" and form.is_valid():

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anvis.core.forms import form_status
+from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
 from anvis.permissions import LEAD, MUNICIPAL, Role, access, is_municipal, user_has_role
 from anvis_core.quotas import Quarter
@@ -197,7 +197,7 @@ def snapshot_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 def _data(request: HttpRequest) -> Any:
     """The posted data (also when empty, so an empty form shows its errors), else None."""
-    return request.POST if request.method == "POST" else None
+    return posted(request)
 
 
 def _apply_errors(form: Any, error: ValidationError) -> None:

@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from anvis.audit.services import personal_data_access_record
 from anvis.cases.models import Citizen
-from anvis.core.forms import form_status
+from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
 from anvis.permissions import ADMIN_ONLY, ALL_ROLES, MUNICIPAL, access
 
@@ -76,7 +76,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         # Replacing a device needs the current one: a password alone must not be enough.
         return redirect(reverse("security:two_factor_verify") + f"?next={_next_url(request)}")
     device = twofactor.pending_device(request.user)
-    form = TokenForm(request.POST if request.method == "POST" else None)
+    form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if twofactor.verify(device, form.cleaned_data["token"]):
             twofactor.device_confirm(actor=request.user, device=device)
@@ -113,7 +113,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     devices = list(TOTPDevice.objects.filter(user=request.user, confirmed=True))
     if not devices:
         return redirect(reverse("security:two_factor_setup") + f"?next={_next_url(request)}")
-    form = TokenForm(request.POST if request.method == "POST" else None)
+    form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         for device in devices:
             if twofactor.verify(device, form.cleaned_data["token"]):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from anvis.audit.services import personal_data_access_record
 from anvis.cases.selectors import case_queryset, contact_consent_active
-from anvis.core.forms import form_status
+from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
 from anvis.permissions import (
     ALL_ROLES,
@@ -105,7 +105,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @access(REPORTERS)
 def vacancy_report(request: HttpRequest) -> HttpResponse:
-    form = VacancyReportForm(request.POST if request.method == "POST" else None, user=request.user)
+    form = VacancyReportForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -223,7 +223,7 @@ def vacancy_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @access(LEAD, deny_status=404)
 def vacancy_decline(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = selectors.vacancy_get(user=request.user, pk=pk)
-    form = VacancyDeclineForm(request.POST if request.method == "POST" else None)
+    form = VacancyDeclineForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.vacancy_decline(
@@ -242,7 +242,7 @@ def vacancy_let(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = selectors.vacancy_get(user=request.user, pk=pk)
     if not can_write_organisation(request.user, vacancy.organisation_id):
         raise Http404
-    form = LetOrdinaryForm(request.POST if request.method == "POST" else None)
+    form = LetOrdinaryForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.vacancy_let_ordinary(
@@ -269,7 +269,7 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
     candidates = selectors.offer_candidates(user=request.user, today=today)
     form = OfferForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         candidates=candidates,
         default_days=default_days,
     )
@@ -320,7 +320,7 @@ def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @access(MUNICIPAL, deny_status=404)
 def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
-    form = OfferDeclineForm(request.POST if request.method == "POST" else None)
+    form = OfferDeclineForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.offer_decline(
@@ -340,7 +340,7 @@ def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
 @access(MUNICIPAL, deny_status=404)
 def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
-    form = OfferWithdrawForm(request.POST if request.method == "POST" else None)
+    form = OfferWithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.offer_withdraw(actor=request.user, offer=offer, note=form.cleaned_data["note"])
@@ -357,7 +357,7 @@ def offer_reject(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
     if not can_write_organisation(request.user, offer.vacancy.organisation_id):
         raise Http404
-    form = OfferRejectForm(request.POST if request.method == "POST" else None)
+    form = OfferRejectForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.offer_reject(
@@ -386,7 +386,7 @@ def offer_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @access(LEASE_WRITERS, deny_status=404)
 def lease_create(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
-    form = LeaseForm(request.POST if request.method == "POST" else None)
+    form = LeaseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -500,7 +500,7 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     lease = Lease.objects.restrict(request.user).select_related("vacancy").filter(pk=pk).first()
     if lease is None or not can_write_organisation(request.user, lease.vacancy.organisation_id):
         raise Http404
-    form = GuaranteeClaimForm(request.POST if request.method == "POST" else None)
+    form = GuaranteeClaimForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -530,7 +530,7 @@ def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if claim is None:
         raise Http404
-    form = ClaimDecisionForm(request.POST if request.method == "POST" else None)
+    form = ClaimDecisionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.guarantee_claim_decide(

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anvis.core.forms import form_status
+from anvis.core.forms import form_status, posted
 from anvis.permissions import Role, access
 
 from .importing import report_vacancies
@@ -41,7 +41,7 @@ class BulkReportForm(forms.Form):
 def bulk_report(request: HttpRequest) -> HttpResponse:
     result = None
     form = BulkReportForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         request.FILES if request.method == "POST" else None,
     )
     if request.method == "POST" and form.is_valid():
