@@ -118,24 +118,33 @@ class OfferForm(forms.Form):
     def __init__(
         self,
         *args: Any,
+        cases: Any,
         candidates: Any,
         default_days: int,
         marks: dict[str, str] | None = None,
         can_override: bool = False,
         **kwargs: Any,
     ) -> None:
+        """``cases``: every case the user may see (a submitted one is judged by the offer
+        service, so a refusal names the rules); ``candidates``: those the list offers."""
         super().__init__(*args, **kwargs)
         marks = marks or {}
-        self.fields["case"].queryset = candidates  # type: ignore[attr-defined]
-        self.fields["case"].label_from_instance = lambda c: (  # type: ignore[attr-defined]
-            _("%(number)s – %(name)s (priority %(priority)s)%(mark)s")
-            % {
-                "number": c.number,
-                "name": c.citizen.full_name,
-                "priority": c.priority_total,
-                "mark": marks.get(c.number, ""),
-            }
-        )
+        field = self.fields["case"]
+        field.queryset = cases  # type: ignore[attr-defined]
+        self.candidates = candidates
+        field.widget.choices = [("", "---------")] + [
+            (
+                c.pk,
+                _("%(number)s – %(name)s (priority %(priority)s)%(mark)s")
+                % {
+                    "number": c.number,
+                    "name": c.citizen.full_name,
+                    "priority": c.priority_total,
+                    "mark": marks.get(c.number, ""),
+                },
+            )
+            for c in candidates
+        ]
         self.fields["response_working_days"].initial = default_days
         if not can_override:
             del self.fields["override_reason"]

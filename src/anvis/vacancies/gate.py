@@ -269,7 +269,9 @@ def refusal_error(result: GateResult, stopping: Iterable[Finding]) -> Validation
         text = result.text(f)
         how = _HOW.get(f.severity)
         errors.append(ValidationError(f"{text} {how}" if how else text, code=f.code))
-    return ValidationError(errors)
+    error = ValidationError(errors)
+    error.code = "offer_refused"  # the API's problem code; each message keeps its rule's code
+    return error
 
 
 @dataclass(frozen=True)

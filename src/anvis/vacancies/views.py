@@ -307,6 +307,7 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = OfferForm(
         posted(request),
+        cases=case_queryset(user=request.user).select_related("citizen"),
         candidates=choices,
         default_days=default_days,
         marks=marks,
