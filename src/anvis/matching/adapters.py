@@ -258,15 +258,7 @@ def _build_pool(
             excl_departments[case_id].add(str(department_id))
     bar_events: dict[int, list[core_bars.BarEvent]] = defaultdict(list)
     for case_id, kind, date, end, benefit in bar_rows:
-        k = core_bars.BarKind(kind)
-        bar_events[case_id].append(
-            core_bars.BarEvent(
-                k,
-                date,
-                end=end if k is core_bars.BarKind.BENEFITS else None,
-                benefit=core_bars.Benefit(benefit) if k is core_bars.BarKind.BENEFITS else None,
-            )
-        )
+        bar_events[case_id].append(core_bars.BarEvent.from_values(kind, date, end, benefit))
 
     weights = priority_weights()
     rule = max_rent_rule()
