@@ -30,6 +30,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 OPEN = dt.date.max
@@ -340,14 +341,14 @@ class LawTable:
             grouped.setdefault(row.key, []).append(row)
         for key, versions in grouped.items():
             versions.sort(key=lambda r: r.valid_from)
-            for before, after in zip(versions, versions[1:], strict=False):
+            for before, after in pairwise(versions):
                 if after.valid_from <= before.valid_to:
                     raise LawError(f"{key}: versions from {after.valid_from} overlap")
                 if after.valid_from - before.valid_to != dt.timedelta(days=1):
                     raise LawError(f"{key}: gap after {before.valid_to}")
             self._by_key[key] = tuple(versions)
 
-    def keys(self) -> tuple[str, ...]:
+    def rule_keys(self) -> tuple[str, ...]:
         return tuple(self._by_key)
 
     def versions(self, key: str) -> tuple[RuleVersion, ...]:
@@ -414,7 +415,9 @@ def row_from_json(data: Mapping[str, Any], base: LawTable = DEFAULT_TABLE) -> Ru
     elif isinstance(template.value, Decimal):
         value = Decimal(str(raw))
     else:
-        value = tuple((str(c), str(i), str(d), Decimal(str(t)), bool(two)) for c, i, d, t, two in raw)
+        value = tuple(
+            (str(c), str(i), str(d), Decimal(str(t)), bool(two)) for c, i, d, t, two in raw
+        )
     return replace(
         template,
         valid_from=dt.date.fromisoformat(start) if start else BEGINNING,

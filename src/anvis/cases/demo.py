@@ -322,9 +322,7 @@ def _fill(
                 end=law.REFORM_2025 - dt.timedelta(days=1),
             )
             start = law.REFORM_2025
-        services.legal_bar_add(
-            actor=actor, case=case, kind="benefits", benefit=benefit, date=start
-        )
+        services.legal_bar_add(actor=actor, case=case, kind="benefits", benefit=benefit, date=start)
     if rng.random() < 0.2:
         services.case_add_note(
             actor=actor, case=case, text="Samtale om boligønsker og støttebehov."

@@ -100,9 +100,7 @@ def _criteria(rows: tuple[law.Crit, ...]) -> tuple[Criterion, ...]:
 def area_rules(list_year: int, table: law.LawTable | None = None) -> AreaRules:
     """The § 61 a / § 61 b criteria in force on 1 December of `list_year`."""
     a = law.area_criteria(list_year, table)
-    return AreaRules(
-        list_year, _criteria(a.udsat), _criteria(a.forebyggelse), a.criteria_needed, a
-    )
+    return AreaRules(list_year, _criteria(a.udsat), _criteria(a.forebyggelse), a.criteria_needed, a)
 
 
 @dataclass(frozen=True)

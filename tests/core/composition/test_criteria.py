@@ -136,15 +136,39 @@ def test_own_judgement_ignores_the_non_western_share(non_western: D) -> None:
     ("values", "kinds"),
     [
         # § 61 a stk. 1: udsat and over 50 % non-Western → parallelsamfund; 50.0 is not over.
-        ({"outside_work_education": D("45"), "income_relative_region": D("50"),
-          "non_western": D("50.0")}, {"udsat"}),
-        ({"outside_work_education": D("45"), "income_relative_region": D("50"),
-          "non_western": D("50.1")}, {"udsat", "parallelsamfund"}),
+        (
+            {
+                "outside_work_education": D("45"),
+                "income_relative_region": D("50"),
+                "non_western": D("50.0"),
+            },
+            {"udsat"},
+        ),
+        (
+            {
+                "outside_work_education": D("45"),
+                "income_relative_region": D("50"),
+                "non_western": D("50.1"),
+            },
+            {"udsat", "parallelsamfund"},
+        ),
         # § 61 b: over 30 % non-Western and two of the four at the lower levels.
-        ({"outside_work_education": D("30.1"), "income_relative_region": D("64.9"),
-          "non_western": D("30.1")}, {"forebyggelse"}),
-        ({"outside_work_education": D("30.1"), "income_relative_region": D("64.9"),
-          "non_western": D("30.0")}, set()),
+        (
+            {
+                "outside_work_education": D("30.1"),
+                "income_relative_region": D("64.9"),
+                "non_western": D("30.1"),
+            },
+            {"forebyggelse"},
+        ),
+        (
+            {
+                "outside_work_education": D("30.1"),
+                "income_relative_region": D("64.9"),
+                "non_western": D("30.0"),
+            },
+            set(),
+        ),
     ],
 )
 def test_official_list_kinds_reproduce_abl_61_a_and_61_b(
