@@ -54,7 +54,11 @@ SRC_2010 = (
     "visse persongrupper og identifikation af ghettoområder), 2010 (retsinformation R0710 "
     "id=135224), § 1 nr. 1"
 )
-SRC_L38_2018 = "L 38 2018/19 (parallelsamfundspakken), lov nr. 1322 af 27. november 2018"
+SRC_L38_2018 = "L 38 2018/19 (nye kriterier for udsatte boligområder, parallelsamfundspakken)"
+SRC_ABL_61A = (
+    "ABL § 61 a stk. 1–5 and § 61 b as consolidated (danskelove.dk/almenboligloven/61a; "
+    "sbst.dk, Områdeafgrænsninger)"
+)
 SRC_L23_2021 = "L 23 2021/22 (forebyggelsesområder, ny terminologi), § 1 nr. 4 og 5"
 SRC_L13_2024 = "L 13 2024/25, lov nr. 1655 af 30. december 2024 (reform af kontanthjælpssystemet)"
 SRC_L64_2023 = (
@@ -146,11 +150,14 @@ RULES: tuple[RuleVersion, ...] = (
         valid_from=BEGINNING,
         valid_to=OPEN,
         source=SRC_L23_2021,
-        confirmed=True,
+        confirmed=False,
         value=frozenset(
             {"prison_release", "youth_release", "gross_breach_termination", "non_eu_citizen"}
         ),
-        note="»opfylder ét af kriterierne i stk. 6, nr. 1-4«.",
+        note=(
+            "»opfylder ét af kriterierne i stk. 6, nr. 1-4« is confirmed; the content of nr. 1–4 "
+            "is as in the row above."
+        ),
     ),
     RuleVersion(
         key="bar.benefits.vulnerable",
@@ -161,9 +168,11 @@ RULES: tuple[RuleVersion, ...] = (
         confirmed=False,
         value=_UDSAT_BENEFITS_2018,
         note=(
-            "L 23 confirms that nr. 5 names selvforsørgelses- og hjemrejseydelse and "
-            "overgangsydelse (formerly integrationsydelse); the rest of the list follows the "
-            "2018 reports (DR) and is not confirmed against the consolidated text."
+            "L 23 amended »integrationsydelse« alike in § 51 b stk. 1 1. pkt. and § 59 stk. 6 "
+            "nr. 5, so nr. 5 names at least the cash benefits (selvforsørgelses- og "
+            "hjemrejseydelse, overgangsydelse, uddannelseshjælp, kontanthjælp). That it also "
+            "names ressourceforløbsydelse, førtidspension, dagpenge and sygedagpenge follows "
+            "the 2018 reports (DR) and is not confirmed: Anvis keeps the stricter list."
         ),
     ),
     RuleVersion(
@@ -221,28 +230,28 @@ RULES: tuple[RuleVersion, ...] = (
     # --- § 61 a / § 61 b: the area criteria ----------------------------------------------------
     RuleVersion(
         key="area.min_residents",
-        paragraph="ABL § 61 a",
+        paragraph="ABL § 61 a stk. 3",
         valid_from=BEGINNING,
         valid_to=OPEN,
-        source=SRC_L38_2018,
+        source=SRC_ABL_61A,
         confirmed=True,
         value=1000,
     ),
     RuleVersion(
         key="area.criteria_needed",
-        paragraph="ABL § 61 a stk. 2, § 61 b",
+        paragraph="ABL § 61 a stk. 1, § 61 b",
         valid_from=BEGINNING,
         valid_to=OPEN,
-        source=SRC_L38_2018,
+        source=SRC_ABL_61A,
         confirmed=True,
         value=2,
     ),
     RuleVersion(
         key="area.udsat",
-        paragraph="ABL § 61 a stk. 2 nr. 1–4",
+        paragraph="ABL § 61 a stk. 1 nr. 1–4",
         valid_from=BEGINNING,
         valid_to=OPEN,
-        source=SRC_L38_2018,
+        source=SRC_ABL_61A,
         confirmed=True,
         value=(
             ("outside_work_education", "outside_work_education", "over", D("40"), True),
@@ -267,10 +276,10 @@ RULES: tuple[RuleVersion, ...] = (
     ),
     RuleVersion(
         key="area.parallelsamfund.non_western",
-        paragraph="ABL § 61 a stk. 1",
+        paragraph="ABL § 61 a stk. 2",
         valid_from=BEGINNING,
         valid_to=OPEN,
-        source=SRC_L38_2018,
+        source=SRC_ABL_61A,
         confirmed=True,
         value=D("50"),
         note=(
@@ -290,10 +299,10 @@ RULES: tuple[RuleVersion, ...] = (
     ),
     RuleVersion(
         key="area.omdannelse_years",
-        paragraph="ABL § 61 a",
+        paragraph="ABL § 61 a stk. 4",
         valid_from=BEGINNING,
         valid_to=OPEN,
-        source=SRC_L38_2018,
+        source=SRC_ABL_61A,
         confirmed=True,
         value=5,
         note="A parallelsamfund for the last five years is an omdannelsesområde.",

@@ -9,20 +9,20 @@ over 40 %; "at least 3 times" includes 3.0; "under 55 %" is strictly less.
 
 **Anvis's own judgement uses the socio-economic criteria only** (labour-market attachment,
 education, income, convictions). The law's ethnic criterion — the share of immigrants and
-descendants from non-Western countries in § 61 a stk. 1 (parallelsamfund) and § 61 b
+descendants from non-Western countries in § 61 a stk. 2 (parallelsamfund) and § 61 b
 (forebyggelse) — may be indirect ethnic discrimination since the EU Court of Justice's judgment
 of 18 December 2025 in C-417/23, so no status, warning, proposal or match depends on it. The
 official lists, which use it, are imported and shown as published (they are law); a department
 on a list is red whatever its own figures say.
 
-* udsat boligområde (§ 61 a stk. 2): at least two of (1) > 40 % of 18–64-year-olds outside work
+* udsat boligområde (§ 61 a stk. 1): at least two of (1) > 40 % of 18–64-year-olds outside work
   and education (two-year average), (2) convictions ≥ 3 × the national rate (two-year average),
   (3) > 60 % of 30–59-year-olds with only basic schooling, (4) mean gross income of 15–64-year-olds
   < 55 % of the regional mean.
 * the socio-economic part of § 61 b ("prevention level"): at least two of (1) > 30 %,
   (2) ≥ 2 ×, (3) > 60 %, (4) < 65 %.
 
-The law also requires a boligområde of at least 1,000 residents; Anvis applies the criteria to
+The law also requires a boligområde of at least 1,000 residents (§ 61 a stk. 3); Anvis applies the criteria to
 every unsuppressed department as an early signal for the agreement, and reports the official
 designations from the yearly 1 December lists separately.
 
