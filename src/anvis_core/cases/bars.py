@@ -44,9 +44,6 @@ from anvis_core import law
 
 from .dates import add_months
 
-BAR_MONTHS = 6
-"""The six months of § 59 stk. 6 (the value of the table's ``bar.event_months`` since 2010)."""
-
 
 class BarKind(StrEnum):
     PRISON_RELEASE = "prison_release"  # stk. 6 nr. 1

@@ -22,9 +22,9 @@ on a list is red whatever its own figures say.
 * the socio-economic part of § 61 b ("prevention level"): at least two of (1) > 30 %,
   (2) ≥ 2 ×, (3) > 60 %, (4) < 65 %.
 
-The law also requires a boligområde of at least 1,000 residents (§ 61 a stk. 3); Anvis applies the criteria to
-every unsuppressed department as an early signal for the agreement, and reports the official
-designations from the yearly 1 December lists separately.
+The law also requires a boligområde of at least 1,000 residents (§ 61 a stk. 3); Anvis applies
+the criteria to every unsuppressed department as an early signal for the agreement, and reports
+the official designations from the yearly 1 December lists separately.
 
 Status: red when the department meets the udsat criteria in its own figures, or is on the latest
 official list; yellow when it meets the prevention level, or would meet the udsat criteria with
