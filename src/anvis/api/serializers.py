@@ -308,6 +308,10 @@ class LedgerFiguresSerializer(serializers.Serializer):
     ordinary = serializers.IntegerField()
     withdrawn = serializers.IntegerField()
     extra = serializers.IntegerField()
+    blocked = serializers.IntegerField(
+        help_text="Vacancies the municipality could not use on the report day (department "
+        "closed by monitoring, stairwell or department cap reached): neither owed nor delivered."
+    )
     balance = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 

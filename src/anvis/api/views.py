@@ -307,6 +307,7 @@ def _figures(f: LedgerFigures) -> dict[str, Any]:
         "ordinary": f.ordinary,
         "withdrawn": f.withdrawn,
         "extra": f.extra,
+        "blocked": f.blocked,
         "balance": two_decimals(f.balance),
     }
 
