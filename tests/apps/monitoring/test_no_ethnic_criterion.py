@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from anvis.matching.adapters import load_setting
+from anvis.vacancies.adapters import load_setting
 from anvis.monitoring.compute import recompute
 from anvis.monitoring.models import AreaDesignation, DepartmentIndicators, DepartmentStatus
 from anvis.monitoring.selectors import department_status_map, step_proposals
