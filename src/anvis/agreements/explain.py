@@ -53,7 +53,9 @@ def explain(code: str, params: dict[str, Any]) -> str:
     if code == "cap_reached":
         values = {"placed": p.get("placed", ""), "max": p.get("max", "")}
         if p.get("level") == "entrance":
-            return _("The stairwell has reached its cap: %(placed)s of %(max)s placements.") % values
+            return (
+                _("The stairwell has reached its cap: %(placed)s of %(max)s placements.") % values
+            )
         return _("The department has reached its cap: %(placed)s of %(max)s placements.") % values
     if code == "no_agreement":
         return _("No allocation agreement covers this dwelling on the report date.")

@@ -223,7 +223,7 @@ class SupportPlanForm(forms.ModelForm):
 class LegalBarForm(forms.ModelForm):
     class Meta:
         model = LegalBarEvent
-        fields = ["kind", "date", "end", "benefit"]
+        fields = ["kind", "member", "date", "end", "benefit"]
         widgets = {"date": DateInput(), "end": DateInput()}
 
     def clean(self) -> dict[str, Any]:

@@ -425,6 +425,15 @@ class AvoidArea(models.Model):
             raise ValidationError(_("Give a district or a department."))
 
 
+class HouseholdMember(models.TextChoices):
+    """Whose event it is: benefit periods of different members are never joined (§ 59)."""
+
+    APPLICANT = "applicant", _("Applicant")
+    PARTNER = "partner", _("Spouse or partner")
+    OTHER_ADULT = "other_adult", _("Other adult in the household")
+    CHILD = "child", _("Child in the household")
+
+
 class LegalBarEvent(models.Model):
     """An event behind a § 59 stk. 6–7 bar: a release, a termination, or a benefit period."""
 
@@ -442,6 +451,13 @@ class LegalBarEvent(models.Model):
         max_length=32,
         choices=[(c, label) for c, label in IncomeType.choices if c in set(core_bars.Benefit)],
         blank=True,
+    )
+    member = models.CharField(
+        _("household member"),
+        max_length=16,
+        choices=HouseholdMember.choices,
+        default=HouseholdMember.APPLICANT,
+        help_text=_("Benefit periods are joined only for the same member."),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -486,7 +502,9 @@ class LegalBarEvent(models.Model):
             raise ValidationError({"end": _("The period cannot end before it starts.")})
 
     def to_core(self) -> core_bars.BarEvent:
-        return core_bars.BarEvent.from_values(self.kind, self.date, self.end, self.benefit)
+        return core_bars.BarEvent.from_values(
+            self.kind, self.date, self.end, self.benefit, self.member
+        )
 
 
 class ShelterStay(models.Model):

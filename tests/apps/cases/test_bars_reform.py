@@ -67,3 +67,29 @@ def test_abl_59_stk_6_nr_4_citizenship_is_a_period_on_the_case(case: Any, users:
     assert event.to_core().end == D(2026, 3, 31)
     assert domain.case_bars(case, D(2026, 3, 31))[AreaKind.VULNERABLE].until == D(2026, 3, 31)
     assert not domain.case_bars(case, D(2026, 4, 1))[AreaKind.VULNERABLE].barred
+
+
+def test_abl_59_periods_of_different_members_are_not_joined(case: Any, users: Any) -> None:
+    """§ 59 speaks of one member of the household: the applicant's three months and the
+    partner's four months that follow are two spells, not six consecutive months."""
+    actor = users["sagsbehandler"]
+    services.legal_bar_add(
+        actor=actor,
+        case=case,
+        kind="benefits",
+        benefit="cash_benefit",
+        date=D(2025, 7, 1),
+        end=D(2025, 9, 30),
+    )
+    services.legal_bar_add(
+        actor=actor,
+        case=case,
+        kind="benefits",
+        benefit="cash_benefit",
+        member="partner",
+        date=D(2025, 10, 1),
+        end=D(2026, 1, 31),
+    )
+    assert not domain.case_bars(case, D(2026, 1, 15))[AreaKind.VULNERABLE].barred
+    LegalBarEvent.objects.filter(member="partner").update(member="applicant")
+    assert domain.case_bars(case, D(2026, 1, 15))[AreaKind.VULNERABLE].barred

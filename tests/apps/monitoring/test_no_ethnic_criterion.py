@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from anvis.vacancies.adapters import load_setting
 from anvis.monitoring.compute import recompute
 from anvis.monitoring.models import AreaDesignation, DepartmentIndicators, DepartmentStatus
 from anvis.monitoring.selectors import department_status_map, step_proposals
+from anvis.vacancies.adapters import load_setting
 
 from .conftest import GREEN_VALUES, TODAY, add_year
 
