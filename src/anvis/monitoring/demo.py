@@ -24,7 +24,13 @@ from django.utils import timezone
 from anvis.core.demo import DemoContext
 from anvis.stock.demo import reset_sequences, write_rows
 from anvis.stock.models import Department, Dwelling
-from anvis_core.composition import IndicatorValues, assess, is_suppressed, latest_list_year
+from anvis_core.composition import (
+    IndicatorValues,
+    area_rules,
+    is_suppressed,
+    latest_list_year,
+    official_list_kinds,
+)
 from anvis_core.composition.placements import window_start
 from anvis_core.matching.model import CapState
 
@@ -139,16 +145,19 @@ def load(ctx: DemoContext) -> None:
             if current is None or current.suppressed or (current.residents or 0) < 300:
                 parallel_run[dept] = 0
                 continue
-            a = assess(current, values_by.get((dept, list_year - 2)))
-            parallel_run[dept] = parallel_run[dept] + 1 if a.parallelsamfund else 0
+            # The ministry's tests (ethnic criterion included) stand in for the published lists;
+            # Anvis's own status never uses them (anvis_core.composition.criteria).
+            rules = area_rules(list_year)
+            found = official_list_kinds(current, values_by.get((dept, list_year - 2)), rules)
+            parallel_run[dept] = parallel_run[dept] + 1 if "parallelsamfund" in found else 0
             kinds = []
-            if a.udsat:
+            if "udsat" in found:
                 kinds.append("udsat")
-            if a.parallelsamfund:
+            if "parallelsamfund" in found:
                 kinds.append("parallelsamfund")
-                if parallel_run[dept] >= 5:
+                if parallel_run[dept] >= rules.source.omdannelse_years:
                     kinds.append("omdannelse")
-            if a.forebyggelse and not a.udsat:
+            if "forebyggelse" in found:
                 kinds.append("forebyggelse")
             if list_year >= top_list - 4:
                 designation_rows += [(dept, list_year, kind) for kind in kinds]

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from anvis.stock.models import Department, Entrance
 from anvis_core.composition import (
-    INDICATOR_FIELDS,
+    OWN_INDICATORS,
     WINDOWS,
     Deviation,
     add_months,
@@ -341,7 +341,7 @@ def department_overview(
             ).values(*VALUE_FIELDS)
             own_values = {f: getattr(own, f) for f in VALUE_FIELDS} if own else {}
             deviations = deviation_from_twins(
-                own_values, list(twin_rows), INDICATOR_FIELDS, min_values=MIN_TWINS_FOR_MEDIAN
+                own_values, list(twin_rows), OWN_INDICATORS, min_values=MIN_TWINS_FOR_MEDIAN
             )
 
     placements = list(

@@ -173,7 +173,7 @@ def _case_queries(qs: QuerySet[Case]) -> tuple[QuerySet[Any], ...]:
         .values_list("case_id", "n"),
         AvoidArea.objects.filter(case__in=ids).values_list("case_id", "district", "department_id"),
         LegalBarEvent.objects.filter(case__in=ids).values_list(
-            "case_id", "kind", "date", "end", "benefit"
+            "case_id", "kind", "date", "end", "benefit", "member"
         ),
         Offer.objects.filter(case__in=ids, status__in=DECLINED_STATUSES)
         .values_list("case_id", "vacancy__dwelling_id")
@@ -280,16 +280,8 @@ def _build_pool(
         if department_id is not None:
             excl_departments[case_id].add(str(department_id))
     bar_events: dict[int, list[core_bars.BarEvent]] = defaultdict(list)
-    for case_id, kind, date, end, benefit in bar_rows:
-        k = core_bars.BarKind(kind)
-        bar_events[case_id].append(
-            core_bars.BarEvent(
-                k,
-                date,
-                end=end if k is core_bars.BarKind.BENEFITS else None,
-                benefit=core_bars.Benefit(benefit) if k is core_bars.BarKind.BENEFITS else None,
-            )
-        )
+    for case_id, kind, date, end, benefit, member in bar_rows:
+        bar_events[case_id].append(core_bars.BarEvent.from_values(kind, date, end, benefit, member))
 
     weights = priority_weights()
     rule = max_rent_rule()
