@@ -46,7 +46,7 @@ TEMPLATES: dict[str, Any] = {
     ),
     "area_bar_open": gettext_lazy(
         "The dwelling lies in a designated area and the citizen may not be placed there "
-        "while the listed benefit is paid."
+        "while the bar lasts (a listed benefit or period without an end date)."
     ),
     "excluded_district": gettext_lazy("The citizen should not live in the district %(district)s."),
     "excluded_department": gettext_lazy(
