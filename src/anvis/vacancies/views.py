@@ -364,6 +364,7 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
             "check": check.rows() if check else [],
             "check_blocked": bool(check and check.findings.blocked),
             "split": split,
+            "conditional_count": len(split.soft) + (len(split.agreement) if can_override else 0),
             "blocked": blocked,
             "not_offerable_count": len(split.blocked)
             + (0 if can_override else len(split.agreement)),
@@ -374,8 +375,9 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _finding_texts(candidates: gate.VacancyCandidates, number: str) -> list[str]:
+    """The findings that keep a citizen off the list, each with what it would take."""
     result = gate.GateResult(candidates.findings(number), candidates.labels)
-    return [result.text(f) for f in result.findings]
+    return [f"{row['text']} ({row['severity_label']}.)" for row in result.rows()]
 
 
 @require_POST
