@@ -45,7 +45,7 @@ def test_every_rule_has_a_danish_text_and_label() -> None:
             "area_bar",
             {"barred_until": "9999-12-31"},
             "Boligen ligger i et udpeget boligområde, og borgeren må ikke anvises dertil, så "
-            "længe den nævnte ydelse udbetales.",
+            "længe spærringen varer (en listet ydelse eller periode uden slutdato).",
         ),
         (
             "age_separation",
