@@ -273,4 +273,10 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
-from anvis.api.conf import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: E402, F401
+from anvis.api.conf import (  # noqa: E402, F401
+    ANVIS_API_MAX_BODY_BYTES,
+    ANVIS_API_MAX_JSON_DEPTH,
+    ANVIS_WEBHOOK_ALLOWED_TARGETS,
+    REST_FRAMEWORK,
+    SPECTACULAR_SETTINGS,
+)
