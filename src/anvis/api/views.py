@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -27,6 +28,7 @@ from anvis.permissions import ALL_ROLES, MUNICIPAL, STOCK_READERS, STOCK_WRITERS
 from anvis.stock.filters import DwellingFilter
 from anvis.stock.models import Dwelling
 from anvis.vacancies import services as flow
+from anvis.vacancies.disclosure import lease_warnings_for
 from anvis.vacancies.models import GuaranteeClaim, Lease, Offer, Vacancy
 from anvis.vacancies.selectors import vacancy_get
 from anvis_core.quotas import Quarter
@@ -162,10 +164,11 @@ class VacancyDetail(generics.RetrieveAPIView):
     serializer_class = s.VacancyDetailSerializer
 
     def get_queryset(self) -> Any:
+        offers = Offer.objects.restrict(self.request.user)  # none for the steering group
         return (
             Vacancy.objects.restrict(self.request.user)
             .select_related("dwelling__entrance")
-            .prefetch_related("events", "offers")
+            .prefetch_related("events", Prefetch("offers", queryset=offers))
         )
 
 
@@ -202,6 +205,7 @@ class OfferAnswer(APIView):
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         offer = get_object_or_404(Offer.objects.restrict(request.user), pk=pk)
+        self.check_object_permissions(request, offer)
         data = s.NomineeAnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -252,7 +256,9 @@ class LeaseListCreate(generics.ListAPIView):
             starts_on=values["starts_on"],
             move_in_on=values["move_in_on"],
         )
-        body = {"lease": s.LeaseSerializer(result.lease).data, "warnings": list(result.warnings)}
+        # The warnings are social data (whether a support plan exists): municipal callers only.
+        warnings = lease_warnings_for(request.user, result.warnings, values["offer"])
+        body = {"lease": s.LeaseSerializer(result.lease).data, "warnings": list(warnings)}
         return Response(body, status=status.HTTP_201_CREATED)
 
 
