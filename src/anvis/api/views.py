@@ -151,7 +151,10 @@ class VacancyListCreate(generics.ListAPIView):
             source=values["source"],
         )
         vacancy = vacancy_get(user=request.user, pk=vacancy.pk)
-        return Response(s.VacancyDetailSerializer(vacancy).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.VacancyDetailSerializer(vacancy, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 @api_access(ALL_ROLES, deny_status=404)
@@ -164,7 +167,9 @@ class VacancyDetail(generics.RetrieveAPIView):
     serializer_class = s.VacancyDetailSerializer
 
     def get_queryset(self) -> Any:
-        offers = Offer.objects.restrict(self.request.user)  # none for the steering group
+        offers = Offer.objects.restrict(self.request.user).select_related(
+            "case__citizen"
+        )  # none for the steering group
         return (
             Vacancy.objects.restrict(self.request.user)
             .select_related("dwelling__entrance")
@@ -181,7 +186,11 @@ class OfferList(generics.ListAPIView):
     serializer_class = s.OfferSerializer
 
     def get_queryset(self) -> Any:
-        return Offer.objects.restrict(self.request.user).order_by("-offered_on", "-pk")
+        return (
+            Offer.objects.restrict(self.request.user)
+            .select_related("vacancy", "case__citizen")
+            .order_by("-offered_on", "-pk")
+        )
 
 
 @api_access(ALL_ROLES, deny_status=404)
@@ -190,7 +199,7 @@ class OfferDetail(generics.RetrieveAPIView):
     serializer_class = s.OfferSerializer
 
     def get_queryset(self) -> Any:
-        return Offer.objects.restrict(self.request.user)
+        return Offer.objects.restrict(self.request.user).select_related("vacancy", "case__citizen")
 
 
 @api_access(REPORTERS, deny_status=404)
@@ -218,7 +227,7 @@ class OfferAnswer(APIView):
                 ground=values["ground"],
                 note=values.get("note", ""),
             )
-        return Response(s.OfferSerializer(offer).data)
+        return Response(s.OfferSerializer(offer, context={"request": request}).data)
 
 
 # --- leases and guarantee claims ------------------------------------------------------------------

@@ -283,3 +283,26 @@ def test_a_municipal_lease_registration_shows_the_warning(
     lease_url = reverse("vacancies:lease_create", args=[offer.pk])
     page = client_for("anvisningsleder").post(lease_url, form, follow=True).content.decode()
     assert "Der er ikke besluttet en bostøtteplan for borgeren." in page
+
+
+def test_the_api_answers_with_the_same_identifiers_as_the_pages(
+    client_for: Any, world: dict[str, Any]
+) -> None:
+    """The API's offers carry the caller's one identifier of the citizen (the same helper as
+    the pages): case number for the municipality, citizen reference for the organisation (and
+    name and contact once accepted), nothing for anyone else."""
+    open_offer, housed_offer = world["offer"], world["lease"].offer
+    for key, offer, expected in (
+        ("sagsbehandler", open_offer, world["case"].number),
+        ("boligorganisation", open_offer, world["case"].citizen.reference),
+        ("boligorganisation", housed_offer, world["housed_case"].citizen.reference),
+    ):
+        body = client_for(key).get(f"/api/v1/offers/{offer.pk}/").json()
+        assert body["citizen"]["reference"] == expected, (key, body)
+    own = client_for("boligorganisation").get(f"/api/v1/offers/{open_offer.pk}/").json()
+    assert own["citizen"]["name"] is None and own["citizen"]["phone"] is None
+    housed = client_for("boligorganisation").get(f"/api/v1/offers/{housed_offer.pk}/").json()
+    assert housed["citizen"]["name"] == f"{HOUSED_NAME} {HOUSED_LAST}"
+    assert client_for("styregruppe").get(f"/api/v1/offers/{open_offer.pk}/").status_code == 404
+    vacancy = client_for("styregruppe").get(f"/api/v1/vacancies/{world['vacancy'].pk}/").json()
+    assert vacancy["offers"] == []
