@@ -104,6 +104,33 @@ def _fast_password_hashing(request: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# Webhook targets in the tests: no name is looked up in DNS and nothing is sent anywhere but
+# 127.0.0.1. Every host name resolves to 127.0.0.1, which the allow-list admits, except the
+# names below, which stand for the addresses an attacker would aim at (their refusal is tested in
+# tests/apps/api/test_webhook_targets.py, which also empties the allow-list).
+TEST_HOSTS = {
+    "metadata.example.dk": ["169.254.169.254"],
+    "intern.example.dk": ["10.0.0.1"],
+    "cgnat.example.dk": ["100.64.0.1"],
+    "blandet.example.dk": ["93.184.215.14", "192.168.1.10"],
+    "offentlig.example.dk": ["93.184.215.14"],
+    "v6.example.dk": ["fe80::1"],
+}
+
+
+def resolve_in_tests(host: str, port: int) -> list[str]:
+    return list(TEST_HOSTS.get(host, ["127.0.0.1"]))
+
+
+@pytest.fixture(autouse=True)
+def _webhook_targets_stay_local(request: Any, monkeypatch: Any) -> None:
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    monkeypatch.setattr("anvis.api.webhooks.resolve_host", resolve_in_tests)
+    settings = request.getfixturevalue("settings")
+    settings.ANVIS_WEBHOOK_ALLOWED_TARGETS = ["127.0.0.1"]
+
+
 # Property tests run on shared, loaded machines: judge them on correctness, never on speed.
 try:
     from hypothesis import settings as hypothesis_settings

@@ -3,6 +3,11 @@
 Every view is declared with :func:`access` (function views and class-based views alike).
 `tests/apps/test_access_rules.py` walks the URL configuration and fails when a view has no
 declared rule. Organisation scoping of querysets lives in :class:`OrgScopedQuerySet`.
+
+A view of one object declares it too: `@access(REPORTERS, deny_status=404, obj=Vacancy,
+action=WRITE, methods=POST_ONLY)` checks, before the view runs, the role, then
+:func:`can` (user, object, action) on the object named by the URL's `pk`, then the method (405).
+The view does not repeat any of it. Only active users pass any check.
 """
 
 from __future__ import annotations
@@ -54,7 +59,12 @@ class AccessRule:
 
 
 def user_has_role(user: Any, roles: Iterable[str]) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role in set(roles)
+    """An active, logged-in user with one of the roles (an inactive user has none)."""
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and bool(getattr(user, "is_active", False))
+        and user.role in set(roles)
+    )
 
 
 def is_municipal(user: Any) -> bool:
@@ -79,13 +89,81 @@ class _LoginRequiredError(Exception):
 _LoginRequired = _LoginRequiredError()
 
 
+READ = "read"
+WRITE = "write"
+POST_ONLY: tuple[str, ...] = ("POST",)
+
+
+def organisation_of(obj: Any) -> int | None:
+    """The id of the housing organisation that owns `obj` (None when it has no owner)."""
+    queryset = type(obj)._default_manager.all()
+    path = getattr(queryset, "org_path", None)
+    if path is None:
+        return None
+    if path == "":
+        return int(obj.pk)
+    first, _sep, rest = path.partition("__")
+    if not rest:
+        value = getattr(obj, f"{first}_id", None)
+        return int(value) if value is not None else None
+    value = type(obj)._default_manager.filter(pk=obj.pk).values_list(path, flat=True).first()
+    return int(value) if value is not None else None
+
+
+def can(user: Any, obj: Any, action: str = READ) -> bool:
+    """The object-level rule: may `user` read or write this object?
+
+    Read: the object is in the user's row scope (`OrgScopedQuerySet.restrict`). Write: readable,
+    and the user is municipal (the view's role rule says which municipal roles), or organisation
+    staff of the organisation that owns the object. The steering group writes nothing.
+    """
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    queryset = type(obj)._default_manager.all()
+    if isinstance(queryset, OrgScopedQuerySet):
+        if not queryset.restrict(user).filter(pk=obj.pk).exists():
+            return False
+    elif not is_municipal(user):
+        return False
+    if action == READ:
+        return True
+    if action != WRITE:
+        raise ValueError(f"unknown action {action!r}")
+    if is_municipal(user):
+        return True
+    if user_has_role(user, {Role.ORGANISATION}):
+        owner = organisation_of(obj)
+        return owner is not None and owner in user_organisation_ids(user)
+    return False
+
+
+def _check_object(
+    request: HttpRequest, rule: AccessRule, model: Any, action: str, kwargs: dict[str, Any]
+) -> None:
+    pk = kwargs.get("pk")
+    found = model._default_manager.filter(pk=pk).first() if pk is not None else None
+    if found is None or not can(request.user, found, action):
+        if rule.deny_status == 404 or found is None:
+            raise Http404
+        raise PermissionDenied
+
+
 def access(
-    *roles: str | Iterable[str], public: bool = False, deny_status: int = 403
+    *roles: str | Iterable[str],
+    public: bool = False,
+    deny_status: int = 403,
+    obj: Any = None,
+    action: str = READ,
+    methods: tuple[str, ...] | None = None,
 ) -> Callable[[Any], Any]:
     """Declare the access rule of a view (function or class).
 
     `@access(MUNICIPAL)`, `@access(Role.ADMIN, Role.ALLOCATION_LEAD)`, `@access(public=True)`.
     `deny_status=404` hides the existence of objects from roles that may not see them.
+    `obj=Model, action=READ|WRITE`: the URL's `pk` names an object of `Model` that the user must
+    be able to read or write (:func:`can`); 404 (or 403) otherwise. `methods=POST_ONLY`: other
+    methods get 405, after the access check (so the answer does not reveal a view to a role that
+    may not use it).
     """
     flat: set[str] = set()
     for item in roles:
@@ -100,32 +178,43 @@ def access(
     def wrap_function(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            try:
-                check(request, rule)
-            except _LoginRequiredError:
-                from django.contrib.auth.views import redirect_to_login
-
-                return redirect_to_login(request.get_full_path())
+            refused = _guard(request, kwargs)
+            if refused is not None:
+                return refused
             return view(request, *args, **kwargs)
 
         wrapped.access_rule = rule  # type: ignore[attr-defined]
+        wrapped.access_object = (obj, action) if obj is not None else None  # type: ignore[attr-defined]
         return wrapped
+
+    def _guard(request: HttpRequest, kwargs: dict[str, Any]) -> Any:
+        try:
+            check(request, rule)
+        except _LoginRequiredError:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        if obj is not None:
+            _check_object(request, rule, obj, action, kwargs)
+        if methods is not None and request.method not in methods:
+            from django.http import HttpResponseNotAllowed
+
+            return HttpResponseNotAllowed(list(methods))
+        return None
 
     def decorator(view: Any) -> Any:
         if isinstance(view, type):
             original = view.dispatch
 
             def dispatch(self: Any, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-                try:
-                    check(request, rule)
-                except _LoginRequiredError:
-                    from django.contrib.auth.views import redirect_to_login
-
-                    return redirect_to_login(request.get_full_path())
+                refused = _guard(request, kwargs)
+                if refused is not None:
+                    return refused
                 return original(self, request, *args, **kwargs)
 
             view.dispatch = dispatch
             view.access_rule = rule
+            view.access_object = (obj, action) if obj is not None else None
             return view
         return wrap_function(view)
 
@@ -159,13 +248,18 @@ class OrgScopedQuerySet(models.QuerySet):  # type: ignore[type-arg]
     """A queryset that knows the path from its model to `HousingOrganisation`.
 
     `restrict(user)`: municipal roles and the steering group see all rows; organisation staff
-    see the rows of their own organisations; anyone else sees nothing.
+    see the rows of their own organisations; anyone else sees nothing. A queryset of rows about
+    one citizen each (`personal_data = True`, e.g. offers) is not part of the steering group's
+    scope: it sees none of them (only aggregates, computed by the municipality's selectors).
     """
 
     org_path: str = "organisation"
+    personal_data: bool = False
 
     def restrict(self, user: Any) -> OrgScopedQuerySet:
-        if sees_all_organisations(user):
+        if is_municipal(user):
+            return self
+        if sees_all_organisations(user) and not self.personal_data:
             return self
         if user_has_role(user, {Role.ORGANISATION}):
             lookup = "pk__in" if self.org_path == "" else f"{self.org_path}__in"

@@ -8,12 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from anvis.core.exports import file_response, two_decimals
 from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
-from anvis.permissions import ALL_ROLES, LEAD, MUNICIPAL, Role, access, user_has_role
+from anvis.permissions import ALL_ROLES, LEAD, MUNICIPAL, POST_ONLY, Role, access, user_has_role
 
 from . import selectors, services
 from .forms import (
@@ -414,8 +413,7 @@ def _reassessment_page(
     )
 
 
-@require_POST
-@access(LEAD, deny_status=404)
+@access(LEAD, deny_status=404, methods=POST_ONLY)
 def reassessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve the proposals; a refused approval shows the reassessment again (422)."""
     reassessment = get_object_or_404(StepReassessment, pk=pk)

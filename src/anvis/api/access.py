@@ -13,7 +13,7 @@ from typing import Any
 
 from rest_framework import exceptions, permissions
 
-from anvis.permissions import AccessRule
+from anvis.permissions import READ, WRITE, AccessRule, can
 
 
 def api_access(
@@ -37,6 +37,15 @@ def api_access(
 
 
 class AccessRulePermission(permissions.BasePermission):
+    """The view's role rule, and for one object (`get_object`, `check_object_permissions`) the
+    object rule `anvis.permissions.can`: read for safe methods, write for the others."""
+
+    def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
+        action = READ if request.method in permissions.SAFE_METHODS else WRITE
+        if can(request.user, obj, action):
+            return True
+        raise exceptions.NotFound()
+
     def has_permission(self, request: Any, view: Any) -> bool:
         rule: AccessRule | None = getattr(view, "access_rule", None)
         if rule is None:

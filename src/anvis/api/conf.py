@@ -8,6 +8,19 @@ from __future__ import annotations
 
 import os
 
+# Limits checked before a request body is parsed (anvis.api.parsers): larger bodies are refused
+# with 413, deeper JSON with a 400 problem `json_too_deep`.
+ANVIS_API_MAX_BODY_BYTES = int(os.environ.get("ANVIS_API_MAX_BODY_BYTES", str(1024 * 1024)))
+ANVIS_API_MAX_JSON_DEPTH = int(os.environ.get("ANVIS_API_MAX_JSON_DEPTH", "32"))
+
+# Webhook targets that may have a non-public address (anvis.api.webhooks.check_target): host
+# names, IP addresses or networks (CIDR), comma-separated. Empty: only public addresses.
+ANVIS_WEBHOOK_ALLOWED_TARGETS = [
+    item.strip()
+    for item in os.environ.get("ANVIS_WEBHOOK_ALLOWED_TARGETS", "").split(",")
+    if item.strip()
+]
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "anvis.api.authentication.ApiTokenAuthentication",
@@ -15,7 +28,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["anvis.api.access.AccessRulePermission"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["anvis.api.parsers.LimitedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "anvis.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["anvis.api.throttling.TokenRateThrottle"],

@@ -18,6 +18,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from .parsers import JsonTooDeep, RequestTooLarge
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 TYPE_BASE = "/api/v1/problems/"
 
@@ -130,6 +132,8 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     if isinstance(exc, exceptions.ValidationError):
         return validation_problem(flatten_errors(exc.detail))
     titles = {
+        JsonTooDeep: _("The request is not valid."),
+        RequestTooLarge: _("The request is too large."),
         exceptions.NotAuthenticated: _("Authentication is required."),
         exceptions.AuthenticationFailed: _("Authentication failed."),
         exceptions.PermissionDenied: _("You do not have access to this."),

@@ -122,6 +122,15 @@ class WebhookSubscription(models.Model):
     def __str__(self) -> str:
         return self.url
 
+    def clean(self) -> None:
+        """The target rule (anvis.api.webhooks.check_target) on every save path: the API's
+        service and the Django admin's form both call full_clean."""
+        from .webhooks import check_target
+
+        super().clean()
+        if self.url:
+            check_target(self.url)
+
     def wants(self, event_type: str) -> bool:
         return self.active and (not self.event_types or event_type in self.event_types)
 

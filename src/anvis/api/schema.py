@@ -45,12 +45,16 @@ PROBLEM_SCHEMA = {
     "required": ["type", "title", "status", "detail", "code"],
 }
 PROBLEM_STATUSES = {
-    "400": "The request is not valid (validation errors in `errors`).",
+    "400": (
+        "The request is not valid (validation errors in `errors`; JSON nested deeper than "
+        "ANVIS_API_MAX_JSON_DEPTH, 32 levels: code `json_too_deep`)."
+    ),
     "401": "No or an invalid/revoked token.",
     "403": "The role may not use this endpoint.",
     "404": "Not found, or not the caller's (another organisation's objects are hidden).",
     "405": "Method not allowed.",
     "406": "The requested format cannot be delivered.",
+    "413": "The request body is larger than the limit (ANVIS_API_MAX_BODY_BYTES, 1 MiB).",
     "415": "Unsupported content type (send application/json).",
     "429": "Rate limit exceeded (see Retry-After).",
 }

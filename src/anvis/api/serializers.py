@@ -1,11 +1,12 @@
-"""Request and response shapes of API v1. Organisation-facing shapes never carry case or
-citizen data."""
+"""Request and response shapes of API v1. Organisation-facing shapes carry no case data, and
+of the citizen only what `anvis.vacancies.disclosure` allows the caller (`OfferSerializer.citizen`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from anvis.stock.models import Department, Dwelling, DwellingType, Entrance
@@ -162,8 +163,20 @@ class VacancyEventSerializer(serializers.ModelSerializer):
         fields = ["at", "kind", "offer", "from_status", "to_status"]
 
 
+class NomineeSerializer(serializers.Serializer):
+    """The offer's citizen as the caller may see it (anvis.vacancies.disclosure): municipal
+    callers the case number and name; the dwelling's organisation the citizen reference, and
+    once the citizen has accepted the name, phone and e-mail; anyone else nothing (null)."""
+
+    reference = serializers.CharField()
+    name = serializers.CharField(allow_null=True)
+    phone = serializers.CharField(allow_null=True)
+    email = serializers.CharField(allow_null=True)
+
+
 class OfferSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
+    citizen = serializers.SerializerMethodField()
 
     class Meta:
         model = Offer
@@ -177,7 +190,26 @@ class OfferSerializer(serializers.ModelSerializer):
             "viewing_at",
             "answered_on",
             "rejection_ground",
+            "citizen",
         ]
+
+    @extend_schema_field(NomineeSerializer(allow_null=True))
+    def get_citizen(self, offer: Offer) -> dict[str, Any] | None:
+        from anvis.vacancies.disclosure import nominee_for, record_contact_access
+
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        who = nominee_for(user, offer)
+        if not who.label:
+            return None
+        if who.citizen_id is not None:
+            record_contact_access(user=user, nominees=[who], path=getattr(request, "path", ""))
+        return {
+            "reference": who.label,
+            "name": who.name or None,
+            "phone": who.phone or None,
+            "email": who.email or None,
+        }
 
 
 class OfferCreateSerializer(serializers.Serializer):

@@ -10,7 +10,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -207,11 +206,6 @@ def _error_key(error: RowError) -> str:
 # --- webhook subscriptions ------------------------------------------------------------------------
 
 
-def _insecure_webhooks_allowed() -> bool:
-    """Plain http endpoints only in development (or when `ANVIS_WEBHOOK_ALLOW_HTTP` says so)."""
-    return bool(getattr(settings, "ANVIS_WEBHOOK_ALLOW_HTTP", settings.DEBUG))
-
-
 def webhook_subscription_create(
     *,
     actor: Any,
@@ -222,8 +216,6 @@ def webhook_subscription_create(
 ) -> WebhookSubscription:
     if not can_write_organisation(actor, organisation.pk):
         raise PermissionDenied
-    if not url.lower().startswith("https://") and not _insecure_webhooks_allowed():
-        raise ValidationError({"url": _("The webhook address must use https.")})
     unknown = [e for e in event_types or [] if e not in EventType.values]
     if unknown:
         raise ValidationError({"event_types": _("Unknown event type: %s") % ", ".join(unknown)})

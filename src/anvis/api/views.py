@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -27,6 +28,7 @@ from anvis.permissions import ALL_ROLES, MUNICIPAL, STOCK_READERS, STOCK_WRITERS
 from anvis.stock.filters import DwellingFilter
 from anvis.stock.models import Dwelling
 from anvis.vacancies import services as flow
+from anvis.vacancies.disclosure import lease_warnings_for
 from anvis.vacancies.models import GuaranteeClaim, Lease, Offer, Vacancy
 from anvis.vacancies.selectors import vacancy_get
 from anvis_core.quotas import Quarter
@@ -149,7 +151,10 @@ class VacancyListCreate(generics.ListAPIView):
             source=values["source"],
         )
         vacancy = vacancy_get(user=request.user, pk=vacancy.pk)
-        return Response(s.VacancyDetailSerializer(vacancy).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.VacancyDetailSerializer(vacancy, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 @api_access(ALL_ROLES, deny_status=404)
@@ -162,10 +167,13 @@ class VacancyDetail(generics.RetrieveAPIView):
     serializer_class = s.VacancyDetailSerializer
 
     def get_queryset(self) -> Any:
+        offers = Offer.objects.restrict(self.request.user).select_related(
+            "case__citizen"
+        )  # none for the steering group
         return (
             Vacancy.objects.restrict(self.request.user)
             .select_related("dwelling__entrance")
-            .prefetch_related("events", "offers")
+            .prefetch_related("events", Prefetch("offers", queryset=offers))
         )
 
 
@@ -177,7 +185,11 @@ class OfferList(generics.ListAPIView):
     serializer_class = s.OfferSerializer
 
     def get_queryset(self) -> Any:
-        return Offer.objects.restrict(self.request.user).order_by("-offered_on", "-pk")
+        return (
+            Offer.objects.restrict(self.request.user)
+            .select_related("vacancy", "case__citizen")
+            .order_by("-offered_on", "-pk")
+        )
 
     @extend_schema(tags=["offers"], summary="List offers on the caller's dwellings")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -219,7 +231,7 @@ class OfferDetail(generics.RetrieveAPIView):
     serializer_class = s.OfferSerializer
 
     def get_queryset(self) -> Any:
-        return Offer.objects.restrict(self.request.user)
+        return Offer.objects.restrict(self.request.user).select_related("vacancy", "case__citizen")
 
 
 @api_access(REPORTERS, deny_status=404)
@@ -234,6 +246,7 @@ class OfferAnswer(APIView):
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         offer = get_object_or_404(Offer.objects.restrict(request.user), pk=pk)
+        self.check_object_permissions(request, offer)
         data = s.NomineeAnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -246,7 +259,7 @@ class OfferAnswer(APIView):
                 ground=values["ground"],
                 note=values.get("note", ""),
             )
-        return Response(s.OfferSerializer(offer).data)
+        return Response(s.OfferSerializer(offer, context={"request": request}).data)
 
 
 # --- leases and guarantee claims ------------------------------------------------------------------
@@ -284,7 +297,9 @@ class LeaseListCreate(generics.ListAPIView):
             starts_on=values["starts_on"],
             move_in_on=values["move_in_on"],
         )
-        body = {"lease": s.LeaseSerializer(result.lease).data, "warnings": list(result.warnings)}
+        # The warnings are social data (whether a support plan exists): municipal callers only.
+        warnings = lease_warnings_for(request.user, result.warnings, values["offer"])
+        body = {"lease": s.LeaseSerializer(result.lease).data, "warnings": list(warnings)}
         return Response(body, status=status.HTTP_201_CREATED)
 
 

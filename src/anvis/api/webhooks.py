@@ -2,6 +2,13 @@
 delivery worker (`manage.py deliver_webhooks`) that sends due deliveries, signed with
 HMAC-SHA256, with exponential backoff.
 
+Targets: :func:`check_target` is the one rule for where a webhook may point. It is called when a
+subscription is saved (API, Django admin: `WebhookSubscription.clean`) and again for every
+delivery, on the freshly resolved addresses (DNS can change); the delivery then connects to the
+checked address itself, never to a new lookup. https only in production; no loopback,
+link-local, private, shared (CGNAT), multicast, reserved or unspecified address, unless the
+host or network is in `ANVIS_WEBHOOK_ALLOWED_TARGETS`. Redirects are not followed.
+
 Signature header: `Anvis-Signature: t=<unix seconds>,v1=<hex>` where
 `v1 = HMAC-SHA256(secret, "<t>.<raw body>")`.
 """
@@ -11,17 +18,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import http.client
+import ipaddress
 import json
+import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import DeliveryAttempt, DeliveryStatus, WebhookDelivery, WebhookSubscription
 
@@ -94,15 +106,172 @@ class DeliveryRun:
     given_up: int
 
 
-def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+# --- where a webhook may point ---------------------------------------------------------------
+
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def http_allowed() -> bool:
+    """Plain http: never in production; in development when `ANVIS_WEBHOOK_ALLOW_HTTP` (default:
+    DEBUG) says so."""
+    if getattr(settings, "PRODUCTION", False):
+        return False
+    return bool(getattr(settings, "ANVIS_WEBHOOK_ALLOW_HTTP", settings.DEBUG))
+
+
+def resolve_host(host: str, port: int) -> list[str]:
+    """Every address the host name resolves to (replaced in the tests: no lookups there)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def is_public_address(address: IpAddress) -> bool:
+    """A global unicast address: not loopback, link-local (169.254/16, fe80::/10), private
+    (10/8, 172.16/12, 192.168/16, fc00::/7), shared/CGNAT (100.64/10), multicast, reserved,
+    unspecified or documentation; an IPv4-mapped IPv6 address is judged as its IPv4 address."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return not (
+        address.is_loopback
+        or address.is_link_local
+        or address.is_private
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or not address.is_global
+    )
+
+
+def _allow_list() -> tuple[set[str], list[ipaddress.IPv4Network | ipaddress.IPv6Network]]:
+    names: set[str] = set()
+    networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+    for item in getattr(settings, "ANVIS_WEBHOOK_ALLOWED_TARGETS", []) or []:
+        try:
+            networks.append(ipaddress.ip_network(item.strip(), strict=False))
+        except ValueError:
+            names.add(item.strip().lower().rstrip("."))
+    return names, networks
+
+
+@dataclass(frozen=True)
+class Target:
+    """A checked webhook target: connect to one of `addresses`, send Host/SNI `host`."""
+
+    scheme: str
+    host: str
+    port: int
+    path: str
+    addresses: tuple[str, ...]
+
+
+def check_target(url: str) -> Target:
+    """May Anvis send to `url` now? Resolves the host and checks every address it has.
+
+    Raises ValidationError (on the field `url`, in Danish) when it may not; the delivery worker
+    records the same message as the attempt's error.
+    """
+
+    def refuse(message: str) -> ValidationError:
+        return ValidationError({"url": message}, code="webhook_target")
+
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            return int(response.status), ""
-    except urllib.error.HTTPError as exc:
-        return int(exc.code), ""
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        raise refuse(_("The webhook address is not a valid URL.")) from None
+    scheme = parts.scheme.lower()
+    if scheme != "https" and not (scheme == "http" and http_allowed()):
+        raise refuse(_("The webhook address must use https."))
+    host = (parts.hostname or "").lower().rstrip(".")
+    if not host:
+        raise refuse(_("The webhook address is not a valid URL."))
+    if parts.username or parts.password:
+        raise refuse(_("The webhook address may not contain a user name or password."))
+    port = port or (443 if scheme == "https" else 80)
+    names, networks = _allow_list()
+    try:
+        literal: IpAddress | None = ipaddress.ip_address(host)
+    except ValueError:
+        literal = None
+    if literal is not None:
+        addresses = [str(literal)]
+    else:
+        try:
+            addresses = resolve_host(host, port)
+        except (OSError, UnicodeError):
+            addresses = []
+        if not addresses:
+            raise refuse(_("The webhook address's host name cannot be looked up."))
+    if host not in names:
+        for text in addresses:
+            address = ipaddress.ip_address(text.split("%", 1)[0])
+            if any(address in network for network in networks):
+                continue
+            if not is_public_address(address):
+                raise refuse(
+                    _(
+                        "The webhook address points to a non-public network address "
+                        "(%(address)s); only public addresses are allowed."
+                    )
+                    % {"address": address}
+                )
+    path = parts.path or "/"
+    if parts.query:
+        path = f"{path}?{parts.query}"
+    return Target(scheme=scheme, host=host, port=port, path=path, addresses=tuple(addresses))
+
+
+class _PinnedConnection(http.client.HTTPConnection):
+    """An HTTP connection to a checked address (the Host header still names the host)."""
+
+    addresses: tuple[str, ...] = ()
+
+    def connect(self) -> None:
+        self.sock = _connect_first(self.addresses, self.port, self.timeout)
+
+
+class _PinnedTlsConnection(http.client.HTTPSConnection):
+    """An HTTPS connection to a checked address; the certificate is verified for the host."""
+
+    addresses: tuple[str, ...] = ()
+
+    def connect(self) -> None:
+        sock = _connect_first(self.addresses, self.port, self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+def _connect_first(addresses: tuple[str, ...], port: int, timeout: Any) -> socket.socket:
+    error: OSError = OSError("no address")
+    for address in addresses:
+        try:
+            return socket.create_connection((address, port), timeout)
+        except OSError as exc:
+            error = exc
+    raise error
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
+    """Send one delivery: check the target again (DNS can change), then connect to the checked
+    address. Redirects are not followed."""
+    try:
+        target = check_target(url)
+    except ValidationError as exc:
+        return None, "; ".join(exc.messages)[:300]
+    connection: http.client.HTTPConnection
+    if target.scheme == "https":
+        connection = _PinnedTlsConnection(
+            target.host, target.port, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context()
+        )
+    else:
+        connection = _PinnedConnection(target.host, target.port, timeout=TIMEOUT_SECONDS)
+    connection.addresses = target.addresses
+    try:
+        connection.request("POST", target.path, body=body, headers=headers)
+        return int(connection.getresponse().status), ""
+    except (OSError, http.client.HTTPException, ValueError) as exc:
         return None, str(exc)[:300]
+    finally:
+        connection.close()
 
 
 def deliver_due(*, now: dt.datetime | None = None, limit: int = 100) -> DeliveryRun:

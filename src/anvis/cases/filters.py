@@ -9,9 +9,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anvis.core.fields import lookup_hash
 from anvis.core.forms import NumberFilter
 from anvis_core.cases.dates import add_years
 from anvis_core.cases.household import YOUNG_AGES
+from anvis_core.cpr import CprError, parse_cpr
 
 from .models import Case, CaseStatus, HouseholdChild, Situation
 
@@ -47,7 +49,7 @@ def age_band_q(code: str, today: dt.date) -> Q:
 
 
 class CaseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Case number or name"), method="search")
+    q = django_filters.CharFilter(label=_("Case number, name or CPR number"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=CaseStatus.choices)
     situation = django_filters.ChoiceFilter(label=_("Situation"), choices=Situation.choices)
     min_priority = NumberFilter(
@@ -73,6 +75,12 @@ class CaseFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):  # type: ignore[no-untyped-def]
         value = value.strip()
+        try:
+            digits = parse_cpr(value).digits
+        except CprError:
+            pass
+        else:  # a CPR number: found by its keyed hash, never by decrypting
+            return queryset.filter(citizen__cpr_hash=lookup_hash(digits))
         return queryset.filter(
             Q(number__icontains=value)
             | Q(citizen__first_name__icontains=value)

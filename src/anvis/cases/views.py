@@ -18,12 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from anvis.audit.services import personal_data_access_record, personal_data_access_record_many
 from anvis.core.forms import form_status, posted
-from anvis.core.lists import paginate
-from anvis.permissions import MUNICIPAL, access
+from anvis.core.lists import paginate, search_params, search_redirect
+from anvis.permissions import MUNICIPAL, POST_ONLY, access
 from anvis_core.cases.bars import AreaKind, BarStatus
 from anvis_core.cases.priority import Criterion, PriorityBreakdown
 
@@ -60,6 +59,7 @@ from .models import (
 )
 
 PURPOSE = "casework"
+PRIVATE_SEARCH = ("q",)
 TABS = [
     ("overview", "", gettext_lazy("Overview")),
     ("household", "husstand/", gettext_lazy("Household and needs")),
@@ -139,7 +139,15 @@ def _tab_url(case: Case, tab: str) -> str:
 @access(MUNICIPAL, deny_status=404)
 def case_list(request: HttpRequest) -> HttpResponse:
     services.cases_unpark_due()
-    filterset = CaseFilter(request.GET, queryset=selectors.case_list(user=request.user))
+    # The search box may hold a name or a CPR number: it is posted, never sent in a URL.
+    if request.method == "POST":
+        filterset = CaseFilter(request.POST, queryset=selectors.case_list(user=request.user))
+        if filterset.is_valid():
+            return search_redirect(request, PRIVATE_SEARCH)
+    else:
+        filterset = CaseFilter(
+            search_params(request, PRIVATE_SEARCH), queryset=selectors.case_list(user=request.user)
+        )
     page, query = paginate(request, filterset.qs)
     today = timezone.localdate()
     for case in page:
@@ -155,6 +163,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         request,
         "cases/case_list.html",
         {"filter": filterset, "page": page, "query": query, "today": today},
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -246,8 +255,7 @@ case_shelter = _tab_view("shelter")
 case_timeline = _tab_view("timeline")
 
 
-@access(MUNICIPAL, deny_status=404)
-@require_POST
+@access(MUNICIPAL, deny_status=404, methods=POST_ONLY)
 def case_cpr_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, pk, "overview", show_cpr=True)
 
@@ -399,8 +407,7 @@ def case_park(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@access(MUNICIPAL, deny_status=404)
-@require_POST
+@access(MUNICIPAL, deny_status=404, methods=POST_ONLY)
 def case_unpark(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     services.case_unpark(actor=request.user, case=case)
@@ -501,8 +508,7 @@ def bar_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@access(MUNICIPAL, deny_status=404)
-@require_POST
+@access(MUNICIPAL, deny_status=404, methods=POST_ONLY)
 def bar_remove(request: HttpRequest, pk: int, bar_pk: int) -> HttpResponse:
     case = _case(request, pk)
     event = get_object_or_404(LegalBarEvent, pk=bar_pk, case=case)
@@ -524,8 +530,7 @@ def avoid_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@access(MUNICIPAL, deny_status=404)
-@require_POST
+@access(MUNICIPAL, deny_status=404, methods=POST_ONLY)
 def avoid_remove(request: HttpRequest, pk: int, area_pk: int) -> HttpResponse:
     case = _case(request, pk)
     area = get_object_or_404(AvoidArea, pk=area_pk, case=case)
@@ -549,8 +554,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@access(MUNICIPAL, deny_status=404)
-@require_POST
+@access(MUNICIPAL, deny_status=404, methods=POST_ONLY)
 def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     case = _case(request, pk)
     consent = get_object_or_404(ContactConsent, pk=consent_pk, case=case, withdrawn_on__isnull=True)

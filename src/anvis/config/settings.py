@@ -264,9 +264,30 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"no_cpr": {"()": "anvis.core.logging.RedactCprFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_cpr"]}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "style": "{",
+            "format": "[{server_time}] {message}",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_cpr"]},
+        # The development server's access log (runserver), masked like the application's.
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["no_cpr"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # Django's own console handler has no mask: its records go to the masked root handler.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Demo accounts are created with this password by `manage.py load_demo`.
@@ -277,4 +298,10 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
-from anvis.api.conf import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: E402, F401
+from anvis.api.conf import (  # noqa: E402, F401
+    ANVIS_API_MAX_BODY_BYTES,
+    ANVIS_API_MAX_JSON_DEPTH,
+    ANVIS_WEBHOOK_ALLOWED_TARGETS,
+    REST_FRAMEWORK,
+    SPECTACULAR_SETTINGS,
+)

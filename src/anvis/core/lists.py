@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect, QueryDict
 
 PAGE_SIZE = 50
 # Lists count their rows only up to this many: an exact COUNT(*) over the national stock
@@ -48,3 +49,44 @@ def paginate(
     params = request.GET.copy()
     params.pop("page", None)
     return page, params.urlencode()
+
+
+# --- searches for a person: never in a URL ------------------------------------------------------
+
+SEARCH_TOKEN_PARAM = "soeg"  # noqa: S105 (a query parameter name)
+_SEARCH_SESSION_KEY = "anvis_private_searches"
+_SEARCHES_KEPT = 20
+
+
+def search_redirect(request: HttpRequest, private: tuple[str, ...]) -> HttpResponseRedirect:
+    """A search form posted its terms: keep the ones that may identify a person (`private`: a
+    name, a CPR number) in the session under a random one-way token, and redirect to the list
+    with the other filters and the token in the URL. The URL (and so every access log, the
+    browser's history and any proxy) never holds the term itself."""
+    params = request.POST.copy()
+    for name in ("csrfmiddlewaretoken", "page", SEARCH_TOKEN_PARAM):
+        params.pop(name, None)
+    terms = {name: params.pop(name)[-1].strip() for name in private if name in params}
+    terms = {name: value for name, value in terms.items() if value}
+    if terms:
+        token = secrets.token_urlsafe(12)
+        kept = dict(request.session.get(_SEARCH_SESSION_KEY, {}))
+        kept[token] = terms
+        request.session[_SEARCH_SESSION_KEY] = dict(list(kept.items())[-_SEARCHES_KEPT:])
+        params[SEARCH_TOKEN_PARAM] = token
+    query = params.urlencode()
+    return HttpResponseRedirect(f"{request.path}?{query}" if query else request.path)
+
+
+def search_params(request: HttpRequest, private: tuple[str, ...]) -> QueryDict:
+    """The list's filter values: the URL's, with the private terms taken only from the session
+    (by the token `search_redirect` put in the URL), never from the URL itself."""
+    data = request.GET.copy()
+    for name in private:
+        data.pop(name, None)
+    token = data.pop(SEARCH_TOKEN_PARAM, [""])[-1]
+    terms = request.session.get(_SEARCH_SESSION_KEY, {}).get(token, {}) if token else {}
+    for name in private:
+        if terms.get(name):
+            data[name] = terms[name]
+    return data

@@ -1,9 +1,15 @@
-"""A logging filter that masks anything shaped like a CPR number before it is written."""
+"""A logging filter that masks anything shaped like a CPR number before it is written.
+
+It is attached to every handler the project configures (`LOGGING` in the settings: the
+application's log and the development server's access log) and to gunicorn's access and error
+logs (`anvis.config.gunicorn`). A URL-encoded separator (`+`, `%20`, `%2D`) counts too, so a
+CPR number typed into a URL by hand is masked in the access log as well.
+"""
 
 import logging
 import re
 
-CPR_PATTERN = re.compile(r"(?<!\d)(\d{6})[- ]?(\d{4})(?!\d)")
+CPR_PATTERN = re.compile(r"(?<!\d)(\d{6})(?:[- +]|%2[dD]|%20)?(\d{4})(?!\d)")
 
 
 def redact(text: str) -> str:

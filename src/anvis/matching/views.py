@@ -9,13 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from anvis.audit.models import PersonalDataAccess
 from anvis.cases.models import Case
 from anvis.cases.selectors import case_queryset
 from anvis.core.forms import form_status, posted
-from anvis.permissions import LEAD, MUNICIPAL, access
+from anvis.permissions import LEAD, MUNICIPAL, POST_ONLY, access
 from anvis.vacancies.adapters import ENGINE_VERSION
 from anvis.vacancies.gate import unit_labels
 from anvis.vacancies.models import VacancyStatus
@@ -114,8 +113,7 @@ def candidates(request: HttpRequest, vacancy_pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@access(MUNICIPAL, deny_status=404)
+@access(MUNICIPAL, deny_status=404, methods=POST_ONLY)
 def offer_create(request: HttpRequest, vacancy_pk: int, case_pk: int) -> HttpResponse:
     vacancy = vacancy_get(user=request.user, pk=vacancy_pk)
     case = case_queryset(user=request.user).filter(pk=case_pk).first()
@@ -247,8 +245,7 @@ def _run_page(request: HttpRequest, pk: int, refused: bool = False) -> HttpRespo
     )
 
 
-@require_POST
-@access(LEAD, deny_status=404)
+@access(LEAD, deny_status=404, methods=POST_ONLY)
 def run_offers(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(MatchingRun.objects.defer("snapshot"), pk=pk)
     proposed = {p["dwelling"] for p in run.result.get("proposals", [])}
@@ -260,8 +257,7 @@ def run_offers(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "matching/run_offers.html", {"run": run, "outcomes": outcomes})
 
 
-@require_POST
-@access(LEAD, deny_status=404)
+@access(LEAD, deny_status=404, methods=POST_ONLY)
 def run_rerun(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(MatchingRun, pk=pk)
     try:

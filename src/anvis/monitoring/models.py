@@ -167,6 +167,7 @@ class PlacementOutcome(models.TextChoices):
 
 class PlacementQuerySet(OrgScopedQuerySet):
     org_path = "department__organisation"
+    personal_data = True  # a placement names a case: not in the steering group's row scope
 
 
 class MunicipalPlacement(models.Model):

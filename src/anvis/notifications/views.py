@@ -6,11 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
-from anvis.permissions import ALL_ROLES, access
+from anvis.permissions import ALL_ROLES, POST_ONLY, access
 
 from . import selectors, services
 from .forms import PreferencesForm
@@ -40,16 +39,14 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("notifications:inbox")
 
 
-@access(ALL_ROLES, deny_status=404)
-@require_POST
+@access(ALL_ROLES, deny_status=404, methods=POST_ONLY)
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = selectors.notification_get(user=request.user, pk=pk)
     services.notification_mark_read(actor=request.user, notification=notification)
     return redirect("notifications:inbox")
 
 
-@access(ALL_ROLES)
-@require_POST
+@access(ALL_ROLES, methods=POST_ONLY)
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     count = services.notifications_mark_all_read(actor=request.user)
     messages.success(request, _("%(count)s notification(s) marked as read.") % {"count": count})

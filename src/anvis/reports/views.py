@@ -15,11 +15,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
-from anvis.permissions import LEAD, MUNICIPAL, Role, access, is_municipal, user_has_role
+from anvis.permissions import LEAD, MUNICIPAL, POST_ONLY, Role, access, is_municipal, user_has_role
 from anvis_core.quotas import Quarter
 from anvis_core.reports import build_report
 
@@ -130,8 +129,7 @@ def _snapshot_page(request: HttpRequest, refused: bool = False) -> HttpResponse:
     )
 
 
-@access(LEAD)
-@require_POST
+@access(LEAD, methods=POST_ONLY)
 def snapshot_create(request: HttpRequest) -> HttpResponse:
     try:
         quarter: Quarter | None = Quarter.parse(request.POST.get("kvartal", ""))

@@ -16,7 +16,7 @@ class TokenForm(forms.Form):
 
 class InsightLookupForm(forms.Form):
     reference = forms.CharField(
-        label=_("Case number or citizen reference"),
+        label=_("Case number, citizen reference or CPR number"),
         max_length=32,
         help_text=_("E.g. S-2026-00042."),
     )

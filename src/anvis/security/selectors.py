@@ -19,7 +19,12 @@ def personal_data_accesses() -> QuerySet[PersonalDataAccess]:
 
 
 def citizen_find(reference: str) -> Citizen | None:
-    """A citizen by reference (B-…) or by one of their case numbers (S-…)."""
+    """A citizen by reference (B-…), by one of their case numbers (S-…) or by CPR number."""
+    from anvis.cases.selectors import citizen_find_by_cpr
+
+    by_cpr = citizen_find_by_cpr(cpr=reference.strip())
+    if by_cpr is not None:
+        return by_cpr
     reference = reference.strip().upper()
     citizen = Citizen.objects.filter(reference=reference).first()
     if citizen is None:

@@ -133,13 +133,19 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 @access(MUNICIPAL, deny_status=404)
 def insight_lookup(request: HttpRequest) -> HttpResponse:
-    form = InsightLookupForm(request.GET or None)
-    if request.GET and form.is_valid():
+    # Posted, never a query string: the reference may be a CPR number (issue #17).
+    form = InsightLookupForm(posted(request))
+    if request.method == "POST" and form.is_valid():
         citizen = selectors.citizen_find(form.cleaned_data["reference"])
         if citizen is not None:
             return redirect("security:citizen_insight", pk=citizen.pk)
         form.add_error("reference", _("No citizen or case with that reference."))
-    return render(request, "security/insight_lookup.html", {"form": form})
+    return render(
+        request,
+        "security/insight_lookup.html",
+        {"form": form},
+        status=form_status(request, form),
+    )
 
 
 @require_GET

@@ -209,6 +209,7 @@ class Vacancy(models.Model):
 
 class OfferQuerySet(OrgScopedQuerySet):
     org_path = "vacancy__organisation"
+    personal_data = True  # an offer is about one citizen: not in the steering group's scope
 
     def active(self) -> OfferQuerySet:
         return self.filter(status__in=ACTIVE_OFFER_STATUSES)  # type: ignore[return-value]

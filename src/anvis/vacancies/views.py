@@ -9,16 +9,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from anvis.audit.services import personal_data_access_record
-from anvis.cases.selectors import case_queryset, contact_consent_active
+from anvis.cases.selectors import case_queryset
 from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
 from anvis.permissions import (
     ALL_ROLES,
     LEAD,
     MUNICIPAL,
+    POST_ONLY,
+    WRITE,
     Role,
     access,
     can_write_organisation,
@@ -28,7 +29,7 @@ from anvis.permissions import (
 from anvis_core.quotas import Quarter
 from anvis_core.workflow import DEFAULT_OFFER_RESPONSE_WORKING_DAYS, working_days_left
 
-from . import gate, selectors, services
+from . import disclosure, gate, selectors, services
 from .forms import (
     ClaimDecisionForm,
     GuaranteeClaimForm,
@@ -41,7 +42,7 @@ from .forms import (
     VacancyDeclineForm,
     VacancyReportForm,
 )
-from .models import ClaimStatus, GuaranteeClaim, Lease, OfferStatus, VacancyStatus
+from .models import ClaimStatus, GuaranteeClaim, Lease, Offer, OfferStatus, Vacancy, VacancyStatus
 
 REPORTERS = frozenset({Role.ORGANISATION, Role.ADMIN})
 LEASE_WRITERS = frozenset({Role.ORGANISATION, Role.ALLOCATION_LEAD, Role.ADMIN})
@@ -135,34 +136,25 @@ def vacancy_report(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access(ALL_ROLES, deny_status=404)
+@access(ALL_ROLES, deny_status=404, obj=Vacancy)
 def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = selectors.vacancy_get(user=request.user, pk=pk)
     today = timezone.localdate()
     user = request.user
     municipal = is_municipal(user)
     org_writer = can_write_organisation(user, vacancy.organisation_id)
-    offers = list(vacancy.offers.select_related("case__citizen").order_by("-pk"))
-    nominee_contact = None
+    offers = list(vacancy.offers.restrict(user).select_related("case__citizen").order_by("-pk"))
     lease = getattr(vacancy, "lease", None)
     active = None if lease else next((o for o in offers if o.is_active), None)
     nominee = lease.offer if lease and lease.offer else active
-    if (
-        nominee is not None
-        and not municipal
-        and org_writer
-        and nominee.status == OfferStatus.ACCEPTED
-        and contact_consent_active(case=nominee.case, on=today)
-    ):
-        nominee_contact = nominee.case.citizen
-        personal_data_access_record(
-            user=user,
-            subject_id=nominee_contact.pk,
-            subject_ref=nominee_contact.reference,
-            what="name and contact details (accepted offer)",
-            purpose="lease",
-            path=request.path,
-        )
+    # What this viewer may see of each citizen: one rule, anvis.vacancies.disclosure.
+    offer_rows = [(offer, disclosure.nominee_for(user, offer)) for offer in offers]
+    nominee_contact = next(
+        (who for offer, who in offer_rows if offer == nominee and who.shows_contact), None
+    )
+    disclosure.record_contact_access(
+        user=user, nominees=[nominee_contact] if nominee_contact else [], path=request.path
+    )
     if municipal and offers:
         for offer in offers:
             personal_data_access_record(
@@ -191,13 +183,14 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "vacancies/vacancy_detail.html",
         {
             "vacancy": vacancy,
-            "offers": offers,
+            "offer_rows": offer_rows,
+            "offers_hidden": disclosure.audience(user) == disclosure.NO_AUDIENCE,
             "active_offer": active,
             "lease": lease,
-            "timeline": selectors.vacancy_timeline(vacancy),
+            "timeline": disclosure.timeline_for(user, selectors.vacancy_timeline(vacancy), offers),
             "days_left": days_left,
             "show_cases": municipal,
-            "nominee_contact": nominee_contact,
+            "nominee_contact": None if municipal else nominee_contact,
             "can_answer": can_answer,
             "usable": gate.usability(vacancy=vacancy, day=today) if can_answer else None,
             "can_decline": user_has_role(user, LEAD) and vacancy.status == VacancyStatus.MUNICIPAL,
@@ -215,8 +208,7 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@access(LEAD, deny_status=404)
+@access(LEAD, deny_status=404, obj=Vacancy, action=WRITE, methods=POST_ONLY)
 def vacancy_accept(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = selectors.vacancy_get(user=request.user, pk=pk)
     if not request.POST.get("confirm_nobody"):
@@ -239,7 +231,7 @@ def vacancy_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("vacancies:vacancy_detail", pk=pk)
 
 
-@access(LEAD, deny_status=404)
+@access(LEAD, deny_status=404, obj=Vacancy, action=WRITE)
 def vacancy_decline(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = selectors.vacancy_get(user=request.user, pk=pk)
     form = VacancyDeclineForm(posted(request))
@@ -256,11 +248,9 @@ def vacancy_decline(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, _("Decline the dwelling"), vacancy)
 
 
-@access(REPORTERS, deny_status=404)
+@access(REPORTERS, deny_status=404, obj=Vacancy, action=WRITE)
 def vacancy_let(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = selectors.vacancy_get(user=request.user, pk=pk)
-    if not can_write_organisation(request.user, vacancy.organisation_id):
-        raise Http404
     form = LetOrdinaryForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -281,7 +271,7 @@ def vacancy_let(request: HttpRequest, pk: int) -> HttpResponse:
 BLOCKED_SHOWN = 50
 
 
-@access(MUNICIPAL, deny_status=404)
+@access(MUNICIPAL, deny_status=404, obj=Vacancy, action=WRITE)
 def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
     """The offer dialogue. The choices are the waiting citizens the one gate lets through
     (eligible first, then those with findings the user may confirm or, as allocation lead,
@@ -380,8 +370,7 @@ def _finding_texts(candidates: gate.VacancyCandidates, number: str) -> list[str]
     return [f"{row['text']} ({row['severity_label']}.)" for row in result.rows()]
 
 
-@require_POST
-@access(MUNICIPAL, deny_status=404)
+@access(MUNICIPAL, deny_status=404, obj=Offer, action=WRITE, methods=POST_ONLY)
 def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
     try:
@@ -393,7 +382,7 @@ def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
 
 
-@access(MUNICIPAL, deny_status=404)
+@access(MUNICIPAL, deny_status=404, obj=Offer, action=WRITE)
 def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
     form = OfferDeclineForm(posted(request))
@@ -413,7 +402,7 @@ def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, _("Record a decline"), offer.vacancy)
 
 
-@access(MUNICIPAL, deny_status=404)
+@access(MUNICIPAL, deny_status=404, obj=Offer, action=WRITE)
 def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
     form = OfferWithdrawForm(posted(request))
@@ -428,11 +417,9 @@ def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, _("Withdraw the offer"), offer.vacancy)
 
 
-@access(REPORTERS, deny_status=404)
+@access(REPORTERS, deny_status=404, obj=Offer, action=WRITE)
 def offer_reject(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
-    if not can_write_organisation(request.user, offer.vacancy.organisation_id):
-        raise Http404
     form = OfferRejectForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -459,7 +446,7 @@ def offer_reject(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@access(LEASE_WRITERS, deny_status=404)
+@access(LEASE_WRITERS, deny_status=404, obj=Offer, action=WRITE)
 def lease_create(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
     form = LeaseForm(posted(request))
@@ -479,7 +466,7 @@ def lease_create(request: HttpRequest, pk: int) -> HttpResponse:
             _apply_errors(form, exc)
         else:
             messages.success(request, _("The lease is registered; the citizen is housed."))
-            for warning in result.warnings:
+            for warning in disclosure.lease_warnings_for(request.user, result.warnings, offer):
                 messages.warning(request, warning)
             return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
     return _form_page(request, form, _("Register the lease"), offer.vacancy)
@@ -571,11 +558,9 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access(REPORTERS, deny_status=404)
+@access(REPORTERS, deny_status=404, obj=Lease, action=WRITE)
 def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
-    lease = Lease.objects.restrict(request.user).select_related("vacancy").filter(pk=pk).first()
-    if lease is None or not can_write_organisation(request.user, lease.vacancy.organisation_id):
-        raise Http404
+    lease = Lease.objects.restrict(request.user).select_related("vacancy").get(pk=pk)
     form = GuaranteeClaimForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -596,7 +581,7 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, _("Register a guarantee claim"), lease.vacancy)
 
 
-@access(LEAD, deny_status=404)
+@access(LEAD, deny_status=404, obj=GuaranteeClaim, action=WRITE)
 def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
     claim = (
         GuaranteeClaim.objects.restrict(request.user)

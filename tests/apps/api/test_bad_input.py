@@ -376,3 +376,52 @@ def test_a_filter_number_no_database_can_hold_is_named(api: Any, path: str, para
     problem = assert_problem(response, path)
     assert response.status_code == 400
     assert problem["errors"][param]
+
+
+LARGE = settings(
+    max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), database=None
+)
+
+
+@st.composite
+def oversized(draw: Any, body: dict[str, Any]) -> tuple[bytes, str]:
+    """A body that nests deeply, holds a huge array or a long string, or is simply too large
+    (issue #17): every one is refused before or by the parser, never with a server error."""
+    field = draw(st.sampled_from(sorted(body.get("properties", {})) or ["x"]))
+    kind = draw(st.sampled_from(["deep", "wide", "long", "large"]))
+    if kind == "deep":
+        depth = draw(st.integers(min_value=33, max_value=5000))
+        value = "[" * depth + "]" * draw(st.sampled_from([0, depth]))
+        return f'{{"{field}": {value}}}'.encode(), kind
+    if kind == "wide":
+        n = draw(st.integers(min_value=10_000, max_value=150_000))
+        return json.dumps({field: list(range(n))}).encode(), kind
+    if kind == "long":
+        n = draw(st.integers(min_value=10_000, max_value=900_000))
+        return json.dumps({field: "ø" * (n // 2)}).encode(), kind
+    n = draw(st.integers(min_value=1024 * 1024 + 1, max_value=3 * 1024 * 1024))
+    return json.dumps({field: "x" * n}).encode(), kind
+
+
+def check_oversized(op: dict[str, Any]) -> None:
+    @LARGE
+    @given(submission=oversized(op["body"]))
+    def run(submission: tuple[bytes, str]) -> None:
+        text, kind = submission
+        before = row_counts()
+        response = send(op, text, "application/json")
+        where = f"{op['name']} {kind} {len(text)} bytes {text[:60]!r}"
+        problem = assert_problem(response, where)
+        if kind == "deep" and response.status_code not in (403, 404):
+            assert response.status_code == 400 and problem["code"] == "json_too_deep", where
+        if kind == "large":
+            assert response.status_code in (403, 404, 413), where
+        assert row_counts() == before, f"refused but written: {where}"
+
+    run()
+
+
+def test_deep_wide_long_and_large_bodies_are_refused(operations: list[dict[str, Any]]) -> None:
+    for op in operations:
+        if op["body"] is not None:
+            check_oversized(op)

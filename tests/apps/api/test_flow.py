@@ -96,7 +96,15 @@ def test_lease_and_move_in_registered(api: Any, accepted_offer: Offer) -> None:
     assert response.status_code == 201, response.content
     result = response.json()
     assert result["lease"]["offer"] == accepted_offer.pk
-    assert result["warnings"] == ["Der er ikke besluttet en bostøtteplan for borgeren."]
+    # Whether a support plan exists is social data: not for the organisation (issue #15); the
+    # caseworker is told instead.
+    assert result["warnings"] == []
+    assert "bostøtteplan" not in response.content.decode()
+    from anvis.notifications.models import Notification
+
+    told = Notification.objects.get(dedupe_key=f"lease-warnings-{accepted_offer.pk}")
+    assert "Der er ikke besluttet en bostøtteplan for borgeren." in told.body
+    assert told.recipient.role in ("sagsbehandler", "anvisningsleder")
     again = api("org_a").post("/api/v1/leases/", body, headers={"Idempotency-Key": "lease-1"})
     assert again.json() == result
     assert Lease.objects.count() == 1

@@ -128,13 +128,21 @@ def test_organisation_tokens_never_reach_cases(api: Any) -> None:
     assert routes and [p for p in api_paths if "case" in p] == ["v1/exports/cases/"]
 
 
-def test_offers_never_carry_case_or_citizen_data(api: Any, org_a: Any, offer_for: Any) -> None:
+def test_offers_never_carry_case_data_and_only_the_citizen_reference_before_acceptance(
+    api: Any, org_a: Any, offer_for: Any
+) -> None:
     offer = offer_for(org_a)
     body = api("org_a").get(f"/api/v1/offers/{offer.pk}/").json()
-    assert "case" not in body and "citizen" not in body
+    assert "case" not in body
+    assert body["citizen"] == {
+        "reference": offer.case.citizen.reference,
+        "name": None,
+        "phone": None,
+        "email": None,
+    }
     text = str(api("org_a").get(f"/api/v1/vacancies/{offer.vacancy_id}/").json())
     assert offer.case.number not in text
-    assert "Testesen" not in text
+    assert "Testesen" not in text and "12345678" not in text
 
 
 def test_ledger_is_for_municipal_roles(api: Any, agreement: Any) -> None:

@@ -209,7 +209,8 @@ MATRIX: dict[str, Entry] = {
     "api:vacancy_list": rule(EVERYONE),
     "api:vacancy_detail": owned_by_a(EVERYONE, ("vacancy",)),
     "api:offer_list": rule(EVERYONE),
-    "api:offer_detail": owned_by_a(EVERYONE, ("offer",)),
+    # An offer is about one citizen: not in the steering group's scope (issue #17)
+    "api:offer_detail": rule(MUNICIPAL | {ORG}, HIDE, other_org=HIDE, args=("offer",)),
     "api:offer_answer": rule(REPORTERS, HIDE, other_org=HIDE, args=("offer",), method="post"),
     "api:lease_list": rule(EVERYONE),
     "api:claim_list": rule(EVERYONE),
