@@ -172,7 +172,7 @@ ANVIS_WORKER_STALE_SECONDS = int(os.environ.get("ANVIS_WORKER_STALE_SECONDS", "6
 _default_db = f"sqlite:///{VAR_DIR / 'anvis.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", _default_db),
+        os.environ.get("DATABASE_URL") or _default_db,
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
