@@ -77,7 +77,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
-    "mozilla_django_oidc",
     "anvis.core",
     "anvis.accounts",
     "anvis.audit",
@@ -192,7 +191,13 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses locked-out credentials before the password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on through the organisations' OpenID Connect providers (docs/sso.md).
+    "anvis.accounts.oidc.ProviderBackend",
 ]
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
+LOGIN_REDIRECT_URL_FAILURE = "/konto/login/"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
