@@ -148,7 +148,7 @@ class ExternalIdentity(models.Model):
     provider = models.ForeignKey(
         IdentityProvider, verbose_name=_("identity provider"), on_delete=models.CASCADE
     )
-    subject = models.CharField(_("subject"), max_length=255)
+    subject = models.CharField(_("subject (sub)"), max_length=255)
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="identities"
     )
