@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks import TaskResultStatus, task_backends
 from django_tasks.base import Task
 from django_tasks.signals import task_finished
@@ -68,6 +69,13 @@ def retry(*, attempts: int = 5, base_delay_seconds: int = 30) -> Callable[[T], T
 
 
 def policy_of(task_path: str) -> RetryPolicy:
+    """The task's retry policy. Importing the task's module registers it, so a process that
+    has not run the task yet (the scheduler, the web page) knows its policy too."""
+    if task_path not in _POLICIES:
+        try:
+            import_string(task_path)
+        except ImportError:
+            return DEFAULT_POLICY
     return _POLICIES.get(task_path, DEFAULT_POLICY)
 
 

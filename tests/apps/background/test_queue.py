@@ -145,3 +145,27 @@ def test_error_pages_are_danish_without_technical_detail(client_for: Any) -> Non
     assert "urlpatterns" not in page and "URLconf" not in page
     response = client_for("sagsbehandler").get("/drift/opgaver/")
     assert "Ingen adgang" in response.content.decode()
+
+
+def test_a_recovered_task_runs_again() -> None:
+    result = flaky.enqueue("again")
+    old = timezone.now() - dt.timedelta(minutes=5)
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status="RUNNING", started_at=old, worker_ids=["gone"]
+    )
+    assert recover_stale() == 1
+    run_pending()
+    row = _row(result)
+    assert row.status == "SUCCESSFUL" and row.worker_ids == ["gone", "inline"]
+
+
+def test_the_policy_of_a_task_not_yet_imported_is_known() -> None:
+    import sys
+
+    from anvis.background import queue
+
+    path = "tests.apps.background.flaky.flaky"
+    queue._POLICIES.pop(path, None)
+    sys.modules.pop("tests.apps.background.flaky", None)
+    assert queue.policy_of(path).attempts == 3
+    assert queue.policy_of("no.such.task").attempts == 1
