@@ -121,7 +121,7 @@ def test_two_servers_one_worker_shared_state(
                 "matching_mode": "online",
                 "batch_days": "7",
                 "years": "5",
-                "replications": "60",
+                "replications": "40",
                 "seed": "1",
             },
             headers={"Referer": f"{a}/simulator/"},
@@ -152,7 +152,7 @@ def test_two_servers_one_worker_shared_state(
             + repr(SimulationRun.objects.filter(pk=sim.pk).values("status", "progress_done")),
         )
         sim.refresh_from_db()
-        assert sim.result is not None and sim.progress_done == sim.progress_total == 60
+        assert sim.result is not None and sim.progress_done == sim.progress_total == 40
         assert (
             AuditEvent.objects.filter(action="simulation.run_done", object_id=str(sim.pk)).count()
             == 1
