@@ -8,8 +8,6 @@ from typing import Any
 
 import pytest
 
-from tests.sso_fixtures import idps  # noqa: F401 - fixture
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 

@@ -152,7 +152,9 @@ def recover_stale(*, now: dt.datetime | None = None) -> int:
                 result.run_after = now
                 result.started_at = None
                 result.save(update_fields=["status", "run_after", "started_at"])
-            logger.warning("task %s (%s) recovered from a stopped worker", result.pk, result.task_path)
+            logger.warning(
+                "task %s (%s) recovered from a stopped worker", result.pk, result.task_path
+            )
             count += 1
     WorkerBeat.objects.filter(seen_at__lt=now - 10 * stale_after()).delete()
     return count

@@ -43,9 +43,7 @@ class Recurring:
         """The start of the period `now` falls in (local time for daily entries)."""
         local = timezone.localtime(now)
         if self.at is not None:
-            start = local.replace(
-                hour=self.at.hour, minute=self.at.minute, second=0, microsecond=0
-            )
+            start = local.replace(hour=self.at.hour, minute=self.at.minute, second=0, microsecond=0)
             if start > local:
                 start -= dt.timedelta(days=1)
             return start

@@ -13,7 +13,6 @@ from django.test import Client
 
 from anvis.accounts.models import ExternalIdentity, User
 from anvis.permissions import Role
-from tests.sso_fixtures import idps  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from anvis.audit.models import AuditEvent
 from anvis.background.queue import run_pending
 from anvis.simulation import services
-from anvis.simulation.tasks import run_simulation
 from anvis.simulation.models import RunStatus, SimulationRun
 from anvis.simulation.scenarios import build_scenario
+from anvis.simulation.tasks import run_simulation
 
 from .conftest import TODAY
 

@@ -30,7 +30,5 @@ class Command(BaseCommand):
             for username, role, description in DEMO_USERS:
                 label = str(Role(role).label)
                 self.stdout.write(f"  {username:<16} {label:<28} {description}")
-            self.stdout.write(
-                _("Open %(url)s in a browser. Ctrl-C stops the demo.") % {"url": url}
-            )
+            self.stdout.write(_("Open %(url)s in a browser. Ctrl-C stops the demo.") % {"url": url})
             self.stdout.write("")
