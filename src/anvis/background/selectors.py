@@ -43,6 +43,7 @@ TASK_LABELS: dict[str, Promise | str] = {
     **{entry.task: entry.label for entry in SCHEDULE},
     "anvis.notifications.tasks.email_notifications": _("E-mail notifications"),
     "anvis.simulation.tasks.run_simulation": _("Simulation run"),
+    "anvis.reports.tasks.render_report_snapshot": _("Render a frozen report"),
 }
 
 
