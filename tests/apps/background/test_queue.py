@@ -169,3 +169,25 @@ def test_the_policy_of_a_task_not_yet_imported_is_known() -> None:
     sys.modules.pop("tests.apps.background.flaky", None)
     assert queue.policy_of(path).attempts == 3
     assert queue.policy_of("no.such.task").attempts == 1
+
+
+def test_server_error_page_is_danish_without_detail() -> None:
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("da"):
+        page = render_to_string("500.html")
+    assert "Der opstod en fejl" in page and "Intet blev gemt" in page
+    assert "Traceback" not in page
+
+
+def test_demo_logins_name_the_roles_in_danish_and_the_address_served() -> None:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("demo_logins", url="http://0.0.0.0:9000/", stdout=out)
+    text = out.getvalue()
+    assert "Anvisningsleder" in text and "Boligorganisation" in text
+    assert "Åbn http://127.0.0.1:9000/ i en browser" in text

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 
 from anvis.background.schedule import tick
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -29,7 +32,14 @@ class Command(BaseCommand):
             signal.signal(sig, lambda *_: stop.set())
         while True:
             close_old_connections()
-            names = tick()
+            try:
+                names = tick()
+            except DatabaseError:
+                if options["once"]:
+                    raise
+                # A busy or restarting database: the next pass catches up (nothing is lost).
+                logger.exception("scheduler pass failed; trying again")
+                names = []
             if names:
                 self.stdout.write(f"enqueued: {', '.join(names)}")
             if options["once"] or stop.wait(options["interval"]):
