@@ -160,13 +160,14 @@ def recover_stale(*, now: dt.datetime | None = None) -> int:
     return count
 
 
-def run_pending(*, worker_id: str = "inline") -> None:
-    """Run the queued tasks that are due in this process until none is left (tests, and
-    `manage.py schedule_now --run` for the demo clock). The worker service does the same
-    continuously (`manage.py task_worker`)."""
+def run_pending(*, worker_id: str = "inline") -> int:
+    """Run the queued tasks that are due, in this process, until none is left; returns how many
+    ran. The same claim and run as the worker service (`manage.py task_worker`), without its
+    loop's connection handling, so it also works inside a test's transaction."""
     from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.utils import exclusive_transaction
 
-    Worker(
+    worker = Worker(
         queue_names=["*"],
         interval=0,
         batch=True,
@@ -175,4 +176,14 @@ def run_pending(*, worker_id: str = "inline") -> None:
         max_tasks=None,
         worker_id=worker_id,
         excluded_queue_names=[],
-    ).run()
+    )
+    count = 0
+    while True:
+        with exclusive_transaction(DBTaskResult.objects.db):
+            result = DBTaskResult.objects.ready().filter(backend_name="default").get_locked()
+            if result is not None:
+                result.claim(worker_id)
+        if result is None:
+            return count
+        worker.run_task(result)
+        count += 1
