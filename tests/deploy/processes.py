@@ -134,7 +134,7 @@ def processes(tmp_path: Path, **env: str) -> Iterator[Processes]:
     base = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("PYTEST_", "DJANGO_SETTINGS"))
+        if not key.startswith(("PYTEST_", "DJANGO_SETTINGS", "DJANGO_ALLOW_ASYNC"))
     }
     base.update(
         {

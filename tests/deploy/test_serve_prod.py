@@ -27,7 +27,7 @@ def test_serve_prod_runs_the_production_profile(tmp_path: Path, users: Any) -> N
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("PYTEST_", "DJANGO_SETTINGS", "DEBUG"))
+        if not key.startswith(("PYTEST_", "DJANGO_SETTINGS", "DJANGO_ALLOW_ASYNC", "DEBUG"))
     }
     env.update(
         {
