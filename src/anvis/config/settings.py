@@ -280,6 +280,10 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Anvis")
 # `manage.py anonymise_closed_cases` (see docs/privacy.md for the reasoning).
 ANVIS_RETENTION_YEARS = int(os.environ.get("ANVIS_RETENTION_YEARS", "5"))
 
+# The legal rules (anvis_core.law): a JSON file of rule versions that replace the built-in ones
+# for the keys it names (docs/law.md). Empty: the table as shipped.
+ANVIS_LAW_OVERRIDES = os.environ.get("ANVIS_LAW_OVERRIDES", "")
+
 # Production sends by SMTP; the demo and development keep e-mails in the outbox that the
 # administrator reads in the site (Drift → Udbakke).
 EMAIL_BACKEND = os.environ.get(
