@@ -139,3 +139,7 @@ try:
     hypothesis_settings.load_profile("anvis")
 except ImportError:  # pragma: no cover
     pass
+
+
+# Two running OpenID Connect test providers registered in Anvis (single sign-on tests).
+from tests.sso_fixtures import idps  # noqa: E402, F401

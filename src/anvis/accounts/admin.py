@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import ClaimRule, ExternalIdentity, IdentityProvider, User
 
 
 @admin.register(User)
@@ -18,3 +18,35 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("Anvis"), {"fields": ("role", "organisations")}),
     )
+
+
+class ClaimRuleInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ClaimRule
+    extra = 1
+    fields = ("order", "claim", "value", "role", "organisation")
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Single sign-on: the provider and the rules that map its claims to role and organisation
+    (docs/sso.md)."""
+
+    list_display = ("name", "slug", "issuer", "active")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [ClaimRuleInline]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "active")}),
+        (_("Provider"), {"fields": ("issuer", "client_id", "client_secret", "scopes")}),
+        (
+            _("Endpoints (empty: read from the issuer's discovery document)"),
+            {"fields": ("authorization_endpoint", "token_endpoint", "jwks_uri")},
+        ),
+        (_("Two-factor"), {"fields": ("strong_amr", "strong_acr")}),
+    )
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("user", "provider", "subject", "last_login")
+    list_filter = ("provider",)
+    search_fields = ("user__username", "subject")

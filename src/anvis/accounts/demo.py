@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.utils.translation import gettext_lazy as _
 
 from anvis.core.demo import DemoContext
 from anvis.permissions import Role
@@ -14,12 +15,12 @@ from .models import User
 ORDER = 20
 
 DEMO_USERS = [
-    ("sagsbehandler", Role.CASEWORKER.value, "Municipal caseworker"),
-    ("anvisningsleder", Role.ALLOCATION_LEAD.value, "Municipal allocation lead"),
-    ("boligorg", Role.ORGANISATION.value, "Staff of the first housing organisation"),
-    ("boligorg2", Role.ORGANISATION.value, "Staff of the second housing organisation"),
-    ("styregruppe", Role.STEERING.value, "Steering group member"),
-    ("admin", Role.ADMIN.value, "Administrator (also the Django admin)"),
+    ("sagsbehandler", Role.CASEWORKER.value, _("Municipal caseworker")),
+    ("anvisningsleder", Role.ALLOCATION_LEAD.value, _("Municipal allocation lead")),
+    ("boligorg", Role.ORGANISATION.value, _("Staff of the first housing organisation")),
+    ("boligorg2", Role.ORGANISATION.value, _("Staff of the second housing organisation")),
+    ("styregruppe", Role.STEERING.value, _("Steering group member")),
+    ("admin", Role.ADMIN.value, _("Administrator (also the Django admin)")),
 ]
 NAMES = {
     "sagsbehandler": ("Sara", "Holm"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import oidc, views
 
 app_name = "accounts"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("language/", views.set_language, name="set_language"),
+    path("sso/retur/", oidc.LoginCallbackView.as_view(), name="oidc_callback"),
+    path("sso/<slug:slug>/", oidc.LoginStartView.as_view(), name="oidc_start"),
 ]

@@ -10,6 +10,8 @@ from django.views.i18n import set_language as django_set_language
 from anvis.core.forms import form_status
 from anvis.permissions import ALL_ROLES, access
 
+from .models import IdentityProvider
+
 
 class RefusedFormStatusMixin:
     """A refused form (wrong password, too weak a new password) answers 422, as in the rest of
@@ -25,6 +27,11 @@ class RefusedFormStatusMixin:
 class LoginView(RefusedFormStatusMixin, auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        context["identity_providers"] = IdentityProvider.objects.filter(active=True)
+        return context
 
 
 @access(public=True)

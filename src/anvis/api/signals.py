@@ -1,5 +1,5 @@
 """Status changes on the vacancy timeline become webhook events (outbox rows written in the
-same transaction; `deliver_webhooks` sends them after commit)."""
+same transaction; the `deliver_webhooks` task sends them after commit)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Outbound webhooks: an outbox written in the same transaction as the status change, and a
-delivery worker (`manage.py deliver_webhooks`) that sends due deliveries, signed with
+delivery task (`anvis.api.tasks.deliver_webhooks`, after each event and every minute) that
+sends due deliveries, signed with
 HMAC-SHA256, with exponential backoff.
 
 Targets: :func:`check_target` is the one rule for where a webhook may point. It is called when a
@@ -34,6 +35,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from anvis.background.queue import enqueue_on_commit
 
 from .models import DeliveryAttempt, DeliveryStatus, WebhookDelivery, WebhookSubscription
 
@@ -96,6 +99,9 @@ def enqueue(*, organisation_id: int, event_type: str, data: dict[str, Any]) -> i
             for s in subscriptions
         ]
     )
+    from .tasks import deliver_webhooks  # sent at once after commit; retries on the schedule
+
+    enqueue_on_commit(deliver_webhooks)
     return len(subscriptions)
 
 

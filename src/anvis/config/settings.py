@@ -32,7 +32,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 ANVIS_ENV = os.environ.get("ANVIS_ENV", "development")
 PRODUCTION = ANVIS_ENV == "production"
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# Developer mode (Django's debug pages with technical detail): off unless DEBUG=1, also in the
+# demo (`make run`), which shows the Danish error pages. Never on in production.
+DEBUG = env_bool("DEBUG", default=False) and not PRODUCTION
 
 _DEV_SECRET = "dev-insecure-secret-key-only-for-local-development-0123456789"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
@@ -73,6 +75,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "anvis.core",
     "anvis.accounts",
     "anvis.audit",
@@ -87,6 +91,7 @@ INSTALLED_APPS = [
     "anvis.matching",
     "anvis.reports",
     "anvis.api",
+    "anvis.background",
 ]
 
 MIDDLEWARE = [
@@ -128,21 +133,45 @@ TEMPLATES = [
     }
 ]
 
-# Each process keeps its own small cache in memory: computed ledgers (keyed by a fingerprint of
-# the turn records, so never stale) and the API's rate counters. Nothing in it must be shared
-# between processes for correctness.
-CACHES = {
+# The cache holds computed ledgers (keyed by a fingerprint of the turn records, so never stale)
+# and the API's rate counters. With REDIS_URL set (several app servers), it is shared through
+# Redis, so a rate limit counts across servers; without it each process keeps its own small
+# cache in memory (one server: the embedded default). Nothing else is kept between requests
+# outside the database: sessions, login lockouts and tasks are in the database.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "anvis"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "anvis",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
+
+# Background work: Django's tasks API (the django-tasks backport) on the database backend; the
+# worker is `manage.py task_worker`, the schedule `manage.py task_scheduler`
+# (docs/adr/0002-task-queue.md, docs/operations.md).
+TASKS = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "anvis",
-        "OPTIONS": {"MAX_ENTRIES": 1000},
+        "BACKEND": os.environ.get("ANVIS_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
     }
 }
+# A task whose worker has not sent a heartbeat for this long is put back in the queue.
+ANVIS_WORKER_STALE_SECONDS = int(os.environ.get("ANVIS_WORKER_STALE_SECONDS", "60"))
 
 _default_db = f"sqlite:///{VAR_DIR / 'anvis.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", _default_db),
+        os.environ.get("DATABASE_URL") or _default_db,
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
@@ -162,7 +191,13 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses locked-out credentials before the password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on through the organisations' OpenID Connect providers (docs/sso.md).
+    "anvis.accounts.oidc.ProviderBackend",
 ]
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
+LOGIN_REDIRECT_URL_FAILURE = "/konto/login/"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -249,11 +284,13 @@ ANVIS_RETENTION_YEARS = int(os.environ.get("ANVIS_RETENTION_YEARS", "5"))
 # for the keys it names (docs/law.md). Empty: the table as shipped.
 ANVIS_LAW_OVERRIDES = os.environ.get("ANVIS_LAW_OVERRIDES", "")
 
+# Production sends by SMTP; the demo and development keep e-mails in the outbox that the
+# administrator reads in the site (Drift → Udbakke).
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
-    else "django.core.mail.backends.console.EmailBackend",
+    else "anvis.background.mail.OutboxBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -287,6 +324,9 @@ LOGGING = {
         # Django's own console handler has no mask: its records go to the masked root handler.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # The worker reports every task it starts and finishes.
+        "django_tasks": {"level": "INFO"},
+        "django_tasks_db": {"level": "INFO"},
     },
 }
 

@@ -29,5 +29,6 @@ urlpatterns = [
     path("matchning/", include("anvis.matching.urls")),
     path("styregruppe/", include("anvis.reports.urls")),
     path("api/", include("anvis.api.urls")),
+    path("drift/", include("anvis.background.urls")),
     path("admin/", admin.site.urls),
 ]

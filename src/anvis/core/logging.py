@@ -2,7 +2,7 @@
 
 It is attached to every handler the project configures (`LOGGING` in the settings: the
 application's log and the development server's access log) and to gunicorn's access and error
-logs (`anvis.config.gunicorn`). A URL-encoded separator (`+`, `%20`, `%2D`) counts too, so a
+logs (the project's `gunicorn.conf.py`). A URL-encoded separator (`+`, `%20`, `%2D`) counts too, so a
 CPR number typed into a URL by hand is masked in the access log as well.
 """
 

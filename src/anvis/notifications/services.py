@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import audit_record
+from anvis.background.queue import enqueue_on_commit
 from anvis.permissions import Role
 from anvis.vacancies.models import Offer, OfferStatus, Vacancy, VacancyStatus
 from anvis_core.workflow import DeclineSide, working_days_left
@@ -124,10 +125,28 @@ def notify(
                 recipient=user, kind=kind, title=title[:200], body=body, link=link
             )
         created.append(notification)
-    immediate = [n for n in created if n.recipient.notification_mode != "digest"]
+    immediate = [n.pk for n in created if n.recipient.notification_mode != "digest"]
     if immediate:
-        transaction.on_commit(lambda: [_email_one(n) for n in immediate])
+        from .tasks import email_notifications
+
+        enqueue_on_commit(email_notifications, immediate)
     return created
+
+
+def notifications_email(notification_ids: Iterable[int]) -> int:
+    """E-mail these notifications to recipients who chose immediate e-mail, each at most once
+    (the background task of `notify`). Returns how many were e-mailed."""
+    pending = (
+        Notification.objects.filter(
+            pk__in=list(notification_ids),
+            emailed_at__isnull=True,
+            recipient__is_active=True,
+        )
+        .exclude(recipient__notification_mode="digest")
+        .select_related("recipient")
+        .order_by("pk")
+    )
+    return sum(1 for n in pending if _email_one(n))
 
 
 def _after_commit(build: Callable[[], tuple[set[int], str, str, str, str]]) -> None:
@@ -335,7 +354,8 @@ def deadline_reminders(*, today: dt.date | None = None) -> int:
 
 def emails_retry(*, now: dt.datetime | None = None) -> int:
     """E-mail immediate-mode notifications that are not e-mailed yet (the send failed, or the
-    user switched from digest), created within the retry window. Idempotent."""
+    user switched from digest), created within the retry window. Idempotent; the scheduled
+    task `retry_emails` runs it every few minutes."""
     moment = now or timezone.now()
     pending = (
         Notification.objects.filter(

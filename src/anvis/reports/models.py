@@ -77,8 +77,9 @@ class ReportSnapshot(models.Model):
     quarter = models.CharField(_("quarter"), max_length=7, db_index=True)
     snapshot = models.JSONField(_("input snapshot"))
     sha256 = models.CharField(_("SHA-256 of the inputs"), max_length=64)
-    pdf = models.BinaryField(_("PDF (steering group)"))
-    xlsx = models.BinaryField(_("XLSX (steering group)"))
+    # Rendered in the background after the freeze (anvis.reports.tasks); empty until then.
+    pdf = models.BinaryField(_("PDF (steering group)"), default=b"", blank=True)
+    xlsx = models.BinaryField(_("XLSX (steering group)"), default=b"", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -98,3 +99,7 @@ class ReportSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quarter} ({self.sha256[:12]})"
+
+    @property
+    def is_rendered(self) -> bool:
+        return bool(self.pdf) and bool(self.xlsx)

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from anvis.agreements.models import GovernanceForum
 from anvis.audit.services import audit_record, snapshot
+from anvis.background.queue import enqueue_on_commit
 from anvis_core.quotas import Quarter
 from anvis_core.reports import build_report, snapshot_hash
 
@@ -109,18 +110,38 @@ def decision_update(
 
 
 def report_snapshot_create(*, actor: Any, quarter: Quarter, today: dt.date) -> ReportSnapshot:
-    """Gather the quarter's inputs, freeze them with their SHA-256 and store the steering
-    group's PDF and workbook as rendered now."""
+    """Gather the quarter's inputs and freeze them with their SHA-256; the steering group's PDF
+    and workbook are rendered from the frozen inputs by a background task
+    (`anvis.reports.tasks.render_report_snapshot`) queued when the freeze commits."""
     raw = report_snapshot_gather(quarter=quarter, today=today)
     digest = snapshot_hash(raw)
-    report = build_report(raw)
-    pdf = render_pdf(report, suppressed=True, sha256=digest)
-    xlsx = render_xlsx(report, suppressed=True, sha256=digest)
     with transaction.atomic():
         frozen = ReportSnapshot.objects.create(
-            quarter=str(quarter), snapshot=raw, sha256=digest, pdf=pdf, xlsx=xlsx, created_by=actor
+            quarter=str(quarter), snapshot=raw, sha256=digest, created_by=actor
         )
         audit_record(
             actor=actor, action="reports.snapshot_create", instance=frozen, after=snapshot(frozen)
         )
+        from .tasks import render_report_snapshot
+
+        enqueue_on_commit(render_report_snapshot, frozen.pk)
     return frozen
+
+
+def report_snapshot_render(*, snapshot_id: int) -> bool:
+    """Render the frozen report's steering group PDF and XLSX from its frozen inputs, once
+    (idempotent: an already rendered snapshot is left as it is). Returns whether it rendered."""
+    frozen = ReportSnapshot.objects.filter(pk=snapshot_id).first()
+    if frozen is None or frozen.is_rendered:
+        return False
+    report = build_report(frozen.snapshot)
+    pdf = render_pdf(report, suppressed=True, sha256=frozen.sha256)
+    xlsx = render_xlsx(report, suppressed=True, sha256=frozen.sha256)
+    with transaction.atomic():
+        locked = ReportSnapshot.objects.select_for_update().get(pk=snapshot_id)
+        if locked.is_rendered:
+            return False
+        locked.pdf = pdf
+        locked.xlsx = xlsx
+        locked.save(update_fields=["pdf", "xlsx"])
+    return True

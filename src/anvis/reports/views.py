@@ -186,6 +186,9 @@ def snapshot_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             else render_xlsx(report, suppressed=False, sha256=frozen.sha256)
         )
     else:
+        if not frozen.is_rendered:
+            messages.info(request, _("The report is being rendered. Try again in a moment."))
+            return redirect("reports:snapshot_detail", pk=frozen.pk)
         body = bytes(frozen.pdf if fmt == "pdf" else frozen.xlsx)
     return _download(body, PDF if fmt == "pdf" else XLSX, _filename(frozen.quarter, not exact, fmt))
 

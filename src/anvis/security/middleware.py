@@ -42,6 +42,9 @@ class SessionLimitsMiddleware:
         return self.get_response(request)
 
 
+SESSION_STRONG_AUTH = "anvis_oidc_strong_auth"  # set by anvis.accounts.oidc
+
+
 class TwoFactorMiddleware:
     """After the password, a user who must or chose to use two-factor login sees nothing but
     the enrolment or code page until a TOTP code has been verified in this session."""
@@ -57,6 +60,8 @@ class TwoFactorMiddleware:
             and not request.path.startswith(_OPEN_PREFIXES)
             and not request.path.startswith(twofactor.OPEN_PREFIX)
             and not user.is_verified()
+            # The organisation's identity provider vouched for a second factor (amr/acr).
+            and not request.session.get(SESSION_STRONG_AUTH)
         ):
             if twofactor.has_confirmed_device(user):
                 return redirect_to_step("security:two_factor_verify", request)

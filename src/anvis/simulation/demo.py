@@ -2,7 +2,7 @@
 10 replications × 5 years, one process), so the compare page has something to show.
 
 Skipped at national scale: the national stock makes a run from the database take minutes; queue
-runs from the page and start `manage.py run_simulations` instead.
+runs from the page instead (the task worker runs them).
 """
 
 from __future__ import annotations

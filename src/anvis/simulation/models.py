@@ -1,5 +1,5 @@
 """A simulation run of the policy simulator (`anvis_core.simulation`), queued from the web page
-and executed in the background by `manage.py run_simulations`.
+and executed in the background by its task (`anvis.simulation.tasks.run_simulation`).
 
 The simulator produces aggregated figures only (no personal data): the parameters and the result
 document hold no case numbers, names or CPR numbers.

@@ -1,9 +1,11 @@
-"""Writes for simulation runs: queue a run, claim the next queued run, execute it.
+"""Writes for simulation runs: queue a run, claim it, execute it.
 
-The web page only queues (`simulation_run_create`); the worker command `run_simulations` claims
-runs one at a time (`simulation_run_claim_next`, row locked with `SKIP LOCKED` on PostgreSQL so
-several workers never take the same run) and executes them (`simulation_run_execute`) outside
-any long transaction, updating the row's progress after each replication.
+The web page only queues (`simulation_run_create`), which enqueues one background task per run
+(`anvis.simulation.tasks.run_simulation`) when the transaction commits. The task claims its run
+(`simulation_run_claim`, row locked, so a run is executed by one worker only) and executes it
+(`simulation_run_execute`) outside any long transaction, updating the row's progress after each
+replication; the result is written in one transaction at the end, so a worker killed mid-run
+leaves the run "running" without a result, and the task queue puts it back (docs/simulation.md).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from anvis.audit.services import audit_record, snapshot
+from anvis.background.queue import enqueue_on_commit
 from anvis_core.simulation import ScenarioError, run_scenario
 
 from .models import RunStatus, SimulationRun
@@ -41,6 +44,22 @@ def simulation_run_create(*, actor: Any, name: str, parameters: dict[str, Any]) 
         instance=run,
         after=snapshot(run, exclude=SimulationRun.audit_exclude),
     )
+    from .tasks import run_simulation
+
+    enqueue_on_commit(run_simulation, run.pk)
+    return run
+
+
+def _claim(qs: Any) -> SimulationRun | None:
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    run = qs.select_for_update(skip_locked=skip_locked).first()
+    if run is None:
+        return None
+    run.status = RunStatus.RUNNING
+    run.started_at = timezone.now()
+    run.progress_done = 0
+    run.error = ""
+    run.save(update_fields=["status", "started_at", "progress_done", "error"])
     return run
 
 
@@ -48,17 +67,18 @@ def simulation_run_claim_next() -> SimulationRun | None:
     """Mark the oldest queued run as running and return it; None when the queue is empty."""
     with transaction.atomic():
         qs = SimulationRun.objects.filter(status=RunStatus.QUEUED).order_by("created_at", "pk")
-        skip_locked = connection.features.has_select_for_update_skip_locked
-        qs = qs.select_for_update(skip_locked=skip_locked)
-        run = qs.first()
-        if run is None:
-            return None
-        run.status = RunStatus.RUNNING
-        run.started_at = timezone.now()
-        run.progress_done = 0
-        run.error = ""
-        run.save(update_fields=["status", "started_at", "progress_done", "error"])
-        return run
+        return _claim(qs)
+
+
+def simulation_run_claim(run_id: int) -> SimulationRun | None:
+    """Claim one run for its task: a queued run, or a run left "running" by a worker that was
+    stopped (its task is the only one for the run, and the queue gives it back only when that
+    worker is gone). None when the run is done, failed or deleted."""
+    with transaction.atomic():
+        qs = SimulationRun.objects.filter(
+            pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+        )
+        return _claim(qs)
 
 
 def _set_progress(run_id: int, done: int, total: int) -> None:
@@ -124,21 +144,3 @@ def simulation_process_queue(*, workers: int = 1, limit: int | None = None) -> i
         simulation_run_execute(run=run, workers=workers)
         count += 1
     return count
-
-
-@transaction.atomic
-def simulation_run_requeue_stale(*, older_than: dt.timedelta) -> int:
-    """Put runs back in the queue that have been 'running' longer than `older_than` (a worker
-    that died); returns how many."""
-    cutoff = timezone.now() - older_than
-    stale = list(
-        SimulationRun.objects.select_for_update()
-        .filter(status=RunStatus.RUNNING, started_at__lt=cutoff)
-        .order_by("pk")
-    )
-    for run in stale:
-        run.status = RunStatus.QUEUED
-        run.progress_done = 0
-        run.save(update_fields=["status", "progress_done"])
-        audit_record(actor=None, action="simulation.run_requeue", instance=run)
-    return len(stale)

@@ -8,10 +8,10 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from anvis.api.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from anvis.api.tasks import deliver_webhooks
 from anvis.api.webhooks import backoff, deliver_due, verify
 
 from .conftest import dwelling_of
@@ -86,7 +86,7 @@ def test_subscribe_report_and_deliver_signed_events(
     # Written in the transaction of the status change, sent only by the worker.
     assert WebhookDelivery.objects.count() == 2  # reported, ordinary
     assert state.requests == []
-    call_command("deliver_webhooks")
+    deliver_webhooks.call()
     assert len(state.requests) == 2
     for headers, body in state.requests:
         assert verify(secret, headers["Anvis-Signature"], body)
@@ -103,7 +103,7 @@ def test_subscribe_report_and_deliver_signed_events(
     log = api("org_a").get(f"/api/v1/webhooks/{sub.pk}/deliveries/").json()["results"]
     assert {row["last_status_code"] for row in log} == {200}
     # Nothing is sent twice.
-    call_command("deliver_webhooks")
+    deliver_webhooks.call()
     assert len(state.requests) == 2
 
 

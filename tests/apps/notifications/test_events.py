@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from anvis.background.queue import run_pending
 from anvis.notifications.models import Kind, Notification
 from anvis.notifications.services import is_late_decline
 from anvis.vacancies import services
@@ -52,6 +53,8 @@ def test_municipal_vacancy_tells_the_leads_after_commit(
         vacancy = _report(mailed_users, cheap)
         assert not Notification.objects.exists()  # nothing before the commit
     assert callbacks
+    assert not mail.outbox  # e-mailed by the background task, not in the request
+    run_pending()
     note = Notification.objects.get()
     assert note.recipient == mailed_users["anvisningsleder"]
     assert note.kind == Kind.VACANCY_MUNICIPAL

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anvis.audit.models import AuditEvent
+from anvis.background.queue import run_pending
 from anvis.reports.models import Decision, Meeting, ReportSnapshot
 from anvis_core.reports import snapshot_hash
 
@@ -147,11 +148,21 @@ def test_unknown_format_is_404(client_for: Any) -> None:
     assert client_for("anvisningsleder").get(url).status_code == 404
 
 
-def test_freeze_a_report_and_show_it_again(client_for: Any, users: Any, dataset: Any) -> None:
+def test_freeze_a_report_and_show_it_again(
+    client_for: Any, users: Any, dataset: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     lead = client_for("anvisningsleder")
-    response = lead.post(reverse("reports:snapshot_create"), {"kvartal": str(QUARTER)})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = lead.post(reverse("reports:snapshot_create"), {"kvartal": str(QUARTER)})
     frozen = ReportSnapshot.objects.get()
     assert response.status_code == 302
+    # The PDF and workbook are rendered by the background task, not in the request.
+    assert not frozen.is_rendered
+    waiting = client_for("styregruppe").get(
+        reverse("reports:snapshot_download", args=[frozen.pk, "pdf"])
+    )
+    assert waiting.status_code == 302
+    run_pending()
     assert frozen.quarter == "2026-Q2"
     frozen.refresh_from_db()
     assert snapshot_hash(frozen.snapshot) == frozen.sha256
@@ -256,7 +267,7 @@ def test_organisation_staff_cannot_see_a_frozen_report(
 
 
 def test_control_characters_typed_into_a_decision_do_not_break_the_workbook(
-    client_for: Any, dataset: Any
+    client_for: Any, dataset: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     """Regression (found by the bad-input property test): a form accepts control characters,
     which an XLSX cell cannot hold; freezing the report was a server error."""
@@ -272,8 +283,10 @@ def test_control_characters_typed_into_a_decision_do_not_break_the_workbook(
         {"text": "Følg op\x01 på\x1f loftet", "responsible": "Chefen\x08", "status": "open"},
     )
     assert response.status_code == 302
-    response = lead.post(reverse("reports:snapshot_create"), {"kvartal": str(QUARTER)})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = lead.post(reverse("reports:snapshot_create"), {"kvartal": str(QUARTER)})
     assert response.status_code == 302
+    run_pending()
     frozen = ReportSnapshot.objects.get()
     download = lead.get(reverse("reports:report_download", args=["xlsx"]) + f"?kvartal={QUARTER}")
     assert download.status_code == 200

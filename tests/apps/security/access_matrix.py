@@ -85,6 +85,13 @@ MATRIX: dict[str, Entry] = {
     "accounts:set_language": PUBLIC,
     "accounts:password_change": rule(EVERYONE),
     "accounts:password_change_done": rule(EVERYONE),
+    # Single sign-on: public; an unknown provider is 404, a callback without the provider's
+    # code goes back to the login page (docs/sso.md).
+    "accounts:oidc_start": rule(frozenset(), HIDE, anonymous=HIDE, literal_args=("ukendt",)),
+    "accounts:oidc_callback": rule(frozenset(), LOGIN, anonymous=LOGIN),
+    # Operations: the administrator only.
+    "background:task_list": rule(ADMINS),
+    "background:outbox": rule(ADMINS),
     # stock: everyone reads (organisation staff only their own), staff and admins import
     "stock:organisation_list": rule(EVERYONE),
     "stock:organisation_detail": owned_by_a(EVERYONE, ("org_a",)),

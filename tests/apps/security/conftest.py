@@ -177,6 +177,7 @@ def world(users: dict[str, Any], org_a: Any, org_b: Any) -> dict[str, Any]:
     meeting = reports.meeting_create(actor=lead, forum=forum, held_on=today, minutes="Referat")
     decision = reports.decision_create(actor=lead, meeting=meeting, text="Følg op på loft")
     snapshot = reports.report_snapshot_create(actor=lead, quarter=Quarter.of(today), today=today)
+    reports.report_snapshot_render(snapshot_id=snapshot.pk)  # as the background task does
 
     (notification,) = notify(
         recipient_ids=[lead.pk], kind="vacancy_municipal", title="Ny kommunal ledig bolig"

@@ -8,7 +8,7 @@ the web server's access log. Now:
   one-way token; the insight lookup redirects to the citizen's id), so no URL holds the term;
 * every log the project configures masks CPR-shaped values: the application's log handlers, the
   development server's access log (runserver) and gunicorn's access and error logs
-  (`anvis.config.gunicorn`, the production recipe).
+  (the project's `gunicorn.conf.py`, the production recipe).
 
 The test submits a CPR number through every search and lookup form on every page of the access
 matrix, as every role that may see the page, and then replays every URL that produced against a
@@ -243,7 +243,7 @@ def replay_through_servers(urls: list[str], tmp_path: Path) -> dict[str, str]:
     access, error = tmp_path / "gunicorn-access.log", tmp_path / "gunicorn-error.log"
     with (tmp_path / "gunicorn.out").open("wb") as stdout:
         process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "-c", "python:anvis.config.gunicorn",
+            [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
              "--bind", f"127.0.0.1:{port}", "--workers", "1", "--access-logfile", str(access),
              "--error-logfile", str(error), "anvis.config.wsgi"],
             cwd=ROOT, env=env, stdout=stdout, stderr=subprocess.STDOUT,

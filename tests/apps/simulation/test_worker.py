@@ -4,13 +4,15 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.conf import settings
 from django.utils import timezone
 
 from anvis.audit.models import AuditEvent
+from anvis.background.queue import run_pending
 from anvis.simulation import services
 from anvis.simulation.models import RunStatus, SimulationRun
 from anvis.simulation.scenarios import build_scenario
+from anvis.simulation.tasks import run_simulation
 
 from .conftest import TODAY
 
@@ -64,9 +66,14 @@ def test_overrides_reach_the_scenario(agreement: Any, waiting: Any) -> None:
 
 
 def test_worker_runs_a_tiny_scenario_end_to_end(
-    users: Any, agreement: Any, waiting: Any, monkeypatch: Any
+    users: Any,
+    agreement: Any,
+    waiting: Any,
+    monkeypatch: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    run = queue(users["anvisningsleder"])
+    with django_capture_on_commit_callbacks(execute=True):
+        run = queue(users["anvisningsleder"])  # the task is queued when the run commits
     assert (run.status, run.progress_total) == (RunStatus.QUEUED, 2)
     seen: list[tuple[int, int, str]] = []
     original = services._set_progress
@@ -77,7 +84,8 @@ def test_worker_runs_a_tiny_scenario_end_to_end(
         seen.append((row.progress_done, row.progress_total, row.status))
 
     monkeypatch.setattr(services, "_set_progress", spy)
-    call_command("run_simulations", workers=1)
+    monkeypatch.setattr(settings, "ANVIS_SIMULATION_WORKERS", 1, raising=False)
+    run_pending()
 
     run.refresh_from_db()
     assert run.status == RunStatus.DONE, run.error
@@ -106,7 +114,7 @@ def test_worker_is_idempotent_and_claims_each_run_once(
     assert first is not None and first.status == RunStatus.RUNNING
     assert services.simulation_run_claim_next() is None
     services.simulation_run_execute(run=first)
-    call_command("run_simulations", workers=1)  # nothing queued: nothing happens
+    assert run_simulation.call(first.pk) == "skipped"  # a run already done is left alone
     first.refresh_from_db()
     assert first.status == RunStatus.DONE
     assert AuditEvent.objects.filter(action="simulation.run_done").count() == 1
@@ -123,20 +131,6 @@ def test_a_failing_run_is_recorded_and_the_queue_goes_on(
     assert bad.status == RunStatus.FAILED and "nowhere" in bad.error
     assert bad.result is None
     assert good.status == RunStatus.DONE
-
-
-def test_stale_running_runs_are_requeued(users: Any, agreement: Any, waiting: Any) -> None:
-    import datetime as dt
-
-    queue(users["anvisningsleder"])
-    run = services.simulation_run_claim_next()
-    assert run is not None
-    SimulationRun.objects.filter(pk=run.pk).update(
-        started_at=run.started_at - dt.timedelta(hours=5)
-    )
-    assert services.simulation_run_requeue_stale(older_than=dt.timedelta(hours=4)) == 1
-    run.refresh_from_db()
-    assert run.status == RunStatus.QUEUED
 
 
 def test_group_labels_for_shipped_scenarios() -> None:

@@ -33,9 +33,14 @@ class Command(BaseCommand):
             scale=options["scale"], seed=options["seed"], today=today, log=self.stdout.write
         )
         started = time.perf_counter()
-        # Demo notifications are kept in memory, not printed or sent as e-mail.
+        # Demo notifications are kept in memory, not printed or sent as e-mail, and the background
+        # tasks the loaders' events would queue (e-mails; the demo's simulator runs are run here)
+        # are dropped: the demo starts with an empty queue and outbox.
         with (
-            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            override_settings(
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
+            ),
             transaction.atomic(),
         ):
             for _order, name, load in loaders():
