@@ -202,7 +202,7 @@ def test_every_path_refuses_with_the_same_reasons_and_writes_nothing(
     ]
     breaker(users, vacancy, case, today)
     offers_before = Offer.objects.count()
-    audit_before = AuditEvent.objects.count()
+    audit_before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
     # The service itself: the rule codes and the Danish reasons.
     with pytest.raises(Exception) as refused:
@@ -233,8 +233,8 @@ def test_every_path_refuses_with_the_same_reasons_and_writes_nothing(
 
     assert Offer.objects.count() == offers_before
     assert (
-        not AuditEvent.objects.filter(action="vacancies.offer_create", pk__gt=0)
-        .exclude(pk__lte=audit_before)
+        not AuditEvent.objects.filter(pk__gt=audit_before)
+        .exclude(action="api.token_create")
         .exists()
     )
 
