@@ -66,10 +66,7 @@ def support_flags(
     if method is None and support_start is None:
         return SupportFlags(True, None, False, ())
     gap = (support_start - move_in).days if support_start is not None else None
-    if gap is None:
-        late = (today - move_in).days > LATE_AFTER_DAYS
-    else:
-        late = gap > LATE_AFTER_DAYS
+    late = (today - move_in).days > LATE_AFTER_DAYS if gap is None else gap > LATE_AFTER_DAYS
     missed: tuple[int, ...] = ()
     if method is SupportMethod.CTI and support_start is not None:
         missed = missed_cti_phase_ends(support_start, pauses, ended_on, today)

@@ -27,7 +27,7 @@ from anvis_core.tenancy.support import missed_cti_phase_ends, support_flags
 
 
 def test_sides_partition_the_kinds() -> None:
-    assert ORGANISATION_KINDS | MUNICIPAL_KINDS == set(EventKind)
+    assert set(EventKind) == ORGANISATION_KINDS | MUNICIPAL_KINDS
     assert not ORGANISATION_KINDS & MUNICIPAL_KINDS
     assert RISK_KINDS <= ORGANISATION_KINDS
     assert side_of(EventKind.DEMAND) is Side.ORGANISATION
