@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "anvis.matching",
     "anvis.reports",
     "anvis.api",
+    "anvis.tenancy",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +245,15 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Anvis")
 # Retention: citizens whose cases have all been closed this many years are anonymised by
 # `manage.py anonymise_closed_cases` (see docs/privacy.md for the reasoning).
 ANVIS_RETENTION_YEARS = int(os.environ.get("ANVIS_RETENTION_YEARS", "5"))
+# Follow-up deadlines in working days per early-warning kind, e.g. "demand=2,arrears=5"
+# (docs/tenancy.md); kinds not named keep the defaults.
+ANVIS_TENANCY_FOLLOW_UP_DAYS = {
+    key.strip(): int(value)
+    for key, _sep, value in (
+        item.partition("=") for item in env_list("ANVIS_TENANCY_FOLLOW_UP_DAYS", "")
+    )
+    if key.strip() and value.strip()
+}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

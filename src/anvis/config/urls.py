@@ -28,6 +28,7 @@ urlpatterns = [
     path("simulator/", include("anvis.simulation.urls")),
     path("matchning/", include("anvis.matching.urls")),
     path("styregruppe/", include("anvis.reports.urls")),
+    path("boligforloeb/", include("anvis.tenancy.urls")),
     path("api/", include("anvis.api.urls")),
     path("admin/", admin.site.urls),
 ]

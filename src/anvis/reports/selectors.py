@@ -193,6 +193,31 @@ def _placements(first: Quarter, end: dt.date) -> list[list[Any]]:
     )
 
 
+def _tenancies(end: dt.date, citizen_keys: dict[int, int]) -> list[list[Any]]:
+    """Tenancies moved in by `end` (anvis.tenancy), without ids: the citizen's running number,
+    dates, the move-out reason, the organisation, the support method and the age band."""
+    from anvis.tenancy.selectors import tenancy_report_rows
+
+    out = []
+    for row in tenancy_report_rows(end):
+        key = citizen_keys.get(row.citizen_id)
+        if key is None:
+            continue
+        out.append(
+            [
+                key,
+                iso(row.opened_on),
+                iso(row.move_in),
+                iso(_until(row.ended_on, end)),
+                row.reason if row.ended_on is not None and row.ended_on <= end else "",
+                row.organisation,
+                row.method,
+                age_band(age_on(row.born, row.move_in) if row.born else None),
+            ]
+        )
+    return sorted(out, key=lambda r: (r[2], r[0]))
+
+
 def _windows(end: dt.date) -> tuple[list[list[Any]], list[list[Any]]]:
     by_department, by_entrance = placement_counts(end, 12)
     departments = Department.objects.filter(pk__in=list(by_department)).values_list(
@@ -332,6 +357,7 @@ def report_snapshot_gather(*, quarter: Quarter, today: dt.date) -> dict[str, Any
         "stays": stays,
         "decisions_85a": decisions,
         "placements": _placements(first, as_of),
+        "tenancies": _tenancies(as_of, citizen_keys),
         "department_windows": dept_windows,
         "entrance_windows": entrance_windows,
         "department_status": _department_status(as_of),
