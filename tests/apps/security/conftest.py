@@ -157,6 +157,14 @@ def world(users: dict[str, Any], org_a: Any, org_b: Any) -> dict[str, Any]:
         description="Maling efter fraflytning",
         today=today + dt.timedelta(days=110),
     )
+    from anvis.tenancy.services import EventInput, tenancy_event_report
+
+    tenancy_event = tenancy_event_report(
+        actor=users["boligorganisation"],
+        lease=lease,
+        data=EventInput(kind="arrears", event_date=today, amount=4200, months=1),
+        today=today,
+    )
     from anvis.simulation.services import simulation_run_create
 
     simulation_run = simulation_run_create(
@@ -191,6 +199,7 @@ def world(users: dict[str, Any], org_a: Any, org_b: Any) -> dict[str, Any]:
         "let_vacancy": let_vacancy,
         "lease": lease,
         "claim": claim,
+        "tenancy_task": tenancy_event.task,
         "housed_case": housed,
         "org_a": org_a,
         "org_b": org_b,
