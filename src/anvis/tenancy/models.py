@@ -62,7 +62,7 @@ class Source(models.TextChoices):
 
 
 class TaskStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Awaiting contact")
     DONE = "done", _("Contact recorded")
     CLOSED = "closed", _("Closed at move-out")
 

@@ -15,8 +15,9 @@ The confidence band is the log-log ("exponential Greenwood") band, which stays i
     lower = S(t) ^ exp(+z √v),  upper = S(t) ^ exp(−z √v)
 
 with z the standard normal quantile of the level (1.96 for 95 %). Before the first event
-S = 1 and the band is [1, 1]; once S = 0 the band is [0, 0]. Beyond the longest observation
-the estimate is undefined (None): nobody is followed that long.
+S = 1 and the band is [1, 1]; once S = 0 the band is [0, 0] (and stays so). Beyond the longest
+observation, when that one is censored, the estimate is undefined (None): nobody is followed
+that long.
 
 References: Kaplan & Meier (1958); Greenwood (1926); Kalbfleisch & Prentice (1980), The
 Statistical Analysis of Failure Time Data, for the log-log band. The tests reproduce the worked
@@ -81,8 +82,11 @@ class Curve:
     z: float
 
     def at(self, t: int) -> Estimate | None:
-        """S(t) with its band; None when no tenancy is followed as long as t."""
-        if self.longest is None or t > self.longest:
+        """S(t) with its band; None when no tenancy is followed as long as t (once every
+        tenancy has had its event, S stays 0 beyond the last one)."""
+        if self.longest is None:
+            return None
+        if t > self.longest and not (self.steps and self.steps[-1].survival == 0.0):
             return None
         survival, green, events = 1.0, 0.0, 0
         for step in self.steps:

@@ -94,6 +94,8 @@ def test_all_events_gives_zero_and_no_censoring_is_the_plain_share() -> None:
     curve = kaplan_meier([Observation(10, True), Observation(20, True)])
     last = curve.at(20)
     assert last is not None and last.survival == 0.0 and (last.lower, last.upper) == (0, 0)
+    beyond = curve.at(100)  # everyone has had the event: 0 from then on
+    assert beyond is not None and beyond.survival == 0.0 and beyond.at_risk == 0
     # Without censoring the estimate is the share still housed.
     obs = [Observation(400, False)] * 8 + [Observation(100, True), Observation(200, True)]
     at_year = kaplan_meier(obs).at(365)

@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('deadline', models.DateField(db_index=True, verbose_name='contact the tenant by')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Contact recorded'), ('closed', 'Closed at move-out')], db_index=True, default='open', max_length=8, verbose_name='status')),
+                ('status', models.CharField(choices=[('open', 'Awaiting contact'), ('done', 'Contact recorded'), ('closed', 'Closed at move-out')], db_index=True, default='open', max_length=8, verbose_name='status')),
                 ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged')),
                 ('contact_on', models.DateField(blank=True, null=True, verbose_name='contact with the tenant')),
                 ('contact_note', anvis.core.fields.EncryptedTextField(blank=True, verbose_name='what was agreed')),
