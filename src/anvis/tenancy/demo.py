@@ -208,6 +208,15 @@ def load(ctx: DemoContext) -> None:
                 move_in + dt.timedelta(days=250 + rng.randrange(0, 60)),
                 move_out_reason="transfer",
             )
+        elif index % 17 == 10 and age > 200:
+            # Left without notice: the organisation does not know why (counted as lost).
+            _event(
+                org_user,
+                lease,
+                "move_out",
+                move_in + dt.timedelta(days=100 + rng.randrange(0, 60)),
+                move_out_reason="unknown",
+            )
         elif roll < ARREARS_RESOLVED and age > 120:
             arrears += 1
             d0 = move_in + dt.timedelta(days=30 + rng.randrange(0, min(age - 90, 400)))

@@ -123,12 +123,18 @@ def _grouped(
     return Table(key, _columns(first), tuple(body), Chart("bar", (4, 6)))
 
 
-def retention_tables(snap: Snapshot) -> list[Table]:
-    rows = tenancy_rows(snap)
-    as_of = snap.as_of
+def cohort_quarters(as_of: dt.date) -> list[Quarter]:
+    """The quarter of `as_of` and the ones before it, `COHORT_QUARTERS` in all, oldest first."""
     cohorts: list[Quarter] = [Quarter.of(as_of)]
     while len(cohorts) < COHORT_QUARTERS:
         cohorts.insert(0, cohorts[0].previous())
+    return cohorts
+
+
+def retention_tables(snap: Snapshot) -> list[Table]:
+    rows = tenancy_rows(snap)
+    as_of = snap.as_of
+    cohorts = cohort_quarters(as_of)
     by_quarter = _grouped(
         "retention_km",
         "move_in_quarter",
@@ -182,7 +188,7 @@ def _shelter_days(stays: list[Stay], start: dt.date, end: dt.date) -> int:
 
 
 def outcome_table(snap: Snapshot, stays: dict[int, list[Stay]]) -> Table:
-    """Per quarter of move-in: moved in, median days from case opened to move-in, moved out,
+    """Per quarter of move-in (the last `COHORT_QUARTERS`): moved in, median days from case opened to move-in, moved out,
     lost the home, evictions, returns (a new case of the citizen after the tenancy ended) and
     § 110 days in the year before and the year after the move-in (tenancies followed a year)."""
     rows = tenancy_rows(snap)
@@ -190,7 +196,7 @@ def outcome_table(snap: Snapshot, stays: dict[int, list[Stay]]) -> Table:
     for c in snap.cases():
         opened_by_citizen[c.citizen].append(c.opened_on)
     body = []
-    for quarter in snap.quarters:
+    for quarter in cohort_quarters(snap.as_of):
         own = [r for r in rows if quarter.start <= r.move_in <= quarter.end]
         waits = [(r.move_in - r.opened_on).days for r in own]
         ended = [r for r in own if r.ended_on is not None and r.ended_on <= snap.as_of]
