@@ -165,6 +165,14 @@ def world(users: dict[str, Any], org_a: Any, org_b: Any) -> dict[str, Any]:
         data=EventInput(kind="arrears", event_date=today, amount=4200, months=1),
         today=today,
     )
+    # The municipality's own event on the tenancy carries the confidential note: it must never
+    # reach the organisation or the steering group.
+    tenancy_event_report(
+        actor=worker,
+        lease=lease,
+        data=EventInput(kind="hospital", event_date=today, note=NOTE),
+        today=today,
+    )
     from anvis.simulation.services import simulation_run_create
 
     simulation_run = simulation_run_create(
