@@ -53,8 +53,12 @@ class TenancyEventCreateSerializer(serializers.Serializer):  # type: ignore[type
     lease = PrimaryKeyRelatedField(queryset=Lease.objects.none())
     kind = serializers.ChoiceField(choices=EventKind.choices)
     event_date = serializers.DateField()
-    amount = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    months = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    amount = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=services.MAX_ARREARS
+    )
+    months = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=services.MAX_MONTHS
+    )
     eviction_date = serializers.DateField(required=False, allow_null=True)
     move_out_reason = serializers.ChoiceField(
         choices=MoveOutReason.choices, required=False, allow_blank=True
