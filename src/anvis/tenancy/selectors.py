@@ -96,9 +96,9 @@ def risk_list() -> list[RiskRow]:
         Tenancy.objects.filter(ended_on__isnull=True)
         .annotate(
             oldest_open=Min("tasks__deadline", filter=Q(tasks__status=TaskStatus.OPEN)),
-            last_risk=Min("events__event_date", filter=Q(events__kind__in=RISK_VALUES)),
+            first_risk=Min("events__event_date", filter=Q(events__kind__in=RISK_VALUES)),
         )
-        .filter(Q(oldest_open__isnull=False) | Q(last_risk__isnull=False))
+        .filter(Q(oldest_open__isnull=False) | Q(first_risk__isnull=False))
         .select_related(
             "case", "lease__vacancy__dwelling__entrance", "lease__vacancy__organisation"
         )

@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -172,8 +172,6 @@ def contacts(request: HttpRequest, pk: int) -> HttpResponse:
     municipal = is_municipal(request.user)
     organisation_id = lease.vacancy.organisation_id
     if tenancy is None or not (municipal or can_write_organisation(request.user, organisation_id)):
-        from django.http import Http404
-
         raise Http404
     form: forms.Form
     if municipal:
