@@ -131,7 +131,7 @@ def _house(ctx: DemoContext, rng: random.Random, index: int, users: dict[str, An
             rent__lte=5500,
         )
         .order_by("pk")
-        .values_list("pk", flat=True)[:400]
+        .values_list("pk", flat=True)
     )
     dwelling = Dwelling.objects.get(pk=rng.choice([pk for pk in candidates if pk not in busy]))
     vacancy = flow.vacancy_report(

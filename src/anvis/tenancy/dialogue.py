@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anvis.monitoring.models import DepartmentStatus, MunicipalPlacement
+from anvis.monitoring.models import DepartmentIndicators, DepartmentStatus, MunicipalPlacement
 from anvis.reports.labels import cell_text, column_label
 from anvis.reports.selectors import report_build
 from anvis.stock.models import Department, HousingOrganisation
@@ -26,7 +27,7 @@ from anvis.vacancies.models import ClaimStatus, GuaranteeClaim
 from anvis_core.composition import add_months
 from anvis_core.quotas import Quarter
 from anvis_core.reports import Cell, Kind, Report, Table, suppress
-from anvis_core.reports.table import code, count, text
+from anvis_core.reports.table import code, count, stat, text
 from anvis_core.reports.tenancy import TenancyRow, retention_cells
 
 from .models import Tenancy
@@ -39,6 +40,9 @@ TITLES = {
     "retention_km_organisation": gettext_lazy("Housing retention of the tenancies placed"),
     "departments": gettext_lazy("Departments: placements, tenancies and monitoring status"),
     "side_by_side": gettext_lazy("The organisations side by side"),
+    "composition": gettext_lazy(
+        "Composition trend of the departments (Beboerdata, weighted by residents)"
+    ),
 }
 EXTRA_COLUMNS = {
     "department": gettext_lazy("Department"),
@@ -48,7 +52,16 @@ EXTRA_COLUMNS = {
     "lost_home": gettext_lazy("Lost the home"),
     "at_risk": gettext_lazy("Homes at risk now"),
     "monitoring_status": gettext_lazy("Monitoring status"),
+    "year": gettext_lazy("Year"),
+    "departments_with_data": gettext_lazy("Departments with figures"),
+    "residents": gettext_lazy("Residents"),
+    "outside_work_education": gettext_lazy("Outside work and education (%)"),
+    "income_relative_region": gettext_lazy("Income relative to the region (%)"),
+    "move_out_rate": gettext_lazy("Move-out rate (%)"),
 }
+COMPOSITION_YEARS = 4
+#: The socio-economic criteria only: Anvis's own judgements use no ethnic criterion.
+COMPOSITION_FIELDS = ("outside_work_education", "income_relative_region", "move_out_rate")
 
 
 @dataclass
@@ -151,6 +164,41 @@ def _department_table(
     )
 
 
+def _composition_table(organisation: HousingOrganisation) -> Table:
+    """Per year (the latest four with figures): the organisation's departments with figures,
+    their residents, and the resident-weighted mean of the socio-economic indicators. Each
+    figure rests on the number of departments it is made of."""
+    rows = list(
+        DepartmentIndicators.objects.filter(
+            department__organisation=organisation, suppressed=False, residents__gt=0
+        ).values_list("year", "residents", *COMPOSITION_FIELDS)
+    )
+    years = sorted({r[0] for r in rows})[-COMPOSITION_YEARS:]
+    body = []
+    for year in years:
+        own = [r for r in rows if r[0] == year]
+        cells: list[Cell] = [
+            text(str(year)),
+            count(len(own)),
+            stat(sum(r[1] for r in own), len(own)),
+        ]
+        for index in range(len(COMPOSITION_FIELDS)):
+            valued = [(r[1], r[2 + index]) for r in own if r[2 + index] is not None]
+            weight = sum(w for w, _v in valued)
+            mean = (
+                (sum(Decimal(w) * v for w, v in valued) / weight).quantize(Decimal("0.1"))
+                if weight
+                else None
+            )
+            cells.append(stat(mean, len(valued)))
+        body.append(tuple(cells))
+    return Table(
+        "composition",
+        ("year", "departments_with_data", "residents", *COMPOSITION_FIELDS),
+        tuple(body),
+    )
+
+
 def models_dept() -> Any:
     from django.db.models import F
 
@@ -176,6 +224,7 @@ def dialogue_pack(*, organisation: HousingOrganisation, today: dt.date, suppress
             tables.append(_show(table, suppressed))
     at_risk = _risk_by_department(organisation.pk)
     tables.append(_show(_department_table(organisation, report.as_of, at_risk), suppressed))
+    tables.append(_show(_composition_table(organisation), suppressed))
     open_claims = GuaranteeClaim.objects.filter(
         lease__vacancy__organisation=organisation, status=ClaimStatus.SUBMITTED
     ).count()
