@@ -29,6 +29,7 @@ urlpatterns = [
     path("matchning/", include("anvis.matching.urls")),
     path("styregruppe/", include("anvis.reports.urls")),
     path("boligforloeb/", include("anvis.tenancy.urls")),
+    path("styringsdialog/", include("anvis.tenancy.urls_dialogue")),
     path("api/", include("anvis.api.urls")),
     path("admin/", admin.site.urls),
 ]

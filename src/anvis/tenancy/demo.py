@@ -35,6 +35,7 @@ MONTHS_BACK = 27
 EVICTIONS = 3
 TRANSFERS = 3
 ARREARS_RESOLVED = 0.25
+OPEN_WARNINGS = (2, 4, 7)  # recent tenancies (the lowest indices moved in last)
 METHODS = [("cti", 0.35), ("icm", 0.2), ("act", 0.1), ("s85", 0.15), ("s85a", 0.1), ("", 0.1)]
 FIRST = ["Mads", "Lene", "Ahmad", "Birgit", "Kasper", "Fatima", "Jonas", "Mette", "Ole", "Sofie"]
 LAST = ["Nielsen", "Jensen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen"]
@@ -217,15 +218,18 @@ def load(ctx: DemoContext) -> None:
                 move_in + dt.timedelta(days=100 + rng.randrange(0, 60)),
                 move_out_reason="unknown",
             )
+        elif index in OPEN_WARNINGS:
+            # Recent warnings still open: on the list of homes at risk.
+            open_warnings += 1
+            kind = "demand" if index % 2 else "arrears"
+            values = {"amount": 4600, "months": 1} if kind == "arrears" else {}
+            _event(org_user, lease, kind, today - dt.timedelta(days=index % 4), **values)
         elif roll < ARREARS_RESOLVED and age > 120:
             arrears += 1
             d0 = move_in + dt.timedelta(days=30 + rng.randrange(0, min(age - 90, 400)))
             e = _event(org_user, lease, "arrears", d0, amount=3200 + 800 * (index % 5), months=1)
             _contact(worker, e, d0 + dt.timedelta(days=2), "Afdragsordning aftalt")
             _event(org_user, lease, "resolved", d0 + dt.timedelta(days=20))
-        elif roll > 0.93 and open_warnings < 3 and age > 30:
-            open_warnings += 1
-            _event(org_user, lease, "demand", today - dt.timedelta(days=rng.randrange(0, 4)))
         if index % 13 == 3 and age > 200 and not Tenancy.objects.get(lease=lease).ended_on:
             _event(
                 worker,

@@ -6,5 +6,5 @@ ITEMS = [
     NavItem(_("Homes at risk"), "tenancy:risk_list", order=34),
     NavItem(_("Support in the home"), "tenancy:support_overview", order=35),
     NavItem(_("Tenancy events from a file"), "tenancy:bulk_report", order=36),
-    NavItem(_("Governance dialogue"), "tenancy:dialogue_list", order=75),
+    NavItem(_("Governance dialogue"), "dialogue:dialogue_list", order=75),
 ]

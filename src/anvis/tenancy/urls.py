@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_dialogue
+from . import views
 
 app_name = "tenancy"
 
@@ -13,7 +13,4 @@ urlpatterns = [
     path("lejemaal/<int:pk>/kontakter/", views.contacts, name="contacts"),
     path("opgaver/<int:pk>/kvitter/", views.task_acknowledge, name="task_acknowledge"),
     path("opgaver/<int:pk>/kontakt/", views.task_contact, name="task_contact"),
-    path("styringsdialog/", views_dialogue.dialogue_list, name="dialogue_list"),
-    path("styringsdialog/<int:pk>/", views_dialogue.dialogue_detail, name="dialogue_detail"),
-    path("styringsdialog/<int:pk>/pakke.pdf", views_dialogue.dialogue_pdf, name="dialogue_pdf"),
 ]

@@ -31,7 +31,7 @@ def _organisations(request: HttpRequest) -> list[HousingOrganisation]:
 def dialogue_list(request: HttpRequest) -> HttpResponse:
     organisations = _organisations(request)
     if request.user.role == Role.ORGANISATION and len(organisations) == 1:
-        return redirect("tenancy:dialogue_detail", pk=organisations[0].pk)
+        return redirect("dialogue:dialogue_detail", pk=organisations[0].pk)
     table = side_by_side(
         organisations=organisations,
         today=timezone.localdate(),

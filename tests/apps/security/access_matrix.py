@@ -251,8 +251,8 @@ MATRIX: dict[str, Entry] = {
     "tenancy:contacts": rule(TENANCY_READERS, HIDE, other_org=HIDE, args=("lease",)),
     "tenancy:task_acknowledge": rule(MUNICIPAL, HIDE, args=("tenancy_task",), method="post"),
     "tenancy:task_contact": rule(MUNICIPAL, HIDE, args=("tenancy_task",)),
-    "tenancy:dialogue_list": rule(DIALOGUE_READERS),
-    "tenancy:dialogue_detail": rule(DIALOGUE_READERS, HIDE, other_org=HIDE, args=("org_a",)),
-    "tenancy:dialogue_pdf": rule(DIALOGUE_READERS, HIDE, other_org=HIDE, args=("org_a",)),
+    "dialogue:dialogue_list": rule(DIALOGUE_READERS),
+    "dialogue:dialogue_detail": rule(DIALOGUE_READERS, HIDE, other_org=HIDE, args=("org_a",)),
+    "dialogue:dialogue_pdf": rule(DIALOGUE_READERS, HIDE, other_org=HIDE, args=("org_a",)),
     "api:tenancy_event_list": rule(TENANCY_READERS),
 }

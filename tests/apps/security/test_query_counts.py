@@ -51,7 +51,7 @@ LIST_PAGES: dict[str, tuple[str, int]] = {
     "api:tenancy_event_list": ("anvisningsleder", 12),
     "tenancy:risk_list": ("anvisningsleder", 12),
     # The side-by-side table is made from the quarterly report's grouped queries.
-    "tenancy:dialogue_list": ("anvisningsleder", 40),
+    "dialogue:dialogue_list": ("anvisningsleder", 40),
 }
 
 

@@ -73,11 +73,11 @@ def test_support_overview_flags_and_counts(
 def test_governance_dialogue_suppresses_for_the_steering_group(
     let: dict[str, Any], client_for: Any, org_a: Any
 ) -> None:
-    url = reverse("tenancy:dialogue_detail", args=[org_a.pk])
+    url = reverse("dialogue:dialogue_detail", args=[org_a.pk])
     steering = client_for("styregruppe").get(url).content.decode()
     assert "&lt;5" in steering or "<5" in steering
     lead = client_for("anvisningsleder").get(url).content.decode()
     assert "Afdelinger: anvisninger, lejemål og overvågningsstatus" in lead
-    pdf = client_for("boligorganisation").get(reverse("tenancy:dialogue_pdf", args=[org_a.pk]))
+    pdf = client_for("boligorganisation").get(reverse("dialogue:dialogue_pdf", args=[org_a.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert client_for("org_b").get(url).status_code == 404
