@@ -163,6 +163,13 @@ def load(ctx: DemoContext) -> None:
     evicted = transferred = arrears = open_warnings = 0
     for index in range(TENANCIES):
         lease, org_user, cpr, case = _house(ctx, rng, index, users)
+        # One point of entry: the organisation names its contact on every tenancy.
+        services.tenancy_contacts_set(
+            actor=org_user,
+            tenancy=Tenancy.objects.get(lease=lease),
+            organisation_contact=org_user,
+            set_organisation=True,
+        )
         move_in = lease.move_in_on
         age = (today - move_in).days
         roll = rng.random()
