@@ -102,6 +102,12 @@ def tenancy_ensure(*, lease: Lease) -> Tenancy:
             support_plan=plan,
             municipal_contact=case.caseworker,
         )
+        audit_record(
+            actor=lease.registered_by,
+            action="tenancy.open",
+            instance=tenancy,
+            after=snapshot(tenancy),
+        )
     return tenancy
 
 
