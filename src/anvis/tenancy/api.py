@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -112,5 +112,8 @@ class TenancyEventListCreate(generics.ListAPIView):
                 source=Source.API,
             )
         except PermissionDenied:
-            raise Http404 from None
+            # The lease is the caller's (the field is restricted); the kind is the other side's.
+            raise serializers.ValidationError(
+                {"kind": [_("Your role cannot report this event.")]}
+            ) from None
         return Response(TenancyEventSerializer(event).data, status=status.HTTP_201_CREATED)

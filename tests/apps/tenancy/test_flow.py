@@ -225,6 +225,9 @@ def test_api_reports_with_idempotency(let: dict[str, Any], users: dict[str, Any]
     assert TenancyEvent.objects.count() == 1
     bad = client.post(url, {**body, "kind": "arrears"}, format="json")
     assert bad.status_code == 400 and TenancyEvent.objects.count() == 1
+    side = client.post(url, {**body, "kind": "prison"}, format="json")
+    assert side.status_code == 400 and "kind" in str(side.json())
+    assert TenancyEvent.objects.count() == 1
     other = APIClient()
     other.force_authenticate(users["org_b"])
     assert other.post(url, body, format="json").status_code == 400  # not its lease
