@@ -88,6 +88,10 @@ def load(ctx: DemoContext) -> None:
         notes="Loft over nye kommunale anvisninger strammet efter evaluering i styregruppen.",
         **common,
     )
+    # The placement history the monitoring demo writes keeps to these caps (the gate's rule).
+    ctx.data["agreement_caps"] = [
+        (v.valid_from, v.cap_per_entrance_12m, v.cap_per_department_12m) for v in (v1, v2)
+    ]
     GovernanceForum.objects.bulk_create(
         [
             GovernanceForum(

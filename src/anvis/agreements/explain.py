@@ -42,6 +42,21 @@ def explain(code: str, params: dict[str, Any]) -> str:
         return _("Not eligible: the agreement does not cover the dwelling type %(type)s.") % {
             "type": str(label).lower()
         }
+    if code == "unusable":
+        parts = [explain(r["code"], r["params"]) for r in p.get("reasons", [])]
+        return _(
+            "Not a municipal turn: the municipality cannot use the dwelling on the report day. "
+            "%(why)s The next usable vacancy takes the turn."
+        ) % {"why": " ".join(parts)}
+    if code == "department_closed":
+        return _("The department is closed to municipal placements by composition monitoring.")
+    if code == "cap_reached":
+        values = {"placed": p.get("placed", ""), "max": p.get("max", "")}
+        if p.get("level") == "entrance":
+            return (
+                _("The stairwell has reached its cap: %(placed)s of %(max)s placements.") % values
+            )
+        return _("The department has reached its cap: %(placed)s of %(max)s placements.") % values
     if code == "no_agreement":
         return _("No allocation agreement covers this dwelling on the report date.")
     return code

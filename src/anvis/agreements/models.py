@@ -635,6 +635,7 @@ class OutcomeChoice(models.TextChoices):
     DECLINED = Outcome.DECLINED.value, _("Declined by the municipality")
     EXPIRED = Outcome.EXPIRED.value, _("Expired")
     ORDINARY = Outcome.ORDINARY.value, _("Ordinary letting (waiting list)")
+    BLOCKED = Outcome.BLOCKED.value, _("Closed or cap reached")
 
 
 class TurnRecord(models.Model):

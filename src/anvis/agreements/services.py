@@ -4,7 +4,7 @@ messages (django ValidationError), locks what it changes and writes the audit tr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -604,10 +604,22 @@ def agreement_for_organisation(organisation_id: int, day: dt.date) -> Allocation
 
 
 @transaction.atomic
-def turn_decide(*, dwelling: Dwelling, report_date: dt.date, actor: Any = None) -> TurnResult:
+def turn_decide(
+    *,
+    dwelling: Dwelling,
+    report_date: dt.date,
+    actor: Any = None,
+    unusable: Sequence[Mapping[str, Any]] = (),
+) -> TurnResult:
     """Judge a reported vacancy by the agreement version valid on `report_date`: is it eligible,
     and is it the municipality's turn? Persists the bucket counter (locked) and a `TurnRecord`
-    (outcome pending for a municipal turn, ordinary otherwise)."""
+    (outcome pending for a municipal turn, ordinary otherwise).
+
+    ``unusable``: the reasons (code and params, from the placement gate) why the municipality
+    cannot use the dwelling on the report day — its department closed by monitoring, its
+    stairwell or department cap reached. Such an eligible vacancy is not a municipal turn: it is
+    recorded as ``blocked`` (counted on its own in the ledger, neither owed nor delivered) and
+    the turn counter does not move, so the next usable vacancy takes the turn."""
     dwelling = Dwelling.objects.select_related("entrance__department").get(pk=dwelling.pk)
     department = dwelling.entrance.department
     agreement = agreement_for_organisation(department.organisation_id, report_date)
@@ -640,6 +652,14 @@ def turn_decide(*, dwelling: Dwelling, report_date: dt.date, actor: Any = None) 
         record.reason_code = "not_eligible"
         record.reason_params = {
             "reasons": [{"code": r.code, "params": r.params} for r in eligibility.reasons]
+        }
+    elif unusable:
+        record.eligible = True
+        record.municipal = False
+        record.outcome = Outcome.BLOCKED
+        record.reason_code = "unusable"
+        record.reason_params = {
+            "reasons": [{"code": r["code"], "params": dict(r["params"])} for r in unusable]
         }
     else:
         counter, _created = TurnCounter.objects.get_or_create(

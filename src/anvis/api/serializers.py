@@ -180,6 +180,34 @@ class OfferSerializer(serializers.ModelSerializer):
         ]
 
 
+class OfferCreateSerializer(serializers.Serializer):
+    """An offer made by the municipality's system: the same gate as the offer dialogue."""
+
+    vacancy = PrimaryKeyRelatedField(queryset=Vacancy.objects.none())
+    case = serializers.CharField(
+        max_length=32, help_text="The case number (S-…), never a CPR number."
+    )
+    response_working_days = serializers.IntegerField(min_value=1, max_value=30, required=False)
+    viewing_at = serializers.DateTimeField(required=False, allow_null=True)
+    soft_confirmed = serializers.BooleanField(
+        default=False,
+        help_text="The caller has considered the soft findings (affordability, size, "
+        "accessibility, wishes).",
+    )
+    override_reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The allocation lead's written reason for overriding a cap, closure or "
+        "agreement term (only for an allocation lead's token). Legal bars cannot be overridden.",
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vacancy"].queryset = Vacancy.objects.restrict(user)
+
+
 class VacancyDetailSerializer(VacancySerializer):
     events = VacancyEventSerializer(many=True, read_only=True)
     offers = OfferSerializer(many=True, read_only=True)
@@ -308,6 +336,10 @@ class LedgerFiguresSerializer(serializers.Serializer):
     ordinary = serializers.IntegerField()
     withdrawn = serializers.IntegerField()
     extra = serializers.IntegerField()
+    blocked = serializers.IntegerField(
+        help_text="Vacancies the municipality could not use on the report day (department "
+        "closed by monitoring, stairwell or department cap reached): neither owed nor delivered."
+    )
     balance = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from anvis.agreements.selectors import agreement_list, ledger
 from anvis.audit.services import personal_data_access_record
-from anvis.cases.selectors import case_list
+from anvis.cases.selectors import case_list, case_queryset
 from anvis.core.exports import file_response, two_decimals
 from anvis.permissions import ALL_ROLES, MUNICIPAL, STOCK_READERS, STOCK_WRITERS, Role
 from anvis.stock.filters import DwellingFilter
@@ -173,12 +173,44 @@ class VacancyDetail(generics.RetrieveAPIView):
 
 
 @api_access(ALL_ROLES)
-@extend_schema(tags=["offers"], summary="List offers on the caller's dwellings")
 class OfferList(generics.ListAPIView):
     serializer_class = s.OfferSerializer
 
     def get_queryset(self) -> Any:
         return Offer.objects.restrict(self.request.user).order_by("-offered_on", "-pk")
+
+    @extend_schema(tags=["offers"], summary="List offers on the caller's dwellings")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=["offers"],
+        summary="Offer an accepted vacancy to a citizen (municipal systems), through the one "
+        "placement gate",
+        request=s.OfferCreateSerializer,
+        responses={201: s.OfferSerializer},
+        parameters=[IDEMPOTENCY],
+    )
+    @idempotent
+    def post(self, request: Request) -> Response:
+        if request.user.role not in MUNICIPAL:
+            raise Http404
+        data = s.OfferCreateSerializer(data=request.data, user=request.user)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        case = case_queryset(user=request.user).filter(number=values["case"]).first()
+        if case is None:
+            return validation_problem({"case": [_("No case with this number.")]})
+        offer = flow.offer_create(
+            actor=request.user,
+            vacancy=values["vacancy"],
+            case=case,
+            response_working_days=values.get("response_working_days"),
+            viewing_at=values.get("viewing_at"),
+            soft_confirmed=values["soft_confirmed"],
+            override_reason=values.get("override_reason", ""),
+        )
+        return Response(s.OfferSerializer(offer).data, status=status.HTTP_201_CREATED)
 
 
 @api_access(ALL_ROLES, deny_status=404)
@@ -307,6 +339,7 @@ def _figures(f: LedgerFigures) -> dict[str, Any]:
         "ordinary": f.ordinary,
         "withdrawn": f.withdrawn,
         "extra": f.extra,
+        "blocked": f.blocked,
         "balance": two_decimals(f.balance),
     }
 

@@ -20,6 +20,7 @@ import random
 from typing import Any
 
 from anvis.core.demo import DemoContext
+from anvis_core import law
 from anvis_core.cases.support import cti_end
 
 from . import services
@@ -220,7 +221,7 @@ def _fill(
             [
                 "cash_benefit",
                 "cash_benefit",
-                "education_aid",
+                "cash_benefit_minimum",
                 "disability_pension",
                 "sickness",
                 "resource_programme",
@@ -306,14 +307,22 @@ def _fill(
             kind="prison_release",
             date=today - dt.timedelta(days=rng.randint(10, 170)),
         )
-    if rng.random() < 0.1 and changes["income_type"] in {"cash_benefit", "education_aid"}:
-        services.legal_bar_add(
-            actor=actor,
-            case=case,
-            kind="benefits",
-            benefit=changes["income_type"],
-            date=today - dt.timedelta(days=rng.randint(60, 900)),
-        )
+    if rng.random() < 0.1 and changes["income_type"] in {"cash_benefit", "cash_benefit_minimum"}:
+        start = today - dt.timedelta(days=rng.randint(60, 900))
+        benefit = changes["income_type"]
+        if start < law.REFORM_2025 and benefit == "cash_benefit_minimum":
+            # Before the reform of 1 July 2025 the minimum rate was selvforsørgelses- og
+            # hjemrejseydelse; the period runs on as kontanthjælp (joined by the bar rules).
+            services.legal_bar_add(
+                actor=actor,
+                case=case,
+                kind="benefits",
+                benefit="self_support",
+                date=start,
+                end=law.REFORM_2025 - dt.timedelta(days=1),
+            )
+            start = law.REFORM_2025
+        services.legal_bar_add(actor=actor, case=case, kind="benefits", benefit=benefit, date=start)
     if rng.random() < 0.2:
         services.case_add_note(
             actor=actor, case=case, text="Samtale om boligønsker og støttebehov."

@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from anvis.core.forms import NumberFilter
 from anvis_core.cases.dates import add_years
+from anvis_core.cases.household import YOUNG_AGES
 
 from .models import Case, CaseStatus, HouseholdChild, Situation
 
 AGE_BANDS = [
-    ("18-24", _("18–24 (young)"), 18, 24),
+    ("18-24", _("18–24 (young)"), *YOUNG_AGES),
     ("25-29", _("25–29"), 25, 29),
     ("30-39", _("30–39"), 30, 39),
     ("40-49", _("40–49"), 40, 49),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anvis.stock.models import Department
+from anvis_core.cases import bars as core_bars
 from anvis_core.cases.status import TRANSITIONS
 from anvis_core.cases.status import CaseStatus as CoreStatus
 
@@ -222,13 +223,15 @@ class SupportPlanForm(forms.ModelForm):
 class LegalBarForm(forms.ModelForm):
     class Meta:
         model = LegalBarEvent
-        fields = ["kind", "date", "end", "benefit"]
+        fields = ["kind", "member", "date", "end", "benefit"]
         widgets = {"date": DateInput(), "end": DateInput()}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("kind") != BarKind.BENEFITS:
-            data["benefit"], data["end"] = "", None
+            data["benefit"] = ""
+        if data.get("kind") not in core_bars.PERIOD_KINDS:
+            data["end"] = None
         return data
 
 

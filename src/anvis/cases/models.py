@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anvis.core.fields import EncryptedTextField
+from anvis_core import law
 from anvis_core.cases import bars as core_bars
 from anvis_core.cases import reimbursement as core_reimbursement
 from anvis_core.cases.household import MAX_EXTRA_ROOMS
@@ -71,10 +72,14 @@ class RecordedSexChoice(models.TextChoices):
 
 
 class IncomeType(models.TextChoices):
+    # The benefit reform of 1 July 2025 made uddannelseshjælp, selvforsørgelses- og
+    # hjemrejseydelse and overgangsydelse one kontanthjælp with rates; the old values stay
+    # readable for periods and incomes recorded before it (anvis_core.law).
     CASH_BENEFIT = "cash_benefit", _("Kontanthjælp")
-    EDUCATION_AID = "education_aid", _("Uddannelseshjælp")
-    SELF_SUPPORT = "self_support", _("Selvforsørgelses- og hjemrejseydelse")
-    TRANSITION = "transition", _("Overgangsydelse")
+    CASH_BENEFIT_MINIMUM = "cash_benefit_minimum", _("Kontanthjælp (minimum rate, mindstesats)")
+    EDUCATION_AID = "education_aid", _("Uddannelseshjælp (until 30 June 2025)")
+    SELF_SUPPORT = "self_support", _("Selvforsørgelses- og hjemrejseydelse (until 30 June 2025)")
+    TRANSITION = "transition", _("Overgangsydelse (until 30 June 2025)")
     RESOURCE_PROGRAMME = "resource_programme", _("Ressourceforløbsydelse")
     DISABILITY_PENSION = "disability_pension", _("Førtidspension")
     UNEMPLOYMENT = "unemployment", _("Dagpenge")
@@ -86,14 +91,28 @@ class IncomeType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+FORMER_BENEFITS = frozenset(
+    {IncomeType.EDUCATION_AID, IncomeType.SELF_SUPPORT, IncomeType.TRANSITION}
+)
+"""Benefits that ended with the reform of 1 July 2025."""
+
+
 class BarKind(models.TextChoices):
     PRISON_RELEASE = (
         core_bars.BarKind.PRISON_RELEASE.value,
         _("Released from the Prison and Probation Service"),
     )
+    YOUTH_RELEASE = (
+        core_bars.BarKind.YOUTH_RELEASE.value,
+        _("Under 18: released from an institution outside the Prison and Probation Service"),
+    )
     GROSS_BREACH_TERMINATION = (
         core_bars.BarKind.GROSS_BREACH_TERMINATION.value,
         _("Lease terminated for gross breach"),
+    )
+    NON_EU_CITIZEN = (
+        core_bars.BarKind.NON_EU_CITIZEN.value,
+        _("Not a citizen of the EU/EEA or Switzerland, and not a student (period)"),
     )
     BENEFITS = core_bars.BarKind.BENEFITS.value, _("Listed benefits (period)")
 
@@ -406,18 +425,39 @@ class AvoidArea(models.Model):
             raise ValidationError(_("Give a district or a department."))
 
 
+class HouseholdMember(models.TextChoices):
+    """Whose event it is: benefit periods of different members are never joined (§ 59)."""
+
+    APPLICANT = "applicant", _("Applicant")
+    PARTNER = "partner", _("Spouse or partner")
+    OTHER_ADULT = "other_adult", _("Other adult in the household")
+    CHILD = "child", _("Child in the household")
+
+
 class LegalBarEvent(models.Model):
     """An event behind a § 59 stk. 6–7 bar: a release, a termination, or a benefit period."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="bar_events")
     kind = models.CharField(_("kind"), max_length=32, choices=BarKind.choices)
     date = models.DateField(_("date"), help_text=_("For benefits: the first day of the period."))
-    end = models.DateField(_("last day of benefits"), null=True, blank=True)
+    end = models.DateField(
+        _("last day of the period"),
+        null=True,
+        blank=True,
+        help_text=_("For benefits and citizenship: empty while it lasts."),
+    )
     benefit = models.CharField(
         _("benefit"),
         max_length=32,
         choices=[(c, label) for c, label in IncomeType.choices if c in set(core_bars.Benefit)],
         blank=True,
+    )
+    member = models.CharField(
+        _("household member"),
+        max_length=16,
+        choices=HouseholdMember.choices,
+        default=HouseholdMember.APPLICANT,
+        help_text=_("Benefit periods are joined only for the same member."),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -443,16 +483,28 @@ class LegalBarEvent(models.Model):
     def clean(self) -> None:
         if self.kind == BarKind.BENEFITS and not self.benefit:
             raise ValidationError({"benefit": _("Choose the benefit.")})
+        if self.kind == BarKind.BENEFITS and self.date is not None:
+            reform = law.REFORM_2025
+            if self.benefit in FORMER_BENEFITS and self.date >= reform:
+                raise ValidationError(
+                    {
+                        "benefit": _(
+                            "This benefit ended on 30 June 2025; a period from 1 July 2025 is "
+                            "kontanthjælp."
+                        )
+                    }
+                )
+            if self.benefit == IncomeType.CASH_BENEFIT_MINIMUM and self.date < reform:
+                raise ValidationError(
+                    {"benefit": _("The minimum rate of kontanthjælp exists from 1 July 2025.")}
+                )
         if self.end is not None and self.date is not None and self.end < self.date:
             raise ValidationError({"end": _("The period cannot end before it starts.")})
 
     def to_core(self) -> core_bars.BarEvent:
-        kind = core_bars.BarKind(self.kind)
-        if kind is core_bars.BarKind.BENEFITS:
-            return core_bars.BarEvent(
-                kind, self.date, end=self.end, benefit=core_bars.Benefit(self.benefit)
-            )
-        return core_bars.BarEvent(kind, self.date)
+        return core_bars.BarEvent.from_values(
+            self.kind, self.date, self.end, self.benefit, self.member
+        )
 
 
 class ShelterStay(models.Model):

@@ -631,6 +631,7 @@ def legal_bar_add(
     date: dt.date,
     end: dt.date | None = None,
     benefit: str = "",
+    member: str = "applicant",
 ) -> LegalBarEvent:
     with transaction.atomic():
         case = _lock(case)
@@ -640,6 +641,7 @@ def legal_bar_add(
             date=date,
             end=end,
             benefit=benefit,
+            member=member,
             recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         event.full_clean(exclude=["recorded_by"])

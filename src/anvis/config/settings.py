@@ -255,6 +255,10 @@ ANVIS_TENANCY_FOLLOW_UP_DAYS = {
     if key.strip() and value.strip()
 }
 
+# The legal rules (anvis_core.law): a JSON file of rule versions that replace the built-in ones
+# for the keys it names (docs/law.md). Empty: the table as shipped.
+ANVIS_LAW_OVERRIDES = os.environ.get("ANVIS_LAW_OVERRIDES", "")
+
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "anvis.core"
     verbose_name = _("Anvis")
+
+    def ready(self) -> None:
+        from .law import install
+
+        install()

@@ -18,44 +18,25 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.conf import settings
 from django.db.models import QuerySet
 
-from anvis.vacancies.models import Offer, Vacancy
-from anvis_core.cases import bars as core_bars
-from anvis_core.matching.eligibility import RULES, Reason, Rule
-from anvis_core.matching.model import Citizen, Context, Dwelling
-from anvis_core.matching.ranking import Candidate, Ranking, rank_vacancy
-from anvis_core.matching.scoring import ScoreWeights
-
-from .adapters import (
+from anvis.vacancies.adapters import (
     CitizenPool,
     Setting,
-    area_kind,
     load_citizens,
     load_setting,
     open_vacancies,
 )
+from anvis.vacancies.gate import score_weights, vacancy_candidates
+from anvis.vacancies.models import Offer, Vacancy
+from anvis.vacancies.reasons import reason_json, reason_text
+from anvis_core.cases import bars as core_bars
+from anvis_core.matching.eligibility import RULES, Reason, Rule
+from anvis_core.matching.model import Citizen, Context, Dwelling
+from anvis_core.matching.ranking import Candidate, Ranking
+from anvis_core.matching.scoring import ScoreWeights
+
 from .models import MatchingRun, OfferExplanation
-from .reasons import reason_json, reason_text
-
-
-def score_weights() -> ScoreWeights:
-    """The score weights (``ANVIS_MATCHING_WEIGHTS`` in settings, else the documented
-    defaults)."""
-    return getattr(settings, "ANVIS_MATCHING_WEIGHTS", None) or ScoreWeights()
-
-
-def unit_labels(vacancies: Sequence[Vacancy]) -> dict[tuple[str, str], str]:
-    """Display names of the units the reasons refer to."""
-    out: dict[tuple[str, str], str] = {}
-    for v in vacancies:
-        entrance = v.dwelling.entrance
-        department = entrance.department
-        out[("department", str(department.pk))] = f"{department.number} {department.name}"
-        out[("entrance", str(entrance.pk))] = entrance.street
-        out[("organisation", str(v.organisation_id))] = v.organisation.name
-    return out
 
 
 @dataclass(frozen=True)
@@ -212,16 +193,10 @@ def ranking_explanation(
 def vacancy_ranking(
     *, vacancy: Vacancy, today: dt.date, rules: Sequence[Rule] = RULES
 ) -> VacancyRanking:
-    """Rank every waiting citizen for ``vacancy`` on ``today`` (about ten queries)."""
-    setting = load_setting(today=today, vacancies=[vacancy])
-    status = setting.statuses.get(vacancy.dwelling.entrance.department_id)
-    kind = area_kind(status.designations) if status else None
-    pool = load_citizens(
-        today=today, rent_ceiling=setting.rent_ceiling, bar_kinds=(kind,) if kind else ()
-    )
-    table = pool.table
-    ranking = rank_vacancy(setting.dwellings[0], table, setting.context, score_weights(), rules)
-    return VacancyRanking(vacancy, setting, pool, ranking, unit_labels([vacancy]))
+    """Rank every waiting citizen for ``vacancy`` on ``today`` (about ten queries), through the
+    gate's rules (`anvis.vacancies.gate.vacancy_candidates`)."""
+    c = vacancy_candidates(vacancy=vacancy, day=today, rules=rules)
+    return VacancyRanking(vacancy, c.setting, c.pool, c.ranking, c.labels)
 
 
 def offer_explanation(*, offer: Offer) -> OfferExplanation | None:
@@ -255,6 +230,7 @@ def _citizen_json(c: Citizen) -> dict[str, Any]:
         "wished_departments": sorted(c.wished_departments),
         "preferred_floors": sorted(c.preferred_floors),
         "age_band": c.age_band,
+        "declined_units": sorted(c.declined_units),
     }
 
 
@@ -274,6 +250,7 @@ def _dwelling_json(d: Dwelling) -> dict[str, Any]:
         "age_group": d.age_group,
         "available_since": d.available_since.isoformat() if d.available_since else None,
         "daily_rent": d.daily_rent,
+        "unit": d.unit,
     }
 
 

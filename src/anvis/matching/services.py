@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from anvis.audit.services import audit_record, snapshot
 from anvis.cases.models import Case
 from anvis.vacancies import services as flow
+from anvis.vacancies.adapters import ENGINE_VERSION
 from anvis.vacancies.models import Offer, Vacancy
 from anvis_core.matching.domain_form import build_problem, parse_domain_input
 from anvis_core.matching.eligibility import BATCH_RULES
@@ -28,7 +29,6 @@ from anvis_core.matching.ranking import rank_vacancy
 from anvis_core.matching.solve import solve
 from anvis_core.matching.table import CitizenTable
 
-from .adapters import ENGINE_VERSION
 from .models import MatchingRun, Objective, OfferExplanation
 from .selectors import batch_snapshot, ranking_explanation, vacancy_ranking
 
@@ -73,25 +73,13 @@ def offer_from_ranking(
     response_working_days: int | None = None,
     today: dt.date | None = None,
 ) -> Offer:
-    """Offer ``vacancy`` to an eligible candidate of its ranking and store why (rank, score
-    breakdown, lead over the next, binding cap, engine version). A citizen who is not eligible
-    is refused with the failed rules."""
+    """Offer ``vacancy`` to a candidate of its ranking and store why (rank, score breakdown,
+    lead over the next, binding cap, engine version). The offer goes through the one gate
+    (`anvis.vacancies.services.offer_create`), which refuses a citizen who may not get the
+    dwelling with the failed rules."""
     day = _today(today)
     with transaction.atomic():
         ranking = vacancy_ranking(vacancy=vacancy, today=day)
-        if case.number not in ranking.pool.case_ids:
-            raise ValidationError(
-                _("Case %(number)s is not waiting for a dwelling.") % {"number": case.number},
-                code="case_not_waiting",
-            )
-        explanation = ranking.explanation(case.number)
-        if explanation is None:
-            texts = ranking.why_not(case.number).texts
-            raise ValidationError(
-                _("The citizen is not eligible for this dwelling: %(reasons)s")
-                % {"reasons": " ".join(texts)},
-                code="not_eligible",
-            )
         offer = flow.offer_create(
             actor=actor,
             vacancy=vacancy,
@@ -99,7 +87,9 @@ def offer_from_ranking(
             response_working_days=response_working_days,
             today=day,
         )
-        _store_explanation(actor=actor, offer=offer, explanation=explanation, as_of=day)
+        explanation = ranking.explanation(case.number)
+        if explanation is not None:
+            _store_explanation(actor=actor, offer=offer, explanation=explanation, as_of=day)
     return offer
 
 

@@ -16,14 +16,15 @@ from anvis.cases.models import Case
 from anvis.cases.selectors import case_queryset
 from anvis.core.forms import form_status, posted
 from anvis.permissions import LEAD, MUNICIPAL, access
+from anvis.vacancies.adapters import ENGINE_VERSION
+from anvis.vacancies.gate import unit_labels
 from anvis.vacancies.models import VacancyStatus
+from anvis.vacancies.reasons import RULE_LABELS, describe
 from anvis.vacancies.selectors import offer_get, vacancy_get
 
 from . import selectors, services
-from .adapters import ENGINE_VERSION
 from .forms import RunForm
 from .models import MatchingRun
-from .reasons import RULE_LABELS, describe
 
 PAGE_SIZE = 25
 
@@ -138,7 +139,7 @@ def explanation(request: HttpRequest, offer_pk: int) -> HttpResponse:
         raise Http404
     _record_access(request, [offer.case], "offer explanation (matching)")
     vacancy = vacancy_get(user=request.user, pk=offer.vacancy_id)
-    labels = selectors.unit_labels([vacancy])
+    labels = unit_labels([vacancy])
     cap = row.binding_cap
     caps = [
         {**c, "label": labels.get((c["level"], c["unit"]), c["unit"])} for c in (row.caps or [])
@@ -234,7 +235,7 @@ def _run_page(request: HttpRequest, pk: int, refused: bool = False) -> HttpRespo
     rows = _proposal_rows(run)
     _record_access(request, [r["case"] for r in rows if r["case"]], "matching proposal")
     vacancies = [r["vacancy"] for r in rows if r["vacancy"]]
-    labels = selectors.unit_labels(vacancies)
+    labels = unit_labels(vacancies)
     for r in rows:
         cap = r["p"].get("binding_cap")
         r["cap_text"] = describe(cap["code"], cap["params"], labels) if cap else ""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +24,15 @@ from django.utils import timezone
 from anvis.core.demo import DemoContext
 from anvis.stock.demo import reset_sequences, write_rows
 from anvis.stock.models import Department, Dwelling
-from anvis_core.composition import IndicatorValues, assess, is_suppressed, latest_list_year
+from anvis_core.composition import (
+    IndicatorValues,
+    area_rules,
+    is_suppressed,
+    latest_list_year,
+    official_list_kinds,
+)
+from anvis_core.composition.placements import window_start
+from anvis_core.matching.model import CapState
 
 from . import compute
 from .models import AreaDesignation, DepartmentIndicators, MunicipalPlacement
@@ -136,16 +145,19 @@ def load(ctx: DemoContext) -> None:
             if current is None or current.suppressed or (current.residents or 0) < 300:
                 parallel_run[dept] = 0
                 continue
-            a = assess(current, values_by.get((dept, list_year - 2)))
-            parallel_run[dept] = parallel_run[dept] + 1 if a.parallelsamfund else 0
+            # The ministry's tests (ethnic criterion included) stand in for the published lists;
+            # Anvis's own status never uses them (anvis_core.composition.criteria).
+            rules = area_rules(list_year)
+            found = official_list_kinds(current, values_by.get((dept, list_year - 2)), rules)
+            parallel_run[dept] = parallel_run[dept] + 1 if "parallelsamfund" in found else 0
             kinds = []
-            if a.udsat:
+            if "udsat" in found:
                 kinds.append("udsat")
-            if a.parallelsamfund:
+            if "parallelsamfund" in found:
                 kinds.append("parallelsamfund")
-                if parallel_run[dept] >= 5:
+                if parallel_run[dept] >= rules.source.omdannelse_years:
                     kinds.append("omdannelse")
-            if a.forebyggelse and not a.udsat:
+            if "forebyggelse" in found:
                 kinds.append("forebyggelse")
             if list_year >= top_list - 4:
                 designation_rows += [(dept, list_year, kind) for kind in kinds]
@@ -155,7 +167,9 @@ def load(ctx: DemoContext) -> None:
         [(i + 1, *row) for i, row in enumerate(designation_rows)],
     )
 
-    placement_rows = _placements(rng, today, per_dept, levels, years)
+    placement_rows = _placements(
+        rng, today, per_dept, levels, years, ctx.data.get("agreement_caps", [])
+    )
     write_rows(MunicipalPlacement, PLACEMENT_COLUMNS, placement_rows)
     reset_sequences([DepartmentIndicators, AreaDesignation, MunicipalPlacement])
     result = compute.recompute(on_date=today)
@@ -167,14 +181,29 @@ def load(ctx: DemoContext) -> None:
     )
 
 
+def _caps_on(
+    agreement_caps: Sequence[tuple[dt.date, int | None, int | None]], day: dt.date
+) -> tuple[int | None, int | None]:
+    """The (stairwell, department) caps of the agreement version in force on ``day``."""
+    caps: tuple[int | None, int | None] = (None, None)
+    for valid_from, entrance, department in sorted(agreement_caps, key=lambda c: c[0]):
+        if valid_from <= day:
+            caps = (entrance, department)
+    return caps
+
+
 def _placements(
     rng: random.Random,
     today: dt.date,
     per_dept: dict[int, dict[str, Any]],
     levels: dict[int, list[float]],
     years: list[int],
+    agreement_caps: Sequence[tuple[dt.date, int | None, int | None]] = (),
 ) -> list[tuple[Any, ...]]:
-    """Ten years of move-ins, at most one placed household per dwelling at a time."""
+    """Ten years of move-ins, at most one placed household per dwelling at a time, and — from
+    the agreement's start — never beyond the stairwell and department caps of the agreement
+    version in force (rolling 12 months, the gate's cap rule), so the demo history is one the
+    placement gate would have let through."""
     now = timezone.now()
     start = dt.date(today.year - YEARS, today.month, 1)
     span = (today - start).days
@@ -190,15 +219,26 @@ def _placements(
         expected = yearly * span / 365
         count = int(expected) + (1 if rng.random() < expected - int(expected) else 0)
         busy_until: dict[int, dt.date] = {}
+        placed: list[tuple[dt.date, int]] = []  # (placed_on, entrance) in this department
         days = sorted(rng.randrange(span) for _ in range(count))
         for offset in days:
             placed_on = start + dt.timedelta(days=offset)
+            entrance_cap, department_cap = _caps_on(agreement_caps, placed_on)
+            since = window_start(placed_on, 12)
+            recent = [e for d, e in placed if d >= since]
+            if department_cap is not None and CapState(department_cap, len(recent)).reached:
+                continue
             for _try in range(3):
                 dwelling, entrance = rng.choice(info["units"])
-                if busy_until.get(dwelling, dt.date.min) < placed_on:
+                full = (
+                    entrance_cap is not None
+                    and CapState(entrance_cap, recent.count(entrance)).reached
+                )
+                if not full and busy_until.get(dwelling, dt.date.min) < placed_on:
                     break
             else:
                 continue
+            placed.append((placed_on, entrance))
             stay = int(rng.expovariate(1 / (5 * 365))) + 30
             moved_out = placed_on + dt.timedelta(days=stay)
             if moved_out >= today:

@@ -259,8 +259,9 @@ class DepartmentStatus(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=Status.choices)
     reasons = models.JSONField(_("reasons"), default=list)
     udsat = models.BooleanField(_("meets the udsat criteria"), default=False)
-    parallelsamfund = models.BooleanField(_("meets the parallelsamfund criteria"), default=False)
-    forebyggelse = models.BooleanField(_("meets the forebyggelse criteria"), default=False)
+    forebyggelse = models.BooleanField(
+        _("meets the socio-economic criteria of a prevention area"), default=False
+    )
     designations = models.JSONField(_("designations on the latest list"), default=list)
     proposed_share = models.DecimalField(
         _("proposed step share (%)"), max_digits=5, decimal_places=1

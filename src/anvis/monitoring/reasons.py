@@ -15,14 +15,12 @@ CRITERION_LABELS = {
     "convictions": gettext_lazy("convictions relative to the national rate"),
     "basic_schooling": gettext_lazy("30–59-year-olds with only basic schooling"),
     "income": gettext_lazy("income relative to the region"),
-    "non_western": gettext_lazy("residents from non-Western countries"),
 }
 INDICATOR_LABELS = {
     "outside_work_education": gettext_lazy("Outside work and education (%)"),
     "basic_schooling_only": gettext_lazy("Only basic schooling (%)"),
     "income_relative_region": gettext_lazy("Income relative to the region (%)"),
     "convictions_relative_national": gettext_lazy("Convictions relative to the national rate"),
-    "non_western": gettext_lazy("From non-Western countries (%)"),
     "move_out_rate": gettext_lazy("Move-out rate (%)"),
     "public_support": gettext_lazy("On public support (%)"),
 }
@@ -82,11 +80,11 @@ def describe(code: str, params: Mapping[str, Any] | None = None) -> str:
             )
             % p
         )
-    if code == "forebyggelse":
+    if code == "prevention_level":
         return (
             _(
-                "Meets the criteria for a prevention area (forebyggelse, § 61 b): over 30 %% from "
-                "non-Western countries and %(met)s of the 4 criteria."
+                "Early warning: meets %(met)s of the 4 socio-economic criteria at the levels of "
+                "a prevention area (§ 61 b); %(needed)s are enough."
             )
             % p
         )
@@ -109,10 +107,8 @@ def describe(code: str, params: Mapping[str, Any] | None = None) -> str:
         limit = _comparison(criterion, _num(p.get("threshold")))
         years = int(p.get("years", 1) or 1)
         avg = _(" (two-year average)") if years == 2 else ""
-        if prefix in {"udsat", "parallelsamfund"}:
+        if prefix == "udsat":
             rule = _("udsat criterion")
-            if prefix == "parallelsamfund":
-                rule = _("parallelsamfund criterion")
             return _("%(label)s: %(value)s%(avg)s, %(rule)s %(limit)s.") % {
                 "label": label,
                 "value": value,
@@ -120,15 +116,15 @@ def describe(code: str, params: Mapping[str, Any] | None = None) -> str:
                 "rule": rule,
                 "limit": limit,
             }
-        if prefix == "forebyggelse":
+        if prefix == "prevention_level":
             return _("%(label)s: %(value)s%(avg)s, forebyggelse criterion %(limit)s.") % {
                 "label": label,
                 "value": value,
                 "avg": avg,
                 "limit": limit,
             }
-        if prefix in {"near_udsat", "near_forebyggelse"}:
-            law = _("udsat") if prefix == "near_udsat" else _("forebyggelse")
+        if prefix == "near_udsat":
+            law = _("udsat")
             return _("%(label)s: %(value)s%(avg)s, close to the %(law)s threshold %(limit)s.") % {
                 "label": label,
                 "value": value,

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from anvis.stock.models import Department, Entrance
 from anvis_core.composition import (
-    INDICATOR_FIELDS,
+    OWN_INDICATORS,
     WINDOWS,
     Deviation,
     add_months,
@@ -63,14 +63,18 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def department_status_map(on_date: dt.date | None = None) -> dict[int, StatusInfo]:
-    """Status per department on a date: from the stored snapshot when it was computed for that
-    date (one query), otherwise computed on read (four queries)."""
+def department_status_map(
+    on_date: dt.date | None = None, department_ids: list[int] | None = None
+) -> dict[int, StatusInfo]:
+    """Status per department (or of the given ones) on a date: from the stored snapshot when it
+    was computed for that date (one query), otherwise computed on read (four queries)."""
     on_date = on_date or _today()
     stored = DepartmentStatus.objects.aggregate(
         total=Count("pk"), fresh=Count("pk", filter=Q(as_of=on_date))
     )
     snapshot = DepartmentStatus.objects.filter(as_of=on_date)
+    if department_ids is not None:
+        snapshot = snapshot.filter(department_id__in=department_ids)
     if stored["total"] and stored["fresh"] == stored["total"]:
         return {
             dept: StatusInfo(dept, status, status == "red", tuple(reasons), year, tuple(kinds))
@@ -79,7 +83,7 @@ def department_status_map(on_date: dt.date | None = None) -> dict[int, StatusInf
             )
         }
     out = {}
-    for dept, c in assess_departments(on_date).items():
+    for dept, c in assess_departments(on_date, department_ids).items():
         status = c.assessment.status.value
         reasons = tuple({"code": r.code, "params": dict(r.params)} for r in c.assessment.reasons)
         out[dept] = StatusInfo(
@@ -337,7 +341,7 @@ def department_overview(
             ).values(*VALUE_FIELDS)
             own_values = {f: getattr(own, f) for f in VALUE_FIELDS} if own else {}
             deviations = deviation_from_twins(
-                own_values, list(twin_rows), INDICATOR_FIELDS, min_values=MIN_TWINS_FOR_MEDIAN
+                own_values, list(twin_rows), OWN_INDICATORS, min_values=MIN_TWINS_FOR_MEDIAN
             )
 
     placements = list(

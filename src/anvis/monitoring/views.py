@@ -14,7 +14,7 @@ from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
 from anvis.permissions import ALL_ROLES, LEAD, MUNICIPAL, Role, access
 from anvis.stock.models import Department
-from anvis_core.composition import FOREBYGGELSE_CRITERIA, UDSAT_CRITERIA
+from anvis_core.composition import area_rules, latest_list_year
 
 from . import selectors
 from .charts import line_chart
@@ -26,14 +26,17 @@ from .services import monitoring_recompute
 
 PROPOSAL_READERS = MUNICIPAL | {Role.STEERING}
 
-# Legal thresholds drawn on the trend charts: indicator → {threshold: (criterion code, laws)}.
-_CHART_THRESHOLDS: dict[str, dict[Any, tuple[str, list[str]]]] = {}
-for _law, _criteria in (("udsat", UDSAT_CRITERIA), ("forebyggelse", FOREBYGGELSE_CRITERIA)):
-    for _c in _criteria:
-        _entry = _CHART_THRESHOLDS.setdefault(_c.indicator, {}).setdefault(
-            _c.threshold, (_c.code, [])
-        )
-        _entry[1].append(_law)
+
+def _chart_thresholds(list_year: int) -> dict[str, dict[Any, tuple[str, list[str]]]]:
+    """Legal thresholds drawn on the trend charts, from the law table for a list year:
+    indicator → {threshold: (criterion code, laws)}."""
+    rules = area_rules(list_year)
+    out: dict[str, dict[Any, tuple[str, list[str]]]] = {}
+    for law, criteria in (("udsat", rules.udsat), ("forebyggelse", rules.forebyggelse)):
+        for c in criteria:
+            entry = out.setdefault(c.indicator, {}).setdefault(c.threshold, (c.code, []))
+            entry[1].append(law)
+    return out
 
 
 @access(ALL_ROLES)
@@ -50,6 +53,7 @@ def department_list(request: HttpRequest) -> HttpResponse:
 
 def _charts(indicators: list[Any]) -> list[dict[str, Any]]:
     years = [i.year for i in indicators]
+    limits = _chart_thresholds(latest_list_year(timezone.localdate()))
     charts = []
     for field_name, label in INDICATOR_LABELS.items():
         values = [None if i.suppressed else getattr(i, field_name) for i in indicators]
@@ -61,7 +65,7 @@ def _charts(indicators: list[Any]) -> list[dict[str, Any]]:
                 _("Threshold for %(laws)s: %(rule)s")
                 % {"laws": " / ".join(laws), "rule": comparison(code, t)},
             )
-            for t, (code, laws) in _CHART_THRESHOLDS.get(field_name, {}).items()
+            for t, (code, laws) in limits.get(field_name, {}).items()
         ]
         description = _(
             "Values per year from %(first)s to %(last)s; empty years are suppressed."

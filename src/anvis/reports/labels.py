@@ -13,6 +13,7 @@ from anvis.agreements.models import ForumKind
 from anvis.cases.models import Situation, SupportMethod
 from anvis.monitoring.models import Status
 from anvis.vacancies.models import DeclineReasonChoice, DeclineSideChoice
+from anvis.vacancies.reasons import RULE_LABELS
 from anvis_core.quotas import Quarter
 from anvis_core.reports import Kind, Report, Table, format_cell, suppressed_report
 
@@ -34,6 +35,9 @@ TABLES = {
     "turns_by_quarter": gettext_lazy("Municipal turns and their outcome"),
     "flow_days": gettext_lazy("Days from the vacancy report (median)"),
     "department_caps": gettext_lazy("Placements per department in 12 months against the cap"),
+    "overrides_by_rule": gettext_lazy(
+        "Offers on which the allocation lead overrode a cap, closure or agreement term"
+    ),
     "entrance_caps": gettext_lazy("Placements per stairwell in 12 months against the cap"),
     "department_status": gettext_lazy("Departments by monitoring status"),
     "waiting_by_quarter": gettext_lazy("Waiting list and time to housing"),
@@ -85,6 +89,7 @@ COLUMNS = {
     "placements_12m": gettext_lazy("Placements, 12 months"),
     "cap": gettext_lazy("Cap"),
     "cap_status": gettext_lazy("Cap status"),
+    "rule": gettext_lazy("Rule"),
     "status": gettext_lazy("Status"),
     "departments": gettext_lazy("Departments"),
     "waiting": gettext_lazy("Waiting"),
@@ -150,6 +155,9 @@ COLUMNS = {
 CODES: dict[str, Any] = {
     "cap.reached": gettext_lazy("Cap reached"),
     "cap.room": gettext_lazy("Below the cap"),
+    "cap.over": gettext_lazy("Over the cap"),
+    "cap.over_overridden": gettext_lazy("Over the cap by recorded overrides"),
+    **{f"rule.{code}": label for code, label in RULE_LABELS.items()},
     "rent.unknown": gettext_lazy("Maximum rent not known"),
     "sex.female": gettext_lazy("Women"),
     "sex.male": gettext_lazy("Men"),
@@ -194,13 +202,25 @@ def _looks_like_quarter(value: Any) -> bool:
 def note_text(table: Table) -> str:
     p = table.note_params
     if table.note == "top_rows":
-        return (
+        out = (
             _(
                 "%(shown)s of %(total)s units with placements shown (most placements first); "
                 "%(at_cap)s at or over the cap."
             )
             % p
         )
+        over = p.get("over_cap", 0)
+        if over:
+            out += " " + (
+                _(
+                    "%(over_cap)s over the cap, of them %(over_cap_overridden)s only by offers "
+                    "the allocation lead overrode with a written reason."
+                )
+                % p
+            )
+        else:
+            out += " " + _("None over the cap.")
+        return out
     if table.note == "top_organisations":
         return (
             _(

@@ -37,6 +37,7 @@ from anvis.vacancies.models import (
 from anvis_core.cases.economy import default_max_rent, effective_max_rent
 from anvis_core.cases.support import SECTION_85A_METHODS
 from anvis_core.composition import add_months
+from anvis_core.composition.placements import window_start
 from anvis_core.cpr import age_on
 from anvis_core.quotas import Quarter
 from anvis_core.reports import SNAPSHOT_FORMAT, Report, build_report, quarters_for
@@ -218,8 +219,27 @@ def _tenancies(end: dt.date, citizen_keys: dict[int, int]) -> list[list[Any]]:
     return sorted(out, key=lambda r: (r[2], r[0]))
 
 
+def _override_counts(end: dt.date) -> tuple[Counter[int], Counter[int]]:
+    """Placements in the 12-month window whose offer carried an override of an agreement rule
+    by the allocation lead, per department and per entrance."""
+    rows = Lease.objects.filter(
+        move_in_on__gte=window_start(end, 12), move_in_on__lte=end, offer__isnull=False
+    ).exclude(offer__override_reason="")
+    by_department: Counter[int] = Counter()
+    by_entrance: Counter[int] = Counter()
+    for entrance, department in rows.values_list(
+        "vacancy__dwelling__entrance_id", "vacancy__dwelling__entrance__department_id"
+    ):
+        by_department[department] += 1
+        by_entrance[entrance] += 1
+    return by_department, by_entrance
+
+
 def _windows(end: dt.date) -> tuple[list[list[Any]], list[list[Any]]]:
+    """Placements per department and stairwell in the 12 months to ``end``: label, parent,
+    count, and how many of them rest on an override."""
     by_department, by_entrance = placement_counts(end, 12)
+    over_department, over_entrance = _override_counts(end)
     departments = Department.objects.filter(pk__in=list(by_department)).values_list(
         "pk", "number", "name", "organisation__name"
     )
@@ -227,12 +247,28 @@ def _windows(end: dt.date) -> tuple[list[list[Any]], list[list[Any]]]:
         "pk", "street", "postal_code", "city", "department__number", "department__name"
     )
     return (
-        sorted([f"{num} {name}", org, by_department[pk]] for pk, num, name, org in departments),
         sorted(
-            [f"{street}, {postal} {city}", f"{num} {name}", by_entrance[pk]]
+            [f"{num} {name}", org, by_department[pk], over_department[pk]]
+            for pk, num, name, org in departments
+        ),
+        sorted(
+            [f"{street}, {postal} {city}", f"{num} {name}", by_entrance[pk], over_entrance[pk]]
             for pk, street, postal, city, num, name in entrances
         ),
     )
+
+
+def _overrides(first: Quarter, end: dt.date) -> list[list[str]]:
+    """One row (offer day, rule) per agreement rule the allocation lead overrode on an offer."""
+    out = []
+    for day, findings in (
+        Offer.objects.filter(offered_on__gte=first.start, offered_on__lte=end)
+        .exclude(override_reason="")
+        .values_list("offered_on", "findings")
+        .order_by("offered_on", "pk")
+    ):
+        out += [[iso(day), f["code"]] for f in findings if f.get("severity") == "agreement"]
+    return out
 
 
 def _department_status(end: dt.date) -> dict[str, Any]:
@@ -353,6 +389,7 @@ def report_snapshot_gather(*, quarter: Quarter, today: dt.date) -> dict[str, Any
         "leases": leases,
         "claims": claims,
         "declines": declines,
+        "overrides": _overrides(first, as_of),
         "cases": cases,
         "stays": stays,
         "decisions_85a": decisions,

@@ -23,6 +23,7 @@ from anvis.cases.demo import MOD11_WEIGHTS
 from anvis.core.demo import DemoContext
 from anvis.stock.models import Dwelling
 from anvis.vacancies import services as flow
+from anvis.vacancies.adapters import active_offer_counts
 from anvis.vacancies.models import Vacancy
 from anvis_core.composition import add_months
 
@@ -76,6 +77,45 @@ def _contact(worker: Any, event: Any, day: dt.date, note: str) -> None:
         services.task_contact_record(actor=worker, task=task, contact_on=day, note=note, today=day)
 
 
+def _free_dwelling(rng: random.Random, organisation: Any, day: dt.date) -> Dwelling:
+    """A family dwelling of the organisation with no open vacancy, in a department that is not
+    closed (red) and whose stairwell and department are under the agreement's caps on `day`
+    (placements in the 12 months up to that day and active offers, counted as the gate counts
+    them)."""
+    from anvis.monitoring.models import DepartmentStatus
+    from anvis.monitoring.selectors import placement_counts
+    from anvis.reports.selectors import agreement_for
+
+    agreement = agreement_for(day)
+    version = agreement.version_for(day) if agreement else None
+    cap_entrance = (version.cap_per_entrance_12m if version else None) or 10**6
+    cap_department = (version.cap_per_department_12m if version else None) or 10**6
+    placed_departments, placed_entrances = placement_counts(day, 12)
+    offer_departments, offer_entrances = active_offer_counts()
+    busy = set(
+        Vacancy.objects.filter(organisation=organisation).values_list("dwelling_id", flat=True)
+    )
+    closed = set(  # red departments are closed to municipal placements
+        DepartmentStatus.objects.filter(status="red").values_list("department_id", flat=True)
+    )
+    candidates = [
+        pk
+        for pk, entrance, department in Dwelling.objects.filter(
+            entrance__department__organisation=organisation,
+            dwelling_type="family",
+            rent__lte=5000,
+        )
+        .order_by("pk")
+        .values_list("pk", "entrance_id", "entrance__department_id")
+        if pk not in busy
+        and department not in closed
+        and placed_entrances.get(entrance, 0) + offer_entrances.get(entrance, 0) < cap_entrance
+        and placed_departments.get(department, 0) + offer_departments.get(department, 0)
+        < cap_department
+    ]
+    return Dwelling.objects.get(pk=rng.choice(candidates))
+
+
 def _house(ctx: DemoContext, rng: random.Random, index: int, users: dict[str, Any]) -> Any:
     """One citizen from shelter to a signed lease; returns (lease, organisation user, cpr)."""
     lead, worker, admin = users["anvisningsleder"], users["sagsbehandler"], users["admin"]
@@ -122,19 +162,7 @@ def _house(ctx: DemoContext, rng: random.Random, index: int, users: dict[str, An
             status="ended" if ended else ("active" if start <= today else "planned"),
         )
     organisation = org_user.organisations.order_by("pk").first()
-    busy = set(
-        Vacancy.objects.filter(organisation=organisation).values_list("dwelling_id", flat=True)
-    )
-    candidates = list(
-        Dwelling.objects.filter(
-            entrance__department__organisation=organisation,
-            dwelling_type="family",
-            rent__lte=5500,
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    dwelling = Dwelling.objects.get(pk=rng.choice([pk for pk in candidates if pk not in busy]))
+    dwelling = _free_dwelling(rng, organisation, report_day)
     vacancy = flow.vacancy_report(
         actor=admin,
         dwelling=dwelling,
@@ -144,7 +172,11 @@ def _house(ctx: DemoContext, rng: random.Random, index: int, users: dict[str, An
         report_date=report_day,
     )
     flow.vacancy_accept(actor=lead, vacancy=vacancy, today=report_day)
-    offer = flow.offer_create(actor=worker, vacancy=vacancy, case=case, today=report_day)
+    # The caseworker has looked at the gate's soft findings (rent against the citizen's
+    # maximum and the like) and confirms them; caps are kept by the choice of dwelling.
+    offer = flow.offer_create(
+        actor=worker, vacancy=vacancy, case=case, soft_confirmed=True, today=report_day
+    )
     flow.offer_accept(actor=worker, offer=offer, today=report_day + dt.timedelta(days=3))
     lease = flow.lease_register(
         actor=lead, offer=offer, signed_on=move_in, starts_on=move_in, move_in_on=move_in
@@ -161,8 +193,10 @@ def load(ctx: DemoContext) -> None:
     worker = users["sagsbehandler"]
     today = ctx.today
     evicted = transferred = arrears = open_warnings = 0
+    # Housed oldest first, so that every offer is judged against the placements before it.
+    housed = {index: _house(ctx, rng, index, users) for index in reversed(range(TENANCIES))}
     for index in range(TENANCIES):
-        lease, org_user, cpr, case = _house(ctx, rng, index, users)
+        lease, org_user, cpr, case = housed[index]
         # One point of entry: the organisation names its contact on every tenancy.
         services.tenancy_contacts_set(
             actor=org_user,

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from anvis.cases.models import Case, CaseStatus
+from anvis.cases.models import Case
 from anvis.core.demo import DemoContext
 from anvis.stock.models import Dwelling, HousingOrganisation
 from anvis_core.calendar import add_working_days
 
-from . import services
-from .models import Vacancy, VacancyStatus
+from . import gate, services
+from .models import Offer, Vacancy, VacancyStatus
 
 ORDER = 50
 PER_ORGANISATION = 12
@@ -47,12 +47,32 @@ def _dwellings(organisation: HousingOrganisation, ctx: DemoContext) -> list[Dwel
     return list(Dwelling.objects.filter(pk__in=chosen).order_by("pk"))
 
 
-def _waiting_cases(day: dt.date) -> list[Case]:
-    return list(
-        Case.objects.filter(status=CaseStatus.WAITING)
-        .exclude(parked_until__gte=day)
-        .exclude(offers__status__in=["pending", "accepted"])
-        .order_by("-priority_total", "waiting_since", "pk")[:20]
+def _offer_best(actor: Any, vacancy: Vacancy, day: dt.date) -> Offer | None:
+    """Offer the vacancy to its best eligible candidate (the top of the ranked list)."""
+    split = gate.vacancy_candidates(vacancy=vacancy, day=day).split()
+    if not split.eligible:
+        return None
+    case = Case.objects.get(number=split.eligible[0])
+    return services.offer_create(actor=actor, vacancy=vacancy, case=case, today=day)
+
+
+def _offer_with_override(actor: Any, vacancy: Vacancy, day: dt.date) -> Offer | None:
+    """Where nobody is eligible because of a cap or closure, the allocation lead overrides it
+    once, with a written reason (recorded and counted in the steering group's report)."""
+    split = gate.vacancy_candidates(vacancy=vacancy, day=day).split()
+    if not split.agreement:
+        return None
+    case = Case.objects.get(number=split.agreement[0])
+    return services.offer_create(
+        actor=actor,
+        vacancy=vacancy,
+        case=case,
+        today=day,
+        soft_confirmed=True,
+        override_reason=(
+            "Borgeren har netværk i afdelingen og bostøtte tæt på; afdelingens bestyrelse "
+            "er orienteret."
+        ),
     )
 
 
@@ -100,27 +120,28 @@ def load(ctx: DemoContext) -> None:
     services.vacancy_decline(
         actor=lead, vacancy=answerable[0], note="Ingen egnet kandidat lige nu", today=today
     )
-    accepted = [
-        services.vacancy_accept(actor=lead, vacancy=v, today=today)
-        for v in answerable[1 : max(2, len(answerable) - 3)]
-    ]
+    # The lead accepts the vacancies some waiting citizen may get (the page says how many);
+    # the newest and those nobody may get stay in the inbox.
+    usable = [v for v in answerable[1:-1] if not gate.usability(vacancy=v, day=today).nobody]
+    accepted = [services.vacancy_accept(actor=lead, vacancy=v, today=today) for v in usable]
     offered_on = today
-    cases = _waiting_cases(today)
-    leases = 0
+    leases = overrides = 0
     for index, vacancy in enumerate(accepted[:6]):
-        if len(cases) < 2:
-            break
-        offer = services.offer_create(
-            actor=worker, vacancy=vacancy, case=cases.pop(0), today=offered_on
-        )
+        # Each offer goes to the best candidate the gate lets through, as on the candidate page.
+        offer = _offer_best(worker, vacancy, offered_on)
+        if offer is None and not overrides:
+            offer = _offer_with_override(lead, vacancy, offered_on)
+            overrides += offer is not None
+        if offer is None:
+            continue
         if index % 3 == 0:
             # Declined with a coded reason, then offered to the next candidate.
             services.offer_decline(
                 actor=worker, offer=offer, reason="client_location", today=offered_on
             )
-            offer = services.offer_create(
-                actor=worker, vacancy=vacancy, case=cases.pop(0), today=offered_on
-            )
+            offer = _offer_best(worker, vacancy, offered_on)
+            if offer is None:
+                continue
         if index % 2 == 0:
             services.offer_accept(actor=worker, offer=offer, today=offered_on)
             start = max(vacancy.available_from, add_working_days(today, 3)) + dt.timedelta(
@@ -136,5 +157,5 @@ def load(ctx: DemoContext) -> None:
             leases += 1
     ctx.log(
         f"vacancies: {len(reported)} reported, {len(municipal)} municipal, "
-        f"{len(accepted)} accepted, {leases} let"
+        f"{len(accepted)} accepted, {leases} let, {overrides} offer with an override"
     )

@@ -89,6 +89,10 @@ class LetOrdinaryForm(forms.Form):
 
 
 class OfferForm(forms.Form):
+    """The offer dialogue: the citizen, the answer deadline and the viewing, and — when the
+    gate has findings — the confirmation of soft findings and the allocation lead's reason for
+    overriding an agreement rule."""
+
     case = forms.ModelChoiceField(queryset=Case.objects.none(), label=_("Citizen (case)"))
     response_working_days = forms.IntegerField(
         label=_("Answer deadline (working days)"), min_value=1, max_value=30
@@ -96,17 +100,54 @@ class OfferForm(forms.Form):
     viewing_at = forms.DateTimeField(
         label=_("Viewing"), required=False, widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"]
     )
+    soft_confirmed = forms.BooleanField(
+        label=_("I have considered the findings that need my confirmation"), required=False
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for overriding (allocation lead)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Caps, closed departments and the agreement's terms can be overridden only by the "
+            "allocation lead, with a written reason. It is stored on the offer, in the audit "
+            "trail and counted in the steering group's report. Legal bars cannot be overridden."
+        ),
+    )
 
-    def __init__(self, *args: Any, candidates: Any, default_days: int, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        cases: Any,
+        candidates: Any,
+        default_days: int,
+        marks: dict[str, str] | None = None,
+        can_override: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """``cases``: every case the user may see (a submitted one is judged by the offer
+        service, so a refusal names the rules); ``candidates``: those the list offers."""
         super().__init__(*args, **kwargs)
-        self.fields["case"].queryset = candidates  # type: ignore[attr-defined]
-        self.fields["case"].label_from_instance = lambda c: (
-            _(  # type: ignore[attr-defined]
-                "%(number)s – %(name)s (priority %(priority)s)"
+        marks = marks or {}
+        field = self.fields["case"]
+        field.queryset = cases  # type: ignore[attr-defined]
+        self.candidates = candidates
+        field.widget.choices = [("", "---------")] + [
+            (
+                c.pk,
+                _("%(number)s – %(name)s (priority %(priority)s)%(mark)s")
+                % {
+                    "number": c.number,
+                    "name": c.citizen.full_name,
+                    "priority": c.priority_total,
+                    "mark": marks.get(c.number, ""),
+                },
             )
-            % {"number": c.number, "name": c.citizen.full_name, "priority": c.priority_total}
-        )
+            for c in candidates
+        ]
         self.fields["response_working_days"].initial = default_days
+        if not can_override:
+            del self.fields["override_reason"]
 
 
 class OfferDeclineForm(forms.Form):

@@ -233,7 +233,28 @@ class Offer(models.Model):
     offered_on = models.DateField(_("offered"))
     response_deadline = models.DateField(_("answer by"))
     viewing_at = models.DateTimeField(_("viewing"), null=True, blank=True)
-    eligibility_warnings = models.JSONField(_("eligibility warnings when offered"), default=list)
+    findings = models.JSONField(
+        _("findings when offered"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The rules the offer broke when it was made (code, severity, values), each confirmed "
+            "(soft) or overridden by the allocation lead (agreement)."
+        ),
+    )
+    override_reason = models.TextField(
+        _("reason for overriding"),
+        blank=True,
+        help_text=_("The allocation lead's written reason for overriding a cap, closure or term."),
+    )
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("overridden by"),
+    )
     answered_on = models.DateField(_("answered"), null=True, blank=True)
     decline_reason = models.CharField(
         _("reason for declining"), max_length=32, choices=DeclineReasonChoice.choices, blank=True
@@ -288,6 +309,13 @@ class Offer(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_OFFER_STATUSES
+
+    @property
+    def overridden_rules(self) -> list[str]:
+        """The codes of the agreement rules the allocation lead overrode for this offer."""
+        if not self.override_reason:
+            return []
+        return [f["code"] for f in self.findings if f.get("severity") == "agreement"]
 
 
 class LeaseQuerySet(OrgScopedQuerySet):

@@ -10,13 +10,9 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
-from django.utils.translation import gettext as _
 
-from anvis.cases.domain import case_max_rent, case_room_need
-from anvis.cases.models import Case, CaseStatus
-from anvis.permissions import is_municipal
 from anvis_core.quotas import Quarter
-from anvis_core.workflow import is_overcrowded, working_days_left
+from anvis_core.workflow import working_days_left
 
 from .models import (
     ClaimStatus,
@@ -24,7 +20,6 @@ from .models import (
     GuaranteeKindChoice,
     Lease,
     Offer,
-    OfferStatus,
     Vacancy,
     VacancyEvent,
     VacancyStatus,
@@ -98,82 +93,6 @@ def inbox(*, user: Any, today: dt.date) -> list[InboxRow]:
     ]
     rows.sort(key=lambda r: (r.deadline is None, r.deadline or dt.date.max, r.vacancy.pk))
     return rows
-
-
-@dataclass(frozen=True)
-class Check:
-    label: str
-    ok: bool | None  # None: not known
-    detail: str
-
-
-def offer_eligibility(*, case: Case, vacancy: Vacancy) -> list[Check]:
-    """The checks a caseworker sees before offering (not binding: the caseworker judges)."""
-    dwelling = vacancy.dwelling
-    checks: list[Check] = []
-    max_rent = case_max_rent(case).amount
-    if max_rent is None:
-        checks.append(Check(_("Rent"), None, _("The citizen's maximum rent is not known.")))
-    else:
-        checks.append(
-            Check(
-                _("Rent"),
-                vacancy.rent_at_letting <= max_rent,
-                _("Rent %(rent)s kr, the citizen's maximum %(max)s kr.")
-                % {"rent": vacancy.rent_at_letting, "max": max_rent},
-            )
-        )
-    need = case_room_need(case)
-    checks.append(
-        Check(
-            _("Rooms"),
-            need.fits(dwelling.rooms),
-            _("%(rooms)s rooms; the household needs %(min)s–%(max)s.")
-            % {"rooms": dwelling.rooms, "min": need.min_rooms, "max": need.max_rooms},
-        )
-    )
-    checks.append(
-        Check(
-            _("Persons per room"),
-            not is_overcrowded(need.persons, dwelling.rooms),
-            _("%(persons)s persons in %(rooms)s rooms (at most 2 per room).")
-            % {"persons": need.persons, "rooms": dwelling.rooms},
-        )
-    )
-    for needed, has, label in (
-        (case.needs_step_free, dwelling.step_free, _("Step-free access")),
-        (case.needs_elevator, dwelling.elevator, _("Elevator")),
-        (case.needs_wheelchair, dwelling.wheelchair, _("Wheelchair-accessible")),
-    ):
-        if needed:
-            checks.append(
-                Check(label, bool(has), _("Needed; the dwelling has it.") if has else _("Needed."))
-            )
-    districts = case.district_list
-    district = dwelling.entrance.department.district
-    if districts:
-        checks.append(
-            Check(
-                _("District"),
-                district in districts,
-                _("%(district)s; wished: %(wished)s.")
-                % {"district": district or "–", "wished": ", ".join(districts)},
-            )
-        )
-    return checks
-
-
-def offer_candidates(*, user: Any, today: dt.date) -> QuerySet[Case]:
-    """Waiting, unpaused cases without an active offer, by priority (until matching lands)."""
-    if not is_municipal(user):
-        return Case.objects.none()
-    return (
-        Case.objects.filter(status=CaseStatus.WAITING)
-        .exclude(parked_until__gte=today)
-        .exclude(offers__status__in=[OfferStatus.PENDING, OfferStatus.ACCEPTED])
-        .select_related("citizen")
-        .order_by("-priority_total", "waiting_since", "pk")
-    )
 
 
 def vacancy_timeline(vacancy: Vacancy) -> list[VacancyEvent]:

@@ -59,6 +59,7 @@ from anvis_core.workflow.guarantee import (
     check_guarantee_claim,
 )
 
+from . import gate
 from .models import (
     ClaimStatus,
     EventKind,
@@ -250,7 +251,12 @@ def vacancy_report(
             to_status=VacancyState.REPORTED.value,
             summary=str(VacancySource(source).label),
         )
-        turn = turn_decide(dwelling=dwelling, report_date=day, actor=actor)
+        unusable = [
+            {"code": f.code, "params": dict(f.reason.params)}
+            for f in gate.vacancy_blocks(vacancy=vacancy, day=day).findings
+            if f.code in gate.UNUSABLE_CODES
+        ]
+        turn = turn_decide(dwelling=dwelling, report_date=day, actor=actor, unusable=unusable)
         vacancy.turn_record = turn.record
         to_municipality = turn.municipal or source != VacancySource.REPORT
         if to_municipality:
@@ -432,11 +438,16 @@ def offer_create(
     case: Case,
     response_working_days: int | None = None,
     viewing_at: dt.datetime | None = None,
-    eligibility_warnings: list[str] | None = None,
+    override_reason: str = "",
+    soft_confirmed: bool = False,
     today: dt.date | None = None,
 ) -> Offer:
-    """Offer an accepted vacancy to a waiting citizen. The answer deadline is the agreement's
-    offer deadline in working days (default 5) unless given."""
+    """Offer an accepted vacancy to a citizen, through the one gate (`anvis.vacancies.gate`):
+    refused with every reason when a legal bar or the case's state blocks it, when a cap,
+    closure or agreement term is broken and the allocation lead has given no written reason, or
+    when a soft finding is not confirmed. The findings and the override are stored on the
+    offer. The answer deadline is the agreement's offer deadline in working days (default 5)
+    unless given."""
     day = _today(today)
     with transaction.atomic():
         vacancy = _lock_vacancy(vacancy)
@@ -447,22 +458,14 @@ def offer_create(
                 code="vacancy_not_accepted",
             )
         locked_case = Case.objects.select_for_update().get(pk=case.pk)
-        if locked_case.status != CaseStatus.WAITING:
-            raise ValidationError(
-                _("The citizen cannot get an offer: the case is “%(status)s”.")
-                % {"status": locked_case.get_status_display()},
-                code="case_not_waiting",
-            )
-        if locked_case.is_parked_on(day):
-            raise ValidationError(
-                _("The case is paused until %(date)s.")
-                % {"date": locked_case.parked_until.strftime("%d.%m.%Y")},
-                code="case_parked",
-            )
-        if Offer.objects.active().filter(case=locked_case).exists():
-            raise ValidationError(
-                _("The citizen already has an active offer."), code="case_has_offer"
-            )
+        decision = gate.offer_enforce(
+            actor=actor,
+            case=locked_case,
+            vacancy=vacancy,
+            day=day,
+            override_reason=override_reason,
+            soft_confirmed=soft_confirmed,
+        )
         if response_working_days is None:
             version = vacancy.turn_record.version if vacancy.turn_record else None
             response_working_days = (
@@ -480,7 +483,9 @@ def offer_create(
             offered_on=day,
             response_deadline=offer_deadline(day, response_working_days),
             viewing_at=viewing_at,
-            eligibility_warnings=list(eligibility_warnings or []),
+            findings=decision.result.stored(),
+            override_reason=decision.override_reason,
+            overridden_by=_user(actor) if decision.override_reason else None,
             made_by=_user(actor),
         )
         try:
@@ -512,6 +517,16 @@ def offer_create(
         audit_record(
             actor=actor, action="vacancies.offer_create", instance=offer, after=snapshot(offer)
         )
+        if decision.override_reason:
+            audit_record(
+                actor=actor,
+                action="vacancies.offer_override",
+                instance=offer,
+                after={
+                    "rules": offer.overridden_rules,
+                    "reason": decision.override_reason,
+                },
+            )
     return offer
 
 
@@ -731,6 +746,15 @@ def lease_register(
                 code="offer_not_accepted",
             )
         case = Case.objects.select_for_update().get(pk=offer.case_id)
+        if case.status != CaseStatus.OFFERED:
+            raise ValidationError(
+                _(
+                    "The citizen's case is “%(status)s”; a lease needs the case of the accepted offer."
+                )
+                % {"status": case.get_status_display()},
+                code="case_not_offered",
+            )
+        notes = gate.lease_notes(vacancy=vacancy, offered_on=offer.offered_on, day=_today(None))
         before = snapshot(vacancy)
         void = compute_void_rent(
             monthly_rent=vacancy.rent_at_letting,
@@ -779,7 +803,7 @@ def lease_register(
         registered = _register_placement(
             actor=actor, vacancy=vacancy, case=case, move_in_on=move_in_on
         )
-        warnings: list[str] = []
+        warnings: list[str] = list(notes)
         if not case.support_plans.exclude(status=SupportStatus.CANCELLED).exists():
             warnings.append(_("No support plan has been decided for the citizen."))
         audit_record(actor=actor, action="vacancies.lease", instance=lease, after=snapshot(lease))

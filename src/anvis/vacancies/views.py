@@ -28,7 +28,7 @@ from anvis.permissions import (
 from anvis_core.quotas import Quarter
 from anvis_core.workflow import DEFAULT_OFFER_RESPONSE_WORKING_DAYS, working_days_left
 
-from . import selectors, services
+from . import gate, selectors, services
 from .forms import (
     ClaimDecisionForm,
     GuaranteeClaimForm,
@@ -173,6 +173,14 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 purpose="allocation",
                 path=request.path,
             )
+    if municipal:
+        labels = gate.unit_labels([vacancy])
+        for offer in offers:
+            offer.finding_texts = gate.stored_texts(offer.findings, labels)
+    can_answer = user_has_role(user, LEAD) and vacancy.status in (
+        VacancyStatus.MUNICIPAL,
+        VacancyStatus.ORDINARY,
+    )
     days_left = (
         working_days_left(vacancy.response_deadline, today)
         if vacancy.response_deadline and vacancy.status == VacancyStatus.MUNICIPAL
@@ -190,8 +198,8 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "days_left": days_left,
             "show_cases": municipal,
             "nominee_contact": nominee_contact,
-            "can_answer": user_has_role(user, LEAD)
-            and vacancy.status in (VacancyStatus.MUNICIPAL, VacancyStatus.ORDINARY),
+            "can_answer": can_answer,
+            "usable": gate.usability(vacancy=vacancy, day=today) if can_answer else None,
             "can_decline": user_has_role(user, LEAD) and vacancy.status == VacancyStatus.MUNICIPAL,
             "can_offer": municipal and vacancy.status == VacancyStatus.ACCEPTED,
             "can_answer_offer": municipal and active is not None,
@@ -211,6 +219,17 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access(LEAD, deny_status=404)
 def vacancy_accept(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = selectors.vacancy_get(user=request.user, pk=pk)
+    if not request.POST.get("confirm_nobody"):
+        usable = gate.usability(vacancy=vacancy, day=timezone.localdate())
+        if usable.nobody:
+            messages.error(
+                request,
+                _(
+                    "No waiting citizen may get this dwelling. Tick “Accept anyway” to accept "
+                    "it all the same."
+                ),
+            )
+            return redirect("vacancies:vacancy_detail", pk=pk)
     try:
         services.vacancy_accept(actor=request.user, vacancy=vacancy)
     except ValidationError as exc:
@@ -259,19 +278,40 @@ def vacancy_let(request: HttpRequest, pk: int) -> HttpResponse:
 # --- offers -------------------------------------------------------------------------------------
 
 
+BLOCKED_SHOWN = 50
+
+
 @access(MUNICIPAL, deny_status=404)
 def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """The offer dialogue. The choices are the waiting citizens the one gate lets through
+    (eligible first, then those with findings the user may confirm or, as allocation lead,
+    override); the others are listed with the rules that keep them from the dwelling. The
+    chosen citizen's findings come from the same check the offer service makes."""
     vacancy = selectors.vacancy_get(user=request.user, pk=pk)
     today = timezone.localdate()
     version = vacancy.turn_record.version if vacancy.turn_record else None
     default_days = (
         version.offer_response_working_days if version else DEFAULT_OFFER_RESPONSE_WORKING_DAYS
     )
-    candidates = selectors.offer_candidates(user=request.user, today=today)
+    can_override = gate.may_override(request.user)
+    candidates = gate.vacancy_candidates(vacancy=vacancy, day=today)
+    split = candidates.split()
+    allowed = split.eligible + split.soft + (split.agreement if can_override else [])
+    marks = dict.fromkeys(split.soft + split.agreement, " ⚠")
+    case_ids = candidates.pool.case_ids
+    choices = (
+        case_queryset(user=request.user)
+        .filter(pk__in=[case_ids[n] for n in allowed])
+        .select_related("citizen")
+        .order_by("-priority_total", "waiting_since", "pk")
+    )
     form = OfferForm(
         posted(request),
-        candidates=candidates,
+        cases=case_queryset(user=request.user).select_related("citizen"),
+        candidates=choices,
         default_days=default_days,
+        marks=marks,
+        can_override=can_override,
     )
     chosen = None
     chosen_pk = request.POST.get("case") or request.GET.get("sag")
@@ -279,7 +319,7 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
         chosen = case_queryset(user=request.user).filter(pk=int(chosen_pk)).first()
         if chosen is not None and request.method == "GET":
             form.initial["case"] = chosen.pk
-    checks = selectors.offer_eligibility(case=chosen, vacancy=vacancy) if chosen else []
+    check = gate.offer_check(case=chosen, vacancy=vacancy, day=today) if chosen else None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -289,19 +329,55 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
                 case=data["case"],
                 response_working_days=data["response_working_days"],
                 viewing_at=data["viewing_at"],
-                eligibility_warnings=[c.detail for c in checks if c.ok is False],
+                soft_confirmed=data["soft_confirmed"],
+                override_reason=data.get("override_reason", ""),
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
             messages.success(request, _("The offer is made."))
             return redirect("vacancies:vacancy_detail", pk=pk)
+    if chosen is not None:
+        personal_data_access_record(
+            user=request.user,
+            subject_id=chosen.citizen_id,
+            subject_ref=chosen.citizen.reference,
+            what="eligibility (offer dialogue)",
+            purpose="allocation",
+            path=request.path,
+        )
+    blocked = [
+        (number, _finding_texts(candidates, number)) for number in split.blocked[:BLOCKED_SHOWN]
+    ]
+    if not can_override:
+        blocked += [
+            (number, _finding_texts(candidates, number))
+            for number in split.agreement[: max(0, BLOCKED_SHOWN - len(blocked))]
+        ]
     return render(
         request,
         "vacancies/offer_form.html",
-        {"form": form, "vacancy": vacancy, "chosen": chosen, "checks": checks},
+        {
+            "form": form,
+            "vacancy": vacancy,
+            "chosen": chosen,
+            "check": check.rows() if check else [],
+            "check_blocked": bool(check and check.findings.blocked),
+            "split": split,
+            "conditional_count": len(split.soft) + (len(split.agreement) if can_override else 0),
+            "blocked": blocked,
+            "not_offerable_count": len(split.blocked)
+            + (0 if can_override else len(split.agreement)),
+            "can_override": can_override,
+        },
         status=form_status(request, form),
     )
+
+
+def _finding_texts(candidates: gate.VacancyCandidates, number: str) -> list[str]:
+    """The findings that keep a citizen off the list, each with what it would take."""
+    result = gate.GateResult(candidates.findings(number), candidates.labels)
+    return [f"{row['text']} ({row['severity_label']}.)" for row in result.rows()]
 
 
 @require_POST

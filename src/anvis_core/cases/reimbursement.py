@@ -1,9 +1,11 @@
 """The § 110 reimbursement counter (serviceloven § 110, § 176; the 2023 homelessness reform).
 
 The state reimburses 50 % of a municipality's expenses for a citizen's § 110 shelter stays for
-at most a capped number of days per *running year*: 120 days, reduced to 90 days from
-1 April 2026 (Social- og Boligstyrelsen, "Omstilling af hjemløshedsområdet"). The running year
-starts with the first admission and the counter resets one year after it.
+at most a capped number of days per *running year*: 120 days from 1 October 2023, 90 days from
+1 April 2026 (L 64 2022/23; Social- og Boligstyrelsen, "Omstilling af hjemløshedsområdet").
+The running year starts with the first admission and the counter resets one year after it.
+The caps are rows of the dated table in :mod:`anvis_core.law` (``shelter.cap_days``); stay
+days before the first row (1 October 2023) lie before the scheme and are not counted.
 
 Conventions used here (documented in docs/cases.md):
 
@@ -17,7 +19,7 @@ Conventions used here (documented in docs/cases.md):
   keeps the 120-day cap for days before the switch and has a 90-day cap from 1 April 2026:
   a citizen with 95 days used on 31 March 2026 has no reimbursable days left on 1 April. This is
   the conservative reading (the municipality never plans on reimbursement it may not get); the
-  schedule is data (:data:`CAP_SCHEDULE`), so a different transitional reading is one edit.
+  schedule is data (the law table), so a different transitional reading is one row.
 """
 
 from __future__ import annotations
@@ -26,13 +28,13 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from anvis_core import law
+
 from .dates import add_years
 
-#: (first day the cap applies, cap in days), in date order.
-CAP_SCHEDULE: tuple[tuple[dt.date, int], ...] = (
-    (dt.date.min, 120),
-    (dt.date(2026, 4, 1), 90),
-)
+Schedule = Sequence[tuple[dt.date, int]]
+#: (first day the cap applies, cap in days), in date order, from the default law table.
+CAP_SCHEDULE: tuple[tuple[dt.date, int], ...] = law.shelter_caps(law.DEFAULT_TABLE)
 DEFAULT_WARNING_DAYS = 14
 
 
@@ -58,8 +60,10 @@ class Stay:
         return [self.admitted + dt.timedelta(days=i) for i in range(max(n, 0))]
 
 
-def cap_on(day: dt.date, schedule: Sequence[tuple[dt.date, int]] = CAP_SCHEDULE) -> int:
-    cap = schedule[0][1]
+def cap_on(day: dt.date, schedule: Schedule | None = None) -> int:
+    """The cap in force on `day` (0 before the scheme began)."""
+    schedule = law.shelter_caps() if schedule is None else schedule
+    cap = 0
     for start, value in schedule:
         if day >= start:
             cap = value
@@ -91,9 +95,11 @@ class ReimbursementStatus:
 def running_years(
     stays: Iterable[Stay],
     today: dt.date,
-    schedule: Sequence[tuple[dt.date, int]] = CAP_SCHEDULE,
+    schedule: Schedule | None = None,
 ) -> list[RunningYear]:
-    days = sorted({d for stay in stays for d in stay.days(today)})
+    schedule = law.shelter_caps() if schedule is None else schedule
+    first = schedule[0][0]
+    days = sorted({d for stay in stays for d in stay.days(today) if d >= first})
     years: list[RunningYear] = []
     i = 0
     while i < len(days):
@@ -116,8 +122,9 @@ def reimbursement_status(
     stays: Iterable[Stay],
     today: dt.date,
     warning_days: int = DEFAULT_WARNING_DAYS,
-    schedule: Sequence[tuple[dt.date, int]] = CAP_SCHEDULE,
+    schedule: Schedule | None = None,
 ) -> ReimbursementStatus:
+    schedule = law.shelter_caps() if schedule is None else schedule
     stay_list = list(stays)
     years = running_years(stay_list, today, schedule)
     in_stay = any(

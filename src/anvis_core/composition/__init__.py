@@ -2,18 +2,21 @@
 placement windows. Pure Python (and numpy); no Django."""
 
 from .criteria import (
-    FOREBYGGELSE_CRITERIA,
-    UDSAT_CRITERIA,
+    AreaRules,
     Assessment,
     Reason,
     Status,
     WarningMargins,
+    area_rules,
     assess,
+    official_list_kinds,
 )
 from .indicators import (
+    ETHNIC_INDICATORS,
     INDICATOR_FIELDS,
     MIN_HOUSEHOLDS,
     MIN_RESIDENTS,
+    OWN_INDICATORS,
     IndicatorValues,
     is_suppressed,
     latest_list_year,
@@ -41,13 +44,14 @@ from .twins import (
 )
 
 __all__ = [
+    "ETHNIC_INDICATORS",
     "FEATURE_NAMES",
-    "FOREBYGGELSE_CRITERIA",
     "INDICATOR_FIELDS",
     "MIN_HOUSEHOLDS",
     "MIN_RESIDENTS",
-    "UDSAT_CRITERIA",
+    "OWN_INDICATORS",
     "WINDOWS",
+    "AreaRules",
     "Assessment",
     "Deviation",
     "IndicatorValues",
@@ -60,6 +64,7 @@ __all__ = [
     "Twin",
     "WarningMargins",
     "add_months",
+    "area_rules",
     "assess",
     "count_in_window",
     "deviation_from_twins",
@@ -70,6 +75,7 @@ __all__ = [
     "is_suppressed",
     "latest_list_year",
     "latest_usable_year",
+    "official_list_kinds",
     "propose_step",
     "share_percent",
     "standardise",

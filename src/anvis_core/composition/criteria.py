@@ -1,24 +1,40 @@
-"""The legal area criteria (ABL § 61 a and § 61 b) and the agreement's early-warning margins.
+"""The area criteria (ABL § 61 a, § 61 b) and the agreement's early warning.
+
+The thresholds are rows of the dated law table (:mod:`anvis_core.law`, ``area.*``), read for
+the list year the figures feed: the figures of year *Y* are behind the list of 1 December
+*Y* + 1.
 
 All comparisons are exact on `Decimal`: "over 40 %" means strictly greater, so 40.0 % is not
 over 40 %; "at least 3 times" includes 3.0; "under 55 %" is strictly less.
 
-* udsat boligområde (§ 61 a stk. 2): at least two of (1) > 40 % of 18–64-year-olds outside work
+**Anvis's own judgement uses the socio-economic criteria only** (labour-market attachment,
+education, income, convictions). The law's ethnic criterion — the share of immigrants and
+descendants from non-Western countries in § 61 a stk. 2 (parallelsamfund) and § 61 b
+(forebyggelse) — may be indirect ethnic discrimination since the EU Court of Justice's judgment
+of 18 December 2025 in C-417/23, so no status, warning, proposal or match depends on it. The
+official lists, which use it, are imported and shown as published (they are law); a department
+on a list is red whatever its own figures say.
+
+* udsat boligområde (§ 61 a stk. 1): at least two of (1) > 40 % of 18–64-year-olds outside work
   and education (two-year average), (2) convictions ≥ 3 × the national rate (two-year average),
   (3) > 60 % of 30–59-year-olds with only basic schooling, (4) mean gross income of 15–64-year-olds
   < 55 % of the regional mean.
-* parallelsamfund (§ 61 a stk. 1): udsat and > 50 % from non-Western countries.
-* forebyggelsesområde (§ 61 b): > 30 % from non-Western countries and at least two of
-  (1) > 30 %, (2) ≥ 2 ×, (3) > 60 %, (4) < 65 %.
+* the socio-economic part of § 61 b ("prevention level"): at least two of (1) > 30 %,
+  (2) ≥ 2 ×, (3) > 60 %, (4) < 65 %.
 
-The law also requires a boligområde of at least 1,000 residents; Anvis applies the criteria to
-every unsuppressed department as an early signal for the agreement, and reports the official
-designations from the yearly 1 December lists separately.
+The law also requires a boligområde of at least 1,000 residents (§ 61 a stk. 3); Anvis applies
+the criteria to every unsuppressed department as an early signal for the agreement, and reports
+the official designations from the yearly 1 December lists separately.
 
-Status: red when the department meets the udsat or forebyggelse criteria, or is on the latest
-official list; yellow when it would meet them with every threshold moved towards it by the
-agreement's early-warning margin, or when one udsat criterion is met; green otherwise; unknown
-when the year is suppressed or missing and the department is not designated.
+Status: red when the department meets the udsat criteria in its own figures, or is on the latest
+official list; yellow when it meets the prevention level, or would meet the udsat criteria with
+every threshold moved towards it by the agreement's early-warning margin, or meets one udsat
+criterion; green otherwise; unknown when the year is suppressed or missing and the department is
+not designated.
+
+:func:`official_list_kinds` reproduces the tests as the ministry applies them, ethnic criterion
+included, for one purpose only: to make plausible official lists for demo data. It is never
+called by a judgement of Anvis's own.
 """
 
 from __future__ import annotations
@@ -27,6 +43,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+
+from anvis_core import law
 
 from .indicators import IndicatorValues, two_year_average
 
@@ -62,21 +80,27 @@ class Criterion:
 
 
 D = Decimal
-UDSAT_CRITERIA: tuple[Criterion, ...] = (
-    Criterion("outside_work_education", "outside_work_education", Direction.OVER, D("40"), True),
-    Criterion("convictions", "convictions_relative_national", Direction.AT_LEAST, D("3"), True),
-    Criterion("basic_schooling", "basic_schooling_only", Direction.OVER, D("60")),
-    Criterion("income", "income_relative_region", Direction.UNDER, D("55")),
-)
-FOREBYGGELSE_CRITERIA: tuple[Criterion, ...] = (
-    Criterion("outside_work_education", "outside_work_education", Direction.OVER, D("30"), True),
-    Criterion("convictions", "convictions_relative_national", Direction.AT_LEAST, D("2"), True),
-    Criterion("basic_schooling", "basic_schooling_only", Direction.OVER, D("60")),
-    Criterion("income", "income_relative_region", Direction.UNDER, D("65")),
-)
-PARALLEL_NON_WESTERN = Criterion("non_western", "non_western", Direction.OVER, D("50"))
-FOREBYGGELSE_NON_WESTERN = Criterion("non_western", "non_western", Direction.OVER, D("30"))
-CRITERIA_NEEDED = 2
+
+
+@dataclass(frozen=True)
+class AreaRules:
+    """The criteria of one list year, as `Criterion` objects."""
+
+    list_year: int
+    udsat: tuple[Criterion, ...]
+    forebyggelse: tuple[Criterion, ...]
+    needed: int
+    source: law.AreaCriteria
+
+
+def _criteria(rows: tuple[law.Crit, ...]) -> tuple[Criterion, ...]:
+    return tuple(Criterion(c, i, Direction(d), t, two) for c, i, d, t, two in rows)
+
+
+def area_rules(list_year: int, table: law.LawTable | None = None) -> AreaRules:
+    """The § 61 a / § 61 b criteria in force on 1 December of `list_year`."""
+    a = law.area_criteria(list_year, table)
+    return AreaRules(list_year, _criteria(a.udsat), _criteria(a.forebyggelse), a.criteria_needed, a)
 
 
 @dataclass(frozen=True)
@@ -91,7 +115,6 @@ class WarningMargins:
     convictions_relative_national: Decimal = Decimal("0.5")
     basic_schooling_only: Decimal = Decimal("5")
     income_relative_region: Decimal = Decimal("5")
-    non_western: Decimal = Decimal("5")
 
     def for_indicator(self, indicator: str) -> Decimal:
         result: Decimal = getattr(self, indicator)
@@ -111,8 +134,7 @@ class Assessment:
     status: Status
     reasons: tuple[Reason, ...]
     udsat: bool = False
-    parallelsamfund: bool = False
-    forebyggelse: bool = False
+    prevention_level: bool = False  # the socio-economic part of § 61 b
     year: int | None = None
 
 
@@ -167,11 +189,14 @@ def assess(
     designations: Iterable[str] = (),
     designation_year: int | None = None,
     margins: WarningMargins | None = None,
+    rules: AreaRules | None = None,
 ) -> Assessment:
     """Traffic-light status of one department from its latest year (and the year before).
 
     `designations` are the kinds on the latest official 1 December list (`udsat`,
     `parallelsamfund`, `omdannelse`, `forebyggelse`); any of them makes the department red.
+    `rules` default to the criteria of the list that the figures feed (year + 1). Only the
+    socio-economic indicators are read; the non-Western share is never looked at.
     """
     margins = margins or WarningMargins()
     reasons: list[Reason] = []
@@ -187,45 +212,63 @@ def assess(
         year = None if current is None else current.year
         return Assessment(status=status, reasons=tuple(reasons), year=year)
 
-    all_criteria = (*UDSAT_CRITERIA, *FOREBYGGELSE_CRITERIA, PARALLEL_NON_WESTERN)
-    values = _values(current, previous, all_criteria)
-    non_western = values["non_western"][0]
+    rules = rules or area_rules(current.year + 1)
+    needed = rules.needed
+    values = _values(current, previous, (*rules.udsat, *rules.forebyggelse))
 
-    udsat_met = _count(UDSAT_CRITERIA, values, None)
-    udsat = len(udsat_met) >= CRITERIA_NEEDED
-    parallel = udsat and non_western is not None and PARALLEL_NON_WESTERN.met(non_western)
-    fore_met = _count(FOREBYGGELSE_CRITERIA, values, None)
-    fore_nw = non_western is not None and FOREBYGGELSE_NON_WESTERN.met(non_western)
-    forebyggelse = fore_nw and len(fore_met) >= CRITERIA_NEEDED
+    udsat_met = _count(rules.udsat, values, None)
+    udsat = len(udsat_met) >= needed
+    prevention_met = _count(rules.forebyggelse, values, None)
+    prevention = len(prevention_met) >= needed
 
     if udsat:
-        reasons.append(Reason("udsat", {"met": len(udsat_met), "needed": CRITERIA_NEEDED}))
+        reasons.append(Reason("udsat", {"met": len(udsat_met), "needed": needed}))
         reasons.extend(_reason("udsat", c, values) for c in udsat_met)
-        if parallel:
-            reasons.append(_reason("parallelsamfund", PARALLEL_NON_WESTERN, values))
-    if forebyggelse:
-        reasons.append(Reason("forebyggelse", {"met": len(fore_met), "needed": CRITERIA_NEEDED}))
-        reasons.append(_reason("forebyggelse", FOREBYGGELSE_NON_WESTERN, values))
-        reasons.extend(_reason("forebyggelse", c, values) for c in fore_met)
-    if udsat or forebyggelse or kinds:
-        return Assessment(Status.RED, tuple(reasons), udsat, parallel, forebyggelse, current.year)
+    if udsat or kinds:
+        return Assessment(Status.RED, tuple(reasons), udsat, prevention, current.year)
 
-    # Early warning: the udsat or forebyggelse test passes with thresholds moved by the margins,
-    # or one of the four udsat criteria is already met.
+    # Early warning: the socio-economic part of § 61 b is met, the udsat test passes with
+    # thresholds moved by the margins, or one of the four udsat criteria is already met.
     warn: list[Reason] = []
-    near_udsat = _count(UDSAT_CRITERIA, values, margins)
-    if len(near_udsat) >= CRITERIA_NEEDED:
+    if prevention:
+        warn.append(Reason("prevention_level", {"met": len(prevention_met), "needed": needed}))
+        warn.extend(_reason("prevention_level", c, values) for c in prevention_met)
+    near_udsat = _count(rules.udsat, values, margins)
+    if len(near_udsat) >= needed:
         warn.extend(_reason("near_udsat", c, values) for c in near_udsat)
-    near_fore = _count(FOREBYGGELSE_CRITERIA, values, margins)
-    near_nw = non_western is not None and FOREBYGGELSE_NON_WESTERN.met(
-        non_western, margins.non_western
-    )
-    if near_nw and len(near_fore) >= CRITERIA_NEEDED:
-        warn.append(_reason("near_forebyggelse", FOREBYGGELSE_NON_WESTERN, values))
-        warn.extend(_reason("near_forebyggelse", c, values) for c in near_fore)
     if udsat_met and not warn:
         warn.extend(_reason("udsat", c, values) for c in udsat_met)
         warn.insert(0, Reason("one_udsat_criterion", {"met": len(udsat_met)}))
     if warn:
-        return Assessment(Status.YELLOW, tuple(reasons + warn), year=current.year)
+        return Assessment(
+            Status.YELLOW, tuple(reasons + warn), prevention_level=prevention, year=current.year
+        )
     return Assessment(Status.GREEN, (Reason("below_thresholds"),), year=current.year)
+
+
+def official_list_kinds(
+    current: IndicatorValues, previous: IndicatorValues | None, rules: AreaRules
+) -> frozenset[str]:
+    """The list kinds (`udsat`, `parallelsamfund`, `forebyggelse`) a department's figures give
+    under §§ 61 a–61 b as the ministry applies them, the non-Western criterion included.
+
+    For making plausible *official* lists in demo data and simulations only. Anvis's own
+    judgements (status, warnings, proposals, matching) never call this.
+    """
+    if current.suppressed:
+        return frozenset()
+    values = _values(current, previous, (*rules.udsat, *rules.forebyggelse))
+    non_western = current.value("non_western")
+    udsat = len(_count(rules.udsat, values, None)) >= rules.needed
+    kinds: set[str] = set()
+    if udsat:
+        kinds.add("udsat")
+        if non_western is not None and non_western > rules.source.parallel_non_western:
+            kinds.add("parallelsamfund")
+    elif (
+        non_western is not None
+        and non_western > rules.source.forebyggelse_non_western
+        and len(_count(rules.forebyggelse, values, None)) >= rules.needed
+    ):
+        kinds.add("forebyggelse")
+    return frozenset(kinds)

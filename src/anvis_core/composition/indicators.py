@@ -24,6 +24,14 @@ INDICATOR_FIELDS: tuple[str, ...] = (
     "public_support",
 )
 
+ETHNIC_INDICATORS: frozenset[str] = frozenset({"non_western"})
+"""Indicators that describe residents' origin. Imported and stored as delivered with the
+official data, but never shown in Anvis's own analyses nor used by any of its judgements
+(C-417/23, 18 December 2025; see docs/indicators.md)."""
+
+OWN_INDICATORS: tuple[str, ...] = tuple(f for f in INDICATOR_FIELDS if f not in ETHNIC_INDICATORS)
+"""The indicators Anvis's own pages, comparisons and judgements may use."""
+
 
 def is_suppressed(residents: int | None, households: int | None) -> bool:
     """True when a department is under 100 residents or under 50 households (or unknown)."""

@@ -123,6 +123,7 @@ CITIZEN_KEYS = frozenset(
         "wished_departments",
         "preferred_floors",
         "age_band",
+        "declined_units",
     }
 )
 DWELLING_KEYS = frozenset(
@@ -141,6 +142,7 @@ DWELLING_KEYS = frozenset(
         "age_group",
         "available_since",
         "daily_rent",
+        "unit",
     }
 )
 
@@ -213,6 +215,7 @@ def _citizen(c: Any, where: str) -> Citizen:
             ),
             preferred_floors=floors,
             age_band=band,
+            declined_units=_strings(c.get("declined_units", []), f"{where}.declined_units"),
         )
     except ValueError as exc:
         fail(f"{where}: {exc}")
@@ -241,6 +244,7 @@ def _dwelling(d: Any, where: str) -> Dwelling:
             age_group=age,
             available_since=None if since is None else _date(since, f"{where}.available_since"),
             daily_rent=_non_negative(d.get("daily_rent", 0.0), f"{where}.daily_rent"),
+            unit=string(d.get("unit", ""), f"{where}.unit") if d.get("unit") else "",
         )
     except ValueError as exc:
         fail(f"{where}: {exc}")

@@ -1,7 +1,9 @@
 """Eligibility: a list of named rules, each deciding pass or fail with a reason.
 
 Every rule has a stable ``code`` (the key the user interface translates), an English
-``template`` and a ``params`` method giving the values the template refers to. Rules are
+``template``, a ``params`` method giving the values the template refers to, and a
+:class:`Severity` saying what a failure means for an offer (see :mod:`anvis_core.matching.gate`,
+the one decision every placement path calls). Rules are
 evaluated column-wise over a :class:`CitizenTable` (``fails``), so one vacancy is checked
 against ten thousand citizens in well under a millisecond per rule; the reason for one citizen
 is built only when asked for. Rules that concern the dwelling alone return a single bool.
@@ -12,6 +14,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, ClassVar
 
@@ -30,9 +33,25 @@ class Reason:
     params: MappingProxyType[str, Any]
 
 
+class Severity(StrEnum):
+    """What a failed rule means for an offer."""
+
+    BLOCK = "block"
+    """Never overridable: a legal bar (almenboligloven § 59 stk. 6–7), or the case's state in
+    the flow (not waiting, paused, an active offer, the same dwelling declined before)."""
+    AGREEMENT = "agreement"
+    """A term of the agreement or of composition monitoring (caps, closed departments, the rent
+    ceiling, age separation, persons per room): only the allocation lead may override it, with
+    a written reason that is recorded."""
+    SOFT = "soft"
+    """Suitability (affordability, size, accessibility, pets, the citizen's wishes): the person
+    making the offer confirms having considered it."""
+
+
 class Rule(ABC):
     code: ClassVar[str]
     template: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.SOFT
     dwelling_only: ClassVar[bool] = False
     """True if the outcome does not depend on the citizen."""
 
@@ -49,10 +68,59 @@ class Rule(ABC):
         return Reason(self.code, self.template.format(**p), MappingProxyType(p))
 
 
+class NotWaiting(Rule):
+    code = "not_waiting"
+    template = "The citizen's case is not waiting for a dwelling."
+    severity = Severity.BLOCK
+
+    def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray:
+        return ~t.waiting
+
+    def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
+        return {}
+
+
+class Paused(Rule):
+    code = "paused"
+    template = "The citizen's case is paused until {paused_until}."
+    severity = Severity.BLOCK
+
+    def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray:
+        return t.paused_until >= ctx.as_of.toordinal()
+
+    def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
+        return {"paused_until": c.paused_until.isoformat() if c.paused_until else ""}
+
+
+class ActiveOffer(Rule):
+    code = "active_offer"
+    template = "The citizen already has an active offer."
+    severity = Severity.BLOCK
+
+    def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray:
+        return t.active_offer
+
+    def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
+        return {}
+
+
+class DeclinedBefore(Rule):
+    code = "declined_before"
+    template = "The citizen has already been offered this dwelling and did not take it."
+    severity = Severity.BLOCK
+
+    def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray:
+        return t.member_mask(t.declined_units, d.unit_id)
+
+    def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
+        return {}
+
+
 class RentOverCeiling(Rule):
     code = "rent_over_ceiling"
     template = "The rent of {rent} kr exceeds the agreement's ceiling of {ceiling} kr."
     dwelling_only = True
+    severity = Severity.AGREEMENT
 
     def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> bool:
         return d.rent > ctx.policy.rent_ceiling
@@ -78,6 +146,7 @@ class Overcrowded(Rule):
         "A household of {persons} needs at least {rooms_needed} rooms "
         "(at most {per_room} persons per room); the dwelling has {rooms}."
     )
+    severity = Severity.AGREEMENT
 
     def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray:
         return t.persons > ctx.policy.persons_per_room * d.rooms
@@ -133,6 +202,7 @@ class AreaBar(Rule):
         "The dwelling lies in a designated area and the citizen may not be placed in one "
         "until {barred_until}."
     )
+    severity = Severity.BLOCK
 
     def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray | bool:
         if not d.designated_area:
@@ -169,6 +239,7 @@ class ExcludedDepartment(Rule):
 class AgeSeparation(Rule):
     code = "age_separation"
     template = "The dwelling is reserved for {required} citizens; the citizen is {age_band}."
+    severity = Severity.AGREEMENT
 
     def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray | bool:
         if d.age_group is None:
@@ -183,6 +254,7 @@ class DepartmentClosed(Rule):
     code = "department_closed"
     template = "The department {department} is closed to new placements by composition monitoring."
     dwelling_only = True
+    severity = Severity.AGREEMENT
 
     def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> bool:
         return d.department_id in ctx.closed_departments
@@ -195,6 +267,7 @@ class CapReached(Rule):
     code = "cap_reached"
     template = "The {level} {unit} has reached its cap: {placed} of {max} placements made."
     dwelling_only = True
+    severity = Severity.AGREEMENT
 
     def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> bool:
         return any(cap.reached for _, _, cap in ctx.caps.for_dwelling(d))
@@ -218,20 +291,37 @@ class CapReached(Rule):
 
 
 RULES: tuple[Rule, ...] = (
+    NotWaiting(),
+    Paused(),
+    ActiveOffer(),
+    DeclinedBefore(),
+    AreaBar(),
+    DepartmentClosed(),
+    CapReached(),
     RentOverCeiling(),
     RentOverMax(),
     Overcrowded(),
     BelowMinRooms(),
     Accessibility(),
     Pets(),
-    AreaBar(),
     ExcludedDistrict(),
     ExcludedDepartment(),
     AgeSeparation(),
-    DepartmentClosed(),
-    CapReached(),
 )
-"""The default rules, in the order reasons are listed."""
+"""The default rules, in the order reasons are listed (what blocks first, suitability last)."""
+
+RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
+
+
+def rules_named(codes: Sequence[str]) -> tuple[Rule, ...]:
+    """A subset of the rules by code, in the order of :data:`RULES` (for a caller, such as the
+    simulator, whose citizens lack the fields some rules read)."""
+    wanted = set(codes)
+    unknown = wanted - RULES_BY_CODE.keys()
+    if unknown:
+        raise ValueError(f"unknown rule {sorted(unknown)[0]!r}")
+    return tuple(r for r in RULES if r.code in wanted)
+
 
 BATCH_RULES: tuple[Rule, ...] = tuple(r for r in RULES if r.code != "cap_reached")
 """In batch allocation the caps are constraints of the optimisation, not a per-pair rule."""

@@ -12,10 +12,9 @@ from datetime import date
 from types import MappingProxyType
 from typing import Literal
 
-AgeBand = Literal["young", "older"]
-"""``young`` is 18–24 years, ``older`` is 25 and above."""
+from anvis_core.cases.household import AGE_BANDS, PERSONS_PER_ROOM, AgeBand
 
-AGE_BANDS: tuple[AgeBand, ...] = ("young", "older")
+__all__ = ["AGE_BANDS", "AgeBand"]
 
 NEEDS: tuple[str, ...] = ("step_free", "elevator", "wheelchair", "ground_floor")
 """Accessibility needs a citizen may have and features a dwelling may offer."""
@@ -30,6 +29,12 @@ class Citizen:
 
     ``priority`` is the published priority score, computed elsewhere. ``barred_until`` is the
     date until which the citizen may not be placed in a designated area (``None``: no bar).
+
+    The case's state in the flow: ``waiting`` (False when the case is not waiting for a
+    dwelling), ``paused_until`` (the last day of a pause), ``has_active_offer`` and
+    ``declined_units`` (the dwellings, :attr:`Dwelling.unit`, the citizen has declined or let
+    expire, or the organisation rejected them for). Ranking pools hold waiting citizens only, so
+    these matter when one citizen is checked for one dwelling (the offer gate).
     """
 
     id: str
@@ -46,6 +51,10 @@ class Citizen:
     wished_departments: frozenset[str] = frozenset()
     preferred_floors: frozenset[int] = frozenset()
     age_band: AgeBand = "older"
+    waiting: bool = True
+    paused_until: date | None = None
+    has_active_offer: bool = False
+    declined_units: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         unknown = self.needs - set(NEEDS)
@@ -67,7 +76,9 @@ class Dwelling:
     ``designated_area``: the dwelling's department lies in a designated area (citizens with a
     bar may not be placed there). ``age_group``: the dwelling or its entrance is reserved for
     young or for older citizens (separation), ``None`` if not flagged. ``available_since`` and
-    ``daily_rent`` give the void rent accrued while the dwelling is held.
+    ``daily_rent`` give the void rent accrued while the dwelling is held. ``unit`` is the
+    physical dwelling (``id`` is the vacancy, a dwelling can be vacant many times); empty means
+    the same as ``id``.
     """
 
     id: str
@@ -84,6 +95,11 @@ class Dwelling:
     age_group: AgeBand | None = None
     available_since: date | None = None
     daily_rent: float = 0.0
+    unit: str = ""
+
+    @property
+    def unit_id(self) -> str:
+        return self.unit or self.id
 
     def __post_init__(self) -> None:
         unknown = self.features - set(NEEDS)
@@ -159,7 +175,7 @@ class Policy:
     """Agreement parameters used by the eligibility rules."""
 
     rent_ceiling: int = 5000
-    persons_per_room: int = 2
+    persons_per_room: int = PERSONS_PER_ROOM
 
 
 @dataclass(frozen=True)

@@ -47,12 +47,17 @@ class CitizenTable:
     barred_until: NDArray[np.int64]
     """Proleptic ordinal of the bar's end date, 0 when not barred."""
     young: BoolArray
+    waiting: BoolArray
+    paused_until: NDArray[np.int64]
+    """Proleptic ordinal of the pause's last day, 0 when not paused."""
+    active_offer: BoolArray
     floors: NDArray[np.uint64]
     """Bit ``f`` set when floor ``f`` is preferred."""
     excluded_districts: Mapping[str, NDArray[np.int64]]
     excluded_departments: Mapping[str, NDArray[np.int64]]
     wished_districts: Mapping[str, NDArray[np.int64]]
     wished_departments: Mapping[str, NDArray[np.int64]]
+    declined_units: Mapping[str, NDArray[np.int64]]
     position: Mapping[str, int]
 
     @property
@@ -92,11 +97,19 @@ class CitizenTable:
                 count=n,
             ),
             young=np.fromiter((c.age_band == "young" for c in cs), dtype=np.bool_, count=n),
+            waiting=np.fromiter((c.waiting for c in cs), dtype=np.bool_, count=n),
+            paused_until=np.fromiter(
+                (c.paused_until.toordinal() if c.paused_until else 0 for c in cs),
+                dtype=np.int64,
+                count=n,
+            ),
+            active_offer=np.fromiter((c.has_active_offer for c in cs), dtype=np.bool_, count=n),
             floors=floors,
             excluded_districts=_index(cs, "excluded_districts"),
             excluded_departments=_index(cs, "excluded_departments"),
             wished_districts=_index(cs, "wished_districts"),
             wished_departments=_index(cs, "wished_departments"),
+            declined_units=_index(cs, "declined_units"),
             position=position,
         )
 

@@ -18,6 +18,10 @@ Counting rules (also in docs/agreement.md):
   and expected, never in delivered. If an organisation puts an ordinary-turn vacancy at the
   municipality's disposal anyway and it is accepted (for example for a håndholdt request), it
   becomes accepted and counts as delivered (an extra allocation, shown as such).
+- blocked = vacancies the municipality could not use on the report day because the dwelling's
+  department was closed by composition monitoring or its stairwell or department cap was
+  reached ("lukket/loft nået"): not a municipal turn, counted on their own, neither as
+  eligible and expected (owed) nor as delivered.
 - balance = delivered + pending − expected: positive means ahead of the share, negative behind.
   The balance is cumulative since the agreement started: the opening balance of a quarter is the
   closing balance of the quarter before, and closing = opening + the quarter's own balance.
@@ -39,6 +43,8 @@ class Outcome(StrEnum):
     DECLINED = "declined_by_municipality"
     EXPIRED = "expired"
     ORDINARY = "ordinary"
+    BLOCKED = "blocked"
+    """Not usable by the municipality on the report day (department closed, cap reached)."""
 
 
 DELIVERED_OUTCOMES: frozenset[Outcome] = frozenset(
@@ -136,6 +142,7 @@ class LedgerFigures:
     withdrawn: int = 0
     extra: int = 0
     shares: frozenset[Fraction] = field(default_factory=frozenset)
+    blocked: int = 0
 
     @property
     def delivered(self) -> int:
@@ -167,6 +174,7 @@ class LedgerFigures:
             withdrawn=self.withdrawn + other.withdrawn,
             extra=self.extra + other.extra,
             shares=self.shares | other.shares,
+            blocked=self.blocked + other.blocked,
         )
 
     @classmethod
@@ -177,7 +185,17 @@ class LedgerFigures:
 
 
 # Positions of the counters in `_Accumulator.counts`.
-_ELIGIBLE, _ACCEPTED, _DECLINED, _EXPIRED, _PENDING, _ORDINARY, _WITHDRAWN, _EXTRA = range(8)
+(
+    _ELIGIBLE,
+    _ACCEPTED,
+    _DECLINED,
+    _EXPIRED,
+    _PENDING,
+    _ORDINARY,
+    _WITHDRAWN,
+    _EXTRA,
+    _BLOCKED,
+) = range(9)
 
 
 class _Accumulator:
@@ -188,7 +206,7 @@ class _Accumulator:
     __slots__ = ("counts", "per_share")
 
     def __init__(self) -> None:
-        self.counts = [0] * 8
+        self.counts = [0] * 9
         self.per_share: dict[Fraction, int] = {}
 
     def add(self, record: LedgerRecord) -> None:
@@ -196,6 +214,9 @@ class _Accumulator:
             return
         n = record.count
         counts = self.counts
+        if record.outcome == Outcome.BLOCKED:
+            counts[_BLOCKED] += n
+            return
         counts[_ELIGIBLE] += n
         self.per_share[record.share] = self.per_share.get(record.share, 0) + n
         outcome = record.outcome
@@ -225,6 +246,7 @@ class _Accumulator:
             withdrawn=c[_WITHDRAWN],
             extra=c[_EXTRA],
             shares=frozenset(self.per_share),
+            blocked=c[_BLOCKED],
         )
 
 

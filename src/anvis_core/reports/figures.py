@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
@@ -85,22 +85,6 @@ def _fraction(value: Fraction) -> Decimal:
 # --- the agreement: ledger, turns, flow ---------------------------------------------------------
 
 
-def scaled(figures: LedgerFigures, n: int) -> LedgerFigures:
-    """`n` copies of the same record's figures added up (what `compute_ledger` sums one by one)."""
-    return LedgerFigures(
-        eligible=figures.eligible * n,
-        expected=figures.expected * n,
-        accepted=figures.accepted * n,
-        declined=figures.declined * n,
-        expired=figures.expired * n,
-        pending=figures.pending * n,
-        ordinary=figures.ordinary * n,
-        withdrawn=figures.withdrawn * n,
-        extra=figures.extra * n,
-        shares=figures.shares if n else frozenset(),
-    )
-
-
 @dataclass(frozen=True)
 class OrgLedger:
     quarter: LedgerFigures
@@ -119,7 +103,7 @@ def ledger_cells(groups: list[tuple[LedgerRecord, int]]) -> LedgerCells:
         k = (record.organisation_id, record.report_date)
         figures, municipal = out.get(k, (empty, 0))
         out[k] = (
-            figures + scaled(LedgerFigures.of(record), n),
+            figures + LedgerFigures.of(replace(record, count=n)),
             municipal + (n if record.municipal else 0),
         )
     return out
@@ -286,21 +270,19 @@ def cap_tables(snap: Snapshot) -> list[Table]:
     ):
         rows_raw = sorted(snap.raw.get(rows_key, []), key=lambda r: (-r[2], r[0], r[1]))
         rows = []
-        for label, parent, n in rows_raw[:TOP_ROWS]:
+        for row in rows_raw[:TOP_ROWS]:
+            label, parent, n = row[0], row[1], row[2]
             rows.append(
                 (
                     text(label),
                     text(parent),
                     count(n),
                     Cell(cap, Kind.STAT),
-                    Cell(
-                        "cap.reached" if cap is not None and n >= cap else "cap.room",
-                        Kind.CODE,
-                        (n,),
-                    ),
+                    Cell(cap_status(n, cap, _overridden(row)), Kind.CODE, (n,)),
                 )
             )
         at_cap = sum(1 for r in rows_raw if cap is not None and r[2] >= cap)
+        over = [r for r in rows_raw if cap is not None and r[2] > cap]
         out.append(
             Table(
                 key,
@@ -308,9 +290,16 @@ def cap_tables(snap: Snapshot) -> list[Table]:
                 tuple(rows),
                 None,
                 note="top_rows",
-                note_params={"shown": len(rows), "total": len(rows_raw), "at_cap": at_cap},
+                note_params={
+                    "shown": len(rows),
+                    "total": len(rows_raw),
+                    "at_cap": at_cap,
+                    "over_cap": len(over),
+                    "over_cap_overridden": sum(1 for r in over if _overridden(r)),
+                },
             )
         )
+    out.append(override_table(snap))
     status = snap.raw.get("department_status", {})
     counts = status.get("counts", {})
     out.append(
@@ -674,6 +663,44 @@ def support_table(snap: Snapshot) -> Table:
         ("quarter", "decisions", "before_discharge", "after_discharge", "share_before"),
         tuple(rows),
         Chart("bar", (4,)),
+    )
+
+
+def _overridden(row: Sequence[Any]) -> int:
+    """Placements in the window made on an offer with a recorded override (fourth column of a
+    window row; older snapshots have none)."""
+    return int(row[3]) if len(row) > 3 else 0
+
+
+def cap_status(placed: int, cap: int | None, overridden: int) -> str:
+    """Below the cap, at it, or over it — and whether being over it rests on recorded
+    overrides by the allocation lead (the placement gate lets nothing else through)."""
+    if cap is None or placed < cap:
+        return "cap.room"
+    if placed == cap:
+        return "cap.reached"
+    return "cap.over_overridden" if placed - overridden <= cap else "cap.over"
+
+
+def override_table(snap: Snapshot) -> Table:
+    """Offers on which the allocation lead overrode an agreement rule (cap, closure, term),
+    per rule and quarter of the offer."""
+    overrides = [
+        (dt.date.fromisoformat(day), str(rule)) for day, rule in snap.raw.get("overrides", [])
+    ]
+    rules = sorted({rule for _day, rule in overrides})
+    rows = [
+        (
+            code(f"rule.{rule}"),
+            *(
+                count(sum(1 for day, r in overrides if r == rule and _in(day, q)))
+                for q in snap.quarters
+            ),
+        )
+        for rule in rules
+    ]
+    return Table(
+        "overrides_by_rule", ("rule", *(f"q:{q}" for q in snap.quarters)), tuple(rows), None
     )
 
 

@@ -7,10 +7,12 @@ import math
 from collections.abc import Sequence
 from decimal import Decimal
 
+from anvis_core.cases.household import YOUNG_AGES
+
 AGE_BANDS: tuple[tuple[int, int | None], ...] = (
-    (0, 17),
-    (18, 24),
-    (25, 29),
+    (0, YOUNG_AGES[0] - 1),
+    YOUNG_AGES,
+    (YOUNG_AGES[1] + 1, 29),
     (30, 39),
     (40, 49),
     (50, 64),

@@ -2,22 +2,40 @@
 
 The engine keeps the waiting citizens in a `Pool` (parallel numpy arrays, positions 0..n-1) and
 asks a `MatchingPolicy` either for the best candidate for one vacancy (online mode) or for an
-assignment of several pending vacancies (batch mode). The built-in policy uses a simple
-eligibility (rent within the citizen's maximum, enough rooms, accessibility for those who need
-it; the agreement's rent ceiling is applied earlier, to the vacancies) and ranks by priority:
-points of the citizen's group plus `points_per_day` × days waited. A policy backed by the shared
-matching engine can replace it by implementing the same two methods.
+assignment of several pending vacancies (batch mode). Eligibility is decided by the production
+rules of `anvis_core.matching.eligibility`, chosen by name (:data:`SIMULATED_RULES`: the rules
+whose fields the simulated citizens carry — rent within the citizen's maximum, enough rooms,
+accessibility for those who need it; the agreement's rent ceiling is applied earlier, to the
+vacancies). The built-in policy ranks by priority: points of the citizen's group plus
+`points_per_day` × days waited. A policy backed by the shared matching engine can replace it by
+implementing the same two methods.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import date
+from typing import Protocol, cast
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
+
+from anvis_core.matching.eligibility import Rule, rules_named
+from anvis_core.matching.model import Context, Dwelling
+from anvis_core.matching.table import CitizenTable, needs_mask
+
+SIMULATED_RULES: tuple[Rule, ...] = rules_named(
+    ("rent_over_max", "below_min_rooms", "accessibility")
+)
+"""The production eligibility rules the simulator applies (its citizens have no legal bars,
+wishes or caps: those rules are not chosen)."""
+
+ACCESSIBLE = frozenset({"step_free"})
+_ACCESS_BIT = needs_mask(ACCESSIBLE)
+_CONTEXT = Context(as_of=date(2000, 1, 1))
+"""The simulated rules do not depend on the day."""
 
 
 class Pool:
@@ -37,7 +55,6 @@ class Pool:
         self.busy = np.zeros(capacity, dtype=np.bool_)
         # derived, kept in step for the hot path: key, or -inf while an offer is out
         self.free_key = np.zeros(capacity, dtype=np.float64)
-        self.no_access_need = np.zeros(capacity, dtype=np.bool_)
 
     def add(self, citizen: int, max_rent: float, rooms: int, accessible: bool, key: float) -> int:
         i = self.n
@@ -48,7 +65,6 @@ class Pool:
         self.key[i] = key
         self.busy[i] = False
         self.free_key[i] = key
-        self.no_access_need[i] = not accessible
         self.n = i + 1
         return i
 
@@ -70,7 +86,6 @@ class Pool:
                 self.key,
                 self.busy,
                 self.free_key,
-                self.no_access_need,
             ):
                 arr[i] = arr[last]
         self.n = last
@@ -84,14 +99,46 @@ class VacancyView:
     accessible: bool
 
 
+class _Columns:
+    """The live part of the pool under the names the production rules read."""
+
+    __slots__ = ("max_rent", "min_rooms", "needs")
+
+    def __init__(self, pool: Pool) -> None:
+        n = pool.n
+        self.max_rent = pool.max_rent[:n]
+        self.min_rooms = pool.rooms_needed[:n]
+        self.needs = pool.needs_accessible[:n] * _ACCESS_BIT
+
+
+def _dwelling(vacancy: VacancyView) -> Dwelling:
+    return Dwelling(
+        id="",
+        rent=cast(int, vacancy.rent),  # simulated rents are float kroner; the rules compare
+        rooms=vacancy.rooms,
+        district="",
+        department_id="",
+        entrance_id="",
+        organisation_id="",
+        features=ACCESSIBLE if vacancy.accessible else frozenset(),
+    )
+
+
+def rule_mask(
+    pool: Pool, vacancy: VacancyView, rules: Sequence[Rule] = SIMULATED_RULES
+) -> NDArray[np.bool_]:
+    """Which live citizens pass every rule for this dwelling (busy or not)."""
+    table = cast(CitizenTable, _Columns(pool))
+    dwelling = _dwelling(vacancy)
+    mask = np.ones(pool.n, dtype=np.bool_)
+    for rule in rules:
+        mask &= ~np.asarray(rule.fails(table, dwelling, _CONTEXT), dtype=np.bool_)
+    return mask
+
+
 def check_eligibility(pool: Pool, vacancy: VacancyView) -> NDArray[np.bool_]:
     """Which live, free citizens may take this dwelling."""
-    n = pool.n
-    mask = (pool.max_rent[:n] >= vacancy.rent) & (pool.rooms_needed[:n] <= vacancy.rooms)
-    mask &= ~pool.busy[:n]
-    if not vacancy.accessible:
-        mask &= ~pool.needs_accessible[:n]
-    return mask
+    return rule_mask(pool, vacancy) & ~pool.busy[: pool.n]
 
 
 class MatchingPolicy(Protocol):
@@ -116,11 +163,7 @@ class BuiltinPolicy:
         n = pool.n
         if n == 0:
             return -1
-        mask = pool.max_rent[:n] >= vacancy.rent
-        mask &= pool.rooms_needed[:n] <= vacancy.rooms
-        if not vacancy.accessible:
-            mask &= pool.no_access_need[:n]
-        keys = np.where(mask, pool.free_key[:n], -np.inf)
+        keys = np.where(rule_mask(pool, vacancy), pool.free_key[:n], -np.inf)
         for pos in excluded:
             if 0 <= pos < n:
                 keys[pos] = -np.inf
@@ -136,14 +179,8 @@ class BuiltinPolicy:
         k, n = len(vacancies), pool.n
         if k == 0 or n == 0:
             return []
-        rent = np.array([v.rent for v in vacancies])
-        rooms = np.array([v.rooms for v in vacancies])
-        acc = np.array([v.accessible for v in vacancies])
-        elig = (pool.max_rent[None, :n] >= rent[:, None]) & (
-            pool.rooms_needed[None, :n] <= rooms[:, None]
-        )
+        elig = np.array([rule_mask(pool, v) for v in vacancies], dtype=np.bool_)
         elig &= ~pool.busy[None, :n]
-        elig &= acc[:, None] | ~pool.needs_accessible[None, :n]
         for r, positions in enumerate(excluded):
             for pos in positions:
                 if 0 <= pos < n:

@@ -17,7 +17,6 @@ from .offer import (
     check_offer_transition,
     decline_pause_days,
     decline_side,
-    is_overcrowded,
     offer_deadline,
 )
 from .transitions import TransitionNotAllowed
@@ -54,7 +53,6 @@ __all__ = [
     "daily_rent",
     "decline_pause_days",
     "decline_side",
-    "is_overcrowded",
     "is_overdue",
     "offer_deadline",
     "response_deadline",

@@ -129,11 +129,3 @@ class RejectionGround(StrEnum):
     DEBT_WITHOUT_PLAN = "debt_without_plan"
     OVERCROWDING = "overcrowding"
     AREA_RULES = "area_rules"
-
-
-MAX_PERSONS_PER_ROOM = 2
-
-
-def is_overcrowded(persons: int, rooms: int) -> bool:
-    """More than two persons per room: a legal ground to reject the nominee."""
-    return persons > MAX_PERSONS_PER_ROOM * rooms

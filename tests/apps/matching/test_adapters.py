@@ -8,9 +8,9 @@ import pytest
 
 from anvis.cases import services as case_services
 from anvis.cases.selectors import case_priority_total
-from anvis.matching import adapters
 from anvis.monitoring.models import DepartmentStatus, MunicipalPlacement
 from anvis.stock.models import Dwelling, DwellingType
+from anvis.vacancies import adapters
 from anvis.vacancies import services as flow
 from anvis_core.cases.bars import AreaKind
 

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from anvis.matching.reasons import RULE_LABELS, TEMPLATES, describe
+from anvis.vacancies.reasons import RULE_LABELS, TEMPLATES, describe
 from anvis_core.matching.eligibility import RULES
 
 
@@ -45,7 +45,7 @@ def test_every_rule_has_a_danish_text_and_label() -> None:
             "area_bar",
             {"barred_until": "9999-12-31"},
             "Boligen ligger i et udpeget boligområde, og borgeren må ikke anvises dertil, så "
-            "længe den nævnte ydelse udbetales.",
+            "længe spærringen varer (en listet ydelse eller periode uden slutdato).",
         ),
         (
             "age_separation",

@@ -144,7 +144,9 @@ def test_offer_to_an_ineligible_citizen_is_refused_with_reasons(
         reverse("matching:offer_create", args=[vacancy.pk, poor.pk]), follow=True
     )
     assert not Offer.objects.exists()
-    assert "Borgeren er ikke egnet til denne bolig" in response.content.decode()
+    page = response.content.decode()
+    assert "overstiger borgerens maksimum" in page
+    assert "Bekræft, at du har overvejet det" in page
 
 
 def test_batch_run_is_stored_reproducible_and_makes_offers(

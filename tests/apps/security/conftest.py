@@ -119,7 +119,8 @@ def world(users: dict[str, Any], org_a: Any, org_b: Any) -> dict[str, Any]:
     from anvis.matching.services import run_create
 
     matching_run = run_create(actor=lead, today=today)
-    offer = flow.offer_create(actor=worker, vacancy=vacancy, case=case)
+    # The citizen asked to avoid the district: a soft finding the caseworker confirms.
+    offer = flow.offer_create(actor=worker, vacancy=vacancy, case=case, soft_confirmed=True)
     housed = cases.case_create(
         actor=worker,
         cpr="020290-1234",
@@ -139,7 +140,14 @@ def world(users: dict[str, Any], org_a: Any, org_b: Any) -> dict[str, Any]:
         actor=users["boligorganisation"], dwelling=dear, notice_date=today, available_from=today
     )
     flow.vacancy_accept(actor=lead, vacancy=let_vacancy)
-    let_offer = flow.offer_create(actor=worker, vacancy=let_vacancy, case=housed)
+    # The rent is over the agreement's ceiling: only the allocation lead may offer, with a reason.
+    let_offer = flow.offer_create(
+        actor=lead,
+        vacancy=let_vacancy,
+        case=housed,
+        soft_confirmed=True,
+        override_reason="Boligen passer til husstanden; aftalt med organisationen.",
+    )
     flow.offer_accept(actor=worker, offer=let_offer)
     lease = flow.lease_register(
         actor=users["boligorganisation"],

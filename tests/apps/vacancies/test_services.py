@@ -242,7 +242,8 @@ def test_at_most_one_active_offer_per_citizen(
         services.offer_create(
             actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=REPORT_DAY
         )
-    assert "Borgeren kan ikke få et tilbud" in str(exc.value)
+    assert {e.code for e in exc.value.error_list} == {"not_waiting", "active_offer"}
+    assert "Borgeren har allerede et aktivt tilbud." in exc.value.messages
 
 
 def test_client_decline_pauses_case_and_frees_the_dwelling(

@@ -211,7 +211,7 @@ def test_whole_flow_through_the_pages(
     assert "Ledigheden er allerede besvaret" in again.content.decode()
 
     form = worker.get(reverse("vacancies:offer_create", args=[vacancy.pk]) + f"?sag={case.pk}")
-    assert "Egnethed for" in form.content.decode()
+    assert "Fund for" in form.content.decode()
     worker.post(
         reverse("vacancies:offer_create", args=[vacancy.pk]),
         {"case": case.pk, "response_working_days": 5},

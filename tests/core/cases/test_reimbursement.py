@@ -104,3 +104,13 @@ def test_no_stays_means_no_year_and_no_warning() -> None:
     assert status.year is None and not status.warning and status.days_left == 0
     expired = reimbursement_status([Stay(D(2024, 1, 1), D(2024, 1, 5))], today=D(2026, 5, 1))
     assert expired.year is None and len(expired.years) == 1
+
+
+def test_sel_110_days_before_1_october_2023_lie_before_the_scheme() -> None:
+    """SEL § 110 (L 64 2022/23): the running year counts from the first admission after the
+    reform came into force on 1 October 2023; earlier nights are not counted."""
+    stay = Stay(D(2023, 9, 20), D(2023, 10, 11))
+    [year] = running_years([stay], today=D(2024, 1, 1))
+    assert year.start == D(2023, 10, 1)
+    assert year.days_used == 10
+    assert cap_on(D(2023, 9, 30)) == 0 and cap_on(D(2023, 10, 1)) == 120

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 from decimal import Decimal as D
 
@@ -9,10 +10,13 @@ from anvis_core.composition import (
     IndicatorValues,
     Status,
     WarningMargins,
+    area_rules,
     assess,
     is_suppressed,
     latest_list_year,
     latest_usable_year,
+    official_list_kinds,
+    propose_step,
 )
 
 BIG = {"residents": 500, "households": 250}
@@ -85,77 +89,104 @@ def test_suppressed_previous_year_is_not_used() -> None:
     assert assess(now, small).udsat
 
 
-def test_parallelsamfund_needs_over_50_percent_non_western() -> None:
-    base = {"outside_work_education": D("45"), "income_relative_region": D("50")}
-    assert not assess(year(**base, non_western=D("50.0"))).parallelsamfund
-    assert assess(year(**base, non_western=D("50.1"))).parallelsamfund
-
-
-FOREBYGGELSE_ROWS = [
-    (
-        {
-            "non_western": D("30.1"),
-            "outside_work_education": D("30.1"),
-            "income_relative_region": D("64.9"),
-        },
-        True,
-    ),
-    (
-        {
-            "non_western": D("30.0"),
-            "outside_work_education": D("30.1"),
-            "income_relative_region": D("64.9"),
-        },
-        False,
-    ),
-    (
-        {
-            "non_western": D("31"),
-            "outside_work_education": D("30.0"),
-            "income_relative_region": D("64.9"),
-        },
-        False,
-    ),
-    (
-        {
-            "non_western": D("31"),
-            "convictions_relative_national": D("2.0"),
-            "income_relative_region": D("64"),
-        },
-        True,
-    ),
-    (
-        {
-            "non_western": D("31"),
-            "convictions_relative_national": D("1.99"),
-            "income_relative_region": D("64"),
-        },
-        False,
-    ),
-    (
-        {
-            "non_western": D("31"),
-            "basic_schooling_only": D("60.01"),
-            "income_relative_region": D("65.0"),
-        },
-        False,
-    ),
+# The socio-economic part of § 61 b ("prevention level"): two of > 30 %, ≥ 2 ×, > 60 %, < 65 %.
+# Since C-417/23 it is Anvis's early warning (yellow), without the law's non-Western criterion.
+PREVENTION_ROWS = [
+    ({"outside_work_education": D("30.1"), "income_relative_region": D("64.9")}, True),
+    ({"outside_work_education": D("30.0"), "income_relative_region": D("64.9")}, False),
+    ({"convictions_relative_national": D("2.0"), "income_relative_region": D("64")}, True),
+    ({"convictions_relative_national": D("1.99"), "income_relative_region": D("64")}, False),
+    ({"basic_schooling_only": D("60.01"), "income_relative_region": D("65.0")}, False),
+    ({"basic_schooling_only": D("60.01"), "income_relative_region": D("64.99")}, True),
 ]
 
 
-@pytest.mark.parametrize(("values", "forebyggelse"), FOREBYGGELSE_ROWS)
-def test_forebyggelse_boundaries(values: dict[str, D], forebyggelse: bool) -> None:
+@pytest.mark.parametrize(("values", "prevention"), PREVENTION_ROWS)
+def test_abl_61_b_socio_economic_level_is_an_early_warning(
+    values: dict[str, D], prevention: bool
+) -> None:
+    """ABL § 61 b nr. 1–4 at their thresholds: yellow, never red on the figures alone."""
     a = assess(year(**values))
-    assert a.forebyggelse is forebyggelse
-    assert (a.status is Status.RED) is forebyggelse
+    assert a.prevention_level is prevention
+    assert a.status is not Status.RED
+    if prevention:
+        assert a.status is Status.YELLOW
+        assert a.reasons[0].code == "prevention_level"
+
+
+@pytest.mark.parametrize("non_western", [D("0"), D("30.1"), D("50.1"), D("100")])
+def test_own_judgement_ignores_the_non_western_share(non_western: D) -> None:
+    """C-417/23: status, reasons and proposal are the same whatever the non-Western share."""
+    for values in (
+        {},
+        {"outside_work_education": D("45"), "income_relative_region": D("50")},
+        {"outside_work_education": D("31"), "income_relative_region": D("64")},
+        {"basic_schooling_only": D("65")},
+    ):
+        base = assess(year(**values, non_western=D("10")))
+        other = assess(year(**values, non_western=non_western))
+        assert other == base
+        assert propose_step(other, year(**values, non_western=non_western)) == propose_step(
+            base, year(**values, non_western=D("10"))
+        )
+        assert not any("non_western" in r.code for r in other.reasons)
+
+
+@pytest.mark.parametrize(
+    ("values", "kinds"),
+    [
+        # § 61 a stk. 1: udsat and over 50 % non-Western → parallelsamfund; 50.0 is not over.
+        (
+            {
+                "outside_work_education": D("45"),
+                "income_relative_region": D("50"),
+                "non_western": D("50.0"),
+            },
+            {"udsat"},
+        ),
+        (
+            {
+                "outside_work_education": D("45"),
+                "income_relative_region": D("50"),
+                "non_western": D("50.1"),
+            },
+            {"udsat", "parallelsamfund"},
+        ),
+        # § 61 b: over 30 % non-Western and two of the four at the lower levels.
+        (
+            {
+                "outside_work_education": D("30.1"),
+                "income_relative_region": D("64.9"),
+                "non_western": D("30.1"),
+            },
+            {"forebyggelse"},
+        ),
+        (
+            {
+                "outside_work_education": D("30.1"),
+                "income_relative_region": D("64.9"),
+                "non_western": D("30.0"),
+            },
+            set(),
+        ),
+    ],
+)
+def test_official_list_kinds_reproduce_abl_61_a_and_61_b(
+    values: dict[str, D], kinds: set[str]
+) -> None:
+    """The ministry's tests, for fabricating official lists in demo data only."""
+    assert official_list_kinds(year(**values), None, area_rules(2026)) == kinds
 
 
 def test_early_warning_is_yellow_and_margins_are_configurable() -> None:
-    near = year(outside_work_education=D("36"), income_relative_region=D("58"))
+    # Basic schooling 57 % (> 60 − 5) and convictions 2.6 × (≥ 3 − 0.5): near udsat, while only
+    # one of the four § 61 b levels is met (2.6 ≥ 2), so the margins alone make it yellow.
+    near = year(basic_schooling_only=D("57"), convictions_relative_national=D("2.6"))
     a = assess(near)
     assert a.status is Status.YELLOW
-    assert {r.code for r in a.reasons} >= {"near_udsat.outside_work_education", "near_udsat.income"}
-    tight = WarningMargins(outside_work_education=D("2"), income_relative_region=D("2"))
+    assert not a.prevention_level
+    assert {r.code for r in a.reasons} == {"near_udsat.basic_schooling", "near_udsat.convictions"}
+    tight = WarningMargins(basic_schooling_only=D("2"), convictions_relative_national=D("0.2"))
     assert assess(near, margins=tight).status is Status.GREEN
 
 
@@ -187,7 +218,8 @@ share = st.decimals(min_value=0, max_value=100, places=1)
 @settings(deadline=None)  # no wall-clock limit: the machine is shared
 @given(share, share, share, share, share)
 def test_status_is_monotone_in_risk(owe: D, basic: D, income: D, nw: D, bump: D) -> None:
-    """Making every indicator worse never makes the status better."""
+    """Making every indicator worse never makes the status better (and the non-Western share,
+    moved along with the others, never counts)."""
     order = {Status.GREEN: 0, Status.YELLOW: 1, Status.RED: 2}
     low = year(
         outside_work_education=owe,
@@ -202,6 +234,7 @@ def test_status_is_monotone_in_risk(owe: D, basic: D, income: D, nw: D, bump: D)
         non_western=min(nw + bump, D(100)),
     )
     assert order[assess(high).status] >= order[assess(low).status]
+    assert assess(low) == assess(dataclasses.replace(low, non_western=None))
 
 
 @pytest.mark.parametrize(

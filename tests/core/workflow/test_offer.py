@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from anvis_core.cases.household import is_overcrowded
 from anvis_core.workflow import (
     ACTIVE_OFFER_STATES,
     DEFAULT_DECLINE_PAUSE_DAYS,
@@ -15,7 +16,6 @@ from anvis_core.workflow import (
     check_offer_transition,
     decline_pause_days,
     decline_side,
-    is_overcrowded,
     offer_deadline,
 )
 

@@ -19,6 +19,12 @@ from anvis_core.matching.eligibility import Reason
 from .adapters import OPEN_ENDED
 
 TEMPLATES: dict[str, Any] = {
+    "not_waiting": gettext_lazy("The citizen's case is not waiting for a dwelling."),
+    "paused": gettext_lazy("The citizen's case is paused until %(paused_until)s."),
+    "active_offer": gettext_lazy("The citizen already has an active offer."),
+    "declined_before": gettext_lazy(
+        "The citizen has already been offered this dwelling and did not take it."
+    ),
     "rent_over_ceiling": gettext_lazy(
         "The rent of %(rent)s kr exceeds the agreement's ceiling of %(ceiling)s kr."
     ),
@@ -40,7 +46,7 @@ TEMPLATES: dict[str, Any] = {
     ),
     "area_bar_open": gettext_lazy(
         "The dwelling lies in a designated area and the citizen may not be placed there "
-        "while the listed benefit is paid."
+        "while the bar lasts (a listed benefit or period without an end date)."
     ),
     "excluded_district": gettext_lazy("The citizen should not live in the district %(district)s."),
     "excluded_department": gettext_lazy(
@@ -60,6 +66,10 @@ TEMPLATES: dict[str, Any] = {
 }
 
 RULE_LABELS = {
+    "not_waiting": gettext_lazy("Case not waiting"),
+    "paused": gettext_lazy("Case paused"),
+    "active_offer": gettext_lazy("Already has an offer"),
+    "declined_before": gettext_lazy("Has declined this dwelling"),
     "rent_over_ceiling": gettext_lazy("Rent over the agreement's ceiling"),
     "rent_over_max": gettext_lazy("Rent over the citizen's maximum"),
     "overcrowded": gettext_lazy("Too many persons per room"),
@@ -101,6 +111,8 @@ def describe(
     """The Danish text of a failed rule. ``labels`` maps ``(level, id)`` to a display name."""
     names = labels or {}
     p = dict(params)
+    if code == "note":  # a free-text warning recorded before findings had codes
+        return str(p.get("text", ""))
     if code == "accessibility":
         p["missing"] = ", ".join(str(NEED_LABELS.get(c, c)) for c in p.get("missing_codes", []))
     elif code == "area_bar":
@@ -108,6 +120,8 @@ def describe(
         if until == OPEN_ENDED.isoformat():
             return str(TEMPLATES["area_bar_open"])
         p["barred_until"] = _date(until)
+    elif code == "paused":
+        p["paused_until"] = _date(p.get("paused_until", ""))
     elif code == "age_separation":
         p["required"] = AGE_LABELS.get(p.get("required", ""), p.get("required", ""))
         p["age_band"] = AGE_LABELS.get(p.get("age_band", ""), p.get("age_band", ""))

@@ -1,4 +1,5 @@
-"""Adapters from the database to the matching engine's plain objects (`anvis_core.matching`).
+"""Adapters from the database to the matching engine's plain objects (`anvis_core.matching`):
+what the one placement gate (`anvis.vacancies.gate`), the ranking and the batch runs judge.
 
 * waiting cases → :class:`Citizen` (priority, household and room need, maximum rent, needs,
   pets, legal bars, areas to avoid, wished districts, age band), in a fixed order (waiting
@@ -23,7 +24,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -35,11 +36,10 @@ from anvis.cases.domain import max_rent_rule, priority_weights
 from anvis.cases.models import AvoidArea, Case, CaseStatus, HouseholdChild, LegalBarEvent
 from anvis.monitoring.selectors import StatusInfo, department_status_map, placement_counts
 from anvis.stock.models import DwellingType
-from anvis.vacancies.models import Offer, Vacancy, VacancyStatus
 from anvis_core import __version__ as core_version
 from anvis_core.cases import bars as core_bars
 from anvis_core.cases.economy import default_max_rent
-from anvis_core.cases.household import room_need
+from anvis_core.cases.household import age_band, room_need
 from anvis_core.cases.priority import PriorityInputs, priority_score
 from anvis_core.cases.situation import Situation as CoreSituation
 from anvis_core.cpr import age_on
@@ -55,6 +55,8 @@ from anvis_core.matching.model import (
 )
 from anvis_core.matching.table import CitizenTable
 from anvis_core.workflow import daily_rent
+
+from .models import Offer, OfferStatus, Vacancy, VacancyStatus
 
 ENGINE_VERSION = f"anvis_core {core_version}"
 
@@ -86,7 +88,17 @@ CASE_FIELDS = (
     "urgent",
     "urgency_reason",
     "citizen__birth_date",
+    "status",
+    "parked_until",
 )
+
+DECLINED_STATUSES = (
+    OfferStatus.DECLINED,
+    OfferStatus.EXPIRED,
+    OfferStatus.REJECTED_BY_ORGANISATION,
+)
+"""Offers that ended with the citizen not taking the dwelling: the same dwelling is not offered
+to the same citizen again (a withdrawn offer has no such consequence)."""
 
 
 def area_kind(designations: Iterable[str]) -> core_bars.AreaKind | None:
@@ -144,9 +156,13 @@ def _bar_until(
 
 
 def _pool_queries(today: dt.date, numbers: Sequence[str] | None) -> tuple[QuerySet[Any], ...]:
-    """The four queries the citizen pool is read from: the waiting cases, their children per
-    case, their areas to avoid and their legal-bar events."""
-    qs = waiting_cases(today=today, numbers=numbers)
+    """The queries the citizen pool is read from (:func:`_case_queries` of the waiting cases)."""
+    return _case_queries(waiting_cases(today=today, numbers=numbers))
+
+
+def _case_queries(qs: QuerySet[Case]) -> tuple[QuerySet[Any], ...]:
+    """The five queries citizens are read from: the cases, their children per case, their
+    areas to avoid, their legal-bar events and the dwellings they did not take."""
     ids = qs.values("pk")
     return (
         qs.values_list(*CASE_FIELDS),
@@ -157,8 +173,12 @@ def _pool_queries(today: dt.date, numbers: Sequence[str] | None) -> tuple[QueryS
         .values_list("case_id", "n"),
         AvoidArea.objects.filter(case__in=ids).values_list("case_id", "district", "department_id"),
         LegalBarEvent.objects.filter(case__in=ids).values_list(
-            "case_id", "kind", "date", "end", "benefit"
+            "case_id", "kind", "date", "end", "benefit", "member"
         ),
+        Offer.objects.filter(case__in=ids, status__in=DECLINED_STATUSES)
+        .values_list("case_id", "vacancy__dwelling_id")
+        .order_by("case_id", "vacancy__dwelling_id")
+        .distinct(),
     )
 
 
@@ -246,8 +266,11 @@ def _build_pool(
     rent_ceiling: int,
     bar_kinds: Sequence[core_bars.AreaKind],
 ) -> CitizenPool:
-    case_rows, child_rows, avoid_rows, bar_rows = queries
+    case_rows, child_rows, avoid_rows, bar_rows, declined_rows = queries
     rows = list(case_rows)
+    declined: dict[int, set[str]] = defaultdict(set)
+    for case_id, dwelling_id in declined_rows:
+        declined[case_id].add(str(dwelling_id))
     children: dict[int, int] = dict(child_rows)
     excl_districts: dict[int, set[str]] = defaultdict(set)
     excl_departments: dict[int, set[str]] = defaultdict(set)
@@ -257,16 +280,8 @@ def _build_pool(
         if department_id is not None:
             excl_departments[case_id].add(str(department_id))
     bar_events: dict[int, list[core_bars.BarEvent]] = defaultdict(list)
-    for case_id, kind, date, end, benefit in bar_rows:
-        k = core_bars.BarKind(kind)
-        bar_events[case_id].append(
-            core_bars.BarEvent(
-                k,
-                date,
-                end=end if k is core_bars.BarKind.BENEFITS else None,
-                benefit=core_bars.Benefit(benefit) if k is core_bars.BarKind.BENEFITS else None,
-            )
-        )
+    for case_id, kind, date, end, benefit, member in bar_rows:
+        bar_events[case_id].append(core_bars.BarEvent.from_values(kind, date, end, benefit, member))
 
     weights = priority_weights()
     rule = max_rent_rule()
@@ -301,6 +316,8 @@ def _build_pool(
         urgent,
         urgency_reason,
         birth_date,
+        status,
+        parked_until,
     ) in rows:
         n_children = children.get(pk, 0)
         key = (situation, n_children > 0, discharge, urgent)
@@ -359,11 +376,31 @@ def _build_pool(
                     frozenset(excl_departments[pk]) if pk in excl_departments else EMPTY
                 ),
                 wished_districts=wished,
-                age_band="young" if 18 <= age <= 24 else "older",
+                age_band=age_band(age),
+                waiting=status == CaseStatus.WAITING,
+                paused_until=parked_until if parked_until and parked_until >= today else None,
+                declined_units=frozenset(declined[pk]) if pk in declined else EMPTY,
             )
         )
         case_ids[number] = pk
     return CitizenPool(citizens=citizens, case_ids=case_ids, unknown_max_rent=unknown)
+
+
+def load_citizen(
+    *, case: Case, today: dt.date, rent_ceiling: int, bar_kinds: Sequence[core_bars.AreaKind]
+) -> Citizen:
+    """One case as a :class:`Citizen` for the offer gate, whatever its status: the same
+    conversion as the waiting pool, plus whether the case has an active offer."""
+    pool = _build_pool(
+        _case_queries(Case.objects.filter(pk=case.pk)),
+        today=today,
+        rent_ceiling=rent_ceiling,
+        bar_kinds=bar_kinds,
+    )
+    (citizen,) = pool.citizens
+    if Offer.objects.active().filter(case_id=case.pk).exists():
+        citizen = replace(citizen, has_active_offer=True)
+    return citizen
 
 
 def parse_floor(floor: str) -> int:
@@ -405,6 +442,7 @@ def to_dwelling(vacancy: Vacancy, status: StatusInfo | None) -> Dwelling:
     }
     return Dwelling(
         id=str(vacancy.pk),
+        unit=str(vacancy.dwelling_id),
         rent=vacancy.rent_at_letting,
         rooms=d.rooms,
         district=department.district or "",
@@ -470,7 +508,9 @@ def active_offer_counts() -> tuple[dict[int, int], dict[int, int]]:
 
 def load_setting(*, today: dt.date, vacancies: Sequence[Vacancy]) -> Setting:
     """The dwellings of ``vacancies`` and the context they are judged in on ``today``."""
-    statuses = department_status_map(today)
+    statuses = department_status_map(
+        today, sorted({v.dwelling.entrance.department_id for v in vacancies})
+    )
     version = agreement_version_on(today, {v.organisation_id for v in vacancies})
     policy = Policy(rent_ceiling=version.rent_ceiling) if version else Policy()
     dwellings = [to_dwelling(v, statuses.get(v.dwelling.entrance.department_id)) for v in vacancies]

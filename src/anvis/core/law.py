@@ -1,0 +1,36 @@
+"""The installation's law table: the built-in rows of `anvis_core.law` with the overrides from
+the JSON file named by ``settings.ANVIS_LAW_OVERRIDES`` (docs/law.md), installed at start-up
+so that every reader (pages, API, batch jobs, the matching engine) uses the same rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from anvis_core import law
+
+
+def configured_table() -> law.LawTable:
+    """The built-in table, with the overrides file applied when one is configured."""
+    path = str(getattr(settings, "ANVIS_LAW_OVERRIDES", "") or "")
+    if not path:
+        return law.DEFAULT_TABLE
+    try:
+        rows = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ImproperlyConfigured(f"ANVIS_LAW_OVERRIDES {path}: {exc}") from exc
+    if not isinstance(rows, list):
+        raise ImproperlyConfigured(f"ANVIS_LAW_OVERRIDES {path}: expected a list of rows")
+    try:
+        return law.table_from_json(rows)
+    except (law.LawError, ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(f"ANVIS_LAW_OVERRIDES {path}: {exc}") from exc
+
+
+def install() -> law.LawTable:
+    table = configured_table()
+    law.install_table(table)
+    return table

@@ -1,0 +1,361 @@
+"""The one placement gate on every path (issue: one gate for every placement).
+
+A table of citizens and dwellings that break each hard rule is driven through every path that
+places a citizen — the offer dialogue, "Giv tilbud" on the ranked list, an offer from a stored
+batch run (made before the rule broke), the API — and each path must refuse with the same Danish
+reasons and write nothing. Only the allowed overrides pass, and they are recorded. The lease
+confirms the accepted offer and does not undo a lawful one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from anvis.api.services import api_token_create
+from anvis.audit.models import AuditEvent
+from anvis.cases import services as case_services
+from anvis.matching import services as matching_services
+from anvis.monitoring.models import DepartmentStatus, MunicipalPlacement
+from anvis.stock.models import Dwelling
+from anvis.vacancies import services as flow
+from anvis.vacancies.models import Offer
+
+from ..api.conftest import ApiClient
+from .conftest import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def _open(users: dict[str, Any], dwelling: Dwelling, day: dt.date) -> Any:
+    vacancy = flow.vacancy_report(
+        actor=users["boligorganisation"]
+        if dwelling.entrance.department.organisation.name.startswith("Alfa")
+        else users["org_b"],
+        dwelling=dwelling,
+        notice_date=day,
+        available_from=day,
+        report_date=day,
+    )
+    return flow.vacancy_accept(actor=users["anvisningsleder"], vacancy=vacancy, today=day)
+
+
+def _status(vacancy: Any, day: dt.date, *, closed: bool = False, kinds: tuple[str, ...] = ()):
+    """A fresh monitoring snapshot for every department: the vacancy's one red and/or on an
+    area list, the others green."""
+    from anvis.stock.models import Department
+
+    target = vacancy.dwelling.entrance.department_id
+    for department in Department.objects.all():
+        mine = department.pk == target
+        DepartmentStatus.objects.create(
+            department=department,
+            as_of=day,
+            status="red" if mine and closed else "green",
+            designations=list(kinds) if mine else [],
+            proposal_level="",
+            proposed_share=Decimal("25"),
+        )
+
+
+def break_area_bar(users: dict[str, Any], vacancy: Any, case: Any, day: dt.date) -> None:
+    """Released from prison ten days ago; the department is a forebyggelsesområde."""
+    _status(vacancy, day, kinds=("forebyggelse",))
+    case_services.legal_bar_add(
+        actor=users["sagsbehandler"],
+        case=case,
+        kind="prison_release",
+        date=day - dt.timedelta(days=10),
+    )
+
+
+def break_closed(users: dict[str, Any], vacancy: Any, case: Any, day: dt.date) -> None:
+    _status(vacancy, day, closed=True)
+
+
+def break_cap(users: dict[str, Any], vacancy: Any, case: Any, day: dt.date) -> None:
+    """The department's cap is one placement in 12 months, and one was made a month ago."""
+    version = vacancy.turn_record.version
+    version.cap_per_department_12m = 1
+    version.save()
+    entrance = vacancy.dwelling.entrance
+    MunicipalPlacement.objects.create(
+        dwelling=vacancy.dwelling,
+        entrance=entrance,
+        department=entrance.department,
+        placed_on=day - dt.timedelta(days=30),
+        case_ref="S-0",
+    )
+
+
+def break_declined(users: dict[str, Any], vacancy: Any, case: Any, day: dt.date) -> None:
+    """The citizen was offered this dwelling and said no (a reason that gives no pause)."""
+    offer = flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=day)
+    flow.offer_decline(
+        actor=users["sagsbehandler"], offer=offer, reason="provider_other", today=day
+    )
+
+
+def break_paused(users: dict[str, Any], vacancy: Any, case: Any, day: dt.date) -> None:
+    case_services.case_park(
+        actor=users["sagsbehandler"],
+        case=case,
+        until=day + dt.timedelta(days=10),
+        reason="Indlagt",
+        today=day,
+    )
+
+
+def break_active_offer(users: dict[str, Any], vacancy: Any, case: Any, day: dt.date) -> None:
+    other = Dwelling.objects.get(entrance__street="Betavej 2", rent=3100)
+    flow.offer_create(
+        actor=users["sagsbehandler"], vacancy=_open(users, other, day), case=case, today=day
+    )
+
+
+# (scenario, how to break it, the rule codes, a Danish fragment of the reason, overridable)
+SCENARIOS: list[tuple[str, Callable[..., None], set[str], str, bool]] = [
+    ("area_bar", break_area_bar, {"area_bar"}, "må ikke anvises dertil", False),
+    ("closed", break_closed, {"department_closed"}, "lukket for kommunale anvisninger", True),
+    ("cap", break_cap, {"cap_reached"}, "Loftet for afdelingen", True),
+    ("declined", break_declined, {"declined_before"}, "har allerede fået tilbudt", False),
+    ("paused", break_paused, {"paused"}, "sat i bero", False),
+    ("active_offer", break_active_offer, {"not_waiting", "active_offer"}, "aktivt tilbud", False),
+]
+
+
+def _page_errors(content: bytes) -> set[str]:
+    """The error messages a page shows: the form's errors and error flash messages."""
+    text = content.decode()
+    found = re.findall(r'<p class="alert alert--error">(.*?)</p>', text, re.S)
+    for block in re.findall(
+        r'<div class="alert alert--error" role="alert">(.*?)</div>', text, re.S
+    ):
+        found += re.findall(r"<p>(.*?)</p>", block, re.S)
+    return {html.unescape(m).strip() for m in found}
+
+
+def via_form(users: dict[str, Any], client_for: Any, vacancy: Any, case: Any, **extra: Any):
+    client = client_for(extra.pop("role", "sagsbehandler"))
+    response = client.post(
+        reverse("vacancies:offer_create", args=[vacancy.pk]),
+        {"case": case.pk, "response_working_days": 5, **extra},
+    )
+    return response.status_code == 302, response
+
+
+def via_ranked(users: dict[str, Any], client_for: Any, vacancy: Any, case: Any):
+    client = client_for("sagsbehandler")
+    response = client.post(
+        reverse("matching:offer_create", args=[vacancy.pk, case.pk]), follow=True
+    )
+    return Offer.objects.filter(case=case, vacancy=vacancy, status="pending").exists(), response
+
+
+def via_api(users: dict[str, Any], vacancy: Any, case: Any) -> Any:
+    token = api_token_create(
+        actor=users["administrator"],
+        name="Fagsystem",
+        kind="municipal",
+        user=users["sagsbehandler"],
+    )
+    return ApiClient(token.raw).post(
+        "/api/v1/offers/", {"vacancy": vacancy.pk, "case": case.number}
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "breaker", "codes", "fragment", "overridable"),
+    SCENARIOS,
+    ids=[s[0] for s in SCENARIOS],
+)
+def test_every_path_refuses_with_the_same_reasons_and_writes_nothing(
+    users: dict[str, Any],
+    agreement: Any,
+    cheap: Any,
+    client_for: Any,
+    today: dt.date,
+    name: str,
+    breaker: Callable[..., None],
+    codes: set[str],
+    fragment: str,
+    overridable: bool,
+) -> None:
+    vacancy = _open(users, cheap, today)
+    case = make_case(users, "120385-1235")
+    run = matching_services.run_create(actor=users["anvisningsleder"], today=today)
+    assert [(p["dwelling"], p["citizen"]) for p in run.result["proposals"]] == [
+        (str(vacancy.pk), case.number)
+    ]
+    breaker(users, vacancy, case, today)
+    offers_before = Offer.objects.count()
+    audit_before = AuditEvent.objects.count()
+
+    # The service itself: the rule codes and the Danish reasons.
+    with pytest.raises(Exception) as refused:
+        flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=today)
+    error = refused.value
+    assert {e.code for e in error.error_list} == codes
+    reasons = set(error.messages)
+    assert any(fragment in m for m in reasons), reasons
+
+    ok, form = via_form(users, client_for, vacancy, case)
+    assert not ok and form.status_code == 422
+    assert reasons <= _page_errors(form.content), _page_errors(form.content)
+
+    ok, ranked = via_ranked(users, client_for, vacancy, case)
+    assert not ok
+    assert reasons <= _page_errors(ranked.content)
+
+    (outcome,) = matching_services.run_make_offers(
+        actor=users["anvisningsleder"], run=run, dwellings=[str(vacancy.pk)], today=today
+    )
+    assert not outcome.ok
+    assert outcome.message == " ".join(error.messages)
+
+    answer = via_api(users, vacancy, case)
+    assert answer.status_code == 400
+    assert set(answer.json()["errors"]["non_field_errors"]) == reasons
+    assert answer.json()["code"] == "offer_refused"
+
+    assert Offer.objects.count() == offers_before
+    assert (
+        not AuditEvent.objects.filter(action="vacancies.offer_create", pk__gt=0)
+        .exclude(pk__lte=audit_before)
+        .exists()
+    )
+
+    # Overrides: a caseworker's reason does not count; the allocation lead's does, where the
+    # law allows it, and it is recorded on the offer and in the audit trail.
+    ok, _response = via_form(
+        users, client_for, vacancy, case, override_reason="Vigtigt", soft_confirmed="on"
+    )
+    assert not ok
+    ok, response = via_form(
+        users,
+        client_for,
+        vacancy,
+        case,
+        role="anvisningsleder",
+        override_reason="Netværk i afdelingen; bestyrelsen er orienteret.",
+        soft_confirmed="on",
+    )
+    assert ok is overridable, _page_errors(response.content)
+    if overridable:
+        offer = Offer.objects.get(vacancy=vacancy, status="pending")
+        assert offer.override_reason == "Netværk i afdelingen; bestyrelsen er orienteret."
+        assert offer.overridden_by == users["anvisningsleder"]
+        assert set(offer.overridden_rules) == codes
+        assert AuditEvent.objects.filter(action="vacancies.offer_override").count() == 1
+    else:
+        assert Offer.objects.count() == offers_before
+
+
+def test_soft_findings_need_a_confirmation(
+    users: dict[str, Any], agreement: Any, cheap: Any, client_for: Any, today: dt.date
+) -> None:
+    vacancy = _open(users, cheap, today)
+    case = make_case(users, "120385-1235")
+    case_services.avoid_area_add(
+        actor=users["sagsbehandler"], case=case, reason="Netværk", district="Aalborg Øst"
+    )
+    ok, response = via_form(users, client_for, vacancy, case)
+    assert not ok and response.status_code == 422
+    assert any("Aalborg Øst" in m for m in _page_errors(response.content))
+    ok, _response = via_form(users, client_for, vacancy, case, soft_confirmed="on")
+    assert ok
+    offer = Offer.objects.get()
+    assert [f["code"] for f in offer.findings] == ["excluded_district"]
+    assert offer.override_reason == ""
+
+
+def test_the_dialogue_lists_only_citizens_who_may_get_the_dwelling(
+    users: dict[str, Any], agreement: Any, cheap: Any, client_for: Any, today: dt.date
+) -> None:
+    vacancy = _open(users, cheap, today)
+    free = make_case(users, "120385-1235", "Fri")
+    barred = make_case(users, "010190-1234", "Spærret")
+    break_area_bar(users, vacancy, barred, today)
+    page = (
+        client_for("sagsbehandler")
+        .get(reverse("vacancies:offer_create", args=[vacancy.pk]))
+        .content.decode()
+    )
+    options = re.findall(
+        r'<option value="(\d+)"', page.split('name="case"')[1].split("</select>")[0]
+    )
+    assert options == [str(free.pk)]
+    assert barred.number in page.split('data-testid="not-offerable"')[1]
+    assert "må ikke anvises dertil" in page
+
+
+def test_lease_follows_an_accepted_offer_and_a_later_closure_does_not_undo_it(
+    users: dict[str, Any], agreement: Any, cheap: Any, today: dt.date
+) -> None:
+    offered_on = today - dt.timedelta(days=5)
+    vacancy = _open(users, cheap, offered_on)
+    case = make_case(users, "120385-1235")
+    offer = flow.offer_create(
+        actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=offered_on
+    )
+    with pytest.raises(Exception) as refused:
+        flow.lease_register(
+            actor=users["boligorganisation"],
+            offer=offer,
+            signed_on=today,
+            starts_on=today,
+            move_in_on=today,
+        )
+    assert refused.value.code == "offer_not_accepted"
+    flow.offer_accept(actor=users["sagsbehandler"], offer=offer, today=offered_on)
+    _status(vacancy, today, closed=True)
+    result = flow.lease_register(
+        actor=users["boligorganisation"],
+        offer=offer,
+        signed_on=today,
+        starts_on=today,
+        move_in_on=today,
+    )
+    assert result.lease.pk
+    assert any("lukket for kommunale anvisninger" in w for w in result.warnings)
+    assert any("tilbuddet var lovligt" in w for w in result.warnings)
+
+
+def test_a_closed_or_capped_department_is_no_municipal_turn(
+    users: dict[str, Any], agreement: Any, cheap: Any, today: dt.date
+) -> None:
+    from anvis.agreements.models import AgreementVersion
+
+    AgreementVersion.objects.update(cap_per_department_12m=1)
+    entrance = cheap.entrance
+    MunicipalPlacement.objects.create(
+        dwelling=cheap,
+        entrance=entrance,
+        department=entrance.department,
+        placed_on=today - dt.timedelta(days=30),
+        case_ref="S-0",
+    )
+    vacancy = flow.vacancy_report(
+        actor=users["boligorganisation"],
+        dwelling=cheap,
+        notice_date=today,
+        available_from=today,
+        report_date=today,
+    )
+    assert vacancy.status == "ordinary"
+    record = vacancy.turn_record
+    assert (record.eligible, record.municipal, record.outcome) == (True, False, "blocked")
+    assert record.reason_params["reasons"][0]["code"] == "cap_reached"
