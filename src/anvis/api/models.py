@@ -95,6 +95,7 @@ class EventType(models.TextChoices):
     OFFER_STATUS = "offer.status_changed", _("Offer status changed")
     LEASE = "lease.registered", _("Lease registered")
     GUARANTEE = "guarantee.changed", _("Guarantee claim submitted or decided")
+    TENANCY_EVENT = "tenancy.event_reported", _("Tenancy event reported by the organisation")
 
 
 class WebhookSubscription(models.Model):

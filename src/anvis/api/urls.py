@@ -1,5 +1,7 @@
 from django.urls import path, re_path
 
+from anvis.tenancy.api import TenancyEventListCreate
+
 from . import docs, pages, views
 
 app_name = "api"
@@ -30,5 +32,6 @@ urlpatterns = [
         views.WebhookDeliveries.as_view(),
         name="webhook_deliveries",
     ),
+    path("v1/tenancy-events/", TenancyEventListCreate.as_view(), name="tenancy_event_list"),
     re_path(r"^v1/.*$", views.NotFoundView.as_view(), name="not_found"),
 ]

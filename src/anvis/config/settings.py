@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "anvis.reports",
     "anvis.api",
     "anvis.background",
+    "anvis.tenancy",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +280,15 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Anvis")
 # Retention: citizens whose cases have all been closed this many years are anonymised by
 # `manage.py anonymise_closed_cases` (see docs/privacy.md for the reasoning).
 ANVIS_RETENTION_YEARS = int(os.environ.get("ANVIS_RETENTION_YEARS", "5"))
+# Follow-up deadlines in working days per early-warning kind, e.g. "demand=2,arrears=5"
+# (docs/tenancy.md); kinds not named keep the defaults.
+ANVIS_TENANCY_FOLLOW_UP_DAYS = {
+    key.strip(): int(value)
+    for key, _sep, value in (
+        item.partition("=") for item in env_list("ANVIS_TENANCY_FOLLOW_UP_DAYS", "")
+    )
+    if key.strip() and value.strip()
+}
 
 # The legal rules (anvis_core.law): a JSON file of rule versions that replace the built-in ones
 # for the keys it names (docs/law.md). Empty: the table as shipped.

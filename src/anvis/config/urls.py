@@ -28,6 +28,8 @@ urlpatterns = [
     path("simulator/", include("anvis.simulation.urls")),
     path("matchning/", include("anvis.matching.urls")),
     path("styregruppe/", include("anvis.reports.urls")),
+    path("boligforloeb/", include("anvis.tenancy.urls")),
+    path("styringsdialog/", include("anvis.tenancy.urls_dialogue")),
     path("api/", include("anvis.api.urls")),
     path("drift/", include("anvis.background.urls")),
     path("admin/", admin.site.urls),

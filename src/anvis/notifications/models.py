@@ -15,6 +15,7 @@ class Kind(models.TextChoices):
     OFFER_ANSWERED = "offer_answered", _("Offer answered")
     NOMINEE_REJECTED = "nominee_rejected", _("Nominee rejected")
     LATE_DECLINE = "late_decline", _("Late decline")
+    TENANCY_WARNING = "tenancy_warning", _("Tenancy at risk")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

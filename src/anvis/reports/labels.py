@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anvis.agreements.models import ForumKind
-from anvis.cases.models import Situation
+from anvis.cases.models import Situation, SupportMethod
 from anvis.monitoring.models import Status
 from anvis.vacancies.models import DeclineReasonChoice, DeclineSideChoice
 from anvis.vacancies.reasons import RULE_LABELS
@@ -48,6 +48,15 @@ TABLES = {
     ),
     "money_organisations": gettext_lazy("Void rent and guarantee claims paid per organisation"),
     "money_by_quarter": gettext_lazy("Void rent and guarantee claims paid per quarter"),
+    "retention_km": gettext_lazy(
+        "Housing retention by quarter of move-in (Kaplan–Meier, 95 % band; benchmark 90 %)"
+    ),
+    "retention_km_organisation": gettext_lazy("Housing retention by housing organisation"),
+    "retention_km_method": gettext_lazy("Housing retention by support method"),
+    "retention_km_age": gettext_lazy("Housing retention by age band at move-in"),
+    "tenancy_outcomes": gettext_lazy(
+        "Tenancies by quarter of move-in: time to move-in, endings, returns and shelter days"
+    ),
     "retention": gettext_lazy("Housing retention (Housing First benchmark 90 %)"),
     "returns": gettext_lazy("Returns to homelessness"),
     "shelter": gettext_lazy("§ 110 shelter days and reimbursement status"),
@@ -99,6 +108,27 @@ COLUMNS = {
     "void_rent_paid": gettext_lazy("Void rent paid"),
     "claims_paid": gettext_lazy("Guarantee claims paid"),
     "claims_paid_amount": gettext_lazy("Guarantee claims paid, amount"),
+    "move_in_quarter": gettext_lazy("Quarter of move-in"),
+    "tenancies": gettext_lazy("Tenancies"),
+    "support_method": gettext_lazy("Support method"),
+    "age_band": gettext_lazy("Age band"),
+    "km_3": gettext_lazy("Housed after 3 months"),
+    "km_6": gettext_lazy("Housed after 6 months"),
+    "km_12": gettext_lazy("Housed after 12 months"),
+    "km_24": gettext_lazy("Housed after 24 months"),
+    "km_band_3": gettext_lazy("95 % band, 3 months"),
+    "km_band_6": gettext_lazy("95 % band, 6 months"),
+    "km_band_12": gettext_lazy("95 % band, 12 months"),
+    "km_band_24": gettext_lazy("95 % band, 24 months"),
+    "moved_in": gettext_lazy("Moved in"),
+    "median_days_case_to_move_in": gettext_lazy("Median days from case opened to move-in"),
+    "moved_out": gettext_lazy("Moved out"),
+    "lost_home": gettext_lazy("Lost the home"),
+    "evictions": gettext_lazy("Evictions"),
+    "returns_after_tenancy": gettext_lazy("New case after the tenancy ended"),
+    "followed_a_year": gettext_lazy("Followed a year"),
+    "shelter_days_year_before": gettext_lazy("§ 110 days, year before move-in"),
+    "shelter_days_year_after": gettext_lazy("§ 110 days, year after move-in"),
     "retention_6": gettext_lazy("Retained 6 months"),
     "retention_12": gettext_lazy("Retained 12 months"),
     "retention_24": gettext_lazy("Retained 24 months"),
@@ -134,6 +164,9 @@ CODES: dict[str, Any] = {
     "?": gettext_lazy("Not known"),
     "total": gettext_lazy("Total"),
     "org.others": gettext_lazy("Other organisations"),
+    "all_tenancies": gettext_lazy("All tenancies"),
+    "method.none": gettext_lazy("No support plan"),
+    **{f"method.{v}": label for v, label in SupportMethod.choices},
     **{f"status.{v}": label for v, label in Status.choices},
     **{f"situation.{v}": label for v, label in Situation.choices},
     **{f"reason.{v}": label for v, label in DeclineReasonChoice.choices},

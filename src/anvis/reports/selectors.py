@@ -194,6 +194,31 @@ def _placements(first: Quarter, end: dt.date) -> list[list[Any]]:
     )
 
 
+def _tenancies(end: dt.date, citizen_keys: dict[int, int]) -> list[list[Any]]:
+    """Tenancies moved in by `end` (anvis.tenancy), without ids: the citizen's running number,
+    dates, the move-out reason, the organisation, the support method and the age band."""
+    from anvis.tenancy.selectors import tenancy_report_rows
+
+    out = []
+    for row in tenancy_report_rows(end):
+        key = citizen_keys.get(row.citizen_id)
+        if key is None:
+            continue
+        out.append(
+            [
+                key,
+                iso(row.opened_on),
+                iso(row.move_in),
+                iso(_until(row.ended_on, end)),
+                row.reason if row.ended_on is not None and row.ended_on <= end else "",
+                row.organisation,
+                row.method,
+                age_band(age_on(row.born, row.move_in) if row.born else None),
+            ]
+        )
+    return sorted(out, key=lambda r: (r[2], r[0]))
+
+
 def _override_counts(end: dt.date) -> tuple[Counter[int], Counter[int]]:
     """Placements in the 12-month window whose offer carried an override of an agreement rule
     by the allocation lead, per department and per entrance."""
@@ -369,6 +394,7 @@ def report_snapshot_gather(*, quarter: Quarter, today: dt.date) -> dict[str, Any
         "stays": stays,
         "decisions_85a": decisions,
         "placements": _placements(first, as_of),
+        "tenancies": _tenancies(as_of, citizen_keys),
         "department_windows": dept_windows,
         "entrance_windows": entrance_windows,
         "department_status": _department_status(as_of),

@@ -24,6 +24,7 @@ from anvis_core.quotas.ledger import LedgerFigures
 from .snapshot import CaseRow, Snapshot, VacancyRow, d
 from .stats import age_band_labels, median, percentile, rent_band, rent_band_labels
 from .table import Cell, Chart, Kind, Table, code, count, money, share, stat, text
+from .tenancy import outcome_table, retention_tables
 
 RETENTION_MONTHS = (6, 12, 24)
 HOUSING_FIRST_BENCHMARK = Decimal(90)
@@ -803,7 +804,14 @@ def build_report(raw: dict[str, Any]) -> Report:
         Section("money", tuple(money_tables(snap))),
         Section(
             "outcomes",
-            (retention_table(snap), returns_table(snap), shelter_table(snap), support_table(snap)),
+            (
+                *retention_tables(snap),
+                outcome_table(snap, _stays(snap)),
+                retention_table(snap),
+                returns_table(snap),
+                shelter_table(snap),
+                support_table(snap),
+            ),
         ),
         Section("declines", tuple(decline_tables(snap))),
         Section("fairness", tuple(fairness_tables(snap))),

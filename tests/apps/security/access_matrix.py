@@ -63,6 +63,8 @@ ADMINS = frozenset({ADMIN})
 REPORTERS = frozenset({ORG, ADMIN})
 LEASE_WRITERS = frozenset({ORG, LEAD, ADMIN})
 SIMULATOR = frozenset({LEAD, ADMIN, STEER})
+TENANCY_READERS = frozenset({CW, LEAD, ADMIN, ORG})
+DIALOGUE_READERS = frozenset({CW, LEAD, ADMIN, ORG, STEER})
 PUBLIC = rule(EVERYONE, anonymous=ALLOW)
 
 
@@ -247,4 +249,18 @@ MATRIX: dict[str, Entry] = {
     "vacancies:offer_withdraw": rule(MUNICIPAL, HIDE, args=("offer",)),
     "vacancies:offer_reject": rule(REPORTERS, HIDE, other_org=HIDE, args=("offer",)),
     "vacancies:lease_create": rule(LEASE_WRITERS, HIDE, other_org=HIDE, args=("offer",)),
+    # tenancies after move-in: the municipality and the lease's own organisation; the steering
+    # group sees aggregates only (the governance dialogue), never a tenancy
+    "tenancy:risk_list": rule(MUNICIPAL, HIDE),
+    "tenancy:support_overview": rule(MUNICIPAL, HIDE),
+    "tenancy:bulk_report": rule(REPORTERS),
+    "tenancy:tenancy_detail": rule(TENANCY_READERS, HIDE, other_org=HIDE, args=("lease",)),
+    "tenancy:event_report": rule(TENANCY_READERS, HIDE, other_org=HIDE, args=("lease",)),
+    "tenancy:contacts": rule(TENANCY_READERS, HIDE, other_org=HIDE, args=("lease",)),
+    "tenancy:task_acknowledge": rule(MUNICIPAL, HIDE, args=("tenancy_task",), method="post"),
+    "tenancy:task_contact": rule(MUNICIPAL, HIDE, args=("tenancy_task",)),
+    "dialogue:dialogue_list": rule(DIALOGUE_READERS),
+    "dialogue:dialogue_detail": rule(DIALOGUE_READERS, HIDE, other_org=HIDE, args=("org_a",)),
+    "dialogue:dialogue_pdf": rule(DIALOGUE_READERS, HIDE, other_org=HIDE, args=("org_a",)),
+    "api:tenancy_event_list": rule(TENANCY_READERS),
 }

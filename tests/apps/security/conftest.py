@@ -165,6 +165,22 @@ def world(users: dict[str, Any], org_a: Any, org_b: Any) -> dict[str, Any]:
         description="Maling efter fraflytning",
         today=today + dt.timedelta(days=110),
     )
+    from anvis.tenancy.services import EventInput, tenancy_event_report
+
+    tenancy_event = tenancy_event_report(
+        actor=users["boligorganisation"],
+        lease=lease,
+        data=EventInput(kind="arrears", event_date=today, amount=4200, months=1),
+        today=today,
+    )
+    # The municipality's own event on the tenancy carries the confidential note: it must never
+    # reach the organisation or the steering group.
+    tenancy_event_report(
+        actor=worker,
+        lease=lease,
+        data=EventInput(kind="hospital", event_date=today, note=NOTE),
+        today=today,
+    )
     from anvis.simulation.services import simulation_run_create
 
     simulation_run = simulation_run_create(
@@ -200,6 +216,7 @@ def world(users: dict[str, Any], org_a: Any, org_b: Any) -> dict[str, Any]:
         "let_vacancy": let_vacancy,
         "lease": lease,
         "claim": claim,
+        "tenancy_task": tenancy_event.task,
         "housed_case": housed,
         "org_a": org_a,
         "org_b": org_b,

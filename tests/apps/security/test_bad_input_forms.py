@@ -129,7 +129,7 @@ def check_form(form: FoundForm, client: Client) -> None:
 
 GROUPS = {
     "cases": frozenset({"cases"}),
-    "vacancies-matching": frozenset({"vacancies", "matching"}),
+    "vacancies-matching": frozenset({"vacancies", "matching", "tenancy", "dialogue"}),
     "agreements-reports": frozenset({"agreements", "reports"}),
     "other": frozenset(
         {"core", "accounts", "stock", "monitoring", "security", "notifications", "simulation"}

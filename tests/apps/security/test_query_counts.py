@@ -48,6 +48,10 @@ LIST_PAGES: dict[str, tuple[str, int]] = {
     "api:lease_list": ("anvisningsleder", 12),
     "api:claim_list": ("anvisningsleder", 12),
     "api:webhook_list": ("boligorganisation", 12),
+    "api:tenancy_event_list": ("anvisningsleder", 12),
+    "tenancy:risk_list": ("anvisningsleder", 12),
+    # The side-by-side table is made from the quarterly report's grouped queries.
+    "dialogue:dialogue_list": ("anvisningsleder", 40),
 }
 
 

@@ -1,0 +1,294 @@
+"""The yearly governance dialogue (styringsdialog) pack per housing organisation: its share of
+the vacancies delivered, void rent, guarantee claims, placements and tenancy outcomes in its
+departments, the departments' monitoring status, and open issues.
+
+The organisation-level figures are rows of the steering group's quarterly report (one home per
+figure: `anvis_core.reports`), picked out for the organisation; the department table is
+computed here. Everything that leaves the municipality's own roles is suppressed below 5.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from anvis.monitoring.models import DepartmentIndicators, DepartmentStatus, MunicipalPlacement
+from anvis.reports.labels import cell_text, column_label
+from anvis.reports.selectors import report_build
+from anvis.stock.models import Department, HousingOrganisation
+from anvis.vacancies.models import ClaimStatus, GuaranteeClaim
+from anvis_core.composition import add_months
+from anvis_core.quotas import Quarter
+from anvis_core.reports import Cell, Kind, Report, Table, suppress
+from anvis_core.reports.table import code, count, stat, text
+from anvis_core.reports.tenancy import TenancyRow, retention_cells
+
+from .models import Tenancy
+from .selectors import risk_list, tenancy_report_rows
+
+ORG_TABLES = ("ledger_organisations", "money_organisations", "retention_km_organisation")
+TITLES = {
+    "ledger_organisations": gettext_lazy("Vacancies delivered against expected"),
+    "money_organisations": gettext_lazy("Void rent and guarantee claims paid"),
+    "retention_km_organisation": gettext_lazy("Housing retention of the tenancies placed"),
+    "departments": gettext_lazy("Departments: placements, tenancies and monitoring status"),
+    "side_by_side": gettext_lazy("The organisations side by side"),
+    "composition": gettext_lazy(
+        "Composition trend of the departments (Beboerdata, weighted by residents)"
+    ),
+}
+EXTRA_COLUMNS = {
+    "department": gettext_lazy("Department"),
+    "placements_12m": gettext_lazy("Placements, 12 months"),
+    "tenancies_running": gettext_lazy("Tenancies running"),
+    "tenancies_ended": gettext_lazy("Tenancies ended"),
+    "lost_home": gettext_lazy("Lost the home"),
+    "at_risk": gettext_lazy("Homes at risk now"),
+    "monitoring_status": gettext_lazy("Monitoring status"),
+    "year": gettext_lazy("Year"),
+    "departments_with_data": gettext_lazy("Departments with figures"),
+    "residents": gettext_lazy("Residents"),
+    "outside_work_education": gettext_lazy("Outside work and education (%)"),
+    "income_relative_region": gettext_lazy("Income relative to the region (%)"),
+    "move_out_rate": gettext_lazy("Move-out rate (%)"),
+}
+COMPOSITION_YEARS = 4
+#: The socio-economic criteria only: Anvis's own judgements use no ethnic criterion.
+COMPOSITION_FIELDS = ("outside_work_education", "income_relative_region", "move_out_rate")
+
+
+@dataclass
+class ShownTable:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[tuple[str, bool]]]
+
+
+def _show(table: Table, suppressed: bool) -> ShownTable:
+    if suppressed:
+        table = suppress(table)
+    return ShownTable(
+        table.key,
+        str(TITLES.get(table.key, table.key)),
+        [str(EXTRA_COLUMNS.get(c, "")) or column_label(c) for c in table.columns],
+        [[(cell_text(c), c.kind not in (Kind.TEXT, Kind.CODE)) for c in row] for row in table.rows],
+    )
+
+
+def _org_row(report: Report, key: str, name: str) -> Table | None:
+    table = report.table(key)
+    rows = tuple(r for r in table.rows if r[0].kind is Kind.TEXT and r[0].value == name)
+    return Table(table.key, table.columns, rows) if rows else None
+
+
+@dataclass
+class Pack:
+    organisation: HousingOrganisation
+    quarter: Quarter
+    as_of: dt.date
+    tables: list[ShownTable]
+    open_claims: int
+    at_risk: int
+    suppressed: bool
+
+
+def _department_table(
+    organisation: HousingOrganisation, as_of: dt.date, at_risk: Counter[int]
+) -> Table:
+    placements = dict(
+        MunicipalPlacement.objects.filter(
+            department__organisation=organisation,
+            placed_on__gt=add_months(as_of, -12),
+            placed_on__lte=as_of,
+        )
+        .values("department_id")
+        .annotate(n=Count("pk"))
+        .values_list("department_id", "n")
+    )
+    tenancies = {
+        row["dept"]: row
+        for row in Tenancy.objects.filter(lease__vacancy__organisation=organisation)
+        .values(dept=models_dept())
+        .annotate(
+            running=Count("pk", filter=Q(ended_on__isnull=True)),
+            ended=Count("pk", filter=Q(ended_on__isnull=False)),
+            lost=Count(
+                "pk",
+                filter=Q(ended_on__isnull=False) & ~Q(end_reason__in=["transfer", "death"]),
+            ),
+        )
+    }
+    statuses = dict(
+        DepartmentStatus.objects.filter(department__organisation=organisation).values_list(
+            "department_id", "status"
+        )
+    )
+    departments = Department.objects.filter(
+        Q(pk__in=list(placements)) | Q(pk__in=list(tenancies))
+    ).order_by("number", "pk")
+    rows = []
+    for dept in departments:
+        t = tenancies.get(dept.pk, {})
+        status = statuses.get(dept.pk)
+        rows.append(
+            (
+                text(f"{dept.number} {dept.name}"),
+                count(placements.get(dept.pk, 0)),
+                count(t.get("running", 0)),
+                count(t.get("ended", 0)),
+                count(t.get("lost", 0)),
+                count(at_risk.get(dept.pk, 0)),
+                code(f"status.{status}") if status else text("–"),
+            )
+        )
+    return Table(
+        "departments",
+        (
+            "department",
+            "placements_12m",
+            "tenancies_running",
+            "tenancies_ended",
+            "lost_home",
+            "at_risk",
+            "monitoring_status",
+        ),
+        tuple(rows),
+    )
+
+
+def _composition_table(organisation: HousingOrganisation) -> Table:
+    """Per year (the latest four with figures): the organisation's departments with figures,
+    their residents, and the resident-weighted mean of the socio-economic indicators. Each
+    figure rests on the number of departments it is made of."""
+    rows = list(
+        DepartmentIndicators.objects.filter(
+            department__organisation=organisation, suppressed=False, residents__gt=0
+        ).values_list("year", "residents", *COMPOSITION_FIELDS)
+    )
+    years = sorted({r[0] for r in rows})[-COMPOSITION_YEARS:]
+    body = []
+    for year in years:
+        own = [r for r in rows if r[0] == year]
+        cells: list[Cell] = [
+            text(str(year)),
+            count(len(own)),
+            stat(sum(r[1] for r in own), len(own)),
+        ]
+        for index in range(len(COMPOSITION_FIELDS)):
+            valued = [(r[1], r[2 + index]) for r in own if r[2 + index] is not None]
+            weight = sum(w for w, _v in valued)
+            mean = (
+                (sum(Decimal(w) * v for w, v in valued) / weight).quantize(Decimal("0.1"))
+                if weight
+                else None
+            )
+            cells.append(stat(mean, len(valued)))
+        body.append(tuple(cells))
+    return Table(
+        "composition",
+        ("year", "departments_with_data", "residents", *COMPOSITION_FIELDS),
+        tuple(body),
+    )
+
+
+def models_dept() -> Any:
+    from django.db.models import F
+
+    return F("lease__vacancy__dwelling__entrance__department_id")
+
+
+def _risk_by_department(organisation_id: int | None = None) -> Counter[int]:
+    out: Counter[int] = Counter()
+    for r in risk_list():
+        vacancy = r.tenancy.lease.vacancy
+        if organisation_id is None or vacancy.organisation_id == organisation_id:
+            out[vacancy.dwelling.entrance.department_id] += 1
+    return out
+
+
+def dialogue_pack(*, organisation: HousingOrganisation, today: dt.date, suppressed: bool) -> Pack:
+    quarter = Quarter.of(today)
+    _raw, report = report_build(quarter=quarter, today=today)
+    tables = []
+    for key in ORG_TABLES:
+        table = _org_row(report, key, organisation.name)
+        if table is not None:
+            tables.append(_show(table, suppressed))
+    at_risk = _risk_by_department(organisation.pk)
+    tables.append(_show(_department_table(organisation, report.as_of, at_risk), suppressed))
+    tables.append(_show(_composition_table(organisation), suppressed))
+    open_claims = GuaranteeClaim.objects.filter(
+        lease__vacancy__organisation=organisation, status=ClaimStatus.SUBMITTED
+    ).count()
+    return Pack(
+        organisation,
+        quarter,
+        report.as_of,
+        tables,
+        open_claims,
+        sum(at_risk.values()),
+        suppressed,
+    )
+
+
+def side_by_side(
+    *, organisations: list[HousingOrganisation], today: dt.date, suppressed: bool
+) -> ShownTable:
+    """One row per organisation: delivered against expected, void rent and claims paid, and
+    housing retention after 12 months."""
+    quarter = Quarter.of(today)
+    _raw, report = report_build(quarter=quarter, today=today)
+    rows_by_table: dict[str, dict[str, tuple[Cell, ...]]] = {}
+    for key in ORG_TABLES:
+        rows_by_table[key] = {
+            str(r[0].value): r for r in report.table(key).rows if r[0].kind is Kind.TEXT
+        }
+    tenancy = [
+        TenancyRow(0, r.opened_on, r.move_in, r.ended_on, r.reason, r.organisation, r.method, "")
+        for r in tenancy_report_rows(report.as_of)
+    ]
+    body = []
+    for org in organisations:
+        ledger = rows_by_table["ledger_organisations"].get(org.name)
+        money = rows_by_table["money_organisations"].get(org.name)
+        retention = retention_cells(
+            [t for t in tenancy if t.organisation == org.name], report.as_of
+        )
+        empty = Cell(None, Kind.COUNT, (0,))
+        body.append(
+            (
+                text(org.name),
+                ledger[2] if ledger else empty,
+                ledger[4] if ledger else empty,
+                money[3] if money else empty,
+                money[5] if money else empty,
+                retention[0],
+                retention[5],
+            )
+        )
+    table = Table(
+        "side_by_side",
+        (
+            "organisation",
+            "expected",
+            "delivered",
+            "void_rent_paid",
+            "claims_paid_amount",
+            "tenancies",
+            "km_12",
+        ),
+        tuple(body),
+    )
+    return _show(table, suppressed)
+
+
+def pack_title(pack: Pack) -> str:
+    return _("Governance dialogue: %(organisation)s") % {"organisation": pack.organisation.name}

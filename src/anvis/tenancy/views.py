@@ -1,0 +1,279 @@
+"""Tenancy pages: the tenancy of a lease (both sides, each seeing its own part), reporting an
+event, the municipality's follow-up tasks, the named contacts, "Boliger i risiko", support in
+the home, and the event file import.
+
+Organisation staff reach only their own organisation's tenancies and see only the
+organisation's own reports and whether the municipality has acknowledged them; the steering
+group sees none of these pages (aggregates only, on the dashboard and the governance pack).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from anvis.audit.services import personal_data_access_record
+from anvis.core.forms import form_status, posted
+from anvis.permissions import (
+    MUNICIPAL,
+    Role,
+    access,
+    can_write_organisation,
+    is_municipal,
+    user_has_role,
+)
+
+from . import selectors, services
+from .forms import ContactForm, EventForm, MunicipalContactsForm, OrganisationContactForm
+from .importing import import_events
+
+TENANCY_ROLES = MUNICIPAL | {Role.ORGANISATION}
+REPORTERS = frozenset({Role.ORGANISATION, Role.ADMIN})
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def _apply(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errs in error.error_dict.items():
+            for e in errs:
+                form.add_error(name if name in form.fields else None, e)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _log_read(request: HttpRequest, tenancy: Any, what: str) -> None:
+    personal_data_access_record(
+        user=request.user,
+        subject_id=tenancy.case.citizen_id,
+        subject_ref=tenancy.case.number,
+        what=what,
+        purpose="tenancy",
+        path=request.path,
+    )
+
+
+@access(TENANCY_ROLES, deny_status=404)
+def tenancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    lease = selectors.lease_get(user=request.user, pk=pk)
+    tenancy = selectors.tenancy_of(lease)
+    user = request.user
+    municipal = is_municipal(user)
+    events = selectors.events_for(user=user, tenancy=tenancy)
+    tasks = selectors.tasks_for(tenancy)
+    flags = None
+    if tenancy is not None:
+        if any(e.note for e in events) or (municipal and any(t.contact_note for t in tasks)):
+            _log_read(request, tenancy, "tenancy notes")
+        if municipal:
+            flags = selectors.flags_for(
+                tenancy, selectors.events_for(user=user, tenancy=tenancy), timezone.localdate()
+            )
+    organisation_id = lease.vacancy.organisation_id
+    return render(
+        request,
+        "tenancy/tenancy_detail.html",
+        {
+            "lease": lease,
+            "tenancy": tenancy,
+            "events": events,
+            "tasks": tasks,
+            "municipal": municipal,
+            "flags": flags,
+            "plan": selectors.support_plan_of(tenancy) if tenancy and municipal else None,
+            "can_report": bool(services.kinds_for(user))
+            and (municipal or can_write_organisation(user, organisation_id))
+            and tenancy is not None
+            and tenancy.ended_on is None,
+            "can_set_contacts": municipal or can_write_organisation(user, organisation_id),
+        },
+    )
+
+
+@access(TENANCY_ROLES, deny_status=404)
+def event_report(request: HttpRequest, pk: int) -> HttpResponse:
+    lease = selectors.lease_get(user=request.user, pk=pk)
+    form = EventForm(posted(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.tenancy_event_report(actor=request.user, lease=lease, data=form.to_input())
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("The event is reported."))
+            return redirect("tenancy:tenancy_detail", pk=lease.pk)
+    return render(
+        request,
+        "tenancy/form.html",
+        {"form": form, "lease": lease, "title": _("Report an event on the tenancy")},
+        status=form_status(request, form),
+    )
+
+
+@require_POST
+@access(MUNICIPAL, deny_status=404)
+def task_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.task_get(user=request.user, pk=pk)
+    services.task_acknowledge(actor=request.user, task=task)
+    messages.success(request, _("The warning is acknowledged; the organisation can see that."))
+    return redirect("tenancy:tenancy_detail", pk=task.tenancy.lease_id)
+
+
+@access(MUNICIPAL, deny_status=404)
+def task_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.task_get(user=request.user, pk=pk)
+    form = ContactForm(posted(request), initial={"contact_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.task_contact_record(
+                actor=request.user,
+                task=task,
+                contact_on=form.cleaned_data["contact_on"],
+                note=form.cleaned_data.get("note") or "",
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("The contact is recorded and the task is done."))
+            return redirect("tenancy:tenancy_detail", pk=task.tenancy.lease_id)
+    return render(
+        request,
+        "tenancy/form.html",
+        {
+            "form": form,
+            "lease": task.tenancy.lease,
+            "title": _("Record contact with the tenant"),
+            "intro": _("%(kind)s reported %(date)s; contact the tenant by %(deadline)s.")
+            % {
+                "kind": task.event.get_kind_display(),
+                "date": task.event.reported_on.strftime("%d.%m.%Y"),
+                "deadline": task.deadline.strftime("%d.%m.%Y"),
+            },
+        },
+        status=form_status(request, form),
+    )
+
+
+@access(TENANCY_ROLES, deny_status=404)
+def contacts(request: HttpRequest, pk: int) -> HttpResponse:
+    lease = selectors.lease_get(user=request.user, pk=pk)
+    tenancy = services.tenancy_ensure(lease=lease) if request.method == "POST" else None
+    tenancy = tenancy or selectors.tenancy_of(lease)
+    municipal = is_municipal(request.user)
+    organisation_id = lease.vacancy.organisation_id
+    if tenancy is None or not (municipal or can_write_organisation(request.user, organisation_id)):
+        raise Http404
+    form: forms.Form
+    if municipal:
+        form = MunicipalContactsForm(
+            posted(request),
+            case=tenancy.case,
+            initial={
+                "municipal_contact": tenancy.municipal_contact_id,
+                "support_plan": tenancy.support_plan_id,
+            },
+        )
+    else:
+        form = OrganisationContactForm(
+            posted(request),
+            organisation_id=organisation_id,
+            initial={"organisation_contact": tenancy.organisation_contact_id},
+        )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if municipal:
+                services.tenancy_contacts_set(
+                    actor=request.user,
+                    tenancy=tenancy,
+                    municipal_contact=d.get("municipal_contact"),
+                    support_plan=d.get("support_plan"),
+                    set_municipal=True,
+                )
+            else:
+                services.tenancy_contacts_set(
+                    actor=request.user,
+                    tenancy=tenancy,
+                    organisation_contact=d.get("organisation_contact"),
+                    set_organisation=True,
+                )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("The contacts are saved."))
+            return redirect("tenancy:tenancy_detail", pk=lease.pk)
+    return render(
+        request,
+        "tenancy/form.html",
+        {"form": form, "lease": lease, "title": _("Contacts of the tenancy")},
+        status=form_status(request, form),
+    )
+
+
+@access(MUNICIPAL, deny_status=404)
+def risk_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "tenancy/risk_list.html",
+        {"rows": selectors.risk_list(), "today": timezone.localdate()},
+    )
+
+
+@access(MUNICIPAL, deny_status=404)
+def support_overview(request: HttpRequest) -> HttpResponse:
+    rows = selectors.support_overview(timezone.localdate())
+    counts = {
+        "tenancies": len(rows),
+        "without": sum(1 for r in rows if r.flags.without_support),
+        "late": sum(1 for r in rows if r.flags.late),
+        "cti": sum(1 for r in rows if r.flags.missed_cti_phase_ends),
+    }
+    return render(request, "tenancy/support_overview.html", {"rows": rows, "counts": counts})
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File (CSV or XLSX)"),
+        help_text=gettext_lazy("One row per event. The columns are described on this page."),
+        validators=[
+            FileExtensionValidator(
+                ["csv", "xlsx"], message=gettext_lazy("Use a .csv or .xlsx file.")
+            )
+        ],
+    )
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(gettext_lazy("The file may be at most 5 MB."))
+        return upload
+
+
+@access(REPORTERS)
+def bulk_report(request: HttpRequest) -> HttpResponse:
+    result = None
+    form = ImportForm(posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = import_events(upload.read(), upload.name, actor=request.user)
+        if result.ok:
+            messages.success(
+                request, _("Reported %(rows)d tenancy events.") % {"rows": result.rows}
+            )
+            return redirect("tenancy:bulk_report")
+    return render(
+        request,
+        "tenancy/bulk_report.html",
+        {"form": form, "result": result, "organisation": user_has_role(request.user, REPORTERS)},
+        status=form_status(request, form, refused=result is not None and not result.ok),
+    )

@@ -1,0 +1,234 @@
+"""The tenancy flow through the services and the pages: arrears → task and notification →
+contact → resolved; move-out ends the placement; who sees what; bad input writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.apps.rowcounts import row_counts
+
+from .conftest import NOTE
+
+pytestmark = pytest.mark.django_db
+
+
+def _event(**kw: Any) -> Any:
+    from anvis.tenancy.services import EventInput
+
+    return EventInput(**kw)
+
+
+def test_lease_gets_a_tenancy_with_the_case_and_support_plan(let: dict[str, Any]) -> None:
+    from anvis.tenancy.models import Tenancy
+
+    tenancy = Tenancy.objects.get(lease=let["lease"])
+    assert tenancy.case == let["case"]
+    assert tenancy.support_plan is not None and tenancy.support_plan.method == "icm"
+    assert tenancy.municipal_contact == let["case"].caseworker
+
+
+def test_arrears_open_a_task_and_tell_the_caseworker(
+    let: dict[str, Any], users: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from anvis.api.models import WebhookDelivery
+    from anvis.api.services import webhook_subscription_create
+    from anvis.notifications.models import Notification
+    from anvis.tenancy import services
+    from anvis.tenancy.models import FollowUpTask
+    from anvis.tenancy.selectors import risk_list
+    from anvis_core.calendar import add_working_days
+
+    org_user, worker = users["boligorganisation"], users["sagsbehandler"]
+    webhook_subscription_create(
+        actor=users["administrator"],
+        organisation=let["lease"].vacancy.organisation,
+        url="https://kommune.example.dk/hook",
+    )
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        event = services.tenancy_event_report(
+            actor=org_user,
+            lease=let["lease"],
+            data=_event(kind="arrears", event_date=today, amount=8400, months=2, note=NOTE),
+        )
+    task = FollowUpTask.objects.get(event=event)
+    assert task.deadline == add_working_days(today, 5)
+    note = Notification.objects.get(recipient=worker, kind="tenancy_warning")
+    assert let["case"].number in note.title and NOTE not in note.body
+    delivery = WebhookDelivery.objects.get(event_type="tenancy.event_reported")
+    assert delivery.payload["data"]["kind"] == "arrears" and NOTE not in str(delivery.payload)
+    assert [r.tenancy.lease_id for r in risk_list()] == [let["lease"].pk]
+
+    services.task_contact_record(actor=worker, task=task, contact_on=today, note="Aftale om afdrag")
+    task.refresh_from_db()
+    assert task.status == "done" and task.acknowledged_at is not None
+    services.tenancy_event_report(
+        actor=org_user, lease=let["lease"], data=_event(kind="resolved", event_date=today)
+    )
+    assert risk_list() == []
+
+
+def test_move_out_ends_the_tenancy_and_the_placement(
+    let: dict[str, Any], users: dict[str, Any]
+) -> None:
+    from anvis.monitoring.models import MunicipalPlacement
+    from anvis.tenancy import services
+    from anvis.tenancy.models import Tenancy
+
+    today = timezone.localdate()
+    services.tenancy_event_report(
+        actor=users["boligorganisation"],
+        lease=let["lease"],
+        data=_event(kind="cancellation", event_date=today),
+    )
+    services.tenancy_event_report(
+        actor=users["boligorganisation"],
+        lease=let["lease"],
+        data=_event(kind="move_out", event_date=today, move_out_reason="eviction"),
+    )
+    tenancy = Tenancy.objects.get(lease=let["lease"])
+    assert tenancy.ended_on == today and tenancy.end_reason == "eviction"
+    assert not tenancy.tasks.filter(status="open").exists()
+    placement = MunicipalPlacement.objects.get(case_ref=let["case"].number)
+    assert placement.moved_out_on == today and placement.outcome == "terminated"
+    with pytest.raises(ValidationError):
+        services.tenancy_event_report(
+            actor=users["boligorganisation"],
+            lease=let["lease"],
+            data=_event(kind="arrears", event_date=today, amount=1, months=1),
+        )
+
+
+def test_sides_and_bad_values_are_refused_and_write_nothing(
+    let: dict[str, Any], users: dict[str, Any]
+) -> None:
+    from anvis.tenancy import services
+
+    today = timezone.localdate()
+    before = row_counts()
+    with pytest.raises(PermissionDenied):
+        services.tenancy_event_report(
+            actor=users["boligorganisation"],
+            lease=let["lease"],
+            data=_event(kind="prison", event_date=today),
+        )
+    with pytest.raises(PermissionDenied):
+        services.tenancy_event_report(
+            actor=users["sagsbehandler"],
+            lease=let["lease"],
+            data=_event(kind="arrears", event_date=today, amount=1, months=1),
+        )
+    with pytest.raises(PermissionDenied):
+        services.tenancy_event_report(
+            actor=users["org_b"], lease=let["lease"], data=_event(kind="warning", event_date=today)
+        )
+    for bad, field in [
+        (_event(kind="arrears", event_date=today), "amount"),
+        (_event(kind="move_out", event_date=today), "move_out_reason"),
+        (_event(kind="warning", event_date=today + dt.timedelta(days=1)), "event_date"),
+        (_event(kind="warning", event_date=let["move_in"] - dt.timedelta(days=1)), "event_date"),
+        (_event(kind="warning", event_date=today, note="x" * 501), "note"),
+    ]:
+        with pytest.raises(ValidationError) as info:
+            services.tenancy_event_report(
+                actor=users["boligorganisation"], lease=let["lease"], data=bad
+            )
+        assert field in info.value.message_dict
+    assert row_counts() == before
+
+
+def test_pages_show_each_side_its_part(
+    let: dict[str, Any], users: dict[str, Any], client_for: Any
+) -> None:
+    from anvis.tenancy import services
+
+    today = timezone.localdate()
+    lease = let["lease"]
+    services.tenancy_event_report(
+        actor=users["boligorganisation"],
+        lease=lease,
+        data=_event(kind="demand", event_date=today, note="Påkrav sendt"),
+    )
+    services.tenancy_event_report(
+        actor=users["sagsbehandler"],
+        lease=lease,
+        data=_event(kind="hospital", event_date=today, note=NOTE),
+    )
+    url = reverse("tenancy:tenancy_detail", args=[lease.pk])
+    org_page = client_for("boligorganisation").get(url).content.decode()
+    assert "Påkrav sendt" in org_page and NOTE not in org_page
+    assert "Hospitals- eller behandlingsophold" not in org_page and "Bostøtten" not in org_page
+    assert let["case"].number not in org_page
+    municipal_page = client_for("sagsbehandler").get(url).content.decode()
+    assert NOTE in municipal_page and "Påkrav sendt" in municipal_page
+    assert client_for("org_b").get(url).status_code == 404
+    assert client_for("styregruppe").get(url).status_code == 404
+    lease_page = (
+        client_for("boligorganisation")
+        .get(reverse("vacancies:vacancy_detail", args=[lease.vacancy_id]))
+        .content.decode()
+    )
+    assert reverse("tenancy:tenancy_detail", args=[lease.pk]) in lease_page
+    risk = client_for("sagsbehandler").get(reverse("tenancy:risk_list")).content.decode()
+    assert let["case"].number in risk
+
+
+def test_event_form_refuses_in_danish(let: dict[str, Any], client_for: Any) -> None:
+    url = reverse("tenancy:event_report", args=[let["lease"].pk])
+    before = row_counts()
+    response = client_for("boligorganisation").post(
+        url, {"kind": "arrears", "event_date": timezone.localdate().isoformat()}
+    )
+    assert response.status_code == 422
+    assert "Angiv restancen" in response.content.decode()
+    assert row_counts() == before
+
+
+def test_file_import_is_all_or_nothing(let: dict[str, Any], users: dict[str, Any]) -> None:
+    from anvis.tenancy.importing import import_events
+    from anvis.tenancy.models import TenancyEvent
+
+    pk = let["lease"].pk
+    day = timezone.localdate().strftime("%d-%m-%Y")
+    bad = f"lejemaal;haendelse;dato;beloeb;maaneder\n{pk};restance;{day};5000;2\n{pk};paakrav;32-13-2026;;\n"
+    result = import_events(bad.encode(), "h.csv", actor=users["boligorganisation"])
+    assert not result.ok and [e.line for e in result.errors] == [3]
+    assert "Linje 3" in str(result.errors[0]) or "Line 3" in str(result.errors[0])
+    assert not TenancyEvent.objects.exists()
+    good = f"lejemaal;haendelse;dato;beloeb;maaneder\n{pk};restance;{day};5000;2\n{pk};paakrav;{day};;\n"
+    result = import_events(good.encode(), "h.csv", actor=users["boligorganisation"])
+    assert result.ok and TenancyEvent.objects.count() == 2
+
+
+def test_api_reports_with_idempotency(let: dict[str, Any], users: dict[str, Any]) -> None:
+    from rest_framework.test import APIClient
+
+    from anvis.tenancy.models import TenancyEvent
+
+    client = APIClient()
+    client.force_authenticate(users["boligorganisation"])
+    body = {
+        "lease": let["lease"].pk,
+        "kind": "warning",
+        "event_date": timezone.localdate().isoformat(),
+    }
+    url = reverse("api:tenancy_event_list")
+    first = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="abc-1")
+    again = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="abc-1")
+    assert first.status_code == 201 and again.json() == first.json()
+    assert TenancyEvent.objects.count() == 1
+    bad = client.post(url, {**body, "kind": "arrears"}, format="json")
+    assert bad.status_code == 400 and TenancyEvent.objects.count() == 1
+    side = client.post(url, {**body, "kind": "prison"}, format="json")
+    assert side.status_code == 400 and "kind" in str(side.json())
+    assert TenancyEvent.objects.count() == 1
+    other = APIClient()
+    other.force_authenticate(users["org_b"])
+    assert other.post(url, body, format="json").status_code == 400  # not its lease
+    assert other.get(url).json()["results"] == [] if "results" in other.get(url).json() else True

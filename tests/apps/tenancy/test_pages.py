@@ -1,0 +1,83 @@
+"""Deadlines from the settings, support flags, the governance dialogue's suppression, and
+what reaches the webhook outbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db
+
+
+def _report(actor: Any, lease: Any, kind: str, **values: Any) -> Any:
+    from anvis.tenancy.services import EventInput, tenancy_event_report
+
+    return tenancy_event_report(
+        actor=actor,
+        lease=lease,
+        data=EventInput(kind=kind, event_date=timezone.localdate(), **values),
+    )
+
+
+def test_follow_up_days_per_kind_from_the_settings(
+    let: dict[str, Any], users: dict[str, Any], settings: Any
+) -> None:
+    from anvis_core.calendar import add_working_days
+
+    settings.ANVIS_TENANCY_FOLLOW_UP_DAYS = {"arrears": 1}
+    event = _report(users["boligorganisation"], let["lease"], "arrears", amount=100, months=1)
+    assert event.task.deadline == add_working_days(timezone.localdate(), 1)
+    demand = _report(users["boligorganisation"], let["lease"], "demand")
+    assert demand.task.deadline == add_working_days(timezone.localdate(), 2)
+
+
+def test_only_the_organisations_reports_reach_the_webhook(
+    let: dict[str, Any], users: dict[str, Any]
+) -> None:
+    from anvis.api.models import WebhookDelivery
+    from anvis.api.services import webhook_subscription_create
+
+    webhook_subscription_create(
+        actor=users["administrator"],
+        organisation=let["lease"].vacancy.organisation,
+        url="https://kommune.example.dk/hook",
+    )
+    _report(users["sagsbehandler"], let["lease"], "prison", note="Varetægt")
+    assert not WebhookDelivery.objects.exists()
+    _report(users["boligorganisation"], let["lease"], "warning")
+    assert WebhookDelivery.objects.get().payload["data"]["kind"] == "warning"
+
+
+def test_support_overview_flags_and_counts(
+    let: dict[str, Any], users: dict[str, Any], client_for: Any
+) -> None:
+    from anvis.tenancy.models import Tenancy
+    from anvis.tenancy.services import tenancy_contacts_set
+
+    tenancy = Tenancy.objects.get(lease=let["lease"])
+    page = client_for("sagsbehandler").get(reverse("tenancy:support_overview")).content.decode()
+    # The ICM plan has no start and the move-in was five months ago: late.
+    assert "For sent" in page
+    tenancy_contacts_set(
+        actor=users["sagsbehandler"], tenancy=tenancy, support_plan=None, set_municipal=True
+    )
+    page = client_for("sagsbehandler").get(reverse("tenancy:support_overview")).content.decode()
+    assert "Uden støtte" in page
+    counts = page.split('id="support-counts"')[1].split("</dl>")[0]
+    assert "<dd>1</dd>" in counts
+
+
+def test_governance_dialogue_suppresses_for_the_steering_group(
+    let: dict[str, Any], client_for: Any, org_a: Any
+) -> None:
+    url = reverse("dialogue:dialogue_detail", args=[org_a.pk])
+    steering = client_for("styregruppe").get(url).content.decode()
+    assert "&lt;5" in steering or "<5" in steering
+    lead = client_for("anvisningsleder").get(url).content.decode()
+    assert "Afdelinger: anvisninger, lejemål og overvågningsstatus" in lead
+    pdf = client_for("boligorganisation").get(reverse("dialogue:dialogue_pdf", args=[org_a.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client_for("org_b").get(url).status_code == 404
