@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from anvis.permissions import OrgScopedQuerySet
 from anvis.stock.models import DwellingType
 from anvis_core.quotas import Outcome, TurnState, share_from_percent
+from anvis_core.workflow.void_rent import VoidRentConvention
 
 SHARE_FIELD = {"max_digits": 5, "decimal_places": 2}
 CPR_PATTERN = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)")
@@ -120,6 +121,14 @@ class VoidRentFrom(models.TextChoices):
     ACCEPTANCE = "acceptance", _("From the municipality's acceptance")
 
 
+class VoidRentConventionChoice(models.TextChoices):
+    DAILY = VoidRentConvention.DAILY.value, _("Daily rent (monthly rent × 12 / 365 a day)")
+    MONTH30 = (
+        VoidRentConvention.MONTH30.value,
+        _("Whole months (a whole calendar month is one monthly rent, a part month 1/30 a day)"),
+    )
+
+
 class AgreementVersion(models.Model):
     """The terms of an agreement from `valid_from` until the next version. A version that has
     judged a vacancy is never edited: a change is a new version (see services)."""
@@ -134,6 +143,9 @@ class AgreementVersion(models.Model):
         "offer_response_working_days",
         "void_rent_payer",
         "void_rent_from",
+        "void_rent_before_report",
+        "void_rent_convention",
+        "hand_back_delivered",
         "guarantee_move_out_repairs",
         "guarantee_first_year_arrears",
         "guarantee_period_months",
@@ -186,6 +198,28 @@ class AgreementVersion(models.Model):
         max_length=16,
         choices=VoidRentFrom.choices,
         default=VoidRentFrom.AVAILABLE,
+    )
+    void_rent_before_report = models.BooleanField(
+        _("void rent may start before the report date"),
+        default=False,
+        help_text=_(
+            "Leave unticked: a vacancy reported late has void rent from the report date at the "
+            "earliest."
+        ),
+    )
+    void_rent_convention = models.CharField(
+        _("void rent convention"),
+        max_length=16,
+        choices=VoidRentConventionChoice.choices,
+        default=VoidRentConventionChoice.DAILY,
+    )
+    hand_back_delivered = models.BooleanField(
+        _("a dwelling handed back counts as delivered"),
+        default=True,
+        help_text=_(
+            "Ticked: a dwelling the municipality accepted and handed back counts as delivered in "
+            "the ledger. Unticked: it counts as ordinary letting and the turn is owed again."
+        ),
     )
     guarantee_move_out_repairs = models.BooleanField(
         _("guarantee for move-out repairs"), default=True

@@ -15,6 +15,7 @@ class Kind(models.TextChoices):
     OFFER_ANSWERED = "offer_answered", _("Offer answered")
     NOMINEE_REJECTED = "nominee_rejected", _("Nominee rejected")
     LATE_DECLINE = "late_decline", _("Late decline")
+    VACANCY_HANDED_BACK = "vacancy_handed_back", _("Dwelling handed back")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

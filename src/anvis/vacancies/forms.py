@@ -84,6 +84,16 @@ class VacancyDeclineForm(forms.Form):
     )
 
 
+class VacancyHandBackForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("The organisation sees the reason; do not name a citizen."),
+        error_messages={"required": _("Give the reason for handing the dwelling back.")},
+    )
+
+
 class LetOrdinaryForm(forms.Form):
     starts_on = forms.DateField(label=_("Lease starts"), widget=DATE)
 

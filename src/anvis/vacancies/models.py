@@ -5,6 +5,7 @@ States and transitions live in `anvis_core.workflow`; every change goes through 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from anvis_core.workflow import (
     VacancyState,
 )
 from anvis_core.workflow.guarantee import GuaranteeKind
+from anvis_core.workflow.void_rent import VoidRentAccount, VoidRentConvention, void_rent_account
 
 
 class VacancyStatus(models.TextChoices):
@@ -35,6 +37,7 @@ class VacancyStatus(models.TextChoices):
     EXPIRED = VacancyState.EXPIRED.value, _("Expired without an answer")
     OFFERED = VacancyState.OFFERED.value, _("Offered to a citizen")
     LET = VacancyState.LET.value, _("Let")
+    HANDED_BACK = VacancyState.HANDED_BACK.value, _("Handed back to ordinary letting")
 
 
 OPEN_STATUSES = sorted(s.value for s in OPEN_VACANCY_STATES)
@@ -155,6 +158,10 @@ class Vacancy(models.Model):
     decline_note = models.TextField(_("reason for declining"), blank=True)
     void_rent_start = models.DateField(_("void rent from"), null=True, blank=True)
     void_rent_payer = models.CharField(_("void rent paid by"), max_length=16, blank=True)
+    void_rent_convention = models.CharField(_("void rent convention"), max_length=16, blank=True)
+    let_from = models.DateField(_("let from"), null=True, blank=True)
+    handed_back_on = models.DateField(_("handed back"), null=True, blank=True)
+    hand_back_reason = models.TextField(_("reason for handing back"), blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -205,6 +212,18 @@ class Vacancy(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def void_rent_on(self, day: dt.date) -> VoidRentAccount | None:
+        """The void-rent account as it stands on `day` (None: the municipality never took the
+        dwelling). Ends at the lease start or the hand-back day; the one rule is
+        `anvis_core.workflow.void_rent.void_rent_account`."""
+        return void_rent_account(
+            monthly_rent=self.rent_at_letting,
+            start=self.void_rent_start,
+            end=self.let_from or self.handed_back_on,
+            as_of=day,
+            convention=self.void_rent_convention or VoidRentConvention.DAILY,
+        )
 
 
 class OfferQuerySet(OrgScopedQuerySet):

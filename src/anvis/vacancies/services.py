@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
@@ -32,7 +33,7 @@ from anvis.cases.models import Case, CaseEvent, CaseStatus, SupportStatus
 from anvis.cases.models import EventKind as CaseEventKind
 from anvis.cases.services import case_park, case_transition
 from anvis.notifications import services as notifications
-from anvis.permissions import Role, can_write_organisation, user_has_role
+from anvis.permissions import LEAD, Role, can_write_organisation, user_has_role
 from anvis.stock.models import Dwelling
 from anvis_core.quotas import Outcome, can_set_outcome
 from anvis_core.workflow import (
@@ -45,7 +46,6 @@ from anvis_core.workflow import (
     can_accept_on,
     check_offer_transition,
     check_vacancy_transition,
-    compute_void_rent,
     decline_pause_days,
     decline_side,
     is_overdue,
@@ -58,6 +58,7 @@ from anvis_core.workflow.guarantee import (
     GuaranteeTerms,
     check_guarantee_claim,
 )
+from anvis_core.workflow.void_rent import VoidRentConvention, void_rent_start
 
 from . import gate
 from .models import (
@@ -192,6 +193,42 @@ def _check_org_writer(actor: Any, organisation_id: int) -> None:
 # --- vacancy report -------------------------------------------------------------------------------
 
 
+def _check_stock_free(dwelling: Dwelling, day: dt.date) -> None:
+    """The stock guard: a dwelling with an open vacancy, or let to a new tenant from a later day,
+    cannot be reported vacant (again); the message says which and since when."""
+    open_vacancy = Vacancy.objects.open().filter(dwelling=dwelling).first()
+    if open_vacancy is not None:
+        raise ValidationError(
+            {
+                "dwelling": _(
+                    "The dwelling already has an open vacancy, reported %(date)s (%(status)s); "
+                    "it cannot be reported vacant again until that vacancy is closed."
+                )
+                % {
+                    "date": open_vacancy.report_date.strftime("%d.%m.%Y"),
+                    "status": open_vacancy.get_status_display(),
+                }
+            },
+            code="open_vacancy",
+        )
+    let = (
+        Vacancy.objects.filter(dwelling=dwelling, status=VacancyStatus.LET, let_from__gt=day)
+        .order_by("-let_from")
+        .first()
+    )
+    if let is not None and let.let_from is not None:
+        raise ValidationError(
+            {
+                "dwelling": _(
+                    "The dwelling is let to a new tenant from %(date)s; it cannot be reported "
+                    "vacant before that lease has started."
+                )
+                % {"date": let.let_from.strftime("%d.%m.%Y")}
+            },
+            code="future_lease",
+        )
+
+
 def vacancy_report(
     *,
     actor: Any,
@@ -216,6 +253,7 @@ def vacancy_report(
         )
         organisation_id = dwelling.entrance.department.organisation_id
         _check_org_writer(actor, organisation_id)
+        _check_stock_free(dwelling, day)
         if handheld_request is not None:
             handheld_request = HandheldRequest.objects.get(pk=handheld_request.pk)
             if handheld_request.status != HandheldStatus.OPEN or (
@@ -304,9 +342,15 @@ def vacancy_accept(*, actor: Any, vacancy: Vacancy, today: dt.date | None = None
         vacancy.answered_on = day
         version = vacancy.turn_record.version if vacancy.turn_record else None
         vacancy.void_rent_payer = version.void_rent_payer if version else ""
-        from_acceptance = version is not None and version.void_rent_from == VoidRentFrom.ACCEPTANCE
-        vacancy.void_rent_start = (
-            max(day, vacancy.available_from) if from_acceptance else (vacancy.available_from)
+        vacancy.void_rent_convention = (
+            version.void_rent_convention if version else VoidRentConvention.DAILY.value
+        )
+        vacancy.void_rent_start = void_rent_start(
+            rule=version.void_rent_from if version else VoidRentFrom.AVAILABLE,
+            available_from=vacancy.available_from,
+            report_date=vacancy.report_date,
+            accepted_on=day,
+            before_report_allowed=version.void_rent_before_report if version else False,
         )
         vacancy.save()
         _settle_turn(vacancy, Outcome.ACCEPTED, actor)
@@ -360,6 +404,55 @@ def vacancy_decline(
     return vacancy
 
 
+def vacancy_hand_back(
+    *, actor: Any, vacancy: Vacancy, reason: str, today: dt.date | None = None
+) -> Vacancy:
+    """The allocation lead hands an accepted dwelling back to ordinary letting. Void rent stops
+    that day (the hand-back day is not owed); the ledger counts the turn as the agreement version
+    that judged it says (`hand_back_delivered`); the organisation is told."""
+    day = _today(today)
+    if not user_has_role(actor, LEAD):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Give the reason for handing the dwelling back.")}, code="required"
+        )
+    with transaction.atomic():
+        vacancy = _lock_vacancy(vacancy)
+        before = snapshot(vacancy)
+        _move_vacancy(
+            vacancy,
+            VacancyState.HANDED_BACK,
+            actor,
+            reason,
+            message=_(
+                "Only a dwelling the municipality has accepted and not offered to a citizen can "
+                "be handed back; this vacancy is “%(status)s”."
+            )
+            % {"status": vacancy.get_status_display()},
+        )
+        if vacancy.void_rent_start is not None and day < vacancy.void_rent_start:
+            # Handed back before void rent began: nothing is owed.
+            vacancy.handed_back_on = vacancy.void_rent_start
+        else:
+            vacancy.handed_back_on = day
+        vacancy.hand_back_reason = reason
+        vacancy.save()
+        version = vacancy.turn_record.version if vacancy.turn_record else None
+        if version is not None and not version.hand_back_delivered:
+            _settle_turn(vacancy, Outcome.ORDINARY, actor)
+        audit_record(
+            actor=actor,
+            action="vacancies.hand_back",
+            instance=vacancy,
+            before=before,
+            after=snapshot(vacancy),
+        )
+        notifications.vacancy_handed_back(vacancy=vacancy, actor=actor)
+    return vacancy
+
+
 def vacancy_let_ordinary(
     *, actor: Any, vacancy: Vacancy, starts_on: dt.date, today: dt.date | None = None
 ) -> Vacancy:
@@ -369,6 +462,7 @@ def vacancy_let_ordinary(
         _check_org_writer(actor, vacancy.organisation_id)
         before = snapshot(vacancy)
         _move_vacancy(vacancy, VacancyState.LET, actor, starts_on.strftime("%d.%m.%Y"))
+        vacancy.let_from = starts_on
         vacancy.save()
         audit_record(
             actor=actor,
@@ -756,19 +850,18 @@ def lease_register(
             )
         notes = gate.lease_notes(vacancy=vacancy, offered_on=offer.offered_on, day=_today(None))
         before = snapshot(vacancy)
-        void = compute_void_rent(
-            monthly_rent=vacancy.rent_at_letting,
-            start=vacancy.void_rent_start or starts_on,
-            lease_start=starts_on,
-        )
+        vacancy.let_from = starts_on
+        account = vacancy.void_rent_on(starts_on)
+        void_days = account.rent.days if account else 0
+        void_amount = account.rent.amount if account else Decimal("0.00")
         lease = Lease(
             vacancy=vacancy,
             offer=offer,
             signed_on=signed_on,
             starts_on=starts_on,
             move_in_on=move_in_on,
-            void_rent_days=void.days,
-            void_rent_amount=void.amount,
+            void_rent_days=void_days,
+            void_rent_amount=void_amount,
             void_rent_payer=vacancy.void_rent_payer,
             registered_by=_user(actor),
         )
@@ -783,7 +876,7 @@ def lease_register(
             % {
                 "start": starts_on.strftime("%d.%m.%Y"),
                 "move_in": move_in_on.strftime("%d.%m.%Y"),
-                "days": void.days,
+                "days": void_days,
             },
         )
         _move_vacancy(vacancy, VacancyState.LET, actor, case.number, offer=offer)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/accepter/", views.vacancy_accept, name="vacancy_accept"),
     path("<int:pk>/afvis/", views.vacancy_decline, name="vacancy_decline"),
     path("<int:pk>/udlejet/", views.vacancy_let, name="vacancy_let"),
+    path("<int:pk>/lever-tilbage/", views.vacancy_hand_back, name="vacancy_hand_back"),
     path("<int:pk>/tilbud/ny/", views.offer_create, name="offer_create"),
     path("tilbud/<int:pk>/accepter/", views.offer_accept, name="offer_accept"),
     path("tilbud/<int:pk>/afslag/", views.offer_decline, name="offer_decline"),

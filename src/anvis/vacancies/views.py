@@ -39,6 +39,7 @@ from .forms import (
     OfferRejectForm,
     OfferWithdrawForm,
     VacancyDeclineForm,
+    VacancyHandBackForm,
     VacancyReportForm,
 )
 from .models import ClaimStatus, GuaranteeClaim, Lease, OfferStatus, VacancyStatus
@@ -211,6 +212,8 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "claims": list(lease.guarantee_claims.order_by("pk")) if lease else [],
             "can_claim": org_writer and lease is not None and lease.offer_id is not None,
             "can_decide_claims": user_has_role(user, LEAD),
+            "void_rent": vacancy.void_rent_on(today),
+            "can_hand_back": user_has_role(user, LEAD) and vacancy.status == VacancyStatus.ACCEPTED,
         },
     )
 
@@ -254,6 +257,27 @@ def vacancy_decline(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The dwelling is returned to the organisation."))
             return redirect("vacancies:vacancy_detail", pk=pk)
     return _form_page(request, form, _("Decline the dwelling"), vacancy)
+
+
+@access(LEAD, deny_status=404)
+def vacancy_hand_back(request: HttpRequest, pk: int) -> HttpResponse:
+    """The allocation lead hands an accepted dwelling back to ordinary letting."""
+    vacancy = selectors.vacancy_get(user=request.user, pk=pk)
+    form = VacancyHandBackForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.vacancy_hand_back(
+                actor=request.user, vacancy=vacancy, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The dwelling is handed back to the organisation; void rent stops today."),
+            )
+            return redirect("vacancies:vacancy_detail", pk=pk)
+    return _form_page(request, form, _("Hand the dwelling back to ordinary letting"), vacancy)
 
 
 @access(REPORTERS, deny_status=404)

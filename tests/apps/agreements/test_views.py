@@ -111,6 +111,7 @@ def test_new_version_prefilled_and_validated(client_for: Any, agreement: Any) ->
             "offer_response_working_days": "5",
             "void_rent_payer": "municipality",
             "void_rent_from": "acceptance",
+            "void_rent_convention": "daily",
             "guarantee_period_months": "12",
         }
     )

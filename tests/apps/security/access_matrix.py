@@ -233,6 +233,7 @@ MATRIX: dict[str, Entry] = {
     "vacancies:vacancy_accept": rule(LEADS, HIDE, args=("vacancy",), method="post"),
     "vacancies:vacancy_decline": rule(LEADS, HIDE, args=("vacancy",)),
     "vacancies:vacancy_let": rule(REPORTERS, HIDE, other_org=HIDE, args=("vacancy",)),
+    "vacancies:vacancy_hand_back": rule(LEADS, HIDE, args=("vacancy",)),
     "vacancies:offer_create": rule(MUNICIPAL, HIDE, args=("vacancy",)),
     "vacancies:offer_accept": rule(MUNICIPAL, HIDE, args=("offer",), method="post"),
     "vacancies:offer_decline": rule(MUNICIPAL, HIDE, args=("offer",)),
