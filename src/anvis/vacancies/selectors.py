@@ -13,6 +13,7 @@ from django.http import Http404
 
 from anvis_core.quotas import Quarter
 from anvis_core.workflow import working_days_left
+from anvis_core.workflow.void_rent import VoidRentAccount
 
 from .models import (
     ClaimStatus,
@@ -145,6 +146,58 @@ def void_rent_statement(*, user: Any, quarter: Quarter) -> VoidRentStatement:
         total_days=sum(line.lease.void_rent_days for line in lines),
         total_amount=sum((line.lease.void_rent_amount for line in lines), Decimal("0")),
         per_organisation=per_org,
+    )
+
+
+@dataclass(frozen=True)
+class VoidRentNowRow:
+    vacancy: Vacancy
+    account: VoidRentAccount
+
+
+@dataclass(frozen=True)
+class VoidRentNow:
+    """Void rent running right now: the dwellings the municipality has accepted and not yet let
+    or handed back, each with its account through `day` (`Vacancy.void_rent_on`)."""
+
+    day: dt.date
+    rows: list[VoidRentNowRow]
+    per_organisation: list[tuple[str, int, int, Decimal]]  # name, dwellings, days, amount
+    total_days: int
+    total_amount: Decimal
+
+
+def void_rent_now(*, user: Any, day: dt.date, organisation_id: int | None = None) -> VoidRentNow:
+    """Tomgangsleje lige nu, scoped to the user's organisations (organisation staff see their
+    own); `organisation_id` narrows it to one organisation."""
+    qs = (
+        Vacancy.objects.restrict(user)
+        .filter(
+            status__in=(VacancyStatus.ACCEPTED, VacancyStatus.OFFERED),
+            void_rent_start__isnull=False,
+        )
+        .select_related("organisation", "dwelling__entrance")
+        .order_by("organisation__name", "void_rent_start", "pk")
+    )
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    rows = []
+    for vacancy in qs:
+        account = vacancy.void_rent_on(day)
+        if account is not None:
+            rows.append(VoidRentNowRow(vacancy=vacancy, account=account))
+    per_org: dict[str, list[Any]] = {}
+    for row in rows:
+        entry = per_org.setdefault(row.vacancy.organisation.name, [0, 0, Decimal("0.00")])
+        entry[0] += 1
+        entry[1] += row.account.rent.days
+        entry[2] += row.account.rent.amount
+    return VoidRentNow(
+        day=day,
+        rows=rows,
+        per_organisation=[(name, n, days, amount) for name, (n, days, amount) in per_org.items()],
+        total_days=sum(r.account.rent.days for r in rows),
+        total_amount=sum((r.account.rent.amount for r in rows), Decimal("0.00")),
     )
 
 

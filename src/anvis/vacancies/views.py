@@ -558,7 +558,12 @@ def void_rent(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "vacancies/void_rent.html",
-        {"statement": statement, "quarter": quarter, "quarters": quarters},
+        {
+            "statement": statement,
+            "quarter": quarter,
+            "quarters": quarters,
+            "now": selectors.void_rent_now(user=request.user, day=today),
+        },
     )
 
 

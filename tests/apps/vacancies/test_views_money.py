@@ -74,3 +74,33 @@ def test_hand_back_form_refuses_an_empty_reason_then_hands_back(
     again = lead.post(url, {"reason": "igen"})
     assert again.status_code == 422
     assert "kan leveres tilbage" in again.content.decode()
+
+
+def test_void_rent_right_now_on_the_overview_and_the_organisations_page(
+    client_for: Any, users: dict[str, Any], agreement: Any, cheap: Any, org_a: Any
+) -> None:
+    vacancy = _accepted(users, cheap, days_ago=4)
+    account = vacancy.void_rent_on(timezone.localdate())
+    assert account is not None and account.rent.days == 5
+    amount = f"{account.rent.amount}".replace(".", ",")
+    overview = reverse("vacancies:void_rent")
+    org_page = reverse("stock:organisation_detail", args=[org_a.pk])
+    for role, url in (
+        ("anvisningsleder", overview),
+        ("styregruppe", overview),
+        ("boligorganisation", overview),
+        ("boligorganisation", org_page),
+        ("anvisningsleder", org_page),
+    ):
+        text = client_for(role).get(url).content.decode()
+        section = text[text.index('data-testid="void-rent-running"') :]
+        assert "Tomgangsleje lige nu" in section, (role, url)
+        assert str(cheap) in section and '<td class="num">5</td>' in section, (role, url)
+        assert amount in section, (role, url)
+    # Another organisation's staff do not see org A's running void rent.
+    other = client_for("org_b").get(overview).content.decode()
+    assert "Der løber ingen tomgangsleje." in other and str(cheap) not in other
+    # Handed back: it no longer runs.
+    services.vacancy_hand_back(actor=users["anvisningsleder"], vacancy=vacancy, reason="Fejl")
+    after = client_for("anvisningsleder").get(overview).content.decode()
+    assert "Der løber ingen tomgangsleje." in after
