@@ -145,6 +145,7 @@ class AgreementVersion(models.Model):
         "void_rent_from",
         "void_rent_before_report",
         "void_rent_convention",
+        "void_rent_covers_aconto",
         "hand_back_delivered",
         "guarantee_move_out_repairs",
         "guarantee_first_year_arrears",
@@ -212,6 +213,10 @@ class AgreementVersion(models.Model):
         max_length=16,
         choices=VoidRentConventionChoice.choices,
         default=VoidRentConventionChoice.DAILY,
+    )
+    void_rent_covers_aconto = models.BooleanField(
+        _("the municipality also pays a conto (heating, water) during the vacancy"),
+        default=False,
     )
     hand_back_delivered = models.BooleanField(
         _("a dwelling handed back counts as delivered"),

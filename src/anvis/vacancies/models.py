@@ -159,6 +159,9 @@ class Vacancy(models.Model):
     void_rent_start = models.DateField(_("void rent from"), null=True, blank=True)
     void_rent_payer = models.CharField(_("void rent paid by"), max_length=16, blank=True)
     void_rent_convention = models.CharField(_("void rent convention"), max_length=16, blank=True)
+    aconto_during_vacancy = models.PositiveIntegerField(
+        _("a conto paid during the vacancy (kr/month)"), default=0
+    )
     let_from = models.DateField(_("let from"), null=True, blank=True)
     handed_back_on = models.DateField(_("handed back"), null=True, blank=True)
     hand_back_reason = models.TextField(_("reason for handing back"), blank=True)
@@ -499,3 +502,77 @@ class GuaranteeClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lease_id}: {self.kind} {self.amount}"
+
+
+class MonthlyStatementQuerySet(OrgScopedQuerySet):
+    pass
+
+
+class MonthlyStatement(models.Model):
+    """An approved monthly statement of one organisation, frozen: the lines and totals as JSON
+    and their SHA-256. Never edited; corrections are `StatementCorrection` lines."""
+
+    organisation = models.ForeignKey(
+        "stock.HousingOrganisation",
+        on_delete=models.PROTECT,
+        related_name="monthly_statements",
+        verbose_name=_("housing organisation"),
+    )
+    month = models.DateField(_("month"))
+    content = models.JSONField(_("content"))
+    content_hash = models.CharField(_("SHA-256"), max_length=64)
+    approved_at = models.DateTimeField(_("approved"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = MonthlyStatementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly statement")
+        verbose_name_plural = _("monthly statements")
+        ordering = ["-month", "organisation"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "month"], name="vacancies_one_statement_per_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__day=1), name="vacancies_statement_month_first_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.month:%m.%Y}"
+
+
+class StatementCorrection(models.Model):
+    """A correction to an approved statement: a new line with its reason, never an edit."""
+
+    statement = models.ForeignKey(
+        MonthlyStatement, on_delete=models.PROTECT, related_name="corrections"
+    )
+    vacancy = models.ForeignKey(
+        Vacancy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vacancy"),
+    )
+    amount = models.DecimalField(_("amount (kr)"), max_digits=12, decimal_places=2)
+    reason = models.CharField(_("reason"), max_length=300)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("statement correction")
+        verbose_name_plural = _("statement corrections")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="vacancies_correction_not_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id}: {self.amount}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_bulk
+from . import views, views_bulk, views_statements
 
 app_name = "vacancies"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("indbakke/", views.inbox, name="inbox"),
     path("tomgangsleje/", views.void_rent, name="void_rent"),
     path("garantier/", views.claim_list, name="claim_list"),
+    path("opgoerelse/", views_statements.statement, name="statement"),
+    path("opgoerelse/godkend/", views_statements.statement_approve, name="statement_approve"),
+    path("opgoerelse/ret/", views_statements.statement_correct, name="statement_correct"),
     path("garantier/<int:pk>/afgoer/", views.claim_decide, name="claim_decide"),
     path("lejemaal/<int:pk>/garanti/ny/", views.claim_create, name="claim_create"),
     path("<int:pk>/", views.vacancy_detail, name="vacancy_detail"),

@@ -226,6 +226,10 @@ MATRIX: dict[str, Entry] = {
     "vacancies:inbox": rule(LEADS),
     "vacancies:void_rent": rule(EVERYONE),
     "vacancies:claim_list": rule(EVERYONE),
+    "vacancies:statement": rule(EVERYONE),
+    # POST-only; checked with an empty POST (refused with 422, nothing is approved or written)
+    "vacancies:statement_approve": rule(LEADS, method="post"),
+    "vacancies:statement_correct": rule(LEADS, method="post"),
     "vacancies:claim_create": rule(REPORTERS, HIDE, other_org=HIDE, args=("lease",)),
     "vacancies:claim_decide": rule(LEADS, HIDE, args=("claim",)),
     "vacancies:vacancy_detail": owned_by_a(EVERYONE, ("vacancy",)),
