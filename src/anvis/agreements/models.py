@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from anvis.permissions import OrgScopedQuerySet
 from anvis.stock.models import DwellingType
 from anvis_core.quotas import Outcome, TurnState, share_from_percent
+from anvis_core.rent_ceiling import CeilingBasis, CeilingComparison
 from anvis_core.workflow.void_rent import VoidRentConvention
 
 SHARE_FIELD = {"max_digits": 5, "decimal_places": 2}
@@ -121,6 +122,16 @@ class VoidRentFrom(models.TextChoices):
     ACCEPTANCE = "acceptance", _("From the municipality's acceptance")
 
 
+class CeilingBasisChoice(models.TextChoices):
+    NET = CeilingBasis.NET.value, _("Net rent (without a conto)")
+    GROSS = CeilingBasis.GROSS.value, _("Gross rent (rent + a conto for heating and water)")
+
+
+class CeilingComparisonChoice(models.TextChoices):
+    AT_MOST = CeilingComparison.AT_MOST.value, _("At most the ceiling")
+    BELOW = CeilingComparison.BELOW.value, _("Below the ceiling")
+
+
 class VoidRentConventionChoice(models.TextChoices):
     DAILY = VoidRentConvention.DAILY.value, _("Daily rent (monthly rent × 12 / 365 a day)")
     MONTH30 = (
@@ -136,6 +147,8 @@ class AgreementVersion(models.Model):
     TERM_FIELDS = (
         "valid_from",
         "rent_ceiling",
+        "rent_ceiling_basis",
+        "rent_ceiling_comparison",
         "rent_target",
         "municipal_share_percent",
         "covered_dwelling_types",
@@ -165,6 +178,18 @@ class AgreementVersion(models.Model):
     )
     valid_from = models.DateField(_("valid from"))
     rent_ceiling = models.PositiveIntegerField(_("rent ceiling (kr/month)"), default=5000)
+    rent_ceiling_basis = models.CharField(
+        _("rent ceiling judged on"),
+        max_length=8,
+        choices=CeilingBasisChoice.choices,
+        default=CeilingBasisChoice.NET,
+    )
+    rent_ceiling_comparison = models.CharField(
+        _("rent ceiling comparison"),
+        max_length=8,
+        choices=CeilingComparisonChoice.choices,
+        default=CeilingComparisonChoice.AT_MOST,
+    )
     rent_target = models.PositiveIntegerField(
         _("rent target for homeless citizens (kr/month)"), default=3500
     )

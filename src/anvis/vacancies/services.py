@@ -297,7 +297,13 @@ def vacancy_report(
             for f in gate.vacancy_blocks(vacancy=vacancy, day=day).findings
             if f.code in gate.UNUSABLE_CODES
         ]
-        turn = turn_decide(dwelling=dwelling, report_date=day, actor=actor, unusable=unusable)
+        turn = turn_decide(
+            dwelling=dwelling,
+            report_date=day,
+            actor=actor,
+            unusable=unusable,
+            rent=vacancy.rent_at_letting,
+        )
         vacancy.turn_record = turn.record
         to_municipality = turn.municipal or source != VacancySource.REPORT
         if to_municipality:

@@ -220,3 +220,37 @@ def test_a_vacancy_not_accepted_has_no_void_rent(
 ) -> None:
     vacancy = report(users, cheap)
     assert vacancy.void_rent_on(D(2026, 4, 1)) is None
+
+
+# --- the rent ceiling ---------------------------------------------------------------------------
+
+
+def test_the_ceiling_is_judged_on_the_rent_at_letting_and_explained(
+    users: dict[str, Any], agreement: Any, cheap: Any
+) -> None:
+    # The stock says 3100 kr, the organisation reports 5200 kr at letting: over the ceiling.
+    vacancy = report(users, cheap, rent_at_letting=5200)
+    assert vacancy.status == "ordinary"
+    assert vacancy.turn_record.explanation == "Ikke egnet: huslejen 5200 kr er over loftet 5000 kr."
+    services.vacancy_let_ordinary(
+        actor=users["boligorganisation"], vacancy=vacancy, starts_on=REPORT_DAY
+    )
+    within = report(users, cheap, report_date=REPORT_DAY + dt.timedelta(days=1))
+    assert within.status == "municipal"
+    assert within.turn_record.explanation.endswith(
+        "Nettohuslejen på 3100 kr er højst loftet på 5000 kr."
+    )
+
+
+def test_a_gross_below_ceiling_counts_the_aconto(
+    users: dict[str, Any], agreement: Any, cheap: Any
+) -> None:
+    agreement.versions.update(rent_ceiling_basis="gross", rent_ceiling_comparison="below")
+    cheap.aconto = 1900
+    cheap.save()
+    vacancy = report(users, cheap)  # 3100 + 1900 = 5000: not below 5000
+    assert vacancy.status == "ordinary"
+    assert vacancy.turn_record.explanation == (
+        "Ikke egnet: bruttohuslejen på 5000 kr (husleje 3100 kr + a conto 1900 kr) er ikke under "
+        "loftet på 5000 kr."
+    )
