@@ -163,6 +163,8 @@ class AgreementVersion(models.Model):
         "guarantee_move_out_repairs",
         "guarantee_first_year_arrears",
         "guarantee_period_months",
+        "guarantee_repairs_period_months",
+        "guarantee_documentation",
         "guarantee_max_repairs",
         "guarantee_max_arrears",
         "cap_per_entrance_12m",
@@ -258,7 +260,20 @@ class AgreementVersion(models.Model):
         _("guarantee for arrears in the first year"), default=True
     )
     guarantee_period_months = models.PositiveSmallIntegerField(
-        _("guarantee period (months)"), default=12
+        _("guarantee period for arrears (months)"),
+        null=True,
+        blank=True,
+        default=12,
+        help_text=_("Empty: no time limit."),
+    )
+    guarantee_repairs_period_months = models.PositiveSmallIntegerField(
+        _("guarantee period for move-out repairs (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: no time limit."),
+    )
+    guarantee_documentation = models.TextField(
+        _("documentation a guarantee claim needs"), blank=True
     )
     guarantee_max_repairs = models.PositiveIntegerField(
         _("maximum repairs guarantee (kr)"), null=True, blank=True

@@ -962,7 +962,14 @@ def _terms(lease: Lease) -> GuaranteeTerms | None:
         period_months=version.guarantee_period_months,
         max_repairs=version.guarantee_max_repairs,
         max_arrears=version.guarantee_max_arrears,
+        repairs_period_months=version.guarantee_repairs_period_months,
+        documentation=version.guarantee_documentation,
     )
+
+
+def guarantee_terms(lease: Lease) -> GuaranteeTerms | None:
+    """The guarantee terms of the agreement version that judged the lease's vacancy."""
+    return _terms(lease)
 
 
 def _claimed(lease: Lease, kind: str, exclude_pk: int | None = None) -> int:
@@ -989,7 +996,7 @@ def _check_claim(lease: Lease, kind: str, event_date: dt.date, amount: int, clai
     if problems:
         errors: dict[str, list[str]] = {}
         params = {
-            "months": terms.period_months,
+            "months": terms.period(GuaranteeKind(kind)),
             "start": lease.starts_on.strftime("%d.%m.%Y"),
             "maximum": terms.maximum(GuaranteeKind(kind)),
         }

@@ -604,6 +604,11 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     if lease is None or not can_write_organisation(request.user, lease.vacancy.organisation_id):
         raise Http404
     form = GuaranteeClaimForm(posted(request))
+    terms = services.guarantee_terms(lease)
+    if terms is not None and terms.documentation:
+        form.fields["description"].help_text = _(
+            "The agreement asks for this documentation: %(documentation)s"
+        ) % {"documentation": terms.documentation}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
