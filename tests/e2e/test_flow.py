@@ -67,6 +67,9 @@ def setting(users: dict[str, Any], org_a: Any, org_b: Any) -> dict[str, Any]:
             "municipal_share_percent": Decimal("25"),
             "covered_dwelling_types": ["family"],
             "rent_ceiling": 5000,
+            # The dwelling is reported 10 days after it became available; this agreement bills
+            # those days (the default starts void rent on the report date).
+            "void_rent_before_report": True,
         },
     )
     agreement_services.department_step_set(

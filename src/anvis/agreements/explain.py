@@ -10,7 +10,68 @@ from django.utils.translation import gettext as _
 from anvis.stock.models import DwellingType
 
 
+def ceiling_text(p: dict[str, Any]) -> str:
+    """The rent-ceiling judgement (`anvis_core.rent_ceiling`) in words."""
+    values = {k: p.get(k, "") for k in ("rent", "net", "aconto", "ceiling")}
+    gross = p.get("basis") == "gross"
+    below = p.get("comparison") == "below"
+    within = p.get("within")
+    if within is None:
+        within = (
+            int(values["rent"]) < int(values["ceiling"])
+            if below
+            else int(values["rent"]) <= int(values["ceiling"])
+        )
+    if within:
+        if gross:
+            text = (
+                _(
+                    "The gross rent of %(rent)s kr (rent %(net)s kr + a conto %(aconto)s kr) is "
+                    "below the ceiling of %(ceiling)s kr."
+                )
+                if below
+                else _(
+                    "The gross rent of %(rent)s kr (rent %(net)s kr + a conto %(aconto)s kr) is "
+                    "at most the ceiling of %(ceiling)s kr."
+                )
+            )
+        else:
+            text = (
+                _("The net rent of %(rent)s kr is below the ceiling of %(ceiling)s kr.")
+                if below
+                else _("The net rent of %(rent)s kr is at most the ceiling of %(ceiling)s kr.")
+            )
+        return text % values
+    if gross:
+        text = (
+            _(
+                "Not eligible: the gross rent of %(rent)s kr (rent %(net)s kr + a conto "
+                "%(aconto)s kr) is not below the ceiling of %(ceiling)s kr."
+            )
+            if below
+            else _(
+                "Not eligible: the gross rent of %(rent)s kr (rent %(net)s kr + a conto "
+                "%(aconto)s kr) is over the ceiling of %(ceiling)s kr."
+            )
+        )
+    elif below:
+        text = _(
+            "Not eligible: the net rent of %(rent)s kr is not below the ceiling of %(ceiling)s kr."
+        )
+    else:
+        text = _("Not eligible: rent %(rent)s kr is over the ceiling %(ceiling)s kr.")
+    return text % values
+
+
 def explain(code: str, params: dict[str, Any]) -> str:
+    text = _explain(code, params)
+    ceiling = params.get("ceiling") if code != "not_eligible" else None
+    if isinstance(ceiling, dict):
+        return f"{text} {ceiling_text(ceiling)}"
+    return text
+
+
+def _explain(code: str, params: dict[str, Any]) -> str:
     p = dict(params)
     if code == "municipal_turn":
         return (
@@ -36,7 +97,7 @@ def explain(code: str, params: dict[str, Any]) -> str:
         parts = [explain(r["code"], r["params"]) for r in p.get("reasons", [])]
         return " ".join(parts) or _("Not eligible.")
     if code == "rent_over_ceiling":
-        return _("Not eligible: rent %(rent)s kr is over the ceiling %(ceiling)s kr.") % p
+        return ceiling_text({**p, "within": False})
     if code == "type_not_covered":
         label = dict(DwellingType.choices).get(p.get("dwelling_type", ""), p.get("dwelling_type"))
         return _("Not eligible: the agreement does not cover the dwelling type %(type)s.") % {

@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from anvis.permissions import OrgScopedQuerySet
 from anvis.stock.models import DwellingType
 from anvis_core.quotas import Outcome, TurnState, share_from_percent
+from anvis_core.rent_ceiling import CeilingBasis, CeilingComparison
+from anvis_core.workflow.void_rent import VoidRentConvention
 
 SHARE_FIELD = {"max_digits": 5, "decimal_places": 2}
 CPR_PATTERN = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)")
@@ -120,6 +122,24 @@ class VoidRentFrom(models.TextChoices):
     ACCEPTANCE = "acceptance", _("From the municipality's acceptance")
 
 
+class CeilingBasisChoice(models.TextChoices):
+    NET = CeilingBasis.NET.value, _("Net rent (without a conto)")
+    GROSS = CeilingBasis.GROSS.value, _("Gross rent (rent + a conto for heating and water)")
+
+
+class CeilingComparisonChoice(models.TextChoices):
+    AT_MOST = CeilingComparison.AT_MOST.value, _("At most the ceiling")
+    BELOW = CeilingComparison.BELOW.value, _("Below the ceiling")
+
+
+class VoidRentConventionChoice(models.TextChoices):
+    DAILY = VoidRentConvention.DAILY.value, _("Daily rent (monthly rent × 12 / 365 a day)")
+    MONTH30 = (
+        VoidRentConvention.MONTH30.value,
+        _("Whole months (a whole calendar month is one monthly rent, a part month 1/30 a day)"),
+    )
+
+
 class AgreementVersion(models.Model):
     """The terms of an agreement from `valid_from` until the next version. A version that has
     judged a vacancy is never edited: a change is a new version (see services)."""
@@ -127,6 +147,8 @@ class AgreementVersion(models.Model):
     TERM_FIELDS = (
         "valid_from",
         "rent_ceiling",
+        "rent_ceiling_basis",
+        "rent_ceiling_comparison",
         "rent_target",
         "municipal_share_percent",
         "covered_dwelling_types",
@@ -134,9 +156,15 @@ class AgreementVersion(models.Model):
         "offer_response_working_days",
         "void_rent_payer",
         "void_rent_from",
+        "void_rent_before_report",
+        "void_rent_convention",
+        "void_rent_covers_aconto",
+        "hand_back_delivered",
         "guarantee_move_out_repairs",
         "guarantee_first_year_arrears",
         "guarantee_period_months",
+        "guarantee_repairs_period_months",
+        "guarantee_documentation",
         "guarantee_max_repairs",
         "guarantee_max_arrears",
         "cap_per_entrance_12m",
@@ -152,6 +180,18 @@ class AgreementVersion(models.Model):
     )
     valid_from = models.DateField(_("valid from"))
     rent_ceiling = models.PositiveIntegerField(_("rent ceiling (kr/month)"), default=5000)
+    rent_ceiling_basis = models.CharField(
+        _("rent ceiling judged on"),
+        max_length=8,
+        choices=CeilingBasisChoice.choices,
+        default=CeilingBasisChoice.NET,
+    )
+    rent_ceiling_comparison = models.CharField(
+        _("rent ceiling comparison"),
+        max_length=8,
+        choices=CeilingComparisonChoice.choices,
+        default=CeilingComparisonChoice.AT_MOST,
+    )
     rent_target = models.PositiveIntegerField(
         _("rent target for homeless citizens (kr/month)"), default=3500
     )
@@ -187,6 +227,32 @@ class AgreementVersion(models.Model):
         choices=VoidRentFrom.choices,
         default=VoidRentFrom.AVAILABLE,
     )
+    void_rent_before_report = models.BooleanField(
+        _("void rent may start before the report date"),
+        default=False,
+        help_text=_(
+            "Leave unticked: a vacancy reported late has void rent from the report date at the "
+            "earliest."
+        ),
+    )
+    void_rent_convention = models.CharField(
+        _("void rent convention"),
+        max_length=16,
+        choices=VoidRentConventionChoice.choices,
+        default=VoidRentConventionChoice.DAILY,
+    )
+    void_rent_covers_aconto = models.BooleanField(
+        _("the municipality also pays a conto (heating, water) during the vacancy"),
+        default=False,
+    )
+    hand_back_delivered = models.BooleanField(
+        _("a dwelling handed back counts as delivered"),
+        default=True,
+        help_text=_(
+            "Ticked: a dwelling the municipality accepted and handed back counts as delivered in "
+            "the ledger. Unticked: it counts as ordinary letting and the turn is owed again."
+        ),
+    )
     guarantee_move_out_repairs = models.BooleanField(
         _("guarantee for move-out repairs"), default=True
     )
@@ -194,7 +260,20 @@ class AgreementVersion(models.Model):
         _("guarantee for arrears in the first year"), default=True
     )
     guarantee_period_months = models.PositiveSmallIntegerField(
-        _("guarantee period (months)"), default=12
+        _("guarantee period for arrears (months)"),
+        null=True,
+        blank=True,
+        default=12,
+        help_text=_("Empty: no time limit."),
+    )
+    guarantee_repairs_period_months = models.PositiveSmallIntegerField(
+        _("guarantee period for move-out repairs (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: no time limit."),
+    )
+    guarantee_documentation = models.TextField(
+        _("documentation a guarantee claim needs"), blank=True
     )
     guarantee_max_repairs = models.PositiveIntegerField(
         _("maximum repairs guarantee (kr)"), null=True, blank=True

@@ -57,6 +57,8 @@ def term_display(version: AgreementVersion, name: str) -> str:
         return str(VoidRentPayer(value).label)
     if name == "void_rent_from":
         return str(VoidRentFrom(value).label)
+    if AgreementVersion._meta.get_field(name).choices:
+        return str(getattr(version, f"get_{name}_display")())
     if isinstance(value, bool):
         from django.utils.translation import gettext
 

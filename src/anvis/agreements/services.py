@@ -610,6 +610,7 @@ def turn_decide(
     report_date: dt.date,
     actor: Any = None,
     unusable: Sequence[Mapping[str, Any]] = (),
+    rent: int | None = None,
 ) -> TurnResult:
     """Judge a reported vacancy by the agreement version valid on `report_date`: is it eligible,
     and is it the municipality's turn? Persists the bucket counter (locked) and a `TurnRecord`
@@ -619,7 +620,11 @@ def turn_decide(
     cannot use the dwelling on the report day — its department closed by monitoring, its
     stairwell or department cap reached. Such an eligible vacancy is not a municipal turn: it is
     recorded as ``blocked`` (counted on its own in the ledger, neither owed nor delivered) and
-    the turn counter does not move, so the next usable vacancy takes the turn."""
+    the turn counter does not move, so the next usable vacancy takes the turn.
+
+    ``rent``: the rent at letting the organisation reports (default: the stock record's rent);
+    the ceiling is judged on it (and the dwelling's a conto when the agreement judges gross rent),
+    and the judgement is part of the explanation."""
     dwelling = Dwelling.objects.select_related("entrance__department").get(pk=dwelling.pk)
     department = dwelling.entrance.department
     agreement = agreement_for_organisation(department.organisation_id, report_date)
@@ -632,9 +637,12 @@ def turn_decide(
     share_percent = _pct(step.share_percent if step else version.municipal_share_percent)
     eligibility = check_turn_eligibility(
         dwelling_type=dwelling.dwelling_type,
-        rent=dwelling.rent,
+        rent=dwelling.rent if rent is None else rent,
         covered_types=set(version.covered_dwelling_types),
         rent_ceiling=version.rent_ceiling,
+        aconto=dwelling.aconto,
+        ceiling_basis=version.rent_ceiling_basis,
+        ceiling_comparison=version.rent_ceiling_comparison,
     )
     record = TurnRecord(
         agreement=agreement,
@@ -676,6 +684,8 @@ def turn_decide(
         record.outcome = Outcome.PENDING if decision.municipal else Outcome.ORDINARY
         record.reason_code = decision.reason_code
         record.reason_params = dict(decision.params)
+    if record.eligible and eligibility.ceiling is not None:
+        record.reason_params = {**record.reason_params, "ceiling": eligibility.ceiling.params()}
     record.save()
     audit_record(
         actor=actor, action="agreements.turn_decide", instance=record, after=snapshot(record)

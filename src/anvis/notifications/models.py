@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     NOMINEE_REJECTED = "nominee_rejected", _("Nominee rejected")
     LATE_DECLINE = "late_decline", _("Late decline")
     TENANCY_WARNING = "tenancy_warning", _("Tenancy at risk")
+    VACANCY_HANDED_BACK = "vacancy_handed_back", _("Dwelling handed back")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

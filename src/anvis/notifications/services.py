@@ -211,6 +211,26 @@ def vacancy_expired(*, vacancy: Vacancy) -> None:
     _after_commit(build)
 
 
+def vacancy_handed_back(*, vacancy: Vacancy, actor: Any) -> None:
+    """The municipality handed an accepted dwelling back: the organisation's staff are told
+    (the reason is the lead's own words and names no citizen)."""
+    pk = vacancy.pk
+
+    def build() -> tuple[set[int], str, str, str, str]:
+        v = Vacancy.objects.select_related("dwelling", "organisation").get(pk=pk)
+        title = _("Dwelling handed back to ordinary letting: %(dwelling)s") % {
+            "dwelling": v.dwelling
+        }
+        body = _(
+            "The municipality handed the dwelling back on %(date)s. Void rent stops that day. "
+            "Reason: %(reason)s"
+        ) % {"date": _date(v.handed_back_on), "reason": v.hand_back_reason}
+        recipients = _without_actor(organisation_staff_ids(v.organisation_id), actor)
+        return recipients, Kind.VACANCY_HANDED_BACK, title, body, _vacancy_link(pk)
+
+    _after_commit(build)
+
+
 def is_late_decline(offer: Offer) -> bool:
     """A citizen's own decline (client side) that comes after the offer's answer deadline, or
     after the viewing took place: the dwelling has then been held for the citizen longer than

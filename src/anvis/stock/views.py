@@ -5,6 +5,7 @@ from django.db.models import Count, Min, Q
 from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anvis.core.forms import form_status
@@ -47,8 +48,13 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         dwelling_count=Count("entrances__dwellings"),
         entrance_count=Count("entrances", distinct=True),
     ).order_by(Length("number"), "number")
+    from anvis.vacancies.selectors import void_rent_now
+
+    now = void_rent_now(user=request.user, day=timezone.localdate(), organisation_id=org.pk)
     return render(
-        request, "stock/organisation_detail.html", {"org": org, "departments": departments}
+        request,
+        "stock/organisation_detail.html",
+        {"org": org, "departments": departments, "now": now},
     )
 
 

@@ -456,6 +456,7 @@ def to_dwelling(vacancy: Vacancy, status: StatusInfo | None) -> Dwelling:
         age_group="young" if d.dwelling_type == DwellingType.YOUTH else None,
         available_since=void_start(vacancy),
         daily_rent=float(daily_rent(vacancy.rent_at_letting)),
+        aconto=d.aconto,
     )
 
 
@@ -512,7 +513,15 @@ def load_setting(*, today: dt.date, vacancies: Sequence[Vacancy]) -> Setting:
         today, sorted({v.dwelling.entrance.department_id for v in vacancies})
     )
     version = agreement_version_on(today, {v.organisation_id for v in vacancies})
-    policy = Policy(rent_ceiling=version.rent_ceiling) if version else Policy()
+    policy = (
+        Policy(
+            rent_ceiling=version.rent_ceiling,
+            ceiling_basis=version.rent_ceiling_basis,
+            ceiling_comparison=version.rent_ceiling_comparison,
+        )
+        if version
+        else Policy()
+    )
     dwellings = [to_dwelling(v, statuses.get(v.dwelling.entrance.department_id)) for v in vacancies]
     caps = Caps()
     if version is not None and (

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from anvis.agreements.models import HandheldRequest, HandheldStatus
 from anvis.cases.models import Case
 from anvis.permissions import Role, user_has_role, user_organisation_ids
-from anvis.stock.models import Dwelling
+from anvis.stock.models import Dwelling, HousingOrganisation
 
 from .models import (
     DeclineReasonChoice,
@@ -81,6 +82,16 @@ class VacancyReportForm(forms.Form):
 class VacancyDeclineForm(forms.Form):
     note = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class VacancyHandBackForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("The organisation sees the reason; do not name a citizen."),
+        error_messages={"required": _("Give the reason for handing the dwelling back.")},
     )
 
 
@@ -217,3 +228,46 @@ class ClaimDecisionForm(forms.Form):
         if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Give a reason for rejecting the claim."))
         return data
+
+
+# --- monthly statements ---------------------------------------------------------------------------
+
+MONTH_FORMATS = ["%Y-%m"]
+
+
+class StatementChoiceForm(forms.Form):
+    """Which organisation and month a statement is for (the page's filter, the approval and the
+    correction carry the same two fields)."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=HousingOrganisation.objects.none(), label=_("Housing organisation")
+    )
+    month = forms.DateField(
+        label=_("Month"),
+        input_formats=MONTH_FORMATS,
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        error_messages={"invalid": _("Give the month as year and month, e.g. 2026-03.")},
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = HousingOrganisation.objects.restrict(user).order_by("name")
+
+    def clean_month(self) -> dt.date:
+        month: dt.date = self.cleaned_data["month"]
+        return month.replace(day=1)
+
+
+class StatementCorrectionForm(StatementChoiceForm):
+    amount = forms.DecimalField(
+        label=_("Amount (kr)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("-9999999999.99"),
+        max_value=Decimal("9999999999.99"),
+        help_text=_("Negative to credit the municipality."),
+        localize=True,
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)

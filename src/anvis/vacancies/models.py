@@ -5,6 +5,7 @@ States and transitions live in `anvis_core.workflow`; every change goes through 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from anvis_core.workflow import (
     VacancyState,
 )
 from anvis_core.workflow.guarantee import GuaranteeKind
+from anvis_core.workflow.void_rent import VoidRentAccount, VoidRentConvention, void_rent_account
 
 
 class VacancyStatus(models.TextChoices):
@@ -35,6 +37,7 @@ class VacancyStatus(models.TextChoices):
     EXPIRED = VacancyState.EXPIRED.value, _("Expired without an answer")
     OFFERED = VacancyState.OFFERED.value, _("Offered to a citizen")
     LET = VacancyState.LET.value, _("Let")
+    HANDED_BACK = VacancyState.HANDED_BACK.value, _("Handed back to ordinary letting")
 
 
 OPEN_STATUSES = sorted(s.value for s in OPEN_VACANCY_STATES)
@@ -155,6 +158,13 @@ class Vacancy(models.Model):
     decline_note = models.TextField(_("reason for declining"), blank=True)
     void_rent_start = models.DateField(_("void rent from"), null=True, blank=True)
     void_rent_payer = models.CharField(_("void rent paid by"), max_length=16, blank=True)
+    void_rent_convention = models.CharField(_("void rent convention"), max_length=16, blank=True)
+    aconto_during_vacancy = models.PositiveIntegerField(
+        _("a conto paid during the vacancy (kr/month)"), default=0
+    )
+    let_from = models.DateField(_("let from"), null=True, blank=True)
+    handed_back_on = models.DateField(_("handed back"), null=True, blank=True)
+    hand_back_reason = models.TextField(_("reason for handing back"), blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -205,6 +215,18 @@ class Vacancy(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def void_rent_on(self, day: dt.date) -> VoidRentAccount | None:
+        """The void-rent account as it stands on `day` (None: the municipality never took the
+        dwelling). Ends at the lease start or the hand-back day; the one rule is
+        `anvis_core.workflow.void_rent.void_rent_account`."""
+        return void_rent_account(
+            monthly_rent=self.rent_at_letting,
+            start=self.void_rent_start,
+            end=self.let_from or self.handed_back_on,
+            as_of=day,
+            convention=self.void_rent_convention or VoidRentConvention.DAILY,
+        )
 
 
 class OfferQuerySet(OrgScopedQuerySet):
@@ -481,3 +503,77 @@ class GuaranteeClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lease_id}: {self.kind} {self.amount}"
+
+
+class MonthlyStatementQuerySet(OrgScopedQuerySet):
+    pass
+
+
+class MonthlyStatement(models.Model):
+    """An approved monthly statement of one organisation, frozen: the lines and totals as JSON
+    and their SHA-256. Never edited; corrections are `StatementCorrection` lines."""
+
+    organisation = models.ForeignKey(
+        "stock.HousingOrganisation",
+        on_delete=models.PROTECT,
+        related_name="monthly_statements",
+        verbose_name=_("housing organisation"),
+    )
+    month = models.DateField(_("month"))
+    content = models.JSONField(_("content"))
+    content_hash = models.CharField(_("SHA-256"), max_length=64)
+    approved_at = models.DateTimeField(_("approved"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = MonthlyStatementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly statement")
+        verbose_name_plural = _("monthly statements")
+        ordering = ["-month", "organisation"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "month"], name="vacancies_one_statement_per_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__day=1), name="vacancies_statement_month_first_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.month:%m.%Y}"
+
+
+class StatementCorrection(models.Model):
+    """A correction to an approved statement: a new line with its reason, never an edit."""
+
+    statement = models.ForeignKey(
+        MonthlyStatement, on_delete=models.PROTECT, related_name="corrections"
+    )
+    vacancy = models.ForeignKey(
+        Vacancy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vacancy"),
+    )
+    amount = models.DecimalField(_("amount (kr)"), max_digits=12, decimal_places=2)
+    reason = models.CharField(_("reason"), max_length=300)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("statement correction")
+        verbose_name_plural = _("statement corrections")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="vacancies_correction_not_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id}: {self.amount}"

@@ -13,12 +13,21 @@ from django.http import Http404
 
 from anvis_core.quotas import Quarter
 from anvis_core.workflow import working_days_left
+from anvis_core.workflow.statement import (
+    GuaranteePayment,
+    MonthStatement,
+    VacancyMoney,
+    month_bounds,
+    month_statement,
+)
+from anvis_core.workflow.void_rent import VoidRentAccount, VoidRentConvention
 
 from .models import (
     ClaimStatus,
     GuaranteeClaim,
     GuaranteeKindChoice,
     Lease,
+    MonthlyStatement,
     Offer,
     Vacancy,
     VacancyEvent,
@@ -149,6 +158,58 @@ def void_rent_statement(*, user: Any, quarter: Quarter) -> VoidRentStatement:
 
 
 @dataclass(frozen=True)
+class VoidRentNowRow:
+    vacancy: Vacancy
+    account: VoidRentAccount
+
+
+@dataclass(frozen=True)
+class VoidRentNow:
+    """Void rent running right now: the dwellings the municipality has accepted and not yet let
+    or handed back, each with its account through `day` (`Vacancy.void_rent_on`)."""
+
+    day: dt.date
+    rows: list[VoidRentNowRow]
+    per_organisation: list[tuple[str, int, int, Decimal]]  # name, dwellings, days, amount
+    total_days: int
+    total_amount: Decimal
+
+
+def void_rent_now(*, user: Any, day: dt.date, organisation_id: int | None = None) -> VoidRentNow:
+    """Tomgangsleje lige nu, scoped to the user's organisations (organisation staff see their
+    own); `organisation_id` narrows it to one organisation."""
+    qs = (
+        Vacancy.objects.restrict(user)
+        .filter(
+            status__in=(VacancyStatus.ACCEPTED, VacancyStatus.OFFERED),
+            void_rent_start__isnull=False,
+        )
+        .select_related("organisation", "dwelling__entrance")
+        .order_by("organisation__name", "void_rent_start", "pk")
+    )
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    rows = []
+    for vacancy in qs:
+        account = vacancy.void_rent_on(day)
+        if account is not None:
+            rows.append(VoidRentNowRow(vacancy=vacancy, account=account))
+    per_org: dict[str, list[Any]] = {}
+    for row in rows:
+        entry = per_org.setdefault(row.vacancy.organisation.name, [0, 0, Decimal("0.00")])
+        entry[0] += 1
+        entry[1] += row.account.rent.days
+        entry[2] += row.account.rent.amount
+    return VoidRentNow(
+        day=day,
+        rows=rows,
+        per_organisation=[(name, n, days, amount) for name, (n, days, amount) in per_org.items()],
+        total_days=sum(r.account.rent.days for r in rows),
+        total_amount=sum((r.account.rent.amount for r in rows), Decimal("0.00")),
+    )
+
+
+@dataclass(frozen=True)
 class ClaimTotals:
     quarter: Quarter
     claims: list[GuaranteeClaim]
@@ -184,3 +245,65 @@ def guarantee_claims(*, user: Any, quarter: Quarter) -> ClaimTotals:
     ]
     approved = sum(c.amount for c in claims if c.status == ClaimStatus.APPROVED)
     return ClaimTotals(quarter=quarter, claims=claims, totals=totals, approved_total=approved)
+
+
+# --- monthly statements ---------------------------------------------------------------------------
+
+
+def statement_compute(*, organisation_id: int, month: dt.date, as_of: dt.date) -> MonthStatement:
+    """The organisation's statement for the month as it stands on `as_of`: void rent the
+    municipality pays (payer: the municipality) per vacancy and the guarantee claims approved in
+    the month. The one rule is `anvis_core.workflow.statement.month_statement`."""
+    first, nxt = month_bounds(month)
+    vacancies = (
+        Vacancy.objects.filter(
+            organisation_id=organisation_id,
+            void_rent_start__isnull=False,
+            void_rent_start__lt=nxt,
+            void_rent_payer="municipality",
+        )
+        .exclude(let_from__lte=first)
+        .exclude(handed_back_on__lte=first)
+        .select_related("dwelling__entrance")
+    )
+    claims = GuaranteeClaim.objects.filter(
+        lease__vacancy__organisation_id=organisation_id,
+        status=ClaimStatus.APPROVED,
+        decided_on__gte=first,
+        decided_on__lt=nxt,
+    ).select_related("lease__vacancy__dwelling__entrance")
+    return month_statement(
+        month=first,
+        as_of=as_of,
+        vacancies=[
+            VacancyMoney(
+                ref=v.pk,
+                label=str(v.dwelling),
+                monthly_rent=v.rent_at_letting,
+                monthly_aconto=v.aconto_during_vacancy,
+                start=v.void_rent_start,
+                end=v.let_from or v.handed_back_on,
+                convention=v.void_rent_convention or VoidRentConvention.DAILY,
+            )
+            for v in vacancies
+        ],
+        guarantees=[
+            GuaranteePayment(
+                ref=c.pk,
+                label=str(c.lease.vacancy.dwelling),
+                kind=str(c.get_kind_display()),
+                decided_on=c.decided_on,
+                amount=c.amount,
+            )
+            for c in claims
+            if c.decided_on is not None
+        ],
+    )
+
+
+def statement_approved(*, organisation_id: int, month: dt.date) -> MonthlyStatement | None:
+    return (
+        MonthlyStatement.objects.filter(organisation_id=organisation_id, month=month.replace(day=1))
+        .prefetch_related("corrections__vacancy__dwelling__entrance")
+        .first()
+    )

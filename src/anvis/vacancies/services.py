@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
@@ -32,7 +33,7 @@ from anvis.cases.models import Case, CaseEvent, CaseStatus, SupportStatus
 from anvis.cases.models import EventKind as CaseEventKind
 from anvis.cases.services import case_park, case_transition
 from anvis.notifications import services as notifications
-from anvis.permissions import Role, can_write_organisation, user_has_role
+from anvis.permissions import LEAD, Role, can_write_organisation, user_has_role
 from anvis.stock.models import Dwelling
 from anvis_core.quotas import Outcome, can_set_outcome
 from anvis_core.workflow import (
@@ -45,7 +46,6 @@ from anvis_core.workflow import (
     can_accept_on,
     check_offer_transition,
     check_vacancy_transition,
-    compute_void_rent,
     decline_pause_days,
     decline_side,
     is_overdue,
@@ -58,6 +58,8 @@ from anvis_core.workflow.guarantee import (
     GuaranteeTerms,
     check_guarantee_claim,
 )
+from anvis_core.workflow.statement import as_record, content_hash
+from anvis_core.workflow.void_rent import VoidRentConvention, void_rent_start
 
 from . import gate
 from .models import (
@@ -66,8 +68,10 @@ from .models import (
     GuaranteeClaim,
     GuaranteeKindChoice,
     Lease,
+    MonthlyStatement,
     Offer,
     OfferStatus,
+    StatementCorrection,
     Vacancy,
     VacancyEvent,
     VacancySource,
@@ -192,6 +196,42 @@ def _check_org_writer(actor: Any, organisation_id: int) -> None:
 # --- vacancy report -------------------------------------------------------------------------------
 
 
+def _check_stock_free(dwelling: Dwelling, day: dt.date) -> None:
+    """The stock guard: a dwelling with an open vacancy, or let to a new tenant from a later day,
+    cannot be reported vacant (again); the message says which and since when."""
+    open_vacancy = Vacancy.objects.open().filter(dwelling=dwelling).first()
+    if open_vacancy is not None:
+        raise ValidationError(
+            {
+                "dwelling": _(
+                    "The dwelling already has an open vacancy, reported %(date)s (%(status)s); "
+                    "it cannot be reported vacant again until that vacancy is closed."
+                )
+                % {
+                    "date": open_vacancy.report_date.strftime("%d.%m.%Y"),
+                    "status": open_vacancy.get_status_display(),
+                }
+            },
+            code="open_vacancy",
+        )
+    let = (
+        Vacancy.objects.filter(dwelling=dwelling, status=VacancyStatus.LET, let_from__gt=day)
+        .order_by("-let_from")
+        .first()
+    )
+    if let is not None and let.let_from is not None:
+        raise ValidationError(
+            {
+                "dwelling": _(
+                    "The dwelling is let to a new tenant from %(date)s; it cannot be reported "
+                    "vacant before that lease has started."
+                )
+                % {"date": let.let_from.strftime("%d.%m.%Y")}
+            },
+            code="future_lease",
+        )
+
+
 def vacancy_report(
     *,
     actor: Any,
@@ -216,6 +256,7 @@ def vacancy_report(
         )
         organisation_id = dwelling.entrance.department.organisation_id
         _check_org_writer(actor, organisation_id)
+        _check_stock_free(dwelling, day)
         if handheld_request is not None:
             handheld_request = HandheldRequest.objects.get(pk=handheld_request.pk)
             if handheld_request.status != HandheldStatus.OPEN or (
@@ -256,7 +297,13 @@ def vacancy_report(
             for f in gate.vacancy_blocks(vacancy=vacancy, day=day).findings
             if f.code in gate.UNUSABLE_CODES
         ]
-        turn = turn_decide(dwelling=dwelling, report_date=day, actor=actor, unusable=unusable)
+        turn = turn_decide(
+            dwelling=dwelling,
+            report_date=day,
+            actor=actor,
+            unusable=unusable,
+            rent=vacancy.rent_at_letting,
+        )
         vacancy.turn_record = turn.record
         to_municipality = turn.municipal or source != VacancySource.REPORT
         if to_municipality:
@@ -304,9 +351,17 @@ def vacancy_accept(*, actor: Any, vacancy: Vacancy, today: dt.date | None = None
         vacancy.answered_on = day
         version = vacancy.turn_record.version if vacancy.turn_record else None
         vacancy.void_rent_payer = version.void_rent_payer if version else ""
-        from_acceptance = version is not None and version.void_rent_from == VoidRentFrom.ACCEPTANCE
-        vacancy.void_rent_start = (
-            max(day, vacancy.available_from) if from_acceptance else (vacancy.available_from)
+        vacancy.void_rent_convention = (
+            version.void_rent_convention if version else VoidRentConvention.DAILY.value
+        )
+        covers_aconto = version is not None and version.void_rent_covers_aconto
+        vacancy.aconto_during_vacancy = vacancy.dwelling.aconto if covers_aconto else 0
+        vacancy.void_rent_start = void_rent_start(
+            rule=version.void_rent_from if version else VoidRentFrom.AVAILABLE,
+            available_from=vacancy.available_from,
+            report_date=vacancy.report_date,
+            accepted_on=day,
+            before_report_allowed=version.void_rent_before_report if version else False,
         )
         vacancy.save()
         _settle_turn(vacancy, Outcome.ACCEPTED, actor)
@@ -360,6 +415,55 @@ def vacancy_decline(
     return vacancy
 
 
+def vacancy_hand_back(
+    *, actor: Any, vacancy: Vacancy, reason: str, today: dt.date | None = None
+) -> Vacancy:
+    """The allocation lead hands an accepted dwelling back to ordinary letting. Void rent stops
+    that day (the hand-back day is not owed); the ledger counts the turn as the agreement version
+    that judged it says (`hand_back_delivered`); the organisation is told."""
+    day = _today(today)
+    if not user_has_role(actor, LEAD):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Give the reason for handing the dwelling back.")}, code="required"
+        )
+    with transaction.atomic():
+        vacancy = _lock_vacancy(vacancy)
+        before = snapshot(vacancy)
+        _move_vacancy(
+            vacancy,
+            VacancyState.HANDED_BACK,
+            actor,
+            reason,
+            message=_(
+                "Only a dwelling the municipality has accepted and not offered to a citizen can "
+                "be handed back; this vacancy is “%(status)s”."
+            )
+            % {"status": vacancy.get_status_display()},
+        )
+        if vacancy.void_rent_start is not None and day < vacancy.void_rent_start:
+            # Handed back before void rent began: nothing is owed.
+            vacancy.handed_back_on = vacancy.void_rent_start
+        else:
+            vacancy.handed_back_on = day
+        vacancy.hand_back_reason = reason
+        vacancy.save()
+        version = vacancy.turn_record.version if vacancy.turn_record else None
+        if version is not None and not version.hand_back_delivered:
+            _settle_turn(vacancy, Outcome.ORDINARY, actor)
+        audit_record(
+            actor=actor,
+            action="vacancies.hand_back",
+            instance=vacancy,
+            before=before,
+            after=snapshot(vacancy),
+        )
+        notifications.vacancy_handed_back(vacancy=vacancy, actor=actor)
+    return vacancy
+
+
 def vacancy_let_ordinary(
     *, actor: Any, vacancy: Vacancy, starts_on: dt.date, today: dt.date | None = None
 ) -> Vacancy:
@@ -369,6 +473,7 @@ def vacancy_let_ordinary(
         _check_org_writer(actor, vacancy.organisation_id)
         before = snapshot(vacancy)
         _move_vacancy(vacancy, VacancyState.LET, actor, starts_on.strftime("%d.%m.%Y"))
+        vacancy.let_from = starts_on
         vacancy.save()
         audit_record(
             actor=actor,
@@ -756,19 +861,18 @@ def lease_register(
             )
         notes = gate.lease_notes(vacancy=vacancy, offered_on=offer.offered_on, day=_today(None))
         before = snapshot(vacancy)
-        void = compute_void_rent(
-            monthly_rent=vacancy.rent_at_letting,
-            start=vacancy.void_rent_start or starts_on,
-            lease_start=starts_on,
-        )
+        vacancy.let_from = starts_on
+        account = vacancy.void_rent_on(starts_on)
+        void_days = account.rent.days if account else 0
+        void_amount = account.rent.amount if account else Decimal("0.00")
         lease = Lease(
             vacancy=vacancy,
             offer=offer,
             signed_on=signed_on,
             starts_on=starts_on,
             move_in_on=move_in_on,
-            void_rent_days=void.days,
-            void_rent_amount=void.amount,
+            void_rent_days=void_days,
+            void_rent_amount=void_amount,
             void_rent_payer=vacancy.void_rent_payer,
             registered_by=_user(actor),
         )
@@ -783,7 +887,7 @@ def lease_register(
             % {
                 "start": starts_on.strftime("%d.%m.%Y"),
                 "move_in": move_in_on.strftime("%d.%m.%Y"),
-                "days": void.days,
+                "days": void_days,
             },
         )
         _move_vacancy(vacancy, VacancyState.LET, actor, case.number, offer=offer)
@@ -858,7 +962,14 @@ def _terms(lease: Lease) -> GuaranteeTerms | None:
         period_months=version.guarantee_period_months,
         max_repairs=version.guarantee_max_repairs,
         max_arrears=version.guarantee_max_arrears,
+        repairs_period_months=version.guarantee_repairs_period_months,
+        documentation=version.guarantee_documentation,
     )
+
+
+def guarantee_terms(lease: Lease) -> GuaranteeTerms | None:
+    """The guarantee terms of the agreement version that judged the lease's vacancy."""
+    return _terms(lease)
 
 
 def _claimed(lease: Lease, kind: str, exclude_pk: int | None = None) -> int:
@@ -885,7 +996,7 @@ def _check_claim(lease: Lease, kind: str, event_date: dt.date, amount: int, clai
     if problems:
         errors: dict[str, list[str]] = {}
         params = {
-            "months": terms.period_months,
+            "months": terms.period(GuaranteeKind(kind)),
             "start": lease.starts_on.strftime("%d.%m.%Y"),
             "maximum": terms.maximum(GuaranteeKind(kind)),
         }
@@ -995,3 +1106,90 @@ def guarantee_claim_decide(
             after=snapshot(claim),
         )
     return claim
+
+
+# --- monthly statements ---------------------------------------------------------------------------
+
+
+def statement_approve(
+    *, actor: Any, organisation_id: int, month: dt.date, today: dt.date | None = None
+) -> MonthlyStatement:
+    """The allocation lead approves an organisation's statement for a month that has ended: the
+    lines and totals are frozen as JSON with their SHA-256 and never change again."""
+    from anvis.stock.models import HousingOrganisation
+
+    from .selectors import statement_compute
+
+    day = _today(today)
+    if not user_has_role(actor, LEAD):
+        raise PermissionDenied
+    first = month.replace(day=1)
+    computed = statement_compute(organisation_id=organisation_id, month=first, as_of=day)
+    if not computed.complete:
+        raise ValidationError(
+            _("The statement for %(month)s can be approved when the month has ended.")
+            % {"month": first.strftime("%m.%Y")},
+            code="month_not_ended",
+        )
+    with transaction.atomic():
+        organisation = HousingOrganisation.objects.select_for_update().get(pk=organisation_id)
+        if MonthlyStatement.objects.filter(organisation=organisation, month=first).exists():
+            raise ValidationError(
+                _("The statement for %(month)s is already approved; correct it with a new line.")
+                % {"month": first.strftime("%m.%Y")},
+                code="already_approved",
+            )
+        record = as_record(computed)
+        statement = MonthlyStatement.objects.create(
+            organisation=organisation,
+            month=first,
+            content=record,
+            content_hash=content_hash(record),
+            approved_by=_user(actor),
+        )
+        audit_record(
+            actor=actor,
+            action="vacancies.statement_approve",
+            instance=statement,
+            after={"month": first.isoformat(), "sha256": statement.content_hash},
+        )
+    return statement
+
+
+def statement_correct(
+    *,
+    actor: Any,
+    statement: MonthlyStatement,
+    amount: Decimal,
+    reason: str,
+    vacancy: Vacancy | None = None,
+) -> StatementCorrection:
+    """A correction to an approved statement: a new line (positive or negative), never an edit
+    of the frozen lines."""
+    if not user_has_role(actor, LEAD):
+        raise PermissionDenied
+    reason = reason.strip()
+    errors: dict[str, Any] = {}
+    if not reason:
+        errors["reason"] = _("Give the reason for the correction.")
+    if amount == 0:
+        errors["amount"] = _("A correction cannot be 0 kr.")
+    if vacancy is not None and vacancy.organisation_id != statement.organisation_id:
+        errors["vacancy"] = _("The vacancy belongs to another housing organisation.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        correction = StatementCorrection.objects.create(
+            statement=statement,
+            vacancy=vacancy,
+            amount=amount,
+            reason=reason,
+            created_by=_user(actor),
+        )
+        audit_record(
+            actor=actor,
+            action="vacancies.statement_correct",
+            instance=correction,
+            after=snapshot(correction),
+        )
+    return correction

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_bulk
+from . import views, views_bulk, views_statements
 
 app_name = "vacancies"
 
@@ -11,12 +11,16 @@ urlpatterns = [
     path("indbakke/", views.inbox, name="inbox"),
     path("tomgangsleje/", views.void_rent, name="void_rent"),
     path("garantier/", views.claim_list, name="claim_list"),
+    path("opgoerelse/", views_statements.statement, name="statement"),
+    path("opgoerelse/godkend/", views_statements.statement_approve, name="statement_approve"),
+    path("opgoerelse/ret/", views_statements.statement_correct, name="statement_correct"),
     path("garantier/<int:pk>/afgoer/", views.claim_decide, name="claim_decide"),
     path("lejemaal/<int:pk>/garanti/ny/", views.claim_create, name="claim_create"),
     path("<int:pk>/", views.vacancy_detail, name="vacancy_detail"),
     path("<int:pk>/accepter/", views.vacancy_accept, name="vacancy_accept"),
     path("<int:pk>/afvis/", views.vacancy_decline, name="vacancy_decline"),
     path("<int:pk>/udlejet/", views.vacancy_let, name="vacancy_let"),
+    path("<int:pk>/lever-tilbage/", views.vacancy_hand_back, name="vacancy_hand_back"),
     path("<int:pk>/tilbud/ny/", views.offer_create, name="offer_create"),
     path("tilbud/<int:pk>/accepter/", views.offer_accept, name="offer_accept"),
     path("tilbud/<int:pk>/afslag/", views.offer_decline, name="offer_decline"),

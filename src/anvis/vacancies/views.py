@@ -40,6 +40,7 @@ from .forms import (
     OfferRejectForm,
     OfferWithdrawForm,
     VacancyDeclineForm,
+    VacancyHandBackForm,
     VacancyReportForm,
 )
 from .models import ClaimStatus, GuaranteeClaim, Lease, Offer, OfferStatus, Vacancy, VacancyStatus
@@ -204,6 +205,8 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "claims": list(lease.guarantee_claims.order_by("pk")) if lease else [],
             "can_claim": org_writer and lease is not None and lease.offer_id is not None,
             "can_decide_claims": user_has_role(user, LEAD),
+            "void_rent": vacancy.void_rent_on(today),
+            "can_hand_back": user_has_role(user, LEAD) and vacancy.status == VacancyStatus.ACCEPTED,
         },
     )
 
@@ -246,6 +249,27 @@ def vacancy_decline(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The dwelling is returned to the organisation."))
             return redirect("vacancies:vacancy_detail", pk=pk)
     return _form_page(request, form, _("Decline the dwelling"), vacancy)
+
+
+@access(LEAD, deny_status=404, obj=Vacancy, action=WRITE)
+def vacancy_hand_back(request: HttpRequest, pk: int) -> HttpResponse:
+    """The allocation lead hands an accepted dwelling back to ordinary letting."""
+    vacancy = selectors.vacancy_get(user=request.user, pk=pk)
+    form = VacancyHandBackForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.vacancy_hand_back(
+                actor=request.user, vacancy=vacancy, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The dwelling is handed back to the organisation; void rent stops today."),
+            )
+            return redirect("vacancies:vacancy_detail", pk=pk)
+    return _form_page(request, form, _("Hand the dwelling back to ordinary letting"), vacancy)
 
 
 @access(REPORTERS, deny_status=404, obj=Vacancy, action=WRITE)
@@ -523,7 +547,12 @@ def void_rent(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "vacancies/void_rent.html",
-        {"statement": statement, "quarter": quarter, "quarters": quarters},
+        {
+            "statement": statement,
+            "quarter": quarter,
+            "quarters": quarters,
+            "now": selectors.void_rent_now(user=request.user, day=today),
+        },
     )
 
 
@@ -562,6 +591,11 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     lease = Lease.objects.restrict(request.user).select_related("vacancy").get(pk=pk)
     form = GuaranteeClaimForm(posted(request))
+    terms = services.guarantee_terms(lease)
+    if terms is not None and terms.documentation:
+        form.fields["description"].help_text = _(
+            "The agreement asks for this documentation: %(documentation)s"
+        ) % {"documentation": terms.documentation}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -22,6 +22,7 @@ import numpy as np
 
 from anvis_core.matching.model import NEEDS, Citizen, Context, Dwelling
 from anvis_core.matching.table import BoolArray, CitizenTable, needs_mask
+from anvis_core.rent_ceiling import CeilingJudgement, CeilingTerms, judge_rent_ceiling
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,21 @@ class DeclinedBefore(Rule):
         return {}
 
 
+def ceiling_judgement(d: Dwelling, ctx: Context) -> CeilingJudgement:
+    """The agreement's rent-ceiling judgement of the dwelling (the one rule, shared with the
+    turn engine)."""
+    policy = ctx.policy
+    return judge_rent_ceiling(
+        rent=d.rent,
+        aconto=d.aconto,
+        terms=CeilingTerms(
+            ceiling=policy.rent_ceiling,
+            basis=policy.ceiling_basis,
+            comparison=policy.ceiling_comparison,
+        ),
+    )
+
+
 class RentOverCeiling(Rule):
     code = "rent_over_ceiling"
     template = "The rent of {rent} kr exceeds the agreement's ceiling of {ceiling} kr."
@@ -123,10 +139,10 @@ class RentOverCeiling(Rule):
     severity = Severity.AGREEMENT
 
     def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> bool:
-        return d.rent > ctx.policy.rent_ceiling
+        return not ceiling_judgement(d, ctx).within
 
     def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
-        return {"rent": d.rent, "ceiling": ctx.policy.rent_ceiling}
+        return ceiling_judgement(d, ctx).params()
 
 
 class RentOverMax(Rule):

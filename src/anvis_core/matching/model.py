@@ -96,6 +96,8 @@ class Dwelling:
     available_since: date | None = None
     daily_rent: float = 0.0
     unit: str = ""
+    aconto: int = 0
+    """A conto (heating, water) per month, for an agreement that judges the gross rent."""
 
     @property
     def unit_id(self) -> str:
@@ -176,6 +178,10 @@ class Policy:
 
     rent_ceiling: int = 5000
     persons_per_room: int = PERSONS_PER_ROOM
+    ceiling_basis: str = "net"
+    """``net`` or ``gross`` (rent + a conto), see `anvis_core.rent_ceiling`."""
+    ceiling_comparison: str = "at_most"
+    """``at_most`` or ``below``."""
 
 
 @dataclass(frozen=True)

@@ -54,13 +54,16 @@ DELIVERED_OUTCOMES: frozenset[Outcome] = frozenset(
 _TRANSITIONS: dict[Outcome, frozenset[Outcome]] = {
     Outcome.PENDING: DELIVERED_OUTCOMES | {Outcome.ORDINARY},
     Outcome.ORDINARY: frozenset({Outcome.ACCEPTED}),
+    Outcome.ACCEPTED: frozenset({Outcome.ORDINARY}),
 }
 
 
 def can_set_outcome(current: Outcome, new: Outcome) -> bool:
     """A municipal turn is settled once: accepted, declined, expired, or withdrawn by the
     organisation (ordinary). An ordinary turn may only become accepted (an extra vacancy the
-    municipality took). Settled outcomes are final."""
+    municipality took). An accepted dwelling the municipality hands back may become ordinary
+    letting, when the agreement does not count a hand-back as delivered. Other settled outcomes
+    are final."""
     return new in _TRANSITIONS.get(current, frozenset())
 
 

@@ -15,6 +15,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from ..rent_ceiling import (
+    CeilingBasis,
+    CeilingComparison,
+    CeilingJudgement,
+    CeilingTerms,
+    judge_rent_ceiling,
+)
+
 
 def share_from_percent(percent: Decimal | int | str | Fraction) -> Fraction:
     """`Decimal("27")` → Fraction(27, 100). Raises ValueError outside 0–100 %."""
@@ -126,6 +134,7 @@ class IneligibleReason:
 @dataclass(frozen=True)
 class Eligibility:
     reasons: tuple[IneligibleReason, ...] = ()
+    ceiling: CeilingJudgement | None = None
 
     @property
     def eligible(self) -> bool:
@@ -133,21 +142,35 @@ class Eligibility:
 
 
 def check_turn_eligibility(
-    *, dwelling_type: str, rent: int, covered_types: frozenset[str] | set[str], rent_ceiling: int
+    *,
+    dwelling_type: str,
+    rent: int,
+    covered_types: frozenset[str] | set[str],
+    rent_ceiling: int,
+    aconto: int = 0,
+    ceiling_basis: str = CeilingBasis.NET,
+    ceiling_comparison: str = CeilingComparison.AT_MOST,
 ) -> Eligibility:
     """Is a reported vacancy counted by the agreement at all (before whose turn it is)?
 
-    Eligible means: the dwelling type is covered by the agreement version and the monthly rent
-    (without a-conto) is at most the rent ceiling. All failing rules are reported.
+    Eligible means: the dwelling type is covered by the agreement version and the monthly rent at
+    letting is within the rent ceiling on the agreement's basis and comparison
+    (`anvis_core.rent_ceiling.judge_rent_ceiling`, the one judgement). All failing rules are
+    reported; `ceiling` holds the judgement either way, for the explanation.
     """
     reasons = []
     if dwelling_type not in covered_types:
         reasons.append(IneligibleReason("type_not_covered", {"dwelling_type": dwelling_type}))
-    if rent > rent_ceiling:
-        reasons.append(
-            IneligibleReason("rent_over_ceiling", {"rent": rent, "ceiling": rent_ceiling})
-        )
-    return Eligibility(tuple(reasons))
+    judgement = judge_rent_ceiling(
+        rent=rent,
+        aconto=aconto,
+        terms=CeilingTerms(
+            ceiling=rent_ceiling, basis=ceiling_basis, comparison=ceiling_comparison
+        ),
+    )
+    if not judgement.within:
+        reasons.append(IneligibleReason("rent_over_ceiling", judgement.params()))
+    return Eligibility(tuple(reasons), ceiling=judgement)
 
 
 class TurnBook:

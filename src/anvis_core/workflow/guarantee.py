@@ -2,9 +2,11 @@
 of a tenancy it placed, as the agreement says.
 
 A claim is admissible when its kind is covered by the agreement, the event (the move-out for
-repairs, the arrears for arrears) falls in [lease start, lease start + period months), the amount
-is positive, and the claims of that kind on the lease (approved and awaiting decision) stay
-within the agreement's maximum, if there is one.
+repairs, the arrears for arrears) falls in [lease start, lease start + that kind's period) — the
+rent-loss (arrears) period and the move-out repairs period are separate terms, and a kind
+without a period has no time limit —, the amount is positive, and the claims of that kind on the
+lease (approved and awaiting decision) stay within the agreement's maximum, if there is one.
+What documentation a claim needs is a term too (free text, shown with the claim form).
 """
 
 from __future__ import annotations
@@ -33,9 +35,18 @@ class ClaimProblem(StrEnum):
 class GuaranteeTerms:
     move_out_repairs: bool
     first_year_arrears: bool
-    period_months: int
+    period_months: int | None
+    """The rent-loss (arrears) period; None: no time limit."""
     max_repairs: int | None
     max_arrears: int | None
+    repairs_period_months: int | None = None
+    """The move-out repairs period; None: no time limit."""
+    documentation: str = ""
+
+    def period(self, kind: GuaranteeKind) -> int | None:
+        if kind is GuaranteeKind.MOVE_OUT_REPAIRS:
+            return self.repairs_period_months
+        return self.period_months
 
     def covers(self, kind: GuaranteeKind) -> bool:
         if kind is GuaranteeKind.MOVE_OUT_REPAIRS:
@@ -64,9 +75,10 @@ def check_guarantee_claim(
     problems: list[ClaimProblem] = []
     if not terms.covers(kind):
         problems.append(ClaimProblem.NOT_COVERED)
+    period = terms.period(kind)
     if event_date < lease_start:
         problems.append(ClaimProblem.BEFORE_LEASE)
-    elif event_date >= guarantee_period_end(lease_start, terms.period_months):
+    elif period is not None and event_date >= guarantee_period_end(lease_start, period):
         problems.append(ClaimProblem.AFTER_PERIOD)
     if amount <= 0:
         problems.append(ClaimProblem.NOT_POSITIVE)

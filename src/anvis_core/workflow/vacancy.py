@@ -10,7 +10,9 @@ accepted → offered: the caseworker offers the dwelling to a citizen.
 offered → accepted: the offer is declined, expired, withdrawn or the nominee rejected; the
 dwelling waits for the next candidate.
 offered → let: a lease is signed.
-declined, expired and let are final (the dwelling can be reported again as a new vacancy).
+accepted → handed_back: the allocation lead hands the dwelling back to ordinary letting (with a
+reason); void rent stops that day.
+declined, expired, let and handed_back are final (the dwelling can be reported again as a new vacancy).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class VacancyState(StrEnum):
     EXPIRED = "expired"
     OFFERED = "offered"
     LET = "let"
+    HANDED_BACK = "handed_back"
 
 
 VACANCY_TRANSITIONS: dict[VacancyState, frozenset[VacancyState]] = {
@@ -40,11 +43,12 @@ VACANCY_TRANSITIONS: dict[VacancyState, frozenset[VacancyState]] = {
         {VacancyState.ACCEPTED, VacancyState.DECLINED, VacancyState.EXPIRED}
     ),
     VacancyState.ORDINARY: frozenset({VacancyState.ACCEPTED, VacancyState.LET}),
-    VacancyState.ACCEPTED: frozenset({VacancyState.OFFERED}),
+    VacancyState.ACCEPTED: frozenset({VacancyState.OFFERED, VacancyState.HANDED_BACK}),
     VacancyState.OFFERED: frozenset({VacancyState.ACCEPTED, VacancyState.LET}),
     VacancyState.DECLINED: frozenset(),
     VacancyState.EXPIRED: frozenset(),
     VacancyState.LET: frozenset(),
+    VacancyState.HANDED_BACK: frozenset(),
 }
 
 #: A dwelling has at most one vacancy in one of these states.

@@ -101,7 +101,7 @@ def test_turn_decide_every_fourth_and_explains(agreement: Any, org_a: Any) -> No
     assert results[3].record.outcome == "pending"
     assert results[3].explanation == (
         "Kommunal tur: 1 af de 4 egnede ledige boliger i dette trin hos boligorganisationen "
-        "er gået til kommunen, andel 25 %."
+        "er gået til kommunen, andel 25 %. Nettohuslejen på 3100 kr er højst loftet på 5000 kr."
     )
     # 4 Feb 2024 + 7 working days.
     assert results[3].response_deadline == D(2024, 2, 13)

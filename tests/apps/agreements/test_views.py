@@ -104,6 +104,8 @@ def test_new_version_prefilled_and_validated(client_for: Any, agreement: Any) ->
         {
             "valid_from": "2026-01-01",
             "rent_ceiling": "4800",
+            "rent_ceiling_basis": "net",
+            "rent_ceiling_comparison": "at_most",
             "rent_target": "3500",
             "municipal_share_percent": "130",
             "covered_dwelling_types": ["family"],
@@ -111,6 +113,7 @@ def test_new_version_prefilled_and_validated(client_for: Any, agreement: Any) ->
             "offer_response_working_days": "5",
             "void_rent_payer": "municipality",
             "void_rent_from": "acceptance",
+            "void_rent_convention": "daily",
             "guarantee_period_months": "12",
         }
     )

@@ -236,6 +236,10 @@ MATRIX: dict[str, Entry] = {
     "vacancies:inbox": rule(LEADS),
     "vacancies:void_rent": rule(EVERYONE),
     "vacancies:claim_list": rule(EVERYONE),
+    "vacancies:statement": rule(EVERYONE),
+    # POST-only; checked with an empty POST (refused with 422, nothing is approved or written)
+    "vacancies:statement_approve": rule(LEADS, method="post"),
+    "vacancies:statement_correct": rule(LEADS, method="post"),
     "vacancies:claim_create": rule(REPORTERS, HIDE, other_org=HIDE, args=("lease",)),
     "vacancies:claim_decide": rule(LEADS, HIDE, args=("claim",)),
     "vacancies:vacancy_detail": owned_by_a(EVERYONE, ("vacancy",)),
@@ -243,6 +247,7 @@ MATRIX: dict[str, Entry] = {
     "vacancies:vacancy_accept": rule(LEADS, HIDE, args=("vacancy",), method="post"),
     "vacancies:vacancy_decline": rule(LEADS, HIDE, args=("vacancy",)),
     "vacancies:vacancy_let": rule(REPORTERS, HIDE, other_org=HIDE, args=("vacancy",)),
+    "vacancies:vacancy_hand_back": rule(LEADS, HIDE, args=("vacancy",)),
     "vacancies:offer_create": rule(MUNICIPAL, HIDE, args=("vacancy",)),
     "vacancies:offer_accept": rule(MUNICIPAL, HIDE, args=("offer",), method="post"),
     "vacancies:offer_decline": rule(MUNICIPAL, HIDE, args=("offer",)),

@@ -129,7 +129,11 @@ def test_open_vacancy_and_other_organisation_refused(
         "a.csv",
         actor=users["boligorganisation"],
     )
-    assert _errors(only_open) == ["Linje 2: Boligen har allerede en åben ledighed."]
+    reported = Vacancy.objects.get().report_date.strftime("%d.%m.%Y")
+    assert _errors(only_open) == [
+        f"Linje 2: Boligen har allerede en åben ledighed, indberettet {reported} (Kommunal tur, "
+        "afventer svar); den kan ikke indberettes som ledig igen, før den ledighed er afsluttet."
+    ]
     assert Vacancy.objects.count() == 1
 
 

@@ -16,7 +16,11 @@ ROLES = ["sagsbehandler", "anvisningsleder", "boligorganisation", "styregruppe",
 
 @pytest.fixture
 def lease(users: dict[str, Any], agreement: Any, cheap: Any, case: Any) -> Lease:
-    agreement.versions.update(guarantee_max_repairs=20_000, guarantee_first_year_arrears=False)
+    agreement.versions.update(
+        guarantee_max_repairs=20_000,
+        guarantee_first_year_arrears=False,
+        guarantee_repairs_period_months=12,
+    )
     today = timezone.localdate()
     vacancy = services.vacancy_report(
         actor=users["boligorganisation"], dwelling=cheap, notice_date=today, available_from=today
@@ -107,3 +111,32 @@ def test_claim_pages_access_and_isolation(
     assert claim.status == "approved"
     page = client_for("anvisningsleder").get(list_url).content.decode()
     assert "Godkendt i alt" in page
+
+
+def test_repairs_without_a_period_and_arrears_with_their_own(
+    client_for: Any, users: dict[str, Any], agreement: Any, lease: Lease
+) -> None:
+    agreement.versions.update(
+        guarantee_first_year_arrears=True,
+        guarantee_period_months=6,
+        guarantee_repairs_period_months=None,
+        guarantee_documentation="Syns- og fraflytningsrapport med fotos",
+    )
+    # Move-out repairs two years on: the agreement sets no time limit for them.
+    late = submit(users, lease, event_date=lease.starts_on + dt.timedelta(days=730))
+    assert late.status == "submitted"
+    # Arrears after 6 months: refused with the arrears period in the message.
+    with pytest.raises(ValidationError) as exc:
+        submit(
+            users,
+            lease,
+            kind="first_year_arrears",
+            amount=3000,
+            event_date=lease.starts_on + dt.timedelta(days=200),
+        )
+    assert "efter garantiperioden (6 måneder fra" in str(exc.value)
+    form = client_for("boligorganisation").get(reverse("vacancies:claim_create", args=[lease.pk]))
+    assert (
+        "Aftalen kræver denne dokumentation: Syns- og fraflytningsrapport med fotos"
+        in form.content.decode()
+    )

@@ -183,6 +183,8 @@ def test_inbox_sorted_by_deadline_with_time_left(
 def test_whole_flow_through_the_pages(
     client_for: Any, users: dict[str, Any], agreement: Any, cheap: Any, case: Any, case2: Any
 ) -> None:
+    # The dwelling was available 10 days before the report; this agreement bills those days.
+    agreement.versions.update(void_rent_before_report=True)
     today = timezone.localdate()
     org, lead, worker = (
         client_for("boligorganisation"),

@@ -122,6 +122,8 @@ def test_outcome_transitions() -> None:
     assert can_set_outcome(Outcome.PENDING, Outcome.ORDINARY)
     assert not can_set_outcome(Outcome.ORDINARY, Outcome.DECLINED)
     assert not can_set_outcome(Outcome.ACCEPTED, Outcome.DECLINED)
+    # A hand-back the agreement does not count as delivered.
+    assert can_set_outcome(Outcome.ACCEPTED, Outcome.ORDINARY)
     assert not can_set_outcome(Outcome.EXPIRED, Outcome.PENDING)
 
 

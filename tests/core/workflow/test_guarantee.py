@@ -18,6 +18,7 @@ TERMS = GuaranteeTerms(
     period_months=12,
     max_repairs=20_000,
     max_arrears=None,
+    repairs_period_months=12,
 )
 START = dt.date(2025, 1, 31)
 
@@ -66,3 +67,20 @@ def test_not_covered_and_not_positive_reported_together() -> None:
         ClaimProblem.NOT_COVERED,
         ClaimProblem.NOT_POSITIVE,
     ]
+
+
+def test_separate_periods_for_arrears_and_repairs_or_none() -> None:
+    from dataclasses import replace
+
+    terms = replace(TERMS, first_year_arrears=True, period_months=6, repairs_period_months=None)
+    late = dt.date(2027, 6, 1)  # more than two years after the lease start
+    # Move-out repairs have no time limit under these terms.
+    assert check(terms=terms, event_date=late) == []
+    # Arrears (rent loss) are limited to 6 months: 31.07.2025 is the first day not covered.
+    arrears = {"terms": terms, "kind": GuaranteeKind.FIRST_YEAR_ARREARS}
+    assert check(**arrears, event_date=dt.date(2025, 7, 30)) == []
+    assert check(**arrears, event_date=dt.date(2025, 7, 31)) == [ClaimProblem.AFTER_PERIOD]
+    assert terms.period(GuaranteeKind.FIRST_YEAR_ARREARS) == 6
+    assert terms.period(GuaranteeKind.MOVE_OUT_REPAIRS) is None
+    no_limit = replace(terms, period_months=None)
+    assert check(terms=no_limit, kind=GuaranteeKind.FIRST_YEAR_ARREARS, event_date=late) == []

@@ -30,6 +30,7 @@ ALLOWED = {
     (V.ORDINARY, V.ACCEPTED),
     (V.ORDINARY, V.LET),
     (V.ACCEPTED, V.OFFERED),
+    (V.ACCEPTED, V.HANDED_BACK),
     (V.OFFERED, V.ACCEPTED),
     (V.OFFERED, V.LET),
 }
@@ -48,10 +49,11 @@ def test_transition_table(current: V, target: V) -> None:
 
 
 def test_final_and_open_states() -> None:
-    assert frozenset({V.DECLINED, V.EXPIRED, V.LET}) == {
+    assert frozenset({V.DECLINED, V.EXPIRED, V.LET, V.HANDED_BACK}) == {
         s for s, t in VACANCY_TRANSITIONS.items() if not t
     }
     assert V.LET not in OPEN_VACANCY_STATES
+    assert V.HANDED_BACK not in OPEN_VACANCY_STATES
     assert {V.REPORTED, V.MUNICIPAL, V.ORDINARY, V.ACCEPTED, V.OFFERED} == OPEN_VACANCY_STATES
 
 

@@ -1,0 +1,70 @@
+"""The agreement's rent ceiling: the one judgement of whether a dwelling's rent is within it.
+
+Agreements differ in two terms (on the agreement version):
+
+- the basis: ``net`` (the rent without a conto) or ``gross`` (rent + a conto for heating and
+  water, what the tenant pays each month);
+- the comparison: ``at_most`` (the rent may equal the ceiling, "højst 5.000 kr") or ``below``
+  (the rent must be less, "under 5.000 kr").
+
+The rent judged is the rent at letting the organisation reports for the vacancy, not only the
+stock record. The turn engine (`anvis_core.quotas.turns.check_turn_eligibility`) and the
+placement gate's rule ``rent_over_ceiling`` (`anvis_core.matching.eligibility`) both call
+`judge_rent_ceiling`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class CeilingBasis(StrEnum):
+    NET = "net"
+    GROSS = "gross"
+
+
+class CeilingComparison(StrEnum):
+    AT_MOST = "at_most"
+    BELOW = "below"
+
+
+@dataclass(frozen=True)
+class CeilingTerms:
+    ceiling: int = 5000
+    basis: str = CeilingBasis.NET
+    comparison: str = CeilingComparison.AT_MOST
+
+
+@dataclass(frozen=True)
+class CeilingJudgement:
+    rent: int
+    aconto: int
+    judged: int
+    terms: CeilingTerms
+    within: bool
+
+    def params(self) -> dict[str, Any]:
+        """The figures of the judgement, for reasons and explanations (JSON-able)."""
+        return {
+            "rent": self.judged,
+            "net": self.rent,
+            "aconto": self.aconto,
+            "ceiling": self.terms.ceiling,
+            "basis": str(self.terms.basis),
+            "comparison": str(self.terms.comparison),
+        }
+
+
+def judge_rent_ceiling(*, rent: int, aconto: int = 0, terms: CeilingTerms) -> CeilingJudgement:
+    """Is the monthly rent within the agreement's ceiling, on the agreement's basis and
+    comparison?"""
+    if terms.basis not in tuple(CeilingBasis):
+        raise ValueError(f"unknown ceiling basis {terms.basis!r}")
+    if terms.comparison not in tuple(CeilingComparison):
+        raise ValueError(f"unknown ceiling comparison {terms.comparison!r}")
+    judged = rent + aconto if terms.basis == CeilingBasis.GROSS else rent
+    below = terms.comparison == CeilingComparison.BELOW
+    within = judged < terms.ceiling if below else judged <= terms.ceiling
+    return CeilingJudgement(rent=rent, aconto=aconto, judged=judged, terms=terms, within=within)

@@ -1,0 +1,166 @@
+"""The monthly statement per organisation: computed from the vacancies, approved and frozen with
+its SHA-256, corrected by new lines, downloaded as PDF and XLSX."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from anvis.vacancies import selectors, services
+from anvis.vacancies.models import MonthlyStatement, StatementCorrection
+from anvis_core.workflow.statement import content_hash
+
+from .conftest import REPORT_DAY
+
+D = dt.date
+
+
+@pytest.fixture
+def handed_back(users: dict[str, Any], agreement: Any, cheap: Any) -> Any:
+    """Reported and available 04.03.2026, accepted, handed back 10.04.2026 (3100 kr a month,
+    the agreement covers the 450 kr a conto)."""
+    agreement.versions.update(void_rent_covers_aconto=True)
+    cheap.aconto = 450
+    cheap.save()
+    vacancy = services.vacancy_report(
+        actor=users["boligorganisation"],
+        dwelling=cheap,
+        notice_date=REPORT_DAY - dt.timedelta(days=30),
+        available_from=REPORT_DAY,
+        report_date=REPORT_DAY,
+    )
+    vacancy = services.vacancy_accept(
+        actor=users["anvisningsleder"], vacancy=vacancy, today=REPORT_DAY
+    )
+    assert vacancy.aconto_during_vacancy == 450
+    return services.vacancy_hand_back(
+        actor=users["anvisningsleder"], vacancy=vacancy, reason="Ikke egnet", today=D(2026, 4, 10)
+    )
+
+
+def test_statements_over_a_month_boundary(handed_back: Any, org_a: Any) -> None:
+    march = selectors.statement_compute(
+        organisation_id=org_a.pk, month=D(2026, 3, 1), as_of=D(2026, 5, 1)
+    )
+    april = selectors.statement_compute(
+        organisation_id=org_a.pk, month=D(2026, 4, 1), as_of=D(2026, 5, 1)
+    )
+    # March: 04.03–31.03 is 28 days; 3100 × 12 × 28 / 365 = 2853.70; a conto 450 → 414.25.
+    [line] = march.lines
+    assert (line.start, line.days, line.void_rent, line.aconto) == (
+        D(2026, 3, 4),
+        28,
+        Decimal("2853.70"),
+        Decimal("414.25"),
+    )
+    # April: 01.04–09.04 (handed back on the 10th) is 9 days: 917.26 and 133.15.
+    [line] = april.lines
+    assert (line.days, line.void_rent, line.aconto) == (9, Decimal("917.26"), Decimal("133.15"))
+    # The two months together are the vacancy's whole account.
+    account = handed_back.void_rent_on(D(2026, 5, 1))
+    assert account.rent.days == 37
+    assert march.void_rent_total + april.void_rent_total == account.rent.amount
+    assert (
+        selectors.statement_compute(
+            organisation_id=org_a.pk, month=D(2026, 5, 1), as_of=D(2026, 6, 1)
+        ).lines
+        == ()
+    )
+
+
+def test_approve_freezes_with_a_hash_and_corrections_are_new_lines(
+    users: dict[str, Any], handed_back: Any, org_a: Any
+) -> None:
+    lead = users["anvisningsleder"]
+    with pytest.raises(ValidationError) as exc:
+        services.statement_approve(
+            actor=lead, organisation_id=org_a.pk, month=D(2026, 4, 1), today=D(2026, 4, 29)
+        )
+    assert "kan godkendes, når måneden er slut" in str(exc.value)
+    with pytest.raises(PermissionDenied):
+        services.statement_approve(
+            actor=users["boligorganisation"], organisation_id=org_a.pk, month=D(2026, 3, 1)
+        )
+    statement = services.statement_approve(
+        actor=lead, organisation_id=org_a.pk, month=D(2026, 3, 1), today=D(2026, 4, 2)
+    )
+    assert statement.content["void_rent_total"] == "2853.70"
+    assert statement.content_hash == content_hash(statement.content)
+    with pytest.raises(ValidationError) as exc:
+        services.statement_approve(
+            actor=lead, organisation_id=org_a.pk, month=D(2026, 3, 1), today=D(2026, 4, 3)
+        )
+    assert "allerede godkendt" in str(exc.value)
+    # A later change (a different void-rent start) does not touch the frozen statement.
+    handed_back.void_rent_start = D(2026, 3, 10)
+    handed_back.save()
+    frozen = MonthlyStatement.objects.get()
+    assert frozen.content["void_rent_total"] == "2853.70"
+    assert frozen.content_hash == statement.content_hash
+    with pytest.raises(ValidationError) as exc:
+        services.statement_correct(actor=lead, statement=frozen, amount=Decimal(0), reason="")
+    assert exc.value.message_dict == {
+        "reason": ["Angiv begrundelsen for rettelsen."],
+        "amount": ["En rettelse kan ikke være 0 kr."],
+    }
+    services.statement_correct(
+        actor=lead, statement=frozen, amount=Decimal("-611.51"), reason="Start 10.03 aftalt"
+    )
+    assert StatementCorrection.objects.get().amount == Decimal("-611.51")
+    assert MonthlyStatement.objects.get().content_hash == statement.content_hash
+
+
+def test_the_statement_page_pdf_and_xlsx(
+    client_for: Any, users: dict[str, Any], handed_back: Any, org_a: Any
+) -> None:
+    url = reverse("vacancies:statement") + f"?organisation={org_a.pk}&month=2026-03"
+    org = client_for("boligorganisation")
+    page = org.get(url).content.decode()
+    assert "Månedsopgørelse" in page and str(handed_back.dwelling) in page
+    assert "2853,70" in page and "414,25" in page and "3267,95" in page
+    assert "Ikke godkendt endnu" in page
+    assert "Godkend og lås opgørelsen" not in page  # the organisation cannot approve
+    # Organisation B's staff cannot choose organisation A.
+    other = client_for("org_b").get(url).content.decode()
+    assert "2853,70" not in other
+    lead = client_for("anvisningsleder")
+    assert "Godkend og lås opgørelsen" in lead.get(url).content.decode()
+    approve = lead.post(
+        reverse("vacancies:statement_approve"), {"organisation": org_a.pk, "month": "2026-03"}
+    )
+    assert approve.status_code == 302
+    statement = MonthlyStatement.objects.get()
+    page = org.get(url).content.decode()
+    assert statement.content_hash in page and "Godkendt" in page
+    # A correction with a bad amount is refused in Danish and writes nothing.
+    refused = lead.post(
+        reverse("vacancies:statement_correct"),
+        {"organisation": org_a.pk, "month": "2026-03", "amount": "abc", "reason": "x"},
+    )
+    assert refused.status_code == 422
+    assert "Indtast et tal." in refused.content.decode()
+    assert not StatementCorrection.objects.exists()
+    added = lead.post(
+        reverse("vacancies:statement_correct"),
+        {"organisation": org_a.pk, "month": "2026-03", "amount": "-100,00", "reason": "Aftalt"},
+    )
+    assert added.status_code == 302
+    page = org.get(url).content.decode()
+    assert "Aftalt" in page and "3167,95" in page
+    pdf = org.get(url + "&format=pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    xlsx = org.get(url + "&format=xlsx")
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][:2] == ["Linje", "Bolig"]
+    assert rows[1][0] == "Tomgangsleje" and rows[1][4] == 28
+    assert rows[-2][0] == "I alt" and Decimal(str(rows[-2][-1])) == Decimal("3167.95")
+    assert rows[-1] == ["SHA-256", statement.content_hash, None, None, None, None, None, None]
