@@ -20,12 +20,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from anvis.audit.services import personal_data_access_record
 from anvis.core.forms import form_status, posted
 from anvis.permissions import (
     MUNICIPAL,
+    POST_ONLY,
     Role,
     access,
     can_write_organisation,
@@ -120,8 +120,7 @@ def event_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@access(MUNICIPAL, deny_status=404)
+@access(MUNICIPAL, deny_status=404, methods=POST_ONLY)
 def task_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.task_get(user=request.user, pk=pk)
     services.task_acknowledge(actor=request.user, task=task)

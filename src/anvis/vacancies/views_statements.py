@@ -17,11 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from anvis.core.exports import file_response
 from anvis.core.forms import form_status
-from anvis.permissions import ALL_ROLES, LEAD, access, user_has_role
+from anvis.permissions import ALL_ROLES, LEAD, POST_ONLY, access, user_has_role
 from anvis_core.workflow.statement import as_record
 
 from . import selectors, services
@@ -224,8 +223,7 @@ def _xlsx(shown: Shown) -> HttpResponse:
     return response
 
 
-@require_POST
-@access(LEAD)
+@access(LEAD, methods=POST_ONLY)
 def statement_approve(request: HttpRequest) -> HttpResponse:
     choice = StatementChoiceForm(request.POST, user=request.user)
     if not choice.is_valid():
@@ -252,8 +250,7 @@ def statement_approve(request: HttpRequest) -> HttpResponse:
     return redirect(_page_url(organisation.pk, month))
 
 
-@require_POST
-@access(LEAD)
+@access(LEAD, methods=POST_ONLY)
 def statement_correct(request: HttpRequest) -> HttpResponse:
     form = StatementCorrectionForm(request.POST, user=request.user)
     today = timezone.localdate()

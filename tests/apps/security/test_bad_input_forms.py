@@ -132,7 +132,16 @@ GROUPS = {
     "vacancies-matching": frozenset({"vacancies", "matching", "tenancy", "dialogue"}),
     "agreements-reports": frozenset({"agreements", "reports"}),
     "other": frozenset(
-        {"core", "accounts", "stock", "monitoring", "security", "notifications", "simulation"}
+        {
+            "core",
+            "accounts",
+            "stock",
+            "monitoring",
+            "security",
+            "notifications",
+            "simulation",
+            "background",
+        }
     ),
 }
 

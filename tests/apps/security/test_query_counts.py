@@ -50,6 +50,7 @@ LIST_PAGES: dict[str, tuple[str, int]] = {
     "api:webhook_list": ("boligorganisation", 12),
     "api:tenancy_event_list": ("anvisningsleder", 12),
     "tenancy:risk_list": ("anvisningsleder", 12),
+    "background:task_list": ("administrator", 12),
     # The side-by-side table is made from the quarterly report's grouped queries.
     "dialogue:dialogue_list": ("anvisningsleder", 40),
 }
