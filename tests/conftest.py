@@ -16,6 +16,20 @@ from anvis.permissions import Role
 PASSWORD = "Test-password-2026!"
 
 
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Mark the slow kinds so that `make test-fast` can leave them out (CI runs everything):
+    `browser` (the whole of tests/e2e), `fuzz` (every hypothesis test) and `pdf` (tests whose
+    name says pdf; others that render one carry the mark themselves)."""
+    for item in items:
+        path = str(getattr(item, "path", ""))
+        if f"{os.sep}e2e{os.sep}" in path:
+            item.add_marker(pytest.mark.browser)
+        if getattr(getattr(item, "function", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.fuzz)
+        if "pdf" in item.name.lower():
+            item.add_marker(pytest.mark.pdf)
+
+
 def _stock(name: str, cvr: str, number: str, street: str) -> Any:
     from anvis.stock.models import Department, Dwelling, Entrance, HousingOrganisation
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -256,7 +256,7 @@ class OrgScopedQuerySet(models.QuerySet):  # type: ignore[type-arg]
     org_path: str = "organisation"
     personal_data: bool = False
 
-    def restrict(self, user: Any) -> OrgScopedQuerySet:
+    def restrict(self, user: Any) -> Self:
         if is_municipal(user):
             return self
         if sees_all_organisations(user) and not self.personal_data:

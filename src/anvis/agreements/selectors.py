@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import BooleanField, Case, Count, Max, Min, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Field, Max, Min, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from anvis.permissions import OrgScopedQuerySet, sees_all_organisations, user_organisation_ids
@@ -49,6 +49,13 @@ def agreement_default(*, user: Any, day: dt.date) -> AllocationAgreement | None:
 # --- versions -----------------------------------------------------------------------------------
 
 
+def _field(name: str) -> Field[Any, Any]:
+    """One of the version's own (concrete) fields."""
+    field = AgreementVersion._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
+
+
 def term_display(version: AgreementVersion, name: str) -> str:
     value = getattr(version, name)
     if name == "covered_dwelling_types":
@@ -57,7 +64,7 @@ def term_display(version: AgreementVersion, name: str) -> str:
         return str(VoidRentPayer(value).label)
     if name == "void_rent_from":
         return str(VoidRentFrom(value).label)
-    if AgreementVersion._meta.get_field(name).choices:
+    if _field(name).choices:
         return str(getattr(version, f"get_{name}_display")())
     if isinstance(value, bool):
         from django.utils.translation import gettext
@@ -105,7 +112,7 @@ def version_history(agreement: AllocationAgreement) -> list[VersionEntry]:
                     continue
                 before, after = term_display(previous, name), term_display(version, name)
                 if before != after:
-                    label = str(AgreementVersion._meta.get_field(name).verbose_name)
+                    label = str(_field(name).verbose_name)
                     changes.append(TermChange(label[:1].upper() + label[1:], before, after))
         nxt = versions[index + 1] if index + 1 < len(versions) else None
         until = nxt.valid_from - dt.timedelta(days=1) if nxt else agreement.period_end
@@ -116,7 +123,7 @@ def version_history(agreement: AllocationAgreement) -> list[VersionEntry]:
 def version_terms(version: AgreementVersion) -> list[tuple[str, str]]:
     out = []
     for name in AgreementVersion.TERM_FIELDS:
-        label = str(AgreementVersion._meta.get_field(name).verbose_name)
+        label = str(_field(name).verbose_name)
         out.append((label[:1].upper() + label[1:], term_display(version, name)))
     return out
 

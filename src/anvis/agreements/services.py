@@ -28,6 +28,7 @@ from .models import (
     GovernanceForum,
     HandheldRequest,
     HandheldStatus,
+    OutcomeChoice,
     ReassessmentStatus,
     StepProposal,
     StepReassessment,
@@ -718,7 +719,7 @@ def turn_outcome_set(*, record: TurnRecord, outcome: str, actor: Any) -> TurnRec
             _("The outcome of this vacancy cannot be changed from %(current)s to %(new)s.")
             % {
                 "current": record.get_outcome_display(),
-                "new": dict(TurnRecord._meta.get_field("outcome").choices)[new],
+                "new": dict(OutcomeChoice.choices)[new],
             }
         )
     before = snapshot(record)

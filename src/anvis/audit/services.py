@@ -43,7 +43,9 @@ def snapshot(instance: models.Model, exclude: Iterable[str] = ()) -> dict[str, A
     return data
 
 
-def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[dict, dict]:
+def diff(
+    before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Only the fields that changed, on both sides."""
     if before is None or after is None:
         return before or {}, after or {}

@@ -49,7 +49,7 @@ TASK_LABELS: dict[str, Promise | str] = {
 
 @dataclass(frozen=True)
 class TaskRow:
-    result: DBTaskResult
+    result: DBTaskResult[Any, Any]
     label: Promise | str
     status_label: Promise
     colour: str
@@ -59,7 +59,7 @@ class TaskRow:
     error: str
 
 
-def _error_line(result: DBTaskResult) -> str:
+def _error_line(result: DBTaskResult[Any, Any]) -> str:
     """The exception's last line (type and message), CPR-shaped numbers masked."""
     lines = [line for line in (result.traceback or "").strip().splitlines() if line.strip()]
     return redact(lines[-1].strip())[:500] if lines else ""

@@ -284,7 +284,9 @@ def case_update(
         case.full_clean()
         case.save()
         if changed:
-            labels = ", ".join(str(Case._meta.get_field(n).verbose_name) for n in changed)
+            labels = ", ".join(
+                str(getattr(Case._meta.get_field(n), "verbose_name", n)) for n in changed
+            )
             _event(case, actor, EventKind.UPDATED, _("Changed: %(fields)s.") % {"fields": labels})
         _store_priority(case, _today(today))
         audit_record(
@@ -742,7 +744,7 @@ def cases_recompute_priorities(*, today: dt.date | None = None, batch_size: int 
     changed: list[Case] = []
     qs = Case.objects.open().annotate(n_children=Count("children")).order_by("pk")
     for case in qs.iterator(chunk_size=batch_size):
-        total = domain.compute_priority(case, day, children=case.n_children).total
+        total = domain.compute_priority(case, day, children=case.n_children).total  # type: ignore[attr-defined]
         if total != case.priority_total or case.priority_computed_on != day:
             case.priority_total, case.priority_computed_on = total, day
             changed.append(case)

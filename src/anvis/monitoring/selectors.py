@@ -225,13 +225,13 @@ def step_proposal_list(year: int, user: Any, *, level: str = "", search: str = "
                 | Q(department__name__icontains=search)
                 | Q(department__number__iexact=search)
             )
-        levels = dict(qs.values_list("level").annotate(n=Count("pk")).order_by())
+        stored: dict[str, int] = dict(qs.values_list("level").annotate(n=Count("pk")).order_by())
         if level:
             qs = qs.filter(level=level)
         qs = qs.select_related("department__organisation").order_by(
             "department__organisation__name", "department__number"
         )
-        return ProposalList(year, True, qs, levels)
+        return ProposalList(year, True, qs, stored)
     rows = step_proposals(year, user=user)
     if search:
         needle = search.casefold()
@@ -242,12 +242,12 @@ def step_proposal_list(year: int, user: Any, *, level: str = "", search: str = "
             or needle in r.department_name.casefold()
             or needle == r.department_number.casefold()
         ]
-    levels: dict[str, int] = defaultdict(int)
+    counted: dict[str, int] = defaultdict(int)
     for r in rows:
-        levels[r.level] += 1
+        counted[r.level] += 1
     if level:
         rows = [r for r in rows if r.level == level]
-    return ProposalList(year, False, rows, dict(levels))
+    return ProposalList(year, False, rows, dict(counted))
 
 
 def proposal_rows(items: Any) -> list[ProposalRow]:

@@ -10,12 +10,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Min, Prefetch, Q, QuerySet
+from django.db.models import Min, Prefetch, Q
 from django.http import Http404
 
 from anvis.cases.models import SupportMethod, SupportPlan, SupportStatus
 from anvis.permissions import is_municipal
-from anvis.vacancies.models import Lease, OfferStatus
+from anvis.vacancies.models import Lease, LeaseQuerySet, OfferStatus
 from anvis_core.cases.support import SupportMethod as CoreMethod
 from anvis_core.tenancy.events import RISK_KINDS
 from anvis_core.tenancy.support import SupportFlags, support_flags
@@ -25,7 +25,7 @@ from .models import EventKind, FollowUpTask, Side, TaskStatus, Tenancy, TenancyE
 RISK_VALUES = [k.value for k in RISK_KINDS]
 
 
-def agreement_leases() -> QuerySet[Lease]:
+def agreement_leases() -> LeaseQuerySet:
     """Leases that came through the agreement: they have an accepted offer to a case."""
     return Lease.objects.filter(offer__isnull=False, offer__status=OfferStatus.ACCEPTED)
 

@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -330,12 +331,12 @@ def vacancy_accept(*, actor: Any, vacancy: Vacancy, today: dt.date | None = None
     day = _today(today)
     with transaction.atomic():
         vacancy = _lock_vacancy(vacancy)
-        if vacancy.status == VacancyStatus.MUNICIPAL and not can_accept_on(
-            vacancy.response_deadline, day
-        ):
+        deadline = vacancy.response_deadline
+        if vacancy.status == VacancyStatus.MUNICIPAL and not can_accept_on(deadline, day):
+            assert deadline is not None  # no deadline never runs out
             raise ValidationError(
                 _("The deadline for answering ran out on %(date)s.")
-                % {"date": vacancy.response_deadline.strftime("%d.%m.%Y")},
+                % {"date": date_format(deadline, "SHORT_DATE_FORMAT")},
                 code="deadline_passed",
             )
         before = snapshot(vacancy)

@@ -70,6 +70,7 @@ def test_support_overview_flags_and_counts(
     assert "<dd>1</dd>" in counts
 
 
+@pytest.mark.pdf
 def test_governance_dialogue_suppresses_for_the_steering_group(
     let: dict[str, Any], client_for: Any, org_a: Any
 ) -> None:
