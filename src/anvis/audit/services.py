@@ -1,14 +1,17 @@
-"""Writing the audit trail. Services call :func:`audit_record` inside their transaction."""
+"""Writing the audit trail. Services write through :func:`audited`, which owns the transaction
+and writes the audit row; :func:`audit_record` is the row itself, for the few writes that are
+not one row (bulk jobs, imports)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
-from django.db import models
+from django.db import models, transaction
 
 from .models import AuditEvent, PersonalDataAccess
 
@@ -131,3 +134,78 @@ def personal_data_access_record_many(
         )
         for subject_id, subject_ref in subjects
     )
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+class AuditedWrite:
+    """The row one audited write changes; see :func:`audited`."""
+
+    def __init__(self, *, actor: Any, action: str, note: str = "") -> None:
+        self.actor = actor
+        self.action = action
+        self.note = note
+        self.instance: models.Model | None = None
+        self.before: dict[str, Any] | None = None
+        self.recorded = False
+
+    def track(self, instance: M) -> M:
+        """The row as it is before the change (call after locking it); its values are the
+        audit row's `before`, its values when the block ends the `after`."""
+        self.instance, self.before = instance, snapshot(instance)
+        return instance
+
+    def created(self, instance: M) -> M:
+        """A new row: the audit row has only `after`."""
+        self.instance, self.before = instance, None
+        return instance
+
+    def unchanged(self) -> None:
+        """Nothing was changed after all: no audit row."""
+        self.recorded = True
+
+    def delete(self, instance: models.Model) -> None:
+        """Delete the row; the audit row keeps its values as `before`."""
+        self.record(instance=instance, before=snapshot(instance), after=None)
+        instance.delete()
+
+    def record(
+        self,
+        *,
+        instance: models.Model,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> AuditEvent:
+        self.recorded = True
+        return audit_record(
+            actor=self.actor,
+            action=self.action,
+            instance=instance,
+            before=before,
+            after=after,
+            note=self.note,
+        )
+
+
+@contextmanager
+def audited(action: str, *, actor: Any, note: str = "") -> Iterator[AuditedWrite]:
+    """One audited write: owns the transaction, takes the snapshots and writes the audit row.
+
+        with audited("cases.support_plan_status", actor=actor) as write:
+            plan = write.track(SupportPlan.objects.select_for_update().get(pk=plan.pk))
+            plan.status = status
+            plan.save()
+
+    When the block ends without an exception, the audit row is written in the same transaction
+    with the tracked row's values before and after (or, for `write.delete(row)`, before only).
+    A block that tracked no row is a programming error and rolls back.
+    """
+    with transaction.atomic():
+        write = AuditedWrite(actor=actor, action=action, note=note)
+        yield write
+        if write.recorded:
+            return
+        if write.instance is None:
+            raise RuntimeError(f"audited write {action!r} tracked no row")
+        write.record(instance=write.instance, before=write.before, after=snapshot(write.instance))

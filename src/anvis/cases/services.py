@@ -12,9 +12,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import audit_record, snapshot
+from anvis.audit.services import audited
 from anvis.core.fields import lookup_hash
 from anvis_core.cases.status import CaseStatus as CoreStatus
 from anvis_core.cases.status import TransitionError, can_park, check_transition
@@ -132,6 +133,71 @@ def _new_reference() -> str:
             return ref
 
 
+def _citizen_for(
+    *,
+    actor: Any,
+    parsed: Cpr,
+    digest: str,
+    first_name: str,
+    last_name: str,
+    phone: str,
+    email: str,
+    preferred_contact: str,
+) -> tuple[Citizen, Case | None]:
+    """The citizen with this CPR (updated contact details) or a new one, and the citizen's
+    latest earlier case. Refused when the citizen already has an open case."""
+    contact = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "phone": phone,
+        "email": email,
+        "preferred_contact": preferred_contact,
+    }
+    citizen = Citizen.objects.select_for_update().filter(cpr_hash=digest).first()
+    if citizen is None:
+        with audited("cases.citizen_create", actor=actor) as write:
+            citizen = write.created(
+                Citizen(
+                    cpr=parsed.digits,
+                    cpr_hash=digest,
+                    reference=_new_reference(),
+                    birth_date=parsed.birth_date,
+                    recorded_sex=parsed.recorded_sex.value,
+                    **contact,
+                )
+            )
+            citizen.full_clean(exclude=["cpr_hash", "reference"])
+            citizen.save()
+        return citizen, None
+    open_case = citizen.cases.open().first()
+    if open_case is not None:
+        raise ValidationError(
+            _("This citizen already has an open case (%(number)s).") % {"number": open_case.number},
+            code="open_case_exists",
+        )
+    with audited("cases.citizen_update", actor=actor) as write:
+        write.track(citizen)
+        for name, value in contact.items():
+            setattr(citizen, name, value)
+        citizen.full_clean()
+        citizen.save()
+    return citizen, citizen.cases.order_by("-opened_on", "-pk").first()
+
+
+def _save_numbered(case: Case, year: int) -> None:
+    """Save a new case under the year's next number (retried when a concurrent case took it)."""
+    for _attempt in range(5):
+        case.number = _next_number(year)
+        try:
+            with transaction.atomic():
+                case.save()
+            return
+        except IntegrityError:
+            case.pk = None
+    # pragma: no cover - five concurrent creations in the same instant
+    raise ValidationError(_("The case could not be numbered; try again."))
+
+
 def case_create(
     *,
     actor: Any,
@@ -153,77 +219,30 @@ def case_create(
     citizen can have only one open case at a time."""
     parsed = cpr_parse_or_error(cpr)
     day = _today(today)
-    digest = citizen_hash(parsed)
-    with transaction.atomic():
-        citizen = Citizen.objects.select_for_update().filter(cpr_hash=digest).first()
-        previous = None
-        if citizen is not None:
-            open_case = citizen.cases.open().first()
-            if open_case is not None:
-                raise ValidationError(
-                    _("This citizen already has an open case (%(number)s).")
-                    % {"number": open_case.number},
-                    code="open_case_exists",
-                )
-            previous = citizen.cases.order_by("-opened_on", "-pk").first()
-            before = snapshot(citizen)
-            citizen.first_name, citizen.last_name = first_name, last_name
-            citizen.phone, citizen.email, citizen.preferred_contact = (
-                phone,
-                email,
-                preferred_contact,
+    with audited("cases.case_create", actor=actor) as write:
+        citizen, previous = _citizen_for(
+            actor=actor,
+            parsed=parsed,
+            digest=citizen_hash(parsed),
+            first_name=first_name,
+            last_name=last_name,
+            phone=phone,
+            email=email,
+            preferred_contact=preferred_contact,
+        )
+        case = write.created(
+            Case(
+                citizen=citizen,
+                caseworker=actor if getattr(actor, "is_authenticated", False) else None,
+                opened_on=day,
+                waiting_since=waiting_since or day,
+                situation=situation,
+                situation_since=situation_since,
+                adults=adults,
             )
-            citizen.full_clean()
-            citizen.save()
-            audit_record(
-                actor=actor,
-                action="cases.citizen_update",
-                instance=citizen,
-                before=before,
-                after=snapshot(citizen),
-            )
-        else:
-            citizen = Citizen(
-                cpr=parsed.digits,
-                cpr_hash=digest,
-                reference=_new_reference(),
-                first_name=first_name,
-                last_name=last_name,
-                phone=phone,
-                email=email,
-                preferred_contact=preferred_contact,
-                birth_date=parsed.birth_date,
-                recorded_sex=parsed.recorded_sex.value,
-            )
-            citizen.full_clean(exclude=["cpr_hash", "reference"])
-            citizen.save()
-            audit_record(
-                actor=actor,
-                action="cases.citizen_create",
-                instance=citizen,
-                after=snapshot(citizen),
-            )
-        case = Case(
-            citizen=citizen,
-            caseworker=actor if getattr(actor, "is_authenticated", False) else None,
-            opened_on=day,
-            waiting_since=waiting_since or day,
-            situation=situation,
-            situation_since=situation_since,
-            adults=adults,
         )
         case.full_clean(exclude=["number", "citizen"])
-        for _attempt in range(5):
-            case.number = _next_number(day.year)
-            try:
-                with transaction.atomic():
-                    case.save()
-                break
-            except IntegrityError:
-                case.pk = None
-                continue
-        else:  # pragma: no cover - five concurrent creations in the same instant
-            raise ValidationError(_("The case could not be numbered; try again."))
+        _save_numbered(case, day.year)
         SituationEntry.objects.create(
             case=case,
             situation=situation,
@@ -239,7 +258,6 @@ def case_create(
         )
         _event(case, actor, EventKind.CREATED, summary)
         _store_priority(case, day)
-        audit_record(actor=actor, action="cases.case_create", instance=case, after=snapshot(case))
     return case
 
 
@@ -247,20 +265,12 @@ def citizen_update(*, actor: Any, citizen: Citizen, changes: Mapping[str, Any]) 
     unknown = set(changes) - CITIZEN_EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    with transaction.atomic():
-        citizen = Citizen.objects.select_for_update().get(pk=citizen.pk)
-        before = snapshot(citizen)
+    with audited("cases.citizen_update", actor=actor) as write:
+        citizen = write.track(Citizen.objects.select_for_update().get(pk=citizen.pk))
         for name, value in changes.items():
             setattr(citizen, name, value)
         citizen.full_clean()
         citizen.save()
-        audit_record(
-            actor=actor,
-            action="cases.citizen_update",
-            instance=citizen,
-            before=before,
-            after=snapshot(citizen),
-        )
         for case in citizen.cases.open():
             _event(case, actor, EventKind.UPDATED, _("Contact details updated."))
     return citizen
@@ -273,9 +283,8 @@ def case_update(
     unknown = set(changes) - CASE_EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    with transaction.atomic():
-        case = _lock(case)
-        before = snapshot(case)
+    with audited("cases.case_update", actor=actor) as write:
+        case = write.track(_lock(case))
         changed = [n for n, v in changes.items() if getattr(case, n) != v]
         for name, value in changes.items():
             setattr(case, name, value)
@@ -289,13 +298,6 @@ def case_update(
             )
             _event(case, actor, EventKind.UPDATED, _("Changed: %(fields)s.") % {"fields": labels})
         _store_priority(case, _today(today))
-        audit_record(
-            actor=actor,
-            action="cases.case_update",
-            instance=case,
-            before=before,
-            after=snapshot(case),
-        )
     return case
 
 
@@ -308,7 +310,7 @@ def case_set_children(
         raise ValidationError(
             _("A child's birth date cannot be in the future."), code="child_future"
         )
-    with transaction.atomic():
+    with audited("cases.children_set", actor=actor) as write:
         case = _lock(case)
         old = list(case.children.values_list("birth_date", flat=True))
         if sorted(old) != dates:
@@ -317,13 +319,9 @@ def case_set_children(
                 [HouseholdChild(case=case, birth_date=d) for d in dates]
             )
             _event(case, actor, EventKind.UPDATED, _("Children: %(n)d.") % {"n": len(dates)})
-            audit_record(
-                actor=actor,
-                action="cases.children_set",
-                instance=case,
-                before={"children": old},
-                after={"children": dates},
-            )
+            write.record(instance=case, before={"children": old}, after={"children": dates})
+        else:
+            write.unchanged()
         _store_priority(case, day)
     return case
 
@@ -338,9 +336,8 @@ def case_set_situation(
     release_date: dt.date | None = None,
     today: dt.date | None = None,
 ) -> Case:
-    with transaction.atomic():
-        case = _lock(case)
-        before = snapshot(case)
+    with audited("cases.situation_set", actor=actor) as write:
+        case = write.track(_lock(case))
         entry = SituationEntry(
             case=case,
             situation=situation,
@@ -355,13 +352,6 @@ def case_set_situation(
         case.save(update_fields=["situation", "situation_since", "updated_at"])
         _event(case, actor, EventKind.SITUATION, str(entry.get_situation_display()))
         _store_priority(case, _today(today))
-        audit_record(
-            actor=actor,
-            action="cases.situation_set",
-            instance=case,
-            before=before,
-            after=snapshot(case),
-        )
     return case
 
 
@@ -371,9 +361,8 @@ def case_set_urgency(
     reason = reason.strip()
     if urgent and not reason:
         raise ValidationError({"urgency_reason": _("Give a reason for the urgency.")})
-    with transaction.atomic():
-        case = _lock(case)
-        before = snapshot(case)
+    with audited("cases.urgency_set", actor=actor) as write:
+        case = write.track(_lock(case))
         case.urgent, case.urgency_reason = urgent, reason if urgent else ""
         case.save(update_fields=["urgent", "urgency_reason", "updated_at"])
         _event(
@@ -385,21 +374,14 @@ def case_set_urgency(
             else _("Urgency removed."),
         )
         _store_priority(case, _today(today))
-        audit_record(
-            actor=actor,
-            action="cases.urgency_set",
-            instance=case,
-            before=before,
-            after=snapshot(case),
-        )
     return case
 
 
 def case_transition(*, actor: Any, case: Case, status: str, today: dt.date | None = None) -> Case:
     """Move a case along waiting → offered → housed → follow-up → closed (rules in anvis_core)."""
     day = _today(today)
-    with transaction.atomic():
-        case = _lock(case)
+    with audited("cases.status_change", actor=actor) as write:
+        case = write.track(_lock(case))
         try:
             check_transition(CoreStatus(case.status), CoreStatus(status))
         except TransitionError:
@@ -408,7 +390,6 @@ def case_transition(*, actor: Any, case: Case, status: str, today: dt.date | Non
                 % {"current": case.get_status_display(), "target": CaseStatus(status).label},
                 code="invalid_transition",
             ) from None
-        before = snapshot(case)
         old_label = case.get_status_display()
         case.status = status
         case.closed_on = day if status == CaseStatus.CLOSED else None
@@ -416,13 +397,6 @@ def case_transition(*, actor: Any, case: Case, status: str, today: dt.date | Non
             case.parked_until, case.park_reason = None, ""
         case.save()
         _event(case, actor, EventKind.STATUS, f"{old_label} → {case.get_status_display()}")
-        audit_record(
-            actor=actor,
-            action="cases.status_change",
-            instance=case,
-            before=before,
-            after=snapshot(case),
-        )
     return case
 
 
@@ -438,11 +412,10 @@ def case_park(
         errors["parked_until"] = _("The end date cannot be in the past.")
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        case = _lock(case)
+    with audited("cases.park", actor=actor) as write:
+        case = write.track(_lock(case))
         if not can_park(CoreStatus(case.status)):
             raise ValidationError(_("Only a waiting case can be parked."), code="park_not_waiting")
-        before = snapshot(case)
         case.parked_until, case.park_reason = until, reason
         case.save(update_fields=["parked_until", "park_reason", "updated_at"])
         _event(
@@ -450,20 +423,17 @@ def case_park(
             actor,
             EventKind.PARKED,
             _("Parked until %(date)s: %(reason)s")
-            % {"date": until.strftime("%d-%m-%Y"), "reason": reason},
-        )
-        audit_record(
-            actor=actor, action="cases.park", instance=case, before=before, after=snapshot(case)
+            % {"date": date_format(until, "SHORT_DATE_FORMAT"), "reason": reason},
         )
     return case
 
 
 def case_unpark(*, actor: Any, case: Case, automatic: bool = False) -> Case:
-    with transaction.atomic():
-        case = _lock(case)
+    with audited("cases.unpark", actor=actor) as write:
+        case = write.track(_lock(case))
         if case.parked_until is None:
+            write.unchanged()
             return case
-        before = snapshot(case)
         case.parked_until, case.park_reason = None, ""
         case.save(update_fields=["parked_until", "park_reason", "updated_at"])
         _event(
@@ -471,9 +441,6 @@ def case_unpark(*, actor: Any, case: Case, automatic: bool = False) -> Case:
             None if automatic else actor,
             EventKind.UNPARKED,
             _("Unparked automatically at the end date.") if automatic else _("Unparked."),
-        )
-        audit_record(
-            actor=actor, action="cases.unpark", instance=case, before=before, after=snapshot(case)
         )
     return case
 
@@ -491,10 +458,11 @@ def case_add_note(*, actor: Any, case: Case, text: str) -> CaseEvent:
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write a note.")})
-    with transaction.atomic():
+    with audited("cases.note_add", actor=actor) as write:
         case = _lock(case)
         event = _event(case, actor, EventKind.NOTE, "", text)
-        audit_record(actor=actor, action="cases.note_add", instance=case, note=f"event {event.pk}")
+        write.note = f"event {event.pk}"
+        write.record(instance=case, before=None, after=None)
     return event
 
 
@@ -507,7 +475,7 @@ def shelter_stay_add(
     discharged_on: dt.date | None = None,
     action_plan: bool = False,
 ) -> ShelterStay:
-    with transaction.atomic():
+    with audited("cases.shelter_stay_add", actor=actor) as write:
         case = _lock(case)
         stay = ShelterStay(
             case=case,
@@ -518,15 +486,13 @@ def shelter_stay_add(
         )
         stay.full_clean()
         stay.save()
+        write.created(stay)
         _event(
             case,
             actor,
             EventKind.SHELTER_STAY,
             _("§ 110 stay at %(shelter)s from %(date)s.")
-            % {"shelter": shelter, "date": admitted_on.strftime("%d-%m-%Y")},
-        )
-        audit_record(
-            actor=actor, action="cases.shelter_stay_add", instance=stay, after=snapshot(stay)
+            % {"shelter": shelter, "date": date_format(admitted_on, "SHORT_DATE_FORMAT")},
         )
     return stay
 
@@ -534,10 +500,10 @@ def shelter_stay_add(
 def shelter_stay_discharge(
     *, actor: Any, stay: ShelterStay, discharged_on: dt.date, action_plan: bool | None = None
 ) -> ShelterStay:
-    with transaction.atomic():
+    with audited("cases.shelter_stay_discharge", actor=actor) as write:
         _lock(stay.case)
         stay = ShelterStay.objects.select_for_update().get(pk=stay.pk)
-        before = snapshot(stay)
+        write.track(stay)
         stay.discharged_on = discharged_on
         if action_plan is not None:
             stay.action_plan = action_plan
@@ -548,14 +514,7 @@ def shelter_stay_discharge(
             actor,
             EventKind.SHELTER_STAY,
             _("Discharged from %(shelter)s on %(date)s.")
-            % {"shelter": stay.shelter, "date": discharged_on.strftime("%d-%m-%Y")},
-        )
-        audit_record(
-            actor=actor,
-            action="cases.shelter_stay_discharge",
-            instance=stay,
-            before=before,
-            after=snapshot(stay),
+            % {"shelter": stay.shelter, "date": date_format(discharged_on, "SHORT_DATE_FORMAT")},
         )
     return stay
 
@@ -574,7 +533,7 @@ def support_plan_add(
     """A CTI plan without an end date gets the end of its nine months."""
     if method == CoreMethod.CTI and starts_on and ends_on is None:
         ends_on = cti_end(starts_on)
-    with transaction.atomic():
+    with audited("cases.support_plan_add", actor=actor) as write:
         case = _lock(case)
         plan = SupportPlan(
             case=case,
@@ -587,24 +546,25 @@ def support_plan_add(
         )
         plan.full_clean()
         plan.save()
+        write.created(plan)
         _event(
             case,
             actor,
             EventKind.SUPPORT_PLAN,
             _("Support plan %(method)s decided %(date)s.")
-            % {"method": plan.get_method_display(), "date": decided_on.strftime("%d-%m-%Y")},
-        )
-        audit_record(
-            actor=actor, action="cases.support_plan_add", instance=plan, after=snapshot(plan)
+            % {
+                "method": plan.get_method_display(),
+                "date": date_format(decided_on, "SHORT_DATE_FORMAT"),
+            },
         )
     return plan
 
 
 def support_plan_set_status(*, actor: Any, plan: SupportPlan, status: str) -> SupportPlan:
-    with transaction.atomic():
+    with audited("cases.support_plan_status", actor=actor) as write:
         _lock(plan.case)
         plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
-        before = snapshot(plan)
+        write.track(plan)
         plan.status = status
         plan.full_clean()
         plan.save()
@@ -614,13 +574,6 @@ def support_plan_set_status(*, actor: Any, plan: SupportPlan, status: str) -> Su
             EventKind.SUPPORT_PLAN,
             _("Support plan %(method)s: %(status)s.")
             % {"method": plan.get_method_display(), "status": plan.get_status_display()},
-        )
-        audit_record(
-            actor=actor,
-            action="cases.support_plan_status",
-            instance=plan,
-            before=before,
-            after=snapshot(plan),
         )
     return plan
 
@@ -635,7 +588,7 @@ def legal_bar_add(
     benefit: str = "",
     member: str = "applicant",
 ) -> LegalBarEvent:
-    with transaction.atomic():
+    with audited("cases.legal_bar_add", actor=actor) as write:
         case = _lock(case)
         event = LegalBarEvent(
             case=case,
@@ -648,58 +601,49 @@ def legal_bar_add(
         )
         event.full_clean(exclude=["recorded_by"])
         event.save()
+        write.created(event)
         _event(case, actor, EventKind.LEGAL_BAR, str(event.get_kind_display()))
-        audit_record(
-            actor=actor, action="cases.legal_bar_add", instance=event, after=snapshot(event)
-        )
     return event
 
 
 def legal_bar_remove(*, actor: Any, event: LegalBarEvent) -> None:
-    with transaction.atomic():
+    with audited("cases.legal_bar_remove", actor=actor) as write:
         _lock(event.case)
-        before = snapshot(event)
         _event(
             event.case,
             actor,
             EventKind.LEGAL_BAR,
             _("Removed: %(kind)s") % {"kind": event.get_kind_display()},
         )
-        audit_record(actor=actor, action="cases.legal_bar_remove", instance=event, before=before)
-        event.delete()
+        write.delete(event)
 
 
 def avoid_area_add(
     *, actor: Any, case: Case, reason: str, district: str = "", department: Any = None
 ) -> AvoidArea:
-    with transaction.atomic():
+    with audited("cases.avoid_area_add", actor=actor) as write:
         case = _lock(case)
         area = AvoidArea(
             case=case, district=district.strip(), department=department, reason=reason.strip()
         )
         area.full_clean()
         area.save()
+        write.created(area)
         _event(case, actor, EventKind.UPDATED, _("Area to avoid added."))
-        audit_record(
-            actor=actor, action="cases.avoid_area_add", instance=area, after=snapshot(area)
-        )
     return area
 
 
 def avoid_area_remove(*, actor: Any, area: AvoidArea) -> None:
-    with transaction.atomic():
+    with audited("cases.avoid_area_remove", actor=actor) as write:
         _lock(area.case)
-        audit_record(
-            actor=actor, action="cases.avoid_area_remove", instance=area, before=snapshot(area)
-        )
         _event(area.case, actor, EventKind.UPDATED, _("Area to avoid removed."))
-        area.delete()
+        write.delete(area)
 
 
 def consent_record(
     *, actor: Any, case: Case, given_on: dt.date, scope: str = "offer_organisation"
 ) -> ContactConsent:
-    with transaction.atomic():
+    with audited("cases.consent_record", actor=actor) as write:
         case = _lock(case)
         consent = ContactConsent(
             case=case,
@@ -709,30 +653,21 @@ def consent_record(
         )
         consent.full_clean(exclude=["recorded_by"])
         consent.save()
+        write.created(consent)
         _event(case, actor, EventKind.CONSENT, str(consent.get_scope_display()))
-        audit_record(
-            actor=actor, action="cases.consent_record", instance=consent, after=snapshot(consent)
-        )
     return consent
 
 
 def consent_withdraw(
     *, actor: Any, consent: ContactConsent, withdrawn_on: dt.date
 ) -> ContactConsent:
-    with transaction.atomic():
+    with audited("cases.consent_withdraw", actor=actor) as write:
         _lock(consent.case)
         consent = ContactConsent.objects.select_for_update().get(pk=consent.pk)
-        before = snapshot(consent)
+        write.track(consent)
         consent.withdrawn_on = withdrawn_on
         consent.save(update_fields=["withdrawn_on"])
         _event(consent.case, actor, EventKind.CONSENT, _("Consent withdrawn."))
-        audit_record(
-            actor=actor,
-            action="cases.consent_withdraw",
-            instance=consent,
-            before=before,
-            after=snapshot(consent),
-        )
     return consent
 
 

@@ -75,3 +75,38 @@ def test_admin_cannot_edit_audit_rows(client_for: Any, users: dict[str, Any]) ->
         client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code
         == 403
     )
+
+
+@pytest.mark.django_db
+def test_audited_write_records_before_and_after_in_its_transaction(
+    users: dict[str, Any], org_a: Any
+) -> None:
+    from anvis.audit.services import audited
+
+    dwelling = Dwelling.objects.get(entrance__department__organisation=org_a, floor="st")
+    with audited("stock.dwelling_update", actor=users["administrator"]) as write:
+        write.track(dwelling)
+        dwelling.rent = 3300
+        dwelling.save()
+    event = AuditEvent.objects.get(action="stock.dwelling_update")
+    assert event.before["rent"] == 3100 and event.after["rent"] == 3300
+    assert event.object_id == str(dwelling.pk)
+
+    # A refusal inside the block rolls back the change and writes no audit row.
+    with pytest.raises(ValueError), audited("stock.refused", actor=users["administrator"]) as w:
+        w.track(dwelling)
+        dwelling.rent = 1
+        dwelling.save()
+        raise ValueError("refused")
+    dwelling.refresh_from_db()
+    assert dwelling.rent == 3300
+    assert not AuditEvent.objects.filter(action="stock.refused").exists()
+
+    # Deleting keeps the row's values as `before`; a block that tracked nothing is an error.
+    with audited("stock.dwelling_delete", actor=users["administrator"]) as write:
+        write.delete(dwelling)
+    gone = AuditEvent.objects.get(action="stock.dwelling_delete")
+    assert gone.before["rent"] == 3300 and gone.after is None
+    assert not Dwelling.objects.filter(pk=dwelling.pk).exists()
+    with pytest.raises(RuntimeError), audited("x.nothing", actor=None):
+        pass
