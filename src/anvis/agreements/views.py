@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anvis.core.exports import file_response, two_decimals
-from anvis.core.forms import form_status, posted
+from anvis.core.forms import form_status, posted, submit
 from anvis.core.lists import paginate
 from anvis.permissions import ALL_ROLES, LEAD, MUNICIPAL, POST_ONLY, Role, access, user_has_role
 
@@ -55,12 +55,14 @@ def _form_page(
     )
 
 
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+def _terms(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """The version's terms from a version form's cleaned data."""
+    return {name: cleaned[name] for name in AgreementVersion.TERM_FIELDS}
+
+
+def _fresh(version: AgreementVersion) -> AgreementVersion:
+    version.refresh_from_db()
+    return version
 
 
 # --- agreements ---------------------------------------------------------------------------------
@@ -106,19 +108,13 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access(LEAD)
 def agreement_create(request: HttpRequest) -> HttpResponse:
     form = AgreementForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "parties"}
-        try:
-            agreement = services.agreement_create(
-                actor=request.user, parties=form.cleaned_data["parties"], **data
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(
-                request, _("The agreement has been created with a first version. Check its terms.")
-            )
-            return redirect("agreements:agreement_detail", agreement.pk)
+    if done := submit(
+        request,
+        form,
+        lambda cd: services.agreement_create(actor=request.user, **cd),
+        success=_("The agreement has been created with a first version. Check its terms."),
+    ):
+        return redirect("agreements:agreement_detail", done.result.pk)
     return _form_page(request, form, _("New allocation agreement"), "agreements:agreement_list")
 
 
@@ -130,20 +126,13 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         instance=agreement,
         initial={"parties": agreement.parties.all()},
     )
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "parties"}
-        try:
-            services.agreement_update(
-                actor=request.user,
-                agreement=agreement,
-                parties=form.cleaned_data["parties"],
-                **data,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The agreement has been saved."))
-            return redirect("agreements:agreement_detail", agreement.pk)
+    if submit(
+        request,
+        form,
+        lambda cd: services.agreement_update(actor=request.user, agreement=agreement, **cd),
+        success=_("The agreement has been saved."),
+    ):
+        return redirect("agreements:agreement_detail", agreement.pk)
     return _form_page(
         request, form, _("Edit agreement"), "agreements:agreement_detail", back_pk=agreement.pk
     )
@@ -164,15 +153,15 @@ def version_create(request: HttpRequest, pk: int) -> HttpResponse:
         instance=AgreementVersion(agreement=agreement),
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in AgreementVersion.TERM_FIELDS}
-        try:
-            services.agreement_version_create(actor=request.user, agreement=agreement, **data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The new version has been saved."))
-            return redirect("agreements:agreement_detail", agreement.pk)
+    if submit(
+        request,
+        form,
+        lambda cd: services.agreement_version_create(
+            actor=request.user, agreement=agreement, **_terms(cd)
+        ),
+        success=_("The new version has been saved."),
+    ):
+        return redirect("agreements:agreement_detail", agreement.pk)
     intro = _(
         "The terms are filled in from the version in force. Change what the parties agreed; "
         "the earlier versions stay in the history."
@@ -201,16 +190,15 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("agreements:agreement_detail", version.agreement_id)
     form = VersionForm(posted(request), instance=version)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in AgreementVersion.TERM_FIELDS}
-        version.refresh_from_db()
-        try:
-            services.agreement_version_update(actor=request.user, version=version, **data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The version has been saved."))
-            return redirect("agreements:agreement_detail", version.agreement_id)
+    if submit(
+        request,
+        form,
+        lambda cd: services.agreement_version_update(
+            actor=request.user, version=_fresh(version), **_terms(cd)
+        ),
+        success=_("The version has been saved."),
+    ):
+        return redirect("agreements:agreement_detail", version.agreement_id)
     return _form_page(
         request,
         form,
@@ -290,16 +278,13 @@ def step_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("department", "").isdigit():
         initial["department"] = int(request.GET["department"])
     form = StepForm(posted(request), agreement=agreement, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.department_step_set(
-                actor=request.user, agreement=agreement, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The department's new step has been saved."))
-            return redirect("agreements:step_list", agreement.pk)
+    if submit(
+        request,
+        form,
+        lambda cd: services.department_step_set(actor=request.user, agreement=agreement, **cd),
+        success=_("The department's new step has been saved."),
+    ):
+        return redirect("agreements:step_list", agreement.pk)
     return _form_page(
         request,
         form,
@@ -361,20 +346,18 @@ def reassessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return _reassessment_page(
                 request, reassessment, agreement, ProposalForm(agreement=agreement), None, True
             )
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.step_proposals_submit(
-                    actor=request.user,
-                    agreement=agreement,
-                    year=reassessment.year,
-                    proposals=[(d["department"], d["share_percent"], d["reason"])],
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("The proposal has been saved."))
-                return redirect("agreements:reassessment_detail", reassessment.pk)
+        if submit(
+            request,
+            form,
+            lambda d: services.step_proposals_submit(
+                actor=request.user,
+                agreement=agreement,
+                year=reassessment.year,
+                proposals=[(d["department"], d["share_percent"], d["reason"])],
+            ),
+            success=_("The proposal has been saved."),
+        ):
+            return redirect("agreements:reassessment_detail", reassessment.pk)
     return _reassessment_page(request, reassessment, agreement, form, None)
 
 
@@ -477,18 +460,13 @@ def handheld_create(request: HttpRequest) -> HttpResponse:
         agreement=agreement,
         initial={"requested_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.handheld_request_create(
-                actor=request.user, agreement=agreement, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(
-                request, _("The håndholdt request has been sent to the housing organisations.")
-            )
-            return redirect("agreements:handheld_list")
+    if submit(
+        request,
+        form,
+        lambda cd: services.handheld_request_create(actor=request.user, agreement=agreement, **cd),
+        success=_("The håndholdt request has been sent to the housing organisations."),
+    ):
+        return redirect("agreements:handheld_list")
     return _form_page(
         request,
         form,
@@ -505,16 +483,13 @@ def handheld_create(request: HttpRequest) -> HttpResponse:
 def handheld_close(request: HttpRequest, pk: int) -> HttpResponse:
     handheld = selectors.handheld_request_get(user=request.user, pk=pk)
     form = HandheldCloseForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.handheld_request_close(
-                actor=request.user, request=handheld, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The request has been closed."))
-            return redirect("agreements:handheld_list")
+    if submit(
+        request,
+        form,
+        lambda cd: services.handheld_request_close(actor=request.user, request=handheld, **cd),
+        success=_("The request has been closed."),
+    ):
+        return redirect("agreements:handheld_list")
     return _form_page(
         request,
         form,

@@ -326,6 +326,20 @@ def case_set_children(
     return case
 
 
+def case_update_household(
+    *,
+    actor: Any,
+    case: Case,
+    changes: Mapping[str, Any],
+    birth_dates: Iterable[dt.date],
+    today: dt.date | None = None,
+) -> Case:
+    """The household form: the case's fields and the children's birth dates, both or neither."""
+    with transaction.atomic():
+        case = case_update(actor=actor, case=case, changes=changes, today=today)
+        return case_set_children(actor=actor, case=case, birth_dates=birth_dates, today=today)
+
+
 def case_set_situation(
     *,
     actor: Any,

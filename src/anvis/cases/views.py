@@ -11,7 +11,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anvis.audit.services import personal_data_access_record, personal_data_access_record_many
-from anvis.core.forms import form_status, posted
+from anvis.core.forms import form_status, posted, submit
 from anvis.core.lists import paginate, search_params, search_redirect
 from anvis.permissions import MUNICIPAL, POST_ONLY, access
 from anvis_core.cases.bars import AreaKind, BarStatus
@@ -124,14 +123,6 @@ def _case(request: HttpRequest, pk: int) -> Case:
     return case
 
 
-def _add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _tab_url(case: Case, tab: str) -> str:
     return reverse(TAB_URLS[tab], args=[case.pk])
 
@@ -170,33 +161,33 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @access(MUNICIPAL, deny_status=404)
 def case_create(request: HttpRequest) -> HttpResponse:
     form = CaseCreateForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    known = None
+
+    def create(data: dict[str, Any]) -> Case:
+        nonlocal known
         known = selectors.citizen_find_by_cpr(cpr=data["cpr"])
-        try:
-            case = services.case_create(
-                actor=request.user,
-                cpr=data["cpr"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                phone=data["phone"],
-                email=data["email"],
-                preferred_contact=data["preferred_contact"],
-                situation=data["situation"],
-                situation_since=data["situation_since"],
-                release_from=data["release_from"],
-                release_date=data["release_date"],
-                adults=data["adults"],
+        fields = [
+            "cpr",
+            "first_name",
+            "last_name",
+            "phone",
+            "email",
+            "preferred_contact",
+            "situation",
+            "situation_since",
+            "release_from",
+            "release_date",
+            "adults",
+        ]
+        return services.case_create(actor=request.user, **{f: data[f] for f in fields})
+
+    if done := submit(request, form, create):
+        if known is not None:
+            messages.info(
+                request, _("The citizen was known: the new case is linked to the earlier ones.")
             )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            if known is not None:
-                messages.info(
-                    request, _("The citizen was known: the new case is linked to the earlier ones.")
-                )
-            messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
-            return redirect(_tab_url(case, "overview"))
+        messages.success(request, _("Case %(number)s opened.") % {"number": done.result.number})
+        return redirect(_tab_url(done.result, "overview"))
     return render(
         request, "cases/case_create.html", {"form": form}, status=form_status(request, form)
     )
@@ -310,31 +301,29 @@ def case_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
         form = HouseholdForm(data, instance=case, initial={"children_birth_dates": dates})
     else:
         form = form_class(data, instance=case)
-    if request.method == "POST" and form.is_valid():
-        cd = form.cleaned_data
-        try:
-            if form_class is ContactForm:
-                services.citizen_update(actor=request.user, citizen=case.citizen, changes=cd)
-            elif form_class is SituationForm:
-                services.case_set_situation(
-                    actor=request.user,
-                    case=case,
-                    situation=cd["situation"],
-                    since=cd["since"],
-                    release_from=cd["release_from"],
-                    release_date=cd["release_date"],
-                )
-            elif form_class is HouseholdForm:
-                children = cd.pop("children_birth_dates")
-                services.case_update(actor=request.user, case=case, changes=cd)
-                services.case_set_children(actor=request.user, case=case, birth_dates=children)
-            else:
-                services.case_update(actor=request.user, case=case, changes=cd)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(_tab_url(case, back))
+
+    def save(cd: dict[str, Any]) -> Any:
+        user = request.user
+        if form_class is ContactForm:
+            return services.citizen_update(actor=user, citizen=case.citizen, changes=cd)
+        if form_class is SituationForm:
+            return services.case_set_situation(
+                actor=user,
+                case=case,
+                situation=cd["situation"],
+                since=cd["since"],
+                release_from=cd["release_from"],
+                release_date=cd["release_date"],
+            )
+        if form_class is HouseholdForm:
+            changes = {k: v for k, v in cd.items() if k != "children_birth_dates"}
+            return services.case_update_household(
+                actor=user, case=case, changes=changes, birth_dates=cd["children_birth_dates"]
+            )
+        return services.case_update(actor=user, case=case, changes=cd)
+
+    if submit(request, form, save, success=_("Saved.")):
+        return redirect(_tab_url(case, back))
     _log(request, case, f"case.edit.{section}")
     return _form_page(request, case, form, str(title), back)
 
@@ -350,14 +339,8 @@ def _action(
 ) -> HttpResponse:
     case = _case(request, pk)
     form = form_factory(posted(request), case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            perform(case, form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect(_tab_url(case, back))
+    if submit(request, form, lambda cd: perform(case, cd), success=done):
+        return redirect(_tab_url(case, back))
     _log(request, case, "case.edit")
     return _form_page(request, case, form, title, back)
 

@@ -9,19 +9,32 @@ status 422 (Unprocessable Content), so that browsers, tests and monitoring can t
 from a page shown. Every other render of a form page is 200.
 
     return render(request, "x.html", {"form": form}, status=form_status(request, form))
+
+The one shape of a form view's POST (:func:`submit`): a valid form calls one service; a
+refusal from the service (`ValidationError`) is put on the form, field by field where it names
+one, so the page answers 422 with it; on success a message is shown and the view redirects:
+
+    form = StepForm(posted(request), agreement=agreement)
+    if done := submit(request, form, lambda cd: services.department_step_set(...),
+                      success=_("Saved.")):
+        return redirect("agreements:step_list", done.result.pk)
+    return render(request, "form.html", {"form": form}, status=form_status(request, form))
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import django_filters
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 UNPROCESSABLE = 422
+T = TypeVar("T")
 # The widest integer key a supported database holds (PostgreSQL bigint, SQLite INTEGER).
 MAX_ID = 2**63 - 1
 
@@ -43,6 +56,44 @@ def form_status(request: HttpRequest, *forms: Any, refused: bool = False) -> int
     if refused or any(form is not None and form.is_bound and not form.is_valid() for form in forms):
         return UNPROCESSABLE
     return 200
+
+
+def apply_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on the fields it names, the rest on the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """A submitted form whose service succeeded, with what the service returned."""
+
+    result: T
+
+
+def submit(
+    request: HttpRequest,
+    form: Any,
+    action: Callable[[dict[str, Any]], T],
+    *,
+    success: str | None = None,
+) -> Done[T] | None:
+    """Run a form's service on a valid POST. Returns `Done(result)` when the service succeeded
+    (after adding the `success` message), None when there was nothing to do (a GET) or the form
+    or the service refused (the errors are then on the form; `form_status` answers 422)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = action(form.cleaned_data)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+    if success:
+        messages.success(request, success)
+    return Done(result)
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):

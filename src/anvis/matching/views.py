@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from anvis.audit.models import PersonalDataAccess
 from anvis.cases.models import Case
 from anvis.cases.selectors import case_queryset
-from anvis.core.forms import form_status, posted
+from anvis.core.forms import form_status, posted, submit
 from anvis.permissions import LEAD, MUNICIPAL, POST_ONLY, access
 from anvis.vacancies.adapters import ENGINE_VERSION
 from anvis.vacancies.gate import unit_labels
@@ -168,21 +168,18 @@ def run_list(request: HttpRequest) -> HttpResponse:
 @access(LEAD, deny_status=404)
 def run_new(request: HttpRequest) -> HttpResponse:
     form = RunForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            run = services.run_create(
-                actor=request.user,
-                objective=data["objective"],
-                vacancy_pks=[v.pk for v in data["vacancies"]] or None,
-                case_numbers=data["case_numbers"] or None,
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("The matching run is done."))
-            return redirect("matching:run_detail", pk=run.pk)
+    if done := submit(
+        request,
+        form,
+        lambda data: services.run_create(
+            actor=request.user,
+            objective=data["objective"],
+            vacancy_pks=[v.pk for v in data["vacancies"]] or None,
+            case_numbers=data["case_numbers"] or None,
+        ),
+        success=_("The matching run is done."),
+    ):
+        return redirect("matching:run_detail", pk=done.result.pk)
     return render(
         request, "matching/run_form.html", {"form": form}, status=form_status(request, form)
     )

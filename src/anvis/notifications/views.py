@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from anvis.core.forms import form_status, posted
+from anvis.core.forms import form_status, posted, submit
 from anvis.core.lists import paginate
 from anvis.permissions import ALL_ROLES, POST_ONLY, access
 
@@ -59,16 +58,13 @@ def preferences(request: HttpRequest) -> HttpResponse:
         posted(request),
         initial={"notification_mode": request.user.notification_mode},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.notification_mode_set(
-                actor=request.user, mode=form.cleaned_data["notification_mode"]
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Your choice is saved."))
-            return redirect("notifications:preferences")
+    if submit(
+        request,
+        form,
+        lambda cd: services.notification_mode_set(actor=request.user, mode=cd["notification_mode"]),
+        success=_("Your choice is saved."),
+    ):
+        return redirect("notifications:preferences")
     return render(
         request,
         "notifications/preferences.html",

@@ -10,13 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.core.forms import form_status, posted
+from anvis.core.forms import form_status, posted, submit
 from anvis.core.lists import paginate
 from anvis.permissions import LEAD, MUNICIPAL, POST_ONLY, Role, access, is_municipal, user_has_role
 from anvis_core.quotas import Quarter
@@ -201,14 +200,6 @@ def _data(request: HttpRequest) -> Any:
     return posted(request)
 
 
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @access(READERS)
 def meeting_list(request: HttpRequest) -> HttpResponse:
     page, query = paginate(request, selectors.meeting_list())
@@ -240,14 +231,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access(LEAD)
 def meeting_create(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The meeting is recorded."))
-            return redirect("reports:meeting_detail", pk=meeting.pk)
+    if done := submit(
+        request,
+        form,
+        lambda cd: services.meeting_create(actor=request.user, **cd),
+        success=_("The meeting is recorded."),
+    ):
+        return redirect("reports:meeting_detail", pk=done.result.pk)
     return render(
         request,
         "reports/form.html",
@@ -262,19 +252,15 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"forum": meeting.forum, "held_on": meeting.held_on, "minutes": meeting.minutes}
     form = MeetingForm(_data(request), initial=initial)
     form.fields["forum"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(
-                actor=request.user,
-                meeting=meeting,
-                held_on=form.cleaned_data["held_on"],
-                minutes=form.cleaned_data["minutes"],
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The meeting is saved."))
-            return redirect("reports:meeting_detail", pk=meeting.pk)
+    if submit(
+        request,
+        form,
+        lambda cd: services.meeting_update(
+            actor=request.user, meeting=meeting, held_on=cd["held_on"], minutes=cd["minutes"]
+        ),
+        success=_("The meeting is saved."),
+    ):
+        return redirect("reports:meeting_detail", pk=meeting.pk)
     return render(
         request,
         "reports/form.html",
@@ -287,14 +273,13 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(pk)
     form = DecisionForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_create(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The decision is recorded."))
-            return redirect("reports:meeting_detail", pk=meeting.pk)
+    if submit(
+        request,
+        form,
+        lambda cd: services.decision_create(actor=request.user, meeting=meeting, **cd),
+        success=_("The decision is recorded."),
+    ):
+        return redirect("reports:meeting_detail", pk=meeting.pk)
     return render(
         request,
         "reports/form.html",
@@ -312,14 +297,13 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_get(pk)
     form = DecisionForm.for_decision(decision, _data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_update(actor=request.user, decision=decision, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The decision is saved."))
-            return redirect("reports:meeting_detail", pk=decision.meeting_id)
+    if submit(
+        request,
+        form,
+        lambda cd: services.decision_update(actor=request.user, decision=decision, **cd),
+        success=_("The decision is saved."),
+    ):
+        return redirect("reports:meeting_detail", pk=decision.meeting_id)
     return render(
         request,
         "reports/form.html",

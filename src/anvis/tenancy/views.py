@@ -13,7 +13,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anvis.audit.services import personal_data_access_record
-from anvis.core.forms import form_status, posted
+from anvis.core.forms import form_status, posted, submit
 from anvis.permissions import (
     MUNICIPAL,
     POST_ONLY,
@@ -40,16 +39,6 @@ from .importing import import_events
 TENANCY_ROLES = MUNICIPAL | {Role.ORGANISATION}
 REPORTERS = frozenset({Role.ORGANISATION, Role.ADMIN})
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-
-
-def _apply(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errs in error.error_dict.items():
-            for e in errs:
-                form.add_error(name if name in form.fields else None, e)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _log_read(request: HttpRequest, tenancy: Any, what: str) -> None:
@@ -104,14 +93,15 @@ def tenancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def event_report(request: HttpRequest, pk: int) -> HttpResponse:
     lease = selectors.lease_get(user=request.user, pk=pk)
     form = EventForm(posted(request), user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.tenancy_event_report(actor=request.user, lease=lease, data=form.to_input())
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, _("The event is reported."))
-            return redirect("tenancy:tenancy_detail", pk=lease.pk)
+    if submit(
+        request,
+        form,
+        lambda cd: services.tenancy_event_report(
+            actor=request.user, lease=lease, data=form.to_input()
+        ),
+        success=_("The event is reported."),
+    ):
+        return redirect("tenancy:tenancy_detail", pk=lease.pk)
     return render(
         request,
         "tenancy/form.html",
@@ -132,19 +122,15 @@ def task_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 def task_contact(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.task_get(user=request.user, pk=pk)
     form = ContactForm(posted(request), initial={"contact_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.task_contact_record(
-                actor=request.user,
-                task=task,
-                contact_on=form.cleaned_data["contact_on"],
-                note=form.cleaned_data.get("note") or "",
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, _("The contact is recorded and the task is done."))
-            return redirect("tenancy:tenancy_detail", pk=task.tenancy.lease_id)
+    if submit(
+        request,
+        form,
+        lambda cd: services.task_contact_record(
+            actor=request.user, task=task, contact_on=cd["contact_on"], note=cd.get("note") or ""
+        ),
+        success=_("The contact is recorded and the task is done."),
+    ):
+        return redirect("tenancy:tenancy_detail", pk=task.tenancy.lease_id)
     return render(
         request,
         "tenancy/form.html",
@@ -188,29 +174,28 @@ def contacts(request: HttpRequest, pk: int) -> HttpResponse:
             organisation_id=organisation_id,
             initial={"organisation_contact": tenancy.organisation_contact_id},
         )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            if municipal:
-                services.tenancy_contacts_set(
-                    actor=request.user,
-                    tenancy=tenancy,
-                    municipal_contact=d.get("municipal_contact"),
-                    support_plan=d.get("support_plan"),
-                    set_municipal=True,
-                )
-            else:
-                services.tenancy_contacts_set(
-                    actor=request.user,
-                    tenancy=tenancy,
-                    organisation_contact=d.get("organisation_contact"),
-                    set_organisation=True,
-                )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, _("The contacts are saved."))
-            return redirect("tenancy:tenancy_detail", pk=lease.pk)
+    if submit(
+        request,
+        form,
+        lambda d: (
+            services.tenancy_contacts_set(
+                actor=request.user,
+                tenancy=tenancy,
+                municipal_contact=d.get("municipal_contact"),
+                support_plan=d.get("support_plan"),
+                set_municipal=True,
+            )
+            if municipal
+            else services.tenancy_contacts_set(
+                actor=request.user,
+                tenancy=tenancy,
+                organisation_contact=d.get("organisation_contact"),
+                set_organisation=True,
+            )
+        ),
+        success=_("The contacts are saved."),
+    ):
+        return redirect("tenancy:tenancy_detail", pk=lease.pk)
     return render(
         request,
         "tenancy/form.html",
