@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import audit_record, snapshot
+from anvis.audit.services import audit_record, audited
 from anvis.stock.models import Dwelling
 
 from . import compute
@@ -41,7 +41,7 @@ def placement_register(
 ) -> MunicipalPlacement:
     """Register a municipal placement at move-in (called by the vacancy and offer flow)."""
     case_ref = _check_case_ref(case_ref)
-    with transaction.atomic():
+    with audited("monitoring.placement_register", actor=actor) as write:
         locked = Dwelling.objects.select_for_update().select_related("entrance").get(pk=dwelling.pk)
         placement = MunicipalPlacement(
             dwelling=locked,
@@ -52,12 +52,7 @@ def placement_register(
         )
         placement.full_clean()
         placement.save()
-        audit_record(
-            actor=actor,
-            action="monitoring.placement_register",
-            instance=placement,
-            after=snapshot(placement),
-        )
+        write.created(placement)
     return placement
 
 
@@ -67,22 +62,15 @@ def placement_end(
     """Record how a placed tenancy ended (the tenancy outcome)."""
     if outcome == PlacementOutcome.LIVING or outcome not in PlacementOutcome.values:
         raise ValidationError({"outcome": _("Choose how the tenancy ended.")})
-    with transaction.atomic():
+    with audited("monitoring.placement_end", actor=actor) as write:
         locked = MunicipalPlacement.objects.select_for_update().get(pk=placement.pk)
         if locked.moved_out_on is not None:
             raise ValidationError(_("This placement has already ended."))
-        before = snapshot(locked)
+        write.track(locked)
         locked.moved_out_on = moved_out_on
         locked.outcome = outcome
         locked.full_clean()
         locked.save(update_fields=["moved_out_on", "outcome"])
-        audit_record(
-            actor=actor,
-            action="monitoring.placement_end",
-            instance=locked,
-            before=before,
-            after=snapshot(locked),
-        )
     return locked
 
 

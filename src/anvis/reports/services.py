@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from anvis.agreements.models import GovernanceForum
-from anvis.audit.services import audit_record, snapshot
+from anvis.audit.services import audited
 from anvis.background.queue import enqueue_on_commit
 from anvis_core.quotas import Quarter
 from anvis_core.reports import build_report, snapshot_hash
@@ -21,31 +21,22 @@ from .selectors import report_snapshot_gather
 def meeting_create(
     *, actor: Any, forum: GovernanceForum, held_on: dt.date, minutes: str = ""
 ) -> Meeting:
-    with transaction.atomic():
+    with audited("reports.meeting_create", actor=actor) as write:
         meeting = Meeting(forum=forum, held_on=held_on, minutes=minutes, created_by=actor)
         meeting.full_clean()
         meeting.save()
-        audit_record(
-            actor=actor, action="reports.meeting_create", instance=meeting, after=snapshot(meeting)
-        )
+        write.created(meeting)
     return meeting
 
 
 def meeting_update(*, actor: Any, meeting: Meeting, held_on: dt.date, minutes: str) -> Meeting:
-    with transaction.atomic():
+    with audited("reports.meeting_update", actor=actor) as write:
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        before = snapshot(meeting)
+        write.track(meeting)
         meeting.held_on = held_on
         meeting.minutes = minutes
         meeting.full_clean()
         meeting.save()
-        audit_record(
-            actor=actor,
-            action="reports.meeting_update",
-            instance=meeting,
-            before=before,
-            after=snapshot(meeting),
-        )
     return meeting
 
 
@@ -59,7 +50,7 @@ def decision_create(
     due_on: dt.date | None = None,
     status: str = DecisionStatus.OPEN,
 ) -> Decision:
-    with transaction.atomic():
+    with audited("reports.decision_create", actor=actor) as write:
         decision = Decision(
             meeting=meeting,
             text=text.strip(),
@@ -70,12 +61,7 @@ def decision_create(
         )
         decision.full_clean()
         decision.save()
-        audit_record(
-            actor=actor,
-            action="reports.decision_create",
-            instance=decision,
-            after=snapshot(decision),
-        )
+        write.created(decision)
     return decision
 
 
@@ -89,9 +75,9 @@ def decision_update(
     due_on: dt.date | None,
     status: str,
 ) -> Decision:
-    with transaction.atomic():
+    with audited("reports.decision_update", actor=actor) as write:
         decision = Decision.objects.select_for_update().get(pk=decision.pk)
-        before = snapshot(decision)
+        write.track(decision)
         decision.text = text.strip()
         decision.follow_up = follow_up.strip()
         decision.responsible = responsible.strip()
@@ -99,13 +85,6 @@ def decision_update(
         decision.status = status
         decision.full_clean()
         decision.save()
-        audit_record(
-            actor=actor,
-            action="reports.decision_update",
-            instance=decision,
-            before=before,
-            after=snapshot(decision),
-        )
     return decision
 
 
@@ -115,12 +94,11 @@ def report_snapshot_create(*, actor: Any, quarter: Quarter, today: dt.date) -> R
     (`anvis.reports.tasks.render_report_snapshot`) queued when the freeze commits."""
     raw = report_snapshot_gather(quarter=quarter, today=today)
     digest = snapshot_hash(raw)
-    with transaction.atomic():
-        frozen = ReportSnapshot.objects.create(
-            quarter=str(quarter), snapshot=raw, sha256=digest, created_by=actor
-        )
-        audit_record(
-            actor=actor, action="reports.snapshot_create", instance=frozen, after=snapshot(frozen)
+    with audited("reports.snapshot_create", actor=actor) as write:
+        frozen = write.created(
+            ReportSnapshot.objects.create(
+                quarter=str(quarter), snapshot=raw, sha256=digest, created_by=actor
+            )
         )
         from .tasks import render_report_snapshot
 

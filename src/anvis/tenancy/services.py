@@ -20,9 +20,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import audit_record, snapshot
+from anvis.audit.services import audited
 from anvis.cases.models import Case, SupportPlan, SupportStatus
 from anvis.permissions import (
     MUNICIPAL,
@@ -85,10 +86,11 @@ def tenancy_ensure(*, lease: Lease) -> Tenancy:
     offer = lease.offer
     if offer is None or offer.status != OfferStatus.ACCEPTED:
         raise ValidationError(_("Only a lease that came through the agreement has a tenancy."))
-    with transaction.atomic():
+    with audited("tenancy.open", actor=lease.registered_by) as write:
         Lease.objects.select_for_update(of=("self",)).get(pk=lease.pk)
         existing = Tenancy.objects.filter(lease_id=lease.pk).first()
         if existing is not None:
+            write.unchanged()
             return existing
         case = Case.objects.select_related("caseworker").get(pk=offer.case_id)
         plan = (
@@ -96,17 +98,13 @@ def tenancy_ensure(*, lease: Lease) -> Tenancy:
             .order_by("-decided_on", "-pk")
             .first()
         )
-        tenancy = Tenancy.objects.create(
-            lease=lease,
-            case=case,
-            support_plan=plan,
-            municipal_contact=case.caseworker,
-        )
-        audit_record(
-            actor=lease.registered_by,
-            action="tenancy.open",
-            instance=tenancy,
-            after=snapshot(tenancy),
+        tenancy = write.created(
+            Tenancy.objects.create(
+                lease=lease,
+                case=case,
+                support_plan=plan,
+                municipal_contact=case.caseworker,
+            )
         )
     return tenancy
 
@@ -212,7 +210,7 @@ def tenancy_event_report(
         pk=lease.pk
     )
     _writes_as(actor, organisation_id, kind)
-    with transaction.atomic():
+    with audited("tenancy.event_report", actor=actor) as write:
         tenancy = tenancy_ensure(lease=lease)
         tenancy = (
             Tenancy.objects.select_for_update(of=("self",))
@@ -220,31 +218,30 @@ def tenancy_event_report(
             .get(pk=tenancy.pk)
         )
         kind = check_event(tenancy, data, day)
-        event = TenancyEvent.objects.create(
-            tenancy=tenancy,
-            kind=kind.value,
-            side=side_of(kind).value,
-            event_date=data.event_date,
-            reported_on=day,
-            reported_by=_user(actor),
-            amount=data.amount,
-            months=data.months,
-            eviction_date=data.eviction_date,
-            move_out_reason=data.move_out_reason,
-            note=data.note.strip(),
-            source=source,
-        )
-        audit_record(
-            actor=actor, action="tenancy.event_report", instance=event, after=snapshot(event)
+        event = write.created(
+            TenancyEvent.objects.create(
+                tenancy=tenancy,
+                kind=kind.value,
+                side=side_of(kind).value,
+                event_date=data.event_date,
+                reported_on=day,
+                reported_by=_user(actor),
+                amount=data.amount,
+                months=data.months,
+                eviction_date=data.eviction_date,
+                move_out_reason=data.move_out_reason,
+                note=data.note.strip(),
+                source=source,
+            )
         )
         task = None
         if kind in RISK_KINDS:
             deadline = follow_up_deadline(kind, day, deadline_overrides())
             assert deadline is not None
-            task = FollowUpTask.objects.create(tenancy=tenancy, event=event, deadline=deadline)
-            audit_record(
-                actor=actor, action="tenancy.task_open", instance=task, after=snapshot(task)
-            )
+            with audited("tenancy.task_open", actor=actor) as opened:
+                task = opened.created(
+                    FollowUpTask.objects.create(tenancy=tenancy, event=event, deadline=deadline)
+                )
         if kind is CoreKind.MOVE_OUT:
             _end(actor, tenancy, data.event_date, CoreReason(data.move_out_reason))
         if side_of(kind).value == "organisation":
@@ -255,17 +252,11 @@ def tenancy_event_report(
 
 
 def _end(actor: Any, tenancy: Tenancy, moved_out_on: dt.date, reason: CoreReason) -> None:
-    before = snapshot(tenancy)
-    tenancy.ended_on = moved_out_on
-    tenancy.end_reason = reason.value
-    tenancy.save(update_fields=["ended_on", "end_reason"])
-    audit_record(
-        actor=actor,
-        action="tenancy.end",
-        instance=tenancy,
-        before=before,
-        after=snapshot(tenancy),
-    )
+    with audited("tenancy.end", actor=actor) as write:
+        write.track(tenancy)
+        tenancy.ended_on = moved_out_on
+        tenancy.end_reason = reason.value
+        tenancy.save(update_fields=["ended_on", "end_reason"])
     FollowUpTask.objects.filter(tenancy=tenancy, status=TaskStatus.OPEN).update(
         status=TaskStatus.CLOSED
     )
@@ -369,20 +360,14 @@ def task_acknowledge(*, actor: Any, task: FollowUpTask) -> FollowUpTask:
     """The municipality has seen the warning (the organisation sees that, nothing more)."""
     if not user_has_role(actor, MUNICIPAL):
         raise PermissionDenied
-    with transaction.atomic():
-        task = _lock_task(task)
-        if task.acknowledged_at is None:
-            before = snapshot(task)
-            task.acknowledged_at = timezone.now()
-            task.acknowledged_by = _user(actor)
-            task.save(update_fields=["acknowledged_at", "acknowledged_by"])
-            audit_record(
-                actor=actor,
-                action="tenancy.task_acknowledge",
-                instance=task,
-                before=before,
-                after=snapshot(task),
-            )
+    with audited("tenancy.task_acknowledge", actor=actor) as write:
+        task = write.track(_lock_task(task))
+        if task.acknowledged_at is not None:
+            write.unchanged()
+            return task
+        task.acknowledged_at = timezone.now()
+        task.acknowledged_by = _user(actor)
+        task.save(update_fields=["acknowledged_at", "acknowledged_by"])
     return task
 
 
@@ -403,18 +388,18 @@ def task_contact_record(
         errors["contact_on"] = _("The date cannot be in the future.")
     if len(note) > NOTE_MAX:
         errors["note"] = _("The note may be at most %(n)d characters.") % {"n": NOTE_MAX}
-    with transaction.atomic():
+    with audited("tenancy.task_contact", actor=actor) as write:
         task = _lock_task(task)
         event_date = TenancyEvent.objects.values_list("event_date", flat=True).get(pk=task.event_id)
         if "contact_on" not in errors and contact_on < event_date:
             errors["contact_on"] = _("The contact cannot be before the event (%(date)s).") % {
-                "date": event_date.strftime("%d.%m.%Y")
+                "date": date_format(event_date, "SHORT_DATE_FORMAT")
             }
         if task.status != TaskStatus.OPEN:
             errors["__all__"] = _("The task is no longer open.")
         if errors:
             raise ValidationError(errors)
-        before = snapshot(task)
+        write.track(task)
         task.status = TaskStatus.DONE
         task.contact_on = contact_on
         task.contact_note = note.strip()
@@ -423,13 +408,6 @@ def task_contact_record(
             task.acknowledged_at = timezone.now()
             task.acknowledged_by = _user(actor)
         task.save()
-        audit_record(
-            actor=actor,
-            action="tenancy.task_contact",
-            instance=task,
-            before=before,
-            after=snapshot(task),
-        )
     return task
 
 
@@ -468,20 +446,13 @@ def tenancy_contacts_set(
         errors["organisation_contact"] = _("Choose an employee of the housing organisation.")
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with audited("tenancy.contacts", actor=actor) as write:
         locked = Tenancy.objects.select_for_update().get(pk=tenancy.pk)
-        before = snapshot(locked)
+        write.track(locked)
         if set_municipal:
             locked.municipal_contact = municipal_contact
             locked.support_plan = support_plan
         if set_organisation:
             locked.organisation_contact = organisation_contact
         locked.save()
-        audit_record(
-            actor=actor,
-            action="tenancy.contacts",
-            instance=locked,
-            before=before,
-            after=snapshot(locked),
-        )
     return locked
