@@ -1,0 +1,104 @@
+"""The size rule of the code: no module in `src/anvis` over 600 lines, no function in `src/`
+over 80 lines (migrations aside). A few places still break it; they are listed with their size
+today and may only shrink (a ratchet): a new place over the limit, or a listed one that grows,
+fails; a listed one that has come under the limit must leave the list."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+MAX_FILE_LINES = 600
+MAX_FUNCTION_LINES = 80
+
+#: path relative to src -> lines today (may only shrink)
+FILES_OVER: dict[str, int] = {
+    "anvis/agreements/models.py": 789,
+    "anvis/agreements/services.py": 741,
+    "anvis/api/views.py": 731,
+    "anvis/cases/models.py": 617,
+    "anvis/cases/services.py": 704,
+    "anvis/vacancies/services.py": 1196,
+    "anvis/vacancies/views.py": 648,
+}
+
+#: "path:function" -> lines today (may only shrink)
+FUNCTIONS_OVER: dict[str, int] = {
+    "anvis/agreements/demo.py:_turn_records": 87,
+    "anvis/agreements/demo.py:load": 146,
+    "anvis/agreements/services.py:turn_decide": 96,
+    "anvis/cases/demo.py:_fill": 145,
+    "anvis/monitoring/demo.py:load": 94,
+    "anvis/monitoring/importing.py:import_indicators": 98,
+    "anvis/monitoring/selectors.py:department_overview": 82,
+    "anvis/reports/selectors.py:report_snapshot_gather": 82,
+    "anvis/simulation/adapters.py:scenario_from_database": 107,
+    "anvis/stock/demo.py:generate": 114,
+    "anvis/stock/importing.py:_upsert": 143,
+    "anvis/tenancy/demo.py:load": 99,
+    "anvis/vacancies/adapters.py:_build_pool": 125,
+    "anvis/vacancies/demo.py:load": 83,
+    "anvis/vacancies/services.py:lease_register": 96,
+    "anvis/vacancies/services.py:offer_create": 97,
+    "anvis/vacancies/services.py:vacancy_report": 88,
+    "anvis/vacancies/views.py:offer_create": 90,
+    "anvis_core/matching/problem.py:make_problem": 113,
+    "anvis_core/matching/solve.py:solve": 82,
+    "anvis_core/reports/figures.py:waiting_tables": 101,
+    "anvis_core/simulation/engine.py:_summarise": 116,
+    "anvis_core/simulation/engine.py:run_replication": 370,
+    "anvis_core/simulation/results.py:aggregate": 150,
+    "anvis_core/simulation/scenario.py:_parse_stock": 81,
+    "anvis_core/simulation/scenario.py:scenario_from_dict": 113,
+    "anvis_core/simulation/scenario.py:validate": 103,
+}
+
+
+def _sources() -> list[Path]:
+    return sorted(p for p in SRC.rglob("*.py") if "migrations" not in p.parts)
+
+
+def _file_sizes() -> dict[str, int]:
+    out = {}
+    for path in _sources():
+        rel = path.relative_to(SRC).as_posix()
+        if rel.startswith("anvis/"):
+            lines = len(path.read_text(encoding="utf-8").splitlines())
+            if lines > MAX_FILE_LINES:
+                out[rel] = lines
+    return out
+
+
+def _function_sizes() -> dict[str, int]:
+    out = {}
+    for path in _sources():
+        rel = path.relative_to(SRC).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                if lines > MAX_FUNCTION_LINES:
+                    out[f"{rel}:{node.name}"] = lines
+    return out
+
+
+def _check(found: dict[str, int], known: dict[str, int], limit: int) -> list[str]:
+    problems = []
+    for name, size in sorted(found.items()):
+        if name not in known:
+            problems.append(f"{name}: {size} lines, over the limit of {limit}")
+        elif size > known[name]:
+            problems.append(f"{name}: grew from {known[name]} to {size} lines")
+    problems += [
+        f"{name}: now within the limit; remove it from the list"
+        for name in sorted(set(known) - set(found))
+    ]
+    return problems
+
+
+def test_no_module_over_600_lines() -> None:
+    assert _check(_file_sizes(), FILES_OVER, MAX_FILE_LINES) == []
+
+
+def test_no_function_over_80_lines() -> None:
+    assert _check(_function_sizes(), FUNCTIONS_OVER, MAX_FUNCTION_LINES) == []
