@@ -179,6 +179,24 @@ def benefit_estimate(c: Citizen, d: Dwelling, ctx: Context) -> Estimate:
     )
 
 
+def affordability(c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any] | None:
+    """What the household would pay for the dwelling after the estimated housing benefit, and
+    what it can pay; ``None`` for a citizen judged on the maximum rent (:class:`RentOverMax`).
+    The values of :class:`Unaffordable`'s reason, shown also when the rule passes."""
+    if not c.affordability_estimated:
+        return None
+    e = benefit_estimate(c, d, ctx)
+    return {
+        "rent": d.rent,
+        "aconto": d.aconto,
+        "benefit": e.monthly,
+        "benefit_kind": e.kind.value,
+        "net": d.rent + d.aconto - e.monthly,
+        "can_pay": c.can_pay or 0,
+        "estimate": True,
+    }
+
+
 class Unaffordable(Rule):
     """What the household would pay (rent + a conto − the estimated housing benefit for this
     dwelling and household) against what it can pay (:attr:`Citizen.can_pay`)."""
@@ -208,16 +226,7 @@ class Unaffordable(Rule):
         return out
 
     def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
-        e = benefit_estimate(c, d, ctx)
-        return {
-            "rent": d.rent,
-            "aconto": d.aconto,
-            "benefit": e.monthly,
-            "benefit_kind": e.kind.value,
-            "net": d.rent + d.aconto - e.monthly,
-            "can_pay": c.can_pay or 0,
-            "estimate": True,
-        }
+        return affordability(c, d, ctx) or {}
 
 
 class Overcrowded(Rule):

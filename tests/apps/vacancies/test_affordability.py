@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from anvis.cases.models import Case
@@ -29,7 +30,9 @@ def _accepted(users: dict[str, Any], dwelling: Any, day: dt.date) -> Any:
     return flow.vacancy_accept(actor=users["anvisningsleder"], vacancy=vacancy, today=day)
 
 
-def test_estimated_benefit_in_the_gate(users: dict[str, Any], case: Any, cheap: Any) -> None:
+def test_estimated_benefit_in_the_gate(
+    users: dict[str, Any], case: Any, cheap: Any, client_for: Any
+) -> None:
     day = timezone.localdate()
     vacancy = _accepted(users, cheap, day)
     benefit = estimate(
@@ -52,9 +55,17 @@ def test_estimated_benefit_in_the_gate(users: dict[str, Any], case: Any, cheap: 
     assert "skønnet boligstøtte" in row["text"]
     assert f"{benefit} kr" in row["text"]
 
+    assert result.affordability is not None and result.affordability["benefit"] == benefit
+
     # One krone more income a month is enough: no finding.
     Case.objects.filter(pk=case.pk).update(income_amount=income + 3)
     assert gate.offer_check(case=case, vacancy=vacancy, day=day).findings.codes == ()
+
+    # The offer dialogue shows the estimate and says it is one, also without a finding.
+    url = reverse("vacancies:offer_create", args=[vacancy.pk]) + f"?sag={case.pk}"
+    page = client_for("sagsbehandler").get(url).content.decode()
+    assert f"Skønnet boligstøtte (boligsikring) for denne bolig og husstand: {benefit} kr" in page
+    assert "Boligstøtten er et skøn" in page
 
     # The caseworker's own maximum rent is judged against the rent, as before.
     Case.objects.filter(pk=case.pk).update(
