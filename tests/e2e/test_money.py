@@ -91,3 +91,11 @@ def test_accept_hand_back_and_the_months_statement(
     with org.expect_download() as xlsx:
         org.get_by_role("link", name="Hent XLSX").click()
     assert xlsx.value.suggested_filename.endswith(f"{month:%Y-%m}.xlsx")
+
+    # The statements of every organisation for the month: the organisation sees its own only.
+    org.goto(f"{base}/ledige-boliger/opgoerelser/?month={month:%Y-%m}")
+    table = org.get_by_test_id("statement-overview").inner_text()
+    assert vacancy.organisation.name in table
+    assert f"{expected.void_rent_total:.2f}".replace(".", ",") in table
+    assert len(org.get_by_test_id("statement-overview").locator("tbody tr").all()) == 1
+    axe_check(org)

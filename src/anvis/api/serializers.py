@@ -278,6 +278,13 @@ class VacancyCreateSerializer(serializers.Serializer):
         return attrs
 
 
+class HandBackSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000,
+        help_text=_("Why the municipality hands the dwelling back to ordinary letting."),
+    )
+
+
 class NomineeAnswerSerializer(serializers.Serializer):
     answer = serializers.ChoiceField(
         choices=[("accept", _("Accept the nominee")), ("reject", _("Reject the nominee"))]

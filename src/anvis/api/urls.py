@@ -15,6 +15,11 @@ urlpatterns = [
     path("v1/stock/", views.StockUpsert.as_view(), name="stock_upsert"),
     path("v1/vacancies/", views.VacancyListCreate.as_view(), name="vacancy_list"),
     path("v1/vacancies/<int:pk>/", views.VacancyDetail.as_view(), name="vacancy_detail"),
+    path(
+        "v1/vacancies/<int:pk>/hand-back/",
+        views.VacancyHandBack.as_view(),
+        name="vacancy_hand_back",
+    ),
     path("v1/offers/", views.OfferList.as_view(), name="offer_list"),
     path("v1/offers/<int:pk>/", views.OfferDetail.as_view(), name="offer_detail"),
     path("v1/offers/<int:pk>/answer/", views.OfferAnswer.as_view(), name="offer_answer"),

@@ -24,7 +24,7 @@ from anvis.agreements.selectors import agreement_list, ledger
 from anvis.audit.services import personal_data_access_record
 from anvis.cases.selectors import case_list, case_queryset
 from anvis.core.exports import file_response, two_decimals
-from anvis.permissions import ALL_ROLES, MUNICIPAL, STOCK_READERS, STOCK_WRITERS, Role
+from anvis.permissions import ALL_ROLES, LEAD, MUNICIPAL, STOCK_READERS, STOCK_WRITERS, Role
 from anvis.stock.filters import DwellingFilter
 from anvis.stock.models import Dwelling
 from anvis.vacancies import services as flow
@@ -175,6 +175,32 @@ class VacancyDetail(generics.RetrieveAPIView):
             .select_related("dwelling__entrance")
             .prefetch_related("events", Prefetch("offers", queryset=offers))
         )
+
+
+@api_access(LEAD, deny_status=404)
+class VacancyHandBack(APIView):
+    """The municipality's system hands an accepted vacancy back to ordinary letting: the same
+    service as the vacancy page's hand-back (void rent stops that day, the ledger counts it per
+    the agreement, the organisation is told)."""
+
+    @extend_schema(
+        tags=["vacancies"],
+        summary="Hand an accepted dwelling back to ordinary letting, with a reason",
+        request=s.HandBackSerializer,
+        responses={200: s.VacancyDetailSerializer},
+        parameters=[IDEMPOTENCY],
+    )
+    @idempotent
+    def post(self, request: Request, pk: int) -> Response:
+        vacancy = get_object_or_404(Vacancy.objects.restrict(request.user), pk=pk)
+        data = s.HandBackSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        vacancy = flow.vacancy_hand_back(
+            actor=request.user, vacancy=vacancy, reason=data.validated_data["reason"]
+        )
+        detail = VacancyDetail(request=request, kwargs={"pk": vacancy.pk}, format_kwarg=None)
+        fresh = detail.get_queryset().get(pk=vacancy.pk)
+        return Response(s.VacancyDetailSerializer(fresh, context={"request": request}).data)
 
 
 # --- offers: the organisation's answer to a nominee -----------------------------------------------

@@ -139,6 +139,7 @@ class EconomyForm(forms.ModelForm):
             "income_type",
             "income_amount",
             "housing_benefit",
+            "benefit_income",
             "max_rent_override",
             "max_rent_override_reason",
             "deposit_loan_needed",

@@ -267,6 +267,15 @@ class Case(models.Model):
     housing_benefit = models.PositiveIntegerField(
         _("expected housing benefit (kr/month)"), null=True, blank=True
     )
+    benefit_income = models.PositiveIntegerField(
+        _("household income for the housing benefit (kr/year)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "All adults' income before tax, as boligstøtte counts it. When recorded, each "
+            "dwelling is judged on rent + a conto − the estimated housing benefit."
+        ),
+    )
     max_rent_override = models.PositiveIntegerField(
         _("maximum rent, override (kr/month)"), null=True, blank=True
     )

@@ -55,6 +55,7 @@ CASE_EDITABLE_FIELDS = frozenset(
         "income_type",
         "income_amount",
         "housing_benefit",
+        "benefit_income",
         "max_rent_override",
         "max_rent_override_reason",
         "deposit_loan_needed",

@@ -113,6 +113,7 @@ def citizen_anonymise(
             case.income_type = ""
             case.income_amount = None
             case.housing_benefit = None
+            case.benefit_income = None
             case.max_rent_override = None
             case.max_rent_override_reason = ""
             case.save()

@@ -33,12 +33,19 @@ from django.db.models import Count, QuerySet
 
 from anvis.agreements.models import AgreementVersion, AllocationAgreement
 from anvis.cases.domain import max_rent_rule, priority_weights
-from anvis.cases.models import AvoidArea, Case, CaseStatus, HouseholdChild, LegalBarEvent
+from anvis.cases.models import (
+    AvoidArea,
+    Case,
+    CaseStatus,
+    HouseholdChild,
+    IncomeType,
+    LegalBarEvent,
+)
 from anvis.monitoring.selectors import StatusInfo, department_status_map, placement_counts
 from anvis.stock.models import DwellingType
 from anvis_core import __version__ as core_version
 from anvis_core.cases import bars as core_bars
-from anvis_core.cases.economy import default_max_rent
+from anvis_core.cases.economy import default_max_rent, housing_budget
 from anvis_core.cases.household import age_band, room_need
 from anvis_core.cases.priority import PriorityInputs, priority_score
 from anvis_core.cases.situation import Situation as CoreSituation
@@ -90,6 +97,8 @@ CASE_FIELDS = (
     "citizen__birth_date",
     "status",
     "parked_until",
+    "benefit_income",
+    "income_type",
 )
 
 DECLINED_STATUSES = (
@@ -318,6 +327,8 @@ def _build_pool(
         birth_date,
         status,
         parked_until,
+        benefit_income,
+        income_type,
     ) in rows:
         n_children = children.get(pk, 0)
         key = (situation, n_children > 0, discharge, urgent)
@@ -348,6 +359,13 @@ def _build_pool(
         if max_rent is None:
             unknown.add(number)
             max_rent = rent_ceiling
+        # Affordability per dwelling (rent + a conto − the estimated housing benefit) when the
+        # household income for the benefit is known and the caseworker did not set the maximum.
+        can_pay = (
+            housing_budget(income, rule)
+            if override is None and benefit_income is not None
+            else None
+        )
         flags = (step_free, elevator, wheelchair, ground_floor)
         needs = needs_of.get(flags)
         if needs is None:
@@ -380,6 +398,11 @@ def _build_pool(
                 waiting=status == CaseStatus.WAITING,
                 paused_until=parked_until if parked_until and parked_until >= today else None,
                 declined_units=frozenset(declined[pk]) if pk in declined else EMPTY,
+                can_pay=can_pay,
+                benefit_income=benefit_income,
+                children=n_children,
+                pensioner=income_type == IncomeType.OLD_AGE_PENSION,
+                disability_pension=income_type == IncomeType.DISABILITY_PENSION,
             )
         )
         case_ids[number] = pk
@@ -457,6 +480,7 @@ def to_dwelling(vacancy: Vacancy, status: StatusInfo | None) -> Dwelling:
         available_since=void_start(vacancy),
         daily_rent=float(daily_rent(vacancy.rent_at_letting)),
         aconto=d.aconto,
+        area_m2=d.area_m2,
     )
 
 

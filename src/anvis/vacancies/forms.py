@@ -260,6 +260,16 @@ class StatementChoiceForm(forms.Form):
         return month.replace(day=1)
 
 
+class StatementOverviewForm(StatementChoiceForm):
+    """The filters of the statements across organisations: the month, and one organisation or
+    all the user may see."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].required = False
+        self.fields["organisation"].empty_label = _("All organisations")  # type: ignore[attr-defined]
+
+
 class StatementCorrectionForm(StatementChoiceForm):
     amount = forms.DecimalField(
         label=_("Amount (kr)"),

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from anvis.cases.models import Case
 from anvis.monitoring.selectors import department_status_map
 from anvis.permissions import Role, user_has_role
-from anvis_core.matching.eligibility import RULES, Rule, Severity
+from anvis_core.matching.eligibility import RULES, Rule, Severity, affordability
 from anvis_core.matching.gate import (
     Finding,
     Findings,
@@ -85,6 +85,10 @@ class GateResult:
 
     findings: Findings
     labels: Mapping[tuple[str, str], str]
+    affordability: Mapping[str, Any] | None = None
+    """Rent, a conto, the estimated housing benefit (skønnet boligstøtte), the net amount and
+    what the household can pay, when the case is judged that way (shown even without a
+    finding)."""
 
     def text(self, finding: Finding) -> str:
         return describe(finding.code, finding.reason.params, self.labels)
@@ -199,8 +203,11 @@ def offer_check(*, case: Case, vacancy: Vacancy, day: dt.date) -> GateResult:
         rent_ceiling=setting.rent_ceiling,
         bar_kinds=(kind,) if kind else (),
     )
-    findings = check_offer(citizen, setting.dwellings[0], setting.context)
-    return GateResult(findings, unit_labels([vacancy]))
+    dwelling = setting.dwellings[0]
+    findings = check_offer(citizen, dwelling, setting.context)
+    return GateResult(
+        findings, unit_labels([vacancy]), affordability(citizen, dwelling, setting.context)
+    )
 
 
 UNUSABLE_CODES = frozenset({"department_closed", "cap_reached"})

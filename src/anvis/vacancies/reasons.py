@@ -31,6 +31,11 @@ TEMPLATES: dict[str, Any] = {
     "rent_over_max": gettext_lazy(
         "The rent of %(rent)s kr exceeds the citizen's maximum of %(max_rent)s kr."
     ),
+    "unaffordable": gettext_lazy(
+        "Rent %(rent)s kr + a conto %(aconto)s kr − estimated housing benefit (%(benefit_kind)s) "
+        "%(benefit)s kr = %(net)s kr a month, more than the %(can_pay)s kr the household can "
+        "pay. The housing benefit is an estimate; Udbetaling Danmark decides the amount."
+    ),
     "overcrowded": gettext_lazy(
         "A household of %(persons)s needs at least %(rooms_needed)s rooms (at most "
         "%(per_room)s persons per room); the dwelling has %(rooms)s."
@@ -72,6 +77,7 @@ RULE_LABELS = {
     "declined_before": gettext_lazy("Has declined this dwelling"),
     "rent_over_ceiling": gettext_lazy("Rent over the agreement's ceiling"),
     "rent_over_max": gettext_lazy("Rent over the citizen's maximum"),
+    "unaffordable": gettext_lazy("Not affordable after estimated housing benefit"),
     "overcrowded": gettext_lazy("Too many persons per room"),
     "below_min_rooms": gettext_lazy("Too few rooms"),
     "accessibility": gettext_lazy("Accessibility"),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("tomgangsleje/", views.void_rent, name="void_rent"),
     path("garantier/", views.claim_list, name="claim_list"),
     path("opgoerelse/", views_statements.statement, name="statement"),
+    path("opgoerelser/", views_statements.statement_overview, name="statement_overview"),
     path("opgoerelse/godkend/", views_statements.statement_approve, name="statement_approve"),
     path("opgoerelse/ret/", views_statements.statement_correct, name="statement_correct"),
     path("garantier/<int:pk>/afgoer/", views.claim_decide, name="claim_decide"),

@@ -376,6 +376,7 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
             "vacancy": vacancy,
             "chosen": chosen,
             "check": check.rows() if check else [],
+            "affordability": check.affordability if check else None,
             "check_blocked": bool(check and check.findings.blocked),
             "split": split,
             "conditional_count": len(split.soft) + (len(split.agreement) if can_override else 0),

@@ -24,7 +24,7 @@ from anvis.permissions import ALL_ROLES, LEAD, POST_ONLY, access, user_has_role
 from anvis_core.workflow.statement import as_record
 
 from . import selectors, services
-from .forms import StatementChoiceForm, StatementCorrectionForm
+from .forms import StatementChoiceForm, StatementCorrectionForm, StatementOverviewForm
 from .models import MonthlyStatement
 
 PDF = "application/pdf"
@@ -167,6 +167,59 @@ def statement(request: HttpRequest) -> HttpResponse:
     if fmt == "xlsx":
         return _xlsx(shown)
     return _render_page(request, choice, shown)
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    shown: Shown
+    url: str
+
+    @property
+    def status(self) -> str:
+        if self.shown.approved is not None:
+            return "approved"
+        return "ready" if self.shown.complete else "running"
+
+
+@access(ALL_ROLES)
+def statement_overview(request: HttpRequest) -> HttpResponse:
+    """Every organisation's statement for one month, with its status and totals (the
+    municipality sees every organisation; organisation staff only their own)."""
+    today = timezone.localdate()
+    data = request.GET.copy() if request.GET else None
+    if data is not None and not data.get("month"):
+        data["month"] = f"{_previous_month(today):%Y-%m}"
+    form = StatementOverviewForm(
+        data or {"month": f"{_previous_month(today):%Y-%m}"}, user=request.user
+    )
+    rows: list[OverviewRow] = []
+    totals: dict[str, Decimal] = {}
+    if form.is_valid():
+        month = form.cleaned_data["month"]
+        field = form.fields["organisation"]
+        organisations = (
+            [form.cleaned_data["organisation"]]
+            if form.cleaned_data.get("organisation")
+            else list(field.queryset)  # type: ignore[attr-defined]
+        )
+        for organisation in organisations:
+            rows.append(
+                OverviewRow(_shown(organisation, month, today), _page_url(organisation.pk, month))
+            )
+        for key in (
+            "void_rent_total",
+            "aconto_total",
+            "guarantee_total",
+            "correction_total",
+            "total",
+        ):
+            totals[key] = sum((getattr(r.shown, key) for r in rows), Decimal("0.00"))
+    return render(
+        request,
+        "vacancies/statement_overview.html",
+        {"form": form, "rows": rows, "totals": totals},
+        status=422 if form.errors else 200,
+    )
 
 
 def _xlsx(shown: Shown) -> HttpResponse:

@@ -45,6 +45,20 @@ def default_max_rent(
     return min(int(share) + (housing_benefit or 0), rule.ceiling)
 
 
+def housing_budget(
+    disposable_income: int | None, rule: MaxRentRule = DEFAULT_MAX_RENT_RULE
+) -> int | None:
+    """What the household can pay a month for housing (rent and a conto, after the housing
+    benefit): the rule's share of the disposable income, rounded down; None when unknown. The
+    housing benefit is not added here: it is estimated per dwelling
+    (:mod:`anvis_core.housing_benefit`)."""
+    if disposable_income is None:
+        return None
+    if disposable_income < 0:
+        raise ValueError("amounts must not be negative")
+    return int((Decimal(disposable_income) * rule.income_share).to_integral_value(ROUND_FLOOR))
+
+
 @dataclass(frozen=True)
 class MaxRent:
     amount: int | None

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from anvis_core.housing_benefit import Estimate, Household, estimate, estimate_annual_many
 from anvis_core.matching.model import NEEDS, Citizen, Context, Dwelling
 from anvis_core.matching.table import BoolArray, CitizenTable, needs_mask
 from anvis_core.rent_ceiling import CeilingJudgement, CeilingTerms, judge_rent_ceiling
@@ -146,14 +147,86 @@ class RentOverCeiling(Rule):
 
 
 class RentOverMax(Rule):
+    """The case's own maximum rent against the rent: for a case whose maximum rent the
+    caseworker set by hand, or whose household income for the housing benefit is not recorded
+    (the others are judged by :class:`Unaffordable`)."""
+
     code = "rent_over_max"
     template = "The rent of {rent} kr exceeds the citizen's maximum of {max_rent} kr."
 
     def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray:
-        return t.max_rent < d.rent
+        out: BoolArray = ~t.estimated & (t.max_rent < d.rent)
+        return out
 
     def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
         return {"rent": d.rent, "max_rent": c.max_rent}
+
+
+def benefit_estimate(c: Citizen, d: Dwelling, ctx: Context) -> Estimate:
+    """The estimated housing benefit (skønnet boligstøtte) of one citizen's household in the
+    dwelling, on the day of the check."""
+    return estimate(
+        rent=d.rent,
+        area_m2=d.area_m2,
+        household=Household(
+            income=c.benefit_income or 0,
+            persons=c.household_persons,
+            children=min(c.children, c.household_persons - 1),
+            pensioner=c.pensioner,
+            disability_pension=c.disability_pension,
+        ),
+        on=ctx.as_of,
+    )
+
+
+def affordability(c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any] | None:
+    """What the household would pay for the dwelling after the estimated housing benefit, and
+    what it can pay; ``None`` for a citizen judged on the maximum rent (:class:`RentOverMax`).
+    The values of :class:`Unaffordable`'s reason, shown also when the rule passes."""
+    if not c.affordability_estimated:
+        return None
+    e = benefit_estimate(c, d, ctx)
+    return {
+        "rent": d.rent,
+        "aconto": d.aconto,
+        "benefit": e.monthly,
+        "benefit_kind": e.kind.value,
+        "net": d.rent + d.aconto - e.monthly,
+        "can_pay": c.can_pay or 0,
+        "estimate": True,
+    }
+
+
+class Unaffordable(Rule):
+    """What the household would pay (rent + a conto − the estimated housing benefit for this
+    dwelling and household) against what it can pay (:attr:`Citizen.can_pay`)."""
+
+    code = "unaffordable"
+    template = (
+        "Rent {rent} kr + a conto {aconto} kr − estimated housing benefit {benefit} kr = {net} kr "
+        "a month, more than the {can_pay} kr the household can pay."
+    )
+
+    def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray:
+        out = np.zeros(t.size, dtype=np.bool_)
+        idx = np.flatnonzero(t.estimated)
+        if idx.size == 0:
+            return out
+        annual = estimate_annual_many(
+            rent=d.rent,
+            area_m2=d.area_m2,
+            income=t.benefit_income[idx],
+            persons=t.persons[idx],
+            children=np.minimum(t.children[idx], t.persons[idx] - 1),
+            pensioner=t.pensioner[idx],
+            disability_pension=t.disability_pension[idx],
+            on=ctx.as_of,
+        )
+        out[idx] = d.rent + d.aconto - annual // 12 > t.can_pay[idx]
+        return out
+
+    def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
+        return affordability(c, d, ctx) or {}
 
 
 class Overcrowded(Rule):
@@ -316,6 +389,7 @@ RULES: tuple[Rule, ...] = (
     CapReached(),
     RentOverCeiling(),
     RentOverMax(),
+    Unaffordable(),
     Overcrowded(),
     BelowMinRooms(),
     Accessibility(),

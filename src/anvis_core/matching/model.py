@@ -55,6 +55,22 @@ class Citizen:
     paused_until: date | None = None
     has_active_offer: bool = False
     declined_units: frozenset[str] = frozenset()
+    can_pay: int | None = None
+    """What the household can pay a month for housing (rent and a conto, after the housing
+    benefit), from its income; ``None`` when unknown or when the caseworker set the maximum rent
+    by hand (then ``max_rent`` is judged against the rent, as before)."""
+    benefit_income: int | None = None
+    """The household income a year as boligstøtte counts it; ``None`` when not recorded (then
+    ``max_rent`` is judged against the rent)."""
+    children: int = 0
+    pensioner: bool = False
+    """A folkepensionist lives in the household: the benefit is boligydelse."""
+    disability_pension: bool = False
+
+    @property
+    def affordability_estimated(self) -> bool:
+        """Affordability is judged on rent + a conto − the estimated housing benefit."""
+        return self.can_pay is not None and self.benefit_income is not None
 
     def __post_init__(self) -> None:
         unknown = self.needs - set(NEEDS)
@@ -98,6 +114,8 @@ class Dwelling:
     unit: str = ""
     aconto: int = 0
     """A conto (heating, water) per month, for an agreement that judges the gross rent."""
+    area_m2: int = 0
+    """The dwelling's area (the housing benefit counts a limited area per person); 0: unknown."""
 
     @property
     def unit_id(self) -> str:

@@ -59,6 +59,14 @@ class CitizenTable:
     wished_departments: Mapping[str, NDArray[np.int64]]
     declined_units: Mapping[str, NDArray[np.int64]]
     position: Mapping[str, int]
+    estimated: BoolArray
+    """Affordability judged on rent + a conto − the estimated housing benefit
+    (:attr:`Citizen.affordability_estimated`)."""
+    can_pay: NDArray[np.int64]
+    benefit_income: NDArray[np.int64]
+    children: NDArray[np.int64]
+    pensioner: BoolArray
+    disability_pension: BoolArray
 
     @property
     def size(self) -> int:
@@ -111,6 +119,16 @@ class CitizenTable:
             wished_departments=_index(cs, "wished_departments"),
             declined_units=_index(cs, "declined_units"),
             position=position,
+            estimated=np.fromiter((c.affordability_estimated for c in cs), dtype=np.bool_, count=n),
+            can_pay=np.fromiter((c.can_pay or 0 for c in cs), dtype=np.int64, count=n),
+            benefit_income=np.fromiter(
+                (c.benefit_income or 0 for c in cs), dtype=np.int64, count=n
+            ),
+            children=np.fromiter((c.children for c in cs), dtype=np.int64, count=n),
+            pensioner=np.fromiter((c.pensioner for c in cs), dtype=np.bool_, count=n),
+            disability_pension=np.fromiter(
+                (c.disability_pension for c in cs), dtype=np.bool_, count=n
+            ),
         )
 
     def member_mask(self, index: Mapping[str, NDArray[np.int64]], key: str) -> BoolArray:

@@ -217,6 +217,7 @@ MATRIX: dict[str, Entry] = {
     "api:stock_upsert": rule(STOCK_WRITERS, method="post"),
     "api:vacancy_list": rule(EVERYONE),
     "api:vacancy_detail": owned_by_a(EVERYONE, ("vacancy",)),
+    "api:vacancy_hand_back": rule(LEADS, HIDE, other_org=HIDE, args=("vacancy",), method="post"),
     "api:offer_list": rule(EVERYONE),
     # An offer is about one citizen: not in the steering group's scope (issue #17)
     "api:offer_detail": rule(MUNICIPAL | {ORG}, HIDE, other_org=HIDE, args=("offer",)),
@@ -237,6 +238,7 @@ MATRIX: dict[str, Entry] = {
     "vacancies:void_rent": rule(EVERYONE),
     "vacancies:claim_list": rule(EVERYONE),
     "vacancies:statement": rule(EVERYONE),
+    "vacancies:statement_overview": rule(EVERYONE),
     # POST-only; checked with an empty POST (refused with 422, nothing is approved or written)
     "vacancies:statement_approve": rule(LEADS, method="post"),
     "vacancies:statement_correct": rule(LEADS, method="post"),

@@ -164,3 +164,43 @@ def test_the_statement_page_pdf_and_xlsx(
     assert rows[1][0] == "Tomgangsleje" and rows[1][4] == 28
     assert rows[-2][0] == "I alt" and Decimal(str(rows[-2][-1])) == Decimal("3167.95")
     assert rows[-1] == ["SHA-256", statement.content_hash, None, None, None, None, None, None]
+
+
+def test_the_statements_of_every_organisation(
+    client_for: Any, users: dict[str, Any], handed_back: Any, org_a: Any, org_b: Any
+) -> None:
+    url = reverse("vacancies:statement_overview")
+    lead = client_for("anvisningsleder")
+    page = lead.get(url + "?month=2026-03")
+    assert page.status_code == 200
+    text = page.content.decode()
+    # Both organisations are listed; org A's March: 2853.70 void rent + 414.25 a conto.
+    assert org_a.name in text and org_b.name in text
+    assert "2853.70" in text.replace(",", ".") and "3267.95" in text.replace(",", ".")
+    assert "Klar til godkendelse" in text
+    rows = page.context["rows"]
+    assert [r.shown.organisation for r in rows] == sorted([org_a, org_b], key=lambda o: o.name)
+    assert page.context["totals"]["total"] == Decimal("3267.95")
+
+    # Approved: the status says so, and the frozen totals are shown.
+    services.statement_approve(
+        actor=users["anvisningsleder"],
+        organisation_id=org_a.pk,
+        month=D(2026, 3, 1),
+        today=D(2026, 4, 2),
+    )
+    page = lead.get(url + f"?month=2026-03&organisation={org_a.pk}")
+    assert [r.status for r in page.context["rows"]] == ["approved"]
+    assert "Godkendt" in page.content.decode()
+
+    # Organisation staff see only their own organisation, and cannot ask for another's.
+    org_page = client_for("org_b").get(url + "?month=2026-03")
+    assert [r.shown.organisation for r in org_page.context["rows"]] == [org_b]
+    refused = client_for("org_b").get(url + f"?month=2026-03&organisation={org_a.pk}")
+    assert refused.status_code == 422
+    assert refused.context["rows"] == []
+
+    # A bad month is refused in Danish.
+    bad = lead.get(url + "?month=marts")
+    assert bad.status_code == 422
+    assert "Angiv måneden" in bad.content.decode()
