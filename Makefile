@@ -15,7 +15,7 @@ PORT ?= 8000
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) -r requirements.txt
-	$(PIP) --no-deps --no-build-isolation -e .
+	$(PIP) --no-deps -e .
 	touch $(STAMP)
 
 # ... and the test and development tools (requirements-dev.txt, the same runtime pins plus tools).
