@@ -82,8 +82,7 @@ def _free_dwelling(rng: random.Random, organisation: Any, day: dt.date) -> Dwell
     closed (red) and whose stairwell and department are under the agreement's caps on `day`
     (placements in the 12 months up to that day and active offers, counted as the gate counts
     them)."""
-    from anvis.monitoring.models import DepartmentStatus
-    from anvis.monitoring.selectors import placement_counts
+    from anvis.monitoring.selectors import department_status_map, placement_counts
     from anvis.reports.selectors import agreement_for
 
     agreement = agreement_for(day)
@@ -95,9 +94,9 @@ def _free_dwelling(rng: random.Random, organisation: Any, day: dt.date) -> Dwell
     busy = set(
         Vacancy.objects.filter(organisation=organisation).values_list("dwelling_id", flat=True)
     )
-    closed = set(  # red departments are closed to municipal placements
-        DepartmentStatus.objects.filter(status="red").values_list("department_id", flat=True)
-    )
+    closed = {  # red departments are closed to municipal placements on that day
+        pk for pk, info in department_status_map(day).items() if info.closed
+    }
     candidates = [
         pk
         for pk, entrance, department in Dwelling.objects.filter(
