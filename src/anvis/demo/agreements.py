@@ -14,17 +14,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from anvis.core.demo import DemoContext
-from anvis.stock.models import Department, Dwelling, HousingOrganisation
-from anvis_core.quotas import (
-    BucketKey,
-    Outcome,
-    TurnBook,
-    check_turn_eligibility,
-    share_from_percent,
-)
-
-from .models import (
+from anvis.agreements.models import (
     AgreementVersion,
     AllocationAgreement,
     DepartmentStep,
@@ -38,8 +28,15 @@ from .models import (
     TurnCounter,
     TurnRecord,
 )
-
-ORDER = 30
+from anvis.demo.context import DemoContext
+from anvis.stock.models import Department, Dwelling, HousingOrganisation
+from anvis_core.quotas import (
+    BucketKey,
+    Outcome,
+    TurnBook,
+    check_turn_eligibility,
+    share_from_percent,
+)
 
 STEPS = [("Trin 0", Decimal("0")), ("Trin 1", Decimal("25")), ("Trin 2", Decimal("40"))]
 COVERED = ["family", "skaev", "shared"]

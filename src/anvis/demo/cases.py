@@ -19,14 +19,12 @@ import datetime as dt
 import random
 from typing import Any
 
-from anvis.core.demo import DemoContext
+from anvis.cases import services
+from anvis.cases.models import Case
+from anvis.demo.context import DemoContext
 from anvis_core import law
 from anvis_core.cases.support import cti_end
 
-from . import services
-from .models import Case
-
-ORDER = 40
 CITIZENS = 300
 
 FIRST_NAMES = [

@@ -6,13 +6,10 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core.demo import DemoContext
+from anvis.accounts.models import User
+from anvis.demo.context import DemoContext
 from anvis.permissions import Role
 from anvis.stock.models import HousingOrganisation
-
-from .models import User
-
-ORDER = 20
 
 DEMO_USERS = [
     ("sagsbehandler", Role.CASEWORKER.value, _("Municipal caseworker")),

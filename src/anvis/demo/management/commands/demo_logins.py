@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from anvis.accounts.demo import DEMO_USERS
+from anvis.demo.accounts import DEMO_USERS
 from anvis.permissions import Role
 
 

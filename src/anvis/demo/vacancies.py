@@ -12,14 +12,12 @@ import datetime as dt
 from typing import Any
 
 from anvis.cases.models import Case
-from anvis.core.demo import DemoContext
+from anvis.demo.context import DemoContext
 from anvis.stock.models import Dwelling, HousingOrganisation
+from anvis.vacancies import gate, services
+from anvis.vacancies.models import Offer, Vacancy, VacancyStatus
 from anvis_core.calendar import add_working_days
 
-from . import gate, services
-from .models import Offer, Vacancy, VacancyStatus
-
-ORDER = 50
 PER_ORGANISATION = 12
 
 

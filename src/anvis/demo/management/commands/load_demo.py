@@ -9,7 +9,8 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from anvis.core.db import refresh_statistics
-from anvis.core.demo import SCALES, DemoContext, loaders
+from anvis.demo.context import SCALES, DemoContext
+from anvis.demo.loaders import LOADERS
 from anvis.stock.models import HousingOrganisation
 
 
@@ -43,7 +44,7 @@ class Command(BaseCommand):
             ),
             transaction.atomic(),
         ):
-            for _order, name, load in loaders():
+            for name, load in LOADERS:
                 t0 = time.perf_counter()
                 load(ctx)
                 self.stdout.write(f"  {name}: {time.perf_counter() - t0:.1f} s")

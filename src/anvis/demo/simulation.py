@@ -7,12 +7,13 @@ runs from the page instead (the task worker runs them).
 
 from __future__ import annotations
 
-from anvis.core.demo import DemoContext
-
-from .models import RunStatus
-from .services import simulation_run_claim_next, simulation_run_create, simulation_run_execute
-
-ORDER = 90
+from anvis.demo.context import DemoContext
+from anvis.simulation.models import RunStatus
+from anvis.simulation.services import (
+    simulation_run_claim_next,
+    simulation_run_create,
+    simulation_run_execute,
+)
 
 BASE = {
     "source": "database",

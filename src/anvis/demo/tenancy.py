@@ -19,18 +19,16 @@ import random
 from typing import Any
 
 from anvis.cases import services as cases
-from anvis.cases.demo import MOD11_WEIGHTS
-from anvis.core.demo import DemoContext
+from anvis.demo.cases import MOD11_WEIGHTS
+from anvis.demo.context import DemoContext
 from anvis.stock.models import Dwelling
+from anvis.tenancy import services
+from anvis.tenancy.models import Source, TaskStatus, Tenancy
 from anvis.vacancies import services as flow
 from anvis.vacancies.adapters import active_offer_counts
 from anvis.vacancies.models import Vacancy
 from anvis_core.composition import add_months
 
-from . import services
-from .models import Source, TaskStatus, Tenancy
-
-ORDER = 55
 TENANCIES = 40
 MONTHS_BACK = 27
 EVICTIONS = 3

@@ -21,8 +21,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from anvis.core.demo import DemoContext
-from anvis.stock.demo import reset_sequences, write_rows
+from anvis.demo.bulk import reset_sequences, write_rows
+from anvis.demo.context import DemoContext
+from anvis.monitoring import compute
+from anvis.monitoring.models import AreaDesignation, DepartmentIndicators, MunicipalPlacement
 from anvis.stock.models import Department, Dwelling
 from anvis_core.composition import (
     IndicatorValues,
@@ -34,10 +36,6 @@ from anvis_core.composition import (
 from anvis_core.composition.placements import window_start
 from anvis_core.matching.model import CapState
 
-from . import compute
-from .models import AreaDesignation, DepartmentIndicators, MunicipalPlacement
-
-ORDER = 35
 YEARS = 10
 
 IND_COLUMNS = [

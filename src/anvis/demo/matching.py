@@ -14,13 +14,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from anvis.core.demo import DemoContext
+from anvis.demo.context import DemoContext
+from anvis.matching import services
 from anvis.stock.models import Dwelling
 from anvis.vacancies import services as flow
 
-from . import services
-
-ORDER = 60
 PER_ORGANISATION = 3
 
 

@@ -13,16 +13,12 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection
-
-from anvis.core.demo import DemoContext
-
-from .models import Department, Dwelling, Entrance, HousingOrganisation
-
-ORDER = 10
+from anvis.demo.bulk import reset_sequences, write_rows
+from anvis.demo.context import DemoContext
+from anvis.stock.models import Department, Dwelling, Entrance, HousingOrganisation
 
 ORG_PREFIXES = [
     "Limfjordens",
@@ -366,30 +362,6 @@ TABLES = [
         ],
     ),
 ]
-
-
-def write_rows(model: Any, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",  # noqa: S608
-                list(rows),
-            )
-
-
-def reset_sequences(models: list[Any]) -> None:
-    from django.core.management.color import no_style
-
-    statements = connection.ops.sequence_reset_sql(no_style(), models)
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
 
 
 def load(ctx: DemoContext) -> None:

@@ -9,11 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from anvis.agreements.models import ForumKind, GovernanceForum
-from anvis.core.demo import DemoContext
-
-from .models import Decision, DecisionStatus, Meeting
-
-ORDER = 60
+from anvis.demo.context import DemoContext
+from anvis.reports.models import Decision, DecisionStatus, Meeting
 
 DECISIONS = {
     ForumKind.POLITICAL: [
