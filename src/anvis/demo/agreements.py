@@ -47,6 +47,19 @@ def load(ctx: DemoContext) -> None:
     rng = ctx.rng_for("agreements")
     lead = ctx.data.get("users", {}).get("anvisningsleder")
     orgs = list(HousingOrganisation.objects.order_by("pk"))
+    agreement, versions = _agreement(ctx, orgs, lead)
+    _forums(agreement)
+    departments = list(Department.objects.order_by("pk").values_list("pk", "organisation_id"))
+    steps = _steps(rng, ctx, agreement, departments, lead)
+    _handheld(agreement, orgs, lead, ctx)
+    n = _turn_records(ctx, agreement, versions, departments)
+    ctx.log(f"  agreements: 1 agreement, 2 versions, {steps} department steps, {n} turn records")
+
+
+def _agreement(
+    ctx: DemoContext, orgs: list[HousingOrganisation], lead: object
+) -> tuple[AllocationAgreement, list[AgreementVersion]]:
+    """The agreement, all organisations its parties, and its two versions."""
     agreement = AllocationAgreement.objects.create(
         municipality="Aalborg Kommune",
         title="Fælles udlejningsaftale for de almene boligorganisationer og Aalborg Kommune",
@@ -89,6 +102,10 @@ def load(ctx: DemoContext) -> None:
     ctx.data["agreement_caps"] = [
         (v.valid_from, v.cap_per_entrance_12m, v.cap_per_department_12m) for v in (v1, v2)
     ]
+    return agreement, [v1, v2]
+
+
+def _forums(agreement: AllocationAgreement) -> None:
     GovernanceForum.objects.bulk_create(
         [
             GovernanceForum(
@@ -115,19 +132,30 @@ def load(ctx: DemoContext) -> None:
         ]
     )
 
+
+STEP_REASONS = {
+    "Trin 0": "Skærmes mod kommunal anvisning (høj andel uden for arbejdsmarkedet).",
+    "Trin 1": "Standardtrin.",
+    "Trin 2": "Stabil afdeling med plads til flere anviste.",
+}
+
+
+def _steps(
+    rng: random.Random,
+    ctx: DemoContext,
+    agreement: AllocationAgreement,
+    departments: list[tuple[int, int]],
+    lead: object,
+) -> int:
+    """A step for every department from the start, the 2024 reassessment's moves from 2025 and
+    this year's open reassessment with a few proposals; returns the number of steps."""
     now = timezone.now()
-    departments = list(Department.objects.order_by("pk").values_list("pk", "organisation_id"))
     share_by_dept: dict[int, tuple[str, Decimal]] = {}
     steps = []
     for dept_id, _org in departments:
         roll = rng.random()
         label, share = STEPS[0] if roll < 0.12 else STEPS[2] if roll > 0.85 else STEPS[1]
         share_by_dept[dept_id] = (label, share)
-        reason = {
-            "Trin 0": "Skærmes mod kommunal anvisning (høj andel uden for arbejdsmarkedet).",
-            "Trin 1": "Standardtrin.",
-            "Trin 2": "Stabil afdeling med plads til flere anviste.",
-        }[label]
         steps.append(
             DepartmentStep(
                 agreement=agreement,
@@ -135,38 +163,12 @@ def load(ctx: DemoContext) -> None:
                 label=label,
                 share_percent=share,
                 valid_from=D(2023, 1, 1),
-                reason=reason,
+                reason=STEP_REASONS[label],
                 approved_by=lead,
                 approved_at=now,
             )
         )
-    # The 2024 reassessment moved a few departments from 1 January 2025.
-    r2024 = StepReassessment.objects.create(
-        agreement=agreement,
-        year=2024,
-        status=ReassessmentStatus.APPROVED,
-        effective_from=D(2025, 1, 1),
-        approved_by=lead,
-        approved_at=now,
-    )
-    moved = rng.sample(departments, k=min(len(departments), max(3, len(departments) // 25)))
-    for dept_id, _org in moved:
-        old_label, _old = share_by_dept[dept_id]
-        label, share = STEPS[1] if old_label != "Trin 1" else STEPS[0]
-        share_by_dept[dept_id] = (label, share)
-        steps.append(
-            DepartmentStep(
-                agreement=agreement,
-                department_id=dept_id,
-                label=label,
-                share_percent=share,
-                valid_from=D(2025, 1, 1),
-                reason="Revurdering 2024: ændret beboersammensætning.",
-                reassessment=r2024,
-                approved_by=lead,
-                approved_at=now,
-            )
-        )
+    steps += _reassessed_2024(rng, agreement, departments, share_by_dept, lead)
     DepartmentStep.objects.bulk_create(steps, batch_size=2000)
     r_now = StepReassessment.objects.create(agreement=agreement, year=ctx.today.year)
     StepProposal.objects.bulk_create(
@@ -184,11 +186,46 @@ def load(ctx: DemoContext) -> None:
             for label, share in [STEPS[0] if rng.random() < 0.5 else STEPS[2]]
         ]
     )
-    _handheld(agreement, orgs, lead, ctx)
-    n = _turn_records(ctx, agreement, [v1, v2], departments)
-    ctx.log(
-        f"  agreements: 1 agreement, 2 versions, {len(steps)} department steps, {n} turn records"
+    return len(steps)
+
+
+def _reassessed_2024(
+    rng: random.Random,
+    agreement: AllocationAgreement,
+    departments: list[tuple[int, int]],
+    share_by_dept: dict[int, tuple[str, Decimal]],
+    lead: object,
+) -> list[DepartmentStep]:
+    """The 2024 reassessment moved a few departments from 1 January 2025."""
+    now = timezone.now()
+    r2024 = StepReassessment.objects.create(
+        agreement=agreement,
+        year=2024,
+        status=ReassessmentStatus.APPROVED,
+        effective_from=D(2025, 1, 1),
+        approved_by=lead,
+        approved_at=now,
     )
+    moved = rng.sample(departments, k=min(len(departments), max(3, len(departments) // 25)))
+    steps = []
+    for dept_id, _org in moved:
+        old_label, _old = share_by_dept[dept_id]
+        label, share = STEPS[1] if old_label != "Trin 1" else STEPS[0]
+        share_by_dept[dept_id] = (label, share)
+        steps.append(
+            DepartmentStep(
+                agreement=agreement,
+                department_id=dept_id,
+                label=label,
+                share_percent=share,
+                valid_from=D(2025, 1, 1),
+                reason="Revurdering 2024: ændret beboersammensætning.",
+                reassessment=r2024,
+                approved_by=lead,
+                approved_at=now,
+            )
+        )
+    return steps
 
 
 def _handheld(
@@ -257,13 +294,7 @@ def _turn_records(
         ((start + dt.timedelta(days=rng.randrange(days)), d) for d in chosen),
         key=lambda item: (item[0], item[1][0]),
     )
-    steps: dict[int, list[tuple[dt.date, str, Decimal]]] = {}
-    for dept_id, valid_from, label, share in (
-        DepartmentStep.objects.filter(agreement=agreement)
-        .values_list("department_id", "valid_from", "label", "share_percent")
-        .order_by("valid_from")
-    ):
-        steps.setdefault(dept_id, []).append((valid_from, label, share))
+    steps = _step_history(agreement)
     slack_orgs = set(sorted(set(org_of.values()))[2:5])
     book = TurnBook()
     records = []
@@ -274,12 +305,6 @@ def _turn_records(
             if valid_from <= day:
                 label, share_pct = step_label, step_share
         org = org_of[dept_id]
-        eligibility = check_turn_eligibility(
-            dwelling_type=dtype,
-            rent=rent,
-            covered_types=set(version.covered_dwelling_types),
-            rent_ceiling=version.rent_ceiling,
-        )
         record = TurnRecord(
             agreement=agreement,
             version=version,
@@ -290,20 +315,60 @@ def _turn_records(
             share_percent=share_pct,
             step_label=label,
         )
-        if not eligibility.eligible:
-            record.eligible = record.municipal = False
-            record.outcome = Outcome.ORDINARY
-            record.reason_code = "not_eligible"
-            record.reason_params = {
-                "reasons": [{"code": r.code, "params": r.params} for r in eligibility.reasons]
-            }
-        else:
-            decision = book.decide(BucketKey(org, share_from_percent(share_pct)))
-            record.eligible, record.municipal = True, decision.municipal
-            record.reason_code, record.reason_params = decision.reason_code, dict(decision.params)
-            record.outcome = _outcome(rng, decision.municipal, day, ctx.today, org in slack_orgs)
+        _judge(record, book, dtype, rent, slack=org in slack_orgs, rng=rng, today=ctx.today)
         records.append(record)
     TurnRecord.objects.bulk_create(records, batch_size=2000)
+    _save_counters(agreement, book)
+    return len(records)
+
+
+def _step_history(agreement: AllocationAgreement) -> dict[int, list[tuple[dt.date, str, Decimal]]]:
+    """Each department's steps, oldest first."""
+    steps: dict[int, list[tuple[dt.date, str, Decimal]]] = {}
+    for dept_id, valid_from, label, share in (
+        DepartmentStep.objects.filter(agreement=agreement)
+        .values_list("department_id", "valid_from", "label", "share_percent")
+        .order_by("valid_from")
+    ):
+        steps.setdefault(dept_id, []).append((valid_from, label, share))
+    return steps
+
+
+def _judge(
+    record: TurnRecord,
+    book: TurnBook,
+    dwelling_type: str,
+    rent: Decimal,
+    *,
+    slack: bool,
+    rng: random.Random,
+    today: dt.date,
+) -> None:
+    """Whose turn the reported dwelling is, as the turn engine decides, and how it ended."""
+    version = record.version
+    eligibility = check_turn_eligibility(
+        dwelling_type=dwelling_type,
+        rent=rent,
+        covered_types=set(version.covered_dwelling_types),
+        rent_ceiling=version.rent_ceiling,
+    )
+    if not eligibility.eligible:
+        record.eligible = record.municipal = False
+        record.outcome = Outcome.ORDINARY
+        record.reason_code = "not_eligible"
+        record.reason_params = {
+            "reasons": [{"code": r.code, "params": r.params} for r in eligibility.reasons]
+        }
+        return
+    decision = book.decide(
+        BucketKey(record.organisation_id, share_from_percent(record.share_percent))
+    )
+    record.eligible, record.municipal = True, decision.municipal
+    record.reason_code, record.reason_params = decision.reason_code, dict(decision.params)
+    record.outcome = _outcome(rng, decision.municipal, record.report_date, today, slack)
+
+
+def _save_counters(agreement: AllocationAgreement, book: TurnBook) -> None:
     TurnCounter.objects.bulk_create(
         [
             TurnCounter(
@@ -321,7 +386,6 @@ def _turn_records(
         ],
         batch_size=2000,
     )
-    return len(records)
 
 
 def _outcome(

@@ -214,6 +214,19 @@ def _fill(
     age: int,
     opened: dt.date,
 ) -> None:
+    """The rest of a citizen's case, each part drawn in turn from the same random stream."""
+    income_type = _profile(rng, case, actor, today, situation, age)
+    _family_and_areas(rng, case, actor, today, age)
+    _shelter_stays(rng, case, actor, today, situation, opened)
+    _support(rng, case, actor, today, opened)
+    _bars(rng, case, actor, today, income_type)
+    _status(rng, case, actor, today)
+
+
+def _profile(
+    rng: random.Random, case: Case, actor: Any, today: dt.date, situation: str, age: int
+) -> str:
+    """Income, needs and wishes; returns the income type."""
     changes: dict[str, Any] = {
         "income_type": rng.choice(
             [
@@ -242,6 +255,10 @@ def _fill(
     if rng.random() < 0.08:
         changes["pets"] = "1 hund"
     services.case_update(actor=actor, case=case, changes=changes, today=today)
+    return str(changes["income_type"])
+
+
+def _family_and_areas(rng: random.Random, case: Case, actor: Any, today: dt.date, age: int) -> None:
     if rng.random() < 0.08 and age >= 22:
         kids = [
             today - dt.timedelta(days=rng.randint(200, 15 * 365)) for _ in range(rng.randint(1, 3))
@@ -254,6 +271,11 @@ def _fill(
             district=rng.choice(STREET_NAMES),
             reason="Væk fra tidligere netværk",
         )
+
+
+def _shelter_stays(
+    rng: random.Random, case: Case, actor: Any, today: dt.date, situation: str, opened: dt.date
+) -> None:
     if situation in {"shelter_110", "night_shelter"} or rng.random() < 0.15:
         admitted = opened - dt.timedelta(days=rng.randint(0, 40))
         if situation == "shelter_110":
@@ -284,6 +306,9 @@ def _fill(
                 discharged_on=min(today, admitted + dt.timedelta(days=rng.randint(5, 60))),
                 action_plan=True,
             )
+
+
+def _support(rng: random.Random, case: Case, actor: Any, today: dt.date, opened: dt.date) -> None:
     if rng.random() < 0.3:
         method = rng.choice(["cti", "cti", "icm", "act", "s85", "s85a"])
         decided = min(today, opened + dt.timedelta(days=rng.randint(0, 60)))
@@ -298,6 +323,9 @@ def _fill(
             ends_on=cti_end(start) if method == "cti" else None,
             status="active" if start <= today else "planned",
         )
+
+
+def _bars(rng: random.Random, case: Case, actor: Any, today: dt.date, income_type: str) -> None:
     if rng.random() < 0.06:
         services.legal_bar_add(
             actor=actor,
@@ -305,9 +333,9 @@ def _fill(
             kind="prison_release",
             date=today - dt.timedelta(days=rng.randint(10, 170)),
         )
-    if rng.random() < 0.1 and changes["income_type"] in {"cash_benefit", "cash_benefit_minimum"}:
+    if rng.random() < 0.1 and income_type in {"cash_benefit", "cash_benefit_minimum"}:
         start = today - dt.timedelta(days=rng.randint(60, 900))
-        benefit = changes["income_type"]
+        benefit = income_type
         if start < law.REFORM_2025 and benefit == "cash_benefit_minimum":
             # Before the reform of 1 July 2025 the minimum rate was selvforsørgelses- og
             # hjemrejseydelse; the period runs on as kontanthjælp (joined by the bar rules).
@@ -321,6 +349,9 @@ def _fill(
             )
             start = law.REFORM_2025
         services.legal_bar_add(actor=actor, case=case, kind="benefits", benefit=benefit, date=start)
+
+
+def _status(rng: random.Random, case: Case, actor: Any, today: dt.date) -> None:
     if rng.random() < 0.2:
         services.case_add_note(
             actor=actor, case=case, text="Samtale om boligønsker og støttebehov."

@@ -88,7 +88,32 @@ def load(ctx: DemoContext) -> None:
     today = ctx.today
     last_year = today.year - 1
     years = list(range(last_year - YEARS + 1, last_year + 1))
+    per_dept = _dwellings_per_department()
+    build_years = dict(Department.objects.values_list("pk", "build_year"))
+    indicator_rows, values_by, levels = _indicators(rng, years, per_dept, build_years)
+    write_rows(DepartmentIndicators, IND_COLUMNS, indicator_rows)
+    designation_rows = _designations(latest_list_year(today), values_by, levels)
+    write_rows(
+        AreaDesignation,
+        ["id", "department_id", "list_year", "kind"],
+        [(i + 1, *row) for i, row in enumerate(designation_rows)],
+    )
+    placement_rows = _placements(
+        rng, today, per_dept, levels, years, ctx.data.get("agreement_caps", [])
+    )
+    write_rows(MunicipalPlacement, PLACEMENT_COLUMNS, placement_rows)
+    reset_sequences([DepartmentIndicators, AreaDesignation, MunicipalPlacement])
+    result = compute.recompute(on_date=today)
+    ctx.log(
+        f"  monitoring: {len(indicator_rows)} indicator rows "
+        f"({sum(1 for r in indicator_rows if r[-1])} suppressed), "
+        f"{len(designation_rows)} designations, {len(placement_rows)} placements; "
+        f"statuses {dict(sorted(result.by_status.items()))}"
+    )
 
+
+def _dwellings_per_department() -> dict[int, dict[str, Any]]:
+    """Count, area, rent, family and youth dwellings and the (dwelling, entrance) units."""
     per_dept: dict[int, dict[str, Any]] = defaultdict(
         lambda: {"n": 0, "area": 0, "rent": 0, "family": 0, "youth": 0, "units": []}
     )
@@ -102,8 +127,17 @@ def load(ctx: DemoContext) -> None:
         d["family"] += dtype == "family"
         d["youth"] += dtype == "youth"
         d["units"].append((pk, entrance))
-    build_years = dict(Department.objects.values_list("pk", "build_year"))
+    return per_dept
 
+
+def _indicators(
+    rng: random.Random,
+    years: list[int],
+    per_dept: dict[int, dict[str, Any]],
+    build_years: dict[int, int | None],
+) -> tuple[list[tuple[Any, ...]], dict[tuple[int, int], IndicatorValues], dict[int, list[float]]]:
+    """Ten years of indicator rows per department, from a latent level with a trend; returns the
+    rows, the values by (department, year) and each department's yearly levels."""
     indicator_rows: list[tuple[Any, ...]] = []
     values_by: dict[tuple[int, int], IndicatorValues] = {}
     levels: dict[int, list[float]] = {}
@@ -131,11 +165,16 @@ def load(ctx: DemoContext) -> None:
             indicator_rows.append((next_id, dept, year, residents, households, *row_vals, hidden))
             next_id += 1
             values_by[(dept, year)] = IndicatorValues(year, residents, households, *row_vals)
-    write_rows(DepartmentIndicators, IND_COLUMNS, indicator_rows)
+    return indicator_rows, values_by, levels
 
-    # The official lists: 1 December of each of the last five years, from the year before.
-    top_list = latest_list_year(today)
-    designation_rows: list[tuple[Any, ...]] = []
+
+def _designations(
+    top_list: int,
+    values_by: dict[tuple[int, int], IndicatorValues],
+    levels: dict[int, list[float]],
+) -> list[tuple[int, int, str]]:
+    """The official lists: 1 December of each of the last five years, from the year before."""
+    designation_rows: list[tuple[int, int, str]] = []
     parallel_run: dict[int, int] = defaultdict(int)
     for list_year in range(top_list - 7, top_list + 1):
         for dept in levels:
@@ -159,24 +198,7 @@ def load(ctx: DemoContext) -> None:
                 kinds.append("forebyggelse")
             if list_year >= top_list - 4:
                 designation_rows += [(dept, list_year, kind) for kind in kinds]
-    write_rows(
-        AreaDesignation,
-        ["id", "department_id", "list_year", "kind"],
-        [(i + 1, *row) for i, row in enumerate(designation_rows)],
-    )
-
-    placement_rows = _placements(
-        rng, today, per_dept, levels, years, ctx.data.get("agreement_caps", [])
-    )
-    write_rows(MunicipalPlacement, PLACEMENT_COLUMNS, placement_rows)
-    reset_sequences([DepartmentIndicators, AreaDesignation, MunicipalPlacement])
-    result = compute.recompute(on_date=today)
-    ctx.log(
-        f"  monitoring: {len(indicator_rows)} indicator rows "
-        f"({sum(1 for r in indicator_rows if r[-1])} suppressed), "
-        f"{len(designation_rows)} designations, {len(placement_rows)} placements; "
-        f"statuses {dict(sorted(result.by_status.items()))}"
-    )
+    return designation_rows
 
 
 def _caps_on(

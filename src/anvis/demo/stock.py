@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from anvis.demo.bulk import reset_sequences, write_rows
@@ -191,12 +192,54 @@ def _age_factor(year: int) -> float:
     return 1.30
 
 
+@dataclass
+class _Rows:
+    """The generated rows and the running numbers between departments."""
+
+    orgs: list[tuple[Any, ...]]
+    depts: list[tuple[Any, ...]] = field(default_factory=list)
+    entrances: list[tuple[Any, ...]] = field(default_factory=list)
+    dwellings: list[tuple[Any, ...]] = field(default_factory=list)
+    street_counter: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Building:
+    """What every dwelling of one department shares."""
+
+    kind: str
+    year: int
+    floors: int
+    doors: int
+    elevator: bool
+    pets: bool
+    rate: float
+
+
 def generate(ctx: DemoContext) -> dict[str, list[tuple[Any, ...]]]:
     rng = ctx.rng_for("stock")
     if ctx.national:
         n_orgs, n_depts, mean_size = 560, 7000, 89
     else:
         n_orgs, n_depts, mean_size = 20, 250, 120
+    rows = _Rows(orgs=_organisations(rng, n_orgs))
+    # Organisation sizes are skewed: a few large, many small.
+    org_weights = [1.0 / (k + 3) ** 0.9 for k in range(n_orgs)]
+    total_w = sum(org_weights)
+    dept_no_by_org: dict[int, int] = {}
+    for d in range(n_depts):
+        org_id = 1 + _pick_index(rng, org_weights, total_w) if d >= n_orgs else d + 1
+        dept_no_by_org[org_id] = dept_no_by_org.get(org_id, 0) + 1
+        _department(rng, ctx, rows, d + 1, org_id, str(dept_no_by_org[org_id]), mean_size)
+    return {
+        "orgs": rows.orgs,
+        "depts": rows.depts,
+        "entrances": rows.entrances,
+        "dwellings": rows.dwellings,
+    }
+
+
+def _organisations(rng: random.Random, n_orgs: int) -> list[tuple[Any, ...]]:
     orgs: list[tuple[Any, ...]] = []
     for i in range(n_orgs):
         prefix = ORG_PREFIXES[i % len(ORG_PREFIXES)]
@@ -212,99 +255,102 @@ def generate(ctx: DemoContext) -> dict[str, list[tuple[Any, ...]]]:
                 "",
             )
         )
-    # Organisation sizes are skewed: a few large, many small.
-    org_weights = [1.0 / (k + 3) ** 0.9 for k in range(n_orgs)]
-    total_w = sum(org_weights)
-    depts: list[tuple[Any, ...]] = []
-    entrances: list[tuple[Any, ...]] = []
-    dwellings: list[tuple[Any, ...]] = []
-    entrance_id = 0
-    dwelling_id = 0
-    street_counter: dict[tuple[str, str], int] = {}
-    dept_no_by_org: dict[int, int] = {}
-    for d in range(n_depts):
-        org_id = 1 + _pick_index(rng, org_weights, total_w) if d >= n_orgs else d + 1
-        dept_no_by_org[org_id] = dept_no_by_org.get(org_id, 0) + 1
-        number = str(dept_no_by_org[org_id])
-        kind = _weighted(
-            rng,
-            [
-                ("family", 0.80),
-                ("youth", 0.08),
-                ("senior", 0.07),
-                ("skaev", 0.03),
-                ("shared", 0.02),
-            ],
-        )
-        year = _year(rng)
-        if ctx.national:
-            postal, city = NATIONAL_CITIES[d % len(NATIONAL_CITIES)]
-            district = city
-        else:
-            district = DISTRICTS[int(rng.random() ** 1.3 * len(DISTRICTS))]
-            postal, city = CITY_BY_DISTRICT.get(district, ("9000", "Aalborg"))
-        stem = rng.choice(STREETS).split()[0].removesuffix("vej").removesuffix("gade")
-        name = f"{stem}{rng.choice(DEPT_NAMES).lower()}"
-        depts.append((d + 1, org_id, number, name.capitalize(), district, postal, year))
-        if kind == "skaev":
-            size = rng.randint(4, 12)
-        elif kind == "shared":
-            size = rng.randint(6, 16)
-        else:
-            size = max(8, int(rng.lognormvariate(math.log(mean_size) - 0.32, 0.8)))
-        dept_rate = BASE_RATE * _age_factor(year) * rng.uniform(0.88, 1.12)
-        pets = rng.random() < 0.5
-        floors = (
-            1
-            if kind in {"skaev", "shared"}
-            else (rng.choice([3, 4, 4, 5]) if year < 1990 else rng.choice([3, 4, 5]))
-        )
-        doors = 2 if kind != "youth" else 3
-        per_entrance = floors * doors
-        has_elevator = year >= 1990 or kind == "senior" or (floors >= 5 and rng.random() < 0.3)
-        remaining = size
-        while remaining > 0:
-            entrance_id += 1
-            street = rng.choice(STREETS)
-            key = (street, postal)
-            street_counter[key] = street_counter.get(key, 0) + 1
-            address = f"{street} {street_counter[key]}"
-            entrances.append((entrance_id, d + 1, address, postal, city, None))
-            count = min(per_entrance, remaining)
-            remaining -= count
-            for unit in range(count):
-                dwelling_id += 1
-                floor = FLOORS[unit // doors] if floors > 1 else ""
-                door = DOORS[unit % doors] if floors > 1 else str(unit + 1)
-                rooms, area, dtype = _unit(rng, kind)
-                rent = int(round(area * dept_rate / 12 / 5) * 5)
-                if kind == "skaev":
-                    rent = rng.randint(2300, 3300)
-                ground = floor in {"", "st"}
-                step_free = ground or has_elevator
-                wheelchair = step_free and (year >= 2000 or kind == "senior") and rng.random() < 0.5
-                aconto = int(round(area * rng.uniform(7, 11) / 10) * 10)
-                deposit = rent * 3
-                dwellings.append(
-                    (
-                        dwelling_id,
-                        entrance_id,
-                        floor,
-                        door,
-                        dtype,
-                        rooms,
-                        area,
-                        rent,
-                        aconto,
-                        deposit,
-                        step_free,
-                        has_elevator,
-                        wheelchair,
-                        pets,
-                        None,
-                    )
-                )
-    return {"orgs": orgs, "depts": depts, "entrances": entrances, "dwellings": dwellings}
+    return orgs
+
+
+def _department(
+    rng: random.Random,
+    ctx: DemoContext,
+    rows: _Rows,
+    dept_id: int,
+    org_id: int,
+    number: str,
+    mean_size: int,
+) -> None:
+    """One department with its entrances and dwellings."""
+    kind = _weighted(
+        rng,
+        [
+            ("family", 0.80),
+            ("youth", 0.08),
+            ("senior", 0.07),
+            ("skaev", 0.03),
+            ("shared", 0.02),
+        ],
+    )
+    year = _year(rng)
+    if ctx.national:
+        postal, city = NATIONAL_CITIES[(dept_id - 1) % len(NATIONAL_CITIES)]
+        district = city
+    else:
+        district = DISTRICTS[int(rng.random() ** 1.3 * len(DISTRICTS))]
+        postal, city = CITY_BY_DISTRICT.get(district, ("9000", "Aalborg"))
+    stem = rng.choice(STREETS).split()[0].removesuffix("vej").removesuffix("gade")
+    name = f"{stem}{rng.choice(DEPT_NAMES).lower()}"
+    rows.depts.append((dept_id, org_id, number, name.capitalize(), district, postal, year))
+    if kind == "skaev":
+        size = rng.randint(4, 12)
+    elif kind == "shared":
+        size = rng.randint(6, 16)
+    else:
+        size = max(8, int(rng.lognormvariate(math.log(mean_size) - 0.32, 0.8)))
+    rate = BASE_RATE * _age_factor(year) * rng.uniform(0.88, 1.12)
+    pets = rng.random() < 0.5
+    floors = (
+        1
+        if kind in {"skaev", "shared"}
+        else (rng.choice([3, 4, 4, 5]) if year < 1990 else rng.choice([3, 4, 5]))
+    )
+    doors = 2 if kind != "youth" else 3
+    elevator = year >= 1990 or kind == "senior" or (floors >= 5 and rng.random() < 0.3)
+    building = _Building(kind, year, floors, doors, elevator, pets, rate)
+    remaining = size
+    while remaining > 0:
+        street = rng.choice(STREETS)
+        key = (street, postal)
+        rows.street_counter[key] = rows.street_counter.get(key, 0) + 1
+        entrance_id = len(rows.entrances) + 1
+        address = f"{street} {rows.street_counter[key]}"
+        rows.entrances.append((entrance_id, dept_id, address, postal, city, None))
+        count = min(floors * doors, remaining)
+        remaining -= count
+        for unit in range(count):
+            rows.dwellings.append(
+                _dwelling(rng, building, entrance_id, unit, len(rows.dwellings) + 1)
+            )
+
+
+def _dwelling(
+    rng: random.Random, b: _Building, entrance_id: int, unit: int, dwelling_id: int
+) -> tuple[Any, ...]:
+    floor = FLOORS[unit // b.doors] if b.floors > 1 else ""
+    door = DOORS[unit % b.doors] if b.floors > 1 else str(unit + 1)
+    rooms, area, dtype = _unit(rng, b.kind)
+    rent = int(round(area * b.rate / 12 / 5) * 5)
+    if b.kind == "skaev":
+        rent = rng.randint(2300, 3300)
+    ground = floor in {"", "st"}
+    step_free = ground or b.elevator
+    wheelchair = step_free and (b.year >= 2000 or b.kind == "senior") and rng.random() < 0.5
+    aconto = int(round(area * rng.uniform(7, 11) / 10) * 10)
+    deposit = rent * 3
+    return (
+        dwelling_id,
+        entrance_id,
+        floor,
+        door,
+        dtype,
+        rooms,
+        area,
+        rent,
+        aconto,
+        deposit,
+        step_free,
+        b.elevator,
+        wheelchair,
+        b.pets,
+        None,
+    )
 
 
 def _pick_index(rng: random.Random, weights: list[float], total: float) -> int:

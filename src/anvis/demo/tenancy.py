@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from typing import Any
 
 from anvis.cases import services as cases
@@ -188,12 +189,11 @@ def load(ctx: DemoContext) -> None:
         return
     rng = ctx.rng_for("tenancy")
     worker = users["sagsbehandler"]
-    today = ctx.today
-    evicted = transferred = arrears = open_warnings = 0
+    counts: Counter[str] = Counter()
     # Housed oldest first, so that every offer is judged against the placements before it.
     housed = {index: _house(ctx, rng, index, users) for index in reversed(range(TENANCIES))}
     for index in range(TENANCIES):
-        lease, org_user, cpr, case = housed[index]
+        lease, org_user = housed[index][:2]
         # One point of entry: the organisation names its contact on every tenancy.
         services.tenancy_contacts_set(
             actor=org_user,
@@ -201,73 +201,9 @@ def load(ctx: DemoContext) -> None:
             organisation_contact=org_user,
             set_organisation=True,
         )
+        _story(ctx.today, rng, index, worker, housed[index], counts)
         move_in = lease.move_in_on
-        age = (today - move_in).days
-        roll = rng.random()
-        if index % 9 == 5 and evicted < EVICTIONS and age > 300:
-            evicted += 1
-            d0 = move_in + dt.timedelta(days=60 + rng.randrange(0, 80))
-            e = _event(org_user, lease, "arrears", d0, amount=9800, months=2)
-            _contact(worker, e, d0 + dt.timedelta(days=1), "Lejer svarer ikke på opkald")
-            e = _event(org_user, lease, "demand", d0 + dt.timedelta(days=30))
-            _contact(worker, e, d0 + dt.timedelta(days=32), "Hjemmebesøg, ingen kontakt")
-            e = _event(org_user, lease, "cancellation", d0 + dt.timedelta(days=45))
-            _contact(worker, e, d0 + dt.timedelta(days=46), "Kontakt til bostøtten")
-            e = _event(
-                org_user,
-                lease,
-                "eviction",
-                d0 + dt.timedelta(days=70),
-                eviction_date=d0 + dt.timedelta(days=100),
-            )
-            _contact(worker, e, d0 + dt.timedelta(days=71), "Møde i fogedretten")
-            out = d0 + dt.timedelta(days=100)
-            _event(org_user, lease, "move_out", out, move_out_reason="eviction")
-            if evicted <= 2:
-                # Back in homelessness: the case is closed and a new one is opened.
-                for status in ("follow_up", "closed"):
-                    case = cases.case_transition(actor=worker, case=case, status=status, today=out)
-                back = out + dt.timedelta(days=rng.randint(10, 60))
-                cases.case_create(
-                    actor=worker,
-                    cpr=cpr,
-                    first_name=case.citizen.first_name,
-                    last_name=case.citizen.last_name,
-                    situation="shelter_110",
-                    situation_since=back,
-                    waiting_since=back,
-                    today=back,
-                )
-        elif index % 11 == 8 and transferred < TRANSFERS and age > 330:
-            transferred += 1
-            _event(
-                org_user,
-                lease,
-                "move_out",
-                move_in + dt.timedelta(days=250 + rng.randrange(0, 60)),
-                move_out_reason="transfer",
-            )
-        elif index % 17 == 10 and age > 200:
-            # Left without notice: the organisation does not know why (counted as lost).
-            _event(
-                org_user,
-                lease,
-                "move_out",
-                move_in + dt.timedelta(days=100 + rng.randrange(0, 60)),
-                move_out_reason="unknown",
-            )
-        elif index in OPEN_WARNINGS:
-            # Recent warnings still open: on the list of homes at risk.
-            open_warnings += 1
-            kind = "demand" if index % 2 else "arrears"
-            values = {"amount": 4600, "months": 1} if kind == "arrears" else {}
-            _event(org_user, lease, kind, today - dt.timedelta(days=index % 4), **values)
-        elif roll < ARREARS_RESOLVED and age > 120:
-            arrears += 1
-            d0 = move_in + dt.timedelta(days=30 + rng.randrange(0, min(age - 90, 400)))
-            e = _event(org_user, lease, "arrears", d0, amount=3200 + 800 * (index % 5), months=1)
-            _contact(worker, e, d0 + dt.timedelta(days=2), "Afdragsordning aftalt")
-            _event(org_user, lease, "resolved", d0 + dt.timedelta(days=20))
+        age = (ctx.today - move_in).days
         if index % 13 == 3 and age > 200 and not Tenancy.objects.get(lease=lease).ended_on:
             _event(
                 worker,
@@ -277,6 +213,100 @@ def load(ctx: DemoContext) -> None:
                 note="Indlagt på psykiatrisk afdeling i to uger",
             )
     ctx.log(
-        f"tenancy: {TENANCIES} tenancies, {arrears} arrears resolved, {evicted} evicted, "
-        f"{transferred} moved on, {open_warnings} open warnings"
+        f"tenancy: {TENANCIES} tenancies, {counts['arrears']} arrears resolved, "
+        f"{counts['evicted']} evicted, {counts['transferred']} moved on, "
+        f"{counts['open_warnings']} open warnings"
     )
+
+
+def _story(
+    today: dt.date,
+    rng: random.Random,
+    index: int,
+    worker: Any,
+    housed: tuple[Any, Any, str, Any],
+    counts: Counter[str],
+) -> None:
+    """What happens in one tenancy after moving in: eviction, transfer, leaving without notice,
+    an open warning, resolved arrears or nothing; counted in `counts`."""
+    lease, org_user = housed[:2]
+    move_in = lease.move_in_on
+    age = (today - move_in).days
+    roll = rng.random()
+    if index % 9 == 5 and counts["evicted"] < EVICTIONS and age > 300:
+        counts["evicted"] += 1
+        _eviction(rng, worker, housed, back_to_homelessness=counts["evicted"] <= 2)
+    elif index % 11 == 8 and counts["transferred"] < TRANSFERS and age > 330:
+        counts["transferred"] += 1
+        _event(
+            org_user,
+            lease,
+            "move_out",
+            move_in + dt.timedelta(days=250 + rng.randrange(0, 60)),
+            move_out_reason="transfer",
+        )
+    elif index % 17 == 10 and age > 200:
+        # Left without notice: the organisation does not know why (counted as lost).
+        _event(
+            org_user,
+            lease,
+            "move_out",
+            move_in + dt.timedelta(days=100 + rng.randrange(0, 60)),
+            move_out_reason="unknown",
+        )
+    elif index in OPEN_WARNINGS:
+        # Recent warnings still open: on the list of homes at risk.
+        counts["open_warnings"] += 1
+        kind = "demand" if index % 2 else "arrears"
+        values = {"amount": 4600, "months": 1} if kind == "arrears" else {}
+        _event(org_user, lease, kind, today - dt.timedelta(days=index % 4), **values)
+    elif roll < ARREARS_RESOLVED and age > 120:
+        counts["arrears"] += 1
+        d0 = move_in + dt.timedelta(days=30 + rng.randrange(0, min(age - 90, 400)))
+        e = _event(org_user, lease, "arrears", d0, amount=3200 + 800 * (index % 5), months=1)
+        _contact(worker, e, d0 + dt.timedelta(days=2), "Afdragsordning aftalt")
+        _event(org_user, lease, "resolved", d0 + dt.timedelta(days=20))
+
+
+def _eviction(
+    rng: random.Random,
+    worker: Any,
+    housed: tuple[Any, Any, str, Any],
+    *,
+    back_to_homelessness: bool,
+) -> None:
+    """Arrears, demand, cancellation and eviction, each followed up by the caseworker."""
+    lease, org_user, cpr, case = housed
+    move_in = lease.move_in_on
+    d0 = move_in + dt.timedelta(days=60 + rng.randrange(0, 80))
+    e = _event(org_user, lease, "arrears", d0, amount=9800, months=2)
+    _contact(worker, e, d0 + dt.timedelta(days=1), "Lejer svarer ikke på opkald")
+    e = _event(org_user, lease, "demand", d0 + dt.timedelta(days=30))
+    _contact(worker, e, d0 + dt.timedelta(days=32), "Hjemmebesøg, ingen kontakt")
+    e = _event(org_user, lease, "cancellation", d0 + dt.timedelta(days=45))
+    _contact(worker, e, d0 + dt.timedelta(days=46), "Kontakt til bostøtten")
+    e = _event(
+        org_user,
+        lease,
+        "eviction",
+        d0 + dt.timedelta(days=70),
+        eviction_date=d0 + dt.timedelta(days=100),
+    )
+    _contact(worker, e, d0 + dt.timedelta(days=71), "Møde i fogedretten")
+    out = d0 + dt.timedelta(days=100)
+    _event(org_user, lease, "move_out", out, move_out_reason="eviction")
+    if back_to_homelessness:
+        # Back in homelessness: the case is closed and a new one is opened.
+        for status in ("follow_up", "closed"):
+            case = cases.case_transition(actor=worker, case=case, status=status, today=out)
+        back = out + dt.timedelta(days=rng.randint(10, 60))
+        cases.case_create(
+            actor=worker,
+            cpr=cpr,
+            first_name=case.citizen.first_name,
+            last_name=case.citizen.last_name,
+            situation="shelter_110",
+            situation_since=back,
+            waiting_since=back,
+            today=back,
+        )

@@ -80,27 +80,8 @@ def load(ctx: DemoContext) -> None:
         ctx.log("vacancies: skipped (needs demo users and cases)")
         return
     lead, worker = users["anvisningsleder"], users["sagsbehandler"]
-    org_users = [users["boligorg"], users["boligorg2"]]
     today = ctx.today
-    reported: list[Vacancy] = []
-    for user in org_users:
-        organisation = user.organisations.order_by("pk").first()
-        if organisation is None:
-            continue
-        for index, dwelling in enumerate(_dwellings(organisation, ctx)):
-            # Report days spread over the last two weeks; every third is offered voluntarily
-            # so that the demo has enough municipal vacancies whatever the turn counters say.
-            report_day = today - dt.timedelta(days=PER_ORGANISATION + 2 - index)
-            reported.append(
-                services.vacancy_report(
-                    actor=user,
-                    dwelling=dwelling,
-                    notice_date=report_day - dt.timedelta(days=30),
-                    available_from=report_day + dt.timedelta(days=10),
-                    source="voluntary" if index % 3 == 0 else "report",
-                    report_date=report_day,
-                )
-            )
+    reported = _report(ctx, [users["boligorg"], users["boligorg2"]])
     municipal = [v for v in reported if v.status == VacancyStatus.MUNICIPAL]
     # The oldest unanswered ones expire; one is declined; the newest stay in the inbox.
     services.vacancies_expire(today=today)
@@ -122,26 +103,57 @@ def load(ctx: DemoContext) -> None:
     # the newest and those nobody may get stay in the inbox.
     usable = [v for v in answerable[1:-1] if not gate.usability(vacancy=v, day=today).nobody]
     accepted = [services.vacancy_accept(actor=lead, vacancy=v, today=today) for v in usable]
-    offered_on = today
+    leases, overrides = _offers(accepted[:6], lead, worker, today)
+    ctx.log(
+        f"vacancies: {len(reported)} reported, {len(municipal)} municipal, "
+        f"{len(accepted)} accepted, {leases} let, {overrides} offer with an override"
+    )
+
+
+def _report(ctx: DemoContext, org_users: list[Any]) -> list[Vacancy]:
+    """Each organisation reports its dwellings, report days spread over the last two weeks;
+    every third is offered voluntarily so that the demo has enough municipal vacancies whatever
+    the turn counters say."""
+    reported: list[Vacancy] = []
+    for user in org_users:
+        organisation = user.organisations.order_by("pk").first()
+        if organisation is None:
+            continue
+        for index, dwelling in enumerate(_dwellings(organisation, ctx)):
+            report_day = ctx.today - dt.timedelta(days=PER_ORGANISATION + 2 - index)
+            reported.append(
+                services.vacancy_report(
+                    actor=user,
+                    dwelling=dwelling,
+                    notice_date=report_day - dt.timedelta(days=30),
+                    available_from=report_day + dt.timedelta(days=10),
+                    source="voluntary" if index % 3 == 0 else "report",
+                    report_date=report_day,
+                )
+            )
+    return reported
+
+
+def _offers(accepted: list[Vacancy], lead: Any, worker: Any, today: dt.date) -> tuple[int, int]:
+    """Offers on the accepted vacancies, some declined and offered again, some let; returns the
+    leases and the offers made with an override."""
     leases = overrides = 0
-    for index, vacancy in enumerate(accepted[:6]):
+    for index, vacancy in enumerate(accepted):
         # Each offer goes to the best candidate the gate lets through, as on the candidate page.
-        offer = _offer_best(worker, vacancy, offered_on)
+        offer = _offer_best(worker, vacancy, today)
         if offer is None and not overrides:
-            offer = _offer_with_override(lead, vacancy, offered_on)
+            offer = _offer_with_override(lead, vacancy, today)
             overrides += offer is not None
         if offer is None:
             continue
         if index % 3 == 0:
             # Declined with a coded reason, then offered to the next candidate.
-            services.offer_decline(
-                actor=worker, offer=offer, reason="client_location", today=offered_on
-            )
-            offer = _offer_best(worker, vacancy, offered_on)
+            services.offer_decline(actor=worker, offer=offer, reason="client_location", today=today)
+            offer = _offer_best(worker, vacancy, today)
             if offer is None:
                 continue
         if index % 2 == 0:
-            services.offer_accept(actor=worker, offer=offer, today=offered_on)
+            services.offer_accept(actor=worker, offer=offer, today=today)
             start = max(vacancy.available_from, add_working_days(today, 3)) + dt.timedelta(
                 days=index
             )
@@ -153,7 +165,4 @@ def load(ctx: DemoContext) -> None:
                 move_in_on=start,
             )
             leases += 1
-    ctx.log(
-        f"vacancies: {len(reported)} reported, {len(municipal)} municipal, "
-        f"{len(accepted)} accepted, {leases} let, {overrides} offer with an override"
-    )
+    return leases, overrides
