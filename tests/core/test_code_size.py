@@ -14,10 +14,8 @@ MAX_FUNCTION_LINES = 80
 
 #: path relative to src -> lines today (may only shrink)
 FILES_OVER: dict[str, int] = {
-    "anvis/agreements/models.py": 789,
     "anvis/agreements/services.py": 741,
     "anvis/api/views.py": 757,
-    "anvis/cases/models.py": 626,
     "anvis/cases/services.py": 705,
     "anvis/vacancies/views.py": 649,
 }
