@@ -14,15 +14,13 @@ MAX_FUNCTION_LINES = 80
 
 #: path relative to src -> lines today (may only shrink)
 FILES_OVER: dict[str, int] = {
-    "anvis/agreements/services.py": 741,
     "anvis/api/views.py": 757,
-    "anvis/cases/services.py": 705,
     "anvis/vacancies/views.py": 649,
 }
 
 #: "path:function" -> lines today (may only shrink)
 FUNCTIONS_OVER: dict[str, int] = {
-    "anvis/agreements/services.py:turn_decide": 96,
+    "anvis/agreements/services/turns.py:turn_decide": 83,
     "anvis/monitoring/selectors.py:department_overview": 82,
     "anvis/reports/selectors.py:report_snapshot_gather": 82,
     "anvis/simulation/adapters.py:scenario_from_database": 107,
