@@ -21,7 +21,7 @@ from typing import Any
 
 from anvis.cases import services
 from anvis.cases.models import Case
-from anvis.demo.context import DemoContext
+from anvis.demo.context import DemoContext, weighted
 from anvis_core import law
 from anvis_core.cases.support import cti_end
 
@@ -123,15 +123,6 @@ STREET_NAMES = ["Aalborg Øst", "Vejgaard", "Nørresundby", "Hasseris", "Aalborg
 MOD11_WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
 
 
-def _weighted(rng: random.Random, options: list[tuple[Any, float]]) -> Any:
-    roll, acc = rng.random(), 0.0
-    for value, weight in options:
-        acc += weight
-        if roll < acc:
-            return value
-    return options[-1][0]
-
-
 def _fictional_cpr(rng: random.Random, birth: dt.date, used: set[str]) -> str:
     digit7 = rng.choice([0, 1, 2, 3]) if birth.year < 2000 else 4
     while True:
@@ -152,7 +143,7 @@ def load(ctx: DemoContext) -> None:
     used: set[str] = set()
     created = 0
     for i in range(CITIZENS):
-        low, high = _weighted(rng, AGE_BANDS)
+        low, high = weighted(rng, AGE_BANDS)
         age = rng.randint(low, high)
         birth = today - dt.timedelta(days=age * 365 + rng.randrange(365))
         cpr = _fictional_cpr(rng, birth, used)
@@ -179,7 +170,7 @@ def load(ctx: DemoContext) -> None:
                 old = services.case_transition(
                     actor=actor, case=old, status=status, today=old_open + dt.timedelta(days=200)
                 )
-        situation = _weighted(rng, SITUATIONS)
+        situation = weighted(rng, SITUATIONS)
         waited = min(int(rng.expovariate(1 / 110)), 700)
         opened = today - dt.timedelta(days=waited)
         since = opened - dt.timedelta(days=rng.randint(0, 60))

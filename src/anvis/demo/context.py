@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,3 +29,13 @@ class DemoContext:
     @property
     def national(self) -> bool:
         return self.scale == "national"
+
+
+def weighted(rng: random.Random, options: Sequence[tuple[Any, float]]) -> Any:
+    """One of the options, drawn with their weights (which sum to 1) by one random number."""
+    roll, acc = rng.random(), 0.0
+    for value, weight in options:
+        acc += weight
+        if roll < acc:
+            return value
+    return options[-1][0]

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from anvis.demo.bulk import reset_sequences, write_rows
-from anvis.demo.context import DemoContext
+from anvis.demo.context import DemoContext, weighted
 from anvis.stock.models import Department, Dwelling, Entrance, HousingOrganisation
+from anvis.stock.services import DWELLING_FIELDS
 
 ORG_PREFIXES = [
     "Limfjordens",
@@ -156,18 +156,8 @@ AREA_BY_ROOMS = {1: 42, 2: 62, 3: 80, 4: 98, 5: 116}
 BASE_RATE = 899  # kr per m² a year (LBF 2023)
 
 
-def _weighted(rng: random.Random, options: Sequence[tuple[Any, float]]) -> Any:
-    roll = rng.random()
-    acc = 0.0
-    for value, weight in options:
-        acc += weight
-        if roll < acc:
-            return value
-    return options[-1][0]
-
-
 def _year(rng: random.Random) -> int:
-    low, high = _weighted(
+    low, high = weighted(
         rng,
         [
             ((1930, 1959), 0.12),
@@ -268,7 +258,7 @@ def _department(
     mean_size: int,
 ) -> None:
     """One department with its entrances and dwellings."""
-    kind = _weighted(
+    kind = weighted(
         rng,
         [
             ("family", 0.80),
@@ -374,7 +364,7 @@ def _unit(rng: random.Random, kind: str) -> tuple[int, int, str]:
         return 1, rng.randint(28, 40), "skaev"
     if kind == "shared":
         return 1, rng.randint(22, 34), "shared"
-    rooms = _weighted(rng, FAMILY_ROOMS)
+    rooms = weighted(rng, FAMILY_ROOMS)
     return rooms, max(22 + 10 * rooms, int(rng.gauss(AREA_BY_ROOMS[rooms], 8))), "family"
 
 
@@ -389,23 +379,7 @@ TABLES = [
     (
         "dwellings",
         Dwelling,
-        [
-            "id",
-            "entrance_id",
-            "floor",
-            "door",
-            "dwelling_type",
-            "rooms",
-            "area_m2",
-            "rent",
-            "aconto",
-            "deposit",
-            "step_free",
-            "elevator",
-            "wheelchair",
-            "pets_allowed",
-            "dar_id",
-        ],
+        ["id", "entrance_id", "floor", "door", *DWELLING_FIELDS],
     ),
 ]
 

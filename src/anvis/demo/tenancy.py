@@ -21,7 +21,7 @@ from typing import Any
 
 from anvis.cases import services as cases
 from anvis.demo.cases import MOD11_WEIGHTS
-from anvis.demo.context import DemoContext
+from anvis.demo.context import DemoContext, weighted
 from anvis.stock.models import Dwelling
 from anvis.tenancy import services
 from anvis.tenancy.models import Source, TaskStatus, Tenancy
@@ -40,15 +40,6 @@ METHODS = [("cti", 0.35), ("icm", 0.2), ("act", 0.1), ("s85", 0.15), ("s85a", 0.
 FIRST = ["Mads", "Lene", "Ahmad", "Birgit", "Kasper", "Fatima", "Jonas", "Mette", "Ole", "Sofie"]
 LAST = ["Nielsen", "Jensen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen"]
 PROVIDERS = ["Bostøtteteamet Øst", "CTI-teamet", "ACT-teamet", "Kirkens Korshær bostøtte"]
-
-
-def _pick(rng: random.Random, options: list[tuple[str, float]]) -> str:
-    roll, acc = rng.random(), 0.0
-    for value, weight in options:
-        acc += weight
-        if roll < acc:
-            return value
-    return options[-1][0]
 
 
 def _cpr(rng: random.Random, birth: dt.date) -> str:
@@ -145,7 +136,7 @@ def _house(ctx: DemoContext, rng: random.Random, index: int, users: dict[str, An
         discharged_on=move_in - dt.timedelta(days=rng.randint(0, 3)),
         action_plan=True,
     )
-    method = _pick(rng, METHODS)
+    method = weighted(rng, METHODS)
     if method:
         late = rng.random() < 0.12
         start = move_in + dt.timedelta(days=rng.randint(20, 45) if late else -rng.randint(0, 7))
