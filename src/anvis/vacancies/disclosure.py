@@ -26,8 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext as _
-
+from anvis.events import publish
 from anvis.permissions import Role, is_municipal, user_has_role, user_organisation_ids
 
 from .models import Offer, OfferStatus, VacancyEvent
@@ -149,26 +148,12 @@ def lease_warnings_for(user: Any, warnings: tuple[str, ...], offer: Offer) -> tu
         return ()
     if is_municipal(user):
         return warnings
-    from django.contrib.auth import get_user_model
-    from django.urls import reverse
-
-    from anvis.notifications.models import Kind
-    from anvis.notifications.services import notify
-
-    case = offer.case
-    recipients = [case.caseworker_id] if case.caseworker_id else []
-    if not recipients:
-        recipients = list(
-            get_user_model()
-            .objects.filter(role=Role.ALLOCATION_LEAD, is_active=True)
-            .values_list("pk", flat=True)
-        )
-    notify(
-        recipient_ids=recipients,
-        kind=Kind.OFFER_ANSWERED,
-        title=_("Lease registered for %(case)s") % {"case": case.number},
-        body="\n".join(warnings),
-        link=reverse("cases:case_overview", args=[case.pk]),
-        dedupe_key=f"lease-warnings-{offer.pk}",
+    publish(
+        "lease.warnings_withheld",
+        actor=user,
+        organisation_id=offer.vacancy.organisation_id,
+        offer_id=offer.pk,
+        case_id=offer.case_id,
+        warnings=list(warnings),
     )
     return ()
