@@ -25,6 +25,7 @@ from anvis.core.forms import form_status, posted, submit
 from anvis.permissions import (
     MUNICIPAL,
     POST_ONLY,
+    REPORTERS,
     Role,
     access,
     can_write_organisation,
@@ -37,7 +38,6 @@ from .forms import ContactForm, EventForm, MunicipalContactsForm, OrganisationCo
 from .importing import import_events
 
 TENANCY_ROLES = MUNICIPAL | {Role.ORGANISATION}
-REPORTERS = frozenset({Role.ORGANISATION, Role.ADMIN})
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
