@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anvis.agreements.selectors import agreement_list, ledger
-from anvis.audit.services import personal_data_access_record
+from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.cases.selectors import case_list, case_queryset
 from anvis.core.exports import file_response, two_decimals
 from anvis.permissions import (
@@ -627,15 +627,13 @@ class CaseExport(ExportView):
     def get(self, request: Request) -> HttpResponse:
         filetype = _filetype(request)
         cases = list(case_list(user=request.user))
-        for case in cases:
-            personal_data_access_record(
-                user=request.user,
-                subject_id=case.citizen_id,
-                subject_ref=case.citizen.reference,
-                what="cases.export",
-                purpose=_("Export of the case list"),
-                path=request.path,
-            )
+        personal_data_read(
+            user=request.user,
+            subjects=[citizen_subject(case.citizen) for case in cases],
+            what="case.export",
+            purpose=Purpose.EXPORT,
+            path=request.path,
+        )
         headers = [
             _("Case number"), _("Citizen reference"), _("Status"), _("Opened"),
             _("Waiting since"), _("Priority"), _("Urgent"), _("Caseworker"),

@@ -103,18 +103,15 @@ def nominee_for(user: Any, offer: Offer) -> Nominee:
 
 def record_contact_access(*, user: Any, nominees: list[Nominee], path: str) -> None:
     """Log each organisation showing of a nominee's name and contact (a personal-data access)."""
-    from anvis.audit.services import personal_data_access_record
+    from anvis.audit.services import Purpose, Subject, personal_data_read
 
-    for nominee in nominees:
-        if nominee.citizen_id is not None:
-            personal_data_access_record(
-                user=user,
-                subject_id=nominee.citizen_id,
-                subject_ref=nominee.label,
-                what="name and contact details (accepted offer)",
-                purpose="lease",
-                path=path,
-            )
+    personal_data_read(
+        user=user,
+        subjects=[Subject(id=n.citizen_id, ref=n.label) for n in nominees if n.citizen_id],
+        what="offer.contact",
+        purpose=Purpose.LEASE,
+        path=path,
+    )
 
 
 @dataclass(frozen=True)

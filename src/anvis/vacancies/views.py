@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import personal_data_access_record
+from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.cases.selectors import case_queryset
 from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
@@ -155,16 +155,14 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     disclosure.record_contact_access(
         user=user, nominees=[nominee_contact] if nominee_contact else [], path=request.path
     )
-    if municipal and offers:
-        for offer in offers:
-            personal_data_access_record(
-                user=user,
-                subject_id=offer.case.citizen_id,
-                subject_ref=offer.case.citizen.reference,
-                what="name (offer on a vacancy)",
-                purpose="allocation",
-                path=request.path,
-            )
+    if municipal:
+        personal_data_read(
+            user=user,
+            subjects=[citizen_subject(offer.case.citizen) for offer in offers],
+            what="offer.names",
+            purpose=Purpose.ALLOCATION,
+            path=request.path,
+        )
     if municipal:
         labels = gate.unit_labels([vacancy])
         for offer in offers:
@@ -337,12 +335,11 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The offer is made."))
             return redirect("vacancies:vacancy_detail", pk=pk)
     if chosen is not None:
-        personal_data_access_record(
+        personal_data_read(
             user=request.user,
-            subject_id=chosen.citizen_id,
-            subject_ref=chosen.citizen.reference,
-            what="eligibility (offer dialogue)",
-            purpose="allocation",
+            subjects=[citizen_subject(chosen.citizen)],
+            what="offer.eligibility",
+            purpose=Purpose.ALLOCATION,
             path=request.path,
         )
     blocked = [
