@@ -20,7 +20,8 @@ from anvis.core.tabular import Row
 from anvis.permissions import MUNICIPAL, Role, can_write_organisation, user_has_role
 from anvis.stock.importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, import_stock_rows
 from anvis.stock.models import HousingOrganisation
-from anvis.vacancies.models import EventKind, Offer, OfferStatus, Vacancy, VacancyEvent
+from anvis.vacancies.models import EventKind, Offer, OfferStatus, Vacancy
+from anvis.vacancies.timeline import timeline_add
 
 from .authentication import TOKEN_PREFIX, hash_token
 from .models import ApiToken, EventType, TokenKind, WebhookSubscription
@@ -135,14 +136,15 @@ def nominee_accept(*, actor: Any, offer: Offer, note: str = "") -> Offer:
         summary = _("The organisation accepted the nominee.")
         if note.strip():
             summary = f"{summary} {note.strip()}"[:300]
-        VacancyEvent.objects.create(
+        timeline_add(
             vacancy=vacancy,
-            offer=offer,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor=actor,
             kind=EventKind.OFFER,
+            offer=offer,
             from_status=offer.status,
             to_status=offer.status,
             summary=summary,
+            name="offer.nominee_accepted",
         )
         audit_record(
             actor=actor, action="api.nominee_accept", instance=offer, note=note.strip()[:500]
