@@ -541,7 +541,7 @@ class VacancyExport(ExportView):
         qs = Vacancy.objects.restrict(request.user).select_related(
             "organisation", "dwelling__entrance"
         )
-        filterset = VacancyFilter(request.query_params, queryset=qs)
+        filterset = VacancyFilter(request.query_params, queryset=qs, user=request.user)
         if not filterset.is_valid():
             raise serializers.ValidationError(filterset.errors)
         headers = [

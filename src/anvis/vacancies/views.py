@@ -30,6 +30,7 @@ from anvis_core.quotas import Quarter
 from anvis_core.workflow import DEFAULT_OFFER_RESPONSE_WORKING_DAYS, working_days_left
 
 from . import disclosure, gate, selectors, services
+from .filters import OPEN, VacancyFilter
 from .forms import (
     ClaimDecisionForm,
     GuaranteeClaimForm,
@@ -78,21 +79,33 @@ def _error_message(request: HttpRequest, error: ValidationError) -> None:
 
 @access(ALL_ROLES)
 def vacancy_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "open")
-    if status not in {"open", "all", *VacancyStatus.values}:
-        status = "open"
-    qs = selectors.vacancy_list(user=request.user, status=None if status == "all" else status)
-    page, query = paginate(request, qs)
+    """The vacancy list, filtered by the one `VacancyFilter` the API uses too (open vacancies
+    unless the query names a status)."""
+    data = request.GET.copy()
+    data.setdefault("status", OPEN)
+    filterset = VacancyFilter(
+        data, queryset=selectors.vacancy_list(user=request.user), user=request.user
+    )
+    status = data["status"] if filterset.is_valid() else OPEN
+    page, query = paginate(
+        request, filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    )
+    tab_params = data.copy()
+    tab_params.pop("page", None)
+    tab_params.pop("status", None)
     return render(
         request,
         "vacancies/vacancy_list.html",
         {
+            "filter": filterset,
             "page": page,
             "query": query,
             "status": status,
+            "tab_query": tab_params.urlencode(),
             "statuses": [(s.value, s.label) for s in VacancyStatus if s != VacancyStatus.REPORTED],
             "can_report": user_has_role(request.user, REPORTERS),
         },
+        status=200 if filterset.is_valid() else 400,
     )
 
 
