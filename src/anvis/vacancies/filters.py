@@ -64,7 +64,7 @@ class VacancyFilter(django_filters.FilterSet):
         queryset=HousingOrganisation.objects.none(),
         widget=FastSelect,
     )
-    department = django_filters.CharFilter(
+    department_number = django_filters.CharFilter(
         label=_("Department number"),
         field_name="dwelling__entrance__department__number",
         lookup_expr="iexact",

@@ -120,7 +120,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @access(REPORTERS)
 def vacancy_report(request: HttpRequest) -> HttpResponse:
-    form = VacancyReportForm(posted(request), user=request.user)
+    """Report a vacancy; `?bolig=<id>` (the dwelling page's "Report vacant") chooses the
+    dwelling beforehand."""
+    chosen = request.GET.get("bolig", "")
+    initial = {"dwelling": chosen} if chosen.isdigit() and len(chosen) < 19 else {}
+    form = VacancyReportForm(posted(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

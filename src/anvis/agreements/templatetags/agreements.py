@@ -77,5 +77,5 @@ def ledger_vacancies_url(view: Any, row: Any, figure: str, span: str) -> str:
     if row is not None:
         params["organisation"] = row.organisation_id
         if view.level == "department":
-            params["department"] = row.department_number
+            params["department_number"] = row.department_number
     return f"{reverse('vacancies:vacancy_list')}?{urlencode(params)}"
