@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from anvis.audit.services import personal_data_access_record
 from anvis.cases.selectors import case_queryset
+from anvis.core.exports import file_response
 from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
 from anvis.permissions import (
@@ -45,6 +45,7 @@ from .forms import (
     VacancyReportForm,
 )
 from .models import ClaimStatus, GuaranteeClaim, Lease, Offer, OfferStatus, Vacancy, VacancyStatus
+from .tables import VOID_RENT_COLUMNS
 
 REPORTERS = frozenset({Role.ORGANISATION, Role.ADMIN})
 LEASE_WRITERS = frozenset({Role.ORGANISATION, Role.ALLOCATION_LEAD, Role.ADMIN})
@@ -525,40 +526,13 @@ def void_rent(request: HttpRequest) -> HttpResponse:
     except (KeyError, ValueError):
         quarter = Quarter.of(today)
     statement = selectors.void_rent_statement(user=request.user, quarter=quarter)
-    if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="tomgangsleje-{quarter}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(
-            [
-                _("Housing organisation"),
-                _("Dwelling"),
-                _("Void rent from"),
-                _("Lease starts"),
-                _("Days"),
-                _("Rent at letting (kr/month)"),
-                _("Void rent (kr)"),
-                _("Paid by"),
-            ]
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return file_response(
+            name=f"tomgangsleje-{quarter}",
+            filetype=request.GET["format"],
+            columns=VOID_RENT_COLUMNS,
+            items=statement.lines,
         )
-        for line in statement.lines:
-            lease = line.lease
-            writer.writerow(
-                [
-                    line.organisation,
-                    line.dwelling,
-                    lease.vacancy.void_rent_start.strftime("%d.%m.%Y")
-                    if lease.vacancy.void_rent_start
-                    else "",
-                    lease.starts_on.strftime("%d.%m.%Y"),
-                    lease.void_rent_days,
-                    lease.vacancy.rent_at_letting,
-                    str(lease.void_rent_amount).replace(".", ","),
-                    _payer(lease.void_rent_payer),
-                ]
-            )
-        return response
     quarters = [Quarter.of(today)]
     for _i in range(7):
         quarters.append(quarters[-1].previous())
@@ -572,12 +546,6 @@ def void_rent(request: HttpRequest) -> HttpResponse:
             "now": selectors.void_rent_now(user=request.user, day=today),
         },
     )
-
-
-def _payer(value: str) -> str:
-    from anvis.agreements.models import VoidRentPayer
-
-    return str(VoidRentPayer(value).label) if value in VoidRentPayer.values else ""
 
 
 # --- guarantee claims ---------------------------------------------------------------------------

@@ -38,7 +38,7 @@ QUARTER = Quarter(2024, 3)
 TODAY = dt.date(2025, 1, 15)
 
 
-def _year_of_vacancies(users: dict[str, Any]) -> None:
+def year_of_vacancies(users: dict[str, Any]) -> None:
     """Turn records with every outcome, each behind a (closed) vacancy as the flow makes it."""
     worker = users["sagsbehandler"]
     rng = random.Random(11)
@@ -73,7 +73,7 @@ def _year_of_vacancies(users: dict[str, Any]) -> None:
 def test_every_figure_opens_the_vacancies_it_counts(
     agreement: Any, users: dict[str, Any], client_for: Any, level: str
 ) -> None:
-    _year_of_vacancies(users)
+    year_of_vacancies(users)
     user = users["anvisningsleder"]
     view = selectors.ledger(
         user=user, agreement=agreement, quarter=QUARTER, level=level, today=TODAY
@@ -101,7 +101,7 @@ def test_every_figure_opens_the_vacancies_it_counts(
 def test_the_ledger_page_links_its_figures(
     agreement: Any, users: dict[str, Any], client_for: Any
 ) -> None:
-    _year_of_vacancies(users)
+    year_of_vacancies(users)
     client = client_for("anvisningsleder")
     page = client.get(
         reverse("agreements:ledger"), {"aftale": agreement.pk, "kvartal": str(QUARTER)}

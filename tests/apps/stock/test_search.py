@@ -39,7 +39,9 @@ def test_two_characters_of_an_address_find_the_dwelling_with_its_facts(
 
 
 def test_more_words_narrow_to_the_floor_and_door(client_for: Any, org_a: Any) -> None:
-    results = _suggest(client_for("administrator"), "stock:dwelling_suggestions", "Alfavej 1, st. tv")
+    results = _suggest(
+        client_for("administrator"), "stock:dwelling_suggestions", "Alfavej 1, st. tv"
+    )
     assert [r["label"] for r in results] == ["Alfavej 1, st tv, 9220 Aalborg Øst"]
 
 
@@ -51,7 +53,9 @@ def test_the_same_address_in_two_towns_is_told_apart(client_for: Any, org_a: Any
     Dwelling.objects.create(entrance=other, floor="st", door="tv", rooms=2, area_m2=50, rent=4000)
     labels = [
         r["label"]
-        for r in _suggest(client_for("administrator"), "stock:dwelling_suggestions", "alfavej 1 st tv")
+        for r in _suggest(
+            client_for("administrator"), "stock:dwelling_suggestions", "alfavej 1 st tv"
+        )
     ]
     assert sorted(labels) == [
         "Alfavej 1, st tv, 8000 Aarhus C",
