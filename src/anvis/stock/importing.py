@@ -278,6 +278,15 @@ def import_stock(data: bytes, filename: str, *, actor: Any) -> ImportResult:
         headers, rows = read_rows(data, filename)
     except FileFormatError as exc:
         return ImportResult(ok=False, errors=[RowError(1, "", str(exc))])
+    return import_stock_rows(headers, rows, actor=actor, source=filename)
+
+
+def import_stock_rows(
+    headers: list[str], rows: list[Row], *, actor: Any, source: str
+) -> ImportResult:
+    """Parse, validate and upsert rows of the stock (from a file, or from the API's items,
+    which come here as rows directly): every row is checked first; nothing is written unless
+    all are good. `source` names the file (or the API) in the audit trail."""
     headers = [COLUMN_ALIASES.get(h, h) for h in headers]
     rows = [Row(r.line, {COLUMN_ALIASES.get(k, k): v for k, v in r.values.items()}) for r in rows]
     errors: list[RowError] = []
@@ -305,7 +314,7 @@ def import_stock(data: bytes, filename: str, *, actor: Any) -> ImportResult:
                 actor=actor,
                 action="stock.import",
                 object_type="stock.Import",
-                object_repr=filename[:255],
+                object_repr=source[:255],
                 after={"rows": len(parsed), "created": created, "updated": updated},
             )
     except IntegrityError as exc:
