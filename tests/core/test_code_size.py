@@ -16,10 +16,10 @@ MAX_FUNCTION_LINES = 80
 FILES_OVER: dict[str, int] = {
     "anvis/agreements/models.py": 789,
     "anvis/agreements/services.py": 741,
-    "anvis/api/views.py": 757,
+    "anvis/api/views.py": 714,
     "anvis/cases/models.py": 626,
     "anvis/cases/services.py": 705,
-    "anvis/vacancies/views.py": 649,
+    "anvis/vacancies/views.py": 634,
 }
 
 #: "path:function" -> lines today (may only shrink)
