@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from anvis.agreements.selectors import agreement_list, ledger
 from anvis.audit.services import personal_data_access_record
 from anvis.cases.selectors import case_list, case_queryset
+from anvis.core import formats as fmt
 from anvis.core.exports import file_response, two_decimals
 from anvis.permissions import ALL_ROLES, LEAD, MUNICIPAL, STOCK_READERS, STOCK_WRITERS, Role
 from anvis.stock.filters import DwellingFilter
@@ -472,7 +473,7 @@ def _filetype(request: Request) -> str:
 
 
 def _d(day: dt.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else ""
+    return fmt.date(day) if day else ""
 
 
 class ExportView(APIView):

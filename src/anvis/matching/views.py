@@ -15,7 +15,6 @@ from anvis.cases.models import Case
 from anvis.cases.selectors import case_queryset
 from anvis.core.forms import form_status, posted, submit
 from anvis.permissions import LEAD, MUNICIPAL, POST_ONLY, access
-from anvis.vacancies.adapters import ENGINE_VERSION
 from anvis.vacancies.gate import unit_labels
 from anvis.vacancies.models import VacancyStatus
 from anvis.vacancies.reasons import RULE_LABELS, describe
@@ -108,7 +107,6 @@ def candidates(request: HttpRequest, vacancy_pk: int) -> HttpResponse:
             "why_query": _query_without(request, "ikke"),
             "looked_up": looked_up,
             "can_offer": vacancy.status == VacancyStatus.ACCEPTED,
-            "engine_version": ENGINE_VERSION,
         },
     )
 

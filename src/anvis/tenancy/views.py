@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anvis.audit.services import personal_data_access_record
+from anvis.core import formats as fmt
 from anvis.core.forms import form_status, posted, submit
 from anvis.permissions import (
     MUNICIPAL,
@@ -141,8 +142,8 @@ def task_contact(request: HttpRequest, pk: int) -> HttpResponse:
             "intro": _("%(kind)s reported %(date)s; contact the tenant by %(deadline)s.")
             % {
                 "kind": task.event.get_kind_display(),
-                "date": task.event.reported_on.strftime("%d.%m.%Y"),
-                "deadline": task.deadline.strftime("%d.%m.%Y"),
+                "date": fmt.date(task.event.reported_on),
+                "deadline": fmt.date(task.deadline),
             },
         },
         status=form_status(request, form),

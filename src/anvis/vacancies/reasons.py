@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from anvis.core import formats as fmt
 from anvis_core.matching.eligibility import Reason
 
 from .adapters import OPEN_ENDED
@@ -108,7 +109,7 @@ LEVEL_LABELS = {
 
 
 def _date(value: str) -> str:
-    return dt.date.fromisoformat(value).strftime("%d.%m.%Y") if value else ""
+    return fmt.date(dt.date.fromisoformat(value)) if value else ""
 
 
 def describe(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from anvis.audit.services import personal_data_access_record
 from anvis.cases.selectors import case_queryset
+from anvis.core import formats as fmt
 from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
 from anvis.permissions import (
@@ -531,10 +532,10 @@ def void_rent(request: HttpRequest) -> HttpResponse:
                 [
                     line.organisation,
                     line.dwelling,
-                    lease.vacancy.void_rent_start.strftime("%d.%m.%Y")
+                    fmt.date(lease.vacancy.void_rent_start)
                     if lease.vacancy.void_rent_start
                     else "",
-                    lease.starts_on.strftime("%d.%m.%Y"),
+                    fmt.date(lease.starts_on),
                     lease.void_rent_days,
                     lease.vacancy.rent_at_letting,
                     str(lease.void_rent_amount).replace(".", ","),
