@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 def date(value: dt.date | None) -> str:
@@ -69,10 +70,13 @@ def number(value: Any, decimals: int | None = None, *, signed: bool = False) -> 
     return text
 
 
-def money(value: Any, decimals: int = 0) -> str:
-    """An amount in kroner: ``4.500 kr.`` (whole kroner unless ``decimals`` says otherwise)."""
+def money(value: Any, decimals: int | None = None) -> str:
+    """An amount in kroner: ``4.500 kr.``, ``1.234,50 kr.`` (øre shown when there are any,
+    unless ``decimals`` says how many places)."""
     if value is None or value == "":
         return ""
+    if decimals is None:
+        decimals = 0 if Decimal(str(value)) == Decimal(str(value)).to_integral_value() else 2
     return _("%(amount)s kr.") % {"amount": number(value, decimals)}
 
 
@@ -93,3 +97,19 @@ def quarter(value: Any) -> str:
 
         value = Quarter.parse(value)
     return _("%(number)s. quarter %(year)s") % {"number": value.number, "year": value.year}
+
+
+def rooms(value: Any) -> str:
+    """A number of rooms with its plural form: ``1 værelse``, ``2 værelser``."""
+    if value is None or value == "":
+        return ""
+    n = int(value)
+    return ngettext("%(n)s room", "%(n)s rooms", n) % {"n": n}
+
+
+def persons(value: Any) -> str:
+    """A number of persons with its plural form: ``1 person``, ``3 personer``."""
+    if value is None or value == "":
+        return ""
+    n = int(value)
+    return ngettext("%(n)s person", "%(n)s persons", n) % {"n": n}

@@ -2,7 +2,8 @@
 
 ``{{ d|day }}`` 04.12.2026 · ``{{ t|moment }}`` 04.12.2026 14:30 · ``{{ t|timestamp }}`` with
 seconds · ``{{ x|num:2 }}`` 1.234,50 · ``{{ x|signed:1 }}`` +1,5 · ``{{ x|kr }}`` 4.500 kr. ·
-``{{ x|pct }}`` 40 % · ``{{ q|quarter }}`` 4. kvartal 2026 · ``{{ d|month }}`` december 2026.
+``{{ x|pct }}`` 40 % · ``{{ q|quarter }}`` 4. kvartal 2026 · ``{{ d|month }}`` december 2026 ·
+``{{ n|rooms }}`` 1 værelse / 2 værelser.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ def signed(value: Any, decimals: Any = 1) -> str:
 
 
 @register.filter
-def kr(value: Any, decimals: Any = 0) -> str:
-    return formats.money(value, int(decimals))
+def kr(value: Any, decimals: Any = None) -> str:
+    return formats.money(value, None if decimals is None else int(decimals))
 
 
 @register.filter
@@ -59,3 +60,8 @@ def pct(value: Any, decimals: Any = 0) -> str:
 @register.filter
 def quarter(value: Any) -> str:
     return formats.quarter(value)
+
+
+@register.filter
+def rooms(value: Any) -> str:
+    return formats.rooms(value)
