@@ -120,7 +120,7 @@ class VacancyListCreate(generics.ListAPIView):
     def get_queryset(self) -> Any:
         return (
             Vacancy.objects.restrict(self.request.user)
-            .select_related("dwelling__entrance")
+            .select_related("dwelling__entrance", "turn_record")
             .order_by("-report_date", "-pk")
         )
 
@@ -173,7 +173,7 @@ class VacancyDetail(generics.RetrieveAPIView):
         )  # none for the steering group
         return (
             Vacancy.objects.restrict(self.request.user)
-            .select_related("dwelling__entrance")
+            .select_related("dwelling__entrance", "turn_record")
             .prefetch_related("events", Prefetch("offers", queryset=offers))
         )
 

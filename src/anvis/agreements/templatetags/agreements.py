@@ -10,6 +10,8 @@ from django.utils.translation import gettext_noop
 from anvis.core import formats
 from anvis_core.quotas import LedgerStatus, Quarter
 
+from ..explain import KIND_LABELS
+
 register = template.Library()
 
 STATUS_LABELS = {
@@ -40,3 +42,9 @@ def status_badge(status: LedgerStatus) -> str:
     return format_html(
         '<span class="status status--{}">{}</span>', status.value, _(STATUS_LABELS[status])
     )
+
+
+@register.simple_tag
+def turn_label(kind: str) -> str:
+    """The one name of a kind of turn (`anvis.agreements.explain.KIND_LABELS`)."""
+    return str(KIND_LABELS[kind])
