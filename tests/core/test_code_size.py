@@ -16,11 +16,10 @@ MAX_FUNCTION_LINES = 80
 FILES_OVER: dict[str, int] = {
     "anvis/agreements/models.py": 789,
     "anvis/agreements/services.py": 741,
-    "anvis/api/views.py": 757,
+    "anvis/api/views.py": 753,
     "anvis/cases/models.py": 626,
     "anvis/cases/services.py": 705,
     "anvis/vacancies/services.py": 1196,
-    "anvis/vacancies/views.py": 649,
 }
 
 #: "path:function" -> lines today (may only shrink)
@@ -42,7 +41,6 @@ FUNCTIONS_OVER: dict[str, int] = {
     "anvis/vacancies/services.py:lease_register": 96,
     "anvis/vacancies/services.py:offer_create": 97,
     "anvis/vacancies/services.py:vacancy_report": 88,
-    "anvis/vacancies/views.py:offer_create": 91,
     "anvis_core/matching/problem.py:make_problem": 113,
     "anvis_core/matching/solve.py:solve": 82,
     "anvis_core/reports/figures.py:waiting_tables": 101,

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anvis.audit.services import audit_record, snapshot
-from anvis.core import formats as fmt
 from anvis.stock.models import Department, Dwelling, HousingOrganisation
 from anvis_core.calendar import add_working_days
 from anvis_core.quotas import Outcome, can_set_outcome, check_turn_eligibility, decide_turn
@@ -137,7 +136,7 @@ def agreement_update(
     if first and first.valid_from < agreement.period_start:
         errors["period_start"] = _(
             "The agreement cannot start after its first version (valid from %(date)s)."
-        ) % {"date": fmt.date(first.valid_from)}
+        ) % {"date": first.valid_from.strftime("%d.%m.%Y")}
     judged = TurnRecord.objects.filter(agreement=agreement)
     outside = judged.filter(report_date__lt=agreement.period_start)
     if agreement.period_end:
@@ -188,7 +187,7 @@ def _check_not_before_judged(
                     "Vacancies reported up to %(date)s have already been judged by the agreement; "
                     "a change must be valid from a later date."
                 )
-                % {"date": fmt.date(last)}
+                % {"date": last.strftime("%d.%m.%Y")}
             }
         )
 
@@ -325,7 +324,7 @@ def _check_step(
             errors["valid_from"] = _(
                 "Vacancies in this department reported up to %(date)s have already been judged; "
                 "the new step must be valid from a later date."
-            ) % {"date": fmt.date(last)}
+            ) % {"date": last.strftime("%d.%m.%Y")}
     if (
         "valid_from" not in errors
         and DepartmentStep.objects.filter(

@@ -547,8 +547,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
 
 def _ledger_table(view: selectors.LedgerView) -> tuple[list[str], list[list[Any]]]:
-    """The ledger's lines as a table for the CSV and XLSX downloads (every line, not a page);
-    fractions rounded to two decimals."""
+    """The ledger's lines for the CSV and XLSX downloads (every line; fractions to 2 places)."""
     headers = [
         _("Housing organisation"),
         _("Department") if view.level == "department" else "",

@@ -4,7 +4,6 @@ changes only its own organisation's rows (404 otherwise) and no endpoint serves 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import Prefetch
@@ -472,10 +471,6 @@ def _filetype(request: Request) -> str:
     return value
 
 
-def _d(day: dt.date | None) -> str:
-    return fmt.date(day) if day else ""
-
-
 class ExportView(APIView):
     """Files are Django responses; errors are problem+json whatever the Accept header says."""
 
@@ -555,12 +550,12 @@ class VacancyExport(ExportView):
                 v.organisation.name,
                 str(v.dwelling),
                 v.get_status_display(),
-                _d(v.report_date),
-                _d(v.notice_date),
-                _d(v.available_from),
+                fmt.date(v.report_date),
+                fmt.date(v.notice_date),
+                fmt.date(v.available_from),
                 v.rent_at_letting,
-                _d(v.response_deadline),
-                _d(v.answered_on),
+                fmt.date(v.response_deadline),
+                fmt.date(v.answered_on),
             ]
             for v in filterset.qs.order_by("-report_date", "-pk")
         )
@@ -639,8 +634,8 @@ class CaseExport(ExportView):
                 c.number,
                 c.citizen.reference,
                 c.get_status_display(),
-                _d(c.opened_on),
-                _d(c.waiting_since),
+                fmt.date(c.opened_on),
+                fmt.date(c.waiting_since),
                 c.priority_total,
                 c.urgent,
                 c.caseworker.get_full_name() if c.caseworker else "",
