@@ -231,7 +231,7 @@ def test_whole_flow_with_three_people(
         "0,0",
         "1",
         "1,0",
-        "1 (1/0/0)",
+        "1\n1 taget imod · 0 afvist · 0 udløbet",
         "0",
         "0,0",
         "På andel",
