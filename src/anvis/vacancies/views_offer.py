@@ -271,6 +271,14 @@ def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The decline is recorded."))
             return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
+    personal_data_access_record(
+        user=request.user,
+        subject_id=offer.case.citizen_id,
+        subject_ref=offer.case.citizen.reference,
+        what="name (decline dialogue)",
+        purpose="allocation",
+        path=request.path,
+    )
     return render(
         request,
         "vacancies/offer_decline.html",
