@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anvis.core import formats as fmt
 from anvis.core.exports import file_response
 from anvis.core.forms import form_status, posted, submit
 from anvis.core.lists import paginate
@@ -210,7 +211,7 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        _("Edit version valid from %(date)s") % {"date": version.valid_from.strftime("%d.%m.%Y")},
+        _("Edit version valid from %(date)s") % {"date": fmt.date(version.valid_from)},
         "agreements:agreement_detail",
         back_pk=version.agreement_id,
     )

@@ -4,7 +4,6 @@ changes only its own organisation's rows (404 otherwise) and no endpoint serves 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import Prefetch
@@ -29,6 +28,7 @@ from anvis.audit.services import (
     personal_data_read,
 )
 from anvis.cases.selectors import case_list, case_queryset
+from anvis.core import formats as fmt
 from anvis.core.exports import file_response, two_decimals
 from anvis.permissions import (
     ALL_ROLES,
@@ -133,7 +133,7 @@ class VacancyListCreate(generics.ListAPIView):
     def get_queryset(self) -> Any:
         return (
             Vacancy.objects.restrict(self.request.user)
-            .select_related("dwelling__entrance")
+            .select_related("dwelling__entrance", "turn_record")
             .order_by("-report_date", "-pk")
         )
 
@@ -186,7 +186,7 @@ class VacancyDetail(generics.RetrieveAPIView):
         )  # none for the steering group
         return (
             Vacancy.objects.restrict(self.request.user)
-            .select_related("dwelling__entrance")
+            .select_related("dwelling__entrance", "turn_record")
             .prefetch_related("events", Prefetch("offers", queryset=offers))
         )
 
@@ -477,10 +477,6 @@ def _filetype(request: Request) -> str:
     return value
 
 
-def _d(day: dt.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else ""
-
-
 class ExportView(APIView):
     """Files are Django responses; errors are problem+json whatever the Accept header says."""
 
@@ -604,8 +600,8 @@ class CaseExport(ExportView):
                 c.number,
                 c.citizen.reference,
                 c.get_status_display(),
-                _d(c.opened_on),
-                _d(c.waiting_since),
+                fmt.date(c.opened_on),
+                fmt.date(c.waiting_since),
                 c.priority_total,
                 c.urgent,
                 c.caseworker.get_full_name() if c.caseworker else "",

@@ -37,7 +37,7 @@ from .models import (
 
 def vacancy_list(*, user: Any, status: str | None = None) -> QuerySet[Vacancy]:
     qs = Vacancy.objects.restrict(user).select_related(
-        "organisation", "dwelling__entrance__department"
+        "organisation", "dwelling__entrance__department", "turn_record"
     )
     if status == "open":
         qs = qs.open()

@@ -9,8 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import Purpose, citizen_subject, personal_data_read
-from anvis.cases.selectors import case_queryset
+from anvis.audit.services import (
+    Purpose,
+    citizen_subject,
+    personal_data_read,
+)
 from anvis.core.exports import file_response
 from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
@@ -28,7 +31,7 @@ from anvis.permissions import (
     vacancy_actions,
 )
 from anvis_core.quotas import Quarter
-from anvis_core.workflow import DEFAULT_OFFER_RESPONSE_WORKING_DAYS, working_days_left
+from anvis_core.workflow import working_days_left
 
 from . import disclosure, gate, selectors, services
 from .filters import OPEN, VacancyFilter
@@ -37,8 +40,6 @@ from .forms import (
     GuaranteeClaimForm,
     LeaseForm,
     LetOrdinaryForm,
-    OfferDeclineForm,
-    OfferForm,
     OfferRejectForm,
     OfferWithdrawForm,
     VacancyDeclineForm,
@@ -293,108 +294,6 @@ def vacancy_let(request: HttpRequest, pk: int) -> HttpResponse:
 # --- offers -------------------------------------------------------------------------------------
 
 
-BLOCKED_SHOWN = 50
-
-
-@access(MUNICIPAL, deny_status=404, obj=Vacancy, action=WRITE)
-def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """The offer dialogue. The choices are the waiting citizens the one gate lets through
-    (eligible first, then those with findings the user may confirm or, as allocation lead,
-    override); the others are listed with the rules that keep them from the dwelling. The
-    chosen citizen's findings come from the same check the offer service makes."""
-    vacancy = selectors.vacancy_get(user=request.user, pk=pk)
-    today = timezone.localdate()
-    version = vacancy.turn_record.version if vacancy.turn_record else None
-    default_days = (
-        version.offer_response_working_days if version else DEFAULT_OFFER_RESPONSE_WORKING_DAYS
-    )
-    can_override = gate.may_override(request.user)
-    candidates = gate.vacancy_candidates(vacancy=vacancy, day=today)
-    split = candidates.split()
-    allowed = split.eligible + split.soft + (split.agreement if can_override else [])
-    marks = dict.fromkeys(split.soft + split.agreement, " ⚠")
-    case_ids = candidates.pool.case_ids
-    choices = (
-        case_queryset(user=request.user)
-        .filter(pk__in=[case_ids[n] for n in allowed])
-        .select_related("citizen")
-        .order_by("-priority_total", "waiting_since", "pk")
-    )
-    form = OfferForm(
-        posted(request),
-        cases=case_queryset(user=request.user).select_related("citizen"),
-        candidates=choices,
-        default_days=default_days,
-        marks=marks,
-        can_override=can_override,
-    )
-    chosen = None
-    chosen_pk = request.POST.get("case") or request.GET.get("sag")
-    if chosen_pk and str(chosen_pk).isdigit():
-        chosen = case_queryset(user=request.user).filter(pk=int(chosen_pk)).first()
-        if chosen is not None and request.method == "GET":
-            form.initial["case"] = chosen.pk
-    check = gate.offer_check(case=chosen, vacancy=vacancy, day=today) if chosen else None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.offer_create(
-                actor=request.user,
-                vacancy=vacancy,
-                case=data["case"],
-                response_working_days=data["response_working_days"],
-                viewing_at=data["viewing_at"],
-                soft_confirmed=data["soft_confirmed"],
-                override_reason=data.get("override_reason", ""),
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The offer is made."))
-            return redirect("vacancies:vacancy_detail", pk=pk)
-    if chosen is not None:
-        personal_data_read(
-            user=request.user,
-            subjects=[citizen_subject(chosen.citizen)],
-            what="offer.eligibility",
-            purpose=Purpose.ALLOCATION,
-            path=request.path,
-        )
-    blocked = [
-        (number, _finding_texts(candidates, number)) for number in split.blocked[:BLOCKED_SHOWN]
-    ]
-    if not can_override:
-        blocked += [
-            (number, _finding_texts(candidates, number))
-            for number in split.agreement[: max(0, BLOCKED_SHOWN - len(blocked))]
-        ]
-    return render(
-        request,
-        "vacancies/offer_form.html",
-        {
-            "form": form,
-            "vacancy": vacancy,
-            "chosen": chosen,
-            "check": check.rows() if check else [],
-            "affordability": check.affordability if check else None,
-            "check_blocked": bool(check and check.findings.blocked),
-            "split": split,
-            "conditional_count": len(split.soft) + (len(split.agreement) if can_override else 0),
-            "blocked": blocked,
-            "not_offerable_count": len(split.blocked)
-            + (0 if can_override else len(split.agreement)),
-            "can_override": can_override,
-        },
-        status=form_status(request, form),
-    )
-
-
-def _finding_texts(candidates: gate.VacancyCandidates, number: str) -> list[str]:
-    """The findings that keep a citizen off the list, each with what it would take."""
-    result = gate.GateResult(candidates.findings(number), candidates.labels)
-    return [f"{row['text']} ({row['severity_label']}.)" for row in result.rows()]
-
-
 @access(MUNICIPAL, deny_status=404, obj=Offer, action=WRITE, methods=POST_ONLY)
 def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
@@ -405,26 +304,6 @@ def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The citizen has accepted the offer."))
     return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
-
-
-@access(MUNICIPAL, deny_status=404, obj=Offer, action=WRITE)
-def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = selectors.offer_get(user=request.user, pk=pk)
-    form = OfferDeclineForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.offer_decline(
-                actor=request.user,
-                offer=offer,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The decline is recorded."))
-            return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
-    return _form_page(request, form, _("Record a decline"), offer.vacancy)
 
 
 @access(MUNICIPAL, deny_status=404, obj=Offer, action=WRITE)
