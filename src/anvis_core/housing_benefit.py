@@ -136,8 +136,8 @@ RATES: tuple[Rates, ...] = (
             "threshold per child (44,900 kr) was not found published: it is derived the same way "
             "(29,400 × 170,300 / 111,600, to the nearest 100), which reproduces every published "
             "raise per child found (2020, 2021, 2026). Ældre Sagen's page of 14.01.2026 gives "
-            "other boligsikring figures (171,500 / 45,200 / 28,900 / 50,760), which Udbetaling "
-            "Danmark's calculator does not reproduce."
+            "other boligsikring figures (171,500 / 45,200 / 28,900 / 50,760), which the recorded "
+            "answers of Udbetaling Danmark's calculator do not fit."
         ),
         boligydelse=KindRates(
             cost_share=D("0.75"),
