@@ -111,9 +111,9 @@ def dwelling_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    from anvis.vacancies.models import Vacancy
+    from anvis.vacancies.selectors import open_vacancy_of
 
-    open_vacancy = Vacancy.objects.restrict(request.user).filter(dwelling=dwelling).open().first()
+    open_vacancy = open_vacancy_of(user=request.user, dwelling_id=dwelling.pk)
     can_report = can_write_organisation(request.user, dwelling.entrance.department.organisation_id)
     return render(
         request,
