@@ -12,12 +12,14 @@ Two kinds, chosen by the household:
   without children under 18 the benefit is at most 15 % of the housing cost (not for a
   førtidspensionist).
 
-Both: the threshold rises per child beyond the first, up to four children; the housing cost
-counted is at most the yearly rent maximum; the benefit is at most the maximum benefit, raised
-by 25 % for a household with many children; it is a whole number of kroner divisible by 12; an
-amount below the cut-off (bagatelgrænse) is not paid. Boligsikring counts at most 65 m² for the
-first person and 20 m² for each further person: a larger dwelling's rent is reduced in
-proportion.
+Both: the threshold rises per child beyond the first, up to four children; a tenant who pays
+for heating beside the rent (a conto or to the heating company) has a standard amount per m²
+added to the housing cost (varmetillæg, § 10 stk. 5); the housing cost counted is at most the
+yearly rent maximum; the benefit is at most the maximum benefit, raised by 25 % for a household
+with many children; it is a whole number of kroner divisible by 12 (the nearest, as Udbetaling
+Danmark's calculator shows it); an amount below the kind's cut-off (bagatelgrænse) is not paid.
+Boligsikring counts at most 65 m² for the first person and 20 m² for each further person: a
+larger dwelling's rent is reduced in proportion.
 
 The figures are dated rows (:data:`RATES`) with their source, read for the day that matters
 (:func:`rates_on`). It is an **estimate** (skønnet boligstøtte): Udbetaling Danmark decides the
@@ -45,6 +47,7 @@ __all__ = [
     "BenefitKind",
     "Estimate",
     "Household",
+    "KindRates",
     "Rates",
     "estimate",
     "estimate_annual_many",
@@ -85,6 +88,10 @@ class KindRates:
     area_first: int | None
     """m² that count for the first person (None: no area limit)."""
     area_per_person: int
+    heating_addition_m2: Decimal
+    """Added to the yearly housing cost per m² when heating is paid beside the rent (§ 10 stk. 5)."""
+    cutoff: int
+    """A benefit below this (kroner a year) is not paid (§§ 33–34)."""
 
 
 @dataclass(frozen=True)
@@ -95,8 +102,6 @@ class Rates:
     valid_to: dt.date
     source: str
     notes: str
-    cutoff: int
-    """A benefit below this (kroner a year) is not paid."""
     boligydelse: KindRates
     boligsikring: KindRates
 
@@ -107,13 +112,16 @@ class Rates:
 D = Decimal
 
 SRC_2026 = (
-    "Lov om individuel boligstøtte (LBK nr. 229 af 12. februar 2021 with later amendments): "
-    "boligydelse § 21 (share, tillæg, income threshold, 11 % own payment), § 23 (maximum); "
-    "boligsikring § 22 stk. 1 (60 %/18 %, threshold per child), stk. 2 (egenbetaling), "
-    "stk. 3 (15 % without children), § 9 (area), § 14 (rent maximum), § 33 (cut-off). "
-    "Figures for 2026 as published by Ældre Sagen, 'Beregning af boligstøtte' (edited "
-    "14.01.2026, aeldresagen.dk/.../boligstoette/beregning-af-boligstoette), from the satser "
-    "of Social- og Boligstyrelsen; rent maxima from Ældre Sagen, 'Satser 2025'."
+    "Lov om individuel boligstøtte, LBK nr. 995 af 1. juli 2025 (earlier LBK nr. 229 af 12. "
+    "februar 2021): boligydelse § 21 (share, tillæg, income threshold, 11 % own payment), § 23 "
+    "(maximum); boligsikring § 22 stk. 1 (60 %/18 %, threshold per child), stk. 2 "
+    "(egenbetaling), stk. 3 (15 % without children); § 10 stk. 5 (varmetillæg per m²), § 14 stk. "
+    "1 (rent maximum), §§ 33–34 (cut-off); § 72 (the base amounts that are regulated yearly). "
+    "Figures for 2026: Vejledning om regulering pr. 1. januar 2026 af satser, VEJ nr. 9336 af "
+    "24. marts 2026 (retsinformation.dk/eli/retsinfo/2026/9336), table 1 (boligydelse) and the "
+    "corrected table 2 (boligsikring; the first edition, VEJ nr. 10077, had other boligsikring "
+    "figures), as quoted in public code that cites it; the boligydelse figures also as published "
+    "by Ældre Sagen, 'Beregning af boligstøtte' (edited 14.01.2026)."
 )
 
 RATES: tuple[Rates, ...] = (
@@ -122,11 +130,15 @@ RATES: tuple[Rates, ...] = (
         valid_to=dt.date(2026, 12, 31),
         source=SRC_2026,
         notes=(
-            "The rent maxima (107,800 and 94,200 kr a year) are the 2025 figures: no 2026 "
-            "figure was found. The cut-off of 365 kr a month is published for boligydelse and "
-            "applied to both kinds (§ 33 names one minimum)."
+            "The text of VEJ nr. 9336 itself was not retrieved; every 2026 figure of a kind is "
+            "the base amount of § 72 (LBK nr. 229/2021) times one regulation factor for that "
+            "kind, checked in tests/core/test_housing_benefit.py. The boligsikring raise of the "
+            "threshold per child (44,900 kr) was not found published: it is derived the same way "
+            "(29,400 × 170,300 / 111,600, to the nearest 100), which reproduces every published "
+            "raise per child found (2020, 2021, 2026). Ældre Sagen's page of 14.01.2026 gives "
+            "other boligsikring figures (171,500 / 45,200 / 28,900 / 50,760), which the recorded "
+            "answers of Udbetaling Danmark's calculator do not fit."
         ),
-        cutoff=12 * 365,
         boligydelse=KindRates(
             cost_share=D("0.75"),
             cost_addition=8_500,
@@ -138,26 +150,30 @@ RATES: tuple[Rates, ...] = (
             max_benefit=59_628,
             many_children=4,
             many_children_raise=D("0.25"),
-            rent_max=107_800,
+            rent_max=113_000,
             childless_cap=None,
             area_first=None,
             area_per_person=0,
+            heating_addition_m2=D("41.50"),
+            cutoff=4_380,
         ),
         boligsikring=KindRates(
             cost_share=D("0.60"),
             cost_addition=0,
             income_share=D("0.18"),
-            income_threshold=171_500,
-            threshold_per_child=45_200,
-            own_payment_min=28_900,
+            income_threshold=170_300,
+            threshold_per_child=44_900,
+            own_payment_min=28_700,
             own_payment_income_share=D(0),
-            max_benefit=50_760,
+            max_benefit=50_412,
             many_children=5,
             many_children_raise=D("0.25"),
-            rent_max=94_200,
+            rent_max=95_500,
             childless_cap=D("0.15"),
             area_first=65,
             area_per_person=20,
+            heating_addition_m2=D("35.00"),
+            cutoff=3_696,
         ),
     ),
 )
@@ -229,12 +245,28 @@ def _milli(share: Decimal) -> int:
     return int(m)
 
 
-def estimate(*, rent: int, area_m2: int, household: Household, on: dt.date) -> Estimate:
+def _twelves(milli: int) -> int:
+    """Thousandths of a krone to whole kroner, then to the nearest number divisible by 12 (both
+    half up), as Udbetaling Danmark's calculator shows the amounts."""
+    return max(0, ((milli + 500) // 1000 + 6) // 12 * 12)
+
+
+def estimate(
+    *,
+    rent: int,
+    area_m2: int,
+    household: Household,
+    on: dt.date,
+    heating_separate: bool = False,
+) -> Estimate:
     """The estimated benefit for a dwelling of ``rent`` kroner a month (net rent: without a conto
     for heating and water, which boligstøtte does not count) and ``area_m2``.
+    ``heating_separate``: the tenant pays for heating beside the rent, so the standard addition
+    per m² counts (§ 10 stk. 5).
 
     Amounts are held in thousandths of a krone (integers), rounded down where a division
-    leaves a remainder, exactly as :func:`estimate_annual_many` does."""
+    leaves a remainder and to the nearest number of kroner divisible by 12 at the end, exactly as
+    :func:`estimate_annual_many` does."""
     if rent < 0 or area_m2 < 0:
         raise ValueError("rent and area must not be negative")
     rates = rates_on(on)
@@ -242,6 +274,8 @@ def estimate(*, rent: int, area_m2: int, household: Household, on: dt.date) -> E
     r = rates.of(kind)
     limited: list[str] = []
     cost = 12 * rent * 1000
+    if heating_separate:
+        cost += _milli(r.heating_addition_m2) * area_m2
     if r.area_first is not None and area_m2 > 0:
         allowed = r.area_first + r.area_per_person * (household.persons - 1)
         if area_m2 > allowed:
@@ -273,8 +307,8 @@ def estimate(*, rent: int, area_m2: int, household: Household, on: dt.date) -> E
     if benefit > maximum:
         benefit = maximum
         limited.append("max_benefit")
-    annual = max(0, benefit // 1000 // 12 * 12)
-    if 0 < annual < rates.cutoff:
+    annual = _twelves(benefit)
+    if 0 < annual < r.cutoff:
         annual = 0
         limited.append("cutoff")
     return Estimate(
@@ -302,6 +336,7 @@ def estimate_annual_many(
     pensioner: BoolArray,
     disability_pension: BoolArray,
     on: dt.date,
+    heating_separate: bool = False,
 ) -> IntArray:
     """:func:`estimate`'s ``annual`` for many households and one dwelling, column-wise.
 
@@ -322,6 +357,8 @@ def estimate_annual_many(
         disabled = disability_pension[mask]
         # Costs in thousandths of a krone (exact for the shares used).
         base = np.full(inc.shape[0], 12 * rent * 1000, dtype=np.int64)
+        if heating_separate:
+            base += _milli(r.heating_addition_m2) * area_m2
         if r.area_first is not None and area_m2 > 0:
             allowed = r.area_first + r.area_per_person * (pers - 1)
             base = np.where(area_m2 > allowed, base * allowed // area_m2, base)
@@ -345,7 +382,7 @@ def estimate_annual_many(
             r.max_benefit * 1000,
         )
         benefit = np.minimum(benefit, maximum)
-        annual = np.maximum(0, benefit // 1000 // 12 * 12)
-        annual = np.where((annual > 0) & (annual < rates.cutoff), 0, annual)
+        annual = np.maximum(0, ((benefit + 500) // 1000 + 6) // 12 * 12)
+        annual = np.where((annual > 0) & (annual < r.cutoff), 0, annual)
         out[mask] = annual
     return out

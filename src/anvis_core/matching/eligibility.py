@@ -164,10 +164,12 @@ class RentOverMax(Rule):
 
 def benefit_estimate(c: Citizen, d: Dwelling, ctx: Context) -> Estimate:
     """The estimated housing benefit (skønnet boligstøtte) of one citizen's household in the
-    dwelling, on the day of the check."""
+    dwelling, on the day of the check. A dwelling with an a conto is taken to have its heating
+    paid beside the rent (boligstøtteloven § 10 stk. 5)."""
     return estimate(
         rent=d.rent,
         area_m2=d.area_m2,
+        heating_separate=d.aconto > 0,
         household=Household(
             income=c.benefit_income or 0,
             persons=c.household_persons,
@@ -221,6 +223,7 @@ class Unaffordable(Rule):
             pensioner=t.pensioner[idx],
             disability_pension=t.disability_pension[idx],
             on=ctx.as_of,
+            heating_separate=d.aconto > 0,
         )
         out[idx] = d.rent + d.aconto - annual // 12 > t.can_pay[idx]
         return out

@@ -40,6 +40,7 @@ def test_estimated_benefit_in_the_gate(
         area_m2=cheap.area_m2,
         household=Household(income=120_000),
         on=day,
+        heating_separate=cheap.aconto > 0,
     ).monthly
     assert benefit > 0
     net = vacancy.rent_at_letting + cheap.aconto - benefit

@@ -15,8 +15,9 @@ from anvis_core.matching.scoring import ScoreWeights
 from anvis_core.matching.table import CitizenTable
 
 CTX = Context(as_of=date(2026, 12, 4), policy=Policy(rent_ceiling=9000))
-# Single parent with two children, 220,000 kr a year: boligsikring 4,150 kr a month in this
-# dwelling (tests/core/test_housing_benefit.py, the single parent).
+# Single parent with two children, 220,000 kr a year: boligsikring 4,201 kr a month in this
+# dwelling, whose a conto means heating paid beside the rent (tests/core/test_housing_benefit.py,
+# the single parent paying heating beside the rent).
 PARENT = Citizen(
     id="p",
     priority=1.0,
@@ -46,14 +47,15 @@ def test_the_benefit_makes_a_dwelling_affordable() -> None:
         area_m2=95,
         household=Household(income=220_000, persons=3, children=2),
         on=CTX.as_of,
+        heating_separate=True,
     ).monthly
-    assert benefit == 4150
-    # 7,000 + 600 − 4,150 = 3,450 ≤ 3,500: no finding, although the rent is over max_rent.
+    assert benefit == 4201
+    # 7,000 + 600 − 4,201 = 3,399 ≤ 3,500: no finding, although the rent is over max_rent.
     assert check_offer(PARENT, DW, CTX).codes == ()
 
 
 def test_over_what_the_household_can_pay_is_a_soft_finding_with_the_estimate() -> None:
-    poorer = Citizen(**{**PARENT.__dict__, "can_pay": 3449})
+    poorer = Citizen(**{**PARENT.__dict__, "can_pay": 3398})
     findings = check_offer(poorer, DW, CTX)
     assert findings.codes == ("unaffordable",)
     (f,) = findings
@@ -61,10 +63,10 @@ def test_over_what_the_household_can_pay_is_a_soft_finding_with_the_estimate() -
     assert dict(f.reason.params) == {
         "rent": 7000,
         "aconto": 600,
-        "benefit": 4150,
+        "benefit": 4201,
         "benefit_kind": "boligsikring",
-        "net": 3450,
-        "can_pay": 3449,
+        "net": 3399,
+        "can_pay": 3398,
         "estimate": True,
     }
 
@@ -77,7 +79,7 @@ def test_a_caseworkers_maximum_rent_is_judged_as_before() -> None:
 
 
 def test_the_ranked_list_uses_the_same_rule() -> None:
-    poorer = Citizen(**{**PARENT.__dict__, "id": "q", "can_pay": 3449})
+    poorer = Citizen(**{**PARENT.__dict__, "id": "q", "can_pay": 3398})
     table = CitizenTable.build([PARENT, poorer])
     ranking = rank_vacancy(DW, table, CTX, ScoreWeights())
     assert ranking.why_not("q")[0].code == "unaffordable"
