@@ -37,7 +37,6 @@ FUNCTIONS_OVER: dict[str, int] = {
     "anvis/stock/demo.py:generate": 114,
     "anvis/stock/importing.py:_upsert": 143,
     "anvis/tenancy/demo.py:load": 99,
-    "anvis/vacancies/adapters.py:_build_pool": 139,
     "anvis/vacancies/demo.py:load": 83,
     "anvis/vacancies/services.py:lease_register": 96,
     "anvis/vacancies/services.py:offer_create": 97,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from anvis_core.matching.eligibility import Reason
 
-from .adapters import OPEN_ENDED
+from .pool import OPEN_ENDED
 
 TEMPLATES: dict[str, Any] = {
     "not_waiting": gettext_lazy("The citizen's case is not waiting for a dwelling."),
