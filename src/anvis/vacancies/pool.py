@@ -30,6 +30,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, QuerySet
+from django.db.models.expressions import RawSQL
 
 from anvis.cases.domain import max_rent_rule, priority_weights
 from anvis.cases.models import (
@@ -345,46 +346,73 @@ def _build_pool(
     return _pool_of([row[0] for row in rows], _convert([rows, *related], converter))
 
 
-def _per_case(table: str, extra: str = "", join: str = "", where: str = "") -> str:
-    """A LEFT JOIN of the row versions of ``table`` per waiting case (``w``), as ``v``."""
-    select = (
-        f"r.case_id, string_agg(concat_ws('.', r.id, r.xmin, r.ctid{extra}), ',' ORDER BY r.id)"
-    )
-    condition = f"r.case_id IN (SELECT w.id FROM w) {where}"  # noqa: S608
-    return f"LEFT JOIN (SELECT {select} AS v FROM {table} r {join} WHERE {condition} GROUP BY r.case_id)"  # noqa: S608
+def _row_versions_sql() -> str:
+    """One statement listing (kind, case id, row version) of the rows a citizen is made of
+    besides the case and its person: children, areas to avoid, legal-bar events and declined
+    offers with the offer's dwelling id. The case ids come as arrays (``= ANY``), so the planner
+    knows how many there are (a subquery's estimate can be far off after bulk loads)."""
+    q = connection.ops.quote_name
+    statuses = ", ".join(["%s"] * len(DECLINED_STATUSES))
+    vacancy = q(Vacancy._meta.db_table)
+    parts = [
+        (1, HouseholdChild, "case_id", "", ""),
+        (2, AvoidArea, "case_id", "", ""),
+        (3, LegalBarEvent, "case_id", "", ""),
+        (
+            4,
+            Offer,
+            "case_id",
+            ", v.dwelling_id",
+            f"JOIN {vacancy} v ON v.id = r.vacancy_id WHERE r.status IN ({statuses}) AND",
+        ),
+    ]
+    selects = [
+        f"SELECT {kind}, r.{key}, concat_ws('.', r.id, r.xmin, r.ctid{extra}) "  # noqa: S608
+        f"FROM {q(model._meta.db_table)} r {join or 'WHERE'} r.{key} = ANY(%s)"
+        for kind, model, key, extra, join in parts
+    ]
+    return " UNION ALL ".join(selects) + " ORDER BY 1, 2, 3"
+
+
+_CASE, _PERSON = (f'"{m._meta.db_table}"' for m in (Case, Person))
+CASE_VERSION = RawSQL(  # noqa: S611 (table names, no values)
+    f"concat_ws('.', {_CASE}.xmin, {_CASE}.ctid, {_PERSON}.xmin, {_PERSON}.ctid)", ()
+)
+"""The row versions of a case and its person (the query joins the person for the birth date)."""
 
 
 def _pg_versions(today: dt.date, numbers: Sequence[str] | None) -> list[tuple[int, str]]:
-    """(case id, version) of every waiting case in pool order, in one statement. The version
-    joins the system columns ``xmin`` and ``ctid`` of the case, its person and every child, area
-    to avoid, legal-bar event and declined offer row of it (with the offer's dwelling id)."""
-    waiting_sql, params = (
-        waiting_cases(today=today, numbers=numbers).order_by().values("pk").query.sql_with_params()
+    """(case id, version) of every waiting case in pool order, in two statements. The version
+    joins the system columns ``xmin`` (the transaction that wrote the row version) and ``ctid``
+    (where it lies) of the case, its person and every child, area to avoid, legal-bar event and
+    declined offer of it (with the offer's dwelling id). Every UPDATE writes a new row version,
+    so the pair changes with every write, also with two writes in one transaction."""
+    cases = list(
+        waiting_cases(today=today, numbers=numbers)
+        .annotate(version=CASE_VERSION)
+        .values_list("pk", "version", "citizen__birth_date")
     )
-    t = {
-        m.__name__: connection.ops.quote_name(m._meta.db_table)
-        for m in (Case, Person, HouseholdChild, AvoidArea, LegalBarEvent, Offer, Vacancy)
-    }
-    statuses = ", ".join(["%s"] * len(DECLINED_STATUSES))
-
-    sql = (
-        f"WITH w (id) AS MATERIALIZED ({waiting_sql}) "  # noqa: S608 (table names and Django's SQL)
-        "SELECT c.id, concat_ws(';', c.xmin, c.ctid, p.xmin, p.ctid, h.v, a.v, b.v, o.v) "
-        f"FROM {t['Case']} c JOIN {t['Citizen']} p ON p.id = c.citizen_id "
-        f"{_per_case(t['HouseholdChild'])} h ON h.case_id = c.id "
-        f"{_per_case(t['AvoidArea'])} a ON a.case_id = c.id "
-        f"{_per_case(t['LegalBarEvent'])} b ON b.case_id = c.id "
-        + _per_case(
-            t["Offer"],
-            extra=", v.dwelling_id",
-            join=f"JOIN {t['Vacancy']} v ON v.id = r.vacancy_id",
-            where=f"AND r.status IN ({statuses})",
-        )
-        + " o ON o.case_id = c.id WHERE c.id IN (SELECT w.id FROM w) ORDER BY c.waiting_since, c.id"
-    )
+    case_ids = [pk for pk, _v, _b in cases]
+    related: dict[tuple[int, int], list[str]] = defaultdict(list)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *DECLINED_STATUSES])
-        return cursor.fetchall()
+        cursor.execute(
+            _row_versions_sql(), [case_ids, case_ids, case_ids, *DECLINED_STATUSES, case_ids]
+        )
+        for kind, key, version in cursor.fetchall():
+            related[kind, key].append(version)
+    empty: list[str] = []
+    return [
+        (
+            pk,
+            ";".join(
+                [
+                    version,
+                    *("|" + ",".join(related.get((kind, pk), empty)) for kind in (1, 2, 3, 4)),
+                ]
+            ),
+        )
+        for pk, version, _birth in cases
+    ]
 
 
 def _content_versions(queries: Sequence[list[Any]]) -> list[tuple[int, str]]:
@@ -502,6 +530,6 @@ def _stale_queries(
         return [[row for row in rows if row[0] in wanted] for rows in queries]
     if not stale:
         return [[] for _ in range(5)]
-    if len(stale) > size // 4:
+    if len(stale) > max(100, size // 4):  # many changed: one pass over all is cheaper
         return _pool_queries(today, numbers)
     return _case_queries(Case.objects.filter(pk__in=stale))
