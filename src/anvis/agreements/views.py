@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 from anvis.core.exports import file_response, two_decimals
 from anvis.core.forms import form_status, posted, submit
 from anvis.core.lists import paginate
-from anvis.permissions import ALL_ROLES, LEAD, MUNICIPAL, POST_ONLY, Role, access, user_has_role
+from anvis.permissions import (
+    ALL_ROLES,
+    LEAD,
+    MUNICIPAL,
+    OVERSIGHT,
+    POST_ONLY,
+    access,
+    user_has_role,
+)
 
 from . import selectors, services
 from .forms import (
@@ -37,7 +45,6 @@ from .selectors import Quarter
 from .templatetags.agreements import STATUS_LABELS
 
 VIEWERS = ALL_ROLES
-REASSESSMENT_VIEWERS = MUNICIPAL | {Role.STEERING}
 
 
 def _can_edit(request: HttpRequest) -> bool:
@@ -264,7 +271,7 @@ def step_list(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": selectors.step_summary(rows),
             "can_edit": _can_edit(request),
             "organisations": agreement.parties.order_by("name")
-            if user_has_role(request.user, MUNICIPAL | {Role.STEERING})
+            if user_has_role(request.user, OVERSIGHT)
             else [],
             "selected_org": org or "",
         },
@@ -298,7 +305,7 @@ def step_create(request: HttpRequest, pk: int) -> HttpResponse:
 # --- reassessment -------------------------------------------------------------------------------
 
 
-@access(REASSESSMENT_VIEWERS, deny_status=404)
+@access(OVERSIGHT, deny_status=404)
 def reassessment_list(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get(user=request.user, pk=pk)
     form = ReassessmentYearForm(
@@ -326,7 +333,7 @@ def reassessment_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@access(REASSESSMENT_VIEWERS, deny_status=404)
+@access(OVERSIGHT, deny_status=404)
 def reassessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reassessment = get_object_or_404(
         StepReassessment.objects.select_related("agreement", "approved_by"), pk=pk

@@ -21,10 +21,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anvis.agreements.selectors import agreement_list, ledger
-from anvis.audit.services import personal_data_access_record
+from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.cases.selectors import case_list, case_queryset
 from anvis.core.exports import file_response, two_decimals
-from anvis.permissions import ALL_ROLES, LEAD, MUNICIPAL, STOCK_READERS, STOCK_WRITERS, Role
+from anvis.permissions import (
+    ALL_ROLES,
+    LEAD,
+    MUNICIPAL,
+    OVERSIGHT,
+    REPORTERS,
+    STOCK_READERS,
+    STOCK_WRITERS,
+    Role,
+)
 from anvis.stock.filters import DwellingFilter
 from anvis.stock.models import Dwelling
 from anvis.vacancies import services as flow
@@ -47,9 +56,7 @@ from .services import (
     webhook_subscription_delete,
 )
 
-REPORTERS = frozenset({Role.ORGANISATION, Role.ADMIN})
 LEASE_WRITERS = frozenset({Role.ORGANISATION, Role.ALLOCATION_LEAD, Role.ADMIN})
-LEDGER_READERS = MUNICIPAL | {Role.STEERING}
 
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key",
@@ -192,9 +199,9 @@ class VacancyHandBack(APIView):
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        vacancy = get_object_or_404(Vacancy.objects.restrict(request.user), pk=pk)
         data = s.HandBackSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        vacancy = get_object_or_404(Vacancy.objects.restrict(request.user), pk=pk)
         vacancy = flow.vacancy_hand_back(
             actor=request.user, vacancy=vacancy, reason=data.validated_data["reason"]
         )
@@ -420,7 +427,7 @@ def _ledger_view(request: Request) -> Any:
     return ledger(user=request.user, agreement=agreement, quarter=quarter, level=level, today=today)
 
 
-@api_access(LEDGER_READERS)
+@api_access(OVERSIGHT)
 class LedgerView(APIView):
     @extend_schema(
         tags=["ledger"],
@@ -566,7 +573,7 @@ class VacancyExport(ExportView):
         return file_response(name="ledige-boliger", filetype=filetype, headers=headers, rows=rows)
 
 
-@api_access(LEDGER_READERS)
+@api_access(OVERSIGHT)
 class LedgerExport(ExportView):
     @extend_schema(
         tags=["exports"],
@@ -620,15 +627,13 @@ class CaseExport(ExportView):
     def get(self, request: Request) -> HttpResponse:
         filetype = _filetype(request)
         cases = list(case_list(user=request.user))
-        for case in cases:
-            personal_data_access_record(
-                user=request.user,
-                subject_id=case.citizen_id,
-                subject_ref=case.citizen.reference,
-                what="cases.export",
-                purpose=_("Export of the case list"),
-                path=request.path,
-            )
+        personal_data_read(
+            user=request.user,
+            subjects=[citizen_subject(case.citizen) for case in cases],
+            what="case.export",
+            purpose=Purpose.EXPORT,
+            path=request.path,
+        )
         headers = [
             _("Case number"), _("Citizen reference"), _("Status"), _("Opened"),
             _("Waiting since"), _("Priority"), _("Urgent"), _("Caseworker"),

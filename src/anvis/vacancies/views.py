@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import personal_data_access_record
+from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.cases.selectors import case_queryset
 from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
@@ -19,12 +19,13 @@ from anvis.permissions import (
     LEAD,
     MUNICIPAL,
     POST_ONLY,
+    REPORTERS,
     WRITE,
     Role,
     access,
-    can_write_organisation,
     is_municipal,
     user_has_role,
+    vacancy_actions,
 )
 from anvis_core.quotas import Quarter
 from anvis_core.workflow import DEFAULT_OFFER_RESPONSE_WORKING_DAYS, working_days_left
@@ -43,9 +44,8 @@ from .forms import (
     VacancyHandBackForm,
     VacancyReportForm,
 )
-from .models import ClaimStatus, GuaranteeClaim, Lease, Offer, OfferStatus, Vacancy, VacancyStatus
+from .models import ClaimStatus, GuaranteeClaim, Lease, Offer, Vacancy, VacancyStatus
 
-REPORTERS = frozenset({Role.ORGANISATION, Role.ADMIN})
 LEASE_WRITERS = frozenset({Role.ORGANISATION, Role.ALLOCATION_LEAD, Role.ADMIN})
 
 
@@ -143,7 +143,6 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     user = request.user
     municipal = is_municipal(user)
-    org_writer = can_write_organisation(user, vacancy.organisation_id)
     offers = list(vacancy.offers.restrict(user).select_related("case__citizen").order_by("-pk"))
     lease = getattr(vacancy, "lease", None)
     active = None if lease else next((o for o in offers if o.is_active), None)
@@ -156,24 +155,19 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     disclosure.record_contact_access(
         user=user, nominees=[nominee_contact] if nominee_contact else [], path=request.path
     )
-    if municipal and offers:
-        for offer in offers:
-            personal_data_access_record(
-                user=user,
-                subject_id=offer.case.citizen_id,
-                subject_ref=offer.case.citizen.reference,
-                what="name (offer on a vacancy)",
-                purpose="allocation",
-                path=request.path,
-            )
+    if municipal:
+        personal_data_read(
+            user=user,
+            subjects=[citizen_subject(offer.case.citizen) for offer in offers],
+            what="offer.names",
+            purpose=Purpose.ALLOCATION,
+            path=request.path,
+        )
     if municipal:
         labels = gate.unit_labels([vacancy])
         for offer in offers:
             offer.finding_texts = gate.stored_texts(offer.findings, labels)
-    can_answer = user_has_role(user, LEAD) and vacancy.status in (
-        VacancyStatus.MUNICIPAL,
-        VacancyStatus.ORDINARY,
-    )
+    actions = vacancy_actions(user, vacancy, active, lease)
     days_left = (
         working_days_left(vacancy.response_deadline, today)
         if vacancy.response_deadline and vacancy.status == VacancyStatus.MUNICIPAL
@@ -192,21 +186,10 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "days_left": days_left,
             "show_cases": municipal,
             "nominee_contact": None if municipal else nominee_contact,
-            "can_answer": can_answer,
-            "usable": gate.usability(vacancy=vacancy, day=today) if can_answer else None,
-            "can_decline": user_has_role(user, LEAD) and vacancy.status == VacancyStatus.MUNICIPAL,
-            "can_offer": municipal and vacancy.status == VacancyStatus.ACCEPTED,
-            "can_answer_offer": municipal and active is not None,
-            "can_reject": org_writer and active is not None,
-            "can_lease": (org_writer or user_has_role(user, {Role.ALLOCATION_LEAD}))
-            and active is not None
-            and active.status == OfferStatus.ACCEPTED,
-            "can_let_ordinary": org_writer and vacancy.status == VacancyStatus.ORDINARY,
+            **actions,
+            "usable": gate.usability(vacancy=vacancy, day=today) if actions["can_answer"] else None,
             "claims": list(lease.guarantee_claims.order_by("pk")) if lease else [],
-            "can_claim": org_writer and lease is not None and lease.offer_id is not None,
-            "can_decide_claims": user_has_role(user, LEAD),
             "void_rent": vacancy.void_rent_on(today),
-            "can_hand_back": user_has_role(user, LEAD) and vacancy.status == VacancyStatus.ACCEPTED,
         },
     )
 
@@ -352,12 +335,11 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The offer is made."))
             return redirect("vacancies:vacancy_detail", pk=pk)
     if chosen is not None:
-        personal_data_access_record(
+        personal_data_read(
             user=request.user,
-            subject_id=chosen.citizen_id,
-            subject_ref=chosen.citizen.reference,
-            what="eligibility (offer dialogue)",
-            purpose="allocation",
+            subjects=[citizen_subject(chosen.citizen)],
+            what="offer.eligibility",
+            purpose=Purpose.ALLOCATION,
             path=request.path,
         )
     blocked = [
