@@ -14,8 +14,7 @@ MAX_FUNCTION_LINES = 80
 
 #: path relative to src -> lines today (may only shrink)
 FILES_OVER: dict[str, int] = {
-    "anvis/api/views.py": 757,
-    "anvis/vacancies/views.py": 649,
+    "anvis/api/views.py": 719,
 }
 
 #: "path:function" -> lines today (may only shrink)
@@ -24,7 +23,6 @@ FUNCTIONS_OVER: dict[str, int] = {
     "anvis/monitoring/selectors.py:department_overview": 82,
     "anvis/reports/selectors.py:report_snapshot_gather": 82,
     "anvis/simulation/adapters.py:scenario_from_database": 107,
-    "anvis/vacancies/views.py:offer_create": 91,
     "anvis_core/matching/problem.py:make_problem": 113,
     "anvis_core/matching/solve.py:solve": 82,
     "anvis_core/reports/figures.py:waiting_tables": 101,

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db.models import BooleanField, Case, Count, Field, Max, Min, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
+from anvis.core import formats as fmt
 from anvis.permissions import OrgScopedQuerySet, sees_all_organisations, user_organisation_ids
 from anvis.stock.models import Department, HousingOrganisation
 from anvis_core.quotas import LedgerLine, LedgerRecord, Outcome, Quarter, compute_ledger
@@ -73,7 +74,7 @@ def term_display(version: AgreementVersion, name: str) -> str:
     if isinstance(value, Decimal):
         return f"{value.normalize():f} %"
     if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
+        return fmt.date(value)
     if value is None or value == "":
         return "–"
     return str(value)
@@ -182,6 +183,8 @@ class LedgerRow:
     label: str
     organisation: str
     line: LedgerLine[Any]
+    organisation_id: int = 0
+    department_number: str = ""
 
 
 @dataclass
@@ -323,7 +326,12 @@ def _ledger_compute(
         for dept in depts:
             rows.append(
                 LedgerRow(
-                    dept.pk, f"{dept.number} {dept.name}", dept.organisation.name, lines[dept.pk]
+                    dept.pk,
+                    f"{dept.number} {dept.name}",
+                    dept.organisation.name,
+                    lines[dept.pk],
+                    organisation_id=dept.organisation_id,
+                    department_number=dept.number,
                 )
             )
         rows.sort(key=lambda r: (r.organisation, r.label))
@@ -332,7 +340,7 @@ def _ledger_compute(
         empty = LedgerFigures()
         for pk, name in orgs.items():
             line = lines.get(pk) or LedgerLine(key=pk, quarter=empty, cumulative=empty)
-            rows.append(LedgerRow(pk, name, name, line))
+            rows.append(LedgerRow(pk, name, name, line, organisation_id=pk))
         rows.sort(key=lambda r: r.label)
     total_q, total_c = ledger_total(r.line for r in rows)
     return LedgerView(

@@ -131,6 +131,7 @@ TEMPLATES = [
                 "anvis.core.context_processors.navigation",
                 "anvis.notifications.context_processors.unread_notifications",
             ],
+            "builtins": ["anvis.core.templatetags.formats"],
         },
     }
 ]

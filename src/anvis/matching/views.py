@@ -15,11 +15,11 @@ from anvis.cases.models import Case
 from anvis.cases.selectors import case_queryset
 from anvis.core.forms import form_status, posted, submit
 from anvis.permissions import LEAD, MUNICIPAL, POST_ONLY, access
-from anvis.vacancies.adapters import ENGINE_VERSION
 from anvis.vacancies.gate import unit_labels
 from anvis.vacancies.models import VacancyStatus
 from anvis.vacancies.reasons import RULE_LABELS, describe
 from anvis.vacancies.selectors import offer_get, vacancy_get
+from anvis.vacancies.views_offer import offer_dialogue
 
 from . import selectors, services
 from .forms import RunForm
@@ -97,25 +97,34 @@ def candidates(request: HttpRequest, vacancy_pk: int) -> HttpResponse:
             "why_query": _query_without(request, "ikke"),
             "looked_up": looked_up,
             "can_offer": vacancy.status == VacancyStatus.ACCEPTED,
-            "engine_version": ENGINE_VERSION,
         },
     )
 
 
-@access(MUNICIPAL, deny_status=404, methods=POST_ONLY)
+@access(MUNICIPAL, deny_status=404)
 def offer_create(request: HttpRequest, vacancy_pk: int, case_pk: int) -> HttpResponse:
+    """ "Giv tilbud" on the ranked list: the one offer dialogue with the candidate chosen; the
+    confirmed offer stores the ranking's explanation too."""
     vacancy = vacancy_get(user=request.user, pk=vacancy_pk)
-    case = case_queryset(user=request.user).filter(pk=case_pk).first()
-    if case is None:
+    if not case_queryset(user=request.user).filter(pk=case_pk).exists():
         raise Http404
-    try:
-        offer = services.offer_from_ranking(actor=request.user, vacancy=vacancy, case=case)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect("matching:candidates", vacancy_pk=vacancy.pk)
-    messages.success(request, _("The offer is made and its explanation is stored."))
-    return redirect("matching:explanation", offer_pk=offer.pk)
+
+    def make(vacancy: Any, data: dict[str, Any]) -> Any:
+        return services.offer_from_ranking(
+            actor=request.user,
+            vacancy=vacancy,
+            case=data["case"],
+            response_working_days=data["response_working_days"],
+            viewing_at=data["viewing_at"],
+            soft_confirmed=data["soft_confirmed"],
+            override_reason=data.get("override_reason", ""),
+        )
+
+    def done(offer: Any) -> HttpResponse:
+        messages.success(request, _("The offer is made and its explanation is stored."))
+        return redirect("matching:explanation", offer_pk=offer.pk)
+
+    return offer_dialogue(request, vacancy, make=make, done=done, preselect=case_pk)
 
 
 @access(MUNICIPAL, deny_status=404)

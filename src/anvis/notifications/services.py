@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from anvis.audit.services import audit_record
 from anvis.background.queue import enqueue_on_commit
+from anvis.core import formats as fmt
 from anvis.permissions import Role
 from anvis.vacancies.models import Vacancy, VacancyStatus
 from anvis_core.workflow import working_days_left
@@ -154,7 +155,7 @@ def _vacancy_link(vacancy_id: int) -> str:
 
 
 def _date(day: dt.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else ""
+    return fmt.date(day) if day else ""
 
 
 # --- scheduled work -------------------------------------------------------------------------------

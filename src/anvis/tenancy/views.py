@@ -20,7 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anvis.audit.services import Purpose, citizen_subject, personal_data_read
+from anvis.audit.services import (
+    Purpose,
+    citizen_subject,
+    personal_data_read,
+)
+from anvis.core import formats as fmt
 from anvis.core.forms import form_status, posted, submit
 from anvis.permissions import (
     MUNICIPAL,
@@ -140,8 +145,8 @@ def task_contact(request: HttpRequest, pk: int) -> HttpResponse:
             "intro": _("%(kind)s reported %(date)s; contact the tenant by %(deadline)s.")
             % {
                 "kind": task.event.get_kind_display(),
-                "date": task.event.reported_on.strftime("%d.%m.%Y"),
-                "deadline": task.deadline.strftime("%d.%m.%Y"),
+                "date": fmt.date(task.event.reported_on),
+                "deadline": fmt.date(task.deadline),
             },
         },
         status=form_status(request, form),

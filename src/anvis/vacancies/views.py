@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -10,8 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import Purpose, citizen_subject, personal_data_read
-from anvis.cases.selectors import case_queryset
+from anvis.audit.services import (
+    Purpose,
+    citizen_subject,
+    personal_data_read,
+)
+from anvis.core.exports import file_response
 from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
 from anvis.permissions import (
@@ -28,16 +31,15 @@ from anvis.permissions import (
     vacancy_actions,
 )
 from anvis_core.quotas import Quarter
-from anvis_core.workflow import DEFAULT_OFFER_RESPONSE_WORKING_DAYS, working_days_left
+from anvis_core.workflow import working_days_left
 
 from . import disclosure, gate, selectors, services
+from .filters import OPEN, VacancyFilter
 from .forms import (
     ClaimDecisionForm,
     GuaranteeClaimForm,
     LeaseForm,
     LetOrdinaryForm,
-    OfferDeclineForm,
-    OfferForm,
     OfferRejectForm,
     OfferWithdrawForm,
     VacancyDeclineForm,
@@ -45,6 +47,7 @@ from .forms import (
     VacancyReportForm,
 )
 from .models import ClaimStatus, GuaranteeClaim, Lease, Offer, Vacancy, VacancyStatus
+from .tables import VOID_RENT_COLUMNS
 
 LEASE_WRITERS = frozenset({Role.ORGANISATION, Role.ALLOCATION_LEAD, Role.ADMIN})
 
@@ -78,21 +81,33 @@ def _error_message(request: HttpRequest, error: ValidationError) -> None:
 
 @access(ALL_ROLES)
 def vacancy_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "open")
-    if status not in {"open", "all", *VacancyStatus.values}:
-        status = "open"
-    qs = selectors.vacancy_list(user=request.user, status=None if status == "all" else status)
-    page, query = paginate(request, qs)
+    """The vacancy list, filtered by the one `VacancyFilter` the API uses too (open vacancies
+    unless the query names a status)."""
+    data = request.GET.copy()
+    data.setdefault("status", OPEN)
+    filterset = VacancyFilter(
+        data, queryset=selectors.vacancy_list(user=request.user), user=request.user
+    )
+    status = data["status"] if filterset.is_valid() else OPEN
+    page, query = paginate(
+        request, filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    )
+    tab_params = data.copy()
+    tab_params.pop("page", None)
+    tab_params.pop("status", None)
     return render(
         request,
         "vacancies/vacancy_list.html",
         {
+            "filter": filterset,
             "page": page,
             "query": query,
             "status": status,
+            "tab_query": tab_params.urlencode(),
             "statuses": [(s.value, s.label) for s in VacancyStatus if s != VacancyStatus.REPORTED],
             "can_report": user_has_role(request.user, REPORTERS),
         },
+        status=200 if filterset.is_valid() else 400,
     )
 
 
@@ -107,7 +122,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @access(REPORTERS)
 def vacancy_report(request: HttpRequest) -> HttpResponse:
-    form = VacancyReportForm(posted(request), user=request.user)
+    """Report a vacancy; `?bolig=<id>` (the dwelling page's "Report vacant") chooses the
+    dwelling beforehand."""
+    chosen = request.GET.get("bolig", "")
+    initial = {"dwelling": chosen} if chosen.isdigit() and len(chosen) < 19 else {}
+    form = VacancyReportForm(posted(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -275,108 +294,6 @@ def vacancy_let(request: HttpRequest, pk: int) -> HttpResponse:
 # --- offers -------------------------------------------------------------------------------------
 
 
-BLOCKED_SHOWN = 50
-
-
-@access(MUNICIPAL, deny_status=404, obj=Vacancy, action=WRITE)
-def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """The offer dialogue. The choices are the waiting citizens the one gate lets through
-    (eligible first, then those with findings the user may confirm or, as allocation lead,
-    override); the others are listed with the rules that keep them from the dwelling. The
-    chosen citizen's findings come from the same check the offer service makes."""
-    vacancy = selectors.vacancy_get(user=request.user, pk=pk)
-    today = timezone.localdate()
-    version = vacancy.turn_record.version if vacancy.turn_record else None
-    default_days = (
-        version.offer_response_working_days if version else DEFAULT_OFFER_RESPONSE_WORKING_DAYS
-    )
-    can_override = gate.may_override(request.user)
-    candidates = gate.vacancy_candidates(vacancy=vacancy, day=today)
-    split = candidates.split()
-    allowed = split.eligible + split.soft + (split.agreement if can_override else [])
-    marks = dict.fromkeys(split.soft + split.agreement, " ⚠")
-    case_ids = candidates.pool.case_ids
-    choices = (
-        case_queryset(user=request.user)
-        .filter(pk__in=[case_ids[n] for n in allowed])
-        .select_related("citizen")
-        .order_by("-priority_total", "waiting_since", "pk")
-    )
-    form = OfferForm(
-        posted(request),
-        cases=case_queryset(user=request.user).select_related("citizen"),
-        candidates=choices,
-        default_days=default_days,
-        marks=marks,
-        can_override=can_override,
-    )
-    chosen = None
-    chosen_pk = request.POST.get("case") or request.GET.get("sag")
-    if chosen_pk and str(chosen_pk).isdigit():
-        chosen = case_queryset(user=request.user).filter(pk=int(chosen_pk)).first()
-        if chosen is not None and request.method == "GET":
-            form.initial["case"] = chosen.pk
-    check = gate.offer_check(case=chosen, vacancy=vacancy, day=today) if chosen else None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.offer_create(
-                actor=request.user,
-                vacancy=vacancy,
-                case=data["case"],
-                response_working_days=data["response_working_days"],
-                viewing_at=data["viewing_at"],
-                soft_confirmed=data["soft_confirmed"],
-                override_reason=data.get("override_reason", ""),
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The offer is made."))
-            return redirect("vacancies:vacancy_detail", pk=pk)
-    if chosen is not None:
-        personal_data_read(
-            user=request.user,
-            subjects=[citizen_subject(chosen.citizen)],
-            what="offer.eligibility",
-            purpose=Purpose.ALLOCATION,
-            path=request.path,
-        )
-    blocked = [
-        (number, _finding_texts(candidates, number)) for number in split.blocked[:BLOCKED_SHOWN]
-    ]
-    if not can_override:
-        blocked += [
-            (number, _finding_texts(candidates, number))
-            for number in split.agreement[: max(0, BLOCKED_SHOWN - len(blocked))]
-        ]
-    return render(
-        request,
-        "vacancies/offer_form.html",
-        {
-            "form": form,
-            "vacancy": vacancy,
-            "chosen": chosen,
-            "check": check.rows() if check else [],
-            "affordability": check.affordability if check else None,
-            "check_blocked": bool(check and check.findings.blocked),
-            "split": split,
-            "conditional_count": len(split.soft) + (len(split.agreement) if can_override else 0),
-            "blocked": blocked,
-            "not_offerable_count": len(split.blocked)
-            + (0 if can_override else len(split.agreement)),
-            "can_override": can_override,
-        },
-        status=form_status(request, form),
-    )
-
-
-def _finding_texts(candidates: gate.VacancyCandidates, number: str) -> list[str]:
-    """The findings that keep a citizen off the list, each with what it would take."""
-    result = gate.GateResult(candidates.findings(number), candidates.labels)
-    return [f"{row['text']} ({row['severity_label']}.)" for row in result.rows()]
-
-
 @access(MUNICIPAL, deny_status=404, obj=Offer, action=WRITE, methods=POST_ONLY)
 def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
@@ -387,26 +304,6 @@ def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The citizen has accepted the offer."))
     return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
-
-
-@access(MUNICIPAL, deny_status=404, obj=Offer, action=WRITE)
-def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = selectors.offer_get(user=request.user, pk=pk)
-    form = OfferDeclineForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.offer_decline(
-                actor=request.user,
-                offer=offer,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The decline is recorded."))
-            return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
-    return _form_page(request, form, _("Record a decline"), offer.vacancy)
 
 
 @access(MUNICIPAL, deny_status=404, obj=Offer, action=WRITE)
@@ -490,40 +387,13 @@ def void_rent(request: HttpRequest) -> HttpResponse:
     except (KeyError, ValueError):
         quarter = Quarter.of(today)
     statement = selectors.void_rent_statement(user=request.user, quarter=quarter)
-    if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="tomgangsleje-{quarter}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(
-            [
-                _("Housing organisation"),
-                _("Dwelling"),
-                _("Void rent from"),
-                _("Lease starts"),
-                _("Days"),
-                _("Rent at letting (kr/month)"),
-                _("Void rent (kr)"),
-                _("Paid by"),
-            ]
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return file_response(
+            name=f"tomgangsleje-{quarter}",
+            filetype=request.GET["format"],
+            columns=VOID_RENT_COLUMNS,
+            items=statement.lines,
         )
-        for line in statement.lines:
-            lease = line.lease
-            writer.writerow(
-                [
-                    line.organisation,
-                    line.dwelling,
-                    lease.vacancy.void_rent_start.strftime("%d.%m.%Y")
-                    if lease.vacancy.void_rent_start
-                    else "",
-                    lease.starts_on.strftime("%d.%m.%Y"),
-                    lease.void_rent_days,
-                    lease.vacancy.rent_at_letting,
-                    str(lease.void_rent_amount).replace(".", ","),
-                    _payer(lease.void_rent_payer),
-                ]
-            )
-        return response
     quarters = [Quarter.of(today)]
     for _i in range(7):
         quarters.append(quarters[-1].previous())
@@ -537,12 +407,6 @@ def void_rent(request: HttpRequest) -> HttpResponse:
             "now": selectors.void_rent_now(user=request.user, day=today),
         },
     )
-
-
-def _payer(value: str) -> str:
-    from anvis.agreements.models import VoidRentPayer
-
-    return str(VoidRentPayer(value).label) if value in VoidRentPayer.values else ""
 
 
 # --- guarantee claims ---------------------------------------------------------------------------

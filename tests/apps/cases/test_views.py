@@ -225,7 +225,7 @@ def test_economy_override_needs_a_reason(client_for: Any, case: Any) -> None:
     case.refresh_from_db()
     assert case.max_rent_override == 4800
     body = client.get(reverse("cases:case_economy", args=[case.pk])).content.decode()
-    assert "4500 kr." in body and "Familie hjælper" in body
+    assert "4.500 kr." in body and "Familie hjælper" in body
 
 
 def test_notes_are_encrypted_and_shown_on_the_timeline(client_for: Any, case: Any) -> None:
