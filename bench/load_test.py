@@ -9,7 +9,7 @@ The script starts gunicorn on 127.0.0.1 (DEBUG off), waits for /health/, runs lo
 in a second process with this file as the locustfile, prints per-page and total figures
 (requests, failures, median, 95th percentile) and stops gunicorn. The figures are those of the
 steady state: the first `--warm-up` seconds (default 20), in which every user logs in (each
-login a deliberately slow password hash) and the server fills its caches, are dropped, and the
+login an Argon2id password hash) and the server fills its caches, are dropped, and the
 measurement lasts `--run-time` after them. The login lockout is switched
 off for the run (all simulated users share the demo accounts and one address). Exit status 1
 when there were failures.
@@ -50,7 +50,7 @@ if __name__ != "__main__":
     @events.test_start.add_listener
     def _reset_after_warm_up(environment: Any, **_kwargs: Any) -> None:
         """Forget the figures of the first WARM_UP seconds: the ramp-up, in which every user
-        logs in (a deliberately slow password hash) and the server fills its caches."""
+        logs in (an Argon2id password hash) and the server fills its caches."""
         if WARM_UP > 0:
 
             def reset() -> None:

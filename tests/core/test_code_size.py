@@ -23,7 +23,6 @@ FUNCTIONS_OVER: dict[str, int] = {
     "anvis/monitoring/selectors.py:department_overview": 82,
     "anvis/reports/selectors.py:report_snapshot_gather": 82,
     "anvis/simulation/adapters.py:scenario_from_database": 107,
-    "anvis/vacancies/adapters.py:_build_pool": 139,
     "anvis_core/matching/problem.py:make_problem": 113,
     "anvis_core/matching/solve.py:solve": 82,
     "anvis_core/reports/figures.py:waiting_tables": 101,

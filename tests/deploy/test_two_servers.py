@@ -43,7 +43,7 @@ def test_two_servers_one_worker_shared_state(
 ) -> None:
     redis_url = require_postgres_and_redis()
     # The servers check passwords with the production hasher, not the tests' fast one.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["anvis.security.passwords.Argon2idHasher"]
     users["anvisningsleder"].set_password(PASSWORD)
     users["anvisningsleder"].save(update_fields=["password"])
     from anvis.api.services import api_token_create

@@ -213,6 +213,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "anvis.security.passwords.CharacterClassValidator"},
 ]
 
+# Argon2id at OWASP's parameters; older hashes are upgraded at login (docs/security.md).
+PASSWORD_HASHERS = [
+    "anvis.security.passwords.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

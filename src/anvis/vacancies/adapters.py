@@ -2,8 +2,9 @@
 what the one placement gate (`anvis.vacancies.gate`), the ranking and the batch runs judge.
 
 * waiting cases → :class:`Citizen` (priority, household and room need, maximum rent, needs,
-  pets, legal bars, areas to avoid, wished districts, age band), in a fixed order (waiting
-  since, then case id) so ties in the ranking are broken the same way every time;
+  pets, legal bars, areas to avoid, wished districts, age band): the citizen pool, kept up to
+  date one citizen at a time (`anvis.vacancies.pool`); one case for the offer gate
+  (:func:`load_citizen`);
 * accepted municipal vacancies → :class:`Dwelling` (rent at letting, rooms, floor, features,
   district, department, entrance, organisation, designated area, youth reservation, void-rent
   start and daily rent);
@@ -19,40 +20,20 @@ numbers for citizens, vacancy ids for dwellings, database ids for the units.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import threading
-import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from functools import cached_property
-from typing import Any
+from dataclasses import dataclass, replace
 
-from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from anvis.agreements.models import AgreementVersion, AllocationAgreement
-from anvis.cases.domain import max_rent_rule, priority_weights
-from anvis.cases.models import (
-    AvoidArea,
-    Case,
-    CaseStatus,
-    HouseholdChild,
-    IncomeType,
-    LegalBarEvent,
-)
+from anvis.cases.models import Case
 from anvis.monitoring.selectors import StatusInfo, department_status_map, placement_counts
 from anvis.stock.models import DwellingType
 from anvis_core import __version__ as core_version
 from anvis_core.cases import bars as core_bars
-from anvis_core.cases.economy import default_max_rent, housing_budget
-from anvis_core.cases.household import age_band, room_need
-from anvis_core.cases.priority import PriorityInputs, priority_score
-from anvis_core.cases.situation import Situation as CoreSituation
-from anvis_core.cpr import age_on
 from anvis_core.matching.model import (
     MAX_FLOOR,
-    NEEDS,
     Caps,
     CapState,
     Citizen,
@@ -60,54 +41,17 @@ from anvis_core.matching.model import (
     Dwelling,
     Policy,
 )
-from anvis_core.matching.table import CitizenTable
 from anvis_core.workflow import daily_rent
 
-from .models import Offer, OfferStatus, Vacancy, VacancyStatus
+from .models import Offer, Vacancy, VacancyStatus
+
+# OPEN_ENDED, _pool_queries and load_citizens are also read from here (the pool lives in .pool).
+from .pool import OPEN_ENDED, _build_pool, _case_queries, _pool_queries, load_citizens  # noqa: F401
 
 ENGINE_VERSION = f"anvis_core {core_version}"
 
-OPEN_ENDED = dt.date.max
-"""``barred_until`` for a bar without an end (a listed benefit still being paid)."""
-
-EMPTY: frozenset[str] = frozenset()
-
 VULNERABLE_KINDS = frozenset({"udsat", "parallelsamfund", "omdannelse"})
 PREVENTION_KINDS = frozenset({"forebyggelse"})
-
-CASE_FIELDS = (
-    "pk",
-    "number",
-    "waiting_since",
-    "situation",
-    "adults",
-    "pets",
-    "extra_rooms",
-    "needs_step_free",
-    "needs_elevator",
-    "needs_wheelchair",
-    "needs_ground_floor",
-    "districts_wanted",
-    "income_amount",
-    "housing_benefit",
-    "max_rent_override",
-    "discharge_without_address",
-    "urgent",
-    "urgency_reason",
-    "citizen__birth_date",
-    "status",
-    "parked_until",
-    "benefit_income",
-    "income_type",
-)
-
-DECLINED_STATUSES = (
-    OfferStatus.DECLINED,
-    OfferStatus.EXPIRED,
-    OfferStatus.REJECTED_BY_ORGANISATION,
-)
-"""Offers that ended with the citizen not taking the dwelling: the same dwelling is not offered
-to the same citizen again (a withdrawn offer has no such consequence)."""
 
 
 def area_kind(designations: Iterable[str]) -> core_bars.AreaKind | None:
@@ -118,295 +62,6 @@ def area_kind(designations: Iterable[str]) -> core_bars.AreaKind | None:
     if kinds & PREVENTION_KINDS:
         return core_bars.AreaKind.PREVENTION
     return None
-
-
-def waiting_cases(*, today: dt.date, numbers: Sequence[str] | None = None) -> QuerySet[Case]:
-    """Waiting cases available for an offer today: status waiting and not parked. A case with
-    an active offer is no longer waiting (the flow moves it to offered)."""
-    qs = Case.objects.filter(status=CaseStatus.WAITING).exclude(parked_until__gte=today)
-    if numbers is not None:
-        qs = qs.filter(number__in=list(numbers))
-    return qs.order_by("waiting_since", "pk")
-
-
-@dataclass
-class CitizenPool:
-    """The waiting citizens as engine objects, with what the pages need to show them."""
-
-    citizens: list[Citizen]
-    case_ids: dict[str, int]
-    """Case number → case id."""
-    unknown_max_rent: set[str] = field(default_factory=set)
-    """Case numbers whose maximum rent is not known (the agreement's ceiling is used)."""
-
-    @property
-    def size(self) -> int:
-        return len(self.citizens)
-
-    @cached_property
-    def table(self) -> CitizenTable:
-        """The engine's column table of the citizens, built once per pool."""
-        return CitizenTable.build(self.citizens)
-
-
-def _bar_until(
-    events: list[core_bars.BarEvent], kinds: Sequence[core_bars.AreaKind], today: dt.date
-) -> dt.date | None:
-    """The first day the citizen may be placed in an area of the given kinds (``None``: no
-    bar today). For several kinds the latest bar counts (the strictest reading)."""
-    out: dt.date | None = None
-    for kind in kinds:
-        status = core_bars.bar_status(events, kind, today)
-        if not status.barred:
-            continue
-        first_free = OPEN_ENDED if status.until is None else status.until + dt.timedelta(days=1)
-        out = first_free if out is None else max(out, first_free)
-    return out
-
-
-def _pool_queries(today: dt.date, numbers: Sequence[str] | None) -> tuple[QuerySet[Any], ...]:
-    """The queries the citizen pool is read from (:func:`_case_queries` of the waiting cases)."""
-    return _case_queries(waiting_cases(today=today, numbers=numbers))
-
-
-def _case_queries(qs: QuerySet[Case]) -> tuple[QuerySet[Any], ...]:
-    """The five queries citizens are read from: the cases, their children per case, their
-    areas to avoid, their legal-bar events and the dwellings they did not take."""
-    ids = qs.values("pk")
-    return (
-        qs.values_list(*CASE_FIELDS),
-        HouseholdChild.objects.filter(case__in=ids)
-        .values_list("case_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("case_id", "n"),
-        AvoidArea.objects.filter(case__in=ids).values_list("case_id", "district", "department_id"),
-        LegalBarEvent.objects.filter(case__in=ids).values_list(
-            "case_id", "kind", "date", "end", "benefit", "member"
-        ),
-        Offer.objects.filter(case__in=ids, status__in=DECLINED_STATUSES)
-        .values_list("case_id", "vacancy__dwelling_id")
-        .order_by("case_id", "vacancy__dwelling_id")
-        .distinct(),
-    )
-
-
-def _pool_fingerprint(queries: Sequence[QuerySet[Any]]) -> tuple[str, ...] | None:
-    """An MD5 digest of every row the pool queries return, computed by PostgreSQL in one
-    statement (a few milliseconds for 10,000 cases, against a few hundred to read and convert
-    them). Any change to a field the pool is made of changes it. None on other databases."""
-    if connection.vendor != "postgresql":
-        return None
-    parts, params = [], []
-    for i, query in enumerate(queries):
-        sql, query_params = query.query.sql_with_params()
-        # Django's compiled SQL with its values as parameters, wrapped in a digest.
-        digest = f"md5(coalesce(string_agg(t{i}::text, '|' ORDER BY t{i}::text), ''))"
-        parts.append(f"(SELECT {digest} FROM ({sql}) t{i})")  # noqa: S608
-        params.extend(query_params)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        return tuple(cursor.fetchone())
-
-
-# Pools kept in this process's memory (not pickled into Django's cache: unpickling 10,000
-# citizens costs as much as building them). A pool is shared by the requests that hit it and is
-# read-only. It is reused only while its fingerprint is unchanged, and for five minutes at most.
-POOL_CACHE_SECONDS = 300
-POOL_CACHE_ENTRIES = 4
-_POOLS: dict[str, tuple[float, CitizenPool]] = {}
-_POOLS_LOCK = threading.Lock()
-
-
-def load_citizens(
-    *,
-    today: dt.date,
-    rent_ceiling: int,
-    bar_kinds: Sequence[core_bars.AreaKind] = tuple(core_bars.AreaKind),
-    numbers: Sequence[str] | None = None,
-) -> CitizenPool:
-    """Every waiting case as a :class:`Citizen` (four queries; on PostgreSQL one more for the
-    fingerprint, and only that one when the pool is in the cache).
-
-    ``bar_kinds``: the kinds of designated area the bar is read for (the vacancy's own kind when
-    ranking one vacancy; both — the strictest — in a batch). A case without a known maximum rent
-    gets ``rent_ceiling`` (and is listed in ``unknown_max_rent``).
-
-    On PostgreSQL the pool is kept in the process cache under the fingerprint of the rows it is
-    made of (`_pool_fingerprint`), the day, the rent ceiling, the bar kinds and the priority and
-    maximum-rent settings, so it is rebuilt exactly when one of them changes.
-    """
-    queries = _pool_queries(today, numbers)
-    fingerprint = _pool_fingerprint(queries)
-    if fingerprint is None:
-        return _build_pool(queries, today=today, rent_ceiling=rent_ceiling, bar_kinds=bar_kinds)
-    key = (
-        "anvis.citizen_pool:"
-        + hashlib.sha256(
-            repr(
-                (
-                    fingerprint,
-                    today,
-                    rent_ceiling,
-                    tuple(bar_kinds),
-                    priority_weights(),
-                    max_rent_rule(),
-                )
-            ).encode()
-        ).hexdigest()
-    )
-    now = time.monotonic()
-    with _POOLS_LOCK:
-        hit = _POOLS.get(key)
-    if hit is not None and now - hit[0] < POOL_CACHE_SECONDS:
-        return hit[1]
-    pool = _build_pool(queries, today=today, rent_ceiling=rent_ceiling, bar_kinds=bar_kinds)
-    with _POOLS_LOCK:
-        _POOLS[key] = (now, pool)
-        while len(_POOLS) > POOL_CACHE_ENTRIES:
-            del _POOLS[next(iter(_POOLS))]  # the oldest entry
-    return pool
-
-
-def _build_pool(
-    queries: Sequence[QuerySet[Any]],
-    *,
-    today: dt.date,
-    rent_ceiling: int,
-    bar_kinds: Sequence[core_bars.AreaKind],
-) -> CitizenPool:
-    case_rows, child_rows, avoid_rows, bar_rows, declined_rows = queries
-    rows = list(case_rows)
-    declined: dict[int, set[str]] = defaultdict(set)
-    for case_id, dwelling_id in declined_rows:
-        declined[case_id].add(str(dwelling_id))
-    children: dict[int, int] = dict(child_rows)
-    excl_districts: dict[int, set[str]] = defaultdict(set)
-    excl_departments: dict[int, set[str]] = defaultdict(set)
-    for case_id, district, department_id in avoid_rows:
-        if district.strip():
-            excl_districts[case_id].add(district.strip())
-        if department_id is not None:
-            excl_departments[case_id].add(str(department_id))
-    bar_events: dict[int, list[core_bars.BarEvent]] = defaultdict(list)
-    for case_id, kind, date, end, benefit, member in bar_rows:
-        bar_events[case_id].append(core_bars.BarEvent.from_values(kind, date, end, benefit, member))
-
-    weights = priority_weights()
-    rule = max_rent_rule()
-    # The priority is the waiting days times the points per day plus points that do not depend
-    # on the date (anvis_core.cases.priority): the rest is computed once per combination.
-    per_day = weights.points_per_waiting_day
-    base_points: dict[tuple[Any, ...], int] = {}
-    needs_of: dict[tuple[bool, ...], frozenset[str]] = {}
-    rooms_of: dict[tuple[int, int, int | None], tuple[int, int]] = {}
-    rents_of: dict[tuple[int | None, int | None], int | None] = {}
-    wished_of: dict[str, frozenset[str]] = {}
-    citizens: list[Citizen] = []
-    case_ids: dict[str, int] = {}
-    unknown: set[str] = set()
-    for (
-        pk,
-        number,
-        waiting_since,
-        situation,
-        adults,
-        pets,
-        extra_rooms,
-        step_free,
-        elevator,
-        wheelchair,
-        ground_floor,
-        districts,
-        income,
-        benefit,
-        override,
-        discharge,
-        urgent,
-        urgency_reason,
-        birth_date,
-        status,
-        parked_until,
-        benefit_income,
-        income_type,
-    ) in rows:
-        n_children = children.get(pk, 0)
-        key = (situation, n_children > 0, discharge, urgent)
-        base = base_points.get(key)
-        if base is None:
-            inputs = PriorityInputs(
-                waiting_since=today,
-                situation=CoreSituation(situation) if situation else None,
-                has_children=n_children > 0,
-                discharge_without_address=discharge,
-                urgent=urgent,
-                urgency_reason=urgency_reason,
-            )
-            base = base_points[key] = priority_score(inputs, weights, today).total
-        priority = base + max(0, (today - waiting_since).days) * per_day
-        room_key = (adults, n_children, extra_rooms)
-        persons_rooms = rooms_of.get(room_key)
-        if persons_rooms is None:
-            need = room_need(adults, n_children, extra_rooms)
-            persons_rooms = rooms_of[room_key] = (need.persons, need.min_rooms)
-        if override is not None:
-            max_rent = override
-        else:
-            rent_key = (income, benefit)
-            if rent_key not in rents_of:
-                rents_of[rent_key] = default_max_rent(income, benefit, rule)
-            max_rent = rents_of[rent_key]
-        if max_rent is None:
-            unknown.add(number)
-            max_rent = rent_ceiling
-        # Affordability per dwelling (rent + a conto − the estimated housing benefit) when the
-        # household income for the benefit is known and the caseworker did not set the maximum.
-        can_pay = (
-            housing_budget(income, rule)
-            if override is None and benefit_income is not None
-            else None
-        )
-        flags = (step_free, elevator, wheelchair, ground_floor)
-        needs = needs_of.get(flags)
-        if needs is None:
-            needs = needs_of[flags] = frozenset(
-                name for name, flag in zip(NEEDS, flags, strict=True) if flag
-            )
-        wished = wished_of.get(districts)
-        if wished is None:
-            wished = wished_of[districts] = frozenset(
-                d.strip() for d in districts.split(",") if d.strip()
-            )
-        age = age_on(birth_date, today)
-        events = bar_events.get(pk)
-        citizens.append(
-            Citizen(
-                id=number,
-                priority=float(priority),
-                max_rent=max_rent,
-                household_persons=persons_rooms[0],
-                min_rooms=persons_rooms[1],
-                needs=needs,
-                pets=bool(pets.strip()),
-                barred_until=_bar_until(events, bar_kinds, today) if events else None,
-                excluded_districts=frozenset(excl_districts[pk]) if pk in excl_districts else EMPTY,
-                excluded_departments=(
-                    frozenset(excl_departments[pk]) if pk in excl_departments else EMPTY
-                ),
-                wished_districts=wished,
-                age_band=age_band(age),
-                waiting=status == CaseStatus.WAITING,
-                paused_until=parked_until if parked_until and parked_until >= today else None,
-                declined_units=frozenset(declined[pk]) if pk in declined else EMPTY,
-                can_pay=can_pay,
-                benefit_income=benefit_income,
-                children=n_children,
-                pensioner=income_type == IncomeType.OLD_AGE_PENSION,
-                disability_pension=income_type == IncomeType.DISABILITY_PENSION,
-            )
-        )
-        case_ids[number] = pk
-    return CitizenPool(citizens=citizens, case_ids=case_ids, unknown_max_rent=unknown)
 
 
 def load_citizen(

@@ -36,15 +36,9 @@ from anvis_core.matching.gate import (
 from anvis_core.matching.ranking import Ranking, rank_vacancy
 from anvis_core.matching.scoring import ScoreWeights
 
-from .adapters import (
-    CitizenPool,
-    Setting,
-    area_kind,
-    load_citizen,
-    load_citizens,
-    load_setting,
-)
+from .adapters import Setting, area_kind, load_citizen, load_setting
 from .models import Vacancy
+from .pool import CitizenPool, load_citizens
 from .reasons import describe
 
 SEVERITY_LABELS = {

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from anvis.core import formats as fmt
 from anvis_core.matching.eligibility import Reason
 
-from .adapters import OPEN_ENDED
+from .pool import OPEN_ENDED
 
 TEMPLATES: dict[str, Any] = {
     "not_waiting": gettext_lazy("The citizen's case is not waiting for a dwelling."),

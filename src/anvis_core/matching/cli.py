@@ -53,23 +53,35 @@ def run(args: argparse.Namespace) -> int:
         print(f"anvis match: cannot read {path}: {exc.strerror}", file=sys.stderr)
         return EXIT_INVALID
 
-    from anvis_core.matching.jsonio import loads, result_to_json
     from anvis_core.matching.problem import ProblemError
+    from anvis_core.matching.typed import decode_pair_form
 
     try:
-        data = loads(raw)
-        if isinstance(data, dict) and data.get("form") == "domain":
-            from anvis_core.matching.domain_form import parse_domain_form
-
-            problem, objective = parse_domain_form(data)
-        else:
-            from anvis_core.matching.jsonio import parse_pair_form
-
-            problem, objective = parse_pair_form(data)
+        # Pair-form files are decoded straight into typed structures; anything else, and any
+        # file with an error (named by the reference reader), is read by the reference path.
+        typed = decode_pair_form(raw)
+        problem, objective = typed if typed is not None else _reference_read(raw)
     except ProblemError as exc:
         print(f"anvis match: {path}: invalid problem: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    return _solve_and_write(problem, objective, args)
 
+
+def _reference_read(raw: bytes) -> tuple[Any, Any]:
+    from anvis_core.matching.jsonio import loads
+
+    data = loads(raw)
+    if isinstance(data, dict) and data.get("form") == "domain":
+        from anvis_core.matching.domain_form import parse_domain_form
+
+        return parse_domain_form(data)
+    from anvis_core.matching.jsonio import parse_pair_form
+
+    return parse_pair_form(data)
+
+
+def _solve_and_write(problem: Any, objective: Any, args: argparse.Namespace) -> int:
+    from anvis_core.matching.jsonio import result_to_json
     from anvis_core.matching.solve import DEFAULT_GAP, DEFAULT_TIME_LIMIT, solve
 
     result = solve(

@@ -208,10 +208,6 @@ def test_red_department_is_closed_and_designation_marks_area(
     assert adapters.area_kind([]) is None
 
 
-@pytest.mark.skipif(
-    not __import__("tests.conftest", fromlist=["x"]).database_is_postgres(),
-    reason="the pool is kept between requests on PostgreSQL only (its fingerprint is SQL)",
-)
 def test_pool_is_reused_until_anything_it_is_made_of_changes(
     users: dict[str, Any], org_a: Any, today: dt.date
 ) -> None:
@@ -264,8 +260,24 @@ def test_pool_is_reused_until_anything_it_is_made_of_changes(
     )
 
 
-def test_no_fingerprint_without_postgresql(today: dt.date) -> None:
-    from django.db import connection
+def test_a_change_to_one_case_converts_only_that_case(
+    users: dict[str, Any], org_a: Any, today: dt.date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from anvis.vacancies import pool as citizen_pool
 
-    queries = adapters._pool_queries(today, None)
-    assert (adapters._pool_fingerprint(queries) is None) == (connection.vendor != "postgresql")
+    first = make_case(users, "010190-1234", adults=1)
+    make_case(users, "020290-2345", adults=1)
+    make_case(users, "030390-3456", adults=1)
+    adapters.load_citizens(today=today, rent_ceiling=5000)
+    converted: list[str] = []
+    convert = citizen_pool._Converter.citizen
+
+    def counting(self: Any, row: tuple[Any, ...], rel: Any) -> Any:
+        converted.append(row[1])
+        return convert(self, row, rel)
+
+    monkeypatch.setattr(citizen_pool._Converter, "citizen", counting)
+    type(first).objects.filter(pk=first.pk).update(pets="1 kat")
+    pool = adapters.load_citizens(today=today, rent_ceiling=5000)
+    assert converted == [first.number]
+    assert pool.citizens[[c.id for c in pool.citizens].index(first.number)].pets is True

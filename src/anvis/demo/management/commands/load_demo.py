@@ -47,6 +47,10 @@ class Command(BaseCommand):
             for name, load in LOADERS:
                 t0 = time.perf_counter()
                 load(ctx)
+                # The next loaders query what this one wrote (the national stock is 590,000
+                # dwellings): without fresh statistics PostgreSQL plans those queries as if the
+                # tables were empty, and one such plan took minutes per call at national scale.
+                refresh_statistics()
                 self.stdout.write(f"  {name}: {time.perf_counter() - t0:.1f} s")
         # Planner statistics for the freshly loaded tables (PostgreSQL), so the first requests
         # are not planned on the empty tables' statistics.

@@ -1,0 +1,535 @@
+"""The waiting citizens as the matching engine's :class:`Citizen` objects (the citizen pool),
+kept up to date one citizen at a time.
+
+A pool is read from five queries (the cases, their children per case, their areas to avoid,
+their legal-bar events and the dwellings they did not take) in a fixed order (waiting since,
+then case id), so ties in the ranking are broken the same way every time.
+
+Between requests each process keeps its pools in memory together with a *version* per waiting
+case: a text that changes whenever any row the citizen is made of changes. On PostgreSQL the
+version is read in one statement from the rows' system columns (``xmin``, the transaction that
+wrote the row version, and ``ctid``, where it lies; an UPDATE always writes a new row version, so
+the pair changes with every write, also twice in one transaction) plus the id of the declined
+dwelling; on other databases it is the content of the rows themselves. A request compares the
+versions with those of its cached pool and converts only the cases whose version differs (or
+that are new); the rest of the citizens are reused as they are. The result is therefore always
+the pool a full rebuild would give (`tests/apps/matching/test_pool_incremental.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, QuerySet
+from django.db.models.expressions import RawSQL
+
+from anvis.cases.domain import max_rent_rule, priority_weights
+from anvis.cases.models import (
+    AvoidArea,
+    Case,
+    CaseStatus,
+    HouseholdChild,
+    IncomeType,
+    LegalBarEvent,
+)
+from anvis.cases.models import Citizen as Person
+from anvis_core.cases import bars as core_bars
+from anvis_core.cases.economy import MaxRentRule, default_max_rent, housing_budget
+from anvis_core.cases.household import age_band, room_need
+from anvis_core.cases.priority import PriorityInputs, PriorityWeights, priority_score
+from anvis_core.cases.situation import Situation as CoreSituation
+from anvis_core.cpr import age_on
+from anvis_core.matching.model import NEEDS, Citizen
+from anvis_core.matching.table import CitizenTable
+
+from .models import Offer, OfferStatus, Vacancy
+
+OPEN_ENDED = dt.date.max
+"""``barred_until`` for a bar without an end (a listed benefit still being paid)."""
+
+EMPTY: frozenset[str] = frozenset()
+
+CASE_FIELDS = (
+    "pk",
+    "number",
+    "waiting_since",
+    "situation",
+    "adults",
+    "pets",
+    "extra_rooms",
+    "needs_step_free",
+    "needs_elevator",
+    "needs_wheelchair",
+    "needs_ground_floor",
+    "districts_wanted",
+    "income_amount",
+    "housing_benefit",
+    "max_rent_override",
+    "discharge_without_address",
+    "urgent",
+    "urgency_reason",
+    "citizen__birth_date",
+    "status",
+    "parked_until",
+    "benefit_income",
+    "income_type",
+)
+
+DECLINED_STATUSES = (
+    OfferStatus.DECLINED,
+    OfferStatus.EXPIRED,
+    OfferStatus.REJECTED_BY_ORGANISATION,
+)
+"""Offers that ended with the citizen not taking the dwelling: the same dwelling is not offered
+to the same citizen again (a withdrawn offer has no such consequence)."""
+
+
+def waiting_cases(*, today: dt.date, numbers: Sequence[str] | None = None) -> QuerySet[Case]:
+    """Waiting cases available for an offer today: status waiting and not parked. A case with
+    an active offer is no longer waiting (the flow moves it to offered)."""
+    qs = Case.objects.filter(status=CaseStatus.WAITING).exclude(parked_until__gte=today)
+    if numbers is not None:
+        qs = qs.filter(number__in=list(numbers))
+    return qs.order_by("waiting_since", "pk")
+
+
+@dataclass
+class CitizenPool:
+    """The waiting citizens as engine objects, with what the pages need to show them."""
+
+    citizens: list[Citizen]
+    case_ids: dict[str, int]
+    """Case number → case id."""
+    unknown_max_rent: set[str] = field(default_factory=set)
+    """Case numbers whose maximum rent is not known (the agreement's ceiling is used)."""
+
+    @property
+    def size(self) -> int:
+        return len(self.citizens)
+
+    @cached_property
+    def table(self) -> CitizenTable:
+        """The engine's column table of the citizens, built once per pool."""
+        return CitizenTable.build(self.citizens)
+
+
+def _bar_until(
+    events: list[core_bars.BarEvent], kinds: Sequence[core_bars.AreaKind], today: dt.date
+) -> dt.date | None:
+    """The first day the citizen may be placed in an area of the given kinds (``None``: no
+    bar today). For several kinds the latest bar counts (the strictest reading)."""
+    out: dt.date | None = None
+    for kind in kinds:
+        status = core_bars.bar_status(events, kind, today)
+        if not status.barred:
+            continue
+        first_free = OPEN_ENDED if status.until is None else status.until + dt.timedelta(days=1)
+        out = first_free if out is None else max(out, first_free)
+    return out
+
+
+def _pool_queries(today: dt.date, numbers: Sequence[str] | None) -> tuple[QuerySet[Any], ...]:
+    """The queries the citizen pool is read from (:func:`_case_queries` of the waiting cases)."""
+    return _case_queries(waiting_cases(today=today, numbers=numbers))
+
+
+def _case_queries(qs: QuerySet[Case]) -> tuple[QuerySet[Any], ...]:
+    """The five queries citizens are read from: the cases, their children per case, their
+    areas to avoid, their legal-bar events and the dwellings they did not take."""
+    ids = qs.values("pk")
+    return (
+        qs.values_list(*CASE_FIELDS),
+        HouseholdChild.objects.filter(case__in=ids)
+        .values_list("case_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("case_id", "n"),
+        AvoidArea.objects.filter(case__in=ids).values_list("case_id", "district", "department_id"),
+        LegalBarEvent.objects.filter(case__in=ids).values_list(
+            "case_id", "kind", "date", "end", "benefit", "member"
+        ),
+        Offer.objects.filter(case__in=ids, status__in=DECLINED_STATUSES)
+        .values_list("case_id", "vacancy__dwelling_id")
+        .order_by("case_id", "vacancy__dwelling_id")
+        .distinct(),
+    )
+
+
+@dataclass
+class _Related:
+    """The rows of the four child queries, per case id."""
+
+    children: dict[int, int]
+    excl_districts: dict[int, set[str]]
+    excl_departments: dict[int, set[str]]
+    bar_events: dict[int, list[core_bars.BarEvent]]
+    declined: dict[int, set[str]]
+
+    @staticmethod
+    def read(queries: Sequence[Iterable[Any]]) -> _Related:
+        child_rows, avoid_rows, bar_rows, declined_rows = queries
+        declined: dict[int, set[str]] = defaultdict(set)
+        for case_id, dwelling_id in declined_rows:
+            declined[case_id].add(str(dwelling_id))
+        excl_districts: dict[int, set[str]] = defaultdict(set)
+        excl_departments: dict[int, set[str]] = defaultdict(set)
+        for case_id, district, department_id in avoid_rows:
+            if district.strip():
+                excl_districts[case_id].add(district.strip())
+            if department_id is not None:
+                excl_departments[case_id].add(str(department_id))
+        bar_events: dict[int, list[core_bars.BarEvent]] = defaultdict(list)
+        for case_id, kind, date, end, benefit, member in bar_rows:
+            event = core_bars.BarEvent.from_values(kind, date, end, benefit, member)
+            bar_events[case_id].append(event)
+        return _Related(
+            dict(child_rows), excl_districts, excl_departments, bar_events, dict(declined)
+        )
+
+
+@dataclass
+class _Converter:
+    """Turns case rows (:data:`CASE_FIELDS`) into citizens for one day, rent ceiling and bar
+    reading. What does not depend on the individual case is computed once per combination."""
+
+    today: dt.date
+    rent_ceiling: int
+    bar_kinds: Sequence[core_bars.AreaKind]
+    weights: PriorityWeights
+    rule: MaxRentRule
+    _base_points: dict[tuple[Any, ...], int] = field(default_factory=dict)
+    _needs: dict[tuple[bool, ...], frozenset[str]] = field(default_factory=dict)
+    _rooms: dict[tuple[int, int, int | None], tuple[int, int]] = field(default_factory=dict)
+    _rents: dict[tuple[int | None, int | None], int | None] = field(default_factory=dict)
+    _wished: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def priority(self, row: tuple[Any, ...], n_children: int) -> float:
+        # The waiting days times the points per day plus points that do not depend on the date
+        # (anvis_core.cases.priority).
+        waiting_since, situation = row[2], row[3]
+        discharge, urgent, urgency_reason = row[15], row[16], row[17]
+        key = (situation, n_children > 0, discharge, urgent)
+        base = self._base_points.get(key)
+        if base is None:
+            inputs = PriorityInputs(
+                waiting_since=self.today,
+                situation=CoreSituation(situation) if situation else None,
+                has_children=n_children > 0,
+                discharge_without_address=discharge,
+                urgent=urgent,
+                urgency_reason=urgency_reason,
+            )
+            base = self._base_points[key] = priority_score(inputs, self.weights, self.today).total
+        days = max(0, (self.today - waiting_since).days)
+        return float(base + days * self.weights.points_per_waiting_day)
+
+    def rooms(self, adults: int, n_children: int, extra_rooms: int | None) -> tuple[int, int]:
+        key = (adults, n_children, extra_rooms)
+        persons_rooms = self._rooms.get(key)
+        if persons_rooms is None:
+            need = room_need(adults, n_children, extra_rooms)
+            persons_rooms = self._rooms[key] = (need.persons, need.min_rooms)
+        return persons_rooms
+
+    def max_rent(self, income: int | None, benefit: int | None, override: int | None) -> int | None:
+        if override is not None:
+            return override
+        key = (income, benefit)
+        if key not in self._rents:
+            self._rents[key] = default_max_rent(income, benefit, self.rule)
+        return self._rents[key]
+
+    def needs(self, flags: tuple[bool, ...]) -> frozenset[str]:
+        needs = self._needs.get(flags)
+        if needs is None:
+            needs = self._needs[flags] = frozenset(
+                name for name, flag in zip(NEEDS, flags, strict=True) if flag
+            )
+        return needs
+
+    def wished(self, districts: str) -> frozenset[str]:
+        wished = self._wished.get(districts)
+        if wished is None:
+            wished = self._wished[districts] = frozenset(
+                d.strip() for d in districts.split(",") if d.strip()
+            )
+        return wished
+
+    def citizen(self, row: tuple[Any, ...], rel: _Related) -> tuple[Citizen, bool]:
+        """One case row as a citizen, and whether its maximum rent is unknown."""
+        (pk, number, _since, _situation, adults, pets, extra_rooms) = row[:7]
+        (income, benefit, override) = row[12:15]
+        (birth_date, status, parked_until, benefit_income, income_type) = row[18:23]
+        n_children = rel.children.get(pk, 0)
+        persons, min_rooms = self.rooms(adults, n_children, extra_rooms)
+        max_rent = self.max_rent(income, benefit, override)
+        events = rel.bar_events.get(pk)
+        citizen = Citizen(
+            id=number,
+            priority=self.priority(row, n_children),
+            max_rent=self.rent_ceiling if max_rent is None else max_rent,
+            household_persons=persons,
+            min_rooms=min_rooms,
+            needs=self.needs(tuple(row[7:11])),
+            pets=bool(pets.strip()),
+            barred_until=_bar_until(events, self.bar_kinds, self.today) if events else None,
+            excluded_districts=_frozen(rel.excl_districts, pk),
+            excluded_departments=_frozen(rel.excl_departments, pk),
+            wished_districts=self.wished(row[11]),
+            age_band=age_band(age_on(birth_date, self.today)),
+            waiting=status == CaseStatus.WAITING,
+            paused_until=parked_until if parked_until and parked_until >= self.today else None,
+            declined_units=_frozen(rel.declined, pk),
+            # Affordability per dwelling (rent + a conto − the estimated housing benefit) when
+            # the household income for the benefit is known and the caseworker did not set the
+            # maximum.
+            can_pay=(
+                housing_budget(income, self.rule)
+                if override is None and benefit_income is not None
+                else None
+            ),
+            benefit_income=benefit_income,
+            children=n_children,
+            pensioner=income_type == IncomeType.OLD_AGE_PENSION,
+            disability_pension=income_type == IncomeType.DISABILITY_PENSION,
+        )
+        return citizen, max_rent is None
+
+
+def _frozen(sets: dict[int, set[str]], pk: int) -> frozenset[str]:
+    return frozenset(sets[pk]) if pk in sets else EMPTY
+
+
+Converted = dict[int, tuple[str, Citizen, bool]]
+"""Case id → (case number, citizen, maximum rent unknown)."""
+
+
+def _convert(queries: Sequence[Iterable[Any]], converter: _Converter) -> Converted:
+    case_rows, *related = queries
+    rel = _Related.read(related)
+    return {row[0]: (row[1], *converter.citizen(row, rel)) for row in case_rows}
+
+
+def _pool_of(order: Sequence[int], converted: Converted) -> CitizenPool:
+    citizens: list[Citizen] = []
+    case_ids: dict[str, int] = {}
+    unknown: set[str] = set()
+    for pk in order:
+        number, citizen, unknown_rent = converted[pk]
+        citizens.append(citizen)
+        case_ids[number] = pk
+        if unknown_rent:
+            unknown.add(number)
+    return CitizenPool(citizens=citizens, case_ids=case_ids, unknown_max_rent=unknown)
+
+
+def _build_pool(
+    queries: Sequence[QuerySet[Any]],
+    *,
+    today: dt.date,
+    rent_ceiling: int,
+    bar_kinds: Sequence[core_bars.AreaKind],
+) -> CitizenPool:
+    """The pool of the cases ``queries`` read, in their order, converted from scratch."""
+    converter = _Converter(today, rent_ceiling, bar_kinds, priority_weights(), max_rent_rule())
+    case_rows, *related = queries
+    rows = list(case_rows)
+    return _pool_of([row[0] for row in rows], _convert([rows, *related], converter))
+
+
+def _row_versions_sql() -> str:
+    """One statement listing (kind, case id, row version) of the rows a citizen is made of
+    besides the case and its person: children, areas to avoid, legal-bar events and declined
+    offers with the offer's dwelling id. The case ids come as arrays (``= ANY``), so the planner
+    knows how many there are (a subquery's estimate can be far off after bulk loads)."""
+    q = connection.ops.quote_name
+    statuses = ", ".join(["%s"] * len(DECLINED_STATUSES))
+    vacancy = q(Vacancy._meta.db_table)
+    parts = [
+        (1, HouseholdChild, "case_id", "", ""),
+        (2, AvoidArea, "case_id", "", ""),
+        (3, LegalBarEvent, "case_id", "", ""),
+        (
+            4,
+            Offer,
+            "case_id",
+            ", v.dwelling_id",
+            f"JOIN {vacancy} v ON v.id = r.vacancy_id WHERE r.status IN ({statuses}) AND",
+        ),
+    ]
+    selects = [
+        f"SELECT {kind}, r.{key}, concat_ws('.', r.id, r.xmin, r.ctid{extra}) "  # noqa: S608
+        f"FROM {q(model._meta.db_table)} r {join or 'WHERE'} r.{key} = ANY(%s)"
+        for kind, model, key, extra, join in parts
+    ]
+    return " UNION ALL ".join(selects) + " ORDER BY 1, 2, 3"
+
+
+_CASE, _PERSON = (f'"{m._meta.db_table}"' for m in (Case, Person))
+CASE_VERSION = RawSQL(  # noqa: S611 (table names, no values)
+    f"concat_ws('.', {_CASE}.xmin, {_CASE}.ctid, {_PERSON}.xmin, {_PERSON}.ctid)", ()
+)
+"""The row versions of a case and its person (the query joins the person for the birth date)."""
+
+
+def _pg_versions(today: dt.date, numbers: Sequence[str] | None) -> list[tuple[int, str]]:
+    """(case id, version) of every waiting case in pool order, in two statements. The version
+    joins the system columns ``xmin`` (the transaction that wrote the row version) and ``ctid``
+    (where it lies) of the case, its person and every child, area to avoid, legal-bar event and
+    declined offer of it (with the offer's dwelling id). Every UPDATE writes a new row version,
+    so the pair changes with every write, also with two writes in one transaction."""
+    cases = list(
+        waiting_cases(today=today, numbers=numbers)
+        .annotate(version=CASE_VERSION)
+        .values_list("pk", "version", "citizen__birth_date")
+    )
+    case_ids = [pk for pk, _v, _b in cases]
+    related: dict[tuple[int, int], list[str]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _row_versions_sql(), [case_ids, case_ids, case_ids, *DECLINED_STATUSES, case_ids]
+        )
+        for kind, key, version in cursor.fetchall():
+            related[kind, key].append(version)
+    empty: list[str] = []
+    return [
+        (
+            pk,
+            ";".join(
+                [
+                    version,
+                    *("|" + ",".join(related.get((kind, pk), empty)) for kind in (1, 2, 3, 4)),
+                ]
+            ),
+        )
+        for pk, version, _birth in cases
+    ]
+
+
+def _content_versions(queries: Sequence[list[Any]]) -> list[tuple[int, str]]:
+    """(case id, version) in pool order where the database has no row versions: the content of
+    every row the citizen is made of (exact, but every row is read)."""
+    related: dict[int, list[Any]] = defaultdict(list)
+    for i, rows in enumerate(queries[1:]):
+        for row in rows:
+            related[row[0]].append((i, row))
+    return [(row[0], repr((row, related.get(row[0])))) for row in queries[0]]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A cached pool with the versions and conversions it was made of."""
+
+    pool: CitizenPool
+    versions: dict[int, str]
+    converted: Converted
+    built: float
+    used: float
+
+
+# Pools kept in this process's memory (not pickled into Django's cache: unpickling 10,000
+# citizens costs as much as building them). A pool is shared by the requests that hit it and is
+# read-only. An entry not used for POOL_IDLE_SECONDS is dropped, and one older than
+# POOL_MAX_AGE_SECONDS is rebuilt from scratch (a guard against anything outside the versions).
+POOL_IDLE_SECONDS = 300
+POOL_MAX_AGE_SECONDS = 3600
+POOL_CACHE_ENTRIES = 4
+_POOLS: dict[str, _Entry] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def _pool_key(*parts: Any) -> str:
+    return "anvis.citizen_pool:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _cached(key: str, now: float) -> _Entry | None:
+    with _POOLS_LOCK:
+        entry = _POOLS.get(key)
+    if entry is None or now - entry.used > POOL_IDLE_SECONDS:
+        return None
+    if now - entry.built > POOL_MAX_AGE_SECONDS:
+        return None
+    return entry
+
+
+def _store(key: str, entry: _Entry) -> None:
+    with _POOLS_LOCK:
+        _POOLS.pop(key, None)
+        _POOLS[key] = entry
+        while len(_POOLS) > POOL_CACHE_ENTRIES:
+            del _POOLS[next(iter(_POOLS))]  # the least recently used entry
+
+
+def load_citizens(
+    *,
+    today: dt.date,
+    rent_ceiling: int,
+    bar_kinds: Sequence[core_bars.AreaKind] = tuple(core_bars.AreaKind),
+    numbers: Sequence[str] | None = None,
+) -> CitizenPool:
+    """Every waiting case as a :class:`Citizen`.
+
+    ``bar_kinds``: the kinds of designated area the bar is read for (the vacancy's own kind when
+    ranking one vacancy; both — the strictest — in a batch). A case without a known maximum rent
+    gets ``rent_ceiling`` (and is listed in ``unknown_max_rent``).
+
+    The pool is kept in the process under the day, the rent ceiling, the bar kinds, the case
+    numbers and the priority and maximum-rent settings; within it, each citizen is reused while
+    its case's version is unchanged (module docstring). On PostgreSQL an unchanged pool costs
+    one query, and a change to one case converts that one case (five small queries).
+    """
+    weights, rule = priority_weights(), max_rent_rule()
+    key = _pool_key(today, rent_ceiling, tuple(bar_kinds), weights, rule, numbers)
+    now = time.monotonic()
+    entry = _cached(key, now)
+    converter = _Converter(today, rent_ceiling, bar_kinds, weights, rule)
+    queries: list[list[Any]] | None = None
+    if connection.vendor == "postgresql":
+        versions = _pg_versions(today, numbers)
+    else:
+        queries = [list(q) for q in _pool_queries(today, numbers)]
+        versions = _content_versions(queries)
+    known = entry.converted if entry is not None else {}
+    old = entry.versions if entry is not None else {}
+    stale = [pk for pk, v in versions if old.get(pk) != v]
+    if entry is not None and not stale and len(old) == len(versions):
+        _store(key, replace(entry, used=now))
+        return entry.pool
+    fresh = _convert(_stale_queries(stale, queries, today, numbers, len(versions)), converter)
+    converted = {
+        pk: fresh.get(pk) or known[pk] for pk, _v in versions if pk in fresh or pk in known
+    }
+    order = [pk for pk, _v in versions if pk in converted]
+    pool = _pool_of(order, converted)
+    version_of = dict(versions)
+    built = now if entry is None else entry.built
+    _store(key, _Entry(pool, {pk: version_of[pk] for pk in order}, converted, built, now))
+    return pool
+
+
+def _stale_queries(
+    stale: list[int],
+    queries: list[list[Any]] | None,
+    today: dt.date,
+    numbers: Sequence[str] | None,
+    size: int,
+) -> Sequence[Iterable[Any]]:
+    """The rows of the ``stale`` cases: filtered from ``queries`` when every row was read
+    already, else read for those cases alone (or for the whole pool when most are stale)."""
+    if queries is not None:
+        wanted = set(stale)
+        return [[row for row in rows if row[0] in wanted] for rows in queries]
+    if not stale:
+        return [[] for _ in range(5)]
+    if len(stale) > max(100, size // 4):  # many changed: one pass over all is cheaper
+        return _pool_queries(today, numbers)
+    return _case_queries(Case.objects.filter(pk__in=stale))

@@ -1,0 +1,161 @@
+"""Typed decoding of pair-form problem files: JSON straight into msgspec Structs and arrays.
+
+A batch file holds half a million pairs. Parsing it into dicts and lists (one dict per pair) and
+then walking them cost more than the solver on large files, so the pair form is first decoded
+into typed structures: each pair object becomes a small :class:`Pair` struct (no dict, no
+garbage-collector tracking) and the column layout becomes three typed lists, which are turned
+into index and weight arrays at C speed.
+
+This is the fast path only. It accepts exactly what the reference reader
+(:func:`anvis_core.matching.jsonio.parse_pair_form`) accepts and builds the same problem; any
+document it cannot take as it stands (a domain-form file, any invalid or unusual value) makes it
+return ``None``, and the caller parses the file with the reference reader, which names the
+offending field and position. Errors therefore read the same whichever path is taken.
+"""
+
+from __future__ import annotations
+
+from operator import attrgetter
+from typing import Annotated, Any
+
+import msgspec
+import numpy as np
+
+from anvis_core.matching.problem import (
+    OBJECTIVES,
+    FloatArray,
+    GroupSpec,
+    IntArray,
+    Objective,
+    PairProblem,
+    ProblemError,
+    make_problem,
+)
+
+Id = Annotated[str, msgspec.Meta(min_length=1)]
+Count = Annotated[int, msgspec.Meta(ge=0)]
+
+
+class Member(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    """A citizen or dwelling: its id and the ids of its groups."""
+
+    id: Id
+    groups: list[Any] | None = None
+
+
+class Group(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    id: Id
+    max: Count
+    min: Count = 0
+    placed: Count = 0
+
+
+class Pair(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    citizen: str
+    dwelling: str
+    weight: float
+
+
+class Columns(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    citizen: list[str]
+    dwelling: list[str]
+    weight: list[float]
+
+
+class PairFile(msgspec.Struct, forbid_unknown_fields=True):
+    objective: str
+    citizens: list[Member]
+    dwellings: list[Member]
+    pairs: list[Pair] | Columns
+    groups: list[Group] = []
+    form: Any = None
+
+
+_DECODER = msgspec.json.Decoder(PairFile)
+_IRREGULAR = (KeyError, TypeError, ValueError, OverflowError)
+_CITIZEN = attrgetter("citizen")
+_DWELLING = attrgetter("dwelling")
+_WEIGHT = attrgetter("weight")
+
+
+class _Irregular(Exception):
+    """Something the reference reader must look at."""
+
+
+def decode_pair_form(raw: bytes | str) -> tuple[PairProblem, Objective] | None:
+    """The problem and objective of a pair-form file, or ``None`` when the reference reader must
+    parse it (a domain-form file, or anything it would refuse or has to convert)."""
+    try:
+        doc = _DECODER.decode(raw)
+    except (msgspec.DecodeError, UnicodeDecodeError):
+        return None
+    if doc.form == "domain" or doc.objective not in OBJECTIVES:
+        return None
+    objective: Objective = doc.objective
+    try:
+        return _problem(doc), objective
+    except (_Irregular, ProblemError, *_IRREGULAR):
+        return None
+
+
+def _unique_index(ids: list[str]) -> dict[str, int]:
+    index = {x: i for i, x in enumerate(ids)}
+    if len(index) != len(ids):
+        raise _Irregular
+    return index
+
+
+def _group_lists(members: list[Member], gindex: dict[str, int]) -> list[list[int]]:
+    out: list[list[int]] = []
+    for m in members:
+        if m.groups is None:
+            out.append([])
+            continue
+        idx = [gindex[g] for g in m.groups]  # a non-string id: TypeError or KeyError
+        if len(set(idx)) != len(idx):
+            raise _Irregular
+        out.append(idx)
+    return out
+
+
+def _pair_arrays(
+    doc: PairFile, cindex: dict[str, int], dindex: dict[str, int]
+) -> tuple[IntArray, IntArray, FloatArray]:
+    if isinstance(doc.pairs, Columns):
+        citizens, dwellings, weights = doc.pairs.citizen, doc.pairs.dwelling, doc.pairs.weight
+        n = len(weights)
+        if not len(citizens) == len(dwellings) == n:
+            raise _Irregular
+        pc = np.fromiter(map(cindex.__getitem__, citizens), dtype=np.int64, count=n)
+        pd = np.fromiter(map(dindex.__getitem__, dwellings), dtype=np.int64, count=n)
+        pw = np.asarray(weights, dtype=np.float64)
+    else:
+        pairs = doc.pairs
+        n = len(pairs)
+        pc = np.fromiter(map(cindex.__getitem__, map(_CITIZEN, pairs)), dtype=np.int64, count=n)
+        pd = np.fromiter(map(dindex.__getitem__, map(_DWELLING, pairs)), dtype=np.int64, count=n)
+        pw = np.fromiter(map(_WEIGHT, pairs), dtype=np.float64, count=n)
+    if not np.isfinite(pw).all():
+        raise _Irregular
+    return pc, pd, pw
+
+
+def _problem(doc: PairFile) -> PairProblem:
+    specs = [GroupSpec(g.id, g.max, g.min, g.placed) for g in doc.groups]
+    gindex = _unique_index([g.id for g in specs])
+    cids = [c.id for c in doc.citizens]
+    dids = [d.id for d in doc.dwellings]
+    cgroups = _group_lists(doc.citizens, gindex)
+    dgroups = _group_lists(doc.dwellings, gindex)
+    cindex, dindex = _unique_index(cids), _unique_index(dids)
+    pc, pd, pw = _pair_arrays(doc, cindex, dindex)
+    return make_problem(
+        citizen_ids=cids,
+        dwelling_ids=dids,
+        pair_citizen=pc,
+        pair_dwelling=pd,
+        pair_weight=pw,
+        groups=specs,
+        dwelling_groups=dgroups,
+        citizen_groups=cgroups if any(cgroups) else None,
+    )
