@@ -319,6 +319,28 @@ def _shares(
     return by_dwellings, by_lettings
 
 
+def _twins(
+    status: DepartmentStatus | None, indicators: list[DepartmentIndicators]
+) -> tuple[list[Department], list[Deviation]]:
+    """The department's twin departments and how its indicators deviate from their median."""
+    if not status or not status.twin_ids:
+        return [], []
+    by_id = Department.objects.select_related("organisation").in_bulk(status.twin_ids)
+    twins = [by_id[i] for i in status.twin_ids if i in by_id]
+    year = status.indicator_year
+    if year is None:
+        return twins, []
+    own = next((i for i in indicators if i.year == year), None)
+    twin_rows = DepartmentIndicators.objects.filter(
+        department_id__in=status.twin_ids, year=year
+    ).values(*VALUE_FIELDS)
+    own_values = {f: getattr(own, f) for f in VALUE_FIELDS} if own else {}
+    deviations = deviation_from_twins(
+        own_values, list(twin_rows), OWN_INDICATORS, min_values=MIN_TWINS_FOR_MEDIAN
+    )
+    return twins, deviations
+
+
 def department_overview(
     department: Department, on_date: dt.date | None = None
 ) -> DepartmentOverview:
@@ -328,22 +350,7 @@ def department_overview(
     latest_known = [i for i in indicators if not i.suppressed and i.move_out_rate is not None]
     rate = latest_known[-1].move_out_rate if latest_known else None
 
-    twins: list[Department] = []
-    deviations: list[Deviation] = []
-    if status and status.twin_ids:
-        by_id = Department.objects.select_related("organisation").in_bulk(status.twin_ids)
-        twins = [by_id[i] for i in status.twin_ids if i in by_id]
-        year = status.indicator_year
-        if year is not None:
-            own = next((i for i in indicators if i.year == year), None)
-            twin_rows = DepartmentIndicators.objects.filter(
-                department_id__in=status.twin_ids, year=year
-            ).values(*VALUE_FIELDS)
-            own_values = {f: getattr(own, f) for f in VALUE_FIELDS} if own else {}
-            deviations = deviation_from_twins(
-                own_values, list(twin_rows), OWN_INDICATORS, min_values=MIN_TWINS_FOR_MEDIAN
-            )
-
+    twins, deviations = _twins(status, indicators)
     placements = list(
         MunicipalPlacement.objects.filter(department=department).values_list(
             "entrance_id", "placed_on", "moved_out_on", "outcome"

@@ -318,6 +318,37 @@ def _meetings(quarter: Quarter) -> list[dict[str, Any]]:
     ]
 
 
+def _money_and_declines(start: dt.date, as_of: dt.date) -> tuple[list[Any], list[Any], list[Any]]:
+    """Leases with their void rent, approved guarantee claims and declined offers since `start`."""
+    leases = [
+        [org, iso(start), days, str(amount)]
+        for org, start, days, amount in Lease.objects.filter(
+            starts_on__gte=start, starts_on__lte=as_of
+        )
+        .values_list(
+            "vacancy__organisation__name", "starts_on", "void_rent_days", "void_rent_amount"
+        )
+        .order_by("starts_on", "pk")
+    ]
+    claims = [
+        [org, iso(day), amount]
+        for org, day, amount in GuaranteeClaim.objects.filter(
+            status=ClaimStatus.APPROVED, decided_on__gte=start, decided_on__lte=as_of
+        )
+        .values_list("lease__vacancy__organisation__name", "decided_on", "amount")
+        .order_by("decided_on", "pk")
+    ]
+    declines = [
+        [iso(day), reason, side]
+        for day, reason, side in Offer.objects.filter(
+            status=OfferStatus.DECLINED, answered_on__gte=start, answered_on__lte=as_of
+        )
+        .values_list("answered_on", "decline_reason", "decline_side")
+        .order_by("answered_on", "pk")
+    ]
+    return leases, claims, declines
+
+
 def report_snapshot_gather(*, quarter: Quarter, today: dt.date) -> dict[str, Any]:
     """The input snapshot of the quarterly report (see docs/reports.md for every key)."""
     as_of = min(quarter.end, today)
@@ -347,32 +378,7 @@ def report_snapshot_gather(*, quarter: Quarter, today: dt.date) -> dict[str, Any
         .order_by("decided_on", "pk")
         if c in citizen_keys
     ]
-    leases = [
-        [org, iso(start), days, str(amount)]
-        for org, start, days, amount in Lease.objects.filter(
-            starts_on__gte=first.start, starts_on__lte=as_of
-        )
-        .values_list(
-            "vacancy__organisation__name", "starts_on", "void_rent_days", "void_rent_amount"
-        )
-        .order_by("starts_on", "pk")
-    ]
-    claims = [
-        [org, iso(day), amount]
-        for org, day, amount in GuaranteeClaim.objects.filter(
-            status=ClaimStatus.APPROVED, decided_on__gte=first.start, decided_on__lte=as_of
-        )
-        .values_list("lease__vacancy__organisation__name", "decided_on", "amount")
-        .order_by("decided_on", "pk")
-    ]
-    declines = [
-        [iso(day), reason, side]
-        for day, reason, side in Offer.objects.filter(
-            status=OfferStatus.DECLINED, answered_on__gte=first.start, answered_on__lte=as_of
-        )
-        .values_list("answered_on", "decline_reason", "decline_side")
-        .order_by("answered_on", "pk")
-    ]
+    leases, claims, declines = _money_and_declines(first.start, as_of)
     dept_windows, entrance_windows = _windows(as_of)
     return {
         "format": SNAPSHOT_FORMAT,
