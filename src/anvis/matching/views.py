@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.audit.models import PersonalDataAccess
+from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.cases.models import Case
 from anvis.cases.selectors import case_queryset
 from anvis.core.forms import form_status, posted, submit
@@ -39,24 +39,13 @@ def _query_without(request: HttpRequest, param: str) -> str:
 
 
 def _record_access(request: HttpRequest, cases: list[Case], what: str) -> None:
-    """One personal-data access record per citizen shown, written in one INSERT (the same
-    fields as ``anvis.audit.services.personal_data_access_record``): a ranking page shows up
-    to fifty citizens."""
-    if not cases:
-        return
-    user = request.user
-    PersonalDataAccess.objects.bulk_create(
-        PersonalDataAccess(
-            user=user if user.is_authenticated else None,
-            user_label=getattr(user, "username", "")[:150],
-            subject_type="citizen",
-            subject_id=str(case.citizen_id),
-            subject_ref=case.citizen.reference[:64],
-            what=what[:128],
-            purpose="allocation",
-            path=request.path[:255],
-        )
-        for case in cases
+    """The citizens shown, logged as read for allocation (one INSERT for the page)."""
+    personal_data_read(
+        user=request.user,
+        subjects=[citizen_subject(case.citizen) for case in cases],
+        what=what,
+        purpose=Purpose.ALLOCATION,
+        path=request.path,
     )
 
 
@@ -90,7 +79,7 @@ def candidates(request: HttpRequest, vacancy_pk: int) -> HttpResponse:
     if looked_up and not looked_up.get("missing"):
         shown_ids.add(ranking.pool.case_ids[number])
     shown = {c.pk: c for c in Case.objects.filter(pk__in=shown_ids).select_related("citizen")}
-    _record_access(request, list(shown.values()), "priority and eligibility (matching)")
+    _record_access(request, list(shown.values()), "matching.ranking")
     return render(
         request,
         "matching/candidates.html",
@@ -144,7 +133,7 @@ def explanation(request: HttpRequest, offer_pk: int) -> HttpResponse:
     row = selectors.offer_explanation(offer=offer)
     if row is None:
         raise Http404
-    _record_access(request, [offer.case], "offer explanation (matching)")
+    _record_access(request, [offer.case], "matching.explanation")
     vacancy = vacancy_get(user=request.user, pk=offer.vacancy_id)
     labels = unit_labels([vacancy])
     cap = row.binding_cap
@@ -237,7 +226,7 @@ def _run_page(request: HttpRequest, pk: int, refused: bool = False) -> HttpRespo
         pk=pk,
     )
     rows = _proposal_rows(run)
-    _record_access(request, [r["case"] for r in rows if r["case"]], "matching proposal")
+    _record_access(request, [r["case"] for r in rows if r["case"]], "matching.proposal")
     vacancies = [r["vacancy"] for r in rows if r["vacancy"]]
     labels = unit_labels(vacancies)
     for r in rows:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from anvis.audit.services import audited
 from anvis.cases.models import Case, SupportPlan, SupportStatus
 from anvis.core import formats as fmt
+from anvis.events import publish
 from anvis.permissions import (
     MUNICIPAL,
     Role,
@@ -287,26 +288,20 @@ def _end(actor: Any, tenancy: Tenancy, moved_out_on: dt.date, reason: CoreReason
 
 def _webhook(tenancy: Tenancy, event: TenancyEvent) -> None:
     """The organisation's report, without the note, to the subscribed systems."""
-    if not apps.is_installed("anvis.api"):
-        return
-    from anvis.api.webhooks import enqueue
-
-    enqueue(
+    publish(
+        WEBHOOK_EVENT,
         organisation_id=tenancy.lease.vacancy.organisation_id,
-        event_type=WEBHOOK_EVENT,
-        data={
-            "lease_id": tenancy.lease_id,
-            "vacancy_id": tenancy.lease.vacancy_id,
-            "dwelling_id": tenancy.lease.vacancy.dwelling_id,
-            "event_id": event.pk,
-            "kind": event.kind,
-            "event_date": event.event_date.isoformat(),
-            "reported_on": event.reported_on.isoformat(),
-            "amount": event.amount,
-            "months": event.months,
-            "eviction_date": event.eviction_date.isoformat() if event.eviction_date else None,
-            "move_out_reason": event.move_out_reason or None,
-        },
+        lease_id=tenancy.lease_id,
+        vacancy_id=tenancy.lease.vacancy_id,
+        dwelling_id=tenancy.lease.vacancy.dwelling_id,
+        event_id=event.pk,
+        kind=event.kind,
+        event_date=event.event_date.isoformat(),
+        reported_on=event.reported_on.isoformat(),
+        amount=event.amount,
+        months=event.months,
+        eviction_date=event.eviction_date.isoformat() if event.eviction_date else None,
+        move_out_reason=event.move_out_reason or None,
     )
 
 

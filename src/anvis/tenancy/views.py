@@ -20,12 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anvis.audit.services import personal_data_access_record
+from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.core import formats as fmt
 from anvis.core.forms import form_status, posted, submit
 from anvis.permissions import (
     MUNICIPAL,
     POST_ONLY,
+    REPORTERS,
     Role,
     access,
     can_write_organisation,
@@ -38,17 +39,15 @@ from .forms import ContactForm, EventForm, MunicipalContactsForm, OrganisationCo
 from .importing import import_events
 
 TENANCY_ROLES = MUNICIPAL | {Role.ORGANISATION}
-REPORTERS = frozenset({Role.ORGANISATION, Role.ADMIN})
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 def _log_read(request: HttpRequest, tenancy: Any, what: str) -> None:
-    personal_data_access_record(
+    personal_data_read(
         user=request.user,
-        subject_id=tenancy.case.citizen_id,
-        subject_ref=tenancy.case.number,
+        subjects=[citizen_subject(tenancy.case.citizen)],
         what=what,
-        purpose="tenancy",
+        purpose=Purpose.TENANCY,
         path=request.path,
     )
 
@@ -64,7 +63,7 @@ def tenancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     flags = None
     if tenancy is not None:
         if any(e.note for e in events) or (municipal and any(t.contact_note for t in tasks)):
-            _log_read(request, tenancy, "tenancy notes")
+            _log_read(request, tenancy, "tenancy.notes")
         if municipal:
             flags = selectors.flags_for(
                 tenancy, selectors.events_for(user=user, tenancy=tenancy), timezone.localdate()

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -10,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import personal_data_access_record
-from anvis.core import formats as fmt
+from anvis.audit.services import Purpose, citizen_subject, personal_data_read
+from anvis.core.exports import file_response
 from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
 from anvis.permissions import (
@@ -19,17 +18,19 @@ from anvis.permissions import (
     LEAD,
     MUNICIPAL,
     POST_ONLY,
+    REPORTERS,
     WRITE,
     Role,
     access,
-    can_write_organisation,
     is_municipal,
     user_has_role,
+    vacancy_actions,
 )
 from anvis_core.quotas import Quarter
 from anvis_core.workflow import working_days_left
 
 from . import disclosure, gate, selectors, services
+from .filters import OPEN, VacancyFilter
 from .forms import (
     ClaimDecisionForm,
     GuaranteeClaimForm,
@@ -41,9 +42,9 @@ from .forms import (
     VacancyHandBackForm,
     VacancyReportForm,
 )
-from .models import ClaimStatus, GuaranteeClaim, Lease, Offer, OfferStatus, Vacancy, VacancyStatus
+from .models import ClaimStatus, GuaranteeClaim, Lease, Offer, Vacancy, VacancyStatus
+from .tables import VOID_RENT_COLUMNS
 
-REPORTERS = frozenset({Role.ORGANISATION, Role.ADMIN})
 LEASE_WRITERS = frozenset({Role.ORGANISATION, Role.ALLOCATION_LEAD, Role.ADMIN})
 
 
@@ -76,21 +77,33 @@ def _error_message(request: HttpRequest, error: ValidationError) -> None:
 
 @access(ALL_ROLES)
 def vacancy_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "open")
-    if status not in {"open", "all", *VacancyStatus.values}:
-        status = "open"
-    qs = selectors.vacancy_list(user=request.user, status=None if status == "all" else status)
-    page, query = paginate(request, qs)
+    """The vacancy list, filtered by the one `VacancyFilter` the API uses too (open vacancies
+    unless the query names a status)."""
+    data = request.GET.copy()
+    data.setdefault("status", OPEN)
+    filterset = VacancyFilter(
+        data, queryset=selectors.vacancy_list(user=request.user), user=request.user
+    )
+    status = data["status"] if filterset.is_valid() else OPEN
+    page, query = paginate(
+        request, filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    )
+    tab_params = data.copy()
+    tab_params.pop("page", None)
+    tab_params.pop("status", None)
     return render(
         request,
         "vacancies/vacancy_list.html",
         {
+            "filter": filterset,
             "page": page,
             "query": query,
             "status": status,
+            "tab_query": tab_params.urlencode(),
             "statuses": [(s.value, s.label) for s in VacancyStatus if s != VacancyStatus.REPORTED],
             "can_report": user_has_role(request.user, REPORTERS),
         },
+        status=200 if filterset.is_valid() else 400,
     )
 
 
@@ -105,7 +118,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @access(REPORTERS)
 def vacancy_report(request: HttpRequest) -> HttpResponse:
-    form = VacancyReportForm(posted(request), user=request.user)
+    """Report a vacancy; `?bolig=<id>` (the dwelling page's "Report vacant") chooses the
+    dwelling beforehand."""
+    chosen = request.GET.get("bolig", "")
+    initial = {"dwelling": chosen} if chosen.isdigit() and len(chosen) < 19 else {}
+    form = VacancyReportForm(posted(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -141,7 +158,6 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     user = request.user
     municipal = is_municipal(user)
-    org_writer = can_write_organisation(user, vacancy.organisation_id)
     offers = list(vacancy.offers.restrict(user).select_related("case__citizen").order_by("-pk"))
     lease = getattr(vacancy, "lease", None)
     active = None if lease else next((o for o in offers if o.is_active), None)
@@ -154,24 +170,19 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     disclosure.record_contact_access(
         user=user, nominees=[nominee_contact] if nominee_contact else [], path=request.path
     )
-    if municipal and offers:
-        for offer in offers:
-            personal_data_access_record(
-                user=user,
-                subject_id=offer.case.citizen_id,
-                subject_ref=offer.case.citizen.reference,
-                what="name (offer on a vacancy)",
-                purpose="allocation",
-                path=request.path,
-            )
+    if municipal:
+        personal_data_read(
+            user=user,
+            subjects=[citizen_subject(offer.case.citizen) for offer in offers],
+            what="offer.names",
+            purpose=Purpose.ALLOCATION,
+            path=request.path,
+        )
     if municipal:
         labels = gate.unit_labels([vacancy])
         for offer in offers:
             offer.finding_texts = gate.stored_texts(offer.findings, labels)
-    can_answer = user_has_role(user, LEAD) and vacancy.status in (
-        VacancyStatus.MUNICIPAL,
-        VacancyStatus.ORDINARY,
-    )
+    actions = vacancy_actions(user, vacancy, active, lease)
     days_left = (
         working_days_left(vacancy.response_deadline, today)
         if vacancy.response_deadline and vacancy.status == VacancyStatus.MUNICIPAL
@@ -190,21 +201,10 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "days_left": days_left,
             "show_cases": municipal,
             "nominee_contact": None if municipal else nominee_contact,
-            "can_answer": can_answer,
-            "usable": gate.usability(vacancy=vacancy, day=today) if can_answer else None,
-            "can_decline": user_has_role(user, LEAD) and vacancy.status == VacancyStatus.MUNICIPAL,
-            "can_offer": municipal and vacancy.status == VacancyStatus.ACCEPTED,
-            "can_answer_offer": municipal and active is not None,
-            "can_reject": org_writer and active is not None,
-            "can_lease": (org_writer or user_has_role(user, {Role.ALLOCATION_LEAD}))
-            and active is not None
-            and active.status == OfferStatus.ACCEPTED,
-            "can_let_ordinary": org_writer and vacancy.status == VacancyStatus.ORDINARY,
+            **actions,
+            "usable": gate.usability(vacancy=vacancy, day=today) if actions["can_answer"] else None,
             "claims": list(lease.guarantee_claims.order_by("pk")) if lease else [],
-            "can_claim": org_writer and lease is not None and lease.offer_id is not None,
-            "can_decide_claims": user_has_role(user, LEAD),
             "void_rent": vacancy.void_rent_on(today),
-            "can_hand_back": user_has_role(user, LEAD) and vacancy.status == VacancyStatus.ACCEPTED,
         },
     )
 
@@ -383,40 +383,13 @@ def void_rent(request: HttpRequest) -> HttpResponse:
     except (KeyError, ValueError):
         quarter = Quarter.of(today)
     statement = selectors.void_rent_statement(user=request.user, quarter=quarter)
-    if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="tomgangsleje-{quarter}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(
-            [
-                _("Housing organisation"),
-                _("Dwelling"),
-                _("Void rent from"),
-                _("Lease starts"),
-                _("Days"),
-                _("Rent at letting (kr/month)"),
-                _("Void rent (kr)"),
-                _("Paid by"),
-            ]
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return file_response(
+            name=f"tomgangsleje-{quarter}",
+            filetype=request.GET["format"],
+            columns=VOID_RENT_COLUMNS,
+            items=statement.lines,
         )
-        for line in statement.lines:
-            lease = line.lease
-            writer.writerow(
-                [
-                    line.organisation,
-                    line.dwelling,
-                    fmt.date(lease.vacancy.void_rent_start)
-                    if lease.vacancy.void_rent_start
-                    else "",
-                    fmt.date(lease.starts_on),
-                    lease.void_rent_days,
-                    lease.vacancy.rent_at_letting,
-                    str(lease.void_rent_amount).replace(".", ","),
-                    _payer(lease.void_rent_payer),
-                ]
-            )
-        return response
     quarters = [Quarter.of(today)]
     for _i in range(7):
         quarters.append(quarters[-1].previous())
@@ -430,12 +403,6 @@ def void_rent(request: HttpRequest) -> HttpResponse:
             "now": selectors.void_rent_now(user=request.user, day=today),
         },
     )
-
-
-def _payer(value: str) -> str:
-    from anvis.agreements.models import VoidRentPayer
-
-    return str(VoidRentPayer(value).label) if value in VoidRentPayer.values else ""
 
 
 # --- guarantee claims ---------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import personal_data_access_record
+from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.cases.selectors import case_queryset
 from anvis.core.forms import form_status, posted
 from anvis.permissions import MUNICIPAL, WRITE, access
@@ -184,12 +184,11 @@ def offer_dialogue(
         else:
             confirm = _confirmation(request, form, vacancy, today)
     if chosen is not None:
-        personal_data_access_record(
+        personal_data_read(
             user=request.user,
-            subject_id=chosen.citizen_id,
-            subject_ref=chosen.citizen.reference,
-            what="eligibility (offer dialogue)",
-            purpose="allocation",
+            subjects=[citizen_subject(chosen.citizen)],
+            what="offer.eligibility",
+            purpose=Purpose.ALLOCATION,
             path=request.path,
         )
     return _render(request, form, vacancy, candidates, chosen, confirm, can_override, today)
@@ -271,12 +270,11 @@ def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The decline is recorded."))
             return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
-    personal_data_access_record(
+    personal_data_read(
         user=request.user,
-        subject_id=offer.case.citizen_id,
-        subject_ref=offer.case.citizen.reference,
-        what="name (decline dialogue)",
-        purpose="allocation",
+        subjects=[citizen_subject(offer.case.citizen)],
+        what="offer.decline",
+        purpose=Purpose.ALLOCATION,
         path=request.path,
     )
     return render(

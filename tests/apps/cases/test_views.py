@@ -97,7 +97,7 @@ def test_cpr_masked_by_default_and_reveal_is_logged_separately(client_for: Any, 
     assert "120385-XXXX" in body
     assert SERIAL not in body
     view = PersonalDataAccess.objects.get(what="case.view.overview")
-    assert view.subject_id == str(case.citizen_id) and view.subject_ref == case.number
+    assert view.subject_id == str(case.citizen_id) and view.subject_ref == case.citizen.reference
     assert view.user_label == "u_sagsbehandler" and view.path == reverse(
         "cases:case_overview", args=[case.pk]
     )
@@ -105,7 +105,9 @@ def test_cpr_masked_by_default_and_reveal_is_logged_separately(client_for: Any, 
     body = client.post(reverse("cases:case_cpr_reveal", args=[case.pk])).content.decode()
     assert "120385-1235" in body
     assert (
-        PersonalDataAccess.objects.filter(what="case.cpr_reveal", subject_ref=case.number).count()
+        PersonalDataAccess.objects.filter(
+            what="case.cpr_reveal", subject_ref=case.citizen.reference
+        ).count()
         == 1
     )
 

@@ -232,7 +232,7 @@ def test_whole_flow_through_the_pages(
     assert case.citizen.full_name in decline and " checked" not in decline
     assert "borgeren sættes i bero i 30 dage" in decline  # not ready to move: 30 days
     assert "ingen pause; borgeren venter videre" in decline
-    assert PersonalDataAccess.objects.filter(what="name (decline dialogue)").exists()
+    assert PersonalDataAccess.objects.filter(what="offer.decline").exists()
     worker.post(
         reverse("vacancies:offer_decline", args=[first.pk]),
         {"reason": "client_location", "note": ""},
