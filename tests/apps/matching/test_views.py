@@ -40,7 +40,7 @@ def test_ranking_page_ranks_and_explains_in_danish(
     assert "Hvorfor ikke: 2 borgere er ikke egnede" in page
     assert "Huslejen på 3100 kr overstiger borgerens maksimum på 1400 kr." in page
     assert "En husstand på 3 personer skal have mindst 2 værelser" in page
-    assert "Boligen har 1 rum; borgeren skal have mindst 2." in page
+    assert "Boligen har 1 værelse; borgeren skal have mindst 2 værelser." in page
     # The rows shown with names are recorded as personal-data access.
     refs = set(PersonalDataAccess.objects.values_list("subject_ref", flat=True))
     assert {c.citizen.reference for c in (first, second, poor, crowded)} <= refs
