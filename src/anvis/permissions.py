@@ -22,6 +22,8 @@ from django.db import models
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from anvis_core.workflow import OfferState, VacancyState, can_transition_vacancy
+
 
 class Role(models.TextChoices):
     CASEWORKER = "sagsbehandler", _("Caseworker")
@@ -37,6 +39,11 @@ LEAD: frozenset[str] = frozenset({Role.ALLOCATION_LEAD, Role.ADMIN})
 ADMIN_ONLY: frozenset[str] = frozenset({Role.ADMIN})
 STOCK_READERS: frozenset[str] = ALL_ROLES
 STOCK_WRITERS: frozenset[str] = frozenset({Role.ORGANISATION, Role.ADMIN})
+#: Organisation staff (and administrators): report vacancies, let, register leases and claims.
+REPORTERS: frozenset[str] = frozenset({Role.ORGANISATION, Role.ADMIN})
+#: The municipality and the steering group: everyone who reads across organisations (the
+#: ledger, reports, proposals; the steering group only aggregates).
+OVERSIGHT: frozenset[str] = MUNICIPAL | {Role.STEERING}
 
 
 @dataclass(frozen=True)
@@ -241,7 +248,7 @@ def user_organisation_ids(user: Any) -> set[int]:
 
 
 def sees_all_organisations(user: Any) -> bool:
-    return user_has_role(user, MUNICIPAL | {Role.STEERING})
+    return user_has_role(user, OVERSIGHT)
 
 
 class OrgScopedQuerySet(models.QuerySet):  # type: ignore[type-arg]
@@ -274,3 +281,73 @@ def can_write_organisation(user: Any, organisation_id: int) -> bool:
     return user_has_role(user, {Role.ORGANISATION}) and organisation_id in user_organisation_ids(
         user
     )
+
+
+# --- what a user may do with a vacancy: the role and the state machine --------------------------
+
+
+def _vacancy_may_become(vacancy: Any, target: VacancyState) -> bool:
+    return can_transition_vacancy(VacancyState(vacancy.status), target)
+
+
+def can_answer_vacancy(user: Any, vacancy: Any, active_offer: Any = None) -> bool:
+    """The allocation lead accepts a vacancy the state machine lets become accepted, unless an
+    offer is running (its end returns the dwelling, not the lead)."""
+    return (
+        user_has_role(user, LEAD)
+        and active_offer is None
+        and _vacancy_may_become(vacancy, VacancyState.ACCEPTED)
+    )
+
+
+def can_decline_vacancy(user: Any, vacancy: Any) -> bool:
+    return user_has_role(user, LEAD) and _vacancy_may_become(vacancy, VacancyState.DECLINED)
+
+
+def can_hand_back(user: Any, vacancy: Any) -> bool:
+    return user_has_role(user, LEAD) and _vacancy_may_become(vacancy, VacancyState.HANDED_BACK)
+
+
+def can_offer(user: Any, vacancy: Any) -> bool:
+    return is_municipal(user) and _vacancy_may_become(vacancy, VacancyState.OFFERED)
+
+
+def can_let_ordinary(user: Any, vacancy: Any, active_offer: Any = None) -> bool:
+    """The organisation lets through its own list: a vacancy that may become let without an
+    offer."""
+    return (
+        can_write_organisation(user, vacancy.organisation_id)
+        and active_offer is None
+        and _vacancy_may_become(vacancy, VacancyState.LET)
+    )
+
+
+def can_register_lease(user: Any, vacancy: Any, active_offer: Any) -> bool:
+    """The organisation, or the allocation lead on its behalf, registers the lease of an
+    accepted offer."""
+    return (
+        (
+            can_write_organisation(user, vacancy.organisation_id)
+            or user_has_role(user, {Role.ALLOCATION_LEAD})
+        )
+        and active_offer is not None
+        and active_offer.status == OfferState.ACCEPTED.value
+        and _vacancy_may_become(vacancy, VacancyState.LET)
+    )
+
+
+def vacancy_actions(user: Any, vacancy: Any, active_offer: Any, lease: Any) -> dict[str, bool]:
+    """The vacancy page's buttons, as named predicates (the same the services are guarded by)."""
+    org_writer = can_write_organisation(user, vacancy.organisation_id)
+    return {
+        "can_answer": can_answer_vacancy(user, vacancy, active_offer),
+        "can_decline": can_decline_vacancy(user, vacancy),
+        "can_offer": can_offer(user, vacancy),
+        "can_answer_offer": is_municipal(user) and active_offer is not None,
+        "can_reject": org_writer and active_offer is not None,
+        "can_lease": can_register_lease(user, vacancy, active_offer),
+        "can_let_ordinary": can_let_ordinary(user, vacancy, active_offer),
+        "can_claim": org_writer and lease is not None and lease.offer_id is not None,
+        "can_decide_claims": user_has_role(user, LEAD),
+        "can_hand_back": can_hand_back(user, vacancy),
+    }

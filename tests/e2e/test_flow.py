@@ -142,14 +142,16 @@ def test_whole_flow_with_three_people(
     worker.wait_for_url(f"{detail}tilbud/ny/")
     axe_check(worker)
     worker.locator("#id_case").select_option(str(first.pk))
-    worker.get_by_role("button", name="Giv tilbuddet").click()
+    worker.get_by_role("button", name="Kontrollér og gå videre").click()
+    worker.get_by_test_id("confirm-offer").wait_for()
+    worker.get_by_role("button", name="Bekræft og giv tilbuddet").click()
     worker.wait_for_url(detail)
     axe_check(worker)
     worker.get_by_role("link", name="Registrér afslag").click()
     worker.wait_for_url(re.compile(r"/tilbud/\d+/afslag/$"))
     axe_check(worker)
-    worker.locator("#id_reason").select_option("client_location")
-    worker.get_by_role("button", name="Gem").click()
+    worker.locator("input[name=reason][value=client_location]").check()
+    worker.get_by_role("button", name="Registrér afslaget").click()
     worker.wait_for_url(detail)
     axe_check(worker)
 
@@ -157,7 +159,9 @@ def test_whole_flow_with_three_people(
     worker.get_by_role("link", name="Tilbyd en borger boligen").click()
     worker.wait_for_url(f"{detail}tilbud/ny/")
     worker.locator("#id_case").select_option(str(second.pk))
-    worker.get_by_role("button", name="Giv tilbuddet").click()
+    worker.get_by_role("button", name="Kontrollér og gå videre").click()
+    worker.get_by_test_id("confirm-offer").wait_for()
+    worker.get_by_role("button", name="Bekræft og giv tilbuddet").click()
     worker.wait_for_url(detail)
     worker.get_by_role("button", name="Borgeren siger ja").click()
     worker.wait_for_load_state()
@@ -230,7 +234,7 @@ def test_whole_flow_with_three_people(
         "0,0",
         "1",
         "1,0",
-        "1 (1/0/0)",
+        "1\n1 taget imod · 0 afvist · 0 udløbet",
         "0",
         "0,0",
         "På andel",

@@ -103,12 +103,14 @@ def test_the_offer_dialogue_keeps_to_the_rules(
     axe_check(page)
 
     page.locator("#id_case").select_option(str(free.pk))
-    page.get_by_role("button", name="Giv tilbuddet").click()
+    page.get_by_role("button", name="Kontrollér og gå videre").click()
+    page.get_by_test_id("confirm-offer").wait_for()
+    page.get_by_role("button", name="Bekræft og giv tilbuddet").click()
     page.wait_for_url(detail)
     page.get_by_role("link", name="Registrér afslag").click()
     page.wait_for_url(re.compile(r"/tilbud/\d+/afslag/$"))
-    page.locator("#id_reason").select_option("provider_other")
-    page.get_by_role("button", name="Gem").click()
+    page.locator("input[name=reason][value=provider_other]").check()
+    page.get_by_role("button", name="Registrér afslaget").click()
     page.wait_for_url(detail)
 
     # The citizen who declined is not offered the same dwelling again, and the page says why.

@@ -9,10 +9,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anvis.core import formats as fmt
 from anvis.core.exports import file_response
 from anvis.core.forms import form_status, posted, submit
 from anvis.core.lists import paginate
-from anvis.permissions import ALL_ROLES, LEAD, MUNICIPAL, POST_ONLY, Role, access, user_has_role
+from anvis.permissions import (
+    ALL_ROLES,
+    LEAD,
+    MUNICIPAL,
+    OVERSIGHT,
+    POST_ONLY,
+    access,
+    user_has_role,
+)
 
 from . import selectors, services
 from .filters import ledger_query
@@ -38,7 +47,6 @@ from .tables import ledger_columns, ledger_file_name
 from .templatetags.agreements import STATUS_LABELS
 
 VIEWERS = ALL_ROLES
-REASSESSMENT_VIEWERS = MUNICIPAL | {Role.STEERING}
 
 
 def _can_edit(request: HttpRequest) -> bool:
@@ -203,7 +211,7 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        _("Edit version valid from %(date)s") % {"date": version.valid_from.strftime("%d.%m.%Y")},
+        _("Edit version valid from %(date)s") % {"date": fmt.date(version.valid_from)},
         "agreements:agreement_detail",
         back_pk=version.agreement_id,
     )
@@ -265,7 +273,7 @@ def step_list(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": selectors.step_summary(rows),
             "can_edit": _can_edit(request),
             "organisations": agreement.parties.order_by("name")
-            if user_has_role(request.user, MUNICIPAL | {Role.STEERING})
+            if user_has_role(request.user, OVERSIGHT)
             else [],
             "selected_org": org or "",
         },
@@ -299,7 +307,7 @@ def step_create(request: HttpRequest, pk: int) -> HttpResponse:
 # --- reassessment -------------------------------------------------------------------------------
 
 
-@access(REASSESSMENT_VIEWERS, deny_status=404)
+@access(OVERSIGHT, deny_status=404)
 def reassessment_list(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get(user=request.user, pk=pk)
     form = ReassessmentYearForm(
@@ -327,7 +335,7 @@ def reassessment_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@access(REASSESSMENT_VIEWERS, deny_status=404)
+@access(OVERSIGHT, deny_status=404)
 def reassessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reassessment = get_object_or_404(
         StepReassessment.objects.select_related("agreement", "approved_by"), pk=pk

@@ -9,4 +9,7 @@ class ApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import schema, signals  # noqa: F401
+        from . import schema  # noqa: F401
+        from .subscribers import register
+
+        register()

@@ -8,14 +8,14 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from anvis.agreements.selectors import agreement_list
-from anvis.permissions import ALL_ROLES, MUNICIPAL, Role, access, user_has_role
+from anvis.permissions import ALL_ROLES, MUNICIPAL, OVERSIGHT, access, user_has_role
 from anvis_core.quotas import Quarter
 
 
 @access(ALL_ROLES)
 def downloads(request: HttpRequest) -> HttpResponse:
     user = request.user
-    ledger_reader = user_has_role(user, MUNICIPAL | {Role.STEERING})
+    ledger_reader = user_has_role(user, OVERSIGHT)
     agreements = list(agreement_list(user=user)) if ledger_reader else []
     return render(
         request,

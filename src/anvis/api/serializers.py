@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from anvis.agreements.explain import KIND_LABELS
 from anvis.stock.models import Department, Dwelling, DwellingType, Entrance
+from anvis.vacancies import turns
 from anvis.vacancies.models import (
     GuaranteeClaim,
     GuaranteeKindChoice,
@@ -132,9 +134,31 @@ class StockUpsertResultSerializer(serializers.Serializer):
 # --- vacancies ------------------------------------------------------------------------------------
 
 
+class WhoseTurnSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=sorted(KIND_LABELS))
+    label = serializers.CharField()
+    happened = serializers.CharField()
+    why = serializers.CharField()
+    next = serializers.CharField()
+    owed = serializers.CharField()
+    text = serializers.CharField()
+
+
 class VacancySerializer(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = serializers.SerializerMethodField()
     address = serializers.CharField(source="dwelling.__str__")
+    whose_turn = serializers.SerializerMethodField(
+        help_text="Whose turn the vacancy was, in the words of the vacancy page and the ledger "
+        "(null when no agreement covered the dwelling on the report date)."
+    )
+
+    def get_status_label(self, vacancy: Vacancy) -> str:
+        return turns.status_label(vacancy)
+
+    @extend_schema_field(WhoseTurnSerializer(allow_null=True))
+    def get_whose_turn(self, vacancy: Vacancy) -> dict[str, str] | None:
+        turn = turns.vacancy_turn(vacancy)
+        return turn.as_dict() if turn else None
 
     class Meta:
         model = Vacancy
@@ -153,6 +177,7 @@ class VacancySerializer(serializers.ModelSerializer):
             "response_deadline",
             "answered_on",
             "void_rent_start",
+            "whose_turn",
             "created_at",
         ]
 

@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 
 from anvis.accounts.models import User
 from anvis.audit.services import audit_record, snapshot
+from anvis.core.importing import RowError
 from anvis.core.tabular import Row
 from anvis.permissions import MUNICIPAL, Role, can_write_organisation, user_has_role
-from anvis.stock.importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RowError, import_stock_rows
+from anvis.stock.importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, import_stock_rows
 from anvis.stock.models import HousingOrganisation
-from anvis.vacancies.models import EventKind, Offer, OfferStatus, Vacancy, VacancyEvent
+from anvis.vacancies.models import EventKind, Offer, OfferStatus, Vacancy
+from anvis.vacancies.timeline import timeline_add
 
 from .authentication import TOKEN_PREFIX, hash_token
 from .models import ApiToken, EventType, TokenKind, WebhookSubscription
@@ -134,14 +136,15 @@ def nominee_accept(*, actor: Any, offer: Offer, note: str = "") -> Offer:
         summary = _("The organisation accepted the nominee.")
         if note.strip():
             summary = f"{summary} {note.strip()}"[:300]
-        VacancyEvent.objects.create(
+        timeline_add(
             vacancy=vacancy,
-            offer=offer,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor=actor,
             kind=EventKind.OFFER,
+            offer=offer,
             from_status=offer.status,
             to_status=offer.status,
             summary=summary,
+            name="offer.nominee_accepted",
         )
         audit_record(
             actor=actor, action="api.nominee_accept", instance=offer, note=note.strip()[:500]
@@ -176,12 +179,11 @@ def stock_upsert(*, actor: Any, items: list[dict[str, Any]]) -> StockUpsertResul
     the rules of the stock import (`anvis.stock.importing`): all or nothing, every error
     reported as `items[<index>].<field>`. Organisation staff may only write their own
     organisations (by CVR)."""
-    # Item i is line i + 2, as if line 1 were a file's header: the errors name `items[i]`.
     rows = [
-        Row(index + 2, {column: _cell(item.get(column)) for column in STOCK_COLUMNS})
+        Row(index + 2, {column: _cell(item.get(column)).strip() for column in STOCK_COLUMNS})
         for index, item in enumerate(items)
     ]
-    result = import_stock_rows(list(STOCK_COLUMNS), rows, actor=actor, source="api")
+    result = import_stock_rows(rows, actor=actor, source="api")
     errors: dict[str, list[str]] = {}
     for error in result.errors:
         errors.setdefault(_error_key(error), []).append(error.message)

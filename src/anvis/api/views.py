@@ -4,7 +4,6 @@ changes only its own organisation's rows (404 otherwise) and no endpoint serves 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import Prefetch
@@ -23,10 +22,24 @@ from rest_framework.views import APIView
 from anvis.agreements.filters import ledger_query
 from anvis.agreements.selectors import ledger
 from anvis.agreements.tables import ledger_columns, ledger_file_name
-from anvis.audit.services import personal_data_access_record
+from anvis.audit.services import (
+    Purpose,
+    citizen_subject,
+    personal_data_read,
+)
 from anvis.cases.selectors import case_list, case_queryset
+from anvis.core import formats as fmt
 from anvis.core.exports import file_response, two_decimals
-from anvis.permissions import ALL_ROLES, LEAD, MUNICIPAL, STOCK_READERS, STOCK_WRITERS, Role
+from anvis.permissions import (
+    ALL_ROLES,
+    LEAD,
+    MUNICIPAL,
+    OVERSIGHT,
+    REPORTERS,
+    STOCK_READERS,
+    STOCK_WRITERS,
+    Role,
+)
 from anvis.stock.filters import DwellingFilter
 from anvis.stock.models import Dwelling
 from anvis.vacancies import services as flow
@@ -50,9 +63,7 @@ from .services import (
     webhook_subscription_delete,
 )
 
-REPORTERS = frozenset({Role.ORGANISATION, Role.ADMIN})
 LEASE_WRITERS = frozenset({Role.ORGANISATION, Role.ALLOCATION_LEAD, Role.ADMIN})
-LEDGER_READERS = MUNICIPAL | {Role.STEERING}
 
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key",
@@ -122,7 +133,7 @@ class VacancyListCreate(generics.ListAPIView):
     def get_queryset(self) -> Any:
         return (
             Vacancy.objects.restrict(self.request.user)
-            .select_related("dwelling__entrance")
+            .select_related("dwelling__entrance", "turn_record")
             .order_by("-report_date", "-pk")
         )
 
@@ -175,7 +186,7 @@ class VacancyDetail(generics.RetrieveAPIView):
         )  # none for the steering group
         return (
             Vacancy.objects.restrict(self.request.user)
-            .select_related("dwelling__entrance")
+            .select_related("dwelling__entrance", "turn_record")
             .prefetch_related("events", Prefetch("offers", queryset=offers))
         )
 
@@ -195,9 +206,9 @@ class VacancyHandBack(APIView):
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        vacancy = get_object_or_404(Vacancy.objects.restrict(request.user), pk=pk)
         data = s.HandBackSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        vacancy = get_object_or_404(Vacancy.objects.restrict(request.user), pk=pk)
         vacancy = flow.vacancy_hand_back(
             actor=request.user, vacancy=vacancy, reason=data.validated_data["reason"]
         )
@@ -415,7 +426,7 @@ def _ledger_view(request: Request) -> Any:
     )
 
 
-@api_access(LEDGER_READERS)
+@api_access(OVERSIGHT)
 class LedgerView(APIView):
     @extend_schema(
         tags=["ledger"],
@@ -464,10 +475,6 @@ def _filetype(request: Request) -> str:
     if value not in ("csv", "xlsx"):
         raise serializers.ValidationError({"filetype": [_("Choose csv or xlsx.")]})
     return value
-
-
-def _d(day: dt.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else ""
 
 
 class ExportView(APIView):
@@ -547,7 +554,7 @@ class VacancyExport(ExportView):
         )
 
 
-@api_access(LEDGER_READERS)
+@api_access(OVERSIGHT)
 class LedgerExport(ExportView):
     @extend_schema(
         tags=["exports"],
@@ -577,15 +584,13 @@ class CaseExport(ExportView):
     def get(self, request: Request) -> HttpResponse:
         filetype = _filetype(request)
         cases = list(case_list(user=request.user))
-        for case in cases:
-            personal_data_access_record(
-                user=request.user,
-                subject_id=case.citizen_id,
-                subject_ref=case.citizen.reference,
-                what="cases.export",
-                purpose=_("Export of the case list"),
-                path=request.path,
-            )
+        personal_data_read(
+            user=request.user,
+            subjects=[citizen_subject(case.citizen) for case in cases],
+            what="case.export",
+            purpose=Purpose.EXPORT,
+            path=request.path,
+        )
         headers = [
             _("Case number"), _("Citizen reference"), _("Status"), _("Opened"),
             _("Waiting since"), _("Priority"), _("Urgent"), _("Caseworker"),
@@ -595,8 +600,8 @@ class CaseExport(ExportView):
                 c.number,
                 c.citizen.reference,
                 c.get_status_display(),
-                _d(c.opened_on),
-                _d(c.waiting_since),
+                fmt.date(c.opened_on),
+                fmt.date(c.waiting_since),
                 c.priority_total,
                 c.urgent,
                 c.caseworker.get_full_name() if c.caseworker else "",

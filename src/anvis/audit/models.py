@@ -61,6 +61,18 @@ class AuditEvent(AppendOnlyModel):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
 
 
+class Purpose(models.TextChoices):
+    """Why personal data was read: one word each, the same on every page, export and API
+    (`anvis.audit.services.personal_data_read`)."""
+
+    CASEWORK = "casework", _("Casework")
+    ALLOCATION = "allocation", _("Allocation (ranking, offer)")
+    LEASE = "lease", _("Lease (accepted nominee)")
+    TENANCY = "tenancy", _("Tenancy follow-up")
+    EXPORT = "export", _("Export")
+    INSIGHT = "insight", _("Insight request (GDPR art. 15)")
+
+
 class PersonalDataAccess(AppendOnlyModel):
     """One read of personal data: who looked at which citizen, when, what and why."""
 
@@ -87,3 +99,8 @@ class PersonalDataAccess(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_label} {self.what} {self.subject_ref}"
+
+    @property
+    def purpose_label(self) -> str:
+        """The purpose in words (rows from before the vocabulary keep their own text)."""
+        return str(Purpose(self.purpose).label) if self.purpose in Purpose.values else self.purpose

@@ -7,13 +7,15 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import models, transaction
 
 from .models import AuditEvent, PersonalDataAccess
+from .models import Purpose as Purpose
 
 
 def _json_safe(value: Any) -> Any:
@@ -87,53 +89,71 @@ def audit_record(
     )
 
 
+@dataclass(frozen=True)
+class Subject:
+    """Whose data was read: the citizen's id and pseudonymous reference (`Citizen.reference`,
+    never a CPR number or a name)."""
+
+    id: Any
+    ref: str
+    type: str = "citizen"
+
+
+def citizen_subject(citizen: Any) -> Subject:
+    return Subject(id=citizen.pk, ref=citizen.reference)
+
+
+def personal_data_read(
+    *,
+    user: Any,
+    subjects: Iterable[Subject],
+    what: str,
+    purpose: Purpose,
+    path: str = "",
+) -> list[PersonalDataAccess]:
+    """Log the reading of personal data: one row per subject shown, all in one INSERT (list
+    pages show up to fifty citizens). `what` is `<object>.<view>` (`case.list`,
+    `case.view.overview`, `offer.names`, `matching.ranking`, …; `docs/privacy.md`), `purpose` one
+    of `Purpose`. Returns the rows written."""
+    actor = user if getattr(user, "is_authenticated", False) else None
+    label = getattr(user, "username", "")[:150]
+    rows = [
+        PersonalDataAccess(
+            user=actor,
+            user_label=label,
+            subject_type=subject.type,
+            subject_id=str(subject.id),
+            subject_ref=subject.ref[:64],
+            what=what[:128],
+            purpose=str(purpose)[:255],
+            path=path[:255],
+        )
+        for subject in subjects
+    ]
+    if rows:
+        PersonalDataAccess.objects.bulk_create(rows)
+    return rows
+
+
 def personal_data_access_record(
     *,
     user: Any,
     subject_id: Any,
     what: str,
     subject_ref: str = "",
-    purpose: str = "",
+    purpose: Purpose = Purpose.CASEWORK,
     path: str = "",
     subject_type: str = "citizen",
 ) -> PersonalDataAccess:
-    return PersonalDataAccess.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
-        user_label=getattr(user, "username", "")[:150],
-        subject_type=subject_type,
-        subject_id=str(subject_id),
-        subject_ref=subject_ref[:64],
-        what=what[:128],
-        purpose=purpose[:255],
-        path=path[:255],
+    """One subject: `personal_data_read` with a single `Subject`."""
+    (row,) = personal_data_read(
+        user=user,
+        subjects=[Subject(id=subject_id, ref=subject_ref, type=subject_type)],
+        what=what,
+        purpose=purpose,
+        path=path,
     )
-
-
-def personal_data_access_record_many(
-    *,
-    user: Any,
-    subjects: Sequence[tuple[Any, str]],
-    what: str,
-    purpose: str = "",
-    path: str = "",
-    subject_type: str = "citizen",
-) -> list[PersonalDataAccess]:
-    """One access record per (subject_id, subject_ref), written in one query (list pages)."""
-    actor = user if getattr(user, "is_authenticated", False) else None
-    label = getattr(user, "username", "")[:150]
-    return PersonalDataAccess.objects.bulk_create(
-        PersonalDataAccess(
-            user=actor,
-            user_label=label,
-            subject_type=subject_type,
-            subject_id=str(subject_id),
-            subject_ref=subject_ref[:64],
-            what=what[:128],
-            purpose=purpose[:255],
-            path=path[:255],
-        )
-        for subject_id, subject_ref in subjects
-    )
+    return row
 
 
 M = TypeVar("M", bound=models.Model)

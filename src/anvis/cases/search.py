@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import personal_data_access_record_many
+from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.core.search import LIMIT, MIN_CHARS, Suggestion, search_text, suggestions_response, words
 from anvis.permissions import MUNICIPAL, POST_ONLY, access
 
@@ -45,11 +45,11 @@ def case_suggestions(request: HttpRequest) -> HttpResponse:
         return suggestions_response([])
     cases = list(case_search(case_queryset(user=request.user), text)[:LIMIT])
     if cases:
-        personal_data_access_record_many(
+        personal_data_read(
             user=request.user,
-            subjects=[(c.citizen_id, c.citizen.reference) for c in cases],
-            what="name (search suggestion)",
-            purpose="allocation",
+            subjects=[citizen_subject(c.citizen) for c in cases],
+            what="case.search",
+            purpose=Purpose.ALLOCATION,
             path=request.path,
         )
     return suggestions_response(case_suggestion(c) for c in cases)

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
+from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.core.fields import lookup_hash
 from anvis.permissions import is_municipal
 from anvis_core.cpr import CprError, parse_cpr
@@ -33,10 +34,22 @@ def case_list(*, user: Any) -> QuerySet[Case]:
     )
 
 
-def case_get(*, user: Any, pk: int) -> Case:
+def case_get(
+    *, user: Any, pk: int, purpose: Purpose | None = None, what: str = "case.view", path: str = ""
+) -> Case:
+    """The case, if the user may see it (else 404). With a `purpose` the read is written to the
+    personal-data access log (`what`, the citizen's reference as `subject_ref`)."""
     case = case_queryset(user=user).filter(pk=pk).first()
     if case is None:
         raise Http404
+    if purpose is not None:
+        personal_data_read(
+            user=user,
+            subjects=[citizen_subject(case.citizen)],
+            what=what,
+            purpose=purpose,
+            path=path,
+        )
     return case
 
 

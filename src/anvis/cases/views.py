@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anvis.audit.services import personal_data_access_record, personal_data_access_record_many
+from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.core.forms import form_status, posted, submit
 from anvis.core.lists import paginate, search_params, search_redirect
 from anvis.permissions import MUNICIPAL, POST_ONLY, access
@@ -57,7 +57,6 @@ from .models import (
     SupportStatus,
 )
 
-PURPOSE = "casework"
 PRIVATE_SEARCH = ("q",)
 TABS = [
     ("overview", "", gettext_lazy("Overview")),
@@ -106,18 +105,24 @@ def _bar_rows(bars: dict[AreaKind, BarStatus]) -> list[dict[str, Any]]:
 
 
 def _log(request: HttpRequest, case: Case, what: str) -> None:
-    personal_data_access_record(
+    personal_data_read(
         user=request.user,
-        subject_id=case.citizen_id,
-        subject_ref=case.number,
+        subjects=[citizen_subject(case.citizen)],
         what=what,
-        purpose=PURPOSE,
+        purpose=Purpose.CASEWORK,
         path=request.path,
     )
 
 
-def _case(request: HttpRequest, pk: int) -> Case:
-    case = selectors.case_get(user=request.user, pk=pk)
+def _case(request: HttpRequest, pk: int, read: str = "") -> Case:
+    """The case; `read` names the view when the page shows the case (logged as casework)."""
+    case = selectors.case_get(
+        user=request.user,
+        pk=pk,
+        purpose=Purpose.CASEWORK if read else None,
+        what=read,
+        path=request.path,
+    )
     if case.parked_until is not None and case.parked_until < timezone.localdate():
         case = services.case_unpark(actor=request.user, case=case, automatic=True)
     return case
@@ -143,11 +148,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     for case in page:
         case.age = case.citizen.age_on(today)
-    personal_data_access_record_many(
+    personal_data_read(
         user=request.user,
-        subjects=[(case.citizen_id, case.number) for case in page],
+        subjects=[citizen_subject(case.citizen) for case in page],
         what="case.list",
-        purpose=PURPOSE,
+        purpose=Purpose.CASEWORK,
         path=request.path,
     )
     return render(
@@ -194,9 +199,8 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, pk: int, tab: str, show_cpr: bool = False) -> HttpResponse:
-    case = _case(request, pk)
+    case = _case(request, pk, read="case.cpr_reveal" if show_cpr else f"case.view.{tab}")
     today = timezone.localdate()
-    _log(request, case, "case.cpr_reveal" if show_cpr else f"case.view.{tab}")
     context: dict[str, Any] = {
         "case": case,
         "citizen": case.citizen,

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "anvis.api",
     "anvis.background",
     "anvis.tenancy",
+    "anvis.demo",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +131,7 @@ TEMPLATES = [
                 "anvis.core.context_processors.navigation",
                 "anvis.notifications.context_processors.unread_notifications",
             ],
+            "builtins": ["anvis.core.templatetags.formats"],
         },
     }
 ]

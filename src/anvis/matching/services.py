@@ -71,6 +71,9 @@ def offer_from_ranking(
     vacancy: Vacancy,
     case: Case,
     response_working_days: int | None = None,
+    viewing_at: dt.datetime | None = None,
+    soft_confirmed: bool = False,
+    override_reason: str = "",
     today: dt.date | None = None,
 ) -> Offer:
     """Offer ``vacancy`` to a candidate of its ranking and store why (rank, score breakdown,
@@ -85,6 +88,9 @@ def offer_from_ranking(
             vacancy=vacancy,
             case=case,
             response_working_days=response_working_days,
+            viewing_at=viewing_at,
+            soft_confirmed=soft_confirmed,
+            override_reason=override_reason,
             today=day,
         )
         explanation = ranking.explanation(case.number)

@@ -10,16 +10,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.audit.models import PersonalDataAccess
+from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.cases.models import Case
 from anvis.cases.selectors import case_queryset
 from anvis.core.forms import form_status, posted, submit
 from anvis.permissions import LEAD, MUNICIPAL, POST_ONLY, access
-from anvis.vacancies.adapters import ENGINE_VERSION
 from anvis.vacancies.gate import unit_labels
 from anvis.vacancies.models import VacancyStatus
 from anvis.vacancies.reasons import RULE_LABELS, describe
 from anvis.vacancies.selectors import offer_get, vacancy_get
+from anvis.vacancies.views_offer import offer_dialogue
 
 from . import selectors, services
 from .forms import RunForm
@@ -39,24 +39,13 @@ def _query_without(request: HttpRequest, param: str) -> str:
 
 
 def _record_access(request: HttpRequest, cases: list[Case], what: str) -> None:
-    """One personal-data access record per citizen shown, written in one INSERT (the same
-    fields as ``anvis.audit.services.personal_data_access_record``): a ranking page shows up
-    to fifty citizens."""
-    if not cases:
-        return
-    user = request.user
-    PersonalDataAccess.objects.bulk_create(
-        PersonalDataAccess(
-            user=user if user.is_authenticated else None,
-            user_label=getattr(user, "username", "")[:150],
-            subject_type="citizen",
-            subject_id=str(case.citizen_id),
-            subject_ref=case.citizen.reference[:64],
-            what=what[:128],
-            purpose="allocation",
-            path=request.path[:255],
-        )
-        for case in cases
+    """The citizens shown, logged as read for allocation (one INSERT for the page)."""
+    personal_data_read(
+        user=request.user,
+        subjects=[citizen_subject(case.citizen) for case in cases],
+        what=what,
+        purpose=Purpose.ALLOCATION,
+        path=request.path,
     )
 
 
@@ -90,7 +79,7 @@ def candidates(request: HttpRequest, vacancy_pk: int) -> HttpResponse:
     if looked_up and not looked_up.get("missing"):
         shown_ids.add(ranking.pool.case_ids[number])
     shown = {c.pk: c for c in Case.objects.filter(pk__in=shown_ids).select_related("citizen")}
-    _record_access(request, list(shown.values()), "priority and eligibility (matching)")
+    _record_access(request, list(shown.values()), "matching.ranking")
     return render(
         request,
         "matching/candidates.html",
@@ -108,25 +97,34 @@ def candidates(request: HttpRequest, vacancy_pk: int) -> HttpResponse:
             "why_query": _query_without(request, "ikke"),
             "looked_up": looked_up,
             "can_offer": vacancy.status == VacancyStatus.ACCEPTED,
-            "engine_version": ENGINE_VERSION,
         },
     )
 
 
-@access(MUNICIPAL, deny_status=404, methods=POST_ONLY)
+@access(MUNICIPAL, deny_status=404)
 def offer_create(request: HttpRequest, vacancy_pk: int, case_pk: int) -> HttpResponse:
+    """ "Giv tilbud" on the ranked list: the one offer dialogue with the candidate chosen; the
+    confirmed offer stores the ranking's explanation too."""
     vacancy = vacancy_get(user=request.user, pk=vacancy_pk)
-    case = case_queryset(user=request.user).filter(pk=case_pk).first()
-    if case is None:
+    if not case_queryset(user=request.user).filter(pk=case_pk).exists():
         raise Http404
-    try:
-        offer = services.offer_from_ranking(actor=request.user, vacancy=vacancy, case=case)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect("matching:candidates", vacancy_pk=vacancy.pk)
-    messages.success(request, _("The offer is made and its explanation is stored."))
-    return redirect("matching:explanation", offer_pk=offer.pk)
+
+    def make(vacancy: Any, data: dict[str, Any]) -> Any:
+        return services.offer_from_ranking(
+            actor=request.user,
+            vacancy=vacancy,
+            case=data["case"],
+            response_working_days=data["response_working_days"],
+            viewing_at=data["viewing_at"],
+            soft_confirmed=data["soft_confirmed"],
+            override_reason=data.get("override_reason", ""),
+        )
+
+    def done(offer: Any) -> HttpResponse:
+        messages.success(request, _("The offer is made and its explanation is stored."))
+        return redirect("matching:explanation", offer_pk=offer.pk)
+
+    return offer_dialogue(request, vacancy, make=make, done=done, preselect=case_pk)
 
 
 @access(MUNICIPAL, deny_status=404)
@@ -135,7 +133,7 @@ def explanation(request: HttpRequest, offer_pk: int) -> HttpResponse:
     row = selectors.offer_explanation(offer=offer)
     if row is None:
         raise Http404
-    _record_access(request, [offer.case], "offer explanation (matching)")
+    _record_access(request, [offer.case], "matching.explanation")
     vacancy = vacancy_get(user=request.user, pk=offer.vacancy_id)
     labels = unit_labels([vacancy])
     cap = row.binding_cap
@@ -228,7 +226,7 @@ def _run_page(request: HttpRequest, pk: int, refused: bool = False) -> HttpRespo
         pk=pk,
     )
     rows = _proposal_rows(run)
-    _record_access(request, [r["case"] for r in rows if r["case"]], "matching proposal")
+    _record_access(request, [r["case"] for r in rows if r["case"]], "matching.proposal")
     vacancies = [r["vacancy"] for r in rows if r["vacancy"]]
     labels = unit_labels(vacancies)
     for r in rows:

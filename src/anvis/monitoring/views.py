@@ -10,21 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from anvis.core.charts import line_chart
 from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
-from anvis.permissions import ALL_ROLES, LEAD, MUNICIPAL, Role, access
+from anvis.permissions import ALL_ROLES, LEAD, OVERSIGHT, access
 from anvis.stock.models import Department
 from anvis_core.composition import area_rules, latest_list_year
 
 from . import selectors
-from .charts import line_chart
 from .filters import MonitoringDepartmentFilter
 from .forms import MonitoringImportForm, RecomputeForm
 from .importing import ImportResult, import_designations, import_indicators
 from .reasons import DESIGNATION_LABELS, INDICATOR_LABELS, comparison
 from .services import monitoring_recompute
-
-PROPOSAL_READERS = MUNICIPAL | {Role.STEERING}
 
 
 def _chart_thresholds(list_year: int) -> dict[str, dict[Any, tuple[str, list[str]]]]:
@@ -103,7 +101,7 @@ PROPOSAL_LEVELS = {
 }
 
 
-@access(PROPOSAL_READERS)
+@access(OVERSIGHT)
 def step_proposal_list(request: HttpRequest) -> HttpResponse:
     default_year = timezone.localdate().year + 1
     try:

@@ -17,6 +17,12 @@ class Kind(models.TextChoices):
     LATE_DECLINE = "late_decline", _("Late decline")
     TENANCY_WARNING = "tenancy_warning", _("Tenancy at risk")
     VACANCY_HANDED_BACK = "vacancy_handed_back", _("Dwelling handed back")
+    VACANCY_TAKEN = "vacancy_taken", _("Dwelling taken by the municipality")
+    VACANCY_DECLINED = "vacancy_declined", _("Dwelling declined by the municipality")
+    VACANCY_READY = "vacancy_ready", _("Dwelling ready to offer")
+    NOMINEE_NAMED = "nominee_named", _("Citizen nominated")
+    CITIZEN_ANSWERED = "citizen_answered", _("Citizen's answer")
+    LEASE_EXPECTED = "lease_expected", _("Lease expected")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

@@ -1,17 +1,17 @@
-"""Writes for notifications: the events the flow raises, e-mail (immediate or daily digest),
-deadline reminders and reading.
+"""Writes for notifications: creating them, e-mail (immediate or daily digest), deadline
+reminders and reading.
 
-The flow's services (`anvis.vacancies.services`) call the event functions below inside their
-transaction; the notifications are created and e-mailed only after that transaction commits
-(`transaction.on_commit`), so a rolled-back action tells no one. Texts are composed in Danish and
-name citizens only by their pseudonymous case number.
+What the flow tells whom is in `anvis.notifications.handoffs`, which subscribes to the domain
+events (`anvis.events`) and runs after the flow's transaction commits, so a rolled-back action
+tells no one. Texts are composed in Danish and name citizens only by their pseudonymous case
+number (municipal recipients) or not at all (the housing organisations).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -25,9 +25,10 @@ from django.utils.translation import gettext as _
 
 from anvis.audit.services import audit_record
 from anvis.background.queue import enqueue_on_commit
+from anvis.core import formats as fmt
 from anvis.permissions import Role
-from anvis.vacancies.models import Offer, OfferStatus, Vacancy, VacancyStatus
-from anvis_core.workflow import DeclineSide, working_days_left
+from anvis.vacancies.models import Vacancy, VacancyStatus
+from anvis_core.workflow import working_days_left
 
 from .models import DigestSent, Kind, Notification
 
@@ -149,185 +150,12 @@ def notifications_email(notification_ids: Iterable[int]) -> int:
     return sum(1 for n in pending if _email_one(n))
 
 
-def _after_commit(build: Callable[[], tuple[set[int], str, str, str, str]]) -> None:
-    """Compose the notification after the flow's transaction commits (in Danish) and send it."""
-
-    def run() -> None:
-        with translation.override("da"):
-            recipient_ids, kind, title, body, link = build()
-        if recipient_ids:
-            notify(recipient_ids=recipient_ids, kind=kind, title=title, body=body, link=link)
-
-    transaction.on_commit(run)
-
-
 def _vacancy_link(vacancy_id: int) -> str:
     return reverse("vacancies:vacancy_detail", args=[vacancy_id])
 
 
 def _date(day: dt.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else ""
-
-
-# --- events raised by the flow -----------------------------------------------------------------
-
-
-def vacancy_reported(*, vacancy: Vacancy) -> None:
-    """A vacancy went to the municipality: the allocation leads are told."""
-    if vacancy.status != VacancyStatus.MUNICIPAL:
-        return
-    pk = vacancy.pk
-
-    def build() -> tuple[set[int], str, str, str, str]:
-        v = Vacancy.objects.select_related("dwelling", "organisation").get(pk=pk)
-        title = _("New municipal vacancy: %(dwelling)s") % {"dwelling": v.dwelling}
-        body = _(
-            "%(organisation)s has reported a vacancy available from %(available)s. "
-            "The municipality must answer by %(deadline)s."
-        ) % {
-            "organisation": v.organisation,
-            "available": _date(v.available_from),
-            "deadline": _date(v.response_deadline),
-        }
-        return allocation_lead_ids(), Kind.VACANCY_MUNICIPAL, title, body, _vacancy_link(pk)
-
-    _after_commit(build)
-
-
-def vacancy_expired(*, vacancy: Vacancy) -> None:
-    """A municipal vacancy expired unanswered: the organisation's staff and the leads are told."""
-    pk = vacancy.pk
-
-    def build() -> tuple[set[int], str, str, str, str]:
-        v = Vacancy.objects.select_related("dwelling", "organisation").get(pk=pk)
-        title = _("Vacancy expired without an answer: %(dwelling)s") % {"dwelling": v.dwelling}
-        body = _(
-            "The municipality did not answer by %(deadline)s. The dwelling returns to "
-            "%(organisation)s, and the ledger counts the turn as the agreement says."
-        ) % {"deadline": _date(v.response_deadline), "organisation": v.organisation}
-        recipients = organisation_staff_ids(v.organisation_id) | allocation_lead_ids()
-        return recipients, Kind.VACANCY_EXPIRED, title, body, _vacancy_link(pk)
-
-    _after_commit(build)
-
-
-def vacancy_handed_back(*, vacancy: Vacancy, actor: Any) -> None:
-    """The municipality handed an accepted dwelling back: the organisation's staff are told
-    (the reason is the lead's own words and names no citizen)."""
-    pk = vacancy.pk
-
-    def build() -> tuple[set[int], str, str, str, str]:
-        v = Vacancy.objects.select_related("dwelling", "organisation").get(pk=pk)
-        title = _("Dwelling handed back to ordinary letting: %(dwelling)s") % {
-            "dwelling": v.dwelling
-        }
-        body = _(
-            "The municipality handed the dwelling back on %(date)s. Void rent stops that day. "
-            "Reason: %(reason)s"
-        ) % {"date": _date(v.handed_back_on), "reason": v.hand_back_reason}
-        recipients = _without_actor(organisation_staff_ids(v.organisation_id), actor)
-        return recipients, Kind.VACANCY_HANDED_BACK, title, body, _vacancy_link(pk)
-
-    _after_commit(build)
-
-
-def is_late_decline(offer: Offer) -> bool:
-    """A citizen's own decline (client side) that comes after the offer's answer deadline, or
-    after the viewing took place: the dwelling has then been held for the citizen longer than
-    planned, and the allocation lead is told."""
-    if offer.status != OfferStatus.DECLINED or offer.decline_side != DeclineSide.CLIENT.value:
-        return False
-    answered = offer.answered_on
-    if answered is None:
-        return False
-    if answered > offer.response_deadline:
-        return True
-    if offer.viewing_at is not None:
-        viewed_on = timezone.localtime(offer.viewing_at).date()
-        return viewed_on < answered
-    return False
-
-
-def offer_answered(*, offer: Offer, actor: Any) -> None:
-    """An offer ended or was accepted. Accepted, declined or unanswered: the caseworker who made
-    it and the allocation leads are told (a late decline as such); rejected by the organisation:
-    likewise, as a nominee rejection. A withdrawal is the municipality's own act: no one is told.
-    The person who registered the answer is not told about it."""
-    pk = offer.pk
-
-    def build() -> tuple[set[int], str, str, str, str]:
-        o = Offer.objects.select_related("vacancy__dwelling", "vacancy__organisation", "case").get(
-            pk=pk
-        )
-        recipients = allocation_lead_ids()
-        if o.made_by_id:
-            recipients.add(o.made_by_id)
-        recipients = _without_actor(recipients, actor)
-        values = {
-            "dwelling": o.vacancy.dwelling,
-            "case": o.case.number,
-            "organisation": o.vacancy.organisation,
-            "deadline": _date(o.response_deadline),
-            "reason": o.get_decline_reason_display() if o.decline_reason else "",
-            "ground": o.get_rejection_ground_display() if o.rejection_ground else "",
-        }
-        link = _vacancy_link(o.vacancy_id)
-        if o.status == OfferStatus.ACCEPTED:
-            title = _("Offer accepted: %(dwelling)s") % values
-            body = (
-                _("Case %(case)s has accepted the offer. %(organisation)s registers the lease.")
-                % values
-            )
-            return recipients, Kind.OFFER_ANSWERED, title, body, link
-        if o.status == OfferStatus.REJECTED_BY_ORGANISATION:
-            title = _("Nominee rejected: %(dwelling)s") % values
-            body = (
-                _(
-                    "%(organisation)s has rejected case %(case)s on the ground: %(ground)s. "
-                    "Offer the dwelling to the next candidate."
-                )
-                % values
-            )
-            return recipients, Kind.NOMINEE_REJECTED, title, body, link
-        if o.status == OfferStatus.EXPIRED:
-            title = _("Offer not answered: %(dwelling)s") % values
-            body = (
-                _(
-                    "Case %(case)s did not answer by %(deadline)s. Offer the dwelling to the next "
-                    "candidate."
-                )
-                % values
-            )
-            return recipients, Kind.OFFER_ANSWERED, title, body, link
-        if o.status == OfferStatus.DECLINED:
-            if is_late_decline(o):
-                values["when"] = (
-                    _("after the answer deadline %(deadline)s") % values
-                    if o.answered_on and o.answered_on > o.response_deadline
-                    else _("after the viewing on %(viewing)s")
-                    % {"viewing": _date(timezone.localtime(o.viewing_at).date())}
-                )
-                title = _("Late decline: %(dwelling)s") % values
-                body = (
-                    _(
-                        "Case %(case)s declined the offer %(when)s (%(reason)s). Offer the dwelling "
-                        "to the next candidate."
-                    )
-                    % values
-                )
-                return recipients, Kind.LATE_DECLINE, title, body, link
-            title = _("Offer declined: %(dwelling)s") % values
-            body = (
-                _(
-                    "Case %(case)s declined the offer (%(reason)s). Offer the dwelling to the next "
-                    "candidate."
-                )
-                % values
-            )
-            return recipients, Kind.OFFER_ANSWERED, title, body, link
-        return set(), "", "", "", ""
-
-    _after_commit(build)
+    return fmt.date(day) if day else ""
 
 
 # --- scheduled work -------------------------------------------------------------------------------

@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 
 from anvis.core.forms import form_status, posted, submit
 from anvis.core.lists import paginate
-from anvis.permissions import LEAD, MUNICIPAL, POST_ONLY, Role, access, is_municipal, user_has_role
+from anvis.permissions import (
+    LEAD,
+    OVERSIGHT,
+    POST_ONLY,
+    access,
+    is_municipal,
+    user_has_role,
+)
 from anvis_core.quotas import Quarter
 from anvis_core.reports import build_report
 
@@ -26,7 +33,6 @@ from .forms import DecisionForm, MeetingForm
 from .labels import meetings_shown, present, quarter_label
 from .render import render_pdf, render_xlsx
 
-READERS = MUNICIPAL | {Role.STEERING}
 EDITION_PARAM = "udgave"
 STEERING_EDITION = "styregruppe"
 
@@ -67,7 +73,7 @@ FORMATS = ("pdf", "xlsx")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@access(READERS)
+@access(OVERSIGHT)
 def dashboard(request: HttpRequest) -> HttpResponse:
     quarter, choices = _quarter(request)
     suppressed = _suppressed(request)
@@ -90,7 +96,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access(READERS)
+@access(OVERSIGHT)
 def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404
@@ -106,7 +112,7 @@ def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
     )
 
 
-@access(READERS)
+@access(OVERSIGHT)
 def snapshot_list(request: HttpRequest) -> HttpResponse:
     return _snapshot_page(request)
 
@@ -149,7 +155,7 @@ def snapshot_create(request: HttpRequest) -> HttpResponse:
     return redirect("reports:snapshot_detail", pk=frozen.pk)
 
 
-@access(READERS)
+@access(OVERSIGHT)
 def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     frozen = selectors.report_snapshot_get(pk)
     suppressed = _suppressed(request)
@@ -169,7 +175,7 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@access(READERS)
+@access(OVERSIGHT)
 def snapshot_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The stored steering group edition as it was rendered; municipal roles may ask for the
     exact edition, rendered again from the frozen inputs."""
@@ -200,7 +206,7 @@ def _data(request: HttpRequest) -> Any:
     return posted(request)
 
 
-@access(READERS)
+@access(OVERSIGHT)
 def meeting_list(request: HttpRequest) -> HttpResponse:
     page, query = paginate(request, selectors.meeting_list())
     return render(
@@ -214,7 +220,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access(READERS)
+@access(OVERSIGHT)
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(pk)
     return render(

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from anvis.audit.services import personal_data_access_record
+from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.cases.models import Citizen
 from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
@@ -26,8 +26,6 @@ from anvis.permissions import ADMIN_ONLY, ALL_ROLES, MUNICIPAL, access
 from . import selectors, twofactor
 from .filters import AuditEventFilter, PersonalDataAccessFilter
 from .forms import InsightLookupForm, TokenForm
-
-INSIGHT_PURPOSE = "Indsigtsanmodning (databeskyttelsesforordningen art. 15)"
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -154,12 +152,11 @@ def citizen_insight(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything held about a citizen as a printable document, or a PDF with ?format=pdf."""
     citizen = get_object_or_404(Citizen, pk=pk)
     as_pdf = request.GET.get("format") == "pdf"
-    personal_data_access_record(
+    personal_data_read(
         user=request.user,
-        subject_id=citizen.pk,
-        subject_ref=citizen.reference,
+        subjects=[citizen_subject(citizen)],
         what="citizen.insight_pdf" if as_pdf else "citizen.insight",
-        purpose=INSIGHT_PURPOSE,
+        purpose=Purpose.INSIGHT,
         path=request.path,
     )
     context: dict[str, Any] = {

@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 
 from anvis.audit.services import audited
 from anvis.cases.models import Case, SupportPlan, SupportStatus
+from anvis.core import formats as fmt
+from anvis.events import publish
 from anvis.permissions import (
     MUNICIPAL,
     Role,
@@ -163,7 +165,7 @@ def check_event(tenancy: Tenancy, data: EventInput, today: dt.date) -> CoreKind:
         errors["event_date"] = _("The date cannot be in the future.")
     elif data.event_date < move_in:
         errors["event_date"] = _("The date cannot be before the move-in (%(date)s).") % {
-            "date": move_in.strftime("%d.%m.%Y")
+            "date": fmt.date(move_in)
         }
     if len(data.note) > NOTE_MAX:
         errors["note"] = _("The note may be at most %(n)d characters.") % {"n": NOTE_MAX}
@@ -186,7 +188,7 @@ def check_event(tenancy: Tenancy, data: EventInput, today: dt.date) -> CoreKind:
             errors["eviction_date"] = _("The eviction date cannot be before the case was filed.")
     if tenancy.ended_on is not None:
         errors["kind"] = _("The tenancy ended on %(date)s; no more events can be reported.") % {
-            "date": tenancy.ended_on.strftime("%d.%m.%Y")
+            "date": fmt.date(tenancy.ended_on)
         }
     if errors:
         raise ValidationError(errors)
@@ -286,26 +288,20 @@ def _end(actor: Any, tenancy: Tenancy, moved_out_on: dt.date, reason: CoreReason
 
 def _webhook(tenancy: Tenancy, event: TenancyEvent) -> None:
     """The organisation's report, without the note, to the subscribed systems."""
-    if not apps.is_installed("anvis.api"):
-        return
-    from anvis.api.webhooks import enqueue
-
-    enqueue(
+    publish(
+        WEBHOOK_EVENT,
         organisation_id=tenancy.lease.vacancy.organisation_id,
-        event_type=WEBHOOK_EVENT,
-        data={
-            "lease_id": tenancy.lease_id,
-            "vacancy_id": tenancy.lease.vacancy_id,
-            "dwelling_id": tenancy.lease.vacancy.dwelling_id,
-            "event_id": event.pk,
-            "kind": event.kind,
-            "event_date": event.event_date.isoformat(),
-            "reported_on": event.reported_on.isoformat(),
-            "amount": event.amount,
-            "months": event.months,
-            "eviction_date": event.eviction_date.isoformat() if event.eviction_date else None,
-            "move_out_reason": event.move_out_reason or None,
-        },
+        lease_id=tenancy.lease_id,
+        vacancy_id=tenancy.lease.vacancy_id,
+        dwelling_id=tenancy.lease.vacancy.dwelling_id,
+        event_id=event.pk,
+        kind=event.kind,
+        event_date=event.event_date.isoformat(),
+        reported_on=event.reported_on.isoformat(),
+        amount=event.amount,
+        months=event.months,
+        eviction_date=event.eviction_date.isoformat() if event.eviction_date else None,
+        move_out_reason=event.move_out_reason or None,
     )
 
 
@@ -335,8 +331,8 @@ def _warn_after_commit(task_pk: int) -> None:
             ) % {
                 "kind": task.event.get_kind_display().lower(),
                 "dwelling": tenancy.lease.vacancy.dwelling,
-                "date": task.event.event_date.strftime("%d.%m.%Y"),
-                "deadline": task.deadline.strftime("%d.%m.%Y"),
+                "date": fmt.date(task.event.event_date),
+                "deadline": fmt.date(task.deadline),
             }
         notify(
             recipient_ids=warning_recipients(tenancy),

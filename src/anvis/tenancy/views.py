@@ -20,11 +20,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anvis.audit.services import personal_data_access_record
+from anvis.audit.services import (
+    Purpose,
+    citizen_subject,
+    personal_data_read,
+)
+from anvis.core import formats as fmt
 from anvis.core.forms import form_status, posted, submit
 from anvis.permissions import (
     MUNICIPAL,
     POST_ONLY,
+    REPORTERS,
     Role,
     access,
     can_write_organisation,
@@ -37,17 +43,15 @@ from .forms import ContactForm, EventForm, MunicipalContactsForm, OrganisationCo
 from .importing import import_events
 
 TENANCY_ROLES = MUNICIPAL | {Role.ORGANISATION}
-REPORTERS = frozenset({Role.ORGANISATION, Role.ADMIN})
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 def _log_read(request: HttpRequest, tenancy: Any, what: str) -> None:
-    personal_data_access_record(
+    personal_data_read(
         user=request.user,
-        subject_id=tenancy.case.citizen_id,
-        subject_ref=tenancy.case.number,
+        subjects=[citizen_subject(tenancy.case.citizen)],
         what=what,
-        purpose="tenancy",
+        purpose=Purpose.TENANCY,
         path=request.path,
     )
 
@@ -63,7 +67,7 @@ def tenancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     flags = None
     if tenancy is not None:
         if any(e.note for e in events) or (municipal and any(t.contact_note for t in tasks)):
-            _log_read(request, tenancy, "tenancy notes")
+            _log_read(request, tenancy, "tenancy.notes")
         if municipal:
             flags = selectors.flags_for(
                 tenancy, selectors.events_for(user=user, tenancy=tenancy), timezone.localdate()
@@ -141,8 +145,8 @@ def task_contact(request: HttpRequest, pk: int) -> HttpResponse:
             "intro": _("%(kind)s reported %(date)s; contact the tenant by %(deadline)s.")
             % {
                 "kind": task.event.get_kind_display(),
-                "date": task.event.reported_on.strftime("%d.%m.%Y"),
-                "deadline": task.deadline.strftime("%d.%m.%Y"),
+                "date": fmt.date(task.event.reported_on),
+                "deadline": fmt.date(task.deadline),
             },
         },
         status=form_status(request, form),

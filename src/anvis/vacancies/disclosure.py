@@ -26,8 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext as _
-
+from anvis.events import publish
 from anvis.permissions import Role, is_municipal, user_has_role, user_organisation_ids
 
 from .models import Offer, OfferStatus, VacancyEvent
@@ -104,18 +103,15 @@ def nominee_for(user: Any, offer: Offer) -> Nominee:
 
 def record_contact_access(*, user: Any, nominees: list[Nominee], path: str) -> None:
     """Log each organisation showing of a nominee's name and contact (a personal-data access)."""
-    from anvis.audit.services import personal_data_access_record
+    from anvis.audit.services import Purpose, Subject, personal_data_read
 
-    for nominee in nominees:
-        if nominee.citizen_id is not None:
-            personal_data_access_record(
-                user=user,
-                subject_id=nominee.citizen_id,
-                subject_ref=nominee.label,
-                what="name and contact details (accepted offer)",
-                purpose="lease",
-                path=path,
-            )
+    personal_data_read(
+        user=user,
+        subjects=[Subject(id=n.citizen_id, ref=n.label) for n in nominees if n.citizen_id],
+        what="offer.contact",
+        purpose=Purpose.LEASE,
+        path=path,
+    )
 
 
 @dataclass(frozen=True)
@@ -149,26 +145,12 @@ def lease_warnings_for(user: Any, warnings: tuple[str, ...], offer: Offer) -> tu
         return ()
     if is_municipal(user):
         return warnings
-    from django.contrib.auth import get_user_model
-    from django.urls import reverse
-
-    from anvis.notifications.models import Kind
-    from anvis.notifications.services import notify
-
-    case = offer.case
-    recipients = [case.caseworker_id] if case.caseworker_id else []
-    if not recipients:
-        recipients = list(
-            get_user_model()
-            .objects.filter(role=Role.ALLOCATION_LEAD, is_active=True)
-            .values_list("pk", flat=True)
-        )
-    notify(
-        recipient_ids=recipients,
-        kind=Kind.OFFER_ANSWERED,
-        title=_("Lease registered for %(case)s") % {"case": case.number},
-        body="\n".join(warnings),
-        link=reverse("cases:case_overview", args=[case.pk]),
-        dedupe_key=f"lease-warnings-{offer.pk}",
+    publish(
+        "lease.warnings_withheld",
+        actor=user,
+        organisation_id=offer.vacancy.organisation_id,
+        offer_id=offer.pk,
+        case_id=offer.case_id,
+        warnings=list(warnings),
     )
     return ()

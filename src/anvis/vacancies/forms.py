@@ -173,7 +173,14 @@ class OfferForm(forms.Form):
 
 
 class OfferDeclineForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=DeclineReasonChoice.choices)
+    """No reason is preselected: the user chooses one, having read its consequence."""
+
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=DeclineReasonChoice.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a reason for declining.")},
+    )
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

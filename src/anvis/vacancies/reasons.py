@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from anvis.core import formats as fmt
 from anvis_core.matching.eligibility import Reason
 
 from .adapters import OPEN_ENDED
@@ -37,11 +38,11 @@ TEMPLATES: dict[str, Any] = {
         "pay. The housing benefit is an estimate; Udbetaling Danmark decides the amount."
     ),
     "overcrowded": gettext_lazy(
-        "A household of %(persons)s needs at least %(rooms_needed)s rooms (at most "
+        "A household of %(persons)s needs at least %(rooms_needed)s (at most "
         "%(per_room)s persons per room); the dwelling has %(rooms)s."
     ),
     "below_min_rooms": gettext_lazy(
-        "The dwelling has %(rooms)s rooms; the citizen needs at least %(min_rooms)s."
+        "The dwelling has %(rooms)s; the citizen needs at least %(min_rooms)s."
     ),
     "accessibility": gettext_lazy("The dwelling lacks what the citizen needs: %(missing)s."),
     "pets": gettext_lazy("The citizen has pets and the dwelling does not allow them."),
@@ -108,7 +109,7 @@ LEVEL_LABELS = {
 
 
 def _date(value: str) -> str:
-    return dt.date.fromisoformat(value).strftime("%d.%m.%Y") if value else ""
+    return fmt.date(dt.date.fromisoformat(value)) if value else ""
 
 
 def describe(
@@ -128,6 +129,12 @@ def describe(
         p["barred_until"] = _date(until)
     elif code == "paused":
         p["paused_until"] = _date(p.get("paused_until", ""))
+    elif code in ("overcrowded", "below_min_rooms"):
+        for key in ("rooms", "rooms_needed", "min_rooms"):
+            if key in p:
+                p[key] = fmt.rooms(p[key])
+        if "persons" in p:
+            p["persons"] = fmt.persons(p["persons"])
     elif code == "age_separation":
         p["required"] = AGE_LABELS.get(p.get("required", ""), p.get("required", ""))
         p["age_band"] = AGE_LABELS.get(p.get("age_band", ""), p.get("age_band", ""))

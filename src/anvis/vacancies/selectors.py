@@ -37,13 +37,18 @@ from .models import (
 
 def vacancy_list(*, user: Any, status: str | None = None) -> QuerySet[Vacancy]:
     qs = Vacancy.objects.restrict(user).select_related(
-        "organisation", "dwelling__entrance__department"
+        "organisation", "dwelling__entrance__department", "turn_record"
     )
     if status == "open":
         qs = qs.open()
     elif status:
         qs = qs.filter(status=status)
     return qs.order_by("-report_date", "-pk")
+
+
+def open_vacancy_of(*, user: Any, dwelling_id: int) -> Vacancy | None:
+    """The dwelling's open vacancy that `user` may see, if any (the dwelling page's action)."""
+    return vacancy_list(user=user, status="open").filter(dwelling_id=dwelling_id).first()
 
 
 def vacancy_get(*, user: Any, pk: int) -> Vacancy:

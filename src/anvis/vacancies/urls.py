@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_bulk, views_statements
+from . import views, views_bulk, views_offer, views_statements
 
 app_name = "vacancies"
 
@@ -22,9 +22,9 @@ urlpatterns = [
     path("<int:pk>/afvis/", views.vacancy_decline, name="vacancy_decline"),
     path("<int:pk>/udlejet/", views.vacancy_let, name="vacancy_let"),
     path("<int:pk>/lever-tilbage/", views.vacancy_hand_back, name="vacancy_hand_back"),
-    path("<int:pk>/tilbud/ny/", views.offer_create, name="offer_create"),
+    path("<int:pk>/tilbud/ny/", views_offer.offer_create, name="offer_create"),
     path("tilbud/<int:pk>/accepter/", views.offer_accept, name="offer_accept"),
-    path("tilbud/<int:pk>/afslag/", views.offer_decline, name="offer_decline"),
+    path("tilbud/<int:pk>/afslag/", views_offer.offer_decline, name="offer_decline"),
     path("tilbud/<int:pk>/tilbagekald/", views.offer_withdraw, name="offer_withdraw"),
     path("tilbud/<int:pk>/afvis-indstillet/", views.offer_reject, name="offer_reject"),
     path("tilbud/<int:pk>/lejekontrakt/", views.lease_create, name="lease_create"),

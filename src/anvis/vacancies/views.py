@@ -9,8 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import personal_data_access_record
-from anvis.cases.selectors import case_queryset
+from anvis.audit.services import (
+    Purpose,
+    citizen_subject,
+    personal_data_read,
+)
 from anvis.core.exports import file_response
 from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
@@ -19,15 +22,16 @@ from anvis.permissions import (
     LEAD,
     MUNICIPAL,
     POST_ONLY,
+    REPORTERS,
     WRITE,
     Role,
     access,
-    can_write_organisation,
     is_municipal,
     user_has_role,
+    vacancy_actions,
 )
 from anvis_core.quotas import Quarter
-from anvis_core.workflow import DEFAULT_OFFER_RESPONSE_WORKING_DAYS, working_days_left
+from anvis_core.workflow import working_days_left
 
 from . import disclosure, gate, selectors, services
 from .filters import OPEN, VacancyFilter
@@ -36,18 +40,15 @@ from .forms import (
     GuaranteeClaimForm,
     LeaseForm,
     LetOrdinaryForm,
-    OfferDeclineForm,
-    OfferForm,
     OfferRejectForm,
     OfferWithdrawForm,
     VacancyDeclineForm,
     VacancyHandBackForm,
     VacancyReportForm,
 )
-from .models import ClaimStatus, GuaranteeClaim, Lease, Offer, OfferStatus, Vacancy, VacancyStatus
+from .models import ClaimStatus, GuaranteeClaim, Lease, Offer, Vacancy, VacancyStatus
 from .tables import VOID_RENT_COLUMNS
 
-REPORTERS = frozenset({Role.ORGANISATION, Role.ADMIN})
 LEASE_WRITERS = frozenset({Role.ORGANISATION, Role.ALLOCATION_LEAD, Role.ADMIN})
 
 
@@ -161,7 +162,6 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     user = request.user
     municipal = is_municipal(user)
-    org_writer = can_write_organisation(user, vacancy.organisation_id)
     offers = list(vacancy.offers.restrict(user).select_related("case__citizen").order_by("-pk"))
     lease = getattr(vacancy, "lease", None)
     active = None if lease else next((o for o in offers if o.is_active), None)
@@ -174,24 +174,19 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     disclosure.record_contact_access(
         user=user, nominees=[nominee_contact] if nominee_contact else [], path=request.path
     )
-    if municipal and offers:
-        for offer in offers:
-            personal_data_access_record(
-                user=user,
-                subject_id=offer.case.citizen_id,
-                subject_ref=offer.case.citizen.reference,
-                what="name (offer on a vacancy)",
-                purpose="allocation",
-                path=request.path,
-            )
+    if municipal:
+        personal_data_read(
+            user=user,
+            subjects=[citizen_subject(offer.case.citizen) for offer in offers],
+            what="offer.names",
+            purpose=Purpose.ALLOCATION,
+            path=request.path,
+        )
     if municipal:
         labels = gate.unit_labels([vacancy])
         for offer in offers:
             offer.finding_texts = gate.stored_texts(offer.findings, labels)
-    can_answer = user_has_role(user, LEAD) and vacancy.status in (
-        VacancyStatus.MUNICIPAL,
-        VacancyStatus.ORDINARY,
-    )
+    actions = vacancy_actions(user, vacancy, active, lease)
     days_left = (
         working_days_left(vacancy.response_deadline, today)
         if vacancy.response_deadline and vacancy.status == VacancyStatus.MUNICIPAL
@@ -210,21 +205,10 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "days_left": days_left,
             "show_cases": municipal,
             "nominee_contact": None if municipal else nominee_contact,
-            "can_answer": can_answer,
-            "usable": gate.usability(vacancy=vacancy, day=today) if can_answer else None,
-            "can_decline": user_has_role(user, LEAD) and vacancy.status == VacancyStatus.MUNICIPAL,
-            "can_offer": municipal and vacancy.status == VacancyStatus.ACCEPTED,
-            "can_answer_offer": municipal and active is not None,
-            "can_reject": org_writer and active is not None,
-            "can_lease": (org_writer or user_has_role(user, {Role.ALLOCATION_LEAD}))
-            and active is not None
-            and active.status == OfferStatus.ACCEPTED,
-            "can_let_ordinary": org_writer and vacancy.status == VacancyStatus.ORDINARY,
+            **actions,
+            "usable": gate.usability(vacancy=vacancy, day=today) if actions["can_answer"] else None,
             "claims": list(lease.guarantee_claims.order_by("pk")) if lease else [],
-            "can_claim": org_writer and lease is not None and lease.offer_id is not None,
-            "can_decide_claims": user_has_role(user, LEAD),
             "void_rent": vacancy.void_rent_on(today),
-            "can_hand_back": user_has_role(user, LEAD) and vacancy.status == VacancyStatus.ACCEPTED,
         },
     )
 
@@ -310,109 +294,6 @@ def vacancy_let(request: HttpRequest, pk: int) -> HttpResponse:
 # --- offers -------------------------------------------------------------------------------------
 
 
-BLOCKED_SHOWN = 50
-
-
-@access(MUNICIPAL, deny_status=404, obj=Vacancy, action=WRITE)
-def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """The offer dialogue. The choices are the waiting citizens the one gate lets through
-    (eligible first, then those with findings the user may confirm or, as allocation lead,
-    override); the others are listed with the rules that keep them from the dwelling. The
-    chosen citizen's findings come from the same check the offer service makes."""
-    vacancy = selectors.vacancy_get(user=request.user, pk=pk)
-    today = timezone.localdate()
-    version = vacancy.turn_record.version if vacancy.turn_record else None
-    default_days = (
-        version.offer_response_working_days if version else DEFAULT_OFFER_RESPONSE_WORKING_DAYS
-    )
-    can_override = gate.may_override(request.user)
-    candidates = gate.vacancy_candidates(vacancy=vacancy, day=today)
-    split = candidates.split()
-    allowed = split.eligible + split.soft + (split.agreement if can_override else [])
-    marks = dict.fromkeys(split.soft + split.agreement, " ⚠")
-    case_ids = candidates.pool.case_ids
-    choices = (
-        case_queryset(user=request.user)
-        .filter(pk__in=[case_ids[n] for n in allowed])
-        .select_related("citizen")
-        .order_by("-priority_total", "waiting_since", "pk")
-    )
-    form = OfferForm(
-        posted(request),
-        cases=case_queryset(user=request.user).select_related("citizen"),
-        candidates=choices,
-        default_days=default_days,
-        marks=marks,
-        can_override=can_override,
-    )
-    chosen = None
-    chosen_pk = request.POST.get("case") or request.GET.get("sag")
-    if chosen_pk and str(chosen_pk).isdigit():
-        chosen = case_queryset(user=request.user).filter(pk=int(chosen_pk)).first()
-        if chosen is not None and request.method == "GET":
-            form.initial["case"] = chosen.pk
-    check = gate.offer_check(case=chosen, vacancy=vacancy, day=today) if chosen else None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.offer_create(
-                actor=request.user,
-                vacancy=vacancy,
-                case=data["case"],
-                response_working_days=data["response_working_days"],
-                viewing_at=data["viewing_at"],
-                soft_confirmed=data["soft_confirmed"],
-                override_reason=data.get("override_reason", ""),
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The offer is made."))
-            return redirect("vacancies:vacancy_detail", pk=pk)
-    if chosen is not None:
-        personal_data_access_record(
-            user=request.user,
-            subject_id=chosen.citizen_id,
-            subject_ref=chosen.citizen.reference,
-            what="eligibility (offer dialogue)",
-            purpose="allocation",
-            path=request.path,
-        )
-    blocked = [
-        (number, _finding_texts(candidates, number)) for number in split.blocked[:BLOCKED_SHOWN]
-    ]
-    if not can_override:
-        blocked += [
-            (number, _finding_texts(candidates, number))
-            for number in split.agreement[: max(0, BLOCKED_SHOWN - len(blocked))]
-        ]
-    return render(
-        request,
-        "vacancies/offer_form.html",
-        {
-            "form": form,
-            "vacancy": vacancy,
-            "chosen": chosen,
-            "check": check.rows() if check else [],
-            "affordability": check.affordability if check else None,
-            "check_blocked": bool(check and check.findings.blocked),
-            "split": split,
-            "conditional_count": len(split.soft) + (len(split.agreement) if can_override else 0),
-            "blocked": blocked,
-            "not_offerable_count": len(split.blocked)
-            + (0 if can_override else len(split.agreement)),
-            "can_override": can_override,
-        },
-        status=form_status(request, form),
-    )
-
-
-def _finding_texts(candidates: gate.VacancyCandidates, number: str) -> list[str]:
-    """The findings that keep a citizen off the list, each with what it would take."""
-    result = gate.GateResult(candidates.findings(number), candidates.labels)
-    return [f"{row['text']} ({row['severity_label']}.)" for row in result.rows()]
-
-
 @access(MUNICIPAL, deny_status=404, obj=Offer, action=WRITE, methods=POST_ONLY)
 def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
@@ -423,26 +304,6 @@ def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The citizen has accepted the offer."))
     return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
-
-
-@access(MUNICIPAL, deny_status=404, obj=Offer, action=WRITE)
-def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = selectors.offer_get(user=request.user, pk=pk)
-    form = OfferDeclineForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.offer_decline(
-                actor=request.user,
-                offer=offer,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The decline is recorded."))
-            return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
-    return _form_page(request, form, _("Record a decline"), offer.vacancy)
 
 
 @access(MUNICIPAL, deny_status=404, obj=Offer, action=WRITE)

@@ -11,11 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anvis.core.forms import form_status, posted
-from anvis.permissions import Role, access
+from anvis.permissions import REPORTERS, access
 
 from .importing import report_vacancies
 
-REPORTERS = frozenset({Role.ORGANISATION, Role.ADMIN})
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 

@@ -22,6 +22,7 @@ from .turns import (
     check_turn_eligibility,
     decide_turn,
     share_from_percent,
+    turns_until_next,
 )
 
 __all__ = [
@@ -44,4 +45,5 @@ __all__ = [
     "decide_turn",
     "ledger_status",
     "share_from_percent",
+    "turns_until_next",
 ]

@@ -183,3 +183,18 @@ class TurnBook:
         decision = decide_turn(self.states.get(key, TurnState()), key.share)
         self.states[key] = decision.after
         return decision
+
+
+def turns_until_next(
+    credit: Fraction, share: Fraction, tolerance: Fraction = Fraction(0)
+) -> int | None:
+    """How many eligible vacancies from now until the next municipal turn: the smallest k >= 1
+    with ``credit + k * share >= 1`` (``None`` when the share is 0: no turn comes).
+    ``tolerance`` absorbs rounding when credit and share come from rounded texts."""
+    if share <= 0:
+        return None
+    needed = 1 - credit - tolerance
+    if needed <= share:
+        return 1
+    k = needed / share
+    return int(k) if k.denominator == 1 else int(k) + 1

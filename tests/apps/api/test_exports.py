@@ -79,7 +79,7 @@ def test_case_export_for_municipal_roles_records_personal_data_access(
     access = PersonalDataAccess.objects.get()
     assert access.user == users["anvisningsleder"]
     assert access.subject_id == str(case.citizen_id)
-    assert access.what == "cases.export"
+    assert access.what == "case.export" and access.purpose == "export"
     xlsx = api("municipal").get("/api/v1/exports/cases/", filetype="xlsx")
     assert xlsx.status_code == 200
     assert PersonalDataAccess.objects.count() == 2

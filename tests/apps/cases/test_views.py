@@ -97,7 +97,7 @@ def test_cpr_masked_by_default_and_reveal_is_logged_separately(client_for: Any, 
     assert "120385-XXXX" in body
     assert SERIAL not in body
     view = PersonalDataAccess.objects.get(what="case.view.overview")
-    assert view.subject_id == str(case.citizen_id) and view.subject_ref == case.number
+    assert view.subject_id == str(case.citizen_id) and view.subject_ref == case.citizen.reference
     assert view.user_label == "u_sagsbehandler" and view.path == reverse(
         "cases:case_overview", args=[case.pk]
     )
@@ -105,7 +105,9 @@ def test_cpr_masked_by_default_and_reveal_is_logged_separately(client_for: Any, 
     body = client.post(reverse("cases:case_cpr_reveal", args=[case.pk])).content.decode()
     assert "120385-1235" in body
     assert (
-        PersonalDataAccess.objects.filter(what="case.cpr_reveal", subject_ref=case.number).count()
+        PersonalDataAccess.objects.filter(
+            what="case.cpr_reveal", subject_ref=case.citizen.reference
+        ).count()
         == 1
     )
 
@@ -223,7 +225,7 @@ def test_economy_override_needs_a_reason(client_for: Any, case: Any) -> None:
     case.refresh_from_db()
     assert case.max_rent_override == 4800
     body = client.get(reverse("cases:case_economy", args=[case.pk])).content.decode()
-    assert "4500 kr." in body and "Familie hjælper" in body
+    assert "4.500 kr." in body and "Familie hjælper" in body
 
 
 def test_notes_are_encrypted_and_shown_on_the_timeline(client_for: Any, case: Any) -> None:

@@ -39,7 +39,7 @@ def test_ranking_page_ranks_and_explains_in_danish(
     assert "Forspring til næste" in page
     assert "Hvorfor ikke: 2 borgere er ikke egnede" in page
     assert "Huslejen på 3100 kr overstiger borgerens maksimum på 1400 kr." in page
-    assert "En husstand på 3 personer skal have mindst 2 rum" in page
+    assert "En husstand på 3 personer skal have mindst 2 værelser" in page
     assert "Boligen har 1 rum; borgeren skal have mindst 2." in page
     # The rows shown with names are recorded as personal-data access.
     refs = set(PersonalDataAccess.objects.values_list("subject_ref", flat=True))
@@ -106,7 +106,14 @@ def test_give_offer_stores_the_explanation(
     first = make_case(users, "120385-1235", waiting_days=300)
     second = make_case(users, "010190-1234", "Lise", waiting_days=100)
     client = client_for(Role.CASEWORKER)
-    response = client.post(reverse("matching:offer_create", args=[vacancy.pk, first.pk]))
+    url = reverse("matching:offer_create", args=[vacancy.pk, first.pk])
+    # "Giv tilbud" opens the one offer dialogue with the candidate chosen; nothing is written
+    # until the offer is confirmed.
+    dialogue = _page(client, url)
+    assert "Kontrollér og gå videre" in dialogue
+    assert f'<option value="{first.pk}" selected>' in dialogue
+    assert not Offer.objects.exists()
+    response = client.post(url, {"case": first.pk, "response_working_days": 5, "confirmed": "1"})
     offer = Offer.objects.get(case=first)
     assert response.status_code == 302
     assert response["Location"] == reverse("matching:explanation", args=[offer.pk])
@@ -141,8 +148,10 @@ def test_offer_to_an_ineligible_citizen_is_refused_with_reasons(
     poor = make_case(users, "311288-1235", "Ole", income=4000, benefit=0)
     client = client_for(Role.CASEWORKER)
     response = client.post(
-        reverse("matching:offer_create", args=[vacancy.pk, poor.pk]), follow=True
+        reverse("matching:offer_create", args=[vacancy.pk, poor.pk]),
+        {"case": poor.pk, "response_working_days": 5},
     )
+    assert response.status_code == 422
     assert not Offer.objects.exists()
     page = response.content.decode()
     assert "overstiger borgerens maksimum" in page
@@ -228,6 +237,6 @@ def test_access_per_role(
     assert client.get(reverse("matching:run_list")).status_code == runs
     assert client.get(reverse("matching:run_new")).status_code == runs
     post = client.post(reverse("matching:offer_create", args=[vacancy.pk, case.pk]))
-    assert post.status_code in ((302,) if candidates == 200 else (404,))
+    assert post.status_code in ((422,) if candidates == 200 else (404,))
     # No explanation stored for an offer made by hand: 404 for everyone.
     assert client.get(reverse("matching:explanation", args=[offer.pk])).status_code == 404

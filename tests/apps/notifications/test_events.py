@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from anvis.background.queue import run_pending
+from anvis.notifications.handoffs import is_late_decline
 from anvis.notifications.models import Kind, Notification
-from anvis.notifications.services import is_late_decline
 from anvis.vacancies import services
 from anvis.vacancies.models import Offer, Vacancy
 from tests.apps.vacancies.conftest import DEADLINE, REPORT_DAY

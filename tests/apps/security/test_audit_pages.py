@@ -117,13 +117,14 @@ def test_menu_shows_the_audit_trail_to_administrators_only(client_for: Any) -> N
 def test_access_records_for_a_list_page_in_one_query(
     users: dict[str, Any], django_assert_num_queries: Any
 ) -> None:
-    from anvis.audit.services import personal_data_access_record_many
+    from anvis.audit.services import Purpose, Subject, personal_data_read
 
     with django_assert_num_queries(1):
-        rows = personal_data_access_record_many(
+        rows = personal_data_read(
             user=users["sagsbehandler"],
-            subjects=[(i, f"S-2026-{i:05d}") for i in range(30)],
+            subjects=[Subject(id=i, ref=f"B-{i:05d}") for i in range(30)],
             what="case.list",
+            purpose=Purpose.CASEWORK,
         )
     assert len(rows) == 30
     assert (

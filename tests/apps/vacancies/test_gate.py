@@ -152,7 +152,7 @@ def via_form(users: dict[str, Any], client_for: Any, vacancy: Any, case: Any, **
     client = client_for(extra.pop("role", "sagsbehandler"))
     response = client.post(
         reverse("vacancies:offer_create", args=[vacancy.pk]),
-        {"case": case.pk, "response_working_days": 5, **extra},
+        {"case": case.pk, "response_working_days": 5, "confirmed": "1", **extra},
     )
     return response.status_code == 302, response
 
@@ -160,7 +160,9 @@ def via_form(users: dict[str, Any], client_for: Any, vacancy: Any, case: Any, **
 def via_ranked(users: dict[str, Any], client_for: Any, vacancy: Any, case: Any):
     client = client_for("sagsbehandler")
     response = client.post(
-        reverse("matching:offer_create", args=[vacancy.pk, case.pk]), follow=True
+        reverse("matching:offer_create", args=[vacancy.pk, case.pk]),
+        {"case": case.pk, "response_working_days": 5, "confirmed": "1"},
+        follow=True,
     )
     return Offer.objects.filter(case=case, vacancy=vacancy, status="pending").exists(), response
 

@@ -213,18 +213,33 @@ def test_whole_flow_through_the_pages(
 
     form = worker.get(reverse("vacancies:offer_create", args=[vacancy.pk]) + f"?sag={case.pk}")
     assert "Fund for" in form.content.decode()
+    # Step one checks the offer with the gate and shows what it will say; nothing is written.
+    step_one = worker.post(
+        reverse("vacancies:offer_create", args=[vacancy.pk]),
+        {"case": case.pk, "response_working_days": 5, "viewing_at": "2026-12-08T10:00"},
+    )
+    confirm = step_one.content.decode()
+    assert step_one.status_code == 200 and 'data-testid="confirm-offer"' in confirm
+    assert "Bekræft og giv tilbuddet" in confirm and case.citizen.full_name in confirm
+    assert not Offer.objects.filter(case=case).exists()
     worker.post(
         reverse("vacancies:offer_create", args=[vacancy.pk]),
-        {"case": case.pk, "response_working_days": 5},
+        {"case": case.pk, "response_working_days": 5, "confirmed": "1"},
     )
     first = Offer.objects.get(case=case)
+    decline_page = worker.get(reverse("vacancies:offer_decline", args=[first.pk])).content
+    decline = decline_page.decode()
+    assert case.citizen.full_name in decline and " checked" not in decline
+    assert "borgeren sættes i bero i 30 dage" in decline  # not ready to move: 30 days
+    assert "ingen pause; borgeren venter videre" in decline
+    assert PersonalDataAccess.objects.filter(what="offer.decline").exists()
     worker.post(
         reverse("vacancies:offer_decline", args=[first.pk]),
         {"reason": "client_location", "note": ""},
     )
     worker.post(
         reverse("vacancies:offer_create", args=[vacancy.pk]),
-        {"case": case2.pk, "response_working_days": 5},
+        {"case": case2.pk, "response_working_days": 5, "confirmed": "1"},
     )
     second = Offer.objects.get(case=case2)
     worker.post(reverse("vacancies:offer_accept", args=[second.pk]))

@@ -79,3 +79,25 @@ def test_within_one_when_the_share_changes(steps: list[tuple[Fraction, int]]) ->
 @given(share=shares, n=st.integers(0, 200))
 def test_deterministic(share: Fraction, n: int) -> None:
     assert run(share, n) == run(share, n)
+
+
+def test_turns_until_next_agrees_with_the_counter() -> None:
+    """The expected next municipal turn is where the counter itself gives it."""
+    from fractions import Fraction
+
+    from anvis_core.quotas import TurnState, decide_turn, turns_until_next
+
+    for share in (Fraction(1, 4), Fraction(2, 5), Fraction(1, 3), Fraction(27, 100), Fraction(1)):
+        state = TurnState()
+        for _ in range(40):
+            expected = turns_until_next(state.credit, share)
+            k, probe = 0, state
+            while True:
+                k += 1
+                decision = decide_turn(probe, share)
+                probe = decision.after
+                if decision.municipal:
+                    break
+            assert expected == k, (share, state)
+            state = decide_turn(state, share).after
+    assert turns_until_next(Fraction(0), Fraction(0)) is None

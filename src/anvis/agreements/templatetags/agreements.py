@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 from django import template
@@ -8,7 +7,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from anvis.core import formats
 from anvis_core.quotas import LedgerStatus, Quarter
+
+from ..explain import KIND_LABELS
 
 register = template.Library()
 
@@ -20,26 +22,19 @@ STATUS_LABELS = {
 }
 
 
-def _decimal_text(value: Fraction | int, signed: bool = False) -> str:
-    text = f"{float(value):+.1f}" if signed else f"{float(value):.1f}"
-    if text in {"+0.0", "-0.0"}:
-        text = "0.0"
-    return text.replace(".", ",")
-
-
 @register.filter
 def fraction(value: Any) -> str:
-    return _decimal_text(value)
+    return formats.number(value, 1)
 
 
 @register.filter
 def signed(value: Any) -> str:
-    return _decimal_text(value, signed=True)
+    return formats.number(value, 1, signed=True)
 
 
 @register.filter
 def quarter_label(value: Quarter) -> str:
-    return _("%(number)s. quarter %(year)s") % {"number": value.number, "year": value.year}
+    return formats.quarter(value)
 
 
 @register.simple_tag
@@ -79,3 +74,8 @@ def ledger_vacancies_url(view: Any, row: Any, figure: str, span: str) -> str:
         if view.level == "department":
             params["department_number"] = row.department_number
     return f"{reverse('vacancies:vacancy_list')}?{urlencode(params)}"
+
+
+def turn_label(kind: str) -> str:
+    """The one name of a kind of turn (`anvis.agreements.explain.KIND_LABELS`)."""
+    return str(KIND_LABELS[kind])

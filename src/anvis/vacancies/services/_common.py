@@ -28,9 +28,9 @@ from ..models import (
     Offer,
     OfferStatus,
     Vacancy,
-    VacancyEvent,
     VacancyStatus,
 )
+from ..timeline import timeline_add
 
 SYSTEM_EXPIRY = "system:expire_vacancies"
 
@@ -60,6 +60,7 @@ def _lock_offer(offer: Offer) -> tuple[Vacancy, Offer]:
         .get(pk=vacancy_id)
     )
     locked = Offer.objects.select_for_update().get(pk=offer.pk)
+    locked.vacancy = vacancy
     return vacancy, locked
 
 
@@ -96,14 +97,14 @@ def _move_vacancy(
             code="vacancy_transition",
         ) from None
     vacancy.status = target.value
-    VacancyEvent.objects.create(
+    timeline_add(
         vacancy=vacancy,
         offer=offer,
         actor=_user(actor),
         kind=EventKind.STATUS,
         from_status=current.value,
         to_status=target.value,
-        summary=summary[:300],
+        summary=summary,
     )
 
 
@@ -118,14 +119,14 @@ def _move_offer(offer: Offer, target: OfferState, actor: Any, summary: str = "")
             code="offer_transition",
         ) from None
     offer.status = target.value
-    VacancyEvent.objects.create(
-        vacancy_id=offer.vacancy_id,
+    timeline_add(
+        vacancy=offer.vacancy,
         offer=offer,
         actor=_user(actor),
         kind=EventKind.OFFER,
         from_status=current.value,
         to_status=target.value,
-        summary=summary[:300],
+        summary=summary,
     )
 
 

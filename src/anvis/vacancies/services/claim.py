@@ -26,8 +26,8 @@ from ..models import (
     GuaranteeClaim,
     GuaranteeKindChoice,
     Lease,
-    VacancyEvent,
 )
+from ..timeline import timeline_add
 from ._common import (
     _check_org_writer,
     _today,
@@ -143,7 +143,7 @@ def guarantee_claim_submit(
             submitted_on=_today(today),
             submitted_by=_user(actor),
         )
-        VacancyEvent.objects.create(
+        timeline_add(
             vacancy=lease.vacancy,
             actor=_user(actor),
             kind=EventKind.GUARANTEE,
@@ -194,7 +194,7 @@ def guarantee_claim_decide(
         claim.decided_on = _today(today)
         claim.decided_by = _user(actor)
         claim.save()
-        VacancyEvent.objects.create(
+        timeline_add(
             vacancy=lease.vacancy,
             actor=_user(actor),
             kind=EventKind.GUARANTEE,

@@ -28,8 +28,8 @@ from ..models import (
     Offer,
     OfferStatus,
     Vacancy,
-    VacancyEvent,
 )
+from ..timeline import timeline_add
 from ._common import (
     _check_org_writer_or_lead,
     _lock_offer,
@@ -87,7 +87,7 @@ def _lock_for_lease(actor: Any, offer: Offer) -> tuple[Vacancy, Offer, Case]:
 
 def _lease_timelines(*, actor: Any, lease: Lease, vacancy: Vacancy, case: Case) -> None:
     """The lease on the vacancy's and the case's timelines; the vacancy is let, the case housed."""
-    VacancyEvent.objects.create(
+    timeline_add(
         vacancy=vacancy,
         offer=lease.offer,
         actor=_user(actor),

@@ -15,7 +15,6 @@ from anvis.audit.services import audit_record, snapshot
 from anvis.cases.models import Case, CaseStatus
 from anvis.cases.models import EventKind as CaseEventKind
 from anvis.cases.services import case_park, case_transition
-from anvis.notifications import services as notifications
 from anvis_core.workflow import (
     DEFAULT_OFFER_RESPONSE_WORKING_DAYS,
     DeclineReason,
@@ -35,9 +34,9 @@ from ..models import (
     Offer,
     OfferStatus,
     Vacancy,
-    VacancyEvent,
     VacancyStatus,
 )
+from ..timeline import timeline_add
 from ._common import (
     _check_org_writer,
     _lock_offer,
@@ -78,7 +77,7 @@ def _offer_save_new(offer: Offer) -> None:
 def _offer_made(*, actor: Any, offer: Offer, vacancy: Vacancy, case: Case, day: dt.date) -> None:
     """The offer is saved: the vacancy and the case move on, and both timelines and the audit
     trail say so (an override as its own audit row)."""
-    VacancyEvent.objects.create(
+    timeline_add(
         vacancy=vacancy,
         offer=offer,
         actor=_user(actor),
@@ -189,7 +188,6 @@ def offer_accept(*, actor: Any, offer: Offer, today: dt.date | None = None) -> O
             before=before,
             after=snapshot(offer),
         )
-        notifications.offer_answered(offer=offer, actor=actor)
     return offer
 
 
@@ -264,7 +262,6 @@ def _offer_close(
             before=before,
             after=snapshot(offer),
         )
-        notifications.offer_answered(offer=offer, actor=actor)
     return True
 
 

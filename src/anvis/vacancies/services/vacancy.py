@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from anvis.agreements.models import HandheldRequest, HandheldStatus, VoidRentFrom
 from anvis.agreements.services import handheld_request_close, turn_decide
 from anvis.audit.services import audit_record, snapshot
-from anvis.notifications import services as notifications
 from anvis.permissions import LEAD, user_has_role
 from anvis.stock.models import Dwelling
 from anvis_core.quotas import Outcome
@@ -35,10 +34,10 @@ from ..models import (
     Offer,
     OfferStatus,
     Vacancy,
-    VacancyEvent,
     VacancySource,
     VacancyStatus,
 )
+from ..timeline import timeline_add
 from ._common import (
     SYSTEM_EXPIRY,
     _check_org_writer,
@@ -109,7 +108,7 @@ def _vacancy_save_new(vacancy: Vacancy, actor: Any, source: str) -> None:
         raise ValidationError(
             {"dwelling": _("The dwelling already has an open vacancy.")}
         ) from None
-    VacancyEvent.objects.create(
+    timeline_add(
         vacancy=vacancy,
         actor=_user(actor),
         kind=EventKind.STATUS,
@@ -188,7 +187,6 @@ def vacancy_report(
         audit_record(
             actor=actor, action="vacancies.report", instance=vacancy, after=snapshot(vacancy)
         )
-        notifications.vacancy_reported(vacancy=vacancy)
     return vacancy
 
 
@@ -330,7 +328,6 @@ def vacancy_hand_back(
             before=before,
             after=snapshot(vacancy),
         )
-        notifications.vacancy_handed_back(vacancy=vacancy, actor=actor)
     return vacancy
 
 
@@ -387,7 +384,6 @@ def vacancies_expire(*, today: dt.date | None = None) -> ExpiryResult:
                 before=before,
                 after=snapshot(vacancy),
             )
-            notifications.vacancy_expired(vacancy=vacancy)
             result.vacancies.append(vacancy.pk)
     offers = Offer.objects.filter(status=OfferStatus.PENDING, response_deadline__lt=day)
     for offer in offers.order_by("pk"):

@@ -1,0 +1,291 @@
+"""The one offer dialogue and the decline dialogue.
+
+"Tilbyd en borger boligen" on the vacancy and "Giv tilbud" on the ranked candidate list open the
+same dialogue (:func:`offer_dialogue`): the citizen (only those the one gate admits), the
+dwelling, the answer deadline, the viewing, the gate's findings for the chosen citizen, and a
+confirmation step that shows what will be sent before anything is written. The ranked list
+passes its own way of making the offer (it stores the ranking's explanation too).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anvis.audit.services import Purpose, citizen_subject, personal_data_read
+from anvis.cases.selectors import case_queryset
+from anvis.core.forms import form_status, posted
+from anvis.permissions import MUNICIPAL, WRITE, access
+from anvis_core.workflow import (
+    DEFAULT_OFFER_RESPONSE_WORKING_DAYS,
+    DeclineReason,
+    decline_pause_days,
+    offer_deadline,
+)
+
+from . import gate, selectors, services
+from .forms import OfferDeclineForm, OfferForm
+from .models import Offer, Vacancy
+
+BLOCKED_SHOWN = 50
+
+MakeOffer = Callable[[Vacancy, dict[str, Any]], Offer]
+"""Makes the offer from the dialogue's cleaned data (through the one gate, in the service)."""
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _make_offer(request: HttpRequest) -> MakeOffer:
+    def make(vacancy: Vacancy, data: dict[str, Any]) -> Offer:
+        return services.offer_create(
+            actor=request.user,
+            vacancy=vacancy,
+            case=data["case"],
+            response_working_days=data["response_working_days"],
+            viewing_at=data["viewing_at"],
+            soft_confirmed=data["soft_confirmed"],
+            override_reason=data.get("override_reason", ""),
+        )
+
+    return make
+
+
+@access(MUNICIPAL, deny_status=404, obj=Vacancy, action=WRITE)
+def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Tilbyd en borger boligen": the offer dialogue from the vacancy."""
+    vacancy = selectors.vacancy_get(user=request.user, pk=pk)
+
+    def done(offer: Offer) -> HttpResponse:
+        messages.success(request, _("The offer is made."))
+        return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
+
+    return offer_dialogue(request, vacancy, make=_make_offer(request), done=done)
+
+
+def _default_days(vacancy: Vacancy) -> int:
+    version = vacancy.turn_record.version if vacancy.turn_record else None
+    return version.offer_response_working_days if version else DEFAULT_OFFER_RESPONSE_WORKING_DAYS
+
+
+def _choices(request: HttpRequest, candidates: gate.VacancyCandidates, can_override: bool) -> Any:
+    """The cases the gate admits: eligible, then those with findings the user may confirm or,
+    as allocation lead, override."""
+    split = candidates.split()
+    allowed = split.eligible + split.soft + (split.agreement if can_override else [])
+    case_ids = candidates.pool.case_ids
+    return (
+        case_queryset(user=request.user)
+        .filter(pk__in=[case_ids[n] for n in allowed])
+        .select_related("citizen")
+        .order_by("-priority_total", "waiting_since", "pk")
+    )
+
+
+def _chosen(request: HttpRequest, form: OfferForm, preselect: int | None) -> Any:
+    chosen_pk = request.POST.get("case") or request.GET.get("sag") or preselect
+    if not chosen_pk or not str(chosen_pk).isdigit():
+        return None
+    chosen = case_queryset(user=request.user).filter(pk=int(chosen_pk)).select_related("citizen")
+    case = chosen.first()
+    if case is not None and request.method == "GET":
+        form.initial["case"] = case.pk
+    return case
+
+
+def _not_offerable(
+    candidates: gate.VacancyCandidates, can_override: bool
+) -> tuple[list[tuple[str, list[str]]], int]:
+    """The waiting citizens the gate keeps from the dwelling (the first ones, with why) and
+    how many there are."""
+    split = candidates.split()
+    numbers = split.blocked + ([] if can_override else split.agreement)
+    rows = [(number, _finding_texts(candidates, number)) for number in numbers[:BLOCKED_SHOWN]]
+    return rows, len(numbers)
+
+
+def _finding_texts(candidates: gate.VacancyCandidates, number: str) -> list[str]:
+    """The findings that keep a citizen off the list, each with what it would take."""
+    result = gate.GateResult(candidates.findings(number), candidates.labels)
+    return [f"{row['text']} ({row['severity_label']}.)" for row in result.rows()]
+
+
+def _confirmation(
+    request: HttpRequest, form: OfferForm, vacancy: Vacancy, today: dt.date
+) -> dict[str, Any] | None:
+    """Step two: the gate is asked (no write) and, when it lets the offer through, the page
+    shows what the offer will say. ``None`` when the form goes back to step one."""
+    data = form.cleaned_data
+    try:
+        decision = gate.offer_enforce(
+            actor=request.user,
+            case=data["case"],
+            vacancy=vacancy,
+            day=today,
+            override_reason=data.get("override_reason", ""),
+            soft_confirmed=data["soft_confirmed"],
+        )
+    except ValidationError as exc:
+        _apply_errors(form, exc)
+        return None
+    return {
+        "case": data["case"],
+        "deadline": offer_deadline(today, data["response_working_days"]),
+        "days": data["response_working_days"],
+        "viewing_at": data["viewing_at"],
+        "findings": decision.result.rows(),
+        "override_reason": decision.override_reason,
+    }
+
+
+def offer_dialogue(
+    request: HttpRequest,
+    vacancy: Vacancy,
+    *,
+    make: MakeOffer,
+    done: Callable[[Offer], HttpResponse],
+    preselect: int | None = None,
+) -> HttpResponse:
+    """The one offer dialogue. GET shows it; a POST checks the offer with the gate and shows
+    the confirmation; the confirmed POST makes the offer through ``make``."""
+    today = timezone.localdate()
+    can_override = gate.may_override(request.user)
+    candidates = gate.vacancy_candidates(vacancy=vacancy, day=today)
+    form = OfferForm(
+        posted(request),
+        cases=case_queryset(user=request.user).select_related("citizen"),
+        candidates=_choices(request, candidates, can_override),
+        default_days=_default_days(vacancy),
+        marks=dict.fromkeys(candidates.split().soft + candidates.split().agreement, " ⚠"),
+        can_override=can_override,
+    )
+    chosen = _chosen(request, form, preselect)
+    confirm = None
+    if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
+        if request.POST.get("confirmed") == "1":
+            try:
+                return done(make(vacancy, form.cleaned_data))
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+        else:
+            confirm = _confirmation(request, form, vacancy, today)
+    if chosen is not None:
+        personal_data_read(
+            user=request.user,
+            subjects=[citizen_subject(chosen.citizen)],
+            what="offer.eligibility",
+            purpose=Purpose.ALLOCATION,
+            path=request.path,
+        )
+    return _render(request, form, vacancy, candidates, chosen, confirm, can_override, today)
+
+
+def _render(
+    request: HttpRequest,
+    form: OfferForm,
+    vacancy: Vacancy,
+    candidates: gate.VacancyCandidates,
+    chosen: Any,
+    confirm: dict[str, Any] | None,
+    can_override: bool,
+    today: dt.date,
+) -> HttpResponse:
+    split = candidates.split()
+    check = gate.offer_check(case=chosen, vacancy=vacancy, day=today) if chosen else None
+    blocked, not_offerable = _not_offerable(candidates, can_override)
+    conditional = len(split.soft) + (len(split.agreement) if can_override else 0)
+    refusal = [] if form.candidates else gate.vacancy_blocks(vacancy=vacancy, day=today).rows()
+    return render(
+        request,
+        "vacancies/offer_form.html",
+        {
+            "form": form,
+            "vacancy": vacancy,
+            "chosen": chosen,
+            "confirm": confirm,
+            "check": check.rows() if check else [],
+            "affordability": check.affordability if check else None,
+            "check_blocked": bool(check and check.findings.blocked),
+            "eligible_count": len(split.eligible),
+            "conditional_count": conditional,
+            "blocked": blocked,
+            "not_offerable_count": not_offerable,
+            "refusal": refusal,
+            "can_override": can_override,
+        },
+        status=422 if request.method == "POST" and form.errors else 200,
+    )
+
+
+# --- the decline dialogue -----------------------------------------------------------------------
+
+
+def pause_days(reason: DeclineReason) -> int:
+    """The pause a decline reason gives the citizen (``ANVIS_DECLINE_PAUSE_DAYS``, else the
+    agreement defaults in `anvis_core.workflow`)."""
+    return decline_pause_days(reason, getattr(settings, "ANVIS_DECLINE_PAUSE_DAYS", {}) or {})
+
+
+def consequences() -> list[dict[str, Any]]:
+    """Each decline reason with what it means for the citizen, in the form's order."""
+    rows = []
+    for code, label in OfferDeclineForm.base_fields["reason"].choices:  # type: ignore[attr-defined]
+        if not code:
+            continue
+        days = pause_days(DeclineReason(code))
+        rows.append({"code": code, "label": label, "days": days})
+    return rows
+
+
+@access(MUNICIPAL, deny_status=404, obj=Offer, action=WRITE)
+def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the citizen's or the municipality's no: the citizen is named, no reason is
+    preselected, and each reason's consequence (a pause of N days, or none) is stated."""
+    offer = selectors.offer_get(user=request.user, pk=pk)
+    form = OfferDeclineForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_decline(
+                actor=request.user,
+                offer=offer,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The decline is recorded."))
+            return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
+    personal_data_read(
+        user=request.user,
+        subjects=[citizen_subject(offer.case.citizen)],
+        what="offer.decline",
+        purpose=Purpose.ALLOCATION,
+        path=request.path,
+    )
+    return render(
+        request,
+        "vacancies/offer_decline.html",
+        {
+            "form": form,
+            "offer": offer,
+            "vacancy": offer.vacancy,
+            "citizen": offer.case.citizen,
+            "consequences": consequences(),
+        },
+        status=form_status(request, form),
+    )

@@ -1,0 +1,60 @@
+"""The named predicates behind the vacancy page's buttons follow the role and the state machine
+(`VACANCY_TRANSITIONS`): a table of state × role → the actions offered."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from anvis.permissions import MUNICIPAL, OVERSIGHT, REPORTERS, Role, vacancy_actions
+
+
+def _user(role: str, org_ids: frozenset[int] = frozenset()) -> Any:
+    return SimpleNamespace(
+        role=role, is_authenticated=True, is_active=True, _anvis_org_ids=set(org_ids)
+    )
+
+
+LEAD = _user(Role.ALLOCATION_LEAD)
+CASEWORKER = _user(Role.CASEWORKER)
+OWN_ORG = _user(Role.ORGANISATION, frozenset({1}))
+OTHER_ORG = _user(Role.ORGANISATION, frozenset({2}))
+STEERING = _user(Role.STEERING)
+
+
+def _on(actions: dict[str, bool]) -> set[str]:
+    return {name for name, on in actions.items() if on}
+
+
+@pytest.mark.parametrize(
+    ("status", "user", "offer_status", "expected"),
+    [
+        ("municipal", LEAD, None, {"can_answer", "can_decline", "can_decide_claims"}),
+        ("ordinary", LEAD, None, {"can_answer", "can_decide_claims"}),
+        ("ordinary", OWN_ORG, None, {"can_let_ordinary"}),
+        ("ordinary", OTHER_ORG, None, set()),
+        ("accepted", LEAD, None, {"can_offer", "can_hand_back", "can_decide_claims"}),
+        ("accepted", CASEWORKER, None, {"can_offer"}),
+        ("offered", LEAD, "pending", {"can_answer_offer", "can_decide_claims"}),
+        ("offered", OWN_ORG, "pending", {"can_reject"}),
+        ("offered", OWN_ORG, "accepted", {"can_reject", "can_lease"}),
+        ("offered", OTHER_ORG, "accepted", set()),
+        ("offered", LEAD, "accepted", {"can_answer_offer", "can_lease", "can_decide_claims"}),
+        ("let", OWN_ORG, None, set()),
+        ("municipal", STEERING, None, set()),
+        ("expired", LEAD, None, {"can_decide_claims"}),
+    ],
+)
+def test_vacancy_actions(
+    status: str, user: Any, offer_status: str | None, expected: set[str]
+) -> None:
+    vacancy = SimpleNamespace(status=status, organisation_id=1)
+    offer = SimpleNamespace(status=offer_status) if offer_status else None
+    assert _on(vacancy_actions(user, vacancy, offer, None)) == expected
+
+
+def test_one_name_per_role_set() -> None:
+    assert {Role.ORGANISATION, Role.ADMIN} == REPORTERS
+    assert MUNICIPAL | {Role.STEERING} == OVERSIGHT
