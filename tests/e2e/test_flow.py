@@ -108,7 +108,10 @@ def test_whole_flow_with_three_people(
 
     # 1. The organisation reports the vacancy.
     _go(org, f"{base}/ledige-boliger/meld/", axe_check)
-    org.locator("#id_dwelling").select_option(str(dwelling.pk))
+    # The dwelling is found by typing its address and choosing the suggestion.
+    org.locator("#id_dwelling").fill(f"{dwelling.entrance.street} {dwelling.floor} {dwelling.door}")
+    org.get_by_role("listbox", name="Forslag").get_by_role("option").first.click()
+    assert org.locator('input[name="dwelling"]').input_value() == str(dwelling.pk)
     org.locator("#id_notice_date").fill(notice.isoformat())
     org.locator("#id_available_from").fill(available.isoformat())
     org.locator("#id_remarks").fill("Nyistandsat")

@@ -76,6 +76,7 @@ def ledger_vacancies_url(view: Any, row: Any, figure: str, span: str) -> str:
     return f"{reverse('vacancies:vacancy_list')}?{urlencode(params)}"
 
 
+@register.simple_tag
 def turn_label(kind: str) -> str:
     """The one name of a kind of turn (`anvis.agreements.explain.KIND_LABELS`)."""
     return str(KIND_LABELS[kind])
