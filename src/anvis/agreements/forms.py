@@ -18,6 +18,7 @@ from .models import (
     HandheldStatus,
     share_validators,
 )
+from .services.common import HANDHELD_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -133,15 +134,7 @@ class ApproveForm(forms.Form):
 class HandheldForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = HandheldRequest
-        fields = [
-            "organisation",
-            "case_reference",
-            "rooms",
-            "max_rent",
-            "need",
-            "district_wishes",
-            "requested_on",
-        ]
+        fields = list(HANDHELD_FIELDS)
         widgets = {"requested_on": DateInput(), "need": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, agreement: AllocationAgreement, **kwargs: Any) -> None:

@@ -4,8 +4,6 @@ webhook subscriptions. Vacancy, offer, lease and claim writes go through
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -17,8 +15,10 @@ from django.utils.translation import gettext as _
 
 from anvis.accounts.models import User
 from anvis.audit.services import audit_record, snapshot
+from anvis.core.importing import RowError
+from anvis.core.tabular import Row
 from anvis.permissions import MUNICIPAL, Role, can_write_organisation, user_has_role
-from anvis.stock.importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RowError, import_stock
+from anvis.stock.importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, import_stock_rows
 from anvis.stock.models import HousingOrganisation
 from anvis.vacancies.models import EventKind, Offer, OfferStatus, Vacancy
 from anvis.vacancies.timeline import timeline_add
@@ -179,12 +179,11 @@ def stock_upsert(*, actor: Any, items: list[dict[str, Any]]) -> StockUpsertResul
     the rules of the stock import (`anvis.stock.importing`): all or nothing, every error
     reported as `items[<index>].<field>`. Organisation staff may only write their own
     organisations (by CVR)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(STOCK_COLUMNS)
-    for item in items:
-        writer.writerow([_cell(item.get(column)) for column in STOCK_COLUMNS])
-    result = import_stock(buffer.getvalue().encode("utf-8"), "api.csv", actor=actor)
+    rows = [
+        Row(index + 2, {column: _cell(item.get(column)).strip() for column in STOCK_COLUMNS})
+        for index, item in enumerate(items)
+    ]
+    result = import_stock_rows(rows, actor=actor, source="api")
     errors: dict[str, list[str]] = {}
     for error in result.errors:
         errors.setdefault(_error_key(error), []).append(error.message)

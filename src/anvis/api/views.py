@@ -199,9 +199,9 @@ class VacancyHandBack(APIView):
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        vacancy = get_object_or_404(Vacancy.objects.restrict(request.user), pk=pk)
         data = s.HandBackSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        vacancy = get_object_or_404(Vacancy.objects.restrict(request.user), pk=pk)
         vacancy = flow.vacancy_hand_back(
             actor=request.user, vacancy=vacancy, reason=data.validated_data["reason"]
         )

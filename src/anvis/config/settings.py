@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "anvis.api",
     "anvis.background",
     "anvis.tenancy",
+    "anvis.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,16 +1,15 @@
 """Import of yearly department indicators and of the 1 December area lists (CSV/XLSX).
 
-All or nothing, as the stock import: every row is validated first; if any row is bad nothing is
-written and every error is reported with its line number (in Danish). Columns: docs/indicators.md.
+All or nothing (`anvis.core.importing`, as every import): every row is validated first; if any row
+is bad nothing is written and every error is reported with its line number (in Danish). Columns: docs/indicators.md.
 After a successful import the status snapshot is recomputed in the same transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -18,8 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import audit_record
-from anvis.core.tabular import FileFormatError, Row, read_rows
-from anvis.stock.importing import RowError, parse_whole_number
+from anvis.core.importing import (
+    Columns,
+    Refused,
+    RowError,
+    parse_decimal,
+    parse_whole_number,
+    sorted_errors,
+)
+from anvis.core.tabular import Row
 from anvis.stock.models import Department
 from anvis_core.composition import is_suppressed
 
@@ -63,6 +69,8 @@ KIND_ALIASES = {
     "forebyggelsesomraade": DesignationKind.PREVENTION,
 }
 DESIGNATION_REQUIRED = ["cvr", "afdelingsnr", "aar", "type"]
+INDICATOR_COLUMNS = Columns(INDICATOR_REQUIRED, INDICATOR_OPTIONAL, COLUMN_ALIASES)
+DESIGNATION_COLUMNS = Columns(DESIGNATION_REQUIRED, ["afdeling", "omraade"], COLUMN_ALIASES)
 
 
 @dataclass
@@ -73,31 +81,6 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     suppressed: int = 0
-
-
-def _normalise(headers: list[str], rows: list[Row]) -> tuple[list[str], list[Row]]:
-    headers = [COLUMN_ALIASES.get(h, h) for h in headers]
-    rows = [Row(r.line, {COLUMN_ALIASES.get(k, k): v for k, v in r.values.items()}) for r in rows]
-    return headers, rows
-
-
-def _check_headers(headers: list[str], required: list[str], optional: list[str]) -> list[RowError]:
-    errors = [RowError(1, c, _("required column is missing")) for c in required if c not in headers]
-    errors += [
-        RowError(1, h, _("unknown column")) for h in headers if h and h not in required + optional
-    ]
-    return errors
-
-
-def parse_decimal(text: str) -> Decimal:
-    """'40,1', '40.1', '40,1 %' → Decimal('40.1')."""
-    cleaned = text.replace("%", "").replace(" ", "").replace("\u00a0", "").replace(",", ".")
-    if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
-        raise ValueError(text)
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(text) from None
 
 
 def _departments(rows: list[Row]) -> dict[tuple[str, str], int]:
@@ -223,20 +206,42 @@ def import_indicators(
     """Upsert one row per department and year. Under 100 residents or 50 households the row is
     stored as suppressed and its values are discarded."""
     try:
-        headers, rows = read_rows(data, filename)
-    except FileFormatError as exc:
-        return ImportResult(ok=False, errors=[RowError(1, "", str(exc))])
-    headers, rows = _normalise(headers, rows)
-    errors = _check_headers(headers, INDICATOR_REQUIRED, INDICATOR_OPTIONAL)
+        rows = INDICATOR_COLUMNS.read(data, filename)
+    except Refused as refused:
+        return ImportResult(ok=False, errors=refused.errors)
+    errors: list[RowError] = []
+    parsed = _indicator_rows(rows, errors)
     if errors:
-        return ImportResult(ok=False, errors=errors)
-    if not rows:
-        return ImportResult(ok=False, errors=[RowError(2, "", _("the file has no data rows"))])
+        return ImportResult(ok=False, errors=sorted_errors(errors), rows=len(rows))
+    with transaction.atomic():
+        new, changed = _upsert_indicators(parsed)
+        compute.recompute(on_date=on_date or timezone.localdate())
+        suppressed = sum(1 for values in parsed.values() if values["suppressed"])
+        audit_record(
+            actor=actor,
+            action="monitoring.indicators_import",
+            object_type="monitoring.Import",
+            object_repr=filename[:255],
+            after={
+                "rows": len(parsed),
+                "created": new,
+                "updated": changed,
+                "suppressed": suppressed,
+            },
+        )
+    return ImportResult(
+        ok=True, rows=len(parsed), created=new, updated=changed, suppressed=suppressed
+    )
+
+
+def _indicator_rows(
+    rows: list[Row], errors: list[RowError]
+) -> dict[tuple[int, int], dict[str, Any]]:
+    """The rows' values by (department, year); errors for bad cells and repeated keys."""
     known = _departments(rows)
     this_year = timezone.localdate().year
     parsed: dict[tuple[int, int], dict[str, Any]] = {}
     seen: dict[tuple[int, int], int] = {}
-    suppressed = 0
     for row in rows:
         dept = _department(row, known, errors)
         year = _year(row, errors, 2000, this_year)
@@ -270,51 +275,35 @@ def import_indicators(
                 )
                 continue
             values = dict.fromkeys(VALUE_FIELDS)
-            suppressed += 1
         parsed[(dept, year)] = {
             "residents": residents,
             "households": households,
             "suppressed": hidden,
             **values,
         }
-    if errors:
-        errors.sort(key=lambda e: (e.line, e.column))
-        return ImportResult(ok=False, errors=errors, rows=len(rows))
+    return parsed
+
+
+def _upsert_indicators(parsed: dict[tuple[int, int], dict[str, Any]]) -> tuple[int, int]:
     fields = ["residents", "households", "suppressed", *VALUE_FIELDS]
-    with transaction.atomic():
-        existing = {
-            (i.department_id, i.year): i
-            for i in DepartmentIndicators.objects.select_for_update().filter(
-                department_id__in={d for d, _y in parsed}, year__in={y for _d, y in parsed}
-            )
-        }
-        new, changed = [], []
-        for (dept, year), values in parsed.items():
-            row_obj = existing.get((dept, year))
-            if row_obj is None:
-                new.append(DepartmentIndicators(department_id=dept, year=year, **values))
-            else:
-                for k, v in values.items():
-                    setattr(row_obj, k, v)
-                changed.append(row_obj)
-        DepartmentIndicators.objects.bulk_create(new, batch_size=2000)
-        DepartmentIndicators.objects.bulk_update(changed, fields, batch_size=2000)
-        compute.recompute(on_date=on_date or timezone.localdate())
-        audit_record(
-            actor=actor,
-            action="monitoring.indicators_import",
-            object_type="monitoring.Import",
-            object_repr=filename[:255],
-            after={
-                "rows": len(parsed),
-                "created": len(new),
-                "updated": len(changed),
-                "suppressed": suppressed,
-            },
+    existing = {
+        (i.department_id, i.year): i
+        for i in DepartmentIndicators.objects.select_for_update().filter(
+            department_id__in={d for d, _y in parsed}, year__in={y for _d, y in parsed}
         )
-    return ImportResult(
-        ok=True, rows=len(parsed), created=len(new), updated=len(changed), suppressed=suppressed
-    )
+    }
+    new, changed = [], []
+    for (dept, year), values in parsed.items():
+        row_obj = existing.get((dept, year))
+        if row_obj is None:
+            new.append(DepartmentIndicators(department_id=dept, year=year, **values))
+        else:
+            for k, v in values.items():
+                setattr(row_obj, k, v)
+            changed.append(row_obj)
+    DepartmentIndicators.objects.bulk_create(new, batch_size=2000)
+    DepartmentIndicators.objects.bulk_update(changed, fields, batch_size=2000)
+    return len(new), len(changed)
 
 
 def import_designations(
@@ -323,15 +312,10 @@ def import_designations(
     """The file holds complete lists: for every list year in it, that year's designations are
     replaced by the file's rows."""
     try:
-        headers, rows = read_rows(data, filename)
-    except FileFormatError as exc:
-        return ImportResult(ok=False, errors=[RowError(1, "", str(exc))])
-    headers, rows = _normalise(headers, rows)
-    errors = _check_headers(headers, DESIGNATION_REQUIRED, ["afdeling", "omraade"])
-    if errors:
-        return ImportResult(ok=False, errors=errors)
-    if not rows:
-        return ImportResult(ok=False, errors=[RowError(2, "", _("the file has no data rows"))])
+        rows = DESIGNATION_COLUMNS.read(data, filename)
+    except Refused as refused:
+        return ImportResult(ok=False, errors=refused.errors)
+    errors: list[RowError] = []
     known = _departments(rows)
     this_year = timezone.localdate().year
     parsed: dict[tuple[int, int, str], int] = {}
@@ -366,8 +350,7 @@ def import_designations(
             continue
         parsed[key] = row.line
     if errors:
-        errors.sort(key=lambda e: (e.line, e.column))
-        return ImportResult(ok=False, errors=errors, rows=len(rows))
+        return ImportResult(ok=False, errors=sorted_errors(errors), rows=len(rows))
     years = {y for _d, y, _k in parsed}
     with transaction.atomic():
         removed, _detail = AreaDesignation.objects.filter(list_year__in=years).delete()

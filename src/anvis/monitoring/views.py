@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from anvis.core.charts import line_chart
 from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
 from anvis.permissions import ALL_ROLES, LEAD, OVERSIGHT, access
@@ -17,7 +18,6 @@ from anvis.stock.models import Department
 from anvis_core.composition import area_rules, latest_list_year
 
 from . import selectors
-from .charts import line_chart
 from .filters import MonitoringDepartmentFilter
 from .forms import MonitoringImportForm, RecomputeForm
 from .importing import ImportResult, import_designations, import_indicators

@@ -11,13 +11,13 @@ from django.utils.translation import gettext_lazy
 
 from anvis.agreements.models import ForumKind
 from anvis.cases.models import Situation, SupportMethod
+from anvis.core.charts import chart_image
 from anvis.monitoring.models import Status
 from anvis.vacancies.models import DeclineReasonChoice, DeclineSideChoice
 from anvis.vacancies.reasons import RULE_LABELS
 from anvis_core.quotas import Quarter
 from anvis_core.reports import Kind, Report, Table, format_cell, suppressed_report
 
-from .charts import chart_image
 from .models import DecisionStatus
 
 SECTIONS = {

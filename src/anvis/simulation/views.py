@@ -18,11 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from anvis.core import charts
 from anvis.core.forms import form_status
 from anvis.core.lists import paginate
 from anvis.permissions import Role, access
 
-from . import charts, selectors, services
+from . import selectors, services
 from .forms import CompareForm, RunForm
 from .models import RunStatus, SimulationRun
 

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Min, Q
-from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,30 +10,18 @@ from anvis.core.forms import form_status
 from anvis.core.lists import paginate
 from anvis.permissions import STOCK_READERS, STOCK_WRITERS, access
 
+from . import selectors
 from .filters import DepartmentFilter, DwellingFilter, EntranceFilter, OrganisationFilter
 from .forms import StockImportForm
 from .importing import import_stock
-from .models import Department, Dwelling, DwellingType, Entrance, HousingOrganisation
+from .models import Department, Dwelling, Entrance, HousingOrganisation
 
 
 @access(STOCK_READERS)
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    qs = (
-        HousingOrganisation.objects.restrict(request.user)
-        .order_by("name")
-        .annotate(
-            department_count=Count("departments", distinct=True),
-        )
-    )
-    filterset = OrganisationFilter(request.GET, queryset=qs)
+    filterset = OrganisationFilter(request.GET, queryset=selectors.organisations(request.user))
     page, query = paginate(request, filterset.qs)
-    dwelling_counts = dict(
-        Dwelling.objects.filter(entrance__department__organisation__in=[o.pk for o in page])
-        .values_list("entrance__department__organisation")
-        .annotate(n=Count("id"))
-    )
-    for org in page:
-        org.dwelling_count = dwelling_counts.get(org.pk, 0)
+    selectors.with_dwelling_counts(page)
     return render(
         request, "stock/organisation_list.html", {"filter": filterset, "page": page, "query": query}
     )
@@ -44,10 +30,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @access(STOCK_READERS, deny_status=404)
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(HousingOrganisation.objects.restrict(request.user), pk=pk)
-    departments = org.departments.annotate(
-        dwelling_count=Count("entrances__dwellings"),
-        entrance_count=Count("entrances", distinct=True),
-    ).order_by(Length("number"), "number")
+    departments = selectors.organisation_departments(org)
     from anvis.vacancies.selectors import void_rent_now
 
     now = void_rent_now(user=request.user, day=timezone.localdate(), organisation_id=org.pk)
@@ -60,25 +43,12 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(STOCK_READERS)
 def department_list(request: HttpRequest) -> HttpResponse:
-    qs = (
-        Department.objects.restrict(request.user)
-        .select_related("organisation")
-        .order_by("organisation__name", Length("number"), "number")
+    filterset = DepartmentFilter(
+        request.GET, queryset=selectors.departments(request.user), user=request.user
     )
-    filterset = DepartmentFilter(request.GET, queryset=qs, user=request.user)
     page, query = paginate(request, filterset.qs)
     # Dwelling figures for the page's departments only (not an aggregate over the whole stock).
-    figures = {
-        row["entrance__department"]: row
-        for row in Dwelling.objects.filter(entrance__department__in=[d.pk for d in page])
-        .values("entrance__department")
-        .annotate(n=Count("id"), min_rent=Min("rent"))
-        .order_by()
-    }
-    for dept in page:
-        row = figures.get(dept.pk, {})
-        dept.dwelling_count = row.get("n", 0)
-        dept.min_rent = row.get("min_rent")
+    selectors.with_dwelling_figures(page)
     return render(
         request, "stock/department_list.html", {"filter": filterset, "page": page, "query": query}
     )
@@ -89,15 +59,8 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dept = get_object_or_404(
         Department.objects.restrict(request.user).select_related("organisation"), pk=pk
     )
-    entrances = dept.entrances.annotate(
-        dwelling_count=Count("dwellings"),
-        cheap_count=Count("dwellings", filter=Q(dwellings__rent__lt=3500)),
-    ).order_by("street")
-    stats = Dwelling.objects.filter(entrance__department=dept).aggregate(
-        n=Count("id"),
-        cheap=Count("id", filter=Q(rent__lt=3500)),
-        family=Count("id", filter=Q(dwelling_type=DwellingType.FAMILY)),
-    )
+    entrances = selectors.department_entrances(dept)
+    stats = selectors.department_stats(dept)
     return render(
         request,
         "stock/department_detail.html",
@@ -107,21 +70,9 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(STOCK_READERS)
 def entrance_list(request: HttpRequest) -> HttpResponse:
-    qs = (
-        Entrance.objects.restrict(request.user)
-        .select_related("department", "department__organisation")
-        .order_by("street", "pk")
-    )
-    filterset = EntranceFilter(request.GET, queryset=qs)
+    filterset = EntranceFilter(request.GET, queryset=selectors.entrances(request.user))
     page, query = paginate(request, filterset.qs)
-    counts = dict(
-        Dwelling.objects.filter(entrance__in=[e.pk for e in page])
-        .values_list("entrance")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for entrance in page:
-        entrance.dwelling_count = counts.get(entrance.pk, 0)
+    selectors.with_entrance_counts(page)
     return render(
         request, "stock/entrance_list.html", {"filter": filterset, "page": page, "query": query}
     )
@@ -143,14 +94,9 @@ def entrance_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(STOCK_READERS)
 def dwelling_list(request: HttpRequest) -> HttpResponse:
-    qs = (
-        Dwelling.objects.restrict(request.user)
-        .select_related("entrance", "entrance__department", "entrance__department__organisation")
-        # Stairwell by stairwell, then floor and door: served by the unique index on
-        # (entrance, floor, door), so a page of the national stock needs no sort of all rows.
-        .order_by("entrance_id", "floor", "door")
+    filterset = DwellingFilter(
+        request.GET, queryset=selectors.dwellings(request.user), user=request.user
     )
-    filterset = DwellingFilter(request.GET, queryset=qs, user=request.user)
     page, query = paginate(request, filterset.qs)
     return render(
         request, "stock/dwelling_list.html", {"filter": filterset, "page": page, "query": query}

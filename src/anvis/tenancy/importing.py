@@ -1,6 +1,6 @@
 """Tenancy events from one CSV/XLSX file, one row per event (housing organisation staff).
 
-All or nothing: every row is read and checked first, then each row goes through
+All or nothing (`anvis.core.importing`): every row is read and checked first, then each row goes through
 `services.tenancy_event_report` (the same rules as the form) inside one transaction. If any
 row fails, the transaction is rolled back, nothing is reported (no one is told, no webhook is
 queued) and every error is listed with its line number. Columns: docs/tenancy.md; an example
@@ -13,13 +13,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from anvis.core.tabular import FileFormatError, Row, read_rows
-from anvis.stock.importing import RowError, parse_whole_number
-from anvis.vacancies.importing import parse_date
+from anvis.core.importing import Cells, Columns, Refused, RowError, each_row, sorted_errors
+from anvis.core.tabular import Row
 
 from . import services
 from .models import NOTE_MAX, Source, TenancyEvent
@@ -51,6 +48,7 @@ REASONS = {
     "udsaettelse": "eviction",
     "ukendt": "unknown",
 }
+COLUMNS = Columns(REQUIRED_COLUMNS, OPTIONAL_COLUMNS, COLUMN_ALIASES)
 SERVICE_COLUMNS = {
     "kind": "haendelse",
     "event_date": "dato",
@@ -79,31 +77,8 @@ class _Parsed:
 
 def _parse(row: Row, user: Any, errors: list[RowError]) -> _Parsed:
     values = row.values
-
-    def err(column: str, message: str) -> None:
-        errors.append(RowError(row.line, column, message))
-
-    def date(column: str, required: bool) -> dt.date | None:
-        raw = values.get(column, "").strip()
-        if not raw:
-            if required:
-                err(column, _("is required"))
-            return None
-        try:
-            return parse_date(raw)
-        except ValueError:
-            err(column, _("must be a date like 04-03-2026 (got '%(value)s')") % {"value": raw})
-            return None
-
-    def number(column: str) -> int | None:
-        raw = values.get(column, "").strip()
-        if not raw:
-            return None
-        try:
-            return parse_whole_number(raw)
-        except ValueError:
-            err(column, _("must be a whole number (got '%(value)s')") % {"value": raw})
-            return None
+    cells = Cells(row, errors)
+    err = cells.err
 
     lease = None
     raw_lease = values.get("lejemaal", "").strip()
@@ -123,10 +98,10 @@ def _parse(row: Row, user: Any, errors: list[RowError]) -> _Parsed:
             _("must be one of %(choices)s (got '%(value)s')")
             % {"choices": ", ".join(sorted(k for k in KINDS if k.isascii())), "value": raw_kind},
         )
-    event_date = date("dato", True)
-    eviction_date = date("udsaettelsesdato", False)
-    amount = number("beloeb")
-    months = number("maaneder")
+    event_date = cells.date("dato")
+    eviction_date = cells.date("udsaettelsesdato", required=False)
+    amount = cells.number("beloeb")
+    months = cells.number("maaneder")
     raw_reason = values.get("fraflytningsaarsag", "").strip().lower()
     reason = ""
     if raw_reason:
@@ -154,60 +129,32 @@ def _parse(row: Row, user: Any, errors: list[RowError]) -> _Parsed:
     return _Parsed(row.line, lease, data)
 
 
-def _messages(error: ValidationError) -> list[tuple[str, str]]:
-    if hasattr(error, "error_dict"):
-        return [
-            ("" if name == "__all__" else name, message)
-            for name, errs in error.message_dict.items()
-            for message in errs
-        ]
-    return [("", message) for message in error.messages]
-
-
 def import_events(
     data: bytes, filename: str, *, actor: Any, today: dt.date | None = None
 ) -> ImportResult:
     """Read, check and report every row, or nothing."""
     try:
-        headers, rows = read_rows(data, filename)
-    except FileFormatError as exc:
-        return ImportResult(ok=False, errors=[RowError(1, "", str(exc))])
-    headers = [COLUMN_ALIASES.get(h, h) for h in headers]
-    rows = [Row(r.line, {COLUMN_ALIASES.get(k, k): v for k, v in r.values.items()}) for r in rows]
+        rows = COLUMNS.read(data, filename)
+    except Refused as refused:
+        return ImportResult(ok=False, errors=refused.errors)
     errors: list[RowError] = []
-    for column in REQUIRED_COLUMNS:
-        if column not in headers:
-            errors.append(RowError(1, column, _("required column is missing")))
-    for column in headers:
-        if column and column not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
-            errors.append(RowError(1, column, _("unknown column")))
-    if errors:
-        return ImportResult(ok=False, errors=errors)
-    if not rows:
-        return ImportResult(ok=False, errors=[RowError(2, "", _("the file has no data rows"))])
     parsed = [_parse(row, actor, errors) for row in rows]
     if errors:
-        errors.sort(key=lambda e: (e.line, e.column))
-        return ImportResult(ok=False, errors=errors, rows=len(rows))
-    created: list[TenancyEvent] = []
-    with transaction.atomic():
-        for p in parsed:
-            if p.lease is None or p.data is None:
-                continue  # cannot happen: such rows were reported above
-            try:
-                with transaction.atomic():
-                    created.append(
-                        services.tenancy_event_report(
-                            actor=actor, lease=p.lease, data=p.data, source=Source.FILE, today=today
-                        )
-                    )
-            except PermissionDenied:
-                errors.append(RowError(p.line, "haendelse", _("you may not report this event")))
-            except ValidationError as exc:
-                for name, message in _messages(exc):
-                    errors.append(RowError(p.line, SERVICE_COLUMNS.get(name, ""), message))
-        if errors:
-            transaction.set_rollback(True)
+        return ImportResult(ok=False, errors=sorted_errors(errors), rows=len(rows))
+    created, errors = each_row(
+        (
+            (
+                p.line,
+                lambda p=p: services.tenancy_event_report(
+                    actor=actor, lease=p.lease, data=p.data, source=Source.FILE, today=today
+                ),
+            )
+            for p in parsed
+            if p.lease is not None and p.data is not None  # other rows were reported above
+        ),
+        SERVICE_COLUMNS,
+        forbidden=("haendelse", _("you may not report this event")),
+    )
     if errors:
         return ImportResult(ok=False, errors=errors, rows=len(rows))
     return ImportResult(ok=True, events=created, rows=len(rows))

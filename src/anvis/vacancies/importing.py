@@ -10,17 +10,23 @@ reported (and no one is notified) and every error is listed with its line number
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from anvis.core.tabular import FileFormatError, Row, read_rows
-from anvis.stock.importing import RowError, parse_whole_number
+from anvis.core.importing import (
+    Cells,
+    Columns,
+    Refused,
+    RowError,
+    each_row,
+    parse_whole_number,
+    sorted_errors,
+)
+from anvis.core.tabular import Row
 from anvis.stock.models import Dwelling
 
 from . import services
@@ -36,7 +42,6 @@ COLUMN_ALIASES = {
     "ledig_pr": "ledig_fra",
     "dar_id": "dar_bolig",
 }
-DATE_FORMATS = ("%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d")
 MAX_REMARKS = 2000
 
 
@@ -56,20 +61,6 @@ class _Parsed:
     available_from: dt.date | None
     rent: int | None
     remarks: str
-
-
-def parse_date(text: str) -> dt.date:
-    """A date as Danes write it (4-3-2026, 04.03.2026, 4/3/2026) or ISO (2026-03-04, also with
-    a time, as spreadsheets store dates)."""
-    value = text.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]00:00(:00)?", value):
-        value = value[:10]
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(value)
 
 
 def _dwellings(user: Any) -> Any:
@@ -131,22 +122,10 @@ def _find_dwelling(row: Row, user: Any, err: Any) -> Dwelling | None:
 
 
 def _parse(row: Row, user: Any, errors: list[RowError]) -> _Parsed:
-    def err(column: str, message: str) -> None:
-        errors.append(RowError(row.line, column, message))
-
-    def date(column: str) -> dt.date | None:
-        raw = row.values.get(column, "").strip()
-        if not raw:
-            err(column, _("is required"))
-            return None
-        try:
-            return parse_date(raw)
-        except ValueError:
-            err(column, _("must be a date like 04-03-2026 (got '%(value)s')") % {"value": raw})
-            return None
-
-    notice_date = date("opsigelsesdato")
-    available_from = date("ledig_fra")
+    cells = Cells(row, errors)
+    err = cells.err
+    notice_date = cells.date("opsigelsesdato")
+    available_from = cells.date("ledig_fra")
     rent: int | None = None
     raw_rent = row.values.get("husleje", "").strip()
     if raw_rent:
@@ -174,16 +153,14 @@ def _parse(row: Row, user: Any, errors: list[RowError]) -> _Parsed:
     )
 
 
-def _messages(error: ValidationError) -> list[tuple[str, str]]:
-    if hasattr(error, "error_dict"):
-        return [
-            ("" if name == "__all__" else name, message)
-            for name, errs in error.message_dict.items()
-            for message in errs
-        ]
-    return [("", message) for message in error.messages]
+def _dwelling_key(headers: Sequence[str]) -> list[RowError]:
+    if "dar_bolig" in headers or all(c in headers for c in ("cvr", "afdelingsnr", "adresse")):
+        return []
+    message = _("the file needs the column dar_bolig, or cvr, afdelingsnr and adresse")
+    return [RowError(1, "", message)]
 
 
+COLUMNS = Columns(REQUIRED_COLUMNS, OPTIONAL_COLUMNS, COLUMN_ALIASES, rule=_dwelling_key)
 SERVICE_COLUMNS = {
     "notice_date": "opsigelsesdato",
     "available_from": "ledig_fra",
@@ -197,31 +174,10 @@ def report_vacancies(
 ) -> BulkResult:
     """Read, check and report every row, or nothing."""
     try:
-        headers, rows = read_rows(data, filename)
-    except FileFormatError as exc:
-        return BulkResult(ok=False, errors=[RowError(1, "", str(exc))])
-    headers = [COLUMN_ALIASES.get(h, h) for h in headers]
-    rows = [Row(r.line, {COLUMN_ALIASES.get(k, k): v for k, v in r.values.items()}) for r in rows]
+        rows = COLUMNS.read(data, filename)
+    except Refused as refused:
+        return BulkResult(ok=False, errors=refused.errors)
     errors: list[RowError] = []
-    for column in REQUIRED_COLUMNS:
-        if column not in headers:
-            errors.append(RowError(1, column, _("required column is missing")))
-    if "dar_bolig" not in headers and not all(
-        c in headers for c in ("cvr", "afdelingsnr", "adresse")
-    ):
-        errors.append(
-            RowError(
-                1, "", _("the file needs the column dar_bolig, or cvr, afdelingsnr and adresse")
-            )
-        )
-    for column in headers:
-        if column and column not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
-            errors.append(RowError(1, column, _("unknown column")))
-    if errors:
-        return BulkResult(ok=False, errors=errors)
-    if not rows:
-        return BulkResult(ok=False, errors=[RowError(2, "", _("the file has no data rows"))])
-
     parsed = [_parse(row, actor, errors) for row in rows]
     seen: dict[int, int] = {}
     for p in parsed:
@@ -238,32 +194,27 @@ def report_vacancies(
             )
         seen.setdefault(p.dwelling.pk, p.line)
     if errors:
-        errors.sort(key=lambda e: (e.line, e.column))
-        return BulkResult(ok=False, errors=errors, rows=len(rows))
-
-    created: list[Vacancy] = []
-    with transaction.atomic():
-        for p in parsed:
-            if p.dwelling is None or p.notice_date is None or p.available_from is None:
-                continue  # cannot happen: such rows were reported above
-            try:
-                with transaction.atomic():
-                    created.append(
-                        services.vacancy_report(
-                            actor=actor,
-                            dwelling=p.dwelling,
-                            notice_date=p.notice_date,
-                            available_from=p.available_from,
-                            rent_at_letting=p.rent,
-                            remarks=p.remarks,
-                            report_date=report_date,
-                        )
-                    )
-            except ValidationError as exc:
-                for name, message in _messages(exc):
-                    errors.append(RowError(p.line, SERVICE_COLUMNS.get(name, ""), message))
-        if errors:
-            transaction.set_rollback(True)
+        return BulkResult(ok=False, errors=sorted_errors(errors), rows=len(rows))
+    created, errors = each_row(
+        (
+            (
+                p.line,
+                lambda p=p: services.vacancy_report(
+                    actor=actor,
+                    dwelling=p.dwelling,
+                    notice_date=p.notice_date,
+                    available_from=p.available_from,
+                    rent_at_letting=p.rent,
+                    remarks=p.remarks,
+                    report_date=report_date,
+                ),
+            )
+            for p in parsed
+            # rows without these were reported above
+            if p.dwelling is not None and p.notice_date is not None and p.available_from is not None
+        ),
+        SERVICE_COLUMNS,
+    )
     if errors:
         return BulkResult(ok=False, errors=errors, rows=len(rows))
     return BulkResult(ok=True, vacancies=created, rows=len(rows))

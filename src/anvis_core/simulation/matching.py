@@ -102,11 +102,14 @@ class VacancyView:
 class _Columns:
     """The live part of the pool under the names the production rules read."""
 
-    __slots__ = ("max_rent", "min_rooms", "needs")
+    __slots__ = ("estimated", "max_rent", "min_rooms", "needs")
 
     def __init__(self, pool: Pool) -> None:
         n = pool.n
         self.max_rent = pool.max_rent[:n]
+        # Simulated households carry no income for a housing-benefit estimate: their maximum
+        # rent is judged as a caseworker's own maximum (the rule's non-estimated branch).
+        self.estimated = np.zeros(n, dtype=np.bool_)
         self.min_rooms = pool.rooms_needed[:n]
         self.needs = pool.needs_accessible[:n] * _ACCESS_BIT
 

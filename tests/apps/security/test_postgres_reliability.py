@@ -136,12 +136,13 @@ def test_connection_killed_mid_workflow_leaves_nothing_half_written(
     """The database backend serving a case creation is terminated from a second connection
     after the citizen row is written but before the transaction commits: afterwards there is
     no citizen, no case and no audit event; the retried call then succeeds exactly once."""
+    from anvis.audit import services as audit
     from anvis.audit.models import AuditEvent
     from anvis.cases import services
     from anvis.cases.models import Case, Citizen
 
     settings_dict = connection.settings_dict
-    real_audit = services.audit_record
+    real_audit = audit.audit_record
 
     def terminate_then_audit(**kwargs: Any) -> Any:
         pid = connection.connection.info.backend_pid
@@ -158,7 +159,7 @@ def test_connection_killed_mid_workflow_leaves_nothing_half_written(
         "today": dt.date(2026, 2, 1),
     }
     with (
-        mock.patch.object(services, "audit_record", terminate_then_audit),
+        mock.patch.object(audit, "audit_record", terminate_then_audit),
         pytest.raises((OperationalError, InterfaceError, DatabaseError)),
     ):
         services.case_create(actor=users["sagsbehandler"], **arguments)

@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from anvis.core.demo import DemoContext
-from anvis.simulation import demo
+from anvis.demo import simulation as demo
+from anvis.demo.context import DemoContext
 from anvis.simulation.models import RunStatus, SimulationRun
 
 from .conftest import TODAY

@@ -8,7 +8,8 @@ import pytest
 from openpyxl import Workbook
 
 from anvis.audit.models import AuditEvent
-from anvis.stock.importing import import_stock, parse_whole_number
+from anvis.core.importing import parse_whole_number
+from anvis.stock.importing import import_stock
 from anvis.stock.models import Department, Dwelling, Entrance, HousingOrganisation
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "docs" / "examples"

@@ -13,9 +13,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from anvis.core.importing import parse_date
 from anvis.notifications.models import Notification
 from anvis.stock.models import Dwelling, Entrance
-from anvis.vacancies.importing import parse_date, report_vacancies
+from anvis.vacancies.importing import report_vacancies
 from anvis.vacancies.models import Vacancy
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,384 @@
+"""The agreement, its versioned terms and governance fora."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from anvis.stock.models import DwellingType
+from anvis_core.quotas import share_from_percent
+from anvis_core.rent_ceiling import CeilingBasis, CeilingComparison
+from anvis_core.workflow.void_rent import VoidRentConvention
+
+SHARE_FIELD = {"max_digits": 5, "decimal_places": 2}
+CPR_PATTERN = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)")
+
+
+def share_validators() -> list[Any]:
+    # Validators format their message with %-params, hence the doubled percent sign.
+    message = _("The municipal share must be between 0 and 100 %%.")
+    return [MinValueValidator(Decimal(0), message), MaxValueValidator(Decimal(100), message)]
+
+
+class AgreementQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    def restrict(self, user: Any) -> AgreementQuerySet:
+        """Organisation staff see the agreements their organisations are party to."""
+        from anvis.permissions import (
+            Role,
+            sees_all_organisations,
+            user_has_role,
+            user_organisation_ids,
+        )
+
+        if sees_all_organisations(user):
+            return self
+        if user_has_role(user, {Role.ORGANISATION}):
+            return self.filter(parties__in=user_organisation_ids(user)).distinct()
+        return self.none()
+
+
+class AllocationAgreement(models.Model):
+    municipality = models.CharField(_("municipality"), max_length=100)
+    title = models.CharField(_("title"), max_length=200)
+    parties = models.ManyToManyField(
+        "stock.HousingOrganisation",
+        verbose_name=_("parties (housing organisations)"),
+        related_name="agreements",
+        blank=True,
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    period_start = models.DateField(_("in force from"))
+    period_end = models.DateField(_("in force until"), null=True, blank=True)
+    renegotiation_date = models.DateField(_("renegotiation date"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("allocation agreement")
+        verbose_name_plural = _("allocation agreements")
+        ordering = ["-period_start", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True) | Q(period_end__gt=models.F("period_start")),
+                name="agreements_agreement_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_on__isnull=True) | Q(signed_on__lte=models.F("period_start")),
+                name="agreements_agreement_signed_before_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.municipality})"
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.period_start and self.period_end and self.period_end <= self.period_start:
+            errors["period_end"] = _("The end date must be after the start date.")
+        if self.period_start and self.signed_on and self.signed_on > self.period_start:
+            errors["signed_on"] = _("The agreement must be signed on or before its start date.")
+        if (
+            self.period_start
+            and self.renegotiation_date
+            and self.renegotiation_date < self.period_start
+        ):
+            errors["renegotiation_date"] = _(
+                "The renegotiation date cannot be before the start date."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.period_start <= day and (self.period_end is None or day <= self.period_end)
+
+    def version_for(self, day: dt.date) -> AgreementVersion | None:
+        """The version whose terms apply on `day`, or None outside the agreement period."""
+        if not self.in_force_on(day):
+            return None
+        return self.versions.filter(valid_from__lte=day).order_by("-valid_from").first()
+
+
+class VoidRentPayer(models.TextChoices):
+    MUNICIPALITY = "municipality", _("The municipality")
+    ORGANISATION = "organisation", _("The housing organisation")
+
+
+class VoidRentFrom(models.TextChoices):
+    AVAILABLE = "available_from", _("From the date the dwelling is available")
+    ACCEPTANCE = "acceptance", _("From the municipality's acceptance")
+
+
+class CeilingBasisChoice(models.TextChoices):
+    NET = CeilingBasis.NET.value, _("Net rent (without a conto)")
+    GROSS = CeilingBasis.GROSS.value, _("Gross rent (rent + a conto for heating and water)")
+
+
+class CeilingComparisonChoice(models.TextChoices):
+    AT_MOST = CeilingComparison.AT_MOST.value, _("At most the ceiling")
+    BELOW = CeilingComparison.BELOW.value, _("Below the ceiling")
+
+
+class VoidRentConventionChoice(models.TextChoices):
+    DAILY = VoidRentConvention.DAILY.value, _("Daily rent (monthly rent × 12 / 365 a day)")
+    MONTH30 = (
+        VoidRentConvention.MONTH30.value,
+        _("Whole months (a whole calendar month is one monthly rent, a part month 1/30 a day)"),
+    )
+
+
+class AgreementVersion(models.Model):
+    """The terms of an agreement from `valid_from` until the next version. A version that has
+    judged a vacancy is never edited: a change is a new version (see services)."""
+
+    TERM_FIELDS = (
+        "valid_from",
+        "rent_ceiling",
+        "rent_ceiling_basis",
+        "rent_ceiling_comparison",
+        "rent_target",
+        "municipal_share_percent",
+        "covered_dwelling_types",
+        "response_deadline_working_days",
+        "offer_response_working_days",
+        "void_rent_payer",
+        "void_rent_from",
+        "void_rent_before_report",
+        "void_rent_convention",
+        "void_rent_covers_aconto",
+        "hand_back_delivered",
+        "guarantee_move_out_repairs",
+        "guarantee_first_year_arrears",
+        "guarantee_period_months",
+        "guarantee_repairs_period_months",
+        "guarantee_documentation",
+        "guarantee_max_repairs",
+        "guarantee_max_arrears",
+        "cap_per_entrance_12m",
+        "cap_per_department_12m",
+        "notes",
+    )
+
+    agreement = models.ForeignKey(
+        AllocationAgreement,
+        on_delete=models.CASCADE,
+        related_name="versions",
+        verbose_name=_("agreement"),
+    )
+    valid_from = models.DateField(_("valid from"))
+    rent_ceiling = models.PositiveIntegerField(_("rent ceiling (kr/month)"), default=5000)
+    rent_ceiling_basis = models.CharField(
+        _("rent ceiling judged on"),
+        max_length=8,
+        choices=CeilingBasisChoice.choices,
+        default=CeilingBasisChoice.NET,
+    )
+    rent_ceiling_comparison = models.CharField(
+        _("rent ceiling comparison"),
+        max_length=8,
+        choices=CeilingComparisonChoice.choices,
+        default=CeilingComparisonChoice.AT_MOST,
+    )
+    rent_target = models.PositiveIntegerField(
+        _("rent target for homeless citizens (kr/month)"), default=3500
+    )
+    municipal_share_percent = models.DecimalField(
+        _("default municipal share (%)"),
+        default=Decimal("25"),
+        validators=share_validators(),
+        **SHARE_FIELD,
+    )
+    covered_dwelling_types = models.JSONField(
+        _("dwelling types covered"),
+        default=list,
+    )
+    response_deadline_working_days = models.PositiveSmallIntegerField(
+        _("municipality's response deadline (working days)"),
+        default=7,
+        validators=[MinValueValidator(1, _("The deadline must be at least 1 working day."))],
+    )
+    offer_response_working_days = models.PositiveSmallIntegerField(
+        _("citizen's offer response deadline (working days)"),
+        default=5,
+        validators=[MinValueValidator(1, _("The deadline must be at least 1 working day."))],
+    )
+    void_rent_payer = models.CharField(
+        _("void rent paid by"),
+        max_length=16,
+        choices=VoidRentPayer.choices,
+        default=VoidRentPayer.MUNICIPALITY,
+    )
+    void_rent_from = models.CharField(
+        _("void rent paid from"),
+        max_length=16,
+        choices=VoidRentFrom.choices,
+        default=VoidRentFrom.AVAILABLE,
+    )
+    void_rent_before_report = models.BooleanField(
+        _("void rent may start before the report date"),
+        default=False,
+        help_text=_(
+            "Leave unticked: a vacancy reported late has void rent from the report date at the "
+            "earliest."
+        ),
+    )
+    void_rent_convention = models.CharField(
+        _("void rent convention"),
+        max_length=16,
+        choices=VoidRentConventionChoice.choices,
+        default=VoidRentConventionChoice.DAILY,
+    )
+    void_rent_covers_aconto = models.BooleanField(
+        _("the municipality also pays a conto (heating, water) during the vacancy"),
+        default=False,
+    )
+    hand_back_delivered = models.BooleanField(
+        _("a dwelling handed back counts as delivered"),
+        default=True,
+        help_text=_(
+            "Ticked: a dwelling the municipality accepted and handed back counts as delivered in "
+            "the ledger. Unticked: it counts as ordinary letting and the turn is owed again."
+        ),
+    )
+    guarantee_move_out_repairs = models.BooleanField(
+        _("guarantee for move-out repairs"), default=True
+    )
+    guarantee_first_year_arrears = models.BooleanField(
+        _("guarantee for arrears in the first year"), default=True
+    )
+    guarantee_period_months = models.PositiveSmallIntegerField(
+        _("guarantee period for arrears (months)"),
+        null=True,
+        blank=True,
+        default=12,
+        help_text=_("Empty: no time limit."),
+    )
+    guarantee_repairs_period_months = models.PositiveSmallIntegerField(
+        _("guarantee period for move-out repairs (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: no time limit."),
+    )
+    guarantee_documentation = models.TextField(
+        _("documentation a guarantee claim needs"), blank=True
+    )
+    guarantee_max_repairs = models.PositiveIntegerField(
+        _("maximum repairs guarantee (kr)"), null=True, blank=True
+    )
+    guarantee_max_arrears = models.PositiveIntegerField(
+        _("maximum arrears guarantee (kr)"), null=True, blank=True
+    )
+    cap_per_entrance_12m = models.PositiveSmallIntegerField(
+        _("max new municipal placements per entrance in 12 months"), null=True, blank=True
+    )
+    cap_per_department_12m = models.PositiveSmallIntegerField(
+        _("max new municipal placements per department in 12 months"), null=True, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        verbose_name = _("agreement version")
+        verbose_name_plural = _("agreement versions")
+        ordering = ["agreement", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "valid_from"], name="agreements_version_unique_valid_from"
+            ),
+            models.CheckConstraint(
+                condition=Q(municipal_share_percent__gte=0, municipal_share_percent__lte=100),
+                name="agreements_version_share_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(response_deadline_working_days__gte=1)
+                & Q(offer_response_working_days__gte=1),
+                name="agreements_version_deadlines_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement.title}, {self.valid_from:%d.%m.%Y}"
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        agreement = getattr(self, "agreement", None) if self.agreement_id else None
+        if agreement and self.valid_from:
+            if self.valid_from < agreement.period_start:
+                errors["valid_from"] = _("A version cannot be valid before the agreement starts.")
+            elif agreement.period_end and self.valid_from > agreement.period_end:
+                errors["valid_from"] = _("A version cannot be valid after the agreement ends.")
+            elif (
+                AgreementVersion.objects.filter(agreement=agreement, valid_from=self.valid_from)
+                .exclude(pk=self.pk)
+                .exists()
+            ):
+                errors["valid_from"] = _(
+                    "The agreement already has a version valid from this date."
+                )
+        types = set(self.covered_dwelling_types or [])
+        if not types:
+            errors["covered_dwelling_types"] = _("Choose at least one dwelling type.")
+        elif not types <= set(DwellingType.values):
+            errors["covered_dwelling_types"] = _("Unknown dwelling type.")
+        if self.rent_target and self.rent_ceiling and self.rent_target > self.rent_ceiling:
+            errors["rent_target"] = _("The rent target cannot be above the rent ceiling.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def share(self) -> Fraction:
+        return share_from_percent(self.municipal_share_percent)
+
+    def covered_type_labels(self) -> list[str]:
+        labels = dict(DwellingType.choices)
+        return [str(labels.get(t, t)) for t in self.covered_dwelling_types]
+
+    def is_used(self) -> bool:
+        return self.turn_records.exists()
+
+
+class ForumKind(models.TextChoices):
+    POLITICAL = "political", _("Political forum")
+    STRATEGIC = "strategic", _("Strategic working group")
+    PRACTICAL = "practical", _("Practical forum")
+
+
+class GovernanceForum(models.Model):
+    agreement = models.ForeignKey(
+        AllocationAgreement,
+        on_delete=models.CASCADE,
+        related_name="fora",
+        verbose_name=_("agreement"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ForumKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    members = models.TextField(
+        _("members"), blank=True, help_text=_("Roles and organisations, one per line.")
+    )
+    meeting_frequency = models.CharField(_("meeting frequency"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("governance forum")
+        verbose_name_plural = _("governance fora")
+        ordering = ["agreement", "kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name

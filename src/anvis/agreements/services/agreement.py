@@ -1,0 +1,251 @@
+"""Services of the agreement, its versioned terms and governance fora."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anvis.audit.services import audit_record, snapshot
+from anvis.stock.models import HousingOrganisation
+
+from ..models import (
+    AgreementVersion,
+    AllocationAgreement,
+    GovernanceForum,
+    TurnRecord,
+)
+from .common import AGREEMENT_FIELDS, FORUM_FIELDS, VERSION_TERMS, _last_judged, _user
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    actor: Any,
+    municipality: str,
+    title: str,
+    period_start: dt.date,
+    parties: Iterable[HousingOrganisation] = (),
+    signed_on: dt.date | None = None,
+    period_end: dt.date | None = None,
+    renegotiation_date: dt.date | None = None,
+    notes: str = "",
+    terms: dict[str, Any] | None = None,
+) -> AllocationAgreement:
+    """Create an agreement and its first version (valid from the start), with default terms
+    unless `terms` are given."""
+    agreement = AllocationAgreement(
+        municipality=municipality,
+        title=title,
+        signed_on=signed_on,
+        period_start=period_start,
+        period_end=period_end,
+        renegotiation_date=renegotiation_date,
+        notes=notes,
+    )
+    agreement.full_clean()
+    agreement.save()
+    agreement.parties.set(list(parties))
+    audit_record(
+        actor=actor,
+        action="agreements.agreement_create",
+        instance=agreement,
+        after={**snapshot(agreement), "parties": sorted(p.pk for p in agreement.parties.all())},
+    )
+    initial = {"covered_dwelling_types": ["family"], **(terms or {})}
+    agreement_version_create(actor=actor, agreement=agreement, valid_from=period_start, **initial)
+    return agreement
+
+
+@transaction.atomic
+def agreement_update(
+    *,
+    actor: Any,
+    agreement: AllocationAgreement,
+    parties: Iterable[HousingOrganisation] | None = None,
+    **fields: Any,
+) -> AllocationAgreement:
+    agreement = AllocationAgreement.objects.select_for_update().get(pk=agreement.pk)
+    before = {
+        **snapshot(agreement),
+        "parties": sorted(agreement.parties.values_list("pk", flat=True)),
+    }
+    for name, value in fields.items():
+        if name not in AGREEMENT_FIELDS:
+            raise TypeError(f"unknown agreement field {name}")
+        setattr(agreement, name, value)
+    agreement.full_clean()
+    errors: dict[str, Any] = {}
+    first = agreement.versions.order_by("valid_from").first()
+    if first and first.valid_from < agreement.period_start:
+        errors["period_start"] = _(
+            "The agreement cannot start after its first version (valid from %(date)s)."
+        ) % {"date": first.valid_from.strftime("%d.%m.%Y")}
+    judged = TurnRecord.objects.filter(agreement=agreement)
+    outside = judged.filter(report_date__lt=agreement.period_start)
+    if agreement.period_end:
+        outside = judged.filter(
+            Q(report_date__lt=agreement.period_start) | Q(report_date__gt=agreement.period_end)
+        )
+    if outside.exists():
+        errors["period_end" if agreement.period_end else "period_start"] = _(
+            "Vacancies have already been judged by the agreement outside this period."
+        )
+    if parties is not None:
+        parties = list(parties)
+        removed = set(before["parties"]) - {p.pk for p in parties}
+        if removed and judged.filter(organisation__in=removed).exists():
+            errors["parties"] = _(
+                "A party whose vacancies have been judged by the agreement cannot be removed."
+            )
+    if errors:
+        raise ValidationError(errors)
+    agreement.save()
+    if parties is not None:
+        agreement.parties.set(parties)
+    after = {
+        **snapshot(agreement),
+        "parties": sorted(agreement.parties.values_list("pk", flat=True)),
+    }
+    audit_record(
+        actor=actor,
+        action="agreements.agreement_update",
+        instance=agreement,
+        before=before,
+        after=after,
+    )
+    return agreement
+
+
+# --- versions -----------------------------------------------------------------------------------
+
+
+def _check_not_before_judged(
+    agreement: AllocationAgreement, valid_from: dt.date, name: str
+) -> None:
+    last = _last_judged(agreement)
+    if last is not None and valid_from <= last:
+        raise ValidationError(
+            {
+                name: _(
+                    "Vacancies reported up to %(date)s have already been judged by the agreement; "
+                    "a change must be valid from a later date."
+                )
+                % {"date": last.strftime("%d.%m.%Y")}
+            }
+        )
+
+
+@transaction.atomic
+def agreement_version_create(
+    *, actor: Any, agreement: AllocationAgreement, valid_from: dt.date, **terms: Any
+) -> AgreementVersion:
+    """A change of terms: a new version valid from `valid_from`. Unset terms are copied from the
+    version in force on that date (or the model defaults)."""
+    agreement = AllocationAgreement.objects.select_for_update().get(pk=agreement.pk)
+    unknown = set(terms) - set(VERSION_TERMS)
+    if unknown:
+        raise TypeError(f"unknown terms {sorted(unknown)}")
+    base = agreement.version_for(valid_from) or agreement.versions.order_by("valid_from").first()
+    values = {name: getattr(base, name) for name in VERSION_TERMS} if base else {}
+    values.update(terms)
+    version = AgreementVersion(
+        agreement=agreement, valid_from=valid_from, created_by=_user(actor), **values
+    )
+    version.full_clean()
+    _check_not_before_judged(agreement, valid_from, "valid_from")
+    version.save()
+    audit_record(
+        actor=actor, action="agreements.version_create", instance=version, after=snapshot(version)
+    )
+    return version
+
+
+@transaction.atomic
+def agreement_version_update(
+    *, actor: Any, version: AgreementVersion, today: dt.date | None = None, **terms: Any
+) -> AgreementVersion:
+    """Correct a version that has not judged any vacancy yet. A version in use is superseded by a
+    new version instead; a valid-from date in the past is never moved."""
+    today = today or timezone.localdate()
+    version = (
+        AgreementVersion.objects.select_for_update().select_related("agreement").get(pk=version.pk)
+    )
+    if version.is_used():
+        raise ValidationError(
+            _(
+                "This version has been used to judge vacancies and cannot be changed. "
+                "Create a new version instead."
+            )
+        )
+    before = snapshot(version)
+    new_from = terms.pop("valid_from", version.valid_from)
+    unknown = set(terms) - set(VERSION_TERMS)
+    if unknown:
+        raise TypeError(f"unknown terms {sorted(unknown)}")
+    if new_from != version.valid_from:
+        if version.valid_from < today:
+            raise ValidationError(
+                {
+                    "valid_from": _(
+                        "The version is already in force; "
+                        "its valid-from date can no longer be changed."
+                    )
+                }
+            )
+        if new_from < today:
+            raise ValidationError(
+                {"valid_from": _("The valid-from date cannot be moved into the past.")}
+            )
+        _check_not_before_judged(version.agreement, new_from, "valid_from")
+    version.valid_from = new_from
+    for name, value in terms.items():
+        setattr(version, name, value)
+    version.full_clean()
+    version.save()
+    audit_record(
+        actor=actor,
+        action="agreements.version_update",
+        instance=version,
+        before=before,
+        after=snapshot(version),
+    )
+    return version
+
+
+# --- fora ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def forum_save(
+    *,
+    actor: Any,
+    agreement: AllocationAgreement,
+    forum: GovernanceForum | None = None,
+    **fields: Any,
+) -> GovernanceForum:
+    before = snapshot(forum) if forum else None
+    forum = forum or GovernanceForum(agreement=agreement)
+    for name, value in fields.items():
+        if name not in FORUM_FIELDS:
+            raise TypeError(f"unknown forum field {name}")
+        setattr(forum, name, value)
+    forum.full_clean()
+    forum.save()
+    audit_record(
+        actor=actor,
+        action="agreements.forum_save",
+        instance=forum,
+        before=before,
+        after=snapshot(forum),
+    )
+    return forum
+
+
+# --- department steps ---------------------------------------------------------------------------

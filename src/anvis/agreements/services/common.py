@@ -1,0 +1,56 @@
+"""What the agreement services share: field lists, percentages and the last judged day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Max
+
+from ..models import (
+    AgreementVersion,
+    AllocationAgreement,
+    TurnRecord,
+)
+
+CENT = Decimal("0.01")
+
+AGREEMENT_FIELDS = (
+    "municipality",
+    "title",
+    "signed_on",
+    "period_start",
+    "period_end",
+    "renegotiation_date",
+    "notes",
+)
+VERSION_TERMS = tuple(f for f in AgreementVersion.TERM_FIELDS if f != "valid_from")
+FORUM_FIELDS = ("kind", "name", "members", "meeting_frequency")
+HANDHELD_FIELDS = (
+    "organisation",
+    "case_reference",
+    "rooms",
+    "max_rent",
+    "need",
+    "district_wishes",
+    "requested_on",
+)
+
+
+def _pct(value: Decimal | int | str) -> Decimal:
+    return Decimal(value).quantize(CENT)
+
+
+def _last_judged(agreement: AllocationAgreement, **filters: Any) -> dt.date | None:
+    value: dt.date | None = TurnRecord.objects.filter(agreement=agreement, **filters).aggregate(
+        last=Max("report_date")
+    )["last"]
+    return value
+
+
+# --- agreements ---------------------------------------------------------------------------------
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None

@@ -1,0 +1,82 @@
+"""Services of håndholdt requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from anvis.audit.services import audit_record, snapshot
+from anvis.stock.models import Dwelling
+
+from ..models import (
+    AllocationAgreement,
+    HandheldRequest,
+    HandheldStatus,
+)
+from .common import HANDHELD_FIELDS, _user
+
+
+@transaction.atomic
+def handheld_request_create(
+    *, actor: Any, agreement: AllocationAgreement, **fields: Any
+) -> HandheldRequest:
+    unknown = set(fields) - set(HANDHELD_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
+    request = HandheldRequest(agreement=agreement, created_by=_user(actor), **fields)
+    request.full_clean()
+    if (
+        request.organisation_id
+        and not agreement.parties.filter(pk=request.organisation_id).exists()
+    ):
+        raise ValidationError(
+            {"organisation": _("The housing organisation is not a party to the agreement.")}
+        )
+    request.save()
+    audit_record(
+        actor=actor, action="agreements.handheld_create", instance=request, after=snapshot(request)
+    )
+    return request
+
+
+@transaction.atomic
+def handheld_request_close(
+    *,
+    actor: Any,
+    request: HandheldRequest,
+    status: str,
+    closed_on: dt.date,
+    met_by: Dwelling | None = None,
+    closing_note: str = "",
+) -> HandheldRequest:
+    request = HandheldRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != HandheldStatus.OPEN:
+        raise ValidationError(_("The request is already closed."))
+    if status not in {HandheldStatus.MET, HandheldStatus.WITHDRAWN}:
+        raise ValidationError({"status": _("Choose met or withdrawn.")})
+    if status == HandheldStatus.MET and met_by is None:
+        raise ValidationError({"met_by": _("Choose the dwelling that met the request.")})
+    if closed_on < request.requested_on:
+        raise ValidationError({"closed_on": _("The request cannot be closed before it was made.")})
+    before = snapshot(request)
+    request.status = status
+    request.closed_on = closed_on
+    request.met_by = met_by if status == HandheldStatus.MET else None
+    request.closing_note = closing_note
+    request.full_clean()
+    request.save()
+    audit_record(
+        actor=actor,
+        action="agreements.handheld_close",
+        instance=request,
+        before=before,
+        after=snapshot(request),
+    )
+    return request
+
+
+# --- whose turn ---------------------------------------------------------------------------------

@@ -1,0 +1,204 @@
+"""The turn engine's decisions and their outcomes, recorded as turn records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anvis.audit.services import audit_record, snapshot
+from anvis.stock.models import Dwelling
+from anvis_core.calendar import add_working_days
+from anvis_core.quotas import Outcome, can_set_outcome, check_turn_eligibility, decide_turn
+
+from ..explain import explain
+from ..models import (
+    AgreementVersion,
+    AllocationAgreement,
+    OutcomeChoice,
+    TurnCounter,
+    TurnRecord,
+)
+from .common import _pct, _user
+from .steps import step_for
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """The answer to "whose turn is this vacancy?" with the record the ledger counts."""
+
+    eligible: bool
+    municipal: bool
+    reason_code: str
+    reason_params: dict[str, Any] = field(default_factory=dict)
+    share_percent: Decimal | None = None
+    record: TurnRecord | None = None
+    version: AgreementVersion | None = None
+    report_date: dt.date | None = None
+
+    @property
+    def explanation(self) -> str:
+        return explain(self.reason_code, self.reason_params)
+
+    @property
+    def response_deadline(self) -> dt.date | None:
+        """The municipality's answer deadline for a municipal turn (working days)."""
+        if not self.municipal or self.version is None or self.report_date is None:
+            return None
+        return add_working_days(self.report_date, self.version.response_deadline_working_days)
+
+
+def agreement_for_organisation(organisation_id: int, day: dt.date) -> AllocationAgreement | None:
+    return (
+        AllocationAgreement.objects.filter(parties=organisation_id, period_start__lte=day)
+        .filter(Q(period_end__isnull=True) | Q(period_end__gte=day))
+        .order_by("-period_start", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def turn_decide(
+    *,
+    dwelling: Dwelling,
+    report_date: dt.date,
+    actor: Any = None,
+    unusable: Sequence[Mapping[str, Any]] = (),
+    rent: int | None = None,
+) -> TurnResult:
+    """Judge a reported vacancy by the agreement version valid on `report_date`: is it eligible,
+    and is it the municipality's turn? Persists the bucket counter (locked) and a `TurnRecord`
+    (outcome pending for a municipal turn, ordinary otherwise).
+
+    ``unusable``: the reasons (code and params, from the placement gate) why the municipality
+    cannot use the dwelling on the report day — its department closed by monitoring, its
+    stairwell or department cap reached. Such an eligible vacancy is not a municipal turn: it is
+    recorded as ``blocked`` (counted on its own in the ledger, neither owed nor delivered) and
+    the turn counter does not move, so the next usable vacancy takes the turn.
+
+    ``rent``: the rent at letting the organisation reports (default: the stock record's rent);
+    the ceiling is judged on it (and the dwelling's a conto when the agreement judges gross rent),
+    and the judgement is part of the explanation."""
+    dwelling = Dwelling.objects.select_related("entrance__department").get(pk=dwelling.pk)
+    department = dwelling.entrance.department
+    agreement = agreement_for_organisation(department.organisation_id, report_date)
+    version = agreement.version_for(report_date) if agreement else None
+    if agreement is None or version is None:
+        return TurnResult(
+            eligible=False, municipal=False, reason_code="no_agreement", report_date=report_date
+        )
+    step = step_for(agreement, department, report_date)
+    share_percent = _pct(step.share_percent if step else version.municipal_share_percent)
+    eligibility = check_turn_eligibility(
+        dwelling_type=dwelling.dwelling_type,
+        rent=dwelling.rent if rent is None else rent,
+        covered_types=set(version.covered_dwelling_types),
+        rent_ceiling=version.rent_ceiling,
+        aconto=dwelling.aconto,
+        ceiling_basis=version.rent_ceiling_basis,
+        ceiling_comparison=version.rent_ceiling_comparison,
+    )
+    record = TurnRecord(
+        agreement=agreement,
+        version=version,
+        organisation_id=department.organisation_id,
+        department=department,
+        dwelling=dwelling,
+        report_date=report_date,
+        share_percent=share_percent,
+        step_label=step.label if step else "",
+    )
+    if not eligibility.eligible:
+        record.eligible = record.municipal = False
+        record.outcome = Outcome.ORDINARY
+        record.reason_code = "not_eligible"
+        record.reason_params = {
+            "reasons": [{"code": r.code, "params": r.params} for r in eligibility.reasons]
+        }
+    elif unusable:
+        record.eligible = True
+        record.municipal = False
+        record.outcome = Outcome.BLOCKED
+        record.reason_code = "unusable"
+        record.reason_params = {
+            "reasons": [{"code": r["code"], "params": dict(r["params"])} for r in unusable]
+        }
+    else:
+        _take_turn(record, step.share if step else version.share)
+    if record.eligible and eligibility.ceiling is not None:
+        record.reason_params = {**record.reason_params, "ceiling": eligibility.ceiling.params()}
+    record.save()
+    audit_record(
+        actor=actor, action="agreements.turn_decide", instance=record, after=snapshot(record)
+    )
+    return TurnResult(
+        eligible=record.eligible,
+        municipal=record.municipal,
+        reason_code=record.reason_code,
+        reason_params=record.reason_params,
+        share_percent=share_percent,
+        record=record,
+        version=version,
+        report_date=report_date,
+    )
+
+
+def _take_turn(record: TurnRecord, share: Fraction) -> None:
+    """An eligible, usable vacancy: the bucket's counter (locked) decides whose turn it is."""
+    counter, _created = TurnCounter.objects.get_or_create(
+        agreement=record.agreement,
+        organisation_id=record.organisation_id,
+        share_percent=record.share_percent,
+    )
+    counter = TurnCounter.objects.select_for_update().get(pk=counter.pk)
+    decision = decide_turn(counter.state, share)
+    counter.set_state(decision.after)
+    counter.save()
+    record.eligible = True
+    record.municipal = decision.municipal
+    record.outcome = Outcome.PENDING if decision.municipal else Outcome.ORDINARY
+    record.reason_code = decision.reason_code
+    record.reason_params = dict(decision.params)
+
+
+@transaction.atomic
+def turn_outcome_set(*, record: TurnRecord, outcome: str, actor: Any) -> TurnRecord:
+    """Settle a turn: pending → accepted / declined_by_municipality / expired, or an ordinary
+    eligible vacancy the municipality took anyway → accepted. Settled outcomes are final."""
+    record = TurnRecord.objects.select_for_update().get(pk=record.pk)
+    try:
+        new = Outcome(outcome)
+    except ValueError as exc:
+        raise ValidationError(_("Unknown outcome.")) from exc
+    if not can_set_outcome(Outcome(record.outcome), new) or (
+        not record.eligible and new != record.outcome
+    ):
+        raise ValidationError(
+            _("The outcome of this vacancy cannot be changed from %(current)s to %(new)s.")
+            % {
+                "current": record.get_outcome_display(),
+                "new": dict(OutcomeChoice.choices)[new],
+            }
+        )
+    before = snapshot(record)
+    record.outcome = new
+    record.outcome_set_at = timezone.now()
+    record.outcome_set_by = _user(actor)
+    record.save(update_fields=["outcome", "outcome_set_at", "outcome_set_by"])
+    audit_record(
+        actor=actor,
+        action="agreements.turn_outcome_set",
+        instance=record,
+        before=before,
+        after=snapshot(record),
+    )
+    return record

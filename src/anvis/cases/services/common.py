@@ -1,0 +1,182 @@
+"""What every case service shares: numbering, the citizen, the timeline event and the stored priority."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anvis.audit.services import audited
+from anvis.core.fields import lookup_hash
+from anvis_core.cpr import Cpr, CprError, parse_cpr
+
+from .. import domain
+from ..models import (
+    Case,
+    CaseEvent,
+    Citizen,
+)
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+#: Fields `case_update` may change (other fields have their own service).
+CASE_EDITABLE_FIELDS = frozenset(
+    {
+        "adults",
+        "pets",
+        "extra_rooms",
+        "needs_step_free",
+        "needs_elevator",
+        "needs_wheelchair",
+        "needs_ground_floor",
+        "districts_wanted",
+        "income_type",
+        "income_amount",
+        "housing_benefit",
+        "benefit_income",
+        "max_rent_override",
+        "max_rent_override_reason",
+        "deposit_loan_needed",
+        "discharge_without_address",
+        "caseworker",
+    }
+)
+CITIZEN_EDITABLE_FIELDS = frozenset(
+    {"first_name", "last_name", "phone", "email", "preferred_contact"}
+)
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or timezone.localdate()
+
+
+def cpr_parse_or_error(value: str) -> Cpr:
+    """Parse a CPR number or raise a ValidationError with a Danish message (never the number)."""
+    try:
+        return parse_cpr(value)
+    except CprError as exc:
+        if exc.code == "date":
+            raise ValidationError(
+                _("The first six digits of a CPR number must be a valid date (DDMMYY)."),
+                code="cpr_date",
+            ) from None
+        raise ValidationError(
+            _("Enter the CPR number as DDMMYY-XXXX (10 digits)."), code="cpr_format"
+        ) from None
+
+
+def citizen_hash(cpr: Cpr) -> str:
+    return lookup_hash(cpr.digits)
+
+
+def _event(case: Case, actor: Any, kind: str, summary: str = "", note: str = "") -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        kind=kind,
+        summary=summary[:300],
+        note=note,
+    )
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("citizen").get(pk=case.pk)
+
+
+def _store_priority(case: Case, today: dt.date) -> None:
+    breakdown = domain.compute_priority(case, today)
+    if case.priority_total != breakdown.total or case.priority_computed_on != today:
+        case.priority_total = breakdown.total
+        case.priority_computed_on = today
+        Case.objects.filter(pk=case.pk).update(
+            priority_total=breakdown.total, priority_computed_on=today
+        )
+
+
+def _next_number(year: int) -> str:
+    prefix = f"S-{year}-"
+    last = (
+        Case.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{seq:05d}"
+
+
+def _new_reference() -> str:
+    while True:
+        ref = "B-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+        if not Citizen.objects.filter(reference=ref).exists():
+            return ref
+
+
+def _citizen_for(
+    *,
+    actor: Any,
+    parsed: Cpr,
+    digest: str,
+    first_name: str,
+    last_name: str,
+    phone: str,
+    email: str,
+    preferred_contact: str,
+) -> tuple[Citizen, Case | None]:
+    """The citizen with this CPR (updated contact details) or a new one, and the citizen's
+    latest earlier case. Refused when the citizen already has an open case."""
+    contact = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "phone": phone,
+        "email": email,
+        "preferred_contact": preferred_contact,
+    }
+    citizen = Citizen.objects.select_for_update().filter(cpr_hash=digest).first()
+    if citizen is None:
+        with audited("cases.citizen_create", actor=actor) as write:
+            citizen = write.created(
+                Citizen(
+                    cpr=parsed.digits,
+                    cpr_hash=digest,
+                    reference=_new_reference(),
+                    birth_date=parsed.birth_date,
+                    recorded_sex=parsed.recorded_sex.value,
+                    **contact,
+                )
+            )
+            citizen.full_clean(exclude=["cpr_hash", "reference"])
+            citizen.save()
+        return citizen, None
+    open_case = citizen.cases.open().first()
+    if open_case is not None:
+        raise ValidationError(
+            _("This citizen already has an open case (%(number)s).") % {"number": open_case.number},
+            code="open_case_exists",
+        )
+    with audited("cases.citizen_update", actor=actor) as write:
+        write.track(citizen)
+        for name, value in contact.items():
+            setattr(citizen, name, value)
+        citizen.full_clean()
+        citizen.save()
+    return citizen, citizen.cases.order_by("-opened_on", "-pk").first()
+
+
+def _save_numbered(case: Case, year: int) -> None:
+    """Save a new case under the year's next number (retried when a concurrent case took it)."""
+    for _attempt in range(5):
+        case.number = _next_number(year)
+        try:
+            with transaction.atomic():
+                case.save()
+            return
+        except IntegrityError:
+            case.pk = None
+    # pragma: no cover - five concurrent creations in the same instant
+    raise ValidationError(_("The case could not be numbered; try again."))

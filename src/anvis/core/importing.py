@@ -1,0 +1,275 @@
+"""The one small framework every bulk import shares: parse → validate → write, all or nothing.
+
+1. `Columns.read` reads a CSV/XLSX file (or takes rows already in hand, as the API's), folds the
+   column aliases and refuses a file with a missing or unknown column or no data rows.
+2. Each row is parsed by the importer with a `Cells` reader, which records a Danish error naming
+   the line and the column for every bad cell (`RowError`); cross-row checks add theirs.
+3. Only when no row has an error does the importer write, in one transaction; writes through a
+   service per row go through `each_row`, which turns a service's refusal into the row's errors
+   and rolls the whole file back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import IO, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .tabular import FileFormatError, Row, read_rows
+
+T = TypeVar("T")
+
+TRUE_WORDS = {"ja", "j", "1", "x", "sand", "true", "yes", "y"}
+FALSE_WORDS = {"nej", "n", "0", "", "falsk", "false", "no"}
+DATE_FORMATS = ("%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d")
+_NUMBER = re.compile(r"^-?\d+$")
+
+
+@dataclass
+class RowError:
+    """One error of an import, on a spreadsheet line (the header is line 1) and column."""
+
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return _("Line %(line)d, column '%(column)s': %(message)s") % {
+                "line": self.line,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("Line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
+
+
+class Refused(Exception):
+    """The file as a whole is refused (unreadable, wrong columns, no rows); nothing is written."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def sorted_errors(errors: Iterable[RowError]) -> list[RowError]:
+    return sorted(errors, key=lambda e: (e.line, e.column))
+
+
+def parse_whole_number(text: str) -> int:
+    """Whole kroner or counts as Danes write them: 3450, 3.450, 3 450, 3450,00."""
+    cleaned = text.replace(" ", "").replace("\u00a0", "").replace("kr", "")
+    if "," in cleaned:
+        whole, _sep, frac = cleaned.partition(",")
+        if frac.strip("0"):
+            raise ValueError("fraction")
+        cleaned = whole
+    cleaned = cleaned.replace(".", "")
+    if not _NUMBER.match(cleaned):
+        raise ValueError("not a number")
+    return int(cleaned)
+
+
+def parse_decimal(text: str) -> Decimal:
+    """'40,1', '40.1', '40,1 %' → Decimal('40.1')."""
+    cleaned = text.replace("%", "").replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
+        raise ValueError(text)
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(text) from None
+
+
+def parse_date(text: str) -> dt.date:
+    """A date as Danes write it (4-3-2026, 04.03.2026, 4/3/2026) or ISO (2026-03-04, also with
+    a time, as spreadsheets store dates)."""
+    value = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]00:00(:00)?", value):
+        value = value[:10]
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """An import's columns: required, optional and the other spellings folded into them."""
+
+    required: Sequence[str]
+    optional: Sequence[str] = ()
+    aliases: dict[str, str] = field(default_factory=dict)
+    #: a further rule on the headers (for instance "this column or those"), its errors listed
+    #: after the missing columns
+    rule: Callable[[Sequence[str]], list[RowError]] | None = None
+
+    def read(self, data: bytes | IO[bytes], filename: str) -> list[Row]:
+        """The file's data rows, with the aliases folded; `Refused` when the file is unusable."""
+        try:
+            headers, rows = read_rows(data, filename)
+        except FileFormatError as exc:
+            raise Refused([RowError(1, "", str(exc))]) from None
+        return self.check([self.aliases.get(h, h) for h in headers], self.fold(rows))
+
+    def fold(self, rows: Iterable[Row]) -> list[Row]:
+        return [Row(r.line, {self.aliases.get(k, k): v for k, v in r.values.items()}) for r in rows]
+
+    def check(self, headers: Sequence[str], rows: list[Row]) -> list[Row]:
+        known = [*self.required, *self.optional]
+        errors = [
+            RowError(1, c, _("required column is missing"))
+            for c in self.required
+            if c not in headers
+        ]
+        errors += self.rule(headers) if self.rule else []
+        errors += [RowError(1, h, _("unknown column")) for h in headers if h and h not in known]
+        if errors:
+            raise Refused(errors)
+        if not rows:
+            raise Refused([RowError(2, "", _("the file has no data rows"))])
+        return rows
+
+
+class Cells:
+    """Reads one row's cells, recording a Danish error for each bad one in `errors`."""
+
+    def __init__(self, row: Row, errors: list[RowError]):
+        self.row = row
+        self.errors = errors
+
+    def err(self, column: str, message: str) -> None:
+        self.errors.append(RowError(self.row.line, column, message))
+
+    def raw(self, column: str) -> str:
+        return self.row.values.get(column, "").strip()
+
+    def text(self, column: str, required: bool = False, max_length: int = 200) -> str:
+        value = self.raw(column)
+        if required and not value:
+            self.err(column, _("is required"))
+        elif len(value) > max_length:
+            self.err(column, _("may be at most %(n)d characters") % {"n": max_length})
+        return value
+
+    def integer(
+        self,
+        column: str,
+        *,
+        required: bool,
+        minimum: int | None = None,
+        maximum: int | None = None,
+        default: int = 0,
+    ) -> int:
+        raw = self.raw(column)
+        if not raw:
+            if required:
+                self.err(column, _("is required"))
+            return default
+        try:
+            value = parse_whole_number(raw)
+        except ValueError:
+            self.err(column, _("must be a whole number (got '%(value)s')") % {"value": raw})
+            return default
+        if minimum is not None and value < minimum:
+            self.err(
+                column,
+                _("must be at least %(min)d (got %(value)d)") % {"min": minimum, "value": value},
+            )
+        if maximum is not None and value > maximum:
+            self.err(
+                column,
+                _("must be at most %(max)d (got %(value)d)") % {"max": maximum, "value": value},
+            )
+        return value
+
+    def number(self, column: str) -> int | None:
+        """An optional whole number: None when the cell is empty or bad."""
+        raw = self.raw(column)
+        if not raw:
+            return None
+        try:
+            return parse_whole_number(raw)
+        except ValueError:
+            self.err(column, _("must be a whole number (got '%(value)s')") % {"value": raw})
+            return None
+
+    def boolean(self, column: str) -> bool:
+        raw = self.raw(column).lower()
+        if raw in TRUE_WORDS:
+            return True
+        if raw in FALSE_WORDS:
+            return False
+        self.err(column, _("must be 'ja' or 'nej' (got '%(value)s')") % {"value": raw})
+        return False
+
+    def uuid(self, column: str) -> uuid.UUID | None:
+        raw = self.raw(column)
+        if not raw:
+            return None
+        try:
+            return uuid.UUID(raw)
+        except ValueError:
+            self.err(column, _("must be a DAR id (UUID) (got '%(value)s')") % {"value": raw})
+            return None
+
+    def date(self, column: str, required: bool = True) -> dt.date | None:
+        raw = self.raw(column)
+        if not raw:
+            if required:
+                self.err(column, _("is required"))
+            return None
+        try:
+            return parse_date(raw)
+        except ValueError:
+            self.err(column, _("must be a date like 04-03-2026 (got '%(value)s')") % {"value": raw})
+            return None
+
+
+def service_errors(line: int, error: ValidationError, columns: dict[str, str]) -> list[RowError]:
+    """A service's refusal as the row's errors, its fields named by the file's columns."""
+    if hasattr(error, "error_dict"):
+        pairs = [
+            ("" if name == "__all__" else name, message)
+            for name, errs in error.message_dict.items()
+            for message in errs
+        ]
+    else:
+        pairs = [("", message) for message in error.messages]
+    return [RowError(line, columns.get(name, ""), message) for name, message in pairs]
+
+
+def each_row(
+    rows: Iterable[tuple[int, Callable[[], T]]],
+    columns: dict[str, str],
+    *,
+    forbidden: tuple[str, str] | None = None,
+) -> tuple[list[T], list[RowError]]:
+    """Call each row's service in one transaction (a savepoint a row); when any row is refused,
+    every row's write is rolled back and the errors are returned. `forbidden`: the column and
+    message for a row the actor may not write (PermissionDenied); without it, it propagates."""
+    done: list[T] = []
+    errors: list[RowError] = []
+    with transaction.atomic():
+        for line, call in rows:
+            try:
+                with transaction.atomic():
+                    done.append(call())
+            except PermissionDenied:
+                if forbidden is None:
+                    raise
+                errors.append(RowError(line, *forbidden))
+            except ValidationError as exc:
+                errors += service_errors(line, exc, columns)
+        if errors:
+            transaction.set_rollback(True)
+    return ([] if errors else done), errors

@@ -1,0 +1,114 @@
+"""Reads of the housing stock: what a user may see, with the figures the list pages show.
+
+Every read starts from the model's `restrict(user)` (an organisation sees only its own stock);
+the figures are counted for one page of rows, never over the whole stock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, Min, Q, QuerySet
+from django.db.models.functions import Length
+
+from .models import Department, Dwelling, DwellingType, Entrance, HousingOrganisation
+
+CHEAP_RENT = 3500  # kr a month: the agreement's rent target for the figures on the pages
+
+
+def organisations(user: Any) -> QuerySet[HousingOrganisation]:
+    return (
+        HousingOrganisation.objects.restrict(user)
+        .order_by("name")
+        .annotate(department_count=Count("departments", distinct=True))
+    )
+
+
+def organisation_departments(org: HousingOrganisation) -> QuerySet[Department]:
+    return org.departments.annotate(
+        dwelling_count=Count("entrances__dwellings"),
+        entrance_count=Count("entrances", distinct=True),
+    ).order_by(Length("number"), "number")
+
+
+def with_dwelling_counts(organisations: Iterable[HousingOrganisation]) -> None:
+    """Set `dwelling_count` on each organisation of a page (one query)."""
+    page = list(organisations)
+    counts = dict(
+        Dwelling.objects.filter(entrance__department__organisation__in=[o.pk for o in page])
+        .values_list("entrance__department__organisation")
+        .annotate(n=Count("id"))
+    )
+    for org in page:
+        org.dwelling_count = counts.get(org.pk, 0)  # type: ignore[attr-defined]
+
+
+def departments(user: Any) -> QuerySet[Department]:
+    return (
+        Department.objects.restrict(user)
+        .select_related("organisation")
+        .order_by("organisation__name", Length("number"), "number")
+    )
+
+
+def with_dwelling_figures(departments: Iterable[Department]) -> None:
+    """Set `dwelling_count` and `min_rent` on each department of a page (one query)."""
+    page = list(departments)
+    figures = {
+        row["entrance__department"]: row
+        for row in Dwelling.objects.filter(entrance__department__in=[d.pk for d in page])
+        .values("entrance__department")
+        .annotate(n=Count("id"), min_rent=Min("rent"))
+        .order_by()
+    }
+    for dept in page:
+        row = figures.get(dept.pk, {})
+        dept.dwelling_count = row.get("n", 0)  # type: ignore[attr-defined]
+        dept.min_rent = row.get("min_rent")  # type: ignore[attr-defined]
+
+
+def department_entrances(dept: Department) -> QuerySet[Entrance]:
+    return dept.entrances.annotate(
+        dwelling_count=Count("dwellings"),
+        cheap_count=Count("dwellings", filter=Q(dwellings__rent__lt=CHEAP_RENT)),
+    ).order_by("street")
+
+
+def department_stats(dept: Department) -> dict[str, int]:
+    return Dwelling.objects.filter(entrance__department=dept).aggregate(
+        n=Count("id"),
+        cheap=Count("id", filter=Q(rent__lt=CHEAP_RENT)),
+        family=Count("id", filter=Q(dwelling_type=DwellingType.FAMILY)),
+    )
+
+
+def entrances(user: Any) -> QuerySet[Entrance]:
+    return (
+        Entrance.objects.restrict(user)
+        .select_related("department", "department__organisation")
+        .order_by("street", "pk")
+    )
+
+
+def with_entrance_counts(entrances: Iterable[Entrance]) -> None:
+    """Set `dwelling_count` on each entrance of a page (one query)."""
+    page = list(entrances)
+    counts = dict(
+        Dwelling.objects.filter(entrance__in=[e.pk for e in page])
+        .values_list("entrance")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for entrance in page:
+        entrance.dwelling_count = counts.get(entrance.pk, 0)  # type: ignore[attr-defined]
+
+
+def dwellings(user: Any) -> QuerySet[Dwelling]:
+    return (
+        Dwelling.objects.restrict(user)
+        .select_related("entrance", "entrance__department", "entrance__department__organisation")
+        # Stairwell by stairwell, then floor and door: served by the unique index on
+        # (entrance, floor, door), so a page of the national stock needs no sort of all rows.
+        .order_by("entrance_id", "floor", "door")
+    )
