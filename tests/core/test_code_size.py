@@ -14,8 +14,8 @@ MAX_FUNCTION_LINES = 80
 
 #: path relative to src -> lines today (may only shrink)
 FILES_OVER: dict[str, int] = {
-    "anvis/api/views.py": 757,
-    "anvis/vacancies/views.py": 649,
+    "anvis/api/views.py": 723,
+    "anvis/vacancies/views.py": 616,
 }
 
 #: "path:function" -> lines today (may only shrink)
@@ -25,7 +25,7 @@ FUNCTIONS_OVER: dict[str, int] = {
     "anvis/reports/selectors.py:report_snapshot_gather": 82,
     "anvis/simulation/adapters.py:scenario_from_database": 107,
     "anvis/vacancies/adapters.py:_build_pool": 139,
-    "anvis/vacancies/views.py:offer_create": 91,
+    "anvis/vacancies/views.py:offer_create": 90,
     "anvis_core/matching/problem.py:make_problem": 113,
     "anvis_core/matching/solve.py:solve": 82,
     "anvis_core/reports/figures.py:waiting_tables": 101,

@@ -8,7 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anvis.core.forms import ModelMultipleChoiceField
+from anvis.core.search import SearchChoiceField
 from anvis.stock.models import Department, Dwelling, DwellingType, HousingOrganisation
+from anvis.stock.search import department_search, department_suggestion
 
 from .models import (
     AgreementVersion,
@@ -86,9 +88,15 @@ def _department_choices(agreement: AllocationAgreement) -> Any:
     )
 
 
-class DepartmentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Department) -> str:
-        return f"{obj.organisation.name}: {obj.number} {obj.name}"
+def DepartmentChoiceField(**kwargs: Any) -> SearchChoiceField:
+    """A department of the agreement's parties, chosen by typing its number or name."""
+    return SearchChoiceField(
+        search=department_search,
+        suggest=department_suggestion,
+        url_name="stock:department_suggestions",
+        help_text=_("Type the department's number or name, and choose a suggestion."),
+        **kwargs,
+    )
 
 
 class StepForm(forms.Form):

@@ -182,6 +182,8 @@ class LedgerRow:
     label: str
     organisation: str
     line: LedgerLine[Any]
+    organisation_id: int = 0
+    department_number: str = ""
 
 
 @dataclass
@@ -323,7 +325,12 @@ def _ledger_compute(
         for dept in depts:
             rows.append(
                 LedgerRow(
-                    dept.pk, f"{dept.number} {dept.name}", dept.organisation.name, lines[dept.pk]
+                    dept.pk,
+                    f"{dept.number} {dept.name}",
+                    dept.organisation.name,
+                    lines[dept.pk],
+                    organisation_id=dept.organisation_id,
+                    department_number=dept.number,
                 )
             )
         rows.sort(key=lambda r: (r.organisation, r.label))
@@ -332,7 +339,7 @@ def _ledger_compute(
         empty = LedgerFigures()
         for pk, name in orgs.items():
             line = lines.get(pk) or LedgerLine(key=pk, quarter=empty, cumulative=empty)
-            rows.append(LedgerRow(pk, name, name, line))
+            rows.append(LedgerRow(pk, name, name, line, organisation_id=pk))
         rows.sort(key=lambda r: r.label)
     total_q, total_c = ledger_total(r.line for r in rows)
     return LedgerView(

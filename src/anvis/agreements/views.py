@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.core.exports import file_response, two_decimals
+from anvis.core.exports import file_response
 from anvis.core.forms import form_status, posted, submit
 from anvis.core.lists import paginate
 from anvis.permissions import (
@@ -23,6 +23,7 @@ from anvis.permissions import (
 )
 
 from . import selectors, services
+from .filters import ledger_query
 from .forms import (
     AgreementForm,
     ApproveForm,
@@ -41,7 +42,7 @@ from .models import (
     ReassessmentStatus,
     StepReassessment,
 )
-from .selectors import Quarter
+from .tables import ledger_columns, ledger_file_name
 from .templatetags.agreements import STATUS_LABELS
 
 VIEWERS = ALL_ROLES
@@ -513,30 +514,28 @@ def handheld_close(request: HttpRequest, pk: int) -> HttpResponse:
 def ledger(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     agreements = list(selectors.agreement_list(user=request.user))
-    chosen = request.GET.get("aftale", "")
-    agreement = next(
-        (a for a in agreements if str(a.pk) == chosen), None
-    ) or selectors.agreement_default(user=request.user, day=today)
+    query = ledger_query(request.GET, user=request.user)
+    agreement = query.agreement or selectors.agreement_default(user=request.user, day=today)
     if agreement is None:
         return render(request, "agreements/ledger.html", {"view": None, "agreements": agreements})
     quarters = selectors.ledger_quarters(agreement, today)
-    try:
-        quarter = Quarter.parse(request.GET["kvartal"])
-    except (KeyError, ValueError):
-        quarter = quarters[-1]
-    if quarter not in quarters:
-        quarter = quarters[-1]
-    level = "department" if request.GET.get("niveau") == "afdeling" else "organisation"
+    quarter = query.quarter if query.quarter in quarters else quarters[-1]
+    level = query.level
     view = selectors.ledger(
         user=request.user, agreement=agreement, quarter=quarter, level=level, today=today
     )
     if request.GET.get("format") in ("csv", "xlsx"):
-        return _ledger_file(view, request.GET["format"])
+        return file_response(
+            name=ledger_file_name(view),
+            filetype=request.GET["format"],
+            columns=ledger_columns(view),
+            items=view.rows,
+        )
     # The table pages through the lines (7,000 departments at national scale); the totals and
     # the CSV cover every line. A status filter picks the lines behind their share.
     status = request.GET.get("status", "")
     rows = [r for r in view.rows if r.line.status.value == status] if status else view.rows
-    page, query = paginate(request, rows)
+    page, query_string = paginate(request, rows)
     return render(
         request,
         "agreements/ledger.html",
@@ -545,63 +544,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "agreements": agreements,
             "level": level,
             "page": page,
-            "query": query,
+            "query": query_string,
             "status": status,
             "statuses": [(s.value, _(label)) for s, label in STATUS_LABELS.items()],
         },
     )
-
-
-def _ledger_table(view: selectors.LedgerView) -> tuple[list[str], list[list[Any]]]:
-    """The ledger's lines as a table for the CSV and XLSX downloads (every line, not a page);
-    fractions rounded to two decimals."""
-    headers = [
-        _("Housing organisation"),
-        _("Department") if view.level == "department" else "",
-        _("Quarter"),
-        _("Eligible"),
-        _("Expected"),
-        _("Accepted"),
-        _("Declined"),
-        _("Expired"),
-        _("Pending"),
-        _("Closed or cap reached"),
-        _("Balance carried in"),
-        _("Eligible (cumulative)"),
-        _("Expected (cumulative)"),
-        _("Delivered (cumulative)"),
-        _("Pending (cumulative)"),
-        _("Balance"),
-        _("Status"),
-    ]
-    rows = []
-    for row in view.rows:
-        q, c = row.line.quarter, row.line.cumulative
-        rows.append(
-            [
-                row.organisation,
-                row.label if view.level == "department" else "",
-                str(view.quarter),
-                q.eligible,
-                two_decimals(q.expected),
-                q.accepted,
-                q.declined,
-                q.expired,
-                q.pending,
-                q.blocked,
-                two_decimals(row.line.opening),
-                c.eligible,
-                two_decimals(c.expected),
-                c.delivered,
-                c.pending,
-                two_decimals(row.line.closing),
-                row.line.status.value,
-            ]
-        )
-    return headers, rows
-
-
-def _ledger_file(view: selectors.LedgerView, filetype: str) -> HttpResponse:
-    headers, rows = _ledger_table(view)
-    name = f"fordelingsregnskab-{view.quarter}-{view.level}"
-    return file_response(name=name, filetype=filetype, headers=headers, rows=rows)

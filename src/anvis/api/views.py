@@ -20,8 +20,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from anvis.agreements.selectors import agreement_list, ledger
-from anvis.audit.services import Purpose, citizen_subject, personal_data_read
+from anvis.agreements.filters import ledger_query
+from anvis.agreements.selectors import ledger
+from anvis.agreements.tables import ledger_columns, ledger_file_name
+from anvis.audit.services import (
+    Purpose,
+    citizen_subject,
+    personal_data_read,
+)
 from anvis.cases.selectors import case_list, case_queryset
 from anvis.core.exports import file_response, two_decimals
 from anvis.permissions import (
@@ -40,6 +46,7 @@ from anvis.vacancies import services as flow
 from anvis.vacancies.disclosure import lease_warnings_for
 from anvis.vacancies.models import GuaranteeClaim, Lease, Offer, Vacancy
 from anvis.vacancies.selectors import vacancy_get
+from anvis.vacancies.tables import VACANCY_COLUMNS
 from anvis_core.quotas import Quarter
 from anvis_core.quotas.ledger import LedgerFigures
 
@@ -400,31 +407,23 @@ LEDGER_PARAMS = [
 
 
 def _ledger_view(request: Request) -> Any:
-    errors: dict[str, list[str]] = {}
-    raw_agreement = request.query_params.get("agreement", "")
-    agreement = None
-    if not raw_agreement.isdigit():
+    """The ledger the query asks for, read by the page's own parser (`ledger_query`)."""
+    query = ledger_query(request.query_params, user=request.user)
+    if query.unknown_agreement:
+        raise Http404
+    errors = dict(query.errors)
+    if query.agreement is None and "agreement" not in errors:
         errors["agreement"] = [_("Choose an agreement (its id).")]
-    else:
-        agreement = agreement_list(user=request.user).filter(pk=int(raw_agreement)).first()
-        if agreement is None:
-            raise Http404
-    today = timezone.localdate()
-    quarter = Quarter.of(today)
-    raw_quarter = request.query_params.get("quarter", "")
-    if raw_quarter:
-        try:
-            quarter = Quarter.parse(raw_quarter)
-            if not 1 <= quarter.number <= 4 or not 1900 <= quarter.year <= 2200:
-                raise ValueError
-        except ValueError:
-            errors["quarter"] = [_("Write the quarter as YYYY-Qn, e.g. 2026-Q1.")]
-    level = request.query_params.get("level", "organisation")
-    if level not in ("organisation", "department"):
-        errors["level"] = [_("Choose organisation or department.")]
     if errors:
         raise serializers.ValidationError(errors)
-    return ledger(user=request.user, agreement=agreement, quarter=quarter, level=level, today=today)
+    today = timezone.localdate()
+    return ledger(
+        user=request.user,
+        agreement=query.agreement,
+        quarter=query.quarter or Quarter.of(today),
+        level=query.level,
+        today=today,
+    )
 
 
 @api_access(OVERSIGHT)
@@ -548,29 +547,15 @@ class VacancyExport(ExportView):
         qs = Vacancy.objects.restrict(request.user).select_related(
             "organisation", "dwelling__entrance"
         )
-        filterset = VacancyFilter(request.query_params, queryset=qs)
+        filterset = VacancyFilter(request.query_params, queryset=qs, user=request.user)
         if not filterset.is_valid():
             raise serializers.ValidationError(filterset.errors)
-        headers = [
-            _("Id"), _("Housing organisation"), _("Dwelling"), _("Status"), _("Reported"),
-            _("Notice date"), _("Available from"), _("Rent (kr)"), _("Answer by"), _("Answered"),
-        ]  # fmt: skip
-        rows = (
-            [
-                v.pk,
-                v.organisation.name,
-                str(v.dwelling),
-                v.get_status_display(),
-                _d(v.report_date),
-                _d(v.notice_date),
-                _d(v.available_from),
-                v.rent_at_letting,
-                _d(v.response_deadline),
-                _d(v.answered_on),
-            ]
-            for v in filterset.qs.order_by("-report_date", "-pk")
+        return file_response(
+            name="ledige-boliger",
+            filetype=filetype,
+            columns=VACANCY_COLUMNS,
+            items=filterset.qs.order_by("-report_date", "-pk"),
         )
-        return file_response(name="ledige-boliger", filetype=filetype, headers=headers, rows=rows)
 
 
 @api_access(OVERSIGHT)
@@ -584,35 +569,11 @@ class LedgerExport(ExportView):
     def get(self, request: Request) -> HttpResponse:
         filetype = _filetype(request)
         view = _ledger_view(request)
-        headers = [
-            _("Organisation"), _("Line"), _("Eligible"), _("Expected"), _("Offered"),
-            _("Accepted"), _("Declined"), _("Expired"), _("Pending"), _("Balance"),
-            _("Eligible (cumulative)"), _("Expected (cumulative)"), _("Offered (cumulative)"),
-            _("Balance (cumulative)"),
-        ]  # fmt: skip
-        rows = []
-        for row in view.rows:
-            q, c = _figures(row.line.quarter), _figures(row.line.cumulative)
-            rows.append(
-                [
-                    row.organisation,
-                    row.label,
-                    q["eligible"],
-                    q["expected"],
-                    q["offered"],
-                    q["accepted"],
-                    q["declined"],
-                    q["expired"],
-                    q["pending"],
-                    q["balance"],
-                    c["eligible"],
-                    c["expected"],
-                    c["offered"],
-                    c["balance"],
-                ]
-            )
         return file_response(
-            name=f"regnskab-{view.quarter}", filetype=filetype, headers=headers, rows=rows
+            name=ledger_file_name(view),
+            filetype=filetype,
+            columns=ledger_columns(view),
+            items=view.rows,
         )
 
 

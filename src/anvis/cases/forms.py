@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anvis.core.search import SearchChoiceField
 from anvis.stock.models import Department
+from anvis.stock.search import department_search, department_suggestion
 from anvis_core.cases import bars as core_bars
 from anvis_core.cases.status import TRANSITIONS
 from anvis_core.cases.status import CaseStatus as CoreStatus
@@ -238,10 +240,14 @@ class LegalBarForm(forms.ModelForm):
 
 class AvoidAreaForm(forms.Form):
     district = forms.CharField(label=_("District"), max_length=100, required=False)
-    department = forms.ModelChoiceField(
+    department = SearchChoiceField(
         label=_("Department"),
         queryset=Department.objects.select_related("organisation"),
         required=False,
+        help_text=_("Type the department's number or name, and choose a suggestion."),
+        search=department_search,
+        suggest=department_suggestion,
+        url_name="stock:department_suggestions",
     )
     reason = forms.CharField(
         label=_("Reason"), max_length=300, help_text=_("E.g. away from a former network.")

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import search, views
 
 app_name = "cases"
 
 urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("ny/", views.case_create, name="case_create"),
+    path("forslag/", search.case_suggestions, name="case_suggestions"),
     path("<int:pk>/", views.case_overview, name="case_overview"),
     path("<int:pk>/husstand/", views.case_household, name="case_household"),
     path("<int:pk>/oekonomi/", views.case_economy, name="case_economy"),

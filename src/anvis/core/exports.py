@@ -1,22 +1,44 @@
-"""CSV (semicolon, UTF-8 with BOM, decimal comma, for Danish Excel) and XLSX files of the main
-lists. Exact figures (fractions) go in as two-decimal `Decimal`s (`two_decimals`): numbers in the
-XLSX file, `1,25` in the CSV file."""
+"""The one file writer: CSV (semicolon, UTF-8 with BOM, decimal comma, dates as dd.mm.yyyy, for
+Danish Excel) and XLSX files of every list. Exact figures (fractions) go in as two-decimal
+`Decimal`s (`two_decimals`): numbers in the XLSX file, `1,25` in the CSV file. No cell is ever
+run as a formula by a spreadsheet.
+
+A list's columns are written once, as a column spec (`Column`, in `<app>/tables.py`): the Danish
+header and how to read each value from a row. The page's download, the API's export and the
+tests read the same spec, so one header never has two meanings."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.formats import date_format
 
 from anvis.core.tabular import xlsx_text
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list: its Danish header (lazy) and how to read the value from a row."""
+
+    header: Any
+    value: Callable[[Any], Any]
+
+
+def table(columns: Sequence[Column], items: Iterable[Any]) -> tuple[list[str], Iterable[list[Any]]]:
+    """Headers and rows (lazily, for long lists) of `items` by a column spec."""
+    headers = [str(c.header) for c in columns]
+    return headers, ([c.value(item) for c in columns] for item in items)
 
 
 def two_decimals(value: Fraction | int) -> Decimal:
@@ -45,6 +67,8 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 def _csv_cell(value: Any) -> str:
     if isinstance(value, Decimal):
         return str(value).replace(".", ",")
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return date_format(value, "d.m.Y")
     text = str(_value(value))
     # Never let a spreadsheet run a cell as a formula.
     if text[:1] in ("=", "+", "-", "@") and not _is_number(text):
@@ -83,8 +107,17 @@ def _xlsx_cell(value: Any) -> Any:
 
 
 def file_response(
-    *, name: str, filetype: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+    *,
+    name: str,
+    filetype: str,
+    headers: Sequence[str] = (),
+    rows: Iterable[Sequence[Any]] = (),
+    columns: Sequence[Column] | None = None,
+    items: Iterable[Any] = (),
 ) -> HttpResponse:
+    """A CSV or XLSX download of `headers` and `rows`, or of `items` by a column spec."""
+    if columns is not None:
+        headers, rows = table(columns, items)
     if filetype == "xlsx":
         response = HttpResponse(xlsx_bytes(name, headers, rows), content_type=XLSX_TYPE)
     else:

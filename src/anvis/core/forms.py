@@ -32,6 +32,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import BooleanWidget
 
 UNPROCESSABLE = 422
 T = TypeVar("T")
@@ -123,4 +125,19 @@ class NumberFilter(django_filters.NumberFilter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", -MAX_ID - 1)
         kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class AnyBooleanWidget(BooleanWidget):
+    """Yes/no filter whose empty choice reads "Any" ("Alle"), not "Unknown": an empty filter
+    means every row, not rows whose value is unknown."""
+
+    def __init__(self, attrs: Any = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+
+
+class AnyBooleanFilter(django_filters.BooleanFilter):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", AnyBooleanWidget)
         super().__init__(*args, **kwargs)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core.forms import NumberFilter
+from anvis.core.forms import AnyBooleanFilter, NumberFilter
 from anvis.core.widgets import FastSelect
 
 from .models import Department, Dwelling, DwellingType, Entrance, HousingOrganisation
@@ -46,7 +47,12 @@ class DepartmentFilter(django_filters.FilterSet):
 
 class EntranceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Address"), field_name="street", lookup_expr="icontains")
-    department = NumberFilter(label=_("Department id"), field_name="department_id")
+    department_number = django_filters.CharFilter(
+        label=_("Department number"), field_name="department__number", lookup_expr="iexact"
+    )
+    department = NumberFilter(
+        label=_("Department id"), field_name="department_id", widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Entrance
@@ -60,12 +66,20 @@ class DwellingFilter(django_filters.FilterSet):
         queryset=HousingOrganisation.objects.none(),
         widget=FastSelect,
     )
-    department = NumberFilter(label=_("Department id"), field_name="entrance__department_id")
+    department_number = django_filters.CharFilter(
+        label=_("Department number"),
+        field_name="entrance__department__number",
+        lookup_expr="iexact",
+    )
+    # The department's id, for links and the API; the page's form asks for the number.
+    department = NumberFilter(
+        label=_("Department id"), field_name="entrance__department_id", widget=forms.HiddenInput
+    )
     dwelling_type = django_filters.ChoiceFilter(label=_("Type"), choices=DwellingType.choices)
     rooms = NumberFilter(label=_("Rooms"))
     max_rent = NumberFilter(label=_("Max rent (kr)"), field_name="rent", lookup_expr="lte")
-    step_free = django_filters.BooleanFilter(label=_("Step-free"))
-    wheelchair = django_filters.BooleanFilter(label=_("Wheelchair-accessible"))
+    step_free = AnyBooleanFilter(label=_("Step-free"))
+    wheelchair = AnyBooleanFilter(label=_("Wheelchair-accessible"))
 
     class Meta:
         model = Dwelling

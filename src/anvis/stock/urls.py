@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import search, views
 
 app_name = "stock"
 
@@ -13,5 +13,7 @@ urlpatterns = [
     path("opgange/<int:pk>/", views.entrance_detail, name="entrance_detail"),
     path("boliger/", views.dwelling_list, name="dwelling_list"),
     path("boliger/<int:pk>/", views.dwelling_detail, name="dwelling_detail"),
+    path("boliger/forslag/", search.dwelling_suggestions, name="dwelling_suggestions"),
+    path("afdelinger/forslag/", search.department_suggestions, name="department_suggestions"),
     path("import/", views.stock_import, name="import"),
 ]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from anvis.core.forms import form_status
 from anvis.core.lists import paginate
-from anvis.permissions import STOCK_READERS, STOCK_WRITERS, access
+from anvis.permissions import STOCK_READERS, STOCK_WRITERS, access, can_write_organisation
 
 from . import selectors
 from .filters import DepartmentFilter, DwellingFilter, EntranceFilter, OrganisationFilter
@@ -111,7 +111,15 @@ def dwelling_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    return render(request, "stock/dwelling_detail.html", {"dwelling": dwelling})
+    from anvis.vacancies.models import Vacancy
+
+    open_vacancy = Vacancy.objects.restrict(request.user).filter(dwelling=dwelling).open().first()
+    can_report = can_write_organisation(request.user, dwelling.entrance.department.organisation_id)
+    return render(
+        request,
+        "stock/dwelling_detail.html",
+        {"dwelling": dwelling, "open_vacancy": open_vacancy, "can_report": can_report},
+    )
 
 
 @access(STOCK_WRITERS)

@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from anvis.agreements.models import HandheldRequest, HandheldStatus
 from anvis.cases.models import Case
+from anvis.core.search import SearchChoiceField
 from anvis.permissions import Role, user_has_role, user_organisation_ids
-from anvis.stock.models import Dwelling, HousingOrganisation
+from anvis.stock.models import Dwelling, Entrance, HousingOrganisation
+from anvis.stock.search import dwelling_search, dwelling_suggestion
 
 from .models import (
     DeclineReasonChoice,
@@ -25,7 +27,17 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 class VacancyReportForm(forms.Form):
-    dwelling = forms.ModelChoiceField(queryset=Dwelling.objects.none(), label=_("Dwelling"))
+    dwelling = SearchChoiceField(
+        queryset=Dwelling.objects.none(),
+        label=_("Dwelling"),
+        help_text=_(
+            "Type part of the address, the postcode or town, or the department's number or name, "
+            "and choose a suggestion."
+        ),
+        search=dwelling_search,
+        suggest=dwelling_suggestion,
+        url_name="stock:dwelling_suggestions",
+    )
     source = forms.ChoiceField(
         label=_("Kind of report"), choices=VacancySource.choices, initial=VacancySource.REPORT
     )
@@ -49,19 +61,18 @@ class VacancyReportForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        dwellings = Dwelling.objects.select_related("entrance__department__organisation").order_by(
-            "entrance__department__organisation__name",
-            "entrance__department__number",
-            "entrance__street",
-            "floor",
-            "door",
-        )
+        dwellings = Dwelling.objects.select_related("entrance__department__organisation")
+        entrances = Entrance.objects.all()
         requests = HandheldRequest.objects.filter(status=HandheldStatus.OPEN)
         if not user_has_role(user, {Role.ADMIN}):
             orgs = user_organisation_ids(user)
             dwellings = dwellings.filter(entrance__department__organisation__in=orgs)
+            entrances = entrances.filter(department__organisation__in=orgs)
             requests = requests.filter(Q(organisation__isnull=True) | Q(organisation__in=orgs))
-        self.fields["dwelling"].queryset = dwellings  # type: ignore[attr-defined]
+        field = self.fields["dwelling"]
+        assert isinstance(field, SearchChoiceField)
+        field.queryset = dwellings
+        field.search = lambda qs, text: dwelling_search(qs, text, entrances=entrances)
         self.fields["handheld_request"].queryset = requests  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:

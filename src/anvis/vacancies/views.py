@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.cases.selectors import case_queryset
+from anvis.core.exports import file_response
 from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
 from anvis.permissions import (
@@ -31,6 +31,7 @@ from anvis_core.quotas import Quarter
 from anvis_core.workflow import DEFAULT_OFFER_RESPONSE_WORKING_DAYS, working_days_left
 
 from . import disclosure, gate, selectors, services
+from .filters import OPEN, VacancyFilter
 from .forms import (
     ClaimDecisionForm,
     GuaranteeClaimForm,
@@ -45,6 +46,7 @@ from .forms import (
     VacancyReportForm,
 )
 from .models import ClaimStatus, GuaranteeClaim, Lease, Offer, Vacancy, VacancyStatus
+from .tables import VOID_RENT_COLUMNS
 
 LEASE_WRITERS = frozenset({Role.ORGANISATION, Role.ALLOCATION_LEAD, Role.ADMIN})
 
@@ -78,21 +80,33 @@ def _error_message(request: HttpRequest, error: ValidationError) -> None:
 
 @access(ALL_ROLES)
 def vacancy_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "open")
-    if status not in {"open", "all", *VacancyStatus.values}:
-        status = "open"
-    qs = selectors.vacancy_list(user=request.user, status=None if status == "all" else status)
-    page, query = paginate(request, qs)
+    """The vacancy list, filtered by the one `VacancyFilter` the API uses too (open vacancies
+    unless the query names a status)."""
+    data = request.GET.copy()
+    data.setdefault("status", OPEN)
+    filterset = VacancyFilter(
+        data, queryset=selectors.vacancy_list(user=request.user), user=request.user
+    )
+    status = data["status"] if filterset.is_valid() else OPEN
+    page, query = paginate(
+        request, filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    )
+    tab_params = data.copy()
+    tab_params.pop("page", None)
+    tab_params.pop("status", None)
     return render(
         request,
         "vacancies/vacancy_list.html",
         {
+            "filter": filterset,
             "page": page,
             "query": query,
             "status": status,
+            "tab_query": tab_params.urlencode(),
             "statuses": [(s.value, s.label) for s in VacancyStatus if s != VacancyStatus.REPORTED],
             "can_report": user_has_role(request.user, REPORTERS),
         },
+        status=200 if filterset.is_valid() else 400,
     )
 
 
@@ -107,7 +121,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @access(REPORTERS)
 def vacancy_report(request: HttpRequest) -> HttpResponse:
-    form = VacancyReportForm(posted(request), user=request.user)
+    """Report a vacancy; `?bolig=<id>` (the dwelling page's "Report vacant") chooses the
+    dwelling beforehand."""
+    chosen = request.GET.get("bolig", "")
+    initial = {"dwelling": chosen} if chosen.isdigit() and len(chosen) < 19 else {}
+    form = VacancyReportForm(posted(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -490,40 +508,13 @@ def void_rent(request: HttpRequest) -> HttpResponse:
     except (KeyError, ValueError):
         quarter = Quarter.of(today)
     statement = selectors.void_rent_statement(user=request.user, quarter=quarter)
-    if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="tomgangsleje-{quarter}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(
-            [
-                _("Housing organisation"),
-                _("Dwelling"),
-                _("Void rent from"),
-                _("Lease starts"),
-                _("Days"),
-                _("Rent at letting (kr/month)"),
-                _("Void rent (kr)"),
-                _("Paid by"),
-            ]
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return file_response(
+            name=f"tomgangsleje-{quarter}",
+            filetype=request.GET["format"],
+            columns=VOID_RENT_COLUMNS,
+            items=statement.lines,
         )
-        for line in statement.lines:
-            lease = line.lease
-            writer.writerow(
-                [
-                    line.organisation,
-                    line.dwelling,
-                    lease.vacancy.void_rent_start.strftime("%d.%m.%Y")
-                    if lease.vacancy.void_rent_start
-                    else "",
-                    lease.starts_on.strftime("%d.%m.%Y"),
-                    lease.void_rent_days,
-                    lease.vacancy.rent_at_letting,
-                    str(lease.void_rent_amount).replace(".", ","),
-                    _payer(lease.void_rent_payer),
-                ]
-            )
-        return response
     quarters = [Quarter.of(today)]
     for _i in range(7):
         quarters.append(quarters[-1].previous())
@@ -537,12 +528,6 @@ def void_rent(request: HttpRequest) -> HttpResponse:
             "now": selectors.void_rent_now(user=request.user, day=today),
         },
     )
-
-
-def _payer(value: str) -> str:
-    from anvis.agreements.models import VoidRentPayer
-
-    return str(VoidRentPayer(value).label) if value in VoidRentPayer.values else ""
 
 
 # --- guarantee claims ---------------------------------------------------------------------------

@@ -186,4 +186,5 @@ def test_ledger_spreadsheet(client_for: Any, agreement: Any, org_a: Any) -> None
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Boligorganisation"
     assert org_a.name in [r[0] for r in rows[1:]]
-    assert all(isinstance(r[3], int) for r in rows[1:])  # numbers, not text
+    eligible = rows[0].index("Egnede")
+    assert all(isinstance(r[eligible], int) for r in rows[1:])  # numbers, not text

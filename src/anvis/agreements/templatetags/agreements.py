@@ -47,3 +47,35 @@ def status_badge(status: LedgerStatus) -> str:
     return format_html(
         '<span class="status status--{}">{}</span>', status.value, _(STATUS_LABELS[status])
     )
+
+
+@register.simple_tag
+def figure_link(view: Any, row: Any, figure: str, span: str, value: Any, text: Any = None) -> str:
+    """A ledger figure as a link to the vacancies it counts (the vacancy list filtered by
+    `anvis.vacancies.filters.VacancyFilter`): `span` is "quarter" or "cumulative"; `row` is a
+    ledger line or None for the total. Zero stays plain text."""
+    shown = value if text is None else text
+    if not value:
+        return format_html("{}", shown)
+    return format_html(
+        '<a href="{}" title="{}">{}</a>',
+        ledger_vacancies_url(view, row, figure, span),
+        _("Show the vacancies behind this figure"),
+        shown,
+    )
+
+
+def ledger_vacancies_url(view: Any, row: Any, figure: str, span: str) -> str:
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    params: dict[str, Any] = {"status": "all", "agreement": view.agreement.pk, "figure": figure}
+    if span == "quarter":
+        params["quarter"] = str(view.quarter)
+    else:
+        params["reported_to"] = view.quarter.end.isoformat()
+    if row is not None:
+        params["organisation"] = row.organisation_id
+        if view.level == "department":
+            params["department_number"] = row.department_number
+    return f"{reverse('vacancies:vacancy_list')}?{urlencode(params)}"

@@ -1,0 +1,55 @@
+"""Finding a citizen's case by name or case number, for municipal roles only
+(`anvis.core.search` describes the shape). The search never takes a CPR number, and the
+endpoint answers POST only, so a typed name is never in a URL or a server log; every citizen
+shown in a suggestion is written to the personal-data access log."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from anvis.audit.services import Purpose, citizen_subject, personal_data_read
+from anvis.core.search import LIMIT, MIN_CHARS, Suggestion, search_text, suggestions_response, words
+from anvis.permissions import MUNICIPAL, POST_ONLY, access
+
+from .models import Case
+from .selectors import case_queryset
+
+
+def case_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
+    """Cases whose citizen's first or last name starts with, or whose case number contains,
+    every word of `text`. Digits alone match case numbers only (never a CPR number)."""
+    qs = queryset
+    for word in words(text):
+        q = Q(number__icontains=word)
+        if not word.isdigit():
+            q |= Q(citizen__first_name__istartswith=word) | Q(citizen__last_name__istartswith=word)
+        qs = qs.filter(q)
+    return qs.select_related("citizen").order_by("citizen__last_name", "citizen__first_name", "pk")
+
+
+def case_suggestion(case: Case) -> Suggestion:
+    detail = _("Waiting since %(date)s · priority %(priority)s") % {
+        "date": date_format(case.waiting_since, "SHORT_DATE_FORMAT"),
+        "priority": case.priority_total,
+    }
+    return Suggestion(case.pk, f"{case.number} – {case.citizen.full_name}", detail)
+
+
+@access(MUNICIPAL, deny_status=404, methods=POST_ONLY)
+def case_suggestions(request: HttpRequest) -> HttpResponse:
+    text = search_text(request)
+    if len(text) < MIN_CHARS:
+        return suggestions_response([])
+    cases = list(case_search(case_queryset(user=request.user), text)[:LIMIT])
+    if cases:
+        personal_data_read(
+            user=request.user,
+            subjects=[citizen_subject(c.citizen) for c in cases],
+            what="case.search",
+            purpose=Purpose.ALLOCATION,
+            path=request.path,
+        )
+    return suggestions_response(case_suggestion(c) for c in cases)

@@ -1,0 +1,143 @@
+"""Finding a dwelling or a department as people know it: by address, postcode and town, or the
+department's number or name (`anvis.core.search` describes the shape)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from anvis.core.search import LIMIT, MIN_CHARS, Suggestion, search_text, suggestions_response, words
+from anvis.permissions import STOCK_READERS, access
+
+from .models import Department, Dwelling, Entrance
+
+# How many stairwells the first word may pick before the dwellings are read: enough for every
+# dwelling of a street, few enough that the national stock is never scanned dwelling by dwelling.
+ENTRANCE_CANDIDATES = 300
+
+
+def _place_q(word: str, prefix: str = "") -> Q:
+    """A word that names the place: the street, the postcode or town, the department."""
+    p = prefix
+    q = Q(**{f"{p}street__icontains": word}) | Q(**{f"{p}city__istartswith": word})
+    if word.isdigit():
+        q |= Q(**{f"{p}postal_code__startswith": word})
+    q |= Q(**{f"{p}department__number__iexact": word})
+    q |= Q(**{f"{p}department__name__icontains": word})
+    return q
+
+
+def dwelling_search(
+    queryset: QuerySet[Dwelling], text: str, *, entrances: QuerySet[Entrance] | None = None
+) -> QuerySet[Dwelling]:
+    """Dwellings whose address, postcode, town, department (number or name), floor or door match
+    every word of `text`; streets that start with the first word come first.
+
+    The first word picks at most `ENTRANCE_CANDIDATES` stairwells among `entrances` (the ones
+    the user may see; one query over the entrances); the dwellings are then read through the
+    (entrance, floor, door) index."""
+    parts = words(text)
+    if not parts:
+        return queryset.none()
+    first = parts[0]
+    scope = Entrance.objects.all() if entrances is None else entrances
+    candidates = (
+        scope.filter(_place_q(first))
+        .annotate(
+            starts=Case(
+                When(street__istartswith=first, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("starts", "street", "id")
+        .values_list("id", flat=True)[:ENTRANCE_CANDIDATES]
+    )
+    qs = queryset.filter(entrance__in=list(candidates))
+    for word in parts[1:]:
+        qs = qs.filter(_place_q(word, "entrance__") | Q(floor__iexact=word) | Q(door__iexact=word))
+    return (
+        qs.select_related("entrance__department__organisation")
+        .annotate(
+            starts=Case(
+                When(entrance__street__istartswith=first, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("starts", "entrance__street", "entrance__postal_code", "floor", "door", "pk")
+    )
+
+
+def dwelling_suggestion(dwelling: Dwelling) -> Suggestion:
+    entrance = dwelling.entrance
+    department = entrance.department
+    unit = " ".join(p for p in (dwelling.floor, dwelling.door) if p)
+    label = (
+        f"{entrance.street}{', ' + unit if unit else ''}, {entrance.postal_code} {entrance.city}"
+    )
+    rooms = ngettext("%(n)d room", "%(n)d rooms", dwelling.rooms) % {"n": dwelling.rooms}
+    detail = _("Dept. %(number)s %(name)s (%(organisation)s) · %(rooms)s · %(rent)s kr/month") % {
+        "number": department.number,
+        "name": department.name,
+        "organisation": department.organisation.name,
+        "rooms": rooms,
+        "rent": number_format(dwelling.rent, force_grouping=True),
+    }
+    return Suggestion(dwelling.pk, label, detail)
+
+
+def department_search(queryset: QuerySet[Department], text: str) -> QuerySet[Department]:
+    """Departments whose number, name, district, postcode or organisation match every word."""
+    qs = queryset
+    for word in words(text):
+        q = (
+            Q(number__iexact=word)
+            | Q(name__icontains=word)
+            | Q(district__istartswith=word)
+            | Q(organisation__name__icontains=word)
+        )
+        if word.isdigit():
+            q |= Q(postal_code__startswith=word)
+        qs = qs.filter(q)
+    return qs.select_related("organisation").order_by("organisation__name", "number", "pk")
+
+
+def department_suggestion(department: Department) -> Suggestion:
+    place = " ".join(p for p in (department.postal_code, department.district) if p)
+    detail = department.organisation.name + (f" · {place}" if place else "")
+    return Suggestion(department.pk, f"{department.number} {department.name}", detail)
+
+
+def _answer(request: HttpRequest, queryset: Any, search: Any, suggest: Any) -> HttpResponse:
+    text = search_text(request)
+    if len(text) < MIN_CHARS:
+        return suggestions_response([])
+    return suggestions_response(suggest(obj) for obj in search(queryset, text)[:LIMIT])
+
+
+@access(STOCK_READERS)
+def dwelling_suggestions(request: HttpRequest) -> HttpResponse:
+    """Dwellings the user may see (organisation staff: their own organisations')."""
+    entrances = Entrance.objects.restrict(request.user)
+    return _answer(
+        request,
+        Dwelling.objects.restrict(request.user),
+        lambda qs, text: dwelling_search(qs, text, entrances=entrances),
+        dwelling_suggestion,
+    )
+
+
+@access(STOCK_READERS)
+def department_suggestions(request: HttpRequest) -> HttpResponse:
+    return _answer(
+        request,
+        Department.objects.restrict(request.user),
+        department_search,
+        department_suggestion,
+    )

@@ -1,0 +1,116 @@
+"""The vacancy list's one filterset: the page (`vacancies:vacancy_list`), the API list
+(`/api/v1/vacancies/`) and the vacancy export read the query string through it.
+
+Filters take what people know: the housing organisation by name (a choice), the department by
+its number, the quarter as on the ledger (`2026-Q4`), and `figure`, which picks the vacancies a
+figure of the fair-share ledger counts (`anvis.agreements.figures`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from anvis.agreements.figures import figure_choices, figure_q
+from anvis.agreements.models import AllocationAgreement
+from anvis.core.forms import NumberFilter
+from anvis.core.widgets import FastSelect
+from anvis.stock.models import HousingOrganisation
+from anvis_core.quotas import Quarter
+
+from .models import OPEN_STATUSES, Vacancy, VacancyStatus
+
+OPEN = "open"
+ALL = "all"
+
+
+class QuarterField(forms.CharField):
+    def to_python(self, value: Any) -> Quarter | None:  # type: ignore[override]
+        text = (super().to_python(value) or "").strip()
+        if not text:
+            return None
+        try:
+            quarter = Quarter.parse(text)
+            if not 1 <= quarter.number <= 4 or not 1900 <= quarter.year <= 2200:
+                raise ValueError
+        except ValueError:
+            raise forms.ValidationError(
+                _("Write the quarter as YYYY-Qn, e.g. 2026-Q1."), code="invalid"
+            ) from None
+        return quarter
+
+
+class QuarterFilter(django_filters.Filter):
+    field_class = QuarterField
+
+    def filter(self, qs: QuerySet[Any], value: Quarter | None) -> QuerySet[Any]:
+        if value is None:
+            return qs
+        return qs.filter(report_date__range=(value.start, value.end))
+
+
+class VacancyFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(OPEN, _("Open")), (ALL, _("All")), *VacancyStatus.choices],
+        method="filter_status",
+        empty_label=None,
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Housing organisation"),
+        queryset=HousingOrganisation.objects.none(),
+        widget=FastSelect,
+    )
+    department_number = django_filters.CharFilter(
+        label=_("Department number"),
+        field_name="dwelling__entrance__department__number",
+        lookup_expr="iexact",
+    )
+    dwelling = NumberFilter(
+        label=_("Dwelling id"), field_name="dwelling_id", widget=forms.HiddenInput
+    )
+    quarter = QuarterFilter(label=_("Quarter reported"), help_text=_("E.g. 2026-Q4."))
+    reported_from = django_filters.DateFilter(
+        label=_("Reported from"),
+        field_name="report_date",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reported_to = django_filters.DateFilter(
+        label=_("Reported until"),
+        field_name="report_date",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    agreement = django_filters.ModelChoiceFilter(
+        label=_("Agreement"),
+        field_name="turn_record__agreement",
+        queryset=AllocationAgreement.objects.none(),
+    )
+    figure = django_filters.ChoiceFilter(
+        label=_("Counted in the ledger as"), choices=figure_choices, method="filter_figure"
+    )
+
+    class Meta:
+        model = Vacancy
+        fields: list[str] = []
+
+    def __init__(self, data: Any = None, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(data, *args, **kwargs)
+        self.filters["organisation"].queryset = HousingOrganisation.objects.restrict(user).order_by(
+            "name"
+        )
+        self.filters["agreement"].queryset = AllocationAgreement.objects.restrict(user)
+
+    def filter_status(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        if value == OPEN:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        if value == ALL:
+            return queryset
+        return queryset.filter(status=value)
+
+    def filter_figure(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(figure_q(value, prefix="turn_record__"))
