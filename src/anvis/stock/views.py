@@ -111,9 +111,8 @@ def dwelling_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    from anvis.vacancies.models import Vacancy
-
-    open_vacancy = Vacancy.objects.restrict(request.user).filter(dwelling=dwelling).open().first()
+    # Through the reverse relation: the stock app does not import the vacancies app.
+    open_vacancy = dwelling.vacancies.restrict(request.user).open().first()
     can_report = can_write_organisation(request.user, dwelling.entrance.department.organisation_id)
     return render(
         request,
