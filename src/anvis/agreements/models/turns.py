@@ -139,6 +139,6 @@ class TurnRecord(models.Model):
 
     @property
     def explanation(self) -> str:
-        from .explain import explain
+        from ..explain import explain
 
         return explain(self.reason_code, self.reason_params)
