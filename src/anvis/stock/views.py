@@ -111,9 +111,8 @@ def dwelling_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    from anvis.vacancies.selectors import open_vacancy_of
-
-    open_vacancy = open_vacancy_of(user=request.user, dwelling_id=dwelling.pk)
+    # Through the reverse relation: the stock app does not import the vacancies app.
+    open_vacancy = dwelling.vacancies.restrict(request.user).open().first()
     can_report = can_write_organisation(request.user, dwelling.entrance.department.organisation_id)
     return render(
         request,

@@ -46,11 +46,6 @@ def vacancy_list(*, user: Any, status: str | None = None) -> QuerySet[Vacancy]:
     return qs.order_by("-report_date", "-pk")
 
 
-def open_vacancy_of(*, user: Any, dwelling_id: int) -> Vacancy | None:
-    """The dwelling's open vacancy that `user` may see, if any (the dwelling page's action)."""
-    return vacancy_list(user=user, status="open").filter(dwelling_id=dwelling_id).first()
-
-
 def vacancy_get(*, user: Any, pk: int) -> Vacancy:
     vacancy = (
         Vacancy.objects.restrict(user)

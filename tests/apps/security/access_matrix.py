@@ -57,7 +57,7 @@ def rule(
 EVERYONE = frozenset(ROLES)
 MUNICIPAL = frozenset({CW, LEAD, ADMIN})
 LEADS = frozenset({LEAD, ADMIN})
-MUNICIPAL_AND_STEERING = frozenset({CW, LEAD, ADMIN, STEER})
+OVERSIGHT = frozenset({CW, LEAD, ADMIN, STEER})  # anvis.permissions.OVERSIGHT
 STOCK_WRITERS = frozenset({ORG, ADMIN})
 ADMINS = frozenset({ADMIN})
 REPORTERS = frozenset({ORG, ADMIN})
@@ -115,8 +115,8 @@ MATRIX: dict[str, Entry] = {
     "agreements:forum_edit": rule(LEADS, HIDE, args=("forum",)),
     "agreements:step_list": owned_by_a(EVERYONE, ("agreement",)),
     "agreements:step_create": rule(LEADS, HIDE, args=("agreement",)),
-    "agreements:reassessment_list": rule(MUNICIPAL_AND_STEERING, HIDE, args=("agreement",)),
-    "agreements:reassessment_detail": rule(MUNICIPAL_AND_STEERING, HIDE, args=("reassessment",)),
+    "agreements:reassessment_list": rule(OVERSIGHT, HIDE, args=("agreement",)),
+    "agreements:reassessment_detail": rule(OVERSIGHT, HIDE, args=("reassessment",)),
     # POST-only outside the access check: checked with an empty POST (nothing is approved)
     "agreements:reassessment_approve": rule(LEADS, HIDE, args=("reassessment",), method="post"),
     "agreements:handheld_list": rule(EVERYONE),
@@ -151,7 +151,7 @@ MATRIX: dict[str, Entry] = {
     # monitoring
     "monitoring:department_list": rule(EVERYONE),
     "monitoring:department_detail": owned_by_a(EVERYONE, ("dept_a",)),
-    "monitoring:step_proposals": rule(MUNICIPAL_AND_STEERING),
+    "monitoring:step_proposals": rule(OVERSIGHT),
     "monitoring:indicators_import": rule(LEADS),
     "monitoring:designations_import": rule(LEADS),
     "monitoring:recompute": rule(LEADS),
@@ -192,16 +192,14 @@ MATRIX: dict[str, Entry] = {
     "vacancies:bulk_report": rule(REPORTERS),
     # the steering group's reports: municipal roles and the steering group read (the steering
     # group sees suppressed figures); the allocation lead and administrator write
-    "reports:dashboard": rule(MUNICIPAL_AND_STEERING),
-    "reports:report_download": rule(MUNICIPAL_AND_STEERING, literal_args=("xlsx",)),
-    "reports:snapshot_list": rule(MUNICIPAL_AND_STEERING),
+    "reports:dashboard": rule(OVERSIGHT),
+    "reports:report_download": rule(OVERSIGHT, literal_args=("xlsx",)),
+    "reports:snapshot_list": rule(OVERSIGHT),
     "reports:snapshot_create": rule(LEADS, method="post"),
-    "reports:snapshot_detail": rule(MUNICIPAL_AND_STEERING, args=("report_snapshot",)),
-    "reports:snapshot_download": rule(
-        MUNICIPAL_AND_STEERING, args=("report_snapshot",), literal_args=("xlsx",)
-    ),
-    "reports:meeting_list": rule(MUNICIPAL_AND_STEERING),
-    "reports:meeting_detail": rule(MUNICIPAL_AND_STEERING, args=("meeting",)),
+    "reports:snapshot_detail": rule(OVERSIGHT, args=("report_snapshot",)),
+    "reports:snapshot_download": rule(OVERSIGHT, args=("report_snapshot",), literal_args=("xlsx",)),
+    "reports:meeting_list": rule(OVERSIGHT),
+    "reports:meeting_detail": rule(OVERSIGHT, args=("meeting",)),
     "reports:meeting_create": rule(LEADS),
     "reports:meeting_edit": rule(LEADS, args=("meeting",)),
     "reports:decision_create": rule(LEADS, args=("meeting",)),
@@ -224,10 +222,10 @@ MATRIX: dict[str, Entry] = {
     "api:offer_answer": rule(REPORTERS, HIDE, other_org=HIDE, args=("offer",), method="post"),
     "api:lease_list": rule(EVERYONE),
     "api:claim_list": rule(EVERYONE),
-    "api:ledger": rule(MUNICIPAL_AND_STEERING),
+    "api:ledger": rule(OVERSIGHT),
     "api:export_dwellings": rule(EVERYONE),
     "api:export_vacancies": rule(EVERYONE),
-    "api:export_ledger": rule(MUNICIPAL_AND_STEERING),
+    "api:export_ledger": rule(OVERSIGHT),
     "api:export_cases": rule(MUNICIPAL, HIDE),
     "api:webhook_list": rule(REPORTERS),
     "api:webhook_detail": rule(REPORTERS, HIDE, other_org=HIDE, args=("webhook",), method="delete"),
