@@ -102,10 +102,12 @@ class VacancyView:
 class _Columns:
     """The live part of the pool under the names the production rules read."""
 
-    __slots__ = ("max_rent", "min_rooms", "needs")
+    __slots__ = ("estimated", "max_rent", "min_rooms", "needs")
 
     def __init__(self, pool: Pool) -> None:
         n = pool.n
+        # simulated citizens have a maximum rent, never an income-based estimate
+        self.estimated = np.zeros(n, dtype=np.bool_)
         self.max_rent = pool.max_rent[:n]
         self.min_rooms = pool.rooms_needed[:n]
         self.needs = pool.needs_accessible[:n] * _ACCESS_BIT
