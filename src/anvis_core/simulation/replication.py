@@ -42,12 +42,22 @@ COUNTS = (
     "no_candidate",
     "cap_stairwell",
     "cap_department",
+    "closed",
     "offers",
     "declined",
     "placements",
     "exhausted",
     "open_at_end",
 )
+
+
+def policy_for(model: CompiledModel) -> MatchingPolicy:
+    """The scenario's matching policy: the production rules, or the built-in baseline."""
+    if model.scenario.matching.policy == "production":
+        from .production import ProductionPolicy
+
+        return ProductionPolicy(model.scenario, model.stock.departments)
+    return BuiltinPolicy()
 
 
 def replication_streams(seed: int, index: int) -> list[np.random.Generator]:
@@ -153,7 +163,8 @@ class Replication:
         record: bool = False,
     ) -> None:
         self.model = model
-        self.policy = policy if policy is not None else BuiltinPolicy()
+        self.policy = policy if policy is not None else policy_for(model)
+        self.gated = hasattr(self.policy, "admit")
         self.record = record
         s = self.scenario = model.scenario
         self.horizon, self.warmup = s.horizon_days, s.warmup_days
@@ -471,6 +482,16 @@ class Replication:
         r = self.vac.rel[v]
         return VacancyView(self.d_rent[r], self.d_rooms[r], self.d_acc[r])
 
+    def full_view(self, v: int, t: float) -> VacancyView:
+        """The vacancy with where it is and its cap counts, for a gated policy."""
+        r = self.vac.rel[v]
+        e, d = self.d_ent[r], self.d_dep[r]
+        st = self._window_count(self.st_hist, e, t) + self.st_res.get(e, 0)
+        dep = self._window_count(self.dep_hist, d, t) + self.dep_res.get(d, 0)
+        return VacancyView(
+            self.d_rent[r], self.d_rooms[r], self.d_acc[r], v, self.d_org[r], d, e, st, dep, t
+        )
+
     def excluded(self, v: int) -> list[int]:
         pos = self.pos
         return [int(pos[c]) for c in self.declined_by.get(v, ()) if pos[c] >= 0]
@@ -490,11 +511,28 @@ class Replication:
         self.push(t + wait, ANSWER, v, c, accepted)
 
     def offer_online(self, v: int, t: float) -> None:
+        if self.gated:
+            self.offer_gated(v, t)
+            return
         level = self.cap_level(v, t)
         if level:
             self.give_back(v, t, "cap_stairwell" if level == 1 else "cap_department")
             return
         p = self.policy.choose(self.pool, self.view(v), self.excluded(v))
+        if p < 0:
+            self.give_back(v, t, "no_candidate")
+            return
+        self.offer(v, p, t)
+
+    def offer_gated(self, v: int, t: float) -> None:
+        """Online, by a policy that admits the vacancy itself (the production gate)."""
+        policy: Any = self.policy
+        view = self.full_view(v, t)
+        reason = policy.admit(view)
+        if reason:
+            self.give_back(v, t, reason)
+            return
+        p = policy.choose(self.pool, view, self.excluded(v))
         if p < 0:
             self.give_back(v, t, "no_candidate")
             return
@@ -510,8 +548,12 @@ class Replication:
             self.leave_time[c] = t
 
     def run_batch(self, t: float) -> None:
-        """Solve the pending vacancies together; caps are applied in report order first."""
+        """Solve the pending vacancies together; caps are applied in report order first (a
+        gated policy's solver takes them as constraints instead)."""
         todo, self.pending = sorted(self.pending), []
+        if self.gated:
+            self.batch_gated(todo, t)
+            return
         keep: list[int] = []
         extra_st: dict[int, int] = {}
         extra_dep: dict[int, int] = {}
@@ -535,3 +577,26 @@ class Replication:
         for row, v in enumerate(keep):
             if row not in matched:
                 self.give_back(v, t, "no_candidate")
+
+    def batch_gated(self, todo: list[int], t: float) -> None:
+        policy: Any = self.policy
+        keep: list[int] = []
+        views: list[VacancyView] = []
+        for v in todo:
+            view = self.full_view(v, t)
+            reason = policy.admit(view, caps=False)
+            if reason:
+                self.give_back(v, t, reason)
+                continue
+            keep.append(v)
+            views.append(view)
+        pairs = policy.assign(self.pool, views, [self.excluded(v) for v in keep])
+        matched = set()
+        for row, p in pairs:
+            matched.add(row)
+            self.offer(keep[row], p, t)
+        for row, v in enumerate(keep):
+            if row not in matched:
+                # the solver kept the caps: a vacancy left out because its cap is now full
+                # counts as a cap-binding event
+                self.give_back(v, t, policy.admit(self.full_view(v, t)) or "no_candidate")

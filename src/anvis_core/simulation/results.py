@@ -122,6 +122,7 @@ def _scenario_echo(s: Scenario) -> dict[str, Any]:
         "stairwell_cap": r.stairwell_cap,
         "department_cap": r.department_cap,
         "access_probability": r.access_probability if r.kind == "ad_hoc" else None,
+        "matching_policy": m.policy,
         "matching_mode": m.mode,
         "acceptance_probability": m.acceptance_probability,
         "groups": [g.name for g in s.groups],

@@ -28,6 +28,21 @@ from anvis_core.quotas import share_from_percent
 from .errors import ScenarioError
 
 DAYS_PER_YEAR = 365.25
+POLICIES = ("baseline", "production")
+PRODUCTION_RULE_CODES: tuple[str, ...] = (
+    "not_waiting",
+    "active_offer",
+    "declined_before",
+    "department_closed",
+    "cap_reached",
+    "rent_over_ceiling",
+    "rent_over_max",
+    "unaffordable",
+    "below_min_rooms",
+    "accessibility",
+)
+"""The production eligibility rules (`anvis_core.matching.eligibility`) whose fields the
+simulated citizens and dwellings carry; `matching.rules` may choose among them."""
 DISTRIBUTION_KINDS = ("fixed", "uniform", "normal", "exponential", "choice")
 
 
@@ -228,10 +243,15 @@ class RegimeSpec:
     cap_window_days: float = 365.0
     access_probability: float = 1.0
     other_needs_share: float = 0.0
+    closed_departments: tuple[str, ...] = ()
+    """Departments closed to new placements by composition monitoring (production policy)."""
 
 
 @dataclass(frozen=True)
 class MatchingSpec:
+    policy: Literal["baseline", "production"] = "baseline"
+    rules: tuple[str, ...] | None = None
+    """Production policy: the rules applied, by code (None: all of PRODUCTION_RULE_CODES)."""
     mode: Literal["online", "batch"] = "online"
     batch_days: float = 7.0
     acceptance_probability: float = 0.8
@@ -430,6 +450,23 @@ def validate(s: Scenario) -> None:
     _probability(r.access_probability, "regime.access_probability")
     _probability(r.other_needs_share, "regime.other_needs_share")
     m = s.matching
+    _check(m.policy in POLICIES, "matching.policy", "must be 'baseline' or 'production'")
+    for code in m.rules or ():
+        _check(
+            code in PRODUCTION_RULE_CODES,
+            "matching.rules",
+            f"unknown or unsupported rule {code!r}; choose from {', '.join(PRODUCTION_RULE_CODES)}",
+        )
+    _check(
+        m.rules is None or m.policy == "production",
+        "matching.rules",
+        "rules are chosen for the production policy only",
+    )
+    _check(
+        not r.closed_departments or m.policy == "production",
+        "regime.closed_departments",
+        "closed departments need matching.policy = 'production' (the baseline ignores them)",
+    )
     _check(m.mode in ("online", "batch"), "matching.mode", "must be 'online' or 'batch'")
     _check(m.batch_days > 0, "matching.batch_days", "must be > 0")
     _probability(m.acceptance_probability, "matching.acceptance_probability")
@@ -742,6 +779,7 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         cap_window_days=rt.number("cap_window_days", rd.cap_window_days),
         access_probability=rt.number("access_probability", rd.access_probability),
         other_needs_share=rt.number("other_needs_share", rd.other_needs_share),
+        closed_departments=_strings(rt, "closed_departments"),
     )
     rt.finish()
 
@@ -750,7 +788,15 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
     mode = mt.string("mode", md.mode)
     if mode not in ("online", "batch"):
         raise ScenarioError("matching.mode", f"must be 'online' or 'batch', got {mode!r}")
+    policy = mt.string("policy", md.policy)
+    if policy not in POLICIES:
+        raise ScenarioError(
+            "matching.policy", f"must be 'baseline' or 'production', got {policy!r}"
+        )
+    rules = _strings(mt, "rules") if mt.has("rules") else None
     matching = MatchingSpec(
+        policy="production" if policy == "production" else "baseline",
+        rules=rules,
         mode="batch" if mode == "batch" else "online",
         batch_days=mt.number("batch_days", md.batch_days),
         acceptance_probability=mt.number("acceptance_probability", md.acceptance_probability),
@@ -784,6 +830,13 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         matching=matching,
         costs=costs,
     )
+
+
+def _strings(t: _Table, key: str) -> tuple[str, ...]:
+    value = t.raw(key, [])
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise ScenarioError(t.at(key), "must be a list of names")
+    return tuple(value)
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
