@@ -80,6 +80,10 @@ class CompiledModel:
     group_shelter: FloatArray
     group_homeless: NDArray[np.bool_]
     group_support_per_day: FloatArray
+    method_cumshare: FloatArray
+    """Cumulative shares of the support methods (drawn per placement)."""
+    method_breakdown_per_day: FloatArray
+    """Constant breakdown hazard per method: −ln(retained after 12 months) / 365.25."""
 
     def slim(self) -> CompiledModel:
         """A copy for worker processes: only the dwellings that can be reported, and no stock
@@ -161,6 +165,8 @@ def compile_model(scenario: Scenario, stock: Stock | None = None) -> CompiledMod
 
     groups = scenario.groups
     default_support = scenario.costs.support_per_year
+    methods = scenario.tenancy.methods
+    method_shares = np.array([m.share for m in methods], dtype=np.float64)
     return CompiledModel(
         scenario=scenario,
         stock=stock,
@@ -183,6 +189,10 @@ def compile_model(scenario: Scenario, stock: Stock | None = None) -> CompiledMod
                 / DAYS_PER_YEAR
                 for g in groups
             ]
+        ),
+        method_cumshare=np.cumsum(method_shares / method_shares.sum()),
+        method_breakdown_per_day=np.array(
+            [-math.log(m.retained_12_months) / DAYS_PER_YEAR for m in methods]
         ),
     )
 

@@ -33,7 +33,7 @@ IntArray = NDArray[np.int64]
 # pre-drawn event kinds, in tie-break order at equal times
 ARRIVAL, REPORT, EXIT, BATCH = 0, 1, 2, 3
 # dynamic event kinds
-DECIDE, ANSWER = 0, 1
+DECIDE, ANSWER, LEAVE, BREAKDOWN = 0, 1, 2, 3
 
 COUNTS = (
     "reported",
@@ -48,6 +48,8 @@ COUNTS = (
     "placements",
     "exhausted",
     "open_at_end",
+    "breakdowns",
+    "returns",
 )
 
 
@@ -64,6 +66,12 @@ def replication_streams(seed: int, index: int) -> list[np.random.Generator]:
     """Citizens, vacancies and decisions streams of replication `index` (independent of R)."""
     seq = np.random.SeedSequence(entropy=seed, spawn_key=(index,))
     return [np.random.default_rng(s) for s in seq.spawn(3)]
+
+
+def tenancy_stream(seed: int, index: int) -> np.random.Generator:
+    """The fourth stream of replication `index`: support methods, breakdowns, returns. A stream
+    of its own, so a scenario without breakdowns draws exactly what it drew before."""
+    return np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=(index, 3)))
 
 
 @dataclass
@@ -136,6 +144,23 @@ def draw_citizens(model: CompiledModel, rng: np.random.Generator) -> Citizens:
     )
 
 
+def _padded(cit: Citizens, extra: int) -> Citizens:
+    """Room for `extra` more spells (returns to the list) after the drawn citizens."""
+
+    def pad(a: NDArray[Any], fill: Any) -> NDArray[Any]:
+        return np.concatenate([a, np.full(extra, fill, dtype=a.dtype)])
+
+    return Citizens(
+        pad(cit.group, 0),
+        pad(cit.arrival, np.inf),
+        pad(cit.max_rent, 0.0),
+        pad(cit.rooms, 0),
+        pad(cit.accessible, False),
+        pad(cit.exit_time, np.inf),
+        cit.n_initial,
+    )
+
+
 @dataclass
 class Vacancies:
     """The pre-drawn vacancy reports: time, reportable dwelling (index into `model.rel`), the
@@ -169,8 +194,13 @@ class Replication:
         s = self.scenario = model.scenario
         self.horizon, self.warmup = s.horizon_days, s.warmup_days
         self.rng_cit, self.rng_vac, self.rng_dec = replication_streams(s.seed, index)
+        self.rng_ten = tenancy_stream(s.seed, index)
         self.cit = draw_citizens(model, self.rng_cit)
         self.vac = self.draw_vacancies()
+        self.n_spells = len(self.cit.group)
+        if s.tenancy.breakdowns:
+            # a return to the list is a new spell; there are at most as many as placements
+            self.cit = _padded(self.cit, len(self.vac.time))
         self._init_citizen_state()
         self._init_dwelling_state()
         self._init_rules()
@@ -199,8 +229,8 @@ class Replication:
         """The pre-drawn events (arrivals, reports, exits, batch times) in time order."""
         cit, m, horizon = self.cit, self.scenario.matching, self.horizon
         n_vac = len(self.vac.time)
-        new = np.arange(cit.n_initial, len(cit.group))
-        leaves = np.flatnonzero(cit.exit_time < horizon)
+        new = np.arange(cit.n_initial, self.n_spells)
+        leaves = np.flatnonzero(cit.exit_time[: self.n_spells] < horizon)
         batch_times = (
             np.arange(m.batch_days, horizon, m.batch_days) if m.mode == "batch" else np.zeros(0)
         )
@@ -233,6 +263,9 @@ class Replication:
         self.c_acc = cit.accessible.tolist()
         self.c_key = key.tolist()
         self.placement_group = np.zeros(len(self.scenario.groups), dtype=np.int64)
+        self.method = np.full(n_cit, -1, dtype=np.int64)
+        self.tenancy_end = np.full(n_cit, np.inf)
+        self.returned_from = np.full(n_cit, -1, dtype=np.int64)
 
     def _init_dwelling_state(self) -> None:
         model, stock = self.model, self.model.stock
@@ -245,6 +278,7 @@ class Replication:
         self.counts = dict.fromkeys(COUNTS, 0)
         self.void_days = 0.0
         self.void_rent = 0.0
+        self.void_rent_by_year = np.zeros(max(1, math.ceil(self.horizon / DAYS_PER_YEAR)))
         self.bucket_count = [0] * len(model.bucket_names)
         rel = model.rel
         self.d_rent = stock.rent[rel].tolist()
@@ -303,9 +337,14 @@ class Replication:
                 t, _, kind, v, c, accepted = heapq.heappop(heap)
                 if kind == DECIDE:
                     self.decide(v, t)
-                else:
+                elif kind == ANSWER:
                     self.answer(v, c, accepted, t)
+                elif kind == LEAVE:
+                    self.exit(c, t)
+                else:
+                    self.breakdown(c, t)
         self.close_open_vacancies()
+        self.truncate()
         summary = summarise(self)
         if self.record:
             summary["placement_log"] = self.log
@@ -404,6 +443,7 @@ class Replication:
         if self.dep_cap is not None:
             self.dep_hist.setdefault(self.d_dep[r], deque()).append(t)
         self.add_void(v, max(t + self.scenario.matching.move_in_days, self.vac.time[v] + self.lead))
+        self.start_tenancy(c, t)
         if self.record:
             self.log.append(self.placement_record(v, c, t))
 
@@ -428,6 +468,81 @@ class Replication:
             "needs_accessible": self.c_acc[c],
         }
 
+    def start_tenancy(self, c: int, t: float) -> None:
+        """Draw the support method and, if the method's tenancies break down, when."""
+        model, rng = self.model, self.rng_ten
+        cum = model.method_cumshare
+        m = (
+            0
+            if len(cum) == 1
+            else min(int(np.searchsorted(cum, rng.random(), side="right")), len(cum) - 1)
+        )
+        self.method[c] = m
+        rate = float(model.method_breakdown_per_day[m])
+        if rate > 0:
+            end = t + float(rng.exponential(1.0 / rate))
+            if end <= self.horizon:
+                self.push(end, BREAKDOWN, -1, c, 0)
+
+    def breakdown(self, c: int, t: float) -> None:
+        """The tenancy ends in a loss; the citizen may come back to the waiting list (a new
+        spell, from today, with the same needs and group)."""
+        self.tenancy_end[c] = t
+        self.counts["breakdowns"] += 1
+        rng = self.rng_ten
+        if rng.random() >= self.scenario.tenancy.return_share:
+            return
+        cit, s = self.cit, self.n_spells
+        self.n_spells = s + 1
+        self.counts["returns"] += 1
+        g = int(cit.group[c])
+        cit.group[s], cit.arrival[s] = g, t
+        cit.max_rent[s], cit.rooms[s], cit.accessible[s] = (
+            cit.max_rent[c],
+            cit.rooms[c],
+            cit.accessible[c],
+        )
+        self.returned_from[s] = c
+        key = float(self.model.group_points[g]) - (self.scenario.matching.points_per_day + 1e-9) * t
+        self.c_rent[s], self.c_rooms[s], self.c_acc[s], self.c_key[s] = (
+            self.c_rent[c],
+            self.c_rooms[c],
+            self.c_acc[c],
+            key,
+        )
+        self.arrive(s, t)
+        rate = float(self.model.group_exit_per_day[g])
+        if rate > 0:
+            cit.exit_time[s] = t + float(rng.exponential(1.0 / rate))
+            if cit.exit_time[s] < self.horizon:
+                self.push(float(cit.exit_time[s]), LEAVE, -1, s, 0)
+
+    def truncate(self) -> None:
+        """Drop the unused room for spells that never started."""
+        n = self.n_spells
+        if n == len(self.cit.group):
+            return
+        c = self.cit
+        self.cit = Citizens(
+            c.group[:n],
+            c.arrival[:n],
+            c.max_rent[:n],
+            c.rooms[:n],
+            c.accessible[:n],
+            c.exit_time[:n],
+            c.n_initial,
+        )
+        for name in (
+            "pos",
+            "leave_time",
+            "exit_pending",
+            "housed_time",
+            "method",
+            "tenancy_end",
+            "returned_from",
+        ):
+            setattr(self, name, getattr(self, name)[:n])
+
     def close_open_vacancies(self) -> None:
         """Vacancies still held by the municipality at the horizon accrue void rent until
         then."""
@@ -443,8 +558,19 @@ class Replication:
         start = max(self.vac.time[v] + self.lead, self.warmup)
         days = min(end, self.horizon) - start
         if days > 0:
+            per_day = self.d_rent[self.vac.rel[v]] * 12.0 / DAYS_PER_YEAR
             self.void_days += days
-            self.void_rent += days * self.d_rent[self.vac.rel[v]] * 12.0 / DAYS_PER_YEAR
+            self.void_rent += days * per_day
+            end = start + days
+            while start < end:
+                k = min(int(start // DAYS_PER_YEAR), len(self.void_rent_by_year) - 1)
+                stop = (
+                    min(end, (k + 1) * DAYS_PER_YEAR)
+                    if k < len(self.void_rent_by_year) - 1
+                    else end
+                )
+                self.void_rent_by_year[k] += (stop - start) * per_day
+                start = stop
 
     def _window_count(self, hist: dict[int, deque[float]], unit: int, t: float) -> int:
         h = hist.get(unit)

@@ -263,9 +263,59 @@ class MatchingSpec:
 
 @dataclass(frozen=True)
 class CostSpec:
+    """Prices of the municipal budget (kroner; sources in docs/simulation.md)."""
+
     shelter_place_per_year: float = 550_000.0
     support_per_year: float = 85_000.0
     support_years: float = 2.0
+    shelter_variable_share: float = 1.0
+    """Share of the shelter price that follows the number of shelter days (1: every day is
+    priced in full; lower when places are paid for whether used or not)."""
+    shelter_refund_share: float = 0.5
+    """State refund of § 110 stays (SEL § 176 a: 50 %)."""
+    shelter_refund_days_per_year: float = 90.0
+    """Refunded days per person and running year (90 from 1 April 2026; 120 before)."""
+    support_refund_share: float = 0.5
+    """State refund of § 85 a support for up to `support_refund_years` (SEL § 176 a)."""
+    support_refund_years: float = 2.0
+    guarantee_per_breakdown: float = 15_000.0
+    """Move-out repair and arrears paid under the guarantee for a tenancy that breaks down
+    within `guarantee_years` (assumption)."""
+    guarantee_years: float = 1.0
+    housing_benefit_per_year: float = 0.0
+    """Housing benefit of a housed citizen a year (0: not counted)."""
+    housing_benefit_municipal_share: float = 0.0
+    """The municipality's share of the housing benefit."""
+    discount_rate: float = 0.035
+    """Yearly rate the budget's years are discounted at (to the start of the horizon)."""
+
+
+@dataclass(frozen=True)
+class SupportMethodSpec:
+    """A support method after housing (CTI, ICM, ACT, § 85, …): its share of placements, the
+    share of its tenancies still running after 12 months, and its price."""
+
+    name: str
+    share: float = 1.0
+    retained_12_months: float = 1.0
+    support_per_year: float | None = None
+    """None: the group's (or `costs.support_per_year`)."""
+    support_years: float | None = None
+    """None: `costs.support_years`."""
+
+
+@dataclass(frozen=True)
+class TenancySpec:
+    """What happens after housing. A tenancy breaks down at a constant rate chosen so that
+    `retained_12_months` of its method's tenancies still run after a year; a breakdown returns
+    the citizen to the waiting list with probability `return_share` (otherwise they leave it)."""
+
+    methods: tuple[SupportMethodSpec, ...] = (SupportMethodSpec("default"),)
+    return_share: float = 0.5
+
+    @property
+    def breakdowns(self) -> bool:
+        return any(m.retained_12_months < 1.0 for m in self.methods)
 
 
 @dataclass(frozen=True)
@@ -276,6 +326,7 @@ class Scenario:
     regime: RegimeSpec = field(default_factory=RegimeSpec)
     matching: MatchingSpec = field(default_factory=MatchingSpec)
     costs: CostSpec = field(default_factory=CostSpec)
+    tenancy: TenancySpec = field(default_factory=TenancySpec)
     description: str = ""
     seed: int = 1
     replications: int = 20
@@ -474,10 +525,55 @@ def validate(s: Scenario) -> None:
     _check(m.max_offers >= 1, "matching.max_offers", "must be ≥ 1")
     _nonneg(m.points_per_day, "matching.points_per_day")
     _nonneg(m.move_in_days, "matching.move_in_days")
-    costs = s.costs
-    _nonneg(costs.shelter_place_per_year, "costs.shelter_place_per_year")
-    _nonneg(costs.support_per_year, "costs.support_per_year")
-    _nonneg(costs.support_years, "costs.support_years")
+    _validate_costs(s.costs)
+    _validate_tenancy(s.tenancy)
+
+
+COST_NUMBERS = (
+    "shelter_place_per_year",
+    "support_per_year",
+    "support_years",
+    "shelter_refund_days_per_year",
+    "support_refund_years",
+    "guarantee_per_breakdown",
+    "guarantee_years",
+    "housing_benefit_per_year",
+    "discount_rate",
+)
+COST_SHARES = (
+    "shelter_variable_share",
+    "shelter_refund_share",
+    "support_refund_share",
+    "housing_benefit_municipal_share",
+)
+
+
+def _validate_costs(costs: CostSpec) -> None:
+    for key in COST_NUMBERS:
+        _nonneg(getattr(costs, key), f"costs.{key}")
+    for key in COST_SHARES:
+        _probability(getattr(costs, key), f"costs.{key}")
+
+
+def _validate_tenancy(t: TenancySpec) -> None:
+    _check(len(t.methods) > 0, "tenancy.methods", "at least one support method is required")
+    names = [m.name for m in t.methods]
+    _check(len(set(names)) == len(names), "tenancy.methods", "method names must be unique")
+    _check(sum(m.share for m in t.methods) > 0, "tenancy.methods", "shares must sum to > 0")
+    for i, m in enumerate(t.methods):
+        p = f"tenancy.methods[{i}]"
+        _check(bool(m.name), f"{p}.name", "must not be empty")
+        _nonneg(m.share, f"{p}.share")
+        _check(
+            isinstance(m.retained_12_months, int | float) and 0 < m.retained_12_months <= 1,
+            f"{p}.retained_12_months",
+            f"must be a share within (0, 1], got {m.retained_12_months!r}",
+        )
+        if m.support_per_year is not None:
+            _nonneg(m.support_per_year, f"{p}.support_per_year")
+        if m.support_years is not None:
+            _nonneg(m.support_years, f"{p}.support_years")
+    _probability(t.return_share, "tenancy.return_share")
 
 
 # ---------------------------------------------------------------- parsing from a dict / file
@@ -807,14 +903,8 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
     )
     mt.finish()
 
-    ct = _Table(t.raw("costs", {}), "costs")
-    cd = CostSpec()
-    costs = CostSpec(
-        shelter_place_per_year=ct.number("shelter_place_per_year", cd.shelter_place_per_year),
-        support_per_year=ct.number("support_per_year", cd.support_per_year),
-        support_years=ct.number("support_years", cd.support_years),
-    )
-    ct.finish()
+    costs = _parse_costs(_Table(t.raw("costs", {}), "costs"))
+    tenancy = _parse_tenancy(_Table(t.raw("tenancy", {}), "tenancy"))
     t.finish()
     return Scenario(
         name=name,
@@ -829,7 +919,39 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         regime=regime,
         matching=matching,
         costs=costs,
+        tenancy=tenancy,
     )
+
+
+def _parse_costs(ct: _Table) -> CostSpec:
+    cd = CostSpec()
+    values = {k: ct.number(k, getattr(cd, k)) for k in (*COST_NUMBERS, *COST_SHARES)}
+    ct.finish()
+    return CostSpec(**values)
+
+
+def _parse_tenancy(tt: _Table) -> TenancySpec:
+    td = TenancySpec()
+    methods = []
+    for mt in tt.tables("methods"):
+        support = mt.number("support_per_year", 0.0) if mt.has("support_per_year") else None
+        years = mt.number("support_years", 0.0) if mt.has("support_years") else None
+        methods.append(
+            SupportMethodSpec(
+                name=mt.string("name", ""),
+                share=mt.number("share", 1.0),
+                retained_12_months=mt.number("retained_12_months", 1.0),
+                support_per_year=support,
+                support_years=years,
+            )
+        )
+        mt.finish()
+    spec = TenancySpec(
+        methods=tuple(methods) or td.methods,
+        return_share=tt.number("return_share", td.return_share),
+    )
+    tt.finish()
+    return spec
 
 
 def _strings(t: _Table, key: str) -> tuple[str, ...]:
