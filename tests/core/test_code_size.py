@@ -46,10 +46,8 @@ FUNCTIONS_OVER: dict[str, int] = {
     "anvis_core/matching/problem.py:make_problem": 113,
     "anvis_core/matching/solve.py:solve": 82,
     "anvis_core/reports/figures.py:waiting_tables": 101,
-    "anvis_core/simulation/results.py:aggregate": 150,
+    "anvis_core/simulation/results.py:aggregate": 128,
     "anvis_core/simulation/scenario.py:_parse_stock": 81,
-    "anvis_core/simulation/scenario.py:scenario_from_dict": 113,
-    "anvis_core/simulation/scenario.py:validate": 103,
 }
 
 

@@ -112,8 +112,10 @@ class CompiledModel:
         )
 
 
-def compile_model(scenario: Scenario, stock: Stock | None = None) -> CompiledModel:
-    stock = stock if stock is not None else build_stock(scenario.stock)
+def _department_steps(
+    scenario: Scenario, stock: Stock
+) -> tuple[tuple[str, ...], list[Fraction], IntArray]:
+    """The step names, their shares and each department's step."""
     regime = scenario.regime
     n_dep = len(stock.departments)
     if regime.steps:
@@ -141,6 +143,13 @@ def compile_model(scenario: Scenario, stock: Stock | None = None) -> CompiledMod
         shares = [regime.share]
         dep_step = np.zeros(n_dep, dtype=np.int64)
 
+    return step_names, shares, dep_step
+
+
+def compile_model(scenario: Scenario, stock: Stock | None = None) -> CompiledModel:
+    stock = stock if stock is not None else build_stock(scenario.stock)
+    regime = scenario.regime
+    step_names, shares, dep_step = _department_steps(scenario, stock)
     covered_idx = [stock.type_names.index(t) for t in regime.covered_types if t in stock.type_names]
     relevant = np.isin(stock.dwelling_type, covered_idx) & (stock.rent <= regime.rent_ceiling)
     relevant &= stock.turnover_per_year > 0

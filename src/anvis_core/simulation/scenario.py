@@ -480,7 +480,14 @@ def validate(s: Scenario) -> None:
             _check(d.type in type_names, f"stock.dwellings[{i}].type", f"unknown type {d.type!r}")
             if d.turnover_per_year is not None:
                 _nonneg(d.turnover_per_year, f"stock.dwellings[{i}].turnover_per_year")
-    r = s.regime
+    _validate_regime(s)
+    _validate_matching(s)
+    _validate_costs(s.costs)
+    _validate_tenancy(s.tenancy)
+
+
+def _validate_regime(s: Scenario) -> None:
+    r, st = s.regime, s.stock
     _check(r.kind in ("agreement", "ad_hoc"), "regime.kind", "must be 'agreement' or 'ad_hoc'")
     _check(0 <= r.share <= 1, "regime.share_percent", "must be within 0–100 %")
     step_names = [x.name for x in r.steps]
@@ -500,7 +507,10 @@ def validate(s: Scenario) -> None:
     _check(r.cap_window_days > 0, "regime.cap_window_days", "must be > 0")
     _probability(r.access_probability, "regime.access_probability")
     _probability(r.other_needs_share, "regime.other_needs_share")
-    m = s.matching
+
+
+def _validate_matching(s: Scenario) -> None:
+    m, r = s.matching, s.regime
     _check(m.policy in POLICIES, "matching.policy", "must be 'baseline' or 'production'")
     for code in m.rules or ():
         _check(
@@ -525,8 +535,6 @@ def validate(s: Scenario) -> None:
     _check(m.max_offers >= 1, "matching.max_offers", "must be ≥ 1")
     _nonneg(m.points_per_day, "matching.points_per_day")
     _nonneg(m.move_in_days, "matching.move_in_days")
-    _validate_costs(s.costs)
-    _validate_tenancy(s.tenancy)
 
 
 COST_NUMBERS = (
@@ -844,7 +852,29 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
     stock_t = _Table(t.raw("stock", {}), "stock")
     stock = _parse_stock(stock_t)
 
-    rt = _Table(t.raw("regime", {}), "regime")
+    regime = _parse_regime(_Table(t.raw("regime", {}), "regime"))
+    matching = _parse_matching(_Table(t.raw("matching", {}), "matching"))
+    costs = _parse_costs(_Table(t.raw("costs", {}), "costs"))
+    tenancy = _parse_tenancy(_Table(t.raw("tenancy", {}), "tenancy"))
+    t.finish()
+    return Scenario(
+        name=name,
+        description=description,
+        seed=seed,
+        replications=replications,
+        horizon_days=horizon_years * DAYS_PER_YEAR,
+        warmup_days=warmup_years * DAYS_PER_YEAR,
+        series_interval_days=series_interval_days,
+        groups=tuple(groups),
+        stock=stock,
+        regime=regime,
+        matching=matching,
+        costs=costs,
+        tenancy=tenancy,
+    )
+
+
+def _parse_regime(rt: _Table) -> RegimeSpec:
     rd = RegimeSpec()
     kind = rt.string("kind", "agreement")
     if kind not in ("agreement", "ad_hoc"):
@@ -878,8 +908,10 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         closed_departments=_strings(rt, "closed_departments"),
     )
     rt.finish()
+    return regime
 
-    mt = _Table(t.raw("matching", {}), "matching")
+
+def _parse_matching(mt: _Table) -> MatchingSpec:
     md = MatchingSpec()
     mode = mt.string("mode", md.mode)
     if mode not in ("online", "batch"):
@@ -902,25 +934,7 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         move_in_days=mt.number("move_in_days", md.move_in_days),
     )
     mt.finish()
-
-    costs = _parse_costs(_Table(t.raw("costs", {}), "costs"))
-    tenancy = _parse_tenancy(_Table(t.raw("tenancy", {}), "tenancy"))
-    t.finish()
-    return Scenario(
-        name=name,
-        description=description,
-        seed=seed,
-        replications=replications,
-        horizon_days=horizon_years * DAYS_PER_YEAR,
-        warmup_days=warmup_years * DAYS_PER_YEAR,
-        series_interval_days=series_interval_days,
-        groups=tuple(groups),
-        stock=stock,
-        regime=regime,
-        matching=matching,
-        costs=costs,
-        tenancy=tenancy,
-    )
+    return matching
 
 
 def _parse_costs(ct: _Table) -> CostSpec:

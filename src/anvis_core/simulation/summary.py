@@ -173,6 +173,8 @@ def summarise(rep: Replication) -> dict[str, Any]:
     housed_time = rep.housed_time
     housed = np.isfinite(housed_time)
     homeless = rep.model.group_homeless[cit.group]
+    from .outcomes import budget, headlines, tenancies
+
     series, edges = _homeless_series(rep)
     return {
         "queue": _queue(rep),
@@ -189,4 +191,7 @@ def summarise(rep: Replication) -> dict[str, Any]:
         "counts": {k: float(v) for k, v in rep.counts.items()},
         **_organisations(rep),
         "initial": _initial(rep),
+        "tenancy": tenancies(rep),
+        "headlines": headlines(rep),
+        "budget": budget(rep),
     }
