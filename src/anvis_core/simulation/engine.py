@@ -19,7 +19,7 @@ from anvis_core.quotas import TurnState, decide_turn
 
 from .matching import MatchingPolicy
 from .replication import Replication, replication_streams
-from .scenario import DAYS_PER_YEAR, Scenario, SyntheticStockSpec
+from .scenario import DAYS_PER_YEAR, ExplicitStockSpec, Scenario, SyntheticStockSpec
 from .stock import Stock, build_stock
 
 FloatArray = NDArray[np.float64]
@@ -35,16 +35,18 @@ __all__ = [
 
 
 class TurnSequence:
-    """The quota engine's decisions for one share, from a fresh counter, computed once.
+    """The quota engine's decisions for one share, from a counter with the given credit
+    (zero: a fresh agreement; the ledger's credit: a running one), computed once.
 
     `decide_turn` is a pure function of (state, share), so the k-th eligible vacancy of any
     bucket with this share gets the same decision in every replication; the sequence is extended
     on demand by asking the quota engine again.
     """
 
-    def __init__(self, share: Fraction) -> None:
+    def __init__(self, share: Fraction, credit: Fraction = Fraction(0)) -> None:
         self.share = share
-        self.states: list[TurnState] = [TurnState()]
+        self.start_credit = credit
+        self.states: list[TurnState] = [TurnState(credit=credit)]
         self.municipal: list[bool] = [False]
 
     def is_municipal(self, k: int) -> bool:
@@ -84,6 +86,12 @@ class CompiledModel:
     """Cumulative shares of the support methods (drawn per placement)."""
     method_breakdown_per_day: FloatArray
     """Constant breakdown hazard per method: −ln(retained after 12 months) / 365.25."""
+    open_rel: IntArray = dataclasses.field(default_factory=lambda: np.zeros(0, np.int64))
+    """Reportable dwellings (indices into `rel`) the municipality holds at the start."""
+    recent_entrance: IntArray = dataclasses.field(default_factory=lambda: np.zeros(0, np.int64))
+    recent_department: IntArray = dataclasses.field(default_factory=lambda: np.zeros(0, np.int64))
+    recent_time: FloatArray = dataclasses.field(default_factory=lambda: np.zeros(0))
+    """Placements before the start (time ≤ 0) by stairwell and department, for the caps."""
 
     def slim(self) -> CompiledModel:
         """A copy for worker processes: only the dwellings that can be reported, and no stock
@@ -163,14 +171,19 @@ def compile_model(scenario: Scenario, stock: Stock | None = None) -> CompiledMod
         rel_bucket[i] = bucket_of.setdefault(key, len(bucket_of))
     bucket_names = tuple(bucket_of)
     bucket_shares = tuple(shares[step] for _, step in bucket_names)
-    sequences: dict[Fraction, TurnSequence] = {}
-    for share in bucket_shares:
-        sequences.setdefault(share, TurnSequence(share))
+    credit = {(c.organisation, c.share): c.credit for c in regime.start_credit}
+    bucket_credit = [
+        credit.get((stock.organisations[org], share), Fraction(0))
+        for (org, _), share in zip(bucket_names, bucket_shares, strict=True)
+    ]
+    sequences: dict[tuple[Fraction, Fraction], TurnSequence] = {}
+    for share, c in zip(bucket_shares, bucket_credit, strict=True):
+        sequences.setdefault((share, c), TurnSequence(share, c))
     # warm the sequences to a little beyond the largest expected count per bucket
     bucket_rate = np.bincount(rel_bucket, weights=rate, minlength=len(bucket_names))
-    for b, share in enumerate(bucket_shares):
+    for b, key in enumerate(zip(bucket_shares, bucket_credit, strict=True)):
         mean = float(bucket_rate[b]) * scenario.horizon_days
-        sequences[share].is_municipal(int(mean + 6 * math.sqrt(mean) + 10))
+        sequences[key].is_municipal(int(mean + 6 * math.sqrt(mean) + 10))
 
     groups = scenario.groups
     default_support = scenario.costs.support_per_year
@@ -183,7 +196,9 @@ def compile_model(scenario: Scenario, stock: Stock | None = None) -> CompiledMod
         department_step=dep_step,
         bucket_names=bucket_names,
         bucket_shares=bucket_shares,
-        bucket_sequence=tuple(sequences[share] for share in bucket_shares),
+        bucket_sequence=tuple(
+            sequences[key] for key in zip(bucket_shares, bucket_credit, strict=True)
+        ),
         rel=rel,
         rel_cumrate=np.cumsum(rate),
         rel_bucket=rel_bucket,
@@ -203,7 +218,29 @@ def compile_model(scenario: Scenario, stock: Stock | None = None) -> CompiledMod
         method_breakdown_per_day=np.array(
             [-math.log(m.retained_12_months) / DAYS_PER_YEAR for m in methods]
         ),
+        **_start_state(scenario, stock, rel),
     )
+
+
+def _start_state(scenario: Scenario, stock: Stock, rel: IntArray) -> dict[str, Any]:
+    """Open vacancies and recent placements of a scenario built from today's data."""
+    if not isinstance(scenario.stock, ExplicitStockSpec):
+        return {}
+    if not scenario.open_vacancies and not scenario.recent_placements:
+        return {}
+    index = {d.id: i for i, d in enumerate(scenario.stock.dwellings)}
+    held = np.array([index[d] for d in scenario.open_vacancies], dtype=np.int64)
+    pos = np.searchsorted(rel, held)
+    ok = (pos < len(rel)) & (rel[np.minimum(pos, len(rel) - 1)] == held) if len(rel) else pos < 0
+    placed = np.array([index[p.dwelling] for p in scenario.recent_placements], dtype=np.int64)
+    ago = np.array([p.days_ago for p in scenario.recent_placements], dtype=np.float64)
+    order = np.argsort(-ago, kind="stable")
+    return {
+        "open_rel": pos[ok].astype(np.int64),
+        "recent_entrance": stock.dwelling_entrance[placed][order],
+        "recent_department": stock.dwelling_department[placed][order],
+        "recent_time": -ago[order],
+    }
 
 
 def run_replication(

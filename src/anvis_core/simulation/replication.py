@@ -198,6 +198,8 @@ class Replication:
         self.cit = draw_citizens(model, self.rng_cit)
         self.vac = self.draw_vacancies()
         self.n_spells = len(self.cit.group)
+        self.n_drawn_vacancies = len(self.vac.time)
+        self._add_open_vacancies()
         if s.tenancy.breakdowns:
             # a return to the list is a new spell; there are at most as many as placements
             self.cit = _padded(self.cit, len(self.vac.time))
@@ -225,17 +227,46 @@ class Replication:
             vac_time.tolist(), vac_rel.tolist(), delay.tolist(), coin.tolist(), other.tolist()
         )
 
+    def _add_open_vacancies(self) -> None:
+        """The vacancies the municipality holds at the start join the list of vacancies after
+        the drawn ones (they were reported before the start and have had their turn)."""
+        for r in self.model.open_rel.tolist():
+            self.vac.time.append(0.0)
+            self.vac.rel.append(int(r))
+            self.vac.delay.append(0.0)
+            self.vac.coin.append(0.0)
+            self.vac.other.append(1.0)
+
+    def _seed_caps(self) -> None:
+        """Placements before the start count against the caps while in the rolling window."""
+        m = self.model
+        for e, d, t in zip(
+            m.recent_entrance.tolist(),
+            m.recent_department.tolist(),
+            m.recent_time.tolist(),
+            strict=True,
+        ):
+            if self.st_cap is not None:
+                self.st_hist.setdefault(e, deque()).append(t)
+            if self.dep_cap is not None:
+                self.dep_hist.setdefault(d, deque()).append(t)
+
     def event_stream(self) -> tuple[list[float], list[int], list[int]]:
         """The pre-drawn events (arrivals, reports, exits, batch times) in time order."""
         cit, m, horizon = self.cit, self.scenario.matching, self.horizon
-        n_vac = len(self.vac.time)
+        n_vac = self.n_drawn_vacancies
         new = np.arange(cit.n_initial, self.n_spells)
         leaves = np.flatnonzero(cit.exit_time[: self.n_spells] < horizon)
         batch_times = (
             np.arange(m.batch_days, horizon, m.batch_days) if m.mode == "batch" else np.zeros(0)
         )
         times = np.concatenate(
-            [cit.arrival[new], np.asarray(self.vac.time), cit.exit_time[leaves], batch_times]
+            [
+                cit.arrival[new],
+                np.asarray(self.vac.time[:n_vac]),
+                cit.exit_time[leaves],
+                batch_times,
+            ]
         )
         kinds = np.concatenate(
             [
@@ -317,6 +348,9 @@ class Replication:
         from .summary import summarise
 
         ev_time, ev_kind, ev_ref = self.event_stream()
+        self._seed_caps()
+        for v in range(self.n_drawn_vacancies, len(self.vac.time)):
+            self.push(0.0, DECIDE, v, 0, 0)
         for c in range(self.cit.n_initial):
             self.pos[c] = self.pool.add(
                 c, self.c_rent[c], self.c_rooms[c], self.c_acc[c], self.c_key[c]

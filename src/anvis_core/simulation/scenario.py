@@ -224,6 +224,25 @@ class StepSpec:
 
 
 @dataclass(frozen=True)
+class BucketCredit:
+    """The running agreement's turn counter of one bucket (an organisation's departments with
+    one share): the credit towards its next municipal turn, from the ledger."""
+
+    organisation: str
+    share: Fraction
+    credit: Fraction
+
+
+@dataclass(frozen=True)
+class RecentPlacement:
+    """A placement made before the start, `days_ago` days ago: it counts against the caps of
+    its stairwell and department until it leaves the rolling window."""
+
+    dwelling: str
+    days_ago: float
+
+
+@dataclass(frozen=True)
 class RegimeSpec:
     """'agreement': quota turns per organisation × step, ceiling and caps.
 
@@ -245,6 +264,8 @@ class RegimeSpec:
     other_needs_share: float = 0.0
     closed_departments: tuple[str, ...] = ()
     """Departments closed to new placements by composition monitoring (production policy)."""
+    start_credit: tuple[BucketCredit, ...] = ()
+    """Buckets that start from a running agreement's counter instead of zero credit."""
 
 
 @dataclass(frozen=True)
@@ -334,6 +355,9 @@ class Scenario:
     warmup_days: float = 0.0
     series_interval_days: float = DAYS_PER_YEAR / 12
     initial_citizens: tuple[InitialCitizen, ...] | None = None
+    open_vacancies: tuple[str, ...] = ()
+    """Dwellings (explicit stock ids) the municipality holds at the start: offered at once."""
+    recent_placements: tuple[RecentPlacement, ...] = ()
 
     def __post_init__(self) -> None:
         validate(self)
@@ -484,6 +508,29 @@ def validate(s: Scenario) -> None:
     _validate_matching(s)
     _validate_costs(s.costs)
     _validate_tenancy(s.tenancy)
+    _validate_start(s)
+
+
+def _validate_start(s: Scenario) -> None:
+    for i, b in enumerate(s.regime.start_credit):
+        _check(0 <= b.credit < 1, f"regime.start_credit[{i}].credit", "must be within [0, 1)")
+    if not s.open_vacancies and not s.recent_placements:
+        return
+    _check(
+        isinstance(s.stock, ExplicitStockSpec),
+        "open_vacancies",
+        "open vacancies and recent placements need an explicit stock (dwelling ids)",
+    )
+    ids = {d.id for d in s.stock.dwellings} if isinstance(s.stock, ExplicitStockSpec) else set()
+    for i, d in enumerate(s.open_vacancies):
+        _check(d in ids, f"open_vacancies[{i}]", f"unknown dwelling {d!r}")
+    for i, p in enumerate(s.recent_placements):
+        _check(
+            p.dwelling in ids,
+            f"recent_placements[{i}].dwelling",
+            f"unknown dwelling {p.dwelling!r}",
+        )
+        _nonneg(p.days_ago, f"recent_placements[{i}].days_ago")
 
 
 def _validate_regime(s: Scenario) -> None:

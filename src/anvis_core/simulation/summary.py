@@ -145,10 +145,12 @@ def _initial(rep: Replication) -> dict[str, float]:
 
 def _organisations(rep: Replication) -> dict[str, Any]:
     model = rep.model
-    states = [seq.state(k) for seq, k in zip(model.bucket_sequence, rep.bucket_count, strict=True)]
     expected = np.zeros(len(model.stock.organisations))
-    for (org, _), state in zip(model.bucket_names, states, strict=True):
-        expected[org] += float(state.expected)
+    for (org, _), seq, k in zip(
+        model.bucket_names, model.bucket_sequence, rep.bucket_count, strict=True
+    ):
+        # what the share promised during the run (a running counter's credit came before)
+        expected[org] += float(seq.state(k).expected - seq.start_credit)
     ent = rep.ent_placements
     return {
         "org_eligible": rep.org_eligible.astype(float).tolist(),
