@@ -33,7 +33,6 @@ FUNCTIONS_OVER: dict[str, int] = {
     "anvis/monitoring/importing.py:import_indicators": 98,
     "anvis/monitoring/selectors.py:department_overview": 82,
     "anvis/reports/selectors.py:report_snapshot_gather": 82,
-    "anvis/simulation/adapters.py:scenario_from_database": 107,
     "anvis/stock/demo.py:generate": 114,
     "anvis/stock/importing.py:_upsert": 143,
     "anvis/tenancy/demo.py:load": 99,
