@@ -23,6 +23,7 @@ from anvis.core.lists import paginate
 from anvis.permissions import Role, access
 
 from . import charts, selectors, services
+from .differences import difference_sets
 from .forms import CompareForm, RunForm
 from .models import RunStatus, SimulationRun
 
@@ -106,6 +107,7 @@ def _results_context(runs: Sequence[SimulationRun]) -> dict[str, Any]:
         "homeless_chart": homeless_chart,
         "homeless_table": table,
         "group_chart": group_chart,
+        "difference_sets": difference_sets(runs),
     }
 
 
