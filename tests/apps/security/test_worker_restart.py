@@ -14,6 +14,7 @@ from anvis.audit.models import AuditEvent
 from anvis.stock.models import Dwelling
 from anvis.vacancies import services
 from anvis.vacancies.models import Vacancy
+from anvis.vacancies.services import vacancy as vacancy_services
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def test_expiry_worker_killed_then_restarted(world: dict[str, Any], users: dict[
             )
         )
     later = today + dt.timedelta(days=60)
-    real = services._settle_turn
+    real = vacancy_services._settle_turn
     calls = {"n": 0}
 
     def killed_on_the_second(*args: Any, **kwargs: Any) -> Any:
@@ -45,7 +46,7 @@ def test_expiry_worker_killed_then_restarted(world: dict[str, Any], users: dict[
         return real(*args, **kwargs)
 
     with (
-        mock.patch.object(services, "_settle_turn", killed_on_the_second),
+        mock.patch.object(vacancy_services, "_settle_turn", killed_on_the_second),
         pytest.raises(SystemExit),
     ):
         services.vacancies_expire(today=later)

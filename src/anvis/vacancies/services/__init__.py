@@ -1,0 +1,57 @@
+"""Writes for the flow from vacancy report to move-in, one module per aggregate: `vacancy`,
+`offer`, `lease`, `claim` (guarantee claims) and `statement` (monthly statements); `_common`
+holds what they share. Callers import from here (`from anvis.vacancies import services`).
+
+Each service owns one transaction, asks `anvis_core.workflow` whether the transition is allowed,
+writes the vacancy's timeline, the case's timeline and the audit trail.
+
+Lock order (always the same, so two services never wait on each other in a circle):
+dwelling → vacancy → offer → case → turn record. Every service that changes a vacancy or one of
+its offers locks the vacancy row first; two people accepting or offering the same vacancy at the
+same moment are therefore serialised, and the second sees the new state and gets a clear message.
+"""
+
+from ._common import SYSTEM_EXPIRY, case_event
+from .claim import (
+    CLAIM_PROBLEMS,
+    guarantee_claim_decide,
+    guarantee_claim_submit,
+    guarantee_terms,
+)
+from .lease import LeaseResult, lease_register
+from .offer import offer_accept, offer_create, offer_decline, offer_reject, offer_withdraw
+from .statement import statement_approve, statement_correct
+from .vacancy import (
+    ExpiryResult,
+    vacancies_expire,
+    vacancy_accept,
+    vacancy_decline,
+    vacancy_hand_back,
+    vacancy_let_ordinary,
+    vacancy_report,
+)
+
+__all__ = [
+    "CLAIM_PROBLEMS",
+    "SYSTEM_EXPIRY",
+    "ExpiryResult",
+    "LeaseResult",
+    "case_event",
+    "guarantee_claim_decide",
+    "guarantee_claim_submit",
+    "guarantee_terms",
+    "lease_register",
+    "offer_accept",
+    "offer_create",
+    "offer_decline",
+    "offer_reject",
+    "offer_withdraw",
+    "statement_approve",
+    "statement_correct",
+    "vacancies_expire",
+    "vacancy_accept",
+    "vacancy_decline",
+    "vacancy_hand_back",
+    "vacancy_let_ordinary",
+    "vacancy_report",
+]

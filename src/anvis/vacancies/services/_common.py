@@ -1,0 +1,154 @@
+"""What the flow's services share: locking in the fixed order, the state-machine moves with
+their timeline events, the ledger's outcome and the organisation check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anvis.agreements.models import TurnRecord
+from anvis.agreements.services import turn_outcome_set
+from anvis.cases.models import Case, CaseEvent
+from anvis.permissions import Role, can_write_organisation, user_has_role
+from anvis_core.quotas import Outcome, can_set_outcome
+from anvis_core.workflow import (
+    OfferState,
+    TransitionNotAllowed,
+    VacancyState,
+    check_offer_transition,
+    check_vacancy_transition,
+)
+
+from ..models import (
+    EventKind,
+    Offer,
+    OfferStatus,
+    Vacancy,
+    VacancyEvent,
+    VacancyStatus,
+)
+
+SYSTEM_EXPIRY = "system:expire_vacancies"
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or timezone.localdate()
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _lock_vacancy(vacancy: Vacancy) -> Vacancy:
+    return (
+        Vacancy.objects.select_for_update(of=("self",))
+        .select_related("dwelling", "turn_record")
+        .get(pk=vacancy.pk)
+    )
+
+
+def _lock_offer(offer: Offer) -> tuple[Vacancy, Offer]:
+    """Lock an offer's vacancy first, then the offer (the fixed order)."""
+    vacancy_id = Offer.objects.values_list("vacancy_id", flat=True).get(pk=offer.pk)
+    vacancy = (
+        Vacancy.objects.select_for_update(of=("self",))
+        .select_related("dwelling")
+        .get(pk=vacancy_id)
+    )
+    locked = Offer.objects.select_for_update().get(pk=offer.pk)
+    return vacancy, locked
+
+
+def case_event(case: Case, actor: Any, kind: str, summary: str) -> CaseEvent:
+    """A line on the case's timeline (no personal free text in the summary)."""
+    return CaseEvent.objects.create(case=case, actor=_user(actor), kind=kind, summary=summary[:300])
+
+
+def _vacancy_label(state: str) -> str:
+    return str(VacancyStatus(state).label)
+
+
+def _offer_label(state: str) -> str:
+    return str(OfferStatus(state).label)
+
+
+def _move_vacancy(
+    vacancy: Vacancy,
+    target: VacancyState,
+    actor: Any,
+    summary: str = "",
+    offer: Offer | None = None,
+    message: str | None = None,
+) -> None:
+    """Apply one vacancy transition (the row is locked) with its timeline event."""
+    current = VacancyState(vacancy.status)
+    try:
+        check_vacancy_transition(current, target)
+    except TransitionNotAllowed:
+        raise ValidationError(
+            message
+            or _("The vacancy cannot go from “%(current)s” to “%(target)s”.")
+            % {"current": _vacancy_label(current), "target": _vacancy_label(target)},
+            code="vacancy_transition",
+        ) from None
+    vacancy.status = target.value
+    VacancyEvent.objects.create(
+        vacancy=vacancy,
+        offer=offer,
+        actor=_user(actor),
+        kind=EventKind.STATUS,
+        from_status=current.value,
+        to_status=target.value,
+        summary=summary[:300],
+    )
+
+
+def _move_offer(offer: Offer, target: OfferState, actor: Any, summary: str = "") -> None:
+    current = OfferState(offer.status)
+    try:
+        check_offer_transition(current, target)
+    except TransitionNotAllowed:
+        raise ValidationError(
+            _("The offer is “%(current)s” and can no longer be changed to “%(target)s”.")
+            % {"current": _offer_label(current), "target": _offer_label(target)},
+            code="offer_transition",
+        ) from None
+    offer.status = target.value
+    VacancyEvent.objects.create(
+        vacancy_id=offer.vacancy_id,
+        offer=offer,
+        actor=_user(actor),
+        kind=EventKind.OFFER,
+        from_status=current.value,
+        to_status=target.value,
+        summary=summary[:300],
+    )
+
+
+def _settle_turn(vacancy: Vacancy, outcome: Outcome, actor: Any) -> None:
+    """Tell the ledger what happened, when the turn record can take that outcome (a voluntary
+    vacancy on an ordinary turn only counts when the municipality accepts it, as an extra)."""
+    record = vacancy.turn_record
+    if record is None:
+        return
+    record = TurnRecord.objects.get(pk=record.pk)
+    if record.outcome == outcome.value or not record.eligible:
+        return
+    if can_set_outcome(Outcome(record.outcome), outcome):
+        turn_outcome_set(record=record, outcome=outcome.value, actor=actor)
+
+
+def _check_org_writer(actor: Any, organisation_id: int) -> None:
+    if not can_write_organisation(actor, organisation_id):
+        raise PermissionDenied
+
+
+def _check_org_writer_or_lead(actor: Any, organisation_id: int) -> None:
+    """Leases are registered by the organisation, or by the allocation lead on its behalf."""
+    if user_has_role(actor, {Role.ALLOCATION_LEAD}):
+        return
+    _check_org_writer(actor, organisation_id)

@@ -1,0 +1,212 @@
+"""Guarantee claims under the agreement: submitted by the organisation, decided by the
+municipality."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from anvis.audit.services import audit_record, snapshot
+from anvis_core.workflow.guarantee import (
+    ClaimProblem,
+    GuaranteeKind,
+    GuaranteeTerms,
+    check_guarantee_claim,
+)
+
+from ..models import (
+    ClaimStatus,
+    EventKind,
+    GuaranteeClaim,
+    GuaranteeKindChoice,
+    Lease,
+    VacancyEvent,
+)
+from ._common import (
+    _check_org_writer,
+    _today,
+    _user,
+)
+
+CLAIM_PROBLEMS = {
+    ClaimProblem.NOT_COVERED: (
+        "kind",
+        gettext_lazy("The agreement does not cover this kind of claim."),
+    ),
+    ClaimProblem.BEFORE_LEASE: (
+        "event_date",
+        gettext_lazy("The date is before the lease started."),
+    ),
+    ClaimProblem.AFTER_PERIOD: (
+        "event_date",
+        gettext_lazy("The date is after the guarantee period (%(months)s months from %(start)s)."),
+    ),
+    ClaimProblem.NOT_POSITIVE: ("amount", gettext_lazy("The amount must be more than 0 kr.")),
+    ClaimProblem.OVER_MAXIMUM: (
+        "amount",
+        gettext_lazy("The claims would exceed the agreement's maximum of %(maximum)s kr."),
+    ),
+}
+
+
+def _terms(lease: Lease) -> GuaranteeTerms | None:
+    record = lease.vacancy.turn_record
+    version = record.version if record else None
+    if version is None:
+        return None
+    return GuaranteeTerms(
+        move_out_repairs=version.guarantee_move_out_repairs,
+        first_year_arrears=version.guarantee_first_year_arrears,
+        period_months=version.guarantee_period_months,
+        max_repairs=version.guarantee_max_repairs,
+        max_arrears=version.guarantee_max_arrears,
+        repairs_period_months=version.guarantee_repairs_period_months,
+        documentation=version.guarantee_documentation,
+    )
+
+
+def guarantee_terms(lease: Lease) -> GuaranteeTerms | None:
+    """The guarantee terms of the agreement version that judged the lease's vacancy."""
+    return _terms(lease)
+
+
+def _claimed(lease: Lease, kind: str, exclude_pk: int | None = None) -> int:
+    qs = GuaranteeClaim.objects.filter(
+        lease=lease, kind=kind, status__in=[ClaimStatus.SUBMITTED, ClaimStatus.APPROVED]
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return int(qs.aggregate(total=Sum("amount"))["total"] or 0)
+
+
+def _check_claim(lease: Lease, kind: str, event_date: dt.date, amount: int, claimed: int) -> None:
+    terms = _terms(lease)
+    if terms is None:
+        raise ValidationError(_("No agreement covered the vacancy; there is no guarantee."))
+    problems = check_guarantee_claim(
+        terms=terms,
+        kind=GuaranteeKind(kind),
+        lease_start=lease.starts_on,
+        event_date=event_date,
+        amount=amount,
+        already_claimed=claimed,
+    )
+    if problems:
+        errors: dict[str, list[str]] = {}
+        params = {
+            "months": terms.period(GuaranteeKind(kind)),
+            "start": lease.starts_on.strftime("%d.%m.%Y"),
+            "maximum": terms.maximum(GuaranteeKind(kind)),
+        }
+        for problem in problems:
+            field_name, message = CLAIM_PROBLEMS[problem]
+            errors.setdefault(field_name, []).append(str(message) % params)
+        raise ValidationError(errors)
+
+
+def guarantee_claim_submit(
+    *,
+    actor: Any,
+    lease: Lease,
+    kind: str,
+    event_date: dt.date,
+    amount: int,
+    description: str,
+    today: dt.date | None = None,
+) -> GuaranteeClaim:
+    """The organisation registers a claim under the guarantee of a tenancy the municipality
+    placed; checked against the agreement version that judged the vacancy."""
+    if kind not in GuaranteeKindChoice.values:
+        raise ValidationError({"kind": _("Choose the kind of claim.")})
+    if not description.strip():
+        raise ValidationError({"description": _("Describe the claim.")})
+    with transaction.atomic():
+        lease = (
+            Lease.objects.select_for_update(of=("self",))
+            .select_related("vacancy__turn_record__version")
+            .get(pk=lease.pk)
+        )
+        _check_org_writer(actor, lease.vacancy.organisation_id)
+        _check_claim(lease, kind, event_date, amount, _claimed(lease, kind))
+        claim = GuaranteeClaim.objects.create(
+            lease=lease,
+            kind=kind,
+            event_date=event_date,
+            amount=amount,
+            description=description.strip(),
+            submitted_on=_today(today),
+            submitted_by=_user(actor),
+        )
+        VacancyEvent.objects.create(
+            vacancy=lease.vacancy,
+            actor=_user(actor),
+            kind=EventKind.GUARANTEE,
+            to_status=ClaimStatus.SUBMITTED,
+            summary=f"{claim.get_kind_display()}: {amount} kr",
+        )
+        audit_record(
+            actor=actor, action="vacancies.claim_submit", instance=claim, after=snapshot(claim)
+        )
+    return claim
+
+
+def guarantee_claim_decide(
+    *,
+    actor: Any,
+    claim: GuaranteeClaim,
+    approve: bool,
+    reason: str = "",
+    today: dt.date | None = None,
+) -> GuaranteeClaim:
+    """The municipality approves or rejects (with a reason) a submitted claim."""
+    reason = reason.strip()
+    if not approve and not reason:
+        raise ValidationError({"reason": _("Give a reason for rejecting the claim.")})
+    with transaction.atomic():
+        lease = (
+            Lease.objects.select_for_update(of=("self",))
+            .select_related("vacancy__turn_record__version")
+            .get(pk=claim.lease_id)
+        )
+        claim = GuaranteeClaim.objects.select_for_update().get(pk=claim.pk)
+        if claim.status != ClaimStatus.SUBMITTED:
+            raise ValidationError(
+                _("The claim is already decided (%(status)s).")
+                % {"status": claim.get_status_display()}
+            )
+        if approve:
+            _check_claim(
+                lease,
+                claim.kind,
+                claim.event_date,
+                claim.amount,
+                _claimed(lease, claim.kind, exclude_pk=claim.pk),
+            )
+        before = snapshot(claim)
+        claim.status = ClaimStatus.APPROVED if approve else ClaimStatus.REJECTED
+        claim.decision_reason = reason
+        claim.decided_on = _today(today)
+        claim.decided_by = _user(actor)
+        claim.save()
+        VacancyEvent.objects.create(
+            vacancy=lease.vacancy,
+            actor=_user(actor),
+            kind=EventKind.GUARANTEE,
+            from_status=ClaimStatus.SUBMITTED,
+            to_status=claim.status,
+            summary=f"{claim.get_kind_display()}: {claim.amount} kr",
+        )
+        audit_record(
+            actor=actor,
+            action="vacancies.claim_decide",
+            instance=claim,
+            before=before,
+            after=snapshot(claim),
+        )
+    return claim

@@ -1,0 +1,167 @@
+"""The lease and move-in: the dwelling is let, the case housed, the placement registered."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from anvis.audit.services import audit_record, snapshot
+from anvis.cases.models import Case, CaseStatus, SupportStatus
+from anvis.cases.models import EventKind as CaseEventKind
+from anvis.cases.services import case_transition
+from anvis.stock.models import Dwelling
+from anvis_core.workflow import (
+    VacancyState,
+)
+
+from .. import gate
+from ..models import (
+    EventKind,
+    Lease,
+    Offer,
+    OfferStatus,
+    Vacancy,
+    VacancyEvent,
+)
+from ._common import (
+    _check_org_writer_or_lead,
+    _lock_offer,
+    _move_vacancy,
+    _today,
+    _user,
+    case_event,
+)
+
+
+@dataclass(frozen=True)
+class LeaseResult:
+    lease: Lease
+    warnings: tuple[str, ...] = ()
+    placement_registered: bool = False
+
+
+def _register_placement(*, actor: Any, vacancy: Vacancy, case: Case, move_in_on: dt.date) -> bool:
+    """Register the municipal placement in composition monitoring, when that app is installed.
+
+    The monitoring register takes a pseudonymous case reference: the case number."""
+    if not apps.is_installed("anvis.monitoring"):
+        return False
+    from anvis.monitoring.services import placement_register
+
+    placement_register(
+        actor=actor, dwelling=vacancy.dwelling, placed_on=move_in_on, case_ref=case.number
+    )
+    return True
+
+
+def _lock_for_lease(actor: Any, offer: Offer) -> tuple[Vacancy, Offer, Case]:
+    """Lock dwelling, vacancy, offer and case (the fixed order) and check that the offer is
+    accepted and its case offered."""
+    dwelling_id = Vacancy.objects.values_list("dwelling_id", flat=True).get(
+        pk=Offer.objects.values_list("vacancy_id", flat=True).get(pk=offer.pk)
+    )
+    Dwelling.objects.select_for_update().filter(pk=dwelling_id).first()
+    vacancy, offer = _lock_offer(offer)
+    _check_org_writer_or_lead(actor, vacancy.organisation_id)
+    if offer.status != OfferStatus.ACCEPTED:
+        raise ValidationError(
+            _("A lease can only be registered for an accepted offer."),
+            code="offer_not_accepted",
+        )
+    case = Case.objects.select_for_update().get(pk=offer.case_id)
+    if case.status != CaseStatus.OFFERED:
+        raise ValidationError(
+            _("The citizen's case is “%(status)s”; a lease needs the case of the accepted offer.")
+            % {"status": case.get_status_display()},
+            code="case_not_offered",
+        )
+    return vacancy, offer, case
+
+
+def _lease_timelines(*, actor: Any, lease: Lease, vacancy: Vacancy, case: Case) -> None:
+    """The lease on the vacancy's and the case's timelines; the vacancy is let, the case housed."""
+    VacancyEvent.objects.create(
+        vacancy=vacancy,
+        offer=lease.offer,
+        actor=_user(actor),
+        kind=EventKind.LEASE,
+        summary=_("Lease from %(start)s, move-in %(move_in)s, void rent %(days)s days")
+        % {
+            "start": lease.starts_on.strftime("%d.%m.%Y"),
+            "move_in": lease.move_in_on.strftime("%d.%m.%Y"),
+            "days": lease.void_rent_days,
+        },
+    )
+    _move_vacancy(vacancy, VacancyState.LET, actor, case.number, offer=lease.offer)
+    vacancy.save()
+    case_transition(actor=actor, case=case, status=CaseStatus.HOUSED, today=lease.move_in_on)
+    case_event(
+        case,
+        actor,
+        CaseEventKind.UPDATED,
+        _("Lease of dwelling %(dwelling)s from %(start)s, move-in %(move_in)s")
+        % {
+            "dwelling": vacancy.dwelling,
+            "start": lease.starts_on.strftime("%d.%m.%Y"),
+            "move_in": lease.move_in_on.strftime("%d.%m.%Y"),
+        },
+    )
+
+
+def lease_register(
+    *,
+    actor: Any,
+    offer: Offer,
+    signed_on: dt.date,
+    starts_on: dt.date,
+    move_in_on: dt.date,
+) -> LeaseResult:
+    """The lease is signed: the dwelling is let, the case becomes housed, the placement is
+    registered and the void rent is settled (daily rent × days from the void-rent start until
+    the lease starts). Warns when the case has no decided support plan."""
+    if move_in_on < starts_on:
+        raise ValidationError(
+            {"move_in_on": _("The move-in date cannot be before the lease starts.")}
+        )
+    with transaction.atomic():
+        vacancy, offer, case = _lock_for_lease(actor, offer)
+        notes = gate.lease_notes(vacancy=vacancy, offered_on=offer.offered_on, day=_today(None))
+        before = snapshot(vacancy)
+        vacancy.let_from = starts_on
+        account = vacancy.void_rent_on(starts_on)
+        lease = Lease(
+            vacancy=vacancy,
+            offer=offer,
+            signed_on=signed_on,
+            starts_on=starts_on,
+            move_in_on=move_in_on,
+            void_rent_days=account.rent.days if account else 0,
+            void_rent_amount=account.rent.amount if account else Decimal("0.00"),
+            void_rent_payer=vacancy.void_rent_payer,
+            registered_by=_user(actor),
+        )
+        lease.full_clean()
+        lease.save()
+        _lease_timelines(actor=actor, lease=lease, vacancy=vacancy, case=case)
+        registered = _register_placement(
+            actor=actor, vacancy=vacancy, case=case, move_in_on=move_in_on
+        )
+        warnings: list[str] = list(notes)
+        if not case.support_plans.exclude(status=SupportStatus.CANCELLED).exists():
+            warnings.append(_("No support plan has been decided for the citizen."))
+        audit_record(actor=actor, action="vacancies.lease", instance=lease, after=snapshot(lease))
+        audit_record(
+            actor=actor,
+            action="vacancies.let",
+            instance=vacancy,
+            before=before,
+            after=snapshot(vacancy),
+        )
+    return LeaseResult(lease=lease, warnings=tuple(warnings), placement_registered=registered)

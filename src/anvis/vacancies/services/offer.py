@@ -1,0 +1,324 @@
+"""Writes on an offer: make it (through the one gate), accept, decline, withdraw, reject."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from anvis.audit.services import audit_record, snapshot
+from anvis.cases.models import Case, CaseStatus
+from anvis.cases.models import EventKind as CaseEventKind
+from anvis.cases.services import case_park, case_transition
+from anvis.notifications import services as notifications
+from anvis_core.workflow import (
+    DEFAULT_OFFER_RESPONSE_WORKING_DAYS,
+    DeclineReason,
+    OfferState,
+    RejectionGround,
+    VacancyState,
+    decline_pause_days,
+    decline_side,
+    is_overdue,
+    offer_deadline,
+)
+
+from .. import gate
+from ..models import (
+    EventKind,
+    Lease,
+    Offer,
+    OfferStatus,
+    Vacancy,
+    VacancyEvent,
+    VacancyStatus,
+)
+from ._common import (
+    _check_org_writer,
+    _lock_offer,
+    _lock_vacancy,
+    _move_offer,
+    _move_vacancy,
+    _today,
+    _user,
+    case_event,
+)
+
+
+def _offer_response_days(vacancy: Vacancy, given: int | None) -> int:
+    """The offer's answer time in working days: as given, else the agreement's (default 5)."""
+    if given is None:
+        version = vacancy.turn_record.version if vacancy.turn_record else None
+        given = (
+            version.offer_response_working_days if version else DEFAULT_OFFER_RESPONSE_WORKING_DAYS
+        )
+    if given < 1:
+        raise ValidationError(
+            {"response_working_days": _("The deadline must be at least 1 working day.")}
+        )
+    return given
+
+
+def _offer_save_new(offer: Offer) -> None:
+    try:
+        with transaction.atomic():
+            offer.save()
+    except IntegrityError:
+        raise ValidationError(
+            _("The citizen or the dwelling already has an active offer."),
+            code="offer_conflict",
+        ) from None
+
+
+def _offer_made(*, actor: Any, offer: Offer, vacancy: Vacancy, case: Case, day: dt.date) -> None:
+    """The offer is saved: the vacancy and the case move on, and both timelines and the audit
+    trail say so (an override as its own audit row)."""
+    VacancyEvent.objects.create(
+        vacancy=vacancy,
+        offer=offer,
+        actor=_user(actor),
+        kind=EventKind.OFFER,
+        to_status=OfferState.PENDING.value,
+        summary=case.number,
+    )
+    _move_vacancy(vacancy, VacancyState.OFFERED, actor, case.number, offer=offer)
+    vacancy.save()
+    case_transition(actor=actor, case=case, status=CaseStatus.OFFERED, today=day)
+    case_event(
+        case,
+        actor,
+        CaseEventKind.UPDATED,
+        _("Offered dwelling %(dwelling)s, answer by %(date)s")
+        % {"dwelling": vacancy.dwelling, "date": offer.response_deadline.strftime("%d.%m.%Y")},
+    )
+    audit_record(
+        actor=actor, action="vacancies.offer_create", instance=offer, after=snapshot(offer)
+    )
+    if offer.override_reason:
+        audit_record(
+            actor=actor,
+            action="vacancies.offer_override",
+            instance=offer,
+            after={"rules": offer.overridden_rules, "reason": offer.override_reason},
+        )
+
+
+def offer_create(
+    *,
+    actor: Any,
+    vacancy: Vacancy,
+    case: Case,
+    response_working_days: int | None = None,
+    viewing_at: dt.datetime | None = None,
+    override_reason: str = "",
+    soft_confirmed: bool = False,
+    today: dt.date | None = None,
+) -> Offer:
+    """Offer an accepted vacancy to a citizen, through the one gate (`anvis.vacancies.gate`):
+    refused with every reason when a legal bar or the case's state blocks it, when a cap,
+    closure or agreement term is broken and the allocation lead has given no written reason, or
+    when a soft finding is not confirmed. The findings and the override are stored on the
+    offer. The answer deadline is the agreement's offer deadline in working days (default 5)
+    unless given."""
+    day = _today(today)
+    with transaction.atomic():
+        vacancy = _lock_vacancy(vacancy)
+        if vacancy.status != VacancyStatus.ACCEPTED:
+            raise ValidationError(
+                _("The dwelling cannot be offered now (%(status)s).")
+                % {"status": vacancy.get_status_display()},
+                code="vacancy_not_accepted",
+            )
+        locked_case = Case.objects.select_for_update().get(pk=case.pk)
+        decision = gate.offer_enforce(
+            actor=actor,
+            case=locked_case,
+            vacancy=vacancy,
+            day=day,
+            override_reason=override_reason,
+            soft_confirmed=soft_confirmed,
+        )
+        days = _offer_response_days(vacancy, response_working_days)
+        offer = Offer(
+            vacancy=vacancy,
+            case=locked_case,
+            offered_on=day,
+            response_deadline=offer_deadline(day, days),
+            viewing_at=viewing_at,
+            findings=decision.result.stored(),
+            override_reason=decision.override_reason,
+            overridden_by=_user(actor) if decision.override_reason else None,
+            made_by=_user(actor),
+        )
+        _offer_save_new(offer)
+        _offer_made(actor=actor, offer=offer, vacancy=vacancy, case=locked_case, day=day)
+    return offer
+
+
+def offer_accept(*, actor: Any, offer: Offer, today: dt.date | None = None) -> Offer:
+    """The citizen says yes. The dwelling stays held for the lease; the case stays offered."""
+    day = _today(today)
+    with transaction.atomic():
+        vacancy, offer = _lock_offer(offer)
+        if offer.status == OfferStatus.PENDING and is_overdue(offer.response_deadline, day):
+            raise ValidationError(
+                _("The deadline for answering the offer ran out on %(date)s.")
+                % {"date": offer.response_deadline.strftime("%d.%m.%Y")},
+                code="offer_deadline_passed",
+            )
+        before = snapshot(offer)
+        _move_offer(offer, OfferState.ACCEPTED, actor)
+        offer.answered_on = day
+        offer.save()
+        case = Case.objects.select_for_update().get(pk=offer.case_id)
+        case_event(
+            case,
+            actor,
+            CaseEventKind.UPDATED,
+            _("Accepted the offer of dwelling %(dwelling)s") % {"dwelling": vacancy.dwelling},
+        )
+        audit_record(
+            actor=actor,
+            action="vacancies.offer_accept",
+            instance=offer,
+            before=before,
+            after=snapshot(offer),
+        )
+        notifications.offer_answered(offer=offer, actor=actor)
+    return offer
+
+
+def _pause_overrides() -> Mapping[str, int]:
+    return getattr(settings, "ANVIS_DECLINE_PAUSE_DAYS", {}) or {}
+
+
+def _offer_close(
+    *,
+    actor: Any,
+    offer: Offer,
+    target: OfferState,
+    day: dt.date,
+    reason: DeclineReason | None = None,
+    ground: RejectionGround | None = None,
+    note: str = "",
+    only_if_overdue: bool = False,
+) -> bool:
+    """End an offer (declined, expired, withdrawn, rejected): the dwelling waits for the next
+    candidate and the case goes back to waiting, paused if the reason says so."""
+    with transaction.atomic():
+        vacancy, offer = _lock_offer(offer)
+        if only_if_overdue and (
+            offer.status != OfferStatus.PENDING or not is_overdue(offer.response_deadline, day)
+        ):
+            return False
+        if Lease.objects.filter(offer=offer).exists():
+            raise ValidationError(
+                _("The lease is signed; the offer can no longer be changed."), code="offer_leased"
+            )
+        before = snapshot(offer)
+        summary = ""
+        if reason is not None:
+            offer.decline_reason = reason.value
+            offer.decline_side = decline_side(reason).value
+            offer.pause_days = decline_pause_days(reason, _pause_overrides())
+            summary = str(offer.get_decline_reason_display())
+        if ground is not None:
+            offer.rejection_ground = ground.value
+            summary = str(offer.get_rejection_ground_display())
+        offer.closing_note = note.strip()
+        _move_offer(offer, target, actor, summary)
+        offer.answered_on = day
+        offer.save()
+        _move_vacancy(vacancy, VacancyState.ACCEPTED, actor, summary, offer=offer)
+        vacancy.save()
+        case = Case.objects.select_for_update().get(pk=offer.case_id)
+        case_transition(actor=actor, case=case, status=CaseStatus.WAITING, today=day)
+        case_event(
+            case,
+            actor,
+            CaseEventKind.UPDATED,
+            _("Offer of dwelling %(dwelling)s: %(status)s%(reason)s")
+            % {
+                "dwelling": vacancy.dwelling,
+                "status": offer.get_status_display(),
+                "reason": f" ({summary})" if summary else "",
+            },
+        )
+        if offer.pause_days:
+            case_park(
+                actor=actor,
+                case=case,
+                until=day + dt.timedelta(days=offer.pause_days),
+                reason=_("Paused after the offer: %(reason)s") % {"reason": summary},
+                today=day,
+            )
+        audit_record(
+            actor=actor,
+            action=f"vacancies.offer_{target.value}",
+            instance=offer,
+            before=before,
+            after=snapshot(offer),
+        )
+        notifications.offer_answered(offer=offer, actor=actor)
+    return True
+
+
+def offer_decline(
+    *, actor: Any, offer: Offer, reason: str, note: str = "", today: dt.date | None = None
+) -> Offer:
+    """The citizen (client-declined) or the municipality's side (provider-declined) says no,
+    with a coded reason. The reason's configured consequence (a pause) is applied to the case;
+    nothing is deleted."""
+    try:
+        code = DeclineReason(reason)
+    except ValueError:
+        raise ValidationError({"reason": _("Choose a reason for declining.")}) from None
+    _offer_close(
+        actor=actor,
+        offer=offer,
+        target=OfferState.DECLINED,
+        day=_today(today),
+        reason=code,
+        note=note,
+    )
+    return Offer.objects.get(pk=offer.pk)
+
+
+def offer_withdraw(
+    *, actor: Any, offer: Offer, note: str = "", today: dt.date | None = None
+) -> Offer:
+    """The municipality withdraws an offer before the lease (no consequence for the citizen)."""
+    _offer_close(
+        actor=actor, offer=offer, target=OfferState.WITHDRAWN, day=_today(today), note=note
+    )
+    return Offer.objects.get(pk=offer.pk)
+
+
+def offer_reject(
+    *, actor: Any, offer: Offer, ground: str, note: str = "", today: dt.date | None = None
+) -> Offer:
+    """The organisation rejects the nominee, only on a legal ground, which is recorded."""
+    try:
+        code = RejectionGround(ground)
+    except ValueError:
+        raise ValidationError(
+            {"ground": _("The organisation can reject a nominee only on a legal ground.")}
+        ) from None
+    organisation_id = Vacancy.objects.values_list("organisation_id", flat=True).get(
+        pk=offer.vacancy_id
+    )
+    _check_org_writer(actor, organisation_id)
+    _offer_close(
+        actor=actor,
+        offer=offer,
+        target=OfferState.REJECTED_BY_ORGANISATION,
+        day=_today(today),
+        ground=code,
+        note=note,
+    )
+    return Offer.objects.get(pk=offer.pk)

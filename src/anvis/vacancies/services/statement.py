@@ -1,0 +1,109 @@
+"""Monthly void-rent statements: approval freezes them, corrections are new lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from anvis.audit.services import audit_record, snapshot
+from anvis.permissions import LEAD, user_has_role
+from anvis_core.workflow.statement import as_record, content_hash
+
+from ..models import (
+    MonthlyStatement,
+    StatementCorrection,
+    Vacancy,
+)
+from ._common import (
+    _today,
+    _user,
+)
+
+
+def statement_approve(
+    *, actor: Any, organisation_id: int, month: dt.date, today: dt.date | None = None
+) -> MonthlyStatement:
+    """The allocation lead approves an organisation's statement for a month that has ended: the
+    lines and totals are frozen as JSON with their SHA-256 and never change again."""
+    from anvis.stock.models import HousingOrganisation
+
+    from ..selectors import statement_compute
+
+    day = _today(today)
+    if not user_has_role(actor, LEAD):
+        raise PermissionDenied
+    first = month.replace(day=1)
+    computed = statement_compute(organisation_id=organisation_id, month=first, as_of=day)
+    if not computed.complete:
+        raise ValidationError(
+            _("The statement for %(month)s can be approved when the month has ended.")
+            % {"month": first.strftime("%m.%Y")},
+            code="month_not_ended",
+        )
+    with transaction.atomic():
+        organisation = HousingOrganisation.objects.select_for_update().get(pk=organisation_id)
+        if MonthlyStatement.objects.filter(organisation=organisation, month=first).exists():
+            raise ValidationError(
+                _("The statement for %(month)s is already approved; correct it with a new line.")
+                % {"month": first.strftime("%m.%Y")},
+                code="already_approved",
+            )
+        record = as_record(computed)
+        statement = MonthlyStatement.objects.create(
+            organisation=organisation,
+            month=first,
+            content=record,
+            content_hash=content_hash(record),
+            approved_by=_user(actor),
+        )
+        audit_record(
+            actor=actor,
+            action="vacancies.statement_approve",
+            instance=statement,
+            after={"month": first.isoformat(), "sha256": statement.content_hash},
+        )
+    return statement
+
+
+def statement_correct(
+    *,
+    actor: Any,
+    statement: MonthlyStatement,
+    amount: Decimal,
+    reason: str,
+    vacancy: Vacancy | None = None,
+) -> StatementCorrection:
+    """A correction to an approved statement: a new line (positive or negative), never an edit
+    of the frozen lines."""
+    if not user_has_role(actor, LEAD):
+        raise PermissionDenied
+    reason = reason.strip()
+    errors: dict[str, Any] = {}
+    if not reason:
+        errors["reason"] = _("Give the reason for the correction.")
+    if amount == 0:
+        errors["amount"] = _("A correction cannot be 0 kr.")
+    if vacancy is not None and vacancy.organisation_id != statement.organisation_id:
+        errors["vacancy"] = _("The vacancy belongs to another housing organisation.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        correction = StatementCorrection.objects.create(
+            statement=statement,
+            vacancy=vacancy,
+            amount=amount,
+            reason=reason,
+            created_by=_user(actor),
+        )
+        audit_record(
+            actor=actor,
+            action="vacancies.statement_correct",
+            instance=correction,
+            after=snapshot(correction),
+        )
+    return correction

@@ -1,0 +1,403 @@
+"""Writes on a vacancy: the report, the municipality's answer, the hand-back, ordinary letting
+and the expiry of unanswered vacancies and offers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from anvis.agreements.models import HandheldRequest, HandheldStatus, VoidRentFrom
+from anvis.agreements.services import handheld_request_close, turn_decide
+from anvis.audit.services import audit_record, snapshot
+from anvis.notifications import services as notifications
+from anvis.permissions import LEAD, user_has_role
+from anvis.stock.models import Dwelling
+from anvis_core.quotas import Outcome
+from anvis_core.workflow import (
+    DeclineReason,
+    OfferState,
+    VacancyState,
+    can_accept_on,
+    is_overdue,
+    response_deadline,
+)
+from anvis_core.workflow.void_rent import VoidRentConvention, void_rent_start
+
+from .. import gate
+from ..models import (
+    EventKind,
+    Offer,
+    OfferStatus,
+    Vacancy,
+    VacancyEvent,
+    VacancySource,
+    VacancyStatus,
+)
+from ._common import (
+    SYSTEM_EXPIRY,
+    _check_org_writer,
+    _lock_vacancy,
+    _move_vacancy,
+    _settle_turn,
+    _today,
+    _user,
+)
+from .offer import _offer_close
+
+
+def _check_stock_free(dwelling: Dwelling, day: dt.date) -> None:
+    """The stock guard: a dwelling with an open vacancy, or let to a new tenant from a later day,
+    cannot be reported vacant (again); the message says which and since when."""
+    open_vacancy = Vacancy.objects.open().filter(dwelling=dwelling).first()
+    if open_vacancy is not None:
+        raise ValidationError(
+            {
+                "dwelling": _(
+                    "The dwelling already has an open vacancy, reported %(date)s (%(status)s); "
+                    "it cannot be reported vacant again until that vacancy is closed."
+                )
+                % {
+                    "date": open_vacancy.report_date.strftime("%d.%m.%Y"),
+                    "status": open_vacancy.get_status_display(),
+                }
+            },
+            code="open_vacancy",
+        )
+    let = (
+        Vacancy.objects.filter(dwelling=dwelling, status=VacancyStatus.LET, let_from__gt=day)
+        .order_by("-let_from")
+        .first()
+    )
+    if let is not None and let.let_from is not None:
+        raise ValidationError(
+            {
+                "dwelling": _(
+                    "The dwelling is let to a new tenant from %(date)s; it cannot be reported "
+                    "vacant before that lease has started."
+                )
+                % {"date": let.let_from.strftime("%d.%m.%Y")}
+            },
+            code="future_lease",
+        )
+
+
+def _open_handheld(request: HandheldRequest | None, organisation_id: int) -> HandheldRequest | None:
+    """The håndholdt request a report answers, when it is open to the reporting organisation."""
+    if request is None:
+        return None
+    request = HandheldRequest.objects.get(pk=request.pk)
+    if request.status != HandheldStatus.OPEN or (
+        request.organisation_id not in (None, organisation_id)
+    ):
+        raise ValidationError({"handheld_request": _("The håndholdt request is not open to you.")})
+    return request
+
+
+def _vacancy_save_new(vacancy: Vacancy, actor: Any, source: str) -> None:
+    """Save a new vacancy (the database refuses a second open one) with its first event."""
+    vacancy.full_clean()
+    try:
+        with transaction.atomic():
+            vacancy.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"dwelling": _("The dwelling already has an open vacancy.")}
+        ) from None
+    VacancyEvent.objects.create(
+        vacancy=vacancy,
+        actor=_user(actor),
+        kind=EventKind.STATUS,
+        to_status=VacancyState.REPORTED.value,
+        summary=str(VacancySource(source).label),
+    )
+
+
+def _vacancy_route(vacancy: Vacancy, dwelling: Dwelling, actor: Any, day: dt.date) -> None:
+    """Ask the agreement whose turn it is and move the vacancy to the municipality or to
+    ordinary letting; a voluntary offer or a håndholdt answer goes to the municipality."""
+    unusable = [
+        {"code": f.code, "params": dict(f.reason.params)}
+        for f in gate.vacancy_blocks(vacancy=vacancy, day=day).findings
+        if f.code in gate.UNUSABLE_CODES
+    ]
+    turn = turn_decide(
+        dwelling=dwelling,
+        report_date=day,
+        actor=actor,
+        unusable=unusable,
+        rent=vacancy.rent_at_letting,
+    )
+    vacancy.turn_record = turn.record
+    if turn.municipal or vacancy.source != VacancySource.REPORT:
+        if turn.version is not None:
+            vacancy.response_deadline = response_deadline(
+                day, turn.version.response_deadline_working_days
+            )
+        _move_vacancy(vacancy, VacancyState.MUNICIPAL, actor, turn.explanation)
+    else:
+        _move_vacancy(vacancy, VacancyState.ORDINARY, actor, turn.explanation)
+
+
+def vacancy_report(
+    *,
+    actor: Any,
+    dwelling: Dwelling,
+    notice_date: dt.date,
+    available_from: dt.date,
+    rent_at_letting: int | None = None,
+    remarks: str = "",
+    source: str = VacancySource.REPORT,
+    handheld_request: HandheldRequest | None = None,
+    report_date: dt.date | None = None,
+) -> Vacancy:
+    """Report a vacancy. The agreement and the quota engine decide whether it is the
+    municipality's turn; a voluntary offer or an answer to a håndholdt request goes to the
+    municipality whatever the turn. A dwelling has at most one open vacancy."""
+    day = _today(report_date)
+    with transaction.atomic():
+        dwelling = (
+            Dwelling.objects.select_for_update(of=("self",))
+            .select_related("entrance__department")
+            .get(pk=dwelling.pk)
+        )
+        organisation_id = dwelling.entrance.department.organisation_id
+        _check_org_writer(actor, organisation_id)
+        _check_stock_free(dwelling, day)
+        handheld_request = _open_handheld(handheld_request, organisation_id)
+        vacancy = Vacancy(
+            organisation_id=organisation_id,
+            dwelling=dwelling,
+            source=source,
+            handheld_request=handheld_request if source == VacancySource.HANDHELD else None,
+            notice_date=notice_date,
+            available_from=available_from,
+            report_date=day,
+            rent_at_letting=dwelling.rent if rent_at_letting is None else rent_at_letting,
+            remarks=remarks.strip(),
+            reported_by=_user(actor),
+        )
+        _vacancy_save_new(vacancy, actor, source)
+        _vacancy_route(vacancy, dwelling, actor, day)
+        vacancy.save()
+        audit_record(
+            actor=actor, action="vacancies.report", instance=vacancy, after=snapshot(vacancy)
+        )
+        notifications.vacancy_reported(vacancy=vacancy)
+    return vacancy
+
+
+# --- the municipality's answer --------------------------------------------------------------------
+
+
+def vacancy_accept(*, actor: Any, vacancy: Vacancy, today: dt.date | None = None) -> Vacancy:
+    """The municipality takes the dwelling. Void rent starts per the agreement's rule."""
+    day = _today(today)
+    with transaction.atomic():
+        vacancy = _lock_vacancy(vacancy)
+        deadline = vacancy.response_deadline
+        if vacancy.status == VacancyStatus.MUNICIPAL and not can_accept_on(deadline, day):
+            assert deadline is not None  # no deadline never runs out
+            raise ValidationError(
+                _("The deadline for answering ran out on %(date)s.")
+                % {"date": date_format(deadline, "SHORT_DATE_FORMAT")},
+                code="deadline_passed",
+            )
+        before = snapshot(vacancy)
+        _move_vacancy(
+            vacancy,
+            VacancyState.ACCEPTED,
+            actor,
+            message=_("The vacancy has already been answered (%(status)s).")
+            % {"status": vacancy.get_status_display()}
+            if vacancy.status != VacancyStatus.ORDINARY
+            else None,
+        )
+        vacancy.answered_on = day
+        version = vacancy.turn_record.version if vacancy.turn_record else None
+        vacancy.void_rent_payer = version.void_rent_payer if version else ""
+        vacancy.void_rent_convention = (
+            version.void_rent_convention if version else VoidRentConvention.DAILY.value
+        )
+        covers_aconto = version is not None and version.void_rent_covers_aconto
+        vacancy.aconto_during_vacancy = vacancy.dwelling.aconto if covers_aconto else 0
+        vacancy.void_rent_start = void_rent_start(
+            rule=version.void_rent_from if version else VoidRentFrom.AVAILABLE,
+            available_from=vacancy.available_from,
+            report_date=vacancy.report_date,
+            accepted_on=day,
+            before_report_allowed=version.void_rent_before_report if version else False,
+        )
+        vacancy.save()
+        _settle_turn(vacancy, Outcome.ACCEPTED, actor)
+        if vacancy.handheld_request_id:
+            request = HandheldRequest.objects.get(pk=vacancy.handheld_request_id)
+            if request.status == HandheldStatus.OPEN:
+                handheld_request_close(
+                    actor=actor,
+                    request=request,
+                    status=HandheldStatus.MET,
+                    closed_on=day,
+                    met_by=vacancy.dwelling,
+                )
+        audit_record(
+            actor=actor,
+            action="vacancies.accept",
+            instance=vacancy,
+            before=before,
+            after=snapshot(vacancy),
+        )
+    return vacancy
+
+
+def vacancy_decline(
+    *, actor: Any, vacancy: Vacancy, note: str = "", today: dt.date | None = None
+) -> Vacancy:
+    """The municipality declines; the dwelling returns to the organisation (counted delivered)."""
+    day = _today(today)
+    with transaction.atomic():
+        vacancy = _lock_vacancy(vacancy)
+        before = snapshot(vacancy)
+        _move_vacancy(
+            vacancy,
+            VacancyState.DECLINED,
+            actor,
+            note.strip(),
+            message=_("The vacancy has already been answered (%(status)s).")
+            % {"status": vacancy.get_status_display()},
+        )
+        vacancy.answered_on = day
+        vacancy.decline_note = note.strip()
+        vacancy.save()
+        _settle_turn(vacancy, Outcome.DECLINED, actor)
+        audit_record(
+            actor=actor,
+            action="vacancies.decline",
+            instance=vacancy,
+            before=before,
+            after=snapshot(vacancy),
+        )
+    return vacancy
+
+
+def vacancy_hand_back(
+    *, actor: Any, vacancy: Vacancy, reason: str, today: dt.date | None = None
+) -> Vacancy:
+    """The allocation lead hands an accepted dwelling back to ordinary letting. Void rent stops
+    that day (the hand-back day is not owed); the ledger counts the turn as the agreement version
+    that judged it says (`hand_back_delivered`); the organisation is told."""
+    day = _today(today)
+    if not user_has_role(actor, LEAD):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Give the reason for handing the dwelling back.")}, code="required"
+        )
+    with transaction.atomic():
+        vacancy = _lock_vacancy(vacancy)
+        before = snapshot(vacancy)
+        _move_vacancy(
+            vacancy,
+            VacancyState.HANDED_BACK,
+            actor,
+            reason,
+            message=_(
+                "Only a dwelling the municipality has accepted and not offered to a citizen can "
+                "be handed back; this vacancy is “%(status)s”."
+            )
+            % {"status": vacancy.get_status_display()},
+        )
+        if vacancy.void_rent_start is not None and day < vacancy.void_rent_start:
+            # Handed back before void rent began: nothing is owed.
+            vacancy.handed_back_on = vacancy.void_rent_start
+        else:
+            vacancy.handed_back_on = day
+        vacancy.hand_back_reason = reason
+        vacancy.save()
+        version = vacancy.turn_record.version if vacancy.turn_record else None
+        if version is not None and not version.hand_back_delivered:
+            _settle_turn(vacancy, Outcome.ORDINARY, actor)
+        audit_record(
+            actor=actor,
+            action="vacancies.hand_back",
+            instance=vacancy,
+            before=before,
+            after=snapshot(vacancy),
+        )
+        notifications.vacancy_handed_back(vacancy=vacancy, actor=actor)
+    return vacancy
+
+
+def vacancy_let_ordinary(
+    *, actor: Any, vacancy: Vacancy, starts_on: dt.date, today: dt.date | None = None
+) -> Vacancy:
+    """The organisation has let an ordinary-turn vacancy through its own waiting list."""
+    with transaction.atomic():
+        vacancy = _lock_vacancy(vacancy)
+        _check_org_writer(actor, vacancy.organisation_id)
+        before = snapshot(vacancy)
+        _move_vacancy(vacancy, VacancyState.LET, actor, starts_on.strftime("%d.%m.%Y"))
+        vacancy.let_from = starts_on
+        vacancy.save()
+        audit_record(
+            actor=actor,
+            action="vacancies.let_ordinary",
+            instance=vacancy,
+            before=before,
+            after=snapshot(vacancy),
+        )
+    return vacancy
+
+
+@dataclass
+class ExpiryResult:
+    vacancies: list[int] = field(default_factory=list)
+    offers: list[int] = field(default_factory=list)
+
+
+def vacancies_expire(*, today: dt.date | None = None) -> ExpiryResult:
+    """Expire every municipal vacancy whose answer deadline has passed, and every pending offer
+    whose answer deadline has passed. Idempotent: a second run finds nothing; usable from cron."""
+    day = _today(today)
+    result = ExpiryResult()
+    due = Vacancy.objects.filter(
+        status=VacancyStatus.MUNICIPAL, response_deadline__lt=day
+    ).order_by("pk")
+    for candidate in due:
+        with transaction.atomic():
+            vacancy = _lock_vacancy(candidate)
+            if vacancy.status != VacancyStatus.MUNICIPAL or not is_overdue(
+                vacancy.response_deadline, day
+            ):
+                continue
+            before = snapshot(vacancy)
+            _move_vacancy(vacancy, VacancyState.EXPIRED, SYSTEM_EXPIRY)
+            vacancy.save()
+            _settle_turn(vacancy, Outcome.EXPIRED, SYSTEM_EXPIRY)
+            audit_record(
+                actor=SYSTEM_EXPIRY,
+                action="vacancies.expire",
+                instance=vacancy,
+                before=before,
+                after=snapshot(vacancy),
+            )
+            notifications.vacancy_expired(vacancy=vacancy)
+            result.vacancies.append(vacancy.pk)
+    offers = Offer.objects.filter(status=OfferStatus.PENDING, response_deadline__lt=day)
+    for offer in offers.order_by("pk"):
+        if _offer_close(
+            actor=SYSTEM_EXPIRY,
+            offer=offer,
+            target=OfferState.EXPIRED,
+            day=day,
+            reason=DeclineReason.CLIENT_NO_RESPONSE,
+            only_if_overdue=True,
+        ):
+            result.offers.append(offer.pk)
+    return result
