@@ -114,7 +114,11 @@ class CompiledModel:
             turnover_per_year=st.turnover_per_year[r],
             area=st.area[r],
         )
-        scenario = dataclasses.replace(self.scenario, stock=SyntheticStockSpec())
+        # the start state is compiled into the model's arrays; its dwelling ids need the
+        # explicit stock, which the copy leaves out
+        scenario = dataclasses.replace(
+            self.scenario, stock=SyntheticStockSpec(), open_vacancies=(), recent_placements=()
+        )
         return dataclasses.replace(
             self, scenario=scenario, stock=stock, rel=np.arange(len(r), dtype=np.int64)
         )

@@ -57,3 +57,11 @@ def test_open_vacancies_are_offered_at_once_and_recent_placements_count_for_caps
         open_vacancies=("A1/1",), recent_placements=(RecentPlacement("A1/4", 400),)
     )
     assert len(run_replication(compile_model(old), 0, record=True)["placement_log"]) == 1
+
+
+def test_the_start_state_survives_the_workers_copy(small: Make) -> None:
+    s = scenario_from_dict(small(horizon_years=1)).with_changes(
+        open_vacancies=("A1/1",), recent_placements=(RecentPlacement("A1/4", 100),)
+    )
+    model = compile_model(s)
+    assert run_replication(model.slim(), 0) == run_replication(model, 0)
