@@ -34,6 +34,7 @@ PARAMETER_FIELDS = {
     "regime.access_probability": "access_probability",
     "regime.response_days": "response_days",
     "matching.mode": "matching_mode",
+    "matching.policy": "matching_policy",
     "matching.batch_days": "batch_days",
     "matching.acceptance_probability": "acceptance_probability",
     "replications": "replications",
@@ -96,6 +97,8 @@ def build_scenario(parameters: dict[str, Any], *, today: dt.date) -> Scenario:
     mchanges: dict[str, Any] = {}
     if p.get("matching_mode"):
         mchanges["mode"] = p["matching_mode"]
+    if p.get("matching_policy"):
+        mchanges["policy"] = p["matching_policy"]
     if p.get("batch_days") not in (None, ""):
         mchanges["batch_days"] = float(p["batch_days"])
     acceptance = _dec(p.get("acceptance_probability"))
