@@ -93,33 +93,52 @@ def _list_a_year_ago(today: dt.date) -> Any:
     )
 
 
-def backtest(*, today: dt.date, replications: int = 20, workers: int = 1) -> dict[str, Any]:
-    """Simulated vs observed for the year up to `today` (see the module docstring)."""
+def backtest_scenario(*, today: dt.date, replications: int = 20) -> Scenario:
+    """The scenario from the database with the waiting list as it stood a year before `today`,
+    over one year (see the module docstring)."""
     then = today - YEAR
     scenario = scenario_from_database(today=today, name="Backtest")
     rows = _case_rows(_list_a_year_ago(today), then, "today")
-    initial = _initial_like(scenario, rows)
-    past = scenario.with_changes(
-        initial_citizens=initial,
+    return scenario.with_changes(
+        initial_citizens=_initial_like(scenario, rows),
         open_vacancies=(),
         recent_placements=(),
         horizon_days=DAYS_PER_YEAR,
         replications=replications,
     )
-    result = run_scenario(past, workers=workers)
-    observed_placements = Lease.objects.filter(move_in_on__gt=then, move_in_on__lte=today).count()
-    observed_waiting = Case.objects.filter(
-        status__in=[CaseStatus.WAITING, CaseStatus.OFFERED], waiting_since__lte=today
-    ).count()
+
+
+def observed(*, today: dt.date) -> dict[str, Any]:
+    """What happened in the year up to `today`: leases moved in, cases waiting at its end."""
+    then = today - YEAR
     return {
         "period": {"from": then.isoformat(), "to": today.isoformat()},
-        "initial_waiting": len(initial),
-        "placements": {"simulated": result["housed"], "observed": observed_placements},
+        "placements": Lease.objects.filter(move_in_on__gt=then, move_in_on__lte=today).count(),
+        "still_waiting_at_end": Case.objects.filter(
+            status__in=[CaseStatus.WAITING, CaseStatus.OFFERED], waiting_since__lte=today
+        ).count(),
+    }
+
+
+def comparison(result: dict[str, Any], seen: dict[str, Any]) -> dict[str, Any]:
+    """Simulated (intervals) next to observed, per figure."""
+    return {
+        "period": seen["period"],
+        "initial_waiting": result["initial_waiting_list"]["count"]["mean"],
+        "placements": {"simulated": result["housed"], "observed": seen["placements"]},
         "still_waiting_at_end": {
             "simulated": result["still_waiting_at_end"],
-            "observed": observed_waiting,
+            "observed": seen["still_waiting_at_end"],
         },
     }
+
+
+def backtest(*, today: dt.date, replications: int = 20, workers: int = 1) -> dict[str, Any]:
+    """Simulated vs observed for the year up to `today` (see the module docstring)."""
+    result = run_scenario(
+        backtest_scenario(today=today, replications=replications), workers=workers
+    )
+    return comparison(result, observed(today=today))
 
 
 def _initial_like(scenario: Scenario, rows: list[Any]) -> tuple[InitialCitizen, ...]:

@@ -57,6 +57,10 @@ def source_scenario(source: str, *, today: dt.date) -> Scenario:
         return scenario_from_database(today=today)
     if source in (ScenarioSource.AALBORG, ScenarioSource.NATIONAL):
         return scenario_from_dict(shipped_scenario_data(source))
+    if source == ScenarioSource.BACKTEST:
+        from .calibration import backtest_scenario
+
+        return backtest_scenario(today=today)
     raise ValueError(f"unknown scenario source {source!r}")
 
 
@@ -127,7 +131,8 @@ def build_scenario(parameters: dict[str, Any], *, today: dt.date) -> Scenario:
     for key, field in (("replications", "replications"), ("seed", "seed")):
         if p.get(key) not in (None, ""):
             top[field] = int(p[key])
-    if p.get("years") not in (None, ""):
+    if p.get("years") not in (None, "") and p["source"] != ScenarioSource.BACKTEST:
+        # a backtest is always the past year
         horizon = float(p["years"]) * DAYS_PER_YEAR
         top["horizon_days"] = horizon
         if base.warmup_days >= horizon:

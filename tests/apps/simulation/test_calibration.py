@@ -55,3 +55,28 @@ def test_calibration_and_backtest_from_the_database(agreement: Any, waiting: Any
 def test_bad_day_is_refused() -> None:
     with pytest.raises(CommandError, match="--today"):
         call_command("simulation_calibrate", "--today", "2026-13-01")
+
+
+def test_calibration_page_shows_estimates_and_the_latest_backtest(
+    client_for: Any, users: Any, agreement: Any, waiting: Any
+) -> None:
+    from django.urls import reverse
+
+    from anvis.simulation import services
+
+    url = reverse("simulation:calibration")
+    assert client_for("sagsbehandler").get(url).status_code == 403
+    page = client_for("styregruppe").get(url).content.decode()
+    assert "Rater fra det seneste års historik" in page and "Nye sager om året" in page
+    assert "Ingen tilbagetest endnu" in page
+    services.simulation_run_create(
+        actor=users["anvisningsleder"],
+        name="Tilbagetest",
+        parameters={"source": "backtest", "replications": 2, "seed": 1, "years": 5},
+    )
+    assert services.simulation_process_queue(workers=1) == 1
+    page = client_for("anvisningsleder").get(url).content.decode()
+    assert "Kørslen „Tilbagetest“ spillede året" in page
+    assert "Boligplaceringer i året" in page
+    for case in waiting:
+        assert case.number not in page
