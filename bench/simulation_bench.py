@@ -1,6 +1,6 @@
 """Benchmark of the policy simulator (issue 9 targets).
 
-    python bench/simulation_bench.py [--runs 3] [--workers 2] [--write]
+    python bench/simulation_bench.py [--runs 3] [--workers 2] [--only TEXT] [--write]
 
 Cases: the Aalborg-like scenario (both variants) for ten years × 100 replications, and the
 national scenario (both shares) for ten years × 20 replications. Each case is run --runs times;
@@ -12,6 +12,7 @@ docs/benchmarks.md is replaced by the measured table (other sections are left al
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import platform
 import resource
@@ -29,10 +30,11 @@ import scipy  # noqa: E402
 from anvis_core.simulation import load_scenarios, run_scenario  # noqa: E402
 
 CASES = [
-    ("aalborg.toml", "agreement", 100, 60.0),
-    ("aalborg.toml", "ad_hoc", 100, 60.0),
-    ("national.toml", "share_25", 20, 120.0),
-    ("national.toml", "share_50", 20, 120.0),
+    ("aalborg.toml", "agreement", 100, 60.0, "baseline"),
+    ("aalborg.toml", "agreement", 100, 60.0, "production"),
+    ("aalborg.toml", "ad_hoc", 100, 60.0, "baseline"),
+    ("national.toml", "share_25", 20, 120.0, "baseline"),
+    ("national.toml", "share_50", 20, 120.0, "baseline"),
 ]
 
 
@@ -58,13 +60,20 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument(
+        "--only", default="", help="run the cases whose 'file variant policy' contains this"
+    )
     args = parser.parse_args()
 
     rows = []
     loads = [os.getloadavg()[0]]
-    for filename, variant, reps, target in CASES:
+    for filename, variant, reps, target, policy in CASES:
+        if args.only not in f"{filename} {variant} {policy}":
+            continue
         scenario = load_scenarios(ROOT / "docs" / "scenarios" / filename)[variant]
-        scenario = scenario.with_changes(replications=reps)
+        scenario = scenario.with_changes(
+            replications=reps, matching=dataclasses.replace(scenario.matching, policy=policy)
+        )
         times, cpus = [], []
         for _ in range(args.runs):
             cpu0 = cpu_seconds()
@@ -75,9 +84,9 @@ def main() -> int:
             loads.append(os.getloadavg()[0])
         years = scenario.horizon_days / 365.25
         wait = result["queue"]["mean_wait_days"]["mean"]
-        rows.append((filename, variant, years, reps, times, cpus, target, wait))
+        rows.append((filename, variant, policy, years, reps, times, cpus, target, wait))
         print(
-            f"{filename} {variant}: {years:.0f} years × {reps} replications: "
+            f"{filename} {variant} ({policy}): {years:.0f} years × {reps} replications: "
             f"median {statistics.median(times):.1f} s "
             f"(runs: {', '.join(f'{t:.1f}' for t in times)}; "
             f"CPU {statistics.median(cpus):.1f} s; target < {target:.0f} s)",
@@ -102,13 +111,13 @@ def main() -> int:
         "CPU is the processor time of the benchmark and its worker processes together "
         "(median); with other work on the machine, wall-clock time exceeds CPU / workers.",
         "",
-        "| scenario | variant | horizon | replications | median wall (s) | runs (s) "
+        "| scenario | variant | policy | horizon | replications | median wall (s) | runs (s) "
         "| median CPU (s) | target wall (s) |",
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for filename, variant, years, reps, times, cpus, target, _ in rows:
+    for filename, variant, policy, years, reps, times, cpus, target, _ in rows:
         lines.append(
-            f"| {filename} | {variant} | {years:.0f} years | {reps} | "
+            f"| {filename} | {variant} | {policy} | {years:.0f} years | {reps} | "
             f"{statistics.median(times):.1f} | {', '.join(f'{t:.1f}' for t in times)} | "
             f"{statistics.median(cpus):.1f} | < {target:.0f} |"
         )

@@ -43,6 +43,12 @@ from django.db.models import Count
 from anvis.agreements.models import AgreementVersion, AllocationAgreement, DepartmentStep
 from anvis.cases.models import Case, CaseStatus
 from anvis.cases.models import Situation as CaseSituation
+from anvis.simulation.start_state import (
+    bucket_credits,
+    held_vacancies,
+    recent_placements,
+    support_methods,
+)
 from anvis.stock.models import Dwelling, DwellingType
 from anvis_core.cases.economy import default_max_rent, effective_max_rent
 from anvis_core.cases.household import room_need
@@ -276,6 +282,57 @@ def _stock(
     return dwellings, department_key, types
 
 
+def _arrival_rates(
+    registered: list[_CaseRow], thin: bool, n_dwellings: int, defaults: dict[str, GroupSpec]
+) -> dict[tuple[str, str], float]:
+    """New cases a year per situation × age band (or the scaled Aalborg defaults when thin)."""
+    arrivals: dict[tuple[str, str], float] = defaultdict(float)
+    if thin:
+        scale = n_dwellings / AALBORG_DWELLINGS
+        members: dict[str, list[str]] = defaultdict(list)
+        for situation, klass in SITUATION_CLASS.items():
+            members[klass].append(situation.value)
+        for klass, situations in members.items():
+            for band in AGE_BANDS:
+                rate = defaults[f"{klass} {band}"].arrivals_per_year * scale
+                for situation in situations:
+                    arrivals[(situation, band)] += rate / len(situations)
+    else:
+        for row in registered:
+            arrivals[(row.situation, row.band)] += 1.0
+    return arrivals
+
+
+def _groups(
+    keys: list[tuple[str, str]],
+    arrivals: dict[tuple[str, str], float],
+    by_group: dict[tuple[str, str], list[_CaseRow]],
+    defaults: dict[str, GroupSpec],
+) -> list[GroupSpec]:
+    groups = []
+    for situation, band in keys:
+        base = defaults[f"{SITUATION_CLASS[CaseSituation(situation)]} {band}"]
+        sample = by_group[(situation, band)]
+        groups.append(
+            replace(
+                base,
+                name=f"{situation} {band}",
+                situation=situation,
+                age_band=band,
+                initial=0,
+                arrivals_per_year=round(arrivals.get((situation, band), 0.0), 4),
+                max_rent=_empirical([r.max_rent for r in sample], base.max_rent),
+                rooms_needed=_empirical([float(r.rooms) for r in sample], base.rooms_needed),
+                accessible_probability=(
+                    sum(r.accessible for r in sample) / len(sample)
+                    if len(sample) >= MIN_SAMPLE
+                    else base.accessible_probability
+                ),
+            )
+        )
+    return groups
+
+
 def scenario_from_database(*, today: dt.date, name: str = "Kommunens egne data") -> Scenario:
     """Today's waiting list, stock and agreement as a scenario (see the module docstring).
 
@@ -306,20 +363,7 @@ def scenario_from_database(*, today: dt.date, name: str = "Kommunens egne data")
     )
 
     thin = len(registered) < MIN_REGISTRATIONS
-    arrivals: dict[tuple[str, str], float] = defaultdict(float)
-    if thin:
-        scale = len(dwellings) / AALBORG_DWELLINGS
-        members: dict[str, list[str]] = defaultdict(list)
-        for situation, klass in SITUATION_CLASS.items():
-            members[klass].append(situation.value)
-        for klass, situations in members.items():
-            for band in AGE_BANDS:
-                rate = defaults[f"{klass} {band}"].arrivals_per_year * scale
-                for situation in situations:
-                    arrivals[(situation, band)] += rate / len(situations)
-    else:
-        for row in registered:
-            arrivals[(row.situation, row.band)] += 1.0
+    arrivals = _arrival_rates(registered, thin, len(dwellings), defaults)
 
     by_group: dict[tuple[str, str], list[_CaseRow]] = defaultdict(list)
     for row in waiting + registered:
@@ -329,27 +373,7 @@ def scenario_from_database(*, today: dt.date, name: str = "Kommunens egne data")
         key=lambda k: (list(CaseSituation.values).index(k[0]), AGE_BANDS.index(k[1])),
     )
 
-    groups = []
-    for situation, band in keys:
-        base = defaults[f"{SITUATION_CLASS[CaseSituation(situation)]} {band}"]
-        sample = by_group[(situation, band)]
-        groups.append(
-            replace(
-                base,
-                name=f"{situation} {band}",
-                situation=situation,
-                age_band=band,
-                initial=0,
-                arrivals_per_year=round(arrivals.get((situation, band), 0.0), 4),
-                max_rent=_empirical([r.max_rent for r in sample], base.max_rent),
-                rooms_needed=_empirical([float(r.rooms) for r in sample], base.rooms_needed),
-                accessible_probability=(
-                    sum(r.accessible for r in sample) / len(sample)
-                    if len(sample) >= MIN_SAMPLE
-                    else base.accessible_probability
-                ),
-            )
-        )
+    groups = _groups(keys, arrivals, by_group, defaults)
     initial = tuple(
         InitialCitizen(
             group=f"{r.situation} {r.band}",
@@ -367,6 +391,7 @@ def scenario_from_database(*, today: dt.date, name: str = "Kommunens egne data")
         + (" (for få: Aalborg-standardtilgang)" if thin else "")
         + (f"; aftale: {agreement.title}" if agreement else "; ingen aftale i kraft")
     )
+    ids = {d.id for d in dwellings}
     return Scenario(
         name=name,
         description=description,
@@ -375,7 +400,10 @@ def scenario_from_database(*, today: dt.date, name: str = "Kommunens egne data")
             dwellings=tuple(dwellings), types=types, department_steps=department_steps
         ),
         initial_citizens=initial,
-        regime=regime,
+        open_vacancies=held_vacancies(ids),
+        recent_placements=recent_placements(today, ids),
+        tenancy=replace(base_scenario.tenancy, methods=support_methods(today)),
+        regime=replace(regime, start_credit=bucket_credits(agreement)),
         matching=replace(
             base_scenario.matching, offer_response_days=Distribution.fixed(offer_days)
         ),

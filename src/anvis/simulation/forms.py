@@ -15,6 +15,10 @@ from .scenarios import build_scenario, field_for_parameter
 
 REGIME_CHOICES = [("agreement", _("Agreement")), ("ad_hoc", _("Ad hoc (no agreement)"))]
 MODE_CHOICES = [("online", _("Online (one vacancy at a time)")), ("batch", _("Batch every N days"))]
+POLICY_CHOICES = [
+    ("baseline", _("Simple rules (baseline)")),
+    ("production", _("The system's own matching rules")),
+]
 
 NOT_NEGATIVE = _("The value must not be negative.")
 PROBABILITY = _("A probability must be between 0 and 1.")
@@ -70,6 +74,9 @@ class RunForm(forms.Form):
         help_text=_("0 means no cap; empty keeps the source's cap."),
     )
     matching_mode = forms.ChoiceField(label=_("Matching"), choices=MODE_CHOICES, initial="online")
+    matching_policy = forms.ChoiceField(
+        label=_("Matching rules"), choices=POLICY_CHOICES, initial="baseline", required=False
+    )
     batch_days = forms.IntegerField(
         label=_("Batch interval (days)"),
         initial=7,

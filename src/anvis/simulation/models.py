@@ -26,6 +26,7 @@ class ScenarioSource(models.TextChoices):
     DATABASE = "database", _("The municipality's own data (today's waiting list and stock)")
     AALBORG = "aalborg", _("Aalborg-like scenario (docs/scenarios/aalborg.toml)")
     NATIONAL = "national", _("National scenario (docs/scenarios/national.toml)")
+    BACKTEST = "backtest", _("The past year from the list a year ago (backtest)")
 
 
 class SimulationRun(models.Model):

@@ -34,6 +34,7 @@ PARAMETER_FIELDS = {
     "regime.access_probability": "access_probability",
     "regime.response_days": "response_days",
     "matching.mode": "matching_mode",
+    "matching.policy": "matching_policy",
     "matching.batch_days": "batch_days",
     "matching.acceptance_probability": "acceptance_probability",
     "replications": "replications",
@@ -56,6 +57,10 @@ def source_scenario(source: str, *, today: dt.date) -> Scenario:
         return scenario_from_database(today=today)
     if source in (ScenarioSource.AALBORG, ScenarioSource.NATIONAL):
         return scenario_from_dict(shipped_scenario_data(source))
+    if source == ScenarioSource.BACKTEST:
+        from .calibration import backtest_scenario
+
+        return backtest_scenario(today=today)
     raise ValueError(f"unknown scenario source {source!r}")
 
 
@@ -96,6 +101,8 @@ def build_scenario(parameters: dict[str, Any], *, today: dt.date) -> Scenario:
     mchanges: dict[str, Any] = {}
     if p.get("matching_mode"):
         mchanges["mode"] = p["matching_mode"]
+    if p.get("matching_policy"):
+        mchanges["policy"] = p["matching_policy"]
     if p.get("batch_days") not in (None, ""):
         mchanges["batch_days"] = float(p["batch_days"])
     acceptance = _dec(p.get("acceptance_probability"))
@@ -124,7 +131,8 @@ def build_scenario(parameters: dict[str, Any], *, today: dt.date) -> Scenario:
     for key, field in (("replications", "replications"), ("seed", "seed")):
         if p.get(key) not in (None, ""):
             top[field] = int(p[key])
-    if p.get("years") not in (None, ""):
+    if p.get("years") not in (None, "") and p["source"] != ScenarioSource.BACKTEST:
+        # a backtest is always the past year
         horizon = float(p["years"]) * DAYS_PER_YEAR
         top["horizon_days"] = horizon
         if base.warmup_days >= horizon:

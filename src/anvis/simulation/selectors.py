@@ -79,6 +79,23 @@ KEY_OUTPUTS: tuple[tuple[Promise, tuple[str, ...], str], ...] = (
     (_("Support cost (kr)"), ("costs_kr", "support"), "kr"),
     (_("Void rent (kr)"), ("costs_kr", "void_rent"), "kr"),
     (_("Total cost (kr)"), ("costs_kr", "total"), "kr"),
+    (
+        _("Mean time on the list, everyone who joined (days)"),
+        ("headlines", "mean_days_on_list"),
+        "days",
+    ),
+    (
+        _("Share housed within 12 months of joining"),
+        ("headlines", "share_housed_within_months", "12"),
+        "share",
+    ),
+    (
+        _("Housed and still housed after 12 months"),
+        ("tenancy", "still_housed_12_months"),
+        "count",
+    ),
+    (_("Municipal budget over the period (kr)"), ("budget", "total"), "kr"),
+    (_("Municipal budget, discounted (kr)"), ("budget", "present_value"), "kr"),
     (_("Municipal vacancies"), ("vacancies", "municipal"), "count"),
     (_("Cap-binding events, stairwell"), ("cap_binding_events", "stairwell"), "count"),
     (_("Cap-binding events, department"), ("cap_binding_events", "department"), "count"),

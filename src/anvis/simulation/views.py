@@ -8,6 +8,7 @@ steering the agreement, and its runs read the whole municipal waiting list and s
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,9 +24,10 @@ from anvis.core.forms import form_status
 from anvis.core.lists import paginate
 from anvis.permissions import Role, access
 
-from . import selectors, services
+from . import calibration, selectors, services
+from .differences import difference_sets
 from .forms import CompareForm, RunForm
-from .models import RunStatus, SimulationRun
+from .models import RunStatus, ScenarioSource, SimulationRun
 
 SIMULATOR_ROLES: frozenset[str] = frozenset({Role.ALLOCATION_LEAD, Role.ADMIN, Role.STEERING})
 REFRESH_SECONDS = 5
@@ -107,6 +109,7 @@ def _results_context(runs: Sequence[SimulationRun]) -> dict[str, Any]:
         "homeless_chart": homeless_chart,
         "homeless_table": table,
         "group_chart": group_chart,
+        "difference_sets": difference_sets(runs),
     }
 
 
@@ -143,6 +146,28 @@ def run_status(request: HttpRequest, pk: int) -> JsonResponse:
             )
             % {"done": run.progress_done, "total": run.progress_total},
         }
+    )
+
+
+@access(SIMULATOR_ROLES)
+def calibration_page(request: HttpRequest) -> HttpResponse:
+    """The rates estimated from the last year's history, and the latest backtest (a run from
+    the source "backtest") next to what was observed in its year."""
+    today = timezone.localdate()
+    latest = (
+        selectors.run_list(user=request.user)
+        .filter(status=RunStatus.DONE, parameters__source=ScenarioSource.BACKTEST)
+        .order_by("-pk")
+        .first()
+    )
+    backtest = None
+    if latest is not None and latest.result:
+        built = dt.date.fromisoformat(latest.result.get("built_on") or today.isoformat())
+        backtest = calibration.comparison(latest.result, calibration.observed(today=built))
+    return render(
+        request,
+        "simulation/calibration.html",
+        {"estimates": calibration.calibrate(today=today), "backtest": backtest, "run": latest},
     )
 
 

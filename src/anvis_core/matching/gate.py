@@ -82,10 +82,15 @@ def findings_from(reasons: Sequence[Reason], rules: Sequence[Rule] = RULES) -> F
 
 
 def check_offer(
-    citizen: Citizen, dwelling: Dwelling, context: Context, rules: Sequence[Rule] = RULES
+    citizen: Citizen,
+    dwelling: Dwelling,
+    context: Context,
+    rules: Sequence[Rule] = RULES,
+    table: CitizenTable | None = None,
 ) -> Findings:
-    """Every rule the offer of ``dwelling`` to ``citizen`` breaks on ``context.as_of``."""
-    table = CitizenTable.build([citizen])
+    """Every rule the offer of ``dwelling`` to ``citizen`` breaks on ``context.as_of``
+    (``table``: the citizen's one-row table, when the caller holds it already)."""
+    table = table if table is not None else CitizenTable.build([citizen])
     failed = fail_matrix(table, dwelling, context, rules)[:, 0]
     return Findings(
         tuple(
@@ -96,6 +101,7 @@ def check_offer(
 
 
 _NOBODY = Citizen(id="", priority=0.0, max_rent=0)
+_NOBODY_TABLE = CitizenTable.build([_NOBODY])
 
 
 def dwelling_findings(
@@ -105,7 +111,7 @@ def dwelling_findings(
     reached cap, rent over the ceiling): when one of these holds on the report day the
     municipality cannot use the vacancy."""
     only = [r for r in rules if r.dwelling_only]
-    return check_offer(_NOBODY, dwelling, context, only)
+    return check_offer(_NOBODY, dwelling, context, only, _NOBODY_TABLE)
 
 
 def refusals(

@@ -11,8 +11,9 @@ Typical use from the web layer::
 
 from .engine import CompiledModel, compile_model, run_replication
 from .errors import ScenarioError
+from .intervals import interval
 from .matching import BuiltinPolicy, MatchingPolicy, Pool, VacancyView, check_eligibility
-from .results import SCHEMA, aggregate, interval, mm1_reference
+from .results import SCHEMA, aggregate, mm1_reference
 from .runner import ProgressCallback, compare, run_replications, run_scenario, run_scenarios
 from .scenario import (
     CostSpec,

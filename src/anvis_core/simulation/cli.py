@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ScenarioError
-from .results import clean
+from .intervals import clean
 from .runner import run_scenarios
 from .scenario import load_scenarios
 

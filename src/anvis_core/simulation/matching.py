@@ -33,7 +33,7 @@ SIMULATED_RULES: tuple[Rule, ...] = rules_named(
 wishes or caps: those rules are not chosen)."""
 
 ACCESSIBLE = frozenset({"step_free"})
-_ACCESS_BIT = needs_mask(ACCESSIBLE)
+ACCESS_BIT = needs_mask(ACCESSIBLE)
 _CONTEXT = Context(as_of=date(2000, 1, 1))
 """The simulated rules do not depend on the day."""
 
@@ -94,9 +94,21 @@ class Pool:
 
 @dataclass(frozen=True)
 class VacancyView:
+    """A vacancy as a policy sees it. The baseline reads rent, rooms and accessibility; a
+    policy with an `admit` method (the production policy) also gets where the dwelling is, the
+    cap counts of its stairwell and department (placements in the rolling window plus offers
+    out) and the moment `at` of the decision."""
+
     rent: float
     rooms: int
     accessible: bool
+    vacancy: int = -1
+    organisation: int = -1
+    department: int = -1
+    entrance: int = -1
+    placed_entrance: int = 0
+    placed_department: int = 0
+    at: float = 0.0
 
 
 class _Columns:
@@ -106,12 +118,14 @@ class _Columns:
 
     def __init__(self, pool: Pool) -> None:
         n = pool.n
+        # simulated citizens have a maximum rent, never an income-based estimate
+        self.estimated = np.zeros(n, dtype=np.bool_)
         self.max_rent = pool.max_rent[:n]
         # Simulated households carry no income for a housing-benefit estimate: their maximum
         # rent is judged as a caseworker's own maximum (the rule's non-estimated branch).
         self.estimated = np.zeros(n, dtype=np.bool_)
         self.min_rooms = pool.rooms_needed[:n]
-        self.needs = pool.needs_accessible[:n] * _ACCESS_BIT
+        self.needs = pool.needs_accessible[:n] * ACCESS_BIT
 
 
 def _dwelling(vacancy: VacancyView) -> Dwelling:

@@ -12,38 +12,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from .engine import CompiledModel
+from .intervals import CONFIDENCE, clean, interval
+from .outcomes_results import aggregate_outcomes
 from .scenario import DAYS_PER_YEAR, Scenario
 
 SCHEMA = "anvis.simulation.result/1"
-CONFIDENCE = 0.95
-
-
-def clean(x: Any) -> Any:
-    """JSON has no NaN or infinity: they become null (None)."""
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if isinstance(x, dict):
-        return {k: clean(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [clean(v) for v in x]
-    return x
-
-
-def interval(values: Sequence[float]) -> dict[str, float | int | None]:
-    """Mean and t-based 95 % confidence interval of per-replication values (NaNs ignored)."""
-    arr = np.asarray([v for v in values if v is not None and not math.isnan(v)], dtype=float)
-    n = int(arr.size)
-    if n == 0:
-        return {"mean": None, "ci_low": None, "ci_high": None, "sd": None, "n": 0}
-    mean = float(arr.mean())
-    if n < 2:
-        return {"mean": mean, "ci_low": None, "ci_high": None, "sd": None, "n": n}
-    sd = float(arr.std(ddof=1))
-    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1)) * sd / math.sqrt(n)
-    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "sd": sd, "n": n}
 
 
 def mm1_reference(model: CompiledModel) -> dict[str, float] | None:
@@ -122,10 +97,39 @@ def _scenario_echo(s: Scenario) -> dict[str, Any]:
         "stairwell_cap": r.stairwell_cap,
         "department_cap": r.department_cap,
         "access_probability": r.access_probability if r.kind == "ad_hoc" else None,
+        "matching_policy": m.policy,
         "matching_mode": m.mode,
         "acceptance_probability": m.acceptance_probability,
         "groups": [g.name for g in s.groups],
     }
+
+
+def _organisations(names: Sequence[str], reps: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    org_el = np.asarray([rep["org_eligible"] for rep in reps])
+    org_mu = np.asarray([rep["org_municipal"] for rep in reps])
+    org_ex = np.asarray([rep["org_expected"] for rep in reps])
+    org_pl = np.asarray([rep["org_placements"] for rep in reps])
+    el_tot = org_el.sum(axis=1, keepdims=True)
+    pl_tot = org_pl.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        el_share = np.where(el_tot > 0, org_el / el_tot, np.nan)
+        pl_share = np.where(pl_tot > 0, org_pl / pl_tot, np.nan)
+        realised = np.where(org_el > 0, org_mu / org_el, np.nan)
+    organisations = []
+    for o, name in enumerate(names):
+        organisations.append(
+            {
+                "name": name,
+                "eligible_vacancies": interval(org_el[:, o].tolist()),
+                "municipal_vacancies": interval(org_mu[:, o].tolist()),
+                "municipal_vacancies_by_share": interval(org_ex[:, o].tolist()),
+                "realised_share": interval(realised[:, o].tolist()),
+                "placements": interval(org_pl[:, o].tolist()),
+                "share_of_eligible_vacancies": interval(el_share[:, o].tolist()),
+                "share_of_placements": interval(pl_share[:, o].tolist()),
+            }
+        )
+    return organisations
 
 
 def aggregate(model: CompiledModel, reps: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -162,30 +166,7 @@ def aggregate(model: CompiledModel, reps: Sequence[dict[str, Any]]) -> dict[str,
     totals = [rep["shelter_cost"] + rep["support_cost"] + rep["void_rent"] for rep in reps]
     counts = {k: interval(col(["counts", k])) for k in reps[0]["counts"]}
 
-    org_el = np.asarray([rep["org_eligible"] for rep in reps])
-    org_mu = np.asarray([rep["org_municipal"] for rep in reps])
-    org_ex = np.asarray([rep["org_expected"] for rep in reps])
-    org_pl = np.asarray([rep["org_placements"] for rep in reps])
-    el_tot = org_el.sum(axis=1, keepdims=True)
-    pl_tot = org_pl.sum(axis=1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        el_share = np.where(el_tot > 0, org_el / el_tot, np.nan)
-        pl_share = np.where(pl_tot > 0, org_pl / pl_tot, np.nan)
-        realised = np.where(org_el > 0, org_mu / org_el, np.nan)
-    organisations = []
-    for o, name in enumerate(stock.organisations):
-        organisations.append(
-            {
-                "name": name,
-                "eligible_vacancies": interval(org_el[:, o].tolist()),
-                "municipal_vacancies": interval(org_mu[:, o].tolist()),
-                "municipal_vacancies_by_share": interval(org_ex[:, o].tolist()),
-                "realised_share": interval(realised[:, o].tolist()),
-                "placements": interval(org_pl[:, o].tolist()),
-                "share_of_eligible_vacancies": interval(el_share[:, o].tolist()),
-                "share_of_placements": interval(pl_share[:, o].tolist()),
-            }
-        )
+    organisations = _organisations(stock.organisations, reps)
 
     dep = np.asarray([rep["dep_placements"] for rep in reps])
     dep_mean = dep.mean(axis=0)
@@ -276,5 +257,6 @@ def aggregate(model: CompiledModel, reps: Sequence[dict[str, Any]]) -> dict[str,
             "share_left_other_routes": interval(col(["initial", "share_left_other_routes"])),
         },
     }
+    result.update(aggregate_outcomes(s, reps))
     cleaned: dict[str, Any] = clean(result)
     return cleaned

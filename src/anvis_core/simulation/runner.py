@@ -14,6 +14,7 @@ from typing import Any
 
 from .engine import CompiledModel, compile_model, run_replication
 from .matching import MatchingPolicy
+from .outcomes_results import paired_differences
 from .results import aggregate
 from .scenario import Scenario
 from .stock import Stock
@@ -139,4 +140,20 @@ def run_scenarios(
                 progress(_name, done, total)
 
         results[name] = run_scenario(sc, workers=workers, progress=report, mp_context=mp_context)
-    return {"variants": results, "comparison": compare(results) if len(results) > 1 else None}
+    return {
+        "variants": results,
+        "comparison": compare(results) if len(results) > 1 else None,
+        "paired_differences": differences(results),
+    }
+
+
+def differences(results: Mapping[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """Each variant against the first, replication by replication (common random numbers)."""
+    names = list(results)
+    if len(names) < 2:
+        return None
+    base = names[0]
+    return {
+        "base": base,
+        "variants": {name: paired_differences(results[base], results[name]) for name in names[1:]},
+    }

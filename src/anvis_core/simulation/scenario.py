@@ -28,6 +28,21 @@ from anvis_core.quotas import share_from_percent
 from .errors import ScenarioError
 
 DAYS_PER_YEAR = 365.25
+POLICIES = ("baseline", "production")
+PRODUCTION_RULE_CODES: tuple[str, ...] = (
+    "not_waiting",
+    "active_offer",
+    "declined_before",
+    "department_closed",
+    "cap_reached",
+    "rent_over_ceiling",
+    "rent_over_max",
+    "unaffordable",
+    "below_min_rooms",
+    "accessibility",
+)
+"""The production eligibility rules (`anvis_core.matching.eligibility`) whose fields the
+simulated citizens and dwellings carry; `matching.rules` may choose among them."""
 DISTRIBUTION_KINDS = ("fixed", "uniform", "normal", "exponential", "choice")
 
 
@@ -209,6 +224,25 @@ class StepSpec:
 
 
 @dataclass(frozen=True)
+class BucketCredit:
+    """The running agreement's turn counter of one bucket (an organisation's departments with
+    one share): the credit towards its next municipal turn, from the ledger."""
+
+    organisation: str
+    share: Fraction
+    credit: Fraction
+
+
+@dataclass(frozen=True)
+class RecentPlacement:
+    """A placement made before the start, `days_ago` days ago: it counts against the caps of
+    its stairwell and department until it leaves the rolling window."""
+
+    dwelling: str
+    days_ago: float
+
+
+@dataclass(frozen=True)
 class RegimeSpec:
     """'agreement': quota turns per organisation × step, ceiling and caps.
 
@@ -228,10 +262,17 @@ class RegimeSpec:
     cap_window_days: float = 365.0
     access_probability: float = 1.0
     other_needs_share: float = 0.0
+    closed_departments: tuple[str, ...] = ()
+    """Departments closed to new placements by composition monitoring (production policy)."""
+    start_credit: tuple[BucketCredit, ...] = ()
+    """Buckets that start from a running agreement's counter instead of zero credit."""
 
 
 @dataclass(frozen=True)
 class MatchingSpec:
+    policy: Literal["baseline", "production"] = "baseline"
+    rules: tuple[str, ...] | None = None
+    """Production policy: the rules applied, by code (None: all of PRODUCTION_RULE_CODES)."""
     mode: Literal["online", "batch"] = "online"
     batch_days: float = 7.0
     acceptance_probability: float = 0.8
@@ -243,9 +284,59 @@ class MatchingSpec:
 
 @dataclass(frozen=True)
 class CostSpec:
+    """Prices of the municipal budget (kroner; sources in docs/simulation.md)."""
+
     shelter_place_per_year: float = 550_000.0
     support_per_year: float = 85_000.0
     support_years: float = 2.0
+    shelter_variable_share: float = 1.0
+    """Share of the shelter price that follows the number of shelter days (1: every day is
+    priced in full; lower when places are paid for whether used or not)."""
+    shelter_refund_share: float = 0.5
+    """State refund of § 110 stays (SEL § 176 a: 50 %)."""
+    shelter_refund_days_per_year: float = 90.0
+    """Refunded days per person and running year (90 from 1 April 2026; 120 before)."""
+    support_refund_share: float = 0.5
+    """State refund of § 85 a support for up to `support_refund_years` (SEL § 176 a)."""
+    support_refund_years: float = 2.0
+    guarantee_per_breakdown: float = 15_000.0
+    """Move-out repair and arrears paid under the guarantee for a tenancy that breaks down
+    within `guarantee_years` (assumption)."""
+    guarantee_years: float = 1.0
+    housing_benefit_per_year: float = 0.0
+    """Housing benefit of a housed citizen a year (0: not counted)."""
+    housing_benefit_municipal_share: float = 0.0
+    """The municipality's share of the housing benefit."""
+    discount_rate: float = 0.035
+    """Yearly rate the budget's years are discounted at (to the start of the horizon)."""
+
+
+@dataclass(frozen=True)
+class SupportMethodSpec:
+    """A support method after housing (CTI, ICM, ACT, § 85, …): its share of placements, the
+    share of its tenancies still running after 12 months, and its price."""
+
+    name: str
+    share: float = 1.0
+    retained_12_months: float = 1.0
+    support_per_year: float | None = None
+    """None: the group's (or `costs.support_per_year`)."""
+    support_years: float | None = None
+    """None: `costs.support_years`."""
+
+
+@dataclass(frozen=True)
+class TenancySpec:
+    """What happens after housing. A tenancy breaks down at a constant rate chosen so that
+    `retained_12_months` of its method's tenancies still run after a year; a breakdown returns
+    the citizen to the waiting list with probability `return_share` (otherwise they leave it)."""
+
+    methods: tuple[SupportMethodSpec, ...] = (SupportMethodSpec("default"),)
+    return_share: float = 0.5
+
+    @property
+    def breakdowns(self) -> bool:
+        return any(m.retained_12_months < 1.0 for m in self.methods)
 
 
 @dataclass(frozen=True)
@@ -256,6 +347,7 @@ class Scenario:
     regime: RegimeSpec = field(default_factory=RegimeSpec)
     matching: MatchingSpec = field(default_factory=MatchingSpec)
     costs: CostSpec = field(default_factory=CostSpec)
+    tenancy: TenancySpec = field(default_factory=TenancySpec)
     description: str = ""
     seed: int = 1
     replications: int = 20
@@ -263,6 +355,9 @@ class Scenario:
     warmup_days: float = 0.0
     series_interval_days: float = DAYS_PER_YEAR / 12
     initial_citizens: tuple[InitialCitizen, ...] | None = None
+    open_vacancies: tuple[str, ...] = ()
+    """Dwellings (explicit stock ids) the municipality holds at the start: offered at once."""
+    recent_placements: tuple[RecentPlacement, ...] = ()
 
     def __post_init__(self) -> None:
         validate(self)
@@ -409,7 +504,37 @@ def validate(s: Scenario) -> None:
             _check(d.type in type_names, f"stock.dwellings[{i}].type", f"unknown type {d.type!r}")
             if d.turnover_per_year is not None:
                 _nonneg(d.turnover_per_year, f"stock.dwellings[{i}].turnover_per_year")
-    r = s.regime
+    _validate_regime(s)
+    _validate_matching(s)
+    _validate_costs(s.costs)
+    _validate_tenancy(s.tenancy)
+    _validate_start(s)
+
+
+def _validate_start(s: Scenario) -> None:
+    for i, b in enumerate(s.regime.start_credit):
+        _check(0 <= b.credit < 1, f"regime.start_credit[{i}].credit", "must be within [0, 1)")
+    if not s.open_vacancies and not s.recent_placements:
+        return
+    _check(
+        isinstance(s.stock, ExplicitStockSpec),
+        "open_vacancies",
+        "open vacancies and recent placements need an explicit stock (dwelling ids)",
+    )
+    ids = {d.id for d in s.stock.dwellings} if isinstance(s.stock, ExplicitStockSpec) else set()
+    for i, d in enumerate(s.open_vacancies):
+        _check(d in ids, f"open_vacancies[{i}]", f"unknown dwelling {d!r}")
+    for i, p in enumerate(s.recent_placements):
+        _check(
+            p.dwelling in ids,
+            f"recent_placements[{i}].dwelling",
+            f"unknown dwelling {p.dwelling!r}",
+        )
+        _nonneg(p.days_ago, f"recent_placements[{i}].days_ago")
+
+
+def _validate_regime(s: Scenario) -> None:
+    r, st = s.regime, s.stock
     _check(r.kind in ("agreement", "ad_hoc"), "regime.kind", "must be 'agreement' or 'ad_hoc'")
     _check(0 <= r.share <= 1, "regime.share_percent", "must be within 0–100 %")
     step_names = [x.name for x in r.steps]
@@ -429,7 +554,27 @@ def validate(s: Scenario) -> None:
     _check(r.cap_window_days > 0, "regime.cap_window_days", "must be > 0")
     _probability(r.access_probability, "regime.access_probability")
     _probability(r.other_needs_share, "regime.other_needs_share")
-    m = s.matching
+
+
+def _validate_matching(s: Scenario) -> None:
+    m, r = s.matching, s.regime
+    _check(m.policy in POLICIES, "matching.policy", "must be 'baseline' or 'production'")
+    for code in m.rules or ():
+        _check(
+            code in PRODUCTION_RULE_CODES,
+            "matching.rules",
+            f"unknown or unsupported rule {code!r}; choose from {', '.join(PRODUCTION_RULE_CODES)}",
+        )
+    _check(
+        m.rules is None or m.policy == "production",
+        "matching.rules",
+        "rules are chosen for the production policy only",
+    )
+    _check(
+        not r.closed_departments or m.policy == "production",
+        "regime.closed_departments",
+        "closed departments need matching.policy = 'production' (the baseline ignores them)",
+    )
     _check(m.mode in ("online", "batch"), "matching.mode", "must be 'online' or 'batch'")
     _check(m.batch_days > 0, "matching.batch_days", "must be > 0")
     _probability(m.acceptance_probability, "matching.acceptance_probability")
@@ -437,10 +582,53 @@ def validate(s: Scenario) -> None:
     _check(m.max_offers >= 1, "matching.max_offers", "must be ≥ 1")
     _nonneg(m.points_per_day, "matching.points_per_day")
     _nonneg(m.move_in_days, "matching.move_in_days")
-    costs = s.costs
-    _nonneg(costs.shelter_place_per_year, "costs.shelter_place_per_year")
-    _nonneg(costs.support_per_year, "costs.support_per_year")
-    _nonneg(costs.support_years, "costs.support_years")
+
+
+COST_NUMBERS = (
+    "shelter_place_per_year",
+    "support_per_year",
+    "support_years",
+    "shelter_refund_days_per_year",
+    "support_refund_years",
+    "guarantee_per_breakdown",
+    "guarantee_years",
+    "housing_benefit_per_year",
+    "discount_rate",
+)
+COST_SHARES = (
+    "shelter_variable_share",
+    "shelter_refund_share",
+    "support_refund_share",
+    "housing_benefit_municipal_share",
+)
+
+
+def _validate_costs(costs: CostSpec) -> None:
+    for key in COST_NUMBERS:
+        _nonneg(getattr(costs, key), f"costs.{key}")
+    for key in COST_SHARES:
+        _probability(getattr(costs, key), f"costs.{key}")
+
+
+def _validate_tenancy(t: TenancySpec) -> None:
+    _check(len(t.methods) > 0, "tenancy.methods", "at least one support method is required")
+    names = [m.name for m in t.methods]
+    _check(len(set(names)) == len(names), "tenancy.methods", "method names must be unique")
+    _check(sum(m.share for m in t.methods) > 0, "tenancy.methods", "shares must sum to > 0")
+    for i, m in enumerate(t.methods):
+        p = f"tenancy.methods[{i}]"
+        _check(bool(m.name), f"{p}.name", "must not be empty")
+        _nonneg(m.share, f"{p}.share")
+        _check(
+            isinstance(m.retained_12_months, int | float) and 0 < m.retained_12_months <= 1,
+            f"{p}.retained_12_months",
+            f"must be a share within (0, 1], got {m.retained_12_months!r}",
+        )
+        if m.support_per_year is not None:
+            _nonneg(m.support_per_year, f"{p}.support_per_year")
+        if m.support_years is not None:
+            _nonneg(m.support_years, f"{p}.support_years")
+    _probability(t.return_share, "tenancy.return_share")
 
 
 # ---------------------------------------------------------------- parsing from a dict / file
@@ -711,7 +899,29 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
     stock_t = _Table(t.raw("stock", {}), "stock")
     stock = _parse_stock(stock_t)
 
-    rt = _Table(t.raw("regime", {}), "regime")
+    regime = _parse_regime(_Table(t.raw("regime", {}), "regime"))
+    matching = _parse_matching(_Table(t.raw("matching", {}), "matching"))
+    costs = _parse_costs(_Table(t.raw("costs", {}), "costs"))
+    tenancy = _parse_tenancy(_Table(t.raw("tenancy", {}), "tenancy"))
+    t.finish()
+    return Scenario(
+        name=name,
+        description=description,
+        seed=seed,
+        replications=replications,
+        horizon_days=horizon_years * DAYS_PER_YEAR,
+        warmup_days=warmup_years * DAYS_PER_YEAR,
+        series_interval_days=series_interval_days,
+        groups=tuple(groups),
+        stock=stock,
+        regime=regime,
+        matching=matching,
+        costs=costs,
+        tenancy=tenancy,
+    )
+
+
+def _parse_regime(rt: _Table) -> RegimeSpec:
     rd = RegimeSpec()
     kind = rt.string("kind", "agreement")
     if kind not in ("agreement", "ad_hoc"):
@@ -742,15 +952,26 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         cap_window_days=rt.number("cap_window_days", rd.cap_window_days),
         access_probability=rt.number("access_probability", rd.access_probability),
         other_needs_share=rt.number("other_needs_share", rd.other_needs_share),
+        closed_departments=_strings(rt, "closed_departments"),
     )
     rt.finish()
+    return regime
 
-    mt = _Table(t.raw("matching", {}), "matching")
+
+def _parse_matching(mt: _Table) -> MatchingSpec:
     md = MatchingSpec()
     mode = mt.string("mode", md.mode)
     if mode not in ("online", "batch"):
         raise ScenarioError("matching.mode", f"must be 'online' or 'batch', got {mode!r}")
+    policy = mt.string("policy", md.policy)
+    if policy not in POLICIES:
+        raise ScenarioError(
+            "matching.policy", f"must be 'baseline' or 'production', got {policy!r}"
+        )
+    rules = _strings(mt, "rules") if mt.has("rules") else None
     matching = MatchingSpec(
+        policy="production" if policy == "production" else "baseline",
+        rules=rules,
         mode="batch" if mode == "batch" else "online",
         batch_days=mt.number("batch_days", md.batch_days),
         acceptance_probability=mt.number("acceptance_probability", md.acceptance_probability),
@@ -760,30 +981,45 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         move_in_days=mt.number("move_in_days", md.move_in_days),
     )
     mt.finish()
+    return matching
 
-    ct = _Table(t.raw("costs", {}), "costs")
+
+def _parse_costs(ct: _Table) -> CostSpec:
     cd = CostSpec()
-    costs = CostSpec(
-        shelter_place_per_year=ct.number("shelter_place_per_year", cd.shelter_place_per_year),
-        support_per_year=ct.number("support_per_year", cd.support_per_year),
-        support_years=ct.number("support_years", cd.support_years),
-    )
+    values = {k: ct.number(k, getattr(cd, k)) for k in (*COST_NUMBERS, *COST_SHARES)}
     ct.finish()
-    t.finish()
-    return Scenario(
-        name=name,
-        description=description,
-        seed=seed,
-        replications=replications,
-        horizon_days=horizon_years * DAYS_PER_YEAR,
-        warmup_days=warmup_years * DAYS_PER_YEAR,
-        series_interval_days=series_interval_days,
-        groups=tuple(groups),
-        stock=stock,
-        regime=regime,
-        matching=matching,
-        costs=costs,
+    return CostSpec(**values)
+
+
+def _parse_tenancy(tt: _Table) -> TenancySpec:
+    td = TenancySpec()
+    methods = []
+    for mt in tt.tables("methods"):
+        support = mt.number("support_per_year", 0.0) if mt.has("support_per_year") else None
+        years = mt.number("support_years", 0.0) if mt.has("support_years") else None
+        methods.append(
+            SupportMethodSpec(
+                name=mt.string("name", ""),
+                share=mt.number("share", 1.0),
+                retained_12_months=mt.number("retained_12_months", 1.0),
+                support_per_year=support,
+                support_years=years,
+            )
+        )
+        mt.finish()
+    spec = TenancySpec(
+        methods=tuple(methods) or td.methods,
+        return_share=tt.number("return_share", td.return_share),
     )
+    tt.finish()
+    return spec
+
+
+def _strings(t: _Table, key: str) -> tuple[str, ...]:
+    value = t.raw(key, [])
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise ScenarioError(t.at(key), "must be a list of names")
+    return tuple(value)
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

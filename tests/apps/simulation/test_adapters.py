@@ -102,4 +102,32 @@ def test_query_count_does_not_grow_with_the_stock(agreement: Any, waiting: Any) 
     with CaptureQueriesContext(connection) as after:
         s = scenario_from_database(today=TODAY)
     assert isinstance(s.stock, ExplicitStockSpec) and len(s.stock.dwellings) == 24
-    assert len(after.captured_queries) == len(before.captured_queries) <= 8
+    # the list, the stock, the agreement and steps, the registrations, and today's running
+    # state (turn counters, held vacancies, recent leases, tenancies): none per dwelling
+    assert len(after.captured_queries) == len(before.captured_queries) <= 12
+
+
+def test_running_state_comes_from_the_ledger_and_tenancies(
+    agreement: Any, waiting: Any, org_a: Any
+) -> None:
+    from decimal import Decimal
+
+    from anvis.agreements.models import TurnCounter
+    from anvis_core.simulation.scenario import BucketCredit
+
+    TurnCounter.objects.create(
+        agreement=agreement,
+        organisation=org_a,
+        share_percent=Decimal("40"),
+        eligible=7,
+        municipal=2,
+        credit_numerator=4,
+        credit_denominator=5,
+    )
+    s = scenario_from_database(today=TODAY)
+    assert s.regime.start_credit == (
+        BucketCredit("Alfa Boligselskab (11111111)", Fraction(2, 5), Fraction(4, 5)),
+    )
+    # no vacancies held, no leases, no tenancies yet: the stated default after housing
+    assert s.open_vacancies == () and s.recent_placements == ()
+    assert [(m.name, m.retained_12_months) for m in s.tenancy.methods] == [("default", 0.9)]

@@ -141,6 +141,11 @@ def test_compare_page_renders_side_by_side_without_case_numbers(
     # Groups carry Danish labels: situation and age band.
     assert "Herberg/forsorgshjem (§ 110), 25-49" in page
     assert "Gadesovende, 18-24" in page
+    # paired differences (same seed and replications) with a Danish sentence each
+    assert "„Ad hoc“ sammenlignet med „Aftale 30 %“" in page
+    assert "bruger de samme tilfældige tal" in page
+    assert page.count("„Ad hoc“ er ") + page.count("ingen sikker forskel på „Ad hoc“") >= 9
+    assert "Kommunens udgifter, tilbagediskonteret (kr)" in page
     for case in waiting:
         assert case.number not in page
         assert case.citizen.reference not in page

@@ -47,11 +47,13 @@ def test_overrides_reach_the_scenario(agreement: Any, waiting: Any) -> None:
             "stairwell_cap": 0,
             "department_cap": 3,
             "matching_mode": "batch",
+            "matching_policy": "production",
             "batch_days": 14,
             "acceptance_probability": "0.5",
         },
         today=TODAY,
     )
+    assert s.matching.policy == "production"
     assert s.regime.kind == "ad_hoc"
     assert s.regime.share == Fraction(1)
     assert s.regime.steps == ()

@@ -1,0 +1,157 @@
+"""Calibration: the scenario's rates estimated from the database's history, and a backtest.
+
+`calibrate(today=...)` estimates, over the 365 days up to `today`, with 95 % intervals:
+
+- arrivals: cases opened, a year (exact Poisson interval);
+- exits by other routes: cases closed without a lease, per person-year on the list;
+- turnover: vacancies reported per dwelling-year, by dwelling type;
+- the municipality's response: days from report to answer on municipal turns (mean);
+- the citizen's answer: days from offer to answer (mean), and the share of answered offers
+  accepted (Wilson interval).
+
+`backtest(today=...)` plays the past year: the scenario from the database with the waiting list
+as it stood a year ago (cases waiting then: on the list by then, not closed and not moved in by
+then, with the days they had waited) run over one year, and compares the simulated placements
+and the number still waiting with what happened (leases moved in during the year, cases waiting
+today).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from anvis.cases.models import Case, CaseStatus
+from anvis.stock.models import Dwelling
+from anvis.vacancies.models import Lease, Offer, OfferStatus, Vacancy
+from anvis_core.simulation import InitialCitizen, Scenario, run_scenario
+from anvis_core.simulation.calibration import Estimate, mean_days, poisson_rate, proportion
+from anvis_core.simulation.scenario import DAYS_PER_YEAR
+
+from .adapters import _case_rows, scenario_from_database
+
+YEAR = dt.timedelta(days=365)
+ANSWERED = (OfferStatus.ACCEPTED, OfferStatus.DECLINED, OfferStatus.EXPIRED)
+
+
+def _overlap_days(start: dt.date, end: dt.date, lo: dt.date, hi: dt.date) -> int:
+    return max(0, (min(end, hi) - max(start, lo)).days)
+
+
+def _exits(today: dt.date) -> Estimate:
+    start = today - YEAR
+    housed = set(Lease.objects.filter(offer__isnull=False).values_list("offer__case_id", flat=True))
+    exposure = 0
+    exits = 0
+    for pk, since, closed in Case.objects.values_list("pk", "waiting_since", "closed_on"):
+        end = closed or today
+        exposure += _overlap_days(since, end, start, today)
+        if closed is not None and start < closed <= today and pk not in housed:
+            exits += 1
+    return poisson_rate(exits, exposure / DAYS_PER_YEAR)
+
+
+def _turnover(today: dt.date) -> dict[str, Estimate]:
+    start = today - YEAR
+    dwellings = Counter(Dwelling.objects.values_list("dwelling_type", flat=True))
+    reports = Counter(
+        Vacancy.objects.filter(report_date__gt=start, report_date__lte=today).values_list(
+            "dwelling__dwelling_type", flat=True
+        )
+    )
+    return {t: poisson_rate(reports.get(t, 0), float(n)) for t, n in sorted(dwellings.items())}
+
+
+def calibrate(*, today: dt.date) -> dict[str, Any]:
+    start = today - YEAR
+    opened = Case.objects.filter(opened_on__gt=start, opened_on__lte=today).count()
+    answers = Vacancy.objects.filter(
+        answered_on__gt=start, answered_on__lte=today, response_deadline__isnull=False
+    ).values_list("report_date", "answered_on")
+    offers = Offer.objects.filter(answered_on__gt=start, answered_on__lte=today)
+    answered = list(offers.filter(status__in=ANSWERED).values_list("offered_on", "answered_on"))
+    accepted = offers.filter(status=OfferStatus.ACCEPTED).count()
+    return {
+        "period": {"from": start.isoformat(), "to": today.isoformat()},
+        "arrivals_per_year": poisson_rate(opened, 1.0).to_dict(),
+        "exits_per_person_year": _exits(today).to_dict(),
+        "turnover_per_dwelling_year": {t: e.to_dict() for t, e in _turnover(today).items()},
+        "response_days": mean_days([float((b - a).days) for a, b in answers]).to_dict(),
+        "offer_answer_days": mean_days([float((b - a).days) for a, b in answered]).to_dict(),
+        "acceptance": proportion(accepted, len(answered)).to_dict(),
+    }
+
+
+def _list_a_year_ago(today: dt.date) -> Any:
+    then = today - YEAR
+    moved = Lease.objects.filter(move_in_on__lte=then, offer__isnull=False).values("offer__case_id")
+    return (
+        Case.objects.filter(waiting_since__lte=then)
+        .exclude(closed_on__lte=then)
+        .exclude(pk__in=moved)
+    )
+
+
+def backtest_scenario(*, today: dt.date, replications: int = 20) -> Scenario:
+    """The scenario from the database with the waiting list as it stood a year before `today`,
+    over one year (see the module docstring)."""
+    then = today - YEAR
+    scenario = scenario_from_database(today=today, name="Backtest")
+    rows = _case_rows(_list_a_year_ago(today), then, "today")
+    return scenario.with_changes(
+        initial_citizens=_initial_like(scenario, rows),
+        open_vacancies=(),
+        recent_placements=(),
+        horizon_days=DAYS_PER_YEAR,
+        replications=replications,
+    )
+
+
+def observed(*, today: dt.date) -> dict[str, Any]:
+    """What happened in the year up to `today`: leases moved in, cases waiting at its end."""
+    then = today - YEAR
+    return {
+        "period": {"from": then.isoformat(), "to": today.isoformat()},
+        "placements": Lease.objects.filter(move_in_on__gt=then, move_in_on__lte=today).count(),
+        "still_waiting_at_end": Case.objects.filter(
+            status__in=[CaseStatus.WAITING, CaseStatus.OFFERED], waiting_since__lte=today
+        ).count(),
+    }
+
+
+def comparison(result: dict[str, Any], seen: dict[str, Any]) -> dict[str, Any]:
+    """Simulated (intervals) next to observed, per figure."""
+    return {
+        "period": seen["period"],
+        "initial_waiting": result["initial_waiting_list"]["count"]["mean"],
+        "placements": {"simulated": result["housed"], "observed": seen["placements"]},
+        "still_waiting_at_end": {
+            "simulated": result["still_waiting_at_end"],
+            "observed": seen["still_waiting_at_end"],
+        },
+    }
+
+
+def backtest(*, today: dt.date, replications: int = 20, workers: int = 1) -> dict[str, Any]:
+    """Simulated vs observed for the year up to `today` (see the module docstring)."""
+    result = run_scenario(
+        backtest_scenario(today=today, replications=replications), workers=workers
+    )
+    return comparison(result, observed(today=today))
+
+
+def _initial_like(scenario: Scenario, rows: list[Any]) -> tuple[InitialCitizen, ...]:
+    """Initial citizens for the rows, in the groups the scenario knows (situation × band)."""
+    names = {g.name for g in scenario.groups}
+    fallback = scenario.groups[0].name
+    return tuple(
+        InitialCitizen(
+            group=f"{r.situation} {r.band}" if f"{r.situation} {r.band}" in names else fallback,
+            waiting_days=r.waiting_days,
+            max_rent=r.max_rent,
+            rooms_needed=r.rooms,
+            needs_accessible=r.accessible,
+        )
+        for r in rows
+    )

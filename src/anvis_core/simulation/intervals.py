@@ -1,0 +1,37 @@
+"""Mean and t-based 95 % confidence interval over replications; JSON-safe numbers."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+CONFIDENCE = 0.95
+
+
+def clean(x: Any) -> Any:
+    """JSON has no NaN or infinity: they become null (None)."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, dict):
+        return {k: clean(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [clean(v) for v in x]
+    return x
+
+
+def interval(values: Sequence[float]) -> dict[str, float | int | None]:
+    """Mean and t-based 95 % confidence interval of per-replication values (NaNs ignored)."""
+    arr = np.asarray([v for v in values if v is not None and not math.isnan(v)], dtype=float)
+    n = int(arr.size)
+    if n == 0:
+        return {"mean": None, "ci_low": None, "ci_high": None, "sd": None, "n": 0}
+    mean = float(arr.mean())
+    if n < 2:
+        return {"mean": mean, "ci_low": None, "ci_high": None, "sd": None, "n": n}
+    sd = float(arr.std(ddof=1))
+    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1)) * sd / math.sqrt(n)
+    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "sd": sd, "n": n}

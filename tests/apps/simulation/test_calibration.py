@@ -1,0 +1,82 @@
+"""The calibration command: rates with intervals from the history, and the backtest."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from anvis_core.simulation.calibration import mean_days, poisson_rate, proportion
+
+from .conftest import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+def test_estimators_cover_their_value() -> None:
+    r = poisson_rate(12, 2.0)
+    assert r.value == 6.0 and r.low is not None and r.high is not None
+    assert r.low < 6.0 < r.high
+    assert poisson_rate(0, 1.0).low == 0.0 and poisson_rate(0, 1.0).high == pytest.approx(
+        3.689, 1e-3
+    )
+    p = proportion(8, 10)
+    assert p.low is not None and p.high is not None and p.low < 0.8 < p.high <= 1.0
+    assert mean_days([2.0, 4.0, 6.0]).value == 4.0
+
+
+def test_calibration_and_backtest_from_the_database(agreement: Any, waiting: Any) -> None:
+    out = StringIO()
+    call_command(
+        "simulation_calibrate",
+        "--today",
+        TODAY.isoformat(),
+        "--backtest",
+        "--replications",
+        "2",
+        "--json",
+        stdout=out,
+    )
+    report = json.loads(out.getvalue())
+    c = report["calibration"]
+    opened = sum(1 for case in waiting if (TODAY - case.opened_on).days < 365)
+    assert c["arrivals_per_year"]["value"] == opened
+    assert c["turnover_per_dwelling_year"]["family"]["n"] == 0
+    assert c["acceptance"]["value"] is None  # no offers answered yet
+    b = report["backtest"]
+    assert b["placements"]["observed"] == 0
+    assert b["still_waiting_at_end"]["observed"] == len(waiting)
+    assert b["still_waiting_at_end"]["simulated"]["mean"] >= 0
+
+
+def test_bad_day_is_refused() -> None:
+    with pytest.raises(CommandError, match="--today"):
+        call_command("simulation_calibrate", "--today", "2026-13-01")
+
+
+def test_calibration_page_shows_estimates_and_the_latest_backtest(
+    client_for: Any, users: Any, agreement: Any, waiting: Any
+) -> None:
+    from django.urls import reverse
+
+    from anvis.simulation import services
+
+    url = reverse("simulation:calibration")
+    assert client_for("sagsbehandler").get(url).status_code == 403
+    page = client_for("styregruppe").get(url).content.decode()
+    assert "Rater fra det seneste års historik" in page and "Nye sager om året" in page
+    assert "Ingen tilbagetest endnu" in page
+    services.simulation_run_create(
+        actor=users["anvisningsleder"],
+        name="Tilbagetest",
+        parameters={"source": "backtest", "replications": 2, "seed": 1, "years": 5},
+    )
+    assert services.simulation_process_queue(workers=1) == 1
+    page = client_for("anvisningsleder").get(url).content.decode()
+    assert "Kørslen „Tilbagetest“ spillede året" in page
+    assert "Boligplaceringer i året" in page
+    for case in waiting:
+        assert case.number not in page
