@@ -67,7 +67,12 @@ def test_serve_prod_runs_the_production_profile(tmp_path: Path, users: Any) -> N
         assert "Siden blev ikke fundet" in missing.text and "Traceback" not in missing.text
         output = (tmp_path / "serve-prod.log").read_text(errors="replace")
         assert "Anvis (production profile) on http://127.0.0.1:" in output
-        assert "Starting worker" in output  # the task worker runs beside the web server
+        # The task worker runs beside the web server; it may log its start after the web answers.
+        wait_until(
+            lambda: "Starting worker" in (tmp_path / "serve-prod.log").read_text(errors="replace"),
+            seconds=120,
+            what="the task worker to start",
+        )
         wait_until(
             lambda: "enqueued:" in (tmp_path / "serve-prod.log").read_text(errors="replace"),
             seconds=120,

@@ -104,6 +104,9 @@ MATRIX: dict[str, Entry] = {
     "stock:dwelling_list": rule(EVERYONE),
     "stock:dwelling_detail": owned_by_a(EVERYONE, ("dwelling_a",)),
     "stock:import": rule(STOCK_WRITERS),
+    # the search fields' suggestions (organisation staff get their own stock only)
+    "stock:dwelling_suggestions": rule(EVERYONE),
+    "stock:department_suggestions": rule(EVERYONE),
     # agreements (the world's agreement has organisation A as its only party)
     "agreements:agreement_list": rule(EVERYONE),
     "agreements:agreement_create": rule(LEADS),
@@ -125,6 +128,8 @@ MATRIX: dict[str, Entry] = {
     "agreements:ledger": rule(EVERYONE),
     # cases: municipal eyes only, 404 for everyone else
     "cases:case_list": rule(MUNICIPAL, HIDE),
+    # name suggestions answer POST only, so a typed name is never in a URL
+    "cases:case_suggestions": rule(MUNICIPAL, HIDE, method="post"),
     "cases:case_create": rule(MUNICIPAL, HIDE),
     "cases:case_overview": case_page(),
     "cases:case_household": case_page(),
@@ -168,7 +173,8 @@ MATRIX: dict[str, Entry] = {
     # organisation A's, so organisation B's staff get 404 on every object page
     # matching (web part): municipal roles; batch runs for leads; others do not learn it exists
     "matching:candidates": rule(MUNICIPAL, HIDE, args=("vacancy",)),
-    "matching:offer_create": rule(MUNICIPAL, HIDE, args=("vacancy", "case"), method="post"),
+    # the offer dialogue with the ranked candidate chosen (GET shows it, POST confirms)
+    "matching:offer_create": rule(MUNICIPAL, HIDE, args=("vacancy", "case")),
     # The world's offer was made by hand, not from a ranking, so it has no stored explanation:
     # 404 for every role (the page itself is tested in tests/apps/matching).
     "matching:explanation": rule(frozenset(), HIDE, args=("offer",)),
@@ -182,6 +188,7 @@ MATRIX: dict[str, Entry] = {
     "simulation:run_detail": rule(SIMULATOR, args=("simulation_run",)),
     "simulation:run_status": rule(SIMULATOR, args=("simulation_run",)),
     "simulation:run_compare": rule(SIMULATOR),
+    "simulation:calibration": rule(SIMULATOR),
     # notifications: everyone has an inbox; a notification is its recipient's only (the
     # allocation lead's in the world), 404 for anyone else, administrators included
     "notifications:inbox": rule(EVERYONE),

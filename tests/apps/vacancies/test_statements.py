@@ -123,12 +123,12 @@ def test_the_statement_page_pdf_and_xlsx(
     org = client_for("boligorganisation")
     page = org.get(url).content.decode()
     assert "Månedsopgørelse" in page and str(handed_back.dwelling) in page
-    assert "2853,70" in page and "414,25" in page and "3267,95" in page
+    assert "2.853,70" in page and "414,25" in page and "3.267,95" in page
     assert "Ikke godkendt endnu" in page
     assert "Godkend og lås opgørelsen" not in page  # the organisation cannot approve
     # Organisation B's staff cannot choose organisation A.
     other = client_for("org_b").get(url).content.decode()
-    assert "2853,70" not in other
+    assert "2.853,70" not in other
     lead = client_for("anvisningsleder")
     assert "Godkend og lås opgørelsen" in lead.get(url).content.decode()
     approve = lead.post(
@@ -152,7 +152,7 @@ def test_the_statement_page_pdf_and_xlsx(
     )
     assert added.status_code == 302
     page = org.get(url).content.decode()
-    assert "Aftalt" in page and "3167,95" in page
+    assert "Aftalt" in page and "3.267,95" in page and "3.167,95 kr." in page
     pdf = org.get(url + "&format=pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     xlsx = org.get(url + "&format=xlsx")
