@@ -1,0 +1,49 @@
+"""API v1: the case list as a file, for municipal roles only (logged as personal-data access)."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from rest_framework.request import Request
+
+from anvis.audit.services import Purpose, citizen_subject, personal_data_read
+from anvis.cases.selectors import case_list
+from anvis.core import formats as fmt
+from anvis.core.exports import file_response
+from anvis.permissions import MUNICIPAL
+
+from ..access import api_access
+from .common import ExportView, export_schema, filetype
+
+
+@api_access(MUNICIPAL, deny_status=404)
+class CaseExport(ExportView):
+    @export_schema("The case list as CSV or XLSX (municipal roles; logged as personal-data access)")
+    def get(self, request: Request) -> HttpResponse:
+        kind = filetype(request)
+        cases = list(case_list(user=request.user))
+        personal_data_read(
+            user=request.user,
+            subjects=[citizen_subject(case.citizen) for case in cases],
+            what="case.export",
+            purpose=Purpose.EXPORT,
+            path=request.path,
+        )
+        headers = [
+            _("Case number"), _("Citizen reference"), _("Status"), _("Opened"),
+            _("Waiting since"), _("Priority"), _("Urgent"), _("Caseworker"),
+        ]  # fmt: skip
+        rows = [
+            [
+                c.number,
+                c.citizen.reference,
+                c.get_status_display(),
+                fmt.date(c.opened_on),
+                fmt.date(c.waiting_since),
+                c.priority_total,
+                c.urgent,
+                c.caseworker.get_full_name() if c.caseworker else "",
+            ]
+            for c in cases
+        ]
+        return file_response(name="sager", filetype=kind, headers=headers, rows=rows)

@@ -1,0 +1,166 @@
+"""API v1: what follows an accepted vacancy: offers and the organisation's answer to a
+nominee, leases and guarantee claims."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from anvis.cases.selectors import case_queryset
+from anvis.permissions import ALL_ROLES, MUNICIPAL, REPORTERS, Role
+from anvis.vacancies import services as flow
+from anvis.vacancies.disclosure import lease_warnings_for
+from anvis.vacancies.models import GuaranteeClaim, Lease, Offer
+
+from .. import serializers as s
+from ..access import api_access
+from ..errors import validation_problem
+from ..idempotency import idempotent
+from ..services import nominee_accept
+from .common import IDEMPOTENCY, create_input
+
+LEASE_WRITERS = frozenset({Role.ORGANISATION, Role.ALLOCATION_LEAD, Role.ADMIN})
+
+
+@api_access(ALL_ROLES)
+@extend_schema_view(
+    get=extend_schema(tags=["offers"], summary="List offers on the caller's dwellings")
+)
+class OfferList(generics.ListAPIView):
+    serializer_class = s.OfferSerializer
+
+    def get_queryset(self) -> Any:
+        return (
+            Offer.objects.restrict(self.request.user)
+            .select_related("vacancy", "case__citizen")
+            .order_by("-offered_on", "-pk")
+        )
+
+    @extend_schema(
+        tags=["offers"],
+        summary="Offer an accepted vacancy to a citizen (municipal systems), through the one "
+        "placement gate",
+        request=s.OfferCreateSerializer,
+        responses={201: s.OfferSerializer},
+        parameters=[IDEMPOTENCY],
+    )
+    @idempotent
+    def post(self, request: Request) -> Response:
+        values = create_input(request, s.OfferCreateSerializer, roles=MUNICIPAL)
+        case = case_queryset(user=request.user).filter(number=values["case"]).first()
+        if case is None:
+            return validation_problem({"case": [_("No case with this number.")]})
+        offer = flow.offer_create(
+            actor=request.user,
+            vacancy=values["vacancy"],
+            case=case,
+            response_working_days=values.get("response_working_days"),
+            viewing_at=values.get("viewing_at"),
+            soft_confirmed=values["soft_confirmed"],
+            override_reason=values.get("override_reason", ""),
+        )
+        return Response(s.OfferSerializer(offer).data, status=status.HTTP_201_CREATED)
+
+
+@api_access(ALL_ROLES, deny_status=404)
+@extend_schema(tags=["offers"], summary="One offer", responses={200: s.OfferSerializer})
+class OfferDetail(generics.RetrieveAPIView):
+    serializer_class = s.OfferSerializer
+
+    def get_queryset(self) -> Any:
+        return Offer.objects.restrict(self.request.user).select_related("vacancy", "case__citizen")
+
+
+@api_access(REPORTERS, deny_status=404)
+class OfferAnswer(APIView):
+    @extend_schema(
+        tags=["offers"],
+        summary="Accept the nominee, or reject on a legal ground",
+        request=s.NomineeAnswerSerializer,
+        responses={200: s.OfferSerializer},
+        parameters=[IDEMPOTENCY],
+    )
+    @idempotent
+    def post(self, request: Request, pk: int) -> Response:
+        offer = get_object_or_404(Offer.objects.restrict(request.user), pk=pk)
+        self.check_object_permissions(request, offer)
+        data = s.NomineeAnswerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        if values["answer"] == "accept":
+            offer = nominee_accept(actor=request.user, offer=offer, note=values.get("note", ""))
+        else:
+            offer = flow.offer_reject(
+                actor=request.user,
+                offer=offer,
+                ground=values["ground"],
+                note=values.get("note", ""),
+            )
+        return Response(s.OfferSerializer(offer, context={"request": request}).data)
+
+
+@api_access(ALL_ROLES)
+@extend_schema_view(get=extend_schema(tags=["leases"], summary="List leases"))
+class LeaseListCreate(generics.ListAPIView):
+    serializer_class = s.LeaseSerializer
+
+    def get_queryset(self) -> Any:
+        return Lease.objects.restrict(self.request.user).order_by("-starts_on", "-pk")
+
+    @extend_schema(
+        tags=["leases"],
+        summary="Register the lease and move-in of an accepted offer",
+        request=s.LeaseCreateSerializer,
+        responses={201: s.LeaseResultSerializer},
+        parameters=[IDEMPOTENCY],
+    )
+    @idempotent
+    def post(self, request: Request) -> Response:
+        values = create_input(request, s.LeaseCreateSerializer, roles=LEASE_WRITERS)
+        result = flow.lease_register(
+            actor=request.user,
+            offer=values["offer"],
+            signed_on=values["signed_on"],
+            starts_on=values["starts_on"],
+            move_in_on=values["move_in_on"],
+        )
+        # The warnings are social data (whether a support plan exists): municipal callers only.
+        warnings = lease_warnings_for(request.user, result.warnings, values["offer"])
+        body = {"lease": s.LeaseSerializer(result.lease).data, "warnings": list(warnings)}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+@api_access(ALL_ROLES)
+@extend_schema_view(get=extend_schema(tags=["guarantee claims"], summary="List guarantee claims"))
+class ClaimListCreate(generics.ListAPIView):
+    serializer_class = s.GuaranteeClaimSerializer
+
+    def get_queryset(self) -> Any:
+        return GuaranteeClaim.objects.restrict(self.request.user).order_by("-submitted_on", "-pk")
+
+    @extend_schema(
+        tags=["guarantee claims"],
+        summary="Submit a guarantee claim on a lease",
+        request=s.GuaranteeClaimCreateSerializer,
+        responses={201: s.GuaranteeClaimSerializer},
+        parameters=[IDEMPOTENCY],
+    )
+    @idempotent
+    def post(self, request: Request) -> Response:
+        values = create_input(request, s.GuaranteeClaimCreateSerializer, roles=REPORTERS)
+        claim = flow.guarantee_claim_submit(
+            actor=request.user,
+            lease=values["lease"],
+            kind=values["kind"],
+            event_date=values["event_date"],
+            amount=values["amount"],
+            description=values["description"],
+        )
+        return Response(s.GuaranteeClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
