@@ -13,16 +13,10 @@ MAX_FILE_LINES = 600
 MAX_FUNCTION_LINES = 80
 
 #: path relative to src -> lines today (may only shrink)
-FILES_OVER: dict[str, int] = {
-    "anvis/api/views.py": 719,
-}
+FILES_OVER: dict[str, int] = {}
 
 #: "path:function" -> lines today (may only shrink)
 FUNCTIONS_OVER: dict[str, int] = {
-    "anvis/agreements/services/turns.py:turn_decide": 83,
-    "anvis_core/matching/problem.py:make_problem": 113,
-    "anvis_core/matching/solve.py:solve": 82,
-    "anvis_core/reports/figures.py:waiting_tables": 101,
     "anvis_core/simulation/results.py:aggregate": 128,
     "anvis_core/simulation/scenario.py:_parse_stock": 81,
 }

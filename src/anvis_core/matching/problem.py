@@ -136,81 +136,15 @@ def make_problem(
     """
     cids = tuple(citizen_ids)
     dids = tuple(dwelling_ids)
-    dup = _first_duplicate(cids)
-    if dup is not None:
-        raise ProblemError(f"duplicate citizen id {dup!r}")
-    dup = _first_duplicate(dids)
-    if dup is not None:
-        raise ProblemError(f"duplicate dwelling id {dup!r}")
     gids = tuple(g.id for g in groups)
-    dup = _first_duplicate(gids)
-    if dup is not None:
-        raise ProblemError(f"duplicate group id {dup!r}")
-
-    pc = np.asarray(pair_citizen, dtype=np.int64)
-    pd = np.asarray(pair_dwelling, dtype=np.int64)
-    pw = np.asarray(pair_weight, dtype=np.float64)
-    if not (pc.ndim == pd.ndim == pw.ndim == 1) or not (pc.shape == pd.shape == pw.shape):
-        raise ProblemError("pair arrays must be one-dimensional and of equal length")
-    nc, nd = len(cids), len(dids)
-    if pc.size:
-        if pc.min() < 0 or pc.max() >= nc:
-            bad = int(np.flatnonzero((pc < 0) | (pc >= nc))[0])
-            raise ProblemError(f"pair {bad}: citizen index {int(pc[bad])} out of range")
-        if pd.min() < 0 or pd.max() >= nd:
-            bad = int(np.flatnonzero((pd < 0) | (pd >= nd))[0])
-            raise ProblemError(f"pair {bad}: dwelling index {int(pd[bad])} out of range")
-        finite = np.isfinite(pw)
-        if not finite.all():
-            bad = int(np.flatnonzero(~finite)[0])
-            raise ProblemError(f"pair {bad}: weight is not a finite number")
-        key = pc * max(nd, 1) + pd
-        sorted_key = np.sort(key)
-        if key.size and bool((sorted_key[1:] == sorted_key[:-1]).any()):
-            # The first position that repeats an earlier pair, and that earlier pair.
-            order = np.argsort(key, kind="stable")
-            sk = key[order]
-            p = int(order[1:][sk[1:] == sk[:-1]].min())
-            q = int(np.flatnonzero(key == key[p])[0])
-            raise ProblemError(
-                f"duplicate pair: citizen {cids[pc[p]]!r} and dwelling {dids[pd[p]]!r} "
-                f"are listed more than once (pairs {q} and {p})"
-            )
-
-    for g in groups:
-        if g.max < 0:
-            raise ProblemError(f"group {g.id!r}: max must not be negative (got {g.max})")
-        if g.min < 0:
-            raise ProblemError(f"group {g.id!r}: min must not be negative (got {g.min})")
-        if g.placed < 0:
-            raise ProblemError(f"group {g.id!r}: placed must not be negative (got {g.placed})")
-        if g.min > g.max:
-            raise ProblemError(f"group {g.id!r}: min {g.min} is greater than max {g.max}")
-
-    ng = len(groups)
-
-    def incidence(
-        lists: Sequence[Sequence[int]] | None, n: int, kind: str, ids: tuple[str, ...]
-    ) -> tuple[IntArray, IntArray]:
-        if lists is None:
-            z = np.zeros(0, dtype=np.int64)
-            return z, z
-        if len(lists) != n:
-            raise ProblemError(f"{kind} group lists: expected {n}, got {len(lists)}")
-        members: list[int] = []
-        gs: list[int] = []
-        for i, lst in enumerate(lists):
-            if len(set(lst)) != len(lst):
-                raise ProblemError(f"{kind} {ids[i]!r} lists the same group more than once")
-            for g in lst:
-                if not 0 <= g < ng:
-                    raise ProblemError(f"{kind} {ids[i]!r}: group index {g} out of range")
-                members.append(i)
-                gs.append(g)
-        return np.asarray(members, dtype=np.int64), np.asarray(gs, dtype=np.int64)
-
-    dm, dg = incidence(dwelling_groups, nd, "dwelling", dids)
-    cm, cg = incidence(citizen_groups, nc, "citizen", cids)
+    for kind, ids in (("citizen", cids), ("dwelling", dids), ("group", gids)):
+        dup = _first_duplicate(ids)
+        if dup is not None:
+            raise ProblemError(f"duplicate {kind} id {dup!r}")
+    pc, pd, pw = _pairs(pair_citizen, pair_dwelling, pair_weight, cids, dids)
+    _check_caps(groups)
+    dm, dg = _incidence(dwelling_groups, "dwelling", dids, len(groups))
+    cm, cg = _incidence(citizen_groups, "citizen", cids, len(groups))
     if dg.size and cg.size:
         both = np.intersect1d(dg, cg)
         if both.size:
@@ -229,3 +163,74 @@ def make_problem(
         citizen_group=cg,
     )
     return PairProblem(cids, dids, pc, pd, pw, grp)
+
+
+def _pairs(
+    pair_citizen: NDArray[np.integer] | Sequence[int],
+    pair_dwelling: NDArray[np.integer] | Sequence[int],
+    pair_weight: NDArray[np.floating] | Sequence[float],
+    cids: tuple[str, ...],
+    dids: tuple[str, ...],
+) -> tuple[IntArray, IntArray, NDArray[np.float64]]:
+    """The pair arrays, checked: equal length, indices in range, finite weights, no pair twice."""
+    pc = np.asarray(pair_citizen, dtype=np.int64)
+    pd = np.asarray(pair_dwelling, dtype=np.int64)
+    pw = np.asarray(pair_weight, dtype=np.float64)
+    if not (pc.ndim == pd.ndim == pw.ndim == 1) or not (pc.shape == pd.shape == pw.shape):
+        raise ProblemError("pair arrays must be one-dimensional and of equal length")
+    if not pc.size:
+        return pc, pd, pw
+    nc, nd = len(cids), len(dids)
+    for kind, index, n in (("citizen", pc, nc), ("dwelling", pd, nd)):
+        if index.min() < 0 or index.max() >= n:
+            bad = int(np.flatnonzero((index < 0) | (index >= n))[0])
+            raise ProblemError(f"pair {bad}: {kind} index {int(index[bad])} out of range")
+    finite = np.isfinite(pw)
+    if not finite.all():
+        bad = int(np.flatnonzero(~finite)[0])
+        raise ProblemError(f"pair {bad}: weight is not a finite number")
+    key = pc * max(nd, 1) + pd
+    sorted_key = np.sort(key)
+    if key.size and bool((sorted_key[1:] == sorted_key[:-1]).any()):
+        # The first position that repeats an earlier pair, and that earlier pair.
+        order = np.argsort(key, kind="stable")
+        sk = key[order]
+        p = int(order[1:][sk[1:] == sk[:-1]].min())
+        q = int(np.flatnonzero(key == key[p])[0])
+        raise ProblemError(
+            f"duplicate pair: citizen {cids[pc[p]]!r} and dwelling {dids[pd[p]]!r} "
+            f"are listed more than once (pairs {q} and {p})"
+        )
+    return pc, pd, pw
+
+
+def _check_caps(groups: Sequence[GroupSpec]) -> None:
+    for g in groups:
+        for name in ("max", "min", "placed"):
+            value = getattr(g, name)
+            if value < 0:
+                raise ProblemError(f"group {g.id!r}: {name} must not be negative (got {value})")
+        if g.min > g.max:
+            raise ProblemError(f"group {g.id!r}: min {g.min} is greater than max {g.max}")
+
+
+def _incidence(
+    lists: Sequence[Sequence[int]] | None, kind: str, ids: tuple[str, ...], ng: int
+) -> tuple[IntArray, IntArray]:
+    """The (member, group) pairs of one side, from each member's list of group indices."""
+    if lists is None:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z
+    if len(lists) != len(ids):
+        raise ProblemError(f"{kind} group lists: expected {len(ids)}, got {len(lists)}")
+    members: list[int] = []
+    gs: list[int] = []
+    for i, lst in enumerate(lists):
+        if len(set(lst)) != len(lst):
+            raise ProblemError(f"{kind} {ids[i]!r} lists the same group more than once")
+        for g in lst:
+            if not 0 <= g < ng:
+                raise ProblemError(f"{kind} {ids[i]!r}: group index {g} out of range")
+            members.append(i)
+            gs.append(g)
+    return np.asarray(members, dtype=np.int64), np.asarray(gs, dtype=np.int64)

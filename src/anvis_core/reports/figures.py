@@ -332,6 +332,29 @@ def waiting_on(case: CaseRow, day: dt.date) -> bool:
 
 def waiting_tables(snap: Snapshot) -> list[Table]:
     cases = snap.cases()
+    end = _end(snap.quarter, snap.as_of)
+    waiting = [c for c in cases if waiting_on(c, end)]
+    return [
+        _waiting_trend(snap, cases),
+        _waiting_breakdown(
+            "waiting_by_situation",
+            waiting,
+            end,
+            lambda c: f"situation.{c.situation}",
+            [],
+            Kind.CODE,
+            rank=_situation_rank,
+        ),
+        _waiting_breakdown(
+            "waiting_by_age", waiting, end, lambda c: c.age_band, age_band_labels(), Kind.TEXT
+        ),
+        _supply_gap(snap, waiting),
+    ]
+
+
+def _waiting_trend(snap: Snapshot, cases: Sequence[CaseRow]) -> Table:
+    """Per quarter: who was waiting at its end and for how long, who registered, who was housed
+    and how long it took."""
     trend = []
     for quarter in snap.quarters:
         end = _end(quarter, snap.as_of)
@@ -352,50 +375,7 @@ def waiting_tables(snap: Snapshot) -> list[Table]:
                 *_stat_cells(housed),
             )
         )
-    end = _end(snap.quarter, snap.as_of)
-    waiting = [c for c in cases if waiting_on(c, end)]
-
-    def breakdown(key: str, attr: Callable[[CaseRow], str], order: list[str], kind: Kind) -> Table:
-        groups: dict[str, list[int]] = defaultdict(list)
-        for c in waiting:
-            groups[attr(c)].append(_days(c.waiting_since, end))
-        labels = order + sorted(k for k in groups if k not in order)
-        rows = tuple(
-            (Cell(label, kind), count(len(groups[label])), *_stat_cells(groups[label]))
-            for label in labels
-            if label in groups or label in order
-        )
-        return Table(key, ("group", "waiting", "median_days", "p90_days"), rows, Chart("bar", (2,)))
-
-    situations = [
-        "rough_sleeping",
-        "night_shelter",
-        "shelter_110",
-        "womens_shelter",
-        "release_no_address",
-        "friends_family",
-        "temporary_housing",
-    ]
-    by_situation = breakdown(
-        "waiting_by_situation", lambda c: f"situation.{c.situation}", [], Kind.CODE
-    )
-    by_situation = Table(
-        by_situation.key,
-        by_situation.columns,
-        tuple(
-            sorted(
-                by_situation.rows,
-                key=lambda r: (
-                    situations.index(str(r[0].value)[10:])
-                    if str(r[0].value)[10:] in situations
-                    else 99
-                ),
-            )
-        ),
-        by_situation.chart,
-    )
-    by_age = breakdown("waiting_by_age", lambda c: c.age_band, age_band_labels(), Kind.TEXT)
-    trend_table = Table(
+    return Table(
         "waiting_by_quarter",
         (
             "quarter",
@@ -410,14 +390,59 @@ def waiting_tables(snap: Snapshot) -> list[Table]:
         tuple(trend),
         Chart("bar", (1,)),
     )
-    # The supply gap: citizens waiting by their maximum rent against dwellings the
-    # municipality accepted in the quarter by their rent.
+
+
+#: the housing situations from the street towards a home, the order of the table's rows
+SITUATIONS = [
+    "rough_sleeping",
+    "night_shelter",
+    "shelter_110",
+    "womens_shelter",
+    "release_no_address",
+    "friends_family",
+    "temporary_housing",
+]
+
+
+def _situation_rank(row: tuple[Cell, ...]) -> int:
+    situation = str(row[0].value).removeprefix("situation.")
+    return SITUATIONS.index(situation) if situation in SITUATIONS else 99
+
+
+def _waiting_breakdown(
+    key: str,
+    waiting: Sequence[CaseRow],
+    end: dt.date,
+    attr: Callable[[CaseRow], str],
+    order: list[str],
+    kind: Kind,
+    rank: Callable[[tuple[Cell, ...]], int] | None = None,
+) -> Table:
+    """The citizens waiting at `end` by one attribute: how many and how long; the rows in
+    `order`, then the other values found, sorted (or by `rank`)."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for c in waiting:
+        groups[attr(c)].append(_days(c.waiting_since, end))
+    labels = order + sorted(k for k in groups if k not in order)
+    rows = tuple(
+        (Cell(label, kind), count(len(groups[label])), *_stat_cells(groups[label]))
+        for label in labels
+        if label in groups or label in order
+    )
+    if rank is not None:
+        rows = tuple(sorted(rows, key=rank))
+    return Table(key, ("group", "waiting", "median_days", "p90_days"), rows, Chart("bar", (2,)))
+
+
+def _supply_gap(snap: Snapshot, waiting: Sequence[CaseRow]) -> Table:
+    """The supply gap: citizens waiting by their maximum rent against dwellings the
+    municipality accepted in the quarter by their rent."""
     waiting_bands = Counter(rent_band(c.max_rent) for c in waiting)
     delivered_bands = Counter(
         rent_band(v.rent) for v in snap.vacancies() if _in(v.accepted_on, snap.quarter)
     )
     labels = [*rent_band_labels(), "?"]
-    gap = Table(
+    return Table(
         "supply_gap",
         ("rent_band", "waiting_max_rent", "dwellings_delivered"),
         tuple(
@@ -430,7 +455,6 @@ def waiting_tables(snap: Snapshot) -> list[Table]:
         ),
         Chart("bar", (1, 2)),
     )
-    return [trend_table, by_situation, by_age, gap]
 
 
 # --- money -------------------------------------------------------------------------------------

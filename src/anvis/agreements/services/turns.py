@@ -18,7 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from anvis.audit.services import audit_record, snapshot
 from anvis.stock.models import Dwelling
 from anvis_core.calendar import add_working_days
-from anvis_core.quotas import Outcome, can_set_outcome, check_turn_eligibility, decide_turn
+from anvis_core.quotas import (
+    Eligibility,
+    Outcome,
+    can_set_outcome,
+    check_turn_eligibility,
+    decide_turn,
+)
 
 from ..explain import explain
 from ..models import (
@@ -117,6 +123,38 @@ def turn_decide(
         share_percent=share_percent,
         step_label=step.label if step else "",
     )
+    _judge(
+        record,
+        eligibility=eligibility,
+        unusable=unusable,
+        share=step.share if step else version.share,
+    )
+    record.save()
+    audit_record(
+        actor=actor, action="agreements.turn_decide", instance=record, after=snapshot(record)
+    )
+    return TurnResult(
+        eligible=record.eligible,
+        municipal=record.municipal,
+        reason_code=record.reason_code,
+        reason_params=record.reason_params,
+        share_percent=share_percent,
+        record=record,
+        version=version,
+        report_date=report_date,
+    )
+
+
+def _judge(
+    record: TurnRecord,
+    *,
+    eligibility: Eligibility,
+    unusable: Sequence[Mapping[str, Any]],
+    share: Fraction,
+) -> None:
+    """Set the record's outcome: ordinary when the dwelling is not eligible, blocked when the
+    municipality cannot use it, otherwise the turn counter decides (`_take_turn`). An eligible
+    dwelling's rent-ceiling judgement joins the explanation."""
     if not eligibility.eligible:
         record.eligible = record.municipal = False
         record.outcome = Outcome.ORDINARY
@@ -133,23 +171,9 @@ def turn_decide(
             "reasons": [{"code": r["code"], "params": dict(r["params"])} for r in unusable]
         }
     else:
-        _take_turn(record, step.share if step else version.share)
+        _take_turn(record, share)
     if record.eligible and eligibility.ceiling is not None:
         record.reason_params = {**record.reason_params, "ceiling": eligibility.ceiling.params()}
-    record.save()
-    audit_record(
-        actor=actor, action="agreements.turn_decide", instance=record, after=snapshot(record)
-    )
-    return TurnResult(
-        eligible=record.eligible,
-        municipal=record.municipal,
-        reason_code=record.reason_code,
-        reason_params=record.reason_params,
-        share_percent=share_percent,
-        record=record,
-        version=version,
-        report_date=report_date,
-    )
 
 
 def _take_turn(record: TurnRecord, share: Fraction) -> None:
