@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -23,6 +25,14 @@ from .models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+
+IDEMPOTENCY = OpenApiParameter(
+    HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="A retried request with the same key and body returns the first response.",
+)
 
 
 def _scope(request: Any) -> str:
@@ -100,3 +110,21 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
         return response
 
     return wrapped
+
+
+def write_endpoint(
+    *, tag: str, summary: str, request: Any, responses: Any, parameters: Any = ()
+) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+    """A write endpoint of the API: its schema (with the Idempotency-Key header) and the replay
+    of a retried request, declared together so that no write can have one without the other."""
+
+    def wrap(handler: Callable[..., Response]) -> Callable[..., Response]:
+        return extend_schema(  # type: ignore[no-any-return]
+            tags=[tag],
+            summary=summary,
+            request=request,
+            responses=responses,
+            parameters=[IDEMPOTENCY, *parameters],
+        )(idempotent(handler))
+
+    return wrap

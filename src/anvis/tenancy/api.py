@@ -16,9 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from anvis.api.access import api_access
-from anvis.api.idempotency import idempotent
+from anvis.api.idempotency import write_endpoint
 from anvis.api.serializers import PrimaryKeyRelatedField
-from anvis.api.views import IDEMPOTENCY
 from anvis.permissions import MUNICIPAL, Role, is_municipal
 from anvis.vacancies.models import Lease
 
@@ -84,14 +83,12 @@ class TenancyEventListCreate(generics.ListAPIView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(
-        tags=["tenancies"],
+    @write_endpoint(
+        tag="tenancies",
         summary="Report a tenancy event (arrears, demand, cancellation, move-out, …)",
         request=TenancyEventCreateSerializer,
         responses={201: TenancyEventSerializer},
-        parameters=[IDEMPOTENCY],
     )
-    @idempotent
     def post(self, request: Request) -> Response:
         data = TenancyEventCreateSerializer(data=request.data, user=request.user)
         data.is_valid(raise_exception=True)

@@ -4,7 +4,7 @@ organisation token sees and changes only its own organisation's rows (404 otherw
 endpoint serves it cases. `common` holds what the views share."""
 
 from .cases import CaseExport
-from .common import IDEMPOTENCY, NotFoundView
+from .common import NotFoundView
 from .ledger import LedgerExport, LedgerView
 from .offers import ClaimListCreate, LeaseListCreate, OfferAnswer, OfferDetail, OfferList
 from .stock import DwellingDetail, DwellingExport, DwellingList, StockUpsert
@@ -12,7 +12,6 @@ from .vacancies import VacancyDetail, VacancyExport, VacancyHandBack, VacancyLis
 from .webhooks import WebhookDeliveries, WebhookDetail, WebhookListCreate
 
 __all__ = [
-    "IDEMPOTENCY",
     "CaseExport",
     "ClaimListCreate",
     "DwellingDetail",

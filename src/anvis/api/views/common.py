@@ -1,4 +1,4 @@
-"""What the API's views share: the Idempotency-Key parameter, the validated body of a create
+"""What the API's views share: the validated body of a create
 request, the file-export base and the problem+json 404 for unknown paths."""
 
 from __future__ import annotations
@@ -16,14 +16,6 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from ..access import api_access
-
-IDEMPOTENCY = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="A retried request with the same key and body returns the first response.",
-)
 
 
 def create_input(

@@ -22,9 +22,9 @@ from anvis.vacancies.models import GuaranteeClaim, Lease, Offer
 from .. import serializers as s
 from ..access import api_access
 from ..errors import validation_problem
-from ..idempotency import idempotent
+from ..idempotency import write_endpoint
 from ..services import nominee_accept
-from .common import IDEMPOTENCY, create_input
+from .common import create_input
 
 LEASE_WRITERS = frozenset({Role.ORGANISATION, Role.ALLOCATION_LEAD, Role.ADMIN})
 
@@ -43,15 +43,13 @@ class OfferList(generics.ListAPIView):
             .order_by("-offered_on", "-pk")
         )
 
-    @extend_schema(
-        tags=["offers"],
+    @write_endpoint(
+        tag="offers",
         summary="Offer an accepted vacancy to a citizen (municipal systems), through the one "
         "placement gate",
         request=s.OfferCreateSerializer,
         responses={201: s.OfferSerializer},
-        parameters=[IDEMPOTENCY],
     )
-    @idempotent
     def post(self, request: Request) -> Response:
         values = create_input(request, s.OfferCreateSerializer, roles=MUNICIPAL)
         case = case_queryset(user=request.user).filter(number=values["case"]).first()
@@ -80,14 +78,12 @@ class OfferDetail(generics.RetrieveAPIView):
 
 @api_access(REPORTERS, deny_status=404)
 class OfferAnswer(APIView):
-    @extend_schema(
-        tags=["offers"],
+    @write_endpoint(
+        tag="offers",
         summary="Accept the nominee, or reject on a legal ground",
         request=s.NomineeAnswerSerializer,
         responses={200: s.OfferSerializer},
-        parameters=[IDEMPOTENCY],
     )
-    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         offer = get_object_or_404(Offer.objects.restrict(request.user), pk=pk)
         self.check_object_permissions(request, offer)
@@ -114,14 +110,12 @@ class LeaseListCreate(generics.ListAPIView):
     def get_queryset(self) -> Any:
         return Lease.objects.restrict(self.request.user).order_by("-starts_on", "-pk")
 
-    @extend_schema(
-        tags=["leases"],
+    @write_endpoint(
+        tag="leases",
         summary="Register the lease and move-in of an accepted offer",
         request=s.LeaseCreateSerializer,
         responses={201: s.LeaseResultSerializer},
-        parameters=[IDEMPOTENCY],
     )
-    @idempotent
     def post(self, request: Request) -> Response:
         values = create_input(request, s.LeaseCreateSerializer, roles=LEASE_WRITERS)
         result = flow.lease_register(
@@ -145,14 +139,12 @@ class ClaimListCreate(generics.ListAPIView):
     def get_queryset(self) -> Any:
         return GuaranteeClaim.objects.restrict(self.request.user).order_by("-submitted_on", "-pk")
 
-    @extend_schema(
-        tags=["guarantee claims"],
+    @write_endpoint(
+        tag="guarantee claims",
         summary="Submit a guarantee claim on a lease",
         request=s.GuaranteeClaimCreateSerializer,
         responses={201: s.GuaranteeClaimSerializer},
-        parameters=[IDEMPOTENCY],
     )
-    @idempotent
     def post(self, request: Request) -> Response:
         values = create_input(request, s.GuaranteeClaimCreateSerializer, roles=REPORTERS)
         claim = flow.guarantee_claim_submit(

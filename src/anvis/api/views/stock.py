@@ -21,9 +21,9 @@ from .. import serializers as s
 from ..access import api_access
 from ..errors import validation_problem
 from ..filters import UserFilterBackend
-from ..idempotency import idempotent
+from ..idempotency import write_endpoint
 from ..services import stock_upsert
-from .common import IDEMPOTENCY, ExportView, export_schema, filetype, filtered
+from .common import ExportView, export_schema, filetype, filtered
 
 
 @api_access(STOCK_READERS)
@@ -52,14 +52,12 @@ class DwellingDetail(generics.RetrieveAPIView):
 
 @api_access(STOCK_WRITERS)
 class StockUpsert(APIView):
-    @extend_schema(
-        tags=["stock"],
+    @write_endpoint(
+        tag="stock",
         summary="Upsert dwellings in bulk (all or nothing)",
         request=s.StockUpsertSerializer,
         responses={200: s.StockUpsertResultSerializer},
-        parameters=[IDEMPOTENCY],
     )
-    @idempotent
     def post(self, request: Request) -> Response:
         data = s.StockUpsertSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -23,8 +23,8 @@ from anvis.vacancies.tables import VACANCY_COLUMNS
 from .. import serializers as s
 from ..access import api_access
 from ..filters import UserFilterBackend, VacancyFilter
-from ..idempotency import idempotent
-from .common import IDEMPOTENCY, ExportView, create_input, export_schema, filetype, filtered
+from ..idempotency import write_endpoint
+from .common import ExportView, create_input, export_schema, filetype, filtered
 
 
 @api_access(ALL_ROLES)
@@ -41,14 +41,12 @@ class VacancyListCreate(generics.ListAPIView):
             .order_by("-report_date", "-pk")
         )
 
-    @extend_schema(
-        tags=["vacancies"],
+    @write_endpoint(
+        tag="vacancies",
         summary="Report a vacancy",
         request=s.VacancyCreateSerializer,
         responses={201: s.VacancyDetailSerializer},
-        parameters=[IDEMPOTENCY],
     )
-    @idempotent
     def post(self, request: Request) -> Response:
         values = create_input(request, s.VacancyCreateSerializer, roles=REPORTERS)
         vacancy = flow.vacancy_report(
@@ -93,14 +91,12 @@ class VacancyHandBack(APIView):
     service as the vacancy page's hand-back (void rent stops that day, the ledger counts it per
     the agreement, the organisation is told)."""
 
-    @extend_schema(
-        tags=["vacancies"],
+    @write_endpoint(
+        tag="vacancies",
         summary="Hand an accepted dwelling back to ordinary letting, with a reason",
         request=s.HandBackSerializer,
         responses={200: s.VacancyDetailSerializer},
-        parameters=[IDEMPOTENCY],
     )
-    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         data = s.HandBackSerializer(data=request.data)
         data.is_valid(raise_exception=True)

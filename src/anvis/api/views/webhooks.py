@@ -18,10 +18,9 @@ from anvis.permissions import REPORTERS
 
 from .. import serializers as s
 from ..access import api_access
-from ..idempotency import idempotent
+from ..idempotency import write_endpoint
 from ..models import WebhookDelivery, WebhookSubscription
 from ..services import webhook_subscription_create, webhook_subscription_delete
-from .common import IDEMPOTENCY
 
 
 def _organisations(request: Request) -> Any:
@@ -59,13 +58,12 @@ class WebhookListCreate(generics.ListAPIView):
     def get_queryset(self) -> Any:
         return _subscriptions(self.request).filter(active=True).order_by("pk")
 
-    @extend_schema(
-        tags=["webhooks"],
+    @write_endpoint(
+        tag="webhooks",
         summary="Subscribe to signed status-change events (the secret is shown once)",
         request=s.WebhookSubscriptionCreateSerializer,
         responses={201: s.WebhookSubscriptionCreatedSerializer},
         parameters=[
-            IDEMPOTENCY,
             OpenApiParameter(
                 "organisation",
                 OpenApiTypes.INT,
@@ -73,7 +71,6 @@ class WebhookListCreate(generics.ListAPIView):
             ),
         ],
     )
-    @idempotent
     def post(self, request: Request) -> Response:
         data = s.WebhookSubscriptionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
