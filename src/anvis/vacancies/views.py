@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from anvis.audit.services import (
     personal_data_read,
 )
 from anvis.core.exports import file_response
-from anvis.core.forms import form_status, posted
+from anvis.core.forms import form_status, posted, submit
 from anvis.core.lists import paginate
 from anvis.permissions import (
     ALL_ROLES,
@@ -52,14 +53,6 @@ from .tables import VOID_RENT_COLUMNS
 LEASE_WRITERS = frozenset({Role.ORGANISATION, Role.ALLOCATION_LEAD, Role.ADMIN})
 
 
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _form_page(
     request: HttpRequest, form: Any, title: str, vacancy: Any = None, **extra: Any
 ) -> HttpResponse:
@@ -69,6 +62,37 @@ def _form_page(
         {"form": form, "title": title, "vacancy": vacancy, **extra},
         status=form_status(request, form),
     )
+
+
+def _vacancy_form(
+    request: HttpRequest,
+    form: Any,
+    action: Callable[[dict[str, Any]], object],
+    *,
+    success: str,
+    title: str,
+    vacancy: Vacancy,
+    **extra: Any,
+) -> HttpResponse:
+    """The one shape of a form about a vacancy: a valid POST runs one service (`submit`); on
+    success the message and back to the vacancy's page, else the form again (422 with the
+    service's refusal on it)."""
+    if submit(request, form, action, success=success):
+        return redirect("vacancies:vacancy_detail", pk=vacancy.pk)
+    return _form_page(request, form, title, vacancy, **extra)
+
+
+def _quarters(request: HttpRequest, today: Any) -> tuple[Quarter, list[Quarter]]:
+    """The quarter the query asks for (`?kvartal=`, default this one) and the eight latest
+    quarters to choose from."""
+    try:
+        quarter = Quarter.parse(request.GET["kvartal"])
+    except (KeyError, ValueError):
+        quarter = Quarter.of(today)
+    quarters = [Quarter.of(today)]
+    for _i in range(7):
+        quarters.append(quarters[-1].previous())
+    return quarter, quarters
 
 
 def _error_message(request: HttpRequest, error: ValidationError) -> None:
@@ -127,24 +151,22 @@ def vacancy_report(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.get("bolig", "")
     initial = {"dwelling": chosen} if chosen.isdigit() and len(chosen) < 19 else {}
     form = VacancyReportForm(posted(request), user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            vacancy = services.vacancy_report(
-                actor=request.user,
-                dwelling=data["dwelling"],
-                notice_date=data["notice_date"],
-                available_from=data["available_from"],
-                rent_at_letting=data["rent_at_letting"],
-                remarks=data["remarks"],
-                source=data["source"],
-                handheld_request=data["handheld_request"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The vacancy is reported."))
-            return redirect("vacancies:vacancy_detail", pk=vacancy.pk)
+    if done := submit(
+        request,
+        form,
+        lambda data: services.vacancy_report(
+            actor=request.user,
+            dwelling=data["dwelling"],
+            notice_date=data["notice_date"],
+            available_from=data["available_from"],
+            rent_at_letting=data["rent_at_letting"],
+            remarks=data["remarks"],
+            source=data["source"],
+            handheld_request=data["handheld_request"],
+        ),
+        success=_("The vacancy is reported."),
+    ):
+        return redirect("vacancies:vacancy_detail", pk=done.result.pk)
     return _form_page(
         request,
         form,
@@ -239,56 +261,47 @@ def vacancy_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @access(LEAD, deny_status=404, obj=Vacancy, action=WRITE)
 def vacancy_decline(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = selectors.vacancy_get(user=request.user, pk=pk)
-    form = VacancyDeclineForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.vacancy_decline(
-                actor=request.user, vacancy=vacancy, note=form.cleaned_data["note"]
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The dwelling is returned to the organisation."))
-            return redirect("vacancies:vacancy_detail", pk=pk)
-    return _form_page(request, form, _("Decline the dwelling"), vacancy)
+    return _vacancy_form(
+        request,
+        VacancyDeclineForm(posted(request)),
+        lambda data: services.vacancy_decline(
+            actor=request.user, vacancy=vacancy, note=data["note"]
+        ),
+        success=_("The dwelling is returned to the organisation."),
+        title=_("Decline the dwelling"),
+        vacancy=vacancy,
+    )
 
 
 @access(LEAD, deny_status=404, obj=Vacancy, action=WRITE)
 def vacancy_hand_back(request: HttpRequest, pk: int) -> HttpResponse:
     """The allocation lead hands an accepted dwelling back to ordinary letting."""
     vacancy = selectors.vacancy_get(user=request.user, pk=pk)
-    form = VacancyHandBackForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.vacancy_hand_back(
-                actor=request.user, vacancy=vacancy, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The dwelling is handed back to the organisation; void rent stops today."),
-            )
-            return redirect("vacancies:vacancy_detail", pk=pk)
-    return _form_page(request, form, _("Hand the dwelling back to ordinary letting"), vacancy)
+    return _vacancy_form(
+        request,
+        VacancyHandBackForm(posted(request)),
+        lambda data: services.vacancy_hand_back(
+            actor=request.user, vacancy=vacancy, reason=data["reason"]
+        ),
+        success=_("The dwelling is handed back to the organisation; void rent stops today."),
+        title=_("Hand the dwelling back to ordinary letting"),
+        vacancy=vacancy,
+    )
 
 
 @access(REPORTERS, deny_status=404, obj=Vacancy, action=WRITE)
 def vacancy_let(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = selectors.vacancy_get(user=request.user, pk=pk)
-    form = LetOrdinaryForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.vacancy_let_ordinary(
-                actor=request.user, vacancy=vacancy, starts_on=form.cleaned_data["starts_on"]
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The dwelling is registered as let."))
-            return redirect("vacancies:vacancy_detail", pk=pk)
-    return _form_page(request, form, _("Let through the organisation's waiting list"), vacancy)
+    return _vacancy_form(
+        request,
+        LetOrdinaryForm(posted(request)),
+        lambda data: services.vacancy_let_ordinary(
+            actor=request.user, vacancy=vacancy, starts_on=data["starts_on"]
+        ),
+        success=_("The dwelling is registered as let."),
+        title=_("Let through the organisation's waiting list"),
+        vacancy=vacancy,
+    )
 
 
 # --- offers -------------------------------------------------------------------------------------
@@ -309,40 +322,28 @@ def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @access(MUNICIPAL, deny_status=404, obj=Offer, action=WRITE)
 def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
-    form = OfferWithdrawForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.offer_withdraw(actor=request.user, offer=offer, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The offer is withdrawn."))
-            return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
-    return _form_page(request, form, _("Withdraw the offer"), offer.vacancy)
+    return _vacancy_form(
+        request,
+        OfferWithdrawForm(posted(request)),
+        lambda data: services.offer_withdraw(actor=request.user, offer=offer, note=data["note"]),
+        success=_("The offer is withdrawn."),
+        title=_("Withdraw the offer"),
+        vacancy=offer.vacancy,
+    )
 
 
 @access(REPORTERS, deny_status=404, obj=Offer, action=WRITE)
 def offer_reject(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
-    form = OfferRejectForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.offer_reject(
-                actor=request.user,
-                offer=offer,
-                ground=form.cleaned_data["ground"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The rejection is recorded."))
-            return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
-    return _form_page(
+    return _vacancy_form(
         request,
-        form,
-        _("Reject the nominee"),
-        offer.vacancy,
+        OfferRejectForm(posted(request)),
+        lambda data: services.offer_reject(
+            actor=request.user, offer=offer, ground=data["ground"], note=data["note"]
+        ),
+        success=_("The rejection is recorded."),
+        title=_("Reject the nominee"),
+        vacancy=offer.vacancy,
         intro=_(
             "The organisation can reject a nominee only on these legal grounds; the ground is "
             "recorded."
@@ -354,25 +355,25 @@ def offer_reject(request: HttpRequest, pk: int) -> HttpResponse:
 def lease_create(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
     form = LeaseForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            result = services.lease_register(
+    try:
+        done = submit(
+            request,
+            form,
+            lambda data: services.lease_register(
                 actor=request.user,
                 offer=offer,
                 signed_on=data["signed_on"],
                 starts_on=data["starts_on"],
                 move_in_on=data["move_in_on"],
-            )
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The lease is registered; the citizen is housed."))
-            for warning in disclosure.lease_warnings_for(request.user, result.warnings, offer):
-                messages.warning(request, warning)
-            return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
+            ),
+            success=_("The lease is registered; the citizen is housed."),
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    if done:
+        for warning in disclosure.lease_warnings_for(request.user, done.result.warnings, offer):
+            messages.warning(request, warning)
+        return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
     return _form_page(request, form, _("Register the lease"), offer.vacancy)
 
 
@@ -382,10 +383,7 @@ def lease_create(request: HttpRequest, pk: int) -> HttpResponse:
 @access(ALL_ROLES)
 def void_rent(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    try:
-        quarter = Quarter.parse(request.GET["kvartal"])
-    except (KeyError, ValueError):
-        quarter = Quarter.of(today)
+    quarter, quarters = _quarters(request, today)
     statement = selectors.void_rent_statement(user=request.user, quarter=quarter)
     if request.GET.get("format") in ("csv", "xlsx"):
         return file_response(
@@ -394,9 +392,6 @@ def void_rent(request: HttpRequest) -> HttpResponse:
             columns=VOID_RENT_COLUMNS,
             items=statement.lines,
         )
-    quarters = [Quarter.of(today)]
-    for _i in range(7):
-        quarters.append(quarters[-1].previous())
     return render(
         request,
         "vacancies/void_rent.html",
@@ -414,14 +409,7 @@ def void_rent(request: HttpRequest) -> HttpResponse:
 
 @access(ALL_ROLES)
 def claim_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    try:
-        quarter = Quarter.parse(request.GET["kvartal"])
-    except (KeyError, ValueError):
-        quarter = Quarter.of(today)
-    quarters = [Quarter.of(today)]
-    for _i in range(7):
-        quarters.append(quarters[-1].previous())
+    quarter, quarters = _quarters(request, timezone.localdate())
     return render(
         request,
         "vacancies/claim_list.html",
@@ -443,23 +431,21 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
         form.fields["description"].help_text = _(
             "The agreement asks for this documentation: %(documentation)s"
         ) % {"documentation": terms.documentation}
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.guarantee_claim_submit(
-                actor=request.user,
-                lease=lease,
-                kind=data["kind"],
-                event_date=data["event_date"],
-                amount=data["amount"],
-                description=data["description"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The claim is submitted to the municipality."))
-            return redirect("vacancies:vacancy_detail", pk=lease.vacancy_id)
-    return _form_page(request, form, _("Register a guarantee claim"), lease.vacancy)
+    return _vacancy_form(
+        request,
+        form,
+        lambda data: services.guarantee_claim_submit(
+            actor=request.user,
+            lease=lease,
+            kind=data["kind"],
+            event_date=data["event_date"],
+            amount=data["amount"],
+            description=data["description"],
+        ),
+        success=_("The claim is submitted to the municipality."),
+        title=_("Register a guarantee claim"),
+        vacancy=lease.vacancy,
+    )
 
 
 @access(LEAD, deny_status=404, obj=GuaranteeClaim, action=WRITE)
@@ -472,24 +458,17 @@ def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if claim is None:
         raise Http404
-    form = ClaimDecisionForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.guarantee_claim_decide(
-                actor=request.user,
-                claim=claim,
-                approve=form.cleaned_data["decision"] == "approve",
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The decision is recorded."))
-            return redirect("vacancies:vacancy_detail", pk=claim.lease.vacancy_id)
-    return _form_page(
+    return _vacancy_form(
         request,
-        form,
-        _("Decide the guarantee claim"),
-        claim.lease.vacancy,
+        ClaimDecisionForm(posted(request)),
+        lambda data: services.guarantee_claim_decide(
+            actor=request.user,
+            claim=claim,
+            approve=data["decision"] == "approve",
+            reason=data["reason"],
+        ),
+        success=_("The decision is recorded."),
+        title=_("Decide the guarantee claim"),
+        vacancy=claim.lease.vacancy,
         intro=f"{claim.get_kind_display()}: {claim.amount} kr · {claim.description}",
     )

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.cases.selectors import case_queryset
-from anvis.core.forms import form_status, posted
+from anvis.core.forms import apply_errors, form_status, posted, submit
 from anvis.permissions import MUNICIPAL, WRITE, access
 from anvis_core.workflow import (
     DEFAULT_OFFER_RESPONSE_WORKING_DAYS,
@@ -40,14 +40,6 @@ BLOCKED_SHOWN = 50
 
 MakeOffer = Callable[[Vacancy, dict[str, Any]], Offer]
 """Makes the offer from the dialogue's cleaned data (through the one gate, in the service)."""
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _make_offer(request: HttpRequest) -> MakeOffer:
@@ -140,7 +132,7 @@ def _confirmation(
             soft_confirmed=data["soft_confirmed"],
         )
     except ValidationError as exc:
-        _apply_errors(form, exc)
+        apply_errors(form, exc)
         return None
     return {
         "case": data["case"],
@@ -180,7 +172,7 @@ def offer_dialogue(
             try:
                 return done(make(vacancy, form.cleaned_data))
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
         else:
             confirm = _confirmation(request, form, vacancy, today)
     if chosen is not None:
@@ -257,19 +249,15 @@ def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
     preselected, and each reason's consequence (a pause of N days, or none) is stated."""
     offer = selectors.offer_get(user=request.user, pk=pk)
     form = OfferDeclineForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.offer_decline(
-                actor=request.user,
-                offer=offer,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The decline is recorded."))
-            return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
+    if submit(
+        request,
+        form,
+        lambda data: services.offer_decline(
+            actor=request.user, offer=offer, reason=data["reason"], note=data["note"]
+        ),
+        success=_("The decline is recorded."),
+    ):
+        return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
     personal_data_read(
         user=request.user,
         subjects=[citizen_subject(offer.case.citizen)],
