@@ -7,9 +7,10 @@ database ids for departments, entrances and organisations. No CPR numbers, no na
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from anvis.core.db import user_link
 
 
 class Objective(models.TextChoices):
@@ -27,13 +28,7 @@ class MatchingRun(models.Model):
     """One batch allocation: who ran it, on what input, and what came out."""
 
     created_at = models.DateTimeField(_("run at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("run by"),
-    )
+    created_by = user_link(_("run by"))
     as_of = models.DateField(_("as of"))
     objective = models.CharField(_("objective"), max_length=32, choices=Objective.choices)
     parameters = models.JSONField(_("parameters"), default=dict)
@@ -105,9 +100,7 @@ class OfferExplanation(models.Model):
     engine_version = models.CharField(_("engine version"), max_length=32)
     as_of = models.DateField(_("as of"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = user_link()
 
     class Meta:
         verbose_name = _("offer explanation")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from anvis.core.db import user_link
 
 
 class Meeting(models.Model):
@@ -19,9 +20,7 @@ class Meeting(models.Model):
     )
     held_on = models.DateField(_("date"))
     minutes = models.TextField(_("minutes"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = user_link()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -80,9 +79,7 @@ class ReportSnapshot(models.Model):
     # Rendered in the background after the freeze (anvis.reports.tasks); empty until then.
     pdf = models.BinaryField(_("PDF (steering group)"), default=b"", blank=True)
     xlsx = models.BinaryField(_("XLSX (steering group)"), default=b"", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = user_link()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     audit_exclude = ("snapshot", "pdf", "xlsx")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from anvis.core.db import user_link
 
 
 class RunStatus(models.TextChoices):
@@ -31,14 +32,7 @@ class ScenarioSource(models.TextChoices):
 
 class SimulationRun(models.Model):
     name = models.CharField(_("name"), max_length=200)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_link(_("created by"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     parameters = models.JSONField(_("parameters"), default=dict)
     status = models.CharField(

@@ -10,11 +10,11 @@ never the municipality's events (support, hospital, prison) or notes.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anvis.core.db import user_link
 from anvis.core.fields import EncryptedTextField
 from anvis.permissions import OrgScopedQuerySet
 from anvis_core.tenancy.events import EventKind as CoreKind
@@ -88,22 +88,8 @@ class Tenancy(models.Model):
         related_name="tenancies",
         verbose_name=_("support plan"),
     )
-    municipal_contact = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("support contact (municipality)"),
-    )
-    organisation_contact = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("contact at the housing organisation"),
-    )
+    municipal_contact = user_link(_("support contact (municipality)"), blank=True)
+    organisation_contact = user_link(_("contact at the housing organisation"), blank=True)
     ended_on = models.DateField(_("moved out on"), null=True, blank=True, db_index=True)
     end_reason = models.CharField(
         _("reason for moving out"), max_length=16, choices=MoveOutReason.choices, blank=True
@@ -146,9 +132,7 @@ class TenancyEvent(models.Model):
     side = models.CharField(_("reported by"), max_length=16, choices=Side.choices)
     event_date = models.DateField(_("date"))
     reported_on = models.DateField(_("reported on"))
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    reported_by = user_link()
     amount = models.PositiveIntegerField(_("arrears (kr)"), null=True, blank=True)
     months = models.PositiveSmallIntegerField(_("months in arrears"), null=True, blank=True)
     eviction_date = models.DateField(_("eviction date"), null=True, blank=True)
@@ -203,14 +187,10 @@ class FollowUpTask(models.Model):
         db_index=True,
     )
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    acknowledged_by = user_link()
     contact_on = models.DateField(_("contact with the tenant"), null=True, blank=True)
     contact_note = EncryptedTextField(_("what was agreed"), blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    done_by = user_link()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = FollowUpTaskQuerySet.as_manager()

@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from anvis.core.db import user_link
 from anvis.permissions import OrgScopedQuerySet
 from anvis_core.workflow import (
     ACTIVE_OFFER_STATES,
@@ -165,9 +165,7 @@ class Vacancy(models.Model):
     let_from = models.DateField(_("let from"), null=True, blank=True)
     handed_back_on = models.DateField(_("handed back"), null=True, blank=True)
     hand_back_reason = models.TextField(_("reason for handing back"), blank=True)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    reported_by = user_link()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = VacancyQuerySet.as_manager()
@@ -270,14 +268,7 @@ class Offer(models.Model):
         blank=True,
         help_text=_("The allocation lead's written reason for overriding a cap, closure or term."),
     )
-    overridden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("overridden by"),
-    )
+    overridden_by = user_link(_("overridden by"), blank=True)
     answered_on = models.DateField(_("answered"), null=True, blank=True)
     decline_reason = models.CharField(
         _("reason for declining"), max_length=32, choices=DeclineReasonChoice.choices, blank=True
@@ -290,9 +281,7 @@ class Offer(models.Model):
         _("ground for rejection"), max_length=32, choices=RejectionGroundChoice.choices, blank=True
     )
     closing_note = models.TextField(_("note"), blank=True)
-    made_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    made_by = user_link()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = OfferQuerySet.as_manager()
@@ -367,9 +356,7 @@ class Lease(models.Model):
         _("void rent (kr)"), max_digits=12, decimal_places=2, default=0
     )
     void_rent_payer = models.CharField(_("void rent paid by"), max_length=16, blank=True)
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    registered_by = user_link()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = LeaseQuerySet.as_manager()
@@ -410,9 +397,7 @@ class VacancyEvent(models.Model):
         Offer, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
     )
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = user_link(blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
     from_status = models.CharField(_("from"), max_length=32, blank=True)
     to_status = models.CharField(_("to"), max_length=32, blank=True)
@@ -478,12 +463,8 @@ class GuaranteeClaim(models.Model):
     submitted_on = models.DateField(_("submitted"), db_index=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     decided_on = models.DateField(_("decided"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    submitted_by = user_link()
+    decided_by = user_link()
 
     objects = GuaranteeClaimQuerySet.as_manager()
 
@@ -523,9 +504,7 @@ class MonthlyStatement(models.Model):
     content = models.JSONField(_("content"))
     content_hash = models.CharField(_("SHA-256"), max_length=64)
     approved_at = models.DateTimeField(_("approved"), auto_now_add=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    approved_by = user_link()
 
     objects = MonthlyStatementQuerySet.as_manager()
 
@@ -563,9 +542,7 @@ class StatementCorrection(models.Model):
     amount = models.DecimalField(_("amount (kr)"), max_digits=12, decimal_places=2)
     reason = models.CharField(_("reason"), max_length=300)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = user_link()
 
     class Meta:
         verbose_name = _("statement correction")

@@ -8,13 +8,13 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anvis.core.db import user_link
 from anvis.stock.models import DwellingType
 from anvis_core.quotas import share_from_percent
 from anvis_core.rent_ceiling import CeilingBasis, CeilingComparison
@@ -286,14 +286,7 @@ class AgreementVersion(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = user_link(_("created by"), blank=True)
 
     class Meta:
         verbose_name = _("agreement version")

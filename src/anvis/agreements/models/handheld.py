@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from anvis.core.db import user_link
 
 from .agreement import CPR_PATTERN, AllocationAgreement
 
@@ -87,14 +88,7 @@ class HandheldRequest(models.Model):
     requested_on = models.DateField(_("requested on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closing_note = models.TextField(_("closing note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = user_link(_("created by"), blank=True)
 
     objects = HandheldQuerySet.as_manager()
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anvis.core.db import user_link
 from anvis.permissions import OrgScopedQuerySet
 from anvis_core.quotas import share_from_percent
 
@@ -49,14 +49,7 @@ class DepartmentStep(models.Model):
         related_name="steps",
         verbose_name=_("reassessment"),
     )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("approved by"),
-    )
+    approved_by = user_link(_("approved by"), blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -107,14 +100,7 @@ class StepReassessment(models.Model):
         default=ReassessmentStatus.PROPOSED,
     )
     effective_from = models.DateField(_("new steps valid from"), null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("approved by"),
-    )
+    approved_by = user_link(_("approved by"), blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -147,14 +133,7 @@ class StepProposal(models.Model):
         _("proposed municipal share (%)"), validators=share_validators(), **SHARE_FIELD
     )
     reason = models.TextField(_("reason"))
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("proposed by"),
-    )
+    proposed_by = user_link(_("proposed by"), blank=True)
     proposed_at = models.DateTimeField(_("proposed at"), auto_now=True)
 
     objects = StepQuerySet.as_manager()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anvis.core.db import user_link
 from anvis.permissions import OrgScopedQuerySet
 from anvis_core.quotas import Outcome, TurnState
 
@@ -110,9 +110,7 @@ class TurnRecord(models.Model):
     reason_params = models.JSONField(default=dict)
     decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
     outcome_set_at = models.DateTimeField(_("outcome set at"), null=True, blank=True)
-    outcome_set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    outcome_set_by = user_link(blank=True)
 
     objects = TurnRecordQuerySet.as_manager()
 

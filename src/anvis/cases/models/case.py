@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anvis.core.db import user_link
 from anvis.core.fields import EncryptedTextField
 from anvis_core.cases.household import MAX_EXTRA_ROOMS
 from anvis_core.cpr import age_on, mask_cpr
@@ -75,14 +75,7 @@ class Case(models.Model):
     citizen = models.ForeignKey(
         Citizen, verbose_name=_("citizen"), on_delete=models.PROTECT, related_name="cases"
     )
-    caseworker = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("caseworker"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    caseworker = user_link(_("caseworker"), blank=True)
     status = models.CharField(
         _("status"),
         max_length=16,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anvis.core.db import user_link
 from anvis_core import law
 from anvis_core.cases import bars as core_bars
 from anvis_core.cpr import age_on
@@ -28,9 +28,7 @@ class SituationEntry(models.Model):
         _("released from"), max_length=16, choices=ReleaseFromChoice.choices, blank=True
     )
     release_date = models.DateField(_("release date"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = user_link()
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -126,9 +124,7 @@ class LegalBarEvent(models.Model):
         default=HouseholdMember.APPLICANT,
         help_text=_("Benefit periods are joined only for the same member."),
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = user_link()
 
     class Meta:
         verbose_name = _("legal bar event")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anvis.core.db import user_link
 from anvis.core.fields import EncryptedTextField
 from anvis_core.cases import reimbursement as core_reimbursement
 
@@ -88,9 +88,7 @@ class ContactConsent(models.Model):
     scope = models.CharField(_("scope"), max_length=32, choices=ConsentScope.choices)
     given_on = models.DateField(_("given"))
     withdrawn_on = models.DateField(_("withdrawn"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = user_link()
 
     class Meta:
         verbose_name = _("consent to share contact details")
@@ -109,9 +107,7 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = user_link(blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     note = EncryptedTextField(_("note"), blank=True)
