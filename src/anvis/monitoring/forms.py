@@ -1,16 +1,9 @@
 from django import forms
-from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
+from anvis.core.upload import upload_form
 
-class MonitoringImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("File (CSV or XLSX)"),
-        help_text=_("The columns are described on this page."),
-        validators=[
-            FileExtensionValidator(["csv", "xlsx"], message=_("Use a .csv or .xlsx file."))
-        ],
-    )
+MonitoringImportForm = upload_form(_("The columns are described on this page."))
 
 
 class RecomputeForm(forms.Form):

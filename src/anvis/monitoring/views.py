@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from anvis.core.charts import line_chart
 from anvis.core.forms import form_status, posted
 from anvis.core.lists import paginate
+from anvis.core.upload import file_import
 from anvis.permissions import ALL_ROLES, LEAD, OVERSIGHT, access
 from anvis.stock.models import Department
 from anvis_core.composition import area_rules, latest_list_year
@@ -133,26 +134,20 @@ def step_proposal_list(request: HttpRequest) -> HttpResponse:
 
 
 def _import_view(request: HttpRequest, kind: str) -> HttpResponse:
-    result: ImportResult | None = None
-    form = MonitoringImportForm()
-    if request.method == "POST":
-        form = MonitoringImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            importer = import_indicators if kind == "indicators" else import_designations
-            result = importer(upload.read(), upload.name, actor=request.user)
-            if result.ok:
-                messages.success(
-                    request,
-                    _("Imported %(rows)d rows; the statuses have been recomputed.")
-                    % {"rows": result.rows},
-                )
-                return redirect(f"monitoring:{kind}_import")
-    return render(
+    def done(result: ImportResult) -> HttpResponse:
+        messages.success(
+            request,
+            _("Imported %(rows)d rows; the statuses have been recomputed.") % {"rows": result.rows},
+        )
+        return redirect(f"monitoring:{kind}_import")
+
+    return file_import(
         request,
-        f"monitoring/import_{kind}.html",
-        {"form": form, "result": result, "kind": kind},
-        status=form_status(request, form, refused=result is not None and not result.ok),
+        form_class=MonitoringImportForm,
+        importer=import_indicators if kind == "indicators" else import_designations,
+        template=f"monitoring/import_{kind}.html",
+        done=done,
+        context={"kind": kind},
     )
 
 

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.core.forms import form_status
 from anvis.core.lists import paginate
+from anvis.core.upload import file_import
 from anvis.permissions import STOCK_READERS, STOCK_WRITERS, access, can_write_organisation
 
 from . import selectors
@@ -123,28 +125,22 @@ def dwelling_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(STOCK_WRITERS)
 def stock_import(request: HttpRequest) -> HttpResponse:
-    result = None
-    if request.method == "POST":
-        form = StockImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            result = import_stock(upload.read(), upload.name, actor=request.user)
-            if result.ok:
-                messages.success(
-                    request,
-                    _("Imported %(rows)d rows: %(new)d new and %(changed)d changed dwellings.")
-                    % {
-                        "rows": result.rows,
-                        "new": result.created["dwellings"],
-                        "changed": result.updated["dwellings"],
-                    },
-                )
-                return redirect("stock:import")
-    else:
-        form = StockImportForm()
-    return render(
+    def done(result: Any) -> HttpResponse:
+        messages.success(
+            request,
+            _("Imported %(rows)d rows: %(new)d new and %(changed)d changed dwellings.")
+            % {
+                "rows": result.rows,
+                "new": result.created["dwellings"],
+                "changed": result.updated["dwellings"],
+            },
+        )
+        return redirect("stock:import")
+
+    return file_import(
         request,
-        "stock/import.html",
-        {"form": form, "result": result},
-        status=form_status(request, form, refused=result is not None and not result.ok),
+        form_class=StockImportForm,
+        importer=import_stock,
+        template="stock/import.html",
+        done=done,
     )

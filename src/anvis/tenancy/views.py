@@ -13,7 +13,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.validators import FileExtensionValidator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,6 +26,7 @@ from anvis.audit.services import (
 )
 from anvis.core import formats as fmt
 from anvis.core.forms import form_status, posted, submit
+from anvis.core.upload import file_import, upload_form
 from anvis.permissions import (
     MUNICIPAL,
     POST_ONLY,
@@ -43,7 +43,6 @@ from .forms import ContactForm, EventForm, MunicipalContactsForm, OrganisationCo
 from .importing import import_events
 
 TENANCY_ROLES = MUNICIPAL | {Role.ORGANISATION}
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 def _log_read(request: HttpRequest, tenancy: Any, what: str) -> None:
@@ -229,39 +228,22 @@ def support_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "tenancy/support_overview.html", {"rows": rows, "counts": counts})
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("File (CSV or XLSX)"),
-        help_text=gettext_lazy("One row per event. The columns are described on this page."),
-        validators=[
-            FileExtensionValidator(
-                ["csv", "xlsx"], message=gettext_lazy("Use a .csv or .xlsx file.")
-            )
-        ],
-    )
-
-    def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(gettext_lazy("The file may be at most 5 MB."))
-        return upload
+ImportForm = upload_form(
+    gettext_lazy("One row per event. The columns are described on this page."), capped=True
+)
 
 
 @access(REPORTERS)
 def bulk_report(request: HttpRequest) -> HttpResponse:
-    result = None
-    form = ImportForm(posted(request), request.FILES if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = import_events(upload.read(), upload.name, actor=request.user)
-        if result.ok:
-            messages.success(
-                request, _("Reported %(rows)d tenancy events.") % {"rows": result.rows}
-            )
-            return redirect("tenancy:bulk_report")
-    return render(
+    def done(result: Any) -> HttpResponse:
+        messages.success(request, _("Reported %(rows)d tenancy events.") % {"rows": result.rows})
+        return redirect("tenancy:bulk_report")
+
+    return file_import(
         request,
-        "tenancy/bulk_report.html",
-        {"form": form, "result": result, "organisation": user_has_role(request.user, REPORTERS)},
-        status=form_status(request, form, refused=result is not None and not result.ok),
+        form_class=ImportForm,
+        importer=import_events,
+        template="tenancy/bulk_report.html",
+        done=done,
+        context={"organisation": user_has_role(request.user, REPORTERS)},
     )
