@@ -155,6 +155,21 @@ def _check_object(
         raise PermissionDenied
 
 
+def access_rule(
+    roles: Iterable[str | Iterable[str]], *, public: bool, deny_status: int, name: str
+) -> AccessRule:
+    """The rule a view declares: its roles (names or sets of names, flattened), or public."""
+    flat: set[str] = set()
+    for item in roles:
+        if isinstance(item, str):
+            flat.add(item)
+        else:
+            flat.update(item)
+    if not public and not flat:
+        raise ValueError(f"{name}() needs at least one role or public=True")
+    return AccessRule(roles=None if public else frozenset(flat), deny_status=deny_status)
+
+
 def access(
     *roles: str | Iterable[str],
     public: bool = False,
@@ -172,15 +187,7 @@ def access(
     methods get 405, after the access check (so the answer does not reveal a view to a role that
     may not use it).
     """
-    flat: set[str] = set()
-    for item in roles:
-        if isinstance(item, str):
-            flat.add(item)
-        else:
-            flat.update(item)
-    if not public and not flat:
-        raise ValueError("access() needs at least one role or public=True")
-    rule = AccessRule(roles=None if public else frozenset(flat), deny_status=deny_status)
+    rule = access_rule(roles, public=public, deny_status=deny_status, name="access")
 
     def wrap_function(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)

@@ -13,21 +13,13 @@ from typing import Any
 
 from rest_framework import exceptions, permissions
 
-from anvis.permissions import READ, WRITE, AccessRule, can
+from anvis.permissions import READ, WRITE, AccessRule, access_rule, can
 
 
 def api_access(
     *roles: str | Iterable[str], public: bool = False, deny_status: int = 403
 ) -> Callable[[Any], Any]:
-    flat: set[str] = set()
-    for item in roles:
-        if isinstance(item, str):
-            flat.add(item)
-        else:
-            flat.update(item)
-    if not public and not flat:
-        raise ValueError("api_access() needs at least one role or public=True")
-    rule = AccessRule(roles=None if public else frozenset(flat), deny_status=deny_status)
+    rule = access_rule(roles, public=public, deny_status=deny_status, name="api_access")
 
     def decorator(view: Any) -> Any:
         view.access_rule = rule

@@ -16,10 +16,10 @@ from anvis.cases.selectors import case_queryset
 from anvis.core.forms import form_status, posted, submit
 from anvis.permissions import LEAD, MUNICIPAL, POST_ONLY, access
 from anvis.vacancies.gate import unit_labels
-from anvis.vacancies.models import VacancyStatus
 from anvis.vacancies.reasons import RULE_LABELS, describe
+from anvis.vacancies.models import VacancyStatus
 from anvis.vacancies.selectors import offer_get, vacancy_get
-from anvis.vacancies.views_offer import offer_dialogue
+from anvis.vacancies.views_offer import offer_dialogue, offer_terms
 
 from . import selectors, services
 from .forms import RunForm
@@ -110,15 +110,7 @@ def offer_create(request: HttpRequest, vacancy_pk: int, case_pk: int) -> HttpRes
         raise Http404
 
     def make(vacancy: Any, data: dict[str, Any]) -> Any:
-        return services.offer_from_ranking(
-            actor=request.user,
-            vacancy=vacancy,
-            case=data["case"],
-            response_working_days=data["response_working_days"],
-            viewing_at=data["viewing_at"],
-            soft_confirmed=data["soft_confirmed"],
-            override_reason=data.get("override_reason", ""),
-        )
+        return services.offer_from_ranking(actor=request.user, vacancy=vacancy, **offer_terms(data))
 
     def done(offer: Any) -> HttpResponse:
         messages.success(request, _("The offer is made and its explanation is stored."))

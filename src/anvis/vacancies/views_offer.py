@@ -42,17 +42,20 @@ MakeOffer = Callable[[Vacancy, dict[str, Any]], Offer]
 """Makes the offer from the dialogue's cleaned data (through the one gate, in the service)."""
 
 
+def offer_terms(data: dict[str, Any]) -> dict[str, Any]:
+    """The dialogue's cleaned data as the keyword arguments of the offer services."""
+    return {
+        "case": data["case"],
+        "response_working_days": data["response_working_days"],
+        "viewing_at": data["viewing_at"],
+        "soft_confirmed": data["soft_confirmed"],
+        "override_reason": data.get("override_reason", ""),
+    }
+
+
 def _make_offer(request: HttpRequest) -> MakeOffer:
     def make(vacancy: Vacancy, data: dict[str, Any]) -> Offer:
-        return services.offer_create(
-            actor=request.user,
-            vacancy=vacancy,
-            case=data["case"],
-            response_working_days=data["response_working_days"],
-            viewing_at=data["viewing_at"],
-            soft_confirmed=data["soft_confirmed"],
-            override_reason=data.get("override_reason", ""),
-        )
+        return services.offer_create(actor=request.user, vacancy=vacancy, **offer_terms(data))
 
     return make
 
