@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from anvis.agreements.explain import KIND_LABELS
+from anvis.agreements.labels import KIND_LABELS
 from anvis.stock.models import Department, Dwelling, DwellingType, Entrance
 from anvis.vacancies import turns
 from anvis.vacancies.models import (

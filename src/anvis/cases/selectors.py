@@ -15,7 +15,7 @@ from anvis.core.fields import lookup_hash
 from anvis.permissions import is_municipal
 from anvis_core.cpr import CprError, parse_cpr
 
-from . import domain
+from . import adapters
 from .models import Case, Citizen, ConsentScope, ContactConsent
 
 
@@ -75,19 +75,19 @@ def contact_consent_active(
 
 def case_priority_total(*, case: Case, today: dt.date) -> int:
     """The priority number the matching engine takes as input (fresh, not the stored value)."""
-    return domain.compute_priority(case, today).total
+    return adapters.compute_priority(case, today).total
 
 
 def case_overview(*, case: Case, today: dt.date) -> dict[str, Any]:
     """Everything the case page derives from the rules, as plain values."""
     children = list(case.children.all())
     return {
-        "priority": domain.compute_priority(case, today, children=len(children)),
-        "room_need": domain.case_room_need(case),
-        "max_rent": domain.case_max_rent(case),
-        "bars": domain.case_bars(case, today),
-        "reimbursement": domain.citizen_reimbursement(case.citizen, today),
-        "plans": domain.support_plan_views(case, today),
+        "priority": adapters.compute_priority(case, today, children=len(children)),
+        "room_need": adapters.case_room_need(case),
+        "max_rent": adapters.case_max_rent(case),
+        "bars": adapters.case_bars(case, today),
+        "reimbursement": adapters.citizen_reimbursement(case.citizen, today),
+        "plans": adapters.support_plan_views(case, today),
         "children": [(c, c.age_on(today)) for c in children],
         "age": case.citizen.age_on(today),
         "parked": case.is_parked_on(today),

@@ -22,9 +22,9 @@ from django.db.models import QuerySet
 
 from anvis.vacancies.adapters import Setting, load_setting, open_vacancies
 from anvis.vacancies.gate import score_weights, vacancy_candidates
+from anvis.vacancies.labels import reason_json, reason_text
 from anvis.vacancies.models import Offer, Vacancy
 from anvis.vacancies.pool import CitizenPool, load_citizens
-from anvis.vacancies.reasons import reason_json, reason_text
 from anvis_core.cases import bars as core_bars
 from anvis_core.matching.eligibility import RULES, Reason, Rule
 from anvis_core.matching.model import Citizen, Context, Dwelling

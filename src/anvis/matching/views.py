@@ -16,7 +16,7 @@ from anvis.cases.selectors import case_queryset
 from anvis.core.forms import form_status, posted, submit
 from anvis.permissions import LEAD, MUNICIPAL, POST_ONLY, access
 from anvis.vacancies.gate import unit_labels
-from anvis.vacancies.reasons import RULE_LABELS, describe
+from anvis.vacancies.labels import RULE_LABELS, describe
 from anvis.vacancies.models import VacancyStatus
 from anvis.vacancies.selectors import offer_get, vacancy_get
 from anvis.vacancies.views_offer import offer_dialogue, offer_terms

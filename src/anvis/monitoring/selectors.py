@@ -35,6 +35,7 @@ from anvis_core.composition import (
 )
 
 from .compute import assess_departments
+from .labels import describe
 from .models import (
     VALUE_FIELDS,
     AreaDesignation,
@@ -44,7 +45,6 @@ from .models import (
     PlacementOutcome,
     StepProposal,
 )
-from .reasons import describe
 
 MIN_TWINS_FOR_MEDIAN = 3
 

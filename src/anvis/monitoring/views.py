@@ -22,7 +22,7 @@ from . import selectors
 from .filters import MonitoringDepartmentFilter
 from .forms import MonitoringImportForm, RecomputeForm
 from .importing import ImportResult, import_designations, import_indicators
-from .reasons import DESIGNATION_LABELS, INDICATOR_LABELS, comparison
+from .labels import DESIGNATION_LABELS, INDICATOR_LABELS, comparison
 from .services import monitoring_recompute
 
 

@@ -14,8 +14,8 @@ from anvis.cases.models import Situation, SupportMethod
 from anvis.core import formats
 from anvis.core.charts import chart_image
 from anvis.monitoring.models import Status
+from anvis.vacancies.labels import RULE_LABELS
 from anvis.vacancies.models import DeclineReasonChoice, DeclineSideChoice
-from anvis.vacancies.reasons import RULE_LABELS
 from anvis_core.quotas import Quarter
 from anvis_core.reports import Kind, Report, Table, format_cell, suppressed_report
 

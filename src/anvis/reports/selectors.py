@@ -20,7 +20,7 @@ from django.db.models.functions import TruncQuarter
 from django.shortcuts import get_object_or_404
 
 from anvis.agreements.models import AllocationAgreement
-from anvis.cases.domain import max_rent_rule
+from anvis.cases.adapters import max_rent_rule
 from anvis.cases.models import Case, ShelterStay, SupportPlan
 from anvis.monitoring.models import DepartmentStatus, MunicipalPlacement
 from anvis.monitoring.selectors import department_status_map, placement_counts

@@ -37,9 +37,9 @@ from anvis_core.matching.ranking import Ranking, rank_vacancy
 from anvis_core.matching.scoring import ScoreWeights
 
 from .adapters import Setting, area_kind, load_citizen, load_setting
+from .labels import describe
 from .models import Vacancy
 from .pool import CitizenPool, load_citizens
-from .reasons import describe
 
 SEVERITY_LABELS = {
     Severity.BLOCK: gettext_lazy("Not allowed"),

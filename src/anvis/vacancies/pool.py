@@ -32,7 +32,7 @@ from django.db import connection
 from django.db.models import Count, QuerySet
 from django.db.models.expressions import RawSQL
 
-from anvis.cases.domain import max_rent_rule, priority_weights
+from anvis.cases.adapters import max_rent_rule, priority_weights
 from anvis.cases.models import (
     AvoidArea,
     Case,

@@ -1,5 +1,5 @@
 """Whose turn a vacancy was and its status, in the one vocabulary of
-`anvis.agreements.explain`: a voluntary offer on an ordinary turn is "ekstra" in its status, its
+`anvis.agreements.labels`: a voluntary offer on an ordinary turn is "ekstra" in its status, its
 whose-turn text, the ledger and the API alike. Pages (the ``vacancy_turns`` filters) and the API
 call these."""
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from anvis.agreements.explain import WhoseTurn, record_turn
+from anvis.agreements.labels import WhoseTurn, record_turn
 
 from .models import VacancyStatus
 

@@ -1,11 +1,11 @@
 """Whose turn, in words: what happened, why, what comes next and whether the municipality is
-owed a turn (`anvis.agreements.explain.whose_turn`)."""
+owed a turn (`anvis.agreements.labels.whose_turn`)."""
 
 from __future__ import annotations
 
 from django.utils import translation
 
-from anvis.agreements.explain import whose_turn
+from anvis.agreements.labels import whose_turn
 
 
 def _turn(code: str, municipal: bool, **kw: object):  # type: ignore[no-untyped-def]

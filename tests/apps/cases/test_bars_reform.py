@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from anvis.cases import domain, services
+from anvis.cases import adapters, services
 from anvis.cases.models import LegalBarEvent
 from anvis_core.cases.bars import AreaKind
 
@@ -51,8 +51,8 @@ def test_abl_59_stk_7_spell_across_the_reform_bars_the_case(case: Any, users: An
     services.legal_bar_add(
         actor=actor, case=case, kind="benefits", benefit="cash_benefit_minimum", date=D(2025, 7, 1)
     )
-    assert not domain.case_bars(case, D(2025, 8, 31))[AreaKind.PREVENTION].barred
-    bars = domain.case_bars(case, D(2025, 9, 1))
+    assert not adapters.case_bars(case, D(2025, 8, 31))[AreaKind.PREVENTION].barred
+    bars = adapters.case_bars(case, D(2025, 9, 1))
     assert bars[AreaKind.PREVENTION].open_ended and bars[AreaKind.VULNERABLE].open_ended
 
 
@@ -65,8 +65,8 @@ def test_abl_59_stk_6_nr_4_citizenship_is_a_period_on_the_case(case: Any, users:
         end=D(2026, 3, 31),
     )
     assert event.to_core().end == D(2026, 3, 31)
-    assert domain.case_bars(case, D(2026, 3, 31))[AreaKind.VULNERABLE].until == D(2026, 3, 31)
-    assert not domain.case_bars(case, D(2026, 4, 1))[AreaKind.VULNERABLE].barred
+    assert adapters.case_bars(case, D(2026, 3, 31))[AreaKind.VULNERABLE].until == D(2026, 3, 31)
+    assert not adapters.case_bars(case, D(2026, 4, 1))[AreaKind.VULNERABLE].barred
 
 
 def test_abl_59_periods_of_different_members_are_not_joined(case: Any, users: Any) -> None:
@@ -90,6 +90,6 @@ def test_abl_59_periods_of_different_members_are_not_joined(case: Any, users: An
         date=D(2025, 10, 1),
         end=D(2026, 1, 31),
     )
-    assert not domain.case_bars(case, D(2026, 1, 15))[AreaKind.VULNERABLE].barred
+    assert not adapters.case_bars(case, D(2026, 1, 15))[AreaKind.VULNERABLE].barred
     LegalBarEvent.objects.filter(member="partner").update(member="applicant")
-    assert domain.case_bars(case, D(2026, 1, 15))[AreaKind.VULNERABLE].barred
+    assert adapters.case_bars(case, D(2026, 1, 15))[AreaKind.VULNERABLE].barred

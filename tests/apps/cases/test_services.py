@@ -105,13 +105,13 @@ def test_children_and_priority_recompute(case: Any, users: Any) -> None:
 
 
 def test_reimbursement_counter_and_85a_warning(case: Any, users: Any) -> None:
-    from anvis.cases import domain
+    from anvis.cases import adapters
 
     actor = users["sagsbehandler"]
     stay = services.shelter_stay_add(
         actor=actor, case=case, shelter="Herberget", admitted_on=D(2026, 4, 1)
     )
-    status = domain.citizen_reimbursement(case.citizen, D(2026, 6, 19))  # day 80
+    status = adapters.citizen_reimbursement(case.citizen, D(2026, 6, 19))  # day 80
     assert status.year.days_used == 80 and status.days_left == 10 and status.warning
     services.shelter_stay_discharge(actor=actor, stay=stay, discharged_on=D(2026, 6, 20))
     plan = services.support_plan_add(
@@ -123,21 +123,21 @@ def test_reimbursement_counter_and_85a_warning(case: Any, users: Any) -> None:
         starts_on=D(2026, 7, 1),
     )
     assert plan.ends_on == D(2027, 3, 31)
-    [view] = domain.support_plan_views(case, D(2026, 7, 2))
+    [view] = adapters.support_plan_views(case, D(2026, 7, 2))
     assert view.check.warning and view.cti_phase == 1
 
 
 def test_bars_from_events(case: Any, users: Any) -> None:
-    from anvis.cases import domain
+    from anvis.cases import adapters
     from anvis_core.cases.bars import AreaKind
 
     actor = users["sagsbehandler"]
     services.legal_bar_add(actor=actor, case=case, kind="prison_release", date=D(2025, 8, 31))
     with pytest.raises(ValidationError):
         services.legal_bar_add(actor=actor, case=case, kind="benefits", date=D(2025, 8, 31))
-    bars = domain.case_bars(case, D(2026, 2, 28))
+    bars = adapters.case_bars(case, D(2026, 2, 28))
     assert bars[AreaKind.VULNERABLE].until == D(2026, 2, 28)
-    assert not domain.case_bars(case, D(2026, 3, 1))[AreaKind.PREVENTION].barred
+    assert not adapters.case_bars(case, D(2026, 3, 1))[AreaKind.PREVENTION].barred
 
 
 def test_consent_selector(case: Any, users: Any) -> None:

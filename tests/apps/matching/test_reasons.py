@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from anvis.vacancies.reasons import RULE_LABELS, TEMPLATES, describe
+from anvis.vacancies.labels import RULE_LABELS, TEMPLATES, describe
 from anvis_core.matching.eligibility import RULES
 
 

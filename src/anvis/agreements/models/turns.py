@@ -137,6 +137,6 @@ class TurnRecord(models.Model):
 
     @property
     def explanation(self) -> str:
-        from ..explain import explain
+        from ..labels import explain
 
         return explain(self.reason_code, self.reason_params)

@@ -26,7 +26,7 @@ from anvis_core.quotas import (
     decide_turn,
 )
 
-from ..explain import explain
+from ..labels import explain
 from ..models import (
     AgreementVersion,
     AllocationAgreement,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_noop
 from anvis.core import formats
 from anvis_core.quotas import LedgerStatus, Quarter
 
-from ..explain import KIND_LABELS
+from ..labels import KIND_LABELS
 
 register = template.Library()
 
@@ -78,5 +78,5 @@ def ledger_vacancies_url(view: Any, row: Any, figure: str, span: str) -> str:
 
 @register.simple_tag
 def turn_label(kind: str) -> str:
-    """The one name of a kind of turn (`anvis.agreements.explain.KIND_LABELS`)."""
+    """The one name of a kind of turn (`anvis.agreements.labels.KIND_LABELS`)."""
     return str(KIND_LABELS[kind])

@@ -15,7 +15,7 @@ from anvis.audit.services import audited
 from anvis.core.fields import lookup_hash
 from anvis_core.cpr import Cpr, CprError, parse_cpr
 
-from .. import domain
+from .. import adapters
 from ..models import (
     Case,
     CaseEvent,
@@ -89,7 +89,7 @@ def _lock(case: Case) -> Case:
 
 
 def _store_priority(case: Case, today: dt.date) -> None:
-    breakdown = domain.compute_priority(case, today)
+    breakdown = adapters.compute_priority(case, today)
     if case.priority_total != breakdown.total or case.priority_computed_on != today:
         case.priority_total = breakdown.total
         case.priority_computed_on = today

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from .. import domain
+from .. import adapters
 from ..models import (
     Case,
 )
@@ -21,7 +21,7 @@ def cases_recompute_priorities(*, today: dt.date | None = None, batch_size: int 
     changed: list[Case] = []
     qs = Case.objects.open().annotate(n_children=Count("children")).order_by("pk")
     for case in qs.iterator(chunk_size=batch_size):
-        total = domain.compute_priority(case, day, children=case.n_children).total  # type: ignore[attr-defined]
+        total = adapters.compute_priority(case, day, children=case.n_children).total  # type: ignore[attr-defined]
         if total != case.priority_total or case.priority_computed_on != day:
             case.priority_total, case.priority_computed_on = total, day
             changed.append(case)

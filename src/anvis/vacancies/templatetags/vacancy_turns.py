@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from anvis.agreements.explain import WhoseTurn
+from anvis.agreements.labels import WhoseTurn
 
 from .. import turns
 
