@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseRedirect, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
 
 PAGE_SIZE = 50
 # Lists count their rows only up to this many: an exact COUNT(*) over the national stock
@@ -49,6 +51,22 @@ def paginate(
     params = request.GET.copy()
     params.pop("page", None)
     return page, params.urlencode()
+
+
+def list_page(
+    request: HttpRequest,
+    filterset: Any,
+    template: str,
+    *,
+    each_page: Callable[[Page], object] | None = None,
+    **context: Any,
+) -> HttpResponse:
+    """The one shape of a filtered list page: the filter's rows, one page of them (`each_page`
+    adds the figures for that page only) and the query string for the pager."""
+    page, query = paginate(request, filterset.qs)
+    if each_page is not None:
+        each_page(page)
+    return render(request, template, {"filter": filterset, "page": page, "query": query, **context})
 
 
 # --- searches for a person: never in a URL ------------------------------------------------------

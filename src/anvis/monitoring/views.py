@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from anvis.core.charts import line_chart
 from anvis.core.forms import form_status, posted
-from anvis.core.lists import paginate
+from anvis.core.lists import list_page, paginate
 from anvis.core.upload import file_import
 from anvis.permissions import ALL_ROLES, LEAD, OVERSIGHT, access
 from anvis.stock.models import Department
@@ -42,12 +42,7 @@ def _chart_thresholds(list_year: int) -> dict[str, dict[Any, tuple[str, list[str
 def department_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.department_list(request.user)
     filterset = MonitoringDepartmentFilter(request.GET, queryset=qs, user=request.user)
-    page, query = paginate(request, filterset.qs)
-    return render(
-        request,
-        "monitoring/department_list.html",
-        {"filter": filterset, "page": page, "query": query},
-    )
+    return list_page(request, filterset, "monitoring/department_list.html")
 
 
 def _charts(indicators: list[Any]) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.cases.models import Citizen
 from anvis.core.forms import form_status, posted
-from anvis.core.lists import paginate
+from anvis.core.lists import list_page
 from anvis.permissions import ADMIN_ONLY, ALL_ROLES, MUNICIPAL, access
 
 from . import selectors, twofactor
@@ -44,24 +44,14 @@ def _next_url(request: HttpRequest) -> str:
 @access(ADMIN_ONLY)
 def audit_list(request: HttpRequest) -> HttpResponse:
     filterset = AuditEventFilter(request.GET, queryset=selectors.audit_events())
-    page, query = paginate(request, filterset.qs)
-    return render(
-        request,
-        "security/audit_list.html",
-        {"filter": filterset, "page": page, "query": query, "tab": "audit"},
-    )
+    return list_page(request, filterset, "security/audit_list.html", tab="audit")
 
 
 @require_GET
 @access(ADMIN_ONLY)
 def access_log_list(request: HttpRequest) -> HttpResponse:
     filterset = PersonalDataAccessFilter(request.GET, queryset=selectors.personal_data_accesses())
-    page, query = paginate(request, filterset.qs)
-    return render(
-        request,
-        "security/access_log_list.html",
-        {"filter": filterset, "page": page, "query": query, "tab": "access"},
-    )
+    return list_page(request, filterset, "security/access_log_list.html", tab="access")
 
 
 # --- two-factor login ----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.core.lists import paginate
+from anvis.core.lists import list_page
 from anvis.core.upload import file_import
 from anvis.permissions import STOCK_READERS, STOCK_WRITERS, access, can_write_organisation
 
@@ -22,10 +22,11 @@ from .models import Department, Dwelling, Entrance, HousingOrganisation
 @access(STOCK_READERS)
 def organisation_list(request: HttpRequest) -> HttpResponse:
     filterset = OrganisationFilter(request.GET, queryset=selectors.organisations(request.user))
-    page, query = paginate(request, filterset.qs)
-    selectors.with_dwelling_counts(page)
-    return render(
-        request, "stock/organisation_list.html", {"filter": filterset, "page": page, "query": query}
+    return list_page(
+        request,
+        filterset,
+        "stock/organisation_list.html",
+        each_page=selectors.with_dwelling_counts,
     )
 
 
@@ -48,11 +49,12 @@ def department_list(request: HttpRequest) -> HttpResponse:
     filterset = DepartmentFilter(
         request.GET, queryset=selectors.departments(request.user), user=request.user
     )
-    page, query = paginate(request, filterset.qs)
     # Dwelling figures for the page's departments only (not an aggregate over the whole stock).
-    selectors.with_dwelling_figures(page)
-    return render(
-        request, "stock/department_list.html", {"filter": filterset, "page": page, "query": query}
+    return list_page(
+        request,
+        filterset,
+        "stock/department_list.html",
+        each_page=selectors.with_dwelling_figures,
     )
 
 
@@ -73,10 +75,8 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access(STOCK_READERS)
 def entrance_list(request: HttpRequest) -> HttpResponse:
     filterset = EntranceFilter(request.GET, queryset=selectors.entrances(request.user))
-    page, query = paginate(request, filterset.qs)
-    selectors.with_entrance_counts(page)
-    return render(
-        request, "stock/entrance_list.html", {"filter": filterset, "page": page, "query": query}
+    return list_page(
+        request, filterset, "stock/entrance_list.html", each_page=selectors.with_entrance_counts
     )
 
 
@@ -99,10 +99,7 @@ def dwelling_list(request: HttpRequest) -> HttpResponse:
     filterset = DwellingFilter(
         request.GET, queryset=selectors.dwellings(request.user), user=request.user
     )
-    page, query = paginate(request, filterset.qs)
-    return render(
-        request, "stock/dwelling_list.html", {"filter": filterset, "page": page, "query": query}
-    )
+    return list_page(request, filterset, "stock/dwelling_list.html")
 
 
 @access(STOCK_READERS, deny_status=404)
