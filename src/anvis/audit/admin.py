@@ -5,7 +5,11 @@ from django.contrib import admin
 from .models import AuditEvent, PersonalDataAccess
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The admin's view of rows that change only through the services (and their audit trail):
+    they can be looked at, never added, changed or deleted here. Every app's admin of such rows
+    uses it."""
+
     def has_add_permission(self, request: Any) -> bool:
         return False
 
