@@ -18,6 +18,12 @@ from .models import AuditEvent, PersonalDataAccess
 from .models import Purpose as Purpose
 
 
+def acting_user(actor: Any) -> Any:
+    """The user to record for an actor (an audit row, a `user_link`): the signed-in user, or
+    None for the system (a task, an import without a user, an anonymous request)."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def _json_safe(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
@@ -74,7 +80,7 @@ def audit_record(
         object_type = object_type or instance._meta.label
         object_id = object_id if object_id is not None else instance.pk
         object_repr = object_repr if object_repr is not None else str(instance)[:255]
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = acting_user(actor)
     label = getattr(actor, "username", None) or (str(actor) if actor else "system")
     return AuditEvent.objects.create(
         actor=user,

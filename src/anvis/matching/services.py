@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import audit_record, snapshot
+from anvis.audit.services import acting_user, audit_record, snapshot
 from anvis.cases.models import Case
 from anvis.vacancies import services as flow
 from anvis.vacancies.adapters import ENGINE_VERSION
@@ -59,7 +59,7 @@ def _store_explanation(
         caps=explanation["caps"],
         engine_version=engine_version,
         as_of=as_of,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=acting_user(actor),
     )
     audit_record(actor=actor, action="matching.offer_explained", instance=row, after=snapshot(row))
     return row
@@ -142,7 +142,7 @@ def _store_run(
             _("The matching input is invalid: %(error)s") % {"error": exc}, code="invalid_input"
         ) from exc
     run = MatchingRun(
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=acting_user(actor),
         as_of=dt.date.fromisoformat(data["as_of"]),
         objective=data["objective"],
         parameters=parameters,

@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import audited
+from anvis.audit.services import acting_user, audited
 from anvis.cases.models import Case, SupportPlan, SupportStatus
 from anvis.core import formats as fmt
 from anvis.events import publish
@@ -64,10 +64,6 @@ MAX_MONTHS = 120
 
 def _today(today: dt.date | None) -> dt.date:
     return today or timezone.localdate()
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def deadline_overrides() -> dict[str, int]:
@@ -227,7 +223,7 @@ def tenancy_event_report(
                 side=side_of(kind).value,
                 event_date=data.event_date,
                 reported_on=day,
-                reported_by=_user(actor),
+                reported_by=acting_user(actor),
                 amount=data.amount,
                 months=data.months,
                 eviction_date=data.eviction_date,
@@ -362,7 +358,7 @@ def task_acknowledge(*, actor: Any, task: FollowUpTask) -> FollowUpTask:
             write.unchanged()
             return task
         task.acknowledged_at = timezone.now()
-        task.acknowledged_by = _user(actor)
+        task.acknowledged_by = acting_user(actor)
         task.save(update_fields=["acknowledged_at", "acknowledged_by"])
     return task
 
@@ -399,10 +395,10 @@ def task_contact_record(
         task.status = TaskStatus.DONE
         task.contact_on = contact_on
         task.contact_note = note.strip()
-        task.done_by = _user(actor)
+        task.done_by = acting_user(actor)
         if task.acknowledged_at is None:
             task.acknowledged_at = timezone.now()
-            task.acknowledged_by = _user(actor)
+            task.acknowledged_by = acting_user(actor)
         task.save()
     return task
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from anvis.audit.services import acting_user
 from anvis.events import publish
 
 from .models import EventKind, Offer, Vacancy, VacancyEvent
@@ -46,7 +47,7 @@ def timeline_add(
     line = VacancyEvent.objects.create(
         vacancy=vacancy,
         offer=offer,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=acting_user(actor),
         kind=kind,
         from_status=from_status,
         to_status=to_status,

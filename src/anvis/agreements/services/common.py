@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db.models import Max
 
+from anvis.audit.services import acting_user
+
 from ..models import (
     AgreementVersion,
     AllocationAgreement,
@@ -52,5 +54,4 @@ def _last_judged(agreement: AllocationAgreement, **filters: Any) -> dt.date | No
 # --- agreements ---------------------------------------------------------------------------------
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
+_user = acting_user

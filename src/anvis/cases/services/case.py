@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import audited
+from anvis.audit.services import acting_user, audited
 from anvis_core.cases.status import CaseStatus as CoreStatus
 from anvis_core.cases.status import TransitionError, can_park, check_transition
 
@@ -73,7 +73,7 @@ def case_create(
         case = write.created(
             Case(
                 citizen=citizen,
-                caseworker=actor if getattr(actor, "is_authenticated", False) else None,
+                caseworker=acting_user(actor),
                 opened_on=day,
                 waiting_since=waiting_since or day,
                 situation=situation,
@@ -198,7 +198,7 @@ def case_set_situation(
             since=since,
             release_from=release_from,
             release_date=release_date,
-            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            recorded_by=acting_user(actor),
         )
         entry.full_clean(exclude=["case", "recorded_by"])
         entry.save()

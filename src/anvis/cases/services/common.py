@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import audited
+from anvis.audit.services import acting_user, audited
 from anvis.core.fields import lookup_hash
 from anvis_core.cpr import Cpr, CprError, parse_cpr
 
@@ -77,7 +77,7 @@ def citizen_hash(cpr: Cpr) -> str:
 def _event(case: Case, actor: Any, kind: str, summary: str = "", note: str = "") -> CaseEvent:
     return CaseEvent.objects.create(
         case=case,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=acting_user(actor),
         kind=kind,
         summary=summary[:300],
         note=note,

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import audited
+from anvis.audit.services import acting_user, audited
 from anvis_core.cases.support import SupportMethod as CoreMethod
 from anvis_core.cases.support import cti_end
 
@@ -155,7 +155,7 @@ def legal_bar_add(
             end=end,
             benefit=benefit,
             member=member,
-            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            recorded_by=acting_user(actor),
         )
         event.full_clean(exclude=["recorded_by"])
         event.save()
@@ -207,7 +207,7 @@ def consent_record(
             case=case,
             scope=scope,
             given_on=given_on,
-            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            recorded_by=acting_user(actor),
         )
         consent.full_clean(exclude=["recorded_by"])
         consent.save()

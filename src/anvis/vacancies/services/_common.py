@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from anvis.agreements.models import TurnRecord
 from anvis.agreements.services import turn_outcome_set
+from anvis.audit.services import acting_user
 from anvis.cases.models import Case, CaseEvent
 from anvis.permissions import Role, can_write_organisation, user_has_role
 from anvis_core.quotas import Outcome, can_set_outcome
@@ -34,13 +35,11 @@ from ..timeline import timeline_add
 
 SYSTEM_EXPIRY = "system:expire_vacancies"
 
+_user = acting_user
+
 
 def _today(today: dt.date | None) -> dt.date:
     return today or timezone.localdate()
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _lock_vacancy(vacancy: Vacancy) -> Vacancy:
