@@ -23,8 +23,6 @@ FUNCTIONS_OVER: dict[str, int] = {
     "anvis_core/matching/problem.py:make_problem": 113,
     "anvis_core/matching/solve.py:solve": 82,
     "anvis_core/reports/figures.py:waiting_tables": 101,
-    "anvis_core/simulation/results.py:aggregate": 128,
-    "anvis_core/simulation/scenario.py:_parse_stock": 81,
 }
 
 
