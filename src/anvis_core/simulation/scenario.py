@@ -787,6 +787,25 @@ def _parse_stock(t: _Table) -> SyntheticStockSpec | ExplicitStockSpec:
     )
 
 
+_SYNTHETIC_INTEGERS = (
+    "seed",
+    "organisations",
+    "departments",
+    "dwellings",
+    "dwellings_per_entrance",
+)
+_SYNTHETIC_NUMBERS = (
+    "mean_rent_per_m2_year",
+    "area_sd",
+    "rent_factor_oldest",
+    "rent_factor_newest",
+    "department_rent_sd",
+    "dwelling_rent_sd",
+    "accessible_fraction",
+    "turnover_sd",
+)
+
+
 def _parse_synthetic_stock(t: _Table) -> SyntheticStockSpec:
     d = SyntheticStockSpec()
     area = t.raw("area_by_rooms", list(d.area_by_rooms))
@@ -796,23 +815,13 @@ def _parse_synthetic_stock(t: _Table) -> SyntheticStockSpec:
     if not isinstance(years, list) or len(years) != 2 or not all(isinstance(y, int) for y in years):
         raise ScenarioError(t.at("build_years"), "must be [first_year, last_year]")
     types = _parse_types(t.tables("types")) or d.types
+    values: dict[str, Any] = {k: t.integer(k, getattr(d, k)) for k in _SYNTHETIC_INTEGERS}
+    values.update({k: t.number(k, getattr(d, k)) for k in _SYNTHETIC_NUMBERS})
     spec = SyntheticStockSpec(
-        seed=t.integer("seed", d.seed),
-        organisations=t.integer("organisations", d.organisations),
-        departments=t.integer("departments", d.departments),
-        dwellings=t.integer("dwellings", d.dwellings),
-        mean_rent_per_m2_year=t.number("mean_rent_per_m2_year", d.mean_rent_per_m2_year),
         area_by_rooms=tuple(float(a) for a in area),
-        area_sd=t.number("area_sd", d.area_sd),
         build_years=(int(years[0]), int(years[1])),
-        rent_factor_oldest=t.number("rent_factor_oldest", d.rent_factor_oldest),
-        rent_factor_newest=t.number("rent_factor_newest", d.rent_factor_newest),
-        department_rent_sd=t.number("department_rent_sd", d.department_rent_sd),
-        dwelling_rent_sd=t.number("dwelling_rent_sd", d.dwelling_rent_sd),
-        dwellings_per_entrance=t.integer("dwellings_per_entrance", d.dwellings_per_entrance),
-        accessible_fraction=t.number("accessible_fraction", d.accessible_fraction),
-        turnover_sd=t.number("turnover_sd", d.turnover_sd),
         types=types,
+        **values,
     )
     t.finish()
     return spec
