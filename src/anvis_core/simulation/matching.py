@@ -13,6 +13,8 @@ implementing the same two methods.
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -38,58 +40,136 @@ _CONTEXT = Context(as_of=date(2000, 1, 1))
 """The simulated rules do not depend on the day."""
 
 
+LEADERS = 256
+"""About how many of the best-placed citizens the pool keeps in order as its leaders."""
+
+
 class Pool:
     """Waiting citizens as parallel arrays; only positions [0, n) are live.
 
     `key` orders priority: at any moment t the priority is key + points_per_day × t, so the
     ranking by key equals the ranking by priority (waiting days grow everyone's priority alike).
+
+    The pool also keeps its *leaders* in order of key, best first (:meth:`leading`): exactly the
+    free live positions whose key is at least a threshold, chosen when the leaders are renewed
+    so that there are about `LEADERS` of them (newcomers at or above the threshold join, and so
+    do those whose offer is answered; those who leave the pool or get an offer leave them).
+    When a leader is eligible for a vacancy, the best eligible citizen is a leader, so a policy
+    can often settle a choice among the leaders alone.
     """
 
     def __init__(self, capacity: int) -> None:
         self.n = 0
-        self.citizen = np.zeros(capacity, dtype=np.int64)
+        self.citizen = [0] * capacity
         self.max_rent = np.zeros(capacity, dtype=np.float64)
         self.rooms_needed = np.zeros(capacity, dtype=np.int64)
-        self.needs_accessible = np.zeros(capacity, dtype=np.bool_)
+        self.needs = np.zeros(capacity, dtype=np.int64)
+        """What the citizen needs, as the production rules' bit mask (accessibility only)."""
         self.key = np.zeros(capacity, dtype=np.float64)
         self.busy = np.zeros(capacity, dtype=np.bool_)
-        # derived, kept in step for the hot path: key, or -inf while an offer is out
-        self.free_key = np.zeros(capacity, dtype=np.float64)
+        self.no = np.zeros(capacity, dtype=np.bool_)
+        """All false (a column the production rules read that simulated citizens lack)."""
+        # key and busy again as lists, for reading one at a time
+        self.keys: list[float] = [0.0] * capacity
+        self.is_busy: list[bool] = [False] * capacity
+        # the leaders: -key ascending (the best first) and their positions
+        self.lead_key: list[float] = []
+        self.lead_pos: list[int] = []
+        self.threshold = math.inf
 
     def add(self, citizen: int, max_rent: float, rooms: int, accessible: bool, key: float) -> int:
         i = self.n
         self.citizen[i] = citizen
         self.max_rent[i] = max_rent
         self.rooms_needed[i] = rooms
-        self.needs_accessible[i] = accessible
+        self.needs[i] = ACCESS_BIT if accessible else 0
         self.key[i] = key
         self.busy[i] = False
-        self.free_key[i] = key
+        key = float(key)
+        self.keys[i] = key
+        self.is_busy[i] = False
+        if key >= self.threshold:
+            self._lead(i)
         self.n = i + 1
         return i
 
     def set_busy(self, i: int, busy: bool) -> None:
+        if busy != self.is_busy[i] and self.keys[i] >= self.threshold:
+            if busy:
+                self._unlead(i)
+            else:
+                self._lead(i)
+        self.is_busy[i] = busy
         self.busy[i] = busy
-        self.free_key[i] = -np.inf if busy else self.key[i]
+
+    def free_key(self) -> NDArray[np.float64]:
+        """The live keys, -inf while an offer is out."""
+        n = self.n
+        out: NDArray[np.float64] = np.where(self.busy[:n], -np.inf, self.key[:n])
+        return out
 
     def remove(self, i: int) -> int:
         """Swap-remove position i; returns the citizen moved into i (or -1)."""
         last = self.n - 1
         moved = -1
+        keys, threshold, is_busy = self.keys, self.threshold, self.is_busy
+        if keys[i] >= threshold and not is_busy[i]:
+            self._unlead(i)
         if i != last:
-            moved = int(self.citizen[last])
-            for arr in (
-                self.citizen,
-                self.max_rent,
-                self.rooms_needed,
-                self.needs_accessible,
-                self.key,
-                self.busy,
-                self.free_key,
-            ):
+            moved = self.citizen[i] = self.citizen[last]
+            if keys[last] >= threshold and not is_busy[last]:
+                self.lead_pos[self.lead_index(last)] = i
+            keys[i] = keys[last]
+            is_busy[i] = is_busy[last]
+            for arr in (self.max_rent, self.rooms_needed, self.needs, self.key, self.busy):
                 arr[i] = arr[last]
         self.n = last
         return moved
+
+    def leading(self) -> tuple[list[float], list[int]]:
+        """The leaders, best first: their negated keys and their positions. Renewed when they
+        have become few or many."""
+        count = len(self.lead_pos)
+        if (count < LEADERS // 2 and self.threshold > -math.inf) or count > 4 * LEADERS:
+            self.renew_leaders()
+        return self.lead_key, self.lead_pos
+
+    def everyone_leads(self) -> bool:
+        """Whether every free citizen is a leader."""
+        return self.threshold == -math.inf
+
+    def renew_leaders(self) -> None:
+        n = self.n
+        free_key = self.free_key()
+        free = np.flatnonzero(~self.busy[:n])
+        if len(free) <= LEADERS:
+            self.threshold = -math.inf
+            members = free
+        else:
+            self.threshold = float(np.partition(free_key, n - LEADERS)[n - LEADERS])
+            members = np.flatnonzero(free_key >= self.threshold)
+        order = np.argsort(-free_key[members], kind="stable")
+        self.lead_key = (-free_key[members][order]).tolist()
+        self.lead_pos = members[order].tolist()
+
+    def _lead(self, i: int) -> None:
+        key = -self.keys[i]
+        j = bisect_right(self.lead_key, key)
+        self.lead_key.insert(j, key)
+        self.lead_pos.insert(j, i)
+
+    def _unlead(self, i: int) -> None:
+        j = self.lead_index(i)
+        del self.lead_key[j]
+        del self.lead_pos[j]
+
+    def lead_index(self, i: int) -> int:
+        """Where position i (a leader) is among the leaders."""
+        j = bisect_left(self.lead_key, -self.keys[i])
+        lead_pos = self.lead_pos
+        while lead_pos[j] != i:
+            j += 1
+        return j
 
 
 @dataclass(frozen=True)
@@ -112,45 +192,57 @@ class VacancyView:
 
 
 class _Columns:
-    """The live part of the pool under the names the production rules read."""
+    """The live part of the pool (or the positions `rows` of it) under the names the
+    production rules read."""
 
     __slots__ = ("estimated", "max_rent", "min_rooms", "needs")
 
-    def __init__(self, pool: Pool) -> None:
-        n = pool.n
-        # simulated citizens have a maximum rent, never an income-based estimate
-        self.estimated = np.zeros(n, dtype=np.bool_)
-        self.max_rent = pool.max_rent[:n]
+    def __init__(self, pool: Pool, rows: NDArray[np.int64] | None = None) -> None:
+        if rows is None:
+            n = pool.n
+            self.max_rent = pool.max_rent[:n]
+            self.min_rooms = pool.rooms_needed[:n]
+            self.needs = pool.needs[:n]
+        else:
+            n = len(rows)
+            self.max_rent = pool.max_rent[rows]
+            self.min_rooms = pool.rooms_needed[rows]
+            self.needs = pool.needs[rows]
         # Simulated households carry no income for a housing-benefit estimate: their maximum
         # rent is judged as a caseworker's own maximum (the rule's non-estimated branch).
-        self.estimated = np.zeros(n, dtype=np.bool_)
-        self.min_rooms = pool.rooms_needed[:n]
-        self.needs = pool.needs_accessible[:n] * ACCESS_BIT
+        self.estimated = pool.no[:n]
 
 
-def _dwelling(vacancy: VacancyView) -> Dwelling:
-    return Dwelling(
-        id="",
-        rent=cast(int, vacancy.rent),  # simulated rents are float kroner; the rules compare
-        rooms=vacancy.rooms,
-        district="",
-        department_id="",
-        entrance_id="",
-        organisation_id="",
-        features=ACCESSIBLE if vacancy.accessible else frozenset(),
-    )
+class _Vacant:
+    """The dwelling facts the simulated rules read (rent, rooms, features), without building
+    a whole :class:`Dwelling` for every decision."""
+
+    __slots__ = ("features", "rent", "rooms")
+
+    def __init__(self, vacancy: VacancyView) -> None:
+        self.rent = vacancy.rent  # simulated rents are float kroner; the rules compare
+        self.rooms = vacancy.rooms
+        self.features = ACCESSIBLE if vacancy.accessible else _NO_FEATURES
+
+
+_NO_FEATURES: frozenset[str] = frozenset()
 
 
 def rule_mask(
-    pool: Pool, vacancy: VacancyView, rules: Sequence[Rule] = SIMULATED_RULES
+    pool: Pool,
+    vacancy: VacancyView,
+    rules: Sequence[Rule] = SIMULATED_RULES,
+    rows: NDArray[np.int64] | None = None,
 ) -> NDArray[np.bool_]:
-    """Which live citizens pass every rule for this dwelling (busy or not)."""
-    table = cast(CitizenTable, _Columns(pool))
-    dwelling = _dwelling(vacancy)
-    mask = np.ones(pool.n, dtype=np.bool_)
+    """Which live citizens (or which of the positions `rows`) pass every rule for this
+    dwelling (busy or not)."""
+    table = cast(CitizenTable, _Columns(pool, rows))
+    dwelling = cast(Dwelling, _Vacant(vacancy))
+    fails = np.zeros(pool.n if rows is None else len(rows), dtype=np.bool_)
     for rule in rules:
-        mask &= ~np.asarray(rule.fails(table, dwelling, _CONTEXT), dtype=np.bool_)
-    return mask
+        fails |= rule.fails(table, dwelling, _CONTEXT)
+    passes: NDArray[np.bool_] = ~fails
+    return passes
 
 
 def check_eligibility(pool: Pool, vacancy: VacancyView) -> NDArray[np.bool_]:
@@ -173,6 +265,11 @@ class MatchingPolicy(Protocol):
         ...
 
 
+FIRST_LOOK = 32
+"""How many of the best free citizens `BuiltinPolicy.choose` checks before it scans the whole
+pool (in the national scenario the chosen citizen is almost always among the best 30)."""
+
+
 class BuiltinPolicy:
     """Greedy best-priority per vacancy; batches solved as a maximum-weight assignment."""
 
@@ -180,12 +277,40 @@ class BuiltinPolicy:
         n = pool.n
         if n == 0:
             return -1
-        keys = np.where(rule_mask(pool, vacancy), pool.free_key[:n], -np.inf)
+        best = self._among_the_best(pool, vacancy, excluded)
+        if best is not None:
+            return best
+        keys = np.where(rule_mask(pool, vacancy), pool.free_key(), -np.inf)
         for pos in excluded:
             if 0 <= pos < n:
                 keys[pos] = -np.inf
         best = int(np.argmax(keys))
         return best if keys[best] > -np.inf else -1
+
+    @staticmethod
+    def _among_the_best(pool: Pool, vacancy: VacancyView, excluded: Sequence[int]) -> int | None:
+        """The choice, settled among the best free leaders of the pool; None when it cannot be
+        settled there (none of them eligible while others wait, or a tie in key, which the
+        whole-pool scan breaks by position)."""
+        lead_key, lead_pos = pool.leading()
+        rows = lead_pos[: FIRST_LOOK + len(excluded)]
+        if excluded:
+            rows = [p for p in rows if p not in excluded][:FIRST_LOOK]
+        if rows:
+            passes = rule_mask(pool, vacancy, rows=np.array(rows, dtype=np.int64)).tolist()
+            for k, ok in enumerate(passes):
+                if ok:
+                    j = k if not excluded else pool.lead_index(rows[k])
+                    key = lead_key[j]
+                    if (
+                        key == math.inf
+                        or (j + 1 < len(lead_key) and lead_key[j + 1] == key)
+                        or (j > 0 and lead_key[j - 1] == key)
+                    ):
+                        return None
+                    return rows[k]
+        checked_all = len(rows) < FIRST_LOOK
+        return -1 if checked_all and pool.everyone_leads() else None
 
     def assign(
         self,

@@ -39,7 +39,7 @@ from anvis_core.matching.scoring import ScoreWeights
 from anvis_core.matching.solve import solve
 from anvis_core.matching.table import CitizenTable
 
-from .matching import ACCESS_BIT, ACCESSIBLE, Pool, VacancyView
+from .matching import ACCESSIBLE, Pool, VacancyView
 from .scenario import PRODUCTION_RULE_CODES, Scenario
 
 PRODUCTION_RULES: tuple[Rule, ...] = rules_named(PRODUCTION_RULE_CODES)
@@ -191,7 +191,7 @@ class _Columns:
             persons=self.ones[:n],
             min_rooms=pool.rooms_needed[:n],
             max_rent=pool.max_rent[:n],  # type: ignore[arg-type]  # float kroner, inf = none
-            needs=pool.needs_accessible[:n] * ACCESS_BIT,
+            needs=pool.needs[:n],
             pets=f,
             barred_until=z,
             young=f,

@@ -206,6 +206,7 @@ class Replication:
         self._init_citizen_state()
         self._init_dwelling_state()
         self._init_rules()
+        self.decide_turns()
 
     # ------------------------------------------------------------------ set-up
 
@@ -254,7 +255,7 @@ class Replication:
     def event_stream(self) -> tuple[list[float], list[int], list[int]]:
         """The pre-drawn events (arrivals, reports, exits, batch times) in time order."""
         cit, m, horizon = self.cit, self.scenario.matching, self.horizon
-        n_vac = self.n_drawn_vacancies
+        decided = self.decided
         new = np.arange(cit.n_initial, self.n_spells)
         leaves = np.flatnonzero(cit.exit_time[: self.n_spells] < horizon)
         batch_times = (
@@ -263,7 +264,7 @@ class Replication:
         times = np.concatenate(
             [
                 cit.arrival[new],
-                np.asarray(self.vac.time[:n_vac]),
+                np.asarray(self.vac.time)[decided],
                 cit.exit_time[leaves],
                 batch_times,
             ]
@@ -271,12 +272,12 @@ class Replication:
         kinds = np.concatenate(
             [
                 np.full(len(new), ARRIVAL),
-                np.full(n_vac, REPORT),
+                np.full(len(decided), REPORT),
                 np.full(len(leaves), EXIT),
                 np.full(len(batch_times), BATCH),
             ]
         )
-        refs = np.concatenate([new, np.arange(n_vac), leaves, np.arange(len(batch_times))])
+        refs = np.concatenate([new, decided, leaves, np.arange(len(batch_times))])
         order = np.lexsort((kinds, times))
         return times[order].tolist(), kinds[order].tolist(), refs[order].tolist()
 
@@ -285,27 +286,29 @@ class Replication:
         n_cit = len(cit.group)
         key = self.model.group_points[cit.group] - (m.points_per_day + 1e-9) * cit.arrival
         self.pool = Pool(max(1, n_cit))
-        self.pos = np.full(n_cit, -1, dtype=np.int64)
-        self.leave_time = np.full(n_cit, np.inf)
-        self.exit_pending = np.zeros(n_cit, dtype=np.bool_)
-        self.housed_time = np.full(n_cit, np.inf)
+        # per citizen (spell), as lists while the run lasts (:meth:`finish` makes the arrays)
+        self.pos = [-1] * n_cit
+        self.left = [math.inf] * n_cit
+        self.leaving = [False] * n_cit
+        self.housed = [math.inf] * n_cit
+        self.method_of = [-1] * n_cit
+        self.ended = [math.inf] * n_cit
+        self.came_from = [-1] * n_cit
+        self.c_group = cit.group.tolist()
         self.c_rent = cit.max_rent.tolist()
         self.c_rooms = cit.rooms.tolist()
         self.c_acc = cit.accessible.tolist()
         self.c_key = key.tolist()
-        self.placement_group = np.zeros(len(self.scenario.groups), dtype=np.int64)
-        self.method = np.full(n_cit, -1, dtype=np.int64)
-        self.tenancy_end = np.full(n_cit, np.inf)
-        self.returned_from = np.full(n_cit, -1, dtype=np.int64)
+        self.by_group = [0] * len(self.scenario.groups)
 
     def _init_dwelling_state(self) -> None:
         model, stock = self.model, self.model.stock
         n_org, n_dep = len(stock.organisations), len(stock.departments)
-        self.org_eligible = np.zeros(n_org, dtype=np.int64)
-        self.org_municipal = np.zeros(n_org, dtype=np.int64)
-        self.org_placements = np.zeros(n_org, dtype=np.int64)
-        self.dep_placements = np.zeros(n_dep, dtype=np.int64)
-        self.ent_placements = np.zeros(stock.n_entrances, dtype=np.int64)
+        self.org_el = [0] * n_org
+        self.org_mun = [0] * n_org
+        self.org_pl = [0] * n_org
+        self.dep_pl = [0] * n_dep
+        self.ent_pl = [0] * stock.n_entrances
         self.counts = dict.fromkeys(COUNTS, 0)
         self.void_days = 0.0
         self.void_rent = 0.0
@@ -340,6 +343,50 @@ class Replication:
         self.heap: list[tuple[float, int, int, int, int, int]] = []
         self.seq = 0
         self.log: list[dict[str, Any]] = []
+
+    def decide_turns(self) -> None:
+        """Whose turn each drawn vacancy is, for all of them at once: the quota engine's turns
+        depend only on the order in which a bucket's vacancies are reported, never on the
+        matching (ad hoc: chance, from each vacancy's own coin); a municipal turn may go to
+        another social need. Leaves the report counts and `decided`, the vacancies the
+        municipality will decide on, in report order."""
+        n = self.n_drawn_vacancies
+        rel = np.asarray(self.vac.rel[:n], dtype=np.int64)
+        regime = self.scenario.regime
+        by_chance = np.asarray(self.vac.coin[:n]) < regime.access_probability
+        municipal = self._quota_turns(rel) if self.agreement else by_chance
+        other = np.zeros(n, dtype=np.bool_)
+        if regime.other_needs_share > 0:
+            other = municipal & (np.asarray(self.vac.other[:n]) < regime.other_needs_share)
+        org = np.asarray(self.d_org, dtype=np.int64)[rel]
+        n_org = len(self.org_el)
+        self.org_el = np.bincount(org, minlength=n_org).tolist()
+        self.org_mun = np.bincount(org[municipal], minlength=n_org).tolist()
+        self.counts["reported"] = n
+        self.counts["municipal"] = int(municipal.sum())
+        self.counts["other_needs"] = int(other.sum())
+        self.decided = np.flatnonzero(municipal & ~other)
+
+    def _quota_turns(self, rel: IntArray) -> NDArray[np.bool_]:
+        """The k-th reported vacancy of a bucket gets its sequence's k-th decision."""
+        model = self.model
+        bucket = model.rel_bucket[rel]
+        order = np.argsort(bucket, kind="stable")
+        in_order = bucket[order]
+        ordinal = np.empty(len(bucket), dtype=np.int64)
+        ordinal[order] = np.arange(len(bucket)) - np.searchsorted(in_order, in_order) + 1
+        count = np.bincount(bucket, minlength=len(model.bucket_names))
+        self.bucket_count = count.tolist()
+        sequences = model.bucket_sequence
+        which: dict[int, int] = {}
+        seq_of_bucket = np.array([which.setdefault(id(q), len(which)) for q in sequences])
+        for b in np.flatnonzero(count).tolist():
+            sequences[b].is_municipal(int(count[b]))
+        municipal = np.zeros(len(bucket), dtype=np.bool_)
+        for q in {id(q): q for q in sequences}.values():
+            mine = seq_of_bucket[bucket] == which[id(q)]
+            municipal[mine] = np.asarray(q.municipal, dtype=np.bool_)[ordinal[mine]]
+        return municipal
 
     # ------------------------------------------------------------------ the loop
 
@@ -378,7 +425,7 @@ class Replication:
                 else:
                     self.breakdown(c, t)
         self.close_open_vacancies()
-        self.truncate()
+        self.finish()
         summary = summarise(self)
         if self.record:
             summary["placement_log"] = self.log
@@ -392,38 +439,20 @@ class Replication:
         )
 
     def report(self, v: int, t: float) -> None:
-        """A vacancy is reported: the quota engine (or, ad hoc, chance) decides whether it is
-        the municipality's; a municipal turn may go to another social need."""
-        r = self.vac.rel[v]
-        counts = self.counts
-        counts["reported"] += 1
-        self.org_eligible[self.d_org[r]] += 1
-        if self.agreement:
-            b = self.d_bucket[r]
-            self.bucket_count[b] += 1
-            municipal = self.model.bucket_sequence[b].is_municipal(self.bucket_count[b])
-        else:
-            municipal = self.vac.coin[v] < self.scenario.regime.access_probability
-        if not municipal:
-            return
-        counts["municipal"] += 1
-        self.org_municipal[self.d_org[r]] += 1
-        other_p = self.scenario.regime.other_needs_share
-        if other_p > 0 and self.vac.other[v] < other_p:
-            counts["other_needs"] += 1
-            return
+        """A vacancy the municipality will decide on is reported (:meth:`decide_turns`
+        chose them): it decides after its response time."""
         self.push(t + self.vac.delay[v], DECIDE, v, 0, 0)
 
     def exit(self, c: int, t: float) -> None:
         """The citizen leaves homelessness by another route."""
         p = self.pos[c]
-        if p >= 0 and not self.pool.busy[p]:
+        if p >= 0 and not self.pool.is_busy[p]:
             self.remove_citizen(c, t)
         elif p >= 0:
             # left by another route while an offer was out: off the list from now,
             # removed from the pool when the offer is answered
-            self.leave_time[c] = t
-            self.exit_pending[c] = True
+            self.left[c] = t
+            self.leaving[c] = True
 
     def batch(self, ref: int, t: float) -> None:
         if self.pending:
@@ -445,9 +474,9 @@ class Replication:
     def answer(self, v: int, c: int, accepted: int, t: float) -> None:
         """The citizen answers an offer: a placement, or the vacancy goes on (or lapses)."""
         self.reserve(v, -1)
-        p = int(self.pos[c])
+        p = self.pos[c]
         self.pool.set_busy(p, False)
-        gone = bool(self.exit_pending[c])
+        gone = self.leaving[c]
         if accepted and not gone:
             self.place(v, c, t)
             return
@@ -466,12 +495,12 @@ class Replication:
     def place(self, v: int, c: int, t: float) -> None:
         r = self.vac.rel[v]
         self.remove_citizen(c, t)
-        self.housed_time[c] = t
+        self.housed[c] = t
         self.counts["placements"] += 1
-        self.org_placements[self.d_org[r]] += 1
-        self.dep_placements[self.d_dep[r]] += 1
-        self.ent_placements[self.d_ent[r]] += 1
-        self.placement_group[self.cit.group[c]] += 1
+        self.org_pl[self.d_org[r]] += 1
+        self.dep_pl[self.d_dep[r]] += 1
+        self.ent_pl[self.d_ent[r]] += 1
+        self.by_group[self.c_group[c]] += 1
         if self.st_cap is not None:
             self.st_hist.setdefault(self.d_ent[r], deque()).append(t)
         if self.dep_cap is not None:
@@ -511,7 +540,7 @@ class Replication:
             if len(cum) == 1
             else min(int(np.searchsorted(cum, rng.random(), side="right")), len(cum) - 1)
         )
-        self.method[c] = m
+        self.method_of[c] = m
         rate = float(model.method_breakdown_per_day[m])
         if rate > 0:
             end = t + float(rng.exponential(1.0 / rate))
@@ -521,7 +550,7 @@ class Replication:
     def breakdown(self, c: int, t: float) -> None:
         """The tenancy ends in a loss; the citizen may come back to the waiting list (a new
         spell, from today, with the same needs and group)."""
-        self.tenancy_end[c] = t
+        self.ended[c] = t
         self.counts["breakdowns"] += 1
         rng = self.rng_ten
         if rng.random() >= self.scenario.tenancy.return_share:
@@ -529,14 +558,15 @@ class Replication:
         cit, s = self.cit, self.n_spells
         self.n_spells = s + 1
         self.counts["returns"] += 1
-        g = int(cit.group[c])
+        g = self.c_group[c]
+        self.c_group[s] = g
         cit.group[s], cit.arrival[s] = g, t
         cit.max_rent[s], cit.rooms[s], cit.accessible[s] = (
             cit.max_rent[c],
             cit.rooms[c],
             cit.accessible[c],
         )
-        self.returned_from[s] = c
+        self.came_from[s] = c
         key = float(self.model.group_points[g]) - (self.scenario.matching.points_per_day + 1e-9) * t
         self.c_rent[s], self.c_rooms[s], self.c_acc[s], self.c_key[s] = (
             self.c_rent[c],
@@ -551,31 +581,33 @@ class Replication:
             if cit.exit_time[s] < self.horizon:
                 self.push(float(cit.exit_time[s]), LEAVE, -1, s, 0)
 
-    def truncate(self) -> None:
-        """Drop the unused room for spells that never started."""
+    def finish(self) -> None:
+        """The run's lists as the arrays the summary reads, without the unused room for spells
+        that never started."""
         n = self.n_spells
-        if n == len(self.cit.group):
-            return
         c = self.cit
-        self.cit = Citizens(
-            c.group[:n],
-            c.arrival[:n],
-            c.max_rent[:n],
-            c.rooms[:n],
-            c.accessible[:n],
-            c.exit_time[:n],
-            c.n_initial,
-        )
-        for name in (
-            "pos",
-            "leave_time",
-            "exit_pending",
-            "housed_time",
-            "method",
-            "tenancy_end",
-            "returned_from",
-        ):
-            setattr(self, name, getattr(self, name)[:n])
+        if n != len(c.group):
+            self.cit = Citizens(
+                c.group[:n],
+                c.arrival[:n],
+                c.max_rent[:n],
+                c.rooms[:n],
+                c.accessible[:n],
+                c.exit_time[:n],
+                c.n_initial,
+            )
+        self.leave_time = np.array(self.left[:n], dtype=np.float64)
+        self.exit_pending = np.array(self.leaving[:n], dtype=np.bool_)
+        self.housed_time = np.array(self.housed[:n], dtype=np.float64)
+        self.method = np.array(self.method_of[:n], dtype=np.int64)
+        self.tenancy_end = np.array(self.ended[:n], dtype=np.float64)
+        self.returned_from = np.array(self.came_from[:n], dtype=np.int64)
+        self.placement_group = np.array(self.by_group, dtype=np.int64)
+        self.org_eligible = np.array(self.org_el, dtype=np.int64)
+        self.org_municipal = np.array(self.org_mun, dtype=np.int64)
+        self.org_placements = np.array(self.org_pl, dtype=np.int64)
+        self.dep_placements = np.array(self.dep_pl, dtype=np.int64)
+        self.ent_placements = np.array(self.ent_pl, dtype=np.int64)
 
     def close_open_vacancies(self) -> None:
         """Vacancies still held by the municipality at the horizon accrue void rent until
@@ -654,14 +686,14 @@ class Replication:
 
     def excluded(self, v: int) -> list[int]:
         pos = self.pos
-        return [int(pos[c]) for c in self.declined_by.get(v, ()) if pos[c] >= 0]
+        return [pos[c] for c in self.declined_by.get(v, ()) if pos[c] >= 0]
 
     def give_back(self, v: int, t: float, reason: str) -> None:
         self.counts[reason] += 1
         self.add_void(v, t)
 
     def offer(self, v: int, p: int, t: float) -> None:
-        c = int(self.pool.citizen[p])
+        c = self.pool.citizen[p]
         self.pool.set_busy(p, True)
         self.reserve(v, 1)
         self.counts["offers"] += 1
@@ -699,13 +731,14 @@ class Replication:
         self.offer(v, p, t)
 
     def remove_citizen(self, c: int, t: float) -> None:
-        p = int(self.pos[c])
+        pos = self.pos
+        p = pos[c]
         moved = self.pool.remove(p)
         if moved >= 0:
-            self.pos[moved] = p
-        self.pos[c] = -1
-        if not self.exit_pending[c]:
-            self.leave_time[c] = t
+            pos[moved] = p
+        pos[c] = -1
+        if not self.leaving[c]:
+            self.left[c] = t
 
     def run_batch(self, t: float) -> None:
         """Solve the pending vacancies together; caps are applied in report order first (a

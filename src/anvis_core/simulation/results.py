@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -132,10 +132,11 @@ def _organisations(names: Sequence[str], reps: Sequence[dict[str, Any]]) -> list
     return organisations
 
 
-def aggregate(model: CompiledModel, reps: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Combine replication summaries (in replication order) into the result document."""
-    s = model.scenario
-    stock = model.stock
+Column = Callable[[Sequence[str | int]], list[float]]
+
+
+def _columns(reps: Sequence[dict[str, Any]]) -> Column:
+    """`col(path)`: the value at `path` in every replication summary, as floats."""
 
     def col(path: Sequence[str | int]) -> list[float]:
         out = []
@@ -146,6 +147,10 @@ def aggregate(model: CompiledModel, reps: Sequence[dict[str, Any]]) -> dict[str,
             out.append(float(x))
         return out
 
+    return col
+
+
+def _waits(s: Scenario, col: Column) -> dict[str, Any]:
     waits: dict[str, Any] = {}
     for name in ["all", *[g.name for g in s.groups]]:
         g = next((x for x in s.groups if x.name == name), None)
@@ -157,33 +162,104 @@ def aggregate(model: CompiledModel, reps: Sequence[dict[str, Any]]) -> dict[str,
             "p90_days": interval(col(["waits", name, "p90"])),
             "housed": interval(col(["waits", name, "count"])),
         }
+    return waits
 
+
+def _queue(mean_wait: dict[str, Any], col: Column) -> dict[str, Any]:
+    return {
+        "mean_wait_days": mean_wait,
+        "mean_number_waiting": interval(col(["queue", "mean_number_waiting"])),
+        "arrival_rate_per_day": interval(col(["queue", "arrival_rate_per_day"])),
+        "mean_time_on_list_days": interval(col(["queue", "mean_time_on_list_days"])),
+        "littles_law": {
+            "L_mean_number_waiting": interval(col(["queue", "mean_number_waiting"])),
+            "lambda_times_W": interval(col(["queue", "arrival_rate_times_time_on_list"])),
+            "gap_L_minus_lambda_W": interval(col(["queue", "littles_law_gap"])),
+        },
+    }
+
+
+def _homeless_over_time(s: Scenario, reps: Sequence[dict[str, Any]]) -> dict[str, Any]:
     series = np.asarray([rep["homeless_series"] for rep in reps], dtype=float)
     edges = reps[0]["series_edges"]
     bands = [interval(series[:, k].tolist()) for k in range(series.shape[1])]
-    mids = [(a + b) / 2 for a, b in itertools.pairwise(edges)]
+    return {
+        "interval_days": s.series_interval_days,
+        "t_days": [(a + b) / 2 for a, b in itertools.pairwise(edges)],
+        "mean": [b["mean"] for b in bands],
+        "ci_low": [b["ci_low"] for b in bands],
+        "ci_high": [b["ci_high"] for b in bands],
+    }
 
+
+def _costs(reps: Sequence[dict[str, Any]], col: Column) -> dict[str, Any]:
     totals = [rep["shelter_cost"] + rep["support_cost"] + rep["void_rent"] for rep in reps]
-    counts = {k: interval(col(["counts", k])) for k in reps[0]["counts"]}
+    return {
+        "shelter_days": interval(col(["shelter_days"])),
+        "shelter": interval(col(["shelter_cost"])),
+        "support": interval(col(["support_cost"])),
+        "void_days": interval(col(["void_days"])),
+        "void_rent": interval(col(["void_rent"])),
+        "total": interval(totals),
+    }
 
-    organisations = _organisations(stock.organisations, reps)
 
+DEPARTMENTS_LISTED = 300
+
+
+def _departments(model: CompiledModel, reps: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Placements by department: counts over all of them, the busiest listed."""
+    stock = model.stock
     dep = np.asarray([rep["dep_placements"] for rep in reps])
-    dep_mean = dep.mean(axis=0)
-    order = np.argsort(-dep_mean, kind="stable")
-    limit = 300
-    departments = [
+    order = np.argsort(-dep.mean(axis=0), kind="stable")
+    listed = [
         {
             "name": stock.departments[j],
             "organisation": stock.organisations[int(stock.department_organisation[j])],
             "step": model.step_names[int(model.department_step[j])],
             "placements": interval(dep[:, j].tolist()),
         }
-        for j in order[:limit]
+        for j in order[:DEPARTMENTS_LISTED]
     ]
+    return {
+        "count": len(stock.departments),
+        "with_placements": interval((dep > 0).sum(axis=1).astype(float).tolist()),
+        "max_placements": interval(dep.max(axis=1).astype(float).tolist()),
+        "listed": listed,
+        "listed_limit": DEPARTMENTS_LISTED,
+    }
 
-    initial_all = col(["initial", "days_until_all_left"])
-    cleared = [x for x in initial_all if not math.isnan(x)]
+
+def _stairwells(count: int, col: Column) -> dict[str, Any]:
+    return {
+        "count": count,
+        "with_placements": interval(col(["entrance_summary", "entrances_with_placements"])),
+        "max_placements": interval(col(["entrance_summary", "max_per_entrance"])),
+        "mean_placements_where_any": interval(
+            col(["entrance_summary", "mean_per_entrance_with_placements"])
+        ),
+    }
+
+
+def _initial_list(col: Column) -> dict[str, Any]:
+    cleared = [x for x in col(["initial", "days_until_all_left"]) if not math.isnan(x)]
+    return {
+        "count": interval(col(["initial", "count"])),
+        "days_until_half_left": interval(col(["initial", "days_until_half_left"])),
+        "days_until_90pct_left": interval(col(["initial", "days_until_90pct_left"])),
+        "days_until_all_left": interval(cleared),
+        "replications_all_left": len(cleared),
+        "share_housed": interval(col(["initial", "share_housed"])),
+        "share_left_other_routes": interval(col(["initial", "share_left_other_routes"])),
+    }
+
+
+def aggregate(model: CompiledModel, reps: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Combine replication summaries (in replication order) into the result document."""
+    s, stock = model.scenario, model.stock
+    col = _columns(reps)
+    waits = _waits(s, col)
+    counts = {k: interval(col(["counts", k])) for k in reps[0]["counts"]}
     result: dict[str, Any] = {
         "schema": SCHEMA,
         "confidence_level": CONFIDENCE,
@@ -191,26 +267,10 @@ def aggregate(model: CompiledModel, reps: Sequence[dict[str, Any]]) -> dict[str,
         "stock": stock.summary(
             rent_ceiling=s.regime.rent_ceiling, covered_types=s.regime.covered_types
         ),
-        "queue": {
-            "mean_wait_days": waits["all"]["mean_days"],
-            "mean_number_waiting": interval(col(["queue", "mean_number_waiting"])),
-            "arrival_rate_per_day": interval(col(["queue", "arrival_rate_per_day"])),
-            "mean_time_on_list_days": interval(col(["queue", "mean_time_on_list_days"])),
-            "littles_law": {
-                "L_mean_number_waiting": interval(col(["queue", "mean_number_waiting"])),
-                "lambda_times_W": interval(col(["queue", "arrival_rate_times_time_on_list"])),
-                "gap_L_minus_lambda_W": interval(col(["queue", "littles_law_gap"])),
-            },
-        },
+        "queue": _queue(waits["all"]["mean_days"], col),
         "mm1_reference": mm1_reference(model),
         "waiting_time_by_group": waits,
-        "homeless_over_time": {
-            "interval_days": s.series_interval_days,
-            "t_days": mids,
-            "mean": [b["mean"] for b in bands],
-            "ci_low": [b["ci_low"] for b in bands],
-            "ci_high": [b["ci_high"] for b in bands],
-        },
+        "homeless_over_time": _homeless_over_time(s, reps),
         "homeless_at_end": interval(col(["homeless_at_end"])),
         "still_waiting_at_end": interval(col(["still_waiting_at_end"])),
         "housed": interval(col(["housed_in_window"])),
@@ -218,44 +278,16 @@ def aggregate(model: CompiledModel, reps: Sequence[dict[str, Any]]) -> dict[str,
         "placements_by_group": {
             g.name: interval(col(["placements_by_group", i])) for i, g in enumerate(s.groups)
         },
-        "costs_kr": {
-            "shelter_days": interval(col(["shelter_days"])),
-            "shelter": interval(col(["shelter_cost"])),
-            "support": interval(col(["support_cost"])),
-            "void_days": interval(col(["void_days"])),
-            "void_rent": interval(col(["void_rent"])),
-            "total": interval(totals),
-        },
+        "costs_kr": _costs(reps, col),
         "vacancies": counts,
         "cap_binding_events": {
             "stairwell": counts["cap_stairwell"],
             "department": counts["cap_department"],
         },
-        "organisations": organisations,
-        "departments": {
-            "count": len(stock.departments),
-            "with_placements": interval((dep > 0).sum(axis=1).astype(float).tolist()),
-            "max_placements": interval(dep.max(axis=1).astype(float).tolist()),
-            "listed": departments,
-            "listed_limit": limit,
-        },
-        "stairwells": {
-            "count": stock.n_entrances,
-            "with_placements": interval(col(["entrance_summary", "entrances_with_placements"])),
-            "max_placements": interval(col(["entrance_summary", "max_per_entrance"])),
-            "mean_placements_where_any": interval(
-                col(["entrance_summary", "mean_per_entrance_with_placements"])
-            ),
-        },
-        "initial_waiting_list": {
-            "count": interval(col(["initial", "count"])),
-            "days_until_half_left": interval(col(["initial", "days_until_half_left"])),
-            "days_until_90pct_left": interval(col(["initial", "days_until_90pct_left"])),
-            "days_until_all_left": interval(cleared),
-            "replications_all_left": len(cleared),
-            "share_housed": interval(col(["initial", "share_housed"])),
-            "share_left_other_routes": interval(col(["initial", "share_left_other_routes"])),
-        },
+        "organisations": _organisations(stock.organisations, reps),
+        "departments": _departments(model, reps),
+        "stairwells": _stairwells(stock.n_entrances, col),
+        "initial_waiting_list": _initial_list(col),
     }
     result.update(aggregate_outcomes(s, reps))
     cleaned: dict[str, Any] = clean(result)

@@ -779,84 +779,106 @@ def _parse_types(tables: list[_Table]) -> tuple[DwellingTypeSpec, ...]:
 def _parse_stock(t: _Table) -> SyntheticStockSpec | ExplicitStockSpec:
     kind = t.string("kind", "synthetic")
     if kind == "synthetic":
-        d = SyntheticStockSpec()
-        area = t.raw("area_by_rooms", list(d.area_by_rooms))
-        years = t.raw("build_years", list(d.build_years))
-        if not isinstance(area, list) or not all(isinstance(a, int | float) for a in area):
-            raise ScenarioError(t.at("area_by_rooms"), "must be a list of numbers")
-        if (
-            not isinstance(years, list)
-            or len(years) != 2
-            or not all(isinstance(y, int) for y in years)
-        ):
-            raise ScenarioError(t.at("build_years"), "must be [first_year, last_year]")
-        types = _parse_types(t.tables("types")) or d.types
-        spec = SyntheticStockSpec(
-            seed=t.integer("seed", d.seed),
-            organisations=t.integer("organisations", d.organisations),
-            departments=t.integer("departments", d.departments),
-            dwellings=t.integer("dwellings", d.dwellings),
-            mean_rent_per_m2_year=t.number("mean_rent_per_m2_year", d.mean_rent_per_m2_year),
-            area_by_rooms=tuple(float(a) for a in area),
-            area_sd=t.number("area_sd", d.area_sd),
-            build_years=(int(years[0]), int(years[1])),
-            rent_factor_oldest=t.number("rent_factor_oldest", d.rent_factor_oldest),
-            rent_factor_newest=t.number("rent_factor_newest", d.rent_factor_newest),
-            department_rent_sd=t.number("department_rent_sd", d.department_rent_sd),
-            dwelling_rent_sd=t.number("dwelling_rent_sd", d.dwelling_rent_sd),
-            dwellings_per_entrance=t.integer("dwellings_per_entrance", d.dwellings_per_entrance),
-            accessible_fraction=t.number("accessible_fraction", d.accessible_fraction),
-            turnover_sd=t.number("turnover_sd", d.turnover_sd),
-            types=types,
-        )
-        t.finish()
-        return spec
+        return _parse_synthetic_stock(t)
     if kind == "departments":
-        types = _parse_types(t.tables("types"))
-        dwellings: list[DwellingSpec] = []
-        steps: dict[str, str] = {}
-        for dep in t.tables("departments"):
-            org = dep.string("organisation", "")
-            name = dep.string("name", "")
-            if not org or not name:
-                raise ScenarioError(dep.path, "organisation and name are required")
-            if dep.has("step"):
-                steps[name] = dep.string("step", "")
-            entrances = dep.integer("entrances", 1)
-            if entrances < 1:
-                raise ScenarioError(dep.at("entrances"), "must be ≥ 1")
-            k = 0
-            for grp in dep.tables("dwellings"):
-                count = grp.integer("count", 1)
-                if count < 0:
-                    raise ScenarioError(grp.at("count"), "must be ≥ 0")
-                rent = grp.number("rent", 0.0)
-                rooms = grp.integer("rooms", 1)
-                dtype = grp.string("type", types[0].name if types else "family")
-                accessible = grp.boolean("accessible", False)
-                turnover = grp.number("turnover_per_year", -1.0)
-                grp.finish()
-                for _ in range(count):
-                    dwellings.append(
-                        DwellingSpec(
-                            organisation=org,
-                            department=name,
-                            entrance=f"{name}/{k % entrances + 1}",
-                            rent=rent,
-                            rooms=rooms,
-                            type=dtype,
-                            accessible=accessible,
-                            turnover_per_year=None if turnover < 0 else turnover,
-                            id=f"{name}/{k + 1}",
-                        )
-                    )
-                    k += 1
-            dep.finish()
-        t.finish()
-        return ExplicitStockSpec(tuple(dwellings), types, steps)
+        return _parse_explicit_stock(t)
     raise ScenarioError(
         t.at("kind"), f"unknown stock kind {kind!r}; use 'synthetic' or 'departments'"
     )
+
+
+_SYNTHETIC_INTEGERS = (
+    "seed",
+    "organisations",
+    "departments",
+    "dwellings",
+    "dwellings_per_entrance",
+)
+_SYNTHETIC_NUMBERS = (
+    "mean_rent_per_m2_year",
+    "area_sd",
+    "rent_factor_oldest",
+    "rent_factor_newest",
+    "department_rent_sd",
+    "dwelling_rent_sd",
+    "accessible_fraction",
+    "turnover_sd",
+)
+
+
+def _parse_synthetic_stock(t: _Table) -> SyntheticStockSpec:
+    d = SyntheticStockSpec()
+    area = t.raw("area_by_rooms", list(d.area_by_rooms))
+    years = t.raw("build_years", list(d.build_years))
+    if not isinstance(area, list) or not all(isinstance(a, int | float) for a in area):
+        raise ScenarioError(t.at("area_by_rooms"), "must be a list of numbers")
+    if not isinstance(years, list) or len(years) != 2 or not all(isinstance(y, int) for y in years):
+        raise ScenarioError(t.at("build_years"), "must be [first_year, last_year]")
+    types = _parse_types(t.tables("types")) or d.types
+    values: dict[str, Any] = {k: t.integer(k, getattr(d, k)) for k in _SYNTHETIC_INTEGERS}
+    values.update({k: t.number(k, getattr(d, k)) for k in _SYNTHETIC_NUMBERS})
+    spec = SyntheticStockSpec(
+        area_by_rooms=tuple(float(a) for a in area),
+        build_years=(int(years[0]), int(years[1])),
+        types=types,
+        **values,
+    )
+    t.finish()
+    return spec
+
+
+def _parse_explicit_stock(t: _Table) -> ExplicitStockSpec:
+    """A stock given department by department, each with groups of equal dwellings."""
+    types = _parse_types(t.tables("types"))
+    dwellings: list[DwellingSpec] = []
+    steps: dict[str, str] = {}
+    for dep in t.tables("departments"):
+        org = dep.string("organisation", "")
+        name = dep.string("name", "")
+        if not org or not name:
+            raise ScenarioError(dep.path, "organisation and name are required")
+        if dep.has("step"):
+            steps[name] = dep.string("step", "")
+        entrances = dep.integer("entrances", 1)
+        if entrances < 1:
+            raise ScenarioError(dep.at("entrances"), "must be ≥ 1")
+        dwellings.extend(_department_dwellings(dep, types, org, name, entrances))
+        dep.finish()
+    t.finish()
+    return ExplicitStockSpec(tuple(dwellings), types, steps)
+
+
+def _department_dwellings(
+    dep: _Table, types: Sequence[DwellingTypeSpec], org: str, name: str, entrances: int
+) -> list[DwellingSpec]:
+    """One department's dwellings, numbered and spread over its entrances in turn."""
+    out: list[DwellingSpec] = []
+    for grp in dep.tables("dwellings"):
+        count = grp.integer("count", 1)
+        if count < 0:
+            raise ScenarioError(grp.at("count"), "must be ≥ 0")
+        rent = grp.number("rent", 0.0)
+        rooms = grp.integer("rooms", 1)
+        dtype = grp.string("type", types[0].name if types else "family")
+        accessible = grp.boolean("accessible", False)
+        turnover = grp.number("turnover_per_year", -1.0)
+        grp.finish()
+        for _ in range(count):
+            k = len(out)
+            out.append(
+                DwellingSpec(
+                    organisation=org,
+                    department=name,
+                    entrance=f"{name}/{k % entrances + 1}",
+                    rent=rent,
+                    rooms=rooms,
+                    type=dtype,
+                    accessible=accessible,
+                    turnover_per_year=None if turnover < 0 else turnover,
+                    id=f"{name}/{k + 1}",
+                )
+            )
+    return out
 
 
 def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
