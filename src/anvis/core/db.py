@@ -3,6 +3,10 @@ shapes."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -39,3 +43,61 @@ def user_link(verbose_name: Any = None, *, blank: bool = False) -> Any:
         related_name="+",
         verbose_name=verbose_name,
     )
+
+
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|COPY)\s+"?(\w+)"?', re.IGNORECASE)
+_written: ContextVar[set[str] | None] = ContextVar("written_tables", default=None)
+
+
+def note_written(table: str) -> None:
+    """Count `table` as written in the enclosing `tracking_writes` block (for writes that do not
+    go through Django's cursor, such as COPY)."""
+    tables = _written.get()
+    if tables is not None:
+        tables.add(table)
+
+
+@contextmanager
+def tracking_writes() -> Iterator[set[str]]:
+    """The tables the block inserts into, updates, deletes from or copies into, so that a bulk
+    load refreshes the statistics of those tables only (a whole-database ANALYZE samples every
+    table again, the national stock's too)."""
+    tables: set[str] = set()
+    token = _written.set(tables)
+
+    def wrapper(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        match = _WRITE.match(sql)
+        if match:
+            tables.add(match.group(1))
+        return execute(sql, params, many, context)
+
+    try:
+        with connection.execute_wrapper(wrapper):
+            yield tables
+    finally:
+        _written.reset(token)
+
+
+def refresh_table_statistics(tables: set[str]) -> None:
+    """`refresh_statistics` for tables named by their database names (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in sorted(tables):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
+@contextmanager
+def without_savepoints() -> Iterator[None]:
+    """Inside one outer transaction that is given up on its first error (a bulk load), the
+    nested atomic blocks of the services make no savepoints: two round trips fewer for each.
+    An error inside marks the whole transaction for rollback instead of rolling back to a
+    savepoint, and any further query then fails loudly."""
+    # `savepoint()` asks `_savepoint_allowed()` on every backend (SQLite's ignores the
+    # `uses_savepoints` feature), so that is the one switch; the instance attribute hides the
+    # backend's method until it is deleted again.
+    connection._savepoint_allowed = lambda: False  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del connection._savepoint_allowed

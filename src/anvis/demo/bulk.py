@@ -7,9 +7,12 @@ from typing import Any
 
 from django.db import connection
 
+from anvis.core.db import note_written
+
 
 def write_rows(model: Any, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
     table = model._meta.db_table
+    note_written(table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:

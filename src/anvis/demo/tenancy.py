@@ -79,13 +79,15 @@ def _free_dwelling(rng: random.Random, organisation: Any, day: dt.date) -> Dwell
     version = agreement.version_for(day) if agreement else None
     cap_entrance = (version.cap_per_entrance_12m if version else None) or 10**6
     cap_department = (version.cap_per_department_12m if version else None) or 10**6
-    placed_departments, placed_entrances = placement_counts(day, 12)
+    # Only the organisation's departments are looked up (the national stock has 7,000).
+    departments = list(organisation.departments.order_by("pk").values_list("pk", flat=True))
+    placed_departments, placed_entrances = placement_counts(day, 12, departments)
     offer_departments, offer_entrances = active_offer_counts()
     busy = set(
         Vacancy.objects.filter(organisation=organisation).values_list("dwelling_id", flat=True)
     )
     closed = {  # red departments are closed to municipal placements on that day
-        pk for pk, info in department_status_map(day).items() if info.closed
+        pk for pk, info in department_status_map(day, departments).items() if info.closed
     }
     candidates = [
         pk

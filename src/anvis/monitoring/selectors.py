@@ -4,8 +4,9 @@ Public API for other apps (matching, the vacancy flow, agreements):
 
 * `department_status_map(on_date) -> dict[department_id, StatusInfo]`: `closed` is True for red
   departments (closed to municipal placements).
-* `placement_counts(on_date, window_months=12) -> (by_department, by_entrance)`: placements
-  moved in within the rolling window, for department and stairwell caps.
+* `placement_counts(on_date, window_months=12, department_ids=None) -> (by_department,
+  by_entrance)`: placements moved in within the rolling window, for department and stairwell
+  caps.
 * `step_proposals(year) -> list[ProposalRow]`: the proposed step share per department for the
   agreement's yearly reassessment (to be approved by the parties), computed now;
   `step_proposal_list` serves the proposals page from the stored proposals of the coming year.
@@ -15,6 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -63,12 +67,42 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+_memo: ContextVar[dict[tuple[dt.date, tuple[int, ...] | None], dict[int, StatusInfo]] | None] = (
+    ContextVar("department_status_memo", default=None)
+)
+
+
+@contextmanager
+def status_memo() -> Iterator[None]:
+    """Within the block `department_status_map` computes each date's statuses once. Only for
+    bulk work during which the indicators, the designations and the monitoring settings do not
+    change (the demo load): the statuses come from those alone."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
 def department_status_map(
     on_date: dt.date | None = None, department_ids: list[int] | None = None
 ) -> dict[int, StatusInfo]:
     """Status per department (or of the given ones) on a date: from the stored snapshot when it
     was computed for that date (one query), otherwise computed on read (four queries)."""
     on_date = on_date or _today()
+    memo = _memo.get()
+    if memo is None:
+        return _status_map(on_date, department_ids)
+    whole = memo.get((on_date, None))
+    if whole is not None and department_ids is not None:
+        return {dept: whole[dept] for dept in department_ids if dept in whole}
+    key = (on_date, None if department_ids is None else tuple(sorted(department_ids)))
+    if key not in memo:
+        memo[key] = _status_map(on_date, department_ids)
+    return dict(memo[key])
+
+
+def _status_map(on_date: dt.date, department_ids: list[int] | None) -> dict[int, StatusInfo]:
     stored = DepartmentStatus.objects.aggregate(
         total=Count("pk"), fresh=Count("pk", filter=Q(as_of=on_date))
     )
@@ -93,19 +127,20 @@ def department_status_map(
 
 
 def placement_counts(
-    on_date: dt.date | None = None, window_months: int = 12
+    on_date: dt.date | None = None,
+    window_months: int = 12,
+    department_ids: list[int] | None = None,
 ) -> tuple[dict[int, int], dict[int, int]]:
     """Placements that moved in within the rolling window ending on `on_date`: counted per
-    department and per entrance (stairwell). One query."""
+    department and per entrance (stairwell), of every department or of the given ones. One
+    query."""
     on_date = on_date or _today()
-    rows = (
-        MunicipalPlacement.objects.filter(
-            placed_on__gte=window_start(on_date, window_months), placed_on__lte=on_date
-        )
-        .values_list("department_id", "entrance_id")
-        .annotate(n=Count("id"))
-        .order_by()
+    placements = MunicipalPlacement.objects.filter(
+        placed_on__gte=window_start(on_date, window_months), placed_on__lte=on_date
     )
+    if department_ids is not None:
+        placements = placements.filter(department_id__in=department_ids)
+    rows = placements.values_list("department_id", "entrance_id").annotate(n=Count("id")).order_by()
     by_department: dict[int, int] = defaultdict(int)
     by_entrance: dict[int, int] = {}
     for dept, entrance, n in rows:

@@ -188,9 +188,8 @@ def active_offer_counts() -> tuple[dict[int, int], dict[int, int]]:
 
 def load_setting(*, today: dt.date, vacancies: Sequence[Vacancy]) -> Setting:
     """The dwellings of ``vacancies`` and the context they are judged in on ``today``."""
-    statuses = department_status_map(
-        today, sorted({v.dwelling.entrance.department_id for v in vacancies})
-    )
+    departments = sorted({v.dwelling.entrance.department_id for v in vacancies})
+    statuses = department_status_map(today, departments)
     version = agreement_version_on(today, {v.organisation_id for v in vacancies})
     policy = (
         Policy(
@@ -206,7 +205,8 @@ def load_setting(*, today: dt.date, vacancies: Sequence[Vacancy]) -> Setting:
     if version is not None and (
         version.cap_per_entrance_12m is not None or version.cap_per_department_12m is not None
     ):
-        placed_dept, placed_entrance = placement_counts(today, 12)
+        # Only the vacancies' departments (and so their stairwells) are looked up.
+        placed_dept, placed_entrance = placement_counts(today, 12, departments)
         offer_dept, offer_entrance = active_offer_counts()
         entrance_caps: dict[str, CapState] = {}
         department_caps: dict[str, CapState] = {}

@@ -13,6 +13,7 @@ from anvis.monitoring.selectors import (
     department_status_map,
     placement_counts,
     proposal_rows,
+    status_memo,
     step_proposal_list,
     step_proposals,
 )
@@ -75,6 +76,25 @@ def test_placement_counts_by_department_and_entrance(
     assert by_entrance == {a2.entrance_id: 1, b1.entrance_id: 1}
     by_dept_24, _ = placement_counts(on, 24)
     assert by_dept_24[a1.entrance.department_id] == 2
+    # Of the given departments only: the same counts for them, in one query.
+    with django_assert_num_queries(1):
+        only_b = placement_counts(on, 12, [b1.entrance.department_id])
+    assert only_b == ({b1.entrance.department_id: 1}, {b1.entrance_id: 1})
+
+
+def test_status_memo_computes_each_date_once(
+    monitored: Any, django_assert_num_queries: Any
+) -> None:
+    day = dt.date(2025, 6, 1)  # computed on read: no snapshot for that date
+    b = monitored["b"].pk
+    plain = department_status_map(day)
+    with status_memo():
+        assert department_status_map(day) == plain
+        with django_assert_num_queries(0):  # the whole map serves any departments of that date
+            assert department_status_map(day) == plain
+            assert department_status_map(day, [b]) == {b: plain[b]}
+    with django_assert_num_queries(2):  # outside the block every call reads again
+        department_status_map(TODAY)
 
 
 def test_step_proposals_levels_and_reasons(monitored: Any, users: Any) -> None:

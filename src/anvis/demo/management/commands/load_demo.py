@@ -5,12 +5,9 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-from django.test.utils import override_settings
 
-from anvis.core.db import refresh_statistics
 from anvis.demo.context import SCALES, DemoContext
-from anvis.demo.loaders import LOADERS
+from anvis.demo.loaders import load_all
 from anvis.stock.models import HousingOrganisation
 
 
@@ -34,27 +31,7 @@ class Command(BaseCommand):
             scale=options["scale"], seed=options["seed"], today=today, log=self.stdout.write
         )
         started = time.perf_counter()
-        # Demo notifications are kept in memory, not printed or sent as e-mail, and the background
-        # tasks the loaders' events would queue (e-mails; the demo's simulator runs are run here)
-        # are dropped: the demo starts with an empty queue and outbox.
-        with (
-            override_settings(
-                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-                TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
-            ),
-            transaction.atomic(),
-        ):
-            for name, load in LOADERS:
-                t0 = time.perf_counter()
-                load(ctx)
-                # The next loaders query what this one wrote (the national stock is 590,000
-                # dwellings): without fresh statistics PostgreSQL plans those queries as if the
-                # tables were empty, and one such plan took minutes per call at national scale.
-                refresh_statistics()
-                self.stdout.write(f"  {name}: {time.perf_counter() - t0:.1f} s")
-        # Planner statistics for the freshly loaded tables (PostgreSQL), so the first requests
-        # are not planned on the empty tables' statistics.
-        refresh_statistics()
+        load_all(ctx, lambda name, seconds: self.stdout.write(f"  {name}: {seconds:.1f} s"))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ({ctx.scale}) loaded in {time.perf_counter() - started:.1f} s."
