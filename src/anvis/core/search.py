@@ -77,6 +77,8 @@ class SearchSelect(forms.Widget):
     ) -> None:
         super().__init__(attrs)
         self.url_name = url_name
+        # Set per form where the endpoint takes arguments (the vacancy of an offer).
+        self.url = ""
         self.method = method
         self.describe: Callable[[Any], Suggestion | None] = lambda value: None
 
@@ -127,7 +129,7 @@ class SearchSelect(forms.Widget):
             '<p class="search-select__detail help" data-search-detail="">{detail}</p>'
             '<p class="visually-hidden" id="{status}" role="status" aria-live="polite"></p>'
             '</div><script src="{script}" defer></script>',
-            url=reverse(self.url_name) if self.url_name else "",
+            url=self.url or (reverse(self.url_name) if self.url_name else ""),
             method=self.method,
             min_chars=MIN_CHARS,
             listbox=listbox,
