@@ -188,18 +188,24 @@ def deadline_reminders(*, today: dt.date | None = None) -> int:
                 "%(days)s working day(s) left to answer the vacancy from %(organisation)s. "
                 "Without an answer it expires and returns to the organisation."
             ) % {"days": left, "organisation": vacancy.organisation}
-            with transaction.atomic():
-                count += len(
-                    notify(
-                        recipient_ids=leads,
-                        kind=Kind.DEADLINE_SOON,
-                        title=title,
-                        body=body,
-                        link=_vacancy_link(vacancy.pk),
-                        dedupe_key=f"deadline_soon:{vacancy.pk}",
-                    )
-                )
+            count += _remind(leads, title, body, vacancy.pk, f"deadline_soon:{vacancy.pk}")
     return count
+
+
+def _remind(recipients: set[int], title: str, body: str, vacancy_id: int, key: str) -> int:
+    """One reminder per recipient and `key`, ever; its own transaction, so a run killed
+    half-way carries on where it stopped."""
+    with transaction.atomic():
+        return len(
+            notify(
+                recipient_ids=recipients,
+                kind=Kind.DEADLINE_SOON,
+                title=title,
+                body=body,
+                link=_vacancy_link(vacancy_id),
+                dedupe_key=key,
+            )
+        )
 
 
 def offer_deadline_reminders(*, today: dt.date, leads: set[int]) -> int:
@@ -226,17 +232,8 @@ def offer_deadline_reminders(*, today: dt.date, leads: set[int]) -> int:
                 "%(days)s working day(s) left for case %(case)s to answer the offer. Register "
                 "the answer on the vacancy; without one the offer expires."
             ) % {"days": left, "case": offer.case.number}
-            with transaction.atomic():
-                count += len(
-                    notify(
-                        recipient_ids=recipients,
-                        kind=Kind.DEADLINE_SOON,
-                        title=title,
-                        body=body,
-                        link=_vacancy_link(offer.vacancy_id),
-                        dedupe_key=f"offer_deadline_soon:{offer.pk}",
-                    )
-                )
+            key = f"offer_deadline_soon:{offer.pk}"
+            count += _remind(recipients, title, body, offer.vacancy_id, key)
     return count
 
 
