@@ -192,7 +192,7 @@ class SearchChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def to_python(self, value: Any) -> Any:
         if not isinstance(value, SearchText):
             return super().to_python(value)
-        text = " ".join(value.split())
+        text = " ".join(value.split())[:MAX_TEXT]
         if not text:
             return None
         matches = list(self.search(self.queryset, text)[:3])
