@@ -93,9 +93,53 @@ def _go(page: Any, url: str, axe_check: Any) -> None:
     axe_check(page)
 
 
+def _from_notification(page: Any, base: str, title: str, axe_check: Any) -> None:
+    """Start the next step as a person does: from the front page, the unread notifications in
+    the header, then the notification's own link."""
+    page.goto(f"{base}/")
+    page.get_by_role("link", name=re.compile(r"^Beskeder \d+ ulæst")).click()
+    page.wait_for_url("**/indbakke/")
+    axe_check(page)
+    page.get_by_role("link", name=title).click()
+    page.wait_for_load_state()
+    axe_check(page)
+
+
+def _menu(page: Any, name: str, axe_check: Any) -> None:
+    page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name=name).click()
+    page.wait_for_load_state()
+    axe_check(page)
+
+
+def _case_timeline(page: Any, case: Any, axe_check: Any) -> None:
+    """From the vacancy page (where the caseworker is): the case, then its timeline."""
+    page.get_by_role("link", name=case.number, exact=True).first.click()
+    page.wait_for_url(f"**/sager/{case.pk}/")
+    page.get_by_role("link", name="Tidslinje", exact=True).first.click()
+    page.wait_for_url(f"**/sager/{case.pk}/tidslinje/")
+    axe_check(page)
+
+
+def _choose(page: Any, field: str, text: str, label: str) -> None:
+    """Type into a search field and choose the suggestion that has `label`."""
+    page.locator(f"#id_{field}").fill(text)
+    page.get_by_role("listbox", name="Forslag").get_by_role("option", name=label).first.click()
+
+
+def _offer(page: Any, text: str, case: Any) -> None:
+    """In the offer dialogue: the citizen by the search field, then the confirmation."""
+    _choose(page, "case", text, case.number)
+    assert page.locator('input[name="case"]').input_value() == str(case.pk)
+    page.get_by_role("button", name="Kontrollér og gå videre").click()
+    page.get_by_test_id("confirm-offer").wait_for()
+    page.get_by_role("button", name="Bekræft og giv tilbuddet").click()
+
+
 def test_whole_flow_with_three_people(
     people: dict[str, Any], setting: dict[str, Any], live_server: Any, axe_check: Any
 ) -> None:
+    """No deep URL is typed and no list is scanned: each person starts from the front page,
+    the menu or a notification, and chooses the dwelling and the citizens by typing."""
     base = live_server.url
     org, lead, worker = (
         people["boligorganisation"],
@@ -106,11 +150,20 @@ def test_whole_flow_with_three_people(
     today = timezone.localdate()
     notice, available = today - dt.timedelta(days=30), today - dt.timedelta(days=10)
 
-    # 1. The organisation reports the vacancy.
-    _go(org, f"{base}/ledige-boliger/meld/", axe_check)
+    # 1. The organisation reports the vacancy, from the menu.
+    org.get_by_role("navigation", name="Hovedmenu").get_by_role(
+        "link", name="Ledige boliger", exact=True
+    ).click()
+    org.get_by_role("link", name="Meld en ledig bolig").click()
+    org.wait_for_url("**/ledige-boliger/meld/")
+    axe_check(org)
     # The dwelling is found by typing its address and choosing the suggestion.
-    org.locator("#id_dwelling").fill(f"{dwelling.entrance.street} {dwelling.floor} {dwelling.door}")
-    org.get_by_role("listbox", name="Forslag").get_by_role("option").first.click()
+    _choose(
+        org,
+        "dwelling",
+        f"{dwelling.entrance.street} {dwelling.floor} {dwelling.door}",
+        str(dwelling.entrance.street),
+    )
     assert org.locator('input[name="dwelling"]').input_value() == str(dwelling.pk)
     org.locator("#id_notice_date").fill(notice.isoformat())
     org.locator("#id_available_from").fill(available.isoformat())
@@ -123,30 +176,34 @@ def test_whole_flow_with_three_people(
     vacancy = Vacancy.objects.get()
     detail = f"{base}/ledige-boliger/{vacancy.pk}/"
 
-    # 2. The allocation lead sees it in the notifications and the inbox, and accepts it.
-    _go(lead, f"{base}/indbakke/", axe_check)
-    assert "Ny kommunal ledig bolig" in lead.inner_text("main")
-    assert "1 ulæst" in lead.inner_text("header")
-    _go(lead, f"{base}/ledige-boliger/indbakke/", axe_check)
-    lead.get_by_role("link", name=str(dwelling)).click()
-    lead.wait_for_url(detail)
-    axe_check(lead)
+    # 2. The allocation lead learns of it from a notification, and accepts it.
+    _from_notification(lead, base, f"Ny kommunal ledig bolig: {dwelling}", axe_check)
+    assert lead.url == detail
     lead.get_by_role("button", name="Tag imod boligen").click()
     lead.wait_for_load_state()
     assert "Tilbyd en borger boligen" in lead.inner_text("main")
     axe_check(lead)
 
-    # 3. The caseworker offers the dwelling to the first citizen, who declines with a reason.
-    _go(worker, detail, axe_check)
+    # The organisation is told that the municipality takes the dwelling.
+    _from_notification(org, base, f"Kommunen tager boligen: {dwelling}", axe_check)
+    assert org.url == detail
+
+    # 3. The caseworker learns that the dwelling is ready to offer; the notification opens the
+    # candidates, and the offer dialogue finds the first citizen by name.
+    _from_notification(worker, base, f"Bolig klar til tilbud: {dwelling}", axe_check)
+    assert "/kandidater/" in worker.url
     worker.get_by_role("link", name="Tilbyd en borger boligen").click()
     worker.wait_for_url(f"{detail}tilbud/ny/")
     axe_check(worker)
-    worker.locator("#id_case").select_option(str(first.pk))
-    worker.get_by_role("button", name="Kontrollér og gå videre").click()
-    worker.get_by_test_id("confirm-offer").wait_for()
-    worker.get_by_role("button", name="Bekræft og giv tilbuddet").click()
+    _offer(worker, "Karl", first)
     worker.wait_for_url(detail)
     axe_check(worker)
+
+    # The organisation learns that a citizen is nominated (never who).
+    _from_notification(org, base, f"Borger indstillet til {dwelling}", axe_check)
+    assert org.url == detail
+
+    # The first citizen declines with a reason.
     worker.get_by_role("link", name="Registrér afslag").click()
     worker.wait_for_url(re.compile(r"/tilbud/\d+/afslag/$"))
     axe_check(worker)
@@ -155,13 +212,16 @@ def test_whole_flow_with_three_people(
     worker.wait_for_url(detail)
     axe_check(worker)
 
-    # 4. The next offer, to the second citizen, is accepted.
+    # The lead is told of the decline; the organisation of the answer.
+    _from_notification(lead, base, f"Tilbud afslået: {dwelling}", axe_check)
+    assert lead.url == detail
+    _from_notification(org, base, f"Borgeren tog ikke {dwelling}", axe_check)
+    assert org.url == detail
+
+    # 4. The next offer, to the second citizen found by name, is accepted.
     worker.get_by_role("link", name="Tilbyd en borger boligen").click()
     worker.wait_for_url(f"{detail}tilbud/ny/")
-    worker.locator("#id_case").select_option(str(second.pk))
-    worker.get_by_role("button", name="Kontrollér og gå videre").click()
-    worker.get_by_test_id("confirm-offer").wait_for()
-    worker.get_by_role("button", name="Bekræft og giv tilbuddet").click()
+    _offer(worker, "Lise", second)
     worker.wait_for_url(detail)
     worker.get_by_role("button", name="Borgeren siger ja").click()
     worker.wait_for_load_state()
@@ -175,11 +235,12 @@ def test_whole_flow_with_three_people(
     )
     assert accepted.status == "accepted"
 
-    # 5. The organisation registers the lease and move-in.
-    _go(org, detail, axe_check)
-    org.get_by_role("link", name="Registrér lejekontrakten").click()
-    org.wait_for_url(re.compile(r"/tilbud/\d+/lejekontrakt/$"))
-    axe_check(org)
+    # 5. The organisation learns that a lease is expected; the notification opens the lease
+    # form, and the lease and move-in are registered.
+    _from_notification(
+        org, base, f"Lejekontrakt forventes: borgeren har sagt ja til {dwelling}", axe_check
+    )
+    assert re.search(r"/tilbud/\d+/lejekontrakt/$", org.url)
     org.locator("#id_signed_on").fill(today.isoformat())
     org.locator("#id_starts_on").fill(today.isoformat())
     org.locator("#id_move_in_on").fill(today.isoformat())
@@ -196,8 +257,9 @@ def test_whole_flow_with_three_people(
         amount = floatformat(void.amount, 2)
     assert Vacancy.objects.get().status == "let"
 
-    # The vacancy's timeline and facts, seen by the lead.
-    _go(lead, detail, axe_check)
+    # The vacancy's timeline and facts, seen by the lead (told of the acceptance).
+    _from_notification(lead, base, f"Tilbud accepteret: {dwelling}", axe_check)
+    assert lead.url == detail
     day = today.strftime("%d.%m.%Y")
     timeline = lead.locator("ol.timeline").inner_text()
     for line in (
@@ -216,14 +278,14 @@ def test_whole_flow_with_three_people(
     assert "Borgeren: beliggenhed (Afslået af borgeren)" in facts
 
     # The void-rent statement, seen by the organisation: the organisation's total and the line.
-    _go(org, f"{base}/ledige-boliger/tomgangsleje/", axe_check)
+    _menu(org, "Tomgangsleje", axe_check)
     totals = org.locator("table").first.locator("tbody tr", has_text="Alfa Boligselskab")
     assert totals.inner_text().split("\t")[1:] == ["10", amount]
     line = org.locator("table").nth(1).locator("tbody tr", has_text=str(dwelling)).inner_text()
     assert line.split("\t")[2:] == [available.strftime("%d.%m.%Y"), day, "10", amount]
 
     # The ledger: one eligible vacancy in the quarter, delivered by being accepted.
-    _go(lead, f"{base}/aftaler/regnskab/", axe_check)
+    _menu(lead, "Fordelingsregnskab", axe_check)
     row = lead.locator("tbody tr", has_text="Alfa Boligselskab").inner_text()
     # eligible, expected, delivered, carried in | cumulative: eligible, expected,
     # delivered (accepted/declined/expired), pending, balance, status
@@ -240,8 +302,9 @@ def test_whole_flow_with_three_people(
         "På andel",
     ]
 
-    # The cases' timelines, seen by the caseworker.
-    _go(worker, f"{base}/sager/{second.pk}/tidslinje/", axe_check)
+    # The cases' timelines, seen by the caseworker, from the vacancy's page.
+    worker.reload()
+    _case_timeline(worker, second, axe_check)
     case_timeline = worker.locator("main").inner_text()
     for line in (
         f"Tilbudt bolig {dwelling}",
@@ -250,7 +313,9 @@ def test_whole_flow_with_three_people(
         f"Lejemål i bolig {dwelling} fra {day}, indflytning {day}",
     ):
         assert line in case_timeline, line
-    _go(worker, f"{base}/sager/{first.pk}/tidslinje/", axe_check)
+    worker.go_back()
+    worker.go_back()
+    _case_timeline(worker, first, axe_check)
     case_timeline = worker.locator("main").inner_text()
     assert f"Tilbud om bolig {dwelling}: Afvist (Borgeren: beliggenhed)" in case_timeline
     assert "Tilbudt bolig → Venter" in case_timeline

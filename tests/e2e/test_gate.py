@@ -72,9 +72,19 @@ def world(users: dict[str, Any], org_a: Any, org_b: Any) -> dict[str, Any]:
     return {"vacancy": vacancy, "free": free, "other": other, "barred": barred}
 
 
-def _options(page: Any) -> set[str]:
-    values = page.locator("#id_case option").evaluate_all("els => els.map(e => e.value)")
-    return {v for v in values if v}
+def _suggested(page: Any, text: str, count: int) -> set[str]:
+    """Type `text` into the citizen field; the suggestions (`count` of them) by case id."""
+    from playwright.sync_api import expect
+
+    page.locator("#id_case").fill(text)
+    options = page.get_by_role("listbox", name="Forslag").get_by_role("option")
+    if count == 0:
+        expect(page.locator("#id_case_status")).to_have_text(
+            "Ingen forslag. Skriv mere eller noget andet."
+        )
+        return set()
+    expect(options).to_have_count(count)
+    return {o.get_attribute("data-value") or "" for o in options.all()}
 
 
 def test_the_offer_dialogue_keeps_to_the_rules(
@@ -88,23 +98,23 @@ def test_the_offer_dialogue_keeps_to_the_rules(
     page.wait_for_url(f"{detail}tilbud/ny/")
     axe_check(page)
 
-    # Only the citizens who may get the dwelling are offered; the barred one is listed with why.
-    assert _options(page) == {str(free.pk), str(other.pk)}
+    # Only the citizens who may get the dwelling are suggested; the barred one is listed
+    # with why.
+    assert _suggested(page, "Testesen", 2) == {str(free.pk), str(other.pk)}
+    assert _suggested(page, "Bent", 0) == set()
     not_offerable = page.get_by_test_id("not-offerable").inner_text()
     assert barred.number in not_offerable
     assert "udpeget boligområde" in not_offerable
     assert "må ikke anvises dertil" in not_offerable
 
     # The chosen citizen's findings come from the same check as the offer.
-    page.locator("#id_sag").select_option(str(free.pk))
-    page.get_by_role("button", name="Se", exact=True).click()
-    page.wait_for_url(re.compile(r"\?sag=\d+$"))
-    assert "Ingen fund: borgeren kan tilbydes boligen." in page.inner_text("main")
-    axe_check(page)
-
-    page.locator("#id_case").select_option(str(free.pk))
+    _suggested(page, "Karl", 1)
+    page.get_by_role("listbox", name="Forslag").get_by_role("option").first.click()
+    assert page.locator('input[name="case"]').input_value() == str(free.pk)
     page.get_by_role("button", name="Kontrollér og gå videre").click()
     page.get_by_test_id("confirm-offer").wait_for()
+    assert "Ingen fund: borgeren kan tilbydes boligen." in page.inner_text("main")
+    axe_check(page)
     page.get_by_role("button", name="Bekræft og giv tilbuddet").click()
     page.wait_for_url(detail)
     page.get_by_role("link", name="Registrér afslag").click()
@@ -116,7 +126,7 @@ def test_the_offer_dialogue_keeps_to_the_rules(
     # The citizen who declined is not offered the same dwelling again, and the page says why.
     page.get_by_role("link", name="Tilbyd en borger boligen").click()
     page.wait_for_url(f"{detail}tilbud/ny/")
-    assert _options(page) == {str(other.pk)}
+    assert _suggested(page, "Testesen", 1) == {str(other.pk)}
     not_offerable = page.get_by_test_id("not-offerable").inner_text()
     assert free.number in not_offerable
     assert "har allerede fået tilbudt denne bolig" in not_offerable

@@ -44,12 +44,17 @@ def case_suggestions(request: HttpRequest) -> HttpResponse:
     if len(text) < MIN_CHARS:
         return suggestions_response([])
     cases = list(case_search(case_queryset(user=request.user), text)[:LIMIT])
+    suggested_cases_logged(request, cases, what="case.search")
+    return suggestions_response(case_suggestion(c) for c in cases)
+
+
+def suggested_cases_logged(request: HttpRequest, cases: list[Case], *, what: str) -> None:
+    """Write the citizens a suggestion list shows to the personal-data access log."""
     if cases:
         personal_data_read(
             user=request.user,
             subjects=[citizen_subject(c.citizen) for c in cases],
-            what="case.search",
+            what=what,
             purpose=Purpose.ALLOCATION,
             path=request.path,
         )
-    return suggestions_response(case_suggestion(c) for c in cases)

@@ -77,6 +77,8 @@ class SearchSelect(forms.Widget):
     ) -> None:
         super().__init__(attrs)
         self.url_name = url_name
+        # Set per form where the endpoint takes arguments (the vacancy of an offer).
+        self.url = ""
         self.method = method
         self.describe: Callable[[Any], Suggestion | None] = lambda value: None
 
@@ -127,7 +129,7 @@ class SearchSelect(forms.Widget):
             '<p class="search-select__detail help" data-search-detail="">{detail}</p>'
             '<p class="visually-hidden" id="{status}" role="status" aria-live="polite"></p>'
             '</div><script src="{script}" defer></script>',
-            url=reverse(self.url_name) if self.url_name else "",
+            url=self.url or (reverse(self.url_name) if self.url_name else ""),
             method=self.method,
             min_chars=MIN_CHARS,
             listbox=listbox,
@@ -190,7 +192,7 @@ class SearchChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def to_python(self, value: Any) -> Any:
         if not isinstance(value, SearchText):
             return super().to_python(value)
-        text = " ".join(value.split())
+        text = " ".join(value.split())[:MAX_TEXT]
         if not text:
             return None
         matches = list(self.search(self.queryset, text)[:3])

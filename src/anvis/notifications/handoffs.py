@@ -19,7 +19,9 @@ commits; each reads what was committed and composes the text in Danish.
 
 The person who took the step is never told about it. The organisations' texts never name the
 citizen, not even by case number; the municipality's name the case number only. Deadline
-reminders to the allocation leads are scheduled work (`services.deadline_reminders`).
+reminders are scheduled work (`services.deadline_reminders`): the allocation leads before a
+vacancy's answer deadline, the leads and the offer's caseworker before a citizen's answer
+deadline; a deadline that passes is told by the expiry's event above.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from anvis.audit.services import audit_record
 from anvis.background.queue import enqueue_on_commit
 from anvis.core import formats as fmt
 from anvis.permissions import Role
-from anvis.vacancies.models import Vacancy, VacancyStatus
+from anvis.vacancies.models import Offer, OfferStatus, Vacancy, VacancyStatus
 from anvis_core.workflow import working_days_left
 
 from .models import DigestSent, Kind, Notification
@@ -163,11 +163,13 @@ def _date(day: dt.date | None) -> str:
 
 def deadline_reminders(*, today: dt.date | None = None) -> int:
     """Remind the allocation leads of every municipal vacancy whose answer deadline is at most 2
-    working days away (and not passed). Idempotent: one reminder per vacancy and lead, ever,
-    however often or late this runs. Returns the number of notifications created."""
+    working days away (and not passed), and the leads and the caseworker who made it of every
+    pending offer whose citizen's answer deadline is as near (`offer_deadline_reminders`).
+    Idempotent: one reminder per vacancy or offer and recipient, ever, however often or late
+    this runs. Returns the number of notifications created."""
     day = today or timezone.localdate()
     leads = allocation_lead_ids()
-    count = 0
+    count = offer_deadline_reminders(today=day, leads=leads)
     due = (
         Vacancy.objects.filter(status=VacancyStatus.MUNICIPAL, response_deadline__gte=day)
         .select_related("dwelling", "organisation")
@@ -186,17 +188,52 @@ def deadline_reminders(*, today: dt.date | None = None) -> int:
                 "%(days)s working day(s) left to answer the vacancy from %(organisation)s. "
                 "Without an answer it expires and returns to the organisation."
             ) % {"days": left, "organisation": vacancy.organisation}
-            with transaction.atomic():
-                count += len(
-                    notify(
-                        recipient_ids=leads,
-                        kind=Kind.DEADLINE_SOON,
-                        title=title,
-                        body=body,
-                        link=_vacancy_link(vacancy.pk),
-                        dedupe_key=f"deadline_soon:{vacancy.pk}",
-                    )
-                )
+            count += _remind(leads, title, body, vacancy.pk, f"deadline_soon:{vacancy.pk}")
+    return count
+
+
+def _remind(recipients: set[int], title: str, body: str, vacancy_id: int, key: str) -> int:
+    """One reminder per recipient and `key`, ever; its own transaction, so a run killed
+    half-way carries on where it stopped."""
+    with transaction.atomic():
+        return len(
+            notify(
+                recipient_ids=recipients,
+                kind=Kind.DEADLINE_SOON,
+                title=title,
+                body=body,
+                link=_vacancy_link(vacancy_id),
+                dedupe_key=key,
+            )
+        )
+
+
+def offer_deadline_reminders(*, today: dt.date, leads: set[int]) -> int:
+    """Remind the allocation leads and the offer's caseworker when a citizen's answer deadline
+    is at most 2 working days away: the answer is chased before the offer expires and the
+    dwelling waits longer (the expiry itself is told by `handoffs.offer_answered`)."""
+    due = (
+        Offer.objects.filter(status=OfferStatus.PENDING, response_deadline__gte=today)
+        .select_related("vacancy__dwelling", "case")
+        .order_by("response_deadline", "pk")
+    )
+    count = 0
+    with translation.override("da"):
+        for offer in due:
+            left = working_days_left(offer.response_deadline, today)
+            if left > REMINDER_WORKING_DAYS:
+                continue
+            recipients = leads | ({offer.made_by_id} if offer.made_by_id else set())
+            title = _("Citizen's answer due by %(deadline)s: %(dwelling)s") % {
+                "deadline": _date(offer.response_deadline),
+                "dwelling": offer.vacancy.dwelling,
+            }
+            body = _(
+                "%(days)s working day(s) left for case %(case)s to answer the offer. Register "
+                "the answer on the vacancy; without one the offer expires."
+            ) % {"days": left, "case": offer.case.number}
+            key = f"offer_deadline_soon:{offer.pk}"
+            count += _remind(recipients, title, body, offer.vacancy_id, key)
     return count
 
 

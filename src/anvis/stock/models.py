@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from anvis.permissions import OrgScopedQuerySet
@@ -109,6 +110,18 @@ class Entrance(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=4)
     city = models.CharField(_("city"), max_length=100)
     dar_id = models.UUIDField(_("DAR address id"), null=True, blank=True, unique=True)
+    # Lower-case copies kept by the database, for the search as the user types: a prefix match
+    # on them uses the pattern indexes below (`anvis.stock.search`).
+    street_key = models.GeneratedField(
+        expression=Lower("street"),
+        output_field=models.CharField(max_length=200),
+        db_persist=True,
+    )
+    city_key = models.GeneratedField(
+        expression=Lower("city"),
+        output_field=models.CharField(max_length=100),
+        db_persist=True,
+    )
 
     objects = EntranceQuerySet.as_manager()
 
@@ -116,8 +129,26 @@ class Entrance(models.Model):
         verbose_name = _("entrance")
         verbose_name_plural = _("entrances")
         ordering = ["street"]
-        # The stairwell list pages through the national stock by address.
-        indexes = [models.Index(fields=["street", "id"], name="stock_entrance_street")]
+        # The stairwell list pages through the national stock by address. The search matches
+        # the typed word against the start of the street, town and postcode: `LIKE 'to%'` uses a
+        # B-tree index only with the pattern operator class on PostgreSQL (whatever the
+        # database's collation); other databases ignore `opclasses`.
+        indexes = [
+            models.Index(fields=["street", "id"], name="stock_entrance_street"),
+            models.Index(
+                fields=["street_key"],
+                opclasses=["varchar_pattern_ops"],
+                name="stock_entr_street_key",
+            ),
+            models.Index(
+                fields=["city_key"], opclasses=["varchar_pattern_ops"], name="stock_entr_city_key"
+            ),
+            models.Index(
+                fields=["postal_code"],
+                opclasses=["varchar_pattern_ops"],
+                name="stock_entr_postcode",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["department", "street", "postal_code"],

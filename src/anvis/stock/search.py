@@ -19,10 +19,12 @@ from .models import Department, Dwelling, Entrance
 # How many stairwells the first word may pick before the dwellings are read: enough for every
 # dwelling of a street, few enough that the national stock is never scanned dwelling by dwelling.
 ENTRANCE_CANDIDATES = 300
+# How many departments a word may name (by number or part of the name) in that first step.
+DEPARTMENT_CANDIDATES = 500
 
 
 def _place_q(word: str, prefix: str = "") -> Q:
-    """A word that names the place: the street, the postcode or town, the department."""
+    """A later word that names the place: the street, the postcode or town, the department."""
     p = prefix
     q = Q(**{f"{p}street__icontains": word}) | Q(**{f"{p}city__istartswith": word})
     if word.isdigit():
@@ -32,26 +34,71 @@ def _place_q(word: str, prefix: str = "") -> Q:
     return q
 
 
+def _keys(word: str) -> set[str]:
+    """The typed word as the lower-case keys hold it: `LOWER()` folds every letter on
+    PostgreSQL, only A–Z on SQLite (so "Ærø" is found there as typed)."""
+    return {word.lower(), "".join(c.lower() if c.isascii() else c for c in word)}
+
+
+def _street_starts(word: str, prefix: str = "") -> Q:
+    q = Q()
+    for key in _keys(word):
+        q |= Q(**{f"{prefix}street_key__startswith": key})
+    return q
+
+
+def _street_and_number(parts: list[str]) -> str:
+    """The typed street up to its house number ("Østerbrogade 53" of "Østerbrogade 53 st tv"):
+    stairwells whose address starts so come first, so a full address is found among the
+    candidates even where the street name alone names more stairwells than are read."""
+    for n, word in enumerate(parts):
+        if any(c.isdigit() for c in word):
+            return " ".join(parts[: n + 1]) if n else parts[0]
+    return parts[0]
+
+
+def _first_word_q(word: str) -> Q:
+    """The first word picks stairwells by the start of their street or town, their postcode, or
+    their department's number or name. Each branch is an index scan (the lower-case keys and the
+    postcode have pattern indexes; the departments are looked up first, a small table), so the
+    national stock is never read stairwell by stairwell."""
+    q = _street_starts(word)
+    for key in _keys(word):
+        q |= Q(city_key__startswith=key)
+    if word.isdigit():
+        q |= Q(postal_code__startswith=word)
+    departments = list(
+        Department.objects.filter(Q(number__iexact=word) | Q(name__icontains=word)).values_list(
+            "pk", flat=True
+        )[:DEPARTMENT_CANDIDATES]
+    )
+    if departments:
+        q |= Q(department_id__in=departments)
+    return q
+
+
 def dwelling_search(
     queryset: QuerySet[Dwelling], text: str, *, entrances: QuerySet[Entrance] | None = None
 ) -> QuerySet[Dwelling]:
-    """Dwellings whose address, postcode, town, department (number or name), floor or door match
-    every word of `text`; streets that start with the first word come first.
+    """Dwellings whose street or town starts with the first word of `text` (or whose postcode
+    or department number or name matches it), and whose address, postcode, town, department,
+    floor or door match every later word; streets that start with the first word come first.
 
     The first word picks at most `ENTRANCE_CANDIDATES` stairwells among `entrances` (the ones
-    the user may see; one query over the entrances); the dwellings are then read through the
-    (entrance, floor, door) index."""
+    the user may see; one query over the entrances' indexes); the dwellings are then read
+    through the (entrance, floor, door) index."""
     parts = words(text)
     if not parts:
         return queryset.none()
     first = parts[0]
     scope = Entrance.objects.all() if entrances is None else entrances
     candidates = (
-        scope.filter(_place_q(first))
+        scope.filter(_first_word_q(first))
         .annotate(
             starts=Case(
-                When(street__istartswith=first, then=Value(0)),
-                default=Value(1),
+                When(_street_starts(_street_and_number(parts)), then=Value(0)),
+                When(_street_starts(first), then=Value(1)),
+                default=Value(2),
                 output_field=IntegerField(),
             )
         )
@@ -65,7 +112,7 @@ def dwelling_search(
         qs.select_related("entrance__department__organisation")
         .annotate(
             starts=Case(
-                When(entrance__street__istartswith=first, then=Value(0)),
+                When(_street_starts(first, "entrance__"), then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anvis.agreements.models import HandheldRequest, HandheldStatus
 from anvis.cases.models import Case
+from anvis.cases.search import case_search, case_suggestion
 from anvis.core.search import SearchChoiceField
 from anvis.permissions import Role, user_has_role, user_organisation_ids
 from anvis.stock.models import Dwelling, Entrance, HousingOrganisation
@@ -115,7 +116,18 @@ class OfferForm(forms.Form):
     gate has findings — the confirmation of soft findings and the allocation lead's reason for
     overriding an agreement rule."""
 
-    case = forms.ModelChoiceField(queryset=Case.objects.none(), label=_("Citizen (case)"))
+    case = SearchChoiceField(
+        queryset=Case.objects.none(),
+        label=_("Citizen (case)"),
+        help_text=_(
+            "Type the citizen's name or the case number, and choose a suggestion: only the "
+            "citizens who may get the dwelling are suggested, the highest priority first."
+        ),
+        search=case_search,
+        suggest=case_suggestion,
+        url_name="",
+        method="post",
+    )
     response_working_days = forms.IntegerField(
         label=_("Answer deadline (working days)"), min_value=1, max_value=30
     )
@@ -143,30 +155,17 @@ class OfferForm(forms.Form):
         cases: Any,
         candidates: Any,
         default_days: int,
-        marks: dict[str, str] | None = None,
+        suggest_url: str = "",
         can_override: bool = False,
         **kwargs: Any,
     ) -> None:
         """``cases``: every case the user may see (a submitted one is judged by the offer
         service, so a refusal names the rules); ``candidates``: those the list offers."""
         super().__init__(*args, **kwargs)
-        marks = marks or {}
         field = self.fields["case"]
         field.queryset = cases  # type: ignore[attr-defined]
+        field.widget.url = suggest_url  # type: ignore[attr-defined]
         self.candidates = candidates
-        field.widget.choices = [("", "---------")] + [
-            (
-                c.pk,
-                _("%(number)s – %(name)s (priority %(priority)s)%(mark)s")
-                % {
-                    "number": c.number,
-                    "name": c.citizen.full_name,
-                    "priority": c.priority_total,
-                    "mark": marks.get(c.number, ""),
-                },
-            )
-            for c in candidates
-        ]
         self.fields["response_working_days"].initial = default_days
         if not can_override:
             del self.fields["override_reason"]

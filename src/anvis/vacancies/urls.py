@@ -23,6 +23,11 @@ urlpatterns = [
     path("<int:pk>/udlejet/", views.vacancy_let, name="vacancy_let"),
     path("<int:pk>/lever-tilbage/", views.vacancy_hand_back, name="vacancy_hand_back"),
     path("<int:pk>/tilbud/ny/", views_offer.offer_create, name="offer_create"),
+    path(
+        "<int:pk>/tilbud/forslag/",
+        views_offer.offer_case_suggestions,
+        name="offer_case_suggestions",
+    ),
     path("tilbud/<int:pk>/accepter/", views.offer_accept, name="offer_accept"),
     path("tilbud/<int:pk>/afslag/", views_offer.offer_decline, name="offer_decline"),
     path("tilbud/<int:pk>/tilbagekald/", views.offer_withdraw, name="offer_withdraw"),

@@ -18,13 +18,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import Purpose, citizen_subject, personal_data_read
+from anvis.cases.search import case_search, case_suggestion, suggested_cases_logged
 from anvis.cases.selectors import case_queryset
 from anvis.core.forms import apply_errors, form_status, posted, submit
-from anvis.permissions import MUNICIPAL, WRITE, access
+from anvis.core.search import LIMIT, MIN_CHARS, Suggestion, search_text, suggestions_response
+from anvis.permissions import MUNICIPAL, POST_ONLY, WRITE, access
 from anvis_core.workflow import (
     DEFAULT_OFFER_RESPONSE_WORKING_DAYS,
     DeclineReason,
@@ -165,7 +168,7 @@ def offer_dialogue(
         cases=case_queryset(user=request.user).select_related("citizen"),
         candidates=_choices(request, candidates, can_override),
         default_days=_default_days(vacancy),
-        marks=dict.fromkeys(candidates.split().soft + candidates.split().agreement, " ⚠"),
+        suggest_url=reverse("vacancies:offer_case_suggestions", args=[vacancy.pk]),
         can_override=can_override,
     )
     chosen = _chosen(request, form, preselect)
@@ -187,6 +190,37 @@ def offer_dialogue(
             path=request.path,
         )
     return _render(request, form, vacancy, candidates, chosen, confirm, can_override, today)
+
+
+@access(MUNICIPAL, deny_status=404, obj=Vacancy, action=WRITE, methods=POST_ONLY)
+def offer_case_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
+    """The offer dialogue's citizen field: the citizens the gate admits to this dwelling whose
+    name or case number match the typed text, the highest priority first; those with findings
+    to confirm (or, for the allocation lead, to override) say so. POST only, and every citizen
+    suggested is written to the personal-data access log."""
+    vacancy = selectors.vacancy_get(user=request.user, pk=pk)
+    text = search_text(request)
+    if len(text) < MIN_CHARS:
+        return suggestions_response([])
+    can_override = gate.may_override(request.user)
+    candidates = gate.vacancy_candidates(vacancy=vacancy, day=timezone.localdate())
+    split = candidates.split()
+    marked = set(split.soft + split.agreement)
+    cases = list(
+        case_search(_choices(request, candidates, can_override), text).order_by(
+            "-priority_total", "waiting_since", "pk"
+        )[:LIMIT]
+    )
+    suggested_cases_logged(request, cases, what="offer.eligibility")
+    return suggestions_response(_candidate_suggestion(c, c.number in marked) for c in cases)
+
+
+def _candidate_suggestion(case: Any, has_findings: bool) -> Suggestion:
+    suggestion = case_suggestion(case)
+    if not has_findings:
+        return suggestion
+    detail = f"{suggestion.detail} · ⚠ {_('findings to consider')}"
+    return Suggestion(suggestion.value, suggestion.label, detail)
 
 
 def _render(

@@ -111,7 +111,7 @@ def test_give_offer_stores_the_explanation(
     # until the offer is confirmed.
     dialogue = _page(client, url)
     assert "Kontrollér og gå videre" in dialogue
-    assert f'<option value="{first.pk}" selected>' in dialogue
+    assert f'<input type="hidden" name="case" value="{first.pk}"' in dialogue
     assert not Offer.objects.exists()
     response = client.post(url, {"case": first.pk, "response_working_days": 5, "confirmed": "1"})
     offer = Offer.objects.get(case=first)

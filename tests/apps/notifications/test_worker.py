@@ -138,3 +138,37 @@ def test_failed_immediate_mail_is_retried_once(
     assert emails_retry(now=timezone.now()) == 1
     assert emails_retry(now=timezone.now()) == 0
     assert len(mail.outbox) == 1
+
+
+def _offered(users: dict[str, Any], dwelling: Any, case: Any) -> Any:
+    vacancy = services.vacancy_accept(
+        actor=users["anvisningsleder"], vacancy=_report(users, dwelling), today=REPORT_DAY
+    )
+    return services.offer_create(
+        actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=REPORT_DAY
+    )
+
+
+def test_citizens_answer_deadline_reminds_the_caseworker_and_the_leads_once(
+    users: dict[str, Any], agreement: Any, cheap: Any, case: Any
+) -> None:
+    offer = _offered(users, cheap, case)
+    vacancy = offer.vacancy
+    deadline = offer.response_deadline
+    assert deadline_reminders(today=deadline - dt.timedelta(days=7)) == 0
+    assert deadline_reminders(today=deadline) == 2
+    assert deadline_reminders(today=deadline) == 0  # once per offer and recipient
+    notes = Notification.objects.filter(kind=Kind.DEADLINE_SOON)
+    assert {n.recipient.username for n in notes} == {"u_anvisningsleder", "u_sagsbehandler"}
+    note = notes.first()
+    assert note is not None and note.link == f"/ledige-boliger/{vacancy.pk}/"
+    assert note.title == f"Borgerens svar senest {deadline:%d.%m.%Y}: {cheap}"
+    assert case.number in note.body and note.body.startswith("0 arbejdsdag(e) tilbage")
+
+
+def test_answered_offer_gets_no_reminder(
+    users: dict[str, Any], agreement: Any, cheap: Any, case: Any
+) -> None:
+    offer = _offered(users, cheap, case)
+    services.offer_accept(actor=users["sagsbehandler"], offer=offer, today=REPORT_DAY)
+    assert deadline_reminders(today=offer.response_deadline) == 0

@@ -86,6 +86,37 @@ def test_a_search_by_department_number(org_a: Any) -> None:
     assert dwelling_search(Dwelling.objects.all(), "101").count() == 2
 
 
+def test_the_first_word_finds_by_postcode_town_or_department_name(org_a: Any) -> None:
+    every = Dwelling.objects.all()
+    assert dwelling_search(every, "9220").count() == 2
+    assert dwelling_search(every, "aalborg").count() == 2
+    assert dwelling_search(every, "Alfa Boligselskab afd").count() == 2
+    assert dwelling_search(every, "9220 st tv").count() == 1
+
+
+def test_the_first_word_matches_the_start_of_the_street_not_its_middle(org_a: Any) -> None:
+    """The first word is matched by prefix, so the national stock is searched through an index
+    (docs/benchmarks.md); later words still match anywhere in the address."""
+    every = Dwelling.objects.all()
+    assert dwelling_search(every, "favej").count() == 0
+    assert dwelling_search(every, "ALFA").count() == 2
+    assert dwelling_search(every, "alfa favej").count() == 2
+
+
+def test_danish_letters_match_in_either_case(org_a: Any, db: Any) -> None:
+    from django.db import connection
+
+    dept = Department.objects.get(organisation=org_a)
+    entrance = Entrance.objects.create(
+        department=dept, street="Ærøgade 4", postal_code="9000", city="Aalborg"
+    )
+    Dwelling.objects.create(entrance=entrance, floor="2", door="th", rooms=2, area_m2=60, rent=4200)
+    every = Dwelling.objects.all()
+    assert dwelling_search(every, "Ærø").count() == 1
+    if connection.vendor == "postgresql":  # SQLite's LOWER() and LIKE fold ASCII letters only
+        assert dwelling_search(every, "ærø").count() == 1
+
+
 def test_the_report_form_has_no_list_of_every_dwelling(client_for: Any, org_a: Any) -> None:
     page = client_for("boligorganisation").get(reverse("vacancies:vacancy_report")).content.decode()
     assert 'role="listbox"' in page and "search-select.js" in page
@@ -153,3 +184,22 @@ def test_stock_filters_take_the_department_number_and_say_any(
     page = client.get(reverse("stock:dwelling_list"), {"department_number": "202"}).content.decode()
     assert "Betavej 2" in page and "Alfavej 1" not in page
     assert "Ukendt" not in page and ">Alle<" in page
+
+
+def test_a_full_address_is_found_among_more_stairwells_than_are_read(
+    org_a: Any, monkeypatch: Any
+) -> None:
+    from anvis.stock import search
+
+    dept = Department.objects.get(organisation=org_a)
+    for number in range(2, 6):
+        Entrance.objects.create(
+            department=dept, street=f"Alfavej {number}", postal_code="9220", city="Aalborg Øst"
+        )
+    target = Entrance.objects.create(
+        department=dept, street="Alfavej 9", postal_code="9220", city="Aalborg Øst"
+    )
+    Dwelling.objects.create(entrance=target, floor="2", door="tv", rooms=2, area_m2=60, rent=4200)
+    monkeypatch.setattr(search, "ENTRANCE_CANDIDATES", 2)
+    found = dwelling_search(Dwelling.objects.all(), "Alfavej 9, 2. tv")
+    assert [d.entrance_id for d in found] == [target.pk]

@@ -291,15 +291,15 @@ def test_the_dialogue_lists_only_citizens_who_may_get_the_dwelling(
     free = make_case(users, "120385-1235", "Fri")
     barred = make_case(users, "010190-1234", "Spærret")
     break_area_bar(users, vacancy, barred, today)
-    page = (
-        client_for("sagsbehandler")
-        .get(reverse("vacancies:offer_create", args=[vacancy.pk]))
-        .content.decode()
-    )
-    options = re.findall(
-        r'<option value="(\d+)"', page.split('name="case"')[1].split("</select>")[0]
-    )
-    assert options == [str(free.pk)]
+    client = client_for("sagsbehandler")
+    page = client.get(reverse("vacancies:offer_create", args=[vacancy.pk])).content.decode()
+    # The citizen is chosen by a search field whose suggestions are the admitted citizens only.
+    suggest = reverse("vacancies:offer_case_suggestions", args=[vacancy.pk])
+    assert f'data-search-url="{suggest}"' in page and '<select name="case"' not in page
+    found = client.post(suggest, {"q": "Testesen"}).json()["results"]
+    assert [r["value"] for r in found] == [free.pk]
+    assert client.post(suggest, {"q": "Spærret"}).json()["results"] == []
+    assert client.get(suggest, {"q": "Testesen"}).status_code == 405
     assert barred.number in page.split('data-testid="not-offerable"')[1]
     assert "må ikke anvises dertil" in page
 

@@ -76,6 +76,7 @@
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
         option.className = "search-select__option";
+        option.dataset.value = String(item.value);
         var label = document.createElement("span");
         label.className = "search-select__label";
         label.textContent = item.label;
