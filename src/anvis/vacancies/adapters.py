@@ -143,15 +143,17 @@ def agreement_version_on(day: dt.date, organisation_ids: Iterable[int]) -> Agree
     """The version valid on ``day`` of the agreement in force that the organisations are party
     to (the first such agreement, newest first)."""
     orgs = set(organisation_ids)
-    agreements = (
-        AllocationAgreement.objects.filter(period_start__lte=day)
-        .prefetch_related("parties")
-        .order_by("-period_start", "pk")
-    )
-    for agreement in agreements:
+    agreements = AllocationAgreement.objects.filter(period_start__lte=day)
+    if orgs:
+        # The party test in the query: a national agreement has hundreds of parties, and
+        # loading them all for every judgement cost more than the judgement.
+        agreements = agreements.filter(
+            pk__in=AllocationAgreement.parties.through.objects.filter(
+                housingorganisation_id__in=orgs
+            ).values("allocationagreement_id")
+        )
+    for agreement in agreements.order_by("-period_start", "pk"):
         if not agreement.in_force_on(day):
-            continue
-        if orgs and not orgs & {p.pk for p in agreement.parties.all()}:
             continue
         version = agreement.version_for(day)
         if version is not None:
