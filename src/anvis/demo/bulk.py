@@ -30,6 +30,17 @@ def write_rows(model: Any, columns: list[str], rows: Iterable[tuple[Any, ...]]) 
             )
 
 
+def foreign_keys(table: str) -> list[tuple[str, str]]:
+    """The table's foreign keys as (name, definition), by name (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+            [table],
+        )
+        return cursor.fetchall()
+
+
 @contextmanager
 def foreign_keys_checked_once(table: str) -> Iterator[None]:
     """The table's foreign keys are dropped for the block and added again after it (PostgreSQL).
@@ -44,13 +55,8 @@ def foreign_keys_checked_once(table: str) -> Iterator[None]:
     back to deferred restores the transaction's state).
     """
     quote = connection.ops.quote_name
+    keys = foreign_keys(table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
-            [table],
-        )
-        keys = cursor.fetchall()
         if keys:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -37,40 +37,28 @@ def test_without_savepoints_nested_blocks_make_none(django_assert_num_queries: A
         HousingOrganisation.objects.create(name="Med", cvr="11223344")
 
 
-def _foreign_keys(table: str) -> list[tuple[str, str]]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
-            [table],
-        )
-        return cursor.fetchall()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_bulk_rows_keep_their_foreign_keys() -> None:
     """The demo's COPY sets the table's foreign keys aside and adds them again: they are all
     back as they were, and a row that breaks one still fails the load."""
     from django.db import IntegrityError, connection
 
-    from anvis.demo.bulk import write_rows
+    from anvis.demo.bulk import foreign_keys, write_rows
     from anvis.stock.models import Department
 
     if connection.vendor != "postgresql":
         pytest.skip("COPY and the foreign keys set aside are PostgreSQL's")
     table = Department._meta.db_table
-    before = _foreign_keys(table)
+    before = foreign_keys(table)
     org = HousingOrganisation.objects.create(name="Kopi", cvr="55667788")
     columns = ["id", "organisation_id", "number", "name", "district", "postal_code", "build_year"]
     with transaction.atomic():
         write_rows(Department, columns, [(910001, org.pk, "1", "Kopieret", "", "9000", 1970)])
     assert Department.objects.filter(pk=910001, organisation=org).exists()
-    assert _foreign_keys(table) == before and before
+    assert foreign_keys(table) == before and before
     with pytest.raises(IntegrityError, match="organisation"), transaction.atomic():
         write_rows(
             Department, columns, [(910002, org.pk + 1000, "2", "Uden ejer", "", "9000", 1970)]
         )
     assert not Department.objects.filter(pk=910002).exists()
-    assert _foreign_keys(table) == before
+    assert foreign_keys(table) == before
