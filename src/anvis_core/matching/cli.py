@@ -7,7 +7,10 @@ input is invalid (the message on standard error names the problem), 1 on an inte
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 EXIT_OK = 0
@@ -56,15 +59,30 @@ def run(args: argparse.Namespace) -> int:
     from anvis_core.matching.problem import ProblemError
     from anvis_core.matching.typed import decode_pair_form
 
+    with _without_cycle_collection():
+        try:
+            # Pair-form files are decoded straight into typed structures; anything else, and
+            # any file with an error (named by the reference reader), takes the reference path.
+            typed = decode_pair_form(raw)
+            problem, objective = typed if typed is not None else _reference_read(raw)
+        except ProblemError as exc:
+            print(f"anvis match: {path}: invalid problem: {exc}", file=sys.stderr)
+            return EXIT_INVALID
+        return _solve_and_write(problem, objective, args)
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Reading a file builds hundreds of thousands of objects and no reference cycles, so the
+    cycle collector would only scan them again and again (a fifth of the read); it is switched
+    off for the one command and restored after. Memory is still freed by reference counting."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        # Pair-form files are decoded straight into typed structures; anything else, and any
-        # file with an error (named by the reference reader), is read by the reference path.
-        typed = decode_pair_form(raw)
-        problem, objective = typed if typed is not None else _reference_read(raw)
-    except ProblemError as exc:
-        print(f"anvis match: {path}: invalid problem: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    return _solve_and_write(problem, objective, args)
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _reference_read(raw: bytes) -> tuple[Any, Any]:

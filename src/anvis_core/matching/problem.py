@@ -190,8 +190,10 @@ def _pairs(
         bad = int(np.flatnonzero(~finite)[0])
         raise ProblemError(f"pair {bad}: weight is not a finite number")
     key = pc * max(nd, 1) + pd
+    if bool((key[1:] > key[:-1]).all()):
+        return pc, pd, pw  # strictly increasing (files written in order): no pair twice
     sorted_key = np.sort(key)
-    if key.size and bool((sorted_key[1:] == sorted_key[:-1]).any()):
+    if bool((sorted_key[1:] == sorted_key[:-1]).any()):
         # The first position that repeats an earlier pair, and that earlier pair.
         order = np.argsort(key, kind="stable")
         sk = key[order]

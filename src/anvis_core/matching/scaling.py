@@ -20,6 +20,7 @@ import numpy as np
 from anvis_core.matching.problem import FloatArray, IntArray
 
 MAX_DECIMALS = 12
+_SAMPLE = 1024
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,14 +48,14 @@ def scale_weights(weights: FloatArray, max_abs_scaled: int, k: int) -> Scaled:
     wmax = float(np.max(np.abs(weights)))
     if wmax == 0.0:
         return Scaled(np.zeros(weights.size, dtype=np.int64), 1.0, True, 0.0)
+    sample = weights[:_SAMPLE]
     for d in range(MAX_DECIMALS + 1):
         scale = 10.0**d
         if wmax * scale > max_abs_scaled:
             break
-        scaled = weights * scale
-        rounded = np.rint(scaled)
-        tol = 8.0 * np.finfo(np.float64).eps * np.maximum(np.abs(scaled), 1.0)
-        if np.all(np.abs(scaled - rounded) <= tol):
+        # A scale at which the first weights are not whole cannot make all of them whole, so
+        # only a scale that passes on the sample is tried on every weight.
+        if _whole(sample * scale) is not None and (rounded := _whole(weights * scale)) is not None:
             return Scaled(rounded.astype(np.int64), scale, True, 0.0)
     # No exact decimal scale fits: take the largest power of ten (possibly below one) that fits.
     d = int(np.floor(np.log10(max_abs_scaled / wmax)))
@@ -64,3 +65,10 @@ def scale_weights(weights: FloatArray, max_abs_scaled: int, k: int) -> Scaled:
         scale /= 10.0
     costs = np.rint(weights * scale).astype(np.int64)
     return Scaled(costs, scale, False, k / scale)
+
+
+def _whole(scaled: FloatArray) -> FloatArray | None:
+    """``scaled`` rounded, if every value is whole up to a few units in the last place."""
+    rounded = np.rint(scaled)
+    tol = 8.0 * np.finfo(np.float64).eps * np.maximum(np.abs(scaled), 1.0)
+    return rounded if bool(np.all(np.abs(scaled - rounded) <= tol)) else None

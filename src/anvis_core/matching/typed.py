@@ -1,10 +1,14 @@
 """Typed decoding of pair-form problem files: JSON straight into msgspec Structs and arrays.
 
 A batch file holds half a million pairs. Parsing it into dicts and lists (one dict per pair) and
-then walking them cost more than the solver on large files, so the pair form is first decoded
-into typed structures: each pair object becomes a small :class:`Pair` struct (no dict, no
-garbage-collector tracking) and the column layout becomes three typed lists, which are turned
-into index and weight arrays at C speed.
+then walking them cost more than the solver on large files, so the pair form is decoded in two
+steps into typed structures. First everything but the pairs: the citizens, dwellings and groups
+(the pairs are only skipped over). Then the pairs, with the citizen and dwelling fields typed as
+the literal ids just read: the decoder checks each id against them at C speed and hands back the
+id objects already held, so half a million pairs create no new strings, and finding each id's
+index is a dictionary look-up of an already-hashed key. Each pair object becomes a small
+:class:`Pair` struct (no dict, no garbage-collector tracking); the column layout becomes three
+typed lists; both are turned into index and weight arrays at C speed.
 
 This is the fast path only. It accepts exactly what the reference reader
 (:func:`anvis_core.matching.jsonio.parse_pair_form`) accepts and builds the same problem; any
@@ -16,7 +20,7 @@ offending field and position. Errors therefore read the same whichever path is t
 from __future__ import annotations
 
 from operator import attrgetter
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 import numpy as np
@@ -50,23 +54,13 @@ class Group(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     placed: Count = 0
 
 
-class Pair(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    citizen: str
-    dwelling: str
-    weight: float
-
-
-class Columns(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    citizen: list[str]
-    dwelling: list[str]
-    weight: list[float]
-
-
 class PairFile(msgspec.Struct, forbid_unknown_fields=True):
+    """Everything but the pairs, which are kept as raw JSON for the second step."""
+
     objective: str
     citizens: list[Member]
     dwellings: list[Member]
-    pairs: list[Pair] | Columns
+    pairs: msgspec.Raw
     groups: list[Group] = []
     form: Any = None
 
@@ -82,6 +76,22 @@ class _Irregular(Exception):
     """Something the reference reader must look at."""
 
 
+def _pair_types(cids: list[str], dids: list[str]) -> tuple[type, type]:
+    """The pair struct and the columns struct whose id fields accept exactly these ids."""
+    citizen_id = Literal[tuple(cids)]  # type: ignore[valid-type]
+    dwelling_id = Literal[tuple(dids)]  # type: ignore[valid-type]
+    options = {"forbid_unknown_fields": True, "gc": False}
+    pair = msgspec.defstruct(
+        "Pair", [("citizen", citizen_id), ("dwelling", dwelling_id), ("weight", float)], **options
+    )
+    columns = msgspec.defstruct(
+        "Columns",
+        [("citizen", list[citizen_id]), ("dwelling", list[dwelling_id]), ("weight", list[float])],
+        **options,
+    )
+    return pair, columns
+
+
 def decode_pair_form(raw: bytes | str) -> tuple[PairProblem, Objective] | None:
     """The problem and objective of a pair-form file, or ``None`` when the reference reader must
     parse it (a domain-form file, or anything it would refuse or has to convert)."""
@@ -94,7 +104,7 @@ def decode_pair_form(raw: bytes | str) -> tuple[PairProblem, Objective] | None:
     objective: Objective = doc.objective
     try:
         return _problem(doc), objective
-    except (_Irregular, ProblemError, *_IRREGULAR):
+    except (_Irregular, ProblemError, msgspec.DecodeError, *_IRREGULAR):
         return None
 
 
@@ -119,10 +129,16 @@ def _group_lists(members: list[Member], gindex: dict[str, int]) -> list[list[int
 
 
 def _pair_arrays(
-    doc: PairFile, cindex: dict[str, int], dindex: dict[str, int]
+    doc: PairFile, cids: list[str], dids: list[str]
 ) -> tuple[IntArray, IntArray, FloatArray]:
-    if isinstance(doc.pairs, Columns):
-        citizens, dwellings, weights = doc.pairs.citizen, doc.pairs.dwelling, doc.pairs.weight
+    """The pairs as index and weight arrays; an unknown id fails the decoding (at C speed)."""
+    if not cids or not dids:
+        raise _Irregular  # no id to type the pairs with: the reference reader decides
+    cindex, dindex = _unique_index(cids), _unique_index(dids)
+    pair_type, columns_type = _pair_types(cids, dids)
+    if memoryview(doc.pairs)[:1].tobytes() == b"{":
+        cols = msgspec.json.decode(doc.pairs, type=columns_type)
+        citizens, dwellings, weights = cols.citizen, cols.dwelling, cols.weight
         n = len(weights)
         if not len(citizens) == len(dwellings) == n:
             raise _Irregular
@@ -130,7 +146,7 @@ def _pair_arrays(
         pd = np.fromiter(map(dindex.__getitem__, dwellings), dtype=np.int64, count=n)
         pw = np.asarray(weights, dtype=np.float64)
     else:
-        pairs = doc.pairs
+        pairs = msgspec.json.decode(doc.pairs, type=list[pair_type])  # type: ignore[valid-type]
         n = len(pairs)
         pc = np.fromiter(map(cindex.__getitem__, map(_CITIZEN, pairs)), dtype=np.int64, count=n)
         pd = np.fromiter(map(dindex.__getitem__, map(_DWELLING, pairs)), dtype=np.int64, count=n)
@@ -147,8 +163,7 @@ def _problem(doc: PairFile) -> PairProblem:
     dids = [d.id for d in doc.dwellings]
     cgroups = _group_lists(doc.citizens, gindex)
     dgroups = _group_lists(doc.dwellings, gindex)
-    cindex, dindex = _unique_index(cids), _unique_index(dids)
-    pc, pd, pw = _pair_arrays(doc, cindex, dindex)
+    pc, pd, pw = _pair_arrays(doc, cids, dids)
     return make_problem(
         citizen_ids=cids,
         dwelling_ids=dids,
