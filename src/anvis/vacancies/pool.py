@@ -111,6 +111,11 @@ class CitizenPool:
     """Case number → case id."""
     unknown_max_rent: set[str] = field(default_factory=set)
     """Case numbers whose maximum rent is not known (the agreement's ceiling is used)."""
+    derived_from: tuple[CitizenTable, dict[int, Citizen]] | None = field(
+        default=None, compare=False, repr=False
+    )
+    """The previous pool's table and the citizens that replace rows of it, when this pool is
+    that pool with some citizens changed in place."""
 
     @property
     def size(self) -> int:
@@ -118,8 +123,19 @@ class CitizenPool:
 
     @cached_property
     def table(self) -> CitizenTable:
-        """The engine's column table of the citizens, built once per pool."""
+        """The engine's column table of the citizens, made once per pool: from the previous
+        pool's table, row by row, where this pool only changed citizens in place."""
+        if self.derived_from is not None:
+            table, changed = self.derived_from
+            self.derived_from = None  # the previous table is not kept alive by this pool
+            return table.with_replaced(changed)
         return CitizenTable.build(self.citizens)
+
+    def built_table(self) -> CitizenTable | None:
+        """The table if it has been made already (:func:`functools.cached_property` keeps it in
+        the instance), else ``None``."""
+        table: CitizenTable | None = self.__dict__.get("table")
+        return table
 
 
 def _bar_until(
@@ -347,31 +363,33 @@ def _build_pool(
 
 
 def _row_versions_sql() -> str:
-    """One statement listing (kind, case id, row version) of the rows a citizen is made of
+    """One statement listing (kind, case id, row versions) for the rows a citizen is made of
     besides the case and its person: children, areas to avoid, legal-bar events and declined
-    offers with the offer's dwelling id. The case ids come as arrays (``= ANY``), so the planner
-    knows how many there are (a subquery's estimate can be far off after bulk loads)."""
+    offers with the offer's dwelling id, the versions of one kind and case joined in id order.
+    The case ids come as one array literal (``= ANY``), so the planner knows how many there are
+    (a subquery's estimate can be far off after bulk loads)."""
     q = connection.ops.quote_name
     statuses = ", ".join(["%s"] * len(DECLINED_STATUSES))
     vacancy = q(Vacancy._meta.db_table)
     parts = [
-        (1, HouseholdChild, "case_id", "", ""),
-        (2, AvoidArea, "case_id", "", ""),
-        (3, LegalBarEvent, "case_id", "", ""),
+        (1, HouseholdChild, "", ""),
+        (2, AvoidArea, "", ""),
+        (3, LegalBarEvent, "", ""),
         (
             4,
             Offer,
-            "case_id",
             ", v.dwelling_id",
             f"JOIN {vacancy} v ON v.id = r.vacancy_id WHERE r.status IN ({statuses}) AND",
         ),
     ]
     selects = [
-        f"SELECT {kind}, r.{key}, concat_ws('.', r.id, r.xmin, r.ctid{extra}) "  # noqa: S608
-        f"FROM {q(model._meta.db_table)} r {join or 'WHERE'} r.{key} = ANY(%s)"
-        for kind, model, key, extra, join in parts
+        f"SELECT {kind}, r.case_id, "  # noqa: S608
+        f"string_agg(concat_ws('.', r.id, r.xmin, r.ctid{extra}), ',' ORDER BY r.id) "
+        f"FROM {q(model._meta.db_table)} r {join or 'WHERE'} r.case_id = ANY(%s::bigint[]) "
+        "GROUP BY r.case_id"
+        for kind, model, extra, join in parts
     ]
-    return " UNION ALL ".join(selects) + " ORDER BY 1, 2, 3"
+    return " UNION ALL ".join(selects)
 
 
 _CASE, _PERSON = (f'"{m._meta.db_table}"' for m in (Case, Person))
@@ -380,10 +398,14 @@ CASE_VERSION = RawSQL(  # noqa: S611 (table names, no values)
 )
 """The row versions of a case and its person (the query joins the person for the birth date)."""
 
+Version = tuple[str | None, ...] | str
+"""What a case's citizen is made of, compared between requests (:func:`_pg_versions`,
+:func:`_content_versions`)."""
 
-def _pg_versions(today: dt.date, numbers: Sequence[str] | None) -> list[tuple[int, str]]:
+
+def _pg_versions(today: dt.date, numbers: Sequence[str] | None) -> list[tuple[int, Version]]:
     """(case id, version) of every waiting case in pool order, in two statements. The version
-    joins the system columns ``xmin`` (the transaction that wrote the row version) and ``ctid``
+    holds the system columns ``xmin`` (the transaction that wrote the row version) and ``ctid``
     (where it lies) of the case, its person and every child, area to avoid, legal-bar event and
     declined offer of it (with the offer's dwelling id). Every UPDATE writes a new row version,
     so the pair changes with every write, also with two writes in one transaction."""
@@ -392,30 +414,20 @@ def _pg_versions(today: dt.date, numbers: Sequence[str] | None) -> list[tuple[in
         .annotate(version=CASE_VERSION)
         .values_list("pk", "version", "citizen__birth_date")
     )
-    case_ids = [pk for pk, _v, _b in cases]
-    related: dict[tuple[int, int], list[str]] = defaultdict(list)
+    ids = "{" + ",".join([str(pk) for pk, _v, _b in cases]) + "}"
+    related: tuple[dict[int, str], ...] = ({}, {}, {}, {})
     with connection.cursor() as cursor:
-        cursor.execute(
-            _row_versions_sql(), [case_ids, case_ids, case_ids, *DECLINED_STATUSES, case_ids]
-        )
-        for kind, key, version in cursor.fetchall():
-            related[kind, key].append(version)
-    empty: list[str] = []
+        cursor.execute(_row_versions_sql(), [ids, ids, ids, *DECLINED_STATUSES, ids])
+        for kind, key, versions in cursor.fetchall():
+            related[kind - 1][key] = versions
+    children, avoid, bars, declined = related
     return [
-        (
-            pk,
-            ";".join(
-                [
-                    version,
-                    *("|" + ",".join(related.get((kind, pk), empty)) for kind in (1, 2, 3, 4)),
-                ]
-            ),
-        )
+        (pk, (version, children.get(pk), avoid.get(pk), bars.get(pk), declined.get(pk)))
         for pk, version, _birth in cases
     ]
 
 
-def _content_versions(queries: Sequence[list[Any]]) -> list[tuple[int, str]]:
+def _content_versions(queries: Sequence[list[Any]]) -> list[tuple[int, Version]]:
     """(case id, version) in pool order where the database has no row versions: the content of
     every row the citizen is made of (exact, but every row is read)."""
     related: dict[int, list[Any]] = defaultdict(list)
@@ -430,7 +442,7 @@ class _Entry:
     """A cached pool with the versions and conversions it was made of."""
 
     pool: CitizenPool
-    versions: dict[int, str]
+    versions: dict[int, Version]
     converted: Converted
     built: float
     used: float
@@ -509,11 +521,42 @@ def load_citizens(
         pk: fresh.get(pk) or known[pk] for pk, _v in versions if pk in fresh or pk in known
     }
     order = [pk for pk, _v in versions if pk in converted]
-    pool = _pool_of(order, converted)
+    pool = _changed_in_place(entry, order, fresh) or _pool_of(order, converted)
     version_of = dict(versions)
     built = now if entry is None else entry.built
     _store(key, _Entry(pool, {pk: version_of[pk] for pk in order}, converted, built, now))
     return pool
+
+
+def _changed_in_place(
+    entry: _Entry | None, order: list[int], fresh: Converted
+) -> CitizenPool | None:
+    """The cached pool with the freshly converted citizens put in their places, when the
+    waiting list kept its order (no case came, went or moved) and its case numbers. Its table is
+    then derived from the cached one row by row instead of being built for every citizen."""
+    if entry is None or list(entry.versions) != order:
+        return None
+    previous = entry.pool
+    position = {pk: i for i, pk in enumerate(order)}
+    citizens = list(previous.citizens)
+    unknown = set(previous.unknown_max_rent)
+    changed: dict[int, Citizen] = {}
+    for pk, (number, citizen, unknown_rent) in fresh.items():
+        i = position[pk]
+        if citizens[i].id != number:
+            return None
+        citizens[i] = changed[i] = citizen
+        if unknown_rent:
+            unknown.add(number)
+        else:
+            unknown.discard(number)
+    table = previous.built_table()
+    return CitizenPool(
+        citizens=citizens,
+        case_ids=dict(previous.case_ids),
+        unknown_max_rent=unknown,
+        derived_from=None if table is None else (table, changed),
+    )
 
 
 def _stale_queries(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -131,6 +131,38 @@ class CitizenTable:
             ),
         )
 
+    def with_replaced(self, changed: Mapping[int, Citizen]) -> CitizenTable:
+        """The table :meth:`build` would give for these citizens with the one at each position
+        in ``changed`` replaced, built from this table: the rows of the changed citizens are
+        written into copies of the columns, and the inverted indexes of the keys they had or
+        have are recomputed. Costs the changed rows instead of every citizen."""
+        if not changed:
+            return self
+        at = np.fromiter(changed, dtype=np.int64, count=len(changed))
+        if at.min() < 0 or at.max() >= self.size:
+            raise IndexError("position outside the table")
+        new = CitizenTable.build([changed[int(i)] for i in at])
+        citizens = list(self.citizens)
+        for i, c in changed.items():
+            citizens[i] = c
+        ids = tuple(c.id for c in citizens)
+        position = self.position
+        if any(self.ids[i] != c.id for i, c in changed.items()):
+            position = {cid: i for i, cid in enumerate(ids)}
+            if len(position) != len(ids):
+                return CitizenTable.build(citizens)  # names the duplicate
+        updates: dict[str, object] = {"citizens": tuple(citizens), "ids": ids, "position": position}
+        for f in fields(self):
+            old = getattr(self, f.name)
+            if isinstance(old, np.ndarray):
+                column = old.copy()
+                column[at] = getattr(new, f.name)
+                updates[f.name] = column
+            elif f.name in _INDEXES:
+                had = {k for i in changed for k in getattr(self.citizens[i], f.name)}
+                updates[f.name] = _reindexed(old, getattr(new, f.name), at, had)
+        return replace(self, **updates)
+
     def member_mask(self, index: Mapping[str, NDArray[np.int64]], key: str) -> BoolArray:
         """True for the citizens whose set (given by its inverted ``index``) contains ``key``."""
         mask = np.zeros(self.size, dtype=np.bool_)
@@ -138,3 +170,39 @@ class CitizenTable:
         if hit is not None:
             mask[hit] = True
         return mask
+
+
+_INDEXES = frozenset(
+    {
+        "excluded_districts",
+        "excluded_departments",
+        "wished_districts",
+        "wished_departments",
+        "declined_units",
+    }
+)
+
+
+def _reindexed(
+    index: Mapping[str, NDArray[np.int64]],
+    changed: Mapping[str, NDArray[np.int64]],
+    at: NDArray[np.int64],
+    had: set[str],
+) -> Mapping[str, NDArray[np.int64]]:
+    """An inverted index with the rows at positions ``at`` (whose keys were ``had``) replaced by
+    the rows whose own index (positions into ``at``) is ``changed``; positions stay in ascending
+    order, as built."""
+    out = dict(index)
+    for key in had | set(changed):
+        kept = index.get(key, _NONE)
+        kept = kept[~np.isin(kept, at)]
+        added = at[changed[key]] if key in changed else _NONE
+        merged = np.union1d(kept, added)
+        if merged.size:
+            out[key] = merged
+        else:
+            out.pop(key, None)
+    return out
+
+
+_NONE = np.zeros(0, dtype=np.int64)

@@ -22,6 +22,7 @@ from anvis.vacancies.gate import score_weights
 from anvis.vacancies.models import DeclineReasonChoice, Offer
 from anvis_core.matching.eligibility import RULES
 from anvis_core.matching.ranking import rank_vacancy
+from tests.core.matching.helpers import assert_same_table
 
 from .conftest import make_case, open_vacancy
 
@@ -111,6 +112,7 @@ def assert_same_as_rebuild(ctx: dict[str, Any], rent_ceiling: int) -> None:
     assert incremental.citizens == full.citizens
     assert incremental.case_ids == full.case_ids
     assert incremental.unknown_max_rent == full.unknown_max_rent
+    assert_same_table(incremental.table, full.table)
     setting = ctx["setting"]
     ranked = [
         rank_vacancy(setting.dwellings[0], p.table, setting.context, score_weights(), RULES)

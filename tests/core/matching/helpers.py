@@ -1,17 +1,19 @@
-"""Instance generators and a brute-force reference solver for the matching tests."""
+"""Instance generators, a brute-force reference solver and a table comparison for the matching
+tests."""
 
 from __future__ import annotations
 
 import itertools
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 
 from anvis_core.matching.check import violations
 from anvis_core.matching.problem import GroupSpec, PairProblem, make_problem
+from anvis_core.matching.table import CitizenTable
 
 
 @dataclass
@@ -158,3 +160,17 @@ def to_columns(document: dict[str, Any]) -> dict[str, Any]:
     pairs = document["pairs"]
     columns = {k: [p[k] for p in pairs] for k in ("citizen", "dwelling", "weight")}
     return {**document, "pairs": columns}
+
+
+def assert_same_table(a: CitizenTable, b: CitizenTable) -> None:
+    """Every column and inverted index of the two tables is the same."""
+    for f in fields(CitizenTable):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(x, np.ndarray):
+            assert x.dtype == y.dtype and np.array_equal(x, y), f.name
+        elif isinstance(x, dict):
+            assert x.keys() == y.keys(), f.name
+            for k in x:
+                assert np.array_equal(x[k], y[k]), (f.name, k)
+        else:
+            assert x == y, f.name
