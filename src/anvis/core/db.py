@@ -10,7 +10,8 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, models
+from django.core.exceptions import ValidationError
+from django.db import connection, connections, models, router
 
 # Below this many new or changed rows PostgreSQL's autovacuum keeps the statistics current
 # soon enough; above it, plans made on the old statistics (for example a sequential scan of
@@ -101,3 +102,70 @@ def without_savepoints() -> Iterator[None]:
         yield
     finally:
         del connection._savepoint_allowed
+
+
+_constraints_left: ContextVar[bool] = ContextVar("constraints_left_to_database", default=False)
+_model_validate_constraints = models.Model.validate_constraints
+_left_depth = [0]
+
+
+def _enforced_by_database(constraint: Any, features: Any) -> bool:
+    """Whether the database itself refuses a row that breaks `constraint` (its table has it):
+    check constraints, and unique constraints of the plain kinds every supported database
+    creates."""
+    if isinstance(constraint, models.CheckConstraint):
+        return bool(features.supports_table_check_constraints)
+    if isinstance(constraint, models.UniqueConstraint):
+        return (
+            constraint.deferrable is None
+            and not constraint.include
+            and not constraint.opclasses
+            and (constraint.condition is None or features.supports_partial_indexes)
+            and (not constraint.expressions or features.supports_expression_indexes)
+        )
+    return False
+
+
+def _validate_constraints(self: models.Model, exclude: Any = None) -> None:
+    """`Model.validate_constraints`, leaving out inside `constraints_left_to_database` the
+    constraints the database enforces on the write that follows."""
+    if not _constraints_left.get():
+        _model_validate_constraints(self, exclude=exclude)
+        return
+    using = router.db_for_write(type(self), instance=self)
+    features = connections[using].features
+    errors: dict[str, Any] = {}
+    for model_class, constraints in self.get_constraints():
+        for constraint in constraints:
+            if _enforced_by_database(constraint, features):
+                continue
+            try:
+                constraint.validate(model_class, self, exclude=exclude, using=using)
+            except ValidationError as exc:
+                if getattr(exc, "code", None) == "unique" and len(constraint.fields) == 1:
+                    errors.setdefault(constraint.fields[0], []).append(exc)
+                else:
+                    errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+@contextmanager
+def constraints_left_to_database() -> Iterator[None]:
+    """Inside one transaction that is given up on its first error (a bulk load), the models'
+    `full_clean` does not check beforehand, one query per constraint, the check and unique
+    constraints the database checks anyway when the row is written: the rules are the same, a
+    row that breaks one still stops the load (as an IntegrityError instead of a
+    ValidationError). Every other validation runs as always; other threads and code outside the
+    block are not affected."""
+    if _left_depth[0] == 0:
+        models.Model.validate_constraints = _validate_constraints  # type: ignore[method-assign]
+    _left_depth[0] += 1
+    token = _constraints_left.set(True)
+    try:
+        yield
+    finally:
+        _constraints_left.reset(token)
+        _left_depth[0] -= 1
+        if _left_depth[0] == 0:
+            models.Model.validate_constraints = _model_validate_constraints  # type: ignore[method-assign]

@@ -8,7 +8,12 @@ from collections.abc import Callable
 from django.db import transaction
 from django.test.utils import override_settings
 
-from anvis.core.db import refresh_table_statistics, tracking_writes, without_savepoints
+from anvis.core.db import (
+    constraints_left_to_database,
+    refresh_table_statistics,
+    tracking_writes,
+    without_savepoints,
+)
 from anvis.demo import (
     accounts,
     agreements,
@@ -53,6 +58,9 @@ def load_all(ctx: DemoContext, loaded: Callable[[str, float], None]) -> None:
         # The load is one transaction that stops at the first error: the services' own atomic
         # blocks need no savepoints here (two round trips fewer each, about 10,000 in all).
         without_savepoints(),
+        # The check and unique constraints are the database's to check on each write (one
+        # query fewer per constraint per saved model, a quarter of the services' time).
+        constraints_left_to_database(),
     ):
         for name, load in LOADERS:
             started = time.perf_counter()

@@ -1,14 +1,21 @@
-"""The bulk-load helpers: which tables a block wrote, and atomic blocks without savepoints."""
+"""The bulk-load helpers: which tables a block wrote, atomic blocks without savepoints, and the
+constraints left to the database."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
-from anvis.core.db import note_written, tracking_writes, without_savepoints
-from anvis.stock.models import HousingOrganisation
+from anvis.core.db import (
+    constraints_left_to_database,
+    note_written,
+    tracking_writes,
+    without_savepoints,
+)
+from anvis.stock.models import Department, HousingOrganisation
 
 
 @pytest.mark.django_db
@@ -62,3 +69,26 @@ def test_bulk_rows_keep_their_foreign_keys() -> None:
         )
     assert not Department.objects.filter(pk=910002).exists()
     assert foreign_keys(table) == before
+
+
+@pytest.mark.django_db
+def test_constraints_left_to_database_are_still_kept(django_assert_num_queries: Any) -> None:
+    """Inside the block `validate_constraints` asks nothing for the check and unique
+    constraints; the database still refuses a row that breaks one, and after the block they are
+    checked beforehand again."""
+    org = HousingOrganisation.objects.create(name="Regler", cvr="22334455")
+    Department.objects.create(organisation=org, number="1", name="Første")
+    twin = Department(organisation=org, number="1", name="Samme nummer")
+    too_old = Department(organisation=org, number="2", name="For gammel", build_year=1500)
+    for department in (twin, too_old):
+        with pytest.raises(ValidationError):
+            department.validate_constraints()
+    with constraints_left_to_database(), django_assert_num_queries(0):
+        twin.validate_constraints()
+        too_old.validate_constraints()
+    for department in (twin, too_old):
+        with pytest.raises(IntegrityError), transaction.atomic(), constraints_left_to_database():
+            department.save()
+    assert Department.objects.filter(organisation=org).count() == 1
+    with pytest.raises(ValidationError, match="build"):
+        too_old.validate_constraints()
