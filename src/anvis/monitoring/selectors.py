@@ -67,16 +67,27 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-_memo: ContextVar[dict[tuple[dt.date, tuple[int, ...] | None], dict[int, StatusInfo]] | None] = (
-    ContextVar("department_status_memo", default=None)
+@dataclass
+class _DateStatuses:
+    """The statuses of one date computed so far within a `status_memo` block."""
+
+    statuses: dict[int, StatusInfo] = field(default_factory=dict)
+    asked: set[int] = field(default_factory=set)  # departments computed (with or without one)
+    whole: bool = False  # every department computed
+
+
+_memo: ContextVar[dict[dt.date, _DateStatuses] | None] = ContextVar(
+    "department_status_memo", default=None
 )
 
 
 @contextmanager
 def status_memo() -> Iterator[None]:
-    """Within the block `department_status_map` computes each date's statuses once. Only for
-    bulk work during which the indicators, the designations and the monitoring settings do not
-    change (the demo load): the statuses come from those alone."""
+    """Within the block `department_status_map` computes each department's status on a date
+    once: a later call for that date computes only the departments no earlier call asked for
+    (a department's status depends on its own figures alone). Only for bulk work during which
+    the indicators, the designations and the monitoring settings do not change (the demo load):
+    the statuses come from those alone."""
     token = _memo.set({})
     try:
         yield
@@ -93,13 +104,18 @@ def department_status_map(
     memo = _memo.get()
     if memo is None:
         return _status_map(on_date, department_ids)
-    whole = memo.get((on_date, None))
-    if whole is not None and department_ids is not None:
-        return {dept: whole[dept] for dept in department_ids if dept in whole}
-    key = (on_date, None if department_ids is None else tuple(sorted(department_ids)))
-    if key not in memo:
-        memo[key] = _status_map(on_date, department_ids)
-    return dict(memo[key])
+    known = memo.setdefault(on_date, _DateStatuses())
+    if department_ids is None:
+        if not known.whole:
+            known.statuses, known.whole = _status_map(on_date, None), True
+        return dict(known.statuses)
+    if not known.whole:
+        missing = sorted(set(department_ids) - known.asked)
+        if missing:
+            known.statuses.update(_status_map(on_date, missing))
+            known.asked.update(missing)
+    statuses = known.statuses
+    return {dept: statuses[dept] for dept in department_ids if dept in statuses}
 
 
 def _status_map(on_date: dt.date, department_ids: list[int] | None) -> dict[int, StatusInfo]:

@@ -82,7 +82,7 @@ def test_placement_counts_by_department_and_entrance(
     assert only_b == ({b1.entrance.department_id: 1}, {b1.entrance_id: 1})
 
 
-def test_status_memo_computes_each_date_once(
+def test_status_memo_computes_each_department_and_date_once(
     monitored: Any, django_assert_num_queries: Any
 ) -> None:
     day = dt.date(2025, 6, 1)  # computed on read: no snapshot for that date
@@ -95,6 +95,15 @@ def test_status_memo_computes_each_date_once(
             assert department_status_map(day, [b]) == {b: plain[b]}
     with django_assert_num_queries(2):  # outside the block every call reads again
         department_status_map(TODAY)
+    a = monitored["a"].pk
+    with status_memo():
+        assert department_status_map(day, [a]) == {a: plain[a]}
+        with django_assert_num_queries(0):
+            assert department_status_map(day, [a]) == {a: plain[a]}
+        with django_assert_num_queries(3):  # read for the department not asked for before
+            assert department_status_map(day, [b, a]) == {b: plain[b], a: plain[a]}
+        with django_assert_num_queries(0):
+            assert department_status_map(day, [b]) == {b: plain[b]}
 
 
 def test_step_proposals_levels_and_reasons(monitored: Any, users: Any) -> None:
