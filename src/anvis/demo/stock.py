@@ -389,6 +389,8 @@ def load(ctx: DemoContext) -> None:
     for key, model, columns in TABLES:
         write_rows(model, columns, data[key])
     reset_sequences([model for _key, model, _cols in TABLES])
+    # The rows as written, for the loaders after this one that need the whole stock.
+    ctx.data["stock"] = data
     family = [row for row in data["dwellings"] if row[4] == "family"]
     cheap = sum(1 for row in family if row[7] < 3500)
     ctx.log(
