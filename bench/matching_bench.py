@@ -169,7 +169,7 @@ def highs_lp(problem: PairProblem) -> tuple[float, float]:
 # figures in the same rounds.
 REFERENCE_ONLY = (
     "import sys, anvis_core.matching.typed as t; t.decode_pair_form = lambda raw: None; "
-    "from anvis_core.cli import main; sys.exit(main(sys.argv[1:]))"
+    "from anvis_core.cli import main; sys.exit(main())"
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
@@ -40,6 +41,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(first if first in COMMANDS else None)
     args = parser.parse_args(args_list)
     code: int = args.handler(args)
+    if argv is None and getattr(args, "exit_at_once", False):
+        # The command's work is written and nothing else runs in the process: end it without
+        # freeing every object one by one (a batch file leaves half a million behind).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     return code
 
 

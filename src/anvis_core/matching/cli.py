@@ -7,10 +7,13 @@ input is invalid (the message on standard error names the problem), 1 on an inte
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
+import importlib.util
 import sys
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 EXIT_OK = 0
@@ -41,23 +44,23 @@ def add_parser(subparsers: Any) -> None:
         default=None,
         help="seconds allowed for the solver when groups do not nest (default 600)",
     )
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=run, exit_at_once=True)
 
 
 def run(args: argparse.Namespace) -> int:
     path: str = args.problem
+    # The file is read, and the solver's library linked, on the second core while this one
+    # imports the reader (the three are independent and each takes tens of milliseconds).
+    _start_linking_solver()
+    reading = _Read(path)
+    from anvis_core.matching.problem import ProblemError
+    from anvis_core.matching.typed import decode_pair_form
+
     try:
-        if path == "-":
-            raw = sys.stdin.buffer.read()
-        else:
-            with open(path, "rb") as fh:
-                raw = fh.read()
+        raw = reading.result()
     except OSError as exc:
         print(f"anvis match: cannot read {path}: {exc.strerror}", file=sys.stderr)
         return EXIT_INVALID
-
-    from anvis_core.matching.problem import ProblemError
-    from anvis_core.matching.typed import decode_pair_form
 
     with _without_cycle_collection():
         try:
@@ -69,6 +72,56 @@ def run(args: argparse.Namespace) -> int:
             print(f"anvis match: {path}: invalid problem: {exc}", file=sys.stderr)
             return EXIT_INVALID
         return _solve_and_write(problem, objective, args)
+
+
+class _Read(threading.Thread):
+    """The problem file (or standard input) read in a thread of its own; reading releases the
+    interpreter lock, so it goes on while the main thread imports."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(daemon=True)
+        self.path = path
+        self.data = b""
+        self.error: OSError | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            if self.path == "-":
+                self.data = sys.stdin.buffer.read()
+            else:
+                with open(self.path, "rb") as fh:
+                    self.data = fh.read()
+        except OSError as exc:
+            self.error = exc
+
+    def result(self) -> bytes:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.data
+
+
+def _start_linking_solver() -> None:
+    """Load the min-cost-flow solver's shared library in the background. Linking it takes about
+    40 ms and is done by the dynamic loader without the interpreter lock; the import that
+    follows finds the library loaded. Any failure here is left for that import to report."""
+    try:
+        spec = importlib.util.find_spec(_SOLVER)
+    except ImportError:
+        return
+    if spec is None or not spec.origin:
+        return
+    origin = spec.origin
+
+    def link() -> None:
+        with suppress(OSError):
+            ctypes.CDLL(origin, mode=sys.getdlopenflags())
+
+    threading.Thread(target=link, daemon=True).start()
+
+
+_SOLVER = "ortools.graph.python.min_cost_flow"
 
 
 @contextmanager

@@ -331,3 +331,19 @@ def test_console_entry_point_as_a_process(tmp_path: Path) -> None:
     )
     assert bad.returncode == 2
     assert "malformed JSON" in bad.stderr
+
+
+def test_the_process_writes_its_whole_result_to_a_pipe_before_it_ends() -> None:
+    """The command ends its process at once after the result (no teardown); what it wrote to
+    standard output through a pipe must all be there, for a problem read from standard input."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "anvis_core.cli", "match", "-"],
+        input=(EXAMPLES / "match-small.json").read_text(),
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["total_weight"] == 20.5
