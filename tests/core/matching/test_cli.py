@@ -335,8 +335,10 @@ def test_console_entry_point_as_a_process(tmp_path: Path) -> None:
 
 def test_the_process_writes_its_whole_result_to_a_pipe_before_it_ends() -> None:
     """The command ends its process at once after the result (no teardown); what it wrote to
-    standard output through a pipe must all be there, for a problem read from standard input."""
+    standard output through a pipe must all be there, for a problem read from standard input.
+    The output is buffered as in production (no ``PYTHONUNBUFFERED``)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    env.pop("PYTHONUNBUFFERED", None)
     proc = subprocess.run(
         [sys.executable, "-m", "anvis_core.cli", "match", "-"],
         input=(EXAMPLES / "match-small.json").read_text(),
