@@ -46,29 +46,31 @@ def test_without_savepoints_nested_blocks_make_none(django_assert_num_queries: A
 
 @pytest.mark.django_db(transaction=True)
 def test_bulk_rows_keep_their_foreign_keys() -> None:
-    """The demo's COPY sets the table's foreign keys aside and adds them again: they are all
-    back as they were, and a row that breaks one still fails the load."""
+    """The demo's COPY sets the table's foreign keys and plain indexes aside and adds them again:
+    they are all back as they were, and a row that breaks a key still fails the load."""
     from django.db import IntegrityError, connection
 
-    from anvis.demo.bulk import foreign_keys, write_rows
+    from anvis.demo.bulk import foreign_keys, secondary_indexes, write_rows
     from anvis.stock.models import Department
 
     if connection.vendor != "postgresql":
         pytest.skip("COPY and the foreign keys set aside are PostgreSQL's")
     table = Department._meta.db_table
-    before = foreign_keys(table)
+    before, indexes = foreign_keys(table), secondary_indexes(table)
     org = HousingOrganisation.objects.create(name="Kopi", cvr="55667788")
     columns = ["id", "organisation_id", "number", "name", "district", "postal_code", "build_year"]
     with transaction.atomic():
         write_rows(Department, columns, [(910001, org.pk, "1", "Kopieret", "", "9000", 1970)])
     assert Department.objects.filter(pk=910001, organisation=org).exists()
     assert foreign_keys(table) == before and before
+    assert secondary_indexes(table) == indexes and indexes
     with pytest.raises(IntegrityError, match="organisation"), transaction.atomic():
         write_rows(
             Department, columns, [(910002, org.pk + 1000, "2", "Uden ejer", "", "9000", 1970)]
         )
     assert not Department.objects.filter(pk=910002).exists()
     assert foreign_keys(table) == before
+    assert secondary_indexes(table) == indexes
 
 
 @pytest.mark.django_db
