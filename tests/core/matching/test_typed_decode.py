@@ -12,10 +12,19 @@ import pytest
 
 from anvis_core.matching.jsonio import loads, parse_pair_form
 from anvis_core.matching.problem import PairProblem, ProblemError
+from anvis_core.matching import typed as typed_module
 from anvis_core.matching.typed import decode_pair_form
 
 from .helpers import problem_document, random_problem, to_columns
 from .test_cli import INVALID, good, good_columns
+
+
+@pytest.fixture(autouse=True, params=["ids typed", "ids as strings"])
+def id_typing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs with the pairs' ids typed as the literal ids read and as plain strings
+    (the decoder chooses by the number of pairs an id)."""
+    threshold = 0 if request.param == "ids typed" else 10**12
+    monkeypatch.setattr(typed_module, "_PAIR_BYTES_PER_ID", threshold)
 
 
 def assert_same(a: PairProblem, b: PairProblem) -> None:
