@@ -64,8 +64,9 @@ def load_all(ctx: DemoContext, loaded: Callable[[str, float], None]) -> None:
     ):
         for name, load in LOADERS:
             started = time.perf_counter()
-            # Department statuses are computed once per date within a loader: no loader changes
-            # the indicators or designations they come from after writing them.
+            # Department statuses are computed once per set of figures within a loader: no
+            # loader changes the indicators, designations or snapshot they come from after
+            # writing them.
             with tracking_writes() as written, status_memo():
                 load(ctx)
             # The next loaders (and the first requests) query what this one wrote (the national

@@ -87,6 +87,13 @@ def designations_on(
     return list_year, dict(kinds)
 
 
+def figures_as_of(on_date: dt.date) -> tuple[int, int]:
+    """The indicator year and the list year whose figures `assess_departments` judges by on a
+    date: the date counts for nothing else, so two dates with the same pair give the same
+    statuses."""
+    return latest_usable_year(on_date), latest_list_year(on_date)
+
+
 @dataclass(frozen=True)
 class Computed:
     department_id: int

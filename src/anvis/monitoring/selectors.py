@@ -38,6 +38,7 @@ from anvis_core.composition import (
     window_start,
 )
 
+from . import compute
 from .compute import assess_departments
 from .labels import describe
 from .models import (
@@ -76,18 +77,20 @@ class _DateStatuses:
     whole: bool = False  # every department computed
 
 
-_memo: ContextVar[dict[dt.date, _DateStatuses] | None] = ContextVar(
+_memo: ContextVar[dict[Any, _DateStatuses] | None] = ContextVar(
     "department_status_memo", default=None
 )
 
 
 @contextmanager
 def status_memo() -> Iterator[None]:
-    """Within the block `department_status_map` computes each department's status on a date
-    once: a later call for that date computes only the departments no earlier call asked for
-    (a department's status depends on its own figures alone). Only for bulk work during which
-    the indicators, the designations and the monitoring settings do not change (the demo load):
-    the statuses come from those alone."""
+    """Within the block `department_status_map` computes each department's status once per
+    set of figures: a later call computes only the departments no earlier call asked for (a
+    department's status depends on its own figures alone), and dates judged by the same
+    indicator and list years share their statuses (`compute.figures_as_of`); a date with a
+    stored snapshot keeps its own. Only for bulk work during which the indicators, the
+    designations, the snapshot and the monitoring settings do not change (the demo load): the
+    statuses come from those alone."""
     token = _memo.set({})
     try:
         yield
@@ -104,7 +107,10 @@ def department_status_map(
     memo = _memo.get()
     if memo is None:
         return _status_map(on_date, department_ids)
-    known = memo.setdefault(on_date, _DateStatuses())
+    known = memo.get(on_date)
+    if known is None:
+        key = on_date if _snapshot_fresh(on_date) else compute.figures_as_of(on_date)
+        known = memo[on_date] = memo.setdefault(key, _DateStatuses())
     if department_ids is None:
         if not known.whole:
             known.statuses, known.whole = _status_map(on_date, None), True
@@ -118,14 +124,19 @@ def department_status_map(
     return {dept: statuses[dept] for dept in department_ids if dept in statuses}
 
 
-def _status_map(on_date: dt.date, department_ids: list[int] | None) -> dict[int, StatusInfo]:
+def _snapshot_fresh(on_date: dt.date) -> bool:
+    """Whether the stored snapshot was computed for that date (one query)."""
     stored = DepartmentStatus.objects.aggregate(
         total=Count("pk"), fresh=Count("pk", filter=Q(as_of=on_date))
     )
+    return bool(stored["total"]) and stored["fresh"] == stored["total"]
+
+
+def _status_map(on_date: dt.date, department_ids: list[int] | None) -> dict[int, StatusInfo]:
     snapshot = DepartmentStatus.objects.filter(as_of=on_date)
     if department_ids is not None:
         snapshot = snapshot.filter(department_id__in=department_ids)
-    if stored["total"] and stored["fresh"] == stored["total"]:
+    if _snapshot_fresh(on_date):
         return {
             dept: StatusInfo(dept, status, status == "red", tuple(reasons), year, tuple(kinds))
             for dept, status, reasons, year, kinds in snapshot.values_list(

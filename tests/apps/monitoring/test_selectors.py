@@ -104,6 +104,13 @@ def test_status_memo_computes_each_department_and_date_once(
             assert department_status_map(day, [b, a]) == {b: plain[b], a: plain[a]}
         with django_assert_num_queries(0):
             assert department_status_map(day, [b]) == {b: plain[b]}
+        # The next day is judged by the same figures: its statuses are those of `day`, after
+        # one look at whether a snapshot was stored for it.
+        with django_assert_num_queries(1):
+            assert department_status_map(day + dt.timedelta(days=1), [a, b]) == {
+                a: plain[a],
+                b: plain[b],
+            }
 
 
 def test_step_proposals_levels_and_reasons(monitored: Any, users: Any) -> None:
