@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import pytest
 
+from anvis_core.matching import typed as typed_module
 from anvis_core.matching.jsonio import loads, parse_pair_form
 from anvis_core.matching.problem import PairProblem, ProblemError
-from anvis_core.matching import typed as typed_module
 from anvis_core.matching.typed import decode_pair_form
 
 from .helpers import problem_document, random_problem, to_columns
