@@ -173,6 +173,14 @@ REFERENCE_ONLY = (
 )
 
 
+def compile_sources() -> None:
+    """Write the bytecode of the package first, as an installed package has it; otherwise a
+    machine with PYTHONDONTWRITEBYTECODE set compiles every module on every run."""
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "src" / "anvis_core"), quiet=1)
+
+
 def process_run(path: Path, out: Path, *, reference: bool = False) -> float:
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     command = ["-c", REFERENCE_ONLY] if reference else ["-m", "anvis_core.cli"]
@@ -280,6 +288,7 @@ def main() -> int:
     if args.write and any(getattr(args, name) != default for name, default in SIZES.items()):
         ap.error("--write records the figures of the default sizes only")
     nc, nd, per = args.citizens, args.dwellings, args.pairs_per_citizen
+    compile_sources()
     lines: list[str] = []
 
     def say(s: str = "") -> None:
