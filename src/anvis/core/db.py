@@ -106,6 +106,7 @@ def without_savepoints() -> Iterator[None]:
 
 _constraints_left: ContextVar[bool] = ContextVar("constraints_left_to_database", default=False)
 _model_validate_constraints = models.Model.validate_constraints
+_foreign_key_validate = models.ForeignKey.validate
 _left_depth = [0]
 
 
@@ -150,16 +151,33 @@ def _validate_constraints(self: models.Model, exclude: Any = None) -> None:
         raise ValidationError(errors)
 
 
+def _validate_foreign_key(self: Any, value: Any, model_instance: Any) -> None:
+    """`ForeignKey.validate`, without its query for the row referred to inside
+    `constraints_left_to_database` when the database's foreign key checks the same: a key with
+    a constraint in the database and no `limit_choices_to` (which the database cannot check)."""
+    if (
+        not _constraints_left.get()
+        or not self.db_constraint
+        or self.remote_field.limit_choices_to
+        or self.remote_field.parent_link
+        or not connections[router.db_for_write(self.model)].features.supports_foreign_keys
+    ):
+        _foreign_key_validate(self, value, model_instance)
+        return
+    super(models.ForeignKey, self).validate(value, model_instance)  # choices, null and blank
+
+
 @contextmanager
 def constraints_left_to_database() -> Iterator[None]:
     """Inside one transaction that is given up on its first error (a bulk load), the models'
-    `full_clean` does not check beforehand, one query per constraint, the check and unique
-    constraints the database checks anyway when the row is written: the rules are the same, a
-    row that breaks one still stops the load (as an IntegrityError instead of a
-    ValidationError). Every other validation runs as always; other threads and code outside the
-    block are not affected."""
+    `full_clean` does not check beforehand, one query each, the check, unique and foreign key
+    constraints the database checks anyway when the row is written (a foreign key at the
+    latest on commit): the rules are the same, a row that breaks one still stops the load (as
+    an IntegrityError instead of a ValidationError). Every other validation runs as always;
+    other threads and code outside the block are not affected."""
     if _left_depth[0] == 0:
         models.Model.validate_constraints = _validate_constraints  # type: ignore[method-assign]
+        models.ForeignKey.validate = _validate_foreign_key  # type: ignore[method-assign]
     _left_depth[0] += 1
     token = _constraints_left.set(True)
     try:
@@ -169,3 +187,4 @@ def constraints_left_to_database() -> Iterator[None]:
         _left_depth[0] -= 1
         if _left_depth[0] == 0:
             models.Model.validate_constraints = _model_validate_constraints  # type: ignore[method-assign]
+            models.ForeignKey.validate = _foreign_key_validate  # type: ignore[method-assign]

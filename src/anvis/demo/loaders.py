@@ -58,8 +58,9 @@ def load_all(ctx: DemoContext, loaded: Callable[[str, float], None]) -> None:
         # The load is one transaction that stops at the first error: the services' own atomic
         # blocks need no savepoints here (two round trips fewer each, about 10,000 in all).
         without_savepoints(),
-        # The check and unique constraints are the database's to check on each write (one
-        # query fewer per constraint per saved model, a quarter of the services' time).
+        # The check, unique and foreign key constraints are the database's to check on each
+        # write (one query fewer per constraint and key per saved model, a quarter of the
+        # services' time).
         constraints_left_to_database(),
     ):
         for name, load in LOADERS:

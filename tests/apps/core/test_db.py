@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from anvis.core.db import (
     constraints_left_to_database,
@@ -48,7 +48,6 @@ def test_without_savepoints_nested_blocks_make_none(django_assert_num_queries: A
 def test_bulk_rows_keep_their_foreign_keys() -> None:
     """The demo's COPY sets the table's foreign keys and plain indexes aside and adds them again:
     they are all back as they were, and a row that breaks a key still fails the load."""
-    from django.db import IntegrityError, connection
 
     from anvis.demo.bulk import foreign_keys, secondary_indexes, write_rows
     from anvis.stock.models import Department
@@ -75,7 +74,7 @@ def test_bulk_rows_keep_their_foreign_keys() -> None:
 
 @pytest.mark.django_db
 def test_constraints_left_to_database_are_still_kept(django_assert_num_queries: Any) -> None:
-    """Inside the block `validate_constraints` asks nothing for the check and unique
+    """Inside the block `full_clean` asks nothing for the check, unique and foreign key
     constraints; the database still refuses a row that breaks one, and after the block they are
     checked beforehand again."""
     org = HousingOrganisation.objects.create(name="Regler", cvr="22334455")
@@ -94,3 +93,12 @@ def test_constraints_left_to_database_are_still_kept(django_assert_num_queries: 
     assert Department.objects.filter(organisation=org).count() == 1
     with pytest.raises(ValidationError, match="build"):
         too_old.validate_constraints()
+    # A foreign key: the database's own (deferred) check still refuses a missing row.
+    orphan = Department(organisation_id=org.pk + 1000, number="3", name="Uden ejer")
+    with pytest.raises(ValidationError, match="organisation"):
+        orphan.clean_fields()
+    with constraints_left_to_database(), django_assert_num_queries(0):
+        orphan.clean_fields()
+    with pytest.raises(IntegrityError), transaction.atomic(), constraints_left_to_database():
+        orphan.save()
+        connection.check_constraints()
