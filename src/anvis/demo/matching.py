@@ -15,7 +15,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from anvis.demo.context import DemoContext
-from anvis.matching import services
 from anvis.stock.models import Dwelling
 from anvis.vacancies import services as flow
 
@@ -40,6 +39,8 @@ def load(ctx: DemoContext) -> None:
     if ctx.national:
         ctx.log("matching: skipped at national scale")
         return
+    from anvis.matching import services  # imported here: not needed at national scale
+
     users: dict[str, Any] = ctx.data.get("users", {})
     if "anvisningsleder" not in users:
         ctx.log("matching: skipped (needs demo users)")

@@ -9,11 +9,6 @@ from __future__ import annotations
 
 from anvis.demo.context import DemoContext
 from anvis.simulation.models import RunStatus
-from anvis.simulation.services import (
-    simulation_run_claim_next,
-    simulation_run_create,
-    simulation_run_execute,
-)
 
 BASE = {
     "source": "database",
@@ -30,6 +25,14 @@ def load(ctx: DemoContext) -> None:
     if ctx.national:
         ctx.log("simulation: skipped at national scale (run the worker for queued runs)")
         return
+    # Imported here: the simulator's modules take half a second to import, for nothing at
+    # national scale.
+    from anvis.simulation.services import (
+        simulation_run_claim_next,
+        simulation_run_create,
+        simulation_run_execute,
+    )
+
     lead = ctx.data.get("users", {}).get("anvisningsleder")
     runs = [
         simulation_run_create(
