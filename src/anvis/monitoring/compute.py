@@ -57,15 +57,19 @@ def indicator_pairs(
     if department_ids is not None:
         qs = qs.filter(department_id__in=department_ids)
     columns = ["department_id", "year", "residents", "households", *VALUE_FIELDS]
-    by_dept: dict[int, dict[int, IndicatorValues]] = defaultdict(dict)
+    by_dept: dict[int, dict[int, tuple[Any, ...]]] = defaultdict(dict)
     for row in qs.values_list(*columns):
-        data = dict(zip(columns, row, strict=True))
-        dept = data.pop("department_id")
-        by_dept[dept][data["year"]] = IndicatorValues(**data)
+        by_dept[row[0]][row[1]] = row[1:]
+    names = columns[1:]
+    # Values only for the two years used (of the four read).
     out: dict[int, tuple[IndicatorValues, IndicatorValues | None]] = {}
     for dept, years in by_dept.items():
         latest = max(years)
-        out[dept] = (years[latest], years.get(latest - 1))
+        before = years.get(latest - 1)
+        out[dept] = (
+            IndicatorValues(**dict(zip(names, years[latest], strict=True))),
+            None if before is None else IndicatorValues(**dict(zip(names, before, strict=True))),
+        )
     return out
 
 
