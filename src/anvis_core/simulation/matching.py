@@ -69,9 +69,12 @@ class Pool:
         self.busy = np.zeros(capacity, dtype=np.bool_)
         self.no = np.zeros(capacity, dtype=np.bool_)
         """All false (a column the production rules read that simulated citizens lack)."""
-        # key and busy again as lists, for reading one at a time
+        # key, busy and what the rules read again as lists, for reading one at a time
         self.keys: list[float] = [0.0] * capacity
         self.is_busy: list[bool] = [False] * capacity
+        self.max_rents: list[float] = [0.0] * capacity
+        self.rooms: list[int] = [0] * capacity
+        self.needs_bits: list[int] = [0] * capacity
         # the leaders: -key ascending (the best first) and their positions
         self.lead_key: list[float] = []
         self.lead_pos: list[int] = []
@@ -82,12 +85,17 @@ class Pool:
         self.citizen[i] = citizen
         self.max_rent[i] = max_rent
         self.rooms_needed[i] = rooms
-        self.needs[i] = ACCESS_BIT if accessible else 0
+        needs = ACCESS_BIT if accessible else 0
+        self.needs[i] = needs
         self.key[i] = key
         self.busy[i] = False
         key = float(key)
         self.keys[i] = key
         self.is_busy[i] = False
+        # read back from the arrays, so the lists hold exactly what the rules see
+        self.max_rents[i] = float(self.max_rent[i])
+        self.rooms[i] = int(self.rooms_needed[i])
+        self.needs_bits[i] = needs
         if key >= self.threshold:
             self._lead(i)
         self.n = i + 1
@@ -121,6 +129,9 @@ class Pool:
                 self.lead_pos[self.lead_index(last)] = i
             keys[i] = keys[last]
             is_busy[i] = is_busy[last]
+            self.max_rents[i] = self.max_rents[last]
+            self.rooms[i] = self.rooms[last]
+            self.needs_bits[i] = self.needs_bits[last]
             for arr in (self.max_rent, self.rooms_needed, self.needs, self.key, self.busy):
                 arr[i] = arr[last]
         self.n = last
@@ -227,6 +238,14 @@ class _Vacant:
 
 _NO_FEATURES: frozenset[str] = frozenset()
 
+_LACKING = {True: ~needs_mask(ACCESSIBLE), False: ~needs_mask(_NO_FEATURES)}
+
+
+def _lacking(accessible: bool) -> int:
+    """The needs a dwelling does not meet, as a bit mask: a citizen whose needs share a bit
+    with it fails the accessibility rule (its `needs & ~needs_mask(features) != 0`)."""
+    return _LACKING[bool(accessible)]
+
 
 def rule_mask(
     pool: Pool,
@@ -289,28 +308,37 @@ class BuiltinPolicy:
 
     @staticmethod
     def _among_the_best(pool: Pool, vacancy: VacancyView, excluded: Sequence[int]) -> int | None:
-        """The choice, settled among the best free leaders of the pool; None when it cannot be
-        settled there (none of them eligible while others wait, or a tie in key, which the
-        whole-pool scan breaks by position)."""
+        """The choice, settled among the first `FIRST_LOOK` free leaders of the pool not
+        excluded; None when it cannot be settled there (none of them eligible while others
+        wait, or a tie in key, which the whole-pool scan breaks by position).
+
+        The leaders are checked one at a time against :data:`SIMULATED_RULES` in scalar form
+        (the same comparisons as the rules' column-wise `fails`, see :func:`_lacking`): numpy's
+        cost per call would outweigh a few dozen comparisons. `tests/core/simulation/
+        test_leaders.py` checks the choice against the whole-pool scan by the rules."""
         lead_key, lead_pos = pool.leading()
-        rows = lead_pos[: FIRST_LOOK + len(excluded)]
-        if excluded:
-            rows = [p for p in rows if p not in excluded][:FIRST_LOOK]
-        if rows:
-            passes = rule_mask(pool, vacancy, rows=np.array(rows, dtype=np.int64)).tolist()
-            for k, ok in enumerate(passes):
-                if ok:
-                    j = k if not excluded else pool.lead_index(rows[k])
-                    key = lead_key[j]
-                    if (
-                        key == math.inf
-                        or (j + 1 < len(lead_key) and lead_key[j + 1] == key)
-                        or (j > 0 and lead_key[j - 1] == key)
-                    ):
-                        return None
-                    return rows[k]
-        checked_all = len(rows) < FIRST_LOOK
-        return -1 if checked_all and pool.everyone_leads() else None
+        rent, rooms = vacancy.rent, vacancy.rooms
+        lacking = _lacking(vacancy.accessible)
+        max_rents, rooms_needed, needs = pool.max_rents, pool.rooms, pool.needs_bits
+        checked = 0
+        for j, p in enumerate(lead_pos):
+            if checked == FIRST_LOOK:
+                return None
+            if excluded and p in excluded:
+                continue
+            checked += 1
+            # RentOverMax (nobody's maximum is estimated), BelowMinRooms, Accessibility
+            if max_rents[p] < rent or rooms_needed[p] > rooms or needs[p] & lacking:
+                continue
+            key = lead_key[j]
+            if (
+                key == math.inf
+                or (j + 1 < len(lead_key) and lead_key[j + 1] == key)
+                or (j > 0 and lead_key[j - 1] == key)
+            ):
+                return None
+            return p
+        return -1 if checked < FIRST_LOOK and pool.everyone_leads() else None
 
     def assign(
         self,
