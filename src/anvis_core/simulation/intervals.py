@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 CONFIDENCE = 0.95
 
@@ -33,5 +33,15 @@ def interval(values: Sequence[float]) -> dict[str, float | int | None]:
     if n < 2:
         return {"mean": mean, "ci_low": None, "ci_high": None, "sd": None, "n": n}
     sd = float(arr.std(ddof=1))
-    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1)) * sd / math.sqrt(n)
+    half = t_quantile(n - 1) * sd / math.sqrt(n)
     return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "sd": sd, "n": n}
+
+
+@cache
+def t_quantile(df: int) -> float:
+    """Student's t quantile for the interval with `df` degrees of freedom: the same few values
+    are asked for thousands of times per result (every figure has the same count)."""
+    # scipy.stats takes most of a second to import; worker processes never need it
+    from scipy import stats
+
+    return float(stats.t.ppf(0.5 + CONFIDENCE / 2, df))

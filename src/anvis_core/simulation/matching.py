@@ -22,7 +22,6 @@ from typing import Protocol, cast
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import linear_sum_assignment
 
 from anvis_core.matching.eligibility import Rule, rules_named
 from anvis_core.matching.model import Context, Dwelling
@@ -367,5 +366,9 @@ class BuiltinPolicy:
         sub = elig[:, cols]
         base = key[cols]
         weight = np.where(sub, base[None, :] - base.min() + 1.0, 0.0)
+        # imported here: scipy.optimize takes most of a second to import, and a worker
+        # process running online matching never needs it
+        from scipy.optimize import linear_sum_assignment
+
         rows, picked = linear_sum_assignment(weight, maximize=True)
         return [(int(r), int(cols[c])) for r, c in zip(rows, picked, strict=True) if sub[r, c]]
