@@ -339,6 +339,12 @@ class Replication:
         self.pending: list[int] = []
         self.accept_p = m.acceptance_probability
         self.resp = m.offer_response_days
+        # the wait for an answer when it is not drawn (a fixed response time), else None
+        self.resp_fixed: float | None = (
+            0.0 if self.resp.always_zero else self.resp.a if self.resp.kind == "fixed" else None
+        )
+        self.views: dict[int, VacancyView] = {}
+        self.method_rate: list[float] = self.model.method_breakdown_per_day.tolist()
         self.batch_mode = m.mode == "batch"
         self.heap: list[tuple[float, int, int, int, int, int]] = []
         self.seq = 0
@@ -541,7 +547,7 @@ class Replication:
             else min(int(np.searchsorted(cum, rng.random(), side="right")), len(cum) - 1)
         )
         self.method_of[c] = m
-        rate = float(model.method_breakdown_per_day[m])
+        rate = self.method_rate[m]
         if rate > 0:
             end = t + float(rng.exponential(1.0 / rate))
             if end <= self.horizon:
@@ -671,8 +677,12 @@ class Replication:
             self.dep_res[d] = self.dep_res.get(d, 0) + delta
 
     def view(self, v: int) -> VacancyView:
+        """The dwelling as the baseline sees it (the same for every vacancy in it: kept)."""
         r = self.vac.rel[v]
-        return VacancyView(self.d_rent[r], self.d_rooms[r], self.d_acc[r])
+        view = self.views.get(r)
+        if view is None:
+            view = self.views[r] = VacancyView(self.d_rent[r], self.d_rooms[r], self.d_acc[r])
+        return view
 
     def full_view(self, v: int, t: float) -> VacancyView:
         """The vacancy with where it is and its cap counts, for a gated policy."""
@@ -685,8 +695,11 @@ class Replication:
         )
 
     def excluded(self, v: int) -> list[int]:
+        declined = self.declined_by.get(v)
+        if declined is None:
+            return []
         pos = self.pos
-        return [pos[c] for c in self.declined_by.get(v, ()) if pos[c] >= 0]
+        return [pos[c] for c in declined if pos[c] >= 0]
 
     def give_back(self, v: int, t: float, reason: str) -> None:
         self.counts[reason] += 1
@@ -698,7 +711,9 @@ class Replication:
         self.reserve(v, 1)
         self.counts["offers"] += 1
         self.offers_made[v] = self.offers_made.get(v, 0) + 1
-        wait = self.resp.sample_one(self.rng_dec) if not self.resp.always_zero else 0.0
+        wait = self.resp_fixed
+        if wait is None:
+            wait = self.resp.sample_one(self.rng_dec)
         accepted = 1 if (self.accept_p >= 1.0 or self.rng_dec.random() < self.accept_p) else 0
         self.push(t + wait, ANSWER, v, c, accepted)
 
