@@ -8,7 +8,7 @@ number of workers.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
@@ -21,19 +21,18 @@ from .stock import Stock
 
 ProgressCallback = Callable[[int, int], None]
 
-_worker_model: CompiledModel | None = None
+_worker_models: tuple[CompiledModel, ...] = ()
 _worker_policy: MatchingPolicy | None = None
 
 
-def _init_worker(model: CompiledModel, policy: MatchingPolicy | None) -> None:
-    global _worker_model, _worker_policy
-    _worker_model = model
+def _init_worker(models: tuple[CompiledModel, ...], policy: MatchingPolicy | None) -> None:
+    global _worker_models, _worker_policy
+    _worker_models = models
     _worker_policy = policy
 
 
-def _run_in_worker(index: int) -> tuple[int, dict[str, Any]]:
-    assert _worker_model is not None
-    return index, run_replication(_worker_model, index, _worker_policy)
+def _run_in_worker(which: int, index: int) -> tuple[int, int, dict[str, Any]]:
+    return which, index, run_replication(_worker_models[which], index, _worker_policy)
 
 
 def run_replications(
@@ -45,30 +44,82 @@ def run_replications(
     mp_context: str = "spawn",
 ) -> list[dict[str, Any]]:
     """The replication summaries, in replication order."""
-    total = model.scenario.replications
-    out: list[dict[str, Any] | None] = [None] * total
-    if progress:
-        progress(0, total)
-    if workers <= 1 or total == 1:
-        for i in range(total):
-            out[i] = run_replication(model, i, policy)
-            if progress:
-                progress(i + 1, total)
+
+    def report(which: int, done: int, total: int) -> None:
+        if progress:
+            progress(done, total)
+
+    (reps,) = _replicate(
+        (model,), workers=workers, progress=report, policy=policy, mp_context=mp_context
+    )
+    return reps
+
+
+def _replicate(
+    models: Sequence[CompiledModel],
+    *,
+    workers: int,
+    progress: Callable[[int, int, int], None],
+    policy: MatchingPolicy | None,
+    mp_context: str,
+    finished: Callable[[int, list[dict[str, Any]]], None] | None = None,
+) -> list[list[dict[str, Any]]]:
+    """The replication summaries of each model, in replication order, from one set of worker
+    processes for all of them (one start-up, and no worker idles at the end of one model while
+    another has replications left).
+
+    `progress(which, done, total)` and `finished(which, summaries)` are called in model order,
+    as if the models ran one after the other: a model's calls wait until the models before it
+    have finished."""
+    totals = [m.scenario.replications for m in models]
+    out: list[list[dict[str, Any] | None]] = [[None] * t for t in totals]
+    done = [0] * len(models)
+    reported = [0] * len(models)
+    current = 0
+
+    def catch_up() -> None:
+        # report in model order: the current model's progress, then move on once it is whole
+        nonlocal current
+        while current < len(models):
+            while reported[current] < done[current]:
+                reported[current] += 1
+                progress(current, reported[current], totals[current])
+            if done[current] < totals[current]:
+                return
+            if finished:
+                finished(current, [r for r in out[current] if r is not None])
+            current += 1
+            if current < len(models):
+                progress(current, 0, totals[current])
+
+    if models:
+        progress(0, 0, totals[0])
+    if workers <= 1 or sum(totals) <= 1:
+        for which, model in enumerate(models):
+            for i in range(totals[which]):
+                out[which][i] = run_replication(model, i, policy)
+                done[which] += 1
+                catch_up()
     else:
         ctx = multiprocessing.get_context(mp_context)
         with ProcessPoolExecutor(
-            max_workers=min(workers, total),
+            max_workers=min(workers, sum(totals)),
             mp_context=ctx,
             initializer=_init_worker,
-            initargs=(model.slim(), policy),
+            initargs=(tuple(m.slim() for m in models), policy),
         ) as pool:
-            futures = [pool.submit(_run_in_worker, i) for i in range(total)]
-            for done, fut in enumerate(as_completed(futures), start=1):
-                index, rep = fut.result()
-                out[index] = rep
-                if progress:
-                    progress(done, total)
-    return [rep for rep in out if rep is not None]
+            futures = [
+                pool.submit(_run_in_worker, which, i)
+                for which, total in enumerate(totals)
+                for i in range(total)
+            ]
+            for fut in as_completed(futures):
+                which, index, rep = fut.result()
+                out[which][index] = rep
+                done[which] += 1
+                catch_up()
+    catch_up()
+    return [[rep for rep in reps if rep is not None] for reps in out]
 
 
 def run_scenario(
@@ -131,15 +182,29 @@ def run_scenarios(
     progress: Callable[[str, int, int], None] | None = None,
     mp_context: str = "spawn",
 ) -> dict[str, Any]:
-    """Run several scenarios (e.g. a file's variants); one result each plus a comparison."""
+    """Run several scenarios (e.g. a file's variants); one result each plus a comparison.
+
+    The same results as :func:`run_scenario` on each in turn; with several workers, the
+    replications of all of them share one set of worker processes."""
+    names = list(scenarios)
+    models = [compile_model(scenarios[name]) for name in names]
     results: dict[str, dict[str, Any]] = {}
-    for name, sc in scenarios.items():
 
-        def report(done: int, total: int, _name: str = name) -> None:
-            if progress:
-                progress(_name, done, total)
+    def report(which: int, done: int, total: int) -> None:
+        if progress:
+            progress(names[which], done, total)
 
-        results[name] = run_scenario(sc, workers=workers, progress=report, mp_context=mp_context)
+    def finished(which: int, reps: list[dict[str, Any]]) -> None:
+        results[names[which]] = aggregate(models[which], reps)
+
+    _replicate(
+        models,
+        workers=workers,
+        progress=report,
+        policy=None,
+        mp_context=mp_context,
+        finished=finished,
+    )
     return {
         "variants": results,
         "comparison": compare(results) if len(results) > 1 else None,
