@@ -330,6 +330,7 @@ class Replication:
         self.st_cap = regime.stairwell_cap if self.agreement else None
         self.dep_cap = regime.department_cap if self.agreement else None
         self.window = regime.cap_window_days
+        self.capped = self.st_cap is not None or self.dep_cap is not None
         self.st_hist: dict[int, deque[float]] = {}
         self.dep_hist: dict[int, deque[float]] = {}
         self.st_res: dict[int, int] = {}
@@ -408,34 +409,56 @@ class Replication:
             self.pos[c] = self.pool.add(
                 c, self.c_rent[c], self.c_rooms[c], self.c_acc[c], self.c_key[c]
             )
-        n_ev, i, heap, horizon = len(ev_time), 0, self.heap, self.horizon
-        steps = (self.arrive, self.report, self.exit, self.batch)
-        while True:
-            ts = ev_time[i] if i < n_ev else math.inf
-            td = heap[0][0] if heap else math.inf
-            if ts <= td:
-                if ts > horizon:
-                    break
-                steps[ev_kind[i]](ev_ref[i], ts)
-                i += 1
-            else:
-                if td > horizon:
-                    break
-                t, _, kind, v, c, accepted = heapq.heappop(heap)
-                if kind == DECIDE:
-                    self.decide(v, t)
-                elif kind == ANSWER:
-                    self.answer(v, c, accepted, t)
-                elif kind == LEAVE:
-                    self.exit(c, t)
-                else:
-                    self.breakdown(c, t)
+        self.play(ev_time, ev_kind, ev_ref)
         self.close_open_vacancies()
         self.finish()
         summary = summarise(self)
         if self.record:
             summary["placement_log"] = self.log
         return summary
+
+    def play(self, ev_time: list[float], ev_kind: list[int], ev_ref: list[int]) -> None:
+        """Merge the pre-drawn events (in time order) with the heap of dynamic ones, a pre-drawn
+        event first at equal times, and hand each to its step until the horizon."""
+        heap, horizon, inf = self.heap, self.horizon, math.inf
+        steps = (self.arrive, self.report, self.exit, self.batch)
+        # arrivals, the most frequent event, are added to the pool here without a call
+        add, pos = self.pool.add, self.pos
+        rent, rooms, acc, key = self.c_rent, self.c_rooms, self.c_acc, self.c_key
+        ev_time = [*ev_time, inf]  # the end, after every pre-drawn event
+        i = 0
+        while True:
+            td = heap[0][0] if heap else inf
+            ts = ev_time[i]
+            if ts <= td:
+                if ts > horizon:
+                    break
+                # pre-drawn events up to the next dynamic one (only reports and batches push
+                # dynamic events, so only they make the next one earlier)
+                while True:
+                    kind, c = ev_kind[i], ev_ref[i]
+                    if kind == ARRIVAL:
+                        pos[c] = add(c, rent[c], rooms[c], acc[c], key[c])
+                    else:
+                        steps[kind](c, ts)
+                        if kind != EXIT:
+                            td = heap[0][0] if heap else inf
+                    i += 1
+                    ts = ev_time[i]
+                    if ts > td or ts > horizon:
+                        break
+                continue
+            if td > horizon:
+                break
+            t, _, kind, v, c, accepted = heapq.heappop(heap)
+            if kind == DECIDE:
+                self.decide(v, t)
+            elif kind == ANSWER:
+                self.answer(v, c, accepted, t)
+            elif kind == LEAVE:
+                self.exit(c, t)
+            else:
+                self.breakdown(c, t)
 
     # ------------------------------------------------------------------ pre-drawn events
 
@@ -721,7 +744,7 @@ class Replication:
         if self.gated:
             self.offer_gated(v, t)
             return
-        level = self.cap_level(v, t)
+        level = self.cap_level(v, t) if self.capped else 0
         if level:
             self.give_back(v, t, "cap_stairwell" if level == 1 else "cap_department")
             return
