@@ -91,7 +91,7 @@ class Pool:
         key = float(key)
         self.keys[i] = key
         self.is_busy[i] = False
-        # read back from the arrays, so the lists hold exactly what the rules see
+        # read back from the arrays, so the lists hold exactly what the arrays hold
         self.max_rents[i] = float(self.max_rent[i])
         self.rooms[i] = int(self.rooms_needed[i])
         self.needs_bits[i] = needs
@@ -126,13 +126,17 @@ class Pool:
             moved = self.citizen[i] = self.citizen[last]
             if keys[last] >= threshold and not is_busy[last]:
                 self.lead_pos[self.lead_index(last)] = i
-            keys[i] = keys[last]
-            is_busy[i] = is_busy[last]
-            self.max_rents[i] = self.max_rents[last]
-            self.rooms[i] = self.rooms[last]
-            self.needs_bits[i] = self.needs_bits[last]
-            for arr in (self.max_rent, self.rooms_needed, self.needs, self.key, self.busy):
-                arr[i] = arr[last]
+            # the arrays from the lists, which hold the same values
+            key = keys[i] = keys[last]
+            busy = is_busy[i] = is_busy[last]
+            max_rent = self.max_rents[i] = self.max_rents[last]
+            rooms = self.rooms[i] = self.rooms[last]
+            needs = self.needs_bits[i] = self.needs_bits[last]
+            self.max_rent[i] = max_rent
+            self.rooms_needed[i] = rooms
+            self.needs[i] = needs
+            self.key[i] = key
+            self.busy[i] = busy
         self.n = last
         return moved
 
