@@ -5,9 +5,9 @@ exits by other routes, vacancy reports, batch times) is drawn up front, vectoris
 of its own (:meth:`Replication.draw_vacancies`, :func:`.citizens.draw_citizens`); decisions during
 the run (offer response times, acceptance) use a third stream. The event loop
 (:meth:`Replication.play`) merges the pre-drawn stream with a heap of dynamic events (municipal
-decisions, offer answers) and hands each event to its step: :meth:`~Replication.arrive`, :meth:`~Replication.report`,
-:meth:`~Replication.exit`, :meth:`~Replication.batch`, :meth:`~Replication.decide`,
-:meth:`~Replication.answer`. See docs/simulation.md for the model.
+decisions, offer answers) and hands each event to its step: :meth:`~Replication.arrive`,
+:meth:`~Replication.report`, :meth:`~Replication.exit`, :meth:`~Replication.batch`,
+:meth:`~Replication.decide`, :meth:`~Replication.answer`. See docs/simulation.md for the model.
 """
 
 from __future__ import annotations
