@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -151,7 +152,7 @@ class CitizenTable:
             position = {cid: i for i, cid in enumerate(ids)}
             if len(position) != len(ids):
                 return CitizenTable.build(citizens)  # names the duplicate
-        updates: dict[str, object] = {"citizens": tuple(citizens), "ids": ids, "position": position}
+        updates: dict[str, Any] = {"citizens": tuple(citizens), "ids": ids, "position": position}
         for f in fields(self):
             old = getattr(self, f.name)
             if isinstance(old, np.ndarray):
