@@ -33,12 +33,17 @@ def write_rows(model: Any, columns: list[str], rows: Iterable[tuple[Any, ...]]) 
 
 def foreign_keys(table: str) -> list[tuple[str, str]]:
     """The table's foreign keys as (name, definition), by name (PostgreSQL)."""
+    return _catalogue(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+        table,
+    )
+
+
+def _catalogue(sql: str, table: str) -> list[tuple[str, str]]:
+    """(name, definition) rows of a catalogue query about one table."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
-            [table],
-        )
+        cursor.execute(sql, [table])
         return cursor.fetchall()
 
 
@@ -72,15 +77,13 @@ def foreign_keys_checked_once(table: str) -> Iterator[None]:
 def secondary_indexes(table: str) -> list[tuple[str, str]]:
     """The table's indexes that back no constraint, as (name, definition), by name
     (PostgreSQL)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
-            "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) "
-            "ORDER BY i.relname",
-            [table],
-        )
-        return cursor.fetchall()
+    return _catalogue(
+        "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+        "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) "
+        "ORDER BY i.relname",
+        table,
+    )
 
 
 @contextmanager
