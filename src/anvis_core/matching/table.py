@@ -146,9 +146,9 @@ class CitizenTable:
         citizens = list(self.citizens)
         for i, c in changed.items():
             citizens[i] = c
-        ids = tuple(c.id for c in citizens)
-        position = self.position
+        ids, position = self.ids, self.position
         if any(self.ids[i] != c.id for i, c in changed.items()):
+            ids = tuple(c.id for c in citizens)
             position = {cid: i for i, cid in enumerate(ids)}
             if len(position) != len(ids):
                 return CitizenTable.build(citizens)  # names the duplicate
