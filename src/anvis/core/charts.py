@@ -16,23 +16,40 @@ import base64
 import io
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import cache
 from itertools import count
-from typing import Any
-
-import matplotlib
-
-matplotlib.use("Agg")
+from typing import TYPE_CHECKING, Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from matplotlib import rcParams
-from matplotlib.figure import Figure
 
 from anvis_core.reports import Table, numeric
 
-rcParams["svg.hashsalt"] = "anvis-reports"
-rcParams["svg.fonttype"] = "none"
-rcParams["font.size"] = 9
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+@cache
+def _figure_class() -> type[Figure]:
+    """matplotlib, set up for Anvis on the first chart drawn. It is imported here rather than at
+    the top because every module that can draw a chart is imported with the URLconf, and
+    matplotlib takes half a second to import: every process that resolves a URL (web workers,
+    the worker, management commands) would pay for it, most without drawing anything."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import rcParams
+    from matplotlib.figure import Figure
+
+    rcParams["svg.hashsalt"] = "anvis-reports"
+    rcParams["svg.fonttype"] = "none"
+    rcParams["font.size"] = 9
+    return Figure
+
+
+def _new_figure(**kwargs: Any) -> Figure:
+    return _figure_class()(**kwargs)
+
 
 #: The series colours: colour-blind safe (Okabe-Ito), with enough contrast on white.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
@@ -80,7 +97,7 @@ def chart_image(
         return None
     row_labels = row_labels[: len(rows)]
     height = max(3.0, 0.9 + 0.2 * len(rows)) if chart.horizontal else 3.0
-    fig = Figure(figsize=(6.4, height), dpi=96)
+    fig = _new_figure(figsize=(6.4, height), dpi=96)
     ax = fig.add_subplot()
     n_series = len(chart.value_columns)
     positions = list(range(len(rows)))
@@ -141,7 +158,7 @@ def homeless_over_time(
     series: Sequence[tuple[str, dict[str, Any]]], *, xlabel: str, ylabel: str
 ) -> str:
     """One line per run (mean) with its 95 % confidence band; x in years."""
-    fig = Figure(figsize=(7.5, 3.6))
+    fig = _new_figure(figsize=(7.5, 3.6))
     ax = fig.add_subplot()
     for i, (label, s) in enumerate(series):
         line_colour = colour(i)
@@ -170,7 +187,7 @@ def waiting_by_group(
     """Horizontal grouped bars: mean waiting days per group and run, with 95 % CI whiskers."""
     n_runs = max(1, len(runs))
     height = 0.8 / n_runs
-    fig = Figure(figsize=(7.5, max(2.5, 0.35 * len(groups) * n_runs + 1.2)))
+    fig = _new_figure(figsize=(7.5, max(2.5, 0.35 * len(groups) * n_runs + 1.2)))
     ax = fig.add_subplot()
     for i, (label, cells) in enumerate(runs):
         ys, means, err_low, err_high = [], [], [], []

@@ -26,7 +26,6 @@ from statistics import median
 
 import numpy as np
 import numpy.typing as npt
-from scipy.spatial import cKDTree
 
 FEATURE_NAMES: tuple[str, ...] = (
     "dwellings",
@@ -97,6 +96,10 @@ def find_twins(departments: Sequence[StructuralFeatures], k: int = 5) -> dict[in
     if take == 0:
         return {int(i): [] for i in ids}
     query = min(n, take + 1 + _SLACK)
+    # Imported here: scipy.spatial takes a tenth of a second, and this module is imported by
+    # every process that loads the reports (the web workers among them) but runs in few.
+    from scipy.spatial import cKDTree
+
     tree = cKDTree(z)
     raw_dist, raw_idx = tree.query(z, k=query)
     dist_all = np.round(np.asarray(raw_dist, dtype=np.float64).reshape(n, query), 9)

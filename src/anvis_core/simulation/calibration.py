@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from scipy import stats
-
 from .intervals import CONFIDENCE, interval
 
 
@@ -34,6 +32,8 @@ def poisson_rate(count: int, exposure: float) -> Estimate:
     """`count` events over `exposure` (e.g. person-years): rate with the exact interval."""
     if exposure <= 0:
         return Estimate(None, None, None, count)
+    from scipy import stats  # scipy.stats takes most of a second to import (see intervals.py)
+
     alpha = 1 - CONFIDENCE
     low = stats.chi2.ppf(alpha / 2, 2 * count) / 2 if count > 0 else 0.0
     high = stats.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
@@ -44,6 +44,8 @@ def proportion(successes: int, trials: int) -> Estimate:
     """Share of successes with the Wilson score interval."""
     if trials <= 0:
         return Estimate(None, None, None, 0)
+    from scipy import stats
+
     z = float(stats.norm.ppf(0.5 + CONFIDENCE / 2))
     p = successes / trials
     denom = 1 + z * z / trials
