@@ -109,23 +109,25 @@ def notify(
     created: list[Notification] = []
     users = get_user_model().objects.filter(pk__in=set(recipient_ids), is_active=True)
     for user in users.order_by("pk"):
-        if dedupe_key:
-            try:
-                with transaction.atomic():
-                    notification, made = Notification.objects.get_or_create(
-                        recipient=user,
-                        dedupe_key=dedupe_key,
-                        defaults={"kind": kind, "title": title[:200], "body": body, "link": link},
-                    )
-            except IntegrityError:
-                continue
-            if not made:
-                continue
-        else:
-            notification = Notification.objects.create(
-                recipient=user, kind=kind, title=title[:200], body=body, link=link
+        if not dedupe_key:
+            created.append(
+                Notification(recipient=user, kind=kind, title=title[:200], body=body, link=link)
             )
-        created.append(notification)
+            continue
+        try:
+            with transaction.atomic():
+                notification, made = Notification.objects.get_or_create(
+                    recipient=user,
+                    dedupe_key=dedupe_key,
+                    defaults={"kind": kind, "title": title[:200], "body": body, "link": link},
+                )
+        except IntegrityError:
+            continue
+        if made:
+            created.append(notification)
+    if not dedupe_key:
+        # One INSERT for all the recipients (a hand-off to the allocation leads has several).
+        created = Notification.objects.bulk_create(created)
     immediate = [n.pk for n in created if n.recipient.notification_mode != "digest"]
     if immediate:
         from .tasks import email_notifications

@@ -260,3 +260,30 @@ def test_failed_action_tells_no_one(
             today=offer.response_deadline + dt.timedelta(days=1),
         )
     assert not Notification.objects.exists()
+
+
+def test_one_notification_per_active_recipient_and_mail_for_the_immediate_ones(
+    mailed_users: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from anvis.notifications.services import notify
+
+    lead, caseworker, organisation = (
+        mailed_users[role] for role in ("anvisningsleder", "sagsbehandler", "boligorganisation")
+    )
+    caseworker.notification_mode = "digest"
+    caseworker.save()
+    organisation.is_active = False
+    organisation.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        created = notify(
+            recipient_ids=[organisation.pk, caseworker.pk, lead.pk, lead.pk],
+            kind=Kind.VACANCY_MUNICIPAL,
+            title="Ny kommunal ledig bolig",
+            link="/ledige-boliger/1/",
+        )
+    assert [n.recipient for n in created] == sorted([lead, caseworker], key=lambda u: u.pk)
+    assert all(n.pk for n in created)
+    assert set(Notification.objects.values_list("pk", flat=True)) == {n.pk for n in created}
+    run_pending()
+    assert [m.to for m in mail.outbox] == [["anvisningsleder@example.dk"]]
+    assert Notification.objects.get(recipient=caseworker).emailed_at is None
