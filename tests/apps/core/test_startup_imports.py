@@ -61,3 +61,22 @@ def test_drawing_a_chart_still_sets_matplotlib_up() -> None:
     assert before == ""
     assert drawn == "data:image/svg+xml;base64, Agg none anvis-reports"
     assert after == "matplotlib"
+
+
+def test_a_web_worker_loads_the_urlconf_when_it_starts() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys\n"
+            "import anvis.config.wsgi\n"
+            "print('anvis.config.urls' in sys.modules, 'anvis.vacancies.views' in sys.modules)\n",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.split() == ["True", "True"]
