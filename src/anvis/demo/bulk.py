@@ -13,7 +13,6 @@ from anvis.core.db import note_written
 
 def write_rows(model: Any, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
     table = model._meta.db_table
-    note_written(table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with (
@@ -23,6 +22,8 @@ def write_rows(model: Any, columns: list[str], rows: Iterable[tuple[Any, ...]]) 
             ):
                 for row in rows:
                     copy.write_row(row)
+            # The COPY bypasses Django's cursor, so it names its table and rows itself.
+            note_written(table, max(cursor.cursor.rowcount, 1))
         else:
             placeholders = ", ".join(["%s"] * len(columns))
             cursor.executemany(

@@ -73,6 +73,7 @@ def load_all(ctx: DemoContext, loaded: Callable[[str, float], None]) -> None:
             # The next loaders (and the first requests) query what this one wrote (the national
             # stock is 590,000 dwellings): without fresh statistics PostgreSQL plans those
             # queries as if the tables were empty, and one such plan took minutes per call at
-            # national scale. Only the tables written are analysed.
+            # national scale. Only the tables whose statistics this loader's writes made stale (by
+            # autovacuum's own measure) are analysed.
             refresh_table_statistics(written)
             loaded(name, time.perf_counter() - started)

@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from anvis.core.db import (
     constraints_left_to_database,
     note_written,
+    refresh_table_statistics,
     tracking_writes,
     without_savepoints,
 )
@@ -25,8 +26,45 @@ def test_tracking_writes_names_the_tables_written() -> None:
         HousingOrganisation.objects.filter(pk=org.pk).update(name="Opdateret")
         list(HousingOrganisation.objects.all())  # a read is not a write
         note_written("stock_dwelling")  # a COPY names its table itself
-    assert written == {HousingOrganisation._meta.db_table, "stock_dwelling"}
+    # Two rows written to the organisations (the insert and the update), and what a COPY noted.
+    assert written == {HousingOrganisation._meta.db_table: 2, "stock_dwelling": 1}
     note_written("stock_entrance")  # outside a block: nothing to record, no error
+
+
+def _estimated_rows(table: str) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [table])
+        return float(cursor.fetchone()[0])
+
+
+def _organisations(first: int, count: int) -> None:
+    HousingOrganisation.objects.bulk_create(
+        HousingOrganisation(name=f"Org {i}", cvr=f"{20000000 + i}")
+        for i in range(first, first + count)
+    )
+
+
+@pytest.mark.django_db
+def test_statistics_are_refreshed_where_the_writes_made_them_stale() -> None:
+    """A table is analysed again when more rows were written to it than autovacuum's measure
+    (50 + 10 % of the rows its statistics count), not for a handful."""
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+    table = HousingOrganisation._meta.db_table
+    _organisations(0, 200)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}")
+    counted = _estimated_rows(table)
+    assert counted >= 200
+    with tracking_writes() as written:
+        _organisations(200, 10)
+    refresh_table_statistics(written)
+    assert _estimated_rows(table) == counted  # 10 rows: left as they were
+    with tracking_writes() as written:
+        _organisations(210, 90)
+    refresh_table_statistics(written)
+    assert _estimated_rows(table) == counted + 100  # 90 rows > 50 + 10 %: analysed again
+    refresh_table_statistics({"no_such_table": 10_000})  # an unknown name is passed over
 
 
 @pytest.mark.django_db(transaction=True)
