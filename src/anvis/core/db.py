@@ -14,25 +14,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, models, router
 
-# Below this many new or changed rows PostgreSQL's autovacuum keeps the statistics current
-# soon enough; above it, plans made on the old statistics (for example a sequential scan of
-# every dwelling because the planner believes there are few) are slow until it runs.
-ANALYZE_THRESHOLD = 1_000
-
-
-def refresh_statistics(*model_classes: type[models.Model]) -> None:
-    """Refresh PostgreSQL's planner statistics after a bulk load: of the given models' tables,
-    or of the whole database when none are given. Does nothing on other databases. It is cheap:
-    ANALYZE samples at most 30,000 rows per table."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        if not model_classes:
-            cursor.execute("ANALYZE")
-            return
-        for model in model_classes:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-
 
 def user_link(verbose_name: Any = None, *, blank: bool = False) -> Any:
     """A link to the user who did something (reported, approved, decided): kept when the user
@@ -48,14 +29,13 @@ def user_link(verbose_name: Any = None, *, blank: bool = False) -> Any:
 
 
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|COPY)\s+"?(\w+)"?', re.IGNORECASE)
-_written: ContextVar[Counter[str] | None] = ContextVar("written_tables", default=None)
+_written: ContextVar[tuple[Counter[str], ...]] = ContextVar("written_tables", default=())
 
 
 def note_written(table: str, rows: int = 1) -> None:
-    """Count `rows` rows of `table` as written in the enclosing `tracking_writes` block (for
+    """Count `rows` rows of `table` as written in the enclosing `tracking_writes` blocks (for
     writes that do not go through Django's cursor, such as COPY)."""
-    tables = _written.get()
-    if tables is not None:
+    for tables in _written.get():
         tables[table] += rows
 
 
@@ -63,9 +43,10 @@ def note_written(table: str, rows: int = 1) -> None:
 def tracking_writes() -> Iterator[Counter[str]]:
     """The tables the block inserts into, updates, deletes from or copies into, with the number
     of rows written to each, so that a bulk load refreshes the statistics of those tables only
-    (a whole-database ANALYZE samples every table again, the national stock's too)."""
+    (a whole-database ANALYZE samples every table again, the national stock's too). Blocks
+    nest: a write counts in every enclosing block."""
     tables: Counter[str] = Counter()
-    token = _written.set(tables)
+    token = _written.set((*_written.get(), tables))
 
     def wrapper(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         result = execute(sql, params, many, context)

@@ -31,6 +31,19 @@ def test_tracking_writes_names_the_tables_written() -> None:
     note_written("stock_entrance")  # outside a block: nothing to record, no error
 
 
+@pytest.mark.django_db
+def test_tracking_writes_nests() -> None:
+    """A write inside a nested block (a stock import inside a bulk load) counts in both."""
+    table = HousingOrganisation._meta.db_table
+    with tracking_writes() as outer:
+        with tracking_writes() as inner:
+            HousingOrganisation.objects.create(name="Indre", cvr="12345679")
+            note_written("stock_dwelling", 5)
+        HousingOrganisation.objects.create(name="Ydre", cvr="12345670")
+    assert inner == {table: 1, "stock_dwelling": 5}
+    assert outer == {table: 2, "stock_dwelling": 5}
+
+
 def _estimated_rows(table: str) -> float:
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [table])
