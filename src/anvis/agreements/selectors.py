@@ -72,7 +72,7 @@ def term_display(version: AgreementVersion, name: str) -> str:
 
         return gettext("Yes") if value else gettext("No")
     if isinstance(value, Decimal):
-        return f"{value.normalize():f} %"
+        return fmt.percent(value, None)
     if isinstance(value, dt.date):
         return fmt.date(value)
     if value is None or value == "":

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from anvis.core import formats as fmt
 from anvis.core.logging import redact
 
 from .models import ScheduleSlot, WorkerBeat
@@ -127,7 +128,7 @@ def schedule_rows() -> list[dict[str, Any]]:
     rows = []
     for entry in SCHEDULE:
         if entry.at is not None:
-            when = _("daily at %(time)s") % {"time": entry.at.strftime("%H:%M")}
+            when = _("daily at %(time)s") % {"time": fmt.time(entry.at)}
         else:
             when = _("every %(minutes)s minutes") % {
                 "minutes": int(entry.every.total_seconds() // 60)

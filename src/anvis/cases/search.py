@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import Purpose, citizen_subject, personal_data_read
+from anvis.core import formats as fmt
 from anvis.core.search import LIMIT, MIN_CHARS, Suggestion, search_text, suggestions_response, words
 from anvis.permissions import MUNICIPAL, POST_ONLY, access
 
@@ -32,7 +32,7 @@ def case_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
 
 def case_suggestion(case: Case) -> Suggestion:
     detail = _("Waiting since %(date)s · priority %(priority)s") % {
-        "date": date_format(case.waiting_since, "SHORT_DATE_FORMAT"),
+        "date": fmt.date(case.waiting_since),
         "priority": case.priority_total,
     }
     return Suggestion(case.pk, f"{case.number} – {case.citizen.full_name}", detail)

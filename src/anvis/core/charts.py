@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from anvis.core import formats
 from anvis_core.reports import Table, numeric
 
 if TYPE_CHECKING:
@@ -226,8 +227,8 @@ _ids = count(1)
 
 
 def _fmt(value: Decimal | float) -> str:
-    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    """A tick or point value in the locale's format, to two places without trailing zeros."""
+    return formats.number(Decimal(f"{float(value):.2f}").normalize())
 
 
 def line_chart(

@@ -46,6 +46,15 @@ def timestamp(value: dt.datetime | None) -> str:
     return f"{date(value)} {formats.time_format(value, 'H:i:s')}"
 
 
+def time(value: dt.time | dt.datetime | None) -> str:
+    """A time of day: ``14:30`` in Danish."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.time_format(value, "TIME_FORMAT")
+
+
 def month(value: dt.date | None) -> str:
     """A month in words: ``december 2026``."""
     return "" if value is None else formats.date_format(value, "YEAR_MONTH_FORMAT")
@@ -80,10 +89,13 @@ def money(value: Any, decimals: int | None = None) -> str:
     return _("%(amount)s kr.") % {"amount": number(value, decimals)}
 
 
-def percent(value: Any, decimals: int = 0) -> str:
-    """A percentage: ``40 %``."""
+def percent(value: Any, decimals: int | None = 0) -> str:
+    """A percentage: ``40 %``; with ``decimals=None`` as precise as the value is, without
+    trailing zeros (a share of ``2.50`` is ``2,5 %``)."""
     if value is None or value == "":
         return ""
+    if decimals is None:
+        value = Decimal(str(value)).normalize()
     return f"{number(value, decimals)} %"
 
 

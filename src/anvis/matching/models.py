@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anvis.core import formats as fmt
 from anvis.core.db import user_link
 
 
@@ -64,7 +65,7 @@ class MatchingRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.created_at:%d.%m.%Y %H:%M}" if self.created_at else "#-"
+        return f"#{self.pk} {fmt.datetime(self.created_at)}" if self.created_at else "#-"
 
     @property
     def assignments(self) -> list[dict[str, str]]:

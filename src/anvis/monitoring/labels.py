@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from anvis.core import formats as fmt
 
 CRITERION_LABELS = {
     "outside_work_education": gettext_lazy("18–64-year-olds outside work and education"),
@@ -35,7 +36,7 @@ DESIGNATION_LABELS = {
 def _num(text: Any) -> str:
     """A number as the current language writes it (44,7 in Danish)."""
     try:
-        return number_format(Decimal(str(text)))
+        return fmt.number(Decimal(str(text)))
     except (InvalidOperation, ValueError):
         return str(text)
 

@@ -35,6 +35,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from anvis.core import formats as fmt
 from anvis.events import Event, subscribe
 from anvis.permissions import Role
 from anvis.vacancies.models import Offer, OfferStatus, Vacancy, VacancyStatus
@@ -70,7 +71,7 @@ def caseworker_ids() -> set[int]:
 
 
 def _date(day: dt.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else ""
+    return fmt.date(day) if day else ""
 
 
 def _vacancy_link(vacancy_id: int) -> str:

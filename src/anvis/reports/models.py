@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anvis.core import formats as fmt
 from anvis.core.db import user_link
 
 
@@ -29,7 +30,7 @@ class Meeting(models.Model):
         ordering = ["-held_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.forum} {self.held_on:%d.%m.%Y}"
+        return f"{self.forum} {fmt.date(self.held_on)}"
 
 
 class DecisionStatus(models.TextChoices):

@@ -43,6 +43,7 @@ from django.db.models import Count
 from anvis.agreements.models import AgreementVersion, AllocationAgreement, DepartmentStep
 from anvis.cases.models import Case, CaseStatus
 from anvis.cases.models import Situation as CaseSituation
+from anvis.core import formats as fmt
 from anvis.simulation.start_state import (
     bucket_credits,
     held_vacancies,
@@ -210,7 +211,7 @@ def _regime(
         if step.department_id in seen:
             continue
         seen.add(step.department_id)
-        name = f"{step.label} ({step.share_percent.normalize():f} %)"
+        name = f"{step.label} ({fmt.percent(step.share_percent, None)})"
         steps.setdefault(name, StepSpec(name=name, share=step.share))
         department_steps[department_key[step.department_id]] = name
     regime = RegimeSpec(

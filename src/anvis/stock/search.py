@@ -7,10 +7,10 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from anvis.core import formats as fmt
 from anvis.core.search import LIMIT, MIN_CHARS, Suggestion, search_text, suggestions_response, words
 from anvis.permissions import STOCK_READERS, access
 
@@ -134,7 +134,7 @@ def dwelling_suggestion(dwelling: Dwelling) -> Suggestion:
         "name": department.name,
         "organisation": department.organisation.name,
         "rooms": rooms,
-        "rent": number_format(dwelling.rent, force_grouping=True),
+        "rent": fmt.number(dwelling.rent),
     }
     return Suggestion(dwelling.pk, label, detail)
 

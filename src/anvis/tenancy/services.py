@@ -20,7 +20,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import acting_user, audited
@@ -385,7 +384,7 @@ def task_contact_record(
         event_date = TenancyEvent.objects.values_list("event_date", flat=True).get(pk=task.event_id)
         if "contact_on" not in errors and contact_on < event_date:
             errors["contact_on"] = _("The contact cannot be before the event (%(date)s).") % {
-                "date": date_format(event_date, "SHORT_DATE_FORMAT")
+                "date": fmt.date(event_date)
             }
         if task.status != TaskStatus.OPEN:
             errors["__all__"] = _("The task is no longer open.")

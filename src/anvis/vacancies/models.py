@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from anvis.core import formats as fmt
 from anvis.core.db import user_link
 from anvis.permissions import OrgScopedQuerySet
 from anvis_core.workflow import (
@@ -191,7 +192,7 @@ class Vacancy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.dwelling} ({self.report_date:%d.%m.%Y})"
+        return f"{self.dwelling} ({fmt.date(self.report_date)})"
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
@@ -373,7 +374,7 @@ class Lease(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.vacancy_id}: {self.starts_on:%d.%m.%Y}"
+        return f"{self.vacancy_id}: {fmt.date(self.starts_on)}"
 
     def clean(self) -> None:
         if self.starts_on and self.move_in_on and self.move_in_on < self.starts_on:
@@ -522,7 +523,7 @@ class MonthlyStatement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation_id}: {self.month:%m.%Y}"
+        return f"{self.organisation_id}: {fmt.month(self.month)}"
 
 
 class StatementCorrection(models.Model):

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anvis.core import formats as fmt
 from anvis.core.db import user_link
 from anvis.stock.models import DwellingType
 from anvis_core.quotas import share_from_percent
@@ -308,7 +309,7 @@ class AgreementVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.agreement.title}, {self.valid_from:%d.%m.%Y}"
+        return f"{self.agreement.title}, {fmt.date(self.valid_from)}"
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anvis.audit.services import audit_record, snapshot
+from anvis.core import formats as fmt
 from anvis.stock.models import HousingOrganisation
 
 from ..models import (
@@ -86,7 +87,7 @@ def agreement_update(
     if first and first.valid_from < agreement.period_start:
         errors["period_start"] = _(
             "The agreement cannot start after its first version (valid from %(date)s)."
-        ) % {"date": first.valid_from.strftime("%d.%m.%Y")}
+        ) % {"date": fmt.date(first.valid_from)}
     judged = TurnRecord.objects.filter(agreement=agreement)
     outside = judged.filter(report_date__lt=agreement.period_start)
     if agreement.period_end:
@@ -137,7 +138,7 @@ def _check_not_before_judged(
                     "Vacancies reported up to %(date)s have already been judged by the agreement; "
                     "a change must be valid from a later date."
                 )
-                % {"date": last.strftime("%d.%m.%Y")}
+                % {"date": fmt.date(last)}
             }
         )
 

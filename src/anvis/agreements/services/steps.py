@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anvis.audit.services import audit_record, snapshot
+from anvis.core import formats as fmt
 from anvis.stock.models import Department
 
 from ..models import (
@@ -49,7 +50,7 @@ def _check_step(
             errors["valid_from"] = _(
                 "Vacancies in this department reported up to %(date)s have already been judged; "
                 "the new step must be valid from a later date."
-            ) % {"date": last.strftime("%d.%m.%Y")}
+            ) % {"date": fmt.date(last)}
     if (
         "valid_from" not in errors
         and DepartmentStep.objects.filter(
@@ -112,7 +113,7 @@ def _label_for_share(agreement: AllocationAgreement, share: Decimal) -> str:
         .values_list("label", flat=True)
         .first()
     )
-    return label or f"{share.normalize():f} %"
+    return label or fmt.percent(share, None)
 
 
 @transaction.atomic

@@ -8,10 +8,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import acting_user, audited
+from anvis.core import formats as fmt
 from anvis_core.cases.status import CaseStatus as CoreStatus
 from anvis_core.cases.status import TransitionError, can_park, check_transition
 
@@ -276,8 +276,7 @@ def case_park(
             case,
             actor,
             EventKind.PARKED,
-            _("Parked until %(date)s: %(reason)s")
-            % {"date": date_format(until, "SHORT_DATE_FORMAT"), "reason": reason},
+            _("Parked until %(date)s: %(reason)s") % {"date": fmt.date(until), "reason": reason},
         )
     return case
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import acting_user, audited
+from anvis.core import formats as fmt
 from anvis_core.cases.support import SupportMethod as CoreMethod
 from anvis_core.cases.support import cti_end
 
@@ -50,7 +50,7 @@ def shelter_stay_add(
             actor,
             EventKind.SHELTER_STAY,
             _("§ 110 stay at %(shelter)s from %(date)s.")
-            % {"shelter": shelter, "date": date_format(admitted_on, "SHORT_DATE_FORMAT")},
+            % {"shelter": shelter, "date": fmt.date(admitted_on)},
         )
     return stay
 
@@ -72,7 +72,7 @@ def shelter_stay_discharge(
             actor,
             EventKind.SHELTER_STAY,
             _("Discharged from %(shelter)s on %(date)s.")
-            % {"shelter": stay.shelter, "date": date_format(discharged_on, "SHORT_DATE_FORMAT")},
+            % {"shelter": stay.shelter, "date": fmt.date(discharged_on)},
         )
     return stay
 
@@ -112,7 +112,7 @@ def support_plan_add(
             _("Support plan %(method)s decided %(date)s.")
             % {
                 "method": plan.get_method_display(),
-                "date": date_format(decided_on, "SHORT_DATE_FORMAT"),
+                "date": fmt.date(decided_on),
             },
         )
     return plan

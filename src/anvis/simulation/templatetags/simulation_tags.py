@@ -3,19 +3,20 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.formats import number_format
+
+from anvis.core import formats as fmt
 
 register = template.Library()
 
 
 def _num(value: float, unit: str) -> str:
     if unit == "share":
-        return f"{number_format(value * 100, 1)} %"
+        return fmt.percent(value * 100, 1)
     if unit in ("kr", "count") and abs(value) >= 1000:
-        return number_format(round(value), 0, force_grouping=True)
+        return fmt.number(round(value), 0)
     if unit == "kr":
-        return number_format(round(value), 0, force_grouping=True)
-    return number_format(value, 1, force_grouping=True)
+        return fmt.number(round(value), 0)
+    return fmt.number(value, 1)
 
 
 @register.filter
@@ -33,4 +34,4 @@ def figure(cell: Any) -> str:
 def number(value: Any, digits: int = 1) -> str:
     if value is None:
         return "–"
-    return number_format(value, digits, force_grouping=True)
+    return fmt.number(value, digits)

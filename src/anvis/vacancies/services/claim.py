@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anvis.audit.services import audit_record, snapshot
+from anvis.core import formats as fmt
 from anvis_core.workflow.guarantee import (
     ClaimProblem,
     GuaranteeKind,
@@ -101,7 +102,7 @@ def _check_claim(lease: Lease, kind: str, event_date: dt.date, amount: int, clai
         errors: dict[str, list[str]] = {}
         params = {
             "months": terms.period(GuaranteeKind(kind)),
-            "start": lease.starts_on.strftime("%d.%m.%Y"),
+            "start": fmt.date(lease.starts_on),
             "maximum": terms.maximum(GuaranteeKind(kind)),
         }
         for problem in problems:

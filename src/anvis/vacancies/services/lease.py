@@ -16,6 +16,7 @@ from anvis.audit.services import audit_record, snapshot
 from anvis.cases.models import Case, CaseStatus, SupportStatus
 from anvis.cases.models import EventKind as CaseEventKind
 from anvis.cases.services import case_transition
+from anvis.core import formats as fmt
 from anvis.stock.models import Dwelling
 from anvis_core.workflow import (
     VacancyState,
@@ -94,8 +95,8 @@ def _lease_timelines(*, actor: Any, lease: Lease, vacancy: Vacancy, case: Case) 
         kind=EventKind.LEASE,
         summary=_("Lease from %(start)s, move-in %(move_in)s, void rent %(days)s days")
         % {
-            "start": lease.starts_on.strftime("%d.%m.%Y"),
-            "move_in": lease.move_in_on.strftime("%d.%m.%Y"),
+            "start": fmt.date(lease.starts_on),
+            "move_in": fmt.date(lease.move_in_on),
             "days": lease.void_rent_days,
         },
     )
@@ -109,8 +110,8 @@ def _lease_timelines(*, actor: Any, lease: Lease, vacancy: Vacancy, case: Case) 
         _("Lease of dwelling %(dwelling)s from %(start)s, move-in %(move_in)s")
         % {
             "dwelling": vacancy.dwelling,
-            "start": lease.starts_on.strftime("%d.%m.%Y"),
-            "move_in": lease.move_in_on.strftime("%d.%m.%Y"),
+            "start": fmt.date(lease.starts_on),
+            "move_in": fmt.date(lease.move_in_on),
         },
     )
 

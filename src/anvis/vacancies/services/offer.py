@@ -15,6 +15,7 @@ from anvis.audit.services import audit_record, snapshot
 from anvis.cases.models import Case, CaseStatus
 from anvis.cases.models import EventKind as CaseEventKind
 from anvis.cases.services import case_park, case_transition
+from anvis.core import formats as fmt
 from anvis_core.workflow import (
     DEFAULT_OFFER_RESPONSE_WORKING_DAYS,
     DeclineReason,
@@ -93,7 +94,7 @@ def _offer_made(*, actor: Any, offer: Offer, vacancy: Vacancy, case: Case, day: 
         actor,
         CaseEventKind.UPDATED,
         _("Offered dwelling %(dwelling)s, answer by %(date)s")
-        % {"dwelling": vacancy.dwelling, "date": offer.response_deadline.strftime("%d.%m.%Y")},
+        % {"dwelling": vacancy.dwelling, "date": fmt.date(offer.response_deadline)},
     )
     audit_record(
         actor=actor, action="vacancies.offer_create", instance=offer, after=snapshot(offer)
@@ -167,7 +168,7 @@ def offer_accept(*, actor: Any, offer: Offer, today: dt.date | None = None) -> O
         if offer.status == OfferStatus.PENDING and is_overdue(offer.response_deadline, day):
             raise ValidationError(
                 _("The deadline for answering the offer ran out on %(date)s.")
-                % {"date": offer.response_deadline.strftime("%d.%m.%Y")},
+                % {"date": fmt.date(offer.response_deadline)},
                 code="offer_deadline_passed",
             )
         before = snapshot(offer)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import audit_record, snapshot
+from anvis.core import formats as fmt
 from anvis.permissions import LEAD, user_has_role
 from anvis_core.workflow.statement import as_record, content_hash
 
@@ -42,7 +43,7 @@ def statement_approve(
     if not computed.complete:
         raise ValidationError(
             _("The statement for %(month)s can be approved when the month has ended.")
-            % {"month": first.strftime("%m.%Y")},
+            % {"month": fmt.month(first)},
             code="month_not_ended",
         )
     with transaction.atomic():
@@ -50,7 +51,7 @@ def statement_approve(
         if MonthlyStatement.objects.filter(organisation=organisation, month=first).exists():
             raise ValidationError(
                 _("The statement for %(month)s is already approved; correct it with a new line.")
-                % {"month": first.strftime("%m.%Y")},
+                % {"month": fmt.month(first)},
                 code="already_approved",
             )
         record = as_record(computed)

@@ -9,12 +9,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from anvis.agreements.models import HandheldRequest, HandheldStatus, VoidRentFrom
 from anvis.agreements.services import handheld_request_close, turn_decide
 from anvis.audit.services import audit_record, snapshot
+from anvis.core import formats as fmt
 from anvis.permissions import LEAD, user_has_role
 from anvis.stock.models import Dwelling
 from anvis_core.quotas import Outcome
@@ -62,7 +62,7 @@ def _check_stock_free(dwelling: Dwelling, day: dt.date) -> None:
                     "it cannot be reported vacant again until that vacancy is closed."
                 )
                 % {
-                    "date": open_vacancy.report_date.strftime("%d.%m.%Y"),
+                    "date": fmt.date(open_vacancy.report_date),
                     "status": open_vacancy.get_status_display(),
                 }
             },
@@ -80,7 +80,7 @@ def _check_stock_free(dwelling: Dwelling, day: dt.date) -> None:
                     "The dwelling is let to a new tenant from %(date)s; it cannot be reported "
                     "vacant before that lease has started."
                 )
-                % {"date": let.let_from.strftime("%d.%m.%Y")}
+                % {"date": fmt.date(let.let_from)}
             },
             code="future_lease",
         )
@@ -202,8 +202,7 @@ def vacancy_accept(*, actor: Any, vacancy: Vacancy, today: dt.date | None = None
         if vacancy.status == VacancyStatus.MUNICIPAL and not can_accept_on(deadline, day):
             assert deadline is not None  # no deadline never runs out
             raise ValidationError(
-                _("The deadline for answering ran out on %(date)s.")
-                % {"date": date_format(deadline, "SHORT_DATE_FORMAT")},
+                _("The deadline for answering ran out on %(date)s.") % {"date": fmt.date(deadline)},
                 code="deadline_passed",
             )
         before = snapshot(vacancy)
@@ -339,7 +338,7 @@ def vacancy_let_ordinary(
         vacancy = _lock_vacancy(vacancy)
         _check_org_writer(actor, vacancy.organisation_id)
         before = snapshot(vacancy)
-        _move_vacancy(vacancy, VacancyState.LET, actor, starts_on.strftime("%d.%m.%Y"))
+        _move_vacancy(vacancy, VacancyState.LET, actor, fmt.date(starts_on))
         vacancy.let_from = starts_on
         vacancy.save()
         audit_record(
