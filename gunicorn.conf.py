@@ -3,7 +3,7 @@
 Every value can be set from the environment, so the demo (`make run`), the local production
 profile (`make serve-prod`) and the systemd unit (deploy/systemd/anvis-web.service) share this
 file. Access log lines carry no query strings, so no search term (or CPR number) is logged,
-and the access and error logs pass through the CPR mask (`anvis.core.logging.RedactCprFilter`):
+and the access and error logs pass through the CPR mask (`anvis.common.logging.RedactCprFilter`):
 a CPR-shaped value in a path or a referer is written as `XXXXXX-XXXX`.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-from anvis.core.logging import RedactCprFilter
+from anvis.common.logging import RedactCprFilter
 
 # --- the access log format: the one place it is defined -------------------------------------
 # %(h)s client, %(t)s time, %(m)s method, %(U)s path without the query string, %(s)s status,

@@ -1,12 +1,12 @@
 """The formatting rule of the code: the interface writes dates, times and numbers through one
-home, ``anvis.core.formats`` (Django's localisation), never by hand. So a page, a message, a
+home, ``anvis.common.formats`` (Django's localisation), never by hand. So a page, a message, a
 chart and a stored note agree, and a user who has chosen English gets English dates.
 
 Read from the source of ``src/anvis`` (the pure core ``anvis_core`` knows no language and is not
 scanned): a ``strftime`` or an f-string date format is allowed only for the machine formats
 listed below (ISO dates in URLs, file names and HTML date inputs; the digits of a CPR number);
 Django's ``date_format``, ``time_format`` and ``number_format`` are called only by
-``anvis.core.formats``; and no number is turned Danish with ``.replace(".", ",")``.
+``anvis.common.formats``; and no number is turned Danish with ``.replace(".", ",")``.
 """
 
 from __future__ import annotations
@@ -16,20 +16,20 @@ import re
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "anvis"
-HOME = SRC / "core" / "formats.py"
+HOME = SRC / "common" / "formats.py"
 
 #: formats a machine reads: ISO dates, months and moments (URLs, file names, <input type=date>),
 #: the day and month digits a CPR number starts with, and the household form's own input format
 #: for children's birth dates (written back into the field for editing, read by the same form)
 MACHINE_FORMATS = {"%Y-%m-%d", "%Y-%m", "%Y-%m-%dT%H:%M", "%d%m", "%d-%m-%Y"}
-#: Django's formatting functions, for ``anvis.core.formats`` alone
+#: Django's formatting functions, for ``anvis.common.formats`` alone
 DJANGO_FORMATTERS = {"date_format", "time_format", "number_format"}
 EXEMPT = {
-    # below ``anvis.core`` in the layers, so it cannot use it: the audit trail writes ISO moments
+    # below ``anvis.common`` in the layers, so it cannot use it: the audit trail writes ISO moments
     SRC / "audit" / "models.py",
     # the CSV format's own home: Danish decimal commas and dates whatever the interface language,
     # for Danish spreadsheets (docs/architecture.md, "One file writer")
-    SRC / "core" / "exports.py",
+    SRC / "common" / "exports.py",
 }
 
 
@@ -86,7 +86,7 @@ def test_dates_and_numbers_are_formatted_in_one_home() -> None:
         for path in _sources()
         for line, what in violations(ast.parse(path.read_text(encoding="utf-8")))
     ]
-    assert not broken, "format through anvis.core.formats instead:\n" + "\n".join(broken)
+    assert not broken, "format through anvis.common.formats instead:\n" + "\n".join(broken)
 
 
 def test_the_rule_sees_each_kind_of_hand_made_format() -> None:

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.urls import reverse_lazy
 from django.views.i18n import set_language as django_set_language
 
-from anvis.core.forms import form_status
+from anvis.common.forms import form_status
 from anvis.permissions import ALL_ROLES, access
 
 from .models import IdentityProvider

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core.forms import ModelMultipleChoiceField
-from anvis.core.search import SearchChoiceField
+from anvis.common.forms import ModelMultipleChoiceField
+from anvis.common.search import SearchChoiceField
 from anvis.stock.models import Department, Dwelling, DwellingType, HousingOrganisation
 from anvis.stock.search import department_search, department_suggestion
 

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db.models import BooleanField, Case, Count, Field, Max, Min, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
-from anvis.core import formats as fmt
+from anvis.common import formats as fmt
 from anvis.permissions import OrgScopedQuerySet, sees_all_organisations, user_organisation_ids
 from anvis.stock.models import Department, HousingOrganisation
 from anvis_core.quotas import LedgerLine, LedgerRecord, Outcome, Quarter, compute_ledger

@@ -1,5 +1,5 @@
 """The fair-share ledger's one column spec: the page's CSV and XLSX downloads and the API's
-ledger export write these columns (`anvis.core.exports`); the figures are those of the page and
+ledger export write these columns (`anvis.common.exports`); the figures are those of the page and
 of the API's JSON ledger (a test compares all of them)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core.exports import Column, two_decimals
+from anvis.common.exports import Column, two_decimals
 
 from .selectors import LedgerRow, LedgerView
 

@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.core import formats as fmt
-from anvis.core.exports import file_response
-from anvis.core.forms import form_status, posted, submit
-from anvis.core.lists import paginate
+from anvis.common import formats as fmt
+from anvis.common.exports import file_response
+from anvis.common.forms import form_status, posted, submit
+from anvis.common.lists import paginate
 from anvis.permissions import (
     ALL_ROLES,
     LEAD,

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core.db import user_link
+from anvis.common.db import user_link
 
 
 class TokenKind(models.TextChoices):

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from anvis.accounts.models import User
 from anvis.audit.services import audit_record, snapshot
-from anvis.core.importing import RowError
-from anvis.core.tabular import Row
+from anvis.common.importing import RowError
+from anvis.common.tabular import Row
 from anvis.permissions import MUNICIPAL, Role, can_write_organisation, user_has_role
 from anvis.stock.importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, import_stock_rows
 from anvis.stock.models import HousingOrganisation

@@ -1,5 +1,5 @@
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core.nav import NavItem
+from anvis.common.nav import NavItem
 
 ITEMS = [NavItem(_("Operations"), "background:task_list", order=95)]

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from anvis.core import formats as fmt
-from anvis.core.logging import redact
+from anvis.common import formats as fmt
+from anvis.common.logging import redact
 
 from .models import ScheduleSlot, WorkerBeat
 from .queue import policy_of, stale_after

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from anvis.core.lists import paginate
+from anvis.common.lists import paginate
 from anvis.permissions import ADMIN_ONLY, access
 
 from . import selectors

@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core.fields import lookup_hash
-from anvis.core.forms import NumberFilter
+from anvis.common.fields import lookup_hash
+from anvis.common.forms import NumberFilter
 from anvis_core.cases.dates import add_years
 from anvis_core.cases.household import YOUNG_AGES
 from anvis_core.cpr import CprError, parse_cpr

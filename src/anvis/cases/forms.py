@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core.search import SearchChoiceField
+from anvis.common.search import SearchChoiceField
 from anvis.stock.models import Department
 from anvis.stock.search import department_search, department_suggestion
 from anvis_core.cases import bars as core_bars

@@ -1,5 +1,5 @@
 """Finding a citizen's case by name or case number, for municipal roles only
-(`anvis.core.search` describes the shape). The search never takes a CPR number, and the
+(`anvis.common.search` describes the shape). The search never takes a CPR number, and the
 endpoint answers POST only, so a typed name is never in a URL or a server log; every citizen
 shown in a suggestion is written to the personal-data access log."""
 
@@ -10,8 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import Purpose, citizen_subject, personal_data_read
-from anvis.core import formats as fmt
-from anvis.core.search import LIMIT, MIN_CHARS, Suggestion, search_text, suggestions_response, words
+from anvis.common import formats as fmt
+from anvis.common.search import (
+    LIMIT,
+    MIN_CHARS,
+    Suggestion,
+    search_text,
+    suggestions_response,
+    words,
+)
 from anvis.permissions import MUNICIPAL, POST_ONLY, access
 
 from .models import Case

@@ -11,7 +11,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from anvis.audit.services import Purpose, citizen_subject, personal_data_read
-from anvis.core.fields import lookup_hash
+from anvis.common.fields import lookup_hash
 from anvis.permissions import is_municipal
 from anvis_core.cpr import CprError, parse_cpr
 

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anvis.audit.services import Purpose, citizen_subject, personal_data_read
-from anvis.core.forms import form_status, posted, submit
-from anvis.core.lists import paginate, search_params, search_redirect
+from anvis.common.forms import form_status, posted, submit
+from anvis.common.lists import paginate, search_params, search_redirect
 from anvis.permissions import MUNICIPAL, POST_ONLY, access
 from anvis_core.cases.bars import AreaKind, BarStatus
 from anvis_core.cases.priority import Criterion, PriorityBreakdown

@@ -77,7 +77,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
-    "anvis.core",
+    "anvis.common",
     "anvis.accounts",
     "anvis.audit",
     "anvis.stock",
@@ -100,7 +100,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "anvis.core.middleware.DanishFirstLocaleMiddleware",
+    "anvis.common.middleware.DanishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -109,7 +109,7 @@ MIDDLEWARE = [
     "anvis.security.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "anvis.core.middleware.SecurityHeadersMiddleware",
+    "anvis.common.middleware.SecurityHeadersMiddleware",
     # Last, as django-axes requires: it turns a lockout into the Danish lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -128,10 +128,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "anvis.core.context_processors.navigation",
+                "anvis.common.context_processors.navigation",
                 "anvis.notifications.context_processors.unread_notifications",
             ],
-            "builtins": ["anvis.core.templatetags.formats"],
+            "builtins": ["anvis.common.templatetags.formats"],
         },
     }
 ]
@@ -187,7 +187,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "common:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTHENTICATION_BACKENDS = [
@@ -319,7 +319,7 @@ ANVIS_BASE_URL = os.environ.get("ANVIS_BASE_URL", "")  # host for links in notif
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_cpr": {"()": "anvis.core.logging.RedactCprFilter"}},
+    "filters": {"no_cpr": {"()": "anvis.common.logging.RedactCprFilter"}},
     "formatters": {
         "django.server": {
             "()": "django.utils.log.ServerFormatter",

@@ -16,7 +16,7 @@ admin.site.site_header = "Anvis"
 admin.site.site_title = "Anvis"
 
 urlpatterns = [
-    path("", include("anvis.core.urls")),
+    path("", include("anvis.common.urls")),
     path("konto/", include("anvis.accounts.urls")),
     path("bestand/", include("anvis.stock.urls")),
     path("aftaler/", include("anvis.agreements.urls")),

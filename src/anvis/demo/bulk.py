@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import connection
 
-from anvis.core.db import note_written
+from anvis.common.db import note_written
 
 
 def write_rows(model: Any, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.test.utils import override_settings
 
-from anvis.core.db import (
+from anvis.common.db import (
     constraints_left_to_database,
     refresh_table_statistics,
     tracking_writes,

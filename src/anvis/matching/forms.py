@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core.forms import ModelMultipleChoiceField
+from anvis.common.forms import ModelMultipleChoiceField
 from anvis.vacancies.adapters import open_vacancies
 from anvis.vacancies.models import Vacancy
 from anvis.vacancies.pool import waiting_cases

@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core import formats as fmt
-from anvis.core.db import user_link
+from anvis.common import formats as fmt
+from anvis.common.db import user_link
 
 
 class Objective(models.TextChoices):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.cases.models import Case
 from anvis.cases.selectors import case_queryset
-from anvis.core.forms import form_status, posted, submit
+from anvis.common.forms import form_status, posted, submit
 from anvis.permissions import LEAD, MUNICIPAL, POST_ONLY, access
 from anvis.vacancies.gate import unit_labels
 from anvis.vacancies.labels import RULE_LABELS, describe

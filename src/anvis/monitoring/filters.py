@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core.widgets import FastSelect
+from anvis.common.widgets import FastSelect
 from anvis.stock.models import Department, HousingOrganisation
 
 from .compute import designations_on

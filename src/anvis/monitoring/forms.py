@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core.upload import upload_form
+from anvis.common.upload import upload_form
 
 MonitoringImportForm = upload_form(_("The columns are described on this page."))
 

@@ -1,6 +1,6 @@
 """Import of yearly department indicators and of the 1 December area lists (CSV/XLSX).
 
-All or nothing (`anvis.core.importing`, as every import): every row is validated first; if any row
+All or nothing (`anvis.common.importing`, as every import): every row is validated first; if any row
 is bad nothing is written and every error is reported with its line number (in Danish). Columns: docs/indicators.md.
 After a successful import the status snapshot is recomputed in the same transaction.
 """
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import audit_record
-from anvis.core.importing import (
+from anvis.common.importing import (
     Columns,
     Refused,
     RowError,
@@ -25,7 +25,7 @@ from anvis.core.importing import (
     parse_whole_number,
     sorted_errors,
 )
-from anvis.core.tabular import Row
+from anvis.common.tabular import Row
 from anvis.stock.models import Department
 from anvis_core.composition import is_suppressed
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anvis.core import formats as fmt
+from anvis.common import formats as fmt
 
 CRITERION_LABELS = {
     "outside_work_education": gettext_lazy("18–64-year-olds outside work and education"),

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anvis.core.charts import line_chart
-from anvis.core.forms import form_status, posted
-from anvis.core.lists import list_page, paginate
-from anvis.core.upload import file_import
+from anvis.common.charts import line_chart
+from anvis.common.forms import form_status, posted
+from anvis.common.lists import list_page, paginate
+from anvis.common.upload import file_import
 from anvis.permissions import ALL_ROLES, LEAD, OVERSIGHT, access
 from anvis.stock.models import Department
 from anvis_core.composition import area_rules, latest_list_year

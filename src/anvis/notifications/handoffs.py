@@ -35,7 +35,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from anvis.core import formats as fmt
+from anvis.common import formats as fmt
 from anvis.events import Event, subscribe
 from anvis.permissions import Role
 from anvis.vacancies.models import Offer, OfferStatus, Vacancy, VacancyStatus

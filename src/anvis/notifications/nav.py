@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core.nav import NavItem
+from anvis.common.nav import NavItem
 
 # The bulk vacancy report lives in the vacancies app; its menu item is listed here so that
 # the vacancies app's own files stay unchanged.

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from anvis.audit.services import audit_record
 from anvis.background.queue import enqueue_on_commit
-from anvis.core import formats as fmt
+from anvis.common import formats as fmt
 from anvis.permissions import Role
 from anvis.vacancies.models import Offer, OfferStatus, Vacancy, VacancyStatus
 from anvis_core.workflow import working_days_left

@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from anvis.core.forms import form_status, posted, submit
-from anvis.core.lists import paginate
+from anvis.common.forms import form_status, posted, submit
+from anvis.common.lists import paginate
 from anvis.permissions import ALL_ROLES, POST_ONLY, access
 
 from . import selectors, services

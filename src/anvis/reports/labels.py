@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from anvis.agreements.models import ForumKind
 from anvis.cases.models import Situation, SupportMethod
-from anvis.core import formats
-from anvis.core.charts import chart_image
+from anvis.common import formats
+from anvis.common.charts import chart_image
 from anvis.monitoring.models import Status
 from anvis.vacancies.labels import RULE_LABELS
 from anvis.vacancies.models import DeclineReasonChoice, DeclineSideChoice

@@ -10,7 +10,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from anvis.core.tabular import xlsx_text
+from anvis.common.tabular import xlsx_text
 from anvis_core.reports import Report
 
 from .labels import meetings_shown, present, quarter_label

@@ -15,8 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.core.forms import form_status, posted, submit
-from anvis.core.lists import paginate
+from anvis.common.forms import form_status, posted, submit
+from anvis.common.lists import paginate
 from anvis.permissions import (
     LEAD,
     OVERSIGHT,

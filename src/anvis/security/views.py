@@ -19,8 +19,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.cases.models import Citizen
-from anvis.core.forms import form_status, posted
-from anvis.core.lists import list_page
+from anvis.common.forms import form_status, posted
+from anvis.common.lists import list_page
 from anvis.permissions import ADMIN_ONLY, ALL_ROLES, MUNICIPAL, access
 
 from . import selectors, twofactor
@@ -34,7 +34,7 @@ def _next_url(request: HttpRequest) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse("core:home")
+    return reverse("common:home")
 
 
 # --- audit search (administrators, read-only) ----------------------------------------------------

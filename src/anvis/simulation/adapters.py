@@ -43,7 +43,7 @@ from django.db.models import Count
 from anvis.agreements.models import AgreementVersion, AllocationAgreement, DepartmentStep
 from anvis.cases.models import Case, CaseStatus
 from anvis.cases.models import Situation as CaseSituation
-from anvis.core import formats as fmt
+from anvis.common import formats as fmt
 from anvis.simulation.start_state import (
     bucket_credits,
     held_vacancies,

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from anvis.core import charts
-from anvis.core.forms import form_status
-from anvis.core.lists import paginate
+from anvis.common import charts
+from anvis.common.forms import form_status
+from anvis.common.lists import paginate
 from anvis.permissions import Role, access
 
 from . import calibration, selectors, services

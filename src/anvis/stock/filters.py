@@ -7,8 +7,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core.forms import AnyBooleanFilter, NumberFilter
-from anvis.core.widgets import FastSelect
+from anvis.common.forms import AnyBooleanFilter, NumberFilter
+from anvis.common.widgets import FastSelect
 
 from .models import Department, Dwelling, DwellingType, Entrance, HousingOrganisation
 

@@ -1,5 +1,5 @@
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core.upload import upload_form
+from anvis.common.upload import upload_form
 
 StockImportForm = upload_form(_("One row per dwelling. The columns are described on this page."))

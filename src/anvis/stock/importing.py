@@ -1,7 +1,7 @@
 """Bulk import of the housing stock from one CSV/XLSX file (or the API's items), one row per
 dwelling.
 
-All or nothing (`anvis.core.importing`): every row is parsed and validated first; if any row is
+All or nothing (`anvis.common.importing`): every row is parsed and validated first; if any row is
 bad nothing is written and every error is reported with its line number. Otherwise
 `services.stock_upsert` writes organisations, departments, entrances and dwellings by their
 natural keys in one transaction. Columns: `docs/import-stock.md`.
@@ -17,8 +17,8 @@ from typing import IO, Any
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
-from anvis.core.importing import Cells, Columns, Refused, RowError, sorted_errors
-from anvis.core.tabular import Row
+from anvis.common.importing import Cells, Columns, Refused, RowError, sorted_errors
+from anvis.common.tabular import Row
 from anvis.permissions import Role, user_organisation_ids
 
 from .models import DwellingType, HousingOrganisation

@@ -1,5 +1,5 @@
 """Finding a dwelling or a department as people know it: by address, postcode and town, or the
-department's number or name (`anvis.core.search` describes the shape)."""
+department's number or name (`anvis.common.search` describes the shape)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from anvis.core import formats as fmt
-from anvis.core.search import LIMIT, MIN_CHARS, Suggestion, search_text, suggestions_response, words
+from anvis.common import formats as fmt
+from anvis.common.search import (
+    LIMIT,
+    MIN_CHARS,
+    Suggestion,
+    search_text,
+    suggestions_response,
+    words,
+)
 from anvis.permissions import STOCK_READERS, access
 
 from .models import Department, Dwelling, Entrance

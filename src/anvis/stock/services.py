@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from anvis.audit.services import audit_record
-from anvis.core.db import refresh_table_statistics, tracking_writes
+from anvis.common.db import refresh_table_statistics, tracking_writes
 
 from .models import Department, Dwelling, Entrance, HousingOrganisation
 

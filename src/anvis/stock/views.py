@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.core.lists import list_page
-from anvis.core.upload import file_import
+from anvis.common.lists import list_page
+from anvis.common.upload import file_import
 from anvis.permissions import STOCK_READERS, STOCK_WRITERS, access, can_write_organisation
 
 from . import selectors

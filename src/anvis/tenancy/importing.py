@@ -1,6 +1,6 @@
 """Tenancy events from one CSV/XLSX file, one row per event (housing organisation staff).
 
-All or nothing (`anvis.core.importing`): every row is read and checked first, then each row goes through
+All or nothing (`anvis.common.importing`): every row is read and checked first, then each row goes through
 `services.tenancy_event_report` (the same rules as the form) inside one transaction. If any
 row fails, the transaction is rolled back, nothing is reported (no one is told, no webhook is
 queued) and every error is listed with its line number. Columns: docs/tenancy.md; an example
@@ -15,8 +15,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from anvis.core.importing import Cells, Columns, Refused, RowError, each_row, sorted_errors
-from anvis.core.tabular import Row
+from anvis.common.importing import Cells, Columns, Refused, RowError, each_row, sorted_errors
+from anvis.common.tabular import Row
 
 from . import services
 from .models import NOTE_MAX, Source, TenancyEvent

@@ -3,7 +3,7 @@ municipality's follow-up tasks on early warnings.
 
 Rules (kinds, sides, deadlines, what a move-out means) live in `anvis_core.tenancy`; every
 change goes through `services.py`. Free text on events and contacts is personal data: it is
-encrypted (:class:`anvis.core.fields.EncryptedTextField`) and every read is access-logged.
+encrypted (:class:`anvis.common.fields.EncryptedTextField`) and every read is access-logged.
 The housing organisation sees its own reports and that the municipality has acknowledged them,
 never the municipality's events (support, hospital, prison) or notes.
 """
@@ -14,8 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core.db import user_link
-from anvis.core.fields import EncryptedTextField
+from anvis.common.db import user_link
+from anvis.common.fields import EncryptedTextField
 from anvis.permissions import OrgScopedQuerySet
 from anvis_core.tenancy.events import EventKind as CoreKind
 from anvis_core.tenancy.events import MoveOutReason as CoreReason

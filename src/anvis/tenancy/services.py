@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from anvis.audit.services import acting_user, audited
 from anvis.cases.models import Case, SupportPlan, SupportStatus
-from anvis.core import formats as fmt
+from anvis.common import formats as fmt
 from anvis.events import publish
 from anvis.permissions import (
     MUNICIPAL,

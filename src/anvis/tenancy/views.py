@@ -24,9 +24,9 @@ from anvis.audit.services import (
     citizen_subject,
     personal_data_read,
 )
-from anvis.core import formats as fmt
-from anvis.core.forms import form_status, posted, submit
-from anvis.core.upload import file_import, upload_form
+from anvis.common import formats as fmt
+from anvis.common.forms import form_status, posted, submit
+from anvis.common.upload import file_import, upload_form
 from anvis.permissions import (
     MUNICIPAL,
     POST_ONLY,

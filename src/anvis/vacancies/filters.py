@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from anvis.agreements.figures import figure_choices, figure_q
 from anvis.agreements.models import AllocationAgreement
-from anvis.core.forms import NumberFilter
-from anvis.core.widgets import FastSelect
+from anvis.common.forms import NumberFilter
+from anvis.common.widgets import FastSelect
 from anvis.stock.models import HousingOrganisation
 from anvis_core.quotas import Quarter
 

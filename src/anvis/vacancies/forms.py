@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from anvis.agreements.models import HandheldRequest, HandheldStatus
 from anvis.cases.models import Case
 from anvis.cases.search import case_search, case_suggestion
-from anvis.core.search import SearchChoiceField
+from anvis.common.search import SearchChoiceField
 from anvis.permissions import Role, user_has_role, user_organisation_ids
 from anvis.stock.models import Dwelling, Entrance, HousingOrganisation
 from anvis.stock.search import dwelling_search, dwelling_suggestion

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from anvis.core.importing import (
+from anvis.common.importing import (
     Cells,
     Columns,
     Refused,
@@ -26,7 +26,7 @@ from anvis.core.importing import (
     parse_whole_number,
     sorted_errors,
 )
-from anvis.core.tabular import Row
+from anvis.common.tabular import Row
 from anvis.stock.models import Dwelling
 
 from . import services

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from anvis.core import formats as fmt
+from anvis.common import formats as fmt
 from anvis_core.matching.eligibility import Reason
 
 from .pool import OPEN_ENDED

@@ -13,8 +13,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core import formats as fmt
-from anvis.core.db import user_link
+from anvis.common import formats as fmt
+from anvis.common.db import user_link
 from anvis.permissions import OrgScopedQuerySet
 from anvis_core.workflow import (
     ACTIVE_OFFER_STATES,

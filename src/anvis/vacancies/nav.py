@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core.nav import NavItem
+from anvis.common.nav import NavItem
 
 ITEMS = [
     NavItem(_("Vacancies"), "vacancies:vacancy_list", order=30),

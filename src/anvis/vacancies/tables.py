@@ -1,4 +1,4 @@
-"""Column specs of the vacancy lists' downloads (`anvis.core.exports`): the vacancy list (the
+"""Column specs of the vacancy lists' downloads (`anvis.common.exports`): the vacancy list (the
 API's export) and the quarter's void-rent statement (the page's CSV)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core.exports import Column
+from anvis.common.exports import Column
 
 from .selectors import VoidRentLine
 

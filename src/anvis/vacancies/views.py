@@ -15,9 +15,9 @@ from anvis.audit.services import (
     citizen_subject,
     personal_data_read,
 )
-from anvis.core.exports import file_response
-from anvis.core.forms import form_status, posted, submit
-from anvis.core.lists import paginate
+from anvis.common.exports import file_response
+from anvis.common.forms import form_status, posted, submit
+from anvis.common.lists import paginate
 from anvis.permissions import (
     ALL_ROLES,
     LEAD,

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anvis.core.upload import file_import, upload_form
+from anvis.common.upload import file_import, upload_form
 from anvis.permissions import REPORTERS, access
 
 from .importing import report_vacancies

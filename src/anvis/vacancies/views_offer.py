@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.cases.search import case_search, case_suggestion, suggested_cases_logged
 from anvis.cases.selectors import case_queryset
-from anvis.core.forms import apply_errors, form_status, posted, submit
-from anvis.core.search import LIMIT, MIN_CHARS, Suggestion, search_text, suggestions_response
+from anvis.common.forms import apply_errors, form_status, posted, submit
+from anvis.common.search import LIMIT, MIN_CHARS, Suggestion, search_text, suggestions_response
 from anvis.permissions import MUNICIPAL, POST_ONLY, WRITE, access
 from anvis_core.workflow import (
     DEFAULT_OFFER_RESPONSE_WORKING_DAYS,

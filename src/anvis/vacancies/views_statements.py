@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from anvis.core.exports import file_response
-from anvis.core.forms import form_status
+from anvis.common.exports import file_response
+from anvis.common.forms import form_status
 from anvis.permissions import ALL_ROLES, LEAD, POST_ONLY, access, user_has_role
 from anvis_core.workflow.statement import as_record
 

@@ -6,7 +6,7 @@ import secrets
 
 from cryptography.fernet import Fernet
 
-from tests.apps.core.test_settings import run_check
+from tests.apps.common.test_settings import run_check
 
 BASE = {
     "ANVIS_ENV": "production",

@@ -159,7 +159,7 @@ def test_key_rotation_keeps_data_readable(case: Any, settings: Any) -> None:
     from cryptography.fernet import Fernet
     from django.db import connection
 
-    from anvis.core import fields
+    from anvis.common import fields
 
     services.case_add_note(actor=case.caseworker, case=case, text="fortroligt")
     old = list(settings.ANVIS_FIELD_KEYS)

@@ -80,8 +80,8 @@ def case_page(name_args: tuple[str, ...] = ("case",), method: str = "get") -> En
 
 MATRIX: dict[str, Entry] = {
     # core and accounts
-    "core:home": rule(EVERYONE),
-    "core:health": PUBLIC,
+    "common:home": rule(EVERYONE),
+    "common:health": PUBLIC,
     "accounts:login": PUBLIC,
     "accounts:logout": PUBLIC,
     "accounts:set_language": PUBLIC,

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.apps.core.test_access_rules import all_patterns
+from tests.apps.common.test_access_rules import all_patterns
 
 from .access_matrix import ALLOW, ANON, COLUMNS, DENY, HIDE, LOGIN, MATRIX, Entry
 

@@ -133,7 +133,7 @@ GROUPS = {
     "agreements-reports": frozenset({"agreements", "reports"}),
     "other": frozenset(
         {
-            "core",
+            "common",
             "accounts",
             "stock",
             "monitoring",

@@ -35,7 +35,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from django.test import Client
 
-from anvis.core.logging import RedactCprFilter
+from anvis.common.logging import RedactCprFilter
 
 from .access_matrix import ALLOW, MATRIX, ROLES
 from .conftest import CPR, CPR_DIGITS

@@ -75,7 +75,7 @@ def test_write_views_declare_their_object_rule() -> None:
 
 
 def _route(resolver: Any, name: str) -> str:
-    from tests.apps.core.test_access_rules import all_patterns
+    from tests.apps.common.test_access_rules import all_patterns
 
     return next(route for route, n, _cb in all_patterns() if n == name)
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from anvis.agreements.models import AllocationAgreement, ReassessmentStatus, StepReassessment
 from anvis.audit.models import AuditEvent
 from anvis.cases.models import Case
-from anvis.core.forms import form_status
+from anvis.common.forms import form_status
 from anvis.reports.models import ReportSnapshot
 from anvis.vacancies.models import Offer
 from anvis_core.quotas import Quarter

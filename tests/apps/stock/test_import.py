@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from anvis.audit.models import AuditEvent
-from anvis.core.importing import parse_whole_number
+from anvis.common.importing import parse_whole_number
 from anvis.stock.importing import import_stock
 from anvis.stock.models import Department, Dwelling, Entrance, HousingOrganisation
 

@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from anvis.core.importing import parse_date
+from anvis.common.importing import parse_date
 from anvis.notifications.models import Notification
 from anvis.stock.models import Dwelling, Entrance
 from anvis.vacancies.importing import report_vacancies

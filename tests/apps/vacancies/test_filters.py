@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from anvis.core.exports import Column, csv_bytes, table
+from anvis.common.exports import Column, csv_bytes, table
 from anvis.vacancies.models import Vacancy, VacancyStatus
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core import formats as fmt
-from anvis.core.db import user_link
+from anvis.common import formats as fmt
+from anvis.common.db import user_link
 from anvis.stock.models import DwellingType
 from anvis_core.quotas import share_from_percent
 from anvis_core.rent_ceiling import CeilingBasis, CeilingComparison

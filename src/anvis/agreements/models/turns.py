@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core.db import user_link
+from anvis.common.db import user_link
 from anvis.permissions import OrgScopedQuerySet
 from anvis_core.quotas import Outcome, TurnState
 

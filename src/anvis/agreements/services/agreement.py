@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anvis.audit.services import audit_record, snapshot
-from anvis.core import formats as fmt
+from anvis.common import formats as fmt
 from anvis.stock.models import HousingOrganisation
 
 from ..models import (

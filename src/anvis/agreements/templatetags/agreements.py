@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from anvis.core import formats
+from anvis.common import formats
 from anvis_core.quotas import LedgerStatus, Quarter
 
 from ..labels import KIND_LABELS

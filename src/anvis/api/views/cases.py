@@ -8,8 +8,8 @@ from rest_framework.request import Request
 
 from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.cases.selectors import case_list
-from anvis.core import formats as fmt
-from anvis.core.exports import file_response
+from anvis.common import formats as fmt
+from anvis.common.exports import file_response
 from anvis.permissions import MUNICIPAL
 
 from ..access import api_access

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from anvis.agreements.filters import ledger_query
 from anvis.agreements.selectors import ledger
 from anvis.agreements.tables import ledger_columns, ledger_file_name
-from anvis.core.exports import file_response, two_decimals
+from anvis.common.exports import file_response, two_decimals
 from anvis.permissions import OVERSIGHT
 from anvis_core.quotas import Quarter
 from anvis_core.quotas.ledger import LedgerFigures

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from anvis.core.exports import file_response
+from anvis.common.exports import file_response
 from anvis.permissions import STOCK_READERS, STOCK_WRITERS
 from anvis.stock.filters import DwellingFilter
 from anvis.stock.models import Dwelling

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from anvis.core.exports import file_response
+from anvis.common.exports import file_response
 from anvis.permissions import ALL_ROLES, LEAD, REPORTERS
 from anvis.vacancies import services as flow
 from anvis.vacancies.models import Offer, Vacancy

@@ -1,6 +1,6 @@
 """Citizens and their cases (borger, sag): the caseworker's data, municipal eyes only.
 
-CPR and free-text notes are encrypted at rest (:class:`anvis.core.fields.EncryptedTextField`);
+CPR and free-text notes are encrypted at rest (:class:`anvis.common.fields.EncryptedTextField`);
 a keyed hash of the normalised CPR finds an existing citizen without decrypting. Other parties
 only ever see the pseudonymous case number (``S-2026-00042``) or citizen reference.
 Rules with law and dates live in :mod:`anvis_core.cases`; the properties below convert rows

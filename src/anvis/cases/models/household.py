@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core.db import user_link
+from anvis.common.db import user_link
 from anvis_core import law
 from anvis_core.cases import bars as core_bars
 from anvis_core.cpr import age_on

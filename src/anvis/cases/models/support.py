@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from anvis.core.db import user_link
-from anvis.core.fields import EncryptedTextField
+from anvis.common.db import user_link
+from anvis.common.fields import EncryptedTextField
 from anvis_core.cases import reimbursement as core_reimbursement
 
 from .case import Case

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import acting_user, audited
-from anvis.core import formats as fmt
+from anvis.common import formats as fmt
 from anvis_core.cases.status import CaseStatus as CoreStatus
 from anvis_core.cases.status import TransitionError, can_park, check_transition
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import acting_user, audited
-from anvis.core.fields import lookup_hash
+from anvis.common.fields import lookup_hash
 from anvis_core.cpr import Cpr, CprError, parse_cpr
 
 from .. import adapters

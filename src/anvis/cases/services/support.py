@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import acting_user, audited
-from anvis.core import formats as fmt
+from anvis.common import formats as fmt
 from anvis_core.cases.support import SupportMethod as CoreMethod
 from anvis_core.cases.support import cti_end
 

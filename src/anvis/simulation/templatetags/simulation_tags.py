@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from anvis.core import formats as fmt
+from anvis.common import formats as fmt
 
 register = template.Library()
 

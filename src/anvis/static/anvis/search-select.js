@@ -1,4 +1,4 @@
-/* Search fields with suggestions (anvis.core.search.SearchSelect), as an ARIA 1.2 combobox:
+/* Search fields with suggestions (anvis.common.search.SearchSelect), as an ARIA 1.2 combobox:
    the text field is the combobox, the suggestions a listbox; ArrowDown/ArrowUp move through
    them, Enter chooses, Escape closes (a second Escape clears), Home/End stay in the text.
    Without this script the text is sent and the server resolves it. */

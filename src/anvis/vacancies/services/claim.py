@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anvis.audit.services import audit_record, snapshot
-from anvis.core import formats as fmt
+from anvis.common import formats as fmt
 from anvis_core.workflow.guarantee import (
     ClaimProblem,
     GuaranteeKind,

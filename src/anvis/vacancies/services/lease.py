@@ -16,7 +16,7 @@ from anvis.audit.services import audit_record, snapshot
 from anvis.cases.models import Case, CaseStatus, SupportStatus
 from anvis.cases.models import EventKind as CaseEventKind
 from anvis.cases.services import case_transition
-from anvis.core import formats as fmt
+from anvis.common import formats as fmt
 from anvis.stock.models import Dwelling
 from anvis_core.workflow import (
     VacancyState,

@@ -15,7 +15,7 @@ from anvis.audit.services import audit_record, snapshot
 from anvis.cases.models import Case, CaseStatus
 from anvis.cases.models import EventKind as CaseEventKind
 from anvis.cases.services import case_park, case_transition
-from anvis.core import formats as fmt
+from anvis.common import formats as fmt
 from anvis_core.workflow import (
     DEFAULT_OFFER_RESPONSE_WORKING_DAYS,
     DeclineReason,

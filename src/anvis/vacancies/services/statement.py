@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import audit_record, snapshot
-from anvis.core import formats as fmt
+from anvis.common import formats as fmt
 from anvis.permissions import LEAD, user_has_role
 from anvis_core.workflow.statement import as_record, content_hash
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from anvis.agreements.models import HandheldRequest, HandheldStatus, VoidRentFrom
 from anvis.agreements.services import handheld_request_close, turn_decide
 from anvis.audit.services import audit_record, snapshot
-from anvis.core import formats as fmt
+from anvis.common import formats as fmt
 from anvis.permissions import LEAD, user_has_role
 from anvis.stock.models import Dwelling
 from anvis_core.quotas import Outcome

@@ -6,7 +6,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from anvis.core.fields import EncryptedTextField, rotate_token
+from anvis.common.fields import EncryptedTextField, rotate_token
 
 
 def encrypted_columns() -> list[tuple[Any, str]]:

@@ -1,6 +1,6 @@
 """The one page shape of every file import (stock, vacancies, tenancy events, monitoring): a form
 with one file field; a POST hands the file to the app's importer (parse → validate → write, all
-or nothing, `anvis.core.importing`); a refused file shows the page again with every line error
+or nothing, `anvis.common.importing`); a refused file shows the page again with every line error
 and status 422; an accepted one goes where the app says, with its message."""
 
 from __future__ import annotations

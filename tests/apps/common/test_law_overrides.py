@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
-from anvis.core.law import configured_table, install
+from anvis.common.law import configured_table, install
 from anvis_core import law
 from anvis_core.cases.bars import AreaKind, BarEvent, BarKind, Benefit, bar_status
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from anvis.core.db import (
+from anvis.common.db import (
     constraints_left_to_database,
     note_written,
     refresh_table_statistics,

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.test import RequestFactory
 
-from anvis.core.lists import CappedPaginator, paginate
+from anvis.common.lists import CappedPaginator, paginate
 from anvis.stock.models import HousingOrganisation
 
 
@@ -44,6 +44,6 @@ def test_page_says_more_than_when_capped(organisations: None) -> None:
     page, query = paginate(request, HousingOrganisation.objects.order_by("name"), 5, cap=10)
     assert query == "q=x"
     with translation.override("da"):
-        html = render_to_string("core/_pagination.html", {"page": page, "query": query})
+        html = render_to_string("common/_pagination.html", {"page": page, "query": query})
     assert "Side 2 af flere end 2" in html
     assert "Flere end 10 resultater" in html

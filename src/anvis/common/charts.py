@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from anvis.core import formats
+from anvis.common import formats
 from anvis_core.reports import Table, numeric
 
 if TYPE_CHECKING:

@@ -50,7 +50,7 @@ def test_drawing_a_chart_still_sets_matplotlib_up() -> None:
     # The probe sees imports: a chart drawn after the URLconf brings matplotlib in, set up for
     # Anvis (no display, text kept as text, stable ids so the same chart is the same SVG).
     out = _modules_after_urlconf(
-        "from anvis.core.charts import homeless_over_time\n"
+        "from anvis.common.charts import homeless_over_time\n"
         "uri = homeless_over_time([], xlabel='År', ylabel='Antal')\n"
         "import matplotlib\n"
         "print(uri[:26], matplotlib.get_backend(), matplotlib.rcParams['svg.fonttype'],"

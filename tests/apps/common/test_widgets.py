@@ -4,7 +4,7 @@ import pytest
 from django import forms
 from django.test.html import parse_html
 
-from anvis.core.widgets import FastSelect
+from anvis.common.widgets import FastSelect
 
 
 @pytest.mark.parametrize("value", [None, "", "2", ["3"]])

@@ -17,7 +17,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         same_namespace = current.split(":")[0] == item["name"].split(":")[0]
         if item["name"] == current:
             item["current"] = True
-        elif not exact and same_namespace and not marked_namespace and item["name"] != "core:home":
+        elif (
+            not exact and same_namespace and not marked_namespace and item["name"] != "common:home"
+        ):
             item["current"] = True
             marked_namespace = True
         else:

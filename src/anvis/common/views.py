@@ -4,14 +4,14 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from anvis.core.nav import items_for
+from anvis.common.nav import items_for
 from anvis.permissions import ALL_ROLES, access
 
 
 @access(ALL_ROLES)
 def home(request: HttpRequest) -> HttpResponse:
-    items = [item for item in items_for(request.user) if item["name"] != "core:home"]
-    return render(request, "core/home.html", {"shortcuts": items})
+    items = [item for item in items_for(request.user) if item["name"] != "common:home"]
+    return render(request, "common/home.html", {"shortcuts": items})
 
 
 @access(public=True)

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from anvis.core.logging import RedactCprFilter, redact
+from anvis.common.logging import RedactCprFilter, redact
 
 
 @pytest.mark.django_db

@@ -2,8 +2,8 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class CoreConfig(AppConfig):
-    name = "anvis.core"
+class CommonConfig(AppConfig):
+    name = "anvis.common"
     verbose_name = _("Anvis")
 
     def ready(self) -> None:

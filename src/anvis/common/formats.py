@@ -2,7 +2,7 @@
 localisation (``da``: 04.12.2026, 1.234,50), so a page, a message and an export cell agree.
 
 Views, messages and templates call these (templates through the filters in
-``anvis.core.templatetags.formats``, loaded everywhere); none formats a date or a number by hand.
+``anvis.common.templatetags.formats``, loaded everywhere); none formats a date or a number by hand.
 Machine formats (ISO dates in URLs, CSV for import, the API's JSON) are not this module's
 business.
 """

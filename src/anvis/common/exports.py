@@ -21,7 +21,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.formats import date_format
 
-from anvis.core.tabular import xlsx_text
+from anvis.common.tabular import xlsx_text
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

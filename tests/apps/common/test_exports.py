@@ -3,8 +3,8 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from anvis.core.exports import csv_bytes, two_decimals
-from anvis.core.tabular import xlsx_text
+from anvis.common.exports import csv_bytes, two_decimals
+from anvis.common.tabular import xlsx_text
 
 
 def test_exact_figures_become_two_decimals() -> None:

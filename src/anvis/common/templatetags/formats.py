@@ -1,4 +1,4 @@
-"""Template filters for `anvis.core.formats` (a builtin: no ``{% load %}`` needed).
+"""Template filters for `anvis.common.formats` (a builtin: no ``{% load %}`` needed).
 
 ``{{ d|day }}`` 04.12.2026 · ``{{ t|moment }}`` 04.12.2026 14:30 · ``{{ t|timestamp }}`` with
 seconds · ``{{ x|num:2 }}`` 1.234,50 · ``{{ x|signed:1 }}`` +1,5 · ``{{ x|kr }}`` 4.500 kr. ·
@@ -12,7 +12,7 @@ from typing import Any
 
 from django import template
 
-from anvis.core import formats
+from anvis.common import formats
 
 register = template.Library()
 

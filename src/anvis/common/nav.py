@@ -23,7 +23,7 @@ class NavItem:
     order: int = 100
 
 
-ITEMS = [NavItem(_("Overview"), "core:home", order=0)]
+ITEMS = [NavItem(_("Overview"), "common:home", order=0)]
 
 
 @cache
