@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from anvis.agreements.models import HandheldRequest, HandheldStatus, VoidRentFrom
 from anvis.agreements.services import handheld_request_close, turn_decide
-from anvis.audit.services import audit_record, snapshot
+from anvis.audit.services import audited
 from anvis.common import formats as fmt
 from anvis.permissions import LEAD, user_has_role
 from anvis.stock.models import Dwelling
@@ -159,7 +159,7 @@ def vacancy_report(
     municipality's turn; a voluntary offer or an answer to a håndholdt request goes to the
     municipality whatever the turn. A dwelling has at most one open vacancy."""
     day = _today(report_date)
-    with transaction.atomic():
+    with audited("vacancies.report", actor=actor) as write:
         dwelling = (
             Dwelling.objects.select_for_update(of=("self",))
             .select_related("entrance__department")
@@ -181,12 +181,9 @@ def vacancy_report(
             remarks=remarks.strip(),
             reported_by=_user(actor),
         )
-        _vacancy_save_new(vacancy, actor, source)
+        _vacancy_save_new(write.created(vacancy), actor, source)
         _vacancy_route(vacancy, dwelling, actor, day)
         vacancy.save()
-        audit_record(
-            actor=actor, action="vacancies.report", instance=vacancy, after=snapshot(vacancy)
-        )
     return vacancy
 
 
@@ -196,8 +193,8 @@ def vacancy_report(
 def vacancy_accept(*, actor: Any, vacancy: Vacancy, today: dt.date | None = None) -> Vacancy:
     """The municipality takes the dwelling. Void rent starts per the agreement's rule."""
     day = _today(today)
-    with transaction.atomic():
-        vacancy = _lock_vacancy(vacancy)
+    with audited("vacancies.accept", actor=actor) as write:
+        vacancy = write.track(_lock_vacancy(vacancy))
         deadline = vacancy.response_deadline
         if vacancy.status == VacancyStatus.MUNICIPAL and not can_accept_on(deadline, day):
             assert deadline is not None  # no deadline never runs out
@@ -205,7 +202,6 @@ def vacancy_accept(*, actor: Any, vacancy: Vacancy, today: dt.date | None = None
                 _("The deadline for answering ran out on %(date)s.") % {"date": fmt.date(deadline)},
                 code="deadline_passed",
             )
-        before = snapshot(vacancy)
         _move_vacancy(
             vacancy,
             VacancyState.ACCEPTED,
@@ -242,13 +238,6 @@ def vacancy_accept(*, actor: Any, vacancy: Vacancy, today: dt.date | None = None
                     closed_on=day,
                     met_by=vacancy.dwelling,
                 )
-        audit_record(
-            actor=actor,
-            action="vacancies.accept",
-            instance=vacancy,
-            before=before,
-            after=snapshot(vacancy),
-        )
     return vacancy
 
 
@@ -257,9 +246,8 @@ def vacancy_decline(
 ) -> Vacancy:
     """The municipality declines; the dwelling returns to the organisation (counted delivered)."""
     day = _today(today)
-    with transaction.atomic():
-        vacancy = _lock_vacancy(vacancy)
-        before = snapshot(vacancy)
+    with audited("vacancies.decline", actor=actor) as write:
+        vacancy = write.track(_lock_vacancy(vacancy))
         _move_vacancy(
             vacancy,
             VacancyState.DECLINED,
@@ -272,13 +260,6 @@ def vacancy_decline(
         vacancy.decline_note = note.strip()
         vacancy.save()
         _settle_turn(vacancy, Outcome.DECLINED, actor)
-        audit_record(
-            actor=actor,
-            action="vacancies.decline",
-            instance=vacancy,
-            before=before,
-            after=snapshot(vacancy),
-        )
     return vacancy
 
 
@@ -296,9 +277,8 @@ def vacancy_hand_back(
         raise ValidationError(
             {"reason": _("Give the reason for handing the dwelling back.")}, code="required"
         )
-    with transaction.atomic():
-        vacancy = _lock_vacancy(vacancy)
-        before = snapshot(vacancy)
+    with audited("vacancies.hand_back", actor=actor) as write:
+        vacancy = write.track(_lock_vacancy(vacancy))
         _move_vacancy(
             vacancy,
             VacancyState.HANDED_BACK,
@@ -320,13 +300,6 @@ def vacancy_hand_back(
         version = vacancy.turn_record.version if vacancy.turn_record else None
         if version is not None and not version.hand_back_delivered:
             _settle_turn(vacancy, Outcome.ORDINARY, actor)
-        audit_record(
-            actor=actor,
-            action="vacancies.hand_back",
-            instance=vacancy,
-            before=before,
-            after=snapshot(vacancy),
-        )
     return vacancy
 
 
@@ -334,20 +307,12 @@ def vacancy_let_ordinary(
     *, actor: Any, vacancy: Vacancy, starts_on: dt.date, today: dt.date | None = None
 ) -> Vacancy:
     """The organisation has let an ordinary-turn vacancy through its own waiting list."""
-    with transaction.atomic():
-        vacancy = _lock_vacancy(vacancy)
+    with audited("vacancies.let_ordinary", actor=actor) as write:
+        vacancy = write.track(_lock_vacancy(vacancy))
         _check_org_writer(actor, vacancy.organisation_id)
-        before = snapshot(vacancy)
         _move_vacancy(vacancy, VacancyState.LET, actor, fmt.date(starts_on))
         vacancy.let_from = starts_on
         vacancy.save()
-        audit_record(
-            actor=actor,
-            action="vacancies.let_ordinary",
-            instance=vacancy,
-            before=before,
-            after=snapshot(vacancy),
-        )
     return vacancy
 
 
@@ -366,23 +331,16 @@ def vacancies_expire(*, today: dt.date | None = None) -> ExpiryResult:
         status=VacancyStatus.MUNICIPAL, response_deadline__lt=day
     ).order_by("pk")
     for candidate in due:
-        with transaction.atomic():
-            vacancy = _lock_vacancy(candidate)
+        with audited("vacancies.expire", actor=SYSTEM_EXPIRY) as write:
+            vacancy = write.track(_lock_vacancy(candidate))
             if vacancy.status != VacancyStatus.MUNICIPAL or not is_overdue(
                 vacancy.response_deadline, day
             ):
+                write.unchanged()  # answered or moved on meanwhile
                 continue
-            before = snapshot(vacancy)
             _move_vacancy(vacancy, VacancyState.EXPIRED, SYSTEM_EXPIRY)
             vacancy.save()
             _settle_turn(vacancy, Outcome.EXPIRED, SYSTEM_EXPIRY)
-            audit_record(
-                actor=SYSTEM_EXPIRY,
-                action="vacancies.expire",
-                instance=vacancy,
-                before=before,
-                after=snapshot(vacancy),
-            )
             result.vacancies.append(vacancy.pk)
     offers = Offer.objects.filter(status=OfferStatus.PENDING, response_deadline__lt=day)
     for offer in offers.order_by("pk"):
