@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import audit_record, snapshot
+from anvis.audit.services import audit_record, audited, snapshot
 from anvis.cases.models import Case, CaseStatus
 from anvis.cases.models import EventKind as CaseEventKind
 from anvis.cases.services import case_park, case_transition
@@ -163,15 +163,15 @@ def offer_create(
 def offer_accept(*, actor: Any, offer: Offer, today: dt.date | None = None) -> Offer:
     """The citizen says yes. The dwelling stays held for the lease; the case stays offered."""
     day = _today(today)
-    with transaction.atomic():
+    with audited("vacancies.offer_accept", actor=actor) as write:
         vacancy, offer = _lock_offer(offer)
+        write.track(offer)
         if offer.status == OfferStatus.PENDING and is_overdue(offer.response_deadline, day):
             raise ValidationError(
                 _("The deadline for answering the offer ran out on %(date)s.")
                 % {"date": fmt.date(offer.response_deadline)},
                 code="offer_deadline_passed",
             )
-        before = snapshot(offer)
         _move_offer(offer, OfferState.ACCEPTED, actor)
         offer.answered_on = day
         offer.save()
@@ -181,13 +181,6 @@ def offer_accept(*, actor: Any, offer: Offer, today: dt.date | None = None) -> O
             actor,
             CaseEventKind.UPDATED,
             _("Accepted the offer of dwelling %(dwelling)s") % {"dwelling": vacancy.dwelling},
-        )
-        audit_record(
-            actor=actor,
-            action="vacancies.offer_accept",
-            instance=offer,
-            before=before,
-            after=snapshot(offer),
         )
     return offer
 
@@ -209,17 +202,18 @@ def _offer_close(
 ) -> bool:
     """End an offer (declined, expired, withdrawn, rejected): the dwelling waits for the next
     candidate and the case goes back to waiting, paused if the reason says so."""
-    with transaction.atomic():
+    with audited(f"vacancies.offer_{target.value}", actor=actor) as write:
         vacancy, offer = _lock_offer(offer)
+        write.track(offer)
         if only_if_overdue and (
             offer.status != OfferStatus.PENDING or not is_overdue(offer.response_deadline, day)
         ):
+            write.unchanged()  # answered meanwhile
             return False
         if Lease.objects.filter(offer=offer).exists():
             raise ValidationError(
                 _("The lease is signed; the offer can no longer be changed."), code="offer_leased"
             )
-        before = snapshot(offer)
         summary = ""
         if reason is not None:
             offer.decline_reason = reason.value
@@ -256,13 +250,6 @@ def _offer_close(
                 reason=_("Paused after the offer: %(reason)s") % {"reason": summary},
                 today=day,
             )
-        audit_record(
-            actor=actor,
-            action=f"vacancies.offer_{target.value}",
-            instance=offer,
-            before=before,
-            after=snapshot(offer),
-        )
     return True
 
 
