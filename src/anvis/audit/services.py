@@ -42,7 +42,8 @@ def _json_safe(value: Any) -> Any:
 
 def snapshot(instance: models.Model, exclude: Iterable[str] = ()) -> dict[str, Any]:
     """The concrete field values of a row, JSON-safe. Fields a model lists in
-    `audit_exclude` (for instance encrypted CPR) are replaced by a marker, never copied."""
+    `audit_exclude` (for instance encrypted CPR) are replaced by a marker, never copied; the
+    many-to-many fields it lists in `audit_many_to_many` are added as sorted lists of keys."""
     excluded = set(exclude) | set(getattr(instance, "audit_exclude", ()))
     data: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
@@ -51,6 +52,9 @@ def snapshot(instance: models.Model, exclude: Iterable[str] = ()) -> dict[str, A
             data[field.name] = "***"
             continue
         data[field.name] = _json_safe(getattr(instance, name))
+    for name in getattr(instance, "audit_many_to_many", ()):
+        related = getattr(instance, name).values_list("pk", flat=True) if instance.pk else []
+        data[name] = sorted(_json_safe(list(related)))
     return data
 
 

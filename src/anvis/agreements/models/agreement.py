@@ -64,6 +64,7 @@ class AllocationAgreement(models.Model):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = AgreementQuerySet.as_manager()
+    audit_many_to_many = ("parties",)
 
     class Meta:
         verbose_name = _("allocation agreement")

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anvis.audit.services import audit_record, snapshot
+from anvis.audit.services import audited
 from anvis.common import formats as fmt
 from anvis.stock.models import HousingOrganisation
 
@@ -41,30 +41,26 @@ def agreement_create(
 ) -> AllocationAgreement:
     """Create an agreement and its first version (valid from the start), with default terms
     unless `terms` are given."""
-    agreement = AllocationAgreement(
-        municipality=municipality,
-        title=title,
-        signed_on=signed_on,
-        period_start=period_start,
-        period_end=period_end,
-        renegotiation_date=renegotiation_date,
-        notes=notes,
-    )
-    agreement.full_clean()
-    agreement.save()
-    agreement.parties.set(list(parties))
-    audit_record(
-        actor=actor,
-        action="agreements.agreement_create",
-        instance=agreement,
-        after={**snapshot(agreement), "parties": sorted(p.pk for p in agreement.parties.all())},
-    )
+    with audited("agreements.agreement_create", actor=actor) as write:
+        agreement = write.created(
+            AllocationAgreement(
+                municipality=municipality,
+                title=title,
+                signed_on=signed_on,
+                period_start=period_start,
+                period_end=period_end,
+                renegotiation_date=renegotiation_date,
+                notes=notes,
+            )
+        )
+        agreement.full_clean()
+        agreement.save()
+        agreement.parties.set(list(parties))
     initial = {"covered_dwelling_types": ["family"], **(terms or {})}
     agreement_version_create(actor=actor, agreement=agreement, valid_from=period_start, **initial)
     return agreement
 
 
-@transaction.atomic
 def agreement_update(
     *,
     actor: Any,
@@ -72,11 +68,20 @@ def agreement_update(
     parties: Iterable[HousingOrganisation] | None = None,
     **fields: Any,
 ) -> AllocationAgreement:
-    agreement = AllocationAgreement.objects.select_for_update().get(pk=agreement.pk)
-    before = {
-        **snapshot(agreement),
-        "parties": sorted(agreement.parties.values_list("pk", flat=True)),
-    }
+    with audited("agreements.agreement_update", actor=actor) as write:
+        agreement = write.track(
+            AllocationAgreement.objects.select_for_update().get(pk=agreement.pk)
+        )
+        _agreement_change(agreement, parties, fields)
+    return agreement
+
+
+def _agreement_change(
+    agreement: AllocationAgreement,
+    parties: Iterable[HousingOrganisation] | None,
+    fields: dict[str, Any],
+) -> None:
+    current = set(agreement.parties.values_list("pk", flat=True))
     for name, value in fields.items():
         if name not in AGREEMENT_FIELDS:
             raise TypeError(f"unknown agreement field {name}")
@@ -100,7 +105,7 @@ def agreement_update(
         )
     if parties is not None:
         parties = list(parties)
-        removed = set(before["parties"]) - {p.pk for p in parties}
+        removed = current - {p.pk for p in parties}
         if removed and judged.filter(organisation__in=removed).exists():
             errors["parties"] = _(
                 "A party whose vacancies have been judged by the agreement cannot be removed."
@@ -110,18 +115,6 @@ def agreement_update(
     agreement.save()
     if parties is not None:
         agreement.parties.set(parties)
-    after = {
-        **snapshot(agreement),
-        "parties": sorted(agreement.parties.values_list("pk", flat=True)),
-    }
-    audit_record(
-        actor=actor,
-        action="agreements.agreement_update",
-        instance=agreement,
-        before=before,
-        after=after,
-    )
-    return agreement
 
 
 # --- versions -----------------------------------------------------------------------------------
@@ -143,41 +136,49 @@ def _check_not_before_judged(
         )
 
 
-@transaction.atomic
 def agreement_version_create(
     *, actor: Any, agreement: AllocationAgreement, valid_from: dt.date, **terms: Any
 ) -> AgreementVersion:
     """A change of terms: a new version valid from `valid_from`. Unset terms are copied from the
     version in force on that date (or the model defaults)."""
-    agreement = AllocationAgreement.objects.select_for_update().get(pk=agreement.pk)
     unknown = set(terms) - set(VERSION_TERMS)
     if unknown:
         raise TypeError(f"unknown terms {sorted(unknown)}")
-    base = agreement.version_for(valid_from) or agreement.versions.order_by("valid_from").first()
-    values = {name: getattr(base, name) for name in VERSION_TERMS} if base else {}
-    values.update(terms)
-    version = AgreementVersion(
-        agreement=agreement, valid_from=valid_from, created_by=_user(actor), **values
-    )
-    version.full_clean()
-    _check_not_before_judged(agreement, valid_from, "valid_from")
-    version.save()
-    audit_record(
-        actor=actor, action="agreements.version_create", instance=version, after=snapshot(version)
-    )
+    with audited("agreements.version_create", actor=actor) as write:
+        agreement = AllocationAgreement.objects.select_for_update().get(pk=agreement.pk)
+        base = (
+            agreement.version_for(valid_from) or agreement.versions.order_by("valid_from").first()
+        )
+        values = {name: getattr(base, name) for name in VERSION_TERMS} if base else {}
+        values.update(terms)
+        version = write.created(
+            AgreementVersion(
+                agreement=agreement, valid_from=valid_from, created_by=_user(actor), **values
+            )
+        )
+        version.full_clean()
+        _check_not_before_judged(agreement, valid_from, "valid_from")
+        version.save()
     return version
 
 
-@transaction.atomic
 def agreement_version_update(
     *, actor: Any, version: AgreementVersion, today: dt.date | None = None, **terms: Any
 ) -> AgreementVersion:
     """Correct a version that has not judged any vacancy yet. A version in use is superseded by a
     new version instead; a valid-from date in the past is never moved."""
     today = today or timezone.localdate()
-    version = (
-        AgreementVersion.objects.select_for_update().select_related("agreement").get(pk=version.pk)
-    )
+    with audited("agreements.version_update", actor=actor) as write:
+        version = write.track(
+            AgreementVersion.objects.select_for_update()
+            .select_related("agreement")
+            .get(pk=version.pk)
+        )
+        _version_change(version, today, terms)
+    return version
+
+
+def _version_change(version: AgreementVersion, today: dt.date, terms: dict[str, Any]) -> None:
     if version.is_used():
         raise ValidationError(
             _(
@@ -185,7 +186,6 @@ def agreement_version_update(
                 "Create a new version instead."
             )
         )
-    before = snapshot(version)
     new_from = terms.pop("valid_from", version.valid_from)
     unknown = set(terms) - set(VERSION_TERMS)
     if unknown:
@@ -210,20 +210,11 @@ def agreement_version_update(
         setattr(version, name, value)
     version.full_clean()
     version.save()
-    audit_record(
-        actor=actor,
-        action="agreements.version_update",
-        instance=version,
-        before=before,
-        after=snapshot(version),
-    )
-    return version
 
 
 # --- fora ---------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def forum_save(
     *,
     actor: Any,
@@ -231,21 +222,14 @@ def forum_save(
     forum: GovernanceForum | None = None,
     **fields: Any,
 ) -> GovernanceForum:
-    before = snapshot(forum) if forum else None
-    forum = forum or GovernanceForum(agreement=agreement)
-    for name, value in fields.items():
-        if name not in FORUM_FIELDS:
-            raise TypeError(f"unknown forum field {name}")
-        setattr(forum, name, value)
-    forum.full_clean()
-    forum.save()
-    audit_record(
-        actor=actor,
-        action="agreements.forum_save",
-        instance=forum,
-        before=before,
-        after=snapshot(forum),
-    )
+    with audited("agreements.forum_save", actor=actor) as write:
+        forum = write.track(forum) if forum else write.created(GovernanceForum(agreement=agreement))
+        for name, value in fields.items():
+            if name not in FORUM_FIELDS:
+                raise TypeError(f"unknown forum field {name}")
+            setattr(forum, name, value)
+        forum.full_clean()
+        forum.save()
     return forum
 
 

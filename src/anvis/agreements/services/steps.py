@@ -8,12 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anvis.audit.services import audit_record, snapshot
+from anvis.audit.services import audited
 from anvis.common import formats as fmt
 from anvis.stock.models import Department
 
@@ -62,7 +61,6 @@ def _check_step(
         raise ValidationError(errors)
 
 
-@transaction.atomic
 def department_step_set(
     *,
     actor: Any,
@@ -75,22 +73,24 @@ def department_step_set(
     reassessment: StepReassessment | None = None,
 ) -> DepartmentStep:
     """Place a department on a step from `valid_from`. The previous step stays in the history."""
-    AllocationAgreement.objects.select_for_update().get(pk=agreement.pk)
-    _check_step(agreement, department, share_percent, valid_from)
-    step = DepartmentStep(
-        agreement=agreement,
-        department=department,
-        label=label,
-        share_percent=_pct(share_percent),
-        valid_from=valid_from,
-        reason=reason,
-        reassessment=reassessment,
-        approved_by=_user(actor),
-        approved_at=timezone.now(),
-    )
-    step.full_clean()
-    step.save()
-    audit_record(actor=actor, action="agreements.step_set", instance=step, after=snapshot(step))
+    with audited("agreements.step_set", actor=actor) as write:
+        AllocationAgreement.objects.select_for_update().get(pk=agreement.pk)
+        _check_step(agreement, department, share_percent, valid_from)
+        step = write.created(
+            DepartmentStep(
+                agreement=agreement,
+                department=department,
+                label=label,
+                share_percent=_pct(share_percent),
+                valid_from=valid_from,
+                reason=reason,
+                reassessment=reassessment,
+                approved_by=_user(actor),
+                approved_at=timezone.now(),
+            )
+        )
+        step.full_clean()
+        step.save()
     return step
 
 
@@ -116,7 +116,6 @@ def _label_for_share(agreement: AllocationAgreement, share: Decimal) -> str:
     return label or fmt.percent(share, None)
 
 
-@transaction.atomic
 def step_proposals_submit(
     *,
     actor: Any,
@@ -130,6 +129,22 @@ def step_proposals_submit(
     agreement the departments' organisations are party to in that year is used."""
     if agreement is None:
         agreement = _agreement_for_departments([d for d, _s, _r in proposals], year)
+    with audited("agreements.step_proposals_submit", actor=actor) as write:
+        reassessment = _proposals_save(actor, agreement, year, proposals)
+        write.record(
+            instance=reassessment,
+            before=None,
+            after={"year": year, "proposals": [[d.pk, str(s), r] for d, s, r in proposals]},
+        )
+    return reassessment
+
+
+def _proposals_save(
+    actor: Any,
+    agreement: AllocationAgreement,
+    year: int,
+    proposals: Sequence[tuple[Department, Decimal, str]],
+) -> StepReassessment:
     AllocationAgreement.objects.select_for_update().get(pk=agreement.pk)
     reassessment, _created = StepReassessment.objects.get_or_create(agreement=agreement, year=year)
     reassessment = StepReassessment.objects.select_for_update().get(pk=reassessment.pk)
@@ -163,12 +178,6 @@ def step_proposals_submit(
                 "proposed_by": _user(actor),
             },
         )
-    audit_record(
-        actor=actor,
-        action="agreements.step_proposals_submit",
-        instance=reassessment,
-        after={"year": year, "proposals": [[d.pk, str(s), r] for d, s, r in proposals]},
-    )
     return reassessment
 
 
@@ -186,17 +195,23 @@ def _agreement_for_departments(departments: list[Department], year: int) -> Allo
     return candidates[0]
 
 
-@transaction.atomic
 def step_reassessment_approve(
     *, actor: Any, reassessment: StepReassessment, effective_from: dt.date
 ) -> list[DepartmentStep]:
     """Approve the proposals: each becomes the department's step from `effective_from`, with the
     approver recorded."""
-    reassessment = (
-        StepReassessment.objects.select_for_update()
-        .select_related("agreement")
-        .get(pk=reassessment.pk)
-    )
+    with audited("agreements.reassessment_approve", actor=actor) as write:
+        reassessment = write.track(
+            StepReassessment.objects.select_for_update()
+            .select_related("agreement")
+            .get(pk=reassessment.pk)
+        )
+        return _approve(actor, reassessment, effective_from)
+
+
+def _approve(
+    actor: Any, reassessment: StepReassessment, effective_from: dt.date
+) -> list[DepartmentStep]:
     if reassessment.status == ReassessmentStatus.APPROVED:
         raise ValidationError(_("The reassessment has already been approved."))
     proposals = list(reassessment.proposals.select_related("department").order_by("department_id"))
@@ -215,19 +230,11 @@ def step_reassessment_approve(
         )
         for p in proposals
     ]
-    before = snapshot(reassessment)
     reassessment.status = ReassessmentStatus.APPROVED
     reassessment.effective_from = effective_from
     reassessment.approved_by = _user(actor)
     reassessment.approved_at = timezone.now()
     reassessment.save()
-    audit_record(
-        actor=actor,
-        action="agreements.reassessment_approve",
-        instance=reassessment,
-        before=before,
-        after=snapshot(reassessment),
-    )
     return steps
 
 
