@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anvis.accounts.models import User
-from anvis.audit.services import audit_record, snapshot
+from anvis.audit.services import audited, snapshot
 from anvis.common.importing import RowError
 from anvis.common.tabular import Row
 from anvis.permissions import MUNICIPAL, Role, can_write_organisation, user_has_role
@@ -52,7 +51,7 @@ def api_token_create(
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the token a name.")})
-    with transaction.atomic():
+    with audited("api.token_create", actor=actor) as write:
         prefix = secrets.token_hex(4)
         while ApiToken.objects.filter(prefix=prefix).exists():
             prefix = secrets.token_hex(4)
@@ -74,44 +73,33 @@ def api_token_create(
         else:
             raise ValidationError({"kind": _("Choose the kind of token.")})
         raw = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
-        token = ApiToken.objects.create(
-            name=name,
-            kind=kind,
-            user=user,
-            organisation=organisation,
-            prefix=prefix,
-            token_hash=hash_token(raw),
-            created_by=actor,
-        )
-        audit_record(
-            actor=actor,
-            action="api.token_create",
-            instance=token,
-            after=snapshot(token, exclude=ApiToken.audit_exclude),
+        token = write.created(
+            ApiToken.objects.create(
+                name=name,
+                kind=kind,
+                user=user,
+                organisation=organisation,
+                prefix=prefix,
+                token_hash=hash_token(raw),
+                created_by=actor,
+            )
         )
     return CreatedToken(token=token, raw=raw)
 
 
 def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     _require_admin(actor)
-    with transaction.atomic():
-        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    with audited("api.token_revoke", actor=actor) as write:
+        token = write.track(ApiToken.objects.select_for_update().get(pk=token.pk))
         if token.revoked_at is not None:
+            write.unchanged()
             return token
-        before = snapshot(token, exclude=ApiToken.audit_exclude)
         token.revoked_at = timezone.now()
         token.revoked_by = actor
         token.save(update_fields=["revoked_at", "revoked_by"])
         if token.kind == TokenKind.ORGANISATION:
             # The system user exists only for this token.
             User.objects.filter(pk=token.user_id).update(is_active=False)
-        audit_record(
-            actor=actor,
-            action="api.token_revoke",
-            instance=token,
-            before=before,
-            after=snapshot(token, exclude=ApiToken.audit_exclude),
-        )
     return token
 
 
@@ -122,7 +110,7 @@ def nominee_accept(*, actor: Any, offer: Offer, note: str = "") -> Offer:
     """The organisation accepts the municipality's nominee for its dwelling. Recorded on the
     vacancy's timeline and in the audit trail; the offer itself is unchanged (the lease ends it).
     Refused once the offer is no longer active."""
-    with transaction.atomic():
+    with audited("api.nominee_accept", actor=actor, note=note.strip()[:500]) as write:
         vacancy = Vacancy.objects.select_for_update().get(pk=offer.vacancy_id)
         if not can_write_organisation(actor, vacancy.organisation_id):
             raise PermissionDenied
@@ -146,9 +134,7 @@ def nominee_accept(*, actor: Any, offer: Offer, note: str = "") -> Offer:
             summary=summary,
             name="offer.nominee_accepted",
         )
-        audit_record(
-            actor=actor, action="api.nominee_accept", instance=offer, note=note.strip()[:500]
-        )
+        write.record(instance=offer, before=None, after=None)
     return offer
 
 
@@ -220,33 +206,25 @@ def webhook_subscription_create(
     unknown = [e for e in event_types or [] if e not in EventType.values]
     if unknown:
         raise ValidationError({"event_types": _("Unknown event type: %s") % ", ".join(unknown)})
-    with transaction.atomic():
-        subscription = WebhookSubscription(
-            organisation=organisation,
-            url=url,
-            secret=secret or secrets.token_urlsafe(32),
-            event_types=list(event_types or []),
+    with audited("api.webhook_subscribe", actor=actor) as write:
+        subscription = write.created(
+            WebhookSubscription(
+                organisation=organisation,
+                url=url,
+                secret=secret or secrets.token_urlsafe(32),
+                event_types=list(event_types or []),
+            )
         )
         subscription.full_clean()
         subscription.save()
-        audit_record(
-            actor=actor,
-            action="api.webhook_subscribe",
-            instance=subscription,
-            after=snapshot(subscription, exclude=WebhookSubscription.audit_exclude),
-        )
     return subscription
 
 
 def webhook_subscription_delete(*, actor: Any, subscription: WebhookSubscription) -> None:
     if not can_write_organisation(actor, subscription.organisation_id):
         raise PermissionDenied
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action="api.webhook_unsubscribe",
-            instance=subscription,
-            before=snapshot(subscription, exclude=WebhookSubscription.audit_exclude),
-        )
+    with audited("api.webhook_unsubscribe", actor=actor) as write:
+        # A subscription is ended, not deleted; the audit row keeps it as it was.
+        write.record(instance=subscription, before=snapshot(subscription), after=None)
         subscription.active = False
         subscription.save(update_fields=["active"])
