@@ -275,3 +275,24 @@ def test_handheld_request_rejects_cpr_and_closes(
     )
     req.refresh_from_db()
     assert req.status == "met" and req.met_by == cheap(org_a)
+
+
+def test_the_audit_row_of_an_agreement_change_holds_its_parties(
+    agreement: Any, users: dict[str, Any], org_a: Any, org_b: Any
+) -> None:
+    """The parties are a many-to-many field: the audit row lists them before and after."""
+    created = AuditEvent.objects.get(action="agreements.agreement_create")
+    assert created.after["parties"] == sorted([org_a.pk, org_b.pk])
+    services.agreement_update(
+        actor=users["anvisningsleder"], agreement=agreement, parties=[org_a], title="Ny titel"
+    )
+    row = AuditEvent.objects.get(action="agreements.agreement_update")
+    assert row.before["parties"] == sorted([org_a.pk, org_b.pk])
+    assert row.after["parties"] == [org_a.pk]
+    assert row.after["title"] == "Ny titel" != row.before["title"]
+    # A refused change writes no audit row.
+    with pytest.raises(ValidationError):
+        services.agreement_update(
+            actor=users["anvisningsleder"], agreement=agreement, period_end=D(2020, 1, 1)
+        )
+    assert AuditEvent.objects.filter(action="agreements.agreement_update").count() == 1
