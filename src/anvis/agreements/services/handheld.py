@@ -6,10 +6,9 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from anvis.audit.services import audit_record, snapshot
+from anvis.audit.services import audited
 from anvis.stock.models import Dwelling
 
 from ..models import (
@@ -20,30 +19,28 @@ from ..models import (
 from .common import HANDHELD_FIELDS, _user
 
 
-@transaction.atomic
 def handheld_request_create(
     *, actor: Any, agreement: AllocationAgreement, **fields: Any
 ) -> HandheldRequest:
     unknown = set(fields) - set(HANDHELD_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
-    request = HandheldRequest(agreement=agreement, created_by=_user(actor), **fields)
-    request.full_clean()
-    if (
-        request.organisation_id
-        and not agreement.parties.filter(pk=request.organisation_id).exists()
-    ):
-        raise ValidationError(
-            {"organisation": _("The housing organisation is not a party to the agreement.")}
+    with audited("agreements.handheld_create", actor=actor) as write:
+        request = write.created(
+            HandheldRequest(agreement=agreement, created_by=_user(actor), **fields)
         )
-    request.save()
-    audit_record(
-        actor=actor, action="agreements.handheld_create", instance=request, after=snapshot(request)
-    )
+        request.full_clean()
+        if (
+            request.organisation_id
+            and not agreement.parties.filter(pk=request.organisation_id).exists()
+        ):
+            raise ValidationError(
+                {"organisation": _("The housing organisation is not a party to the agreement.")}
+            )
+        request.save()
     return request
 
 
-@transaction.atomic
 def handheld_request_close(
     *,
     actor: Any,
@@ -53,7 +50,19 @@ def handheld_request_close(
     met_by: Dwelling | None = None,
     closing_note: str = "",
 ) -> HandheldRequest:
-    request = HandheldRequest.objects.select_for_update().get(pk=request.pk)
+    with audited("agreements.handheld_close", actor=actor) as write:
+        request = write.track(HandheldRequest.objects.select_for_update().get(pk=request.pk))
+        _close(request, status, closed_on, met_by, closing_note)
+    return request
+
+
+def _close(
+    request: HandheldRequest,
+    status: str,
+    closed_on: dt.date,
+    met_by: Dwelling | None,
+    closing_note: str,
+) -> None:
     if request.status != HandheldStatus.OPEN:
         raise ValidationError(_("The request is already closed."))
     if status not in {HandheldStatus.MET, HandheldStatus.WITHDRAWN}:
@@ -62,21 +71,12 @@ def handheld_request_close(
         raise ValidationError({"met_by": _("Choose the dwelling that met the request.")})
     if closed_on < request.requested_on:
         raise ValidationError({"closed_on": _("The request cannot be closed before it was made.")})
-    before = snapshot(request)
     request.status = status
     request.closed_on = closed_on
     request.met_by = met_by if status == HandheldStatus.MET else None
     request.closing_note = closing_note
     request.full_clean()
     request.save()
-    audit_record(
-        actor=actor,
-        action="agreements.handheld_close",
-        instance=request,
-        before=before,
-        after=snapshot(request),
-    )
-    return request
 
 
 # --- whose turn ---------------------------------------------------------------------------------

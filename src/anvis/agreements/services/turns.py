@@ -10,13 +10,12 @@ from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anvis.audit.services import audit_record, snapshot
-from anvis.stock.models import Dwelling
+from anvis.audit.services import audited
+from anvis.stock.models import Department, Dwelling
 from anvis_core.calendar import add_working_days
 from anvis_core.quotas import (
     Eligibility,
@@ -72,7 +71,6 @@ def agreement_for_organisation(organisation_id: int, day: dt.date) -> Allocation
     )
 
 
-@transaction.atomic
 def turn_decide(
     *,
     dwelling: Dwelling,
@@ -102,6 +100,33 @@ def turn_decide(
         return TurnResult(
             eligible=False, municipal=False, reason_code="no_agreement", report_date=report_date
         )
+    with audited("agreements.turn_decide", actor=actor) as write:
+        record = write.created(
+            _judged(dwelling, department, agreement, version, report_date, unusable, rent)
+        )
+        record.save()
+    return TurnResult(
+        eligible=record.eligible,
+        municipal=record.municipal,
+        reason_code=record.reason_code,
+        reason_params=record.reason_params,
+        share_percent=record.share_percent,
+        record=record,
+        version=version,
+        report_date=report_date,
+    )
+
+
+def _judged(
+    dwelling: Dwelling,
+    department: Department,
+    agreement: AllocationAgreement,
+    version: AgreementVersion,
+    report_date: dt.date,
+    unusable: Sequence[Mapping[str, Any]],
+    rent: int | None,
+) -> TurnRecord:
+    """The vacancy's turn record, judged (not yet saved; a municipal turn moves the counter)."""
     step = step_for(agreement, department, report_date)
     share_percent = _pct(step.share_percent if step else version.municipal_share_percent)
     eligibility = check_turn_eligibility(
@@ -129,20 +154,7 @@ def turn_decide(
         unusable=unusable,
         share=step.share if step else version.share,
     )
-    record.save()
-    audit_record(
-        actor=actor, action="agreements.turn_decide", instance=record, after=snapshot(record)
-    )
-    return TurnResult(
-        eligible=record.eligible,
-        municipal=record.municipal,
-        reason_code=record.reason_code,
-        reason_params=record.reason_params,
-        share_percent=share_percent,
-        record=record,
-        version=version,
-        report_date=report_date,
-    )
+    return record
 
 
 def _judge(
@@ -194,11 +206,16 @@ def _take_turn(record: TurnRecord, share: Fraction) -> None:
     record.reason_params = dict(decision.params)
 
 
-@transaction.atomic
 def turn_outcome_set(*, record: TurnRecord, outcome: str, actor: Any) -> TurnRecord:
     """Settle a turn: pending → accepted / declined_by_municipality / expired, or an ordinary
     eligible vacancy the municipality took anyway → accepted. Settled outcomes are final."""
-    record = TurnRecord.objects.select_for_update().get(pk=record.pk)
+    with audited("agreements.turn_outcome_set", actor=actor) as write:
+        record = write.track(TurnRecord.objects.select_for_update().get(pk=record.pk))
+        _outcome_set(record, outcome, actor)
+    return record
+
+
+def _outcome_set(record: TurnRecord, outcome: str, actor: Any) -> None:
     try:
         new = Outcome(outcome)
     except ValueError as exc:
@@ -213,16 +230,7 @@ def turn_outcome_set(*, record: TurnRecord, outcome: str, actor: Any) -> TurnRec
                 "new": dict(OutcomeChoice.choices)[new],
             }
         )
-    before = snapshot(record)
     record.outcome = new
     record.outcome_set_at = timezone.now()
     record.outcome_set_by = _user(actor)
     record.save(update_fields=["outcome", "outcome_set_at", "outcome_set_by"])
-    audit_record(
-        actor=actor,
-        action="agreements.turn_outcome_set",
-        instance=record,
-        before=before,
-        after=snapshot(record),
-    )
-    return record

@@ -7,12 +7,11 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anvis.audit.services import audit_record, snapshot
+from anvis.audit.services import audited
 from anvis.common import formats as fmt
 from anvis_core.workflow.guarantee import (
     ClaimProblem,
@@ -127,7 +126,7 @@ def guarantee_claim_submit(
         raise ValidationError({"kind": _("Choose the kind of claim.")})
     if not description.strip():
         raise ValidationError({"description": _("Describe the claim.")})
-    with transaction.atomic():
+    with audited("vacancies.claim_submit", actor=actor) as write:
         lease = (
             Lease.objects.select_for_update(of=("self",))
             .select_related("vacancy__turn_record__version")
@@ -135,14 +134,16 @@ def guarantee_claim_submit(
         )
         _check_org_writer(actor, lease.vacancy.organisation_id)
         _check_claim(lease, kind, event_date, amount, _claimed(lease, kind))
-        claim = GuaranteeClaim.objects.create(
-            lease=lease,
-            kind=kind,
-            event_date=event_date,
-            amount=amount,
-            description=description.strip(),
-            submitted_on=_today(today),
-            submitted_by=_user(actor),
+        claim = write.created(
+            GuaranteeClaim.objects.create(
+                lease=lease,
+                kind=kind,
+                event_date=event_date,
+                amount=amount,
+                description=description.strip(),
+                submitted_on=_today(today),
+                submitted_by=_user(actor),
+            )
         )
         timeline_add(
             vacancy=lease.vacancy,
@@ -150,9 +151,6 @@ def guarantee_claim_submit(
             kind=EventKind.GUARANTEE,
             to_status=ClaimStatus.SUBMITTED,
             summary=f"{claim.get_kind_display()}: {amount} kr",
-        )
-        audit_record(
-            actor=actor, action="vacancies.claim_submit", instance=claim, after=snapshot(claim)
         )
     return claim
 
@@ -169,13 +167,13 @@ def guarantee_claim_decide(
     reason = reason.strip()
     if not approve and not reason:
         raise ValidationError({"reason": _("Give a reason for rejecting the claim.")})
-    with transaction.atomic():
+    with audited("vacancies.claim_decide", actor=actor) as write:
         lease = (
             Lease.objects.select_for_update(of=("self",))
             .select_related("vacancy__turn_record__version")
             .get(pk=claim.lease_id)
         )
-        claim = GuaranteeClaim.objects.select_for_update().get(pk=claim.pk)
+        claim = write.track(GuaranteeClaim.objects.select_for_update().get(pk=claim.pk))
         if claim.status != ClaimStatus.SUBMITTED:
             raise ValidationError(
                 _("The claim is already decided (%(status)s).")
@@ -189,7 +187,6 @@ def guarantee_claim_decide(
                 claim.amount,
                 _claimed(lease, claim.kind, exclude_pk=claim.pk),
             )
-        before = snapshot(claim)
         claim.status = ClaimStatus.APPROVED if approve else ClaimStatus.REJECTED
         claim.decision_reason = reason
         claim.decided_on = _today(today)
@@ -202,12 +199,5 @@ def guarantee_claim_decide(
             from_status=ClaimStatus.SUBMITTED,
             to_status=claim.status,
             summary=f"{claim.get_kind_display()}: {claim.amount} kr",
-        )
-        audit_record(
-            actor=actor,
-            action="vacancies.claim_decide",
-            instance=claim,
-            before=before,
-            after=snapshot(claim),
         )
     return claim

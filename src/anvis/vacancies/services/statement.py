@@ -7,10 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import audit_record, snapshot
+from anvis.audit.services import audited
 from anvis.common import formats as fmt
 from anvis.permissions import LEAD, user_has_role
 from anvis_core.workflow.statement import as_record, content_hash
@@ -46,7 +45,7 @@ def statement_approve(
             % {"month": fmt.month(first)},
             code="month_not_ended",
         )
-    with transaction.atomic():
+    with audited("vacancies.statement_approve", actor=actor) as write:
         organisation = HousingOrganisation.objects.select_for_update().get(pk=organisation_id)
         if MonthlyStatement.objects.filter(organisation=organisation, month=first).exists():
             raise ValidationError(
@@ -62,10 +61,10 @@ def statement_approve(
             content_hash=content_hash(record),
             approved_by=_user(actor),
         )
-        audit_record(
-            actor=actor,
-            action="vacancies.statement_approve",
+        # The content is frozen under its hash; the audit row names the two.
+        write.record(
             instance=statement,
+            before=None,
             after={"month": first.isoformat(), "sha256": statement.content_hash},
         )
     return statement
@@ -93,18 +92,14 @@ def statement_correct(
         errors["vacancy"] = _("The vacancy belongs to another housing organisation.")
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        correction = StatementCorrection.objects.create(
-            statement=statement,
-            vacancy=vacancy,
-            amount=amount,
-            reason=reason,
-            created_by=_user(actor),
-        )
-        audit_record(
-            actor=actor,
-            action="vacancies.statement_correct",
-            instance=correction,
-            after=snapshot(correction),
+    with audited("vacancies.statement_correct", actor=actor) as write:
+        correction = write.created(
+            StatementCorrection.objects.create(
+                statement=statement,
+                vacancy=vacancy,
+                amount=amount,
+                reason=reason,
+                created_by=_user(actor),
+            )
         )
     return correction
