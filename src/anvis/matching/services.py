@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import acting_user, audit_record, snapshot
+from anvis.audit.services import acting_user, audited
 from anvis.cases.models import Case
 from anvis.vacancies import services as flow
 from anvis.vacancies.adapters import ENGINE_VERSION
@@ -46,23 +46,24 @@ def _store_explanation(
     run: MatchingRun | None = None,
     engine_version: str = ENGINE_VERSION,
 ) -> OfferExplanation:
-    row = OfferExplanation.objects.create(
-        offer=offer,
-        run=run,
-        rank=explanation["rank"],
-        eligible_count=explanation["eligible_count"],
-        waiting_count=explanation["waiting_count"],
-        score=explanation["score"],
-        lead_over_next=explanation["lead_over_next"],
-        next_case_number=explanation["next_case_number"],
-        binding_cap=explanation["binding_cap"],
-        caps=explanation["caps"],
-        engine_version=engine_version,
-        as_of=as_of,
-        created_by=acting_user(actor),
-    )
-    audit_record(actor=actor, action="matching.offer_explained", instance=row, after=snapshot(row))
-    return row
+    with audited("matching.offer_explained", actor=actor) as write:
+        return write.created(
+            OfferExplanation.objects.create(
+                offer=offer,
+                run=run,
+                rank=explanation["rank"],
+                eligible_count=explanation["eligible_count"],
+                waiting_count=explanation["waiting_count"],
+                score=explanation["score"],
+                lead_over_next=explanation["lead_over_next"],
+                next_case_number=explanation["next_case_number"],
+                binding_cap=explanation["binding_cap"],
+                caps=explanation["caps"],
+                engine_version=engine_version,
+                as_of=as_of,
+                created_by=acting_user(actor),
+            )
+        )
 
 
 def offer_from_ranking(
@@ -156,12 +157,12 @@ def _store_run(
         rerun_of=rerun_of,
         same_as_original=same_result(result, rerun_of.result) if rerun_of else None,
     )
-    with transaction.atomic():
+    with audited("matching.run_rerun" if rerun_of else "matching.run_create", actor=actor) as write:
         run.save()
-        audit_record(
-            actor=actor,
-            action="matching.run_rerun" if rerun_of else "matching.run_create",
+        # The run's input and result are large; the audit row keeps a summary.
+        write.record(
             instance=run,
+            before=None,
             after={
                 "objective": run.objective,
                 "parameters": parameters,

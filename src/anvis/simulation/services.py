@@ -18,7 +18,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from anvis.audit.services import audit_record, snapshot
+from anvis.audit.services import audited
 from anvis.background.queue import enqueue_on_commit
 from anvis_core.simulation import ScenarioError, run_scenario
 
@@ -28,25 +28,21 @@ from .scenarios import build_scenario
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
 def simulation_run_create(*, actor: Any, name: str, parameters: dict[str, Any]) -> SimulationRun:
     """Queue a run. `parameters` must be JSON-safe (the form's `parameters()`)."""
     json.dumps(parameters, allow_nan=False)
-    run = SimulationRun.objects.create(
-        name=name[:200],
-        created_by=actor,
-        parameters=parameters,
-        progress_total=int(parameters.get("replications") or 0),
-    )
-    audit_record(
-        actor=actor,
-        action="simulation.run_create",
-        instance=run,
-        after=snapshot(run, exclude=SimulationRun.audit_exclude),
-    )
-    from .tasks import run_simulation
+    with audited("simulation.run_create", actor=actor) as write:
+        run = write.created(
+            SimulationRun.objects.create(
+                name=name[:200],
+                created_by=actor,
+                parameters=parameters,
+                progress_total=int(parameters.get("replications") or 0),
+            )
+        )
+        from .tasks import run_simulation
 
-    enqueue_on_commit(run_simulation, run.pk)
+        enqueue_on_commit(run_simulation, run.pk)
     return run
 
 
@@ -114,9 +110,8 @@ def simulation_run_execute(
 def _finish(
     run: SimulationRun, status: str, *, result: dict[str, Any] | None = None, error: str = ""
 ) -> SimulationRun:
-    with transaction.atomic():
-        locked = SimulationRun.objects.select_for_update().get(pk=run.pk)
-        before = snapshot(locked, exclude=SimulationRun.audit_exclude)
+    with audited(f"simulation.run_{status}", actor=None) as write:
+        locked = write.track(SimulationRun.objects.select_for_update().get(pk=run.pk))
         locked.status = status
         locked.result = result
         locked.error = error[:4000]
@@ -124,13 +119,6 @@ def _finish(
         if status == RunStatus.DONE:
             locked.progress_done = locked.progress_total
         locked.save()
-        audit_record(
-            actor=None,
-            action=f"simulation.run_{status}",
-            instance=locked,
-            before=before,
-            after=snapshot(locked, exclude=SimulationRun.audit_exclude),
-        )
     return locked
 
 
