@@ -37,6 +37,8 @@ def test_dwelling_export_csv_scoped_and_filtered(api: Any, org_a: Any, org_b: An
     assert 'filename="anvis-bestand.csv"' in response["Content-Disposition"]
     rows = _csv(response)
     assert rows[0][:3] == ["Boligorganisation", "CVR", "Afdelingsnr."]
+    assert rows[0][-3:] == ["Trinfri", "Elevator", "Kørestol"]
+    assert all(len(row) == 16 for row in rows)
     assert {r[1] for r in rows[1:]} == {"11111111"}
     assert len(rows) == 3
     filtered = _csv(api("org_a").get("/api/v1/exports/dwellings/", step_free="true"))
@@ -75,6 +77,7 @@ def test_case_export_for_municipal_roles_records_personal_data_access(
     rows = _csv(response)
     assert rows[0][0] == "Sagsnummer"
     assert rows[1][0] == case.number
+    assert rows[1][1] == case.citizen.reference and len(rows[0]) == len(rows[1]) == 8
     assert "Testesen" not in response.content.decode()
     access = PersonalDataAccess.objects.get()
     assert access.user == users["anvisningsleder"]

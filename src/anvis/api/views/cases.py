@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
 from rest_framework.request import Request
 
 from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.cases.selectors import case_list
-from anvis.common import formats as fmt
+from anvis.cases.tables import CASE_COLUMNS
 from anvis.common.exports import file_response
 from anvis.permissions import MUNICIPAL
 
@@ -29,21 +28,4 @@ class CaseExport(ExportView):
             purpose=Purpose.EXPORT,
             path=request.path,
         )
-        headers = [
-            _("Case number"), _("Citizen reference"), _("Status"), _("Opened"),
-            _("Waiting since"), _("Priority"), _("Urgent"), _("Caseworker"),
-        ]  # fmt: skip
-        rows = [
-            [
-                c.number,
-                c.citizen.reference,
-                c.get_status_display(),
-                fmt.date(c.opened_on),
-                fmt.date(c.waiting_since),
-                c.priority_total,
-                c.urgent,
-                c.caseworker.get_full_name() if c.caseworker else "",
-            ]
-            for c in cases
-        ]
-        return file_response(name="sager", filetype=kind, headers=headers, rows=rows)
+        return file_response(name="sager", filetype=kind, columns=CASE_COLUMNS, items=cases)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
@@ -16,6 +15,7 @@ from anvis.common.exports import file_response
 from anvis.permissions import STOCK_READERS, STOCK_WRITERS
 from anvis.stock.filters import DwellingFilter
 from anvis.stock.models import Dwelling
+from anvis.stock.tables import DWELLING_COLUMNS
 
 from .. import serializers as s
 from ..access import api_access
@@ -76,30 +76,9 @@ class DwellingExport(ExportView):
         qs = Dwelling.objects.restrict(request.user).select_related(
             "entrance__department__organisation"
         )
-        headers = [
-            _("Housing organisation"), _("CVR"), _("Department no."), _("Department"),
-            _("Address"), _("Postcode"), _("City"), _("Floor"), _("Door"), _("Type"),
-            _("Rooms"), _("m²"), _("Rent (kr)"), _("Step-free"), _("Elevator"), _("Wheelchair"),
-        ]  # fmt: skip
-        rows = (
-            [
-                d.entrance.department.organisation.name,
-                d.entrance.department.organisation.cvr,
-                d.entrance.department.number,
-                d.entrance.department.name,
-                d.entrance.street,
-                d.entrance.postal_code,
-                d.entrance.city,
-                d.floor,
-                d.door,
-                d.get_dwelling_type_display(),
-                d.rooms,
-                d.area_m2,
-                d.rent,
-                d.step_free,
-                d.elevator,
-                d.wheelchair,
-            ]
-            for d in filtered(DwellingFilter, request, qs).order_by("pk").iterator(chunk_size=2000)
+        return file_response(
+            name="bestand",
+            filetype=kind,
+            columns=DWELLING_COLUMNS,
+            items=filtered(DwellingFilter, request, qs).order_by("pk").iterator(chunk_size=2000),
         )
-        return file_response(name="bestand", filetype=kind, headers=headers, rows=rows)
