@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from anvis.common import formats as fmt
 from anvis.common.exports import file_response
-from anvis.common.forms import form_status, posted, submit
+from anvis.common.forms import form_status, perform, posted, submit
 from anvis.common.lists import paginate
 from anvis.permissions import (
     ALL_ROLES,
@@ -412,19 +411,20 @@ def reassessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get(user=request.user, pk=reassessment.agreement_id)
     form = ApproveForm(request.POST)
     if form.is_valid():
-        try:
-            steps = services.step_reassessment_approve(
-                actor=request.user,
-                reassessment=reassessment,
-                effective_from=form.cleaned_data["effective_from"],
+        if (
+            perform(
+                request,
+                lambda: services.step_reassessment_approve(
+                    actor=request.user,
+                    reassessment=reassessment,
+                    effective_from=form.cleaned_data["effective_from"],
+                ),
+                success=lambda steps: (
+                    _("Approved: %(n)d departments have new steps.") % {"n": len(steps)}
+                ),
             )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request, _("Approved: %(n)d departments have new steps.") % {"n": len(steps)}
-            )
+            is not None
+        ):
             return redirect("agreements:reassessment_detail", reassessment.pk)
     else:
         messages.error(request, _("Give the date the new steps are valid from."))

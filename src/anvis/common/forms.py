@@ -98,6 +98,26 @@ def submit(
     return Done(result)
 
 
+def perform(
+    request: HttpRequest,
+    action: Callable[[], T],
+    *,
+    success: str | Callable[[T], str] | None = None,
+) -> Done[T] | None:
+    """Run a button's service (a POST without a form). Returns `Done(result)` when the service
+    succeeded (after adding the `success` message, which may be made from the result), None
+    when it refused (each of its messages is then an error message on the next page)."""
+    try:
+        result = action()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return None
+    if success:
+        messages.success(request, success(result) if callable(success) else success)
+    return Done(result)
+
+
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Django's field, but an id beyond the database's integers is an unknown choice like any
     other, not a server error (SQLite cannot even bind it to a query)."""

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.cases.models import Case
 from anvis.cases.selectors import case_queryset
-from anvis.common.forms import form_status, posted, submit
+from anvis.common.forms import form_status, perform, posted, submit
 from anvis.permissions import LEAD, MUNICIPAL, POST_ONLY, access
 from anvis.vacancies.gate import unit_labels
 from anvis.vacancies.labels import RULE_LABELS, describe
@@ -247,12 +246,10 @@ def run_offers(request: HttpRequest, pk: int) -> HttpResponse:
 @access(LEAD, deny_status=404, methods=POST_ONLY)
 def run_rerun(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(MatchingRun, pk=pk)
-    try:
-        new = services.run_rerun(actor=request.user, run=run)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    done = perform(request, lambda: services.run_rerun(actor=request.user, run=run))
+    if done is None:
         return redirect("matching:run_detail", pk=run.pk)
+    new = done.result
     if new.same_as_original:
         messages.success(request, _("Re-run from the snapshot: the same result."))
     else:

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +16,7 @@ from anvis.audit.services import (
     personal_data_read,
 )
 from anvis.common.exports import file_response
-from anvis.common.forms import form_status, posted, submit
+from anvis.common.forms import form_status, perform, posted, submit
 from anvis.common.lists import paginate
 from anvis.permissions import (
     ALL_ROLES,
@@ -93,11 +93,6 @@ def _quarters(request: HttpRequest, today: Any) -> tuple[Quarter, list[Quarter]]
     for _i in range(7):
         quarters.append(quarters[-1].previous())
     return quarter, quarters
-
-
-def _error_message(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 # --- lists --------------------------------------------------------------------------------------
@@ -249,12 +244,11 @@ def vacancy_accept(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
             return redirect("vacancies:vacancy_detail", pk=pk)
-    try:
-        services.vacancy_accept(actor=request.user, vacancy=vacancy)
-    except ValidationError as exc:
-        _error_message(request, exc)
-    else:
-        messages.success(request, _("The municipality has accepted the dwelling."))
+    perform(
+        request,
+        lambda: services.vacancy_accept(actor=request.user, vacancy=vacancy),
+        success=_("The municipality has accepted the dwelling."),
+    )
     return redirect("vacancies:vacancy_detail", pk=pk)
 
 
@@ -310,12 +304,11 @@ def vacancy_let(request: HttpRequest, pk: int) -> HttpResponse:
 @access(MUNICIPAL, deny_status=404, obj=Offer, action=WRITE, methods=POST_ONLY)
 def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
-    try:
-        services.offer_accept(actor=request.user, offer=offer)
-    except ValidationError as exc:
-        _error_message(request, exc)
-    else:
-        messages.success(request, _("The citizen has accepted the offer."))
+    perform(
+        request,
+        lambda: services.offer_accept(actor=request.user, offer=offer),
+        success=_("The citizen has accepted the offer."),
+    )
     return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
 
 

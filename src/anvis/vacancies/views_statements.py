@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from anvis.common.exports import file_response
-from anvis.common.forms import form_status
+from anvis.common.forms import apply_errors, form_status, perform
 from anvis.permissions import ALL_ROLES, LEAD, POST_ONLY, access, user_has_role
 from anvis_core.workflow.statement import as_record
 
@@ -287,19 +287,16 @@ def statement_approve(request: HttpRequest) -> HttpResponse:
             status=form_status(request, choice),
         )
     organisation, month = choice.cleaned_data["organisation"], choice.cleaned_data["month"]
-    try:
-        approved = services.statement_approve(
+    perform(
+        request,
+        lambda: services.statement_approve(
             actor=request.user, organisation_id=organisation.pk, month=month
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
+        ),
+        success=lambda approved: (
             _("The statement is approved and frozen (SHA-256 %(hash)s).")
-            % {"hash": approved.content_hash[:12]},
-        )
+            % {"hash": approved.content_hash[:12]}
+        ),
+    )
     return redirect(_page_url(organisation.pk, month))
 
 
@@ -321,8 +318,7 @@ def statement_correct(request: HttpRequest) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("The correction is added as a new line."))
                 return redirect(_page_url(organisation.pk, month))

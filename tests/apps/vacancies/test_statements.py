@@ -136,6 +136,16 @@ def test_the_statement_page_pdf_and_xlsx(
     )
     assert approve.status_code == 302
     statement = MonthlyStatement.objects.get()
+    told = lead.get(approve.url).content.decode()
+    assert f"Opgørelsen er godkendt og låst (SHA-256 {statement.content_hash[:12]})." in told
+    # Approving again is refused with the service's reason, and nothing changes.
+    again = lead.post(
+        reverse("vacancies:statement_approve"),
+        {"organisation": org_a.pk, "month": "2026-03"},
+        follow=True,
+    ).content.decode()
+    assert "er allerede godkendt; ret den med en ny linje." in again
+    assert MonthlyStatement.objects.count() == 1
     page = org.get(url).content.decode()
     assert statement.content_hash in page and "Godkendt" in page
     # A correction with a bad amount is refused in Danish and writes nothing.
