@@ -44,6 +44,8 @@ REPORTERS: frozenset[str] = frozenset({Role.ORGANISATION, Role.ADMIN})
 #: The municipality and the steering group: everyone who reads across organisations (the
 #: ledger, reports, proposals; the steering group only aggregates).
 OVERSIGHT: frozenset[str] = MUNICIPAL | {Role.STEERING}
+#: Who follows a tenancy after move-in: the municipality and the landlord organisation's staff.
+TENANCY_FOLLOWERS: frozenset[str] = MUNICIPAL | {Role.ORGANISATION}
 
 
 @dataclass(frozen=True)

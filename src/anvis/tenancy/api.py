@@ -18,14 +18,12 @@ from rest_framework.response import Response
 from anvis.api.access import api_access
 from anvis.api.idempotency import write_endpoint
 from anvis.api.serializers import PrimaryKeyRelatedField
-from anvis.permissions import MUNICIPAL, Role, is_municipal
+from anvis.permissions import TENANCY_FOLLOWERS, is_municipal
 from anvis.vacancies.models import Lease
 
 from . import services
 from .models import NOTE_MAX, EventKind, MoveOutReason, Side, Source, TenancyEvent
 from .selectors import agreement_leases
-
-WRITERS = MUNICIPAL | {Role.ORGANISATION}
 
 
 class TenancyEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -69,7 +67,7 @@ class TenancyEventCreateSerializer(serializers.Serializer):  # type: ignore[type
         self.fields["lease"].queryset = agreement_leases().restrict(user)
 
 
-@api_access(WRITERS)
+@api_access(TENANCY_FOLLOWERS)
 class TenancyEventListCreate(generics.ListAPIView):
     serializer_class = TenancyEventSerializer
 

@@ -31,7 +31,7 @@ from anvis.permissions import (
     MUNICIPAL,
     POST_ONLY,
     REPORTERS,
-    Role,
+    TENANCY_FOLLOWERS,
     access,
     can_write_organisation,
     is_municipal,
@@ -41,8 +41,6 @@ from anvis.permissions import (
 from . import selectors, services
 from .forms import ContactForm, EventForm, MunicipalContactsForm, OrganisationContactForm
 from .importing import import_events
-
-TENANCY_ROLES = MUNICIPAL | {Role.ORGANISATION}
 
 
 def _log_read(request: HttpRequest, tenancy: Any, what: str) -> None:
@@ -55,7 +53,7 @@ def _log_read(request: HttpRequest, tenancy: Any, what: str) -> None:
     )
 
 
-@access(TENANCY_ROLES, deny_status=404)
+@access(TENANCY_FOLLOWERS, deny_status=404)
 def tenancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lease = selectors.lease_get(user=request.user, pk=pk)
     tenancy = selectors.tenancy_of(lease)
@@ -92,7 +90,7 @@ def tenancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@access(TENANCY_ROLES, deny_status=404)
+@access(TENANCY_FOLLOWERS, deny_status=404)
 def event_report(request: HttpRequest, pk: int) -> HttpResponse:
     lease = selectors.lease_get(user=request.user, pk=pk)
     form = EventForm(posted(request), user=request.user)
@@ -152,7 +150,7 @@ def task_contact(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@access(TENANCY_ROLES, deny_status=404)
+@access(TENANCY_FOLLOWERS, deny_status=404)
 def contacts(request: HttpRequest, pk: int) -> HttpResponse:
     lease = selectors.lease_get(user=request.user, pk=pk)
     tenancy = services.tenancy_ensure(lease=lease) if request.method == "POST" else None
