@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Min, Prefetch, Q
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from anvis.cases.models import SupportMethod, SupportPlan, SupportStatus
 from anvis.permissions import is_municipal
@@ -31,16 +31,12 @@ def agreement_leases() -> LeaseQuerySet:
 
 
 def lease_get(*, user: Any, pk: int) -> Lease:
-    lease = (
+    return get_object_or_404(
         agreement_leases()
         .restrict(user)
-        .select_related("vacancy__dwelling__entrance", "vacancy__organisation", "offer__case")
-        .filter(pk=pk)
-        .first()
+        .select_related("vacancy__dwelling__entrance", "vacancy__organisation", "offer__case"),
+        pk=pk,
     )
-    if lease is None:
-        raise Http404
-    return lease
 
 
 def tenancy_of(lease: Lease) -> Tenancy | None:
@@ -70,15 +66,10 @@ def tasks_for(tenancy: Tenancy | None) -> list[FollowUpTask]:
 
 
 def task_get(*, user: Any, pk: int) -> FollowUpTask:
-    task = (
-        FollowUpTask.objects.restrict(user)
-        .select_related("tenancy__lease", "event")
-        .filter(pk=pk)
-        .first()
+    return get_object_or_404(
+        FollowUpTask.objects.restrict(user).select_related("tenancy__lease", "event"),
+        pk=pk,
     )
-    if task is None:
-        raise Http404
-    return task
 
 
 @dataclass(frozen=True)

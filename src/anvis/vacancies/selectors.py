@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from anvis_core.quotas import Quarter
 from anvis_core.workflow import working_days_left
@@ -47,27 +47,19 @@ def vacancy_list(*, user: Any, status: str | None = None) -> QuerySet[Vacancy]:
 
 
 def vacancy_get(*, user: Any, pk: int) -> Vacancy:
-    vacancy = (
-        Vacancy.objects.restrict(user)
-        .select_related("organisation", "dwelling__entrance__department", "turn_record__version")
-        .filter(pk=pk)
-        .first()
+    return get_object_or_404(
+        Vacancy.objects.restrict(user).select_related(
+            "organisation", "dwelling__entrance__department", "turn_record__version"
+        ),
+        pk=pk,
     )
-    if vacancy is None:
-        raise Http404
-    return vacancy
 
 
 def offer_get(*, user: Any, pk: int) -> Offer:
-    offer = (
-        Offer.objects.restrict(user)
-        .select_related("vacancy__dwelling", "case__citizen")
-        .filter(pk=pk)
-        .first()
+    return get_object_or_404(
+        Offer.objects.restrict(user).select_related("vacancy__dwelling", "case__citizen"),
+        pk=pk,
     )
-    if offer is None:
-        raise Http404
-    return offer
 
 
 @dataclass(frozen=True)
