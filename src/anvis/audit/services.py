@@ -145,6 +145,20 @@ def personal_data_read(
     return rows
 
 
+def citizens_read(
+    request: Any, citizens: Iterable[Any], *, what: str, purpose: Purpose
+) -> list[PersonalDataAccess]:
+    """The citizens a page or download shows, logged as read by the request's user at its path:
+    `personal_data_read` for views (one INSERT however many citizens)."""
+    return personal_data_read(
+        user=request.user,
+        subjects=[citizen_subject(citizen) for citizen in citizens],
+        what=what,
+        purpose=purpose,
+        path=request.path,
+    )
+
+
 def personal_data_access_record(
     *,
     user: Any,

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import Purpose, citizen_subject, personal_data_read
+from anvis.audit.services import Purpose, citizens_read
 from anvis.common import formats as fmt
 from anvis.common.search import (
     LIMIT,
@@ -58,10 +58,4 @@ def case_suggestions(request: HttpRequest) -> HttpResponse:
 def suggested_cases_logged(request: HttpRequest, cases: list[Case], *, what: str) -> None:
     """Write the citizens a suggestion list shows to the personal-data access log."""
     if cases:
-        personal_data_read(
-            user=request.user,
-            subjects=[citizen_subject(c.citizen) for c in cases],
-            what=what,
-            purpose=Purpose.ALLOCATION,
-            path=request.path,
-        )
+        citizens_read(request, (c.citizen for c in cases), what=what, purpose=Purpose.ALLOCATION)

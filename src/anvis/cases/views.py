@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anvis.audit.services import Purpose, citizen_subject, personal_data_read
+from anvis.audit.services import Purpose, citizens_read
 from anvis.common.forms import form_status, posted, submit
 from anvis.common.lists import paginate, search_params, search_redirect
 from anvis.permissions import MUNICIPAL, POST_ONLY, access
@@ -105,13 +105,7 @@ def _bar_rows(bars: dict[AreaKind, BarStatus]) -> list[dict[str, Any]]:
 
 
 def _log(request: HttpRequest, case: Case, what: str) -> None:
-    personal_data_read(
-        user=request.user,
-        subjects=[citizen_subject(case.citizen)],
-        what=what,
-        purpose=Purpose.CASEWORK,
-        path=request.path,
-    )
+    citizens_read(request, [case.citizen], what=what, purpose=Purpose.CASEWORK)
 
 
 def _case(request: HttpRequest, pk: int, read: str = "") -> Case:
@@ -148,12 +142,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     for case in page:
         case.age = case.citizen.age_on(today)
-    personal_data_read(
-        user=request.user,
-        subjects=[citizen_subject(case.citizen) for case in page],
-        what="case.list",
-        purpose=Purpose.CASEWORK,
-        path=request.path,
+    citizens_read(
+        request, (case.citizen for case in page), what="case.list", purpose=Purpose.CASEWORK
     )
     return render(
         request,

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import Purpose, citizen_subject, personal_data_read
+from anvis.audit.services import Purpose, citizens_read
 from anvis.cases.models import Case
 from anvis.cases.selectors import case_queryset
 from anvis.common.forms import form_status, perform, posted, submit
@@ -39,13 +39,7 @@ def _query_without(request: HttpRequest, param: str) -> str:
 
 def _record_access(request: HttpRequest, cases: list[Case], what: str) -> None:
     """The citizens shown, logged as read for allocation (one INSERT for the page)."""
-    personal_data_read(
-        user=request.user,
-        subjects=[citizen_subject(case.citizen) for case in cases],
-        what=what,
-        purpose=Purpose.ALLOCATION,
-        path=request.path,
-    )
+    citizens_read(request, (case.citizen for case in cases), what=what, purpose=Purpose.ALLOCATION)
 
 
 @access(MUNICIPAL, deny_status=404)

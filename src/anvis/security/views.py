@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from anvis.audit.services import Purpose, citizen_subject, personal_data_read
+from anvis.audit.services import Purpose, citizens_read
 from anvis.cases.models import Citizen
 from anvis.common.forms import form_status, posted
 from anvis.common.lists import list_page
@@ -142,12 +142,11 @@ def citizen_insight(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything held about a citizen as a printable document, or a PDF with ?format=pdf."""
     citizen = get_object_or_404(Citizen, pk=pk)
     as_pdf = request.GET.get("format") == "pdf"
-    personal_data_read(
-        user=request.user,
-        subjects=[citizen_subject(citizen)],
+    citizens_read(
+        request,
+        [citizen],
         what="citizen.insight_pdf" if as_pdf else "citizen.insight",
         purpose=Purpose.INSIGHT,
-        path=request.path,
     )
     context: dict[str, Any] = {
         **selectors.citizen_insight(citizen),

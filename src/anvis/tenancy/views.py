@@ -21,8 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from anvis.audit.services import (
     Purpose,
-    citizen_subject,
-    personal_data_read,
+    citizens_read,
 )
 from anvis.common import formats as fmt
 from anvis.common.forms import form_status, posted, submit
@@ -44,13 +43,7 @@ from .importing import import_events
 
 
 def _log_read(request: HttpRequest, tenancy: Any, what: str) -> None:
-    personal_data_read(
-        user=request.user,
-        subjects=[citizen_subject(tenancy.case.citizen)],
-        what=what,
-        purpose=Purpose.TENANCY,
-        path=request.path,
-    )
+    citizens_read(request, [tenancy.case.citizen], what=what, purpose=Purpose.TENANCY)
 
 
 @access(TENANCY_FOLLOWERS, deny_status=404)

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 
 from anvis.audit.services import (
     Purpose,
-    citizen_subject,
-    personal_data_read,
+    citizens_read,
 )
 from anvis.common.exports import file_response
 from anvis.common.forms import form_status, perform, posted, submit
@@ -192,12 +191,11 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         user=user, nominees=[nominee_contact] if nominee_contact else [], path=request.path
     )
     if municipal:
-        personal_data_read(
-            user=user,
-            subjects=[citizen_subject(offer.case.citizen) for offer in offers],
+        citizens_read(
+            request,
+            (offer.case.citizen for offer in offers),
             what="offer.names",
             purpose=Purpose.ALLOCATION,
-            path=request.path,
         )
     if municipal:
         labels = gate.unit_labels([vacancy])

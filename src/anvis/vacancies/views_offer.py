@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.audit.services import Purpose, citizen_subject, personal_data_read
+from anvis.audit.services import Purpose, citizens_read
 from anvis.cases.search import case_search, case_suggestion, suggested_cases_logged
 from anvis.cases.selectors import case_queryset
 from anvis.common.forms import apply_errors, form_status, posted, submit
@@ -182,12 +182,8 @@ def offer_dialogue(
         else:
             confirm = _confirmation(request, form, vacancy, today)
     if chosen is not None:
-        personal_data_read(
-            user=request.user,
-            subjects=[citizen_subject(chosen.citizen)],
-            what="offer.eligibility",
-            purpose=Purpose.ALLOCATION,
-            path=request.path,
+        citizens_read(
+            request, [chosen.citizen], what="offer.eligibility", purpose=Purpose.ALLOCATION
         )
     return _render(request, form, vacancy, candidates, chosen, confirm, can_override, today)
 
@@ -295,13 +291,7 @@ def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
         success=_("The decline is recorded."),
     ):
         return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
-    personal_data_read(
-        user=request.user,
-        subjects=[citizen_subject(offer.case.citizen)],
-        what="offer.decline",
-        purpose=Purpose.ALLOCATION,
-        path=request.path,
-    )
+    citizens_read(request, [offer.case.citizen], what="offer.decline", purpose=Purpose.ALLOCATION)
     return render(
         request,
         "vacancies/offer_decline.html",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from rest_framework.request import Request
 
-from anvis.audit.services import Purpose, citizen_subject, personal_data_read
+from anvis.audit.services import Purpose, citizens_read
 from anvis.cases.selectors import case_list
 from anvis.cases.tables import CASE_COLUMNS
 from anvis.common.exports import file_response
@@ -21,11 +21,7 @@ class CaseExport(ExportView):
     def get(self, request: Request) -> HttpResponse:
         kind = filetype(request)
         cases = list(case_list(user=request.user))
-        personal_data_read(
-            user=request.user,
-            subjects=[citizen_subject(case.citizen) for case in cases],
-            what="case.export",
-            purpose=Purpose.EXPORT,
-            path=request.path,
+        citizens_read(
+            request, (case.citizen for case in cases), what="case.export", purpose=Purpose.EXPORT
         )
         return file_response(name="sager", filetype=kind, columns=CASE_COLUMNS, items=cases)
