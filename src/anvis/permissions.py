@@ -220,7 +220,8 @@ def access(
 
     def decorator(view: Any) -> Any:
         if isinstance(view, type):
-            original = view.dispatch
+            cls: Any = view  # a class-based view: its dispatch is wrapped
+            original = cls.dispatch
 
             def dispatch(self: Any, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
                 refused = _guard(request, kwargs)
@@ -228,10 +229,10 @@ def access(
                     return refused
                 return original(self, request, *args, **kwargs)
 
-            view.dispatch = dispatch
-            view.access_rule = rule
-            view.access_object = (obj, action) if obj is not None else None
-            return view
+            cls.dispatch = dispatch
+            cls.access_rule = rule
+            cls.access_object = (obj, action) if obj is not None else None
+            return cls
         return wrap_function(view)
 
     return decorator
