@@ -168,7 +168,7 @@ def highs_lp(problem: PairProblem) -> tuple[float, float]:
 # (orjson into dicts and lists, then arrays), as before the typed decoding; for before/after
 # figures in the same rounds.
 REFERENCE_ONLY = (
-    "import sys, anvis_core.matching.typed as t; t.decode_pair_form = lambda raw: None; "
+    "import sys, anvis_core.matching.pairfile as p; p.read = lambda raw: None; "
     "from anvis_core.cli import main; sys.exit(main())"
 )
 

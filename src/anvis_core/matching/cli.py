@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 import ctypes
 import gc
+import importlib.machinery
 import importlib.util
+import os
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import Any
 
 EXIT_OK = 0
@@ -49,13 +51,13 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     path: str = args.problem
-    # The file is read, and the solver's library linked, on the second core while this one
-    # imports the reader (the three are independent and each takes tens of milliseconds).
-    _start_linking_solver()
+    # The file is read in a thread of its own while the reader is imported. The first step of
+    # the reading needs msgspec alone; while it runs, the compiled libraries of numpy and the
+    # solver are linked on the second core (see _start_linking).
     reading = _Read(path)
-    from anvis_core.matching.problem import ProblemError
-    from anvis_core.matching.typed import decode_pair_form
+    from anvis_core.matching import pairfile
 
+    _start_linking()
     try:
         raw = reading.result()
     except OSError as exc:
@@ -63,10 +65,14 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
 
     with _without_cycle_collection():
+        decoded = pairfile.read(raw)
+        from anvis_core.matching.problem import ProblemError
+        from anvis_core.matching.typed import build
+
         try:
             # Pair-form files are decoded straight into typed structures; anything else, and
             # any file with an error (named by the reference reader), takes the reference path.
-            typed = decode_pair_form(raw)
+            typed = build(decoded)
             problem, objective = typed if typed is not None else _reference_read(raw)
         except ProblemError as exc:
             print(f"anvis match: {path}: invalid problem: {exc}", file=sys.stderr)
@@ -102,26 +108,53 @@ class _Read(threading.Thread):
         return self.data
 
 
-def _start_linking_solver() -> None:
-    """Load the min-cost-flow solver's shared library in the background. Linking it takes about
-    40 ms and is done by the dynamic loader without the interpreter lock; the import that
-    follows finds the library loaded. Any failure here is left for that import to report."""
+# The compiled modules linked ahead, in the order the command imports them: numpy's core, then
+# the min-cost-flow solver (whose library, with OR-Tools' own, takes 30 to 40 ms to link).
+_LINKED_AHEAD = (
+    ("numpy", "_core/_multiarray_umath"),
+    ("ortools", "graph/python/min_cost_flow"),
+)
+
+
+def _start_linking() -> None:
+    """Link the compiled libraries of numpy and the solver in a background thread.
+
+    The dynamic loader links a library without the interpreter lock when it is called through
+    ctypes as a foreign function (``ctypes.CDLL`` itself keeps the lock), but it holds its own
+    lock meanwhile, so an import of any compiled module on the main thread would wait. The
+    command therefore starts this after its last such import before the numpy one, and decodes
+    the file (msgspec alone) meanwhile; the imports that follow find the libraries loaded.
+    Nothing is imported here, and any failure is left for those imports to report."""
+    paths = [p for p in map(_extension_path, _LINKED_AHEAD) if p is not None]
     try:
-        spec = importlib.util.find_spec(_SOLVER)
-    except ImportError:
+        dlopen = ctypes.CDLL(None).dlopen
+    except (AttributeError, OSError):
         return
-    if spec is None or not spec.origin:
-        return
-    origin = spec.origin
+    dlopen.restype = ctypes.c_void_p
+    dlopen.argtypes = [ctypes.c_char_p, ctypes.c_int]
+    flags = sys.getdlopenflags()
 
     def link() -> None:
-        with suppress(OSError):
-            ctypes.CDLL(origin, mode=sys.getdlopenflags())
+        for path in paths:
+            dlopen(os.fsencode(path), flags)
 
     threading.Thread(target=link, daemon=True).start()
 
 
-_SOLVER = "ortools.graph.python.min_cost_flow"
+def _extension_path(where: tuple[str, str]) -> str | None:
+    """The file of a package's compiled module, found without importing the package."""
+    package, module = where
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    base = os.path.join(spec.submodule_search_locations[0], module)
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        if os.path.isfile(base + suffix):
+            return base + suffix
+    return None
 
 
 @contextmanager

@@ -349,3 +349,33 @@ def test_the_process_writes_its_whole_result_to_a_pipe_before_it_ends() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["total_weight"] == 20.5
+
+
+def test_the_first_reading_step_needs_neither_numpy_nor_the_solver() -> None:
+    """The command decodes the file with msgspec alone while numpy's and the solver's compiled
+    libraries are linked on the other core; an import of either in that step would wait for the
+    linking and undo the overlap."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    code = (
+        "import sys; from anvis_core.matching import cli, pairfile; "
+        "d = pairfile.read(open(sys.argv[1], 'rb').read()); "
+        "assert d is not None and d.n_pairs > 0; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'ortools')))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(EXAMPLES / "match-small.json")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+def test_the_libraries_linked_ahead_are_found_without_importing_them() -> None:
+    from anvis_core.matching import cli
+
+    paths = [cli._extension_path(where) for where in cli._LINKED_AHEAD]
+    assert all(p is not None and Path(p).is_file() for p in paths), paths
+    assert cli._extension_path(("no_such_package_here", "x")) is None

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from anvis_core.matching import typed as typed_module
+from anvis_core.matching import pairfile
 from anvis_core.matching.jsonio import loads, parse_pair_form
 from anvis_core.matching.problem import PairProblem, ProblemError
 from anvis_core.matching.typed import decode_pair_form
@@ -24,7 +24,7 @@ def id_typing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
     """Every test runs with the pairs' ids typed as the literal ids read and as plain strings
     (the decoder chooses by the number of pairs an id)."""
     threshold = 0 if request.param == "ids typed" else 10**12
-    monkeypatch.setattr(typed_module, "_PAIR_BYTES_PER_ID", threshold)
+    monkeypatch.setattr(pairfile, "_PAIR_BYTES_PER_ID", threshold)
 
 
 def assert_same(a: PairProblem, b: PairProblem) -> None:
