@@ -50,7 +50,7 @@ def build(decoded: Decoded | None) -> tuple[PairProblem, Objective] | None:
     parse the file."""
     if decoded is None or decoded.objective not in OBJECTIVES:
         return None
-    objective: Objective = decoded.objective  # type: ignore[assignment]
+    objective: Objective = decoded.objective
     try:
         return _problem(decoded), objective
     except (_Irregular, ProblemError, msgspec.DecodeError, *_IRREGULAR):

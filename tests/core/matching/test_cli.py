@@ -379,3 +379,26 @@ def test_the_libraries_linked_ahead_are_found_without_importing_them() -> None:
     paths = [cli._extension_path(where) for where in cli._LINKED_AHEAD]
     assert all(p is not None and Path(p).is_file() for p in paths), paths
     assert cli._extension_path(("no_such_package_here", "x")) is None
+
+
+def test_linking_ahead_changes_nothing_in_the_result(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files from _LINK_AHEAD_FROM_BYTES up are decoded while the libraries are linked; with the
+    threshold at zero the small example takes that path and gives the same result."""
+    from anvis_core.matching import cli
+
+    code, err = run(tmp_path, good_columns(), capsys)
+    assert code == 0, err
+    without = json.loads((tmp_path / "r.json").read_text())
+    started: list[bool] = []
+    monkeypatch.setattr(cli, "_LINK_AHEAD_FROM_BYTES", 0)
+    real_start = cli._start_linking
+    monkeypatch.setattr(cli, "_start_linking", lambda: started.append(True) or real_start())
+    code, err = run(tmp_path, good_columns(), capsys)
+    assert code == 0, err
+    linked = json.loads((tmp_path / "r.json").read_text())
+    assert started == [True]
+    without.pop("seconds")
+    linked.pop("seconds")
+    assert linked == without
