@@ -136,7 +136,7 @@ def _start_linking() -> None:
     paths = [p for p in map(_extension_path, _LINKED_AHEAD) if p is not None]
     try:
         dlopen = ctypes.CDLL(None).dlopen
-    except (AttributeError, OSError):
+    except (AttributeError, OSError, TypeError):  # no C library to ask (not a POSIX system)
         return
     dlopen.restype = ctypes.c_void_p
     dlopen.argtypes = [ctypes.c_char_p, ctypes.c_int]
