@@ -21,6 +21,7 @@ from anvis.permissions import (
     access,
     user_has_role,
 )
+from anvis.stock.selectors import readable_organisation_ids
 
 from . import selectors, services
 from .filters import ledger_query
@@ -95,6 +96,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     current = agreement.version_for(today)
     steps = selectors.department_steps(user=request.user, agreement=agreement, day=today)
+    parties = list(agreement.parties.order_by("name"))
     return render(
         request,
         "agreements/agreement_detail.html",
@@ -104,7 +106,8 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "terms": selectors.version_terms(current) if current else [],
             "history": selectors.version_history(agreement),
             "fora": agreement.fora.all(),
-            "parties": agreement.parties.order_by("name"),
+            "parties": parties,
+            "readable_parties": readable_organisation_ids(request.user, parties),
             "step_summary": selectors.step_summary(steps),
             "steps_total": len(steps),
             "can_edit": _can_edit(request),

@@ -25,6 +25,15 @@ def organisations(user: Any) -> QuerySet[HousingOrganisation]:
     )
 
 
+def readable_organisation_ids(user: Any, organisations: Iterable[HousingOrganisation]) -> set[int]:
+    """Which of these organisations' pages the user may open (an organisation's staff: only
+    their own), so that a page listing organisations links only to those."""
+    ids = [o.pk for o in organisations]
+    return set(
+        HousingOrganisation.objects.restrict(user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+
+
 def organisation_departments(org: HousingOrganisation) -> QuerySet[Department]:
     return org.departments.annotate(
         dwelling_count=Count("entrances__dwellings"),

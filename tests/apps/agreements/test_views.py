@@ -54,6 +54,23 @@ def test_organisation_staff_see_only_their_own(
     assert org_b.name in client_for("styregruppe").get("/aftaler/regnskab/").content.decode()
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_parties_link_only_to_pages_the_user_may_open(
+    client_for: Any, agreement: Any, org_a: Any, org_b: Any, role: str
+) -> None:
+    client = client_for(role)
+    page = client.get(f"/aftaler/{agreement.pk}/").content.decode()
+    for org in (org_a, org_b):
+        assert org.name in page
+        link = f'href="/bestand/organisationer/{org.pk}/"'
+        opens = client.get(f"/bestand/organisationer/{org.pk}/").status_code == 200
+        # A party's name links to its page exactly when the user may open that page; an
+        # organisation's staff open only their own.
+        assert (link in page) == opens, (org.name, opens)
+    if role == "boligorganisation":
+        assert f'href="/bestand/organisationer/{org_b.pk}/"' not in page
+
+
 def test_agreement_not_party_is_hidden(client_for: Any, users: dict[str, Any], org_b: Any) -> None:
     other = services.agreement_create(
         actor=users["anvisningsleder"],
