@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from anvis.common.nav import items_for
 from anvis.permissions import ALL_ROLES, access
@@ -12,6 +13,12 @@ from anvis.permissions import ALL_ROLES, access
 def home(request: HttpRequest) -> HttpResponse:
     items = [item for item in items_for(request.user) if item["name"] != "common:home"]
     return render(request, "common/home.html", {"shortcuts": items})
+
+
+@access(public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and the admin pages ask for /favicon.ico; the site's icon is an SVG."""
+    return redirect(static("anvis/favicon.svg"))
 
 
 @access(public=True)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -89,6 +90,17 @@ def test_security_headers(client: Any) -> None:
 @pytest.mark.django_db
 def test_health(client: Any) -> None:
     assert client.get("/health/").json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_every_page_names_the_site_icon(client: Any) -> None:
+    """The icon is declared on every page (browsers otherwise ask for /favicon.ico and log a
+    404), and /favicon.ico itself leads to it for clients that ask anyway."""
+    login = client.get("/konto/login/").content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', login)
+    assert icon is not None and icon.group(1).endswith(".svg")
+    assert client.get("/favicon.ico")["Location"] == icon.group(1)
+    assert b"<svg" in b"".join(client.get(icon.group(1)).streaming_content)
 
 
 def test_cpr_is_redacted_from_logs(caplog: Any) -> None:

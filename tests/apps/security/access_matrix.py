@@ -82,6 +82,7 @@ MATRIX: dict[str, Entry] = {
     # core and accounts
     "common:home": rule(EVERYONE),
     "common:health": PUBLIC,
+    "common:favicon": PUBLIC,
     "accounts:login": PUBLIC,
     "accounts:logout": PUBLIC,
     "accounts:set_language": PUBLIC,
