@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import anvis
 from anvis.common.logging import RedactCprFilter, redact
 
 
@@ -85,6 +87,32 @@ def test_security_headers(client: Any) -> None:
     response = client.get("/konto/login/")
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+# Templates rendered only into PDF documents (WeasyPrint, never served as a page) keep their
+# own stylesheet; every other template is served under the Content-Security-Policy above.
+PDF_TEMPLATES = {
+    "citizen_insight_document.html",
+    "dialogue_pdf.html",
+    "report_pdf.html",
+    "statement_pdf.html",
+}
+INLINE = re.compile(r"<style|\sstyle=|\son[a-z]+=|<script(?![^>]*\ssrc=)", re.IGNORECASE)
+
+
+def test_pages_use_no_inline_style_or_script() -> None:
+    """The policy allows styles and scripts from the site's own files only ('self'), so an
+    inline style or script in a page is blocked by the browser and the page renders wrong."""
+    root = Path(anvis.__file__).parent
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sorted(root.rglob("templates/**/*.html"))
+        if path.name not in PDF_TEMPLATES
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if INLINE.search(line)
+    ]
+    assert found == []
+    assert all(any(root.rglob(f"templates/**/{name}")) for name in PDF_TEMPLATES)
 
 
 @pytest.mark.django_db
