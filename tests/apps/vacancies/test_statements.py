@@ -4,9 +4,12 @@ its SHA-256, corrected by new lines, downloaded as PDF and XLSX."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
+import re
 from decimal import Decimal
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -163,9 +166,21 @@ def test_the_statement_page_pdf_and_xlsx(
     assert added.status_code == 302
     page = org.get(url).content.decode()
     assert "Aftalt" in page and "3.267,95" in page and "3.167,95 kr." in page
-    pdf = org.get(url + "&format=pdf")
+    # The page's download links keep its query and add the format once.
+    links = {
+        fmt: html.unescape(href)
+        for href, fmt in re.findall(r'href="(\?[^"]*format=(pdf|xlsx))"', page)
+    }
+    base = reverse("vacancies:statement")
+    for fmt, href in links.items():
+        assert parse_qs(href[1:]) == {
+            "organisation": [str(org_a.pk)],
+            "month": ["2026-03"],
+            "format": [fmt],
+        }
+    pdf = org.get(base + links["pdf"])
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    xlsx = org.get(url + "&format=xlsx")
+    xlsx = org.get(base + links["xlsx"])
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
