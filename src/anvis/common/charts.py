@@ -13,13 +13,18 @@ suppressed cells draws no bar for them.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from importlib.metadata import version
 from itertools import count
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache as django_cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -81,6 +86,31 @@ def data_uri(fig: Figure, *, fmt: str = "svg", tight: bool = False) -> str:
 # -- Reports: a report table's chart ---------------------------------------------------------
 
 
+CHART_CACHE_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class _TableChart:
+    """Everything a report table's chart is drawn from, and nothing else: the cache key."""
+
+    kind: str
+    horizontal: bool
+    reference: Decimal | None
+    title: str
+    row_labels: tuple[str, ...]
+    series_labels: tuple[str, ...]
+    reference_label: str
+    values: tuple[tuple[float | None, ...], ...]  # a row per table row, a value per series
+    fmt: str
+
+
+@cache
+def _drawing_version() -> str:
+    """What else decides how a chart looks: this module's code and matplotlib's version."""
+    source = Path(__file__).read_bytes() + version("matplotlib").encode()
+    return hashlib.sha256(source).hexdigest()[:16]
+
+
 def chart_image(
     table: Table,
     *,
@@ -91,65 +121,88 @@ def chart_image(
     fmt: str = "svg",
 ) -> str | None:
     """The chart of a table as a data URI (SVG for the page, PNG for the PDF, which WeasyPrint
-    lays out much faster), or None when the table has no chart or no rows."""
+    lays out much faster), or None when the table has no chart or no rows.
+
+    Drawing takes matplotlib 50–100 ms a chart and the steering group's dashboard has two dozen,
+    so a chart is kept in Django's cache under a hash of exactly what it is drawn from (the
+    figures, the labels, the format, this module's code and matplotlib's version): the same
+    inputs give the same image, so a kept chart is never stale."""
     chart = table.chart
     rows = table.rows[: chart.rows] if chart is not None and chart.rows is not None else table.rows
     if chart is None or not rows:
         return None
-    row_labels = row_labels[: len(rows)]
-    height = max(3.0, 0.9 + 0.2 * len(rows)) if chart.horizontal else 3.0
+    spec = _TableChart(
+        kind=chart.kind,
+        horizontal=chart.horizontal,
+        reference=chart.reference,
+        # Labels may be lazy translations: as text, in the language of the request.
+        title=str(title),
+        row_labels=tuple(map(str, row_labels[: len(rows)])),
+        series_labels=tuple(str(column_labels[col]) for col in chart.value_columns),
+        reference_label=str(reference_label),
+        values=tuple(tuple(numeric(row[col]) for col in chart.value_columns) for row in rows),
+        fmt=fmt,
+    )
+    digest = hashlib.sha256(repr((_drawing_version(), spec)).encode()).hexdigest()
+    key = f"chart:{digest}"
+    image: str | None = django_cache.get(key)
+    if image is None:
+        image = _draw_table_chart(spec)
+        django_cache.set(key, image, CHART_CACHE_SECONDS)
+    return image
+
+
+def _draw_table_chart(spec: _TableChart) -> str:
+    n_rows = len(spec.values)
+    height = max(3.0, 0.9 + 0.2 * n_rows) if spec.horizontal else 3.0
     fig = _new_figure(figsize=(6.4, height), dpi=96)
     ax = fig.add_subplot()
-    n_series = len(chart.value_columns)
-    positions = list(range(len(rows)))
-    if chart.kind == "line":
-        for i, col in enumerate(chart.value_columns):
-            values = [numeric(row[col]) for row in rows]
+    n_series = len(spec.series_labels)
+    positions = list(range(n_rows))
+    for i, label in enumerate(spec.series_labels):
+        values = [row[i] for row in spec.values]
+        if spec.kind == "line":
             ax.plot(
                 positions,
                 [float("nan") if v is None else v for v in values],
                 marker="o",
                 color=colour(i),
-                label=column_labels[col],
+                label=label,
             )
-    else:
-        width = 0.8 / n_series
-        for i, col in enumerate(chart.value_columns):
-            values = [numeric(row[col]) or 0.0 for row in rows]
+        else:
+            width = 0.8 / n_series
             offsets = [p - 0.4 + width * (i + 0.5) for p in positions]
-            bar = ax.barh if chart.horizontal else ax.bar
-            bar(offsets, values, width, color=colour(i), label=column_labels[col])
-    drawn = [
-        v for col in chart.value_columns for row in rows if (v := numeric(row[col])) is not None
-    ]
+            bar = ax.barh if spec.horizontal else ax.bar
+            bar(offsets, [v or 0.0 for v in values], width, color=colour(i), label=label)
+    drawn = [v for row in spec.values for v in row if v is not None]
     if not drawn or max(drawn) <= 0:
         # Nothing to draw (or all suppressed): a plain 0–1 axis rather than matplotlib's ±0.04.
-        (ax.set_xlim if chart.horizontal else ax.set_ylim)(0, 1)
-    if chart.kind == "line" and chart.reference is not None:
+        (ax.set_xlim if spec.horizontal else ax.set_ylim)(0, 1)
+    if spec.kind == "line" and spec.reference is not None:
         ax.set_ylim(0, 105)  # shares in percent, with the benchmark line always in view
-    if chart.reference is not None:
+    if spec.reference is not None:
         ax.axhline(
-            float(chart.reference),
+            float(spec.reference),
             color=REFERENCE,
             linestyle="--",
             linewidth=1,
-            label=reference_label,
+            label=spec.reference_label,
         )
-    short = [label if len(label) <= 22 else label[:21] + "…" for label in row_labels]
-    if chart.horizontal:
+    short = [label if len(label) <= 22 else label[:21] + "…" for label in spec.row_labels]
+    if spec.horizontal:
         ax.set_yticks(positions, short)
         ax.invert_yaxis()
     else:
         ax.set_xticks(positions, short, rotation=30 if len(positions) > 4 else 0, ha="right")
-    ax.set_title(title, fontsize=10, loc="left")
+    ax.set_title(spec.title, fontsize=10, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
-    if n_series > 1 or chart.reference is not None:
+    if n_series > 1 or spec.reference is not None:
         ax.legend(fontsize=8, frameon=False)
-    if chart.horizontal:
+    if spec.horizontal:
         fig.subplots_adjust(left=0.33, right=0.98, top=1 - 0.35 / height, bottom=0.3 / height)
     else:
         fig.subplots_adjust(left=0.1, right=0.98, top=0.88, bottom=0.3)
-    return data_uri(fig, fmt=fmt)
+    return data_uri(fig, fmt=spec.fmt)
 
 
 # -- Simulation: runs compared ---------------------------------------------------------------
