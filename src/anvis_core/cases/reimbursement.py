@@ -25,6 +25,7 @@ Conventions used here (documented in docs/cases.md):
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ Schedule = Sequence[tuple[dt.date, int]]
 #: (first day the cap applies, cap in days), in date order, from the default law table.
 CAP_SCHEDULE: tuple[tuple[dt.date, int], ...] = law.shelter_caps(law.DEFAULT_TABLE)
 DEFAULT_WARNING_DAYS = 14
+_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,26 @@ class ReimbursementStatus:
     years: tuple[RunningYear, ...]
 
 
+def _pieces(
+    schedule: Schedule, first: dt.date, last: dt.date
+) -> list[tuple[dt.date, dt.date, int]]:
+    """The days `first` to `last` (inclusive) cut where the cap changes: (from, to, cap) each,
+    with the cap of :func:`cap_on` (0 before the schedule's first row)."""
+    if first > last:
+        return []
+    pieces = []
+    start, cap = first, cap_on(first, schedule)
+    for begins, value in schedule:
+        if begins <= first:
+            continue
+        if begins > last:
+            break
+        pieces.append((start, begins - _DAY, cap))
+        start, cap = begins, value
+    pieces.append((start, last, cap))
+    return pieces
+
+
 def running_years(
     stays: Iterable[Stay],
     today: dt.date,
@@ -104,17 +126,20 @@ def running_years(
     i = 0
     while i < len(days):
         start = days[i]
-        end = add_years(start, 1) - dt.timedelta(days=1)
-        used = 0
+        end = add_years(start, 1) - _DAY
+        j = bisect_right(days, end, i)
+        # The n-th day of the year (days[i + n - 1]) is reimbursable when n <= the cap that day:
+        # counted piece by piece under each cap rather than day by day.
         reimbursable = 0
-        while i < len(days) and days[i] <= end:
-            used += 1
-            if used <= cap_on(days[i], schedule):
-                reimbursable += 1
-            i += 1
+        for lo, hi, cap in _pieces(schedule, start, end):
+            a = bisect_left(days, lo, i, j)
+            b = bisect_right(days, hi, a, j)
+            if b > a:
+                reimbursable += max(0, min(b - i, cap) - (a - i))
         years.append(
-            RunningYear(start=start, end=end, days_used=used, reimbursable_days=reimbursable)
+            RunningYear(start=start, end=end, days_used=j - i, reimbursable_days=reimbursable)
         )
+        i = j
     return years
 
 
@@ -134,13 +159,13 @@ def reimbursement_status(
     cap_today = cap_on(today, schedule)
     days_left = 0
     if current is not None:
+        # Were the citizen to stay every day from tomorrow to the year's end, day k of a piece
+        # under one cap would be the (used + k)-th day of the year.
         used = current.days_used
-        day = today + dt.timedelta(days=1)
-        while day <= current.end:
-            used += 1
-            if used <= cap_on(day, schedule):
-                days_left += 1
-            day += dt.timedelta(days=1)
+        for lo, hi, cap in _pieces(schedule, today + _DAY, current.end):
+            length = (hi - lo).days + 1
+            days_left += max(0, min(length, cap - used))
+            used += length
     exceeded = current is not None and current.days_used > current.reimbursable_days
     warning = current is not None and days_left <= warning_days
     return ReimbursementStatus(

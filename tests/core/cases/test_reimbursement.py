@@ -1,8 +1,19 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from anvis_core.cases.reimbursement import Stay, cap_on, reimbursement_status, running_years
+from anvis_core.cases.dates import add_years
+from anvis_core.cases.reimbursement import (
+    CAP_SCHEDULE,
+    RunningYear,
+    Schedule,
+    Stay,
+    cap_on,
+    reimbursement_status,
+    running_years,
+)
 
 D = dt.date
 DAY = dt.timedelta(days=1)
@@ -114,3 +125,65 @@ def test_sel_110_days_before_1_october_2023_lie_before_the_scheme() -> None:
     assert year.start == D(2023, 10, 1)
     assert year.days_used == 10
     assert cap_on(D(2023, 9, 30)) == 0 and cap_on(D(2023, 10, 1)) == 120
+
+
+# -- The counter against a day-by-day reading of the rules ---------------------------------------
+#
+# The module counts piece by piece under each cap; this reference walks the days one at a time,
+# as the rules are written, and the two must agree on any stays, day and schedule.
+
+
+def _reference_years(stays: list[Stay], today: dt.date, schedule: Schedule) -> list[RunningYear]:
+    days = sorted({d for stay in stays for d in stay.days(today) if d >= schedule[0][0]})
+    years, i = [], 0
+    while i < len(days):
+        start = days[i]
+        end = add_years(start, 1) - DAY
+        used = reimbursable = 0
+        while i < len(days) and days[i] <= end:
+            used += 1
+            reimbursable += used <= cap_on(days[i], schedule)
+            i += 1
+        years.append(RunningYear(start, end, used, reimbursable))
+    return years
+
+
+def _reference_days_left(years: list[RunningYear], today: dt.date, schedule: Schedule) -> int:
+    current = years[-1] if years and years[-1].end >= today else None
+    if current is None:
+        return 0
+    used, left, day = current.days_used, 0, today + DAY
+    while day <= current.end:
+        used += 1
+        left += used <= cap_on(day, schedule)
+        day += DAY
+    return left
+
+
+_BASE = D(2023, 6, 1)
+_stays = st.lists(
+    st.tuples(st.integers(0, 1400), st.one_of(st.none(), st.integers(0, 400))).map(
+        lambda t: Stay(_BASE + t[0] * DAY, None if t[1] is None else _BASE + (t[0] + t[1]) * DAY)
+    ),
+    max_size=6,
+)
+_schedules = st.lists(
+    st.tuples(st.integers(0, 1500), st.integers(0, 200)),
+    min_size=1,
+    max_size=4,
+    unique_by=lambda t: t[0],
+).map(lambda rows: tuple(sorted((_BASE + d * DAY, cap) for d, cap in rows)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(stays=_stays, today=st.integers(0, 1600), schedule=st.one_of(st.none(), _schedules))
+def test_counter_agrees_with_the_day_by_day_reading(
+    stays: list[Stay], today: int, schedule: Schedule | None
+) -> None:
+    day = _BASE + today * DAY
+    rules = CAP_SCHEDULE if schedule is None else schedule
+    expected = _reference_years(stays, day, rules)
+    assert running_years(stays, day, schedule=rules) == expected
+    status = reimbursement_status(stays, day, schedule=rules)
+    assert status.years == tuple(expected)
+    assert status.days_left == _reference_days_left(expected, day, rules)
