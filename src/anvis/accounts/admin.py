@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from anvis.common.forms import URLS_ASSUME_HTTPS
+
 from .models import ClaimRule, ExternalIdentity, IdentityProvider, User
 
 
@@ -30,6 +32,8 @@ class ClaimRuleInline(admin.TabularInline):  # type: ignore[type-arg]
 class IdentityProviderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Single sign-on: the provider and the rules that map its claims to role and organisation
     (docs/sso.md)."""
+
+    formfield_overrides = URLS_ASSUME_HTTPS
 
     list_display = ("name", "slug", "issuer", "active")
     prepopulated_fields = {"slug": ("name",)}

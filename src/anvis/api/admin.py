@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from anvis.common.forms import URLS_ASSUME_HTTPS
 from anvis.permissions import MUNICIPAL
 
 from .models import ApiToken, DeliveryAttempt, TokenKind, WebhookDelivery, WebhookSubscription
@@ -101,6 +102,7 @@ class DeliveryAttemptInline(admin.TabularInline):
 
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    formfield_overrides = URLS_ASSUME_HTTPS
     list_display = ["organisation", "url", "active", "created_at"]
     list_filter = ["active"]
     exclude = ["secret"]

@@ -31,6 +31,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
@@ -161,3 +162,8 @@ class AnyBooleanFilter(django_filters.BooleanFilter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", AnyBooleanWidget)
         super().__init__(*args, **kwargs)
+
+
+#: For an admin's ``formfield_overrides``: an address typed without a scheme is taken as https
+#: (Django's default is http until 6.0, and it warns where a form leaves it to the default).
+URLS_ASSUME_HTTPS: dict[Any, dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}

@@ -207,3 +207,22 @@ def test_delivery_to_an_allow_listed_name_whose_address_changed_is_refused(
     monkeypatch.setattr("anvis.api.webhooks.resolve_host", lambda host, port: ["10.1.2.3"])
     assert deliver_due().failed == 1
     assert "10.1.2.3" in DeliveryAttempt.objects.get().error
+
+
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [("api.WebhookSubscription", "url"), ("accounts.IdentityProvider", "issuer")],
+)
+def test_the_admin_takes_an_address_without_scheme_as_https(
+    rf: Any, users: dict[str, Any], model: str, field: str
+) -> None:
+    from django.apps import apps
+    from django.contrib import admin
+
+    model_class = apps.get_model(model)
+    request = rf.get("/admin/")
+    request.user = users["administrator"]
+    form_field = admin.site._registry[model_class].formfield_for_dbfield(
+        model_class._meta.get_field(field), request
+    )
+    assert form_field.clean("anvis.example.dk/hook") == "https://anvis.example.dk/hook"
