@@ -134,8 +134,7 @@ def running_years(
         for lo, hi, cap in _pieces(schedule, start, end):
             a = bisect_left(days, lo, i, j)
             b = bisect_right(days, hi, a, j)
-            if b > a:
-                reimbursable += max(0, min(b - i, cap) - (a - i))
+            reimbursable += max(0, min(b - i, cap) - (a - i))
         years.append(
             RunningYear(start=start, end=end, days_used=j - i, reimbursable_days=reimbursable)
         )
