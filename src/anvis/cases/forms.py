@@ -14,7 +14,7 @@ from anvis.common.search import SearchChoiceField
 from anvis.stock.models import Department
 from anvis.stock.search import department_search, department_suggestion
 from anvis_core.cases import bars as core_bars
-from anvis_core.cases.status import TRANSITIONS
+from anvis_core.cases.status import BY_HAND
 from anvis_core.cases.status import CaseStatus as CoreStatus
 
 from .models import (
@@ -184,7 +184,7 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        allowed = TRANSITIONS[CoreStatus(case.status)]
+        allowed = BY_HAND[CoreStatus(case.status)]
         self.fields["status"].choices = [
             (v, label) for v, label in CaseStatus.choices if v in allowed
         ]

@@ -346,7 +346,7 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         lambda data, case: StatusForm(data, case=case),
         lambda case, cd: services.case_transition(
-            actor=request.user, case=case, status=cd["status"]
+            actor=request.user, case=case, status=cd["status"], by_hand=True
         ),
         _("Change status"),
         "overview",

@@ -69,8 +69,10 @@ def _agreement(
         title="Fælles udlejningsaftale for de almene boligorganisationer og Aalborg Kommune",
         signed_on=D(2022, 12, 15),
         period_start=D(2023, 1, 1),
-        period_end=D(2026, 12, 31),
-        renegotiation_date=D(2026, 6, 30),
+        # Runs until terminated, with a yearly renegotiation date, so that the demo has an
+        # agreement in force whatever day it is loaded on.
+        period_end=None,
+        renegotiation_date=D(2027, 6, 30),
         notes="Boligsocial anvisning af 27 % af de egnede ledige boliger (trappetrinsmodel).",
     )
     agreement.parties.set(orgs)

@@ -82,7 +82,7 @@ def _free_dwelling(rng: random.Random, organisation: Any, day: dt.date) -> Dwell
     # Only the organisation's departments are looked up (the national stock has 7,000).
     departments = list(organisation.departments.order_by("pk").values_list("pk", flat=True))
     placed_departments, placed_entrances = placement_counts(day, 12, departments)
-    offer_departments, offer_entrances = active_offer_counts()
+    offer_departments, offer_entrances = active_offer_counts(day)
     busy = set(
         Vacancy.objects.filter(organisation=organisation).values_list("dwelling_id", flat=True)
     )

@@ -76,7 +76,8 @@ def load_citizen(
         bar_kinds=bar_kinds,
     )
     (citizen,) = pool.citizens
-    if Offer.objects.active().filter(case_id=case.pk).exists():
+    # By citizen, not by case: an offer made in an earlier case of the same person counts.
+    if Offer.objects.active().filter(case__citizen_id=case.citizen_id).exists():
         citizen = replace(citizen, has_active_offer=True)
     return citizen
 
@@ -176,11 +177,15 @@ class Setting:
         return self.context.policy.rent_ceiling
 
 
-def active_offer_counts() -> tuple[dict[int, int], dict[int, int]]:
-    """Active offers per department and per entrance: they will become placements."""
+def active_offer_counts(today: dt.date) -> tuple[dict[int, int], dict[int, int]]:
+    """Active offers per department and per entrance that will become placements but are not
+    counted as placements on ``today`` yet. An accepted offer stays accepted after its lease;
+    from the move-in day its placement is in the monitoring register (and leaves the cap's
+    window after twelve months), so it is not counted again here."""
     by_department: dict[int, int] = defaultdict(int)
     by_entrance: dict[int, int] = defaultdict(int)
-    for entrance_id, department_id in Offer.objects.active().values_list(
+    pending = Offer.objects.active().exclude(lease__move_in_on__lte=today)
+    for entrance_id, department_id in pending.values_list(
         "vacancy__dwelling__entrance_id", "vacancy__dwelling__entrance__department_id"
     ):
         by_department[department_id] += 1
@@ -209,7 +214,7 @@ def load_setting(*, today: dt.date, vacancies: Sequence[Vacancy]) -> Setting:
     ):
         # Only the vacancies' departments (and so their stairwells) are looked up.
         placed_dept, placed_entrance = placement_counts(today, 12, departments)
-        offer_dept, offer_entrance = active_offer_counts()
+        offer_dept, offer_entrance = active_offer_counts(today)
         entrance_caps: dict[str, CapState] = {}
         department_caps: dict[str, CapState] = {}
         for d in dwellings:

@@ -160,7 +160,8 @@ def _pool_queries(today: dt.date, numbers: Sequence[str] | None) -> tuple[QueryS
 
 def _case_queries(qs: QuerySet[Case]) -> tuple[QuerySet[Any], ...]:
     """The five queries citizens are read from: the cases, their children per case, their
-    areas to avoid, their legal-bar events and the dwellings they did not take."""
+    areas to avoid, their legal-bar events and the dwellings their citizens did not take (in
+    any of their cases)."""
     ids = qs.values("pk")
     return (
         qs.values_list(*CASE_FIELDS),
@@ -173,9 +174,11 @@ def _case_queries(qs: QuerySet[Case]) -> tuple[QuerySet[Any], ...]:
         LegalBarEvent.objects.filter(case__in=ids).values_list(
             "case_id", "kind", "date", "end", "benefit", "member"
         ),
-        Offer.objects.filter(case__in=ids, status__in=DECLINED_STATUSES)
-        .values_list("case_id", "vacancy__dwelling_id")
-        .order_by("case_id", "vacancy__dwelling_id")
+        # Declined by the citizen in this case or an earlier one: a re-entry is a new case of
+        # the same person, and the same dwelling is not offered to the same citizen again.
+        Offer.objects.filter(case__citizen__cases__in=ids, status__in=DECLINED_STATUSES)
+        .values_list("case__citizen__cases", "vacancy__dwelling_id")
+        .order_by("case__citizen__cases", "vacancy__dwelling_id")
         .distinct(),
     )
 

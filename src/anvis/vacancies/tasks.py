@@ -14,4 +14,8 @@ from anvis.vacancies.services import vacancies_expire
 def expire_vacancies(today: str | None = None) -> dict[str, int]:
     """Expire municipal vacancies and pending offers whose answer deadline has passed."""
     result = vacancies_expire(today=day_of(today))
-    return {"vacancies": len(result.vacancies), "offers": len(result.offers)}
+    return {
+        "vacancies": len(result.vacancies),
+        "offers": len(result.offers),
+        "failed": len(result.failed),
+    }

@@ -2,7 +2,8 @@
 
 waiting → offered → housed → follow-up → closed. An offer that is declined or withdrawn sends
 the case back to waiting (the citizen keeps the priority). A case can be closed from any open
-status. A closed case is final: a return to homelessness opens a *new* case for the citizen.
+status; by hand (:data:`BY_HAND`) only when no offer is active. A closed case is final: a
+return to homelessness opens a *new* case for the citizen.
 Parking is not a status: a waiting case can be parked (temporarily unavailable) and unparked.
 """
 
@@ -29,6 +30,19 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
 }
 OPEN_STATUSES = frozenset(s for s in CaseStatus if s is not CaseStatus.CLOSED)
 
+BY_HAND: dict[CaseStatus, frozenset[CaseStatus]] = {
+    CaseStatus.WAITING: frozenset({CaseStatus.CLOSED}),
+    CaseStatus.OFFERED: frozenset(),
+    CaseStatus.HOUSED: frozenset({CaseStatus.FOLLOW_UP, CaseStatus.CLOSED}),
+    CaseStatus.FOLLOW_UP: frozenset({CaseStatus.CLOSED}),
+    CaseStatus.CLOSED: frozenset(),
+}
+"""The transitions a caseworker makes on the case's status page. The others belong to the
+flow: an offer makes the case offered, the end of the offer (declined, expired, withdrawn,
+rejected) makes it waiting again, and the lease makes it housed. A case with an active offer
+is therefore not closed by hand: the offer is withdrawn first, so that the dwelling is free for
+the next candidate."""
+
 
 class TransitionError(ValueError):
     def __init__(self, current: CaseStatus, target: CaseStatus) -> None:
@@ -41,8 +55,10 @@ def can_transition(current: CaseStatus, target: CaseStatus) -> bool:
     return target in TRANSITIONS[current]
 
 
-def check_transition(current: CaseStatus, target: CaseStatus) -> None:
-    if not can_transition(current, target):
+def check_transition(current: CaseStatus, target: CaseStatus, *, by_hand: bool = False) -> None:
+    """Raise :class:`TransitionError` unless the case may go from ``current`` to ``target``
+    (``by_hand``: on the status page, see :data:`BY_HAND`)."""
+    if not can_transition(current, target) or (by_hand and target not in BY_HAND[current]):
         raise TransitionError(current, target)
 
 

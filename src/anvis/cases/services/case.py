@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from anvis.audit.services import acting_user, audited
 from anvis.common import formats as fmt
 from anvis_core.cases.status import CaseStatus as CoreStatus
-from anvis_core.cases.status import TransitionError, can_park, check_transition
+from anvis_core.cases.status import TransitionError, can_park, can_transition, check_transition
 
 from ..models import (
     Case,
@@ -22,6 +22,7 @@ from ..models import (
     Citizen,
     EventKind,
     HouseholdChild,
+    LegalBarEvent,
     SituationEntry,
 )
 from .common import (
@@ -91,11 +92,14 @@ def case_create(
             release_date=release_date,
             recorded_by=case.caseworker,
         )
-        summary = (
-            _("Re-entry; previous case %(number)s.") % {"number": previous.number}
-            if previous
-            else ""
-        )
+        summary = ""
+        if previous is not None:
+            summary = _("Re-entry; previous case %(number)s.") % {"number": previous.number}
+            carried = _carry_bar_events(actor, previous, case)
+            if carried:
+                summary += " " + _(
+                    "%(n)s legal-bar events carried over from it (the bars follow the citizen)."
+                ) % {"n": carried}
         _event(case, actor, EventKind.CREATED, summary)
         _store_priority(case, day)
     return case
@@ -231,19 +235,60 @@ def case_set_urgency(
     return case
 
 
-def case_transition(*, actor: Any, case: Case, status: str, today: dt.date | None = None) -> Case:
-    """Move a case along waiting → offered → housed → follow-up → closed (rules in anvis_core)."""
+def _carry_bar_events(actor: Any, previous: Case, case: Case) -> int:
+    """Copy the legal-bar events of the citizen's previous case to the new one. A release or a
+    benefit period is a fact about the person, not about one period of homelessness, so closing
+    a case and opening a new one must not lift a bar (the previous case carried its own
+    predecessors' events, so the latest one holds them all)."""
+    carried = 0
+    for old in previous.bar_events.order_by("date", "pk"):
+        with audited("cases.legal_bar_add", actor=actor, note=previous.number) as write:
+            write.created(
+                LegalBarEvent.objects.create(
+                    case=case,
+                    kind=old.kind,
+                    date=old.date,
+                    end=old.end,
+                    benefit=old.benefit,
+                    member=old.member,
+                    recorded_by=old.recorded_by,
+                )
+            )
+        carried += 1
+    return carried
+
+
+def case_transition(
+    *,
+    actor: Any,
+    case: Case,
+    status: str,
+    today: dt.date | None = None,
+    by_hand: bool = False,
+) -> Case:
+    """Move a case along waiting → offered → housed → follow-up → closed (rules in anvis_core).
+    ``by_hand``: the caseworker's status page, which makes only the transitions that are not
+    the flow's (:data:`anvis_core.cases.status.BY_HAND`)."""
     day = _today(today)
     with audited("cases.status_change", actor=actor) as write:
         case = write.track(_lock(case))
+        current, target = CoreStatus(case.status), CoreStatus(status)
         try:
-            check_transition(CoreStatus(case.status), CoreStatus(status))
+            check_transition(current, target, by_hand=by_hand)
         except TransitionError:
-            raise ValidationError(
-                _("A case cannot go from %(current)s to %(target)s.")
-                % {"current": case.get_status_display(), "target": CaseStatus(status).label},
-                code="invalid_transition",
-            ) from None
+            labels = {"current": case.get_status_display(), "target": CaseStatus(status).label}
+            if not can_transition(current, target):
+                message = _("A case cannot go from %(current)s to %(target)s.") % labels
+            elif current is CoreStatus.OFFERED:
+                message = _(
+                    "The case has an active offer. Withdraw the offer on the vacancy first; the "
+                    "case then goes back to waiting and can be closed."
+                )
+            else:
+                message = (
+                    _("“%(target)s” is set by the offer and the lease, not on this page.") % labels
+                )
+            raise ValidationError(message, code="invalid_transition") from None
         old_label = case.get_status_display()
         case.status = status
         case.closed_on = day if status == CaseStatus.CLOSED else None

@@ -4,6 +4,7 @@ and the expiry of unanswered vacancies and offers."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,8 @@ from ._common import (
     _user,
 )
 from .offer import _offer_close
+
+logger = logging.getLogger(__name__)
 
 
 def _check_stock_free(dwelling: Dwelling, day: dt.date) -> None:
@@ -310,6 +313,17 @@ def vacancy_let_ordinary(
     with audited("vacancies.let_ordinary", actor=actor) as write:
         vacancy = write.track(_lock_vacancy(vacancy))
         _check_org_writer(actor, vacancy.organisation_id)
+        if vacancy.status != VacancyStatus.ORDINARY:
+            # Offered → let is the lease of the municipality's offer, never the organisation's
+            # own letting.
+            raise ValidationError(
+                _(
+                    "Only a vacancy on the organisation's own turn can be let through its own "
+                    "waiting list; this vacancy is “%(status)s”."
+                )
+                % {"status": vacancy.get_status_display()},
+                code="not_ordinary",
+            )
         _move_vacancy(vacancy, VacancyState.LET, actor, fmt.date(starts_on))
         vacancy.let_from = starts_on
         vacancy.save()
@@ -320,6 +334,8 @@ def vacancy_let_ordinary(
 class ExpiryResult:
     vacancies: list[int] = field(default_factory=list)
     offers: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    """Offers that could not be expired (logged)."""
 
 
 def vacancies_expire(*, today: dt.date | None = None) -> ExpiryResult:
@@ -344,13 +360,21 @@ def vacancies_expire(*, today: dt.date | None = None) -> ExpiryResult:
             result.vacancies.append(vacancy.pk)
     offers = Offer.objects.filter(status=OfferStatus.PENDING, response_deadline__lt=day)
     for offer in offers.order_by("pk"):
-        if _offer_close(
-            actor=SYSTEM_EXPIRY,
-            offer=offer,
-            target=OfferState.EXPIRED,
-            day=day,
-            reason=DeclineReason.CLIENT_NO_RESPONSE,
-            only_if_overdue=True,
-        ):
+        try:
+            closed = _offer_close(
+                actor=SYSTEM_EXPIRY,
+                offer=offer,
+                target=OfferState.EXPIRED,
+                day=day,
+                reason=DeclineReason.CLIENT_NO_RESPONSE,
+                only_if_overdue=True,
+            )
+        except ValidationError as error:
+            # One offer the flow cannot close (its own transaction rolled back) must not keep
+            # the others from expiring; it is logged for the allocation lead to look into.
+            logger.error("offer %s could not expire: %s", offer.pk, "; ".join(error.messages))
+            result.failed.append(offer.pk)
+            continue
+        if closed:
             result.offers.append(offer.pk)
     return result

@@ -27,3 +27,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Expired {len(result.vacancies)} vacancy(ies) and {len(result.offers)} offer(s)."
         )
+        if result.failed:
+            self.stderr.write(
+                "Could not expire offer(s) "
+                + ", ".join(str(pk) for pk in result.failed)
+                + " (see the log)."
+            )

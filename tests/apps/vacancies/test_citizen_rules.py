@@ -1,0 +1,207 @@
+"""Rules that follow the citizen and the flow, not one page: the case's status page leaves the
+flow's statuses to the flow, a re-entry keeps the citizen's bars and declined dwellings, an
+offered vacancy is not let through the organisation's own waiting list, a lease's offer stops
+counting against the caps once its placement does, and one offer that cannot expire does not
+stop the others."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from anvis.cases import services as case_services
+from anvis.cases.models import Case
+from anvis.stock.models import Dwelling
+from anvis.vacancies import gate
+from anvis.vacancies import services as flow
+from anvis.vacancies.adapters import active_offer_counts
+from anvis.vacancies.models import Offer
+from anvis_core.cases.status import BY_HAND, TRANSITIONS, CaseStatus
+
+from .conftest import make_case
+from .test_gate import _open
+
+pytestmark = pytest.mark.django_db
+
+CPR = "120385-1235"
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def test_by_hand_is_a_part_of_the_flows_transitions() -> None:
+    for status in CaseStatus:
+        assert BY_HAND[status] <= TRANSITIONS[status]
+    # The flow's statuses are never set by hand, and an offered case is not closed by hand.
+    assert all(CaseStatus.OFFERED not in t and CaseStatus.HOUSED not in t for t in BY_HAND.values())
+    assert BY_HAND[CaseStatus.OFFERED] == frozenset()
+
+
+def test_an_offered_case_is_closed_only_after_its_offer_is_withdrawn(
+    users: dict[str, Any], agreement: Any, cheap: Dwelling, client_for: Any, today: dt.date
+) -> None:
+    case = make_case(users, CPR)
+    vacancy = _open(users, cheap, today)
+    offer = flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=today)
+    client = client_for("sagsbehandler")
+    page = client.get(reverse("cases:case_overview", args=[case.pk])).content.decode()
+    assert 'name="status"' not in page
+    assert "Træk tilbuddet tilbage først" in page
+
+    response = client.post(reverse("cases:case_status", args=[case.pk]), {"status": "closed"})
+    assert response.status_code == 422
+    with pytest.raises(ValidationError) as info:
+        case_services.case_transition(
+            actor=users["sagsbehandler"], case=case, status="closed", by_hand=True
+        )
+    assert "Træk først tilbuddet tilbage" in " ".join(info.value.messages)
+    case.refresh_from_db()
+    offer.refresh_from_db()
+    assert (case.status, offer.status) == ("offered", "pending")
+
+    flow.offer_withdraw(actor=users["sagsbehandler"], offer=offer, today=today)
+    response = client.post(reverse("cases:case_status", args=[case.pk]), {"status": "closed"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "closed"
+
+
+def test_the_status_page_does_not_set_the_flows_statuses(
+    users: dict[str, Any], client_for: Any
+) -> None:
+    case = make_case(users, CPR)
+    client = client_for("sagsbehandler")
+    for status, message in (
+        ("offered", "“Tilbudt bolig” sættes af tilbuddet og lejekontrakten"),
+        ("housed", "En sag kan ikke gå fra Venter til Bosat."),
+    ):
+        response = client.post(reverse("cases:case_status", args=[case.pk]), {"status": status})
+        assert response.status_code == 422, status
+        with pytest.raises(ValidationError) as info:
+            case_services.case_transition(
+                actor=users["sagsbehandler"], case=case, status=status, by_hand=True
+            )
+        assert message in " ".join(info.value.messages)
+    case.refresh_from_db()
+    assert case.status == "waiting"
+
+
+def test_a_reentry_keeps_the_citizens_bars_and_declined_dwellings(
+    users: dict[str, Any], agreement: Any, cheap: Dwelling, today: dt.date
+) -> None:
+    worker = users["sagsbehandler"]
+    first = make_case(users, CPR)
+    case_services.legal_bar_add(
+        actor=worker, case=first, kind="prison_release", date=today - dt.timedelta(days=30)
+    )
+    vacancy = _open(users, cheap, today)
+    offer = flow.offer_create(actor=worker, vacancy=vacancy, case=first, today=today)
+    flow.offer_decline(actor=worker, offer=offer, reason="provider_other", today=today)
+    first.refresh_from_db()
+    case_services.case_transition(actor=worker, case=first, status="closed", by_hand=True)
+
+    second = make_case(users, CPR)
+    assert second.citizen_id == first.citizen_id and second.pk != first.pk
+    assert list(second.bar_events.values_list("kind", "date")) == [
+        ("prison_release", today - dt.timedelta(days=30))
+    ]
+    assert "1 hændelser med udelukkelse er overført" in second.events.get(kind="created").summary
+
+    codes = gate.offer_check(case=second, vacancy=vacancy, day=today).findings.codes
+    assert "declined_before" in codes
+    with pytest.raises(ValidationError):
+        flow.offer_create(actor=worker, vacancy=vacancy, case=second, today=today)
+    assert not Offer.objects.filter(case=second).exists()
+
+
+def test_an_offer_in_an_earlier_case_counts_as_the_citizens_active_offer(
+    users: dict[str, Any], agreement: Any, cheap: Dwelling, today: dt.date
+) -> None:
+    """Data from before the status page left offers to the flow: a closed case that still
+    holds a pending offer. The citizen's new case is judged as having that offer."""
+    worker = users["sagsbehandler"]
+    first = make_case(users, CPR)
+    flow.offer_create(actor=worker, vacancy=_open(users, cheap, today), case=first, today=today)
+    Case.objects.filter(pk=first.pk).update(status="closed", closed_on=today)
+    second = make_case(users, CPR)
+    other = Dwelling.objects.get(entrance__street="Betavej 2", rent=3100)
+    result = gate.offer_check(case=second, vacancy=_open(users, other, today), day=today)
+    assert "active_offer" in result.findings.codes
+
+
+def test_an_offered_vacancy_is_not_let_through_the_organisations_own_list(
+    users: dict[str, Any], agreement: Any, cheap: Dwelling, today: dt.date
+) -> None:
+    case = make_case(users, CPR)
+    vacancy = _open(users, cheap, today)
+    offer = flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=today)
+    with pytest.raises(ValidationError) as info:
+        flow.vacancy_let_ordinary(
+            actor=users["boligorganisation"], vacancy=vacancy, starts_on=today, today=today
+        )
+    assert info.value.code == "not_ordinary"
+    vacancy.refresh_from_db()
+    offer.refresh_from_db()
+    assert (vacancy.status, offer.status) == ("offered", "pending")
+
+
+def test_a_leased_offer_stops_counting_against_the_caps_on_the_move_in_day(
+    users: dict[str, Any], agreement: Any, cheap: Dwelling, today: dt.date
+) -> None:
+    case = make_case(users, CPR)
+    vacancy = _open(users, cheap, today)
+    department = cheap.entrance.department_id
+    offer = flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=today)
+    assert active_offer_counts(today)[0] == {department: 1}
+    flow.offer_accept(actor=users["sagsbehandler"], offer=offer, today=today)
+    move_in = today + dt.timedelta(days=10)
+    flow.lease_register(
+        actor=users["boligorganisation"],
+        offer=offer,
+        signed_on=today,
+        starts_on=move_in,
+        move_in_on=move_in,
+    )
+    offer.refresh_from_db()
+    assert offer.status == "accepted"
+    # Before the move-in the placement is not in the register's window yet: the offer counts.
+    assert active_offer_counts(today)[0] == {department: 1}
+    # From the move-in day the placement counts, and the offer no more (nor a year later).
+    assert active_offer_counts(move_in)[0] == {}
+    assert active_offer_counts(move_in + dt.timedelta(days=400))[0] == {}
+
+
+def test_an_offer_that_cannot_expire_does_not_stop_the_others(
+    users: dict[str, Any], agreement: Any, cheap: Dwelling, monkeypatch: Any, today: dt.date
+) -> None:
+    worker = users["sagsbehandler"]
+    other = Dwelling.objects.get(entrance__street="Betavej 2", rent=3100)
+    offers = [
+        flow.offer_create(
+            actor=worker,
+            vacancy=_open(users, dwelling, today),
+            case=make_case(users, cpr, name),
+            today=today,
+        )
+        for dwelling, cpr, name in ((cheap, CPR, "Karl"), (other, "010190-1234", "Lise"))
+    ]
+    from anvis.vacancies.services import vacancy as vacancy_services
+
+    real = vacancy_services._offer_close
+
+    def fails_for_the_first(**kwargs: Any) -> bool:
+        if kwargs["offer"].pk == offers[0].pk:
+            raise ValidationError("kan ikke")
+        return real(**kwargs)
+
+    monkeypatch.setattr(vacancy_services, "_offer_close", fails_for_the_first)
+    result = flow.vacancies_expire(today=today + dt.timedelta(days=60))
+    assert result.failed == [offers[0].pk] and result.offers == [offers[1].pk]
+    assert [Offer.objects.get(pk=o.pk).status for o in offers] == ["pending", "expired"]
