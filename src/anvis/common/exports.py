@@ -98,9 +98,7 @@ def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
 
 
 def _xlsx_cell(value: Any) -> Any:
-    value = xlsx_text(_value(value))
-    if isinstance(value, str) and value[:1] == "=":
-        return "'" + value
+    value = xlsx_text(_value(value))  # control characters out, formulas kept as text
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
         return value.replace(tzinfo=None)
     return value

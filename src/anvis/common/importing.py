@@ -63,15 +63,27 @@ def sorted_errors(errors: Iterable[RowError]) -> list[RowError]:
     return sorted(errors, key=lambda e: (e.line, e.column))
 
 
+_THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
+
+
 def parse_whole_number(text: str) -> int:
-    """Whole kroner or counts as Danes write them: 3450, 3.450, 3 450, 3450,00."""
+    """Whole kroner or counts as Danes write them: 3450, 3.450, 3 450, 3450,00. A point is a
+    thousands separator only between groups of three digits (3.450, 1.234.567); otherwise it
+    is a decimal point, as in a spreadsheet's number cell (4450.5 or 61.50), and a fraction is
+    refused rather than read as 44505 or 6150."""
     cleaned = text.replace(" ", "").replace("\u00a0", "").replace("kr", "")
     if "," in cleaned:
         whole, _sep, frac = cleaned.partition(",")
         if frac.strip("0"):
             raise ValueError("fraction")
         cleaned = whole
-    cleaned = cleaned.replace(".", "")
+    if _THOUSANDS.fullmatch(cleaned):
+        cleaned = cleaned.replace(".", "")
+    elif "." in cleaned:
+        whole, _sep, frac = cleaned.partition(".")
+        if frac.strip("0") or not frac.isdigit():
+            raise ValueError("fraction")
+        cleaned = whole
     if not _NUMBER.match(cleaned):
         raise ValueError("not a number")
     return int(cleaned)

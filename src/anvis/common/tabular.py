@@ -24,13 +24,16 @@ def normalise_header(name: Any) -> str:
 
 
 def xlsx_text(value: Any) -> Any:
-    """A cell value an XLSX file can hold: text typed by users may contain control characters
-    (a form accepts them), which are left out; other values are returned as they are."""
+    """A cell value an XLSX file can hold, and holds as data: text typed by users may contain
+    control characters (a form accepts them), which are left out, and text that starts with
+    ``=`` would be stored as a formula (openpyxl's rule), so it gets a leading apostrophe.
+    Other values are returned as they are. Every workbook Anvis writes goes through here."""
     if isinstance(value, str):
         # openpyxl's own pattern of what a cell cannot hold (it refuses the whole workbook).
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        return "'" + text if text[:1] == "=" else text
     return value
 
 

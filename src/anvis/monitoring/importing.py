@@ -158,7 +158,21 @@ def _count(row: Row, column: str, errors: list[RowError]) -> int | None:
             RowError(row.line, column, _("may not be negative (got %(value)d)") % {"value": value})
         )
         return None
+    if value > MAX_COUNT:
+        errors.append(
+            RowError(
+                row.line,
+                column,
+                _("may be at most %(max)s (got %(value)s)") % {"max": MAX_COUNT, "value": raw},
+            )
+        )
+        return None
     return value
+
+
+MAX_COUNT = 1_000_000
+"""More residents or households than any department has (and than a database integer holds
+when the file has a typing error)."""
 
 
 def _value(row: Row, column: str, errors: list[RowError]) -> Decimal | None:

@@ -274,6 +274,8 @@ class StatementChoiceForm(forms.Form):
 
     def clean_month(self) -> dt.date:
         month: dt.date = self.cleaned_data["month"]
+        if not 2000 <= month.year <= 2099:
+            raise forms.ValidationError(_("Choose a month between 2000 and 2099."))
         return month.replace(day=1)
 
 

@@ -21,3 +21,10 @@ def test_csv_writes_decimals_with_a_comma_and_keeps_text() -> None:
 def test_xlsx_text_leaves_out_what_a_cell_cannot_hold() -> None:
     assert xlsx_text("a\x00b\x1fc\td\ne") == "abc\td\ne"
     assert xlsx_text(5) == 5
+
+
+def test_xlsx_text_keeps_a_formula_as_text() -> None:
+    """openpyxl stores a text that starts with ``=`` as a formula; every workbook's cells go
+    through xlsx_text, so a name typed as a formula stays text."""
+    assert xlsx_text('=HYPERLINK("http://x.example","A")') == '\'=HYPERLINK("http://x.example","A")'
+    assert xlsx_text("-5 kr") == "-5 kr"

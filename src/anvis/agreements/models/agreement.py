@@ -111,6 +111,11 @@ class AllocationAgreement(models.Model):
         return self.versions.filter(valid_from__lte=day).order_by("-valid_from").first()
 
 
+MAX_DEADLINE_WORKING_DAYS = 60
+"""About three months: longer deadlines are typing errors (and a date that many working days
+ahead lies beyond the calendar)."""
+
+
 class VoidRentPayer(models.TextChoices):
     MUNICIPALITY = "municipality", _("The municipality")
     ORGANISATION = "organisation", _("The housing organisation")
@@ -207,12 +212,24 @@ class AgreementVersion(models.Model):
     response_deadline_working_days = models.PositiveSmallIntegerField(
         _("municipality's response deadline (working days)"),
         default=7,
-        validators=[MinValueValidator(1, _("The deadline must be at least 1 working day."))],
+        validators=[
+            MinValueValidator(1, _("The deadline must be at least 1 working day.")),
+            MaxValueValidator(
+                MAX_DEADLINE_WORKING_DAYS,
+                _("The deadline can be at most %(limit_value)s working days."),
+            ),
+        ],
     )
     offer_response_working_days = models.PositiveSmallIntegerField(
         _("citizen's offer response deadline (working days)"),
         default=5,
-        validators=[MinValueValidator(1, _("The deadline must be at least 1 working day."))],
+        validators=[
+            MinValueValidator(1, _("The deadline must be at least 1 working day.")),
+            MaxValueValidator(
+                MAX_DEADLINE_WORKING_DAYS,
+                _("The deadline can be at most %(limit_value)s working days."),
+            ),
+        ],
     )
     void_rent_payer = models.CharField(
         _("void rent paid by"),
