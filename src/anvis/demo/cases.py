@@ -357,7 +357,9 @@ def _status(rng: random.Random, case: Case, actor: Any, today: dt.date) -> None:
             today=today,
         )
     elif roll < 0.07:
-        services.case_transition(actor=actor, case=case, status="offered", today=today)
+        # Closed: the citizen found a home elsewhere. (A case is offered only by an offer,
+        # which the vacancies loader makes.)
+        services.case_transition(actor=actor, case=case, status="closed", today=today)
     elif roll < 0.15:
         for status in ["offered", "housed"] + (["follow_up"] if roll < 0.12 else []):
             services.case_transition(actor=actor, case=case, status=status, today=today)

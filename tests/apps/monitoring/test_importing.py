@@ -81,6 +81,16 @@ def test_every_bad_row_reported_in_danish_and_nothing_written(org_a: Any) -> Non
     assert DepartmentIndicators.objects.count() == 0
 
 
+def test_a_count_beyond_any_department_is_refused_not_a_server_error(org_a: Any) -> None:
+    data = csv("11111111;101;2025;4000000000000000000000000;200;45;50;52;1,5;20;12;40")
+    result = import_indicators(data, "stor.csv", actor=None)
+    assert not result.ok
+    assert "Linje 2, kolonne 'beboere': må højst være 1000000 (fik 4000000000000000000000000)" in [
+        str(e) for e in result.errors
+    ]
+    assert DepartmentIndicators.objects.count() == 0
+
+
 def test_missing_and_unknown_columns(org_a: Any) -> None:
     result = import_indicators(b"cvr;aar;farve\n11111111;2025;blaa\n", "x.csv", actor=None)
     texts = [str(e) for e in result.errors]
