@@ -9,10 +9,10 @@ from fractions import Fraction
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from anvis.stock.models import DwellingType
-from anvis_core.quotas import turns_until_next
+from anvis_core.quotas import LedgerStatus, turns_until_next
 
 
 def ceiling_text(p: dict[str, Any]) -> str:
@@ -306,3 +306,12 @@ def record_turn(record: Any, *, source: str = "") -> WhoseTurn:
         outcome=record.outcome,
         voluntary=source in ("voluntary", "handheld"),
     )
+
+
+STATUS_LABELS = {
+    LedgerStatus.GREEN: gettext_noop("On share"),
+    LedgerStatus.YELLOW: gettext_noop("Behind"),
+    LedgerStatus.RED: gettext_noop("Far behind"),
+    LedgerStatus.GREY: gettext_noop("No figures"),
+}
+"""A ledger line's status as the page, its downloads and the report say it."""

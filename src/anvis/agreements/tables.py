@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anvis.common.exports import Column, two_decimals
 
+from .labels import STATUS_LABELS
 from .selectors import LedgerRow, LedgerView
 
 
@@ -41,7 +43,7 @@ def ledger_columns(view: LedgerView) -> list[Column]:
         Column(_("Delivered (cumulative)"), lambda r: c(r).delivered),
         Column(_("Pending (cumulative)"), lambda r: c(r).pending),
         Column(_("Balance"), lambda r: two_decimals(r.line.closing)),
-        Column(_("Status"), lambda r: r.line.status.value),
+        Column(_("Status"), lambda r: gettext(STATUS_LABELS[r.line.status])),
     ]
     return columns
 

@@ -36,6 +36,7 @@ from .forms import (
     StepForm,
     VersionForm,
 )
+from .labels import STATUS_LABELS
 from .models import (
     AgreementVersion,
     GovernanceForum,
@@ -44,7 +45,6 @@ from .models import (
     StepReassessment,
 )
 from .tables import ledger_columns, ledger_file_name
-from .templatetags.agreements import STATUS_LABELS
 
 VIEWERS = ALL_ROLES
 

@@ -10,7 +10,7 @@ business.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -70,7 +70,9 @@ def number(value: Any, decimals: int | None = None, *, signed: bool = False) -> 
     if isinstance(value, float):
         value = Decimal(repr(value))
     if decimals is not None:
-        value = Decimal(value).quantize(Decimal(1).scaleb(-decimals))
+        # Half up, as Danes round and as the report's figures are rounded
+        # (anvis_core.reports): 11.25 is 11,3 on every page, in every download and report.
+        value = Decimal(value).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
         if value == 0:
             value = abs(value)
     text = formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)

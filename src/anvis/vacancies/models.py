@@ -440,6 +440,9 @@ class ClaimStatus(models.TextChoices):
 
 class GuaranteeClaimQuerySet(OrgScopedQuerySet):
     org_path = "lease__vacancy__organisation"
+    personal_data = (
+        True  # a claim is about one tenant's arrears or repairs: not the steering group's
+    )
 
 
 class GuaranteeClaim(models.Model):

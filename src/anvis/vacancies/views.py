@@ -23,6 +23,7 @@ from anvis.permissions import (
     MUNICIPAL,
     POST_ONLY,
     REPORTERS,
+    TENANCY_FOLLOWERS,
     WRITE,
     Role,
     access,
@@ -398,8 +399,10 @@ def void_rent(request: HttpRequest) -> HttpResponse:
 # --- guarantee claims ---------------------------------------------------------------------------
 
 
-@access(ALL_ROLES)
+@access(TENANCY_FOLLOWERS)
 def claim_list(request: HttpRequest) -> HttpResponse:
+    """The claims of the quarter, one per tenant's lease: tenant-level money, so not for the
+    steering group, which sees the claims as suppressed aggregates in its dialogue and report."""
     quarter, quarters = _quarters(request, timezone.localdate())
     return render(
         request,

@@ -242,7 +242,7 @@ MATRIX: dict[str, Entry] = {
     "vacancies:vacancy_report": rule(REPORTERS),
     "vacancies:inbox": rule(LEADS),
     "vacancies:void_rent": rule(EVERYONE),
-    "vacancies:claim_list": rule(EVERYONE),
+    "vacancies:claim_list": rule(TENANCY_READERS),
     "vacancies:statement": rule(EVERYONE),
     "vacancies:statement_overview": rule(EVERYONE),
     # POST-only; checked with an empty POST (refused with 422, nothing is approved or written)

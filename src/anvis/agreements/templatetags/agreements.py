@@ -5,21 +5,13 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from anvis.common import formats
 from anvis_core.quotas import LedgerStatus, Quarter
 
-from ..labels import KIND_LABELS
+from ..labels import KIND_LABELS, STATUS_LABELS
 
 register = template.Library()
-
-STATUS_LABELS = {
-    LedgerStatus.GREEN: gettext_noop("On share"),
-    LedgerStatus.YELLOW: gettext_noop("Behind"),
-    LedgerStatus.RED: gettext_noop("Far behind"),
-    LedgerStatus.GREY: gettext_noop("No figures"),
-}
 
 
 @register.filter
