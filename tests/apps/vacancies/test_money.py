@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from anvis.agreements.models import TurnRecord
 from anvis.audit.models import AuditEvent
 from anvis.notifications.models import Kind, Notification
-from anvis.vacancies import services
+from anvis.vacancies import selectors, services
 from anvis.vacancies.models import Vacancy
 
 from .conftest import REPORT_DAY
@@ -192,8 +192,15 @@ def test_hand_back_before_void_rent_began_owes_nothing(
     vacancy = services.vacancy_hand_back(
         actor=users["anvisningsleder"], vacancy=vacancy, reason="Fejl", today=D(2026, 3, 6)
     )
-    account = vacancy.void_rent_on(D(2026, 4, 1))
-    assert account is not None and account.rent.days == 0
+    # The day it was handed back is recorded (and told), not the day void rent would have begun.
+    assert vacancy.handed_back_on == D(2026, 3, 6)
+    for day in (D(2026, 3, 6), D(2026, 3, 20), D(2026, 4, 1)):
+        account = vacancy.void_rent_on(day)
+        assert account is not None and account.rent.days == 0 and not account.running, day
+    march = selectors.statement_compute(
+        organisation_id=vacancy.organisation_id, month=D(2026, 3, 1), as_of=D(2026, 4, 1)
+    )
+    assert not march.lines
 
 
 # --- the running account --------------------------------------------------------------------------

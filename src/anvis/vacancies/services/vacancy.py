@@ -293,11 +293,9 @@ def vacancy_hand_back(
             )
             % {"status": vacancy.get_status_display()},
         )
-        if vacancy.void_rent_start is not None and day < vacancy.void_rent_start:
-            # Handed back before void rent began: nothing is owed.
-            vacancy.handed_back_on = vacancy.void_rent_start
-        else:
-            vacancy.handed_back_on = day
+        # The day it was handed back, also before void rent began (then nothing is owed: the
+        # void-rent rules end an account that ends before it starts at zero days).
+        vacancy.handed_back_on = day
         vacancy.hand_back_reason = reason
         vacancy.save()
         version = vacancy.turn_record.version if vacancy.turn_record else None
