@@ -170,7 +170,12 @@ def _house(ctx: DemoContext, rng: random.Random, index: int, users: dict[str, An
     )
     flow.offer_accept(actor=worker, offer=offer, today=report_day + dt.timedelta(days=3))
     lease = flow.lease_register(
-        actor=lead, offer=offer, signed_on=move_in, starts_on=move_in, move_in_on=move_in
+        actor=lead,
+        offer=offer,
+        signed_on=move_in,
+        starts_on=move_in,
+        move_in_on=move_in,
+        today=move_in,
     ).lease
     return lease, org_user, cpr, case
 

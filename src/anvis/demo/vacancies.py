@@ -163,6 +163,7 @@ def _offers(accepted: list[Vacancy], lead: Any, worker: Any, today: dt.date) -> 
                 signed_on=today,
                 starts_on=start,
                 move_in_on=start,
+                today=today,
             )
             leases += 1
     return leases, overrides

@@ -205,3 +205,30 @@ def test_an_offer_that_cannot_expire_does_not_stop_the_others(
     result = flow.vacancies_expire(today=today + dt.timedelta(days=60))
     assert result.failed == [offers[0].pk] and result.offers == [offers[1].pk]
     assert [Offer.objects.get(pk=o.pk).status for o in offers] == ["pending", "expired"]
+
+
+def test_a_lease_is_signed_between_the_offer_and_today_and_starts_after_the_offer(
+    users: dict[str, Any], agreement: Any, cheap: Dwelling, today: dt.date
+) -> None:
+    case = make_case(users, CPR)
+    vacancy = _open(users, cheap, today)
+    offer = flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=today)
+    flow.offer_accept(actor=users["sagsbehandler"], offer=offer, today=today)
+    org = users["boligorganisation"]
+    later, earlier = today + dt.timedelta(days=5), today - dt.timedelta(days=5)
+    for signed, starts, field, text in (
+        (later, later, "signed_on", "senere end i dag"),
+        (earlier, today, "signed_on", "før tilbuddet blev givet"),
+        (today, earlier, "starts_on", "før tilbuddet blev givet"),
+    ):
+        with pytest.raises(ValidationError) as info:
+            flow.lease_register(
+                actor=org, offer=offer, signed_on=signed, starts_on=starts, move_in_on=later
+            )
+        assert text in " ".join(info.value.message_dict[field])
+    vacancy.refresh_from_db()
+    assert vacancy.status == "offered" and not hasattr(vacancy, "lease")
+    lease = flow.lease_register(
+        actor=org, offer=offer, signed_on=today, starts_on=later, move_in_on=later
+    ).lease
+    assert lease.void_rent_days == 5

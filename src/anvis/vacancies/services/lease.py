@@ -123,17 +123,37 @@ def lease_register(
     signed_on: dt.date,
     starts_on: dt.date,
     move_in_on: dt.date,
+    today: dt.date | None = None,
 ) -> LeaseResult:
     """The lease is signed: the dwelling is let, the case becomes housed, the placement is
     registered and the void rent is settled (daily rent × days from the void-rent start until
-    the lease starts). Warns when the case has no decided support plan."""
+    the lease starts). Warns when the case has no decided support plan. The dates must hang
+    together: signed between the offer and today, starting no earlier than the offer, moved into
+    no earlier than the lease starts."""
+    day = _today(today)
     if move_in_on < starts_on:
         raise ValidationError(
             {"move_in_on": _("The move-in date cannot be before the lease starts.")}
         )
+    if signed_on > day:
+        raise ValidationError(
+            {"signed_on": _("A lease cannot be registered as signed later than today.")}
+        )
     with transaction.atomic():
         vacancy, offer, case = _lock_for_lease(actor, offer)
-        notes = gate.lease_notes(vacancy=vacancy, offered_on=offer.offered_on, day=_today(None))
+        errors: dict[str, str] = {}
+        if signed_on < offer.offered_on:
+            errors["signed_on"] = _(
+                "The lease cannot be signed before the offer was made (%(date)s)."
+            ) % {"date": fmt.date(offer.offered_on)}
+        if starts_on < offer.offered_on:
+            # A lease backdated before the offer would also swallow the void rent owed.
+            errors["starts_on"] = _(
+                "The lease cannot start before the offer was made (%(date)s)."
+            ) % {"date": fmt.date(offer.offered_on)}
+        if errors:
+            raise ValidationError(errors)
+        notes = gate.lease_notes(vacancy=vacancy, offered_on=offer.offered_on, day=day)
         before = snapshot(vacancy)
         vacancy.let_from = starts_on
         account = vacancy.void_rent_on(starts_on)
