@@ -29,6 +29,7 @@ class ClaimProblem(StrEnum):
     AFTER_PERIOD = "after_period"
     NOT_POSITIVE = "not_positive"
     OVER_MAXIMUM = "over_maximum"
+    IN_THE_FUTURE = "in_the_future"
 
 
 @dataclass(frozen=True)
@@ -70,13 +71,17 @@ def check_guarantee_claim(
     event_date: dt.date,
     amount: int,
     already_claimed: int,
+    today: dt.date | None = None,
 ) -> list[ClaimProblem]:
-    """Every reason the claim is not admissible (empty: admissible)."""
+    """Every reason the claim is not admissible (empty: admissible). ``today``: a claim is for
+    arrears or damage that has happened, so its date is not after today."""
     problems: list[ClaimProblem] = []
     if not terms.covers(kind):
         problems.append(ClaimProblem.NOT_COVERED)
     period = terms.period(kind)
-    if event_date < lease_start:
+    if today is not None and event_date > today:
+        problems.append(ClaimProblem.IN_THE_FUTURE)
+    elif event_date < lease_start:
         problems.append(ClaimProblem.BEFORE_LEASE)
     elif period is not None and event_date >= guarantee_period_end(lease_start, period):
         problems.append(ClaimProblem.AFTER_PERIOD)

@@ -42,7 +42,7 @@ def submit(users: dict[str, Any], lease: Lease, **kw: Any) -> GuaranteeClaim:
         "actor": users["boligorganisation"],
         "lease": lease,
         "kind": "move_out_repairs",
-        "event_date": lease.starts_on + dt.timedelta(days=100),
+        "event_date": lease.starts_on,
         "amount": 12_000,
         "description": "Maling og nyt gulv efter fraflytning",
     }
@@ -68,10 +68,14 @@ def test_claim_rules_in_danish(users: dict[str, Any], lease: Lease) -> None:
         submit(users, lease, kind="first_year_arrears")
     assert "Aftalen dækker ikke denne type krav." in str(exc.value)
     with pytest.raises(ValidationError) as exc:
-        submit(users, lease, event_date=lease.starts_on + dt.timedelta(days=400))
+        later = lease.starts_on + dt.timedelta(days=400)
+        submit(users, lease, event_date=later, today=later)
     assert "efter garantiperioden (12 måneder fra" in str(exc.value)
     with pytest.raises(PermissionDenied):
         submit(users, lease, actor=users["org_b"])
+    with pytest.raises(ValidationError) as exc:
+        submit(users, lease, event_date=lease.starts_on + dt.timedelta(days=10))
+    assert "Datoen ligger efter i dag" in str(exc.value)
 
 
 def test_rejection_needs_a_reason_and_is_final(users: dict[str, Any], lease: Lease) -> None:
@@ -126,7 +130,8 @@ def test_repairs_without_a_period_and_arrears_with_their_own(
         guarantee_documentation="Syns- og fraflytningsrapport med fotos",
     )
     # Move-out repairs two years on: the agreement sets no time limit for them.
-    late = submit(users, lease, event_date=lease.starts_on + dt.timedelta(days=730))
+    two_years = lease.starts_on + dt.timedelta(days=730)
+    late = submit(users, lease, event_date=two_years, today=two_years)
     assert late.status == "submitted"
     # Arrears after 6 months: refused with the arrears period in the message.
     with pytest.raises(ValidationError) as exc:
@@ -136,6 +141,7 @@ def test_repairs_without_a_period_and_arrears_with_their_own(
             kind="first_year_arrears",
             amount=3000,
             event_date=lease.starts_on + dt.timedelta(days=200),
+            today=lease.starts_on + dt.timedelta(days=200),
         )
     assert "efter garantiperioden (6 måneder fra" in str(exc.value)
     form = client_for("boligorganisation").get(reverse("vacancies:claim_create", args=[lease.pk]))

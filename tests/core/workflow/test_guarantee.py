@@ -84,3 +84,9 @@ def test_separate_periods_for_arrears_and_repairs_or_none() -> None:
     assert terms.period(GuaranteeKind.MOVE_OUT_REPAIRS) is None
     no_limit = replace(terms, period_months=None)
     assert check(terms=no_limit, kind=GuaranteeKind.FIRST_YEAR_ARREARS, event_date=late) == []
+
+
+def test_a_claim_is_for_what_has_happened() -> None:
+    day = dt.date(2025, 6, 1)
+    assert check(event_date=day, today=day) == []
+    assert check(event_date=day + dt.timedelta(days=1), today=day) == [ClaimProblem.IN_THE_FUTURE]

@@ -47,6 +47,10 @@ CLAIM_PROBLEMS = {
         "event_date",
         gettext_lazy("The date is after the guarantee period (%(months)s months from %(start)s)."),
     ),
+    ClaimProblem.IN_THE_FUTURE: (
+        "event_date",
+        gettext_lazy("The date is after today: a claim is for what has happened."),
+    ),
     ClaimProblem.NOT_POSITIVE: ("amount", gettext_lazy("The amount must be more than 0 kr.")),
     ClaimProblem.OVER_MAXIMUM: (
         "amount",
@@ -85,7 +89,9 @@ def _claimed(lease: Lease, kind: str, exclude_pk: int | None = None) -> int:
     return int(qs.aggregate(total=Sum("amount"))["total"] or 0)
 
 
-def _check_claim(lease: Lease, kind: str, event_date: dt.date, amount: int, claimed: int) -> None:
+def _check_claim(
+    lease: Lease, kind: str, event_date: dt.date, amount: int, claimed: int, today: dt.date
+) -> None:
     terms = _terms(lease)
     if terms is None:
         raise ValidationError(_("No agreement covered the vacancy; there is no guarantee."))
@@ -96,6 +102,7 @@ def _check_claim(lease: Lease, kind: str, event_date: dt.date, amount: int, clai
         event_date=event_date,
         amount=amount,
         already_claimed=claimed,
+        today=today,
     )
     if problems:
         errors: dict[str, list[str]] = {}
@@ -133,7 +140,7 @@ def guarantee_claim_submit(
             .get(pk=lease.pk)
         )
         _check_org_writer(actor, lease.vacancy.organisation_id)
-        _check_claim(lease, kind, event_date, amount, _claimed(lease, kind))
+        _check_claim(lease, kind, event_date, amount, _claimed(lease, kind), _today(today))
         claim = write.created(
             GuaranteeClaim.objects.create(
                 lease=lease,
@@ -186,6 +193,7 @@ def guarantee_claim_decide(
                 claim.event_date,
                 claim.amount,
                 _claimed(lease, claim.kind, exclude_pk=claim.pk),
+                _today(today),
             )
         claim.status = ClaimStatus.APPROVED if approve else ClaimStatus.REJECTED
         claim.decision_reason = reason
