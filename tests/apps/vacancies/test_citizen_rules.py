@@ -232,3 +232,32 @@ def test_a_lease_is_signed_between_the_offer_and_today_and_starts_after_the_offe
         actor=org, offer=offer, signed_on=today, starts_on=later, move_in_on=later
     ).lease
     assert lease.void_rent_days == 5
+
+
+def test_a_viewing_is_not_before_the_offer(
+    users: dict[str, Any], agreement: Any, cheap: Dwelling, today: dt.date
+) -> None:
+    case = make_case(users, CPR)
+    vacancy = _open(users, cheap, today)
+    yesterday = timezone.make_aware(dt.datetime.combine(today, dt.time(10)) - dt.timedelta(days=1))
+    with pytest.raises(ValidationError) as info:
+        flow.offer_create(
+            actor=users["sagsbehandler"],
+            vacancy=vacancy,
+            case=case,
+            viewing_at=yesterday,
+            today=today,
+        )
+    assert (
+        "Fremvisningen kan ikke ligge før tilbuddet gives"
+        in info.value.message_dict["viewing_at"][0]
+    )
+    assert not Offer.objects.exists()
+    offer = flow.offer_create(
+        actor=users["sagsbehandler"],
+        vacancy=vacancy,
+        case=case,
+        viewing_at=yesterday + dt.timedelta(days=2),
+        today=today,
+    )
+    assert offer.viewing_at is not None

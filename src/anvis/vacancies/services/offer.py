@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import audit_record, audited, snapshot
@@ -126,6 +127,18 @@ def offer_create(
     offer. The answer deadline is the agreement's offer deadline in working days (default 5)
     unless given."""
     day = _today(today)
+    viewing_day = (
+        None
+        if viewing_at is None
+        else viewing_at.date()
+        if timezone.is_naive(viewing_at)
+        else timezone.localdate(viewing_at)
+    )
+    if viewing_day is not None and viewing_day < day:
+        # A viewing is arranged with the offer; a past one would also make the decline-after-
+        # viewing rule fire on the day of the offer.
+        message = _("The viewing cannot be before the offer is made (%(date)s).")
+        raise ValidationError({"viewing_at": message % {"date": fmt.date(day)}})
     with transaction.atomic():
         vacancy = _lock_vacancy(vacancy)
         if vacancy.status != VacancyStatus.ACCEPTED:
