@@ -13,6 +13,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anvis.agreements.figures import figure_choices, figure_q
 from anvis.agreements.models import AllocationAgreement
@@ -55,7 +56,11 @@ class QuarterFilter(django_filters.Filter):
 class VacancyFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"),
-        choices=[(OPEN, _("Open")), (ALL, _("All")), *VacancyStatus.choices],
+        choices=[
+            (OPEN, pgettext_lazy("vacancies", "Open")),
+            (ALL, _("All")),
+            *VacancyStatus.choices,
+        ],
         method="filter_status",
         empty_label=None,
     )

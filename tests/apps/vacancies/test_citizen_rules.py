@@ -112,7 +112,7 @@ def test_a_reentry_keeps_the_citizens_bars_and_declined_dwellings(
     assert list(second.bar_events.values_list("kind", "date")) == [
         ("prison_release", today - dt.timedelta(days=30))
     ]
-    assert "1 hændelser med udelukkelse er overført" in second.events.get(kind="created").summary
+    assert "1 hændelse med udelukkelse er overført" in second.events.get(kind="created").summary
 
     codes = gate.offer_check(case=second, vacancy=vacancy, day=today).findings.codes
     assert "declined_before" in codes

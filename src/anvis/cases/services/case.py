@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from anvis.audit.services import acting_user, audited
 from anvis.common import formats as fmt
@@ -97,8 +98,10 @@ def case_create(
             summary = _("Re-entry; previous case %(number)s.") % {"number": previous.number}
             carried = _carry_bar_events(actor, previous, case)
             if carried:
-                summary += " " + _(
-                    "%(n)s legal-bar events carried over from it (the bars follow the citizen)."
+                summary += " " + ngettext(
+                    "%(n)s legal-bar event carried over from it (the bars follow the citizen).",
+                    "%(n)s legal-bar events carried over from it (the bars follow the citizen).",
+                    carried,
                 ) % {"n": carried}
         _event(case, actor, EventKind.CREATED, summary)
         _store_priority(case, day)
