@@ -83,6 +83,21 @@ COLUMN_ALIASES = {
 
 COLUMNS = Columns(REQUIRED_COLUMNS, OPTIONAL_COLUMNS, COLUMN_ALIASES)
 
+FIELD_OF_COLUMN = {
+    "bydel": "district",
+    "byggeaar": "build_year",
+    "type": "dwelling_type",
+    "aconto": "aconto",
+    "depositum": "deposit",
+    "trinfri": "step_free",
+    "elevator": "elevator",
+    "koerestol": "wheelchair",
+    "husdyr": "pets_allowed",
+    "dar_bolig": "dar_id",
+}
+"""The optional columns that update a stored department or dwelling only when the file has
+them (a file with the required columns alone changes no district, a conto or feature)."""
+
 
 @dataclass
 class ImportResult:
@@ -143,6 +158,7 @@ def _parse(row: Row, errors: list[RowError]) -> StockRow:
         wheelchair=p.boolean("koerestol"),
         pets_allowed=p.boolean("husdyr"),
         dwelling_dar=p.uuid("dar_bolig"),
+        absent=frozenset(f for c, f in FIELD_OF_COLUMN.items() if c not in row.values),
     )
 
 

@@ -62,10 +62,17 @@ class StockRow:
     wheelchair: bool
     pets_allowed: bool
     dwelling_dar: uuid.UUID | None
+    absent: frozenset[str] = frozenset()
+    """Model fields whose column the file does not have: a stored department or dwelling keeps
+    its value (a new one gets the default). An empty cell in a column the file has clears it."""
 
     def dwelling_values(self) -> dict[str, Any]:
         values = {name: getattr(self, name) for name in DWELLING_FIELDS if name != "dar_id"}
         return {**values, "dar_id": self.dwelling_dar}
+
+    def given(self, values: dict[str, Any]) -> dict[str, Any]:
+        """``values`` without the fields the file has no column for."""
+        return {k: v for k, v in values.items() if k not in self.absent}
 
 
 def stock_upsert(*, actor: Any, rows: list[StockRow], source: str) -> tuple[Counts, Counts]:
@@ -139,7 +146,9 @@ def _departments(
         }
         if dept is None:
             new_depts[key] = Department(organisation_id=key[0], number=p.dept_number, **values)
-        elif (
+            continue
+        values = p.given(values)
+        if (
             dept.pk
             and key not in new_depts
             and (
@@ -224,7 +233,9 @@ def _dwellings(
         existing = dwellings.get((entrance.pk, p.floor.lower(), p.door.lower()))
         if existing is None:
             new_dwellings.append(Dwelling(entrance=entrance, floor=p.floor, door=p.door, **values))
-        elif any(getattr(existing, k) != v for k, v in values.items()):
+            continue
+        values = p.given(values)
+        if any(getattr(existing, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(existing, k, v)
             changed.append(existing)

@@ -43,6 +43,32 @@ def test_example_files_import(name: str) -> None:
 
 
 @pytest.mark.django_db
+def test_a_file_without_an_optional_column_keeps_what_is_stored() -> None:
+    assert import_stock((EXAMPLES / "stock-import.csv").read_bytes(), "a.csv", actor=None).ok
+    before = {
+        d.pk: (d.aconto, d.deposit, d.step_free, d.pets_allowed) for d in Dwelling.objects.all()
+    }
+    districts = dict(Department.objects.values_list("pk", "district"))
+    target = Dwelling.objects.get(entrance__street="Fjordparken 4", floor="st")
+    dept = target.entrance.department
+    line = (
+        f"{dept.organisation.cvr};;{dept.number};{dept.name};Fjordparken 4;"
+        f"{target.entrance.postal_code};{target.entrance.city};st;{target.door};"
+        f"{target.rooms};{target.area_m2};4.321"
+    )
+    result = import_stock(csv_bytes(line), "husleje.csv", actor=None)
+    assert result.ok and result.updated["dwellings"] == 1, result.errors
+    target.refresh_from_db()
+    assert target.rent == 4321
+    after = {
+        d.pk: (d.aconto, d.deposit, d.step_free, d.pets_allowed) for d in Dwelling.objects.all()
+    }
+    assert after == before
+    assert dict(Department.objects.values_list("pk", "district")) == districts
+    assert any(districts.values()) and any(v[0] for v in before.values())
+
+
+@pytest.mark.django_db
 def test_reimport_updates_by_natural_key_and_changes_nothing_else() -> None:
     data = (EXAMPLES / "stock-import.csv").read_bytes()
     assert import_stock(data, "a.csv", actor=None).ok
