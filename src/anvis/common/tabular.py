@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,13 +48,35 @@ class Row:
     values: dict[str, str]
 
 
+_UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+"""A character UTF-8 writes in two or three bytes (æ, ø, å, –, €, …). Windows-1252 text almost
+never holds such a pair: its Danish letters are single bytes followed by plain letters."""
+
+
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileFormatError(_("The file could not be read as text (UTF-8 or Windows-1252)."))
+    """UTF-8 (with or without a byte order mark), else Windows-1252, as Danish spreadsheets
+    save CSV. A file that is UTF-8 in one place and Windows-1252 in another (lines pasted
+    together from two sources) is refused with the first line that does not fit: read as
+    Windows-1252 throughout it would turn every æ, ø and å of the UTF-8 lines into two
+    characters."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if _UTF8_LETTER.search(data):
+            line = data.count(b"\n", 0, error.start) + 1
+            raise FileFormatError(
+                _(
+                    "Line %(line)s is in another character set than the rest of the file "
+                    "(Windows-1252 among UTF-8). Save the file again as UTF-8 and import it again."
+                )
+                % {"line": line}
+            ) from None
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise FileFormatError(
+            _("The file could not be read as text (UTF-8 or Windows-1252).")
+        ) from None
 
 
 def _cell(value: Any) -> str:

@@ -273,3 +273,18 @@ def test_a_decimal_number_cell_is_refused_not_multiplied() -> None:
     result = import_stock(buffer.getvalue(), "bestand.xlsx", actor=None)
     assert [(e.line, e.column) for e in result.errors] == [(3, "husleje")]
     assert counts() == before
+
+
+@pytest.mark.django_db
+def test_a_file_mixing_two_character_sets_is_refused_naming_the_line() -> None:
+    good = "12345678;Org;1;Afd;Søndervej 1;9000;Aalborg Ø;st;tv;2;60;3450\n"
+    bad = "12345678;Org;1;Afd;Søndervej 1;9000;Aalborg Ø;1;tv;2;60;3450\n"
+    data = HEADER.encode() + good.encode("utf-8") + bad.encode("cp1252")
+    result = import_stock(data, "blandet.csv", actor=None)
+    assert not result.ok
+    assert "Linje 3 er i et andet tegnsæt" in " ".join(str(e) for e in result.errors)
+    assert counts() == (0, 0, 0, 0)
+    # A file in Windows-1252 throughout is read as such.
+    whole = (HEADER + good + bad).encode("cp1252")
+    assert import_stock(whole, "cp1252.csv", actor=None).ok
+    assert Entrance.objects.get().city == "Aalborg Ø"
