@@ -10,11 +10,18 @@ from django.utils.translation import gettext as _
 
 from anvis.common.lists import list_page
 from anvis.common.upload import file_import
-from anvis.permissions import STOCK_READERS, STOCK_WRITERS, access, can_write_organisation
+from anvis.permissions import (
+    STOCK_READERS,
+    STOCK_WRITERS,
+    Role,
+    access,
+    can_write_organisation,
+    user_has_role,
+)
 
 from . import selectors
 from .filters import DepartmentFilter, DwellingFilter, EntranceFilter, OrganisationFilter
-from .forms import StockImportForm
+from .forms import OrganisationStockImportForm, StockImportForm
 from .importing import import_stock
 from .models import Department, Dwelling, Entrance, HousingOrganisation
 
@@ -136,7 +143,9 @@ def stock_import(request: HttpRequest) -> HttpResponse:
 
     return file_import(
         request,
-        form_class=StockImportForm,
+        form_class=StockImportForm
+        if user_has_role(request.user, {Role.ADMIN})
+        else OrganisationStockImportForm,
         importer=import_stock,
         template="stock/import.html",
         done=done,

@@ -288,3 +288,17 @@ def test_a_file_mixing_two_character_sets_is_refused_naming_the_line() -> None:
     whole = (HEADER + good + bad).encode("cp1252")
     assert import_stock(whole, "cp1252.csv", actor=None).ok
     assert Entrance.objects.get().city == "Aalborg Ø"
+
+
+@pytest.mark.django_db
+def test_organisation_staff_upload_at_most_5_mb(client_for: Any, org_a: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    line = f"{org_a.cvr};;101;{org_a.name} afd. 101;Alfavej 1;9220;Aalborg Øst;st;tv;2;60;3450\n"
+    big = (HEADER + line * (5 * 1024 * 1024 // len(line) + 10)).encode()
+    response = client_for("boligorganisation").post(
+        "/bestand/import/", {"file": SimpleUploadedFile("stor.csv", big)}
+    )
+    assert response.status_code == 422
+    assert "Filen må højst fylde 5 MB." in response.content.decode()
+    assert Dwelling.objects.count() == 4
