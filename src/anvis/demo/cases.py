@@ -123,7 +123,10 @@ STREET_NAMES = ["Aalborg Øst", "Vejgaard", "Nørresundby", "Hasseris", "Aalborg
 MOD11_WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
 
 
-def _fictional_cpr(rng: random.Random, birth: dt.date, used: set[str]) -> str:
+def fictional_cpr(rng: random.Random, birth: dt.date, used: set[str]) -> str:
+    """A fictional CPR number for the birth date: the century digit that gives its century
+    (0–3 for the 1900s, 4 for 2000–2036), and a serial that fails the old modulus-11 check, so
+    that it is no one's real number; not one in ``used`` (added to it)."""
     digit7 = rng.choice([0, 1, 2, 3]) if birth.year < 2000 else 4
     while True:
         serial = f"{digit7}{rng.randrange(1000):03d}"
@@ -146,7 +149,7 @@ def load(ctx: DemoContext) -> None:
         low, high = weighted(rng, AGE_BANDS)
         age = rng.randint(low, high)
         birth = today - dt.timedelta(days=age * 365 + rng.randrange(365))
-        cpr = _fictional_cpr(rng, birth, used)
+        cpr = fictional_cpr(rng, birth, used)
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         actor = caseworker if i % 3 else lead
         common: dict[str, Any] = {

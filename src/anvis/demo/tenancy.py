@@ -20,7 +20,7 @@ from collections import Counter
 from typing import Any
 
 from anvis.cases import services as cases
-from anvis.demo.cases import MOD11_WEIGHTS
+from anvis.demo.cases import fictional_cpr
 from anvis.demo.context import DemoContext, weighted
 from anvis.stock.models import Dwelling
 from anvis.tenancy import services
@@ -40,15 +40,6 @@ METHODS = [("cti", 0.35), ("icm", 0.2), ("act", 0.1), ("s85", 0.15), ("s85a", 0.
 FIRST = ["Mads", "Lene", "Ahmad", "Birgit", "Kasper", "Fatima", "Jonas", "Mette", "Ole", "Sofie"]
 LAST = ["Nielsen", "Jensen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen"]
 PROVIDERS = ["Bostøtteteamet Øst", "CTI-teamet", "ACT-teamet", "Kirkens Korshær bostøtte"]
-
-
-def _cpr(rng: random.Random, birth: dt.date) -> str:
-    while True:
-        value = (
-            f"{birth:%d%m}{birth.year % 100:02d}{rng.choice([0, 1, 2, 3])}{rng.randrange(1000):03d}"
-        )
-        if sum(int(d) * w for d, w in zip(value, MOD11_WEIGHTS, strict=True)) % 11:
-            return value
 
 
 def _event(actor: Any, lease: Any, kind: str, day: dt.date, **values: Any) -> Any:
@@ -119,7 +110,7 @@ def _house(ctx: DemoContext, rng: random.Random, index: int, users: dict[str, An
     opened = report_day - dt.timedelta(days=rng.randint(40, 200))
     age = rng.choice([19, 23, 27, 31, 36, 42, 48, 53, 58, 64])
     birth = opened - dt.timedelta(days=age * 365 + rng.randrange(300))
-    cpr = _cpr(rng, birth)
+    cpr = fictional_cpr(rng, birth, ctx.data.setdefault("tenancy_cprs", set()))
     case = cases.case_create(
         actor=worker,
         cpr=cpr,

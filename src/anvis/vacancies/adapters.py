@@ -205,7 +205,7 @@ def load_setting(*, today: dt.date, vacancies: Sequence[Vacancy]) -> Setting:
             ceiling_comparison=version.rent_ceiling_comparison,
         )
         if version
-        else Policy()
+        else Policy(agreement_in_force=False)
     )
     dwellings = [to_dwelling(v, statuses.get(v.dwelling.entrance.department_id)) for v in vacancies]
     caps = Caps()

@@ -61,6 +61,10 @@ TEMPLATES: dict[str, Any] = {
     "age_separation": gettext_lazy(
         "The dwelling is reserved for %(required)s citizens; the citizen is %(age_band)s."
     ),
+    "no_agreement": gettext_lazy(
+        "No allocation agreement is in force for the housing organisation on %(date)s, so the "
+        "dwelling is not judged by agreed caps and rent ceiling."
+    ),
     "department_closed": gettext_lazy(
         "The department %(department)s is closed to municipal placements by composition "
         "monitoring (red)."
@@ -87,6 +91,7 @@ RULE_LABELS = {
     "excluded_district": gettext_lazy("District to avoid"),
     "excluded_department": gettext_lazy("Department to avoid"),
     "age_separation": gettext_lazy("Reserved for another age group"),
+    "no_agreement": gettext_lazy("No agreement in force"),
     "department_closed": gettext_lazy("Department closed (red)"),
     "cap_reached": gettext_lazy("Cap reached"),
 }
@@ -129,6 +134,8 @@ def describe(
         p["barred_until"] = _date(until)
     elif code == "paused":
         p["paused_until"] = _date(p.get("paused_until", ""))
+    elif code == "no_agreement":
+        p["date"] = _date(p.get("date", ""))
     elif code in ("overcrowded", "below_min_rooms"):
         for key in ("rooms", "rooms_needed", "min_rooms"):
             if key in p:

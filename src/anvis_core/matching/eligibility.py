@@ -342,6 +342,22 @@ class AgeSeparation(Rule):
         return {"required": d.age_group, "age_band": c.age_band}
 
 
+class NoAgreement(Rule):
+    code = "no_agreement"
+    template = (
+        "No allocation agreement is in force for the dwelling's organisation on {date}: the "
+        "caps and the rent ceiling are not the parties' terms."
+    )
+    dwelling_only = True
+    severity = Severity.AGREEMENT
+
+    def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> bool:
+        return not ctx.policy.agreement_in_force
+
+    def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
+        return {"date": ctx.as_of.isoformat()}
+
+
 class DepartmentClosed(Rule):
     code = "department_closed"
     template = "The department {department} is closed to new placements by composition monitoring."
@@ -388,6 +404,7 @@ RULES: tuple[Rule, ...] = (
     ActiveOffer(),
     DeclinedBefore(),
     AreaBar(),
+    NoAgreement(),
     DepartmentClosed(),
     CapReached(),
     RentOverCeiling(),

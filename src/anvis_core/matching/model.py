@@ -200,6 +200,9 @@ class Policy:
     """``net`` or ``gross`` (rent + a conto), see `anvis_core.rent_ceiling`."""
     ceiling_comparison: str = "at_most"
     """``at_most`` or ``below``."""
+    agreement_in_force: bool = True
+    """False when no agreement is in force for the dwelling's organisation on the day: the
+    values above are then defaults, not terms anyone agreed to (rule ``no_agreement``)."""
 
 
 @dataclass(frozen=True)

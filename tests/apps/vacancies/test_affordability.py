@@ -31,7 +31,7 @@ def _accepted(users: dict[str, Any], dwelling: Any, day: dt.date) -> Any:
 
 
 def test_estimated_benefit_in_the_gate(
-    users: dict[str, Any], case: Any, cheap: Any, client_for: Any
+    users: dict[str, Any], agreement: Any, case: Any, cheap: Any, client_for: Any
 ) -> None:
     day = timezone.localdate()
     vacancy = _accepted(users, cheap, day)

@@ -261,3 +261,30 @@ def test_a_viewing_is_not_before_the_offer(
         today=today,
     )
     assert offer.viewing_at is not None
+
+
+def test_with_no_agreement_in_force_the_offer_needs_the_leads_reason(
+    users: dict[str, Any], agreement: Any, cheap: Dwelling, today: dt.date
+) -> None:
+    """Outside the agreement's period the caps and the ceiling are built-in defaults, not terms
+    the parties agreed to: the gate says so, and only the allocation lead may go on, with a
+    written reason (the municipality's statutory right to assign remains)."""
+    case = make_case(users, CPR)
+    vacancy = _open(users, cheap, today)
+    assert (
+        "no_agreement" not in gate.offer_check(case=case, vacancy=vacancy, day=today).findings.codes
+    )
+    type(agreement).objects.filter(pk=agreement.pk).update(period_end=today - dt.timedelta(days=1))
+    result = gate.offer_check(case=case, vacancy=vacancy, day=today)
+    assert "no_agreement" in result.findings.codes
+    assert any("Ingen udlejningsaftale er i kraft" in row["text"] for row in result.rows())
+    with pytest.raises(ValidationError):
+        flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=today)
+    offer = flow.offer_create(
+        actor=users["anvisningsleder"],
+        vacancy=vacancy,
+        case=case,
+        override_reason="Aftalen genforhandles; anvisning efter § 59, stk. 1",
+        today=today,
+    )
+    assert offer.override_reason and "no_agreement" in {f["code"] for f in offer.findings}
