@@ -13,6 +13,8 @@ from anvis.agreements.labels import KIND_LABELS
 from anvis.stock.models import Department, Dwelling, DwellingType, Entrance
 from anvis.vacancies import turns
 from anvis.vacancies.models import (
+    MAX_MONTHLY_RENT,
+    MAX_REMARKS,
     GuaranteeClaim,
     GuaranteeKindChoice,
     Lease,
@@ -277,8 +279,10 @@ class VacancyCreateSerializer(serializers.Serializer):
     dwelling = PrimaryKeyRelatedField(queryset=Dwelling.objects.none())
     notice_date = serializers.DateField()
     available_from = serializers.DateField()
-    rent_at_letting = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
-    remarks = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    rent_at_letting = serializers.IntegerField(
+        min_value=0, max_value=MAX_MONTHLY_RENT, required=False
+    )
+    remarks = serializers.CharField(required=False, allow_blank=True, max_length=MAX_REMARKS)
     source = serializers.ChoiceField(
         choices=[
             (VacancySource.REPORT.value, VacancySource.REPORT.label),

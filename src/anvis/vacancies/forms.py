@@ -17,6 +17,8 @@ from anvis.stock.models import Dwelling, Entrance, HousingOrganisation
 from anvis.stock.search import dwelling_search, dwelling_suggestion
 
 from .models import (
+    MAX_MONTHLY_RENT,
+    MAX_REMARKS,
     DeclineReasonChoice,
     GuaranteeKindChoice,
     RejectionGroundChoice,
@@ -53,11 +55,15 @@ class VacancyReportForm(forms.Form):
     rent_at_letting = forms.IntegerField(
         label=_("Rent at letting (kr/month)"),
         min_value=0,
+        max_value=MAX_MONTHLY_RENT,
         required=False,
         help_text=_("Leave empty to use the dwelling's registered rent."),
     )
     remarks = forms.CharField(
-        label=_("Remarks"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Remarks"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=MAX_REMARKS,
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

@@ -30,7 +30,7 @@ from anvis.common.tabular import Row
 from anvis.stock.models import Dwelling
 
 from . import services
-from .models import Vacancy
+from .models import MAX_MONTHLY_RENT, MAX_REMARKS, Vacancy
 
 REQUIRED_COLUMNS = ["opsigelsesdato", "ledig_fra"]
 KEY_COLUMNS = ["cvr", "afdelingsnr", "adresse", "etage", "doer"]
@@ -42,7 +42,6 @@ COLUMN_ALIASES = {
     "ledig_pr": "ledig_fra",
     "dar_id": "dar_bolig",
 }
-MAX_REMARKS = 2000
 
 
 @dataclass
@@ -134,7 +133,7 @@ def _parse(row: Row, user: Any, errors: list[RowError]) -> _Parsed:
         except ValueError:
             err("husleje", _("must be a whole number (got '%(value)s')") % {"value": raw_rent})
         else:
-            if not 0 <= rent <= 100_000:
+            if not 0 <= rent <= MAX_MONTHLY_RENT:
                 err(
                     "husleje",
                     _("must be between 0 and 100000 kr (got %(value)d)") % {"value": rent},

@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -101,6 +102,16 @@ class RejectionGroundChoice(models.TextChoices):
     AREA_RULES = RejectionGround.AREA_RULES.value, _("Rules for the area (allocation rules)")
 
 
+MAX_MONTHLY_RENT = 100_000
+"""The highest rent a vacancy, a stock file or the API takes (kr a month): far above any
+dwelling of the agreement, low enough to catch a typing error."""
+MAX_REMARKS = 2000
+"""The longest remarks on a vacancy (characters), from the form, a file or the API."""
+REPORT_HORIZON_DAYS = 366
+"""A vacancy is reported within a year of its notice and availability (a date further off is a
+typing error)."""
+
+
 class VacancyQuerySet(OrgScopedQuerySet):
     org_path = "organisation"
 
@@ -137,8 +148,23 @@ class Vacancy(models.Model):
     notice_date = models.DateField(_("tenant's notice date"))
     available_from = models.DateField(_("available from"))
     report_date = models.DateField(_("report date"), db_index=True)
-    rent_at_letting = models.PositiveIntegerField(_("rent at letting (kr/month)"))
-    remarks = models.TextField(_("remarks"), blank=True)
+    rent_at_letting = models.PositiveIntegerField(
+        _("rent at letting (kr/month)"),
+        validators=[
+            MaxValueValidator(
+                MAX_MONTHLY_RENT, _("The rent can be at most %(limit_value)s kr a month.")
+            )
+        ],
+    )
+    remarks = models.TextField(
+        _("remarks"),
+        blank=True,
+        validators=[
+            MaxLengthValidator(
+                MAX_REMARKS, _("Write at most %(limit_value)d characters (now %(show_value)d).")
+            )
+        ],
+    )
     status = models.CharField(
         _("status"),
         max_length=16,
@@ -200,6 +226,18 @@ class Vacancy(models.Model):
             errors["available_from"] = _(
                 "The dwelling cannot be available before the tenant's notice date."
             )
+        elif self.report_date and self.available_from:
+            if self.available_from > self.report_date + dt.timedelta(days=REPORT_HORIZON_DAYS):
+                errors["available_from"] = _(
+                    "The dwelling is available more than a year after the report; report it "
+                    "nearer the time."
+                )
+            if self.notice_date and self.notice_date < self.report_date - dt.timedelta(
+                days=REPORT_HORIZON_DAYS
+            ):
+                errors["notice_date"] = _(
+                    "The notice date is more than a year before the report; check the date."
+                )
         if self.source == VacancySource.HANDHELD and self.handheld_request_id is None:
             errors["handheld_request"] = _("Choose the håndholdt request the dwelling answers.")
         if self.dwelling_id and self.status in OPEN_STATUSES:

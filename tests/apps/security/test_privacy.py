@@ -259,7 +259,8 @@ def test_the_support_plan_warning_is_for_municipal_eyes_only(
         actor=users["sagsbehandler"], plan=world["plan"], status="cancelled"
     )
     flow.offer_accept(actor=users["sagsbehandler"], offer=offer)
-    form = {"signed_on": "2026-03-01", "starts_on": "2026-03-01", "move_in_on": "2026-03-01"}
+    day = offer.offered_on.isoformat()  # a lease is signed and starts after the offer
+    form = {"signed_on": day, "starts_on": day, "move_in_on": day}
     lease_url = reverse("vacancies:lease_create", args=[offer.pk])
     page = client_for("boligorganisation").post(lease_url, form, follow=True).content.decode()
     assert "Lejekontrakten er registreret" in page
@@ -279,7 +280,8 @@ def test_a_municipal_lease_registration_shows_the_warning(
         actor=users["sagsbehandler"], plan=world["plan"], status="cancelled"
     )
     flow.offer_accept(actor=users["sagsbehandler"], offer=offer)
-    form = {"signed_on": "2026-03-01", "starts_on": "2026-03-01", "move_in_on": "2026-03-01"}
+    day = offer.offered_on.isoformat()  # a lease is signed and starts after the offer
+    form = {"signed_on": day, "starts_on": day, "move_in_on": day}
     lease_url = reverse("vacancies:lease_create", args=[offer.pk])
     page = client_for("anvisningsleder").post(lease_url, form, follow=True).content.decode()
     assert "Der er ikke besluttet en bostøtteplan for borgeren." in page
