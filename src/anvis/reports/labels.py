@@ -3,6 +3,7 @@ presentation of a report that the page, the PDF and the workbook share."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -317,11 +318,22 @@ def meetings_shown(report: Report) -> list[dict[str, Any]]:
         out.append(
             {
                 **m,
+                "held_on": _shown_date(m["held_on"]),
                 "forum_kind_label": str(kinds.get(m["forum_kind"], m["forum_kind"])),
                 "decisions": [
-                    {**dec, "status_label": str(statuses.get(dec["status"], dec["status"]))}
+                    {
+                        **dec,
+                        "due_on": _shown_date(dec.get("due_on")),
+                        "status_label": str(statuses.get(dec["status"], dec["status"])),
+                    }
                     for dec in m["decisions"]
                 ],
             }
         )
     return out
+
+
+def _shown_date(value: str | None) -> str:
+    """A date the report data keeps as ISO text (so a frozen copy stays the same), as the pages
+    show dates (``12.01.2026``)."""
+    return formats.date(dt.date.fromisoformat(value)) if value else ""

@@ -10,6 +10,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from anvis.common import formats
 from anvis.common.tabular import xlsx_text
 from anvis_core.reports import Report
 
@@ -58,7 +59,7 @@ def render_xlsx(
     _append(info, [_("Quarterly report for the steering group")])
     info["A1"].font = Font(bold=True, size=14)
     _append(info, [_("Quarter"), quarter_label(report.quarter)])
-    _append(info, [_("Figures as of"), report.as_of.isoformat()])
+    _append(info, [_("Figures as of"), formats.date(report.as_of)])
     _append(info, [_("Agreement"), report.agreement])
     if sha256:
         _append(info, [_("SHA-256 of the inputs"), sha256])
