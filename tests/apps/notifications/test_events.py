@@ -222,7 +222,7 @@ def test_nominee_rejected_tells_maker_and_leads(
         services.offer_reject(
             actor=mailed_users["boligorganisation"],
             offer=offer,
-            ground="overcrowding",
+            ground="debt_without_plan",
             today=REPORT_DAY,
         )
     assert _recipients(Kind.NOMINEE_REJECTED) == {"u_sagsbehandler", "u_anvisningsleder"}

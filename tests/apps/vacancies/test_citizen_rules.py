@@ -288,3 +288,33 @@ def test_with_no_agreement_in_force_the_offer_needs_the_leads_reason(
         today=today,
     )
     assert offer.override_reason and "no_agreement" in {f["code"] for f in offer.findings}
+
+
+def test_overcrowding_is_a_ground_only_when_the_household_is_too_large(
+    users: dict[str, Any], agreement: Any, cheap: Dwelling, today: dt.date
+) -> None:
+    """The organisation's ground is checked against the gate's own persons-per-room rule."""
+    small = make_case(users, CPR)
+    large = make_case(users, "010190-1234", "Lise")
+    Case.objects.filter(pk=large.pk).update(adults=3)  # three persons, one room
+    first = flow.offer_create(
+        actor=users["sagsbehandler"], vacancy=_open(users, cheap, today), case=small, today=today
+    )
+    with pytest.raises(ValidationError) as info:
+        flow.offer_reject(
+            actor=users["boligorganisation"], offer=first, ground="overcrowding", today=today
+        )
+    assert "så denne grund gælder ikke" in info.value.message_dict["ground"][0]
+    flow.offer_withdraw(actor=users["sagsbehandler"], offer=first, today=today)
+    second = flow.offer_create(
+        actor=users["anvisningsleder"],
+        vacancy=Offer.objects.get(pk=first.pk).vacancy,
+        case=large,
+        override_reason="Midlertidigt, indtil en større bolig er ledig",
+        soft_confirmed=True,
+        today=today,
+    )
+    flow.offer_reject(
+        actor=users["boligorganisation"], offer=second, ground="overcrowding", today=today
+    )
+    assert Offer.objects.get(pk=second.pk).rejection_ground == "overcrowding"

@@ -282,10 +282,20 @@ def test_organisation_rejects_nominee_with_ground(client_for: Any, offer: Offer)
         reverse("vacancies:offer_reject", args=[offer.pk]),
         {"ground": "overcrowding", "note": "5 personer i 1 værelse"},
     )
+    # The household on the case is one person in one room: the ground does not apply.
+    assert response.status_code == 422
+    assert "så denne grund gælder ikke" in response.content.decode()
+    response = client_for("boligorganisation").post(
+        reverse("vacancies:offer_reject", args=[offer.pk]),
+        {"ground": "debt_without_plan", "note": "Restance 12.000 kr. uden afdragsordning"},
+    )
     assert response.status_code == 302
     offer.refresh_from_db()
-    assert (offer.status, offer.rejection_ground) == ("rejected_by_organisation", "overcrowding")
+    assert (offer.status, offer.rejection_ground) == (
+        "rejected_by_organisation",
+        "debt_without_plan",
+    )
     missing = client_for("boligorganisation").post(
-        reverse("vacancies:offer_reject", args=[offer.pk]), {"ground": "overcrowding"}
+        reverse("vacancies:offer_reject", args=[offer.pk]), {"ground": "debt_without_plan"}
     )
     assert "Dette felt er påkrævet." in missing.content.decode()

@@ -311,11 +311,26 @@ def offer_reject(
         pk=offer.vacancy_id
     )
     _check_org_writer(actor, organisation_id)
+    day = _today(today)
+    if code is RejectionGround.OVERCROWDING:
+        # The one ground the recorded household decides: the gate's own persons-per-room rule.
+        fresh = Offer.objects.select_related("case", "vacancy").get(pk=offer.pk)
+        codes = gate.offer_check(case=fresh.case, vacancy=fresh.vacancy, day=day).findings.codes
+        if "overcrowded" not in codes:
+            raise ValidationError(
+                {
+                    "ground": _(
+                        "By the household recorded on the case the dwelling is not overcrowded "
+                        "(at most two persons per room), so this ground does not apply."
+                    )
+                },
+                code="ground_does_not_apply",
+            )
     _offer_close(
         actor=actor,
         offer=offer,
         target=OfferState.REJECTED_BY_ORGANISATION,
-        day=_today(today),
+        day=day,
         ground=code,
         note=note,
     )
