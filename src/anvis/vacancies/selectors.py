@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from anvis_core.quotas import Quarter
@@ -173,7 +173,10 @@ def void_rent_now(*, user: Any, day: dt.date, organisation_id: int | None = None
     qs = (
         Vacancy.objects.restrict(user)
         .filter(
-            status__in=(VacancyStatus.ACCEPTED, VacancyStatus.OFFERED),
+            # Still running: accepted or offered, or let with a lease that has not started
+            # (void rent runs until the lease starts, as the vacancy's own page says).
+            Q(status__in=(VacancyStatus.ACCEPTED, VacancyStatus.OFFERED))
+            | Q(status=VacancyStatus.LET, let_from__gt=day),
             void_rent_start__isnull=False,
         )
         .select_related("organisation", "dwelling__entrance")

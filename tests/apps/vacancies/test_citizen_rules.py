@@ -318,3 +318,28 @@ def test_overcrowding_is_a_ground_only_when_the_household_is_too_large(
         actor=users["boligorganisation"], offer=second, ground="overcrowding", today=today
     )
     assert Offer.objects.get(pk=second.pk).rejection_ground == "overcrowding"
+
+
+def test_void_rent_now_keeps_a_let_dwelling_until_its_lease_starts(
+    users: dict[str, Any], agreement: Any, cheap: Dwelling, today: dt.date
+) -> None:
+    from anvis.vacancies import selectors
+
+    case = make_case(users, CPR)
+    vacancy = _open(users, cheap, today)
+    offer = flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=today)
+    flow.offer_accept(actor=users["sagsbehandler"], offer=offer, today=today)
+    starts = today + dt.timedelta(days=8)
+    flow.lease_register(
+        actor=users["boligorganisation"],
+        offer=offer,
+        signed_on=today,
+        starts_on=starts,
+        move_in_on=starts,
+    )
+    later = today + dt.timedelta(days=3)
+    now = selectors.void_rent_now(user=users["anvisningsleder"], day=later)
+    (row,) = now.rows
+    assert row.vacancy.pk == vacancy.pk and row.account.running
+    assert row.account.rent.days == vacancy.void_rent_on(later).rent.days
+    assert selectors.void_rent_now(user=users["anvisningsleder"], day=starts).rows == []
