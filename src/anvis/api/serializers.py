@@ -10,7 +10,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from anvis.agreements.labels import KIND_LABELS
-from anvis.stock.models import Department, Dwelling, DwellingType, Entrance
+from anvis.stock.importing import TYPE_ALIASES
+from anvis.stock.models import Department, Dwelling, Entrance
 from anvis.vacancies import turns
 from anvis.vacancies.models import (
     MAX_MONTHLY_RENT,
@@ -98,7 +99,7 @@ class StockItemSerializer(serializers.Serializer):
     dar_opgang = serializers.UUIDField(required=False)
     etage = serializers.CharField(max_length=10, required=False, allow_blank=True)
     doer = serializers.CharField(max_length=10, required=False, allow_blank=True)
-    type = serializers.ChoiceField(choices=DwellingType.choices, required=False)
+    type = serializers.ChoiceField(choices=sorted(TYPE_ALIASES), required=False)
     vaerelser = serializers.IntegerField(min_value=1, max_value=20)
     m2 = serializers.IntegerField(min_value=1, max_value=1000)
     husleje = serializers.IntegerField(min_value=0, max_value=100_000)
@@ -109,18 +110,6 @@ class StockItemSerializer(serializers.Serializer):
     koerestol = serializers.BooleanField(required=False)
     husdyr = serializers.BooleanField(required=False)
     dar_bolig = serializers.UUIDField(required=False)
-
-    def validate_type(self, value: str) -> str:
-        # The import reads the Danish words; the API takes the stored codes.
-        aliases = {
-            DwellingType.FAMILY: "familie",
-            DwellingType.YOUTH: "ungdom",
-            DwellingType.SENIOR: "ældre",
-            DwellingType.SKAEV: "skæv",
-            DwellingType.SHARED: "bofællesskab",
-            DwellingType.PRIVATE: "privat",
-        }
-        return aliases.get(value, value)
 
 
 class StockUpsertSerializer(serializers.Serializer):

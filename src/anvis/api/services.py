@@ -165,11 +165,18 @@ def stock_upsert(*, actor: Any, items: list[dict[str, Any]]) -> StockUpsertResul
     the rules of the stock import (`anvis.stock.importing`): all or nothing, every error
     reported as `items[<index>].<field>`. Organisation staff may only write their own
     organisations (by CVR)."""
+    # Only the keys an item has: a key left out keeps what is stored (null clears it), as a
+    # column a file does not have.
     rows = [
-        Row(index + 2, {column: _cell(item.get(column)).strip() for column in STOCK_COLUMNS})
+        Row(
+            index + 2,
+            {column: _cell(item[column]).strip() for column in STOCK_COLUMNS if column in item},
+        )
         for index, item in enumerate(items)
     ]
-    result = import_stock_rows(rows, actor=actor, source="api")
+    result = import_stock_rows(
+        rows, actor=actor, source="api", where=lambda line: f"items[{line - 2}]"
+    )
     errors: dict[str, list[str]] = {}
     for error in result.errors:
         errors.setdefault(_error_key(error), []).append(error.message)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -171,15 +172,23 @@ def import_stock(data: bytes | IO[bytes], filename: str, *, actor: Any) -> Impor
     return import_stock_rows(rows, actor=actor, source=filename)
 
 
-def import_stock_rows(rows: list[Row], *, actor: Any, source: str) -> ImportResult:
-    """Rows already in hand (the API's items): parse, validate, upsert, or write nothing."""
+def file_line(line: int) -> str:
+    """How a message refers to another row of a file."""
+    return _("line %(n)d") % {"n": line}
+
+
+def import_stock_rows(
+    rows: list[Row], *, actor: Any, source: str, where: Callable[[int], str] = file_line
+) -> ImportResult:
+    """Rows already in hand (the API's items): parse, validate, upsert, or write nothing.
+    ``where`` names another row in a message (a file's line, or the API's item)."""
     try:
         rows = COLUMNS.check(COLUMNS.required, COLUMNS.fold(rows))
     except Refused as refused:
         return ImportResult(ok=False, errors=refused.errors)
     errors: list[RowError] = []
     parsed = [_parse(row, errors) for row in rows]
-    _check_consistency(parsed, errors)
+    _check_consistency(parsed, errors, where)
     _check_rights(parsed, actor, errors)
     if errors:
         return ImportResult(ok=False, errors=sorted_errors(errors), rows=len(rows))
@@ -197,7 +206,9 @@ def import_stock_rows(rows: list[Row], *, actor: Any, source: str) -> ImportResu
     return ImportResult(ok=True, created=created, updated=updated, rows=len(parsed))
 
 
-def _check_consistency(parsed: list[StockRow], errors: list[RowError]) -> None:
+def _check_consistency(
+    parsed: list[StockRow], errors: list[RowError], where: Callable[[int], str]
+) -> None:
     seen_units: dict[tuple[str, str, str, str, str, str], int] = {}
     departments: dict[tuple[str, str], StockRow] = {}
     org_names: dict[str, StockRow] = {}
@@ -216,7 +227,7 @@ def _check_consistency(parsed: list[StockRow], errors: list[RowError]) -> None:
                 RowError(
                     p.line,
                     "",
-                    _("the same dwelling is also on line %(other)d") % {"other": seen_units[key]},
+                    _("the same dwelling is also in %(other)s") % {"other": where(seen_units[key])},
                 )
             )
         else:
@@ -233,8 +244,8 @@ def _check_consistency(parsed: list[StockRow], errors: list[RowError]) -> None:
                         RowError(
                             p.line,
                             column,
-                            _("differs from line %(other)d for the same department")
-                            % {"other": dept.line},
+                            _("differs from %(other)s for the same department")
+                            % {"other": where(dept.line)},
                         )
                     )
         if p.org_name:
@@ -244,8 +255,8 @@ def _check_consistency(parsed: list[StockRow], errors: list[RowError]) -> None:
                     RowError(
                         p.line,
                         "organisation",
-                        _("differs from line %(other)d for the same CVR number")
-                        % {"other": first.line},
+                        _("differs from %(other)s for the same CVR number")
+                        % {"other": where(first.line)},
                     )
                 )
         if p.dwelling_dar:
@@ -254,7 +265,8 @@ def _check_consistency(parsed: list[StockRow], errors: list[RowError]) -> None:
                     RowError(
                         p.line,
                         "dar_bolig",
-                        _("is also used on line %(other)d") % {"other": dar_units[p.dwelling_dar]},
+                        _("is also used in %(other)s")
+                        % {"other": where(dar_units[p.dwelling_dar])},
                     )
                 )
             dar_units.setdefault(p.dwelling_dar, p.line)

@@ -205,6 +205,29 @@ def test_stock_upsert_import_rules_are_reported_by_index(api: Any) -> None:
     assert response.status_code == 400
     assert response.json()["code"] == "stock_invalid"
     assert any(key.startswith("items[1]") for key in response.json()["errors"])
+    # The message names the other item as the API numbers it, not as a file's line.
+    assert "samme bolig står også i items[0]" in str(response.json()["errors"])
+
+
+def test_stock_upsert_keeps_what_an_item_leaves_out_and_takes_the_danish_type(
+    api: Any, org_a: Any
+) -> None:
+    stored = Dwelling.objects.get(entrance__street="Alfavej 1", floor="1")
+    stored.aconto, stored.step_free, stored.elevator = 450, True, True
+    stored.save()
+    item = {k: v for k, v in STOCK_ITEM.items() if k not in {"aconto", "trinfri", "elevator"}}
+    item = {**item, "etage": "1", "doer": "th", "vaerelser": 3, "m2": 80, "husleje": 5700}
+    item["type"] = "familie"
+    response = api("org_a").post("/api/v1/stock/", {"items": [item]})
+    assert response.status_code == 200, response.content
+    stored.refresh_from_db()
+    assert (stored.rent, stored.aconto, stored.step_free, stored.elevator) == (
+        5700,
+        450,
+        True,
+        True,
+    )
+    assert stored.dwelling_type == "family"
 
 
 def test_stock_upsert_not_for_municipal_tokens(api: Any) -> None:
