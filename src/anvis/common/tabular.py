@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -144,6 +145,20 @@ def _xlsx_rows(raw: bytes) -> Iterator[list[Any]]:
     except Exception as exc:
         raise FileFormatError(_("The file is not a valid XLSX workbook.")) from exc
     sheet = workbook.worksheets[0]
-    for row in sheet.iter_rows(values_only=True):
-        yield list(row)
+    for row in sheet.iter_rows():
+        yield [_xlsx_value(cell) for cell in row]
     workbook.close()
+
+
+def _xlsx_value(cell: Any) -> Any:
+    """A cell's value as the sheet shows it: a number formatted as a percentage (50 %) is
+    stored as its fraction (0.5) and read as the percentage the user sees."""
+    value = getattr(cell, "value", None)
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and "%" in (getattr(cell, "number_format", "") or "")
+    ):
+        percent = Decimal(str(value)) * 100
+        return int(percent) if percent == percent.to_integral_value() else float(percent)
+    return value

@@ -28,3 +28,23 @@ def test_xlsx_text_keeps_a_formula_as_text() -> None:
     through xlsx_text, so a name typed as a formula stays text."""
     assert xlsx_text('=HYPERLINK("http://x.example","A")') == '\'=HYPERLINK("http://x.example","A")'
     assert xlsx_text("-5 kr") == "-5 kr"
+
+
+def test_a_percentage_cell_is_read_as_the_percentage_the_sheet_shows() -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    from anvis.common.tabular import read_rows
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["andel", "decimal", "antal"])
+    ws.append([0.5, 0.382, 7])
+    ws["A2"].number_format = "0%"
+    ws["B2"].number_format = "0.0%"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    _headers, rows = read_rows(buffer.getvalue(), "andele.xlsx")
+    assert rows[0].values == {"andel": "50", "decimal": "38.2", "antal": "7"}
