@@ -36,6 +36,26 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+def _offered(users: dict[str, Any], dwelling: Dwelling, day: dt.date) -> tuple[Any, Any, Offer]:
+    """A waiting citizen's case, the dwelling's accepted vacancy and the pending offer."""
+    case = make_case(users, CPR)
+    vacancy = _open(users, dwelling, day)
+    offer = flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=day)
+    return case, vacancy, offer
+
+
+def _leased(users: dict[str, Any], offer: Offer, day: dt.date, starts: dt.date) -> Any:
+    """The offer accepted on ``day`` and its lease signed that day, starting on ``starts``."""
+    flow.offer_accept(actor=users["sagsbehandler"], offer=offer, today=day)
+    return flow.lease_register(
+        actor=users["boligorganisation"],
+        offer=offer,
+        signed_on=day,
+        starts_on=starts,
+        move_in_on=starts,
+    ).lease
+
+
 def test_by_hand_is_a_part_of_the_flows_transitions() -> None:
     for status in CaseStatus:
         assert BY_HAND[status] <= TRANSITIONS[status]
@@ -47,9 +67,7 @@ def test_by_hand_is_a_part_of_the_flows_transitions() -> None:
 def test_an_offered_case_is_closed_only_after_its_offer_is_withdrawn(
     users: dict[str, Any], agreement: Any, cheap: Dwelling, client_for: Any, today: dt.date
 ) -> None:
-    case = make_case(users, CPR)
-    vacancy = _open(users, cheap, today)
-    offer = flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=today)
+    case, _vacancy, offer = _offered(users, cheap, today)
     client = client_for("sagsbehandler")
     page = client.get(reverse("cases:case_overview", args=[case.pk])).content.decode()
     assert 'name="status"' not in page
@@ -139,9 +157,7 @@ def test_an_offer_in_an_earlier_case_counts_as_the_citizens_active_offer(
 def test_an_offered_vacancy_is_not_let_through_the_organisations_own_list(
     users: dict[str, Any], agreement: Any, cheap: Dwelling, today: dt.date
 ) -> None:
-    case = make_case(users, CPR)
-    vacancy = _open(users, cheap, today)
-    offer = flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=today)
+    _case, vacancy, offer = _offered(users, cheap, today)
     with pytest.raises(ValidationError) as info:
         flow.vacancy_let_ordinary(
             actor=users["boligorganisation"], vacancy=vacancy, starts_on=today, today=today
@@ -155,20 +171,11 @@ def test_an_offered_vacancy_is_not_let_through_the_organisations_own_list(
 def test_a_leased_offer_stops_counting_against_the_caps_on_the_move_in_day(
     users: dict[str, Any], agreement: Any, cheap: Dwelling, today: dt.date
 ) -> None:
-    case = make_case(users, CPR)
-    vacancy = _open(users, cheap, today)
+    _case, _vacancy, offer = _offered(users, cheap, today)
     department = cheap.entrance.department_id
-    offer = flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=today)
     assert active_offer_counts(today)[0] == {department: 1}
-    flow.offer_accept(actor=users["sagsbehandler"], offer=offer, today=today)
     move_in = today + dt.timedelta(days=10)
-    flow.lease_register(
-        actor=users["boligorganisation"],
-        offer=offer,
-        signed_on=today,
-        starts_on=move_in,
-        move_in_on=move_in,
-    )
+    _leased(users, offer, today, move_in)
     offer.refresh_from_db()
     assert offer.status == "accepted"
     # Before the move-in the placement is not in the register's window yet: the offer counts.
@@ -210,9 +217,7 @@ def test_an_offer_that_cannot_expire_does_not_stop_the_others(
 def test_a_lease_is_signed_between_the_offer_and_today_and_starts_after_the_offer(
     users: dict[str, Any], agreement: Any, cheap: Dwelling, today: dt.date
 ) -> None:
-    case = make_case(users, CPR)
-    vacancy = _open(users, cheap, today)
-    offer = flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=today)
+    _case, vacancy, offer = _offered(users, cheap, today)
     flow.offer_accept(actor=users["sagsbehandler"], offer=offer, today=today)
     org = users["boligorganisation"]
     later, earlier = today + dt.timedelta(days=5), today - dt.timedelta(days=5)
@@ -325,18 +330,9 @@ def test_void_rent_now_keeps_a_let_dwelling_until_its_lease_starts(
 ) -> None:
     from anvis.vacancies import selectors
 
-    case = make_case(users, CPR)
-    vacancy = _open(users, cheap, today)
-    offer = flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=today)
-    flow.offer_accept(actor=users["sagsbehandler"], offer=offer, today=today)
+    _case, vacancy, offer = _offered(users, cheap, today)
     starts = today + dt.timedelta(days=8)
-    flow.lease_register(
-        actor=users["boligorganisation"],
-        offer=offer,
-        signed_on=today,
-        starts_on=starts,
-        move_in_on=starts,
-    )
+    _leased(users, offer, today, starts)
     later = today + dt.timedelta(days=3)
     now = selectors.void_rent_now(user=users["anvisningsleder"], day=later)
     (row,) = now.rows
