@@ -352,7 +352,7 @@ def test_bulk_report_and_notifications_pages(
     )
     org.get_by_role("button", name="Meld de ledige boliger").click()
     org.wait_for_url("**/ledige-boliger/")
-    assert "Meldt 1 ledige boliger: 1 til kommunen" in org.inner_text("main")
+    assert "Meldt 1 ledig bolig: 1 til kommunen" in org.inner_text("main")
     vacancy = Vacancy.objects.get()
 
     lead.reload()

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from anvis.audit.services import audit_record
 from anvis.common.importing import (
@@ -206,7 +207,11 @@ def _value(row: Row, column: str, errors: list[RowError]) -> Decimal | None:
             RowError(
                 row.line,
                 column,
-                _("may have at most %(n)d decimals (got '%(value)s')")
+                ngettext(
+                    "may have at most %(n)d decimal (got '%(value)s')",
+                    "may have at most %(n)d decimals (got '%(value)s')",
+                    places,
+                )
                 % {"n": places, "value": raw},
             )
         )

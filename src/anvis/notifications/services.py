@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from anvis.audit.services import audit_record
 from anvis.background.queue import enqueue_on_commit
@@ -186,9 +187,12 @@ def deadline_reminders(*, today: dt.date | None = None) -> int:
                 "deadline": _date(vacancy.response_deadline),
                 "dwelling": vacancy.dwelling,
             }
-            body = _(
-                "%(days)s working day(s) left to answer the vacancy from %(organisation)s. "
-                "Without an answer it expires and returns to the organisation."
+            body = ngettext(
+                "%(days)s working day left to answer the vacancy from %(organisation)s. "
+                "Without an answer it expires and returns to the organisation.",
+                "%(days)s working days left to answer the vacancy from %(organisation)s. "
+                "Without an answer it expires and returns to the organisation.",
+                left,
             ) % {"days": left, "organisation": vacancy.organisation}
             count += _remind(leads, title, body, vacancy.pk, f"deadline_soon:{vacancy.pk}")
     return count
@@ -230,9 +234,12 @@ def offer_deadline_reminders(*, today: dt.date, leads: set[int]) -> int:
                 "deadline": _date(offer.response_deadline),
                 "dwelling": offer.vacancy.dwelling,
             }
-            body = _(
-                "%(days)s working day(s) left for case %(case)s to answer the offer. Register "
-                "the answer on the vacancy; without one the offer expires."
+            body = ngettext(
+                "%(days)s working day left for case %(case)s to answer the offer. Register "
+                "the answer on the vacancy; without one the offer expires.",
+                "%(days)s working days left for case %(case)s to answer the offer. Register "
+                "the answer on the vacancy; without one the offer expires.",
+                left,
             ) % {"days": left, "case": offer.case.number}
             key = f"offer_deadline_soon:{offer.pk}"
             count += _remind(recipients, title, body, offer.vacancy_id, key)

@@ -7,8 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from anvis.common.upload import file_import, upload_form
 from anvis.permissions import REPORTERS, access
@@ -26,9 +25,12 @@ def bulk_report(request: HttpRequest) -> HttpResponse:
         municipal = sum(1 for v in result.vacancies if v.status == "municipal")
         messages.success(
             request,
-            _(
+            ngettext(
+                "Reported %(rows)d vacancy: %(municipal)d to the municipality and "
+                "%(ordinary)d for your own waiting list.",
                 "Reported %(rows)d vacancies: %(municipal)d to the municipality and "
-                "%(ordinary)d for your own waiting list."
+                "%(ordinary)d for your own waiting list.",
+                result.rows,
             )
             % {"rows": result.rows, "municipal": municipal, "ordinary": result.rows - municipal},
         )

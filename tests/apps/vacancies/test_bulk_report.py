@@ -216,5 +216,5 @@ def test_page_upload_and_errors(client_for: Any, agreement: Any, org_a: Any) -> 
         },
         follow=True,
     ).content.decode()
-    assert "Meldt 1 ledige boliger: 1 til kommunen og 0 til jeres egen venteliste." in good
+    assert "Meldt 1 ledig bolig: 1 til kommunen og 0 til jeres egen venteliste." in good
     assert Vacancy.objects.count() == 1
