@@ -180,7 +180,17 @@ class UrgencyForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=CaseStatus.choices)
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=CaseStatus.choices,
+        error_messages={
+            "invalid_choice": _(
+                "The case cannot get this status on this page: an offer makes a case offered, "
+                "the lease makes it housed, and a case with an active offer is closed after "
+                "the offer is withdrawn."
+            )
+        },
+    )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
