@@ -6,8 +6,9 @@ import datetime as dt
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from anvis.common import formats
 from anvis.vacancies import services
 from anvis.vacancies.models import Vacancy
 
@@ -35,7 +36,8 @@ def test_the_vacancy_page_shows_void_rent_right_now(
         page = client_for(role).get(reverse("vacancies:vacancy_detail", args=[vacancy.pk]))
         text = page.content.decode()
         assert "Tomgangsleje lige nu" in text
-        amount = f"{account.rent.amount}".replace(".", ",")  # Danish decimal comma
+        with translation.override("da"):
+            amount = formats.number(account.rent.amount, 2)  # as every page writes amounts
         assert f"10 dage, {amount} kr" in text
         assert "løber, til og med" in text
     lead_page = client_for("anvisningsleder").get(
