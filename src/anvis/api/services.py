@@ -174,9 +174,7 @@ def stock_upsert(*, actor: Any, items: list[dict[str, Any]]) -> StockUpsertResul
         )
         for index, item in enumerate(items)
     ]
-    result = import_stock_rows(
-        rows, actor=actor, source="api", where=lambda line: f"items[{line - 2}]"
-    )
+    result = import_stock_rows(rows, actor=actor, source="api", where=_item)
     errors: dict[str, list[str]] = {}
     for error in result.errors:
         errors.setdefault(_error_key(error), []).append(error.message)
@@ -189,12 +187,15 @@ def stock_upsert(*, actor: Any, items: list[dict[str, Any]]) -> StockUpsertResul
     )
 
 
+def _item(line: int) -> str:
+    """The item a row stands for: line 1 is the header, item i is line i + 2."""
+    return f"items[{line - 2}]"
+
+
 def _error_key(error: RowError) -> str:
-    # Line 1 is the header; item i is line i + 2.
     if error.line < 2:
         return error.column or "non_field_errors"
-    index = error.line - 2
-    return f"items[{index}].{error.column}" if error.column else f"items[{index}]"
+    return f"{_item(error.line)}.{error.column}" if error.column else _item(error.line)
 
 
 # --- webhook subscriptions ------------------------------------------------------------------------

@@ -180,22 +180,14 @@ class UrgencyForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("New status"),
-        choices=CaseStatus.choices,
-        error_messages={
-            "invalid_choice": _(
-                "The case cannot get this status on this page: an offer makes a case offered, "
-                "the lease makes it housed, and a case with an active offer is closed after "
-                "the offer is withdrawn."
-            )
-        },
-    )
+    status = forms.ChoiceField(label=_("New status"), choices=CaseStatus.choices)
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The page offers the status page's transitions only. Any other status (from a page
+        # shown before the case changed) goes on to the service, which says why it is refused.
         allowed = BY_HAND[CoreStatus(case.status)]
-        self.fields["status"].choices = [
+        self.fields["status"].widget.choices = [
             (v, label) for v, label in CaseStatus.choices if v in allowed
         ]
 

@@ -141,6 +141,11 @@ def _year(row: Row, errors: list[RowError], low: int, high: int) -> int | None:
     return value
 
 
+MAX_COUNT = 1_000_000
+"""More residents or households than any department has (and than a database integer holds
+when the file has a typing error)."""
+
+
 def _count(row: Row, column: str, errors: list[RowError]) -> int | None:
     raw = row.values.get(column, "").strip()
     if raw.lower() in SUPPRESSED_MARKS:
@@ -169,11 +174,6 @@ def _count(row: Row, column: str, errors: list[RowError]) -> int | None:
         )
         return None
     return value
-
-
-MAX_COUNT = 1_000_000
-"""More residents or households than any department has (and than a database integer holds
-when the file has a typing error)."""
 
 
 def _value(row: Row, column: str, errors: list[RowError]) -> Decimal | None:

@@ -136,7 +136,8 @@ def _parse(row: Row, user: Any, errors: list[RowError]) -> _Parsed:
             if not 0 <= rent <= MAX_MONTHLY_RENT:
                 err(
                     "husleje",
-                    _("must be between 0 and 100000 kr (got %(value)d)") % {"value": rent},
+                    _("must be between 0 and %(max)d kr (got %(value)d)")
+                    % {"max": MAX_MONTHLY_RENT, "value": rent},
                 )
                 rent = None
     remarks = row.values.get("bemaerkninger", "").strip()

@@ -478,9 +478,8 @@ class ClaimStatus(models.TextChoices):
 
 class GuaranteeClaimQuerySet(OrgScopedQuerySet):
     org_path = "lease__vacancy__organisation"
-    personal_data = (
-        True  # a claim is about one tenant's arrears or repairs: not the steering group's
-    )
+    # A claim is about one tenant's arrears or repairs: not in the steering group's scope.
+    personal_data = True
 
 
 class GuaranteeClaim(models.Model):

@@ -76,7 +76,7 @@ def test_an_offered_case_is_closed_only_after_its_offer_is_withdrawn(
 
     response = client.post(reverse("cases:case_status", args=[case.pk]), {"status": "closed"})
     assert response.status_code == 422
-    assert "lukkes, når tilbuddet er trukket tilbage" in html.unescape(response.content.decode())
+    assert "Træk først tilbuddet tilbage på ledigheden" in html.unescape(response.content.decode())
     with pytest.raises(ValidationError) as info:
         case_services.case_transition(
             actor=users["sagsbehandler"], case=case, status="closed", by_hand=True

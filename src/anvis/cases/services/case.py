@@ -23,7 +23,6 @@ from ..models import (
     Citizen,
     EventKind,
     HouseholdChild,
-    LegalBarEvent,
     SituationEntry,
 )
 from .common import (
@@ -38,6 +37,7 @@ from .common import (
     citizen_hash,
     cpr_parse_or_error,
 )
+from .support import legal_bar_add
 
 
 def case_create(
@@ -239,26 +239,22 @@ def case_set_urgency(
 
 
 def _carry_bar_events(actor: Any, previous: Case, case: Case) -> int:
-    """Copy the legal-bar events of the citizen's previous case to the new one. A release or a
-    benefit period is a fact about the person, not about one period of homelessness, so closing
-    a case and opening a new one must not lift a bar (the previous case carried its own
-    predecessors' events, so the latest one holds them all)."""
-    carried = 0
-    for old in previous.bar_events.order_by("date", "pk"):
-        with audited("cases.legal_bar_add", actor=actor, note=previous.number) as write:
-            write.created(
-                LegalBarEvent.objects.create(
-                    case=case,
-                    kind=old.kind,
-                    date=old.date,
-                    end=old.end,
-                    benefit=old.benefit,
-                    member=old.member,
-                    recorded_by=old.recorded_by,
-                )
-            )
-        carried += 1
-    return carried
+    """Add the legal-bar events of the citizen's previous case to the new one, through the same
+    service as the case page. A release or a benefit period is a fact about the person, not
+    about one period of homelessness, so closing a case and opening a new one must not lift a
+    bar (the previous case carried its own predecessors' events, so the latest holds them all)."""
+    events = list(previous.bar_events.order_by("date", "pk"))
+    for old in events:
+        legal_bar_add(
+            actor=actor,
+            case=case,
+            kind=old.kind,
+            date=old.date,
+            end=old.end,
+            benefit=old.benefit,
+            member=old.member,
+        )
+    return len(events)
 
 
 def case_transition(

@@ -109,6 +109,10 @@ def _offer_made(*, actor: Any, offer: Offer, vacancy: Vacancy, case: Case, day: 
         )
 
 
+def _local_day(moment: dt.datetime) -> dt.date:
+    return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+
+
 def offer_create(
     *,
     actor: Any,
@@ -127,14 +131,7 @@ def offer_create(
     offer. The answer deadline is the agreement's offer deadline in working days (default 5)
     unless given."""
     day = _today(today)
-    viewing_day = (
-        None
-        if viewing_at is None
-        else viewing_at.date()
-        if timezone.is_naive(viewing_at)
-        else timezone.localdate(viewing_at)
-    )
-    if viewing_day is not None and viewing_day < day:
+    if viewing_at is not None and _local_day(viewing_at) < day:
         # A viewing is arranged with the offer; a past one would also make the decline-after-
         # viewing rule fire on the day of the offer.
         message = _("The viewing cannot be before the offer is made (%(date)s).")
@@ -314,8 +311,7 @@ def offer_reject(
     day = _today(today)
     if code is RejectionGround.OVERCROWDING:
         # The one ground the recorded household decides: the gate's own persons-per-room rule.
-        fresh = Offer.objects.select_related("case", "vacancy").get(pk=offer.pk)
-        codes = gate.offer_check(case=fresh.case, vacancy=fresh.vacancy, day=day).findings.codes
+        codes = gate.offer_check(case=offer.case, vacancy=offer.vacancy, day=day).findings.codes
         if "overcrowded" not in codes:
             raise ValidationError(
                 {
