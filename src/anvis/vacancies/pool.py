@@ -369,6 +369,8 @@ def _row_versions_sql() -> str:
     """One statement listing (kind, case id, row versions) for the rows a citizen is made of
     besides the case and its person: children, areas to avoid, legal-bar events and declined
     offers with the offer's dwelling id, the versions of one kind and case joined in id order.
+    Declined offers of the citizen's earlier cases are not versioned: a closed case holds no
+    active offer (the status page does not close one), so its offers no longer change.
     The case ids come as one array literal (``= ANY``), so the planner knows how many there are
     (a subquery's estimate can be far off after bulk loads)."""
     q = connection.ops.quote_name
