@@ -76,8 +76,11 @@ def load_citizen(
         bar_kinds=bar_kinds,
     )
     (citizen,) = pool.citizens
-    # By citizen, not by case: an offer made in an earlier case of the same person counts.
-    if Offer.objects.active().filter(case__citizen_id=case.citizen_id).exists():
+    # By citizen, not by case: an offer made in an earlier case of the same person counts. An
+    # accepted offer with a lease has been settled: the tenancy it began is the rule ``housed``
+    # until its move-out is recorded (pool.running_leases).
+    active = Offer.objects.active().filter(case__citizen_id=case.citizen_id, lease__isnull=True)
+    if active.exists():
         citizen = replace(citizen, has_active_offer=True)
     return citizen
 

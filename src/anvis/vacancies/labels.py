@@ -26,6 +26,11 @@ TEMPLATES: dict[str, Any] = {
     "declined_before": gettext_lazy(
         "The citizen has already been offered this dwelling and did not take it."
     ),
+    "housed": gettext_lazy(
+        "The citizen already has a tenancy through the agreement (moved in on %(move_in)s) "
+        "that is not recorded as ended: record the move-out on the tenancy first, or give the "
+        "reason for a new placement."
+    ),
     "rent_over_ceiling": gettext_lazy(
         "The rent of %(rent)s kr exceeds the agreement's ceiling of %(ceiling)s kr."
     ),
@@ -80,6 +85,7 @@ RULE_LABELS = {
     "paused": gettext_lazy("Case paused"),
     "active_offer": gettext_lazy("Already has an offer"),
     "declined_before": gettext_lazy("Has declined this dwelling"),
+    "housed": gettext_lazy("Already housed through the agreement"),
     "rent_over_ceiling": gettext_lazy("Rent over the agreement's ceiling"),
     "rent_over_max": gettext_lazy("Rent over the citizen's maximum"),
     "unaffordable": gettext_lazy("Not affordable after estimated housing benefit"),
@@ -136,6 +142,8 @@ def describe(
         p["paused_until"] = _date(p.get("paused_until", ""))
     elif code == "no_agreement":
         p["date"] = _date(p.get("date", ""))
+    elif code == "housed":
+        p["move_in"] = _date(p.get("move_in", ""))
     elif code in ("overcrowded", "below_min_rooms"):
         for key in ("rooms", "rooms_needed", "min_rooms"):
             if key in p:

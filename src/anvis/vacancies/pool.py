@@ -1,8 +1,9 @@
 """The waiting citizens as the matching engine's :class:`Citizen` objects (the citizen pool),
 kept up to date one citizen at a time.
 
-A pool is read from five queries (the cases, their children per case, their areas to avoid,
-their legal-bar events and the dwellings they did not take) in a fixed order (waiting since,
+A pool is read from six queries (the cases, their children per case, their areas to avoid,
+their legal-bar events, the dwellings they did not take and the tenancies through the agreement
+they still hold) in a fixed order (waiting since,
 then case id), so ties in the ranking are broken the same way every time.
 
 Between requests each process keeps its pools in memory together with a *version* per waiting
@@ -29,7 +30,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from anvis.cases.adapters import max_rent_rule, priority_weights
@@ -51,7 +52,7 @@ from anvis_core.cpr import age_on
 from anvis_core.matching.model import NEEDS, Citizen
 from anvis_core.matching.table import CitizenTable
 
-from .models import Offer, OfferStatus, Vacancy
+from .models import Lease, Offer, OfferStatus, Vacancy
 
 OPEN_ENDED = dt.date.max
 """``barred_until`` for a bar without an end (a listed benefit still being paid)."""
@@ -158,10 +159,20 @@ def _pool_queries(today: dt.date, numbers: Sequence[str] | None) -> tuple[QueryS
     return _case_queries(waiting_cases(today=today, numbers=numbers))
 
 
+def running_leases() -> QuerySet[Lease]:
+    """Leases through the agreement (an accepted offer) whose tenancy is not recorded as ended:
+    the citizen is housed. The tenancy app records the end (``Tenancy.ended_on``); it is read
+    through the relation's name, as this app lies below it."""
+    return Lease.objects.filter(offer__status=OfferStatus.ACCEPTED).filter(
+        Q(tenancy__isnull=True) | Q(tenancy__ended_on__isnull=True)
+    )
+
+
 def _case_queries(qs: QuerySet[Case]) -> tuple[QuerySet[Any], ...]:
-    """The five queries citizens are read from: the cases, their children per case, their
-    areas to avoid, their legal-bar events and the dwellings their citizens did not take (in
-    any of their cases)."""
+    """The six queries citizens are read from: the cases, their children per case, their
+    areas to avoid, their legal-bar events, the dwellings their citizens did not take (in
+    any of their cases) and the move-in days of the tenancies through the agreement they still
+    hold (from any of their cases)."""
     ids = qs.values("pk")
     return (
         qs.values_list(*CASE_FIELDS),
@@ -180,22 +191,28 @@ def _case_queries(qs: QuerySet[Case]) -> tuple[QuerySet[Any], ...]:
         .values_list("case__citizen__cases", "vacancy__dwelling_id")
         .order_by("case__citizen__cases", "vacancy__dwelling_id")
         .distinct(),
+        running_leases()
+        .filter(offer__case__citizen__cases__in=ids)
+        .values_list("offer__case__citizen__cases", "move_in_on")
+        .order_by("offer__case__citizen__cases", "move_in_on"),
     )
 
 
 @dataclass
 class _Related:
-    """The rows of the four child queries, per case id."""
+    """The rows of the five child queries, per case id."""
 
     children: dict[int, int]
     excl_districts: dict[int, set[str]]
     excl_departments: dict[int, set[str]]
     bar_events: dict[int, list[core_bars.BarEvent]]
     declined: dict[int, set[str]]
+    housed_since: dict[int, dt.date]
+    """The latest move-in of a tenancy through the agreement the citizen still holds."""
 
     @staticmethod
     def read(queries: Sequence[Iterable[Any]]) -> _Related:
-        child_rows, avoid_rows, bar_rows, declined_rows = queries
+        child_rows, avoid_rows, bar_rows, declined_rows, housed_rows = queries
         declined: dict[int, set[str]] = defaultdict(set)
         for case_id, dwelling_id in declined_rows:
             declined[case_id].add(str(dwelling_id))
@@ -210,8 +227,16 @@ class _Related:
         for case_id, kind, date, end, benefit, member in bar_rows:
             event = core_bars.BarEvent.from_values(kind, date, end, benefit, member)
             bar_events[case_id].append(event)
+        housed_since: dict[int, dt.date] = {}
+        for case_id, move_in in housed_rows:  # ordered by move-in: the latest stays
+            housed_since[case_id] = move_in
         return _Related(
-            dict(child_rows), excl_districts, excl_departments, bar_events, dict(declined)
+            dict(child_rows),
+            excl_districts,
+            excl_departments,
+            bar_events,
+            dict(declined),
+            housed_since,
         )
 
 
@@ -308,6 +333,7 @@ class _Converter:
             waiting=status == CaseStatus.WAITING,
             paused_until=parked_until if parked_until and parked_until >= self.today else None,
             declined_units=_frozen(rel.declined, pk),
+            housed_since=rel.housed_since.get(pk),
             # Affordability per dwelling (rent + a conto − the estimated housing benefit) when
             # the household income for the benefit is known and the caseworker did not set the
             # maximum.
@@ -367,8 +393,9 @@ def _build_pool(
 
 def _row_versions_sql() -> str:
     """One statement listing (kind, case id, row versions) for the rows a citizen is made of
-    besides the case and its person: children, areas to avoid, legal-bar events and declined
-    offers with the offer's dwelling id, the versions of one kind and case joined in id order.
+    besides the case and its person: children, areas to avoid, legal-bar events, declined
+    offers with the offer's dwelling id, and the leases through the agreement of any case of the
+    citizen with their tenancies; the versions of one kind and case joined in id order.
     Declined offers of the citizen's earlier cases are not versioned: a closed case holds no
     active offer (the status page does not close one), so its offers no longer change.
     The case ids come as one array literal (``= ANY``), so the planner knows how many there are
@@ -394,6 +421,18 @@ def _row_versions_sql() -> str:
         "GROUP BY r.case_id"
         for kind, model, extra, join in parts
     ]
+    # The leases of the citizen's cases (any of them) that came through an accepted offer, with
+    # the tenancy that records their end: a lease or tenancy written changes the version.
+    case, offer, lease = (q(m._meta.db_table) for m in (Case, Offer, Lease))
+    tenancy = q(Lease._meta.get_field("tenancy").related_model._meta.db_table)
+    selects.append(
+        "SELECT 5, c.id, "  # noqa: S608
+        "string_agg(concat_ws('.', l.id, l.xmin, l.ctid, t.xmin, t.ctid), ',' ORDER BY l.id) "
+        f"FROM {case} c JOIN {case} s ON s.citizen_id = c.citizen_id "
+        f"JOIN {offer} o ON o.case_id = s.id AND o.status = %s "
+        f"JOIN {lease} l ON l.offer_id = o.id LEFT JOIN {tenancy} t ON t.lease_id = l.id "
+        "WHERE c.id = ANY(%s::bigint[]) GROUP BY c.id"
+    )
     return " UNION ALL ".join(selects)
 
 
@@ -420,16 +459,15 @@ def _pg_versions(today: dt.date, numbers: Sequence[str] | None) -> list[tuple[in
         .values_list("pk", "version", "citizen__birth_date")
     )
     ids = "{" + ",".join([str(pk) for pk, _v, _b in cases]) + "}"
-    related: tuple[dict[int, str], ...] = ({}, {}, {}, {})
+    related: tuple[dict[int, str], ...] = ({}, {}, {}, {}, {})
     with connection.cursor() as cursor:
-        cursor.execute(_row_versions_sql(), [ids, ids, ids, *DECLINED_STATUSES, ids])
+        cursor.execute(
+            _row_versions_sql(),
+            [ids, ids, ids, *DECLINED_STATUSES, ids, OfferStatus.ACCEPTED, ids],
+        )
         for kind, key, versions in cursor.fetchall():
             related[kind - 1][key] = versions
-    children, avoid, bars, declined = related
-    return [
-        (pk, (version, children.get(pk), avoid.get(pk), bars.get(pk), declined.get(pk)))
-        for pk, version, _birth in cases
-    ]
+    return [(pk, (version, *(kind.get(pk) for kind in related))) for pk, version, _birth in cases]
 
 
 def _content_versions(queries: Sequence[list[Any]]) -> list[tuple[int, Version]]:
@@ -502,7 +540,7 @@ def load_citizens(
     The pool is kept in the process under the day, the rent ceiling, the bar kinds, the case
     numbers and the priority and maximum-rent settings; within it, each citizen is reused while
     its case's version is unchanged (module docstring). On PostgreSQL an unchanged pool costs
-    one query, and a change to one case converts that one case (five small queries).
+    one query, and a change to one case converts that one case (six small queries).
     """
     weights, rule = priority_weights(), max_rent_rule()
     key = _pool_key(today, rent_ceiling, tuple(bar_kinds), weights, rule, numbers)
@@ -577,7 +615,7 @@ def _stale_queries(
         wanted = set(stale)
         return [[row for row in rows if row[0] in wanted] for rows in queries]
     if not stale:
-        return [[] for _ in range(5)]
+        return [[] for _ in range(6)]
     if len(stale) > max(100, size // 4):  # many changed: one pass over all is cheaper
         return _pool_queries(today, numbers)
     return _case_queries(Case.objects.filter(pk__in=stale))

@@ -118,6 +118,21 @@ class DeclinedBefore(Rule):
         return {}
 
 
+class Housed(Rule):
+    code = "housed"
+    template = (
+        "The citizen already has a tenancy through the agreement (moved in on {move_in}) that "
+        "is not recorded as ended."
+    )
+    severity = Severity.AGREEMENT
+
+    def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray:
+        return t.housed
+
+    def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
+        return {"move_in": c.housed_since.isoformat() if c.housed_since else ""}
+
+
 def ceiling_judgement(d: Dwelling, ctx: Context) -> CeilingJudgement:
     """The agreement's rent-ceiling judgement of the dwelling (the one rule, shared with the
     turn engine)."""
@@ -404,6 +419,7 @@ RULES: tuple[Rule, ...] = (
     ActiveOffer(),
     DeclinedBefore(),
     AreaBar(),
+    Housed(),
     NoAgreement(),
     DepartmentClosed(),
     CapReached(),

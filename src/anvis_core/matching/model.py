@@ -33,7 +33,9 @@ class Citizen:
     The case's state in the flow: ``waiting`` (False when the case is not waiting for a
     dwelling), ``paused_until`` (the last day of a pause), ``has_active_offer`` and
     ``declined_units`` (the dwellings, :attr:`Dwelling.unit`, the citizen has declined or let
-    expire, or the organisation rejected them for). Ranking pools hold waiting citizens only, so
+    expire, or the organisation rejected them for). ``housed_since`` is the move-in day of a
+    tenancy the citizen got through the agreement and that is not recorded as ended (``None``:
+    no such tenancy). Ranking pools hold waiting citizens only, so
     these matter when one citizen is checked for one dwelling (the offer gate).
     """
 
@@ -55,6 +57,7 @@ class Citizen:
     paused_until: date | None = None
     has_active_offer: bool = False
     declined_units: frozenset[str] = frozenset()
+    housed_since: date | None = None
     can_pay: int | None = None
     """What the household can pay a month for housing (rent and a conto, after the housing
     benefit), from its income; ``None`` when unknown or when the caseworker set the maximum rent

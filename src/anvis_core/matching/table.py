@@ -52,6 +52,8 @@ class CitizenTable:
     paused_until: NDArray[np.int64]
     """Proleptic ordinal of the pause's last day, 0 when not paused."""
     active_offer: BoolArray
+    housed: BoolArray
+    """The citizen has a tenancy through the agreement that is not recorded as ended."""
     floors: NDArray[np.uint64]
     """Bit ``f`` set when floor ``f`` is preferred."""
     excluded_districts: Mapping[str, NDArray[np.int64]]
@@ -113,6 +115,7 @@ class CitizenTable:
                 count=n,
             ),
             active_offer=np.fromiter((c.has_active_offer for c in cs), dtype=np.bool_, count=n),
+            housed=np.fromiter((c.housed_since is not None for c in cs), dtype=np.bool_, count=n),
             floors=floors,
             excluded_districts=_index(cs, "excluded_districts"),
             excluded_departments=_index(cs, "excluded_departments"),

@@ -198,6 +198,7 @@ class _Columns:
             waiting=self.true[:n],
             paused_until=z,
             active_offer=pool.busy[:n],
+            housed=f,
             floors=self.floors[:n],
             excluded_districts=empty,
             excluded_departments=empty,

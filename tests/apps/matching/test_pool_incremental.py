@@ -2,9 +2,10 @@
 
 Each example applies a random sequence of writes to the waiting cases and the rows their
 citizens are made of (fields written with and without ``save()``, children, areas to avoid,
-legal bars, declined offers, the person's birth date, cases leaving and joining the waiting
-list, no-op writes), asking for the pool after some of them. Every pool must equal a full
-rebuild from the same rows: the same citizens in the same order, the same ranking of a vacancy.
+legal bars, declined offers, leases through the agreement and the end of their tenancies, the
+person's birth date, cases leaving and joining the waiting list, no-op writes), asking for the
+pool after some of them. Every pool must equal a full rebuild from the same rows: the same
+citizens in the same order, the same ranking of a vacancy.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from anvis.cases.models import AvoidArea, Case, Citizen, HouseholdChild, LegalBarEvent
+from anvis.tenancy.models import Tenancy
 from anvis.vacancies import adapters, pool
 from anvis.vacancies.gate import score_weights
-from anvis.vacancies.models import DeclineReasonChoice, Offer
+from anvis.vacancies.models import DeclineReasonChoice, Lease, Offer, Vacancy, VacancyStatus
 from anvis_core.matching.eligibility import RULES
 from anvis_core.matching.ranking import rank_vacancy
 from tests.core.matching.helpers import assert_same_table
@@ -41,6 +43,8 @@ change = st.one_of(
     st.tuples(st.just("bar"), st.integers(min_value=-400, max_value=10)),
     st.tuples(st.just("decline"), st.sampled_from(["declined", "expired", "withdrawn"])),
     st.tuples(st.just("birth"), st.integers(min_value=18, max_value=70)),
+    st.tuples(st.just("lease"), st.integers(min_value=-30, max_value=30)),
+    st.tuples(st.just("tenancy"), st.sampled_from([None, "eviction", "own_wish"])),
     st.tuples(st.just("noop"), st.just(None)),
 )
 step = st.tuples(st.integers(min_value=0, max_value=len(CPRS) - 1), change, st.booleans())
@@ -92,6 +96,36 @@ def apply(kind: str, value: Any, case: Case, ctx: dict[str, Any]) -> None:
             offered_on=today,
             response_deadline=today,
         )
+    elif kind == "lease":
+        move_in = today + dt.timedelta(days=value)
+        held = Lease.objects.filter(offer__case=case, offer__status="accepted")
+        if held.exists():  # one accepted offer per case: move its move-in instead
+            held.update(starts_on=move_in, move_in_on=move_in)
+            return
+        vacancy = Vacancy.objects.get(pk=ctx["vacancy"].pk)
+        vacancy.pk, vacancy.turn_record, vacancy.status = None, None, VacancyStatus.LET
+        vacancy.save()
+        offer = Offer.objects.create(
+            vacancy=vacancy,
+            case=case,
+            status="accepted",
+            offered_on=today,
+            response_deadline=today,
+        )
+        Lease.objects.create(
+            vacancy=vacancy, offer=offer, signed_on=today, starts_on=move_in, move_in_on=move_in
+        )
+    elif kind == "tenancy":
+        lease = Lease.objects.filter(offer__case__citizen_id=case.citizen_id).order_by("pk").last()
+        if lease is not None:
+            Tenancy.objects.update_or_create(
+                lease=lease,
+                defaults={
+                    "case": case,
+                    "ended_on": today if value else None,
+                    "end_reason": value or "",
+                },
+            )
     elif kind == "birth":
         Citizen.objects.filter(pk=case.citizen_id).update(
             birth_date=today.replace(year=today.year - value, day=1)

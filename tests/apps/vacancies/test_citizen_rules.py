@@ -18,10 +18,12 @@ from django.utils import timezone
 from anvis.cases import services as case_services
 from anvis.cases.models import Case
 from anvis.stock.models import Dwelling
+from anvis.tenancy import services as tenancy_services
 from anvis.vacancies import gate
 from anvis.vacancies import services as flow
 from anvis.vacancies.adapters import active_offer_counts
 from anvis.vacancies.models import Offer
+from anvis.vacancies.pool import load_citizens
 from anvis_core.cases.status import BY_HAND, TRANSITIONS, CaseStatus
 
 from .conftest import make_case
@@ -154,6 +156,75 @@ def test_an_offer_in_an_earlier_case_counts_as_the_citizens_active_offer(
     other = Dwelling.objects.get(entrance__street="Betavej 2", rent=3100)
     result = gate.offer_check(case=second, vacancy=_open(users, other, today), day=today)
     assert "active_offer" in result.findings.codes
+
+
+def test_a_citizen_still_housed_through_the_agreement_needs_the_leads_reason(
+    users: dict[str, Any], agreement: Any, cheap: Dwelling, today: dt.date
+) -> None:
+    """A citizen whose tenancy through the agreement is not recorded as ended is housed: a new
+    case of theirs (a re-entry after the first was closed) is judged with the rule ``housed`` on
+    every path, the offer dialogue's check, the ranking pool and the offer itself; only the
+    allocation lead may go on, with a reason. Once the move-out is recorded, the rule is gone."""
+    worker, lead = users["sagsbehandler"], users["anvisningsleder"]
+    first, _vacancy, offer = _offered(users, cheap, today)
+    lease = _leased(users, offer, today, today)
+    case_services.case_transition(actor=worker, case=first, status="closed", by_hand=True)
+    second = make_case(users, CPR)
+    assert second.citizen_id == first.citizen_id
+
+    other = _open(users, Dwelling.objects.get(entrance__street="Betavej 2", rent=3100), today)
+    result = gate.offer_check(case=second, vacancy=other, day=today)
+    assert "housed" in result.findings.codes
+    assert any(
+        "har allerede et lejemål gennem aftalen" in row["text"]
+        and today.strftime("%d.%m.%Y") in row["text"]
+        for row in result.rows()
+    )
+    (pooled,) = [
+        c for c in load_citizens(today=today, rent_ceiling=5000).citizens if c.id == second.number
+    ]
+    assert pooled.housed_since == today
+    with pytest.raises(ValidationError):
+        flow.offer_create(actor=worker, vacancy=other, case=second, today=today)
+    with pytest.raises(ValidationError):
+        flow.offer_create(actor=lead, vacancy=other, case=second, today=today)
+    assert not Offer.objects.filter(case=second).exists()
+
+    tenancy_services.tenancy_event_report(
+        actor=users["boligorganisation"],
+        lease=lease,
+        data=tenancy_services.EventInput(
+            kind="move_out", event_date=today, move_out_reason="eviction"
+        ),
+        today=today,
+    )
+    assert "housed" not in gate.offer_check(case=second, vacancy=other, day=today).findings.codes
+    (pooled,) = [
+        c for c in load_citizens(today=today, rent_ceiling=5000).citizens if c.id == second.number
+    ]
+    assert pooled.housed_since is None
+    made = flow.offer_create(actor=worker, vacancy=other, case=second, today=today)
+    assert made.case_id == second.pk
+
+
+def test_the_lead_may_place_a_housed_citizen_with_a_reason(
+    users: dict[str, Any], agreement: Any, cheap: Dwelling, today: dt.date
+) -> None:
+    first, _vacancy, offer = _offered(users, cheap, today)
+    _leased(users, offer, today, today)
+    case_services.case_transition(
+        actor=users["sagsbehandler"], case=first, status="closed", by_hand=True
+    )
+    second = make_case(users, CPR)
+    other = _open(users, Dwelling.objects.get(entrance__street="Betavej 2", rent=3100), today)
+    made = flow.offer_create(
+        actor=users["anvisningsleder"],
+        vacancy=other,
+        case=second,
+        override_reason="Lejemålet er opsagt; genhusning før fraflytningen",
+        today=today,
+    )
+    assert "housed" in {f["code"] for f in made.findings}
 
 
 def test_an_offered_vacancy_is_not_let_through_the_organisations_own_list(
