@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anvis.common.forms import ModelForm, WholeNumberField
 from anvis.common.search import SearchChoiceField
 from anvis.stock.models import Department
 from anvis.stock.search import department_search, department_suggestion
@@ -77,7 +78,7 @@ class CaseCreateForm(SituationFieldsMixin):
         label=_("Released from"), choices=[("", "—"), *ReleaseFromChoice.choices], required=False
     )
     release_date = date_field(_("Release date"), required=False)
-    adults = forms.IntegerField(
+    adults = WholeNumberField(
         label=_("Adults in the household"), min_value=1, max_value=10, initial=1
     )
 
@@ -85,13 +86,13 @@ class CaseCreateForm(SituationFieldsMixin):
         return cpr_parse_or_error(self.cleaned_data["cpr"]).digits
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(ModelForm):
     class Meta:
         model = Citizen
         fields = ["first_name", "last_name", "phone", "email", "preferred_contact"]
 
 
-class HouseholdForm(forms.ModelForm):
+class HouseholdForm(ModelForm):
     children_birth_dates = forms.CharField(
         label=_("Children's birth dates"),
         required=False,
@@ -121,7 +122,7 @@ class HouseholdForm(forms.ModelForm):
         return out
 
 
-class NeedsForm(forms.ModelForm):
+class NeedsForm(ModelForm):
     class Meta:
         model = Case
         fields = [
@@ -134,7 +135,7 @@ class NeedsForm(forms.ModelForm):
         ]
 
 
-class EconomyForm(forms.ModelForm):
+class EconomyForm(ModelForm):
     class Meta:
         model = Case
         fields = [
@@ -205,7 +206,7 @@ class NoteForm(forms.Form):
     )
 
 
-class ShelterStayForm(forms.ModelForm):
+class ShelterStayForm(ModelForm):
     class Meta:
         model = ShelterStay
         fields = ["shelter", "admitted_on", "discharged_on", "action_plan"]
@@ -217,7 +218,7 @@ class DischargeForm(forms.Form):
     action_plan = forms.BooleanField(label=_("Action plan (handleplan) present"), required=False)
 
 
-class SupportPlanForm(forms.ModelForm):
+class SupportPlanForm(ModelForm):
     class Meta:
         model = SupportPlan
         fields = ["method", "provider", "decided_on", "starts_on", "ends_on", "status"]
@@ -225,7 +226,7 @@ class SupportPlanForm(forms.ModelForm):
         help_texts = {"ends_on": _("Empty for CTI: nine months from the start.")}
 
 
-class LegalBarForm(forms.ModelForm):
+class LegalBarForm(ModelForm):
     class Meta:
         model = LegalBarEvent
         fields = ["kind", "member", "date", "end", "benefit"]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 import django_filters
@@ -35,6 +36,8 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
+
+from .importing import parse_number, parse_whole_number
 
 UNPROCESSABLE = 422
 T = TypeVar("T")
@@ -117,6 +120,70 @@ def perform(
     if success:
         messages.success(request, success(result) if callable(success) else success)
     return Done(result)
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number as Danes type it: 3450, 3.450, 3 450 or 3450,00
+    (:func:`anvis.common.importing.parse_whole_number`, the rule the file imports use). Django's
+    own field reads "5.000" as 5 (it drops a trailing ".000"), which made a rent of five thousand
+    kroner five. A text input (numeric keyboard), so the browser does not reinterpret it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("localize", True)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("inputmode", "numeric")
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_whole_number(str(value).strip())
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class DecimalNumberField(forms.DecimalField):
+    """A decimal number as Danes type it: 27,5, 1.234,50 or 5.000 (five thousand), and 27.5
+    (:func:`anvis.common.importing.parse_number`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("localize", True)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return parse_number(str(value))
+        except (ValueError, ArithmeticError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+def number_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """A model form's field for a model field, with the Danish number fields for integers and
+    decimals (:class:`ModelForm`)."""
+    if isinstance(db_field, models.DecimalField):
+        kwargs.setdefault("form_class", DecimalNumberField)
+    elif isinstance(db_field, models.IntegerField) and not db_field.choices:
+        kwargs.setdefault("form_class", WholeNumberField)
+    return db_field.formfield(**kwargs)
+
+
+class ModelForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Django's model form with numbers read as Danes type them (:func:`number_formfield`).
+    Django reads the callback from each form's own ``Meta``, so a subclass's ``Meta`` gets it
+    here unless it names one."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        meta = cls.__dict__.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = staticmethod(number_formfield)
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):

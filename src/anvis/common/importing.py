@@ -89,6 +89,23 @@ def parse_whole_number(text: str) -> int:
     return int(cleaned)
 
 
+def parse_number(text: str) -> Decimal:
+    """A number as Danes type it in a form: 27,5 and 1.234,50 (comma decimal, point thousands),
+    5.000 (a point before groups of three digits separates thousands, as in
+    :func:`parse_whole_number`), and 27.5 (a point otherwise is a decimal point)."""
+    cleaned = text.strip().replace(" ", "").replace("\u00a0", "").replace("kr", "").rstrip(".")
+    if "," in cleaned:
+        whole, _sep, frac = cleaned.partition(",")
+        if not _THOUSANDS.fullmatch(whole) and "." in whole:
+            raise ValueError(text)
+        cleaned = f"{whole.replace('.', '')}.{frac}"
+    elif _THOUSANDS.fullmatch(cleaned):
+        cleaned = cleaned.replace(".", "")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
+        raise ValueError(text)
+    return Decimal(cleaned)
+
+
 def parse_decimal(text: str) -> Decimal:
     """'40,1', '40.1', '40,1 %' → Decimal('40.1')."""
     cleaned = text.replace("%", "").replace(" ", "").replace("\u00a0", "").replace(",", ".")

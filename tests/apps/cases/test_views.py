@@ -228,6 +228,23 @@ def test_economy_override_needs_a_reason(client_for: Any, case: Any) -> None:
     assert "4.500 kr." in body and "Familie hjælper" in body
 
 
+def test_amounts_are_read_as_danes_type_them(client_for: Any, case: Any) -> None:
+    """"12.000" is twelve thousand kroner, not twelve (Django's own number field drops a
+    trailing ".000"); a fraction of a krone is refused, not rounded away."""
+    client = client_for("sagsbehandler")
+    url = reverse("cases:case_edit", args=[case.pk, "oekonomi"])
+    data = {"income_type": "cash_benefit", "housing_benefit": "1.250,00"}
+    response = client.post(url, {**data, "income_amount": "12.345,5"})
+    assert response.status_code == 422
+    assert "Indtast et heltal." in response.content.decode()
+    response = client.post(url, {**data, "income_amount": "12.000"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.income_amount, case.housing_benefit) == (12_000, 1_250)
+    page = client.get(url).content.decode()
+    assert 'value="12000"' in page and 'inputmode="numeric"' in page
+
+
 def test_notes_are_encrypted_and_shown_on_the_timeline(client_for: Any, case: Any) -> None:
     from django.db import connection
 
