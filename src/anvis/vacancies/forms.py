@@ -11,12 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from anvis.agreements.models import HandheldRequest, HandheldStatus
 from anvis.cases.models import Case
 from anvis.cases.search import case_search, case_suggestion
+from anvis.common.forms import DecimalNumberField, WholeNumberField
 from anvis.common.search import SearchChoiceField
 from anvis.permissions import Role, user_has_role, user_organisation_ids
 from anvis.stock.models import Dwelling, Entrance, HousingOrganisation
 from anvis.stock.search import dwelling_search, dwelling_suggestion
 
 from .models import (
+    MAX_CLAIM_AMOUNT,
     MAX_MONTHLY_RENT,
     MAX_REMARKS,
     DeclineReasonChoice,
@@ -52,7 +54,7 @@ class VacancyReportForm(forms.Form):
     )
     notice_date = forms.DateField(label=_("Tenant's notice date"), widget=DATE)
     available_from = forms.DateField(label=_("Available from"), widget=DATE)
-    rent_at_letting = forms.IntegerField(
+    rent_at_letting = WholeNumberField(
         label=_("Rent at letting (kr/month)"),
         min_value=0,
         max_value=MAX_MONTHLY_RENT,
@@ -134,7 +136,7 @@ class OfferForm(forms.Form):
         url_name="",
         method="post",
     )
-    response_working_days = forms.IntegerField(
+    response_working_days = WholeNumberField(
         label=_("Answer deadline (working days)"), min_value=1, max_value=30
     )
     viewing_at = forms.DateTimeField(
@@ -225,7 +227,7 @@ class GuaranteeClaimForm(forms.Form):
         label=_("Date of the move-out or the arrears"),
         widget=DATE,
     )
-    amount = forms.IntegerField(label=_("Amount (kr)"), min_value=1)
+    amount = WholeNumberField(label=_("Amount (kr)"), min_value=1, max_value=MAX_CLAIM_AMOUNT)
     description = forms.CharField(
         label=_("Description"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -296,7 +298,7 @@ class StatementOverviewForm(StatementChoiceForm):
 
 
 class StatementCorrectionForm(StatementChoiceForm):
-    amount = forms.DecimalField(
+    amount = DecimalNumberField(
         label=_("Amount (kr)"),
         max_digits=12,
         decimal_places=2,

@@ -106,6 +106,9 @@ MAX_MONTHLY_RENT = 100_000
 """The highest rent a vacancy, a stock file or the API takes (kr a month): far above any
 dwelling of the agreement, low enough to catch a typing error."""
 MAX_REMARKS = 2000
+MAX_CLAIM_AMOUNT = 10_000_000
+"""The highest guarantee claim a form, the API or a file takes (kr): far above any guarantee of
+the agreement, low enough to catch a typing error and to fit every database's integer."""
 """The longest remarks on a vacancy (characters), from the form, a file or the API."""
 REPORT_HORIZON_DAYS = 366
 """A vacancy is reported within a year of its notice and availability (a date further off is a
@@ -492,7 +495,12 @@ class GuaranteeClaim(models.Model):
     event_date = models.DateField(
         _("date of the move-out or the arrears"),
     )
-    amount = models.PositiveIntegerField(_("amount (kr)"))
+    amount = models.PositiveIntegerField(
+        _("amount (kr)"),
+        validators=[
+            MaxValueValidator(MAX_CLAIM_AMOUNT, _("The amount can be at most %(limit_value)s kr."))
+        ],
+    )
     description = models.TextField(_("description"))
     status = models.CharField(
         _("status"),

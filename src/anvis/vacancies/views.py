@@ -365,6 +365,8 @@ def lease_create(request: HttpRequest, pk: int) -> HttpResponse:
     if done:
         for warning in disclosure.lease_warnings_for(request.user, done.result.warnings, offer):
             messages.warning(request, warning)
+        for correction in done.result.corrections:  # money between the parties: both may see
+            messages.info(request, correction)
         return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
     return _form_page(request, form, _("Register the lease"), offer.vacancy)
 

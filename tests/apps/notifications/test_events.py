@@ -223,6 +223,7 @@ def test_nominee_rejected_tells_maker_and_leads(
             actor=mailed_users["boligorganisation"],
             offer=offer,
             ground="debt_without_plan",
+            note="Gæld uden afdragsordning",
             today=REPORT_DAY,
         )
     assert _recipients(Kind.NOMINEE_REJECTED) == {"u_sagsbehandler", "u_anvisningsleder"}

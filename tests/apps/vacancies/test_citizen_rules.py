@@ -306,10 +306,31 @@ def test_a_lease_is_signed_between_the_offer_and_today_and_starts_after_the_offe
         assert text in " ".join(info.value.message_dict[field])
     vacancy.refresh_from_db()
     assert vacancy.status == "offered" and not hasattr(vacancy, "lease")
+    # A start years ahead would bill the municipality years of void rent.
+    far = today + dt.timedelta(days=5 * 365)
+    with pytest.raises(ValidationError) as info:
+        flow.lease_register(actor=org, offer=offer, signed_on=today, starts_on=far, move_in_on=far)
+    assert set(info.value.message_dict) == {"starts_on", "move_in_on"}
+    assert "mere end et år fremme" in info.value.message_dict["starts_on"][0]
+    with pytest.raises(ValidationError) as info:
+        flow.lease_register(
+            actor=org,
+            offer=offer,
+            signed_on=today,
+            starts_on=later,
+            move_in_on=today + dt.timedelta(days=400),
+        )
+    assert "mere end et år fremme" in " ".join(info.value.message_dict["move_in_on"])
     lease = flow.lease_register(
         actor=org, offer=offer, signed_on=today, starts_on=later, move_in_on=later
     ).lease
     assert lease.void_rent_days == 5
+    # Registering it again says so (not that the case is no longer offered).
+    with pytest.raises(ValidationError) as info:
+        flow.lease_register(
+            actor=org, offer=offer, signed_on=today, starts_on=later, move_in_on=later
+        )
+    assert info.value.messages == ["Lejemålet for dette tilbud er allerede registreret."]
 
 
 def test_a_viewing_is_not_before_the_offer(
@@ -392,8 +413,17 @@ def test_overcrowding_is_a_ground_only_when_the_household_is_too_large(
         soft_confirmed=True,
         today=today,
     )
+    with pytest.raises(ValidationError) as info:
+        flow.offer_reject(
+            actor=users["boligorganisation"], offer=second, ground="overcrowding", today=today
+        )
+    assert list(info.value.message_dict) == ["note"]  # the documentation, on every path
     flow.offer_reject(
-        actor=users["boligorganisation"], offer=second, ground="overcrowding", today=today
+        actor=users["boligorganisation"],
+        offer=second,
+        ground="overcrowding",
+        note="Tre personer i ét værelse",
+        today=today,
     )
     assert Offer.objects.get(pk=second.pk).rejection_ground == "overcrowding"
 

@@ -149,3 +149,48 @@ def test_repairs_without_a_period_and_arrears_with_their_own(
         "Aftalen kræver denne dokumentation: Syns- og fraflytningsrapport med fotos"
         in form.content.decode()
     )
+
+
+def test_the_same_claim_is_not_submitted_or_approved_twice(
+    users: dict[str, Any], lease: Lease
+) -> None:
+    first = submit(users, lease, amount=5_000)
+    with pytest.raises(ValidationError) as exc:
+        submit(users, lease, amount=5_000)
+    assert "Det samme krav (art, dato og beløb) blev indsendt" in str(exc.value)
+    # Another amount, or the first one rejected, is a claim of its own.
+    assert submit(users, lease, amount=3_000).amount == 3_000
+    # Two identical claims from before the rule: only one of them can be approved.
+    twin = GuaranteeClaim.objects.create(
+        lease=lease,
+        kind=first.kind,
+        event_date=first.event_date,
+        amount=first.amount,
+        description="Samme igen",
+        submitted_on=first.submitted_on,
+    )
+    services.guarantee_claim_decide(actor=users["anvisningsleder"], claim=first, approve=True)
+    with pytest.raises(ValidationError):
+        services.guarantee_claim_decide(actor=users["anvisningsleder"], claim=twin, approve=True)
+    services.guarantee_claim_decide(
+        actor=users["anvisningsleder"], claim=twin, approve=False, reason="Dublet"
+    )
+
+
+def test_the_claim_form_reads_danish_amounts_and_refuses_huge_ones(
+    users: dict[str, Any], client_for: Any, lease: Lease
+) -> None:
+    create = reverse("vacancies:claim_create", args=[lease.pk])
+    client = client_for("boligorganisation")
+    data = {
+        "kind": "move_out_repairs",
+        "event_date": lease.starts_on.isoformat(),
+        "description": "Maling",
+    }
+    response = client.post(create, {**data, "amount": "99999999999999999999"})
+    assert response.status_code == 422
+    assert "mindre end eller lig 10000000" in response.content.decode()
+    assert not GuaranteeClaim.objects.exists()
+    response = client.post(create, {**data, "amount": "12.000"})
+    assert response.status_code == 302
+    assert GuaranteeClaim.objects.get().amount == 12_000

@@ -324,7 +324,11 @@ def test_organisation_rejects_only_on_legal_ground(
     with pytest.raises(PermissionDenied):
         services.offer_reject(actor=users["org_b"], offer=offer, ground="overcrowding")
     offer = services.offer_reject(
-        actor=users["boligorganisation"], offer=offer, ground="debt_without_plan", today=REPORT_DAY
+        actor=users["boligorganisation"],
+        offer=offer,
+        ground="debt_without_plan",
+        note="Gæld 12.000 kr., ingen afdragsordning",
+        today=REPORT_DAY,
     )
     assert (offer.status, offer.rejection_ground) == (
         "rejected_by_organisation",

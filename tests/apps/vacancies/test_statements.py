@@ -119,6 +119,72 @@ def test_approve_freezes_with_a_hash_and_corrections_are_new_lines(
     assert MonthlyStatement.objects.get().content_hash == statement.content_hash
 
 
+def test_a_lease_starting_in_an_approved_month_corrects_the_approved_statements(
+    users: dict[str, Any], agreement: Any, cheap: Any, org_a: Any, client_for: Any
+) -> None:
+    """Void rent for March and April was approved while the dwelling stood empty; the lease,
+    registered in May, started on 20 March. Each approved month gets a correction line for
+    what it paid too much; the frozen statements are not touched; the person registering is
+    told."""
+    from anvis.cases.services import case_create
+
+    vacancy = services.vacancy_report(
+        actor=users["boligorganisation"],
+        dwelling=cheap,
+        notice_date=REPORT_DAY - dt.timedelta(days=30),
+        available_from=REPORT_DAY,
+        report_date=REPORT_DAY,
+    )
+    vacancy = services.vacancy_accept(
+        actor=users["anvisningsleder"], vacancy=vacancy, today=REPORT_DAY
+    )
+    case = case_create(
+        actor=users["sagsbehandler"],
+        cpr="120385-1235",
+        first_name="Karl",
+        last_name="Testesen",
+        phone="12345678",
+        situation="shelter_110",
+        situation_since=D(2026, 1, 5),
+        today=D(2026, 2, 1),
+    )
+    offer = services.offer_create(
+        actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=D(2026, 3, 5)
+    )
+    services.offer_accept(actor=users["sagsbehandler"], offer=offer, today=D(2026, 3, 6))
+    lead = users["anvisningsleder"]
+    march, april = (
+        services.statement_approve(
+            actor=lead, organisation_id=org_a.pk, month=month, today=D(2026, 5, 2)
+        )
+        for month in (D(2026, 3, 1), D(2026, 4, 1))
+    )
+    # 04.03–31.03 is 28 days, 3100 × 12 × 28 / 365; April's 30 days 3100 × 12 × 30 / 365.
+    assert (march.content["void_rent_total"], april.content["void_rent_total"]) == (
+        "2853.70",
+        "3057.53",
+    )
+    hashes = {march.content_hash, april.content_hash}
+
+    client = client_for("boligorganisation")
+    response = client.post(
+        reverse("vacancies:lease_create", args=[offer.pk]),
+        {"signed_on": "2026-05-02", "starts_on": "2026-03-20", "move_in_on": "2026-03-20"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    # 04.03–19.03 is 16 days: 1630.68 owed instead of 2853.70; April nothing instead of 3057.53.
+    corrections = {
+        c.statement.month: c.amount
+        for c in StatementCorrection.objects.filter(vacancy=vacancy).select_related("statement")
+    }
+    assert corrections == {D(2026, 3, 1): Decimal("-1223.02"), D(2026, 4, 1): Decimal("-3057.53")}
+    assert {s.content_hash for s in MonthlyStatement.objects.all()} == hashes
+    page = html.unescape(response.content.decode())
+    assert "Den godkendte opgørelse for marts 2026 er rettet med -1.223,02 kr." in page
+    assert "Den godkendte opgørelse for april 2026 er rettet med -3.057,53 kr." in page
+
+
 def test_the_statement_page_pdf_and_xlsx(
     client_for: Any, users: dict[str, Any], handed_back: Any, org_a: Any
 ) -> None:

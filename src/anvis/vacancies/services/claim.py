@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -89,6 +89,33 @@ def _claimed(lease: Lease, kind: str, exclude_pk: int | None = None) -> int:
     return int(qs.aggregate(total=Sum("amount"))["total"] or 0)
 
 
+def _check_not_twice(
+    lease: Lease, kind: str, event_date: dt.date, amount: int, deciding: int | None = None
+) -> None:
+    """The same claim (lease, kind, date and amount) is not paid twice: one submitted or
+    approved is enough. When ``deciding`` a claim, the one submitted first of two identical
+    ones may be approved, the later not."""
+    same = GuaranteeClaim.objects.filter(
+        lease=lease,
+        kind=kind,
+        event_date=event_date,
+        amount=amount,
+        status__in=[ClaimStatus.SUBMITTED, ClaimStatus.APPROVED],
+    )
+    if deciding is not None:
+        same = same.exclude(pk=deciding).filter(Q(status=ClaimStatus.APPROVED) | Q(pk__lt=deciding))
+    first = same.order_by("submitted_on", "pk").first()
+    if first is not None:
+        raise ValidationError(
+            _(
+                "The same claim (kind, date and amount) was submitted on %(submitted)s and is "
+                "%(status)s."
+            )
+            % {"submitted": fmt.date(first.submitted_on), "status": first.get_status_display()},
+            code="claim_twice",
+        )
+
+
 def _check_claim(
     lease: Lease, kind: str, event_date: dt.date, amount: int, claimed: int, today: dt.date
 ) -> None:
@@ -140,6 +167,7 @@ def guarantee_claim_submit(
             .get(pk=lease.pk)
         )
         _check_org_writer(actor, lease.vacancy.organisation_id)
+        _check_not_twice(lease, kind, event_date, amount)
         _check_claim(lease, kind, event_date, amount, _claimed(lease, kind), _today(today))
         claim = write.created(
             GuaranteeClaim.objects.create(
@@ -187,6 +215,7 @@ def guarantee_claim_decide(
                 % {"status": claim.get_status_display()}
             )
         if approve:
+            _check_not_twice(lease, claim.kind, claim.event_date, claim.amount, claim.pk)
             _check_claim(
                 lease,
                 claim.kind,

@@ -24,8 +24,10 @@ from anvis_core.workflow import (
 
 from .. import gate
 from ..models import (
+    REPORT_HORIZON_DAYS,
     EventKind,
     Lease,
+    MonthlyStatement,
     Offer,
     OfferStatus,
     Vacancy,
@@ -39,6 +41,7 @@ from ._common import (
     _user,
     case_event,
 )
+from .statement import correction_write
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,9 @@ class LeaseResult:
     lease: Lease
     warnings: tuple[str, ...] = ()
     placement_registered: bool = False
+    corrections: tuple[str, ...] = ()
+    """What was corrected on approved monthly statements (a lease starting in a month whose
+    void rent was already approved), in words for the person registering the lease."""
 
 
 def _register_placement(*, actor: Any, vacancy: Vacancy, case: Case, move_in_on: dt.date) -> bool:
@@ -71,6 +77,10 @@ def _lock_for_lease(actor: Any, offer: Offer) -> tuple[Vacancy, Offer, Case]:
     Dwelling.objects.select_for_update().filter(pk=dwelling_id).first()
     vacancy, offer = _lock_offer(offer)
     _check_org_writer_or_lead(actor, vacancy.organisation_id)
+    if Lease.objects.filter(offer_id=offer.pk).exists():
+        raise ValidationError(
+            _("The lease of this offer is already registered."), code="lease_exists"
+        )
     if offer.status != OfferStatus.ACCEPTED:
         raise ValidationError(
             _("A lease can only be registered for an accepted offer."),
@@ -139,6 +149,17 @@ def lease_register(
         raise ValidationError(
             {"signed_on": _("A lease cannot be registered as signed later than today.")}
         )
+    # The void rent runs until the lease starts: a start years ahead would bill the
+    # municipality for years. The same horizon as a vacancy's availability.
+    horizon = day + dt.timedelta(days=REPORT_HORIZON_DAYS)
+    far = {
+        name: _("The date is more than a year ahead (after %(date)s); check it.")
+        % {"date": fmt.date(horizon)}
+        for name, value in (("starts_on", starts_on), ("move_in_on", move_in_on))
+        if value > horizon
+    }
+    if far:
+        raise ValidationError(far)
     with transaction.atomic():
         vacancy, offer, case = _lock_for_lease(actor, offer)
         errors: dict[str, str] = {}
@@ -171,6 +192,7 @@ def lease_register(
         lease.full_clean()
         lease.save()
         _lease_timelines(actor=actor, lease=lease, vacancy=vacancy, case=case)
+        corrections = _correct_approved_statements(actor, vacancy, lease, day)
         registered = _register_placement(
             actor=actor, vacancy=vacancy, case=case, move_in_on=move_in_on
         )
@@ -185,4 +207,57 @@ def lease_register(
             before=before,
             after=snapshot(vacancy),
         )
-    return LeaseResult(lease=lease, warnings=tuple(warnings), placement_registered=registered)
+    return LeaseResult(
+        lease=lease,
+        warnings=tuple(warnings),
+        placement_registered=registered,
+        corrections=corrections,
+    )
+
+
+def _correct_approved_statements(
+    actor: Any, vacancy: Vacancy, lease: Lease, day: dt.date
+) -> tuple[str, ...]:
+    """A lease registered after the statement of the month it starts in (or a later one) was
+    approved: those statements paid void rent for days the lease now says were let. Each such
+    month gets a correction line (the frozen lines are never edited) for the difference between
+    the vacancy's line as approved and as the month's statement now computes it."""
+    from ..selectors import statement_compute
+
+    approved = MonthlyStatement.objects.filter(
+        organisation_id=vacancy.organisation_id, month__gte=lease.starts_on.replace(day=1)
+    ).order_by("month")
+    done: list[str] = []
+    for statement in approved:
+        frozen = sum(
+            (
+                Decimal(line["void_rent"]) + Decimal(line["aconto"])
+                for line in statement.content["lines"]
+                if line["ref"] == vacancy.pk
+            ),
+            Decimal("0.00"),
+        )
+        now = statement_compute(
+            organisation_id=vacancy.organisation_id, month=statement.month, as_of=day
+        )
+        owed = sum((line.total for line in now.lines if line.ref == vacancy.pk), Decimal("0.00"))
+        if owed == frozen:
+            continue
+        reason = _(
+            "Lease registered %(registered)s, starting %(start)s: the void rent of %(month)s is "
+            "%(owed)s, not the %(approved)s approved."
+        ) % {
+            "registered": fmt.date(day),
+            "start": fmt.date(lease.starts_on),
+            "month": fmt.month(statement.month),
+            "owed": fmt.money(owed),
+            "approved": fmt.money(frozen),
+        }
+        correction_write(
+            actor=actor, statement=statement, amount=owed - frozen, reason=reason, vacancy=vacancy
+        )
+        done.append(
+            _("The approved statement of %(month)s is corrected by %(amount)s.")
+            % {"month": fmt.month(statement.month), "amount": fmt.money(owed - frozen)}
+        )
+    return tuple(done)

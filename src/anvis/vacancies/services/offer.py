@@ -297,7 +297,8 @@ def offer_withdraw(
 def offer_reject(
     *, actor: Any, offer: Offer, ground: str, note: str = "", today: dt.date | None = None
 ) -> Offer:
-    """The organisation rejects the nominee, only on a legal ground, which is recorded."""
+    """The organisation rejects the nominee, only on a legal ground, which is recorded with its
+    documentation (on every path: the form, the API)."""
     try:
         code = RejectionGround(ground)
     except ValueError:
@@ -322,6 +323,11 @@ def offer_reject(
                 },
                 code="ground_does_not_apply",
             )
+    if not note.strip():
+        raise ValidationError(
+            {"note": _("Describe the ground, e.g. the size of the debt and that no plan exists.")},
+            code="documentation_missing",
+        )
     _offer_close(
         actor=actor,
         offer=offer,

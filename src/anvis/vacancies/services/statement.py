@@ -79,9 +79,25 @@ def statement_correct(
     vacancy: Vacancy | None = None,
 ) -> StatementCorrection:
     """A correction to an approved statement: a new line (positive or negative), never an edit
-    of the frozen lines."""
+    of the frozen lines. The allocation lead's."""
     if not user_has_role(actor, LEAD):
         raise PermissionDenied
+    return correction_write(
+        actor=actor, statement=statement, amount=amount, reason=reason, vacancy=vacancy
+    )
+
+
+def correction_write(
+    *,
+    actor: Any,
+    statement: MonthlyStatement,
+    amount: Decimal,
+    reason: str,
+    vacancy: Vacancy | None = None,
+) -> StatementCorrection:
+    """The correction line itself, checked and audited: by the lead (:func:`statement_correct`)
+    or by the flow when a registration changes what an approved month owes (a lease starting
+    in an approved month)."""
     reason = reason.strip()
     errors: dict[str, Any] = {}
     if not reason:
