@@ -41,6 +41,7 @@ from anvis_core.matching.model import (
     Dwelling,
     Policy,
 )
+from anvis_core.rent_ceiling import CeilingTerms
 from anvis_core.workflow import daily_rent
 
 from .models import Offer, Vacancy, VacancyStatus
@@ -98,9 +99,9 @@ def open_vacancies(*, pks: Sequence[int] | None = None) -> QuerySet[Vacancy]:
     qs = Vacancy.objects.filter(status=VacancyStatus.ACCEPTED)
     if pks is not None:
         qs = qs.filter(pk__in=list(pks))
-    return qs.select_related("organisation", "dwelling__entrance__department").order_by(
-        "answered_on", "pk"
-    )
+    return qs.select_related(
+        "organisation", "dwelling__entrance__department", "turn_record__version"
+    ).order_by("answered_on", "pk")
 
 
 def void_start(vacancy: Vacancy) -> dt.date | None:
@@ -140,6 +141,20 @@ def to_dwelling(vacancy: Vacancy, status: StatusInfo | None) -> Dwelling:
         daily_rent=float(daily_rent(vacancy.rent_at_letting)),
         aconto=d.aconto,
         area_m2=d.area_m2,
+        ceiling=_judged_ceiling(vacancy),
+    )
+
+
+def _judged_ceiling(vacancy: Vacancy) -> CeilingTerms | None:
+    """The ceiling terms of the version that judged the vacancy (its turn record), if any."""
+    record = vacancy.turn_record
+    version = record.version if record is not None else None
+    if version is None:
+        return None
+    return CeilingTerms(
+        ceiling=version.rent_ceiling,
+        basis=version.rent_ceiling_basis,
+        comparison=version.rent_ceiling_comparison,
     )
 
 

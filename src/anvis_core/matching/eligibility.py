@@ -135,17 +135,14 @@ class Housed(Rule):
 
 def ceiling_judgement(d: Dwelling, ctx: Context) -> CeilingJudgement:
     """The agreement's rent-ceiling judgement of the dwelling (the one rule, shared with the
-    turn engine)."""
+    turn engine), by the terms of the version that judged the vacancy when it has them."""
     policy = ctx.policy
-    return judge_rent_ceiling(
-        rent=d.rent,
-        aconto=d.aconto,
-        terms=CeilingTerms(
-            ceiling=policy.rent_ceiling,
-            basis=policy.ceiling_basis,
-            comparison=policy.ceiling_comparison,
-        ),
+    terms = d.ceiling or CeilingTerms(
+        ceiling=policy.rent_ceiling,
+        basis=policy.ceiling_basis,
+        comparison=policy.ceiling_comparison,
     )
+    return judge_rent_ceiling(rent=d.rent, aconto=d.aconto, terms=terms)
 
 
 class RentOverCeiling(Rule):

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from anvis_core.cases.household import AGE_BANDS, PERSONS_PER_ROOM, AgeBand
+from anvis_core.rent_ceiling import CeilingTerms
 
 __all__ = ["AGE_BANDS", "AgeBand"]
 
@@ -119,6 +120,10 @@ class Dwelling:
     """A conto (heating, water) per month, for an agreement that judges the gross rent."""
     area_m2: int = 0
     """The dwelling's area (the housing benefit counts a limited area per person); 0: unknown."""
+    ceiling: CeilingTerms | None = None
+    """The rent-ceiling terms of the agreement version that judged the vacancy (its turn): an
+    accepted vacancy keeps being judged by the terms it was accepted under, as its deadlines,
+    void rent and guarantees are. ``None``: the context's policy."""
 
     @property
     def unit_id(self) -> str:

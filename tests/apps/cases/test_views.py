@@ -229,7 +229,7 @@ def test_economy_override_needs_a_reason(client_for: Any, case: Any) -> None:
 
 
 def test_amounts_are_read_as_danes_type_them(client_for: Any, case: Any) -> None:
-    """"12.000" is twelve thousand kroner, not twelve (Django's own number field drops a
+    """A typed "12.000" is twelve thousand kroner, not twelve (Django's own number field drops a
     trailing ".000"); a fraction of a krone is refused, not rounded away."""
     client = client_for("sagsbehandler")
     url = reverse("cases:case_edit", args=[case.pk, "oekonomi"])

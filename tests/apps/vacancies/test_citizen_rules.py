@@ -442,3 +442,41 @@ def test_void_rent_now_keeps_a_let_dwelling_until_its_lease_starts(
     assert row.vacancy.pk == vacancy.pk and row.account.running
     assert row.account.rent.days == vacancy.void_rent_on(later).rent.days
     assert selectors.void_rent_now(user=users["anvisningsleder"], day=starts).rows == []
+
+
+def test_an_accepted_vacancy_keeps_the_ceiling_it_was_accepted_under(
+    users: dict[str, Any], agreement: Any, cheap: Dwelling, today: dt.date
+) -> None:
+    """The vacancy was accepted as the municipality's under the ceiling then in force (its
+    deadlines, void rent and guarantees follow that version); a lower ceiling from the next day
+    does not make every offer of it an override. A vacancy judged under the new version is."""
+    from anvis.agreements.services import agreement_version_create
+
+    vacancy = _open(users, cheap, today)  # 3,100 kr under the fixture's ceiling
+    case = make_case(users, CPR)
+    tomorrow = today + dt.timedelta(days=1)
+    agreement_version_create(
+        actor=users["anvisningsleder"],
+        agreement=agreement,
+        valid_from=tomorrow,
+        rent_ceiling=3000,
+        rent_target=2500,
+    )
+    codes = gate.offer_check(case=case, vacancy=vacancy, day=tomorrow).findings.codes
+    assert "rent_over_ceiling" not in codes
+    split = gate.vacancy_candidates(vacancy=vacancy, day=tomorrow).split()
+    assert case.number not in split.agreement + split.blocked  # no override needed
+
+    other = Dwelling.objects.get(entrance__street="Betavej 2", rent=3100)
+    later = flow.vacancy_report(
+        actor=users["org_b"],
+        dwelling=other,
+        notice_date=tomorrow,
+        available_from=tomorrow,
+        report_date=tomorrow,
+    )
+    assert later.turn_record.version.rent_ceiling == 3000
+    assert "rent_over_ceiling" in gate.vacancy_blocks(vacancy=later, day=tomorrow).findings.codes
+    assert (
+        "rent_over_ceiling" not in gate.vacancy_blocks(vacancy=vacancy, day=tomorrow).findings.codes
+    )
