@@ -9,4 +9,9 @@ class TenancyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from anvis.events import subscribe
+
         from . import signals  # noqa: F401
+        from .handlers import notice_from_vacancy_report
+
+        subscribe("vacancy.reported", notice_from_vacancy_report)

@@ -59,6 +59,7 @@ class Source(models.TextChoices):
     FILE = "file", _("File")
     API = "api", _("API")
     DEMO = "demo", _("Demo data")
+    VACANCY = "vacancy", _("The dwelling's vacancy report")
 
 
 class TaskStatus(models.TextChoices):

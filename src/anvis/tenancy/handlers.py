@@ -1,0 +1,68 @@
+"""What the tenancy follow-up learns from the vacancy flow, through its events (the vacancy app
+lies below this one and does not import it)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from anvis.common import formats as fmt
+from anvis.events import Event
+from anvis.vacancies.models import Vacancy
+from anvis.vacancies.pool import running_leases
+from anvis_core.tenancy.events import EventKind as CoreKind
+
+from .models import EventKind, Source, TenancyEvent
+
+log = logging.getLogger(__name__)
+
+
+def notice_from_vacancy_report(event: Event) -> None:
+    """The organisation reported a dwelling vacant whose tenant came through the agreement and
+    has not moved out: the report says the tenant gave notice (its notice date). The tenancy
+    gets that notice as an early warning (a follow-up task; the caseworker and the support
+    contact are told), unless the organisation reported it already, so a home that is ending is
+    never missed and a second tenancy does not start beside a running one unnoticed."""
+    from .services import EventInput, tenancy_ensure, tenancy_event_report
+
+    vacancy = Vacancy.objects.filter(pk=event.data.get("vacancy_id")).first()
+    if vacancy is None:
+        return
+    lease = (
+        running_leases()
+        .filter(vacancy__dwelling_id=vacancy.dwelling_id, move_in_on__lte=vacancy.report_date)
+        .exclude(vacancy_id=vacancy.pk)
+        .order_by("-move_in_on", "-pk")
+        .first()
+    )
+    if lease is None:
+        return
+    tenancy = tenancy_ensure(lease=lease)
+    if TenancyEvent.objects.filter(
+        tenancy=tenancy, kind=EventKind.CANCELLATION, event_date=vacancy.notice_date
+    ).exists():
+        return
+    actor = get_user_model().objects.filter(pk=event.actor_id).first()
+    with translation.override("da"):
+        note = _("The dwelling was reported vacant, available from %(date)s.") % {
+            "date": fmt.date(vacancy.available_from)
+        }
+    try:
+        tenancy_event_report(
+            actor=actor,
+            lease=lease,
+            data=EventInput(
+                kind=CoreKind.CANCELLATION.value, event_date=vacancy.notice_date, note=note
+            ),
+            source=Source.VACANCY,
+            today=max(vacancy.report_date, vacancy.notice_date),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        # The report stands; the tenancy is left for the organisation to update by hand.
+        log.warning(
+            "tenancy %s: notice from vacancy %s not recorded: %s", tenancy.pk, vacancy.pk, exc
+        )
