@@ -10,6 +10,9 @@ from a page shown. Every other render of a form page is 200.
 
     return render(request, "x.html", {"form": form}, status=form_status(request, form))
 
+Numbers typed as the user's language writes them (:class:`LocalizedIntegerField`,
+:class:`LocalizedDecimalField`): ``5.000`` kr and ``27,5`` % in Danish.
+
 The one shape of a form view's POST (:func:`submit`): a valid form calls one service; a
 refusal from the service (`ValidationError`) is put on the form, field by field where it names
 one, so the page answers 422 with it; on success a message is shown and the view redirects:
@@ -23,6 +26,7 @@ one, so the page answers 422 with it; on success a message is shown and the view
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -33,6 +37,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
 
@@ -162,6 +167,57 @@ class AnyBooleanFilter(django_filters.BooleanFilter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", AnyBooleanWidget)
         super().__init__(*args, **kwargs)
+
+
+def localized_number_text(value: str) -> str:
+    """A number as the user's language writes it, in Python's form: in Danish ``5.000`` →
+    ``5000``, ``27,5`` → ``27.5``, ``1.234,5`` → ``1234.5``. The thousands separator counts only
+    between groups of three digits (``5.000``, ``1.234.567``), so ``0.8`` stays a decimal point
+    as a spreadsheet writes it; spaces (also non-breaking) are ignored. Django's own
+    localisation removes thousands separators only with ``USE_THOUSAND_SEPARATOR``, which would
+    also group every number the pages write, and otherwise reads ``5.000`` as 5."""
+    decimal = str(get_format("DECIMAL_SEPARATOR"))
+    thousands = str(get_format("THOUSAND_SEPARATOR"))
+    cleaned = value.strip().replace(" ", "").replace("\u00a0", "")
+    whole, separator, fraction = cleaned.partition(decimal)
+    if thousands and re.fullmatch(rf"[-+]?\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+", whole):
+        whole = whole.replace(thousands, "")
+    return f"{whole}.{fraction}" if separator else whole
+
+
+class LocalizedIntegerField(forms.IntegerField):
+    """A whole number typed as the user's language writes it (``5.000`` is five thousand in
+    Danish); a fraction is refused as Django refuses it ("Indtast et heltal.")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("localize", True)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            value = localized_number_text(value)
+        result: int | None = super().to_python(value)
+        return result
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "inputmode": "numeric"}
+
+
+class LocalizedDecimalField(forms.DecimalField):
+    """A decimal number typed as the user's language writes it (``27,5`` and ``1.234,5`` in
+    Danish)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("localize", True)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = localized_number_text(value)
+        return super().to_python(value)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "inputmode": "decimal"}
 
 
 #: For an admin's ``formfield_overrides``: an address typed without a scheme is taken as https
