@@ -8,9 +8,11 @@ Agreements differ in two terms (on the agreement version):
   (the rent must be less, "under 5.000 kr").
 
 The rent judged is the rent at letting the organisation reports for the vacancy, not only the
-stock record. The turn engine (`anvis_core.quotas.turns.check_turn_eligibility`) and the
-placement gate's rule ``rent_over_ceiling`` (`anvis_core.matching.eligibility`) both call
-`judge_rent_ceiling`.
+stock record. The turn engine (`anvis_core.quotas.turns.check_turn_eligibility`), the
+placement gate's rule ``rent_over_ceiling`` (`anvis_core.matching.eligibility`) and the policy
+simulator (which dwellings can reach the municipality, `anvis_core.simulation.stock`) all call
+`judge_rent_ceiling`. Production amounts are whole kroner; the simulator's synthetic rents are
+fractional, so the amounts are typed as numbers (an int is a float to the type checker).
 """
 
 from __future__ import annotations
@@ -30,18 +32,22 @@ class CeilingComparison(StrEnum):
     BELOW = "below"
 
 
+BASES = frozenset(CeilingBasis)
+COMPARISONS = frozenset(CeilingComparison)
+
+
 @dataclass(frozen=True)
 class CeilingTerms:
-    ceiling: int = 5000
+    ceiling: float = 5000
     basis: str = CeilingBasis.NET
     comparison: str = CeilingComparison.AT_MOST
 
 
 @dataclass(frozen=True)
 class CeilingJudgement:
-    rent: int
-    aconto: int
-    judged: int
+    rent: float
+    aconto: float
+    judged: float
     terms: CeilingTerms
     within: bool
 
@@ -57,12 +63,12 @@ class CeilingJudgement:
         }
 
 
-def judge_rent_ceiling(*, rent: int, aconto: int = 0, terms: CeilingTerms) -> CeilingJudgement:
+def judge_rent_ceiling(*, rent: float, aconto: float = 0, terms: CeilingTerms) -> CeilingJudgement:
     """Is the monthly rent within the agreement's ceiling, on the agreement's basis and
     comparison?"""
-    if terms.basis not in tuple(CeilingBasis):
+    if terms.basis not in BASES:
         raise ValueError(f"unknown ceiling basis {terms.basis!r}")
-    if terms.comparison not in tuple(CeilingComparison):
+    if terms.comparison not in COMPARISONS:
         raise ValueError(f"unknown ceiling comparison {terms.comparison!r}")
     judged = rent + aconto if terms.basis == CeilingBasis.GROSS else rent
     below = terms.comparison == CeilingComparison.BELOW

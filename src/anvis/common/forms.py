@@ -10,6 +10,9 @@ from a page shown. Every other render of a form page is 200.
 
     return render(request, "x.html", {"form": form}, status=form_status(request, form))
 
+Numbers typed as Danes write them (:class:`WholeNumberField`, :class:`DecimalNumberField`, and
+every integer and decimal field of a :class:`ModelForm`): ``5.000`` kr and ``27,5`` %.
+
 The one shape of a form view's POST (:func:`submit`): a valid form calls one service; a
 refusal from the service (`ValidationError`) is put on the form, field by field where it names
 one, so the page answers 422 with it; on success a message is shown and the view redirects:

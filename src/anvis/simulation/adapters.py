@@ -10,11 +10,15 @@ instances, so it stays fast at Aalborg scale of 30,000 dwellings):
   rooms for adults + children) and whether it needs an accessible dwelling (step-free access,
   elevator or wheelchair). Its group is situation × age band (18–24, 25–49, 50+ on `today`);
 - the stock: every dwelling of the agreement's parties (all organisations when no agreement is
-  in force) with organisation, department, entrance, rent, rooms, type and accessibility (a
-  dwelling with step-free access, an elevator or wheelchair access counts as accessible);
-- the agreement version in force `today` (share, rent ceiling, covered types, caps per entrance
-  and department, the municipality's response deadline and the citizen's offer deadline in
-  working days, converted to calendar days × 7/5) and the department steps in force;
+  in force) with organisation, department, entrance, rent, a conto, rooms, type and
+  accessibility (a dwelling with step-free access, an elevator or wheelchair access counts as
+  accessible);
+- the agreement version in force `today` (share, rent ceiling with its basis and comparison,
+  covered types, caps per entrance and department, a cap of 0 meaning no placements as in the
+  gate, the municipality's response deadline and the citizen's offer deadline in working days,
+  converted to calendar days × 7/5) and the department steps in force;
+- the departments closed today by composition monitoring: the monitoring app's
+  `department_status_map`, which the placement gate reads too (`vacancies.adapters.load_setting`);
 - arrival rates: the cases registered (`opened_on`) in the last 12 months, per situation × age
   band, are the yearly rates. When fewer than `MIN_REGISTRATIONS` were registered, the data are
   too thin and the Aalborg defaults apply instead: Aalborg's 440 new homeless a year for its
@@ -44,6 +48,7 @@ from anvis.agreements.models import AgreementVersion, AllocationAgreement, Depar
 from anvis.cases.models import Case, CaseStatus
 from anvis.cases.models import Situation as CaseSituation
 from anvis.common import formats as fmt
+from anvis.monitoring.selectors import department_status_map
 from anvis.simulation.start_state import (
     bucket_credits,
     held_vacancies,
@@ -200,8 +205,11 @@ def _regime(
     department_key: dict[int, str],
 ) -> tuple[RegimeSpec, dict[str, str], float]:
     """The regime, department → step name, and the offer response time in calendar days."""
+    # closed by composition monitoring, as the placement gate reads it (load_setting)
+    statuses = department_status_map(today, list(department_key))
+    closed = tuple(sorted(department_key[dept] for dept, info in statuses.items() if info.closed))
     if version is None or agreement is None:
-        return RegimeSpec(), {}, 5.0
+        return RegimeSpec(closed_departments=closed), {}, 5.0
     steps: dict[str, StepSpec] = {}
     department_steps: dict[str, str] = {}
     seen: set[int] = set()
@@ -219,12 +227,16 @@ def _regime(
         share=version.share,
         steps=tuple(steps.values()),
         rent_ceiling=float(version.rent_ceiling),
+        rent_ceiling_basis=version.rent_ceiling_basis,
+        rent_ceiling_comparison=version.rent_ceiling_comparison,
         covered_types=tuple(version.covered_dwelling_types or (DwellingType.FAMILY,)),
         response_days=Distribution.fixed(
             version.response_deadline_working_days * CALENDAR_PER_WORKING_DAY
         ),
-        stairwell_cap=version.cap_per_entrance_12m or None,
-        department_cap=version.cap_per_department_12m or None,
+        # None: no cap; 0: no placements (the gate's CapState(max=0))
+        stairwell_cap=version.cap_per_entrance_12m,
+        department_cap=version.cap_per_department_12m,
+        closed_departments=closed,
     )
     return regime, department_steps, version.offer_response_working_days * CALENDAR_PER_WORKING_DAY
 
@@ -246,6 +258,7 @@ def _stock(
         org_name,
         org_cvr,
         rent,
+        aconto,
         rooms,
         dtype,
         step_free,
@@ -259,6 +272,7 @@ def _stock(
         "entrance__department__organisation__name",
         "entrance__department__organisation__cvr",
         "rent",
+        "aconto",
         "rooms",
         "dwelling_type",
         "step_free",
@@ -274,6 +288,7 @@ def _stock(
                 department=department,
                 entrance=f"{department} / {entrance_id}",
                 rent=float(rent),
+                aconto=float(aconto),
                 rooms=int(rooms),
                 type=dtype,
                 accessible=bool(step_free or elevator or wheelchair),

@@ -8,6 +8,8 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from anvis.common.forms import DecimalNumberField, WholeNumberField
+from anvis.vacancies.models import MAX_MONTHLY_RENT
 from anvis_core.simulation import ScenarioError
 
 from .models import ScenarioSource
@@ -22,9 +24,17 @@ POLICY_CHOICES = [
 
 NOT_NEGATIVE = _("The value must not be negative.")
 PROBABILITY = _("A probability must be between 0 and 1.")
+# Durations in days the form takes: up to a year (the batch interval and the response time).
+MAX_DAYS = 365
 SCENARIO_MESSAGES = {
     "stock.dwellings": _("There are no dwellings in the database to simulate."),
     "groups": _("There is neither a waiting list nor any new cases to simulate."),
+    "regime.rent_ceiling_basis": _(
+        "The agreement's rent ceiling must be judged on net or gross rent."
+    ),
+    "regime.rent_ceiling_comparison": _(
+        "The agreement's rent ceiling must be an upper limit (at most) or a limit to stay under."
+    ),
 }
 
 
@@ -40,7 +50,7 @@ class RunForm(forms.Form):
         label=_("Start from"), choices=ScenarioSource.choices, initial=ScenarioSource.DATABASE
     )
     regime = forms.ChoiceField(label=_("Regime"), choices=REGIME_CHOICES, initial="agreement")
-    share_percent = forms.DecimalField(
+    share_percent = DecimalNumberField(
         label=_("Municipal share (%)"),
         required=False,
         max_digits=6,
@@ -56,18 +66,23 @@ class RunForm(forms.Form):
         required=False,
         initial=True,
     )
-    rent_ceiling = forms.IntegerField(
+    rent_ceiling = WholeNumberField(
         label=_("Rent ceiling (kr/month)"),
         required=False,
-        validators=[_min(0, _("The rent ceiling must not be negative."))],
+        validators=[
+            _min(0, _("The rent ceiling must not be negative.")),
+            MaxValueValidator(
+                MAX_MONTHLY_RENT, _("The rent ceiling can be at most %(limit_value)s kr a month.")
+            ),
+        ],
     )
-    stairwell_cap = forms.IntegerField(
+    stairwell_cap = WholeNumberField(
         label=_("Cap per stairwell (placements per 12 months)"),
         required=False,
         validators=[_min(0, _("A cap must not be negative (0 means no cap)."))],
         help_text=_("0 means no cap; empty keeps the source's cap."),
     )
-    department_cap = forms.IntegerField(
+    department_cap = WholeNumberField(
         label=_("Cap per department (placements per 12 months)"),
         required=False,
         validators=[_min(0, _("A cap must not be negative (0 means no cap)."))],
@@ -77,22 +92,22 @@ class RunForm(forms.Form):
     matching_policy = forms.ChoiceField(
         label=_("Matching rules"), choices=POLICY_CHOICES, initial="baseline", required=False
     )
-    batch_days = forms.IntegerField(
+    batch_days = WholeNumberField(
         label=_("Batch interval (days)"),
         initial=7,
         validators=[
             _min(1, _("The batch interval must be at least 1 day.")),
-            MaxValueValidator(365, _("The batch interval must be at most 365 days.")),
+            MaxValueValidator(MAX_DAYS, _("The batch interval must be at most 365 days.")),
         ],
     )
-    acceptance_probability = forms.DecimalField(
+    acceptance_probability = DecimalNumberField(
         label=_("Probability that an offer is accepted (0–1)"),
         required=False,
         max_digits=5,
         decimal_places=3,
         validators=[_min(Decimal(0), PROBABILITY), MaxValueValidator(Decimal(1), PROBABILITY)],
     )
-    access_probability = forms.DecimalField(
+    access_probability = DecimalNumberField(
         label=_("Ad hoc: probability that a vacancy reaches the municipality (0–1)"),
         required=False,
         max_digits=5,
@@ -100,13 +115,18 @@ class RunForm(forms.Form):
         validators=[_min(Decimal(0), PROBABILITY), MaxValueValidator(Decimal(1), PROBABILITY)],
         help_text=_("Empty: 0.08 (the shipped ad hoc assumption)."),
     )
-    response_days = forms.IntegerField(
+    response_days = WholeNumberField(
         label=_("Municipality's response time (days)"),
         required=False,
-        validators=[_min(0, _("The response time must not be negative."))],
+        validators=[
+            _min(0, _("The response time must not be negative.")),
+            MaxValueValidator(
+                MAX_DAYS, _("The response time must be at most %(limit_value)s days.")
+            ),
+        ],
         help_text=_("Empty: the source's value (ad hoc: 30 days)."),
     )
-    arrivals_per_year = forms.DecimalField(
+    arrivals_per_year = DecimalNumberField(
         label=_("New homeless a year"),
         required=False,
         max_digits=9,
@@ -114,7 +134,7 @@ class RunForm(forms.Form):
         validators=[_min(Decimal(0), _("The arrival rate must not be negative."))],
         help_text=_("Empty: the source's rates; otherwise the groups' rates are scaled to this."),
     )
-    years = forms.IntegerField(
+    years = WholeNumberField(
         label=_("Years"),
         initial=10,
         validators=[
@@ -122,7 +142,7 @@ class RunForm(forms.Form):
             MaxValueValidator(30, _("Simulate at most 30 years.")),
         ],
     )
-    replications = forms.IntegerField(
+    replications = WholeNumberField(
         label=_("Replications"),
         initial=20,
         validators=[
@@ -130,7 +150,7 @@ class RunForm(forms.Form):
             MaxValueValidator(500, _("At most 500 replications.")),
         ],
     )
-    seed = forms.IntegerField(
+    seed = WholeNumberField(
         label=_("Seed"), initial=1, validators=[_min(0, _("The seed must not be negative."))]
     )
 

@@ -86,6 +86,8 @@ class CompiledModel:
     """Cumulative shares of the support methods (drawn per placement)."""
     method_breakdown_per_day: FloatArray
     """Constant breakdown hazard per method: −ln(retained after 12 months) / 365.25."""
+    under_agreement: NDArray[np.bool_]
+    """Per dwelling of the stock: a covered type within the ceiling (`Stock.under_agreement`)."""
     open_rel: IntArray = dataclasses.field(default_factory=lambda: np.zeros(0, np.int64))
     """Reportable dwellings (indices into `rel`) the municipality holds at the start."""
     recent_entrance: IntArray = dataclasses.field(default_factory=lambda: np.zeros(0, np.int64))
@@ -113,6 +115,7 @@ class CompiledModel:
             accessible=st.accessible[r],
             turnover_per_year=st.turnover_per_year[r],
             area=st.area[r],
+            aconto=st.aconto[r],
         )
         # the start state is compiled into the model's arrays; its dwelling ids need the
         # explicit stock, which the copy leaves out
@@ -120,7 +123,11 @@ class CompiledModel:
             self.scenario, stock=SyntheticStockSpec(), open_vacancies=(), recent_placements=()
         )
         return dataclasses.replace(
-            self, scenario=scenario, stock=stock, rel=np.arange(len(r), dtype=np.int64)
+            self,
+            scenario=scenario,
+            stock=stock,
+            rel=np.arange(len(r), dtype=np.int64),
+            under_agreement=self.under_agreement[r],
         )
 
 
@@ -162,9 +169,8 @@ def compile_model(scenario: Scenario, stock: Stock | None = None) -> CompiledMod
     stock = stock if stock is not None else build_stock(scenario.stock)
     regime = scenario.regime
     step_names, shares, dep_step = _department_steps(scenario, stock)
-    covered_idx = [stock.type_names.index(t) for t in regime.covered_types if t in stock.type_names]
-    relevant = np.isin(stock.dwelling_type, covered_idx) & (stock.rent <= regime.rent_ceiling)
-    relevant &= stock.turnover_per_year > 0
+    under_agreement = stock.under_agreement(regime)
+    relevant = under_agreement & (stock.turnover_per_year > 0)
     rel = np.flatnonzero(relevant).astype(np.int64)
     rate = stock.turnover_per_year[rel] / DAYS_PER_YEAR
     dwelling_org = stock.dwelling_organisation[rel]
@@ -222,6 +228,7 @@ def compile_model(scenario: Scenario, stock: Stock | None = None) -> CompiledMod
         method_breakdown_per_day=np.array(
             [-math.log(m.retained_12_months) / DAYS_PER_YEAR for m in methods]
         ),
+        under_agreement=under_agreement,
         **_start_state(scenario, stock, rel),
     )
 

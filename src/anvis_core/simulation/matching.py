@@ -203,6 +203,7 @@ class VacancyView:
     placed_entrance: int = 0
     placed_department: int = 0
     at: float = 0.0
+    aconto: float = 0.0
 
 
 class _Columns:

@@ -72,7 +72,11 @@ class ProductionPolicy:
         self.batch_rules = tuple(r for r in self.citizen_rules if r.code != "cap_reached")
         closed = set(regime.closed_departments)
         self.closed = frozenset(str(j) for j, name in enumerate(departments) if name in closed)
-        self.policy = Policy(rent_ceiling=_whole(regime.rent_ceiling))
+        self.policy = Policy(
+            rent_ceiling=_whole(regime.rent_ceiling),
+            ceiling_basis=regime.rent_ceiling_basis,
+            ceiling_comparison=regime.rent_ceiling_comparison,
+        )
         self._columns: _Columns | None = None
 
     # ------------------------------------------------------------------ the production form
@@ -81,6 +85,7 @@ class ProductionPolicy:
         return Dwelling(
             id=str(v.vacancy),
             rent=_whole(v.rent),
+            aconto=_whole(v.aconto),
             rooms=v.rooms,
             district="",
             department_id=str(v.department),

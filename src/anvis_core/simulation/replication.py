@@ -230,6 +230,7 @@ class Replication:
         self.bucket_count = [0] * len(model.bucket_names)
         rel = model.rel
         self.d_rent = stock.rent[rel].tolist()
+        self.d_aconto = stock.aconto[rel].tolist()
         self.d_rooms = stock.rooms[rel].tolist()
         self.d_acc = stock.accessible[rel].tolist()
         self.d_dep = stock.dwelling_department[rel].tolist()
@@ -245,6 +246,12 @@ class Replication:
         self.dep_cap = regime.department_cap if self.agreement else None
         self.window = regime.cap_window_days
         self.capped = self.st_cap is not None or self.dep_cap is not None
+        # departments closed by composition monitoring: nobody is placed there by either
+        # policy (the production policy's gate finds them itself)
+        closed = set(regime.closed_departments)
+        self.closed = frozenset(
+            j for j, name in enumerate(self.model.stock.departments) if name in closed
+        )
         self.st_hist: dict[int, deque[float]] = {}
         self.dep_hist: dict[int, deque[float]] = {}
         self.st_res: dict[int, int] = {}
@@ -628,7 +635,17 @@ class Replication:
         st = self._window_count(self.st_hist, e, t) + self.st_res.get(e, 0)
         dep = self._window_count(self.dep_hist, d, t) + self.dep_res.get(d, 0)
         return VacancyView(
-            self.d_rent[r], self.d_rooms[r], self.d_acc[r], v, self.d_org[r], d, e, st, dep, t
+            self.d_rent[r],
+            self.d_rooms[r],
+            self.d_acc[r],
+            v,
+            self.d_org[r],
+            d,
+            e,
+            st,
+            dep,
+            t,
+            self.d_aconto[r],
         )
 
     def excluded(self, v: int) -> list[int]:
@@ -657,6 +674,9 @@ class Replication:
     def offer_online(self, v: int, t: float) -> None:
         if self.gated:
             self.offer_gated(v, t)
+            return
+        if self.closed and self.d_dep[self.vac.rel[v]] in self.closed:
+            self.give_back(v, t, "closed")
             return
         level = self.cap_level(v, t) if self.capped else 0
         if level:
@@ -705,6 +725,9 @@ class Replication:
         for v in todo:
             r = self.vac.rel[v]
             e, d = self.d_ent[r], self.d_dep[r]
+            if d in self.closed:
+                self.give_back(v, t, "closed")
+                continue
             level = self.cap_level(v, t, extra_st.get(e, 0), extra_dep.get(d, 0))
             if level:
                 self.give_back(v, t, "cap_stairwell" if level == 1 else "cap_department")

@@ -264,9 +264,7 @@ def aggregate(model: CompiledModel, reps: Sequence[dict[str, Any]]) -> dict[str,
         "schema": SCHEMA,
         "confidence_level": CONFIDENCE,
         "scenario": _scenario_echo(s),
-        "stock": stock.summary(
-            rent_ceiling=s.regime.rent_ceiling, covered_types=s.regime.covered_types
-        ),
+        "stock": stock.summary(eligible=model.under_agreement),
         "queue": _queue(waits["all"]["mean_days"], col),
         "mm1_reference": mm1_reference(model),
         "waiting_time_by_group": waits,

@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from anvis_core.quotas import share_from_percent
+from anvis_core.rent_ceiling import BASES, COMPARISONS, CeilingBasis, CeilingComparison
 
 from .errors import ScenarioError
 
@@ -203,6 +204,8 @@ class DwellingSpec:
     accessible: bool = False
     turnover_per_year: float | None = None
     id: str = ""
+    aconto: float = 0.0
+    """A conto for heating and water a month (counts against a gross rent ceiling)."""
 
 
 @dataclass(frozen=True)
@@ -254,16 +257,21 @@ class RegimeSpec:
     share: Fraction = Fraction(27, 100)
     steps: tuple[StepSpec, ...] = ()
     rent_ceiling: float = 5000.0
+    rent_ceiling_basis: str = CeilingBasis.NET.value
+    """'net' (the rent) or 'gross' (rent + the dwelling's a conto): `anvis_core.rent_ceiling`."""
+    rent_ceiling_comparison: str = CeilingComparison.AT_MOST.value
+    """'at_most' (the rent may equal the ceiling) or 'below' (it must be less)."""
     covered_types: tuple[str, ...] = ("family",)
     response_days: Distribution = field(default_factory=lambda: Distribution.fixed(10))
     notice_lead_days: float = 0.0
     stairwell_cap: int | None = None
     department_cap: int | None = None
+    """None: no cap; 0: no placements at all (as the agreement's cap of 0)."""
     cap_window_days: float = 365.0
     access_probability: float = 1.0
     other_needs_share: float = 0.0
     closed_departments: tuple[str, ...] = ()
-    """Departments closed to new placements by composition monitoring (production policy)."""
+    """Departments closed to new placements by composition monitoring (both policies)."""
     start_credit: tuple[BucketCredit, ...] = ()
     """Buckets that start from a running agreement's counter instead of zero credit."""
 
@@ -500,6 +508,7 @@ def validate(s: Scenario) -> None:
         type_names = {t.name for t in st.types}
         for i, d in enumerate(st.dwellings):
             _nonneg(d.rent, f"stock.dwellings[{i}].rent")
+            _nonneg(d.aconto, f"stock.dwellings[{i}].aconto")
             _check(d.rooms >= 0, f"stock.dwellings[{i}].rooms", "must be ≥ 0")
             _check(d.type in type_names, f"stock.dwellings[{i}].type", f"unknown type {d.type!r}")
             if d.turnover_per_year is not None:
@@ -546,18 +555,32 @@ def _validate_regime(s: Scenario) -> None:
         for dep, step in st.department_steps.items():
             _check(step in step_names, "stock.department_steps", f"{dep}: unknown step {step!r}")
     _nonneg(r.rent_ceiling, "regime.rent_ceiling")
+    _check(
+        r.rent_ceiling_basis in BASES,
+        "regime.rent_ceiling_basis",
+        f"must be 'net' or 'gross', got {r.rent_ceiling_basis!r}",
+    )
+    _check(
+        r.rent_ceiling_comparison in COMPARISONS,
+        "regime.rent_ceiling_comparison",
+        f"must be 'at_most' or 'below', got {r.rent_ceiling_comparison!r}",
+    )
     _check_distribution(r.response_days, "regime.response_days")
     _nonneg(r.notice_lead_days, "regime.notice_lead_days")
     for key in ("stairwell_cap", "department_cap"):
         cap = getattr(r, key)
-        _check(cap is None or cap >= 1, f"regime.{key}", "must be ≥ 1 (omit it for no cap)")
+        _check(
+            cap is None or cap >= 0,
+            f"regime.{key}",
+            "must be ≥ 0 (0: no placements; omit it for no cap)",
+        )
     _check(r.cap_window_days > 0, "regime.cap_window_days", "must be > 0")
     _probability(r.access_probability, "regime.access_probability")
     _probability(r.other_needs_share, "regime.other_needs_share")
 
 
 def _validate_matching(s: Scenario) -> None:
-    m, r = s.matching, s.regime
+    m = s.matching
     _check(m.policy in POLICIES, "matching.policy", "must be 'baseline' or 'production'")
     for code in m.rules or ():
         _check(
@@ -569,11 +592,6 @@ def _validate_matching(s: Scenario) -> None:
         m.rules is None or m.policy == "production",
         "matching.rules",
         "rules are chosen for the production policy only",
-    )
-    _check(
-        not r.closed_departments or m.policy == "production",
-        "regime.closed_departments",
-        "closed departments need matching.policy = 'production' (the baseline ignores them)",
     )
     _check(m.mode in ("online", "batch"), "matching.mode", "must be 'online' or 'batch'")
     _check(m.batch_days > 0, "matching.batch_days", "must be > 0")
@@ -858,6 +876,7 @@ def _department_dwellings(
         if count < 0:
             raise ScenarioError(grp.at("count"), "must be ≥ 0")
         rent = grp.number("rent", 0.0)
+        aconto = grp.number("aconto", 0.0)
         rooms = grp.integer("rooms", 1)
         dtype = grp.string("type", types[0].name if types else "family")
         accessible = grp.boolean("accessible", False)
@@ -876,6 +895,7 @@ def _department_dwellings(
                     accessible=accessible,
                     turnover_per_year=None if turnover < 0 else turnover,
                     id=f"{name}/{k + 1}",
+                    aconto=aconto,
                 )
             )
     return out
@@ -966,6 +986,8 @@ def _parse_regime(rt: _Table) -> RegimeSpec:
         share=rt.percent("share_percent", rd.share),
         steps=tuple(steps),
         rent_ceiling=rt.number("rent_ceiling", rd.rent_ceiling),
+        rent_ceiling_basis=rt.string("rent_ceiling_basis", rd.rent_ceiling_basis),
+        rent_ceiling_comparison=rt.string("rent_ceiling_comparison", rd.rent_ceiling_comparison),
         covered_types=tuple(covered),
         response_days=rt.distribution("response_days", rd.response_days),
         notice_lead_days=rt.number("notice_lead_days", rd.notice_lead_days),

@@ -2,7 +2,10 @@
 
 `generate_stock` builds a synthetic stock from a few parameters (documented in
 docs/simulation.md); `stock_from_dwellings` takes dwellings given one by one (e.g. the
-database's stock, converted to `DwellingSpec` by the web layer).
+database's stock, converted to `DwellingSpec` by the web layer). `Stock.under_agreement` says
+which dwellings the agreement covers: a covered type and a rent within the ceiling, judged
+dwelling by dwelling by `anvis_core.rent_ceiling.judge_rent_ceiling` (the one judgement the turn
+engine and the placement gate also make).
 """
 
 from __future__ import annotations
@@ -14,7 +17,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .scenario import DwellingSpec, DwellingTypeSpec, ExplicitStockSpec, SyntheticStockSpec
+from anvis_core.rent_ceiling import CeilingTerms, judge_rent_ceiling
+
+from .scenario import (
+    DwellingSpec,
+    DwellingTypeSpec,
+    ExplicitStockSpec,
+    RegimeSpec,
+    SyntheticStockSpec,
+)
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -38,6 +49,8 @@ class Stock:
     accessible: BoolArray
     turnover_per_year: FloatArray
     area: FloatArray
+    aconto: FloatArray
+    """A conto for heating and water a month (0 in a synthetic stock)."""
 
     @property
     def n_dwellings(self) -> int:
@@ -47,12 +60,35 @@ class Stock:
     def dwelling_organisation(self) -> IntArray:
         return self.department_organisation[self.dwelling_department]
 
-    def summary(self, *, rent_ceiling: float, covered_types: Sequence[str]) -> dict[str, Any]:
-        """Plain facts about the stock, reported with every result."""
-        covered = np.isin(
+    def covered(self, covered_types: Sequence[str]) -> BoolArray:
+        """The dwellings of the covered types."""
+        out: BoolArray = np.isin(
             self.dwelling_type,
             [self.type_names.index(t) for t in covered_types if t in self.type_names],
         )
+        return out
+
+    def under_agreement(self, regime: RegimeSpec) -> BoolArray:
+        """The dwellings of a covered type whose rent is within the ceiling on the regime's
+        basis (net, or gross with the a conto) and comparison (at most, or below): each judged
+        by `judge_rent_ceiling`."""
+        out = self.covered(regime.covered_types)
+        terms = CeilingTerms(
+            ceiling=regime.rent_ceiling,
+            basis=regime.rent_ceiling_basis,
+            comparison=regime.rent_ceiling_comparison,
+        )
+        idx = np.flatnonzero(out)
+        within = [
+            judge_rent_ceiling(rent=rent, aconto=aconto, terms=terms).within
+            for rent, aconto in zip(self.rent[idx].tolist(), self.aconto[idx].tolist(), strict=True)
+        ]
+        out[idx] = np.asarray(within, dtype=np.bool_)
+        return out
+
+    def summary(self, *, eligible: BoolArray) -> dict[str, Any]:
+        """Plain facts about the stock, reported with every result; `eligible` are the
+        dwellings under the agreement (`under_agreement`)."""
         family = (
             self.dwelling_type == self.type_names.index("family")
             if "family" in self.type_names
@@ -64,7 +100,6 @@ class Stock:
             if known_area.any()
             else None
         )
-        eligible = covered & (self.rent <= rent_ceiling)
         return {
             "organisations": len(self.organisations),
             "departments": len(self.departments),
@@ -166,6 +201,7 @@ def generate_stock(spec: SyntheticStockSpec) -> Stock:
         accessible=accessible,
         turnover_per_year=turnover,
         area=area,
+        aconto=np.zeros(n_dw),
     )
 
 
@@ -186,6 +222,7 @@ def stock_from_dwellings(
     d_type = np.empty(n, dtype=np.int64)
     rooms = np.empty(n, dtype=np.int64)
     rent = np.empty(n, dtype=np.float64)
+    aconto = np.empty(n, dtype=np.float64)
     acc = np.empty(n, dtype=np.bool_)
     turnover = np.empty(n, dtype=np.float64)
     for i, d in enumerate(dwellings):
@@ -199,6 +236,7 @@ def stock_from_dwellings(
         d_type[i] = t
         rooms[i] = d.rooms
         rent[i] = d.rent
+        aconto[i] = d.aconto
         acc[i] = d.accessible
         turnover[i] = (
             types[t].turnover_per_year if d.turnover_per_year is None else d.turnover_per_year
@@ -220,6 +258,7 @@ def stock_from_dwellings(
         accessible=acc,
         turnover_per_year=turnover,
         area=np.full(n, np.nan),
+        aconto=aconto,
     )
 
 

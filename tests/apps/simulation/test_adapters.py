@@ -102,9 +102,10 @@ def test_query_count_does_not_grow_with_the_stock(agreement: Any, waiting: Any) 
     with CaptureQueriesContext(connection) as after:
         s = scenario_from_database(today=TODAY)
     assert isinstance(s.stock, ExplicitStockSpec) and len(s.stock.dwellings) == 24
-    # the list, the stock, the agreement and steps, the registrations, and today's running
-    # state (turn counters, held vacancies, recent leases, tenancies): none per dwelling
-    assert len(after.captured_queries) == len(before.captured_queries) <= 12
+    # the list, the stock, the agreement and steps, the registrations, the departments'
+    # monitoring status (closures), and today's running state (turn counters, held vacancies,
+    # recent leases, tenancies): none per dwelling
+    assert len(after.captured_queries) == len(before.captured_queries) <= 15
 
 
 def test_running_state_comes_from_the_ledger_and_tenancies(
@@ -131,3 +132,99 @@ def test_running_state_comes_from_the_ledger_and_tenancies(
     # no vacancies held, no leases, no tenancies yet: the stated default after housing
     assert s.open_vacancies == () and s.recent_placements == ()
     assert [(m.name, m.retained_12_months) for m in s.tenancy.methods] == [("default", 0.9)]
+
+
+def _statuses(today: Any, closed: set[int]) -> None:
+    """A fresh monitoring snapshot: the given departments red (closed), the others green."""
+    from decimal import Decimal
+
+    from anvis.monitoring.models import DepartmentStatus
+    from anvis.stock.models import Department
+
+    for department in Department.objects.all():
+        DepartmentStatus.objects.create(
+            department=department,
+            as_of=today,
+            status="red" if department.pk in closed else "green",
+            proposal_level="",
+            proposed_share=Decimal("25"),
+        )
+
+
+def test_departments_the_gate_closes_are_closed_in_the_simulation(
+    agreement: Any, waiting: Any, org_a: Any
+) -> None:
+    """The departments composition monitoring closes today (what the placement gate reads) are
+    the scenario's closed departments, and no replication places anybody there, with the
+    system's own matching rules or the baseline."""
+    import dataclasses
+
+    from anvis.monitoring.selectors import department_status_map
+    from anvis.stock.models import Dwelling
+    from anvis_core.simulation import compile_model, run_replication
+
+    closed = org_a.departments.get()
+    entrance = closed.entrances.first()
+    Dwelling.objects.bulk_create(
+        Dwelling(entrance=entrance, floor=str(i), door="tv", rooms=1, area_m2=40, rent=3000)
+        for i in range(2, 22)
+    )
+    _statuses(TODAY, {closed.pk})
+    assert {d for d, info in department_status_map(TODAY).items() if info.closed} == {closed.pk}
+
+    s = scenario_from_database(today=TODAY)
+    assert s.regime.closed_departments == ("Alfa Boligselskab, afd. 101",)
+    s = s.with_changes(
+        regime=dataclasses.replace(s.regime, share=Fraction(1), steps=()), horizon_days=3650.0
+    )
+    for policy in ("production", "baseline"):
+        run = s.with_changes(matching=dataclasses.replace(s.matching, policy=policy))
+        model = compile_model(run)
+        rep = run_replication(model, 0, record=True)
+        departments = {model.stock.departments[p["department"]] for p in rep["placement_log"]}
+        assert rep["counts"]["closed"] > 0, policy
+        assert "Alfa Boligselskab, afd. 101" not in departments, policy
+
+
+def test_agreement_ceiling_terms_and_a_conto_are_judged_as_the_gate_judges(
+    agreement: Any, waiting: Any, org_a: Any
+) -> None:
+    """A ceiling on gross rent ("rent + a conto under 5,000 kr") lets in only the dwellings the
+    gate's own judgement lets in: 3,100 + 1,900 a conto = 5,000 is not under 5,000."""
+    from anvis.agreements.models import AgreementVersion
+    from anvis.stock.models import Dwelling
+    from anvis_core.rent_ceiling import CeilingTerms, judge_rent_ceiling
+    from anvis_core.simulation import run_scenario
+
+    AgreementVersion.objects.filter(agreement=agreement).update(
+        rent_ceiling_basis="gross", rent_ceiling_comparison="below"
+    )
+    Dwelling.objects.filter(entrance__department__organisation=org_a, rent=3100).update(aconto=1900)
+    s = scenario_from_database(today=TODAY)
+    assert (s.regime.rent_ceiling_basis, s.regime.rent_ceiling_comparison) == ("gross", "below")
+    assert isinstance(s.stock, ExplicitStockSpec)
+    assert sorted(d.aconto for d in s.stock.dwellings) == [0, 0, 0, 1900]
+
+    terms = CeilingTerms(ceiling=5000, basis="gross", comparison="below")
+    live = sum(
+        judge_rent_ceiling(rent=rent, aconto=aconto, terms=terms).within
+        for rent, aconto in Dwelling.objects.values_list("rent", "aconto")
+    )
+    assert live == 1  # Beta's 3,100 kr dwelling without a conto
+    result = run_scenario(s.with_changes(replications=2, horizon_days=365.0))
+    assert result["stock"]["covered_dwellings_within_ceiling"] == live
+
+
+@pytest.mark.parametrize(("cap", "expected"), [(0, 0), (None, None), (2, 2)])
+def test_a_cap_of_zero_is_no_placements_not_no_cap(
+    agreement: Any, waiting: Any, cap: int | None, expected: int | None
+) -> None:
+    """The gate reads a cap of 0 as CapState(max=0): nothing may be placed; only an empty cap
+    is no cap."""
+    from anvis.agreements.models import AgreementVersion
+
+    AgreementVersion.objects.filter(agreement=agreement).update(
+        cap_per_entrance_12m=cap, cap_per_department_12m=cap
+    )
+    s = scenario_from_database(today=TODAY)
+    assert (s.regime.stairwell_cap, s.regime.department_cap) == (expected, expected)

@@ -71,12 +71,57 @@ def test_valid_parameters(agreement: Any, waiting: Any) -> None:
         ),
         ({"years": "0"}, "years", "Simulér mindst 1 år."),
         ({"batch_days": "0"}, "batch_days", "Intervallet skal være mindst 1 dag."),
+        ({"rent_ceiling": "5,5"}, "rent_ceiling", "Indtast et heltal."),
+        (
+            {"rent_ceiling": "150.000"},
+            "rent_ceiling",
+            "Huslejeloftet kan højst være 100000 kr. om måneden.",
+        ),
+        ({"response_days": "1.000"}, "response_days", "Svartiden må højst være 365 dage."),
+        ({"response_days": "-1"}, "response_days", "Svartiden må ikke være negativ."),
+        ({"years": "1.000"}, "years", "Simulér højst 30 år."),
     ],
 )
 def test_bad_parameters_give_danish_errors(
     agreement: Any, data: dict[str, Any], field: str, message: str
 ) -> None:
     assert _errors(data).get(field) == [message]
+
+
+@pytest.mark.parametrize(
+    ("data", "cleaned"),
+    [
+        ({"rent_ceiling": "5.000"}, {"rent_ceiling": 5000}),
+        ({"rent_ceiling": "4.500"}, {"rent_ceiling": 4500}),
+        ({"rent_ceiling": "4500"}, {"rent_ceiling": 4500}),
+        ({"rent_ceiling": "5.000,00"}, {"rent_ceiling": 5000}),
+        ({"response_days": "14"}, {"response_days": 14}),
+        ({"share_percent": "27,5"}, {"share_percent": "27.5"}),
+        ({"acceptance_probability": "0,8"}, {"acceptance_probability": "0.8"}),
+        ({"acceptance_probability": "0.8"}, {"acceptance_probability": "0.8"}),
+        ({"arrivals_per_year": "1.234,5"}, {"arrivals_per_year": "1234.5"}),
+    ],
+)
+def test_danish_numbers_are_read_as_danes_write_them(
+    agreement: Any, waiting: Any, data: dict[str, Any], cleaned: dict[str, Any]
+) -> None:
+    with translation.override("da"):
+        form = RunForm({**VALID, **data}, today=TODAY)
+        assert form.is_valid(), form.errors
+        params = form.parameters()
+    assert {k: params[k] for k in cleaned} == cleaned
+
+
+@pytest.mark.parametrize(
+    "parameter", ["regime.rent_ceiling_basis", "regime.rent_ceiling_comparison"]
+)
+def test_ceiling_terms_errors_are_danish(agreement: Any, monkeypatch: Any, parameter: str) -> None:
+    def fail(parameters: dict[str, Any], *, today: Any) -> Any:
+        raise ScenarioError(parameter, "must be 'net' or 'gross'")
+
+    monkeypatch.setattr(sim_forms, "build_scenario", fail)
+    (message,) = _errors({})["__all__"]
+    assert message.startswith("Aftalens huslejeloft skal ")
 
 
 def test_scenario_error_is_put_on_the_form_field(agreement: Any, monkeypatch: Any) -> None:

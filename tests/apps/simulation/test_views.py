@@ -173,3 +173,38 @@ def test_failed_run_shows_the_error(client_for: Any, users: Any, agreement: Any)
         .content.decode()
     )
     assert "Kørslen mislykkedes." in page
+
+
+def test_numbers_are_read_as_danes_write_them(
+    client_for: Any, agreement: Any, waiting: Any
+) -> None:
+    """ "5.000" kr is five thousand, not 5; "27,5" % and "0,8" have a decimal comma."""
+    response = client_for("anvisningsleder").post(
+        reverse("simulation:run_list"),
+        {
+            **FORM,
+            "rent_ceiling": "5.000",
+            "response_days": "14",
+            "share_percent": "27,5",
+            "acceptance_probability": "0,8",
+            "arrivals_per_year": "1.200",
+            "replications": "2",
+        },
+    )
+    assert response.status_code == 302
+    run = SimulationRun.objects.get()
+    assert run.parameters["rent_ceiling"] == 5000
+    assert run.parameters["share_percent"] == "27.5"
+    assert run.parameters["acceptance_probability"] == "0.8"
+    assert run.parameters["arrivals_per_year"] == "1200"
+
+
+def test_a_response_time_of_a_thousand_days_is_refused(
+    client_for: Any, agreement: Any, waiting: Any
+) -> None:
+    response = client_for("anvisningsleder").post(
+        reverse("simulation:run_list"), {**FORM, "response_days": "1.000"}
+    )
+    assert response.status_code == 422
+    assert "Svartiden må højst være 365 dage." in response.content.decode()
+    assert not SimulationRun.objects.exists()

@@ -107,7 +107,6 @@ def test_rules_are_chosen_by_name(small: Make) -> None:
         ({"matching": {"policy": "fancy"}}, "matching.policy"),
         ({"matching": {"policy": "production", "rules": ["pets"]}}, "matching.rules"),
         ({"matching": {"rules": ["accessibility"]}}, "matching.rules"),
-        ({"regime": {"closed_departments": ["A1"]}}, "regime.closed_departments"),
     ],
 )
 def test_policy_parameters_are_validated(

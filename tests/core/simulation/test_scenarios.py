@@ -47,7 +47,9 @@ SCENARIOS = REPO / "docs" / "scenarios"
         ({"matching": {"acceptance_probability": 1.5}}, "matching.acceptance_probability"),
         ({"regime": {"access_probability": -0.1}}, "regime.access_probability"),
         ({"groups": [{"name": "g", "shelter_fraction": 2}]}, "groups[0].shelter_fraction"),
-        ({"regime": {"stairwell_cap": 0}}, "regime.stairwell_cap"),
+        ({"regime": {"stairwell_cap": -1}}, "regime.stairwell_cap"),
+        ({"regime": {"rent_ceiling_basis": "brutto"}}, "regime.rent_ceiling_basis"),
+        ({"regime": {"rent_ceiling_comparison": "under"}}, "regime.rent_ceiling_comparison"),
         ({"regime": {"rent_ceilling": 5000}}, "regime.rent_ceilling"),
         ({"colour": "blue"}, "colour"),
         ({"groups": [{"name": "g", "max_rent": {"dist": "gamma"}}]}, "groups[0].max_rent.dist"),
@@ -172,7 +174,8 @@ def test_synthetic_stock_matches_its_calibration() -> None:
     spec = load_scenarios(SCENARIOS / "aalborg.toml")["agreement"].stock
     assert isinstance(spec, SyntheticStockSpec)
     stock = generate_stock(spec)
-    summary = stock.summary(rent_ceiling=5000, covered_types=["family"])
+    regime = RegimeSpec(rent_ceiling=5000, covered_types=("family",))
+    summary = stock.summary(eligible=stock.under_agreement(regime))
     assert (summary["organisations"], summary["departments"], summary["dwellings"]) == (
         20,
         250,
