@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anvis.common.fields import lookup_hash
-from anvis.common.forms import NumberFilter
+from anvis.common.forms import CharFilter, NumberFilter
 from anvis_core.cases.dates import add_years
 from anvis_core.cases.household import YOUNG_AGES
 from anvis_core.cpr import CprError, parse_cpr
@@ -49,7 +49,7 @@ def age_band_q(code: str, today: dt.date) -> Q:
 
 
 class CaseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Case number, name or CPR number"), method="search")
+    q = CharFilter(label=_("Case number, name or CPR number"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=CaseStatus.choices)
     situation = django_filters.ChoiceFilter(label=_("Situation"), choices=Situation.choices)
     min_priority = NumberFilter(

@@ -208,6 +208,21 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+SEARCH_MAX_LENGTH = 200
+"""The longest text a list's search or text filter takes: far above any name, address or case
+number, and far below what makes a database's pattern matching fail (SQLite refuses a LIKE
+pattern over 50,000 bytes)."""
+
+
+class CharFilter(django_filters.CharFilter):
+    """django-filter's text filter with a length limit (:data:`SEARCH_MAX_LENGTH`): a longer
+    value is an error naming the filter, not a failed query."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
+        super().__init__(*args, **kwargs)
+
+
 class NumberFilter(django_filters.NumberFilter):
     """django-filter's number filter, limited to the integers a database holds: a larger value
     is an error naming the filter (400 in the API), not a failed query (SQLite cannot bind it,

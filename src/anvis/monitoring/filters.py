@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anvis.common.forms import CharFilter
 from anvis.common.widgets import FastSelect
 from anvis.stock.models import Department, HousingOrganisation
 
@@ -15,7 +16,7 @@ from .models import DesignationKind, Status
 
 
 class MonitoringDepartmentFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = CharFilter(label=_("Search"), method="search")
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=Status.choices, field_name="monitoring_status__status"
     )

@@ -8,17 +8,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anvis.audit.models import AuditEvent, PersonalDataAccess
+from anvis.common.forms import CharFilter
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class AuditEventFilter(django_filters.FilterSet):
-    actor = django_filters.CharFilter(
-        label=_("Who"), field_name="actor_label", lookup_expr="icontains"
-    )
-    action = django_filters.CharFilter(label=_("Action"), lookup_expr="icontains")
-    object_type = django_filters.CharFilter(label=_("Object type"), lookup_expr="icontains")
-    object = django_filters.CharFilter(label=_("Object"), method="search_object")
+    actor = CharFilter(label=_("Who"), field_name="actor_label", lookup_expr="icontains")
+    action = CharFilter(label=_("Action"), lookup_expr="icontains")
+    object_type = CharFilter(label=_("Object type"), lookup_expr="icontains")
+    object = CharFilter(label=_("Object"), method="search_object")
     date_from = django_filters.DateFilter(
         label=_("From"), field_name="at", lookup_expr="date__gte", widget=_DATE
     )
@@ -35,11 +34,9 @@ class AuditEventFilter(django_filters.FilterSet):
 
 
 class PersonalDataAccessFilter(django_filters.FilterSet):
-    user = django_filters.CharFilter(
-        label=_("Who"), field_name="user_label", lookup_expr="icontains"
-    )
-    what = django_filters.CharFilter(label=_("What"), lookup_expr="icontains")
-    subject = django_filters.CharFilter(label=_("Citizen or case"), method="search_subject")
+    user = CharFilter(label=_("Who"), field_name="user_label", lookup_expr="icontains")
+    what = CharFilter(label=_("What"), lookup_expr="icontains")
+    subject = CharFilter(label=_("Citizen or case"), method="search_subject")
     date_from = django_filters.DateFilter(
         label=_("From"), field_name="at", lookup_expr="date__gte", widget=_DATE
     )

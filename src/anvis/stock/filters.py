@@ -7,14 +7,14 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from anvis.common.forms import AnyBooleanFilter, NumberFilter
+from anvis.common.forms import AnyBooleanFilter, CharFilter, NumberFilter
 from anvis.common.widgets import FastSelect
 
 from .models import Department, Dwelling, DwellingType, Entrance, HousingOrganisation
 
 
 class OrganisationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = CharFilter(label=_("Search"), method="search")
 
     class Meta:
         model = HousingOrganisation
@@ -25,13 +25,13 @@ class OrganisationFilter(django_filters.FilterSet):
 
 
 class DepartmentFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = CharFilter(label=_("Search"), method="search")
     organisation = django_filters.ModelChoiceFilter(
         label=_("Housing organisation"),
         queryset=HousingOrganisation.objects.none(),
         widget=FastSelect,
     )
-    district = django_filters.CharFilter(label=_("District"), lookup_expr="iexact")
+    district = CharFilter(label=_("District"), lookup_expr="iexact")
 
     class Meta:
         model = Department
@@ -46,8 +46,8 @@ class DepartmentFilter(django_filters.FilterSet):
 
 
 class EntranceFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Address"), field_name="street", lookup_expr="icontains")
-    department_number = django_filters.CharFilter(
+    q = CharFilter(label=_("Address"), field_name="street", lookup_expr="icontains")
+    department_number = CharFilter(
         label=_("Department number"), field_name="department__number", lookup_expr="iexact"
     )
     department = NumberFilter(
@@ -66,7 +66,7 @@ class DwellingFilter(django_filters.FilterSet):
         queryset=HousingOrganisation.objects.none(),
         widget=FastSelect,
     )
-    department_number = django_filters.CharFilter(
+    department_number = CharFilter(
         label=_("Department number"),
         field_name="entrance__department__number",
         lookup_expr="iexact",

@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from anvis.agreements.figures import figure_choices, figure_q
 from anvis.agreements.models import AllocationAgreement
-from anvis.common.forms import NumberFilter
+from anvis.common.forms import CharFilter, NumberFilter
 from anvis.common.widgets import FastSelect
 from anvis.stock.models import HousingOrganisation
 from anvis_core.quotas import Quarter
@@ -69,7 +69,7 @@ class VacancyFilter(django_filters.FilterSet):
         queryset=HousingOrganisation.objects.none(),
         widget=FastSelect,
     )
-    department_number = django_filters.CharFilter(
+    department_number = CharFilter(
         label=_("Department number"),
         field_name="dwelling__entrance__department__number",
         lookup_expr="iexact",

@@ -282,3 +282,12 @@ def test_list_filters_and_priority_order(client_for: Any, case: Any, users: Any)
     assert other.number not in body and case.number not in body
     body = client.get(reverse("cases:case_list"), {"age_band": "40-49"}).content.decode()
     assert case.number in body
+
+
+def test_a_huge_search_is_an_error_on_the_page_not_a_failed_query(
+    client_for: Any, case: Any
+) -> None:
+    """SQLite refuses a LIKE pattern over 50,000 bytes; every list's text filter is limited."""
+    response = client_for("sagsbehandler").post(reverse("cases:case_list"), {"q": "x" * 100_000})
+    assert response.status_code == 422
+    assert "højst have 200 tegn" in response.content.decode()
