@@ -296,3 +296,27 @@ def test_the_audit_row_of_an_agreement_change_holds_its_parties(
             actor=users["anvisningsleder"], agreement=agreement, period_end=D(2020, 1, 1)
         )
     assert AuditEvent.objects.filter(action="agreements.agreement_update").count() == 1
+
+
+def test_lengthening_a_period_into_another_agreement_of_a_party_is_refused(
+    agreement: Any, users: dict[str, Any], org_a: Any, org_b: Any
+) -> None:
+    lead = users["anvisningsleder"]
+    later = services.agreement_create(
+        actor=lead,
+        municipality="Aalborg Kommune",
+        title="Ny aftale",
+        period_start=D(2028, 1, 1),
+        parties=[org_b],
+    )
+    # Without a change of parties, a longer period is still checked against them.
+    with pytest.raises(ValidationError) as exc:
+        services.agreement_update(actor=lead, agreement=agreement, period_end=D(2028, 3, 31))
+    assert exc.value.message_dict["parties"] == [
+        f"{org_b.name} er allerede part i aftalen “Ny aftale” (fra 01.01.2028, indtil den "
+        "opsiges), hvis periode overlapper denne. En organisation kan kun være part i én aftale "
+        "ad gangen: afslut den anden aftale først, eller lad denne starte efter den."
+    ]
+    # Adding a party of the old agreement to the later one, once they no longer overlap: fine.
+    services.agreement_update(actor=lead, agreement=later, parties=[org_a, org_b])
+    assert set(later.parties.all()) == {org_a, org_b}

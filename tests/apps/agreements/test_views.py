@@ -7,7 +7,12 @@ from typing import Any
 import pytest
 
 from anvis.agreements import services
-from anvis.agreements.models import AgreementVersion, DepartmentStep, HandheldRequest
+from anvis.agreements.models import (
+    AgreementVersion,
+    AllocationAgreement,
+    DepartmentStep,
+    HandheldRequest,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +210,44 @@ def test_ledger_spreadsheet(client_for: Any, agreement: Any, org_a: Any) -> None
     assert org_a.name in [r[0] for r in rows[1:]]
     eligible = rows[0].index("Egnede")
     assert all(isinstance(r[eligible], int) for r in rows[1:])  # numbers, not text
+
+
+def test_a_party_cannot_be_in_two_agreements_in_force_at_once(
+    client_for: Any, agreement: Any, org_a: Any, org_b: Any
+) -> None:
+    """The fixture's agreement (A and B, 01.01.2024 – 31.12.2027) is in force for A; a second
+    agreement with A from 01.01.2027 would make the turn engine, the ledger and the report judge
+    A's vacancies by the newer one. Refused on the parties field, naming the other agreement."""
+    client = client_for("anvisningsleder")
+    new = {"municipality": "Aalborg Kommune", "title": "Ny aftale", "parties": [org_a.pk]}
+    response = client.post("/aftaler/ny/", {**new, "period_start": "2027-01-01"})
+    assert response.status_code == 422
+    message = (
+        f"{org_a.name} er allerede part i aftalen “Udlejningsaftale” (01.01.2024 – 31.12.2027), "
+        "hvis periode overlapper denne."
+    )
+    assert any(message in e for e in response.context["form"].errors["parties"])
+    assert message in response.content.decode()
+    assert not AllocationAgreement.objects.filter(title="Ny aftale").exists()
+    # From the day after the other agreement ends, A may join the new one.
+    response = client.post("/aftaler/ny/", {**new, "period_start": "2028-01-01"})
+    assert response.status_code == 302
+    later = AllocationAgreement.objects.get(title="Ny aftale")
+    # Editing either agreement into an overlap is refused the same way.
+    response = client.post(f"/aftaler/{later.pk}/rediger/", {**new, "period_start": "2027-06-01"})
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    response = client.post(
+        f"/aftaler/{agreement.pk}/rediger/",
+        {
+            "municipality": "Aalborg Kommune",
+            "title": "Udlejningsaftale",
+            "parties": [org_a.pk, org_b.pk],
+            "period_start": "2024-01-01",
+            "signed_on": "2023-12-01",
+        },
+    )
+    assert response.status_code == 422
+    assert "aftalen “Ny aftale” (fra 01.01.2028, indtil den opsiges)" in response.content.decode()
+    agreement.refresh_from_db()
+    assert agreement.period_end == dt.date(2027, 12, 31)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from anvis.audit.services import audited
 from anvis.common import formats as fmt
 from anvis.stock.models import HousingOrganisation
+from anvis_core.quotas import periods_overlap
 
 from ..models import (
     AgreementVersion,
@@ -54,8 +55,12 @@ def agreement_create(
             )
         )
         agreement.full_clean()
+        parties = list(parties)
+        errors = _party_conflicts(agreement, parties)
+        if errors:
+            raise ValidationError({"parties": errors})
         agreement.save()
-        agreement.parties.set(list(parties))
+        agreement.parties.set(parties)
     initial = {"covered_dwelling_types": ["family"], **(terms or {})}
     agreement_version_create(actor=actor, agreement=agreement, valid_from=period_start, **initial)
     return agreement
@@ -103,18 +108,71 @@ def _agreement_change(
         errors["period_end" if agreement.period_end else "period_start"] = _(
             "Vacancies have already been judged by the agreement outside this period."
         )
+    party_errors: list[Any] = []
     if parties is not None:
         parties = list(parties)
         removed = current - {p.pk for p in parties}
         if removed and judged.filter(organisation__in=removed).exists():
-            errors["parties"] = _(
-                "A party whose vacancies have been judged by the agreement cannot be removed."
+            party_errors.append(
+                _("A party whose vacancies have been judged by the agreement cannot be removed.")
             )
+    party_errors += _party_conflicts(
+        agreement, parties if parties is not None else list(agreement.parties.all())
+    )
+    if party_errors:
+        errors["parties"] = party_errors
     if errors:
         raise ValidationError(errors)
     agreement.save()
     if parties is not None:
         agreement.parties.set(parties)
+
+
+def _period_text(agreement: AllocationAgreement) -> str:
+    if agreement.period_end is None:
+        return _("from %(start)s until terminated") % {"start": fmt.date(agreement.period_start)}
+    return f"{fmt.date(agreement.period_start)} – {fmt.date(agreement.period_end)}"
+
+
+def _party_conflicts(
+    agreement: AllocationAgreement, parties: list[HousingOrganisation]
+) -> list[Any]:
+    """One message per party that is already party to another agreement whose period overlaps
+    this agreement's (`anvis_core.quotas.periods_overlap`): an organisation is party to one
+    agreement at a time, because the turn engine, batch matching, the ledger and the report
+    each read *the* agreement of an organisation on a day. The parties are locked, so two
+    writes cannot each add the same party to overlapping agreements."""
+    pks = [p.pk for p in parties]
+    if not pks:
+        return []
+    list(HousingOrganisation.objects.select_for_update().filter(pk__in=pks).values_list("pk"))
+    others = (
+        AllocationAgreement.objects.filter(parties__in=pks)
+        .exclude(pk=agreement.pk)
+        .distinct()
+        .order_by("period_start", "pk")
+    )
+    errors: list[Any] = []
+    for other in others:
+        if not periods_overlap(
+            agreement.period_start, agreement.period_end, other.period_start, other.period_end
+        ):
+            continue
+        for organisation in other.parties.filter(pk__in=pks).order_by("name"):
+            errors.append(
+                _(
+                    "%(organisation)s is already party to the agreement “%(agreement)s” "
+                    "(%(period)s), whose period overlaps this one. An organisation can be party "
+                    "to one agreement at a time: end the other agreement first, or start this "
+                    "one after it."
+                )
+                % {
+                    "organisation": organisation.name,
+                    "agreement": other.title,
+                    "period": _period_text(other),
+                }
+            )
+    return errors
 
 
 # --- versions -----------------------------------------------------------------------------------
