@@ -92,13 +92,17 @@ class VersionEntry:
     version: AgreementVersion
     valid_until: dt.date | None
     changes: list[TermChange]
+    judged: bool
+    """The version has judged vacancies."""
     used: bool
+    """The version has judged vacancies or has been in force: it is never edited
+    (`AgreementVersion.is_used`)."""
 
 
-def version_history(agreement: AllocationAgreement) -> list[VersionEntry]:
+def version_history(agreement: AllocationAgreement, today: dt.date) -> list[VersionEntry]:
     """Versions newest first, each with the terms that changed from the version before."""
     versions = list(agreement.versions.order_by("valid_from"))
-    used = set(
+    judged = set(
         TurnRecord.objects.filter(version__in=versions)
         .values_list("version_id", flat=True)
         .distinct()
@@ -117,7 +121,9 @@ def version_history(agreement: AllocationAgreement) -> list[VersionEntry]:
                     changes.append(TermChange(label[:1].upper() + label[1:], before, after))
         nxt = versions[index + 1] if index + 1 < len(versions) else None
         until = nxt.valid_from - dt.timedelta(days=1) if nxt else agreement.period_end
-        entries.append(VersionEntry(version, until, changes, version.pk in used))
+        has_judged = version.pk in judged
+        used = has_judged or version.in_force_since(today)
+        entries.append(VersionEntry(version, until, changes, has_judged, used))
     return list(reversed(entries))
 
 

@@ -73,19 +73,36 @@ def test_used_version_cannot_be_edited(agreement: Any, users: dict[str, Any], or
     )
 
 
-def test_unused_version_valid_from_in_the_past_is_frozen(
+def test_a_version_in_force_is_not_edited_even_before_it_judged_a_vacancy(
     agreement: Any, users: dict[str, Any]
 ) -> None:
-    version = agreement.versions.get()
+    """The gate uses the terms in force for candidate lists, refusals and overrides before any
+    vacancy is judged: a version that has been in force is history too."""
+    lead = users["anvisningsleder"]
+    version = services.agreement_version_create(
+        actor=lead, agreement=agreement, valid_from=D(2026, 1, 1), rent_ceiling=4900
+    )
+    assert not version.turn_records.exists()
+    for today in (D(2026, 1, 1), D(2026, 2, 1)):
+        with pytest.raises(ValidationError) as exc:
+            services.agreement_version_update(
+                actor=lead, version=version, rent_ceiling=4800, today=today
+            )
+        assert exc.value.messages == [
+            "Denne version har været gældende siden 01.01.2026: dens vilkår kan allerede have "
+            "afgjort kandidatlister, afvisninger og tilsidesættelser, så den kan ikke ændres. "
+            "Opret en ny version i stedet."
+        ]
+    version.refresh_from_db()
+    assert version.rent_ceiling == 4900
+    assert not AuditEvent.objects.filter(action="agreements.version_update").exists()
+    # Before it comes into force it may be corrected, but its date never moved into the past.
     with pytest.raises(ValidationError):
         services.agreement_version_update(
-            actor=users["anvisningsleder"],
-            version=version,
-            valid_from=D(2024, 2, 1),
-            today=D(2025, 1, 1),
+            actor=lead, version=version, valid_from=D(2025, 5, 1), today=D(2025, 6, 1)
         )
     services.agreement_version_update(
-        actor=users["anvisningsleder"], version=version, rent_ceiling=4800, today=D(2025, 1, 1)
+        actor=lead, version=version, rent_ceiling=4800, today=D(2025, 6, 1)
     )
     version.refresh_from_db()
     assert version.rent_ceiling == 4800

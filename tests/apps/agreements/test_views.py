@@ -251,3 +251,20 @@ def test_a_party_cannot_be_in_two_agreements_in_force_at_once(
     assert "aftalen “Ny aftale” (fra 01.01.2028, indtil den opsiges)" in response.content.decode()
     agreement.refresh_from_db()
     assert agreement.period_end == dt.date(2027, 12, 31)
+
+
+def test_a_version_in_force_says_so_and_offers_no_edit(client_for: Any, agreement: Any) -> None:
+    """The first version (from 01.01.2024) is in force and has judged nothing: the history says
+    it is in force, has no edit link, and the edit page sends the lead back with the reason."""
+    client = client_for("anvisningsleder")
+    version = agreement.versions.get()
+    assert not version.turn_records.exists()
+    detail = client.get(f"/aftaler/{agreement.pk}/").content.decode()
+    assert "Gældende, ingen ledige boliger afgjort endnu" in detail
+    assert f"/aftaler/versioner/{version.pk}/rediger/" not in detail
+    response = client.post(
+        f"/aftaler/versioner/{version.pk}/rediger/", {"rent_ceiling": "9000"}, follow=True
+    )
+    assert "Denne version har været gældende siden 01.01.2024" in response.content.decode()
+    version.refresh_from_db()
+    assert version.rent_ceiling == 5000

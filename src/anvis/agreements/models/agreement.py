@@ -146,7 +146,8 @@ class VoidRentConventionChoice(models.TextChoices):
 
 class AgreementVersion(models.Model):
     """The terms of an agreement from `valid_from` until the next version. A version that has
-    judged a vacancy is never edited: a change is a new version (see services)."""
+    been in force or has judged a vacancy is never edited: a change is a new version (see
+    services)."""
 
     TERM_FIELDS = (
         "valid_from",
@@ -363,8 +364,19 @@ class AgreementVersion(models.Model):
         labels = dict(DwellingType.choices)
         return [str(labels.get(t, t)) for t in self.covered_dwelling_types]
 
-    def is_used(self) -> bool:
+    def in_force_since(self, today: dt.date) -> bool:
+        """The version has been in force (valid from today or earlier): the placement gate may
+        have used its terms for candidate lists, refusals and overrides, even before it judged
+        a vacancy."""
+        return self.valid_from <= today
+
+    def has_judged(self) -> bool:
         return self.turn_records.exists()
+
+    def is_used(self, today: dt.date) -> bool:
+        """A used version is never edited (a change is a new version): it has been in force,
+        or it has judged a vacancy."""
+        return self.in_force_since(today) or self.has_judged()
 
 
 class ForumKind(models.TextChoices):

@@ -10,6 +10,7 @@ from .agreement import (
     agreement_version_create,
     agreement_version_update,
     forum_save,
+    version_locked_message,
 )
 from .common import AGREEMENT_FIELDS, CENT, FORUM_FIELDS, HANDHELD_FIELDS, VERSION_TERMS
 from .handheld import handheld_request_close, handheld_request_create
@@ -37,4 +38,5 @@ __all__ = [
     "step_reassessment_approve",
     "turn_decide",
     "turn_outcome_set",
+    "version_locked_message",
 ]

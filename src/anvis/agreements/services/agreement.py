@@ -223,8 +223,9 @@ def agreement_version_create(
 def agreement_version_update(
     *, actor: Any, version: AgreementVersion, today: dt.date | None = None, **terms: Any
 ) -> AgreementVersion:
-    """Correct a version that has not judged any vacancy yet. A version in use is superseded by a
-    new version instead; a valid-from date in the past is never moved."""
+    """Correct a version that has not come into force yet (and so has judged no vacancy). A
+    version in use is superseded by a new version instead; a valid-from date is never moved
+    into the past."""
     today = today or timezone.localdate()
     with audited("agreements.version_update", actor=actor) as write:
         version = write.track(
@@ -236,28 +237,38 @@ def agreement_version_update(
     return version
 
 
-def _version_change(version: AgreementVersion, today: dt.date, terms: dict[str, Any]) -> None:
-    if version.is_used():
-        raise ValidationError(
+def version_locked_message(version: AgreementVersion, today: dt.date) -> str | None:
+    """Why `version` can no longer be edited (None: it can): it has judged vacancies, or it
+    has been in force (`AgreementVersion.is_used`). The service refuses with it and the pages
+    say it."""
+    if version.has_judged():
+        return str(
             _(
                 "This version has been used to judge vacancies and cannot be changed. "
                 "Create a new version instead."
             )
         )
+    if version.in_force_since(today):
+        return str(
+            _(
+                "This version has been in force since %(date)s: its terms may already have "
+                "decided candidate lists, refusals and overrides, so it cannot be changed. "
+                "Create a new version instead."
+            )
+            % {"date": fmt.date(version.valid_from)}
+        )
+    return None
+
+
+def _version_change(version: AgreementVersion, today: dt.date, terms: dict[str, Any]) -> None:
+    locked = version_locked_message(version, today)
+    if locked:
+        raise ValidationError(locked)
     new_from = terms.pop("valid_from", version.valid_from)
     unknown = set(terms) - set(VERSION_TERMS)
     if unknown:
         raise TypeError(f"unknown terms {sorted(unknown)}")
     if new_from != version.valid_from:
-        if version.valid_from < today:
-            raise ValidationError(
-                {
-                    "valid_from": _(
-                        "The version is already in force; "
-                        "its valid-from date can no longer be changed."
-                    )
-                }
-            )
         if new_from < today:
             raise ValidationError(
                 {"valid_from": _("The valid-from date cannot be moved into the past.")}
