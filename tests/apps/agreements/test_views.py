@@ -117,6 +117,49 @@ def test_create_agreement_with_danish_validation(client_for: Any, org_a: Any) ->
     ).exists()
 
 
+def _version_data(**changes: Any) -> dict[str, Any]:
+    """A new version's form as the page posts it."""
+    data: dict[str, Any] = dict.fromkeys(AgreementVersion.TERM_FIELDS, "")
+    data.update(
+        {
+            "valid_from": "2026-12-08",
+            "rent_ceiling": "5000",
+            "rent_ceiling_basis": "net",
+            "rent_ceiling_comparison": "at_most",
+            "rent_target": "3500",
+            "municipal_share_percent": "25",
+            "covered_dwelling_types": ["family"],
+            "response_deadline_working_days": "7",
+            "offer_response_working_days": "5",
+            "void_rent_payer": "municipality",
+            "void_rent_from": "acceptance",
+            "void_rent_convention": "daily",
+            "guarantee_period_months": "12",
+        }
+    )
+    data.update(changes)
+    return data
+
+
+def test_a_rent_ceiling_of_0_kr_is_refused_and_the_target_still_compared(
+    client_for: Any, agreement: Any
+) -> None:
+    client = client_for("anvisningsleder")
+    url = f"/aftaler/{agreement.pk}/versioner/ny/"
+    response = client.post(url, _version_data(rent_ceiling="0"))
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert errors["rent_ceiling"] == ["Huslejeloftet skal være mindst 1 kr. om måneden."]
+    # The target (3,500 kr) is compared with the ceiling whatever the ceiling is.
+    assert errors["rent_target"] == ["Huslejemålet kan ikke ligge over huslejeloftet."]
+    assert agreement.versions.count() == 1
+    response = client.post(url, _version_data(rent_ceiling="3000"))
+    assert response.context["form"].errors["rent_target"] == [
+        "Huslejemålet kan ikke ligge over huslejeloftet."
+    ]
+    assert client.post(url, _version_data(rent_ceiling="1", rent_target="1")).status_code == 302
+
+
 def test_new_version_prefilled_and_validated(client_for: Any, agreement: Any) -> None:
     client = client_for("anvisningsleder")
     page = client.get(f"/aftaler/{agreement.pk}/versioner/ny/").content.decode()

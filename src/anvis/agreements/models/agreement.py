@@ -184,7 +184,11 @@ class AgreementVersion(models.Model):
         verbose_name=_("agreement"),
     )
     valid_from = models.DateField(_("valid from"))
-    rent_ceiling = models.PositiveIntegerField(_("rent ceiling (kr/month)"), default=5000)
+    rent_ceiling = models.PositiveIntegerField(
+        _("rent ceiling (kr/month)"),
+        default=5000,
+        validators=[MinValueValidator(1, _("The rent ceiling must be at least 1 kr a month."))],
+    )
     rent_ceiling_basis = models.CharField(
         _("rent ceiling judged on"),
         max_length=8,
@@ -321,6 +325,9 @@ class AgreementVersion(models.Model):
                 name="agreements_version_share_0_100",
             ),
             models.CheckConstraint(
+                condition=Q(rent_ceiling__gte=1), name="agreements_version_rent_ceiling_positive"
+            ),
+            models.CheckConstraint(
                 condition=Q(response_deadline_working_days__gte=1)
                 & Q(offer_response_working_days__gte=1),
                 name="agreements_version_deadlines_positive",
@@ -351,7 +358,11 @@ class AgreementVersion(models.Model):
             errors["covered_dwelling_types"] = _("Choose at least one dwelling type.")
         elif not types <= set(DwellingType.values):
             errors["covered_dwelling_types"] = _("Unknown dwelling type.")
-        if self.rent_target and self.rent_ceiling and self.rent_target > self.rent_ceiling:
+        if (
+            self.rent_target is not None
+            and self.rent_ceiling is not None
+            and self.rent_target > self.rent_ceiling
+        ):
             errors["rent_target"] = _("The rent target cannot be above the rent ceiling.")
         if errors:
             raise ValidationError(errors)
