@@ -311,3 +311,36 @@ def test_a_version_in_force_says_so_and_offers_no_edit(client_for: Any, agreemen
     assert "Denne version har været gældende siden 01.01.2024" in response.content.decode()
     version.refresh_from_db()
     assert version.rent_ceiling == 5000
+
+
+def test_the_period_cannot_end_before_a_later_version_starts(
+    client_for: Any, agreement: Any, users: dict[str, Any], org_a: Any, org_b: Any
+) -> None:
+    services.agreement_version_create(
+        actor=users["anvisningsleder"],
+        agreement=agreement,
+        valid_from=dt.date(2027, 3, 1),
+        rent_ceiling=5200,
+    )
+    client = client_for("anvisningsleder")
+    data = {
+        "municipality": "Aalborg Kommune",
+        "title": "Udlejningsaftale",
+        "parties": [org_a.pk, org_b.pk],
+        "signed_on": "2023-12-01",
+        "period_start": "2024-01-01",
+        "period_end": "2027-01-31",
+    }
+    response = client.post(f"/aftaler/{agreement.pk}/rediger/", data)
+    assert response.status_code == 422
+    assert response.context["form"].errors["period_end"] == [
+        "Aftalen kan ikke slutte, før dens version gældende fra 01.03.2027 begynder. "
+        "Lad den slutte på den dato eller senere."
+    ]
+    agreement.refresh_from_db()
+    assert agreement.period_end == dt.date(2027, 12, 31)
+    # Ending on the version's first day leaves it one day in force: allowed.
+    data["period_end"] = "2027-03-01"
+    assert client.post(f"/aftaler/{agreement.pk}/rediger/", data).status_code == 302
+    detail = client.get(f"/aftaler/{agreement.pk}/").content.decode()
+    assert "01.03.2027 – 01.03.2027" in detail

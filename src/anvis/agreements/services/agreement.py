@@ -92,12 +92,23 @@ def _agreement_change(
             raise TypeError(f"unknown agreement field {name}")
         setattr(agreement, name, value)
     agreement.full_clean()
-    errors: dict[str, Any] = {}
+    errors: dict[str, list[Any]] = {}
     first = agreement.versions.order_by("valid_from").first()
     if first and first.valid_from < agreement.period_start:
-        errors["period_start"] = _(
-            "The agreement cannot start after its first version (valid from %(date)s)."
-        ) % {"date": fmt.date(first.valid_from)}
+        errors.setdefault("period_start", []).append(
+            _("The agreement cannot start after its first version (valid from %(date)s).")
+            % {"date": fmt.date(first.valid_from)}
+        )
+    if agreement.period_end:
+        last = agreement.versions.order_by("-valid_from").first()
+        if last and last.valid_from > agreement.period_end:
+            errors.setdefault("period_end", []).append(
+                _(
+                    "The agreement cannot end before its version valid from %(date)s starts. "
+                    "End it on that date or later."
+                )
+                % {"date": fmt.date(last.valid_from)}
+            )
     judged = TurnRecord.objects.filter(agreement=agreement)
     outside = judged.filter(report_date__lt=agreement.period_start)
     if agreement.period_end:
@@ -105,8 +116,8 @@ def _agreement_change(
             Q(report_date__lt=agreement.period_start) | Q(report_date__gt=agreement.period_end)
         )
     if outside.exists():
-        errors["period_end" if agreement.period_end else "period_start"] = _(
-            "Vacancies have already been judged by the agreement outside this period."
+        errors.setdefault("period_end" if agreement.period_end else "period_start", []).append(
+            _("Vacancies have already been judged by the agreement outside this period.")
         )
     party_errors: list[Any] = []
     if parties is not None:
