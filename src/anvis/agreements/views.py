@@ -158,7 +158,7 @@ def version_create(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     base = agreement.version_for(today) or agreement.versions.order_by("-valid_from").first()
     initial = {name: getattr(base, name) for name in AgreementVersion.TERM_FIELDS} if base else {}
-    initial["valid_from"] = today
+    initial["valid_from"] = services.new_version_from(agreement, today)
     form = VersionForm(
         posted(request),
         instance=AgreementVersion(agreement=agreement),

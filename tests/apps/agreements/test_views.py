@@ -344,3 +344,29 @@ def test_the_period_cannot_end_before_a_later_version_starts(
     assert client.post(f"/aftaler/{agreement.pk}/rediger/", data).status_code == 302
     detail = client.get(f"/aftaler/{agreement.pk}/").content.decode()
     assert "01.03.2027 – 01.03.2027" in detail
+
+
+def test_new_version_starts_on_the_first_day_a_change_is_allowed(
+    client_for: Any, agreement: Any, users: dict[str, Any], org_a: Any
+) -> None:
+    """A vacancy reported and judged today: a version from today would be refused, so the form
+    starts on tomorrow, which is accepted."""
+    from django.utils import timezone
+
+    from anvis.stock.models import Dwelling
+
+    today = timezone.localdate()
+    services.agreement_update(actor=users["anvisningsleder"], agreement=agreement, period_end=None)
+    client = client_for("anvisningsleder")
+    url = f"/aftaler/{agreement.pk}/versioner/ny/"
+    assert f'name="valid_from" value="{today.isoformat()}"' in client.get(url).content.decode()
+    dwelling = Dwelling.objects.get(entrance__department__organisation=org_a, rent=3100)
+    services.turn_decide(dwelling=dwelling, report_date=today)
+    tomorrow = today + dt.timedelta(days=1)
+    page = client.get(url).content.decode()
+    assert f'name="valid_from" value="{tomorrow.isoformat()}"' in page
+    refused = client.post(url, _version_data(valid_from=today.isoformat()))
+    assert refused.status_code == 422
+    response = client.post(url, _version_data(valid_from=tomorrow.isoformat()))
+    assert response.status_code == 302
+    assert agreement.versions.filter(valid_from=tomorrow).exists()

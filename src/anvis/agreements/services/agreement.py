@@ -23,7 +23,7 @@ from ..models import (
     GovernanceForum,
     TurnRecord,
 )
-from .common import AGREEMENT_FIELDS, FORUM_FIELDS, VERSION_TERMS, _last_judged, _user
+from .common import AGREEMENT_FIELDS, FORUM_FIELDS, VERSION_TERMS, _user, first_change_day
 
 
 @transaction.atomic
@@ -192,17 +192,24 @@ def _party_conflicts(
 def _check_not_before_judged(
     agreement: AllocationAgreement, valid_from: dt.date, name: str
 ) -> None:
-    last = _last_judged(agreement)
-    if last is not None and valid_from <= last:
+    first = first_change_day(agreement)
+    if first is not None and valid_from < first:
         raise ValidationError(
             {
                 name: _(
                     "Vacancies reported up to %(date)s have already been judged by the agreement; "
                     "a change must be valid from a later date."
                 )
-                % {"date": fmt.date(last)}
+                % {"date": fmt.date(first - dt.timedelta(days=1))}
             }
         )
+
+
+def new_version_from(agreement: AllocationAgreement, today: dt.date) -> dt.date:
+    """The valid-from date a new version's form starts with: today, or the first day a change
+    may be valid from (`first_change_day`) when that is later."""
+    first = first_change_day(agreement)
+    return max(today, first) if first is not None else today
 
 
 def agreement_version_create(
