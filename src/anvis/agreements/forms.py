@@ -70,6 +70,8 @@ class VersionForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = AgreementVersion
         fields = list(AgreementVersion.TERM_FIELDS)
+        # Danish decimals: "27,5" is read and "27,50" shown, as everywhere else.
+        localized_fields = ["municipal_share_percent"]
         widgets = {"valid_from": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -107,6 +109,7 @@ class StepForm(forms.Form):
         max_digits=5,
         decimal_places=2,
         validators=share_validators(),
+        localize=True,
     )
     valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -123,6 +126,7 @@ class ProposalForm(forms.Form):
         max_digits=5,
         decimal_places=2,
         validators=share_validators(),
+        localize=True,
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 

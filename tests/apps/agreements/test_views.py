@@ -370,3 +370,38 @@ def test_new_version_starts_on_the_first_day_a_change_is_allowed(
     response = client.post(url, _version_data(valid_from=tomorrow.isoformat()))
     assert response.status_code == 302
     assert agreement.versions.filter(valid_from=tomorrow).exists()
+
+
+def test_shares_take_a_decimal_comma(
+    client_for: Any, agreement: Any, users: dict[str, Any], org_a: Any
+) -> None:
+    client = client_for("anvisningsleder")
+    url = f"/aftaler/{agreement.pk}/versioner/ny/"
+    assert 'name="municipal_share_percent" value="25,00"' in client.get(url).content.decode()
+    response = client.post(url, _version_data(municipal_share_percent="27,5"))
+    assert response.status_code == 302
+    assert agreement.versions.get(valid_from=dt.date(2026, 12, 8)).municipal_share_percent == (
+        Decimal("27.5")
+    )
+    dept = org_a.departments.get()
+    response = client.post(
+        f"/aftaler/{agreement.pk}/trin/ny/",
+        {
+            "department": dept.pk,
+            "label": "Trin 2",
+            "share_percent": "40,5",
+            "valid_from": "2024-02-01",
+            "reason": "Kan tage flere",
+        },
+    )
+    assert response.status_code == 302
+    assert DepartmentStep.objects.get(department=dept).share_percent == Decimal("40.5")
+    reassessment = services.step_proposals_submit(
+        actor=users["anvisningsleder"], year=2026, proposals=[], agreement=agreement
+    )
+    response = client.post(
+        f"/aftaler/revurdering/{reassessment.pk}/",
+        {"department": dept.pk, "share_percent": "12,5", "reason": "Færre"},
+    )
+    assert response.status_code == 302
+    assert reassessment.proposals.get().share_percent == Decimal("12.5")
