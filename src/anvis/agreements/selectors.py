@@ -213,10 +213,10 @@ def ledger_records(
 ) -> list[LedgerRecord]:
     """The agreement's turn records up to the end of `quarter`, grouped in the database: one
     record per organisation (and department, with `by_department`), eligibility, turn, share,
-    outcome and side of the quarter's start, with the group's size as `count`. The national
+    outcome, hand-back and side of the quarter's start, with the group's size as `count`. The national
     ledger reads a few thousand groups instead of every vacancy ever reported."""
     qs: OrgScopedQuerySet = TurnRecord.objects.restrict(user)
-    keys = ["organisation_id", "eligible", "municipal", "share_percent", "outcome"]
+    keys = ["organisation_id", "eligible", "municipal", "share_percent", "outcome", "handed_back"]
     if by_department:
         keys.insert(1, "department_id")
     rows = (
@@ -249,6 +249,7 @@ def ledger_records(
                 share,
                 Outcome(r["outcome"]),
                 r["n"],
+                r["handed_back"],
             )
         )
     return out
