@@ -36,6 +36,7 @@ class AgreementForm(forms.ModelForm):  # type: ignore[type-arg]
         queryset=HousingOrganisation.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        help_text=_("Choose at least one."),
     )
 
     class Meta:
@@ -60,11 +61,13 @@ class AgreementForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class VersionForm(forms.ModelForm):  # type: ignore[type-arg]
+    # Not required here: the version itself refuses an empty choice (`AgreementVersion.clean`),
+    # so the form says it once.
     covered_dwelling_types = forms.MultipleChoiceField(
         label=_("Dwelling types covered"),
         choices=DwellingType.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose at least one dwelling type.")},
+        required=False,
     )
 
     class Meta:

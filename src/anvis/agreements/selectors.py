@@ -57,8 +57,16 @@ def _field(name: str) -> Field[Any, Any]:
     return field
 
 
+MONEY_TERMS = frozenset(
+    {"rent_ceiling", "rent_target", "guarantee_max_repairs", "guarantee_max_arrears"}
+)
+"""The version's terms in kroner, written as money ("5.000 kr.")."""
+
+
 def term_display(version: AgreementVersion, name: str) -> str:
     value = getattr(version, name)
+    if name in MONEY_TERMS and value is not None:
+        return fmt.money(value)
     if name == "covered_dwelling_types":
         return ", ".join(version.covered_type_labels())
     if name == "void_rent_payer":

@@ -405,3 +405,63 @@ def test_shares_take_a_decimal_comma(
     )
     assert response.status_code == 302
     assert reassessment.proposals.get().share_percent == Decimal("12.5")
+
+
+def test_the_version_form_speaks_of_hverdage_and_says_each_error_once(
+    client_for: Any, agreement: Any
+) -> None:
+    client = client_for("anvisningsleder")
+    url = f"/aftaler/{agreement.pk}/versioner/ny/"
+    response = client.post(
+        url, _version_data(response_deadline_working_days="61", covered_dwelling_types=[])
+    )
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert errors["response_deadline_working_days"] == ["Fristen kan højst være 60 hverdage."]
+    assert errors["covered_dwelling_types"] == ["Vælg mindst én boligtype."]
+    html = response.content.decode()
+    assert "arbejdsdage" not in html
+    assert "kommunens svarfrist (hverdage)" in html.lower()
+    assert html.count("Vælg mindst én boligtype.") == 1
+
+
+def test_money_terms_are_written_as_money(
+    client_for: Any, agreement: Any, users: dict[str, Any]
+) -> None:
+    services.agreement_version_create(
+        actor=users["anvisningsleder"],
+        agreement=agreement,
+        valid_from=dt.date(2024, 6, 1),
+        rent_ceiling=4000,
+        guarantee_max_repairs=25000,
+    )
+    detail = client_for("anvisningsleder").get(f"/aftaler/{agreement.pk}/").content.decode()
+    assert "<del>5.000 kr.</del> → <strong>4.000 kr.</strong>" in detail
+    assert "<del>–</del> → <strong>25.000 kr.</strong>" in detail
+    assert "<dd>4.000 kr.</dd>" in detail  # the terms in force
+    assert ">5000<" not in detail and ">4000<" not in detail
+
+
+def test_a_refused_reassessment_approval_names_the_department(
+    client_for: Any, agreement: Any, users: dict[str, Any], org_a: Any
+) -> None:
+    from anvis.stock.models import Dwelling
+
+    dept = org_a.departments.get()
+    reassessment = services.step_proposals_submit(
+        actor=users["anvisningsleder"],
+        year=2024,
+        proposals=[(dept, Decimal("40"), "Kan tage flere")],
+        agreement=agreement,
+    )
+    dwelling = Dwelling.objects.get(entrance__department=dept, rent=3100)
+    services.turn_decide(dwelling=dwelling, report_date=dt.date(2025, 1, 6))
+    response = client_for("anvisningsleder").post(
+        f"/aftaler/revurdering/{reassessment.pk}/godkend/",
+        {"effective_from": "2025-01-01"},
+    )
+    assert response.status_code == 422
+    assert (
+        f"Ledige boliger i afdeling {dept.number} {dept.name} meldt til og med 06.01.2025 er "
+        "allerede afgjort; afdelingens nye trin skal gælde fra 07.01.2025 eller senere."
+    ) in response.content.decode()

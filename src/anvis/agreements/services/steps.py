@@ -47,9 +47,13 @@ def _check_step(
         first = first_change_day(agreement, department=department)
         if first is not None and valid_from < first:
             errors["valid_from"] = _(
-                "Vacancies in this department reported up to %(date)s have already been judged; "
-                "the new step must be valid from a later date."
-            ) % {"date": fmt.date(first - dt.timedelta(days=1))}
+                "Vacancies in department %(department)s reported up to %(date)s have already "
+                "been judged; its new step must be valid from %(first)s or later."
+            ) % {
+                "department": f"{department.number} {department.name}",
+                "date": fmt.date(first - dt.timedelta(days=1)),
+                "first": fmt.date(first),
+            }
     if (
         "valid_from" not in errors
         and DepartmentStep.objects.filter(
