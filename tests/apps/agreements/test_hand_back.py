@@ -70,3 +70,33 @@ def test_a_hand_back_not_counted_as_delivered_says_what_happened(
     body = api.get(f"/api/v1/vacancies/{vacancy.pk}/").json()
     assert body["whose_turn"]["kind"] == "handed_back"
     assert body["whose_turn"]["label"] == "Leveret tilbage"
+
+
+def test_bulk_written_turn_records_are_not_handed_back(agreement: Any, org_a: Any) -> None:
+    """The demo writes turn records in bulk naming its columns (COPY on PostgreSQL): the
+    hand-back mark needs its database default."""
+    from django.utils import timezone
+
+    from anvis.agreements.models import TurnRecord
+    from anvis.demo.agreements import TURN_COLUMNS
+    from anvis.demo.bulk import write_rows
+
+    dwelling = Dwelling.objects.get(entrance__department__organisation=org_a, rent=3100)
+    row = (
+        agreement.pk,
+        agreement.versions.get().pk,
+        org_a.pk,
+        dwelling.entrance.department_id,
+        dwelling.pk,
+        DAY,
+        True,
+        False,
+        Decimal("25"),
+        "",
+        "ordinary",
+        "ordinary_turn",
+        "{}",
+        timezone.now(),
+    )
+    write_rows(TurnRecord, TURN_COLUMNS, [row])
+    assert TurnRecord.objects.get().handed_back is False

@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
             model_name="turnrecord",
             name="handed_back",
             field=models.BooleanField(
+                db_default=False,
                 default=False,
                 help_text=(
                     "The municipality accepted the dwelling and handed it back, and the agreement "

@@ -109,6 +109,8 @@ class TurnRecord(models.Model):
     handed_back = models.BooleanField(
         _("handed back"),
         default=False,
+        # Also a database default: the demo's bulk writer (COPY) names the columns it fills.
+        db_default=False,
         help_text=_(
             "The municipality accepted the dwelling and handed it back, and the agreement does "
             "not count a hand-back as delivered (outcome ordinary)."
