@@ -28,11 +28,15 @@ FIGURES: dict[str, tuple[Q, str]] = {
     "expired": (_ELIGIBLE & Q(outcome=Outcome.EXPIRED.value), _("Expired")),
     "pending": (_ELIGIBLE & Q(outcome=Outcome.PENDING.value), _("Pending")),
     "withdrawn": (
-        _ELIGIBLE & Q(outcome=Outcome.ORDINARY.value, municipal=True),
+        _ELIGIBLE & Q(outcome=Outcome.ORDINARY.value, municipal=True, handed_back=False),
         _("Municipal turn let by the organisation"),
     ),
+    "handed_back": (
+        _ELIGIBLE & Q(outcome=Outcome.ORDINARY.value, handed_back=True),
+        _("Handed back by the municipality, not delivered"),
+    ),
     "ordinary": (
-        _ELIGIBLE & Q(outcome=Outcome.ORDINARY.value, municipal=False),
+        _ELIGIBLE & Q(outcome=Outcome.ORDINARY.value, municipal=False, handed_back=False),
         _("Ordinary turn"),
     ),
     "blocked": (_ELIGIBLE & Q(outcome=Outcome.BLOCKED.value), _("Closed or cap reached")),

@@ -36,6 +36,7 @@ class AgreementForm(forms.ModelForm):  # type: ignore[type-arg]
         queryset=HousingOrganisation.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        help_text=_("Choose at least one."),
     )
 
     class Meta:
@@ -60,16 +61,20 @@ class AgreementForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class VersionForm(forms.ModelForm):  # type: ignore[type-arg]
+    # Not required here: the version itself refuses an empty choice (`AgreementVersion.clean`),
+    # so the form says it once.
     covered_dwelling_types = forms.MultipleChoiceField(
         label=_("Dwelling types covered"),
         choices=DwellingType.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose at least one dwelling type.")},
+        required=False,
     )
 
     class Meta:
         model = AgreementVersion
         fields = list(AgreementVersion.TERM_FIELDS)
+        # Danish decimals: "27,5" is read and "27,50" shown, as everywhere else.
+        localized_fields = ["municipal_share_percent"]
         widgets = {"valid_from": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -107,6 +112,7 @@ class StepForm(forms.Form):
         max_digits=5,
         decimal_places=2,
         validators=share_validators(),
+        localize=True,
     )
     valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -123,6 +129,7 @@ class ProposalForm(forms.Form):
         max_digits=5,
         decimal_places=2,
         validators=share_validators(),
+        localize=True,
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -135,6 +135,7 @@ KIND_LABELS = {
     "ordinary": gettext_lazy("Ordinary letting"),
     "extra": gettext_lazy("Extra (not the municipality's turn)"),
     "blocked": gettext_lazy("Closed or cap reached"),
+    "handed_back": gettext_lazy("Handed back"),
     "not_eligible": gettext_lazy("Not covered by the agreement"),
 }
 """The one name of each kind of turn: the vacancy page, its status, the ledger and the API."""
@@ -227,10 +228,11 @@ def whose_turn(
     municipal: bool,
     outcome: str = "",
     voluntary: bool = False,
+    handed_back: bool = False,
 ) -> WhoseTurn:
     """Whose turn a judged vacancy was, from its turn record (reason code and params, the
-    municipal flag, the ledger outcome) and whether the organisation offered it voluntarily
-    (or as an answer to a håndholdt request)."""
+    municipal flag, the ledger outcome, whether the municipality handed it back uncounted) and
+    whether the organisation offered it voluntarily (or as an answer to a håndholdt request)."""
     p = dict(params)
     if code in NOT_ELIGIBLE_CODES:
         return WhoseTurn(
@@ -255,6 +257,22 @@ def whose_turn(
             _("The department's step has a municipal share of 0 %."),
             next_turn_text(p),
             "",
+        )
+    if handed_back:
+        return WhoseTurn(
+            "handed_back",
+            _(
+                "The municipality accepted the dwelling and then handed it back to the "
+                "organisation, which lets it from its own waiting list."
+            ),
+            _counts(p),
+            next_turn_text(p),
+            _(
+                "The agreement does not count a dwelling handed back as delivered, so the ledger "
+                "counts the municipality as owed this turn."
+            )
+            if municipal
+            else _owed(p),
         )
     if municipal:
         withdrawn = outcome == "ordinary"
@@ -305,6 +323,7 @@ def record_turn(record: Any, *, source: str = "") -> WhoseTurn:
         municipal=record.municipal,
         outcome=record.outcome,
         voluntary=source in ("voluntary", "handheld"),
+        handed_back=record.handed_back,
     )
 
 

@@ -57,8 +57,16 @@ def _field(name: str) -> Field[Any, Any]:
     return field
 
 
+MONEY_TERMS = frozenset(
+    {"rent_ceiling", "rent_target", "guarantee_max_repairs", "guarantee_max_arrears"}
+)
+"""The version's terms in kroner, written as money ("5.000 kr.")."""
+
+
 def term_display(version: AgreementVersion, name: str) -> str:
     value = getattr(version, name)
+    if name in MONEY_TERMS and value is not None:
+        return fmt.money(value)
     if name == "covered_dwelling_types":
         return ", ".join(version.covered_type_labels())
     if name == "void_rent_payer":
@@ -92,13 +100,17 @@ class VersionEntry:
     version: AgreementVersion
     valid_until: dt.date | None
     changes: list[TermChange]
+    judged: bool
+    """The version has judged vacancies."""
     used: bool
+    """The version has judged vacancies or has been in force: it is never edited
+    (`AgreementVersion.is_used`)."""
 
 
-def version_history(agreement: AllocationAgreement) -> list[VersionEntry]:
+def version_history(agreement: AllocationAgreement, today: dt.date) -> list[VersionEntry]:
     """Versions newest first, each with the terms that changed from the version before."""
     versions = list(agreement.versions.order_by("valid_from"))
-    used = set(
+    judged = set(
         TurnRecord.objects.filter(version__in=versions)
         .values_list("version_id", flat=True)
         .distinct()
@@ -117,7 +129,9 @@ def version_history(agreement: AllocationAgreement) -> list[VersionEntry]:
                     changes.append(TermChange(label[:1].upper() + label[1:], before, after))
         nxt = versions[index + 1] if index + 1 < len(versions) else None
         until = nxt.valid_from - dt.timedelta(days=1) if nxt else agreement.period_end
-        entries.append(VersionEntry(version, until, changes, version.pk in used))
+        has_judged = version.pk in judged
+        used = has_judged or version.in_force_since(today)
+        entries.append(VersionEntry(version, until, changes, has_judged, used))
     return list(reversed(entries))
 
 
@@ -207,10 +221,10 @@ def ledger_records(
 ) -> list[LedgerRecord]:
     """The agreement's turn records up to the end of `quarter`, grouped in the database: one
     record per organisation (and department, with `by_department`), eligibility, turn, share,
-    outcome and side of the quarter's start, with the group's size as `count`. The national
+    outcome, hand-back and side of the quarter's start, with the group's size as `count`. The national
     ledger reads a few thousand groups instead of every vacancy ever reported."""
     qs: OrgScopedQuerySet = TurnRecord.objects.restrict(user)
-    keys = ["organisation_id", "eligible", "municipal", "share_percent", "outcome"]
+    keys = ["organisation_id", "eligible", "municipal", "share_percent", "outcome", "handed_back"]
     if by_department:
         keys.insert(1, "department_id")
     rows = (
@@ -243,6 +257,7 @@ def ledger_records(
                 share,
                 Outcome(r["outcome"]),
                 r["n"],
+                r["handed_back"],
             )
         )
     return out

@@ -1,51 +1,70 @@
 """The fair-share ledger's one column spec: the page's CSV and XLSX downloads and the API's
 ledger export write these columns (`anvis.common.exports`); the figures are those of the page and
-of the API's JSON ledger (a test compares all of them)."""
+of the API's JSON ledger (a test compares all of them).
+
+Every count of the ledger is a column, for the quarter and cumulative, under the name the
+vacancy list's `figure` filter gives it (`anvis.agreements.figures`): the page's breakdowns
+(extra, let by the organisation, handed back, closed or cap reached) and the API's figures
+(ordinary, withdrawn, extra) are never missing from a download."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anvis.common.exports import Column, two_decimals
+from anvis_core.quotas import LedgerFigures
 
+from .figures import FIGURES
 from .labels import STATUS_LABELS
 from .selectors import LedgerRow, LedgerView
+
+LEDGER_COUNTS = (
+    "eligible",
+    "delivered",
+    "accepted",
+    "declined",
+    "expired",
+    "pending",
+    "extra",
+    "withdrawn",
+    "handed_back",
+    "ordinary",
+    "blocked",
+)
+"""The ledger's counts in the order of the files, each a `LedgerFigures` attribute and a
+figure of `anvis.agreements.figures` (its header)."""
+
+
+def _figure_columns(span: Callable[[LedgerRow], LedgerFigures], cumulative: bool) -> list[Column]:
+    def header(label: Any) -> Any:
+        return format_lazy(_("{figure} (cumulative)"), figure=label) if cumulative else label
+
+    def count(name: str) -> Column:
+        return Column(header(FIGURES[name][1]), lambda r: getattr(span(r), name))
+
+    counts = [count(name) for name in LEDGER_COUNTS]
+    expected = Column(header(_("Expected")), lambda r: two_decimals(span(r).expected))
+    return [counts[0], expected, *counts[1:]]
 
 
 def ledger_columns(view: LedgerView) -> list[Column]:
     """The columns of a ledger at its level (the department column only per department)."""
     quarter = str(view.quarter)
-
-    def q(row: LedgerRow) -> Any:
-        return row.line.quarter
-
-    def c(row: LedgerRow) -> Any:
-        return row.line.cumulative
-
-    columns = [
+    return [
         Column(_("Housing organisation"), lambda r: r.organisation),
         *([Column(_("Department"), lambda r: r.label)] if view.level == "department" else []),
         Column(_("Quarter"), lambda r: quarter),
-        Column(_("Eligible"), lambda r: q(r).eligible),
-        Column(_("Expected"), lambda r: two_decimals(q(r).expected)),
-        Column(_("Delivered"), lambda r: q(r).delivered),
-        Column(_("Accepted"), lambda r: q(r).accepted),
-        Column(_("Declined"), lambda r: q(r).declined),
-        Column(_("Expired"), lambda r: q(r).expired),
-        Column(_("Pending"), lambda r: q(r).pending),
-        Column(_("Closed or cap reached"), lambda r: q(r).blocked),
+        *_figure_columns(lambda r: r.line.quarter, cumulative=False),
         Column(_("Balance carried in"), lambda r: two_decimals(r.line.opening)),
-        Column(_("Eligible (cumulative)"), lambda r: c(r).eligible),
-        Column(_("Expected (cumulative)"), lambda r: two_decimals(c(r).expected)),
-        Column(_("Delivered (cumulative)"), lambda r: c(r).delivered),
-        Column(_("Pending (cumulative)"), lambda r: c(r).pending),
+        *_figure_columns(lambda r: r.line.cumulative, cumulative=True),
         Column(_("Balance"), lambda r: two_decimals(r.line.closing)),
         Column(_("Status"), lambda r: gettext(STATUS_LABELS[r.line.status])),
     ]
-    return columns
 
 
 def ledger_file_name(view: LedgerView) -> str:

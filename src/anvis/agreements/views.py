@@ -104,7 +104,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agreement": agreement,
             "current": current,
             "terms": selectors.version_terms(current) if current else [],
-            "history": selectors.version_history(agreement),
+            "history": selectors.version_history(agreement, today),
             "fora": agreement.fora.all(),
             "parties": parties,
             "readable_parties": readable_organisation_ids(request.user, parties),
@@ -158,7 +158,7 @@ def version_create(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     base = agreement.version_for(today) or agreement.versions.order_by("-valid_from").first()
     initial = {name: getattr(base, name) for name in AgreementVersion.TERM_FIELDS} if base else {}
-    initial["valid_from"] = today
+    initial["valid_from"] = services.new_version_from(agreement, today)
     form = VersionForm(
         posted(request),
         instance=AgreementVersion(agreement=agreement),
@@ -191,14 +191,9 @@ def version_create(request: HttpRequest, pk: int) -> HttpResponse:
 def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(AgreementVersion.objects.select_related("agreement"), pk=pk)
     selectors.agreement_get(user=request.user, pk=version.agreement_id)
-    if version.is_used():
-        messages.warning(
-            request,
-            _(
-                "This version has been used to judge vacancies and cannot be changed. "
-                "Create a new version instead."
-            ),
-        )
+    locked = services.version_locked_message(version, timezone.localdate())
+    if locked:
+        messages.warning(request, locked)
         return redirect("agreements:agreement_detail", version.agreement_id)
     form = VersionForm(posted(request), instance=version)
     if submit(

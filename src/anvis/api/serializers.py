@@ -385,14 +385,21 @@ class GuaranteeClaimCreateSerializer(serializers.Serializer):
 class LedgerFiguresSerializer(serializers.Serializer):
     eligible = serializers.IntegerField()
     expected = serializers.DecimalField(max_digits=12, decimal_places=2)
-    offered = serializers.IntegerField()
+    delivered = serializers.IntegerField(help_text="Accepted + declined + expired.")
+    offered = serializers.IntegerField(help_text="Delivered + pending.")
     accepted = serializers.IntegerField()
     declined = serializers.IntegerField()
     expired = serializers.IntegerField()
     pending = serializers.IntegerField()
     ordinary = serializers.IntegerField()
-    withdrawn = serializers.IntegerField()
+    withdrawn = serializers.IntegerField(
+        help_text="Municipal turns the organisation let through its own waiting list."
+    )
     extra = serializers.IntegerField()
+    handed_back = serializers.IntegerField(
+        help_text="Dwellings the municipality accepted and handed back, under terms that do not "
+        "count a hand-back as delivered: not delivered, and not the organisation's own letting."
+    )
     blocked = serializers.IntegerField(
         help_text="Vacancies the municipality could not use on the report day (department "
         "closed by monitoring, stairwell or department cap reached): neither owed nor delivered."

@@ -71,16 +71,31 @@ def _turns(agreement: AllocationAgreement | None, end: dt.date) -> list[list[Any
     rows = (
         agreement.turn_records.filter(report_date__lte=end)
         .annotate(q=TruncQuarter("report_date"))
-        .values("organisation_id", "q", "eligible", "municipal", "share_percent", "outcome")
+        .values(
+            "organisation_id",
+            "q",
+            "eligible",
+            "municipal",
+            "share_percent",
+            "outcome",
+            "handed_back",
+        )
         .annotate(n=Count("pk"))
         .values_list(
-            "organisation_id", "q", "eligible", "municipal", "share_percent", "outcome", "n"
+            "organisation_id",
+            "q",
+            "eligible",
+            "municipal",
+            "share_percent",
+            "outcome",
+            "n",
+            "handed_back",
         )
         .order_by()
     )
     return sorted(
-        [o, iso(_date(day)), e, m, str(Fraction(share) / 100), outcome, n]
-        for o, day, e, m, share, outcome, n in rows
+        [o, iso(_date(day)), e, m, str(Fraction(share) / 100), outcome, n, back]
+        for o, day, e, m, share, outcome, n, back in rows
     )
 
 

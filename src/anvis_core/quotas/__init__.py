@@ -12,6 +12,7 @@ from .ledger import (
     compute_ledger,
     ledger_status,
 )
+from .periods import periods_overlap
 from .turns import (
     BucketKey,
     Eligibility,
@@ -44,6 +45,7 @@ __all__ = [
     "compute_ledger",
     "decide_turn",
     "ledger_status",
+    "periods_overlap",
     "share_from_percent",
     "turns_until_next",
 ]

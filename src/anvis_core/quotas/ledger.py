@@ -14,6 +14,10 @@ Counting rules (also in docs/agreement.md):
   (the organisation has reported them) but not yet in delivered.
 - withdrawn = municipal turns the organisation let through its own waiting list instead
   (outcome set back to ordinary): not delivered, so the organisation falls behind its share.
+- handed back = dwellings the municipality accepted and then handed back, where the agreement
+  does not count a hand-back as delivered (outcome set back to ordinary, the record marked
+  handed back): not delivered, counted like a municipal turn let by the organisation in the
+  balance, but shown on their own, because the organisation did not let them of its own accord.
 - ordinary = eligible vacancies that were not the municipality's turn; they count in eligible
   and expected, never in delivered. If an organisation puts an ordinary-turn vacancy at the
   municipality's disposal anyway and it is accepted (for example for a håndholdt request), it
@@ -131,6 +135,7 @@ class LedgerRecord:
     share: Fraction
     outcome: Outcome
     count: int = 1
+    handed_back: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,7 @@ class LedgerFigures:
     extra: int = 0
     shares: frozenset[Fraction] = field(default_factory=frozenset)
     blocked: int = 0
+    handed_back: int = 0
 
     @property
     def delivered(self) -> int:
@@ -178,6 +184,7 @@ class LedgerFigures:
             extra=self.extra + other.extra,
             shares=self.shares | other.shares,
             blocked=self.blocked + other.blocked,
+            handed_back=self.handed_back + other.handed_back,
         )
 
     @classmethod
@@ -198,7 +205,8 @@ class LedgerFigures:
     _WITHDRAWN,
     _EXTRA,
     _BLOCKED,
-) = range(9)
+    _HANDED_BACK,
+) = range(10)
 
 
 class _Accumulator:
@@ -209,7 +217,7 @@ class _Accumulator:
     __slots__ = ("counts", "per_share")
 
     def __init__(self) -> None:
-        self.counts = [0] * 9
+        self.counts = [0] * 10
         self.per_share: dict[Fraction, int] = {}
 
     def add(self, record: LedgerRecord) -> None:
@@ -234,7 +242,10 @@ class _Accumulator:
         elif outcome == Outcome.PENDING:
             counts[_PENDING] += n
         elif outcome == Outcome.ORDINARY:
-            counts[_WITHDRAWN if record.municipal else _ORDINARY] += n
+            if record.handed_back:
+                counts[_HANDED_BACK] += n
+            else:
+                counts[_WITHDRAWN if record.municipal else _ORDINARY] += n
 
     def figures(self) -> LedgerFigures:
         c = self.counts
@@ -250,6 +261,7 @@ class _Accumulator:
             extra=c[_EXTRA],
             shares=frozenset(self.per_share),
             blocked=c[_BLOCKED],
+            handed_back=c[_HANDED_BACK],
         )
 
 

@@ -89,15 +89,23 @@ class Snapshot:
 
     def ledger_groups(self) -> list[tuple[LedgerRecord, int]]:
         """Turn records are stored grouped: [organisation, first day of the report date's
-        quarter, eligible, municipal, share, outcome, number of records]."""
+        quarter, eligible, municipal, share, outcome, number of records, handed back]. Snapshots
+        made before hand-backs were told apart have no last column (none handed back)."""
         return [
             (
                 LedgerRecord(
-                    int(o), 0, dt.date.fromisoformat(day), bool(e), bool(m), Fraction(s), Outcome(x)
+                    int(o),
+                    0,
+                    dt.date.fromisoformat(day),
+                    bool(e),
+                    bool(m),
+                    Fraction(s),
+                    Outcome(x),
+                    handed_back=bool(back[0]) if back else False,
                 ),
                 int(n),
             )
-            for o, day, e, m, s, x, n in self.raw.get("turns", [])
+            for o, day, e, m, s, x, n, *back in self.raw.get("turns", [])
         ]
 
     def placement_groups(self) -> list[tuple[dt.date, dt.date | None, str, int]]:

@@ -31,6 +31,7 @@ FIGURES = (
     "expired",
     "pending",
     "withdrawn",
+    "handed_back",
     "ordinary",
     "blocked",
 )
@@ -39,7 +40,8 @@ TODAY = dt.date(2025, 1, 15)
 
 
 def year_of_vacancies(users: dict[str, Any]) -> None:
-    """Turn records with every outcome, each behind a (closed) vacancy as the flow makes it."""
+    """Turn records with every outcome (also hand-backs not counted as delivered), each behind a
+    (closed) vacancy as the flow makes it."""
     worker = users["sagsbehandler"]
     rng = random.Random(11)
     dwellings = list(Dwelling.objects.select_related("entrance__department"))
@@ -54,9 +56,12 @@ def year_of_vacancies(users: dict[str, Any]) -> None:
                 ["accepted", "declined_by_municipality", "expired", "pending", "ordinary"]
             )
             if outcome != "pending":
-                services.turn_outcome_set(record=record, outcome=outcome, actor=worker)
+                record = services.turn_outcome_set(record=record, outcome=outcome, actor=worker)
         elif record.outcome == "ordinary" and result.eligible and n % 5 == 0:
-            services.turn_outcome_set(record=record, outcome="accepted", actor=worker)
+            record = services.turn_outcome_set(record=record, outcome="accepted", actor=worker)
+        if record.outcome == "accepted" and n % 3 == 0:
+            # Handed back under terms that do not count a hand-back as delivered.
+            record = services.turn_outcome_set(record=record, outcome="ordinary", actor=worker)
         Vacancy.objects.create(
             organisation_id=dwelling.entrance.department.organisation_id,
             dwelling=dwelling,
@@ -96,6 +101,7 @@ def test_every_figure_opens_the_vacancies_it_counts(
                 assert filterset.qs.count() == getattr(figures, figure), (row, span, figure)
                 checked += getattr(figures, figure) > 0
     assert checked > 10  # the data has something behind most figures
+    assert view.total_cumulative.handed_back and view.total_cumulative.withdrawn
 
 
 def test_the_ledger_page_links_its_figures(

@@ -9,9 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
+from anvis.agreements.figures import FIGURES
+from anvis.agreements.tables import LEDGER_COUNTS
 from anvis.agreements.templatetags.agreements import signed
 
 from .test_ledger_door import QUARTER, year_of_vacancies
@@ -26,6 +29,14 @@ HEADERS = {
     "Afvist": ("quarter", "declined"),
     "Udløbet": ("quarter", "expired"),
     "Afventer": ("quarter", "pending"),
+}
+
+# The breakdowns under a line's cumulative figures, as the page words them.
+BREAKDOWNS = {
+    "extra": "{n} ekstra",
+    "withdrawn": "{n} kommunal{s} tur{s} udlejet af organisationen",
+    "handed_back": "{n} leveret tilbage af kommunen, tæller ikke som leveret",
+    "blocked": "{n} lukket/loft nået",
 }
 
 
@@ -104,7 +115,34 @@ def test_one_ledger_everywhere(
                 got = row[header]
                 assert _dec(got) == _dec(value), (name, header, row)
 
+    # Every count of the ledger, for the quarter and cumulative: the files' column (headed by
+    # the figure's name), the API's JSON and the page's own figures agree, and the page shows
+    # the breakdowns it has (extra, let by the organisation, handed back, closed or cap
+    # reached) as the counts of its line.
+    with translation.override("da"):
+        headers = {name: str(FIGURES[name][1]) for name in LEDGER_COUNTS}
     json_rows = {r["label"]: r for r in body["rows"]}
+    seen: set[str] = set()
+    for row in view.rows:
+        for span in ("quarter", "cumulative"):
+            figures = getattr(row.line, span)
+            for name in LEDGER_COUNTS:
+                value = getattr(figures, name)
+                seen |= {name} if value else set()
+                header = headers[name] + (" (akkumuleret)" if span == "cumulative" else "")
+                for file_name, rows in files.items():
+                    got = next(r for r in rows if _key(r, level) == row.label)[header]
+                    assert _dec(got) == value, (file_name, row.label, header)
+                assert json_rows[row.label][span][name] == value, (row.label, span, name)
+        c = row.line.cumulative
+        for name, text in BREAKDOWNS.items():
+            count = getattr(c, name)
+            if count:
+                shown = text.format(n=count, s="" if count == 1 else "e")
+                assert f">{shown}</a>" in html, (row.label, shown)
+    # The data has something behind every count (hand-backs and extras included).
+    assert {"extra", "withdrawn", "handed_back", "ordinary", "blocked"} <= seen, seen
+
     assert set(json_rows) == set(expected)
     for label, want in expected.items():
         r = json_rows[label]

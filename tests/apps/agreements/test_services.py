@@ -73,19 +73,36 @@ def test_used_version_cannot_be_edited(agreement: Any, users: dict[str, Any], or
     )
 
 
-def test_unused_version_valid_from_in_the_past_is_frozen(
+def test_a_version_in_force_is_not_edited_even_before_it_judged_a_vacancy(
     agreement: Any, users: dict[str, Any]
 ) -> None:
-    version = agreement.versions.get()
+    """The gate uses the terms in force for candidate lists, refusals and overrides before any
+    vacancy is judged: a version that has been in force is history too."""
+    lead = users["anvisningsleder"]
+    version = services.agreement_version_create(
+        actor=lead, agreement=agreement, valid_from=D(2026, 1, 1), rent_ceiling=4900
+    )
+    assert not version.turn_records.exists()
+    for today in (D(2026, 1, 1), D(2026, 2, 1)):
+        with pytest.raises(ValidationError) as exc:
+            services.agreement_version_update(
+                actor=lead, version=version, rent_ceiling=4800, today=today
+            )
+        assert exc.value.messages == [
+            "Denne version har været gældende siden 01.01.2026: dens vilkår kan allerede have "
+            "afgjort kandidatlister, afvisninger og tilsidesættelser, så den kan ikke ændres. "
+            "Opret en ny version i stedet."
+        ]
+    version.refresh_from_db()
+    assert version.rent_ceiling == 4900
+    assert not AuditEvent.objects.filter(action="agreements.version_update").exists()
+    # Before it comes into force it may be corrected, but its date never moved into the past.
     with pytest.raises(ValidationError):
         services.agreement_version_update(
-            actor=users["anvisningsleder"],
-            version=version,
-            valid_from=D(2024, 2, 1),
-            today=D(2025, 1, 1),
+            actor=lead, version=version, valid_from=D(2025, 5, 1), today=D(2025, 6, 1)
         )
     services.agreement_version_update(
-        actor=users["anvisningsleder"], version=version, rent_ceiling=4800, today=D(2025, 1, 1)
+        actor=lead, version=version, rent_ceiling=4800, today=D(2025, 6, 1)
     )
     version.refresh_from_db()
     assert version.rent_ceiling == 4800
@@ -296,3 +313,27 @@ def test_the_audit_row_of_an_agreement_change_holds_its_parties(
             actor=users["anvisningsleder"], agreement=agreement, period_end=D(2020, 1, 1)
         )
     assert AuditEvent.objects.filter(action="agreements.agreement_update").count() == 1
+
+
+def test_lengthening_a_period_into_another_agreement_of_a_party_is_refused(
+    agreement: Any, users: dict[str, Any], org_a: Any, org_b: Any
+) -> None:
+    lead = users["anvisningsleder"]
+    later = services.agreement_create(
+        actor=lead,
+        municipality="Aalborg Kommune",
+        title="Ny aftale",
+        period_start=D(2028, 1, 1),
+        parties=[org_b],
+    )
+    # Without a change of parties, a longer period is still checked against them.
+    with pytest.raises(ValidationError) as exc:
+        services.agreement_update(actor=lead, agreement=agreement, period_end=D(2028, 3, 31))
+    assert exc.value.message_dict["parties"] == [
+        f"{org_b.name} er allerede part i aftalen “Ny aftale” (fra 01.01.2028, indtil den "
+        "opsiges), hvis periode overlapper denne. En organisation kan kun være part i én aftale "
+        "ad gangen: afslut den anden aftale først, eller lad denne starte efter den."
+    ]
+    # Adding a party of the old agreement to the later one, once they no longer overlap: fine.
+    services.agreement_update(actor=lead, agreement=later, parties=[org_a, org_b])
+    assert set(later.parties.all()) == {org_a, org_b}

@@ -39,7 +39,7 @@ def test_an_agreement_deadline_has_an_upper_bound(users: dict[str, Any], org_a: 
                 "response_deadline_working_days": 5_000_000,
             },
         )
-    assert "Fristen kan højst være 60 arbejdsdage." in str(info.value)
+    assert "Fristen kan højst være 60 hverdage." in str(info.value)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
 import datetime as dt
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
@@ -294,3 +295,19 @@ def test_a_counted_record_counts_as_that_many_vacancies() -> None:
     assert LedgerFigures.of(LedgerRecord(1, 10, day, False, False, Q, Outcome.ORDINARY, 5)) == (
         LedgerFigures()
     )
+
+
+def test_a_hand_back_not_delivered_is_counted_on_its_own() -> None:
+    """Handed back uncounted: not delivered, the same balance as a municipal turn the
+    organisation let itself, but not counted as one."""
+    day = dt.date(2025, 2, 1)
+    let_itself = rec(day, Outcome.ORDINARY)
+    handed_back = replace(let_itself, handed_back=True)
+    quarter = Quarter(2025, 1)
+    own = compute_ledger([let_itself], key=lambda r: r.organisation_id, quarter=quarter)[1]
+    back = compute_ledger([handed_back], key=lambda r: r.organisation_id, quarter=quarter)[1]
+    assert (own.quarter.withdrawn, own.quarter.handed_back) == (1, 0)
+    assert (back.quarter.withdrawn, back.quarter.handed_back) == (0, 1)
+    for name in ("eligible", "expected", "delivered", "offered", "balance", "ordinary"):
+        assert getattr(back.quarter, name) == getattr(own.quarter, name), name
+    assert back.status == own.status

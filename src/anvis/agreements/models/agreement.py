@@ -146,7 +146,8 @@ class VoidRentConventionChoice(models.TextChoices):
 
 class AgreementVersion(models.Model):
     """The terms of an agreement from `valid_from` until the next version. A version that has
-    judged a vacancy is never edited: a change is a new version (see services)."""
+    been in force or has judged a vacancy is never edited: a change is a new version (see
+    services)."""
 
     TERM_FIELDS = (
         "valid_from",
@@ -183,7 +184,11 @@ class AgreementVersion(models.Model):
         verbose_name=_("agreement"),
     )
     valid_from = models.DateField(_("valid from"))
-    rent_ceiling = models.PositiveIntegerField(_("rent ceiling (kr/month)"), default=5000)
+    rent_ceiling = models.PositiveIntegerField(
+        _("rent ceiling (kr/month)"),
+        default=5000,
+        validators=[MinValueValidator(1, _("The rent ceiling must be at least 1 kr a month."))],
+    )
     rent_ceiling_basis = models.CharField(
         _("rent ceiling judged on"),
         max_length=8,
@@ -320,6 +325,9 @@ class AgreementVersion(models.Model):
                 name="agreements_version_share_0_100",
             ),
             models.CheckConstraint(
+                condition=Q(rent_ceiling__gte=1), name="agreements_version_rent_ceiling_positive"
+            ),
+            models.CheckConstraint(
                 condition=Q(response_deadline_working_days__gte=1)
                 & Q(offer_response_working_days__gte=1),
                 name="agreements_version_deadlines_positive",
@@ -350,7 +358,11 @@ class AgreementVersion(models.Model):
             errors["covered_dwelling_types"] = _("Choose at least one dwelling type.")
         elif not types <= set(DwellingType.values):
             errors["covered_dwelling_types"] = _("Unknown dwelling type.")
-        if self.rent_target and self.rent_ceiling and self.rent_target > self.rent_ceiling:
+        if (
+            self.rent_target is not None
+            and self.rent_ceiling is not None
+            and self.rent_target > self.rent_ceiling
+        ):
             errors["rent_target"] = _("The rent target cannot be above the rent ceiling.")
         if errors:
             raise ValidationError(errors)
@@ -363,8 +375,19 @@ class AgreementVersion(models.Model):
         labels = dict(DwellingType.choices)
         return [str(labels.get(t, t)) for t in self.covered_dwelling_types]
 
-    def is_used(self) -> bool:
+    def in_force_since(self, today: dt.date) -> bool:
+        """The version has been in force (valid from today or earlier): the placement gate may
+        have used its terms for candidate lists, refusals and overrides, even before it judged
+        a vacancy."""
+        return self.valid_from <= today
+
+    def has_judged(self) -> bool:
         return self.turn_records.exists()
+
+    def is_used(self, today: dt.date) -> bool:
+        """A used version is never edited (a change is a new version): it has been in force,
+        or it has judged a vacancy."""
+        return self.in_force_since(today) or self.has_judged()
 
 
 class ForumKind(models.TextChoices):

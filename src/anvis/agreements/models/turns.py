@@ -106,6 +106,16 @@ class TurnRecord(models.Model):
     share_percent = models.DecimalField(_("share (%)"), **SHARE_FIELD)
     step_label = models.CharField(_("step"), max_length=50, blank=True)
     outcome = models.CharField(_("outcome"), max_length=32, choices=OutcomeChoice.choices)
+    handed_back = models.BooleanField(
+        _("handed back"),
+        default=False,
+        # Also a database default: the demo's bulk writer (COPY) names the columns it fills.
+        db_default=False,
+        help_text=_(
+            "The municipality accepted the dwelling and handed it back, and the agreement does "
+            "not count a hand-back as delivered (outcome ordinary)."
+        ),
+    )
     reason_code = models.CharField(max_length=32)
     reason_params = models.JSONField(default=dict)
     decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)

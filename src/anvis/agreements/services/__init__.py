@@ -10,6 +10,8 @@ from .agreement import (
     agreement_version_create,
     agreement_version_update,
     forum_save,
+    new_version_from,
+    version_locked_message,
 )
 from .common import AGREEMENT_FIELDS, CENT, FORUM_FIELDS, HANDHELD_FIELDS, VERSION_TERMS
 from .handheld import handheld_request_close, handheld_request_create
@@ -32,9 +34,11 @@ __all__ = [
     "forum_save",
     "handheld_request_close",
     "handheld_request_create",
+    "new_version_from",
     "step_for",
     "step_proposals_submit",
     "step_reassessment_approve",
     "turn_decide",
     "turn_outcome_set",
+    "version_locked_message",
 ]

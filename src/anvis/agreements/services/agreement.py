@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from anvis.audit.services import audited
 from anvis.common import formats as fmt
 from anvis.stock.models import HousingOrganisation
+from anvis_core.quotas import periods_overlap
 
 from ..models import (
     AgreementVersion,
@@ -22,7 +23,7 @@ from ..models import (
     GovernanceForum,
     TurnRecord,
 )
-from .common import AGREEMENT_FIELDS, FORUM_FIELDS, VERSION_TERMS, _last_judged, _user
+from .common import AGREEMENT_FIELDS, FORUM_FIELDS, VERSION_TERMS, _user, first_change_day
 
 
 @transaction.atomic
@@ -54,8 +55,12 @@ def agreement_create(
             )
         )
         agreement.full_clean()
+        parties = list(parties)
+        errors = _party_conflicts(agreement, parties)
+        if errors:
+            raise ValidationError({"parties": errors})
         agreement.save()
-        agreement.parties.set(list(parties))
+        agreement.parties.set(parties)
     initial = {"covered_dwelling_types": ["family"], **(terms or {})}
     agreement_version_create(actor=actor, agreement=agreement, valid_from=period_start, **initial)
     return agreement
@@ -87,12 +92,23 @@ def _agreement_change(
             raise TypeError(f"unknown agreement field {name}")
         setattr(agreement, name, value)
     agreement.full_clean()
-    errors: dict[str, Any] = {}
+    errors: dict[str, list[Any]] = {}
     first = agreement.versions.order_by("valid_from").first()
     if first and first.valid_from < agreement.period_start:
-        errors["period_start"] = _(
-            "The agreement cannot start after its first version (valid from %(date)s)."
-        ) % {"date": fmt.date(first.valid_from)}
+        errors.setdefault("period_start", []).append(
+            _("The agreement cannot start after its first version (valid from %(date)s).")
+            % {"date": fmt.date(first.valid_from)}
+        )
+    if agreement.period_end:
+        last = agreement.versions.order_by("-valid_from").first()
+        if last and last.valid_from > agreement.period_end:
+            errors.setdefault("period_end", []).append(
+                _(
+                    "The agreement cannot end before its version valid from %(date)s starts. "
+                    "End it on that date or later."
+                )
+                % {"date": fmt.date(last.valid_from)}
+            )
     judged = TurnRecord.objects.filter(agreement=agreement)
     outside = judged.filter(report_date__lt=agreement.period_start)
     if agreement.period_end:
@@ -100,21 +116,74 @@ def _agreement_change(
             Q(report_date__lt=agreement.period_start) | Q(report_date__gt=agreement.period_end)
         )
     if outside.exists():
-        errors["period_end" if agreement.period_end else "period_start"] = _(
-            "Vacancies have already been judged by the agreement outside this period."
+        errors.setdefault("period_end" if agreement.period_end else "period_start", []).append(
+            _("Vacancies have already been judged by the agreement outside this period.")
         )
+    party_errors: list[Any] = []
     if parties is not None:
         parties = list(parties)
         removed = current - {p.pk for p in parties}
         if removed and judged.filter(organisation__in=removed).exists():
-            errors["parties"] = _(
-                "A party whose vacancies have been judged by the agreement cannot be removed."
+            party_errors.append(
+                _("A party whose vacancies have been judged by the agreement cannot be removed.")
             )
+    party_errors += _party_conflicts(
+        agreement, parties if parties is not None else list(agreement.parties.all())
+    )
+    if party_errors:
+        errors["parties"] = party_errors
     if errors:
         raise ValidationError(errors)
     agreement.save()
     if parties is not None:
         agreement.parties.set(parties)
+
+
+def _period_text(agreement: AllocationAgreement) -> str:
+    if agreement.period_end is None:
+        return _("from %(start)s until terminated") % {"start": fmt.date(agreement.period_start)}
+    return f"{fmt.date(agreement.period_start)} – {fmt.date(agreement.period_end)}"
+
+
+def _party_conflicts(
+    agreement: AllocationAgreement, parties: list[HousingOrganisation]
+) -> list[Any]:
+    """One message per party that is already party to another agreement whose period overlaps
+    this agreement's (`anvis_core.quotas.periods_overlap`): an organisation is party to one
+    agreement at a time, because the turn engine, batch matching, the ledger and the report
+    each read *the* agreement of an organisation on a day. The parties are locked, so two
+    writes cannot each add the same party to overlapping agreements."""
+    pks = [p.pk for p in parties]
+    if not pks:
+        return []
+    list(HousingOrganisation.objects.select_for_update().filter(pk__in=pks).values_list("pk"))
+    others = (
+        AllocationAgreement.objects.filter(parties__in=pks)
+        .exclude(pk=agreement.pk)
+        .distinct()
+        .order_by("period_start", "pk")
+    )
+    errors: list[Any] = []
+    for other in others:
+        if not periods_overlap(
+            agreement.period_start, agreement.period_end, other.period_start, other.period_end
+        ):
+            continue
+        for organisation in other.parties.filter(pk__in=pks).order_by("name"):
+            errors.append(
+                _(
+                    "%(organisation)s is already party to the agreement “%(agreement)s” "
+                    "(%(period)s), whose period overlaps this one. An organisation can be party "
+                    "to one agreement at a time: end the other agreement first, or start this "
+                    "one after it."
+                )
+                % {
+                    "organisation": organisation.name,
+                    "agreement": other.title,
+                    "period": _period_text(other),
+                }
+            )
+    return errors
 
 
 # --- versions -----------------------------------------------------------------------------------
@@ -123,17 +192,24 @@ def _agreement_change(
 def _check_not_before_judged(
     agreement: AllocationAgreement, valid_from: dt.date, name: str
 ) -> None:
-    last = _last_judged(agreement)
-    if last is not None and valid_from <= last:
+    first = first_change_day(agreement)
+    if first is not None and valid_from < first:
         raise ValidationError(
             {
                 name: _(
                     "Vacancies reported up to %(date)s have already been judged by the agreement; "
                     "a change must be valid from a later date."
                 )
-                % {"date": fmt.date(last)}
+                % {"date": fmt.date(first - dt.timedelta(days=1))}
             }
         )
+
+
+def new_version_from(agreement: AllocationAgreement, today: dt.date) -> dt.date:
+    """The valid-from date a new version's form starts with: today, or the first day a change
+    may be valid from (`first_change_day`) when that is later."""
+    first = first_change_day(agreement)
+    return max(today, first) if first is not None else today
 
 
 def agreement_version_create(
@@ -165,8 +241,9 @@ def agreement_version_create(
 def agreement_version_update(
     *, actor: Any, version: AgreementVersion, today: dt.date | None = None, **terms: Any
 ) -> AgreementVersion:
-    """Correct a version that has not judged any vacancy yet. A version in use is superseded by a
-    new version instead; a valid-from date in the past is never moved."""
+    """Correct a version that has not come into force yet (and so has judged no vacancy). A
+    version in use is superseded by a new version instead; a valid-from date is never moved
+    into the past."""
     today = today or timezone.localdate()
     with audited("agreements.version_update", actor=actor) as write:
         version = write.track(
@@ -178,28 +255,38 @@ def agreement_version_update(
     return version
 
 
-def _version_change(version: AgreementVersion, today: dt.date, terms: dict[str, Any]) -> None:
-    if version.is_used():
-        raise ValidationError(
+def version_locked_message(version: AgreementVersion, today: dt.date) -> str | None:
+    """Why `version` can no longer be edited (None: it can): it has judged vacancies, or it
+    has been in force (`AgreementVersion.is_used`). The service refuses with it and the pages
+    say it."""
+    if version.has_judged():
+        return str(
             _(
                 "This version has been used to judge vacancies and cannot be changed. "
                 "Create a new version instead."
             )
         )
+    if version.in_force_since(today):
+        return str(
+            _(
+                "This version has been in force since %(date)s: its terms may already have "
+                "decided candidate lists, refusals and overrides, so it cannot be changed. "
+                "Create a new version instead."
+            )
+            % {"date": fmt.date(version.valid_from)}
+        )
+    return None
+
+
+def _version_change(version: AgreementVersion, today: dt.date, terms: dict[str, Any]) -> None:
+    locked = version_locked_message(version, today)
+    if locked:
+        raise ValidationError(locked)
     new_from = terms.pop("valid_from", version.valid_from)
     unknown = set(terms) - set(VERSION_TERMS)
     if unknown:
         raise TypeError(f"unknown terms {sorted(unknown)}")
     if new_from != version.valid_from:
-        if version.valid_from < today:
-            raise ValidationError(
-                {
-                    "valid_from": _(
-                        "The version is already in force; "
-                        "its valid-from date can no longer be changed."
-                    )
-                }
-            )
         if new_from < today:
             raise ValidationError(
                 {"valid_from": _("The valid-from date cannot be moved into the past.")}

@@ -51,6 +51,14 @@ def _last_judged(agreement: AllocationAgreement, **filters: Any) -> dt.date | No
     return value
 
 
+def first_change_day(agreement: AllocationAgreement, **filters: Any) -> dt.date | None:
+    """The first day a change of terms may be valid from: the day after the last report date
+    the agreement has judged (None: nothing judged yet). The services refuse an earlier date and
+    the new-version form is filled in with it."""
+    last = _last_judged(agreement, **filters)
+    return last + dt.timedelta(days=1) if last is not None else None
+
+
 # --- agreements ---------------------------------------------------------------------------------
 
 

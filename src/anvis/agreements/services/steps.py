@@ -23,7 +23,7 @@ from ..models import (
     StepProposal,
     StepReassessment,
 )
-from .common import _last_judged, _pct, _user
+from .common import _pct, _user, first_change_day
 
 
 def _check_step(
@@ -44,12 +44,16 @@ def _check_step(
     elif agreement.period_end and valid_from > agreement.period_end:
         errors["valid_from"] = _("A step cannot be valid after the agreement ends.")
     else:
-        last = _last_judged(agreement, department=department)
-        if last is not None and valid_from <= last:
+        first = first_change_day(agreement, department=department)
+        if first is not None and valid_from < first:
             errors["valid_from"] = _(
-                "Vacancies in this department reported up to %(date)s have already been judged; "
-                "the new step must be valid from a later date."
-            ) % {"date": fmt.date(last)}
+                "Vacancies in department %(department)s reported up to %(date)s have already "
+                "been judged; its new step must be valid from %(first)s or later."
+            ) % {
+                "department": f"{department.number} {department.name}",
+                "date": fmt.date(first - dt.timedelta(days=1)),
+                "first": fmt.date(first),
+            }
     if (
         "valid_from" not in errors
         and DepartmentStep.objects.filter(

@@ -208,7 +208,8 @@ def _take_turn(record: TurnRecord, share: Fraction) -> None:
 
 def turn_outcome_set(*, record: TurnRecord, outcome: str, actor: Any) -> TurnRecord:
     """Settle a turn: pending → accepted / declined_by_municipality / expired, or an ordinary
-    eligible vacancy the municipality took anyway → accepted. Settled outcomes are final."""
+    eligible vacancy the municipality took anyway → accepted. Settled outcomes are final, but
+    for a hand-back: accepted → ordinary, which marks the record as handed back."""
     with audited("agreements.turn_outcome_set", actor=actor) as write:
         record = write.track(TurnRecord.objects.select_for_update().get(pk=record.pk))
         _outcome_set(record, outcome, actor)
@@ -230,7 +231,10 @@ def _outcome_set(record: TurnRecord, outcome: str, actor: Any) -> None:
                 "new": dict(OutcomeChoice.choices)[new],
             }
         )
+    # Accepted → ordinary is the one change of a settled outcome: the municipality handed the
+    # dwelling back and the agreement does not count that as delivered (`can_set_outcome`).
+    record.handed_back = record.outcome == Outcome.ACCEPTED and new == Outcome.ORDINARY
     record.outcome = new
     record.outcome_set_at = timezone.now()
     record.outcome_set_by = _user(actor)
-    record.save(update_fields=["outcome", "outcome_set_at", "outcome_set_by"])
+    record.save(update_fields=["outcome", "handed_back", "outcome_set_at", "outcome_set_by"])

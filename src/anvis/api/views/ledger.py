@@ -38,6 +38,7 @@ def _figures(f: LedgerFigures) -> dict[str, Any]:
     return {
         "eligible": f.eligible,
         "expected": two_decimals(f.expected),
+        "delivered": f.delivered,
         "offered": f.offered,
         "accepted": f.accepted,
         "declined": f.declined,
@@ -46,6 +47,7 @@ def _figures(f: LedgerFigures) -> dict[str, Any]:
         "ordinary": f.ordinary,
         "withdrawn": f.withdrawn,
         "extra": f.extra,
+        "handed_back": f.handed_back,
         "blocked": f.blocked,
         "balance": two_decimals(f.balance),
     }
