@@ -91,6 +91,14 @@ class Table:
     chart: Chart | None = None
     note: str = ""  # a note code the interface translates (e.g. "top_rows")
     note_params: dict[str, Any] = field(default_factory=dict)
+    #: the column whose count chose the rows (the units with the most placements): the
+    #: suppressed edition leaves out a row whose count there is suppressed, since being listed
+    #: would single the unit out as having a few
+    ranked_by: int | None = None
+    #: the note for the suppressed edition when the note's figures are derived from counts that
+    #: edition hides (code, params; a param that is a `Cell` is suppressed by the same rule);
+    #: None: the same note
+    suppressed_note: tuple[str, dict[str, Any]] | None = None
 
     def column(self, index: int) -> list[Cell]:
         return [row[index] for row in self.rows]
@@ -114,9 +122,19 @@ def suppress_cell(cell: Cell, threshold: int = SUPPRESSION_THRESHOLD) -> Cell:
 
 def suppress(table: Table, threshold: int = SUPPRESSION_THRESHOLD) -> Table:
     """The table as it may leave the municipality: every figure resting on a count under the
-    threshold is replaced by a suppressed cell (shown as "<5")."""
+    threshold is replaced by a suppressed cell (shown as "<5"); a table ranked by a count lists
+    only the rows whose count is shown, and its note is the suppressed edition's."""
     rows = tuple(tuple(suppress_cell(c, threshold) for c in row) for row in table.rows)
-    return replace(table, rows=rows)
+    if table.ranked_by is not None:
+        rows = tuple(row for row in rows if not row[table.ranked_by].suppressed)
+    out = replace(table, rows=rows)
+    if table.suppressed_note is not None:
+        note, params = table.suppressed_note
+        params = {
+            k: suppress_cell(v, threshold) if isinstance(v, Cell) else v for k, v in params.items()
+        }
+        out = replace(out, note=note, note_params=params, suppressed_note=None)
+    return out
 
 
 def _group(digits: str) -> str:

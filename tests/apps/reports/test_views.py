@@ -315,3 +315,39 @@ def test_control_characters_typed_into_a_decision_do_not_break_the_workbook(
             for cell in row
         }
         assert "Følg op på loftet" in cells and "Chefen" in cells
+
+
+def test_the_cap_notes_do_not_tell_the_steering_group_small_counts(
+    client_for: Any, dataset: Any
+) -> None:
+    """Department 101 has 4 placements against a cap of 3. Listing it as "<5 | over the cap"
+    and counting it in "2 at or over the cap, 2 over" told the steering group it had exactly 4.
+    Its edition lists and counts only units with 5 or more; the municipality's is exact."""
+    url = reverse("reports:dashboard") + f"?kvartal={QUARTER}"
+    steering = client_for("styregruppe").get(url)
+    tables = {t.key: t for s in steering.context["sections"] for t in s.tables}
+    for key in ("department_caps", "entrance_caps"):
+        assert [r[2][0] for r in tables[key].rows] == ["9"]
+        assert tables[key].note.startswith("1 af <5 enheder med anvisninger vist")
+        assert "hverken vises eller tælles med her" in tables[key].note
+        assert "på eller over loftet og <5 over det." in tables[key].note
+        assert "2 på eller over loftet" not in tables[key].note
+    assert "Alfavej 1" not in steering.content.decode()
+    lead = client_for("anvisningsleder").get(url).context
+    exact = {t.key: t for s in lead["sections"] for t in s.tables}
+    assert [r[2][0] for r in exact["department_caps"].rows] == ["9", "4"]
+    assert "2 på eller over loftet. 2 over loftet" in exact["department_caps"].note
+    from openpyxl import load_workbook
+
+    workbook = client_for("styregruppe").get(
+        reverse("reports:report_download", args=["xlsx"]) + f"?kvartal={QUARTER}"
+    )
+    cells = [
+        str(c.value)
+        for ws in load_workbook(io.BytesIO(workbook.content)).worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    ]
+    assert any("hverken vises eller tælles med her" in c for c in cells)
+    assert not any("på eller over loftet." in c for c in cells)
