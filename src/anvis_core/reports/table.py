@@ -2,8 +2,9 @@
 
 A table is columns (keys the interface translates) and rows of cells. Every cell knows what kind
 of figure it holds and the counts it rests on (`bases`), so suppression needs no other knowledge:
-a count cell rests on itself, a share on its numerator and denominator, a median on the number of
-observations, a sum of money on the number of items summed.
+a count cell rests on itself, a share on its numerator, its denominator and their difference (the
+rest, which a share and its denominator give away), a median on the number of observations, a sum
+of money on the number of items summed.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ class Kind(StrEnum):
     TEXT = "text"  # shown as is (names, numeric band labels)
     CODE = "code"  # a code the interface translates ("situation.rough_sleeping")
     COUNT = "count"  # a number of people, vacancies or items
-    SHARE = "share"  # a percentage (Decimal), bases (numerator, denominator)
+    SHARE = "share"  # a percentage (Decimal), bases (numerator, denominator, the rest)
     STAT = "stat"  # a statistic (median, percentile, balance), bases (observations,)
     MONEY = "money"  # whole kroner or Decimal, bases (items summed,)
 
@@ -56,11 +57,16 @@ def count(n: int) -> Cell:
 
 
 def share(numerator: int, denominator: int) -> Cell:
-    """numerator / denominator in percent with one decimal (None when the denominator is 0)."""
+    """numerator / denominator in percent with one decimal (None when the denominator is 0).
+
+    It rests on the numerator, the denominator and their difference: a shown share and its
+    denominator give away the rest (90 % of 10 tells that 1 is not in the numerator), so a
+    share is suppressed whenever the count of the rest would be."""
+    bases = (numerator, denominator, denominator - numerator)
     if denominator == 0:
-        return Cell(None, Kind.SHARE, (numerator, denominator))
+        return Cell(None, Kind.SHARE, bases)
     value = (Decimal(100) * numerator / denominator).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return Cell(value, Kind.SHARE, (numerator, denominator))
+    return Cell(value, Kind.SHARE, bases)
 
 
 def stat(value: int | Decimal | None, observations: int) -> Cell:

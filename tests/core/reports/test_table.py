@@ -36,8 +36,25 @@ def test_share_is_suppressed_when_numerator_or_denominator_is_small() -> None:
     assert must_suppress(share(4, 4))
     assert not must_suppress(share(5, 100))
     assert must_suppress(share(3, 4))
-    # 96 of 100: the complement (4) is small, but the rule is on the counts shown.
-    assert not must_suppress(share(96, 100))
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "suppressed"),
+    [
+        (9, 10, True),  # 90 % of 10: the one not counted is told by subtraction
+        (57, 58, True),  # 98,3 %: exactly one placement not retained
+        (96, 100, True),  # the rest, 4, is under 5
+        (95, 100, False),  # the rest, 5, may be shown
+        (58, 58, True),  # 100 %: the rest is 0, and zero is under 5 like any count
+        (10, 15, False),
+    ],
+)
+def test_share_is_suppressed_when_the_rest_is_small(
+    numerator: int, denominator: int, suppressed: bool
+) -> None:
+    assert must_suppress(share(numerator, denominator)) is suppressed
+    shown = suppress(Table("t", ("a",), ((share(numerator, denominator),),)))
+    assert (format_cell(shown.rows[0][0]) == "<5") is suppressed
 
 
 def test_statistics_and_money_rest_on_their_observations() -> None:
