@@ -9,6 +9,7 @@ of money on the number of items summed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -124,6 +125,16 @@ def suppress_cell(cell: Cell, threshold: int = SUPPRESSION_THRESHOLD) -> Cell:
     if must_suppress(cell, threshold):
         return replace(cell, value=None, suppressed=True)
     return cell
+
+
+def suppress_parts(parts: Sequence[Cell], threshold: int = SUPPRESSION_THRESHOLD) -> list[Cell]:
+    """The parts of a total that is shown too (a department's stairwells, the outcomes of its
+    placements): each suppressed by the rule, and when any one is, all of them, since the total
+    less the parts shown would give the suppressed part away."""
+    shown = [suppress_cell(c, threshold) for c in parts]
+    if any(c.suppressed for c in shown):
+        return [replace(c, value=None, suppressed=True) for c in shown]
+    return shown
 
 
 def suppress(table: Table, threshold: int = SUPPRESSION_THRESHOLD) -> Table:

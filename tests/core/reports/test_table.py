@@ -18,6 +18,7 @@ from anvis_core.reports.table import (
     must_suppress,
     share,
     stat,
+    suppress_parts,
     text,
 )
 
@@ -151,3 +152,10 @@ def test_rent_bands_at_their_limits(rent: int | None, band: str) -> None:
 )
 def test_age_bands_at_their_limits(age: int | None, band: str) -> None:
     assert age_band(age) == band
+
+
+def test_parts_of_a_shown_total_are_hidden_together() -> None:
+    """Stairwells of 6 and 1 beside a department total of 7: hiding only the 1 would leave it
+    to subtraction, so both are hidden; parts all at 5 or more stay."""
+    assert [format_cell(c) for c in suppress_parts([count(6), count(1)])] == ["<5", "<5"]
+    assert [format_cell(c) for c in suppress_parts([count(6), count(5)])] == ["6", "5"]
