@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from anvis.common.charts import line_chart
 from anvis.common.forms import form_status, posted
@@ -153,7 +153,12 @@ def _import_view(request: HttpRequest, kind: str) -> HttpResponse:
     def done(result: ImportResult) -> HttpResponse:
         messages.success(
             request,
-            _("Imported %(rows)d rows; the statuses have been recomputed.") % {"rows": result.rows},
+            ngettext(
+                "Imported %(rows)d row; the statuses have been recomputed.",
+                "Imported %(rows)d rows; the statuses have been recomputed.",
+                result.rows,
+            )
+            % {"rows": result.rows},
         )
         return redirect(f"monitoring:{kind}_import")
 

@@ -219,3 +219,24 @@ def test_placement_counts_per_role(monitored: Any, client_for: Any, role: str, e
         assert _row(detail, "Afdelingen i alt").startswith("Afdelingen i alt 3 7")
         assert outcome == "Forladt uden opsigelse &lt;5"
         assert "styregruppeudgave" in detail
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (["11111111;101;2025;169;93;9,5"], "1 række er indlæst; statusserne er genberegnet."),
+        (
+            ["11111111;101;2025;169;93;9,5", "22222222;202;2025;300;150;10"],
+            "2 rækker er indlæst; statusserne er genberegnet.",
+        ),
+    ],
+)
+def test_indicator_upload_says_how_many_rows_in_danish(
+    monitored: Any, client_for: Any, lines: list[str], message: str
+) -> None:
+    data = "cvr;afdelingsnr;aar;beboere;husstande;fraflytning\n" + "\n".join(lines) + "\n"
+    upload = SimpleUploadedFile("fraflytning.csv", data.encode())
+    response = client_for("anvisningsleder").post(
+        "/overvaagning/import/indikatorer/", {"file": upload}, follow=True
+    )
+    assert message in response.content.decode()
