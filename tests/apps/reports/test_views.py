@@ -351,3 +351,43 @@ def test_the_cap_notes_do_not_tell_the_steering_group_small_counts(
     ]
     assert any("hverken vises eller tælles med her" in c for c in cells)
     assert not any("på eller over loftet." in c for c in cells)
+
+
+def test_a_past_quarters_shelter_days_do_not_depend_on_the_quarter_chosen(
+    client_for: Any, dataset: Any
+) -> None:
+    """A stay in the last quarter, recorded on a case opened in this one, counted in the last
+    quarter's row whichever of the two quarters the dashboard shows (before, choosing the last
+    quarter dropped it, because the case was opened after that quarter's end)."""
+    import datetime as dt
+
+    from anvis.cases.models import ShelterStay
+    from anvis_core.quotas import Quarter
+
+    from .conftest import _case, _citizen
+
+    now = Quarter.of(timezone.localdate())
+    last = now.previous()
+    citizen = _citizen(500, dt.date(1980, 5, 5), "male")
+    case = _case(500, citizen, now.start)
+    ShelterStay.objects.create(
+        case=case,
+        shelter="Herberget",
+        admitted_on=last.start + dt.timedelta(days=10),
+        discharged_on=last.start + dt.timedelta(days=40),
+    )
+
+    def last_row(chosen: Quarter) -> list[str]:
+        response = client_for("anvisningsleder").get(
+            reverse("reports:dashboard") + f"?kvartal={chosen}"
+        )
+        shelter = next(
+            t for s in response.context["sections"] for t in s.tables if t.key == "shelter"
+        )
+        label = next(
+            r for r in shelter.rows if r[0][0].startswith(f"{last.number}. kvartal {last.year}")
+        )
+        return [text for text, _n in label]
+
+    assert last_row(last) == last_row(now)
+    assert last_row(last)[1] != "0"
