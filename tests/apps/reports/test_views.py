@@ -391,3 +391,22 @@ def test_a_past_quarters_shelter_days_do_not_depend_on_the_quarter_chosen(
 
     assert last_row(last) == last_row(now)
     assert last_row(last)[1] != "0"
+
+
+@pytest.mark.parametrize("wanted", ["1999-Q1", "2099-Q4", "nonsense", ""])
+def test_only_an_offered_quarter_can_be_frozen(client_for: Any, dataset: Any, wanted: str) -> None:
+    """A quarter the page does not offer is refused with a Danish message naming the field;
+    before, 1999-Q1 was frozen under today's agreement."""
+    from anvis.reports.selectors import report_quarters
+
+    response = client_for("anvisningsleder").post(
+        reverse("reports:snapshot_create"), {"kvartal": wanted}, follow=True
+    )
+    assert response.status_code == 422
+    offered = report_quarters(timezone.localdate())
+    first, last = offered[-1], offered[0]
+    assert (
+        f"Kvartal: vælg et af de kvartaler, der tilbydes, fra {first.number}. kvartal "
+        f"{first.year} til {last.number}. kvartal {last.year}." in response.content.decode()
+    )
+    assert not ReportSnapshot.objects.exists()
