@@ -261,6 +261,18 @@ def sees_all_organisations(user: Any) -> bool:
     return user_has_role(user, OVERSIGHT)
 
 
+def sees_exact_counts(user: Any, organisation_id: int | None) -> bool:
+    """Whether the user sees exact small counts of citizens (placements per department or
+    stairwell, their outcomes) rather than counts under 5 suppressed
+    (`anvis_core.reports.table`): municipal roles everywhere, organisation staff for their
+    own organisations' departments (their own tenants). The steering group never."""
+    if is_municipal(user):
+        return True
+    return user_has_role(user, {Role.ORGANISATION}) and (
+        organisation_id in user_organisation_ids(user)
+    )
+
+
 class OrgScopedQuerySet(models.QuerySet):  # type: ignore[type-arg]
     """A queryset that knows the path from its model to `HousingOrganisation`.
 

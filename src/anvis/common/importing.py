@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, TypeVar
@@ -167,6 +167,14 @@ class Columns:
         if not rows:
             raise Refused([RowError(2, "", _("the file has no data rows"))])
         return rows
+
+
+def absent_fields(row: Row, field_of_column: Mapping[str, str]) -> frozenset[str]:
+    """The fields of `field_of_column` (column → model field) whose column the file does not
+    have. An update leaves those fields as stored (a new row gets the defaults); a column the
+    file has is taken as it stands, so an empty cell there clears the value. `Row.values` holds
+    the file's own columns only (aliases folded), so a missing key is a missing column."""
+    return frozenset(f for c, f in field_of_column.items() if c not in row.values)
 
 
 class Cells:

@@ -29,6 +29,7 @@ from anvis_core.composition import (
     StructuralFeatures,
     assess,
     find_twins,
+    judged_years,
     latest_list_year,
     latest_usable_year,
     propose_step,
@@ -51,7 +52,8 @@ LOOKBACK_YEARS = 3
 def indicator_pairs(
     on_date: dt.date, department_ids: list[int] | None = None
 ) -> dict[int, tuple[IndicatorValues, IndicatorValues | None]]:
-    """For every department with usable figures: (latest year, the year before or None)."""
+    """For every department with usable figures: (the year it is judged by, the year before or
+    None): the latest year that is suppressed or has a criterion value (`judged_years`)."""
     top = latest_usable_year(on_date)
     qs = DepartmentIndicators.objects.filter(year__lte=top, year__gte=top - LOOKBACK_YEARS)
     if department_ids is not None:
@@ -61,15 +63,13 @@ def indicator_pairs(
     for row in qs.values_list(*columns):
         by_dept[row[0]][row[1]] = row[1:]
     names = columns[1:]
-    # Values only for the two years used (of the four read).
     out: dict[int, tuple[IndicatorValues, IndicatorValues | None]] = {}
     for dept, years in by_dept.items():
-        latest = max(years)
-        before = years.get(latest - 1)
-        out[dept] = (
-            IndicatorValues(**dict(zip(names, years[latest], strict=True))),
-            None if before is None else IndicatorValues(**dict(zip(names, before, strict=True))),
+        pair = judged_years(
+            {y: IndicatorValues(**dict(zip(names, row, strict=True))) for y, row in years.items()}
         )
+        if pair is not None:
+            out[dept] = pair
     return out
 
 

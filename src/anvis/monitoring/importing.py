@@ -22,6 +22,7 @@ from anvis.common.importing import (
     Columns,
     Refused,
     RowError,
+    absent_fields,
     parse_decimal,
     parse_whole_number,
     sorted_errors,
@@ -43,8 +44,13 @@ VALUE_COLUMNS: dict[str, tuple[str, Decimal, Decimal, int]] = {
     "fraflytning": ("move_out_rate", Decimal(0), Decimal(100), 1),
     "offentlig_forsoergelse": ("public_support", Decimal(0), Decimal(100), 1),
 }
+COUNT_COLUMNS = {"beboere": "residents", "husstande": "households"}
 INDICATOR_REQUIRED = ["cvr", "afdelingsnr", "aar"]
-INDICATOR_OPTIONAL = ["beboere", "husstande", *VALUE_COLUMNS]
+INDICATOR_OPTIONAL = [*COUNT_COLUMNS, *VALUE_COLUMNS]
+FIELD_OF_COLUMN = {**COUNT_COLUMNS, **{c: spec[0] for c, spec in VALUE_COLUMNS.items()}}
+"""The optional columns and their fields. A column the file does not have leaves a stored
+row's value alone (a partial file, e.g. only move-out rates, keeps the other indicators); a
+column it has is taken as it stands, so an empty or suppressed cell clears the value."""
 COLUMN_ALIASES = {
     "år": "aar",
     "ar": "aar",
@@ -223,17 +229,20 @@ def import_indicators(
     data: bytes, filename: str, *, actor: Any, on_date: dt.date | None = None
 ) -> ImportResult:
     """Upsert one row per department and year. Under 100 residents or 50 households the row is
-    stored as suppressed and its values are discarded."""
+    stored as suppressed and its values are discarded. Columns the file does not have keep the
+    stored values."""
     try:
         rows = INDICATOR_COLUMNS.read(data, filename)
     except Refused as refused:
         return ImportResult(ok=False, errors=refused.errors)
     errors: list[RowError] = []
-    parsed = _indicator_rows(rows, errors)
-    if errors:
-        return ImportResult(ok=False, errors=sorted_errors(errors), rows=len(rows))
+    given = _indicator_rows(rows, errors)
     with transaction.atomic():
-        new, changed = _upsert_indicators(parsed)
+        existing = _stored_indicators(given)
+        parsed = _merged(given, existing, errors)
+        if errors:
+            return ImportResult(ok=False, errors=sorted_errors(errors), rows=len(rows))
+        new, changed = _upsert_indicators(parsed, existing)
         compute.recompute(on_date=on_date or timezone.localdate())
         suppressed = sum(1 for values in parsed.values() if values["suppressed"])
         audit_record(
@@ -253,37 +262,79 @@ def import_indicators(
     )
 
 
-def _indicator_rows(
-    rows: list[Row], errors: list[RowError]
-) -> dict[tuple[int, int], dict[str, Any]]:
-    """The rows' values by (department, year); errors for bad cells and repeated keys."""
+@dataclass(frozen=True)
+class _Given:
+    """One row of the file: its line and the values of the columns the file has."""
+
+    line: int
+    values: dict[str, Any]
+
+
+def _indicator_rows(rows: list[Row], errors: list[RowError]) -> dict[tuple[int, int], _Given]:
+    """The rows' values by (department, year), only for the columns the file has; errors for
+    bad cells and repeated keys."""
     known = _departments(rows)
     this_year = timezone.localdate().year
-    parsed: dict[tuple[int, int], dict[str, Any]] = {}
-    seen: dict[tuple[int, int], int] = {}
+    parsed: dict[tuple[int, int], _Given] = {}
     for row in rows:
         dept = _department(row, known, errors)
         year = _year(row, errors, 2000, this_year)
-        residents = _count(row, "beboere", errors)
-        households = _count(row, "husstande", errors)
-        values = {VALUE_COLUMNS[c][0]: _value(row, c, errors) for c in VALUE_COLUMNS}
+        absent = absent_fields(row, FIELD_OF_COLUMN)
+        values: dict[str, Any] = {
+            f: _count(row, c, errors) for c, f in COUNT_COLUMNS.items() if f not in absent
+        }
+        values |= {
+            VALUE_COLUMNS[c][0]: _value(row, c, errors)
+            for c in VALUE_COLUMNS
+            if VALUE_COLUMNS[c][0] not in absent
+        }
         if dept is None or year is None:
             continue
-        if (dept, year) in seen:
+        if (dept, year) in parsed:
             errors.append(
                 RowError(
                     row.line,
                     "",
                     _("the same department and year are also on line %(other)d")
-                    % {"other": seen[(dept, year)]},
+                    % {"other": parsed[(dept, year)].line},
                 )
             )
             continue
-        seen[(dept, year)] = row.line
+        parsed[(dept, year)] = _Given(row.line, values)
+    return parsed
+
+
+def _stored_indicators(
+    given: dict[tuple[int, int], _Given],
+) -> dict[tuple[int, int], DepartmentIndicators]:
+    """The stored rows the file updates, locked until the import commits."""
+    return {
+        (i.department_id, i.year): i
+        for i in DepartmentIndicators.objects.select_for_update().filter(
+            department_id__in={d for d, _y in given}, year__in={y for _d, y in given}
+        )
+    }
+
+
+def _merged(
+    given: dict[tuple[int, int], _Given],
+    existing: dict[tuple[int, int], DepartmentIndicators],
+    errors: list[RowError],
+) -> dict[tuple[int, int], dict[str, Any]]:
+    """Each row's complete values: the file's columns over the stored row (or the defaults),
+    then the suppression rule on the result."""
+    parsed: dict[tuple[int, int], dict[str, Any]] = {}
+    for key, row in given.items():
+        stored = existing.get(key)
+        merged: dict[str, Any] = {
+            f: None if stored is None else getattr(stored, f) for f in FIELD_OF_COLUMN.values()
+        }
+        merged |= row.values
+        residents, households = merged["residents"], merged["households"]
         hidden = is_suppressed(residents, households)
         if hidden:
             if (residents is None or households is None) and any(
-                v is not None for v in values.values()
+                row.values.get(f) is not None for f in VALUE_FIELDS
             ):
                 errors.append(
                     RowError(
@@ -293,24 +344,16 @@ def _indicator_rows(
                     )
                 )
                 continue
-            values = dict.fromkeys(VALUE_FIELDS)
-        parsed[(dept, year)] = {
-            "residents": residents,
-            "households": households,
-            "suppressed": hidden,
-            **values,
-        }
+            merged |= dict.fromkeys(VALUE_FIELDS)
+        parsed[key] = {**merged, "suppressed": hidden}
     return parsed
 
 
-def _upsert_indicators(parsed: dict[tuple[int, int], dict[str, Any]]) -> tuple[int, int]:
+def _upsert_indicators(
+    parsed: dict[tuple[int, int], dict[str, Any]],
+    existing: dict[tuple[int, int], DepartmentIndicators],
+) -> tuple[int, int]:
     fields = ["residents", "households", "suppressed", *VALUE_FIELDS]
-    existing = {
-        (i.department_id, i.year): i
-        for i in DepartmentIndicators.objects.select_for_update().filter(
-            department_id__in={d for d, _y in parsed}, year__in={y for _d, y in parsed}
-        )
-    }
     new, changed = [], []
     for (dept, year), values in parsed.items():
         row_obj = existing.get((dept, year))

@@ -67,6 +67,10 @@ def describe(code: str, params: Mapping[str, Any] | None = None) -> str:
         }
     if code == "no_data":
         return _("No indicators for this department.")
+    if code == "no_values":
+        return _("The figures for %(year)s hold no value for any of the criteria.") % {
+            "year": p.get("year")
+        }
     if code == "suppressed":
         return _(
             "The figures for %(year)s are suppressed (under 100 residents or 50 households)."

@@ -37,6 +37,7 @@ from anvis_core.composition import (
     share_percent,
     window_start,
 )
+from anvis_core.reports.table import Cell, Kind, count, suppress_cell, suppress_parts
 
 from . import compute
 from .compute import assess_departments
@@ -470,3 +471,117 @@ def department_overview(
         retention_12=(retained, len(old_enough)),
         move_out_rate=rate,
     )
+
+
+# --- the placement figures as the viewer may see them --------------------------------------
+
+
+@dataclass(frozen=True)
+class WindowFigures:
+    """One window of one stairwell (or the department): placements and their shares."""
+
+    months: int
+    placements: Cell
+    share_of_dwellings: Cell
+    share_of_lettings: Cell
+
+
+@dataclass(frozen=True)
+class PlacementRow:
+    entrance: Entrance | None  # None: the department total
+    dwellings: int
+    windows: tuple[WindowFigures, ...]
+
+
+@dataclass(frozen=True)
+class PlacementFigures:
+    """The department page's placement counts: exact, or suppressed by the report's rule for a
+    viewer who may not see small counts of citizens (`anvis.permissions.sees_exact_counts`)."""
+
+    entrances: list[PlacementRow]
+    total: PlacementRow | None
+    outcomes: list[tuple[str, Cell]]
+    retained_12: Cell  # still housed after 12 months
+    followed_12: Cell  # placed at least 12 months ago
+    suppressed: bool = False
+
+
+def _share_cell(value: Decimal | None, placements: Cell) -> Cell:
+    """A share of a placement count: hidden with it (the share and the dwellings, or the
+    estimated lettings, shown beside it would give the count away)."""
+    return Cell(
+        None if placements.suppressed else value, Kind.STAT, suppressed=placements.suppressed
+    )
+
+
+def placement_figures(overview: DepartmentOverview, *, suppressed: bool) -> PlacementFigures:
+    """`overview`'s placements per stairwell, outcomes and retention as cells, suppressed under
+    5 when `suppressed` (the steering group). A department total is shown beside its
+    stairwells, so when one stairwell's count is suppressed, so are the others of that window
+    (`suppress_parts`); the outcomes likewise."""
+
+    def rows_of(source: list[EntranceRow]) -> list[dict[int, Cell]]:
+        cells = [{m: count(r.counts.get(m, 0)) for m in WINDOWS} for r in source]
+        if suppressed:
+            for m in WINDOWS:
+                for row, cell in zip(cells, suppress_parts([c[m] for c in cells]), strict=True):
+                    row[m] = cell
+        return cells
+
+    def row(r: EntranceRow, cells: dict[int, Cell], entrance: Entrance | None) -> PlacementRow:
+        return PlacementRow(
+            entrance,
+            r.dwellings,
+            tuple(
+                WindowFigures(
+                    m,
+                    cells[m],
+                    _share_cell(r.share_of_dwellings.get(m), cells[m]),
+                    _share_cell(r.share_of_lettings.get(m), cells[m]),
+                )
+                for m in WINDOWS
+            ),
+        )
+
+    entrance_rows = [
+        row(r, cells, r.entrance)
+        for r, cells in zip(overview.entrances, rows_of(overview.entrances), strict=True)
+    ]
+    total = None
+    if overview.totals is not None:
+        cells = {m: count(overview.totals.counts.get(m, 0)) for m in WINDOWS}
+        if suppressed:
+            cells = {m: suppress_cell(c) for m, c in cells.items()}
+        total = row(overview.totals, cells, None)
+    outcome_cells = [count(n) for _label, n in overview.outcomes]
+    retained, followed = overview.retention_12
+    # "a of b" also tells b - a: the retained count rests on it too (as a share does).
+    retained_cell = Cell(retained, Kind.COUNT, (followed, followed - retained))
+    followed_cell = count(followed)
+    if suppressed:
+        outcome_cells = suppress_parts(outcome_cells)
+        retained_cell, followed_cell = suppress_cell(retained_cell), suppress_cell(followed_cell)
+    return PlacementFigures(
+        entrances=entrance_rows,
+        total=total,
+        outcomes=[
+            (label, c) for (label, _n), c in zip(overview.outcomes, outcome_cells, strict=True)
+        ],
+        retained_12=retained_cell,
+        followed_12=followed_cell,
+        suppressed=suppressed,
+    )
+
+
+def department_placement_cells(
+    status: DepartmentStatus | None, *, suppressed: bool
+) -> tuple[Cell, ...]:
+    """A department's placements in 12, 24 and 36 months for the department list (empty
+    before the first recompute), suppressed under 5 when `suppressed`."""
+    values = (
+        (None, None, None)
+        if status is None
+        else (status.placements_12, status.placements_24, status.placements_36)
+    )
+    cells = tuple(Cell(v, Kind.COUNT) for v in values)
+    return tuple(suppress_cell(c) for c in cells) if suppressed else cells

@@ -8,13 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from anvis.common.charts import line_chart
 from anvis.common.forms import form_status, posted
 from anvis.common.lists import list_page, paginate
 from anvis.common.upload import file_import
-from anvis.permissions import ALL_ROLES, LEAD, OVERSIGHT, access
+from anvis.permissions import ALL_ROLES, LEAD, OVERSIGHT, access, sees_exact_counts
 from anvis.stock.models import Department
 from anvis_core.composition import area_rules, latest_list_year
 
@@ -42,7 +42,24 @@ def _chart_thresholds(list_year: int) -> dict[str, dict[Any, tuple[str, list[str
 def department_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.department_list(request.user)
     filterset = MonitoringDepartmentFilter(request.GET, queryset=qs, user=request.user)
-    return list_page(request, filterset, "monitoring/department_list.html")
+
+    edition = {"suppressed": False}
+
+    def placements(page: Any) -> None:
+        for dept in page:
+            suppressed = not sees_exact_counts(request.user, dept.organisation_id)
+            edition["suppressed"] |= suppressed
+            dept.placement_cells = selectors.department_placement_cells(
+                getattr(dept, "monitoring_status", None), suppressed=suppressed
+            )
+
+    return list_page(
+        request,
+        filterset,
+        "monitoring/department_list.html",
+        each_page=placements,
+        edition=edition,
+    )
 
 
 def _charts(indicators: list[Any]) -> list[dict[str, Any]]:
@@ -76,12 +93,16 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Department.objects.restrict(request.user).select_related("organisation"), pk=pk
     )
     overview = selectors.department_overview(dept)
+    figures = selectors.placement_figures(
+        overview, suppressed=not sees_exact_counts(request.user, dept.organisation_id)
+    )
     return render(
         request,
         "monitoring/department_detail.html",
         {
             "dept": dept,
             "o": overview,
+            "placements": figures,
             "charts": _charts(overview.indicators),
             "indicator_labels": INDICATOR_LABELS,
             "designation_labels": DESIGNATION_LABELS,
@@ -132,7 +153,12 @@ def _import_view(request: HttpRequest, kind: str) -> HttpResponse:
     def done(result: ImportResult) -> HttpResponse:
         messages.success(
             request,
-            _("Imported %(rows)d rows; the statuses have been recomputed.") % {"rows": result.rows},
+            ngettext(
+                "Imported %(rows)d row; the statuses have been recomputed.",
+                "Imported %(rows)d rows; the statuses have been recomputed.",
+                result.rows,
+            )
+            % {"rows": result.rows},
         )
         return redirect(f"monitoring:{kind}_import")
 

@@ -18,7 +18,7 @@ from anvis.monitoring.models import Status
 from anvis.vacancies.labels import RULE_LABELS
 from anvis.vacancies.models import DeclineReasonChoice, DeclineSideChoice
 from anvis_core.quotas import Quarter
-from anvis_core.reports import Kind, Report, Table, format_cell, suppressed_report
+from anvis_core.reports import Cell, Kind, Report, Table, format_cell, suppressed_report
 
 from .models import DecisionStatus
 
@@ -201,7 +201,29 @@ def _looks_like_quarter(value: Any) -> bool:
 
 
 def note_text(table: Table) -> str:
-    p = table.note_params
+    p = {k: cell_text(v) if isinstance(v, Cell) else v for k, v in table.note_params.items()}
+    if table.note == "top_rows_suppressed":
+        # The steering group's edition: figures about units whose count is suppressed are left
+        # out (anvis_core.reports.figures.cap_tables); the counts may themselves be "<5".
+        out = (
+            _(
+                "%(shown)s of %(total)s units with placements shown (most placements first); "
+                "units with fewer than %(threshold)s placements are neither listed nor counted "
+                "here. Of the units with %(threshold)s or more placements, %(at_cap)s are at or "
+                "over the cap and %(over_cap)s over it."
+            )
+            % p
+        )
+        over = table.note_params.get("over_cap")
+        if isinstance(over, Cell) and not over.suppressed and over.value:
+            out += " " + (
+                _(
+                    "Of those over the cap, %(over_cap_overridden)s only by offers the "
+                    "allocation lead overrode with a written reason."
+                )
+                % p
+            )
+        return out
     if table.note == "top_rows":
         out = (
             _(

@@ -140,6 +140,12 @@ def _until(day: dt.date | None, end: dt.date) -> dt.date | None:
     return day if day is not None and day <= end else None
 
 
+def _key(keys: dict[int, int], citizen: int) -> int:
+    """The citizen's running number in the snapshot (never the database id): the next one for
+    a citizen not yet numbered."""
+    return keys.setdefault(citizen, len(keys) + 1)
+
+
 def _cases(end: dt.date) -> tuple[list[list[Any]], dict[int, int]]:
     """Cases registered by `end`, with a running number per citizen (never the database id)."""
     rule = max_rent_rule()
@@ -170,7 +176,7 @@ def _cases(end: dt.date) -> tuple[list[list[Any]], dict[int, int]]:
     keys: dict[int, int] = {}
     out = []
     for citizen, opened, waiting, closed, housed, situation, born, sex, inc, ben, ovr, why in rows:
-        key = keys.setdefault(citizen, len(keys) + 1)
+        key = _key(keys, citizen)
         default = default_max_rent(inc, ben, rule)
         max_rent = effective_max_rent(default, ovr, why or "-").amount
         out.append(
@@ -375,15 +381,18 @@ def report_snapshot_gather(*, quarter: Quarter, today: dt.date) -> dict[str, Any
         {str(o.pk): o.name for o in agreement.parties.all()} if agreement is not None else {}
     )
     cases, citizen_keys = _cases(as_of)
+    # Stays and § 85 a decisions count by their own dates, whoever holds them: a stay recorded
+    # on a case opened after `as_of` still happened in its quarter. Keyed through the running
+    # citizen numbers (a citizen without a case by `as_of` gets the next number), so a past
+    # quarter's shelter figures are the same whichever later quarter is chosen.
     stays = [
-        [citizen_keys[c], iso(a), iso(_until(dis, as_of))]
+        [_key(citizen_keys, c), iso(a), iso(_until(dis, as_of))]
         for c, a, dis in ShelterStay.objects.filter(admitted_on__lte=as_of)
         .values_list("case__citizen_id", "admitted_on", "discharged_on")
         .order_by("case__citizen_id", "admitted_on", "pk")
-        if c in citizen_keys
     ]
     decisions = [
-        [citizen_keys[c], iso(day), method]
+        [_key(citizen_keys, c), iso(day), method]
         for c, day, method in SupportPlan.objects.filter(
             method__in=[m.value for m in SECTION_85A_METHODS],
             decided_on__gte=first.start,
@@ -391,7 +400,6 @@ def report_snapshot_gather(*, quarter: Quarter, today: dt.date) -> dict[str, Any
         )
         .values_list("case__citizen_id", "decided_on", "method")
         .order_by("decided_on", "pk")
-        if c in citizen_keys
     ]
     leases, claims, declines = _money_and_declines(first.start, as_of)
     dept_windows, entrance_windows = _windows(as_of)

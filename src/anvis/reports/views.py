@@ -140,10 +140,18 @@ def snapshot_create(request: HttpRequest) -> HttpResponse:
         quarter: Quarter | None = Quarter.parse(request.POST.get("kvartal", ""))
     except ValueError:
         quarter = None
-    if quarter is None or quarter.year < 1900 or quarter > Quarter.of(timezone.localdate()):
-        # Only a quarter that has begun can be frozen.
-        messages.error(request, _("Choose a quarter."))
+    choices = selectors.report_quarters(timezone.localdate())
+    if quarter not in choices:
+        # Only the quarters the page offers (the running one and the seven before it): a
+        # quarter not yet begun has no figures, and one long past would be frozen with the
+        # agreement and data of today.
+        messages.error(
+            request,
+            _("Quarter: choose one of the quarters offered, from %(first)s to %(last)s.")
+            % {"first": quarter_label(choices[-1]), "last": quarter_label(choices[0])},
+        )
         return _snapshot_page(request, refused=True)
+    assert quarter is not None
     frozen = services.report_snapshot_create(
         actor=request.user, quarter=quarter, today=timezone.localdate()
     )

@@ -18,7 +18,7 @@ from typing import IO, Any
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
-from anvis.common.importing import Cells, Columns, Refused, RowError, sorted_errors
+from anvis.common.importing import Cells, Columns, Refused, RowError, absent_fields, sorted_errors
 from anvis.common.tabular import Row
 from anvis.permissions import Role, user_organisation_ids
 
@@ -159,7 +159,7 @@ def _parse(row: Row, errors: list[RowError]) -> StockRow:
         wheelchair=p.boolean("koerestol"),
         pets_allowed=p.boolean("husdyr"),
         dwelling_dar=p.uuid("dar_bolig"),
-        absent=frozenset(f for c, f in FIELD_OF_COLUMN.items() if c not in row.values),
+        absent=absent_fields(row, FIELD_OF_COLUMN),
     )
 
 

@@ -2,6 +2,7 @@
 placement windows. Pure Python (and numpy); no Django."""
 
 from .criteria import (
+    CRITERION_INDICATORS,
     AreaRules,
     Assessment,
     Reason,
@@ -9,6 +10,8 @@ from .criteria import (
     WarningMargins,
     area_rules,
     assess,
+    has_criterion_values,
+    judged_years,
     official_list_kinds,
 )
 from .indicators import (
@@ -44,6 +47,7 @@ from .twins import (
 )
 
 __all__ = [
+    "CRITERION_INDICATORS",
     "ETHNIC_INDICATORS",
     "FEATURE_NAMES",
     "INDICATOR_FIELDS",
@@ -70,9 +74,11 @@ __all__ = [
     "deviation_from_twins",
     "estimated_lettings",
     "find_twins",
+    "has_criterion_values",
     "in_window",
     "is_strong",
     "is_suppressed",
+    "judged_years",
     "latest_list_year",
     "latest_usable_year",
     "official_list_kinds",

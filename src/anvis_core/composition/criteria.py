@@ -29,8 +29,10 @@ the official designations from the yearly 1 December lists separately.
 Status: red when the department meets the udsat criteria in its own figures, or is on the latest
 official list; yellow when it meets the prevention level, or would meet the udsat criteria with
 every threshold moved towards it by the agreement's early-warning margin, or meets one udsat
-criterion; green otherwise; unknown when the year is suppressed or missing and the department is
-not designated.
+criterion; green otherwise; unknown when the year is suppressed or missing, or holds no value
+for any criterion, and the department is not designated. A year without any criterion value
+(a partial delivery, say move-out rates only) is not judged at all: `judged_years` passes over it
+to the latest year that has values, so missing figures never turn a department green.
 
 :func:`official_list_kinds` reproduces the tests as the ministry applies them, ethnic criterion
 included, for one purpose only: to make plausible official lists for demo data. It is never
@@ -39,7 +41,7 @@ called by a judgement of Anvis's own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -138,6 +140,39 @@ class Assessment:
     year: int | None = None
 
 
+CRITERION_INDICATORS: tuple[str, ...] = (
+    "outside_work_education",
+    "convictions_relative_national",
+    "basic_schooling_only",
+    "income_relative_region",
+)
+"""The indicators the area criteria read (`area.udsat`, `area.forebyggelse` in the law table);
+the fields of `WarningMargins`."""
+
+
+def has_criterion_values(values: IndicatorValues) -> bool:
+    """Whether a year can be judged: unsuppressed, with a value for at least one criterion."""
+    return any(values.value(name) is not None for name in CRITERION_INDICATORS)
+
+
+def judged_years(
+    years: Mapping[int, IndicatorValues],
+) -> tuple[IndicatorValues, IndicatorValues | None] | None:
+    """The year a department is judged by and the year before it (for the two-year averages),
+    from its usable years: the latest year that is suppressed or has a criterion value. A year
+    that is neither (residents and move-out rate only) tells nothing about the criteria and is
+    passed over, so the figures before it still stand; a suppressed latest year is judged (as
+    "suppressed", status unknown). When no year has values, the latest (which `assess` finds
+    without values: unknown). None for no years."""
+    if not years:
+        return None
+    ordered = sorted(years, reverse=True)
+    year = next(
+        (y for y in ordered if years[y].suppressed or has_criterion_values(years[y])), ordered[0]
+    )
+    return years[year], years.get(year - 1)
+
+
 def _fmt(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
@@ -215,6 +250,11 @@ def assess(
     rules = rules or area_rules(current.year + 1)
     needed = rules.needed
     values = _values(current, previous, (*rules.udsat, *rules.forebyggelse))
+    if all(value is None for value, _years in values.values()):
+        # Nothing to compare: "no data", never "below the thresholds".
+        reasons.append(Reason("no_values", {"year": current.year}))
+        status = Status.RED if kinds else Status.UNKNOWN
+        return Assessment(status=status, reasons=tuple(reasons), year=current.year)
 
     udsat_met = _count(rules.udsat, values, None)
     udsat = len(udsat_met) >= needed

@@ -23,7 +23,20 @@ from anvis_core.quotas.ledger import LedgerFigures
 
 from .snapshot import CaseRow, Snapshot, VacancyRow, d
 from .stats import age_band_labels, median, percentile, rent_band, rent_band_labels
-from .table import Cell, Chart, Kind, Table, code, count, money, share, stat, text
+from .table import (
+    SUPPRESSION_THRESHOLD,
+    Cell,
+    Chart,
+    Kind,
+    Table,
+    code,
+    count,
+    money,
+    must_suppress,
+    share,
+    stat,
+    text,
+)
 from .tenancy import outcome_table, retention_tables
 
 RETENTION_MONTHS = (6, 12, 24)
@@ -262,6 +275,11 @@ def flow_table(snap: Snapshot) -> Table:
 
 
 def cap_tables(snap: Snapshot) -> list[Table]:
+    """Placements per department and stairwell in the last 12 months against the cap: the
+    units with the most placements, and a note on how many are at or over the cap. The
+    suppressed edition lists only units whose count it shows, and its note counts only those
+    units (a unit's count under the threshold would otherwise be told by its cap status: with a
+    stairwell cap of 1, "at the cap, none over" is exactly one placement)."""
     caps = snap.raw.get("caps", {})
     out = []
     for key, rows_key, cap in (
@@ -281,8 +299,7 @@ def cap_tables(snap: Snapshot) -> list[Table]:
                     Cell(cap_status(n, cap, _overridden(row)), Kind.CODE, (n,)),
                 )
             )
-        at_cap = sum(1 for r in rows_raw if cap is not None and r[2] >= cap)
-        over = [r for r in rows_raw if cap is not None and r[2] > cap]
+        shown = [r for r in rows_raw if not must_suppress(count(r[2]))]
         out.append(
             Table(
                 key,
@@ -293,10 +310,18 @@ def cap_tables(snap: Snapshot) -> list[Table]:
                 note_params={
                     "shown": len(rows),
                     "total": len(rows_raw),
-                    "at_cap": at_cap,
-                    "over_cap": len(over),
-                    "over_cap_overridden": sum(1 for r in over if _overridden(r)),
+                    **_cap_counts(rows_raw, cap, int),
                 },
+                ranked_by=2,
+                suppressed_note=(
+                    "top_rows_suppressed",
+                    {
+                        "shown": min(len(shown), TOP_ROWS),
+                        "total": count(len(rows_raw)),
+                        "threshold": SUPPRESSION_THRESHOLD,
+                        **_cap_counts(shown, cap, count),
+                    },
+                ),
             )
         )
     out.append(override_table(snap))
@@ -694,6 +719,19 @@ def _overridden(row: Sequence[Any]) -> int:
     """Placements in the window made on an offer with a recorded override (fourth column of a
     window row; older snapshots have none)."""
     return int(row[3]) if len(row) > 3 else 0
+
+
+def _cap_counts(
+    rows: Sequence[Sequence[Any]], cap: int | None, as_figure: Callable[[int], Any]
+) -> dict[str, Any]:
+    """How many of the window rows are at or over the cap, over it, and over it only by
+    recorded overrides (the cap tables' note)."""
+    over = [r for r in rows if cap is not None and r[2] > cap]
+    return {
+        "at_cap": as_figure(sum(1 for r in rows if cap is not None and r[2] >= cap)),
+        "over_cap": as_figure(len(over)),
+        "over_cap_overridden": as_figure(sum(1 for r in over if _overridden(r))),
+    }
 
 
 def cap_status(placed: int, cap: int | None, overridden: int) -> str:

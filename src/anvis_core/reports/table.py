@@ -2,12 +2,14 @@
 
 A table is columns (keys the interface translates) and rows of cells. Every cell knows what kind
 of figure it holds and the counts it rests on (`bases`), so suppression needs no other knowledge:
-a count cell rests on itself, a share on its numerator and denominator, a median on the number of
-observations, a sum of money on the number of items summed.
+a count cell rests on itself, a share on its numerator, its denominator and their difference (the
+rest, which a share and its denominator give away), a median on the number of observations, a sum
+of money on the number of items summed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -22,7 +24,7 @@ class Kind(StrEnum):
     TEXT = "text"  # shown as is (names, numeric band labels)
     CODE = "code"  # a code the interface translates ("situation.rough_sleeping")
     COUNT = "count"  # a number of people, vacancies or items
-    SHARE = "share"  # a percentage (Decimal), bases (numerator, denominator)
+    SHARE = "share"  # a percentage (Decimal), bases (numerator, denominator, the rest)
     STAT = "stat"  # a statistic (median, percentile, balance), bases (observations,)
     MONEY = "money"  # whole kroner or Decimal, bases (items summed,)
 
@@ -56,11 +58,16 @@ def count(n: int) -> Cell:
 
 
 def share(numerator: int, denominator: int) -> Cell:
-    """numerator / denominator in percent with one decimal (None when the denominator is 0)."""
+    """numerator / denominator in percent with one decimal (None when the denominator is 0).
+
+    It rests on the numerator, the denominator and their difference: a shown share and its
+    denominator give away the rest (90 % of 10 tells that 1 is not in the numerator), so a
+    share is suppressed whenever the count of the rest would be."""
+    bases = (numerator, denominator, denominator - numerator)
     if denominator == 0:
-        return Cell(None, Kind.SHARE, (numerator, denominator))
+        return Cell(None, Kind.SHARE, bases)
     value = (Decimal(100) * numerator / denominator).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return Cell(value, Kind.SHARE, (numerator, denominator))
+    return Cell(value, Kind.SHARE, bases)
 
 
 def stat(value: int | Decimal | None, observations: int) -> Cell:
@@ -91,6 +98,14 @@ class Table:
     chart: Chart | None = None
     note: str = ""  # a note code the interface translates (e.g. "top_rows")
     note_params: dict[str, Any] = field(default_factory=dict)
+    #: the column whose count chose the rows (the units with the most placements): the
+    #: suppressed edition leaves out a row whose count there is suppressed, since being listed
+    #: would single the unit out as having a few
+    ranked_by: int | None = None
+    #: the note for the suppressed edition when the note's figures are derived from counts that
+    #: edition hides (code, params; a param that is a `Cell` is suppressed by the same rule);
+    #: None: the same note
+    suppressed_note: tuple[str, dict[str, Any]] | None = None
 
     def column(self, index: int) -> list[Cell]:
         return [row[index] for row in self.rows]
@@ -112,11 +127,31 @@ def suppress_cell(cell: Cell, threshold: int = SUPPRESSION_THRESHOLD) -> Cell:
     return cell
 
 
+def suppress_parts(parts: Sequence[Cell], threshold: int = SUPPRESSION_THRESHOLD) -> list[Cell]:
+    """The parts of a total that is shown too (a department's stairwells, the outcomes of its
+    placements): each suppressed by the rule, and when any one is, all of them, since the total
+    less the parts shown would give the suppressed part away."""
+    shown = [suppress_cell(c, threshold) for c in parts]
+    if any(c.suppressed for c in shown):
+        return [replace(c, value=None, suppressed=True) for c in shown]
+    return shown
+
+
 def suppress(table: Table, threshold: int = SUPPRESSION_THRESHOLD) -> Table:
     """The table as it may leave the municipality: every figure resting on a count under the
-    threshold is replaced by a suppressed cell (shown as "<5")."""
+    threshold is replaced by a suppressed cell (shown as "<5"); a table ranked by a count lists
+    only the rows whose count is shown, and its note is the suppressed edition's."""
     rows = tuple(tuple(suppress_cell(c, threshold) for c in row) for row in table.rows)
-    return replace(table, rows=rows)
+    if table.ranked_by is not None:
+        rows = tuple(row for row in rows if not row[table.ranked_by].suppressed)
+    out = replace(table, rows=rows)
+    if table.suppressed_note is not None:
+        note, params = table.suppressed_note
+        params = {
+            k: suppress_cell(v, threshold) if isinstance(v, Cell) else v for k, v in params.items()
+        }
+        out = replace(out, note=note, note_params=params, suppressed_note=None)
+    return out
 
 
 def _group(digits: str) -> str:

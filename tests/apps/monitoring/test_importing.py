@@ -11,6 +11,8 @@ from anvis.audit.models import AuditEvent
 from anvis.monitoring.importing import import_designations, import_indicators
 from anvis.monitoring.models import AreaDesignation, DepartmentIndicators, DepartmentStatus
 
+from .conftest import TODAY
+
 HEADER = (
     "cvr;afdelingsnr;aar;beboere;husstande;uden_for_arbejde_uddannelse;kun_grundskole;"
     "indkomst_pct_region;doemte_x_landsgennemsnit;ikke_vestlige;fraflytning;"
@@ -134,3 +136,45 @@ def test_designation_errors(org_a: Any) -> None:
     assert any(t.startswith("Linje 2") and "ukendt type 'ghetto'" in t for t in texts), texts
     assert any(t.startswith("Linje 3") and "skal være mellem 2010" in t for t in texts), texts
     assert AreaDesignation.objects.count() == 0
+
+
+def test_a_partial_file_keeps_the_columns_it_does_not_have(monitored: Any) -> None:
+    """The review's file: only move-out rates for a red department. The other indicators stay,
+    and so does the status (it must not turn green and open the department)."""
+    data = b"cvr;afdelingsnr;aar;beboere;husstande;fraflytning\n11111111;101;2025;169;93;9,5\n"
+    result = import_indicators(data, "fraflytning.csv", actor=None, on_date=TODAY)
+    assert result.ok, result.errors
+    assert (result.rows, result.updated) == (1, 1)
+    row = DepartmentIndicators.objects.get(department=monitored["a"], year=2025)
+    assert row.move_out_rate == D("9.5") and (row.residents, row.households) == (169, 93)
+    assert row.outside_work_education == D("45.0")
+    assert row.basic_schooling_only == D("50.0")
+    assert row.income_relative_region == D("52.0")
+    assert row.public_support == D("40.0")
+    assert DepartmentStatus.objects.get(department=monitored["a"]).status == "red"
+
+
+def test_an_empty_cell_in_a_column_the_file_has_clears_the_value(monitored: Any) -> None:
+    data = b"cvr;afdelingsnr;aar;beboere;husstande;kun_grundskole\n11111111;101;2025;400;200;\n"
+    assert import_indicators(data, "x.csv", actor=None, on_date=TODAY).ok
+    row = DepartmentIndicators.objects.get(department=monitored["a"], year=2025)
+    assert row.basic_schooling_only is None and row.income_relative_region == D("52.0")
+
+
+def test_a_partial_file_can_still_suppress_a_stored_row(monitored: Any) -> None:
+    data = b"cvr;afdelingsnr;aar;beboere\n11111111;101;2025;60\n"
+    assert import_indicators(data, "x.csv", actor=None, on_date=TODAY).ok
+    row = DepartmentIndicators.objects.get(department=monitored["a"], year=2025)
+    assert row.suppressed and row.households == 200 and row.income_relative_region is None
+
+
+def test_a_new_year_with_move_out_rates_only_leaves_the_judgement_on_the_last_figures(
+    monitored: Any,
+) -> None:
+    """A year without any criterion value says nothing about the criteria: the department is
+    judged by the year before it, and does not turn green."""
+    DepartmentIndicators.objects.filter(year=2025).delete()
+    data = b"cvr;afdelingsnr;aar;beboere;husstande;fraflytning\n11111111;101;2025;169;93;9,5\n"
+    assert import_indicators(data, "x.csv", actor=None, on_date=TODAY).ok
+    status = DepartmentStatus.objects.get(department=monitored["a"])
+    assert (status.status, status.indicator_year) == ("red", 2024)

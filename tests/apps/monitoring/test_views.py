@@ -142,3 +142,101 @@ def test_proposal_page_filters_and_counts_levels(monitored: Any, client_for: Any
     assert f"{b.number} {b.name}" in found and f"{a.number} {a.name}" not in found
     # an unknown level is ignored rather than an error
     assert c.get(url, {"niveau": "purple"}).status_code == 200
+
+
+def _placements(dept: Any) -> None:
+    """Department 101: 6 placements in its first stairwell and 1 (left without notice) in a
+    second one, all within the last 12 months (the page counts to today)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from anvis.monitoring.models import MunicipalPlacement
+
+    today = timezone.localdate()
+    from anvis.stock.models import Dwelling, Entrance
+
+    first = dept.entrances.get()
+    second = Entrance.objects.create(
+        department=dept, street="Alfavej 3", postal_code="9220", city="Aalborg Øst"
+    )
+    Dwelling.objects.create(entrance=second, floor="st", door="th", rooms=2, area_m2=60, rent=4000)
+    dwelling = first.dwellings.first()
+    for month in range(1, 7):
+        MunicipalPlacement.objects.create(
+            dwelling=dwelling,
+            entrance=first,
+            department=dept,
+            placed_on=today - dt.timedelta(days=30 * month),
+            case_ref=f"S-{month}",
+        )
+    MunicipalPlacement.objects.create(
+        dwelling=second.dwellings.get(),
+        entrance=second,
+        department=dept,
+        placed_on=today - dt.timedelta(days=200),
+        moved_out_on=today - dt.timedelta(days=100),
+        outcome="abandoned",
+        case_ref="S-7",
+    )
+    recompute(on_date=today)
+
+
+def _row(page: str, marker: str) -> str:
+    """The table row (or list item) of the page that holds `marker`, tags stripped."""
+    import re
+
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if marker in r)
+    return " ".join(re.sub(r"<[^>]+>", " ", row).split())
+
+
+@pytest.mark.parametrize(
+    ("role", "exact"),
+    [("styregruppe", False), ("anvisningsleder", True), ("boligorganisation", True)],
+)
+def test_placement_counts_per_role(monitored: Any, client_for: Any, role: str, exact: bool) -> None:
+    """The steering group sees placements per department and stairwell, and their outcomes,
+    with counts under 5 suppressed as in its report; the municipality, and the organisation's
+    own staff for its own departments, see them exactly."""
+    dept = monitored["a"]
+    _placements(dept)
+    c = client_for(role)
+    listing = c.get("/overvaagning/afdelinger/").content.decode()
+    detail = c.get(f"/overvaagning/afdelinger/{dept.pk}/").content.decode()
+    outcome = _row(detail.replace("<dt>", "<tr><dt>").replace("</dd>", "</dd></tr>"), "Forladt")
+    if exact:
+        assert _row(listing, "afd. 101").endswith("3 7 7 7 0,0 %")
+        assert _row(detail, "Alfavej 1").startswith("Alfavej 1 2 6 300,0")
+        assert _row(detail, "Alfavej 3").startswith("Alfavej 3 1 1 100,0")
+        assert outcome == "Forladt uden opsigelse 1"
+        assert "&lt;5" not in detail
+    else:
+        assert _row(listing, "afd. 101").endswith("3 7 7 7 0,0 %")
+        assert "2 &lt;5 &lt;5 &lt;5" in _row(listing, "afd. 202")  # none placed: 0 is under 5
+        # One stairwell has 1: both are hidden, or the total (7) would tell it.
+        assert _row(detail, "Alfavej 1").startswith("Alfavej 1 2 &lt;5 &lt;5 &lt;5")
+        assert _row(detail, "Alfavej 3").startswith("Alfavej 3 1 &lt;5 &lt;5 &lt;5")
+        assert _row(detail, "Afdelingen i alt").startswith("Afdelingen i alt 3 7")
+        assert outcome == "Forladt uden opsigelse &lt;5"
+        assert "styregruppeudgave" in detail
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (["11111111;101;2025;169;93;9,5"], "1 række er indlæst; statusserne er genberegnet."),
+        (
+            ["11111111;101;2025;169;93;9,5", "22222222;202;2025;300;150;10"],
+            "2 rækker er indlæst; statusserne er genberegnet.",
+        ),
+    ],
+)
+def test_indicator_upload_says_how_many_rows_in_danish(
+    monitored: Any, client_for: Any, lines: list[str], message: str
+) -> None:
+    data = "cvr;afdelingsnr;aar;beboere;husstande;fraflytning\n" + "\n".join(lines) + "\n"
+    upload = SimpleUploadedFile("fraflytning.csv", data.encode())
+    response = client_for("anvisningsleder").post(
+        "/overvaagning/import/indikatorer/", {"file": upload}, follow=True
+    )
+    assert message in response.content.decode()

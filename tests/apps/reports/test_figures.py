@@ -158,7 +158,7 @@ def test_retention_against_the_placements(report: Any) -> None:
         or p.moved_out_on >= add_months(p.placed_on, 6)
         or p.outcome == "moved_on"
     ]
-    assert row[1].bases == (len(kept), len(cohort)) == (6, 7)
+    assert row[1].bases == (len(kept), len(cohort), len(cohort) - len(kept)) == (6, 7, 1)
 
 
 def test_returns_shelter_and_support(dataset: Any, report: Any) -> None:
@@ -231,3 +231,54 @@ def test_snapshot_query_count_does_not_grow_with_rows(
 ) -> None:
     with django_assert_max_num_queries(25):
         selectors.report_snapshot_gather(quarter=QUARTER, today=dt.date(2026, 7, 15))
+
+
+def test_a_share_beside_a_suppressed_count_is_suppressed_on_page_and_workbook() -> None:
+    """The review's table: 9 decisions before discharge and 1 after gave "Efter <5" beside
+    "Andel 90,0 %", which tells the 1. The steering group's page and workbook (and the PDF,
+    which shows the same `present` rows) suppress the share too; the exact edition keeps it."""
+    import io
+
+    from django.utils import translation
+    from openpyxl import load_workbook
+
+    from anvis.reports.labels import present
+    from anvis.reports.render import render_xlsx
+    from anvis_core.reports.snapshot import SNAPSHOT_FORMAT
+
+    # Citizens 1–9 get support during a stay; citizen 10 after the stay ended.
+    stays = [[c, "2026-04-01", "2026-05-31"] for c in range(1, 10)]
+    stays.append([10, "2026-03-01", "2026-03-20"])
+    decisions = [[c, "2026-04-15", "s85a"] for c in range(1, 11)]
+    raw = {
+        "format": SNAPSHOT_FORMAT,
+        "quarter": "2026-Q2",
+        "as_of": "2026-06-30",
+        "agreement": "Aftale",
+        "organisations": {},
+        "caps": {},
+        "stays": stays,
+        "decisions_85a": decisions,
+        "cases": [
+            [c, "2026-01-01", "2026-01-01", None, None, "shelter", "30–39", "male", None]
+            for c in range(1, 11)
+        ],
+    }
+    report = build_report(raw)
+
+    def row(suppressed: bool) -> list[str]:
+        sections = present(report, suppressed=suppressed, charts=False)
+        table = next(t for s in sections for t in s.tables if t.key == "support_85a")
+        return [text for text, _numeric in table.rows[-1]]
+
+    with translation.override("da"):
+        assert row(False)[1:] == ["10", "9", "1", "90,0 %"]
+        assert row(True)[1:] == ["10", "9", "<5", "<5"]
+        workbook = load_workbook(io.BytesIO(render_xlsx(report, suppressed=True)))
+    sheet = next(
+        ws
+        for ws in workbook.worksheets
+        if ws["A1"].value == "§ 85 a-støtte bevilget før udskrivning"
+    )
+    values = [c.value for r in sheet.iter_rows() for c in r]
+    assert 90.0 not in values and "<5" in values

@@ -315,3 +315,98 @@ def test_control_characters_typed_into_a_decision_do_not_break_the_workbook(
             for cell in row
         }
         assert "Følg op på loftet" in cells and "Chefen" in cells
+
+
+def test_the_cap_notes_do_not_tell_the_steering_group_small_counts(
+    client_for: Any, dataset: Any
+) -> None:
+    """Department 101 has 4 placements against a cap of 3. Listing it as "<5 | over the cap"
+    and counting it in "2 at or over the cap, 2 over" told the steering group it had exactly 4.
+    Its edition lists and counts only units with 5 or more; the municipality's is exact."""
+    url = reverse("reports:dashboard") + f"?kvartal={QUARTER}"
+    steering = client_for("styregruppe").get(url)
+    tables = {t.key: t for s in steering.context["sections"] for t in s.tables}
+    for key in ("department_caps", "entrance_caps"):
+        assert [r[2][0] for r in tables[key].rows] == ["9"]
+        assert tables[key].note.startswith("1 af <5 enheder med anvisninger vist")
+        assert "hverken vises eller tælles med her" in tables[key].note
+        assert "på eller over loftet og <5 over det." in tables[key].note
+        assert "2 på eller over loftet" not in tables[key].note
+    assert "Alfavej 1" not in steering.content.decode()
+    lead = client_for("anvisningsleder").get(url).context
+    exact = {t.key: t for s in lead["sections"] for t in s.tables}
+    assert [r[2][0] for r in exact["department_caps"].rows] == ["9", "4"]
+    assert "2 på eller over loftet. 2 over loftet" in exact["department_caps"].note
+    from openpyxl import load_workbook
+
+    workbook = client_for("styregruppe").get(
+        reverse("reports:report_download", args=["xlsx"]) + f"?kvartal={QUARTER}"
+    )
+    cells = [
+        str(c.value)
+        for ws in load_workbook(io.BytesIO(workbook.content)).worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    ]
+    assert any("hverken vises eller tælles med her" in c for c in cells)
+    assert not any("på eller over loftet." in c for c in cells)
+
+
+def test_a_past_quarters_shelter_days_do_not_depend_on_the_quarter_chosen(
+    client_for: Any, dataset: Any
+) -> None:
+    """A stay in the last quarter, recorded on a case opened in this one, counted in the last
+    quarter's row whichever of the two quarters the dashboard shows (before, choosing the last
+    quarter dropped it, because the case was opened after that quarter's end)."""
+    import datetime as dt
+
+    from anvis.cases.models import ShelterStay
+    from anvis_core.quotas import Quarter
+
+    from .conftest import _case, _citizen
+
+    now = Quarter.of(timezone.localdate())
+    last = now.previous()
+    citizen = _citizen(500, dt.date(1980, 5, 5), "male")
+    case = _case(500, citizen, now.start)
+    ShelterStay.objects.create(
+        case=case,
+        shelter="Herberget",
+        admitted_on=last.start + dt.timedelta(days=10),
+        discharged_on=last.start + dt.timedelta(days=40),
+    )
+
+    def last_row(chosen: Quarter) -> list[str]:
+        response = client_for("anvisningsleder").get(
+            reverse("reports:dashboard") + f"?kvartal={chosen}"
+        )
+        shelter = next(
+            t for s in response.context["sections"] for t in s.tables if t.key == "shelter"
+        )
+        label = next(
+            r for r in shelter.rows if r[0][0].startswith(f"{last.number}. kvartal {last.year}")
+        )
+        return [text for text, _n in label]
+
+    assert last_row(last) == last_row(now)
+    assert last_row(last)[1] != "0"
+
+
+@pytest.mark.parametrize("wanted", ["1999-Q1", "2099-Q4", "nonsense", ""])
+def test_only_an_offered_quarter_can_be_frozen(client_for: Any, dataset: Any, wanted: str) -> None:
+    """A quarter the page does not offer is refused with a Danish message naming the field;
+    before, 1999-Q1 was frozen under today's agreement."""
+    from anvis.reports.selectors import report_quarters
+
+    response = client_for("anvisningsleder").post(
+        reverse("reports:snapshot_create"), {"kvartal": wanted}, follow=True
+    )
+    assert response.status_code == 422
+    offered = report_quarters(timezone.localdate())
+    first, last = offered[-1], offered[0]
+    assert (
+        f"Kvartal: vælg et af de kvartaler, der tilbydes, fra {first.number}. kvartal "
+        f"{first.year} til {last.number}. kvartal {last.year}." in response.content.decode()
+    )
+    assert not ReportSnapshot.objects.exists()

@@ -13,6 +13,7 @@ from anvis_core.composition import (
     area_rules,
     assess,
     is_suppressed,
+    judged_years,
     latest_list_year,
     latest_usable_year,
     official_list_kinds,
@@ -249,3 +250,46 @@ def test_status_is_monotone_in_risk(owe: D, basic: D, income: D, nw: D, bump: D)
 def test_list_in_force_from_1_december(day: dt.date, list_year: int, indicator_year: int) -> None:
     assert latest_list_year(day) == list_year
     assert latest_usable_year(day) == indicator_year
+
+
+NO_CRITERIA = dict.fromkeys(
+    (
+        "outside_work_education",
+        "convictions_relative_national",
+        "basic_schooling_only",
+        "income_relative_region",
+    )
+)
+
+
+def test_a_year_without_any_criterion_value_is_unknown_not_green() -> None:
+    a = assess(year(**NO_CRITERIA, move_out_rate=D("9.5")), None)
+    assert a.status is Status.UNKNOWN
+    assert [r.code for r in a.reasons] == ["no_values"]
+    designated = assess(year(**NO_CRITERIA), None, designations=["udsat"], designation_year=2025)
+    assert designated.status is Status.RED
+
+
+def test_one_criterion_value_is_enough_to_judge() -> None:
+    values = {**NO_CRITERIA, "income_relative_region": D("90")}
+    assert assess(year(**values), None).status is Status.GREEN
+
+
+def test_judged_years_pass_over_a_year_without_criterion_values() -> None:
+    red = {"outside_work_education": D("45"), "income_relative_region": D("52")}
+    years = {
+        2023: year(2023, **red),
+        2024: year(2024, **red),
+        2025: year(2025, **NO_CRITERIA, move_out_rate=D("9.5")),
+    }
+    pair = judged_years(years)
+    assert pair is not None
+    assert (pair[0].year, pair[1] and pair[1].year) == (2024, 2023)
+    assert assess(*pair).status is Status.RED
+    # A suppressed latest year is still the one judged (unknown, as before).
+    suppressed = {**years, 2025: IndicatorValues(year=2025, residents=80, households=40)}
+    assert judged_years(suppressed)[0].year == 2025  # type: ignore[index]
+    # No year with values: the latest, judged as having none.
+    empty = {2025: years[2025]}
+    assert assess(*judged_years(empty)).status is Status.UNKNOWN  # type: ignore[misc]
+    assert judged_years({}) is None

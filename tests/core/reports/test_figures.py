@@ -127,10 +127,11 @@ def test_retention_counts_the_cohort_whose_anniversary_falls_in_the_quarter() ->
     ]
     report = build_report(snap(placements=placements))
     row = report.table("retention").rows[-1]
-    assert row[1].bases == (8, 9)
+    assert row[1].bases == (8, 9, 1)
     assert format_cell(row[1]) == "88,9 %"
     suppressed = suppressed_report(report)
-    assert format_cell(suppressed.table("retention").rows[-1][1]) == "88,9 %"
+    # 88,9 % of 9 tells that exactly one was not retained: suppressed with that count
+    assert format_cell(suppressed.table("retention").rows[-1][1]) == "<5"
     assert format_cell(suppressed.table("retention").rows[-1][2]) == "<5"  # no 12-month cohort
 
 
@@ -186,7 +187,7 @@ def test_shelter_days_and_85a_timing() -> None:
     assert shelter[2].value == 2
     support = report.table("support_85a").rows[-1]
     assert [c.value for c in support[1:4]] == [3, 1, 1]  # one before, one after, one n/a
-    assert support[4].bases == (1, 2)
+    assert support[4].bases == (1, 2, 1)
 
 
 def records_strategy() -> Any:
@@ -246,3 +247,32 @@ def test_grouped_ledger_equals_compute_ledger(rows: list[Any]) -> None:
                 and r.eligible
                 and Quarter.of(r.report_date) == quarter
             )
+
+
+def test_the_cap_tables_tell_the_steering_group_nothing_about_suppressed_counts() -> None:
+    """With a stairwell cap of 1, listing a stairwell or counting it "at the cap, none over"
+    tells that exactly one citizen was placed there. The steering group's edition lists and
+    counts only the units whose count it shows; the exact edition is as before."""
+    windows = [[f"Vej {i}", "Afd. 1", 1, 0] for i in range(30)] + [["Vej 99", "Afd. 2", 6, 5]]
+    report = build_report(snap(caps={"department": 10, "entrance": 1}, entrance_windows=windows))
+    exact = report.table("entrance_caps")
+    assert len(exact.rows) == 25
+    assert exact.note_params == {
+        "shown": 25,
+        "total": 31,
+        "at_cap": 31,
+        "over_cap": 1,
+        "over_cap_overridden": 1,
+    }
+    steering = suppressed_report(report).table("entrance_caps")
+    assert [r[0].value for r in steering.rows] == ["Vej 99"]
+    assert format_cell(steering.rows[0][2]) == "6"
+    assert steering.note == "top_rows_suppressed"
+    p = steering.note_params
+    assert (p["shown"], format_cell(p["total"]), p["threshold"]) == (1, "31", 5)
+    # of the one unit with 5 or more: at and over the cap, but 1 is itself under 5
+    assert [format_cell(p[k]) for k in ("at_cap", "over_cap", "over_cap_overridden")] == [
+        "<5",
+        "<5",
+        "<5",
+    ]

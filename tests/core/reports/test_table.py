@@ -18,6 +18,7 @@ from anvis_core.reports.table import (
     must_suppress,
     share,
     stat,
+    suppress_parts,
     text,
 )
 
@@ -36,8 +37,25 @@ def test_share_is_suppressed_when_numerator_or_denominator_is_small() -> None:
     assert must_suppress(share(4, 4))
     assert not must_suppress(share(5, 100))
     assert must_suppress(share(3, 4))
-    # 96 of 100: the complement (4) is small, but the rule is on the counts shown.
-    assert not must_suppress(share(96, 100))
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "suppressed"),
+    [
+        (9, 10, True),  # 90 % of 10: the one not counted is told by subtraction
+        (57, 58, True),  # 98,3 %: exactly one placement not retained
+        (96, 100, True),  # the rest, 4, is under 5
+        (95, 100, False),  # the rest, 5, may be shown
+        (58, 58, True),  # 100 %: the rest is 0, and zero is under 5 like any count
+        (10, 15, False),
+    ],
+)
+def test_share_is_suppressed_when_the_rest_is_small(
+    numerator: int, denominator: int, suppressed: bool
+) -> None:
+    assert must_suppress(share(numerator, denominator)) is suppressed
+    shown = suppress(Table("t", ("a",), ((share(numerator, denominator),),)))
+    assert (format_cell(shown.rows[0][0]) == "<5") is suppressed
 
 
 def test_statistics_and_money_rest_on_their_observations() -> None:
@@ -134,3 +152,10 @@ def test_rent_bands_at_their_limits(rent: int | None, band: str) -> None:
 )
 def test_age_bands_at_their_limits(age: int | None, band: str) -> None:
     assert age_band(age) == band
+
+
+def test_parts_of_a_shown_total_are_hidden_together() -> None:
+    """Stairwells of 6 and 1 beside a department total of 7: hiding only the 1 would leave it
+    to subtraction, so both are hidden; parts all at 5 or more stay."""
+    assert [format_cell(c) for c in suppress_parts([count(6), count(1)])] == ["<5", "<5"]
+    assert [format_cell(c) for c in suppress_parts([count(6), count(5)])] == ["6", "5"]

@@ -3,7 +3,8 @@
 ``{{ d|day }}`` 04.12.2026 · ``{{ t|moment }}`` 04.12.2026 14:30 · ``{{ t|timestamp }}`` with
 seconds · ``{{ x|num:2 }}`` 1.234,50 · ``{{ x|signed:1 }}`` +1,5 · ``{{ x|kr }}`` 4.500 kr. ·
 ``{{ x|pct }}`` 40 % · ``{{ q|quarter }}`` 4. kvartal 2026 · ``{{ d|month }}`` december 2026 ·
-``{{ n|rooms }}`` 1 værelse / 2 værelser.
+``{{ n|rooms }}`` 1 værelse / 2 værelser · ``{{ cell|figure:1 }}`` a report cell: "<5" when
+suppressed, "–" when empty.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from django import template
 
 from anvis.common import formats
+from anvis_core.reports import SUPPRESSED_TEXT
 
 register = template.Library()
 
@@ -65,3 +67,14 @@ def quarter(value: Any) -> str:
 @register.filter
 def rooms(value: Any) -> str:
     return formats.rooms(value)
+
+
+@register.filter
+def figure(cell: Any, decimals: Any = None) -> str:
+    """A figure cell (`anvis_core.reports.table.Cell`) as the pages write numbers: the
+    suppressed text ("<5") when suppressed, "–" when it has no value."""
+    if cell.suppressed:
+        return SUPPRESSED_TEXT
+    if cell.value is None:
+        return "–"
+    return formats.number(cell.value, None if decimals is None else int(decimals))
