@@ -308,7 +308,13 @@ class NomineeAnswerSerializer(serializers.Serializer):
         choices=[("accept", _("Accept the nominee")), ("reject", _("Reject the nominee"))]
     )
     ground = serializers.ChoiceField(choices=RejectionGroundChoice.choices, required=False)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Kept with the answer (the audit record; a rejection's note on the offer), "
+        "never on the vacancy's timeline.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["answer"] == "reject" and not attrs.get("ground"):

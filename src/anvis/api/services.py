@@ -106,11 +106,17 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
 # --- the organisation's answer to a nominee -------------------------------------------------------
 
 
+NOMINEE_ACCEPT = "api.nominee_accept"
+
+
 def nominee_accept(*, actor: Any, offer: Offer, note: str = "") -> Offer:
     """The organisation accepts the municipality's nominee for its dwelling. Recorded on the
     vacancy's timeline and in the audit trail; the offer itself is unchanged (the lease ends it).
+
+    The organisation's note goes to the audit record only, never to the timeline: every viewer
+    of the vacancy reads the timeline (the steering group too), and a note names whom it likes.
     Refused once the offer is no longer active."""
-    with audited("api.nominee_accept", actor=actor, note=note.strip()[:500]) as write:
+    with audited(NOMINEE_ACCEPT, actor=actor, note=note.strip()) as write:
         vacancy = Vacancy.objects.select_for_update().get(pk=offer.vacancy_id)
         if not can_write_organisation(actor, vacancy.organisation_id):
             raise PermissionDenied
@@ -121,9 +127,6 @@ def nominee_accept(*, actor: Any, offer: Offer, note: str = "") -> Offer:
                 % {"status": offer.get_status_display()},
                 code="offer_not_active",
             )
-        summary = _("The organisation accepted the nominee.")
-        if note.strip():
-            summary = f"{summary} {note.strip()}"[:300]
         timeline_add(
             vacancy=vacancy,
             actor=actor,
@@ -131,7 +134,7 @@ def nominee_accept(*, actor: Any, offer: Offer, note: str = "") -> Offer:
             offer=offer,
             from_status=offer.status,
             to_status=offer.status,
-            summary=summary,
+            summary=_("The organisation accepted the nominee."),
             name="offer.nominee_accepted",
         )
         write.record(instance=offer, before=None, after=None)

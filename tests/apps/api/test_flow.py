@@ -59,6 +59,51 @@ def test_nominee_accepted_is_on_the_timeline_and_audited(
     assert AuditEvent.objects.filter(action="api.nominee_accept", object_id=str(offer.pk)).exists()
 
 
+def test_the_organisations_note_stays_off_the_timeline(
+    api: Any, org_a: Any, offer_for: Any, client_for: Any
+) -> None:
+    """The note names whom it likes; the timeline is read by everyone who may see the vacancy,
+    the steering group too. The note is kept in the audit record of the approval."""
+    offer = offer_for(org_a)
+    note = "Fremvisning aftalt med Karl Testesen og bostøttemedarbejder"
+    response = api("org_a").post(
+        f"/api/v1/offers/{offer.pk}/answer/", {"answer": "accept", "note": note}
+    )
+    assert response.status_code == 200, response.content
+    line = VacancyEvent.objects.get(offer=offer, kind="offer", from_status="pending",
+                                    to_status="pending")  # fmt: skip
+    assert line.summary == "Boligorganisationen godkendte den indstillede borger."
+    for role in ("styregruppe", "anvisningsleder", "boligorganisation"):
+        page = client_for(role).get(f"/ledige-boliger/{offer.vacancy_id}/")
+        assert page.status_code == 200
+        assert "godkendte den indstillede borger" in page.content.decode()
+        assert "Fremvisning aftalt" not in page.content.decode(), role
+    audit = AuditEvent.objects.get(action="api.nominee_accept", object_id=str(offer.pk))
+    assert audit.note == note
+
+
+def test_old_timeline_notes_are_removed_by_the_migration(
+    api: Any, org_a: Any, offer_for: Any
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    offer = offer_for(org_a)
+    api("org_a").post(f"/api/v1/offers/{offer.pk}/answer/", {"answer": "accept"})
+    line = VacancyEvent.objects.get(offer=offer, from_status="pending", to_status="pending")
+    VacancyEvent.objects.filter(pk=line.pk).update(
+        summary="Boligorganisationen godkendte den indstillede borger. Aftalt med Karl Testesen"
+    )
+    made = VacancyEvent.objects.exclude(pk=line.pk).values_list("pk", "summary")
+    before = dict(made)
+    migration = importlib.import_module("anvis.api.migrations.0003_nominee_note_off_timeline")
+    migration.forward(apps, None)
+    line.refresh_from_db()
+    assert line.summary == "Boligorganisationen godkendte den indstillede borger."
+    assert dict(made) == before  # the other lines are untouched
+
+
 def test_answer_to_a_closed_offer_is_refused(
     api: Any, org_a: Any, offer_for: Any, users: dict[str, Any]
 ) -> None:
