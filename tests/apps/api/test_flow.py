@@ -104,6 +104,51 @@ def test_old_timeline_notes_are_removed_by_the_migration(
     assert dict(made) == before  # the other lines are untouched
 
 
+def test_approval_after_the_lease_is_refused_as_a_rejection_is(
+    api: Any, accepted_offer: Offer
+) -> None:
+    today = timezone.localdate()
+    client = api("org_a")
+    lease = client.post(
+        "/api/v1/leases/",
+        {"offer": accepted_offer.pk, "signed_on": today.isoformat(),
+         "starts_on": today.isoformat(), "move_in_on": today.isoformat()},
+    )  # fmt: skip
+    assert lease.status_code == 201, lease.content
+    lines = VacancyEvent.objects.count()
+    reject = client.post(
+        f"/api/v1/offers/{accepted_offer.pk}/answer/",
+        {"answer": "reject", "ground": "debt_without_plan"},
+    )
+    accept = client.post(f"/api/v1/offers/{accepted_offer.pk}/answer/", {"answer": "accept"})
+    for response in (reject, accept):
+        assert response.status_code == 400
+        assert response.json()["code"] == "offer_leased"
+        assert response.json()["detail"] == (
+            "Lejekontrakten er underskrevet; tilbuddet kan ikke længere ændres."
+        )
+    assert VacancyEvent.objects.count() == lines
+
+
+def test_a_repeated_approval_changes_nothing(api: Any, org_a: Any, offer_for: Any) -> None:
+    offer = offer_for(org_a)
+    client = api("org_a")
+    first = client.post(f"/api/v1/offers/{offer.pk}/answer/", {"answer": "accept"})
+    lines = VacancyEvent.objects.count()
+    audits = AuditEvent.objects.count()
+    again = client.post(f"/api/v1/offers/{offer.pk}/answer/", {"answer": "accept"})
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert VacancyEvent.objects.count() == lines
+    assert AuditEvent.objects.count() == audits
+    assert (
+        VacancyEvent.objects.filter(
+            offer=offer, summary="Boligorganisationen godkendte den indstillede borger."
+        ).count()
+        == 1
+    )
+
+
 def test_answer_to_a_closed_offer_is_refused(
     api: Any, org_a: Any, offer_for: Any, users: dict[str, Any]
 ) -> None:
