@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from anvis.agreements.labels import KIND_LABELS
+from anvis.audit.services import Purpose, citizens_read
 from anvis.stock.importing import TYPE_ALIASES
 from anvis.stock.models import Department, Dwelling, Entrance
 from anvis.vacancies import turns
@@ -190,12 +192,41 @@ class NomineeSerializer(serializers.Serializer):
     email = serializers.CharField(allow_null=True)
 
 
+def _names_read(context: dict[str, Any], offers: list[Offer]) -> None:
+    """A municipal caller reads the case number and name of each offer's citizen
+    (`disclosure.nominee_for`): logged as the vacancy page logs them (`offer.names`, purpose
+    allocation), one INSERT per answer, one row per citizen."""
+    from anvis.vacancies.disclosure import MUNICIPAL_AUDIENCE, audience
+
+    request = context.get("request")
+    if request is None or audience(request.user) != MUNICIPAL_AUDIENCE or not offers:
+        return
+    citizens = {offer.case.citizen.pk: offer.case.citizen for offer in offers}
+    citizens_read(request, citizens.values(), what="offer.names", purpose=Purpose.ALLOCATION)
+
+
+class OfferListSerializer(serializers.ListSerializer):  # type: ignore[type-arg]
+    """Offers in a list (the offer list, a vacancy's offers): the names a municipal caller
+    reads are logged once for the whole answer."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        offers = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+        _names_read(self.context, offers)
+        return super().to_representation(offers)
+
+
 class OfferSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
     citizen = serializers.SerializerMethodField()
 
+    def to_representation(self, instance: Offer) -> dict[str, Any]:
+        if self.parent is None:  # one offer on its own; in a list the list logs
+            _names_read(self.context, [instance])
+        return super().to_representation(instance)
+
     class Meta:
         model = Offer
+        list_serializer_class = OfferListSerializer
         fields = [
             "id",
             "vacancy",
