@@ -85,33 +85,46 @@ class DwellingSerializer(serializers.ModelSerializer):
         ]
 
 
+# An optional stock field: left out keeps what is stored; null (or an empty value) clears it.
+OPTIONAL = {"required": False, "allow_null": True}
+
+
 class StockItemSerializer(serializers.Serializer):
     """One dwelling with its organisation, department and entrance; the same fields (Danish
-    names) and rules as the stock import file (docs/import-stock.md)."""
+    names) and rules as the stock import file (docs/import-stock.md). An optional field left
+    out keeps the stored value; null or an empty value clears it, as an empty cell does."""
 
     cvr = serializers.RegexField(r"^\d{8}$", max_length=8)
-    organisation = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    organisation = serializers.CharField(max_length=200, allow_blank=True, **OPTIONAL)
     afdelingsnr = serializers.CharField(max_length=20)
     afdeling = serializers.CharField(max_length=200)
-    bydel = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    byggeaar = serializers.IntegerField(min_value=1600, max_value=2100, required=False)
+    bydel = serializers.CharField(max_length=100, allow_blank=True, **OPTIONAL)
+    byggeaar = serializers.IntegerField(min_value=1600, max_value=2100, **OPTIONAL)
     adresse = serializers.CharField(max_length=200)
     postnr = serializers.RegexField(r"^\d{4}$", max_length=4)
     by = serializers.CharField(max_length=100)
-    dar_opgang = serializers.UUIDField(required=False)
-    etage = serializers.CharField(max_length=10, required=False, allow_blank=True)
-    doer = serializers.CharField(max_length=10, required=False, allow_blank=True)
-    type = serializers.ChoiceField(choices=sorted(TYPE_ALIASES), required=False)
+    dar_opgang = serializers.UUIDField(**OPTIONAL)
+    etage = serializers.CharField(max_length=10, allow_blank=True, **OPTIONAL)
+    doer = serializers.CharField(max_length=10, allow_blank=True, **OPTIONAL)
+    type = serializers.ChoiceField(choices=sorted(TYPE_ALIASES), **OPTIONAL)
     vaerelser = serializers.IntegerField(min_value=1, max_value=20)
     m2 = serializers.IntegerField(min_value=1, max_value=1000)
     husleje = serializers.IntegerField(min_value=0, max_value=100_000)
-    aconto = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
-    depositum = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
-    trinfri = serializers.BooleanField(required=False)
-    elevator = serializers.BooleanField(required=False)
-    koerestol = serializers.BooleanField(required=False)
-    husdyr = serializers.BooleanField(required=False)
-    dar_bolig = serializers.UUIDField(required=False)
+    aconto = serializers.IntegerField(min_value=0, max_value=100_000, **OPTIONAL)
+    depositum = serializers.IntegerField(min_value=0, max_value=1_000_000, **OPTIONAL)
+    trinfri = serializers.BooleanField(**OPTIONAL)
+    elevator = serializers.BooleanField(**OPTIONAL)
+    koerestol = serializers.BooleanField(**OPTIONAL)
+    husdyr = serializers.BooleanField(**OPTIONAL)
+    dar_bolig = serializers.UUIDField(**OPTIONAL)
+
+    def to_internal_value(self, data: Any) -> Any:
+        # An empty value is null for an optional field whose type has no empty value of its
+        # own (a number, yes/no, a UUID, the type), as an empty cell is in a file.
+        if isinstance(data, dict):
+            optional = {name for name, field in self.fields.items() if not field.required}
+            data = {k: None if k in optional and v == "" else v for k, v in data.items()}
+        return super().to_internal_value(data)
 
 
 class StockUpsertSerializer(serializers.Serializer):

@@ -320,6 +320,36 @@ def test_stock_upsert_keeps_what_an_item_leaves_out_and_takes_the_danish_type(
     assert stored.dwelling_type == "family"
 
 
+def test_stock_upsert_null_or_empty_clears_an_optional_field(api: Any, org_a: Any) -> None:
+    import uuid
+
+    stored = Dwelling.objects.get(entrance__street="Alfavej 1", floor="1")
+    stored.aconto, stored.deposit, stored.step_free, stored.dwelling_type = 450, 9000, True, "youth"
+    stored.dar_id = uuid.uuid4()
+    stored.save()
+    entrance_dar = uuid.uuid4()
+    type(stored.entrance).objects.filter(pk=stored.entrance_id).update(dar_id=entrance_dar)
+    Department.objects.filter(organisation=org_a).update(district="Øst", build_year=1972)
+    item = {**STOCK_ITEM, "etage": "1", "doer": "th", "vaerelser": 3, "m2": 80, "husleje": 5700}
+    item |= {"bydel": None, "byggeaar": None, "type": None, "aconto": "", "depositum": None,
+             "trinfri": None, "elevator": "", "dar_bolig": None, "dar_opgang": None}  # fmt: skip
+    response = api("org_a").post("/api/v1/stock/", {"items": [item]})
+    assert response.status_code == 200, response.content
+    stored.refresh_from_db()
+    assert (stored.aconto, stored.deposit, stored.step_free, stored.elevator) == (
+        0,
+        0,
+        False,
+        False,
+    )
+    assert (stored.dwelling_type, stored.dar_id) == ("family", None)
+    department = stored.entrance.department
+    department.refresh_from_db()
+    assert (department.district, department.build_year) == ("", None)
+    # As in a file, the entrance's DAR id is only ever set, never cleared, from a dwelling's row.
+    assert type(stored.entrance).objects.get(pk=stored.entrance_id).dar_id == entrance_dar
+
+
 def test_stock_upsert_not_for_municipal_tokens(api: Any) -> None:
     response = api("municipal").post("/api/v1/stock/", {"items": [STOCK_ITEM]})
     assert response.status_code == 403
