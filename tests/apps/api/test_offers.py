@@ -64,3 +64,40 @@ def test_organisation_reads_before_acceptance_write_no_names_record(
     assert listed[0]["citizen"]["name"] is None
     api("org_a").get(f"/api/v1/vacancies/{offer.vacancy_id}/")
     assert not PersonalDataAccess.objects.exists()
+
+
+def test_the_offer_made_answers_with_the_citizen_as_reading_it_does(
+    api: Any, org_a: Any, users: dict[str, Any], agreement: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from anvis.vacancies import services as flow
+
+    from .conftest import dwelling_of, make_case
+
+    today = timezone.localdate()
+    vacancy = flow.vacancy_report(
+        actor=users["boligorganisation"],
+        dwelling=dwelling_of(org_a),
+        notice_date=today,
+        available_from=today + dt.timedelta(days=30),
+        report_date=today,
+    )
+    flow.vacancy_accept(actor=users["anvisningsleder"], vacancy=vacancy, today=today)
+    case = make_case(users)
+    client = api("municipal")
+    body = {"vacancy": vacancy.pk, "case": case.number, "soft_confirmed": True}
+    key = {"Idempotency-Key": "offer-1"}
+    made = client.post("/api/v1/offers/", body, headers=key)
+    assert made.status_code == 201, made.content
+    citizen = {"reference": case.number, "name": "Karl Testesen", "phone": None, "email": None}
+    assert made.json()["citizen"] == citizen
+    assert client.get(f"/api/v1/offers/{made.json()['id']}/").json()["citizen"] == citizen
+    replayed = client.post("/api/v1/offers/", body, headers=key)
+    assert replayed["Idempotent-Replayed"] == "true"
+    assert replayed.json()["citizen"] == citizen
+    assert PersonalDataAccess.objects.filter(
+        path="/api/v1/offers/", what="offer.names", subject_ref=case.citizen.reference
+    ).exists()
