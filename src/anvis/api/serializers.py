@@ -347,6 +347,13 @@ class HandBackSerializer(serializers.Serializer):
     )
 
 
+class LetOrdinarySerializer(serializers.Serializer):
+    starts_on = serializers.DateField(
+        help_text="The day the lease with the tenant from the organisation's own waiting list "
+        "starts."
+    )
+
+
 class NomineeAnswerSerializer(serializers.Serializer):
     answer = serializers.ChoiceField(
         choices=[("accept", _("Accept the nominee")), ("reject", _("Reject the nominee"))]
