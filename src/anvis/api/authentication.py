@@ -6,6 +6,7 @@ import hashlib
 import hmac
 from typing import Any
 
+from django.middleware import csrf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
@@ -57,5 +58,30 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         return 'Bearer realm="api"'
 
 
+# Django's reasons for refusing a request without a valid CSRF token are English and not
+# translatable: the two a caller can act on get a Danish text, the others a general one.
+CSRF_REASONS = {
+    csrf.REASON_NO_CSRF_COOKIE: _("the CSRF cookie is not set"),
+    csrf.REASON_CSRF_TOKEN_MISSING: _("the CSRF token is missing"),
+}
+
+
 class SessionAuthentication(authentication.SessionAuthentication):
     """The logged-in web user; unsafe methods need the CSRF token as in the web pages."""
+
+    def enforce_csrf(self, request: Any) -> None:
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied as refused:
+            reason = str(refused.detail).removeprefix("CSRF Failed: ")
+            raise exceptions.PermissionDenied(
+                _(
+                    "CSRF check failed: %(reason)s. Send the CSRF token in the X-CSRFToken "
+                    "header with the CSRF cookie, or use an API token."
+                )
+                % {
+                    "reason": CSRF_REASONS.get(
+                        reason, _("the CSRF token or the origin of the request is not valid")
+                    )
+                }
+            ) from None

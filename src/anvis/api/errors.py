@@ -37,6 +37,17 @@ REST_FRAMEWORK_MESSAGES = (
     gettext_noop("This dictionary may not be empty."),
     gettext_noop("Invalid input."),
 )
+# Texts Django REST framework writes without marking them for translation: translated here.
+UNMARKED_MESSAGES = frozenset(
+    {
+        gettext_noop("No data provided"),  # the body is JSON null
+    }
+)
+
+
+def _message(text: Any) -> str:
+    text = str(text)
+    return _(text) if text in UNMARKED_MESSAGES else text
 
 
 def problem(
@@ -76,14 +87,14 @@ def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
                 out.setdefault(k, []).extend(v)
     elif isinstance(detail, list):
         if all(not isinstance(item, (dict, list)) for item in detail):
-            out.setdefault(prefix or "non_field_errors", []).extend(str(i) for i in detail)
+            out.setdefault(prefix or "non_field_errors", []).extend(_message(i) for i in detail)
         else:
             for index, item in enumerate(detail):
                 if item:
                     for k, v in flatten_errors(item, f"{prefix}[{index}]").items():
                         out.setdefault(k, []).extend(v)
     else:
-        out.setdefault(prefix or "non_field_errors", []).append(str(detail))
+        out.setdefault(prefix or "non_field_errors", []).append(_message(detail))
     return out
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from anvis.agreements.labels import KIND_LABELS
+from anvis.audit.services import Purpose, citizens_read
 from anvis.stock.importing import TYPE_ALIASES
 from anvis.stock.models import Department, Dwelling, Entrance
 from anvis.vacancies import turns
@@ -83,33 +85,46 @@ class DwellingSerializer(serializers.ModelSerializer):
         ]
 
 
+# An optional stock field: left out keeps what is stored; null (or an empty value) clears it.
+OPTIONAL = {"required": False, "allow_null": True}
+
+
 class StockItemSerializer(serializers.Serializer):
     """One dwelling with its organisation, department and entrance; the same fields (Danish
-    names) and rules as the stock import file (docs/import-stock.md)."""
+    names) and rules as the stock import file (docs/import-stock.md). An optional field left
+    out keeps the stored value; null or an empty value clears it, as an empty cell does."""
 
     cvr = serializers.RegexField(r"^\d{8}$", max_length=8)
-    organisation = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    organisation = serializers.CharField(max_length=200, allow_blank=True, **OPTIONAL)
     afdelingsnr = serializers.CharField(max_length=20)
     afdeling = serializers.CharField(max_length=200)
-    bydel = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    byggeaar = serializers.IntegerField(min_value=1600, max_value=2100, required=False)
+    bydel = serializers.CharField(max_length=100, allow_blank=True, **OPTIONAL)
+    byggeaar = serializers.IntegerField(min_value=1600, max_value=2100, **OPTIONAL)
     adresse = serializers.CharField(max_length=200)
     postnr = serializers.RegexField(r"^\d{4}$", max_length=4)
     by = serializers.CharField(max_length=100)
-    dar_opgang = serializers.UUIDField(required=False)
-    etage = serializers.CharField(max_length=10, required=False, allow_blank=True)
-    doer = serializers.CharField(max_length=10, required=False, allow_blank=True)
-    type = serializers.ChoiceField(choices=sorted(TYPE_ALIASES), required=False)
+    dar_opgang = serializers.UUIDField(**OPTIONAL)
+    etage = serializers.CharField(max_length=10, allow_blank=True, **OPTIONAL)
+    doer = serializers.CharField(max_length=10, allow_blank=True, **OPTIONAL)
+    type = serializers.ChoiceField(choices=sorted(TYPE_ALIASES), **OPTIONAL)
     vaerelser = serializers.IntegerField(min_value=1, max_value=20)
     m2 = serializers.IntegerField(min_value=1, max_value=1000)
     husleje = serializers.IntegerField(min_value=0, max_value=100_000)
-    aconto = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
-    depositum = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
-    trinfri = serializers.BooleanField(required=False)
-    elevator = serializers.BooleanField(required=False)
-    koerestol = serializers.BooleanField(required=False)
-    husdyr = serializers.BooleanField(required=False)
-    dar_bolig = serializers.UUIDField(required=False)
+    aconto = serializers.IntegerField(min_value=0, max_value=100_000, **OPTIONAL)
+    depositum = serializers.IntegerField(min_value=0, max_value=1_000_000, **OPTIONAL)
+    trinfri = serializers.BooleanField(**OPTIONAL)
+    elevator = serializers.BooleanField(**OPTIONAL)
+    koerestol = serializers.BooleanField(**OPTIONAL)
+    husdyr = serializers.BooleanField(**OPTIONAL)
+    dar_bolig = serializers.UUIDField(**OPTIONAL)
+
+    def to_internal_value(self, data: Any) -> Any:
+        # An empty value is null for an optional field whose type has no empty value of its
+        # own (a number, yes/no, a UUID, the type), as an empty cell is in a file.
+        if isinstance(data, dict):
+            optional = {name for name, field in self.fields.items() if not field.required}
+            data = {k: None if k in optional and v == "" else v for k, v in data.items()}
+        return super().to_internal_value(data)
 
 
 class StockUpsertSerializer(serializers.Serializer):
@@ -190,12 +205,41 @@ class NomineeSerializer(serializers.Serializer):
     email = serializers.CharField(allow_null=True)
 
 
+def _names_read(context: dict[str, Any], offers: list[Offer]) -> None:
+    """A municipal caller reads the case number and name of each offer's citizen
+    (`disclosure.nominee_for`): logged as the vacancy page logs them (`offer.names`, purpose
+    allocation), one INSERT per answer, one row per citizen."""
+    from anvis.vacancies.disclosure import MUNICIPAL_AUDIENCE, audience
+
+    request = context.get("request")
+    if request is None or audience(request.user) != MUNICIPAL_AUDIENCE or not offers:
+        return
+    citizens = {offer.case.citizen.pk: offer.case.citizen for offer in offers}
+    citizens_read(request, citizens.values(), what="offer.names", purpose=Purpose.ALLOCATION)
+
+
+class OfferListSerializer(serializers.ListSerializer):  # type: ignore[type-arg]
+    """Offers in a list (the offer list, a vacancy's offers): the names a municipal caller
+    reads are logged once for the whole answer."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        offers = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+        _names_read(self.context, offers)
+        return super().to_representation(offers)
+
+
 class OfferSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
     citizen = serializers.SerializerMethodField()
 
+    def to_representation(self, instance: Offer) -> dict[str, Any]:
+        if self.parent is None:  # one offer on its own; in a list the list logs
+            _names_read(self.context, [instance])
+        return super().to_representation(instance)
+
     class Meta:
         model = Offer
+        list_serializer_class = OfferListSerializer
         fields = [
             "id",
             "vacancy",
@@ -303,12 +347,25 @@ class HandBackSerializer(serializers.Serializer):
     )
 
 
+class LetOrdinarySerializer(serializers.Serializer):
+    starts_on = serializers.DateField(
+        help_text="The day the lease with the tenant from the organisation's own waiting list "
+        "starts."
+    )
+
+
 class NomineeAnswerSerializer(serializers.Serializer):
     answer = serializers.ChoiceField(
         choices=[("accept", _("Accept the nominee")), ("reject", _("Reject the nominee"))]
     )
     ground = serializers.ChoiceField(choices=RejectionGroundChoice.choices, required=False)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Kept with the answer (the audit record; a rejection's note on the offer), "
+        "never on the vacancy's timeline.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["answer"] == "reject" and not attrs.get("ground"):

@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anvis.accounts.models import User
+from anvis.audit.models import AuditEvent
 from anvis.audit.services import audited, snapshot
 from anvis.common.importing import RowError
 from anvis.common.tabular import Row
 from anvis.permissions import MUNICIPAL, Role, can_write_organisation, user_has_role
 from anvis.stock.importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, import_stock_rows
 from anvis.stock.models import HousingOrganisation
-from anvis.vacancies.models import EventKind, Offer, OfferStatus, Vacancy
+from anvis.vacancies.models import EventKind, Lease, Offer, OfferStatus, Vacancy
 from anvis.vacancies.timeline import timeline_add
 
 from .authentication import TOKEN_PREFIX, hash_token
@@ -106,24 +107,37 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
 # --- the organisation's answer to a nominee -------------------------------------------------------
 
 
+NOMINEE_ACCEPT = "api.nominee_accept"
+
+
 def nominee_accept(*, actor: Any, offer: Offer, note: str = "") -> Offer:
     """The organisation accepts the municipality's nominee for its dwelling. Recorded on the
     vacancy's timeline and in the audit trail; the offer itself is unchanged (the lease ends it).
-    Refused once the offer is no longer active."""
-    with audited("api.nominee_accept", actor=actor, note=note.strip()[:500]) as write:
+
+    The organisation's note goes to the audit record only, never to the timeline: every viewer
+    of the vacancy reads the timeline (the steering group too), and a note names whom it likes.
+    Refused once the offer is no longer active or its lease is signed (as a rejection is); a
+    second approval of the same offer changes nothing."""
+    with audited(NOMINEE_ACCEPT, actor=actor, note=note.strip()) as write:
         vacancy = Vacancy.objects.select_for_update().get(pk=offer.vacancy_id)
         if not can_write_organisation(actor, vacancy.organisation_id):
             raise PermissionDenied
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        if Lease.objects.filter(offer=offer).exists():
+            raise ValidationError(
+                _("The lease is signed; the offer can no longer be changed."), code="offer_leased"
+            )
         if offer.status not in (OfferStatus.PENDING, OfferStatus.ACCEPTED):
             raise ValidationError(
                 _("The offer is no longer active (%(status)s).")
                 % {"status": offer.get_status_display()},
                 code="offer_not_active",
             )
-        summary = _("The organisation accepted the nominee.")
-        if note.strip():
-            summary = f"{summary} {note.strip()}"[:300]
+        if AuditEvent.objects.filter(
+            action=NOMINEE_ACCEPT, object_type=Offer._meta.label, object_id=str(offer.pk)
+        ).exists():
+            write.unchanged()  # approved before: one approval, one line
+            return offer
         timeline_add(
             vacancy=vacancy,
             actor=actor,
@@ -131,7 +145,7 @@ def nominee_accept(*, actor: Any, offer: Offer, note: str = "") -> Offer:
             offer=offer,
             from_status=offer.status,
             to_status=offer.status,
-            summary=summary,
+            summary=_("The organisation accepted the nominee."),
             name="offer.nominee_accepted",
         )
         write.record(instance=offer, before=None, after=None)

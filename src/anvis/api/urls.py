@@ -20,6 +20,7 @@ urlpatterns = [
         views.VacancyHandBack.as_view(),
         name="vacancy_hand_back",
     ),
+    path("v1/vacancies/<int:pk>/let/", views.VacancyLet.as_view(), name="vacancy_let"),
     path("v1/offers/", views.OfferList.as_view(), name="offer_list"),
     path("v1/offers/<int:pk>/", views.OfferDetail.as_view(), name="offer_detail"),
     path("v1/offers/<int:pk>/answer/", views.OfferAnswer.as_view(), name="offer_answer"),

@@ -168,7 +168,11 @@ def operations(
     webhook = webhook_subscription_create(
         actor=users["administrator"], organisation=org_a, url="https://hooks.example.dk/anvis"
     )
-    ids = {"/api/v1/offers/": offer.pk, "/api/v1/webhooks/": webhook.pk}
+    ids = {
+        "/api/v1/offers/": offer.pk,
+        "/api/v1/vacancies/": offer.vacancy_id,
+        "/api/v1/webhooks/": webhook.pk,
+    }
     clients = {
         key: Client(headers={"Authorization": f"Bearer {tokens[key].raw}"})
         for key in ("org_a", "municipal")

@@ -59,6 +59,96 @@ def test_nominee_accepted_is_on_the_timeline_and_audited(
     assert AuditEvent.objects.filter(action="api.nominee_accept", object_id=str(offer.pk)).exists()
 
 
+def test_the_organisations_note_stays_off_the_timeline(
+    api: Any, org_a: Any, offer_for: Any, client_for: Any
+) -> None:
+    """The note names whom it likes; the timeline is read by everyone who may see the vacancy,
+    the steering group too. The note is kept in the audit record of the approval."""
+    offer = offer_for(org_a)
+    note = "Fremvisning aftalt med Karl Testesen og bostøttemedarbejder"
+    response = api("org_a").post(
+        f"/api/v1/offers/{offer.pk}/answer/", {"answer": "accept", "note": note}
+    )
+    assert response.status_code == 200, response.content
+    line = VacancyEvent.objects.get(offer=offer, kind="offer", from_status="pending",
+                                    to_status="pending")  # fmt: skip
+    assert line.summary == "Boligorganisationen godkendte den indstillede borger."
+    for role in ("styregruppe", "anvisningsleder", "boligorganisation"):
+        page = client_for(role).get(f"/ledige-boliger/{offer.vacancy_id}/")
+        assert page.status_code == 200
+        assert "godkendte den indstillede borger" in page.content.decode()
+        assert "Fremvisning aftalt" not in page.content.decode(), role
+    audit = AuditEvent.objects.get(action="api.nominee_accept", object_id=str(offer.pk))
+    assert audit.note == note
+
+
+def test_old_timeline_notes_are_removed_by_the_migration(
+    api: Any, org_a: Any, offer_for: Any
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    offer = offer_for(org_a)
+    api("org_a").post(f"/api/v1/offers/{offer.pk}/answer/", {"answer": "accept"})
+    line = VacancyEvent.objects.get(offer=offer, from_status="pending", to_status="pending")
+    VacancyEvent.objects.filter(pk=line.pk).update(
+        summary="Boligorganisationen godkendte den indstillede borger. Aftalt med Karl Testesen"
+    )
+    made = VacancyEvent.objects.exclude(pk=line.pk).values_list("pk", "summary")
+    before = dict(made)
+    migration = importlib.import_module("anvis.api.migrations.0003_nominee_note_off_timeline")
+    migration.forward(apps, None)
+    line.refresh_from_db()
+    assert line.summary == "Boligorganisationen godkendte den indstillede borger."
+    assert dict(made) == before  # the other lines are untouched
+
+
+def test_approval_after_the_lease_is_refused_as_a_rejection_is(
+    api: Any, accepted_offer: Offer
+) -> None:
+    today = timezone.localdate()
+    client = api("org_a")
+    lease = client.post(
+        "/api/v1/leases/",
+        {"offer": accepted_offer.pk, "signed_on": today.isoformat(),
+         "starts_on": today.isoformat(), "move_in_on": today.isoformat()},
+    )  # fmt: skip
+    assert lease.status_code == 201, lease.content
+    lines = VacancyEvent.objects.count()
+    reject = client.post(
+        f"/api/v1/offers/{accepted_offer.pk}/answer/",
+        {"answer": "reject", "ground": "debt_without_plan"},
+    )
+    accept = client.post(f"/api/v1/offers/{accepted_offer.pk}/answer/", {"answer": "accept"})
+    for response in (reject, accept):
+        assert response.status_code == 400
+        assert response.json()["code"] == "offer_leased"
+        assert response.json()["detail"] == (
+            "Lejekontrakten er underskrevet; tilbuddet kan ikke længere ændres."
+        )
+    assert VacancyEvent.objects.count() == lines
+
+
+def test_a_repeated_approval_changes_nothing(api: Any, org_a: Any, offer_for: Any) -> None:
+    offer = offer_for(org_a)
+    client = api("org_a")
+    first = client.post(f"/api/v1/offers/{offer.pk}/answer/", {"answer": "accept"})
+    lines = VacancyEvent.objects.count()
+    audits = AuditEvent.objects.count()
+    again = client.post(f"/api/v1/offers/{offer.pk}/answer/", {"answer": "accept"})
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert VacancyEvent.objects.count() == lines
+    assert AuditEvent.objects.count() == audits
+    assert (
+        VacancyEvent.objects.filter(
+            offer=offer, summary="Boligorganisationen godkendte den indstillede borger."
+        ).count()
+        == 1
+    )
+
+
 def test_answer_to_a_closed_offer_is_refused(
     api: Any, org_a: Any, offer_for: Any, users: dict[str, Any]
 ) -> None:
@@ -228,6 +318,36 @@ def test_stock_upsert_keeps_what_an_item_leaves_out_and_takes_the_danish_type(
         True,
     )
     assert stored.dwelling_type == "family"
+
+
+def test_stock_upsert_null_or_empty_clears_an_optional_field(api: Any, org_a: Any) -> None:
+    import uuid
+
+    stored = Dwelling.objects.get(entrance__street="Alfavej 1", floor="1")
+    stored.aconto, stored.deposit, stored.step_free, stored.dwelling_type = 450, 9000, True, "youth"
+    stored.dar_id = uuid.uuid4()
+    stored.save()
+    entrance_dar = uuid.uuid4()
+    type(stored.entrance).objects.filter(pk=stored.entrance_id).update(dar_id=entrance_dar)
+    Department.objects.filter(organisation=org_a).update(district="Øst", build_year=1972)
+    item = {**STOCK_ITEM, "etage": "1", "doer": "th", "vaerelser": 3, "m2": 80, "husleje": 5700}
+    item |= {"bydel": None, "byggeaar": None, "type": None, "aconto": "", "depositum": None,
+             "trinfri": None, "elevator": "", "dar_bolig": None, "dar_opgang": None}  # fmt: skip
+    response = api("org_a").post("/api/v1/stock/", {"items": [item]})
+    assert response.status_code == 200, response.content
+    stored.refresh_from_db()
+    assert (stored.aconto, stored.deposit, stored.step_free, stored.elevator) == (
+        0,
+        0,
+        False,
+        False,
+    )
+    assert (stored.dwelling_type, stored.dar_id) == ("family", None)
+    department = stored.entrance.department
+    department.refresh_from_db()
+    assert (department.district, department.build_year) == ("", None)
+    # As in a file, the entrance's DAR id is only ever set, never cleared, from a dwelling's row.
+    assert type(stored.entrance).objects.get(pk=stored.entrance_id).dar_id == entrance_dar
 
 
 def test_stock_upsert_not_for_municipal_tokens(api: Any) -> None:

@@ -150,7 +150,25 @@ def test_session_auth_works_and_needs_csrf(client_for: Any, org_a: Any) -> None:
     )
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
-    assert "CSRF" in response.json()["detail"]
+    assert response.json()["detail"] == (
+        "CSRF-kontrollen fejlede: CSRF-cookien er ikke sat. Send CSRF-tokenet i headeren "
+        "X-CSRFToken sammen med CSRF-cookien, eller brug en API-nøgle."
+    )
+    strict.cookies["csrftoken"] = "a" * 32
+    response = strict.post(
+        "/api/v1/vacancies/", report_body(dwelling_of(org_a)), content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith("CSRF-kontrollen fejlede: CSRF-tokenet mangler.")
+
+
+def test_a_null_body_is_refused_in_danish(api: Any) -> None:
+    for path in ("/api/v1/vacancies/", "/api/v1/stock/", "/api/v1/webhooks/"):
+        response = api("org_a").post(path, None)
+        assert response.status_code == 400, path
+        assert response.json()["errors"] == {
+            "non_field_errors": ["Forespørgslen indeholder ingen data; send et JSON-objekt."]
+        }, path
 
 
 def _user(org: Any) -> Any:

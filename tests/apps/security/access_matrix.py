@@ -224,6 +224,7 @@ MATRIX: dict[str, Entry] = {
     "api:vacancy_list": rule(EVERYONE),
     "api:vacancy_detail": owned_by_a(EVERYONE, ("vacancy",)),
     "api:vacancy_hand_back": rule(LEADS, HIDE, other_org=HIDE, args=("vacancy",), method="post"),
+    "api:vacancy_let": rule(REPORTERS, HIDE, other_org=HIDE, args=("vacancy",), method="post"),
     "api:offer_list": rule(EVERYONE),
     # An offer is about one citizen: not in the steering group's scope (issue #17)
     "api:offer_detail": rule(MUNICIPAL | {ORG}, HIDE, other_org=HIDE, args=("offer",)),

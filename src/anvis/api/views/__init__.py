@@ -8,7 +8,13 @@ from .common import NotFoundView
 from .ledger import LedgerExport, LedgerView
 from .offers import ClaimListCreate, LeaseListCreate, OfferAnswer, OfferDetail, OfferList
 from .stock import DwellingDetail, DwellingExport, DwellingList, StockUpsert
-from .vacancies import VacancyDetail, VacancyExport, VacancyHandBack, VacancyListCreate
+from .vacancies import (
+    VacancyDetail,
+    VacancyExport,
+    VacancyHandBack,
+    VacancyLet,
+    VacancyListCreate,
+)
 from .webhooks import WebhookDeliveries, WebhookDetail, WebhookListCreate
 
 __all__ = [
@@ -28,6 +34,7 @@ __all__ = [
     "VacancyDetail",
     "VacancyExport",
     "VacancyHandBack",
+    "VacancyLet",
     "VacancyListCreate",
     "WebhookDeliveries",
     "WebhookDetail",

@@ -64,7 +64,8 @@ class OfferList(generics.ListAPIView):
             soft_confirmed=values["soft_confirmed"],
             override_reason=values.get("override_reason", ""),
         )
-        return Response(s.OfferSerializer(offer).data, status=status.HTTP_201_CREATED)
+        body = s.OfferSerializer(offer, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 @api_access(ALL_ROLES, deny_status=404)

@@ -1,4 +1,4 @@
-"""API v1: vacancies (list, report, one vacancy, hand-back, download)."""
+"""API v1: vacancies (list, report, one vacancy, hand-back, let, download)."""
 
 from __future__ import annotations
 
@@ -104,9 +104,38 @@ class VacancyHandBack(APIView):
         vacancy = flow.vacancy_hand_back(
             actor=request.user, vacancy=vacancy, reason=data.validated_data["reason"]
         )
-        detail = VacancyDetail(request=request, kwargs={"pk": vacancy.pk}, format_kwarg=None)
-        fresh = detail.get_queryset().get(pk=vacancy.pk)
-        return Response(s.VacancyDetailSerializer(fresh, context={"request": request}).data)
+        return _detail_response(request, vacancy)
+
+
+@api_access(REPORTERS, deny_status=404)
+class VacancyLet(APIView):
+    """The organisation's system reports a vacancy on its own turn as let through its own
+    waiting list: the same service and rule as the vacancy page's "Udlejet" action
+    (`vacancies.services.vacancy_let_ordinary`), so the dwelling can be reported vacant again."""
+
+    @write_endpoint(
+        tag="vacancies",
+        summary="Let a vacancy on the organisation's own turn through its own waiting list",
+        request=s.LetOrdinarySerializer,
+        responses={200: s.VacancyDetailSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        # Another organisation's vacancy is not found whatever the body holds, as on the page.
+        vacancy = get_object_or_404(Vacancy.objects.restrict(request.user), pk=pk)
+        self.check_object_permissions(request, vacancy)
+        data = s.LetOrdinarySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        vacancy = flow.vacancy_let_ordinary(
+            actor=request.user, vacancy=vacancy, starts_on=data.validated_data["starts_on"]
+        )
+        return _detail_response(request, vacancy)
+
+
+def _detail_response(request: Request, vacancy: Vacancy) -> Response:
+    """The vacancy after a write, as `GET vacancies/{id}/` shows it."""
+    detail = VacancyDetail(request=request, kwargs={"pk": vacancy.pk}, format_kwarg=None)
+    fresh = detail.get_queryset().get(pk=vacancy.pk)
+    return Response(s.VacancyDetailSerializer(fresh, context={"request": request}).data)
 
 
 @api_access(ALL_ROLES)
