@@ -39,6 +39,7 @@ from anvis_core.tenancy.events import (
     MUNICIPAL_KINDS,
     ORGANISATION_KINDS,
     RISK_KINDS,
+    move_out_before_events,
     placement_outcome,
     side_of,
 )
@@ -162,6 +163,14 @@ def check_event(tenancy: Tenancy, data: EventInput, today: dt.date) -> CoreKind:
         errors["event_date"] = _("The date cannot be before the move-in (%(date)s).") % {
             "date": fmt.date(move_in)
         }
+    elif kind is CoreKind.MOVE_OUT:
+        latest = move_out_before_events(
+            data.event_date, tenancy.events.values_list("event_date", flat=True)
+        )
+        if latest is not None:
+            errors["event_date"] = _(
+                "The move-out cannot be dated before the latest event on the tenancy (%(date)s)."
+            ) % {"date": fmt.date(latest)}
     if len(data.note) > NOTE_MAX:
         errors["note"] = _("The note may be at most %(n)d characters.") % {"n": NOTE_MAX}
     if kind is CoreKind.ARREARS:

@@ -8,6 +8,8 @@ ended, a hospital or treatment stay, prison, contact lost).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -60,6 +62,14 @@ VISIBLE_TO_ORGANISATION = ORGANISATION_KINDS
 
 def side_of(kind: EventKind) -> Side:
     return Side.ORGANISATION if kind in ORGANISATION_KINDS else Side.MUNICIPALITY
+
+
+def move_out_before_events(moved_out_on: dt.date, event_dates: Iterable[dt.date]) -> dt.date | None:
+    """A move-out ends the tenancy, so it cannot be dated before an event already on the
+    tenancy (that event would then lie after the end). Returns the date of the latest event
+    when the move-out comes before it, else None; the same day is allowed."""
+    latest = max(event_dates, default=None)
+    return latest if latest is not None and moved_out_on < latest else None
 
 
 class MoveOutReason(StrEnum):

@@ -232,3 +232,47 @@ def test_api_reports_with_idempotency(let: dict[str, Any], users: dict[str, Any]
     other.force_authenticate(users["org_b"])
     assert other.post(url, body, format="json").status_code == 400  # not its lease
     assert other.get(url).json()["results"] == [] if "results" in other.get(url).json() else True
+
+
+def test_a_move_out_dated_before_a_reported_event_is_refused(
+    let: dict[str, Any], client_for: Any, users: dict[str, Any]
+) -> None:
+    from anvis.tenancy.importing import import_events
+    from anvis.tenancy.models import Tenancy
+
+    today = timezone.localdate()
+    arrears_on, earlier = today - dt.timedelta(days=6), today - dt.timedelta(days=36)
+    org = client_for("boligorganisation")
+    url = reverse("tenancy:event_report", args=[let["lease"].pk])
+    posted = org.post(
+        url,
+        {"kind": "arrears", "event_date": arrears_on.isoformat(), "amount": 7000, "months": 2},
+    )
+    assert posted.status_code == 302
+    before = row_counts()
+    response = org.post(
+        url,
+        {"kind": "move_out", "event_date": earlier.isoformat(), "move_out_reason": "eviction"},
+    )
+    assert response.status_code == 422
+    assert (
+        "Fraflytningen kan ikke dateres før den seneste hændelse i boligforløbet "
+        f"({arrears_on.strftime('%d.%m.%Y')})" in response.content.decode()
+    )
+    assert row_counts() == before
+    assert Tenancy.objects.get(lease=let["lease"]).ended_on is None
+
+    # The file import goes through the same service: the move-out's line is refused.
+    pk, day = let["lease"].pk, earlier.strftime("%d-%m-%Y")
+    data = f"lejemaal;haendelse;dato;fraflytningsaarsag\n{pk};fraflytning;{day};udsaettelse\n"
+    result = import_events(data.encode(), "h.csv", actor=users["boligorganisation"])
+    assert not result.ok and [e.line for e in result.errors] == [2]
+    assert row_counts() == before
+
+    # On the day of the latest event the move-out is accepted.
+    response = org.post(
+        url,
+        {"kind": "move_out", "event_date": arrears_on.isoformat(), "move_out_reason": "eviction"},
+    )
+    assert response.status_code == 302
+    assert Tenancy.objects.get(lease=let["lease"]).ended_on == arrears_on

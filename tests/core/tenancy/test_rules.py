@@ -20,6 +20,7 @@ from anvis_core.tenancy.events import (
     MoveOutReason,
     Side,
     is_loss,
+    move_out_before_events,
     placement_outcome,
     side_of,
 )
@@ -94,3 +95,11 @@ def test_missed_cti_phase_ends() -> None:
         today=dt.date(2026, 1, 1),
     )
     assert flags.missed_cti_phase_ends == (2, 3) and flags.flagged
+
+
+def test_a_move_out_cannot_come_before_an_event_already_reported() -> None:
+    events = [dt.date(2026, 10, 1), dt.date(2026, 12, 1), dt.date(2026, 11, 5)]
+    assert move_out_before_events(dt.date(2026, 11, 1), events) == dt.date(2026, 12, 1)
+    assert move_out_before_events(dt.date(2026, 12, 1), events) is None  # the same day
+    assert move_out_before_events(dt.date(2026, 12, 2), events) is None
+    assert move_out_before_events(dt.date(2026, 1, 1), []) is None
