@@ -29,6 +29,7 @@ from anvis_core.quotas import Quarter
 from anvis_core.reports import Cell, Kind, Report, Table, suppress
 from anvis_core.reports.table import code, count, stat, text
 from anvis_core.reports.tenancy import TenancyRow, retention_cells
+from anvis_core.tenancy.events import NOT_A_LOSS
 
 from .models import Tenancy
 from .selectors import risk_list, tenancy_report_rows
@@ -60,6 +61,8 @@ EXTRA_COLUMNS = {
     "move_out_rate": gettext_lazy("Move-out rate (%)"),
 }
 COMPOSITION_YEARS = 4
+#: The move-out reasons that are not a lost home (`anvis_core.tenancy.events.is_loss`).
+NOT_LOST = sorted(r.value for r in NOT_A_LOSS)
 #: The socio-economic criteria only: Anvis's own judgements use no ethnic criterion.
 COMPOSITION_FIELDS = ("outside_work_education", "income_relative_region", "move_out_rate")
 
@@ -122,7 +125,7 @@ def _department_table(
             ended=Count("pk", filter=Q(ended_on__isnull=False)),
             lost=Count(
                 "pk",
-                filter=Q(ended_on__isnull=False) & ~Q(end_reason__in=["transfer", "death"]),
+                filter=Q(ended_on__isnull=False) & ~Q(end_reason__in=NOT_LOST),
             ),
         )
     }

@@ -21,8 +21,10 @@ from anvis_core.tenancy.events import (
     Side,
     is_loss,
     move_out_before_events,
+    outcome_is_loss,
     placement_outcome,
     side_of,
+    still_housed,
 )
 from anvis_core.tenancy.support import missed_cti_phase_ends, support_flags
 
@@ -40,6 +42,19 @@ def test_losses_and_placement_outcomes() -> None:
     assert not is_loss(MoveOutReason.TRANSFER) and not is_loss(MoveOutReason.DEATH)
     assert placement_outcome(MoveOutReason.TRANSFER) == "moved_on"
     assert placement_outcome(MoveOutReason.EVICTION) == "terminated"
+    assert placement_outcome(MoveOutReason.DEATH) == "died"
+
+
+@pytest.mark.parametrize("reason", list(MoveOutReason))
+def test_the_placement_register_keeps_is_loss(reason: MoveOutReason) -> None:
+    assert outcome_is_loss(placement_outcome(reason)) is is_loss(reason)
+
+
+def test_how_an_ended_placement_counts_at_an_anniversary() -> None:
+    assert still_housed("moved_on") is True  # moved on to another home
+    assert still_housed("died") is None  # neither kept nor lost
+    for lost in ("terminated", "abandoned", "other", "written_by_no_reason"):
+        assert still_housed(lost) is False
 
 
 def test_demand_deadline_skips_weekend_and_easter() -> None:
