@@ -97,6 +97,12 @@ def is_loss(reason: MoveOutReason) -> bool:
     return reason not in NOT_A_LOSS
 
 
+def tells_the_caseworker(reason: MoveOutReason) -> bool:
+    """The caseworker and the support contact are told of the move-out at once: a lost home
+    (`is_loss`) or a death; a move on to another home is only written on the case."""
+    return is_loss(reason) or reason is MoveOutReason.DEATH
+
+
 #: The municipal placement register's outcome for each move-out reason. An outcome stands for
 #: losses only or for no loss only, so the register keeps `is_loss`.
 PLACEMENT_OUTCOME = {

@@ -25,6 +25,7 @@ from anvis_core.tenancy.events import (
     placement_outcome,
     side_of,
     still_housed,
+    tells_the_caseworker,
 )
 from anvis_core.tenancy.support import missed_cti_phase_ends, support_flags
 
@@ -118,3 +119,8 @@ def test_a_move_out_cannot_come_before_an_event_already_reported() -> None:
     assert move_out_before_events(dt.date(2026, 12, 1), events) is None  # the same day
     assert move_out_before_events(dt.date(2026, 12, 2), events) is None
     assert move_out_before_events(dt.date(2026, 1, 1), []) is None
+
+
+def test_a_lost_home_and_a_death_are_told_at_once() -> None:
+    told = {r for r in MoveOutReason if tells_the_caseworker(r)}
+    assert told == set(MoveOutReason) - {MoveOutReason.TRANSFER}
