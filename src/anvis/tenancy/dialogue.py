@@ -31,7 +31,7 @@ from anvis_core.reports.table import code, count, stat, text
 from anvis_core.reports.tenancy import TenancyRow, retention_cells
 from anvis_core.tenancy.events import NOT_A_LOSS
 
-from .models import Tenancy
+from .models import Tenancy, running_on
 from .selectors import risk_list, tenancy_report_rows
 
 ORG_TABLES = ("ledger_organisations", "money_organisations", "retention_km_organisation")
@@ -121,7 +121,7 @@ def _department_table(
         for row in Tenancy.objects.filter(lease__vacancy__organisation=organisation)
         .values(dept=models_dept())
         .annotate(
-            running=Count("pk", filter=Q(ended_on__isnull=True)),
+            running=Count("pk", filter=running_on(as_of)),
             ended=Count("pk", filter=Q(ended_on__isnull=False)),
             lost=Count(
                 "pk",

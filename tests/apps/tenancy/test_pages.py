@@ -82,3 +82,26 @@ def test_governance_dialogue_suppresses_for_the_steering_group(
     pdf = client_for("boligorganisation").get(reverse("dialogue:dialogue_pdf", args=[org_a.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert client_for("org_b").get(url).status_code == 404
+
+
+def test_a_tenancy_not_yet_moved_into_is_not_running(
+    users: dict[str, Any], org_a: Any, client_for: Any
+) -> None:
+    import datetime as dt
+
+    from anvis.tenancy.dialogue import _department_table, _risk_by_department
+
+    from .conftest import make_let
+
+    today = timezone.localdate()
+    let = make_let(users, org_a, move_in=today + dt.timedelta(days=8))
+    page = client_for("sagsbehandler").get(reverse("tenancy:support_overview")).content.decode()
+    assert reverse("tenancy:tenancy_detail", args=[let["lease"].pk]) not in page
+    counts = page.split('id="support-counts">', 1)[1].split("</dl>", 1)[0]
+    assert "<dd>1</dd>" not in counts  # neither counted nor flagged "Uden støtte"
+    department = _department_table(org_a, today, _risk_by_department(org_a.pk))
+    assert [c.value for c in department.rows[0][2:4]] == [0, 0]  # running, ended
+
+    # From the move-in day it runs.
+    moved_in = _department_table(org_a, let["move_in"], _risk_by_department(org_a.pk))
+    assert moved_in.rows[0][2].value == 1
