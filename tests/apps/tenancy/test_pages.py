@@ -105,3 +105,23 @@ def test_a_tenancy_not_yet_moved_into_is_not_running(
     # From the move-in day it runs.
     moved_in = _department_table(org_a, let["move_in"], _risk_by_department(org_a.pk))
     assert moved_in.rows[0][2].value == 1
+
+
+def test_the_governance_pack_says_which_period_each_table_covers(
+    let: dict[str, Any], client_for: Any, org_a: Any
+) -> None:
+    from anvis_core.quotas import Quarter
+
+    today = timezone.localdate()
+    quarter = Quarter.of(today)
+    day, start = today.strftime("%d.%m.%Y"), quarter.start.strftime("%d.%m.%Y")
+    running = f"{quarter.number}. kvartal {quarter.year} ({start}–{day})"
+    page = client_for("anvisningsleder").get(reverse("dialogue:dialogue_detail", args=[org_a.pk]))
+    text = page.content.decode()
+    assert f"Tal pr. {day}. Under hver tabel står, hvilken periode den dækker." in text
+    assert "de tre før" not in text
+    assert f"{running}: de ledige boliger, der er meldt i kvartalet" in text
+    assert f"Anvisninger i de 12 måneder til og med {day}" in text
+    assert f"Alle boligforløb med indflytning senest {day}, fulgt til og med {day}." in text
+    listing = client_for("anvisningsleder").get(reverse("dialogue:dialogue_list")).content
+    assert f"tomgangsleje og udbetalte garantikrav: {running}" in listing.decode()
