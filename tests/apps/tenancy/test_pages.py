@@ -125,3 +125,13 @@ def test_the_governance_pack_says_which_period_each_table_covers(
     assert f"Alle boligforløb med indflytning senest {day}, fulgt til og med {day}." in text
     listing = client_for("anvisningsleder").get(reverse("dialogue:dialogue_list")).content
     assert f"tomgangsleje og udbetalte garantikrav: {running}" in listing.decode()
+
+
+def test_arrears_are_written_with_thousands_separators(
+    let: dict[str, Any], users: dict[str, Any], client_for: Any
+) -> None:
+    _report(users["boligorganisation"], let["lease"], "arrears", amount=7000, months=2)
+    url = reverse("tenancy:tenancy_detail", args=[let["lease"].pk])
+    for role in ("boligorganisation", "sagsbehandler"):
+        page = client_for(role).get(url).content.decode()
+        assert "7.000 kr., 2 måneder" in page and "7000" not in page

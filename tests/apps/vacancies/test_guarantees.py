@@ -59,7 +59,7 @@ def test_claim_submitted_and_approved_within_maximum(users: dict[str, Any], leas
     assert claim.status == "approved"
     with pytest.raises(ValidationError) as exc:
         submit(users, lease, amount=8_001)
-    assert "aftalens maksimum på 20000 kr" in str(exc.value)
+    assert "aftalens maksimum (20.000 kr.)" in str(exc.value)
     assert submit(users, lease, amount=8_000).amount == 8_000
 
 
@@ -149,3 +149,18 @@ def test_repairs_without_a_period_and_arrears_with_their_own(
         "Aftalen kræver denne dokumentation: Syns- og fraflytningsrapport med fotos"
         in form.content.decode()
     )
+
+
+def test_claim_amounts_are_written_with_thousands_separators(
+    users: dict[str, Any], client_for: Any, lease: Lease
+) -> None:
+    claim = submit(users, lease, amount=12_000)
+    decide = client_for("anvisningsleder").get(reverse("vacancies:claim_decide", args=[claim.pk]))
+    assert "12.000 kr. · Maling og nyt gulv" in decide.content.decode()
+    services.guarantee_claim_decide(actor=users["anvisningsleder"], claim=claim, approve=True)
+    page = client_for("anvisningsleder").get(
+        reverse("vacancies:vacancy_detail", args=[lease.vacancy_id])
+    )
+    timeline = page.content.decode().split('<ol class="timeline">', 1)[1]
+    assert timeline.count(": 12.000 kr.") == 2  # submitted and approved
+    assert "12000" not in timeline
