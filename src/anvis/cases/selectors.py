@@ -16,7 +16,7 @@ from anvis.permissions import is_municipal
 from anvis_core.cpr import CprError, parse_cpr
 
 from . import adapters
-from .models import Case, Citizen, ConsentScope, ContactConsent
+from .models import Case, Citizen, ConsentScope, ContactConsent, EventKind
 
 
 def case_queryset(*, user: Any) -> QuerySet[Case]:
@@ -92,4 +92,8 @@ def case_overview(*, case: Case, today: dt.date) -> dict[str, Any]:
         "age": case.citizen.age_on(today),
         "parked": case.is_parked_on(today),
         "other_cases": list(case.citizen.cases.exclude(pk=case.pk).order_by("-opened_on")),
+        # The move-out that ended the case's tenancy (told by the tenancy on the timeline).
+        "tenancy_ended": case.events.filter(kind=EventKind.TENANCY_ENDED)
+        .order_by("-at", "-pk")
+        .first(),
     }

@@ -162,6 +162,7 @@ class PlacementOutcome(models.TextChoices):
     MOVED_ON = "moved_on", _("Moved on (planned)")
     TERMINATED = "terminated", _("Tenancy terminated by the landlord")
     ABANDONED = "abandoned", _("Left without notice")
+    DIED = "died", _("Died")
     OTHER = "other", _("Other ending")
 
 

@@ -37,6 +37,7 @@ from anvis_core.composition import (
     share_percent,
     window_start,
 )
+from anvis_core.reports.figures import retained
 from anvis_core.reports.table import Cell, Kind, count, suppress_cell, suppress_parts
 
 from . import compute
@@ -445,8 +446,9 @@ def department_overview(
         (str(label), outcome_counts.get(value, 0)) for value, label in PlacementOutcome.choices
     ]
     cutoff = add_months(on_date, -12)
-    old_enough = [(p, o) for _e, p, o, _oc in placements if p <= cutoff]
-    retained = sum(1 for p, o in old_enough if o is None or o > add_months(p, 12))
+    # The report's anniversary rule: a death is neither kept nor lost, so it is left out.
+    kept = [retained(p, o, oc, 12) for _e, p, o, oc in placements if p <= cutoff]
+    housed = [k for k in kept if k is not None]
 
     reasons = [
         describe(r.get("code", ""), r.get("params")) for r in (status.reasons if status else [])
@@ -468,7 +470,7 @@ def department_overview(
         entrances=rows,
         totals=totals,
         outcomes=outcomes,
-        retention_12=(retained, len(old_enough)),
+        retention_12=(sum(housed), len(housed)),
         move_out_rate=rate,
     )
 

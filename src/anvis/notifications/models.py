@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     NOMINEE_REJECTED = "nominee_rejected", _("Nominee rejected")
     LATE_DECLINE = "late_decline", _("Late decline")
     TENANCY_WARNING = "tenancy_warning", _("Tenancy at risk")
+    TENANCY_ENDED = "tenancy_ended", _("Tenancy ended")
     VACANCY_HANDED_BACK = "vacancy_handed_back", _("Dwelling handed back")
     VACANCY_TAKEN = "vacancy_taken", _("Dwelling taken by the municipality")
     VACANCY_DECLINED = "vacancy_declined", _("Dwelling declined by the municipality")

@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from anvis.common import formats as fmt
 from anvis.monitoring.models import DepartmentIndicators, DepartmentStatus, MunicipalPlacement
 from anvis.reports.labels import cell_text, column_label
 from anvis.reports.selectors import report_build
@@ -29,8 +30,9 @@ from anvis_core.quotas import Quarter
 from anvis_core.reports import Cell, Kind, Report, Table, suppress
 from anvis_core.reports.table import code, count, stat, text
 from anvis_core.reports.tenancy import TenancyRow, retention_cells
+from anvis_core.tenancy.events import NOT_A_LOSS
 
-from .models import Tenancy
+from .models import Tenancy, running_on
 from .selectors import risk_list, tenancy_report_rows
 
 ORG_TABLES = ("ledger_organisations", "money_organisations", "retention_km_organisation")
@@ -60,6 +62,8 @@ EXTRA_COLUMNS = {
     "move_out_rate": gettext_lazy("Move-out rate (%)"),
 }
 COMPOSITION_YEARS = 4
+#: The move-out reasons that are not a lost home (`anvis_core.tenancy.events.is_loss`).
+NOT_LOST = sorted(r.value for r in NOT_A_LOSS)
 #: The socio-economic criteria only: Anvis's own judgements use no ethnic criterion.
 COMPOSITION_FIELDS = ("outside_work_education", "income_relative_region", "move_out_rate")
 
@@ -70,9 +74,10 @@ class ShownTable:
     title: str
     columns: list[str]
     rows: list[list[tuple[str, bool]]]
+    period: str = ""  # which period the figures cover
 
 
-def _show(table: Table, suppressed: bool) -> ShownTable:
+def _show(table: Table, suppressed: bool, period: str = "") -> ShownTable:
     if suppressed:
         table = suppress(table)
     return ShownTable(
@@ -80,7 +85,43 @@ def _show(table: Table, suppressed: bool) -> ShownTable:
         str(TITLES.get(table.key, table.key)),
         [str(EXTRA_COLUMNS.get(c, "")) or column_label(c) for c in table.columns],
         [[(cell_text(c), c.kind not in (Kind.TEXT, Kind.CODE)) for c in row] for row in table.rows],
+        period,
     )
+
+
+def period_of(key: str, quarter: Quarter, as_of: dt.date) -> str:
+    """The period a table of the pack covers, said under its title: the report's organisation
+    rows are the running quarter (to `as_of`) or every tenancy to `as_of`, the department table
+    mixes twelve months with the state on the day, the composition is by year."""
+    values = {
+        "quarter": fmt.quarter(quarter),
+        "start": fmt.date(quarter.start),
+        "end": fmt.date(min(quarter.end, as_of)),
+        "years": COMPOSITION_YEARS,
+    }
+    texts = {
+        "ledger_organisations": _(
+            "%(quarter)s (%(start)s–%(end)s): the vacancies reported in the quarter; the "
+            "balance is cumulative to %(end)s."
+        ),
+        "money_organisations": _(
+            "%(quarter)s (%(start)s–%(end)s): void rent of the leases that started in the "
+            "quarter and guarantee claims paid in it."
+        ),
+        "retention_km_organisation": _(
+            "Every tenancy moved in by %(end)s, followed until %(end)s."
+        ),
+        "departments": _(
+            "Placements in the 12 months to %(end)s; tenancies running and homes at risk on "
+            "%(end)s; tenancies ended and homes lost: all so far."
+        ),
+        "composition": _("The latest %(years)d years with figures."),
+        "side_by_side": _(
+            "Vacancies, void rent and claims paid: %(quarter)s (%(start)s–%(end)s). Tenancies "
+            "and retention: every tenancy moved in by %(end)s."
+        ),
+    }
+    return texts[key] % values if key in texts else ""
 
 
 def _org_row(report: Report, key: str, name: str) -> Table | None:
@@ -118,11 +159,11 @@ def _department_table(
         for row in Tenancy.objects.filter(lease__vacancy__organisation=organisation)
         .values(dept=models_dept())
         .annotate(
-            running=Count("pk", filter=Q(ended_on__isnull=True)),
+            running=Count("pk", filter=running_on(as_of)),
             ended=Count("pk", filter=Q(ended_on__isnull=False)),
             lost=Count(
                 "pk",
-                filter=Q(ended_on__isnull=False) & ~Q(end_reason__in=["transfer", "death"]),
+                filter=Q(ended_on__isnull=False) & ~Q(end_reason__in=NOT_LOST),
             ),
         )
     }
@@ -221,10 +262,13 @@ def dialogue_pack(*, organisation: HousingOrganisation, today: dt.date, suppress
     for key in ORG_TABLES:
         table = _org_row(report, key, organisation.name)
         if table is not None:
-            tables.append(_show(table, suppressed))
+            tables.append(_show(table, suppressed, period_of(key, quarter, report.as_of)))
     at_risk = _risk_by_department(organisation.pk)
-    tables.append(_show(_department_table(organisation, report.as_of, at_risk), suppressed))
-    tables.append(_show(_composition_table(organisation), suppressed))
+    for table in (
+        _department_table(organisation, report.as_of, at_risk),
+        _composition_table(organisation),
+    ):
+        tables.append(_show(table, suppressed, period_of(table.key, quarter, report.as_of)))
     open_claims = GuaranteeClaim.objects.filter(
         lease__vacancy__organisation=organisation, status=ClaimStatus.SUBMITTED
     ).count()
@@ -287,7 +331,7 @@ def side_by_side(
         ),
         tuple(body),
     )
-    return _show(table, suppressed)
+    return _show(table, suppressed, period_of(table.key, quarter, report.as_of))
 
 
 def pack_title(pack: Pack) -> str:

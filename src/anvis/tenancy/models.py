@@ -10,6 +10,8 @@ never the municipality's events (support, hospital, prison) or notes.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -68,8 +70,17 @@ class TaskStatus(models.TextChoices):
     CLOSED = "closed", _("Closed at move-out")
 
 
+def running_on(day: dt.date) -> Q:
+    """A tenancy runs from its move-in day until its move-out: moved in by `day` and not moved
+    out by then. The one definition of a running tenancy (support overview, dialogue)."""
+    return Q(lease__move_in_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+
+
 class TenancyQuerySet(OrgScopedQuerySet):
     org_path = "lease__vacancy__organisation"
+
+    def running(self, day: dt.date) -> TenancyQuerySet:
+        return self.filter(running_on(day))
 
 
 class Tenancy(models.Model):

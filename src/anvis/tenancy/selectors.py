@@ -195,9 +195,10 @@ class SupportRow:
 
 
 def support_overview(today: dt.date) -> list[SupportRow]:
-    """Every tenancy still running, with its support flags (flagged ones first)."""
+    """Every tenancy running today (moved in, not moved out), with its support flags
+    (flagged ones first)."""
     tenancies = (
-        Tenancy.objects.filter(ended_on__isnull=True)
+        Tenancy.objects.running(today)
         .select_related("support_plan", "case", "lease__vacancy__dwelling__entrance")
         .prefetch_related("events")
         .order_by("lease__move_in_on", "pk")

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from anvis.audit.services import acting_user, audited
 from anvis.cases.models import Case, SupportPlan, SupportStatus
+from anvis.cases.models import EventKind as CaseEventKind
 from anvis.common import formats as fmt
 from anvis.events import publish
 from anvis.permissions import (
@@ -34,13 +35,16 @@ from anvis.permissions import (
     user_organisation_ids,
 )
 from anvis.vacancies.models import Lease, OfferStatus
+from anvis.vacancies.services import case_event
 from anvis_core.tenancy.deadlines import follow_up_deadline
 from anvis_core.tenancy.events import (
     MUNICIPAL_KINDS,
     ORGANISATION_KINDS,
     RISK_KINDS,
+    move_out_before_events,
     placement_outcome,
     side_of,
+    tells_the_caseworker,
 )
 from anvis_core.tenancy.events import EventKind as CoreKind
 from anvis_core.tenancy.events import MoveOutReason as CoreReason
@@ -162,6 +166,14 @@ def check_event(tenancy: Tenancy, data: EventInput, today: dt.date) -> CoreKind:
         errors["event_date"] = _("The date cannot be before the move-in (%(date)s).") % {
             "date": fmt.date(move_in)
         }
+    elif kind is CoreKind.MOVE_OUT:
+        latest = move_out_before_events(
+            data.event_date, tenancy.events.values_list("event_date", flat=True)
+        )
+        if latest is not None:
+            errors["event_date"] = _(
+                "The move-out cannot be dated before the latest event on the tenancy (%(date)s)."
+            ) % {"date": fmt.date(latest)}
     if len(data.note) > NOTE_MAX:
         errors["note"] = _("The note may be at most %(n)d characters.") % {"n": NOTE_MAX}
     if kind is CoreKind.ARREARS:
@@ -240,12 +252,33 @@ def tenancy_event_report(
                     FollowUpTask.objects.create(tenancy=tenancy, event=event, deadline=deadline)
                 )
         if kind is CoreKind.MOVE_OUT:
-            _end(actor, tenancy, data.event_date, CoreReason(data.move_out_reason))
+            reason = CoreReason(data.move_out_reason)
+            _end(actor, tenancy, data.event_date, reason)
+            _case_timeline(actor, tenancy, event)
+            if tells_the_caseworker(reason):
+                _moved_out_after_commit(event.pk)
         if side_of(kind).value == "organisation":
             _webhook(tenancy, event)
         if task is not None:
             _warn_after_commit(task.pk)
     return event
+
+
+def _case_timeline(actor: Any, tenancy: Tenancy, event: TenancyEvent) -> None:
+    """The move-out on the case's timeline, linked to the tenancy page; the case keeps its
+    status (what follows is the caseworker's decision)."""
+    case_event(
+        tenancy.case,
+        actor,
+        CaseEventKind.TENANCY_ENDED,
+        _("Moved out of %(dwelling)s on %(date)s: %(reason)s. The tenancy has ended.")
+        % {
+            "dwelling": tenancy.lease.vacancy.dwelling,
+            "date": fmt.date(event.event_date),
+            "reason": event.get_move_out_reason_display(),
+        },
+        link=reverse("tenancy:tenancy_detail", args=[tenancy.lease_id]),
+    )
 
 
 def _end(actor: Any, tenancy: Tenancy, moved_out_on: dt.date, reason: CoreReason) -> None:
@@ -301,7 +334,8 @@ def _webhook(tenancy: Tenancy, event: TenancyEvent) -> None:
 
 
 def warning_recipients(tenancy: Tenancy) -> set[int]:
-    """The caseworker of the case and the named support contact of the tenancy."""
+    """The caseworker of the case and the named support contact of the tenancy: told of an
+    early warning and of a move-out that lost the home (or a death)."""
     ids = {tenancy.case.caseworker_id, tenancy.municipal_contact_id}
     return {pk for pk in ids if pk is not None}
 
@@ -335,6 +369,46 @@ def _warn_after_commit(task_pk: int) -> None:
             title=title,
             body=body,
             link=reverse("tenancy:tenancy_detail", args=[tenancy.lease_id]),
+        )
+
+    transaction.on_commit(run)
+
+
+def _moved_out_after_commit(event_pk: int) -> None:
+    """A move-out that lost the home, or a death: the caseworker and the support contact are
+    told once the report commits (the recipients and the mechanism of an early warning), with
+    a link to the case, whose next step is theirs."""
+
+    def run() -> None:
+        from anvis.notifications.models import Kind
+        from anvis.notifications.services import notify
+
+        event = TenancyEvent.objects.select_related(
+            "tenancy__case", "tenancy__lease__vacancy__dwelling"
+        ).get(pk=event_pk)
+        tenancy = event.tenancy
+        with translation.override("da"):
+            reason = event.get_move_out_reason_display()
+            title = _("Tenancy ended: %(reason)s, case %(case)s") % {
+                "reason": reason,
+                "case": tenancy.case.number,
+            }
+            body = _(
+                "The housing organisation has reported that the tenant moved out of "
+                "%(dwelling)s on %(date)s (%(reason)s). The tenancy has ended; the case is "
+                "still “%(status)s”. Decide on the case page how to follow up."
+            ) % {
+                "dwelling": tenancy.lease.vacancy.dwelling,
+                "date": fmt.date(event.event_date),
+                "reason": reason.lower(),
+                "status": tenancy.case.get_status_display(),
+            }
+        notify(
+            recipient_ids=warning_recipients(tenancy),
+            kind=Kind.TENANCY_ENDED,
+            title=title,
+            body=body,
+            link=reverse("cases:case_overview", args=[tenancy.case_id]),
         )
 
     transaction.on_commit(run)

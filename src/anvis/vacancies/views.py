@@ -14,6 +14,7 @@ from anvis.audit.services import (
     Purpose,
     citizens_read,
 )
+from anvis.common import formats as fmt
 from anvis.common.exports import file_response
 from anvis.common.forms import form_status, perform, posted, submit
 from anvis.common.lists import paginate
@@ -466,5 +467,5 @@ def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
         success=_("The decision is recorded."),
         title=_("Decide the guarantee claim"),
         vacancy=claim.lease.vacancy,
-        intro=f"{claim.get_kind_display()}: {claim.amount} kr · {claim.description}",
+        intro=f"{claim.get_kind_display()}: {fmt.money(claim.amount)} · {claim.description}",
     )

@@ -20,6 +20,7 @@ from anvis_core.cases.support import DecisionTiming, SupportMethod, check_85a_de
 from anvis_core.composition import add_months
 from anvis_core.quotas import LedgerRecord, Quarter
 from anvis_core.quotas.ledger import LedgerFigures
+from anvis_core.tenancy.events import still_housed
 
 from .snapshot import CaseRow, Snapshot, VacancyRow, d
 from .stats import age_band_labels, median, percentile, rent_band, rent_band_labels
@@ -568,19 +569,25 @@ def money_tables(snap: Snapshot) -> list[Table]:
 # --- outcomes ----------------------------------------------------------------------------------
 
 
-def retained(placed_on: dt.date, moved_out_on: dt.date | None, outcome: str, months: int) -> bool:
+def retained(
+    placed_on: dt.date, moved_out_on: dt.date | None, outcome: str, months: int
+) -> bool | None:
     """Still housed `months` after moving in: no move-out before the anniversary, or a planned
-    move on (a move to another home counts as housed)."""
+    move on (a move to another home counts as housed); False when the home was lost before it
+    (`anvis_core.tenancy.events.outcome_is_loss`, the rule of every retention figure); None
+    when the placement ended before it without either (a death): it is left out of the cohort."""
     return _kept(add_months(placed_on, months), moved_out_on, outcome)
 
 
-def _kept(anniversary: dt.date, moved_out_on: dt.date | None, outcome: str) -> bool:
-    return moved_out_on is None or moved_out_on >= anniversary or outcome == "moved_on"
+def _kept(anniversary: dt.date, moved_out_on: dt.date | None, outcome: str) -> bool | None:
+    if moved_out_on is None or moved_out_on >= anniversary:
+        return True
+    return still_housed(outcome)
 
 
 def retention_table(snap: Snapshot) -> Table:
     # (anniversary, retained, number of placements) per placement group and horizon, once.
-    marks: dict[int, list[tuple[dt.date, bool, int]]] = {}
+    marks: dict[int, list[tuple[dt.date, bool | None, int]]] = {}
     for months in RETENTION_MONTHS:
         marks[months] = []
         for placed, out, outcome, n in snap.placement_groups():
@@ -591,7 +598,11 @@ def retention_table(snap: Snapshot) -> Table:
         start, end = quarter.start, _end(quarter, snap.as_of)
         cells: list[Cell] = [_q(quarter)]
         for months in RETENTION_MONTHS:
-            cohort = [(kept, n) for day, kept, n in marks[months] if start <= day <= end]
+            cohort = [
+                (kept, n)
+                for day, kept, n in marks[months]
+                if start <= day <= end and kept is not None
+            ]
             cells.append(share(sum(n for kept, n in cohort if kept), sum(n for _k, n in cohort)))
         rows.append(tuple(cells))
     return Table(

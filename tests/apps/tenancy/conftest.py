@@ -19,7 +19,14 @@ def let(users: dict[str, Any], org_a: Any) -> dict[str, Any]:
     return make_let(users, org_a)
 
 
-def make_let(users: dict[str, Any], org_a: Any, *, months_ago: int = MONTHS_AGO) -> dict[str, Any]:
+def make_let(
+    users: dict[str, Any],
+    org_a: Any,
+    *,
+    months_ago: int = MONTHS_AGO,
+    move_in: dt.date | None = None,
+) -> dict[str, Any]:
+    """The let dwelling; `move_in` (also a day to come) instead of `months_ago`."""
     from anvis.agreements import services as agreements
     from anvis.cases import services as cases
     from anvis.cases.models import SupportMethod
@@ -33,7 +40,7 @@ def make_let(users: dict[str, Any], org_a: Any, *, months_ago: int = MONTHS_AGO)
         users["boligorganisation"],
     )
     today = timezone.localdate()
-    move_in = add_months(today, -months_ago)
+    move_in = move_in or add_months(today, -months_ago)
     agreement = agreements.agreement_create(
         actor=lead,
         municipality="Aalborg Kommune",
@@ -65,7 +72,7 @@ def make_let(users: dict[str, Any], org_a: Any, *, months_ago: int = MONTHS_AGO)
     dwelling = (
         Dwelling.objects.filter(entrance__department__organisation=org_a).order_by("pk").first()
     )
-    report_day = move_in - dt.timedelta(days=20)
+    report_day = min(move_in, today) - dt.timedelta(days=20)
     vacancy = flow.vacancy_report(
         actor=org_user,
         dwelling=dwelling,
@@ -78,6 +85,10 @@ def make_let(users: dict[str, Any], org_a: Any, *, months_ago: int = MONTHS_AGO)
     offer = flow.offer_create(actor=worker, vacancy=vacancy, case=case, today=report_day)
     flow.offer_accept(actor=worker, offer=offer, today=report_day)
     lease = flow.lease_register(
-        actor=org_user, offer=offer, signed_on=move_in, starts_on=move_in, move_in_on=move_in
+        actor=org_user,
+        offer=offer,
+        signed_on=min(move_in, today),
+        starts_on=move_in,
+        move_in_on=move_in,
     ).lease
     return {"lease": lease, "case": case, "agreement": agreement, "move_in": move_in}

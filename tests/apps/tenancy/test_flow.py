@@ -232,3 +232,115 @@ def test_api_reports_with_idempotency(let: dict[str, Any], users: dict[str, Any]
     other.force_authenticate(users["org_b"])
     assert other.post(url, body, format="json").status_code == 400  # not its lease
     assert other.get(url).json()["results"] == [] if "results" in other.get(url).json() else True
+
+
+def test_a_move_out_dated_before_a_reported_event_is_refused(
+    let: dict[str, Any], client_for: Any, users: dict[str, Any]
+) -> None:
+    from anvis.tenancy.importing import import_events
+    from anvis.tenancy.models import Tenancy
+
+    today = timezone.localdate()
+    arrears_on, earlier = today - dt.timedelta(days=6), today - dt.timedelta(days=36)
+    org = client_for("boligorganisation")
+    url = reverse("tenancy:event_report", args=[let["lease"].pk])
+    posted = org.post(
+        url,
+        {"kind": "arrears", "event_date": arrears_on.isoformat(), "amount": 7000, "months": 2},
+    )
+    assert posted.status_code == 302
+    before = row_counts()
+    response = org.post(
+        url,
+        {"kind": "move_out", "event_date": earlier.isoformat(), "move_out_reason": "eviction"},
+    )
+    assert response.status_code == 422
+    assert (
+        "Fraflytningen kan ikke dateres før den seneste hændelse i boligforløbet "
+        f"({arrears_on.strftime('%d.%m.%Y')})" in response.content.decode()
+    )
+    assert row_counts() == before
+    assert Tenancy.objects.get(lease=let["lease"]).ended_on is None
+
+    # The file import goes through the same service: the move-out's line is refused.
+    pk, day = let["lease"].pk, earlier.strftime("%d-%m-%Y")
+    data = f"lejemaal;haendelse;dato;fraflytningsaarsag\n{pk};fraflytning;{day};udsaettelse\n"
+    result = import_events(data.encode(), "h.csv", actor=users["boligorganisation"])
+    assert not result.ok and [e.line for e in result.errors] == [2]
+    assert row_counts() == before
+
+    # On the day of the latest event the move-out is accepted.
+    response = org.post(
+        url,
+        {"kind": "move_out", "event_date": arrears_on.isoformat(), "move_out_reason": "eviction"},
+    )
+    assert response.status_code == 302
+    assert Tenancy.objects.get(lease=let["lease"]).ended_on == arrears_on
+
+
+def test_a_move_out_that_loses_the_home_tells_the_municipality_and_the_case(
+    let: dict[str, Any],
+    users: dict[str, Any],
+    client_for: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from anvis.cases.models import Case
+    from anvis.notifications.models import Notification
+    from anvis.tenancy.models import Tenancy
+
+    worker, contact = users["sagsbehandler"], users["anvisningsleder"]
+    Tenancy.objects.filter(lease=let["lease"]).update(municipal_contact=contact)
+    today = timezone.localdate()
+    url = reverse("tenancy:event_report", args=[let["lease"].pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("boligorganisation").post(
+            url,
+            {
+                "kind": "move_out",
+                "event_date": today.isoformat(),
+                "move_out_reason": "eviction",
+                "note": NOTE,
+            },
+        )
+    assert response.status_code == 302
+    case = let["case"]
+    for user in (worker, contact):
+        note = Notification.objects.get(recipient=user, kind="tenancy_ended")
+        assert note.title == f"Boligforløb afsluttet: Udsættelse, sag {case.number}"
+        assert today.strftime("%d.%m.%Y") in note.body and "“Bosat”" in note.body
+        assert NOTE not in note.body
+        assert note.link == reverse("cases:case_overview", args=[case.pk])
+
+    # The case keeps its status, and its page shows how the tenancy ended, with a link to it.
+    assert Case.objects.get(pk=case.pk).status == "housed"
+    tenancy_url = reverse("tenancy:tenancy_detail", args=[let["lease"].pk])
+    page = client_for("sagsbehandler").get(note.link).content.decode()
+    assert "Boligforløb afsluttet" in page
+    assert f"den {today.strftime('%d.%m.%Y')}: Udsættelse. Boligforløbet er afsluttet." in page
+    assert f'href="{tenancy_url}"' in page
+    timeline = client_for("sagsbehandler").get(reverse("cases:case_timeline", args=[case.pk]))
+    assert "Fraflyttet" in timeline.content.decode()
+    assert f'href="{tenancy_url}"' in timeline.content.decode()
+
+
+@pytest.mark.parametrize(("reason", "told"), [("death", True), ("transfer", False)])
+def test_a_death_is_told_and_a_move_on_is_only_written_on_the_case(
+    let: dict[str, Any],
+    users: dict[str, Any],
+    django_capture_on_commit_callbacks: Any,
+    reason: str,
+    told: bool,
+) -> None:
+    from anvis.cases.models import CaseEvent
+    from anvis.notifications.models import Notification
+    from anvis.tenancy import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.tenancy_event_report(
+            actor=users["boligorganisation"],
+            lease=let["lease"],
+            data=_event(kind="move_out", event_date=timezone.localdate(), move_out_reason=reason),
+        )
+    sent = Notification.objects.filter(recipient=users["sagsbehandler"], kind="tenancy_ended")
+    assert sent.exists() is told
+    assert CaseEvent.objects.filter(case=let["case"], kind="tenancy_ended").count() == 1

@@ -82,3 +82,56 @@ def test_governance_dialogue_suppresses_for_the_steering_group(
     pdf = client_for("boligorganisation").get(reverse("dialogue:dialogue_pdf", args=[org_a.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert client_for("org_b").get(url).status_code == 404
+
+
+def test_a_tenancy_not_yet_moved_into_is_not_running(
+    users: dict[str, Any], org_a: Any, client_for: Any
+) -> None:
+    import datetime as dt
+
+    from anvis.tenancy.dialogue import _department_table, _risk_by_department
+
+    from .conftest import make_let
+
+    today = timezone.localdate()
+    let = make_let(users, org_a, move_in=today + dt.timedelta(days=8))
+    page = client_for("sagsbehandler").get(reverse("tenancy:support_overview")).content.decode()
+    assert reverse("tenancy:tenancy_detail", args=[let["lease"].pk]) not in page
+    counts = page.split('id="support-counts">', 1)[1].split("</dl>", 1)[0]
+    assert "<dd>1</dd>" not in counts  # neither counted nor flagged "Uden støtte"
+    department = _department_table(org_a, today, _risk_by_department(org_a.pk))
+    assert [c.value for c in department.rows[0][2:4]] == [0, 0]  # running, ended
+
+    # From the move-in day it runs.
+    moved_in = _department_table(org_a, let["move_in"], _risk_by_department(org_a.pk))
+    assert moved_in.rows[0][2].value == 1
+
+
+def test_the_governance_pack_says_which_period_each_table_covers(
+    let: dict[str, Any], client_for: Any, org_a: Any
+) -> None:
+    from anvis_core.quotas import Quarter
+
+    today = timezone.localdate()
+    quarter = Quarter.of(today)
+    day, start = today.strftime("%d.%m.%Y"), quarter.start.strftime("%d.%m.%Y")
+    running = f"{quarter.number}. kvartal {quarter.year} ({start}–{day})"
+    page = client_for("anvisningsleder").get(reverse("dialogue:dialogue_detail", args=[org_a.pk]))
+    text = page.content.decode()
+    assert f"Tal pr. {day}. Under hver tabel står, hvilken periode den dækker." in text
+    assert "de tre før" not in text
+    assert f"{running}: de ledige boliger, der er meldt i kvartalet" in text
+    assert f"Anvisninger i de 12 måneder til og med {day}" in text
+    assert f"Alle boligforløb med indflytning senest {day}, fulgt til og med {day}." in text
+    listing = client_for("anvisningsleder").get(reverse("dialogue:dialogue_list")).content
+    assert f"tomgangsleje og udbetalte garantikrav: {running}" in listing.decode()
+
+
+def test_arrears_are_written_with_thousands_separators(
+    let: dict[str, Any], users: dict[str, Any], client_for: Any
+) -> None:
+    _report(users["boligorganisation"], let["lease"], "arrears", amount=7000, months=2)
+    url = reverse("tenancy:tenancy_detail", args=[let["lease"].pk])
+    for role in ("boligorganisation", "sagsbehandler"):
+        page = client_for(role).get(url).content.decode()
+        assert "7.000 kr., 2 måneder" in page and "7000" not in page

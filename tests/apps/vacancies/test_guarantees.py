@@ -59,7 +59,7 @@ def test_claim_submitted_and_approved_within_maximum(users: dict[str, Any], leas
     assert claim.status == "approved"
     with pytest.raises(ValidationError) as exc:
         submit(users, lease, amount=8_001)
-    assert "aftalens maksimum på 20000 kr" in str(exc.value)
+    assert "aftalens maksimum (20.000 kr.)" in str(exc.value)
     assert submit(users, lease, amount=8_000).amount == 8_000
 
 
@@ -194,3 +194,18 @@ def test_the_claim_form_reads_danish_amounts_and_refuses_huge_ones(
     response = client.post(create, {**data, "amount": "12.000"})
     assert response.status_code == 302
     assert GuaranteeClaim.objects.get().amount == 12_000
+
+
+def test_claim_amounts_are_written_with_thousands_separators(
+    users: dict[str, Any], client_for: Any, lease: Lease
+) -> None:
+    claim = submit(users, lease, amount=12_000)
+    decide = client_for("anvisningsleder").get(reverse("vacancies:claim_decide", args=[claim.pk]))
+    assert "12.000 kr. · Maling og nyt gulv" in decide.content.decode()
+    services.guarantee_claim_decide(actor=users["anvisningsleder"], claim=claim, approve=True)
+    page = client_for("anvisningsleder").get(
+        reverse("vacancies:vacancy_detail", args=[lease.vacancy_id])
+    )
+    timeline = page.content.decode().split('<ol class="timeline">', 1)[1]
+    assert timeline.count(": 12.000 kr.") == 2  # submitted and approved
+    assert "12000" not in timeline

@@ -123,6 +123,7 @@ def test_retention_counts_the_cohort_whose_anniversary_falls_in_the_quarter() ->
         ["2025-11-01", "2026-01-10", "terminated", 1],  # out before 6 months
         ["2025-12-01", "2026-02-01", "moved_on", 1],  # planned move on: retained
         ["2025-12-31", "2026-06-30", "abandoned", 1],  # left on the anniversary: retained
+        ["2025-11-15", "2026-03-01", "died", 2],  # neither kept nor lost: left out
         ["2026-01-01", None, "living", 3],  # 6 months on 1 July: next quarter
     ]
     report = build_report(snap(placements=placements))
@@ -142,9 +143,14 @@ def test_retention_counts_the_cohort_whose_anniversary_falls_in_the_quarter() ->
         ("2026-06-30", "terminated", False),
         ("2026-07-01", "terminated", True),
         ("2026-03-01", "moved_on", True),
+        ("2026-03-01", "other", False),
+        ("2026-03-01", "died", None),
+        ("2026-07-01", "died", True),
     ],
 )
-def test_retained_at_the_anniversary(moved_out: str | None, outcome: str, kept: bool) -> None:
+def test_retained_at_the_anniversary(
+    moved_out: str | None, outcome: str, kept: bool | None
+) -> None:
     out = dt.date.fromisoformat(moved_out) if moved_out else None
     assert retained(dt.date(2026, 1, 1), out, outcome, 6) is kept
 

@@ -20,8 +20,12 @@ from anvis_core.tenancy.events import (
     MoveOutReason,
     Side,
     is_loss,
+    move_out_before_events,
+    outcome_is_loss,
     placement_outcome,
     side_of,
+    still_housed,
+    tells_the_caseworker,
 )
 from anvis_core.tenancy.support import missed_cti_phase_ends, support_flags
 
@@ -39,6 +43,19 @@ def test_losses_and_placement_outcomes() -> None:
     assert not is_loss(MoveOutReason.TRANSFER) and not is_loss(MoveOutReason.DEATH)
     assert placement_outcome(MoveOutReason.TRANSFER) == "moved_on"
     assert placement_outcome(MoveOutReason.EVICTION) == "terminated"
+    assert placement_outcome(MoveOutReason.DEATH) == "died"
+
+
+@pytest.mark.parametrize("reason", list(MoveOutReason))
+def test_the_placement_register_keeps_is_loss(reason: MoveOutReason) -> None:
+    assert outcome_is_loss(placement_outcome(reason)) is is_loss(reason)
+
+
+def test_how_an_ended_placement_counts_at_an_anniversary() -> None:
+    assert still_housed("moved_on") is True  # moved on to another home
+    assert still_housed("died") is None  # neither kept nor lost
+    for lost in ("terminated", "abandoned", "other", "written_by_no_reason"):
+        assert still_housed(lost) is False
 
 
 def test_demand_deadline_skips_weekend_and_easter() -> None:
@@ -94,3 +111,16 @@ def test_missed_cti_phase_ends() -> None:
         today=dt.date(2026, 1, 1),
     )
     assert flags.missed_cti_phase_ends == (2, 3) and flags.flagged
+
+
+def test_a_move_out_cannot_come_before_an_event_already_reported() -> None:
+    events = [dt.date(2026, 10, 1), dt.date(2026, 12, 1), dt.date(2026, 11, 5)]
+    assert move_out_before_events(dt.date(2026, 11, 1), events) == dt.date(2026, 12, 1)
+    assert move_out_before_events(dt.date(2026, 12, 1), events) is None  # the same day
+    assert move_out_before_events(dt.date(2026, 12, 2), events) is None
+    assert move_out_before_events(dt.date(2026, 1, 1), []) is None
+
+
+def test_a_lost_home_and_a_death_are_told_at_once() -> None:
+    told = {r for r in MoveOutReason if tells_the_caseworker(r)}
+    assert told == set(MoveOutReason) - {MoveOutReason.TRANSFER}

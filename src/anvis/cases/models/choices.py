@@ -133,3 +133,4 @@ class EventKind(models.TextChoices):
     SUPPORT_PLAN = "support_plan", _("Support plan")
     LEGAL_BAR = "legal_bar", _("Legal bar")
     CONSENT = "consent", _("Consent")
+    TENANCY_ENDED = "tenancy_ended", _("Tenancy ended")

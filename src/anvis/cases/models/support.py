@@ -111,6 +111,8 @@ class CaseEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     note = EncryptedTextField(_("note"), blank=True)
+    # The page where what happened is shown (the tenancy page of a move-out), if any.
+    link = models.CharField(_("link"), max_length=300, blank=True)
 
     audit_exclude = ("note",)
 

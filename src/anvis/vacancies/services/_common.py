@@ -63,9 +63,12 @@ def _lock_offer(offer: Offer) -> tuple[Vacancy, Offer]:
     return vacancy, locked
 
 
-def case_event(case: Case, actor: Any, kind: str, summary: str) -> CaseEvent:
-    """A line on the case's timeline (no personal free text in the summary)."""
-    return CaseEvent.objects.create(case=case, actor=_user(actor), kind=kind, summary=summary[:300])
+def case_event(case: Case, actor: Any, kind: str, summary: str, link: str = "") -> CaseEvent:
+    """A line on the case's timeline (no personal free text in the summary), with a link to
+    the page where what happened is shown, if any."""
+    return CaseEvent.objects.create(
+        case=case, actor=_user(actor), kind=kind, summary=summary[:300], link=link
+    )
 
 
 def _vacancy_label(state: str) -> str:

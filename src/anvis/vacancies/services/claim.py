@@ -54,7 +54,7 @@ CLAIM_PROBLEMS = {
     ClaimProblem.NOT_POSITIVE: ("amount", gettext_lazy("The amount must be more than 0 kr.")),
     ClaimProblem.OVER_MAXIMUM: (
         "amount",
-        gettext_lazy("The claims would exceed the agreement's maximum of %(maximum)s kr."),
+        gettext_lazy("The claims would exceed the agreement's maximum (%(maximum)s)."),
     ),
 }
 
@@ -136,7 +136,7 @@ def _check_claim(
         params = {
             "months": terms.period(GuaranteeKind(kind)),
             "start": fmt.date(lease.starts_on),
-            "maximum": terms.maximum(GuaranteeKind(kind)),
+            "maximum": fmt.money(terms.maximum(GuaranteeKind(kind))),
         }
         for problem in problems:
             field_name, message = CLAIM_PROBLEMS[problem]
@@ -185,7 +185,7 @@ def guarantee_claim_submit(
             actor=_user(actor),
             kind=EventKind.GUARANTEE,
             to_status=ClaimStatus.SUBMITTED,
-            summary=f"{claim.get_kind_display()}: {amount} kr",
+            summary=f"{claim.get_kind_display()}: {fmt.money(amount)}",
         )
     return claim
 
@@ -235,6 +235,6 @@ def guarantee_claim_decide(
             kind=EventKind.GUARANTEE,
             from_status=ClaimStatus.SUBMITTED,
             to_status=claim.status,
-            summary=f"{claim.get_kind_display()}: {claim.amount} kr",
+            summary=f"{claim.get_kind_display()}: {fmt.money(claim.amount)}",
         )
     return claim

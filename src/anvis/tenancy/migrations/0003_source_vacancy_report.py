@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenancy', '0001_tenancies_events_tasks'),
+        ('tenancy', '0002_death_placements_died'),
     ]
 
     operations = [
