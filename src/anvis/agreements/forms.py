@@ -7,7 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anvis.common.forms import ModelMultipleChoiceField
+from anvis.common.forms import (
+    DecimalNumberField,
+    ModelForm,
+    ModelMultipleChoiceField,
+    WholeNumberField,
+)
 from anvis.common.search import SearchChoiceField
 from anvis.stock.models import Department, Dwelling, DwellingType, HousingOrganisation
 from anvis.stock.search import department_search, department_suggestion
@@ -30,7 +35,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class AgreementForm(forms.ModelForm):  # type: ignore[type-arg]
+class AgreementForm(ModelForm):
     parties = ModelMultipleChoiceField(
         label=_("Parties (housing organisations)"),
         queryset=HousingOrganisation.objects.order_by("name"),
@@ -60,7 +65,7 @@ class AgreementForm(forms.ModelForm):  # type: ignore[type-arg]
         }
 
 
-class VersionForm(forms.ModelForm):  # type: ignore[type-arg]
+class VersionForm(ModelForm):
     # Not required here: the version itself refuses an empty choice (`AgreementVersion.clean`),
     # so the form says it once.
     covered_dwelling_types = forms.MultipleChoiceField(
@@ -73,12 +78,10 @@ class VersionForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = AgreementVersion
         fields = list(AgreementVersion.TERM_FIELDS)
-        # Danish decimals: "27,5" is read and "27,50" shown, as everywhere else.
-        localized_fields = ["municipal_share_percent"]
         widgets = {"valid_from": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
 
-class ForumForm(forms.ModelForm):  # type: ignore[type-arg]
+class ForumForm(ModelForm):
     class Meta:
         model = GovernanceForum
         fields = ["kind", "name", "members", "meeting_frequency"]
@@ -107,12 +110,11 @@ def DepartmentChoiceField(**kwargs: Any) -> SearchChoiceField:
 class StepForm(forms.Form):
     department = DepartmentChoiceField(label=_("Department"), queryset=Department.objects.none())
     label = forms.CharField(label=_("Step"), max_length=50, help_text=_('For example "Trin 1".'))
-    share_percent = forms.DecimalField(
+    share_percent = DecimalNumberField(
         label=_("Municipal share (%)"),
         max_digits=5,
         decimal_places=2,
         validators=share_validators(),
-        localize=True,
     )
     valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -124,12 +126,11 @@ class StepForm(forms.Form):
 
 class ProposalForm(forms.Form):
     department = DepartmentChoiceField(label=_("Department"), queryset=Department.objects.none())
-    share_percent = forms.DecimalField(
+    share_percent = DecimalNumberField(
         label=_("Proposed municipal share (%)"),
         max_digits=5,
         decimal_places=2,
         validators=share_validators(),
-        localize=True,
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -139,14 +140,14 @@ class ProposalForm(forms.Form):
 
 
 class ReassessmentYearForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = WholeNumberField(label=_("Year"), min_value=2000, max_value=2100)
 
 
 class ApproveForm(forms.Form):
     effective_from = forms.DateField(label=_("New steps valid from"), widget=DateInput())
 
 
-class HandheldForm(forms.ModelForm):  # type: ignore[type-arg]
+class HandheldForm(ModelForm):
     class Meta:
         model = HandheldRequest
         fields = list(HANDHELD_FIELDS)

@@ -20,7 +20,8 @@ from anvis.common.tabular import Row
 from anvis.permissions import MUNICIPAL, Role, can_write_organisation, user_has_role
 from anvis.stock.importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, import_stock_rows
 from anvis.stock.models import HousingOrganisation
-from anvis.vacancies.models import EventKind, Lease, Offer, OfferStatus, Vacancy
+from anvis.vacancies.models import EventKind, Offer, OfferStatus, Vacancy
+from anvis.vacancies.services import check_not_leased
 from anvis.vacancies.timeline import timeline_add
 
 from .authentication import TOKEN_PREFIX, hash_token
@@ -123,10 +124,7 @@ def nominee_accept(*, actor: Any, offer: Offer, note: str = "") -> Offer:
         if not can_write_organisation(actor, vacancy.organisation_id):
             raise PermissionDenied
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
-        if Lease.objects.filter(offer=offer).exists():
-            raise ValidationError(
-                _("The lease is signed; the offer can no longer be changed."), code="offer_leased"
-            )
+        check_not_leased(offer)
         if offer.status not in (OfferStatus.PENDING, OfferStatus.ACCEPTED):
             raise ValidationError(
                 _("The offer is no longer active (%(status)s).")

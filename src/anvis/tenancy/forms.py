@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from anvis.cases.models import SupportPlan, SupportStatus
+from anvis.common.forms import WholeNumberField
 from anvis.permissions import MUNICIPAL, Role
 
 from .models import NOTE_MAX, EventKind, MoveOutReason
@@ -18,14 +19,14 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class EventForm(forms.Form):
     kind = forms.ChoiceField(label=_("Event"))
     event_date = forms.DateField(label=_("Date"), widget=DATE)
-    amount = forms.IntegerField(
+    amount = WholeNumberField(
         label=_("Arrears (kr)"),
         required=False,
         min_value=1,
         max_value=MAX_ARREARS,
         help_text=_("Only for rent arrears."),
     )
-    months = forms.IntegerField(
+    months = WholeNumberField(
         label=_("Months in arrears"),
         required=False,
         min_value=1,

@@ -305,6 +305,5 @@ class StatementCorrectionForm(StatementChoiceForm):
         min_value=Decimal("-9999999999.99"),
         max_value=Decimal("9999999999.99"),
         help_text=_("Negative to credit the municipality."),
-        localize=True,
     )
     reason = forms.CharField(label=_("Reason"), max_length=300)

@@ -26,6 +26,7 @@ from anvis_core.workflow import (
 
 from ..models import (
     EventKind,
+    Lease,
     Offer,
     OfferStatus,
     Vacancy,
@@ -48,6 +49,14 @@ def _lock_vacancy(vacancy: Vacancy) -> Vacancy:
         .select_related("dwelling", "turn_record")
         .get(pk=vacancy.pk)
     )
+
+
+def check_not_leased(offer: Offer) -> None:
+    """An offer whose lease is signed is final: no answer, decline, withdrawal or rejection."""
+    if Lease.objects.filter(offer=offer).exists():
+        raise ValidationError(
+            _("The lease is signed; the offer can no longer be changed."), code="offer_leased"
+        )
 
 
 def _lock_offer(offer: Offer) -> tuple[Vacancy, Offer]:

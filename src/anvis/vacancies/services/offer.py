@@ -32,7 +32,6 @@ from anvis_core.workflow import (
 from .. import gate
 from ..models import (
     EventKind,
-    Lease,
     Offer,
     OfferStatus,
     Vacancy,
@@ -48,6 +47,7 @@ from ._common import (
     _today,
     _user,
     case_event,
+    check_not_leased,
 )
 
 
@@ -220,10 +220,7 @@ def _offer_close(
         ):
             write.unchanged()  # answered meanwhile
             return False
-        if Lease.objects.filter(offer=offer).exists():
-            raise ValidationError(
-                _("The lease is signed; the offer can no longer be changed."), code="offer_leased"
-            )
+        check_not_leased(offer)
         summary = ""
         if reason is not None:
             offer.decline_reason = reason.value
