@@ -167,8 +167,13 @@ def check_event(tenancy: Tenancy, data: EventInput, today: dt.date) -> CoreKind:
             "date": fmt.date(move_in)
         }
     elif kind is CoreKind.MOVE_OUT:
+        # The organisation's own reports: a municipal event (support, a hospital stay) may lie
+        # around the move-out, and its date is not the organisation's to learn from a message.
         latest = move_out_before_events(
-            data.event_date, tenancy.events.values_list("event_date", flat=True)
+            data.event_date,
+            tenancy.events.filter(kind__in=[k.value for k in ORGANISATION_KINDS]).values_list(
+                "event_date", flat=True
+            ),
         )
         if latest is not None:
             errors["event_date"] = _(

@@ -56,7 +56,7 @@ def test_reminder_two_working_days_before_the_deadline_once(
     note = Notification.objects.get(kind=Kind.DEADLINE_SOON)
     assert note.recipient == users["anvisningsleder"]
     assert note.title == f"Svarfrist 13.03.2026: {vacancy.dwelling}"
-    assert note.body.startswith("2 arbejdsdage tilbage")
+    assert note.body.startswith("2 hverdage tilbage")
 
 
 def test_late_worker_still_reminds_before_the_deadline_but_not_after(
@@ -163,7 +163,7 @@ def test_citizens_answer_deadline_reminds_the_caseworker_and_the_leads_once(
     note = notes.first()
     assert note is not None and note.link == f"/ledige-boliger/{vacancy.pk}/"
     assert note.title == f"Borgerens svar senest {deadline:%d.%m.%Y}: {cheap}"
-    assert case.number in note.body and note.body.startswith("0 arbejdsdage tilbage")
+    assert case.number in note.body and note.body.startswith("0 hverdage tilbage")
 
 
 def test_answered_offer_gets_no_reminder(

@@ -278,6 +278,25 @@ def test_a_move_out_dated_before_a_reported_event_is_refused(
     assert Tenancy.objects.get(lease=let["lease"]).ended_on == arrears_on
 
 
+def test_the_municipalitys_events_do_not_date_the_move_out(
+    let: dict[str, Any], client_for: Any
+) -> None:
+    """A hospital stay recorded by the municipality is not the organisation's to learn of, not
+    even by its date in a refusal; it may lie around the move-out."""
+    today = timezone.localdate()
+    url = reverse("tenancy:event_report", args=[let["lease"].pk])
+    stay = today - dt.timedelta(days=3)
+    posted = client_for("sagsbehandler").post(
+        url, {"kind": "hospital", "event_date": stay.isoformat()}
+    )
+    assert posted.status_code == 302
+    moved = today - dt.timedelta(days=10)
+    response = client_for("boligorganisation").post(
+        url, {"kind": "move_out", "event_date": moved.isoformat(), "move_out_reason": "own_wish"}
+    )
+    assert response.status_code == 302
+
+
 def test_a_move_out_that_loses_the_home_tells_the_municipality_and_the_case(
     let: dict[str, Any],
     users: dict[str, Any],
