@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from anvis.audit.services import acting_user, audited
 from anvis.cases.models import Case, SupportPlan, SupportStatus
 from anvis.cases.models import EventKind as CaseEventKind
+from anvis.cases.services import case_event
 from anvis.common import formats as fmt
 from anvis.events import publish
 from anvis.permissions import (
@@ -35,7 +36,6 @@ from anvis.permissions import (
     user_organisation_ids,
 )
 from anvis.vacancies.models import Lease, OfferStatus
-from anvis.vacancies.services import case_event
 from anvis_core.tenancy.deadlines import follow_up_deadline
 from anvis_core.tenancy.events import (
     MUNICIPAL_KINDS,

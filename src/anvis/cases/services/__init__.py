@@ -23,6 +23,7 @@ from .common import (
     CASE_EDITABLE_FIELDS,
     CITIZEN_EDITABLE_FIELDS,
     REFERENCE_ALPHABET,
+    case_event,
     citizen_hash,
     cpr_parse_or_error,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "avoid_area_remove",
     "case_add_note",
     "case_create",
+    "case_event",
     "case_park",
     "case_set_children",
     "case_set_situation",

@@ -29,11 +29,11 @@ from .common import (
     CASE_EDITABLE_FIELDS,
     CITIZEN_EDITABLE_FIELDS,
     _citizen_for,
-    _event,
     _lock,
     _save_numbered,
     _store_priority,
     _today,
+    case_event,
     citizen_hash,
     cpr_parse_or_error,
 )
@@ -103,7 +103,7 @@ def case_create(
                     "%(n)s legal-bar events carried over from it (the bars follow the citizen).",
                     carried,
                 ) % {"n": carried}
-        _event(case, actor, EventKind.CREATED, summary)
+        case_event(case, actor, EventKind.CREATED, summary)
         _store_priority(case, day)
     return case
 
@@ -119,7 +119,7 @@ def citizen_update(*, actor: Any, citizen: Citizen, changes: Mapping[str, Any]) 
         citizen.full_clean()
         citizen.save()
         for case in citizen.cases.open():
-            _event(case, actor, EventKind.UPDATED, _("Contact details updated."))
+            case_event(case, actor, EventKind.UPDATED, _("Contact details updated."))
     return citizen
 
 
@@ -143,7 +143,9 @@ def case_update(
             labels = ", ".join(
                 str(getattr(Case._meta.get_field(n), "verbose_name", n)) for n in changed
             )
-            _event(case, actor, EventKind.UPDATED, _("Changed: %(fields)s.") % {"fields": labels})
+            case_event(
+                case, actor, EventKind.UPDATED, _("Changed: %(fields)s.") % {"fields": labels}
+            )
         _store_priority(case, _today(today))
     return case
 
@@ -165,7 +167,7 @@ def case_set_children(
             HouseholdChild.objects.bulk_create(
                 [HouseholdChild(case=case, birth_date=d) for d in dates]
             )
-            _event(case, actor, EventKind.UPDATED, _("Children: %(n)d.") % {"n": len(dates)})
+            case_event(case, actor, EventKind.UPDATED, _("Children: %(n)d.") % {"n": len(dates)})
             write.record(instance=case, before={"children": old}, after={"children": dates})
         else:
             write.unchanged()
@@ -211,7 +213,7 @@ def case_set_situation(
         entry.save()
         case.situation, case.situation_since = situation, since
         case.save(update_fields=["situation", "situation_since", "updated_at"])
-        _event(case, actor, EventKind.SITUATION, str(entry.get_situation_display()))
+        case_event(case, actor, EventKind.SITUATION, str(entry.get_situation_display()))
         _store_priority(case, _today(today))
     return case
 
@@ -226,7 +228,7 @@ def case_set_urgency(
         case = write.track(_lock(case))
         case.urgent, case.urgency_reason = urgent, reason if urgent else ""
         case.save(update_fields=["urgent", "urgency_reason", "updated_at"])
-        _event(
+        case_event(
             case,
             actor,
             EventKind.URGENCY,
@@ -294,7 +296,7 @@ def case_transition(
         if status != CaseStatus.WAITING:
             case.parked_until, case.park_reason = None, ""
         case.save()
-        _event(case, actor, EventKind.STATUS, f"{old_label} → {case.get_status_display()}")
+        case_event(case, actor, EventKind.STATUS, f"{old_label} → {case.get_status_display()}")
     return case
 
 
@@ -316,7 +318,7 @@ def case_park(
             raise ValidationError(_("Only a waiting case can be parked."), code="park_not_waiting")
         case.parked_until, case.park_reason = until, reason
         case.save(update_fields=["parked_until", "park_reason", "updated_at"])
-        _event(
+        case_event(
             case,
             actor,
             EventKind.PARKED,
@@ -333,7 +335,7 @@ def case_unpark(*, actor: Any, case: Case, automatic: bool = False) -> Case:
             return case
         case.parked_until, case.park_reason = None, ""
         case.save(update_fields=["parked_until", "park_reason", "updated_at"])
-        _event(
+        case_event(
             case,
             None if automatic else actor,
             EventKind.UNPARKED,
@@ -357,7 +359,7 @@ def case_add_note(*, actor: Any, case: Case, text: str) -> CaseEvent:
         raise ValidationError({"text": _("Write a note.")})
     with audited("cases.note_add", actor=actor) as write:
         case = _lock(case)
-        event = _event(case, actor, EventKind.NOTE, "", text)
+        event = case_event(case, actor, EventKind.NOTE, "", text)
         write.note = f"event {event.pk}"
         write.record(instance=case, before=None, after=None)
     return event

@@ -74,13 +74,19 @@ def citizen_hash(cpr: Cpr) -> str:
     return lookup_hash(cpr.digits)
 
 
-def _event(case: Case, actor: Any, kind: str, summary: str = "", note: str = "") -> CaseEvent:
+def case_event(
+    case: Case, actor: Any, kind: str, summary: str = "", note: str = "", link: str = ""
+) -> CaseEvent:
+    """A line on the case's timeline, from any app: the summary holds no personal free text (a
+    caseworker's ``note`` is stored encrypted), and ``link`` points to the page where what
+    happened is shown, if any."""
     return CaseEvent.objects.create(
         case=case,
         actor=acting_user(actor),
         kind=kind,
         summary=summary[:300],
         note=note,
+        link=link,
     )
 
 

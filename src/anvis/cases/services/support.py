@@ -21,7 +21,7 @@ from ..models import (
     ShelterStay,
     SupportPlan,
 )
-from .common import _event, _lock
+from .common import _lock, case_event
 
 
 def shelter_stay_add(
@@ -45,7 +45,7 @@ def shelter_stay_add(
         stay.full_clean()
         stay.save()
         write.created(stay)
-        _event(
+        case_event(
             case,
             actor,
             EventKind.SHELTER_STAY,
@@ -67,7 +67,7 @@ def shelter_stay_discharge(
             stay.action_plan = action_plan
         stay.full_clean()
         stay.save()
-        _event(
+        case_event(
             stay.case,
             actor,
             EventKind.SHELTER_STAY,
@@ -105,7 +105,7 @@ def support_plan_add(
         plan.full_clean()
         plan.save()
         write.created(plan)
-        _event(
+        case_event(
             case,
             actor,
             EventKind.SUPPORT_PLAN,
@@ -126,7 +126,7 @@ def support_plan_set_status(*, actor: Any, plan: SupportPlan, status: str) -> Su
         plan.status = status
         plan.full_clean()
         plan.save()
-        _event(
+        case_event(
             plan.case,
             actor,
             EventKind.SUPPORT_PLAN,
@@ -160,14 +160,14 @@ def legal_bar_add(
         event.full_clean(exclude=["recorded_by"])
         event.save()
         write.created(event)
-        _event(case, actor, EventKind.LEGAL_BAR, str(event.get_kind_display()))
+        case_event(case, actor, EventKind.LEGAL_BAR, str(event.get_kind_display()))
     return event
 
 
 def legal_bar_remove(*, actor: Any, event: LegalBarEvent) -> None:
     with audited("cases.legal_bar_remove", actor=actor) as write:
         _lock(event.case)
-        _event(
+        case_event(
             event.case,
             actor,
             EventKind.LEGAL_BAR,
@@ -187,14 +187,14 @@ def avoid_area_add(
         area.full_clean()
         area.save()
         write.created(area)
-        _event(case, actor, EventKind.UPDATED, _("Area to avoid added."))
+        case_event(case, actor, EventKind.UPDATED, _("Area to avoid added."))
     return area
 
 
 def avoid_area_remove(*, actor: Any, area: AvoidArea) -> None:
     with audited("cases.avoid_area_remove", actor=actor) as write:
         _lock(area.case)
-        _event(area.case, actor, EventKind.UPDATED, _("Area to avoid removed."))
+        case_event(area.case, actor, EventKind.UPDATED, _("Area to avoid removed."))
         write.delete(area)
 
 
@@ -212,7 +212,7 @@ def consent_record(
         consent.full_clean(exclude=["recorded_by"])
         consent.save()
         write.created(consent)
-        _event(case, actor, EventKind.CONSENT, str(consent.get_scope_display()))
+        case_event(case, actor, EventKind.CONSENT, str(consent.get_scope_display()))
     return consent
 
 
@@ -225,5 +225,5 @@ def consent_withdraw(
         write.track(consent)
         consent.withdrawn_on = withdrawn_on
         consent.save(update_fields=["withdrawn_on"])
-        _event(consent.case, actor, EventKind.CONSENT, _("Consent withdrawn."))
+        case_event(consent.case, actor, EventKind.CONSENT, _("Consent withdrawn."))
     return consent

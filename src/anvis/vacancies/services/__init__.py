@@ -11,7 +11,9 @@ its offers locks the vacancy row first; two people accepting or offering the sam
 same moment are therefore serialised, and the second sees the new state and gets a clear message.
 """
 
-from ._common import SYSTEM_EXPIRY, case_event, check_not_leased
+from anvis.cases.services import case_event
+
+from ._common import SYSTEM_EXPIRY, check_not_leased
 from .claim import (
     CLAIM_PROBLEMS,
     guarantee_claim_decide,

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from anvis.agreements.models import TurnRecord
 from anvis.agreements.services import turn_outcome_set
 from anvis.audit.services import acting_user
-from anvis.cases.models import Case, CaseEvent
 from anvis.permissions import Role, can_write_organisation, user_has_role
 from anvis_core.quotas import Outcome, can_set_outcome
 from anvis_core.workflow import (
@@ -70,14 +69,6 @@ def _lock_offer(offer: Offer) -> tuple[Vacancy, Offer]:
     locked = Offer.objects.select_for_update().get(pk=offer.pk)
     locked.vacancy = vacancy
     return vacancy, locked
-
-
-def case_event(case: Case, actor: Any, kind: str, summary: str, link: str = "") -> CaseEvent:
-    """A line on the case's timeline (no personal free text in the summary), with a link to
-    the page where what happened is shown, if any."""
-    return CaseEvent.objects.create(
-        case=case, actor=_user(actor), kind=kind, summary=summary[:300], link=link
-    )
 
 
 def _vacancy_label(state: str) -> str:

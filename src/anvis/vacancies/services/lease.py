@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from anvis.audit.services import audit_record, snapshot
 from anvis.cases.models import Case, CaseStatus, SupportStatus
 from anvis.cases.models import EventKind as CaseEventKind
-from anvis.cases.services import case_transition
+from anvis.cases.services import case_event, case_transition
 from anvis.common import formats as fmt
 from anvis.stock.models import Dwelling
 from anvis_core.workflow import (
@@ -39,7 +39,6 @@ from ._common import (
     _move_vacancy,
     _today,
     _user,
-    case_event,
 )
 from .statement import correction_write
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from anvis.audit.services import audit_record, audited, snapshot
 from anvis.cases.models import Case, CaseStatus
 from anvis.cases.models import EventKind as CaseEventKind
-from anvis.cases.services import case_park, case_transition
+from anvis.cases.services import case_event, case_park, case_transition
 from anvis.common import formats as fmt
 from anvis_core.workflow import (
     DEFAULT_OFFER_RESPONSE_WORKING_DAYS,
@@ -46,7 +46,6 @@ from ._common import (
     _move_vacancy,
     _today,
     _user,
-    case_event,
     check_not_leased,
 )
 
