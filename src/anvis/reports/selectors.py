@@ -34,6 +34,7 @@ from anvis.vacancies.models import (
     Vacancy,
     VacancyStatus,
 )
+from anvis.vacancies.selectors import settled_void_rent
 from anvis_core.cases.economy import default_max_rent, effective_max_rent
 from anvis_core.cases.support import SECTION_85A_METHODS
 from anvis_core.composition import add_months
@@ -341,15 +342,13 @@ def _meetings(quarter: Quarter) -> list[dict[str, Any]]:
 
 def _money_and_declines(start: dt.date, as_of: dt.date) -> tuple[list[Any], list[Any], list[Any]]:
     """Leases with their void rent, approved guarantee claims and declined offers since `start`."""
+    # The void rent paid: the one reading of the void-rent page (vacancies.selectors), runs
+    # the municipality pays that ended by a lease or a hand-back, dated by their end.
     leases = [
-        [org, iso(start), days, str(amount)]
-        for org, start, days, amount in Lease.objects.filter(
-            starts_on__gte=start, starts_on__lte=as_of
+        [line.organisation, iso(line.ended_on), line.days, str(line.amount)]
+        for line in sorted(
+            settled_void_rent(start=start, end=as_of), key=lambda x: (x.ended_on, x.vacancy.pk)
         )
-        .values_list(
-            "vacancy__organisation__name", "starts_on", "void_rent_days", "void_rent_amount"
-        )
-        .order_by("starts_on", "pk")
     ]
     claims = [
         [org, iso(day), amount]

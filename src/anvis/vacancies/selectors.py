@@ -26,7 +26,6 @@ from .models import (
     ClaimStatus,
     GuaranteeClaim,
     GuaranteeKindChoice,
-    Lease,
     MonthlyStatement,
     Offer,
     Vacancy,
@@ -102,50 +101,90 @@ def vacancy_timeline(vacancy: Vacancy) -> list[VacancyEvent]:
 
 @dataclass(frozen=True)
 class VoidRentLine:
-    lease: Lease
+    """One void-rent run the municipality paid that ended: the lease started (its settled days
+    and amount) or the dwelling was handed back (the vacancy's account on that day)."""
+
+    vacancy: Vacancy
     organisation: str
     dwelling: str
+    ended_on: dt.date
+    handed_back: bool
+    days: int
+    amount: Decimal
+
+
+def settled_void_rent(
+    *, start: dt.date, end: dt.date, vacancies: QuerySet[Vacancy] | None = None
+) -> list[VoidRentLine]:
+    """The one reading of "void rent paid" for a period, for the void-rent page, its download and
+    the steering group's report: the runs the municipality pays (the agreement's payer; void
+    rent the organisation bears itself is no payment) that ended between ``start`` and ``end``
+    (both included), by the lease's start or by the hand-back. Runs still going are not settled:
+    they are "void rent right now" (:func:`void_rent_now`) and the monthly statements."""
+    qs = (vacancies if vacancies is not None else Vacancy.objects.all()).filter(
+        Q(lease__isnull=False, let_from__gte=start, let_from__lte=end)
+        | Q(lease__isnull=True, handed_back_on__gte=start, handed_back_on__lte=end),
+        void_rent_start__isnull=False,
+        void_rent_payer="municipality",
+    )
+    lines = []
+    for vacancy in qs.select_related("organisation", "dwelling__entrance", "lease").order_by(
+        "organisation__name", "pk"
+    ):
+        lease = getattr(vacancy, "lease", None)
+        if lease is not None:
+            ended_on, days, amount = lease.starts_on, lease.void_rent_days, lease.void_rent_amount
+        else:
+            assert vacancy.handed_back_on is not None
+            account = vacancy.void_rent_on(vacancy.handed_back_on)
+            if account is None:
+                continue
+            ended_on, days, amount = vacancy.handed_back_on, account.rent.days, account.rent.amount
+        if days > 0:
+            lines.append(
+                VoidRentLine(
+                    vacancy=vacancy,
+                    organisation=vacancy.organisation.name,
+                    dwelling=str(vacancy.dwelling),
+                    ended_on=ended_on,
+                    handed_back=lease is None,
+                    days=days,
+                    amount=amount,
+                )
+            )
+    lines.sort(key=lambda line: (line.organisation, line.ended_on, line.vacancy.pk))
+    return lines
 
 
 @dataclass(frozen=True)
 class VoidRentStatement:
     quarter: Quarter
+    as_of: dt.date
     lines: list[VoidRentLine]
     total_days: int
     total_amount: Decimal
     per_organisation: list[tuple[str, int, Decimal]]
 
 
-def void_rent_statement(*, user: Any, quarter: Quarter) -> VoidRentStatement:
-    """Void rent of the leases that started in the quarter, per organisation (organisation
-    staff see their own organisations only)."""
-    leases = (
-        Lease.objects.restrict(user)
-        .filter(starts_on__gte=quarter.start, starts_on__lte=quarter.end, void_rent_days__gt=0)
-        .select_related("vacancy__organisation", "vacancy__dwelling__entrance")
-        .order_by("vacancy__organisation__name", "starts_on", "pk")
+def void_rent_statement(*, user: Any, quarter: Quarter, today: dt.date) -> VoidRentStatement:
+    """The void rent the municipality paid for the runs that ended in the quarter, up to today
+    (:func:`settled_void_rent`), per organisation (organisation staff see their own only)."""
+    as_of = min(quarter.end, today)
+    lines = settled_void_rent(
+        start=quarter.start, end=as_of, vacancies=Vacancy.objects.restrict(user)
     )
-    lines = [
-        VoidRentLine(
-            lease=lease,
-            organisation=lease.vacancy.organisation.name,
-            dwelling=str(lease.vacancy.dwelling),
-        )
-        for lease in leases
-    ]
-    per_org = [
-        (row["vacancy__organisation__name"], row["days"], row["amount"])
-        for row in leases.order_by()
-        .values("vacancy__organisation__name")
-        .annotate(days=Sum("void_rent_days"), amount=Sum("void_rent_amount"))
-        .order_by("vacancy__organisation__name")
-    ]
+    per_org: dict[str, list[Any]] = {}
+    for line in lines:
+        entry = per_org.setdefault(line.organisation, [0, Decimal("0.00")])
+        entry[0] += line.days
+        entry[1] += line.amount
     return VoidRentStatement(
         quarter=quarter,
+        as_of=as_of,
         lines=lines,
-        total_days=sum(line.lease.void_rent_days for line in lines),
-        total_amount=sum((line.lease.void_rent_amount for line in lines), Decimal("0")),
-        per_organisation=per_org,
+        total_days=sum(line.days for line in lines),
+        total_amount=sum((line.amount for line in lines), Decimal("0.00")),
+        per_organisation=[(name, days, amount) for name, (days, amount) in per_org.items()],
     )
 
 

@@ -3,8 +3,6 @@ API's export) and the quarter's void-rent statement (the page's CSV)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
 from anvis.common.exports import Column
@@ -12,10 +10,8 @@ from anvis.common.exports import Column
 from .selectors import VoidRentLine
 
 
-def _payer(value: str) -> str:
-    from anvis.agreements.models import VoidRentPayer
-
-    return str(VoidRentPayer(value).label) if value in VoidRentPayer.values else ""
+def _ended_by(line: VoidRentLine) -> str:
+    return str(_("Hand-back") if line.handed_back else _("Lease"))
 
 
 VACANCY_COLUMNS = [
@@ -32,17 +28,13 @@ VACANCY_COLUMNS = [
 ]
 
 
-def _lease(line: VoidRentLine) -> Any:
-    return line.lease
-
-
 VOID_RENT_COLUMNS = [
     Column(_("Housing organisation"), lambda line: line.organisation),
     Column(_("Dwelling"), lambda line: line.dwelling),
-    Column(_("Void rent from"), lambda line: _lease(line).vacancy.void_rent_start),
-    Column(_("Lease starts"), lambda line: _lease(line).starts_on),
-    Column(_("Days"), lambda line: _lease(line).void_rent_days),
-    Column(_("Rent at letting (kr/month)"), lambda line: _lease(line).vacancy.rent_at_letting),
-    Column(_("Void rent (kr)"), lambda line: _lease(line).void_rent_amount),
-    Column(_("Paid by"), lambda line: _payer(_lease(line).void_rent_payer)),
+    Column(_("Void rent from"), lambda line: line.vacancy.void_rent_start),
+    Column(_("Void rent until"), lambda line: line.ended_on),
+    Column(_("Ended by"), lambda line: _ended_by(line)),
+    Column(_("Days"), lambda line: line.days),
+    Column(_("Rent at letting (kr/month)"), lambda line: line.vacancy.rent_at_letting),
+    Column(_("Void rent (kr)"), lambda line: line.amount),
 ]

@@ -379,7 +379,7 @@ def lease_create(request: HttpRequest, pk: int) -> HttpResponse:
 def void_rent(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     quarter, quarters = _quarters(request, today)
-    statement = selectors.void_rent_statement(user=request.user, quarter=quarter)
+    statement = selectors.void_rent_statement(user=request.user, quarter=quarter, today=today)
     if request.GET.get("format") in ("csv", "xlsx"):
         return file_response(
             name=f"tomgangsleje-{quarter}",
