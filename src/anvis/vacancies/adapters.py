@@ -147,8 +147,7 @@ def to_dwelling(vacancy: Vacancy, status: StatusInfo | None) -> Dwelling:
 
 def _judged_ceiling(vacancy: Vacancy) -> CeilingTerms | None:
     """The ceiling terms of the version that judged the vacancy (its turn record), if any."""
-    record = vacancy.turn_record
-    version = record.version if record is not None else None
+    version = vacancy.judged_by
     if version is None:
         return None
     return CeilingTerms(

@@ -6,7 +6,7 @@ States and transitions live in `anvis_core.workflow`; every change goes through 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator
@@ -28,6 +28,9 @@ from anvis_core.workflow import (
 )
 from anvis_core.workflow.guarantee import GuaranteeKind
 from anvis_core.workflow.void_rent import VoidRentAccount, VoidRentConvention, void_rent_account
+
+if TYPE_CHECKING:
+    from anvis.agreements.models import AgreementVersion
 
 
 class VacancyStatus(models.TextChoices):
@@ -255,6 +258,15 @@ class Vacancy(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def judged_by(self) -> AgreementVersion | None:
+        """The agreement version that judged the vacancy when it was reported (its turn
+        record's), whose terms govern the vacancy: the answer and offer deadlines, the void
+        rent, the hand-back, the guarantees and the rent ceiling. ``None`` when no version
+        judged it."""
+        record = self.turn_record
+        return record.version if record is not None else None
 
     def void_rent_on(self, day: dt.date) -> VoidRentAccount | None:
         """The void-rent account as it stands on `day` (None: the municipality never took the

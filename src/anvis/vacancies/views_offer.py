@@ -76,7 +76,7 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _default_days(vacancy: Vacancy) -> int:
-    version = vacancy.turn_record.version if vacancy.turn_record else None
+    version = vacancy.judged_by
     return version.offer_response_working_days if version else DEFAULT_OFFER_RESPONSE_WORKING_DAYS
 
 

@@ -60,8 +60,7 @@ CLAIM_PROBLEMS = {
 
 
 def _terms(lease: Lease) -> GuaranteeTerms | None:
-    record = lease.vacancy.turn_record
-    version = record.version if record else None
+    version = lease.vacancy.judged_by
     if version is None:
         return None
     return GuaranteeTerms(

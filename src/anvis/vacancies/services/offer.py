@@ -53,7 +53,7 @@ from ._common import (
 def _offer_response_days(vacancy: Vacancy, given: int | None) -> int:
     """The offer's answer time in working days: as given, else the agreement's (default 5)."""
     if given is None:
-        version = vacancy.turn_record.version if vacancy.turn_record else None
+        version = vacancy.judged_by
         given = (
             version.offer_response_working_days if version else DEFAULT_OFFER_RESPONSE_WORKING_DAYS
         )

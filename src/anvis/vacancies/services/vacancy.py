@@ -215,7 +215,7 @@ def vacancy_accept(*, actor: Any, vacancy: Vacancy, today: dt.date | None = None
             else None,
         )
         vacancy.answered_on = day
-        version = vacancy.turn_record.version if vacancy.turn_record else None
+        version = vacancy.judged_by
         vacancy.void_rent_payer = version.void_rent_payer if version else ""
         vacancy.void_rent_convention = (
             version.void_rent_convention if version else VoidRentConvention.DAILY.value
@@ -298,7 +298,7 @@ def vacancy_hand_back(
         vacancy.handed_back_on = day
         vacancy.hand_back_reason = reason
         vacancy.save()
-        version = vacancy.turn_record.version if vacancy.turn_record else None
+        version = vacancy.judged_by
         if version is not None and not version.hand_back_delivered:
             _settle_turn(vacancy, Outcome.ORDINARY, actor)
     return vacancy
