@@ -221,6 +221,24 @@ def _owed(p: dict[str, Any]) -> str:
     ) % {"credit": p.get("credit")}
 
 
+def _handed_back(p: dict[str, Any], *, municipal: bool) -> WhoseTurn:
+    return WhoseTurn(
+        "handed_back",
+        _(
+            "The municipality accepted the dwelling and then handed it back to the "
+            "organisation, which lets it from its own waiting list."
+        ),
+        _counts(p),
+        next_turn_text(p),
+        _(
+            "The agreement does not count a dwelling handed back as delivered, so the ledger "
+            "counts the municipality as owed this turn."
+        )
+        if municipal
+        else _owed(p),
+    )
+
+
 def whose_turn(
     code: str,
     params: dict[str, Any],
@@ -259,21 +277,7 @@ def whose_turn(
             "",
         )
     if handed_back:
-        return WhoseTurn(
-            "handed_back",
-            _(
-                "The municipality accepted the dwelling and then handed it back to the "
-                "organisation, which lets it from its own waiting list."
-            ),
-            _counts(p),
-            next_turn_text(p),
-            _(
-                "The agreement does not count a dwelling handed back as delivered, so the ledger "
-                "counts the municipality as owed this turn."
-            )
-            if municipal
-            else _owed(p),
-        )
+        return _handed_back(p, municipal=municipal)
     if municipal:
         withdrawn = outcome == "ordinary"
         return WhoseTurn(

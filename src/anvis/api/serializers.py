@@ -15,18 +15,9 @@ from anvis.audit.services import Purpose, citizens_read
 from anvis.stock.importing import TYPE_ALIASES
 from anvis.stock.models import Department, Dwelling, Entrance
 from anvis.vacancies import turns
-from anvis.vacancies.models import (
-    MAX_MONTHLY_RENT,
-    MAX_REMARKS,
-    GuaranteeClaim,
-    GuaranteeKindChoice,
-    Lease,
-    Offer,
-    RejectionGroundChoice,
-    Vacancy,
-    VacancyEvent,
-    VacancySource,
-)
+from anvis.vacancies.choices import GuaranteeKindChoice, RejectionGroundChoice, VacancySource
+from anvis.vacancies.limits import MAX_MONTHLY_RENT, MAX_REMARKS
+from anvis.vacancies.models import GuaranteeClaim, Lease, Offer, Vacancy, VacancyEvent
 
 from .models import EventType, WebhookDelivery, WebhookSubscription
 

@@ -20,7 +20,8 @@ from anvis.common.tabular import Row
 from anvis.permissions import MUNICIPAL, Role, can_write_organisation, user_has_role
 from anvis.stock.importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, import_stock_rows
 from anvis.stock.models import HousingOrganisation
-from anvis.vacancies.models import EventKind, Offer, OfferStatus, Vacancy
+from anvis.vacancies.choices import EventKind, OfferStatus
+from anvis.vacancies.models import Offer, Vacancy
 from anvis.vacancies.services import check_not_leased
 from anvis.vacancies.timeline import timeline_add
 

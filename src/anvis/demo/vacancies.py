@@ -15,7 +15,8 @@ from anvis.cases.models import Case
 from anvis.demo.context import DemoContext
 from anvis.stock.models import Dwelling, HousingOrganisation
 from anvis.vacancies import gate, services
-from anvis.vacancies.models import Offer, Vacancy, VacancyStatus
+from anvis.vacancies.choices import VacancyStatus
+from anvis.vacancies.models import Offer, Vacancy
 from anvis_core.calendar import add_working_days
 
 PER_ORGANISATION = 12

@@ -14,9 +14,9 @@ from anvis.cases.models import Case
 from anvis.cases.selectors import case_queryset
 from anvis.common.forms import form_status, perform, posted, submit
 from anvis.permissions import LEAD, MUNICIPAL, POST_ONLY, access
+from anvis.vacancies.choices import VacancyStatus
 from anvis.vacancies.gate import unit_labels
 from anvis.vacancies.labels import RULE_LABELS, describe
-from anvis.vacancies.models import VacancyStatus
 from anvis.vacancies.selectors import offer_get, vacancy_get
 from anvis.vacancies.views_offer import offer_dialogue, offer_terms
 

@@ -105,6 +105,11 @@ def describe(code: str, params: Mapping[str, Any] | None = None) -> str:
             "unknown": _("No usable indicators: the standard share %(share)s %%."),
         }
         return texts.get(level, code) % p
+    return _describe_criterion(code, p)
+
+
+def _describe_criterion(code: str, p: dict[str, Any]) -> str:
+    """A reason about one criterion's value against its threshold (``udsat.employment`` …)."""
     prefix, _sep, criterion = code.partition(".")
     if criterion in CRITERION_LABELS:
         label = CRITERION_LABELS[criterion]

@@ -38,7 +38,8 @@ from django.utils.translation import gettext as _
 from anvis.common import formats as fmt
 from anvis.events import Event, subscribe
 from anvis.permissions import Role
-from anvis.vacancies.models import Offer, OfferStatus, Vacancy, VacancyStatus
+from anvis.vacancies.choices import OfferStatus, VacancyStatus
+from anvis.vacancies.models import Offer, Vacancy
 from anvis_core.workflow import DeclineSide
 
 from .models import Kind

@@ -28,7 +28,8 @@ from anvis.audit.services import audit_record
 from anvis.background.queue import enqueue_on_commit
 from anvis.common import formats as fmt
 from anvis.permissions import Role
-from anvis.vacancies.models import Offer, OfferStatus, Vacancy, VacancyStatus
+from anvis.vacancies.choices import OfferStatus, VacancyStatus
+from anvis.vacancies.models import Offer, Vacancy
 from anvis_core.workflow import working_days_left
 
 from .models import DigestSent, Kind, Notification

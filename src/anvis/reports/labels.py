@@ -15,8 +15,8 @@ from anvis.cases.models import Situation, SupportMethod
 from anvis.common import formats
 from anvis.common.charts import chart_image
 from anvis.monitoring.models import Status
+from anvis.vacancies.choices import DeclineReasonChoice, DeclineSideChoice
 from anvis.vacancies.labels import RULE_LABELS
-from anvis.vacancies.models import DeclineReasonChoice, DeclineSideChoice
 from anvis_core.quotas import Quarter
 from anvis_core.reports import Cell, Kind, Report, Table, format_cell, suppressed_report
 

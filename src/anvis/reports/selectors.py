@@ -25,15 +25,8 @@ from anvis.cases.models import Case, ShelterStay, SupportPlan
 from anvis.monitoring.models import DepartmentStatus, MunicipalPlacement
 from anvis.monitoring.selectors import department_status_map, placement_counts
 from anvis.stock.models import Department, Entrance
-from anvis.vacancies.models import (
-    ClaimStatus,
-    GuaranteeClaim,
-    Lease,
-    Offer,
-    OfferStatus,
-    Vacancy,
-    VacancyStatus,
-)
+from anvis.vacancies.choices import ClaimStatus, OfferStatus, VacancyStatus
+from anvis.vacancies.models import GuaranteeClaim, Lease, Offer, Vacancy
 from anvis.vacancies.selectors import settled_void_rent
 from anvis_core.cases.economy import default_max_rent, effective_max_rent
 from anvis_core.cases.support import SECTION_85A_METHODS

@@ -24,7 +24,8 @@ from typing import Any
 
 from anvis.cases.models import Case, CaseStatus
 from anvis.stock.models import Dwelling
-from anvis.vacancies.models import Lease, Offer, OfferStatus, Vacancy
+from anvis.vacancies.choices import OfferStatus
+from anvis.vacancies.models import Lease, Offer, Vacancy
 from anvis_core.simulation import InitialCitizen, Scenario, run_scenario
 from anvis_core.simulation.calibration import Estimate, mean_days, poisson_rate, proportion
 from anvis_core.simulation.scenario import DAYS_PER_YEAR

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from anvis.common.forms import DecimalNumberField, WholeNumberField
-from anvis.vacancies.models import MAX_MONTHLY_RENT
+from anvis.vacancies.limits import MAX_MONTHLY_RENT
 from anvis_core.simulation import ScenarioError
 
 from .models import ScenarioSource

@@ -21,7 +21,8 @@ from fractions import Fraction
 
 from anvis.agreements.models import AllocationAgreement, TurnCounter
 from anvis.tenancy.selectors import tenancy_report_rows
-from anvis.vacancies.models import Lease, Vacancy, VacancyStatus
+from anvis.vacancies.choices import VacancyStatus
+from anvis.vacancies.models import Lease, Vacancy
 from anvis_core.reports.tenancy import TenancyRow
 from anvis_core.simulation.scenario import BucketCredit, RecentPlacement, SupportMethodSpec
 from anvis_core.tenancy.survival import horizon_days, kaplan_meier

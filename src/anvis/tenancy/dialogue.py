@@ -24,7 +24,8 @@ from anvis.monitoring.models import DepartmentIndicators, DepartmentStatus, Muni
 from anvis.reports.labels import cell_text, column_label
 from anvis.reports.selectors import report_build
 from anvis.stock.models import Department, HousingOrganisation
-from anvis.vacancies.models import ClaimStatus, GuaranteeClaim
+from anvis.vacancies.choices import ClaimStatus
+from anvis.vacancies.models import GuaranteeClaim
 from anvis_core.composition import add_months
 from anvis_core.quotas import Quarter
 from anvis_core.reports import Cell, Kind, Report, Table, suppress

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from anvis.common import formats as fmt
 from anvis.events import Event
 from anvis.vacancies.models import Vacancy
-from anvis.vacancies.pool import running_leases
+from anvis.vacancies.selectors import running_leases
 from anvis_core.tenancy.events import EventKind as CoreKind
 
 from .models import EventKind, Source, TenancyEvent

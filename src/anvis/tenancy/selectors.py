@@ -15,7 +15,8 @@ from django.shortcuts import get_object_or_404
 
 from anvis.cases.models import SupportMethod, SupportPlan, SupportStatus
 from anvis.permissions import is_municipal
-from anvis.vacancies.models import Lease, LeaseQuerySet, OfferStatus
+from anvis.vacancies.choices import OfferStatus
+from anvis.vacancies.models import Lease, LeaseQuerySet
 from anvis_core.cases.support import SupportMethod as CoreMethod
 from anvis_core.tenancy.events import RISK_KINDS
 from anvis_core.tenancy.support import SupportFlags, support_flags

@@ -35,7 +35,8 @@ from anvis.permissions import (
     user_has_role,
     user_organisation_ids,
 )
-from anvis.vacancies.models import Lease, OfferStatus
+from anvis.vacancies.choices import OfferStatus
+from anvis.vacancies.models import Lease
 from anvis_core.tenancy.deadlines import follow_up_deadline
 from anvis_core.tenancy.events import (
     MUNICIPAL_KINDS,

@@ -44,7 +44,8 @@ from anvis_core.matching.model import (
 from anvis_core.rent_ceiling import CeilingTerms
 from anvis_core.workflow import daily_rent
 
-from .models import Offer, Vacancy, VacancyStatus
+from .choices import VacancyStatus
+from .models import Offer, Vacancy
 
 # OPEN_ENDED, _pool_queries and load_citizens are also read from here (the pool lives in .pool).
 from .pool import OPEN_ENDED, _build_pool, _case_queries, _pool_queries, load_citizens  # noqa: F401
@@ -79,7 +80,7 @@ def load_citizen(
     (citizen,) = pool.citizens
     # By citizen, not by case: an offer made in an earlier case of the same person counts. An
     # accepted offer with a lease has been settled: the tenancy it began is the rule ``housed``
-    # until its move-out is recorded (pool.running_leases).
+    # until its move-out is recorded (selectors.running_leases).
     active = Offer.objects.active().filter(case__citizen_id=case.citizen_id, lease__isnull=True)
     if active.exists():
         citizen = replace(citizen, has_active_offer=True)

@@ -29,7 +29,8 @@ from typing import Any
 from anvis.events import publish
 from anvis.permissions import Role, is_municipal, user_has_role, user_organisation_ids
 
-from .models import Offer, OfferStatus, VacancyEvent
+from .choices import OfferStatus
+from .models import Offer, VacancyEvent
 
 # The pseudonymous case number (S-2026-00042): municipal only.
 CASE_NUMBER = re.compile(r"\bS-\d{4}-\d+\b")

@@ -22,7 +22,8 @@ from anvis.common.widgets import FastSelect
 from anvis.stock.models import HousingOrganisation
 from anvis_core.quotas import Quarter
 
-from .models import OPEN_STATUSES, Vacancy, VacancyStatus
+from .choices import OPEN_STATUSES, VacancyStatus
+from .models import Vacancy
 
 OPEN = "open"
 ALL = "all"

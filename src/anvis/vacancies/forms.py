@@ -17,15 +17,8 @@ from anvis.permissions import Role, user_has_role, user_organisation_ids
 from anvis.stock.models import Dwelling, Entrance, HousingOrganisation
 from anvis.stock.search import dwelling_search, dwelling_suggestion
 
-from .models import (
-    MAX_CLAIM_AMOUNT,
-    MAX_MONTHLY_RENT,
-    MAX_REMARKS,
-    DeclineReasonChoice,
-    GuaranteeKindChoice,
-    RejectionGroundChoice,
-    VacancySource,
-)
+from .choices import DeclineReasonChoice, GuaranteeKindChoice, RejectionGroundChoice, VacancySource
+from .limits import MAX_CLAIM_AMOUNT, MAX_MONTHLY_RENT, MAX_REMARKS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

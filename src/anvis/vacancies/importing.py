@@ -30,7 +30,8 @@ from anvis.common.tabular import Row
 from anvis.stock.models import Dwelling
 
 from . import services
-from .models import MAX_MONTHLY_RENT, MAX_REMARKS, Vacancy
+from .limits import MAX_MONTHLY_RENT, MAX_REMARKS
+from .models import Vacancy
 
 REQUIRED_COLUMNS = ["opsigelsesdato", "ledig_fra"]
 KEY_COLUMNS = ["cvr", "afdelingsnr", "adresse", "etage", "doer"]

@@ -17,105 +17,25 @@ from django.utils.translation import gettext_lazy as _
 from anvis.common import formats as fmt
 from anvis.common.db import user_link
 from anvis.permissions import OrgScopedQuerySet
-from anvis_core.workflow import (
-    ACTIVE_OFFER_STATES,
-    OPEN_VACANCY_STATES,
-    DeclineReason,
-    DeclineSide,
-    OfferState,
-    RejectionGround,
-    VacancyState,
-)
-from anvis_core.workflow.guarantee import GuaranteeKind
 from anvis_core.workflow.void_rent import VoidRentAccount, VoidRentConvention, void_rent_account
+
+from .choices import (  # the models' choices, imported from here by the other modules
+    ACTIVE_OFFER_STATUSES,
+    OPEN_STATUSES,
+    ClaimStatus,
+    DeclineReasonChoice,
+    DeclineSideChoice,
+    EventKind,
+    GuaranteeKindChoice,
+    OfferStatus,
+    RejectionGroundChoice,
+    VacancySource,
+    VacancyStatus,
+)
+from .limits import MAX_CLAIM_AMOUNT, MAX_MONTHLY_RENT, MAX_REMARKS, REPORT_HORIZON_DAYS
 
 if TYPE_CHECKING:
     from anvis.agreements.models import AgreementVersion
-
-
-class VacancyStatus(models.TextChoices):
-    REPORTED = VacancyState.REPORTED.value, _("Reported")
-    MUNICIPAL = VacancyState.MUNICIPAL.value, _("Municipal turn, awaiting answer")
-    ORDINARY = VacancyState.ORDINARY.value, _("Ordinary letting")
-    ACCEPTED = VacancyState.ACCEPTED.value, _("Accepted by the municipality")
-    DECLINED = VacancyState.DECLINED.value, _("Declined by the municipality")
-    EXPIRED = VacancyState.EXPIRED.value, _("Expired without an answer")
-    OFFERED = VacancyState.OFFERED.value, _("Offered to a citizen")
-    LET = VacancyState.LET.value, _("Let")
-    HANDED_BACK = VacancyState.HANDED_BACK.value, _("Handed back to ordinary letting")
-
-
-OPEN_STATUSES = sorted(s.value for s in OPEN_VACANCY_STATES)
-
-
-class VacancySource(models.TextChoices):
-    REPORT = "report", _("Vacancy report")
-    VOLUNTARY = "voluntary", _("Offered voluntarily by the organisation")
-    HANDHELD = "handheld", _("Answer to a håndholdt request")
-
-
-class OfferStatus(models.TextChoices):
-    PENDING = OfferState.PENDING.value, _("Awaiting the citizen's answer")
-    ACCEPTED = OfferState.ACCEPTED.value, _("Accepted by the citizen")
-    DECLINED = OfferState.DECLINED.value, _("Declined")
-    EXPIRED = OfferState.EXPIRED.value, _("Expired without an answer")
-    WITHDRAWN = OfferState.WITHDRAWN.value, _("Withdrawn by the municipality")
-    REJECTED_BY_ORGANISATION = (
-        OfferState.REJECTED_BY_ORGANISATION.value,
-        _("Nominee rejected by the organisation"),
-    )
-
-
-ACTIVE_OFFER_STATUSES = sorted(s.value for s in ACTIVE_OFFER_STATES)
-
-
-class DeclineReasonChoice(models.TextChoices):
-    CLIENT_LOCATION = DeclineReason.CLIENT_LOCATION.value, _("The citizen: location")
-    CLIENT_SIZE = DeclineReason.CLIENT_SIZE.value, _("The citizen: size or layout")
-    CLIENT_RENT = DeclineReason.CLIENT_RENT.value, _("The citizen: the rent")
-    CLIENT_NOT_READY = DeclineReason.CLIENT_NOT_READY.value, _("The citizen: not ready to move")
-    CLIENT_NO_SHOW = DeclineReason.CLIENT_NO_SHOW.value, _("The citizen: did not come to viewing")
-    CLIENT_NO_RESPONSE = (
-        DeclineReason.CLIENT_NO_RESPONSE.value,
-        _("The citizen: no answer within the deadline"),
-    )
-    CLIENT_OTHER = DeclineReason.CLIENT_OTHER.value, _("The citizen: other reason")
-    PROVIDER_UNSUITABLE = (
-        DeclineReason.PROVIDER_UNSUITABLE.value,
-        _("The municipality: the dwelling does not suit the citizen's needs"),
-    )
-    PROVIDER_SUPPORT_NOT_READY = (
-        DeclineReason.PROVIDER_SUPPORT_NOT_READY.value,
-        _("The municipality: the support is not ready"),
-    )
-    PROVIDER_OTHER = DeclineReason.PROVIDER_OTHER.value, _("The municipality: other reason")
-
-
-class DeclineSideChoice(models.TextChoices):
-    CLIENT = DeclineSide.CLIENT.value, _("Client-declined")
-    PROVIDER = DeclineSide.PROVIDER.value, _("Provider-declined")
-
-
-class RejectionGroundChoice(models.TextChoices):
-    DEBT_WITHOUT_PLAN = (
-        RejectionGround.DEBT_WITHOUT_PLAN.value,
-        _("Debt to the organisation without a repayment plan"),
-    )
-    OVERCROWDING = RejectionGround.OVERCROWDING.value, _("More than 2 persons per room")
-    AREA_RULES = RejectionGround.AREA_RULES.value, _("Rules for the area (allocation rules)")
-
-
-MAX_MONTHLY_RENT = 100_000
-"""The highest rent a vacancy, a stock file or the API takes (kr a month): far above any
-dwelling of the agreement, low enough to catch a typing error."""
-MAX_REMARKS = 2000
-MAX_CLAIM_AMOUNT = 10_000_000
-"""The highest guarantee claim a form, the API or a file takes (kr): far above any guarantee of
-the agreement, low enough to catch a typing error and to fit every database's integer."""
-"""The longest remarks on a vacancy (characters), from the form, a file or the API."""
-REPORT_HORIZON_DAYS = 366
-"""A vacancy is reported within a year of its notice and availability (a date further off is a
-typing error)."""
 
 
 class VacancyQuerySet(OrgScopedQuerySet):
@@ -436,13 +356,6 @@ class Lease(models.Model):
             )
 
 
-class EventKind(models.TextChoices):
-    STATUS = "status", _("Status changed")
-    OFFER = "offer", _("Offer")
-    LEASE = "lease", _("Lease")
-    GUARANTEE = "guarantee", _("Guarantee claim")
-
-
 class VacancyEvent(models.Model):
     """The vacancy's timeline: every transition of the vacancy and of its offers."""
 
@@ -478,17 +391,6 @@ class VacancyEvent(models.Model):
     @property
     def to_label(self) -> str:
         return self._label(self.to_status) if self.to_status else ""
-
-
-class GuaranteeKindChoice(models.TextChoices):
-    MOVE_OUT_REPAIRS = GuaranteeKind.MOVE_OUT_REPAIRS.value, _("Move-out repairs")
-    FIRST_YEAR_ARREARS = GuaranteeKind.FIRST_YEAR_ARREARS.value, _("Arrears in the first period")
-
-
-class ClaimStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Awaiting the municipality")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
 
 
 class GuaranteeClaimQuerySet(OrgScopedQuerySet):

@@ -30,8 +30,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, QuerySet
 
 from anvis.cases.adapters import max_rent_rule, priority_weights
 from anvis.cases.models import (
@@ -42,7 +41,6 @@ from anvis.cases.models import (
     IncomeType,
     LegalBarEvent,
 )
-from anvis.cases.models import Citizen as Person
 from anvis_core.cases import bars as core_bars
 from anvis_core.cases.economy import MaxRentRule, default_max_rent, housing_budget
 from anvis_core.cases.household import age_band, room_need
@@ -52,7 +50,9 @@ from anvis_core.cpr import age_on
 from anvis_core.matching.model import NEEDS, Citizen
 from anvis_core.matching.table import CitizenTable
 
-from .models import Lease, Offer, OfferStatus, Vacancy
+from .models import Offer
+from .pool_versions import DECLINED_STATUSES, Version, content_versions, pg_versions
+from .selectors import running_leases
 
 OPEN_ENDED = dt.date.max
 """``barred_until`` for a bar without an end (a listed benefit still being paid)."""
@@ -84,14 +84,6 @@ CASE_FIELDS = (
     "benefit_income",
     "income_type",
 )
-
-DECLINED_STATUSES = (
-    OfferStatus.DECLINED,
-    OfferStatus.EXPIRED,
-    OfferStatus.REJECTED_BY_ORGANISATION,
-)
-"""Offers that ended with the citizen not taking the dwelling: the same dwelling is not offered
-to the same citizen again (a withdrawn offer has no such consequence)."""
 
 
 def waiting_cases(*, today: dt.date, numbers: Sequence[str] | None = None) -> QuerySet[Case]:
@@ -157,15 +149,6 @@ def _bar_until(
 def _pool_queries(today: dt.date, numbers: Sequence[str] | None) -> tuple[QuerySet[Any], ...]:
     """The queries the citizen pool is read from (:func:`_case_queries` of the waiting cases)."""
     return _case_queries(waiting_cases(today=today, numbers=numbers))
-
-
-def running_leases() -> QuerySet[Lease]:
-    """Leases through the agreement (an accepted offer) whose tenancy is not recorded as ended:
-    the citizen is housed. The tenancy app records the end (``Tenancy.ended_on``); it is read
-    through the relation's name, as this app lies below it."""
-    return Lease.objects.filter(offer__status=OfferStatus.ACCEPTED).filter(
-        Q(tenancy__isnull=True) | Q(tenancy__ended_on__isnull=True)
-    )
 
 
 def _case_queries(qs: QuerySet[Case]) -> tuple[QuerySet[Any], ...]:
@@ -391,95 +374,6 @@ def _build_pool(
     return _pool_of([row[0] for row in rows], _convert([rows, *related], converter))
 
 
-def _row_versions_sql() -> str:
-    """One statement listing (kind, case id, row versions) for the rows a citizen is made of
-    besides the case and its person: children, areas to avoid, legal-bar events, declined
-    offers with the offer's dwelling id, and the leases through the agreement of any case of the
-    citizen with their tenancies; the versions of one kind and case joined in id order.
-    Declined offers of the citizen's earlier cases are not versioned: a closed case holds no
-    active offer (the status page does not close one), so its offers no longer change.
-    The case ids come as one array literal (``= ANY``), so the planner knows how many there are
-    (a subquery's estimate can be far off after bulk loads)."""
-    q = connection.ops.quote_name
-    statuses = ", ".join(["%s"] * len(DECLINED_STATUSES))
-    vacancy = q(Vacancy._meta.db_table)
-    parts = [
-        (1, HouseholdChild, "", ""),
-        (2, AvoidArea, "", ""),
-        (3, LegalBarEvent, "", ""),
-        (
-            4,
-            Offer,
-            ", v.dwelling_id",
-            f"JOIN {vacancy} v ON v.id = r.vacancy_id WHERE r.status IN ({statuses}) AND",
-        ),
-    ]
-    selects = [
-        f"SELECT {kind}, r.case_id, "  # noqa: S608
-        f"string_agg(concat_ws('.', r.id, r.xmin, r.ctid{extra}), ',' ORDER BY r.id) "
-        f"FROM {q(model._meta.db_table)} r {join or 'WHERE'} r.case_id = ANY(%s::bigint[]) "
-        "GROUP BY r.case_id"
-        for kind, model, extra, join in parts
-    ]
-    # The leases of the citizen's cases (any of them) that came through an accepted offer, with
-    # the tenancy that records their end: a lease or tenancy written changes the version.
-    case, offer, lease = (q(m._meta.db_table) for m in (Case, Offer, Lease))
-    tenancy = q(Lease._meta.get_field("tenancy").related_model._meta.db_table)
-    selects.append(
-        "SELECT 5, c.id, "  # noqa: S608
-        "string_agg(concat_ws('.', l.id, l.xmin, l.ctid, t.xmin, t.ctid), ',' ORDER BY l.id) "
-        f"FROM {case} c JOIN {case} s ON s.citizen_id = c.citizen_id "
-        f"JOIN {offer} o ON o.case_id = s.id AND o.status = %s "
-        f"JOIN {lease} l ON l.offer_id = o.id LEFT JOIN {tenancy} t ON t.lease_id = l.id "
-        "WHERE c.id = ANY(%s::bigint[]) GROUP BY c.id"
-    )
-    return " UNION ALL ".join(selects)
-
-
-_CASE, _PERSON = (f'"{m._meta.db_table}"' for m in (Case, Person))
-CASE_VERSION = RawSQL(  # noqa: S611 (table names, no values)
-    f"concat_ws('.', {_CASE}.xmin, {_CASE}.ctid, {_PERSON}.xmin, {_PERSON}.ctid)", ()
-)
-"""The row versions of a case and its person (the query joins the person for the birth date)."""
-
-Version = tuple[str | None, ...] | str
-"""What a case's citizen is made of, compared between requests (:func:`_pg_versions`,
-:func:`_content_versions`)."""
-
-
-def _pg_versions(today: dt.date, numbers: Sequence[str] | None) -> list[tuple[int, Version]]:
-    """(case id, version) of every waiting case in pool order, in two statements. The version
-    holds the system columns ``xmin`` (the transaction that wrote the row version) and ``ctid``
-    (where it lies) of the case, its person and every child, area to avoid, legal-bar event and
-    declined offer of it (with the offer's dwelling id). Every UPDATE writes a new row version,
-    so the pair changes with every write, also with two writes in one transaction."""
-    cases = list(
-        waiting_cases(today=today, numbers=numbers)
-        .annotate(version=CASE_VERSION)
-        .values_list("pk", "version", "citizen__birth_date")
-    )
-    ids = "{" + ",".join([str(pk) for pk, _v, _b in cases]) + "}"
-    related: tuple[dict[int, str], ...] = ({}, {}, {}, {}, {})
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _row_versions_sql(),
-            [ids, ids, ids, *DECLINED_STATUSES, ids, OfferStatus.ACCEPTED, ids],
-        )
-        for kind, key, versions in cursor.fetchall():
-            related[kind - 1][key] = versions
-    return [(pk, (version, *(kind.get(pk) for kind in related))) for pk, version, _birth in cases]
-
-
-def _content_versions(queries: Sequence[list[Any]]) -> list[tuple[int, Version]]:
-    """(case id, version) in pool order where the database has no row versions: the content of
-    every row the citizen is made of (exact, but every row is read)."""
-    related: dict[int, list[Any]] = defaultdict(list)
-    for i, rows in enumerate(queries[1:]):
-        for row in rows:
-            related[row[0]].append((i, row))
-    return [(row[0], repr((row, related.get(row[0])))) for row in queries[0]]
-
-
 @dataclass(frozen=True)
 class _Entry:
     """A cached pool with the versions and conversions it was made of."""
@@ -549,10 +443,10 @@ def load_citizens(
     converter = _Converter(today, rent_ceiling, bar_kinds, weights, rule)
     queries: list[list[Any]] | None = None
     if connection.vendor == "postgresql":
-        versions = _pg_versions(today, numbers)
+        versions = pg_versions(waiting_cases(today=today, numbers=numbers))
     else:
         queries = [list(q) for q in _pool_queries(today, numbers)]
-        versions = _content_versions(queries)
+        versions = content_versions(queries)
     known = entry.converted if entry is not None else {}
     old = entry.versions if entry is not None else {}
     stale = [pk for pk, v in versions if old.get(pk) != v]

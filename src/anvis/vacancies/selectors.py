@@ -22,16 +22,8 @@ from anvis_core.workflow.statement import (
 )
 from anvis_core.workflow.void_rent import VoidRentAccount, VoidRentConvention
 
-from .models import (
-    ClaimStatus,
-    GuaranteeClaim,
-    GuaranteeKindChoice,
-    MonthlyStatement,
-    Offer,
-    Vacancy,
-    VacancyEvent,
-    VacancyStatus,
-)
+from .choices import ClaimStatus, GuaranteeKindChoice, OfferStatus, VacancyStatus
+from .models import GuaranteeClaim, Lease, MonthlyStatement, Offer, Vacancy, VacancyEvent
 
 
 def vacancy_list(*, user: Any, status: str | None = None) -> QuerySet[Vacancy]:
@@ -97,6 +89,16 @@ def inbox(*, user: Any, today: dt.date) -> list[InboxRow]:
 
 def vacancy_timeline(vacancy: Vacancy) -> list[VacancyEvent]:
     return list(vacancy.events.select_related("actor", "offer").order_by("at", "pk"))
+
+
+def running_leases() -> QuerySet[Lease]:
+    """Leases through the agreement (an accepted offer) whose tenancy is not recorded as ended:
+    the citizen is housed (the gate's rule ``housed``, the citizen pool). The tenancy app
+    records the end (``Tenancy.ended_on``); it is read through the relation's name, as this app
+    lies below it."""
+    return Lease.objects.filter(offer__status=OfferStatus.ACCEPTED).filter(
+        Q(tenancy__isnull=True) | Q(tenancy__ended_on__isnull=True)
+    )
 
 
 @dataclass(frozen=True)

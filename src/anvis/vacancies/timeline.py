@@ -13,7 +13,8 @@ from typing import Any
 from anvis.audit.services import acting_user
 from anvis.events import publish
 
-from .models import EventKind, Offer, Vacancy, VacancyEvent
+from .choices import EventKind
+from .models import Offer, Vacancy, VacancyEvent
 
 OFFER_MADE = "offer.made"
 LEASE_REGISTERED = "lease.registered"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from anvis.agreements.labels import WhoseTurn, record_turn
 
-from .models import VacancyStatus
+from .choices import VacancyStatus
 
 
 def vacancy_turn(vacancy: Any) -> WhoseTurn | None:

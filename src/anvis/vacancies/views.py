@@ -36,6 +36,7 @@ from anvis_core.quotas import Quarter
 from anvis_core.workflow import working_days_left
 
 from . import disclosure, gate, selectors, services
+from .choices import ClaimStatus, VacancyStatus
 from .filters import OPEN, VacancyFilter
 from .forms import (
     ClaimDecisionForm,
@@ -48,7 +49,7 @@ from .forms import (
     VacancyHandBackForm,
     VacancyReportForm,
 )
-from .models import ClaimStatus, GuaranteeClaim, Lease, Offer, Vacancy, VacancyStatus
+from .models import GuaranteeClaim, Lease, Offer, Vacancy
 from .tables import VOID_RENT_COLUMNS
 
 LEASE_WRITERS = frozenset({Role.ORGANISATION, Role.ALLOCATION_LEAD, Role.ADMIN})

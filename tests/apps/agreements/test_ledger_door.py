@@ -16,8 +16,9 @@ from django.urls import reverse
 from anvis.agreements import selectors, services
 from anvis.agreements.templatetags.agreements import ledger_vacancies_url
 from anvis.stock.models import Dwelling
+from anvis.vacancies.choices import VacancyStatus
 from anvis.vacancies.filters import VacancyFilter
-from anvis.vacancies.models import Vacancy, VacancyStatus
+from anvis.vacancies.models import Vacancy
 from anvis_core.quotas import Quarter
 
 pytestmark = pytest.mark.django_db

@@ -238,7 +238,7 @@ def test_guarantee_claim_submitted(api: Any, accepted_offer: Offer, agreement: A
     assert response.json()["status"] == "submitted"
     too_much = api("org_a").post("/api/v1/guarantee-claims/", {**claim, "amount": 8_001})
     assert too_much.status_code == 400
-    assert "aftalens maksimum på 20000 kr" in too_much.json()["errors"]["amount"][0]
+    assert "aftalens maksimum (20.000 kr.)" in too_much.json()["errors"]["amount"][0]
     not_covered = api("org_a").post(
         "/api/v1/guarantee-claims/", {**claim, "kind": "first_year_arrears"}
     )

@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from anvis.cases.models import AvoidArea, Case, Citizen, HouseholdChild, LegalBarEvent
 from anvis.tenancy.models import Tenancy
 from anvis.vacancies import adapters, pool
+from anvis.vacancies.choices import DeclineReasonChoice, VacancyStatus
 from anvis.vacancies.gate import score_weights
-from anvis.vacancies.models import DeclineReasonChoice, Lease, Offer, Vacancy, VacancyStatus
+from anvis.vacancies.models import Lease, Offer, Vacancy
 from anvis_core.matching.eligibility import RULES
 from anvis_core.matching.ranking import rank_vacancy
 from tests.core.matching.helpers import assert_same_table

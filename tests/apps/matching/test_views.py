@@ -12,7 +12,8 @@ from anvis.matching.models import OfferExplanation
 from anvis.monitoring.models import DepartmentStatus, MunicipalPlacement
 from anvis.permissions import Role
 from anvis.vacancies import services as flow
-from anvis.vacancies.models import Offer, OfferStatus
+from anvis.vacancies.choices import OfferStatus
+from anvis.vacancies.models import Offer
 
 from .conftest import make_agreement, make_case, open_vacancy
 

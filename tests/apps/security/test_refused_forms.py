@@ -121,7 +121,7 @@ def test_freezing_a_report_needs_a_quarter_that_has_begun(
         reverse("reports:snapshot_create"), {"kvartal": quarter}
     )
     assert response.status_code == 422
-    assert "Vælg et kvartal." in response.content.decode()
+    assert "Kvartal: vælg et af de kvartaler, der tilbydes" in response.content.decode()
     assert not ReportSnapshot.objects.exists()
 
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from anvis.common.exports import Column, csv_bytes, table
-from anvis.vacancies.models import Vacancy, VacancyStatus
+from anvis.vacancies.choices import VacancyStatus
+from anvis.vacancies.models import Vacancy
 
 pytestmark = pytest.mark.django_db
 

@@ -23,14 +23,8 @@ from anvis_core.workflow import (
     check_vacancy_transition,
 )
 
-from ..models import (
-    EventKind,
-    Lease,
-    Offer,
-    OfferStatus,
-    Vacancy,
-    VacancyStatus,
-)
+from ..choices import EventKind, OfferStatus, VacancyStatus
+from ..models import Lease, Offer, Vacancy
 from ..timeline import timeline_add
 
 SYSTEM_EXPIRY = "system:expire_vacancies"

@@ -20,13 +20,8 @@ from anvis_core.workflow.guarantee import (
     check_guarantee_claim,
 )
 
-from ..models import (
-    ClaimStatus,
-    EventKind,
-    GuaranteeClaim,
-    GuaranteeKindChoice,
-    Lease,
-)
+from ..choices import ClaimStatus, EventKind, GuaranteeKindChoice
+from ..models import GuaranteeClaim, Lease
 from ..timeline import timeline_add
 from ._common import (
     _check_org_writer,

@@ -23,15 +23,9 @@ from anvis_core.workflow import (
 )
 
 from .. import gate
-from ..models import (
-    REPORT_HORIZON_DAYS,
-    EventKind,
-    Lease,
-    MonthlyStatement,
-    Offer,
-    OfferStatus,
-    Vacancy,
-)
+from ..choices import EventKind, OfferStatus
+from ..limits import REPORT_HORIZON_DAYS
+from ..models import Lease, MonthlyStatement, Offer, Vacancy
 from ..timeline import timeline_add
 from ._common import (
     _check_org_writer_or_lead,
@@ -125,6 +119,48 @@ def _lease_timelines(*, actor: Any, lease: Lease, vacancy: Vacancy, case: Case) 
     )
 
 
+def _check_lease_dates(
+    signed_on: dt.date, starts_on: dt.date, move_in_on: dt.date, day: dt.date
+) -> None:
+    """The lease's own dates: moved into no earlier than it starts, signed no later than today,
+    and starting and moved into within a year (the void rent runs until the lease starts: a
+    start years ahead would bill the municipality for years; the horizon of a vacancy's
+    availability)."""
+    if move_in_on < starts_on:
+        raise ValidationError(
+            {"move_in_on": _("The move-in date cannot be before the lease starts.")}
+        )
+    if signed_on > day:
+        raise ValidationError(
+            {"signed_on": _("A lease cannot be registered as signed later than today.")}
+        )
+    horizon = day + dt.timedelta(days=REPORT_HORIZON_DAYS)
+    far = {
+        name: _("The date is more than a year ahead (after %(date)s); check it.")
+        % {"date": fmt.date(horizon)}
+        for name, value in (("starts_on", starts_on), ("move_in_on", move_in_on))
+        if value > horizon
+    }
+    if far:
+        raise ValidationError(far)
+
+
+def _check_lease_after_offer(offer: Offer, signed_on: dt.date, starts_on: dt.date) -> None:
+    """Signed and started no earlier than the offer (a lease backdated before the offer would
+    also swallow the void rent owed)."""
+    errors: dict[str, str] = {}
+    if signed_on < offer.offered_on:
+        errors["signed_on"] = _(
+            "The lease cannot be signed before the offer was made (%(date)s)."
+        ) % {"date": fmt.date(offer.offered_on)}
+    if starts_on < offer.offered_on:
+        errors["starts_on"] = _("The lease cannot start before the offer was made (%(date)s).") % {
+            "date": fmt.date(offer.offered_on)
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
 def lease_register(
     *,
     actor: Any,
@@ -140,39 +176,10 @@ def lease_register(
     together: signed between the offer and today, starting no earlier than the offer, moved into
     no earlier than the lease starts."""
     day = _today(today)
-    if move_in_on < starts_on:
-        raise ValidationError(
-            {"move_in_on": _("The move-in date cannot be before the lease starts.")}
-        )
-    if signed_on > day:
-        raise ValidationError(
-            {"signed_on": _("A lease cannot be registered as signed later than today.")}
-        )
-    # The void rent runs until the lease starts: a start years ahead would bill the
-    # municipality for years. The same horizon as a vacancy's availability.
-    horizon = day + dt.timedelta(days=REPORT_HORIZON_DAYS)
-    far = {
-        name: _("The date is more than a year ahead (after %(date)s); check it.")
-        % {"date": fmt.date(horizon)}
-        for name, value in (("starts_on", starts_on), ("move_in_on", move_in_on))
-        if value > horizon
-    }
-    if far:
-        raise ValidationError(far)
+    _check_lease_dates(signed_on, starts_on, move_in_on, day)
     with transaction.atomic():
         vacancy, offer, case = _lock_for_lease(actor, offer)
-        errors: dict[str, str] = {}
-        if signed_on < offer.offered_on:
-            errors["signed_on"] = _(
-                "The lease cannot be signed before the offer was made (%(date)s)."
-            ) % {"date": fmt.date(offer.offered_on)}
-        if starts_on < offer.offered_on:
-            # A lease backdated before the offer would also swallow the void rent owed.
-            errors["starts_on"] = _(
-                "The lease cannot start before the offer was made (%(date)s)."
-            ) % {"date": fmt.date(offer.offered_on)}
-        if errors:
-            raise ValidationError(errors)
+        _check_lease_after_offer(offer, signed_on, starts_on)
         notes = gate.lease_notes(vacancy=vacancy, offered_on=offer.offered_on, day=day)
         before = snapshot(vacancy)
         vacancy.let_from = starts_on

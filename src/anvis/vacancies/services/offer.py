@@ -30,13 +30,8 @@ from anvis_core.workflow import (
 )
 
 from .. import gate
-from ..models import (
-    EventKind,
-    Offer,
-    OfferStatus,
-    Vacancy,
-    VacancyStatus,
-)
+from ..choices import EventKind, OfferStatus, VacancyStatus
+from ..models import Offer, Vacancy
 from ..timeline import timeline_add
 from ._common import (
     _check_org_writer,
@@ -319,6 +314,7 @@ def offer_reject(
                 },
                 code="ground_does_not_apply",
             )
+    check_not_leased(offer)  # the final answer first: the documentation would not change it
     if not note.strip():
         raise ValidationError(
             {"note": _("Describe the ground, e.g. the size of the debt and that no plan exists.")},

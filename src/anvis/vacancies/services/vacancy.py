@@ -30,14 +30,8 @@ from anvis_core.workflow import (
 from anvis_core.workflow.void_rent import VoidRentConvention, void_rent_start
 
 from .. import gate
-from ..models import (
-    EventKind,
-    Offer,
-    OfferStatus,
-    Vacancy,
-    VacancySource,
-    VacancyStatus,
-)
+from ..choices import EventKind, OfferStatus, VacancySource, VacancyStatus
+from ..models import Offer, Vacancy
 from ..timeline import timeline_add
 from ._common import (
     SYSTEM_EXPIRY,
