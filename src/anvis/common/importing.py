@@ -63,7 +63,8 @@ def sorted_errors(errors: Iterable[RowError]) -> list[RowError]:
     return sorted(errors, key=lambda e: (e.line, e.column))
 
 
-_THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
+_THOUSANDS = re.compile(r"-?[1-9]\d{0,2}(\.\d{3})+")
+"""Thousands separated by points (3.450, 1.234.567); a first group of 0 is a decimal (0.500)."""
 
 
 def parse_whole_number(text: str) -> int:

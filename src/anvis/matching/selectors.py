@@ -26,8 +26,9 @@ from anvis.vacancies.labels import reason_json, reason_text
 from anvis.vacancies.models import Offer, Vacancy
 from anvis.vacancies.pool import CitizenPool, load_citizens
 from anvis_core.cases import bars as core_bars
+from anvis_core.matching.domain_form import citizen_json, dwelling_json, policy_json
 from anvis_core.matching.eligibility import RULES, Reason, Rule
-from anvis_core.matching.model import Citizen, Context, Dwelling
+from anvis_core.matching.model import Context, Dwelling
 from anvis_core.matching.ranking import Candidate, Ranking
 from anvis_core.matching.scoring import ScoreWeights
 
@@ -209,46 +210,6 @@ def run_list() -> QuerySet[MatchingRun]:
 # --- the batch snapshot (domain form) -----------------------------------------------------------
 
 
-def _citizen_json(c: Citizen) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "priority": c.priority,
-        "max_rent": c.max_rent,
-        "household_persons": c.household_persons,
-        "min_rooms": c.min_rooms,
-        "needs": sorted(c.needs),
-        "pets": c.pets,
-        "barred_until": c.barred_until.isoformat() if c.barred_until else None,
-        "excluded_districts": sorted(c.excluded_districts),
-        "excluded_departments": sorted(c.excluded_departments),
-        "wished_districts": sorted(c.wished_districts),
-        "wished_departments": sorted(c.wished_departments),
-        "preferred_floors": sorted(c.preferred_floors),
-        "age_band": c.age_band,
-        "declined_units": sorted(c.declined_units),
-    }
-
-
-def _dwelling_json(d: Dwelling) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "rent": d.rent,
-        "rooms": d.rooms,
-        "floor": d.floor,
-        "features": sorted(d.features),
-        "district": d.district,
-        "department": d.department_id,
-        "entrance": d.entrance_id,
-        "organisation": d.organisation_id,
-        "pets_allowed": d.pets_allowed,
-        "designated_area": d.designated_area,
-        "age_group": d.age_group,
-        "available_since": d.available_since.isoformat() if d.available_since else None,
-        "daily_rent": d.daily_rent,
-        "unit": d.unit,
-    }
-
-
 def weights_json(w: ScoreWeights) -> dict[str, Any]:
     return {name: getattr(w, name) for name in ScoreWeights.__dataclass_fields__}
 
@@ -290,13 +251,10 @@ def batch_snapshot(
         "form": "domain",
         "objective": objective,
         "as_of": today.isoformat(),
-        "policy": {
-            "rent_ceiling": ctx.policy.rent_ceiling,
-            "persons_per_room": ctx.policy.persons_per_room,
-        },
+        "policy": policy_json(ctx.policy),
         "weights": weights_json(score_weights()),
-        "citizens": [_citizen_json(c) for c in pool.citizens],
-        "dwellings": [_dwelling_json(d) for d in setting.dwellings],
+        "citizens": [citizen_json(c) for c in pool.citizens],
+        "dwellings": [dwelling_json(d) for d in setting.dwellings],
         "caps": caps,
         "closed_departments": sorted(ctx.closed_departments),
     }

@@ -106,8 +106,8 @@ def period_of(key: str, quarter: Quarter, as_of: dt.date) -> str:
             "balance is cumulative to %(end)s."
         ),
         "money_organisations": _(
-            "%(quarter)s (%(start)s–%(end)s): void rent of the leases that started in the "
-            "quarter and guarantee claims paid in it."
+            "%(quarter)s (%(start)s–%(end)s): void rent of the runs that ended in the quarter "
+            "(by a lease or a hand-back) and guarantee claims paid in it."
         ),
         "retention_km_organisation": _(
             "Every tenancy moved in by %(end)s, followed until %(end)s."

@@ -42,8 +42,11 @@ def notice_from_vacancy_report(event: Event) -> None:
     if lease is None:
         return
     tenancy = tenancy_ensure(lease=lease)
+    # Reported on the report day, dated no later: a notice date ahead is the day the notice is
+    # to take effect, not a day an event can be dated.
+    noticed = min(vacancy.notice_date, vacancy.report_date)
     if TenancyEvent.objects.filter(
-        tenancy=tenancy, kind=EventKind.CANCELLATION, event_date=vacancy.notice_date
+        tenancy=tenancy, kind=EventKind.CANCELLATION, event_date=noticed
     ).exists():
         return
     actor = get_user_model().objects.filter(pk=event.actor_id).first()
@@ -55,11 +58,9 @@ def notice_from_vacancy_report(event: Event) -> None:
         tenancy_event_report(
             actor=actor,
             lease=lease,
-            data=EventInput(
-                kind=CoreKind.CANCELLATION.value, event_date=vacancy.notice_date, note=note
-            ),
+            data=EventInput(kind=CoreKind.CANCELLATION.value, event_date=noticed, note=note),
             source=Source.VACANCY,
-            today=max(vacancy.report_date, vacancy.notice_date),
+            today=vacancy.report_date,
         )
     except (ValidationError, PermissionDenied) as exc:
         # The report stands; the tenancy is left for the organisation to update by hand.

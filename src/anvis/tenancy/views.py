@@ -73,6 +73,7 @@ def tenancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tasks": tasks,
             "municipal": municipal,
             "flags": flags,
+            "not_moved_in": lease.move_in_on > timezone.localdate(),
             "plan": selectors.support_plan_of(tenancy) if tenancy and municipal else None,
             "can_report": bool(services.kinds_for(user))
             and (municipal or can_write_organisation(user, organisation_id))

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
+from anvis.agreements.models import VoidRentPayer
 from anvis_core.quotas import Quarter
 from anvis_core.workflow import working_days_left
 from anvis_core.workflow.statement import (
@@ -118,40 +119,52 @@ class VoidRentLine:
 def settled_void_rent(
     *, start: dt.date, end: dt.date, vacancies: QuerySet[Vacancy] | None = None
 ) -> list[VoidRentLine]:
-    """The one reading of "void rent paid" for a period, for the void-rent page, its download and
-    the steering group's report: the runs the municipality pays (the agreement's payer; void
-    rent the organisation bears itself is no payment) that ended between ``start`` and ``end``
-    (both included), by the lease's start or by the hand-back. Runs still going are not settled:
-    they are "void rent right now" (:func:`void_rent_now`) and the monthly statements."""
-    qs = (vacancies if vacancies is not None else Vacancy.objects.all()).filter(
-        Q(lease__isnull=False, let_from__gte=start, let_from__lte=end)
-        | Q(lease__isnull=True, handed_back_on__gte=start, handed_back_on__lte=end),
-        void_rent_start__isnull=False,
-        void_rent_payer="municipality",
+    """The one reading of void rent settled in a period, for the void-rent page, its download and
+    the steering group's report: the runs the municipality pays (void rent the organisation bears
+    itself is no payment) that ended between ``start`` and ``end`` (both included), by a lease's
+    start (the days and amount settled on the lease) or by a hand-back (the vacancy's account on
+    that day). Runs still going are "void rent right now" (:func:`void_rent_now`); the monthly
+    statements pay the days month by month."""
+    scope = vacancies if vacancies is not None else Vacancy.objects.all()
+    lines = [
+        VoidRentLine(
+            vacancy=lease.vacancy,
+            organisation=lease.vacancy.organisation.name,
+            dwelling=str(lease.vacancy.dwelling),
+            ended_on=lease.starts_on,
+            handed_back=False,
+            days=lease.void_rent_days,
+            amount=lease.void_rent_amount,
+        )
+        for lease in Lease.objects.filter(
+            vacancy__in=scope, starts_on__gte=start, starts_on__lte=end, void_rent_days__gt=0
+        )
+        .exclude(void_rent_payer=VoidRentPayer.ORGANISATION)
+        .select_related("vacancy__organisation", "vacancy__dwelling__entrance")
+    ]
+    handed_back = (
+        scope.filter(
+            lease__isnull=True,
+            handed_back_on__gte=start,
+            handed_back_on__lte=end,
+            void_rent_start__isnull=False,
+        )
+        .exclude(void_rent_payer=VoidRentPayer.ORGANISATION)
+        .select_related("organisation", "dwelling__entrance")
     )
-    lines = []
-    for vacancy in qs.select_related("organisation", "dwelling__entrance", "lease").order_by(
-        "organisation__name", "pk"
-    ):
-        lease = getattr(vacancy, "lease", None)
-        if lease is not None:
-            ended_on, days, amount = lease.starts_on, lease.void_rent_days, lease.void_rent_amount
-        else:
-            assert vacancy.handed_back_on is not None
-            account = vacancy.void_rent_on(vacancy.handed_back_on)
-            if account is None:
-                continue
-            ended_on, days, amount = vacancy.handed_back_on, account.rent.days, account.rent.amount
-        if days > 0:
+    for vacancy in handed_back:
+        assert vacancy.handed_back_on is not None
+        account = vacancy.void_rent_on(vacancy.handed_back_on)
+        if account is not None and account.rent.days > 0:
             lines.append(
                 VoidRentLine(
                     vacancy=vacancy,
                     organisation=vacancy.organisation.name,
                     dwelling=str(vacancy.dwelling),
-                    ended_on=ended_on,
-                    handed_back=lease is None,
-                    days=days,
-                    amount=amount,
+                    ended_on=vacancy.handed_back_on,
+                    handed_back=True,
+                    days=account.rent.days,
+                    amount=account.rent.amount,
                 )
             )
     lines.sort(key=lambda line: (line.organisation, line.ended_on, line.vacancy.pk))
@@ -220,6 +233,8 @@ def void_rent_now(*, user: Any, day: dt.date, organisation_id: int | None = None
             | Q(status=VacancyStatus.LET, let_from__gt=day),
             void_rent_start__isnull=False,
         )
+        # What the municipality pays: void rent the organisation bears itself is not listed.
+        .exclude(void_rent_payer=VoidRentPayer.ORGANISATION)
         .select_related("organisation", "dwelling__entrance")
         .order_by("organisation__name", "void_rent_start", "pk")
     )

@@ -37,6 +37,10 @@ from anvis_core.matching.model import (
 from anvis_core.matching.problem import GroupSpec, Objective, PairProblem, make_problem
 from anvis_core.matching.scoring import ScoreWeights, score_arrays
 from anvis_core.matching.table import CitizenTable
+from anvis_core.rent_ceiling import CeilingBasis, CeilingComparison, CeilingTerms
+
+BASES = tuple(b.value for b in CeilingBasis)
+COMPARISONS = tuple(c.value for c in CeilingComparison)
 
 
 def build_problem(
@@ -124,6 +128,12 @@ CITIZEN_KEYS = frozenset(
         "preferred_floors",
         "age_band",
         "declined_units",
+        "housed_since",
+        "can_pay",
+        "benefit_income",
+        "children",
+        "pensioner",
+        "disability_pension",
     }
 )
 DWELLING_KEYS = frozenset(
@@ -143,8 +153,95 @@ DWELLING_KEYS = frozenset(
         "available_since",
         "daily_rent",
         "unit",
+        "aconto",
+        "area_m2",
+        "ceiling",
     }
 )
+POLICY_KEYS = frozenset(
+    {
+        "rent_ceiling",
+        "persons_per_room",
+        "ceiling_basis",
+        "ceiling_comparison",
+        "agreement_in_force",
+    }
+)
+NOT_IN_BATCH = frozenset({"waiting", "paused_until", "has_active_offer"})
+"""Citizen fields a batch does not carry: every citizen of a batch is waiting, not paused and
+without an active offer (the pool holds only such cases)."""
+
+
+def _optional_date(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def citizen_json(c: Citizen) -> dict[str, Any]:
+    """A citizen in the domain form (the reverse of the reader below: every field the batch's
+    rules read; :data:`NOT_IN_BATCH` aside)."""
+    return {
+        "id": c.id,
+        "priority": c.priority,
+        "max_rent": c.max_rent,
+        "household_persons": c.household_persons,
+        "min_rooms": c.min_rooms,
+        "needs": sorted(c.needs),
+        "pets": c.pets,
+        "barred_until": _optional_date(c.barred_until),
+        "excluded_districts": sorted(c.excluded_districts),
+        "excluded_departments": sorted(c.excluded_departments),
+        "wished_districts": sorted(c.wished_districts),
+        "wished_departments": sorted(c.wished_departments),
+        "preferred_floors": sorted(c.preferred_floors),
+        "age_band": c.age_band,
+        "declined_units": sorted(c.declined_units),
+        "housed_since": _optional_date(c.housed_since),
+        "can_pay": c.can_pay,
+        "benefit_income": c.benefit_income,
+        "children": c.children,
+        "pensioner": c.pensioner,
+        "disability_pension": c.disability_pension,
+    }
+
+
+def dwelling_json(d: Dwelling) -> dict[str, Any]:
+    """A dwelling in the domain form, with the ceiling terms of the version that judged it."""
+    return {
+        "id": d.id,
+        "rent": d.rent,
+        "rooms": d.rooms,
+        "floor": d.floor,
+        "features": sorted(d.features),
+        "district": d.district,
+        "department": d.department_id,
+        "entrance": d.entrance_id,
+        "organisation": d.organisation_id,
+        "pets_allowed": d.pets_allowed,
+        "designated_area": d.designated_area,
+        "age_group": d.age_group,
+        "available_since": _optional_date(d.available_since),
+        "daily_rent": d.daily_rent,
+        "unit": d.unit,
+        "aconto": d.aconto,
+        "area_m2": d.area_m2,
+        "ceiling": None
+        if d.ceiling is None
+        else {
+            "ceiling": d.ceiling.ceiling,
+            "basis": str(d.ceiling.basis),
+            "comparison": str(d.ceiling.comparison),
+        },
+    }
+
+
+def policy_json(p: Policy) -> dict[str, Any]:
+    return {
+        "rent_ceiling": p.rent_ceiling,
+        "persons_per_room": p.persons_per_room,
+        "ceiling_basis": str(p.ceiling_basis),
+        "ceiling_comparison": str(p.ceiling_comparison),
+        "agreement_in_force": p.agreement_in_force,
+    }
 
 
 def _date(value: Any, where: str) -> date:
@@ -191,6 +288,7 @@ def _citizen(c: Any, where: str) -> Citizen:
     if band not in AGE_BANDS:
         fail(f"{where}.age_band: expected one of {', '.join(AGE_BANDS)}, got {band!r}")
     barred = c.get("barred_until")
+    housed = c.get("housed_since")
     try:
         return Citizen(
             id=cid,
@@ -216,6 +314,14 @@ def _citizen(c: Any, where: str) -> Citizen:
             preferred_floors=floors,
             age_band=band,
             declined_units=_strings(c.get("declined_units", []), f"{where}.declined_units"),
+            housed_since=None if housed is None else _date(housed, f"{where}.housed_since"),
+            can_pay=_optional_int(c.get("can_pay"), f"{where}.can_pay"),
+            benefit_income=_optional_int(c.get("benefit_income"), f"{where}.benefit_income"),
+            children=integer(c.get("children", 0), f"{where}.children"),
+            pensioner=_bool(c.get("pensioner", False), f"{where}.pensioner"),
+            disability_pension=_bool(
+                c.get("disability_pension", False), f"{where}.disability_pension"
+            ),
         )
     except ValueError as exc:
         fail(f"{where}: {exc}")
@@ -245,9 +351,34 @@ def _dwelling(d: Any, where: str) -> Dwelling:
             available_since=None if since is None else _date(since, f"{where}.available_since"),
             daily_rent=_non_negative(d.get("daily_rent", 0.0), f"{where}.daily_rent"),
             unit=string(d.get("unit", ""), f"{where}.unit") if d.get("unit") else "",
+            aconto=integer(d.get("aconto", 0), f"{where}.aconto"),
+            area_m2=integer(d.get("area_m2", 0), f"{where}.area_m2"),
+            ceiling=_ceiling(d.get("ceiling"), f"{where}.ceiling"),
         )
     except ValueError as exc:
         fail(f"{where}: {exc}")
+
+
+def _optional_int(value: Any, where: str) -> int | None:
+    return None if value is None else integer(value, where)
+
+
+def _choice(value: Any, allowed: Sequence[str], where: str) -> str:
+    if value not in allowed:
+        fail(f"{where}: expected one of {', '.join(allowed)}, got {value!r}")
+    return str(value)
+
+
+def _ceiling(value: Any, where: str) -> CeilingTerms | None:
+    if value is None:
+        return None
+    value = obj(value, where)
+    only_keys(value, frozenset({"ceiling", "basis", "comparison"}), where)
+    return CeilingTerms(
+        ceiling=integer(required(value, "ceiling", where), f"{where}.ceiling", minimum=1),
+        basis=_choice(value.get("basis", "net"), BASES, f"{where}.basis"),
+        comparison=_choice(value.get("comparison", "at_most"), COMPARISONS, f"{where}.comparison"),
+    )
 
 
 def _caps(value: Any) -> Caps:
@@ -287,12 +418,23 @@ def _weights(value: Any) -> ScoreWeights:
 
 def _policy(value: Any) -> Policy:
     value = obj(value, "policy")
-    only_keys(value, frozenset({"rent_ceiling", "persons_per_room"}), "policy")
+    only_keys(value, POLICY_KEYS, "policy")
     p = Policy()
     return Policy(
         rent_ceiling=integer(value.get("rent_ceiling", p.rent_ceiling), "policy.rent_ceiling"),
         persons_per_room=integer(
             value.get("persons_per_room", p.persons_per_room), "policy.persons_per_room", minimum=1
+        ),
+        ceiling_basis=_choice(
+            value.get("ceiling_basis", p.ceiling_basis), BASES, "policy.ceiling_basis"
+        ),
+        ceiling_comparison=_choice(
+            value.get("ceiling_comparison", p.ceiling_comparison),
+            COMPARISONS,
+            "policy.ceiling_comparison",
+        ),
+        agreement_in_force=_bool(
+            value.get("agreement_in_force", p.agreement_in_force), "policy.agreement_in_force"
         ),
     )
 

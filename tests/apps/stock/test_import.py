@@ -195,7 +195,8 @@ def test_parse_whole_number(text: str, value: int) -> None:
 # A point that is not between groups of three digits is a decimal point (a spreadsheet's number
 # cell), and a fraction is refused: 4450.5 is not 44505 kr, 61.5 m² not 615 m².
 @pytest.mark.parametrize(
-    "text", ["3450,50", "abc", "3,4,5", "", "4450.5", "61.5", "8400.50", "3.45", "12.3456"]
+    "text",
+    ["3450,50", "abc", "3,4,5", "", "4450.5", "61.5", "8400.50", "3.45", "12.3456", "0.500"],
 )
 def test_parse_whole_number_rejects(text: str) -> None:
     with pytest.raises(ValueError):

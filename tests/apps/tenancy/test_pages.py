@@ -105,6 +105,13 @@ def test_a_tenancy_not_yet_moved_into_is_not_running(
     # From the move-in day it runs.
     moved_in = _department_table(org_a, let["move_in"], _risk_by_department(org_a.pk))
     assert moved_in.rows[0][2].value == 1
+    # The tenancy's own page says when, not that the tenant lives there already.
+    detail = client_for("boligorganisation").get(
+        reverse("tenancy:tenancy_detail", args=[let["lease"].pk])
+    )
+    text = detail.content.decode()
+    assert f"Flytter ind {let['move_in'].strftime('%d.%m.%Y')}" in text
+    assert "Bor i boligen" not in text
 
 
 def test_the_governance_pack_says_which_period_each_table_covers(

@@ -44,6 +44,27 @@ def test_a_vacancy_report_tells_the_tenancy_that_the_tenant_gave_notice(
     assert told.count() == before + 1
 
 
+def test_a_notice_date_ahead_is_recorded_on_the_report_day(
+    users: dict[str, Any],
+    let: dict[str, Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A notice that takes effect later is reported now: the event is dated the report day, so
+    the organisation can still report the move-out when it happens."""
+    from anvis.tenancy import services
+
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        _report(users, let, today + dt.timedelta(days=13))
+    event = TenancyEvent.objects.get(tenancy__lease=let["lease"])
+    assert (event.kind, event.event_date) == ("cancellation", today)
+    services.tenancy_event_report(
+        actor=users["boligorganisation"],
+        lease=let["lease"],
+        data=services.EventInput(kind="move_out", event_date=today, move_out_reason="own_wish"),
+    )
+
+
 def test_a_notice_the_organisation_reported_is_not_recorded_twice(
     users: dict[str, Any],
     let: dict[str, Any],

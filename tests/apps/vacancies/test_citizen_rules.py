@@ -241,6 +241,35 @@ def test_an_offered_vacancy_is_not_let_through_the_organisations_own_list(
     assert (vacancy.status, offer.status) == ("offered", "pending")
 
 
+def test_the_organisations_own_letting_starts_after_the_notice_and_within_a_year(
+    users: dict[str, Any], agreement: Any, today: dt.date
+) -> None:
+    """A let date decades ahead kept the dwelling from being reported vacant for decades."""
+    dear = Dwelling.objects.get(entrance__street="Alfavej 1", rent=5600)
+    vacancy = flow.vacancy_report(
+        actor=users["boligorganisation"],
+        dwelling=dear,
+        notice_date=today - dt.timedelta(days=10),
+        available_from=today,
+        report_date=today,
+    )
+    assert vacancy.status == "ordinary"
+    for starts, text in (
+        (dt.date(2099, 12, 31), "mere end et år fremme"),
+        (today - dt.timedelta(days=11), "før lejerens opsigelse"),
+    ):
+        with pytest.raises(ValidationError) as info:
+            flow.vacancy_let_ordinary(
+                actor=users["boligorganisation"], vacancy=vacancy, starts_on=starts, today=today
+            )
+        assert text in info.value.message_dict["starts_on"][0]
+    vacancy.refresh_from_db()
+    assert vacancy.status == "ordinary"
+    flow.vacancy_let_ordinary(
+        actor=users["boligorganisation"], vacancy=vacancy, starts_on=today, today=today
+    )
+
+
 def test_a_leased_offer_stops_counting_against_the_caps_on_the_move_in_day(
     users: dict[str, Any], agreement: Any, cheap: Dwelling, today: dt.date
 ) -> None:

@@ -183,6 +183,8 @@ def test_a_lease_starting_in_an_approved_month_corrects_the_approved_statements(
     page = html.unescape(response.content.decode())
     assert "Den godkendte opgørelse for marts 2026 er rettet med -1.223,02 kr." in page
     assert "Den godkendte opgørelse for april 2026 er rettet med -3.057,53 kr." in page
+    reasons = list(StatementCorrection.objects.values_list("reason", flat=True))
+    assert all(r.startswith(str(cheap)) and "kr.." not in r for r in reasons)
 
 
 def test_the_statement_page_pdf_and_xlsx(

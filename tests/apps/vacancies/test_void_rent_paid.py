@@ -88,7 +88,13 @@ def test_void_rent_the_organisation_bears_is_no_payment(
     flow.vacancy_hand_back(
         actor=users["anvisningsleder"], vacancy=vacancy, reason="Ikke egnet", today=today
     )
-    statement = (
-        client_for("anvisningsleder").get(reverse("vacancies:void_rent")).context["statement"]
+    running = _accepted(
+        users,
+        Dwelling.objects.get(entrance__street="Betavej 2", rent=3100),
+        today - dt.timedelta(days=3),
     )
+    assert running.void_rent_payer == "organisation"
+    context = client_for("anvisningsleder").get(reverse("vacancies:void_rent")).context
+    statement = context["statement"]
     assert statement.lines == [] and statement.total_amount == 0
+    assert context["now"].rows == []  # nor is it void rent the municipality pays right now

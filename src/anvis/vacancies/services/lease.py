@@ -250,9 +250,10 @@ def _correct_approved_statements(
         if owed == frozen:
             continue
         reason = _(
-            "Lease registered %(registered)s, starting %(start)s: the void rent of %(month)s is "
-            "%(owed)s, not the %(approved)s approved."
+            "%(dwelling)s: lease registered %(registered)s, starting %(start)s; the month's void "
+            "rent is %(owed)s instead of the %(approved)s approved (%(month)s)"
         ) % {
+            "dwelling": vacancy.dwelling,
             "registered": fmt.date(day),
             "start": fmt.date(lease.starts_on),
             "month": fmt.month(statement.month),
@@ -263,7 +264,7 @@ def _correct_approved_statements(
             actor=actor, statement=statement, amount=owed - frozen, reason=reason, vacancy=vacancy
         )
         done.append(
-            _("The approved statement of %(month)s is corrected by %(amount)s.")
+            _("The approved statement of %(month)s is corrected by %(amount)s")
             % {"month": fmt.month(statement.month), "amount": fmt.money(owed - frozen)}
         )
     return tuple(done)

@@ -31,6 +31,7 @@ from anvis_core.workflow.void_rent import VoidRentConvention, void_rent_start
 
 from .. import gate
 from ..choices import EventKind, OfferStatus, VacancySource, VacancyStatus
+from ..limits import REPORT_HORIZON_DAYS
 from ..models import Offer, Vacancy
 from ..timeline import timeline_add
 from ._common import (
@@ -301,7 +302,17 @@ def vacancy_hand_back(
 def vacancy_let_ordinary(
     *, actor: Any, vacancy: Vacancy, starts_on: dt.date, today: dt.date | None = None
 ) -> Vacancy:
-    """The organisation has let an ordinary-turn vacancy through its own waiting list."""
+    """The organisation has let an ordinary-turn vacancy through its own waiting list, from
+    ``starts_on``: not before the tenant's notice, and within a year (a date further off would
+    keep the dwelling from being reported vacant again until then)."""
+    horizon = _today(today) + dt.timedelta(days=REPORT_HORIZON_DAYS)
+    if starts_on > horizon:
+        raise ValidationError(
+            {
+                "starts_on": _("The date is more than a year ahead (after %(date)s); check it.")
+                % {"date": fmt.date(horizon)}
+            }
+        )
     with audited("vacancies.let_ordinary", actor=actor) as write:
         vacancy = write.track(_lock_vacancy(vacancy))
         _check_org_writer(actor, vacancy.organisation_id)
@@ -315,6 +326,15 @@ def vacancy_let_ordinary(
                 )
                 % {"status": vacancy.get_status_display()},
                 code="not_ordinary",
+            )
+        if starts_on < vacancy.notice_date:
+            raise ValidationError(
+                {
+                    "starts_on": _(
+                        "The new lease cannot start before the tenant's notice (%(date)s)."
+                    )
+                    % {"date": fmt.date(vacancy.notice_date)}
+                }
             )
         _move_vacancy(vacancy, VacancyState.LET, actor, fmt.date(starts_on))
         vacancy.let_from = starts_on
