@@ -19,6 +19,7 @@ from anvis.vacancies.choices import GuaranteeKindChoice, RejectionGroundChoice, 
 from anvis.vacancies.limits import MAX_MONTHLY_RENT, MAX_REMARKS
 from anvis.vacancies.models import GuaranteeClaim, Lease, Offer, Vacancy, VacancyEvent
 
+from .fields import WholeNumberField
 from .models import EventType, WebhookDelivery, WebhookSubscription
 
 
@@ -49,8 +50,8 @@ class EntranceSerializer(serializers.ModelSerializer):
 
 
 class DwellingSerializer(serializers.ModelSerializer):
-    organisation = serializers.IntegerField(source="entrance.department.organisation_id")
-    department = serializers.IntegerField(source="entrance.department_id")
+    organisation = WholeNumberField(source="entrance.department.organisation_id")
+    department = WholeNumberField(source="entrance.department_id")
     address = serializers.CharField(source="__str__")
 
     class Meta:
@@ -90,7 +91,7 @@ class StockItemSerializer(serializers.Serializer):
     afdelingsnr = serializers.CharField(max_length=20)
     afdeling = serializers.CharField(max_length=200)
     bydel = serializers.CharField(max_length=100, allow_blank=True, **OPTIONAL)
-    byggeaar = serializers.IntegerField(min_value=1600, max_value=2100, **OPTIONAL)
+    byggeaar = WholeNumberField(min_value=1600, max_value=2100, **OPTIONAL)
     adresse = serializers.CharField(max_length=200)
     postnr = serializers.RegexField(r"^\d{4}$", max_length=4)
     by = serializers.CharField(max_length=100)
@@ -98,11 +99,11 @@ class StockItemSerializer(serializers.Serializer):
     etage = serializers.CharField(max_length=10, allow_blank=True, **OPTIONAL)
     doer = serializers.CharField(max_length=10, allow_blank=True, **OPTIONAL)
     type = serializers.ChoiceField(choices=sorted(TYPE_ALIASES), **OPTIONAL)
-    vaerelser = serializers.IntegerField(min_value=1, max_value=20)
-    m2 = serializers.IntegerField(min_value=1, max_value=1000)
-    husleje = serializers.IntegerField(min_value=0, max_value=100_000)
-    aconto = serializers.IntegerField(min_value=0, max_value=100_000, **OPTIONAL)
-    depositum = serializers.IntegerField(min_value=0, max_value=1_000_000, **OPTIONAL)
+    vaerelser = WholeNumberField(min_value=1, max_value=20)
+    m2 = WholeNumberField(min_value=1, max_value=1000)
+    husleje = WholeNumberField(min_value=0, max_value=100_000)
+    aconto = WholeNumberField(min_value=0, max_value=100_000, **OPTIONAL)
+    depositum = WholeNumberField(min_value=0, max_value=1_000_000, **OPTIONAL)
     trinfri = serializers.BooleanField(**OPTIONAL)
     elevator = serializers.BooleanField(**OPTIONAL)
     koerestol = serializers.BooleanField(**OPTIONAL)
@@ -123,9 +124,9 @@ class StockUpsertSerializer(serializers.Serializer):
 
 
 class StockUpsertResultSerializer(serializers.Serializer):
-    rows = serializers.IntegerField()
-    created = serializers.DictField(child=serializers.IntegerField())
-    updated = serializers.DictField(child=serializers.IntegerField())
+    rows = WholeNumberField()
+    created = serializers.DictField(child=WholeNumberField())
+    updated = serializers.DictField(child=WholeNumberField())
 
 
 # --- vacancies ------------------------------------------------------------------------------------
@@ -270,7 +271,7 @@ class OfferCreateSerializer(serializers.Serializer):
     case = serializers.CharField(
         max_length=32, help_text="The case number (S-…), never a CPR number."
     )
-    response_working_days = serializers.IntegerField(min_value=1, max_value=30, required=False)
+    response_working_days = WholeNumberField(min_value=1, max_value=30, required=False)
     viewing_at = serializers.DateTimeField(required=False, allow_null=True)
     soft_confirmed = serializers.BooleanField(
         default=False,
@@ -303,9 +304,7 @@ class VacancyCreateSerializer(serializers.Serializer):
     dwelling = PrimaryKeyRelatedField(queryset=Dwelling.objects.none())
     notice_date = serializers.DateField()
     available_from = serializers.DateField()
-    rent_at_letting = serializers.IntegerField(
-        min_value=0, max_value=MAX_MONTHLY_RENT, required=False
-    )
+    rent_at_letting = WholeNumberField(min_value=0, max_value=MAX_MONTHLY_RENT, required=False)
     remarks = serializers.CharField(required=False, allow_blank=True, max_length=MAX_REMARKS)
     source = serializers.ChoiceField(
         choices=[
@@ -419,7 +418,7 @@ class GuaranteeClaimCreateSerializer(serializers.Serializer):
     lease = PrimaryKeyRelatedField(queryset=Lease.objects.none())
     kind = serializers.ChoiceField(choices=GuaranteeKindChoice.choices)
     event_date = serializers.DateField()
-    amount = serializers.IntegerField(min_value=1, max_value=10_000_000)
+    amount = WholeNumberField(min_value=1, max_value=10_000_000)
     description = serializers.CharField(max_length=5000)
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
@@ -431,24 +430,24 @@ class GuaranteeClaimCreateSerializer(serializers.Serializer):
 
 
 class LedgerFiguresSerializer(serializers.Serializer):
-    eligible = serializers.IntegerField()
+    eligible = WholeNumberField()
     expected = serializers.DecimalField(max_digits=12, decimal_places=2)
-    delivered = serializers.IntegerField(help_text="Accepted + declined + expired.")
-    offered = serializers.IntegerField(help_text="Delivered + pending.")
-    accepted = serializers.IntegerField()
-    declined = serializers.IntegerField()
-    expired = serializers.IntegerField()
-    pending = serializers.IntegerField()
-    ordinary = serializers.IntegerField()
-    withdrawn = serializers.IntegerField(
+    delivered = WholeNumberField(help_text="Accepted + declined + expired.")
+    offered = WholeNumberField(help_text="Delivered + pending.")
+    accepted = WholeNumberField()
+    declined = WholeNumberField()
+    expired = WholeNumberField()
+    pending = WholeNumberField()
+    ordinary = WholeNumberField()
+    withdrawn = WholeNumberField(
         help_text="Municipal turns the organisation let through its own waiting list."
     )
-    extra = serializers.IntegerField()
-    handed_back = serializers.IntegerField(
+    extra = WholeNumberField()
+    handed_back = WholeNumberField(
         help_text="Dwellings the municipality accepted and handed back, under terms that do not "
         "count a hand-back as delivered: not delivered, and not the organisation's own letting."
     )
-    blocked = serializers.IntegerField(
+    blocked = WholeNumberField(
         help_text="Vacancies the municipality could not use on the report day (department "
         "closed by monitoring, stairwell or department cap reached): neither owed nor delivered."
     )
@@ -456,7 +455,7 @@ class LedgerFiguresSerializer(serializers.Serializer):
 
 
 class LedgerRowSerializer(serializers.Serializer):
-    key = serializers.IntegerField()
+    key = WholeNumberField()
     label = serializers.CharField()
     organisation = serializers.CharField()
     quarter = LedgerFiguresSerializer()
@@ -464,7 +463,7 @@ class LedgerRowSerializer(serializers.Serializer):
 
 
 class LedgerSerializer(serializers.Serializer):
-    agreement = serializers.IntegerField()
+    agreement = WholeNumberField()
     quarter = serializers.CharField()
     level = serializers.CharField()
     rows = LedgerRowSerializer(many=True)

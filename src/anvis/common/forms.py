@@ -228,6 +228,8 @@ class NumberFilter(django_filters.NumberFilter):
     is an error naming the filter (400 in the API), not a failed query (SQLite cannot bind it,
     and a decimal escapes Django's own overflow check)."""
 
+    field_class = DecimalNumberField  # "4.500" is four thousand five hundred, as in the forms
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", -MAX_ID - 1)
         kwargs.setdefault("max_value", MAX_ID)

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from anvis.api.access import api_access
+from anvis.api.fields import WholeNumberField
 from anvis.api.idempotency import write_endpoint
 from anvis.api.serializers import PrimaryKeyRelatedField
 from anvis.permissions import TENANCY_FOLLOWERS, is_municipal
@@ -27,7 +28,7 @@ from .selectors import agreement_leases
 
 
 class TenancyEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    lease = serializers.IntegerField(source="tenancy.lease_id", read_only=True)
+    lease = WholeNumberField(source="tenancy.lease_id", read_only=True)
 
     class Meta:
         model = TenancyEvent
@@ -50,10 +51,10 @@ class TenancyEventCreateSerializer(serializers.Serializer):  # type: ignore[type
     lease = PrimaryKeyRelatedField(queryset=Lease.objects.none())
     kind = serializers.ChoiceField(choices=EventKind.choices)
     event_date = serializers.DateField()
-    amount = serializers.IntegerField(
+    amount = WholeNumberField(
         required=False, allow_null=True, min_value=1, max_value=services.MAX_ARREARS
     )
-    months = serializers.IntegerField(
+    months = WholeNumberField(
         required=False, allow_null=True, min_value=1, max_value=services.MAX_MONTHS
     )
     eviction_date = serializers.DateField(required=False, allow_null=True)

@@ -243,6 +243,15 @@ def test_guarantee_claim_submitted(api: Any, accepted_offer: Offer, agreement: A
         "/api/v1/guarantee-claims/", {**claim, "kind": "first_year_arrears"}
     )
     assert not_covered.json()["errors"]["kind"] == ["Aftalen dækker ikke denne type krav."]
+    # An amount sent as Danish text is read as the forms read it: "3.000" is three thousand.
+    texts = api("org_a").post(
+        "/api/v1/guarantee-claims/", {**claim, "amount": "3.000", "event_date": claim["event_date"]}
+    )
+    assert texts.status_code == 201, texts.content
+    assert texts.json()["amount"] == 3_000
+    fraction = api("org_a").post("/api/v1/guarantee-claims/", {**claim, "amount": "4450.5"})
+    assert fraction.status_code == 400 and "amount" in fraction.json()["errors"]
+    GuaranteeClaim.objects.filter(amount=3_000).delete()
     # The other organisation cannot claim on this lease, nor see the claim.
     other = api("org_b").post("/api/v1/guarantee-claims/", claim)
     assert other.status_code == 400 and "lease" in other.json()["errors"]

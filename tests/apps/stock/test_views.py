@@ -43,6 +43,9 @@ def test_filters(client_for: Any, org_a: Any, org_b: Any) -> None:
     response = client.get("/bestand/boliger/", {"max_rent": 3500})
     assert {d.rent for d in response.context["page"]} == {3100}
     assert response.context["page"].paginator.count == 2
+    # Typed as Danes write it, the same filter (not 3 kr and no dwellings).
+    danish = client.get("/bestand/boliger/", {"max_rent": "3.500"})
+    assert danish.context["page"].paginator.count == 2
     body = client.get("/bestand/afdelinger/", {"organisation": org_b.pk}).content.decode()
     assert "Beta Bolig" in body and "Alfa Boligselskab afd." not in body
 
