@@ -38,7 +38,14 @@ from anvis_core.composition import (
     window_start,
 )
 from anvis_core.reports.figures import retained
-from anvis_core.reports.table import Cell, Kind, count, suppress_cell, suppress_parts
+from anvis_core.reports.table import (
+    Cell,
+    Kind,
+    count,
+    nested_counts,
+    suppress_cell,
+    suppress_parts,
+)
 
 from . import compute
 from .compute import assess_departments
@@ -523,7 +530,10 @@ def placement_figures(overview: DepartmentOverview, *, suppressed: bool) -> Plac
     (`suppress_parts`); the outcomes likewise."""
 
     def rows_of(source: list[EntranceRow]) -> list[dict[int, Cell]]:
-        cells = [{m: count(r.counts.get(m, 0)) for m in WINDOWS} for r in source]
+        cells = [
+            dict(zip(WINDOWS, nested_counts([r.counts.get(m, 0) for m in WINDOWS]), strict=True))
+            for r in source
+        ]
         if suppressed:
             for m in WINDOWS:
                 for row, cell in zip(cells, suppress_parts([c[m] for c in cells]), strict=True):
@@ -551,7 +561,8 @@ def placement_figures(overview: DepartmentOverview, *, suppressed: bool) -> Plac
     ]
     total = None
     if overview.totals is not None:
-        cells = {m: count(overview.totals.counts.get(m, 0)) for m in WINDOWS}
+        totals = overview.totals.counts
+        cells = dict(zip(WINDOWS, nested_counts([totals.get(m, 0) for m in WINDOWS]), strict=True))
         if suppressed:
             cells = {m: suppress_cell(c) for m, c in cells.items()}
         total = row(overview.totals, cells, None)
@@ -585,5 +596,5 @@ def department_placement_cells(
         if status is None
         else (status.placements_12, status.placements_24, status.placements_36)
     )
-    cells = tuple(Cell(v, Kind.COUNT) for v in values)
+    cells = nested_counts(values)
     return tuple(suppress_cell(c) for c in cells) if suppressed else cells

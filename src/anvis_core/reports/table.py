@@ -57,6 +57,27 @@ def count(n: int) -> Cell:
     return Cell(n, Kind.COUNT)
 
 
+def nested_counts(values: Sequence[int | None]) -> tuple[Cell, ...]:
+    """Counts of nested windows (placements in 12, 24 and 36 months): each also rests on its
+    difference to every narrower window shown beside it, since the wider less the narrower
+    gives the placements in between (3 in months 25–36 from "<5 5 8" otherwise). A difference of
+    0 tells of no one and is no base: "7 7 7" stays as it is."""
+    return tuple(
+        Cell(
+            value,
+            Kind.COUNT,
+            tuple(
+                value - narrower
+                for narrower in values[:i]
+                if narrower is not None and value != narrower
+            )
+            if value is not None
+            else (),
+        )
+        for i, value in enumerate(values)
+    )
+
+
 def share(numerator: int, denominator: int) -> Cell:
     """numerator / denominator in percent with one decimal (None when the denominator is 0).
 

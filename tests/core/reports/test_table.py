@@ -159,3 +159,18 @@ def test_parts_of_a_shown_total_are_hidden_together() -> None:
     to subtraction, so both are hidden; parts all at 5 or more stay."""
     assert [format_cell(c) for c in suppress_parts([count(6), count(1)])] == ["<5", "<5"]
     assert [format_cell(c) for c in suppress_parts([count(6), count(5)])] == ["6", "5"]
+
+
+def test_nested_windows_hide_what_lies_between_them() -> None:
+    """ "<5 5 8" for 12, 24 and 36 months told 3 placements in months 25–36: a wider window
+    rests on its difference to each narrower one too."""
+    from anvis_core.reports.table import nested_counts, suppress_cell
+
+    shown = [suppress_cell(c) for c in nested_counts([4, 5, 8])]
+    assert [c.suppressed for c in shown] == [True, True, True]
+    shown = [suppress_cell(c) for c in nested_counts([6, 12, 14])]
+    assert [c.value for c in shown] == [6, 12, None]  # 14 - 12 = 2 placements in months 25-36
+    shown = [suppress_cell(c) for c in nested_counts([6, 8, 14])]
+    assert [c.value for c in shown] == [6, None, 14]  # 14 - 6 = 8 is no small count
+    shown = [suppress_cell(c) for c in nested_counts([7, 7, 7])]
+    assert [c.value for c in shown] == [7, 7, 7]  # nobody in between is nobody's figure
