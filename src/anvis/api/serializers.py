@@ -395,6 +395,12 @@ class LeaseCreateSerializer(serializers.Serializer):
 class LeaseResultSerializer(serializers.Serializer):
     lease = LeaseSerializer()
     warnings = serializers.ListField(child=serializers.CharField())
+    corrections = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_(
+            "Approved monthly statements the late lease corrected (a line each, docs/flow.md)."
+        ),
+    )
 
 
 class GuaranteeClaimSerializer(serializers.ModelSerializer):

@@ -189,6 +189,7 @@ def test_lease_and_move_in_registered(api: Any, accepted_offer: Offer) -> None:
     # Whether a support plan exists is social data: not for the organisation (issue #15); the
     # caseworker is told instead.
     assert result["warnings"] == []
+    assert result["corrections"] == []  # no approved statement to correct
     assert "bostøtteplan" not in response.content.decode()
     from anvis.notifications.models import Notification
 

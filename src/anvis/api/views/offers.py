@@ -128,7 +128,12 @@ class LeaseListCreate(generics.ListAPIView):
         )
         # The warnings are social data (whether a support plan exists): municipal callers only.
         warnings = lease_warnings_for(request.user, result.warnings, values["offer"])
-        body = {"lease": s.LeaseSerializer(result.lease).data, "warnings": list(warnings)}
+        body = {
+            "lease": s.LeaseSerializer(result.lease).data,
+            "warnings": list(warnings),
+            # Money between the parties: both may read it, as on the page.
+            "corrections": list(result.corrections),
+        }
         return Response(body, status=status.HTTP_201_CREATED)
 
 
