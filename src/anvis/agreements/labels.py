@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from anvis.common import formats as fmt
 from anvis.stock.models import DwellingType
 from anvis_core.quotas import LedgerStatus, turns_until_next
 
@@ -27,6 +28,8 @@ def ceiling_text(p: dict[str, Any]) -> str:
             if below
             else int(values["rent"]) <= int(values["ceiling"])
         )
+    # Kroner with the thousands separator, as the money pages write them.
+    values = {k: fmt.number(v, 0) if isinstance(v, int | float) else v for k, v in values.items()}
     if within:
         if gross:
             text = (

@@ -123,6 +123,10 @@ def _date(value: str) -> str:
     return fmt.date(dt.date.fromisoformat(value)) if value else ""
 
 
+AMOUNTS = ("rent", "ceiling", "max_rent", "aconto", "benefit", "net", "can_pay")
+"""The params in kroner (their templates write "kr" after them)."""
+
+
 def describe(
     code: str, params: Mapping[str, Any], labels: Mapping[tuple[str, str], str] | None = None
 ) -> str:
@@ -159,6 +163,9 @@ def describe(
         level = p.get("level", "")
         p["unit"] = names.get((level, str(p.get("unit", ""))), p.get("unit", ""))
         p["level"] = LEVEL_LABELS.get(level, level)
+    for key in AMOUNTS:  # kroner with the thousands separator, as every money page writes them
+        if isinstance(p.get(key), int | float):
+            p[key] = fmt.number(p[key], 0)
     template = TEMPLATES.get(code)
     if template is None:
         return _("Rule %(code)s failed.") % {"code": code}

@@ -118,7 +118,7 @@ def test_turn_decide_every_fourth_and_explains(agreement: Any, org_a: Any) -> No
     assert results[3].record.outcome == "pending"
     assert results[3].explanation == (
         "Kommunal tur: 1 af de 4 egnede ledige boliger i dette trin hos boligorganisationen "
-        "er gået til kommunen, andel 25 %. Nettohuslejen på 3100 kr er højst loftet på 5000 kr."
+        "er gået til kommunen, andel 25 %. Nettohuslejen på 3.100 kr er højst loftet på 5.000 kr."
     )
     # 4 Feb 2024 + 7 working days.
     assert results[3].response_deadline == D(2024, 2, 13)
@@ -130,7 +130,7 @@ def test_turn_decide_not_eligible_over_ceiling(agreement: Any, org_a: Any) -> No
     dear = Dwelling.objects.get(entrance__department__organisation=org_a, rent=5600)
     result = services.turn_decide(dwelling=dear, report_date=D(2024, 2, 1))
     assert not result.eligible
-    assert result.explanation == "Ikke egnet: huslejen 5600 kr er over loftet 5000 kr."
+    assert result.explanation == "Ikke egnet: huslejen 5.600 kr er over loftet 5.000 kr."
     assert result.record.outcome == "ordinary"
     assert not TurnCounter.objects.exists()
 

@@ -27,7 +27,7 @@ def test_every_rule_has_a_danish_text_and_label() -> None:
         (
             "rent_over_ceiling",
             {"rent": 5200, "ceiling": 5000},
-            "Huslejen på 5200 kr overstiger aftalens loft på 5000 kr.",
+            "Huslejen på 5.200 kr overstiger aftalens loft på 5.000 kr.",
         ),
         (
             "accessibility",

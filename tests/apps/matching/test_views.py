@@ -39,7 +39,7 @@ def test_ranking_page_ranks_and_explains_in_danish(
     assert "Kandidater til" in page and "Giv tilbud" in page
     assert "Forspring til næste" in page
     assert "Hvorfor ikke: 2 borgere er ikke egnede" in page
-    assert "Huslejen på 3100 kr overstiger borgerens maksimum på 1400 kr." in page
+    assert "Huslejen på 3.100 kr overstiger borgerens maksimum på 1.400 kr." in page
     assert "En husstand på 3 personer skal have mindst 2 værelser" in page
     assert "Boligen har 1 værelse; borgeren skal have mindst 2 værelser." in page
     # The rows shown with names are recorded as personal-data access.

@@ -238,14 +238,14 @@ def test_the_ceiling_is_judged_on_the_rent_at_letting_and_explained(
     # The stock says 3100 kr, the organisation reports 5200 kr at letting: over the ceiling.
     vacancy = report(users, cheap, rent_at_letting=5200)
     assert vacancy.status == "ordinary"
-    assert vacancy.turn_record.explanation == "Ikke egnet: huslejen 5200 kr er over loftet 5000 kr."
+    assert vacancy.turn_record.explanation == "Ikke egnet: huslejen 5.200 kr er over loftet 5.000 kr."
     services.vacancy_let_ordinary(
         actor=users["boligorganisation"], vacancy=vacancy, starts_on=REPORT_DAY
     )
     within = report(users, cheap, report_date=REPORT_DAY + dt.timedelta(days=1))
     assert within.status == "municipal"
     assert within.turn_record.explanation.endswith(
-        "Nettohuslejen på 3100 kr er højst loftet på 5000 kr."
+        "Nettohuslejen på 3.100 kr er højst loftet på 5.000 kr."
     )
 
 
@@ -258,6 +258,6 @@ def test_a_gross_below_ceiling_counts_the_aconto(
     vacancy = report(users, cheap)  # 3100 + 1900 = 5000: not below 5000
     assert vacancy.status == "ordinary"
     assert vacancy.turn_record.explanation == (
-        "Ikke egnet: bruttohuslejen på 5000 kr (husleje 3100 kr + a conto 1900 kr) er ikke under "
-        "loftet på 5000 kr."
+        "Ikke egnet: bruttohuslejen på 5.000 kr (husleje 3.100 kr + a conto 1.900 kr) er ikke under "
+        "loftet på 5.000 kr."
     )

@@ -76,7 +76,7 @@ def test_ineligible_vacancy_is_ordinary_and_explains_why(
     assert vacancy.status == "ordinary"
     assert vacancy.response_deadline is None
     last = VacancyEvent.objects.filter(vacancy=vacancy).last()
-    assert last is not None and "5600" in last.summary
+    assert last is not None and "5.600" in last.summary
 
 
 def test_voluntary_offer_goes_to_the_municipality_and_counts_as_extra(
