@@ -192,6 +192,11 @@ class Setting:
 
     @property
     def rent_ceiling(self) -> int:
+        """The ceiling a citizen with no known maximum rent is judged by: for one vacancy the
+        ceiling of the version that judged it (as the vacancy's own ceiling rule), else the
+        agreement's ceiling on the day."""
+        if len(self.dwellings) == 1 and self.dwellings[0].ceiling is not None:
+            return int(self.dwellings[0].ceiling.ceiling)
         return self.context.policy.rent_ceiling
 
 
