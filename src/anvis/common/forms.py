@@ -35,6 +35,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -174,7 +175,14 @@ def number_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.F
         kwargs.setdefault("form_class", DecimalNumberField)
     elif isinstance(db_field, models.IntegerField) and not db_field.choices:
         kwargs.setdefault("form_class", WholeNumberField)
-    return db_field.formfield(**kwargs)
+    field = db_field.formfield(**kwargs)
+    own = [v for v in db_field.validators if isinstance(v, MinValueValidator | MaxValueValidator)]
+    if field is not None and own:
+        # The model's limits with their own messages ("at least 1 kr a month") instead of the
+        # generic ones Django derives for the field's type ("greater than or equal to 0").
+        kinds = {type(v) for v in own}
+        field.validators = [v for v in field.validators if type(v) not in kinds] + own
+    return field
 
 
 class ModelForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -231,6 +239,9 @@ class NumberFilter(django_filters.NumberFilter):
     field_class = DecimalNumberField  # "4.500" is four thousand five hundred, as in the forms
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The page's filter is a browser number input (it sends plain digits, and nobody types
+        # a CPR number into it); a query string (the API) is read by the Danish rule.
+        kwargs.setdefault("widget", forms.NumberInput)
         kwargs.setdefault("min_value", -MAX_ID - 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)

@@ -150,9 +150,13 @@ def test_a_rent_ceiling_of_0_kr_is_refused_and_the_target_still_compared(
     assert response.status_code == 422
     errors = response.context["form"].errors
     assert errors["rent_ceiling"] == ["Huslejeloftet skal være mindst 1 kr. om måneden."]
-    # The target (3,500 kr) is compared with the ceiling whatever the ceiling is.
-    assert errors["rent_target"] == ["Huslejemålet kan ikke ligge over huslejeloftet."]
+    # A negative ceiling gets the same message, not Django's generic "at least 0".
+    response = client.post(url, _version_data(rent_ceiling="-5"))
+    assert response.context["form"].errors["rent_ceiling"] == [
+        "Huslejeloftet skal være mindst 1 kr. om måneden."
+    ]
     assert agreement.versions.count() == 1
+    # The target (3,500 kr) is compared with any ceiling that is valid.
     response = client.post(url, _version_data(rent_ceiling="3000"))
     assert response.context["form"].errors["rent_target"] == [
         "Huslejemålet kan ikke ligge over huslejeloftet."
