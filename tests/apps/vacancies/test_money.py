@@ -238,7 +238,9 @@ def test_the_ceiling_is_judged_on_the_rent_at_letting_and_explained(
     # The stock says 3100 kr, the organisation reports 5200 kr at letting: over the ceiling.
     vacancy = report(users, cheap, rent_at_letting=5200)
     assert vacancy.status == "ordinary"
-    assert vacancy.turn_record.explanation == "Ikke egnet: huslejen 5.200 kr er over loftet 5.000 kr."
+    assert (
+        vacancy.turn_record.explanation == "Ikke egnet: huslejen 5.200 kr er over loftet 5.000 kr."
+    )
     services.vacancy_let_ordinary(
         actor=users["boligorganisation"], vacancy=vacancy, starts_on=REPORT_DAY
     )
