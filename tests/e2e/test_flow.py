@@ -282,7 +282,13 @@ def test_whole_flow_with_three_people(
     totals = org.locator("table").first.locator("tbody tr", has_text="Alfa Boligselskab")
     assert totals.inner_text().split("\t")[1:] == ["10", amount]
     line = org.locator("table").nth(1).locator("tbody tr", has_text=str(dwelling)).inner_text()
-    assert line.split("\t")[2:] == [available.strftime("%d.%m.%Y"), day, "10", amount]
+    assert line.split("\t")[2:] == [
+        available.strftime("%d.%m.%Y"),
+        day,
+        "Lejekontrakt",
+        "10",
+        amount,
+    ]
 
     # The ledger: one eligible vacancy in the quarter, delivered by being accepted.
     _menu(lead, "Fordelingsregnskab", axe_check)

@@ -68,7 +68,7 @@ def test_the_page_the_download_and_the_report_count_the_same_void_rent(
     assert [(line.vacancy.pk, line.handed_back) for line in statement.lines] == [(handed.pk, True)]
     assert statement.total_amount == account.rent.amount
     page = client.get(url).content.decode()
-    assert "leveret tilbage" in page
+    assert "<td>Tilbagelevering</td>" in page
     csv = client.get(url + "&format=csv").content.decode("utf-8-sig")
     assert "Tilbagelevering" in csv and other.entrance.street not in csv
 
