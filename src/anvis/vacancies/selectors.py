@@ -301,6 +301,29 @@ def guarantee_claims(*, user: Any, quarter: Quarter) -> ClaimTotals:
 # --- monthly statements ---------------------------------------------------------------------------
 
 
+def vacancy_money(v: Vacancy) -> VacancyMoney:
+    """What a monthly statement needs to know of one vacancy."""
+    return VacancyMoney(
+        ref=v.pk,
+        label=str(v.dwelling),
+        monthly_rent=v.rent_at_letting,
+        monthly_aconto=v.aconto_during_vacancy,
+        start=v.void_rent_start,
+        end=v.let_from or v.handed_back_on,
+        convention=v.void_rent_convention or VoidRentConvention.DAILY,
+    )
+
+
+def vacancy_month_owed(*, vacancy: Vacancy, month: dt.date, as_of: dt.date) -> Decimal:
+    """The vacancy's line of the month's statement as it stands on `as_of` (void rent and a
+    conto; 0 when the municipality does not pay it): the same rule as :func:`statement_compute`,
+    for one vacancy instead of the organisation's every one."""
+    if vacancy.void_rent_payer != "municipality" or vacancy.void_rent_start is None:
+        return Decimal("0.00")
+    statement = month_statement(month=month, as_of=as_of, vacancies=[vacancy_money(vacancy)])
+    return sum((line.total for line in statement.lines), Decimal("0.00"))
+
+
 def statement_compute(*, organisation_id: int, month: dt.date, as_of: dt.date) -> MonthStatement:
     """The organisation's statement for the month as it stands on `as_of`: void rent the
     municipality pays (payer: the municipality) per vacancy and the guarantee claims approved in
@@ -326,18 +349,7 @@ def statement_compute(*, organisation_id: int, month: dt.date, as_of: dt.date) -
     return month_statement(
         month=first,
         as_of=as_of,
-        vacancies=[
-            VacancyMoney(
-                ref=v.pk,
-                label=str(v.dwelling),
-                monthly_rent=v.rent_at_letting,
-                monthly_aconto=v.aconto_during_vacancy,
-                start=v.void_rent_start,
-                end=v.let_from or v.handed_back_on,
-                convention=v.void_rent_convention or VoidRentConvention.DAILY,
-            )
-            for v in vacancies
-        ],
+        vacancies=[vacancy_money(v) for v in vacancies],
         guarantees=[
             GuaranteePayment(
                 ref=c.pk,

@@ -228,7 +228,7 @@ def _correct_approved_statements(
     approved: those statements paid void rent for days the lease now says were let. Each such
     month gets a correction line (the frozen lines are never edited) for the difference between
     the vacancy's line as approved and as the month's statement now computes it."""
-    from ..selectors import statement_compute
+    from ..selectors import vacancy_month_owed
 
     approved = MonthlyStatement.objects.filter(
         organisation_id=vacancy.organisation_id, month__gte=lease.starts_on.replace(day=1)
@@ -243,10 +243,7 @@ def _correct_approved_statements(
             ),
             Decimal("0.00"),
         )
-        now = statement_compute(
-            organisation_id=vacancy.organisation_id, month=statement.month, as_of=day
-        )
-        owed = sum((line.total for line in now.lines if line.ref == vacancy.pk), Decimal("0.00"))
+        owed = vacancy_month_owed(vacancy=vacancy, month=statement.month, as_of=day)
         if owed == frozen:
             continue
         reason = _(
