@@ -202,6 +202,7 @@ def _offer_close(
     reason: DeclineReason | None = None,
     ground: RejectionGround | None = None,
     note: str = "",
+    note_required: str = "",
     only_if_overdue: bool = False,
 ) -> bool:
     """End an offer (declined, expired, withdrawn, rejected): the dwelling waits for the next
@@ -215,6 +216,8 @@ def _offer_close(
             write.unchanged()  # answered meanwhile
             return False
         check_not_leased(offer)
+        if note_required and not note.strip():  # the final answer above first
+            raise ValidationError({"note": note_required}, code="documentation_missing")
         summary = ""
         if reason is not None:
             offer.decline_reason = reason.value
@@ -314,12 +317,6 @@ def offer_reject(
                 },
                 code="ground_does_not_apply",
             )
-    check_not_leased(offer)  # the final answer first: the documentation would not change it
-    if not note.strip():
-        raise ValidationError(
-            {"note": _("Describe the ground, e.g. the size of the debt and that no plan exists.")},
-            code="documentation_missing",
-        )
     _offer_close(
         actor=actor,
         offer=offer,
@@ -327,5 +324,6 @@ def offer_reject(
         day=day,
         ground=code,
         note=note,
+        note_required=_("Describe the ground, e.g. the size of the debt and that no plan exists."),
     )
     return Offer.objects.get(pk=offer.pk)
