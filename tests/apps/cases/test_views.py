@@ -243,6 +243,9 @@ def test_amounts_are_read_as_danes_type_them(client_for: Any, case: Any) -> None
     assert (case.income_amount, case.housing_benefit) == (12_000, 1_250)
     page = client.get(url).content.decode()
     assert 'value="12000"' in page and 'inputmode="numeric"' in page
+    client.post(url, {**data, "income_amount": "12.000", "benefit_income": "180.000"})
+    shown = client.get(reverse("cases:case_economy", args=[case.pk])).content.decode()
+    assert "180.000 kr. om året" in shown
 
 
 def test_notes_are_encrypted_and_shown_on_the_timeline(client_for: Any, case: Any) -> None:
