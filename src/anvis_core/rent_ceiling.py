@@ -11,7 +11,8 @@ The rent judged is the rent at letting the organisation reports for the vacancy,
 stock record. The turn engine (`anvis_core.quotas.turns.check_turn_eligibility`), the
 placement gate's rule ``rent_over_ceiling`` (`anvis_core.matching.eligibility`) and the policy
 simulator (which dwellings can reach the municipality, `anvis_core.simulation.stock`) all call
-`judge_rent_ceiling`. Production amounts are whole kroner; the simulator's synthetic rents are
+`judge_rent_ceiling` (the simulator, on arrays of rents, its two steps `judged_rent` and
+`within_ceiling`). Production amounts are whole kroner; the simulator's synthetic rents are
 fractional, so the amounts are typed as numbers (an int is a float to the type checker).
 """
 
@@ -19,7 +20,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+
+Rent = TypeVar("Rent", float, "NDArray[np.float64]")
+"""One amount, or an array of them (the simulator judges its whole stock at once)."""
 
 
 class CeilingBasis(StrEnum):
@@ -66,11 +75,29 @@ class CeilingJudgement:
 def judge_rent_ceiling(*, rent: float, aconto: float = 0, terms: CeilingTerms) -> CeilingJudgement:
     """Is the monthly rent within the agreement's ceiling, on the agreement's basis and
     comparison?"""
+    judged = judged_rent(rent, aconto, terms)
+    within = bool(within_ceiling(judged, terms))
+    return CeilingJudgement(rent=rent, aconto=aconto, judged=judged, terms=terms, within=within)
+
+
+def judged_rent(rent: Rent, aconto: Rent, terms: CeilingTerms) -> Rent:
+    """The rent compared with the ceiling: the net rent, or with the a conto on a gross basis.
+    Works on one amount or elementwise on arrays of them (the simulator's stock)."""
+    _check(terms)
+    return rent + aconto if terms.basis == CeilingBasis.GROSS else rent
+
+
+def within_ceiling(judged: Rent, terms: CeilingTerms) -> Any:
+    """Whether the judged rent (:func:`judged_rent`) is within the ceiling: ``bool`` for one
+    amount, a boolean array for an array (the comparison is elementwise)."""
+    _check(terms)
+    if terms.comparison == CeilingComparison.BELOW:
+        return judged < terms.ceiling
+    return judged <= terms.ceiling
+
+
+def _check(terms: CeilingTerms) -> None:
     if terms.basis not in BASES:
         raise ValueError(f"unknown ceiling basis {terms.basis!r}")
     if terms.comparison not in COMPARISONS:
         raise ValueError(f"unknown ceiling comparison {terms.comparison!r}")
-    judged = rent + aconto if terms.basis == CeilingBasis.GROSS else rent
-    below = terms.comparison == CeilingComparison.BELOW
-    within = judged < terms.ceiling if below else judged <= terms.ceiling
-    return CeilingJudgement(rent=rent, aconto=aconto, judged=judged, terms=terms, within=within)

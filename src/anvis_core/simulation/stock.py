@@ -3,9 +3,9 @@
 `generate_stock` builds a synthetic stock from a few parameters (documented in
 docs/simulation.md); `stock_from_dwellings` takes dwellings given one by one (e.g. the
 database's stock, converted to `DwellingSpec` by the web layer). `Stock.under_agreement` says
-which dwellings the agreement covers: a covered type and a rent within the ceiling, judged
-dwelling by dwelling by `anvis_core.rent_ceiling.judge_rent_ceiling` (the one judgement the turn
-engine and the placement gate also make).
+which dwellings the agreement covers: a covered type and a rent within the ceiling, judged by
+the two steps of `anvis_core.rent_ceiling.judge_rent_ceiling` (the one judgement the turn engine
+and the placement gate also make) on the whole stock's arrays at once.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from anvis_core.rent_ceiling import CeilingTerms, judge_rent_ceiling
+from anvis_core.rent_ceiling import CeilingTerms, judged_rent, within_ceiling
 
 from .scenario import (
     DwellingSpec,
@@ -70,20 +70,16 @@ class Stock:
 
     def under_agreement(self, regime: RegimeSpec) -> BoolArray:
         """The dwellings of a covered type whose rent is within the ceiling on the regime's
-        basis (net, or gross with the a conto) and comparison (at most, or below): each judged
-        by `judge_rent_ceiling`."""
+        basis (net, or gross with the a conto) and comparison (at most, or below), judged by
+        the steps of `judge_rent_ceiling` on the whole stock at once."""
         out = self.covered(regime.covered_types)
         terms = CeilingTerms(
             ceiling=regime.rent_ceiling,
             basis=regime.rent_ceiling_basis,
             comparison=regime.rent_ceiling_comparison,
         )
-        idx = np.flatnonzero(out)
-        within = [
-            judge_rent_ceiling(rent=rent, aconto=aconto, terms=terms).within
-            for rent, aconto in zip(self.rent[idx].tolist(), self.aconto[idx].tolist(), strict=True)
-        ]
-        out[idx] = np.asarray(within, dtype=np.bool_)
+        judged = judged_rent(self.rent, self.aconto, terms)
+        out &= within_ceiling(judged, terms)
         return out
 
     def summary(self, *, eligible: BoolArray) -> dict[str, Any]:
