@@ -16,6 +16,7 @@ commits; each reads what was committed and composes the text in Danish.
 | `offer.accepted` … `offer.rejected_by_organisation` | the caseworker who made it, leads | next candidate |
 | `offer.declined/expired` | the organisation's staff | wait for the next nominee (vacancy page) |
 | `lease.warnings_withheld` | the case's caseworker (else the leads) | the case |
+| `statement.corrected` | allocation leads, the organisation's staff | see the corrected statement |
 
 The person who took the step is never told about it. The organisations' texts never name the
 citizen, not even by case number; the municipality's name the case number only. Deadline
@@ -39,6 +40,7 @@ from anvis.common import formats as fmt
 from anvis.events import Event, subscribe
 from anvis.permissions import Role
 from anvis.vacancies.choices import OfferStatus, VacancyStatus
+from anvis.vacancies.links import statement_url
 from anvis.vacancies.models import Offer, Vacancy
 from anvis_core.workflow import DeclineSide
 
@@ -395,6 +397,35 @@ def lease_warnings(event: Event) -> None:
     )
 
 
+# --- statements -----------------------------------------------------------------------------------
+
+
+def statement_corrected(event: Event) -> None:
+    """A correction line was added to an approved monthly statement, by the lead or by the flow
+    (a lease registered late for a month already approved): the allocation leads, who pay, and
+    the organisation's staff, who are paid, are told the month, the amount and the reason."""
+    from anvis.vacancies.models import StatementCorrection
+
+    def build() -> Message | None:
+        c = StatementCorrection.objects.select_related("statement__organisation").get(
+            pk=event.data["correction_id"]
+        )
+        statement = c.statement
+        recipients = allocation_lead_ids() | organisation_staff_ids(statement.organisation_id)
+        values = {
+            "organisation": statement.organisation,
+            "month": fmt.month(statement.month),
+            "amount": fmt.money(c.amount),
+            "reason": c.reason,
+        }
+        title = _("Approved statement corrected: %(organisation)s, %(month)s") % values
+        body = _("A correction of %(amount)s is added: %(reason)s") % values
+        link = statement_url(statement.organisation_id, statement.month)
+        return _without(recipients, event.actor_id), Kind.STATEMENT_CORRECTED, title, body, link
+
+    _send(build)
+
+
 def register() -> None:
     """Subscribe the hand-offs to the flow's events (from `NotificationsConfig.ready`)."""
     subscribe("vacancy.reported", vacancy_reported)
@@ -413,3 +444,4 @@ def register() -> None:
     # inside its idempotency transaction, and the caseworker must be told exactly when the lease
     # stands.
     subscribe("lease.warnings_withheld", lease_warnings, in_transaction=True)
+    subscribe("statement.corrected", statement_corrected)

@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     NOMINEE_NAMED = "nominee_named", _("Citizen nominated")
     CITIZEN_ANSWERED = "citizen_answered", _("Citizen's answer")
     LEASE_EXPECTED = "lease_expected", _("Lease expected")
+    STATEMENT_CORRECTED = "statement_corrected", _("Approved statement corrected")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

@@ -13,9 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from anvis.common.exports import file_response
@@ -25,6 +23,7 @@ from anvis_core.workflow.statement import as_record
 
 from . import selectors, services
 from .forms import StatementChoiceForm, StatementCorrectionForm, StatementOverviewForm
+from .links import statement_url
 from .models import MonthlyStatement
 
 PDF = "application/pdf"
@@ -104,8 +103,7 @@ def _previous_month(day: dt.date) -> dt.date:
 
 
 def _page_url(organisation_id: int, month: dt.date) -> str:
-    query = urlencode({"organisation": organisation_id, "month": month.strftime("%Y-%m")})
-    return f"{reverse('vacancies:statement')}?{query}"
+    return statement_url(organisation_id, month)
 
 
 def _filename(shown: Shown, ext: str) -> str:

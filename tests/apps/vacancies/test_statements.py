@@ -15,6 +15,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from anvis.notifications.models import Notification
 from anvis.vacancies import selectors, services
 from anvis.vacancies.models import MonthlyStatement, StatementCorrection
 from anvis_core.workflow.statement import content_hash
@@ -78,7 +79,7 @@ def test_statements_over_a_month_boundary(handed_back: Any, org_a: Any) -> None:
 
 
 def test_approve_freezes_with_a_hash_and_corrections_are_new_lines(
-    users: dict[str, Any], handed_back: Any, org_a: Any
+    users: dict[str, Any], handed_back: Any, org_a: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     lead = users["anvisningsleder"]
     with pytest.raises(ValidationError) as exc:
@@ -112,20 +113,36 @@ def test_approve_freezes_with_a_hash_and_corrections_are_new_lines(
         "reason": ["Angiv begrundelsen for rettelsen."],
         "amount": ["En rettelse kan ikke være 0 kr."],
     }
-    services.statement_correct(
-        actor=lead, statement=frozen, amount=Decimal("-611.51"), reason="Start 10.03 aftalt"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.statement_correct(
+            actor=lead, statement=frozen, amount=Decimal("-611.51"), reason="Start 10.03 aftalt"
+        )
     assert StatementCorrection.objects.get().amount == Decimal("-611.51")
     assert MonthlyStatement.objects.get().content_hash == statement.content_hash
+    # The organisation, which is paid, is told; the lead who wrote it is not; nor is the other
+    # organisation.
+    told = Notification.objects.filter(kind="statement_corrected")
+    assert list(told.values_list("recipient", "title", "body")) == [
+        (
+            users["boligorganisation"].pk,
+            "Godkendt månedsopgørelse rettet: Alfa Boligselskab, marts 2026",
+            "Der er tilføjet en rettelse på -611,51 kr.: Start 10.03 aftalt",
+        )
+    ]
 
 
 def test_a_lease_starting_in_an_approved_month_corrects_the_approved_statements(
-    users: dict[str, Any], agreement: Any, cheap: Any, org_a: Any, client_for: Any
+    users: dict[str, Any],
+    agreement: Any,
+    cheap: Any,
+    org_a: Any,
+    client_for: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     """Void rent for March and April was approved while the dwelling stood empty; the lease,
     registered in May, started on 20 March. Each approved month gets a correction line for
     what it paid too much; the frozen statements are not touched; the person registering is
-    told."""
+    told on the page, and the allocation lead, who pays, by a notification."""
     from anvis.cases.services import case_create
 
     vacancy = services.vacancy_report(
@@ -167,11 +184,12 @@ def test_a_lease_starting_in_an_approved_month_corrects_the_approved_statements(
     hashes = {march.content_hash, april.content_hash}
 
     client = client_for("boligorganisation")
-    response = client.post(
-        reverse("vacancies:lease_create", args=[offer.pk]),
-        {"signed_on": "2026-05-02", "starts_on": "2026-03-20", "move_in_on": "2026-03-20"},
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("vacancies:lease_create", args=[offer.pk]),
+            {"signed_on": "2026-05-02", "starts_on": "2026-03-20", "move_in_on": "2026-03-20"},
+            follow=True,
+        )
     assert response.status_code == 200
     # 04.03–19.03 is 16 days: 1630.68 owed instead of 2853.70; April nothing instead of 3057.53.
     corrections = {
@@ -185,6 +203,21 @@ def test_a_lease_starting_in_an_approved_month_corrects_the_approved_statements(
     assert "Den godkendte opgørelse for april 2026 er rettet med -3.057,53 kr." in page
     reasons = list(StatementCorrection.objects.values_list("reason", flat=True))
     assert all(r.startswith(str(cheap)) and "kr.." not in r for r in reasons)
+    told = Notification.objects.filter(kind="statement_corrected")
+    # the lead, once per corrected month; not the organisation's user who registered the lease
+    assert sorted(n.title for n in told.filter(recipient=lead)) == [
+        "Godkendt månedsopgørelse rettet: Alfa Boligselskab, april 2026",
+        "Godkendt månedsopgørelse rettet: Alfa Boligselskab, marts 2026",
+    ]
+    assert not told.filter(recipient=users["boligorganisation"]).exists()
+    assert not told.exclude(recipient=lead).exists()
+    march_note = told.get(title__endswith="marts 2026")
+    assert march_note.body.startswith("Der er tilføjet en rettelse på -1.223,02 kr.: ")
+    assert (
+        march_note.link == f"{reverse('vacancies:statement')}?organisation={org_a.pk}&month=2026-03"
+    )
+    page = html.unescape(client_for("anvisningsleder").get(march_note.link).content.decode())
+    assert "-1.223,02" in page
 
 
 def test_the_statement_page_pdf_and_xlsx(

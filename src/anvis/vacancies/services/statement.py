@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from anvis.audit.services import audited
 from anvis.common import formats as fmt
+from anvis.events import publish
 from anvis.permissions import LEAD, user_has_role
 from anvis_core.workflow.statement import as_record, content_hash
 
@@ -117,5 +118,12 @@ def correction_write(
                 reason=reason,
                 created_by=_user(actor),
             )
+        )
+        # An approved statement has been paid on: whoever pays or is paid learns of the change.
+        publish(
+            "statement.corrected",
+            actor=actor,
+            organisation_id=statement.organisation_id,
+            correction_id=correction.pk,
         )
     return correction
