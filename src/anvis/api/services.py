@@ -228,7 +228,7 @@ def webhook_subscription_create(
     if unknown:
         raise ValidationError({"event_types": _("Unknown event type: %s") % ", ".join(unknown)})
     with audited("api.webhook_subscribe", actor=actor) as write:
-        subscription = write.created(
+        subscription = write.insert(
             WebhookSubscription(
                 organisation=organisation,
                 url=url,
@@ -236,8 +236,6 @@ def webhook_subscription_create(
                 event_types=list(event_types or []),
             )
         )
-        subscription.full_clean()
-        subscription.save()
     return subscription
 
 

@@ -205,6 +205,12 @@ class AuditedWrite:
         self.instance, self.before = instance, None
         return instance
 
+    def insert(self, instance: M, *, exclude: list[str] | None = None) -> M:
+        """A new row, checked (`full_clean`, but for the `exclude`d fields) and saved."""
+        instance.full_clean(exclude=exclude)
+        instance.save()
+        return self.created(instance)
+
     def unchanged(self) -> None:
         """Nothing was changed after all: no audit row."""
         self.recorded = True

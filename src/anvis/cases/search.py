@@ -11,14 +11,7 @@ from django.utils.translation import gettext as _
 
 from anvis.audit.services import Purpose, citizens_read
 from anvis.common import formats as fmt
-from anvis.common.search import (
-    LIMIT,
-    MIN_CHARS,
-    Suggestion,
-    search_text,
-    suggestions_response,
-    words,
-)
+from anvis.common.search import Suggestion, suggestions_answer, words
 from anvis.permissions import MUNICIPAL, POST_ONLY, access
 
 from .models import Case
@@ -47,12 +40,13 @@ def case_suggestion(case: Case) -> Suggestion:
 
 @access(MUNICIPAL, deny_status=404, methods=POST_ONLY)
 def case_suggestions(request: HttpRequest) -> HttpResponse:
-    text = search_text(request)
-    if len(text) < MIN_CHARS:
-        return suggestions_response([])
-    cases = list(case_search(case_queryset(user=request.user), text)[:LIMIT])
-    suggested_cases_logged(request, cases, what="case.search")
-    return suggestions_response(case_suggestion(c) for c in cases)
+    return suggestions_answer(
+        request,
+        case_queryset(user=request.user),
+        case_search,
+        case_suggestion,
+        shown=lambda cases: suggested_cases_logged(request, cases, what="case.search"),
+    )
 
 
 def suggested_cases_logged(request: HttpRequest, cases: list[Case], *, what: str) -> None:

@@ -19,30 +19,32 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 
+def _local(value: Any) -> Any:
+    """An aware moment in local time; a naive one, a day or a time as it is."""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
 def date(value: dt.date | None) -> str:
     """A day, short: ``04.12.2026`` in Danish."""
     if value is None:
         return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-    return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return formats.date_format(_local(value), "SHORT_DATE_FORMAT")
 
 
 def datetime(value: dt.datetime | None) -> str:
     """A moment to the minute in local time: ``04.12.2026 14:30``."""
     if value is None:
         return ""
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return formats.date_format(value, "SHORT_DATETIME_FORMAT")
+    return formats.date_format(_local(value), "SHORT_DATETIME_FORMAT")
 
 
 def timestamp(value: dt.datetime | None) -> str:
     """A moment to the second in local time (audit and operations pages)."""
     if value is None:
         return ""
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
+    value = _local(value)
     return f"{date(value)} {formats.time_format(value, 'H:i:s')}"
 
 
@@ -50,9 +52,7 @@ def time(value: dt.time | dt.datetime | None) -> str:
     """A time of day: ``14:30`` in Danish."""
     if value is None:
         return ""
-    if isinstance(value, dt.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return formats.time_format(value, "TIME_FORMAT")
+    return formats.time_format(_local(value), "TIME_FORMAT")
 
 
 def month(value: dt.date | None) -> str:

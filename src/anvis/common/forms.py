@@ -247,6 +247,14 @@ class NumberFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class DateFilter(django_filters.DateFilter):
+    """django-filter's date filter with the browser's date picker."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        super().__init__(*args, **kwargs)
+
+
 class AnyBooleanWidget(BooleanWidget):
     """Yes/no filter whose empty choice reads "Any" ("Alle"), not "Unknown": an empty filter
     means every row, not rows whose value is unknown."""

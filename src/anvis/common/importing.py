@@ -199,6 +199,22 @@ class Cells:
             self.err(column, _("may be at most %(n)d characters") % {"n": max_length})
         return value
 
+    def choice(self, column: str, words: Mapping[str, T], *, required: bool = True) -> T | None:
+        """One of the file's `words` (any case) for a value; the error lists the words in their
+        ASCII spellings. None when the cell is bad, or empty and not `required`."""
+        raw = self.raw(column).lower()
+        if not raw and not required:
+            return None
+        value = words.get(raw)
+        if value is None:
+            listed = ", ".join(sorted(w for w in words if w.isascii()))
+            self.err(
+                column,
+                _("must be one of %(choices)s (got '%(value)s')")
+                % {"choices": listed, "value": raw},
+            )
+        return value
+
     def integer(
         self,
         column: str,

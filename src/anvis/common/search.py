@@ -64,6 +64,26 @@ def suggestions_response(suggestions: Iterable[Suggestion]) -> JsonResponse:
     return response
 
 
+def suggestions_answer(
+    request: HttpRequest,
+    queryset: Any,
+    search: Callable[[Any, str], Any],
+    suggest: Callable[[Any], Suggestion],
+    *,
+    shown: Callable[[list[Any]], None] | None = None,
+) -> JsonResponse:
+    """A kind's endpoint answers: nothing before `MIN_CHARS` characters are typed, else the first
+    `LIMIT` rows of `queryset` that `search` finds, as `suggest` writes them; `shown` is given
+    the rows first (the citizens' endpoints log them as personal-data reads)."""
+    text = search_text(request)
+    if len(text) < MIN_CHARS:
+        return suggestions_response([])
+    rows = list(search(queryset, text)[:LIMIT])
+    if shown is not None:
+        shown(rows)
+    return suggestions_response(suggest(row) for row in rows)
+
+
 class SearchText(str):
     """What the visible text field sent when no suggestion was chosen (no JavaScript, or the
     user typed and submitted)."""

@@ -8,23 +8,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anvis.common.forms import CharFilter
-from anvis.common.widgets import FastSelect
-from anvis.stock.models import Department, HousingOrganisation
+from anvis.stock.filters import OrganisationChoiceFilter, UserFilterSet
+from anvis.stock.models import Department
 
 from .compute import designations_on
 from .models import DesignationKind, Status
 
 
-class MonitoringDepartmentFilter(django_filters.FilterSet):
+class MonitoringDepartmentFilter(UserFilterSet):
     q = CharFilter(label=_("Search"), method="search")
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=Status.choices, field_name="monitoring_status__status"
     )
-    organisation = django_filters.ModelChoiceFilter(
-        label=_("Housing organisation"),
-        queryset=HousingOrganisation.objects.none(),
-        widget=FastSelect,
-    )
+    organisation = OrganisationChoiceFilter()
     designation = django_filters.ChoiceFilter(
         label=_("On the latest list as"), choices=DesignationKind.choices, method="designated"
     )
@@ -32,10 +28,6 @@ class MonitoringDepartmentFilter(django_filters.FilterSet):
     class Meta:
         model = Department
         fields: list[str] = []
-
-    def __init__(self, *args, user=None, **kwargs):  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        self.filters["organisation"].queryset = HousingOrganisation.objects.restrict(user)
 
     def search(self, queryset, name, value):  # type: ignore[no-untyped-def]
         return queryset.filter(Q(name__icontains=value) | Q(number__iexact=value))

@@ -50,9 +50,7 @@ def placement_register(
             placed_on=placed_on,
             case_ref=case_ref,
         )
-        placement.full_clean()
-        placement.save()
-        write.created(placement)
+        write.insert(placement)
     return placement
 
 

@@ -28,6 +28,7 @@ deadline; a deadline that passes is told by the expiry's event above.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -50,19 +51,30 @@ from .services import allocation_lead_ids, notify, organisation_staff_ids
 Message = tuple[set[int], str, str, str, str]
 
 
-def _send(build: Callable[[], Message | None]) -> None:
-    """Compose the notification in Danish and create it for its recipients."""
-    with translation.override("da"):
-        message = build()
-    if message is None:
-        return
-    recipient_ids, kind, title, body, link = message
-    if recipient_ids:
-        notify(recipient_ids=recipient_ids, kind=kind, title=title, body=body, link=link)
+def _handoff(build: Callable[[Event], Message | None]) -> Callable[[Event], None]:
+    """The event's handler: compose the notification in Danish (`build` answers None where no
+    one is told) and create it for its recipients."""
+
+    @functools.wraps(build)
+    def handler(event: Event) -> None:
+        with translation.override("da"):
+            message = build(event)
+        if message is None:
+            return
+        recipient_ids, kind, title, body, link = message
+        if recipient_ids:
+            notify(recipient_ids=recipient_ids, kind=kind, title=title, body=body, link=link)
+
+    return handler
 
 
 def _without(ids: Iterable[int], actor_id: int | None) -> set[int]:
     return {pk for pk in ids if pk != actor_id}
+
+
+def _organisation_staff(organisation_id: int, event: Event) -> set[int]:
+    """The organisation's staff, but not the one who took the step."""
+    return _without(organisation_staff_ids(organisation_id), event.actor_id)
 
 
 def caseworker_ids() -> set[int]:
@@ -103,25 +115,22 @@ def _offer(event: Event) -> Offer:
 # --- vacancies ------------------------------------------------------------------------------------
 
 
-def vacancy_reported(event: Event) -> None:
+@_handoff
+def vacancy_reported(event: Event) -> Message | None:
     """A vacancy went to the municipality: the allocation leads are told."""
-
-    def build() -> Message | None:
-        v = _vacancy(event)
-        if v.status != VacancyStatus.MUNICIPAL:
-            return None
-        title = _("New municipal vacancy: %(dwelling)s") % {"dwelling": v.dwelling}
-        body = _(
-            "%(organisation)s has reported a vacancy available from %(available)s. "
-            "The municipality must answer by %(deadline)s."
-        ) % {
-            "organisation": v.organisation,
-            "available": _date(v.available_from),
-            "deadline": _date(v.response_deadline),
-        }
-        return allocation_lead_ids(), Kind.VACANCY_MUNICIPAL, title, body, _vacancy_link(v.pk)
-
-    _send(build)
+    v = _vacancy(event)
+    if v.status != VacancyStatus.MUNICIPAL:
+        return None
+    title = _("New municipal vacancy: %(dwelling)s") % {"dwelling": v.dwelling}
+    body = _(
+        "%(organisation)s has reported a vacancy available from %(available)s. "
+        "The municipality must answer by %(deadline)s."
+    ) % {
+        "organisation": v.organisation,
+        "available": _date(v.available_from),
+        "deadline": _date(v.response_deadline),
+    }
+    return allocation_lead_ids(), Kind.VACANCY_MUNICIPAL, title, body, _vacancy_link(v.pk)
 
 
 def _first_acceptance(event: Event) -> bool:
@@ -130,140 +139,116 @@ def _first_acceptance(event: Event) -> bool:
     return event.data.get("from_status") != VacancyStatus.OFFERED
 
 
-def vacancy_taken(event: Event) -> None:
+@_handoff
+def vacancy_taken(event: Event) -> Message | None:
     """The municipality took the dwelling: the organisation knows the void rent runs and a
     nominee will follow."""
     if not _first_acceptance(event):
-        return
-
-    def build() -> Message:
-        v = _vacancy(event)
-        title = _("The municipality takes the dwelling: %(dwelling)s") % {"dwelling": v.dwelling}
-        body = _(
-            "The municipality has accepted the vacancy. Void rent runs from %(start)s until the "
-            "lease starts. You will be told when a citizen is nominated."
-        ) % {"start": _date(v.void_rent_start)}
-        recipients = _without(organisation_staff_ids(v.organisation_id), event.actor_id)
-        return recipients, Kind.VACANCY_TAKEN, title, body, _vacancy_link(v.pk)
-
-    _send(build)
+        return None
+    v = _vacancy(event)
+    title = _("The municipality takes the dwelling: %(dwelling)s") % {"dwelling": v.dwelling}
+    body = _(
+        "The municipality has accepted the vacancy. Void rent runs from %(start)s until the "
+        "lease starts. You will be told when a citizen is nominated."
+    ) % {"start": _date(v.void_rent_start)}
+    recipients = _organisation_staff(v.organisation_id, event)
+    return recipients, Kind.VACANCY_TAKEN, title, body, _vacancy_link(v.pk)
 
 
-def vacancy_ready(event: Event) -> None:
+@_handoff
+def vacancy_ready(event: Event) -> Message | None:
     """An accepted dwelling waits for an offer: the caseworkers are told."""
     if not _first_acceptance(event):
-        return
-
-    def build() -> Message:
-        v = _vacancy(event)
-        title = _("Dwelling ready to offer: %(dwelling)s") % {"dwelling": v.dwelling}
-        body = _(
-            "The municipality has accepted the vacancy from %(organisation)s, available from "
-            "%(available)s. Choose a citizen among the candidates and make the offer."
-        ) % {"organisation": v.organisation, "available": _date(v.available_from)}
-        recipients = _without(caseworker_ids(), event.actor_id)
-        return recipients, Kind.VACANCY_READY, title, body, _candidates_link(v.pk)
-
-    _send(build)
+        return None
+    v = _vacancy(event)
+    title = _("Dwelling ready to offer: %(dwelling)s") % {"dwelling": v.dwelling}
+    body = _(
+        "The municipality has accepted the vacancy from %(organisation)s, available from "
+        "%(available)s. Choose a citizen among the candidates and make the offer."
+    ) % {"organisation": v.organisation, "available": _date(v.available_from)}
+    recipients = _without(caseworker_ids(), event.actor_id)
+    return recipients, Kind.VACANCY_READY, title, body, _candidates_link(v.pk)
 
 
-def vacancy_declined(event: Event) -> None:
+@_handoff
+def vacancy_declined(event: Event) -> Message | None:
     """The municipality declined the dwelling: it returns to the organisation's own letting."""
-
-    def build() -> Message:
-        v = _vacancy(event)
-        title = _("The municipality declines the dwelling: %(dwelling)s") % {"dwelling": v.dwelling}
-        body = _(
-            "The municipality has declined the vacancy. Let the dwelling through your own "
-            "waiting list; the ledger counts the turn as delivered."
-        )
-        recipients = _without(organisation_staff_ids(v.organisation_id), event.actor_id)
-        return recipients, Kind.VACANCY_DECLINED, title, body, _vacancy_link(v.pk)
-
-    _send(build)
+    v = _vacancy(event)
+    title = _("The municipality declines the dwelling: %(dwelling)s") % {"dwelling": v.dwelling}
+    body = _(
+        "The municipality has declined the vacancy. Let the dwelling through your own "
+        "waiting list; the ledger counts the turn as delivered."
+    )
+    recipients = _organisation_staff(v.organisation_id, event)
+    return recipients, Kind.VACANCY_DECLINED, title, body, _vacancy_link(v.pk)
 
 
-def vacancy_expired(event: Event) -> None:
+@_handoff
+def vacancy_expired(event: Event) -> Message | None:
     """A municipal vacancy expired unanswered: the organisation's staff and the leads are told."""
-
-    def build() -> Message:
-        v = _vacancy(event)
-        title = _("Vacancy expired without an answer: %(dwelling)s") % {"dwelling": v.dwelling}
-        body = _(
-            "The municipality did not answer by %(deadline)s. The dwelling returns to "
-            "%(organisation)s, and the ledger counts the turn as the agreement says."
-        ) % {"deadline": _date(v.response_deadline), "organisation": v.organisation}
-        recipients = organisation_staff_ids(v.organisation_id) | allocation_lead_ids()
-        return recipients, Kind.VACANCY_EXPIRED, title, body, _vacancy_link(v.pk)
-
-    _send(build)
+    v = _vacancy(event)
+    title = _("Vacancy expired without an answer: %(dwelling)s") % {"dwelling": v.dwelling}
+    body = _(
+        "The municipality did not answer by %(deadline)s. The dwelling returns to "
+        "%(organisation)s, and the ledger counts the turn as the agreement says."
+    ) % {"deadline": _date(v.response_deadline), "organisation": v.organisation}
+    recipients = organisation_staff_ids(v.organisation_id) | allocation_lead_ids()
+    return recipients, Kind.VACANCY_EXPIRED, title, body, _vacancy_link(v.pk)
 
 
-def vacancy_handed_back(event: Event) -> None:
+@_handoff
+def vacancy_handed_back(event: Event) -> Message | None:
     """The municipality handed an accepted dwelling back: the organisation's staff are told
     (the reason is the lead's own words and names no citizen)."""
-
-    def build() -> Message:
-        v = _vacancy(event)
-        title = _("Dwelling handed back to ordinary letting: %(dwelling)s") % {
-            "dwelling": v.dwelling
-        }
-        body = _(
-            "The municipality handed the dwelling back on %(date)s. Void rent stops that day. "
-            "Reason: %(reason)s"
-        ) % {"date": _date(v.handed_back_on), "reason": v.hand_back_reason}
-        recipients = _without(organisation_staff_ids(v.organisation_id), event.actor_id)
-        return recipients, Kind.VACANCY_HANDED_BACK, title, body, _vacancy_link(v.pk)
-
-    _send(build)
+    v = _vacancy(event)
+    title = _("Dwelling handed back to ordinary letting: %(dwelling)s") % {"dwelling": v.dwelling}
+    body = _(
+        "The municipality handed the dwelling back on %(date)s. Void rent stops that day. "
+        "Reason: %(reason)s"
+    ) % {"date": _date(v.handed_back_on), "reason": v.hand_back_reason}
+    recipients = _organisation_staff(v.organisation_id, event)
+    return recipients, Kind.VACANCY_HANDED_BACK, title, body, _vacancy_link(v.pk)
 
 
 # --- offers: the organisation's side --------------------------------------------------------------
 
 
-def nominee_named(event: Event) -> None:
+@_handoff
+def nominee_named(event: Event) -> Message | None:
     """An offer was made: the organisation learns that a citizen is nominated for its dwelling
     (the vacancy page shows the nominee as far as the organisation may see)."""
-
-    def build() -> Message:
-        o = _offer(event)
-        title = _("Citizen nominated for %(dwelling)s") % {"dwelling": o.vacancy.dwelling}
-        body = _(
-            "The municipality has offered the dwelling to a citizen, who answers by "
-            "%(deadline)s. You will be told the answer."
-        ) % {"deadline": _date(o.response_deadline)}
-        recipients = _without(organisation_staff_ids(o.vacancy.organisation_id), event.actor_id)
-        return recipients, Kind.NOMINEE_NAMED, title, body, _vacancy_link(o.vacancy_id)
-
-    _send(build)
+    o = _offer(event)
+    title = _("Citizen nominated for %(dwelling)s") % {"dwelling": o.vacancy.dwelling}
+    body = _(
+        "The municipality has offered the dwelling to a citizen, who answers by "
+        "%(deadline)s. You will be told the answer."
+    ) % {"deadline": _date(o.response_deadline)}
+    recipients = _organisation_staff(o.vacancy.organisation_id, event)
+    return recipients, Kind.NOMINEE_NAMED, title, body, _vacancy_link(o.vacancy_id)
 
 
-def citizen_answered(event: Event) -> None:
+@_handoff
+def citizen_answered(event: Event) -> Message | None:
     """The nominee answered (or did not): yes means the organisation registers the lease;
     no means the municipality nominates the next citizen."""
-
-    def build() -> Message | None:
-        o = _offer(event)
-        values = {"dwelling": o.vacancy.dwelling}
-        recipients = _without(organisation_staff_ids(o.vacancy.organisation_id), event.actor_id)
-        if o.status == OfferStatus.ACCEPTED:
-            title = _("Lease expected: the citizen said yes to %(dwelling)s") % values
-            body = _(
-                "The nominated citizen has accepted the offer. Register the lease when it is "
-                "signed."
-            )
-            link = reverse("vacancies:lease_create", args=[o.pk])
-            return recipients, Kind.LEASE_EXPECTED, title, body, link
-        if o.status in (OfferStatus.DECLINED, OfferStatus.EXPIRED):
-            title = _("The citizen did not take %(dwelling)s") % values
-            body = _(
-                "The nominated citizen has declined the offer or not answered in time. The "
-                "municipality offers the dwelling to the next citizen."
-            )
-            return recipients, Kind.CITIZEN_ANSWERED, title, body, _vacancy_link(o.vacancy_id)
-        return None
-
-    _send(build)
+    o = _offer(event)
+    values = {"dwelling": o.vacancy.dwelling}
+    recipients = _organisation_staff(o.vacancy.organisation_id, event)
+    if o.status == OfferStatus.ACCEPTED:
+        title = _("Lease expected: the citizen said yes to %(dwelling)s") % values
+        body = _(
+            "The nominated citizen has accepted the offer. Register the lease when it is signed."
+        )
+        link = reverse("vacancies:lease_create", args=[o.pk])
+        return recipients, Kind.LEASE_EXPECTED, title, body, link
+    if o.status in (OfferStatus.DECLINED, OfferStatus.EXPIRED):
+        title = _("The citizen did not take %(dwelling)s") % values
+        body = _(
+            "The nominated citizen has declined the offer or not answered in time. The "
+            "municipality offers the dwelling to the next citizen."
+        )
+        return recipients, Kind.CITIZEN_ANSWERED, title, body, _vacancy_link(o.vacancy_id)
+    return None
 
 
 # --- offers: the municipality's side --------------------------------------------------------------
@@ -347,32 +332,29 @@ def _answer_message(o: Offer, values: dict[str, Any]) -> tuple[str, str, str] | 
     return None
 
 
-def offer_answered(event: Event) -> None:
+@_handoff
+def offer_answered(event: Event) -> Message | None:
     """An offer ended or was accepted. Accepted, declined or unanswered: the caseworker who made
     it and the allocation leads are told (a late decline as such); rejected by the organisation:
     likewise, as a nominee rejection. A withdrawal is the municipality's own act: no one is told.
     The person who registered the answer is not told about it."""
-
-    def build() -> Message | None:
-        o = _offer(event)
-        recipients = allocation_lead_ids()
-        if o.made_by_id:
-            recipients.add(o.made_by_id)
-        values: dict[str, Any] = {
-            "dwelling": o.vacancy.dwelling,
-            "case": o.case.number,
-            "organisation": o.vacancy.organisation,
-            "deadline": _date(o.response_deadline),
-            "reason": o.get_decline_reason_display() if o.decline_reason else "",
-            "ground": o.get_rejection_ground_display() if o.rejection_ground else "",
-        }
-        message = _answer_message(o, values)
-        if message is None:
-            return None
-        kind, title, body = message
-        return _without(recipients, event.actor_id), kind, title, body, _vacancy_link(o.vacancy_id)
-
-    _send(build)
+    o = _offer(event)
+    recipients = allocation_lead_ids()
+    if o.made_by_id:
+        recipients.add(o.made_by_id)
+    values: dict[str, Any] = {
+        "dwelling": o.vacancy.dwelling,
+        "case": o.case.number,
+        "organisation": o.vacancy.organisation,
+        "deadline": _date(o.response_deadline),
+        "reason": o.get_decline_reason_display() if o.decline_reason else "",
+        "ground": o.get_rejection_ground_display() if o.rejection_ground else "",
+    }
+    message = _answer_message(o, values)
+    if message is None:
+        return None
+    kind, title, body = message
+    return _without(recipients, event.actor_id), kind, title, body, _vacancy_link(o.vacancy_id)
 
 
 # --- lease ----------------------------------------------------------------------------------------

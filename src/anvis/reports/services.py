@@ -23,9 +23,7 @@ def meeting_create(
 ) -> Meeting:
     with audited("reports.meeting_create", actor=actor) as write:
         meeting = Meeting(forum=forum, held_on=held_on, minutes=minutes, created_by=actor)
-        meeting.full_clean()
-        meeting.save()
-        write.created(meeting)
+        write.insert(meeting)
     return meeting
 
 
@@ -59,9 +57,7 @@ def decision_create(
             due_on=due_on,
             status=status,
         )
-        decision.full_clean()
-        decision.save()
-        write.created(decision)
+        write.insert(decision)
     return decision
 
 

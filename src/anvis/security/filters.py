@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anvis.audit.models import AuditEvent, PersonalDataAccess
-from anvis.common.forms import CharFilter
-
-_DATE = forms.DateInput(attrs={"type": "date"})
+from anvis.common.forms import CharFilter, DateFilter
 
 
 class AuditEventFilter(django_filters.FilterSet):
@@ -18,12 +15,8 @@ class AuditEventFilter(django_filters.FilterSet):
     action = CharFilter(label=_("Action"), lookup_expr="icontains")
     object_type = CharFilter(label=_("Object type"), lookup_expr="icontains")
     object = CharFilter(label=_("Object"), method="search_object")
-    date_from = django_filters.DateFilter(
-        label=_("From"), field_name="at", lookup_expr="date__gte", widget=_DATE
-    )
-    date_to = django_filters.DateFilter(
-        label=_("To"), field_name="at", lookup_expr="date__lte", widget=_DATE
-    )
+    date_from = DateFilter(label=_("From"), field_name="at", lookup_expr="date__gte")
+    date_to = DateFilter(label=_("To"), field_name="at", lookup_expr="date__lte")
 
     class Meta:
         model = AuditEvent
@@ -37,12 +30,8 @@ class PersonalDataAccessFilter(django_filters.FilterSet):
     user = CharFilter(label=_("Who"), field_name="user_label", lookup_expr="icontains")
     what = CharFilter(label=_("What"), lookup_expr="icontains")
     subject = CharFilter(label=_("Citizen or case"), method="search_subject")
-    date_from = django_filters.DateFilter(
-        label=_("From"), field_name="at", lookup_expr="date__gte", widget=_DATE
-    )
-    date_to = django_filters.DateFilter(
-        label=_("To"), field_name="at", lookup_expr="date__lte", widget=_DATE
-    )
+    date_from = DateFilter(label=_("From"), field_name="at", lookup_expr="date__gte")
+    date_to = DateFilter(label=_("To"), field_name="at", lookup_expr="date__lte")
 
     class Meta:
         model = PersonalDataAccess

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -11,6 +13,28 @@ from anvis.common.forms import AnyBooleanFilter, CharFilter, NumberFilter
 from anvis.common.widgets import FastSelect
 
 from .models import Department, Dwelling, DwellingType, Entrance, HousingOrganisation
+
+
+class OrganisationChoiceFilter(django_filters.ModelChoiceFilter):
+    """The housing organisation, a choice among those the user may see (the filterset is a
+    `UserFilterSet`, which fills the choices)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Housing organisation"))
+        kwargs.setdefault("queryset", HousingOrganisation.objects.none())
+        kwargs.setdefault("widget", FastSelect)
+        super().__init__(*args, **kwargs)
+
+
+class UserFilterSet(django_filters.FilterSet):
+    """A filterset for one user (`user=`): its organisation choices offer the housing
+    organisations the user may see."""
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for filter_ in self.filters.values():
+            if isinstance(filter_, OrganisationChoiceFilter):
+                filter_.queryset = HousingOrganisation.objects.restrict(user)
 
 
 class OrganisationFilter(django_filters.FilterSet):
@@ -24,22 +48,14 @@ class OrganisationFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(cvr__startswith=value))
 
 
-class DepartmentFilter(django_filters.FilterSet):
+class DepartmentFilter(UserFilterSet):
     q = CharFilter(label=_("Search"), method="search")
-    organisation = django_filters.ModelChoiceFilter(
-        label=_("Housing organisation"),
-        queryset=HousingOrganisation.objects.none(),
-        widget=FastSelect,
-    )
+    organisation = OrganisationChoiceFilter()
     district = CharFilter(label=_("District"), lookup_expr="iexact")
 
     class Meta:
         model = Department
         fields: list[str] = []
-
-    def __init__(self, *args, user=None, **kwargs):  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        self.filters["organisation"].queryset = HousingOrganisation.objects.restrict(user)
 
     def search(self, queryset, name, value):  # type: ignore[no-untyped-def]
         return queryset.filter(Q(name__icontains=value) | Q(number__iexact=value))
@@ -59,13 +75,8 @@ class EntranceFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class DwellingFilter(django_filters.FilterSet):
-    organisation = django_filters.ModelChoiceFilter(
-        label=_("Housing organisation"),
-        field_name="entrance__department__organisation",
-        queryset=HousingOrganisation.objects.none(),
-        widget=FastSelect,
-    )
+class DwellingFilter(UserFilterSet):
+    organisation = OrganisationChoiceFilter(field_name="entrance__department__organisation")
     department_number = CharFilter(
         label=_("Department number"),
         field_name="entrance__department__number",
@@ -84,7 +95,3 @@ class DwellingFilter(django_filters.FilterSet):
     class Meta:
         model = Dwelling
         fields: list[str] = []
-
-    def __init__(self, *args, user=None, **kwargs):  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        self.filters["organisation"].queryset = HousingOrganisation.objects.restrict(user)

@@ -3,22 +3,13 @@ department's number or name (`anvis.common.search` describes the shape)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from anvis.common import formats as fmt
-from anvis.common.search import (
-    LIMIT,
-    MIN_CHARS,
-    Suggestion,
-    search_text,
-    suggestions_response,
-    words,
-)
+from anvis.common.search import Suggestion, suggestions_answer, words
 from anvis.permissions import STOCK_READERS, access
 
 from .models import Department, Dwelling, Entrance
@@ -168,18 +159,11 @@ def department_suggestion(department: Department) -> Suggestion:
     return Suggestion(department.pk, f"{department.number} {department.name}", detail)
 
 
-def _answer(request: HttpRequest, queryset: Any, search: Any, suggest: Any) -> HttpResponse:
-    text = search_text(request)
-    if len(text) < MIN_CHARS:
-        return suggestions_response([])
-    return suggestions_response(suggest(obj) for obj in search(queryset, text)[:LIMIT])
-
-
 @access(STOCK_READERS)
 def dwelling_suggestions(request: HttpRequest) -> HttpResponse:
     """Dwellings the user may see (organisation staff: their own organisations')."""
     entrances = Entrance.objects.restrict(request.user)
-    return _answer(
+    return suggestions_answer(
         request,
         Dwelling.objects.restrict(request.user),
         lambda qs, text: dwelling_search(qs, text, entrances=entrances),
@@ -189,7 +173,7 @@ def dwelling_suggestions(request: HttpRequest) -> HttpResponse:
 
 @access(STOCK_READERS)
 def department_suggestions(request: HttpRequest) -> HttpResponse:
-    return _answer(
+    return suggestions_answer(
         request,
         Department.objects.restrict(request.user),
         department_search,

@@ -76,12 +76,11 @@ class _Parsed:
 
 
 def _parse(row: Row, user: Any, errors: list[RowError]) -> _Parsed:
-    values = row.values
     cells = Cells(row, errors)
     err = cells.err
 
     lease = None
-    raw_lease = values.get("lejemaal", "").strip()
+    raw_lease = cells.raw("lejemaal")
     if not raw_lease:
         err("lejemaal", _("is required"))
     elif not raw_lease.isdigit() or len(raw_lease) > 12:
@@ -90,31 +89,13 @@ def _parse(row: Row, user: Any, errors: list[RowError]) -> _Parsed:
         lease = agreement_leases().restrict(user).filter(pk=int(raw_lease)).first()
         if lease is None:
             err("lejemaal", _("no lease of yours has the number %(value)s") % {"value": raw_lease})
-    raw_kind = values.get("haendelse", "").strip().lower()
-    kind = KINDS.get(raw_kind)
-    if kind is None:
-        err(
-            "haendelse",
-            _("must be one of %(choices)s (got '%(value)s')")
-            % {"choices": ", ".join(sorted(k for k in KINDS if k.isascii())), "value": raw_kind},
-        )
+    kind = cells.choice("haendelse", KINDS)
     event_date = cells.date("dato")
     eviction_date = cells.date("udsaettelsesdato", required=False)
     amount = cells.number("beloeb")
     months = cells.number("maaneder")
-    raw_reason = values.get("fraflytningsaarsag", "").strip().lower()
-    reason = ""
-    if raw_reason:
-        reason = REASONS.get(raw_reason, "")
-        if not reason:
-            err(
-                "fraflytningsaarsag",
-                _("must be one of %(choices)s (got '%(value)s')")
-                % {"choices": ", ".join(sorted(REASONS)), "value": raw_reason},
-            )
-    note = values.get("note", "").strip()
-    if len(note) > NOTE_MAX:
-        err("note", _("may be at most %(n)d characters") % {"n": NOTE_MAX})
+    reason = cells.choice("fraflytningsaarsag", REASONS, required=False) or ""
+    note = cells.text("note", max_length=NOTE_MAX)
     data = None
     if kind is not None and event_date is not None:
         data = services.EventInput(

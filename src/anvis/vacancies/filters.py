@@ -17,9 +17,8 @@ from django.utils.translation import pgettext_lazy
 
 from anvis.agreements.figures import figure_choices, figure_q
 from anvis.agreements.models import AllocationAgreement
-from anvis.common.forms import CharFilter, NumberFilter
-from anvis.common.widgets import FastSelect
-from anvis.stock.models import HousingOrganisation
+from anvis.common.forms import CharFilter, DateFilter, NumberFilter
+from anvis.stock.filters import OrganisationChoiceFilter, UserFilterSet
 from anvis_core.quotas import Quarter
 
 from .choices import OPEN_STATUSES, VacancyStatus
@@ -54,7 +53,7 @@ class QuarterFilter(django_filters.Filter):
         return qs.filter(report_date__range=(value.start, value.end))
 
 
-class VacancyFilter(django_filters.FilterSet):
+class VacancyFilter(UserFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[
@@ -65,11 +64,7 @@ class VacancyFilter(django_filters.FilterSet):
         method="filter_status",
         empty_label=None,
     )
-    organisation = django_filters.ModelChoiceFilter(
-        label=_("Housing organisation"),
-        queryset=HousingOrganisation.objects.none(),
-        widget=FastSelect,
-    )
+    organisation = OrganisationChoiceFilter()
     department_number = CharFilter(
         label=_("Department number"),
         field_name="dwelling__entrance__department__number",
@@ -79,18 +74,10 @@ class VacancyFilter(django_filters.FilterSet):
         label=_("Dwelling id"), field_name="dwelling_id", widget=forms.HiddenInput
     )
     quarter = QuarterFilter(label=_("Quarter reported"), help_text=_("E.g. 2026-Q4."))
-    reported_from = django_filters.DateFilter(
-        label=_("Reported from"),
-        field_name="report_date",
-        lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+    reported_from = DateFilter(
+        label=_("Reported from"), field_name="report_date", lookup_expr="gte"
     )
-    reported_to = django_filters.DateFilter(
-        label=_("Reported until"),
-        field_name="report_date",
-        lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    reported_to = DateFilter(label=_("Reported until"), field_name="report_date", lookup_expr="lte")
     agreement = django_filters.ModelChoiceFilter(
         label=_("Agreement"),
         field_name="turn_record__agreement",
@@ -105,10 +92,7 @@ class VacancyFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, data: Any = None, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(data, *args, **kwargs)
-        self.filters["organisation"].queryset = HousingOrganisation.objects.restrict(user).order_by(
-            "name"
-        )
+        super().__init__(data, *args, user=user, **kwargs)
         self.filters["agreement"].queryset = AllocationAgreement.objects.restrict(user)
 
     def filter_status(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:

@@ -10,7 +10,6 @@ reported (and no one is notified) and every error is listed with its line number
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +22,6 @@ from anvis.common.importing import (
     Refused,
     RowError,
     each_row,
-    parse_whole_number,
     sorted_errors,
 )
 from anvis.common.tabular import Row
@@ -67,20 +65,18 @@ def _dwellings(user: Any) -> Any:
     return Dwelling.objects.restrict(user).select_related("entrance__department__organisation")
 
 
-def _find_dwelling(row: Row, user: Any, err: Any) -> Dwelling | None:
-    values = row.values
-    dar = values.get("dar_bolig", "").strip()
-    if dar:
-        try:
-            dar_id = uuid.UUID(dar)
-        except ValueError:
-            err("dar_bolig", _("must be a DAR id (UUID) (got '%(value)s')") % {"value": dar})
+def _find_dwelling(cells: Cells, user: Any) -> Dwelling | None:
+    err = cells.err
+    if cells.raw("dar_bolig"):
+        dar_id = cells.uuid("dar_bolig")
+        if dar_id is None:
             return None
         found = _dwellings(user).filter(dar_id=dar_id).first()
         if found is None:
             err("dar_bolig", _("no dwelling of yours has this DAR id"))
         return found
-    missing = [c for c in ("cvr", "afdelingsnr", "adresse") if not values.get(c, "").strip()]
+    key = {column: cells.raw(column) for column in KEY_COLUMNS}
+    missing = [c for c in ("cvr", "afdelingsnr", "adresse") if not key[c]]
     if missing:
         err(
             "",
@@ -92,11 +88,11 @@ def _find_dwelling(row: Row, user: Any, err: Any) -> Dwelling | None:
         return None
     matches = list(
         _dwellings(user).filter(
-            entrance__department__organisation__cvr=values["cvr"].strip(),
-            entrance__department__number=values["afdelingsnr"].strip(),
-            entrance__street__iexact=values["adresse"].strip(),
-            floor__iexact=values.get("etage", "").strip(),
-            door__iexact=values.get("doer", "").strip(),
+            entrance__department__organisation__cvr=key["cvr"],
+            entrance__department__number=key["afdelingsnr"],
+            entrance__street__iexact=key["adresse"],
+            floor__iexact=key["etage"],
+            door__iexact=key["doer"],
         )[:2]
     )
     if not matches:
@@ -107,11 +103,11 @@ def _find_dwelling(row: Row, user: Any, err: Any) -> Dwelling | None:
                 "floor '%(floor)s', door '%(door)s'"
             )
             % {
-                "cvr": values["cvr"].strip(),
-                "dept": values["afdelingsnr"].strip(),
-                "address": values["adresse"].strip(),
-                "floor": values.get("etage", "").strip(),
-                "door": values.get("doer", "").strip(),
+                "cvr": key["cvr"],
+                "dept": key["afdelingsnr"],
+                "address": key["adresse"],
+                "floor": key["etage"],
+                "door": key["doer"],
             },
         )
         return None
@@ -126,27 +122,18 @@ def _parse(row: Row, user: Any, errors: list[RowError]) -> _Parsed:
     err = cells.err
     notice_date = cells.date("opsigelsesdato")
     available_from = cells.date("ledig_fra")
-    rent: int | None = None
-    raw_rent = row.values.get("husleje", "").strip()
-    if raw_rent:
-        try:
-            rent = parse_whole_number(raw_rent)
-        except ValueError:
-            err("husleje", _("must be a whole number (got '%(value)s')") % {"value": raw_rent})
-        else:
-            if not 0 <= rent <= MAX_MONTHLY_RENT:
-                err(
-                    "husleje",
-                    _("must be between 0 and %(max)d kr (got %(value)d)")
-                    % {"max": MAX_MONTHLY_RENT, "value": rent},
-                )
-                rent = None
-    remarks = row.values.get("bemaerkninger", "").strip()
-    if len(remarks) > MAX_REMARKS:
-        err("bemaerkninger", _("may be at most %(n)d characters") % {"n": MAX_REMARKS})
+    rent = cells.number("husleje")
+    if rent is not None and not 0 <= rent <= MAX_MONTHLY_RENT:
+        err(
+            "husleje",
+            _("must be between 0 and %(max)d kr (got %(value)d)")
+            % {"max": MAX_MONTHLY_RENT, "value": rent},
+        )
+        rent = None
+    remarks = cells.text("bemaerkninger", max_length=MAX_REMARKS)
     return _Parsed(
         line=row.line,
-        dwelling=_find_dwelling(row, user, err),
+        dwelling=_find_dwelling(cells, user),
         notice_date=notice_date,
         available_from=available_from,
         rent=rent,

@@ -80,7 +80,7 @@ def department_step_set(
     with audited("agreements.step_set", actor=actor) as write:
         AllocationAgreement.objects.select_for_update().get(pk=agreement.pk)
         _check_step(agreement, department, share_percent, valid_from)
-        step = write.created(
+        step = write.insert(
             DepartmentStep(
                 agreement=agreement,
                 department=department,
@@ -93,8 +93,6 @@ def department_step_set(
                 approved_at=timezone.now(),
             )
         )
-        step.full_clean()
-        step.save()
     return step
 
 

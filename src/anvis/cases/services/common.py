@@ -146,7 +146,7 @@ def _citizen_for(
     citizen = Citizen.objects.select_for_update().filter(cpr_hash=digest).first()
     if citizen is None:
         with audited("cases.citizen_create", actor=actor) as write:
-            citizen = write.created(
+            citizen = write.insert(
                 Citizen(
                     cpr=parsed.digits,
                     cpr_hash=digest,
@@ -154,10 +154,9 @@ def _citizen_for(
                     birth_date=parsed.birth_date,
                     recorded_sex=parsed.recorded_sex.value,
                     **contact,
-                )
+                ),
+                exclude=["cpr_hash", "reference"],
             )
-            citizen.full_clean(exclude=["cpr_hash", "reference"])
-            citizen.save()
         return citizen, None
     open_case = citizen.cases.open().first()
     if open_case is not None:

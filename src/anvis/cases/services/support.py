@@ -42,9 +42,7 @@ def shelter_stay_add(
             discharged_on=discharged_on,
             action_plan=action_plan,
         )
-        stay.full_clean()
-        stay.save()
-        write.created(stay)
+        write.insert(stay)
         case_event(
             case,
             actor,
@@ -102,9 +100,7 @@ def support_plan_add(
             ends_on=ends_on,
             status=status,
         )
-        plan.full_clean()
-        plan.save()
-        write.created(plan)
+        write.insert(plan)
         case_event(
             case,
             actor,
@@ -157,9 +153,7 @@ def legal_bar_add(
             member=member,
             recorded_by=acting_user(actor),
         )
-        event.full_clean(exclude=["recorded_by"])
-        event.save()
-        write.created(event)
+        write.insert(event, exclude=["recorded_by"])
         case_event(case, actor, EventKind.LEGAL_BAR, str(event.get_kind_display()))
     return event
 
@@ -184,9 +178,7 @@ def avoid_area_add(
         area = AvoidArea(
             case=case, district=district.strip(), department=department, reason=reason.strip()
         )
-        area.full_clean()
-        area.save()
-        write.created(area)
+        write.insert(area)
         case_event(case, actor, EventKind.UPDATED, _("Area to avoid added."))
     return area
 
@@ -209,9 +201,7 @@ def consent_record(
             given_on=given_on,
             recorded_by=acting_user(actor),
         )
-        consent.full_clean(exclude=["recorded_by"])
-        consent.save()
-        write.created(consent)
+        write.insert(consent, exclude=["recorded_by"])
         case_event(case, actor, EventKind.CONSENT, str(consent.get_scope_display()))
     return consent
 

@@ -18,30 +18,24 @@ from anvis_core.reports import SUPPRESSED_TEXT
 
 register = template.Library()
 
-
-@register.filter
-def day(value: Any) -> str:
-    return formats.date(value)
-
-
-@register.filter
-def moment(value: Any) -> str:
-    return formats.datetime(value)
+# The filters that take no argument are the formats themselves, under the templates' names.
+register.filter("day", formats.date)
+register.filter("moment", formats.datetime)
+register.filter("timestamp", formats.timestamp)
+register.filter("month", formats.month)
+register.filter("quarter", formats.quarter)
+register.filter("rooms", formats.rooms)
 
 
-@register.filter
-def timestamp(value: Any) -> str:
-    return formats.timestamp(value)
-
-
-@register.filter
-def month(value: Any) -> str:
-    return formats.month(value)
+def _places(decimals: Any) -> int | None:
+    """A filter's argument for the number of decimals (``{{ x|num:2 }}``); None: as precise as
+    the value is."""
+    return None if decimals is None else int(decimals)
 
 
 @register.filter
 def num(value: Any, decimals: Any = None) -> str:
-    return formats.number(value, None if decimals is None else int(decimals))
+    return formats.number(value, _places(decimals))
 
 
 @register.filter
@@ -51,22 +45,12 @@ def signed(value: Any, decimals: Any = 1) -> str:
 
 @register.filter
 def kr(value: Any, decimals: Any = None) -> str:
-    return formats.money(value, None if decimals is None else int(decimals))
+    return formats.money(value, _places(decimals))
 
 
 @register.filter
 def pct(value: Any, decimals: Any = 0) -> str:
     return formats.percent(value, int(decimals))
-
-
-@register.filter
-def quarter(value: Any) -> str:
-    return formats.quarter(value)
-
-
-@register.filter
-def rooms(value: Any) -> str:
-    return formats.rooms(value)
 
 
 @register.filter
@@ -77,4 +61,4 @@ def figure(cell: Any, decimals: Any = None) -> str:
         return SUPPRESSED_TEXT
     if cell.value is None:
         return "–"
-    return formats.number(cell.value, None if decimals is None else int(decimals))
+    return formats.number(cell.value, _places(decimals))
