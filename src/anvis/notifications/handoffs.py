@@ -382,30 +382,28 @@ def lease_warnings(event: Event) -> None:
 # --- statements -----------------------------------------------------------------------------------
 
 
-def statement_corrected(event: Event) -> None:
+@_handoff
+def statement_corrected(event: Event) -> Message | None:
     """A correction line was added to an approved monthly statement, by the lead or by the flow
     (a lease registered late for a month already approved): the allocation leads, who pay, and
     the organisation's staff, who are paid, are told the month, the amount and the reason."""
     from anvis.vacancies.models import StatementCorrection
 
-    def build() -> Message | None:
-        c = StatementCorrection.objects.select_related("statement__organisation").get(
-            pk=event.data["correction_id"]
-        )
-        statement = c.statement
-        recipients = allocation_lead_ids() | organisation_staff_ids(statement.organisation_id)
-        values = {
-            "organisation": statement.organisation,
-            "month": fmt.month(statement.month),
-            "amount": fmt.money(c.amount),
-            "reason": c.reason,
-        }
-        title = _("Approved statement corrected: %(organisation)s, %(month)s") % values
-        body = _("A correction of %(amount)s is added: %(reason)s") % values
-        link = statement_url(statement.organisation_id, statement.month)
-        return _without(recipients, event.actor_id), Kind.STATEMENT_CORRECTED, title, body, link
-
-    _send(build)
+    c = StatementCorrection.objects.select_related("statement__organisation").get(
+        pk=event.data["correction_id"]
+    )
+    statement = c.statement
+    recipients = allocation_lead_ids() | organisation_staff_ids(statement.organisation_id)
+    values = {
+        "organisation": statement.organisation,
+        "month": fmt.month(statement.month),
+        "amount": fmt.money(c.amount),
+        "reason": c.reason,
+    }
+    title = _("Approved statement corrected: %(organisation)s, %(month)s") % values
+    body = _("A correction of %(amount)s is added: %(reason)s") % values
+    link = statement_url(statement.organisation_id, statement.month)
+    return _without(recipients, event.actor_id), Kind.STATEMENT_CORRECTED, title, body, link
 
 
 def register() -> None:
