@@ -92,11 +92,12 @@ def submit(
     form: Any,
     action: Callable[[dict[str, Any]], T],
     *,
-    success: str | None = None,
+    success: str | Callable[[T], str] | None = None,
 ) -> Done[T] | None:
     """Run a form's service on a valid POST. Returns `Done(result)` when the service succeeded
-    (after adding the `success` message), None when there was nothing to do (a GET) or the form
-    or the service refused (the errors are then on the form; `form_status` answers 422)."""
+    (after adding the `success` message, which may be made from the result), None when there
+    was nothing to do (a GET) or the form or the service refused (the errors are then on the
+    form; `form_status` answers 422)."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
@@ -104,8 +105,7 @@ def submit(
     except ValidationError as exc:
         apply_errors(form, exc)
         return None
-    if success:
-        messages.success(request, success)
+    _succeeded(request, success, result)
     return Done(result)
 
 
@@ -114,7 +114,7 @@ def form_page(
     form: Any,
     action: Callable[[dict[str, Any]], T],
     *,
-    success: str | None,
+    success: str | Callable[[T], str] | None,
     done: str | Callable[[T], HttpResponse],
     template: str,
     context: dict[str, Any] | None = None,
@@ -145,9 +145,14 @@ def perform(
         for message in exc.messages:
             messages.error(request, message)
         return None
+    _succeeded(request, success, result)
+    return Done(result)
+
+
+def _succeeded(request: HttpRequest, success: str | Callable[[T], str] | None, result: T) -> None:
+    """The success message of a service's form or button, if it has one."""
     if success:
         messages.success(request, success(result) if callable(success) else success)
-    return Done(result)
 
 
 class WholeNumberField(forms.IntegerField):
