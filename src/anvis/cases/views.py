@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anvis.audit.services import Purpose, citizens_read
-from anvis.common.forms import form_status, perform, posted, submit
+from anvis.common.forms import form_page, form_status, perform, posted, submit
 from anvis.common.lists import paginate, search_params, search_redirect
 from anvis.permissions import MUNICIPAL, POST_ONLY, access
 from anvis_core.cases.bars import AreaKind, BarStatus
@@ -177,15 +177,16 @@ def case_create(request: HttpRequest) -> HttpResponse:
         ]
         return services.case_create(actor=request.user, **{f: data[f] for f in fields})
 
-    if done := submit(request, form, create):
+    def opened(case: Case) -> HttpResponse:
         if known is not None:
             messages.info(
                 request, _("The citizen was known: the new case is linked to the earlier ones.")
             )
-        messages.success(request, _("Case %(number)s opened.") % {"number": done.result.number})
-        return redirect(_tab_url(done.result, "overview"))
-    return render(
-        request, "cases/case_create.html", {"form": form}, status=form_status(request, form)
+        messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
+        return redirect(_tab_url(case, "overview"))
+
+    return form_page(
+        request, form, create, success=None, done=opened, template="cases/case_create.html"
     )
 
 
