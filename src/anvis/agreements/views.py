@@ -1,16 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anvis.common import formats as fmt
 from anvis.common.exports import file_response
-from anvis.common.forms import form_status, perform, posted, submit
+from anvis.common.forms import form_page, form_status, perform, posted, submit
 from anvis.common.lists import paginate
 from anvis.permissions import (
     ALL_ROLES,
@@ -53,14 +55,28 @@ def _can_edit(request: HttpRequest) -> bool:
     return user_has_role(request.user, LEAD)
 
 
-def _form_page(
-    request: HttpRequest, form: Any, title: str, back: str, **extra: Any
+def _form(
+    request: HttpRequest,
+    form: Any,
+    action: Callable[[dict[str, Any]], Any],
+    *,
+    success: str,
+    title: str,
+    back: str,
+    back_pk: int | None = None,
+    done: str | Callable[[Any], HttpResponse] | None = None,
+    **extra: Any,
 ) -> HttpResponse:
-    return render(
+    """An agreement form's page (`form_page`): its "Back" link goes to the page `back` names
+    (of `back_pk`), and a saved form returns there too unless `done` says where."""
+    return form_page(
         request,
-        "agreements/form.html",
-        {"form": form, "title": title, "back": back, **extra},
-        status=form_status(request, form),
+        form,
+        action,
+        success=success,
+        done=done or reverse(back, args=[back_pk] if back_pk else None),
+        template="agreements/form.html",
+        context={"title": title, "back": back, "back_pk": back_pk, **extra},
     )
 
 
@@ -118,15 +134,15 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(LEAD)
 def agreement_create(request: HttpRequest) -> HttpResponse:
-    form = AgreementForm(posted(request))
-    if done := submit(
+    return _form(
         request,
-        form,
+        AgreementForm(posted(request)),
         lambda cd: services.agreement_create(actor=request.user, **cd),
         success=_("The agreement has been created with a first version. Check its terms."),
-    ):
-        return redirect("agreements:agreement_detail", done.result.pk)
-    return _form_page(request, form, _("New allocation agreement"), "agreements:agreement_list")
+        title=_("New allocation agreement"),
+        back="agreements:agreement_list",
+        done=lambda agreement: redirect("agreements:agreement_detail", agreement.pk),
+    )
 
 
 @access(LEAD, deny_status=404)
@@ -137,15 +153,14 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         instance=agreement,
         initial={"parties": agreement.parties.all()},
     )
-    if submit(
+    return _form(
         request,
         form,
         lambda cd: services.agreement_update(actor=request.user, agreement=agreement, **cd),
         success=_("The agreement has been saved."),
-    ):
-        return redirect("agreements:agreement_detail", agreement.pk)
-    return _form_page(
-        request, form, _("Edit agreement"), "agreements:agreement_detail", back_pk=agreement.pk
+        title=_("Edit agreement"),
+        back="agreements:agreement_detail",
+        back_pk=agreement.pk,
     )
 
 
@@ -164,26 +179,20 @@ def version_create(request: HttpRequest, pk: int) -> HttpResponse:
         instance=AgreementVersion(agreement=agreement),
         initial=initial,
     )
-    if submit(
+    return _form(
         request,
         form,
         lambda cd: services.agreement_version_create(
             actor=request.user, agreement=agreement, **_terms(cd)
         ),
         success=_("The new version has been saved."),
-    ):
-        return redirect("agreements:agreement_detail", agreement.pk)
-    intro = _(
-        "The terms are filled in from the version in force. Change what the parties agreed; "
-        "the earlier versions stay in the history."
-    )
-    return _form_page(
-        request,
-        form,
-        _("New version of %(title)s") % {"title": agreement.title},
-        "agreements:agreement_detail",
+        title=_("New version of %(title)s") % {"title": agreement.title},
+        back="agreements:agreement_detail",
         back_pk=agreement.pk,
-        intro=intro,
+        intro=_(
+            "The terms are filled in from the version in force. Change what the parties agreed; "
+            "the earlier versions stay in the history."
+        ),
     )
 
 
@@ -195,21 +204,15 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if locked:
         messages.warning(request, locked)
         return redirect("agreements:agreement_detail", version.agreement_id)
-    form = VersionForm(posted(request), instance=version)
-    if submit(
+    return _form(
         request,
-        form,
+        VersionForm(posted(request), instance=version),
         lambda cd: services.agreement_version_update(
             actor=request.user, version=_fresh(version), **_terms(cd)
         ),
         success=_("The version has been saved."),
-    ):
-        return redirect("agreements:agreement_detail", version.agreement_id)
-    return _form_page(
-        request,
-        form,
-        _("Edit version valid from %(date)s") % {"date": fmt.date(version.valid_from)},
-        "agreements:agreement_detail",
+        title=_("Edit version valid from %(date)s") % {"date": fmt.date(version.valid_from)},
+        back="agreements:agreement_detail",
         back_pk=version.agreement_id,
     )
 
@@ -233,15 +236,15 @@ def forum_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _forum_form(
     request: HttpRequest, agreement: Any, forum: GovernanceForum | None
 ) -> HttpResponse:
-    form = ForumForm(posted(request), instance=forum)
-    if request.method == "POST" and form.is_valid():
-        services.forum_save(
-            actor=request.user, agreement=agreement, forum=forum, **form.cleaned_data
-        )
-        messages.success(request, _("The forum has been saved."))
-        return redirect("agreements:agreement_detail", agreement.pk)
-    title = _("Edit forum") if forum else _("New forum")
-    return _form_page(request, form, title, "agreements:agreement_detail", back_pk=agreement.pk)
+    return _form(
+        request,
+        ForumForm(posted(request), instance=forum),
+        lambda cd: services.forum_save(actor=request.user, agreement=agreement, forum=forum, **cd),
+        success=_("The forum has been saved."),
+        title=_("Edit forum") if forum else _("New forum"),
+        back="agreements:agreement_detail",
+        back_pk=agreement.pk,
+    )
 
 
 # --- department steps ---------------------------------------------------------------------------
@@ -283,19 +286,13 @@ def step_create(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"valid_from": timezone.localdate()}
     if request.GET.get("department", "").isdigit():
         initial["department"] = int(request.GET["department"])
-    form = StepForm(posted(request), agreement=agreement, initial=initial)
-    if submit(
+    return _form(
         request,
-        form,
+        StepForm(posted(request), agreement=agreement, initial=initial),
         lambda cd: services.department_step_set(actor=request.user, agreement=agreement, **cd),
         success=_("The department's new step has been saved."),
-    ):
-        return redirect("agreements:step_list", agreement.pk)
-    return _form_page(
-        request,
-        form,
-        _("Set a department step"),
-        "agreements:step_list",
+        title=_("Set a department step"),
+        back="agreements:step_list",
         back_pk=agreement.pk,
         intro=_("The department's current step stays in its history."),
     )
@@ -462,23 +459,15 @@ def handheld_create(request: HttpRequest) -> HttpResponse:
     if agreement is None:
         messages.error(request, _("Create an allocation agreement first."))
         return redirect("agreements:handheld_list")
-    form = HandheldForm(
-        posted(request),
-        agreement=agreement,
-        initial={"requested_on": timezone.localdate()},
-    )
-    if submit(
+    return _form(
         request,
-        form,
+        HandheldForm(
+            posted(request), agreement=agreement, initial={"requested_on": timezone.localdate()}
+        ),
         lambda cd: services.handheld_request_create(actor=request.user, agreement=agreement, **cd),
         success=_("The håndholdt request has been sent to the housing organisations."),
-    ):
-        return redirect("agreements:handheld_list")
-    return _form_page(
-        request,
-        form,
-        _("New håndholdt request"),
-        "agreements:handheld_list",
+        title=_("New håndholdt request"),
+        back="agreements:handheld_list",
         intro=_(
             "Describe the need without names or CPR numbers. The housing organisations "
             "see the request."
@@ -489,19 +478,13 @@ def handheld_create(request: HttpRequest) -> HttpResponse:
 @access(MUNICIPAL, deny_status=404)
 def handheld_close(request: HttpRequest, pk: int) -> HttpResponse:
     handheld = selectors.handheld_request_get(user=request.user, pk=pk)
-    form = HandheldCloseForm(posted(request))
-    if submit(
+    return _form(
         request,
-        form,
+        HandheldCloseForm(posted(request)),
         lambda cd: services.handheld_request_close(actor=request.user, request=handheld, **cd),
         success=_("The request has been closed."),
-    ):
-        return redirect("agreements:handheld_list")
-    return _form_page(
-        request,
-        form,
-        _("Close håndholdt request %(ref)s") % {"ref": handheld.case_reference},
-        "agreements:handheld_list",
+        title=_("Close håndholdt request %(ref)s") % {"ref": handheld.case_reference},
+        back="agreements:handheld_list",
         handheld=handheld,
     )
 

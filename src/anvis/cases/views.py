@@ -15,11 +15,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anvis.audit.services import Purpose, citizens_read
-from anvis.common.forms import form_status, posted, submit
+from anvis.common.forms import form_page, form_status, perform, posted, submit
 from anvis.common.lists import paginate, search_params, search_redirect
 from anvis.permissions import MUNICIPAL, POST_ONLY, access
 from anvis_core.cases.bars import AreaKind, BarStatus
@@ -176,15 +177,16 @@ def case_create(request: HttpRequest) -> HttpResponse:
         ]
         return services.case_create(actor=request.user, **{f: data[f] for f in fields})
 
-    if done := submit(request, form, create):
+    def opened(case: Case) -> HttpResponse:
         if known is not None:
             messages.info(
                 request, _("The citizen was known: the new case is linked to the earlier ones.")
             )
-        messages.success(request, _("Case %(number)s opened.") % {"number": done.result.number})
-        return redirect(_tab_url(done.result, "overview"))
-    return render(
-        request, "cases/case_create.html", {"form": form}, status=form_status(request, form)
+        messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
+        return redirect(_tab_url(case, "overview"))
+
+    return form_page(
+        request, form, create, success=None, done=opened, template="cases/case_create.html"
     )
 
 
@@ -245,28 +247,6 @@ def case_cpr_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, pk, "overview", show_cpr=True)
 
 
-def _form_page(
-    request: HttpRequest,
-    case: Case,
-    form: forms.BaseForm,
-    title: str,
-    back: str,
-    intro: str = "",
-) -> HttpResponse:
-    return render(
-        request,
-        "cases/case_form.html",
-        {
-            "case": case,
-            "form": form,
-            "title": title,
-            "back_url": _tab_url(case, back),
-            "intro": intro,
-        },
-        status=form_status(request, form),
-    )
-
-
 # (form class, title, tab to return to, initial values, save)
 EDIT_SECTIONS: dict[str, tuple[Any, Any, str]] = {
     "kontakt": (ContactForm, gettext_lazy("Contact details"), "overview"),
@@ -316,138 +296,174 @@ def case_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
             )
         return services.case_update(actor=user, case=case, changes=cd)
 
-    if submit(request, form, save, success=_("Saved.")):
-        return redirect(_tab_url(case, back))
-    _log(request, case, f"case.edit.{section}")
-    return _form_page(request, case, form, str(title), back)
+    return _case_form(
+        request,
+        case,
+        form,
+        save,
+        title=str(title),
+        back=back,
+        success=_("Saved."),
+        read=f"case.edit.{section}",
+    )
 
 
-def _action(
+def _case_form(
     request: HttpRequest,
-    pk: int,
-    form_factory: Callable[[Any, Case], forms.BaseForm],
-    perform: Callable[[Case, dict[str, Any]], Any],
+    case: Case,
+    form: forms.BaseForm,
+    save: Callable[[dict[str, Any]], Any],
+    *,
     title: str,
     back: str,
-    done: str,
+    success: str,
+    read: str = "case.edit",
 ) -> HttpResponse:
-    case = _case(request, pk)
-    form = form_factory(posted(request), case)
-    if submit(request, form, lambda cd: perform(case, cd), success=done):
+    """A form about the case: a valid POST saves it (`submit`) and goes back to the case's
+    `back` tab; otherwise the form's page, whose showing of the case is logged as `read`."""
+    if submit(request, form, save, success=success):
         return redirect(_tab_url(case, back))
-    _log(request, case, "case.edit")
-    return _form_page(request, case, form, title, back)
-
-
-@access(MUNICIPAL, deny_status=404)
-def case_status(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(
+    _log(request, case, read)
+    return render(
         request,
-        pk,
-        lambda data, case: StatusForm(data, case=case),
-        lambda case, cd: services.case_transition(
-            actor=request.user, case=case, status=cd["status"], by_hand=True
-        ),
-        _("Change status"),
-        "overview",
-        _("Status changed."),
+        "cases/case_form.html",
+        {"case": case, "form": form, "title": title, "back_url": _tab_url(case, back), "intro": ""},
+        status=form_status(request, form),
     )
 
 
-@access(MUNICIPAL, deny_status=404)
-def case_urgency(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        lambda data, case: UrgencyForm(data),
-        lambda case, cd: services.case_set_urgency(
-            actor=request.user, case=case, urgent=cd["urgent"], reason=cd["urgency_reason"]
-        ),
-        _("Urgency"),
-        "overview",
-        _("Saved."),
-    )
+def _action_view(
+    form: Callable[[Any, Case], forms.BaseForm],
+    save: Callable[[Any, Case, dict[str, Any]], Any],
+    *,
+    title: str | Promise,
+    back: str,
+    success: str | Promise,
+) -> Callable[..., HttpResponse]:
+    """The view of one action on a case: `form(data, case)`, whose valid POST runs
+    `save(user, case, cleaned_data)` (`_case_form`)."""
+
+    @access(MUNICIPAL, deny_status=404)
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        case = _case(request, pk)
+        return _case_form(
+            request,
+            case,
+            form(posted(request), case),
+            lambda cd: save(request.user, case, cd),
+            title=str(title),
+            back=back,
+            success=str(success),
+        )
+
+    return view
 
 
-@access(MUNICIPAL, deny_status=404)
-def case_park(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        lambda data, case: ParkForm(data),
-        lambda case, cd: services.case_park(
-            actor=request.user, case=case, until=cd["parked_until"], reason=cd["park_reason"]
-        ),
-        _("Park the case"),
-        "overview",
-        _("The case is parked."),
-    )
+case_status = _action_view(
+    lambda data, case: StatusForm(data, case=case),
+    lambda user, case, cd: services.case_transition(
+        actor=user, case=case, status=cd["status"], by_hand=True
+    ),
+    title=gettext_lazy("Change status"),
+    back="overview",
+    success=gettext_lazy("Status changed."),
+)
+case_urgency = _action_view(
+    lambda data, case: UrgencyForm(data),
+    lambda user, case, cd: services.case_set_urgency(
+        actor=user, case=case, urgent=cd["urgent"], reason=cd["urgency_reason"]
+    ),
+    title=gettext_lazy("Urgency"),
+    back="overview",
+    success=gettext_lazy("Saved."),
+)
+case_park = _action_view(
+    lambda data, case: ParkForm(data),
+    lambda user, case, cd: services.case_park(
+        actor=user, case=case, until=cd["parked_until"], reason=cd["park_reason"]
+    ),
+    title=gettext_lazy("Park the case"),
+    back="overview",
+    success=gettext_lazy("The case is parked."),
+)
 
 
 @access(MUNICIPAL, deny_status=404, methods=POST_ONLY)
 def case_unpark(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
-    services.case_unpark(actor=request.user, case=case)
-    messages.success(request, _("The case is no longer parked."))
+    perform(
+        request,
+        lambda: services.case_unpark(actor=request.user, case=case),
+        success=_("The case is no longer parked."),
+    )
     return redirect(_tab_url(case, "overview"))
 
 
-@access(MUNICIPAL, deny_status=404)
-def case_note(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        lambda data, case: NoteForm(data),
-        lambda case, cd: services.case_add_note(actor=request.user, case=case, text=cd["text"]),
-        _("Add a note"),
-        "timeline",
-        _("Note added."),
-    )
-
-
-@access(MUNICIPAL, deny_status=404)
-def stay_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        lambda data, case: ShelterStayForm(data),
-        lambda case, cd: services.shelter_stay_add(actor=request.user, case=case, **cd),
-        _("Add a § 110 stay"),
-        "shelter",
-        _("Stay added."),
-    )
+case_note = _action_view(
+    lambda data, case: NoteForm(data),
+    lambda user, case, cd: services.case_add_note(actor=user, case=case, text=cd["text"]),
+    title=gettext_lazy("Add a note"),
+    back="timeline",
+    success=gettext_lazy("Note added."),
+)
+stay_add = _action_view(
+    lambda data, case: ShelterStayForm(data),
+    lambda user, case, cd: services.shelter_stay_add(actor=user, case=case, **cd),
+    title=gettext_lazy("Add a § 110 stay"),
+    back="shelter",
+    success=gettext_lazy("Stay added."),
+)
+plan_add = _action_view(
+    lambda data, case: SupportPlanForm(data),
+    lambda user, case, cd: services.support_plan_add(actor=user, case=case, **cd),
+    title=gettext_lazy("Add a support plan"),
+    back="shelter",
+    success=gettext_lazy("Support plan added."),
+)
+bar_add = _action_view(
+    lambda data, case: LegalBarForm(data),
+    lambda user, case, cd: services.legal_bar_add(actor=user, case=case, **cd),
+    title=gettext_lazy("Add a legal bar event"),
+    back="shelter",
+    success=gettext_lazy("Saved."),
+)
+avoid_add = _action_view(
+    lambda data, case: AvoidAreaForm(data),
+    lambda user, case, cd: services.avoid_area_add(actor=user, case=case, **cd),
+    title=gettext_lazy("Add an area to avoid"),
+    back="household",
+    success=gettext_lazy("Saved."),
+)
+consent_add = _action_view(
+    lambda data, case: ConsentForm(data, initial={"given_on": timezone.localdate()}),
+    lambda user, case, cd: services.consent_record(
+        actor=user, case=case, given_on=cd["given_on"], scope=cd["scope"]
+    ),
+    title=gettext_lazy("Record consent to share contact details"),
+    back="shelter",
+    success=gettext_lazy("Consent recorded."),
+)
 
 
 @access(MUNICIPAL, deny_status=404)
 def stay_discharge(request: HttpRequest, pk: int, stay_pk: int) -> HttpResponse:
-    case = selectors.case_get(user=request.user, pk=pk)
-    stay = get_object_or_404(ShelterStay, pk=stay_pk, case=case)
-    return _action(
+    stay = get_object_or_404(
+        ShelterStay, pk=stay_pk, case=selectors.case_get(user=request.user, pk=pk)
+    )
+    case = _case(request, pk)
+    return _case_form(
         request,
-        pk,
-        lambda data, case: DischargeForm(data, initial={"action_plan": stay.action_plan}),
-        lambda case, cd: services.shelter_stay_discharge(
+        case,
+        DischargeForm(posted(request), initial={"action_plan": stay.action_plan}),
+        lambda cd: services.shelter_stay_discharge(
             actor=request.user,
             stay=stay,
             discharged_on=cd["discharged_on"],
             action_plan=cd["action_plan"],
         ),
-        _("Discharge from § 110"),
-        "shelter",
-        _("Discharge recorded."),
-    )
-
-
-@access(MUNICIPAL, deny_status=404)
-def plan_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        lambda data, case: SupportPlanForm(data),
-        lambda case, cd: services.support_plan_add(actor=request.user, case=case, **cd),
-        _("Add a support plan"),
-        "shelter",
-        _("Support plan added."),
+        title=_("Discharge from § 110"),
+        back="shelter",
+        success=_("Discharge recorded."),
     )
 
 
@@ -457,31 +473,20 @@ class PlanStatusForm(forms.Form):
 
 @access(MUNICIPAL, deny_status=404)
 def plan_status(request: HttpRequest, pk: int, plan_pk: int) -> HttpResponse:
-    case = selectors.case_get(user=request.user, pk=pk)
-    plan = get_object_or_404(SupportPlan, pk=plan_pk, case=case)
-    return _action(
+    plan = get_object_or_404(
+        SupportPlan, pk=plan_pk, case=selectors.case_get(user=request.user, pk=pk)
+    )
+    case = _case(request, pk)
+    return _case_form(
         request,
-        pk,
-        lambda data, case: PlanStatusForm(data, initial={"status": plan.status}),
-        lambda case, cd: services.support_plan_set_status(
+        case,
+        PlanStatusForm(posted(request), initial={"status": plan.status}),
+        lambda cd: services.support_plan_set_status(
             actor=request.user, plan=plan, status=cd["status"]
         ),
-        _("Support plan status"),
-        "shelter",
-        _("Saved."),
-    )
-
-
-@access(MUNICIPAL, deny_status=404)
-def bar_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        lambda data, case: LegalBarForm(data),
-        lambda case, cd: services.legal_bar_add(actor=request.user, case=case, **cd),
-        _("Add a legal bar event"),
-        "shelter",
-        _("Saved."),
+        title=_("Support plan status"),
+        back="shelter",
+        success=_("Saved."),
     )
 
 
@@ -489,54 +494,35 @@ def bar_add(request: HttpRequest, pk: int) -> HttpResponse:
 def bar_remove(request: HttpRequest, pk: int, bar_pk: int) -> HttpResponse:
     case = _case(request, pk)
     event = get_object_or_404(LegalBarEvent, pk=bar_pk, case=case)
-    services.legal_bar_remove(actor=request.user, event=event)
-    messages.success(request, _("Removed."))
-    return redirect(_tab_url(case, "shelter"))
-
-
-@access(MUNICIPAL, deny_status=404)
-def avoid_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(
+    perform(
         request,
-        pk,
-        lambda data, case: AvoidAreaForm(data),
-        lambda case, cd: services.avoid_area_add(actor=request.user, case=case, **cd),
-        _("Add an area to avoid"),
-        "household",
-        _("Saved."),
+        lambda: services.legal_bar_remove(actor=request.user, event=event),
+        success=_("Removed."),
     )
+    return redirect(_tab_url(case, "shelter"))
 
 
 @access(MUNICIPAL, deny_status=404, methods=POST_ONLY)
 def avoid_remove(request: HttpRequest, pk: int, area_pk: int) -> HttpResponse:
     case = _case(request, pk)
     area = get_object_or_404(AvoidArea, pk=area_pk, case=case)
-    services.avoid_area_remove(actor=request.user, area=area)
-    messages.success(request, _("Removed."))
-    return redirect(_tab_url(case, "household"))
-
-
-@access(MUNICIPAL, deny_status=404)
-def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(
+    perform(
         request,
-        pk,
-        lambda data, case: ConsentForm(data, initial={"given_on": timezone.localdate()}),
-        lambda case, cd: services.consent_record(
-            actor=request.user, case=case, given_on=cd["given_on"], scope=cd["scope"]
-        ),
-        _("Record consent to share contact details"),
-        "shelter",
-        _("Consent recorded."),
+        lambda: services.avoid_area_remove(actor=request.user, area=area),
+        success=_("Removed."),
     )
+    return redirect(_tab_url(case, "household"))
 
 
 @access(MUNICIPAL, deny_status=404, methods=POST_ONLY)
 def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     case = _case(request, pk)
     consent = get_object_or_404(ContactConsent, pk=consent_pk, case=case, withdrawn_on__isnull=True)
-    services.consent_withdraw(
-        actor=request.user, consent=consent, withdrawn_on=timezone.localdate()
+    perform(
+        request,
+        lambda: services.consent_withdraw(
+            actor=request.user, consent=consent, withdrawn_on=timezone.localdate()
+        ),
+        success=_("Consent withdrawn."),
     )
-    messages.success(request, _("Consent withdrawn."))
     return redirect(_tab_url(case, "shelter"))

@@ -15,13 +15,15 @@ every integer and decimal field of a :class:`ModelForm`): ``5.000`` kr and ``27,
 
 The one shape of a form view's POST (:func:`submit`): a valid form calls one service; a
 refusal from the service (`ValidationError`) is put on the form, field by field where it names
-one, so the page answers 422 with it; on success a message is shown and the view redirects:
+one, so the page answers 422 with it; on success a message is shown and the view redirects.
+:func:`form_page` is that whole answer:
 
     form = StepForm(posted(request), agreement=agreement)
-    if done := submit(request, form, lambda cd: services.department_step_set(...),
-                      success=_("Saved.")):
-        return redirect("agreements:step_list", done.result.pk)
-    return render(request, "form.html", {"form": form}, status=form_status(request, form))
+    return form_page(
+        request, form, lambda cd: services.department_step_set(...),
+        success=_("Saved."), done=reverse("agreements:step_list", args=[agreement.pk]),
+        template="agreements/form.html", context={"title": _("Set a department step")},
+    )
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
 
@@ -89,11 +92,12 @@ def submit(
     form: Any,
     action: Callable[[dict[str, Any]], T],
     *,
-    success: str | None = None,
+    success: str | Callable[[T], str] | None = None,
 ) -> Done[T] | None:
     """Run a form's service on a valid POST. Returns `Done(result)` when the service succeeded
-    (after adding the `success` message), None when there was nothing to do (a GET) or the form
-    or the service refused (the errors are then on the form; `form_status` answers 422)."""
+    (after adding the `success` message, which may be made from the result), None when there
+    was nothing to do (a GET) or the form or the service refused (the errors are then on the
+    form; `form_status` answers 422)."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
@@ -101,9 +105,29 @@ def submit(
     except ValidationError as exc:
         apply_errors(form, exc)
         return None
-    if success:
-        messages.success(request, success)
+    _succeeded(request, success, result)
     return Done(result)
+
+
+def form_page(
+    request: HttpRequest,
+    form: Any,
+    action: Callable[[dict[str, Any]], T],
+    *,
+    success: str | Callable[[T], str] | None,
+    done: str | Callable[[T], HttpResponse],
+    template: str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The answer of a form view: on a valid POST the service runs (:func:`submit`); when it
+    succeeded, `done`: a redirect to the URL (or URL name) it names, or the answer it makes from
+    the service's result. Otherwise the page again: `template` with the form and `context`,
+    422 when the form or the service refused."""
+    if result := submit(request, form, action, success=success):
+        return redirect(done) if isinstance(done, str) else done(result.result)
+    return render(
+        request, template, {"form": form, **(context or {})}, status=form_status(request, form)
+    )
 
 
 def perform(
@@ -121,9 +145,14 @@ def perform(
         for message in exc.messages:
             messages.error(request, message)
         return None
+    _succeeded(request, success, result)
+    return Done(result)
+
+
+def _succeeded(request: HttpRequest, success: str | Callable[[T], str] | None, result: T) -> None:
+    """The success message of a service's form or button, if it has one."""
     if success:
         messages.success(request, success(result) if callable(success) else success)
-    return Done(result)
 
 
 class WholeNumberField(forms.IntegerField):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from anvis.audit.services import Purpose, citizens_read
 from anvis.cases.models import Case
 from anvis.cases.selectors import case_queryset
-from anvis.common.forms import form_status, perform, posted, submit
+from anvis.common.forms import form_page, form_status, perform, posted
 from anvis.permissions import LEAD, MUNICIPAL, POST_ONLY, access
 from anvis.vacancies.choices import VacancyStatus
 from anvis.vacancies.gate import unit_labels
@@ -150,10 +150,9 @@ def run_list(request: HttpRequest) -> HttpResponse:
 
 @access(LEAD, deny_status=404)
 def run_new(request: HttpRequest) -> HttpResponse:
-    form = RunForm(posted(request))
-    if done := submit(
+    return form_page(
         request,
-        form,
+        RunForm(posted(request)),
         lambda data: services.run_create(
             actor=request.user,
             objective=data["objective"],
@@ -161,10 +160,8 @@ def run_new(request: HttpRequest) -> HttpResponse:
             case_numbers=data["case_numbers"] or None,
         ),
         success=_("The matching run is done."),
-    ):
-        return redirect("matching:run_detail", pk=done.result.pk)
-    return render(
-        request, "matching/run_form.html", {"form": form}, status=form_status(request, form)
+        done=lambda run: redirect("matching:run_detail", pk=run.pk),
+        template="matching/run_form.html",
     )
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from anvis.common.charts import line_chart
-from anvis.common.forms import form_status, posted
+from anvis.common.forms import form_page, posted
 from anvis.common.lists import list_page, paginate
 from anvis.common.upload import file_import
 from anvis.permissions import ALL_ROLES, LEAD, OVERSIGHT, access, sees_exact_counts
@@ -184,12 +183,11 @@ def designations_import(request: HttpRequest) -> HttpResponse:
 
 @access(LEAD)
 def recompute(request: HttpRequest) -> HttpResponse:
-    form = RecomputeForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        on_date: dt.date = timezone.localdate()
-        result = monitoring_recompute(actor=request.user, on_date=on_date)
-        messages.success(request, _("Recomputed %(n)d departments.") % {"n": result.departments})
-        return redirect("monitoring:department_list")
-    return render(
-        request, "monitoring/recompute.html", {"form": form}, status=form_status(request, form)
+    return form_page(
+        request,
+        RecomputeForm(posted(request)),
+        lambda cd: monitoring_recompute(actor=request.user, on_date=timezone.localdate()),
+        success=lambda result: _("Recomputed %(n)d departments.") % {"n": result.departments},
+        done="monitoring:department_list",
+        template="monitoring/recompute.html",
     )

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from anvis.common.forms import form_status, posted, submit
+from anvis.common.forms import form_page, posted
 from anvis.common.lists import paginate
 from anvis.permissions import ALL_ROLES, POST_ONLY, access
 
@@ -54,20 +54,13 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 @access(ALL_ROLES)
 def preferences(request: HttpRequest) -> HttpResponse:
-    form = PreferencesForm(
-        posted(request),
-        initial={"notification_mode": request.user.notification_mode},
-    )
-    if submit(
+    return form_page(
         request,
-        form,
+        PreferencesForm(
+            posted(request), initial={"notification_mode": request.user.notification_mode}
+        ),
         lambda cd: services.notification_mode_set(actor=request.user, mode=cd["notification_mode"]),
         success=_("Your choice is saved."),
-    ):
-        return redirect("notifications:preferences")
-    return render(
-        request,
-        "notifications/preferences.html",
-        {"form": form},
-        status=form_status(request, form),
+        done="notifications:preferences",
+        template="notifications/preferences.html",
     )

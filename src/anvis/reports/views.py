@@ -7,15 +7,17 @@ stored report pack (what leaves the municipality) is the suppressed edition.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anvis.common.forms import form_status, posted, submit
+from anvis.common.forms import form_page, form_status, posted
 from anvis.common.lists import paginate
 from anvis.permissions import (
     LEAD,
@@ -209,9 +211,27 @@ def snapshot_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 # --- meetings and decisions ---------------------------------------------------------------------
 
 
-def _data(request: HttpRequest) -> Any:
-    """The posted data (also when empty, so an empty form shows its errors), else None."""
-    return posted(request)
+def _form(
+    request: HttpRequest,
+    form: Any,
+    action: Callable[[dict[str, Any]], Any],
+    *,
+    success: str,
+    done: str | Callable[[Any], HttpResponse],
+    title: str,
+    meeting: Any = None,
+) -> HttpResponse:
+    """A meeting's or a decision's form page (`form_page`), which links back to `meeting`, or
+    without one to the list of meetings."""
+    return form_page(
+        request,
+        form,
+        action,
+        success=success,
+        done=done,
+        template="reports/form.html",
+        context={"title": title, "back": "reports:meeting_list", "meeting": meeting},
+    )
 
 
 @access(OVERSIGHT)
@@ -244,19 +264,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(LEAD)
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    form = MeetingForm(_data(request))
-    if done := submit(
+    return _form(
         request,
-        form,
+        MeetingForm(posted(request)),
         lambda cd: services.meeting_create(actor=request.user, **cd),
         success=_("The meeting is recorded."),
-    ):
-        return redirect("reports:meeting_detail", pk=done.result.pk)
-    return render(
-        request,
-        "reports/form.html",
-        {"form": form, "title": _("Record a meeting"), "back": "reports:meeting_list"},
-        status=form_status(request, form),
+        done=lambda meeting: redirect("reports:meeting_detail", pk=meeting.pk),
+        title=_("Record a meeting"),
     )
 
 
@@ -264,68 +278,43 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(pk)
     initial = {"forum": meeting.forum, "held_on": meeting.held_on, "minutes": meeting.minutes}
-    form = MeetingForm(_data(request), initial=initial)
+    form = MeetingForm(posted(request), initial=initial)
     form.fields["forum"].disabled = True
-    if submit(
+    return _form(
         request,
         form,
         lambda cd: services.meeting_update(
             actor=request.user, meeting=meeting, held_on=cd["held_on"], minutes=cd["minutes"]
         ),
         success=_("The meeting is saved."),
-    ):
-        return redirect("reports:meeting_detail", pk=meeting.pk)
-    return render(
-        request,
-        "reports/form.html",
-        {"form": form, "title": _("Edit the meeting"), "back": "reports:meeting_list"},
-        status=form_status(request, form),
+        done=reverse("reports:meeting_detail", kwargs={"pk": meeting.pk}),
+        title=_("Edit the meeting"),
     )
 
 
 @access(LEAD)
 def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(pk)
-    form = DecisionForm(_data(request))
-    if submit(
+    return _form(
         request,
-        form,
+        DecisionForm(posted(request)),
         lambda cd: services.decision_create(actor=request.user, meeting=meeting, **cd),
         success=_("The decision is recorded."),
-    ):
-        return redirect("reports:meeting_detail", pk=meeting.pk)
-    return render(
-        request,
-        "reports/form.html",
-        {
-            "form": form,
-            "title": _("Record a decision"),
-            "back": "reports:meeting_list",
-            "meeting": meeting,
-        },
-        status=form_status(request, form),
+        done=reverse("reports:meeting_detail", kwargs={"pk": meeting.pk}),
+        title=_("Record a decision"),
+        meeting=meeting,
     )
 
 
 @access(LEAD)
 def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_get(pk)
-    form = DecisionForm.for_decision(decision, _data(request))
-    if submit(
+    return _form(
         request,
-        form,
+        DecisionForm.for_decision(decision, posted(request)),
         lambda cd: services.decision_update(actor=request.user, decision=decision, **cd),
         success=_("The decision is saved."),
-    ):
-        return redirect("reports:meeting_detail", pk=decision.meeting_id)
-    return render(
-        request,
-        "reports/form.html",
-        {
-            "form": form,
-            "title": _("Edit the decision"),
-            "back": "reports:meeting_list",
-            "meeting": decision.meeting,
-        },
-        status=form_status(request, form),
+        done=reverse("reports:meeting_detail", kwargs={"pk": decision.meeting_id}),
+        title=_("Edit the decision"),
+        meeting=decision.meeting,
     )

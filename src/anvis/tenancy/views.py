@@ -9,12 +9,14 @@ group sees none of these pages (aggregates only, on the dashboard and the govern
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +26,7 @@ from anvis.audit.services import (
     citizens_read,
 )
 from anvis.common import formats as fmt
-from anvis.common.forms import form_status, posted, submit
+from anvis.common.forms import form_page, posted
 from anvis.common.upload import file_import, upload_form
 from anvis.permissions import (
     MUNICIPAL,
@@ -44,6 +46,29 @@ from .importing import import_events
 
 def _log_read(request: HttpRequest, tenancy: Any, what: str) -> None:
     citizens_read(request, [tenancy.case.citizen], what=what, purpose=Purpose.TENANCY)
+
+
+def _form(
+    request: HttpRequest,
+    form: Any,
+    action: Callable[[dict[str, Any]], Any],
+    *,
+    success: str,
+    lease: Any,
+    title: str,
+    **extra: Any,
+) -> HttpResponse:
+    """A form about a tenancy (`form_page`): the page links back to the tenancy of `lease`, and
+    a saved form goes back there."""
+    return form_page(
+        request,
+        form,
+        action,
+        success=success,
+        done=reverse("tenancy:tenancy_detail", kwargs={"pk": lease.pk}),
+        template="tenancy/form.html",
+        context={"lease": lease, "title": title, **extra},
+    )
 
 
 @access(TENANCY_FOLLOWERS, deny_status=404)
@@ -88,20 +113,15 @@ def tenancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def event_report(request: HttpRequest, pk: int) -> HttpResponse:
     lease = selectors.lease_get(user=request.user, pk=pk)
     form = EventForm(posted(request), user=request.user)
-    if submit(
+    return _form(
         request,
         form,
         lambda cd: services.tenancy_event_report(
             actor=request.user, lease=lease, data=form.to_input()
         ),
         success=_("The event is reported."),
-    ):
-        return redirect("tenancy:tenancy_detail", pk=lease.pk)
-    return render(
-        request,
-        "tenancy/form.html",
-        {"form": form, "lease": lease, "title": _("Report an event on the tenancy")},
-        status=form_status(request, form),
+        lease=lease,
+        title=_("Report an event on the tenancy"),
     )
 
 
@@ -116,31 +136,21 @@ def task_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @access(MUNICIPAL, deny_status=404)
 def task_contact(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.task_get(user=request.user, pk=pk)
-    form = ContactForm(posted(request), initial={"contact_on": timezone.localdate()})
-    if submit(
+    return _form(
         request,
-        form,
+        ContactForm(posted(request), initial={"contact_on": timezone.localdate()}),
         lambda cd: services.task_contact_record(
             actor=request.user, task=task, contact_on=cd["contact_on"], note=cd.get("note") or ""
         ),
         success=_("The contact is recorded and the task is done."),
-    ):
-        return redirect("tenancy:tenancy_detail", pk=task.tenancy.lease_id)
-    return render(
-        request,
-        "tenancy/form.html",
-        {
-            "form": form,
-            "lease": task.tenancy.lease,
-            "title": _("Record contact with the tenant"),
-            "intro": _("%(kind)s reported %(date)s; contact the tenant by %(deadline)s.")
-            % {
-                "kind": task.event.get_kind_display(),
-                "date": fmt.date(task.event.reported_on),
-                "deadline": fmt.date(task.deadline),
-            },
+        lease=task.tenancy.lease,
+        title=_("Record contact with the tenant"),
+        intro=_("%(kind)s reported %(date)s; contact the tenant by %(deadline)s.")
+        % {
+            "kind": task.event.get_kind_display(),
+            "date": fmt.date(task.event.reported_on),
+            "deadline": fmt.date(task.deadline),
         },
-        status=form_status(request, form),
     )
 
 
@@ -169,7 +179,7 @@ def contacts(request: HttpRequest, pk: int) -> HttpResponse:
             organisation_id=organisation_id,
             initial={"organisation_contact": tenancy.organisation_contact_id},
         )
-    if submit(
+    return _form(
         request,
         form,
         lambda d: (
@@ -189,13 +199,8 @@ def contacts(request: HttpRequest, pk: int) -> HttpResponse:
             )
         ),
         success=_("The contacts are saved."),
-    ):
-        return redirect("tenancy:tenancy_detail", pk=lease.pk)
-    return render(
-        request,
-        "tenancy/form.html",
-        {"form": form, "lease": lease, "title": _("Contacts of the tenancy")},
-        status=form_status(request, form),
+        lease=lease,
+        title=_("Contacts of the tenancy"),
     )
 
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,7 @@ from anvis.audit.services import (
 )
 from anvis.common import formats as fmt
 from anvis.common.exports import file_response
-from anvis.common.forms import form_status, perform, posted, submit
+from anvis.common.forms import form_page, perform, posted
 from anvis.common.lists import paginate
 from anvis.permissions import (
     ALL_ROLES,
@@ -55,33 +56,28 @@ from .tables import VOID_RENT_COLUMNS
 LEASE_WRITERS = frozenset({Role.ORGANISATION, Role.ALLOCATION_LEAD, Role.ADMIN})
 
 
-def _form_page(
-    request: HttpRequest, form: Any, title: str, vacancy: Any = None, **extra: Any
-) -> HttpResponse:
-    return render(
-        request,
-        "vacancies/form.html",
-        {"form": form, "title": title, "vacancy": vacancy, **extra},
-        status=form_status(request, form),
-    )
-
-
 def _vacancy_form(
     request: HttpRequest,
     form: Any,
-    action: Callable[[dict[str, Any]], object],
+    action: Callable[[dict[str, Any]], Any],
     *,
     success: str,
     title: str,
     vacancy: Vacancy,
+    done: Callable[[Any], HttpResponse] | None = None,
     **extra: Any,
 ) -> HttpResponse:
-    """The one shape of a form about a vacancy: a valid POST runs one service (`submit`); on
-    success the message and back to the vacancy's page, else the form again (422 with the
-    service's refusal on it)."""
-    if submit(request, form, action, success=success):
-        return redirect("vacancies:vacancy_detail", pk=vacancy.pk)
-    return _form_page(request, form, title, vacancy, **extra)
+    """A form about a vacancy (`form_page`): its page links back to the vacancy's page, and a
+    saved form goes back there unless `done` says otherwise."""
+    return form_page(
+        request,
+        form,
+        action,
+        success=success,
+        done=done or reverse("vacancies:vacancy_detail", args=[vacancy.pk]),
+        template="vacancies/form.html",
+        context={"title": title, "vacancy": vacancy, **extra},
+    )
 
 
 def _quarters(request: HttpRequest, today: Any) -> tuple[Quarter, list[Quarter]]:
@@ -147,10 +143,9 @@ def vacancy_report(request: HttpRequest) -> HttpResponse:
     dwelling beforehand."""
     chosen = request.GET.get("bolig", "")
     initial = {"dwelling": chosen} if chosen.isdigit() and len(chosen) < 19 else {}
-    form = VacancyReportForm(posted(request), user=request.user, initial=initial)
-    if done := submit(
+    return form_page(
         request,
-        form,
+        VacancyReportForm(posted(request), user=request.user, initial=initial),
         lambda data: services.vacancy_report(
             actor=request.user,
             dwelling=data["dwelling"],
@@ -162,16 +157,16 @@ def vacancy_report(request: HttpRequest) -> HttpResponse:
             handheld_request=data["handheld_request"],
         ),
         success=_("The vacancy is reported."),
-    ):
-        return redirect("vacancies:vacancy_detail", pk=done.result.pk)
-    return _form_page(
-        request,
-        form,
-        _("Report a vacancy"),
-        intro=_(
-            "The agreement decides whether it is the municipality's turn; you see the reason "
-            "on the vacancy's page."
-        ),
+        done=lambda vacancy: redirect("vacancies:vacancy_detail", pk=vacancy.pk),
+        template="vacancies/form.html",
+        context={
+            "title": _("Report a vacancy"),
+            "vacancy": None,
+            "intro": _(
+                "The agreement decides whether it is the municipality's turn; you see the reason "
+                "on the vacancy's page."
+            ),
+        },
     )
 
 
@@ -348,11 +343,18 @@ def offer_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @access(LEASE_WRITERS, deny_status=404, obj=Offer, action=WRITE)
 def lease_create(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
-    form = LeaseForm(posted(request))
+
+    def registered(result: Any) -> HttpResponse:
+        for warning in disclosure.lease_warnings_for(request.user, result.warnings, offer):
+            messages.warning(request, warning)
+        for correction in result.corrections:  # money between the parties: both may see
+            messages.info(request, correction)
+        return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
+
     try:
-        done = submit(
+        return _vacancy_form(
             request,
-            form,
+            LeaseForm(posted(request)),
             lambda data: services.lease_register(
                 actor=request.user,
                 offer=offer,
@@ -361,16 +363,12 @@ def lease_create(request: HttpRequest, pk: int) -> HttpResponse:
                 move_in_on=data["move_in_on"],
             ),
             success=_("The lease is registered; the citizen is housed."),
+            title=_("Register the lease"),
+            vacancy=offer.vacancy,
+            done=registered,
         )
     except PermissionDenied:
         raise Http404 from None
-    if done:
-        for warning in disclosure.lease_warnings_for(request.user, done.result.warnings, offer):
-            messages.warning(request, warning)
-        for correction in done.result.corrections:  # money between the parties: both may see
-            messages.info(request, correction)
-        return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
-    return _form_page(request, form, _("Register the lease"), offer.vacancy)
 
 
 # --- void rent ----------------------------------------------------------------------------------

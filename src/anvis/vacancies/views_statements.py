@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anvis.common.exports import file_response
-from anvis.common.forms import apply_errors, form_status, perform
+from anvis.common.forms import form_status, perform, submit
 from anvis.permissions import ALL_ROLES, LEAD, POST_ONLY, access, user_has_role
 from anvis_core.workflow.statement import as_record
 
@@ -302,24 +301,19 @@ def statement_approve(request: HttpRequest) -> HttpResponse:
 def statement_correct(request: HttpRequest) -> HttpResponse:
     form = StatementCorrectionForm(request.POST, user=request.user)
     today = timezone.localdate()
-    if form.is_valid():
-        organisation, month = form.cleaned_data["organisation"], form.cleaned_data["month"]
-        approved = selectors.statement_approved(organisation_id=organisation.pk, month=month)
+
+    def correct(data: dict[str, Any]) -> Any:
+        approved = selectors.statement_approved(
+            organisation_id=data["organisation"].pk, month=data["month"]
+        )
         if approved is None:
-            form.add_error(None, _("Only an approved statement is corrected; this one is not."))
-        else:
-            try:
-                services.statement_correct(
-                    actor=request.user,
-                    statement=approved,
-                    amount=form.cleaned_data["amount"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("The correction is added as a new line."))
-                return redirect(_page_url(organisation.pk, month))
+            raise ValidationError(_("Only an approved statement is corrected; this one is not."))
+        return services.statement_correct(
+            actor=request.user, statement=approved, amount=data["amount"], reason=data["reason"]
+        )
+
+    if submit(request, form, correct, success=_("The correction is added as a new line.")):
+        return redirect(_page_url(form.cleaned_data["organisation"].pk, form.cleaned_data["month"]))
     choice = StatementChoiceForm(request.POST, user=request.user)
     shown = None
     if choice.is_valid():

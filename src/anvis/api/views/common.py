@@ -1,5 +1,5 @@
-"""What the API's views share: the validated body of a create
-request, the file-export base and the problem+json 404 for unknown paths."""
+"""What the API's views share: the validated body of a write request, the file-export base and
+the problem+json 404 for unknown paths."""
 
 from __future__ import annotations
 
@@ -18,6 +18,18 @@ from rest_framework.views import APIView
 from ..access import api_access
 
 
+def body(
+    request: Request,
+    serializer_class: type[serializers.Serializer],  # type: ignore[type-arg]
+    **kwargs: Any,
+) -> dict[str, Any]:
+    """The validated body of a write request; an invalid one is answered 400 with the errors
+    of its fields (problem+json)."""
+    data = serializer_class(data=request.data, **kwargs)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
 def create_input(
     request: Request,
     serializer_class: type[serializers.Serializer],  # type: ignore[type-arg]
@@ -29,9 +41,7 @@ def create_input(
     to the caller (`user=`)."""
     if request.user.role not in roles:
         raise Http404
-    data = serializer_class(data=request.data, user=request.user)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
+    return body(request, serializer_class, user=request.user)
 
 
 # --- file exports ---------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from ..access import api_access
 from ..errors import validation_problem
 from ..idempotency import write_endpoint
 from ..services import nominee_accept
-from .common import create_input
+from .common import body, create_input
 
 LEASE_WRITERS = frozenset({Role.ORGANISATION, Role.ALLOCATION_LEAD, Role.ADMIN})
 
@@ -88,9 +88,7 @@ class OfferAnswer(APIView):
     def post(self, request: Request, pk: int) -> Response:
         offer = get_object_or_404(Offer.objects.restrict(request.user), pk=pk)
         self.check_object_permissions(request, offer)
-        data = s.NomineeAnswerSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = body(request, s.NomineeAnswerSerializer)
         if values["answer"] == "accept":
             offer = nominee_accept(actor=request.user, offer=offer, note=values.get("note", ""))
         else:

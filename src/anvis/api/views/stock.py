@@ -23,7 +23,7 @@ from ..errors import validation_problem
 from ..filters import UserFilterBackend
 from ..idempotency import write_endpoint
 from ..services import stock_upsert
-from .common import ExportView, export_schema, filetype, filtered
+from .common import ExportView, body, export_schema, filetype, filtered
 
 
 @api_access(STOCK_READERS)
@@ -59,9 +59,7 @@ class StockUpsert(APIView):
         responses={200: s.StockUpsertResultSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = s.StockUpsertSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        items = [dict(item) for item in data.validated_data["items"]]
+        items = [dict(item) for item in body(request, s.StockUpsertSerializer)["items"]]
         result = stock_upsert(actor=request.user, items=items)
         if not result.ok:
             return validation_problem(result.errors, code="stock_invalid")

@@ -24,7 +24,7 @@ from .. import serializers as s
 from ..access import api_access
 from ..filters import UserFilterBackend, VacancyFilter
 from ..idempotency import write_endpoint
-from .common import ExportView, create_input, export_schema, filetype, filtered
+from .common import ExportView, body, create_input, export_schema, filetype, filtered
 
 
 @api_access(ALL_ROLES)
@@ -98,11 +98,10 @@ class VacancyHandBack(APIView):
         responses={200: s.VacancyDetailSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
-        data = s.HandBackSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        values = body(request, s.HandBackSerializer)
         vacancy = get_object_or_404(Vacancy.objects.restrict(request.user), pk=pk)
         vacancy = flow.vacancy_hand_back(
-            actor=request.user, vacancy=vacancy, reason=data.validated_data["reason"]
+            actor=request.user, vacancy=vacancy, reason=values["reason"]
         )
         return _detail_response(request, vacancy)
 
@@ -123,10 +122,9 @@ class VacancyLet(APIView):
         # Another organisation's vacancy is not found whatever the body holds, as on the page.
         vacancy = get_object_or_404(Vacancy.objects.restrict(request.user), pk=pk)
         self.check_object_permissions(request, vacancy)
-        data = s.LetOrdinarySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        values = body(request, s.LetOrdinarySerializer)
         vacancy = flow.vacancy_let_ordinary(
-            actor=request.user, vacancy=vacancy, starts_on=data.validated_data["starts_on"]
+            actor=request.user, vacancy=vacancy, starts_on=values["starts_on"]
         )
         return _detail_response(request, vacancy)
 

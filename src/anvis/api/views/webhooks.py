@@ -21,6 +21,7 @@ from ..access import api_access
 from ..idempotency import write_endpoint
 from ..models import WebhookDelivery, WebhookSubscription
 from ..services import webhook_subscription_create, webhook_subscription_delete
+from .common import body
 
 
 def _organisations(request: Request) -> Any:
@@ -72,14 +73,13 @@ class WebhookListCreate(generics.ListAPIView):
         ],
     )
     def post(self, request: Request) -> Response:
-        data = s.WebhookSubscriptionCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        values = body(request, s.WebhookSubscriptionCreateSerializer)
         organisation = _own_organisation(request, request.query_params.get("organisation"))
         subscription = webhook_subscription_create(
             actor=request.user,
             organisation=organisation,
-            url=data.validated_data["url"],
-            event_types=data.validated_data.get("event_types", []),
+            url=values["url"],
+            event_types=values.get("event_types", []),
         )
         return Response(
             s.WebhookSubscriptionCreatedSerializer(subscription).data,
