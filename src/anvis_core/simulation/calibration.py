@@ -32,7 +32,8 @@ def poisson_rate(count: int, exposure: float) -> Estimate:
     """`count` events over `exposure` (e.g. person-years): rate with the exact interval."""
     if exposure <= 0:
         return Estimate(None, None, None, count)
-    from scipy import stats  # scipy.stats takes most of a second to import (intervals.py needs only scipy.special)
+    # scipy.stats takes most of a second to import (intervals.py needs only scipy.special)
+    from scipy import stats
 
     alpha = 1 - CONFIDENCE
     low = stats.chi2.ppf(alpha / 2, 2 * count) / 2 if count > 0 else 0.0
