@@ -77,8 +77,10 @@ def _percent(value: float) -> Decimal:
 
 def retention_cells(rows: Iterable[TenancyRow], as_of: dt.date) -> list[Cell]:
     """[tenancies, then per horizon: S(t) in % and its 95 % band]. Each estimate rests on the
-    group's size and the tenancies still followed at the horizon, so suppression hides an
-    estimate that rests on fewer than 5; before anyone is followed that long it is empty."""
+    group's size, the tenancies still followed at the horizon and the homes lost up to it (where
+    nobody was censored, the estimate and the group's size give that number away, as a share
+    gives its numerator), so suppression hides an estimate that rests on fewer than 5 of any;
+    before anyone is followed that long it is empty."""
     own = list(rows)
     curve = kaplan_meier(r.observation(as_of) for r in own)
     cells: list[Cell] = [count(len(own))]
@@ -88,7 +90,7 @@ def retention_cells(rows: Iterable[TenancyRow], as_of: dt.date) -> list[Cell]:
             cells.append(Cell(None, Kind.SHARE, (len(own), 0)))
             cells.append(Cell(None, Kind.TEXT, (len(own), 0)))
             continue
-        bases = (len(own), estimate.at_risk)
+        bases = (len(own), estimate.at_risk, estimate.events)
         cells.append(Cell(_percent(estimate.survival), Kind.SHARE, bases))
         band = (
             f"{format_number(_percent(estimate.lower), 1)}–"
