@@ -457,7 +457,13 @@ def _waiting_breakdown(
     )
     if rank is not None:
         rows = tuple(sorted(rows, key=rank))
-    return Table(key, ("group", "waiting", "median_days", "p90_days"), rows, Chart("bar", (2,)))
+    return Table(
+        key,
+        ("group", "waiting", "median_days", "p90_days"),
+        rows,
+        Chart("bar", (2,)),
+        parts_of_total=(1,),  # the parts of the waiting list's size (`waiting_by_quarter`)
+    )
 
 
 def _supply_gap(snap: Snapshot, waiting: Sequence[CaseRow]) -> Table:
@@ -480,6 +486,7 @@ def _supply_gap(snap: Snapshot, waiting: Sequence[CaseRow]) -> Table:
             for label in labels
         ),
         Chart("bar", (1, 2)),
+        parts_of_total=(1,),  # the waiting list again, by maximum rent
     )
 
 

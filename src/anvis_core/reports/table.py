@@ -127,6 +127,11 @@ class Table:
     #: edition hides (code, params; a param that is a `Cell` is suppressed by the same rule);
     #: None: the same note
     suppressed_note: tuple[str, dict[str, Any]] | None = None
+    #: the count columns whose cells are the parts of a total the report shows elsewhere (the
+    #: waiting list by situation, against its size): the suppressed edition never leaves one
+    #: part alone suppressed in such a column, which the total less the parts shown would give
+    #: away (`complement`)
+    parts_of_total: tuple[int, ...] = ()
 
     def column(self, index: int) -> list[Cell]:
         return [row[index] for row in self.rows]
@@ -163,6 +168,8 @@ def suppress(table: Table, threshold: int = SUPPRESSION_THRESHOLD) -> Table:
     threshold is replaced by a suppressed cell (shown as "<5"); a table ranked by a count lists
     only the rows whose count is shown, and its note is the suppressed edition's."""
     rows = tuple(tuple(suppress_cell(c, threshold) for c in row) for row in table.rows)
+    for column in table.parts_of_total:
+        rows = complement(rows, column)
     if table.ranked_by is not None:
         rows = tuple(row for row in rows if not row[table.ranked_by].suppressed)
     out = replace(table, rows=rows)
@@ -173,6 +180,20 @@ def suppress(table: Table, threshold: int = SUPPRESSION_THRESHOLD) -> Table:
         }
         out = replace(out, note=note, note_params=params, suppressed_note=None)
     return out
+
+
+def complement(rows: tuple[tuple[Cell, ...], ...], column: int) -> tuple[tuple[Cell, ...], ...]:
+    """Secondary suppression of one column of parts: where exactly one part is suppressed, the
+    smallest part shown (the first of equals) is suppressed too, so that the total less the parts
+    shown gives only the sum of two."""
+    hidden = [i for i, row in enumerate(rows) if row[column].suppressed]
+    shown = [i for i, row in enumerate(rows) if not row[column].suppressed]
+    if len(hidden) != 1 or not shown:
+        return rows
+    smallest = min(shown, key=lambda i: (rows[i][column].value or 0, i))
+    row = rows[smallest]
+    hide = replace(row[column], value=None, suppressed=True)
+    return (*rows[:smallest], (*row[:column], hide, *row[column + 1 :]), *rows[smallest + 1 :])
 
 
 def _group(digits: str) -> str:

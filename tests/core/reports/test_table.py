@@ -91,6 +91,27 @@ def test_suppressed_tables_show_no_figure_under_five(values: list[int]) -> None:
                 assert all(base >= 5 for base in cell.resting_on())
 
 
+def test_one_part_of_a_total_is_never_left_alone_suppressed() -> None:
+    """The waiting list by situation, whose size the report shows too: 2 in one situation
+    alone hidden would be the size less the rest; the smallest part shown goes too."""
+    rows = tuple((text(g), count(n)) for g, n in (("a", 40), ("b", 2), ("c", 9), ("d", 7)))
+    shown = suppress(Table("t", ("group", "n"), rows, parts_of_total=(1,)))
+    assert [format_cell(r[1]) for r in shown.rows] == ["40", "<5", "9", "<5"]
+    # Without the mark (parts of no total shown) only the small part is hidden.
+    plain = suppress(Table("t", ("group", "n"), rows))
+    assert [format_cell(r[1]) for r in plain.rows] == ["40", "<5", "9", "7"]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=60), min_size=1, max_size=10))
+def test_the_total_less_the_parts_shown_never_gives_one_hidden_part(values: list[int]) -> None:
+    rows = tuple((text(str(i)), count(v)) for i, v in enumerate(values))
+    shown = suppress(Table("t", ("group", "n"), rows, parts_of_total=(1,)))
+    hidden = [r for r in shown.rows if r[1].suppressed]
+    assert len(hidden) != 1 or len(values) == 1
+    # and nothing shown rests on fewer than 5
+    assert all(r[1].value >= 5 for r in shown.rows if not r[1].suppressed)
+
+
 def test_danish_number_format() -> None:
     assert format_cell(count(1234567)) == "1.234.567"
     assert format_cell(share(1, 8)) == "12,5 %"
