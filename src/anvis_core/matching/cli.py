@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import gc
 import importlib.machinery
 import importlib.util
 import os
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
+
+from anvis_core.memory import without_cycle_collection
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -65,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     if len(raw) >= _LINK_AHEAD_FROM_BYTES:
         _start_linking()
 
-    with _without_cycle_collection():
+    with without_cycle_collection():
         decoded = pairfile.read(raw)
         from anvis_core.matching.problem import ProblemError
         from anvis_core.matching.typed import build
@@ -163,20 +162,6 @@ def _extension_path(where: tuple[str, str]) -> str | None:
         if os.path.isfile(base + suffix):
             return base + suffix
     return None
-
-
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Reading a file builds hundreds of thousands of objects and no reference cycles, so the
-    cycle collector would only scan them again and again (a fifth of the read); it is switched
-    off for the one command and restored after. Memory is still freed by reference counting."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _reference_read(raw: bytes) -> tuple[Any, Any]:

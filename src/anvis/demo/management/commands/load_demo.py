@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from anvis.demo.context import SCALES, DemoContext
 from anvis.demo.loaders import load_all
 from anvis.stock.models import HousingOrganisation
+from anvis_core.memory import without_cycle_collection
 
 
 class Command(BaseCommand):
@@ -35,7 +36,8 @@ class Command(BaseCommand):
             scale=options["scale"], seed=options["seed"], today=today, log=self.stdout.write
         )
         started = time.perf_counter()
-        load_all(ctx, lambda name, seconds: self.stdout.write(f"  {name}: {seconds:.1f} s"))
+        with without_cycle_collection():
+            load_all(ctx, lambda name, seconds: self.stdout.write(f"  {name}: {seconds:.1f} s"))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ({ctx.scale}) loaded in {time.perf_counter() - started:.1f} s."
