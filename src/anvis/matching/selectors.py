@@ -229,15 +229,13 @@ def batch_snapshot(
     case_numbers: Sequence[str] | None = None,
 ) -> BatchInput:
     """The input of a batch run in the engine's documented domain form. In a batch the legal
-    bar is read for both kinds of designated area (the strictest reading)."""
+    bar is read for both kinds of designated area (the strictest reading). A citizen's unknown
+    maximum rent stays unknown (``null``): each dwelling carries the ceiling terms of the
+    version that judged it, and the rules judge such a citizen by those, as the candidate page
+    does (`anvis_core.matching.eligibility.max_rent_for`)."""
     vacancies = list(open_vacancies(pks=vacancy_pks))
     setting = load_setting(today=today, vacancies=vacancies)
-    pool = load_citizens(
-        today=today,
-        rent_ceiling=setting.rent_ceiling,
-        bar_kinds=tuple(core_bars.AreaKind),
-        numbers=case_numbers,
-    )
+    pool = load_citizens(today=today, bar_kinds=tuple(core_bars.AreaKind), numbers=case_numbers)
     ctx = setting.context
     caps: dict[str, dict[str, dict[str, int]]] = {}
     for level in ("entrance", "department", "organisation"):

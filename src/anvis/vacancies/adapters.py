@@ -66,15 +66,12 @@ def area_kind(designations: Iterable[str]) -> core_bars.AreaKind | None:
     return None
 
 
-def load_citizen(
-    *, case: Case, today: dt.date, rent_ceiling: int, bar_kinds: Sequence[core_bars.AreaKind]
-) -> Citizen:
+def load_citizen(*, case: Case, today: dt.date, bar_kinds: Sequence[core_bars.AreaKind]) -> Citizen:
     """One case as a :class:`Citizen` for the offer gate, whatever its status: the same
     conversion as the waiting pool, plus whether the case has an active offer."""
     pool = _build_pool(
         _case_queries(Case.objects.filter(pk=case.pk)),
         today=today,
-        rent_ceiling=rent_ceiling,
         bar_kinds=bar_kinds,
     )
     (citizen,) = pool.citizens
@@ -189,15 +186,6 @@ class Setting:
     vacancies: dict[str, Vacancy]
     statuses: dict[int, StatusInfo]
     version: AgreementVersion | None
-
-    @property
-    def rent_ceiling(self) -> int:
-        """The ceiling a citizen with no known maximum rent is judged by: for one vacancy the
-        ceiling of the version that judged it (as the vacancy's own ceiling rule), else the
-        agreement's ceiling on the day."""
-        if len(self.dwellings) == 1 and self.dwellings[0].ceiling is not None:
-            return int(self.dwellings[0].ceiling.ceiling)
-        return self.context.policy.rent_ceiling
 
 
 def active_offer_counts(today: dt.date) -> tuple[dict[int, int], dict[int, int]]:

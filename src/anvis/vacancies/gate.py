@@ -177,9 +177,7 @@ def vacancy_candidates(
     setting = _setting(vacancy, day)
     status = setting.statuses.get(vacancy.dwelling.entrance.department_id)
     kind = area_kind(status.designations) if status else None
-    pool = load_citizens(
-        today=day, rent_ceiling=setting.rent_ceiling, bar_kinds=(kind,) if kind else ()
-    )
+    pool = load_citizens(today=day, bar_kinds=(kind,) if kind else ())
     ranking = rank_vacancy(
         setting.dwellings[0], pool.table, setting.context, score_weights(), rules
     )
@@ -191,12 +189,7 @@ def offer_check(*, case: Case, vacancy: Vacancy, day: dt.date) -> GateResult:
     setting = _setting(vacancy, day)
     status = setting.statuses.get(vacancy.dwelling.entrance.department_id)
     kind = area_kind(status.designations) if status else None
-    citizen = load_citizen(
-        case=case,
-        today=day,
-        rent_ceiling=setting.rent_ceiling,
-        bar_kinds=(kind,) if kind else (),
-    )
+    citizen = load_citizen(case=case, today=day, bar_kinds=(kind,) if kind else ())
     dwelling = setting.dwellings[0]
     findings = check_offer(citizen, dwelling, setting.context)
     return GateResult(

@@ -103,7 +103,8 @@ class CitizenPool:
     case_ids: dict[str, int]
     """Case number → case id."""
     unknown_max_rent: set[str] = field(default_factory=set)
-    """Case numbers whose maximum rent is not known (the agreement's ceiling is used)."""
+    """Case numbers whose maximum rent is not known (their citizens' ``max_rent`` is ``None``;
+    each dwelling's ceiling applies, `anvis_core.matching.eligibility.max_rent_for`)."""
     derived_from: tuple[CitizenTable, dict[int, Citizen]] | None = field(
         default=None, compare=False, repr=False
     )
@@ -225,11 +226,10 @@ class _Related:
 
 @dataclass
 class _Converter:
-    """Turns case rows (:data:`CASE_FIELDS`) into citizens for one day, rent ceiling and bar
-    reading. What does not depend on the individual case is computed once per combination."""
+    """Turns case rows (:data:`CASE_FIELDS`) into citizens for one day and bar reading. What
+    does not depend on the individual case is computed once per combination."""
 
     today: dt.date
-    rent_ceiling: int
     bar_kinds: Sequence[core_bars.AreaKind]
     weights: PriorityWeights
     rule: MaxRentRule
@@ -303,7 +303,7 @@ class _Converter:
         citizen = Citizen(
             id=number,
             priority=self.priority(row, n_children),
-            max_rent=self.rent_ceiling if max_rent is None else max_rent,
+            max_rent=max_rent,
             household_persons=persons,
             min_rooms=min_rooms,
             needs=self.needs(tuple(row[7:11])),
@@ -364,11 +364,10 @@ def _build_pool(
     queries: Sequence[QuerySet[Any]],
     *,
     today: dt.date,
-    rent_ceiling: int,
     bar_kinds: Sequence[core_bars.AreaKind],
 ) -> CitizenPool:
     """The pool of the cases ``queries`` read, in their order, converted from scratch."""
-    converter = _Converter(today, rent_ceiling, bar_kinds, priority_weights(), max_rent_rule())
+    converter = _Converter(today, bar_kinds, priority_weights(), max_rent_rule())
     case_rows, *related = queries
     rows = list(case_rows)
     return _pool_of([row[0] for row in rows], _convert([rows, *related], converter))
@@ -421,7 +420,6 @@ def _store(key: str, entry: _Entry) -> None:
 def load_citizens(
     *,
     today: dt.date,
-    rent_ceiling: int,
     bar_kinds: Sequence[core_bars.AreaKind] = tuple(core_bars.AreaKind),
     numbers: Sequence[str] | None = None,
 ) -> CitizenPool:
@@ -429,18 +427,19 @@ def load_citizens(
 
     ``bar_kinds``: the kinds of designated area the bar is read for (the vacancy's own kind when
     ranking one vacancy; both — the strictest — in a batch). A case without a known maximum rent
-    gets ``rent_ceiling`` (and is listed in ``unknown_max_rent``).
+    keeps it unknown (``max_rent=None``, listed in ``unknown_max_rent``): the rules judge it by
+    each dwelling's own ceiling, so one pool serves every vacancy whatever version judged it.
 
-    The pool is kept in the process under the day, the rent ceiling, the bar kinds, the case
-    numbers and the priority and maximum-rent settings; within it, each citizen is reused while
-    its case's version is unchanged (module docstring). On PostgreSQL an unchanged pool costs
-    one query, and a change to one case converts that one case (six small queries).
+    The pool is kept in the process under the day, the bar kinds, the case numbers and the
+    priority and maximum-rent settings; within it, each citizen is reused while its case's
+    version is unchanged (module docstring). On PostgreSQL an unchanged pool costs one query,
+    and a change to one case converts that one case (six small queries).
     """
     weights, rule = priority_weights(), max_rent_rule()
-    key = _pool_key(today, rent_ceiling, tuple(bar_kinds), weights, rule, numbers)
+    key = _pool_key(today, tuple(bar_kinds), weights, rule, numbers)
     now = time.monotonic()
     entry = _cached(key, now)
-    converter = _Converter(today, rent_ceiling, bar_kinds, weights, rule)
+    converter = _Converter(today, bar_kinds, weights, rule)
     queries: list[list[Any]] | None = None
     if connection.vendor == "postgresql":
         versions = pg_versions(waiting_cases(today=today, numbers=numbers))

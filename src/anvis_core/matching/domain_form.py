@@ -178,7 +178,9 @@ def _optional_date(value: date | None) -> str | None:
 
 def citizen_json(c: Citizen) -> dict[str, Any]:
     """A citizen in the domain form (the reverse of the reader below: every field the batch's
-    rules read; :data:`NOT_IN_BATCH` aside)."""
+    rules read; :data:`NOT_IN_BATCH` aside). An unknown maximum rent is written as ``null``,
+    never as a ceiling: the batch judges it by each dwelling's own ceiling terms, written with
+    the dwelling (:func:`dwelling_json`)."""
     return {
         "id": c.id,
         "priority": c.priority,
@@ -293,7 +295,8 @@ def _citizen(c: Any, where: str) -> Citizen:
         return Citizen(
             id=cid,
             priority=number(required(c, "priority", where), f"{where}.priority"),
-            max_rent=integer(required(c, "max_rent", where), f"{where}.max_rent"),
+            # null: not known; each dwelling's ceiling applies (eligibility.max_rent_for)
+            max_rent=_optional_int(required(c, "max_rent", where), f"{where}.max_rent"),
             household_persons=integer(
                 c.get("household_persons", 1), f"{where}.household_persons", minimum=1
             ),

@@ -133,16 +133,37 @@ class Housed(Rule):
         return {"move_in": c.housed_since.isoformat() if c.housed_since else ""}
 
 
-def ceiling_judgement(d: Dwelling, ctx: Context) -> CeilingJudgement:
-    """The agreement's rent-ceiling judgement of the dwelling (the one rule, shared with the
-    turn engine), by the terms of the version that judged the vacancy when it has them."""
+def ceiling_terms(d: Dwelling, ctx: Context) -> CeilingTerms:
+    """The rent-ceiling terms that judge the dwelling: those of the version that judged the
+    vacancy when it has them (:attr:`Dwelling.ceiling`), else the context's policy."""
     policy = ctx.policy
-    terms = d.ceiling or CeilingTerms(
+    return d.ceiling or CeilingTerms(
         ceiling=policy.rent_ceiling,
         basis=policy.ceiling_basis,
         comparison=policy.ceiling_comparison,
     )
-    return judge_rent_ceiling(rent=d.rent, aconto=d.aconto, terms=terms)
+
+
+def ceiling_judgement(d: Dwelling, ctx: Context) -> CeilingJudgement:
+    """The agreement's rent-ceiling judgement of the dwelling (the one rule, shared with the
+    turn engine), by :func:`ceiling_terms`."""
+    return judge_rent_ceiling(rent=d.rent, aconto=d.aconto, terms=ceiling_terms(d, ctx))
+
+
+def unknown_max_rent(d: Dwelling, ctx: Context) -> int:
+    """The maximum rent a citizen with no known maximum rent may get for this dwelling: the
+    ceiling of the terms that judge the dwelling (:func:`ceiling_terms`), so a vacancy accepted
+    under an earlier version keeps its own ceiling for such a citizen in a ranking, at the offer
+    gate and in a batch that also holds vacancies of a newer version. Compared with the rent as
+    any maximum rent is (:class:`RentOverMax`); the ceiling's basis and comparison are the rule
+    ``rent_over_ceiling``'s."""
+    return int(ceiling_terms(d, ctx).ceiling)
+
+
+def max_rent_for(c: Citizen, d: Dwelling, ctx: Context) -> int:
+    """The most rent the citizen may get for the dwelling: the citizen's own maximum rent, or
+    :func:`unknown_max_rent` when it is not known."""
+    return unknown_max_rent(d, ctx) if c.max_rent is None else c.max_rent
 
 
 class RentOverCeiling(Rule):
@@ -159,19 +180,24 @@ class RentOverCeiling(Rule):
 
 
 class RentOverMax(Rule):
-    """The case's own maximum rent against the rent: for a case whose maximum rent the
-    caseworker set by hand, or whose household income for the housing benefit is not recorded
-    (the others are judged by :class:`Unaffordable`)."""
+    """The case's maximum rent against the rent: for a case whose maximum rent the caseworker
+    set by hand, or whose household income for the housing benefit is not recorded (the others
+    are judged by :class:`Unaffordable`); an unknown maximum rent by :func:`max_rent_for`."""
 
     code = "rent_over_max"
     template = "The rent of {rent} kr exceeds the citizen's maximum of {max_rent} kr."
 
     def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> BoolArray:
-        out: BoolArray = ~t.estimated & (t.max_rent < d.rent)
+        over = t.max_rent < d.rent
+        if unknown_max_rent(d, ctx) < d.rent:
+            over |= t.max_rent_unknown
+        else:
+            over &= ~t.max_rent_unknown
+        out: BoolArray = ~t.estimated & over
         return out
 
     def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
-        return {"rent": d.rent, "max_rent": c.max_rent}
+        return {"rent": d.rent, "max_rent": max_rent_for(c, d, ctx)}
 
 
 def benefit_estimate(c: Citizen, d: Dwelling, ctx: Context) -> Estimate:

@@ -38,11 +38,16 @@ class Citizen:
     tenancy the citizen got through the agreement and that is not recorded as ended (``None``:
     no such tenancy). Ranking pools hold waiting citizens only, so
     these matter when one citizen is checked for one dwelling (the offer gate).
+
+    ``max_rent`` is ``None`` when the citizen's maximum rent is not known (no income recorded
+    and no override): such a citizen may get a dwelling up to the ceiling of the terms that
+    judge that dwelling (`anvis_core.matching.eligibility.max_rent_for`), so the same citizen
+    is judged by each vacancy's own ceiling, in one ranking and in a batch alike.
     """
 
     id: str
     priority: float
-    max_rent: int
+    max_rent: int | None
     household_persons: int = 1
     min_rooms: int = 1
     needs: frozenset[str] = frozenset()
@@ -85,7 +90,11 @@ class Citizen:
         bad = [f for f in self.preferred_floors if not 0 <= f <= MAX_FLOOR]
         if bad:
             raise ValueError(f"citizen {self.id!r}: floor {bad[0]} outside 0..{MAX_FLOOR}")
-        if self.household_persons < 1 or self.min_rooms < 0 or self.max_rent < 0:
+        if (
+            self.household_persons < 1
+            or self.min_rooms < 0
+            or (self.max_rent is not None and self.max_rent < 0)
+        ):
             raise ValueError(f"citizen {self.id!r}: household, rooms and rent must be positive")
 
 

@@ -43,6 +43,9 @@ class CitizenTable:
     persons: NDArray[np.int64]
     min_rooms: NDArray[np.int64]
     max_rent: NDArray[np.int64]
+    """The citizen's maximum rent; 0 where it is not known (:attr:`max_rent_unknown`)."""
+    max_rent_unknown: BoolArray
+    """No known maximum rent: judged by each dwelling's ceiling (`eligibility.max_rent_for`)."""
     needs: NDArray[np.int64]
     pets: BoolArray
     barred_until: NDArray[np.int64]
@@ -99,7 +102,8 @@ class CitizenTable:
             priority=np.fromiter((c.priority for c in cs), dtype=np.float64, count=n),
             persons=np.fromiter((c.household_persons for c in cs), dtype=np.int64, count=n),
             min_rooms=np.fromiter((c.min_rooms for c in cs), dtype=np.int64, count=n),
-            max_rent=np.fromiter((c.max_rent for c in cs), dtype=np.int64, count=n),
+            max_rent=np.fromiter((c.max_rent or 0 for c in cs), dtype=np.int64, count=n),
+            max_rent_unknown=np.fromiter((c.max_rent is None for c in cs), dtype=np.bool_, count=n),
             needs=np.fromiter((needs_mask(c.needs) for c in cs), dtype=np.int64, count=n),
             pets=np.fromiter((c.pets for c in cs), dtype=np.bool_, count=n),
             barred_until=np.fromiter(

@@ -210,7 +210,7 @@ class _Columns:
     """The live part of the pool (or the positions `rows` of it) under the names the
     production rules read."""
 
-    __slots__ = ("estimated", "max_rent", "min_rooms", "needs")
+    __slots__ = ("estimated", "max_rent", "max_rent_unknown", "min_rooms", "needs")
 
     def __init__(self, pool: Pool, rows: NDArray[np.int64] | None = None) -> None:
         if rows is None:
@@ -226,15 +226,19 @@ class _Columns:
         # Simulated households carry no income for a housing-benefit estimate: their maximum
         # rent is judged as a caseworker's own maximum (the rule's non-estimated branch).
         self.estimated = pool.no[:n]
+        # The baseline reads ∞ as no limit of its own: the regime's ceiling was applied to the
+        # vacancies before they reach it (the production policy reads ∞ as unknown instead).
+        self.max_rent_unknown = pool.no[:n]
 
 
 class _Vacant:
     """The dwelling facts the simulated rules read (rent, rooms, features), without building
     a whole :class:`Dwelling` for every decision."""
 
-    __slots__ = ("features", "rent", "rooms")
+    __slots__ = ("ceiling", "features", "rent", "rooms")
 
     def __init__(self, vacancy: VacancyView) -> None:
+        self.ceiling = None  # no citizen of the baseline has an unknown maximum rent
         self.rent = vacancy.rent  # simulated rents are float kroner; the rules compare
         self.rooms = vacancy.rooms
         self.features = ACCESSIBLE if vacancy.accessible else _NO_FEATURES

@@ -195,7 +195,10 @@ class _Columns:
             priority=pool.key[:n] + points_per_day * at,
             persons=self.ones[:n],
             min_rooms=pool.rooms_needed[:n],
-            max_rent=pool.max_rent[:n],  # type: ignore[arg-type]  # float kroner, inf = none
+            max_rent=pool.max_rent[:n],  # type: ignore[arg-type]  # float kroner
+            # No maximum rent of its own (∞, as an unknown income is read from the database):
+            # the ceiling that judges the dwelling, as production reads an unknown maximum rent.
+            max_rent_unknown=np.isinf(pool.max_rent[:n]),
             needs=pool.needs[:n],
             pets=f,
             barred_until=z,

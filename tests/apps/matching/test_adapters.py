@@ -44,7 +44,7 @@ def test_citizen_fields(users: dict[str, Any], org_a: Any, today: dt.date) -> No
     case_services.legal_bar_add(
         actor=users["sagsbehandler"], case=case, kind="prison_release", date=today
     )
-    pool = adapters.load_citizens(today=today, rent_ceiling=5000)
+    pool = adapters.load_citizens(today=today)
     (c,) = pool.citizens
     case.refresh_from_db()
     assert c.id == case.number
@@ -66,10 +66,11 @@ def test_citizen_fields(users: dict[str, Any], org_a: Any, today: dt.date) -> No
 def test_max_rent_from_income_or_unknown(users: dict[str, Any], today: dt.date) -> None:
     poor = make_case(users, "120385-1235", income=4000, benefit=0)
     unknown = make_case(users, "010190-1234", "Lise", income=None, benefit=None)
-    pool = adapters.load_citizens(today=today, rent_ceiling=4800)
+    pool = adapters.load_citizens(today=today)
     by_id = {c.id: c for c in pool.citizens}
     assert by_id[poor.number].max_rent == 1400  # 35 % of 4000 kr
-    assert by_id[unknown.number].max_rent == 4800  # unknown: the agreement's ceiling
+    # Unknown stays unknown: each dwelling's own ceiling applies (eligibility.max_rent_for).
+    assert by_id[unknown.number].max_rent is None
     assert pool.unknown_max_rent == {unknown.number}
     assert by_id[poor.number].age_band == "older"
     assert by_id[poor.number].barred_until is None
@@ -88,7 +89,7 @@ def test_parked_and_offered_cases_are_not_waiting(
         reason="Indlagt",
     )
     flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=offered, today=today)
-    pool = adapters.load_citizens(today=today, rent_ceiling=5000)
+    pool = adapters.load_citizens(today=today)
     assert [c.id for c in pool.citizens] == [waiting.number]
 
 
@@ -103,12 +104,8 @@ def test_bar_kind_prevention_ignores_benefits_only_listed_for_vulnerable(
         benefit="cash_benefit",
         date=today - dt.timedelta(days=400),
     )
-    vulnerable = adapters.load_citizens(
-        today=today, rent_ceiling=5000, bar_kinds=(AreaKind.VULNERABLE,)
-    )
-    prevention = adapters.load_citizens(
-        today=today, rent_ceiling=5000, bar_kinds=(AreaKind.PREVENTION,)
-    )
+    vulnerable = adapters.load_citizens(today=today, bar_kinds=(AreaKind.VULNERABLE,))
+    prevention = adapters.load_citizens(today=today, bar_kinds=(AreaKind.PREVENTION,))
     assert vulnerable.citizens[0].barred_until == adapters.OPEN_ENDED  # benefit still paid
     assert prevention.citizens[0].barred_until is None
 
@@ -213,9 +210,10 @@ def test_pool_is_reused_until_anything_it_is_made_of_changes(
 ) -> None:
     worker = users["sagsbehandler"]
     case = make_case(users, "010190-1234", adults=1)
-    first = adapters.load_citizens(today=today, rent_ceiling=5000)
-    assert adapters.load_citizens(today=today, rent_ceiling=5000) is first  # a hit
-    assert adapters.load_citizens(today=today, rent_ceiling=4000) is not first  # other ceiling
+    first = adapters.load_citizens(today=today)
+    assert adapters.load_citizens(today=today) is first  # a hit
+    # One pool for every ceiling: an unknown maximum rent is resolved per dwelling.
+    assert adapters.load_citizens(today=today, bar_kinds=(AreaKind.VULNERABLE,)) is not first
 
     changes = [
         # (what changes, how the new pool shows it)
@@ -250,14 +248,12 @@ def test_pool_is_reused_until_anything_it_is_made_of_changes(
     before = first
     for change, shows in changes:
         change()
-        after = adapters.load_citizens(today=today, rent_ceiling=5000)
+        after = adapters.load_citizens(today=today)
         assert after is not before
         assert shows(after.citizens[0])
-        assert adapters.load_citizens(today=today, rent_ceiling=5000) is after
+        assert adapters.load_citizens(today=today) is after
         before = after
-    assert adapters.load_citizens(today=today + dt.timedelta(days=1), rent_ceiling=5000) is not (
-        before
-    )
+    assert adapters.load_citizens(today=today + dt.timedelta(days=1)) is not (before)
 
 
 def test_a_change_to_one_case_converts_only_that_case(
@@ -268,7 +264,7 @@ def test_a_change_to_one_case_converts_only_that_case(
     first = make_case(users, "010190-1234", adults=1)
     make_case(users, "020290-2345", adults=1)
     make_case(users, "030390-3456", adults=1)
-    adapters.load_citizens(today=today, rent_ceiling=5000)
+    adapters.load_citizens(today=today)
     converted: list[str] = []
     convert = citizen_pool._Converter.citizen
 
@@ -278,6 +274,6 @@ def test_a_change_to_one_case_converts_only_that_case(
 
     monkeypatch.setattr(citizen_pool._Converter, "citizen", counting)
     type(first).objects.filter(pk=first.pk).update(pets="1 kat")
-    pool = adapters.load_citizens(today=today, rent_ceiling=5000)
+    pool = adapters.load_citizens(today=today)
     assert converted == [first.number]
     assert pool.citizens[[c.id for c in pool.citizens].index(first.number)].pets is True

@@ -180,9 +180,7 @@ def test_a_citizen_still_housed_through_the_agreement_needs_the_leads_reason(
         and today.strftime("%d.%m.%Y") in row["text"]
         for row in result.rows()
     )
-    (pooled,) = [
-        c for c in load_citizens(today=today, rent_ceiling=5000).citizens if c.id == second.number
-    ]
+    (pooled,) = [c for c in load_citizens(today=today).citizens if c.id == second.number]
     assert pooled.housed_since == today
     with pytest.raises(ValidationError):
         flow.offer_create(actor=worker, vacancy=other, case=second, today=today)
@@ -199,9 +197,7 @@ def test_a_citizen_still_housed_through_the_agreement_needs_the_leads_reason(
         today=today,
     )
     assert "housed" not in gate.offer_check(case=second, vacancy=other, day=today).findings.codes
-    (pooled,) = [
-        c for c in load_citizens(today=today, rent_ceiling=5000).citizens if c.id == second.number
-    ]
+    (pooled,) = [c for c in load_citizens(today=today).citizens if c.id == second.number]
     assert pooled.housed_since is None
     made = flow.offer_create(actor=worker, vacancy=other, case=second, today=today)
     assert made.case_id == second.pk

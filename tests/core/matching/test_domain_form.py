@@ -18,7 +18,7 @@ from anvis_core.matching.domain_form import (
     parse_domain_input,
     policy_json,
 )
-from anvis_core.matching.eligibility import BATCH_RULES, eligible_mask
+from anvis_core.matching.eligibility import BATCH_RULES, RentOverMax, eligible_mask
 from anvis_core.matching.model import Citizen, Dwelling, Policy
 from anvis_core.matching.table import CitizenTable
 from anvis_core.rent_ceiling import CeilingTerms
@@ -136,3 +136,47 @@ def test_a_batch_judges_housing_and_the_judged_ceiling_as_the_candidate_page_doe
     citizens, dwellings, ctx, _w, _o = parse_domain_input(problem)
     mask = eligible_mask(CitizenTable.build(citizens), dwellings[0], ctx, BATCH_RULES)
     assert mask.tolist() == [True, False]
+
+
+def test_an_unknown_maximum_rent_stays_unknown_and_each_dwelling_judges_it_by_its_ceiling() -> None:
+    """The form writes an unknown maximum rent as null, not as one ceiling for the whole batch:
+    after the round trip a dwelling accepted under a 5,000 kr ceiling still takes the citizen at
+    4,305 kr while the policy in force today says 4,000 kr, and a dwelling judged by today's
+    policy does not."""
+    unknown = Citizen(id="S-4", priority=1.0, max_rent=None)
+    known = Citizen(id="S-5", priority=1.0, max_rent=4000)
+    old = Dwelling(
+        id="V-3",
+        rent=4305,
+        rooms=1,
+        district="Øst",
+        department_id="8",
+        entrance_id="80",
+        organisation_id="1",
+        ceiling=CeilingTerms(ceiling=5000),
+    )
+    today = dataclasses.replace(old, id="V-4", ceiling=None, rent=3900)
+    problem = {
+        "form": "domain",
+        "objective": "max_weight",
+        "as_of": DAY.isoformat(),
+        "policy": policy_json(Policy(rent_ceiling=4000)),
+        "citizens": [citizen_json(unknown), citizen_json(known)],
+        "dwellings": [dwelling_json(old), dwelling_json(today)],
+    }
+    assert problem["citizens"][0]["max_rent"] is None  # type: ignore[index]
+    jsonschema.Draft202012Validator(SCHEMA).validate(problem)
+    citizens, dwellings, ctx, _w, _o = parse_domain_input(problem)
+    assert citizens == [unknown, known]
+    table = CitizenTable.build(citizens)
+    assert eligible_mask(table, dwellings[0], ctx, BATCH_RULES).tolist() == [True, False]
+    assert eligible_mask(table, dwellings[1], ctx, BATCH_RULES).tolist() == [True, True]
+    # Where the dwelling has no terms of its own, the policy's ceiling is the unknown maximum;
+    # the reason names the maximum the citizen was judged by, as the column rule judged it.
+    rule = RentOverMax()
+    policy_judged = dataclasses.replace(today, id="V-5", rent=4100)
+    assert eligible_mask(table, policy_judged, ctx, [rule]).tolist() == [False, False]
+    assert rule.reason(unknown, policy_judged, ctx).params["max_rent"] == 4000
+    own = dataclasses.replace(policy_judged, id="V-6", ceiling=CeilingTerms(ceiling=4200))
+    assert eligible_mask(table, own, ctx, [rule]).tolist() == [True, False]
+    assert rule.reason(unknown, own, ctx).params["max_rent"] == 4200

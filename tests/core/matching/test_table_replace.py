@@ -19,7 +19,7 @@ citizen = st.builds(
     Citizen,
     id=st.sampled_from([f"c{i}" for i in range(8)]),
     priority=st.floats(min_value=0, max_value=500, allow_nan=False),
-    max_rent=st.integers(min_value=2000, max_value=7000),
+    max_rent=st.one_of(st.none(), st.integers(min_value=2000, max_value=7000)),
     household_persons=st.integers(min_value=1, max_value=5),
     min_rooms=st.integers(min_value=1, max_value=4),
     needs=st.frozensets(st.sampled_from(NEEDS)),
