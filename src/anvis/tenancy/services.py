@@ -11,6 +11,7 @@ transaction. A move-out ends the tenancy and the municipal placement
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,6 +152,20 @@ class EventInput:
     months: int | None = None
     eviction_date: dt.date | None = None
     move_out_reason: str = ""
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any]) -> EventInput:
+        """The event of a form's or a request's validated values (the same field names); an
+        optional value left out or empty is none."""
+        return cls(
+            kind=values["kind"],
+            event_date=values["event_date"],
+            note=values.get("note") or "",
+            amount=values.get("amount"),
+            months=values.get("months"),
+            eviction_date=values.get("eviction_date"),
+            move_out_reason=values.get("move_out_reason") or "",
+        )
 
 
 def check_event(tenancy: Tenancy, data: EventInput, today: dt.date) -> CoreKind:
