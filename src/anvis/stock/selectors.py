@@ -55,10 +55,14 @@ def _dwelling_figures(rows: list[Any], group: str, **figures: Any) -> dict[int, 
 
 def with_dwelling_counts(organisations: Iterable[HousingOrganisation]) -> None:
     """Set `dwelling_count` on each organisation of a page (one query)."""
-    page = list(organisations)
-    figures = _dwelling_figures(page, "entrance__department__organisation")
-    for org in page:
-        org.dwelling_count = figures.get(org.pk, {}).get("n", 0)  # type: ignore[attr-defined]
+    _set_dwelling_counts(organisations, "entrance__department__organisation")
+
+
+def _set_dwelling_counts(rows: Iterable[Any], group: str) -> None:
+    page = list(rows)
+    figures = _dwelling_figures(page, group)
+    for row in page:
+        row.dwelling_count = figures.get(row.pk, {}).get("n", 0)
 
 
 def departments(user: Any) -> QuerySet[Department]:
@@ -104,10 +108,7 @@ def entrances(user: Any) -> QuerySet[Entrance]:
 
 def with_entrance_counts(entrances: Iterable[Entrance]) -> None:
     """Set `dwelling_count` on each entrance of a page (one query)."""
-    page = list(entrances)
-    figures = _dwelling_figures(page, "entrance")
-    for entrance in page:
-        entrance.dwelling_count = figures.get(entrance.pk, {}).get("n", 0)  # type: ignore[attr-defined]
+    _set_dwelling_counts(entrances, "entrance")
 
 
 def dwellings(user: Any) -> QuerySet[Dwelling]:
