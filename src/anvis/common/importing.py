@@ -51,6 +51,17 @@ class RowError:
         return _("Line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
 
 
+@dataclass
+class ImportOutcome:
+    """What every import answers, and the file-import page reads: ``ok`` when the file was
+    written, the line errors of a refused one, and how many rows it had. An app's import adds
+    what it wrote (its own result extends this one)."""
+
+    ok: bool
+    errors: list[RowError] = field(default_factory=list)
+    rows: int = 0
+
+
 class Refused(Exception):
     """The file as a whole is refused (unreadable, wrong columns, no rows); nothing is written."""
 

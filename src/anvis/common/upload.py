@@ -15,12 +15,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from .forms import form_status, posted
+from .importing import ImportOutcome
 
 #: the cap on pages where the people of a housing organisation upload their files
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
-Importer = Callable[..., Any]
-"""`importer(data, filename, *, actor) -> result` with `.ok` (and `.errors` for the page)."""
+Importer = Callable[..., ImportOutcome]
+"""`importer(data, filename, *, actor) -> result`: `.ok`, and `.errors` for the page."""
 
 
 def upload_form(help_text: str, *, capped: bool = False) -> type[forms.Form]:

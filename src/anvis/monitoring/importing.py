@@ -8,7 +8,7 @@ After a successful import the status snapshot is recomputed in the same transact
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from anvis.audit.services import audit_record
 from anvis.common.importing import (
     Columns,
+    ImportOutcome,
     Refused,
     RowError,
     absent_fields,
@@ -81,10 +82,7 @@ DESIGNATION_COLUMNS = Columns(DESIGNATION_REQUIRED, ["afdeling", "omraade"], COL
 
 
 @dataclass
-class ImportResult:
-    ok: bool
-    errors: list[RowError] = field(default_factory=list)
-    rows: int = 0
+class ImportResult(ImportOutcome):
     created: int = 0
     updated: int = 0
     suppressed: int = 0

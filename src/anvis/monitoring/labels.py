@@ -108,41 +108,27 @@ def describe(code: str, params: Mapping[str, Any] | None = None) -> str:
     return _describe_criterion(code, p)
 
 
+CRITERION_RULES = {
+    "udsat": gettext_lazy("udsat criterion"),
+    "prevention_level": gettext_lazy("forebyggelse criterion"),
+    "near_udsat": gettext_lazy("close to the udsat threshold"),
+}
+"""How a criterion reason names the rule its value is measured against, by the code's prefix."""
+
+
 def _describe_criterion(code: str, p: dict[str, Any]) -> str:
     """A reason about one criterion's value against its threshold (``udsat.employment`` …)."""
     prefix, _sep, criterion = code.partition(".")
-    if criterion in CRITERION_LABELS:
-        label = CRITERION_LABELS[criterion]
-        value = _value(criterion, _num(p.get("value")))
-        limit = _comparison(criterion, _num(p.get("threshold")))
-        years = int(p.get("years", 1) or 1)
-        avg = _(" (two-year average)") if years == 2 else ""
-        if prefix == "udsat":
-            rule = _("udsat criterion")
-            return _("%(label)s: %(value)s%(avg)s, %(rule)s %(limit)s.") % {
-                "label": label,
-                "value": value,
-                "avg": avg,
-                "rule": rule,
-                "limit": limit,
-            }
-        if prefix == "prevention_level":
-            return _("%(label)s: %(value)s%(avg)s, forebyggelse criterion %(limit)s.") % {
-                "label": label,
-                "value": value,
-                "avg": avg,
-                "limit": limit,
-            }
-        if prefix == "near_udsat":
-            law = _("udsat")
-            return _("%(label)s: %(value)s%(avg)s, close to the %(law)s threshold %(limit)s.") % {
-                "label": label,
-                "value": value,
-                "avg": avg,
-                "law": law,
-                "limit": limit,
-            }
-    return code
+    if criterion not in CRITERION_LABELS or prefix not in CRITERION_RULES:
+        return code
+    years = int(p.get("years", 1) or 1)
+    return _("%(label)s: %(value)s%(avg)s, %(rule)s %(limit)s.") % {
+        "label": CRITERION_LABELS[criterion],
+        "value": _value(criterion, _num(p.get("value"))),
+        "avg": _(" (two-year average)") if years == 2 else "",
+        "rule": CRITERION_RULES[prefix],
+        "limit": _comparison(criterion, _num(p.get("threshold"))),
+    }
 
 
 def describe_all(reasons: list[dict[str, Any]]) -> list[str]:

@@ -18,7 +18,15 @@ from typing import IO, Any
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
-from anvis.common.importing import Cells, Columns, Refused, RowError, absent_fields, sorted_errors
+from anvis.common.importing import (
+    Cells,
+    Columns,
+    ImportOutcome,
+    Refused,
+    RowError,
+    absent_fields,
+    sorted_errors,
+)
 from anvis.common.tabular import Row
 from anvis.permissions import Role, user_organisation_ids
 
@@ -101,12 +109,9 @@ them (a file with the required columns alone changes no district, a conto or fea
 
 
 @dataclass
-class ImportResult:
-    ok: bool
-    errors: list[RowError] = field(default_factory=list)
+class ImportResult(ImportOutcome):
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
-    rows: int = 0
 
 
 def _parse(row: Row, errors: list[RowError]) -> StockRow:

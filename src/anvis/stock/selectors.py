@@ -41,16 +41,28 @@ def organisation_departments(org: HousingOrganisation) -> QuerySet[Department]:
     ).order_by(Length("number"), "number")
 
 
+def _dwelling_figures(rows: list[Any], group: str, **figures: Any) -> dict[int, dict[str, Any]]:
+    """The page's rows' dwelling figures in one query: the dwellings grouped by ``group`` (the
+    path from a dwelling to the row), ``n`` counted and ``figures`` aggregated per row."""
+    return {
+        row[group]: row
+        for row in Dwelling.objects.filter(**{f"{group}__in": [r.pk for r in rows]})
+        .values(group)
+        .annotate(n=Count("id"), **figures)
+        .order_by()
+    }
+
+
 def with_dwelling_counts(organisations: Iterable[HousingOrganisation]) -> None:
     """Set `dwelling_count` on each organisation of a page (one query)."""
-    page = list(organisations)
-    counts = dict(
-        Dwelling.objects.filter(entrance__department__organisation__in=[o.pk for o in page])
-        .values_list("entrance__department__organisation")
-        .annotate(n=Count("id"))
-    )
-    for org in page:
-        org.dwelling_count = counts.get(org.pk, 0)  # type: ignore[attr-defined]
+    _set_dwelling_counts(organisations, "entrance__department__organisation")
+
+
+def _set_dwelling_counts(rows: Iterable[Any], group: str) -> None:
+    page = list(rows)
+    figures = _dwelling_figures(page, group)
+    for row in page:
+        row.dwelling_count = figures.get(row.pk, {}).get("n", 0)
 
 
 def departments(user: Any) -> QuerySet[Department]:
@@ -64,13 +76,7 @@ def departments(user: Any) -> QuerySet[Department]:
 def with_dwelling_figures(departments: Iterable[Department]) -> None:
     """Set `dwelling_count` and `min_rent` on each department of a page (one query)."""
     page = list(departments)
-    figures = {
-        row["entrance__department"]: row
-        for row in Dwelling.objects.filter(entrance__department__in=[d.pk for d in page])
-        .values("entrance__department")
-        .annotate(n=Count("id"), min_rent=Min("rent"))
-        .order_by()
-    }
+    figures = _dwelling_figures(page, "entrance__department", min_rent=Min("rent"))
     for dept in page:
         row = figures.get(dept.pk, {})
         dept.dwelling_count = row.get("n", 0)  # type: ignore[attr-defined]
@@ -102,15 +108,7 @@ def entrances(user: Any) -> QuerySet[Entrance]:
 
 def with_entrance_counts(entrances: Iterable[Entrance]) -> None:
     """Set `dwelling_count` on each entrance of a page (one query)."""
-    page = list(entrances)
-    counts = dict(
-        Dwelling.objects.filter(entrance__in=[e.pk for e in page])
-        .values_list("entrance")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for entrance in page:
-        entrance.dwelling_count = counts.get(entrance.pk, 0)  # type: ignore[attr-defined]
+    _set_dwelling_counts(entrances, "entrance")
 
 
 def dwellings(user: Any) -> QuerySet[Dwelling]:

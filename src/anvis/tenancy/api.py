@@ -96,15 +96,7 @@ class TenancyEventListCreate(generics.ListAPIView):
             event = services.tenancy_event_report(
                 actor=request.user,
                 lease=v["lease"],
-                data=services.EventInput(
-                    kind=v["kind"],
-                    event_date=v["event_date"],
-                    note=v.get("note") or "",
-                    amount=v.get("amount"),
-                    months=v.get("months"),
-                    eviction_date=v.get("eviction_date"),
-                    move_out_reason=v.get("move_out_reason") or "",
-                ),
+                data=services.EventInput.from_values(v),
                 source=Source.API,
             )
         except PermissionDenied:

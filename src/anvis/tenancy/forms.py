@@ -62,16 +62,7 @@ class EventForm(forms.Form):
         self.fields["kind"].choices = [(v, label) for v, label in EventKind.choices if v in allowed]
 
     def to_input(self) -> EventInput:
-        d = self.cleaned_data
-        return EventInput(
-            kind=d["kind"],
-            event_date=d["event_date"],
-            note=d.get("note") or "",
-            amount=d.get("amount"),
-            months=d.get("months"),
-            eviction_date=d.get("eviction_date"),
-            move_out_reason=d.get("move_out_reason") or "",
-        )
+        return EventInput.from_values(self.cleaned_data)
 
 
 class ContactForm(forms.Form):

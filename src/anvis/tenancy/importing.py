@@ -15,7 +15,15 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from anvis.common.importing import Cells, Columns, Refused, RowError, each_row, sorted_errors
+from anvis.common.importing import (
+    Cells,
+    Columns,
+    ImportOutcome,
+    Refused,
+    RowError,
+    each_row,
+    sorted_errors,
+)
 from anvis.common.tabular import Row
 
 from . import services
@@ -61,11 +69,8 @@ SERVICE_COLUMNS = {
 
 
 @dataclass
-class ImportResult:
-    ok: bool
-    errors: list[RowError] = field(default_factory=list)
+class ImportResult(ImportOutcome):
     events: list[TenancyEvent] = field(default_factory=list)
-    rows: int = 0
 
 
 @dataclass

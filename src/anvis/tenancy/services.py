@@ -11,6 +11,7 @@ transaction. A move-out ends the tenancy and the municipal placement
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,6 +152,20 @@ class EventInput:
     months: int | None = None
     eviction_date: dt.date | None = None
     move_out_reason: str = ""
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any]) -> EventInput:
+        """The event of a form's or a request's validated values (the same field names); an
+        optional value left out or empty is none."""
+        return cls(
+            kind=values["kind"],
+            event_date=values["event_date"],
+            note=values.get("note") or "",
+            amount=values.get("amount"),
+            months=values.get("months"),
+            eviction_date=values.get("eviction_date"),
+            move_out_reason=values.get("move_out_reason") or "",
+        )
 
 
 def check_event(tenancy: Tenancy, data: EventInput, today: dt.date) -> CoreKind:
@@ -346,78 +361,86 @@ def warning_recipients(tenancy: Tenancy) -> set[int]:
     return {pk for pk in ids if pk is not None}
 
 
-def _warn_after_commit(task_pk: int) -> None:
+def _tell_after_commit(compose: Callable[[], tuple[Tenancy, str, str, str, str]]) -> None:
+    """Once the report commits, the case's caseworker and the tenancy's support contact
+    (`warning_recipients`) are told: ``compose`` reads the committed rows and answers the
+    tenancy and the notification's kind, title, body and link, written in Danish."""
+
     def run() -> None:
-        from anvis.notifications.models import Kind
         from anvis.notifications.services import notify
+
+        with translation.override("da"):
+            tenancy, kind, title, body, link = compose()
+        notify(
+            recipient_ids=warning_recipients(tenancy),
+            kind=kind,
+            title=title,
+            body=body,
+            link=link,
+        )
+
+    transaction.on_commit(run)
+
+
+def _warn_after_commit(task_pk: int) -> None:
+    """An early warning: told with a link to the tenancy, where the follow-up task is."""
+
+    def compose() -> tuple[Tenancy, str, str, str, str]:
+        from anvis.notifications.models import Kind
 
         task = FollowUpTask.objects.select_related(
             "event", "tenancy__case", "tenancy__lease__vacancy__dwelling"
         ).get(pk=task_pk)
         tenancy = task.tenancy
-        with translation.override("da"):
-            title = _("Tenancy at risk: %(kind)s, case %(case)s") % {
-                "kind": task.event.get_kind_display(),
-                "case": tenancy.case.number,
-            }
-            body = _(
-                "The housing organisation has reported %(kind)s on %(dwelling)s (dated "
-                "%(date)s). Contact the tenant by %(deadline)s."
-            ) % {
-                "kind": task.event.get_kind_display().lower(),
-                "dwelling": tenancy.lease.vacancy.dwelling,
-                "date": fmt.date(task.event.event_date),
-                "deadline": fmt.date(task.deadline),
-            }
-        notify(
-            recipient_ids=warning_recipients(tenancy),
-            kind=Kind.TENANCY_WARNING,
-            title=title,
-            body=body,
-            link=reverse("tenancy:tenancy_detail", args=[tenancy.lease_id]),
-        )
+        title = _("Tenancy at risk: %(kind)s, case %(case)s") % {
+            "kind": task.event.get_kind_display(),
+            "case": tenancy.case.number,
+        }
+        body = _(
+            "The housing organisation has reported %(kind)s on %(dwelling)s (dated "
+            "%(date)s). Contact the tenant by %(deadline)s."
+        ) % {
+            "kind": task.event.get_kind_display().lower(),
+            "dwelling": tenancy.lease.vacancy.dwelling,
+            "date": fmt.date(task.event.event_date),
+            "deadline": fmt.date(task.deadline),
+        }
+        link = reverse("tenancy:tenancy_detail", args=[tenancy.lease_id])
+        return tenancy, Kind.TENANCY_WARNING, title, body, link
 
-    transaction.on_commit(run)
+    _tell_after_commit(compose)
 
 
 def _moved_out_after_commit(event_pk: int) -> None:
-    """A move-out that lost the home, or a death: the caseworker and the support contact are
-    told once the report commits (the recipients and the mechanism of an early warning), with
-    a link to the case, whose next step is theirs."""
+    """A move-out that lost the home, or a death: told with a link to the case, whose next
+    step is theirs."""
 
-    def run() -> None:
+    def compose() -> tuple[Tenancy, str, str, str, str]:
         from anvis.notifications.models import Kind
-        from anvis.notifications.services import notify
 
         event = TenancyEvent.objects.select_related(
             "tenancy__case", "tenancy__lease__vacancy__dwelling"
         ).get(pk=event_pk)
         tenancy = event.tenancy
-        with translation.override("da"):
-            reason = event.get_move_out_reason_display()
-            title = _("Tenancy ended: %(reason)s, case %(case)s") % {
-                "reason": reason,
-                "case": tenancy.case.number,
-            }
-            body = _(
-                "The housing organisation has reported that the tenant moved out of "
-                "%(dwelling)s on %(date)s (%(reason)s). The tenancy has ended; the case is "
-                "still “%(status)s”. Decide on the case page how to follow up."
-            ) % {
-                "dwelling": tenancy.lease.vacancy.dwelling,
-                "date": fmt.date(event.event_date),
-                "reason": reason.lower(),
-                "status": tenancy.case.get_status_display(),
-            }
-        notify(
-            recipient_ids=warning_recipients(tenancy),
-            kind=Kind.TENANCY_ENDED,
-            title=title,
-            body=body,
-            link=reverse("cases:case_overview", args=[tenancy.case_id]),
-        )
+        reason = event.get_move_out_reason_display()
+        title = _("Tenancy ended: %(reason)s, case %(case)s") % {
+            "reason": reason,
+            "case": tenancy.case.number,
+        }
+        body = _(
+            "The housing organisation has reported that the tenant moved out of "
+            "%(dwelling)s on %(date)s (%(reason)s). The tenancy has ended; the case is "
+            "still “%(status)s”. Decide on the case page how to follow up."
+        ) % {
+            "dwelling": tenancy.lease.vacancy.dwelling,
+            "date": fmt.date(event.event_date),
+            "reason": reason.lower(),
+            "status": tenancy.case.get_status_display(),
+        }
+        link = reverse("cases:case_overview", args=[tenancy.case_id])
+        return tenancy, Kind.TENANCY_ENDED, title, body, link
 
-    transaction.on_commit(run)
+    _tell_after_commit(compose)
 
 
 # --- follow-up tasks ------------------------------------------------------------------------------

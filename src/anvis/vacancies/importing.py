@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from anvis.common.importing import (
     Cells,
     Columns,
+    ImportOutcome,
     Refused,
     RowError,
     each_row,
@@ -44,11 +45,8 @@ COLUMN_ALIASES = {
 
 
 @dataclass
-class BulkResult:
-    ok: bool
-    errors: list[RowError] = field(default_factory=list)
+class BulkResult(ImportOutcome):
     vacancies: list[Vacancy] = field(default_factory=list)
-    rows: int = 0
 
 
 @dataclass

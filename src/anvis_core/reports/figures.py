@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 from anvis_core.cases.reimbursement import Stay, reimbursement_status
 from anvis_core.cases.support import DecisionTiming, SupportMethod, check_85a_decision
@@ -180,6 +180,37 @@ def _ledger_row(label: Cell, line: OrgLedger) -> tuple[Cell, ...]:
     )
 
 
+K = TypeVar("K")
+
+
+def _top_organisations(
+    name: str,
+    columns: tuple[str, ...],
+    ordered: Sequence[tuple[Cell, K]],
+    part: Callable[[Cell, Sequence[K]], tuple[Cell, ...]],
+    total: tuple[Cell, ...],
+    *,
+    chart: tuple[int, int],
+) -> Table:
+    """A section's table of organisations, largest first (``ordered``: each one's label and
+    key): the first `TOP_ROWS` on a row each, the others together on one row ("the other
+    organisations", and a note of how many are shown), then the ``total``. ``part`` writes the
+    row of one or more organisations' keys."""
+    shown, rest = ordered[:TOP_ROWS], ordered[TOP_ROWS:]
+    rows = [part(label, [key]) for label, key in shown]
+    if rest:
+        rows.append(part(code("org.others"), [key for _label, key in rest]))
+    rows.append(total)
+    return Table(
+        name,
+        columns,
+        tuple(rows),
+        Chart("bar", chart, horizontal=True, rows=len(shown)),
+        note="top_organisations" if rest else "",
+        note_params={"shown": len(shown), "total": len(ordered)},
+    )
+
+
 def _sum_lines(lines: Iterable[OrgLedger]) -> OrgLedger:
     q, c, m = LedgerFigures(), LedgerFigures(), 0
     for line in lines:
@@ -194,12 +225,7 @@ def ledger_tables(snap: Snapshot) -> list[Table]:
     lines = series[snap.quarter]
     empty = OrgLedger(LedgerFigures(), LedgerFigures(), 0)
     ordered = sorted(names, key=lambda k: (-lines.get(k, empty).quarter.eligible, names[k], k))
-    shown, rest = ordered[:TOP_ROWS], ordered[TOP_ROWS:]
-    rows = [_ledger_row(text(names[k]), lines.get(k, empty)) for k in shown]
-    if rest:
-        rows.append(_ledger_row(code("org.others"), _sum_lines(lines.get(k, empty) for k in rest)))
-    rows.append(_ledger_row(code("total"), _sum_lines(lines.values())))
-    per_org = Table(
+    per_org = _top_organisations(
         "ledger_organisations",
         (
             "organisation",
@@ -214,10 +240,10 @@ def ledger_tables(snap: Snapshot) -> list[Table]:
             "withdrawn",
             "balance_cumulative",
         ),
-        tuple(rows),
-        Chart("bar", (2, 4), horizontal=True, rows=len(shown)),
-        note="top_organisations" if rest else "",
-        note_params={"shown": len(shown), "total": len(ordered)},
+        [(text(names[k]), k) for k in ordered],
+        lambda label, keys: _ledger_row(label, _sum_lines(lines.get(k, empty) for k in keys)),
+        _ledger_row(code("total"), _sum_lines(lines.values())),
+        chart=(2, 4),
     )
     trend = []
     for quarter in snap.quarters:
@@ -524,21 +550,12 @@ def money_tables(snap: Snapshot) -> list[Table]:
         for org in orgs
     }
     ordered = sorted(orgs, key=lambda o: (-totals[o], o))
-    shown, rest = ordered[:TOP_ROWS], set(ordered[TOP_ROWS:])
-    rows = [
-        row(text(org), [x for x in void_q if x[0] == org], [x for x in paid_q if x[0] == org])
-        for org in shown
-    ]
-    if rest:
-        rows.append(
-            row(
-                code("org.others"),
-                [x for x in void_q if x[0] in rest],
-                [x for x in paid_q if x[0] in rest],
-            )
-        )
-    rows.append(row(code("total"), void_q, paid_q))
-    per_org = Table(
+
+    def part(label: Cell, keys: Sequence[str]) -> tuple[Cell, ...]:
+        mine = set(keys)
+        return row(label, [x for x in void_q if x[0] in mine], [x for x in paid_q if x[0] in mine])
+
+    per_org = _top_organisations(
         "money_organisations",
         (
             "organisation",
@@ -548,10 +565,10 @@ def money_tables(snap: Snapshot) -> list[Table]:
             "claims_paid",
             "claims_paid_amount",
         ),
-        tuple(rows),
-        Chart("bar", (3, 5), horizontal=True, rows=len(shown)),
-        note="top_organisations" if rest else "",
-        note_params={"shown": len(shown), "total": len(ordered)},
+        [(text(org), org) for org in ordered],
+        part,
+        row(code("total"), void_q, paid_q),
+        chart=(3, 5),
     )
     trend = []
     for quarter in snap.quarters:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -738,13 +739,7 @@ class Replication:
         pairs = self.policy.assign(
             self.pool, [self.view(v) for v in keep], [self.excluded(v) for v in keep]
         )
-        matched = set()
-        for row, p in pairs:
-            matched.add(row)
-            self.offer(keep[row], p, t)
-        for row, v in enumerate(keep):
-            if row not in matched:
-                self.give_back(v, t, "no_candidate")
+        self.offer_pairs(keep, pairs, t, lambda v: "no_candidate")
 
     def batch_gated(self, todo: list[int], t: float) -> None:
         policy: Any = self.policy
@@ -759,12 +754,25 @@ class Replication:
             keep.append(v)
             views.append(view)
         pairs = policy.assign(self.pool, views, [self.excluded(v) for v in keep])
+        # the solver kept the caps: a vacancy left out because its cap is now full counts as a
+        # cap-binding event
+        self.offer_pairs(
+            keep, pairs, t, lambda v: policy.admit(self.full_view(v, t)) or "no_candidate"
+        )
+
+    def offer_pairs(
+        self,
+        keep: list[int],
+        pairs: Sequence[tuple[int, int]],
+        t: float,
+        reason: Callable[[int], str],
+    ) -> None:
+        """A batch's answer: each pair's vacancy (its row in ``keep``) is offered to its
+        citizen's pool position; every vacancy without a pair is given back for ``reason``."""
         matched = set()
         for row, p in pairs:
             matched.add(row)
             self.offer(keep[row], p, t)
         for row, v in enumerate(keep):
             if row not in matched:
-                # the solver kept the caps: a vacancy left out because its cap is now full
-                # counts as a cap-binding event
-                self.give_back(v, t, policy.admit(self.full_view(v, t)) or "no_candidate")
+                self.give_back(v, t, reason(v))

@@ -20,7 +20,7 @@ from enum import StrEnum
 
 from anvis_core.calendar import add_working_days
 
-from .transitions import TransitionNotAllowed
+from .transitions import StateMachine
 
 DEFAULT_OFFER_RESPONSE_WORKING_DAYS = 5
 
@@ -54,13 +54,9 @@ OFFER_TRANSITIONS: dict[OfferState, frozenset[OfferState]] = {
 ACTIVE_OFFER_STATES: frozenset[OfferState] = frozenset({OfferState.PENDING, OfferState.ACCEPTED})
 
 
-def can_transition_offer(current: OfferState, target: OfferState) -> bool:
-    return target in OFFER_TRANSITIONS[current]
-
-
-def check_offer_transition(current: OfferState, target: OfferState) -> None:
-    if not can_transition_offer(current, target):
-        raise TransitionNotAllowed("offer", current, target)
+OFFER_MACHINE = StateMachine("offer", OFFER_TRANSITIONS)
+can_transition_offer = OFFER_MACHINE.can
+check_offer_transition = OFFER_MACHINE.check
 
 
 def offer_deadline(offered_on: dt.date, working_days: int) -> dt.date:

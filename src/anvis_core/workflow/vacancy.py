@@ -22,7 +22,7 @@ from enum import StrEnum
 
 from anvis_core.calendar import add_working_days, working_days_between
 
-from .transitions import TransitionNotAllowed
+from .transitions import StateMachine
 
 
 class VacancyState(StrEnum):
@@ -57,13 +57,9 @@ OPEN_VACANCY_STATES: frozenset[VacancyState] = frozenset(
 )
 
 
-def can_transition_vacancy(current: VacancyState, target: VacancyState) -> bool:
-    return target in VACANCY_TRANSITIONS[current]
-
-
-def check_vacancy_transition(current: VacancyState, target: VacancyState) -> None:
-    if not can_transition_vacancy(current, target):
-        raise TransitionNotAllowed("vacancy", current, target)
+VACANCY_MACHINE = StateMachine("vacancy", VACANCY_TRANSITIONS)
+can_transition_vacancy = VACANCY_MACHINE.can
+check_vacancy_transition = VACANCY_MACHINE.check
 
 
 def response_deadline(report_date: dt.date, working_days: int) -> dt.date:

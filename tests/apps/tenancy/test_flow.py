@@ -60,7 +60,9 @@ def test_arrears_open_a_task_and_tell_the_caseworker(
     task = FollowUpTask.objects.get(event=event)
     assert task.deadline == add_working_days(today, 5)
     note = Notification.objects.get(recipient=worker, kind="tenancy_warning")
-    assert let["case"].number in note.title and NOTE not in note.body
+    assert note.title == f"Bolig i risiko: Huslejerestance, sag {let['case'].number}"
+    assert NOTE not in note.body and add_working_days(today, 5).strftime("%d.%m.%Y") in note.body
+    assert note.link == reverse("tenancy:tenancy_detail", args=[let["lease"].pk])
     delivery = WebhookDelivery.objects.get(event_type="tenancy.event_reported")
     assert delivery.payload["data"]["kind"] == "arrears" and NOTE not in str(delivery.payload)
     assert [r.tenancy.lease_id for r in risk_list()] == [let["lease"].pk]

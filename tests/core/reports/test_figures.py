@@ -282,3 +282,30 @@ def test_the_cap_tables_tell_the_steering_group_nothing_about_suppressed_counts(
         "<5",
         "<5",
     ]
+
+
+def test_organisation_tables_show_the_largest_25_then_the_others_then_the_total() -> None:
+    """The ledger's and the money's tables of organisations share one rule: the 25 largest on a
+    row each, the rest together on one row with a note of how many are shown, then the total."""
+    names = {str(i): f"Org {i:02d}" for i in range(1, 28)}
+    leases = [(names[str(i)], "2026-05-01", i, str(i * 100)) for i in range(1, 28)]
+    report = build_report(snap(organisations=names, leases=leases, claims=[]))
+
+    money = report.table("money_organisations")
+    labels = [row[0].value for row in money.rows]
+    assert labels[:3] == ["Org 27", "Org 26", "Org 25"] and labels[24] == "Org 03"
+    assert labels[25:] == ["org.others", "total"]
+    others, total = money.rows[25], money.rows[26]
+    assert (others[1].value, others[2].value, others[3].value) == (2, 3, Decimal(300))
+    assert (total[1].value, total[3].value) == (27, Decimal(sum(range(1, 28)) * 100))
+    assert money.note == "top_organisations"
+    assert money.note_params == {"shown": 25, "total": 27}
+
+    ledger = report.table("ledger_organisations")
+    assert [row[0].value for row in ledger.rows][24:] == ["Org 25", "org.others", "total"]
+    assert ledger.note == "top_organisations"
+    assert ledger.note_params == {"shown": 25, "total": 27}
+
+    few = build_report(snap(leases=leases[:2], claims=[])).table("money_organisations")
+    assert [row[0].value for row in few.rows] == ["Org 02", "Org 01", "total"]
+    assert few.note == ""
