@@ -97,6 +97,11 @@ KEY_OUTPUTS: tuple[tuple[Promise, tuple[str, ...], str], ...] = (
     (_("Municipal budget over the period (kr)"), ("budget", "total"), "kr"),
     (_("Municipal budget, discounted (kr)"), ("budget", "present_value"), "kr"),
     (_("Municipal vacancies"), ("vacancies", "municipal"), "count"),
+    (
+        _("Vacancies closed or cap reached when reported (no municipal turn)"),
+        ("vacancies", "blocked"),
+        "count",
+    ),
     (_("Cap-binding events, stairwell"), ("cap_binding_events", "stairwell"), "count"),
     (_("Cap-binding events, department"), ("cap_binding_events", "department"), "count"),
 )

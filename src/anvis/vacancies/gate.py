@@ -32,6 +32,7 @@ from anvis_core.matching.gate import (
     dwelling_findings,
     findings_from,
     refusals,
+    unusable_findings,
 )
 from anvis_core.matching.ranking import Ranking, rank_vacancy
 from anvis_core.matching.scoring import ScoreWeights
@@ -197,11 +198,6 @@ def offer_check(*, case: Case, vacancy: Vacancy, day: dt.date) -> GateResult:
     )
 
 
-UNUSABLE_CODES = frozenset({"department_closed", "cap_reached"})
-"""Dwelling rules that, on the report day, make a vacancy no municipal turn (the ledger counts
-it as "lukket/loft nået"); rent over the ceiling already makes it not eligible at all."""
-
-
 def vacancy_blocks(*, vacancy: Vacancy, day: dt.date) -> GateResult:
     """What stops the municipality from using the vacancy at all on ``day``, whoever the
     citizen (a closed department, a reached stairwell or department cap, rent over the
@@ -210,6 +206,14 @@ def vacancy_blocks(*, vacancy: Vacancy, day: dt.date) -> GateResult:
     return GateResult(
         dwelling_findings(setting.dwellings[0], setting.context), unit_labels([vacancy])
     )
+
+
+def vacancy_unusable(*, vacancy: Vacancy, day: dt.date) -> tuple[Finding, ...]:
+    """Why the municipality cannot use the reported vacancy on ``day`` (a closed department, a
+    reached stairwell or department cap): the core's ``unusable_findings``, which the simulator
+    asks too; the turn engine records such a vacancy as blocked."""
+    setting = _setting(vacancy, day)
+    return unusable_findings(setting.dwellings[0], setting.context)
 
 
 @dataclass(frozen=True)

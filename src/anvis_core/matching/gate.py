@@ -114,6 +114,21 @@ def dwelling_findings(
     return check_offer(_NOBODY, dwelling, context, only, _NOBODY_TABLE)
 
 
+UNUSABLE_CODES = frozenset({"department_closed", "cap_reached"})
+"""Dwelling rules that, on the report day, make a vacancy no municipal turn: the ledger counts
+it as blocked ("lukket/loft nået", :func:`anvis_core.quotas.judge_turn`). Rent over the ceiling
+is not among them: it makes the vacancy not eligible at all."""
+
+
+def unusable_findings(
+    dwelling: Dwelling, context: Context, rules: Sequence[Rule] = RULES
+) -> tuple[Finding, ...]:
+    """Why the municipality cannot use a reported vacancy on ``context.as_of`` (its department
+    closed, a cap of its stairwell or department reached); empty when it can. The vacancy report
+    and the simulator both ask this."""
+    return tuple(f for f in dwelling_findings(dwelling, context, rules) if f.code in UNUSABLE_CODES)
+
+
 def refusals(
     findings: Findings, *, may_override: bool, override_reason: str, soft_confirmed: bool
 ) -> tuple[Finding, ...]:

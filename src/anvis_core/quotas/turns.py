@@ -11,6 +11,7 @@ against the sum of the shares in force for each vacancy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -22,6 +23,7 @@ from ..rent_ceiling import (
     CeilingTerms,
     judge_rent_ceiling,
 )
+from .ledger import Outcome
 
 
 def share_from_percent(percent: Decimal | int | str | Fraction) -> Fraction:
@@ -102,6 +104,50 @@ def decide_turn(state: TurnState, share: Fraction) -> TurnDecision:
         credit=credit,
     )
     return TurnDecision(municipal=municipal, share=share, before=state, after=after)
+
+
+@dataclass(frozen=True)
+class TurnJudgement:
+    """What a reported vacancy is to the agreement: its ledger outcome on the report day and,
+    when it took a turn, the counter's decision."""
+
+    eligible: bool
+    municipal: bool
+    outcome: Outcome
+    reason_code: str
+    decision: TurnDecision | None = None
+    """None when the counter did not move (not eligible, or blocked)."""
+
+
+def judge_turn(
+    *, eligible: bool, unusable: bool, take_turn: Callable[[], TurnDecision]
+) -> TurnJudgement:
+    """The one judgement of a reported vacancy, for the live turn service and the simulator.
+
+    - not eligible (type not covered, rent over the ceiling): ordinary letting, outside the
+      agreement's count;
+    - eligible but ``unusable`` on the report day (its department closed by composition
+      monitoring, its stairwell or department cap reached: the placement gate's
+      :func:`anvis_core.matching.gate.unusable_findings`): ``blocked``, not a municipal turn,
+      counted on its own in the ledger (neither owed nor delivered), and the turn counter does
+      not move, so the next usable vacancy of the bucket takes the turn;
+    - otherwise ``take_turn()`` advances the bucket's counter (:func:`decide_turn`) and its
+      decision makes the vacancy a municipal turn (pending) or ordinary letting.
+
+    ``take_turn`` is called only in the last case (the live service locks its counter row
+    there)."""
+    if not eligible:
+        return TurnJudgement(False, False, Outcome.ORDINARY, "not_eligible")
+    if unusable:
+        return TurnJudgement(True, False, Outcome.BLOCKED, "unusable")
+    decision = take_turn()
+    return TurnJudgement(
+        True,
+        decision.municipal,
+        Outcome.PENDING if decision.municipal else Outcome.ORDINARY,
+        decision.reason_code,
+        decision,
+    )
 
 
 @dataclass(frozen=True, order=True)

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from anvis_core.quotas import TurnState, decide_turn
+from anvis_core.quotas import TurnDecision, TurnState, decide_turn
 
 from .matching import MatchingPolicy
 from .replication import Replication, replication_streams
@@ -48,6 +48,7 @@ class TurnSequence:
         self.start_credit = credit
         self.states: list[TurnState] = [TurnState(credit=credit)]
         self.municipal: list[bool] = [False]
+        self.decisions: list[TurnDecision | None] = [None]
 
     def is_municipal(self, k: int) -> bool:
         """Whether the k-th (1-based) eligible vacancy is the municipality's."""
@@ -55,11 +56,19 @@ class TurnSequence:
             decision = decide_turn(self.states[-1], self.share)
             self.states.append(decision.after)
             self.municipal.append(decision.municipal)
+            self.decisions.append(decision)
         return self.municipal[k]
 
     def state(self, k: int) -> TurnState:
         self.is_municipal(k)
         return self.states[k]
+
+    def decision(self, k: int) -> TurnDecision:
+        """The quota engine's decision for the k-th (1-based) eligible vacancy."""
+        self.is_municipal(k)
+        decision = self.decisions[k]
+        assert decision is not None
+        return decision
 
 
 @dataclass(frozen=True, eq=False)

@@ -32,7 +32,7 @@ import numpy as np
 
 from anvis_core.matching.domain_form import build_problem
 from anvis_core.matching.eligibility import Rule, rules_named
-from anvis_core.matching.gate import dwelling_findings
+from anvis_core.matching.gate import UNUSABLE_CODES, dwelling_findings, unusable_findings
 from anvis_core.matching.model import Caps, CapState, Context, Dwelling, Policy
 from anvis_core.matching.ranking import rank_vacancy
 from anvis_core.matching.scoring import ScoreWeights
@@ -68,6 +68,7 @@ class ProductionPolicy:
         self.weights = weights if weights is not None else ScoreWeights()
         rules = rules_named(m.rules) if m.rules is not None else PRODUCTION_RULES
         self.dwelling_rules = tuple(r for r in rules if r.dwelling_only)
+        self.unusable_rules = tuple(r for r in self.dwelling_rules if r.code in UNUSABLE_CODES)
         self.citizen_rules = tuple(r for r in rules if not r.dwelling_only)
         self.batch_rules = tuple(r for r in self.citizen_rules if r.code != "cap_reached")
         closed = set(regime.closed_departments)
@@ -78,6 +79,7 @@ class ProductionPolicy:
             ceiling_comparison=regime.rent_ceiling_comparison,
         )
         self._columns: _Columns | None = None
+        self._unusable: dict[tuple[int, ...], bool] = {}
 
     # ------------------------------------------------------------------ the production form
 
@@ -136,6 +138,20 @@ class ProductionPolicy:
             if f.code in {r.code for r in self.dwelling_rules}:
                 return "no_candidate"
         return ""
+
+    def unusable(self, vacancy: VacancyView) -> bool:
+        """Whether the municipality cannot use the vacancy on its report day (a closed
+        department, a reached cap): the gate's `unusable_findings`, the question the vacancy
+        report asks before the turn engine judges it blocked."""
+        v = vacancy
+        # the two rules read where the dwelling is and the cap counts there, nothing else of it
+        key = (v.organisation, v.department, v.entrance, v.placed_entrance, v.placed_department)
+        answer = self._unusable.get(key)
+        if answer is None:
+            ctx = self.context([vacancy])
+            answer = bool(unusable_findings(self.dwelling(vacancy), ctx, self.unusable_rules))
+            self._unusable[key] = answer
+        return answer
 
     def choose(self, pool: Pool, vacancy: VacancyView, excluded: Sequence[int]) -> int:
         if pool.n == 0:

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from anvis_core.quotas import Outcome, TurnDecision, judge_turn
+
 from .citizens import Citizens, draw_citizens, padded
 from .matching import BuiltinPolicy, MatchingPolicy, Pool, VacancyView
 from .scenario import DAYS_PER_YEAR
@@ -45,6 +47,7 @@ COUNTS = (
     "cap_stairwell",
     "cap_department",
     "closed",
+    "blocked",
     "offers",
     "declined",
     "placements",
@@ -221,6 +224,7 @@ class Replication:
         n_org, n_dep = len(stock.organisations), len(stock.departments)
         self.org_el = [0] * n_org
         self.org_mun = [0] * n_org
+        self.org_bl = [0] * n_org
         self.org_pl = [0] * n_org
         self.dep_pl = [0] * n_dep
         self.ent_pl = [0] * stock.n_entrances
@@ -253,6 +257,11 @@ class Replication:
         self.closed = frozenset(
             j for j, name in enumerate(self.model.stock.departments) if name in closed
         )
+        # whether a reported vacancy can be blocked (a closed department, a reached cap): then
+        # each report is judged when it comes (`report_judged`), else all turns up front
+        self.judged = self.agreement and (self.capped or bool(self.closed))
+        self.judge_unusable = getattr(self.policy, "unusable", None)
+        self.outcome: list[Outcome | None] = []
         self.st_hist: dict[int, deque[float]] = {}
         self.dep_hist: dict[int, deque[float]] = {}
         self.st_res: dict[int, int] = {}
@@ -278,8 +287,14 @@ class Replication:
         depend only on the order in which a bucket's vacancies are reported, never on the
         matching (ad hoc: chance, from each vacancy's own coin); a municipal turn may go to
         another social need. Leaves the report counts and `decided`, the vacancies the
-        municipality will decide on, in report order."""
+        municipality will decide on, in report order. When a report can be blocked
+        (:attr:`judged`) every drawn vacancy is judged on its report day instead."""
         n = self.n_drawn_vacancies
+        if self.judged:
+            self.counts["reported"] = n
+            self.outcome = [None] * n
+            self.decided = np.arange(n, dtype=np.int64)
+            return
         rel = np.asarray(self.vac.rel[:n], dtype=np.int64)
         regime = self.scenario.regime
         by_chance = np.asarray(self.vac.coin[:n]) < regime.access_probability
@@ -343,7 +358,12 @@ class Replication:
         """Merge the pre-drawn events (in time order) with the heap of dynamic ones, a pre-drawn
         event first at equal times, and hand each to its step until the horizon."""
         heap, horizon, inf = self.heap, self.horizon, math.inf
-        steps = (self.arrive, self.report, self.exit, self.batch)
+        steps = (
+            self.arrive,
+            self.report_judged if self.judged else self.report,
+            self.exit,
+            self.batch,
+        )
         # arrivals, the most frequent event, are added to the pool here without a call
         add, pos = self.pool.add, self.pos
         rent, rooms, acc, key = self.c_rent, self.c_rooms, self.c_acc, self.c_key
@@ -393,6 +413,50 @@ class Replication:
         """A vacancy the municipality will decide on is reported (:meth:`decide_turns`
         chose them): it decides after its response time."""
         self.push(t + self.vac.delay[v], DECIDE, v, 0, 0)
+
+    def report_judged(self, v: int, t: float) -> None:
+        """A vacancy is reported where a department may be closed or a cap reached: judged on
+        its report day by the turn engine's own judgement (`judge_turn`), as the vacancy report
+        does live. Blocked, it takes no turn (the bucket's counter does not move) and is counted
+        on its own; otherwise the bucket's next decision makes it a municipal turn, which the
+        municipality decides on after its response time (or uses for another need)."""
+        r = self.vac.rel[v]
+        org = self.d_org[r]
+        judgement = judge_turn(
+            eligible=True, unusable=self.unusable(v, t), take_turn=lambda: self.take_turn(r)
+        )
+        self.outcome[v] = judgement.outcome
+        if judgement.outcome is Outcome.BLOCKED:
+            self.counts["blocked"] += 1
+            self.org_bl[org] += 1
+            return
+        self.org_el[org] += 1
+        if not judgement.municipal:
+            return
+        self.counts["municipal"] += 1
+        self.org_mun[org] += 1
+        if self.vac.other[v] < self.scenario.regime.other_needs_share:
+            self.counts["other_needs"] += 1
+            return
+        self.push(t + self.vac.delay[v], DECIDE, v, 0, 0)
+
+    def take_turn(self, r: int) -> TurnDecision:
+        """The next decision of the reportable dwelling `r`'s bucket (its counter moves)."""
+        b: int = self.d_bucket[r]
+        k = self.bucket_count[b] = self.bucket_count[b] + 1
+        decision: TurnDecision = self.model.bucket_sequence[b].decision(k)
+        return decision
+
+    def unusable(self, v: int, t: float) -> bool:
+        """Whether the municipality cannot use the vacancy at `t` at all: the production
+        policy asks the gate (`unusable_findings`, as the vacancy report does); the baseline
+        checks the closed departments and the caps in its scalar form."""
+        judge = self.judge_unusable
+        if judge is not None:
+            return bool(judge(self.full_view(v, t)))
+        if self.d_dep[self.vac.rel[v]] in self.closed:
+            return True
+        return self.capped and self.cap_level(v, t) > 0
 
     def exit(self, c: int, t: float) -> None:
         """The citizen leaves homelessness by another route."""
@@ -556,6 +620,7 @@ class Replication:
         self.placement_group = np.array(self.by_group, dtype=np.int64)
         self.org_eligible = np.array(self.org_el, dtype=np.int64)
         self.org_municipal = np.array(self.org_mun, dtype=np.int64)
+        self.org_blocked = np.array(self.org_bl, dtype=np.int64)
         self.org_placements = np.array(self.org_pl, dtype=np.int64)
         self.dep_placements = np.array(self.dep_pl, dtype=np.int64)
         self.ent_placements = np.array(self.ent_pl, dtype=np.int64)

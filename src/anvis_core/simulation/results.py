@@ -109,6 +109,7 @@ def _organisations(names: Sequence[str], reps: Sequence[dict[str, Any]]) -> list
     org_mu = np.asarray([rep["org_municipal"] for rep in reps])
     org_ex = np.asarray([rep["org_expected"] for rep in reps])
     org_pl = np.asarray([rep["org_placements"] for rep in reps])
+    org_bl = np.asarray([rep["org_blocked"] for rep in reps])
     el_tot = org_el.sum(axis=1, keepdims=True)
     pl_tot = org_pl.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -123,6 +124,7 @@ def _organisations(names: Sequence[str], reps: Sequence[dict[str, Any]]) -> list
                 "eligible_vacancies": interval(org_el[:, o].tolist()),
                 "municipal_vacancies": interval(org_mu[:, o].tolist()),
                 "municipal_vacancies_by_share": interval(org_ex[:, o].tolist()),
+                "blocked_vacancies": interval(org_bl[:, o].tolist()),
                 "realised_share": interval(realised[:, o].tolist()),
                 "placements": interval(org_pl[:, o].tolist()),
                 "share_of_eligible_vacancies": interval(el_share[:, o].tolist()),

@@ -155,6 +155,7 @@ def _organisations(rep: Replication) -> dict[str, Any]:
     return {
         "org_eligible": rep.org_eligible.astype(float).tolist(),
         "org_municipal": rep.org_municipal.astype(float).tolist(),
+        "org_blocked": rep.org_blocked.astype(float).tolist(),
         "org_expected": expected.tolist(),
         "org_placements": rep.org_placements.astype(float).tolist(),
         "dep_placements": rep.dep_placements.astype(float).tolist(),

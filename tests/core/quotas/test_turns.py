@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anvis_core.quotas import TurnState, decide_turn, share_from_percent
+from anvis_core.quotas import TurnDecision, TurnState, decide_turn, share_from_percent
 
 
 def run(share: Fraction, n: int) -> list[bool]:
@@ -101,3 +101,29 @@ def test_turns_until_next_agrees_with_the_counter() -> None:
             assert expected == k, (share, state)
             state = decide_turn(state, share).after
     assert turns_until_next(Fraction(0), Fraction(0)) is None
+
+
+def test_a_blocked_vacancy_takes_no_turn_and_the_next_usable_one_does() -> None:
+    """judge_turn: not eligible → ordinary; eligible but unusable → blocked without touching the
+    counter; usable → the counter decides. At 50 % the 2nd usable vacancy is municipal."""
+    from anvis_core.quotas import Outcome, judge_turn
+
+    state = TurnState()
+    outcomes = []
+    for eligible, unusable in [(True, False), (False, False), (True, True), (True, False)]:
+
+        def take_turn() -> TurnDecision:
+            nonlocal state
+            decision = decide_turn(state, Fraction(1, 2))
+            state = decision.after
+            return decision
+
+        j = judge_turn(eligible=eligible, unusable=unusable, take_turn=take_turn)
+        outcomes.append((j.outcome, j.municipal, j.reason_code, j.decision is not None))
+    assert outcomes == [
+        (Outcome.ORDINARY, False, "ordinary_turn", True),
+        (Outcome.ORDINARY, False, "not_eligible", False),
+        (Outcome.BLOCKED, False, "unusable", False),
+        (Outcome.PENDING, True, "municipal_turn", True),
+    ]
+    assert state == TurnState(eligible=2, municipal=1, credit=Fraction(0))

@@ -131,7 +131,9 @@ def test_a_cap_of_zero_places_nobody(small: Make, policy: str, mode: str) -> Non
     )
     rep = run_replication(compile_model(scenario_from_dict(data)), 0)
     assert rep["counts"]["placements"] == 0
-    assert rep["counts"]["cap_stairwell"] > 0
+    # a cap of 0 is reached on every report day: each vacancy is blocked, none is a turn
+    assert rep["counts"]["blocked"] == rep["counts"]["reported"] > 0
+    assert rep["counts"]["municipal"] == 0
 
 
 @pytest.mark.parametrize("mode", ["online", "batch"])
@@ -145,7 +147,9 @@ def test_the_baseline_places_nobody_in_a_closed_department(small: Make, mode: st
     rep = run_replication(model, 0, record=True)
     assert rep["placement_log"]
     assert "A2" not in {model.stock.departments[p["department"]] for p in rep["placement_log"]}
-    assert rep["counts"]["closed"] > 0
+    # its vacancies are blocked on the report day, not taken and handed back
+    assert rep["counts"]["blocked"] > 0
+    assert rep["counts"]["closed"] == 0
 
 
 def test_a_negative_a_conto_is_refused(small: Make) -> None:

@@ -86,7 +86,10 @@ def test_production_caps_and_closures_hold(small: Make, mode: str) -> None:
     assert max(rolling_max(t, 365.0) for t in by_entrance.values()) <= 1
     assert max(rolling_max(t, 365.0) for t in by_department.values()) <= 5
     assert 1 not in by_department  # A2 is department 1, closed
-    assert rep["counts"]["closed"] > 0
+    # a closed department's or a full stairwell's vacancies are blocked on the report day
+    assert rep["counts"]["blocked"] > 0
+    assert rep["counts"]["closed"] == 0
+    # a cap that fills between the report and the municipality's decision still hands back
     assert rep["counts"]["cap_stairwell"] + rep["counts"]["cap_department"] > 0
 
 

@@ -20,9 +20,11 @@ from anvis_core.calendar import add_working_days
 from anvis_core.quotas import (
     Eligibility,
     Outcome,
+    TurnDecision,
     can_set_outcome,
     check_turn_eligibility,
     decide_turn,
+    judge_turn,
 )
 
 from ..labels import explain
@@ -164,31 +166,34 @@ def _judge(
     unusable: Sequence[Mapping[str, Any]],
     share: Fraction,
 ) -> None:
-    """Set the record's outcome: ordinary when the dwelling is not eligible, blocked when the
-    municipality cannot use it, otherwise the turn counter decides (`_take_turn`). An eligible
-    dwelling's rent-ceiling judgement joins the explanation."""
-    if not eligibility.eligible:
-        record.eligible = record.municipal = False
-        record.outcome = Outcome.ORDINARY
-        record.reason_code = "not_eligible"
+    """Set the record's outcome by the core's one judgement (`judge_turn`): ordinary when the
+    dwelling is not eligible, blocked when the municipality cannot use it, otherwise the turn
+    counter decides (`_take_turn`). An eligible dwelling's rent-ceiling judgement joins the
+    explanation."""
+    judgement = judge_turn(
+        eligible=eligibility.eligible,
+        unusable=bool(unusable),
+        take_turn=lambda: _take_turn(record, share),
+    )
+    record.eligible = judgement.eligible
+    record.municipal = judgement.municipal
+    record.outcome = judgement.outcome
+    record.reason_code = judgement.reason_code
+    if judgement.decision is not None:
+        record.reason_params = dict(judgement.decision.params)
+    elif not judgement.eligible:
         record.reason_params = {
             "reasons": [{"code": r.code, "params": r.params} for r in eligibility.reasons]
         }
-    elif unusable:
-        record.eligible = True
-        record.municipal = False
-        record.outcome = Outcome.BLOCKED
-        record.reason_code = "unusable"
+    else:
         record.reason_params = {
             "reasons": [{"code": r["code"], "params": dict(r["params"])} for r in unusable]
         }
-    else:
-        _take_turn(record, share)
     if record.eligible and eligibility.ceiling is not None:
         record.reason_params = {**record.reason_params, "ceiling": eligibility.ceiling.params()}
 
 
-def _take_turn(record: TurnRecord, share: Fraction) -> None:
+def _take_turn(record: TurnRecord, share: Fraction) -> TurnDecision:
     """An eligible, usable vacancy: the bucket's counter (locked) decides whose turn it is."""
     counter, _created = TurnCounter.objects.get_or_create(
         agreement=record.agreement,
@@ -199,11 +204,7 @@ def _take_turn(record: TurnRecord, share: Fraction) -> None:
     decision = decide_turn(counter.state, share)
     counter.set_state(decision.after)
     counter.save()
-    record.eligible = True
-    record.municipal = decision.municipal
-    record.outcome = Outcome.PENDING if decision.municipal else Outcome.ORDINARY
-    record.reason_code = decision.reason_code
-    record.reason_params = dict(decision.params)
+    return decision
 
 
 def turn_outcome_set(*, record: TurnRecord, outcome: str, actor: Any) -> TurnRecord:

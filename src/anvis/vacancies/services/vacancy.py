@@ -120,8 +120,7 @@ def _vacancy_route(vacancy: Vacancy, dwelling: Dwelling, actor: Any, day: dt.dat
     ordinary letting; a voluntary offer or a håndholdt answer goes to the municipality."""
     unusable = [
         {"code": f.code, "params": dict(f.reason.params)}
-        for f in gate.vacancy_blocks(vacancy=vacancy, day=day).findings
-        if f.code in gate.UNUSABLE_CODES
+        for f in gate.vacancy_unusable(vacancy=vacancy, day=day)
     ]
     turn = turn_decide(
         dwelling=dwelling,
