@@ -245,13 +245,13 @@ def main() -> None:
     import django
 
     django.setup()
-    # Start as a web worker does (the URLconf loaded, the start-up objects out of the garbage
-    # collector's reach): anvis.config.wsgi, which gunicorn imports.
-    import anvis.config.wsgi  # noqa: F401
     from django.conf import settings
     from django.db import connection
     from django.test import Client
 
+    # Start as a web worker does (the URLconf loaded, the start-up objects out of the garbage
+    # collector's reach): anvis.config.wsgi, which gunicorn imports.
+    import anvis.config.wsgi  # noqa: F401
     from anvis.accounts.models import User
 
     settings.ALLOWED_HOSTS = ["testserver"]
