@@ -13,10 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import audit_record
+from anvis.common.clock import local_today
 from anvis.common.importing import (
     Cells,
     Columns,
@@ -156,7 +156,7 @@ def import_indicators(
         if errors:
             return ImportResult(ok=False, errors=sorted_errors(errors), rows=len(rows))
         new, changed = _upsert_indicators(parsed, existing)
-        compute.recompute(on_date=on_date or timezone.localdate())
+        compute.recompute(on_date=local_today(on_date))
         suppressed = sum(1 for values in parsed.values() if values["suppressed"])
         audit_record(
             actor=actor,
@@ -187,7 +187,7 @@ def _indicator_rows(rows: list[Row], errors: list[RowError]) -> dict[tuple[int, 
     """The rows' values by (department, year), only for the columns the file has; errors for
     bad cells and repeated keys."""
     known = _departments(rows)
-    this_year = timezone.localdate().year
+    this_year = local_today().year
     first_lines = FirstSeen[tuple[int, int]](
         _("the same department and year are also in %(other)s")
     )
@@ -286,7 +286,7 @@ def import_designations(
         return ImportResult(ok=False, errors=refused.errors)
     errors: list[RowError] = []
     known = _departments(rows)
-    this_year = timezone.localdate().year
+    this_year = local_today().year
     first_lines = FirstSeen[tuple[int, int, str]](_("the same designation is also in %(other)s"))
     parsed: dict[tuple[int, int, str], int] = {}
     for row in rows:
@@ -307,7 +307,7 @@ def import_designations(
         AreaDesignation.objects.bulk_create(
             [AreaDesignation(department_id=d, list_year=y, kind=k) for d, y, k in parsed]
         )
-        compute.recompute(on_date=on_date or timezone.localdate())
+        compute.recompute(on_date=local_today(on_date))
         audit_record(
             actor=actor,
             action="monitoring.designations_import",
