@@ -297,12 +297,9 @@ class Cells:
         maximum: int | None = None,
         default: int = 0,
     ) -> int:
-        raw = self.raw(column)
-        if not raw:
-            if required:
-                self.err(column, _("is required"))
-            return default
-        value = self._whole(column, raw)
+        """A whole number; `default` when the cell is empty or bad, and a value outside the
+        bounds as it is (its error recorded)."""
+        value = self.number(column, required=required)
         if value is None:
             return default
         self._within(column, value, minimum, maximum, shown=value)
