@@ -3,7 +3,9 @@
 1. `Columns.read` reads a CSV/XLSX file (or takes rows already in hand, as the API's), folds the
    column aliases and refuses a file with a missing or unknown column or no data rows.
 2. Each row is parsed by the importer with a `Cells` reader, which records a Danish error naming
-   the line and the column for every bad cell (`RowError`); cross-row checks add theirs.
+   the line and the column for every bad cell (`RowError`); cross-row checks add theirs, and a
+   key (a dwelling, a department and year) that must be on one row only is checked by
+   `FirstSeen`.
 3. Only when no row has an error does the importer write, in one transaction; writes through a
    service per row go through `each_row`, which turns a service's refusal into the row's errors
    and rolls the whole file back.
@@ -14,18 +16,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import IO, TypeVar
+from typing import IO, Generic, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .tabular import FileFormatError, Row, read_rows
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 TRUE_WORDS = {"ja", "j", "1", "x", "sand", "true", "yes", "y"}
 FALSE_WORDS = {"nej", "n", "0", "", "falsk", "false", "no"}
@@ -72,6 +76,34 @@ class Refused(Exception):
 
 def sorted_errors(errors: Iterable[RowError]) -> list[RowError]:
     return sorted(errors, key=lambda e: (e.line, e.column))
+
+
+def file_line(line: int) -> str:
+    """How a message refers to another row of a file."""
+    return _("line %(n)d") % {"n": line}
+
+
+class FirstSeen(Generic[K]):
+    """The line each key (a dwelling, a department and year, ...) is first on: the one home of
+    the rule that a file has one row per key, and of how a repeat is told. `message` names the
+    earlier row as ``%(other)s``, written by `where` (a file's line, or the API's item)."""
+
+    def __init__(
+        self, message: str, *, column: str = "", where: Callable[[int], str] = file_line
+    ) -> None:
+        self.message = message
+        self.column = column
+        self.where = where
+        self.lines: dict[K, int] = {}
+
+    def repeated(self, key: K, line: int, errors: list[RowError]) -> bool:
+        """False on the key's first row (its line is kept); on a later row, the error naming
+        the first row is added to `errors` and True is returned."""
+        first = self.lines.setdefault(key, line)
+        if first == line:
+            return False
+        errors.append(RowError(line, self.column, self.message % {"other": self.where(first)}))
+        return True
 
 
 _THOUSANDS = re.compile(r"-?[1-9]\d{0,2}(\.\d{3})+")
@@ -226,6 +258,36 @@ class Cells:
             )
         return value
 
+    def _whole(self, column: str, raw: str) -> int | None:
+        try:
+            return parse_whole_number(raw)
+        except ValueError:
+            self.err(column, _("must be a whole number (got '%(value)s')") % {"value": raw})
+            return None
+
+    def _within(
+        self,
+        column: str,
+        value: int | Decimal,
+        minimum: int | Decimal | None,
+        maximum: int | Decimal | None,
+        shown: object,
+    ) -> bool:
+        """Whether `value` is within the bounds; if not, the error shows the value as `shown`."""
+        if minimum is not None and value < minimum:
+            self.err(
+                column,
+                _("must be at least %(min)s (got %(value)s)") % {"min": minimum, "value": shown},
+            )
+            return False
+        if maximum is not None and value > maximum:
+            self.err(
+                column,
+                _("must be at most %(max)s (got %(value)s)") % {"max": maximum, "value": shown},
+            )
+            return False
+        return True
+
     def integer(
         self,
         column: str,
@@ -235,38 +297,61 @@ class Cells:
         maximum: int | None = None,
         default: int = 0,
     ) -> int:
+        """A whole number; `default` when the cell is empty or bad, and a value outside the
+        bounds as it is (its error recorded)."""
+        value = self.number(column, required=required)
+        if value is None:
+            return default
+        self._within(column, value, minimum, maximum, shown=value)
+        return value
+
+    def number(
+        self,
+        column: str,
+        *,
+        required: bool = False,
+        minimum: int | None = None,
+        maximum: int | None = None,
+    ) -> int | None:
+        """A whole number; None when the cell is empty (an error when `required`), bad or
+        outside the bounds."""
         raw = self.raw(column)
         if not raw:
             if required:
                 self.err(column, _("is required"))
-            return default
-        try:
-            value = parse_whole_number(raw)
-        except ValueError:
-            self.err(column, _("must be a whole number (got '%(value)s')") % {"value": raw})
-            return default
-        if minimum is not None and value < minimum:
-            self.err(
-                column,
-                _("must be at least %(min)d (got %(value)d)") % {"min": minimum, "value": value},
-            )
-        if maximum is not None and value > maximum:
-            self.err(
-                column,
-                _("must be at most %(max)d (got %(value)d)") % {"max": maximum, "value": value},
-            )
+            return None
+        value = self._whole(column, raw)
+        if value is None or not self._within(column, value, minimum, maximum, shown=value):
+            return None
         return value
 
-    def number(self, column: str) -> int | None:
-        """An optional whole number: None when the cell is empty or bad."""
+    def decimal(
+        self, column: str, *, minimum: Decimal, maximum: Decimal, places: int
+    ) -> Decimal | None:
+        """A number such as 40,1 (a decimal comma or point, an optional %) with at most
+        `places` decimals; None when the cell is empty, bad or outside the bounds."""
         raw = self.raw(column)
         if not raw:
             return None
         try:
-            return parse_whole_number(raw)
+            value = parse_decimal(raw)
         except ValueError:
-            self.err(column, _("must be a whole number (got '%(value)s')") % {"value": raw})
+            self.err(column, _("must be a number such as 40,1 (got '%(value)s')") % {"value": raw})
             return None
+        if not self._within(column, value, minimum, maximum, shown=raw):
+            return None
+        if -value.as_tuple().exponent > places:  # type: ignore[operator]
+            self.err(
+                column,
+                ngettext(
+                    "may have at most %(n)d decimal (got '%(value)s')",
+                    "may have at most %(n)d decimals (got '%(value)s')",
+                    places,
+                )
+                % {"n": places, "value": raw},
+            )
+            return None
+        return value
 
     def boolean(self, column: str) -> bool:
         raw = self.raw(column).lower()

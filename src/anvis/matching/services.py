@@ -13,11 +13,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import acting_user, audited
 from anvis.cases.models import Case
+from anvis.common.clock import local_today
 from anvis.vacancies import services as flow
 from anvis.vacancies.adapters import ENGINE_VERSION
 from anvis.vacancies.models import Offer, Vacancy
@@ -31,10 +31,6 @@ from anvis_core.matching.table import CitizenTable
 
 from .models import MatchingRun, Objective, OfferExplanation
 from .selectors import batch_snapshot, ranking_explanation, vacancy_ranking
-
-
-def _today(today: dt.date | None) -> dt.date:
-    return today or timezone.localdate()
 
 
 def _store_explanation(
@@ -81,7 +77,7 @@ def offer_from_ranking(
     lead over the next, binding cap, engine version). The offer goes through the one gate
     (`anvis.vacancies.services.offer_create`), which refuses a citizen who may not get the
     dwelling with the failed rules."""
-    day = _today(today)
+    day = local_today(today)
     with transaction.atomic():
         ranking = vacancy_ranking(vacancy=vacancy, today=day)
         offer = flow.offer_create(
@@ -186,7 +182,7 @@ def run_create(
     all) and store it with its input snapshot, parameters, engine version and result."""
     if objective not in Objective.values:
         raise ValidationError({"objective": _("Choose an objective.")})
-    day = _today(today)
+    day = local_today(today)
     batch = batch_snapshot(
         today=day, objective=objective, vacancy_pks=vacancy_pks, case_numbers=case_numbers
     )
@@ -221,7 +217,7 @@ def run_make_offers(
 ) -> list[ProposalOutcome]:
     """Turn the chosen proposals of ``run`` (by dwelling id) into offers through the flow, each
     in its own transaction; report per proposal whether it succeeded and why not."""
-    day = _today(today)
+    day = local_today(today)
     chosen = set(dwellings)
     outcomes: list[ProposalOutcome] = []
     for proposal in run.result.get("proposals", []):

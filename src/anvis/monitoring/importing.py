@@ -13,19 +13,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from anvis.audit.services import audit_record
+from anvis.common.clock import local_today
 from anvis.common.importing import (
+    Cells,
     Columns,
+    FirstSeen,
     ImportOutcome,
     Refused,
     RowError,
     absent_fields,
-    parse_decimal,
-    parse_whole_number,
     sorted_errors,
 )
 from anvis.common.tabular import Row
@@ -98,51 +97,22 @@ def _departments(rows: list[Row]) -> dict[tuple[str, str], int]:
     }
 
 
-def _department(row: Row, known: dict[tuple[str, str], int], errors: list[RowError]) -> int | None:
-    cvr = row.values.get("cvr", "").strip()
-    number = row.values.get("afdelingsnr", "").strip()
-    if not cvr:
-        errors.append(RowError(row.line, "cvr", _("is required")))
-        return None
-    if not number:
-        errors.append(RowError(row.line, "afdelingsnr", _("is required")))
+def _department(cells: Cells, known: dict[tuple[str, str], int]) -> int | None:
+    cvr = cells.text("cvr", required=True)
+    number = cells.text("afdelingsnr", required=True)
+    if not cvr or not number:
         return None
     dept = known.get((cvr, number))
     if dept is None:
-        errors.append(
-            RowError(
-                row.line,
-                "afdelingsnr",
-                _("no department %(number)s for CVR %(cvr)s in Anvis")
-                % {"number": number, "cvr": cvr},
-            )
+        cells.err(
+            "afdelingsnr",
+            _("no department %(number)s for CVR %(cvr)s in Anvis") % {"number": number, "cvr": cvr},
         )
     return dept
 
 
-def _year(row: Row, errors: list[RowError], low: int, high: int) -> int | None:
-    raw = row.values.get("aar", "").strip()
-    if not raw:
-        errors.append(RowError(row.line, "aar", _("is required")))
-        return None
-    try:
-        value = parse_whole_number(raw)
-    except ValueError:
-        errors.append(
-            RowError(row.line, "aar", _("must be a year (got '%(value)s')") % {"value": raw})
-        )
-        return None
-    if not low <= value <= high:
-        errors.append(
-            RowError(
-                row.line,
-                "aar",
-                _("must be between %(low)d and %(high)d (got %(value)d)")
-                % {"low": low, "high": high, "value": value},
-            )
-        )
-        return None
-    return value
+def _year(cells: Cells, first: int, last: int) -> int | None:
+    return cells.number("aar", required=True, minimum=first, maximum=last)
 
 
 MAX_COUNT = 1_000_000
@@ -150,77 +120,22 @@ MAX_COUNT = 1_000_000
 when the file has a typing error)."""
 
 
-def _count(row: Row, column: str, errors: list[RowError]) -> int | None:
-    raw = row.values.get(column, "").strip()
-    if raw.lower() in SUPPRESSED_MARKS:
-        return None
-    try:
-        value = parse_whole_number(raw)
-    except ValueError:
-        errors.append(
-            RowError(
-                row.line, column, _("must be a whole number (got '%(value)s')") % {"value": raw}
-            )
-        )
-        return None
-    if value < 0:
-        errors.append(
-            RowError(row.line, column, _("may not be negative (got %(value)d)") % {"value": value})
-        )
-        return None
-    if value > MAX_COUNT:
-        errors.append(
-            RowError(
-                row.line,
-                column,
-                _("may be at most %(max)s (got %(value)s)") % {"max": MAX_COUNT, "value": raw},
-            )
-        )
-        return None
-    return value
+def _suppressed(cells: Cells, column: str) -> bool:
+    """Whether the cell is empty or withheld for discretion: no value, and no error."""
+    return cells.raw(column).lower() in SUPPRESSED_MARKS
 
 
-def _value(row: Row, column: str, errors: list[RowError]) -> Decimal | None:
-    raw = row.values.get(column, "").strip()
-    if raw.lower() in SUPPRESSED_MARKS:
+def _count(cells: Cells, column: str) -> int | None:
+    if _suppressed(cells, column):
+        return None
+    return cells.number(column, minimum=0, maximum=MAX_COUNT)
+
+
+def _value(cells: Cells, column: str) -> Decimal | None:
+    if _suppressed(cells, column):
         return None
     _field, low, high, places = VALUE_COLUMNS[column]
-    try:
-        value = parse_decimal(raw)
-    except ValueError:
-        errors.append(
-            RowError(
-                row.line,
-                column,
-                _("must be a number such as 40,1 (got '%(value)s')") % {"value": raw},
-            )
-        )
-        return None
-    if not low <= value <= high:
-        errors.append(
-            RowError(
-                row.line,
-                column,
-                _("must be between %(low)s and %(high)s (got %(value)s)")
-                % {"low": low, "high": high, "value": raw},
-            )
-        )
-        return None
-    if -value.as_tuple().exponent > places:  # type: ignore[operator]
-        errors.append(
-            RowError(
-                row.line,
-                column,
-                ngettext(
-                    "may have at most %(n)d decimal (got '%(value)s')",
-                    "may have at most %(n)d decimals (got '%(value)s')",
-                    places,
-                )
-                % {"n": places, "value": raw},
-            )
-        )
-        return None
-    return value
+    return cells.decimal(column, minimum=low, maximum=high, places=places)
 
 
 def import_indicators(
@@ -241,7 +156,7 @@ def import_indicators(
         if errors:
             return ImportResult(ok=False, errors=sorted_errors(errors), rows=len(rows))
         new, changed = _upsert_indicators(parsed, existing)
-        compute.recompute(on_date=on_date or timezone.localdate())
+        compute.recompute(on_date=local_today(on_date))
         suppressed = sum(1 for values in parsed.values() if values["suppressed"])
         audit_record(
             actor=actor,
@@ -272,31 +187,25 @@ def _indicator_rows(rows: list[Row], errors: list[RowError]) -> dict[tuple[int, 
     """The rows' values by (department, year), only for the columns the file has; errors for
     bad cells and repeated keys."""
     known = _departments(rows)
-    this_year = timezone.localdate().year
+    this_year = local_today().year
+    first_lines = FirstSeen[tuple[int, int]](
+        _("the same department and year are also in %(other)s")
+    )
     parsed: dict[tuple[int, int], _Given] = {}
     for row in rows:
-        dept = _department(row, known, errors)
-        year = _year(row, errors, 2000, this_year)
+        cells = Cells(row, errors)
+        dept = _department(cells, known)
+        year = _year(cells, 2000, this_year)
         absent = absent_fields(row, FIELD_OF_COLUMN)
         values: dict[str, Any] = {
-            f: _count(row, c, errors) for c, f in COUNT_COLUMNS.items() if f not in absent
+            f: _count(cells, c) for c, f in COUNT_COLUMNS.items() if f not in absent
         }
         values |= {
-            VALUE_COLUMNS[c][0]: _value(row, c, errors)
+            VALUE_COLUMNS[c][0]: _value(cells, c)
             for c in VALUE_COLUMNS
             if VALUE_COLUMNS[c][0] not in absent
         }
-        if dept is None or year is None:
-            continue
-        if (dept, year) in parsed:
-            errors.append(
-                RowError(
-                    row.line,
-                    "",
-                    _("the same department and year are also on line %(other)d")
-                    % {"other": parsed[(dept, year)].line},
-                )
-            )
+        if dept is None or year is None or first_lines.repeated((dept, year), row.line, errors):
             continue
         parsed[(dept, year)] = _Given(row.line, values)
     return parsed
@@ -377,38 +286,19 @@ def import_designations(
         return ImportResult(ok=False, errors=refused.errors)
     errors: list[RowError] = []
     known = _departments(rows)
-    this_year = timezone.localdate().year
+    this_year = local_today().year
+    first_lines = FirstSeen[tuple[int, int, str]](_("the same designation is also in %(other)s"))
     parsed: dict[tuple[int, int, str], int] = {}
     for row in rows:
-        dept = _department(row, known, errors)
-        year = _year(row, errors, 2010, this_year)
-        raw_kind = row.values.get("type", "").strip().lower()
-        kind = KIND_ALIASES.get(raw_kind)
-        if kind is None:
-            errors.append(
-                RowError(
-                    row.line,
-                    "type",
-                    _(
-                        "unknown kind '%(value)s'; use udsat, parallelsamfund, omdannelse "
-                        "or forebyggelse"
-                    )
-                    % {"value": raw_kind},
-                )
-            )
+        cells = Cells(row, errors)
+        dept = _department(cells, known)
+        year = _year(cells, 2010, this_year)
+        kind = cells.choice("type", KIND_ALIASES)
         if dept is None or year is None or kind is None:
             continue
         key = (dept, year, str(kind))
-        if key in parsed:
-            errors.append(
-                RowError(
-                    row.line,
-                    "",
-                    _("the same designation is also on line %(other)d") % {"other": parsed[key]},
-                )
-            )
-            continue
-        parsed[key] = row.line
+        if not first_lines.repeated(key, row.line, errors):
+            parsed[key] = row.line
     if errors:
         return ImportResult(ok=False, errors=sorted_errors(errors), rows=len(rows))
     years = {y for _d, y, _k in parsed}
@@ -417,7 +307,7 @@ def import_designations(
         AreaDesignation.objects.bulk_create(
             [AreaDesignation(department_id=d, list_year=y, kind=k) for d, y, k in parsed]
         )
-        compute.recompute(on_date=on_date or timezone.localdate())
+        compute.recompute(on_date=local_today(on_date))
         audit_record(
             actor=actor,
             action="monitoring.designations_import",

@@ -24,8 +24,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
+from anvis.common.clock import local_today
 from anvis.stock.models import Department, Entrance
 from anvis_core.composition import (
     OWN_INDICATORS,
@@ -73,10 +73,6 @@ class StatusInfo:
     designations: tuple[str, ...] = ()
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
 @dataclass
 class _DateStatuses:
     """The statuses of one date computed so far within a `status_memo` block."""
@@ -112,7 +108,7 @@ def department_status_map(
 ) -> dict[int, StatusInfo]:
     """Status per department (or of the given ones) on a date: from the stored snapshot when it
     was computed for that date (one query), otherwise computed on read (four queries)."""
-    on_date = on_date or _today()
+    on_date = local_today(on_date)
     memo = _memo.get()
     if memo is None:
         return _status_map(on_date, department_ids)
@@ -170,7 +166,7 @@ def placement_counts(
     """Placements that moved in within the rolling window ending on `on_date`: counted per
     department and per entrance (stairwell), of every department or of the given ones. One
     query."""
-    on_date = on_date or _today()
+    on_date = local_today(on_date)
     placements = MunicipalPlacement.objects.filter(
         placed_on__gte=window_start(on_date, window_months), placed_on__lte=on_date
     )
@@ -415,7 +411,7 @@ def _twins(
 def department_overview(
     department: Department, on_date: dt.date | None = None
 ) -> DepartmentOverview:
-    on_date = on_date or _today()
+    on_date = local_today(on_date)
     status = DepartmentStatus.objects.filter(department=department).first()
     indicators = list(department.indicators.order_by("year"))
     latest_known = [i for i in indicators if not i.suppressed and i.move_out_rate is not None]

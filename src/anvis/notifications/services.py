@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from anvis.audit.services import audit_record
 from anvis.background.queue import enqueue_on_commit
 from anvis.common import formats as fmt
+from anvis.common.clock import local_today
 from anvis.permissions import Role
 from anvis.vacancies.choices import OfferStatus, VacancyStatus
 from anvis.vacancies.models import Offer, Vacancy
@@ -171,7 +172,7 @@ def deadline_reminders(*, today: dt.date | None = None) -> int:
     pending offer whose citizen's answer deadline is as near (`offer_deadline_reminders`).
     Idempotent: one reminder per vacancy or offer and recipient, ever, however often or late
     this runs. Returns the number of notifications created."""
-    day = today or timezone.localdate()
+    day = local_today(today)
     leads = allocation_lead_ids()
     count = offer_deadline_reminders(today=day, leads=leads)
     due = (
@@ -271,7 +272,7 @@ def digests_send(*, today: dt.date | None = None) -> int:
     """Send each digest-mode user one e-mail a day with the notifications not yet e-mailed.
     The sent digest is recorded (one per user and day), so a second run the same day sends
     nothing. Returns the number of digests sent."""
-    day = today or timezone.localdate()
+    day = local_today(today)
     sent = 0
     users = (
         _active_users()

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from anvis.audit.services import audited
 from anvis.background.queue import enqueue_on_commit
+from anvis.common.clock import local_today
 from anvis_core.simulation import ScenarioError, run_scenario
 
 from .models import RunStatus, SimulationRun
@@ -89,7 +90,7 @@ def simulation_run_execute(
     The scenario is built when the run starts, so a run from the database uses the waiting list,
     stock and agreement as they are then.
     """
-    today = today or timezone.localdate()
+    today = local_today(today)
     try:
         scenario = build_scenario(run.parameters, today=today)
         result = run_scenario(

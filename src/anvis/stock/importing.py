@@ -21,10 +21,12 @@ from django.utils.translation import gettext as _
 from anvis.common.importing import (
     Cells,
     Columns,
+    FirstSeen,
     ImportOutcome,
     Refused,
     RowError,
     absent_fields,
+    file_line,
     sorted_errors,
 )
 from anvis.common.tabular import Row
@@ -177,11 +179,6 @@ def import_stock(data: bytes | IO[bytes], filename: str, *, actor: Any) -> Impor
     return import_stock_rows(rows, actor=actor, source=filename)
 
 
-def file_line(line: int) -> str:
-    """How a message refers to another row of a file."""
-    return _("line %(n)d") % {"n": line}
-
-
 def import_stock_rows(
     rows: list[Row], *, actor: Any, source: str, where: Callable[[int], str] = file_line
 ) -> ImportResult:
@@ -214,10 +211,14 @@ def import_stock_rows(
 def _check_consistency(
     parsed: list[StockRow], errors: list[RowError], where: Callable[[int], str]
 ) -> None:
-    seen_units: dict[tuple[str, str, str, str, str, str], int] = {}
+    units = FirstSeen[tuple[str, str, str, str, str, str]](
+        _("the same dwelling is also in %(other)s"), where=where
+    )
+    dar_units = FirstSeen[uuid.UUID](
+        _("is also used in %(other)s"), column="dar_bolig", where=where
+    )
     departments: dict[tuple[str, str], StockRow] = {}
     org_names: dict[str, StockRow] = {}
-    dar_units: dict[uuid.UUID, int] = {}
     for p in parsed:
         key = (
             p.cvr,
@@ -227,16 +228,7 @@ def _check_consistency(
             p.floor.lower(),
             p.door.lower(),
         )
-        if key in seen_units:
-            errors.append(
-                RowError(
-                    p.line,
-                    "",
-                    _("the same dwelling is also in %(other)s") % {"other": where(seen_units[key])},
-                )
-            )
-        else:
-            seen_units[key] = p.line
+        units.repeated(key, p.line, errors)
         dept = departments.setdefault((p.cvr, p.dept_number), p)
         if dept is not p:
             for column, a, b in (
@@ -265,16 +257,7 @@ def _check_consistency(
                     )
                 )
         if p.dwelling_dar:
-            if p.dwelling_dar in dar_units:
-                errors.append(
-                    RowError(
-                        p.line,
-                        "dar_bolig",
-                        _("is also used in %(other)s")
-                        % {"other": where(dar_units[p.dwelling_dar])},
-                    )
-                )
-            dar_units.setdefault(p.dwelling_dar, p.line)
+            dar_units.repeated(p.dwelling_dar, p.line, errors)
     known = set(
         HousingOrganisation.objects.filter(cvr__in={p.cvr for p in parsed}).values_list(
             "cvr", flat=True

@@ -28,6 +28,7 @@ from anvis.cases.models import Case, SupportPlan, SupportStatus
 from anvis.cases.models import EventKind as CaseEventKind
 from anvis.cases.services import case_event
 from anvis.common import formats as fmt
+from anvis.common.clock import local_today
 from anvis.events import publish
 from anvis.permissions import (
     MUNICIPAL,
@@ -65,10 +66,6 @@ from .models import (
 WEBHOOK_EVENT = "tenancy.event_reported"
 MAX_ARREARS = 10_000_000
 MAX_MONTHS = 120
-
-
-def _today(today: dt.date | None) -> dt.date:
-    return today or timezone.localdate()
 
 
 def deadline_overrides() -> dict[str, int]:
@@ -234,7 +231,7 @@ def tenancy_event_report(
     """Report one event on a tenancy. An early warning opens a follow-up task with a deadline
     in working days and tells the caseworker and the support contact after commit; a move-out
     ends the tenancy and the municipal placement and closes the open tasks."""
-    day = _today(today)
+    day = local_today(today)
     kind = CoreKind(data.kind) if data.kind in EventKind.values else None
     organisation_id = Lease.objects.values_list("vacancy__organisation_id", flat=True).get(
         pk=lease.pk
@@ -476,7 +473,7 @@ def task_contact_record(
     """The caseworker has been in contact with the tenant: the task is done (and acknowledged)."""
     if not user_has_role(actor, MUNICIPAL):
         raise PermissionDenied
-    day = _today(today)
+    day = local_today(today)
     errors: dict[str, str] = {}
     if contact_on > day:
         errors["contact_on"] = _("The date cannot be in the future.")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from anvis.common.importing import (
     Cells,
     Columns,
+    FirstSeen,
     ImportOutcome,
     Refused,
     RowError,
@@ -165,20 +166,10 @@ def report_vacancies(
         return BulkResult(ok=False, errors=refused.errors)
     errors: list[RowError] = []
     parsed = [_parse(row, actor, errors) for row in rows]
-    seen: dict[int, int] = {}
+    first_lines = FirstSeen[int](_("the same dwelling is also in %(other)s"))
     for p in parsed:
-        if p.dwelling is None:
-            continue
-        if p.dwelling.pk in seen:
-            errors.append(
-                RowError(
-                    p.line,
-                    "",
-                    _("the same dwelling is also on line %(other)d")
-                    % {"other": seen[p.dwelling.pk]},
-                )
-            )
-        seen.setdefault(p.dwelling.pk, p.line)
+        if p.dwelling is not None:
+            first_lines.repeated(p.dwelling.pk, p.line, errors)
     if errors:
         return BulkResult(ok=False, errors=sorted_errors(errors), rows=len(rows))
     created, errors = each_row(

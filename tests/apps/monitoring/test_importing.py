@@ -5,7 +5,7 @@ from decimal import Decimal as D
 from typing import Any
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from anvis.audit.models import AuditEvent
 from anvis.monitoring.importing import import_designations, import_indicators
@@ -76,9 +76,11 @@ def test_every_bad_row_reported_in_danish_and_nothing_written(org_a: Any) -> Non
     assert not result.ok
     texts = [str(e) for e in result.errors]
     assert any(t.startswith("Linje 3") and "ingen afdeling 999" in t for t in texts), texts
-    assert any(t.startswith("Linje 4") and "skal være mellem 0 og 100" in t for t in texts), texts
+    assert "Linje 4, kolonne 'uden_for_arbejde_uddannelse': må højst være 100 (fik 140)" in texts, (
+        texts
+    )
     assert any(t.startswith("Linje 5") and "skal være et tal" in t for t in texts), texts
-    assert any(t.startswith("Linje 5") and "også på linje 2" in t for t in texts), texts
+    assert "Linje 5: samme afdeling og år står også på linje 2" in texts, texts
     assert any(t.startswith("Linje 6") and "beboere og husstande" in t for t in texts), texts
     assert DepartmentIndicators.objects.count() == 0
 
@@ -133,9 +135,58 @@ def test_designation_errors(org_a: Any) -> None:
     bad = b"cvr;afdelingsnr;aar;type\n11111111;101;2024;ghetto\n11111111;101;1999;udsat\n"
     result = import_designations(bad, "l.csv", actor=None)
     texts = [str(e) for e in result.errors]
-    assert any(t.startswith("Linje 2") and "ukendt type 'ghetto'" in t for t in texts), texts
-    assert any(t.startswith("Linje 3") and "skal være mellem 2010" in t for t in texts), texts
+    assert (
+        "Linje 2, kolonne 'type': skal være en af forebyggelse, forebyggelsesomraade, omdannelse, "
+        "omdannelsesomraade, parallelsamfund, udsat, udsat_boligomraade (fik 'ghetto')" in texts
+    ), texts
+    assert "Linje 3, kolonne 'aar': skal være mindst 2010 (fik 1999)" in texts, texts
     assert AreaDesignation.objects.count() == 0
+
+
+def test_a_designation_twice_is_refused_naming_the_first_line(org_a: Any) -> None:
+    data = b"cvr;afdelingsnr;aar;type\n11111111;101;2024;udsat\n11111111;101;2024;Udsat\n"
+    result = import_designations(data, "l.csv", actor=None)
+    assert not result.ok
+    assert [str(e) for e in result.errors] == ["Linje 3: samme udpegning står også på linje 2"]
+    assert AreaDesignation.objects.count() == 0
+
+
+def test_cells_are_read_by_the_shared_reader(org_a: Any) -> None:
+    """Year, counts and values are read by `Cells`: its messages name the line and the column."""
+    data = csv(
+        "11111111;101;to tusind;400;200;45;50;52;1,5;20;12;40",
+        "11111111;101;2099;-3;200;45;50;52;1,5;20;12;40",
+        "11111111;101;2024;400;200;45,25;50;52;1,555;20;12;40",
+        "11111111;101;2023;*;diskr;45;50;52;1,5;20;12;40",
+    )
+    result = import_indicators(data, "x.csv", actor=None)
+    assert not result.ok
+    texts = [str(e) for e in result.errors]
+    assert "Linje 2, kolonne 'aar': skal være et helt tal (fik 'to tusind')" in texts
+    this_year = timezone.localdate().year
+    assert f"Linje 3, kolonne 'aar': må højst være {this_year} (fik 2099)" in texts
+    assert "Linje 3, kolonne 'beboere': skal være mindst 0 (fik -3)" in texts
+    assert (
+        "Linje 4, kolonne 'uden_for_arbejde_uddannelse': må højst have 1 decimal (fik '45,25')"
+        in texts
+    )
+    assert (
+        "Linje 4, kolonne 'doemte_x_landsgennemsnit': må højst have 2 decimaler (fik '1,555')"
+        in texts
+    )
+    # Suppressed counts are no error of their own; the row's values need them.
+    assert [t for t in texts if t.startswith("Linje 5")] == [
+        "Linje 5, kolonne 'beboere': beboere og husstande skal udfyldes, når rækken har værdier"
+    ]
+    assert DepartmentIndicators.objects.count() == 0
+
+
+def test_a_missing_cvr_and_department_number_are_both_named(org_a: Any) -> None:
+    result = import_indicators(csv(";;2025;400;200;45;50;52;1,5;20;12;40"), "x.csv", actor=None)
+    assert [str(e) for e in result.errors] == [
+        "Linje 2, kolonne 'afdelingsnr': skal udfyldes",
+        "Linje 2, kolonne 'cvr': skal udfyldes",
+    ]
 
 
 def test_a_partial_file_keeps_the_columns_it_does_not_have(monitored: Any) -> None:

@@ -132,6 +132,21 @@ def test_duplicate_dwelling_in_file_is_reported() -> None:
 
 
 @pytest.mark.django_db
+def test_a_dar_id_used_twice_in_a_file_is_reported() -> None:
+    dar = "0a3f50a0-1234-4bcd-9abc-0123456789ab"
+    data = (
+        HEADER.strip()
+        + ";dar_bolig\n"
+        + f"12345678;Org;1;Afd;Vej 1;9000;Aalborg;st;tv;2;60;4000;{dar}\n"
+        + f"12345678;Org;1;Afd;Vej 1;9000;Aalborg;1;tv;2;60;4000;{dar}\n"
+    ).encode()
+    result = import_stock(data, "f.csv", actor=None)
+    assert [str(e) for e in result.errors] == [
+        "Linje 3, kolonne 'dar_bolig': bruges også i linje 2"
+    ]
+
+
+@pytest.mark.django_db
 def test_new_organisation_needs_a_name() -> None:
     result = import_stock(
         csv_bytes("12345678;;1;Afd;Vej 1;9000;Aalborg;st;tv;2;60;4000"), "f.csv", actor=None

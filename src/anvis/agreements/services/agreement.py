@@ -9,11 +9,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anvis.audit.services import audited
 from anvis.common import formats as fmt
+from anvis.common.clock import local_today
 from anvis.stock.models import HousingOrganisation
 from anvis_core.quotas import periods_overlap
 
@@ -244,7 +244,7 @@ def agreement_version_update(
     """Correct a version that has not come into force yet (and so has judged no vacancy). A
     version in use is superseded by a new version instead; a valid-from date is never moved
     into the past."""
-    today = today or timezone.localdate()
+    today = local_today(today)
     with audited("agreements.version_update", actor=actor) as write:
         version = write.track(
             AgreementVersion.objects.select_for_update()

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from anvis.audit.services import acting_user, audited
 from anvis.common import formats as fmt
+from anvis.common.clock import local_today
 from anvis_core.cases.status import CaseStatus as CoreStatus
 from anvis_core.cases.status import TransitionError, can_park, can_transition, check_transition
 
@@ -32,7 +33,6 @@ from .common import (
     _lock,
     _save_numbered,
     _store_priority,
-    _today,
     case_event,
     citizen_hash,
     cpr_parse_or_error,
@@ -60,7 +60,7 @@ def case_create(
     """Open a case. A known CPR (by keyed hash) re-uses the citizen: re-entry is normal, but a
     citizen can have only one open case at a time."""
     parsed = cpr_parse_or_error(cpr)
-    day = _today(today)
+    day = local_today(today)
     with audited("cases.case_create", actor=actor) as write:
         citizen, previous = _citizen_for(
             actor=actor,
@@ -146,7 +146,7 @@ def case_update(
             case_event(
                 case, actor, EventKind.UPDATED, _("Changed: %(fields)s.") % {"fields": labels}
             )
-        _store_priority(case, _today(today))
+        _store_priority(case, local_today(today))
     return case
 
 
@@ -154,7 +154,7 @@ def case_set_children(
     *, actor: Any, case: Case, birth_dates: Iterable[dt.date], today: dt.date | None = None
 ) -> Case:
     dates = sorted(birth_dates)
-    day = _today(today)
+    day = local_today(today)
     if any(d > day for d in dates):
         raise ValidationError(
             _("A child's birth date cannot be in the future."), code="child_future"
@@ -214,7 +214,7 @@ def case_set_situation(
         case.situation, case.situation_since = situation, since
         case.save(update_fields=["situation", "situation_since", "updated_at"])
         case_event(case, actor, EventKind.SITUATION, str(entry.get_situation_display()))
-        _store_priority(case, _today(today))
+        _store_priority(case, local_today(today))
     return case
 
 
@@ -236,7 +236,7 @@ def case_set_urgency(
             if urgent
             else _("Urgency removed."),
         )
-        _store_priority(case, _today(today))
+        _store_priority(case, local_today(today))
     return case
 
 
@@ -270,7 +270,7 @@ def case_transition(
     """Move a case along waiting → offered → housed → follow-up → closed (rules in anvis_core).
     ``by_hand``: the caseworker's status page, which makes only the transitions that are not
     the flow's (:data:`anvis_core.cases.status.BY_HAND`)."""
-    day = _today(today)
+    day = local_today(today)
     with audited("cases.status_change", actor=actor) as write:
         case = write.track(_lock(case))
         current, target = CoreStatus(case.status), CoreStatus(status)
@@ -303,7 +303,7 @@ def case_transition(
 def case_park(
     *, actor: Any, case: Case, until: dt.date, reason: str, today: dt.date | None = None
 ) -> Case:
-    day = _today(today)
+    day = local_today(today)
     reason = reason.strip()
     errors: dict[str, str] = {}
     if not reason:
@@ -346,7 +346,7 @@ def case_unpark(*, actor: Any, case: Case, automatic: bool = False) -> Case:
 
 def cases_unpark_due(*, today: dt.date | None = None) -> int:
     """Unpark every case whose parking ended before `today`. Idempotent; usable from cron."""
-    day = _today(today)
+    day = local_today(today)
     due = list(Case.objects.filter(parked_until__lt=day).order_by("pk"))
     for case in due:
         case_unpark(actor="system:unpark_cases", case=case, automatic=True)

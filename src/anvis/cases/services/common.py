@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import acting_user, audited
@@ -49,10 +48,6 @@ CASE_EDITABLE_FIELDS = frozenset(
 CITIZEN_EDITABLE_FIELDS = frozenset(
     {"first_name", "last_name", "phone", "email", "preferred_contact"}
 )
-
-
-def _today(today: dt.date | None) -> dt.date:
-    return today or timezone.localdate()
 
 
 def cpr_parse_or_error(value: str) -> Cpr:

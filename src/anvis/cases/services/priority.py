@@ -6,18 +6,19 @@ import datetime as dt
 
 from django.db import transaction
 
+from anvis.common.clock import local_today
+
 from .. import adapters
 from ..models import (
     Case,
 )
-from .common import _today
 
 
 def cases_recompute_priorities(*, today: dt.date | None = None, batch_size: int = 500) -> int:
     """Refresh the stored priority totals of all open cases (run nightly: waiting days grow)."""
     from django.db.models import Count
 
-    day = _today(today)
+    day = local_today(today)
     changed: list[Case] = []
     qs = Case.objects.open().annotate(n_children=Count("children")).order_by("pk")
     for case in qs.iterator(chunk_size=batch_size):

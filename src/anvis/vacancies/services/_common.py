@@ -3,11 +3,9 @@ their timeline events, the ledger's outcome and the organisation check."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anvis.agreements.models import TurnRecord
@@ -30,10 +28,6 @@ from ..timeline import timeline_add
 SYSTEM_EXPIRY = "system:expire_vacancies"
 
 _user = acting_user
-
-
-def _today(today: dt.date | None) -> dt.date:
-    return today or timezone.localdate()
 
 
 def _lock_vacancy(vacancy: Vacancy) -> Vacancy:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from anvis.audit.services import audited
 from anvis.common import formats as fmt
+from anvis.common.clock import local_today
 from anvis_core.workflow.guarantee import (
     ClaimProblem,
     GuaranteeKind,
@@ -25,7 +26,6 @@ from ..models import GuaranteeClaim, Lease
 from ..timeline import timeline_add
 from ._common import (
     _check_org_writer,
-    _today,
     _user,
 )
 
@@ -162,7 +162,7 @@ def guarantee_claim_submit(
         )
         _check_org_writer(actor, lease.vacancy.organisation_id)
         _check_not_twice(lease, kind, event_date, amount)
-        _check_claim(lease, kind, event_date, amount, _claimed(lease, kind), _today(today))
+        _check_claim(lease, kind, event_date, amount, _claimed(lease, kind), local_today(today))
         claim = write.created(
             GuaranteeClaim.objects.create(
                 lease=lease,
@@ -170,7 +170,7 @@ def guarantee_claim_submit(
                 event_date=event_date,
                 amount=amount,
                 description=description.strip(),
-                submitted_on=_today(today),
+                submitted_on=local_today(today),
                 submitted_by=_user(actor),
             )
         )
@@ -216,11 +216,11 @@ def guarantee_claim_decide(
                 claim.event_date,
                 claim.amount,
                 _claimed(lease, claim.kind, exclude_pk=claim.pk),
-                _today(today),
+                local_today(today),
             )
         claim.status = ClaimStatus.APPROVED if approve else ClaimStatus.REJECTED
         claim.decision_reason = reason
-        claim.decided_on = _today(today)
+        claim.decided_on = local_today(today)
         claim.decided_by = _user(actor)
         claim.save()
         timeline_add(

@@ -17,6 +17,7 @@ from anvis.cases.models import Case, CaseStatus, SupportStatus
 from anvis.cases.models import EventKind as CaseEventKind
 from anvis.cases.services import case_event, case_transition
 from anvis.common import formats as fmt
+from anvis.common.clock import local_today
 from anvis.stock.models import Dwelling
 from anvis_core.workflow import (
     VacancyState,
@@ -31,7 +32,6 @@ from ._common import (
     _check_org_writer_or_lead,
     _lock_offer,
     _move_vacancy,
-    _today,
     _user,
 )
 from .statement import correction_write
@@ -175,7 +175,7 @@ def lease_register(
     the lease starts). Warns when the case has no decided support plan. The dates must hang
     together: signed between the offer and today, starting no earlier than the offer, moved into
     no earlier than the lease starts."""
-    day = _today(today)
+    day = local_today(today)
     _check_lease_dates(signed_on, starts_on, move_in_on, day)
     with transaction.atomic():
         vacancy, offer, case = _lock_for_lease(actor, offer)

@@ -17,6 +17,7 @@ from anvis.cases.models import Case, CaseStatus
 from anvis.cases.models import EventKind as CaseEventKind
 from anvis.cases.services import case_event, case_park, case_transition
 from anvis.common import formats as fmt
+from anvis.common.clock import local_today
 from anvis_core.workflow import (
     DEFAULT_OFFER_RESPONSE_WORKING_DAYS,
     DeclineReason,
@@ -39,7 +40,6 @@ from ._common import (
     _lock_vacancy,
     _move_offer,
     _move_vacancy,
-    _today,
     _user,
     check_not_leased,
 )
@@ -124,7 +124,7 @@ def offer_create(
     when a soft finding is not confirmed. The findings and the override are stored on the
     offer. The answer deadline is the agreement's offer deadline in working days (default 5)
     unless given."""
-    day = _today(today)
+    day = local_today(today)
     if viewing_at is not None and _local_day(viewing_at) < day:
         # A viewing is arranged with the offer; a past one would also make the decline-after-
         # viewing rule fire on the day of the offer.
@@ -166,7 +166,7 @@ def offer_create(
 
 def offer_accept(*, actor: Any, offer: Offer, today: dt.date | None = None) -> Offer:
     """The citizen says yes. The dwelling stays held for the lease; the case stays offered."""
-    day = _today(today)
+    day = local_today(today)
     with audited("vacancies.offer_accept", actor=actor) as write:
         vacancy, offer = _lock_offer(offer)
         write.track(offer)
@@ -271,7 +271,7 @@ def offer_decline(
         actor=actor,
         offer=offer,
         target=OfferState.DECLINED,
-        day=_today(today),
+        day=local_today(today),
         reason=code,
         note=note,
     )
@@ -283,7 +283,7 @@ def offer_withdraw(
 ) -> Offer:
     """The municipality withdraws an offer before the lease (no consequence for the citizen)."""
     _offer_close(
-        actor=actor, offer=offer, target=OfferState.WITHDRAWN, day=_today(today), note=note
+        actor=actor, offer=offer, target=OfferState.WITHDRAWN, day=local_today(today), note=note
     )
     return Offer.objects.get(pk=offer.pk)
 
@@ -303,7 +303,7 @@ def offer_reject(
         pk=offer.vacancy_id
     )
     _check_org_writer(actor, organisation_id)
-    day = _today(today)
+    day = local_today(today)
     if code is RejectionGround.OVERCROWDING:
         # The one ground the recorded household decides: the gate's own persons-per-room rule.
         codes = gate.offer_check(case=offer.case, vacancy=offer.vacancy, day=day).findings.codes

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from anvis.audit.services import audited
 from anvis.common import formats as fmt
+from anvis.common.clock import local_today
 from anvis.events import publish
 from anvis.permissions import LEAD, user_has_role
 from anvis_core.workflow.statement import as_record, content_hash
@@ -21,7 +22,6 @@ from ..models import (
     Vacancy,
 )
 from ._common import (
-    _today,
     _user,
 )
 
@@ -35,7 +35,7 @@ def statement_approve(
 
     from ..selectors import statement_compute
 
-    day = _today(today)
+    day = local_today(today)
     if not user_has_role(actor, LEAD):
         raise PermissionDenied
     first = month.replace(day=1)

@@ -16,6 +16,7 @@ from anvis.agreements.models import HandheldRequest, HandheldStatus, VoidRentFro
 from anvis.agreements.services import handheld_request_close, turn_decide
 from anvis.audit.services import audited
 from anvis.common import formats as fmt
+from anvis.common.clock import local_today
 from anvis.permissions import LEAD, user_has_role
 from anvis.stock.models import Dwelling
 from anvis_core.quotas import Outcome
@@ -40,7 +41,6 @@ from ._common import (
     _lock_vacancy,
     _move_vacancy,
     _settle_turn,
-    _today,
     _user,
 )
 from .offer import _offer_close
@@ -155,7 +155,7 @@ def vacancy_report(
     """Report a vacancy. The agreement and the quota engine decide whether it is the
     municipality's turn; a voluntary offer or an answer to a håndholdt request goes to the
     municipality whatever the turn. A dwelling has at most one open vacancy."""
-    day = _today(report_date)
+    day = local_today(report_date)
     with audited("vacancies.report", actor=actor) as write:
         dwelling = (
             Dwelling.objects.select_for_update(of=("self",))
@@ -189,7 +189,7 @@ def vacancy_report(
 
 def vacancy_accept(*, actor: Any, vacancy: Vacancy, today: dt.date | None = None) -> Vacancy:
     """The municipality takes the dwelling. Void rent starts per the agreement's rule."""
-    day = _today(today)
+    day = local_today(today)
     with audited("vacancies.accept", actor=actor) as write:
         vacancy = write.track(_lock_vacancy(vacancy))
         deadline = vacancy.response_deadline
@@ -242,7 +242,7 @@ def vacancy_decline(
     *, actor: Any, vacancy: Vacancy, note: str = "", today: dt.date | None = None
 ) -> Vacancy:
     """The municipality declines; the dwelling returns to the organisation (counted delivered)."""
-    day = _today(today)
+    day = local_today(today)
     with audited("vacancies.decline", actor=actor) as write:
         vacancy = write.track(_lock_vacancy(vacancy))
         _move_vacancy(
@@ -266,7 +266,7 @@ def vacancy_hand_back(
     """The allocation lead hands an accepted dwelling back to ordinary letting. Void rent stops
     that day (the hand-back day is not owed); the ledger counts the turn as the agreement version
     that judged it says (`hand_back_delivered`); the organisation is told."""
-    day = _today(today)
+    day = local_today(today)
     if not user_has_role(actor, LEAD):
         raise PermissionDenied
     reason = reason.strip()
@@ -304,7 +304,7 @@ def vacancy_let_ordinary(
     """The organisation has let an ordinary-turn vacancy through its own waiting list, from
     ``starts_on``: not before the tenant's notice, and within a year (a date further off would
     keep the dwelling from being reported vacant again until then)."""
-    horizon = _today(today) + dt.timedelta(days=REPORT_HORIZON_DAYS)
+    horizon = local_today(today) + dt.timedelta(days=REPORT_HORIZON_DAYS)
     if starts_on > horizon:
         raise ValidationError(
             {
@@ -352,7 +352,7 @@ class ExpiryResult:
 def vacancies_expire(*, today: dt.date | None = None) -> ExpiryResult:
     """Expire every municipal vacancy whose answer deadline has passed, and every pending offer
     whose answer deadline has passed. Idempotent: a second run finds nothing; usable from cron."""
-    day = _today(today)
+    day = local_today(today)
     result = ExpiryResult()
     due = Vacancy.objects.filter(
         status=VacancyStatus.MUNICIPAL, response_deadline__lt=day
