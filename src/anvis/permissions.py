@@ -22,7 +22,12 @@ from django.db import models
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from anvis_core.workflow import OfferState, VacancyState, can_transition_vacancy
+from anvis_core.workflow import (
+    OfferState,
+    VacancyState,
+    can_lease_cancel_transition,
+    can_transition_vacancy,
+)
 
 
 class Role(models.TextChoices):
@@ -355,6 +360,28 @@ def can_register_lease(user: Any, vacancy: Any, active_offer: Any) -> bool:
         and active_offer is not None
         and active_offer.status == OfferState.ACCEPTED.value
         and _vacancy_may_become(vacancy, VacancyState.LET)
+    )
+
+
+def may_cancel_leases(user: Any, vacancy: Any) -> bool:
+    """Who records a lease cancelled before move-in: the allocation lead, or the staff of the
+    organisation that owns the dwelling (and administrators)."""
+    return can_write_organisation(user, vacancy.organisation_id) or user_has_role(
+        user, {Role.ALLOCATION_LEAD}
+    )
+
+
+def can_cancel_lease(user: Any, vacancy: Any, lease: Any, moved_in: bool = False) -> bool:
+    """A lease of a municipal offer, not cancelled, whose vacancy it let, and whose tenant has
+    not moved in (`moved_in`: `vacancies.services.tenant_moved_in`) may be recorded as
+    cancelled before move-in by those :func:`may_cancel_leases`."""
+    return (
+        lease is not None
+        and lease.offer_id is not None
+        and lease.cancelled_on is None
+        and not moved_in
+        and may_cancel_leases(user, vacancy)
+        and can_lease_cancel_transition(VacancyState(vacancy.status), VacancyState.ACCEPTED)
     )
 
 

@@ -378,7 +378,33 @@ class LeaseSerializer(serializers.ModelSerializer):
             "void_rent_days",
             "void_rent_amount",
             "void_rent_payer",
+            "cancelled_on",
+            "cancellation_reason",
         ]
+
+
+class LeaseCancelSerializer(serializers.Serializer):
+    cancelled_on = serializers.DateField(
+        help_text="The day the lease was cancelled, between the signing day and today."
+    )
+    reason = serializers.CharField(
+        max_length=1000,
+        help_text=_(
+            "Why the lease was cancelled before move-in (the citizen withdrew, cannot be "
+            "reached, the lease was annulled); seen by the caseworker and the organisation."
+        ),
+    )
+
+
+class LeaseCancelResultSerializer(serializers.Serializer):
+    lease = LeaseSerializer()
+    corrections = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_(
+            "Approved monthly statements corrected because the void rent runs again (a line "
+            "each, docs/flow.md)."
+        ),
+    )
 
 
 class LeaseCreateSerializer(serializers.Serializer):

@@ -25,6 +25,7 @@ urlpatterns = [
     path("v1/offers/<int:pk>/", views.OfferDetail.as_view(), name="offer_detail"),
     path("v1/offers/<int:pk>/answer/", views.OfferAnswer.as_view(), name="offer_answer"),
     path("v1/leases/", views.LeaseListCreate.as_view(), name="lease_list"),
+    path("v1/leases/<int:pk>/cancel/", views.LeaseCancel.as_view(), name="lease_cancel"),
     path("v1/guarantee-claims/", views.ClaimListCreate.as_view(), name="claim_list"),
     path("v1/ledger/", views.LedgerView.as_view(), name="ledger"),
     path("v1/exports/dwellings/", views.DwellingExport.as_view(), name="export_dwellings"),

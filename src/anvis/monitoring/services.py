@@ -54,6 +54,37 @@ def placement_register(
     return placement
 
 
+def placement_of(
+    *, dwelling_id: int, placed_on: dt.date, case_ref: str
+) -> MunicipalPlacement | None:
+    """The placement a lease registered (its dwelling, its move-in day, its case's reference)
+    that has not ended: the one row a move-out ends or a cancellation withdraws."""
+    return (
+        MunicipalPlacement.objects.filter(
+            dwelling_id=dwelling_id,
+            placed_on=placed_on,
+            case_ref=case_ref,
+            moved_out_on__isnull=True,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def placement_withdraw(*, actor: Any, dwelling_id: int, placed_on: dt.date, case_ref: str) -> bool:
+    """The lease behind a placement was cancelled before the tenant moved in: no one moved in,
+    so the placement is removed from the register (it counts in no cap window, indicator or
+    retention figure); the audit row keeps its values. False when there was none."""
+    with audited("monitoring.placement_withdraw", actor=actor) as write:
+        placement = placement_of(dwelling_id=dwelling_id, placed_on=placed_on, case_ref=case_ref)
+        if placement is None:
+            write.unchanged()
+            return False
+        locked = MunicipalPlacement.objects.select_for_update().get(pk=placement.pk)
+        write.delete(locked)
+    return True
+
+
 def placement_end(
     *, actor: Any, placement: MunicipalPlacement, moved_out_on: dt.date, outcome: str
 ) -> MunicipalPlacement:

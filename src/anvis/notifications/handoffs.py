@@ -16,6 +16,8 @@ commits; each reads what was committed and composes the text in Danish.
 | `offer.accepted` … `offer.rejected_by_organisation` | the caseworker who made it, leads | next candidate |
 | `offer.declined/expired` | the organisation's staff | wait for the next nominee (vacancy page) |
 | `lease.warnings_withheld` | the case's caseworker (else the leads) | the case |
+| `lease.cancelled` | the case's caseworker; the leads when the organisation recorded it | the case |
+| `lease.cancelled` | the organisation's staff when the municipality recorded it | the vacancy page |
 | `statement.corrected` | allocation leads, the organisation's staff | see the corrected statement |
 
 The person who took the step is never told about it. The organisations' texts never name the
@@ -135,8 +137,9 @@ def vacancy_reported(event: Event) -> Message | None:
 
 def _first_acceptance(event: Event) -> bool:
     """`vacancy.accepted` also follows every ended offer (the dwelling waits for the next
-    candidate); only the municipality's answer itself is a hand-off."""
-    return event.data.get("from_status") != VacancyStatus.OFFERED
+    candidate) and a lease cancelled before move-in (told as `lease.cancelled`); only the
+    municipality's answer itself is a hand-off."""
+    return event.data.get("from_status") not in (VacancyStatus.OFFERED, VacancyStatus.LET)
 
 
 @_handoff
@@ -379,6 +382,66 @@ def lease_warnings(event: Event) -> None:
     )
 
 
+def _cancelled_lease(event: Event) -> tuple[Any, Offer]:
+    from anvis.vacancies.models import Lease
+
+    lease = Lease.objects.get(pk=event.data["lease_id"])
+    return lease, _offer(event)
+
+
+@_handoff
+def lease_cancelled_municipality(event: Event) -> Message | None:
+    """A lease was cancelled before move-in: the case's caseworker learns that the citizen waits
+    again (and, when the organisation recorded it, the allocation leads, whose dwelling it is
+    to offer again)."""
+    lease, o = _cancelled_lease(event)
+    recipients = {o.case.caseworker_id} if o.case.caseworker_id else set()
+    if event.data.get("by_organisation"):
+        recipients |= allocation_lead_ids()
+    values = {
+        "dwelling": o.vacancy.dwelling,
+        "case": o.case.number,
+        "date": _date(lease.cancelled_on),
+        "reason": lease.cancellation_reason,
+    }
+    title = _("Lease cancelled before move-in: %(dwelling)s") % values
+    body = (
+        _(
+            "The lease of case %(case)s was cancelled before move-in on %(date)s: %(reason)s. "
+            "The case is waiting again with its waiting time, and the dwelling can be offered "
+            "again."
+        )
+        % values
+    )
+    link = reverse("cases:case_overview", args=[o.case_id])
+    return _without(recipients, event.actor_id), Kind.LEASE_CANCELLED, title, body, link
+
+
+@_handoff
+def lease_cancelled_organisation(event: Event) -> Message | None:
+    """The municipality recorded a lease cancelled before move-in: the organisation's staff
+    learn that the dwelling is not let and the void rent runs again (no citizen named)."""
+    if event.data.get("by_organisation"):
+        return None
+    lease, o = _cancelled_lease(event)
+    values = {
+        "dwelling": o.vacancy.dwelling,
+        "date": _date(lease.cancelled_on),
+        "reason": lease.cancellation_reason,
+    }
+    title = _("Lease cancelled before move-in: %(dwelling)s") % values
+    body = (
+        _(
+            "The municipality has recorded that the lease was cancelled before move-in on "
+            "%(date)s: %(reason)s. The dwelling is the municipality's again, and the void rent runs "
+            "again from its start until a new lease starts."
+        )
+        % values
+    )
+    recipients = _organisation_staff(o.vacancy.organisation_id, event)
+    return recipients, Kind.LEASE_CANCELLED, title, body, _vacancy_link(o.vacancy_id)
+
+
 # --- statements -----------------------------------------------------------------------------------
 
 
@@ -425,3 +488,5 @@ def register() -> None:
     # stands.
     subscribe("lease.warnings_withheld", lease_warnings, in_transaction=True)
     subscribe("statement.corrected", statement_corrected)
+    subscribe("lease.cancelled", lease_cancelled_municipality)
+    subscribe("lease.cancelled", lease_cancelled_organisation)

@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     CITIZEN_ANSWERED = "citizen_answered", _("Citizen's answer")
     LEASE_EXPECTED = "lease_expected", _("Lease expected")
     STATEMENT_CORRECTED = "statement_corrected", _("Approved statement corrected")
+    LEASE_CANCELLED = "lease_cancelled", _("Lease cancelled before move-in")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

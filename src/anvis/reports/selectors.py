@@ -15,7 +15,7 @@ from collections import Counter
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncQuarter
 from django.shortcuts import get_object_or_404
 
@@ -98,17 +98,23 @@ def _date(value: dt.date | dt.datetime) -> dt.date:
 
 
 def _vacancies(start: dt.date, end: dt.date) -> list[list[Any]]:
+    # The vacancy's standing lease (a lease cancelled before move-in let nothing).
+    lease = Lease.objects.standing().filter(vacancy=OuterRef("pk"))
     rows = (
         Vacancy.objects.filter(report_date__lte=end, report_date__gte=add_months(start, -24))
-        .annotate(first_offer=Min("offers__offered_on"))
+        .annotate(
+            first_offer=Min("offers__offered_on"),
+            lease_signed_on=Subquery(lease.values("signed_on")[:1]),
+            lease_move_in_on=Subquery(lease.values("move_in_on")[:1]),
+        )
         .values_list(
             "organisation__name",
             "report_date",
             "status",
             "answered_on",
             "first_offer",
-            "lease__signed_on",
-            "lease__move_in_on",
+            "lease_signed_on",
+            "lease_move_in_on",
             "rent_at_letting",
         )
         .order_by("pk")
@@ -237,9 +243,11 @@ def _tenancies(end: dt.date, citizen_keys: dict[int, int]) -> list[list[Any]]:
 def _override_counts(end: dt.date) -> tuple[Counter[int], Counter[int]]:
     """Placements in the 12-month window whose offer carried an override of an agreement rule
     by the allocation lead, per department and per entrance."""
-    rows = Lease.objects.filter(
-        move_in_on__gte=window_start(end, 12), move_in_on__lte=end, offer__isnull=False
-    ).exclude(offer__override_reason="")
+    rows = (
+        Lease.objects.standing()
+        .filter(move_in_on__gte=window_start(end, 12), move_in_on__lte=end, offer__isnull=False)
+        .exclude(offer__override_reason="")
+    )
     by_department: Counter[int] = Counter()
     by_entrance: Counter[int] = Counter()
     for entrance, department in rows.values_list(

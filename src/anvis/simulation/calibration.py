@@ -42,7 +42,11 @@ def _overlap_days(start: dt.date, end: dt.date, lo: dt.date, hi: dt.date) -> int
 
 def _exits(today: dt.date) -> Estimate:
     start = today - YEAR
-    housed = set(Lease.objects.filter(offer__isnull=False).values_list("offer__case_id", flat=True))
+    housed = set(
+        Lease.objects.standing()
+        .filter(offer__isnull=False)
+        .values_list("offer__case_id", flat=True)
+    )
     exposure = 0
     exits = 0
     for pk, since, closed in Case.objects.values_list("pk", "waiting_since", "closed_on"):
@@ -86,7 +90,11 @@ def calibrate(*, today: dt.date) -> dict[str, Any]:
 
 def _list_a_year_ago(today: dt.date) -> Any:
     then = today - YEAR
-    moved = Lease.objects.filter(move_in_on__lte=then, offer__isnull=False).values("offer__case_id")
+    moved = (
+        Lease.objects.standing()
+        .filter(move_in_on__lte=then, offer__isnull=False)
+        .values("offer__case_id")
+    )
     return (
         Case.objects.filter(waiting_since__lte=then)
         .exclude(closed_on__lte=then)
@@ -114,7 +122,9 @@ def observed(*, today: dt.date) -> dict[str, Any]:
     then = today - YEAR
     return {
         "period": {"from": then.isoformat(), "to": today.isoformat()},
-        "placements": Lease.objects.filter(move_in_on__gt=then, move_in_on__lte=today).count(),
+        "placements": Lease.objects.standing()
+        .filter(move_in_on__gt=then, move_in_on__lte=today)
+        .count(),
         "still_waiting_at_end": Case.objects.filter(
             status__in=[CaseStatus.WAITING, CaseStatus.OFFERED], waiting_since__lte=today
         ).count(),

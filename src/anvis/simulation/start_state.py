@@ -55,9 +55,11 @@ def held_vacancies(dwelling_ids: set[str]) -> tuple[str, ...]:
 
 
 def recent_placements(today: dt.date, dwelling_ids: set[str]) -> tuple[RecentPlacement, ...]:
-    rows = Lease.objects.filter(
-        move_in_on__gt=today - dt.timedelta(days=CAP_WINDOW_DAYS), move_in_on__lte=today
-    ).values_list("vacancy__dwelling_id", "move_in_on")
+    rows = (
+        Lease.objects.standing()
+        .filter(move_in_on__gt=today - dt.timedelta(days=CAP_WINDOW_DAYS), move_in_on__lte=today)
+        .values_list("vacancy__dwelling_id", "move_in_on")
+    )
     return tuple(
         RecentPlacement(str(pk), float((today - moved).days))
         for pk, moved in rows.order_by("move_in_on", "pk")

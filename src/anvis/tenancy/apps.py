@@ -12,6 +12,7 @@ class TenancyConfig(AppConfig):
         from anvis.events import subscribe
 
         from . import signals  # noqa: F401
-        from .handlers import notice_from_vacancy_report
+        from .handlers import notice_from_vacancy_report, tenancy_of_cancelled_lease
 
         subscribe("vacancy.reported", notice_from_vacancy_report)
+        subscribe("lease.cancelled", tenancy_of_cancelled_lease, in_transaction=True)

@@ -12,13 +12,22 @@ from django.utils.translation import gettext as _
 
 from anvis.common import formats as fmt
 from anvis.events import Event
-from anvis.vacancies.models import Vacancy
+from anvis.vacancies.models import Lease, Vacancy
 from anvis.vacancies.selectors import running_leases
 from anvis_core.tenancy.events import EventKind as CoreKind
 
 from .models import EventKind, Source, TenancyEvent
 
 log = logging.getLogger(__name__)
+
+
+def tenancy_of_cancelled_lease(event: Event) -> None:
+    """A lease was cancelled before move-in (`lease.cancelled`, run inside the cancellation's
+    transaction so both stand or fall together): its tenancy never ran and is removed."""
+    from .services import tenancy_remove
+
+    actor = get_user_model().objects.filter(pk=event.actor_id).first()
+    tenancy_remove(actor=actor, lease=Lease.objects.get(pk=event.data["lease_id"]))
 
 
 def notice_from_vacancy_report(event: Event) -> None:

@@ -109,6 +109,25 @@ def tenancy_ensure(*, lease: Lease) -> Tenancy:
     return tenancy
 
 
+def tenancy_remove(*, actor: Any, lease: Lease) -> bool:
+    """The lease was cancelled before the tenant moved in (`vacancies.services.lease_cancel`):
+    no tenancy ran, so the tenancy opened at the lease is removed, and with it from every
+    retention figure and list (the audit row keeps its values). Refused when the tenancy has
+    events of its own: the tenant moved in, and a move-out ends that tenancy. False when the
+    lease had no tenancy."""
+    with audited("tenancy.remove", actor=actor) as write:
+        tenancy = Tenancy.objects.select_for_update().filter(lease_id=lease.pk).first()
+        if tenancy is None:
+            write.unchanged()
+            return False
+        if tenancy.events.exists():
+            raise ValidationError(
+                _("The tenancy has events of its own; the tenant has moved in."), code="moved_in"
+            )
+        write.delete(tenancy)
+    return True
+
+
 def _writes_as(actor: Any, organisation_id: int, kind: CoreKind | None) -> None:
     """Organisation staff report their organisation's events; municipal roles record the
     municipality's; administrators may do both. An unknown kind is judged by the side the
@@ -309,19 +328,13 @@ def _end(actor: Any, tenancy: Tenancy, moved_out_on: dt.date, reason: CoreReason
         status=TaskStatus.CLOSED
     )
     if apps.is_installed("anvis.monitoring"):
-        from anvis.monitoring.models import MunicipalPlacement
-        from anvis.monitoring.services import placement_end
+        from anvis.monitoring.services import placement_end, placement_of
 
         lease = tenancy.lease
-        placement = (
-            MunicipalPlacement.objects.filter(
-                dwelling_id=lease.vacancy.dwelling_id,
-                placed_on=lease.move_in_on,
-                case_ref=tenancy.case.number,
-                moved_out_on__isnull=True,
-            )
-            .order_by("pk")
-            .first()
+        placement = placement_of(
+            dwelling_id=lease.vacancy.dwelling_id,
+            placed_on=lease.move_in_on,
+            case_ref=tenancy.case.number,
         )
         if placement is not None:
             placement_end(

@@ -49,6 +49,7 @@ class OfferStatus(models.TextChoices):
         OfferState.REJECTED_BY_ORGANISATION.value,
         _("Nominee rejected by the organisation"),
     )
+    LEASE_CANCELLED = OfferState.LEASE_CANCELLED.value, _("Lease cancelled before move-in")
 
 
 ACTIVE_OFFER_STATUSES = sorted(s.value for s in ACTIVE_OFFER_STATES)

@@ -214,6 +214,26 @@ class LeaseForm(forms.Form):
         return data
 
 
+class LeaseCancelForm(forms.Form):
+    """A lease cancelled before move-in: when, and why (`services.lease_cancel` checks both)."""
+
+    cancelled_on = forms.DateField(
+        label=_("Cancelled on"),
+        widget=DATE,
+        error_messages={"required": _("Give the date the lease was cancelled.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_(
+            "For example that the citizen withdrew, cannot be reached or the lease was annulled. "
+            "The caseworker and the organisation see the reason; do not give personal details."
+        ),
+        error_messages={"required": _("Give the reason the lease was cancelled before move-in.")},
+    )
+
+
 class GuaranteeClaimForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of claim"), choices=GuaranteeKindChoice.choices)
     event_date = forms.DateField(

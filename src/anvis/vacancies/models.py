@@ -180,6 +180,12 @@ class Vacancy(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def lease(self) -> Lease | None:
+        """The lease that lets the dwelling now (None: none, or every one was cancelled before
+        move-in; those stay in `leases`)."""
+        return self.leases.standing().order_by("-pk").first()
+
+    @property
     def judged_by(self) -> AgreementVersion | None:
         """The agreement version that judged the vacancy when it was reported (its turn
         record's), whose terms govern the vacancy: the answer and offer deadlines, the void
@@ -307,12 +313,19 @@ class Offer(models.Model):
 class LeaseQuerySet(OrgScopedQuerySet):
     org_path = "vacancy__organisation"
 
+    def standing(self) -> LeaseQuerySet:
+        """The leases not cancelled before move-in: the ones that let a dwelling, end a void
+        rent and count as placements. A cancelled lease stays as a record only."""
+        return self.filter(cancelled_on__isnull=True)  # type: ignore[return-value]
+
 
 class Lease(models.Model):
-    """The signed lease that ends a vacancy, with the void rent it settles."""
+    """The signed lease that ends a vacancy, with the void rent it settles. A lease cancelled
+    before the tenant moves in (`lease_cancel`) is kept, marked cancelled (when, by whom, why);
+    a vacancy has at most one lease that is not cancelled (`Vacancy.lease`)."""
 
-    vacancy = models.OneToOneField(
-        Vacancy, on_delete=models.PROTECT, related_name="lease", verbose_name=_("vacancy")
+    vacancy = models.ForeignKey(
+        Vacancy, on_delete=models.PROTECT, related_name="leases", verbose_name=_("vacancy")
     )
     offer = models.OneToOneField(
         Offer,
@@ -332,6 +345,9 @@ class Lease(models.Model):
     void_rent_payer = models.CharField(_("void rent paid by"), max_length=16, blank=True)
     registered_by = user_link()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    cancelled_on = models.DateField(_("cancelled before move-in on"), null=True, blank=True)
+    cancellation_reason = models.TextField(_("reason for the cancellation"), blank=True)
+    cancelled_by = user_link(_("cancelled by"), blank=True)
 
     objects = LeaseQuerySet.as_manager()
 
@@ -344,6 +360,16 @@ class Lease(models.Model):
                 condition=Q(move_in_on__gte=F("starts_on")),
                 name="vacancies_lease_move_in_not_before_start",
             ),
+            models.UniqueConstraint(
+                fields=["vacancy"],
+                condition=Q(cancelled_on__isnull=True),
+                name="vacancies_one_standing_lease_per_vacancy",
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_on__isnull=True, cancellation_reason="")
+                | (Q(cancelled_on__isnull=False) & ~Q(cancellation_reason="")),
+                name="vacancies_lease_cancellation_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -354,6 +380,10 @@ class Lease(models.Model):
             raise ValidationError(
                 {"move_in_on": _("The move-in date cannot be before the lease starts.")}
             )
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_on is not None
 
 
 class VacancyEvent(models.Model):

@@ -136,15 +136,14 @@ def settled_void_rent(
             days=lease.void_rent_days,
             amount=lease.void_rent_amount,
         )
-        for lease in Lease.objects.filter(
-            vacancy__in=scope, starts_on__gte=start, starts_on__lte=end, void_rent_days__gt=0
-        )
+        for lease in Lease.objects.standing()
+        .filter(vacancy__in=scope, starts_on__gte=start, starts_on__lte=end, void_rent_days__gt=0)
         .exclude(void_rent_payer=VoidRentPayer.ORGANISATION)
         .select_related("vacancy__organisation", "vacancy__dwelling__entrance")
     ]
     handed_back = (
-        scope.filter(
-            lease__isnull=True,
+        scope.exclude(pk__in=Lease.objects.standing().values("vacancy_id"))
+        .filter(
             handed_back_on__gte=start,
             handed_back_on__lte=end,
             void_rent_start__isnull=False,

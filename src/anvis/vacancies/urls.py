@@ -17,6 +17,7 @@ urlpatterns = [
     path("opgoerelse/ret/", views_statements.statement_correct, name="statement_correct"),
     path("garantier/<int:pk>/afgoer/", views.claim_decide, name="claim_decide"),
     path("lejemaal/<int:pk>/garanti/ny/", views.claim_create, name="claim_create"),
+    path("lejemaal/<int:pk>/ophaev/", views.lease_cancel, name="lease_cancel"),
     path("<int:pk>/", views.vacancy_detail, name="vacancy_detail"),
     path("<int:pk>/accepter/", views.vacancy_accept, name="vacancy_accept"),
     path("<int:pk>/afvis/", views.vacancy_decline, name="vacancy_decline"),

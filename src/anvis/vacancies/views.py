@@ -29,6 +29,7 @@ from anvis.permissions import (
     WRITE,
     Role,
     access,
+    can_cancel_lease,
     is_municipal,
     user_has_role,
     vacancy_actions,
@@ -42,6 +43,7 @@ from .filters import OPEN, VacancyFilter
 from .forms import (
     ClaimDecisionForm,
     GuaranteeClaimForm,
+    LeaseCancelForm,
     LeaseForm,
     LetOrdinaryForm,
     OfferRejectForm,
@@ -177,7 +179,7 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     municipal = is_municipal(user)
     offers = list(vacancy.offers.restrict(user).select_related("case__citizen").order_by("-pk"))
-    lease = getattr(vacancy, "lease", None)
+    lease = vacancy.lease
     active = None if lease else next((o for o in offers if o.is_active), None)
     nominee = lease.offer if lease and lease.offer else active
     # What this viewer may see of each citizen: one rule, anvis.vacancies.disclosure.
@@ -200,6 +202,9 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for offer in offers:
             offer.finding_texts = gate.stored_texts(offer.findings, labels)
     actions = vacancy_actions(user, vacancy, active, lease)
+    actions["can_cancel_lease"] = can_cancel_lease(
+        user, vacancy, lease, moved_in=lease is not None and services.tenant_moved_in(lease)
+    )
     days_left = (
         working_days_left(vacancy.response_deadline, today)
         if vacancy.response_deadline and vacancy.status == VacancyStatus.MUNICIPAL
@@ -214,6 +219,9 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "offers_hidden": disclosure.audience(user) == disclosure.NO_AUDIENCE,
             "active_offer": active,
             "lease": lease,
+            "cancelled_leases": list(
+                vacancy.leases.filter(cancelled_on__isnull=False).select_related("cancelled_by")
+            ),
             "timeline": disclosure.timeline_for(user, selectors.vacancy_timeline(vacancy), offers),
             "days_left": days_left,
             "show_cases": municipal,
@@ -366,6 +374,50 @@ def lease_create(request: HttpRequest, pk: int) -> HttpResponse:
             title=_("Register the lease"),
             vacancy=offer.vacancy,
             done=registered,
+        )
+    except PermissionDenied:
+        raise Http404 from None
+
+
+@access(LEASE_WRITERS, deny_status=404, obj=Lease, action=WRITE)
+def lease_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lease is cancelled before the tenant moves in (the allocation lead or the dwelling's
+    organisation): the confirmation form, then `services.lease_cancel`."""
+    lease = Lease.objects.restrict(request.user).select_related("vacancy__dwelling").get(pk=pk)
+
+    def cancelled(result: Any) -> HttpResponse:
+        for correction in result.corrections:  # money between the parties: both may see
+            messages.info(request, correction)
+        return redirect("vacancies:vacancy_detail", pk=lease.vacancy_id)
+
+    try:
+        return _vacancy_form(
+            request,
+            LeaseCancelForm(posted(request), initial={"cancelled_on": timezone.localdate()}),
+            lambda data: services.lease_cancel(
+                actor=request.user,
+                lease=lease,
+                cancelled_on=data["cancelled_on"],
+                reason=data["reason"],
+            ),
+            success=_(
+                "The lease is recorded as cancelled before move-in; the dwelling can be offered "
+                "again and the citizen is waiting again."
+            ),
+            title=_("The lease was cancelled before move-in"),
+            vacancy=lease.vacancy,
+            done=cancelled,
+            intro=_(
+                "The lease of %(dwelling)s from %(start)s (signed %(signed)s) is kept as cancelled. "
+                "The dwelling goes back to the municipality for a new offer, the void rent runs "
+                "again from its start, the placement no longer counts in the caps, and the citizen "
+                "is waiting again with the same waiting time."
+            )
+            % {
+                "dwelling": lease.vacancy.dwelling,
+                "start": fmt.date(lease.starts_on),
+                "signed": fmt.date(lease.signed_on),
+            },
         )
     except PermissionDenied:
         raise Http404 from None

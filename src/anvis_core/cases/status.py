@@ -1,7 +1,8 @@
 """Case status and the allowed transitions.
 
 waiting → offered → housed → follow-up → closed. An offer that is declined or withdrawn sends
-the case back to waiting (the citizen keeps the priority). A case can be closed from any open
+the case back to waiting (the citizen keeps the priority), and so does a lease cancelled before
+the tenant moved in (housed or follow-up → waiting, only by the flow). A case can be closed from any open
 status; by hand (:data:`BY_HAND`) only when no offer is active. A closed case is final: a
 return to homelessness opens a *new* case for the citizen.
 Parking is not a status: a waiting case can be parked (temporarily unavailable) and unparked.
@@ -24,8 +25,8 @@ class CaseStatus(StrEnum):
 TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     CaseStatus.WAITING: frozenset({CaseStatus.OFFERED, CaseStatus.CLOSED}),
     CaseStatus.OFFERED: frozenset({CaseStatus.WAITING, CaseStatus.HOUSED, CaseStatus.CLOSED}),
-    CaseStatus.HOUSED: frozenset({CaseStatus.FOLLOW_UP, CaseStatus.CLOSED}),
-    CaseStatus.FOLLOW_UP: frozenset({CaseStatus.CLOSED}),
+    CaseStatus.HOUSED: frozenset({CaseStatus.FOLLOW_UP, CaseStatus.CLOSED, CaseStatus.WAITING}),
+    CaseStatus.FOLLOW_UP: frozenset({CaseStatus.CLOSED, CaseStatus.WAITING}),
     CaseStatus.CLOSED: frozenset(),
 }
 OPEN_STATUSES = frozenset(s for s in CaseStatus if s is not CaseStatus.CLOSED)
@@ -39,7 +40,8 @@ BY_HAND: dict[CaseStatus, frozenset[CaseStatus]] = {
 }
 """The transitions a caseworker makes on the case's status page. The others belong to the
 flow: an offer makes the case offered, the end of the offer (declined, expired, withdrawn,
-rejected) makes it waiting again, and the lease makes it housed. A case with an active offer
+rejected) makes it waiting again, the lease makes it housed, and the lease's cancellation
+before move-in makes it waiting again. A case with an active offer
 is therefore not closed by hand: the offer is withdrawn first, so that the dwelling is free for
 the next candidate."""
 

@@ -2,7 +2,9 @@
 
 pending → accepted | declined | expired | withdrawn | rejected_by_organisation
 accepted → rejected_by_organisation (the organisation may reject the nominee on a legal ground
-until the lease is signed) | withdrawn (the municipality withdraws before the lease).
+until the lease is signed) | withdrawn (the municipality withdraws before the lease) |
+lease_cancelled (the lease is signed but cancelled before the tenant moves in; only
+`lease_cancel` takes this step).
 Everything else is final. An offer in an *active* state (pending, accepted) holds the dwelling and
 the citizen: a citizen has at most one active offer, and so does a vacancy.
 
@@ -32,6 +34,7 @@ class OfferState(StrEnum):
     EXPIRED = "expired"
     WITHDRAWN = "withdrawn"
     REJECTED_BY_ORGANISATION = "rejected_by_organisation"
+    LEASE_CANCELLED = "lease_cancelled"
 
 
 OFFER_TRANSITIONS: dict[OfferState, frozenset[OfferState]] = {
@@ -44,11 +47,14 @@ OFFER_TRANSITIONS: dict[OfferState, frozenset[OfferState]] = {
             OfferState.REJECTED_BY_ORGANISATION,
         }
     ),
-    OfferState.ACCEPTED: frozenset({OfferState.REJECTED_BY_ORGANISATION, OfferState.WITHDRAWN}),
+    OfferState.ACCEPTED: frozenset(
+        {OfferState.REJECTED_BY_ORGANISATION, OfferState.WITHDRAWN, OfferState.LEASE_CANCELLED}
+    ),
     OfferState.DECLINED: frozenset(),
     OfferState.EXPIRED: frozenset(),
     OfferState.WITHDRAWN: frozenset(),
     OfferState.REJECTED_BY_ORGANISATION: frozenset(),
+    OfferState.LEASE_CANCELLED: frozenset(),
 }
 
 ACTIVE_OFFER_STATES: frozenset[OfferState] = frozenset({OfferState.PENDING, OfferState.ACCEPTED})

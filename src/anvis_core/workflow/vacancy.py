@@ -13,6 +13,11 @@ offered → let: a lease is signed.
 accepted → handed_back: the allocation lead hands the dwelling back to ordinary letting (with a
 reason); void rent stops that day.
 declined, expired, let and handed_back are final (the dwelling can be reported again as a new vacancy).
+
+One way back, outside the table: let → accepted when the lease of a municipal offer is cancelled
+before the tenant moves in (`lease_cancel`, :data:`LEASE_CANCEL_MACHINE`). It is kept apart so
+that `let` stays final for everything else (the answer, the hand-back, the open states and the
+one-open-vacancy rule are read from the table).
 """
 
 from __future__ import annotations
@@ -60,6 +65,17 @@ OPEN_VACANCY_STATES: frozenset[VacancyState] = frozenset(
 VACANCY_MACHINE = StateMachine("vacancy", VACANCY_TRANSITIONS)
 can_transition_vacancy = VACANCY_MACHINE.can
 check_vacancy_transition = VACANCY_MACHINE.check
+
+#: A lease cancelled before move-in: the let dwelling is the municipality's again, accepted and
+#: ready for a new offer. Only the lease's cancellation takes this way; it does not make `let`
+#: an open state.
+LEASE_CANCEL_TRANSITIONS: dict[VacancyState, frozenset[VacancyState]] = {
+    state: frozenset({VacancyState.ACCEPTED}) if state is VacancyState.LET else frozenset()
+    for state in VacancyState
+}
+LEASE_CANCEL_MACHINE = StateMachine("vacancy (lease cancelled)", LEASE_CANCEL_TRANSITIONS)
+can_lease_cancel_transition = LEASE_CANCEL_MACHINE.can
+check_lease_cancel_transition = LEASE_CANCEL_MACHINE.check
 
 
 def response_deadline(report_date: dt.date, working_days: int) -> dt.date:

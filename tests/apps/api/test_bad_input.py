@@ -15,6 +15,7 @@ schema, so a new endpoint is covered as soon as it is documented. Properties:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -158,17 +159,34 @@ def operations(
     users: dict[str, Any],
     offer_for: Any,
     org_a: Any,
+    org_b: Any,
     high_rate_limit: None,
 ) -> list[dict[str, Any]]:
     """Every operation of the schema with a concrete path (real ids where it has `{id}`) and
     the client of a token that may use it: the organisation's, else the municipal one."""
+    from django.utils import timezone
+
     from anvis.api.services import webhook_subscription_create
+    from anvis.vacancies import services as flow
 
     offer = offer_for(org_a)
     webhook = webhook_subscription_create(
         actor=users["administrator"], organisation=org_a, url="https://hooks.example.dk/anvis"
     )
+    # A lease (of organisation B: the municipal token answers for it) for the lease's own paths.
+    leased = offer_for(org_b, "010190-1234")
+    today = timezone.localdate()
+    flow.offer_accept(actor=users["sagsbehandler"], offer=leased, today=today)
+    lease = flow.lease_register(
+        actor=users["anvisningsleder"],
+        offer=leased,
+        signed_on=today,
+        starts_on=today + dt.timedelta(days=30),
+        move_in_on=today + dt.timedelta(days=30),
+        today=today,
+    ).lease
     ids = {
+        "/api/v1/leases/": lease.pk,
         "/api/v1/offers/": offer.pk,
         "/api/v1/vacancies/": offer.vacancy_id,
         "/api/v1/webhooks/": webhook.pk,

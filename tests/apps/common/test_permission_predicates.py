@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 
-from anvis.permissions import MUNICIPAL, OVERSIGHT, REPORTERS, Role, vacancy_actions
+from anvis.permissions import (
+    MUNICIPAL,
+    OVERSIGHT,
+    REPORTERS,
+    Role,
+    can_cancel_lease,
+    vacancy_actions,
+)
 
 
 def _user(role: str, org_ids: frozenset[int] = frozenset()) -> Any:
@@ -53,6 +60,35 @@ def test_vacancy_actions(
     vacancy = SimpleNamespace(status=status, organisation_id=1)
     offer = SimpleNamespace(status=offer_status) if offer_status else None
     assert _on(vacancy_actions(user, vacancy, offer, None)) == expected
+
+
+LEASE = SimpleNamespace(offer_id=7, cancelled_on=None)
+
+
+@pytest.mark.parametrize(
+    ("status", "user", "lease", "moved_in", "expected"),
+    [
+        ("let", LEAD, LEASE, False, True),
+        ("let", OWN_ORG, LEASE, False, True),
+        ("let", _user(Role.ADMIN), LEASE, False, True),
+        ("let", OTHER_ORG, LEASE, False, False),
+        ("let", CASEWORKER, LEASE, False, False),
+        ("let", STEERING, LEASE, False, False),
+        ("let", OWN_ORG, LEASE, True, False),  # the tenancy has events: moved in
+        ("let", OWN_ORG, SimpleNamespace(offer_id=None, cancelled_on=None), False, False),
+        ("let", OWN_ORG, SimpleNamespace(offer_id=7, cancelled_on="2026-03-25"), False, False),
+        ("let", OWN_ORG, None, False, False),
+        ("accepted", OWN_ORG, LEASE, False, False),
+        ("ordinary", LEAD, LEASE, False, False),
+    ],
+)
+def test_can_cancel_lease(
+    status: str, user: Any, lease: Any, moved_in: bool, expected: bool
+) -> None:
+    """The lease cancelled before move-in: the lead or the dwelling's organisation, a standing
+    lease of a municipal offer on a let vacancy, the tenant not moved in."""
+    vacancy = SimpleNamespace(status=status, organisation_id=1)
+    assert can_cancel_lease(user, vacancy, lease, moved_in=moved_in) is expected
 
 
 def test_one_name_per_role_set() -> None:

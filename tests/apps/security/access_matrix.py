@@ -230,6 +230,7 @@ MATRIX: dict[str, Entry] = {
     "api:offer_detail": rule(MUNICIPAL | {ORG}, HIDE, other_org=HIDE, args=("offer",)),
     "api:offer_answer": rule(REPORTERS, HIDE, other_org=HIDE, args=("offer",), method="post"),
     "api:lease_list": rule(EVERYONE),
+    "api:lease_cancel": rule(LEASE_WRITERS, HIDE, other_org=HIDE, args=("lease",), method="post"),
     "api:claim_list": rule(EVERYONE),
     "api:ledger": rule(OVERSIGHT),
     "api:export_dwellings": rule(EVERYONE),
@@ -265,6 +266,7 @@ MATRIX: dict[str, Entry] = {
     "vacancies:offer_withdraw": rule(MUNICIPAL, HIDE, args=("offer",)),
     "vacancies:offer_reject": rule(REPORTERS, HIDE, other_org=HIDE, args=("offer",)),
     "vacancies:lease_create": rule(LEASE_WRITERS, HIDE, other_org=HIDE, args=("offer",)),
+    "vacancies:lease_cancel": rule(LEASE_WRITERS, HIDE, other_org=HIDE, args=("lease",)),
     # tenancies after move-in: the municipality and the lease's own organisation; the steering
     # group sees aggregates only (the governance dialogue), never a tenancy
     "tenancy:risk_list": rule(MUNICIPAL, HIDE),

@@ -116,9 +116,10 @@ def test_time_never_changes_the_order(
         (CaseStatus.OFFERED, CaseStatus.WAITING, True),
         (CaseStatus.OFFERED, CaseStatus.HOUSED, True),
         (CaseStatus.HOUSED, CaseStatus.FOLLOW_UP, True),
-        (CaseStatus.HOUSED, CaseStatus.WAITING, False),
+        # a lease cancelled before move-in sends the case back to waiting (the flow only)
+        (CaseStatus.HOUSED, CaseStatus.WAITING, True),
         (CaseStatus.FOLLOW_UP, CaseStatus.CLOSED, True),
-        (CaseStatus.FOLLOW_UP, CaseStatus.WAITING, False),
+        (CaseStatus.FOLLOW_UP, CaseStatus.WAITING, True),
         (CaseStatus.CLOSED, CaseStatus.WAITING, False),
         (CaseStatus.WAITING, CaseStatus.CLOSED, True),
     ],
@@ -128,6 +129,12 @@ def test_transitions(current: CaseStatus, target: CaseStatus, allowed: bool) -> 
     if not allowed:
         with pytest.raises(TransitionError):
             check_transition(current, target)
+
+
+@pytest.mark.parametrize("current", [CaseStatus.HOUSED, CaseStatus.FOLLOW_UP])
+def test_back_to_waiting_is_not_made_by_hand(current: CaseStatus) -> None:
+    with pytest.raises(TransitionError):
+        check_transition(current, CaseStatus.WAITING, by_hand=True)
 
 
 def test_parking() -> None:

@@ -17,7 +17,11 @@ from anvis_core.workflow import (
     response_deadline,
     working_days_left,
 )
-from anvis_core.workflow.vacancy import VACANCY_TRANSITIONS
+from anvis_core.workflow.vacancy import (
+    VACANCY_TRANSITIONS,
+    can_lease_cancel_transition,
+    check_lease_cancel_transition,
+)
 
 V = VacancyState
 
@@ -55,6 +59,19 @@ def test_final_and_open_states() -> None:
     assert V.LET not in OPEN_VACANCY_STATES
     assert V.HANDED_BACK not in OPEN_VACANCY_STATES
     assert {V.REPORTED, V.MUNICIPAL, V.ORDINARY, V.ACCEPTED, V.OFFERED} == OPEN_VACANCY_STATES
+
+
+@pytest.mark.parametrize("current", list(V))
+@pytest.mark.parametrize("target", list(V))
+def test_a_cancelled_lease_takes_only_let_back_to_accepted(current: V, target: V) -> None:
+    """The way back of a lease cancelled before move-in is its own machine: let → accepted and
+    nothing else; the table keeps let final and not open."""
+    allowed = (current, target) == (V.LET, V.ACCEPTED)
+    assert can_lease_cancel_transition(current, target) is allowed
+    if not allowed:
+        with pytest.raises(TransitionNotAllowed):
+            check_lease_cancel_transition(current, target)
+    assert not can_transition_vacancy(V.LET, V.ACCEPTED)
 
 
 @given(st.lists(st.sampled_from(list(V)), max_size=12))

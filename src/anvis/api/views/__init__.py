@@ -6,7 +6,14 @@ endpoint serves it cases. `common` holds what the views share."""
 from .cases import CaseExport
 from .common import NotFoundView
 from .ledger import LedgerExport, LedgerView
-from .offers import ClaimListCreate, LeaseListCreate, OfferAnswer, OfferDetail, OfferList
+from .offers import (
+    ClaimListCreate,
+    LeaseCancel,
+    LeaseListCreate,
+    OfferAnswer,
+    OfferDetail,
+    OfferList,
+)
 from .stock import DwellingDetail, DwellingExport, DwellingList, StockUpsert
 from .vacancies import (
     VacancyDetail,
@@ -23,6 +30,7 @@ __all__ = [
     "DwellingDetail",
     "DwellingExport",
     "DwellingList",
+    "LeaseCancel",
     "LeaseListCreate",
     "LedgerExport",
     "LedgerView",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -133,6 +135,36 @@ class LeaseListCreate(generics.ListAPIView):
             "corrections": list(result.corrections),
         }
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+@api_access(LEASE_WRITERS, deny_status=404)
+class LeaseCancel(APIView):
+    """The lease was cancelled before the tenant moved in: the same service as the vacancy
+    page's "Lejeaftalen ophævet før indflytning" (`vacancies.services.lease_cancel`)."""
+
+    @write_endpoint(
+        tag="leases",
+        summary="Record that a lease was cancelled before move-in (the dwelling can be offered "
+        "again, the void rent runs again)",
+        request=s.LeaseCancelSerializer,
+        responses={200: s.LeaseCancelResultSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        values = body(request, s.LeaseCancelSerializer)
+        # Another organisation's lease is not found, as on the page.
+        lease = get_object_or_404(Lease.objects.restrict(request.user), pk=pk)
+        try:
+            result = flow.lease_cancel(
+                actor=request.user,
+                lease=lease,
+                cancelled_on=values["cancelled_on"],
+                reason=values["reason"],
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        return Response(
+            {"lease": s.LeaseSerializer(result.lease).data, "corrections": list(result.corrections)}
+        )
 
 
 @api_access(ALL_ROLES)

@@ -20,7 +20,14 @@ from .claim import (
     guarantee_claim_submit,
     guarantee_terms,
 )
-from .lease import LeaseResult, lease_register
+from .lease import (
+    LEASE_CANCELLED,
+    LeaseCancelResult,
+    LeaseResult,
+    lease_cancel,
+    lease_register,
+    tenant_moved_in,
+)
 from .offer import offer_accept, offer_create, offer_decline, offer_reject, offer_withdraw
 from .statement import statement_approve, statement_correct
 from .vacancy import (
@@ -35,14 +42,17 @@ from .vacancy import (
 
 __all__ = [
     "CLAIM_PROBLEMS",
+    "LEASE_CANCELLED",
     "SYSTEM_EXPIRY",
     "ExpiryResult",
+    "LeaseCancelResult",
     "LeaseResult",
     "case_event",
     "check_not_leased",
     "guarantee_claim_decide",
     "guarantee_claim_submit",
     "guarantee_terms",
+    "lease_cancel",
     "lease_register",
     "offer_accept",
     "offer_create",
@@ -51,6 +61,7 @@ __all__ = [
     "offer_withdraw",
     "statement_approve",
     "statement_correct",
+    "tenant_moved_in",
     "vacancies_expire",
     "vacancy_accept",
     "vacancy_decline",

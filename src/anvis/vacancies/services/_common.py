@@ -3,6 +3,7 @@ their timeline events, the ledger's outcome and the organisation check."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -74,11 +75,14 @@ def _move_vacancy(
     summary: str = "",
     offer: Offer | None = None,
     message: str | None = None,
+    check: Callable[[VacancyState, VacancyState], None] = check_vacancy_transition,
 ) -> None:
-    """Apply one vacancy transition (the row is locked) with its timeline event."""
+    """Apply one vacancy transition (the row is locked) with its timeline event; `check` is
+    the state machine that allows it (the vacancy's table, or the lease cancellation's way
+    back)."""
     current = VacancyState(vacancy.status)
     try:
-        check_vacancy_transition(current, target)
+        check(current, target)
     except TransitionNotAllowed:
         raise ValidationError(
             message

@@ -161,6 +161,11 @@ def guarantee_claim_submit(
             .get(pk=lease.pk)
         )
         _check_org_writer(actor, lease.vacancy.organisation_id)
+        if lease.cancelled_on is not None:
+            raise ValidationError(
+                _("The lease was cancelled before move-in; there is no tenancy to claim for."),
+                code="lease_cancelled",
+            )
         _check_not_twice(lease, kind, event_date, amount)
         _check_claim(lease, kind, event_date, amount, _claimed(lease, kind), local_today(today))
         claim = write.created(

@@ -1,14 +1,16 @@
-"""The lease and move-in: the dwelling is let, the case housed, the placement registered."""
+"""The lease and move-in: the dwelling is let, the case housed, the placement registered; and
+the lease cancelled before move-in, which undoes that (the lease stays as a record)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -18,9 +20,13 @@ from anvis.cases.models import EventKind as CaseEventKind
 from anvis.cases.services import case_event, case_transition
 from anvis.common import formats as fmt
 from anvis.common.clock import local_today
+from anvis.events import publish
+from anvis.permissions import Role, may_cancel_leases, user_has_role
 from anvis.stock.models import Dwelling
 from anvis_core.workflow import (
+    OfferState,
     VacancyState,
+    check_lease_cancel_transition,
 )
 
 from .. import gate
@@ -31,10 +37,15 @@ from ..timeline import timeline_add
 from ._common import (
     _check_org_writer_or_lead,
     _lock_offer,
+    _move_offer,
     _move_vacancy,
     _user,
 )
 from .statement import correction_write
+
+#: The domain event of a lease cancelled before move-in (not a timeline line of its own: the
+#: offer's and the vacancy's lines say what changed).
+LEASE_CANCELLED = "lease.cancelled"
 
 
 @dataclass(frozen=True)
@@ -198,7 +209,9 @@ def lease_register(
         lease.full_clean()
         lease.save()
         _lease_timelines(actor=actor, lease=lease, vacancy=vacancy, case=case)
-        corrections = _correct_approved_statements(actor, vacancy, lease, day)
+        corrections = _correct_approved_statements(
+            actor, vacancy, lease.starts_on, day, _late_lease_reason(vacancy, lease, day)
+        )
         registered = _register_placement(
             actor=actor, vacancy=vacancy, case=case, move_in_on=move_in_on
         )
@@ -221,17 +234,24 @@ def lease_register(
     )
 
 
+StatementReason = Callable[[MonthlyStatement, Decimal, Decimal], str]
+"""The reason of a correction line: the statement, the month's amount now and as paid so far."""
+
+
 def _correct_approved_statements(
-    actor: Any, vacancy: Vacancy, lease: Lease, day: dt.date
+    actor: Any, vacancy: Vacancy, since: dt.date, day: dt.date, reason: StatementReason
 ) -> tuple[str, ...]:
-    """A lease registered after the statement of the month it starts in (or a later one) was
-    approved: those statements paid void rent for days the lease now says were let. Each such
+    """A registration changed what approved months owe for the vacancy from `since` on: a
+    lease registered after the statement of the month it starts in (or a later one) was
+    approved (those months paid void rent for days the lease says were let), or a lease
+    cancelled before move-in (the void rent runs again for the days it had stopped). Each such
     month gets a correction line (the frozen lines are never edited) for the difference between
-    the vacancy's line as approved and as the month's statement now computes it."""
+    what the month paid for the vacancy so far (its approved line and the vacancy's earlier
+    correction lines) and what the month's statement now computes."""
     from ..selectors import vacancy_month_owed
 
     approved = MonthlyStatement.objects.filter(
-        organisation_id=vacancy.organisation_id, month__gte=lease.starts_on.replace(day=1)
+        organisation_id=vacancy.organisation_id, month__gte=since.replace(day=1)
     ).order_by("month")
     done: list[str] = []
     for statement in approved:
@@ -243,10 +263,30 @@ def _correct_approved_statements(
             ),
             Decimal("0.00"),
         )
+        paid = frozen + sum(
+            statement.corrections.filter(vacancy=vacancy).values_list("amount", flat=True),
+            Decimal("0.00"),
+        )
         owed = vacancy_month_owed(vacancy=vacancy, month=statement.month, as_of=day)
-        if owed == frozen:
+        if owed == paid:
             continue
-        reason = _(
+        correction_write(
+            actor=actor,
+            statement=statement,
+            amount=owed - paid,
+            reason=reason(statement, owed, paid),
+            vacancy=vacancy,
+        )
+        done.append(
+            _("The approved statement of %(month)s is corrected by %(amount)s")
+            % {"month": fmt.month(statement.month), "amount": fmt.money(owed - paid)}
+        )
+    return tuple(done)
+
+
+def _late_lease_reason(vacancy: Vacancy, lease: Lease, day: dt.date) -> StatementReason:
+    def reason(statement: MonthlyStatement, owed: Decimal, paid: Decimal) -> str:
+        return _(
             "%(dwelling)s: lease registered %(registered)s, starting %(start)s; the month's void "
             "rent is %(owed)s instead of the %(approved)s approved (%(month)s)"
         ) % {
@@ -255,13 +295,216 @@ def _correct_approved_statements(
             "start": fmt.date(lease.starts_on),
             "month": fmt.month(statement.month),
             "owed": fmt.money(owed),
-            "approved": fmt.money(frozen),
+            "approved": fmt.money(paid),
         }
-        correction_write(
-            actor=actor, statement=statement, amount=owed - frozen, reason=reason, vacancy=vacancy
+
+    return reason
+
+
+def _cancelled_lease_reason(vacancy: Vacancy, lease: Lease) -> StatementReason:
+    def reason(statement: MonthlyStatement, owed: Decimal, paid: Decimal) -> str:
+        assert lease.cancelled_on is not None
+        return _(
+            "%(dwelling)s: the lease from %(start)s was cancelled before move-in on "
+            "%(cancelled)s; the month's void rent is %(owed)s instead of the %(approved)s paid "
+            "(%(month)s)"
+        ) % {
+            "dwelling": vacancy.dwelling,
+            "start": fmt.date(lease.starts_on),
+            "cancelled": fmt.date(lease.cancelled_on),
+            "month": fmt.month(statement.month),
+            "owed": fmt.money(owed),
+            "approved": fmt.money(paid),
+        }
+
+    return reason
+
+
+# --- the lease cancelled before move-in -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeaseCancelResult:
+    lease: Lease
+    corrections: tuple[str, ...] = ()
+    """The approved monthly statements corrected (the void rent runs again), in words."""
+
+
+def tenant_moved_in(lease: Lease) -> bool:
+    """Whether the tenant is known to have moved in, so the lease can no longer be cancelled
+    before move-in: the tenancy follow-up has an event of its own (a confirmed move-in, arrears,
+    a notice …; read through the relation's name, as the tenancy app lies above this one), or a
+    guarantee claim was made on the lease."""
+    return (
+        Lease.objects.filter(pk=lease.pk, tenancy__events__isnull=False).exists()
+        or lease.guarantee_claims.exists()
+    )
+
+
+def _lock_for_cancel(actor: Any, lease: Lease) -> tuple[Vacancy, Offer, Lease, Case]:
+    """Lock dwelling, vacancy, offer, lease and case (the fixed order) and check that the lease
+    is a municipal offer's, standing, and its vacancy let."""
+    vacancy_id, offer_id = Lease.objects.values_list("vacancy_id", "offer_id").get(pk=lease.pk)
+    dwelling_id = Vacancy.objects.values_list("dwelling_id", flat=True).get(pk=vacancy_id)
+    Dwelling.objects.select_for_update().filter(pk=dwelling_id).first()
+    if offer_id is None:
+        raise ValidationError(
+            _("Only a lease through a municipal offer can be cancelled here."), code="no_offer"
         )
-        done.append(
-            _("The approved statement of %(month)s is corrected by %(amount)s")
-            % {"month": fmt.month(statement.month), "amount": fmt.money(owed - frozen)}
+    vacancy, offer = _lock_offer(Offer(pk=offer_id))
+    if not may_cancel_leases(actor, vacancy):
+        raise PermissionDenied
+    lease = Lease.objects.select_for_update().get(pk=lease.pk)
+    if lease.cancelled_on is not None:
+        raise ValidationError(
+            _("The lease was already cancelled on %(date)s.")
+            % {"date": fmt.date(lease.cancelled_on)},
+            code="lease_cancelled",
         )
-    return tuple(done)
+    others = Vacancy.objects.open().filter(dwelling_id=dwelling_id).exclude(pk=vacancy.pk)
+    if others.exists():
+        raise ValidationError(
+            _("The dwelling has been reported vacant again since; that vacancy comes first."),
+            code="vacancy_reopened",
+        )
+    case = Case.objects.select_for_update().get(pk=offer.case_id)
+    return vacancy, offer, lease, case
+
+
+def _check_cancel(lease: Lease, cancelled_on: dt.date, reason: str, day: dt.date) -> None:
+    """The cancellation's own values: dated between the signing day and today, with a reason."""
+    errors: dict[str, str] = {}
+    if cancelled_on < lease.signed_on:
+        errors["cancelled_on"] = _(
+            "The lease cannot be cancelled before it was signed (%(date)s)."
+        ) % {"date": fmt.date(lease.signed_on)}
+    elif cancelled_on > day:
+        errors["cancelled_on"] = _("The cancellation cannot be dated later than today.")
+    if not reason.strip():
+        errors["reason"] = _("Give the reason the lease was cancelled before move-in.")
+    if errors:
+        raise ValidationError(errors)
+    if tenant_moved_in(lease):
+        raise ValidationError(
+            _(
+                "The tenant has moved in (the tenancy has events of its own), so the lease "
+                "cannot be cancelled before move-in; report the move-out on the tenancy instead."
+            ),
+            code="moved_in",
+        )
+
+
+def _cancel_timelines(
+    *, actor: Any, lease: Lease, vacancy: Vacancy, offer: Offer, case: Case, day: dt.date
+) -> None:
+    """The offer ends, the dwelling is the municipality's again (accepted, ready for a new
+    offer), and the case waits again with its waiting-since (so its priority) unchanged."""
+    summary = _("Lease cancelled before move-in on %(date)s") % {
+        "date": fmt.date(lease.cancelled_on)
+    }
+    _move_offer(offer, OfferState.LEASE_CANCELLED, actor, summary)
+    offer.save()
+    _move_vacancy(
+        vacancy,
+        VacancyState.ACCEPTED,
+        actor,
+        summary,
+        offer=offer,
+        check=check_lease_cancel_transition,
+    )
+    vacancy.save()
+    if case.status in (CaseStatus.HOUSED, CaseStatus.FOLLOW_UP):
+        case_transition(actor=actor, case=case, status=CaseStatus.WAITING, today=day)
+    case_event(
+        case,
+        actor,
+        CaseEventKind.UPDATED,
+        _(
+            "The lease of dwelling %(dwelling)s from %(start)s was cancelled before move-in on "
+            "%(date)s; the case is waiting again (waiting since %(since)s, unchanged)"
+        )
+        % {
+            "dwelling": vacancy.dwelling,
+            "start": fmt.date(lease.starts_on),
+            "date": fmt.date(lease.cancelled_on),
+            "since": fmt.date(case.waiting_since),
+        },
+        note=lease.cancellation_reason,
+    )
+
+
+def _withdraw_placement(*, actor: Any, vacancy: Vacancy, lease: Lease, case: Case) -> None:
+    """The placement the lease registered leaves composition monitoring (and its caps)."""
+    if not apps.is_installed("anvis.monitoring"):
+        return
+    from anvis.monitoring.services import placement_withdraw
+
+    placement_withdraw(
+        actor=actor,
+        dwelling_id=vacancy.dwelling_id,
+        placed_on=lease.move_in_on,
+        case_ref=case.number,
+    )
+
+
+def lease_cancel(
+    *,
+    actor: Any,
+    lease: Lease,
+    cancelled_on: dt.date,
+    reason: str,
+    today: dt.date | None = None,
+) -> LeaseCancelResult:
+    """The lease of a municipal offer is cancelled before the tenant moves in (the citizen
+    withdraws, disappears, or the lease is annulled): by the allocation lead or the dwelling's
+    organisation, dated between the signing day and today, with a reason, while the tenant is
+    not known to have moved in (:func:`tenant_moved_in`). The lease is kept, marked cancelled;
+    the offer ends (`lease_cancelled`); the vacancy is accepted again, ready for a new offer,
+    with its turn unchanged; void rent runs again from its start as if the lease had never been
+    signed (approved statements get correction lines); the placement leaves composition
+    monitoring; the case waits again; the tenancy follow-up removes the tenancy (event
+    `lease.cancelled`, in the transaction), and the caseworker and the other party are told
+    after commit."""
+    day = local_today(today)
+    with transaction.atomic():
+        vacancy, offer, lease, case = _lock_for_cancel(actor, lease)
+        _check_cancel(lease, cancelled_on, reason, day)
+        lease_before, vacancy_before = snapshot(lease), snapshot(vacancy)
+        lease.cancelled_on = cancelled_on
+        lease.cancellation_reason = reason.strip()
+        lease.cancelled_by = _user(actor)
+        lease.full_clean()
+        lease.save()
+        vacancy.let_from = None  # the void rent runs again from its start
+        _cancel_timelines(
+            actor=actor, lease=lease, vacancy=vacancy, offer=offer, case=case, day=day
+        )
+        corrections = _correct_approved_statements(
+            actor, vacancy, lease.starts_on, day, _cancelled_lease_reason(vacancy, lease)
+        )
+        _withdraw_placement(actor=actor, vacancy=vacancy, lease=lease, case=case)
+        audit_record(
+            actor=actor,
+            action="vacancies.lease_cancel",
+            instance=lease,
+            before=lease_before,
+            after=snapshot(lease),
+        )
+        audit_record(
+            actor=actor,
+            action="vacancies.lease_cancel_reopen",
+            instance=vacancy,
+            before=vacancy_before,
+            after=snapshot(vacancy),
+        )
+        publish(
+            LEASE_CANCELLED,
+            actor=actor,
+            organisation_id=vacancy.organisation_id,
+            lease_id=lease.pk,
+            vacancy_id=vacancy.pk,
+            offer_id=offer.pk,
+            case_id=case.pk,
+            by_organisation=user_has_role(actor, {Role.ORGANISATION}),
+        )
+    return LeaseCancelResult(lease=lease, corrections=corrections)
