@@ -58,6 +58,13 @@ def audience(user: Any) -> str:
     return NO_AUDIENCE
 
 
+def sees_cancellation_reasons(user: Any) -> bool:
+    """Whether the viewer reads why a lease was cancelled before move-in: the parties to it
+    (municipal staff, the housing organisation), not the steering group, which sees that it
+    happened. The reason is free text about a citizen."""
+    return audience(user) != NO_AUDIENCE
+
+
 @dataclass(frozen=True)
 class Nominee:
     """What one viewer may see of the citizen of one offer."""

@@ -222,6 +222,7 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cancelled_leases": list(
                 vacancy.leases.filter(cancelled_on__isnull=False).select_related("cancelled_by")
             ),
+            "show_cancellation_reasons": disclosure.sees_cancellation_reasons(user),
             "timeline": disclosure.timeline_for(user, selectors.vacancy_timeline(vacancy), offers),
             "days_left": days_left,
             "show_cases": municipal,

@@ -452,3 +452,23 @@ def test_the_form_is_not_found_for_others(client_for: Any, let: Lease, role: str
     response = client_for(role).post(url, {"cancelled_on": "2026-03-25", "reason": "x"})
     assert response.status_code == 404
     assert Lease.objects.get(pk=let.pk).cancelled_on is None
+
+
+@pytest.mark.parametrize(
+    ("role", "reason_shown"),
+    [
+        ("anvisningsleder", True),
+        ("sagsbehandler", True),
+        ("boligorganisation", True),
+        ("styregruppe", False),
+    ],
+)
+def test_the_reason_is_read_by_the_parties_not_the_steering_group(
+    users: dict[str, Any], client_for: Any, let: Lease, role: str, reason_shown: bool
+) -> None:
+    cancel(users["anvisningsleder"], let, reason="Borgeren er indlagt på afrusning")
+    page = client_for(role).get(reverse("vacancies:vacancy_detail", args=[let.vacancy_id]))
+    assert page.status_code == 200
+    text = html.unescape(page.content.decode())
+    assert "Lejeaftaler ophævet før indflytning" in text
+    assert ("Borgeren er indlagt på afrusning" in text) is reason_shown
