@@ -150,9 +150,9 @@ class LeaseCancel(APIView):
         responses={200: s.LeaseCancelResultSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
-        values = body(request, s.LeaseCancelSerializer)
-        # Another organisation's lease is not found, as on the page.
+        # Another organisation's lease is not found, as on the page, whatever the body holds.
         lease = get_object_or_404(Lease.objects.restrict(request.user), pk=pk)
+        values = body(request, s.LeaseCancelSerializer)
         try:
             result = flow.lease_cancel(
                 actor=request.user,
