@@ -318,6 +318,10 @@ class LeaseQuerySet(OrgScopedQuerySet):
         rent and count as placements. A cancelled lease stays as a record only."""
         return self.filter(cancelled_on__isnull=True)  # type: ignore[return-value]
 
+    def cancelled(self) -> LeaseQuerySet:
+        """The leases cancelled before move-in (the records :meth:`standing` leaves out)."""
+        return self.filter(cancelled_on__isnull=False)  # type: ignore[return-value]
+
 
 class Lease(models.Model):
     """The signed lease that ends a vacancy, with the void rent it settles. A lease cancelled

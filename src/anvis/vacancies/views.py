@@ -220,7 +220,7 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "active_offer": active,
             "lease": lease,
             "cancelled_leases": list(
-                vacancy.leases.filter(cancelled_on__isnull=False).select_related("cancelled_by")
+                vacancy.leases.cancelled().select_related("cancelled_by")
             ),
             "show_cancellation_reasons": disclosure.sees_cancellation_reasons(user),
             "timeline": disclosure.timeline_for(user, selectors.vacancy_timeline(vacancy), offers),

@@ -63,15 +63,10 @@ def test_drawing_a_chart_still_sets_matplotlib_up() -> None:
     assert after == "matplotlib"
 
 
-def test_a_web_worker_loads_the_urlconf_when_it_starts() -> None:
+def _in_a_web_worker(code: str) -> list[str]:
+    """What `code` prints in a fresh process that first starts as a web worker does."""
     result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys\n"
-            "import anvis.config.wsgi\n"
-            "print('anvis.config.urls' in sys.modules, 'anvis.vacancies.views' in sys.modules)\n",
-        ],
+        [sys.executable, "-c", "import anvis.config.wsgi\n" + code],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
         capture_output=True,
@@ -79,27 +74,22 @@ def test_a_web_worker_loads_the_urlconf_when_it_starts() -> None:
         timeout=120,
         check=True,
     )
-    assert result.stdout.split() == ["True", "True"]
+    return result.stdout.split()
+
+
+def test_a_web_worker_loads_the_urlconf_when_it_starts() -> None:
+    assert _in_a_web_worker(
+        "import sys\n"
+        "print('anvis.config.urls' in sys.modules, 'anvis.vacancies.views' in sys.modules)\n"
+    ) == ["True", "True"]
 
 
 def test_a_web_worker_keeps_its_start_up_objects_out_of_full_collections() -> None:
     # A full collection walked every object the worker loaded at start (about 150,000) and took
     # 80-90 ms of some request; frozen, they are skipped, and a collection walks only what the
     # requests made since (here nothing).
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import gc\n"
-            "import anvis.config.wsgi\n"
-            "from anvis.vacancies import views\n"
-            "print(gc.get_freeze_count() > 100_000, len(gc.get_objects()) < 1_000)\n",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    assert result.stdout.split() == ["True", "True"]
+    assert _in_a_web_worker(
+        "import gc\n"
+        "from anvis.vacancies import views\n"
+        "print(gc.get_freeze_count() > 100_000, len(gc.get_objects()) < 1_000)\n"
+    ) == ["True", "True"]

@@ -161,7 +161,7 @@ def guarantee_claim_submit(
             .get(pk=lease.pk)
         )
         _check_org_writer(actor, lease.vacancy.organisation_id)
-        if lease.cancelled_on is not None:
+        if lease.is_cancelled:
             raise ValidationError(
                 _("The lease was cancelled before move-in; there is no tenancy to claim for."),
                 code="lease_cancelled",

@@ -355,7 +355,7 @@ def _lock_for_cancel(actor: Any, lease: Lease) -> tuple[Vacancy, Offer, Lease, C
     if not may_cancel_leases(actor, vacancy):
         raise PermissionDenied
     lease = Lease.objects.select_for_update().get(pk=lease.pk)
-    if lease.cancelled_on is not None:
+    if lease.is_cancelled:
         raise ValidationError(
             _("The lease was already cancelled on %(date)s.")
             % {"date": fmt.date(lease.cancelled_on)},
