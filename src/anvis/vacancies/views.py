@@ -219,9 +219,7 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "offers_hidden": disclosure.audience(user) == disclosure.NO_AUDIENCE,
             "active_offer": active,
             "lease": lease,
-            "cancelled_leases": list(
-                vacancy.leases.cancelled().select_related("cancelled_by")
-            ),
+            "cancelled_leases": list(vacancy.leases.cancelled().select_related("cancelled_by")),
             "show_cancellation_reasons": disclosure.sees_cancellation_reasons(user),
             "timeline": disclosure.timeline_for(user, selectors.vacancy_timeline(vacancy), offers),
             "days_left": days_left,
