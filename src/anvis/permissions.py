@@ -378,7 +378,7 @@ def can_cancel_lease(user: Any, vacancy: Any, lease: Any, moved_in: bool = False
     return (
         lease is not None
         and lease.offer_id is not None
-        and not lease.is_cancelled
+        and lease.cancelled_on is None
         and not moved_in
         and may_cancel_leases(user, vacancy)
         and can_lease_cancel_transition(VacancyState(vacancy.status), VacancyState.ACCEPTED)
