@@ -158,6 +158,23 @@ def _status_map(on_date: dt.date, department_ids: list[int] | None) -> dict[int,
     return out
 
 
+def placements_in_window(
+    on_date: dt.date | None = None,
+    window_months: int = 12,
+    department_ids: list[int] | None = None,
+) -> QuerySet[MunicipalPlacement]:
+    """The placements that moved in within the rolling window ending on `on_date` (of every
+    department or of the given ones): what the caps count (:func:`placement_counts`, the
+    placement gate; the simulator's start from the database)."""
+    on_date = local_today(on_date)
+    placements = MunicipalPlacement.objects.filter(
+        placed_on__gte=window_start(on_date, window_months), placed_on__lte=on_date
+    )
+    if department_ids is not None:
+        placements = placements.filter(department_id__in=department_ids)
+    return placements
+
+
 def placement_counts(
     on_date: dt.date | None = None,
     window_months: int = 12,
@@ -166,12 +183,7 @@ def placement_counts(
     """Placements that moved in within the rolling window ending on `on_date`: counted per
     department and per entrance (stairwell), of every department or of the given ones. One
     query."""
-    on_date = local_today(on_date)
-    placements = MunicipalPlacement.objects.filter(
-        placed_on__gte=window_start(on_date, window_months), placed_on__lte=on_date
-    )
-    if department_ids is not None:
-        placements = placements.filter(department_id__in=department_ids)
+    placements = placements_in_window(on_date, window_months, department_ids)
     rows = placements.values_list("department_id", "entrance_id").annotate(n=Count("id")).order_by()
     by_department: dict[int, int] = defaultdict(int)
     by_entrance: dict[int, int] = {}

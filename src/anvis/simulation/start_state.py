@@ -5,8 +5,9 @@
   running agreement says, not after a fresh counter's k-th vacancy;
 - the vacancies the municipality holds today (a municipal turn awaiting its answer, accepted or
   offered): offered at the start;
-- the placements of the last 365 days by dwelling: they count against the stairwell and
-  department caps until they leave the window;
+- the placements the placement gate counts against the stairwell and department caps today
+  (the monitoring register's in the rolling 12 months, and leases whose tenant moves in later),
+  by dwelling: they count until they leave the window;
 - the support methods after housing with the share of their tenancies still running after 12
   months, by the Kaplan–Meier estimate the tenancy figures use
   (`anvis_core.tenancy.survival`); a method with fewer than `MIN_TENANCIES` tenancies followed
@@ -20,9 +21,10 @@ from collections import Counter
 from fractions import Fraction
 
 from anvis.agreements.models import AllocationAgreement, TurnCounter
+from anvis.monitoring.selectors import placements_in_window
 from anvis.tenancy.selectors import tenancy_report_rows
 from anvis.vacancies.choices import VacancyStatus
-from anvis.vacancies.models import Lease, Vacancy
+from anvis.vacancies.models import Lease, Offer, Vacancy
 from anvis_core.reports.tenancy import TenancyRow
 from anvis_core.simulation.scenario import BucketCredit, RecentPlacement, SupportMethodSpec
 from anvis_core.tenancy.survival import horizon_days, kaplan_meier
@@ -30,7 +32,6 @@ from anvis_core.tenancy.survival import horizon_days, kaplan_meier
 DEFAULT_RETAINED_12_MONTHS = 0.9
 MIN_TENANCIES = 20
 HELD_STATUSES = (VacancyStatus.MUNICIPAL, VacancyStatus.ACCEPTED, VacancyStatus.OFFERED)
-CAP_WINDOW_DAYS = 365
 
 
 def organisation_key(name: str, cvr: str) -> str:
@@ -55,15 +56,23 @@ def held_vacancies(dwelling_ids: set[str]) -> tuple[str, ...]:
 
 
 def recent_placements(today: dt.date, dwelling_ids: set[str]) -> tuple[RecentPlacement, ...]:
-    rows = (
+    """What the placement gate counts against the stairwell and department caps on `today`
+    (`vacancies.adapters.load_setting`), for the vacancies the municipality does not hold: the
+    monitoring register's placements of the rolling 12 months, from their move-in, and the
+    leases of active offers whose tenant moves in later (an offer out until then), as placed
+    today."""
+    placed = placements_in_window(today, 12).values_list("dwelling_id", "placed_on", "pk")
+    rows = [(moved, pk, dwelling) for dwelling, moved, pk in placed]
+    moving_in = (
         Lease.objects.standing()
-        .filter(move_in_on__gt=today - dt.timedelta(days=CAP_WINDOW_DAYS), move_in_on__lte=today)
-        .values_list("vacancy__dwelling_id", "move_in_on")
+        .filter(offer__in=Offer.objects.active(), move_in_on__gt=today)
+        .values_list("vacancy__dwelling_id", "pk")
     )
+    rows += [(today, pk, dwelling) for dwelling, pk in moving_in]
     return tuple(
-        RecentPlacement(str(pk), float((today - moved).days))
-        for pk, moved in rows.order_by("move_in_on", "pk")
-        if str(pk) in dwelling_ids
+        RecentPlacement(str(dwelling), float((today - moved).days))
+        for moved, _pk, dwelling in sorted(rows)
+        if str(dwelling) in dwelling_ids
     )
 
 

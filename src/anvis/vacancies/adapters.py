@@ -9,8 +9,9 @@ what the one placement gate (`anvis.vacancies.gate`), the ranking and the batch 
   district, department, entrance, organisation, designated area, youth reservation, void-rent
   start and daily rent);
 * the agreement version valid on the day → :class:`Policy` and the stairwell and department
-  caps in :class:`Context`, counting the placements of the rolling 12 months (monitoring) plus
-  the active offers; departments closed by composition monitoring (red) are closed.
+  caps in :class:`Context` (each dwelling's caps those of its own organisation's agreement),
+  counting the placements of the rolling 12 months (monitoring) plus the active offers;
+  departments closed by composition monitoring (red) are closed.
 
 Everything is loaded with a handful of queries (values rows, no model instances), so ten
 thousand waiting citizens load in one pass. Ids given to the engine are pseudonymous: case
@@ -208,7 +209,15 @@ def load_setting(*, today: dt.date, vacancies: Sequence[Vacancy]) -> Setting:
     """The dwellings of ``vacancies`` and the context they are judged in on ``today``."""
     departments = sorted({v.dwelling.entrance.department_id for v in vacancies})
     statuses = department_status_map(today, departments)
-    version = agreement_version_on(today, {v.organisation_id for v in vacancies})
+    organisations = sorted({v.organisation_id for v in vacancies})
+    version = agreement_version_on(today, organisations)
+    # Each dwelling's caps are those of its own organisation's agreement, as the gate reads them
+    # for that vacancy alone: a batch may hold vacancies of organisations under other agreements.
+    versions = (
+        {organisations[0]: version}
+        if len(organisations) == 1
+        else {org: agreement_version_on(today, {org}) for org in organisations}
+    )
     policy = (
         Policy(
             rent_ceiling=version.rent_ceiling,
@@ -220,8 +229,10 @@ def load_setting(*, today: dt.date, vacancies: Sequence[Vacancy]) -> Setting:
     )
     dwellings = [to_dwelling(v, statuses.get(v.dwelling.entrance.department_id)) for v in vacancies]
     caps = Caps()
-    if version is not None and (
-        version.cap_per_entrance_12m is not None or version.cap_per_department_12m is not None
+    if any(
+        v is not None
+        and (v.cap_per_entrance_12m is not None or v.cap_per_department_12m is not None)
+        for v in versions.values()
     ):
         # Only the vacancies' departments (and so their stairwells) are looked up.
         placed_dept, placed_entrance = placement_counts(today, 12, departments)
@@ -229,15 +240,18 @@ def load_setting(*, today: dt.date, vacancies: Sequence[Vacancy]) -> Setting:
         entrance_caps: dict[str, CapState] = {}
         department_caps: dict[str, CapState] = {}
         for d in dwellings:
+            terms = versions[int(d.organisation_id)]
+            if terms is None:
+                continue
             e, p = int(d.entrance_id), int(d.department_id)
-            if version.cap_per_entrance_12m is not None:
+            if terms.cap_per_entrance_12m is not None:
                 entrance_caps[d.entrance_id] = CapState(
-                    max=version.cap_per_entrance_12m,
+                    max=terms.cap_per_entrance_12m,
                     placed=placed_entrance.get(e, 0) + offer_entrance.get(e, 0),
                 )
-            if version.cap_per_department_12m is not None:
+            if terms.cap_per_department_12m is not None:
                 department_caps[d.department_id] = CapState(
-                    max=version.cap_per_department_12m,
+                    max=terms.cap_per_department_12m,
                     placed=placed_dept.get(p, 0) + offer_dept.get(p, 0),
                 )
         caps = Caps(entrance=entrance_caps, department=department_caps)

@@ -98,3 +98,38 @@ def test_run_without_vacancies_is_refused_in_danish(
         services.run_create(actor=users["anvisningsleder"], today=today)
     assert "Der er ingen ledige kommunale boliger at matche." in exc.value.messages
     assert not MatchingRun.objects.exists()
+
+
+def test_a_batch_judges_each_vacancy_by_its_own_organisations_agreement(
+    users: dict[str, Any], org_a: Any, org_b: Any, today: dt.date
+) -> None:
+    """Two organisations under two agreements: org B's caps each department at no placements,
+    org A's has no cap. The batch must read each vacancy's caps from the agreement of its own
+    organisation, as the gate does for that vacancy (it read one agreement's caps for every
+    vacancy of the run, so org A's dwelling was kept from a citizen the gate let through)."""
+    from anvis.vacancies import gate
+
+    make_agreement(users, [org_b], cap_per_department_12m=0)
+    make_agreement(users, [org_a])
+    a_vacancy = open_vacancy(
+        users, Dwelling.objects.get(entrance__department__organisation=org_a, rent=3100), today
+    )
+    b_vacancy = open_vacancy(
+        users, Dwelling.objects.get(entrance__department__organisation=org_b, rent=3100), today
+    )
+    case = make_case(users, "120385-1235")
+    assert gate.offer_check(case=case, vacancy=a_vacancy, day=today).findings.codes == ()
+    assert gate.offer_check(case=case, vacancy=b_vacancy, day=today).findings.codes == (
+        "cap_reached",
+    )
+    run = services.run_create(actor=users["anvisningsleder"], today=today)
+    assert run.snapshot["caps"] == {
+        "department": {
+            str(b_vacancy.dwelling.entrance.department_id): {"max": 0, "min": 0, "placed": 0}
+        }
+    }
+    assert run.assignments == [{"citizen": case.number, "dwelling": str(a_vacancy.pk)}]
+    (outcome,) = services.run_make_offers(
+        actor=users["anvisningsleder"], run=run, dwellings=[str(a_vacancy.pk)], today=today
+    )
+    assert outcome.ok, outcome.message

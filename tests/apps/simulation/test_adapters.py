@@ -229,3 +229,76 @@ def test_a_cap_of_zero_is_no_placements_not_no_cap(
     )
     s = scenario_from_database(today=TODAY)
     assert (s.regime.stairwell_cap, s.regime.department_cap) == (expected, expected)
+
+
+def test_recent_placements_are_what_the_gate_counts_against_the_caps(
+    users: dict[str, Any], agreement: Any, waiting: Any, org_a: Any, org_b: Any
+) -> None:
+    """The start from the database counts against the caps what the placement gate counts on
+    the day: the monitoring register's placements of the rolling window (also one the register
+    holds without a lease in Anvis), and a lease signed for a later move-in (an offer out until
+    then). It read the leases that had moved in only, so the simulator's production policy
+    started with room under a cap the gate found reached."""
+    import datetime as dt
+
+    from anvis.monitoring.models import MunicipalPlacement
+    from anvis.stock.models import Dwelling
+    from anvis.vacancies import services as flow
+    from anvis.vacancies.adapters import load_setting
+    from anvis_core.simulation.scenario import RecentPlacement
+
+    a_home = Dwelling.objects.get(entrance__department__organisation=org_a, rent=3100)
+    MunicipalPlacement.objects.create(
+        dwelling=a_home,
+        entrance=a_home.entrance,
+        department=a_home.entrance.department,
+        placed_on=TODAY - dt.timedelta(days=30),
+        case_ref="S-0",
+    )
+    b_home = Dwelling.objects.get(entrance__department__organisation=org_b, rent=3100)
+    day = TODAY - dt.timedelta(days=10)
+    vacancy = flow.vacancy_report(
+        actor=users["org_b"],
+        dwelling=b_home,
+        notice_date=day,
+        available_from=day,
+        source="voluntary",
+        report_date=day,
+    )
+    flow.vacancy_accept(actor=users["anvisningsleder"], vacancy=vacancy, today=day)
+    offer = flow.offer_create(
+        actor=users["sagsbehandler"], vacancy=vacancy, case=waiting[0], today=day
+    )
+    flow.offer_accept(actor=users["sagsbehandler"], offer=offer, today=day)
+    move_in = TODAY + dt.timedelta(days=20)
+    flow.lease_register(
+        actor=users["anvisningsleder"],
+        offer=offer,
+        signed_on=TODAY,
+        starts_on=move_in,
+        move_in_on=move_in,
+        today=TODAY,
+    )
+    # The gate's count on the day: one placement in each stairwell (both caps of 1 reached).
+    others = [
+        Dwelling.objects.get(entrance__department__organisation=org, rent=5600)
+        for org in (org_a, org_b)
+    ]
+    from anvis.vacancies.models import Vacancy
+
+    probes = [
+        Vacancy(dwelling=d, organisation_id=d.entrance.department.organisation_id) for d in others
+    ]
+    for probe in probes:
+        probe.rent_at_letting = 4000
+    caps = load_setting(today=TODAY, vacancies=probes).context.caps
+    assert {e: c.placed for e, c in caps.entrance.items()} == {
+        str(a_home.entrance_id): 1,
+        str(b_home.entrance_id): 1,
+    }
+
+    s = scenario_from_database(today=TODAY)
+    assert sorted(s.recent_placements, key=lambda p: p.days_ago) == [
+        RecentPlacement(str(b_home.pk), 0.0),
+        RecentPlacement(str(a_home.pk), 30.0),
+    ]
