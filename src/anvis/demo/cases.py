@@ -4,8 +4,9 @@ Mix (domain notes § 2.3, VIVE 2022): a little over half in shelters (§ 110 she
 shelters, women's shelters), about a fifth staying with friends or family, 9 % sleeping rough,
 the rest released without an address or in short-term housing. Ages: about 13 % aged 18–24 and
 about 8 % aged 60 or over. About 8 % have children living with them. Most cases wait; some are
-offered, housed, in follow-up or closed; a few are parked; about 5 % of citizens have an earlier
-closed case (re-entry).
+closed; a few are parked; about 5 % of citizens have an earlier closed case (re-entry). None is
+offered, housed or in follow-up here: a case becomes offered only by an offer and housed only by
+a lease (docs/gate.md), which the vacancies and tenancy loaders make through the flow.
 
 CPR numbers are fictional: a valid birth date and century digit with a serial number chosen so
 that the modulus-11 check fails, so no number issued before 2007 can coincide with one.
@@ -160,7 +161,7 @@ def load(ctx: DemoContext) -> None:
             "phone": f"{rng.randrange(20_000_000, 99_999_999)}",
             "preferred_contact": rng.choice(["phone", "sms", "via_staff", "email"]),
         }
-        if rng.random() < 0.05:  # an earlier period of homelessness, closed after housing
+        if rng.random() < 0.05:  # an earlier period of homelessness, closed 200 days later
             old_open = today - dt.timedelta(days=rng.randint(500, 900))
             old = services.case_create(
                 **common,
@@ -169,10 +170,11 @@ def load(ctx: DemoContext) -> None:
                 waiting_since=old_open,
                 today=old_open,
             )
-            for status in ["offered", "housed", "follow_up", "closed"]:
-                old = services.case_transition(
-                    actor=actor, case=old, status=status, today=old_open + dt.timedelta(days=200)
-                )
+            # Closed (a home found outside the agreement): housed only by a lease, which the
+            # tenancy loader's citizens get.
+            services.case_transition(
+                actor=actor, case=old, status="closed", today=old_open + dt.timedelta(days=200)
+            )
         situation = weighted(rng, SITUATIONS)
         waited = min(int(rng.expovariate(1 / 110)), 700)
         opened = today - dt.timedelta(days=waited)
@@ -364,8 +366,8 @@ def _status(rng: random.Random, case: Case, actor: Any, today: dt.date) -> None:
         # which the vacancies loader makes.)
         services.case_transition(actor=actor, case=case, status="closed", today=today)
     elif roll < 0.15:
-        for status in ["offered", "housed"] + (["follow_up"] if roll < 0.12 else []):
-            services.case_transition(actor=actor, case=case, status=status, today=today)
+        # Ready for an offer: consent to share contact details with the organisation. (Offered
+        # and housed only through an offer and a lease: the vacancies and tenancy loaders.)
         services.consent_record(actor=actor, case=case, given_on=today)
     elif roll < 0.17:
         services.case_transition(actor=actor, case=case, status="closed", today=today)

@@ -201,6 +201,10 @@ def load(ctx: DemoContext) -> None:
                 move_in + dt.timedelta(days=150),
                 note="Indlagt på psykiatrisk afdeling i to uger",
             )
+    # The cases above were opened (and the returns after an eviction reopened) on their own
+    # past days, each storing its priority for that day: stored for the demo's day, as the
+    # cases loader leaves its own, so the case list sorts and shows what the case page computes.
+    cases.cases_recompute_priorities(today=ctx.today)
     ctx.log(
         f"tenancy: {TENANCIES} tenancies, {counts['arrears']} arrears resolved, "
         f"{counts['evicted']} evicted, {counts['transferred']} moved on, "

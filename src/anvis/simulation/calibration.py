@@ -13,7 +13,7 @@
 as it stood a year ago (cases waiting then: on the list by then, not closed and not moved in by
 then, with the days they had waited) run over one year, and compares the simulated placements
 and the number still waiting with what happened (leases moved in during the year, cases waiting
-today).
+at its end, read as the list a year ago is: `_waiting_on`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from anvis.cases.models import Case, CaseStatus
+from anvis.cases.models import Case
 from anvis.stock.models import Dwelling
 from anvis.vacancies.choices import OfferStatus
 from anvis.vacancies.models import Lease, Offer, Vacancy
@@ -88,18 +88,24 @@ def calibrate(*, today: dt.date) -> dict[str, Any]:
     }
 
 
-def _list_a_year_ago(today: dt.date) -> Any:
-    then = today - YEAR
+def _waiting_on(day: dt.date) -> Any:
+    """The cases waiting on `day`: on the list by then, not closed and not moved in by then
+    (the backtest's one reading, at its start and at its end; read from the dates, not from
+    today's status, so a case closed or housed since still counts on that day)."""
     moved = (
         Lease.objects.standing()
-        .filter(move_in_on__lte=then, offer__isnull=False)
+        .filter(move_in_on__lte=day, offer__isnull=False)
         .values("offer__case_id")
     )
     return (
-        Case.objects.filter(waiting_since__lte=then)
-        .exclude(closed_on__lte=then)
+        Case.objects.filter(waiting_since__lte=day)
+        .exclude(closed_on__lte=day)
         .exclude(pk__in=moved)
     )
+
+
+def _list_a_year_ago(today: dt.date) -> Any:
+    return _waiting_on(today - YEAR)
 
 
 def backtest_scenario(*, today: dt.date, replications: int = 20) -> Scenario:
@@ -125,9 +131,7 @@ def observed(*, today: dt.date) -> dict[str, Any]:
         "placements": Lease.objects.standing()
         .filter(move_in_on__gt=then, move_in_on__lte=today)
         .count(),
-        "still_waiting_at_end": Case.objects.filter(
-            status__in=[CaseStatus.WAITING, CaseStatus.OFFERED], waiting_since__lte=today
-        ).count(),
+        "still_waiting_at_end": _waiting_on(today).count(),
     }
 
 

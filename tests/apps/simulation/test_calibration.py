@@ -80,3 +80,26 @@ def test_calibration_page_shows_estimates_and_the_latest_backtest(
     assert "Boligplaceringer i året" in page
     for case in waiting:
         assert case.number not in page
+
+
+def test_observed_waiting_is_read_for_the_day_like_the_backtests_start(
+    users: Any, waiting: Any
+) -> None:
+    """Waiting on a day has one reading in the backtest: on the list by then, not closed and
+    not moved in by then. The list a year ago (the start) and the list at the year's end (what
+    the simulated figure is compared with, on the calibration page for the day the run was
+    built) read it the same way: a case closed after that day was still waiting on it."""
+    import datetime as dt
+
+    from anvis.cases.services import case_transition
+    from anvis.simulation import calibration
+
+    case_transition(
+        actor=users["sagsbehandler"],
+        case=waiting[0],
+        status="closed",
+        today=TODAY + dt.timedelta(days=5),
+    )
+    start_reading = calibration._list_a_year_ago(TODAY + calibration.YEAR).count()
+    assert start_reading == len(waiting)
+    assert calibration.observed(today=TODAY)["still_waiting_at_end"] == start_reading
