@@ -14,7 +14,7 @@ import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -42,9 +42,11 @@ def table(columns: Sequence[Column], items: Iterable[Any]) -> tuple[list[str], I
 
 
 def two_decimals(value: Fraction | int) -> Decimal:
-    """An exact figure rounded to two decimals, for files and API answers."""
+    """An exact figure rounded to two decimals, for files and API answers: half up, as the
+    pages and the report round (`anvis.common.formats.number`), so 0.125 is 0.13 everywhere."""
     value = Fraction(value)
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return exact.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def _value(value: Any) -> Any:

@@ -48,8 +48,12 @@ TABLES = {
     "supply_gap": gettext_lazy(
         "The supply gap: citizens waiting by maximum rent against dwellings delivered"
     ),
-    "money_organisations": gettext_lazy("Void rent and guarantee claims paid per organisation"),
-    "money_by_quarter": gettext_lazy("Void rent and guarantee claims paid per quarter"),
+    "money_organisations": gettext_lazy(
+        "Void rent of runs ended and guarantee claims paid per organisation"
+    ),
+    "money_by_quarter": gettext_lazy(
+        "Void rent of runs ended and guarantee claims paid per quarter"
+    ),
     "retention_km": gettext_lazy(
         "Housing retention by quarter of move-in (Kaplan–Meier, 95 % band; benchmark 90 %)"
     ),

@@ -20,7 +20,7 @@ from django.db.models.functions import TruncQuarter
 from django.shortcuts import get_object_or_404
 
 from anvis.agreements.models import AllocationAgreement
-from anvis.cases.adapters import max_rent_rule
+from anvis.cases.adapters import max_rent_rule, shelter_warning_days
 from anvis.cases.models import Case, ShelterStay, SupportPlan
 from anvis.monitoring.models import DepartmentStatus, MunicipalPlacement
 from anvis.monitoring.selectors import department_status_map, placement_counts
@@ -421,6 +421,7 @@ def report_snapshot_gather(*, quarter: Quarter, today: dt.date) -> dict[str, Any
         "overrides": _overrides(first, as_of),
         "cases": cases,
         "stays": stays,
+        "shelter_warning_days": shelter_warning_days(),
         "decisions_85a": decisions,
         "placements": _placements(first, as_of),
         "tenancies": _tenancies(as_of, citizen_keys),

@@ -39,7 +39,7 @@ from .selectors import risk_list, tenancy_report_rows
 ORG_TABLES = ("ledger_organisations", "money_organisations", "retention_km_organisation")
 TITLES = {
     "ledger_organisations": gettext_lazy("Vacancies delivered against expected"),
-    "money_organisations": gettext_lazy("Void rent and guarantee claims paid"),
+    "money_organisations": gettext_lazy("Void rent of runs ended and guarantee claims paid"),
     "retention_km_organisation": gettext_lazy("Housing retention of the tenancies placed"),
     "departments": gettext_lazy("Departments: placements, tenancies and monitoring status"),
     "side_by_side": gettext_lazy("The organisations side by side"),

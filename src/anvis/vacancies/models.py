@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from anvis.agreements.models import VoidRentPayer
 from anvis.common import formats as fmt
 from anvis.common.db import user_link
 from anvis.permissions import OrgScopedQuerySet
@@ -43,6 +44,14 @@ class VacancyQuerySet(OrgScopedQuerySet):
 
     def open(self) -> VacancyQuerySet:
         return self.filter(status__in=OPEN_STATUSES)  # type: ignore[return-value]
+
+    def municipality_pays(self) -> VacancyQuerySet:
+        """The vacancies whose void rent the municipality pays: the payer the agreement version
+        that judged the vacancy names, copied on acceptance. Void rent the organisation bears
+        itself is no payment, and a vacancy no version judged has no agreed payer. The one
+        reading of the monthly statements, the void-rent page (settled and right now), its
+        download and the steering group's report (`Vacancy.municipality_pays` for one row)."""
+        return self.filter(void_rent_payer=VoidRentPayer.MUNICIPALITY)  # type: ignore[return-value]
 
 
 class Vacancy(models.Model):
@@ -193,6 +202,12 @@ class Vacancy(models.Model):
         judged it."""
         record = self.turn_record
         return record.version if record is not None else None
+
+    @property
+    def municipality_pays(self) -> bool:
+        """Whether the municipality pays the void rent (:meth:`VacancyQuerySet.municipality_pays`
+        for one row)."""
+        return self.void_rent_payer == VoidRentPayer.MUNICIPALITY
 
     def void_rent_on(self, day: dt.date) -> VoidRentAccount | None:
         """The void-rent account as it stands on `day` (None: the municipality never took the

@@ -11,7 +11,6 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from anvis.agreements.models import VoidRentPayer
 from anvis_core.quotas import Quarter
 from anvis_core.workflow import working_days_left
 from anvis_core.workflow.statement import (
@@ -24,7 +23,15 @@ from anvis_core.workflow.statement import (
 from anvis_core.workflow.void_rent import VoidRentAccount, VoidRentConvention
 
 from .choices import ClaimStatus, GuaranteeKindChoice, OfferStatus, VacancyStatus
-from .models import GuaranteeClaim, Lease, MonthlyStatement, Offer, Vacancy, VacancyEvent
+from .models import (
+    GuaranteeClaim,
+    Lease,
+    MonthlyStatement,
+    Offer,
+    Vacancy,
+    VacancyEvent,
+    VacancyQuerySet,
+)
 
 
 def vacancy_list(*, user: Any, status: str | None = None) -> QuerySet[Vacancy]:
@@ -117,13 +124,14 @@ class VoidRentLine:
 
 
 def settled_void_rent(
-    *, start: dt.date, end: dt.date, vacancies: QuerySet[Vacancy] | None = None
+    *, start: dt.date, end: dt.date, vacancies: VacancyQuerySet | None = None
 ) -> list[VoidRentLine]:
     """The one reading of void rent settled in a period, for the void-rent page, its download and
     the steering group's report: the runs the municipality pays (void rent the organisation bears
     itself is no payment) that ended between ``start`` and ``end`` (both included), by a lease's
     start (the days and amount settled on the lease) or by a hand-back (the vacancy's account on
-    that day). Runs still going are "void rent right now" (:func:`void_rent_now`); the monthly
+    that day). Who pays is `VacancyQuerySet.municipality_pays`, as on the monthly statements.
+    Runs still going are "void rent right now" (:func:`void_rent_now`); the monthly
     statements pay the days month by month."""
     scope = vacancies if vacancies is not None else Vacancy.objects.all()
     lines = [
@@ -137,18 +145,22 @@ def settled_void_rent(
             amount=lease.void_rent_amount,
         )
         for lease in Lease.objects.standing()
-        .filter(vacancy__in=scope, starts_on__gte=start, starts_on__lte=end, void_rent_days__gt=0)
-        .exclude(void_rent_payer=VoidRentPayer.ORGANISATION)
+        .filter(
+            vacancy__in=scope.municipality_pays(),
+            starts_on__gte=start,
+            starts_on__lte=end,
+            void_rent_days__gt=0,
+        )
         .select_related("vacancy__organisation", "vacancy__dwelling__entrance")
     ]
     handed_back = (
-        scope.exclude(pk__in=Lease.objects.standing().values("vacancy_id"))
+        scope.municipality_pays()
+        .exclude(pk__in=Lease.objects.standing().values("vacancy_id"))
         .filter(
             handed_back_on__gte=start,
             handed_back_on__lte=end,
             void_rent_start__isnull=False,
         )
-        .exclude(void_rent_payer=VoidRentPayer.ORGANISATION)
         .select_related("organisation", "dwelling__entrance")
     )
     for vacancy in handed_back:
@@ -224,7 +236,9 @@ def void_rent_now(*, user: Any, day: dt.date, organisation_id: int | None = None
     """Tomgangsleje lige nu, scoped to the user's organisations (organisation staff see their
     own); `organisation_id` narrows it to one organisation."""
     qs = (
+        # What the municipality pays: void rent the organisation bears itself is not listed.
         Vacancy.objects.restrict(user)
+        .municipality_pays()
         .filter(
             # Still running: accepted or offered, or let with a lease that has not started
             # (void rent runs until the lease starts, as the vacancy's own page says).
@@ -232,8 +246,6 @@ def void_rent_now(*, user: Any, day: dt.date, organisation_id: int | None = None
             | Q(status=VacancyStatus.LET, let_from__gt=day),
             void_rent_start__isnull=False,
         )
-        # What the municipality pays: void rent the organisation bears itself is not listed.
-        .exclude(void_rent_payer=VoidRentPayer.ORGANISATION)
         .select_related("organisation", "dwelling__entrance")
         .order_by("organisation__name", "void_rent_start", "pk")
     )
@@ -317,7 +329,7 @@ def vacancy_month_owed(*, vacancy: Vacancy, month: dt.date, as_of: dt.date) -> D
     """The vacancy's line of the month's statement as it stands on `as_of` (void rent and a
     conto; 0 when the municipality does not pay it): the same rule as :func:`statement_compute`,
     for one vacancy instead of the organisation's every one."""
-    if vacancy.void_rent_payer != "municipality" or vacancy.void_rent_start is None:
+    if not vacancy.municipality_pays or vacancy.void_rent_start is None:
         return Decimal("0.00")
     statement = month_statement(month=month, as_of=as_of, vacancies=[vacancy_money(vacancy)])
     return sum((line.total for line in statement.lines), Decimal("0.00"))
@@ -329,11 +341,11 @@ def statement_compute(*, organisation_id: int, month: dt.date, as_of: dt.date) -
     the month. The one rule is `anvis_core.workflow.statement.month_statement`."""
     first, nxt = month_bounds(month)
     vacancies = (
-        Vacancy.objects.filter(
+        Vacancy.objects.municipality_pays()
+        .filter(
             organisation_id=organisation_id,
             void_rent_start__isnull=False,
             void_rent_start__lt=nxt,
-            void_rent_payer="municipality",
         )
         .exclude(let_from__lte=first)
         .exclude(handed_back_on__lte=first)

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from anvis_core.cases.reimbursement import Stay, reimbursement_status
+from anvis_core.cases.reimbursement import DEFAULT_WARNING_DAYS, Stay, reimbursement_status
 from anvis_core.cases.support import DecisionTiming, SupportMethod, check_85a_decision
 from anvis_core.composition import add_months
 from anvis_core.quotas import LedgerRecord, Quarter
@@ -677,6 +677,9 @@ def _stays(snap: Snapshot) -> dict[int, list[Stay]]:
 
 def shelter_table(snap: Snapshot) -> Table:
     stays = _stays(snap)
+    # The municipality's warning margin, as its case pages warn (snapshots from before it was
+    # gathered were built with the default).
+    warning_days = int(snap.raw.get("shelter_warning_days", DEFAULT_WARNING_DAYS))
     rows = []
     for quarter in snap.quarters:
         end = _end(quarter, snap.as_of)
@@ -688,7 +691,7 @@ def shelter_table(snap: Snapshot) -> Table:
             if days:
                 citizens += 1
                 days_total += len(days)
-            status = reimbursement_status(own, end)
+            status = reimbursement_status(own, end, warning_days=warning_days)
             if status.year is not None:
                 running += 1
                 exceeded += int(status.exceeded)

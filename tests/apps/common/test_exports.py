@@ -48,3 +48,18 @@ def test_a_percentage_cell_is_read_as_the_percentage_the_sheet_shows() -> None:
     wb.save(buffer)
     _headers, rows = read_rows(buffer.getvalue(), "andele.xlsx")
     assert rows[0].values == {"andel": "50", "decimal": "38.2", "antal": "7"}
+
+
+def test_files_round_a_figure_as_the_pages_and_the_report_do() -> None:
+    """One vacancy at a 12.5 % share owes 0.125 of a vacancy: the ledger's files and API write
+    it as the interface rounds (half up, `anvis.common.formats.number`; the report's figures
+    too), not half to even (0.12)."""
+    from django.utils import translation
+
+    from anvis.common import formats
+
+    with translation.override("da"):
+        for value in (Fraction(1, 8), Fraction(-1, 8), Fraction(3, 8), Fraction(1125, 100)):
+            shown = formats.number(value, 2).replace(".", "").replace(",", ".")
+            assert two_decimals(value) == Decimal(shown)
+    assert two_decimals(Fraction(1, 8)) == Decimal("0.13")

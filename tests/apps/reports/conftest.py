@@ -87,6 +87,9 @@ def _housed(
         rent_at_letting=rent,
         status="let",
         answered_on=answered,
+        void_rent_start=report,
+        void_rent_payer="municipality",
+        let_from=move_in,
     )
     offer = Offer.objects.create(
         vacancy=vacancy,
@@ -111,6 +114,7 @@ def _housed(
         move_in_on=move_in,
         void_rent_days=void_days,
         void_rent_amount=Decimal(void),
+        void_rent_payer="municipality",
     )
 
 

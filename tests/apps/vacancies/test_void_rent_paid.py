@@ -98,3 +98,30 @@ def test_void_rent_the_organisation_bears_is_no_payment(
     statement = context["statement"]
     assert statement.lines == [] and statement.total_amount == 0
     assert context["now"].rows == []  # nor is it void rent the municipality pays right now
+
+
+def test_the_page_names_the_figure_as_the_report_does_and_its_convention(
+    users: dict[str, Any], agreement: Any, cheap: Dwelling, client_for: Any
+) -> None:
+    """The void rent of runs ended is one figure with one name (docs/glossary.md: "tomgangsleje
+    for afsluttede forløb"), on the page and in the steering group's report, and the page does
+    not explain its amounts by the daily formula when the agreement reckons in whole months."""
+    from django.utils import translation
+
+    from anvis.reports.labels import COLUMNS
+
+    agreement.versions.update(void_rent_convention="month30")
+    today = timezone.localdate()
+    quarter = Quarter.of(today)
+    vacancy = _accepted(users, cheap, max(quarter.start, today - dt.timedelta(days=20)))
+    flow.vacancy_hand_back(
+        actor=users["anvisningsleder"], vacancy=vacancy, reason="Ikke egnet", today=today
+    )
+    page = client_for("anvisningsleder").get(reverse("vacancies:void_rent")).content.decode()
+    with translation.override("da"):
+        name = str(COLUMNS["void_rent_paid"])
+    assert name == "Tomgangsleje for afsluttede forløb"
+    assert f"<h2>{name}</h2>" in page
+    assert "12 / 365" not in page
+    # Its download is that figure, not a monthly statement ("månedsopgørelse").
+    assert "Hent tomgangsleje for afsluttede forløb (CSV)" in page and "Hent opgørelse" not in page
