@@ -28,7 +28,7 @@ from anvis.stock.models import Department, Entrance
 from anvis.vacancies.choices import ClaimStatus, OfferStatus, VacancyStatus
 from anvis.vacancies.models import GuaranteeClaim, Lease, Offer, Vacancy
 from anvis.vacancies.selectors import settled_void_rent
-from anvis_core.cases.economy import default_max_rent, effective_max_rent
+from anvis_core.cases.economy import max_rent_amount
 from anvis_core.cases.support import SECTION_85A_METHODS
 from anvis_core.composition import add_months
 from anvis_core.composition.placements import window_start
@@ -169,16 +169,14 @@ def _cases(end: dt.date) -> tuple[list[list[Any]], dict[int, int]]:
             "income_amount",
             "housing_benefit",
             "max_rent_override",
-            "max_rent_override_reason",
         )
         .order_by("citizen_id", "opened_on", "pk")
     )
     keys: dict[int, int] = {}
     out = []
-    for citizen, opened, waiting, closed, housed, situation, born, sex, inc, ben, ovr, why in rows:
+    for citizen, opened, waiting, closed, housed, situation, born, sex, inc, ben, ovr in rows:
         key = _key(keys, citizen)
-        default = default_max_rent(inc, ben, rule)
-        max_rent = effective_max_rent(default, ovr, why or "-").amount
+        max_rent = max_rent_amount(inc, ben, ovr, rule)
         out.append(
             [
                 key,

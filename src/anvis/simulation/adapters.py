@@ -45,6 +45,7 @@ from django.conf import settings
 from django.db.models import Count
 
 from anvis.agreements.models import AgreementVersion, AllocationAgreement, DepartmentStep
+from anvis.cases.adapters import max_rent_rule
 from anvis.cases.models import Case, CaseStatus
 from anvis.cases.models import Situation as CaseSituation
 from anvis.common import formats as fmt
@@ -56,7 +57,7 @@ from anvis.simulation.start_state import (
     support_methods,
 )
 from anvis.stock.models import Dwelling, DwellingType
-from anvis_core.cases.economy import default_max_rent, effective_max_rent
+from anvis_core.cases.economy import max_rent_amount
 from anvis_core.cases.household import room_need
 from anvis_core.cpr import age_on
 from anvis_core.simulation import (
@@ -134,6 +135,7 @@ class _CaseRow:
 
 def _case_rows(qs: Any, today: dt.date, age_day_field: str) -> list[_CaseRow]:
     rows = []
+    rule = max_rent_rule()
     for r in qs.annotate(n_children=Count("children")).values(
         "situation",
         "waiting_since",
@@ -144,7 +146,6 @@ def _case_rows(qs: Any, today: dt.date, age_day_field: str) -> list[_CaseRow]:
         "income_amount",
         "housing_benefit",
         "max_rent_override",
-        "max_rent_override_reason",
         "needs_step_free",
         "needs_elevator",
         "needs_wheelchair",
@@ -153,10 +154,9 @@ def _case_rows(qs: Any, today: dt.date, age_day_field: str) -> list[_CaseRow]:
         age_day = today if age_day_field == "today" else r["opened_on"]
         band = age_band(age_on(r["citizen__birth_date"], age_day))
         try:
-            default = default_max_rent(r["income_amount"], r["housing_benefit"])
-            amount = effective_max_rent(
-                default, r["max_rent_override"], r["max_rent_override_reason"] or ""
-            ).amount
+            amount = max_rent_amount(
+                r["income_amount"], r["housing_benefit"], r["max_rent_override"], rule
+            )
         except ValueError:
             amount = None
         try:

@@ -67,6 +67,21 @@ class MaxRent:
     reason: str
 
 
+def max_rent_amount(
+    disposable_income: int | None,
+    housing_benefit: int | None,
+    override: int | None,
+    rule: MaxRentRule = DEFAULT_MAX_RENT_RULE,
+) -> int | None:
+    """The maximum rent a case is judged by: the caseworker's override when one is recorded,
+    otherwise the rule's default; None when neither is known. The case page's
+    :func:`effective_max_rent` gives the same amount with the default and the reason beside it;
+    readers of many cases at once (the report, the simulator) use this."""
+    if override is not None:
+        return override
+    return default_max_rent(disposable_income, housing_benefit, rule)
+
+
 def effective_max_rent(default: int | None, override: int | None, reason: str = "") -> MaxRent:
     if override is None:
         return MaxRent(amount=default, default=default, overridden=False, reason="")

@@ -302,3 +302,27 @@ def test_recent_placements_are_what_the_gate_counts_against_the_caps(
         RecentPlacement(str(b_home.pk), 0.0),
         RecentPlacement(str(a_home.pk), 30.0),
     ]
+
+
+def test_maximum_rent_is_read_by_the_municipalitys_rule_as_on_the_case_page(
+    agreement: Any, waiting: Any, settings: Any
+) -> None:
+    """The simulator's citizens get the maximum rent the case page shows: the configured rule
+    (`ANVIS_MAX_RENT_RULE`), not the built-in default, and a recorded override as it stands."""
+    from decimal import Decimal
+
+    from anvis.cases.adapters import case_max_rent
+    from anvis.cases.models import Case
+    from anvis_core.cases.economy import MaxRentRule
+
+    settings.ANVIS_MAX_RENT_RULE = MaxRentRule(income_share=Decimal("0.5"), ceiling=9000)
+    first, second = waiting[0], waiting[1]
+    Case.objects.filter(pk=first.pk).update(income_amount=10_000, housing_benefit=500)
+    Case.objects.filter(pk=second.pk).update(
+        income_amount=10_000, max_rent_override=4200, max_rent_override_reason="Aftalt"
+    )
+    expected = sorted(case_max_rent(Case.objects.get(pk=c.pk)).amount for c in (first, second))
+    assert expected == [4200, 5500]  # 0.5 × 10,000 + 500 under the configured rule
+
+    s = scenario_from_database(today=TODAY)
+    assert sorted(c.max_rent for c in s.initial_citizens or ()) == expected

@@ -3,7 +3,12 @@ from decimal import Decimal
 
 import pytest
 
-from anvis_core.cases.economy import MaxRentRule, default_max_rent, effective_max_rent
+from anvis_core.cases.economy import (
+    MaxRentRule,
+    default_max_rent,
+    effective_max_rent,
+    max_rent_amount,
+)
 from anvis_core.cases.household import room_need
 from anvis_core.cases.reimbursement import Stay
 from anvis_core.cases.support import (
@@ -132,3 +137,14 @@ def test_override_needs_a_reason() -> None:
     assert result.amount == 4_800 and result.overridden and result.default == 4_000
     with pytest.raises(ValueError):
         effective_max_rent(4_000, 4_800, "  ")
+
+
+def test_max_rent_amount_is_the_override_or_the_rules_default() -> None:
+    rule = MaxRentRule(income_share=Decimal("0.30"), ceiling=4000)
+    assert max_rent_amount(10_000, 500, None, rule) == 3_500
+    assert max_rent_amount(10_000, 500, 4_800, rule) == 4_800
+    assert max_rent_amount(None, None, None, rule) is None
+    assert max_rent_amount(None, None, 0, rule) == 0  # an override of 0 is an amount
+    # The same amount the case page's reading gives.
+    page = effective_max_rent(default_max_rent(10_000, 500, rule), 4_800, "Aftalt")
+    assert page.amount == max_rent_amount(10_000, 500, 4_800, rule)
