@@ -1,6 +1,8 @@
 """Composition monitoring: indicators, the legal area criteria, step proposals, twins and
 placement windows. Pure Python (and numpy); no Django."""
 
+from anvis_core.cases.dates import add_months
+
 from .criteria import (
     CRITERION_INDICATORS,
     AreaRules,
@@ -28,7 +30,6 @@ from .indicators import (
 )
 from .placements import (
     WINDOWS,
-    add_months,
     count_in_window,
     estimated_lettings,
     in_window,

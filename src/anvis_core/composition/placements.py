@@ -13,21 +13,14 @@ overall).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
+from anvis_core.cases.dates import add_months
+
 WINDOWS: tuple[int, ...] = (12, 24, 36)
 DEFAULT_MOVE_OUT_RATE = Decimal("13.1")  # percent a year, all almene dwellings (LBF 2019)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same calendar day `months` later (negative: earlier), clamped to the month's end."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month0 = divmod(index, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return dt.date(year, month0 + 1, min(day.day, last))
 
 
 def window_start(on_date: dt.date, months: int) -> dt.date:

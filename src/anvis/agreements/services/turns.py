@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 
 from anvis.audit.services import audited
 from anvis.stock.models import Department, Dwelling
-from anvis_core.calendar import add_working_days
 from anvis_core.quotas import (
     Eligibility,
     Outcome,
@@ -26,6 +25,7 @@ from anvis_core.quotas import (
     decide_turn,
     judge_turn,
 )
+from anvis_core.workflow import response_deadline
 
 from ..labels import explain
 from ..models import (
@@ -61,7 +61,7 @@ class TurnResult:
         """The municipality's answer deadline for a municipal turn (working days)."""
         if not self.municipal or self.version is None or self.report_date is None:
             return None
-        return add_working_days(self.report_date, self.version.response_deadline_working_days)
+        return response_deadline(self.report_date, self.version.response_deadline_working_days)
 
 
 def agreement_for_organisation(organisation_id: int, day: dt.date) -> AllocationAgreement | None:
