@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anvis.common.clock import local_day
 from anvis.common.exports import file_response
 from anvis.common.forms import form_status, perform, submit
 from anvis.permissions import ALL_ROLES, LEAD, POST_ONLY, access, user_has_role
@@ -249,7 +250,7 @@ def _xlsx(shown: Shown) -> HttpResponse:
             [_("Guarantee"), g["label"], g["decided_on"], "", "", "", "", Decimal(g["amount"])]
         )
     for c in shown.corrections:
-        rows.append([_("Correction"), c.reason, c.created_at.date(), "", "", "", "", c.amount])
+        rows.append([_("Correction"), c.reason, local_day(c.created_at), "", "", "", "", c.amount])
     rows.append(
         [
             _("Total"),

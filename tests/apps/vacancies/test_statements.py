@@ -330,3 +330,29 @@ def test_the_statements_of_every_organisation(
     bad = lead.get(url + "?month=marts")
     assert bad.status_code == 422
     assert "Angiv måneden" in bad.content.decode()
+
+
+def test_a_corrections_day_is_the_local_day_in_the_page_and_the_xlsx(
+    client_for: Any, users: dict[str, Any], handed_back: Any, org_a: Any
+) -> None:
+    """A correction written at 01:30 Danish summer time (23:30 UTC the day before) is dated
+    the Danish day on the page and in the download alike."""
+    from openpyxl import load_workbook
+
+    statement = services.statement_approve(
+        actor=users["anvisningsleder"],
+        organisation_id=org_a.pk,
+        month=D(2026, 3, 1),
+        today=D(2026, 4, 2),
+    )
+    correction = services.statement_correct(
+        actor=users["anvisningsleder"], statement=statement, amount=Decimal("-5"), reason="Aftalt"
+    )
+    moment = dt.datetime(2026, 4, 2, 23, 30, tzinfo=dt.UTC)
+    StatementCorrection.objects.filter(pk=correction.pk).update(created_at=moment)
+    url = reverse("vacancies:statement") + f"?organisation={org_a.pk}&month=2026-03"
+    org = client_for("boligorganisation")
+    assert "03.04.2026" in org.get(url).content.decode()
+    sheet = load_workbook(io.BytesIO(org.get(url + "&format=xlsx").content)).active
+    row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Rettelse")
+    assert row[1] == "Aftalt" and row[2].date() == D(2026, 4, 3)

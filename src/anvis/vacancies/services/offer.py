@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import audit_record, audited, snapshot
@@ -17,7 +16,7 @@ from anvis.cases.models import Case, CaseStatus
 from anvis.cases.models import EventKind as CaseEventKind
 from anvis.cases.services import case_event, case_park, case_transition
 from anvis.common import formats as fmt
-from anvis.common.clock import local_today
+from anvis.common.clock import local_day, local_today
 from anvis_core.workflow import (
     DEFAULT_OFFER_RESPONSE_WORKING_DAYS,
     DeclineReason,
@@ -103,10 +102,6 @@ def _offer_made(*, actor: Any, offer: Offer, vacancy: Vacancy, case: Case, day: 
         )
 
 
-def _local_day(moment: dt.datetime) -> dt.date:
-    return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
-
-
 def offer_create(
     *,
     actor: Any,
@@ -125,7 +120,7 @@ def offer_create(
     offer. The answer deadline is the agreement's offer deadline in working days (default 5)
     unless given."""
     day = local_today(today)
-    if viewing_at is not None and _local_day(viewing_at) < day:
+    if viewing_at is not None and local_day(viewing_at) < day:
         # A viewing is arranged with the offer; a past one would also make the decline-after-
         # viewing rule fire on the day of the offer.
         message = _("The viewing cannot be before the offer is made (%(date)s).")
