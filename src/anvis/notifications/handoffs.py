@@ -36,16 +36,17 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from anvis.common import formats as fmt
+from anvis.common.clock import local_day
 from anvis.events import Event, subscribe
 from anvis.permissions import Role
 from anvis.vacancies.choices import OfferStatus, VacancyStatus
 from anvis.vacancies.links import statement_url
 from anvis.vacancies.models import Offer, Vacancy
-from anvis_core.workflow import DeclineSide
+from anvis_core.workflow import DeclineSide, is_overdue
 
 from .models import Kind
 from .services import allocation_lead_ids, notify, organisation_staff_ids
@@ -266,10 +267,10 @@ def is_late_decline(offer: Offer) -> bool:
     answered = offer.answered_on
     if answered is None:
         return False
-    if answered > offer.response_deadline:
+    if is_overdue(offer.response_deadline, answered):
         return True
     if offer.viewing_at is not None:
-        viewed_on = timezone.localtime(offer.viewing_at).date()
+        viewed_on = local_day(offer.viewing_at)
         return viewed_on < answered
     return False
 
@@ -279,8 +280,7 @@ def _declined_message(o: Offer, values: dict[str, Any]) -> tuple[str, str, str]:
         values["when"] = (
             _("after the answer deadline %(deadline)s") % values
             if o.answered_on and o.answered_on > o.response_deadline
-            else _("after the viewing on %(viewing)s")
-            % {"viewing": _date(timezone.localtime(o.viewing_at).date())}
+            else _("after the viewing on %(viewing)s") % {"viewing": _date(local_day(o.viewing_at))}
         )
         title = _("Late decline: %(dwelling)s") % values
         body = (
