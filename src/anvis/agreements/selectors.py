@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -28,6 +29,31 @@ from .models import (
     VoidRentFrom,
     VoidRentPayer,
 )
+
+
+def agreement_terms_on(
+    day: dt.date, organisation_ids: Iterable[int]
+) -> tuple[AllocationAgreement, AgreementVersion] | None:
+    """The agreement that governs the organisations' vacancies on ``day``, with its version
+    valid then: the newest agreement in force that they are party to and that has terms on that
+    day (an older one still in force governs while a newer one has none). The one reading of
+    "which agreement, which terms": the turn engine judges a reported vacancy by it and the
+    placement gate an offer."""
+    agreements = AllocationAgreement.objects.filter(period_start__lte=day)
+    orgs = set(organisation_ids)
+    if orgs:
+        # The party test in the query: a national agreement has hundreds of parties, and
+        # loading them all for every judgement cost more than the judgement.
+        agreements = agreements.filter(
+            pk__in=AllocationAgreement.parties.through.objects.filter(
+                housingorganisation_id__in=orgs
+            ).values("allocationagreement_id")
+        )
+    for agreement in agreements.order_by("-period_start", "pk"):
+        version = agreement.version_for(day)  # None when not in force on the day
+        if version is not None:
+            return agreement, version
+    return None
 
 
 def agreement_list(*, user: Any) -> QuerySet[AllocationAgreement]:

@@ -27,7 +27,8 @@ from dataclasses import dataclass, replace
 
 from django.db.models import QuerySet
 
-from anvis.agreements.models import AgreementVersion, AllocationAgreement
+from anvis.agreements.models import AgreementVersion
+from anvis.agreements.selectors import agreement_terms_on
 from anvis.cases.models import Case
 from anvis.monitoring.selectors import StatusInfo, department_status_map, placement_counts
 from anvis.stock.models import DwellingType
@@ -157,25 +158,10 @@ def _judged_ceiling(vacancy: Vacancy) -> CeilingTerms | None:
 
 
 def agreement_version_on(day: dt.date, organisation_ids: Iterable[int]) -> AgreementVersion | None:
-    """The version valid on ``day`` of the agreement in force that the organisations are party
-    to (the first such agreement, newest first)."""
-    orgs = set(organisation_ids)
-    agreements = AllocationAgreement.objects.filter(period_start__lte=day)
-    if orgs:
-        # The party test in the query: a national agreement has hundreds of parties, and
-        # loading them all for every judgement cost more than the judgement.
-        agreements = agreements.filter(
-            pk__in=AllocationAgreement.parties.through.objects.filter(
-                housingorganisation_id__in=orgs
-            ).values("allocationagreement_id")
-        )
-    for agreement in agreements.order_by("-period_start", "pk"):
-        if not agreement.in_force_on(day):
-            continue
-        version = agreement.version_for(day)
-        if version is not None:
-            return version
-    return None
+    """The version valid on ``day`` of the agreement that governs the organisations then
+    (:func:`anvis.agreements.selectors.agreement_terms_on`, which the turn engine reads too)."""
+    terms = agreement_terms_on(day, organisation_ids)
+    return terms[1] if terms else None
 
 
 @dataclass

@@ -337,3 +337,22 @@ def test_lengthening_a_period_into_another_agreement_of_a_party_is_refused(
     # Adding a party of the old agreement to the later one, once they no longer overlap: fine.
     services.agreement_update(actor=lead, agreement=later, parties=[org_a, org_b])
     assert set(later.parties.all()) == {org_a, org_b}
+
+
+def test_the_turn_and_the_gate_read_the_agreement_and_its_terms_alike(
+    agreement: Any, org_a: Any
+) -> None:
+    """The turn engine judges a reported vacancy and the placement gate an offer by the same
+    agreement and version (`selectors.agreement_terms_on`); an agreement without terms on the
+    day governs neither."""
+    from anvis.vacancies.adapters import agreement_version_on
+
+    day = D(2024, 7, 1)
+    result = services.turn_decide(dwelling=cheap(org_a), report_date=day)
+    assert result.eligible and result.version == agreement.version_for(day)
+    assert agreement_version_on(day, {org_a.pk}) == result.version
+    TurnRecord.objects.all().delete()
+    agreement.versions.all().delete()
+    result = services.turn_decide(dwelling=cheap(org_a), report_date=day)
+    assert (result.reason_code, result.version) == ("no_agreement", None)
+    assert agreement_version_on(day, {org_a.pk}) is None

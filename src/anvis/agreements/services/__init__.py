@@ -16,7 +16,7 @@ from .agreement import (
 from .common import AGREEMENT_FIELDS, CENT, FORUM_FIELDS, HANDHELD_FIELDS, VERSION_TERMS
 from .handheld import handheld_request_close, handheld_request_create
 from .steps import department_step_set, step_for, step_proposals_submit, step_reassessment_approve
-from .turns import TurnResult, agreement_for_organisation, turn_decide, turn_outcome_set
+from .turns import TurnResult, turn_decide, turn_outcome_set
 
 __all__ = [
     "AGREEMENT_FIELDS",
@@ -26,7 +26,6 @@ __all__ = [
     "VERSION_TERMS",
     "TurnResult",
     "agreement_create",
-    "agreement_for_organisation",
     "agreement_update",
     "agreement_version_create",
     "agreement_version_update",

@@ -10,7 +10,6 @@ from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +34,7 @@ from ..models import (
     TurnCounter,
     TurnRecord,
 )
+from ..selectors import agreement_terms_on
 from .common import _pct, _user
 from .steps import step_for
 
@@ -64,15 +64,6 @@ class TurnResult:
         return response_deadline(self.report_date, self.version.response_deadline_working_days)
 
 
-def agreement_for_organisation(organisation_id: int, day: dt.date) -> AllocationAgreement | None:
-    return (
-        AllocationAgreement.objects.filter(parties=organisation_id, period_start__lte=day)
-        .filter(Q(period_end__isnull=True) | Q(period_end__gte=day))
-        .order_by("-period_start", "pk")
-        .first()
-    )
-
-
 def turn_decide(
     *,
     dwelling: Dwelling,
@@ -96,12 +87,12 @@ def turn_decide(
     and the judgement is part of the explanation."""
     dwelling = Dwelling.objects.select_related("entrance__department").get(pk=dwelling.pk)
     department = dwelling.entrance.department
-    agreement = agreement_for_organisation(department.organisation_id, report_date)
-    version = agreement.version_for(report_date) if agreement else None
-    if agreement is None or version is None:
+    terms = agreement_terms_on(report_date, {department.organisation_id})
+    if terms is None:
         return TurnResult(
             eligible=False, municipal=False, reason_code="no_agreement", report_date=report_date
         )
+    agreement, version = terms
     with audited("agreements.turn_decide", actor=actor) as write:
         record = write.created(
             _judged(dwelling, department, agreement, version, report_date, unusable, rent)
