@@ -366,6 +366,19 @@ class NomineeAnswerSerializer(serializers.Serializer):
 
 
 class LeaseSerializer(serializers.ModelSerializer):
+    cancellation_reason = serializers.SerializerMethodField(
+        help_text="Why the lease was cancelled before move-in, for the parties to it (municipal "
+        "staff, the organisation); empty for anyone else, as on the vacancy page."
+    )
+
+    def get_cancellation_reason(self, lease: Lease) -> str:
+        from anvis.vacancies.disclosure import sees_cancellation_reasons
+
+        request = self.context.get("request")
+        if not sees_cancellation_reasons(getattr(request, "user", None)):
+            return ""
+        return lease.cancellation_reason
+
     class Meta:
         model = Lease
         fields = [

@@ -1,0 +1,60 @@
+"""The same read or write gives the same answer on the page and through the API: each test asks
+both for one thing and compares what they say."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from anvis.vacancies import services as flow
+from anvis.vacancies.models import Lease
+
+from .conftest import ApiClient
+
+pytestmark = pytest.mark.django_db
+
+REASON = "Borgeren trak sig efter samtale med familien"
+
+
+@pytest.fixture
+def cancelled_lease(users: dict[str, Any], org_a: Any, offer_for: Any) -> Lease:
+    offer = offer_for(org_a)
+    today = timezone.localdate()
+    flow.offer_accept(actor=users["sagsbehandler"], offer=offer, today=today)
+    start = today + dt.timedelta(days=30)
+    lease = flow.lease_register(
+        actor=users["boligorganisation"],
+        offer=offer,
+        signed_on=today,
+        starts_on=start,
+        move_in_on=start,
+        today=today,
+    ).lease
+    return flow.lease_cancel(
+        actor=users["boligorganisation"], lease=lease, cancelled_on=today, reason=REASON
+    ).lease
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [("styregruppe", False), ("anvisningsleder", True), ("boligorganisation", True)],
+)
+def test_the_cancellation_reason_is_shown_to_the_same_roles_on_the_page_and_in_the_api(
+    client_for: Any, cancelled_lease: Lease, role: str, sees: bool
+) -> None:
+    """Why a lease was cancelled before move-in is free text about a citizen: the parties read
+    it, the steering group sees only that it happened (`disclosure.sees_cancellation_reasons`),
+    on the vacancy page and in `GET leases/` alike."""
+    client = client_for(role)
+    page = client.get(reverse("vacancies:vacancy_detail", args=[cancelled_lease.vacancy_id]))
+    assert page.status_code == 200
+    assert (REASON in page.content.decode()) is sees
+    listed = ApiClient(client=client).get("/api/v1/leases/")
+    assert listed.status_code == 200
+    (row,) = [r for r in listed.json()["results"] if r["id"] == cancelled_lease.pk]
+    assert row["cancelled_on"] == cancelled_lease.cancelled_on.isoformat()
+    assert row["cancellation_reason"] == (REASON if sees else "")
