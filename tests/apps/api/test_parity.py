@@ -58,3 +58,74 @@ def test_the_cancellation_reason_is_shown_to_the_same_roles_on_the_page_and_in_t
     (row,) = [r for r in listed.json()["results"] if r["id"] == cancelled_lease.pk]
     assert row["cancelled_on"] == cancelled_lease.cancelled_on.isoformat()
     assert row["cancellation_reason"] == (REASON if sees else "")
+
+
+@pytest.fixture
+def accepted(users: dict[str, Any], agreement: Any, org_a: Any) -> Any:
+    from .conftest import dwelling_of
+
+    day = timezone.localdate()
+    vacancy = flow.vacancy_report(
+        actor=users["boligorganisation"],
+        dwelling=dwelling_of(org_a),
+        notice_date=day,
+        available_from=day,
+        report_date=day,
+    )
+    return flow.vacancy_accept(actor=users["anvisningsleder"], vacancy=vacancy, today=day)
+
+
+def _page_errors(response: Any, field: str) -> list[str]:
+    assert response.status_code == 422
+    return list(response.context["form"].errors[field])
+
+
+def _api_errors(response: Any, field: str) -> list[str]:
+    assert response.status_code == 400, response.content
+    return list(response.json()["errors"][field])
+
+
+@pytest.mark.parametrize("reason", [None, "", "   ", "x" * 1001])
+def test_hand_back_refuses_the_same_reasons_in_the_same_words(
+    client_for: Any, accepted: Any, reason: str | None
+) -> None:
+    """The page's form and the API's body refuse a missing, blank or too long reason alike; a
+    missing or blank one in the service's words (`vacancy_hand_back`)."""
+    client = client_for("anvisningsleder")
+    data = {} if reason is None else {"reason": reason}
+    page = client.post(reverse("vacancies:vacancy_hand_back", args=[accepted.pk]), data)
+    answer = ApiClient(client=client).post(f"/api/v1/vacancies/{accepted.pk}/hand-back/", data)
+    if reason is None or not reason.strip():
+        assert _page_errors(page, "reason") == _api_errors(answer, "reason")
+    else:
+        assert _page_errors(page, "reason") and _api_errors(answer, "reason")
+    accepted.refresh_from_db()
+    assert accepted.status == "accepted"
+
+
+@pytest.mark.parametrize("reason", [None, "", "   ", "x" * 1001])
+def test_lease_cancel_refuses_the_same_reasons_in_the_same_words(
+    client_for: Any, users: dict[str, Any], org_a: Any, offer_for: Any, reason: str | None
+) -> None:
+    offer = offer_for(org_a)
+    today = timezone.localdate()
+    flow.offer_accept(actor=users["sagsbehandler"], offer=offer, today=today)
+    lease = flow.lease_register(
+        actor=users["boligorganisation"],
+        offer=offer,
+        signed_on=today,
+        starts_on=today + dt.timedelta(days=30),
+        move_in_on=today + dt.timedelta(days=30),
+        today=today,
+    ).lease
+    client = client_for("boligorganisation")
+    data: dict[str, str] = {"cancelled_on": today.isoformat()}
+    if reason is not None:
+        data["reason"] = reason
+    page = client.post(reverse("vacancies:lease_cancel", args=[lease.pk]), data)
+    answer = ApiClient(client=client).post(f"/api/v1/leases/{lease.pk}/cancel/", data)
+    if reason is None or not reason.strip():
+        assert _page_errors(page, "reason") == _api_errors(answer, "reason")
+    else:
+        assert _page_errors(page, "reason") and _api_errors(answer, "reason")
+    assert Lease.objects.get(pk=lease.pk).cancelled_on is None
