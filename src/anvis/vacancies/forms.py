@@ -187,10 +187,14 @@ class OfferDeclineForm(forms.Form):
 
 
 class OfferRejectForm(forms.Form):
+    """The documentation is required by `services.offer_reject` (on the page and in the API
+    alike, in its words), so the form does not refuse an empty one itself."""
+
     ground = forms.ChoiceField(label=_("Legal ground"), choices=RejectionGroundChoice.choices)
     note = forms.CharField(
         label=_("Documentation"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "required": True}),
         help_text=_("Describe the ground, e.g. the size of the debt and that no plan exists."),
     )
 

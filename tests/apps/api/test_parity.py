@@ -129,3 +129,22 @@ def test_lease_cancel_refuses_the_same_reasons_in_the_same_words(
     else:
         assert _page_errors(page, "reason") and _api_errors(answer, "reason")
     assert Lease.objects.get(pk=lease.pk).cancelled_on is None
+
+
+def test_rejecting_a_nominee_without_documentation_is_refused_in_the_same_words(
+    client_for: Any, org_a: Any, offer_for: Any
+) -> None:
+    """The organisation rejects a nominee only with the ground's documentation: the page and the
+    API say so in the service's words (`offer_reject`)."""
+    offer = offer_for(org_a)
+    client = client_for("boligorganisation")
+    page = client.post(
+        reverse("vacancies:offer_reject", args=[offer.pk]),
+        {"ground": "debt_without_plan", "note": ""},
+    )
+    answer = ApiClient(client=client).post(
+        f"/api/v1/offers/{offer.pk}/answer/", {"answer": "reject", "ground": "debt_without_plan"}
+    )
+    assert _page_errors(page, "note") == _api_errors(answer, "note")
+    offer.refresh_from_db()
+    assert offer.status == "pending"
