@@ -148,3 +148,33 @@ def test_rejecting_a_nominee_without_documentation_is_refused_in_the_same_words(
     assert _page_errors(page, "note") == _api_errors(answer, "note")
     offer.refresh_from_db()
     assert offer.status == "pending"
+
+
+@pytest.mark.parametrize("event_types", [["vacancy.status_changed"], ["vacancy.nonsense"]])
+def test_a_webhook_subscription_is_checked_and_audited_alike_in_the_admin_and_the_api(
+    client_for: Any, api: Any, org_a: Any, settings: Any, event_types: list[str]
+) -> None:
+    """Subscribing in the Django admin and through `POST webhooks/` is the one service,
+    `webhook_subscription_create`: the same refusal of an unknown event type, the same audit
+    row."""
+    import json
+
+    from anvis.api.models import WebhookSubscription
+    from anvis.audit.models import AuditEvent
+
+    settings.ANVIS_WEBHOOK_ALLOW_HTTP = True
+    url = "http://127.0.0.1:9/hook"
+    answer = api("org_a").post("/api/v1/webhooks/", {"url": url, "event_types": event_types})
+    page = client_for("administrator").post(
+        "/admin/api/webhooksubscription/add/",
+        {"organisation": org_a.pk, "url": url, "event_types": json.dumps(event_types)},
+    )
+    audited = AuditEvent.objects.filter(action="api.webhook_subscribe").count()
+    if event_types == ["vacancy.nonsense"]:
+        assert answer.status_code == 400
+        assert [k for k in answer.json()["errors"] if k.startswith("event_types")]
+        assert page.status_code == 200 and "vacancy.nonsense" in page.content.decode()
+        assert (WebhookSubscription.objects.count(), audited) == (0, 0)
+    else:
+        assert answer.status_code == 201 and page.status_code == 302
+        assert (WebhookSubscription.objects.count(), audited) == (2, 2)
