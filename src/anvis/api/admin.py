@@ -3,7 +3,6 @@ admin (administrators only). The token is shown once, right after it is created.
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django import forms
@@ -15,7 +14,7 @@ from anvis.common.forms import URLS_ASSUME_HTTPS
 from anvis.permissions import MUNICIPAL
 
 from .models import ApiToken, DeliveryAttempt, TokenKind, WebhookDelivery, WebhookSubscription
-from .services import api_token_create, api_token_revoke
+from .services import api_token_create, api_token_revoke, webhook_subscription_create
 
 
 class ApiTokenForm(forms.ModelForm):
@@ -108,9 +107,17 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     exclude = ["secret"]
 
     def save_model(self, request: Any, obj: WebhookSubscription, form: Any, change: bool) -> None:
-        if not obj.secret:
-            obj.secret = secrets.token_urlsafe(32)
-        super().save_model(request, obj, form, change)
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new subscription through the API's own service: the same checks and audit row.
+        created = webhook_subscription_create(
+            actor=request.user,
+            organisation=obj.organisation,
+            url=obj.url,
+            event_types=list(obj.event_types or []),
+        )
+        obj.pk, obj.secret, obj.created_at = created.pk, created.secret, created.created_at
 
 
 @admin.register(WebhookDelivery)

@@ -122,13 +122,21 @@ class WebhookSubscription(models.Model):
         return self.url
 
     def clean(self) -> None:
-        """The target rule (anvis.api.webhooks.check_target) on every save path: the API's
-        service and the Django admin's form both call full_clean."""
+        """The target rule (anvis.api.webhooks.check_target) and the known event types on every
+        save path: the API's service and the Django admin's form both call full_clean."""
+        from django.core.exceptions import ValidationError
+        from django.utils.translation import gettext as _
+
         from .webhooks import check_target
 
         super().clean()
         if self.url:
             check_target(self.url)
+        unknown = [e for e in self.event_types or [] if e not in EventType.values]
+        if unknown:
+            raise ValidationError(
+                {"event_types": _("Unknown event type: %s") % ", ".join(map(str, unknown))}
+            )
 
     def wants(self, event_type: str) -> bool:
         return self.active and (not self.event_types or event_type in self.event_types)

@@ -16,7 +16,7 @@ from anvis.stock.importing import TYPE_ALIASES
 from anvis.stock.models import Department, Dwelling, Entrance
 from anvis.vacancies import turns
 from anvis.vacancies.choices import GuaranteeKindChoice, RejectionGroundChoice, VacancySource
-from anvis.vacancies.limits import MAX_MONTHLY_RENT, MAX_REMARKS
+from anvis.vacancies.limits import MAX_MONTHLY_RENT, MAX_REASON, MAX_REMARKS
 from anvis.vacancies.models import GuaranteeClaim, Lease, Offer, Vacancy, VacancyEvent
 
 from .fields import WholeNumberField
@@ -330,10 +330,16 @@ class VacancyCreateSerializer(serializers.Serializer):
         return attrs
 
 
+# A reason the service requires (a missing or blank one is refused by the service, in the words
+# of the page's form): the body only limits its length.
+REQUIRED_BY_SERVICE = {"required": False, "allow_blank": True, "default": ""}
+
+
 class HandBackSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        max_length=2000,
+        max_length=MAX_REASON,
         help_text=_("Why the municipality hands the dwelling back to ordinary letting."),
+        **REQUIRED_BY_SERVICE,
     )
 
 
@@ -366,6 +372,19 @@ class NomineeAnswerSerializer(serializers.Serializer):
 
 
 class LeaseSerializer(serializers.ModelSerializer):
+    cancellation_reason = serializers.SerializerMethodField(
+        help_text="Why the lease was cancelled before move-in, for the parties to it (municipal "
+        "staff, the organisation); empty for anyone else, as on the vacancy page."
+    )
+
+    def get_cancellation_reason(self, lease: Lease) -> str:
+        from anvis.vacancies.disclosure import sees_cancellation_reasons
+
+        request = self.context.get("request")
+        if not sees_cancellation_reasons(getattr(request, "user", None)):
+            return ""
+        return lease.cancellation_reason
+
     class Meta:
         model = Lease
         fields = [
@@ -388,11 +407,12 @@ class LeaseCancelSerializer(serializers.Serializer):
         help_text="The day the lease was cancelled, between the signing day and today."
     )
     reason = serializers.CharField(
-        max_length=1000,
+        max_length=MAX_REASON,
         help_text=_(
             "Why the lease was cancelled before move-in (the citizen withdrew, cannot be "
             "reached, the lease was annulled); seen by the caseworker and the organisation."
         ),
+        **REQUIRED_BY_SERVICE,
     )
 
 

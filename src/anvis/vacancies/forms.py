@@ -18,7 +18,7 @@ from anvis.stock.models import Dwelling, Entrance, HousingOrganisation
 from anvis.stock.search import dwelling_search, dwelling_suggestion
 
 from .choices import DeclineReasonChoice, GuaranteeKindChoice, RejectionGroundChoice, VacancySource
-from .limits import MAX_CLAIM_AMOUNT, MAX_MONTHLY_RENT, MAX_REMARKS
+from .limits import MAX_CLAIM_AMOUNT, MAX_MONTHLY_RENT, MAX_REASON, MAX_REMARKS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -102,7 +102,7 @@ class VacancyHandBackForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=1000,
+        max_length=MAX_REASON,
         help_text=_("The organisation sees the reason; do not name a citizen."),
         error_messages={"required": _("Give the reason for handing the dwelling back.")},
     )
@@ -187,10 +187,14 @@ class OfferDeclineForm(forms.Form):
 
 
 class OfferRejectForm(forms.Form):
+    """The documentation is required by `services.offer_reject` (on the page and in the API
+    alike, in its words), so the form does not refuse an empty one itself."""
+
     ground = forms.ChoiceField(label=_("Legal ground"), choices=RejectionGroundChoice.choices)
     note = forms.CharField(
         label=_("Documentation"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "required": True}),
         help_text=_("Describe the ground, e.g. the size of the debt and that no plan exists."),
     )
 
@@ -225,7 +229,7 @@ class LeaseCancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=1000,
+        max_length=MAX_REASON,
         help_text=_(
             "For example that the citizen withdrew, cannot be reached or the lease was annulled. "
             "The caseworker and the organisation see the reason; do not give personal details."

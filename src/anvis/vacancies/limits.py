@@ -6,6 +6,9 @@ MAX_MONTHLY_RENT = 100_000
 """The highest rent a vacancy, a stock file or the API takes (kr a month)."""
 MAX_REMARKS = 2000
 """The longest remarks on a vacancy (characters)."""
+MAX_REASON = 1000
+"""The longest reason for handing a dwelling back or for a lease cancelled before move-in
+(characters); the organisation reads it."""
 MAX_CLAIM_AMOUNT = 10_000_000
 """The highest guarantee claim (kr); it also fits every database's integer."""
 REPORT_HORIZON_DAYS = 366

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anvis.common.exports import Column
 
+from . import turns
 from .selectors import VoidRentLine
 
 
@@ -18,7 +19,7 @@ VACANCY_COLUMNS = [
     Column(_("Id"), lambda v: v.pk),
     Column(_("Housing organisation"), lambda v: v.organisation.name),
     Column(_("Dwelling"), lambda v: str(v.dwelling)),
-    Column(_("Status"), lambda v: v.get_status_display()),
+    Column(_("Status"), turns.status_label),  # the list page's words (`vacancy|status_label`)
     Column(_("Reported"), lambda v: v.report_date),
     Column(_("Notice date"), lambda v: v.notice_date),
     Column(_("Available from"), lambda v: v.available_from),

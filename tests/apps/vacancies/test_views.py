@@ -298,4 +298,5 @@ def test_organisation_rejects_nominee_with_ground(client_for: Any, offer: Offer)
     missing = client_for("boligorganisation").post(
         reverse("vacancies:offer_reject", args=[offer.pk]), {"ground": "debt_without_plan"}
     )
-    assert "Dette felt er påkrævet." in missing.content.decode()
+    # The service's words, as the API gives them (tests/apps/api/test_parity.py).
+    assert "Beskriv grundlaget, fx gældens størrelse" in missing.content.decode()

@@ -68,3 +68,26 @@ def test_voluntary_offer_on_an_ordinary_turn_is_extra_everywhere(
     assert body["status_label"] == "Ekstra, afventer kommunens svar"
     assert body["whose_turn"]["kind"] == "extra"
     assert body["whose_turn"]["next"] in text and body["whose_turn"]["happened"] in text
+
+
+def test_the_list_page_and_the_vacancy_export_give_the_same_status(
+    users: dict[str, Any], client_for: Any, forty: Any, cheap: Any
+) -> None:
+    """The vacancy list's status column and the export's (`VACANCY_COLUMNS`) read one label."""
+    vacancy = services.vacancy_report(
+        actor=users["boligorganisation"],
+        dwelling=cheap,
+        notice_date=REPORT_DAY - dt.timedelta(days=30),
+        available_from=REPORT_DAY + dt.timedelta(days=10),
+        source="voluntary",
+        report_date=REPORT_DAY,
+    )
+    client = client_for("anvisningsleder")
+    page = client.get(reverse("vacancies:vacancy_list"))
+    assert "Ekstra, afventer kommunens svar" in page.content.decode()
+    export = client.get("/api/v1/exports/vacancies/", {"filetype": "csv"})
+    assert export.status_code == 200
+    lines = export.content.decode("utf-8-sig").strip().split("\r\n")
+    header, *rows = (line.split(";") for line in lines)
+    (row,) = [r for r in rows if r[0] == str(vacancy.pk)]
+    assert row[header.index("Status")] == "Ekstra, afventer kommunens svar"

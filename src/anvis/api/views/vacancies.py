@@ -142,7 +142,7 @@ class VacancyExport(ExportView):
     def get(self, request: Request) -> HttpResponse:
         kind = filetype(request)
         qs = Vacancy.objects.restrict(request.user).select_related(
-            "organisation", "dwelling__entrance"
+            "organisation", "dwelling__entrance", "turn_record"
         )
         return file_response(
             name="ledige-boliger",
