@@ -16,7 +16,13 @@ from anvis.stock.importing import TYPE_ALIASES
 from anvis.stock.models import Department, Dwelling, Entrance
 from anvis.vacancies import turns
 from anvis.vacancies.choices import GuaranteeKindChoice, RejectionGroundChoice, VacancySource
-from anvis.vacancies.limits import MAX_MONTHLY_RENT, MAX_REASON, MAX_REMARKS
+from anvis.vacancies.limits import (
+    MAX_CLAIM_AMOUNT,
+    MAX_CLAIM_DESCRIPTION,
+    MAX_MONTHLY_RENT,
+    MAX_REASON,
+    MAX_REMARKS,
+)
 from anvis.vacancies.models import GuaranteeClaim, Lease, Offer, Vacancy, VacancyEvent
 
 from .fields import WholeNumberField
@@ -470,8 +476,8 @@ class GuaranteeClaimCreateSerializer(serializers.Serializer):
     lease = PrimaryKeyRelatedField(queryset=Lease.objects.none())
     kind = serializers.ChoiceField(choices=GuaranteeKindChoice.choices)
     event_date = serializers.DateField()
-    amount = WholeNumberField(min_value=1, max_value=10_000_000)
-    description = serializers.CharField(max_length=5000)
+    amount = WholeNumberField(min_value=1, max_value=MAX_CLAIM_AMOUNT)
+    description = serializers.CharField(max_length=MAX_CLAIM_DESCRIPTION)
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -18,7 +18,13 @@ from anvis.stock.models import Dwelling, Entrance, HousingOrganisation
 from anvis.stock.search import dwelling_search, dwelling_suggestion
 
 from .choices import DeclineReasonChoice, GuaranteeKindChoice, RejectionGroundChoice, VacancySource
-from .limits import MAX_CLAIM_AMOUNT, MAX_MONTHLY_RENT, MAX_REASON, MAX_REMARKS
+from .limits import (
+    MAX_CLAIM_AMOUNT,
+    MAX_CLAIM_DESCRIPTION,
+    MAX_MONTHLY_RENT,
+    MAX_REASON,
+    MAX_REMARKS,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -247,6 +253,7 @@ class GuaranteeClaimForm(forms.Form):
     amount = WholeNumberField(label=_("Amount (kr)"), min_value=1, max_value=MAX_CLAIM_AMOUNT)
     description = forms.CharField(
         label=_("Description"),
+        max_length=MAX_CLAIM_DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the claim covers; attach no personal data beyond what is needed."),
     )

@@ -11,6 +11,8 @@ MAX_REASON = 1000
 (characters); the organisation reads it."""
 MAX_CLAIM_AMOUNT = 10_000_000
 """The highest guarantee claim (kr); it also fits every database's integer."""
+MAX_CLAIM_DESCRIPTION = 5000
+"""The longest description of a guarantee claim (characters)."""
 REPORT_HORIZON_DAYS = 366
 """A vacancy is reported within a year of its notice and availability, and a lease starts
 within a year of its registration (a date further off is a typing error, and would bill the

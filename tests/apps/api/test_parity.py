@@ -178,3 +178,36 @@ def test_a_webhook_subscription_is_checked_and_audited_alike_in_the_admin_and_th
     else:
         assert answer.status_code == 201 and page.status_code == 302
         assert (WebhookSubscription.objects.count(), audited) == (2, 2)
+
+
+def test_a_claim_description_is_limited_alike_on_the_page_and_in_the_api(
+    client_for: Any, users: dict[str, Any], org_a: Any, offer_for: Any
+) -> None:
+    """One limit for a guarantee claim's description (`limits.MAX_CLAIM_DESCRIPTION`): the page
+    took any length where the API stopped at 5,000 characters."""
+    from anvis.vacancies.choices import GuaranteeKindChoice
+    from anvis.vacancies.limits import MAX_CLAIM_DESCRIPTION
+    from anvis.vacancies.models import GuaranteeClaim
+
+    offer = offer_for(org_a)
+    today = timezone.localdate()
+    flow.offer_accept(actor=users["sagsbehandler"], offer=offer, today=today)
+    lease = flow.lease_register(
+        actor=users["boligorganisation"],
+        offer=offer,
+        signed_on=today,
+        starts_on=today,
+        move_in_on=today,
+        today=today,
+    ).lease
+    client = client_for("boligorganisation")
+    data = {
+        "kind": GuaranteeKindChoice.FIRST_YEAR_ARREARS.value,
+        "event_date": today.isoformat(),
+        "amount": "1000",
+        "description": "x" * (MAX_CLAIM_DESCRIPTION + 1),
+    }
+    page = client.post(reverse("vacancies:claim_create", args=[lease.pk]), data)
+    answer = ApiClient(client=client).post("/api/v1/guarantee-claims/", {**data, "lease": lease.pk})
+    assert _page_errors(page, "description") and _api_errors(answer, "description")
+    assert not GuaranteeClaim.objects.exists()
