@@ -39,11 +39,10 @@ from anvis_core.reports import (
     suppress,
 )
 from anvis_core.reports.table import code, count, stat, text
-from anvis_core.reports.tenancy import TenancyRow, retention_cells
 from anvis_core.tenancy.events import NOT_A_LOSS
 
 from .models import Tenancy, running_on
-from .selectors import risk_list, tenancy_report_rows
+from .selectors import risk_list
 
 TITLES = {
     "ledger_organisations": gettext_lazy("Vacancies delivered against expected"),
@@ -297,27 +296,24 @@ def side_by_side(
     housing retention after 12 months."""
     quarter = Quarter.of(today)
     figures = _organisation_figures(quarter, today)
-    tenancy = [
-        TenancyRow(0, r.opened_on, r.move_in, r.ended_on, r.reason, r.organisation, r.method, "")
-        for r in tenancy_report_rows(figures.as_of)
-    ]
     empty = Cell(None, Kind.COUNT, (0,))
     body = []
     for org in organisations:
+        label = text(org.name)
         ledger = figures.ledger.row(org.pk)
         money = figures.money.row(org.name)
-        retention = retention_cells(
-            [t for t in tenancy if t.organisation == org.name], figures.as_of
-        )
+        # An organisation without tenancies has none, and no estimate (the report lists it in
+        # no row).
+        retention = figures.retention.part(label, [org.name])
         body.append(
             (
-                text(org.name),
+                label,
                 ledger[2] if ledger else empty,
                 ledger[4] if ledger else empty,
                 money[3] if money else empty,
                 money[5] if money else empty,
-                retention[0],
-                retention[5],
+                retention[1],
+                retention[6],
             )
         )
     table = Table(

@@ -81,3 +81,18 @@ def test_the_packs_figures_are_the_reports_for_the_organisations_it_shows(datase
         pack = dialogue_pack(organisation=org, today=DAY, suppressed=False)
         for key in ("ledger_organisations", "money_organisations"):
             assert _pack_texts(pack, key) == _texts(report.table(key), org.name, suppressed=False)
+
+
+def test_the_retention_side_by_side_is_the_reports(let: dict[str, Any], org_a: Any) -> None:
+    from django.utils import timezone
+
+    from anvis_core.quotas import Quarter
+
+    today = timezone.localdate()
+    _raw, report = report_build(quarter=Quarter.of(today), today=today)
+    (row,) = [r for r in report.table("retention_km_organisation").rows if r[0].value == org_a.name]
+    listing = side_by_side(organisations=[org_a], today=today, suppressed=False)
+    (line,) = listing.rows
+    # tenancies, housed after 12 months
+    assert [text for text, _numeric in line[5:]] == [cell_text(row[1]), cell_text(row[6])]
+    assert line[5][0] == "1"
