@@ -2,9 +2,11 @@
 the vacancies delivered, void rent, guarantee claims, placements and tenancy outcomes in its
 departments, the departments' monitoring status, and open issues.
 
-The organisation-level figures are rows of the steering group's quarterly report (one home per
-figure: `anvis_core.reports`), picked out for the organisation; the department table is
-computed here. Everything that leaves the municipality's own roles is suppressed below 5.
+The organisation-level figures are the organisation's own rows of the steering group's quarterly
+report (one home per figure: `anvis_core.reports.organisation_figures`, the rows the report's
+tables of organisations are made of, so also for an organisation the report adds up with the
+others outside its largest 25); the department table is computed here. Everything that leaves
+the municipality's own roles is suppressed below 5.
 """
 
 from __future__ import annotations
@@ -22,21 +24,26 @@ from django.utils.translation import gettext_lazy
 from anvis.common import formats as fmt
 from anvis.monitoring.models import DepartmentIndicators, DepartmentStatus, MunicipalPlacement
 from anvis.reports.labels import cell_text, column_label
-from anvis.reports.selectors import report_build
+from anvis.reports.selectors import report_snapshot_gather
 from anvis.stock.models import Department, HousingOrganisation
 from anvis.vacancies.choices import ClaimStatus
 from anvis.vacancies.models import GuaranteeClaim
 from anvis_core.composition import add_months
 from anvis_core.quotas import Quarter
-from anvis_core.reports import Cell, Kind, Report, Table, suppress
+from anvis_core.reports import (
+    Cell,
+    Kind,
+    OrganisationFigures,
+    Table,
+    organisation_figures,
+    suppress,
+)
 from anvis_core.reports.table import code, count, stat, text
-from anvis_core.reports.tenancy import TenancyRow, retention_cells
 from anvis_core.tenancy.events import NOT_A_LOSS
 
 from .models import Tenancy, running_on
-from .selectors import risk_list, tenancy_report_rows
+from .selectors import risk_list
 
-ORG_TABLES = ("ledger_organisations", "money_organisations", "retention_km_organisation")
 TITLES = {
     "ledger_organisations": gettext_lazy("Vacancies delivered against expected"),
     "money_organisations": gettext_lazy("Void rent of runs ended and guarantee claims paid"),
@@ -125,10 +132,9 @@ def period_of(key: str, quarter: Quarter, as_of: dt.date) -> str:
     return texts[key] % values if key in texts else ""
 
 
-def _org_row(report: Report, key: str, name: str) -> Table | None:
-    table = report.table(key)
-    rows = tuple(r for r in table.rows if r[0].kind is Kind.TEXT and r[0].value == name)
-    return Table(table.key, table.columns, rows) if rows else None
+def _organisation_figures(quarter: Quarter, today: dt.date) -> OrganisationFigures:
+    """Every organisation's own rows of the quarter's report, from the report's own snapshot."""
+    return organisation_figures(report_snapshot_gather(quarter=quarter, today=today))
 
 
 @dataclass
@@ -258,25 +264,24 @@ def _risk_by_department(organisation_id: int | None = None) -> Counter[int]:
 
 def dialogue_pack(*, organisation: HousingOrganisation, today: dt.date, suppressed: bool) -> Pack:
     quarter = Quarter.of(today)
-    _raw, report = report_build(quarter=quarter, today=today)
-    tables = []
-    for key in ORG_TABLES:
-        table = _org_row(report, key, organisation.name)
-        if table is not None:
-            tables.append(_show(table, suppressed, period_of(key, quarter, report.as_of)))
+    figures = _organisation_figures(quarter, today)
+    as_of = figures.as_of
     at_risk = _risk_by_department(organisation.pk)
-    for table in (
-        _department_table(organisation, report.as_of, at_risk),
-        _composition_table(organisation),
-    ):
-        tables.append(_show(table, suppressed, period_of(table.key, quarter, report.as_of)))
+    tables = [
+        _show(table, suppressed, period_of(table.key, quarter, as_of))
+        for table in (
+            *figures.tables(organisation.pk, organisation.name),
+            _department_table(organisation, as_of, at_risk),
+            _composition_table(organisation),
+        )
+    ]
     open_claims = GuaranteeClaim.objects.filter(
         lease__vacancy__organisation=organisation, status=ClaimStatus.SUBMITTED
     ).count()
     return Pack(
         organisation,
         quarter,
-        report.as_of,
+        as_of,
         tables,
         open_claims,
         sum(at_risk.values()),
@@ -290,33 +295,25 @@ def side_by_side(
     """One row per organisation: delivered against expected, void rent and claims paid, and
     housing retention after 12 months."""
     quarter = Quarter.of(today)
-    _raw, report = report_build(quarter=quarter, today=today)
-    rows_by_table: dict[str, dict[str, tuple[Cell, ...]]] = {}
-    for key in ORG_TABLES:
-        rows_by_table[key] = {
-            str(r[0].value): r for r in report.table(key).rows if r[0].kind is Kind.TEXT
-        }
-    tenancy = [
-        TenancyRow(0, r.opened_on, r.move_in, r.ended_on, r.reason, r.organisation, r.method, "")
-        for r in tenancy_report_rows(report.as_of)
-    ]
+    figures = _organisation_figures(quarter, today)
+    empty = Cell(None, Kind.COUNT, (0,))
     body = []
     for org in organisations:
-        ledger = rows_by_table["ledger_organisations"].get(org.name)
-        money = rows_by_table["money_organisations"].get(org.name)
-        retention = retention_cells(
-            [t for t in tenancy if t.organisation == org.name], report.as_of
-        )
-        empty = Cell(None, Kind.COUNT, (0,))
+        label = text(org.name)
+        ledger = figures.ledger.row(org.pk)
+        money = figures.money.row(org.name)
+        # An organisation without tenancies has none, and no estimate (the report lists it in
+        # no row).
+        retention = figures.retention.part(label, [org.name])
         body.append(
             (
-                text(org.name),
+                label,
                 ledger[2] if ledger else empty,
                 ledger[4] if ledger else empty,
                 money[3] if money else empty,
                 money[5] if money else empty,
-                retention[0],
-                retention[5],
+                retention[1],
+                retention[6],
             )
         )
     table = Table(
@@ -332,7 +329,7 @@ def side_by_side(
         ),
         tuple(body),
     )
-    return _show(table, suppressed, period_of(table.key, quarter, report.as_of))
+    return _show(table, suppressed, period_of(table.key, quarter, figures.as_of))
 
 
 def pack_title(pack: Pack) -> str:

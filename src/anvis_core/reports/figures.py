@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any, TypeVar
+from typing import Any
 
 from anvis_core.cases.reimbursement import DEFAULT_WARNING_DAYS, Stay, reimbursement_status
 from anvis_core.cases.support import DecisionTiming, SupportMethod, check_85a_decision
@@ -29,6 +29,8 @@ from .table import (
     Cell,
     Chart,
     Kind,
+    OrganisationRows,
+    Row,
     Table,
     code,
     count,
@@ -38,7 +40,7 @@ from .table import (
     stat,
     text,
 )
-from .tenancy import outcome_table, retention_tables
+from .tenancy import outcome_table, retention_organisation_rows, retention_tables, tenancy_rows
 
 RETENTION_MONTHS = (6, 12, 24)
 HOUSING_FIRST_BENCHMARK = Decimal(90)
@@ -180,30 +182,20 @@ def _ledger_row(label: Cell, line: OrgLedger) -> tuple[Cell, ...]:
     )
 
 
-K = TypeVar("K")
-
-
-def _top_organisations(
-    name: str,
-    columns: tuple[str, ...],
-    ordered: Sequence[tuple[Cell, K]],
-    part: Callable[[Cell, Sequence[K]], tuple[Cell, ...]],
-    total: tuple[Cell, ...],
-    *,
-    chart: tuple[int, int],
-) -> Table:
-    """A section's table of organisations, largest first (``ordered``: each one's label and
-    key): the first `TOP_ROWS` on a row each, the others together on one row ("the other
-    organisations", and a note of how many are shown), then the ``total``. ``part`` writes the
-    row of one or more organisations' keys."""
+def _top_organisations(organisations: OrganisationRows[Any], *, chart: tuple[int, int]) -> Table:
+    """A section's table of organisations, largest first (``organisations.ordered``): the first
+    `TOP_ROWS` on a row each, the others together on one row ("the other organisations", and a
+    note of how many are shown), then the total. An organisation's own row, shown here or not,
+    is `organisations.row(key)`."""
+    ordered, part = organisations.ordered, organisations.part
     shown, rest = ordered[:TOP_ROWS], ordered[TOP_ROWS:]
     rows = [part(label, [key]) for label, key in shown]
     if rest:
         rows.append(part(code("org.others"), [key for _label, key in rest]))
-    rows.append(total)
+    rows.append(organisations.total)
     return Table(
-        name,
-        columns,
+        organisations.key,
+        organisations.columns,
         tuple(rows),
         Chart("bar", chart, horizontal=True, rows=len(shown)),
         note="top_organisations" if rest else "",
@@ -218,14 +210,13 @@ def _sum_lines(lines: Iterable[OrgLedger]) -> OrgLedger:
     return OrgLedger(q, c, m)
 
 
-def ledger_tables(snap: Snapshot) -> list[Table]:
-    groups = ledger_cells(snap.ledger_groups())
+def ledger_organisation_rows(snap: Snapshot, lines: dict[int, OrgLedger]) -> OrganisationRows[int]:
+    """The ledger of the quarter per party to the agreement (`lines`: the quarter's
+    `ledger_series`), by the organisation's id, most eligible vacancies first."""
     names = {int(k): v for k, v in snap.organisations.items()}
-    series = ledger_series(groups, snap.quarters)
-    lines = series[snap.quarter]
     empty = OrgLedger(LedgerFigures(), LedgerFigures(), 0)
     ordered = sorted(names, key=lambda k: (-lines.get(k, empty).quarter.eligible, names[k], k))
-    per_org = _top_organisations(
+    return OrganisationRows(
         "ledger_organisations",
         (
             "organisation",
@@ -240,11 +231,19 @@ def ledger_tables(snap: Snapshot) -> list[Table]:
             "withdrawn",
             "balance_cumulative",
         ),
-        [(text(names[k]), k) for k in ordered],
+        tuple((text(names[k]), k) for k in ordered),
         lambda label, keys: _ledger_row(label, _sum_lines(lines.get(k, empty) for k in keys)),
         _ledger_row(code("total"), _sum_lines(lines.values())),
-        chart=(2, 4),
     )
+
+
+def _ledger_series(snap: Snapshot) -> dict[Quarter, dict[int, OrgLedger]]:
+    return ledger_series(ledger_cells(snap.ledger_groups()), snap.quarters)
+
+
+def ledger_tables(snap: Snapshot) -> list[Table]:
+    series = _ledger_series(snap)
+    per_org = _top_organisations(ledger_organisation_rows(snap, series[snap.quarter]), chart=(2, 4))
     trend = []
     for quarter in snap.quarters:
         total = _sum_lines(series[quarter].values())
@@ -519,7 +518,11 @@ def _supply_gap(snap: Snapshot, waiting: Sequence[CaseRow]) -> Table:
 # --- money -------------------------------------------------------------------------------------
 
 
-def money_tables(snap: Snapshot) -> list[Table]:
+LeaseLine = tuple[str, dt.date, int, Decimal]  # organisation, run ended, days, void rent
+ClaimLine = tuple[str, dt.date, int]  # organisation, decided, amount
+
+
+def _money_lines(snap: Snapshot) -> tuple[list[LeaseLine], list[ClaimLine]]:
     leases = [
         (str(o), dt.date.fromisoformat(s), int(days), Decimal(amount))
         for o, s, days, amount in snap.raw.get("leases", [])
@@ -528,13 +531,20 @@ def money_tables(snap: Snapshot) -> list[Table]:
         (str(o), dt.date.fromisoformat(day), int(amount))
         for o, day, amount in snap.raw.get("claims", [])
     ]
+    return leases, claims
+
+
+def money_organisation_rows(
+    snap: Snapshot, leases: list[LeaseLine], claims: list[ClaimLine]
+) -> OrganisationRows[str]:
+    """Void rent of runs ended and guarantee claims paid in the quarter per organisation with
+    any, by the organisation's name (the snapshot's money lines carry names), most money
+    first."""
     void_q = [x for x in leases if _in(x[1], snap.quarter) and x[2] > 0]
     paid_q = [x for x in claims if _in(x[1], snap.quarter)]
     orgs = sorted({x[0] for x in void_q} | {x[0] for x in paid_q})
 
-    def row(
-        label: Cell, void: list[tuple[str, dt.date, int, Decimal]], paid: list[Any]
-    ) -> tuple[Cell, ...]:
+    def row(label: Cell, void: list[LeaseLine], paid: list[ClaimLine]) -> Row:
         return (
             label,
             count(len(void)),
@@ -551,11 +561,11 @@ def money_tables(snap: Snapshot) -> list[Table]:
     }
     ordered = sorted(orgs, key=lambda o: (-totals[o], o))
 
-    def part(label: Cell, keys: Sequence[str]) -> tuple[Cell, ...]:
+    def part(label: Cell, keys: Sequence[str]) -> Row:
         mine = set(keys)
         return row(label, [x for x in void_q if x[0] in mine], [x for x in paid_q if x[0] in mine])
 
-    per_org = _top_organisations(
+    return OrganisationRows(
         "money_organisations",
         (
             "organisation",
@@ -565,11 +575,15 @@ def money_tables(snap: Snapshot) -> list[Table]:
             "claims_paid",
             "claims_paid_amount",
         ),
-        [(text(org), org) for org in ordered],
+        tuple((text(org), org) for org in ordered),
         part,
         row(code("total"), void_q, paid_q),
-        chart=(3, 5),
     )
+
+
+def money_tables(snap: Snapshot) -> list[Table]:
+    leases, claims = _money_lines(snap)
+    per_org = _top_organisations(money_organisation_rows(snap, leases, claims), chart=(3, 5))
     trend = []
     for quarter in snap.quarters:
         mine = [x for x in leases if _in(x[1], quarter) and x[2] > 0]
@@ -923,6 +937,41 @@ def build_report(raw: dict[str, Any]) -> Report:
         agreement=str(raw.get("agreement") or ""),
         sections=sections,
         meetings=tuple(raw.get("meetings", [])),
+    )
+
+
+@dataclass(frozen=True)
+class OrganisationFigures:
+    """The report's tables of organisations with every organisation on a row of its own: the
+    rows the report's tables are made of before it keeps the largest `TOP_ROWS` by name, for
+    the governance dialogue of any one organisation. The ledger is kept by the organisation's
+    id, the money and the retention by its name, as the snapshot has them."""
+
+    as_of: dt.date
+    ledger: OrganisationRows[int]
+    money: OrganisationRows[str]
+    retention: OrganisationRows[str]
+
+    def tables(self, organisation_id: int, name: str) -> list[Table]:
+        """The organisation's own row of each table (ledger, money, retention), as a table of
+        one row; a table without a row for it (no figures in it) is left out."""
+        own = (
+            self.ledger.table(organisation_id),
+            self.money.table(name),
+            self.retention.table(name),
+        )
+        return [t for t in own if t is not None]
+
+
+def organisation_figures(raw: dict[str, Any]) -> OrganisationFigures:
+    """The report's organisation rows from a snapshot, by the functions `build_report` makes
+    its tables of organisations with (without building the rest of the report)."""
+    snap = Snapshot.load(raw)
+    return OrganisationFigures(
+        as_of=snap.as_of,
+        ledger=ledger_organisation_rows(snap, _ledger_series(snap)[snap.quarter]),
+        money=money_organisation_rows(snap, *_money_lines(snap)),
+        retention=retention_organisation_rows(tenancy_rows(snap), snap.as_of),
     )
 
 

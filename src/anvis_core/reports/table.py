@@ -9,11 +9,11 @@ of money on the number of items summed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 #: Cells resting on fewer than this many people or items are suppressed.
 SUPPRESSION_THRESHOLD = 5
@@ -135,6 +135,39 @@ class Table:
 
     def column(self, index: int) -> list[Cell]:
         return [row[index] for row in self.rows]
+
+
+K = TypeVar("K")
+Row = tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class OrganisationRows(Generic[K]):
+    """A table of organisations before the report chooses which it shows by name: each one's
+    label and key in the report's order (`ordered`), `part` writing the row of one or more
+    organisations' keys (the "other organisations" row adds several up), and the `total` row.
+    The report's table and an organisation's own row (the governance dialogue's) are both made
+    by `part`, so they cannot differ."""
+
+    key: str
+    columns: tuple[str, ...]
+    ordered: tuple[tuple[Cell, K], ...]
+    part: Callable[[Cell, Sequence[K]], Row]
+    total: Row
+
+    def row(self, key: K) -> Row | None:
+        """The organisation's own row, as the report writes it when it shows the organisation
+        by name; None when the report has no row for it at all (not a party, or a table that
+        lists only the organisations with figures)."""
+        for label, k in self.ordered:
+            if k == key:
+                return self.part(label, [k])
+        return None
+
+    def table(self, key: K) -> Table | None:
+        """`row` as a table of one row with the report's columns."""
+        own = self.row(key)
+        return Table(self.key, self.columns, (own,)) if own is not None else None
 
 
 def must_suppress(cell: Cell, threshold: int = SUPPRESSION_THRESHOLD) -> bool:

@@ -29,7 +29,18 @@ from anvis_core.tenancy.survival import (
 
 from .snapshot import Snapshot, d
 from .stats import age_band_labels, median
-from .table import Cell, Chart, Kind, Table, code, count, format_number, stat, text
+from .table import (
+    Cell,
+    Chart,
+    Kind,
+    OrganisationRows,
+    Table,
+    code,
+    count,
+    format_number,
+    stat,
+    text,
+)
 
 #: Quarters of move-in shown in the retention by cohort (the oldest have the longest follow-up).
 COHORT_QUARTERS = 8
@@ -125,6 +136,24 @@ def _grouped(
     return Table(key, _columns(first), tuple(body), Chart("bar", (4, 6)))
 
 
+def retention_organisation_rows(rows: list[TenancyRow], as_of: dt.date) -> OrganisationRows[str]:
+    """Housing retention per organisation with tenancies, by the organisation's name (the
+    snapshot's tenancies carry names), in the order of the names."""
+    groups: dict[str, list[TenancyRow]] = defaultdict(list)
+    for r in rows:
+        groups[r.organisation].append(r)
+    return OrganisationRows(
+        "retention_km_organisation",
+        _columns("organisation"),
+        tuple((text(g), g) for g in sorted(groups)),
+        lambda label, keys: (
+            label,
+            *retention_cells([r for g in keys for r in groups.get(g, [])], as_of),
+        ),
+        (code("total"), *retention_cells(rows, as_of)),
+    )
+
+
 def cohort_quarters(as_of: dt.date) -> list[Quarter]:
     """The quarter of `as_of` and the ones before it, `COHORT_QUARTERS` in all, oldest first."""
     cohorts: list[Quarter] = [Quarter.of(as_of)]
@@ -154,14 +183,13 @@ def retention_tables(snap: Snapshot) -> list[Table]:
         (*by_quarter.rows[:-1], overall),
         Chart("line", (4, 6), reference=Decimal(90), rows=len(by_quarter.rows) - 1),
     )
-    organisation = _grouped(
-        "retention_km_organisation",
-        "organisation",
-        rows,
-        as_of,
-        lambda r: r.organisation,
-        [],
-        text,
+    # Every organisation on a row of its own (the report lists them all here).
+    per_org = retention_organisation_rows(rows, as_of)
+    organisation = Table(
+        per_org.key,
+        per_org.columns,
+        (*(per_org.part(label, [g]) for label, g in per_org.ordered), per_org.total),
+        Chart("bar", (4, 6)),
     )
     method = _grouped(
         "retention_km_method",

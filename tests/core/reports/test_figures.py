@@ -12,7 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from anvis_core.quotas import LedgerRecord, Outcome, Quarter, compute_ledger
-from anvis_core.reports import build_report, format_cell, snapshot_hash, suppressed_report
+from anvis_core.reports import (
+    build_report,
+    format_cell,
+    organisation_figures,
+    snapshot_hash,
+    suppressed_report,
+)
 from anvis_core.reports.figures import ledger_cells, ledger_series, retained
 from anvis_core.reports.snapshot import SNAPSHOT_FORMAT, quarters_for
 
@@ -309,3 +315,58 @@ def test_organisation_tables_show_the_largest_25_then_the_others_then_the_total(
     few = build_report(snap(leases=leases[:2], claims=[])).table("money_organisations")
     assert [row[0].value for row in few.rows] == ["Org 02", "Org 01", "total"]
     assert few.note == ""
+
+
+def test_every_organisation_has_its_own_row_made_as_the_reports_rows_are() -> None:
+    """`organisation_figures` (the governance dialogue's) gives each organisation's own row:
+    the report's row for the 25 it shows by name, and for the rest rows that add up to its
+    "other organisations" row."""
+    names = {str(i): f"Org {i:02d}" for i in range(1, 28)}
+    leases = [(names[str(i)], "2026-05-01", i, str(i * 100)) for i in range(1, 28)]
+    claims = [(names[str(i)], "2026-06-01", 50) for i in (1, 27)]
+    # Org i reported i eligible vacancies in the quarter, all municipal turns, i // 2 accepted.
+    turns = [
+        [i, "2026-04-01", True, True, "1/4", outcome, n]
+        for i in range(1, 28)
+        for outcome, n in (("accepted", i // 2), ("pending", i - i // 2))
+        if n
+    ]
+    tenancies = [
+        [i, "2025-01-01", "2025-02-01", None, "", names[str(i % 3 + 1)], "", "30–39"]
+        for i in range(1, 12)
+    ]
+    raw = snap(organisations=names, leases=leases, claims=claims, turns=turns, tenancies=tenancies)
+    report = build_report(raw)
+    figures = organisation_figures(raw)
+    assert figures.as_of == report.as_of
+
+    for table, rows, key in (
+        (report.table("ledger_organisations"), figures.ledger, lambda i: i),
+        (report.table("money_organisations"), figures.money, lambda i: names[str(i)]),
+    ):
+        by_label = {r[0].value: r for r in table.rows}
+        shown = [i for i in range(1, 28) if names[str(i)] in by_label]
+        assert len(shown) == 25 and "org.others" in by_label
+        for i in shown:
+            assert rows.row(key(i)) == by_label[names[str(i)]]
+        rest = [rows.row(key(i)) for i in range(1, 28) if i not in shown]
+        assert [r[0].value for r in rest if r] == ["Org 01", "Org 02"]
+        others = by_label["org.others"]
+        for column in (1, 4, 5):  # counts (and the money's claims paid) add up
+            assert sum(r[column].value for r in rest if r) == others[column].value
+        assert rows.table(key(1)) is not None and rows.table(key(1)).columns == table.columns
+
+    retention = {r[0].value: r for r in report.table("retention_km_organisation").rows}
+    for name in ("Org 01", "Org 02", "Org 03"):
+        assert figures.retention.row(name) == retention[name]
+    assert figures.retention.row("Org 04") is None
+    assert figures.money.row("Org 99") is None and figures.ledger.row(99) is None
+    assert [t.key for t in figures.tables(1, "Org 01")] == [
+        "ledger_organisations",
+        "money_organisations",
+        "retention_km_organisation",
+    ]
+    assert [t.key for t in figures.tables(4, "Org 04")] == [
+        "ledger_organisations",
+        "money_organisations",
+    ]
