@@ -366,6 +366,21 @@ class NomineeAnswerSerializer(serializers.Serializer):
 
 
 class LeaseSerializer(serializers.ModelSerializer):
+    cancellation_reason = serializers.SerializerMethodField(
+        help_text="Why the lease was cancelled before move-in: read by the parties (the "
+        "municipality, the housing organisation); null for anyone else (the steering group), "
+        "as on the vacancy page (`anvis.vacancies.disclosure.sees_cancellation_reasons`)."
+    )
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_cancellation_reason(self, lease: Lease) -> str | None:
+        from anvis.vacancies.disclosure import sees_cancellation_reasons
+
+        request = self.context.get("request")
+        if not sees_cancellation_reasons(getattr(request, "user", None)):
+            return None
+        return lease.cancellation_reason
+
     class Meta:
         model = Lease
         fields = [

@@ -129,7 +129,7 @@ class LeaseListCreate(generics.ListAPIView):
         # The warnings are social data (whether a support plan exists): municipal callers only.
         warnings = lease_warnings_for(request.user, result.warnings, values["offer"])
         body = {
-            "lease": s.LeaseSerializer(result.lease).data,
+            "lease": s.LeaseSerializer(result.lease, context={"request": request}).data,
             "warnings": list(warnings),
             # Money between the parties: both may read it, as on the page.
             "corrections": list(result.corrections),
@@ -163,7 +163,10 @@ class LeaseCancel(APIView):
         except PermissionDenied:
             raise Http404 from None
         return Response(
-            {"lease": s.LeaseSerializer(result.lease).data, "corrections": list(result.corrections)}
+            {
+                "lease": s.LeaseSerializer(result.lease, context={"request": request}).data,
+                "corrections": list(result.corrections),
+            }
         )
 
 
