@@ -29,7 +29,14 @@ from anvis.vacancies.models import GuaranteeClaim
 from anvis_core.composition import add_months
 from anvis_core.quotas import Quarter
 from anvis_core.reports import Cell, Kind, Report, Table, suppress
-from anvis_core.reports.table import code, count, stat, text
+from anvis_core.reports.table import (
+    SUPPRESSION_THRESHOLD,
+    code,
+    count,
+    stat,
+    suppress_cell,
+    text,
+)
 from anvis_core.reports.tenancy import TenancyRow, retention_cells
 from anvis_core.tenancy.events import NOT_A_LOSS
 
@@ -131,14 +138,33 @@ def _org_row(report: Report, key: str, name: str) -> Table | None:
     return Table(table.key, table.columns, rows) if rows else None
 
 
+@dataclass(frozen=True)
+class IssueCount:
+    """An open issue's count as the pack shows it: `text` is the figure ("<5" in a suppressed
+    pack), `counter` picks the sentence's plural form."""
+
+    text: str
+    counter: int
+
+
+def _issue(n: int, suppressed: bool, parts: tuple[int, ...] = ()) -> IssueCount:
+    """A count of the open issues, suppressed by the tables' rule. `parts` are the counts of
+    the same thing shown beside it (the homes at risk per department): the total rests on each,
+    since the total less the parts shown would give a suppressed one away."""
+    cell = Cell(n, Kind.COUNT, parts)
+    if suppressed:
+        cell = suppress_cell(cell)
+    return IssueCount(cell_text(cell), SUPPRESSION_THRESHOLD if cell.suppressed else n)
+
+
 @dataclass
 class Pack:
     organisation: HousingOrganisation
     quarter: Quarter
     as_of: dt.date
     tables: list[ShownTable]
-    open_claims: int
-    at_risk: int
+    open_claims: IssueCount
+    at_risk: IssueCount
     suppressed: bool
 
 
@@ -265,21 +291,24 @@ def dialogue_pack(*, organisation: HousingOrganisation, today: dt.date, suppress
         if table is not None:
             tables.append(_show(table, suppressed, period_of(key, quarter, report.as_of)))
     at_risk = _risk_by_department(organisation.pk)
-    for table in (
-        _department_table(organisation, report.as_of, at_risk),
-        _composition_table(organisation),
-    ):
+    departments = _department_table(organisation, report.as_of, at_risk)
+    for table in (departments, _composition_table(organisation)):
         tables.append(_show(table, suppressed, period_of(table.key, quarter, report.as_of)))
     open_claims = GuaranteeClaim.objects.filter(
         lease__vacancy__organisation=organisation, status=ClaimStatus.SUBMITTED
     ).count()
+    at_risk_column = departments.columns.index("at_risk")
     return Pack(
         organisation,
         quarter,
         report.as_of,
         tables,
-        open_claims,
-        sum(at_risk.values()),
+        _issue(open_claims, suppressed),
+        _issue(
+            sum(at_risk.values()),
+            suppressed,
+            tuple(int(row[at_risk_column].value or 0) for row in departments.rows),
+        ),
         suppressed,
     )
 
