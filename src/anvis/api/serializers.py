@@ -379,16 +379,18 @@ class NomineeAnswerSerializer(serializers.Serializer):
 
 class LeaseSerializer(serializers.ModelSerializer):
     cancellation_reason = serializers.SerializerMethodField(
-        help_text="Why the lease was cancelled before move-in, for the parties to it (municipal "
-        "staff, the organisation); empty for anyone else, as on the vacancy page."
+        help_text="Why the lease was cancelled before move-in: read by the parties (the "
+        "municipality, the housing organisation); null for anyone else (the steering group), "
+        "as on the vacancy page (`anvis.vacancies.disclosure.sees_cancellation_reasons`)."
     )
 
-    def get_cancellation_reason(self, lease: Lease) -> str:
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_cancellation_reason(self, lease: Lease) -> str | None:
         from anvis.vacancies.disclosure import sees_cancellation_reasons
 
         request = self.context.get("request")
         if not sees_cancellation_reasons(getattr(request, "user", None)):
-            return ""
+            return None
         return lease.cancellation_reason
 
     class Meta:

@@ -38,7 +38,14 @@ from anvis_core.reports import (
     organisation_figures,
     suppress,
 )
-from anvis_core.reports.table import code, count, stat, text
+from anvis_core.reports.table import (
+    SUPPRESSION_THRESHOLD,
+    code,
+    count,
+    stat,
+    suppress_cell,
+    text,
+)
 from anvis_core.tenancy.events import NOT_A_LOSS
 
 from .models import Tenancy, running_on
@@ -137,14 +144,33 @@ def _organisation_figures(quarter: Quarter, today: dt.date) -> OrganisationFigur
     return organisation_figures(report_snapshot_gather(quarter=quarter, today=today))
 
 
+@dataclass(frozen=True)
+class IssueCount:
+    """An open issue's count as the pack shows it: `text` is the figure ("<5" in a suppressed
+    pack), `counter` picks the sentence's plural form."""
+
+    text: str
+    counter: int
+
+
+def _issue(n: int, suppressed: bool, parts: tuple[int, ...] = ()) -> IssueCount:
+    """A count of the open issues, suppressed by the tables' rule. `parts` are the counts of
+    the same thing shown beside it (the homes at risk per department): the total rests on each,
+    since the total less the parts shown would give a suppressed one away."""
+    cell = Cell(n, Kind.COUNT, parts)
+    if suppressed:
+        cell = suppress_cell(cell)
+    return IssueCount(cell_text(cell), SUPPRESSION_THRESHOLD if cell.suppressed else n)
+
+
 @dataclass
 class Pack:
     organisation: HousingOrganisation
     quarter: Quarter
     as_of: dt.date
     tables: list[ShownTable]
-    open_claims: int
-    at_risk: int
+    open_claims: IssueCount
+    at_risk: IssueCount
     suppressed: bool
 
 
@@ -267,24 +293,30 @@ def dialogue_pack(*, organisation: HousingOrganisation, today: dt.date, suppress
     figures = _organisation_figures(quarter, today)
     as_of = figures.as_of
     at_risk = _risk_by_department(organisation.pk)
+    departments = _department_table(organisation, as_of, at_risk)
     tables = [
         _show(table, suppressed, period_of(table.key, quarter, as_of))
         for table in (
             *figures.tables(organisation.pk, organisation.name),
-            _department_table(organisation, as_of, at_risk),
+            departments,
             _composition_table(organisation),
         )
     ]
     open_claims = GuaranteeClaim.objects.filter(
         lease__vacancy__organisation=organisation, status=ClaimStatus.SUBMITTED
     ).count()
+    at_risk_column = departments.columns.index("at_risk")
     return Pack(
         organisation,
         quarter,
         as_of,
         tables,
-        open_claims,
-        sum(at_risk.values()),
+        _issue(open_claims, suppressed),
+        _issue(
+            sum(at_risk.values()),
+            suppressed,
+            tuple(int(row[at_risk_column].value or 0) for row in departments.rows),
+        ),
         suppressed,
     )
 

@@ -205,6 +205,9 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actions["can_cancel_lease"] = can_cancel_lease(
         user, vacancy, lease, moved_in=lease is not None and services.tenant_moved_in(lease)
     )
+    # Offers and guarantee claims are rows about one citizen: outside the steering group's
+    # scope (`personal_data` on their querysets), so the page says so instead of "none".
+    rows_hidden = disclosure.audience(user) == disclosure.NO_AUDIENCE
     days_left = (
         working_days_left(vacancy.response_deadline, today)
         if vacancy.response_deadline and vacancy.status == VacancyStatus.MUNICIPAL
@@ -216,7 +219,8 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "vacancy": vacancy,
             "offer_rows": offer_rows,
-            "offers_hidden": disclosure.audience(user) == disclosure.NO_AUDIENCE,
+            "offers_hidden": rows_hidden,
+            "claims_hidden": rows_hidden,
             "active_offer": active,
             "lease": lease,
             "cancelled_leases": list(vacancy.leases.cancelled().select_related("cancelled_by")),
@@ -227,7 +231,8 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "nominee_contact": None if municipal else nominee_contact,
             **actions,
             "usable": gate.usability(vacancy=vacancy, day=today) if actions["can_answer"] else None,
-            "claims": list(lease.guarantee_claims.order_by("pk")) if lease else [],
+            # A claim is one tenant's money (personal data): the viewer's row scope decides.
+            "claims": list(lease.guarantee_claims.restrict(user).order_by("pk")) if lease else [],
             "void_rent": vacancy.void_rent_on(today),
         },
     )

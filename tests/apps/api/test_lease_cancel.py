@@ -82,3 +82,31 @@ def test_the_municipality_may_record_it_too(api: Any, lease: Lease) -> None:
     )
     assert again.status_code == 400
     assert again.json()["code"] == "lease_cancelled"
+
+
+@pytest.mark.parametrize(
+    ("key", "reason_shown"),
+    [
+        ("boligorganisation", True),
+        ("sagsbehandler", True),
+        ("anvisningsleder", True),
+        ("administrator", True),
+        ("styregruppe", False),
+    ],
+)
+def test_the_lease_list_gives_the_reason_to_the_parties_only(
+    api: Any, lease: Lease, client_for: Any, key: str, reason_shown: bool
+) -> None:
+    """The reason is free text about a citizen: the API's lease list, which the steering group
+    reads, gives it as the vacancy page does (`disclosure.sees_cancellation_reasons`)."""
+    reason = "Borgeren er indlagt på afrusning"
+    response = api("org_a").post(
+        _url(lease), {"cancelled_on": timezone.localdate().isoformat(), "reason": reason}
+    )
+    assert response.status_code == 200, response.content
+    listed = client_for(key).get("/api/v1/leases/")
+    assert listed.status_code == 200
+    (row,) = listed.json()["results"]
+    assert row["cancelled_on"] == timezone.localdate().isoformat()
+    assert (reason in listed.content.decode()) is reason_shown
+    assert row["cancellation_reason"] == (reason if reason_shown else None)

@@ -142,3 +142,37 @@ def test_arrears_are_written_with_thousands_separators(
     for role in ("boligorganisation", "sagsbehandler"):
         page = client_for(role).get(url).content.decode()
         assert "7.000 kr., 2 måneder" in page and "7000" not in page
+
+
+@pytest.mark.parametrize(
+    ("role", "exact"),
+    [("anvisningsleder", True), ("styregruppe", False), ("boligorganisation", False)],
+)
+def test_the_governance_packs_open_issues_are_suppressed_as_its_tables(
+    let: dict[str, Any], users: dict[str, Any], client_for: Any, org_a: Any, role: str, exact: bool
+) -> None:
+    """One guarantee claim awaiting a decision and one home at risk: the municipality reads
+    the exact counts; the steering group and the organisation read "<5", as the department
+    table beside them shows the homes at risk (docs/tenancy.md)."""
+    import html
+
+    from anvis.vacancies import services as flow
+
+    let["agreement"].versions.update(
+        guarantee_max_repairs=20_000, guarantee_first_year_arrears=False
+    )
+    flow.guarantee_claim_submit(
+        actor=users["boligorganisation"],
+        lease=let["lease"],
+        kind="move_out_repairs",
+        event_date=timezone.localdate(),
+        amount=12_000,
+        description="Maling",
+    )
+    _report(users["boligorganisation"], let["lease"], "arrears", amount=4200, months=1)
+    page = client_for(role).get(reverse("dialogue:dialogue_detail", args=[org_a.pk]))
+    text = html.unescape(page.content.decode())
+    assert ("1 garantikrav venter på kommunens afgørelse." in text) is exact
+    assert ("1 bolig i risiko (tidligt varsel ikke løst)." in text) is exact
+    assert ("<5 garantikrav venter på kommunens afgørelse." in text) is not exact
+    assert ("<5 boliger i risiko (tidligt varsel ikke løst)." in text) is not exact

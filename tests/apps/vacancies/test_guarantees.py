@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from typing import Any
 
 import pytest
@@ -209,3 +210,25 @@ def test_claim_amounts_are_written_with_thousands_separators(
     timeline = page.content.decode().split('<ol class="timeline">', 1)[1]
     assert timeline.count(": 12.000 kr.") == 2  # submitted and approved
     assert "12000" not in timeline
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_vacancy_page_shows_claims_to_those_whose_scope_holds_them(
+    users: dict[str, Any], client_for: Any, lease: Lease, role: str
+) -> None:
+    """A claim is one tenant's arrears or repairs (`GuaranteeClaimQuerySet.personal_data`): the
+    vacancy page lists it, and its timeline line says its kind and amount, only to those whose
+    row scope holds it; the steering group reaches the page but sees neither."""
+    claim = submit(users, lease)
+    services.guarantee_claim_decide(
+        actor=users["anvisningsleder"], claim=claim, approve=False, reason="Normal slitage"
+    )
+    page = client_for(role).get(reverse("vacancies:vacancy_detail", args=[lease.vacancy_id]))
+    assert page.status_code == 200
+    text = html.unescape(page.content.decode())
+    shown = role != "styregruppe"
+    for detail in ("12.000", "Normal slitage", "Istandsættelse ved fraflytning"):
+        assert (detail in text) is shown, detail
+    if not shown:
+        assert "Garantikrav handler om en enkelt lejer" in text
+        assert "Ingen krav." not in text

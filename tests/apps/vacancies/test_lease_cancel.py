@@ -472,3 +472,17 @@ def test_the_reason_is_read_by_the_parties_not_the_steering_group(
     text = html.unescape(page.content.decode())
     assert "Lejeaftaler ophævet før indflytning" in text
     assert ("Borgeren er indlagt på afrusning" in text) is reason_shown
+
+
+@pytest.mark.parametrize("cpr", ["120385-1235", "1203851235", "120385 1235"])
+def test_a_cpr_number_in_the_reason_is_refused_before_anyone_is_told(
+    users: dict[str, Any], let: Lease, django_capture_on_commit_callbacks: Any, cpr: str
+) -> None:
+    """The reason goes into the notification (and e-mail) to the organisation's staff and the
+    caseworker, whose texts never hold a CPR number (docs/privacy.md): it is refused, naming the
+    field, as a hand-held request's pseudonymous fields are."""
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError) as no:
+        cancel(users["anvisningsleder"], let, reason=f"Borgeren med CPR {cpr} trak sig")
+    assert "Skriv ikke CPR-numre her" in no.value.message_dict["reason"][0]
+    _unchanged(let)
+    assert not Notification.objects.filter(body__contains=cpr).exists()

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from anvis.agreements.models import CPR_PATTERN
 from anvis.audit.services import audit_record, snapshot
 from anvis.cases.models import Case, CaseStatus, SupportStatus
 from anvis.cases.models import EventKind as CaseEventKind
@@ -372,7 +373,8 @@ def _lock_for_cancel(actor: Any, lease: Lease) -> tuple[Vacancy, Offer, Lease, C
 
 
 def _check_cancel(lease: Lease, cancelled_on: dt.date, reason: str, day: dt.date) -> None:
-    """The cancellation's own values: dated between the signing day and today, with a reason."""
+    """The cancellation's own values: dated between the signing day and today, with a reason
+    that holds no CPR number."""
     errors: dict[str, str] = {}
     if cancelled_on < lease.signed_on:
         errors["cancelled_on"] = _(
@@ -382,6 +384,13 @@ def _check_cancel(lease: Lease, cancelled_on: dt.date, reason: str, day: dt.date
         errors["cancelled_on"] = _("The cancellation cannot be dated later than today.")
     if not reason.strip():
         errors["reason"] = _("Give the reason the lease was cancelled before move-in.")
+    elif CPR_PATTERN.search(reason):
+        # The reason is told to the organisation's staff and the caseworker (notification and
+        # e-mail), whose texts never hold a CPR number.
+        errors["reason"] = _(
+            "Do not write CPR numbers here: the reason is sent to the housing organisation and "
+            "the caseworker."
+        )
     if errors:
         raise ValidationError(errors)
     if tenant_moved_in(lease):
