@@ -34,6 +34,22 @@ from enum import StrEnum
 
 _CPR_RE = re.compile(r"^(\d{2})(\d{2})(\d{2})-?(\d{4})$")
 
+CPR_IN_TEXT = re.compile(r"(?<!\d)(\d{6})(?:[-\s+]|%2[dD]|%20)?(\d{4})(?!\d)")
+"""Anything in a text shaped like a CPR number: ten digits standing alone, with or without a
+separator after the sixth (a hyphen, a space, a plus, or one of them URL-encoded). The one
+pattern for every check that a free text or a pseudonymous reference holds none, and for the
+logs, which mask it."""
+
+
+def contains_cpr(text: str) -> bool:
+    """Whether ``text`` holds anything shaped like a CPR number (:data:`CPR_IN_TEXT`)."""
+    return CPR_IN_TEXT.search(text) is not None
+
+
+def redact_cpr(text: str) -> str:
+    """``text`` with everything shaped like a CPR number written ``XXXXXX-XXXX``."""
+    return CPR_IN_TEXT.sub("XXXXXX-XXXX", text)
+
 
 class CprError(ValueError):
     """An invalid CPR number. `code` is ``"format"`` or ``"date"`` (for translated messages)."""

@@ -7,13 +7,12 @@ CPR number typed into a URL by hand is masked in the access log as well.
 """
 
 import logging
-import re
 
-CPR_PATTERN = re.compile(r"(?<!\d)(\d{6})(?:[- +]|%2[dD]|%20)?(\d{4})(?!\d)")
+from anvis_core.cpr import redact_cpr
 
 
 def redact(text: str) -> str:
-    return CPR_PATTERN.sub("XXXXXX-XXXX", text)
+    return redact_cpr(text)
 
 
 class RedactCprFilter(logging.Filter):

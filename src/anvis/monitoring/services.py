@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,11 +11,10 @@ from django.utils.translation import gettext as _
 
 from anvis.audit.services import audit_record, audited
 from anvis.stock.models import Dwelling
+from anvis_core.cpr import contains_cpr
 
 from . import compute
 from .models import MunicipalPlacement, PlacementOutcome
-
-_CPR_LIKE = re.compile(r"\d{6}-?\d{4}")
 
 
 def _check_case_ref(case_ref: str) -> str:
@@ -25,7 +23,7 @@ def _check_case_ref(case_ref: str) -> str:
         raise ValidationError({"case_ref": _("A case reference is required.")})
     if len(case_ref) > 40:
         raise ValidationError({"case_ref": _("A case reference may be at most 40 characters.")})
-    if _CPR_LIKE.search(case_ref):
+    if contains_cpr(case_ref):
         raise ValidationError(
             {
                 "case_ref": _(

@@ -100,3 +100,41 @@ def test_bulk_written_turn_records_are_not_handed_back(agreement: Any, org_a: An
     )
     write_rows(TurnRecord, TURN_COLUMNS, [row])
     assert TurnRecord.objects.get().handed_back is False
+
+
+def test_a_hand_back_reason_or_a_correction_holding_a_cpr_number_is_refused(
+    agreement: Any, users: dict[str, Any], org_a: Any
+) -> None:
+    """Both reasons are sent to the housing organisation: a CPR number in them is refused,
+    naming the field, as in a lease cancellation's reason."""
+    from django.core.exceptions import ValidationError
+
+    from anvis.vacancies.models import MonthlyStatement, StatementCorrection
+
+    dwelling = Dwelling.objects.get(entrance__department__organisation=org_a, rent=3100)
+    vacancy = flow.vacancy_report(
+        actor=users["boligorganisation"],
+        dwelling=dwelling,
+        notice_date=DAY - dt.timedelta(days=30),
+        available_from=DAY,
+        report_date=DAY,
+    )
+    vacancy = flow.vacancy_accept(actor=users["anvisningsleder"], vacancy=vacancy, today=DAY)
+    lead = users["anvisningsleder"]
+    message = "Skriv ikke CPR-numre her: begrundelsen sendes til boligorganisationen."
+    with pytest.raises(ValidationError) as exc:
+        flow.vacancy_hand_back(actor=lead, vacancy=vacancy, reason="Borger 0101901234", today=DAY)
+    assert exc.value.message_dict == {"reason": [message]}
+    vacancy.refresh_from_db()
+    assert vacancy.status == "accepted"
+    flow.vacancy_hand_back(actor=lead, vacancy=vacancy, reason="Ikke egnet", today=DAY)
+    statement = flow.statement_approve(
+        actor=lead, organisation_id=org_a.pk, month=dt.date(2026, 3, 1), today=dt.date(2026, 4, 2)
+    )
+    with pytest.raises(ValidationError) as exc:
+        flow.statement_correct(
+            actor=lead, statement=statement, amount=Decimal("-5"), reason="010190-1234 flyttede"
+        )
+    assert exc.value.message_dict == {"reason": [message]}
+    assert not StatementCorrection.objects.exists()
+    assert MonthlyStatement.objects.count() == 1

@@ -9,10 +9,12 @@ from anvis_core.cpr import (
     RecordedSex,
     age_on,
     century_for,
+    contains_cpr,
     is_valid_cpr,
     mask_cpr,
     normalise_cpr,
     parse_cpr,
+    redact_cpr,
 )
 
 
@@ -105,3 +107,19 @@ def test_every_representable_date_round_trips(birth: dt.date, serial: int) -> No
     serial_text = f"{digit}{serial % 1000:03d}"
     value = f"{birth:%d%m}{yy:02d}{serial_text}"
     assert parse_cpr(value).birth_date == birth
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["010190-1234", "ring 0101901234 i dag", "010190 1234", "010190+1234", "/sag/010190%2D1234/"],
+)
+def test_a_cpr_number_in_a_text_is_found_and_masked(text: str) -> None:
+    """One pattern for every check and for the logs: ten digits standing alone, with or without
+    a separator (also URL-encoded) after the sixth."""
+    assert contains_cpr(text)
+    assert "XXXXXX-XXXX" in redact_cpr(text) and not contains_cpr(redact_cpr(text))
+
+
+@pytest.mark.parametrize("text", ["S-2026-00012", "12345678901", "tlf. 98 76 54 32", "010190-123"])
+def test_other_numbers_are_not_taken_for_a_cpr_number(text: str) -> None:
+    assert not contains_cpr(text) and redact_cpr(text) == text

@@ -5,7 +5,6 @@ ledger is computed from.
 The models live in one module per aggregate; every name is importable from here."""
 
 from .agreement import (
-    CPR_PATTERN,
     SHARE_FIELD,
     AgreementQuerySet,
     AgreementVersion,
@@ -24,7 +23,6 @@ from .steps import DepartmentStep, ReassessmentStatus, StepProposal, StepQuerySe
 from .turns import OutcomeChoice, TurnCounter, TurnRecord, TurnRecordQuerySet
 
 __all__ = [
-    "CPR_PATTERN",
     "SHARE_FIELD",
     "AgreementQuerySet",
     "AgreementVersion",

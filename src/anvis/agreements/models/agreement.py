@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -22,7 +21,6 @@ from anvis_core.rent_ceiling import CeilingBasis, CeilingComparison
 from anvis_core.workflow.void_rent import VoidRentConvention
 
 SHARE_FIELD = {"max_digits": 5, "decimal_places": 2}
-CPR_PATTERN = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)")
 
 
 def share_validators() -> list[Any]:

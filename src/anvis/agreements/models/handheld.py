@@ -11,8 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anvis.common.db import user_link
+from anvis_core.cpr import contains_cpr
 
-from .agreement import CPR_PATTERN, AllocationAgreement
+from .agreement import AllocationAgreement
 
 
 class HandheldStatus(models.TextChoices):
@@ -113,7 +114,7 @@ class HandheldRequest(models.Model):
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         for name in ("case_reference", "need", "district_wishes", "closing_note"):
-            if CPR_PATTERN.search(getattr(self, name) or ""):
+            if contains_cpr(getattr(self, name) or ""):
                 errors[name] = _("Do not write CPR numbers here: the request is pseudonymous.")
         if errors:
             raise ValidationError(errors)

@@ -147,3 +147,10 @@ def _check_org_writer_or_lead(actor: Any, organisation_id: int) -> None:
     if user_has_role(actor, {Role.ALLOCATION_LEAD}):
         return
     _check_org_writer(actor, organisation_id)
+
+
+def cpr_in_reason_message() -> str:
+    """The refusal of a reason holding a CPR number: a hand-back's and a statement correction's
+    reasons are sent to the housing organisation (notification and e-mail), whose texts never
+    hold one (`anvis_core.cpr.contains_cpr`)."""
+    return _("Do not write CPR numbers here: the reason is sent to the housing organisation.")

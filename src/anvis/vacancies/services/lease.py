@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from anvis.agreements.models import CPR_PATTERN
 from anvis.audit.services import audit_record, snapshot
 from anvis.cases.models import Case, CaseStatus, SupportStatus
 from anvis.cases.models import EventKind as CaseEventKind
@@ -24,6 +23,7 @@ from anvis.common.clock import local_today
 from anvis.events import publish
 from anvis.permissions import Role, may_cancel_leases, user_has_role
 from anvis.stock.models import Dwelling
+from anvis_core.cpr import contains_cpr
 from anvis_core.workflow import (
     OfferState,
     VacancyState,
@@ -384,7 +384,7 @@ def _check_cancel(lease: Lease, cancelled_on: dt.date, reason: str, day: dt.date
         errors["cancelled_on"] = _("The cancellation cannot be dated later than today.")
     if not reason.strip():
         errors["reason"] = _("Give the reason the lease was cancelled before move-in.")
-    elif CPR_PATTERN.search(reason):
+    elif contains_cpr(reason):
         # The reason is told to the organisation's staff and the caseworker (notification and
         # e-mail), whose texts never hold a CPR number.
         errors["reason"] = _(

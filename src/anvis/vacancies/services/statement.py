@@ -14,6 +14,7 @@ from anvis.common import formats as fmt
 from anvis.common.clock import local_today
 from anvis.events import publish
 from anvis.permissions import LEAD, user_has_role
+from anvis_core.cpr import contains_cpr
 from anvis_core.workflow.statement import as_record, content_hash
 
 from ..models import (
@@ -23,6 +24,7 @@ from ..models import (
 )
 from ._common import (
     _user,
+    cpr_in_reason_message,
 )
 
 
@@ -103,6 +105,8 @@ def correction_write(
     errors: dict[str, Any] = {}
     if not reason:
         errors["reason"] = _("Give the reason for the correction.")
+    elif contains_cpr(reason):
+        errors["reason"] = cpr_in_reason_message()
     if amount == 0:
         errors["amount"] = _("A correction cannot be 0 kr.")
     if vacancy is not None and vacancy.organisation_id != statement.organisation_id:

@@ -19,6 +19,7 @@ from anvis.common import formats as fmt
 from anvis.common.clock import local_today
 from anvis.permissions import LEAD, user_has_role
 from anvis.stock.models import Dwelling
+from anvis_core.cpr import contains_cpr
 from anvis_core.quotas import Outcome
 from anvis_core.workflow import (
     DeclineReason,
@@ -42,6 +43,7 @@ from ._common import (
     _move_vacancy,
     _settle_turn,
     _user,
+    cpr_in_reason_message,
 )
 from .offer import _offer_close
 
@@ -274,6 +276,8 @@ def vacancy_hand_back(
         raise ValidationError(
             {"reason": _("Give the reason for handing the dwelling back.")}, code="required"
         )
+    if contains_cpr(reason):
+        raise ValidationError({"reason": cpr_in_reason_message()}, code="cpr")
     with audited("vacancies.hand_back", actor=actor) as write:
         vacancy = write.track(_lock_vacancy(vacancy))
         _move_vacancy(
