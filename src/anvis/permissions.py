@@ -290,15 +290,30 @@ class OrgScopedQuerySet(models.QuerySet):  # type: ignore[type-arg]
     org_path: str = "organisation"
     personal_data: bool = False
 
-    def restrict(self, user: Any) -> Self:
+    def _scope(self, user: Any) -> str:
+        """ "all", "own" (the user's organisations) or "none": the one reading of the row scope."""
         if is_municipal(user):
-            return self
+            return "all"
         if sees_all_organisations(user) and not self.personal_data:
-            return self
+            return "all"
         if user_has_role(user, {Role.ORGANISATION}):
+            return "own"
+        return "none"
+
+    def restrict(self, user: Any) -> Self:
+        scope = self._scope(user)
+        if scope == "all":
+            return self
+        if scope == "own":
             lookup = "pk__in" if self.org_path == "" else f"{self.org_path}__in"
             return self.filter(**{lookup: user_organisation_ids(user)})
         return self.none()
+
+    def holds_organisation(self, user: Any, organisation_id: int) -> bool:
+        """Whether `restrict(user)` keeps this model's rows of the organisation (no query): a
+        page that shows one organisation's figures asks it before listing the rows one by one."""
+        scope = self._scope(user)
+        return scope == "all" or (scope == "own" and organisation_id in user_organisation_ids(user))
 
 
 def can_write_organisation(user: Any, organisation_id: int) -> bool:

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from anvis.common.clock import local_day
 from anvis.common.exports import file_response
@@ -24,7 +25,7 @@ from anvis_core.workflow.statement import as_record
 from . import selectors, services
 from .forms import StatementChoiceForm, StatementCorrectionForm, StatementOverviewForm
 from .links import statement_url
-from .models import MonthlyStatement
+from .models import GuaranteeClaim, MonthlyStatement
 
 PDF = "application/pdf"
 
@@ -40,6 +41,9 @@ class Shown:
     approved: MonthlyStatement | None
     complete: bool
     corrections: list[Any]
+    claims_shown: bool = True
+    """Whether the viewer reads the guarantee payments one by one (the claims' row scope,
+    `GuaranteeClaimQuerySet`: not the steering group, which reads their number and total)."""
 
     @property
     def lines(self) -> list[dict[str, Any]]:
@@ -78,6 +82,16 @@ class Shown:
         return self.amount("guarantee_total")
 
     @property
+    def claims_summary(self) -> str:
+        """The guarantee payments as a viewer outside the claims' scope reads them."""
+        n = len(self.record["guarantees"])
+        return ngettext(
+            "%(n)d guarantee payment (listed for the parties only)",
+            "%(n)d guarantee payments (listed for the parties only)",
+            n,
+        ) % {"n": n}
+
+    @property
     def correction_total(self) -> Decimal:
         return sum((c.amount for c in self.corrections), Decimal("0.00"))
 
@@ -86,16 +100,20 @@ class Shown:
         return self.amount("total") + self.correction_total
 
 
-def _shown(organisation: Any, month: dt.date, today: dt.date) -> Shown:
+def _shown(organisation: Any, month: dt.date, today: dt.date, user: Any) -> Shown:
+    claims_shown = GuaranteeClaim.objects.holds_organisation(user, organisation.pk)
     approved = selectors.statement_approved(organisation_id=organisation.pk, month=month)
     if approved is not None:
+        corrections = list(approved.corrections.all())
         return Shown(
-            organisation, month, approved.content, approved, True, list(approved.corrections.all())
+            organisation, month, approved.content, approved, True, corrections, claims_shown
         )
     computed = selectors.statement_compute(
         organisation_id=organisation.pk, month=month, as_of=today
     )
-    return Shown(organisation, month, as_record(computed), None, computed.complete, [])
+    return Shown(
+        organisation, month, as_record(computed), None, computed.complete, [], claims_shown
+    )
 
 
 def _previous_month(day: dt.date) -> dt.date:
@@ -153,7 +171,7 @@ def statement(request: HttpRequest) -> HttpResponse:
         choice = StatementChoiceForm(data, user=user)
     if not choice.is_valid():
         return _render_page(request, choice, None)
-    shown = _shown(choice.cleaned_data["organisation"], choice.cleaned_data["month"], today)
+    shown = _shown(choice.cleaned_data["organisation"], choice.cleaned_data["month"], today, user)
     fmt = request.GET.get("format")
     if fmt == "pdf":
         from weasyprint import HTML
@@ -202,7 +220,10 @@ def statement_overview(request: HttpRequest) -> HttpResponse:
         )
         for organisation in organisations:
             rows.append(
-                OverviewRow(_shown(organisation, month, today), _page_url(organisation.pk, month))
+                OverviewRow(
+                    _shown(organisation, month, today, request.user),
+                    _page_url(organisation.pk, month),
+                )
             )
         for key in (
             "void_rent_total",
@@ -245,9 +266,14 @@ def _xlsx(shown: Shown) -> HttpResponse:
                 line["total"],
             ]
         )
-    for g in shown.guarantees:
+    if shown.claims_shown:
+        for g in shown.guarantees:
+            rows.append(
+                [_("Guarantee"), g["label"], g["decided_on"], "", "", "", "", Decimal(g["amount"])]
+            )
+    elif shown.guarantees:
         rows.append(
-            [_("Guarantee"), g["label"], g["decided_on"], "", "", "", "", Decimal(g["amount"])]
+            [_("Guarantee"), shown.claims_summary, "", "", "", "", "", shown.guarantee_total]
         )
     for c in shown.corrections:
         rows.append([_("Correction"), c.reason, local_day(c.created_at), "", "", "", "", c.amount])
@@ -318,5 +344,7 @@ def statement_correct(request: HttpRequest) -> HttpResponse:
     choice = StatementChoiceForm(request.POST, user=request.user)
     shown = None
     if choice.is_valid():
-        shown = _shown(choice.cleaned_data["organisation"], choice.cleaned_data["month"], today)
+        shown = _shown(
+            choice.cleaned_data["organisation"], choice.cleaned_data["month"], today, request.user
+        )
     return _render_page(request, choice, shown, form)

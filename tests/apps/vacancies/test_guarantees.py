@@ -232,3 +232,35 @@ def test_the_vacancy_page_shows_claims_to_those_whose_scope_holds_them(
     if not shown:
         assert "Garantikrav handler om en enkelt lejer" in text
         assert "Ingen krav." not in text
+
+
+@pytest.mark.parametrize(
+    ("role", "one_by_one"),
+    [("anvisningsleder", True), ("boligorganisation", True), ("styregruppe", False)],
+)
+def test_the_monthly_statement_lists_claims_to_those_whose_scope_holds_them(
+    client_for: Any, users: dict[str, Any], lease: Lease, role: str, one_by_one: bool
+) -> None:
+    """The statement is read by every role, but a guarantee payment is about one tenant: the
+    steering group, outside the claims' row scope, reads their number and total on the page and
+    in the XLSX file, not the dwelling and kind of each."""
+    import io
+
+    from openpyxl import load_workbook
+
+    claim = submit(users, lease)
+    services.guarantee_claim_decide(actor=users["anvisningsleder"], claim=claim, approve=True)
+    today = timezone.localdate()
+    url = (
+        reverse("vacancies:statement")
+        + f"?organisation={lease.vacancy.organisation_id}&month={today:%Y-%m}"
+    )
+    client = client_for(role)
+    page = html.unescape(client.get(url).content.decode())
+    assert "12.000,00" in page  # the total, for everyone
+    assert ("Istandsættelse ved fraflytning" in page) is one_by_one
+    assert ("1 garantiudbetaling (vises kun for parterne)" in page) is not one_by_one
+    sheet = load_workbook(io.BytesIO(client.get(url + "&format=xlsx").content)).active
+    rows = [r for r in sheet.iter_rows(values_only=True) if r[0] == "Garanti"]
+    assert len(rows) == 1 and float(rows[0][-1]) == 12_000
+    assert (rows[0][1] == "1 garantiudbetaling (vises kun for parterne)") is not one_by_one
