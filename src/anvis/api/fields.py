@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from anvis.common.importing import parse_whole_number
@@ -22,4 +24,24 @@ class WholeNumberField(serializers.IntegerField):
             except ValueError:
                 self.fail("invalid")
         value: int = super().to_internal_value(data)
+        return value
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class YesNoField(serializers.Field):  # type: ignore[type-arg]
+    """Yes or no as a file import reads it: JSON true or false, or the file's words ("ja",
+    "nej", "x", ...) as text. The value is handed on as it came; the import's cell reader
+    (`anvis.common.importing.Cells.boolean`) is the one rule of which words mean yes, and its
+    message names a word it does not take."""
+
+    default_error_messages = {"invalid": serializers.BooleanField.default_error_messages["invalid"]}
+
+    def to_internal_value(self, data: Any) -> bool | str:
+        if isinstance(data, bool | str):
+            return data
+        if isinstance(data, int):
+            return str(data)  # 1 and 0 as a file's cell holds them
+        self.fail("invalid")
+
+    def to_representation(self, value: Any) -> Any:
         return value

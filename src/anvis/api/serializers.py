@@ -19,7 +19,7 @@ from anvis.vacancies.choices import GuaranteeKindChoice, RejectionGroundChoice, 
 from anvis.vacancies.limits import MAX_MONTHLY_RENT, MAX_REMARKS
 from anvis.vacancies.models import GuaranteeClaim, Lease, Offer, Vacancy, VacancyEvent
 
-from .fields import WholeNumberField
+from .fields import WholeNumberField, YesNoField
 from .models import EventType, WebhookDelivery, WebhookSubscription
 
 
@@ -98,16 +98,22 @@ class StockItemSerializer(serializers.Serializer):
     dar_opgang = serializers.UUIDField(**OPTIONAL)
     etage = serializers.CharField(max_length=10, allow_blank=True, **OPTIONAL)
     doer = serializers.CharField(max_length=10, allow_blank=True, **OPTIONAL)
-    type = serializers.ChoiceField(choices=sorted(TYPE_ALIASES), **OPTIONAL)
+    type = serializers.CharField(
+        allow_blank=True,
+        help_text="The dwelling type in the file's words, in any case: "
+        + ", ".join(w for w in sorted(TYPE_ALIASES) if w.isascii())
+        + ". The stock import reads it (an unknown type is refused with its message).",
+        **OPTIONAL,
+    )
     vaerelser = WholeNumberField(min_value=1, max_value=20)
     m2 = WholeNumberField(min_value=1, max_value=1000)
     husleje = WholeNumberField(min_value=0, max_value=100_000)
     aconto = WholeNumberField(min_value=0, max_value=100_000, **OPTIONAL)
     depositum = WholeNumberField(min_value=0, max_value=1_000_000, **OPTIONAL)
-    trinfri = serializers.BooleanField(**OPTIONAL)
-    elevator = serializers.BooleanField(**OPTIONAL)
-    koerestol = serializers.BooleanField(**OPTIONAL)
-    husdyr = serializers.BooleanField(**OPTIONAL)
+    trinfri = YesNoField(**OPTIONAL)
+    elevator = YesNoField(**OPTIONAL)
+    koerestol = YesNoField(**OPTIONAL)
+    husdyr = YesNoField(**OPTIONAL)
     dar_bolig = serializers.UUIDField(**OPTIONAL)
 
     def to_internal_value(self, data: Any) -> Any:
