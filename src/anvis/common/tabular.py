@@ -127,14 +127,23 @@ def _read(rows_iter: Iterator[Any]) -> tuple[list[str], list[Row]]:
     return headers, rows
 
 
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter the header line uses most (semicolon, tab or comma; its quoted names left
+    out). The header decides, not a guess over the first rows: a row without its last cells (a
+    spreadsheet leaves them out) or with a decimal comma made that guess fail and read a file
+    with semicolons by commas, so that every column was reported missing."""
+    header = _QUOTED.sub("", text.partition("\n")[0])
+    counts = {d: header.count(d) for d in (";", "\t", ",")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
 def _csv_rows(raw: bytes) -> Iterator[list[str]]:
     text = _decode(raw)
-    sample = text[:4096]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=";,\t")
-    except csv.Error:
-        dialect = csv.excel
-    yield from csv.reader(io.StringIO(text), dialect)
+    yield from csv.reader(io.StringIO(text), csv.excel, delimiter=_delimiter(text))
 
 
 def _xlsx_rows(raw: bytes) -> Iterator[list[Any]]:
