@@ -195,7 +195,10 @@ class Columns:
         return self.check([self.aliases.get(h, h) for h in headers], self.fold(rows))
 
     def fold(self, rows: Iterable[Row]) -> list[Row]:
-        return [Row(r.line, {self.aliases.get(k, k): v for k, v in r.values.items()}) for r in rows]
+        return [
+            Row(r.line, {self.aliases.get(k, k): v for k, v in r.values.items()}, r.stray)
+            for r in rows
+        ]
 
     def check(self, headers: Sequence[str], rows: list[Row]) -> list[Row]:
         known = [*self.required, *self.optional]
@@ -206,6 +209,22 @@ class Columns:
         ]
         errors += self.rule(headers) if self.rule else []
         errors += [RowError(1, h, _("unknown column")) for h in headers if h and h not in known]
+        if errors:
+            raise Refused(errors)
+        errors = [
+            RowError(
+                r.line,
+                "",
+                _(
+                    "cell %(n)d ('%(value)s') has no column name in line 1 (is a number with a "
+                    "decimal comma split into two cells? Put it in quotes, or use semicolons "
+                    "between the columns)"
+                )
+                % {"n": n, "value": value},
+            )
+            for r in rows
+            for n, value in r.stray
+        ]
         if errors:
             raise Refused(errors)
         if not rows:

@@ -11,7 +11,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -47,6 +47,9 @@ class FileFormatError(ValueError):
 class Row:
     line: int
     values: dict[str, str]
+    #: the cells (1-based position, value) that hold a value but have no column name in the
+    #: header: beyond its last column, or under an empty one (`Columns.read` refuses them)
+    stray: list[tuple[int, str]] = field(default_factory=list)
 
 
 _UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
@@ -123,7 +126,13 @@ def _read(rows_iter: Iterator[Any]) -> tuple[list[str], list[Row]]:
         if not any(values):
             continue
         padded = values + [""] * (len(headers) - len(values))
-        rows.append(Row(line=index, values=dict(zip(headers, padded, strict=False))))
+        names = headers + [""] * (len(values) - len(headers))
+        stray = [
+            (position, value)
+            for position, (name, value) in enumerate(zip(names, padded, strict=True), start=1)
+            if value and not name
+        ]
+        rows.append(Row(line=index, values=dict(zip(headers, padded, strict=False)), stray=stray))
     return headers, rows
 
 

@@ -40,3 +40,30 @@ def test_the_header_decides_the_delimiter_also_with_a_short_row(separator: str) 
         "Linje 3, kolonne 'vaerelser': skal udfyldes",
     ]
     assert not Dwelling.objects.exists()
+
+
+def commas(line: str) -> str:
+    return line.replace(";", ",")
+
+
+@pytest.mark.django_db
+def test_a_decimal_comma_that_splits_a_cell_is_refused_not_cut_off() -> None:
+    # In a file with commas between the columns, 4.500,50 without quotes is two cells: "4.500"
+    # under husleje and "50" under no column. It was read as a rent of 4,500 kr.
+    row = commas(ROW).replace(",4500", ",4.500,50")
+    assert _import(commas(HEADER), row) == [
+        "Linje 2: celle 13 ('50') har intet kolonnenavn i linje 1 (er et tal med decimalkomma "
+        "delt i to celler? Sæt det i anførselstegn, eller brug semikolon mellem kolonnerne)"
+    ]
+    assert not Dwelling.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_value_under_a_column_without_a_name_is_refused() -> None:
+    assert _import(HEADER + ";", ROW + ";3") == [
+        "Linje 2: celle 13 ('3') har intet kolonnenavn i linje 1 (er et tal med decimalkomma "
+        "delt i to celler? Sæt det i anførselstegn, eller brug semikolon mellem kolonnerne)"
+    ]
+    # An empty cell there is nothing (a spreadsheet's trailing separators).
+    assert _import(HEADER + ";", ROW + ";") == []
+    assert _import(HEADER, ROW.replace("tv", "th") + ";;") == []
