@@ -209,6 +209,12 @@ class Columns:
         ]
         errors += self.rule(headers) if self.rule else []
         errors += [RowError(1, h, _("unknown column")) for h in headers if h and h not in known]
+        named = [h for h in headers if h]
+        errors += [
+            RowError(1, h, _("the column appears more than once"))
+            for h in dict.fromkeys(named)
+            if named.count(h) > 1
+        ]
         if errors:
             raise Refused(errors)
         errors = [

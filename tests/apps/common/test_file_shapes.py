@@ -67,3 +67,16 @@ def test_a_value_under_a_column_without_a_name_is_refused() -> None:
     # An empty cell there is nothing (a spreadsheet's trailing separators).
     assert _import(HEADER + ";", ROW + ";") == []
     assert _import(HEADER, ROW.replace("tv", "th") + ";;") == []
+
+
+@pytest.mark.django_db
+def test_a_column_named_twice_is_refused() -> None:
+    # The later of two husleje columns silently won.
+    assert _import(HEADER + ";husleje", ROW + ";5000") == [
+        "Linje 1, kolonne 'husleje': kolonnen står mere end én gang"
+    ]
+    # Also under another spelling of the same column.
+    assert _import(HEADER + ";byggeaar;byggear", ROW + ";1972;1973") == [
+        "Linje 1, kolonne 'byggeaar': kolonnen står mere end én gang"
+    ]
+    assert not Dwelling.objects.exists()
