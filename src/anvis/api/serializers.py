@@ -16,7 +16,13 @@ from anvis.stock.importing import TYPE_ALIASES
 from anvis.stock.models import Department, Dwelling, Entrance
 from anvis.vacancies import turns
 from anvis.vacancies.choices import GuaranteeKindChoice, RejectionGroundChoice, VacancySource
-from anvis.vacancies.limits import MAX_MONTHLY_RENT, MAX_REMARKS
+from anvis.vacancies.limits import (
+    MAX_CLAIM_AMOUNT,
+    MAX_CLAIM_DESCRIPTION,
+    MAX_MONTHLY_RENT,
+    MAX_REASON,
+    MAX_REMARKS,
+)
 from anvis.vacancies.models import GuaranteeClaim, Lease, Offer, Vacancy, VacancyEvent
 
 from .fields import WholeNumberField, YesNoField
@@ -338,7 +344,7 @@ class VacancyCreateSerializer(serializers.Serializer):
 
 class HandBackSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        max_length=2000,
+        max_length=MAX_REASON,
         help_text=_("Why the municipality hands the dwelling back to ordinary letting."),
     )
 
@@ -358,7 +364,7 @@ class NomineeAnswerSerializer(serializers.Serializer):
     note = serializers.CharField(
         required=False,
         allow_blank=True,
-        max_length=2000,
+        max_length=MAX_REASON,
         help_text="Kept with the answer (the audit record; a rejection's note on the offer), "
         "never on the vacancy's timeline.",
     )
@@ -456,8 +462,8 @@ class GuaranteeClaimCreateSerializer(serializers.Serializer):
     lease = PrimaryKeyRelatedField(queryset=Lease.objects.none())
     kind = serializers.ChoiceField(choices=GuaranteeKindChoice.choices)
     event_date = serializers.DateField()
-    amount = WholeNumberField(min_value=1, max_value=10_000_000)
-    description = serializers.CharField(max_length=5000)
+    amount = WholeNumberField(min_value=1, max_value=MAX_CLAIM_AMOUNT)
+    description = serializers.CharField(max_length=MAX_CLAIM_DESCRIPTION)
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -18,7 +18,13 @@ from anvis.stock.models import Dwelling, Entrance, HousingOrganisation
 from anvis.stock.search import dwelling_search, dwelling_suggestion
 
 from .choices import DeclineReasonChoice, GuaranteeKindChoice, RejectionGroundChoice, VacancySource
-from .limits import MAX_CLAIM_AMOUNT, MAX_MONTHLY_RENT, MAX_REMARKS
+from .limits import (
+    MAX_CLAIM_AMOUNT,
+    MAX_CLAIM_DESCRIPTION,
+    MAX_MONTHLY_RENT,
+    MAX_REASON,
+    MAX_REMARKS,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -102,7 +108,7 @@ class VacancyHandBackForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=1000,
+        max_length=MAX_REASON,
         help_text=_("The organisation sees the reason; do not name a citizen."),
         error_messages={"required": _("Give the reason for handing the dwelling back.")},
     )
@@ -182,7 +188,10 @@ class OfferDeclineForm(forms.Form):
         error_messages={"required": _("Choose a reason for declining.")},
     )
     note = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=MAX_REASON,
     )
 
 
@@ -191,13 +200,17 @@ class OfferRejectForm(forms.Form):
     note = forms.CharField(
         label=_("Documentation"),
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MAX_REASON,
         help_text=_("Describe the ground, e.g. the size of the debt and that no plan exists."),
     )
 
 
 class OfferWithdrawForm(forms.Form):
     note = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=MAX_REASON,
     )
 
 
@@ -244,6 +257,7 @@ class GuaranteeClaimForm(forms.Form):
     description = forms.CharField(
         label=_("Description"),
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MAX_CLAIM_DESCRIPTION,
         help_text=_("What the claim covers; attach no personal data beyond what is needed."),
     )
 
