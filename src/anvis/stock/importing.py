@@ -218,6 +218,7 @@ def _check_consistency(
         _("is also used in %(other)s"), column="dar_bolig", where=where
     )
     departments: dict[tuple[str, str], StockRow] = {}
+    entrances: dict[tuple[str, str, str, str], StockRow] = {}
     org_names: dict[str, StockRow] = {}
     for p in parsed:
         key = (
@@ -245,6 +246,7 @@ def _check_consistency(
                             % {"other": where(dept.line)},
                         )
                     )
+        _check_entrance(p, entrances, errors, where)
         if p.org_name:
             first = org_names.setdefault(p.cvr, p)
             if first is not p and first.org_name != p.org_name:
@@ -273,6 +275,35 @@ def _check_consistency(
                 )
             )
             known.add(p.cvr)  # report once per CVR
+
+
+def _check_entrance(
+    p: StockRow,
+    entrances: dict[tuple[str, str, str, str], StockRow],
+    errors: list[RowError],
+    where: Callable[[int], str],
+) -> None:
+    """The rows of one entrance give it one town and one DAR id (a row without the DAR id
+    keeps the entrance's): otherwise one row's value would be dropped without a word."""
+    key = (p.cvr, p.dept_number, p.street.lower(), p.postal_code)
+    first = entrances.setdefault(key, p)
+    if first is p:
+        return
+    if first.entrance_dar is None and p.entrance_dar is not None:
+        entrances[key] = p  # the row that gives the DAR id speaks for the entrance's
+    for column, a, b in (
+        ("by", first.city, p.city),
+        ("dar_opgang", first.entrance_dar, p.entrance_dar),
+    ):
+        if a != b and (column == "by" or (a is not None and b is not None)):
+            errors.append(
+                RowError(
+                    p.line,
+                    column,
+                    _("differs from %(other)s for the same entrance")
+                    % {"other": where(first.line)},
+                )
+            )
 
 
 def _check_rights(parsed: list[StockRow], actor: Any, errors: list[RowError]) -> None:
