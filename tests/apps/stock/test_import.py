@@ -347,3 +347,33 @@ def test_the_rows_of_one_entrance_agree_on_its_town_and_dar_id() -> None:
     # A row without the DAR id keeps the entrance's.
     assert _gamma(GAMMA, first_floor.replace(DAR_1, "")) == []
     assert Entrance.objects.get(street="Gammavej 1").dar_id is not None
+
+
+@pytest.mark.django_db
+def test_a_dar_id_another_entrance_or_dwelling_has_is_named_on_its_line(org_a: Any) -> None:
+    # These were refused as a whole ("Linje 1: … IntegrityError"), naming no line, and a clash
+    # inside the file was told as a clash with data already in Anvis.
+    assert _gamma(GAMMA, GAMMA.replace("Gammavej 1", "Gammavej 3")) == [
+        "Linje 3, kolonne 'dar_opgang': bruges også i linje 2"
+    ]
+    stored = Dwelling.objects.filter(entrance__department__organisation=org_a).first()
+    assert stored is not None
+    stored.dar_id = DAR_2
+    stored.save()
+    Entrance.objects.filter(pk=stored.entrance_id).update(dar_id=DAR_1)
+    assert _gamma(GAMMA.replace(f"{DAR_1};", f";{DAR_2}")) == [
+        "Linje 2, kolonne 'dar_bolig': er allerede DAR-id for en anden bolig i Anvis"
+    ]
+    assert _gamma(GAMMA) == [
+        "Linje 2, kolonne 'dar_opgang': er allerede DAR-id for en anden opgang i Anvis"
+    ]
+    assert not Entrance.objects.filter(street="Gammavej 1").exists()
+    # The stored dwelling and entrance themselves keep their DAR ids in a file.
+    entrance = stored.entrance
+    dept = entrance.department
+    own = (
+        f"{org_a.cvr};;{dept.number};{dept.name};{entrance.street};{entrance.postal_code};"
+        f"{entrance.city};{stored.floor};{stored.door};{stored.rooms};{stored.area_m2};"
+        f"{stored.rent};{DAR_1};{DAR_2}"
+    )
+    assert _gamma(own) == []
