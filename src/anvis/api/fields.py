@@ -15,7 +15,13 @@ class WholeNumberField(serializers.IntegerField):
     """A whole number. A JSON number is taken as it is; a number sent as text is read by the rule
     of the forms and the file imports (`parse_whole_number`): "5.000" is five thousand and
     "4450.5" is refused. The REST framework's own field drops a trailing ".000", which made
-    arrears of "5.000" kr 5 kr."""
+    arrears of "5.000" kr 5 kr. A field that takes null takes an empty text as null too, as a
+    form's empty field and a file's empty cell are no value."""
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if self.allow_null and isinstance(data, str) and not data.strip():
+            data = None
+        return super().validate_empty_values(data)
 
     def to_internal_value(self, data: Any) -> int:
         if isinstance(data, str) and len(data) <= self.MAX_STRING_LENGTH:

@@ -316,7 +316,14 @@ class VacancyCreateSerializer(serializers.Serializer):
     dwelling = PrimaryKeyRelatedField(queryset=Dwelling.objects.none())
     notice_date = serializers.DateField()
     available_from = serializers.DateField()
-    rent_at_letting = WholeNumberField(min_value=0, max_value=MAX_MONTHLY_RENT, required=False)
+    rent_at_letting = WholeNumberField(
+        min_value=0,
+        max_value=MAX_MONTHLY_RENT,
+        required=False,
+        allow_null=True,
+        help_text="Leave out, null or empty: the dwelling's registered rent (as the page's "
+        "empty field and the file's empty cell).",
+    )
     remarks = serializers.CharField(required=False, allow_blank=True, max_length=MAX_REMARKS)
     source = serializers.ChoiceField(
         choices=[
