@@ -191,7 +191,7 @@ class Columns:
         try:
             headers, rows = read_rows(data, filename)
         except FileFormatError as exc:
-            raise Refused([RowError(1, "", str(exc))]) from None
+            raise Refused([RowError(exc.line, "", str(exc))]) from None
         return self.check([self.aliases.get(h, h) for h in headers], self.fold(rows))
 
     def fold(self, rows: Iterable[Row]) -> list[Row]:

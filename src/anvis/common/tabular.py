@@ -40,7 +40,12 @@ def xlsx_text(value: Any) -> Any:
 
 
 class FileFormatError(ValueError):
-    """The file as a whole cannot be read (wrong type, no header, bad encoding)."""
+    """The file as a whole cannot be read (wrong type, no header, bad encoding); `line` is the
+    line the message is about (the header's when the file as a whole is wrong)."""
+
+    def __init__(self, message: str, *, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass
@@ -137,6 +142,8 @@ def _read(rows_iter: Iterator[Any]) -> tuple[list[str], list[Row]]:
 
 
 _QUOTED = re.compile(r'"[^"]*"')
+_QUOTE_ERROR = re.compile(r"unexpected end of data|expected after")
+"""The csv module's words for a quote never closed, or text after a closing quote."""
 
 
 def _delimiter(text: str) -> str:
@@ -151,8 +158,31 @@ def _delimiter(text: str) -> str:
 
 
 def _csv_rows(raw: bytes) -> Iterator[list[str]]:
+    """The file's records. Lines may end in CR LF, LF or CR alone (newline=""); a cell in quotes
+    may hold the delimiter and line breaks. Strict quoting: a quote that is never closed would
+    take the rest of the file into one cell (its rows lost without a word), so it refuses the
+    file naming the line the record starts on."""
     text = _decode(raw)
-    yield from csv.reader(io.StringIO(text), csv.excel, delimiter=_delimiter(text))
+    reader = csv.reader(
+        io.StringIO(text, newline=""), csv.excel, delimiter=_delimiter(text), strict=True
+    )
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if not _QUOTE_ERROR.search(str(error)):
+                raise  # read_rows tells it as a file that is not valid CSV
+            raise FileFormatError(
+                _(
+                    'a quote (") in the line is not closed, or text follows the closing '
+                    'quote; put the whole cell in quotes and write a quote inside it as two ("")'
+                ),
+                line=start,
+            ) from None
+        yield record
 
 
 def _xlsx_rows(raw: bytes) -> Iterator[list[Any]]:

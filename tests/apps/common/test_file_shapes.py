@@ -80,3 +80,30 @@ def test_a_column_named_twice_is_refused() -> None:
         "Linje 1, kolonne 'byggeaar': kolonnen står mere end én gang"
     ]
     assert not Dwelling.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_quote_that_is_never_closed_is_refused_naming_its_line() -> None:
+    # The opening quote took the rest of the file into one cell: the next dwelling was lost and
+    # the first got a district of two lines, without a word.
+    header = HEADER + ";bydel"
+    first = ROW + ';"Øst'
+    second = ROW.replace("tv", "th") + ";Øst"
+    assert _import(header, first, second) == [
+        'Linje 2: et anførselstegn (") i linjen lukkes ikke, eller der står tekst efter det '
+        "afsluttende anførselstegn; sæt hele cellen i anførselstegn og skriv et anførselstegn "
+        'i den som to ("")'
+    ]
+    assert not Dwelling.objects.exists()
+    # A cell in quotes may hold the delimiter and a line break.
+    quoted = ';"Øst; nord\nsyd"'
+    assert _import(header, ROW + quoted, ROW.replace("tv", "th") + quoted) == []
+    assert Dwelling.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_lines_ending_in_a_carriage_return_alone_are_read() -> None:
+    # Refused as "not valid CSV" before.
+    data = f"{HEADER}\r{ROW}\r".encode()
+    assert import_stock(data, "mac.csv", actor=None).ok
+    assert Dwelling.objects.count() == 1
