@@ -7,6 +7,7 @@ cells through :func:`xlsx_text`.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -63,11 +64,20 @@ never holds such a pair: its Danish letters are single bytes followed by plain l
 
 
 def _decode(data: bytes) -> str:
-    """UTF-8 (with or without a byte order mark), else Windows-1252, as Danish spreadsheets
-    save CSV. A file that is UTF-8 in one place and Windows-1252 in another (lines pasted
-    together from two sources) is refused with the first line that does not fit: read as
-    Windows-1252 throughout it would turn every æ, ø and å of the UTF-8 lines into two
-    characters."""
+    """UTF-8 (with or without a byte order mark), UTF-16 with its byte order mark (Excel's
+    "Unicode text"), else Windows-1252, as Danish spreadsheets save CSV. Text holds no NUL
+    character: data with one is not text (nor UTF-16 without its mark). A file that is UTF-8
+    in one place and Windows-1252 in another (lines pasted together from two sources) is
+    refused with the first line that does not fit: read as Windows-1252 throughout it would
+    turn every æ, ø and å of the UTF-8 lines into two characters."""
+    unreadable = FileFormatError(_("The file could not be read as text (UTF-8 or Windows-1252)."))
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise unreadable from None
+    if b"\x00" in data:
+        raise unreadable
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -83,9 +93,7 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
-        raise FileFormatError(
-            _("The file could not be read as text (UTF-8 or Windows-1252).")
-        ) from None
+        raise unreadable from None
 
 
 def _cell(value: Any) -> str:

@@ -107,3 +107,17 @@ def test_lines_ending_in_a_carriage_return_alone_are_read() -> None:
     data = f"{HEADER}\r{ROW}\r".encode()
     assert import_stock(data, "mac.csv", actor=None).ok
     assert Dwelling.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_utf16_file_is_read_and_a_binary_one_refused() -> None:
+    # Excel's "Unicode text" is UTF-16 with tabs; it was read as Windows-1252 and every column
+    # name came out with NUL characters ("unknown column 'ÿþc\x00v\x00r…'").
+    lines = [HEADER.replace(";", "\t"), ROW.replace(";", "\t").replace("Gammavej", "Ærøvej")]
+    data = ("\n".join(lines) + "\n").encode("utf-16")
+    assert import_stock(data, "unicode.csv", actor=None).ok
+    assert Dwelling.objects.get().entrance.street == "Ærøvej 1"
+    binary = import_stock(b"\x00\x01\x02" + HEADER.encode(), "data.csv", actor=None)
+    assert [str(e) for e in binary.errors] == [
+        "Linje 1: Filen kunne ikke læses som tekst (UTF-8 eller Windows-1252)."
+    ]
