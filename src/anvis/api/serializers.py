@@ -126,6 +126,11 @@ class StockItemSerializer(serializers.Serializer):
         # An empty value is null for an optional field whose type has no empty value of its
         # own (a number, yes/no, a UUID, the type), as an empty cell is in a file.
         if isinstance(data, dict):
+            # A field the file has no column for is refused, as the file refuses an unknown
+            # column: a misspelt optional field would otherwise keep the stored value unseen.
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({k: [_("unknown field")] for k in unknown})
             optional = {name for name, field in self.fields.items() if not field.required}
             data = {k: None if k in optional and v == "" else v for k, v in data.items()}
         return super().to_internal_value(data)

@@ -60,3 +60,16 @@ def test_api_reads_the_files_words(api: Any, org_a: Any) -> None:
         False,
     )
     assert dwelling.pets_allowed
+
+
+def test_an_unknown_field_is_refused_as_the_file_refuses_an_unknown_column(
+    api: Any, users: dict[str, Any], org_a: Any
+) -> None:
+    # A misspelt field (koerestoel) was dropped without a word, so the stored value stayed;
+    # the file refuses the column.
+    item = {**STOCK_ITEM, "koerestoel": True}
+    from_file = import_stock(_file(item), "bestand.csv", actor=users["boligorganisation"])
+    assert [str(e) for e in from_file.errors] == ["Linje 1, kolonne 'koerestoel': ukendt kolonne"]
+    response = api("org_a").post("/api/v1/stock/", {"items": [item]})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"items[0].koerestoel": ["ukendt felt"]}
