@@ -41,7 +41,8 @@ def main() -> None:
 
     from anvis.monitoring.compute import recompute
     from anvis.monitoring.models import DepartmentIndicators, MunicipalPlacement
-    from anvis.monitoring.selectors import department_status_map, placement_counts
+    from anvis.monitoring.placements import placement_counts
+    from anvis.monitoring.selectors import department_status_map
     from anvis.stock.models import Department, Dwelling
 
     on_date = dt.date.fromisoformat(args.date) if args.date else timezone.localdate()

@@ -20,12 +20,13 @@ from anvis.vacancies.limits import (
     MAX_CLAIM_AMOUNT,
     MAX_CLAIM_DESCRIPTION,
     MAX_MONTHLY_RENT,
+    MAX_NOTE,
     MAX_REASON,
     MAX_REMARKS,
 )
 from anvis.vacancies.models import GuaranteeClaim, Lease, Offer, Vacancy, VacancyEvent
 
-from .fields import WholeNumberField
+from .fields import WholeNumberField, YesNoField
 from .models import EventType, WebhookDelivery, WebhookSubscription
 
 
@@ -104,22 +105,33 @@ class StockItemSerializer(serializers.Serializer):
     dar_opgang = serializers.UUIDField(**OPTIONAL)
     etage = serializers.CharField(max_length=10, allow_blank=True, **OPTIONAL)
     doer = serializers.CharField(max_length=10, allow_blank=True, **OPTIONAL)
-    type = serializers.ChoiceField(choices=sorted(TYPE_ALIASES), **OPTIONAL)
+    type = serializers.CharField(
+        allow_blank=True,
+        help_text="The dwelling type in the file's words, in any case: "
+        + ", ".join(w for w in sorted(TYPE_ALIASES) if w.isascii())
+        + ". The stock import reads it (an unknown type is refused with its message).",
+        **OPTIONAL,
+    )
     vaerelser = WholeNumberField(min_value=1, max_value=20)
     m2 = WholeNumberField(min_value=1, max_value=1000)
     husleje = WholeNumberField(min_value=0, max_value=100_000)
     aconto = WholeNumberField(min_value=0, max_value=100_000, **OPTIONAL)
     depositum = WholeNumberField(min_value=0, max_value=1_000_000, **OPTIONAL)
-    trinfri = serializers.BooleanField(**OPTIONAL)
-    elevator = serializers.BooleanField(**OPTIONAL)
-    koerestol = serializers.BooleanField(**OPTIONAL)
-    husdyr = serializers.BooleanField(**OPTIONAL)
+    trinfri = YesNoField(**OPTIONAL)
+    elevator = YesNoField(**OPTIONAL)
+    koerestol = YesNoField(**OPTIONAL)
+    husdyr = YesNoField(**OPTIONAL)
     dar_bolig = serializers.UUIDField(**OPTIONAL)
 
     def to_internal_value(self, data: Any) -> Any:
         # An empty value is null for an optional field whose type has no empty value of its
         # own (a number, yes/no, a UUID, the type), as an empty cell is in a file.
         if isinstance(data, dict):
+            # A field the file has no column for is refused, as the file refuses an unknown
+            # column: a misspelt optional field would otherwise keep the stored value unseen.
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({k: [_("unknown field")] for k in unknown})
             optional = {name for name, field in self.fields.items() if not field.required}
             data = {k: None if k in optional and v == "" else v for k, v in data.items()}
         return super().to_internal_value(data)
@@ -310,7 +322,14 @@ class VacancyCreateSerializer(serializers.Serializer):
     dwelling = PrimaryKeyRelatedField(queryset=Dwelling.objects.none())
     notice_date = serializers.DateField()
     available_from = serializers.DateField()
-    rent_at_letting = WholeNumberField(min_value=0, max_value=MAX_MONTHLY_RENT, required=False)
+    rent_at_letting = WholeNumberField(
+        min_value=0,
+        max_value=MAX_MONTHLY_RENT,
+        required=False,
+        allow_null=True,
+        help_text="Leave out, null or empty: the dwelling's registered rent (as the page's "
+        "empty field and the file's empty cell).",
+    )
     remarks = serializers.CharField(required=False, allow_blank=True, max_length=MAX_REMARKS)
     source = serializers.ChoiceField(
         choices=[
@@ -364,7 +383,7 @@ class NomineeAnswerSerializer(serializers.Serializer):
     note = serializers.CharField(
         required=False,
         allow_blank=True,
-        max_length=2000,
+        max_length=MAX_NOTE,
         help_text="Kept with the answer (the audit record; a rejection's note on the offer), "
         "never on the vacancy's timeline.",
     )

@@ -191,11 +191,14 @@ class Columns:
         try:
             headers, rows = read_rows(data, filename)
         except FileFormatError as exc:
-            raise Refused([RowError(1, "", str(exc))]) from None
+            raise Refused([RowError(exc.line, "", str(exc))]) from None
         return self.check([self.aliases.get(h, h) for h in headers], self.fold(rows))
 
     def fold(self, rows: Iterable[Row]) -> list[Row]:
-        return [Row(r.line, {self.aliases.get(k, k): v for k, v in r.values.items()}) for r in rows]
+        return [
+            Row(r.line, {self.aliases.get(k, k): v for k, v in r.values.items()}, r.stray)
+            for r in rows
+        ]
 
     def check(self, headers: Sequence[str], rows: list[Row]) -> list[Row]:
         known = [*self.required, *self.optional]
@@ -206,6 +209,28 @@ class Columns:
         ]
         errors += self.rule(headers) if self.rule else []
         errors += [RowError(1, h, _("unknown column")) for h in headers if h and h not in known]
+        named = [h for h in headers if h]
+        errors += [
+            RowError(1, h, _("the column appears more than once"))
+            for h in dict.fromkeys(named)
+            if named.count(h) > 1
+        ]
+        if errors:
+            raise Refused(errors)
+        errors = [
+            RowError(
+                r.line,
+                "",
+                _(
+                    "cell %(n)d ('%(value)s') has no column name in line 1 (is a number with a "
+                    "decimal comma split into two cells? Put it in quotes, or use semicolons "
+                    "between the columns)"
+                )
+                % {"n": n, "value": value},
+            )
+            for r in rows
+            for n, value in r.stray
+        ]
         if errors:
             raise Refused(errors)
         if not rows:

@@ -7,11 +7,12 @@ cells through :func:`xlsx_text`.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -40,13 +41,21 @@ def xlsx_text(value: Any) -> Any:
 
 
 class FileFormatError(ValueError):
-    """The file as a whole cannot be read (wrong type, no header, bad encoding)."""
+    """The file as a whole cannot be read (wrong type, no header, bad encoding); `line` is the
+    line the message is about (the header's when the file as a whole is wrong)."""
+
+    def __init__(self, message: str, *, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass
 class Row:
     line: int
     values: dict[str, str]
+    #: the cells (1-based position, value) that hold a value but have no column name in the
+    #: header: beyond its last column, or under an empty one (`Columns.read` refuses them)
+    stray: list[tuple[int, str]] = field(default_factory=list)
 
 
 _UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
@@ -55,11 +64,20 @@ never holds such a pair: its Danish letters are single bytes followed by plain l
 
 
 def _decode(data: bytes) -> str:
-    """UTF-8 (with or without a byte order mark), else Windows-1252, as Danish spreadsheets
-    save CSV. A file that is UTF-8 in one place and Windows-1252 in another (lines pasted
-    together from two sources) is refused with the first line that does not fit: read as
-    Windows-1252 throughout it would turn every æ, ø and å of the UTF-8 lines into two
-    characters."""
+    """UTF-8 (with or without a byte order mark), UTF-16 with its byte order mark (Excel's
+    "Unicode text"), else Windows-1252, as Danish spreadsheets save CSV. Text holds no NUL
+    character: data with one is not text (nor UTF-16 without its mark). A file that is UTF-8
+    in one place and Windows-1252 in another (lines pasted together from two sources) is
+    refused with the first line that does not fit: read as Windows-1252 throughout it would
+    turn every æ, ø and å of the UTF-8 lines into two characters."""
+    unreadable = FileFormatError(_("The file could not be read as text (UTF-8 or Windows-1252)."))
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise unreadable from None
+    if b"\x00" in data:
+        raise unreadable
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -75,9 +93,7 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
-        raise FileFormatError(
-            _("The file could not be read as text (UTF-8 or Windows-1252).")
-        ) from None
+        raise unreadable from None
 
 
 def _cell(value: Any) -> str:
@@ -123,18 +139,58 @@ def _read(rows_iter: Iterator[Any]) -> tuple[list[str], list[Row]]:
         if not any(values):
             continue
         padded = values + [""] * (len(headers) - len(values))
-        rows.append(Row(line=index, values=dict(zip(headers, padded, strict=False))))
+        names = headers + [""] * (len(values) - len(headers))
+        stray = [
+            (position, value)
+            for position, (name, value) in enumerate(zip(names, padded, strict=True), start=1)
+            if value and not name
+        ]
+        rows.append(Row(line=index, values=dict(zip(headers, padded, strict=False)), stray=stray))
     return headers, rows
 
 
+_QUOTED = re.compile(r'"[^"]*"')
+_QUOTE_ERROR = re.compile(r"unexpected end of data|expected after")
+"""The csv module's words for a quote never closed, or text after a closing quote."""
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter the header line uses most (semicolon, tab or comma; its quoted names left
+    out). The header decides, not a guess over the first rows: a row without its last cells (a
+    spreadsheet leaves them out) or with a decimal comma made that guess fail and read a file
+    with semicolons by commas, so that every column was reported missing."""
+    header = _QUOTED.sub("", text.partition("\n")[0])
+    counts = {d: header.count(d) for d in (";", "\t", ",")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
 def _csv_rows(raw: bytes) -> Iterator[list[str]]:
+    """The file's records. Lines may end in CR LF, LF or CR alone (newline=""); a cell in quotes
+    may hold the delimiter and line breaks. Strict quoting: a quote that is never closed would
+    take the rest of the file into one cell (its rows lost without a word), so it refuses the
+    file naming the line the record starts on."""
     text = _decode(raw)
-    sample = text[:4096]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=";,\t")
-    except csv.Error:
-        dialect = csv.excel
-    yield from csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(
+        io.StringIO(text, newline=""), csv.excel, delimiter=_delimiter(text), strict=True
+    )
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if not _QUOTE_ERROR.search(str(error)):
+                raise  # read_rows tells it as a file that is not valid CSV
+            raise FileFormatError(
+                _(
+                    'a quote (") in the line is not closed, or text follows the closing '
+                    'quote; put the whole cell in quotes and write a quote inside it as two ("")'
+                ),
+                line=start,
+            ) from None
+        yield record
 
 
 def _xlsx_rows(raw: bytes) -> Iterator[list[Any]]:

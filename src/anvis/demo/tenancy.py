@@ -63,7 +63,8 @@ def _free_dwelling(rng: random.Random, organisation: Any, day: dt.date) -> Dwell
     closed (red) and whose stairwell and department are under the agreement's caps on `day`
     (placements in the 12 months up to that day and active offers, counted as the gate counts
     them)."""
-    from anvis.monitoring.selectors import department_status_map, placement_counts
+    from anvis.monitoring.placements import placement_counts
+    from anvis.monitoring.selectors import department_status_map
     from anvis.reports.selectors import agreement_for
 
     agreement = agreement_for(day)

@@ -4,9 +4,7 @@ Public API for other apps (matching, the vacancy flow, agreements):
 
 * `department_status_map(on_date) -> dict[department_id, StatusInfo]`: `closed` is True for red
   departments (closed to municipal placements).
-* `placement_counts(on_date, window_months=12, department_ids=None) -> (by_department,
-  by_entrance)`: placements moved in within the rolling window, for department and stairwell
-  caps.
+* the placements the stairwell and department caps count: `anvis.monitoring.placements`.
 * `step_proposals(year) -> list[ProposalRow]`: the proposed step share per department for the
   agreement's yearly reassessment (to be approved by the parties), computed now;
   `step_proposal_list` serves the proposals page from the stored proposals of the coming year.
@@ -156,41 +154,6 @@ def _status_map(on_date: dt.date, department_ids: list[int] | None) -> dict[int,
             dept, status, status == "red", reasons, c.assessment.year, c.designations
         )
     return out
-
-
-def placements_in_window(
-    on_date: dt.date | None = None,
-    window_months: int = 12,
-    department_ids: list[int] | None = None,
-) -> QuerySet[MunicipalPlacement]:
-    """The placements that moved in within the rolling window ending on `on_date` (of every
-    department or of the given ones): what the caps count (:func:`placement_counts`, the
-    placement gate; the simulator's start from the database)."""
-    on_date = local_today(on_date)
-    placements = MunicipalPlacement.objects.filter(
-        placed_on__gte=window_start(on_date, window_months), placed_on__lte=on_date
-    )
-    if department_ids is not None:
-        placements = placements.filter(department_id__in=department_ids)
-    return placements
-
-
-def placement_counts(
-    on_date: dt.date | None = None,
-    window_months: int = 12,
-    department_ids: list[int] | None = None,
-) -> tuple[dict[int, int], dict[int, int]]:
-    """Placements that moved in within the rolling window ending on `on_date`: counted per
-    department and per entrance (stairwell), of every department or of the given ones. One
-    query."""
-    placements = placements_in_window(on_date, window_months, department_ids)
-    rows = placements.values_list("department_id", "entrance_id").annotate(n=Count("id")).order_by()
-    by_department: dict[int, int] = defaultdict(int)
-    by_entrance: dict[int, int] = {}
-    for dept, entrance, n in rows:
-        by_department[dept] += n
-        by_entrance[entrance] = n
-    return dict(by_department), by_entrance
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ from anvis.agreements.models import AllocationAgreement
 from anvis.cases.adapters import max_rent_rule, shelter_warning_days
 from anvis.cases.models import Case, ShelterStay, SupportPlan
 from anvis.monitoring.models import DepartmentStatus, MunicipalPlacement
-from anvis.monitoring.selectors import department_status_map, placement_counts
+from anvis.monitoring.placements import placement_counts
+from anvis.monitoring.selectors import department_status_map
 from anvis.stock.models import Department, Entrance
 from anvis.vacancies.choices import ClaimStatus, OfferStatus, VacancyStatus
 from anvis.vacancies.models import GuaranteeClaim, Lease, Offer, Vacancy

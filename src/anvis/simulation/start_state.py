@@ -21,7 +21,7 @@ from collections import Counter
 from fractions import Fraction
 
 from anvis.agreements.models import AllocationAgreement, TurnCounter
-from anvis.monitoring.selectors import placements_in_window
+from anvis.monitoring.placements import placements_in_window
 from anvis.tenancy.selectors import tenancy_report_rows
 from anvis.vacancies.choices import VacancyStatus
 from anvis.vacancies.models import Lease, Offer, Vacancy

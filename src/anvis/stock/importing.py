@@ -32,7 +32,7 @@ from anvis.common.importing import (
 from anvis.common.tabular import Row
 from anvis.permissions import Role, user_organisation_ids
 
-from .models import DwellingType, HousingOrganisation
+from .models import Dwelling, DwellingType, Entrance, HousingOrganisation
 from .services import StockRow, stock_upsert
 
 TYPE_ALIASES = {
@@ -191,6 +191,7 @@ def import_stock_rows(
     errors: list[RowError] = []
     parsed = [_parse(row, errors) for row in rows]
     _check_consistency(parsed, errors, where)
+    _check_dar_ids(parsed, errors, where)
     _check_rights(parsed, actor, errors)
     if errors:
         return ImportResult(ok=False, errors=sorted_errors(errors), rows=len(rows))
@@ -218,17 +219,10 @@ def _check_consistency(
         _("is also used in %(other)s"), column="dar_bolig", where=where
     )
     departments: dict[tuple[str, str], StockRow] = {}
+    entrances: dict[tuple[str, str, str, str], StockRow] = {}
     org_names: dict[str, StockRow] = {}
     for p in parsed:
-        key = (
-            p.cvr,
-            p.dept_number,
-            p.street.lower(),
-            p.postal_code,
-            p.floor.lower(),
-            p.door.lower(),
-        )
-        units.repeated(key, p.line, errors)
+        units.repeated(_dwelling_key(p), p.line, errors)
         dept = departments.setdefault((p.cvr, p.dept_number), p)
         if dept is not p:
             for column, a, b in (
@@ -245,6 +239,7 @@ def _check_consistency(
                             % {"other": where(dept.line)},
                         )
                     )
+        _check_entrance(p, entrances, errors, where)
         if p.org_name:
             first = org_names.setdefault(p.cvr, p)
             if first is not p and first.org_name != p.org_name:
@@ -273,6 +268,97 @@ def _check_consistency(
                 )
             )
             known.add(p.cvr)  # report once per CVR
+
+
+def _entrance_key(p: StockRow) -> tuple[str, str, str, str]:
+    return (p.cvr, p.dept_number, p.street.lower(), p.postal_code)
+
+
+def _dwelling_key(p: StockRow) -> tuple[str, str, str, str, str, str]:
+    return (*_entrance_key(p), p.floor.lower(), p.door.lower())
+
+
+def _check_dar_ids(
+    parsed: list[StockRow], errors: list[RowError], where: Callable[[int], str]
+) -> None:
+    """A DAR id belongs to one entrance and one dwelling: one the file gives two entrances, or
+    one a stored entrance or dwelling the file does not name already has, is told on its line
+    (the database would refuse the whole file without saying where)."""
+    first_entrance: dict[uuid.UUID, StockRow] = {}
+    for p in parsed:
+        if p.entrance_dar is not None:
+            first = first_entrance.setdefault(p.entrance_dar, p)
+            if _entrance_key(first) != _entrance_key(p):
+                errors.append(
+                    RowError(
+                        p.line,
+                        "dar_opgang",
+                        _("is also used in %(other)s") % {"other": where(first.line)},
+                    )
+                )
+    entrance_keys = {_entrance_key(p) for p in parsed}
+    for dar_id, cvr, number, street, postal in Entrance.objects.filter(
+        dar_id__in=set(first_entrance)
+    ).values_list(
+        "dar_id", "department__organisation__cvr", "department__number", "street", "postal_code"
+    ):
+        p = first_entrance[dar_id]
+        if (cvr, number, street.lower(), postal) not in entrance_keys:
+            errors.append(
+                RowError(
+                    p.line, "dar_opgang", _("is already the DAR id of another entrance in Anvis")
+                )
+            )
+    dwelling_dars = {p.dwelling_dar: p for p in parsed if p.dwelling_dar is not None}
+    dwelling_keys = {_dwelling_key(p) for p in parsed}
+    for dar_id, cvr, number, street, postal, floor, door in Dwelling.objects.filter(
+        dar_id__in=set(dwelling_dars)
+    ).values_list(
+        "dar_id",
+        "entrance__department__organisation__cvr",
+        "entrance__department__number",
+        "entrance__street",
+        "entrance__postal_code",
+        "floor",
+        "door",
+    ):
+        if (cvr, number, street.lower(), postal, floor.lower(), door.lower()) not in dwelling_keys:
+            errors.append(
+                RowError(
+                    dwelling_dars[dar_id].line,
+                    "dar_bolig",
+                    _("is already the DAR id of another dwelling in Anvis"),
+                )
+            )
+
+
+def _check_entrance(
+    p: StockRow,
+    entrances: dict[tuple[str, str, str, str], StockRow],
+    errors: list[RowError],
+    where: Callable[[int], str],
+) -> None:
+    """The rows of one entrance give it one town and one DAR id (a row without the DAR id
+    keeps the entrance's): otherwise one row's value would be dropped without a word."""
+    key = _entrance_key(p)
+    first = entrances.setdefault(key, p)
+    if first is p:
+        return
+    if first.entrance_dar is None and p.entrance_dar is not None:
+        entrances[key] = p  # the row that gives the DAR id speaks for the entrance's
+    for column, a, b in (
+        ("by", first.city, p.city),
+        ("dar_opgang", first.entrance_dar, p.entrance_dar),
+    ):
+        if a != b and (column == "by" or (a is not None and b is not None)):
+            errors.append(
+                RowError(
+                    p.line,
+                    column,
+                    _("differs from %(other)s for the same entrance")
+                    % {"other": where(first.line)},
+                )
+            )
 
 
 def _check_rights(parsed: list[StockRow], actor: Any, errors: list[RowError]) -> None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from anvis.common.importing import (
     Cells,
     Columns,
+    FirstSeen,
     ImportOutcome,
     Refused,
     RowError,
@@ -125,6 +126,13 @@ def import_events(
         return ImportResult(ok=False, errors=refused.errors)
     errors: list[RowError] = []
     parsed = [_parse(row, actor, errors) for row in rows]
+    # A row given twice (its note aside) would report the event twice.
+    events = FirstSeen[tuple[Any, ...]](_("the same event is also in %(other)s"))
+    for p in parsed:
+        if p.lease is not None and p.data is not None:
+            e = p.data
+            key = (p.lease.pk, e.kind, e.event_date, e.amount, e.months, e.eviction_date)
+            events.repeated((*key, e.move_out_reason), p.line, errors)
     if errors:
         return ImportResult(ok=False, errors=sorted_errors(errors), rows=len(rows))
     created, errors = each_row(

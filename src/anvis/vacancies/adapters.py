@@ -30,7 +30,8 @@ from django.db.models import QuerySet
 from anvis.agreements.models import AgreementVersion
 from anvis.agreements.selectors import agreement_terms_on
 from anvis.cases.models import Case
-from anvis.monitoring.selectors import StatusInfo, department_status_map, placement_counts
+from anvis.monitoring.placements import placement_counts
+from anvis.monitoring.selectors import StatusInfo, department_status_map
 from anvis.stock.models import DwellingType
 from anvis_core import __version__ as core_version
 from anvis_core.cases import bars as core_bars

@@ -22,6 +22,7 @@ from .limits import (
     MAX_CLAIM_AMOUNT,
     MAX_CLAIM_DESCRIPTION,
     MAX_MONTHLY_RENT,
+    MAX_NOTE,
     MAX_REASON,
     MAX_REMARKS,
 )
@@ -188,7 +189,10 @@ class OfferDeclineForm(forms.Form):
         error_messages={"required": _("Choose a reason for declining.")},
     )
     note = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=MAX_NOTE,
     )
 
 
@@ -201,13 +205,17 @@ class OfferRejectForm(forms.Form):
         label=_("Documentation"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "required": True}),
+        max_length=MAX_NOTE,
         help_text=_("Describe the ground, e.g. the size of the debt and that no plan exists."),
     )
 
 
 class OfferWithdrawForm(forms.Form):
     note = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=MAX_NOTE,
     )
 
 

@@ -9,6 +9,9 @@ MAX_REMARKS = 2000
 MAX_REASON = 1000
 """The longest reason for handing a dwelling back or for a lease cancelled before move-in
 (characters); the organisation reads it."""
+MAX_NOTE = 2000
+"""The longest closing note of an offer: a rejection's documentation, a decline's or a
+withdrawal's note (characters)."""
 MAX_CLAIM_AMOUNT = 10_000_000
 """The highest guarantee claim (kr); it also fits every database's integer."""
 MAX_CLAIM_DESCRIPTION = 5000

@@ -207,3 +207,16 @@ def test_old_idempotency_records_are_purged(api: Any, org_a: Any) -> None:
     )
     call_command("purge_idempotency_records", "--days", "30")
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["b"]
+
+
+@pytest.mark.parametrize("empty", [None, "", " "])
+def test_an_empty_rent_at_letting_is_the_dwellings_rent_as_on_the_page(
+    api: Any, org_a: Any, empty: Any
+) -> None:
+    # The page's empty field and the file's empty cell mean the dwelling's registered rent;
+    # the API refused null and an empty text.
+    dwelling = dwelling_of(org_a)
+    body = {**report_body(dwelling), "rent_at_letting": empty}
+    response = api("org_a").post("/api/v1/vacancies/", body)
+    assert response.status_code == 201, response.content
+    assert response.json()["rent_at_letting"] == dwelling.rent

@@ -8,10 +8,10 @@ from django.utils import translation
 
 from anvis.monitoring.compute import recompute
 from anvis.monitoring.models import AreaDesignation, DepartmentStatus, StepProposal
+from anvis.monitoring.placements import placement_counts
 from anvis.monitoring.selectors import (
     department_overview,
     department_status_map,
-    placement_counts,
     proposal_rows,
     status_memo,
     step_proposal_list,

@@ -318,3 +318,62 @@ def test_organisation_staff_upload_at_most_5_mb(client_for: Any, org_a: Any) -> 
     assert response.status_code == 422
     assert "Filen må højst fylde 5 MB." in response.content.decode()
     assert Dwelling.objects.count() == 4
+
+
+ENTRANCE_HEADER = "cvr;organisation;afdelingsnr;afdeling;adresse;postnr;by;etage;doer;vaerelser;m2;husleje;dar_opgang;dar_bolig\n"
+DAR_1 = "11111111-1111-1111-1111-111111111111"
+DAR_2 = "22222222-2222-2222-2222-222222222222"
+GAMMA = f"33333333;Gamma;1;Gamma afd. 1;Gammavej 1;9000;Aalborg;st;tv;2;60;4500;{DAR_1};"
+
+
+def _gamma(*lines: str) -> list[str]:
+    data = (ENTRANCE_HEADER + "\n".join(lines) + "\n").encode()
+    result = import_stock(data, "gamma.csv", actor=None)
+    return [str(e) for e in result.errors]
+
+
+@pytest.mark.django_db
+def test_the_rows_of_one_entrance_agree_on_its_town_and_dar_id() -> None:
+    # The second row's town and DAR id were dropped for a new entrance (the first row won) and
+    # taken for a stored one (the last row won).
+    first_floor = GAMMA.replace(";st;", ";1;")
+    assert _gamma(GAMMA, first_floor.replace("Aalborg", "Aalborg C")) == [
+        "Linje 3, kolonne 'by': afviger fra linje 2 for samme opgang"
+    ]
+    assert _gamma(GAMMA, first_floor.replace(DAR_1, DAR_2)) == [
+        "Linje 3, kolonne 'dar_opgang': afviger fra linje 2 for samme opgang"
+    ]
+    assert not Entrance.objects.filter(street="Gammavej 1").exists()
+    # A row without the DAR id keeps the entrance's.
+    assert _gamma(GAMMA, first_floor.replace(DAR_1, "")) == []
+    assert Entrance.objects.get(street="Gammavej 1").dar_id is not None
+
+
+@pytest.mark.django_db
+def test_a_dar_id_another_entrance_or_dwelling_has_is_named_on_its_line(org_a: Any) -> None:
+    # These were refused as a whole ("Linje 1: … IntegrityError"), naming no line, and a clash
+    # inside the file was told as a clash with data already in Anvis.
+    assert _gamma(GAMMA, GAMMA.replace("Gammavej 1", "Gammavej 3")) == [
+        "Linje 3, kolonne 'dar_opgang': bruges også i linje 2"
+    ]
+    stored = Dwelling.objects.filter(entrance__department__organisation=org_a).first()
+    assert stored is not None
+    stored.dar_id = DAR_2
+    stored.save()
+    Entrance.objects.filter(pk=stored.entrance_id).update(dar_id=DAR_1)
+    assert _gamma(GAMMA.replace(f"{DAR_1};", f";{DAR_2}")) == [
+        "Linje 2, kolonne 'dar_bolig': er allerede DAR-id for en anden bolig i Anvis"
+    ]
+    assert _gamma(GAMMA) == [
+        "Linje 2, kolonne 'dar_opgang': er allerede DAR-id for en anden opgang i Anvis"
+    ]
+    assert not Entrance.objects.filter(street="Gammavej 1").exists()
+    # The stored dwelling and entrance themselves keep their DAR ids in a file.
+    entrance = stored.entrance
+    dept = entrance.department
+    own = (
+        f"{org_a.cvr};;{dept.number};{dept.name};{entrance.street};{entrance.postal_code};"
+        f"{entrance.city};{stored.floor};{stored.door};{stored.rooms};{stored.area_m2};"
+        f"{stored.rent};{DAR_1};{DAR_2}"
+    )
+    assert _gamma(own) == []

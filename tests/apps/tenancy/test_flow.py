@@ -365,3 +365,27 @@ def test_a_death_is_told_and_a_move_on_is_only_written_on_the_case(
     sent = Notification.objects.filter(recipient=users["sagsbehandler"], kind="tenancy_ended")
     assert sent.exists() is told
     assert CaseEvent.objects.filter(case=let["case"], kind="tenancy_ended").count() == 1
+
+
+def test_the_same_event_twice_in_a_file_is_refused(
+    let: dict[str, Any], users: dict[str, Any]
+) -> None:
+    # A row copied twice reported the arrears twice, with two follow-up tasks; the other
+    # imports refuse a repeated row (a dwelling, a department and year) the same way.
+    from anvis.tenancy.importing import import_events
+
+    pk = let["lease"].pk
+    day = timezone.localdate().strftime("%d-%m-%Y")
+    row = f"{pk};restance;{day};5000;2"
+    data = f"lejemaal;haendelse;dato;beloeb;maaneder\n{row}\n{pk};paakrav;{day};;\n{row}\n"
+    before = row_counts()
+    result = import_events(data.encode(), "h.csv", actor=users["boligorganisation"])
+    assert [str(e) for e in result.errors] == ["Linje 4: samme hændelse står også i linje 2"]
+    assert row_counts() == before
+    # Another amount on the same day is another report.
+    other = f"{row}\n{pk};restance;{day};6000;2\n"
+    assert import_events(
+        f"lejemaal;haendelse;dato;beloeb;maaneder\n{other}".encode(),
+        "h.csv",
+        actor=users["boligorganisation"],
+    ).ok

@@ -17,7 +17,7 @@ from anvis.agreements.models import TurnRecord
 from anvis.audit.models import AuditEvent
 from anvis.cases.models import Case, CaseEvent
 from anvis.monitoring.models import MunicipalPlacement
-from anvis.monitoring.selectors import placement_counts
+from anvis.monitoring.placements import placement_counts
 from anvis.notifications.models import Notification
 from anvis.tenancy.models import Tenancy
 from anvis.tenancy.services import EventInput, tenancy_event_report

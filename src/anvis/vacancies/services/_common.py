@@ -31,6 +31,20 @@ SYSTEM_EXPIRY = "system:expire_vacancies"
 _user = acting_user
 
 
+def check_length(field: str, text: str, limit: int) -> None:
+    """A written text within its limit (`limits.py`), as it is stored (stripped); otherwise a
+    refusal naming the field. The page's and the API's fields read the same limit."""
+    count = len(text.strip())
+    if count > limit:
+        raise ValidationError(
+            {
+                field: _("The text may be at most %(n)d characters (it has %(count)d).")
+                % {"n": limit, "count": count}
+            },
+            code="too_long",
+        )
+
+
 def _lock_vacancy(vacancy: Vacancy) -> Vacancy:
     return (
         Vacancy.objects.select_for_update(of=("self",))

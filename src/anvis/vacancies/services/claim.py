@@ -22,11 +22,13 @@ from anvis_core.workflow.guarantee import (
 )
 
 from ..choices import ClaimStatus, EventKind, GuaranteeKindChoice
+from ..limits import MAX_CLAIM_DESCRIPTION
 from ..models import GuaranteeClaim, Lease
 from ..timeline import timeline_add
 from ._common import (
     _check_org_writer,
     _user,
+    check_length,
 )
 
 CLAIM_PROBLEMS = {
@@ -154,6 +156,7 @@ def guarantee_claim_submit(
         raise ValidationError({"kind": _("Choose the kind of claim.")})
     if not description.strip():
         raise ValidationError({"description": _("Describe the claim.")})
+    check_length("description", description, MAX_CLAIM_DESCRIPTION)
     with audited("vacancies.claim_submit", actor=actor) as write:
         lease = (
             Lease.objects.select_for_update(of=("self",))

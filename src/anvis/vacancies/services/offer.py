@@ -31,6 +31,7 @@ from anvis_core.workflow import (
 
 from .. import gate
 from ..choices import EventKind, OfferStatus, VacancyStatus
+from ..limits import MAX_NOTE
 from ..models import Offer, Vacancy
 from ..timeline import timeline_add
 from ._common import (
@@ -40,6 +41,7 @@ from ._common import (
     _move_offer,
     _move_vacancy,
     _user,
+    check_length,
     check_not_leased,
 )
 
@@ -213,6 +215,7 @@ def _offer_close(
         check_not_leased(offer)
         if note_required and not note.strip():  # the final answer above first
             raise ValidationError({"note": note_required}, code="documentation_missing")
+        check_length("note", note, MAX_NOTE)
         summary = ""
         if reason is not None:
             offer.decline_reason = reason.value

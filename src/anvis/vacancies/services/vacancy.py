@@ -33,7 +33,7 @@ from anvis_core.workflow.void_rent import VoidRentConvention, void_rent_start
 
 from .. import gate
 from ..choices import EventKind, OfferStatus, VacancySource, VacancyStatus
-from ..limits import REPORT_HORIZON_DAYS
+from ..limits import MAX_REASON, REPORT_HORIZON_DAYS
 from ..models import Offer, Vacancy
 from ..timeline import timeline_add
 from ._common import (
@@ -43,6 +43,7 @@ from ._common import (
     _move_vacancy,
     _settle_turn,
     _user,
+    check_length,
     cpr_in_reason_message,
 )
 from .offer import _offer_close
@@ -278,6 +279,7 @@ def vacancy_hand_back(
         )
     if contains_cpr(reason):
         raise ValidationError({"reason": cpr_in_reason_message()}, code="cpr")
+    check_length("reason", reason, MAX_REASON)
     with audited("vacancies.hand_back", actor=actor) as write:
         vacancy = write.track(_lock_vacancy(vacancy))
         _move_vacancy(

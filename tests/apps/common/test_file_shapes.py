@@ -1,0 +1,123 @@
+"""How the shared reader takes a file's shape, checked through the stock import (every import
+reads its file through `anvis.common.importing.Columns`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+from anvis.stock.importing import import_stock
+from anvis.stock.models import Dwelling
+
+HEADER = "cvr;organisation;afdelingsnr;afdeling;adresse;postnr;by;etage;doer;vaerelser;m2;husleje"
+ROW = "33333333;Gamma;1;Gamma afd. 1;Gammavej 1;9000;Aalborg;st;tv;2;60;4500"
+
+
+@pytest.fixture(autouse=True)
+def danish() -> Any:
+    with translation.override("da"):
+        yield
+
+
+def _import(*lines: str) -> list[str]:
+    result = import_stock(("\n".join(lines) + "\n").encode(), "bestand.csv", actor=None)
+    return [str(e) for e in result.errors]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("separator", [";", ",", "\t"])
+def test_the_header_decides_the_delimiter_also_with_a_short_row(separator: str) -> None:
+    # A row without its last cells (a spreadsheet leaves them out) made the delimiter
+    # guess fail, so a file with semicolons was read with commas and every column was "missing".
+    short = ROW.rsplit(";", 3)[0].replace("tv", "th")
+    lines = [HEADER, ROW, short]
+    errors = _import(*(line.replace(";", separator) for line in lines))
+    assert errors == [
+        "Linje 3, kolonne 'husleje': skal udfyldes",
+        "Linje 3, kolonne 'm2': skal udfyldes",
+        "Linje 3, kolonne 'vaerelser': skal udfyldes",
+    ]
+    assert not Dwelling.objects.exists()
+
+
+def commas(line: str) -> str:
+    return line.replace(";", ",")
+
+
+@pytest.mark.django_db
+def test_a_decimal_comma_that_splits_a_cell_is_refused_not_cut_off() -> None:
+    # In a file with commas between the columns, 4.500,50 without quotes is two cells: "4.500"
+    # under husleje and "50" under no column. It was read as a rent of 4,500 kr.
+    row = commas(ROW).replace(",4500", ",4.500,50")
+    assert _import(commas(HEADER), row) == [
+        "Linje 2: celle 13 ('50') har intet kolonnenavn i linje 1 (er et tal med decimalkomma "
+        "delt i to celler? Sæt det i anførselstegn, eller brug semikolon mellem kolonnerne)"
+    ]
+    assert not Dwelling.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_value_under_a_column_without_a_name_is_refused() -> None:
+    assert _import(HEADER + ";", ROW + ";3") == [
+        "Linje 2: celle 13 ('3') har intet kolonnenavn i linje 1 (er et tal med decimalkomma "
+        "delt i to celler? Sæt det i anførselstegn, eller brug semikolon mellem kolonnerne)"
+    ]
+    # An empty cell there is nothing (a spreadsheet's trailing separators).
+    assert _import(HEADER + ";", ROW + ";") == []
+    assert _import(HEADER, ROW.replace("tv", "th") + ";;") == []
+
+
+@pytest.mark.django_db
+def test_a_column_named_twice_is_refused() -> None:
+    # The later of two husleje columns silently won.
+    assert _import(HEADER + ";husleje", ROW + ";5000") == [
+        "Linje 1, kolonne 'husleje': kolonnen står mere end én gang"
+    ]
+    # Also under another spelling of the same column.
+    assert _import(HEADER + ";byggeaar;byggear", ROW + ";1972;1973") == [
+        "Linje 1, kolonne 'byggeaar': kolonnen står mere end én gang"
+    ]
+    assert not Dwelling.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_quote_that_is_never_closed_is_refused_naming_its_line() -> None:
+    # The opening quote took the rest of the file into one cell: the next dwelling was lost and
+    # the first got a district of two lines, without a word.
+    header = HEADER + ";bydel"
+    first = ROW + ';"Øst'
+    second = ROW.replace("tv", "th") + ";Øst"
+    assert _import(header, first, second) == [
+        'Linje 2: et anførselstegn (") i linjen lukkes ikke, eller der står tekst efter det '
+        "afsluttende anførselstegn; sæt hele cellen i anførselstegn og skriv et anførselstegn "
+        'i den som to ("")'
+    ]
+    assert not Dwelling.objects.exists()
+    # A cell in quotes may hold the delimiter and a line break.
+    quoted = ';"Øst; nord\nsyd"'
+    assert _import(header, ROW + quoted, ROW.replace("tv", "th") + quoted) == []
+    assert Dwelling.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_lines_ending_in_a_carriage_return_alone_are_read() -> None:
+    # Refused as "not valid CSV" before.
+    data = f"{HEADER}\r{ROW}\r".encode()
+    assert import_stock(data, "mac.csv", actor=None).ok
+    assert Dwelling.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_utf16_file_is_read_and_a_binary_one_refused() -> None:
+    # Excel's "Unicode text" is UTF-16 with tabs; it was read as Windows-1252 and every column
+    # name came out with NUL characters ("unknown column 'ÿþc\x00v\x00r…'").
+    lines = [HEADER.replace(";", "\t"), ROW.replace(";", "\t").replace("Gammavej", "Ærøvej")]
+    data = ("\n".join(lines) + "\n").encode("utf-16")
+    assert import_stock(data, "unicode.csv", actor=None).ok
+    assert Dwelling.objects.get().entrance.street == "Ærøvej 1"
+    binary = import_stock(b"\x00\x01\x02" + HEADER.encode(), "data.csv", actor=None)
+    assert [str(e) for e in binary.errors] == [
+        "Linje 1: Filen kunne ikke læses som tekst (UTF-8 eller Windows-1252)."
+    ]
