@@ -17,16 +17,15 @@ _FORMAT = re.compile(r"%(\([^)]*\))?[sd]|\{[^}]*\}")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
+_ESCAPE = re.compile(r"\\(.)")
+_ESCAPED = {"n": "\n", "t": "\t", "r": "\r"}
+
+
 def _unquote(lines: list[str]) -> str:
+    """The text of a catalogue entry's quoted lines, its C escapes (``\\"``, ``\\\\``,
+    ``\\n`` …) read; any other character, Danish letters included, as it stands."""
     text = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', "\n".join(lines)))
-    return (
-        text.encode("latin-1", "backslashreplace")
-        .decode("unicode_escape")
-        .encode("latin-1")
-        .decode("utf-8")
-        if "\\" in text
-        else text
-    )
+    return _ESCAPE.sub(lambda m: _ESCAPED.get(m.group(1), m.group(1)), text)
 
 
 def _entries(path: Path) -> list[dict[str, str]]:
