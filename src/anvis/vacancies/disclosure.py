@@ -30,7 +30,7 @@ from anvis.events import publish
 from anvis.permissions import Role, is_municipal, user_has_role, user_organisation_ids
 
 from .choices import EventKind, OfferStatus
-from .models import GuaranteeClaim, Offer, VacancyEvent
+from .models import Offer, VacancyEvent
 
 # The pseudonymous case number (S-2026-00042): municipal only.
 CASE_NUMBER = re.compile(r"\bS-\d{4}-\d+\b")
@@ -128,21 +128,20 @@ class TimelineLine:
     summary: str
 
 
-def timeline_for(user: Any, events: list[VacancyEvent], offers: list[Offer]) -> list[TimelineLine]:
+def timeline_for(
+    user: Any, events: list[VacancyEvent], offers: list[Offer], *, claims_shown: bool
+) -> list[TimelineLine]:
     """The vacancy's timeline with each summary as the viewer may see it: a case number written
     in an event is replaced by the viewer's identifier of that citizen (nothing for the steering
-    group); a guarantee claim's line keeps its kind and amount only for a viewer whose row scope
-    holds the vacancy's claims (`GuaranteeClaim.objects.restrict`: not the steering group)."""
+    group); a guarantee claim's line keeps its kind and amount only when ``claims_shown``: the
+    viewer's row scope holds the vacancy's claims (`GuaranteeClaim.objects.holds_organisation`:
+    not the steering group)."""
     by_id = {offer.pk: offer for offer in offers}
     municipal = is_municipal(user)
-    claim_vacancies = {e.vacancy_id for e in events if e.kind == EventKind.GUARANTEE}
-    claims_seen = bool(claim_vacancies) and (
-        GuaranteeClaim.objects.restrict(user).filter(lease__vacancy_id__in=claim_vacancies).exists()
-    )
     lines = []
     for event in events:
         summary = event.summary or ""
-        if event.kind == EventKind.GUARANTEE and not claims_seen:
+        if event.kind == EventKind.GUARANTEE and not claims_shown:
             summary = ""
         if not municipal and CASE_NUMBER.search(summary):
             offer = by_id.get(event.offer_id) if event.offer_id else None

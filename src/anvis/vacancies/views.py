@@ -207,7 +207,7 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # Offers and guarantee claims are rows about one citizen: outside the steering group's
     # scope (`personal_data` on their querysets), so the page says so instead of "none".
-    rows_hidden = disclosure.audience(user) == disclosure.NO_AUDIENCE
+    claims_shown = GuaranteeClaim.objects.holds_organisation(user, vacancy.organisation_id)
     days_left = (
         working_days_left(vacancy.response_deadline, today)
         if vacancy.response_deadline and vacancy.status == VacancyStatus.MUNICIPAL
@@ -219,20 +219,22 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "vacancy": vacancy,
             "offer_rows": offer_rows,
-            "offers_hidden": rows_hidden,
-            "claims_hidden": rows_hidden,
+            "offers_hidden": disclosure.audience(user) == disclosure.NO_AUDIENCE,
+            "claims_hidden": not claims_shown,
             "active_offer": active,
             "lease": lease,
             "cancelled_leases": list(vacancy.leases.cancelled().select_related("cancelled_by")),
             "show_cancellation_reasons": disclosure.sees_cancellation_reasons(user),
-            "timeline": disclosure.timeline_for(user, selectors.vacancy_timeline(vacancy), offers),
+            "timeline": disclosure.timeline_for(
+                user, selectors.vacancy_timeline(vacancy), offers, claims_shown=claims_shown
+            ),
             "days_left": days_left,
             "show_cases": municipal,
             "nominee_contact": None if municipal else nominee_contact,
             **actions,
             "usable": gate.usability(vacancy=vacancy, day=today) if actions["can_answer"] else None,
             # A claim is one tenant's money (personal data): the viewer's row scope decides.
-            "claims": list(lease.guarantee_claims.restrict(user).order_by("pk")) if lease else [],
+            "claims": list(lease.guarantee_claims.order_by("pk")) if lease and claims_shown else [],
             "void_rent": vacancy.void_rent_on(today),
         },
     )
