@@ -486,3 +486,17 @@ def test_a_cpr_number_in_the_reason_is_refused_before_anyone_is_told(
     assert "Skriv ikke CPR-numre her" in no.value.message_dict["reason"][0]
     _unchanged(let)
     assert not Notification.objects.filter(body__contains=cpr).exists()
+
+
+def test_a_reason_over_the_limit_is_refused_by_the_service_as_by_the_page_and_the_api(
+    users: dict[str, Any], let: Lease
+) -> None:
+    """The service holds the limit the page's and the API's fields read (`MAX_REASON`), as it
+    does for a hand-back's reason."""
+    from anvis.vacancies.limits import MAX_REASON
+
+    with pytest.raises(ValidationError) as exc:
+        cancel(users["boligorganisation"], let, reason="x" * (MAX_REASON + 1))
+    assert list(exc.value.message_dict) == ["reason"]
+    let.refresh_from_db()
+    assert not let.is_cancelled

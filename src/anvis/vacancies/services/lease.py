@@ -32,7 +32,7 @@ from anvis_core.workflow import (
 
 from .. import gate
 from ..choices import EventKind, OfferStatus
-from ..limits import REPORT_HORIZON_DAYS
+from ..limits import MAX_REASON, REPORT_HORIZON_DAYS
 from ..models import Lease, MonthlyStatement, Offer, Vacancy
 from ..timeline import timeline_add
 from ._common import (
@@ -41,6 +41,7 @@ from ._common import (
     _move_offer,
     _move_vacancy,
     _user,
+    check_length,
 )
 from .statement import correction_write
 
@@ -393,6 +394,7 @@ def _check_cancel(lease: Lease, cancelled_on: dt.date, reason: str, day: dt.date
         )
     if errors:
         raise ValidationError(errors)
+    check_length("reason", reason, MAX_REASON)  # as the page's and the API's fields limit it
     if tenant_moved_in(lease):
         raise ValidationError(
             _(
