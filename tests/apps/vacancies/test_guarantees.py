@@ -259,8 +259,8 @@ def test_the_monthly_statement_lists_claims_to_those_whose_scope_holds_them(
     page = html.unescape(client.get(url).content.decode())
     assert "12.000,00" in page  # the total, for everyone
     assert ("Istandsættelse ved fraflytning" in page) is one_by_one
-    assert ("1 garantiudbetaling (vises kun for parterne)" in page) is not one_by_one
+    assert ("1 garantibetaling (vises kun for parterne)" in page) is not one_by_one
     sheet = load_workbook(io.BytesIO(client.get(url + "&format=xlsx").content)).active
     rows = [r for r in sheet.iter_rows(values_only=True) if r[0] == "Garanti"]
     assert len(rows) == 1 and float(rows[0][-1]) == 12_000
-    assert (rows[0][1] == "1 garantiudbetaling (vises kun for parterne)") is not one_by_one
+    assert (rows[0][1] == "1 garantibetaling (vises kun for parterne)") is not one_by_one
