@@ -279,9 +279,7 @@ class ShownSection:
     tables: list[ShownTable]
 
 
-def present(
-    report: Report, *, suppressed: bool, charts: bool = True, chart_format: str = "svg"
-) -> list[ShownSection]:
+def present(report: Report, *, suppressed: bool, charts: bool = True) -> list[ShownSection]:
     """The report as the page, the PDF and the workbook show it (suppressed when it leaves the
     municipality's own roles)."""
     if suppressed:
@@ -304,7 +302,6 @@ def present(
                     row_labels=[r[0][0] for r in rows],
                     column_labels=columns,
                     reference_label=_("Housing First benchmark"),
-                    fmt=chart_format,
                 )
                 if charts
                 else None

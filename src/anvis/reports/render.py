@@ -20,13 +20,11 @@ from .labels import meetings_shown, present, quarter_label
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
-def report_context(
-    report: Report, *, suppressed: bool, sha256: str = "", chart_format: str = "svg"
-) -> dict[str, Any]:
+def report_context(report: Report, *, suppressed: bool, sha256: str = "") -> dict[str, Any]:
     return {
         "report": report,
         "quarter_label": quarter_label(report.quarter),
-        "sections": present(report, suppressed=suppressed, chart_format=chart_format),
+        "sections": present(report, suppressed=suppressed),
         "meetings": meetings_shown(report),
         "suppressed": suppressed,
         "sha256": sha256,
@@ -38,7 +36,7 @@ def render_pdf(report: Report, *, suppressed: bool, sha256: str = "") -> bytes:
 
     html = render_to_string(
         "reports/report_pdf.html",
-        report_context(report, suppressed=suppressed, sha256=sha256, chart_format="png"),
+        report_context(report, suppressed=suppressed, sha256=sha256),
     )
     return bytes(HTML(string=html).write_pdf())
 
