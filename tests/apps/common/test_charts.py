@@ -10,6 +10,7 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy, override
 
 from anvis.common import charts
@@ -125,3 +126,45 @@ def test_ticks_cover_the_largest_value_in_at_most_five_round_steps(top: float) -
     mantissa = step / 10 ** math.floor(math.log10(step))
     assert round(mantissa, 9) in {1, 2, 2.5, 5}
     assert all(b - a == pytest.approx(step) for a, b in pairwise(ticks))
+
+
+# -- The simulator's charts (matplotlib), kept by exactly what they are drawn from -------------
+
+
+@pytest.fixture
+def simulator_draws(monkeypatch: Any) -> list[str]:
+    cache.clear()
+    calls: list[str] = []
+    real = charts._new_figure
+
+    def counting(**kwargs: Any) -> Any:
+        calls.append("drawn")
+        return real(**kwargs)
+
+    monkeypatch.setattr(charts, "_new_figure", counting)
+    return calls
+
+
+def _homeless(mean: list[float], ylabel: Any = "Homeless") -> str:
+    series = {"t_days": [0, 365, 730], "mean": mean, "ci_low": mean, "ci_high": mean}
+    return charts.homeless_over_time([("Run", series)], xlabel="Years", ylabel=ylabel)
+
+
+def test_a_simulator_chart_is_drawn_once_for_the_same_results(simulator_draws: list[str]) -> None:
+    first = _homeless([10.0, 12.0, 11.0])
+    assert first.startswith("data:image/svg+xml;base64,")
+    assert _homeless([10.0, 12.0, 11.0]) == first
+    assert len(simulator_draws) == 1
+    assert _homeless([10.0, 12.0, 13.0]) != first  # other figures: drawn again
+    groups = charts.waiting_by_group(["A"], [("Run", [(5.0, 4.0, 6.0)])], xlabel="Days")
+    assert groups != first
+    assert len(simulator_draws) == 3
+
+
+def test_a_simulator_chart_is_kept_per_language_of_its_labels(simulator_draws: list[str]) -> None:
+    label = gettext_lazy("Years")
+    with override("en"):
+        english = _homeless([1.0, 2.0, 3.0], ylabel=label)
+    with override("da"):
+        danish = _homeless([1.0, 2.0, 3.0], ylabel=label)
+    assert len(simulator_draws) == 2 and english != danish
