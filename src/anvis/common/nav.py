@@ -1,9 +1,15 @@
 """Navigation registry. Each app may have a `nav.py` with `ITEMS: list[NavItem]`; the base
-layout shows a user the items their role may use (the view's own access rule decides)."""
+layout shows a user the items their role may use (the view's own access rule decides).
+
+An item whose list page holds work for its reader (vacancies awaiting an answer, homes at risk)
+also says how much waits there (`waiting`): the overview page shows it to the users the page's
+own access rule lets in, counted by the same selector the page lists with."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -17,10 +23,24 @@ from anvis.permissions import rule_of
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """How many rows of a list page wait for its reader, and how many of them are urgent."""
+
+    count: int
+    urgent: int = 0
+
+
+@dataclass(frozen=True)
 class NavItem:
     label: str | Promise
     url_name: str
     order: int = 100
+    #: For a work list: (user, today) -> what waits there, read by the page's own selector.
+    waiting: Callable[[Any, dt.date], Waiting] | None = None
+    #: The overview's sentences for the count and the urgent ones: lazy plural texts with a
+    #: ``%(count)s`` (ngettext_lazy(singular, plural, "count")).
+    waiting_label: str | Promise = ""
+    urgent_label: str | Promise = ""
 
 
 ITEMS = [NavItem(_("Overview"), "common:home", order=0)]
@@ -49,5 +69,24 @@ def items_for(user: Any) -> list[dict[str, Any]]:
             continue
         rule = rule_of(resolve(url).func)
         if rule is not None and rule.allows(user):
-            visible.append({"label": item.label, "url": url, "name": item.url_name})
+            visible.append({"label": item.label, "url": url, "name": item.url_name, "item": item})
     return visible
+
+
+def waiting_for(user: Any, today: dt.date) -> list[dict[str, Any]]:
+    """The work lists `user` may open, each with what waits there today in words."""
+    out = []
+    for shown in items_for(user):
+        item: NavItem = shown["item"]
+        if item.waiting is None:
+            continue
+        waiting = item.waiting(user, today)
+        out.append(
+            {
+                **shown,
+                "waiting": waiting,
+                "text": item.waiting_label % {"count": waiting.count},
+                "urgent": item.urgent_label % {"count": waiting.urgent} if waiting.urgent else "",
+            }
+        )
+    return out

@@ -5,14 +5,21 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 
-from anvis.common.nav import items_for
+from anvis.common.clock import local_today
+from anvis.common.nav import items_for, waiting_for
 from anvis.permissions import ALL_ROLES, access
 
 
 @access(ALL_ROLES)
 def home(request: HttpRequest) -> HttpResponse:
+    """The user's day: what waits on the work lists their role may open (each counted by the
+    list's own selector), then every page they may use."""
     items = [item for item in items_for(request.user) if item["name"] != "common:home"]
-    return render(request, "common/home.html", {"shortcuts": items})
+    return render(
+        request,
+        "common/home.html",
+        {"shortcuts": items, "waiting": waiting_for(request.user, local_today())},
+    )
 
 
 @access(public=True)

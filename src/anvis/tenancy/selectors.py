@@ -80,6 +80,10 @@ class RiskRow:
     open_tasks: int
     latest: TenancyEvent | None
 
+    def task_overdue(self, today: dt.date) -> bool:
+        """An open follow-up task is past its deadline on `today`."""
+        return self.oldest_open is not None and self.oldest_open < today
+
 
 def risk_list() -> list[RiskRow]:
     """ "Boliger i risiko": tenancies not ended with an open follow-up task, or an early warning

@@ -206,10 +206,12 @@ def contacts(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(MUNICIPAL, deny_status=404)
 def risk_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rows = selectors.risk_list()
     return render(
         request,
         "tenancy/risk_list.html",
-        {"rows": selectors.risk_list(), "today": timezone.localdate()},
+        {"rows": [(row, row.task_overdue(today)) for row in rows]},
     )
 
 

@@ -300,3 +300,38 @@ def test_organisation_rejects_nominee_with_ground(client_for: Any, offer: Offer)
     )
     # The service's words, as the API gives them (tests/apps/api/test_parity.py).
     assert "Beskriv grundlaget, fx gældens størrelse" in missing.content.decode()
+
+
+def test_overview_counts_the_vacancies_awaiting_an_answer_as_the_inbox_lists_them(
+    client_for: Any, users: dict[str, Any], agreement: Any, cheap: Any, org_b: Any
+) -> None:
+    from anvis.stock.models import Dwelling
+
+    today = timezone.localdate()
+    lead = client_for("anvisningsleder")
+    assert "0 ledige boliger venter på kommunens svar" in lead.get("/").content.decode()
+    services.vacancy_report(
+        actor=users["boligorganisation"],
+        dwelling=cheap,
+        notice_date=today,
+        available_from=today,
+        report_date=today,
+    )
+    page = lead.get("/").content.decode()
+    assert "1 ledig bolig venter på kommunens svar" in page
+    assert "over svarfristen" not in page
+    # Reported a month ago: its answer deadline has passed.
+    services.vacancy_report(
+        actor=users["org_b"],
+        dwelling=Dwelling.objects.get(entrance__department__organisation=org_b, rent=3100),
+        notice_date=today - dt.timedelta(days=40),
+        available_from=today,
+        report_date=today - dt.timedelta(days=30),
+    )
+    page = lead.get("/").content.decode()
+    inbox = lead.get(reverse("vacancies:inbox")).content.decode()
+    assert "2 ledige boliger venter på kommunens svar" in page
+    assert inbox.count("status--red") == 1
+    assert "heraf 1 over svarfristen eller med frist i dag" in page
+    # The caseworker may not open the inbox, so the overview does not count it for them.
+    assert "venter på kommunens svar" not in client_for("sagsbehandler").get("/").content.decode()
