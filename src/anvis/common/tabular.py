@@ -77,23 +77,46 @@ def _decode(data: bytes) -> str:
         except UnicodeDecodeError:
             raise unreadable from None
     if b"\x00" in data:
-        raise unreadable
+        raise _stray_nul(data) or unreadable
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         if _UTF8_LETTER.search(data):
-            line = data.count(b"\n", 0, error.start) + 1
             raise FileFormatError(
                 _(
-                    "Line %(line)s is in another character set than the rest of the file "
+                    "The line is in another character set than the rest of the file "
                     "(Windows-1252 among UTF-8). Save the file again as UTF-8 and import it again."
-                )
-                % {"line": line}
+                ),
+                line=data.count(b"\n", 0, error.start) + 1,
             ) from None
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         raise unreadable from None
+
+
+def _stray_nul(data: bytes) -> FileFormatError | None:
+    """A text file with NUL characters (pasted from another program) is refused at the line
+    that holds the first. UTF-16 without its mark (every other byte NUL) and data that is not
+    UTF-8 without its NULs are not text at all (None: the caller's message)."""
+    sample = data[:400]
+    nul = (
+        sample[0::2].count(0) / max(1, len(sample[0::2])),
+        sample[1::2].count(0) / max(1, len(sample[1::2])),
+    )
+    if max(nul) >= 0.9 and min(nul) <= 0.1:
+        return None
+    try:
+        data.replace(b"\x00", b"").decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    return FileFormatError(
+        _(
+            "The line holds a NUL character (code 0), which text does not hold. Remove it, or "
+            "save the file again as CSV (UTF-8) or XLSX, and import it again."
+        ),
+        line=data.count(b"\n", 0, data.index(b"\x00")) + 1,
+    )
 
 
 def _cell(value: Any) -> str:

@@ -117,7 +117,29 @@ def test_a_utf16_file_is_read_and_a_binary_one_refused() -> None:
     data = ("\n".join(lines) + "\n").encode("utf-16")
     assert import_stock(data, "unicode.csv", actor=None).ok
     assert Dwelling.objects.get().entrance.street == "Ærøvej 1"
-    binary = import_stock(b"\x00\x01\x02" + HEADER.encode(), "data.csv", actor=None)
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00"
+    binary = import_stock(png + HEADER.encode(), "data.csv", actor=None)
     assert [str(e) for e in binary.errors] == [
         "Linje 1: Filen kunne ikke læses som tekst (UTF-8 eller Windows-1252)."
     ]
+    # UTF-16 without its byte order mark: every other byte NUL, not text.
+    no_mark = import_stock(("\n".join(lines) + "\n").encode("utf-16-le"), "u.csv", actor=None)
+    assert [str(e) for e in no_mark.errors] == [
+        "Linje 1: Filen kunne ikke læses som tekst (UTF-8 eller Windows-1252)."
+    ]
+
+
+@pytest.mark.django_db
+def test_a_stray_nul_character_in_a_text_file_is_refused_at_its_line() -> None:
+    # Refused as "not text" with line 1, wherever it stood; many of them, and control
+    # characters beside them, as a fuzzed row has.
+    stray = ROW.replace("Gammavej", "Gam\x00mavej")
+    data = f"{HEADER}\n{ROW}\n{stray}\n".encode()
+    result = import_stock(data, "nul.csv", actor=None)
+    assert [str(e) for e in result.errors] == [
+        "Linje 3: Linjen indeholder et NUL-tegn (tegnkode 0), som ikke findes i tekst. Fjern "
+        "det, eller gem filen igen som CSV (UTF-8) eller XLSX, og importér den igen."
+    ]
+    assert Dwelling.objects.count() == 0
+    junk = f"{HEADER}\n{ROW}\n" + "\x00\x01" * 50 + "\n"
+    assert [e.line for e in import_stock(junk.encode(), "nul.csv", actor=None).errors] == [3]

@@ -298,7 +298,7 @@ def test_a_file_mixing_two_character_sets_is_refused_naming_the_line() -> None:
     data = HEADER.encode() + good.encode("utf-8") + bad.encode("cp1252")
     result = import_stock(data, "blandet.csv", actor=None)
     assert not result.ok
-    assert "Linje 3 er i et andet tegnsæt" in " ".join(str(e) for e in result.errors)
+    assert "Linje 3: Linjen er i et andet tegnsæt" in " ".join(str(e) for e in result.errors)
     assert counts() == (0, 0, 0, 0)
     # A file in Windows-1252 throughout is read as such.
     whole = (HEADER + good + bad).encode("cp1252")
