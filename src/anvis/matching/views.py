@@ -231,6 +231,9 @@ def run_offers(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose at least one proposal."))
         return _run_page(request, run.pk, refused=True)
     outcomes = services.run_make_offers(actor=request.user, run=run, dwellings=chosen)
+    # The page names each proposal's citizen (and why an offer was not made), as the run's page.
+    named = Case.objects.filter(number__in=[o.citizen for o in outcomes]).select_related("citizen")
+    _record_access(request, list(named), "matching.proposal")
     return render(request, "matching/run_offers.html", {"run": run, "outcomes": outcomes})
 
 

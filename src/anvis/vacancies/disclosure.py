@@ -29,11 +29,16 @@ from typing import Any
 from anvis.events import publish
 from anvis.permissions import Role, is_municipal, user_has_role, user_organisation_ids
 
-from .choices import EventKind, OfferStatus
+from .choices import EventKind, OfferStatus, VacancyStatus
 from .models import Offer, VacancyEvent
 
 # The pseudonymous case number (S-2026-00042): municipal only.
 CASE_NUMBER = re.compile(r"\bS-\d{4}-\d+\b")
+
+#: The offer's states that end it with a reason: a decline's, or the organisation's ground.
+OFFER_ENDINGS = frozenset(
+    {OfferStatus.DECLINED, OfferStatus.EXPIRED, OfferStatus.REJECTED_BY_ORGANISATION}
+)
 
 MUNICIPAL_AUDIENCE = "municipal"
 ORGANISATION_AUDIENCE = "organisation"
@@ -63,6 +68,15 @@ def sees_cancellation_reasons(user: Any) -> bool:
     (municipal staff, the housing organisation), not the steering group, which sees that it
     happened. The reason is free text about a citizen."""
     return audience(user) != NO_AUDIENCE
+
+
+def sees_decline_reasons(user: Any) -> bool:
+    """Whether the viewer reads why a citizen's offer ended in a decline (the coded reason,
+    e.g. "the support is not ready" or "not ready to move", and the pause it put on the case):
+    the municipality only. It is the citizen's situation and support, which the housing
+    organisation never gets, and a row about one citizen, which the steering group never gets;
+    they read that the offer was declined (its status)."""
+    return audience(user) == MUNICIPAL_AUDIENCE
 
 
 @dataclass(frozen=True)
@@ -135,20 +149,37 @@ def timeline_for(
     in an event is replaced by the viewer's identifier of that citizen (nothing for the steering
     group); a guarantee claim's line keeps its kind and amount only when ``claims_shown``: the
     viewer's row scope holds the vacancy's claims (`GuaranteeClaim.objects.holds_organisation`:
-    not the steering group)."""
+    not the steering group); the line that ends an offer keeps a decline's reason only for a
+    viewer who `sees_decline_reasons` (the organisation keeps the ground of its own rejection;
+    the steering group, which sees no offer, neither)."""
     by_id = {offer.pk: offer for offer in offers}
     municipal = is_municipal(user)
+    reasons_shown = sees_decline_reasons(user)
     lines = []
     for event in events:
         summary = event.summary or ""
         if event.kind == EventKind.GUARANTEE and not claims_shown:
             summary = ""
+        if not reasons_shown and _ends_offer(event):
+            offer = by_id.get(event.offer_id) if event.offer_id else None
+            if offer is None or offer.decline_reason:
+                summary = ""
         if not municipal and CASE_NUMBER.search(summary):
             offer = by_id.get(event.offer_id) if event.offer_id else None
             label = nominee_for(user, offer).label if offer is not None else ""
             summary = CASE_NUMBER.sub(label, summary).strip(" –-:")
         lines.append(TimelineLine(event=event, summary=summary))
     return lines
+
+
+def _ends_offer(event: VacancyEvent) -> bool:
+    """The two lines that end an offer (declined, expired or rejected): the offer's own, and
+    the dwelling's going back from offered to accepted; both carry why it ended."""
+    if event.offer_id is None:
+        return False
+    if event.kind == EventKind.OFFER:
+        return event.to_status in OFFER_ENDINGS
+    return event.kind == EventKind.STATUS and event.from_status == VacancyStatus.OFFERED
 
 
 def lease_warnings_for(user: Any, warnings: tuple[str, ...], offer: Offer) -> tuple[str, ...]:

@@ -225,6 +225,7 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lease": lease,
             "cancelled_leases": list(vacancy.leases.cancelled().select_related("cancelled_by")),
             "show_cancellation_reasons": disclosure.sees_cancellation_reasons(user),
+            "show_decline_reasons": disclosure.sees_decline_reasons(user),
             "timeline": disclosure.timeline_for(
                 user, selectors.vacancy_timeline(vacancy), offers, claims_shown=claims_shown
             ),

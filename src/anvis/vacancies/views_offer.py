@@ -116,6 +116,15 @@ def _not_offerable(
     return rows, len(numbers)
 
 
+def _cases(request: HttpRequest, numbers: list[str]) -> list[Any]:
+    """The cases of these case numbers, with their citizens."""
+    if not numbers:
+        return []
+    return list(
+        case_queryset(user=request.user).filter(number__in=numbers).select_related("citizen")
+    )
+
+
 def _finding_texts(candidates: gate.VacancyCandidates, number: str) -> list[str]:
     """The findings that keep a citizen off the list, each with what it would take."""
     result = gate.GateResult(candidates.findings(number), candidates.labels)
@@ -181,10 +190,6 @@ def offer_dialogue(
                 apply_errors(form, exc)
         else:
             confirm = _confirmation(request, form, vacancy, today)
-    if chosen is not None:
-        citizens_read(
-            request, [chosen.citizen], what="offer.eligibility", purpose=Purpose.ALLOCATION
-        )
     return _render(request, form, vacancy, candidates, chosen, confirm, can_override, today)
 
 
@@ -232,6 +237,18 @@ def _render(
     split = candidates.split()
     check = gate.offer_check(case=chosen, vacancy=vacancy, day=today) if chosen else None
     blocked, not_offerable = _not_offerable(candidates, can_override)
+    # The chosen citizen and the waiting citizens listed as not offerable (by case number, with
+    # why: a legal bar, an area to avoid) are shown: logged as read, as the candidate page logs
+    # its "why not" rows.
+    shown = {case.pk: case for case in _cases(request, [number for number, _texts in blocked])}
+    if chosen is not None:
+        shown[chosen.pk] = chosen
+    citizens_read(
+        request,
+        (case.citizen for case in shown.values()),
+        what="offer.eligibility",
+        purpose=Purpose.ALLOCATION,
+    )
     conditional = len(split.soft) + (len(split.agreement) if can_override else 0)
     refusal = [] if form.candidates else gate.vacancy_blocks(vacancy=vacancy, day=today).rows()
     return render(
