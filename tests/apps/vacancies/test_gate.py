@@ -361,3 +361,31 @@ def test_a_closed_or_capped_department_is_no_municipal_turn(
     record = vacancy.turn_record
     assert (record.eligible, record.municipal, record.outcome) == (True, False, "blocked")
     assert record.reason_params["reasons"][0]["code"] == "cap_reached"
+
+
+def test_the_dialogue_does_not_confirm_an_offer_of_a_dwelling_already_offered(
+    users: dict[str, Any], agreement: Any, cheap: Any, client_for: Any, today: dt.date
+) -> None:
+    """Two caseworkers have the dialogue open; one makes the offer. The other's check step
+    must refuse as the service and the API do (the dwelling cannot be offered now), not show
+    the confirmation of an offer the next click is refused."""
+    vacancy = _open(users, cheap, today)
+    first = make_case(users, "120385-1235")
+    second = make_case(users, "010190-1234", "Lise")
+    flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=first, today=today)
+    with pytest.raises(Exception) as refused:
+        flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=second, today=today)
+    (reason,) = refused.value.messages
+    assert "Boligen kan ikke tilbydes nu" in reason
+
+    client = client_for("sagsbehandler")
+    response = client.post(
+        reverse("vacancies:offer_create", args=[vacancy.pk]),
+        {"case": second.pk, "response_working_days": 5},
+    )
+    assert response.status_code == 422
+    assert 'data-testid="confirm-offer"' not in response.content.decode()
+    assert reason in _page_errors(response.content)
+    answer = via_api(users, vacancy, second)
+    assert answer.status_code == 400
+    assert answer.json()["errors"]["non_field_errors"] == [reason]

@@ -104,6 +104,18 @@ def _offer_made(*, actor: Any, offer: Offer, vacancy: Vacancy, case: Case, day: 
         )
 
 
+def check_offerable(vacancy: Vacancy) -> None:
+    """Refuse unless the municipality holds the dwelling and has not offered it yet (accepted):
+    the offer service asks it of the locked vacancy, the offer dialogue's check step of the
+    vacancy as it stands, so the step does not confirm an offer the service refuses."""
+    if vacancy.status != VacancyStatus.ACCEPTED:
+        raise ValidationError(
+            _("The dwelling cannot be offered now (%(status)s).")
+            % {"status": vacancy.get_status_display()},
+            code="vacancy_not_accepted",
+        )
+
+
 def offer_create(
     *,
     actor: Any,
@@ -129,12 +141,7 @@ def offer_create(
         raise ValidationError({"viewing_at": message % {"date": fmt.date(day)}})
     with transaction.atomic():
         vacancy = _lock_vacancy(vacancy)
-        if vacancy.status != VacancyStatus.ACCEPTED:
-            raise ValidationError(
-                _("The dwelling cannot be offered now (%(status)s).")
-                % {"status": vacancy.get_status_display()},
-                code="vacancy_not_accepted",
-            )
+        check_offerable(vacancy)
         locked_case = Case.objects.select_for_update().get(pk=case.pk)
         decision = gate.offer_enforce(
             actor=actor,
