@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from anvis.agreements.labels import KIND_LABELS
+from anvis.agreements.models import MAX_DEADLINE_WORKING_DAYS
 from anvis.audit.services import Purpose, citizens_read
 from anvis.stock.importing import TYPE_ALIASES
 from anvis.stock.models import Department, Dwelling, Entrance
@@ -289,7 +290,9 @@ class OfferCreateSerializer(serializers.Serializer):
     case = serializers.CharField(
         max_length=32, help_text="The case number (S-…), never a CPR number."
     )
-    response_working_days = WholeNumberField(min_value=1, max_value=30, required=False)
+    response_working_days = WholeNumberField(
+        min_value=1, max_value=MAX_DEADLINE_WORKING_DAYS, required=False
+    )
     viewing_at = serializers.DateTimeField(required=False, allow_null=True)
     soft_confirmed = serializers.BooleanField(
         default=False,

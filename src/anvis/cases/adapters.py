@@ -19,6 +19,7 @@ from anvis_core.cases.economy import (
     MaxRentRule,
     default_max_rent,
     effective_max_rent,
+    household_can_pay,
 )
 from anvis_core.cases.household import RoomNeed, room_need
 from anvis_core.cases.priority import (
@@ -76,6 +77,14 @@ def case_room_need(case: Case) -> RoomNeed:
 def case_max_rent(case: Case) -> MaxRent:
     default = default_max_rent(case.income_amount, case.housing_benefit, max_rent_rule())
     return effective_max_rent(default, case.max_rent_override, case.max_rent_override_reason)
+
+
+def case_can_pay(case: Case) -> int | None:
+    """What the household can pay a month when the matching judges each dwelling on rent + a
+    conto − the estimated housing benefit; ``None`` when the maximum rent judges it."""
+    return household_can_pay(
+        case.income_amount, case.benefit_income, case.max_rent_override, max_rent_rule()
+    )
 
 
 def citizen_stays(citizen: Citizen) -> list[ShelterStay]:

@@ -85,6 +85,7 @@ def case_overview(*, case: Case, today: dt.date) -> dict[str, Any]:
         "priority": adapters.compute_priority(case, today, children=len(children)),
         "room_need": adapters.case_room_need(case),
         "max_rent": adapters.case_max_rent(case),
+        "can_pay": adapters.case_can_pay(case),
         "bars": adapters.case_bars(case, today),
         "reimbursement": adapters.citizen_reimbursement(case.citizen, today),
         "plans": adapters.support_plan_views(case, today),

@@ -106,6 +106,12 @@ def offer_create(request: HttpRequest, vacancy_pk: int, case_pk: int) -> HttpRes
         return services.offer_from_ranking(actor=request.user, vacancy=vacancy, **offer_terms(data))
 
     def done(offer: Any) -> HttpResponse:
+        # A citizen the gate lets through only with a confirmation or the lead's override is
+        # not ranked, so no explanation is stored: the offer ends where the manual dialogue's
+        # does, not on an explanation page that does not exist.
+        if selectors.offer_explanation(offer=offer) is None:
+            messages.success(request, _("The offer is made."))
+            return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
         messages.success(request, _("The offer is made and its explanation is stored."))
         return redirect("matching:explanation", offer_pk=offer.pk)
 

@@ -165,6 +165,26 @@ def agreement_version_on(day: dt.date, organisation_ids: Iterable[int]) -> Agree
     return terms[1] if terms else None
 
 
+def _policy(version: AgreementVersion | None) -> Policy:
+    """The engine's policy of an agreement version (``None``: no agreement in force)."""
+    if version is None:
+        return Policy(agreement_in_force=False)
+    return Policy(
+        rent_ceiling=version.rent_ceiling,
+        ceiling_basis=version.rent_ceiling_basis,
+        ceiling_comparison=version.rent_ceiling_comparison,
+    )
+
+
+def _judged_by_own_terms(dwelling: Dwelling, own: Policy) -> Dwelling:
+    """The dwelling with its organisation's answers where the batch's one policy could differ:
+    whether an agreement is in force, and the ceiling of a vacancy no version judged."""
+    ceiling = dwelling.ceiling or CeilingTerms(
+        ceiling=own.rent_ceiling, basis=own.ceiling_basis, comparison=own.ceiling_comparison
+    )
+    return replace(dwelling, ceiling=ceiling, agreement_in_force=own.agreement_in_force)
+
+
 @dataclass
 class Setting:
     """Everything besides the citizens: the engine's context and the dwellings."""
@@ -205,16 +225,18 @@ def load_setting(*, today: dt.date, vacancies: Sequence[Vacancy]) -> Setting:
         if len(organisations) == 1
         else {org: agreement_version_on(today, {org}) for org in organisations}
     )
-    policy = (
-        Policy(
-            rent_ceiling=version.rent_ceiling,
-            ceiling_basis=version.rent_ceiling_basis,
-            ceiling_comparison=version.rent_ceiling_comparison,
+    policy = _policy(version)
+    # Each dwelling is judged by its own organisation's terms, as the gate judges that vacancy
+    # alone: whether an agreement is in force for it, and (when no version judged the vacancy)
+    # that agreement's ceiling; the batch's one policy is only the first agreement's.
+    own = {org: _policy(terms) for org, terms in versions.items()}
+    dwellings = [
+        _judged_by_own_terms(
+            to_dwelling(v, statuses.get(v.dwelling.entrance.department_id)),
+            own[v.organisation_id],
         )
-        if version
-        else Policy(agreement_in_force=False)
-    )
-    dwellings = [to_dwelling(v, statuses.get(v.dwelling.entrance.department_id)) for v in vacancies]
+        for v in vacancies
+    ]
     caps = Caps()
     if any(
         v is not None

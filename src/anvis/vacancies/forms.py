@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from anvis.agreements.models import HandheldRequest, HandheldStatus
+from anvis.agreements.models import MAX_DEADLINE_WORKING_DAYS, HandheldRequest, HandheldStatus
 from anvis.cases.models import Case
 from anvis.cases.search import case_search, case_suggestion
 from anvis.common.forms import DecimalNumberField, WholeNumberField
@@ -137,7 +137,7 @@ class OfferForm(forms.Form):
         method="post",
     )
     response_working_days = WholeNumberField(
-        label=_("Answer deadline (working days)"), min_value=1, max_value=30
+        label=_("Answer deadline (working days)"), min_value=1, max_value=MAX_DEADLINE_WORKING_DAYS
     )
     viewing_at = forms.DateTimeField(
         label=_("Viewing"), required=False, widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"]

@@ -42,7 +42,7 @@ from anvis.cases.models import (
     LegalBarEvent,
 )
 from anvis_core.cases import bars as core_bars
-from anvis_core.cases.economy import MaxRentRule, default_max_rent, housing_budget
+from anvis_core.cases.economy import MaxRentRule, default_max_rent, household_can_pay
 from anvis_core.cases.household import age_band, room_need
 from anvis_core.cases.priority import PriorityInputs, PriorityWeights, priority_score
 from anvis_core.cases.situation import Situation as CoreSituation
@@ -320,11 +320,7 @@ class _Converter:
             # Affordability per dwelling (rent + a conto − the estimated housing benefit) when
             # the household income for the benefit is known and the caseworker did not set the
             # maximum.
-            can_pay=(
-                housing_budget(income, self.rule)
-                if override is None and benefit_income is not None
-                else None
-            ),
+            can_pay=household_can_pay(income, benefit_income, override, self.rule),
             benefit_income=benefit_income,
             children=n_children,
             pensioner=income_type == IncomeType.OLD_AGE_PENSION,

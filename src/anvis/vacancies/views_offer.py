@@ -138,6 +138,7 @@ def _confirmation(
     shows what the offer will say. ``None`` when the form goes back to step one."""
     data = form.cleaned_data
     try:
+        services.check_offerable(vacancy)
         decision = gate.offer_enforce(
             actor=request.user,
             case=data["case"],

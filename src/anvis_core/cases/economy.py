@@ -59,6 +59,22 @@ def housing_budget(
     return int((Decimal(disposable_income) * rule.income_share).to_integral_value(ROUND_FLOOR))
 
 
+def household_can_pay(
+    disposable_income: int | None,
+    benefit_income: int | None,
+    override: int | None,
+    rule: MaxRentRule = DEFAULT_MAX_RENT_RULE,
+) -> int | None:
+    """What the household can pay a month when each dwelling is judged on rent + a conto − the
+    estimated housing benefit (:func:`housing_budget`): when the household income for the
+    benefit is recorded and the caseworker has not set the maximum rent. ``None``: the maximum
+    rent judges the rent instead (:func:`max_rent_amount`). The matching engine's citizen
+    (``Citizen.can_pay``) and the case page read this one answer."""
+    if override is not None or benefit_income is None:
+        return None
+    return housing_budget(disposable_income, rule)
+
+
 @dataclass(frozen=True)
 class MaxRent:
     amount: int | None

@@ -156,6 +156,7 @@ DWELLING_KEYS = frozenset(
         "aconto",
         "area_m2",
         "ceiling",
+        "agreement_in_force",
     }
 )
 POLICY_KEYS = frozenset(
@@ -207,7 +208,8 @@ def citizen_json(c: Citizen) -> dict[str, Any]:
 
 
 def dwelling_json(d: Dwelling) -> dict[str, Any]:
-    """A dwelling in the domain form, with the ceiling terms of the version that judged it."""
+    """A dwelling in the domain form, with the ceiling terms that judge it and whether an
+    agreement is in force for its organisation (``null``: the policy's answer)."""
     return {
         "id": d.id,
         "rent": d.rent,
@@ -233,6 +235,7 @@ def dwelling_json(d: Dwelling) -> dict[str, Any]:
             "basis": str(d.ceiling.basis),
             "comparison": str(d.ceiling.comparison),
         },
+        "agreement_in_force": d.agreement_in_force,
     }
 
 
@@ -357,9 +360,16 @@ def _dwelling(d: Any, where: str) -> Dwelling:
             aconto=integer(d.get("aconto", 0), f"{where}.aconto"),
             area_m2=integer(d.get("area_m2", 0), f"{where}.area_m2"),
             ceiling=_ceiling(d.get("ceiling"), f"{where}.ceiling"),
+            agreement_in_force=_optional_bool(
+                d.get("agreement_in_force"), f"{where}.agreement_in_force"
+            ),
         )
     except ValueError as exc:
         fail(f"{where}: {exc}")
+
+
+def _optional_bool(value: Any, where: str) -> bool | None:
+    return None if value is None else _bool(value, where)
 
 
 def _optional_int(value: Any, where: str) -> int | None:

@@ -380,6 +380,13 @@ class AgeSeparation(Rule):
         return {"required": d.age_group, "age_band": c.age_band}
 
 
+def agreement_in_force(d: Dwelling, ctx: Context) -> bool:
+    """Whether an allocation agreement is in force for the dwelling's organisation: the
+    dwelling's own answer when it carries one (a batch of several organisations), else the
+    context's policy."""
+    return ctx.policy.agreement_in_force if d.agreement_in_force is None else d.agreement_in_force
+
+
 class NoAgreement(Rule):
     code = "no_agreement"
     template = (
@@ -390,7 +397,7 @@ class NoAgreement(Rule):
     severity = Severity.AGREEMENT
 
     def fails(self, t: CitizenTable, d: Dwelling, ctx: Context) -> bool:
-        return not ctx.policy.agreement_in_force
+        return not agreement_in_force(d, ctx)
 
     def params(self, c: Citizen, d: Dwelling, ctx: Context) -> dict[str, Any]:
         return {"date": ctx.as_of.isoformat()}

@@ -133,6 +133,10 @@ class Dwelling:
     """The rent-ceiling terms of the agreement version that judged the vacancy (its turn): an
     accepted vacancy keeps being judged by the terms it was accepted under, as its deadlines,
     void rent and guarantees are. ``None``: the context's policy."""
+    agreement_in_force: bool | None = None
+    """Whether an allocation agreement is in force for the dwelling's organisation on the day
+    (rule ``no_agreement``): a batch holds vacancies of organisations under different agreements,
+    or under none. ``None``: the context's policy (:attr:`Policy.agreement_in_force`)."""
 
     @property
     def unit_id(self) -> str:

@@ -241,3 +241,25 @@ def test_access_per_role(
     assert post.status_code in ((422,) if candidates == 200 else (404,))
     # No explanation stored for an offer made by hand: 404 for everyone.
     assert client.get(reverse("matching:explanation", args=[offer.pk])).status_code == 404
+
+
+def test_give_offer_to_a_citizen_with_findings_does_not_end_on_a_missing_explanation(
+    client_for: Any, users: dict[str, Any], vacancy: Any
+) -> None:
+    """The ranked list's dialogue also makes offers the gate lets through with a confirmation
+    (or the lead's override): such a citizen is not ranked, so no explanation is stored, and
+    the offer, once made, must not send the user to a page that answers 404."""
+    poor = make_case(users, "311288-1235", "Ole", income=4000, benefit=0)
+    client = client_for(Role.CASEWORKER)
+    response = client.post(
+        reverse("matching:offer_create", args=[vacancy.pk, poor.pk]),
+        {"case": poor.pk, "response_working_days": 5, "soft_confirmed": "on", "confirmed": "1"},
+        follow=True,
+    )
+    offer = Offer.objects.get(case=poor)
+    assert not OfferExplanation.objects.filter(offer=offer).exists()
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("vacancies:vacancy_detail", args=[vacancy.pk])
+    page = response.content.decode()
+    assert "Tilbuddet er givet." in page
+    assert "begrundelse er gemt" not in page

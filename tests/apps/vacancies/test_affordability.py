@@ -75,3 +75,28 @@ def test_estimated_benefit_in_the_gate(
     assert gate.offer_check(case=case, vacancy=vacancy, day=day).findings.codes == (
         "rent_over_max",
     )
+
+
+def test_the_case_page_does_not_claim_a_maximum_rent_the_gate_does_not_use(
+    users: dict[str, Any], agreement: Any, case: Any, cheap: Any, client_for: Any
+) -> None:
+    """With the household income for the housing benefit recorded and no maximum rent set by
+    hand, the gate judges each dwelling on rent + a conto − the estimated benefit against what
+    the household can pay; the case page must say that amount, not name the default maximum
+    rent as the one used (it let the dwelling through while the gate found it unaffordable)."""
+    day = timezone.localdate()
+    vacancy = _accepted(users, cheap, day)
+    Case.objects.filter(pk=case.pk).update(
+        income_amount=4000, housing_benefit=3000, benefit_income=400_000
+    )
+    case.refresh_from_db()
+    # The default maximum rent (35 % of 4,000 kr + 3,000 kr = 4,400 kr) is above the rent ...
+    assert vacancy.rent_at_letting < 4400
+    # ... but the gate judges the estimate: 1,400 kr is what the household can pay.
+    codes = gate.offer_check(case=case, vacancy=vacancy, day=day).findings.codes
+    assert codes == ("unaffordable",)
+    page = client_for("sagsbehandler").get(reverse("cases:case_economy", args=[case.pk]))
+    text = page.content.decode()
+    used = text[text.index("Anvendt maksimal husleje") :].split("</dd>")[0]
+    assert "4.400" not in used
+    assert "1.400 kr" in used

@@ -361,3 +361,73 @@ def test_a_closed_or_capped_department_is_no_municipal_turn(
     record = vacancy.turn_record
     assert (record.eligible, record.municipal, record.outcome) == (True, False, "blocked")
     assert record.reason_params["reasons"][0]["code"] == "cap_reached"
+
+
+def test_the_dialogue_does_not_confirm_an_offer_of_a_dwelling_already_offered(
+    users: dict[str, Any], agreement: Any, cheap: Any, client_for: Any, today: dt.date
+) -> None:
+    """Two caseworkers have the dialogue open; one makes the offer. The other's check step
+    must refuse as the service and the API do (the dwelling cannot be offered now), not show
+    the confirmation of an offer the next click is refused."""
+    vacancy = _open(users, cheap, today)
+    first = make_case(users, "120385-1235")
+    second = make_case(users, "010190-1234", "Lise")
+    flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=first, today=today)
+    with pytest.raises(Exception) as refused:
+        flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=second, today=today)
+    (reason,) = refused.value.messages
+    assert "Boligen kan ikke tilbydes nu" in reason
+
+    client = client_for("sagsbehandler")
+    response = client.post(
+        reverse("vacancies:offer_create", args=[vacancy.pk]),
+        {"case": second.pk, "response_working_days": 5},
+    )
+    assert response.status_code == 422
+    assert 'data-testid="confirm-offer"' not in response.content.decode()
+    assert reason in _page_errors(response.content)
+    answer = via_api(users, vacancy, second)
+    assert answer.status_code == 400
+    assert answer.json()["errors"]["non_field_errors"] == [reason]
+
+
+def test_the_agreements_own_answer_deadline_is_taken_on_every_path(
+    users: dict[str, Any], agreement: Any, cheap: Any, client_for: Any, today: dt.date
+) -> None:
+    """An agreement may give the citizen up to 60 working days to answer an offer. The dialogue
+    proposes that deadline; it refused it (at most 30) while the API and a batch run's offers
+    took it, and the API refused the same number given explicitly."""
+    vacancy = _open(users, cheap, today)
+    version = vacancy.turn_record.version
+    version.offer_response_working_days = 40
+    version.save()
+    case = make_case(users, "120385-1235")
+    ok, response = via_form(users, client_for, vacancy, case, response_working_days=40)
+    assert ok, _page_errors(response.content)
+    offer = Offer.objects.get(case=case)
+    assert (offer.response_deadline - offer.offered_on).days > 30
+    flow.offer_withdraw(actor=users["sagsbehandler"], offer=offer, note="Fejl", today=today)
+    token = api_token_create(
+        actor=users["administrator"],
+        name="Fagsystem",
+        kind="municipal",
+        user=users["sagsbehandler"],
+    )
+    answer = ApiClient(token.raw).post(
+        "/api/v1/offers/",
+        {"vacancy": vacancy.pk, "case": case.number, "response_working_days": 40},
+    )
+    assert answer.status_code == 201, answer.json()
+    flow.offer_withdraw(
+        actor=users["sagsbehandler"], offer=Offer.objects.get(pk=answer.json()["id"]), today=today
+    )
+    # Beyond the agreement's own limit every path refuses, the service too.
+    with pytest.raises(Exception) as refused:
+        flow.offer_create(
+            actor=users["sagsbehandler"],
+            vacancy=vacancy,
+            case=make_case(users, "010190-1234", "Lise"),
+            response_working_days=61,
+            today=today,
+        )
+    assert "response_working_days" in refused.value.message_dict

@@ -70,6 +70,7 @@ DWELLING = Dwelling(
     aconto=450,
     area_m2=48,
     ceiling=CeilingTerms(ceiling=5000, basis="gross", comparison="below"),
+    agreement_in_force=True,  # the dwelling's own answer, not the policy's below
 )
 POLICY = Policy(
     rent_ceiling=4000,
@@ -104,6 +105,9 @@ def test_every_field_survives_the_domain_form() -> None:
     for f in dataclasses.fields(Citizen):
         if f.name not in NOT_IN_BATCH and f.default is not dataclasses.MISSING:
             assert getattr(CITIZEN, f.name) != f.default, f.name
+    for f in dataclasses.fields(Dwelling):
+        if f.default is not dataclasses.MISSING:
+            assert getattr(DWELLING, f.name) != f.default, f.name
 
 
 def test_the_written_form_is_valid_by_the_documented_schema() -> None:

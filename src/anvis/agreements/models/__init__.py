@@ -5,6 +5,7 @@ ledger is computed from.
 The models live in one module per aggregate; every name is importable from here."""
 
 from .agreement import (
+    MAX_DEADLINE_WORKING_DAYS,
     SHARE_FIELD,
     AgreementQuerySet,
     AgreementVersion,
@@ -23,6 +24,7 @@ from .steps import DepartmentStep, ReassessmentStatus, StepProposal, StepQuerySe
 from .turns import OutcomeChoice, TurnCounter, TurnRecord, TurnRecordQuerySet
 
 __all__ = [
+    "MAX_DEADLINE_WORKING_DAYS",
     "SHARE_FIELD",
     "AgreementQuerySet",
     "AgreementVersion",

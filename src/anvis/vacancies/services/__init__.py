@@ -28,7 +28,14 @@ from .lease import (
     lease_register,
     tenant_moved_in,
 )
-from .offer import offer_accept, offer_create, offer_decline, offer_reject, offer_withdraw
+from .offer import (
+    check_offerable,
+    offer_accept,
+    offer_create,
+    offer_decline,
+    offer_reject,
+    offer_withdraw,
+)
 from .statement import statement_approve, statement_correct
 from .vacancy import (
     ExpiryResult,
@@ -49,6 +56,7 @@ __all__ = [
     "LeaseResult",
     "case_event",
     "check_not_leased",
+    "check_offerable",
     "guarantee_claim_decide",
     "guarantee_claim_submit",
     "guarantee_terms",

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from anvis.agreements.models import MAX_DEADLINE_WORKING_DAYS
 from anvis.audit.services import audit_record, audited, snapshot
 from anvis.cases.models import Case, CaseStatus
 from anvis.cases.models import EventKind as CaseEventKind
@@ -47,7 +48,8 @@ from ._common import (
 
 
 def _offer_response_days(vacancy: Vacancy, given: int | None) -> int:
-    """The offer's answer time in working days: as given, else the agreement's (default 5)."""
+    """The offer's answer time in working days: as given, else the agreement's (default 5);
+    at most what an agreement may set (`MAX_DEADLINE_WORKING_DAYS`), on every path."""
     if given is None:
         version = vacancy.judged_by
         given = (
@@ -56,6 +58,11 @@ def _offer_response_days(vacancy: Vacancy, given: int | None) -> int:
     if given < 1:
         raise ValidationError(
             {"response_working_days": _("The deadline must be at least 1 working day.")}
+        )
+    if given > MAX_DEADLINE_WORKING_DAYS:
+        message = _("The deadline can be at most %(limit_value)s working days.")
+        raise ValidationError(
+            {"response_working_days": message % {"limit_value": MAX_DEADLINE_WORKING_DAYS}}
         )
     return given
 
@@ -104,6 +111,18 @@ def _offer_made(*, actor: Any, offer: Offer, vacancy: Vacancy, case: Case, day: 
         )
 
 
+def check_offerable(vacancy: Vacancy) -> None:
+    """Refuse unless the municipality holds the dwelling and has not offered it yet (accepted):
+    the offer service asks it of the locked vacancy, the offer dialogue's check step of the
+    vacancy as it stands, so the step does not confirm an offer the service refuses."""
+    if vacancy.status != VacancyStatus.ACCEPTED:
+        raise ValidationError(
+            _("The dwelling cannot be offered now (%(status)s).")
+            % {"status": vacancy.get_status_display()},
+            code="vacancy_not_accepted",
+        )
+
+
 def offer_create(
     *,
     actor: Any,
@@ -129,12 +148,7 @@ def offer_create(
         raise ValidationError({"viewing_at": message % {"date": fmt.date(day)}})
     with transaction.atomic():
         vacancy = _lock_vacancy(vacancy)
-        if vacancy.status != VacancyStatus.ACCEPTED:
-            raise ValidationError(
-                _("The dwelling cannot be offered now (%(status)s).")
-                % {"status": vacancy.get_status_display()},
-                code="vacancy_not_accepted",
-            )
+        check_offerable(vacancy)
         locked_case = Case.objects.select_for_update().get(pk=case.pk)
         decision = gate.offer_enforce(
             actor=actor,
