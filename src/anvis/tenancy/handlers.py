@@ -16,7 +16,7 @@ from anvis.vacancies.models import Lease, Vacancy
 from anvis.vacancies.selectors import running_leases
 from anvis_core.tenancy.events import EventKind as CoreKind
 
-from .models import EventKind, Source, TenancyEvent
+from .models import EventKind, FollowUpTask, Source, TenancyEvent
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,16 @@ def tenancy_of_cancelled_lease(event: Event) -> None:
 
     actor = get_user_model().objects.filter(pk=event.actor_id).first()
     tenancy_remove(actor=actor, lease=Lease.objects.get(pk=event.data["lease_id"]))
+
+
+def notes_of_anonymised_citizen(event: Event) -> None:
+    """A citizen was anonymised after the retention period (`security.services.citizen_anonymise`,
+    run inside its transaction so both stand or fall together): the note text of the tenancy
+    follow-up goes with every other note, the events' notes and what was agreed with the tenant
+    on the tasks. The events themselves, their kinds and dates stay for the figures."""
+    case_ids = list(event.data["case_ids"])
+    TenancyEvent.objects.filter(tenancy__case_id__in=case_ids).update(note="")
+    FollowUpTask.objects.filter(tenancy__case_id__in=case_ids).update(contact_note="")
 
 
 def notice_from_vacancy_report(event: Event) -> None:
