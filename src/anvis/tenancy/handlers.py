@@ -16,7 +16,7 @@ from anvis.vacancies.models import Lease, Vacancy
 from anvis.vacancies.selectors import running_leases
 from anvis_core.tenancy.events import EventKind as CoreKind
 
-from .models import EventKind, FollowUpTask, Source, TenancyEvent
+from .models import FollowUpTask, Source, TenancyEvent
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def notice_from_vacancy_report(event: Event) -> None:
     gets that notice as an early warning (a follow-up task; the caseworker and the support
     contact are told), unless the organisation reported it already, so a home that is ending is
     never missed and a second tenancy does not start beside a running one unnoticed."""
-    from .services import EventInput, tenancy_ensure, tenancy_event_report
+    from .services import EventInput, already_reported, tenancy_ensure, tenancy_event_report
 
     vacancy = Vacancy.objects.filter(pk=event.data.get("vacancy_id")).first()
     if vacancy is None:
@@ -64,20 +64,19 @@ def notice_from_vacancy_report(event: Event) -> None:
     # Reported on the report day, dated no later: a notice date ahead is the day the notice is
     # to take effect, not a day an event can be dated.
     noticed = min(vacancy.notice_date, vacancy.report_date)
-    if TenancyEvent.objects.filter(
-        tenancy=tenancy, kind=EventKind.CANCELLATION, event_date=noticed
-    ).exists():
-        return
-    actor = get_user_model().objects.filter(pk=event.actor_id).first()
     with translation.override("da"):
         note = _("The dwelling was reported vacant, available from %(date)s.") % {
             "date": fmt.date(vacancy.available_from)
         }
+    notice = EventInput(kind=CoreKind.CANCELLATION.value, event_date=noticed, note=note)
+    if already_reported(tenancy, notice) is not None:
+        return
+    actor = get_user_model().objects.filter(pk=event.actor_id).first()
     try:
         tenancy_event_report(
             actor=actor,
             lease=lease,
-            data=EventInput(kind=CoreKind.CANCELLATION.value, event_date=noticed, note=note),
+            data=notice,
             source=Source.VACANCY,
             today=vacancy.report_date,
         )
