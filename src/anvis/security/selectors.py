@@ -49,6 +49,10 @@ def citizen_insight(citizen: Citizen) -> dict[str, Any]:
             "events__actor",
             "offers__vacancy__dwelling__entrance",
             "offers__lease",
+            # The tenancy after move-in (the tenancy app, above this one, by its relation names).
+            "tenancies__lease__vacancy__dwelling__entrance",
+            "tenancies__events",
+            "tenancies__tasks__event",
         )
         .order_by("opened_on", "pk")
     )

@@ -27,6 +27,7 @@ from anvis.cases.models import (
     ShelterStay,
     SupportPlan,
 )
+from anvis.events import publish
 from anvis.vacancies.models import Offer
 from anvis_core.retention import citizen_due, retention_cutoff
 
@@ -128,6 +129,9 @@ def citizen_anonymise(
         for model in (LegalBarEvent, AvoidArea, ContactConsent):
             count, _ = model.objects.filter(case_id__in=case_ids).delete()
             removed += count
+        # The apps above that hold note text on the cases remove theirs in this transaction (the
+        # tenancy follow-up: its events' notes and what was agreed on its tasks).
+        publish("citizen.anonymised", actor=actor, case_ids=case_ids)
         numbers = [c.number for c in cases]
         audit_record(
             actor=actor,

@@ -12,7 +12,12 @@ class TenancyConfig(AppConfig):
         from anvis.events import subscribe
 
         from . import signals  # noqa: F401
-        from .handlers import notice_from_vacancy_report, tenancy_of_cancelled_lease
+        from .handlers import (
+            notes_of_anonymised_citizen,
+            notice_from_vacancy_report,
+            tenancy_of_cancelled_lease,
+        )
 
         subscribe("vacancy.reported", notice_from_vacancy_report)
         subscribe("lease.cancelled", tenancy_of_cancelled_lease, in_transaction=True)
+        subscribe("citizen.anonymised", notes_of_anonymised_citizen, in_transaction=True)

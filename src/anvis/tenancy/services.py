@@ -184,6 +184,24 @@ class EventInput:
         )
 
 
+def already_reported(tenancy: Tenancy, data: EventInput) -> TenancyEvent | None:
+    """The event on the tenancy that `data` repeats (the same event, date and values; the note
+    aside), or None: one event is reported once, by whichever path (form, file, API, a
+    vacancy report's notice)."""
+    return (
+        tenancy.events.filter(
+            kind=data.kind,
+            event_date=data.event_date,
+            amount=data.amount,
+            months=data.months,
+            eviction_date=data.eviction_date,
+            move_out_reason=data.move_out_reason,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 def check_event(tenancy: Tenancy, data: EventInput, today: dt.date) -> CoreKind:
     """Every rule on an event's values, with Danish messages naming the field."""
     errors: dict[str, str] = {}
@@ -233,6 +251,10 @@ def check_event(tenancy: Tenancy, data: EventInput, today: dt.date) -> CoreKind:
     if tenancy.ended_on is not None:
         errors["kind"] = _("The tenancy ended on %(date)s; no more events can be reported.") % {
             "date": fmt.date(tenancy.ended_on)
+        }
+    elif not errors and (earlier := already_reported(tenancy, data)) is not None:
+        errors["kind"] = _("The event is already reported on the tenancy (%(date)s).") % {
+            "date": fmt.date(earlier.reported_on)
         }
     if errors:
         raise ValidationError(errors)

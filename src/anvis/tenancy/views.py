@@ -80,12 +80,14 @@ def tenancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     events = selectors.events_for(user=user, tenancy=tenancy)
     tasks = selectors.tasks_for(tenancy)
     flags = None
+    today = timezone.localdate()
     if tenancy is not None:
         if any(e.note for e in events) or (municipal and any(t.contact_note for t in tasks)):
             _log_read(request, tenancy, "tenancy.notes")
-        if municipal:
+        # Flagged from the move-in day, as the support overview flags the tenancies running.
+        if municipal and lease.move_in_on <= today:
             flags = selectors.flags_for(
-                tenancy, selectors.events_for(user=user, tenancy=tenancy), timezone.localdate()
+                tenancy, selectors.events_for(user=user, tenancy=tenancy), today
             )
     organisation_id = lease.vacancy.organisation_id
     return render(
@@ -98,7 +100,7 @@ def tenancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tasks": tasks,
             "municipal": municipal,
             "flags": flags,
-            "not_moved_in": lease.move_in_on > timezone.localdate(),
+            "not_moved_in": lease.move_in_on > today,
             "plan": selectors.support_plan_of(tenancy) if tenancy and municipal else None,
             "can_report": bool(services.kinds_for(user))
             and (municipal or can_write_organisation(user, organisation_id))

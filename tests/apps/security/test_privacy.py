@@ -211,6 +211,29 @@ def test_insight_includes_offers_and_the_lease(client_for: Any, world: dict[str,
     assert "lejekontrakt underskrevet" in page
 
 
+def test_insight_includes_the_tenancy_after_move_in(
+    client_for: Any, world: dict[str, Any], users: dict[str, Any]
+) -> None:
+    """Everything held: the tenancy's events (the arrears and their amount, the municipality's
+    hospital stay with its note) and the follow-up task with what was agreed, as the tenancy
+    page shows them to the municipality."""
+    from anvis.tenancy.services import task_contact_record
+
+    task = world["tenancy_task"]
+    task_contact_record(
+        actor=users["sagsbehandler"],
+        task=task,
+        contact_on=task.event.event_date,
+        note="Afdragsordning aftalt med lejer",
+    )
+    citizen = world["housed_case"].citizen
+    page = client_for("sagsbehandler").get(f"/sikkerhed/indsigt/{citizen.pk}/").content.decode()
+    assert "Boligforløbet efter indflytning" in page
+    assert "Huslejerestance" in page and "4.200 kr" in page
+    assert "Hospitals- eller behandlingsophold" in page and NOTE in page
+    assert "Afdragsordning aftalt med lejer" in page
+
+
 def test_organisation_disclosure_follows_the_stage_not_consent(
     client_for: Any, world: dict[str, Any], users: dict[str, Any]
 ) -> None:

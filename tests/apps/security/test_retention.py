@@ -190,3 +190,41 @@ def test_a_re_entry_after_anonymisation_is_a_new_citizen(
         today=dt.date(2032, 6, 1),
     )
     assert again.citizen_id != world["citizen"].pk
+
+
+def test_the_tenancys_notes_are_removed_with_the_citizens(
+    world: dict[str, Any], users: dict[str, Any]
+) -> None:
+    """The tenancy after move-in holds note text too: the organisation's and the municipality's
+    notes on its events, and what the caseworker agreed with the tenant on a follow-up task.
+    They are removed with every other note; the events, their dates and kinds stay for the
+    retention figures."""
+    from anvis.tenancy import services as tenancy
+    from anvis.tenancy.models import FollowUpTask, TenancyEvent
+
+    housed = world["housed_case"]
+    task = world["tenancy_task"]
+    tenancy.task_contact_record(
+        actor=users["sagsbehandler"], task=task, contact_on=task.event.event_date, note=NOTE
+    )
+    assert NOTE in [e.note for e in TenancyEvent.objects.filter(tenancy__case=housed)]
+    close(housed, dt.date(2026, 6, 1))
+    report = retention_run(today=TODAY, years=5)
+    assert housed.number in report.cases
+    events = TenancyEvent.objects.filter(tenancy__case=housed)
+    assert sorted(e.kind for e in events) == ["arrears", "hospital"]
+    assert [e.note for e in events] == ["", ""]
+    assert FollowUpTask.objects.get(pk=task.pk).contact_note == ""
+
+
+def test_a_failed_anonymisation_keeps_the_tenancys_notes(world: dict[str, Any]) -> None:
+    from anvis.tenancy.models import TenancyEvent
+
+    housed = world["housed_case"]
+    close(housed, dt.date(2026, 6, 1))
+    with (
+        mock.patch.object(services, "audit_record", side_effect=RuntimeError("database gone")),
+        pytest.raises(RuntimeError),
+    ):
+        citizen_anonymise(citizen_id=housed.citizen_id, today=TODAY, years=5)
+    assert NOTE in [e.note for e in TenancyEvent.objects.filter(tenancy__case=housed)]

@@ -389,3 +389,49 @@ def test_the_same_event_twice_in_a_file_is_refused(
         "h.csv",
         actor=users["boligorganisation"],
     ).ok
+
+
+def test_an_event_already_on_the_tenancy_is_refused_on_every_path(
+    let: dict[str, Any], users: dict[str, Any], client_for: Any
+) -> None:
+    # A row given twice in one file is refused (above), and a vacancy report does not record a
+    # notice already reported; the same file sent again, or the same report through the form or
+    # the API, reported the arrears twice, with two follow-up tasks and two warnings.
+    from rest_framework.test import APIClient
+
+    from anvis.tenancy.importing import import_events
+    from anvis.tenancy.models import FollowUpTask, TenancyEvent
+
+    pk = let["lease"].pk
+    today = timezone.localdate()
+    data = f"lejemaal;haendelse;dato;beloeb;maaneder\n{pk};restance;{today:%d-%m-%Y};5000;2\n"
+    org_user = users["boligorganisation"]
+    assert import_events(data.encode(), "h.csv", actor=org_user).ok
+    before = row_counts()
+    again = import_events(data.encode(), "h.csv", actor=org_user)
+    message = f"Hændelsen er allerede indberettet på boligforløbet ({today:%d.%m.%Y})."
+    assert [str(e) for e in again.errors] == [f"Linje 2, kolonne 'haendelse': {message}"]
+    form = client_for("boligorganisation").post(
+        reverse("tenancy:event_report", args=[pk]),
+        {"kind": "arrears", "event_date": today.isoformat(), "amount": "5.000", "months": "2"},
+    )
+    assert form.status_code == 422 and message in form.content.decode()
+    api = APIClient()
+    api.force_authenticate(org_user)
+    answer = api.post(
+        reverse("api:tenancy_event_list"),
+        {
+            "lease": pk,
+            "kind": "arrears",
+            "event_date": today.isoformat(),
+            "amount": 5000,
+            "months": 2,
+        },
+        format="json",
+    )
+    assert answer.status_code == 400 and message in str(answer.json())
+    assert row_counts() == before
+    assert TenancyEvent.objects.count() == 1 and FollowUpTask.objects.count() == 1
+    # Other values on the same day are another report.
+    other = data.replace(";5000;2", ";6000;2")
+    assert import_events(other.encode(), "h.csv", actor=org_user).ok

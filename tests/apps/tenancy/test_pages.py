@@ -176,3 +176,29 @@ def test_the_governance_packs_open_issues_are_suppressed_as_its_tables(
     assert ("1 bolig i risiko (tidligt varsel ikke løst)." in text) is exact
     assert ("<5 garantikrav venter på kommunens afgørelse." in text) is not exact
     assert ("<5 boliger i risiko (tidligt varsel ikke løst)." in text) is not exact
+
+
+def test_a_tenancy_not_yet_moved_into_is_not_flagged_on_its_page(
+    users: dict[str, Any], org_a: Any, client_for: Any
+) -> None:
+    """The support overview neither counts nor flags a tenancy before its move-in day; its own
+    page does not flag it "without support" either."""
+    import datetime as dt
+
+    from anvis.tenancy.models import Tenancy
+    from anvis.tenancy.services import tenancy_contacts_set
+
+    from .conftest import make_let
+
+    let = make_let(users, org_a, move_in=timezone.localdate() + dt.timedelta(days=8))
+    tenancy_contacts_set(
+        actor=users["sagsbehandler"],
+        tenancy=Tenancy.objects.get(lease=let["lease"]),
+        support_plan=None,
+        set_municipal=True,
+    )
+    client = client_for("sagsbehandler")
+    overview = client.get(reverse("tenancy:support_overview")).content.decode()
+    assert "Uden støtte</td>" not in overview
+    detail = client.get(reverse("tenancy:tenancy_detail", args=[let["lease"].pk])).content
+    assert "Uden støtte" not in detail.decode()
