@@ -103,3 +103,32 @@ f"{share:.1%}"
 text.replace(",", ".")
 """
     assert sorted(line for line, _ in violations(ast.parse(source))) == [2, 3, 4, 5, 6]
+
+
+#: a template's own date or time pattern (``|date:"d.m.Y"``, ``|time:"H:i"``); ``|date:"c"``, the
+#: ISO moment of a ``<time datetime>`` attribute, is a machine format
+TEMPLATE_PATTERN = re.compile(r"\|\s*(date|time)\b(?!\s*:\s*[\"']c[\"'])")
+
+
+def test_templates_write_dates_and_numbers_through_the_filters_of_one_home() -> None:
+    # The filters of anvis.common.formats (|day, |moment …) are the templates' only way to write
+    # a date: a pattern of their own writes 04.12.2026 to a user who has chosen English.
+    broken = [
+        f"{path.relative_to(SRC.parent)}:{number}: {line.strip()[:80]}"
+        for path in sorted(SRC.rglob("*.html"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if TEMPLATE_PATTERN.search(line)
+    ]
+    assert not broken, "use |day, |moment … instead:\n" + "\n".join(broken)
+
+
+def test_the_template_rule_sees_a_hand_made_pattern() -> None:
+    lines = ['{{ d|date:"d.m.Y" }}', "{{ t|time:'H:i' }}", "{{ t|date }}", "{{ d|day }}"]
+    lines.append("<time datetime=\"{{ e.at|date:'c' }}\">")
+    assert [bool(TEMPLATE_PATTERN.search(line)) for line in lines] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
