@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,7 +35,7 @@ from anvis_core.workflow.void_rent import VoidRentConvention, void_rent_start
 from .. import gate
 from ..choices import EventKind, OfferStatus, VacancySource, VacancyStatus
 from ..limits import MAX_REASON, REPORT_HORIZON_DAYS
-from ..models import Offer, Vacancy
+from ..models import MonthlyStatement, Offer, Vacancy
 from ..timeline import timeline_add
 from ._common import (
     SYSTEM_EXPIRY,
@@ -46,6 +47,7 @@ from ._common import (
     check_length,
     cpr_in_reason_message,
 )
+from .lease import StatementReason, _correct_approved_statements
 from .offer import _offer_close
 
 logger = logging.getLogger(__name__)
@@ -227,6 +229,12 @@ def vacancy_accept(*, actor: Any, vacancy: Vacancy, today: dt.date | None = None
             before_report_allowed=version.void_rent_before_report if version else False,
         )
         vacancy.save()
+        # Void rent from the available-from day may reach back into a month whose statement
+        # was approved while the dwelling awaited this answer: that month is corrected, as
+        # when a lease or its cancellation changes an approved month.
+        _correct_approved_statements(
+            actor, vacancy, vacancy.void_rent_start, day, _acceptance_reason(vacancy, day)
+        )
         _settle_turn(vacancy, Outcome.ACCEPTED, actor)
         if vacancy.handheld_request_id:
             request = HandheldRequest.objects.get(pk=vacancy.handheld_request_id)
@@ -239,6 +247,25 @@ def vacancy_accept(*, actor: Any, vacancy: Vacancy, today: dt.date | None = None
                     met_by=vacancy.dwelling,
                 )
     return vacancy
+
+
+def _acceptance_reason(vacancy: Vacancy, day: dt.date) -> StatementReason:
+    def reason(statement: MonthlyStatement, owed: Decimal, paid: Decimal) -> str:
+        assert vacancy.void_rent_start is not None
+        return _(
+            "%(dwelling)s: accepted by the municipality %(accepted)s with void rent from "
+            "%(start)s; the month's void rent is %(owed)s instead of the %(approved)s approved "
+            "(%(month)s)"
+        ) % {
+            "dwelling": vacancy.dwelling,
+            "accepted": fmt.date(day),
+            "start": fmt.date(vacancy.void_rent_start),
+            "month": fmt.month(statement.month),
+            "owed": fmt.money(owed),
+            "approved": fmt.money(paid),
+        }
+
+    return reason
 
 
 def vacancy_decline(
