@@ -161,6 +161,26 @@ def test_accept_after_deadline_refused(users: dict[str, Any], agreement: Any, ch
     assert "Fristen for at svare udløb 13.03.2026." in str(exc.value)
 
 
+def test_decline_after_deadline_refused_the_vacancy_expires(
+    users: dict[str, Any], agreement: Any, cheap: Any
+) -> None:
+    """An answer is in time through the deadline day, a decline as an acceptance: after it the
+    vacancy has expired (the expiry job's rule), and the ledger says so whether the lead or the
+    job comes first; the refusal writes nothing."""
+    vacancy = report(users, cheap)
+    late = DEADLINE + dt.timedelta(days=3)  # Monday after the Friday deadline
+    with pytest.raises(ValidationError) as exc:
+        services.vacancy_decline(
+            actor=users["anvisningsleder"], vacancy=vacancy, note="Ingen kandidat", today=late
+        )
+    assert exc.value.messages == ["Fristen for at svare udløb 13.03.2026."]
+    vacancy.refresh_from_db()
+    assert (vacancy.status, vacancy.answered_on, vacancy.decline_note) == ("municipal", None, "")
+    assert not VacancyEvent.objects.filter(vacancy=vacancy, to_status="declined").exists()
+    assert services.vacancies_expire(today=late).vacancies == [vacancy.pk]
+    assert TurnRecord.objects.get(pk=vacancy.turn_record_id).outcome == "expired"
+
+
 def test_second_accept_gets_a_clear_message(
     users: dict[str, Any], agreement: Any, cheap: Any
 ) -> None:

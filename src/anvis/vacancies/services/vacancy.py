@@ -192,18 +192,25 @@ def vacancy_report(
 # --- the municipality's answer --------------------------------------------------------------------
 
 
+def _check_answer_in_time(vacancy: Vacancy, day: dt.date) -> None:
+    """The municipality's answer, an acceptance or a decline, is in time through the deadline
+    day (`can_accept_on`); after it the vacancy has expired (`vacancies_expire`), whether or not
+    the job has run yet."""
+    deadline = vacancy.response_deadline
+    if vacancy.status == VacancyStatus.MUNICIPAL and not can_accept_on(deadline, day):
+        assert deadline is not None  # no deadline never runs out
+        raise ValidationError(
+            _("The deadline for answering ran out on %(date)s.") % {"date": fmt.date(deadline)},
+            code="deadline_passed",
+        )
+
+
 def vacancy_accept(*, actor: Any, vacancy: Vacancy, today: dt.date | None = None) -> Vacancy:
     """The municipality takes the dwelling. Void rent starts per the agreement's rule."""
     day = local_today(today)
     with audited("vacancies.accept", actor=actor) as write:
         vacancy = write.track(_lock_vacancy(vacancy))
-        deadline = vacancy.response_deadline
-        if vacancy.status == VacancyStatus.MUNICIPAL and not can_accept_on(deadline, day):
-            assert deadline is not None  # no deadline never runs out
-            raise ValidationError(
-                _("The deadline for answering ran out on %(date)s.") % {"date": fmt.date(deadline)},
-                code="deadline_passed",
-            )
+        _check_answer_in_time(vacancy, day)
         _move_vacancy(
             vacancy,
             VacancyState.ACCEPTED,
@@ -275,6 +282,7 @@ def vacancy_decline(
     day = local_today(today)
     with audited("vacancies.decline", actor=actor) as write:
         vacancy = write.track(_lock_vacancy(vacancy))
+        _check_answer_in_time(vacancy, day)
         _move_vacancy(
             vacancy,
             VacancyState.DECLINED,
