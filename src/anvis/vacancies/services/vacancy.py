@@ -49,6 +49,7 @@ from ._common import (
 )
 from .lease import StatementReason, _correct_approved_statements
 from .offer import _offer_close
+from .statement import lock_statements
 
 logger = logging.getLogger(__name__)
 
@@ -209,6 +210,10 @@ def vacancy_accept(*, actor: Any, vacancy: Vacancy, today: dt.date | None = None
     """The municipality takes the dwelling. Void rent starts per the agreement's rule."""
     day = local_today(today)
     with audited("vacancies.accept", actor=actor) as write:
+        # Void rent from the available-from day may correct approved months.
+        lock_statements(
+            Vacancy.objects.values_list("organisation_id", flat=True).get(pk=vacancy.pk)
+        )
         vacancy = write.track(_lock_vacancy(vacancy))
         _check_answer_in_time(vacancy, day)
         _move_vacancy(
