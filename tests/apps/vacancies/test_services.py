@@ -181,6 +181,31 @@ def test_decline_after_deadline_refused_the_vacancy_expires(
     assert TurnRecord.objects.get(pk=vacancy.turn_record_id).outcome == "expired"
 
 
+def test_a_decline_note_holding_a_cpr_number_or_too_long_is_refused(
+    users: dict[str, Any], agreement: Any, cheap: Any
+) -> None:
+    """The reason for declining is shown to the housing organisation on the vacancy page and the
+    timeline, as a hand-back's reason is: the same refusals, naming the field, and nothing
+    written."""
+    vacancy = report(users, cheap)
+    lead = users["anvisningsleder"]
+    with pytest.raises(ValidationError) as exc:
+        services.vacancy_decline(
+            actor=lead, vacancy=vacancy, note="Til borger 0101901234", today=REPORT_DAY
+        )
+    assert exc.value.message_dict == {
+        "note": ["Skriv ikke CPR-numre her: begrundelsen sendes til boligorganisationen."]
+    }
+    with pytest.raises(ValidationError) as exc:
+        services.vacancy_decline(actor=lead, vacancy=vacancy, note="x" * 1001, today=REPORT_DAY)
+    assert exc.value.message_dict == {
+        "note": ["Teksten må højst være på 1000 tegn (den har 1001)."]
+    }
+    vacancy.refresh_from_db()
+    assert (vacancy.status, vacancy.decline_note) == ("municipal", "")
+    assert not VacancyEvent.objects.filter(vacancy=vacancy, to_status="declined").exists()
+
+
 def test_second_accept_gets_a_clear_message(
     users: dict[str, Any], agreement: Any, cheap: Any
 ) -> None:

@@ -283,8 +283,14 @@ def _acceptance_reason(vacancy: Vacancy, day: dt.date) -> StatementReason:
 def vacancy_decline(
     *, actor: Any, vacancy: Vacancy, note: str = "", today: dt.date | None = None
 ) -> Vacancy:
-    """The municipality declines; the dwelling returns to the organisation (counted delivered)."""
+    """The municipality declines; the dwelling returns to the organisation (counted delivered).
+    The note is shown to the organisation (the vacancy page, the timeline), so it is checked as
+    a hand-back's reason is: no CPR number, within `MAX_REASON`."""
     day = local_today(today)
+    note = note.strip()
+    if contains_cpr(note):
+        raise ValidationError({"note": cpr_in_reason_message()}, code="cpr")
+    check_length("note", note, MAX_REASON)
     with audited("vacancies.decline", actor=actor) as write:
         vacancy = write.track(_lock_vacancy(vacancy))
         _check_answer_in_time(vacancy, day)
@@ -292,12 +298,12 @@ def vacancy_decline(
             vacancy,
             VacancyState.DECLINED,
             actor,
-            note.strip(),
+            note,
             message=_("The vacancy has already been answered (%(status)s).")
             % {"status": vacancy.get_status_display()},
         )
         vacancy.answered_on = day
-        vacancy.decline_note = note.strip()
+        vacancy.decline_note = note
         vacancy.save()
         _settle_turn(vacancy, Outcome.DECLINED, actor)
     return vacancy
