@@ -101,7 +101,11 @@ class VacancyReportForm(forms.Form):
 
 class VacancyDeclineForm(forms.Form):
     note = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=MAX_REASON,
+        help_text=_("The organisation sees the reason; do not name a citizen."),
     )
 
 

@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from anvis_core.quotas import Quarter
-from anvis_core.workflow import working_days_left
+from anvis_core.workflow import is_overdue, working_days_left
 from anvis_core.workflow.statement import (
     GuaranteePayment,
     MonthStatement,
@@ -66,31 +66,37 @@ class InboxRow:
     vacancy: Vacancy
     deadline: dt.date | None
     working_days_left: int | None
+    overdue: bool = False
 
     @property
     def colour(self) -> str:
         if self.working_days_left is None:
             return "grey"
-        if self.working_days_left <= 0:
+        if self.overdue or self.working_days_left <= 0:
             return "red"
         if self.working_days_left <= 2:
             return "yellow"
         return "green"
 
 
+def answer_deadline(vacancy: Vacancy, today: dt.date) -> InboxRow:
+    """The municipality's answer deadline as the inbox and the vacancy page show it: the working
+    days left, and overdue by the rule that refuses a late answer and expires the vacancy
+    (`is_overdue`): on the Saturday after a Friday deadline no working day has passed, yet the
+    answer is late."""
+    deadline = vacancy.response_deadline
+    return InboxRow(
+        vacancy=vacancy,
+        deadline=deadline,
+        working_days_left=working_days_left(deadline, today) if deadline else None,
+        overdue=is_overdue(deadline, today),
+    )
+
+
 def inbox(*, user: Any, today: dt.date) -> list[InboxRow]:
     """Vacancies awaiting the municipality's answer, the nearest deadline first."""
     qs = vacancy_list(user=user, status=VacancyStatus.MUNICIPAL)
-    rows = [
-        InboxRow(
-            vacancy=v,
-            deadline=v.response_deadline,
-            working_days_left=working_days_left(v.response_deadline, today)
-            if v.response_deadline
-            else None,
-        )
-        for v in qs
-    ]
+    rows = [answer_deadline(v, today) for v in qs]
     rows.sort(key=lambda r: (r.deadline is None, r.deadline or dt.date.max, r.vacancy.pk))
     return rows
 

@@ -35,7 +35,6 @@ from anvis.permissions import (
     vacancy_actions,
 )
 from anvis_core.quotas import Quarter
-from anvis_core.workflow import working_days_left
 
 from . import disclosure, gate, selectors, services
 from .choices import ClaimStatus, VacancyStatus
@@ -208,8 +207,8 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Offers and guarantee claims are rows about one citizen: outside the steering group's
     # scope (`personal_data` on their querysets), so the page says so instead of "none".
     claims_shown = GuaranteeClaim.objects.holds_organisation(user, vacancy.organisation_id)
-    days_left = (
-        working_days_left(vacancy.response_deadline, today)
+    deadline = (
+        selectors.answer_deadline(vacancy, today)
         if vacancy.response_deadline and vacancy.status == VacancyStatus.MUNICIPAL
         else None
     )
@@ -229,7 +228,7 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": disclosure.timeline_for(
                 user, selectors.vacancy_timeline(vacancy), offers, claims_shown=claims_shown
             ),
-            "days_left": days_left,
+            "deadline": deadline,
             "show_cases": municipal,
             "nominee_contact": None if municipal else nominee_contact,
             **actions,

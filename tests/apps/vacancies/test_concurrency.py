@@ -99,3 +99,78 @@ def test_two_simultaneous_offers_of_one_vacancy_exactly_one_succeeds(
     assert "kan ikke tilbydes nu" in str(errors[0])
     assert Offer.objects.filter(vacancy=vacancy).count() == 1
     assert REPORT_DAY + dt.timedelta(days=7) == Offer.objects.get().response_deadline
+
+
+def test_a_statement_approved_while_a_late_lease_is_registered_is_corrected(
+    users: dict[str, Any], agreement: Any, cheap: Any, case: Any, org_a: Any, monkeypatch: Any
+) -> None:
+    """The lead approves March's statement while the organisation registers a lease that
+    started on 20 March. Whichever commits first, March ends up paying what it owes: either the
+    approved record already knows the lease, or the lease corrects the approved record. Without
+    a common lock the approval computed March before the lease committed, and the lease looked
+    for approved statements before the approval committed: March paid void rent for let days,
+    with no correction line. The approval is held between computing and saving (as a slow one
+    would be) while the lease is registered."""
+    from decimal import Decimal
+
+    from anvis.vacancies import selectors
+    from anvis.vacancies.models import MonthlyStatement, StatementCorrection
+
+    march, day = dt.date(2026, 3, 1), dt.date(2026, 5, 2)
+    lead, org = users["anvisningsleder"], users["boligorganisation"]
+    vacancy = services.vacancy_report(
+        actor=org,
+        dwelling=cheap,
+        notice_date=REPORT_DAY,
+        available_from=REPORT_DAY,
+        report_date=REPORT_DAY,
+    )
+    services.vacancy_accept(actor=lead, vacancy=vacancy, today=REPORT_DAY)
+    offer = services.offer_create(
+        actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=dt.date(2026, 3, 5)
+    )
+    services.offer_accept(actor=users["sagsbehandler"], offer=offer, today=dt.date(2026, 3, 6))
+
+    computed, registered = threading.Event(), threading.Event()
+    compute = selectors.statement_compute
+
+    def held_compute(**kwargs: Any) -> Any:
+        statement = compute(**kwargs)
+        computed.set()
+        registered.wait(timeout=5)  # the lease waits on the approval instead, once fixed
+        return statement
+
+    monkeypatch.setattr(selectors, "statement_compute", held_compute)
+
+    def approve() -> Any:
+        return services.statement_approve(
+            actor=lead, organisation_id=org_a.pk, month=march, today=day
+        )
+
+    def register() -> Any:
+        computed.wait(timeout=10)
+        try:
+            return services.lease_register(
+                actor=org,
+                offer=offer,
+                signed_on=day,
+                starts_on=dt.date(2026, 3, 20),
+                move_in_on=dt.date(2026, 3, 20),
+                today=day,
+            )
+        finally:
+            registered.set()
+
+    results, errors = race(approve, register)
+    assert errors == [] and len(results) == 2
+    statement = MonthlyStatement.objects.get(organisation=org_a, month=march)
+    paid = Decimal(statement.content["total"]) + sum(
+        StatementCorrection.objects.filter(statement=statement).values_list("amount", flat=True),
+        Decimal("0.00"),
+    )
+    # 04.03–19.03 is 16 days: 3100 × 12 × 16 / 365 = 1630.68 kr.
+    owed = selectors.vacancy_month_owed(
+        vacancy=Vacancy.objects.get(pk=vacancy.pk), month=march, as_of=day
+    )
+    assert owed == Decimal("1630.68")
+    assert paid == owed

@@ -161,6 +161,51 @@ def test_accept_after_deadline_refused(users: dict[str, Any], agreement: Any, ch
     assert "Fristen for at svare udløb 13.03.2026." in str(exc.value)
 
 
+def test_decline_after_deadline_refused_the_vacancy_expires(
+    users: dict[str, Any], agreement: Any, cheap: Any
+) -> None:
+    """An answer is in time through the deadline day, a decline as an acceptance: after it the
+    vacancy has expired (the expiry job's rule), and the ledger says so whether the lead or the
+    job comes first; the refusal writes nothing."""
+    vacancy = report(users, cheap)
+    late = DEADLINE + dt.timedelta(days=3)  # Monday after the Friday deadline
+    with pytest.raises(ValidationError) as exc:
+        services.vacancy_decline(
+            actor=users["anvisningsleder"], vacancy=vacancy, note="Ingen kandidat", today=late
+        )
+    assert exc.value.messages == ["Fristen for at svare udløb 13.03.2026."]
+    vacancy.refresh_from_db()
+    assert (vacancy.status, vacancy.answered_on, vacancy.decline_note) == ("municipal", None, "")
+    assert not VacancyEvent.objects.filter(vacancy=vacancy, to_status="declined").exists()
+    assert services.vacancies_expire(today=late).vacancies == [vacancy.pk]
+    assert TurnRecord.objects.get(pk=vacancy.turn_record_id).outcome == "expired"
+
+
+def test_a_decline_note_holding_a_cpr_number_or_too_long_is_refused(
+    users: dict[str, Any], agreement: Any, cheap: Any
+) -> None:
+    """The reason for declining is shown to the housing organisation on the vacancy page and the
+    timeline, as a hand-back's reason is: the same refusals, naming the field, and nothing
+    written."""
+    vacancy = report(users, cheap)
+    lead = users["anvisningsleder"]
+    with pytest.raises(ValidationError) as exc:
+        services.vacancy_decline(
+            actor=lead, vacancy=vacancy, note="Til borger 0101901234", today=REPORT_DAY
+        )
+    assert exc.value.message_dict == {
+        "note": ["Skriv ikke CPR-numre her: begrundelsen sendes til boligorganisationen."]
+    }
+    with pytest.raises(ValidationError) as exc:
+        services.vacancy_decline(actor=lead, vacancy=vacancy, note="x" * 1001, today=REPORT_DAY)
+    assert exc.value.message_dict == {
+        "note": ["Teksten må højst være på 1000 tegn (den har 1001)."]
+    }
+    vacancy.refresh_from_db()
+    assert (vacancy.status, vacancy.decline_note) == ("municipal", "")
+    assert not VacancyEvent.objects.filter(vacancy=vacancy, to_status="declined").exists()
+
+
 def test_second_accept_gets_a_clear_message(
     users: dict[str, Any], agreement: Any, cheap: Any
 ) -> None:

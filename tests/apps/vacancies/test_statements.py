@@ -356,3 +356,47 @@ def test_a_corrections_day_is_the_local_day_in_the_page_and_the_xlsx(
     sheet = load_workbook(io.BytesIO(org.get(url + "&format=xlsx").content)).active
     row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Rettelse")
     assert row[1] == "Aftalt" and row[2].date() == D(2026, 4, 3)
+
+
+def test_an_acceptance_with_void_rent_from_an_approved_month_corrects_that_statement(
+    users: dict[str, Any],
+    agreement: Any,
+    cheap: Any,
+    org_a: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Reported and available on Friday 27 February; February's statement is approved on
+    Monday 2 March, while the dwelling still awaits the municipality's answer; the lead accepts
+    on 3 March, so void rent runs from 27 February (the available-from day). The vacancy page,
+    the lease's settled void rent and the void-rent page count February's two days; so must
+    February's statement, by a correction line as when a registration changes an approved
+    month (a lease registered late, a lease cancelled)."""
+    lead = users["anvisningsleder"]
+    vacancy = services.vacancy_report(
+        actor=users["boligorganisation"],
+        dwelling=cheap,
+        notice_date=D(2026, 1, 30),
+        available_from=D(2026, 2, 27),
+        report_date=D(2026, 2, 27),
+    )
+    february = services.statement_approve(
+        actor=lead, organisation_id=org_a.pk, month=D(2026, 2, 1), today=D(2026, 3, 2)
+    )
+    assert february.content["lines"] == []
+    with django_capture_on_commit_callbacks(execute=True):
+        vacancy = services.vacancy_accept(actor=lead, vacancy=vacancy, today=D(2026, 3, 3))
+    assert vacancy.void_rent_start == D(2026, 2, 27)
+    # 27.02–28.02 is 2 days: 3100 × 12 × 2 / 365 = 203.84 kr, as the account says.
+    owed = selectors.vacancy_month_owed(vacancy=vacancy, month=D(2026, 2, 1), as_of=D(2026, 3, 3))
+    assert owed == Decimal("203.84")
+    [correction] = StatementCorrection.objects.filter(vacancy=vacancy)
+    assert (correction.statement, correction.amount) == (february, Decimal("203.84"))
+    assert correction.reason == (
+        f"{cheap}: taget af kommunen 03.03.2026 med tomgangsleje fra 27.02.2026; månedens "
+        "tomgangsleje er 203,84 kr. i stedet for de godkendte 0 kr. (februar 2026)"
+    )
+    # The frozen record stands; the organisation, who is paid, is told.
+    assert MonthlyStatement.objects.get().content_hash == february.content_hash
+    assert Notification.objects.filter(
+        kind="statement_corrected", recipient=users["boligorganisation"]
+    ).exists()

@@ -335,3 +335,37 @@ def test_overview_counts_the_vacancies_awaiting_an_answer_as_the_inbox_lists_the
     assert "heraf 1 over svarfristen eller med frist i dag" in page
     # The caseworker may not open the inbox, so the overview does not count it for them.
     assert "venter på kommunens svar" not in client_for("sagsbehandler").get("/").content.decode()
+
+
+def test_a_deadline_passed_on_a_friday_is_overdue_on_the_saturday_on_every_path(
+    client_for: Any, users: dict[str, Any], agreement: Any, cheap: Any, monkeypatch: Any
+) -> None:
+    """The answer was due Friday 13 March; on Saturday 14 March no working day has passed since,
+    but the answer is late all the same: accepting is refused and the expiry job expires the
+    vacancy (`is_overdue`). The vacancy page and the inbox say "Overskredet" too, not "Sidste
+    frist i dag", while the vacancy waits for the job."""
+    from .conftest import DEADLINE, REPORT_DAY
+
+    vacancy = services.vacancy_report(
+        actor=users["boligorganisation"],
+        dwelling=cheap,
+        notice_date=REPORT_DAY,
+        available_from=REPORT_DAY,
+        report_date=REPORT_DAY,
+    )
+    assert vacancy.response_deadline == DEADLINE  # a Friday
+    saturday = DEADLINE + dt.timedelta(days=1)
+    real = timezone.localdate
+    monkeypatch.setattr(
+        timezone, "localdate", lambda value=None, *a: saturday if value is None else real(value, *a)
+    )
+    lead = client_for("anvisningsleder")
+    for url in (reverse("vacancies:vacancy_detail", args=[vacancy.pk]), reverse("vacancies:inbox")):
+        page = lead.get(url).content.decode()
+        assert "Overskredet" in page, url
+        assert "Sidste frist i dag" not in page, url
+    page = lead.post(
+        reverse("vacancies:vacancy_accept", args=[vacancy.pk]), {"confirm_nobody": "1"}, follow=True
+    )
+    assert "Fristen for at svare udløb 13.03.2026." in page.content.decode()
+    assert services.vacancies_expire(today=saturday).vacancies == [vacancy.pk]

@@ -6,7 +6,8 @@ Each service owns one transaction, asks `anvis_core.workflow` whether the transi
 writes the vacancy's timeline, the case's timeline and the audit trail.
 
 Lock order (always the same, so two services never wait on each other in a circle):
-dwelling → vacancy → offer → case → turn record. Every service that changes a vacancy or one of
+(organisation, for the writes that approve or correct monthly statements: `lock_statements`)
+→ dwelling → vacancy → offer → case → turn record. Every service that changes a vacancy or one of
 its offers locks the vacancy row first; two people accepting or offering the same vacancy at the
 same moment are therefore serialised, and the second sees the new state and gets a clear message.
 """

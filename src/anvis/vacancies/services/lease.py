@@ -43,7 +43,7 @@ from ._common import (
     _user,
     check_length,
 )
-from .statement import correction_write
+from .statement import correction_write, lock_statements
 
 #: The domain event of a lease cancelled before move-in (not a timeline line of its own: the
 #: offer's and the vacancy's lines say what changed).
@@ -77,9 +77,10 @@ def _register_placement(*, actor: Any, vacancy: Vacancy, case: Case, move_in_on:
 def _lock_for_lease(actor: Any, offer: Offer) -> tuple[Vacancy, Offer, Case]:
     """Lock dwelling, vacancy, offer and case (the fixed order) and check that the offer is
     accepted and its case offered."""
-    dwelling_id = Vacancy.objects.values_list("dwelling_id", flat=True).get(
-        pk=Offer.objects.values_list("vacancy_id", flat=True).get(pk=offer.pk)
-    )
+    dwelling_id, organisation_id = Vacancy.objects.values_list(
+        "dwelling_id", "organisation_id"
+    ).get(pk=Offer.objects.values_list("vacancy_id", flat=True).get(pk=offer.pk))
+    lock_statements(organisation_id)  # a late lease corrects approved months
     Dwelling.objects.select_for_update().filter(pk=dwelling_id).first()
     vacancy, offer = _lock_offer(offer)
     _check_org_writer_or_lead(actor, vacancy.organisation_id)
@@ -347,7 +348,10 @@ def _lock_for_cancel(actor: Any, lease: Lease) -> tuple[Vacancy, Offer, Lease, C
     """Lock dwelling, vacancy, offer, lease and case (the fixed order) and check that the lease
     is a municipal offer's, standing, and its vacancy let."""
     vacancy_id, offer_id = Lease.objects.values_list("vacancy_id", "offer_id").get(pk=lease.pk)
-    dwelling_id = Vacancy.objects.values_list("dwelling_id", flat=True).get(pk=vacancy_id)
+    dwelling_id, organisation_id = Vacancy.objects.values_list(
+        "dwelling_id", "organisation_id"
+    ).get(pk=vacancy_id)
+    lock_statements(organisation_id)  # the void rent runs again in approved months
     Dwelling.objects.select_for_update().filter(pk=dwelling_id).first()
     if offer_id is None:
         raise ValidationError(

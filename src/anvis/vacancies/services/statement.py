@@ -28,6 +28,16 @@ from ._common import (
 )
 
 
+def lock_statements(organisation_id: int) -> None:
+    """Lock an organisation's monthly statements (its row), first in the lock order: approving
+    a month and a write that corrects approved months (a lease, its cancellation, an
+    acceptance, `lease._correct_approved_statements`) take turns, so the approval either
+    computes the month with that write or is there for the write to correct."""
+    from anvis.stock.models import HousingOrganisation
+
+    HousingOrganisation.objects.select_for_update().filter(pk=organisation_id).first()
+
+
 def statement_approve(
     *, actor: Any, organisation_id: int, month: dt.date, today: dt.date | None = None
 ) -> MonthlyStatement:
@@ -41,15 +51,16 @@ def statement_approve(
     if not user_has_role(actor, LEAD):
         raise PermissionDenied
     first = month.replace(day=1)
-    computed = statement_compute(organisation_id=organisation_id, month=first, as_of=day)
-    if not computed.complete:
-        raise ValidationError(
-            _("The statement for %(month)s can be approved when the month has ended.")
-            % {"month": fmt.month(first)},
-            code="month_not_ended",
-        )
     with audited("vacancies.statement_approve", actor=actor) as write:
-        organisation = HousingOrganisation.objects.select_for_update().get(pk=organisation_id)
+        lock_statements(organisation_id)
+        organisation = HousingOrganisation.objects.get(pk=organisation_id)
+        computed = statement_compute(organisation_id=organisation_id, month=first, as_of=day)
+        if not computed.complete:
+            raise ValidationError(
+                _("The statement for %(month)s can be approved when the month has ended.")
+                % {"month": fmt.month(first)},
+                code="month_not_ended",
+            )
         if MonthlyStatement.objects.filter(organisation=organisation, month=first).exists():
             raise ValidationError(
                 _("The statement for %(month)s is already approved; correct it with a new line.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,7 +35,7 @@ from anvis_core.workflow.void_rent import VoidRentConvention, void_rent_start
 from .. import gate
 from ..choices import EventKind, OfferStatus, VacancySource, VacancyStatus
 from ..limits import MAX_REASON, REPORT_HORIZON_DAYS
-from ..models import Offer, Vacancy
+from ..models import MonthlyStatement, Offer, Vacancy
 from ..timeline import timeline_add
 from ._common import (
     SYSTEM_EXPIRY,
@@ -46,7 +47,9 @@ from ._common import (
     check_length,
     cpr_in_reason_message,
 )
+from .lease import StatementReason, _correct_approved_statements
 from .offer import _offer_close
+from .statement import lock_statements
 
 logger = logging.getLogger(__name__)
 
@@ -190,18 +193,29 @@ def vacancy_report(
 # --- the municipality's answer --------------------------------------------------------------------
 
 
+def _check_answer_in_time(vacancy: Vacancy, day: dt.date) -> None:
+    """The municipality's answer, an acceptance or a decline, is in time through the deadline
+    day (`can_accept_on`); after it the vacancy has expired (`vacancies_expire`), whether or not
+    the job has run yet."""
+    deadline = vacancy.response_deadline
+    if vacancy.status == VacancyStatus.MUNICIPAL and not can_accept_on(deadline, day):
+        assert deadline is not None  # no deadline never runs out
+        raise ValidationError(
+            _("The deadline for answering ran out on %(date)s.") % {"date": fmt.date(deadline)},
+            code="deadline_passed",
+        )
+
+
 def vacancy_accept(*, actor: Any, vacancy: Vacancy, today: dt.date | None = None) -> Vacancy:
     """The municipality takes the dwelling. Void rent starts per the agreement's rule."""
     day = local_today(today)
     with audited("vacancies.accept", actor=actor) as write:
+        # Void rent from the available-from day may correct approved months.
+        lock_statements(
+            Vacancy.objects.values_list("organisation_id", flat=True).get(pk=vacancy.pk)
+        )
         vacancy = write.track(_lock_vacancy(vacancy))
-        deadline = vacancy.response_deadline
-        if vacancy.status == VacancyStatus.MUNICIPAL and not can_accept_on(deadline, day):
-            assert deadline is not None  # no deadline never runs out
-            raise ValidationError(
-                _("The deadline for answering ran out on %(date)s.") % {"date": fmt.date(deadline)},
-                code="deadline_passed",
-            )
+        _check_answer_in_time(vacancy, day)
         _move_vacancy(
             vacancy,
             VacancyState.ACCEPTED,
@@ -227,6 +241,12 @@ def vacancy_accept(*, actor: Any, vacancy: Vacancy, today: dt.date | None = None
             before_report_allowed=version.void_rent_before_report if version else False,
         )
         vacancy.save()
+        # Void rent from the available-from day may reach back into a month whose statement
+        # was approved while the dwelling awaited this answer: that month is corrected, as
+        # when a lease or its cancellation changes an approved month.
+        _correct_approved_statements(
+            actor, vacancy, vacancy.void_rent_start, day, _acceptance_reason(vacancy, day)
+        )
         _settle_turn(vacancy, Outcome.ACCEPTED, actor)
         if vacancy.handheld_request_id:
             request = HandheldRequest.objects.get(pk=vacancy.handheld_request_id)
@@ -241,23 +261,49 @@ def vacancy_accept(*, actor: Any, vacancy: Vacancy, today: dt.date | None = None
     return vacancy
 
 
+def _acceptance_reason(vacancy: Vacancy, day: dt.date) -> StatementReason:
+    def reason(statement: MonthlyStatement, owed: Decimal, paid: Decimal) -> str:
+        assert vacancy.void_rent_start is not None
+        return _(
+            "%(dwelling)s: accepted by the municipality %(accepted)s with void rent from "
+            "%(start)s; the month's void rent is %(owed)s instead of the %(approved)s approved "
+            "(%(month)s)"
+        ) % {
+            "dwelling": vacancy.dwelling,
+            "accepted": fmt.date(day),
+            "start": fmt.date(vacancy.void_rent_start),
+            "month": fmt.month(statement.month),
+            "owed": fmt.money(owed),
+            "approved": fmt.money(paid),
+        }
+
+    return reason
+
+
 def vacancy_decline(
     *, actor: Any, vacancy: Vacancy, note: str = "", today: dt.date | None = None
 ) -> Vacancy:
-    """The municipality declines; the dwelling returns to the organisation (counted delivered)."""
+    """The municipality declines; the dwelling returns to the organisation (counted delivered).
+    The note is shown to the organisation (the vacancy page, the timeline), so it is checked as
+    a hand-back's reason is: no CPR number, within `MAX_REASON`."""
     day = local_today(today)
+    note = note.strip()
+    if contains_cpr(note):
+        raise ValidationError({"note": cpr_in_reason_message()}, code="cpr")
+    check_length("note", note, MAX_REASON)
     with audited("vacancies.decline", actor=actor) as write:
         vacancy = write.track(_lock_vacancy(vacancy))
+        _check_answer_in_time(vacancy, day)
         _move_vacancy(
             vacancy,
             VacancyState.DECLINED,
             actor,
-            note.strip(),
+            note,
             message=_("The vacancy has already been answered (%(status)s).")
             % {"status": vacancy.get_status_display()},
         )
         vacancy.answered_on = day
-        vacancy.decline_note = note.strip()
+        vacancy.decline_note = note
         vacancy.save()
         _settle_turn(vacancy, Outcome.DECLINED, actor)
     return vacancy
