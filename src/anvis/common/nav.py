@@ -73,10 +73,13 @@ def items_for(user: Any) -> list[dict[str, Any]]:
     return visible
 
 
-def waiting_for(user: Any, today: dt.date) -> list[dict[str, Any]]:
-    """The work lists `user` may open, each with what waits there today in words."""
+def waiting_for(
+    shown_items: list[dict[str, Any]], user: Any, today: dt.date
+) -> list[dict[str, Any]]:
+    """Of the items `user` is shown (`items_for`), the work lists, each with what waits there
+    today in words."""
     out = []
-    for shown in items_for(user):
+    for shown in shown_items:
         item: NavItem = shown["item"]
         if item.waiting is None:
             continue

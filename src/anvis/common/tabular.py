@@ -99,12 +99,8 @@ def _stray_nul(data: bytes) -> FileFormatError | None:
     """A text file with NUL characters (pasted from another program) is refused at the line
     that holds the first. UTF-16 without its mark (every other byte NUL) and data that is not
     UTF-8 without its NULs are not text at all (None: the caller's message)."""
-    sample = data[:400]
-    nul = (
-        sample[0::2].count(0) / max(1, len(sample[0::2])),
-        sample[1::2].count(0) / max(1, len(sample[1::2])),
-    )
-    if max(nul) >= 0.9 and min(nul) <= 0.1:
+    shares = [half.count(0) / max(1, len(half)) for half in (data[:400:2], data[1:400:2])]
+    if max(shares) >= 0.9 and min(shares) <= 0.1:
         return None
     try:
         data.replace(b"\x00", b"").decode("utf-8-sig")

@@ -18,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "common/home.html",
-        {"shortcuts": items, "waiting": waiting_for(request.user, local_today())},
+        {"shortcuts": items, "waiting": waiting_for(items, request.user, local_today())},
     )
 
 
