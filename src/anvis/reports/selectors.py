@@ -15,7 +15,16 @@ from collections import Counter
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import TruncQuarter
 from django.shortcuts import get_object_or_404
 
@@ -311,7 +320,7 @@ def _meetings(quarter: Quarter) -> list[dict[str, Any]]:
     meetings = (
         Meeting.objects.filter(
             Q(held_on__gte=quarter.start, held_on__lte=quarter.end)
-            | Q(held_on__lt=quarter.start, decisions__status__in=OPEN_DECISIONS)
+            | (Q(held_on__lt=quarter.start) & _open_decision("decisions__"))
         )
         .filter(held_on__lte=quarter.end)
         .distinct()
@@ -436,14 +445,40 @@ def report_build(*, quarter: Quarter, today: dt.date) -> tuple[dict[str, Any], R
     return snapshot, build_report(snapshot)
 
 
-def meeting_list() -> QuerySet[Meeting]:
+def _open_decision(path: str = "") -> Q:
+    """A decision still to be followed up (`path`: the relation from the queried model)."""
+    return Q(**{f"{path}status__in": OPEN_DECISIONS})
+
+
+def _overdue_decision(today: dt.date, path: str = "") -> Q:
+    """An open decision whose due date has passed."""
+    return _open_decision(path) & Q(**{f"{path}due_on__lt": today})
+
+
+def meeting_list(today: dt.date) -> QuerySet[Meeting]:
     return (
         Meeting.objects.select_related("forum__agreement")
         .annotate(
             n_decisions=Count("decisions"),
-            n_open=Count("decisions", filter=Q(decisions__status__in=OPEN_DECISIONS)),
+            n_open=Count("decisions", filter=_open_decision("decisions__")),
+            n_overdue=Count("decisions", filter=_overdue_decision(today, "decisions__")),
         )
         .order_by("-held_on", "-pk")
+    )
+
+
+def meeting_decisions(meeting: Meeting, today: dt.date) -> QuerySet[Decision]:
+    """A meeting's decisions, each marked `overdue` as the meeting list counts them."""
+    return meeting.decisions.annotate(
+        overdue=ExpressionWrapper(_overdue_decision(today), output_field=BooleanField())
+    ).order_by("pk")
+
+
+def decisions_waiting(today: dt.date) -> dict[str, int]:
+    """The meeting list's open and overdue decisions, summed over all meetings."""
+    return Decision.objects.aggregate(
+        open=Count("pk", filter=_open_decision()),
+        overdue=Count("pk", filter=_overdue_decision(today)),
     )
 
 

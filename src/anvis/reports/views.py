@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anvis.common.clock import local_today
 from anvis.common.forms import form_page, form_status, posted
 from anvis.common.lists import paginate
 from anvis.permissions import (
@@ -236,7 +237,7 @@ def _form(
 
 @access(OVERSIGHT)
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    page, query = paginate(request, selectors.meeting_list())
+    page, query = paginate(request, selectors.meeting_list(local_today()))
     return render(
         request,
         "reports/meeting_list.html",
@@ -256,7 +257,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reports/meeting_detail.html",
         {
             "meeting": meeting,
-            "decisions": meeting.decisions.all(),
+            "decisions": selectors.meeting_decisions(meeting, local_today()),
             "can_edit": user_has_role(request.user, LEAD),
         },
     )
