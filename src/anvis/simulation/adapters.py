@@ -386,8 +386,11 @@ def _groups(
     return groups
 
 
-def _initial(qs: Any, waiting: list[_CaseRow], today: dt.date) -> tuple[InitialCitizen, ...]:
-    """The waiting cases as initial citizens, each judged as the gate judges its case."""
+def waiting_citizens(
+    qs: Any, waiting: list[_CaseRow], today: dt.date
+) -> tuple[InitialCitizen, ...]:
+    """The cases of `qs` (read as the rows `waiting`) as initial citizens on `today`, each
+    judged as the gate judges its case."""
     citizens = case_citizens(qs, today=today)
     per_day = float(priority_weights().points_per_waiting_day)
     return tuple(
@@ -441,7 +444,7 @@ def scenario_from_database(*, today: dt.date, name: str = "Kommunens egne data")
     )
 
     groups = _groups(keys, arrivals, by_group, defaults)
-    initial = _initial(waiting_qs, waiting, today)
+    initial = waiting_citizens(waiting_qs, waiting, today)
     base_scenario = scenario_from_dict(shipped_scenario_data("aalborg"))
     description = (
         f"{len(waiting)} på ventelisten, {len(dwellings)} boliger, "
