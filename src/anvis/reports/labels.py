@@ -165,6 +165,7 @@ CODES: dict[str, Any] = {
     "cap.over_overridden": gettext_lazy("Over the cap by recorded overrides"),
     **{f"rule.{code}": label for code, label in RULE_LABELS.items()},
     "rent.unknown": gettext_lazy("Maximum rent not known"),
+    "rent.budget": gettext_lazy("No maximum rent: judged per dwelling on a housing budget"),
     "sex.female": gettext_lazy("Women"),
     "sex.male": gettext_lazy("Men"),
     "?": gettext_lazy("Not known"),

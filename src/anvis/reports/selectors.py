@@ -38,7 +38,7 @@ from anvis.stock.models import Department, Entrance
 from anvis.vacancies.choices import ClaimStatus, OfferStatus, VacancyStatus
 from anvis.vacancies.models import GuaranteeClaim, Lease, Offer, Vacancy
 from anvis.vacancies.selectors import settled_void_rent
-from anvis_core.cases.economy import max_rent_amount
+from anvis_core.cases.economy import household_can_pay, max_rent_amount
 from anvis_core.cases.support import SECTION_85A_METHODS
 from anvis_core.composition import add_months
 from anvis_core.composition.placements import window_start
@@ -179,14 +179,17 @@ def _cases(end: dt.date) -> tuple[list[list[Any]], dict[int, int]]:
             "income_amount",
             "housing_benefit",
             "max_rent_override",
+            "benefit_income",
         )
         .order_by("citizen_id", "opened_on", "pk")
     )
     keys: dict[int, int] = {}
     out = []
-    for citizen, opened, waiting, closed, housed, situation, born, sex, inc, ben, ovr in rows:
+    for citizen, opened, waiting, closed, housed, situation, born, sex, inc, ben, ovr, bi in rows:
         key = _key(keys, citizen)
         max_rent = max_rent_amount(inc, ben, ovr, rule)
+        # judged on a housing budget by the gate: no maximum rent (the supply gap's own row)
+        by_budget = household_can_pay(inc, bi, ovr, rule) is not None
         out.append(
             [
                 key,
@@ -198,6 +201,7 @@ def _cases(end: dt.date) -> tuple[list[list[Any]], dict[int, int]]:
                 age_band(age_on(born, end) if born else None),
                 sex,
                 max_rent,
+                by_budget,
             ]
         )
     return out, keys

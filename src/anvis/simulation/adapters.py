@@ -4,15 +4,18 @@
 instances, so it stays fast at Aalborg scale of 30,000 dwellings):
 
 - the waiting list: open cases with status *waiting* or *offered* (both are still homeless);
-  each becomes an `InitialCitizen` with its days waited (since `waiting_since`), its maximum
-  rent (the cases app's rule: income share plus housing benefit, or the override; unknown income
-  means no limit of its own, the agreement's ceiling still applies), its room need (the minimum
-  rooms for adults + children) and whether it needs an accessible dwelling (step-free access,
-  elevator or wheelchair). Its group is situation × age band (18–24, 25–49, 50+ on `today`);
+  each is read as the placement gate reads it, as the matching engine's `Citizen`
+  (`anvis.vacancies.pool.case_citizens`), and becomes an `InitialCitizen`
+  (`anvis_core.simulation.initial_citizen`) with its days waited (since `waiting_since`), its
+  priority points (the system's priority weights), its room need, each of its accessibility
+  needs, and its affordability as the gate judges it: on a housing budget (rent + a conto − the
+  estimated housing benefit against what the household can pay, rule `unaffordable`) when the
+  household income for the benefit is recorded and no maximum rent was set by hand, else on
+  the maximum rent (unknown income: no limit of its own, the agreement's ceiling still
+  applies). Its group is situation × age band (18–24, 25–49, 50+ on `today`);
 - the stock: every dwelling of the agreement's parties (all organisations when no agreement is
-  in force) with organisation, department, entrance, rent, a conto, rooms, type and
-  accessibility (a dwelling with step-free access, an elevator or wheelchair access counts as
-  accessible);
+  in force) with organisation, department, entrance, rent, a conto, area, rooms, type and its
+  accessibility features as the gate reads them (`vacancies.adapters.dwelling_features`);
 - the agreement version in force `today` (share, rent ceiling with its basis and comparison,
   covered types, caps per entrance and department, a cap of 0 meaning no placements as in the
   gate, the municipality's response deadline and the citizen's offer deadline in working days,
@@ -25,10 +28,15 @@ instances, so it stays fast at Aalborg scale of 30,000 dwellings):
   30,000 social dwellings, scaled by the number of dwellings here, split over situations and
   age bands as in `docs/scenarios/aalborg.toml`.
 
-Group parameters that the database does not hold (priority points, share of waiting time in a
-shelter, exits by other routes, and the distributions of maximum rent and rooms for new
-citizens when a group has fewer than `MIN_SAMPLE` cases to draw from) come from the Aalborg
-scenario's group of the same situation class and age band.
+The ranking uses the system's score weights (`vacancies.gate.score_weights`, as the candidate
+page and the batch) and priority weights (`cases.adapters.priority_weights`): a group's points
+for newcomers are its situation's points (no children, discharge or urgency counted).
+
+Group parameters that the database does not hold (share of waiting time in a shelter, exits by
+other routes, and the distributions of maximum rent and rooms for new citizens when a group has
+fewer than `MIN_SAMPLE` cases to draw from) come from the Aalborg scenario's group of the same
+situation class and age band. New citizens are drawn from the groups' distributions (a maximum
+rent by the cases app's rule, one generic accessibility need), not as households.
 """
 
 from __future__ import annotations
@@ -45,7 +53,7 @@ from django.conf import settings
 from django.db.models import Count
 
 from anvis.agreements.models import AgreementVersion, AllocationAgreement, DepartmentStep
-from anvis.cases.adapters import max_rent_rule
+from anvis.cases.adapters import max_rent_rule, priority_weights
 from anvis.cases.models import Case, CaseStatus
 from anvis.cases.models import Situation as CaseSituation
 from anvis.common import formats as fmt
@@ -57,8 +65,13 @@ from anvis.simulation.start_state import (
     support_methods,
 )
 from anvis.stock.models import Dwelling, DwellingType
+from anvis.vacancies.adapters import dwelling_features
+from anvis.vacancies.gate import score_weights
+from anvis.vacancies.pool import case_citizens
 from anvis_core.cases.economy import max_rent_amount
 from anvis_core.cases.household import room_need
+from anvis_core.cases.priority import PriorityInputs, priority_score
+from anvis_core.cases.situation import Situation as CoreSituation
 from anvis_core.cpr import age_on
 from anvis_core.simulation import (
     Distribution,
@@ -71,6 +84,7 @@ from anvis_core.simulation import (
     Scenario,
     ScenarioError,
     StepSpec,
+    initial_citizen,
     scenario_from_dict,
 )
 
@@ -125,6 +139,7 @@ def age_band(age: int) -> str:
 
 @dataclass(frozen=True)
 class _CaseRow:
+    pk: int
     situation: str
     band: str
     waiting_days: float
@@ -137,6 +152,7 @@ def _case_rows(qs: Any, today: dt.date, age_day_field: str) -> list[_CaseRow]:
     rows = []
     rule = max_rent_rule()
     for r in qs.annotate(n_children=Count("children")).values(
+        "pk",
         "situation",
         "waiting_since",
         "opened_on",
@@ -165,6 +181,7 @@ def _case_rows(qs: Any, today: dt.date, age_day_field: str) -> list[_CaseRow]:
             rooms = 1
         rows.append(
             _CaseRow(
+                pk=r["pk"],
                 situation=r["situation"],
                 band=band,
                 waiting_days=float(max(0, (today - r["waiting_since"]).days)),
@@ -264,6 +281,8 @@ def _stock(
         step_free,
         elevator,
         wheelchair,
+        floor,
+        area,
     ) in qs.order_by("pk").values_list(
         "pk",
         "entrance_id",
@@ -278,6 +297,8 @@ def _stock(
         "step_free",
         "elevator",
         "wheelchair",
+        "floor",
+        "area_m2",
     ):
         organisation = f"{org_name} ({org_cvr})"
         department = department_key.setdefault(department_id, f"{org_name}, afd. {number}")
@@ -292,6 +313,17 @@ def _stock(
                 rooms=int(rooms),
                 type=dtype,
                 accessible=bool(step_free or elevator or wheelchair),
+                features=tuple(
+                    sorted(
+                        dwelling_features(
+                            step_free=step_free,
+                            elevator=elevator,
+                            wheelchair=wheelchair,
+                            floor=floor,
+                        )
+                    )
+                ),
+                area_m2=float(area),
                 id=str(pk),
             )
         )
@@ -326,8 +358,12 @@ def _groups(
     defaults: dict[str, GroupSpec],
 ) -> list[GroupSpec]:
     groups = []
+    weights = priority_weights()
     for situation, band in keys:
         base = defaults[f"{SITUATION_CLASS[CaseSituation(situation)]} {band}"]
+        # a newcomer's points: its situation's, as the system's priority weights give them
+        inputs = PriorityInputs(waiting_since=dt.date.min, situation=CoreSituation(situation))
+        points = priority_score(inputs, weights, dt.date.min).total
         sample = by_group[(situation, band)]
         groups.append(
             replace(
@@ -336,6 +372,7 @@ def _groups(
                 situation=situation,
                 age_band=band,
                 initial=0,
+                priority_points=float(points),
                 arrivals_per_year=round(arrivals.get((situation, band), 0.0), 4),
                 max_rent=_empirical([r.max_rent for r in sample], base.max_rent),
                 rooms_needed=_empirical([float(r.rooms) for r in sample], base.rooms_needed),
@@ -347,6 +384,24 @@ def _groups(
             )
         )
     return groups
+
+
+def waiting_citizens(
+    qs: Any, waiting: list[_CaseRow], today: dt.date
+) -> tuple[InitialCitizen, ...]:
+    """The cases of `qs` (read as the rows `waiting`) as initial citizens on `today`, each
+    judged as the gate judges its case."""
+    citizens = case_citizens(qs, today=today)
+    per_day = float(priority_weights().points_per_waiting_day)
+    return tuple(
+        initial_citizen(
+            citizens[r.pk],
+            group=f"{r.situation} {r.band}",
+            waiting_days=r.waiting_days,
+            points_per_day=per_day,
+        )
+        for r in waiting
+    )
 
 
 def scenario_from_database(*, today: dt.date, name: str = "Kommunens egne data") -> Scenario:
@@ -367,9 +422,8 @@ def scenario_from_database(*, today: dt.date, name: str = "Kommunens egne data")
         for t in sorted(type_names or {DwellingType.FAMILY})
     )
 
-    waiting = _case_rows(
-        Case.objects.filter(status__in=[CaseStatus.WAITING, CaseStatus.OFFERED]), today, "today"
-    )
+    waiting_qs = Case.objects.filter(status__in=[CaseStatus.WAITING, CaseStatus.OFFERED])
+    waiting = _case_rows(waiting_qs, today, "today")
     registered = _case_rows(
         Case.objects.filter(
             opened_on__gt=today - dt.timedelta(days=365), opened_on__lte=today
@@ -390,16 +444,7 @@ def scenario_from_database(*, today: dt.date, name: str = "Kommunens egne data")
     )
 
     groups = _groups(keys, arrivals, by_group, defaults)
-    initial = tuple(
-        InitialCitizen(
-            group=f"{r.situation} {r.band}",
-            waiting_days=r.waiting_days,
-            max_rent=r.max_rent,
-            rooms_needed=r.rooms,
-            needs_accessible=r.accessible,
-        )
-        for r in waiting
-    )
+    initial = waiting_citizens(waiting_qs, waiting, today)
     base_scenario = scenario_from_dict(shipped_scenario_data("aalborg"))
     description = (
         f"{len(waiting)} på ventelisten, {len(dwellings)} boliger, "
@@ -421,9 +466,13 @@ def scenario_from_database(*, today: dt.date, name: str = "Kommunens egne data")
         tenancy=replace(base_scenario.tenancy, methods=support_methods(today)),
         regime=replace(regime, start_credit=bucket_credits(agreement)),
         matching=replace(
-            base_scenario.matching, offer_response_days=Distribution.fixed(offer_days)
+            base_scenario.matching,
+            offer_response_days=Distribution.fixed(offer_days),
+            points_per_day=float(priority_weights().points_per_waiting_day),
+            weights=score_weights(),
         ),
         costs=base_scenario.costs,
         seed=1,
         replications=20,
+        as_of=today,
     )

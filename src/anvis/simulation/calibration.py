@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from anvis.cases.models import Case
@@ -30,7 +31,7 @@ from anvis_core.simulation import InitialCitizen, Scenario, run_scenario
 from anvis_core.simulation.calibration import Estimate, mean_days, poisson_rate, proportion
 from anvis_core.simulation.scenario import DAYS_PER_YEAR
 
-from .adapters import _case_rows, scenario_from_database
+from .adapters import _case_rows, scenario_from_database, waiting_citizens
 
 YEAR = dt.timedelta(days=365)
 ANSWERED = (OfferStatus.ACCEPTED, OfferStatus.DECLINED, OfferStatus.EXPIRED)
@@ -113,9 +114,10 @@ def backtest_scenario(*, today: dt.date, replications: int = 20) -> Scenario:
     over one year (see the module docstring)."""
     then = today - YEAR
     scenario = scenario_from_database(today=today, name="Backtest")
-    rows = _case_rows(_list_a_year_ago(today), then, "today")
+    cases = _list_a_year_ago(today)
+    rows = _case_rows(cases, then, "today")
     return scenario.with_changes(
-        initial_citizens=_initial_like(scenario, rows),
+        initial_citizens=_in_known_groups(scenario, waiting_citizens(cases, rows, then)),
         open_vacancies=(),
         recent_placements=(),
         horizon_days=DAYS_PER_YEAR,
@@ -156,17 +158,11 @@ def backtest(*, today: dt.date, replications: int = 20, workers: int = 1) -> dic
     return comparison(result, observed(today=today))
 
 
-def _initial_like(scenario: Scenario, rows: list[Any]) -> tuple[InitialCitizen, ...]:
-    """Initial citizens for the rows, in the groups the scenario knows (situation × band)."""
+def _in_known_groups(
+    scenario: Scenario, citizens: tuple[InitialCitizen, ...]
+) -> tuple[InitialCitizen, ...]:
+    """The citizens (judged as the gate judges their cases, on the day a year ago) in the groups
+    the scenario knows (situation × band), else in its first group."""
     names = {g.name for g in scenario.groups}
     fallback = scenario.groups[0].name
-    return tuple(
-        InitialCitizen(
-            group=f"{r.situation} {r.band}" if f"{r.situation} {r.band}" in names else fallback,
-            waiting_days=r.waiting_days,
-            max_rent=r.max_rent,
-            rooms_needed=r.rooms,
-            needs_accessible=r.accessible,
-        )
-        for r in rows
-    )
+    return tuple(c if c.group in names else replace(c, group=fallback) for c in citizens)

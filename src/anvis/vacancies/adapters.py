@@ -109,21 +109,31 @@ def void_start(vacancy: Vacancy) -> dt.date | None:
     return vacancy.void_rent_start or vacancy.answered_on or vacancy.available_from
 
 
+def dwelling_features(
+    *, step_free: bool, elevator: bool, wheelchair: bool, floor: str
+) -> frozenset[str]:
+    """A dwelling's accessibility features as the rule ``accessibility`` reads them (names in
+    ``anvis_core.matching.model.NEEDS``): the gate's dwellings and the simulator's stock."""
+    return frozenset(
+        name
+        for name, flag in (
+            ("step_free", step_free),
+            ("elevator", elevator),
+            ("wheelchair", wheelchair),
+            ("ground_floor", parse_floor(floor) == 0),
+        )
+        if flag
+    )
+
+
 def to_dwelling(vacancy: Vacancy, status: StatusInfo | None) -> Dwelling:
     d = vacancy.dwelling
     entrance = d.entrance
     department = entrance.department
     floor = parse_floor(d.floor)
-    features = {
-        name
-        for name, flag in (
-            ("step_free", d.step_free),
-            ("elevator", d.elevator),
-            ("wheelchair", d.wheelchair),
-            ("ground_floor", floor == 0),
-        )
-        if flag
-    }
+    features = dwelling_features(
+        step_free=d.step_free, elevator=d.elevator, wheelchair=d.wheelchair, floor=d.floor
+    )
     return Dwelling(
         id=str(vacancy.pk),
         unit=str(vacancy.dwelling_id),

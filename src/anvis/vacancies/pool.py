@@ -356,6 +356,18 @@ def _pool_of(order: Sequence[int], converted: Converted) -> CitizenPool:
     return CitizenPool(citizens=citizens, case_ids=case_ids, unknown_max_rent=unknown)
 
 
+def case_citizens(cases: QuerySet[Case], *, today: dt.date) -> dict[int, Citizen]:
+    """The cases as the matching engine's citizens on ``today`` (case id → citizen), converted
+    exactly as the citizen pool converts them, from the cases and their children alone (two
+    queries): no legal bar, area to avoid, declined dwelling or running tenancy is read. For a
+    reader, such as the policy simulator, that judges what a case needs and can pay, of cases
+    the pool does not hold (an offered case is not waiting)."""
+    converter = _Converter(today, (), priority_weights(), max_rent_rule())
+    rows, children, *_ = _case_queries(cases)
+    converted = _convert([rows, children, [], [], [], []], converter)
+    return {pk: citizen for pk, (_n, citizen, _u) in converted.items()}
+
+
 def _build_pool(
     queries: Sequence[QuerySet[Any]],
     *,

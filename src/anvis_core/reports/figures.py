@@ -491,20 +491,26 @@ def _waiting_breakdown(
     )
 
 
+BY_BUDGET = "budget"
+BAND_CODES = {"?": "rent.unknown", BY_BUDGET: "rent.budget"}
+
+
 def _supply_gap(snap: Snapshot, waiting: Sequence[CaseRow]) -> Table:
     """The supply gap: citizens waiting by their maximum rent against dwellings the
-    municipality accepted in the quarter by their rent."""
-    waiting_bands = Counter(rent_band(c.max_rent) for c in waiting)
+    municipality accepted in the quarter by their rent. A household the gate judges on a housing
+    budget has no maximum rent (what it can take depends on each dwelling's housing benefit, as
+    the case page says): it is counted on its own row, not in a rent band."""
+    waiting_bands = Counter(BY_BUDGET if c.by_budget else rent_band(c.max_rent) for c in waiting)
     delivered_bands = Counter(
         rent_band(v.rent) for v in snap.vacancies() if _in(v.accepted_on, snap.quarter)
     )
-    labels = [*rent_band_labels(), "?"]
+    labels = [*rent_band_labels(), "?", BY_BUDGET]
     return Table(
         "supply_gap",
         ("rent_band", "waiting_max_rent", "dwellings_delivered"),
         tuple(
             (
-                code("rent.unknown") if label == "?" else text(label),
+                code(BAND_CODES[label]) if label in BAND_CODES else text(label),
                 count(waiting_bands[label]),
                 count(delivered_bands[label]),
             )

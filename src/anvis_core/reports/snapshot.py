@@ -67,6 +67,10 @@ class CaseRow:
     age_band: str
     sex: str
     max_rent: int | None
+    by_budget: bool = False
+    """The gate judges the case on a housing budget (rent + a conto − the estimated housing
+    benefit, `anvis_core.cases.economy.household_can_pay`), not on a maximum rent: the supply
+    gap counts it on its own row. Snapshots made before 8 December 2026 lack it (False)."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,7 @@ class Snapshot:
                 str(band),
                 str(sex),
                 None if rent is None else int(rent),
+                bool(more and more[0]),
             )
-            for c, op, ws, cl, ho, sit, band, sex, rent in self.raw.get("cases", [])
+            for c, op, ws, cl, ho, sit, band, sex, rent, *more in self.raw.get("cases", [])
         ]

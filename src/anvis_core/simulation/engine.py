@@ -125,6 +125,7 @@ class CompiledModel:
             turnover_per_year=st.turnover_per_year[r],
             area=st.area[r],
             aconto=st.aconto[r],
+            features=st.features[r],
         )
         # the start state is compiled into the model's arrays; its dwelling ids need the
         # explicit stock, which the copy leaves out

@@ -4,11 +4,13 @@ The engine keeps the waiting citizens in a `Pool` (parallel numpy arrays, positi
 asks a `MatchingPolicy` either for the best candidate for one vacancy (online mode) or for an
 assignment of several pending vacancies (batch mode). Eligibility is decided by the production
 rules of `anvis_core.matching.eligibility`, chosen by name (:data:`SIMULATED_RULES`: the rules
-whose fields the simulated citizens carry — rent within the citizen's maximum, enough rooms,
-accessibility for those who need it; the agreement's rent ceiling is applied earlier, to the
-vacancies). The built-in policy ranks by priority: points of the citizen's group plus
-`points_per_day` × days waited. A policy backed by the shared matching engine can replace it by
-implementing the same two methods.
+whose fields the simulated citizens carry — rent within the citizen's maximum, or for a
+household whose income for the housing benefit is known rent + a conto − the estimated benefit
+within what it can pay, enough rooms, each accessibility need met by the dwelling's features;
+the agreement's rent ceiling is applied earlier, to the vacancies). The built-in policy ranks
+by priority: points of the citizen's group (or its own) plus `points_per_day` × days waited.
+A policy backed by the shared matching engine can replace it by implementing the same two
+methods.
 """
 
 from __future__ import annotations
@@ -18,25 +20,41 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
 from anvis_core.matching.eligibility import Rule, rules_named
-from anvis_core.matching.model import Context, Dwelling
+from anvis_core.matching.model import NEEDS, Context, Dwelling
 from anvis_core.matching.table import CitizenTable, needs_mask
 
+if TYPE_CHECKING:
+    from .citizens import Households
+
 SIMULATED_RULES: tuple[Rule, ...] = rules_named(
-    ("rent_over_max", "below_min_rooms", "accessibility")
+    ("rent_over_max", "unaffordable", "below_min_rooms", "accessibility")
 )
 """The production eligibility rules the simulator applies (its citizens have no legal bars,
 wishes or caps: those rules are not chosen)."""
 
 ACCESSIBLE = frozenset({"step_free"})
 ACCESS_BIT = needs_mask(ACCESSIBLE)
-_CONTEXT = Context(as_of=date(2000, 1, 1))
-"""The simulated rules do not depend on the day."""
+"""The generic model's one accessibility feature and need (step-free access)."""
+LATEST = date.max
+"""The day of the rules when a scenario names none: only the housing benefit's estimate reads
+it, with the latest rates known."""
+
+
+def features_of(mask: int) -> frozenset[str]:
+    """The features (names in `NEEDS`) of a bit mask."""
+    found = _FEATURES.get(mask)
+    if found is None:
+        found = _FEATURES[mask] = frozenset(n for n in NEEDS if mask & needs_mask((n,)))
+    return found
+
+
+_FEATURES: dict[int, frozenset[str]] = {}
 
 
 LEADERS = 256
@@ -57,13 +75,21 @@ class Pool:
     can often settle a choice among the leaders alone.
     """
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(
+        self, capacity: int, households: Households | None = None, as_of: date = LATEST
+    ) -> None:
         self.n = 0
+        self.households = households if households is not None and households.size else None
+        """The households judged on affordability per dwelling (None: nobody is)."""
+        self.context = Context(as_of=as_of)
+        """The day the rules are judged on (the housing benefit's rates)."""
         self.citizen = [0] * capacity
         self.max_rent = np.zeros(capacity, dtype=np.float64)
         self.rooms_needed = np.zeros(capacity, dtype=np.int64)
         self.needs = np.zeros(capacity, dtype=np.int64)
         """What the citizen needs, as the production rules' bit mask (accessibility only)."""
+        self.household = np.full(capacity, -1, dtype=np.int64)
+        """The citizen's row of `households`, -1: judged on the maximum rent."""
         self.key = np.zeros(capacity, dtype=np.float64)
         self.busy = np.zeros(capacity, dtype=np.bool_)
         self.no = np.zeros(capacity, dtype=np.bool_)
@@ -74,18 +100,26 @@ class Pool:
         self.max_rents: list[float] = [0.0] * capacity
         self.rooms: list[int] = [0] * capacity
         self.needs_bits: list[int] = [0] * capacity
+        self.households_of: list[int] = [-1] * capacity
         # the leaders: -key ascending (the best first) and their positions
         self.lead_key: list[float] = []
         self.lead_pos: list[int] = []
         self.threshold = math.inf
 
-    def add(self, citizen: int, max_rent: float, rooms: int, accessible: bool, key: float) -> int:
+    def add(
+        self, citizen: int, max_rent: float, rooms: int, needs: int, key: float, household: int = -1
+    ) -> int:
+        """Add a citizen; `needs` is the bit mask of its accessibility needs (`needs_mask`; a
+        bool reads as the generic model's step-free need, whose bit is 1), `household` its row
+        of the pool's households (-1: judged on `max_rent`)."""
         i = self.n
         self.citizen[i] = citizen
         self.max_rent[i] = max_rent
         self.rooms_needed[i] = rooms
-        needs = ACCESS_BIT if accessible else 0
+        needs = int(needs)
         self.needs[i] = needs
+        self.household[i] = household
+        self.households_of[i] = household
         self.key[i] = key
         self.busy[i] = False
         key = float(key)
@@ -132,6 +166,8 @@ class Pool:
             max_rent = self.max_rents[i] = self.max_rents[last]
             rooms = self.rooms[i] = self.rooms[last]
             needs = self.needs_bits[i] = self.needs_bits[last]
+            household = self.households_of[i] = self.households_of[last]
+            self.household[i] = household
             self.max_rent[i] = max_rent
             self.rooms_needed[i] = rooms
             self.needs[i] = needs
@@ -204,13 +240,37 @@ class VacancyView:
     placed_department: int = 0
     at: float = 0.0
     aconto: float = 0.0
+    features: int = -1
+    """The accessibility features as the rules' bit mask; -1: step-free access when
+    `accessible` (the generic model's one feature), none otherwise."""
+    area_m2: int = 0
+    """The area, for the housing benefit's estimate (0: unknown)."""
+
+    @property
+    def feature_bits(self) -> int:
+        if self.features >= 0:
+            return self.features
+        return ACCESS_BIT if self.accessible else 0
 
 
-class _Columns:
+class PoolColumns:
     """The live part of the pool (or the positions `rows` of it) under the names the
     production rules read."""
 
-    __slots__ = ("estimated", "max_rent", "max_rent_unknown", "min_rooms", "needs")
+    __slots__ = (
+        "benefit_income",
+        "can_pay",
+        "children",
+        "disability_pension",
+        "estimated",
+        "max_rent",
+        "max_rent_unknown",
+        "min_rooms",
+        "needs",
+        "pensioner",
+        "persons",
+        "size",
+    )
 
     def __init__(self, pool: Pool, rows: NDArray[np.int64] | None = None) -> None:
         if rows is None:
@@ -218,41 +278,55 @@ class _Columns:
             self.max_rent = pool.max_rent[:n]
             self.min_rooms = pool.rooms_needed[:n]
             self.needs = pool.needs[:n]
+            household = pool.household[:n]
         else:
             n = len(rows)
             self.max_rent = pool.max_rent[rows]
             self.min_rooms = pool.rooms_needed[rows]
             self.needs = pool.needs[rows]
-        # Simulated households carry no income for a housing-benefit estimate: their maximum
-        # rent is judged as a caseworker's own maximum (the rule's non-estimated branch).
-        self.estimated = pool.no[:n]
+            household = pool.household[rows]
+        self.size = n
+        # A citizen with a household row is judged as production judges a case whose household
+        # income for the benefit is recorded (rule `unaffordable`), the others on the maximum
+        # rent (rule `rent_over_max`).
+        h = pool.households
+        if h is None:
+            # nobody is estimated: the household columns are not read
+            self.estimated = self.pensioner = self.disability_pension = pool.no[:n]
+            self.can_pay = self.benefit_income = self.persons = self.children = household
+        else:
+            self.estimated = household >= 0
+            self.can_pay = h.can_pay[household]
+            self.benefit_income = h.benefit_income[household]
+            self.persons = h.persons[household]
+            self.children = h.children[household]
+            self.pensioner = h.pensioner[household]
+            self.disability_pension = h.disability_pension[household]
         # The baseline reads ∞ as no limit of its own: the regime's ceiling was applied to the
         # vacancies before they reach it (the production policy reads ∞ as unknown instead).
         self.max_rent_unknown = pool.no[:n]
 
 
 class _Vacant:
-    """The dwelling facts the simulated rules read (rent, rooms, features), without building
-    a whole :class:`Dwelling` for every decision."""
+    """The dwelling facts the simulated rules read (rent, a conto, area, rooms, features),
+    without building a whole :class:`Dwelling` for every decision."""
 
-    __slots__ = ("ceiling", "features", "rent", "rooms")
+    __slots__ = ("aconto", "area_m2", "ceiling", "features", "rent", "rooms")
 
     def __init__(self, vacancy: VacancyView) -> None:
         self.ceiling = None  # no citizen of the baseline has an unknown maximum rent
         self.rent = vacancy.rent  # simulated rents are float kroner; the rules compare
         self.rooms = vacancy.rooms
-        self.features = ACCESSIBLE if vacancy.accessible else _NO_FEATURES
+        self.features = features_of(vacancy.feature_bits)
+        # the housing benefit's estimate reads whole kroner and square metres
+        self.aconto = int(vacancy.aconto)
+        self.area_m2 = vacancy.area_m2
 
 
-_NO_FEATURES: frozenset[str] = frozenset()
-
-_LACKING = {True: ~needs_mask(ACCESSIBLE), False: ~needs_mask(_NO_FEATURES)}
-
-
-def _lacking(accessible: bool) -> int:
+def _lacking(features: int) -> int:
     """The needs a dwelling does not meet, as a bit mask: a citizen whose needs share a bit
     with it fails the accessibility rule (its `needs & ~needs_mask(features) != 0`)."""
-    return _LACKING[bool(accessible)]
+    return ~features
 
 
 def rule_mask(
@@ -263,11 +337,11 @@ def rule_mask(
 ) -> NDArray[np.bool_]:
     """Which live citizens (or which of the positions `rows`) pass every rule for this
     dwelling (busy or not)."""
-    table = cast(CitizenTable, _Columns(pool, rows))
+    table = cast(CitizenTable, PoolColumns(pool, rows))
     dwelling = cast(Dwelling, _Vacant(vacancy))
     fails = np.zeros(pool.n if rows is None else len(rows), dtype=np.bool_)
     for rule in rules:
-        fails |= rule.fails(table, dwelling, _CONTEXT)
+        fails |= rule.fails(table, dwelling, pool.context)
     passes: NDArray[np.bool_] = ~fails
     return passes
 
@@ -326,8 +400,9 @@ class BuiltinPolicy:
         test_leaders.py` checks the choice against the whole-pool scan by the rules."""
         lead_key, lead_pos = pool.leading()
         rent, rooms = vacancy.rent, vacancy.rooms
-        lacking = _lacking(vacancy.accessible)
+        lacking = _lacking(vacancy.feature_bits)
         max_rents, rooms_needed, needs = pool.max_rents, pool.rooms, pool.needs_bits
+        household = pool.households_of
         checked = 0
         for j, p in enumerate(lead_pos):
             if checked == FIRST_LOOK:
@@ -335,9 +410,14 @@ class BuiltinPolicy:
             if excluded and p in excluded:
                 continue
             checked += 1
-            # RentOverMax (nobody's maximum is estimated), BelowMinRooms, Accessibility
-            if max_rents[p] < rent or rooms_needed[p] > rooms or needs[p] & lacking:
+            # BelowMinRooms, Accessibility, and RentOverMax for those judged on the maximum rent
+            if rooms_needed[p] > rooms or needs[p] & lacking:
                 continue
+            if household[p] < 0:
+                if max_rents[p] < rent:
+                    continue
+            elif not rule_mask(pool, vacancy, rows=np.array([p]))[0]:
+                continue  # Unaffordable: the rule itself, for this one household
             key = lead_key[j]
             if (
                 key == math.inf

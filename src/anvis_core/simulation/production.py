@@ -11,8 +11,9 @@ functions; it only presents the simulator's waiting list as a
 :class:`~anvis_core.matching.model.Context` (the agreement's ceiling, the cap state of its
 stairwell and department, the closed departments).
 
-Simulated citizens carry a maximum rent, a room need and an accessibility need, nothing else, so
-the rules are chosen by name (:data:`PRODUCTION_RULES`; a scenario may choose fewer with
+Simulated citizens carry a maximum rent (or, for a household whose income for the housing benefit
+is known, what it can pay with the fields the benefit's estimate reads), a room need and their
+accessibility needs, nothing else, so the rules are chosen by name (:data:`PRODUCTION_RULES`; a scenario may choose fewer with
 `matching.rules`): the flow's own rules (waiting, an offer out, declined before), the agreement's
 dwelling rules (closed department, cap reached, rent over the ceiling) and the suitability rules
 the simulated citizens have fields for. Legal bars, pets, wishes, exclusions, age separation and
@@ -39,14 +40,11 @@ from anvis_core.matching.scoring import ScoreWeights
 from anvis_core.matching.solve import solve
 from anvis_core.matching.table import CitizenTable
 
-from .matching import ACCESSIBLE, Pool, VacancyView
+from .matching import LATEST, Pool, PoolColumns, VacancyView, features_of
 from .scenario import PRODUCTION_RULE_CODES, Scenario
 
 PRODUCTION_RULES: tuple[Rule, ...] = rules_named(PRODUCTION_RULE_CODES)
 """The production rules whose fields the simulated citizens and dwellings carry."""
-
-_DAY = date(2000, 1, 1)
-"""The chosen rules do not depend on the day (no pauses or bars are simulated)."""
 
 GIVE_BACK = {"entrance": "cap_stairwell", "department": "cap_department"}
 
@@ -65,7 +63,10 @@ class ProductionPolicy:
         self.stairwell_cap = regime.stairwell_cap if agreement else None
         self.department_cap = regime.department_cap if agreement else None
         self.points_per_day = m.points_per_day
-        self.weights = weights if weights is not None else ScoreWeights()
+        self.weights = weights if weights is not None else (m.weights or ScoreWeights())
+        self.day: date = scenario.as_of or LATEST
+        """The day of the rules: only the housing benefit's estimate reads it (no pauses or
+        bars are simulated)."""
         rules = rules_named(m.rules) if m.rules is not None else PRODUCTION_RULES
         self.dwelling_rules = tuple(r for r in rules if r.dwelling_only)
         self.unusable_rules = tuple(r for r in self.dwelling_rules if r.code in UNUSABLE_CODES)
@@ -89,11 +90,12 @@ class ProductionPolicy:
             rent=_whole(v.rent),
             aconto=_whole(v.aconto),
             rooms=v.rooms,
+            area_m2=v.area_m2,
             district="",
             department_id=str(v.department),
             entrance_id=str(v.entrance),
             organisation_id=str(v.organisation),
-            features=ACCESSIBLE if v.accessible else frozenset(),
+            features=features_of(v.feature_bits),
         )
 
     def context(self, views: Sequence[VacancyView], *, caps: bool = True) -> Context:
@@ -111,7 +113,7 @@ class ProductionPolicy:
                         self.department_cap, v.placed_department
                     )
         return Context(
-            as_of=_DAY,
+            as_of=self.day,
             policy=self.policy,
             caps=Caps(entrance=entrance, department=department),
             closed_departments=self.closed,
@@ -202,6 +204,7 @@ class _Columns:
     ) -> CitizenTable:
         n = pool.n
         z, f = self.zeros[:n], self.false[:n]
+        columns = _household_columns(pool)
         declined = {k: np.asarray(v, dtype=np.int64) for k, v in excluded.items() if len(v)}
         empty: dict[str, Any] = {}
         return CitizenTable(
@@ -209,7 +212,7 @@ class _Columns:
             ids=self.ids[:n],
             # ranks as production does: by the priority at the moment of the offer
             priority=pool.key[:n] + points_per_day * at,
-            persons=self.ones[:n],
+            persons=self.ones[:n] if columns is None else columns.persons,
             min_rooms=pool.rooms_needed[:n],
             max_rent=pool.max_rent[:n],  # type: ignore[arg-type]  # float kroner
             # No maximum rent of its own (∞, as an unknown income is read from the database):
@@ -230,10 +233,16 @@ class _Columns:
             wished_departments=empty,
             declined_units=declined,
             position=empty,
-            estimated=f,
-            can_pay=z,
-            benefit_income=z,
-            children=z,
-            pensioner=f,
-            disability_pension=f,
+            estimated=f if columns is None else columns.estimated,
+            can_pay=z if columns is None else columns.can_pay,
+            benefit_income=z if columns is None else columns.benefit_income,
+            children=z if columns is None else columns.children,
+            pensioner=f if columns is None else columns.pensioner,
+            disability_pension=f if columns is None else columns.disability_pension,
         )
+
+
+def _household_columns(pool: Pool) -> PoolColumns | None:
+    """The household columns of the live pool (the baseline's own, so both policies read one
+    form), or None when nobody is judged on a housing budget."""
+    return None if pool.households is None else PoolColumns(pool)

@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from anvis_core.quotas import Outcome, TurnDecision, judge_turn
 
 from .citizens import Citizens, draw_citizens, padded
-from .matching import BuiltinPolicy, MatchingPolicy, Pool, VacancyView
+from .matching import LATEST, BuiltinPolicy, MatchingPolicy, Pool, VacancyView
 from .scenario import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
@@ -202,8 +202,10 @@ class Replication:
     def _init_citizen_state(self) -> None:
         cit, m = self.cit, self.scenario.matching
         n_cit = len(cit.group)
-        key = self.model.group_points[cit.group] - (m.points_per_day + 1e-9) * cit.arrival
-        self.pool = Pool(max(1, n_cit))
+        points = np.where(np.isnan(cit.points), self.model.group_points[cit.group], cit.points)
+        key = points - (m.points_per_day + 1e-9) * cit.arrival
+        as_of = self.scenario.as_of
+        self.pool = Pool(max(1, n_cit), cit.households, LATEST if as_of is None else as_of)
         # per citizen (spell), as lists while the run lasts (:meth:`finish` makes the arrays)
         self.pos = [-1] * n_cit
         self.left = [math.inf] * n_cit
@@ -215,7 +217,8 @@ class Replication:
         self.c_group = cit.group.tolist()
         self.c_rent = cit.max_rent.tolist()
         self.c_rooms = cit.rooms.tolist()
-        self.c_acc = cit.accessible.tolist()
+        self.c_needs = cit.needs.tolist()
+        self.c_household = cit.household.tolist()
         self.c_key = key.tolist()
         self.by_group = [0] * len(self.scenario.groups)
 
@@ -238,6 +241,9 @@ class Replication:
         self.d_aconto = stock.aconto[rel].tolist()
         self.d_rooms = stock.rooms[rel].tolist()
         self.d_acc = stock.accessible[rel].tolist()
+        self.d_features = stock.features[rel].tolist()
+        area = stock.area[rel]
+        self.d_area = np.where(np.isfinite(area), np.rint(area), 0).astype(np.int64).tolist()
         self.d_dep = stock.dwelling_department[rel].tolist()
         self.d_ent = stock.dwelling_entrance[rel].tolist()
         self.d_org = stock.dwelling_organisation[rel].tolist()
@@ -344,7 +350,12 @@ class Replication:
             self.push(0.0, DECIDE, v, 0, 0)
         for c in range(self.cit.n_initial):
             self.pos[c] = self.pool.add(
-                c, self.c_rent[c], self.c_rooms[c], self.c_acc[c], self.c_key[c]
+                c,
+                self.c_rent[c],
+                self.c_rooms[c],
+                self.c_needs[c],
+                self.c_key[c],
+                self.c_household[c],
             )
         self.play(ev_time, ev_kind, ev_ref)
         self.close_open_vacancies()
@@ -366,7 +377,8 @@ class Replication:
         )
         # arrivals, the most frequent event, are added to the pool here without a call
         add, pos = self.pool.add, self.pos
-        rent, rooms, acc, key = self.c_rent, self.c_rooms, self.c_acc, self.c_key
+        rent, rooms, acc, key = self.c_rent, self.c_rooms, self.c_needs, self.c_key
+        household = self.c_household
         ev_time = [*ev_time, inf]  # the end, after every pre-drawn event
         i = 0
         while True:
@@ -380,7 +392,7 @@ class Replication:
                 while True:
                     kind, c = ev_kind[i], ev_ref[i]
                     if kind == ARRIVAL:
-                        pos[c] = add(c, rent[c], rooms[c], acc[c], key[c])
+                        pos[c] = add(c, rent[c], rooms[c], acc[c], key[c], household[c])
                     else:
                         steps[kind](c, ts)
                         if kind != EXIT:
@@ -406,7 +418,7 @@ class Replication:
 
     def arrive(self, c: int, t: float) -> None:
         self.pos[c] = self.pool.add(
-            c, self.c_rent[c], self.c_rooms[c], self.c_acc[c], self.c_key[c]
+            c, self.c_rent[c], self.c_rooms[c], self.c_needs[c], self.c_key[c], self.c_household[c]
         )
 
     def report(self, v: int, t: float) -> None:
@@ -543,7 +555,7 @@ class Replication:
             "arrival": float(self.cit.arrival[c]),
             "max_rent": self.c_rent[c],
             "rooms_needed": self.c_rooms[c],
-            "needs_accessible": self.c_acc[c],
+            "needs_accessible": bool(self.c_needs[c]),
         }
 
     def start_tenancy(self, c: int, t: float) -> None:
@@ -576,17 +588,17 @@ class Replication:
         g = self.c_group[c]
         self.c_group[s] = g
         cit.group[s], cit.arrival[s] = g, t
-        cit.max_rent[s], cit.rooms[s], cit.accessible[s] = (
-            cit.max_rent[c],
-            cit.rooms[c],
-            cit.accessible[c],
-        )
+        cit.max_rent[s], cit.rooms[s], cit.needs[s] = cit.max_rent[c], cit.rooms[c], cit.needs[c]
+        cit.household[s], cit.points[s] = cit.household[c], cit.points[c]
+        self.c_household[s] = self.c_household[c]
         self.came_from[s] = c
-        key = float(self.model.group_points[g]) - (self.scenario.matching.points_per_day + 1e-9) * t
-        self.c_rent[s], self.c_rooms[s], self.c_acc[s], self.c_key[s] = (
+        own = float(cit.points[c])
+        points = float(self.model.group_points[g]) if math.isnan(own) else own
+        key = points - (self.scenario.matching.points_per_day + 1e-9) * t
+        self.c_rent[s], self.c_rooms[s], self.c_needs[s], self.c_key[s] = (
             self.c_rent[c],
             self.c_rooms[c],
-            self.c_acc[c],
+            self.c_needs[c],
             key,
         )
         self.arrive(s, t)
@@ -607,9 +619,12 @@ class Replication:
                 c.arrival[:n],
                 c.max_rent[:n],
                 c.rooms[:n],
-                c.accessible[:n],
+                c.needs[:n],
                 c.exit_time[:n],
                 c.n_initial,
+                c.household[:n],
+                c.points[:n],
+                c.households,
             )
         self.leave_time = np.array(self.left[:n], dtype=np.float64)
         self.exit_pending = np.array(self.leaving[:n], dtype=np.bool_)
@@ -691,7 +706,14 @@ class Replication:
         r = self.vac.rel[v]
         view = self.views.get(r)
         if view is None:
-            view = self.views[r] = VacancyView(self.d_rent[r], self.d_rooms[r], self.d_acc[r])
+            view = self.views[r] = VacancyView(
+                self.d_rent[r],
+                self.d_rooms[r],
+                self.d_acc[r],
+                aconto=self.d_aconto[r],
+                features=self.d_features[r],
+                area_m2=self.d_area[r],
+            )
         return view
 
     def full_view(self, v: int, t: float) -> VacancyView:
@@ -712,6 +734,8 @@ class Replication:
             dep,
             t,
             self.d_aconto[r],
+            self.d_features[r],
+            self.d_area[r],
         )
 
     def excluded(self, v: int) -> list[int]:

@@ -10,6 +10,7 @@ parameter.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import math
 import tomllib
@@ -23,6 +24,8 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from anvis_core.matching.model import NEEDS, Citizen
+from anvis_core.matching.scoring import ScoreWeights
 from anvis_core.quotas import share_from_percent
 from anvis_core.rent_ceiling import BASES, COMPARISONS, CeilingBasis, CeilingComparison
 
@@ -135,14 +138,71 @@ class GroupSpec:
 
 
 @dataclass(frozen=True)
+class HouseholdSpec:
+    """What the production rule `unaffordable` reads of a household whose affordability is
+    judged per dwelling (rent + a conto − the estimated housing benefit against what it can
+    pay): `Citizen.can_pay`, `benefit_income`, persons, children and the pension flags of
+    `anvis_core.matching.model.Citizen`. Amounts in whole kroner (can_pay a month, income a
+    year)."""
+
+    can_pay: int
+    benefit_income: int
+    persons: int = 1
+    children: int = 0
+    pensioner: bool = False
+    disability_pension: bool = False
+
+
+@dataclass(frozen=True)
 class InitialCitizen:
-    """A citizen already on the waiting list at the start (e.g. from the database)."""
+    """A citizen already on the waiting list at the start (e.g. from the database).
+
+    `needs_accessible` is the generic model's one accessibility need (read as step-free
+    access, as `GroupSpec.accessible_probability` is); `needs` names the case's own needs
+    (`anvis_core.matching.model.NEEDS`), each judged against the dwelling's features by the
+    production rule `accessibility`. With a `household` the citizen's affordability is judged
+    as production judges a case whose household income for the benefit is recorded (rule
+    `unaffordable`) and `max_rent` is not read; without one, `max_rent` is (rule
+    `rent_over_max`). `priority_points` replaces the group's points for this citizen (a case's
+    own points, as the candidate page computes them)."""
 
     group: str
     waiting_days: float = 0.0
     max_rent: float = math.inf
     rooms_needed: int = 1
     needs_accessible: bool = False
+    needs: tuple[str, ...] = ()
+    household: HouseholdSpec | None = None
+    priority_points: float | None = None
+
+
+def initial_citizen(
+    citizen: Citizen, *, group: str, waiting_days: float, points_per_day: float
+) -> InitialCitizen:
+    """A waiting citizen as the matching engine sees it (the `Citizen` the placement gate and
+    the candidate page judge) as an initial citizen of `group`: its maximum rent (∞ when not
+    known), room need, accessibility needs, its household when its affordability is judged on
+    a housing budget (`Citizen.affordability_estimated`), and its priority without the waiting
+    days (`points_per_day` × `waiting_days`), which the simulator adds itself."""
+    household = None
+    if citizen.affordability_estimated:
+        household = HouseholdSpec(
+            can_pay=citizen.can_pay or 0,
+            benefit_income=citizen.benefit_income or 0,
+            persons=citizen.household_persons,
+            children=min(citizen.children, citizen.household_persons - 1),
+            pensioner=citizen.pensioner,
+            disability_pension=citizen.disability_pension,
+        )
+    return InitialCitizen(
+        group=group,
+        waiting_days=waiting_days,
+        max_rent=math.inf if citizen.max_rent is None else float(citizen.max_rent),
+        rooms_needed=citizen.min_rooms,
+        needs=tuple(n for n in NEEDS if n in citizen.needs),
+        household=household,
+        priority_points=citizen.priority - points_per_day * waiting_days,
+    )
 
 
 @dataclass(frozen=True)
@@ -206,6 +266,11 @@ class DwellingSpec:
     id: str = ""
     aconto: float = 0.0
     """A conto for heating and water a month (counts against a gross rent ceiling)."""
+    features: tuple[str, ...] = ()
+    """The dwelling's accessibility features (`anvis_core.matching.model.NEEDS`); empty with
+    `accessible` set: step-free access, the generic model's one feature."""
+    area_m2: float = 0.0
+    """The area (the housing benefit counts a limited area per person); 0: unknown."""
 
 
 @dataclass(frozen=True)
@@ -288,6 +353,9 @@ class MatchingSpec:
     max_offers: int = 5
     points_per_day: float = 1.0
     move_in_days: float = 0.0
+    weights: ScoreWeights | None = None
+    """Production policy: the score weights of the ranking (None: `ScoreWeights()`'s
+    defaults; a scenario from the database takes the system's own)."""
 
 
 @dataclass(frozen=True)
@@ -366,6 +434,9 @@ class Scenario:
     open_vacancies: tuple[str, ...] = ()
     """Dwellings (explicit stock ids) the municipality holds at the start: offered at once."""
     recent_placements: tuple[RecentPlacement, ...] = ()
+    as_of: dt.date | None = None
+    """The day the rules are judged on (the housing benefit's rates in force); None: the
+    latest rates known. A scenario from the database starts on its `today`."""
 
     def __post_init__(self) -> None:
         validate(self)
@@ -471,13 +542,7 @@ def validate(s: Scenario) -> None:
         _check_distribution(g.initial_waiting_days, f"{p}.initial_waiting_days")
         if g.support_per_year is not None:
             _nonneg(g.support_per_year, f"{p}.support_per_year")
-    if s.initial_citizens is not None:
-        for i, c in enumerate(s.initial_citizens):
-            p = f"initial_citizens[{i}]"
-            _check(c.group in names, f"{p}.group", f"unknown group {c.group!r}")
-            _nonneg(c.waiting_days, f"{p}.waiting_days")
-            _check(c.max_rent >= 0, f"{p}.max_rent", "must be ≥ 0")
-            _check(c.rooms_needed >= 0, f"{p}.rooms_needed", "must be ≥ 0")
+    _validate_initial(s.initial_citizens or (), names)
     st = s.stock
     if isinstance(st, SyntheticStockSpec):
         for key in ("organisations", "departments", "dwellings", "dwellings_per_entrance"):
@@ -511,6 +576,8 @@ def validate(s: Scenario) -> None:
             _nonneg(d.aconto, f"stock.dwellings[{i}].aconto")
             _check(d.rooms >= 0, f"stock.dwellings[{i}].rooms", "must be ≥ 0")
             _check(d.type in type_names, f"stock.dwellings[{i}].type", f"unknown type {d.type!r}")
+            _check_names(d.features, f"stock.dwellings[{i}].features")
+            _nonneg(d.area_m2, f"stock.dwellings[{i}].area_m2")
             if d.turnover_per_year is not None:
                 _nonneg(d.turnover_per_year, f"stock.dwellings[{i}].turnover_per_year")
     _validate_regime(s)
@@ -518,6 +585,25 @@ def validate(s: Scenario) -> None:
     _validate_costs(s.costs)
     _validate_tenancy(s.tenancy)
     _validate_start(s)
+
+
+def _validate_initial(citizens: Sequence[InitialCitizen], names: Sequence[str]) -> None:
+    for i, c in enumerate(citizens):
+        p = f"initial_citizens[{i}]"
+        _check(c.group in names, f"{p}.group", f"unknown group {c.group!r}")
+        _nonneg(c.waiting_days, f"{p}.waiting_days")
+        _check(c.max_rent >= 0, f"{p}.max_rent", "must be ≥ 0")
+        _check(c.rooms_needed >= 0, f"{p}.rooms_needed", "must be ≥ 0")
+        _check_names(c.needs, f"{p}.needs")
+        if c.household is not None:
+            h = c.household
+            _check(h.can_pay >= 0 and h.benefit_income >= 0, f"{p}.household", "amounts ≥ 0")
+            _check(0 <= h.children < h.persons, f"{p}.household", "0 ≤ children < persons")
+
+
+def _check_names(names: Sequence[str], parameter: str) -> None:
+    for n in names:
+        _check(n in NEEDS, parameter, f"unknown {n!r}; choose from {', '.join(NEEDS)}")
 
 
 def _validate_start(s: Scenario) -> None:

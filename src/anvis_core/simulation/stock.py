@@ -17,8 +17,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from anvis_core.matching.table import needs_mask
 from anvis_core.rent_ceiling import CeilingTerms, judged_rent, within_ceiling
 
+from .citizens import STEP_FREE
 from .scenario import (
     DwellingSpec,
     DwellingTypeSpec,
@@ -51,6 +53,10 @@ class Stock:
     area: FloatArray
     aconto: FloatArray
     """A conto for heating and water a month (0 in a synthetic stock)."""
+    features: IntArray
+    """The accessibility features as the production rules' bit mask (`needs_mask`): a
+    synthetic stock's accessible dwellings are step-free, an explicit stock's dwellings have
+    their own features."""
 
     @property
     def n_dwellings(self) -> int:
@@ -198,6 +204,7 @@ def generate_stock(spec: SyntheticStockSpec) -> Stock:
         turnover_per_year=turnover,
         area=area,
         aconto=np.zeros(n_dw),
+        features=accessible * STEP_FREE,
     )
 
 
@@ -220,6 +227,8 @@ def stock_from_dwellings(
     rent = np.empty(n, dtype=np.float64)
     aconto = np.empty(n, dtype=np.float64)
     acc = np.empty(n, dtype=np.bool_)
+    features = np.empty(n, dtype=np.int64)
+    area = np.full(n, np.nan)
     turnover = np.empty(n, dtype=np.float64)
     for i, d in enumerate(dwellings):
         o = orgs.setdefault(d.organisation, len(orgs))
@@ -233,7 +242,10 @@ def stock_from_dwellings(
         rooms[i] = d.rooms
         rent[i] = d.rent
         aconto[i] = d.aconto
+        features[i] = needs_mask(d.features) or (STEP_FREE if d.accessible else 0)
         acc[i] = d.accessible
+        if d.area_m2 > 0:
+            area[i] = d.area_m2
         turnover[i] = (
             types[t].turnover_per_year if d.turnover_per_year is None else d.turnover_per_year
         )
@@ -253,8 +265,9 @@ def stock_from_dwellings(
         rent=rent,
         accessible=acc,
         turnover_per_year=turnover,
-        area=np.full(n, np.nan),
+        area=area,
         aconto=aconto,
+        features=features,
     )
 
 

@@ -177,6 +177,21 @@ def test_supply_gap_counts_waiting_by_max_rent_and_accepted_dwellings_by_rent() 
     assert rows["rent.unknown"] == (1, 0)
 
 
+def test_supply_gap_counts_households_judged_on_a_housing_budget_on_their_own_row() -> None:
+    """Such a household has no maximum rent (the gate judges each dwelling with its estimated
+    housing benefit): its income rule's amount is not put in a rent band."""
+    cases = [
+        case(1, "2026-01-01", rent=2800),
+        [*case(2, "2026-01-01", rent=2800), True],
+        [*case(3, "2026-01-01", rent=3600), False],
+    ]
+    report = build_report(snap(cases=cases))
+    rows = {format_cell(r[0]): r[1].value for r in report.table("supply_gap").rows}
+    assert rows["< 3.000"] == 1
+    assert rows["3.500–3.999"] == 1
+    assert rows["rent.budget"] == 1
+
+
 def test_flow_days_are_medians_from_the_report_date() -> None:
     vacancies = [
         ["Alfa", "2026-04-01", "2026-04-03", "2026-04-10", "2026-05-01", "2026-05-15", 3000],

@@ -4,12 +4,15 @@ through: ties in key, equal rents and maxima, busy citizens, exclusions, removal
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import random
 
 import numpy as np
 import pytest
 
+from anvis_core.simulation import HouseholdSpec
+from anvis_core.simulation.citizens import Households
 from anvis_core.simulation.matching import (
     SIMULATED_RULES,
     BuiltinPolicy,
@@ -20,6 +23,15 @@ from anvis_core.simulation.matching import (
 
 RENTS = [2500.0, 3000.0, 3500.0, 4000.0]
 MAXIMA = [*RENTS, 2999.5, 4000.5, math.inf, math.nan]
+HOUSEHOLDS = Households.of(
+    [
+        HouseholdSpec(can_pay=2500, benefit_income=120_000),
+        HouseholdSpec(can_pay=3000, benefit_income=250_000, persons=3, children=2),
+        HouseholdSpec(can_pay=2000, benefit_income=150_000, pensioner=True),
+        HouseholdSpec(can_pay=3800, benefit_income=400_000, persons=2),
+    ]
+)
+"""Households judged on rent + a conto − the estimated housing benefit (rule `unaffordable`)."""
 
 
 def whole_pool_choice(pool: Pool, vacancy: VacancyView, excluded: list[int]) -> int:
@@ -37,6 +49,7 @@ def whole_pool_choice(pool: Pool, vacancy: VacancyView, excluded: list[int]) -> 
 def test_the_scalar_form_covers_exactly_the_simulated_rules() -> None:
     assert [r.code for r in SIMULATED_RULES] == [
         "rent_over_max",
+        "unaffordable",
         "below_min_rooms",
         "accessibility",
     ]
@@ -46,7 +59,8 @@ def test_the_scalar_form_covers_exactly_the_simulated_rules() -> None:
 def test_choice_among_leaders_equals_the_whole_pool_scan(seed: int) -> None:
     rnd = random.Random(seed)
     size = rnd.choice([40, 300, 900, 2000])
-    pool = Pool(size * 2)
+    with_households = rnd.random() < 0.5
+    pool = Pool(size * 2, HOUSEHOLDS if with_households else None, dt.date(2026, 1, 1))
     policy = BuiltinPolicy()
     citizen = 0
     distinct_keys = rnd.random() < 0.5
@@ -54,7 +68,11 @@ def test_choice_among_leaders_equals_the_whole_pool_scan(seed: int) -> None:
         op = rnd.random()
         if op < 0.45 or pool.n == 0:
             key = rnd.uniform(-5000, 100) if distinct_keys else float(rnd.randint(-60, 40))
-            pool.add(citizen, rnd.choice(MAXIMA), rnd.choice([0, 1, 2, 3]), rnd.random() < 0.1, key)
+            # needs: none, step-free (also as True), elevator, wheelchair, several
+            needs = rnd.choice([0, 0, 0, 0, True, 1, 2, 4, 6, 8, 13])
+            household = rnd.choice([-1, -1, 0, 1, 2, 3]) if with_households else -1
+            rent, rooms = rnd.choice(MAXIMA), rnd.choice([0, 1, 2, 3])
+            pool.add(citizen, rent, rooms, needs, key, household)
             citizen += 1
         elif op < 0.6:
             pool.remove(rnd.randrange(pool.n))
@@ -62,7 +80,14 @@ def test_choice_among_leaders_equals_the_whole_pool_scan(seed: int) -> None:
             i = rnd.randrange(pool.n)
             pool.set_busy(i, not pool.is_busy[i])
         else:
-            vacancy = VacancyView(rnd.choice(RENTS), rnd.choice([1, 2, 3]), rnd.random() < 0.3)
+            vacancy = VacancyView(
+                rnd.choice(RENTS),
+                rnd.choice([1, 2, 3]),
+                rnd.random() < 0.3,
+                aconto=rnd.choice([0.0, 400.0]),
+                features=rnd.choice([-1, -1, 0, 1, 3, 7, 15]),
+                area_m2=rnd.choice([0, 45, 95]),
+            )
             excluded = rnd.sample(range(pool.n), min(pool.n, rnd.choice([0, 0, 1, 3])))
             expected = whole_pool_choice(pool, vacancy, excluded)
             assert policy.choose(pool, vacancy, excluded) == expected
