@@ -3,7 +3,14 @@
 response (header `Idempotent-Replayed: true`) and creates nothing; the same key with another body
 is refused with 422. The key is claimed before the operation runs, and the operation and the
 record are written in one transaction: of two concurrent requests with one key the second waits
-for the first and replays its response."""
+for the first and replays its response.
+
+The replay runs after the view's role rule (DRF's permission classes, in `initial()`) but
+instead of the handler, so it skips the checks the handler makes: the role that may write to a
+list open to more roles (`create_input`), and the caller's organisations (the rows in its scope).
+The record therefore stores what those checks read of the caller (`_access`: its role and
+organisations), and a retry is replayed only while that is unchanged; a caller whose role or
+organisations changed since is refused with 409 and gets nothing of the first answer."""
 
 from __future__ import annotations
 
@@ -19,6 +26,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+
+from anvis.permissions import user_organisation_ids
 
 from .errors import problem
 from .models import IdempotencyRecord
@@ -47,7 +56,25 @@ def _request_hash(request: Any) -> str:
     return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
 
 
-def _replay(record: IdempotencyRecord, request_hash: str) -> Response:
+def _access(request: Any) -> str:
+    """What the endpoint's checks read of the caller, hashed: its role and its organisations
+    (a token's are its user's)."""
+    user = request.user
+    organisations = ",".join(str(pk) for pk in sorted(user_organisation_ids(user)))
+    return hashlib.sha256(f"{user.role}|{organisations}".encode()).hexdigest()
+
+
+def _replay(record: IdempotencyRecord, request_hash: str, access: str) -> Response:
+    if record.access != access:
+        return problem(
+            status_code=409,
+            code="idempotency_key_access_changed",
+            title=_("The first response to this idempotency key cannot be returned."),
+            detail=_(
+                "Your role or organisations have changed since the first request with this key. "
+                "Check whether it took effect, and send any new request with a new key."
+            ),
+        )
     if record.request_hash != request_hash:
         return problem(
             status_code=422,
@@ -76,9 +103,10 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
             )
         scope = _scope(request)
         request_hash = _request_hash(request)
+        access = _access(request)
         existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
         if existing is not None:
-            return _replay(existing, request_hash)
+            return _replay(existing, request_hash, access)
         try:
             with transaction.atomic():
                 # Claim the key first: a concurrent request with the same key waits on the
@@ -89,6 +117,7 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
                     method=request.method,
                     path=request.path[:255],
                     request_hash=request_hash,
+                    access=access,
                     status_code=0,
                     response_body=None,
                 )
@@ -106,7 +135,7 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
             existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
             if existing is None:
                 raise
-            return _replay(existing, request_hash)
+            return _replay(existing, request_hash, access)
         return response
 
     return wrapped

@@ -73,6 +73,9 @@ class IdempotencyRecord(models.Model):
     method = models.CharField(max_length=8)
     path = models.CharField(max_length=255)
     request_hash = models.CharField(max_length=64)
+    # The caller's role and organisations when the first request passed the endpoint's checks
+    # (hashed, `idempotency._access`): a retry is replayed only while they are unchanged.
+    access = models.CharField(max_length=64, blank=True, default="")
     status_code = models.PositiveSmallIntegerField()
     response_body = models.JSONField(null=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

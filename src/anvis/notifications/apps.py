@@ -9,6 +9,10 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from anvis.events import subscribe
+
+        from .handlers import texts_of_anonymised_citizen
         from .handoffs import register
 
         register()
+        subscribe("citizen.anonymised", texts_of_anonymised_citizen, in_transaction=True)

@@ -28,11 +28,14 @@ from anvis.cases.models import (
     SupportPlan,
 )
 from anvis.events import publish
-from anvis.vacancies.models import Offer
+from anvis.vacancies.models import GuaranteeClaim, Lease, Offer
 from anvis_core.retention import citizen_due, retention_cutoff
 
 ANONYMISED_PREFIX = "anonymised:"
 ANONYMISED_NAME = "Anonymiseret"
+# Put in place of a required free text (a cancellation's or a rejection's reason, a claim's
+# description, an override's reason), so the row still says that there was one.
+ANONYMISED_TEXT = "Anonymiseret"
 
 
 @dataclass
@@ -82,6 +85,22 @@ class Anonymised:
     rows_removed: int
 
 
+def _offer_texts_remove(case_ids: list[int]) -> None:
+    """The free texts written about the citizen on the offers, leases and guarantee claims of
+    the cases. A text the row must have when it is set (the reason for an override, a
+    cancellation or a rejection; a claim's description) is replaced by a marker, so the figures
+    that count them (overrides in the report) and the rows' constraints still hold; the
+    amounts, dates, codes and statuses stay."""
+    offers = Offer.objects.filter(case_id__in=case_ids)
+    offers.update(closing_note="")
+    offers.exclude(override_reason="").update(override_reason=ANONYMISED_TEXT)
+    leases = Lease.objects.filter(offer__case_id__in=case_ids)
+    leases.exclude(cancellation_reason="").update(cancellation_reason=ANONYMISED_TEXT)
+    claims = GuaranteeClaim.objects.filter(lease__offer__case_id__in=case_ids)
+    claims.update(description=ANONYMISED_TEXT)
+    claims.exclude(decision_reason="").update(decision_reason=ANONYMISED_TEXT)
+
+
 def citizen_anonymise(
     *, citizen_id: int, today: dt.date, years: int, actor: Any = None
 ) -> Anonymised | None:
@@ -121,7 +140,7 @@ def citizen_anonymise(
         CaseEvent.objects.filter(case_id__in=case_ids).update(note="")
         ShelterStay.objects.filter(case_id__in=case_ids).update(shelter="")
         SupportPlan.objects.filter(case_id__in=case_ids).update(provider="")
-        Offer.objects.filter(case_id__in=case_ids).update(closing_note="")
+        _offer_texts_remove(case_ids)
         for child in HouseholdChild.objects.filter(case_id__in=case_ids):
             child.birth_date = child.birth_date.replace(month=1, day=1)
             child.save(update_fields=["birth_date"])
@@ -130,7 +149,8 @@ def citizen_anonymise(
             count, _ = model.objects.filter(case_id__in=case_ids).delete()
             removed += count
         # The apps above that hold note text on the cases remove theirs in this transaction (the
-        # tenancy follow-up: its events' notes and what was agreed on its tasks).
+        # tenancy follow-up: its events' notes and what was agreed on its tasks; the
+        # notifications that quoted a lease's cancellation reason).
         publish("citizen.anonymised", actor=actor, case_ids=case_ids)
         numbers = [c.number for c in cases]
         audit_record(

@@ -78,6 +78,9 @@ def running_on(day: dt.date) -> Q:
 
 class TenancyQuerySet(OrgScopedQuerySet):
     org_path = "lease__vacancy__organisation"
+    # A tenancy, its events and tasks are about one tenant: not in the steering group's scope
+    # (it reads the governance dialogue's aggregates).
+    personal_data = True
 
     def running(self, day: dt.date) -> TenancyQuerySet:
         return self.filter(running_on(day))
@@ -132,6 +135,7 @@ class Tenancy(models.Model):
 
 class TenancyEventQuerySet(OrgScopedQuerySet):
     org_path = "tenancy__lease__vacancy__organisation"
+    personal_data = True
 
 
 class TenancyEvent(models.Model):
@@ -179,6 +183,7 @@ class TenancyEvent(models.Model):
 
 class FollowUpTaskQuerySet(OrgScopedQuerySet):
     org_path = "tenancy__lease__vacancy__organisation"
+    personal_data = True
 
 
 class FollowUpTask(models.Model):
