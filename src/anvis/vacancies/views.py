@@ -200,7 +200,7 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         labels = gate.unit_labels([vacancy])
         for offer in offers:
             offer.finding_texts = gate.stored_texts(offer.findings, labels)
-    actions = vacancy_actions(user, vacancy, active, lease)
+    actions = vacancy_actions(user, vacancy, active, lease, day=today)
     actions["can_cancel_lease"] = can_cancel_lease(
         user, vacancy, lease, moved_in=lease is not None and services.tenant_moved_in(lease)
     )

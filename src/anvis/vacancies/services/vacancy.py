@@ -18,7 +18,7 @@ from anvis.agreements.services import handheld_request_close, turn_decide
 from anvis.audit.services import audited
 from anvis.common import formats as fmt
 from anvis.common.clock import local_today
-from anvis.permissions import LEAD, user_has_role
+from anvis.permissions import LEAD, answer_in_time, user_has_role
 from anvis.stock.models import Dwelling
 from anvis_core.cpr import contains_cpr
 from anvis_core.quotas import Outcome
@@ -26,7 +26,6 @@ from anvis_core.workflow import (
     DeclineReason,
     OfferState,
     VacancyState,
-    can_accept_on,
     is_overdue,
     response_deadline,
 )
@@ -195,10 +194,10 @@ def vacancy_report(
 
 def _check_answer_in_time(vacancy: Vacancy, day: dt.date) -> None:
     """The municipality's answer, an acceptance or a decline, is in time through the deadline
-    day (`can_accept_on`); after it the vacancy has expired (`vacancies_expire`), whether or not
+    day (`anvis.permissions.answer_in_time`); after it the vacancy has expired (`vacancies_expire`), whether or not
     the job has run yet."""
     deadline = vacancy.response_deadline
-    if vacancy.status == VacancyStatus.MUNICIPAL and not can_accept_on(deadline, day):
+    if not answer_in_time(vacancy, day):
         assert deadline is not None  # no deadline never runs out
         raise ValidationError(
             _("The deadline for answering ran out on %(date)s.") % {"date": fmt.date(deadline)},
