@@ -254,11 +254,13 @@ def vacancy_accept(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
             return redirect("vacancies:vacancy_detail", pk=pk)
-    perform(
+    done = perform(
         request,
-        lambda: services.vacancy_accept(actor=request.user, vacancy=vacancy),
+        lambda: services.vacancy_accept_result(actor=request.user, vacancy=vacancy),
         success=_("The municipality has accepted the dwelling."),
     )
+    for correction in done.result.corrections if done else ():
+        messages.info(request, correction)  # the money between the parties, as for a lease
     return redirect("vacancies:vacancy_detail", pk=pk)
 
 
