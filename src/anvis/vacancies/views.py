@@ -38,7 +38,7 @@ from anvis_core.quotas import Quarter
 
 from . import disclosure, gate, selectors, services
 from .choices import ClaimStatus, VacancyStatus
-from .filters import OPEN, VacancyFilter
+from .filters import LEASE_DUE, OPEN, vacancy_filter
 from .forms import (
     ClaimDecisionForm,
     GuaranteeClaimForm,
@@ -103,9 +103,7 @@ def vacancy_list(request: HttpRequest) -> HttpResponse:
     unless the query names a status)."""
     data = request.GET.copy()
     data.setdefault("status", OPEN)
-    filterset = VacancyFilter(
-        data, queryset=selectors.vacancy_list(user=request.user), user=request.user
-    )
+    filterset = vacancy_filter(user=request.user, data=data)
     status = data["status"] if filterset.is_valid() else OPEN
     page, query = paginate(
         request, filterset.qs if filterset.is_valid() else filterset.queryset.none()
@@ -122,7 +120,10 @@ def vacancy_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "status": status,
             "tab_query": tab_params.urlencode(),
-            "statuses": [(s.value, s.label) for s in VacancyStatus if s != VacancyStatus.REPORTED],
+            "statuses": [
+                *((s.value, s.label) for s in VacancyStatus if s != VacancyStatus.REPORTED),
+                (LEASE_DUE, _("Lease to register")),
+            ],
             "can_report": user_has_role(request.user, REPORTERS),
         },
         status=200 if filterset.is_valid() else 400,
