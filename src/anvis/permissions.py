@@ -12,6 +12,7 @@ The view does not repeat any of it. Only active users pass any check.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from anvis_core.workflow import (
     OfferState,
     VacancyState,
+    can_accept_on,
     can_lease_cancel_transition,
     can_transition_vacancy,
 )
@@ -332,18 +334,43 @@ def _vacancy_may_become(vacancy: Any, target: VacancyState) -> bool:
     return can_transition_vacancy(VacancyState(vacancy.status), target)
 
 
-def can_answer_vacancy(user: Any, vacancy: Any, active_offer: Any = None) -> bool:
-    """The allocation lead accepts a vacancy the state machine lets become accepted, unless an
-    offer is running (its end returns the dwelling, not the lead)."""
-    return (
-        user_has_role(user, LEAD)
-        and active_offer is None
-        and _vacancy_may_become(vacancy, VacancyState.ACCEPTED)
+def answer_in_time(vacancy: Any, day: dt.date) -> bool:
+    """The municipality's answer to a municipal-turn vacancy, an acceptance or a decline, is in
+    time through its deadline day (`can_accept_on`); from the day after the vacancy is overdue
+    (`is_overdue`) and the expiry job expires it, whether or not the job has run yet. The one
+    rule the answer services refuse by and the vacancy page hides its buttons by."""
+    return vacancy.status != VacancyState.MUNICIPAL.value or can_accept_on(
+        vacancy.response_deadline, day
     )
 
 
-def can_decline_vacancy(user: Any, vacancy: Any) -> bool:
-    return user_has_role(user, LEAD) and _vacancy_may_become(vacancy, VacancyState.DECLINED)
+def _may_answer(user: Any, vacancy: Any, target: VacancyState, day: dt.date) -> bool:
+    return (
+        user_has_role(user, LEAD)
+        and _vacancy_may_become(vacancy, target)
+        and answer_in_time(vacancy, day)
+    )
+
+
+def can_answer_vacancy(user: Any, vacancy: Any, day: dt.date, active_offer: Any = None) -> bool:
+    """The allocation lead accepts a vacancy the state machine lets become accepted, in time
+    (:func:`answer_in_time`), unless an offer is running (its end returns the dwelling, not the
+    lead)."""
+    return active_offer is None and _may_answer(user, vacancy, VacancyState.ACCEPTED, day)
+
+
+def can_decline_vacancy(user: Any, vacancy: Any, day: dt.date) -> bool:
+    return _may_answer(user, vacancy, VacancyState.DECLINED, day)
+
+
+def answer_too_late(user: Any, vacancy: Any, day: dt.date) -> bool:
+    """The allocation lead would answer the vacancy but its deadline has passed: the page says
+    so instead of offering buttons that would be refused."""
+    return (
+        user_has_role(user, LEAD)
+        and _vacancy_may_become(vacancy, VacancyState.DECLINED)
+        and not answer_in_time(vacancy, day)
+    )
 
 
 def can_hand_back(user: Any, vacancy: Any) -> bool:
@@ -400,12 +427,16 @@ def can_cancel_lease(user: Any, vacancy: Any, lease: Any, moved_in: bool = False
     )
 
 
-def vacancy_actions(user: Any, vacancy: Any, active_offer: Any, lease: Any) -> dict[str, bool]:
-    """The vacancy page's buttons, as named predicates (the same the services are guarded by)."""
+def vacancy_actions(
+    user: Any, vacancy: Any, active_offer: Any, lease: Any, *, day: dt.date
+) -> dict[str, bool]:
+    """The vacancy page's buttons on `day`, as named predicates (the same the services are
+    guarded by)."""
     org_writer = can_write_organisation(user, vacancy.organisation_id)
     return {
-        "can_answer": can_answer_vacancy(user, vacancy, active_offer),
-        "can_decline": can_decline_vacancy(user, vacancy),
+        "can_answer": can_answer_vacancy(user, vacancy, day, active_offer),
+        "can_decline": can_decline_vacancy(user, vacancy, day),
+        "answer_too_late": answer_too_late(user, vacancy, day),
         "can_offer": can_offer(user, vacancy),
         "can_answer_offer": is_municipal(user) and active_offer is not None,
         "can_reject": org_writer and active_offer is not None,

@@ -26,6 +26,8 @@ from .models import Vacancy
 
 OPEN = "open"
 ALL = "all"
+#: Offered vacancies whose citizen has said yes: the lease is to be registered.
+LEASE_DUE = "lease_due"
 
 
 class QuarterField(forms.CharField):
@@ -59,6 +61,7 @@ class VacancyFilter(UserFilterSet):
         choices=[
             (OPEN, pgettext_lazy("vacancies", "Open")),
             (ALL, _("All")),
+            (LEASE_DUE, _("Lease to register")),
             *VacancyStatus.choices,
         ],
         method="filter_status",
@@ -100,7 +103,18 @@ class VacancyFilter(UserFilterSet):
             return queryset.filter(status__in=OPEN_STATUSES)
         if value == ALL:
             return queryset
+        if value == LEASE_DUE:
+            return queryset.awaiting_lease()  # type: ignore[attr-defined,no-any-return]
         return queryset.filter(status=value)
 
     def filter_figure(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(figure_q(value, prefix="turn_record__"))
+
+
+def vacancy_filter(*, user: Any, data: Any) -> VacancyFilter:
+    """The vacancy list as the page reads its query (`data`): the user's own rows
+    (`selectors.vacancy_list`) through the one filterset. The overview's work lists count
+    with it too (`vacancies.nav`), so a card says what the page it opens lists."""
+    from .selectors import vacancy_list
+
+    return VacancyFilter(data, queryset=vacancy_list(user=user), user=user)

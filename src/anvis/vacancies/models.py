@@ -45,6 +45,14 @@ class VacancyQuerySet(OrgScopedQuerySet):
     def open(self) -> VacancyQuerySet:
         return self.filter(status__in=OPEN_STATUSES)  # type: ignore[return-value]
 
+    def awaiting_lease(self) -> VacancyQuerySet:
+        """Offered vacancies whose citizen has said yes: the lease is to be registered (the
+        organisation's, or the allocation lead's on its behalf: `can_register_lease`). One row
+        each: a vacancy has at most one active offer (`vacancies_one_active_offer_per_vacancy`)."""
+        return self.filter(  # type: ignore[return-value]
+            status=VacancyStatus.OFFERED, offers__status=OfferStatus.ACCEPTED
+        )
+
     def municipality_pays(self) -> VacancyQuerySet:
         """The vacancies whose void rent the municipality pays: the payer the agreement version
         that judged the vacancy names, copied on acceptance. Void rent the organisation bears

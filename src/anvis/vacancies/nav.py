@@ -6,7 +6,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from anvis.common.nav import NavItem, Waiting
+from anvis.common.nav import NavItem, Waiting, WorkList
+from anvis.permissions import Role
 
 
 def _awaiting_answer(user: Any, today: dt.date) -> Waiting:
@@ -16,8 +17,48 @@ def _awaiting_answer(user: Any, today: dt.date) -> Waiting:
     return Waiting(len(rows), sum(1 for row in rows if row.colour == "red"))
 
 
+def _listed(query: str) -> Any:
+    """What the vacancy list lists for `query`, counted by the page's own filterset."""
+
+    def count(user: Any, today: dt.date) -> Waiting:
+        from django.http import QueryDict
+
+        from .filters import vacancy_filter
+
+        filterset = vacancy_filter(user=user, data=QueryDict(query))
+        return Waiting(filterset.qs.count() if filterset.is_valid() else 0)
+
+    return count
+
+
+#: The housing organisation's staff: the vacancies of their own organisations that wait for them.
+ORGANISATION_WORK = (
+    WorkList(
+        _("Lease to register"),
+        "status=lease_due",
+        frozenset({Role.ORGANISATION}),
+        _listed("status=lease_due"),
+        ngettext_lazy(
+            "%(count)s dwelling: the citizen has said yes; register the lease",
+            "%(count)s dwellings: the citizen has said yes; register the lease",
+            "count",
+        ),
+    ),
+    WorkList(
+        _("Your turn: ordinary letting"),
+        "status=ordinary",
+        frozenset({Role.ORGANISATION}),
+        _listed("status=ordinary"),
+        ngettext_lazy(
+            "%(count)s vacancy to let through your own waiting list",
+            "%(count)s vacancies to let through your own waiting list",
+            "count",
+        ),
+    ),
+)
+
 ITEMS = [
-    NavItem(_("Vacancies"), "vacancies:vacancy_list", order=30),
+    NavItem(_("Vacancies"), "vacancies:vacancy_list", order=30, work_lists=ORGANISATION_WORK),
     NavItem(
         _("Awaiting answer"),
         "vacancies:inbox",

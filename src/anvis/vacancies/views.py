@@ -38,7 +38,7 @@ from anvis_core.quotas import Quarter
 
 from . import disclosure, gate, selectors, services
 from .choices import ClaimStatus, VacancyStatus
-from .filters import OPEN, VacancyFilter
+from .filters import LEASE_DUE, OPEN, vacancy_filter
 from .forms import (
     ClaimDecisionForm,
     GuaranteeClaimForm,
@@ -103,9 +103,7 @@ def vacancy_list(request: HttpRequest) -> HttpResponse:
     unless the query names a status)."""
     data = request.GET.copy()
     data.setdefault("status", OPEN)
-    filterset = VacancyFilter(
-        data, queryset=selectors.vacancy_list(user=request.user), user=request.user
-    )
+    filterset = vacancy_filter(user=request.user, data=data)
     status = data["status"] if filterset.is_valid() else OPEN
     page, query = paginate(
         request, filterset.qs if filterset.is_valid() else filterset.queryset.none()
@@ -122,7 +120,10 @@ def vacancy_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "status": status,
             "tab_query": tab_params.urlencode(),
-            "statuses": [(s.value, s.label) for s in VacancyStatus if s != VacancyStatus.REPORTED],
+            "statuses": [
+                *((s.value, s.label) for s in VacancyStatus if s != VacancyStatus.REPORTED),
+                (LEASE_DUE, _("Lease to register")),
+            ],
             "can_report": user_has_role(request.user, REPORTERS),
         },
         status=200 if filterset.is_valid() else 400,
@@ -200,7 +201,7 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         labels = gate.unit_labels([vacancy])
         for offer in offers:
             offer.finding_texts = gate.stored_texts(offer.findings, labels)
-    actions = vacancy_actions(user, vacancy, active, lease)
+    actions = vacancy_actions(user, vacancy, active, lease, day=today)
     actions["can_cancel_lease"] = can_cancel_lease(
         user, vacancy, lease, moved_in=lease is not None and services.tenant_moved_in(lease)
     )
@@ -254,11 +255,13 @@ def vacancy_accept(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
             return redirect("vacancies:vacancy_detail", pk=pk)
-    perform(
+    done = perform(
         request,
-        lambda: services.vacancy_accept(actor=request.user, vacancy=vacancy),
+        lambda: services.vacancy_accept_result(actor=request.user, vacancy=vacancy),
         success=_("The municipality has accepted the dwelling."),
     )
+    for correction in done.result.corrections if done else ():
+        messages.info(request, correction)  # the money between the parties, as for a lease
     return redirect("vacancies:vacancy_detail", pk=pk)
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
@@ -29,6 +30,7 @@ CASEWORKER = _user(Role.CASEWORKER)
 OWN_ORG = _user(Role.ORGANISATION, frozenset({1}))
 OTHER_ORG = _user(Role.ORGANISATION, frozenset({2}))
 STEERING = _user(Role.STEERING)
+DAY = dt.date(2026, 3, 13)
 
 
 def _on(actions: dict[str, bool]) -> set[str]:
@@ -57,9 +59,24 @@ def _on(actions: dict[str, bool]) -> set[str]:
 def test_vacancy_actions(
     status: str, user: Any, offer_status: str | None, expected: set[str]
 ) -> None:
-    vacancy = SimpleNamespace(status=status, organisation_id=1)
+    vacancy = SimpleNamespace(status=status, organisation_id=1, response_deadline=DAY)
     offer = SimpleNamespace(status=offer_status) if offer_status else None
-    assert _on(vacancy_actions(user, vacancy, offer, None)) == expected
+    assert _on(vacancy_actions(user, vacancy, offer, None, day=DAY)) == expected
+
+
+@pytest.mark.parametrize(
+    ("user", "day", "expected"),
+    [
+        (LEAD, DAY, {"can_answer", "can_decline", "can_decide_claims"}),
+        (LEAD, DAY + dt.timedelta(days=1), {"answer_too_late", "can_decide_claims"}),
+        (OWN_ORG, DAY + dt.timedelta(days=1), set()),
+        (CASEWORKER, DAY + dt.timedelta(days=1), set()),
+    ],
+)
+def test_no_answer_after_the_deadline(user: Any, day: dt.date, expected: set[str]) -> None:
+    """The deadline day is the last day to answer (`answer_in_time`, the services' rule)."""
+    vacancy = SimpleNamespace(status="municipal", organisation_id=1, response_deadline=DAY)
+    assert _on(vacancy_actions(user, vacancy, None, None, day=day)) == expected
 
 
 LEASE = SimpleNamespace(offer_id=7, cancelled_on=None)

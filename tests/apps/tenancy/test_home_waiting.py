@@ -66,3 +66,6 @@ def test_organisations_and_the_steering_group_get_no_municipal_work_list(
         page = client_for(role).get("/").content.decode()
         assert "lejemål" not in _waiting(page)
         assert "lejemål med en åben opgave" not in page
+        assert "lejemål markeret" not in page
+    # The organisation has its own work lists (tests/apps/vacancies/test_org_waiting.py), the
+    # steering group the fora's decisions (tests/apps/reports/test_decisions_waiting.py).

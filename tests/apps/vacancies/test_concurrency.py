@@ -174,3 +174,27 @@ def test_a_statement_approved_while_a_late_lease_is_registered_is_corrected(
     )
     assert owed == Decimal("1630.68")
     assert paid == owed
+
+
+def test_one_correction_posted_twice_at_the_same_moment_is_one_line(
+    users: dict[str, Any], agreement: Any, org_a: Any
+) -> None:
+    """A double click sends the same correction twice at once: the organisation's row lock
+    makes the second wait for the first, find its line and write none."""
+    from decimal import Decimal
+
+    from anvis.vacancies.models import StatementCorrection
+
+    lead = users["anvisningsleder"]
+    statement = services.statement_approve(
+        actor=lead, organisation_id=org_a.pk, month=dt.date(2026, 2, 1), today=REPORT_DAY
+    )
+
+    def correct() -> Any:
+        return services.statement_correct(
+            actor=lead, statement=statement, amount=Decimal("-100.00"), reason="Aftalt"
+        )
+
+    results, errors = race(correct, correct)
+    assert errors == [] and len(results) == 2
+    assert StatementCorrection.objects.count() == 1

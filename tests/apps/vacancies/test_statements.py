@@ -400,3 +400,63 @@ def test_an_acceptance_with_void_rent_from_an_approved_month_corrects_that_state
     assert Notification.objects.filter(
         kind="statement_corrected", recipient=users["boligorganisation"]
     ).exists()
+
+
+def test_a_correction_submitted_twice_is_one_line(
+    client_for: Any, handed_back: Any, org_a: Any, users: dict[str, Any]
+) -> None:
+    """A double click on "Tilføj rettelse" posts the same correction twice: the statement gets
+    one line. Another correction (another amount or reason) is a line of its own."""
+    lead = client_for("anvisningsleder")
+    services.statement_approve(
+        actor=users["anvisningsleder"], organisation_id=org_a.pk, month=D(2026, 3, 1)
+    )
+    url = reverse("vacancies:statement") + f"?organisation={org_a.pk}&month=2026-03"
+    posted = {"organisation": org_a.pk, "month": "2026-03", "amount": "-100,00", "reason": "Aftalt"}
+    for _click in range(2):
+        assert lead.post(reverse("vacancies:statement_correct"), posted).status_code == 302
+    page = client_for("boligorganisation").get(url).content.decode()
+    assert page.count("Aftalt") == 1
+    assert "3.167,95 kr." in page
+    other = {**posted, "reason": "Aftalt igen"}
+    assert lead.post(reverse("vacancies:statement_correct"), other).status_code == 302
+    assert StatementCorrection.objects.count() == 2
+
+
+def test_an_acceptance_that_corrects_an_approved_statement_tells_the_lead(
+    client_for: Any, users: dict[str, Any], agreement: Any, cheap: Any, org_a: Any, monkeypatch: Any
+) -> None:
+    """The lead who accepts on the vacancy page learns which approved month was corrected (as the
+    one who registers or cancels a lease does)."""
+    from django.utils import timezone
+
+    vacancy = services.vacancy_report(
+        actor=users["boligorganisation"],
+        dwelling=cheap,
+        notice_date=D(2026, 1, 30),
+        available_from=D(2026, 2, 27),
+        report_date=D(2026, 2, 27),
+    )
+    services.statement_approve(
+        actor=users["anvisningsleder"],
+        organisation_id=org_a.pk,
+        month=D(2026, 2, 1),
+        today=D(2026, 3, 2),
+    )
+    real = timezone.localdate
+    monkeypatch.setattr(
+        timezone,
+        "localdate",
+        lambda value=None, *a: D(2026, 3, 3) if value is None else real(value, *a),
+    )
+    page = (
+        client_for("anvisningsleder")
+        .post(
+            reverse("vacancies:vacancy_accept", args=[vacancy.pk]),
+            {"confirm_nobody": "1"},
+            follow=True,
+        )
+        .content.decode()
+    )
+    assert "Kommunen har taget imod boligen." in page
+    assert "Den godkendte opgørelse for februar 2026 er rettet med 203,84 kr." in page

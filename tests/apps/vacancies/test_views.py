@@ -369,3 +369,38 @@ def test_a_deadline_passed_on_a_friday_is_overdue_on_the_saturday_on_every_path(
     )
     assert "Fristen for at svare udløb 13.03.2026." in page.content.decode()
     assert services.vacancies_expire(today=saturday).vacancies == [vacancy.pk]
+
+
+def test_an_overdue_vacancy_offers_no_answer_but_says_why(
+    client_for: Any, users: dict[str, Any], agreement: Any, cheap: Any, monkeypatch: Any
+) -> None:
+    """Past the answer deadline, before the nightly expiry job has run, the vacancy page shows
+    no accept or decline button (a click would be refused by the same rule, `is_overdue`) and
+    says in one line why."""
+    from .conftest import DEADLINE, REPORT_DAY
+
+    vacancy = services.vacancy_report(
+        actor=users["boligorganisation"],
+        dwelling=cheap,
+        notice_date=REPORT_DAY,
+        available_from=REPORT_DAY,
+        report_date=REPORT_DAY,
+    )
+    url = reverse("vacancies:vacancy_detail", args=[vacancy.pk])
+    real = timezone.localdate
+    lead = client_for("anvisningsleder")
+    accept = reverse("vacancies:vacancy_accept", args=[vacancy.pk])
+    decline = reverse("vacancies:vacancy_decline", args=[vacancy.pk])
+    for day, in_time in ((DEADLINE, True), (DEADLINE + dt.timedelta(days=3), False)):
+        monkeypatch.setattr(
+            timezone,
+            "localdate",
+            lambda value=None, *a, d=day: d if value is None else real(value, *a),
+        )
+        page = lead.get(url).content.decode()
+        assert (accept in page) is in_time, day
+        assert (decline in page) is in_time, day
+        assert ("Fristen for at svare udløb 13.03.2026" in page) is not in_time, day
+    # The organisation is not the one to answer: it is told nothing about answering.
+    page = client_for("boligorganisation").get(url).content.decode()
+    assert "Fristen for at svare udløb" not in page

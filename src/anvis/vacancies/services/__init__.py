@@ -39,9 +39,11 @@ from .offer import (
 )
 from .statement import statement_approve, statement_correct
 from .vacancy import (
+    AcceptResult,
     ExpiryResult,
     vacancies_expire,
     vacancy_accept,
+    vacancy_accept_result,
     vacancy_decline,
     vacancy_hand_back,
     vacancy_let_ordinary,
@@ -52,6 +54,7 @@ __all__ = [
     "CLAIM_PROBLEMS",
     "LEASE_CANCELLED",
     "SYSTEM_EXPIRY",
+    "AcceptResult",
     "ExpiryResult",
     "LeaseCancelResult",
     "LeaseResult",
@@ -73,6 +76,7 @@ __all__ = [
     "tenant_moved_in",
     "vacancies_expire",
     "vacancy_accept",
+    "vacancy_accept_result",
     "vacancy_decline",
     "vacancy_hand_back",
     "vacancy_let_ordinary",

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import audited
@@ -93,12 +94,24 @@ def statement_correct(
     vacancy: Vacancy | None = None,
 ) -> StatementCorrection:
     """A correction to an approved statement: a new line (positive or negative), never an edit
-    of the frozen lines. The allocation lead's."""
+    of the frozen lines. The allocation lead's.
+
+    Idempotent: a line identical to one the statement already has (the amount, the reason and
+    the vacancy) is not written again but returned, so a form posted twice (a double click)
+    adds one line. The organisation's row is locked first (`lock_statements`), so two such
+    posts at the same moment take turns and the second finds the first's line."""
     if not user_has_role(actor, LEAD):
         raise PermissionDenied
-    return correction_write(
-        actor=actor, statement=statement, amount=amount, reason=reason, vacancy=vacancy
-    )
+    with transaction.atomic():
+        lock_statements(statement.organisation_id)
+        same = StatementCorrection.objects.filter(
+            statement=statement, vacancy=vacancy, amount=amount, reason=reason.strip()
+        ).first()
+        if same is not None:
+            return same
+        return correction_write(
+            actor=actor, statement=statement, amount=amount, reason=reason, vacancy=vacancy
+        )
 
 
 def correction_write(

@@ -18,7 +18,7 @@ from anvis.agreements.services import handheld_request_close, turn_decide
 from anvis.audit.services import audited
 from anvis.common import formats as fmt
 from anvis.common.clock import local_today
-from anvis.permissions import LEAD, user_has_role
+from anvis.permissions import LEAD, answer_in_time, user_has_role
 from anvis.stock.models import Dwelling
 from anvis_core.cpr import contains_cpr
 from anvis_core.quotas import Outcome
@@ -26,7 +26,6 @@ from anvis_core.workflow import (
     DeclineReason,
     OfferState,
     VacancyState,
-    can_accept_on,
     is_overdue,
     response_deadline,
 )
@@ -195,10 +194,10 @@ def vacancy_report(
 
 def _check_answer_in_time(vacancy: Vacancy, day: dt.date) -> None:
     """The municipality's answer, an acceptance or a decline, is in time through the deadline
-    day (`can_accept_on`); after it the vacancy has expired (`vacancies_expire`), whether or not
+    day (`anvis.permissions.answer_in_time`); after it the vacancy has expired (`vacancies_expire`), whether or not
     the job has run yet."""
     deadline = vacancy.response_deadline
-    if vacancy.status == VacancyStatus.MUNICIPAL and not can_accept_on(deadline, day):
+    if not answer_in_time(vacancy, day):
         assert deadline is not None  # no deadline never runs out
         raise ValidationError(
             _("The deadline for answering ran out on %(date)s.") % {"date": fmt.date(deadline)},
@@ -206,8 +205,24 @@ def _check_answer_in_time(vacancy: Vacancy, day: dt.date) -> None:
         )
 
 
+@dataclass(frozen=True)
+class AcceptResult:
+    vacancy: Vacancy
+    corrections: tuple[str, ...] = ()
+    """What was corrected on approved monthly statements (void rent reaching back into an
+    approved month), in words for the lead who accepted."""
+
+
 def vacancy_accept(*, actor: Any, vacancy: Vacancy, today: dt.date | None = None) -> Vacancy:
-    """The municipality takes the dwelling. Void rent starts per the agreement's rule."""
+    """The municipality takes the dwelling (:func:`vacancy_accept_result`); the vacancy."""
+    return vacancy_accept_result(actor=actor, vacancy=vacancy, today=today).vacancy
+
+
+def vacancy_accept_result(
+    *, actor: Any, vacancy: Vacancy, today: dt.date | None = None
+) -> AcceptResult:
+    """The municipality takes the dwelling. Void rent starts per the agreement's rule; approved
+    months it reaches back into are corrected, and the result says which."""
     day = local_today(today)
     with audited("vacancies.accept", actor=actor) as write:
         # Void rent from the available-from day may correct approved months.
@@ -244,7 +259,7 @@ def vacancy_accept(*, actor: Any, vacancy: Vacancy, today: dt.date | None = None
         # Void rent from the available-from day may reach back into a month whose statement
         # was approved while the dwelling awaited this answer: that month is corrected, as
         # when a lease or its cancellation changes an approved month.
-        _correct_approved_statements(
+        corrections = _correct_approved_statements(
             actor, vacancy, vacancy.void_rent_start, day, _acceptance_reason(vacancy, day)
         )
         _settle_turn(vacancy, Outcome.ACCEPTED, actor)
@@ -258,7 +273,7 @@ def vacancy_accept(*, actor: Any, vacancy: Vacancy, today: dt.date | None = None
                     closed_on=day,
                     met_by=vacancy.dwelling,
                 )
-    return vacancy
+    return AcceptResult(vacancy=vacancy, corrections=corrections)
 
 
 def _acceptance_reason(vacancy: Vacancy, day: dt.date) -> StatementReason:
