@@ -548,6 +548,10 @@ class MonthlyStatement(models.Model):
 class StatementCorrection(models.Model):
     """A correction to an approved statement: a new line with its reason, never an edit."""
 
+    #: Not stored: True on the line `statement_correct` returns for a post made again (the
+    #: line was already there and nothing was written).
+    repeated = False
+
     statement = models.ForeignKey(
         MonthlyStatement, on_delete=models.PROTECT, related_name="corrections"
     )

@@ -339,7 +339,12 @@ def statement_correct(request: HttpRequest) -> HttpResponse:
             actor=request.user, statement=approved, amount=data["amount"], reason=data["reason"]
         )
 
-    if submit(request, form, correct, success=_("The correction is added as a new line.")):
+    def said(correction: Any) -> str:
+        if correction.repeated:
+            return _("This correction was already added a moment ago; it is not added again.")
+        return _("The correction is added as a new line.")
+
+    if submit(request, form, correct, success=said):
         return redirect(_page_url(form.cleaned_data["organisation"].pk, form.cleaned_data["month"]))
     choice = StatementChoiceForm(request.POST, user=request.user)
     shown = None

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from anvis.notifications.models import Notification
 from anvis.vacancies import selectors, services
@@ -413,8 +414,13 @@ def test_a_correction_submitted_twice_is_one_line(
     )
     url = reverse("vacancies:statement") + f"?organisation={org_a.pk}&month=2026-03"
     posted = {"organisation": org_a.pk, "month": "2026-03", "amount": "-100,00", "reason": "Aftalt"}
+    said = []
     for _click in range(2):
-        assert lead.post(reverse("vacancies:statement_correct"), posted).status_code == 302
+        answer = lead.post(reverse("vacancies:statement_correct"), posted, follow=True)
+        said.append(answer.content.decode())
+    assert "Rettelsen er tilføjet som en ny linje." in said[0]
+    assert "allerede tilføjet for et øjeblik siden" in said[1]
+    assert "Rettelsen er tilføjet som en ny linje." not in said[1]
     page = client_for("boligorganisation").get(url).content.decode()
     assert page.count("Aftalt") == 1
     assert "3.167,95 kr." in page
@@ -422,13 +428,17 @@ def test_a_correction_submitted_twice_is_one_line(
     assert lead.post(reverse("vacancies:statement_correct"), other).status_code == 302
     assert StatementCorrection.objects.count() == 2
 
+    # The same correction made again later (outside the repeat window) is a line of its own.
+    StatementCorrection.objects.update(created_at=timezone.now() - dt.timedelta(minutes=11))
+    assert lead.post(reverse("vacancies:statement_correct"), posted).status_code == 302
+    assert StatementCorrection.objects.filter(reason="Aftalt").count() == 2
+
 
 def test_an_acceptance_that_corrects_an_approved_statement_tells_the_lead(
     client_for: Any, users: dict[str, Any], agreement: Any, cheap: Any, org_a: Any, monkeypatch: Any
 ) -> None:
     """The lead who accepts on the vacancy page learns which approved month was corrected (as the
     one who registers or cancels a lease does)."""
-    from django.utils import timezone
 
     vacancy = services.vacancy_report(
         actor=users["boligorganisation"],

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anvis.audit.services import audited
@@ -85,6 +86,10 @@ def statement_approve(
     return statement
 
 
+REPEAT_WINDOW = dt.timedelta(minutes=10)
+"""How long an identical correction by the same user counts as the same post made again."""
+
+
 def statement_correct(
     *,
     actor: Any,
@@ -96,18 +101,25 @@ def statement_correct(
     """A correction to an approved statement: a new line (positive or negative), never an edit
     of the frozen lines. The allocation lead's.
 
-    Idempotent: a line identical to one the statement already has (the amount, the reason and
-    the vacancy) is not written again but returned, so a form posted twice (a double click)
-    adds one line. The organisation's row is locked first (`lock_statements`), so two such
-    posts at the same moment take turns and the second finds the first's line."""
+    A form posted twice (a double click, a reload) adds one line: a line identical to one the
+    same user added to the statement within `REPEAT_WINDOW` (the amount, the reason and the
+    vacancy) is not written again but returned, marked `repeated`. The organisation's row is
+    locked first (`lock_statements`), so two such posts at the same moment take turns and the
+    second finds the first's line. The same correction made again later is a line of its own."""
     if not user_has_role(actor, LEAD):
         raise PermissionDenied
     with transaction.atomic():
         lock_statements(statement.organisation_id)
         same = StatementCorrection.objects.filter(
-            statement=statement, vacancy=vacancy, amount=amount, reason=reason.strip()
+            statement=statement,
+            vacancy=vacancy,
+            amount=amount,
+            reason=reason.strip(),
+            created_by=_user(actor),
+            created_at__gte=timezone.now() - REPEAT_WINDOW,
         ).first()
         if same is not None:
+            same.repeated = True
             return same
         return correction_write(
             actor=actor, statement=statement, amount=amount, reason=reason, vacancy=vacancy
