@@ -499,12 +499,14 @@ def _supply_gap(snap: Snapshot, waiting: Sequence[CaseRow]) -> Table:
     """The supply gap: citizens waiting by their maximum rent against dwellings the
     municipality accepted in the quarter by their rent. A household the gate judges on a housing
     budget has no maximum rent (what it can take depends on each dwelling's housing benefit, as
-    the case page says): it is counted on its own row, not in a rent band."""
+    the case page says): it is counted on its own row, not in a rent band. A snapshot made
+    before that was recorded has no such row, so a frozen report shows the rows it was frozen
+    with."""
     waiting_bands = Counter(BY_BUDGET if c.by_budget else rent_band(c.max_rent) for c in waiting)
     delivered_bands = Counter(
         rent_band(v.rent) for v in snap.vacancies() if _in(v.accepted_on, snap.quarter)
     )
-    labels = [*rent_band_labels(), "?", BY_BUDGET]
+    labels = [*rent_band_labels(), "?", *([BY_BUDGET] if snap.tells_budget else [])]
     return Table(
         "supply_gap",
         ("rent_band", "waiting_max_rent", "dwellings_delivered"),

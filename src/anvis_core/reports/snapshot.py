@@ -70,7 +70,8 @@ class CaseRow:
     by_budget: bool = False
     """The gate judges the case on a housing budget (rent + a conto − the estimated housing
     benefit, `anvis_core.cases.economy.household_can_pay`), not on a maximum rent: the supply
-    gap counts it on its own row. Snapshots made before 8 December 2026 lack it (False)."""
+    gap counts it on its own row. Snapshots made before 8 December 2026 lack it (False, and
+    their supply gap has no such row: `Snapshot.tells_budget`)."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,12 @@ class Snapshot:
             VacancyRow(str(o), dt.date.fromisoformat(r), d(a), d(f), d(s), d(m), int(rent))
             for o, r, a, f, s, m, rent in self.raw.get("vacancies", [])
         ]
+
+    @property
+    def tells_budget(self) -> bool:
+        """Whether the case rows record `CaseRow.by_budget` (snapshots made before 8 December
+        2026 do not, so they cannot say how many households were judged on a budget)."""
+        return any(len(row) > 9 for row in self.raw.get("cases", []))
 
     def cases(self) -> list[CaseRow]:
         return [

@@ -192,6 +192,17 @@ def test_supply_gap_counts_households_judged_on_a_housing_budget_on_their_own_ro
     assert rows["rent.budget"] == 1
 
 
+def test_a_report_frozen_before_the_budget_flag_keeps_its_supply_gap_rows() -> None:
+    """A frozen report is rebuilt from its stored snapshot, so the rows a meeting saw are shown
+    again: a snapshot whose case rows carry no budget flag (made before it was recorded) told no
+    budget households apart, so its supply gap gets no budget row claiming there were none."""
+    old = build_report(snap(cases=[case(1, "2026-01-01", rent=2800)]))
+    assert "rent.budget" not in {format_cell(r[0]) for r in old.table("supply_gap").rows}
+    new = build_report(snap(cases=[[*case(1, "2026-01-01", rent=2800), False]]))
+    rows = {format_cell(r[0]): r[1].value for r in new.table("supply_gap").rows}
+    assert rows["rent.budget"] == 0 and rows["< 3.000"] == 1
+
+
 def test_flow_days_are_medians_from_the_report_date() -> None:
     vacancies = [
         ["Alfa", "2026-04-01", "2026-04-03", "2026-04-10", "2026-05-01", "2026-05-15", 3000],
