@@ -167,6 +167,11 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         ordering = ["-priority_total", "waiting_since", "pk"]
         constraints = [
+            # A household has one to ten adults (the form's bounds): every reader that sizes
+            # the dwelling (`room_need`) relies on it, whatever path wrote the row.
+            models.CheckConstraint(
+                condition=Q(adults__gte=1, adults__lte=10), name="cases_case_adults_1_to_10"
+            ),
             models.CheckConstraint(
                 condition=Q(max_rent_override__isnull=True) | ~Q(max_rent_override_reason=""),
                 name="cases_case_rent_override_has_reason",
