@@ -29,6 +29,7 @@ from anvis.permissions import (
     WRITE,
     Role,
     access,
+    answer_in_time,
     can_cancel_lease,
     is_municipal,
     user_has_role,
@@ -244,8 +245,11 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access(LEAD, deny_status=404, obj=Vacancy, action=WRITE, methods=POST_ONLY)
 def vacancy_accept(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = selectors.vacancy_get(user=request.user, pk=pk)
-    if not request.POST.get("confirm_nobody"):
-        usable = gate.usability(vacancy=vacancy, day=timezone.localdate())
+    today = timezone.localdate()
+    # Past the deadline (a page loaded before it), the service's refusal says why; asking for
+    # "Accept anyway" first would send the lead after the wrong problem.
+    if not request.POST.get("confirm_nobody") and answer_in_time(vacancy, today):
+        usable = gate.usability(vacancy=vacancy, day=today)
         if usable.nobody:
             messages.error(
                 request,

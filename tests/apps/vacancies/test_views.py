@@ -364,6 +364,11 @@ def test_a_deadline_passed_on_a_friday_is_overdue_on_the_saturday_on_every_path(
         page = lead.get(url).content.decode()
         assert "Overskredet" in page, url
         assert "Sidste frist i dag" not in page, url
+    # A click on a page loaded before the deadline is told the deadline passed, not to tick
+    # "Accept anyway" (nobody waits for this dwelling either).
+    stale = lead.post(reverse("vacancies:vacancy_accept", args=[vacancy.pk]), {}, follow=True)
+    assert "Fristen for at svare udløb 13.03.2026." in stale.content.decode()
+    assert "Ingen ventende borger kan få denne bolig" not in stale.content.decode()
     page = lead.post(
         reverse("vacancies:vacancy_accept", args=[vacancy.pk]), {"confirm_nobody": "1"}, follow=True
     )
