@@ -27,11 +27,11 @@ ITEMS = [
         # A request the organisation may answer by reporting a dwelling for it.
         work_lists=(
             WorkList(
-                _("Open håndholdte requests"),
-                "status=open",
-                frozenset({Role.ORGANISATION}),
-                _open_requests,
-                ngettext_lazy(
+                label=_("Open håndholdte requests"),
+                query="status=open",
+                roles=frozenset({Role.ORGANISATION}),
+                waiting=_open_requests,
+                waiting_label=ngettext_lazy(
                     "%(count)s open håndholdt request you may answer with a vacancy report",
                     "%(count)s open håndholdte requests you may answer with a vacancy report",
                     "count",

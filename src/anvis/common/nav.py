@@ -2,11 +2,11 @@
 layout shows a user the items their role may use (the view's own access rule decides).
 
 An item whose list page holds work for its reader (vacancies awaiting an answer, homes at risk)
-also says how much waits there (`waiting`): the overview page shows it to the users the page's
-own access rule lets in, counted by the same selector the page lists with. A list page whose
-filtered view holds one role's work (a housing organisation's leases to register) declares it
-as a `WorkList` of the item: the card links to the page with that query, is shown only to the
-work list's roles among those the page lets in, and is counted as the page lists that query."""
+declares it as a `WorkList` of the item: the overview says how much waits there, counted by the
+selector or filterset the page lists with, and shows it only to the users the page's own access
+rule lets in. A filtered view of the page that holds one role's work (a housing organisation's
+leases to register) is a `WorkList` with a query, its roles and its own label: the card links to
+the page with that query and is shown only to those roles among the users the page lets in."""
 
 from __future__ import annotations
 
@@ -35,16 +35,19 @@ class Waiting:
 
 @dataclass(frozen=True)
 class WorkList:
-    """A filtered view of an item's list page that holds the work of some roles: `query` (the
-    page's own query string, e.g. ``status=ordinary``) and what waits there, read by the page's
-    own selector for that query."""
+    """Work that waits on an item's list page: what waits there (`waiting`, read by the page's
+    own selector or filterset) and the overview's sentences for it (lazy plural texts with a
+    ``%(count)s``: ngettext_lazy(singular, plural, "count")). A filtered view of the page that
+    holds only some roles' work names its `query` (the page's own query string, e.g.
+    ``status=ordinary``), its `roles` and its own `label`; otherwise the card is the page
+    itself, for everyone the page's access rule lets in."""
 
-    label: str | Promise
-    query: str
-    roles: frozenset[str]
     waiting: Callable[[Any, dt.date], Waiting]
     waiting_label: str | Promise
     urgent_label: str | Promise = ""
+    label: str | Promise | None = None
+    query: str = ""
+    roles: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -52,13 +55,7 @@ class NavItem:
     label: str | Promise
     url_name: str
     order: int = 100
-    #: For a work list: (user, today) -> what waits there, read by the page's own selector.
-    waiting: Callable[[Any, dt.date], Waiting] | None = None
-    #: The overview's sentences for the count and the urgent ones: lazy plural texts with a
-    #: ``%(count)s`` (ngettext_lazy(singular, plural, "count")).
-    waiting_label: str | Promise = ""
-    urgent_label: str | Promise = ""
-    #: Filtered views of the list page that hold some roles' work (`WorkList`).
+    #: The work that waits on the item's page (`WorkList`), shown on the overview.
     work_lists: tuple[WorkList, ...] = ()
 
 
@@ -92,33 +89,28 @@ def items_for(user: Any) -> list[dict[str, Any]]:
     return visible
 
 
-def _card(
-    shown: dict[str, Any], waiting: Waiting, waiting_label: Any, urgent_label: Any
-) -> dict[str, Any]:
-    return {
-        **shown,
-        "waiting": waiting,
-        "text": waiting_label % {"count": waiting.count},
-        "urgent": urgent_label % {"count": waiting.urgent} if waiting.urgent else "",
-    }
-
-
 def waiting_for(
     shown_items: list[dict[str, Any]], user: Any, today: dt.date
 ) -> list[dict[str, Any]]:
-    """Of the items `user` is shown (`items_for`), the work lists, each with what waits there
-    today in words: the item's own, then its filtered views for the user's role."""
+    """Of the items `user` is shown (`items_for`), the work lists for the user's role, each with
+    what waits there today in words."""
     out = []
     for shown in shown_items:
         item: NavItem = shown["item"]
-        if item.waiting is not None:
-            waiting = item.waiting(user, today)
-            out.append(_card(shown, waiting, item.waiting_label, item.urgent_label))
         for work in item.work_lists:
-            if not user_has_role(user, work.roles):
+            if work.roles is not None and not user_has_role(user, work.roles):
                 continue
-            view = {**shown, "label": work.label, "url": f"{shown['url']}?{work.query}"}
+            waiting = work.waiting(user, today)
             out.append(
-                _card(view, work.waiting(user, today), work.waiting_label, work.urgent_label)
+                {
+                    **shown,
+                    "label": work.label or shown["label"],
+                    "url": f"{shown['url']}?{work.query}" if work.query else shown["url"],
+                    "waiting": waiting,
+                    "text": work.waiting_label % {"count": waiting.count},
+                    "urgent": (
+                        work.urgent_label % {"count": waiting.urgent} if waiting.urgent else ""
+                    ),
+                }
             )
     return out

@@ -6,7 +6,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from anvis.common.nav import NavItem, Waiting
+from anvis.common.nav import NavItem, Waiting, WorkList
 
 
 def _decisions_to_follow_up(user: Any, today: dt.date) -> Waiting:
@@ -22,16 +22,20 @@ ITEMS = [
         _("Meetings and decisions"),
         "reports:meeting_list",
         order=81,
-        waiting=_decisions_to_follow_up,
-        waiting_label=ngettext_lazy(
-            "%(count)s decision of the fora is still to be followed up",
-            "%(count)s decisions of the fora are still to be followed up",
-            "count",
-        ),
-        urgent_label=ngettext_lazy(
-            "%(count)s of them is past its due date",
-            "%(count)s of them are past their due date",
-            "count",
+        work_lists=(
+            WorkList(
+                _decisions_to_follow_up,
+                ngettext_lazy(
+                    "%(count)s decision of the fora is still to be followed up",
+                    "%(count)s decisions of the fora are still to be followed up",
+                    "count",
+                ),
+                urgent_label=ngettext_lazy(
+                    "%(count)s of them is past its due date",
+                    "%(count)s of them are past their due date",
+                    "count",
+                ),
+            ),
         ),
     ),
 ]

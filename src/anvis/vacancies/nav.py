@@ -34,22 +34,22 @@ def _listed(query: str) -> Any:
 #: The housing organisation's staff: the vacancies of their own organisations that wait for them.
 ORGANISATION_WORK = (
     WorkList(
-        _("Lease to register"),
-        "status=lease_due",
-        frozenset({Role.ORGANISATION}),
-        _listed("status=lease_due"),
-        ngettext_lazy(
+        label=_("Lease to register"),
+        query="status=lease_due",
+        roles=frozenset({Role.ORGANISATION}),
+        waiting=_listed("status=lease_due"),
+        waiting_label=ngettext_lazy(
             "%(count)s dwelling: the citizen has said yes; register the lease",
             "%(count)s dwellings: the citizen has said yes; register the lease",
             "count",
         ),
     ),
     WorkList(
-        _("Your turn: ordinary letting"),
-        "status=ordinary",
-        frozenset({Role.ORGANISATION}),
-        _listed("status=ordinary"),
-        ngettext_lazy(
+        label=_("Your turn: ordinary letting"),
+        query="status=ordinary",
+        roles=frozenset({Role.ORGANISATION}),
+        waiting=_listed("status=ordinary"),
+        waiting_label=ngettext_lazy(
             "%(count)s vacancy to let through your own waiting list",
             "%(count)s vacancies to let through your own waiting list",
             "count",
@@ -63,16 +63,20 @@ ITEMS = [
         _("Awaiting answer"),
         "vacancies:inbox",
         order=31,
-        waiting=_awaiting_answer,
-        waiting_label=ngettext_lazy(
-            "%(count)s vacancy awaits the municipality's answer",
-            "%(count)s vacancies await the municipality's answer",
-            "count",
-        ),
-        urgent_label=ngettext_lazy(
-            "%(count)s of them is past its deadline or due today",
-            "%(count)s of them are past their deadline or due today",
-            "count",
+        work_lists=(
+            WorkList(
+                _awaiting_answer,
+                ngettext_lazy(
+                    "%(count)s vacancy awaits the municipality's answer",
+                    "%(count)s vacancies await the municipality's answer",
+                    "count",
+                ),
+                urgent_label=ngettext_lazy(
+                    "%(count)s of them is past its deadline or due today",
+                    "%(count)s of them are past their deadline or due today",
+                    "count",
+                ),
+            ),
         ),
     ),
     NavItem(_("Void rent"), "vacancies:void_rent", order=32),
