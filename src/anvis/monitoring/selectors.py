@@ -25,11 +25,11 @@ from django.db.models import Count, Q, QuerySet
 
 from anvis.common.clock import local_today
 from anvis.stock.models import Department, Entrance
+from anvis_core.cases.dates import last_start_within
 from anvis_core.composition import (
     OWN_INDICATORS,
     WINDOWS,
     Deviation,
-    add_months,
     deviation_from_twins,
     estimated_lettings,
     share_percent,
@@ -423,7 +423,8 @@ def department_overview(
     outcomes = [
         (str(label), outcome_counts.get(value, 0)) for value, label in PlacementOutcome.choices
     ]
-    cutoff = add_months(on_date, -12)
+    # Followed 12 months by the day: 29 February + 12 months is 28 February (`add_months`).
+    cutoff = last_start_within(on_date, 12)
     # The report's anniversary rule: a death is neither kept nor lost, so it is left out.
     kept = [retained(p, o, oc, 12) for _e, p, o, oc in placements if p <= cutoff]
     housed = [k for k in kept if k is not None]

@@ -38,6 +38,7 @@ from anvis.stock.models import Department, Entrance
 from anvis.vacancies.choices import ClaimStatus, OfferStatus, VacancyStatus
 from anvis.vacancies.models import GuaranteeClaim, Lease, Offer, Vacancy
 from anvis.vacancies.selectors import settled_void_rent
+from anvis_core.cases.dates import last_start_within
 from anvis_core.cases.economy import household_can_pay, max_rent_amount
 from anvis_core.cases.support import SECTION_85A_METHODS
 from anvis_core.composition import add_months
@@ -208,10 +209,11 @@ def _cases(end: dt.date) -> tuple[list[list[Any]], dict[int, int]]:
 
 
 def _placements(first: Quarter, end: dt.date) -> list[list[Any]]:
-    """Placements whose 6, 12 or 24-month anniversary can fall in the reported quarters."""
+    """Placements whose 6, 12 or 24-month anniversary can fall in the reported quarters (a
+    move-in on 31 December has its 6-month anniversary on 30 June: `last_start_within`)."""
     rows = (
         MunicipalPlacement.objects.filter(
-            placed_on__gte=add_months(first.start, -24), placed_on__lte=add_months(end, -6)
+            placed_on__gte=add_months(first.start, -24), placed_on__lte=last_start_within(end, 6)
         )
         .values("placed_on", "moved_out_on", "outcome")
         .annotate(n=Count("pk"))

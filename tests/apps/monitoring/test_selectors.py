@@ -186,3 +186,12 @@ def test_stored_proposals_follow_the_organisation_scope(monitored: Any, users: A
     own = step_proposal_list(TODAY.year + 1, users["boligorganisation"])
     assert own.stored
     assert [r.department_id for r in proposal_rows(own.rows)] == [monitored["a"].pk]
+
+
+def test_retention_after_12_months_counts_a_leap_day_move_in(dept_b: Any) -> None:
+    """29 February 2024 + 12 months is 28 February 2025: on that day the placement has been
+    followed 12 months and is counted, as the report's anniversary table counts it."""
+    dwelling = Dwelling.objects.filter(entrance__department=dept_b).first()
+    placement_register(actor=None, dwelling=dwelling, placed_on=dt.date(2024, 2, 29), case_ref="S")
+    o = department_overview(dept_b, dt.date(2025, 2, 28))
+    assert o.retention_12 == (1, 1)

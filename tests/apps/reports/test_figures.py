@@ -282,3 +282,26 @@ def test_a_share_beside_a_suppressed_count_is_suppressed_on_page_and_workbook() 
     )
     values = [c.value for r in sheet.iter_rows() for c in r]
     assert 90.0 not in values and "<5" in values
+
+
+def test_retention_counts_a_move_in_on_the_last_day_of_a_month(dataset: Any) -> None:
+    """A move-in on 31 December has its 6-month anniversary on 30 June (`add_months`): it is in
+    the quarter's 6-month cohort of the report of that very quarter, as it is in the next
+    quarter's report's row for the same quarter."""
+    some = MunicipalPlacement.objects.first()
+    assert some is not None
+    MunicipalPlacement.objects.create(
+        dwelling=some.dwelling,
+        entrance=some.entrance,
+        department=some.department,
+        placed_on=dt.date(2025, 12, 31),
+        case_ref="S-MONTH-END",
+    )
+    cohort = [
+        p for p in MunicipalPlacement.objects.all() if START <= add_months(p.placed_on, 6) <= END
+    ]
+    _raw, own = selectors.report_build(quarter=QUARTER, today=TODAY)
+    _raw, later = selectors.report_build(quarter=QUARTER.next(), today=dt.date(2026, 10, 15))
+    mine = own.table("retention").rows[-1]
+    assert mine[1].bases[1] == len(cohort) == 8
+    assert row_for(later.table("retention"), mine[0].value)[1].bases == mine[1].bases

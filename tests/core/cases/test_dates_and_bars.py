@@ -10,7 +10,7 @@ from anvis_core.cases.bars import (
     bar_status,
     bar_statuses,
 )
-from anvis_core.cases.dates import add_months, add_years
+from anvis_core.cases.dates import add_months, add_years, last_start_within
 
 D = dt.date
 
@@ -118,3 +118,34 @@ def test_benefit_event_needs_the_benefit_and_an_ordered_period() -> None:
         BarEvent(BarKind.BENEFITS, D(2025, 1, 1))
     with pytest.raises(ValueError):
         _benefit(D(2025, 1, 1), D(2024, 1, 1), Benefit.CASH_BENEFIT)
+
+
+@pytest.mark.parametrize(
+    ("end", "months", "expected"),
+    [
+        (dt.date(2026, 6, 30), 6, dt.date(2025, 12, 31)),  # 31 Dec + 6 months = 30 June
+        (dt.date(2026, 9, 30), 6, dt.date(2026, 3, 31)),
+        (dt.date(2027, 2, 28), 6, dt.date(2026, 8, 31)),  # 29-31 Aug → 28 Feb
+        (dt.date(2025, 2, 28), 12, dt.date(2024, 2, 29)),  # leap day → 28 Feb
+        (dt.date(2026, 7, 15), 6, dt.date(2026, 1, 15)),
+        (dt.date(2026, 4, 29), 6, dt.date(2025, 10, 29)),  # 30 Oct + 6 = 30 Apr: after
+        (dt.date(2026, 3, 31), 6, dt.date(2025, 9, 30)),
+    ],
+)
+def test_last_start_within(end: dt.date, months: int, expected: dt.date) -> None:
+    assert last_start_within(end, months) == expected
+    assert add_months(expected, months) <= end
+    assert add_months(expected + dt.timedelta(days=1), months) > end
+
+
+def test_last_start_within_is_the_inverse_of_add_months_on_every_day() -> None:
+    day = dt.date(2023, 1, 1)
+    while day < dt.date(2029, 1, 1):
+        for months in (6, 12, 24):
+            latest = last_start_within(day, months)
+            assert (
+                add_months(latest, months)
+                <= day
+                < add_months(latest + dt.timedelta(days=1), months)
+            )
+        day += dt.timedelta(days=1)
