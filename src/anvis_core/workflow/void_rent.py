@@ -17,8 +17,10 @@ Conventions (a term of the agreement version):
   day, at most one monthly rent (so day 31 of a month is free and 28 days of February cost
   28/30 of a month).
 
-Amounts are rounded to øre, half up, once per calendar month under ``month30`` and once for the
-whole run under ``daily``.
+Amounts are rounded to øre, half up, once per calendar month under either convention, and the
+run's amount is the sum of its months: the monthly statements pay a run month by month, so
+rounding the run once (under ``daily``) would settle a run spanning months up to an øre a month
+away from what the statements paid for it.
 """
 
 from __future__ import annotations
@@ -134,8 +136,8 @@ def compute_void_rent(
     lease_start: dt.date,
     convention: str = VoidRentConvention.DAILY,
 ) -> VoidRent:
-    """Void rent for the days in [start, lease_start), split by calendar month. A lease starting
-    on or before the start date gives 0 days and 0 kr."""
+    """Void rent for the days in [start, lease_start), split by calendar month; the amount is the
+    sum of the months. A lease starting on or before the start date gives 0 days and 0 kr."""
     if convention not in tuple(VoidRentConvention):
         raise ValueError(f"unknown void-rent convention {convention!r}")
     per_day = daily_rent(monthly_rent, convention)
@@ -144,10 +146,9 @@ def compute_void_rent(
         MonthPart(first, a, b, (b - a).days, *_month_amount(monthly_rent, first, a, b, convention))
         for first, a, b in _months(start, lease_start)
     )
-    if convention == VoidRentConvention.MONTH30:
-        amount = sum((p.amount for p in parts), Decimal("0.00"))
-    else:
-        amount = (Decimal(monthly_rent) * 12 * days / DAYS_PER_YEAR).quantize(ORE, ROUND_HALF_UP)
+    # What the monthly statements pay, month by month: the run's amount is their sum, so the
+    # lease, the void-rent page and the report settle to the øre what the statements paid.
+    amount = sum((p.amount for p in parts), Decimal("0.00"))
     return VoidRent(
         start=start,
         end=lease_start,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from anvis_core.workflow import compute_void_rent
 from anvis_core.workflow.statement import (
     GuaranteePayment,
     VacancyMoney,
@@ -105,3 +106,28 @@ def test_the_record_and_its_hash_are_stable() -> None:
     assert len(content_hash(record)) == 64
     changed = {**record, "total": "9837.68"}
     assert content_hash(changed) != content_hash(record)
+
+
+def test_the_statements_of_a_run_pay_exactly_what_the_lease_settles() -> None:
+    """3998 kr from 15.01 to 10.05 under the daily convention: rounding the run once gives
+    15115.73 kr, its five months' statements 15115.72 kr. The settled amount (the lease, the
+    void-rent page, the steering group's report) is the sum of the months the statements pay."""
+    money = VacancyMoney(
+        ref=3,
+        label="Alfavej 1, 2 tv",
+        monthly_rent=3998,
+        monthly_aconto=0,
+        start=D(2026, 1, 15),
+        end=D(2026, 5, 10),
+    )
+    paid = sum(
+        (
+            month_statement(
+                month=D(2026, m, 1), as_of=D(2026, 6, 1), vacancies=[money]
+            ).void_rent_total
+            for m in range(1, 6)
+        ),
+        Decimal(0),
+    )
+    run = compute_void_rent(monthly_rent=3998, start=money.start, lease_start=money.end)
+    assert paid == run.amount == Decimal("15115.72")
