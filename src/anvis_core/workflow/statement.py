@@ -6,7 +6,8 @@ amount (under the vacancy's convention, `void_rent.compute_void_rent`, so a whol
 ``month30`` is one monthly rent), and the a conto (heating, water) for the same days when the
 agreement covers it (the same convention on the monthly a conto). Plus the guarantee payments
 decided in the month. Only days up to and including `as_of` are owed: a statement of the current
-month is provisional until the month has ended.
+month is provisional until the month has ended, its last day included (claims decided and
+hand-backs made that day still change it).
 
 The frozen form is a plain dict (`as_record`) whose SHA-256 over canonical JSON (`content_hash`)
 identifies the approved statement; corrections are new lines, never edits.
@@ -76,7 +77,9 @@ class StatementLine:
 class MonthStatement:
     month: dt.date
     as_of: dt.date
-    complete: bool  # the month has ended on `as_of`
+    complete: bool
+    """The month has ended on `as_of` (it is a later month): not on its last day, when a claim
+    can still be decided or the dwelling handed back, each changing what the month owes."""
     lines: tuple[StatementLine, ...]
     guarantees: tuple[GuaranteePayment, ...]
 
@@ -155,7 +158,7 @@ def month_statement(
     return MonthStatement(
         month=first,
         as_of=as_of,
-        complete=as_of >= nxt - dt.timedelta(days=1),
+        complete=as_of >= nxt,
         lines=tuple(lines),
         guarantees=paid,
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from anvis.vacancies import services
 from anvis.vacancies.models import GuaranteeClaim, Lease
+from anvis_core.workflow.statement import month_bounds
 
 ROLES = ["sagsbehandler", "anvisningsleder", "boligorganisation", "styregruppe", "administrator"]
 
@@ -264,3 +265,28 @@ def test_the_monthly_statement_lists_claims_to_those_whose_scope_holds_them(
     rows = [r for r in sheet.iter_rows(values_only=True) if r[0] == "Garanti"]
     assert len(rows) == 1 and float(rows[0][-1]) == 12_000
     assert (rows[0][1] == "1 garantibetaling (vises kun for parterne)") is not one_by_one
+
+
+def test_a_claim_approved_on_a_months_last_day_is_paid_on_that_months_statement(
+    users: dict[str, Any], lease: Lease
+) -> None:
+    """The month's statement takes the claims decided in the month. On its last day the month
+    has not ended: a claim (or a hand-back) can still be decided that day, so the statement is
+    approved from the next day on. Approved on the last day, a claim decided later that day was
+    on no statement: not on the frozen one, and the next month's takes only its own claims."""
+    lead = users["anvisningsleder"]
+    first, nxt = month_bounds(lease.starts_on)
+    last = nxt - dt.timedelta(days=1)
+    organisation_id = lease.vacancy.organisation_id
+    claim = submit(users, lease, today=last)
+    with pytest.raises(ValidationError) as exc:
+        services.statement_approve(
+            actor=lead, organisation_id=organisation_id, month=first, today=last
+        )
+    assert exc.value.code == "month_not_ended"
+    services.guarantee_claim_decide(actor=lead, claim=claim, approve=True, today=last)
+    statement = services.statement_approve(
+        actor=lead, organisation_id=organisation_id, month=first, today=nxt
+    )
+    assert [g["ref"] for g in statement.content["guarantees"]] == [claim.pk]
+    assert statement.content["guarantee_total"] == "12000.00"

@@ -87,7 +87,11 @@ def test_the_current_month_is_provisional_through_today() -> None:
     now = month_statement(month=D(2026, 2, 1), as_of=D(2026, 2, 25), vacancies=[running])
     assert not now.complete
     assert now.lines[0].days == 6 and now.lines[0].void_rent == Decimal("720.00")
-    ended = month_statement(month=D(2026, 2, 1), as_of=D(2026, 2, 28), vacancies=[running])
+    # On the last day every day is counted, but the day still runs: a claim decided or a
+    # hand-back made that day changes the month, so it is complete from the next day on.
+    last = month_statement(month=D(2026, 2, 1), as_of=D(2026, 2, 28), vacancies=[running])
+    assert not last.complete and last.lines[0].days == 9
+    ended = month_statement(month=D(2026, 2, 1), as_of=D(2026, 3, 1), vacancies=[running])
     assert ended.complete and ended.lines[0].days == 9
 
 
