@@ -85,6 +85,7 @@ COLUMNS = {
     "expired": gettext_lazy("Expired"),
     "pending": gettext_lazy("Pending"),
     "withdrawn": gettext_lazy("Let by the organisation"),
+    "handed_back": gettext_lazy("Handed back by the municipality, not delivered"),
     "balance_cumulative": gettext_lazy("Balance, cumulative"),
     "to_acceptance": gettext_lazy("To acceptance"),
     "to_offer": gettext_lazy("To offer"),

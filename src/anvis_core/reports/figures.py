@@ -178,6 +178,7 @@ def _ledger_row(label: Cell, line: OrgLedger) -> tuple[Cell, ...]:
         count(f.expired),
         count(f.pending),
         count(f.withdrawn),
+        count(f.handed_back),
         stat(_fraction(line.cumulative.balance), line.cumulative.eligible),
     )
 
@@ -229,6 +230,7 @@ def ledger_organisation_rows(snap: Snapshot, lines: dict[int, OrgLedger]) -> Org
             "expired",
             "pending",
             "withdrawn",
+            "handed_back",
             "balance_cumulative",
         ),
         tuple((text(names[k]), k) for k in ordered),

@@ -52,6 +52,7 @@ def test_ledger_per_organisation_matches_the_turn_records(dataset: Any, report: 
         assert row[6].value == eligible.filter(outcome="declined_by_municipality").count()
         assert row[7].value == eligible.filter(outcome="expired").count()
         assert row[8].value == eligible.filter(outcome="pending").count()
+        assert row[10].value == eligible.filter(outcome="ordinary", handed_back=True).count()
         assert (
             row[4].value
             == eligible.filter(
@@ -61,7 +62,7 @@ def test_ledger_per_organisation_matches_the_turn_records(dataset: Any, report: 
     # Org A: 8 eligible × 25 % = 2 expected; cumulative balance = 2 + 6 delivered − 2.5 expected.
     row = row_for(table, dataset.org_a.name)
     assert format_cell(row[2]) == "2"
-    assert format_cell(row[10]) == "5,5"
+    assert format_cell(row[11]) == "5,5"
     total = table.rows[-1]
     assert total[0].value == "total"
     assert (

@@ -396,3 +396,24 @@ def test_every_organisation_has_its_own_row_made_as_the_reports_rows_are() -> No
         "ledger_organisations",
         "money_organisations",
     ]
+
+
+def test_the_ledger_shows_the_turns_the_municipality_handed_back() -> None:
+    """A dwelling the municipality accepted and handed back under a version that does not count
+    a hand-back as delivered is not delivered and not the organisation's own letting: the
+    report's ledger counts it on its own, as the ledger page, its downloads and the API do, so
+    the municipal turns add up (delivered + pending + let by the organisation + handed back)."""
+    turns = [
+        [1, "2026-04-01", True, True, "1/4", "accepted", 2, False],
+        [1, "2026-04-01", True, True, "1/4", "pending", 1, False],
+        [1, "2026-04-01", True, True, "1/4", "ordinary", 1, False],
+        [1, "2026-04-01", True, True, "1/4", "ordinary", 3, True],
+        [1, "2026-04-01", True, False, "1/4", "ordinary", 5, False],
+    ]
+    table = build_report(snap(turns=turns)).table("ledger_organisations")
+    assert "handed_back" in table.columns
+    row = {r[0].value: r for r in table.rows}["Alfa"]
+    value = dict(zip(table.columns, (c.value for c in row), strict=True))
+    assert (value["municipal_turns"], value["handed_back"], value["withdrawn"]) == (7, 3, 1)
+    parts = ("delivered", "pending", "withdrawn", "handed_back")
+    assert sum(value[k] for k in parts) == value["municipal_turns"]
