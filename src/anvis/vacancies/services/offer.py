@@ -18,6 +18,7 @@ from anvis.cases.models import EventKind as CaseEventKind
 from anvis.cases.services import case_event, case_park, case_transition
 from anvis.common import formats as fmt
 from anvis.common.clock import local_day, local_today
+from anvis.stock.models import Department, Entrance
 from anvis_core.workflow import (
     DEFAULT_OFFER_RESPONSE_WORKING_DAYS,
     DeclineReason,
@@ -123,6 +124,18 @@ def check_offerable(vacancy: Vacancy) -> None:
         )
 
 
+def _lock_department(vacancy: Vacancy) -> None:
+    """Lock the department of the vacancy's dwelling, so that offers of its dwellings are made
+    one at a time: the stairwell and department caps count the offers already out, and two
+    offers in one department judged at the same moment would each count without the other and
+    together go over the cap (docs/gate.md). After the lock the gate reads the offers
+    committed meanwhile."""
+    department_id = Entrance.objects.values_list("department_id", flat=True).get(
+        pk=vacancy.dwelling.entrance_id
+    )
+    Department.objects.select_for_update().filter(pk=department_id).first()
+
+
 def offer_create(
     *,
     actor: Any,
@@ -149,6 +162,7 @@ def offer_create(
     with transaction.atomic():
         vacancy = _lock_vacancy(vacancy)
         check_offerable(vacancy)
+        _lock_department(vacancy)
         locked_case = Case.objects.select_for_update().get(pk=case.pk)
         decision = gate.offer_enforce(
             actor=actor,
