@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -145,13 +145,15 @@ def offer_create(
     viewing_at: dt.datetime | None = None,
     override_reason: str = "",
     soft_confirmed: bool = False,
+    considered: Collection[str] | None = None,
     today: dt.date | None = None,
 ) -> Offer:
     """Offer an accepted vacancy to a citizen, through the one gate (`anvis.vacancies.gate`):
     refused with every reason when a legal bar or the case's state blocks it, when a cap,
     closure or agreement term is broken and the allocation lead has given no written reason, or
-    when a soft finding is not confirmed. The findings and the override are stored on the
-    offer. The answer deadline is the agreement's offer deadline in working days (default 5)
+    when a soft finding is not confirmed. ``considered``: the rule codes the dialogue showed
+    when the person confirmed; the reason and the tick cover only those. The findings and the
+    override are stored on the offer. The answer deadline is the agreement's offer deadline in working days (default 5)
     unless given."""
     day = local_today(today)
     if viewing_at is not None and local_day(viewing_at) < day:
@@ -171,6 +173,7 @@ def offer_create(
             day=day,
             override_reason=override_reason,
             soft_confirmed=soft_confirmed,
+            considered=considered,
         )
         days = _offer_response_days(vacancy, response_working_days)
         offer = Offer(
