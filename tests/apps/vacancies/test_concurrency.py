@@ -238,3 +238,39 @@ def test_two_simultaneous_offers_in_a_department_at_its_cap_exactly_one_succeeds
     assert {e.code for e in errors[0].error_list} == {"cap_reached"}
     assert "Loftet for afdelingen" in str(errors[0])
     assert Offer.objects.count() == 1
+
+
+def test_two_simultaneous_offers_to_one_citizen_exactly_one_succeeds(
+    users: dict[str, Any], agreement: Any, cheap: Any, case: Any
+) -> None:
+    """Two members of staff offer two dwellings of two organisations to the same citizen at the
+    same moment: the case's lock makes the second wait, and the gate refuses it (the citizen
+    has an active offer)."""
+    from anvis.stock.models import Dwelling
+
+    other = Dwelling.objects.get(entrance__street="Betavej 2", rent=3100)
+    vacancies = []
+    for dwelling, reporter in ((cheap, "boligorganisation"), (other, "org_b")):
+        vacancy = services.vacancy_report(
+            actor=users[reporter],
+            dwelling=dwelling,
+            notice_date=REPORT_DAY,
+            available_from=REPORT_DAY,
+            report_date=REPORT_DAY,
+        )
+        vacancies.append(
+            services.vacancy_accept(
+                actor=users["anvisningsleder"], vacancy=vacancy, today=REPORT_DAY
+            )
+        )
+
+    def offer(vacancy: Any) -> Callable[[], Any]:
+        return lambda: services.offer_create(
+            actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=REPORT_DAY
+        )
+
+    results, errors = race(offer(vacancies[0]), offer(vacancies[1]))
+    assert len(results) == 1, errors
+    assert len(errors) == 1 and isinstance(errors[0], ValidationError)
+    assert "active_offer" in {e.code for e in errors[0].error_list}
+    assert Offer.objects.count() == 1
