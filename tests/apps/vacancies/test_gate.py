@@ -433,10 +433,12 @@ def test_the_agreements_own_answer_deadline_is_taken_on_every_path(
     assert "response_working_days" in refused.value.message_dict
 
 
-def _confirmation_step(client: Any, vacancy: Any, case: Any, **extra: Any) -> dict[str, str]:
+def _confirmation_step(
+    client: Any, vacancy: Any, case: Any, url: str = "", **extra: Any
+) -> dict[str, str]:
     """Step two of the dialogue: the fields its confirmation form posts back."""
     response = client.post(
-        reverse("vacancies:offer_create", args=[vacancy.pk]),
+        url or reverse("vacancies:offer_create", args=[vacancy.pk]),
         {"case": case.pk, "response_working_days": 5, **extra},
     )
     page = response.content.decode()
@@ -477,25 +479,38 @@ def test_an_override_covers_only_the_findings_the_lead_confirmed(
     assert set(Offer.objects.get().overridden_rules) == {"cap_reached", "department_closed"}
 
 
+@pytest.mark.parametrize("ranked", [False, True], ids=["dialogue", "ranked"])
 def test_a_confirmation_covers_only_the_soft_findings_shown(
-    users: dict[str, Any], agreement: Any, cheap: Any, client_for: Any, today: dt.date
+    users: dict[str, Any],
+    agreement: Any,
+    cheap: Any,
+    client_for: Any,
+    today: dt.date,
+    ranked: bool,
 ) -> None:
     """A caseworker confirms having considered that the citizen wishes to avoid the district;
     before the click the caseworker's colleague records that the citizen wants to avoid the
-    department too. The tick does not cover the finding nobody saw."""
+    department too. The tick does not cover the finding nobody saw, from the vacancy's dialogue
+    or from "Giv tilbud" on the ranked list."""
     vacancy = _open(users, cheap, today)
     case = make_case(users, "120385-1235")
     case_services.avoid_area_add(
         actor=users["sagsbehandler"], case=case, reason="Netværk", district="Aalborg Øst"
     )
+    url = (
+        reverse("matching:offer_create", args=[vacancy.pk, case.pk])
+        if ranked
+        else reverse("vacancies:offer_create", args=[vacancy.pk])
+    )
     client = client_for("sagsbehandler")
-    fields = _confirmation_step(client, vacancy, case, soft_confirmed="on")
+    fields = _confirmation_step(client, vacancy, case, url, soft_confirmed="on")
     case_services.avoid_area_add(
         actor=users["sagsbehandler"],
         case=case,
         reason="Konflikt",
         department=cheap.entrance.department,
     )
-    response = client.post(reverse("vacancies:offer_create", args=[vacancy.pk]), fields)
+    response = client.post(url, fields)
     assert response.status_code == 422
     assert not Offer.objects.exists()
+    assert any("afdelingen" in m for m in _page_errors(response.content))
