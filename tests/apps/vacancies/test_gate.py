@@ -514,3 +514,24 @@ def test_a_confirmation_covers_only_the_soft_findings_shown(
     assert response.status_code == 422
     assert not Offer.objects.exists()
     assert any("afdelingen" in m for m in _page_errors(response.content))
+
+
+def test_the_gate_judges_the_ceiling_on_the_a_conto_the_turn_was_judged_on(
+    users: dict[str, Any], agreement: Any, cheap: Any, today: dt.date
+) -> None:
+    """The agreement judges gross rent (rent + a conto). The vacancy was eligible when reported
+    (3100 + 1500 = 4600 kr, at most the 5000 kr ceiling) and the municipality accepted it; then
+    the stock register raised the dwelling's a conto to 2500 kr. The rent at letting and the
+    ceiling terms are the report's, and so must the a conto be: the gate judged 3100 + 2500 =
+    5600 kr over the ceiling and refused an offer of a dwelling the turn engine had found within
+    it, which the municipality pays void rent for."""
+    from anvis.agreements.models import AgreementVersion
+
+    AgreementVersion.objects.update(rent_ceiling_basis="gross")
+    Dwelling.objects.filter(pk=cheap.pk).update(aconto=1500)
+    vacancy = _open(users, Dwelling.objects.get(pk=cheap.pk), today)
+    assert vacancy.turn_record.eligible and vacancy.status == "accepted"
+    Dwelling.objects.filter(pk=cheap.pk).update(aconto=2500)
+    case = make_case(users, "120385-1235")
+    offer = flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=today)
+    assert "rent_over_ceiling" not in {f["code"] for f in offer.findings}
