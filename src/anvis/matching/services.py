@@ -7,7 +7,7 @@ explanation is stored in the same transaction, so an offer made here never lacks
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +71,7 @@ def offer_from_ranking(
     viewing_at: dt.datetime | None = None,
     soft_confirmed: bool = False,
     override_reason: str = "",
+    considered: Collection[str] | None = None,
     today: dt.date | None = None,
 ) -> Offer:
     """Offer ``vacancy`` to a candidate of its ranking and store why (rank, score breakdown,
@@ -88,6 +89,7 @@ def offer_from_ranking(
             viewing_at=viewing_at,
             soft_confirmed=soft_confirmed,
             override_reason=override_reason,
+            considered=considered,
             today=day,
         )
         explanation = ranking.explanation(case.number)

@@ -150,7 +150,7 @@ def to_dwelling(vacancy: Vacancy, status: StatusInfo | None) -> Dwelling:
         age_group="young" if d.dwelling_type == DwellingType.YOUTH else None,
         available_since=void_start(vacancy),
         daily_rent=float(daily_rent(vacancy.rent_at_letting)),
-        aconto=d.aconto,
+        aconto=vacancy.aconto_at_letting,
         area_m2=d.area_m2,
         ceiling=_judged_ceiling(vacancy),
     )

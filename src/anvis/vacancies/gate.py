@@ -11,7 +11,7 @@ list, offers from a batch run and the API all get the same answer. Pages that li
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -287,10 +287,12 @@ def offer_enforce(
     day: dt.date,
     override_reason: str = "",
     soft_confirmed: bool = False,
+    considered: Collection[str] | None = None,
 ) -> GateDecision:
     """Check the offer and refuse it (``ValidationError``) unless the policy lets it through:
     no ``block`` finding; ``agreement`` findings only with the allocation lead's written reason;
-    ``soft`` findings only when confirmed."""
+    ``soft`` findings only when confirmed; with ``considered`` (the rule codes the person was
+    shown when confirming), only the findings among them."""
     result = offer_check(case=case, vacancy=vacancy, day=day)
     reason = override_reason.strip()
     stopping = refusals(
@@ -298,6 +300,7 @@ def offer_enforce(
         may_override=may_override(actor),
         override_reason=reason,
         soft_confirmed=soft_confirmed,
+        considered=considered,
     )
     if stopping:
         raise refusal_error(result, stopping)

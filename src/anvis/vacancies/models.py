@@ -99,6 +99,14 @@ class Vacancy(models.Model):
             )
         ],
     )
+    aconto_at_letting = models.PositiveIntegerField(
+        _("a conto at letting (kr/month)"),
+        default=0,
+        help_text=_(
+            "The dwelling's a conto when the vacancy was reported: with the rent at letting, "
+            "what the agreement's rent ceiling and the citizen's affordability are judged on."
+        ),
+    )
     remarks = models.TextField(
         _("remarks"),
         blank=True,

@@ -53,7 +53,17 @@ def offer_terms(data: dict[str, Any]) -> dict[str, Any]:
         "viewing_at": data["viewing_at"],
         "soft_confirmed": data["soft_confirmed"],
         "override_reason": data.get("override_reason", ""),
+        "considered": data.get("considered"),
     }
+
+
+def _considered(request: HttpRequest) -> frozenset[str] | None:
+    """The rule codes the confirmation step showed (its hidden field): the reason and the tick
+    cover those findings only, so one that arose after the confirmation is refused and shown.
+    ``None`` when the post does not say (then the findings at the click are covered)."""
+    if "considered" not in request.POST:
+        return None
+    return frozenset(request.POST["considered"].split())
 
 
 def _make_offer(request: HttpRequest) -> MakeOffer:
@@ -156,6 +166,7 @@ def _confirmation(
         "days": data["response_working_days"],
         "viewing_at": data["viewing_at"],
         "findings": decision.result.rows(),
+        "considered": " ".join(decision.result.findings.codes),
         "override_reason": decision.override_reason,
     }
 
@@ -186,7 +197,9 @@ def offer_dialogue(
     if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
         if request.POST.get("confirmed") == "1":
             try:
-                return done(make(vacancy, form.cleaned_data))
+                return done(
+                    make(vacancy, {**form.cleaned_data, "considered": _considered(request)})
+                )
             except ValidationError as exc:
                 apply_errors(form, exc)
         else:

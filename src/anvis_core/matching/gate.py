@@ -18,7 +18,7 @@ Pages list the findings; they never recompute them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from anvis_core.matching.eligibility import RULES, Reason, Rule, Severity, fail_matrix
@@ -130,17 +130,27 @@ def unusable_findings(
 
 
 def refusals(
-    findings: Findings, *, may_override: bool, override_reason: str, soft_confirmed: bool
+    findings: Findings,
+    *,
+    may_override: bool,
+    override_reason: str,
+    soft_confirmed: bool,
+    considered: Collection[str] | None = None,
 ) -> tuple[Finding, ...]:
     """The findings that stop the offer under the override policy (empty: it may be made).
 
     ``may_override``: the person is the allocation lead; ``override_reason``: the written
     reason (blank: no override); ``soft_confirmed``: the person ticked that the soft findings
-    were considered."""
+    were considered. ``considered``: the rule codes the person was shown when confirming
+    (``None``: whatever the findings are now); a reason or a tick covers only those, so a
+    finding that arose after the confirmation stops the offer until it has been seen."""
+
+    def seen(f: Finding) -> bool:
+        return considered is None or f.code in considered
+
     out: list[Finding] = list(findings.blocks)
-    if not (may_override and override_reason.strip()):
-        out.extend(findings.overridable)
-    if not soft_confirmed:
-        out.extend(findings.soft)
+    overriding = may_override and bool(override_reason.strip())
+    out.extend(f for f in findings.overridable if not (overriding and seen(f)))
+    out.extend(f for f in findings.soft if not (soft_confirmed and seen(f)))
     order = {id(f): i for i, f in enumerate(findings.items)}
     return tuple(sorted(out, key=lambda f: order[id(f)]))

@@ -198,3 +198,79 @@ def test_one_correction_posted_twice_at_the_same_moment_is_one_line(
     results, errors = race(correct, correct)
     assert errors == [] and len(results) == 2
     assert StatementCorrection.objects.count() == 1
+
+
+def test_two_simultaneous_offers_in_a_department_at_its_cap_exactly_one_succeeds(
+    users: dict[str, Any], agreement: Any, cheap: Any, case: Any, case2: Any
+) -> None:
+    """The department's cap is one placement in twelve months and none is made: two members of
+    staff offer two dwellings of that department to two citizens at the same moment. Each offer
+    locked only its own vacancy and case, so both counted no offer out and both passed: the
+    department went over its cap. The second must wait for the first and be refused by the
+    cap."""
+    from anvis.agreements.models import AgreementVersion
+    from anvis.stock.models import Dwelling
+
+    AgreementVersion.objects.update(cap_per_department_12m=1)
+    twin = Dwelling.objects.create(
+        entrance=cheap.entrance, floor="st", door="th", rooms=1, area_m2=40, rent=3100
+    )
+    lead, org = users["anvisningsleder"], users["boligorganisation"]
+    vacancies = []
+    for dwelling in (cheap, twin):
+        vacancy = services.vacancy_report(
+            actor=org,
+            dwelling=dwelling,
+            notice_date=REPORT_DAY,
+            available_from=REPORT_DAY,
+            report_date=REPORT_DAY,
+        )
+        vacancies.append(services.vacancy_accept(actor=lead, vacancy=vacancy, today=REPORT_DAY))
+
+    def offer(vacancy: Any, c: Any) -> Callable[[], Any]:
+        return lambda: services.offer_create(
+            actor=users["sagsbehandler"], vacancy=vacancy, case=c, today=REPORT_DAY
+        )
+
+    results, errors = race(offer(vacancies[0], case), offer(vacancies[1], case2))
+    assert len(results) == 1, errors
+    assert len(errors) == 1 and isinstance(errors[0], ValidationError)
+    assert {e.code for e in errors[0].error_list} == {"cap_reached"}
+    assert "Loftet for afdelingen" in str(errors[0])
+    assert Offer.objects.count() == 1
+
+
+def test_two_simultaneous_offers_to_one_citizen_exactly_one_succeeds(
+    users: dict[str, Any], agreement: Any, cheap: Any, case: Any
+) -> None:
+    """Two members of staff offer two dwellings of two organisations to the same citizen at the
+    same moment: the case's lock makes the second wait, and the gate refuses it (the citizen
+    has an active offer)."""
+    from anvis.stock.models import Dwelling
+
+    other = Dwelling.objects.get(entrance__street="Betavej 2", rent=3100)
+    vacancies = []
+    for dwelling, reporter in ((cheap, "boligorganisation"), (other, "org_b")):
+        vacancy = services.vacancy_report(
+            actor=users[reporter],
+            dwelling=dwelling,
+            notice_date=REPORT_DAY,
+            available_from=REPORT_DAY,
+            report_date=REPORT_DAY,
+        )
+        vacancies.append(
+            services.vacancy_accept(
+                actor=users["anvisningsleder"], vacancy=vacancy, today=REPORT_DAY
+            )
+        )
+
+    def offer(vacancy: Any) -> Callable[[], Any]:
+        return lambda: services.offer_create(
+            actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=REPORT_DAY
+        )
+
+    results, errors = race(offer(vacancies[0]), offer(vacancies[1]))
+    assert len(results) == 1, errors
+    assert len(errors) == 1 and isinstance(errors[0], ValidationError)
+    assert "active_offer" in {e.code for e in errors[0].error_list}
+    assert Offer.objects.count() == 1

@@ -431,3 +431,107 @@ def test_the_agreements_own_answer_deadline_is_taken_on_every_path(
             today=today,
         )
     assert "response_working_days" in refused.value.message_dict
+
+
+def _confirmation_step(
+    client: Any, vacancy: Any, case: Any, url: str = "", **extra: Any
+) -> dict[str, str]:
+    """Step two of the dialogue: the fields its confirmation form posts back."""
+    response = client.post(
+        url or reverse("vacancies:offer_create", args=[vacancy.pk]),
+        {"case": case.pk, "response_working_days": 5, **extra},
+    )
+    page = response.content.decode()
+    assert 'data-testid="confirm-offer"' in page, _page_errors(response.content)
+    form = page.split('data-testid="confirm-offer"')[1].split("</form>")[0]
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    return {name: html.unescape(value) for name, value in fields.items()}
+
+
+def test_an_override_covers_only_the_findings_the_lead_confirmed(
+    users: dict[str, Any], agreement: Any, cheap: Any, client_for: Any, today: dt.date
+) -> None:
+    """The allocation lead overrides the department's cap with a reason and sees the
+    confirmation; before the click the department is closed by composition monitoring. The
+    reason was written for the cap, not for the closure: the offer is refused with the
+    closure's reason, nothing is written, and the dialogue shows it to decide on. The
+    written reason used to lift every agreement finding there was at the click."""
+    vacancy = _open(users, cheap, today)
+    case = make_case(users, "120385-1235")
+    break_cap(users, vacancy, case, today)
+    client = client_for("anvisningsleder")
+    fields = _confirmation_step(
+        client, vacancy, case, override_reason="Netværk i afdelingen.", soft_confirmed="on"
+    )
+    _status(vacancy, today, closed=True)
+    response = client.post(reverse("vacancies:offer_create", args=[vacancy.pk]), fields)
+    assert response.status_code == 422
+    assert not Offer.objects.exists()
+    assert any("lukket for kommunale anvisninger" in m for m in _page_errors(response.content))
+    assert not AuditEvent.objects.filter(action="vacancies.offer_override").exists()
+
+    # Confirmed again with the closure shown, the override covers both.
+    fields = _confirmation_step(
+        client, vacancy, case, override_reason="Netværk i afdelingen.", soft_confirmed="on"
+    )
+    response = client.post(reverse("vacancies:offer_create", args=[vacancy.pk]), fields)
+    assert response.status_code == 302
+    assert set(Offer.objects.get().overridden_rules) == {"cap_reached", "department_closed"}
+
+
+@pytest.mark.parametrize("ranked", [False, True], ids=["dialogue", "ranked"])
+def test_a_confirmation_covers_only_the_soft_findings_shown(
+    users: dict[str, Any],
+    agreement: Any,
+    cheap: Any,
+    client_for: Any,
+    today: dt.date,
+    ranked: bool,
+) -> None:
+    """A caseworker confirms having considered that the citizen wishes to avoid the district;
+    before the click the caseworker's colleague records that the citizen wants to avoid the
+    department too. The tick does not cover the finding nobody saw, from the vacancy's dialogue
+    or from "Giv tilbud" on the ranked list."""
+    vacancy = _open(users, cheap, today)
+    case = make_case(users, "120385-1235")
+    case_services.avoid_area_add(
+        actor=users["sagsbehandler"], case=case, reason="Netværk", district="Aalborg Øst"
+    )
+    url = (
+        reverse("matching:offer_create", args=[vacancy.pk, case.pk])
+        if ranked
+        else reverse("vacancies:offer_create", args=[vacancy.pk])
+    )
+    client = client_for("sagsbehandler")
+    fields = _confirmation_step(client, vacancy, case, url, soft_confirmed="on")
+    case_services.avoid_area_add(
+        actor=users["sagsbehandler"],
+        case=case,
+        reason="Konflikt",
+        department=cheap.entrance.department,
+    )
+    response = client.post(url, fields)
+    assert response.status_code == 422
+    assert not Offer.objects.exists()
+    assert any("afdelingen" in m for m in _page_errors(response.content))
+
+
+def test_the_gate_judges_the_ceiling_on_the_a_conto_the_turn_was_judged_on(
+    users: dict[str, Any], agreement: Any, cheap: Any, today: dt.date
+) -> None:
+    """The agreement judges gross rent (rent + a conto). The vacancy was eligible when reported
+    (3100 + 1500 = 4600 kr, at most the 5000 kr ceiling) and the municipality accepted it; then
+    the stock register raised the dwelling's a conto to 2500 kr. The rent at letting and the
+    ceiling terms are the report's, and so must the a conto be: the gate judged 3100 + 2500 =
+    5600 kr over the ceiling and refused an offer of a dwelling the turn engine had found within
+    it, which the municipality pays void rent for."""
+    from anvis.agreements.models import AgreementVersion
+
+    AgreementVersion.objects.update(rent_ceiling_basis="gross")
+    Dwelling.objects.filter(pk=cheap.pk).update(aconto=1500)
+    vacancy = _open(users, Dwelling.objects.get(pk=cheap.pk), today)
+    assert vacancy.turn_record.eligible and vacancy.status == "accepted"
+    Dwelling.objects.filter(pk=cheap.pk).update(aconto=2500)
+    case = make_case(users, "120385-1235")
+    offer = flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=today)
+    assert "rent_over_ceiling" not in {f["code"] for f in offer.findings}

@@ -71,6 +71,7 @@ def turn_decide(
     actor: Any = None,
     unusable: Sequence[Mapping[str, Any]] = (),
     rent: int | None = None,
+    aconto: int | None = None,
 ) -> TurnResult:
     """Judge a reported vacancy by the agreement version valid on `report_date`: is it eligible,
     and is it the municipality's turn? Persists the bucket counter (locked) and a `TurnRecord`
@@ -83,8 +84,9 @@ def turn_decide(
     the turn counter does not move, so the next usable vacancy takes the turn.
 
     ``rent``: the rent at letting the organisation reports (default: the stock record's rent);
-    the ceiling is judged on it (and the dwelling's a conto when the agreement judges gross rent),
-    and the judgement is part of the explanation."""
+    the ceiling is judged on it (and on ``aconto``, the a conto at letting, default the stock
+    record's, when the agreement judges gross rent), and the judgement is part of the
+    explanation."""
     dwelling = Dwelling.objects.select_related("entrance__department").get(pk=dwelling.pk)
     department = dwelling.entrance.department
     terms = agreement_terms_on(report_date, {department.organisation_id})
@@ -95,7 +97,7 @@ def turn_decide(
     agreement, version = terms
     with audited("agreements.turn_decide", actor=actor) as write:
         record = write.created(
-            _judged(dwelling, department, agreement, version, report_date, unusable, rent)
+            _judged(dwelling, department, agreement, version, report_date, unusable, rent, aconto)
         )
         record.save()
     return TurnResult(
@@ -118,6 +120,7 @@ def _judged(
     report_date: dt.date,
     unusable: Sequence[Mapping[str, Any]],
     rent: int | None,
+    aconto: int | None = None,
 ) -> TurnRecord:
     """The vacancy's turn record, judged (not yet saved; a municipal turn moves the counter)."""
     step = step_for(agreement, department, report_date)
@@ -127,7 +130,7 @@ def _judged(
         rent=dwelling.rent if rent is None else rent,
         covered_types=set(version.covered_dwelling_types),
         rent_ceiling=version.rent_ceiling,
-        aconto=dwelling.aconto,
+        aconto=dwelling.aconto if aconto is None else aconto,
         ceiling_basis=version.rent_ceiling_basis,
         ceiling_comparison=version.rent_ceiling_comparison,
     )

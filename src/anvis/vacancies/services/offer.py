@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +18,7 @@ from anvis.cases.models import EventKind as CaseEventKind
 from anvis.cases.services import case_event, case_park, case_transition
 from anvis.common import formats as fmt
 from anvis.common.clock import local_day, local_today
+from anvis.stock.models import Department, Entrance
 from anvis_core.workflow import (
     DEFAULT_OFFER_RESPONSE_WORKING_DAYS,
     DeclineReason,
@@ -123,6 +124,18 @@ def check_offerable(vacancy: Vacancy) -> None:
         )
 
 
+def _lock_department(vacancy: Vacancy) -> None:
+    """Lock the department of the vacancy's dwelling, so that offers of its dwellings are made
+    one at a time: the stairwell and department caps count the offers already out, and two
+    offers in one department judged at the same moment would each count without the other and
+    together go over the cap (docs/gate.md). After the lock the gate reads the offers
+    committed meanwhile."""
+    department_id = Entrance.objects.values_list("department_id", flat=True).get(
+        pk=vacancy.dwelling.entrance_id
+    )
+    Department.objects.select_for_update().filter(pk=department_id).first()
+
+
 def offer_create(
     *,
     actor: Any,
@@ -132,13 +145,15 @@ def offer_create(
     viewing_at: dt.datetime | None = None,
     override_reason: str = "",
     soft_confirmed: bool = False,
+    considered: Collection[str] | None = None,
     today: dt.date | None = None,
 ) -> Offer:
     """Offer an accepted vacancy to a citizen, through the one gate (`anvis.vacancies.gate`):
     refused with every reason when a legal bar or the case's state blocks it, when a cap,
     closure or agreement term is broken and the allocation lead has given no written reason, or
-    when a soft finding is not confirmed. The findings and the override are stored on the
-    offer. The answer deadline is the agreement's offer deadline in working days (default 5)
+    when a soft finding is not confirmed. ``considered``: the rule codes the dialogue showed
+    when the person confirmed; the reason and the tick cover only those. The findings and the
+    override are stored on the offer. The answer deadline is the agreement's offer deadline in working days (default 5)
     unless given."""
     day = local_today(today)
     if viewing_at is not None and local_day(viewing_at) < day:
@@ -149,6 +164,7 @@ def offer_create(
     with transaction.atomic():
         vacancy = _lock_vacancy(vacancy)
         check_offerable(vacancy)
+        _lock_department(vacancy)
         locked_case = Case.objects.select_for_update().get(pk=case.pk)
         decision = gate.offer_enforce(
             actor=actor,
@@ -157,6 +173,7 @@ def offer_create(
             day=day,
             override_reason=override_reason,
             soft_confirmed=soft_confirmed,
+            considered=considered,
         )
         days = _offer_response_days(vacancy, response_working_days)
         offer = Offer(

@@ -133,6 +133,7 @@ def _vacancy_route(vacancy: Vacancy, dwelling: Dwelling, actor: Any, day: dt.dat
         actor=actor,
         unusable=unusable,
         rent=vacancy.rent_at_letting,
+        aconto=vacancy.aconto_at_letting,
     )
     vacancy.turn_record = turn.record
     if turn.municipal or vacancy.source != VacancySource.REPORT:
@@ -180,6 +181,7 @@ def vacancy_report(
             available_from=available_from,
             report_date=day,
             rent_at_letting=dwelling.rent if rent_at_letting is None else rent_at_letting,
+            aconto_at_letting=dwelling.aconto,
             remarks=remarks.strip(),
             reported_by=_user(actor),
         )
