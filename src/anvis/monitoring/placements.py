@@ -43,8 +43,8 @@ def placement_counts(
     placements = placements_in_window(on_date, window_months, department_ids)
     rows = placements.values_list("department_id", "entrance_id").annotate(n=Count("id")).order_by()
     by_department: dict[int, int] = defaultdict(int)
-    by_entrance: dict[int, int] = {}
-    for dept, entrance, n in rows:
+    by_entrance: dict[int, int] = defaultdict(int)
+    for dept, entrance, n in rows:  # a stairwell may come in rows of more than one department
         by_department[dept] += n
-        by_entrance[entrance] = n
-    return dict(by_department), by_entrance
+        by_entrance[entrance] += n
+    return dict(by_department), dict(by_entrance)

@@ -195,3 +195,26 @@ def test_retention_after_12_months_counts_a_leap_day_move_in(dept_b: Any) -> Non
     placement_register(actor=None, dwelling=dwelling, placed_on=dt.date(2024, 2, 29), case_ref="S")
     o = department_overview(dept_b, dt.date(2025, 2, 28))
     assert o.retention_12 == (1, 1)
+
+
+def test_placement_counts_add_up_a_stairwell_recorded_under_two_departments(
+    org_a: Any, org_b: Any
+) -> None:
+    """A placement repeats its dwelling's department when it is written; a stairwell whose rows
+    carry two department ids (its department was changed in the admin afterwards) is still one
+    stairwell, and the cap counts all of its placements."""
+    from anvis.monitoring.models import MunicipalPlacement
+
+    a1 = Dwelling.objects.filter(entrance__department__organisation=org_a).first()
+    other = Dwelling.objects.filter(entrance__department__organisation=org_b).first()
+    on = dt.date(2026, 6, 15)
+    for department in (a1.entrance.department, other.entrance.department):
+        MunicipalPlacement.objects.create(
+            dwelling=a1,
+            entrance=a1.entrance,
+            department=department,
+            placed_on=on,
+            case_ref="S",
+        )
+    _, by_entrance = placement_counts(on, 12)
+    assert by_entrance[a1.entrance_id] == 2
