@@ -24,16 +24,13 @@ class HandheldStatus(models.TextChoices):
 
 class HandheldQuerySet(models.QuerySet):  # type: ignore[type-arg]
     def restrict(self, user: Any) -> HandheldQuerySet:
-        """Organisation staff see requests addressed to their organisation or to all parties of
-        an agreement they are party to."""
-        from anvis.permissions import (
-            Role,
-            sees_all_organisations,
-            user_has_role,
-            user_organisation_ids,
-        )
+        """Municipal roles see all requests; organisation staff those addressed to their
+        organisation or to all parties of an agreement they are party to. A request is about
+        one citizen (its need, wishes and case reference), so, like the rows with
+        `OrgScopedQuerySet.personal_data`, it is outside the steering group's scope."""
+        from anvis.permissions import Role, is_municipal, user_has_role, user_organisation_ids
 
-        if sees_all_organisations(user):
+        if is_municipal(user):
             return self
         if user_has_role(user, {Role.ORGANISATION}):
             orgs = user_organisation_ids(user)
