@@ -56,3 +56,27 @@ def test_the_parties_read_the_request(
         assert NEED in body and REFERENCE in body, key
     # Organisation B is a party of the agreement but the request is addressed to A.
     assert NEED not in client_for("org_b").get("/aftaler/haandholdt/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("case_reference", "S-2026-00012"), ("need", "Se sag s-2026-00012; stuebolig")],
+)
+def test_a_request_refuses_the_municipal_case_number(
+    field: str, value: str, agreement: Any, client_for: Any
+) -> None:
+    """The organisations read the request, and they never see a case number (docs/privacy.md,
+    "One identifier per citizen per audience"): the case number typed as the request's
+    reference, or in its text, is refused on the field, as a CPR number is."""
+    data = {
+        "case_reference": "HF-2026-031",
+        "rooms": "1",
+        "max_rent": "3500",
+        "need": "Stuebolig",
+        "requested_on": "2026-02-01",
+        field: value,
+    }
+    response = client_for("sagsbehandler").post("/aftaler/haandholdt/ny/", data)
+    assert response.status_code == 422
+    assert "Skriv ikke sagsnummeret her" in response.content.decode()
+    assert not HandheldRequest.objects.exists()

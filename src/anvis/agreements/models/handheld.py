@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anvis.common.db import user_link
+from anvis_core.cases.numbers import contains_case_number
 from anvis_core.cpr import contains_cpr
 
 from .agreement import AllocationAgreement
@@ -111,7 +112,13 @@ class HandheldRequest(models.Model):
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         for name in ("case_reference", "need", "district_wishes", "closing_note"):
-            if contains_cpr(getattr(self, name) or ""):
+            text = getattr(self, name) or ""
+            if contains_cpr(text):
                 errors[name] = _("Do not write CPR numbers here: the request is pseudonymous.")
+            elif contains_case_number(text):
+                errors[name] = _(
+                    "Do not write the case number here: the housing organisations read the "
+                    "request. Use a reference of your own (e.g. HF-2026-014)."
+                )
         if errors:
             raise ValidationError(errors)
