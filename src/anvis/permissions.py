@@ -51,7 +51,9 @@ REPORTERS: frozenset[str] = frozenset({Role.ORGANISATION, Role.ADMIN})
 #: The municipality and the steering group: everyone who reads across organisations (the
 #: ledger, reports, proposals; the steering group only aggregates).
 OVERSIGHT: frozenset[str] = MUNICIPAL | {Role.STEERING}
-#: Who follows a tenancy after move-in: the municipality and the landlord organisation's staff.
+#: Who follows a tenancy after move-in: the municipality and the landlord organisation's staff;
+#: the same parties read the other rows about one citizen that an organisation takes part in
+#: (guarantee claims, håndholdte requests), which the steering group does not.
 TENANCY_FOLLOWERS: frozenset[str] = MUNICIPAL | {Role.ORGANISATION}
 
 

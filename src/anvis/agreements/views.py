@@ -20,6 +20,7 @@ from anvis.permissions import (
     MUNICIPAL,
     OVERSIGHT,
     POST_ONLY,
+    TENANCY_FOLLOWERS,
     access,
     user_has_role,
 )
@@ -431,7 +432,7 @@ def reassessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
 # --- håndholdte requests ------------------------------------------------------------------------
 
 
-@access(VIEWERS)
+@access(TENANCY_FOLLOWERS)  # the parties; a request is about one citizen (steering group: 403)
 def handheld_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", HandheldStatus.OPEN)
     if status not in HandheldStatus.values and status != "all":

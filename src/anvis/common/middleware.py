@@ -13,7 +13,11 @@ DEFAULT_CSP = (
 
 
 class SecurityHeadersMiddleware:
-    """Content security policy and related headers on every response."""
+    """Content security policy and related headers on every response, and `Cache-Control:
+    no-store` on every page, file and API answer the application writes (a view may set its
+    own): they may hold personal data (the insight document's full CPR number, a nominee's name,
+    the case list), which a shared workstation's browser cache or a proxy must not keep. Static
+    files are served before this middleware (WhiteNoise) and keep their long cache."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -34,6 +38,7 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("Cache-Control", "no-store")
         return response
 
 

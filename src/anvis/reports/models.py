@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anvis.common import formats as fmt
 from anvis.common.db import user_link
+from anvis_core.cpr import contains_cpr
+
+
+def refuse_cpr(row: models.Model, *fields: str) -> None:
+    """A meeting's and a decision's texts are read by the steering group, in the meeting log
+    and the steering group's edition of the report, and it sees no citizen identifier: a text
+    that holds a CPR number (`anvis_core.cpr.contains_cpr`) is refused on its field."""
+    errors = {
+        name: _("Do not write CPR numbers here: the steering group reads the text.")
+        for name in fields
+        if contains_cpr(getattr(row, name) or "")
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 class Meeting(models.Model):
@@ -31,6 +46,9 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.forum} {fmt.date(self.held_on)}"
+
+    def clean(self) -> None:
+        refuse_cpr(self, "minutes")
 
 
 class DecisionStatus(models.TextChoices):
@@ -68,6 +86,9 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    def clean(self) -> None:
+        refuse_cpr(self, "text", "follow_up", "responsible")
 
 
 class ReportSnapshot(models.Model):

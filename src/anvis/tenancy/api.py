@@ -19,6 +19,7 @@ from anvis.api.access import api_access
 from anvis.api.fields import WholeNumberField
 from anvis.api.idempotency import write_endpoint
 from anvis.api.serializers import PrimaryKeyRelatedField
+from anvis.audit.services import Purpose, citizens_read
 from anvis.permissions import TENANCY_FOLLOWERS, is_municipal
 from anvis.vacancies.models import Lease
 
@@ -75,8 +76,21 @@ class TenancyEventListCreate(generics.ListAPIView):
     def get_queryset(self) -> Any:
         qs = TenancyEvent.objects.restrict(self.request.user).select_related("tenancy")
         if not is_municipal(self.request.user):
-            qs = qs.filter(side=Side.ORGANISATION)
+            return qs.filter(side=Side.ORGANISATION).order_by("-reported_on", "-pk")
+        qs = qs.select_related("tenancy__case__citizen")  # logged: `paginate_queryset`
         return qs.order_by("-reported_on", "-pk")
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        """The page of events; a municipal caller reads whose tenancy each is (the lease, and
+        with it the case), so the tenants on the page are logged as the tenancy page logs them:
+        one access row each, one INSERT per answer."""
+        page = super().paginate_queryset(queryset)
+        if page is not None and is_municipal(self.request.user):
+            citizens = {e.tenancy.case.citizen_id: e.tenancy.case.citizen for e in page}
+            citizens_read(
+                self.request, citizens.values(), what="tenancy.events", purpose=Purpose.TENANCY
+            )
+        return page
 
     @extend_schema(tags=["tenancies"], summary="List tenancy events")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -96,7 +96,7 @@ def risk_list() -> list[RiskRow]:
         )
         .filter(Q(oldest_open__isnull=False) | Q(first_risk__isnull=False))
         .select_related(
-            "case", "lease__vacancy__dwelling__entrance", "lease__vacancy__organisation"
+            "case__citizen", "lease__vacancy__dwelling__entrance", "lease__vacancy__organisation"
         )
         .prefetch_related(
             Prefetch(
@@ -204,7 +204,7 @@ def support_overview(today: dt.date) -> list[SupportRow]:
     (flagged ones first)."""
     tenancies = (
         Tenancy.objects.running(today)
-        .select_related("support_plan", "case", "lease__vacancy__dwelling__entrance")
+        .select_related("support_plan", "case__citizen", "lease__vacancy__dwelling__entrance")
         .prefetch_related("events")
         .order_by("lease__move_in_on", "pk")
     )

@@ -9,7 +9,7 @@ group sees none of these pages (aggregates only, on the dashboard and the govern
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
@@ -48,6 +48,12 @@ def _log_read(request: HttpRequest, tenancy: Any, what: str) -> None:
     citizens_read(request, [tenancy.case.citizen], what=what, purpose=Purpose.TENANCY)
 
 
+def _log_list(request: HttpRequest, tenancies: Iterable[Any], what: str) -> None:
+    """A list page's tenants (by case number, with their warnings or support flags): one
+    access row each, in one INSERT, as the case list logs its page."""
+    citizens_read(request, [t.case.citizen for t in tenancies], what=what, purpose=Purpose.TENANCY)
+
+
 def _form(
     request: HttpRequest,
     form: Any,
@@ -84,6 +90,10 @@ def tenancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if tenancy is not None:
         if any(e.note for e in events) or (municipal and any(t.contact_note for t in tasks)):
             _log_read(request, tenancy, "tenancy.notes")
+        elif municipal:
+            # The case number with its events (arrears, eviction, hospital, prison) and
+            # support flags: a read even without a note. The organisation's page names no one.
+            _log_read(request, tenancy, "tenancy.view")
         # Flagged from the move-in day, as the support overview flags the tenancies running.
         if municipal and lease.move_in_on <= today:
             flags = selectors.flags_for(
@@ -210,6 +220,7 @@ def contacts(request: HttpRequest, pk: int) -> HttpResponse:
 def risk_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = selectors.risk_list()
+    _log_list(request, (row.tenancy for row in rows), "tenancy.risk")
     return render(
         request,
         "tenancy/risk_list.html",
@@ -220,6 +231,7 @@ def risk_list(request: HttpRequest) -> HttpResponse:
 @access(MUNICIPAL, deny_status=404)
 def support_overview(request: HttpRequest) -> HttpResponse:
     rows = selectors.support_overview(timezone.localdate())
+    _log_list(request, (row.tenancy for row in rows), "tenancy.support")
     counts = {
         "tenancies": len(rows),
         "without": sum(1 for r in rows if r.flags.without_support),

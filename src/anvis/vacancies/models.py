@@ -18,6 +18,7 @@ from anvis.agreements.models import VoidRentPayer
 from anvis.common import formats as fmt
 from anvis.common.db import user_link
 from anvis.permissions import OrgScopedQuerySet
+from anvis_core.cpr import contains_cpr
 from anvis_core.workflow.void_rent import VoidRentAccount, VoidRentConvention, void_rent_account
 
 from .choices import (  # the models' choices, imported from here by the other modules
@@ -191,6 +192,12 @@ class Vacancy(models.Model):
                 )
         if self.source == VacancySource.HANDHELD and self.handheld_request_id is None:
             errors["handheld_request"] = _("Choose the håndholdt request the dwelling answers.")
+        if contains_cpr(self.remarks or ""):
+            # The remarks are read by everyone who sees the vacancy, the steering group too.
+            errors["remarks"] = _(
+                "Do not write CPR numbers here: the remarks are shown to the municipality and "
+                "the steering group."
+            )
         if self.dwelling_id and self.status in OPEN_STATUSES:
             others = Vacancy.objects.open().filter(dwelling_id=self.dwelling_id)
             if self.pk:

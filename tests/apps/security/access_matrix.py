@@ -123,7 +123,7 @@ MATRIX: dict[str, Entry] = {
     "agreements:reassessment_detail": rule(OVERSIGHT, HIDE, args=("reassessment",)),
     # POST-only outside the access check: checked with an empty POST (nothing is approved)
     "agreements:reassessment_approve": rule(LEADS, HIDE, args=("reassessment",), method="post"),
-    "agreements:handheld_list": rule(EVERYONE),
+    "agreements:handheld_list": rule(TENANCY_READERS),
     "agreements:handheld_create": rule(MUNICIPAL),
     "agreements:handheld_close": rule(MUNICIPAL, HIDE, args=("handheld",)),
     "agreements:ledger": rule(EVERYONE),

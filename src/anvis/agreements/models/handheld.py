@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anvis.common.db import user_link
+from anvis_core.cases.numbers import contains_case_number
 from anvis_core.cpr import contains_cpr
 
 from .agreement import AllocationAgreement
@@ -24,16 +25,13 @@ class HandheldStatus(models.TextChoices):
 
 class HandheldQuerySet(models.QuerySet):  # type: ignore[type-arg]
     def restrict(self, user: Any) -> HandheldQuerySet:
-        """Organisation staff see requests addressed to their organisation or to all parties of
-        an agreement they are party to."""
-        from anvis.permissions import (
-            Role,
-            sees_all_organisations,
-            user_has_role,
-            user_organisation_ids,
-        )
+        """Municipal roles see all requests; organisation staff those addressed to their
+        organisation or to all parties of an agreement they are party to. A request is about
+        one citizen (its need, wishes and case reference), so, like the rows with
+        `OrgScopedQuerySet.personal_data`, it is outside the steering group's scope."""
+        from anvis.permissions import Role, is_municipal, user_has_role, user_organisation_ids
 
-        if sees_all_organisations(user):
+        if is_municipal(user):
             return self
         if user_has_role(user, {Role.ORGANISATION}):
             orgs = user_organisation_ids(user)
@@ -114,7 +112,13 @@ class HandheldRequest(models.Model):
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         for name in ("case_reference", "need", "district_wishes", "closing_note"):
-            if contains_cpr(getattr(self, name) or ""):
+            text = getattr(self, name) or ""
+            if contains_cpr(text):
                 errors[name] = _("Do not write CPR numbers here: the request is pseudonymous.")
+            elif contains_case_number(text):
+                errors[name] = _(
+                    "Do not write the case number here: the housing organisations read the "
+                    "request. Use a reference of your own (e.g. HF-2026-014)."
+                )
         if errors:
             raise ValidationError(errors)

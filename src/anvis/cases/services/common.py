@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from anvis.audit.services import acting_user, audited
 from anvis.common.fields import lookup_hash
+from anvis_core.cases.numbers import case_number, year_prefix
 from anvis_core.cpr import Cpr, CprError, parse_cpr
 
 from .. import adapters
@@ -100,7 +101,7 @@ def _store_priority(case: Case, today: dt.date) -> None:
 
 
 def _next_number(year: int) -> str:
-    prefix = f"S-{year}-"
+    prefix = year_prefix(year)
     last = (
         Case.objects.filter(number__startswith=prefix)
         .order_by("-number")
@@ -108,7 +109,7 @@ def _next_number(year: int) -> str:
         .first()
     )
     seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{seq:05d}"
+    return case_number(year, seq)
 
 
 def _new_reference() -> str:
