@@ -196,7 +196,12 @@ class Columns:
 
     def fold(self, rows: Iterable[Row]) -> list[Row]:
         return [
-            Row(r.line, {self.aliases.get(k, k): v for k, v in r.values.items()}, r.stray)
+            Row(
+                r.line,
+                {self.aliases.get(k, k): v for k, v in r.values.items()},
+                r.stray,
+                [(self.aliases.get(c, c), message) for c, message in r.unreadable],
+            )
             for r in rows
         ]
 
@@ -231,8 +236,9 @@ class Columns:
             for r in rows
             for n, value in r.stray
         ]
+        errors += [RowError(r.line, c, message) for r in rows for c, message in r.unreadable]
         if errors:
-            raise Refused(errors)
+            raise Refused(sorted_errors(errors))
         if not rows:
             raise Refused([RowError(2, "", _("the file has no data rows"))])
         return rows

@@ -56,6 +56,17 @@ class Row:
     #: the cells (1-based position, value) that hold a value but have no column name in the
     #: header: beyond its last column, or under an empty one (`Columns.read` refuses them)
     stray: list[tuple[int, str]] = field(default_factory=list)
+    #: the cells (column, message) whose value the file does not hold as data: a spreadsheet
+    #: error, a formula without its value, merged cells (`Columns.read` refuses them)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A workbook cell whose value cannot be taken as it stands, and why (the reader yields it
+    in the cell's place; the row holds it as empty, and the reason in `Row.unreadable`)."""
+
+    message: str
 
 
 _UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
@@ -116,7 +127,7 @@ def _stray_nul(data: bytes) -> FileFormatError | None:
 
 
 def _cell(value: Any) -> str:
-    if value is None:
+    if value is None or isinstance(value, Unreadable):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -155,7 +166,12 @@ def _read(rows_iter: Iterator[Any]) -> tuple[list[str], list[Row]]:
     rows: list[Row] = []
     for index, cells in enumerate(rows_iter, start=2):
         values = [_cell(c) for c in cells]
-        if not any(values):
+        unreadable = [
+            (headers[n] if n < len(headers) else "", c.message)
+            for n, c in enumerate(cells)
+            if isinstance(c, Unreadable)
+        ]
+        if not any(values) and not unreadable:
             continue
         padded = values + [""] * (len(headers) - len(values))
         names = headers + [""] * (len(values) - len(headers))
@@ -164,7 +180,8 @@ def _read(rows_iter: Iterator[Any]) -> tuple[list[str], list[Row]]:
             for position, (name, value) in enumerate(zip(names, padded, strict=True), start=1)
             if value and not name
         ]
-        rows.append(Row(line=index, values=dict(zip(headers, padded, strict=False)), stray=stray))
+        values_of = dict(zip(headers, padded, strict=False))
+        rows.append(Row(line=index, values=values_of, stray=stray, unreadable=unreadable))
     return headers, rows
 
 
@@ -220,15 +237,87 @@ def _xlsx_rows(raw: bytes) -> Iterator[list[Any]]:
     except Exception as exc:
         raise FileFormatError(_("The file is not a valid XLSX workbook.")) from exc
     sheet = workbook.worksheets[0]
-    for row in sheet.iter_rows():
-        yield [_xlsx_value(cell) for cell in row]
-    workbook.close()
+    try:
+        formulas, merged = _sheet_flaws(sheet)
+        for line, row in enumerate(sheet.iter_rows(), start=1):
+            yield [
+                _xlsx_value(
+                    cell,
+                    formula_only=(line, column) in formulas,
+                    merged=merged.get((line, column), ""),
+                )
+                for column, cell in enumerate(row, start=1)
+            ]
+    except Exception as exc:  # the sheet's XML is cut off, or not what a workbook holds
+        raise FileFormatError(_("The file is not a valid XLSX workbook.")) from exc
+    finally:
+        workbook.close()
 
 
-def _xlsx_value(cell: Any) -> Any:
+def _sheet_flaws(sheet: Any) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
+    """The cells (line, column) of a worksheet that hold a formula without its calculated
+    value, and the first cell of each range of merged cells (with the range). A spreadsheet
+    program saves a formula's value beside it; a program that only writes files (a report
+    generator, a script) may not, and the value reads as an empty cell. Of merged cells only
+    the first holds the value; the others read as empty. openpyxl's read-only sheet knows
+    neither, so the sheet's XML is read for them (a cell or row without its reference is the
+    one after the last, as openpyxl reads it)."""
+    from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+    from openpyxl.xml.functions import iterparse
+
+    formulas: set[tuple[int, int]] = set()
+    merged: dict[tuple[int, int], str] = {}
+    line = column = 0
+    with sheet._get_source() as source:
+        for event, element in iterparse(source, events=("start", "end")):
+            tag = element.tag.rpartition("}")[2]
+            if event == "start" and tag == "row":
+                line, column = int(element.get("r") or line + 1), 0
+            elif event == "start" and tag == "c":
+                ref = element.get("r")
+                column = coordinate_to_tuple(ref)[1] if ref else column + 1
+            elif event == "end" and tag == "c":
+                parts = {e.tag.rpartition("}")[2]: e.text for e in element}
+                if "f" in parts and not parts.get("v"):
+                    formulas.add((line, column))
+                element.clear()
+            elif event == "end" and tag == "mergeCell":
+                cells = element.get("ref", "")
+                first_column, first_line, _c, _l = range_boundaries(cells)
+                merged[(first_line, first_column)] = cells
+    return formulas, merged
+
+
+def _xlsx_value(cell: Any, *, formula_only: bool = False, merged: str = "") -> Any:
     """A cell's value as the sheet shows it: a number formatted as a percentage (50 %) is
-    stored as its fraction (0.5) and read as the percentage the user sees."""
+    stored as its fraction (0.5) and read as the percentage the user sees. A cell whose value
+    the file does not hold as data is `Unreadable`: a spreadsheet error (#N/A, #REF!, as a
+    failed formula shows), a formula without its value (`formula_only`), and the first of
+    merged cells that holds a value (`merged`: the range)."""
     value = getattr(cell, "value", None)
+    if getattr(cell, "data_type", "") == "e":
+        return Unreadable(
+            _(
+                "the cell shows the spreadsheet error %(value)s (a formula that could not be "
+                "calculated); correct it in the spreadsheet and import again"
+            )
+            % {"value": value}
+        )
+    if value is None and formula_only:
+        return Unreadable(
+            _(
+                "the cell holds a formula without a calculated value; open the file in a "
+                "spreadsheet program, save it and import it again"
+            )
+        )
+    if merged and value not in (None, ""):
+        return Unreadable(
+            _(
+                "the cell is merged with others (%(cells)s), so only the first holds the "
+                "value; unmerge the cells and fill in each one"
+            )
+            % {"cells": merged}
+        )
     if (
         isinstance(value, int | float)
         and not isinstance(value, bool)
