@@ -237,3 +237,17 @@ def test_merged_cells_are_refused_naming_their_first_line() -> None:
     # Merged cells with nothing in them are formatting only.
     assert _xlsx_errors(_xlsx(HEADER_CELLS, ROW_CELLS, merge="N5:O6")) == []
     assert Dwelling.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_cvr_or_postcode_in_other_digits_is_named_on_its_line() -> None:
+    # Arabic digits passed the file's check of a CVR number (the database's own check then
+    # refused the whole file as "in conflict with data already in Anvis", naming no line), and
+    # a postcode in full-width digits was stored, so that no search for 9000 found the entrance.
+    arabic = ROW.replace("33333333", "٣٣٣٣٣٣٣٣")
+    wide = ROW.replace("9000", "９０００")
+    assert _import(HEADER, arabic, wide.replace("tv", "th")) == [
+        "Linje 2, kolonne 'cvr': skal være præcis 8 cifre (fik '٣٣٣٣٣٣٣٣')",
+        "Linje 3, kolonne 'postnr': skal være 4 cifre (fik '９０００')",
+    ]
+    assert not Dwelling.objects.exists()
