@@ -201,15 +201,24 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+_SEPARATOR_LINE = re.compile(r"sep=([;,\t|])[ \t]*(?:\r\n|\n|\r|$)", re.IGNORECASE)
+"""Excel's first line naming the separator (``sep=;``). Excel does not show it, so the line
+after it is the header, line 1, as Excel numbers the rows."""
+
+
 def _csv_rows(raw: bytes) -> Iterator[list[str]]:
     """The file's records. Lines may end in CR LF, LF or CR alone (newline=""); a cell in quotes
-    may hold the delimiter and line breaks. Strict quoting: a quote that is never closed would
+    may hold the delimiter and line breaks. A first line ``sep=;`` names the delimiter; without
+    it the header decides (`_delimiter`). Strict quoting: a quote that is never closed would
     take the rest of the file into one cell (its rows lost without a word), so it refuses the
     file naming the line the record starts on."""
     text = _decode(raw)
-    reader = csv.reader(
-        io.StringIO(text, newline=""), csv.excel, delimiter=_delimiter(text), strict=True
-    )
+    hint = _SEPARATOR_LINE.match(text)
+    if hint:
+        delimiter, text = hint.group(1), text[hint.end() :]
+    else:
+        delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter, strict=True)
     while True:
         start = reader.line_num + 1
         try:

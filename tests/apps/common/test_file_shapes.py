@@ -251,3 +251,15 @@ def test_a_cvr_or_postcode_in_other_digits_is_named_on_its_line() -> None:
         "Linje 3, kolonne 'postnr': skal være 4 cifre (fik '９０００')",
     ]
     assert not Dwelling.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_first_line_naming_the_separator_is_read_as_excel_reads_it() -> None:
+    # "sep=;" on the first line tells Excel the separator, and Excel does not show the line.
+    # The file was refused: "sep=" was an unknown column and every column was missing.
+    bad_rent = commas(ROW).replace(",4500", ",abc")
+    assert _import("sep=,", commas(HEADER), bad_rent) == [
+        "Linje 2, kolonne 'husleje': skal være et helt tal (fik 'abc')"
+    ]
+    assert _import("SEP=;\r", HEADER, ROW) == []
+    assert Dwelling.objects.count() == 1
