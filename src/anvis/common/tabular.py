@@ -263,38 +263,60 @@ def _xlsx_rows(raw: bytes) -> Iterator[list[Any]]:
         workbook.close()
 
 
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s/>]")
+_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Za-z0-9:$]+)\"")
+_CHUNK = 1 << 20
+
+
 def _sheet_flaws(sheet: Any) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
     """The cells (line, column) of a worksheet that hold a formula without its calculated
     value, and the first cell of each range of merged cells (with the range). A spreadsheet
     program saves a formula's value beside it; a program that only writes files (a report
     generator, a script) may not, and the value reads as an empty cell. Of merged cells only
     the first holds the value; the others read as empty. openpyxl's read-only sheet knows
-    neither, so the sheet's XML is read for them (a cell or row without its reference is the
-    one after the last, as openpyxl reads it)."""
-    from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
-    from openpyxl.xml.functions import iterparse
+    neither, so the sheet's XML is read for them: scanned for merged cells and for formulas,
+    and read cell by cell only when it has formulas (as slow again as openpyxl's reading)."""
+    from openpyxl.utils.cell import range_boundaries
 
-    formulas: set[tuple[int, int]] = set()
+    has_formulas = False
     merged: dict[tuple[int, int], str] = {}
-    line = column = 0
+    tail = b""
     with sheet._get_source() as source:
-        for event, element in iterparse(source, events=("start", "end")):
-            tag = element.tag.rpartition("}")[2]
-            if event == "start" and tag == "row":
-                line, column = int(element.get("r") or line + 1), 0
-            elif event == "start" and tag == "c":
-                ref = element.get("r")
-                column = coordinate_to_tuple(ref)[1] if ref else column + 1
-            elif event == "end" and tag == "c":
-                parts = {e.tag.rpartition("}")[2]: e.text for e in element}
-                if "f" in parts and not parts.get("v"):
-                    formulas.add((line, column))
-                element.clear()
-            elif event == "end" and tag == "mergeCell":
-                cells = element.get("ref", "")
+        while chunk := source.read(_CHUNK):
+            data, tail = tail + chunk, (tail + chunk)[-512:]  # a tag cut by the chunk's end
+            has_formulas = has_formulas or _FORMULA_TAG.search(data) is not None
+            for match in _MERGE_CELL.finditer(data):
+                cells = match.group(1).decode().replace("$", "")
                 first_column, first_line, _c, _l = range_boundaries(cells)
                 merged[(first_line, first_column)] = cells
-    return formulas, merged
+    return (_formulas_without_values(sheet) if has_formulas else set()), merged
+
+
+def _formulas_without_values(sheet: Any) -> set[tuple[int, int]]:
+    """The cells (line, column) with a formula and no value (a cell or row without its
+    reference is the one after the last, as openpyxl reads it)."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.xml.functions import iterparse
+
+    found: set[tuple[int, int]] = set()
+    line = column = 0
+    in_row: list[int] = []  # the columns of this row's formulas without values
+    with sheet._get_source() as source:
+        for _event, element in iterparse(source):
+            tag = element.tag.rpartition("}")[2]
+            if tag == "c":
+                ref = element.get("r")
+                column = coordinate_to_tuple(ref)[1] if ref else column + 1
+                parts = {e.tag.rpartition("}")[2]: e.text for e in element}
+                if "f" in parts and not parts.get("v"):
+                    in_row.append(column)
+                element.clear()
+            elif tag == "row":
+                line = int(element.get("r") or line + 1)
+                found.update((line, c) for c in in_row)
+                in_row, column = [], 0
+                element.clear()
+    return found
 
 
 def _xlsx_value(cell: Any, *, formula_only: bool = False, merged: str = "") -> Any:
