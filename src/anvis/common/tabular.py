@@ -22,8 +22,14 @@ from django.utils.translation import gettext as _
 _TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", " ": "_", "-": "_", ".": ""})
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def normalise_header(name: Any) -> str:
-    return str(name or "").strip().lower().translate(_TRANSLITERATE)
+    """A column's name as the imports know it: lower case, æ/ø/å as ae/oe/aa, and each run of
+    spaces (a no-break space copied from a web page, two typed) one underscore."""
+    text = _SPACES.sub(" ", str(name or "")).strip()
+    return text.lower().translate(_TRANSLITERATE)
 
 
 def xlsx_text(value: Any) -> Any:

@@ -263,3 +263,12 @@ def test_a_first_line_naming_the_separator_is_read_as_excel_reads_it() -> None:
     ]
     assert _import("SEP=;\r", HEADER, ROW) == []
     assert Dwelling.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_column_name_with_other_spaces_is_the_same_column() -> None:
+    # A name copied from a web page holds a no-break space, and one typed may hold two spaces:
+    # "dar\u00a0bolig" was an unknown column that looked like the one the file may have.
+    uuid = "0f3c6a52-7d1e-4c55-9d0b-2d6f3a1b9e10"
+    assert _import(HEADER + ";DAR\u00a0bolig;dar  opgang ", ROW + f";{uuid};") == []
+    assert str(Dwelling.objects.get().dar_id) == uuid
