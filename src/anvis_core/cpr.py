@@ -32,7 +32,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-_CPR_RE = re.compile(r"^(\d{2})(\d{2})(\d{2})-?(\d{4})$")
+_CPR_RE = re.compile(r"^(\d{2})(\d{2})(\d{2})-?(\d{4})$", re.ASCII)
+"""The digits 0-9 only: the lookup of a stored citizen compares the digits as written."""
 
 CPR_IN_TEXT = re.compile(r"(?<!\d)(\d{6})(?:[-\s+]|%2[dD]|%20)?(\d{4})(?!\d)")
 """Anything in a text shaped like a CPR number: ten digits standing alone, with or without a

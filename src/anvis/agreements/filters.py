@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from anvis.common.numbers import digits
 from anvis_core.quotas import Quarter
 
 from .models import AllocationAgreement
@@ -43,8 +44,8 @@ def ledger_query(params: Any, *, user: Any) -> LedgerQuery:
     query = LedgerQuery()
     raw_agreement = _get(params, "agreement")
     if raw_agreement:
-        if raw_agreement.isdigit() and len(raw_agreement) < 19:
-            query.agreement = agreement_list(user=user).filter(pk=int(raw_agreement)).first()
+        if (agreement_id := digits(raw_agreement)) is not None:
+            query.agreement = agreement_list(user=user).filter(pk=agreement_id).first()
             query.unknown_agreement = query.agreement is None
         else:
             query.errors["agreement"] = [_("Choose an agreement (its id).")]

@@ -14,6 +14,7 @@ from anvis.common import formats as fmt
 from anvis.common.exports import file_response
 from anvis.common.forms import form_page, form_status, perform, posted, submit
 from anvis.common.lists import paginate
+from anvis.common.numbers import digits
 from anvis.permissions import (
     ALL_ROLES,
     LEAD,
@@ -260,7 +261,7 @@ def step_list(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user,
         agreement=agreement,
         day=today,
-        organisation_id=int(org) if org and org.isdigit() else None,
+        organisation_id=digits(org),
     )
     page, query = paginate(request, rows)
     return render(
@@ -285,8 +286,8 @@ def step_list(request: HttpRequest, pk: int) -> HttpResponse:
 def step_create(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get(user=request.user, pk=pk)
     initial = {"valid_from": timezone.localdate()}
-    if request.GET.get("department", "").isdigit():
-        initial["department"] = int(request.GET["department"])
+    if (department := digits(request.GET.get("department"))) is not None:
+        initial["department"] = department
     return _form(
         request,
         StepForm(posted(request), agreement=agreement, initial=initial),

@@ -94,14 +94,14 @@ class StockItemSerializer(serializers.Serializer):
     names) and rules as the stock import file (docs/import-stock.md). An optional field left
     out keeps the stored value; null or an empty value clears it, as an empty cell does."""
 
-    cvr = serializers.RegexField(r"^\d{8}$", max_length=8)
+    cvr = serializers.RegexField(r"^[0-9]{8}$", max_length=8)
     organisation = serializers.CharField(max_length=200, allow_blank=True, **OPTIONAL)
     afdelingsnr = serializers.CharField(max_length=20)
     afdeling = serializers.CharField(max_length=200)
     bydel = serializers.CharField(max_length=100, allow_blank=True, **OPTIONAL)
     byggeaar = WholeNumberField(min_value=1600, max_value=2100, **OPTIONAL)
     adresse = serializers.CharField(max_length=200)
-    postnr = serializers.RegexField(r"^\d{4}$", max_length=4)
+    postnr = serializers.RegexField(r"^[0-9]{4}$", max_length=4)
     by = serializers.CharField(max_length=100)
     dar_opgang = serializers.UUIDField(**OPTIONAL)
     etage = serializers.CharField(max_length=10, allow_blank=True, **OPTIONAL)

@@ -196,7 +196,12 @@ class Columns:
 
     def fold(self, rows: Iterable[Row]) -> list[Row]:
         return [
-            Row(r.line, {self.aliases.get(k, k): v for k, v in r.values.items()}, r.stray)
+            Row(
+                r.line,
+                {self.aliases.get(k, k): v for k, v in r.values.items()},
+                r.stray,
+                [(self.aliases.get(c, c), message) for c, message in r.unreadable],
+            )
             for r in rows
         ]
 
@@ -231,8 +236,9 @@ class Columns:
             for r in rows
             for n, value in r.stray
         ]
+        errors += [RowError(r.line, c, message) for r in rows for c, message in r.unreadable]
         if errors:
-            raise Refused(errors)
+            raise Refused(sorted_errors(errors))
         if not rows:
             raise Refused([RowError(2, "", _("the file has no data rows"))])
         return rows
@@ -354,7 +360,8 @@ class Cells:
         self, column: str, *, minimum: Decimal, maximum: Decimal, places: int
     ) -> Decimal | None:
         """A number such as 40,1 (a decimal comma or point, an optional %) with at most
-        `places` decimals; None when the cell is empty, bad or outside the bounds."""
+        `places` decimals other than zero (45,00 is 45,0), given with `places` decimals; None
+        when the cell is empty, bad or outside the bounds."""
         raw = self.raw(column)
         if not raw:
             return None
@@ -365,7 +372,8 @@ class Cells:
             return None
         if not self._within(column, value, minimum, maximum, shown=raw):
             return None
-        if -value.as_tuple().exponent > places:  # type: ignore[operator]
+        step = Decimal(1).scaleb(-places)
+        if value != value.quantize(step):  # zeros beyond the places (45,00) are no decimal
             self.err(
                 column,
                 ngettext(
@@ -376,7 +384,7 @@ class Cells:
                 % {"n": places, "value": raw},
             )
             return None
-        return value
+        return value.quantize(step)
 
     def boolean(self, column: str) -> bool:
         raw = self.raw(column).lower()

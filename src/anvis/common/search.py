@@ -33,6 +33,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .numbers import digits
+
 # Suggestions start at two characters and stop at ten rows.
 MIN_CHARS = 2
 LIMIT = 10
@@ -204,9 +206,10 @@ class SearchChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return result
 
     def _describe(self, value: Any) -> Suggestion | None:
-        if self.queryset is None or not str(value).isdigit():
+        pk = digits(value)
+        if self.queryset is None or pk is None:
             return None
-        obj = self.queryset.filter(pk=int(value)).first()
+        obj = self.queryset.filter(pk=pk).first()
         return self.suggest(obj) if obj is not None else None
 
     def to_python(self, value: Any) -> Any:

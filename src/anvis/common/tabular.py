@@ -22,8 +22,14 @@ from django.utils.translation import gettext as _
 _TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", " ": "_", "-": "_", ".": ""})
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def normalise_header(name: Any) -> str:
-    return str(name or "").strip().lower().translate(_TRANSLITERATE)
+    """A column's name as the imports know it: lower case, æ/ø/å as ae/oe/aa, and each run of
+    spaces (a no-break space copied from a web page, two typed) one underscore."""
+    text = _SPACES.sub(" ", str(name or "")).strip()
+    return text.lower().translate(_TRANSLITERATE)
 
 
 def xlsx_text(value: Any) -> Any:
@@ -56,6 +62,17 @@ class Row:
     #: the cells (1-based position, value) that hold a value but have no column name in the
     #: header: beyond its last column, or under an empty one (`Columns.read` refuses them)
     stray: list[tuple[int, str]] = field(default_factory=list)
+    #: the cells (column, message) whose value the file does not hold as data: a spreadsheet
+    #: error, a formula without its value, merged cells (`Columns.read` refuses them)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A workbook cell whose value cannot be taken as it stands, and why (the reader yields it
+    in the cell's place; the row holds it as empty, and the reason in `Row.unreadable`)."""
+
+    message: str
 
 
 _UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
@@ -116,7 +133,7 @@ def _stray_nul(data: bytes) -> FileFormatError | None:
 
 
 def _cell(value: Any) -> str:
-    if value is None:
+    if value is None or isinstance(value, Unreadable):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -155,7 +172,12 @@ def _read(rows_iter: Iterator[Any]) -> tuple[list[str], list[Row]]:
     rows: list[Row] = []
     for index, cells in enumerate(rows_iter, start=2):
         values = [_cell(c) for c in cells]
-        if not any(values):
+        unreadable = [
+            (headers[n] if n < len(headers) else "", c.message)
+            for n, c in enumerate(cells)
+            if isinstance(c, Unreadable)
+        ]
+        if not any(values) and not unreadable:
             continue
         padded = values + [""] * (len(headers) - len(values))
         names = headers + [""] * (len(values) - len(headers))
@@ -164,7 +186,8 @@ def _read(rows_iter: Iterator[Any]) -> tuple[list[str], list[Row]]:
             for position, (name, value) in enumerate(zip(names, padded, strict=True), start=1)
             if value and not name
         ]
-        rows.append(Row(line=index, values=dict(zip(headers, padded, strict=False)), stray=stray))
+        values_of = dict(zip(headers, padded, strict=False))
+        rows.append(Row(line=index, values=values_of, stray=stray, unreadable=unreadable))
     return headers, rows
 
 
@@ -184,15 +207,24 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+_SEPARATOR_LINE = re.compile(r"sep=([;,\t|])[ \t]*(?:\r\n|\n|\r|$)", re.IGNORECASE)
+"""Excel's first line naming the separator (``sep=;``). Excel does not show it, so the line
+after it is the header, line 1, as Excel numbers the rows."""
+
+
 def _csv_rows(raw: bytes) -> Iterator[list[str]]:
     """The file's records. Lines may end in CR LF, LF or CR alone (newline=""); a cell in quotes
-    may hold the delimiter and line breaks. Strict quoting: a quote that is never closed would
+    may hold the delimiter and line breaks. A first line ``sep=;`` names the delimiter; without
+    it the header decides (`_delimiter`). Strict quoting: a quote that is never closed would
     take the rest of the file into one cell (its rows lost without a word), so it refuses the
     file naming the line the record starts on."""
     text = _decode(raw)
-    reader = csv.reader(
-        io.StringIO(text, newline=""), csv.excel, delimiter=_delimiter(text), strict=True
-    )
+    hint = _SEPARATOR_LINE.match(text)
+    if hint:
+        delimiter, text = hint.group(1), text[hint.end() :]
+    else:
+        delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter, strict=True)
     while True:
         start = reader.line_num + 1
         try:
@@ -220,15 +252,109 @@ def _xlsx_rows(raw: bytes) -> Iterator[list[Any]]:
     except Exception as exc:
         raise FileFormatError(_("The file is not a valid XLSX workbook.")) from exc
     sheet = workbook.worksheets[0]
-    for row in sheet.iter_rows():
-        yield [_xlsx_value(cell) for cell in row]
-    workbook.close()
+    try:
+        formulas, merged = _sheet_flaws(sheet)
+        for line, row in enumerate(sheet.iter_rows(), start=1):
+            yield [
+                _xlsx_value(
+                    cell,
+                    formula_only=(line, column) in formulas,
+                    merged=merged.get((line, column), ""),
+                )
+                for column, cell in enumerate(row, start=1)
+            ]
+    except Exception as exc:  # the sheet's XML is cut off, or not what a workbook holds
+        raise FileFormatError(_("The file is not a valid XLSX workbook.")) from exc
+    finally:
+        workbook.close()
 
 
-def _xlsx_value(cell: Any) -> Any:
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s/>]")
+_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Za-z0-9:$]+)\"")
+_CHUNK = 1 << 20
+
+
+def _sheet_flaws(sheet: Any) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
+    """The cells (line, column) of a worksheet that hold a formula without its calculated
+    value, and the first cell of each range of merged cells (with the range). A spreadsheet
+    program saves a formula's value beside it; a program that only writes files (a report
+    generator, a script) may not, and the value reads as an empty cell. Of merged cells only
+    the first holds the value; the others read as empty. openpyxl's read-only sheet knows
+    neither, so the sheet's XML is read for them: scanned for merged cells and for formulas,
+    and read cell by cell only when it has formulas (as slow again as openpyxl's reading)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    has_formulas = False
+    merged: dict[tuple[int, int], str] = {}
+    tail = b""
+    with sheet._get_source() as source:
+        while chunk := source.read(_CHUNK):
+            data, tail = tail + chunk, (tail + chunk)[-512:]  # a tag cut by the chunk's end
+            has_formulas = has_formulas or _FORMULA_TAG.search(data) is not None
+            for match in _MERGE_CELL.finditer(data):
+                cells = match.group(1).decode().replace("$", "")
+                first_column, first_line, _c, _l = range_boundaries(cells)
+                merged[(first_line, first_column)] = cells
+    return (_formulas_without_values(sheet) if has_formulas else set()), merged
+
+
+def _formulas_without_values(sheet: Any) -> set[tuple[int, int]]:
+    """The cells (line, column) with a formula and no value (a cell or row without its
+    reference is the one after the last, as openpyxl reads it)."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.xml.functions import iterparse
+
+    found: set[tuple[int, int]] = set()
+    line = column = 0
+    in_row: list[int] = []  # the columns of this row's formulas without values
+    with sheet._get_source() as source:
+        for _event, element in iterparse(source):
+            tag = element.tag.rpartition("}")[2]
+            if tag == "c":
+                ref = element.get("r")
+                column = coordinate_to_tuple(ref)[1] if ref else column + 1
+                parts = {e.tag.rpartition("}")[2]: e.text for e in element}
+                if "f" in parts and not parts.get("v"):
+                    in_row.append(column)
+                element.clear()
+            elif tag == "row":
+                line = int(element.get("r") or line + 1)
+                found.update((line, c) for c in in_row)
+                in_row, column = [], 0
+                element.clear()
+    return found
+
+
+def _xlsx_value(cell: Any, *, formula_only: bool = False, merged: str = "") -> Any:
     """A cell's value as the sheet shows it: a number formatted as a percentage (50 %) is
-    stored as its fraction (0.5) and read as the percentage the user sees."""
+    stored as its fraction (0.5) and read as the percentage the user sees. A cell whose value
+    the file does not hold as data is `Unreadable`: a spreadsheet error (#N/A, #REF!, as a
+    failed formula shows), a formula without its value (`formula_only`), and the first of
+    merged cells that holds a value (`merged`: the range)."""
     value = getattr(cell, "value", None)
+    if getattr(cell, "data_type", "") == "e":
+        return Unreadable(
+            _(
+                "the cell shows the spreadsheet error %(value)s (a formula that could not be "
+                "calculated); correct it in the spreadsheet and import again"
+            )
+            % {"value": value}
+        )
+    if value is None and formula_only:
+        return Unreadable(
+            _(
+                "the cell holds a formula without a calculated value; open the file in a "
+                "spreadsheet program, save it and import it again"
+            )
+        )
+    if merged and value not in (None, ""):
+        return Unreadable(
+            _(
+                "the cell is merged with others (%(cells)s), so only the first holds the "
+                "value; unmerge the cells and fill in each one"
+            )
+            % {"cells": merged}
+        )
     if (
         isinstance(value, int | float)
         and not isinstance(value, bool)

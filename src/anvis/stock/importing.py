@@ -119,10 +119,10 @@ class ImportResult(ImportOutcome):
 def _parse(row: Row, errors: list[RowError]) -> StockRow:
     p = Cells(row, errors)
     cvr = p.text("cvr", required=True)
-    if cvr and not re.fullmatch(r"\d{8}", cvr):
+    if cvr and not re.fullmatch(r"[0-9]{8}", cvr):
         p.err("cvr", _("must be exactly 8 digits (got '%(value)s')") % {"value": cvr})
     postal = p.text("postnr", required=True)
-    if postal and not re.fullmatch(r"\d{4}", postal):
+    if postal and not re.fullmatch(r"[0-9]{4}", postal):
         p.err("postnr", _("must be 4 digits (got '%(value)s')") % {"value": postal})
     raw_type = p.text("type").lower()
     dwelling_type = TYPE_ALIASES.get(raw_type or "familie")

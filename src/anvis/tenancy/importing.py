@@ -25,6 +25,7 @@ from anvis.common.importing import (
     each_row,
     sorted_errors,
 )
+from anvis.common.numbers import digits
 from anvis.common.tabular import Row
 
 from . import services
@@ -87,12 +88,13 @@ def _parse(row: Row, user: Any, errors: list[RowError]) -> _Parsed:
 
     lease = None
     raw_lease = cells.raw("lejemaal")
+    number = digits(raw_lease, max_digits=12)
     if not raw_lease:
         err("lejemaal", _("is required"))
-    elif not raw_lease.isdigit() or len(raw_lease) > 12:
+    elif number is None:
         err("lejemaal", _("must be the lease number (got '%(value)s')") % {"value": raw_lease})
     else:
-        lease = agreement_leases().restrict(user).filter(pk=int(raw_lease)).first()
+        lease = agreement_leases().restrict(user).filter(pk=number).first()
         if lease is None:
             err("lejemaal", _("no lease of yours has the number %(value)s") % {"value": raw_lease})
     kind = cells.choice("haendelse", KINDS)

@@ -30,6 +30,7 @@ from django.db.models import QuerySet
 from anvis.agreements.models import AgreementVersion
 from anvis.agreements.selectors import agreement_terms_on
 from anvis.cases.models import Case
+from anvis.common.numbers import digits
 from anvis.monitoring.placements import placement_counts
 from anvis.monitoring.selectors import StatusInfo, department_status_map
 from anvis.stock.models import DwellingType
@@ -89,10 +90,8 @@ def load_citizen(*, case: Case, today: dt.date, bar_kinds: Sequence[core_bars.Ar
 
 def parse_floor(floor: str) -> int:
     """Danish floor labels: ``st`` (ground floor), ``kl`` (basement) → 0, ``3`` → 3."""
-    text = floor.strip().lower().rstrip(".")
-    if text.isdigit():
-        return min(int(text), MAX_FLOOR)
-    return 0
+    number = digits(floor.strip().lower().rstrip("."))
+    return 0 if number is None else min(number, MAX_FLOOR)
 
 
 def open_vacancies(*, pks: Sequence[int] | None = None) -> QuerySet[Vacancy]:

@@ -19,6 +19,7 @@ from anvis.common import formats as fmt
 from anvis.common.exports import file_response
 from anvis.common.forms import form_page, perform, posted
 from anvis.common.lists import paginate
+from anvis.common.numbers import digits
 from anvis.permissions import (
     ALL_ROLES,
     LEAD,
@@ -145,7 +146,7 @@ def vacancy_report(request: HttpRequest) -> HttpResponse:
     """Report a vacancy; `?bolig=<id>` (the dwelling page's "Report vacant") chooses the
     dwelling beforehand."""
     chosen = request.GET.get("bolig", "")
-    initial = {"dwelling": chosen} if chosen.isdigit() and len(chosen) < 19 else {}
+    initial = {"dwelling": chosen} if digits(chosen) is not None else {}
     return form_page(
         request,
         VacancyReportForm(posted(request), user=request.user, initial=initial),

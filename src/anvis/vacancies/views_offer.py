@@ -26,6 +26,7 @@ from anvis.audit.services import Purpose, citizens_read
 from anvis.cases.search import case_search, case_suggestion, suggested_cases_logged
 from anvis.cases.selectors import case_queryset
 from anvis.common.forms import apply_errors, form_status, posted, submit
+from anvis.common.numbers import digits
 from anvis.common.search import LIMIT, MIN_CHARS, Suggestion, search_text, suggestions_response
 from anvis.permissions import MUNICIPAL, POST_ONLY, WRITE, access
 from anvis_core.workflow import (
@@ -106,9 +107,10 @@ def _choices(request: HttpRequest, candidates: gate.VacancyCandidates, can_overr
 
 def _chosen(request: HttpRequest, form: OfferForm, preselect: int | None) -> Any:
     chosen_pk = request.POST.get("case") or request.GET.get("sag") or preselect
-    if not chosen_pk or not str(chosen_pk).isdigit():
+    case_id = digits(chosen_pk)
+    if case_id is None:
         return None
-    chosen = case_queryset(user=request.user).filter(pk=int(chosen_pk)).select_related("citizen")
+    chosen = case_queryset(user=request.user).filter(pk=case_id).select_related("citizen")
     case = chosen.first()
     if case is not None and request.method == "GET":
         form.initial["case"] = case.pk

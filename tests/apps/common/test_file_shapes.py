@@ -3,10 +3,14 @@ reads its file through `anvis.common.importing.Columns`)."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.utils import translation
+from openpyxl import Workbook
 
 from anvis.stock.importing import import_stock
 from anvis.stock.models import Dwelling
@@ -143,3 +147,128 @@ def test_a_stray_nul_character_in_a_text_file_is_refused_at_its_line() -> None:
     assert Dwelling.objects.count() == 0
     junk = f"{HEADER}\n{ROW}\n" + "\x00\x01" * 50 + "\n"
     assert [e.line for e in import_stock(junk.encode(), "nul.csv", actor=None).errors] == [3]
+
+
+def _xlsx(*rows: list[Any], merge: str = "") -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    if merge:
+        sheet.merge_cells(merge)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _with_sheet(data: bytes, change: Callable[[bytes], bytes]) -> bytes:
+    """The workbook with its first sheet's XML changed, as another program writes it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = change(content)
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def _xlsx_errors(data: bytes) -> list[str]:
+    return [str(e) for e in import_stock(data, "bestand.xlsx", actor=None).errors]
+
+
+HEADER_CELLS = [*HEADER.split(";"), "aconto"]
+ROW_CELLS = [*ROW.split(";"), "450"]
+
+
+@pytest.mark.django_db
+def test_a_formula_without_a_calculated_value_is_refused_not_read_as_empty() -> None:
+    # A workbook written by a program that does not calculate (a report generator, a script)
+    # holds the formula only; it was read as an empty cell, so every a conto was set to 0
+    # without a word. A formula with its value (as a spreadsheet program saves it) is read.
+    data = _xlsx(HEADER_CELLS, [*ROW_CELLS[:-1], "=400+50"])
+    assert _xlsx_errors(data) == [
+        "Linje 2, kolonne 'aconto': cellen indeholder en formel uden beregnet værdi; åbn filen "
+        "i et regneark, gem den og importér den igen"
+    ]
+    # A row holding nothing but such a formula is not skipped as empty.
+    only = ["", "", "", "", "", "", "", "", "", "", "", "=A2"]
+    assert [e.split(":")[0] for e in _xlsx_errors(_xlsx(HEADER_CELLS, ROW_CELLS, only))] == [
+        "Linje 3, kolonne 'husleje'"
+    ]
+    assert not Dwelling.objects.exists()
+    # As a spreadsheet program saves it, with the value beside the formula.
+    saved = _with_sheet(data, lambda xml: xml.replace(b"</f>", b"</f><v>450</v>"))
+    assert _xlsx_errors(saved) == []
+    assert Dwelling.objects.get().aconto == 450
+
+
+@pytest.mark.django_db
+def test_a_workbook_whose_sheet_is_cut_off_is_refused_not_a_server_error() -> None:
+    # A download that stopped halfway: the sheet's XML ends in the middle (a server error).
+    data = _with_sheet(_xlsx(HEADER_CELLS, ROW_CELLS), lambda xml: xml[: len(xml) // 2])
+    assert _xlsx_errors(data) == ["Linje 1: Filen er ikke en gyldig XLSX-projektmappe."]
+    assert not Dwelling.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_spreadsheet_error_is_refused_not_taken_as_text() -> None:
+    # A lookup that failed (#N/A) was stored as the department's name or the dwelling's door.
+    data = _xlsx(HEADER_CELLS, [*ROW_CELLS[:3], "#N/A", *ROW_CELLS[4:]])
+    assert _xlsx_errors(data) == [
+        "Linje 2, kolonne 'afdeling': cellen viser regnearksfejlen #N/A (en formel, der ikke "
+        "kunne beregnes); ret den i regnearket og importér igen"
+    ]
+    assert not Dwelling.objects.exists()
+
+
+@pytest.mark.django_db
+def test_merged_cells_are_refused_naming_their_first_line() -> None:
+    # Only the first of merged cells holds the value: floor and door merged into one cell
+    # ("1 tv") imported a dwelling without a door, and a value merged over a department's
+    # rows left the other rows empty.
+    second = [*ROW_CELLS[:7], "1 tv", "", *ROW_CELLS[9:]]
+    data = _xlsx(HEADER_CELLS, ROW_CELLS, second, merge="H3:I3")
+    assert _xlsx_errors(data) == [
+        "Linje 3, kolonne 'etage': cellen er flettet med andre (H3:I3), så kun den første "
+        "har værdien; ophæv fletningen og udfyld hver celle"
+    ]
+    assert not Dwelling.objects.exists()
+    # Merged cells with nothing in them are formatting only.
+    assert _xlsx_errors(_xlsx(HEADER_CELLS, ROW_CELLS, merge="N5:O6")) == []
+    assert Dwelling.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_cvr_or_postcode_in_other_digits_is_named_on_its_line() -> None:
+    # Arabic digits passed the file's check of a CVR number (the database's own check then
+    # refused the whole file as "in conflict with data already in Anvis", naming no line), and
+    # a postcode in full-width digits was stored, so that no search for 9000 found the entrance.
+    arabic = ROW.replace("33333333", "٣٣٣٣٣٣٣٣")
+    wide = ROW.replace("9000", "９０００")
+    assert _import(HEADER, arabic, wide.replace("tv", "th")) == [
+        "Linje 2, kolonne 'cvr': skal være præcis 8 cifre (fik '٣٣٣٣٣٣٣٣')",
+        "Linje 3, kolonne 'postnr': skal være 4 cifre (fik '９０００')",
+    ]
+    assert not Dwelling.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_first_line_naming_the_separator_is_read_as_excel_reads_it() -> None:
+    # "sep=;" on the first line tells Excel the separator, and Excel does not show the line.
+    # The file was refused: "sep=" was an unknown column and every column was missing.
+    bad_rent = commas(ROW).replace(",4500", ",abc")
+    assert _import("sep=,", commas(HEADER), bad_rent) == [
+        "Linje 2, kolonne 'husleje': skal være et helt tal (fik 'abc')"
+    ]
+    assert _import("SEP=;\r", HEADER, ROW) == []
+    assert Dwelling.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_column_name_with_other_spaces_is_the_same_column() -> None:
+    # A name copied from a web page holds a no-break space, and one typed may hold two spaces:
+    # "dar\u00a0bolig" was an unknown column that looked like the one the file may have.
+    uuid = "0f3c6a52-7d1e-4c55-9d0b-2d6f3a1b9e10"
+    assert _import(HEADER + ";DAR\u00a0bolig;dar  opgang ", ROW + f";{uuid};") == []
+    assert str(Dwelling.objects.get().dar_id) == uuid

@@ -148,7 +148,11 @@ def test_ground_floor_youth_dwelling(
     assert d.age_group == "young"
 
 
-@pytest.mark.parametrize(("label", "floor"), [("st", 0), ("kl", 0), ("3", 3), ("2.", 2)])
+@pytest.mark.parametrize(
+    ("label", "floor"),
+    # A floor written "²" (str.isdigit() takes it, int() does not) stopped the matching.
+    [("st", 0), ("kl", 0), ("3", 3), ("2.", 2), ("²", 0)],
+)
 def test_parse_floor(label: str, floor: int) -> None:
     assert adapters.parse_floor(label) == floor
 

@@ -229,3 +229,21 @@ def test_a_new_year_with_move_out_rates_only_leaves_the_judgement_on_the_last_fi
     assert import_indicators(data, "x.csv", actor=None, on_date=TODAY).ok
     status = DepartmentStatus.objects.get(department=monitored["a"])
     assert (status.status, status.indicator_year) == ("red", 2024)
+
+
+def test_a_value_with_trailing_zeros_beyond_its_places_is_read(org_a: Any) -> None:
+    """A spreadsheet column formatted with two decimals saves 45,00 and 1,500: the same values
+    as 45 and 1,5. The whole file was refused ("may have at most 1 decimal"); a decimal that is
+    not zero still is."""
+    data = csv("11111111;101;2024;400;200;45,00;50,0;52,10;1,500;20;12;40,00")
+    result = import_indicators(data, "x.csv", actor=None)
+    assert result.ok, [str(e) for e in result.errors]
+    row = DepartmentIndicators.objects.get(year=2024)
+    assert (row.outside_work_education, row.income_relative_region) == (D("45.0"), D("52.1"))
+    assert row.convictions_relative_national == D("1.50") and row.public_support == D("40.0")
+    refused = import_indicators(
+        csv("11111111;101;2023;400;200;45,01;50;52;1,5;20;12;40"), "x.csv", actor=None
+    )
+    assert [str(e) for e in refused.errors] == [
+        "Linje 2, kolonne 'uden_for_arbejde_uddannelse': må højst have 1 decimal (fik '45,01')"
+    ]

@@ -377,3 +377,17 @@ def test_a_dar_id_another_entrance_or_dwelling_has_is_named_on_its_line(org_a: A
         f"{stored.rent};{DAR_1};{DAR_2}"
     )
     assert _gamma(own) == []
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_a_folder_and_reports_a_bad_file(tmp_path: Path) -> None:
+    from django.core.management import CommandError, call_command
+
+    # A folder passed the command's "does it exist" check and ended in a traceback.
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import_stock", str(tmp_path))
+    bad = tmp_path / "bestand.csv"
+    bad.write_bytes(csv_bytes("12345678;Org;1;Afd;Vej 1;9000;Aalborg;st;tv;to;60;4500"))
+    with pytest.raises(CommandError, match="1 error"):
+        call_command("import_stock", str(bad), stderr=io.StringIO())
+    assert counts() == (0, 0, 0, 0)

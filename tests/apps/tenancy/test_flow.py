@@ -435,3 +435,20 @@ def test_an_event_already_on_the_tenancy_is_refused_on_every_path(
     # Other values on the same day are another report.
     other = data.replace(";5000;2", ";6000;2")
     assert import_events(other.encode(), "h.csv", actor=org_user).ok
+
+
+def test_a_lease_number_in_other_digits_is_named_not_a_server_error(
+    let: dict[str, Any], users: dict[str, Any]
+) -> None:
+    # "²" passes str.isdigit() and int() refuses it: the import page answered with a server error.
+    from django.utils import translation
+
+    from anvis.tenancy.importing import import_events
+
+    day = timezone.localdate().strftime("%d-%m-%Y")
+    data = f"lejemaal;haendelse;dato\n²;paakrav;{day}\n".encode()
+    with translation.override("da"):
+        result = import_events(data, "h.csv", actor=users["boligorganisation"])
+    assert [str(e) for e in result.errors] == [
+        "Linje 2, kolonne 'lejemaal': skal være lejemålets nummer (fik '²')"
+    ]

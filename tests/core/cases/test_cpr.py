@@ -55,6 +55,10 @@ def test_valid_numbers_and_birth_dates(value: str, birth: dt.date) -> None:
         ("011390-1234", "date"),
         ("290201-1234", "date"),  # 1901 is not a leap year
         ("290200-1234", "date"),  # digit 1 → 1900, not a leap year
+        # Digits other than 0-9 were taken, so one citizen could be registered twice (the
+        # lookup of an existing citizen compares the digits as written).
+        ("０１０１９０-１２３４", "format"),
+        ("٠١٠١٩٠-١٢٣٤", "format"),
     ],
 )
 def test_invalid_numbers(value: str, code: str) -> None:

@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
-        if not path.exists():
+        if not path.is_file():
             raise CommandError(f"No such file: {path}")
         result = import_stock(path.read_bytes(), path.name, actor=None)
         if not result.ok:
