@@ -27,6 +27,7 @@ from anvis.cases.models import Case
 from anvis.stock.models import Dwelling
 from anvis.vacancies.choices import OfferStatus
 from anvis.vacancies.models import Lease, Offer, Vacancy
+from anvis_core.reports.table import SUPPRESSION_THRESHOLD
 from anvis_core.simulation import InitialCitizen, Scenario, run_scenario
 from anvis_core.simulation.calibration import Estimate, mean_days, poisson_rate, proportion
 from anvis_core.simulation.scenario import DAYS_PER_YEAR
@@ -148,6 +149,40 @@ def comparison(result: dict[str, Any], seen: dict[str, Any]) -> dict[str, Any]:
             "observed": seen["still_waiting_at_end"],
         },
     }
+
+
+def _small(count: Any) -> bool:
+    return isinstance(count, int) and count < SUPPRESSION_THRESHOLD
+
+
+def _suppressed_estimate(e: dict[str, Any]) -> dict[str, Any]:
+    if not _small(e.get("n")):
+        return e
+    return {**e, "value": None, "low": None, "high": None, "n": None, "suppressed": True}
+
+
+def suppressed(estimates: dict[str, Any], backtest: dict[str, Any] | None) -> tuple[Any, Any]:
+    """The page as the steering group reads it (`anvis.permissions.sees_exact_counts`): an
+    estimate resting on fewer than five events, trials or observations, and an observed count
+    under five, are not shown (the report's rule, `anvis_core.reports.table`): the share of two
+    answered offers accepted tells what one citizen answered."""
+    out = {
+        key: (
+            {k: _suppressed_estimate(e) for k, e in value.items()}
+            if key == "turnover_per_dwelling_year"
+            else _suppressed_estimate(value)
+            if isinstance(value, dict) and "n" in value
+            else value
+        )
+        for key, value in estimates.items()
+    }
+    if backtest is None:
+        return out, None
+    seen = dict(backtest)
+    for key in ("placements", "still_waiting_at_end"):
+        if _small(seen[key]["observed"]):
+            seen[key] = {**seen[key], "observed": None, "suppressed": True}
+    return out, seen
 
 
 def backtest(*, today: dt.date, replications: int = 20, workers: int = 1) -> dict[str, Any]:

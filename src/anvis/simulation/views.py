@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from anvis.common import charts
 from anvis.common.forms import form_status
 from anvis.common.lists import paginate
-from anvis.permissions import Role, access
+from anvis.permissions import Role, access, sees_exact_counts
 
 from . import calibration, selectors, services
 from .differences import difference_sets
@@ -164,10 +164,13 @@ def calibration_page(request: HttpRequest) -> HttpResponse:
     if latest is not None and latest.result:
         built = dt.date.fromisoformat(latest.result.get("built_on") or today.isoformat())
         backtest = calibration.comparison(latest.result, calibration.observed(today=built))
+    estimates = calibration.calibrate(today=today)
+    if not sees_exact_counts(request.user, None):
+        estimates, backtest = calibration.suppressed(estimates, backtest)
     return render(
         request,
         "simulation/calibration.html",
-        {"estimates": calibration.calibrate(today=today), "backtest": backtest, "run": latest},
+        {"estimates": estimates, "backtest": backtest, "run": latest},
     )
 
 

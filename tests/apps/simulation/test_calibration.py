@@ -103,3 +103,29 @@ def test_observed_waiting_is_read_for_the_day_like_the_backtests_start(
     start_reading = calibration._list_a_year_ago(TODAY + calibration.YEAR).count()
     assert start_reading == len(waiting)
     assert calibration.observed(today=TODAY)["still_waiting_at_end"] == start_reading
+
+
+def test_the_steering_group_does_not_read_estimates_resting_on_fewer_than_five(
+    client_for: Any, users: Any, agreement: Any, waiting: Any
+) -> None:
+    """The share of two answered offers accepted tells the steering group what one citizen
+    answered: an estimate resting on fewer than five observations, and an observed count under
+    five, are suppressed for it as in the report; the municipality reads the figures."""
+    from django.urls import reverse
+
+    from anvis.cases.models import Case
+    from anvis.simulation import calibration
+
+    url = reverse("simulation:calibration")
+    opened = Case.objects.filter(opened_on__gt=TODAY - calibration.YEAR).count()
+    assert 0 < opened < 5  # the fixture's waiting list is small
+    steering = client_for("styregruppe").get(url).content.decode()
+    lead = client_for("anvisningsleder").get(url).content.decode()
+    assert "Vises ikke: færre end 5 observationer" in steering
+    assert "Vises ikke: færre end 5 observationer" not in lead
+    assert f"<td>{opened}</td>" in lead
+    assert f"<td>{opened}</td>" not in steering
+    estimates, _ = calibration.suppressed(
+        {"acceptance": {"value": 0.5, "low": 0.1, "high": 0.9, "n": 2}}, None
+    )
+    assert estimates["acceptance"]["value"] is None and estimates["acceptance"]["suppressed"]
