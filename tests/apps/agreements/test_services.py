@@ -356,3 +356,29 @@ def test_the_turn_and_the_gate_read_the_agreement_and_its_terms_alike(
     result = services.turn_decide(dwelling=cheap(org_a), report_date=day)
     assert (result.reason_code, result.version) == ("no_agreement", None)
     assert agreement_version_on(day, {org_a.pk}) is None
+
+
+def test_a_step_reason_with_a_cpr_number_is_refused(
+    agreement: Any, users: dict[str, Any], org_a: Any
+) -> None:
+    """The organisation and the steering group read a step's reason in the step history and the
+    reassessment: a CPR number typed into it is refused on the field, by both services."""
+    lead = users["anvisningsleder"]
+    dept = org_a.departments.get()
+    with pytest.raises(ValidationError) as exc:
+        services.department_step_set(
+            actor=lead,
+            agreement=agreement,
+            department=dept,
+            label="Trin 1",
+            share_percent=Decimal("25"),
+            valid_from=D(2024, 3, 1),
+            reason="Borgeren 010190-1235 flyttede ud",
+        )
+    assert "Skriv ikke CPR-numre her" in str(exc.value.message_dict["reason"])
+    with pytest.raises(ValidationError) as exc:
+        services.step_proposals_submit(
+            actor=lead, year=2024, proposals=[(dept, Decimal("40"), "Jf. 0101901235")]
+        )
+    assert "Skriv ikke CPR-numre her" in str(exc.value.message_dict["reason"])
+    assert not DepartmentStep.objects.filter(department=dept, valid_from=D(2024, 3, 1)).exists()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from anvis.audit.services import audited
 from anvis.common import formats as fmt
 from anvis.stock.models import Department
+from anvis_core.cpr import contains_cpr
 
 from ..models import (
     AllocationAgreement,
@@ -26,13 +27,27 @@ from ..models import (
 from .common import _pct, _user, first_change_day
 
 
+def _reason_errors(reason: str) -> dict[str, Any]:
+    """A step's reason is read by the department's housing organisation and the steering group,
+    in the step history and the reassessment: it names no citizen."""
+    if contains_cpr(reason):
+        return {
+            "reason": _(
+                "Do not write CPR numbers here: the housing organisation and the steering group "
+                "read the reason."
+            )
+        }
+    return {}
+
+
 def _check_step(
     agreement: AllocationAgreement,
     department: Department,
     share_percent: Decimal,
     valid_from: dt.date,
+    reason: str = "",
 ) -> None:
-    errors: dict[str, Any] = {}
+    errors: dict[str, Any] = _reason_errors(reason)
     if not agreement.parties.filter(pk=department.organisation_id).exists():
         errors["department"] = _(
             "The department's housing organisation is not a party to the agreement."
@@ -79,7 +94,7 @@ def department_step_set(
     """Place a department on a step from `valid_from`. The previous step stays in the history."""
     with audited("agreements.step_set", actor=actor) as write:
         AllocationAgreement.objects.select_for_update().get(pk=agreement.pk)
-        _check_step(agreement, department, share_percent, valid_from)
+        _check_step(agreement, department, share_percent, valid_from, reason)
         step = write.insert(
             DepartmentStep(
                 agreement=agreement,
@@ -170,6 +185,8 @@ def _proposals_save(
             )
         if not reason.strip():
             raise ValidationError({"reason": _("Give a reason for the proposed step.")})
+        if errors := _reason_errors(reason):
+            raise ValidationError(errors)
         StepProposal.objects.update_or_create(
             reassessment=reassessment,
             department=department,
