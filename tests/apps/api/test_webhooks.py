@@ -171,3 +171,29 @@ def test_other_organisations_events_are_not_sent(
     assert api("org_a").delete(f"/api/v1/webhooks/{sub.pk}/").status_code == 404
     assert api("org_b").delete(f"/api/v1/webhooks/{sub.pk}/").status_code == 204
     assert not WebhookSubscription.objects.get().active
+
+
+def test_an_ended_subscription_is_sent_nothing_more(
+    api: Any, org_a: Any, receiver: tuple[Receiver, str]
+) -> None:
+    """A receiver that answered 500 has deliveries waiting for a retry; once the organisation
+    ends the subscription (DELETE), none of them is sent again: they are closed as given up,
+    with the reason in the delivery log, and no attempt is logged."""
+    state, url = receiver
+    state.status = 500
+    sub = api("org_a").post("/api/v1/webhooks/", {"url": url}).json()
+    _report(api, org_a)
+    now = timezone.now()
+    deliver_due(now=now)
+    sent = len(state.requests)
+    assert sent == 2
+    assert api("org_a").delete(f"/api/v1/webhooks/{sub['id']}/").status_code == 204
+    state.status = 200
+    deliver_due(now=now + dt.timedelta(hours=1))
+    assert len(state.requests) == sent
+    log = api("org_a").get(f"/api/v1/webhooks/{sub['id']}/deliveries/").json()["results"]
+    assert {row["status"] for row in log} == {"failed"}
+    assert {row["attempts"] for row in log} == {1}
+    assert {row["last_error"] for row in log} == {
+        "Abonnementet er afsluttet; hændelsen blev ikke sendt."
+    }
