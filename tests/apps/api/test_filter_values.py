@@ -1,0 +1,51 @@
+"""A filter value the API cannot read is a 400 naming the filter, never a silently ignored
+filter (which would answer every row as if it matched)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+INVALID_CHOICE = "Marker en gyldig valgmulighed. {} er ikke en af de tilgængelige valgmuligheder."
+
+
+@pytest.mark.parametrize("name", ["step_free", "wheelchair"])
+@pytest.mark.parametrize("value", ["maybe", "ja", "yes", "2"])
+def test_an_unreadable_yes_no_filter_is_refused_naming_it(
+    api: Any, org_a: Any, name: str, value: str
+) -> None:
+    for path in ("/api/v1/dwellings/", "/api/v1/exports/dwellings/"):
+        response = api("org_a").get(path, **{name: value})
+        assert response.status_code == 400, (path, response.content)
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["errors"] == {name: [INVALID_CHOICE.format(value)]}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("true", True), ("True", True), ("1", True), ("false", False), ("FALSE", False), ("0", False)],
+)
+def test_a_yes_no_filter_reads_true_false_and_one_zero(
+    api: Any, org_a: Any, value: str, expected: bool
+) -> None:
+    rows = api("org_a").get("/api/v1/dwellings/", step_free=value).json()["results"]
+    assert rows
+    assert {row["step_free"] for row in rows} == {expected}
+
+
+def test_an_empty_yes_no_filter_is_every_row(api: Any, org_a: Any) -> None:
+    every = api("org_a").get("/api/v1/dwellings/").json()["count"]
+    assert {True, False} <= {
+        row["step_free"] for row in api("org_a").get("/api/v1/dwellings/").json()["results"]
+    }
+    assert api("org_a").get("/api/v1/dwellings/", step_free="").json()["count"] == every
+
+
+def test_the_stock_page_shows_the_same_refusal(client_for: Any, org_a: Any) -> None:
+    """The page and the API share the filterset: the page shows the message at the filter."""
+    response = client_for("boligorganisation").get("/bestand/boliger/", {"step_free": "maybe"})
+    assert response.status_code == 200
+    assert response.context["filter"].errors == {"step_free": [INVALID_CHOICE.format("maybe")]}
