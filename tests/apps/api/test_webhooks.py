@@ -197,3 +197,32 @@ def test_an_ended_subscription_is_sent_nothing_more(
     assert {row["last_error"] for row in log} == {
         "Abonnementet er afsluttet; hændelsen blev ikke sendt."
     }
+
+
+def test_an_idempotency_key_retried_for_another_organisation_is_refused(
+    users: dict[str, Any], org_a: Any, org_b: Any, receiver: tuple[Receiver, str]
+) -> None:
+    """The query string is part of the request an idempotency key stands for: an administrator's
+    system that subscribes organisation A and then, with the same key and body, organisation B
+    is told the key was used for another request (422), not handed A's subscription as if it
+    were B's; a true retry (same query) is still replayed."""
+    from anvis.api.services import api_token_create
+
+    from .conftest import ApiClient
+
+    _state, url = receiver
+    admin = api_token_create(
+        actor=users["administrator"], name="Drift", kind="municipal", user=users["administrator"]
+    )
+    client = ApiClient(admin.raw)
+    key = {"Idempotency-Key": "subscribe-1"}
+    first = client.post(f"/api/v1/webhooks/?organisation={org_a.pk}", {"url": url}, headers=key)
+    assert first.status_code == 201, first.content
+    assert first.json()["organisation"] == org_a.pk
+    again = client.post(f"/api/v1/webhooks/?organisation={org_a.pk}", {"url": url}, headers=key)
+    assert again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    other = client.post(f"/api/v1/webhooks/?organisation={org_b.pk}", {"url": url}, headers=key)
+    assert other.status_code == 422, other.content
+    assert other.json()["code"] == "idempotency_key_reused"
+    assert list(WebhookSubscription.objects.values_list("organisation", flat=True)) == [org_a.pk]
