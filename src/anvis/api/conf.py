@@ -30,7 +30,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["anvis.api.parsers.LimitedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "anvis.api.pagination.Pagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["anvis.api.filters.KnownParametersBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["anvis.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api": os.environ.get("ANVIS_API_RATE", "600/min")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -49,3 +49,34 @@ def test_the_stock_page_shows_the_same_refusal(client_for: Any, org_a: Any) -> N
     response = client_for("boligorganisation").get("/bestand/boliger/", {"step_free": "maybe"})
     assert response.status_code == 200
     assert response.context["filter"].errors == {"step_free": [INVALID_CHOICE.format("maybe")]}
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/api/v1/vacancies/", "statuss"),  # a misspelt filter
+        ("/api/v1/dwellings/", "max_husleje"),
+        ("/api/v1/offers/", "vacancy"),  # a list without filters
+        ("/api/v1/leases/", "offer"),
+        ("/api/v1/guarantee-claims/", "lease"),
+        ("/api/v1/tenancy-events/", "lease"),
+        ("/api/v1/webhooks/", "active"),
+    ],
+)
+def test_an_unknown_query_parameter_on_a_list_is_refused_naming_it(
+    api: Any, org_a: Any, path: str, name: str
+) -> None:
+    """A filter the list does not have would otherwise answer every row, as if it matched."""
+    response = api("org_a").get(path, **{name: "1"})
+    assert response.status_code == 400, response.content
+    (message,) = response.json()["errors"][name]
+    assert message.startswith("Ukendt parameter. Listen tager: ")
+    assert "page_size" in message
+
+
+def test_a_list_takes_its_filters_and_the_paging_parameters(api: Any, org_a: Any) -> None:
+    assert api("org_a").get("/api/v1/vacancies/", status="all", page="1").status_code == 200
+    assert api("org_a").get("/api/v1/offers/", page_size="10").status_code == 200
+    assert api("org_a").get("/api/v1/leases/", format="json").status_code == 200
+    message = api("org_a").get("/api/v1/offers/", vacancy="1").json()["errors"]["vacancy"][0]
+    assert message == "Ukendt parameter. Listen tager: page, page_size."
