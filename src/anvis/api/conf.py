@@ -61,6 +61,7 @@ SPECTACULAR_SETTINGS = {
         "OfferStatusEnum": "anvis.vacancies.choices.OfferStatus",
         "ClaimStatusEnum": "anvis.vacancies.choices.ClaimStatus",
         "VacancyEventKindEnum": "anvis.vacancies.choices.EventKind",
+        "TenancyEventKindEnum": "anvis.tenancy.models.EventKind",
         "GuaranteeKindEnum": "anvis.vacancies.choices.GuaranteeKindChoice",
         "RejectionGroundEnum": "anvis.vacancies.choices.RejectionGroundChoice",
         "DeliveryStatusEnum": "anvis.api.models.DeliveryStatus",
