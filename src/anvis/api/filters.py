@@ -17,7 +17,23 @@ from rest_framework.settings import api_settings
 
 from anvis.vacancies.filters import VacancyFilter
 
-__all__ = ["KnownParametersBackend", "UserFilterBackend", "VacancyFilter"]
+__all__ = [
+    "KnownParametersBackend",
+    "UserFilterBackend",
+    "VacancyFilter",
+    "refuse_unknown_parameters",
+]
+
+
+def refuse_unknown_parameters(query_params: Any, known: set[str]) -> None:
+    """400 naming each query parameter the endpoint does not take, with the ones it does."""
+    # DRF's `?format=json` chooses the renderer (there is one): taken, never listed.
+    unknown = sorted(set(query_params) - known - {api_settings.URL_FORMAT_OVERRIDE})
+    if unknown:
+        message = _("Unknown parameter. This list takes: %(names)s.") % {
+            "names": ", ".join(sorted(known))
+        }
+        raise serializers.ValidationError({name: [message] for name in unknown})
 
 
 class KnownParametersBackend(DjangoFilterBackend):
@@ -34,14 +50,9 @@ class KnownParametersBackend(DjangoFilterBackend):
         return known
 
     def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
-        known = self.known_parameters(request, queryset, view)
-        # DRF's `?format=json` chooses the renderer (there is one): taken, never listed.
-        unknown = sorted(set(request.query_params) - known - {api_settings.URL_FORMAT_OVERRIDE})
-        if unknown:
-            message = _("Unknown parameter. This list takes: %(names)s.") % {
-                "names": ", ".join(sorted(known))
-            }
-            raise serializers.ValidationError({name: [message] for name in unknown})
+        refuse_unknown_parameters(
+            request.query_params, self.known_parameters(request, queryset, view)
+        )
         return super().filter_queryset(request, queryset, view)
 
 

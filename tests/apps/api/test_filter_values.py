@@ -80,3 +80,36 @@ def test_a_list_takes_its_filters_and_the_paging_parameters(api: Any, org_a: Any
     assert api("org_a").get("/api/v1/leases/", format="json").status_code == 200
     message = api("org_a").get("/api/v1/offers/", vacancy="1").json()["errors"]["vacancy"][0]
     assert message == "Ukendt parameter. Listen tager: page, page_size."
+
+
+@pytest.mark.parametrize(
+    ("path", "token", "query"),
+    [
+        ("/api/v1/exports/vacancies/", "org_a", {"statuss": "open"}),
+        ("/api/v1/exports/dwellings/", "org_a", {"max_husleje": "1"}),
+        ("/api/v1/exports/cases/", "municipal", {"status": "active"}),
+        ("/api/v1/ledger/", "municipal", {"levle": "department"}),
+        ("/api/v1/exports/ledger/", "municipal", {"levle": "department"}),
+    ],
+)
+def test_downloads_and_the_ledger_refuse_an_unknown_parameter(
+    api: Any, org_a: Any, agreement: Any, path: str, token: str, query: dict[str, str]
+) -> None:
+    if "ledger" in path:
+        query = {**query, "agreement": str(agreement.pk)}
+    response = api(token).get(path, **query)
+    assert response.status_code == 400, response.content
+    (name,) = set(query) - {"agreement"}
+    assert response.json()["errors"][name][0].startswith("Ukendt parameter.")
+
+
+def test_downloads_and_the_ledger_take_their_parameters(api: Any, agreement: Any) -> None:
+    ledger = {"agreement": str(agreement.pk), "quarter": "2026-Q4", "level": "department"}
+    assert api("municipal").get("/api/v1/ledger/", **ledger).status_code == 200
+    assert (
+        api("municipal").get("/api/v1/exports/ledger/", filetype="xlsx", **ledger).status_code
+        == 200
+    )
+    assert api("municipal").get("/api/v1/exports/cases/", filetype="csv").status_code == 200
+    vacancies = {"status": "all", "filetype": "csv"}
+    assert api("org_a").get("/api/v1/exports/vacancies/", **vacancies).status_code == 200
