@@ -226,3 +226,26 @@ def test_an_idempotency_key_retried_for_another_organisation_is_refused(
     assert other.status_code == 422, other.content
     assert other.json()["code"] == "idempotency_key_reused"
     assert list(WebhookSubscription.objects.values_list("organisation", flat=True)) == [org_a.pk]
+
+
+def test_the_documented_verification_accepts_a_real_delivery(
+    api: Any, org_a: Any, receiver: tuple[Receiver, str]
+) -> None:
+    """The receiver's check as docs/api.md prints it verifies what Anvis sends."""
+    import re
+    from pathlib import Path
+
+    docs = (Path(__file__).parents[3] / "docs" / "api.md").read_text(encoding="utf-8")
+    (code,) = re.findall(r"```python\n(import hashlib.*?)```", docs, flags=re.S)
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # noqa: S102 (the project's own documentation)
+    documented_verify = namespace["verify"]
+    state, url = receiver
+    secret = api("org_a").post("/api/v1/webhooks/", {"url": url}).json()["secret"]
+    _report(api, org_a)
+    deliver_webhooks.call()
+    assert state.requests
+    for headers, body in state.requests:
+        assert documented_verify(secret, headers["Anvis-Signature"], body)
+        assert not documented_verify(secret, headers["Anvis-Signature"], body + b" ")
+        assert json.loads(body)["id"] == headers["Anvis-Event-Id"]
