@@ -351,16 +351,8 @@ class VacancyCreateSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         self.fields["dwelling"].queryset = Dwelling.objects.restrict(user)
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs["available_from"] < attrs["notice_date"]:
-            raise serializers.ValidationError(
-                {
-                    "available_from": _(
-                        "The dwelling cannot be available before the tenant's notice date."
-                    )
-                }
-            )
-        return attrs
+    # The dates' rules (available before the notice date, too far ahead) are the vacancy's own
+    # (`Vacancy.clean`, run by `vacancy_report`): refused there, in the page's words.
 
 
 # A reason the service requires (a missing or blank one is refused by the service, in the words
