@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.forms.utils import from_current_timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -51,3 +53,19 @@ class YesNoField(serializers.Field):  # type: ignore[type-arg]
 
     def to_representation(self, value: Any) -> Any:
         return value
+
+
+class LocalDateTimeField(serializers.DateTimeField):
+    """A date and time. With an offset (`Z`, `+02:00`) it is that instant; without one it is a
+    local time in Europe/Copenhagen, read by the rule of the page's fields (Django's
+    `from_current_timezone`): a time the clock skips in spring or shows twice in autumn is
+    refused with the page's message. The REST framework's own field took a skipped time as if
+    the change had not happened, an hour from what the caller meant."""
+
+    def enforce_timezone(self, value: Any) -> Any:
+        if value.tzinfo is None:
+            try:
+                value = from_current_timezone(value)
+            except ValidationError as exc:
+                raise serializers.ValidationError(exc.messages) from None
+        return super().enforce_timezone(value)

@@ -1,7 +1,7 @@
 """`Idempotency-Key` on POST: the first successful response is stored with the key, the caller
-(token or user) and a hash of the request; a retry with the same key and body gets the same
-response (header `Idempotent-Replayed: true`) and creates nothing; the same key with another body
-is refused with 422. The key is claimed before the operation runs, and the operation and the
+(token or user) and a hash of the request (method, path, query, body); a retry with the same
+key and request gets the same response (header `Idempotent-Replayed: true`) and creates nothing;
+the same key with another request is refused with 422. The key is claimed before the operation runs, and the operation and the
 record are written in one transaction: of two concurrent requests with one key the second waits
 for the first and replays its response.
 
@@ -19,6 +19,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -52,8 +53,14 @@ def _scope(request: Any) -> str:
 
 
 def _request_hash(request: Any) -> str:
+    """Method, path, query and body: the query is part of the request (`POST webhooks/`
+    takes the organisation there). Without a query the hash is what it always was, so the
+    records stored before the query counted still replay."""
     body = json.dumps(request.data, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
+    target = request.path
+    if request.query_params:
+        target += "?" + urlencode(sorted(request.query_params.lists()), doseq=True)
+    return hashlib.sha256(f"{request.method} {target}\n{body}".encode()).hexdigest()
 
 
 def _access(request: Any) -> str:

@@ -27,7 +27,7 @@ from anvis.vacancies.limits import (
 )
 from anvis.vacancies.models import GuaranteeClaim, Lease, Offer, Vacancy, VacancyEvent
 
-from .fields import WholeNumberField, YesNoField
+from .fields import LocalDateTimeField, WholeNumberField, YesNoField
 from .models import EventType, WebhookDelivery, WebhookSubscription
 
 
@@ -293,7 +293,12 @@ class OfferCreateSerializer(serializers.Serializer):
     response_working_days = WholeNumberField(
         min_value=1, max_value=MAX_DEADLINE_WORKING_DAYS, required=False
     )
-    viewing_at = serializers.DateTimeField(required=False, allow_null=True)
+    viewing_at = LocalDateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="With an offset, that instant; without one, a local time in Copenhagen (a "
+        "time the clock skips or repeats is refused).",
+    )
     soft_confirmed = serializers.BooleanField(
         default=False,
         help_text="The caller has considered the soft findings (affordability, size, "
@@ -346,16 +351,8 @@ class VacancyCreateSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         self.fields["dwelling"].queryset = Dwelling.objects.restrict(user)
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs["available_from"] < attrs["notice_date"]:
-            raise serializers.ValidationError(
-                {
-                    "available_from": _(
-                        "The dwelling cannot be available before the tenant's notice date."
-                    )
-                }
-            )
-        return attrs
+    # The dates' rules (available before the notice date, too far ahead) are the vacancy's own
+    # (`Vacancy.clean`, run by `vacancy_report`): refused there, in the page's words.
 
 
 # A reason the service requires (a missing or blank one is refused by the service, in the words

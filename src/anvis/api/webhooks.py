@@ -305,6 +305,14 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int = 100) -> Delivery
             )
             if delivery is None:
                 continue
+            if not delivery.subscription.active:
+                # Ended (the API's DELETE, the admin): nothing more is sent, not even a retry
+                # of an event from before; the log says why it stopped.
+                delivery.status = DeliveryStatus.FAILED
+                delivery.last_error = _("The subscription was ended; the event was not sent.")
+                delivery.save(update_fields=["status", "last_error"])
+                given_up += 1
+                continue
             body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
             timestamp = int(time.time())
             headers = {

@@ -286,14 +286,38 @@ class DateFilter(django_filters.DateFilter):
 
 class AnyBooleanWidget(BooleanWidget):
     """Yes/no filter whose empty choice reads "Any" ("Alle"), not "Unknown": an empty filter
-    means every row, not rows whose value is unknown."""
+    means every row, not rows whose value is unknown. A value it cannot read is handed on as
+    it is, for the field to refuse (django-filter's widget makes it empty, which would show
+    every row as if the filter matched)."""
 
     def __init__(self, attrs: Any = None) -> None:
         super().__init__(attrs)
         self.choices = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        value = super().value_from_datadict(data, files, name)
+        raw = data.get(name)
+        return raw if value is None and raw not in (None, "") else value
+
+
+class YesNoFilterField(forms.NullBooleanField):
+    """Yes, no or empty (any); anything else is refused as an invalid choice."""
+
+    default_error_messages = {
+        "invalid_choice": forms.ChoiceField.default_error_messages["invalid_choice"]
+    }
+
+    def to_python(self, value: Any) -> bool | None:
+        if value is True or value is False or value in (None, ""):
+            return value if value != "" else None
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
 
 class AnyBooleanFilter(django_filters.BooleanFilter):
+    field_class = YesNoFilterField
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", AnyBooleanWidget)
         super().__init__(*args, **kwargs)

@@ -171,3 +171,81 @@ def test_other_organisations_events_are_not_sent(
     assert api("org_a").delete(f"/api/v1/webhooks/{sub.pk}/").status_code == 404
     assert api("org_b").delete(f"/api/v1/webhooks/{sub.pk}/").status_code == 204
     assert not WebhookSubscription.objects.get().active
+
+
+def test_an_ended_subscription_is_sent_nothing_more(
+    api: Any, org_a: Any, receiver: tuple[Receiver, str]
+) -> None:
+    """A receiver that answered 500 has deliveries waiting for a retry; once the organisation
+    ends the subscription (DELETE), none of them is sent again: they are closed as given up,
+    with the reason in the delivery log, and no attempt is logged."""
+    state, url = receiver
+    state.status = 500
+    sub = api("org_a").post("/api/v1/webhooks/", {"url": url}).json()
+    _report(api, org_a)
+    now = timezone.now()
+    deliver_due(now=now)
+    sent = len(state.requests)
+    assert sent == 2
+    assert api("org_a").delete(f"/api/v1/webhooks/{sub['id']}/").status_code == 204
+    state.status = 200
+    deliver_due(now=now + dt.timedelta(hours=1))
+    assert len(state.requests) == sent
+    log = api("org_a").get(f"/api/v1/webhooks/{sub['id']}/deliveries/").json()["results"]
+    assert {row["status"] for row in log} == {"failed"}
+    assert {row["attempts"] for row in log} == {1}
+    assert {row["last_error"] for row in log} == {
+        "Abonnementet er afsluttet; hændelsen blev ikke sendt."
+    }
+
+
+def test_an_idempotency_key_retried_for_another_organisation_is_refused(
+    users: dict[str, Any], org_a: Any, org_b: Any, receiver: tuple[Receiver, str]
+) -> None:
+    """The query string is part of the request an idempotency key stands for: an administrator's
+    system that subscribes organisation A and then, with the same key and body, organisation B
+    is told the key was used for another request (422), not handed A's subscription as if it
+    were B's; a true retry (same query) is still replayed."""
+    from anvis.api.services import api_token_create
+
+    from .conftest import ApiClient
+
+    _state, url = receiver
+    admin = api_token_create(
+        actor=users["administrator"], name="Drift", kind="municipal", user=users["administrator"]
+    )
+    client = ApiClient(admin.raw)
+    key = {"Idempotency-Key": "subscribe-1"}
+    first = client.post(f"/api/v1/webhooks/?organisation={org_a.pk}", {"url": url}, headers=key)
+    assert first.status_code == 201, first.content
+    assert first.json()["organisation"] == org_a.pk
+    again = client.post(f"/api/v1/webhooks/?organisation={org_a.pk}", {"url": url}, headers=key)
+    assert again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    other = client.post(f"/api/v1/webhooks/?organisation={org_b.pk}", {"url": url}, headers=key)
+    assert other.status_code == 422, other.content
+    assert other.json()["code"] == "idempotency_key_reused"
+    assert list(WebhookSubscription.objects.values_list("organisation", flat=True)) == [org_a.pk]
+
+
+def test_the_documented_verification_accepts_a_real_delivery(
+    api: Any, org_a: Any, receiver: tuple[Receiver, str]
+) -> None:
+    """The receiver's check as docs/api.md prints it verifies what Anvis sends."""
+    import re
+    from pathlib import Path
+
+    docs = (Path(__file__).parents[3] / "docs" / "api.md").read_text(encoding="utf-8")
+    (code,) = re.findall(r"```python\n(import hashlib.*?)```", docs, flags=re.S)
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # noqa: S102 (the project's own documentation)
+    documented_verify = namespace["verify"]
+    state, url = receiver
+    secret = api("org_a").post("/api/v1/webhooks/", {"url": url}).json()["secret"]
+    _report(api, org_a)
+    deliver_webhooks.call()
+    assert state.requests
+    for headers, body in state.requests:
+        assert documented_verify(secret, headers["Anvis-Signature"], body)
+        assert not documented_verify(secret, headers["Anvis-Signature"], body + b" ")
+        assert json.loads(body)["id"] == headers["Anvis-Event-Id"]

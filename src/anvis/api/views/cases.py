@@ -12,6 +12,7 @@ from anvis.common.exports import file_response
 from anvis.permissions import MUNICIPAL
 
 from ..access import api_access
+from ..filters import refuse_unknown_parameters
 from .common import ExportView, export_schema, filetype
 
 
@@ -19,6 +20,7 @@ from .common import ExportView, export_schema, filetype
 class CaseExport(ExportView):
     @export_schema("The case list as CSV or XLSX (municipal roles; logged as personal-data access)")
     def get(self, request: Request) -> HttpResponse:
+        refuse_unknown_parameters(request.query_params, {"filetype"})  # no filters
         kind = filetype(request)
         cases = list(case_list(user=request.user))
         citizens_read(

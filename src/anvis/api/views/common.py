@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from ..access import api_access
+from ..filters import refuse_unknown_parameters
 
 
 def body(
@@ -67,6 +68,7 @@ def filetype(request: Request) -> str:
 
 def filtered(filterset_class: Any, request: Request, queryset: Any) -> Any:
     """The rows of a download, filtered by the list's own FilterSet (400 on a bad query)."""
+    refuse_unknown_parameters(request.query_params, {"filetype", *filterset_class.base_filters})
     filterset = filterset_class(request.query_params, queryset=queryset, user=request.user)
     if not filterset.is_valid():
         raise serializers.ValidationError(filterset.errors)

@@ -25,6 +25,7 @@ from anvis_core.quotas.ledger import LedgerFigures
 
 from .. import serializers as s
 from ..access import api_access
+from ..filters import refuse_unknown_parameters
 from .common import ExportView, export_schema, filetype
 
 LEDGER_PARAMS = [
@@ -53,8 +54,10 @@ def _figures(f: LedgerFigures) -> dict[str, Any]:
     }
 
 
-def _ledger_view(request: Request) -> Any:
-    """The ledger the query asks for, read by the page's own parser (`ledger_query`)."""
+def _ledger_view(request: Request, *other: str) -> Any:
+    """The ledger the query asks for, read by the page's own parser (`ledger_query`); `other`:
+    the endpoint's further parameters (any parameter beyond them is refused)."""
+    refuse_unknown_parameters(request.query_params, {p.name for p in LEDGER_PARAMS} | set(other))
     query = ledger_query(request.query_params, user=request.user)
     if query.unknown_agreement:
         raise Http404
@@ -108,7 +111,7 @@ class LedgerExport(ExportView):
     @export_schema("The ledger as CSV or XLSX", *LEDGER_PARAMS)
     def get(self, request: Request) -> HttpResponse:
         kind = filetype(request)
-        view = _ledger_view(request)
+        view = _ledger_view(request, "filetype")
         return file_response(
             name=ledger_file_name(view),
             filetype=kind,
