@@ -281,9 +281,15 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, s
 
 
 def deliver_due(*, now: dt.datetime | None = None, limit: int = 100) -> DeliveryRun:
-    """Send the deliveries that are due; each one is locked while it is sent."""
+    """Send the deliveries that are due; each one is locked while it is sent.
+
+    A receiver that does not answer (a timeout, a refused connection) costs the run one
+    attempt's wait, not one per delivery: its further deliveries in the run are logged as failed
+    attempts without being sent, with the same retry and give-up schedule as if each had been
+    tried, so one dead receiver does not hold back the other organisations' events."""
     now = now or timezone.now()
-    sent = failed = given_up = 0
+    counts = {"sent": 0, "failed": 0, "given_up": 0}
+    silent: set[int] = set()  # subscriptions that did not answer in this run
     ids = list(
         WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "pk")
@@ -311,33 +317,51 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int = 100) -> Delivery
                 delivery.status = DeliveryStatus.FAILED
                 delivery.last_error = _("The subscription was ended; the event was not sent.")
                 delivery.save(update_fields=["status", "last_error"])
-                given_up += 1
+                counts["given_up"] += 1
                 continue
-            body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
-            timestamp = int(time.time())
-            headers = {
-                "Content-Type": "application/json",
-                "User-Agent": "Anvis-Webhooks/1",
-                "Anvis-Event-Id": str(delivery.event_id),
-                "Anvis-Event-Type": delivery.event_type,
-                "Anvis-Signature": (
-                    f"t={timestamp},v1={sign(delivery.subscription.secret, timestamp, body)}"
-                ),
-            }
-            code, error = _post(delivery.subscription.url, body, headers)
-            delivery.attempts += 1
-            delivery.last_status_code = code
-            delivery.last_error = error
-            DeliveryAttempt.objects.create(delivery=delivery, status_code=code, error=error)
-            if code is not None and 200 <= code < 300:
-                delivery.status = DeliveryStatus.DELIVERED
-                delivery.delivered_at = timezone.now()
-                sent += 1
-            elif delivery.attempts >= MAX_ATTEMPTS:
-                delivery.status = DeliveryStatus.FAILED
-                given_up += 1
+            if delivery.subscription_id in silent:
+                code, error = (
+                    None,
+                    str(_("The receiver did not answer earlier in this run; not sent.")),
+                )
             else:
-                delivery.next_attempt_at = now + backoff(delivery.attempts)
-                failed += 1
-            delivery.save()
-    return DeliveryRun(sent=sent, failed=failed, given_up=given_up)
+                code, error = _send(delivery)
+                if code is None:
+                    silent.add(delivery.subscription_id)
+            counts[_record(delivery, code, error, now)] += 1
+    return DeliveryRun(**counts)
+
+
+def _send(delivery: WebhookDelivery) -> tuple[int | None, str]:
+    body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Anvis-Webhooks/1",
+        "Anvis-Event-Id": str(delivery.event_id),
+        "Anvis-Event-Type": delivery.event_type,
+        "Anvis-Signature": (
+            f"t={timestamp},v1={sign(delivery.subscription.secret, timestamp, body)}"
+        ),
+    }
+    return _post(delivery.subscription.url, body, headers)
+
+
+def _record(delivery: WebhookDelivery, code: int | None, error: str, now: dt.datetime) -> str:
+    """Log one attempt and move the delivery on: delivered, retried later, or given up."""
+    delivery.attempts += 1
+    delivery.last_status_code = code
+    delivery.last_error = error
+    DeliveryAttempt.objects.create(delivery=delivery, status_code=code, error=error)
+    if code is not None and 200 <= code < 300:
+        delivery.status = DeliveryStatus.DELIVERED
+        delivery.delivered_at = timezone.now()
+        outcome = "sent"
+    elif delivery.attempts >= MAX_ATTEMPTS:
+        delivery.status = DeliveryStatus.FAILED
+        outcome = "given_up"
+    else:
+        delivery.next_attempt_at = now + backoff(delivery.attempts)
+        outcome = "failed"
+    delivery.save()
+    return outcome

@@ -249,3 +249,32 @@ def test_the_documented_verification_accepts_a_real_delivery(
         assert documented_verify(secret, headers["Anvis-Signature"], body)
         assert not documented_verify(secret, headers["Anvis-Signature"], body + b" ")
         assert json.loads(body)["id"] == headers["Anvis-Event-Id"]
+
+
+def test_a_receiver_that_does_not_answer_is_tried_once_a_run(
+    api: Any, org_a: Any, users: dict[str, Any], receiver: tuple[Receiver, str]
+) -> None:
+    """A receiver that does not answer costs the run one attempt's wait, not one per event: its
+    other events of the run are logged as failed attempts without being sent (their retries and
+    give-up as if each had been tried), and another subscription's events are still sent."""
+    from anvis.api.services import webhook_subscription_create
+
+    state, url = receiver
+    webhook_subscription_create(
+        actor=users["boligorganisation"], organisation=org_a, url="http://127.0.0.1:9/hook",
+        event_types=["vacancy.status_changed"],
+    )  # fmt: skip
+    api("org_a").post("/api/v1/webhooks/", {"url": url})
+    _report(api, org_a)  # two events: reported, ordinary
+    dead = WebhookDelivery.objects.filter(subscription__url__endswith=":9/hook")
+    assert dead.count() == 2
+    now = timezone.now()
+    run = deliver_due(now=now)
+    assert len(state.requests) == 2  # the live receiver got every event
+    assert (run.sent, run.failed) == (2, 2)
+    skipped = "Modtageren svarede ikke tidligere i denne kørsel; ikke sendt."
+    first, second = dead.order_by("pk")
+    assert first.last_error and first.last_error != skipped  # tried: the connection was refused
+    assert second.last_error == skipped
+    assert {d.attempts for d in dead} == {1}
+    assert {d.next_attempt_at for d in dead} == {now + dt.timedelta(seconds=30)}
