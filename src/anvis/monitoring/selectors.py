@@ -161,6 +161,16 @@ def _status_map(on_date: dt.date, department_ids: list[int] | None) -> dict[int,
     return out
 
 
+def with_status(on_date: dt.date, statuses: list[str]) -> Q:
+    """The departments whose status on a date (`department_status_map`) is one of `statuses`,
+    for a list filter: on the stored snapshot when it was computed for that day, otherwise by
+    the statuses computed for it."""
+    if _snapshot_fresh(on_date):
+        return Q(monitoring_status__status__in=statuses)
+    wanted = set(statuses)
+    return Q(pk__in=[d for d, i in department_status_map(on_date).items() if i.status in wanted])
+
+
 @dataclass(frozen=True)
 class ProposalRow:
     department_id: int
