@@ -53,9 +53,13 @@ def indicator_pairs(
     on_date: dt.date, department_ids: list[int] | None = None
 ) -> dict[int, tuple[IndicatorValues, IndicatorValues | None]]:
     """For every department with usable figures: (the year it is judged by, the year before or
-    None): the latest year that is suppressed or has a criterion value (`judged_years`)."""
+    None): the latest year within reach that is suppressed or has a criterion value
+    (`judged_years`). The year before the oldest year in reach is read too: it is only ever
+    the judged year's partner in the two-year averages, so a year is averaged alike on every
+    date it is judged on."""
     top = latest_usable_year(on_date)
-    qs = DepartmentIndicators.objects.filter(year__lte=top, year__gte=top - LOOKBACK_YEARS)
+    oldest = top - LOOKBACK_YEARS
+    qs = DepartmentIndicators.objects.filter(year__lte=top, year__gte=oldest - 1)
     if department_ids is not None:
         qs = qs.filter(department_id__in=department_ids)
     columns = ["department_id", "year", "residents", "households", *VALUE_FIELDS]
@@ -65,11 +69,12 @@ def indicator_pairs(
     names = columns[1:]
     out: dict[int, tuple[IndicatorValues, IndicatorValues | None]] = {}
     for dept, years in by_dept.items():
-        pair = judged_years(
-            {y: IndicatorValues(**dict(zip(names, row, strict=True))) for y, row in years.items()}
-        )
+        values = {
+            y: IndicatorValues(**dict(zip(names, row, strict=True))) for y, row in years.items()
+        }
+        pair = judged_years({y: v for y, v in values.items() if y >= oldest})
         if pair is not None:
-            out[dept] = pair
+            out[dept] = (pair[0], values.get(pair[0].year - 1))
     return out
 
 

@@ -13,12 +13,13 @@ from anvis.stock.models import Department
 
 from .compute import designations_on
 from .models import DesignationKind, Status
+from .selectors import with_status
 
 
 class MonitoringDepartmentFilter(UserFilterSet):
     q = CharFilter(label=_("Search"), method="search")
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Status.choices, field_name="monitoring_status__status"
+        label=_("Status"), choices=Status.choices, method="with_status"
     )
     organisation = OrganisationChoiceFilter()
     designation = django_filters.ChoiceFilter(
@@ -31,6 +32,11 @@ class MonitoringDepartmentFilter(UserFilterSet):
 
     def search(self, queryset, name, value):  # type: ignore[no-untyped-def]
         return queryset.filter(Q(name__icontains=value) | Q(number__iexact=value))
+
+    def with_status(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        if not value:
+            return queryset
+        return queryset.filter(with_status(timezone.localdate(), list(value)))
 
     def designated(self, queryset, name, value):  # type: ignore[no-untyped-def]
         list_year = designations_on(timezone.localdate())[0]

@@ -55,6 +55,7 @@ from .models import (
     DepartmentStatus,
     MunicipalPlacement,
     PlacementOutcome,
+    Status,
     StepProposal,
 )
 
@@ -69,6 +70,10 @@ class StatusInfo:
     reasons: tuple[dict[str, Any], ...]
     indicator_year: int | None
     designations: tuple[str, ...] = ()
+
+    def get_status_display(self) -> str:
+        """The status's label, as the stored snapshot row gives it (`_status.html`)."""
+        return str(Status(self.status).label)
 
 
 @dataclass
@@ -154,6 +159,16 @@ def _status_map(on_date: dt.date, department_ids: list[int] | None) -> dict[int,
             dept, status, status == "red", reasons, c.assessment.year, c.designations
         )
     return out
+
+
+def with_status(on_date: dt.date, statuses: list[str]) -> Q:
+    """The departments whose status on a date (`department_status_map`) is one of `statuses`,
+    for a list filter: on the stored snapshot when it was computed for that day, otherwise by
+    the statuses computed for it."""
+    if _snapshot_fresh(on_date):
+        return Q(monitoring_status__status__in=statuses)
+    wanted = set(statuses)
+    return Q(pk__in=[d for d, i in department_status_map(on_date).items() if i.status in wanted])
 
 
 @dataclass(frozen=True)
@@ -335,7 +350,9 @@ class EntranceRow:
 @dataclass
 class DepartmentOverview:
     department: Department
-    status: DepartmentStatus | None
+    status: StatusInfo | None  # on `as_of`, as the placement gate reads it
+    as_of: dt.date
+    snapshot: DepartmentStatus | None  # the last recompute: twins and the proposed step
     reasons: list[str]
     proposal: str
     indicators: list[DepartmentIndicators]
@@ -387,6 +404,9 @@ def department_overview(
     department: Department, on_date: dt.date | None = None
 ) -> DepartmentOverview:
     on_date = local_today(on_date)
+    # The status on the day is the gate's (`department_status_map`): on 1 December or 1 January
+    # a new list or indicator year is in force before the night's recompute.
+    current = department_status_map(on_date, [department.pk]).get(department.pk)
     status = DepartmentStatus.objects.filter(department=department).first()
     indicators = list(department.indicators.order_by("year"))
     latest_known = [i for i in indicators if not i.suppressed and i.move_out_rate is not None]
@@ -430,7 +450,7 @@ def department_overview(
     housed = [k for k in kept if k is not None]
 
     reasons = [
-        describe(r.get("code", ""), r.get("params")) for r in (status.reasons if status else [])
+        describe(r.get("code", ""), r.get("params")) for r in (current.reasons if current else ())
     ]
     proposal = (
         describe(status.proposal_reason.get("code", ""), status.proposal_reason.get("params"))
@@ -439,7 +459,9 @@ def department_overview(
     )
     return DepartmentOverview(
         department=department,
-        status=status,
+        status=current,
+        as_of=on_date,
+        snapshot=status,
         reasons=reasons,
         proposal=proposal,
         indicators=indicators,

@@ -45,7 +45,10 @@ def department_list(request: HttpRequest) -> HttpResponse:
     edition = {"suppressed": False}
 
     def placements(page: Any) -> None:
+        # The status on the day, as the placement gate reads it (the snapshot's when fresh).
+        statuses = selectors.department_status_map(timezone.localdate(), [dept.pk for dept in page])
         for dept in page:
+            dept.status_now = statuses.get(dept.pk)
             suppressed = not sees_exact_counts(request.user, dept.organisation_id)
             edition["suppressed"] |= suppressed
             dept.placement_cells = selectors.department_placement_cells(

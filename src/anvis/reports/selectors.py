@@ -31,7 +31,7 @@ from django.shortcuts import get_object_or_404
 from anvis.agreements.models import AllocationAgreement
 from anvis.cases.adapters import max_rent_rule, shelter_warning_days
 from anvis.cases.models import Case, ShelterStay, SupportPlan
-from anvis.monitoring.models import DepartmentStatus, MunicipalPlacement
+from anvis.monitoring.models import MunicipalPlacement
 from anvis.monitoring.placements import placement_counts
 from anvis.monitoring.selectors import department_status_map
 from anvis.stock.models import Department, Entrance
@@ -309,14 +309,10 @@ def _overrides(first: Quarter, end: dt.date) -> list[list[str]]:
 
 
 def _department_status(end: dt.date) -> dict[str, Any]:
-    stored = list(
-        DepartmentStatus.objects.values("status", "as_of").annotate(n=Count("pk")).order_by()
-    )
-    if stored:
-        counts: Counter[str] = Counter()
-        for row in stored:
-            counts[row["status"]] += row["n"]
-        return {"as_of": iso(max(r["as_of"] for r in stored)), "counts": dict(counts)}
+    """Departments per status on the quarter's end, by the reading the gate and the pages use
+    (`department_status_map`): the stored snapshot when it was computed for that day (the
+    running quarter), otherwise computed for that day from the indicator year and the list in
+    force on it, so a past quarter is not shown with a later snapshot's statuses."""
     computed = Counter(info.status for info in department_status_map(end).values())
     return {"as_of": iso(end), "counts": dict(computed)}
 

@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anvis.common import formats as fmt
-from anvis.monitoring.models import DepartmentIndicators, DepartmentStatus, MunicipalPlacement
+from anvis.monitoring.models import DepartmentIndicators, MunicipalPlacement
+from anvis.monitoring.selectors import department_status_map
 from anvis.reports.labels import cell_text, column_label
 from anvis.reports.selectors import report_snapshot_gather
 from anvis.stock.models import Department, HousingOrganisation
@@ -200,18 +201,18 @@ def _department_table(
             ),
         )
     }
-    statuses = dict(
-        DepartmentStatus.objects.filter(department__organisation=organisation).values_list(
-            "department_id", "status"
+    departments = list(
+        Department.objects.filter(Q(pk__in=list(placements)) | Q(pk__in=list(tenancies))).order_by(
+            "number", "pk"
         )
     )
-    departments = Department.objects.filter(
-        Q(pk__in=list(placements)) | Q(pk__in=list(tenancies))
-    ).order_by("number", "pk")
+    # The status on `as_of` as the placement gate reads it, not the last snapshot's.
+    statuses = department_status_map(as_of, [d.pk for d in departments])
     rows = []
     for dept in departments:
         t = tenancies.get(dept.pk, {})
-        status = statuses.get(dept.pk)
+        info = statuses.get(dept.pk)
+        status = info.status if info else None
         rows.append(
             (
                 text(f"{dept.number} {dept.name}"),

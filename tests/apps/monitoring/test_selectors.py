@@ -7,7 +7,12 @@ from typing import Any
 from django.utils import translation
 
 from anvis.monitoring.compute import recompute
-from anvis.monitoring.models import AreaDesignation, DepartmentStatus, StepProposal
+from anvis.monitoring.models import (
+    AreaDesignation,
+    DepartmentIndicators,
+    DepartmentStatus,
+    StepProposal,
+)
 from anvis.monitoring.placements import placement_counts
 from anvis.monitoring.selectors import (
     department_overview,
@@ -20,7 +25,7 @@ from anvis.monitoring.selectors import (
 from anvis.monitoring.services import placement_register
 from anvis.stock.models import Dwelling
 
-from .conftest import GREEN_VALUES, TODAY, add_year
+from .conftest import GREEN_VALUES, RED_VALUES, TODAY, add_year
 
 
 def test_status_map_closes_red_departments(
@@ -218,3 +223,49 @@ def test_placement_counts_add_up_a_stairwell_recorded_under_two_departments(
         )
     _, by_entrance = placement_counts(on, 12)
     assert by_entrance[a1.entrance_id] == 2
+
+
+def test_department_page_reads_the_status_the_gate_reads_on_the_day(
+    dept_a: Any, dept_b: Any
+) -> None:
+    """1 December: the new area list is in force before the night's recompute. The department
+    page says what the placement gate decides that day, not the snapshot of the day before."""
+    add_year(dept_b, 2024, GREEN_VALUES)
+    add_year(dept_a, 2025, RED_VALUES)
+    recompute(on_date=dt.date(2025, 11, 30))
+    AreaDesignation.objects.create(department=dept_b, list_year=2025, kind="udsat")
+    day = dt.date(2025, 12, 1)
+    gate = department_status_map(day, [dept_b.pk])[dept_b.pk]
+    assert (gate.status, gate.closed, gate.designations) == ("red", True, ("udsat",))
+    with translation.override("da"):
+        o = department_overview(dept_b, day)
+    assert o.status is not None
+    assert (o.status.status, o.status.closed, o.status.indicator_year) == ("red", True, 2024)
+    assert o.as_of == day
+    assert len(o.reasons) == len(gate.reasons)
+    # 1 January: the 2025 figures take effect, still before the night's recompute.
+    day = dt.date(2026, 1, 1)
+    o = department_overview(dept_a, day)
+    assert o.status == department_status_map(day, [dept_a.pk])[dept_a.pk]
+    assert (o.status.status, o.status.indicator_year) == ("red", 2025)
+
+
+def test_the_oldest_year_in_reach_is_averaged_with_the_year_before_it(dept_a: Any) -> None:
+    """The same judged year gives the same two-year averages on any date: when the latest
+    year with criterion values is the oldest the look-back reaches, the year before it still
+    counts for the averages."""
+    add_year(dept_a, 2021, {**GREEN_VALUES, "outside_work_education": D("45.0")})
+    add_year(
+        dept_a,
+        2022,
+        {**GREEN_VALUES, "outside_work_education": D("38.0"), "income_relative_region": D("52.0")},
+    )
+    for year in (2023, 2024, 2025):  # later deliveries with move-out rates only
+        DepartmentIndicators.objects.create(
+            department=dept_a, year=year, residents=400, households=200, move_out_rate=D("9.0")
+        )
+    then = department_status_map(dt.date(2023, 6, 1), [dept_a.pk])[dept_a.pk]
+    now = department_status_map(dt.date(2026, 6, 1), [dept_a.pk])[dept_a.pk]
+    assert then.indicator_year == now.indicator_year == 2022
+    assert then.status == "red"  # (45 + 38) / 2 = 41.5 % over 40 %, and income under 55 %
+    assert (now.status, now.reasons) == (then.status, then.reasons)

@@ -240,3 +240,28 @@ def test_indicator_upload_says_how_many_rows_in_danish(
         "/overvaagning/import/indikatorer/", {"file": upload}, follow=True
     )
     assert message in response.content.decode()
+
+
+def test_list_status_and_filter_read_the_status_on_the_day(
+    dept_a: Any, dept_b: Any, client_for: Any
+) -> None:
+    """Before the day's recompute (a new indicator year has taken effect since the stored
+    snapshot), the list shows and filters by the status the placement gate reads today."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from anvis.monitoring.selectors import department_status_map
+
+    from .conftest import RED_VALUES
+
+    today = timezone.localdate()
+    add_year(dept_b, today.year - 1, RED_VALUES)
+    recompute(on_date=dt.date(today.year - 1, 6, 1))  # last year's snapshot: no figures yet
+    assert department_status_map(today, [dept_b.pk])[dept_b.pk].status == "red"
+    c = client_for("styregruppe")
+    red = c.get("/overvaagning/afdelinger/?status=red").content.decode()
+    assert dept_b.name in red and dept_a.name not in red
+    assert "status--red" in red
+    unknown = c.get("/overvaagning/afdelinger/?status=unknown").content.decode()
+    assert dept_a.name in unknown and dept_b.name not in unknown
