@@ -29,6 +29,7 @@ from .vacancy import (
     check_lease_cancel_transition,
     check_vacancy_transition,
     is_overdue,
+    ran_out_on,
     response_deadline,
     working_days_left,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "decline_side",
     "is_overdue",
     "offer_deadline",
+    "ran_out_on",
     "response_deadline",
     "working_days_left",
 ]

@@ -92,8 +92,14 @@ def can_accept_on(deadline: dt.date | None, day: dt.date) -> bool:
 
 
 def is_overdue(deadline: dt.date | None, day: dt.date) -> bool:
-    """Expired from the day after the deadline."""
-    return deadline is not None and day > deadline
+    """Expired from the day after the deadline (:func:`ran_out_on`)."""
+    return deadline is not None and day >= ran_out_on(deadline)
+
+
+def ran_out_on(deadline: dt.date) -> dt.date:
+    """The day an unanswered deadline ran out: the day after it (an answer is in time through
+    the deadline day). What an expiry counts from, however late the expiry job runs."""
+    return deadline + dt.timedelta(days=1)
 
 
 def working_days_left(deadline: dt.date, day: dt.date) -> int:

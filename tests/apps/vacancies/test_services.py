@@ -359,6 +359,32 @@ def test_offer_expiry_records_no_response(
     assert Case.objects.get(pk=case.pk).status == "waiting"
 
 
+def test_a_late_expiry_run_counts_from_the_deadline_not_from_the_run(
+    users: dict[str, Any], agreement: Any, cheap: Any, case: Any, case2: Any
+) -> None:
+    """After downtime the expiry job judges by the deadline: the offer ran out the day after
+    its deadline, and the no-response pause counts from then, as if the job had run on time.
+    A pause that is over by the time the job runs parks no one."""
+    offer = offered(users, cheap, case)
+    ran_out = offer.response_deadline + dt.timedelta(days=1)
+    pause = 14  # client_no_response
+    late = ran_out + dt.timedelta(days=5)
+    assert services.vacancies_expire(today=late).offers == [offer.pk]
+    offer.refresh_from_db()
+    assert (offer.status, offer.answered_on, offer.pause_days) == ("expired", ran_out, pause)
+    assert Case.objects.get(pk=case.pk).parked_until == ran_out + dt.timedelta(days=pause)
+    # Downtime longer than the pause: the case is back on the list, not parked in the past.
+    vacancy = Vacancy.objects.get(pk=offer.vacancy_id)
+    second = services.offer_create(
+        actor=users["sagsbehandler"], vacancy=vacancy, case=case2, today=late
+    )
+    much_later = second.response_deadline + dt.timedelta(days=30)
+    assert services.vacancies_expire(today=much_later).offers == [second.pk]
+    second.refresh_from_db()
+    assert second.answered_on == second.response_deadline + dt.timedelta(days=1)
+    assert Case.objects.get(pk=case2.pk).parked_until is None
+
+
 def test_organisation_rejects_only_on_legal_ground(
     users: dict[str, Any], agreement: Any, cheap: Any, case: Any
 ) -> None:

@@ -29,6 +29,7 @@ from anvis_core.workflow import (
     decline_side,
     is_overdue,
     offer_deadline,
+    ran_out_on,
 )
 
 from .. import gate
@@ -234,15 +235,21 @@ def _offer_close(
     only_if_overdue: bool = False,
 ) -> bool:
     """End an offer (declined, expired, withdrawn, rejected): the dwelling waits for the next
-    candidate and the case goes back to waiting, paused if the reason says so."""
+    candidate and the case goes back to waiting, paused if the reason says so.
+
+    ``only_if_overdue`` (the expiry job, run on ``day``): only a pending offer whose deadline
+    has passed, and judged by the deadline, not by the run: the offer is answered (expired) on
+    the day its deadline ran out and the pause counts from then, so a run late after downtime
+    records what a run on time would have; a pause already over parks nothing."""
+    today = day
     with audited(f"vacancies.offer_{target.value}", actor=actor) as write:
         vacancy, offer = _lock_offer(offer)
         write.track(offer)
-        if only_if_overdue and (
-            offer.status != OfferStatus.PENDING or not is_overdue(offer.response_deadline, day)
-        ):
-            write.unchanged()  # answered meanwhile
-            return False
+        if only_if_overdue:
+            if offer.status != OfferStatus.PENDING or not is_overdue(offer.response_deadline, day):
+                write.unchanged()  # answered meanwhile
+                return False
+            day = ran_out_on(offer.response_deadline)
         check_not_leased(offer)
         if note_required and not note.strip():  # the final answer above first
             raise ValidationError({"note": note_required}, code="documentation_missing")
@@ -275,13 +282,14 @@ def _offer_close(
                 "reason": f" ({summary})" if summary else "",
             },
         )
-        if offer.pause_days:
+        until = day + dt.timedelta(days=offer.pause_days)
+        if offer.pause_days and until >= today:
             case_park(
                 actor=actor,
                 case=case,
-                until=day + dt.timedelta(days=offer.pause_days),
+                until=until,
                 reason=_("Paused after the offer: %(reason)s") % {"reason": summary},
-                today=day,
+                today=today,
             )
     return True
 
