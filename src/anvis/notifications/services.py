@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 from anvis.audit.services import audit_record
 from anvis.background.queue import enqueue_on_commit
 from anvis.common import formats as fmt
-from anvis.common.clock import local_today
+from anvis.common.clock import local_day, local_today
 from anvis.permissions import Role
 from anvis.vacancies.choices import OfferStatus, VacancyStatus
 from anvis.vacancies.models import Offer, Vacancy
@@ -38,6 +38,9 @@ from .models import DigestSent, Kind, Notification
 logger = logging.getLogger(__name__)
 
 REMINDER_WORKING_DAYS = 2
+#: The dedupe keys of the deadline reminders: one per vacancy or offer and recipient.
+VACANCY_REMINDER = "deadline_soon:"
+OFFER_REMINDER = "offer_deadline_soon:"
 MODES = ("immediate", "digest")
 # Immediate e-mails that failed are retried by the worker for this long.
 EMAIL_RETRY_WINDOW = dt.timedelta(days=2)
@@ -152,7 +155,7 @@ def notifications_email(notification_ids: Iterable[int]) -> int:
         .select_related("recipient")
         .order_by("pk")
     )
-    return sum(1 for n in pending if _email_one(n))
+    return sum(1 for n in still_due(pending, local_today()) if _email_one(n))
 
 
 def _vacancy_link(vacancy_id: int) -> str:
@@ -196,8 +199,48 @@ def deadline_reminders(*, today: dt.date | None = None) -> int:
                 "Without an answer it expires and returns to the organisation.",
                 left,
             ) % {"days": left, "organisation": vacancy.organisation}
-            count += _remind(leads, title, body, vacancy.pk, f"deadline_soon:{vacancy.pk}")
+            key = f"{VACANCY_REMINDER}{vacancy.pk}"
+            count += _remind(leads, title, body, vacancy.pk, key)
     return count
+
+
+def _reminded(notifications: Iterable[Notification], prefix: str) -> set[int]:
+    """The vacancies or offers (by `prefix`) these deadline reminders chase."""
+    return {
+        int(n.dedupe_key.removeprefix(prefix))
+        for n in notifications
+        if n.kind == Kind.DEADLINE_SOON
+        and n.dedupe_key.startswith(prefix)
+        and n.dedupe_key.removeprefix(prefix).isdigit()
+    }
+
+
+def still_due(notifications: Iterable[Notification], day: dt.date) -> list[Notification]:
+    """The notifications worth e-mailing on `day`: all but the deadline reminders whose vacancy
+    or offer no longer waits for the answer they chase (answered, or the deadline passed). A
+    reminder waiting for the next digest, or for a retry of a failed e-mail, is then left in
+    the app; the e-mail would say "2 working days left" after the answer or the expiry."""
+    notes = list(notifications)
+    vacancies, offers = _reminded(notes, VACANCY_REMINDER), _reminded(notes, OFFER_REMINDER)
+    waiting = {
+        f"{VACANCY_REMINDER}{pk}"
+        for pk in Vacancy.objects.filter(
+            pk__in=vacancies, status=VacancyStatus.MUNICIPAL, response_deadline__gte=day
+        ).values_list("pk", flat=True)
+    } | {
+        f"{OFFER_REMINDER}{pk}"
+        for pk in Offer.objects.filter(
+            pk__in=offers, status=OfferStatus.PENDING, response_deadline__gte=day
+        ).values_list("pk", flat=True)
+    }
+    chasing = {f"{VACANCY_REMINDER}{pk}" for pk in vacancies} | {
+        f"{OFFER_REMINDER}{pk}" for pk in offers
+    }
+    return [
+        n
+        for n in notes
+        if n.kind != Kind.DEADLINE_SOON or n.dedupe_key not in chasing or n.dedupe_key in waiting
+    ]
 
 
 def _remind(recipients: set[int], title: str, body: str, vacancy_id: int, key: str) -> int:
@@ -243,7 +286,7 @@ def offer_deadline_reminders(*, today: dt.date, leads: set[int]) -> int:
                 "the answer on the vacancy; without one the offer expires.",
                 left,
             ) % {"days": left, "case": offer.case.number}
-            key = f"offer_deadline_soon:{offer.pk}"
+            key = f"{OFFER_REMINDER}{offer.pk}"
             count += _remind(recipients, title, body, offer.vacancy_id, key)
     return count
 
@@ -265,7 +308,7 @@ def emails_retry(*, now: dt.datetime | None = None) -> int:
         .select_related("recipient")
         .order_by("pk")
     )
-    return sum(1 for n in pending if _email_one(n))
+    return sum(1 for n in still_due(pending, local_day(moment)) if _email_one(n))
 
 
 def digests_send(*, today: dt.date | None = None) -> int:
@@ -283,10 +326,11 @@ def digests_send(*, today: dt.date | None = None) -> int:
     )
     for user in users:
         with transaction.atomic():
-            pending = list(
+            pending = still_due(
                 Notification.objects.select_for_update()
                 .filter(recipient=user, emailed_at__isnull=True)
-                .order_by("created", "pk")
+                .order_by("created", "pk"),
+                day,
             )
             if not pending:
                 continue

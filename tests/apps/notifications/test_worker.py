@@ -172,3 +172,43 @@ def test_answered_offer_gets_no_reminder(
     offer = _offered(users, cheap, case)
     services.offer_accept(actor=users["sagsbehandler"], offer=offer, today=REPORT_DAY)
     assert deadline_reminders(today=offer.response_deadline) == 0
+
+
+def test_a_reminder_answered_before_it_is_e_mailed_is_not_e_mailed(
+    users: dict[str, Any],
+    agreement: Any,
+    cheap: Any,
+    case: Any,
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+) -> None:
+    """A reminder that waits for the next digest, or for a retry of a failed e-mail, is not
+    e-mailed once the vacancy or the offer it chases is answered or its deadline has passed:
+    "2 working days left to answer" after the answer misleads. The in-app line stays."""
+    lead = users["anvisningsleder"]
+    lead.email, lead.notification_mode = "lead@example.dk", "digest"
+    lead.save()
+    worker = users["sagsbehandler"]
+    worker.email = "worker@example.dk"
+    worker.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        vacancy = _report(users, cheap)
+    assert digests_send(today=dt.date(2026, 3, 5)) == 1  # the new vacancy
+    assert deadline_reminders(today=dt.date(2026, 3, 11)) == 1
+    services.vacancy_accept(actor=lead, vacancy=vacancy, today=dt.date(2026, 3, 11))
+    assert digests_send(today=dt.date(2026, 3, 12)) == 0
+    # The citizen's answer: the caseworker's immediate e-mail failed and is retried after the
+    # citizen has answered.
+    offer = services.offer_create(
+        actor=worker, vacancy=vacancy, case=case, today=dt.date(2026, 3, 11)
+    )
+    settings.EMAIL_BACKEND = "tests.apps.notifications.failing_backend.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deadline_reminders(today=offer.response_deadline) == 2
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    services.offer_accept(actor=worker, offer=offer, today=offer.response_deadline)
+    mail.outbox.clear()
+    assert emails_retry(now=timezone.now()) == 0
+    assert digests_send(today=offer.response_deadline + dt.timedelta(days=1)) == 0
+    assert not mail.outbox
+    assert Notification.objects.filter(kind=Kind.DEADLINE_SOON).count() == 3
