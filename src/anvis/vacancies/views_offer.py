@@ -30,7 +30,6 @@ from anvis.common.numbers import digits
 from anvis.common.search import LIMIT, MIN_CHARS, Suggestion, search_text, suggestions_response
 from anvis.permissions import MUNICIPAL, POST_ONLY, WRITE, access
 from anvis_core.workflow import (
-    DEFAULT_OFFER_RESPONSE_WORKING_DAYS,
     DeclineReason,
     decline_pause_days,
     offer_deadline,
@@ -84,11 +83,6 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
 
     return offer_dialogue(request, vacancy, make=_make_offer(request), done=done)
-
-
-def _default_days(vacancy: Vacancy) -> int:
-    version = vacancy.judged_by
-    return version.offer_response_working_days if version else DEFAULT_OFFER_RESPONSE_WORKING_DAYS
 
 
 def _choices(request: HttpRequest, candidates: gate.VacancyCandidates, can_override: bool) -> Any:
@@ -190,7 +184,7 @@ def offer_dialogue(
         posted(request),
         cases=case_queryset(user=request.user).select_related("citizen"),
         candidates=_choices(request, candidates, can_override),
-        default_days=_default_days(vacancy),
+        default_days=services.offer_response_days_default(vacancy),
         suggest_url=reverse("vacancies:offer_case_suggestions", args=[vacancy.pk]),
         can_override=can_override,
     )

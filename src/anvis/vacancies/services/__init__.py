@@ -35,6 +35,7 @@ from .offer import (
     offer_create,
     offer_decline,
     offer_reject,
+    offer_response_days_default,
     offer_withdraw,
 )
 from .statement import statement_approve, statement_correct
@@ -70,6 +71,7 @@ __all__ = [
     "offer_create",
     "offer_decline",
     "offer_reject",
+    "offer_response_days_default",
     "offer_withdraw",
     "statement_approve",
     "statement_correct",

@@ -49,14 +49,18 @@ from ._common import (
 )
 
 
+def offer_response_days_default(vacancy: Vacancy) -> int:
+    """The citizen's answer time in working days unless the offer says otherwise: the term of
+    the agreement version that judged the vacancy (default 5). The offer form starts from it."""
+    version = vacancy.judged_by
+    return version.offer_response_working_days if version else DEFAULT_OFFER_RESPONSE_WORKING_DAYS
+
+
 def _offer_response_days(vacancy: Vacancy, given: int | None) -> int:
     """The offer's answer time in working days: as given, else the agreement's (default 5);
     at most what an agreement may set (`MAX_DEADLINE_WORKING_DAYS`), on every path."""
     if given is None:
-        version = vacancy.judged_by
-        given = (
-            version.offer_response_working_days if version else DEFAULT_OFFER_RESPONSE_WORKING_DAYS
-        )
+        given = offer_response_days_default(vacancy)
     if given < 1:
         raise ValidationError(
             {"response_working_days": _("The deadline must be at least 1 working day.")}
