@@ -30,7 +30,9 @@ LIST_PAGES: dict[str, tuple[str, int]] = {
     "agreements:handheld_list": ("anvisningsleder", 12),
     "agreements:ledger": ("anvisningsleder", 14),
     "cases:case_list": ("sagsbehandler", 12),
-    "monitoring:department_list": ("anvisningsleder", 12),
+    # The status on the day: when the night's snapshot is not for today, computed for the page's
+    # departments at once (their indicators and the area list), as the gate reads it.
+    "monitoring:department_list": ("anvisningsleder", 13),
     "monitoring:step_proposals": ("anvisningsleder", 12),
     "security:audit_list": ("administrator", 10),
     "security:access_log_list": ("administrator", 10),
