@@ -8,8 +8,11 @@ A working day is Monday to Friday and not a closing day. Closing days:
   it was abolished as a public holiday from 2024. Påskedag and pinsedag fall on Sundays.
 - extra closing days that public administration customarily observes although they are not
   public holidays: grundlovsdag (5 June), juleaftensdag (24 December) and nytårsaftensdag
-  (31 December). They are on by default (`DEFAULT_EXTRA_CLOSED`); pass
-  `extra_closed=frozenset()` (or a subset) to count them as working days.
+  (31 December). They are on by default (`DEFAULT_EXTRA_CLOSED`). An installation chooses
+  its own with `install_extra_closed` (the Django project from the setting
+  ``ANVIS_EXTRA_CLOSING_DAYS``, at start-up), and a caller may pass `extra_closed=` (a
+  subset, or `frozenset()` to count them all as working days); without it the installed set
+  is used.
 
 Easter Sunday is computed with the anonymous Gregorian algorithm (Meeus/Jones/Butcher).
 """
@@ -29,6 +32,25 @@ class ExtraClosingDay(StrEnum):
 
 
 DEFAULT_EXTRA_CLOSED: frozenset[ExtraClosingDay] = frozenset(ExtraClosingDay)
+
+_installed: frozenset[ExtraClosingDay] = DEFAULT_EXTRA_CLOSED
+
+
+def install_extra_closed(days: Iterable[ExtraClosingDay | str]) -> frozenset[ExtraClosingDay]:
+    """The installation's extra closing days, for every deadline computed from now on (an
+    unknown name raises ValueError). Deadlines already stored keep the day they were given."""
+    global _installed
+    _installed = frozenset(ExtraClosingDay(d) for d in days)
+    return _installed
+
+
+def installed_extra_closed() -> frozenset[ExtraClosingDay]:
+    return _installed
+
+
+def _closed(extra_closed: Iterable[ExtraClosingDay] | None) -> frozenset[ExtraClosingDay]:
+    return _installed if extra_closed is None else frozenset(extra_closed)
+
 
 #: The last year in which store bededag was a public holiday.
 GREAT_PRAYER_DAY_LAST_YEAR = 2023
@@ -75,9 +97,9 @@ def public_holidays(year: int) -> dict[dt.date, str]:
 
 
 def extra_closing_days(
-    year: int, extra_closed: Iterable[ExtraClosingDay] = DEFAULT_EXTRA_CLOSED
+    year: int, extra_closed: Iterable[ExtraClosingDay] | None = None
 ) -> dict[dt.date, str]:
-    wanted = set(extra_closed)
+    wanted = _closed(extra_closed)
     fixed = {
         ExtraClosingDay.CONSTITUTION_DAY: (dt.date(year, 6, 5), "grundlovsdag"),
         ExtraClosingDay.CHRISTMAS_EVE: (dt.date(year, 12, 24), "juleaftensdag"),
@@ -87,7 +109,7 @@ def extra_closing_days(
 
 
 def closing_day_name(
-    day: dt.date, extra_closed: Iterable[ExtraClosingDay] = DEFAULT_EXTRA_CLOSED
+    day: dt.date, extra_closed: Iterable[ExtraClosingDay] | None = None
 ) -> str | None:
     """The name of the holiday or closing day on `day`, or None."""
     name = public_holidays(day.year).get(day)
@@ -96,21 +118,19 @@ def closing_day_name(
     return name
 
 
-def is_working_day(
-    day: dt.date, extra_closed: Iterable[ExtraClosingDay] = DEFAULT_EXTRA_CLOSED
-) -> bool:
+def is_working_day(day: dt.date, extra_closed: Iterable[ExtraClosingDay] | None = None) -> bool:
     return day.weekday() < 5 and closing_day_name(day, extra_closed) is None
 
 
 def add_working_days(
-    start: dt.date, n: int, extra_closed: Iterable[ExtraClosingDay] = DEFAULT_EXTRA_CLOSED
+    start: dt.date, n: int, extra_closed: Iterable[ExtraClosingDay] | None = None
 ) -> dt.date:
     """The date `n` working days after `start`; `start` itself is never counted.
 
     A deadline of 7 working days from a report on date d is `add_working_days(d, 7)`, whatever
     kind of day d is. `n = 0` returns `start`; a negative `n` counts backwards.
     """
-    closed = frozenset(extra_closed)
+    closed = _closed(extra_closed)
     step = 1 if n >= 0 else -1
     day = start
     remaining = abs(n)
@@ -122,7 +142,7 @@ def add_working_days(
 
 
 def working_days_between(
-    a: dt.date, b: dt.date, extra_closed: Iterable[ExtraClosingDay] = DEFAULT_EXTRA_CLOSED
+    a: dt.date, b: dt.date, extra_closed: Iterable[ExtraClosingDay] | None = None
 ) -> int:
     """The number of working days d with a < d <= b (negative when b is before a).
 
@@ -130,7 +150,7 @@ def working_days_between(
     """
     if b < a:
         return -working_days_between(b, a, extra_closed)
-    closed = frozenset(extra_closed)
+    closed = _closed(extra_closed)
     count = 0
     day = a
     while day < b:

@@ -303,6 +303,13 @@ ANVIS_TENANCY_FOLLOW_UP_DAYS = {
 # for the keys it names (docs/law.md). Empty: the table as shipped.
 ANVIS_LAW_OVERRIDES = os.environ.get("ANVIS_LAW_OVERRIDES", "")
 
+# Days that public administration customarily closes although they are not public holidays,
+# counted as closed in every working-day deadline (anvis_core.calendar): comma-separated among
+# grundlovsdag, juleaftensdag and nytaarsaftensdag. Unset: all three; empty: none (docs/flow.md).
+ANVIS_EXTRA_CLOSING_DAYS = os.environ.get(
+    "ANVIS_EXTRA_CLOSING_DAYS", "grundlovsdag,juleaftensdag,nytaarsaftensdag"
+)
+
 # Production sends by SMTP; the demo and development keep e-mails in the outbox that the
 # administrator reads in the site (Drift → Udbakke).
 EMAIL_BACKEND = os.environ.get(

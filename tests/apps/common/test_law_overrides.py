@@ -70,3 +70,31 @@ def test_a_bad_overrides_file_stops_start_up_with_the_reason(
         pytest.raises(ImproperlyConfigured, match=message),
     ):
         configured_table()
+
+
+def test_the_extra_closing_days_are_the_installations_choice() -> None:
+    """Grundlovsdag, juleaftensdag and nytårsaftensdag are closing days by custom, not by law:
+    the setting chooses them at start-up, and every deadline computed afterwards (here the
+    municipality's answer deadline, as the vacancy report computes it) follows; an unknown day
+    stops start-up with its name."""
+    from anvis_core import calendar
+    from anvis_core.workflow import response_deadline
+
+    reported = dt.date(2025, 12, 22)  # Monday before Christmas; 7 working days to answer
+    try:
+        with override_settings(ANVIS_EXTRA_CLOSING_DAYS=""):
+            install()
+            assert calendar.installed_extra_closed() == frozenset()
+            assert response_deadline(reported, 7) == dt.date(2026, 1, 5)
+        with override_settings(ANVIS_EXTRA_CLOSING_DAYS="juleaftensdag, nytaarsaftensdag"):
+            install()
+            assert not calendar.is_working_day(dt.date(2025, 12, 24))
+            assert calendar.is_working_day(dt.date(2026, 6, 5))
+        with (
+            override_settings(ANVIS_EXTRA_CLOSING_DAYS="grundlovsdag,juledag"),
+            pytest.raises(ImproperlyConfigured, match="juledag"),
+        ):
+            install()
+    finally:
+        install()  # the test settings' own days again
+    assert response_deadline(reported, 7) == dt.date(2026, 1, 7)
