@@ -379,7 +379,7 @@ def test_a_deadline_passed_on_a_friday_is_overdue_on_the_saturday_on_every_path(
 def test_an_overdue_vacancy_offers_no_answer_but_says_why(
     client_for: Any, users: dict[str, Any], agreement: Any, cheap: Any, monkeypatch: Any
 ) -> None:
-    """Past the answer deadline, before the nightly expiry job has run, the vacancy page shows
+    """Past the answer deadline, before the expiry job has run, the vacancy page shows
     no accept or decline button (a click would be refused by the same rule, `is_overdue`) and
     says in one line why."""
     from .conftest import DEADLINE, REPORT_DAY
