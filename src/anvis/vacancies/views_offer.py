@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from anvis.audit.services import Purpose, citizens_read
 from anvis.cases.search import case_search, case_suggestion, suggested_cases_logged
 from anvis.cases.selectors import case_queryset
+from anvis.common import formats as fmt
 from anvis.common.forms import apply_errors, form_status, posted, submit
 from anvis.common.numbers import digits
 from anvis.common.search import LIMIT, MIN_CHARS, Suggestion, search_text, suggestions_response
@@ -167,6 +168,25 @@ def _confirmation(
     }
 
 
+def _deadline_as_shown(request: HttpRequest, form: OfferForm, today: dt.date) -> bool:
+    """Whether the answer deadline the offer gets today is the one its confirmation showed (its
+    hidden field): a confirmation shown on Friday and clicked on Monday would give the citizen
+    a later deadline than the one the person confirmed; then it is shown again, with a word."""
+    shown = request.POST.get("deadline")
+    deadline = offer_deadline(today, form.cleaned_data["response_working_days"])
+    if shown is None or shown == deadline.isoformat():
+        return True
+    messages.warning(
+        request,
+        _(
+            "The answer deadline is now %(date)s, not the one the confirmation showed: check "
+            "the offer and confirm it again."
+        )
+        % {"date": fmt.date(deadline)},
+    )
+    return False
+
+
 def offer_dialogue(
     request: HttpRequest,
     vacancy: Vacancy,
@@ -191,7 +211,7 @@ def offer_dialogue(
     chosen = _chosen(request, form, preselect)
     confirm = None
     if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
-        if request.POST.get("confirmed") == "1":
+        if request.POST.get("confirmed") == "1" and _deadline_as_shown(request, form, today):
             try:
                 return done(
                     make(vacancy, {**form.cleaned_data, "considered": _considered(request)})

@@ -535,3 +535,28 @@ def test_the_gate_judges_the_ceiling_on_the_a_conto_the_turn_was_judged_on(
     case = make_case(users, "120385-1235")
     offer = flow.offer_create(actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=today)
     assert "rent_over_ceiling" not in {f["code"] for f in offer.findings}
+
+
+def test_a_confirmation_from_another_day_is_shown_again_with_the_deadline_of_today(
+    users: dict[str, Any], agreement: Any, cheap: Any, client_for: Any, today: dt.date
+) -> None:
+    """The confirmation says the citizen answers by a date counted from the day it is shown;
+    clicked on a later day (shown Friday, clicked Monday) the offer would get another deadline
+    than the one confirmed. The confirmation is shown again with today's deadline and a word,
+    nothing is written; confirmed again, the offer is made with the deadline shown."""
+    from anvis_core.workflow import offer_deadline
+
+    vacancy = _open(users, cheap, today)
+    case = make_case(users, "120385-1235")
+    client = client_for("sagsbehandler")
+    url = reverse("vacancies:offer_create", args=[vacancy.pk])
+    fields = _confirmation_step(client, vacancy, case)
+    assert fields["deadline"] == offer_deadline(today, 5).isoformat()
+    response = client.post(url, {**fields, "deadline": (today - dt.timedelta(days=3)).isoformat()})
+    page = response.content.decode()
+    assert not Offer.objects.exists()
+    assert 'data-testid="confirm-offer"' in page
+    assert "Svarfristen er nu" in page
+    response = client.post(url, fields)
+    assert response.status_code == 302
+    assert Offer.objects.get().response_deadline == offer_deadline(today, 5)
