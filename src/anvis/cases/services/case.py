@@ -31,6 +31,7 @@ from .common import (
     CITIZEN_EDITABLE_FIELDS,
     _citizen_for,
     _lock,
+    _lock_open,
     _save_numbered,
     _store_priority,
     case_event,
@@ -131,7 +132,7 @@ def case_update(
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
     with audited("cases.case_update", actor=actor) as write:
-        case = write.track(_lock(case))
+        case = write.track(_lock_open(case))
         changed = [n for n, v in changes.items() if getattr(case, n) != v]
         for name, value in changes.items():
             setattr(case, name, value)
@@ -160,7 +161,7 @@ def case_set_children(
             _("A child's birth date cannot be in the future."), code="child_future"
         )
     with audited("cases.children_set", actor=actor) as write:
-        case = _lock(case)
+        case = _lock_open(case)
         old = list(case.children.values_list("birth_date", flat=True))
         if sorted(old) != dates:
             case.children.all().delete()
@@ -200,7 +201,7 @@ def case_set_situation(
     today: dt.date | None = None,
 ) -> Case:
     with audited("cases.situation_set", actor=actor) as write:
-        case = write.track(_lock(case))
+        case = write.track(_lock_open(case))
         entry = SituationEntry(
             case=case,
             situation=situation,
@@ -225,7 +226,7 @@ def case_set_urgency(
     if urgent and not reason:
         raise ValidationError({"urgency_reason": _("Give a reason for the urgency.")})
     with audited("cases.urgency_set", actor=actor) as write:
-        case = write.track(_lock(case))
+        case = write.track(_lock_open(case))
         case.urgent, case.urgency_reason = urgent, reason if urgent else ""
         case.save(update_fields=["urgent", "urgency_reason", "updated_at"])
         case_event(

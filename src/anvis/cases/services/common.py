@@ -90,6 +90,21 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("citizen").get(pk=case.pk)
 
 
+def _lock_open(case: Case) -> Case:
+    """The case locked for a change of its data, which a closed case refuses: closed is final,
+    and a return to homelessness is a new case. What closes out a record (discharging a stay,
+    a plan's status, withdrawing consent) and a note on the timeline lock with :func:`_lock`."""
+    locked = _lock(case)
+    if not locked.is_open:
+        raise ValidationError(
+            _(
+                "The case is closed and can no longer be changed. A return to homelessness is a new case."
+            ),
+            code="case_closed",
+        )
+    return locked
+
+
 def _store_priority(case: Case, today: dt.date) -> None:
     breakdown = adapters.compute_priority(case, today)
     if case.priority_total != breakdown.total or case.priority_computed_on != today:
