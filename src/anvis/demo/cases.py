@@ -183,7 +183,7 @@ def load(ctx: DemoContext) -> None:
         if situation == "release_no_address":
             release = {
                 "release_from": rng.choice(["prison", "hospital", "treatment"]),
-                "release_date": today + dt.timedelta(days=rng.randint(1, 30)),
+                "release_date": opened + dt.timedelta(days=rng.randint(1, 30)),
             }
         case = services.case_create(
             **common,

@@ -35,6 +35,7 @@ from .common import (
     _save_numbered,
     _store_priority,
     case_event,
+    check_release,
     citizen_hash,
     cpr_parse_or_error,
 )
@@ -62,6 +63,7 @@ def case_create(
     citizen can have only one open case at a time."""
     parsed = cpr_parse_or_error(cpr)
     day = local_today(today)
+    check_release(situation, release_date, day)
     with audited("cases.case_create", actor=actor) as write:
         citizen, previous = _citizen_for(
             actor=actor,
@@ -200,6 +202,7 @@ def case_set_situation(
     release_date: dt.date | None = None,
     today: dt.date | None = None,
 ) -> Case:
+    check_release(situation, release_date, local_today(today))
     with audited("cases.situation_set", actor=actor) as write:
         case = write.track(_lock_open(case))
         entry = SituationEntry(

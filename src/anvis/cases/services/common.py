@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from anvis.audit.services import acting_user, audited
 from anvis.common.fields import lookup_hash
 from anvis_core.cases.numbers import case_number, year_prefix
+from anvis_core.cases.situation import RELEASE_WINDOW_DAYS, ReleaseProblem, release_problem
 from anvis_core.cpr import Cpr, CprError, parse_cpr
 
 from .. import adapters
@@ -64,6 +65,22 @@ def cpr_parse_or_error(value: str) -> Cpr:
         raise ValidationError(
             _("Enter the CPR number as DDMMYY-XXXX (10 digits)."), code="cpr_format"
         ) from None
+
+
+def check_release(situation: str, release_date: dt.date | None, day: dt.date) -> None:
+    """Refuse a release without an address that the priority may not count
+    (:func:`anvis_core.cases.situation.release_problem`), on the release date's field."""
+    problem = release_problem(situation, release_date, day)
+    if problem is ReleaseProblem.NO_DATE:
+        message = _("Give the release date: a release without an address needs it.")
+    elif problem is ReleaseProblem.TOO_FAR:
+        message = _(
+            "The release date is more than %(days)d days ahead: until then the citizen is not "
+            "yet released without an address. Record the current situation instead."
+        ) % {"days": RELEASE_WINDOW_DAYS}
+    else:
+        return
+    raise ValidationError({"release_date": message}, code=problem.value)
 
 
 def citizen_hash(cpr: Cpr) -> str:
