@@ -61,8 +61,8 @@ def case_create(
 ) -> Case:
     """Open a case. A known CPR (by keyed hash) re-uses the citizen: re-entry is normal, but a
     citizen can have only one open case at a time."""
-    parsed = cpr_parse_or_error(cpr)
     day = local_today(today)
+    parsed = cpr_parse_or_error(cpr, on=day)
     check_release(situation, release_date, day)
     with audited("cases.case_create", actor=actor) as write:
         citizen, previous = _citizen_for(

@@ -14,7 +14,7 @@ from anvis.audit.services import acting_user, audited
 from anvis.common.fields import lookup_hash
 from anvis_core.cases.numbers import case_number, year_prefix
 from anvis_core.cases.situation import RELEASE_WINDOW_DAYS, ReleaseProblem, release_problem
-from anvis_core.cpr import Cpr, CprError, parse_cpr
+from anvis_core.cpr import Cpr, CprError, check_born_by, parse_cpr
 
 from .. import adapters
 from ..models import (
@@ -52,11 +52,22 @@ CITIZEN_EDITABLE_FIELDS = frozenset(
 )
 
 
-def cpr_parse_or_error(value: str) -> Cpr:
-    """Parse a CPR number or raise a ValidationError with a Danish message (never the number)."""
+def cpr_parse_or_error(value: str, on: dt.date | None = None) -> Cpr:
+    """Parse a CPR number or raise a ValidationError with a Danish message (never the number).
+    With `on`, a number whose birth date is after that day is refused too
+    (:func:`anvis_core.cpr.check_born_by`)."""
     try:
-        return parse_cpr(value)
+        parsed = parse_cpr(value)
+        return parsed if on is None else check_born_by(parsed, on)
     except CprError as exc:
+        if exc.code == "future":
+            raise ValidationError(
+                _(
+                    "The CPR number's birth date is after today: check the first six digits "
+                    "and the seventh (the century)."
+                ),
+                code="cpr_future",
+            ) from None
         if exc.code == "date":
             raise ValidationError(
                 _("The first six digits of a CPR number must be a valid date (DDMMYY)."),
