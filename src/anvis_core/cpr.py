@@ -53,7 +53,8 @@ def redact_cpr(text: str) -> str:
 
 
 class CprError(ValueError):
-    """An invalid CPR number. `code` is ``"format"`` or ``"date"`` (for translated messages)."""
+    """An invalid CPR number. `code` is ``"format"``, ``"date"`` or ``"future"`` (for translated
+    messages)."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -129,6 +130,15 @@ def parse_cpr(value: str) -> Cpr:
             "date", "The first six digits of a CPR number must be a valid date."
         ) from None
     return Cpr(digits=digits, birth_date=birth)
+
+
+def check_born_by(cpr: Cpr, on: dt.date) -> Cpr:
+    """`cpr` when its birth date is on or before `on`. The century table reaches to 2036 and
+    2057, so a typing error can give a birth date after the day, which is nobody's number yet:
+    ``CprError("future")``."""
+    if cpr.birth_date > on:
+        raise CprError("future", "The birth date of a CPR number cannot be after the day.")
+    return cpr
 
 
 def is_valid_cpr(value: str) -> bool:

@@ -83,7 +83,7 @@ class CaseCreateForm(SituationFieldsMixin):
     )
 
     def clean_cpr(self) -> str:
-        return cpr_parse_or_error(self.cleaned_data["cpr"]).digits
+        return cpr_parse_or_error(self.cleaned_data["cpr"], on=timezone.localdate()).digits
 
 
 class ContactForm(ModelForm):

@@ -183,7 +183,7 @@ def load(ctx: DemoContext) -> None:
         if situation == "release_no_address":
             release = {
                 "release_from": rng.choice(["prison", "hospital", "treatment"]),
-                "release_date": today + dt.timedelta(days=rng.randint(1, 30)),
+                "release_date": opened + dt.timedelta(days=rng.randint(1, 30)),
             }
         case = services.case_create(
             **common,
@@ -364,14 +364,14 @@ def _status(rng: random.Random, case: Case, actor: Any, today: dt.date) -> None:
     elif roll < 0.07:
         # Closed: the citizen found a home elsewhere. (A case is offered only by an offer,
         # which the vacancies loader makes.)
-        services.case_transition(actor=actor, case=case, status="closed", today=today)
+        case = services.case_transition(actor=actor, case=case, status="closed", today=today)
     elif roll < 0.15:
         # Ready for an offer: consent to share contact details with the organisation. (Offered
         # and housed only through an offer and a lease: the vacancies and tenancy loaders.)
         services.consent_record(actor=actor, case=case, given_on=today)
     elif roll < 0.17:
-        services.case_transition(actor=actor, case=case, status="closed", today=today)
-    if case.urgent is False and rng.random() < 0.04:
+        case = services.case_transition(actor=actor, case=case, status="closed", today=today)
+    if case.urgent is False and rng.random() < 0.04 and case.is_open:
         services.case_set_urgency(
             actor=actor,
             case=case,

@@ -127,3 +127,13 @@ def test_a_cpr_number_in_a_text_is_found_and_masked(text: str) -> None:
 @pytest.mark.parametrize("text", ["S-2026-00012", "12345678901", "tlf. 98 76 54 32", "010190-123"])
 def test_other_numbers_are_not_taken_for_a_cpr_number(text: str) -> None:
     assert not contains_cpr(text) and redact_cpr(text) == text
+
+
+def test_a_birth_date_after_the_day_is_refused_and_the_day_itself_is_not() -> None:
+    from anvis_core.cpr import CprError, check_born_by, parse_cpr
+
+    day = dt.date(2026, 3, 2)
+    assert check_born_by(parse_cpr("020326-4002"), day).birth_date == day
+    with pytest.raises(CprError) as info:
+        check_born_by(parse_cpr("030326-4002"), day)
+    assert info.value.code == "future"

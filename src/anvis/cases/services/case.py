@@ -31,9 +31,11 @@ from .common import (
     CITIZEN_EDITABLE_FIELDS,
     _citizen_for,
     _lock,
+    _lock_open,
     _save_numbered,
     _store_priority,
     case_event,
+    check_release,
     citizen_hash,
     cpr_parse_or_error,
 )
@@ -59,8 +61,9 @@ def case_create(
 ) -> Case:
     """Open a case. A known CPR (by keyed hash) re-uses the citizen: re-entry is normal, but a
     citizen can have only one open case at a time."""
-    parsed = cpr_parse_or_error(cpr)
     day = local_today(today)
+    parsed = cpr_parse_or_error(cpr, on=day)
+    check_release(situation, release_date, day)
     with audited("cases.case_create", actor=actor) as write:
         citizen, previous = _citizen_for(
             actor=actor,
@@ -131,7 +134,7 @@ def case_update(
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
     with audited("cases.case_update", actor=actor) as write:
-        case = write.track(_lock(case))
+        case = write.track(_lock_open(case))
         changed = [n for n, v in changes.items() if getattr(case, n) != v]
         for name, value in changes.items():
             setattr(case, name, value)
@@ -160,7 +163,7 @@ def case_set_children(
             _("A child's birth date cannot be in the future."), code="child_future"
         )
     with audited("cases.children_set", actor=actor) as write:
-        case = _lock(case)
+        case = _lock_open(case)
         old = list(case.children.values_list("birth_date", flat=True))
         if sorted(old) != dates:
             case.children.all().delete()
@@ -199,8 +202,9 @@ def case_set_situation(
     release_date: dt.date | None = None,
     today: dt.date | None = None,
 ) -> Case:
+    check_release(situation, release_date, local_today(today))
     with audited("cases.situation_set", actor=actor) as write:
-        case = write.track(_lock(case))
+        case = write.track(_lock_open(case))
         entry = SituationEntry(
             case=case,
             situation=situation,
@@ -225,7 +229,7 @@ def case_set_urgency(
     if urgent and not reason:
         raise ValidationError({"urgency_reason": _("Give a reason for the urgency.")})
     with audited("cases.urgency_set", actor=actor) as write:
-        case = write.track(_lock(case))
+        case = write.track(_lock_open(case))
         case.urgent, case.urgency_reason = urgent, reason if urgent else ""
         case.save(update_fields=["urgent", "urgency_reason", "updated_at"])
         case_event(

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from anvis.audit.services import acting_user, audited
 from anvis.common.fields import lookup_hash
 from anvis_core.cases.numbers import case_number, year_prefix
-from anvis_core.cpr import Cpr, CprError, parse_cpr
+from anvis_core.cases.situation import RELEASE_WINDOW_DAYS, ReleaseProblem, release_problem
+from anvis_core.cpr import Cpr, CprError, check_born_by, parse_cpr
 
 from .. import adapters
 from ..models import (
@@ -51,11 +52,22 @@ CITIZEN_EDITABLE_FIELDS = frozenset(
 )
 
 
-def cpr_parse_or_error(value: str) -> Cpr:
-    """Parse a CPR number or raise a ValidationError with a Danish message (never the number)."""
+def cpr_parse_or_error(value: str, on: dt.date | None = None) -> Cpr:
+    """Parse a CPR number or raise a ValidationError with a Danish message (never the number).
+    With `on`, a number whose birth date is after that day is refused too
+    (:func:`anvis_core.cpr.check_born_by`)."""
     try:
-        return parse_cpr(value)
+        parsed = parse_cpr(value)
+        return parsed if on is None else check_born_by(parsed, on)
     except CprError as exc:
+        if exc.code == "future":
+            raise ValidationError(
+                _(
+                    "The CPR number's birth date is after today: check the first six digits "
+                    "and the seventh (the century)."
+                ),
+                code="cpr_future",
+            ) from None
         if exc.code == "date":
             raise ValidationError(
                 _("The first six digits of a CPR number must be a valid date (DDMMYY)."),
@@ -64,6 +76,22 @@ def cpr_parse_or_error(value: str) -> Cpr:
         raise ValidationError(
             _("Enter the CPR number as DDMMYY-XXXX (10 digits)."), code="cpr_format"
         ) from None
+
+
+def check_release(situation: str, release_date: dt.date | None, day: dt.date) -> None:
+    """Refuse a release without an address that the priority may not count
+    (:func:`anvis_core.cases.situation.release_problem`), on the release date's field."""
+    problem = release_problem(situation, release_date, day)
+    if problem is ReleaseProblem.NO_DATE:
+        message = _("Give the release date: a release without an address needs it.")
+    elif problem is ReleaseProblem.TOO_FAR:
+        message = _(
+            "The release date is more than %(days)d days ahead: until then the citizen is not "
+            "yet released without an address. Record the current situation instead."
+        ) % {"days": RELEASE_WINDOW_DAYS}
+    else:
+        return
+    raise ValidationError({"release_date": message}, code=problem.value)
 
 
 def citizen_hash(cpr: Cpr) -> str:
@@ -88,6 +116,21 @@ def case_event(
 
 def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("citizen").get(pk=case.pk)
+
+
+def _lock_open(case: Case) -> Case:
+    """The case locked for a change of its data, which a closed case refuses: closed is final,
+    and a return to homelessness is a new case. What closes out a record (discharging a stay,
+    a plan's status, withdrawing consent) and a note on the timeline lock with :func:`_lock`."""
+    locked = _lock(case)
+    if not locked.is_open:
+        raise ValidationError(
+            _(
+                "The case is closed and can no longer be changed. A return to homelessness is a new case."
+            ),
+            code="case_closed",
+        )
+    return locked
 
 
 def _store_priority(case: Case, today: dt.date) -> None:

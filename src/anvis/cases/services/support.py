@@ -21,7 +21,7 @@ from ..models import (
     ShelterStay,
     SupportPlan,
 )
-from .common import _lock, case_event
+from .common import _lock, _lock_open, case_event
 
 
 def shelter_stay_add(
@@ -34,7 +34,7 @@ def shelter_stay_add(
     action_plan: bool = False,
 ) -> ShelterStay:
     with audited("cases.shelter_stay_add", actor=actor) as write:
-        case = _lock(case)
+        case = _lock_open(case)
         stay = ShelterStay(
             case=case,
             shelter=shelter,
@@ -90,7 +90,7 @@ def support_plan_add(
     if method == CoreMethod.CTI and starts_on and ends_on is None:
         ends_on = cti_end(starts_on)
     with audited("cases.support_plan_add", actor=actor) as write:
-        case = _lock(case)
+        case = _lock_open(case)
         plan = SupportPlan(
             case=case,
             method=method,
@@ -143,7 +143,7 @@ def legal_bar_add(
     member: str = "applicant",
 ) -> LegalBarEvent:
     with audited("cases.legal_bar_add", actor=actor) as write:
-        case = _lock(case)
+        case = _lock_open(case)
         event = LegalBarEvent(
             case=case,
             kind=kind,
@@ -160,7 +160,7 @@ def legal_bar_add(
 
 def legal_bar_remove(*, actor: Any, event: LegalBarEvent) -> None:
     with audited("cases.legal_bar_remove", actor=actor) as write:
-        _lock(event.case)
+        _lock_open(event.case)
         case_event(
             event.case,
             actor,
@@ -174,7 +174,7 @@ def avoid_area_add(
     *, actor: Any, case: Case, reason: str, district: str = "", department: Any = None
 ) -> AvoidArea:
     with audited("cases.avoid_area_add", actor=actor) as write:
-        case = _lock(case)
+        case = _lock_open(case)
         area = AvoidArea(
             case=case, district=district.strip(), department=department, reason=reason.strip()
         )
@@ -185,7 +185,7 @@ def avoid_area_add(
 
 def avoid_area_remove(*, actor: Any, area: AvoidArea) -> None:
     with audited("cases.avoid_area_remove", actor=actor) as write:
-        _lock(area.case)
+        _lock_open(area.case)
         case_event(area.case, actor, EventKind.UPDATED, _("Area to avoid removed."))
         write.delete(area)
 
@@ -194,7 +194,7 @@ def consent_record(
     *, actor: Any, case: Case, given_on: dt.date, scope: str = "offer_organisation"
 ) -> ContactConsent:
     with audited("cases.consent_record", actor=actor) as write:
-        case = _lock(case)
+        case = _lock_open(case)
         consent = ContactConsent(
             case=case,
             scope=scope,
