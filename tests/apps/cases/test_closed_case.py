@@ -114,3 +114,40 @@ def test_the_household_form_of_a_closed_case_is_refused_in_danish(
     assert CLOSED_MESSAGE in response.content.decode()
     case.refresh_from_db()
     assert case.adults == 1 and not case.children.exists()
+
+
+def test_a_closed_cases_pages_offer_no_change_of_its_data(client_for: Any, case: Any) -> None:
+    """The pages of a closed case offer no change the services refuse (edit links, the urgency
+    form, adding or removing stays, plans, bars, areas and consents); what closes out a record
+    (discharging a stay, a plan's status) and a note stay. An open case offers them all."""
+    from anvis.cases.models import ShelterStay
+
+    client = client_for("sagsbehandler")
+    services.shelter_stay_add(
+        actor=case.caseworker, case=case, shelter="Herberget", admitted_on=D(2026, 2, 1)
+    )
+    pages = ("case_overview", "case_household", "case_economy", "case_shelter")
+    changes = (
+        reverse("cases:case_edit", args=[case.pk, "husstand"]),
+        reverse("cases:case_edit", args=[case.pk, "oekonomi"]),
+        reverse("cases:case_urgency", args=[case.pk]),
+        reverse("cases:stay_add", args=[case.pk]),
+        reverse("cases:plan_add", args=[case.pk]),
+        reverse("cases:bar_add", args=[case.pk]),
+        reverse("cases:avoid_add", args=[case.pk]),
+        reverse("cases:consent_add", args=[case.pk]),
+    )
+
+    def shown() -> str:
+        return "".join(
+            client.get(reverse(f"cases:{name}", args=[case.pk])).content.decode()
+            for name in pages
+        )
+
+    page = shown()
+    assert [url for url in changes if f'"{url}"' not in page] == []
+    _close(case)
+    page = shown()
+    assert not [url for url in changes if f'"{url}"' in page]
+    stay = ShelterStay.objects.get(case=case)
+    assert reverse("cases:stay_discharge", args=[case.pk, stay.pk]) in page
