@@ -140,8 +140,7 @@ def test_a_closed_cases_pages_offer_no_change_of_its_data(client_for: Any, case:
 
     def shown() -> str:
         return "".join(
-            client.get(reverse(f"cases:{name}", args=[case.pk])).content.decode()
-            for name in pages
+            client.get(reverse(f"cases:{name}", args=[case.pk])).content.decode() for name in pages
         )
 
     page = shown()
