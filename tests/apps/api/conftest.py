@@ -108,6 +108,25 @@ def make_case(users: dict[str, Any], cpr: str = "120385-1235", first: str = "Kar
     )
 
 
+def accepted_vacancy(users: dict[str, Any], org: Any) -> Any:
+    """`org`'s cheap dwelling reported today and accepted by the municipality: ready to offer."""
+    from django.utils import timezone
+
+    from anvis.vacancies import services as flow
+
+    today = timezone.localdate()
+    reporter = users["boligorganisation"] if org.cvr == "11111111" else users["org_b"]
+    vacancy = flow.vacancy_report(
+        actor=reporter,
+        dwelling=dwelling_of(org),
+        notice_date=today,
+        available_from=today + dt.timedelta(days=30),
+        report_date=today,
+    )
+    flow.vacancy_accept(actor=users["anvisningsleder"], vacancy=vacancy, today=today)
+    return vacancy
+
+
 @pytest.fixture
 def offer_for(users: dict[str, Any], agreement: Any) -> Any:
     """An offer on `org`'s cheap dwelling: reported, accepted by the municipality, offered."""
@@ -116,19 +135,10 @@ def offer_for(users: dict[str, Any], agreement: Any) -> Any:
     from anvis.vacancies import services as flow
 
     def make(org: Any, cpr: str = "120385-1235") -> Any:
-        today = timezone.localdate()
-        reporter = users["boligorganisation"] if org.cvr == "11111111" else users["org_b"]
-        vacancy = flow.vacancy_report(
-            actor=reporter,
-            dwelling=dwelling_of(org),
-            notice_date=today,
-            available_from=today + dt.timedelta(days=30),
-            report_date=today,
-        )
-        flow.vacancy_accept(actor=users["anvisningsleder"], vacancy=vacancy, today=today)
+        vacancy = accepted_vacancy(users, org)
         case = make_case(users, cpr)
         return flow.offer_create(
-            actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=today
+            actor=users["sagsbehandler"], vacancy=vacancy, case=case, today=timezone.localdate()
         )
 
     return make

@@ -4,31 +4,20 @@ message, not moved an hour."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 from django import forms
-from django.utils import timezone
 
-from anvis.vacancies import services as flow
 from anvis.vacancies.forms import OfferForm
 
-from .conftest import dwelling_of, make_case
+from .conftest import accepted_vacancy, make_case
 
 pytestmark = pytest.mark.django_db
 
 
 def _offer(api: Any, org_a: Any, users: dict[str, Any], viewing_at: str) -> Any:
-    today = timezone.localdate()
-    vacancy = flow.vacancy_report(
-        actor=users["boligorganisation"],
-        dwelling=dwelling_of(org_a),
-        notice_date=today,
-        available_from=today + dt.timedelta(days=30),
-        report_date=today,
-    )
-    flow.vacancy_accept(actor=users["anvisningsleder"], vacancy=vacancy, today=today)
+    vacancy = accepted_vacancy(users, org_a)
     body = {
         "vacancy": vacancy.pk,
         "case": make_case(users).number,

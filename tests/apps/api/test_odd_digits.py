@@ -4,13 +4,12 @@ server error. Every id read from a request or a file goes through `anvis.common.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
-from .conftest import dwelling_of
+from .conftest import accepted_vacancy
 
 pytestmark = pytest.mark.django_db
 
@@ -21,17 +20,7 @@ ODD = ["²", "١٢", "１２"]
 def test_an_id_in_other_digits_is_refused_or_unknown_on_the_pages(
     client_for: Any, users: dict[str, Any], agreement: Any, org_a: Any, value: str
 ) -> None:
-    from anvis.vacancies import services as flow
-
-    today = timezone.localdate()
-    vacancy = flow.vacancy_report(
-        actor=users["boligorganisation"],
-        dwelling=dwelling_of(org_a),
-        notice_date=today,
-        available_from=today + dt.timedelta(days=30),
-        report_date=today,
-    )
-    flow.vacancy_accept(actor=users["anvisningsleder"], vacancy=vacancy, today=today)
+    vacancy = accepted_vacancy(users, org_a)
     lead = client_for("anvisningsleder")
     for url in (
         f"/aftaler/regnskab/?aftale={value}",

@@ -69,23 +69,9 @@ def test_organisation_reads_before_acceptance_write_no_names_record(
 def test_the_offer_made_answers_with_the_citizen_as_reading_it_does(
     api: Any, org_a: Any, users: dict[str, Any], agreement: Any
 ) -> None:
-    import datetime as dt
+    from .conftest import accepted_vacancy, make_case
 
-    from django.utils import timezone
-
-    from anvis.vacancies import services as flow
-
-    from .conftest import dwelling_of, make_case
-
-    today = timezone.localdate()
-    vacancy = flow.vacancy_report(
-        actor=users["boligorganisation"],
-        dwelling=dwelling_of(org_a),
-        notice_date=today,
-        available_from=today + dt.timedelta(days=30),
-        report_date=today,
-    )
-    flow.vacancy_accept(actor=users["anvisningsleder"], vacancy=vacancy, today=today)
+    vacancy = accepted_vacancy(users, org_a)
     case = make_case(users)
     client = api("municipal")
     body = {"vacancy": vacancy.pk, "case": case.number, "soft_confirmed": True}
