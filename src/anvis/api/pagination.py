@@ -5,18 +5,13 @@ pages itself would miss rows without knowing. A page after the last one is 404."
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 
-_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
-
-
-def _whole_number(raw: str) -> int | None:
-    return int(raw) if _WHOLE_NUMBER.fullmatch(raw) else None
+from anvis.common.numbers import digits
 
 
 class Pagination(PageNumberPagination):
@@ -28,7 +23,7 @@ class Pagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param, "")
         if raw == "":
             return self.page_size
-        size = _whole_number(raw)
+        size = digits(raw, max_digits=9)
         if size is None or not 1 <= size <= self.max_page_size:
             raise serializers.ValidationError(
                 {
@@ -44,7 +39,7 @@ class Pagination(PageNumberPagination):
         raw = request.query_params.get(self.page_query_param, "")
         if raw == "" or raw in self.last_page_strings:
             return super().get_page_number(request, paginator)
-        number = _whole_number(raw)
+        number = digits(raw, max_digits=9)
         if number is None or number < 1:
             raise serializers.ValidationError(
                 {self.page_query_param: [_("Give the page number as a whole number from 1.")]}

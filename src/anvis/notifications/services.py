@@ -28,6 +28,7 @@ from anvis.audit.services import audit_record
 from anvis.background.queue import enqueue_on_commit
 from anvis.common import formats as fmt
 from anvis.common.clock import local_day, local_today
+from anvis.common.numbers import digits
 from anvis.permissions import Role
 from anvis.vacancies.choices import OfferStatus, VacancyStatus
 from anvis.vacancies.models import Offer, Vacancy
@@ -206,13 +207,12 @@ def deadline_reminders(*, today: dt.date | None = None) -> int:
 
 def _reminded(notifications: Iterable[Notification], prefix: str) -> set[int]:
     """The vacancies or offers (by `prefix`) these deadline reminders chase."""
-    return {
-        int(n.dedupe_key.removeprefix(prefix))
+    ids = (
+        digits(n.dedupe_key.removeprefix(prefix))
         for n in notifications
-        if n.kind == Kind.DEADLINE_SOON
-        and n.dedupe_key.startswith(prefix)
-        and n.dedupe_key.removeprefix(prefix).isdigit()
-    }
+        if n.kind == Kind.DEADLINE_SOON and n.dedupe_key.startswith(prefix)
+    )
+    return {pk for pk in ids if pk is not None}
 
 
 def still_due(notifications: Iterable[Notification], day: dt.date) -> list[Notification]:
