@@ -9,10 +9,12 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from anvis.audit.services import Purpose, citizen_subject, personal_data_read
 from anvis.common.fields import lookup_hash
 from anvis.permissions import is_municipal
+from anvis_core.cases.household import YOUNG_AGES, age_band
 from anvis_core.cpr import CprError, parse_cpr
 
 from . import adapters
@@ -78,6 +80,18 @@ def case_priority_total(*, case: Case, today: dt.date) -> int:
     return adapters.compute_priority(case, today).total
 
 
+def _age_group(age: int) -> str:
+    """The age group the matching reads (:func:`anvis_core.cases.household.age_band`), named;
+    a citizen under 18 is named as such (the matching reads a minor as older: no youth
+    dwelling)."""
+    low, high = YOUNG_AGES
+    if age < low:
+        return _("Under %(age)s years") % {"age": low}
+    if age_band(age) == "young":
+        return _("Young (%(low)s–%(high)s)") % {"low": low, "high": high}
+    return _("Older (%(low)s+)") % {"low": high + 1}
+
+
 def case_overview(*, case: Case, today: dt.date) -> dict[str, Any]:
     """Everything the case page derives from the rules, as plain values."""
     children = list(case.children.all())
@@ -90,7 +104,8 @@ def case_overview(*, case: Case, today: dt.date) -> dict[str, Any]:
         "reimbursement": adapters.citizen_reimbursement(case.citizen, today),
         "plans": adapters.support_plan_views(case, today),
         "children": [(c, c.age_on(today)) for c in children],
-        "age": case.citizen.age_on(today),
+        "age": (age := case.citizen.age_on(today)),
+        "age_group": _age_group(age),
         "parked": case.is_parked_on(today),
         "other_cases": list(case.citizen.cases.exclude(pk=case.pk).order_by("-opened_on")),
         # The move-out that ended the case's tenancy (told by the tenancy on the timeline).
