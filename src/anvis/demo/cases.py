@@ -284,6 +284,7 @@ def _shelter_stays(
                     admitted_on=early,
                     discharged_on=early + dt.timedelta(days=rng.randint(5, 40)),
                     action_plan=True,
+                    today=today,
                 )
                 admitted = max(admitted, early + dt.timedelta(days=45))
             services.shelter_stay_add(
@@ -292,6 +293,7 @@ def _shelter_stays(
                 shelter=rng.choice(SHELTERS),
                 admitted_on=admitted,
                 action_plan=rng.random() < 0.8,
+                today=today,
             )
         elif admitted + dt.timedelta(days=10) < today:
             services.shelter_stay_add(
@@ -301,6 +303,7 @@ def _shelter_stays(
                 admitted_on=admitted,
                 discharged_on=min(today, admitted + dt.timedelta(days=rng.randint(5, 60))),
                 action_plan=True,
+                today=today,
             )
 
 
@@ -318,6 +321,7 @@ def _support(rng: random.Random, case: Case, actor: Any, today: dt.date, opened:
             starts_on=start,
             ends_on=cti_end(start) if method == "cti" else None,
             status="active" if start <= today else "planned",
+            today=today,
         )
 
 

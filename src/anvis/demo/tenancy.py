@@ -129,6 +129,7 @@ def _house(ctx: DemoContext, rng: random.Random, index: int, users: dict[str, An
         admitted_on=opened - dt.timedelta(days=rng.randint(0, 60)),
         discharged_on=move_in - dt.timedelta(days=rng.randint(0, 3)),
         action_plan=True,
+        today=today,
     )
     method = weighted(rng, METHODS)
     if method:
@@ -143,6 +144,7 @@ def _house(ctx: DemoContext, rng: random.Random, index: int, users: dict[str, An
             decided_on=report_day,
             starts_on=start if start <= today else None,
             status="ended" if ended else ("active" if start <= today else "planned"),
+            today=today,
         )
     organisation = org_user.organisations.order_by("pk").first()
     dwelling = _free_dwelling(rng, organisation, report_day)

@@ -78,6 +78,17 @@ def cpr_parse_or_error(value: str, on: dt.date | None = None) -> Cpr:
         ) from None
 
 
+def refuse_future(day: dt.date, **dates: dt.date | None) -> None:
+    """Refuse, field by field, a date of something that has happened which lies after `day`."""
+    errors = {
+        field: _("The date cannot be in the future.")
+        for field, value in dates.items()
+        if value is not None and value > day
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 def check_release(situation: str, release_date: dt.date | None, day: dt.date) -> None:
     """Refuse a release without an address that the priority may not count
     (:func:`anvis_core.cases.situation.release_problem`), on the release date's field."""

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from anvis.audit.services import acting_user, audited
 from anvis.common import formats as fmt
+from anvis.common.clock import local_today
 from anvis_core.cases.support import SupportMethod as CoreMethod
 from anvis_core.cases.support import cti_end
 
@@ -21,7 +22,7 @@ from ..models import (
     ShelterStay,
     SupportPlan,
 )
-from .common import _lock, _lock_open, case_event
+from .common import _lock, _lock_open, case_event, refuse_future
 
 
 def shelter_stay_add(
@@ -32,7 +33,10 @@ def shelter_stay_add(
     admitted_on: dt.date,
     discharged_on: dt.date | None = None,
     action_plan: bool = False,
+    today: dt.date | None = None,
 ) -> ShelterStay:
+    """A stay that has begun (and may have ended) by `today`."""
+    refuse_future(local_today(today), admitted_on=admitted_on, discharged_on=discharged_on)
     with audited("cases.shelter_stay_add", actor=actor) as write:
         case = _lock_open(case)
         stay = ShelterStay(
@@ -54,8 +58,14 @@ def shelter_stay_add(
 
 
 def shelter_stay_discharge(
-    *, actor: Any, stay: ShelterStay, discharged_on: dt.date, action_plan: bool | None = None
+    *,
+    actor: Any,
+    stay: ShelterStay,
+    discharged_on: dt.date,
+    action_plan: bool | None = None,
+    today: dt.date | None = None,
 ) -> ShelterStay:
+    refuse_future(local_today(today), discharged_on=discharged_on)
     with audited("cases.shelter_stay_discharge", actor=actor) as write:
         _lock(stay.case)
         stay = ShelterStay.objects.select_for_update().get(pk=stay.pk)
@@ -85,8 +95,11 @@ def support_plan_add(
     starts_on: dt.date | None = None,
     ends_on: dt.date | None = None,
     status: str = "planned",
+    today: dt.date | None = None,
 ) -> SupportPlan:
-    """A CTI plan without an end date gets the end of its nine months."""
+    """A plan decided by `today` (it may start later). A CTI plan without an end date gets the
+    end of its nine months."""
+    refuse_future(local_today(today), decided_on=decided_on)
     if method == CoreMethod.CTI and starts_on and ends_on is None:
         ends_on = cti_end(starts_on)
     with audited("cases.support_plan_add", actor=actor) as write:
