@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anvis.permissions import OrgScopedQuerySet
 
-cvr_validator = RegexValidator(r"^\d{8}$", _("A CVR number has exactly 8 digits."))
+cvr_validator = RegexValidator(r"^[0-9]{8}$", _("A CVR number has exactly 8 digits."))
 
 
 class DwellingType(models.TextChoices):
