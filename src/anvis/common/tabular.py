@@ -251,7 +251,12 @@ def _xlsx_rows(raw: bytes) -> Iterator[list[Any]]:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:
         raise FileFormatError(_("The file is not a valid XLSX workbook.")) from exc
-    sheet = workbook.worksheets[0]
+    # The sheet the spreadsheet program opens on: the first visible one (a template's first
+    # sheet may be a hidden look-up list).
+    sheets = workbook.worksheets
+    if not sheets:  # a workbook of chart sheets only
+        raise FileFormatError(_("The file is not a valid XLSX workbook."))
+    sheet = next((s for s in sheets if s.sheet_state == "visible"), sheets[0])
     try:
         formulas, merged = _sheet_flaws(sheet)
         for line, row in enumerate(sheet.iter_rows(), start=1):

@@ -272,3 +272,22 @@ def test_a_column_name_with_other_spaces_is_the_same_column() -> None:
     uuid = "0f3c6a52-7d1e-4c55-9d0b-2d6f3a1b9e10"
     assert _import(HEADER + ";DAR\u00a0bolig;dar  opgang ", ROW + f";{uuid};") == []
     assert str(Dwelling.objects.get().dar_id) == uuid
+
+
+@pytest.mark.django_db
+def test_the_first_sheet_the_user_sees_is_read_not_a_hidden_one() -> None:
+    # A workbook whose first sheet is a hidden look-up list (as templates often have): the
+    # sheet the spreadsheet program opens on is the first visible one, and that is read.
+    workbook = Workbook()
+    lookup = workbook.active
+    lookup.title = "Opslag"
+    lookup.append(["postnr", "by"])
+    lookup.append(["9000", "Aalborg"])
+    lookup.sheet_state = "hidden"
+    data_sheet = workbook.create_sheet("Boliger")
+    data_sheet.append(HEADER_CELLS)
+    data_sheet.append(ROW_CELLS)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert _xlsx_errors(buffer.getvalue()) == []
+    assert Dwelling.objects.get().entrance.street == "Gammavej 1"
