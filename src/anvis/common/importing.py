@@ -252,6 +252,9 @@ def absent_fields(row: Row, field_of_column: Mapping[str, str]) -> frozenset[str
     return frozenset(f for c, f in field_of_column.items() if c not in row.values)
 
 
+_SPACES = re.compile(r"[^\S\r\n]+")
+
+
 class Cells:
     """Reads one row's cells, recording a Danish error for each bad one in `errors`."""
 
@@ -263,7 +266,9 @@ class Cells:
         self.errors.append(RowError(self.row.line, column, message))
 
     def raw(self, column: str) -> str:
-        return self.row.values.get(column, "").strip()
+        """The cell's text, trimmed, each run of spaces, tabs or no-break spaces inside it one
+        space (line breaks kept): "Fjordparken  4" is the address "Fjordparken 4"."""
+        return _SPACES.sub(" ", self.row.values.get(column, "").strip())
 
     def text(self, column: str, required: bool = False, max_length: int = 200) -> str:
         value = self.raw(column)

@@ -391,3 +391,25 @@ def test_the_command_refuses_a_folder_and_reports_a_bad_file(tmp_path: Path) -> 
     with pytest.raises(CommandError, match="1 error"):
         call_command("import_stock", str(bad), stderr=io.StringIO())
     assert counts() == (0, 0, 0, 0)
+
+
+@pytest.mark.django_db
+def test_spaces_inside_a_cell_are_one_space_so_a_reimport_finds_the_same_entrance() -> None:
+    # A file built with =A2&" "&B2 from a cell with a trailing space, or one with a no-break
+    # space, writes "Fjordparken  4": read as written it was a second entrance (opgang) of the
+    # same address, splitting the stairwell's composition in two.
+    assert import_stock((EXAMPLES / "stock-import.csv").read_bytes(), "a.csv", actor=None).ok
+    before = counts()
+    target = Dwelling.objects.get(entrance__street="Fjordparken 4", floor="st")
+    dept = target.entrance.department
+    for rent, street in enumerate(("Fjordparken  4", "Fjordparken\u00a04", "Fjordparken \t4")):
+        line = (
+            f"{dept.organisation.cvr};;{dept.number};{dept.name};{street};"
+            f"{target.entrance.postal_code};{target.entrance.city};st;{target.door};"
+            f"{target.rooms};{target.area_m2};{4321 + rent}"
+        )
+        result = import_stock(csv_bytes(line), "husleje.csv", actor=None)
+        assert result.ok and result.updated["dwellings"] == 1, result.errors
+    assert counts() == before
+    target.refresh_from_db()
+    assert target.rent == 4323
