@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from anvis.agreements.models import TurnRecord
 from anvis.agreements.services import turn_outcome_set
 from anvis.audit.services import acting_user
-from anvis.permissions import Role, can_write_organisation, user_has_role
+from anvis.permissions import LEAD, Role, can_write_organisation, is_municipal, user_has_role
 from anvis_core.quotas import Outcome, can_set_outcome
 from anvis_core.workflow import (
     OfferState,
@@ -149,6 +149,18 @@ def _settle_turn(vacancy: Vacancy, outcome: Outcome, actor: Any) -> None:
         return
     if can_set_outcome(Outcome(record.outcome), outcome):
         turn_outcome_set(record=record, outcome=outcome.value, actor=actor)
+
+
+def _check_lead(actor: Any) -> None:
+    """The municipality's answer to a vacancy is the allocation lead's (`permissions.LEAD`)."""
+    if not user_has_role(actor, LEAD):
+        raise PermissionDenied
+
+
+def _check_municipal(actor: Any) -> None:
+    """Offers are made and answered on the municipality's side (`permissions.is_municipal`)."""
+    if not is_municipal(actor):
+        raise PermissionDenied
 
 
 def _check_org_writer(actor: Any, organisation_id: int) -> None:

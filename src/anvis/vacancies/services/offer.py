@@ -38,6 +38,7 @@ from ..limits import MAX_NOTE
 from ..models import Offer, Vacancy
 from ..timeline import timeline_add
 from ._common import (
+    _check_municipal,
     _check_org_writer,
     _lock_offer,
     _lock_vacancy,
@@ -161,6 +162,7 @@ def offer_create(
     override are stored on the offer. The answer deadline is the agreement's offer deadline in working days (default 5)
     unless given."""
     day = local_today(today)
+    _check_municipal(actor)
     if viewing_at is not None and local_day(viewing_at) < day:
         # A viewing is arranged with the offer; a past one would also make the decline-after-
         # viewing rule fire on the day of the offer.
@@ -200,6 +202,7 @@ def offer_create(
 def offer_accept(*, actor: Any, offer: Offer, today: dt.date | None = None) -> Offer:
     """The citizen says yes. The dwelling stays held for the lease; the case stays offered."""
     day = local_today(today)
+    _check_municipal(actor)
     with audited("vacancies.offer_accept", actor=actor) as write:
         vacancy, offer = _lock_offer(offer)
         write.track(offer)
@@ -304,6 +307,7 @@ def offer_decline(
     """The citizen (client-declined) or the municipality's side (provider-declined) says no,
     with a coded reason. The reason's configured consequence (a pause) is applied to the case;
     nothing is deleted."""
+    _check_municipal(actor)
     try:
         code = DeclineReason(reason)
     except ValueError:
@@ -323,6 +327,7 @@ def offer_withdraw(
     *, actor: Any, offer: Offer, note: str = "", today: dt.date | None = None
 ) -> Offer:
     """The municipality withdraws an offer before the lease (no consequence for the citizen)."""
+    _check_municipal(actor)
     _offer_close(
         actor=actor, offer=offer, target=OfferState.WITHDRAWN, day=local_today(today), note=note
     )

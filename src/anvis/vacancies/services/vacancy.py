@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from anvis.agreements.services import handheld_request_close, turn_decide
 from anvis.audit.services import audited
 from anvis.common import formats as fmt
 from anvis.common.clock import local_today
-from anvis.permissions import LEAD, answer_in_time, user_has_role
+from anvis.permissions import answer_in_time
 from anvis.stock.models import Dwelling
 from anvis_core.cpr import contains_cpr
 from anvis_core.quotas import Outcome
@@ -38,6 +38,7 @@ from ..models import MonthlyStatement, Offer, Vacancy
 from ..timeline import timeline_add
 from ._common import (
     SYSTEM_EXPIRY,
+    _check_lead,
     _check_org_writer,
     _lock_vacancy,
     _move_vacancy,
@@ -226,6 +227,7 @@ def vacancy_accept_result(
     """The municipality takes the dwelling. Void rent starts per the agreement's rule; approved
     months it reaches back into are corrected, and the result says which."""
     day = local_today(today)
+    _check_lead(actor)
     with audited("vacancies.accept", actor=actor) as write:
         # Void rent from the available-from day may correct approved months.
         lock_statements(
@@ -304,6 +306,7 @@ def vacancy_decline(
     The note is shown to the organisation (the vacancy page, the timeline), so it is checked as
     a hand-back's reason is: no CPR number, within `MAX_REASON`."""
     day = local_today(today)
+    _check_lead(actor)
     note = note.strip()
     if contains_cpr(note):
         raise ValidationError({"note": cpr_in_reason_message()}, code="cpr")
@@ -333,8 +336,7 @@ def vacancy_hand_back(
     that day (the hand-back day is not owed); the ledger counts the turn as the agreement version
     that judged it says (`hand_back_delivered`); the organisation is told."""
     day = local_today(today)
-    if not user_has_role(actor, LEAD):
-        raise PermissionDenied
+    _check_lead(actor)
     reason = reason.strip()
     if not reason:
         raise ValidationError(
