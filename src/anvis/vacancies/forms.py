@@ -84,20 +84,6 @@ class VacancyReportForm(forms.Form):
         field.search = lambda qs, text: dwelling_search(qs, text, entrances=entrances)
         self.fields["handheld_request"].queryset = requests  # type: ignore[attr-defined]
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        notice, available = data.get("notice_date"), data.get("available_from")
-        if notice and available and available < notice:
-            self.add_error(
-                "available_from",
-                _("The dwelling cannot be available before the tenant's notice date."),
-            )
-        if data.get("source") == VacancySource.HANDHELD and not data.get("handheld_request"):
-            self.add_error(
-                "handheld_request", _("Choose the håndholdt request the dwelling answers.")
-            )
-        return data
-
 
 class VacancyDeclineForm(forms.Form):
     note = forms.CharField(
