@@ -95,3 +95,40 @@ def test_worker_killed_half_way_carries_on_without_repeating(
     assert digests_send(today=day) == 1  # the restart sends only the missing digest
     assert [m.to for m in mail.outbox] == [[first.email], [second.email]]
     assert digests_send(today=day) == 0
+
+
+@pytest.mark.django_db
+def test_one_refused_address_does_not_stop_the_other_digests(
+    users: dict[str, Any], monkeypatch: Any
+) -> None:
+    """An SMTP server that refuses one recipient's address (a typo on one account): the others
+    get their digest; the task fails so that the retry sends the missing one, and only it."""
+    import smtplib
+
+    from anvis.notifications import services as notification_services
+
+    lead, worker, admin = _digest_users(users, "anvisningsleder", "sagsbehandler", "administrator")
+    for user in (lead, worker, admin):
+        notify(recipient_ids=[user.pk], kind=Kind.OFFER_ANSWERED, title="Tilbud besvaret")
+    day = dt.date(2026, 3, 5)
+    first = min((lead, worker, admin), key=lambda u: u.pk)  # the first digest to go out
+    real_send = notification_services.send_mail
+
+    def refuses_first(subject: str, body: str, sender: str, to: list[str]) -> int:
+        if to == [first.email]:
+            raise smtplib.SMTPRecipientsRefused({first.email: (550, b"no such user")})
+        return real_send(subject, body, sender, to)
+
+    monkeypatch.setattr(notification_services, "send_mail", refuses_first)
+    with pytest.raises(notification_services.DigestsNotSent, match="1 of 3"):
+        digests_send(today=day)
+    others = {lead.email, worker.email, admin.email} - {first.email}
+    assert {m.to[0] for m in mail.outbox} == others
+    assert set(DigestSent.objects.values_list("user", flat=True)) == {
+        u.pk for u in (lead, worker, admin) if u != first
+    }
+    assert Notification.objects.get(recipient=first).emailed_at is None
+
+    monkeypatch.setattr(notification_services, "send_mail", real_send)
+    assert digests_send(today=day) == 1  # the retry sends only the missing digest
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([*others, first.email])
