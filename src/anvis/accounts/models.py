@@ -25,6 +25,11 @@ class User(AbstractUser):
         default="immediate",
     )
 
+    # The audit trail never copies the password hash; it lists the organisations (and Django's
+    # groups and permissions) a user belongs to.
+    audit_exclude = ("password",)
+    audit_many_to_many = ("organisations", "groups", "user_permissions")
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -74,6 +79,8 @@ class IdentityProvider(models.Model):
         blank=True,
         help_text=_("Comma-separated, e.g. the provider's multi-factor level."),
     )
+
+    audit_exclude = ("client_secret",)
 
     class Meta:
         verbose_name = _("identity provider")
