@@ -67,44 +67,51 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     after, the admin's change message as the note), in the admin's own transaction. Fields the
     model lists in `audit_exclude` (a password hash, a client secret) are never copied.
 
-    The admin's own log (`django_admin_log`) is kept as well; it names only the fields."""
+    The admin's own log (`django_admin_log`) is kept as well; it names only the fields.
+    `audit_exclude` here adds fields never to copy for a model that cannot list them itself
+    (a third-party model's secret key)."""
+
+    audit_exclude: tuple[str, ...] = ()
+
+    def _snapshot(self, obj: models.Model) -> dict[str, Any]:
+        return snapshot(obj, exclude=self.audit_exclude)
 
     def get_object(self, request: Any, object_id: str, from_field: Any = None) -> Any:
         obj = super().get_object(request, object_id, from_field)
         if obj is not None and request.method == "POST":
             # The row as it is before the form changes it (the same instance is changed).
-            setattr(request, _BEFORE, {(obj._meta.label, obj.pk): snapshot(obj)})
+            setattr(request, _BEFORE, {(obj._meta.label, obj.pk): self._snapshot(obj)})
         return obj
 
     def log_addition(self, request: Any, obj: Any, message: Any) -> Any:
         entry = super().log_addition(request, obj, message)
-        admin_audit(request, obj, "add", None, snapshot(obj), message)
+        admin_audit(request, obj, "add", None, self._snapshot(obj), message)
         return entry
 
     def log_change(self, request: Any, obj: Any, message: Any) -> Any:
         entry = super().log_change(request, obj, message)
         before = getattr(request, _BEFORE, {}).get((obj._meta.label, obj.pk))
-        admin_audit(request, obj, "change", before or {}, snapshot(obj), message)
+        admin_audit(request, obj, "change", before or {}, self._snapshot(obj), message)
         return entry
 
     def log_deletions(self, request: Any, queryset: Any) -> Any:
         for obj in queryset:
-            admin_audit(request, obj, "delete", snapshot(obj), None)
+            admin_audit(request, obj, "delete", self._snapshot(obj), None)
         return super().log_deletions(request, queryset)
 
     def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
         """Inline rows (an identity provider's claim rules): one audit row per row added,
         changed or deleted."""
         befores = {
-            id(f.instance): snapshot(type(f.instance)._default_manager.get(pk=f.instance.pk))
+            id(f.instance): self._snapshot(type(f.instance)._default_manager.get(pk=f.instance.pk))
             for f in formset.initial_forms
             if f.instance.pk is not None and f.has_changed()
         }
         super().save_formset(request, form, formset, change)
         for obj in formset.new_objects:
-            admin_audit(request, obj, "add", None, snapshot(obj))
+            admin_audit(request, obj, "add", None, self._snapshot(obj))
         for obj, _fields in formset.changed_objects:
-            admin_audit(request, obj, "change", befores.get(id(obj), {}), snapshot(obj))
+            admin_audit(request, obj, "change", befores.get(id(obj), {}), self._snapshot(obj))
         for obj in formset.deleted_objects:
             admin_audit(request, obj, "delete", befores.get(id(obj)), None)
 

@@ -156,3 +156,60 @@ def test_a_claim_rule_change_is_audited_without_the_client_secret(
     rule_event = AuditEvent.objects.get(action="accounts.claimrule_admin_change")
     assert rule_event.before == {"role": Role.CASEWORKER}
     assert rule_event.after == {"role": Role.ALLOCATION_LEAD}
+
+
+def test_a_two_factor_device_removed_in_the_admin_is_audited_without_its_key(
+    admin_client: Client, users: dict[str, Any]
+) -> None:
+    """docs/security.md: a lost phone is handled by deleting the user's device in the admin."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    worker = users[Role.CASEWORKER]
+    device = TOTPDevice.objects.create(user=worker, name="telefon", confirmed=True)
+    url = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    event = AuditEvent.objects.get(action="otp_totp.totpdevice_admin_delete")
+    assert event.actor == users[Role.ADMIN] and event.object_id == str(device.pk)
+    assert event.before is not None and event.before["user"] == worker.pk
+    assert event.before["key"] == "***" and device.key not in str(event.before)
+
+
+def test_a_dwelling_changed_in_the_admin_is_audited(
+    admin_client: Client, users: dict[str, Any], org_a: Any
+) -> None:
+    from anvis.stock.models import Dwelling
+
+    dwelling = Dwelling.objects.filter(entrance__department__organisation=org_a).first()
+    assert dwelling is not None
+    url = reverse("admin:stock_dwelling_change", args=[dwelling.pk])
+    data = _form(admin_client, url)
+    data["rent"] = str(dwelling.rent + 100)
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.get(action="stock.dwelling_admin_change")
+    assert event.before == {"rent": dwelling.rent}
+    assert event.after == {"rent": dwelling.rent + 100}
+
+
+def test_a_webhook_target_changed_in_the_admin_is_audited(
+    admin_client: Client, users: dict[str, Any], org_a: Any, settings: Any
+) -> None:
+    from anvis.api.models import WebhookSubscription
+    from anvis.api.services import webhook_subscription_create
+
+    settings.ANVIS_WEBHOOK_ALLOWED_TARGETS = ["127.0.0.1"]
+    settings.ANVIS_WEBHOOK_ALLOW_HTTP = True
+    subscription = webhook_subscription_create(
+        actor=users[Role.ADMIN], organisation=org_a, url="http://127.0.0.1:9/a"
+    )
+    assert AuditEvent.objects.filter(action="api.webhook_subscribe").count() == 1
+    url = reverse("admin:api_webhooksubscription_change", args=[subscription.pk])
+    data = _form(admin_client, url)
+    data["url"] = "http://127.0.0.1:9/b"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert WebhookSubscription.objects.get(pk=subscription.pk).url == "http://127.0.0.1:9/b"
+    event = AuditEvent.objects.get(action="api.webhooksubscription_admin_change")
+    assert event.before == {"url": "http://127.0.0.1:9/a"}
+    assert event.after == {"url": "http://127.0.0.1:9/b"}
