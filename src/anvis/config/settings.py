@@ -249,6 +249,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The health check answers plain HTTP too: a load balancer checks each app server directly,
+# without the proxy's X-Forwarded-Proto, and a redirect to https would mark it as down.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
