@@ -92,13 +92,31 @@ def _email_one(notification: Notification) -> bool:
             part for part in (notification.body, _absolute(notification.link), footer) if part
         )
         subject = _("Anvis: %(title)s") % {"title": notification.title}
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-    except Exception:
-        logger.exception("notification e-mail %s could not be sent", notification.pk)
-        return False
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    with transaction.atomic():
+        # Claimed under a row lock: the immediate task and the five-minute retry, on two
+        # workers, can both see the notification as not e-mailed; the one that finds it locked
+        # (or already e-mailed once the lock is gone) leaves it.
+        claimed = list(
+            Notification.objects.select_for_update(skip_locked=_skip_locked())
+            .filter(pk=notification.pk, emailed_at__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        if not claimed:
+            return False
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        except Exception:
+            logger.exception("notification e-mail %s could not be sent", notification.pk)
+            return False
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return True
+
+
+def _skip_locked() -> bool:
+    """`skip_locked` where the database has it (PostgreSQL); SQLite serialises writers."""
+    from django.db import connection
+
+    return bool(connection.features.has_select_for_update_skip_locked)
 
 
 def notify(
