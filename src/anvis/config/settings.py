@@ -45,6 +45,11 @@ ANVIS_FIELD_KEYS = env_list("ANVIS_FIELD_KEYS", "" if PRODUCTION else _DEV_FIELD
 ANVIS_LOOKUP_KEY = os.environ.get("ANVIS_LOOKUP_KEY", "" if PRODUCTION else _DEV_LOOKUP_KEY)
 if PRODUCTION and (not ANVIS_FIELD_KEYS or _DEV_FIELD_KEY in ANVIS_FIELD_KEYS):
     raise ImproperlyConfigured("ANVIS_FIELD_KEYS must be set when ANVIS_ENV=production")
+if ANVIS_FIELD_KEYS:
+    # Every key readable now, not at the first page that decrypts (a server error on each).
+    from anvis.common.fields import field_keys_check
+
+    field_keys_check(ANVIS_FIELD_KEYS)
 if PRODUCTION and (len(ANVIS_LOOKUP_KEY) < 32 or ANVIS_LOOKUP_KEY == _DEV_LOOKUP_KEY):
     raise ImproperlyConfigured(
         "ANVIS_LOOKUP_KEY must be a random value of at least 32 characters in production"
