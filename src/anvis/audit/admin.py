@@ -91,7 +91,9 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def log_change(self, request: Any, obj: Any, message: Any) -> Any:
         entry = super().log_change(request, obj, message)
         before = getattr(request, _BEFORE, {}).get((obj._meta.label, obj.pk))
-        admin_audit(request, obj, "change", before or {}, self._snapshot(obj), message)
+        changed = diff(before or {}, self._snapshot(obj))
+        if message or any(changed):  # "Save" with nothing changed: no audit row
+            admin_audit(request, obj, "change", *changed, message)
         return entry
 
     def log_deletions(self, request: Any, queryset: Any) -> Any:

@@ -213,3 +213,11 @@ def test_a_webhook_target_changed_in_the_admin_is_audited(
     event = AuditEvent.objects.get(action="api.webhooksubscription_admin_change")
     assert event.before == {"url": "http://127.0.0.1:9/a"}
     assert event.after == {"url": "http://127.0.0.1:9/b"}
+
+
+def test_saving_a_user_unchanged_writes_no_audit_row(
+    admin_client: Client, users: dict[str, Any]
+) -> None:
+    url = reverse("admin:accounts_user_change", args=[users[Role.CASEWORKER].pk])
+    assert admin_client.post(url, _form(admin_client, url)).status_code == 302
+    assert not AuditEvent.objects.filter(action="accounts.user_admin_change").exists()
