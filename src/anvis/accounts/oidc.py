@@ -214,6 +214,9 @@ class ProviderBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
             return self._apply(user, claims, created=True)
 
     def update_user(self, user: Any, claims: dict[str, Any]) -> Any:
+        if not user.is_active:
+            # Deactivated in Anvis: the callback refuses the login; its claims change nothing.
+            return user
         return self._apply(user, claims, created=False)
 
 
