@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from anvis.common.env import env_bool, env_choice, env_int, env_list
+from anvis.demo.context import PUBLISHED_PASSWORD as PUBLISHED_DEMO_PASSWORD
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 SRC_DIR = BASE_DIR / "src"
@@ -361,7 +362,7 @@ LOGGING = {
 }
 
 # Demo accounts are created with this password by `manage.py load_demo`.
-ANVIS_DEMO_PASSWORD = os.environ.get("ANVIS_DEMO_PASSWORD", "Anvis-demo-2026")
+ANVIS_DEMO_PASSWORD = os.environ.get("ANVIS_DEMO_PASSWORD", "") or PUBLISHED_DEMO_PASSWORD
 ANVIS_SIMULATION_WORKERS = env_int("ANVIS_SIMULATION_WORKERS", 2, minimum=1)
 
 WHITENOISE_USE_FINDERS = not PRODUCTION
