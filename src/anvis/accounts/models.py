@@ -1,10 +1,24 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from anvis.permissions import Role
+
+
+class AnvisUserManager(UserManager["User"]):
+    """Django's manager; a superuser (`manage.py createsuperuser`, the first administrator in
+    docs/operations.md) gets the administrator role unless another is given: every user needs
+    a role (the check constraint), and the admin site is for administrators only."""
+
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
+        extra.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra)
 
 
 class User(AbstractUser):
@@ -24,6 +38,13 @@ class User(AbstractUser):
         choices=[("immediate", _("Immediately")), ("digest", _("Daily digest"))],
         default="immediate",
     )
+
+    objects = AnvisUserManager()
+
+    # The audit trail never copies the password hash; it lists the organisations (and Django's
+    # groups and permissions) a user belongs to.
+    audit_exclude = ("password",)
+    audit_many_to_many = ("organisations", "groups", "user_permissions")
 
     class Meta:
         verbose_name = _("user")
@@ -74,6 +95,8 @@ class IdentityProvider(models.Model):
         blank=True,
         help_text=_("Comma-separated, e.g. the provider's multi-factor level."),
     )
+
+    audit_exclude = ("client_secret",)
 
     class Meta:
         verbose_name = _("identity provider")

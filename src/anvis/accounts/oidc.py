@@ -98,6 +98,13 @@ class ProviderBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
             return True
         return import_from_settings(attr, *args)
 
+    def get_user(self, user_id: Any) -> Any:
+        """The session's user, as Django's own backend gives it: none once the account is
+        deactivated, so a single sign-on session ends at the next request like a password
+        session (the library's `get_user` returns inactive users too)."""
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
+
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
         if request is None or "code" not in request.GET or "state" not in request.GET:
             return None
@@ -207,6 +214,9 @@ class ProviderBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
             return self._apply(user, claims, created=True)
 
     def update_user(self, user: Any, claims: dict[str, Any]) -> Any:
+        if not user.is_active:
+            # Deactivated in Anvis: the callback refuses the login; its claims change nothing.
+            return user
         return self._apply(user, claims, created=False)
 
 

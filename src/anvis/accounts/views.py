@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.http import HttpResponse
 from django.urls import reverse_lazy
 from django.views.i18n import set_language as django_set_language
 
+from anvis.audit.services import audit_record
 from anvis.common.forms import form_status
 from anvis.permissions import ALL_ROLES, access
 
@@ -43,6 +45,15 @@ class LogoutView(auth_views.LogoutView):
 class PasswordChangeView(RefusedFormStatusMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # The new password and its audit row (never the hash) in one transaction.
+        with transaction.atomic():
+            response: HttpResponse = super().form_valid(form)
+            audit_record(
+                actor=self.request.user, action="accounts.password_change", instance=form.user
+            )
+        return response
 
 
 @access(ALL_ROLES)

@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from anvis.audit.admin import AuditedAdmin
 from anvis.common.forms import URLS_ASSUME_HTTPS
 from anvis.permissions import MUNICIPAL
 
@@ -100,7 +101,10 @@ class DeliveryAttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(admin.ModelAdmin):
+class WebhookSubscriptionAdmin(AuditedAdmin):
+    """A change of target, event types or state, or a deletion, is in the audit trail
+    (`AuditedAdmin`); a new subscription through the API's service, which audits it."""
+
     formfield_overrides = URLS_ASSUME_HTTPS
     list_display = ["organisation", "url", "active", "created_at"]
     list_filter = ["active"]
@@ -118,6 +122,11 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
             event_types=list(obj.event_types or []),
         )
         obj.pk, obj.secret, obj.created_at = created.pk, created.secret, created.created_at
+
+    def log_addition(self, request: Any, obj: Any, message: Any) -> Any:
+        # Audited by `webhook_subscription_create` ("api.webhook_subscribe"); only the admin's
+        # own log here.
+        return admin.ModelAdmin.log_addition(self, request, obj, message)
 
 
 @admin.register(WebhookDelivery)

@@ -1,25 +1,36 @@
 """Django REST framework and OpenAPI settings, imported by `anvis.config.settings`.
 
-Plain values only (no Django imports): the settings module imports this file. The rate limit per
+Plain values only (no Django settings or models): the settings module imports this file. The
+values are read with `anvis.common.env`, which refuses one it cannot read, naming it. The rate limit per
 token (or per logged-in user) comes from `ANVIS_API_RATE` (DRF syntax, e.g. `600/min`).
 """
 
 from __future__ import annotations
 
 import os
+import re
+
+from django.core.exceptions import ImproperlyConfigured
+
+from anvis.common.env import env_int, env_list
 
 # Limits checked before a request body is parsed (anvis.api.parsers): larger bodies are refused
 # with 413, deeper JSON with a 400 problem `json_too_deep`.
-ANVIS_API_MAX_BODY_BYTES = int(os.environ.get("ANVIS_API_MAX_BODY_BYTES", str(1024 * 1024)))
-ANVIS_API_MAX_JSON_DEPTH = int(os.environ.get("ANVIS_API_MAX_JSON_DEPTH", "32"))
+ANVIS_API_MAX_BODY_BYTES = env_int("ANVIS_API_MAX_BODY_BYTES", 1024 * 1024, minimum=1)
+ANVIS_API_MAX_JSON_DEPTH = env_int("ANVIS_API_MAX_JSON_DEPTH", 32, minimum=1)
 
 # Webhook targets that may have a non-public address (anvis.api.webhooks.check_target): host
 # names, IP addresses or networks (CIDR), comma-separated. Empty: only public addresses.
-ANVIS_WEBHOOK_ALLOWED_TARGETS = [
-    item.strip()
-    for item in os.environ.get("ANVIS_WEBHOOK_ALLOWED_TARGETS", "").split(",")
-    if item.strip()
-]
+ANVIS_WEBHOOK_ALLOWED_TARGETS = env_list("ANVIS_WEBHOOK_ALLOWED_TARGETS")
+
+# Django REST framework reads the rate at the first request (`<number>/<s|m|h|d…>`); a value it
+# cannot read would make every API request a server error, so it is checked at start-up.
+ANVIS_API_RATE = os.environ.get("ANVIS_API_RATE", "").strip() or "600/min"
+if not re.fullmatch(r"[0-9]+/[smhd][a-z]*", ANVIS_API_RATE):
+    raise ImproperlyConfigured(
+        f"ANVIS_API_RATE must be a number of requests per period, e.g. 600/min or 20/s "
+        f"(got {ANVIS_API_RATE!r})"
+    )
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -32,7 +43,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "anvis.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["anvis.api.filters.KnownParametersBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["anvis.api.throttling.TokenRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"api": os.environ.get("ANVIS_API_RATE", "600/min")},
+    "DEFAULT_THROTTLE_RATES": {"api": ANVIS_API_RATE},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "anvis.api.errors.problem_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -90,6 +90,12 @@ SCHEDULE: tuple[Recurring, ...] = (
         every=dt.timedelta(minutes=1),
     ),
     Recurring(
+        "sessions",
+        "anvis.security.tasks.clear_expired_sessions",
+        _("Delete expired sessions (they hold search terms)"),
+        every=dt.timedelta(hours=1),
+    ),
+    Recurring(
         "digests",
         "anvis.notifications.tasks.send_digests",
         _("Send the daily notification digests"),

@@ -32,6 +32,12 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
         raise ImproperlyConfigured("ANVIS_FIELD_KEYS holds an invalid Fernet key") from exc
 
 
+def field_keys_check(keys: list[str]) -> None:
+    """Refuse keys that are not Fernet keys (ImproperlyConfigured); the settings call it at
+    start-up."""
+    _fernet(tuple(keys))
+
+
 def field_cipher() -> MultiFernet:
     return _fernet(tuple(settings.ANVIS_FIELD_KEYS))
 

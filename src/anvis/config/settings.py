@@ -14,23 +14,16 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from anvis.common.env import env_bool, env_choice, env_int, env_list
+from anvis.demo.context import PUBLISHED_PASSWORD as PUBLISHED_DEMO_PASSWORD
+
 BASE_DIR = Path(__file__).resolve().parents[3]
 SRC_DIR = BASE_DIR / "src"
 VAR_DIR = Path(os.environ.get("ANVIS_VAR_DIR", BASE_DIR / "var"))
 
 
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-ANVIS_ENV = os.environ.get("ANVIS_ENV", "development")
+# A typo must not start the development profile (published keys): only these two are read.
+ANVIS_ENV = env_choice("ANVIS_ENV", "development", ["development", "production"])
 PRODUCTION = ANVIS_ENV == "production"
 # Developer mode (Django's debug pages with technical detail): off unless DEBUG=1, also in the
 # demo (`make run`), which shows the Danish error pages. Never on in production.
@@ -53,6 +46,11 @@ ANVIS_FIELD_KEYS = env_list("ANVIS_FIELD_KEYS", "" if PRODUCTION else _DEV_FIELD
 ANVIS_LOOKUP_KEY = os.environ.get("ANVIS_LOOKUP_KEY", "" if PRODUCTION else _DEV_LOOKUP_KEY)
 if PRODUCTION and (not ANVIS_FIELD_KEYS or _DEV_FIELD_KEY in ANVIS_FIELD_KEYS):
     raise ImproperlyConfigured("ANVIS_FIELD_KEYS must be set when ANVIS_ENV=production")
+if ANVIS_FIELD_KEYS:
+    # Every key readable now, not at the first page that decrypts (a server error on each).
+    from anvis.common.fields import field_keys_check
+
+    field_keys_check(ANVIS_FIELD_KEYS)
 if PRODUCTION and (len(ANVIS_LOOKUP_KEY) < 32 or ANVIS_LOOKUP_KEY == _DEV_LOOKUP_KEY):
     raise ImproperlyConfigured(
         "ANVIS_LOOKUP_KEY must be a random value of at least 32 characters in production"
@@ -169,13 +167,13 @@ TASKS = {
     }
 }
 # A task whose worker has not sent a heartbeat for this long is put back in the queue.
-ANVIS_WORKER_STALE_SECONDS = int(os.environ.get("ANVIS_WORKER_STALE_SECONDS", "60"))
+ANVIS_WORKER_STALE_SECONDS = env_int("ANVIS_WORKER_STALE_SECONDS", 60, minimum=1)
 
 _default_db = f"sqlite:///{VAR_DIR / 'anvis.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or _default_db,
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -199,14 +197,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
 OIDC_USE_PKCE = True
-OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10, minimum=1)
 LOGIN_REDIRECT_URL_FAILURE = "/konto/login/"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", "12"))},
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 12, minimum=1)},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -247,9 +245,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Idle timeout: the session cookie is renewed on every request, so SESSION_COOKIE_AGE is the time
 # without activity after which the user must log in again. ANVIS_SESSION_MAX_AGE caps the
 # whole session from login, however active (anvis.security.middleware.SessionLimitsMiddleware).
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 30)))
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 30, minimum=1)
 SESSION_SAVE_EVERY_REQUEST = True
-ANVIS_SESSION_MAX_AGE = int(os.environ.get("ANVIS_SESSION_MAX_AGE", str(60 * 60 * 10)))
+ANVIS_SESSION_MAX_AGE = env_int("ANVIS_SESSION_MAX_AGE", 60 * 60 * 10, minimum=1)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -257,28 +255,31 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The health check answers plain HTTP too: a load balancer checks each app server directly,
+# without the proxy's X-Forwarded-Proto, and a redirect to https would mark it as down.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one user name from one
 # address, that combination is locked for AXES_COOLOFF_MINUTES.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
 AXES_VERBOSE = False
 if os.environ.get("AXES_PROXY_COUNT"):
     # Behind N trusted reverse proxies the client address is taken from X-Forwarded-For.
-    AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_PROXY_COUNT"])
+    AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Two-factor login (TOTP). Optional for everyone; with ANVIS_REQUIRE_2FA=1 municipal roles must
@@ -288,11 +289,15 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Anvis")
 
 # Retention: citizens whose cases have all been closed this many years are anonymised by
 # `manage.py anonymise_closed_cases` (see docs/privacy.md for the reasoning).
-ANVIS_RETENTION_YEARS = int(os.environ.get("ANVIS_RETENTION_YEARS", "5"))
+ANVIS_RETENTION_YEARS = env_int("ANVIS_RETENTION_YEARS", 5, minimum=1)
 # Follow-up deadlines in working days per early-warning kind, e.g. "demand=2,arrears=5"
 # (docs/tenancy.md); kinds not named keep the defaults.
 ANVIS_TENANCY_FOLLOW_UP_DAYS = {
-    key.strip(): int(value)
+    key.strip(): env_int(
+        f"ANVIS_TENANCY_FOLLOW_UP_DAYS ({key.strip()})",
+        0,
+        environ={f"ANVIS_TENANCY_FOLLOW_UP_DAYS ({key.strip()})": value},
+    )
     for key, _sep, value in (
         item.partition("=") for item in env_list("ANVIS_TENANCY_FOLLOW_UP_DAYS", "")
     )
@@ -319,7 +324,7 @@ EMAIL_BACKEND = os.environ.get(
     else "anvis.background.mail.OutboxBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "anvis@localhost")
 ANVIS_BASE_URL = os.environ.get("ANVIS_BASE_URL", "")  # host for links in notification e-mails
 
@@ -357,8 +362,8 @@ LOGGING = {
 }
 
 # Demo accounts are created with this password by `manage.py load_demo`.
-ANVIS_DEMO_PASSWORD = os.environ.get("ANVIS_DEMO_PASSWORD", "Anvis-demo-2026")
-ANVIS_SIMULATION_WORKERS = int(os.environ.get("ANVIS_SIMULATION_WORKERS", "2"))
+ANVIS_DEMO_PASSWORD = os.environ.get("ANVIS_DEMO_PASSWORD", "") or PUBLISHED_DEMO_PASSWORD
+ANVIS_SIMULATION_WORKERS = env_int("ANVIS_SIMULATION_WORKERS", 2, minimum=1)
 
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:

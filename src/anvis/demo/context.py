@@ -12,6 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+#: The demo accounts' password when ANVIS_DEMO_PASSWORD is not set: it is in the README, so
+#: `load_demo` refuses it in the production profile.
+PUBLISHED_PASSWORD = "Anvis-demo-2026"  # noqa: S105
+
 SCALES = ("aalborg", "national")
 
 

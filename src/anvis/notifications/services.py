@@ -92,13 +92,31 @@ def _email_one(notification: Notification) -> bool:
             part for part in (notification.body, _absolute(notification.link), footer) if part
         )
         subject = _("Anvis: %(title)s") % {"title": notification.title}
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-    except Exception:
-        logger.exception("notification e-mail %s could not be sent", notification.pk)
-        return False
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    with transaction.atomic():
+        # Claimed under a row lock: the immediate task and the five-minute retry, on two
+        # workers, can both see the notification as not e-mailed; the one that finds it locked
+        # (or already e-mailed once the lock is gone) leaves it.
+        claimed = list(
+            Notification.objects.select_for_update(skip_locked=_skip_locked())
+            .filter(pk=notification.pk, emailed_at__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        if not claimed:
+            return False
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        except Exception:
+            logger.exception("notification e-mail %s could not be sent", notification.pk)
+            return False
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return True
+
+
+def _skip_locked() -> bool:
+    """`skip_locked` where the database has it (PostgreSQL); SQLite serialises writers."""
+    from django.db import connection
+
+    return bool(connection.features.has_select_for_update_skip_locked)
 
 
 def notify(
@@ -311,12 +329,20 @@ def emails_retry(*, now: dt.datetime | None = None) -> int:
     return sum(1 for n in still_due(pending, local_day(moment)) if _email_one(n))
 
 
+class DigestsNotSent(Exception):
+    """Some digests could not be sent (the others were): the task fails, so its retry sends
+    the missing ones, and the error stays on the tasks page."""
+
+
 def digests_send(*, today: dt.date | None = None) -> int:
     """Send each digest-mode user one e-mail a day with the notifications not yet e-mailed.
     The sent digest is recorded (one per user and day), so a second run the same day sends
-    nothing. Returns the number of digests sent."""
+    nothing. A digest that cannot be sent (a refused address, a failing server) is logged and
+    left for the retry; it does not keep the other users' digests back. Returns the number of
+    digests sent."""
     day = local_today(today)
     sent = 0
+    failed: list[int] = []
     users = (
         _active_users()
         .filter(notification_mode="digest")
@@ -325,39 +351,52 @@ def digests_send(*, today: dt.date | None = None) -> int:
         .order_by("pk")
     )
     for user in users:
-        with transaction.atomic():
-            pending = still_due(
-                Notification.objects.select_for_update()
-                .filter(recipient=user, emailed_at__isnull=True)
-                .order_by("created", "pk"),
-                day,
-            )
-            if not pending:
-                continue
-            try:
-                with transaction.atomic():
-                    DigestSent.objects.create(user=user, day=day, count=len(pending))
-            except IntegrityError:
-                continue  # another worker sent it
-            with translation.override("da"):
-                subject = _("Anvis: %(count)s new notification(s) %(date)s") % {
-                    "count": len(pending),
-                    "date": _date(day),
-                }
-                lines = [
-                    f"- {n.title}\n  {n.body}\n  {_absolute(n.link)}".rstrip() for n in pending
-                ]
-                footer = _(
-                    "You receive these notifications once a day. Choose e-mail at once instead "
-                    "under Notifications → Settings in Anvis."
-                )
-                body = "\n\n".join([*lines, footer])
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
-                emailed_at=timezone.now()
-            )
-            sent += 1
+        try:
+            sent += _digest_send(user, day)
+        except Exception:
+            logger.exception("digest for user %s on %s could not be sent", user.pk, day)
+            failed.append(user.pk)
+    if failed:
+        raise DigestsNotSent(
+            f"{len(failed)} of {len(failed) + sent} digest(s) could not be sent "
+            f"(users {', '.join(map(str, failed))}); sent: {sent}"
+        )
     return sent
+
+
+def _digest_send(user: Any, day: dt.date) -> int:
+    """One user's digest for `day`, in its own transaction: recorded and marked e-mailed only
+    when the e-mail went out. Returns 1 if sent, else 0."""
+    with transaction.atomic():
+        pending = still_due(
+            Notification.objects.select_for_update()
+            .filter(recipient=user, emailed_at__isnull=True)
+            .order_by("created", "pk"),
+            day,
+        )
+        if not pending:
+            return 0
+        try:
+            with transaction.atomic():
+                DigestSent.objects.create(user=user, day=day, count=len(pending))
+        except IntegrityError:
+            return 0  # another worker sent it
+        with translation.override("da"):
+            subject = _("Anvis: %(count)s new notification(s) %(date)s") % {
+                "count": len(pending),
+                "date": _date(day),
+            }
+            lines = [f"- {n.title}\n  {n.body}\n  {_absolute(n.link)}".rstrip() for n in pending]
+            footer = _(
+                "You receive these notifications once a day. Choose e-mail at once instead "
+                "under Notifications → Settings in Anvis."
+            )
+            body = "\n\n".join([*lines, footer])
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
+            emailed_at=timezone.now()
+        )
+    return 1
 
 
 # --- reading and preferences ----------------------------------------------------------------------

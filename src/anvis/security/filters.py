@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anvis.audit.models import AuditEvent, PersonalDataAccess
+from anvis.cases.models import Case
 from anvis.common.forms import CharFilter, DateFilter
 
 
@@ -38,4 +39,16 @@ class PersonalDataAccessFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search_subject(self, queryset, name, value):  # type: ignore[no-untyped-def]
-        return queryset.filter(Q(subject_id=value) | Q(subject_ref__iexact=value))
+        """By the citizen's id or reference (B-…), as the reads are recorded, or by a case
+        number (S-…): the reads of that case's citizen. Not by CPR number: this search is a GET
+        and a CPR number must not be in a URL (the insight lookup takes one, posted)."""
+        value = value.strip()
+        citizens = [
+            str(pk)
+            for pk in Case.objects.filter(number__iexact=value).values_list("citizen_id", flat=True)
+        ]
+        return queryset.filter(
+            Q(subject_id=value)
+            | Q(subject_ref__iexact=value)
+            | Q(subject_type="citizen", subject_id__in=citizens)
+        )

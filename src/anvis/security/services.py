@@ -8,6 +8,7 @@ anonymises anyone twice.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,8 @@ from anvis.events import publish
 from anvis.vacancies.models import GuaranteeClaim, Lease, Offer
 from anvis_core.retention import citizen_due, retention_cutoff
 
+logger = logging.getLogger(__name__)
+
 ANONYMISED_PREFIX = "anonymised:"
 ANONYMISED_NAME = "Anonymiseret"
 # Put in place of a required free text (a cancellation's or a rejection's reason, a claim's
@@ -48,6 +51,8 @@ class RetentionReport:
     citizens: list[str] = field(default_factory=list)
     cases: list[str] = field(default_factory=list)
     rows_removed: int = 0
+    failed: list[str] = field(default_factory=list)
+    """References of the citizens whose anonymisation failed (rolled back, logged)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +64,7 @@ class RetentionReport:
             "detail_rows_removed": self.rows_removed,
             "citizen_references": self.citizens,
             "case_numbers": self.cases,
+            "citizens_failed": self.failed,
         }
 
 
@@ -166,10 +172,20 @@ def citizen_anonymise(
 
 
 def retention_run(*, today: dt.date, years: int, actor: Any = None) -> RetentionReport:
-    """Anonymise every citizen due on `today` (one transaction per citizen)."""
+    """Anonymise every citizen due on `today` (one transaction per citizen). A citizen that
+    fails is left untouched and listed in `report.failed`; the others are done."""
     report = RetentionReport(today=today, years=years, cutoff=retention_cutoff(today, years))
     for citizen_id in citizens_due(today=today, years=years):
-        done = citizen_anonymise(citizen_id=citizen_id, today=today, years=years, actor=actor)
+        try:
+            done = citizen_anonymise(citizen_id=citizen_id, today=today, years=years, actor=actor)
+        except Exception as exc:
+            # One citizen the anonymisation cannot write (its transaction rolled back) must not
+            # keep the others: every nightly run would stop at the same citizen. Logged by id
+            # and kind of error only: a database error's text can quote the row's values.
+            logger.error("citizen %s could not be anonymised: %s", citizen_id, type(exc).__name__)
+            reference = Citizen.objects.filter(pk=citizen_id).values_list("reference", flat=True)
+            report.failed.append(reference.first() or str(citizen_id))
+            continue
         if done is None:
             continue
         report.citizens.append(done.reference)

@@ -17,5 +17,5 @@ def expire_vacancies(today: str | None = None) -> dict[str, int]:
     return {
         "vacancies": len(result.vacancies),
         "offers": len(result.offers),
-        "failed": len(result.failed),
+        "failed": len(result.failed) + len(result.failed_vacancies),
     }

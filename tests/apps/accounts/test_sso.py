@@ -83,3 +83,24 @@ def test_two_factor_rule_applies_without_strong_authentication(idps: Any, settin
     _sign_in(weak, "kommunen", "sara")  # password only at the provider
     response = weak.get("/")
     assert response.status_code == 302 and "/sikkerhed/" in response["Location"]
+
+
+def test_a_deactivated_user_is_refused_and_left_as_the_administrator_left_them(
+    idps: Any, org_a: Any
+) -> None:
+    """Deactivated in Anvis: the provider's login is refused, and its claims change nothing
+    on the account (no role or organisation from a login that did not happen)."""
+    from anvis.accounts.models import ClaimRule
+    from anvis.audit.models import AuditEvent
+
+    _sign_in(Client(), "alfa", "mette")
+    user = User.objects.get(identities__subject="b-1")
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    ClaimRule.objects.filter(provider__slug="alfa").update(role=Role.STEERING, organisation=None)
+    client = Client()
+    response = _sign_in(client, "alfa", "mette")
+    assert response.request["PATH_INFO"] == "/konto/login/"
+    assert "_auth_user_id" not in client.session
+    user.refresh_from_db()
+    assert user.role == Role.ORGANISATION and list(user.organisations.all()) == [org_a]
+    assert not AuditEvent.objects.filter(action="accounts.sso_user_update").exists()

@@ -40,3 +40,18 @@ def test_production_starts_with_both_keys() -> None:
         "WARNING",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_invalid_field_key_stops_the_start_not_every_case_page() -> None:
+    # A key cut short when pasted: before, the application started and every page that reads
+    # a CPR number or a note was a server error.
+    key = Fernet.generate_key().decode()
+    result = run_check(
+        {
+            **BASE,
+            "ANVIS_FIELD_KEYS": f"{key},{key[:-4]}",
+            "ANVIS_LOOKUP_KEY": secrets.token_urlsafe(40),
+        }
+    )
+    assert result.returncode != 0
+    assert "ANVIS_FIELD_KEYS holds an invalid Fernet key" in result.stderr

@@ -212,3 +212,39 @@ def test_a_reminder_answered_before_it_is_e_mailed_is_not_e_mailed(
     assert digests_send(today=offer.response_deadline + dt.timedelta(days=1)) == 0
     assert not mail.outbox
     assert Notification.objects.filter(kind=Kind.DEADLINE_SOON).count() == 3
+
+
+def test_a_vacancy_that_cannot_expire_does_not_stop_the_others(
+    users: dict[str, Any], agreement: Any, cheap: Any, monkeypatch: Any
+) -> None:
+    """As for offers: one vacancy whose expiry fails (its own transaction rolls back) is logged
+    and reported, and the other vacancies and the overdue offers still expire. Before, every run
+    stopped at the same vacancy, so nothing after it ever expired."""
+    from django.core.exceptions import ValidationError
+
+    from anvis.stock.models import Dwelling
+    from anvis.vacancies.services import vacancy as vacancy_services
+
+    other = Dwelling.objects.get(entrance__street="Betavej 2", rent=3100)  # organisation B's
+    first = _report(users, cheap)
+    second = services.vacancy_report(
+        actor=users["org_b"],
+        dwelling=other,
+        notice_date=REPORT_DAY - dt.timedelta(days=20),
+        available_from=REPORT_DAY + dt.timedelta(days=10),
+        report_date=REPORT_DAY,
+    )
+    assert (first.status, second.status) == ("municipal", "municipal")
+    real = vacancy_services._settle_turn
+
+    def fails_for_the_first(vacancy: Any, *args: Any, **kwargs: Any) -> None:
+        if vacancy.pk == first.pk:
+            raise ValidationError("kan ikke")
+        real(vacancy, *args, **kwargs)
+
+    monkeypatch.setattr(vacancy_services, "_settle_turn", fails_for_the_first)
+    result = services.vacancies_expire(today=DEADLINE + dt.timedelta(days=1))
+    assert result.vacancies == [second.pk] and result.failed_vacancies == [first.pk]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("municipal", "expired")

@@ -131,3 +131,24 @@ def test_access_records_for_a_list_page_in_one_query(
         PersonalDataAccess.objects.filter(what="case.list", user_label="u_sagsbehandler").count()
         == 30
     )
+
+
+def test_access_log_search_by_case_number_finds_the_citizens_reads(
+    client_for: Any, world: dict[str, Any], users: dict[str, Any]
+) -> None:
+    """The field is "Citizen or case": reads are recorded by the citizen's reference (B-…), so
+    a case number (S-…) must find the reads of its citizen, not an empty list that says no one
+    looked."""
+    from anvis.audit.services import Purpose, citizen_subject, personal_data_read
+
+    case = world["case"]
+    personal_data_read(
+        user=users["sagsbehandler"],
+        subjects=[citizen_subject(case.citizen)],
+        what="case.view.overview",
+        purpose=Purpose.CASEWORK,
+    )
+    client = client_for("administrator")
+    for term in (case.number, case.number.lower(), case.citizen.reference):
+        page = client.get("/sikkerhed/adgangslog/", {"subject": term}).content.decode()
+        assert case.citizen.reference in page and "case.view.overview" in page, term

@@ -10,7 +10,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from anvis.audit.models import AuditEvent
 from anvis.cases import services as cases
@@ -149,6 +149,48 @@ def test_failure_inside_one_citizen_leaves_that_citizen_untouched(world: dict[st
     assert NOTE in [e.note for e in CaseEvent.objects.filter(case=world["case"])]
     assert ShelterStay.objects.filter(case=world["case"], shelter=SHELTER).exists()
     assert LegalBarEvent.objects.filter(case=world["case"]).exists()
+
+
+def test_one_citizen_that_cannot_be_anonymised_does_not_keep_the_others(
+    world: dict[str, Any], users: dict[str, Any], tmp_path: Path
+) -> None:
+    """A failure inside one citizen (a row the anonymisation cannot write) is reported and the
+    run goes on: otherwise every nightly run stops at the same citizen and nobody after it is
+    ever anonymised. The command still writes its report, then exits with an error."""
+    others = [
+        another_citizen(users, cpr, name)
+        for cpr, name in (("050590-1231", "Bent"), ("030390-1233", "Carla"))
+    ]
+    for case in [world["case"], *others]:
+        close(case, dt.date(2026, 6, 1))
+    stuck = min(case.citizen_id for case in [world["case"], *others])  # the run's first
+    real = services.citizen_anonymise
+
+    def fails_for_one(**kwargs: Any) -> Any:
+        if kwargs["citizen_id"] == stuck:
+            raise RuntimeError("check constraint violated")
+        return real(**kwargs)
+
+    report_file = tmp_path / "report.json"
+    with (
+        mock.patch.object(services, "citizen_anonymise", fails_for_one),
+        pytest.raises(CommandError, match="1 citizen"),
+    ):
+        call_command(
+            "anonymise_closed_cases",
+            "--today",
+            TODAY.isoformat(),
+            "--years",
+            "5",
+            "--report",
+            str(report_file),
+            stdout=StringIO(),
+        )
+    data = json.loads(report_file.read_text())
+    assert data["citizens_anonymised"] == 2
+    assert data["citizens_failed"] == [Citizen.objects.get(pk=stuck).reference]
+    assert Citizen.objects.filter(cpr_hash__startswith=ANONYMISED_PREFIX).count() == 2
+    assert not Citizen.objects.get(pk=stuck).cpr_hash.startswith(ANONYMISED_PREFIX)
 
 
 def test_command_writes_a_report_without_personal_data(

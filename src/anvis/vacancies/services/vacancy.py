@@ -418,6 +418,24 @@ class ExpiryResult:
     offers: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
     """Offers that could not be expired (logged)."""
+    failed_vacancies: list[int] = field(default_factory=list)
+    """Vacancies that could not be expired (logged)."""
+
+
+def _vacancy_expire(candidate: Vacancy, day: dt.date) -> bool:
+    """Expire one overdue municipal vacancy in its own transaction; False when it was answered
+    or moved on meanwhile."""
+    with audited("vacancies.expire", actor=SYSTEM_EXPIRY) as write:
+        vacancy = write.track(_lock_vacancy(candidate))
+        if vacancy.status != VacancyStatus.MUNICIPAL or not is_overdue(
+            vacancy.response_deadline, day
+        ):
+            write.unchanged()  # answered or moved on meanwhile
+            return False
+        _move_vacancy(vacancy, VacancyState.EXPIRED, SYSTEM_EXPIRY)
+        vacancy.save()
+        _settle_turn(vacancy, Outcome.EXPIRED, SYSTEM_EXPIRY)
+    return True
 
 
 def vacancies_expire(*, today: dt.date | None = None) -> ExpiryResult:
@@ -429,17 +447,14 @@ def vacancies_expire(*, today: dt.date | None = None) -> ExpiryResult:
         status=VacancyStatus.MUNICIPAL, response_deadline__lt=day
     ).order_by("pk")
     for candidate in due:
-        with audited("vacancies.expire", actor=SYSTEM_EXPIRY) as write:
-            vacancy = write.track(_lock_vacancy(candidate))
-            if vacancy.status != VacancyStatus.MUNICIPAL or not is_overdue(
-                vacancy.response_deadline, day
-            ):
-                write.unchanged()  # answered or moved on meanwhile
-                continue
-            _move_vacancy(vacancy, VacancyState.EXPIRED, SYSTEM_EXPIRY)
-            vacancy.save()
-            _settle_turn(vacancy, Outcome.EXPIRED, SYSTEM_EXPIRY)
-            result.vacancies.append(vacancy.pk)
+        try:
+            if _vacancy_expire(candidate, day):
+                result.vacancies.append(candidate.pk)
+        except ValidationError as error:
+            # As for offers below: one vacancy the flow cannot expire (its transaction rolled
+            # back) must not keep the others, and the offers, from expiring.
+            logger.error("vacancy %s could not expire: %s", candidate.pk, "; ".join(error.messages))
+            result.failed_vacancies.append(candidate.pk)
     offers = Offer.objects.filter(status=OfferStatus.PENDING, response_deadline__lt=day)
     for offer in offers.order_by("pk"):
         try:

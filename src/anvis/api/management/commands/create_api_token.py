@@ -24,9 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--by", required=True, help="username of the administrator")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        admin = User.objects.filter(username=options["by"], role=Role.ADMIN).first()
+        admin = User.objects.filter(username=options["by"], role=Role.ADMIN, is_active=True).first()
         if admin is None:
-            raise CommandError("--by must name an administrator")
+            raise CommandError("--by must name an active administrator")
         try:
             if options["organisation"]:
                 organisation = HousingOrganisation.objects.get(cvr=options["organisation"])

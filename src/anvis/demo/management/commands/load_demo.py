@@ -4,9 +4,10 @@ import datetime as dt
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from anvis.demo.context import SCALES, DemoContext
+from anvis.demo.context import PUBLISHED_PASSWORD, SCALES, DemoContext
 from anvis.demo.loaders import load_all
 from anvis.stock.models import HousingOrganisation
 from anvis_core.memory import without_cycle_collection
@@ -26,6 +27,12 @@ class Command(BaseCommand):
         parser.add_argument("--today", help="Reference date YYYY-MM-DD (default: today).")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION and settings.ANVIS_DEMO_PASSWORD == PUBLISHED_PASSWORD:
+            raise CommandError(
+                "The demo accounts (an administrator among them) would get the published demo "
+                "password in the production profile: set ANVIS_DEMO_PASSWORD to a password of "
+                "your own, or load the demo outside production."
+            )
         if HousingOrganisation.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("Demo data: the database already has data; kept as it is.")

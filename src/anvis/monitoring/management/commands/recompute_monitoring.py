@@ -16,12 +16,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--date", help="Reference date YYYY-MM-DD (default: today).")
+        parser.add_argument(
+            "--date",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="Reference date YYYY-MM-DD (default: today).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        on_date = (
-            dt.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
-        )
+        on_date = options["date"] or timezone.localdate()
         started = time.perf_counter()
         result = monitoring_recompute(actor=None, on_date=on_date)
         elapsed = time.perf_counter() - started

@@ -51,3 +51,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {number}")
         if options["report"]:
             Path(options["report"]).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        if report.failed:
+            raise CommandError(
+                f"{len(report.failed)} citizen(s) could not be anonymised and were left "
+                f"untouched (see the log): {', '.join(report.failed)}"
+            )

@@ -27,6 +27,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Expired {len(result.vacancies)} vacancy(ies) and {len(result.offers)} offer(s)."
         )
+        if result.failed_vacancies:
+            self.stderr.write(
+                "Could not expire vacancy(ies) "
+                + ", ".join(str(pk) for pk in result.failed_vacancies)
+                + " (see the log)."
+            )
         if result.failed:
             self.stderr.write(
                 "Could not expire offer(s) "
