@@ -75,6 +75,9 @@ def sentence(base: str, other: str, figure: str, d: dict[str, Any]) -> str:
         "low": _num(low, unit) if low is not None else "–",
         "high": _num(high, unit) if high is not None else "–",
     }
+    if d["clear"] and mean < 0 and low is not None and high is not None:
+        # "x lower (between a and b)": the interval as amounts lower, smaller first
+        values["low"], values["high"] = _num(-high, unit), _num(-low, unit)
     if not d["clear"]:
         return (
             _(
