@@ -203,7 +203,8 @@ class CompareForm(forms.Form):
         self.fields["run"].choices = choices
 
     def clean_run(self) -> list[int]:
-        runs: list[int] = self.cleaned_data["run"]
+        # a run chosen twice (a hand-made address) is one run: nothing to compare it with
+        runs: list[int] = list(dict.fromkeys(self.cleaned_data["run"]))
         if len(runs) < 2:
             raise forms.ValidationError(_("Choose at least two finished runs to compare."))
         return runs
