@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from collections.abc import Callable
@@ -60,6 +61,10 @@ SCENARIOS = REPO / "docs" / "scenarios"
         ({"replications": 1}, "replications"),
         ({"matching": {"mode": "lottery"}}, "matching.mode"),
         ({"regime": {"share_percent": "lots"}}, "regime.share_percent"),
+        # TOML's inf and numbers no machine number holds: named, not an OverflowError
+        ({"regime": {"share_percent": math.inf}}, "regime.share_percent"),
+        ({"groups": [{"name": "g", "arrivals_per_year": 10**400}]}, "groups[0].arrivals_per_year"),
+        ({"matching": {"max_offers": 10**30}}, "matching.max_offers"),
     ],
 )
 def test_bad_parameters_name_the_parameter(
@@ -69,6 +74,19 @@ def test_bad_parameters_name_the_parameter(
         scenario_from_dict(small(**override))
     assert err.value.parameter == parameter
     assert parameter in str(err.value)
+
+
+def test_a_dwelling_group_with_more_rooms_than_a_machine_number_is_named(small: Make) -> None:
+    data = small()
+    data["stock"]["departments"][0]["dwellings"][0]["rooms"] = 10**30
+    with pytest.raises(ScenarioError) as err:
+        scenario_from_dict(data)
+    assert err.value.parameter == "stock.departments[0].dwellings[0].rooms"
+
+
+def test_a_seed_may_be_any_whole_number(small: Make) -> None:
+    """Seeds feed numpy's SeedSequence, which takes any non-negative whole number."""
+    assert scenario_from_dict(small(seed=10**30)).seed == 10**30
 
 
 def test_variants_are_validated_with_their_name(small: Make) -> None:
