@@ -545,6 +545,7 @@ def validate(s: Scenario) -> None:
     _validate_initial(s.initial_citizens or (), names)
     st = s.stock
     if isinstance(st, SyntheticStockSpec):
+        _check(isinstance(st.seed, int) and st.seed >= 0, "stock.seed", "must be an integer ≥ 0")
         for key in ("organisations", "departments", "dwellings", "dwellings_per_entrance"):
             _check(getattr(st, key) >= 1, f"stock.{key}", "must be ≥ 1")
         _check(st.organisations <= st.departments, "stock.organisations", "must be ≤ departments")

@@ -84,6 +84,13 @@ def test_a_dwelling_group_with_more_rooms_than_a_machine_number_is_named(small: 
     assert err.value.parameter == "stock.departments[0].dwellings[0].rooms"
 
 
+def test_a_negative_stock_seed_is_named() -> None:
+    """The synthetic stock's own seed is checked like the replications' seed."""
+    with pytest.raises(ScenarioError) as err:
+        scenario_from_dict({"groups": [{"name": "g"}], "stock": {"kind": "synthetic", "seed": -1}})
+    assert err.value.parameter == "stock.seed"
+
+
 def test_a_seed_may_be_any_whole_number(small: Make) -> None:
     """Seeds feed numpy's SeedSequence, which takes any non-negative whole number."""
     assert scenario_from_dict(small(seed=10**30)).seed == 10**30
