@@ -57,6 +57,24 @@ def test_bad_day_is_refused() -> None:
         call_command("simulation_calibrate", "--today", "2026-13-01")
 
 
+def test_a_backtest_the_simulator_refuses_is_a_command_error(agreement: Any, waiting: Any) -> None:
+    """A run needs two replications for its intervals: the command says so, no traceback."""
+    with pytest.raises(CommandError, match="--replications: must be an integer ≥ 2"):
+        call_command(
+            "simulation_calibrate",
+            "--today",
+            TODAY.isoformat(),
+            "--backtest",
+            "--replications",
+            "1",
+        )
+
+
+def test_a_backtest_without_dwellings_is_a_command_error() -> None:
+    with pytest.raises(CommandError, match=r"stock\.dwellings: the database holds no dwellings"):
+        call_command("simulation_calibrate", "--backtest")
+
+
 def test_calibration_page_shows_estimates_and_the_latest_backtest(
     client_for: Any, users: Any, agreement: Any, waiting: Any
 ) -> None:
