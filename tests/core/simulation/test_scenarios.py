@@ -104,6 +104,20 @@ def test_variants_are_validated_with_their_name(small: Make) -> None:
         scenarios_from_dict(data)
 
 
+def test_cli_refuses_an_output_it_cannot_write_before_it_simulates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A missing folder in --out is said at once (exit 2), not as a traceback after the run,
+    which would lose its result."""
+    out = tmp_path / "missing" / "r.json"
+    mm1 = str(SCENARIOS / "mm1.toml")
+    code = main(["simulate", mm1, "--out", str(out), "--replications", "2", "--quiet"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "--out" in err and "missing" in err
+    assert not out.exists()
+
+
 def test_cli_exits_2_with_a_clear_message(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
