@@ -43,16 +43,21 @@ def _overlap_days(start: dt.date, end: dt.date, lo: dt.date, hi: dt.date) -> int
 
 
 def _exits(today: dt.date) -> Estimate:
+    """Cases closed without a lease, over the time on the list: from `waiting_since` until
+    closed or moved in (a housed case stays open; its days after the move-in are not on the
+    list, as `_waiting_on` reads it)."""
     start = today - YEAR
-    housed = set(
+    housed: dict[int, dt.date] = {}
+    for case_id, move_in in (
         Lease.objects.standing()
         .filter(offer__isnull=False)
-        .values_list("offer__case_id", flat=True)
-    )
+        .values_list("offer__case_id", "move_in_on")
+    ):
+        housed[case_id] = min(move_in, housed.get(case_id, move_in))
     exposure = 0
     exits = 0
     for pk, since, closed in Case.objects.values_list("pk", "waiting_since", "closed_on"):
-        end = closed or today
+        end = min(closed or today, housed.get(pk, today))
         exposure += _overlap_days(since, end, start, today)
         if closed is not None and start < closed <= today and pk not in housed:
             exits += 1

@@ -75,6 +75,9 @@ def sentence(base: str, other: str, figure: str, d: dict[str, Any]) -> str:
         "low": _num(low, unit) if low is not None else "–",
         "high": _num(high, unit) if high is not None else "–",
     }
+    if d["clear"] and mean < 0 and low is not None and high is not None:
+        # "x lower (between a and b)": the interval as amounts lower, smaller first
+        values["low"], values["high"] = _num(-high, unit), _num(-low, unit)
     if not d["clear"]:
         return (
             _(
@@ -96,14 +99,17 @@ def sentence(base: str, other: str, figure: str, d: dict[str, Any]) -> str:
     return text % values
 
 
-def difference_sets(runs: Sequence[SimulationRun]) -> list[dict[str, Any]]:
+def difference_sets(
+    runs: Sequence[SimulationRun], labels: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
     """For each run after the first: its paired differences against the first, or a note that
-    the runs do not share their random numbers."""
+    the runs do not share their random numbers. `labels` name the runs (default: their names)."""
     if len(runs) < 2:
         return []
+    names = list(labels) if labels is not None else [run.name for run in runs]
     base = runs[0]
     out = []
-    for run in runs[1:]:
+    for run, name in zip(runs[1:], names[1:], strict=True):
         diffs = (
             paired_differences(base.result, run.result)
             if base.result
@@ -114,16 +120,25 @@ def difference_sets(runs: Sequence[SimulationRun]) -> list[dict[str, Any]]:
         )
         rows = [
             Difference(
-                FIGURES[name][0],
+                FIGURES[figure][0],
                 d["mean"],
                 d["ci_low"],
                 d["ci_high"],
-                FIGURES[name][1],
+                FIGURES[figure][1],
                 d["clear"],
-                sentence(base.name, run.name, name, d),
+                sentence(names[0], name, figure, d),
             )
-            for name, d in (diffs or {}).items()
-            if name in FIGURES and d["mean"] is not None
+            for figure, d in (diffs or {}).items()
+            if figure in FIGURES and d["mean"] is not None
         ]
-        out.append({"base": base, "run": run, "paired": diffs is not None, "rows": rows})
+        out.append(
+            {
+                "base": base,
+                "run": run,
+                "base_label": names[0],
+                "run_label": name,
+                "paired": diffs is not None,
+                "rows": rows,
+            }
+        )
     return out

@@ -26,6 +26,10 @@ NOT_NEGATIVE = _("The value must not be negative.")
 PROBABILITY = _("A probability must be between 0 and 1.")
 # Durations in days the form takes: up to a year (the batch interval and the response time).
 MAX_DAYS = 365
+# New homeless a year: ten times the national flow (about 9,000 a year, docs/simulation.md).
+# Every newcomer is drawn up front, so a typo of a few zeros more would have the task worker,
+# which also sends the e-mails and runs the deadlines, run out of memory.
+MAX_ARRIVALS_PER_YEAR = 100_000
 SCENARIO_MESSAGES = {
     "stock.dwellings": _("There are no dwellings in the database to simulate."),
     "groups": _("There is neither a waiting list nor any new cases to simulate."),
@@ -131,7 +135,13 @@ class RunForm(forms.Form):
         required=False,
         max_digits=9,
         decimal_places=2,
-        validators=[_min(Decimal(0), _("The arrival rate must not be negative."))],
+        validators=[
+            _min(Decimal(0), _("The arrival rate must not be negative.")),
+            MaxValueValidator(
+                MAX_ARRIVALS_PER_YEAR,
+                _("The arrival rate can be at most 100,000 new homeless a year."),
+            ),
+        ],
         help_text=_("Empty: the source's rates; otherwise the groups' rates are scaled to this."),
     )
     years = WholeNumberField(
@@ -203,7 +213,8 @@ class CompareForm(forms.Form):
         self.fields["run"].choices = choices
 
     def clean_run(self) -> list[int]:
-        runs: list[int] = self.cleaned_data["run"]
+        # a run chosen twice (a hand-made address) is one run: nothing to compare it with
+        runs: list[int] = list(dict.fromkeys(self.cleaned_data["run"]))
         if len(runs) < 2:
             raise forms.ValidationError(_("Choose at least two finished runs to compare."))
         return runs

@@ -41,6 +41,14 @@ def runs_done(*, user: Any, pks: Sequence[int]) -> list[SimulationRun]:
     return [found[pk] for pk in pks if pk in found]
 
 
+def run_labels(runs: Sequence[SimulationRun]) -> list[str]:
+    """How the results name each of `runs`: its name, with its number when another of the runs
+    has the same name (the form's default names say only the source and the regime), as the
+    comparison form lists the runs."""
+    names = [run.name for run in runs]
+    return [f"{run.name} (#{run.pk})" if names.count(run.name) > 1 else run.name for run in runs]
+
+
 # --- the comparison table -----------------------------------------------------------------------
 
 # (label, path into the result document, unit: "days" | "count" | "kr" | "share")

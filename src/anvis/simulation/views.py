@@ -63,7 +63,11 @@ def run_list(request: HttpRequest) -> HttpResponse:
 
 
 def _results_context(runs: Sequence[SimulationRun]) -> dict[str, Any]:
-    series = [(run.name, (run.result or {}).get("homeless_over_time", {}) or {}) for run in runs]
+    labels = selectors.run_labels(runs)
+    series = [
+        (label, (run.result or {}).get("homeless_over_time", {}) or {})
+        for label, run in zip(labels, runs, strict=True)
+    ]
     group_rows = selectors.group_rows(runs)
     homeless_chart = charts.homeless_over_time(
         series, xlabel=_("Years"), ylabel=_("Number homeless (monthly average)")
@@ -72,8 +76,8 @@ def _results_context(runs: Sequence[SimulationRun]) -> dict[str, Any]:
         charts.waiting_by_group(
             [str(row.label) for row in group_rows],
             [
-                (run.name, [(r.cells[i].mean, r.cells[i].low, r.cells[i].high) for r in group_rows])
-                for i, run in enumerate(runs)
+                (label, [(r.cells[i].mean, r.cells[i].low, r.cells[i].high) for r in group_rows])
+                for i, label in enumerate(labels)
             ],
             xlabel=_("Mean waiting time of those housed (days)"),
         )
@@ -103,13 +107,14 @@ def _results_context(runs: Sequence[SimulationRun]) -> dict[str, Any]:
         table.append({"years": t_days[index] / 365.25, "cells": cells})
     return {
         "runs": runs,
+        "labels": labels,
         "rows": selectors.comparison_rows(runs),
         "group_rows": group_rows,
         "organisation_rows": selectors.organisation_rows(runs),
         "homeless_chart": homeless_chart,
         "homeless_table": table,
         "group_chart": group_chart,
-        "difference_sets": difference_sets(runs),
+        "difference_sets": difference_sets(runs, labels),
     }
 
 

@@ -51,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
             scenarios = {k: s.with_changes(**overrides) for k, s in scenarios.items()}
         if args.workers < 1:
             raise ScenarioError("--workers", "must be ≥ 1")
+        _check_writable(Path(args.out))
     except ScenarioError as exc:
         print(f"anvis simulate: invalid scenario: {exc}", file=sys.stderr)
         return 2
@@ -84,6 +85,17 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     return 0
+
+
+def _check_writable(out: Path) -> None:
+    """Refuse an --out the result could not be written to, before the run (not after it)."""
+    folder = out.parent
+    if out.is_dir():
+        raise ScenarioError("--out", f"{out} is a folder; name a file")
+    if not folder.is_dir():
+        raise ScenarioError("--out", f"the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise ScenarioError("--out", f"{out} cannot be written")
 
 
 def _fmt(ci: dict[str, Any]) -> str:

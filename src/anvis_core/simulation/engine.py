@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from anvis_core.quotas import TurnDecision, TurnState, decide_turn
+from anvis_core.quotas import BucketKey, TurnDecision, TurnState, decide_turn
 
 from .matching import MatchingPolicy
 from .replication import Replication, replication_streams
@@ -79,7 +79,8 @@ class CompiledModel:
     stock: Stock
     step_names: tuple[str, ...]
     department_step: IntArray
-    bucket_names: tuple[tuple[int, int], ...]
+    bucket_names: tuple[BucketKey, ...]
+    """The turn counters: (organisation index, share), as the live `BucketKey`."""
     bucket_shares: tuple[Fraction, ...]
     bucket_sequence: tuple[TurnSequence, ...]
     rel: IntArray
@@ -185,16 +186,21 @@ def compile_model(scenario: Scenario, stock: Stock | None = None) -> CompiledMod
     rate = stock.turnover_per_year[rel] / DAYS_PER_YEAR
     dwelling_org = stock.dwelling_organisation[rel]
     dwelling_step = dep_step[stock.dwelling_department[rel]]
-    bucket_of: dict[tuple[int, int], int] = {}
+    # One counter per organisation and share, as live (`BucketKey`; the persisted counter is
+    # unique per agreement, organisation and share): departments on steps of the same share,
+    # or without a step under an agreement of that share, count together.
+    bucket_of: dict[BucketKey, int] = {}
     rel_bucket = np.empty(len(rel), dtype=np.int64)
-    for i, key in enumerate(zip(dwelling_org.tolist(), dwelling_step.tolist(), strict=True)):
-        rel_bucket[i] = bucket_of.setdefault(key, len(bucket_of))
+    for i, (org, step) in enumerate(
+        zip(dwelling_org.tolist(), dwelling_step.tolist(), strict=True)
+    ):
+        rel_bucket[i] = bucket_of.setdefault(BucketKey(org, shares[step]), len(bucket_of))
     bucket_names = tuple(bucket_of)
-    bucket_shares = tuple(shares[step] for _, step in bucket_names)
+    bucket_shares = tuple(key.share for key in bucket_names)
     credit = {(c.organisation, c.share): c.credit for c in regime.start_credit}
     bucket_credit = [
-        credit.get((stock.organisations[org], share), Fraction(0))
-        for (org, _), share in zip(bucket_names, bucket_shares, strict=True)
+        credit.get((stock.organisations[key.organisation_id], key.share), Fraction(0))
+        for key in bucket_names
     ]
     sequences: dict[tuple[Fraction, Fraction], TurnSequence] = {}
     for share, c in zip(bucket_shares, bucket_credit, strict=True):

@@ -545,6 +545,7 @@ def validate(s: Scenario) -> None:
     _validate_initial(s.initial_citizens or (), names)
     st = s.stock
     if isinstance(st, SyntheticStockSpec):
+        _check(isinstance(st.seed, int) and st.seed >= 0, "stock.seed", "must be an integer ≥ 0")
         for key in ("organisations", "departments", "dwellings", "dwellings_per_entrance"):
             _check(getattr(st, key) >= 1, f"stock.{key}", "must be ≥ 1")
         _check(st.organisations <= st.departments, "stock.organisations", "must be ≤ departments")
@@ -762,14 +763,21 @@ class _Table:
         v = self.data.pop(key)
         if isinstance(v, bool) or not isinstance(v, int | float):
             raise ScenarioError(self.at(key), f"must be a number, got {v!r}")
-        return float(v)
+        try:
+            return float(v)
+        except OverflowError as exc:
+            raise ScenarioError(self.at(key), f"is too large, got {v!r}") from exc
 
-    def integer(self, key: str, default: int) -> int:
+    def integer(self, key: str, default: int, *, bounded: bool = True) -> int:
+        """A whole number; `bounded`: one a 64-bit integer holds (the arrays count with them;
+        a seed need not be)."""
         if key not in self.data:
             return default
         v = self.data.pop(key)
         if isinstance(v, bool) or not isinstance(v, int):
             raise ScenarioError(self.at(key), f"must be an integer, got {v!r}")
+        if bounded and not -(2**63) <= v < 2**63:
+            raise ScenarioError(self.at(key), f"is too large, got {v!r}")
         return v
 
     def optional_integer(self, key: str) -> int | None:
@@ -801,7 +809,7 @@ class _Table:
             raise ScenarioError(self.at(key), f"must be a percentage, got {v!r}")
         try:
             return share_from_percent(Decimal(str(v)))
-        except (ValueError, InvalidOperation) as exc:
+        except (ValueError, InvalidOperation, OverflowError) as exc:
             raise ScenarioError(self.at(key), f"must be within 0–100 %, got {v!r}") from exc
 
     def distribution(self, key: str, default: Distribution) -> Distribution:
@@ -919,7 +927,9 @@ def _parse_synthetic_stock(t: _Table) -> SyntheticStockSpec:
     if not isinstance(years, list) or len(years) != 2 or not all(isinstance(y, int) for y in years):
         raise ScenarioError(t.at("build_years"), "must be [first_year, last_year]")
     types = _parse_types(t.tables("types")) or d.types
-    values: dict[str, Any] = {k: t.integer(k, getattr(d, k)) for k in _SYNTHETIC_INTEGERS}
+    values: dict[str, Any] = {
+        k: t.integer(k, getattr(d, k), bounded=k != "seed") for k in _SYNTHETIC_INTEGERS
+    }
     values.update({k: t.number(k, getattr(d, k)) for k in _SYNTHETIC_NUMBERS})
     spec = SyntheticStockSpec(
         area_by_rooms=tuple(float(a) for a in area),
@@ -994,7 +1004,7 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         raise ScenarioError("variants", "use scenarios_from_dict for a file with variants")
     name = t.string("name", "scenario")
     description = t.string("description", "")
-    seed = t.integer("seed", 1)
+    seed = t.integer("seed", 1, bounded=False)
     replications = t.integer("replications", 20)
     horizon_years = t.number("horizon_years", 10.0)
     warmup_years = t.number("warmup_years", 0.0)

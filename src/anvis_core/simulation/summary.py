@@ -146,11 +146,11 @@ def _initial(rep: Replication) -> dict[str, float]:
 def _organisations(rep: Replication) -> dict[str, Any]:
     model = rep.model
     expected = np.zeros(len(model.stock.organisations))
-    for (org, _), seq, k in zip(
+    for key, seq, k in zip(
         model.bucket_names, model.bucket_sequence, rep.bucket_count, strict=True
     ):
         # what the share promised during the run (a running counter's credit came before)
-        expected[org] += float(seq.state(k).expected - seq.start_credit)
+        expected[key.organisation_id] += float(seq.state(k).expected - seq.start_credit)
     ent = rep.ent_placements
     return {
         "org_eligible": rep.org_eligible.astype(float).tolist(),

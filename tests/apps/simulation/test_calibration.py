@@ -57,6 +57,24 @@ def test_bad_day_is_refused() -> None:
         call_command("simulation_calibrate", "--today", "2026-13-01")
 
 
+def test_a_backtest_the_simulator_refuses_is_a_command_error(agreement: Any, waiting: Any) -> None:
+    """A run needs two replications for its intervals: the command says so, no traceback."""
+    with pytest.raises(CommandError, match="--replications: must be an integer ≥ 2"):
+        call_command(
+            "simulation_calibrate",
+            "--today",
+            TODAY.isoformat(),
+            "--backtest",
+            "--replications",
+            "1",
+        )
+
+
+def test_a_backtest_without_dwellings_is_a_command_error() -> None:
+    with pytest.raises(CommandError, match=r"stock\.dwellings: the database holds no dwellings"):
+        call_command("simulation_calibrate", "--backtest")
+
+
 def test_calibration_page_shows_estimates_and_the_latest_backtest(
     client_for: Any, users: Any, agreement: Any, waiting: Any
 ) -> None:
@@ -129,3 +147,51 @@ def test_the_steering_group_does_not_read_estimates_resting_on_fewer_than_five(
         {"acceptance": {"value": 0.5, "low": 0.1, "high": 0.9, "n": 2}}, None
     )
     assert estimates["acceptance"]["value"] is None and estimates["acceptance"]["suppressed"]
+
+
+def test_exits_count_the_time_on_the_list_only_until_move_in(
+    users: Any, org_a: Any, agreement: Any
+) -> None:
+    """Two cases on the list 200 days before the day measured: one housed after 100 days (its
+    case stays open, status housed), one closed without a lease after 100 days. One exit over
+    200 days on the list: the housed case's days after its move-in are not days on the list
+    (the backtest's reading, `_waiting_on`)."""
+    import datetime as dt
+
+    from anvis.cases.models import Case, CaseStatus
+    from anvis.simulation.calibration import calibrate
+    from anvis.stock.models import Dwelling
+    from anvis.vacancies.models import Lease, Offer, Vacancy
+
+    from .conftest import make_case
+
+    day = dt.date(2026, 12, 1)
+    start, moved = day - dt.timedelta(days=200), day - dt.timedelta(days=100)
+    housed = make_case(users, "120385-1235", "shelter_110")
+    left = make_case(users, "010605-4234", "rough_sleeping")
+    Case.objects.filter(pk=housed.pk).update(
+        waiting_since=start, opened_on=start, status=CaseStatus.HOUSED
+    )
+    Case.objects.filter(pk=left.pk).update(
+        waiting_since=start, opened_on=start, status=CaseStatus.CLOSED, closed_on=moved
+    )
+    dwelling = Dwelling.objects.filter(entrance__department__organisation=org_a).first()
+    vacancy = Vacancy.objects.create(
+        organisation=org_a,
+        dwelling=dwelling,
+        notice_date=moved,
+        available_from=moved,
+        report_date=moved,
+        rent_at_letting=4000,
+        status="let",
+        let_from=moved,
+    )
+    offer = Offer.objects.create(
+        vacancy=vacancy, case=housed, status="accepted", offered_on=moved, response_deadline=moved
+    )
+    Lease.objects.create(
+        vacancy=vacancy, offer=offer, signed_on=moved, starts_on=moved, move_in_on=moved
+    )
+    exits = calibrate(today=day)["exits_per_person_year"]
+    assert exits["n"] == 1
+    assert exits["value"] == pytest.approx(1 / (200 / 365.25))

@@ -58,6 +58,12 @@ def test_valid_parameters(agreement: Any, waiting: Any) -> None:
             "En sandsynlighed skal være mellem 0 og 1.",
         ),
         ({"arrivals_per_year": "-5"}, "arrivals_per_year", "Tilgangen må ikke være negativ."),
+        # an extra zero or two would have the task worker draw tens of millions of citizens
+        (
+            {"arrivals_per_year": "4.400.000"},
+            "arrivals_per_year",
+            "Tilgangen kan højst være 100.000 nye hjemløse om året.",
+        ),
         ({"rent_ceiling": "-1"}, "rent_ceiling", "Huslejeloftet må ikke være negativt."),
         (
             {"stairwell_cap": "-1"},

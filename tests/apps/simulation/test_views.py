@@ -210,3 +210,36 @@ def test_a_response_time_of_a_thousand_days_is_refused(
     assert response.status_code == 422
     assert "Svartiden må højst være 365 dage." in response.content.decode()
     assert not SimulationRun.objects.exists()
+
+
+def test_compare_tells_runs_of_the_same_name_apart(
+    client_for: Any, users: Any, agreement: Any, waiting: Any
+) -> None:
+    """Two runs with the form's default name ("source: regime") and different shares: the
+    columns, the charts' legends and the paired sentences name each run with its number."""
+    lead = users["anvisningsleder"]
+    name = "Kommunens egne data: Aftale"
+    a = services.simulation_run_create(actor=lead, name=name, parameters=TINY)
+    b = services.simulation_run_create(
+        actor=lead, name=name, parameters={**TINY, "share_percent": "50"}
+    )
+    assert services.simulation_process_queue(workers=1) == 2
+    page = (
+        client_for("styregruppe")
+        .get(reverse("simulation:run_compare"), {"run": [a.pk, b.pk]})
+        .content.decode()
+    )
+    first, second = f"{name} (#{a.pk})", f"{name} (#{b.pk})"
+    assert f'<th scope="col">{first}</th><th scope="col">{second}</th>' in page
+    assert f"„{second}“ sammenlignet med „{first}“" in page
+    assert page.count(f"„{second}“ ") + page.count(f"forskel på „{second}“") >= 9
+
+
+def test_compare_refuses_a_run_against_itself(client_for: Any, done_runs: Any) -> None:
+    page = (
+        client_for("anvisningsleder")
+        .get(reverse("simulation:run_compare"), {"run": [done_runs[0].pk, done_runs[0].pk]})
+        .content.decode()
+    )
+    assert "Vælg mindst to færdige kørsler at sammenligne." in page
+    assert "Nøgletal" not in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from collections.abc import Callable
@@ -60,6 +61,10 @@ SCENARIOS = REPO / "docs" / "scenarios"
         ({"replications": 1}, "replications"),
         ({"matching": {"mode": "lottery"}}, "matching.mode"),
         ({"regime": {"share_percent": "lots"}}, "regime.share_percent"),
+        # TOML's inf and numbers no machine number holds: named, not an OverflowError
+        ({"regime": {"share_percent": math.inf}}, "regime.share_percent"),
+        ({"groups": [{"name": "g", "arrivals_per_year": 10**400}]}, "groups[0].arrivals_per_year"),
+        ({"matching": {"max_offers": 10**30}}, "matching.max_offers"),
     ],
 )
 def test_bad_parameters_name_the_parameter(
@@ -71,12 +76,46 @@ def test_bad_parameters_name_the_parameter(
     assert parameter in str(err.value)
 
 
+def test_a_dwelling_group_with_more_rooms_than_a_machine_number_is_named(small: Make) -> None:
+    data = small()
+    data["stock"]["departments"][0]["dwellings"][0]["rooms"] = 10**30
+    with pytest.raises(ScenarioError) as err:
+        scenario_from_dict(data)
+    assert err.value.parameter == "stock.departments[0].dwellings[0].rooms"
+
+
+def test_a_negative_stock_seed_is_named() -> None:
+    """The synthetic stock's own seed is checked like the replications' seed."""
+    with pytest.raises(ScenarioError) as err:
+        scenario_from_dict({"groups": [{"name": "g"}], "stock": {"kind": "synthetic", "seed": -1}})
+    assert err.value.parameter == "stock.seed"
+
+
+def test_a_seed_may_be_any_whole_number(small: Make) -> None:
+    """Seeds feed numpy's SeedSequence, which takes any non-negative whole number."""
+    assert scenario_from_dict(small(seed=10**30)).seed == 10**30
+
+
 def test_variants_are_validated_with_their_name(small: Make) -> None:
     from anvis_core.simulation import scenarios_from_dict
 
     data = small(variants={"ok": {}, "bad": {"regime": {"share_percent": 150}}})
     with pytest.raises(ScenarioError, match=r"variants\.bad: regime\.share_percent"):
         scenarios_from_dict(data)
+
+
+def test_cli_refuses_an_output_it_cannot_write_before_it_simulates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A missing folder in --out is said at once (exit 2), not as a traceback after the run,
+    which would lose its result."""
+    out = tmp_path / "missing" / "r.json"
+    mm1 = str(SCENARIOS / "mm1.toml")
+    code = main(["simulate", mm1, "--out", str(out), "--replications", "2", "--quiet"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "--out" in err and "missing" in err
+    assert not out.exists()
 
 
 def test_cli_exits_2_with_a_clear_message(

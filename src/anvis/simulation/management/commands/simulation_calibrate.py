@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from anvis.simulation.calibration import backtest, calibrate
+from anvis_core.simulation import ScenarioError
 
 
 def _line(label: str, e: dict[str, Any], digits: int = 3) -> str:
@@ -45,7 +46,12 @@ class Command(BaseCommand):
             raise CommandError(f"--today: not a date: {options['today']!r}") from exc
         report: dict[str, Any] = {"calibration": calibrate(today=today)}
         if options["backtest"]:
-            report["backtest"] = backtest(today=today, replications=options["replications"])
+            try:
+                report["backtest"] = backtest(today=today, replications=options["replications"])
+            except ScenarioError as exc:
+                # the simulator's refusal, naming the option where the option is the cause
+                name = "--replications" if exc.parameter == "replications" else exc.parameter
+                raise CommandError(f"{name}: {exc.message}") from exc
         if options["json"]:
             self.stdout.write(json.dumps(report, indent=2))
             return
