@@ -32,6 +32,9 @@ from anvis_core.rent_ceiling import BASES, COMPARISONS, CeilingBasis, CeilingCom
 from .errors import ScenarioError
 
 DAYS_PER_YEAR = 365.25
+MAX_HORIZON_YEARS = 100
+"""The longest horizon a scenario may have: no planning question looks further, and a mistyped
+horizon (a few zeros too many) would keep the run going for days."""
 POLICIES = ("baseline", "production")
 PRODUCTION_RULE_CODES: tuple[str, ...] = (
     "not_waiting",
@@ -522,6 +525,11 @@ def validate(s: Scenario) -> None:
         "must be an integer ≥ 2 (confidence intervals need two replications)",
     )
     _check(s.horizon_days > 0 and math.isfinite(s.horizon_days), "horizon_years", "must be > 0")
+    _check(
+        s.horizon_days <= MAX_HORIZON_YEARS * DAYS_PER_YEAR,
+        "horizon_years",
+        f"must be at most {MAX_HORIZON_YEARS}",
+    )
     _nonneg(s.warmup_days, "warmup_years")
     _check(s.warmup_days < s.horizon_days, "warmup_years", "must be shorter than horizon_years")
     _check(s.series_interval_days > 0, "series_interval_days", "must be > 0")

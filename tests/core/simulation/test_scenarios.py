@@ -65,6 +65,9 @@ SCENARIOS = REPO / "docs" / "scenarios"
         ({"regime": {"share_percent": math.inf}}, "regime.share_percent"),
         ({"groups": [{"name": "g", "arrivals_per_year": 10**400}]}, "groups[0].arrivals_per_year"),
         ({"matching": {"max_offers": 10**30}}, "matching.max_offers"),
+        # A horizon no planning question has, which would run for days: named at once.
+        ({"horizon_years": 1e9}, "horizon_years"),
+        ({"horizon_years": 101}, "horizon_years"),
     ],
 )
 def test_bad_parameters_name_the_parameter(
