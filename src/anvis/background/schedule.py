@@ -121,6 +121,12 @@ SCHEDULE: tuple[Recurring, ...] = (
         _("Delete old API idempotency records"),
         at=dt.time(3, 0),
     ),
+    Recurring(
+        "task_results",
+        "anvis.background.tasks.prune_task_results",
+        _("Delete old results of background tasks"),
+        at=dt.time(3, 15),
+    ),
 )
 
 BY_NAME = {entry.name: entry for entry in SCHEDULE}

@@ -191,3 +191,33 @@ def test_demo_logins_name_the_roles_in_danish_and_the_address_served() -> None:
     text = out.getvalue()
     assert "Anvisningsleder" in text and "Boligorganisation" in text
     assert "Åbn http://127.0.0.1:9000/ i en browser" in text
+
+
+def test_old_task_results_are_pruned_failed_ones_kept_longer() -> None:
+    from anvis.background.tasks import prune_task_results
+
+    now = timezone.now()
+    cache.set("flaky-prune", True)
+    rows = {}
+    for name, days, fails in (
+        ("recent", 3, False),
+        ("old", 20, False),
+        ("old_failed", 20, True),
+        ("ancient_failed", 100, True),
+    ):
+        result = flaky.enqueue("flaky-prune" if fails else "flaky-fine")
+        status = "FAILED" if fails else "SUCCESSFUL"
+        DBTaskResult.objects.filter(pk=result.id).update(
+            status=status, finished_at=now - dt.timedelta(days=days)
+        )
+        rows[name] = result.id
+    waiting = flaky.enqueue("flaky-waiting")  # not finished: never pruned
+    DBTaskResult.objects.filter(pk=waiting.id).update(enqueued_at=now - dt.timedelta(days=200))
+    assert prune_task_results.call() == 2
+    left = set(DBTaskResult.objects.values_list("pk", flat=True))
+    assert {str(pk) for pk in left} == {
+        str(rows["recent"]),
+        str(rows["old_failed"]),
+        str(waiting.id),
+    }
+    assert "task_results" in BY_NAME
