@@ -13,18 +13,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from anvis.audit.services import Purpose, citizens_read
 from anvis.cases.models import Citizen
 from anvis.common.forms import form_status, posted
-from anvis.common.lists import list_page
+from anvis.common.lists import list_page, search_params, search_redirect
 from anvis.permissions import ADMIN_ONLY, ALL_ROLES, MUNICIPAL, access
 
 from . import selectors, twofactor
-from .filters import AuditEventFilter, PersonalDataAccessFilter
+from .filters import PRIVATE_TERMS, AuditEventFilter, PersonalDataAccessFilter
 from .forms import InsightLookupForm, TokenForm
 
 
@@ -47,11 +47,22 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return list_page(request, filterset, "security/audit_list.html", tab="audit")
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @access(ADMIN_ONLY)
 def access_log_list(request: HttpRequest) -> HttpResponse:
-    filterset = PersonalDataAccessFilter(request.GET, queryset=selectors.personal_data_accesses())
-    return list_page(request, filterset, "security/access_log_list.html", tab="access")
+    """The access log's search. "Who has looked at me?" comes with a CPR number, so the search
+    is posted and the citizen's term kept in the session, never in the address (as the case
+    list's, `anvis.common.lists.search_redirect`); the search writes nothing."""
+    accesses = selectors.personal_data_accesses()
+    if request.method == "POST":
+        filterset = PersonalDataAccessFilter(request.POST, queryset=accesses)
+        if filterset.is_valid():
+            return search_redirect(request, PRIVATE_TERMS)
+    else:
+        filterset = PersonalDataAccessFilter(
+            search_params(request, PRIVATE_TERMS), queryset=accesses
+        )
+    return list_page(request, filterset, "security/access_log_list.html", tab="access", post=True)
 
 
 # --- two-factor login ----------------------------------------------------------------------------

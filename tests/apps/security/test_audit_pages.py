@@ -67,9 +67,11 @@ def test_bad_date_in_the_search_is_a_danish_form_error(client_for: Any, trail: N
 
 def test_access_log_search(client_for: Any, trail: None) -> None:
     client = client_for("administrator")
-    page = client.get("/sikkerhed/adgangslog/", {"subject": "S-2026-00008"}).content.decode()
+    found = client.post("/sikkerhed/adgangslog/", {"subject": "S-2026-00008"})
+    page = client.get(found.url).content.decode()
     assert "S-2026-00008" in page and "S-2026-00007" not in page
-    page = client.get("/sikkerhed/adgangslog/", {"user": "anvisning"}).content.decode()
+    found = client.post("/sikkerhed/adgangslog/", {"user": "anvisning"})
+    page = client.get(found.url).content.decode()
     assert "S-2026-00008" in page and "S-2026-00007" not in page
 
 
@@ -82,11 +84,54 @@ def test_audit_pages_are_paginated(client_for: Any, users: dict[str, Any]) -> No
     assert "Side 1 af 3" in page
 
 
+def test_access_log_search_by_cpr_keeps_the_number_out_of_the_url(
+    client_for: Any, users: dict[str, Any]
+) -> None:
+    # "Who has looked at me?" comes with a CPR number: the search is posted and the number
+    # kept in the session (as the case list's), never in the address, the server's access
+    # log or the browser's history; a number typed into the address is not read.
+    from anvis.cases.services import case_create
+
+    case = case_create(
+        actor=users["sagsbehandler"],
+        cpr="010190-1235",
+        first_name="Eskild",
+        last_name="Qvist",
+        situation="rough_sleeping",
+        situation_since=dt.date(2026, 1, 5),
+        today=dt.date(2026, 2, 1),
+    )
+    citizen = case.citizen
+    personal_data_access_record(
+        user=users["sagsbehandler"],
+        subject_id=citizen.pk,
+        subject_ref=citizen.reference,
+        what="case.view",
+    )
+    personal_data_access_record(
+        user=users["sagsbehandler"],
+        subject_id=citizen.pk + 1000,
+        subject_ref="B-OTHER",
+        what="case.view",
+    )
+    client = client_for("administrator")
+    response = client.post("/sikkerhed/adgangslog/", {"subject": "010190-1235"})
+    assert response.status_code == 302
+    assert "0101901235" not in response.url and "010190" not in response.url
+    page = client.get(response.url).content.decode()
+    assert citizen.reference in page and "B-OTHER" not in page
+    typed = client.get("/sikkerhed/adgangslog/", {"subject": "010190-1235"}).content.decode()
+    assert "B-OTHER" in typed  # the address's term is not read: the whole log
+
+
 def test_pages_are_read_only(client_for: Any, trail: None) -> None:
     client = client_for("administrator")
+    assert client.post("/sikkerhed/revisionsspor/", {"action": "x"}).status_code == 405
     for url in ("/sikkerhed/revisionsspor/", "/sikkerhed/adgangslog/"):
-        assert client.post(url, {"action": "x"}).status_code == 405
         assert client.delete(url).status_code == 405
+    # The access log's search is posted (a CPR number stays out of the address); it writes
+    # nothing.
+    assert client.post("/sikkerhed/adgangslog/", {"what": "x"}).status_code == 302
     assert AuditEvent.objects.count() == 4
     assert PersonalDataAccess.objects.count() == 2
 
