@@ -351,6 +351,12 @@ class AgreementVersion(models.Model):
                 errors["valid_from"] = _(
                     "The agreement already has a version valid from this date."
                 )
+            elif self._uncovers_start(agreement):
+                errors["valid_from"] = _(
+                    "The agreement's first version is valid from the agreement's start "
+                    "(%(date)s), so that its terms cover the whole period. Change the "
+                    "agreement's start date instead."
+                ) % {"date": fmt.date(agreement.period_start)}
         types = set(self.covered_dwelling_types or [])
         if not types:
             errors["covered_dwelling_types"] = _("Choose at least one dwelling type.")
@@ -364,6 +370,18 @@ class AgreementVersion(models.Model):
             errors["rent_target"] = _("The rent target cannot be above the rent ceiling.")
         if errors:
             raise ValidationError(errors)
+
+    def _uncovers_start(self, agreement: AllocationAgreement) -> bool:
+        """Whether this version's valid-from date would leave the first days of the agreement's
+        period without terms: the earliest version must be valid from the period's start (the
+        agreement's change of start takes its first version along). The turn engine and the
+        gate read a day in force without terms as a day without an agreement."""
+        versions = AgreementVersion.objects.filter(agreement=agreement)
+        stored = list(versions.values_list("valid_from", flat=True))
+        if stored and min(stored) != agreement.period_start:
+            return False  # the start is being moved along with this version, or was never held
+        others = versions.exclude(pk=self.pk).values_list("valid_from", flat=True)
+        return min([self.valid_from, *others]) != agreement.period_start
 
     @property
     def share(self) -> Fraction:

@@ -71,21 +71,69 @@ def agreement_update(
     actor: Any,
     agreement: AllocationAgreement,
     parties: Iterable[HousingOrganisation] | None = None,
+    today: dt.date | None = None,
     **fields: Any,
 ) -> AllocationAgreement:
+    """Change the agreement. A new start date takes the first version along, so the versions
+    still cover the whole period (`_first_version_to_move`)."""
+    today = local_today(today)
     with audited("agreements.agreement_update", actor=actor) as write:
         agreement = write.track(
             AllocationAgreement.objects.select_for_update().get(pk=agreement.pk)
         )
-        _agreement_change(agreement, parties, fields)
+        first = _agreement_change(agreement, parties, fields, today)
+        if first is not None:
+            _version_start_move(actor, first, agreement)
     return agreement
+
+
+def _first_version_to_move(
+    agreement: AllocationAgreement, today: dt.date, errors: dict[str, list[Any]]
+) -> AgreementVersion | None:
+    """The first version, when the agreement's new start moves it: it is valid from the start,
+    so that no day in force is without terms. An earlier start extends it back; a later one is
+    refused once it has been in force or judged a vacancy (history is not rewritten), and may
+    not reach the second version."""
+    versions = list(agreement.versions.order_by("valid_from")[:2])
+    if not versions or versions[0].valid_from == agreement.period_start:
+        return None
+    first = versions[0]
+    if first.valid_from < agreement.period_start:
+        if first.is_used(today):
+            errors.setdefault("period_start", []).append(
+                _("The agreement cannot start after its first version (valid from %(date)s).")
+                % {"date": fmt.date(first.valid_from)}
+            )
+            return None
+        if len(versions) > 1 and versions[1].valid_from <= agreement.period_start:
+            errors.setdefault("period_start", []).append(
+                _("The agreement must start before its version valid from %(date)s.")
+                % {"date": fmt.date(versions[1].valid_from)}
+            )
+            return None
+    return first
+
+
+def _version_start_move(
+    actor: Any, first: AgreementVersion, agreement: AllocationAgreement
+) -> None:
+    """The first version valid from the agreement's new start, with its own audit row."""
+    with audited("agreements.version_update", actor=actor) as write:
+        version = write.track(AgreementVersion.objects.select_for_update().get(pk=first.pk))
+        version.agreement = agreement
+        version.valid_from = agreement.period_start
+        version.full_clean()
+        version.save()
 
 
 def _agreement_change(
     agreement: AllocationAgreement,
     parties: Iterable[HousingOrganisation] | None,
     fields: dict[str, Any],
-) -> None:
+    today: dt.date,
+) -> AgreementVersion | None:
+    """Check and save the agreement's change; returns the first version when the new start
+    moves it (saved by the caller, after the agreement)."""
     current = set(agreement.parties.values_list("pk", flat=True))
     for name, value in fields.items():
         if name not in AGREEMENT_FIELDS:
@@ -93,12 +141,7 @@ def _agreement_change(
         setattr(agreement, name, value)
     agreement.full_clean()
     errors: dict[str, list[Any]] = {}
-    first = agreement.versions.order_by("valid_from").first()
-    if first and first.valid_from < agreement.period_start:
-        errors.setdefault("period_start", []).append(
-            _("The agreement cannot start after its first version (valid from %(date)s).")
-            % {"date": fmt.date(first.valid_from)}
-        )
+    first = _first_version_to_move(agreement, today, errors)
     if agreement.period_end:
         last = agreement.versions.order_by("-valid_from").first()
         if last and last.valid_from > agreement.period_end:
@@ -137,6 +180,7 @@ def _agreement_change(
     agreement.save()
     if parties is not None:
         agreement.parties.set(parties)
+    return first
 
 
 def _period_text(agreement: AllocationAgreement) -> str:
