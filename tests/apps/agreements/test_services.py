@@ -382,3 +382,41 @@ def test_a_step_reason_with_a_cpr_number_is_refused(
         )
     assert "Skriv ikke CPR-numre her" in str(exc.value.message_dict["reason"])
     assert not DepartmentStep.objects.filter(department=dept, valid_from=D(2024, 3, 1)).exists()
+
+
+def test_a_handheld_request_is_met_by_a_dwelling_of_the_organisation_it_was_sent_to(
+    agreement: Any, users: dict[str, Any], org_a: Any, org_b: Any
+) -> None:
+    """The addressed organisation reads the request and the dwelling that met it: a dwelling of
+    another organisation (a mistyped dwelling number) is refused, naming the field; a request
+    to all parties is met by a dwelling of one of them."""
+    from tests.conftest import _stock
+
+    lead = users["sagsbehandler"]
+    stranger = cheap(_stock("Ikke part", "88888888", "9", "Sidevej 1"))
+    fields = {"case_reference": "HF-2", "rooms": 1, "max_rent": 4000, "need": "Ung med CTI"}
+    to_a = services.handheld_request_create(
+        actor=lead, agreement=agreement, organisation=org_a, requested_on=D(2024, 5, 1), **fields
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.handheld_request_close(
+            actor=lead, request=to_a, status="met", closed_on=D(2024, 6, 1), met_by=cheap(org_b)
+        )
+    assert exc.value.message_dict["met_by"] == [
+        f"Boligen hører ikke til {org_a.name}, som anmodningen er sendt til."
+    ]
+    to_all = services.handheld_request_create(
+        actor=lead, agreement=agreement, requested_on=D(2024, 5, 1), **fields
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.handheld_request_close(
+            actor=lead, request=to_all, status="met", closed_on=D(2024, 6, 1), met_by=stranger
+        )
+    assert exc.value.message_dict["met_by"] == [
+        "Boligen hører ikke til en af aftalens parter, som anmodningen er sendt til."
+    ]
+    services.handheld_request_close(
+        actor=lead, request=to_all, status="met", closed_on=D(2024, 6, 1), met_by=cheap(org_b)
+    )
+    to_all.refresh_from_db()
+    assert to_all.met_by == cheap(org_b)
