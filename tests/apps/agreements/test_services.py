@@ -195,7 +195,9 @@ def test_step_for_other_party_rejected(agreement: Any, users: dict[str, Any]) ->
             valid_from=D(2024, 1, 1),
             reason="x",
         )
-    assert "ikke part i aftalen" in str(exc.value)
+    assert exc.value.message_dict["department"] == [
+        "Afdeling 1 G hører til en boligorganisation, der ikke er part i aftalen."
+    ]
 
 
 def test_reassessment_propose_and_approve(
@@ -420,3 +422,38 @@ def test_a_handheld_request_is_met_by_a_dwelling_of_the_organisation_it_was_sent
     )
     to_all.refresh_from_db()
     assert to_all.met_by == cheap(org_b)
+
+
+def test_a_refused_approval_names_the_department(
+    agreement: Any, users: dict[str, Any], org_a: Any, org_b: Any
+) -> None:
+    """The approval sets every proposal's step at once: a refusal says which department of the
+    list it is about (the page shows the service's messages without the field)."""
+    lead = users["anvisningsleder"]
+    da, db = org_a.departments.get(), org_b.departments.get()
+    r = services.step_proposals_submit(
+        actor=lead,
+        year=2024,
+        proposals=[(da, Decimal("40"), "Stabil afdeling"), (db, Decimal("0"), "Skærmes")],
+    )
+    services.department_step_set(
+        actor=lead,
+        agreement=agreement,
+        department=db,
+        label="Trin 0",
+        share_percent=Decimal("0"),
+        valid_from=D(2025, 1, 1),
+        reason="Sat før godkendelsen",
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.step_reassessment_approve(actor=lead, reassessment=r, effective_from=D(2025, 1, 1))
+    assert exc.value.messages == [
+        f"Afdeling {db.number} {db.name} har allerede et trin, der gælder fra denne dato."
+    ]
+    services.agreement_update(actor=lead, agreement=agreement, parties=[org_a])
+    with pytest.raises(ValidationError) as exc:
+        services.step_reassessment_approve(actor=lead, reassessment=r, effective_from=D(2025, 2, 1))
+    assert exc.value.messages == [
+        f"Afdeling {db.number} {db.name} hører til en boligorganisation, der ikke er part i aftalen."
+    ]
+    assert not DepartmentStep.objects.filter(department=da).exists()
