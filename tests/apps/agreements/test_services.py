@@ -457,3 +457,22 @@ def test_a_refused_approval_names_the_department(
         f"Afdeling {db.number} {db.name} hører til en boligorganisation, der ikke er part i aftalen."
     ]
     assert not DepartmentStep.objects.filter(department=da).exists()
+
+
+@pytest.mark.parametrize("term", ["guarantee_period_months", "guarantee_repairs_period_months"])
+def test_a_guarantee_period_of_no_months_is_refused(
+    agreement: Any, users: dict[str, Any], term: str
+) -> None:
+    """Empty is no time limit; 0 months would end the guarantee on the lease's first day and
+    refuse every claim of the kind, though the guarantee is ticked."""
+    with pytest.raises(ValidationError) as exc:
+        services.agreement_version_create(
+            actor=users["anvisningsleder"],
+            agreement=agreement,
+            valid_from=D(2026, 1, 1),
+            **{term: 0},
+        )
+    assert exc.value.message_dict[term] == [
+        "Garantiperioden skal være mindst 1 måned. Lad feltet stå tomt, hvis der ikke er en "
+        "tidsgrænse."
+    ]

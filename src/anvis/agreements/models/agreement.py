@@ -109,6 +109,20 @@ class AllocationAgreement(models.Model):
         return self.versions.filter(valid_from__lte=day).order_by("-valid_from").first()
 
 
+def guarantee_period_validators() -> list[Any]:
+    """A guarantee period is at least a month: empty is no time limit, and 0 months would end
+    the guarantee on the lease's first day and refuse every claim of its kind."""
+    return [
+        MinValueValidator(
+            1,
+            _(
+                "The guarantee period must be at least 1 month. Leave the field empty if there "
+                "is no time limit."
+            ),
+        )
+    ]
+
+
 MAX_DEADLINE_WORKING_DAYS = 60
 """About three months: longer deadlines are typing errors (and a date that many working days
 ahead lies beyond the calendar)."""
@@ -283,12 +297,14 @@ class AgreementVersion(models.Model):
         null=True,
         blank=True,
         default=12,
+        validators=guarantee_period_validators(),
         help_text=_("Empty: no time limit."),
     )
     guarantee_repairs_period_months = models.PositiveSmallIntegerField(
         _("guarantee period for move-out repairs (months)"),
         null=True,
         blank=True,
+        validators=guarantee_period_validators(),
         help_text=_("Empty: no time limit."),
     )
     guarantee_documentation = models.TextField(
