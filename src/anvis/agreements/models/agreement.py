@@ -54,6 +54,7 @@ class AllocationAgreement(models.Model):
         verbose_name=_("parties (housing organisations)"),
         related_name="agreements",
         blank=True,
+        through="AgreementParty",
     )
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     period_start = models.DateField(_("in force from"))
@@ -121,6 +122,42 @@ def guarantee_period_validators() -> list[Any]:
             ),
         )
     ]
+
+
+class AgreementParty(models.Model):
+    """An organisation's membership of an agreement: party from the agreement's start until
+    `until` (its last day; empty: as long as the agreement). A party that leaves keeps its row,
+    so its history stays in the agreement, the ledger and the report, while its vacancies after
+    the last day are no longer the agreement's (`agreements.selectors.agreement_terms_on`).
+    The table is the one the plain many-to-many field had (hence the field names)."""
+
+    allocationagreement = models.ForeignKey(
+        AllocationAgreement,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("agreement"),
+    )
+    housingorganisation = models.ForeignKey(
+        "stock.HousingOrganisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("housing organisation"),
+    )
+    until = models.DateField(
+        _("party until"),
+        null=True,
+        blank=True,
+        help_text=_("The last day the organisation is party to the agreement."),
+    )
+
+    class Meta:
+        db_table = "agreements_allocationagreement_parties"
+        unique_together = [("allocationagreement", "housingorganisation")]
+        verbose_name = _("party to an agreement")
+        verbose_name_plural = _("parties to agreements")
+
+    def __str__(self) -> str:
+        return f"{self.allocationagreement_id}: {self.housingorganisation_id}"
 
 
 MAX_DEADLINE_WORKING_DAYS = 60
