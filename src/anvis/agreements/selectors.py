@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import BooleanField, Case, Count, Field, Max, Min, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Field, Max, Min, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from anvis.common import formats as fmt
@@ -48,7 +48,7 @@ def agreement_terms_on(
         # left is a party up to its last day.
         agreements = agreements.filter(
             pk__in=AgreementParty.objects.filter(housingorganisation_id__in=orgs)
-            .filter(Q(until__isnull=True) | Q(until__gte=day))
+            .on(day)
             .values("allocationagreement_id")
         )
     for agreement in agreements.order_by("-period_start", "pk"):

@@ -124,3 +124,31 @@ def test_the_leave_page(client_for: Any, agreement: Any, org_a: Any, org_b: Any)
     assert done.status_code == 302
     detail = client.get(f"/aftaler/{agreement.pk}/").content.decode()
     assert "part til og med 30.06.2026" in detail
+
+
+def test_a_handheld_request_is_not_sent_to_a_party_that_has_left(
+    agreement: Any, users: dict[str, Any], org_a: Any
+) -> None:
+    services.agreement_party_leave(
+        actor=users["anvisningsleder"],
+        agreement=agreement,
+        organisation=org_a,
+        last_day=D(2025, 6, 30),
+    )
+    fields = {"case_reference": "HF-3", "rooms": 1, "max_rent": 4000, "need": "Ung med CTI"}
+    with pytest.raises(ValidationError) as exc:
+        services.handheld_request_create(
+            actor=users["sagsbehandler"],
+            agreement=agreement,
+            organisation=org_a,
+            requested_on=D(2025, 7, 1),
+            **fields,
+        )
+    assert exc.value.message_dict["organisation"] == ["Boligorganisationen er ikke part i aftalen."]
+    services.handheld_request_create(
+        actor=users["sagsbehandler"],
+        agreement=agreement,
+        organisation=org_a,
+        requested_on=D(2025, 6, 30),
+        **fields,
+    )

@@ -103,6 +103,15 @@ class AllocationAgreement(models.Model):
     def in_force_on(self, day: dt.date) -> bool:
         return self.period_start <= day and (self.period_end is None or day <= self.period_end)
 
+    def parties_on(self, day: dt.date) -> models.QuerySet[Any]:
+        """The organisations party to the agreement on `day` (a party that has left is party
+        up to its last day, `AgreementParty.until`)."""
+        from anvis.stock.models import HousingOrganisation
+
+        return HousingOrganisation.objects.filter(
+            pk__in=self.memberships.on(day).values("housingorganisation_id")
+        )
+
     def version_for(self, day: dt.date) -> AgreementVersion | None:
         """The version whose terms apply on `day`, or None outside the agreement period."""
         if not self.in_force_on(day):
@@ -122,6 +131,12 @@ def guarantee_period_validators() -> list[Any]:
             ),
         )
     ]
+
+
+class AgreementPartyQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    def on(self, day: dt.date) -> AgreementPartyQuerySet:
+        """The memberships in force on `day`: the one reading of who is a party on a day."""
+        return self.filter(Q(until__isnull=True) | Q(until__gte=day))
 
 
 class AgreementParty(models.Model):
@@ -149,6 +164,8 @@ class AgreementParty(models.Model):
         blank=True,
         help_text=_("The last day the organisation is party to the agreement."),
     )
+
+    objects = AgreementPartyQuerySet.as_manager()
 
     class Meta:
         db_table = "agreements_allocationagreement_parties"

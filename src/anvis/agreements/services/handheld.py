@@ -32,7 +32,9 @@ def handheld_request_create(
         request.full_clean()
         if (
             request.organisation_id
-            and not agreement.parties.filter(pk=request.organisation_id).exists()
+            and not agreement.parties_on(request.requested_on)
+            .filter(pk=request.organisation_id)
+            .exists()
         ):
             raise ValidationError(
                 {"organisation": _("The housing organisation is not a party to the agreement.")}
