@@ -81,6 +81,26 @@ class VersionForm(ModelForm):
         widgets = {"valid_from": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
 
+class PartyLeaveForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Party"), queryset=HousingOrganisation.objects.none()
+    )
+    last_day = forms.DateField(
+        label=_("Last day as a party"),
+        widget=DateInput(),
+        required=False,
+        help_text=_(
+            "After this day the organisation's vacancies are no longer the agreement's: no "
+            "municipal turns. Its history and its line in the fair-share ledger stay. Leave the "
+            "date empty if it stays a party as long as the agreement."
+        ),
+    )
+
+    def __init__(self, *args: Any, agreement: AllocationAgreement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = agreement.parties.order_by("name")
+
+
 class ForumForm(ModelForm):
     class Meta:
         model = GovernanceForum

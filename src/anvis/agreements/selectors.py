@@ -21,6 +21,7 @@ from anvis_core.quotas import LedgerLine, LedgerRecord, Outcome, Quarter, comput
 from anvis_core.quotas.ledger import LedgerFigures, ledger_total, quarters_between
 
 from .models import (
+    AgreementParty,
     AgreementVersion,
     AllocationAgreement,
     DepartmentStep,
@@ -43,11 +44,12 @@ def agreement_terms_on(
     orgs = set(organisation_ids)
     if orgs:
         # The party test in the query: a national agreement has hundreds of parties, and
-        # loading them all for every judgement cost more than the judgement.
+        # loading them all for every judgement cost more than the judgement. A party that has
+        # left is a party up to its last day.
         agreements = agreements.filter(
-            pk__in=AllocationAgreement.parties.through.objects.filter(
-                housingorganisation_id__in=orgs
-            ).values("allocationagreement_id")
+            pk__in=AgreementParty.objects.filter(housingorganisation_id__in=orgs)
+            .on(day)
+            .values("allocationagreement_id")
         )
     for agreement in agreements.order_by("-period_start", "pk"):
         version = agreement.version_for(day)  # None when not in force on the day
@@ -308,7 +310,11 @@ def _ledger_fingerprint(agreement: AllocationAgreement) -> tuple[Any, ...]:
     row = TurnRecord.objects.filter(agreement=agreement).aggregate(
         n=Count("id"), last=Max("id"), settled=Max("outcome_set_at")
     )
-    parties = tuple(agreement.parties.order_by("pk").values_list("pk", flat=True))
+    parties = tuple(
+        agreement.memberships.order_by("housingorganisation_id").values_list(
+            "housingorganisation_id", "until"
+        )
+    )
     return (row["n"], row["last"], row["settled"], parties)
 
 

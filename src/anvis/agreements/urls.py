@@ -9,6 +9,7 @@ urlpatterns = [
     path("ny/", views.agreement_create, name="agreement_create"),
     path("<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("<int:pk>/rediger/", views.agreement_edit, name="agreement_edit"),
+    path("<int:pk>/parter/udtraeden/", views.party_leave, name="party_leave"),
     path("<int:pk>/versioner/ny/", views.version_create, name="version_create"),
     path("versioner/<int:pk>/rediger/", views.version_edit, name="version_edit"),
     path("<int:pk>/fora/ny/", views.forum_create, name="forum_create"),

@@ -35,6 +35,7 @@ from .forms import (
     ForumForm,
     HandheldCloseForm,
     HandheldForm,
+    PartyLeaveForm,
     ProposalForm,
     ReassessmentYearForm,
     StepForm,
@@ -115,6 +116,9 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     current = agreement.version_for(today)
     steps = selectors.department_steps(user=request.user, agreement=agreement, day=today)
     parties = list(agreement.parties.order_by("name"))
+    until = dict(agreement.memberships.values_list("housingorganisation_id", "until"))
+    for party in parties:
+        party.party_until = until.get(party.pk)
     return render(
         request,
         "agreements/agreement_detail.html",
@@ -161,6 +165,33 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         lambda cd: services.agreement_update(actor=request.user, agreement=agreement, **cd),
         success=_("The agreement has been saved."),
         title=_("Edit agreement"),
+        back="agreements:agreement_detail",
+        back_pk=agreement.pk,
+    )
+
+
+@access(LEAD, deny_status=404)
+def party_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    """The last day a party is party to the agreement (`services.agreement_party_leave`)."""
+    agreement = selectors.agreement_get(user=request.user, pk=pk)
+
+    def said(membership: Any) -> str:
+        name = membership.housingorganisation.name
+        if membership.until is None:
+            return _("%(organisation)s is a party to the agreement as long as it is in force.") % {
+                "organisation": name
+            }
+        return _("%(organisation)s is a party to the agreement until %(date)s.") % {
+            "organisation": name,
+            "date": fmt.date(membership.until),
+        }
+
+    return _form(
+        request,
+        PartyLeaveForm(posted(request), agreement=agreement),
+        lambda cd: services.agreement_party_leave(actor=request.user, agreement=agreement, **cd),
+        success=said,
+        title=_("A party leaves the agreement"),
         back="agreements:agreement_detail",
         back_pk=agreement.pk,
     )

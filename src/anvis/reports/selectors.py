@@ -60,22 +60,31 @@ def report_quarters(today: dt.date, n: int = 8) -> list[Quarter]:
     return list(reversed(quarters_for(Quarter.of(today), n)))
 
 
-def agreement_for(day: dt.date) -> AllocationAgreement | None:
-    """The agreement in force on `day`, else the newest one."""
-    agreements = list(AllocationAgreement.objects.order_by("-period_start", "pk"))
+def agreement_for(
+    day: dt.date, agreements: list[AllocationAgreement] | None = None
+) -> AllocationAgreement | None:
+    """The agreement in force on `day`, else the newest one (of `agreements`, newest first,
+    when given)."""
+    if agreements is None:
+        agreements = list(AllocationAgreement.objects.order_by("-period_start", "pk"))
     for agreement in agreements:
         if agreement.in_force_on(day):
             return agreement
     return agreements[0] if agreements else None
 
 
-def _turns(agreement: AllocationAgreement | None, end: dt.date) -> list[list[Any]]:
-    """Turn records grouped by organisation, quarter (its first day) and how they count."""
+def _turns(
+    agreement: AllocationAgreement | None, end: dt.date, days: Q | None = None
+) -> list[list[Any]]:
+    """Turn records grouped by organisation, quarter (its first day) and how they count (up to
+    `end`; only those `days` select, when given)."""
     if agreement is None:
         return []
+    records = agreement.turn_records.filter(report_date__lte=end)
+    if days is not None:
+        records = records.filter(days)
     rows = (
-        agreement.turn_records.filter(report_date__lte=end)
-        .annotate(q=TruncQuarter("report_date"))
+        records.annotate(q=TruncQuarter("report_date"))
         .values(
             "organisation_id",
             "q",
@@ -102,6 +111,25 @@ def _turns(agreement: AllocationAgreement | None, end: dt.date) -> list[list[Any
         [o, iso(_date(day)), e, m, str(Fraction(share) / 100), outcome, n, back]
         for o, day, e, m, share, outcome, n, back in rows
     )
+
+
+def _trend_turns(
+    quarters: list[Quarter], as_of: dt.date, agreements: list[AllocationAgreement]
+) -> list[list[Any]]:
+    """The turn records of each of the report's quarters as that quarter's own report reads
+    them: those of the agreement in force on its last day (`agreement_for`), so a quarter's row
+    of turns by quarter is the same whichever later quarter is chosen, also when another
+    agreement has followed."""
+    days: dict[AllocationAgreement, Q] = {}
+    for quarter in quarters:
+        if quarter.start > as_of:
+            continue
+        end = min(quarter.end, as_of)
+        agreement = agreement_for(end, agreements)
+        if agreement is not None:
+            span = Q(report_date__range=(quarter.start, end))
+            days[agreement] = days[agreement] | span if agreement in days else span
+    return sorted(row for agreement, q in days.items() for row in _turns(agreement, as_of, q))
 
 
 def _date(value: dt.date | dt.datetime) -> dt.date:
@@ -385,7 +413,8 @@ def report_snapshot_gather(*, quarter: Quarter, today: dt.date) -> dict[str, Any
     as_of = min(quarter.end, today)
     quarters = quarters_for(quarter)
     first = quarters[0]
-    agreement = agreement_for(as_of)
+    agreements = list(AllocationAgreement.objects.order_by("-period_start", "pk"))
+    agreement = agreement_for(as_of, agreements)
     version = agreement.version_for(as_of) if agreement else None
     organisations = (
         {str(o.pk): o.name for o in agreement.parties.all()} if agreement is not None else {}
@@ -424,6 +453,7 @@ def report_snapshot_gather(*, quarter: Quarter, today: dt.date) -> dict[str, Any
             "entrance": version.cap_per_entrance_12m if version else None,
         },
         "turns": _turns(agreement, as_of),
+        "trend_turns": _trend_turns(quarters, as_of, agreements),
         "vacancies": _vacancies(first.start, as_of),
         "leases": leases,
         "claims": claims,

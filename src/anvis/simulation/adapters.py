@@ -13,7 +13,8 @@ instances, so it stays fast at Aalborg scale of 30,000 dwellings):
   household income for the benefit is recorded and no maximum rent was set by hand, else on
   the maximum rent (unknown income: no limit of its own, the agreement's ceiling still
   applies). Its group is situation × age band (18–24, 25–49, 50+ on `today`);
-- the stock: every dwelling of the agreement's parties (all organisations when no agreement is
+- the stock: every dwelling of the agreement's parties on `today` (a party that has left is not
+  simulated; all organisations when no agreement is
   in force) with organisation, department, entrance, rent, a conto, area, rooms, type and its
   accessibility features as the gate reads them (`vacancies.adapters.dwelling_features`);
 - the agreement version in force `today` (share, rent ceiling with its basis and comparison,
@@ -259,11 +260,11 @@ def _regime(
 
 
 def _stock(
-    agreement: AllocationAgreement | None,
+    agreement: AllocationAgreement | None, today: dt.date
 ) -> tuple[list[DwellingSpec], dict[int, str], set[str]]:
     qs = Dwelling.objects.all()
     if agreement is not None:
-        qs = qs.filter(entrance__department__organisation__in=agreement.parties.all())
+        qs = qs.filter(entrance__department__organisation__in=agreement.parties_on(today))
     dwellings = []
     department_key: dict[int, str] = {}
     types: set[str] = set()
@@ -411,7 +412,7 @@ def scenario_from_database(*, today: dt.date, name: str = "Kommunens egne data")
     """
     defaults = aalborg_groups()
     agreement, version = agreement_in_force(today)
-    dwellings, department_key, type_names = _stock(agreement)
+    dwellings, department_key, type_names = _stock(agreement, today)
     if not dwellings:
         raise ScenarioError("stock.dwellings", "the database holds no dwellings to simulate")
     regime, department_steps, offer_days = _regime(agreement, version, today, department_key)

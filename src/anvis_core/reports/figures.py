@@ -246,9 +246,11 @@ def _ledger_series(snap: Snapshot) -> dict[Quarter, dict[int, OrgLedger]]:
 def ledger_tables(snap: Snapshot) -> list[Table]:
     series = _ledger_series(snap)
     per_org = _top_organisations(ledger_organisation_rows(snap, series[snap.quarter]), chart=(2, 4))
+    # Each quarter's turns as its own report read them (the agreement in force at its end).
+    by_quarter = ledger_series(ledger_cells(snap.trend_groups()), snap.quarters)
     trend = []
     for quarter in snap.quarters:
-        total = _sum_lines(series[quarter].values())
+        total = _sum_lines(by_quarter[quarter].values())
         f = total.quarter
         trend.append(
             (

@@ -96,6 +96,18 @@ class Snapshot:
         """Turn records are stored grouped: [organisation, first day of the report date's
         quarter, eligible, municipal, share, outcome, number of records, handed back]. Snapshots
         made before hand-backs were told apart have no last column (none handed back)."""
+        return self._turn_groups(self.raw.get("turns", []))
+
+    def trend_groups(self) -> list[tuple[LedgerRecord, int]]:
+        """The turn records of each of the report's quarters as that quarter's own report read
+        them (the agreement in force at its end), grouped as `ledger_groups`. Snapshots made
+        before 8 December 2026 have none: the report's agreement's own turns."""
+        if "trend_turns" not in self.raw:
+            return self.ledger_groups()
+        return self._turn_groups(self.raw["trend_turns"])
+
+    @staticmethod
+    def _turn_groups(rows: list[list[Any]]) -> list[tuple[LedgerRecord, int]]:
         return [
             (
                 LedgerRecord(
@@ -110,7 +122,7 @@ class Snapshot:
                 ),
                 int(n),
             )
-            for o, day, e, m, s, x, n, *back in self.raw.get("turns", [])
+            for o, day, e, m, s, x, n, *back in rows
         ]
 
     def placement_groups(self) -> list[tuple[dt.date, dt.date | None, str, int]]:

@@ -195,7 +195,9 @@ def test_step_for_other_party_rejected(agreement: Any, users: dict[str, Any]) ->
             valid_from=D(2024, 1, 1),
             reason="x",
         )
-    assert "ikke part i aftalen" in str(exc.value)
+    assert exc.value.message_dict["department"] == [
+        "Afdeling 1 G hører til en boligorganisation, der ikke er part i aftalen."
+    ]
 
 
 def test_reassessment_propose_and_approve(
@@ -382,3 +384,95 @@ def test_a_step_reason_with_a_cpr_number_is_refused(
         )
     assert "Skriv ikke CPR-numre her" in str(exc.value.message_dict["reason"])
     assert not DepartmentStep.objects.filter(department=dept, valid_from=D(2024, 3, 1)).exists()
+
+
+def test_a_handheld_request_is_met_by_a_dwelling_of_the_organisation_it_was_sent_to(
+    agreement: Any, users: dict[str, Any], org_a: Any, org_b: Any
+) -> None:
+    """The addressed organisation reads the request and the dwelling that met it: a dwelling of
+    another organisation (a mistyped dwelling number) is refused, naming the field; a request
+    to all parties is met by a dwelling of one of them."""
+    from tests.conftest import _stock
+
+    lead = users["sagsbehandler"]
+    stranger = cheap(_stock("Ikke part", "88888888", "9", "Sidevej 1"))
+    fields = {"case_reference": "HF-2", "rooms": 1, "max_rent": 4000, "need": "Ung med CTI"}
+    to_a = services.handheld_request_create(
+        actor=lead, agreement=agreement, organisation=org_a, requested_on=D(2024, 5, 1), **fields
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.handheld_request_close(
+            actor=lead, request=to_a, status="met", closed_on=D(2024, 6, 1), met_by=cheap(org_b)
+        )
+    assert exc.value.message_dict["met_by"] == [
+        f"Boligen hører ikke til {org_a.name}, som anmodningen er sendt til."
+    ]
+    to_all = services.handheld_request_create(
+        actor=lead, agreement=agreement, requested_on=D(2024, 5, 1), **fields
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.handheld_request_close(
+            actor=lead, request=to_all, status="met", closed_on=D(2024, 6, 1), met_by=stranger
+        )
+    assert exc.value.message_dict["met_by"] == [
+        "Boligen hører ikke til en af aftalens parter, som anmodningen er sendt til."
+    ]
+    services.handheld_request_close(
+        actor=lead, request=to_all, status="met", closed_on=D(2024, 6, 1), met_by=cheap(org_b)
+    )
+    to_all.refresh_from_db()
+    assert to_all.met_by == cheap(org_b)
+
+
+def test_a_refused_approval_names_the_department(
+    agreement: Any, users: dict[str, Any], org_a: Any, org_b: Any
+) -> None:
+    """The approval sets every proposal's step at once: a refusal says which department of the
+    list it is about (the page shows the service's messages without the field)."""
+    lead = users["anvisningsleder"]
+    da, db = org_a.departments.get(), org_b.departments.get()
+    r = services.step_proposals_submit(
+        actor=lead,
+        year=2024,
+        proposals=[(da, Decimal("40"), "Stabil afdeling"), (db, Decimal("0"), "Skærmes")],
+    )
+    services.department_step_set(
+        actor=lead,
+        agreement=agreement,
+        department=db,
+        label="Trin 0",
+        share_percent=Decimal("0"),
+        valid_from=D(2025, 1, 1),
+        reason="Sat før godkendelsen",
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.step_reassessment_approve(actor=lead, reassessment=r, effective_from=D(2025, 1, 1))
+    assert exc.value.messages == [
+        f"Afdeling {db.number} {db.name} har allerede et trin, der gælder fra denne dato."
+    ]
+    services.agreement_update(actor=lead, agreement=agreement, parties=[org_a])
+    with pytest.raises(ValidationError) as exc:
+        services.step_reassessment_approve(actor=lead, reassessment=r, effective_from=D(2025, 2, 1))
+    assert exc.value.messages == [
+        f"Afdeling {db.number} {db.name} hører til en boligorganisation, der ikke er part i aftalen."
+    ]
+    assert not DepartmentStep.objects.filter(department=da).exists()
+
+
+@pytest.mark.parametrize("term", ["guarantee_period_months", "guarantee_repairs_period_months"])
+def test_a_guarantee_period_of_no_months_is_refused(
+    agreement: Any, users: dict[str, Any], term: str
+) -> None:
+    """Empty is no time limit; 0 months would end the guarantee on the lease's first day and
+    refuse every claim of the kind, though the guarantee is ticked."""
+    with pytest.raises(ValidationError) as exc:
+        services.agreement_version_create(
+            actor=users["anvisningsleder"],
+            agreement=agreement,
+            valid_from=D(2026, 1, 1),
+            **{term: 0},
+        )
+    assert exc.value.message_dict[term] == [
+        "Garantiperioden skal være mindst 1 måned. Lad feltet stå tomt, hvis der ikke er en "
+        "tidsgrænse."
+    ]

@@ -113,6 +113,7 @@ MATRIX: dict[str, Entry] = {
     "agreements:agreement_create": rule(LEADS),
     "agreements:agreement_detail": owned_by_a(EVERYONE, ("agreement",)),
     "agreements:agreement_edit": rule(LEADS, HIDE, args=("agreement",)),
+    "agreements:party_leave": rule(LEADS, HIDE, args=("agreement",)),
     "agreements:version_create": rule(LEADS, HIDE, args=("agreement",)),
     "agreements:version_edit": rule(LEADS, HIDE, args=("version",)),
     "agreements:forum_create": rule(LEADS, HIDE, args=("agreement",)),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import math
 from fractions import Fraction
 from typing import Any
@@ -327,3 +328,21 @@ def test_maximum_rent_is_read_by_the_municipalitys_rule_as_on_the_case_page(
 
     s = scenario_from_database(today=TODAY)
     assert sorted(c.max_rent for c in s.initial_citizens or ()) == expected
+
+
+def test_a_party_that_has_left_is_not_simulated(
+    agreement: Any, waiting: Any, users: dict[str, Any], org_b: Any
+) -> None:
+    """The simulator plays today's agreement: a party whose last day has passed gets no turns
+    there either (the turn engine's reading of who is party on a day)."""
+    from anvis.agreements import services
+
+    services.agreement_party_leave(
+        actor=users["anvisningsleder"],
+        agreement=agreement,
+        organisation=org_b,
+        last_day=TODAY - dt.timedelta(days=1),
+    )
+    s = scenario_from_database(today=TODAY)
+    assert isinstance(s.stock, ExplicitStockSpec)
+    assert {d.organisation for d in s.stock.dwellings} == {"Alfa Boligselskab (11111111)"}

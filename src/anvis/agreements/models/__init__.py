@@ -7,6 +7,7 @@ The models live in one module per aggregate; every name is importable from here.
 from .agreement import (
     MAX_DEADLINE_WORKING_DAYS,
     SHARE_FIELD,
+    AgreementParty,
     AgreementQuerySet,
     AgreementVersion,
     AllocationAgreement,
@@ -26,6 +27,7 @@ from .turns import OutcomeChoice, TurnCounter, TurnRecord, TurnRecordQuerySet
 __all__ = [
     "MAX_DEADLINE_WORKING_DAYS",
     "SHARE_FIELD",
+    "AgreementParty",
     "AgreementQuerySet",
     "AgreementVersion",
     "AllocationAgreement",

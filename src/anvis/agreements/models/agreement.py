@@ -54,6 +54,7 @@ class AllocationAgreement(models.Model):
         verbose_name=_("parties (housing organisations)"),
         related_name="agreements",
         blank=True,
+        through="AgreementParty",
     )
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     period_start = models.DateField(_("in force from"))
@@ -102,11 +103,78 @@ class AllocationAgreement(models.Model):
     def in_force_on(self, day: dt.date) -> bool:
         return self.period_start <= day and (self.period_end is None or day <= self.period_end)
 
+    def parties_on(self, day: dt.date) -> models.QuerySet[Any]:
+        """The organisations party to the agreement on `day` (a party that has left is party
+        up to its last day, `AgreementParty.until`)."""
+        from anvis.stock.models import HousingOrganisation
+
+        return HousingOrganisation.objects.filter(
+            pk__in=self.memberships.on(day).values("housingorganisation_id")
+        )
+
     def version_for(self, day: dt.date) -> AgreementVersion | None:
         """The version whose terms apply on `day`, or None outside the agreement period."""
         if not self.in_force_on(day):
             return None
         return self.versions.filter(valid_from__lte=day).order_by("-valid_from").first()
+
+
+def guarantee_period_validators() -> list[Any]:
+    """A guarantee period is at least a month: empty is no time limit, and 0 months would end
+    the guarantee on the lease's first day and refuse every claim of its kind."""
+    return [
+        MinValueValidator(
+            1,
+            _(
+                "The guarantee period must be at least 1 month. Leave the field empty if there "
+                "is no time limit."
+            ),
+        )
+    ]
+
+
+class AgreementPartyQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    def on(self, day: dt.date) -> AgreementPartyQuerySet:
+        """The memberships in force on `day`: the one reading of who is a party on a day."""
+        return self.filter(Q(until__isnull=True) | Q(until__gte=day))
+
+
+class AgreementParty(models.Model):
+    """An organisation's membership of an agreement: party from the agreement's start until
+    `until` (its last day; empty: as long as the agreement). A party that leaves keeps its row,
+    so its history stays in the agreement, the ledger and the report, while its vacancies after
+    the last day are no longer the agreement's (`agreements.selectors.agreement_terms_on`).
+    The table is the one the plain many-to-many field had (hence the field names)."""
+
+    allocationagreement = models.ForeignKey(
+        AllocationAgreement,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("agreement"),
+    )
+    housingorganisation = models.ForeignKey(
+        "stock.HousingOrganisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("housing organisation"),
+    )
+    until = models.DateField(
+        _("party until"),
+        null=True,
+        blank=True,
+        help_text=_("The last day the organisation is party to the agreement."),
+    )
+
+    objects = AgreementPartyQuerySet.as_manager()
+
+    class Meta:
+        db_table = "agreements_allocationagreement_parties"
+        unique_together = [("allocationagreement", "housingorganisation")]
+        verbose_name = _("party to an agreement")
+        verbose_name_plural = _("parties to agreements")
+
+    def __str__(self) -> str:
+        return f"{self.allocationagreement_id}: {self.housingorganisation_id}"
 
 
 MAX_DEADLINE_WORKING_DAYS = 60
@@ -283,12 +351,14 @@ class AgreementVersion(models.Model):
         null=True,
         blank=True,
         default=12,
+        validators=guarantee_period_validators(),
         help_text=_("Empty: no time limit."),
     )
     guarantee_repairs_period_months = models.PositiveSmallIntegerField(
         _("guarantee period for move-out repairs (months)"),
         null=True,
         blank=True,
+        validators=guarantee_period_validators(),
         help_text=_("Empty: no time limit."),
     )
     guarantee_documentation = models.TextField(
@@ -351,6 +421,12 @@ class AgreementVersion(models.Model):
                 errors["valid_from"] = _(
                     "The agreement already has a version valid from this date."
                 )
+            elif self._uncovers_start(agreement):
+                errors["valid_from"] = _(
+                    "The agreement's first version is valid from the agreement's start "
+                    "(%(date)s), so that its terms cover the whole period. Change the "
+                    "agreement's start date instead."
+                ) % {"date": fmt.date(agreement.period_start)}
         types = set(self.covered_dwelling_types or [])
         if not types:
             errors["covered_dwelling_types"] = _("Choose at least one dwelling type.")
@@ -364,6 +440,18 @@ class AgreementVersion(models.Model):
             errors["rent_target"] = _("The rent target cannot be above the rent ceiling.")
         if errors:
             raise ValidationError(errors)
+
+    def _uncovers_start(self, agreement: AllocationAgreement) -> bool:
+        """Whether this version's valid-from date would leave the first days of the agreement's
+        period without terms: the earliest version must be valid from the period's start (the
+        agreement's change of start takes its first version along). The turn engine and the
+        gate read a day in force without terms as a day without an agreement."""
+        versions = AgreementVersion.objects.filter(agreement=agreement)
+        stored = list(versions.values_list("valid_from", flat=True))
+        if stored and min(stored) != agreement.period_start:
+            return False  # the start is being moved along with this version, or was never held
+        others = versions.exclude(pk=self.pk).values_list("valid_from", flat=True)
+        return min([self.valid_from, *others]) != agreement.period_start
 
     @property
     def share(self) -> Fraction:

@@ -6,6 +6,7 @@ requests, turns); every service is importable from here."""
 
 from .agreement import (
     agreement_create,
+    agreement_party_leave,
     agreement_update,
     agreement_version_create,
     agreement_version_update,
@@ -26,6 +27,7 @@ __all__ = [
     "VERSION_TERMS",
     "TurnResult",
     "agreement_create",
+    "agreement_party_leave",
     "agreement_update",
     "agreement_version_create",
     "agreement_version_update",

@@ -18,6 +18,7 @@ from anvis.stock.models import HousingOrganisation
 from anvis_core.quotas import periods_overlap
 
 from ..models import (
+    AgreementParty,
     AgreementVersion,
     AllocationAgreement,
     GovernanceForum,
@@ -71,21 +72,69 @@ def agreement_update(
     actor: Any,
     agreement: AllocationAgreement,
     parties: Iterable[HousingOrganisation] | None = None,
+    today: dt.date | None = None,
     **fields: Any,
 ) -> AllocationAgreement:
+    """Change the agreement. A new start date takes the first version along, so the versions
+    still cover the whole period (`_first_version_to_move`)."""
+    today = local_today(today)
     with audited("agreements.agreement_update", actor=actor) as write:
         agreement = write.track(
             AllocationAgreement.objects.select_for_update().get(pk=agreement.pk)
         )
-        _agreement_change(agreement, parties, fields)
+        first = _agreement_change(agreement, parties, fields, today)
+        if first is not None:
+            _version_start_move(actor, first, agreement)
     return agreement
+
+
+def _first_version_to_move(
+    agreement: AllocationAgreement, today: dt.date, errors: dict[str, list[Any]]
+) -> AgreementVersion | None:
+    """The first version, when the agreement's new start moves it: it is valid from the start,
+    so that no day in force is without terms. An earlier start extends it back; a later one is
+    refused once it has been in force or judged a vacancy (history is not rewritten), and may
+    not reach the second version."""
+    versions = list(agreement.versions.order_by("valid_from")[:2])
+    if not versions or versions[0].valid_from == agreement.period_start:
+        return None
+    first = versions[0]
+    if first.valid_from < agreement.period_start:
+        if first.is_used(today):
+            errors.setdefault("period_start", []).append(
+                _("The agreement cannot start after its first version (valid from %(date)s).")
+                % {"date": fmt.date(first.valid_from)}
+            )
+            return None
+        if len(versions) > 1 and versions[1].valid_from <= agreement.period_start:
+            errors.setdefault("period_start", []).append(
+                _("The agreement must start before its version valid from %(date)s.")
+                % {"date": fmt.date(versions[1].valid_from)}
+            )
+            return None
+    return first
+
+
+def _version_start_move(
+    actor: Any, first: AgreementVersion, agreement: AllocationAgreement
+) -> None:
+    """The first version valid from the agreement's new start, with its own audit row."""
+    with audited("agreements.version_update", actor=actor) as write:
+        version = write.track(AgreementVersion.objects.select_for_update().get(pk=first.pk))
+        version.agreement = agreement
+        version.valid_from = agreement.period_start
+        version.full_clean()
+        version.save()
 
 
 def _agreement_change(
     agreement: AllocationAgreement,
     parties: Iterable[HousingOrganisation] | None,
     fields: dict[str, Any],
-) -> None:
+    today: dt.date,
+) -> AgreementVersion | None:
+    """Check and save the agreement's change; returns the first version when the new start
+    moves it (saved by the caller, after the agreement)."""
     current = set(agreement.parties.values_list("pk", flat=True))
     for name, value in fields.items():
         if name not in AGREEMENT_FIELDS:
@@ -93,12 +142,7 @@ def _agreement_change(
         setattr(agreement, name, value)
     agreement.full_clean()
     errors: dict[str, list[Any]] = {}
-    first = agreement.versions.order_by("valid_from").first()
-    if first and first.valid_from < agreement.period_start:
-        errors.setdefault("period_start", []).append(
-            _("The agreement cannot start after its first version (valid from %(date)s).")
-            % {"date": fmt.date(first.valid_from)}
-        )
+    first = _first_version_to_move(agreement, today, errors)
     if agreement.period_end:
         last = agreement.versions.order_by("-valid_from").first()
         if last and last.valid_from > agreement.period_end:
@@ -125,7 +169,10 @@ def _agreement_change(
         removed = current - {p.pk for p in parties}
         if removed and judged.filter(organisation__in=removed).exists():
             party_errors.append(
-                _("A party whose vacancies have been judged by the agreement cannot be removed.")
+                _(
+                    "A party whose vacancies have been judged by the agreement cannot be "
+                    "removed. Set the last day it is party to the agreement instead."
+                )
             )
     party_errors += _party_conflicts(
         agreement, parties if parties is not None else list(agreement.parties.all())
@@ -137,53 +184,136 @@ def _agreement_change(
     agreement.save()
     if parties is not None:
         agreement.parties.set(parties)
+    return first
 
 
-def _period_text(agreement: AllocationAgreement) -> str:
-    if agreement.period_end is None:
-        return _("from %(start)s until terminated") % {"start": fmt.date(agreement.period_start)}
-    return f"{fmt.date(agreement.period_start)} – {fmt.date(agreement.period_end)}"
+def _period_text(start: dt.date, end: dt.date | None) -> str:
+    if end is None:
+        return _("from %(start)s until terminated") % {"start": fmt.date(start)}
+    return f"{fmt.date(start)} – {fmt.date(end)}"
+
+
+def _membership_end(end: dt.date | None, until: dt.date | None) -> dt.date | None:
+    """A party's last day in an agreement: the agreement's end or the party's own last day,
+    whichever comes first (None: until the agreement is terminated)."""
+    if end is None or until is None:
+        return until if end is None else end
+    return min(end, until)
 
 
 def _party_conflicts(
-    agreement: AllocationAgreement, parties: list[HousingOrganisation]
+    agreement: AllocationAgreement,
+    parties: list[HousingOrganisation],
+    until: dict[int, dt.date | None] | None = None,
 ) -> list[Any]:
-    """One message per party that is already party to another agreement whose period overlaps
-    this agreement's (`anvis_core.quotas.periods_overlap`): an organisation is party to one
-    agreement at a time, because the turn engine, batch matching, the ledger and the report
-    each read *the* agreement of an organisation on a day. The parties are locked, so two
-    writes cannot each add the same party to overlapping agreements."""
+    """One message per party that is already party to another agreement at a time it would be
+    party to this one (`anvis_core.quotas.periods_overlap`; a party is party from the
+    agreement's start to its end or its own last day, `until`: this agreement's new last days):
+    an organisation is party to one agreement at a time, because the turn engine, batch
+    matching, the ledger and the report each read *the* agreement of an organisation on a day.
+    The parties are locked, so two writes cannot each add the same party to overlapping
+    agreements."""
     pks = [p.pk for p in parties]
     if not pks:
         return []
     list(HousingOrganisation.objects.select_for_update().filter(pk__in=pks).values_list("pk"))
+    mine: dict[int, dt.date | None] = dict(
+        AgreementParty.objects.filter(
+            allocationagreement_id=agreement.pk, housingorganisation__in=pks
+        ).values_list("housingorganisation_id", "until")
+    )
+    mine.update(until or {})
     others = (
-        AllocationAgreement.objects.filter(parties__in=pks)
-        .exclude(pk=agreement.pk)
-        .distinct()
-        .order_by("period_start", "pk")
+        AgreementParty.objects.filter(housingorganisation__in=pks)
+        .exclude(allocationagreement_id=agreement.pk)
+        .select_related("allocationagreement", "housingorganisation")
+        .order_by(
+            "allocationagreement__period_start",
+            "allocationagreement_id",
+            "housingorganisation__name",
+        )
     )
     errors: list[Any] = []
-    for other in others:
+    for membership in others:
+        other, organisation = membership.allocationagreement, membership.housingorganisation
+        other_end = _membership_end(other.period_end, membership.until)
         if not periods_overlap(
-            agreement.period_start, agreement.period_end, other.period_start, other.period_end
+            agreement.period_start,
+            _membership_end(agreement.period_end, mine.get(organisation.pk)),
+            other.period_start,
+            other_end,
         ):
             continue
-        for organisation in other.parties.filter(pk__in=pks).order_by("name"):
+        errors.append(
+            _(
+                "%(organisation)s is already party to the agreement “%(agreement)s” "
+                "(%(period)s), whose period overlaps this one. An organisation can be party "
+                "to one agreement at a time: end the other agreement first, or start this "
+                "one after it."
+            )
+            % {
+                "organisation": organisation.name,
+                "agreement": other.title,
+                "period": _period_text(other.period_start, other_end),
+            }
+        )
+    return errors
+
+
+def agreement_party_leave(
+    *,
+    actor: Any,
+    agreement: AllocationAgreement,
+    organisation: HousingOrganisation,
+    last_day: dt.date | None,
+) -> AgreementParty:
+    """The last day `organisation` is party to the agreement (None: as long as the agreement
+    again). After it, its vacancies are no longer the agreement's; its row, history and ledger
+    line stay. The last day is within the agreement's period and not before a day of the
+    organisation's already judged by the agreement (history is not rewritten)."""
+    with audited("agreements.party_leave", actor=actor) as write:
+        agreement = AllocationAgreement.objects.select_for_update().get(pk=agreement.pk)
+        membership = (
+            AgreementParty.objects.select_for_update()
+            .filter(allocationagreement=agreement, housingorganisation=organisation)
+            .first()
+        )
+        if membership is None:
+            raise ValidationError(
+                {"organisation": _("The organisation is not a party to the agreement.")}
+            )
+        write.track(membership)
+        _check_last_day(agreement, organisation, last_day)
+        membership.until = last_day
+        membership.save()
+    return membership
+
+
+def _check_last_day(
+    agreement: AllocationAgreement, organisation: HousingOrganisation, last_day: dt.date | None
+) -> None:
+    errors: list[Any] = []
+    if last_day is not None:
+        if last_day < agreement.period_start or (
+            agreement.period_end is not None and last_day > agreement.period_end
+        ):
+            errors.append(
+                _("The last day must be within the agreement's period (%(period)s).")
+                % {"period": _period_text(agreement.period_start, agreement.period_end)}
+            )
+        first = first_change_day(agreement, organisation=organisation)
+        if first is not None and last_day < first - dt.timedelta(days=1):
+            judged = fmt.date(first - dt.timedelta(days=1))
             errors.append(
                 _(
-                    "%(organisation)s is already party to the agreement “%(agreement)s” "
-                    "(%(period)s), whose period overlaps this one. An organisation can be party "
-                    "to one agreement at a time: end the other agreement first, or start this "
-                    "one after it."
+                    "The organisation's vacancies reported up to %(date)s have already been "
+                    "judged by the agreement; its last day can be %(date)s at the earliest."
                 )
-                % {
-                    "organisation": organisation.name,
-                    "agreement": other.title,
-                    "period": _period_text(other),
-                }
+                % {"date": judged}
             )
-    return errors
+    errors += _party_conflicts(agreement, [organisation], {organisation.pk: last_day})
+    if errors:
+        raise ValidationError({"last_day": errors})
 
 
 # --- versions -----------------------------------------------------------------------------------

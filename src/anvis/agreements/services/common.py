@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Max
 
 from anvis.audit.services import acting_user
@@ -57,6 +58,22 @@ def first_change_day(agreement: AllocationAgreement, **filters: Any) -> dt.date 
     the new-version form is filled in with it."""
     last = _last_judged(agreement, **filters)
     return last + dt.timedelta(days=1) if last is not None else None
+
+
+def hold_terms(agreement: AllocationAgreement) -> None:
+    """Hold the agreement's terms for the rest of the transaction: a share lock on its row.
+    Vacancies judged at the same time do not wait for each other, but a change of terms (a new
+    or corrected version, a department step, the agreement's period or parties), which locks the
+    row for update, waits until the judgement has committed, and then sees its record among the
+    days already judged (`first_change_day`). SQLite has no row locks; it lets one transaction
+    write at a time."""
+    if connection.vendor != "postgresql":
+        return
+    assert AllocationAgreement._meta.db_table == "agreements_allocationagreement"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM agreements_allocationagreement WHERE id = %s FOR SHARE", [agreement.pk]
+        )
 
 
 # --- agreements ---------------------------------------------------------------------------------

@@ -32,7 +32,9 @@ def handheld_request_create(
         request.full_clean()
         if (
             request.organisation_id
-            and not agreement.parties.filter(pk=request.organisation_id).exists()
+            and not agreement.parties_on(request.requested_on)
+            .filter(pk=request.organisation_id)
+            .exists()
         ):
             raise ValidationError(
                 {"organisation": _("The housing organisation is not a party to the agreement.")}
@@ -69,6 +71,8 @@ def _close(
         raise ValidationError({"status": _("Choose met or withdrawn.")})
     if status == HandheldStatus.MET and met_by is None:
         raise ValidationError({"met_by": _("Choose the dwelling that met the request.")})
+    if status == HandheldStatus.MET and met_by is not None:
+        _check_met_by(request, met_by)
     if closed_on < request.requested_on:
         raise ValidationError({"closed_on": _("The request cannot be closed before it was made.")})
     request.status = status
@@ -77,6 +81,35 @@ def _close(
     request.closing_note = closing_note
     request.full_clean()
     request.save()
+
+
+def _check_met_by(request: HandheldRequest, dwelling: Dwelling) -> None:
+    """The dwelling that met a request is one of the organisation it was sent to (of a party to
+    the agreement, when it was sent to all): that organisation reads the request and the
+    dwelling."""
+    owner = Dwelling.objects.filter(pk=dwelling.pk).values_list(
+        "entrance__department__organisation_id", flat=True
+    )[0]
+    if request.organisation is not None:
+        if owner != request.organisation.pk:
+            raise ValidationError(
+                {
+                    "met_by": _(
+                        "The dwelling does not belong to %(organisation)s, to which the request "
+                        "was sent."
+                    )
+                    % {"organisation": request.organisation.name}
+                }
+            )
+    elif not request.agreement.parties.filter(pk=owner).exists():
+        raise ValidationError(
+            {
+                "met_by": _(
+                    "The dwelling does not belong to one of the agreement's parties, to which "
+                    "the request was sent."
+                )
+            }
+        )
 
 
 # --- whose turn ---------------------------------------------------------------------------------

@@ -48,9 +48,15 @@ def _check_step(
     reason: str = "",
 ) -> None:
     errors: dict[str, Any] = _reason_errors(reason)
+    # Named: the yearly approval sets many departments' steps and shows the refusal alone.
+    named = {"department": f"{department.number} {department.name}"}
     if not agreement.parties.filter(pk=department.organisation_id).exists():
-        errors["department"] = _(
-            "The department's housing organisation is not a party to the agreement."
+        errors["department"] = (
+            _(
+                "Department %(department)s belongs to a housing organisation that is not a "
+                "party to the agreement."
+            )
+            % named
         )
     if not Decimal(0) <= Decimal(share_percent) <= Decimal(100):
         errors["share_percent"] = _("The municipal share must be between 0 and 100 %.")
@@ -65,7 +71,7 @@ def _check_step(
                 "Vacancies in department %(department)s reported up to %(date)s have already "
                 "been judged; its new step must be valid from %(first)s or later."
             ) % {
-                "department": f"{department.number} {department.name}",
+                **named,
                 "date": fmt.date(first - dt.timedelta(days=1)),
                 "first": fmt.date(first),
             }
@@ -75,7 +81,9 @@ def _check_step(
             agreement=agreement, department=department, valid_from=valid_from
         ).exists()
     ):
-        errors["valid_from"] = _("The department already has a step valid from this date.")
+        errors["valid_from"] = (
+            _("Department %(department)s already has a step valid from this date.") % named
+        )
     if errors:
         raise ValidationError(errors)
 

@@ -35,7 +35,7 @@ from ..models import (
     TurnRecord,
 )
 from ..selectors import agreement_terms_on
-from .common import _pct, _user
+from .common import _pct, _user, hold_terms
 from .steps import step_for
 
 
@@ -89,13 +89,17 @@ def turn_decide(
     explanation."""
     dwelling = Dwelling.objects.select_related("entrance__department").get(pk=dwelling.pk)
     department = dwelling.entrance.department
-    terms = agreement_terms_on(report_date, {department.organisation_id})
-    if terms is None:
-        return TurnResult(
-            eligible=False, municipal=False, reason_code="no_agreement", report_date=report_date
-        )
-    agreement, version = terms
     with audited("agreements.turn_decide", actor=actor) as write:
+        terms = _terms_held(report_date, department.organisation_id)
+        if terms is None:
+            write.unchanged()
+            return TurnResult(
+                eligible=False,
+                municipal=False,
+                reason_code="no_agreement",
+                report_date=report_date,
+            )
+        agreement, version = terms
         record = write.created(
             _judged(dwelling, department, agreement, version, report_date, unusable, rent, aconto)
         )
@@ -110,6 +114,23 @@ def turn_decide(
         version=version,
         report_date=report_date,
     )
+
+
+def _terms_held(
+    report_date: dt.date, organisation_id: int
+) -> tuple[AllocationAgreement, AgreementVersion] | None:
+    """The agreement and version that govern the organisation's vacancy on the day
+    (`agreement_terms_on`), read again once the agreement is held (`hold_terms`): a change of
+    terms that committed before the lock is seen, and none can commit until the judgement
+    has."""
+    terms = agreement_terms_on(report_date, {organisation_id})
+    while terms is not None:
+        hold_terms(terms[0])
+        held = agreement_terms_on(report_date, {organisation_id})
+        if held == terms:
+            return terms
+        terms = held
+    return None
 
 
 def _judged(
