@@ -18,16 +18,29 @@ from .models import Case
 from .selectors import case_queryset
 
 
-def case_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
-    """Cases whose citizen's first or last name starts with, or whose case number contains,
-    every word of `text`. Digits alone match case numbers only (never a CPR number)."""
-    qs = queryset
+def case_search_q(text: str) -> Q:
+    """The one rule for a typed name or case number: every word of `text` starts the citizen's
+    first or last name, or is part of the case number. Digits alone match case numbers only
+    (never a CPR number). A name is matched in any case, æ, ø and å too: `LIKE` folds only
+    A–Z on SQLite, so the word is also tried as it is written in lower case and capitalised."""
+    q = Q()
     for word in words(text):
-        q = Q(number__icontains=word)
+        either = Q(number__icontains=word)
         if not word.isdigit():
-            q |= Q(citizen__first_name__istartswith=word) | Q(citizen__last_name__istartswith=word)
-        qs = qs.filter(q)
-    return qs.select_related("citizen").order_by("citizen__last_name", "citizen__first_name", "pk")
+            for form in {word, word.lower(), word.capitalize()}:
+                either |= Q(citizen__first_name__istartswith=form)
+                either |= Q(citizen__last_name__istartswith=form)
+        q &= either
+    return q
+
+
+def case_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
+    """Cases `case_search_q` finds, by the citizen's name."""
+    return (
+        queryset.filter(case_search_q(text))
+        .select_related("citizen")
+        .order_by("citizen__last_name", "citizen__first_name", "pk")
+    )
 
 
 def case_suggestion(case: Case) -> Suggestion:
