@@ -191,6 +191,28 @@ class StatusForm(forms.Form):
         self.fields["status"].widget.choices = [
             (v, label) for v, label in CaseStatus.choices if v in allowed
         ]
+        if CoreStatus.CLOSED in allowed:
+            self.fields["confirm_close"] = forms.BooleanField(
+                label=_("Close the case for good"),
+                help_text=_(
+                    "A closed case cannot be reopened; if the citizen becomes homeless again, "
+                    "a new case is opened."
+                ),
+                required=False,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            "confirm_close" in self.fields
+            and cleaned.get("status") == CaseStatus.CLOSED
+            and not cleaned.get("confirm_close")
+        ):
+            self.add_error(
+                "confirm_close",
+                _("Tick the box to close the case: a closed case cannot be reopened."),
+            )
+        return cleaned
 
 
 class ParkForm(forms.Form):

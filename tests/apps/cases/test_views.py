@@ -294,3 +294,22 @@ def test_a_huge_search_is_an_error_on_the_page_not_a_failed_query(
     response = client_for("sagsbehandler").post(reverse("cases:case_list"), {"q": "x" * 100_000})
     assert response.status_code == 422
     assert "højst have 200 tegn" in response.content.decode()
+
+
+def test_closing_a_case_asks_for_a_confirmation_first(client_for: Any, case: Any) -> None:
+    """A closed case cannot be reopened (the citizen gets a new case on re-entry), so the status
+    form closes it only with the box ticked; without it the page says so and nothing changes."""
+    import html
+
+    client = client_for("sagsbehandler")
+    page = client.get(reverse("cases:case_overview", args=[case.pk])).content.decode()
+    assert 'name="confirm_close"' in page
+    url = reverse("cases:case_status", args=[case.pk])
+    refused = client.post(url, {"status": "closed"})
+    assert refused.status_code == 422
+    assert "kan ikke genåbnes" in html.unescape(refused.content.decode())
+    case.refresh_from_db()
+    assert case.status == "waiting"
+    assert client.post(url, {"status": "closed", "confirm_close": "on"}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == "closed"

@@ -89,7 +89,9 @@ def test_an_offered_case_is_closed_only_after_its_offer_is_withdrawn(
     assert (case.status, offer.status) == ("offered", "pending")
 
     flow.offer_withdraw(actor=users["sagsbehandler"], offer=offer, today=today)
-    response = client.post(reverse("cases:case_status", args=[case.pk]), {"status": "closed"})
+    response = client.post(
+        reverse("cases:case_status", args=[case.pk]), {"status": "closed", "confirm_close": "on"}
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == "closed"
