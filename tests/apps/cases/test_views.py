@@ -313,3 +313,28 @@ def test_closing_a_case_asks_for_a_confirmation_first(client_for: Any, case: Any
     assert client.post(url, {"status": "closed", "confirm_close": "on"}).status_code == 302
     case.refresh_from_db()
     assert case.status == "closed"
+
+
+def test_childrens_birth_dates_are_read_as_the_pages_write_dates(
+    client_for: Any, case: Any
+) -> None:
+    """The household form takes a child's birth date as every page writes a date (04.03.2015),
+    and as the other spellings Danes use, and shows the saved dates back the same way."""
+    import html
+
+    client = client_for("sagsbehandler")
+    url = reverse("cases:case_edit", args=[case.pk, "husstand"])
+    posted = client.post(
+        url, {"adults": "1", "children_birth_dates": "03.04.2015\n7-1-2019\n2021-02-28"}
+    )
+    assert posted.status_code == 302
+    assert sorted(c.birth_date.isoformat() for c in case.children.all()) == [
+        "2015-04-03",
+        "2019-01-07",
+        "2021-02-28",
+    ]
+    form = html.unescape(client.get(url).content.decode())
+    assert "03.04.2015" in form and "07.01.2019" in form
+    wrong = client.post(url, {"adults": "1", "children_birth_dates": "31.02.2016"})
+    assert wrong.status_code == 422
+    assert "“31.02.2016” er ikke en dato" in html.unescape(wrong.content.decode())
