@@ -34,8 +34,13 @@ def _place_q(word: str, prefix: str = "") -> Q:
 
 def _keys(word: str) -> set[str]:
     """The typed word as the lower-case keys hold it: `LOWER()` folds every letter on
-    PostgreSQL, only A–Z on SQLite (so "Ærø" is found there as typed)."""
-    return {word.lower(), "".join(c.lower() if c.isascii() else c for c in word)}
+    PostgreSQL, only A–Z on SQLite, where "Ærøgade" is kept as "Ærøgade": so the word is also
+    tried as typed and capitalised ("ærø" → "Ærø", as names are written), A–Z folded."""
+
+    def sqlite_lower(text: str) -> str:
+        return "".join(c.lower() if c.isascii() else c for c in text)
+
+    return {word.lower(), sqlite_lower(word), sqlite_lower(word.capitalize())}
 
 
 def _street_starts(word: str, prefix: str = "") -> Q:

@@ -104,8 +104,6 @@ def test_the_first_word_matches_the_start_of_the_street_not_its_middle(org_a: An
 
 
 def test_danish_letters_match_in_either_case(org_a: Any, db: Any) -> None:
-    from django.db import connection
-
     dept = Department.objects.get(organisation=org_a)
     entrance = Entrance.objects.create(
         department=dept, street="Ærøgade 4", postal_code="9000", city="Aalborg"
@@ -113,8 +111,11 @@ def test_danish_letters_match_in_either_case(org_a: Any, db: Any) -> None:
     Dwelling.objects.create(entrance=entrance, floor="2", door="th", rooms=2, area_m2=60, rent=4200)
     every = Dwelling.objects.all()
     assert dwelling_search(every, "Ærø").count() == 1
-    if connection.vendor == "postgresql":  # SQLite's LOWER() and LIKE fold ASCII letters only
-        assert dwelling_search(every, "ærø").count() == 1
+    # SQLite's LOWER() folds ASCII letters only, so its key keeps the capital Æ: a name typed in
+    # lower case (as people type) is still found there, as on PostgreSQL.
+    assert dwelling_search(every, "ærø").count() == 1
+    assert dwelling_search(every, "ærøgade 4").count() == 1
+    assert dwelling_search(every, "ÆRØGADE").count() == 1
 
 
 def test_the_report_form_has_no_list_of_every_dwelling(client_for: Any, org_a: Any) -> None:
