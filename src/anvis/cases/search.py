@@ -46,7 +46,7 @@ def case_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
 def case_suggestion(case: Case) -> Suggestion:
     detail = _("Waiting since %(date)s · priority %(priority)s") % {
         "date": fmt.date(case.waiting_since),
-        "priority": case.priority_total,
+        "priority": fmt.number(case.priority_total),
     }
     return Suggestion(case.pk, f"{case.number} – {case.citizen.full_name}", detail)
 

@@ -87,3 +87,14 @@ def test_the_case_list_finds_a_citizen_as_the_suggestions_do(
     page = client.post(reverse("cases:case_list"), {"q": typed}, follow=True)
     listed = list(page.context["page"].object_list)
     assert [c.pk for c in listed] == [soeren.pk]
+
+
+def test_a_suggestions_priority_is_written_as_pages_write_numbers(
+    client_for: Any, karl: Any
+) -> None:
+    from anvis.cases.models import Case
+
+    Case.objects.filter(pk=karl.pk).update(priority_total=1190)
+    client = client_for("sagsbehandler")
+    (result,) = client.post(reverse("cases:case_suggestions"), {"q": "karl"}).json()["results"]
+    assert result["detail"].endswith("prioritet 1.190")

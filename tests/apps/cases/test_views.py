@@ -338,3 +338,12 @@ def test_childrens_birth_dates_are_read_as_the_pages_write_dates(
     wrong = client.post(url, {"adults": "1", "children_birth_dates": "31.02.2016"})
     assert wrong.status_code == 422
     assert "“31.02.2016” er ikke en dato" in html.unescape(wrong.content.decode())
+
+
+def test_a_priority_over_a_thousand_is_written_with_a_thousands_separator(
+    client_for: Any, case: Any
+) -> None:
+    Case.objects.filter(pk=case.pk).update(priority_total=1190)
+    client = client_for("sagsbehandler")
+    listed = client.get(reverse("cases:case_list")).content.decode()
+    assert ">1.190</td>" in listed and ">1190</td>" not in listed
