@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from anvis.audit.services import Purpose, citizens_read
 from anvis.common import formats as fmt
-from anvis.common.search import Suggestion, suggestions_answer, words
+from anvis.common.search import Suggestion, spellings, suggestions_answer, words
 from anvis.permissions import MUNICIPAL, POST_ONLY, access
 
 from .models import Case
@@ -21,13 +21,12 @@ from .selectors import case_queryset
 def case_search_q(text: str) -> Q:
     """The one rule for a typed name or case number: every word of `text` starts the citizen's
     first or last name, or is part of the case number. Digits alone match case numbers only
-    (never a CPR number). A name is matched in any case, æ, ø and å too: `LIKE` folds only
-    A–Z on SQLite, so the word is also tried as it is written in lower case and capitalised."""
+    (never a CPR number). A name is matched in any case, æ, ø and å too (`spellings`)."""
     q = Q()
     for word in words(text):
         either = Q(number__icontains=word)
         if not word.isdigit():
-            for form in {word, word.lower(), word.capitalize()}:
+            for form in spellings(word):
                 either |= Q(citizen__first_name__istartswith=form)
                 either |= Q(citizen__last_name__istartswith=form)
         q &= either

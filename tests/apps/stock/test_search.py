@@ -204,3 +204,18 @@ def test_a_full_address_is_found_among_more_stairwells_than_are_read(
     monkeypatch.setattr(search, "ENTRANCE_CANDIDATES", 2)
     found = dwelling_search(Dwelling.objects.all(), "Alfavej 9, 2. tv")
     assert [d.entrance_id for d in found] == [target.pk]
+
+
+def test_the_department_list_finds_a_department_as_the_suggestions_do(
+    client_for: Any, org_a: Any, db: Any
+) -> None:
+    """The department list's search box answers by the suggestions' rule: every word, in any
+    case (æ, ø, å too), so "østerbrogården alfa" finds Østerbrogården of Alfa Boligselskab."""
+    Department.objects.create(organisation=org_a, number="77", name="Østerbrogården")
+    client = client_for("anvisningsleder")
+    for typed in ("østerbrogården", "ØSTERBROGÅRDEN", "østerbrogården alfa", "77"):
+        page = client.get(reverse("stock:department_list"), {"q": typed})
+        names = [d.name for d in page.context["page"]]
+        assert names == ["Østerbrogården"], typed
+        suggested = _suggest(client, "stock:department_suggestions", typed)
+        assert [r["label"] for r in suggested] == ["77 Østerbrogården"], typed
