@@ -347,3 +347,21 @@ def test_a_priority_over_a_thousand_is_written_with_a_thousands_separator(
     client = client_for("sagsbehandler")
     listed = client.get(reverse("cases:case_list")).content.decode()
     assert ">1.190</td>" in listed and ">1190</td>" not in listed
+
+
+def test_each_remove_button_says_what_it_removes(client_for: Any, case: Any) -> None:
+    """A screen reader lists the buttons by name: each "Fjern"/"Tilbagekald" on the case page
+    names its row, not only the verb."""
+    import re
+
+    case.bar_events.create(kind="prison_release", date="2025-12-01")
+    case.consents.create(scope="offer_organisation", given_on="2026-01-20")
+    case.avoid_areas.create(district="Aalborg Øst", reason="Tidligere netværk")
+    client = client_for("sagsbehandler")
+    page = client.get(reverse("cases:case_shelter", args=[case.pk])).content.decode()
+    page += client.get(reverse("cases:case_household", args=[case.pk])).content.decode()
+    main = "".join(re.findall(r"<main.*?</main>", page, re.S))
+    buttons = re.findall(r'<button type="submit" class="link-button">(.*?)</button>', main)
+    assert len(buttons) == 3
+    assert all('class="visually-hidden"' in b for b in buttons), buttons
+    assert any("Aalborg Øst" in b for b in buttons)
