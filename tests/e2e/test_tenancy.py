@@ -41,6 +41,8 @@ def _report(
             field.select_option(label=value)
         else:
             field.fill(value)
+    if kind == "Fraflyttet":  # a move-out is confirmed: it ends the tenancy for good
+        page.get_by_label("Lejeren er fraflyttet").check()
     page.get_by_role("button", name="Gem").click()
     page.wait_for_url(f"**/boligforloeb/lejemaal/{lease_pk}/")
     assert "Hændelsen er indberettet." in page.inner_text("main")

@@ -16,6 +16,7 @@ from anvis_core.cases.household import YOUNG_AGES
 from anvis_core.cpr import CprError, parse_cpr
 
 from .models import Case, CaseStatus, HouseholdChild, Situation
+from .search import case_search_q
 
 AGE_BANDS = [
     ("18-24", _("18–24 (young)"), *YOUNG_AGES),
@@ -81,12 +82,8 @@ class CaseFilter(django_filters.FilterSet):
             pass
         else:  # a CPR number: found by its keyed hash, never by decrypting
             return queryset.filter(citizen__cpr_hash=lookup_hash(digits))
-        return queryset.filter(
-            Q(number__icontains=value)
-            | Q(citizen__first_name__icontains=value)
-            | Q(citizen__last_name__icontains=value)
-            | Q(citizen__reference__iexact=value)
-        )
+        # A name or case number by the suggestions' rule (`case_search_q`), or the reference.
+        return queryset.filter(case_search_q(value) | Q(citizen__reference__iexact=value))
 
     def filter_age(self, queryset, name, value):  # type: ignore[no-untyped-def]
         return queryset.filter(age_band_q(value, timezone.localdate()))

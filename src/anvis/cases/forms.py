@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anvis.common.forms import ModelForm, WholeNumberField
+from anvis.common.importing import parse_date
 from anvis.common.search import SearchChoiceField
 from anvis.stock.models import Department
 from anvis.stock.search import department_search, department_suggestion
@@ -97,7 +98,7 @@ class HouseholdForm(ModelForm):
         label=_("Children's birth dates"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One date per line, DD-MM-YYYY."),
+        help_text=_("One date per line, for example 04.03.2015."),
     )
 
     class Meta:
@@ -111,10 +112,10 @@ class HouseholdForm(ModelForm):
             if not line:
                 continue
             try:
-                day = dt.datetime.strptime(line, "%d-%m-%Y").date()
+                day = parse_date(line)
             except ValueError:
                 raise ValidationError(
-                    _("“%(value)s” is not a date in the form DD-MM-YYYY."), params={"value": line}
+                    _("“%(value)s” is not a date; write it as 04.03.2015."), params={"value": line}
                 ) from None
             if day > timezone.localdate():
                 raise ValidationError(_("A child's birth date cannot be in the future."))
@@ -191,6 +192,28 @@ class StatusForm(forms.Form):
         self.fields["status"].widget.choices = [
             (v, label) for v, label in CaseStatus.choices if v in allowed
         ]
+        if CoreStatus.CLOSED in allowed:
+            self.fields["confirm_close"] = forms.BooleanField(
+                label=_("Close the case for good"),
+                help_text=_(
+                    "A closed case cannot be reopened; if the citizen becomes homeless again, "
+                    "a new case is opened."
+                ),
+                required=False,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            "confirm_close" in self.fields
+            and cleaned.get("status") == CaseStatus.CLOSED
+            and not cleaned.get("confirm_close")
+        ):
+            self.add_error(
+                "confirm_close",
+                _("Tick the box to close the case: a closed case cannot be reopened."),
+            )
+        return cleaned
 
 
 class ParkForm(forms.Form):

@@ -11,29 +11,41 @@ from django.utils.translation import gettext as _
 
 from anvis.audit.services import Purpose, citizens_read
 from anvis.common import formats as fmt
-from anvis.common.search import Suggestion, suggestions_answer, words
+from anvis.common.search import Suggestion, spellings, suggestions_answer, words
 from anvis.permissions import MUNICIPAL, POST_ONLY, access
 
 from .models import Case
 from .selectors import case_queryset
 
 
-def case_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
-    """Cases whose citizen's first or last name starts with, or whose case number contains,
-    every word of `text`. Digits alone match case numbers only (never a CPR number)."""
-    qs = queryset
+def case_search_q(text: str) -> Q:
+    """The one rule for a typed name or case number: every word of `text` starts the citizen's
+    first or last name, or is part of the case number. Digits alone match case numbers only
+    (never a CPR number). A name is matched in any case, æ, ø and å too (`spellings`)."""
+    q = Q()
     for word in words(text):
-        q = Q(number__icontains=word)
+        either = Q(number__icontains=word)
         if not word.isdigit():
-            q |= Q(citizen__first_name__istartswith=word) | Q(citizen__last_name__istartswith=word)
-        qs = qs.filter(q)
-    return qs.select_related("citizen").order_by("citizen__last_name", "citizen__first_name", "pk")
+            for form in spellings(word):
+                either |= Q(citizen__first_name__istartswith=form)
+                either |= Q(citizen__last_name__istartswith=form)
+        q &= either
+    return q
+
+
+def case_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
+    """Cases `case_search_q` finds, by the citizen's name."""
+    return (
+        queryset.filter(case_search_q(text))
+        .select_related("citizen")
+        .order_by("citizen__last_name", "citizen__first_name", "pk")
+    )
 
 
 def case_suggestion(case: Case) -> Suggestion:
     detail = _("Waiting since %(date)s · priority %(priority)s") % {
         "date": fmt.date(case.waiting_since),
-        "priority": case.priority_total,
+        "priority": fmt.number(case.priority_total),
     }
     return Suggestion(case.pk, f"{case.number} – {case.citizen.full_name}", detail)
 

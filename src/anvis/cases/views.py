@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anvis.audit.services import Purpose, citizens_read
+from anvis.common import formats as fmt
 from anvis.common.forms import form_page, form_status, perform, posted, submit
 from anvis.common.lists import paginate, search_params, search_redirect
 from anvis.permissions import MUNICIPAL, POST_ONLY, access
@@ -271,7 +272,7 @@ def case_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
             data, initial={"situation": case.situation, "since": timezone.localdate()}
         )
     elif form_class is HouseholdForm:
-        dates = "\n".join(c.birth_date.strftime("%d-%m-%Y") for c in case.children.all())
+        dates = "\n".join(fmt.date(c.birth_date) for c in case.children.all())
         form = HouseholdForm(data, instance=case, initial={"children_birth_dates": dates})
     else:
         form = form_class(data, instance=case)

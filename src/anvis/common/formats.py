@@ -26,10 +26,13 @@ def _local(value: Any) -> Any:
     return value
 
 
-def date(value: dt.date | None) -> str:
-    """A day, short: ``04.12.2026`` in Danish."""
-    if value is None:
+def date(value: dt.date | str | None) -> str:
+    """A day, short: ``04.12.2026`` in Danish; also a day kept as an ISO string in stored
+    figures ("2026-12-04", as report snapshots and simulation results hold it)."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
     return formats.date_format(_local(value), "SHORT_DATE_FORMAT")
 
 

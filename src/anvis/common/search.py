@@ -60,6 +60,13 @@ def words(text: str) -> list[str]:
     return [w for w in cleaned.split() if w][:6]
 
 
+def spellings(word: str) -> set[str]:
+    """A typed word as it is typed, in lower case and capitalised. SQLite's `LIKE` (Django's
+    `icontains`/`istartswith` there) folds only A–Z, so "østerbro" would not find "Østerbro"; a
+    name is written capitalised, so one of these finds it on SQLite as on PostgreSQL."""
+    return {word, word.lower(), word.capitalize()}
+
+
 def suggestions_response(suggestions: Iterable[Suggestion]) -> JsonResponse:
     response = JsonResponse({"results": [asdict(s) for s in suggestions]})
     response["Cache-Control"] = "no-store"

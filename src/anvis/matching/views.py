@@ -19,6 +19,7 @@ from anvis.vacancies.gate import unit_labels
 from anvis.vacancies.labels import RULE_LABELS, describe
 from anvis.vacancies.selectors import offer_get, vacancy_get
 from anvis.vacancies.views_offer import offer_dialogue, offer_terms
+from anvis_core.cases.numbers import typed_case_number
 
 from . import selectors, services
 from .forms import RunForm
@@ -58,7 +59,8 @@ def candidates(request: HttpRequest, vacancy_pk: int) -> HttpResponse:
     why_page = _page(request, "ikke", rejected)
     why_rows = [ranking.why_not(number) for number in why_page.object_list]
     looked_up = None
-    number = request.GET.get("sag", "").strip()
+    typed = request.GET.get("sag", "").strip()
+    number = typed_case_number(typed) or typed
     if number:
         if number in ranking.pool.case_ids:
             looked_up = {

@@ -259,7 +259,10 @@ def note_text(table: Table) -> str:
             % p
         )
     if table.note == "status_as_of":
-        return _("Monitoring status as computed on %(as_of)s.") % p
+        if not p.get("as_of"):
+            return ""
+        as_of = formats.date(str(p["as_of"]))
+        return _("Monitoring status as computed on %(as_of)s.") % {"as_of": as_of}
     return ""
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from anvis.audit.models import AuditEvent, PersonalDataAccess
 from anvis.cases.models import Case, Citizen
+from anvis_core.cases.numbers import typed_case_number
 
 
 def audit_events() -> QuerySet[AuditEvent]:
@@ -28,7 +29,8 @@ def citizen_find(reference: str) -> Citizen | None:
     reference = reference.strip().upper()
     citizen = Citizen.objects.filter(reference=reference).first()
     if citizen is None:
-        case = Case.objects.filter(number=reference).select_related("citizen").first()
+        number = typed_case_number(reference) or reference
+        case = Case.objects.filter(number=number).select_related("citizen").first()
         citizen = case.citizen if case else None
     return citizen
 

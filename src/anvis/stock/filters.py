@@ -13,6 +13,7 @@ from anvis.common.forms import AnyBooleanFilter, CharFilter, NumberFilter
 from anvis.common.widgets import FastSelect
 
 from .models import Department, Dwelling, DwellingType, Entrance, HousingOrganisation
+from .search import department_search_q
 
 
 class OrganisationChoiceFilter(django_filters.ModelChoiceFilter):
@@ -58,7 +59,8 @@ class DepartmentFilter(UserFilterSet):
         fields: list[str] = []
 
     def search(self, queryset, name, value):  # type: ignore[no-untyped-def]
-        return queryset.filter(Q(name__icontains=value) | Q(number__iexact=value))
+        # The suggestions' rule (`department_search_q`): every word, in any case.
+        return queryset.filter(department_search_q(value))
 
 
 class EntranceFilter(django_filters.FilterSet):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from anvis.common import formats as fmt
-from anvis.common.search import Suggestion, suggestions_answer, words
+from anvis.common.search import Suggestion, spellings, suggestions_answer, words
 from anvis.permissions import STOCK_READERS, access
 
 from .models import Department, Dwelling, Entrance
@@ -34,8 +34,13 @@ def _place_q(word: str, prefix: str = "") -> Q:
 
 def _keys(word: str) -> set[str]:
     """The typed word as the lower-case keys hold it: `LOWER()` folds every letter on
-    PostgreSQL, only A–Z on SQLite (so "Ærø" is found there as typed)."""
-    return {word.lower(), "".join(c.lower() if c.isascii() else c for c in word)}
+    PostgreSQL, only A–Z on SQLite, where "Ærøgade" is kept as "Ærøgade": so the word is also
+    tried as typed and capitalised ("ærø" → "Ærø", as names are written), A–Z folded."""
+
+    def sqlite_lower(text: str) -> str:
+        return "".join(c.lower() if c.isascii() else c for c in text)
+
+    return {word.lower(), sqlite_lower(word), sqlite_lower(word.capitalize())}
 
 
 def _street_starts(word: str, prefix: str = "") -> Q:
@@ -137,20 +142,32 @@ def dwelling_suggestion(dwelling: Dwelling) -> Suggestion:
     return Suggestion(dwelling.pk, label, detail)
 
 
-def department_search(queryset: QuerySet[Department], text: str) -> QuerySet[Department]:
-    """Departments whose number, name, district, postcode or organisation match every word."""
-    qs = queryset
+def department_search_q(text: str) -> Q:
+    """The one rule for a typed department: every word is its number, or part of its name or
+    its organisation's name, or starts its district or postcode; in any case, æ, ø and å too
+    (`spellings`)."""
+    q = Q()
     for word in words(text):
-        q = (
-            Q(number__iexact=word)
-            | Q(name__icontains=word)
-            | Q(district__istartswith=word)
-            | Q(organisation__name__icontains=word)
-        )
+        either = Q(number__iexact=word)
+        for form in spellings(word):
+            either |= (
+                Q(name__icontains=form)
+                | Q(district__istartswith=form)
+                | Q(organisation__name__icontains=form)
+            )
         if word.isdigit():
-            q |= Q(postal_code__startswith=word)
-        qs = qs.filter(q)
-    return qs.select_related("organisation").order_by("organisation__name", "number", "pk")
+            either |= Q(postal_code__startswith=word)
+        q &= either
+    return q
+
+
+def department_search(queryset: QuerySet[Department], text: str) -> QuerySet[Department]:
+    """Departments `department_search_q` finds."""
+    return (
+        queryset.filter(department_search_q(text))
+        .select_related("organisation")
+        .order_by("organisation__name", "number", "pk")
+    )
 
 
 def department_suggestion(department: Department) -> Suggestion:

@@ -45,6 +45,14 @@ class EventForm(forms.Form):
         choices=[("", "---------"), *MoveOutReason.choices],
         help_text=_("Only for a move-out."),
     )
+    confirm_move_out = forms.BooleanField(
+        label=_("The tenant has moved out"),
+        required=False,
+        help_text=_(
+            "Only for a move-out: it ends the tenancy, closes its tasks and tells the "
+            "municipality, and cannot be undone."
+        ),
+    )
     note = forms.CharField(
         label=_("Short note"),
         required=False,
@@ -60,6 +68,15 @@ class EventForm(forms.Form):
         super().__init__(*args, **kwargs)
         allowed = set(kinds_for(user))
         self.fields["kind"].choices = [(v, label) for v, label in EventKind.choices if v in allowed]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("kind") == EventKind.MOVE_OUT and not cleaned.get("confirm_move_out"):
+            self.add_error(
+                "confirm_move_out",
+                _("Tick the box to report the move-out: it ends the tenancy for good."),
+            )
+        return cleaned
 
     def to_input(self) -> EventInput:
         return EventInput.from_values(self.cleaned_data)

@@ -7,6 +7,7 @@ figure of the fair-share ledger counts (`anvis.agreements.figures`)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import django_filters
@@ -30,11 +31,20 @@ ALL = "all"
 LEASE_DUE = "lease_due"
 
 
+#: A quarter as the pages write it (`formats.quarter`: "4. kvartal 2026") or as "Q4 2026".
+WRITTEN_QUARTER = re.compile(r"(?:([1-4])\.?\s*kvartal|q([1-4]))\s+(\d{4})", re.IGNORECASE)
+
+
 class QuarterField(forms.CharField):
+    """A quarter typed as on the ledger (2026-Q4) or as the pages write it (4. kvartal 2026)."""
+
     def to_python(self, value: Any) -> Quarter | None:  # type: ignore[override]
         text = (super().to_python(value) or "").strip()
         if not text:
             return None
+        written = WRITTEN_QUARTER.fullmatch(text)
+        if written:
+            text = f"{written[3]}-Q{written[1] or written[2]}"
         try:
             quarter = Quarter.parse(text)
             if not 1 <= quarter.number <= 4 or not 1900 <= quarter.year <= 2200:
@@ -76,7 +86,9 @@ class VacancyFilter(UserFilterSet):
     dwelling = NumberFilter(
         label=_("Dwelling id"), field_name="dwelling_id", widget=forms.HiddenInput
     )
-    quarter = QuarterFilter(label=_("Quarter reported"), help_text=_("E.g. 2026-Q4."))
+    quarter = QuarterFilter(
+        label=_("Quarter reported"), help_text=_("E.g. 2026-Q4 or 4. kvartal 2026.")
+    )
     reported_from = DateFilter(
         label=_("Reported from"), field_name="report_date", lookup_expr="gte"
     )

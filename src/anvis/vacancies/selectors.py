@@ -260,7 +260,8 @@ def void_rent_now(*, user: Any, day: dt.date, organisation_id: int | None = None
     rows = []
     for vacancy in qs:
         account = vacancy.void_rent_on(day)
-        if account is not None:
+        # A lease from the first void-rent day on has closed the account at nothing.
+        if account is not None and account.running:
             rows.append(VoidRentNowRow(vacancy=vacancy, account=account))
     per_org: dict[str, list[Any]] = {}
     for row in rows:

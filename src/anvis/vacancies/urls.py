@@ -29,7 +29,7 @@ urlpatterns = [
         views_offer.offer_case_suggestions,
         name="offer_case_suggestions",
     ),
-    path("tilbud/<int:pk>/accepter/", views.offer_accept, name="offer_accept"),
+    path("tilbud/<int:pk>/accepter/", views_offer.offer_accept, name="offer_accept"),
     path("tilbud/<int:pk>/afslag/", views_offer.offer_decline, name="offer_decline"),
     path("tilbud/<int:pk>/tilbagekald/", views.offer_withdraw, name="offer_withdraw"),
     path("tilbud/<int:pk>/afvis-indstillet/", views.offer_reject, name="offer_reject"),

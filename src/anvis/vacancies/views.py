@@ -319,17 +319,6 @@ def vacancy_let(request: HttpRequest, pk: int) -> HttpResponse:
 # --- offers -------------------------------------------------------------------------------------
 
 
-@access(MUNICIPAL, deny_status=404, obj=Offer, action=WRITE, methods=POST_ONLY)
-def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = selectors.offer_get(user=request.user, pk=pk)
-    perform(
-        request,
-        lambda: services.offer_accept(actor=request.user, offer=offer),
-        success=_("The citizen has accepted the offer."),
-    )
-    return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
-
-
 @access(MUNICIPAL, deny_status=404, obj=Offer, action=WRITE)
 def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)

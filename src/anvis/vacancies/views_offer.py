@@ -26,7 +26,7 @@ from anvis.audit.services import Purpose, citizens_read
 from anvis.cases.search import case_search, case_suggestion, suggested_cases_logged
 from anvis.cases.selectors import case_queryset
 from anvis.common import formats as fmt
-from anvis.common.forms import apply_errors, form_status, posted, submit
+from anvis.common.forms import apply_errors, form_status, perform, posted, submit
 from anvis.common.numbers import digits
 from anvis.common.search import LIMIT, MIN_CHARS, Suggestion, search_text, suggestions_response
 from anvis.permissions import MUNICIPAL, POST_ONLY, WRITE, access
@@ -321,6 +321,26 @@ def consequences() -> list[dict[str, Any]]:
         days = pause_days(DeclineReason(code))
         rows.append({"code": code, "label": label, "days": days})
     return rows
+
+
+@access(MUNICIPAL, deny_status=404, obj=Offer, action=WRITE)
+def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the citizen's yes after a confirmation that names the citizen and what follows:
+    the organisation is given the citizen's name and contact details for the lease."""
+    offer = selectors.offer_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        perform(
+            request,
+            lambda: services.offer_accept(actor=request.user, offer=offer),
+            success=_("The citizen has accepted the offer."),
+        )
+        return redirect("vacancies:vacancy_detail", pk=offer.vacancy_id)
+    citizens_read(request, [offer.case.citizen], what="offer.accept", purpose=Purpose.ALLOCATION)
+    return render(
+        request,
+        "vacancies/offer_accept.html",
+        {"offer": offer, "vacancy": offer.vacancy, "citizen": offer.case.citizen},
+    )
 
 
 @access(MUNICIPAL, deny_status=404, obj=Offer, action=WRITE)

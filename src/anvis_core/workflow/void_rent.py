@@ -186,7 +186,8 @@ def void_rent_account(
     if start is None:
         return None
     until = as_of + dt.timedelta(days=1)
-    running = end is None or end > until
+    # A lease (or hand-back) from the first void-rent day on leaves nothing to run: closed at 0.
+    running = end is None or (end > until and end > start)
     stop = until if running else end
     assert stop is not None
     rent = compute_void_rent(

@@ -80,3 +80,19 @@ def test_a_request_refuses_the_municipal_case_number(
     assert response.status_code == 422
     assert "Skriv ikke sagsnummeret her" in response.content.decode()
     assert not HandheldRequest.objects.exists()
+
+
+def test_the_vacancy_report_names_the_request_in_danish(
+    handheld: HandheldRequest, client_for: Any
+) -> None:
+    """The organisation picks the request its vacancy answers by rooms and rent written as the
+    pages write them, not "1 rum, 3500 kr"."""
+    import html
+
+    from django.urls import reverse
+
+    body = html.unescape(
+        client_for("boligorganisation").get(reverse("vacancies:vacancy_report")).content.decode()
+    )
+    assert f"{REFERENCE}: mindst 1 værelse, højst 3.500 kr. om måneden" in body
+    assert "3500 kr" not in body

@@ -52,3 +52,49 @@ def test_never_by_cpr_never_by_get_never_for_other_roles(client_for: Any, karl: 
     for role in ("boligorganisation", "styregruppe"):
         response = client_for(role).post(reverse("cases:case_suggestions"), {"q": "karl"})
         assert response.status_code == 404
+
+
+@pytest.fixture
+def soeren(users: dict[str, Any]) -> Any:
+    import datetime as dt
+
+    from anvis.cases.services import case_create
+
+    return case_create(
+        actor=users["sagsbehandler"],
+        cpr="150390-1236",
+        first_name="Søren",
+        last_name="Kjærsgaard",
+        situation="shelter_110",
+        situation_since=dt.date(2026, 1, 5),
+        today=dt.date(2026, 2, 1),
+    )
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["Søren Kjærsgaard", "Kjærsgaard, Søren", "KJÆRSGAARD", "søren kjær", "sø kj"],
+)
+def test_the_case_list_finds_a_citizen_as_the_suggestions_do(
+    client_for: Any, karl: Any, soeren: Any, typed: str
+) -> None:
+    """The case list's search box and the citizen suggestions answer a typed name by the same
+    rule: every word starts the first or last name (in any case, also æ, ø, å), so the full
+    name, "last, first" and capitals find the citizen, and the other citizen is not listed."""
+    client = client_for("sagsbehandler")
+    suggested = client.post(reverse("cases:case_suggestions"), {"q": typed}).json()["results"]
+    assert [r["value"] for r in suggested] == [soeren.pk]
+    page = client.post(reverse("cases:case_list"), {"q": typed}, follow=True)
+    listed = list(page.context["page"].object_list)
+    assert [c.pk for c in listed] == [soeren.pk]
+
+
+def test_a_suggestions_priority_is_written_as_pages_write_numbers(
+    client_for: Any, karl: Any
+) -> None:
+    from anvis.cases.models import Case
+
+    Case.objects.filter(pk=karl.pk).update(priority_total=1190)
+    client = client_for("sagsbehandler")
+    (result,) = client.post(reverse("cases:case_suggestions"), {"q": "karl"}).json()["results"]
+    assert result["detail"].endswith("prioritet 1.190")

@@ -294,3 +294,74 @@ def test_a_huge_search_is_an_error_on_the_page_not_a_failed_query(
     response = client_for("sagsbehandler").post(reverse("cases:case_list"), {"q": "x" * 100_000})
     assert response.status_code == 422
     assert "højst have 200 tegn" in response.content.decode()
+
+
+def test_closing_a_case_asks_for_a_confirmation_first(client_for: Any, case: Any) -> None:
+    """A closed case cannot be reopened (the citizen gets a new case on re-entry), so the status
+    form closes it only with the box ticked; without it the page says so and nothing changes."""
+    import html
+
+    client = client_for("sagsbehandler")
+    page = client.get(reverse("cases:case_overview", args=[case.pk])).content.decode()
+    assert 'name="confirm_close"' in page
+    url = reverse("cases:case_status", args=[case.pk])
+    refused = client.post(url, {"status": "closed"})
+    assert refused.status_code == 422
+    assert "kan ikke genåbnes" in html.unescape(refused.content.decode())
+    case.refresh_from_db()
+    assert case.status == "waiting"
+    assert client.post(url, {"status": "closed", "confirm_close": "on"}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == "closed"
+
+
+def test_childrens_birth_dates_are_read_as_the_pages_write_dates(
+    client_for: Any, case: Any
+) -> None:
+    """The household form takes a child's birth date as every page writes a date (04.03.2015),
+    and as the other spellings Danes use, and shows the saved dates back the same way."""
+    import html
+
+    client = client_for("sagsbehandler")
+    url = reverse("cases:case_edit", args=[case.pk, "husstand"])
+    posted = client.post(
+        url, {"adults": "1", "children_birth_dates": "03.04.2015\n7-1-2019\n2021-02-28"}
+    )
+    assert posted.status_code == 302
+    assert sorted(c.birth_date.isoformat() for c in case.children.all()) == [
+        "2015-04-03",
+        "2019-01-07",
+        "2021-02-28",
+    ]
+    form = html.unescape(client.get(url).content.decode())
+    assert "03.04.2015" in form and "07.01.2019" in form
+    wrong = client.post(url, {"adults": "1", "children_birth_dates": "31.02.2016"})
+    assert wrong.status_code == 422
+    assert "“31.02.2016” er ikke en dato" in html.unescape(wrong.content.decode())
+
+
+def test_a_priority_over_a_thousand_is_written_with_a_thousands_separator(
+    client_for: Any, case: Any
+) -> None:
+    Case.objects.filter(pk=case.pk).update(priority_total=1190)
+    client = client_for("sagsbehandler")
+    listed = client.get(reverse("cases:case_list")).content.decode()
+    assert ">1.190</td>" in listed and ">1190</td>" not in listed
+
+
+def test_each_remove_button_says_what_it_removes(client_for: Any, case: Any) -> None:
+    """A screen reader lists the buttons by name: each "Fjern"/"Tilbagekald" on the case page
+    names its row, not only the verb."""
+    import re
+
+    case.bar_events.create(kind="prison_release", date="2025-12-01")
+    case.consents.create(scope="offer_organisation", given_on="2026-01-20")
+    case.avoid_areas.create(district="Aalborg Øst", reason="Tidligere netværk")
+    client = client_for("sagsbehandler")
+    page = client.get(reverse("cases:case_shelter", args=[case.pk])).content.decode()
+    page += client.get(reverse("cases:case_household", args=[case.pk])).content.decode()
+    main = "".join(re.findall(r"<main.*?</main>", page, re.S))
+    buttons = re.findall(r'<button type="submit" class="link-button">(.*?)</button>', main)
+    assert len(buttons) == 3
+    assert all('class="visually-hidden"' in b for b in buttons), buttons
+    assert any("Aalborg Øst" in b for b in buttons)

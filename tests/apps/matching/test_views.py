@@ -50,6 +50,10 @@ def test_ranking_page_ranks_and_explains_in_danish(
     assert f"{poor.number} er ikke egnet" in page
     page = _page(client_for(Role.CASEWORKER), f"{url}?sag={first.number}")
     assert f"{first.number} er egnet: nr. 1" in page
+    # Typed in lower case or without the "S-": the same citizen, not "not a waiting citizen".
+    for typed in (first.number.lower(), first.number[2:]):
+        page = _page(client_for(Role.CASEWORKER), f"{url}?sag={typed}")
+        assert f"{first.number} er egnet: nr. 1" in page, typed
     # The why-not list filtered by one rule.
     page = _page(client_for(Role.CASEWORKER), f"{url}?regel=rent_over_max")
     assert "Husleje over borgerens maksimum (1)" in page

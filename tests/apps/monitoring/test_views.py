@@ -265,3 +265,14 @@ def test_list_status_and_filter_read_the_status_on_the_day(
     assert "status--red" in red
     unknown = c.get("/overvaagning/afdelinger/?status=unknown").content.decode()
     assert dept_a.name in unknown and dept_b.name not in unknown
+
+
+def test_residents_and_households_are_written_with_thousands_separators(
+    dept_a: Any, client_for: Any
+) -> None:
+    from .conftest import GREEN_VALUES, add_year
+
+    add_year(dept_a, 2025, GREEN_VALUES, residents=1090, households=1012)
+    page = client_for("anvisningsleder").get(f"/overvaagning/afdelinger/{dept_a.pk}/")
+    html = page.content.decode()
+    assert ">1.090</td>" in html and ">1.012</td>" in html

@@ -111,3 +111,11 @@ def test_mode_service_refuses_unknown_mode_in_danish(users: dict[str, Any]) -> N
     assert caught.value.message_dict == {
         "notification_mode": ["Vælg, hvordan du vil have e-mails."]
     }
+
+
+def test_one_message_is_ulaest_the_filter_ulaeste(client_for: Any, users: dict[str, Any]) -> None:
+    """A message's status is the singular ("Ulæst"); the filter of them all the plural."""
+    _note(users["sagsbehandler"])
+    page = client_for("sagsbehandler").get(reverse("notifications:inbox")).content.decode()
+    assert 'status--yellow">Ulæst</span>' in page
+    assert "?vis=ulaeste" in page and ">Ulæste</a>" in page

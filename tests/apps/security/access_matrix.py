@@ -262,7 +262,7 @@ MATRIX: dict[str, Entry] = {
     "vacancies:offer_create": rule(MUNICIPAL, HIDE, args=("vacancy",)),
     # the offer dialogue's citizen suggestions: POST only, like every name search
     "vacancies:offer_case_suggestions": rule(MUNICIPAL, HIDE, args=("vacancy",), method="post"),
-    "vacancies:offer_accept": rule(MUNICIPAL, HIDE, args=("offer",), method="post"),
+    "vacancies:offer_accept": rule(MUNICIPAL, HIDE, args=("offer",)),
     "vacancies:offer_decline": rule(MUNICIPAL, HIDE, args=("offer",)),
     "vacancies:offer_withdraw": rule(MUNICIPAL, HIDE, args=("offer",)),
     "vacancies:offer_reject": rule(REPORTERS, HIDE, other_org=HIDE, args=("offer",)),

@@ -151,6 +151,10 @@ def test_insight_lookup_by_case_number(client_for: Any, world: dict[str, Any]) -
     response = client.post("/sikkerhed/indsigt/", {"reference": world["case"].number.lower()})
     assert response.status_code == 302
     assert response["Location"] == f"/sikkerhed/indsigt/{world['citizen'].pk}/"
+    # Without the "S-" too, as a case number is often typed.
+    response = client.post("/sikkerhed/indsigt/", {"reference": world["case"].number[2:]})
+    assert response.status_code == 302
+    assert response["Location"] == f"/sikkerhed/indsigt/{world['citizen'].pk}/"
     response = client.post("/sikkerhed/indsigt/", {"reference": "S-1999-99999"})
     assert response.status_code == 422
     assert "Ingen borger eller sag med den reference." in response.content.decode()

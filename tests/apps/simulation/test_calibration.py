@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from anvis.common import formats as fmt
 from anvis_core.simulation.calibration import mean_days, poisson_rate, proportion
 
 from .conftest import TODAY
@@ -87,6 +89,9 @@ def test_calibration_page_shows_estimates_and_the_latest_backtest(
     page = client_for("styregruppe").get(url).content.decode()
     assert "Rater fra det seneste års historik" in page and "Nye sager om året" in page
     assert "Ingen tilbagetest endnu" in page
+    today = timezone.localdate()
+    assert f"til {fmt.date(today)}, hver med sit" in page  # a Danish date, not ISO
+    assert today.isoformat() not in page
     services.simulation_run_create(
         actor=users["anvisningsleder"],
         name="Tilbagetest",
@@ -96,6 +101,7 @@ def test_calibration_page_shows_estimates_and_the_latest_backtest(
     page = client_for("anvisningsleder").get(url).content.decode()
     assert "Kørslen „Tilbagetest“ spillede året" in page
     assert "Boligplaceringer i året" in page
+    assert today.isoformat() not in page
     for case in waiting:
         assert case.number not in page
 

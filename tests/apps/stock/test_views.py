@@ -98,3 +98,27 @@ def test_unique_natural_keys(org_a: Any) -> None:
         Department.objects.create(organisation=org_a, number="101", name="Kopi")
     with pytest.raises(IntegrityError), transaction.atomic():
         HousingOrganisation.objects.create(name="Forkert", cvr="12AB5678")
+
+
+@pytest.mark.django_db
+def test_rents_and_counts_are_written_with_thousands_separators(
+    client_for: Any, org_a: Any
+) -> None:
+    """The stock lists write a rent and a count of dwellings as every page writes numbers
+    (3.100), not as the database holds them (3100)."""
+    from anvis.stock.models import Dwelling
+
+    entrance = org_a.departments.get().entrances.get()
+    Dwelling.objects.bulk_create(
+        Dwelling(entrance=entrance, floor="2", door=str(n), rooms=2, area_m2=60, rent=4200)
+        for n in range(1000)
+    )
+    client = client_for("anvisningsleder")
+    dwellings = client.get("/bestand/boliger/", {"organisation": org_a.pk}).content.decode()
+    assert ">4.200</td>" in dwellings and ">4200</td>" not in dwellings
+    departments = client.get("/bestand/afdelinger/").content.decode()
+    assert ">1.002</td>" in departments and ">3.100</td>" in departments
+    organisations = client.get("/bestand/organisationer/").content.decode()
+    assert ">1.002</td>" in organisations
+    assert ">1.002</td>" in client.get(f"/bestand/organisationer/{org_a.pk}/").content.decode()
+    assert ">1.002</td>" in client.get("/bestand/opgange/").content.decode()

@@ -254,7 +254,12 @@ def test_a_move_out_dated_before_a_reported_event_is_refused(
     before = row_counts()
     response = org.post(
         url,
-        {"kind": "move_out", "event_date": earlier.isoformat(), "move_out_reason": "eviction"},
+        {
+            "kind": "move_out",
+            "event_date": earlier.isoformat(),
+            "move_out_reason": "eviction",
+            "confirm_move_out": "on",
+        },
     )
     assert response.status_code == 422
     assert (
@@ -274,7 +279,12 @@ def test_a_move_out_dated_before_a_reported_event_is_refused(
     # On the day of the latest event the move-out is accepted.
     response = org.post(
         url,
-        {"kind": "move_out", "event_date": arrears_on.isoformat(), "move_out_reason": "eviction"},
+        {
+            "kind": "move_out",
+            "event_date": arrears_on.isoformat(),
+            "move_out_reason": "eviction",
+            "confirm_move_out": "on",
+        },
     )
     assert response.status_code == 302
     assert Tenancy.objects.get(lease=let["lease"]).ended_on == arrears_on
@@ -294,7 +304,13 @@ def test_the_municipalitys_events_do_not_date_the_move_out(
     assert posted.status_code == 302
     moved = today - dt.timedelta(days=10)
     response = client_for("boligorganisation").post(
-        url, {"kind": "move_out", "event_date": moved.isoformat(), "move_out_reason": "own_wish"}
+        url,
+        {
+            "kind": "move_out",
+            "event_date": moved.isoformat(),
+            "move_out_reason": "own_wish",
+            "confirm_move_out": "on",
+        },
     )
     assert response.status_code == 302
 
@@ -320,6 +336,7 @@ def test_a_move_out_that_loses_the_home_tells_the_municipality_and_the_case(
                 "kind": "move_out",
                 "event_date": today.isoformat(),
                 "move_out_reason": "eviction",
+                "confirm_move_out": "on",
                 "note": NOTE,
             },
         )
@@ -452,3 +469,26 @@ def test_a_lease_number_in_other_digits_is_named_not_a_server_error(
     assert [str(e) for e in result.errors] == [
         "Linje 2, kolonne 'lejemaal': skal være lejemålets nummer (fik '²')"
     ]
+
+
+def test_a_move_out_on_the_page_asks_for_a_confirmation(
+    let: dict[str, Any], client_for: Any
+) -> None:
+    """A move-out ends the tenancy, closes its tasks and tells the municipality, and nothing
+    reopens it: the form reports it only with the box ticked; other events need no box."""
+    import html
+
+    from anvis.tenancy.models import Tenancy
+
+    org = client_for("boligorganisation")
+    url = reverse("tenancy:event_report", args=[let["lease"].pk])
+    today = timezone.localdate().isoformat()
+    data = {"kind": "move_out", "event_date": today, "move_out_reason": "own_wish"}
+    before = row_counts()
+    refused = org.post(url, data)
+    assert refused.status_code == 422
+    assert "afslutter boligforløbet" in html.unescape(refused.content.decode())
+    assert row_counts() == before
+    assert Tenancy.objects.get(lease=let["lease"]).ended_on is None
+    assert org.post(url, {**data, "confirm_move_out": "on"}).status_code == 302
+    assert Tenancy.objects.get(lease=let["lease"]).ended_on == timezone.localdate()

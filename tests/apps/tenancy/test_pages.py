@@ -3,6 +3,7 @@ what reaches the webhook outbox."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pytest
@@ -202,3 +203,18 @@ def test_a_tenancy_not_yet_moved_into_is_not_flagged_on_its_page(
     assert "Uden støtte</td>" not in overview
     detail = client.get(reverse("tenancy:tenancy_detail", args=[let["lease"].pk])).content
     assert "Uden støtte" not in detail.decode()
+
+
+def test_the_contacts_form_names_a_support_plan_in_words_and_a_danish_date(
+    let: dict[str, Any], client_for: Any
+) -> None:
+    """The support plan to link is offered as the method's name, the provider and the decision
+    date in Danish, not as the plan's internal number, method code and ISO date."""
+    from anvis.common import formats
+
+    plan = let["lease"].offer.case.support_plans.get()
+    page = client_for("sagsbehandler").get(reverse("tenancy:contacts", args=[let["lease"].pk]))
+    text = html.unescape(page.content.decode())
+    assert f"Bostøtten ({formats.date(plan.decided_on)})" in text
+    assert plan.decided_on.isoformat() not in text
+    assert f"{plan.case_id}: icm" not in text

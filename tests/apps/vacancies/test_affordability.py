@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anvis.cases.models import Case
+from anvis.common import formats as fmt
 from anvis.vacancies import gate
 from anvis.vacancies import services as flow
 from anvis_core.housing_benefit import Household, estimate
@@ -66,6 +67,9 @@ def test_estimated_benefit_in_the_gate(
     url = reverse("vacancies:offer_create", args=[vacancy.pk]) + f"?sag={case.pk}"
     page = client_for("sagsbehandler").get(url).content.decode()
     assert f"Skønnet boligstøtte (boligsikring) for denne bolig og husstand: {benefit} kr" in page
+    # The amounts as every page writes them (4.250, not 4250).
+    assert f"Husstanden ville betale husleje {fmt.number(vacancy.rent_at_letting)} kr" in page
+    assert vacancy.rent_at_letting >= 1000
     assert "Boligstøtten er et skøn" in page
 
     # The caseworker's own maximum rent is judged against the rent, as before.

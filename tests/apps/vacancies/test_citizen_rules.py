@@ -89,7 +89,9 @@ def test_an_offered_case_is_closed_only_after_its_offer_is_withdrawn(
     assert (case.status, offer.status) == ("offered", "pending")
 
     flow.offer_withdraw(actor=users["sagsbehandler"], offer=offer, today=today)
-    response = client.post(reverse("cases:case_status", args=[case.pk]), {"status": "closed"})
+    response = client.post(
+        reverse("cases:case_status", args=[case.pk]), {"status": "closed", "confirm_close": "on"}
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == "closed"
@@ -506,3 +508,27 @@ def test_an_accepted_vacancy_keeps_the_ceiling_it_was_accepted_under(
     assert (
         "rent_over_ceiling" not in gate.vacancy_blocks(vacancy=vacancy, day=tomorrow).findings.codes
     )
+
+
+def test_void_rent_now_leaves_out_a_lease_from_the_first_void_rent_day(
+    users: dict[str, Any], agreement: Any, cheap: Dwelling, today: dt.date
+) -> None:
+    """Available in six days, taken today and let from that day: no void rent will ever run,
+    so the dwelling is not on "Tomgangsleje lige nu" with 0 days."""
+    from anvis.vacancies import selectors
+
+    available = today + dt.timedelta(days=6)
+    vacancy = flow.vacancy_report(
+        actor=users["boligorganisation"],
+        dwelling=cheap,
+        notice_date=today,
+        available_from=available,
+        report_date=today,
+    )
+    vacancy = flow.vacancy_accept(actor=users["anvisningsleder"], vacancy=vacancy, today=today)
+    assert vacancy.void_rent_start == available
+    offer = flow.offer_create(
+        actor=users["sagsbehandler"], vacancy=vacancy, case=make_case(users, CPR), today=today
+    )
+    _leased(users, offer, today, available)
+    assert selectors.void_rent_now(user=users["anvisningsleder"], day=today).rows == []

@@ -49,6 +49,12 @@ def test_page_and_api_filter_by_department_number_and_quarter(
         list(client_for("anvisningsleder").get(reverse("vacancies:vacancy_list")).context["page"])
         == []
     )
+    # The quarter as the pages write it is read too.
+    for written in ("1. kvartal 2026", "1. KVARTAL 2026", "Q1 2026"):
+        danish = client_for("anvisningsleder").get(
+            reverse("vacancies:vacancy_list"), {**query, "quarter": written}
+        )
+        assert [v.pk for v in danish.context["page"]] == [one.pk], written
     bad = client_for("anvisningsleder").get(
         reverse("vacancies:vacancy_list"), {"quarter": "2026-Q9"}
     )

@@ -409,3 +409,26 @@ def test_an_overdue_vacancy_offers_no_answer_but_says_why(
     # The organisation is not the one to answer: it is told nothing about answering.
     page = client_for("boligorganisation").get(url).content.decode()
     assert "Fristen for at svare udløb" not in page
+
+
+def test_the_citizens_yes_is_confirmed_on_a_page_of_its_own(client_for: Any, offer: Offer) -> None:
+    """ "Borgeren siger ja" opens a confirmation naming the citizen and what follows (the
+    organisation gets the name and contact details), instead of accepting on one click next
+    to "Registrér afslag"; only the confirmation's POST accepts."""
+    import html
+
+    worker = client_for("sagsbehandler")
+    url = reverse("vacancies:offer_accept", args=[offer.pk])
+    detail = worker.get(reverse("vacancies:vacancy_detail", args=[offer.vacancy_id]))
+    assert f'href="{url}"' in detail.content.decode()
+    assert f'action="{url}"' not in detail.content.decode()
+    page = worker.get(url)
+    assert page.status_code == 200
+    text = html.unescape(page.content.decode())
+    assert offer.case.citizen.full_name in text and offer.case.number in text
+    assert "navn og kontaktoplysninger" in text
+    offer.refresh_from_db()
+    assert offer.status == "pending"
+    assert worker.post(url).status_code == 302
+    offer.refresh_from_db()
+    assert offer.status == "accepted"

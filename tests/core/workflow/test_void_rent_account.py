@@ -125,3 +125,18 @@ def test_months_add_up_and_month30_never_exceeds_a_rent_a_month(
             assert part.amount <= rent
     # The run's amount is what its months' statements pay, under either convention.
     assert run.amount == sum((p.amount for p in run.months), Decimal(0))
+
+
+def test_a_lease_from_the_first_void_rent_day_ends_the_account_at_nothing() -> None:
+    """Accepted with void rent from 14.12 and let from 14.12, seen on 08.12: there will be no
+    void rent at all, so the account is closed at 0 days, not "running"."""
+    account = void_rent_account(
+        monthly_rent=2830, start=D(2026, 12, 14), end=D(2026, 12, 14), as_of=D(2026, 12, 8)
+    )
+    assert account is not None
+    assert (account.running, account.ended_on, account.rent.days) == (False, D(2026, 12, 14), 0)
+    # A lease that starts later than the void-rent start still runs until it starts.
+    later = void_rent_account(
+        monthly_rent=2830, start=D(2026, 12, 14), end=D(2026, 12, 20), as_of=D(2026, 12, 8)
+    )
+    assert later is not None and later.running

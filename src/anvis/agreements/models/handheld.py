@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anvis.common import formats as fmt
 from anvis.common.db import user_link
 from anvis_core.cases.numbers import contains_case_number
 from anvis_core.cpr import contains_cpr
@@ -107,7 +108,12 @@ class HandheldRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case_reference}: {self.rooms} rum, {self.max_rent} kr"
+        # Shown where a request is chosen (the vacancy report): rooms and rent as pages write them.
+        return _("%(reference)s: at least %(rooms)s, at most %(rent)s a month") % {
+            "reference": self.case_reference,
+            "rooms": fmt.rooms(self.rooms),
+            "rent": fmt.money(self.max_rent),
+        }
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anvis.common import formats as fmt
 from anvis.common.db import user_link
 from anvis.common.fields import EncryptedTextField
 from anvis_core.cases import reimbursement as core_reimbursement
@@ -74,7 +75,8 @@ class SupportPlan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case_id}: {self.method} {self.decided_on}"
+        # Shown where a plan is chosen (the tenancy's contacts): in words, dated as Danes write.
+        return f"{self.get_method_display()} · {self.provider} ({fmt.date(self.decided_on)})"
 
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
