@@ -84,15 +84,19 @@ def _vacancy_form(
 
 
 def _quarters(request: HttpRequest, today: Any) -> tuple[Quarter, list[Quarter]]:
-    """The quarter the query asks for (`?kvartal=`, default this one) and the eight latest
-    quarters to choose from."""
+    """The quarter the query asks for (`?kvartal=`, default this one) and the quarters to
+    choose from: the eight latest, and the one asked for when it is not among them (a link from
+    an earlier report), so that the chooser shows the quarter the page is about."""
     try:
         quarter = Quarter.parse(request.GET["kvartal"])
-    except (KeyError, ValueError):
+        quarter.end  # noqa: B018 (a year the calendar holds)
+    except (KeyError, ValueError, OverflowError):
         quarter = Quarter.of(today)
     quarters = [Quarter.of(today)]
     for _i in range(7):
         quarters.append(quarters[-1].previous())
+    if quarter not in quarters:
+        quarters = sorted([*quarters, quarter], reverse=True)
     return quarter, quarters
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -106,3 +107,19 @@ def test_void_rent_right_now_on_the_overview_and_the_organisations_page(
     services.vacancy_hand_back(actor=users["anvisningsleder"], vacancy=vacancy, reason="Fejl")
     after = client_for("anvisningsleder").get(overview).content.decode()
     assert "Der løber ingen tomgangsleje." in after
+
+
+@pytest.mark.parametrize("name", ["vacancies:void_rent", "vacancies:claim_list"])
+def test_the_quarter_chooser_shows_the_quarter_asked_for(
+    client_for: Any, agreement: Any, name: str
+) -> None:
+    # A quarter older than the eight offered (a link from an earlier report) was shown in the
+    # heading while the chooser said the newest quarter; a year the calendar does not hold
+    # was a server error.
+    client = client_for("anvisningsleder")
+    page = client.get(reverse(name), {"kvartal": "2023-Q2"}).content.decode()
+    chooser = page[page.index('<select name="kvartal"') :]
+    chooser = chooser[: chooser.index("</select>")]
+    assert '<option value="2023-Q2" selected>' in chooser
+    assert chooser.count(" selected>") == 1
+    assert client.get(reverse(name), {"kvartal": "99999-Q1"}).status_code == 200
