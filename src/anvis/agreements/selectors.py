@@ -13,6 +13,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import BooleanField, Case, Count, Field, Max, Min, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from anvis.common import formats as fmt
 from anvis.permissions import OrgScopedQuerySet, sees_all_organisations, user_organisation_ids
@@ -295,6 +296,26 @@ def ledger_quarters(agreement: AllocationAgreement, today: dt.date) -> list[Quar
     last_day = min(today, agreement.period_end) if agreement.period_end else today
     last_day = max(last_day, agreement.period_start)
     return quarters_between(Quarter.of(agreement.period_start), Quarter.of(last_day))
+
+
+def ledger_quarter(
+    agreement: AllocationAgreement, asked: Quarter | None, today: dt.date
+) -> tuple[Quarter, str]:
+    """The quarter a ledger shows, for the page, its downloads and the API alike: the one
+    asked for, or by default the agreement's latest (this quarter while it runs, its last one
+    after it ended). A quarter the agreement has no ledger for gives the latest and the
+    sentence that says so (the API refuses with it)."""
+    quarters = ledger_quarters(agreement, today)
+    if asked is None or asked in quarters:
+        return asked or quarters[-1], ""
+    refusal = _(
+        "The agreement has no ledger for %(quarter)s: choose a quarter from %(first)s to %(last)s."
+    ) % {
+        "quarter": fmt.quarter(asked),
+        "first": fmt.quarter(quarters[0]),
+        "last": fmt.quarter(quarters[-1]),
+    }
+    return quarters[-1], refusal
 
 
 # How long a computed ledger is reused at most. Within that time it is reused only while the

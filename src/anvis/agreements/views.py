@@ -533,8 +533,9 @@ def ledger(request: HttpRequest) -> HttpResponse:
     agreement = query.agreement or selectors.agreement_default(user=request.user, day=today)
     if agreement is None:
         return render(request, "agreements/ledger.html", {"view": None, "agreements": agreements})
-    quarters = selectors.ledger_quarters(agreement, today)
-    quarter = query.quarter if query.quarter in quarters else quarters[-1]
+    quarter, refusal = selectors.ledger_quarter(agreement, query.quarter, today)
+    if refusal:
+        messages.warning(request, refusal)
     level = query.level
     view = selectors.ledger(
         user=request.user, agreement=agreement, quarter=quarter, level=level, today=today

@@ -16,11 +16,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anvis.agreements.filters import ledger_query
-from anvis.agreements.selectors import ledger
+from anvis.agreements.selectors import ledger, ledger_quarter
 from anvis.agreements.tables import ledger_columns, ledger_file_name
 from anvis.common.exports import file_response, two_decimals
 from anvis.permissions import OVERSIGHT
-from anvis_core.quotas import Quarter
 from anvis_core.quotas.ledger import LedgerFigures
 
 from .. import serializers as s
@@ -67,10 +66,13 @@ def _ledger_view(request: Request, *other: str) -> Any:
     if errors:
         raise serializers.ValidationError(errors)
     today = timezone.localdate()
+    quarter, refusal = ledger_quarter(query.agreement, query.quarter, today)
+    if refusal:
+        raise serializers.ValidationError({"quarter": [refusal]})
     return ledger(
         user=request.user,
         agreement=query.agreement,
-        quarter=query.quarter or Quarter.of(today),
+        quarter=quarter,
         level=query.level,
         today=today,
     )
