@@ -345,8 +345,8 @@ def reassessment_list(request: HttpRequest, pk: int) -> HttpResponse:
         if not _can_edit(request):
             raise Http404
         if form.is_valid():
-            reassessment, _created = StepReassessment.objects.get_or_create(
-                agreement=agreement, year=form.cleaned_data["year"]
+            reassessment = services.reassessment_open(
+                actor=request.user, agreement=agreement, year=form.cleaned_data["year"]
             )
             return redirect("agreements:reassessment_detail", reassessment.pk)
     return render(

@@ -471,3 +471,17 @@ def test_a_refused_reassessment_approval_names_the_department(
         f"Ledige boliger i afdeling {dept.number} {dept.name} meldt til og med 06.01.2025 er "
         "allerede afgjort; afdelingens nye trin skal gælde fra 07.01.2025 eller senere."
     ) in response.content.decode()
+
+
+def test_opening_a_reassessment_year_is_audited(client_for: Any, agreement: Any) -> None:
+    from anvis.audit.models import AuditEvent
+
+    client = client_for("anvisningsleder")
+    url = f"/aftaler/{agreement.pk}/revurdering/"
+    response = client.post(url, {"year": 2026})
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="agreements.reassessment_open")
+    assert event.object_type == "agreements.StepReassessment"
+    # Opening the same year again shows it and writes nothing more.
+    assert client.post(url, {"year": 2026}).status_code == 302
+    assert AuditEvent.objects.filter(action="agreements.reassessment_open").count() == 1

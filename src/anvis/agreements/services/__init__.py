@@ -16,7 +16,13 @@ from .agreement import (
 )
 from .common import AGREEMENT_FIELDS, CENT, FORUM_FIELDS, HANDHELD_FIELDS, VERSION_TERMS
 from .handheld import handheld_request_close, handheld_request_create
-from .steps import department_step_set, step_for, step_proposals_submit, step_reassessment_approve
+from .steps import (
+    department_step_set,
+    reassessment_open,
+    step_for,
+    step_proposals_submit,
+    step_reassessment_approve,
+)
 from .turns import TurnResult, turn_decide, turn_outcome_set
 
 __all__ = [
@@ -36,6 +42,7 @@ __all__ = [
     "handheld_request_close",
     "handheld_request_create",
     "new_version_from",
+    "reassessment_open",
     "step_for",
     "step_proposals_submit",
     "step_reassessment_approve",

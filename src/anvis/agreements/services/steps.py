@@ -141,6 +141,18 @@ def _label_for_share(agreement: AllocationAgreement, share: Decimal) -> str:
     return label or fmt.percent(share, None)
 
 
+def reassessment_open(*, actor: Any, agreement: AllocationAgreement, year: int) -> StepReassessment:
+    """The year's reassessment of the department steps, opened once: a year already opened (or
+    approved) is returned as it is, without an audit row."""
+    with audited("agreements.reassessment_open", actor=actor) as write:
+        AllocationAgreement.objects.select_for_update().get(pk=agreement.pk)
+        found = StepReassessment.objects.filter(agreement=agreement, year=year).first()
+        if found is not None:
+            write.unchanged()
+            return found
+        return write.insert(StepReassessment(agreement=agreement, year=year))
+
+
 def step_proposals_submit(
     *,
     actor: Any,
