@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anvis.common.forms import AnyBooleanFilter, CharFilter, NumberFilter
+from anvis.common.search import spellings
 from anvis.common.widgets import FastSelect
 
 from .models import Department, Dwelling, DwellingType, Entrance, HousingOrganisation
@@ -46,7 +47,11 @@ class OrganisationFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset, name, value):  # type: ignore[no-untyped-def]
-        return queryset.filter(Q(name__icontains=value) | Q(cvr__startswith=value))
+        # In any case, æ, ø and å too (`spellings`: SQLite's LIKE folds A-Z only).
+        q = Q(cvr__startswith=value)
+        for form in spellings(value):
+            q |= Q(name__icontains=form)
+        return queryset.filter(q)
 
 
 class DepartmentFilter(UserFilterSet):
@@ -64,7 +69,7 @@ class DepartmentFilter(UserFilterSet):
 
 
 class EntranceFilter(django_filters.FilterSet):
-    q = CharFilter(label=_("Address"), field_name="street", lookup_expr="icontains")
+    q = CharFilter(label=_("Address"), method="search")
     department_number = CharFilter(
         label=_("Department number"), field_name="department__number", lookup_expr="iexact"
     )
@@ -75,6 +80,13 @@ class EntranceFilter(django_filters.FilterSet):
     class Meta:
         model = Entrance
         fields: list[str] = []
+
+    def search(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        # Part of the address, in any case, æ, ø and å too (`spellings`).
+        q = Q()
+        for form in spellings(value):
+            q |= Q(street__icontains=form)
+        return queryset.filter(q)
 
 
 class DwellingFilter(UserFilterSet):

@@ -219,3 +219,19 @@ def test_the_department_list_finds_a_department_as_the_suggestions_do(
         assert names == ["Østerbrogården"], typed
         suggested = _suggest(client, "stock:department_suggestions", typed)
         assert [r["label"] for r in suggested] == ["77 Østerbrogården"], typed
+
+
+def test_the_organisation_and_stairwell_lists_find_danish_letters_typed_in_lower_case(
+    org_a: Any, client_for: Any
+) -> None:
+    # On SQLite (the demo's database) LIKE folds A-Z only: "østjysk" found no "Østjysk Bolig"
+    # and "ærøgade" no stairwell of "Ærøgade", as the suggestions and the department list do.
+    org_a.name = "Østjysk Bolig"
+    org_a.save()
+    dept = Department.objects.get(organisation=org_a)
+    Entrance.objects.create(department=dept, street="Ærøgade 4", postal_code="9000", city="Aalborg")
+    client = client_for("administrator")
+    organisations = client.get(reverse("stock:organisation_list"), {"q": "østjysk"})
+    assert "Østjysk Bolig" in organisations.content.decode()
+    stairwells = client.get(reverse("stock:entrance_list"), {"q": "ærøgade"})
+    assert "Ærøgade 4" in stairwells.content.decode()
