@@ -59,14 +59,21 @@ def list_page(
     template: str,
     *,
     each_page: Callable[[Page], object] | None = None,
+    status: int = 200,
     **context: Any,
 ) -> HttpResponse:
     """The one shape of a filtered list page: the filter's rows, one page of them (`each_page`
-    adds the figures for that page only) and the query string for the pager."""
+    adds the figures for that page only) and the query string for the pager; `status` 422 for a
+    posted search the filter refused."""
     page, query = paginate(request, filterset.qs)
     if each_page is not None:
         each_page(page)
-    return render(request, template, {"filter": filterset, "page": page, "query": query, **context})
+    return render(
+        request,
+        template,
+        {"filter": filterset, "page": page, "query": query, **context},
+        status=status,
+    )
 
 
 # --- searches for a person: never in a URL ------------------------------------------------------

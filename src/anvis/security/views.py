@@ -62,7 +62,14 @@ def access_log_list(request: HttpRequest) -> HttpResponse:
         filterset = PersonalDataAccessFilter(
             search_params(request, PRIVATE_TERMS), queryset=accesses
         )
-    return list_page(request, filterset, "security/access_log_list.html", tab="access", post=True)
+    return list_page(
+        request,
+        filterset,
+        "security/access_log_list.html",
+        tab="access",
+        post=True,
+        status=form_status(request, filterset.form),
+    )
 
 
 # --- two-factor login ----------------------------------------------------------------------------
