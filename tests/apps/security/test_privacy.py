@@ -335,3 +335,16 @@ def test_the_api_answers_with_the_same_identifiers_as_the_pages(
     assert client_for("styregruppe").get(f"/api/v1/offers/{open_offer.pk}/").status_code == 404
     vacancy = client_for("styregruppe").get(f"/api/v1/vacancies/{world['vacancy'].pk}/").json()
     assert vacancy["offers"] == []
+
+
+def test_the_insight_document_writes_the_priority_as_the_pages_do(
+    client_for: Any, world: dict[str, Any]
+) -> None:
+    from anvis.cases.models import Case
+
+    Case.objects.filter(pk=world["case"].pk).update(priority_total=1190)
+    page = client_for("sagsbehandler").get(
+        reverse("security:citizen_insight", args=[world["citizen"].pk])
+    )
+    body = page.content.decode()
+    assert "<dt>Prioritet</dt><dd>1.190</dd>" in body
