@@ -146,3 +146,19 @@ def test_group_labels_for_shipped_scenarios() -> None:
     with translation.override("da"):
         assert group_label(result, "street 18-24") == "Gadesovende eller natvarmestue, 18-24"
     assert group_label(result, "unknown") == "unknown"
+
+
+def test_a_failed_run_says_in_danish_what_to_do_and_keeps_the_detail_apart(
+    users: Any, agreement: Any, waiting: Any, client_for: Any
+) -> None:
+    from django.urls import reverse
+
+    bad = queue(users["anvisningsleder"], source="nowhere")
+    services.simulation_process_queue(workers=1)
+    page = client_for("anvisningsleder").get(reverse("simulation:run_detail", args=[bad.pk]))
+    body = page.content.decode()
+    assert "Kørslen mislykkedes." in body
+    assert "Ret scenariet, og start en ny kørsel" in body
+    # The error itself (the engine's words, often in English) is the technical detail.
+    detail = body[body.index("<details") :]
+    assert "nowhere" in detail[: detail.index("</details>")]
