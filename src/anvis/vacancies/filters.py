@@ -29,6 +29,8 @@ OPEN = "open"
 ALL = "all"
 #: Offered vacancies whose citizen has said yes: the lease is to be registered.
 LEASE_DUE = "lease_due"
+#: Offered vacancies whose citizen has not answered yet.
+ANSWER_DUE = "answer_due"
 
 
 #: A quarter as the pages write it (`formats.quarter`: "4. kvartal 2026") or as "Q4 2026".
@@ -71,6 +73,7 @@ class VacancyFilter(UserFilterSet):
         choices=[
             (OPEN, pgettext_lazy("vacancies", "Open")),
             (ALL, _("All")),
+            (ANSWER_DUE, _("Awaiting the citizen's answer")),
             (LEASE_DUE, _("Lease to register")),
             *VacancyStatus.choices,
         ],
@@ -117,6 +120,8 @@ class VacancyFilter(UserFilterSet):
             return queryset
         if value == LEASE_DUE:
             return queryset.awaiting_lease()  # type: ignore[attr-defined,no-any-return]
+        if value == ANSWER_DUE:
+            return queryset.awaiting_answer()  # type: ignore[attr-defined,no-any-return]
         return queryset.filter(status=value)
 
     def filter_figure(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:

@@ -54,6 +54,14 @@ class VacancyQuerySet(OrgScopedQuerySet):
             status=VacancyStatus.OFFERED, offers__status=OfferStatus.ACCEPTED
         )
 
+    def awaiting_answer(self) -> VacancyQuerySet:
+        """Offered vacancies whose citizen has not answered yet: the municipality gets the
+        answer before the offer's deadline, or the offer expires. One row each (one active offer
+        a vacancy)."""
+        return self.filter(  # type: ignore[return-value]
+            status=VacancyStatus.OFFERED, offers__status=OfferStatus.PENDING
+        )
+
     def municipality_pays(self) -> VacancyQuerySet:
         """The vacancies whose void rent the municipality pays: the payer the agreement version
         that judged the vacancy names, copied on acceptance. Void rent the organisation bears

@@ -31,6 +31,43 @@ def _listed(query: str) -> Any:
     return count
 
 
+def _answers_due(user: Any, today: dt.date) -> Waiting:
+    """The offers awaiting the citizen's answer, as the list the card opens lists them; urgent:
+    those due today or past their deadline (the expiry job closes them)."""
+    from django.http import QueryDict
+
+    from .choices import OfferStatus
+    from .filters import vacancy_filter
+
+    filterset = vacancy_filter(user=user, data=QueryDict("status=answer_due"))
+    if not filterset.is_valid():
+        return Waiting(0)
+    due = filterset.qs.filter(
+        offers__status=OfferStatus.PENDING, offers__response_deadline__lte=today
+    )
+    return Waiting(filterset.qs.count(), due.count())
+
+
+#: The municipality: the offers whose answer the caseworker is to get from the citizen.
+MUNICIPAL_WORK = (
+    WorkList(
+        label=_("Awaiting the citizen's answer"),
+        query="status=answer_due",
+        roles=frozenset({Role.CASEWORKER, Role.ALLOCATION_LEAD}),
+        waiting=_answers_due,
+        waiting_label=ngettext_lazy(
+            "%(count)s offer awaits the citizen's answer",
+            "%(count)s offers await the citizen's answer",
+            "count",
+        ),
+        urgent_label=ngettext_lazy(
+            "%(count)s of them is past its deadline or due today",
+            "%(count)s of them are past their deadline or due today",
+            "count",
+        ),
+    ),
+)
+
 #: The housing organisation's staff: the vacancies of their own organisations that wait for them.
 ORGANISATION_WORK = (
     WorkList(
@@ -58,7 +95,12 @@ ORGANISATION_WORK = (
 )
 
 ITEMS = [
-    NavItem(_("Vacancies"), "vacancies:vacancy_list", order=30, work_lists=ORGANISATION_WORK),
+    NavItem(
+        _("Vacancies"),
+        "vacancies:vacancy_list",
+        order=30,
+        work_lists=ORGANISATION_WORK + MUNICIPAL_WORK,
+    ),
     NavItem(
         _("Awaiting answer"),
         "vacancies:inbox",

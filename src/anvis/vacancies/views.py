@@ -40,7 +40,7 @@ from anvis_core.quotas import Quarter
 
 from . import disclosure, gate, selectors, services
 from .choices import ClaimStatus, VacancyStatus
-from .filters import LEASE_DUE, OPEN, vacancy_filter
+from .filters import ANSWER_DUE, LEASE_DUE, OPEN, vacancy_filter
 from .forms import (
     ClaimDecisionForm,
     GuaranteeClaimForm,
@@ -128,6 +128,7 @@ def vacancy_list(request: HttpRequest) -> HttpResponse:
             "tab_query": tab_params.urlencode(),
             "statuses": [
                 *((s.value, s.label) for s in VacancyStatus if s != VacancyStatus.REPORTED),
+                (ANSWER_DUE, _("Awaiting the citizen's answer")),
                 (LEASE_DUE, _("Lease to register")),
             ],
             "can_report": user_has_role(request.user, REPORTERS),
