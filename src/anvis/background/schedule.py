@@ -122,6 +122,12 @@ SCHEDULE: tuple[Recurring, ...] = (
         at=dt.time(3, 0),
     ),
     Recurring(
+        "login_records",
+        "anvis.security.tasks.prune_login_records",
+        _("Delete old records of staff logins"),
+        at=dt.time(3, 30),
+    ),
+    Recurring(
         "task_results",
         "anvis.background.tasks.prune_task_results",
         _("Delete old results of background tasks"),

@@ -290,6 +290,9 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Anvis")
 # Retention: citizens whose cases have all been closed this many years are anonymised by
 # `manage.py anonymise_closed_cases` (see docs/privacy.md for the reasoning).
 ANVIS_RETENTION_YEARS = env_int("ANVIS_RETENTION_YEARS", 5, minimum=1)
+# The login lockout's records of staff logins (address, browser, time) are kept this many days
+# for the security review of recent logins, then deleted nightly (docs/privacy.md).
+ANVIS_LOGIN_RECORD_DAYS = env_int("ANVIS_LOGIN_RECORD_DAYS", 180, minimum=1)
 # Follow-up deadlines in working days per early-warning kind, e.g. "demand=2,arrears=5"
 # (docs/tenancy.md); kinds not named keep the defaults.
 ANVIS_TENANCY_FOLLOW_UP_DAYS = {

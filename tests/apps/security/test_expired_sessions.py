@@ -44,3 +44,24 @@ def test_the_schedule_deletes_expired_sessions_and_the_search_terms_in_them(
     run_pending()
     assert _holding_the_term() == []
     assert Session.objects.filter(expire_date__gt=now).count() == 1  # the active one stays
+
+
+def test_old_login_records_are_deleted_after_the_configured_days(settings: Any) -> None:
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    from anvis.security.tasks import prune_login_records
+
+    settings.ANVIS_LOGIN_RECORD_DAYS = 180
+    now = timezone.now()
+    for days in (10, 200):
+        at = now - dt.timedelta(days=days)
+        for model in (AccessLog, AccessFailureLog):
+            row = model.objects.create(username=f"u{days}", ip_address="10.0.0.1", user_agent="x")
+            model.objects.filter(pk=row.pk).update(attempt_time=at)
+        attempt = AccessAttempt.objects.create(
+            username=f"u{days}", ip_address="10.0.0.1", user_agent="x", failures_since_start=1
+        )
+        AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=at)
+    assert prune_login_records.call() == 3
+    for model in (AccessLog, AccessFailureLog, AccessAttempt):
+        assert list(model.objects.values_list("username", flat=True)) == ["u10"], model
