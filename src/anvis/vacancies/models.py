@@ -55,12 +55,9 @@ class VacancyQuerySet(OrgScopedQuerySet):
         )
 
     def awaiting_answer(self) -> VacancyQuerySet:
-        """Offered vacancies whose citizen has not answered yet: the municipality gets the
-        answer before the offer's deadline, or the offer expires. One row each (one active offer
-        a vacancy)."""
-        return self.filter(  # type: ignore[return-value]
-            status=VacancyStatus.OFFERED, offers__status=OfferStatus.PENDING
-        )
+        """Offered vacancies whose citizen has not answered yet (one active offer each)."""
+        pending = {"status": VacancyStatus.OFFERED, "offers__status": OfferStatus.PENDING}
+        return self.filter(**pending)  # type: ignore[return-value]
 
     def municipality_pays(self) -> VacancyQuerySet:
         """The vacancies whose void rent the municipality pays: the payer the agreement version
