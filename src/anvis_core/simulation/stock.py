@@ -33,6 +33,10 @@ IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
+MAX_ROOMS = 1000
+"""The most rooms a drawn dwelling has: more than any real one (its area is the table's last row
+from there on anyway), and a drawn number beyond 64 bits would overflow."""
+
 
 @dataclass(frozen=True, eq=False)
 class Stock:
@@ -159,7 +163,8 @@ def generate_stock(spec: SyntheticStockSpec) -> Stock:
     rooms = np.empty(n_dw, dtype=np.int64)
     for i, t in enumerate(spec.types):
         idx = np.flatnonzero(dwelling_type == i)
-        rooms[idx] = np.maximum(1, np.rint(t.rooms.sample(rng, len(idx)))).astype(np.int64)
+        drawn = np.rint(t.rooms.sample(rng, len(idx)))
+        rooms[idx] = np.clip(drawn, 1, MAX_ROOMS).astype(np.int64)
     area_table = np.asarray(spec.area_by_rooms, dtype=np.float64)
     nominal = area_table[np.minimum(rooms, len(area_table)) - 1]
     area = nominal * rng.lognormal(0.0, spec.area_sd, n_dw)

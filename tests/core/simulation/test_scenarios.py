@@ -292,3 +292,24 @@ def test_core_stays_pure() -> None:
                 ("import django", "from django", "import anvis.", "from anvis ")
             )
             assert not stripped.startswith("from anvis.")
+
+
+@pytest.mark.parametrize("rooms", [10**30, 1e300])
+def test_a_synthetic_type_with_more_rooms_than_a_machine_number_still_runs(rooms: float) -> None:
+    """A dwelling type's rooms beyond any real dwelling is read as the largest one (the area
+    table's last row already was); a number beyond 64 bits overflowed into an index error."""
+    from anvis_core.simulation.runner import run_scenario
+
+    data = {
+        "name": "rooms",
+        "horizon_years": 1,
+        "replications": 2,
+        "groups": [{"name": "g", "initial": 5, "arrivals_per_year": 10}],
+        "stock": {
+            "kind": "synthetic",
+            "dwellings": 500,
+            "types": [{"name": "family", "rooms": {"dist": "fixed", "value": rooms}}],
+        },
+    }
+    result = run_scenario(scenario_from_dict(data), workers=1)
+    assert result
