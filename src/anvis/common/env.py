@@ -76,3 +76,22 @@ def env_choice(
     if value not in allowed:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(allowed)} (got {value!r})")
     return value
+
+
+def env_int_map(
+    name: str, *, minimum: int = 0, environ: Mapping[str, str] | None = None
+) -> dict[str, int]:
+    """Comma-separated ``key=number`` pairs (``demand=2,arrears=5``), each number as `env_int`
+    reads one; unset or empty: no pairs. A pair without its key or number is refused, not left
+    out (a typo would otherwise keep the default without a word)."""
+    pairs: dict[str, int] = {}
+    for item in env_list(name, environ=environ):
+        key, _sep, value = item.partition("=")
+        number = digits(value.strip())
+        if not key.strip() or number is None or number < minimum:
+            raise ImproperlyConfigured(
+                f"{name} must be key=number pairs separated by commas, each number at least "
+                f"{minimum} (got {item!r})"
+            )
+        pairs[key.strip()] = number
+    return pairs

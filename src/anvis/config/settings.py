@@ -14,7 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from anvis.common.env import env_bool, env_choice, env_int, env_list
+from anvis.common.env import env_bool, env_choice, env_int, env_int_map, env_list
 from anvis.demo.context import PUBLISHED_PASSWORD as PUBLISHED_DEMO_PASSWORD
 
 BASE_DIR = Path(__file__).resolve().parents[3]
@@ -295,17 +295,7 @@ ANVIS_RETENTION_YEARS = env_int("ANVIS_RETENTION_YEARS", 5, minimum=1)
 ANVIS_LOGIN_RECORD_DAYS = env_int("ANVIS_LOGIN_RECORD_DAYS", 180, minimum=1)
 # Follow-up deadlines in working days per early-warning kind, e.g. "demand=2,arrears=5"
 # (docs/tenancy.md); kinds not named keep the defaults.
-ANVIS_TENANCY_FOLLOW_UP_DAYS = {
-    key.strip(): env_int(
-        f"ANVIS_TENANCY_FOLLOW_UP_DAYS ({key.strip()})",
-        0,
-        environ={f"ANVIS_TENANCY_FOLLOW_UP_DAYS ({key.strip()})": value},
-    )
-    for key, _sep, value in (
-        item.partition("=") for item in env_list("ANVIS_TENANCY_FOLLOW_UP_DAYS", "")
-    )
-    if key.strip() and value.strip()
-}
+ANVIS_TENANCY_FOLLOW_UP_DAYS = env_int_map("ANVIS_TENANCY_FOLLOW_UP_DAYS")
 
 # The legal rules (anvis_core.law): a JSON file of rule versions that replace the built-in ones
 # for the keys it names (docs/law.md). Empty: the table as shipped.

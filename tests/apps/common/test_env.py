@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from anvis.common.env import env_bool, env_choice, env_int, env_list
+from anvis.common.env import env_bool, env_choice, env_int, env_int_map, env_list
 
 
 def test_switches() -> None:
@@ -31,3 +31,11 @@ def test_lists_and_choices() -> None:
     assert env_choice("C", "dev", ["dev", "prod"], environ={}) == "dev"
     with pytest.raises(ImproperlyConfigured, match=r"^C must be one of dev, prod"):
         env_choice("C", "dev", ["dev", "prod"], environ={"C": "Prod"})
+
+
+def test_number_pairs() -> None:
+    assert env_int_map("P", environ={}) == {}
+    assert env_int_map("P", environ={"P": "demand=2, arrears = 5"}) == {"demand": 2, "arrears": 5}
+    for bad in ("demand", "demand=", "=2", "demand=2d"):
+        with pytest.raises(ImproperlyConfigured, match=r"^P must be key=number pairs"):
+            env_int_map("P", environ={"P": bad})
