@@ -534,8 +534,6 @@ def ledger(request: HttpRequest) -> HttpResponse:
     if agreement is None:
         return render(request, "agreements/ledger.html", {"view": None, "agreements": agreements})
     quarter, refusal = selectors.ledger_quarter(agreement, query.quarter, today)
-    if refusal:
-        messages.warning(request, refusal)
     level = query.level
     view = selectors.ledger(
         user=request.user, agreement=agreement, quarter=quarter, level=level, today=today
@@ -547,6 +545,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
             columns=ledger_columns(view),
             items=view.rows,
         )
+    if refusal:  # said on the page it concerns (a download's would wait for the next page)
+        messages.warning(request, refusal)
     # The table pages through the lines (7,000 departments at national scale); the totals and
     # the CSV cover every line. A status filter picks the lines behind their share.
     status = request.GET.get("status", "")

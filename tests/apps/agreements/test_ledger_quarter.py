@@ -61,3 +61,15 @@ def test_a_quarter_outside_the_agreement_is_said(
     response = _api(users).get("/api/v1/ledger/", {"agreement": ended.pk, "quarter": "2026-Q1"})
     assert response.status_code == 400
     assert "quarter" in response.json()["errors"] or "quarter" in str(response.json())
+
+
+def test_a_download_of_a_quarter_outside_leaves_no_message_for_the_next_page(
+    ended: Any, client_for: Any
+) -> None:
+    client = client_for("styregruppe")
+    download = client.get(
+        "/aftaler/regnskab/", {"aftale": ended.pk, "kvartal": "2026-Q1", "format": "csv"}
+    )
+    assert download.status_code == 200
+    page = client.get("/aftaler/regnskab/", {"aftale": ended.pk}).content.decode()
+    assert "Aftalen har intet regnskab" not in page
