@@ -17,8 +17,9 @@ def _awaiting_answer(user: Any, today: dt.date) -> Waiting:
     return Waiting(len(rows), sum(1 for row in rows if row.colour == "red"))
 
 
-def _listed(query: str) -> Any:
-    """What the vacancy list lists for `query`, counted by the page's own filterset."""
+def _listed(query: str, urgent: Any = None) -> Any:
+    """What the vacancy list lists for `query`, counted by the page's own filterset; `urgent`
+    (a day -> Q) picks those of them counted as urgent."""
 
     def count(user: Any, today: dt.date) -> Waiting:
         from django.http import QueryDict
@@ -26,26 +27,22 @@ def _listed(query: str) -> Any:
         from .filters import vacancy_filter
 
         filterset = vacancy_filter(user=user, data=QueryDict(query))
-        return Waiting(filterset.qs.count() if filterset.is_valid() else 0)
+        if not filterset.is_valid():
+            return Waiting(0)
+        due = filterset.qs.filter(urgent(today)).count() if urgent is not None else 0
+        return Waiting(filterset.qs.count(), due)
 
     return count
 
 
-def _answers_due(user: Any, today: dt.date) -> Waiting:
-    """The offers awaiting the citizen's answer, as the list the card opens lists them; urgent:
-    those due today or past their deadline (the expiry job closes them)."""
-    from django.http import QueryDict
+def _answer_overdue(today: dt.date) -> Any:
+    """An offer awaiting the answer is urgent when due today or past its deadline (the expiry
+    job closes it)."""
+    from django.db.models import Q
 
     from .choices import OfferStatus
-    from .filters import vacancy_filter
 
-    filterset = vacancy_filter(user=user, data=QueryDict("status=answer_due"))
-    if not filterset.is_valid():
-        return Waiting(0)
-    due = filterset.qs.filter(
-        offers__status=OfferStatus.PENDING, offers__response_deadline__lte=today
-    )
-    return Waiting(filterset.qs.count(), due.count())
+    return Q(offers__status=OfferStatus.PENDING, offers__response_deadline__lte=today)
 
 
 #: The municipality: the offers whose answer the caseworker is to get from the citizen.
@@ -54,7 +51,7 @@ MUNICIPAL_WORK = (
         label=_("Awaiting the citizen's answer"),
         query="status=answer_due",
         roles=frozenset({Role.CASEWORKER, Role.ALLOCATION_LEAD}),
-        waiting=_answers_due,
+        waiting=_listed("status=answer_due", urgent=_answer_overdue),
         waiting_label=ngettext_lazy(
             "%(count)s offer awaits the citizen's answer",
             "%(count)s offers await the citizen's answer",
