@@ -51,12 +51,6 @@ class SituationFieldsMixin(forms.Form):
         data = super().clean()
         if data.get("situation") == Situation.RELEASE_NO_ADDRESS and not data.get("release_from"):
             self.add_error("release_from", _("Choose where the citizen is released from."))
-        since = data.get("situation_since") or data.get("since")
-        if since and since > timezone.localdate():
-            self.add_error(
-                "situation_since" if "situation_since" in self.fields else "since",
-                _("The date cannot be in the future."),
-            )
         return data
 
 

@@ -87,3 +87,32 @@ def test_the_stay_form_names_the_field(case: Any, client_for: Any) -> None:
     assert response.status_code == 422
     assert "Datoen kan ikke ligge i fremtiden." in response.content.decode()
     assert not case.shelter_stays.exists()
+
+
+def test_a_situation_since_after_the_day_is_refused_by_the_service_and_the_form(
+    case: Any, users: Any, client_for: Any
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        services.case_set_situation(
+            actor=users["sagsbehandler"],
+            case=case,
+            situation="rough_sleeping",
+            since=TOMORROW,
+            today=TODAY,
+        )
+    assert "since" in info.value.message_dict
+    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    response = client_for("sagsbehandler").post(
+        reverse("cases:case_create"),
+        {
+            "cpr": "010190-1235",
+            "first_name": "A",
+            "last_name": "B",
+            "preferred_contact": "phone",
+            "situation": "rough_sleeping",
+            "situation_since": future,
+            "adults": "1",
+        },
+    )
+    assert response.status_code == 422
+    assert "Datoen kan ikke ligge i fremtiden." in response.content.decode()

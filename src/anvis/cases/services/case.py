@@ -38,6 +38,7 @@ from .common import (
     check_release,
     citizen_hash,
     cpr_parse_or_error,
+    refuse_future,
 )
 from .support import legal_bar_add
 
@@ -63,6 +64,7 @@ def case_create(
     citizen can have only one open case at a time."""
     day = local_today(today)
     parsed = cpr_parse_or_error(cpr, on=day)
+    refuse_future(day, situation_since=situation_since)
     check_release(situation, release_date, day)
     with audited("cases.case_create", actor=actor) as write:
         citizen, previous = _citizen_for(
@@ -202,7 +204,9 @@ def case_set_situation(
     release_date: dt.date | None = None,
     today: dt.date | None = None,
 ) -> Case:
-    check_release(situation, release_date, local_today(today))
+    day = local_today(today)
+    refuse_future(day, since=since)
+    check_release(situation, release_date, day)
     with audited("cases.situation_set", actor=actor) as write:
         case = write.track(_lock_open(case))
         entry = SituationEntry(
